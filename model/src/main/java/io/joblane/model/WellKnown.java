@@ -1,0 +1,42 @@
+package io.joblane.model;
+
+/**
+ * Label, annotation and taint names that the webhook, the scaler and the chart must agree on.
+ * The single source for these strings: never repeat them as literals elsewhere.
+ */
+public final class WellKnown {
+    private WellKnown() {
+    }
+
+    /** Namespace label that opts a namespace in; its value must be {@link #INJECT_ENABLED}. */
+    public static final String NAMESPACE_INJECT_LABEL = "joblane.io/inject";
+    public static final String INJECT_ENABLED = "enabled";
+    /** Pod annotation that opts one pod out when set to "false". */
+    public static final String POD_INJECT_ANNOTATION = "joblane.io/inject";
+    /** Pod or namespace annotation naming the node group to use. */
+    public static final String NODE_GROUP_ANNOTATION = "joblane.io/node-group";
+    /** Node label (and pod nodeSelector key and pod label) carrying the node group's name. */
+    public static final String NODE_GROUP_LABEL = "joblane.io/node-group";
+    /** Taint key of a group's dedicated nodes: {@code joblane.io/dedicated=<group>:NoSchedule}. */
+    public static final String DEDICATED_TAINT = "joblane.io/dedicated";
+    /** Taint key the scaler puts on a node it is emptying. No Job pod tolerates it. */
+    public static final String DRAINING_TAINT = "joblane.io/draining";
+    /** Node annotation that keeps the scaler from ever draining or removing that node. */
+    public static final String SCALE_DOWN_DISABLED_ANNOTATION = "joblane.io/scale-down-disabled";
+
+    public static final String SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+    public static final String KARPENTER_DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+
+    /** Labels the Job controller puts on its pods (the first since Kubernetes 1.27, the second before). */
+    public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+    public static final String LEGACY_JOB_NAME_LABEL = "job-name";
+    public static final String JOB_CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
+
+    /** The Job controller's identity when kube-controller-manager uses per-controller credentials (EKS, kubeadm). */
+    public static final String JOB_CONTROLLER_USER = "system:serviceaccount:kube-system:job-controller";
+
+    public static final String RESOURCE_CPU = "cpu";
+    public static final String RESOURCE_MEMORY = "memory";
+    public static final String RESOURCE_PODS = "pods";
+    public static final String RESOURCE_NVIDIA_GPU = "nvidia.com/gpu";
+}

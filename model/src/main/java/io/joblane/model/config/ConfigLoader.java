@@ -1,0 +1,308 @@
+package io.joblane.model.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.joblane.model.GoDuration;
+import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the node-group file. Unknown fields, wrong types and invalid values are all refused
+ * with the path of the field at fault, so a broken ConfigMap stops a process at start instead of routing
+ * pods wrongly. Pure apart from {@link #load(Path)} reading the file.
+ */
+public final class ConfigLoader {
+    private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
+    private static final Pattern DNS_SUBDOMAIN =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+    private static final Pattern NAME_PART = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+    private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+    private static final Set<String> PROVIDERS = Set.of(Scaling.PROVIDER_AWS, Scaling.PROVIDER_MEMORY);
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private ConfigLoader() {
+    }
+
+    public static JoblaneConfig load(Path file) throws InvalidConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidConfigException(file.toString(), List.of("cannot read file: " + e));
+        }
+        return parse(text, file.toString());
+    }
+
+    public static JoblaneConfig parse(String yaml, String source) throws InvalidConfigException {
+        if (yaml.isBlank()) {
+            throw new InvalidConfigException(source, List.of("nodeGroups: the file is empty"));
+        }
+        JoblaneConfig config;
+        try {
+            config = YAML.readValue(yaml, JoblaneConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidConfigException(source, List.of(path(e) + ": unknown field"));
+        } catch (JsonMappingException e) {
+            String reason = e.getCause() instanceof StreamReadException syntax
+                    ? "not valid YAML: " + syntax.getOriginalMessage()
+                    : e.getOriginalMessage();
+            throw new InvalidConfigException(source, List.of(path(e) + ": " + reason));
+        } catch (JacksonException e) {
+            throw new InvalidConfigException(source, List.of("not valid YAML: " + e.getOriginalMessage()));
+        }
+        if (config == null) {
+            throw new InvalidConfigException(source, List.of("nodeGroups: the file is empty"));
+        }
+        List<String> problems = validate(config);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(source, problems);
+        }
+        return config;
+    }
+
+    /** Returns every problem of an already-parsed config; empty when it is valid. */
+    public static List<String> validate(JoblaneConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (config.nodeGroups().isEmpty()) {
+            problems.add("nodeGroups: at least one node group is required");
+        }
+        Set<String> names = new HashSet<>();
+        int defaults = 0;
+        for (int i = 0; i < config.nodeGroups().size(); i++) {
+            NodeGroup group = config.nodeGroups().get(i);
+            String at = "nodeGroups[" + i + "]";
+            if (group == null) {
+                problems.add(at + ": must not be empty");
+                continue;
+            }
+            if (group.name() == null || group.name().isEmpty()) {
+                problems.add(at + ".name: is required");
+            } else if (group.name().length() > 63 || !LABEL_VALUE.matcher(group.name()).matches()) {
+                problems.add(at + ".name: \"" + group.name() + "\" is not a valid label value");
+            } else if (!names.add(group.name())) {
+                problems.add(at + ".name: \"" + group.name() + "\" is used by another group");
+            }
+            if (group.isDefault()) {
+                defaults++;
+            }
+            validateLabels(group.labels(), at + ".labels", problems);
+            validateTaints(group.taints(), at + ".taints", problems);
+            if (!group.schedulerName().isEmpty() && !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches()) {
+                problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
+            }
+            validateMatch(group.match(), at + ".match", problems);
+            validateScaling(group.scaling(), at + ".scaling", problems);
+        }
+        if (!config.nodeGroups().isEmpty() && defaults != 1) {
+            problems.add("nodeGroups: exactly one group must have default: true (found " + defaults + ")");
+        }
+        validateWebhook(config.webhook(), problems);
+        validateScaler(config.scaler(), problems);
+        return problems;
+    }
+
+    private static void validateLabels(Map<String, String> labels, String at, List<String> problems) {
+        labels.forEach((key, value) -> {
+            if (!isQualifiedName(key)) {
+                problems.add(at + "." + key + ": not a valid label key");
+            } else if (key.equals(WellKnown.NODE_GROUP_LABEL)) {
+                problems.add(at + "." + key + ": set by Joblane from the group's name");
+            }
+            if (value == null || value.length() > 63 || !LABEL_VALUE.matcher(value).matches()) {
+                problems.add(at + "." + key + ": \"" + value + "\" is not a valid label value");
+            }
+        });
+    }
+
+    private static void validateTaints(List<Taint> taints, String at, List<String> problems) {
+        Set<String> seen = new HashSet<>();
+        for (int t = 0; t < taints.size(); t++) {
+            Taint taint = taints.get(t);
+            String tat = at + "[" + t + "]";
+            if (taint == null || taint.key() == null || taint.key().isEmpty()) {
+                problems.add(tat + ".key: is required");
+                continue;
+            }
+            if (!isQualifiedName(taint.key())) {
+                problems.add(tat + ".key: \"" + taint.key() + "\" is not a valid taint key");
+            }
+            if (taint.key().equals(WellKnown.DRAINING_TAINT)) {
+                problems.add(tat + ".key: " + WellKnown.DRAINING_TAINT + " is reserved for the scaler");
+            }
+            if (taint.value().length() > 63 || !LABEL_VALUE.matcher(taint.value()).matches()) {
+                problems.add(tat + ".value: \"" + taint.value() + "\" is not a valid taint value");
+            }
+            if (taint.effect() == null || !TAINT_EFFECTS.contains(taint.effect())) {
+                problems.add(tat + ".effect: must be one of NoSchedule, PreferNoSchedule, NoExecute");
+            }
+            if (!seen.add(taint.key() + ":" + taint.effect())) {
+                problems.add(tat + ": duplicate taint " + taint.key() + ":" + taint.effect());
+            }
+        }
+    }
+
+    private static void validateMatch(GroupMatch match, String at, List<String> problems) {
+        if (match == null) {
+            return;
+        }
+        for (int r = 0; r < match.resources().size(); r++) {
+            String resource = match.resources().get(r);
+            if (resource == null || !isQualifiedName(resource)) {
+                problems.add(at + ".resources[" + r + "]: \"" + resource + "\" is not a resource name");
+            }
+        }
+        validateQuantity(match.minMemory(), at + ".minMemory", false, problems);
+        validateQuantity(match.minCpu(), at + ".minCpu", false, problems);
+        if (match.resources().isEmpty() && match.minMemory() == null && match.minCpu() == null) {
+            problems.add(at + ": give at least one of resources, minMemory, minCpu");
+        }
+    }
+
+    private static void validateScaling(Scaling scaling, String at, List<String> problems) {
+        if (scaling == null) {
+            return;
+        }
+        if (!PROVIDERS.contains(scaling.provider())) {
+            problems.add(at + ".provider: must be aws or memory, not \"" + scaling.provider() + "\"");
+        }
+        if (Scaling.PROVIDER_AWS.equals(scaling.provider())
+                && (scaling.autoScalingGroup() == null || scaling.autoScalingGroup().isBlank())) {
+            problems.add(at + ".autoScalingGroup: is required when provider is aws");
+        }
+        if (scaling.maxNodes() == null) {
+            problems.add(at + ".maxNodes: is required");
+        } else if (scaling.maxNodes() < 1) {
+            problems.add(at + ".maxNodes: must be at least 1");
+        }
+        if (scaling.minNodes() < 0) {
+            problems.add(at + ".minNodes: must not be negative");
+        } else if (scaling.maxNodes() != null && scaling.minNodes() > scaling.maxNodes()) {
+            problems.add(at + ".minNodes: must not exceed maxNodes");
+        }
+        if (scaling.maxDraining() < 1) {
+            problems.add(at + ".maxDraining: must be at least 1");
+        }
+        for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
+            if (!scaling.node().containsKey(required)) {
+                problems.add(at + ".node." + required + ": is required (the shape of a new node)");
+            }
+        }
+        scaling.node().forEach((resource, quantity) -> {
+            if (!isQualifiedName(resource)) {
+                problems.add(at + ".node." + resource + ": not a resource name");
+            }
+            validateQuantity(quantity, at + ".node." + resource, false, problems);
+        });
+        validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", problems);
+        validateDuration(scaling.bootDelay(), at + ".bootDelay", problems);
+        validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", problems);
+    }
+
+    private static void validateWebhook(WebhookSettings webhook, List<String> problems) {
+        for (int i = 0; i < webhook.jobOwners().size(); i++) {
+            JobOwnerRule rule = webhook.jobOwners().get(i);
+            String at = "webhook.jobOwners[" + i + "]";
+            if (rule == null || rule.kind() == null || rule.kind().isBlank()) {
+                problems.add(at + ".kind: is required");
+            }
+            if (rule == null || rule.apiVersion() == null || rule.apiVersion().isBlank()) {
+                problems.add(at + ".apiVersion: is required");
+            }
+        }
+        for (int i = 0; i < webhook.jobLabels().size(); i++) {
+            JobLabelRule rule = webhook.jobLabels().get(i);
+            String at = "webhook.jobLabels[" + i + "]";
+            if (rule == null || rule.key() == null || !isQualifiedName(rule.key())) {
+                problems.add(at + ".key: is required and must be a valid label key");
+            }
+        }
+        if (webhook.strictOwner() && webhook.jobControllerUsers().isEmpty()) {
+            problems.add("webhook.jobControllerUsers: strictOwner needs at least one user");
+        }
+    }
+
+    private static void validateScaler(ScalerSettings scaler, List<String> problems) {
+        validateDuration(scaler.scanInterval(), "scaler.scanInterval", problems);
+        validateDuration(scaler.settleDelay(), "scaler.settleDelay", problems);
+        if (problems.stream().noneMatch(p -> p.startsWith("scaler.scanInterval"))
+                && scaler.scanIntervalDuration().toMillis() < 100) {
+            problems.add("scaler.scanInterval: must be at least 100ms");
+        }
+        String endpoint = scaler.aws().endpoint();
+        if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
+            problems.add("scaler.aws.endpoint: must be an http:// or https:// URL");
+        }
+    }
+
+    private static void validateQuantity(String quantity, String at, boolean required, List<String> problems) {
+        if (quantity == null) {
+            if (required) {
+                problems.add(at + ": is required");
+            }
+            return;
+        }
+        try {
+            Quantity.toMillis(quantity);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ": " + e.getMessage());
+        }
+    }
+
+    private static void validateDuration(String duration, String at, List<String> problems) {
+        try {
+            GoDuration.parse(duration);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ": " + e.getMessage());
+        }
+    }
+
+    /** A Kubernetes qualified name: optional DNS-subdomain prefix and a slash, then a name of at most 63. */
+    static boolean isQualifiedName(String key) {
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        int slash = key.indexOf('/');
+        String name = key;
+        if (slash >= 0) {
+            String prefix = key.substring(0, slash);
+            name = key.substring(slash + 1);
+            if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+                return false;
+            }
+        }
+        return name.length() <= 63 && NAME_PART.matcher(name).matches();
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (out.length() > 0) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            }
+        }
+        return out.length() == 0 ? "(top level)" : out.toString();
+    }
+}

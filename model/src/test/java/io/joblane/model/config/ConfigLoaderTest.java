@@ -1,0 +1,124 @@
+package io.joblane.model.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    static final String MINIMAL = """
+            nodeGroups:
+              - name: batch
+                default: true
+                taints:
+                  - {key: joblane.io/dedicated, value: batch, effect: NoSchedule}
+            """;
+
+    @Test
+    void theExampleFileLoads() throws Exception {
+        JoblaneConfig config = ConfigLoader.load(Path.of("../examples/config/node-groups.yaml"));
+        assertThat(config.defaultGroup().name()).isEqualTo("batch");
+        assertThat(config.group("gpu").orElseThrow().match().resources()).containsExactly("nvidia.com/gpu");
+        assertThat(config.group("gpu").orElseThrow().taints()).hasSize(2);
+        Scaling batch = config.defaultGroup().scaling();
+        assertThat(batch.maxNodes()).isEqualTo(50);
+        assertThat(batch.maxDraining()).isEqualTo(2);
+        assertThat(batch.scaleDownDelayDuration()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(batch.nodeShapeMillis()).containsEntry("cpu", 16_000L).containsEntry("pods", 110_000L);
+        assertThat(config.scaler().scanIntervalDuration()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.scaledGroups()).hasSize(3);
+    }
+
+    @Test
+    void defaultsFillWhatTheFileLeavesOut() throws Exception {
+        JoblaneConfig config = ConfigLoader.parse(MINIMAL, "test");
+        NodeGroup batch = config.defaultGroup();
+        assertThat(batch.labels()).isEmpty();
+        assertThat(batch.schedulerName()).isEmpty();
+        assertThat(batch.nodeSelector("joblane.io/node-group")).isEqualTo(Map.of("joblane.io/node-group", "batch"));
+        assertThat(config.webhook().strictOwner()).isFalse();
+        assertThat(config.webhook().jobControllerUsers())
+                .containsExactly("system:serviceaccount:kube-system:job-controller");
+        assertThat(config.scaler().dryRun()).isFalse();
+        assertThat(config.scaledGroups()).isEmpty();
+    }
+
+    @Test
+    void anUnknownFieldIsNamedWithItsPath() {
+        String yaml = MINIMAL + "    scaling: {maxNodes: 3, maxNode: 4, node: {cpu: '1', memory: 1Gi}}\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("nodeGroups[0].scaling.maxNode: unknown field");
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsPath() {
+        String yaml = MINIMAL + "    scaling: {maxNodes: lots, node: {cpu: '1', memory: 1Gi}}\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.maxNodes");
+    }
+
+    @Test
+    void everyInvalidValueIsReportedAtOnce() {
+        String yaml = """
+                nodeGroups:
+                  - name: Bad Name
+                    taints: [{key: joblane.io/draining, effect: Sometimes}]
+                    match: {minMemory: lots}
+                    scaling: {provider: gcp, minNodes: 5, maxNodes: 2, maxDraining: 0,
+                              node: {cpu: '1'}, scaleDownDelay: '10'}
+                  - default: true
+                scaler: {scanInterval: 1ms}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).contains(
+                        "nodeGroups[0].name: \"Bad Name\" is not a valid label value",
+                        "nodeGroups[0].taints[0].key: joblane.io/draining is reserved for the scaler",
+                        "nodeGroups[0].taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute",
+                        "nodeGroups[0].match.minMemory: not a quantity: \"lots\"",
+                        "nodeGroups[0].scaling.provider: must be aws or memory, not \"gcp\"",
+                        "nodeGroups[0].scaling.minNodes: must not exceed maxNodes",
+                        "nodeGroups[0].scaling.maxDraining: must be at least 1",
+                        "nodeGroups[0].scaling.node.memory: is required (the shape of a new node)",
+                        "nodeGroups[0].scaling.scaleDownDelay: not a duration: \"10\" (use e.g. 90s, 10m, 1h30m)",
+                        "nodeGroups[1].name: is required",
+                        "scaler.scanInterval: must be at least 100ms"));
+    }
+
+    @Test
+    void exactlyOneDefaultGroup() {
+        String yaml = MINIMAL + "  - name: other\n    default: true\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .hasMessageContaining("exactly one group must have default: true (found 2)");
+        assertThatThrownBy(() -> ConfigLoader.parse("nodeGroups: [{name: a}]", "test"))
+                .hasMessageContaining("(found 0)");
+    }
+
+    @Test
+    void awsGroupsNeedTheirAutoScalingGroup() {
+        String yaml = MINIMAL + "    scaling: {maxNodes: 3, node: {cpu: '1', memory: 1Gi}}\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.autoScalingGroup: is required when provider is aws");
+    }
+
+    @Test
+    void emptyAndBrokenFilesAreRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse("", "test")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> ConfigLoader.parse("nodeGroups: [", "test")).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("does-not-exist.yaml")))
+                .hasMessageContaining("cannot read file");
+    }
+
+    @Test
+    void qualifiedNames() {
+        assertThat(ConfigLoader.isQualifiedName("nvidia.com/gpu")).isTrue();
+        assertThat(ConfigLoader.isQualifiedName("cpu")).isTrue();
+        assertThat(ConfigLoader.isQualifiedName("/gpu")).isFalse();
+        assertThat(ConfigLoader.isQualifiedName("Bad_Domain/x")).isFalse();
+        assertThat(ConfigLoader.isQualifiedName("a/b/c")).isFalse();
+    }
+}

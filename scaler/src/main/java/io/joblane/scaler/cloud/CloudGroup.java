@@ -1,0 +1,31 @@
+package io.joblane.scaler.cloud;
+
+import java.util.List;
+
+/**
+ * One cloud group as described at one moment: sizes, instances, and anything the loop must report
+ * (failed launches, active AZ rebalancing). Immutable.
+ *
+ * @param problems human-readable conditions the loop surfaces on readiness, events and metrics,
+ *                 e.g. "AZRebalance is active" or "launch failed: InsufficientInstanceCapacity in us-east-1a"
+ * @param launchFailing true when the cloud reports recent failed launches: the loop backs off this group
+ */
+public record CloudGroup(
+        String id,
+        int desired,
+        int min,
+        int max,
+        List<CloudInstance> instances,
+        List<String> problems,
+        boolean launchFailing) {
+
+    public CloudGroup {
+        instances = List.copyOf(instances);
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /** Instances that are or will be capacity: pending and in service, not terminating or detached. */
+    public long capacityInstances() {
+        return instances.stream().filter(i -> i.state().isCapacity()).count();
+    }
+}

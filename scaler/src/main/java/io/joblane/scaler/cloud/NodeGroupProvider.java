@@ -1,0 +1,32 @@
+package io.joblane.scaler.cloud;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The only view the planner and the loop have of the cloud: describe groups, set a group's desired size,
+ * terminate one chosen instance, protect instances from scale-in. Implementations: {@code InMemoryNodeGroupProvider}
+ * (tests, demos, the simulator) and {@code AwsNodeGroupProvider} (EC2 Auto Scaling). Called from the loop's
+ * single thread; implementations need not be thread-safe unless they say so.
+ */
+public interface NodeGroupProvider {
+
+    /**
+     * Describes the given cloud groups (e.g. Auto Scaling group names) in as few calls as the API allows.
+     * A group the cloud does not know is absent from the map (and reported through {@link CloudGroup#problems()}
+     * of no one): callers treat a missing entry as "skip this group this scan".
+     */
+    Map<String, CloudGroup> describe(Collection<String> groupIds) throws CloudException;
+
+    /** Raises or lowers the desired size; callers never lower it, and never above the group's max. */
+    void setDesiredCapacity(String groupId, int desired) throws CloudException;
+
+    /**
+     * Terminates exactly {@code instanceId} and lowers the group's desired size by one, so the cloud never
+     * picks a victim itself. Implementations lift that one instance's scale-in protection first.
+     */
+    void terminateInstance(String groupId, String instanceId) throws CloudException;
+
+    /** Sets or lifts scale-in protection on the given instances of a group (batched by the implementation). */
+    void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect) throws CloudException;
+}
