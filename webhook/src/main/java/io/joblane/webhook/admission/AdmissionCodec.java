@@ -1,0 +1,182 @@
+package io.joblane.webhook.admission;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Reads an {@code admission.k8s.io} AdmissionReview from raw bytes and writes the answer, on a Jackson tree so
+ * the pod is never bound to a typed model. Refuses anything else with a reason for a 400. Thread-safe.
+ */
+public final class AdmissionCodec {
+    public static final String V1 = "admission.k8s.io/v1";
+    /** Still accepted: same shape as v1, answered in the version it came in. */
+    public static final String V1BETA1 = "admission.k8s.io/v1beta1";
+    /** Deeper than any Pod; keeps a hostile body from costing stack or memory. */
+    public static final int MAX_NESTING_DEPTH = 128;
+
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private AdmissionCodec() {
+    }
+
+    public static AdmissionRequest decode(byte[] body) throws BadRequestException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new BadRequestException("body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRequestException("body is not valid JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BadRequestException("body is empty");
+        }
+        if (!root.isObject()) {
+            throw new BadRequestException("body is not a JSON object");
+        }
+        String kind = text(root, "kind", "kind");
+        if (!"AdmissionReview".equals(kind)) {
+            throw new BadRequestException("kind must be AdmissionReview, not " + quoted(kind));
+        }
+        String apiVersion = text(root, "apiVersion", "apiVersion");
+        if (apiVersion == null) {
+            throw new BadRequestException("apiVersion is missing (expected " + V1 + ")");
+        }
+        if (!V1.equals(apiVersion) && !V1BETA1.equals(apiVersion)) {
+            throw new BadRequestException("apiVersion " + quoted(apiVersion) + " is not supported (expected " + V1 + ")");
+        }
+        JsonNode request = root.get("request");
+        if (request == null || request.isNull()) {
+            throw new BadRequestException("request is missing");
+        }
+        if (!request.isObject()) {
+            throw new BadRequestException("request must be an object");
+        }
+        String uid = text(request, "uid", "request.uid");
+        if (uid == null || uid.isEmpty()) {
+            throw new BadRequestException("request.uid is missing");
+        }
+        JsonNode resourceKind = request.get("kind");
+        if (resourceKind == null || !resourceKind.isObject()) {
+            throw new BadRequestException("request.kind is missing or not an object");
+        }
+        String group = text(resourceKind, "group", "request.kind.group");
+        String resource = text(resourceKind, "kind", "request.kind.kind");
+        if (!"Pod".equals(resource) || group != null && !group.isEmpty()) {
+            throw new BadRequestException("request.kind must be a core Pod, not "
+                    + (group == null || group.isEmpty() ? "" : group + "/") + quoted(resource));
+        }
+        String operation = text(request, "operation", "request.operation");
+        if (operation == null || operation.isEmpty()) {
+            throw new BadRequestException("request.operation is missing");
+        }
+        JsonNode object = request.get("object");
+        boolean needsObject = "CREATE".equals(operation) || "UPDATE".equals(operation);
+        if (needsObject && (object == null || object.isNull())) {
+            throw new BadRequestException("request.object is missing");
+        }
+        if (object != null && !object.isNull()) {
+            if (!object.isObject()) {
+                throw new BadRequestException("request.object must be an object");
+            }
+            String objectKind = text(object, "kind", "request.object.kind");
+            if (objectKind != null && !"Pod".equals(objectKind)) {
+                throw new BadRequestException("request.object.kind must be Pod, not " + quoted(objectKind));
+            }
+        }
+        String namespace = text(request, "namespace", "request.namespace");
+        if ((namespace == null || namespace.isEmpty()) && object != null && object.path("metadata").isObject()) {
+            namespace = text(object.get("metadata"), "namespace", "request.object.metadata.namespace");
+        }
+        JsonNode userInfo = request.get("userInfo");
+        String username = null;
+        if (userInfo != null && !userInfo.isNull()) {
+            if (!userInfo.isObject()) {
+                throw new BadRequestException("request.userInfo must be an object");
+            }
+            username = text(userInfo, "username", "request.userInfo.username");
+        }
+        JsonNode dryRun = request.get("dryRun");
+        if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
+            throw new BadRequestException("request.dryRun must be a boolean");
+        }
+        return new AdmissionRequest(apiVersion, uid, operation, namespace == null ? "" : namespace,
+                username == null ? "" : username, dryRun != null && dryRun.asBoolean(), object);
+    }
+
+    /** An allowed answer; {@code patch} is sent only when it has operations. */
+    public static byte[] allowed(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("apiVersion", request.apiVersion());
+        root.put("kind", "AdmissionReview");
+        ObjectNode response = root.putObject("response");
+        response.put("uid", request.uid());
+        response.put("allowed", true);
+        if (!patch.isEmpty()) {
+            response.put("patchType", "JSONPatch");
+            response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
+        }
+        if (!warnings.isEmpty()) {
+            ArrayNode list = response.putArray("warnings");
+            warnings.forEach(list::add);
+        }
+        return write(root);
+    }
+
+    /** A Kubernetes-style Status body for an HTTP error, e.g. 400 BadRequest. */
+    public static byte[] error(int code, String reason, String message) {
+        ObjectNode status = MAPPER.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.put("status", "Failure");
+        status.put("code", code);
+        status.put("reason", reason);
+        status.put("message", message);
+        return write(status);
+    }
+
+    /** The patch as the JSON text inside the base64, for tests and logs. */
+    public static String patchText(ArrayNode patch) {
+        return new String(write(patch), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String text(JsonNode parent, String field, String path) throws BadRequestException {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new BadRequestException(path + " must be a string");
+        }
+        return node.textValue();
+    }
+
+    private static String quoted(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return "\"" + shown + "\"";
+    }
+}

@@ -1,0 +1,17 @@
+package io.joblane.webhook.mutation;
+
+/** What the webhook did with one pod; the value of the {@code outcome} metric label. */
+public enum Outcome {
+    /** A Job pod that needed changes: the answer carries a patch. */
+    MUTATED,
+    /** A Job pod that already had everything (a reinvocation, or a user who set it all by hand). */
+    UNCHANGED,
+    /** Not a Job pod, opted out, not a CREATE, or an unknown group: allowed without a patch. */
+    SKIPPED,
+    /** The request itself was bad: answered 400, 413 or 415. */
+    ERROR;
+
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
