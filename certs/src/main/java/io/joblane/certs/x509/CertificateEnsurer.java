@@ -1,0 +1,59 @@
+package io.joblane.certs.x509;
+
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The "ensure a valid certificate" decision shared by {@code certs create} (Secret or directory) and the
+ * webhook's in-process mode: keep good material, otherwise issue a new serving certificate from the stored CA when
+ * that CA is good for longer than the CA renewal window (so the published CA bundle stays valid), otherwise mint
+ * everything new. Pure apart from key generation; thread-safe.
+ */
+public final class CertificateEnsurer {
+    private CertificateEnsurer() {
+    }
+
+    public static EnsureOutcome ensure(StoredMaterial stored, CertificateSpec spec, Clock clock) {
+        Instant now = clock.instant();
+        CertificateStatus status = CertificateCheck.check(stored, spec, now);
+        if (status.keep()) {
+            return new EnsureOutcome(EnsureOutcome.Action.KEPT, CertificateCheck.describeKept(status, now), stored);
+        }
+        if (status.signerUsable(now, spec.caRenewBefore())) {
+            CertificateAuthority ca = status.signer().orElseThrow();
+            ServingCertificate leaf = CertificateMint.issue(ca, spec.names(), spec.options(), clock);
+            StoredMaterial renewed = new StoredMaterial(stored.caPem(), leaf.certPem(), leaf.keyPem(), stored.caKeyPem());
+            return new EnsureOutcome(EnsureOutcome.Action.RENEWED_LEAF, status.reasons(), verified(renewed, spec));
+        }
+        return new EnsureOutcome(EnsureOutcome.Action.REPLACED, status.reasons(), verified(mintAll(spec, clock), spec));
+    }
+
+    /** A new CA and serving certificate; the bundle holds only the new CA. */
+    public static StoredMaterial mintAll(CertificateSpec spec, Clock clock) {
+        CertificateAuthority ca = CertificateMint.mintAuthority(spec.options(), clock);
+        ServingCertificate leaf = CertificateMint.issue(ca, spec.names(), spec.options(), clock);
+        return new StoredMaterial(ca.certPem(), leaf.certPem(), leaf.keyPem(), ca.keyPem());
+    }
+
+    /**
+     * Last check before anything is written: the key is the certificate's, a CA of the bundle signed it, and it
+     * carries the wanted names. A failure here is a bug, never a half-written store.
+     */
+    public static StoredMaterial verified(StoredMaterial material, CertificateSpec spec) {
+        Inspection i = CertificateInspector.inspect(material.caPem(), material.certPem(), material.keyPem());
+        List<String> missing = i.missingNames(spec.names());
+        if (!i.keyMatches() || !i.signedByBundle() || !missing.isEmpty()) {
+            throw new IllegalStateException("refusing to store inconsistent material: keyMatches=" + i.keyMatches()
+                    + ", signedByBundle=" + i.signedByBundle() + ", missingNames=" + missing);
+        }
+        if (material.caKeyPem() != null) {
+            PrivateKey caKey = Pem.parsePrivateKey(material.caKeyPem(), StoredMaterial.CA_KEY);
+            if (i.authorities().stream().noneMatch(ca -> KeyPairs.matches(caKey, ca))) {
+                throw new IllegalStateException("refusing to store inconsistent material: ca.key belongs to no CA of ca.crt");
+            }
+        }
+        return material;
+    }
+}
