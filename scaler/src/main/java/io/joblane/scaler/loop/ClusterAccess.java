@@ -1,0 +1,57 @@
+package io.joblane.scaler.loop;
+
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.PodInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the loop needs from Kubernetes. Implemented with fabric8 informers and API calls by the kube package,
+ * and by the simulator's in-memory cluster. Called from the loop's single thread, one scan at a time.
+ */
+public interface ClusterAccess {
+
+    /**
+     * The groups' nodes, the groups' pods (plus any other pods known to be bound to those nodes) and the DaemonSets,
+     * from caches. Nodes carry the annotations of {@link io.joblane.scaler.plan.NodeAnnotations}.
+     */
+    ClusterSnapshot snapshot() throws ClusterException;
+
+    /**
+     * Sets the {@code joblane.io/draining} taint with the given effect, replacing one with another effect;
+     * {@link DrainState#NONE} removes it. Idempotent.
+     */
+    void setDrainingTaint(String node, DrainState state) throws ClusterException;
+
+    /**
+     * Cordons the node (spec.unschedulable) and marks the cordon as Joblane's with annotation
+     * {@link io.joblane.scaler.plan.NodeAnnotations#CORDONED_AT} = {@code at}. Idempotent.
+     */
+    void cordon(String node, Instant at) throws ClusterException;
+
+    /**
+     * Undoes Joblane's own cordon: clears spec.unschedulable and the {@code cordoned-at} annotation. Must not touch
+     * a node without that annotation (a human's cordon).
+     */
+    void uncordon(String node) throws ClusterException;
+
+    /** Sets node annotations; a null value removes that annotation. One patch. */
+    void annotateNode(String node, Map<String, String> annotations) throws ClusterException;
+
+    /**
+     * Every pod bound to the node, read LIVE from the API server (not a cache), in every namespace and of every
+     * owner: running, pending-but-bound, terminating and finished ones. The last check before a termination.
+     */
+    List<PodInfo> podsBoundTo(String node) throws ClusterException;
+
+    /**
+     * True when any node in the cluster (with or without a group label) has this cloud instance id in its
+     * providerID, read live. Guards terminating an instance that looks unregistered.
+     */
+    boolean instanceHasNode(String instanceId) throws ClusterException;
+
+    /** Records a Kubernetes Event; best effort, never throws (a lost event must not stop a scan). */
+    void recordEvent(EventTarget target, boolean warning, String reason, String message);
+}

@@ -1,0 +1,38 @@
+package io.joblane.scaler.loop;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One group's state after a scan, for gauges and the human-readable status ConfigMap.
+ *
+ * @param described     false when the group was skipped this scan (cloud error, unknown group): figures are stale or 0
+ * @param registered    nodes of the group known to the cluster
+ * @param launching     capacity on its way (booting nodes, Pending instances, desired above instances)
+ * @param lastAction    the last action taken on this group (kept across scans), null before the first
+ * @param backoffUntil  set while scale-ups are withheld
+ * @param problems      conditions for readiness details and events (cloud errors, AZRebalance, unregistered instances)
+ */
+public record GroupStatus(
+        String group,
+        boolean described,
+        int desired,
+        int min,
+        int max,
+        int registered,
+        int readyNodes,
+        int launching,
+        int draining,
+        int cordoned,
+        int pendingPods,
+        int neverFit,
+        String lastAction,
+        String lastActionReason,
+        Instant lastActionAt,
+        Instant backoffUntil,
+        List<String> problems) {
+
+    public GroupStatus {
+        problems = List.copyOf(problems);
+    }
+}

@@ -1,0 +1,493 @@
+package io.joblane.scaler.loop;
+
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.GroupPlan;
+import io.joblane.scaler.plan.GroupSpec;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PlanAction;
+import io.joblane.scaler.plan.Planner;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.SnapshotIndex;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile loop: one {@link #runOnce()} takes a snapshot, describes the cloud groups, plans every scaled group
+ * with the pure {@link Planner} and executes the actions through {@link ClusterAccess} and the providers. It never
+ * sleeps: every delay is a timestamp (on the node, or in this object for back-off) compared with the injected clock on
+ * a later scan, so the kube package can schedule it and the simulator can drive it in virtual time. Not re-entrant:
+ * calls are serialised.
+ */
+public final class ScaleLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
+    static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
+    static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
+
+    private final ClusterAccess cluster;
+    private final Map<String, NodeGroupProvider> providers;
+    private final Clock clock;
+    private final ScalerMetrics metrics;
+    private final boolean dryRun;
+    private final Map<String, GroupState> states = new HashMap<>();
+    private volatile JoblaneConfig config;
+    private volatile ScanResult lastResult;
+
+    /**
+     * @param providers provider per node-group name; a scaled group without one is reported and skipped
+     * @param dryRun    log every action, change nothing (also on when the config says {@code scaler.dryRun})
+     */
+    public ScaleLoop(JoblaneConfig config, ClusterAccess cluster, Map<String, NodeGroupProvider> providers,
+                     Clock clock, ScalerMetrics metrics, boolean dryRun) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.providers = Map.copyOf(providers);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = metrics == null ? ScalerMetrics.NOOP : metrics;
+        this.dryRun = dryRun;
+    }
+
+    /** Swaps in a reloaded config; takes effect on the next scan. */
+    public void reconfigure(JoblaneConfig newConfig) {
+        this.config = Objects.requireNonNull(newConfig, "config");
+    }
+
+    /** The result of the last completed scan, null before the first. */
+    public ScanResult lastResult() {
+        return lastResult;
+    }
+
+    public boolean dryRun() {
+        return dryRun || config.scaler().dryRun();
+    }
+
+    /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
+    public synchronized ScanResult runOnce() {
+        Instant start = clock.instant();
+        JoblaneConfig cfg = config;
+        boolean dry = dryRun();
+        List<String> problems = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        Map<String, GroupStatus> statuses = new LinkedHashMap<>();
+        ClusterSnapshot snapshot;
+        try {
+            snapshot = cluster.snapshot();
+        } catch (ClusterException | RuntimeException e) {
+            metrics.clusterError("snapshot");
+            LOG.warn("scan skipped: cluster snapshot failed: {}", e.toString());
+            problems.add("cluster snapshot failed: " + e.getMessage());
+            return finish(start, dry, statuses, problems, done);
+        }
+        SnapshotIndex index = new SnapshotIndex(snapshot);
+        List<NodeGroup> groups = cfg.scaledGroups();
+        Map<String, CloudGroup> described = describeAll(groups, problems, statuses);
+        for (NodeGroup group : groups) {
+            if (statuses.containsKey(group.name())) {
+                continue; // already reported as skipped
+            }
+            GroupSpec spec = GroupSpec.of(group, cfg.scaler());
+            GroupState state = states.computeIfAbsent(group.name(), g -> new GroupState());
+            CloudGroup cloud = described.get(spec.cloudGroupId());
+            if (cloud == null) {
+                String p = "cloud group " + spec.cloudGroupId() + " was not found";
+                statuses.put(group.name(), skipped(group.name(), state, List.of(p)));
+                continue;
+            }
+            try {
+                GroupPlan plan = Planner.plan(spec, index, cloud, start);
+                statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
+            } catch (RuntimeException e) {
+                // A bug must not stop the other groups; nothing of this group is executed after the failure.
+                LOG.error("group {}: planning failed", group.name(), e);
+                statuses.put(group.name(), skipped(group.name(), state, List.of("planning failed: " + e)));
+            }
+        }
+        return finish(start, dry, statuses, problems, done);
+    }
+
+    private ScanResult finish(Instant start, boolean dry, Map<String, GroupStatus> statuses, List<String> problems,
+                              List<String> done) {
+        Duration took = Duration.between(start, clock.instant());
+        ScanResult result = new ScanResult(start, took, dry, statuses, problems, done);
+        lastResult = result;
+        metrics.scanCompleted(took, result);
+        return result;
+    }
+
+    /** Describes every group with one call per provider. */
+    private Map<String, CloudGroup> describeAll(List<NodeGroup> groups, List<String> problems,
+                                               Map<String, GroupStatus> statuses) {
+        Map<NodeGroupProvider, List<NodeGroup>> byProvider = new IdentityHashMap<>();
+        for (NodeGroup g : groups) {
+            NodeGroupProvider p = providers.get(g.name());
+            if (p == null) {
+                statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
+                        List.of("no cloud provider configured for group " + g.name())));
+                continue;
+            }
+            byProvider.computeIfAbsent(p, k -> new ArrayList<>()).add(g);
+        }
+        Map<String, CloudGroup> out = new HashMap<>();
+        for (Map.Entry<NodeGroupProvider, List<NodeGroup>> e : byProvider.entrySet()) {
+            Set<String> ids = new LinkedHashSet<>();
+            e.getValue().forEach(g -> ids.add(GroupSpec.cloudGroupId(g)));
+            try {
+                out.putAll(e.getKey().describe(ids));
+                e.getValue().forEach(g -> metrics.cloudCall(g.name(), "describe", null));
+            } catch (CloudException ex) {
+                LOG.warn("describe of cloud groups {} failed ({} {}): {}", ids, ex.kind(), ex.code(), ex.getMessage());
+                for (NodeGroup g : e.getValue()) {
+                    metrics.cloudCall(g.name(), "describe", ex.code());
+                    statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
+                            List.of("describe failed (" + ex.kind() + " " + ex.code() + "): " + ex.getMessage())));
+                }
+            } catch (RuntimeException ex) {
+                LOG.error("describe of cloud groups {} failed", ids, ex);
+                for (NodeGroup g : e.getValue()) {
+                    statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
+                            List.of("describe failed: " + ex)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Executes one group's plan in order. A cloud failure skips the group's remaining cloud actions this scan. */
+    private GroupStatus execute(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
+                                GroupState state, Instant now, boolean dry, List<String> done) {
+        Exec x = new Exec(spec, cloud, index, state, now, dry, done);
+        x.problems.addAll(cloud.problems());
+        boolean failing = updateBackoff(spec, cloud, plan, state, now);
+        Set<String> stillPending = new HashSet<>();
+        for (PodInfo p : index.pending(spec.name())) {
+            stillPending.add(p.uid());
+        }
+        state.reportedUnfit.retainAll(stillPending);
+        for (PlanAction action : plan.actions()) {
+            try {
+                x.run(action, failing);
+            } catch (ClusterException e) {
+                metrics.clusterError(action.getClass().getSimpleName());
+                LOG.warn("group {}: {} failed, retrying next scan: {}", spec.name(), describe(action), e.getMessage());
+                x.problems.add("cluster call failed: " + e.getMessage());
+            } catch (CloudException e) {
+                LOG.warn("group {}: {} failed ({} {}), skipping the group's cloud actions this scan: {}",
+                        spec.name(), describe(action), e.kind(), e.code(), e.getMessage());
+                x.problems.add("cloud call failed (" + e.kind() + " " + e.code() + "): " + e.getMessage());
+                x.cloudFailed = true;
+            }
+        }
+        if (state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
+            x.problems.add("scale-up backing off until " + state.backoffUntil);
+        }
+        int registered = index.nodes(spec.name()).size();
+        return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), cloud.min()),
+                Math.min(spec.maxNodes(), cloud.max()), registered, plan.readyNodes(), plan.launching(), plan.draining(),
+                plan.cordoned(), plan.pendingPods(), plan.neverFit(), state.lastAction, state.lastReason, state.lastAt,
+                state.backoffUntil, x.problems);
+    }
+
+    /**
+     * Decides whether the group's capacity has stopped arriving: the cloud reports failed launches, or desired has
+     * stayed above the instances that exist for longer than the registration timeout, or instances never register.
+     */
+    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, GroupState state, Instant now) {
+        boolean gap = cloud.desired() > cloud.capacityInstances();
+        if (!gap) {
+            state.gapSince = null;
+        } else if (state.gapSince == null) {
+            state.gapSince = now;
+        }
+        boolean stuck = state.gapSince != null && now.isAfter(state.gapSince.plus(spec.registrationTimeout()));
+        boolean unregistered = !plan.actionsOf(PlanAction.InstanceUnregistered.class).isEmpty()
+                || !plan.actionsOf(PlanAction.TerminateUnregistered.class).isEmpty();
+        boolean failing = cloud.launchFailing() || stuck || unregistered;
+        if (!failing) {
+            state.failures = 0;
+            state.backoffUntil = null;
+        }
+        return failing;
+    }
+
+    private GroupStatus skipped(String group, GroupState state, List<String> problems) {
+        return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
+                state.lastAt, state.backoffUntil, problems);
+    }
+
+    private static String describe(PlanAction action) {
+        return action.getClass().getSimpleName();
+    }
+
+    /** Per-group memory of the loop; losing it on restart only resets back-off and report de-duplication. */
+    private static final class GroupState {
+        int failures;
+        Instant backoffUntil;
+        Instant gapSince;
+        String lastAction;
+        String lastReason;
+        Instant lastAt;
+        final Set<String> reportedUnfit = new HashSet<>();
+        final Set<String> reportedUnregistered = new HashSet<>();
+    }
+
+    /** Executes the actions of one group in one scan. */
+    private final class Exec {
+        final GroupSpec spec;
+        final CloudGroup cloud;
+        final SnapshotIndex index;
+        final GroupState state;
+        final Instant now;
+        final boolean dry;
+        final List<String> done;
+        final List<String> problems = new ArrayList<>();
+        final Map<String, NodeInfo> nodes = new HashMap<>();
+        boolean cloudFailed;
+        int desired;
+
+        Exec(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now, boolean dry,
+             List<String> done) {
+            this.spec = spec;
+            this.cloud = cloud;
+            this.index = index;
+            this.state = state;
+            this.now = now;
+            this.dry = dry;
+            this.done = done;
+            this.desired = cloud.desired();
+            for (NodeInfo n : index.nodes(spec.name())) {
+                nodes.put(n.name(), n);
+            }
+        }
+
+        void run(PlanAction action, boolean failing) throws ClusterException, CloudException {
+            String g = spec.name();
+            String id = spec.cloudGroupId();
+            if (action instanceof PlanAction.Protect a) {
+                if (cloudFailed) {
+                    return;
+                }
+                record(DecisionKind.PROTECT, "protect " + a.instanceIds() + " in " + id, a.reason());
+                if (!dry) {
+                    cloud("setScaleInProtection", () -> provider().setScaleInProtection(id, a.instanceIds(), true));
+                }
+            } else if (action instanceof PlanAction.Reclaim a) {
+                record(DecisionKind.RECLAIM, "reclaim node " + a.node(), a.reason());
+                if (!dry) {
+                    NodeInfo n = nodes.get(a.node());
+                    if (n != null && n.draining() != DrainState.NONE) {
+                        cluster.setDrainingTaint(a.node(), DrainState.NONE);
+                    }
+                    if (n != null && n.cordonedByJoblane()) {
+                        cluster.uncordon(a.node());
+                    }
+                    clearTimers(a.node());
+                    cluster.recordEvent(EventTarget.node(a.node()), false, "DrainCancelled", a.reason());
+                }
+            } else if (action instanceof PlanAction.ScaleUp a) {
+                if (cloudFailed) {
+                    return;
+                }
+                if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
+                    metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
+                    LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
+                    return;
+                }
+                record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
+                if (failing) {
+                    long factor = 1L << Math.min(state.failures, 10);
+                    Duration delay = BACKOFF_BASE.multipliedBy(factor);
+                    state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
+                    state.failures++;
+                }
+                if (!dry) {
+                    cloud("setDesiredCapacity", () -> provider().setDesiredCapacity(id, a.to()));
+                    desired = a.to();
+                    for (PodInfo p : a.examples()) {
+                        cluster.recordEvent(EventTarget.pod(p), false, "TriggeredScaleUp",
+                                "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
+                    }
+                }
+            } else if (action instanceof PlanAction.SetDrain a) {
+                DecisionKind kind = a.state() == DrainState.NO_SCHEDULE ? DecisionKind.DRAIN_COMMIT : DecisionKind.DRAIN_NUDGE;
+                record(kind, "taint node " + a.node() + " draining " + a.state(), a.reason());
+                if (!dry) {
+                    cluster.setDrainingTaint(a.node(), a.state());
+                    NodeInfo n = nodes.get(a.node());
+                    if (a.state() != DrainState.NO_SCHEDULE || n == null || n.drainingSince() == null) {
+                        Map<String, String> ann = new HashMap<>();
+                        ann.put(NodeAnnotations.DRAINING_SINCE,
+                                a.state() == DrainState.NONE ? null : NodeAnnotations.format(now));
+                        cluster.annotateNode(a.node(), ann);
+                    }
+                    cluster.recordEvent(EventTarget.node(a.node()), false, "Draining", a.reason());
+                }
+            } else if (action instanceof PlanAction.MarkUnneeded a) {
+                if (a.since() != null) {
+                    record(DecisionKind.MARK_UNNEEDED, "node " + a.node() + " unneeded since " + a.since(), a.reason());
+                } else {
+                    log("node " + a.node() + " needed again", a.reason());
+                }
+                if (!dry) {
+                    Map<String, String> ann = new HashMap<>();
+                    ann.put(NodeAnnotations.UNNEEDED_SINCE, a.since() == null ? null : NodeAnnotations.format(a.since()));
+                    cluster.annotateNode(a.node(), ann);
+                }
+            } else if (action instanceof PlanAction.Cordon a) {
+                record(DecisionKind.CORDON, "cordon node " + a.node(), a.reason());
+                if (!dry) {
+                    cluster.cordon(a.node(), now);
+                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDown",
+                            "cordoned, terminating after " + spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
+                }
+            } else if (action instanceof PlanAction.Uncordon a) {
+                record(DecisionKind.UNCORDON, "uncordon node " + a.node(), a.reason());
+                if (!dry) {
+                    undo(a.node());
+                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", a.reason());
+                }
+            } else if (action instanceof PlanAction.Terminate a) {
+                terminate(a);
+            } else if (action instanceof PlanAction.PodNeverFits a) {
+                if (state.reportedUnfit.add(a.pod().uid())) {
+                    metrics.podNeverFits(g);
+                    record(DecisionKind.POD_NEVER_FITS, "pod " + a.pod().key() + " never fits", a.reason());
+                    if (!dry) {
+                        cluster.recordEvent(EventTarget.pod(a.pod()), true, "DoesNotFit", a.reason());
+                    }
+                }
+            } else if (action instanceof PlanAction.InstanceUnregistered a) {
+                problems.add(a.reason());
+                if (state.reportedUnregistered.add(a.instanceId())) {
+                    record(DecisionKind.INSTANCE_UNREGISTERED, "instance " + a.instanceId() + " unregistered", a.reason());
+                }
+            } else if (action instanceof PlanAction.TerminateUnregistered a) {
+                if (cloudFailed) {
+                    return;
+                }
+                if (cluster.instanceHasNode(a.instanceId())) {
+                    problems.add("instance " + a.instanceId() + " has a node without the label of group " + g
+                            + "; not terminating it");
+                    return;
+                }
+                record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
+                if (!dry) {
+                    cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));
+                    desired--;
+                    state.reportedUnregistered.remove(a.instanceId());
+                }
+            }
+        }
+
+        /** The final gate: every pod bound to the node, read live; only an empty node's instance is terminated. */
+        private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
+            String g = spec.name();
+            if (cloudFailed) {
+                return;
+            }
+            List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
+            if (!blocking.isEmpty()) {
+                String why = blocking.size() + " pod(s) bound at the last moment, e.g. " + blocking.get(0).key();
+                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
+                if (!dry) {
+                    undo(a.node());
+                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", why);
+                }
+                return;
+            }
+            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
+            if (dry) {
+                return;
+            }
+            cloud("terminateInstance", () -> provider().terminateInstance(spec.cloudGroupId(), a.instanceId()));
+            desired--;
+            cluster.recordEvent(EventTarget.node(a.node()), false, "Terminated",
+                    "instance " + a.instanceId() + " terminated: " + a.reason());
+            try {
+                int after = blocking(cluster.podsBoundTo(a.node())).size();
+                metrics.podsFoundAtTermination(g, after);
+                if (after > 0) {
+                    LOG.error("group {}: {} pod(s) found on node {} right after its termination", g, after, a.node());
+                }
+            } catch (ClusterException e) {
+                LOG.debug("group {}: post-termination check of {} failed: {}", g, a.node(), e.getMessage());
+            }
+        }
+
+        private List<PodInfo> blocking(List<PodInfo> pods) {
+            List<PodInfo> out = new ArrayList<>();
+            for (PodInfo p : pods) {
+                if (p.blocksScaleIn()) {
+                    out.add(p);
+                }
+            }
+            return out;
+        }
+
+        /** Gives the node back to the scheduler: no draining taint, no cordon of ours, no timers. */
+        private void undo(String node) throws ClusterException {
+            cluster.setDrainingTaint(node, DrainState.NONE);
+            cluster.uncordon(node);
+            clearTimers(node);
+        }
+
+        private void clearTimers(String node) throws ClusterException {
+            Map<String, String> ann = new HashMap<>();
+            ann.put(NodeAnnotations.UNNEEDED_SINCE, null);
+            ann.put(NodeAnnotations.DRAINING_SINCE, null);
+            cluster.annotateNode(node, ann);
+        }
+
+        private NodeGroupProvider provider() {
+            return providers.get(spec.name());
+        }
+
+        private void cloud(String operation, CloudCall call) throws CloudException {
+            try {
+                call.run();
+                metrics.cloudCall(spec.name(), operation, null);
+            } catch (CloudException e) {
+                metrics.cloudCall(spec.name(), operation, e.code());
+                throw e;
+            }
+        }
+
+        private void record(DecisionKind kind, String what, String why) {
+            metrics.decision(spec.name(), kind);
+            log(what, why);
+            state.lastAction = what;
+            state.lastReason = why;
+            state.lastAt = now;
+        }
+
+        private void log(String what, String why) {
+            String line = (dry ? "dry-run: would " : "") + what + ": " + why;
+            done.add("group " + spec.name() + ": " + line);
+            LOG.info("group {}: {}", spec.name(), line);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CloudCall {
+        void run() throws CloudException;
+    }
+
+}

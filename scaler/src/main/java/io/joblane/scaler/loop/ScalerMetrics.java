@@ -1,0 +1,39 @@
+package io.joblane.scaler.loop;
+
+import java.time.Duration;
+
+/**
+ * What the loop reports while it runs. The kube package backs it with Micrometer, the simulator with counters;
+ * {@link #NOOP} ignores everything. Called from the loop's thread; implementations must not throw.
+ */
+public interface ScalerMetrics {
+    ScalerMetrics NOOP = new ScalerMetrics() {
+    };
+
+    /** One decision taken (or, in dry-run mode, one that would have been taken). */
+    default void decision(String group, DecisionKind kind) {
+    }
+
+    /**
+     * Blocking pods found bound to a node right after its instance was terminated: the product's promise is that
+     * this is always 0 ({@code joblane_pods_at_termination_total}).
+     */
+    default void podsFoundAtTermination(String group, int pods) {
+    }
+
+    /** A waiting pod that fits no node of its group, counted once per pod. */
+    default void podNeverFits(String group) {
+    }
+
+    /** One cloud call; {@code errorCode} is null on success, else the {@code CloudException} code. */
+    default void cloudCall(String group, String operation, String errorCode) {
+    }
+
+    /** One failed Kubernetes call. */
+    default void clusterError(String operation) {
+    }
+
+    /** Duration of one {@code runOnce}, and its result for gauges (nodes per state, desired, pending pods). */
+    default void scanCompleted(Duration duration, ScanResult result) {
+    }
+}

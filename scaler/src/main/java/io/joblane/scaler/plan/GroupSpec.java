@@ -1,0 +1,66 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.ScalerSettings;
+import io.joblane.model.config.Scaling;
+import io.joblane.model.config.Taint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scaled node group's settings in the form the planner uses, derived from the validated config.
+ *
+ * @param cloudGroupId the provider's group id: {@code scaling.autoScalingGroup}, else the group name
+ * @param shape        planning shape of a new node from {@code scaling.node} (used until a node of the group exists)
+ * @param nodeLabels   labels every node of the group carries (the group label first)
+ */
+public record GroupSpec(
+        String name,
+        String cloudGroupId,
+        int minNodes,
+        int maxNodes,
+        Resources shape,
+        Duration scaleDownDelay,
+        int maxDraining,
+        Duration registrationTimeout,
+        Duration settleDelay,
+        Map<String, String> nodeLabels,
+        List<Taint> taints) {
+
+    public GroupSpec {
+        nodeLabels = Map.copyOf(nodeLabels);
+        taints = List.copyOf(taints);
+    }
+
+    /** The spec of a group with a {@code scaling} section. */
+    public static GroupSpec of(NodeGroup group, ScalerSettings scaler) {
+        Scaling s = group.scaling();
+        if (s == null) {
+            throw new IllegalArgumentException("node group " + group.name() + " has no scaling section");
+        }
+        return new GroupSpec(group.name(), cloudGroupId(group), s.minNodes(),
+                s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
+                Resources.ofMillis(s.nodeShapeMillis()), s.scaleDownDelayDuration(), s.maxDraining(),
+                s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
+                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints());
+    }
+
+    /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */
+    public static String cloudGroupId(NodeGroup group) {
+        String asg = group.scaling() == null ? null : group.scaling().autoScalingGroup();
+        return asg == null || asg.isBlank() ? group.name() : asg;
+    }
+
+    /** Per-node overhead of the DaemonSets whose pods land on this group's nodes. */
+    public Resources daemonSetOverhead(List<DaemonSetInfo> daemonSets) {
+        Resources sum = Resources.ZERO;
+        for (DaemonSetInfo ds : daemonSets) {
+            if (ds.landsOn(nodeLabels, taints)) {
+                sum = sum.plus(ds.podRequests());
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,46 @@
+package io.joblane.scaler.plan;
+
+import java.time.Instant;
+
+/**
+ * What the planner knows of one node of a group. Timestamps the scaler needs across scans live on the node as
+ * annotations ({@link NodeAnnotations}), so a restarted scaler carries on. Immutable.
+ *
+ * @param instanceId        from spec.providerID via {@link ProviderIds#instanceId}, null when absent or unparsable
+ * @param cordoned          spec.unschedulable
+ * @param cordonedByJoblane cordoned and carrying {@link NodeAnnotations#CORDONED_AT}: the scaler may undo it
+ * @param scaleDownDisabled annotation {@code joblane.io/scale-down-disabled: "true"}
+ * @param unneededSince     annotation {@link NodeAnnotations#UNNEEDED_SINCE}, null when absent
+ * @param cordonedAt        annotation {@link NodeAnnotations#CORDONED_AT}, null when absent
+ * @param drainingSince     annotation {@link NodeAnnotations#DRAINING_SINCE}, null when absent
+ */
+public record NodeInfo(
+        String name,
+        String group,
+        String instanceId,
+        Resources allocatable,
+        boolean ready,
+        Instant created,
+        boolean cordoned,
+        boolean cordonedByJoblane,
+        DrainState draining,
+        boolean scaleDownDisabled,
+        Instant unneededSince,
+        Instant cordonedAt,
+        Instant drainingSince) {
+
+    public NodeInfo {
+        allocatable = allocatable == null ? Resources.ZERO : allocatable;
+        draining = draining == null ? DrainState.NONE : draining;
+    }
+
+    /** Cordoned by someone else: the scaler never touches it. */
+    public boolean cordonedByHuman() {
+        return cordoned && !cordonedByJoblane;
+    }
+
+    /** New Job pods may land here: not cordoned and not taint-drained (PreferNoSchedule still admits pods). */
+    public boolean schedulable() {
+        return !cordoned && draining != DrainState.NO_SCHEDULE;
+    }
+}

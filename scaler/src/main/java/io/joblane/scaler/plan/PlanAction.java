@@ -1,0 +1,72 @@
+package io.joblane.scaler.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One step the planner wants taken; the loop executes it (or only logs it in dry-run mode). Every action carries a
+ * human reason for logs, events and the status ConfigMap.
+ */
+public sealed interface PlanAction {
+
+    String reason();
+
+    /**
+     * Raise the cloud group's desired size from {@code from} to {@code to} for {@code pods} waiting pods; {@code examples}
+     * are a few of them (at most {@link #MAX_EXAMPLES}) to put events on without flooding the API server.
+     */
+    record ScaleUp(int from, int to, int pods, List<PodInfo> examples, String reason) implements PlanAction {
+        public static final int MAX_EXAMPLES = 20;
+
+        public ScaleUp {
+            examples = List.copyOf(examples);
+        }
+    }
+
+    /** Take a draining or Joblane-cordoned node back because waiting pods fit there: clear taint and cordon. */
+    record Reclaim(String node, String reason) implements PlanAction {
+    }
+
+    /** Set (or with {@link DrainState#NONE} clear) the draining taint and its {@code draining-since} annotation. */
+    record SetDrain(String node, DrainState state, String reason) implements PlanAction {
+    }
+
+    /** Start ({@code since} non-null) or stop (null) the node's unneeded timer annotation. */
+    record MarkUnneeded(String node, Instant since, String reason) implements PlanAction {
+    }
+
+    /** Cordon an empty, unneeded node as the scaler's own; termination follows after the settle delay. */
+    record Cordon(String node, String reason) implements PlanAction {
+    }
+
+    /** Undo the scaler's own cordon and timers (e.g. the group is at its minimum). */
+    record Uncordon(String node, String reason) implements PlanAction {
+    }
+
+    /**
+     * Terminate exactly this node's instance, decrementing desired, but only after the loop's live re-check of every
+     * pod bound to the node finds nothing that blocks.
+     */
+    record Terminate(String node, String instanceId, String reason) implements PlanAction {
+    }
+
+    /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */
+    record PodNeverFits(PodInfo pod, String reason) implements PlanAction {
+    }
+
+    /** A cloud instance that has not become a node within the registration timeout: report it. */
+    record InstanceUnregistered(String instanceId, Duration age, String reason) implements PlanAction {
+    }
+
+    /** An instance that never became a node within twice the registration timeout: it runs nothing, terminate it. */
+    record TerminateUnregistered(String instanceId, String reason) implements PlanAction {
+    }
+
+    /** Put scale-in protection on instances that lack it, so the cloud never picks a victim itself. */
+    record Protect(List<String> instanceIds, String reason) implements PlanAction {
+        public Protect {
+            instanceIds = List.copyOf(instanceIds);
+        }
+    }
+}

@@ -1,0 +1,601 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.model.WellKnown;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pure heart of the scaler: from one group's nodes, pods, DaemonSet overhead and cloud description at one
+ * instant, decides scale-out, reclaiming drained nodes, which nodes to drain, and which empty nodes to cordon and
+ * terminate. No I/O and no clock of its own; the loop calls it once per group per scan and executes the result.
+ * See {@code scaler/DESIGN.md} for the algorithm and its invariants.
+ */
+public final class Planner {
+    private static final String PODS = WellKnown.RESOURCE_PODS;
+    /** Capacity of a dimension a node does not report but that is not a hard limit ("pods" when absent). */
+    private static final long UNLIMITED = Long.MAX_VALUE / 8;
+    /** One pod slot in milli-units of "pods". */
+    private static final long POD_SLOT = 1000;
+
+    private Planner() {
+    }
+
+    /** Plans one group. {@code cloud} is the group's fresh description; the caller skips groups it could not describe. */
+    public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now) {
+        return new Pass(spec, index, cloud, now).run();
+    }
+
+    /** Node categories, in the order pending pods are offered to them. */
+    private enum Kind { FREE, RECLAIMABLE, INCOMING, NEW }
+
+    private static final class Bin {
+        final Kind kind;
+        final NodeInfo node;
+        final String instanceId;
+
+        Bin(Kind kind, NodeInfo node, String instanceId) {
+            this.kind = kind;
+            this.node = node;
+            this.instanceId = instanceId;
+        }
+    }
+
+    /** One planning pass; holds the dense vectors so nothing is recomputed between the three steps. */
+    private static final class Pass {
+        final GroupSpec spec;
+        final SnapshotIndex index;
+        final CloudGroup cloud;
+        final Instant now;
+        final List<PlanAction> actions = new ArrayList<>();
+        final Map<String, Integer> dimIndex = new HashMap<>();
+        final List<String> dimNames = new ArrayList<>();
+        final Map<String, CloudInstance> instances = new HashMap<>();
+        final int floor;
+        int dims;
+        Resources overhead;
+
+        Pass(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now) {
+            this.spec = spec;
+            this.index = index;
+            this.cloud = cloud;
+            this.now = now;
+            for (CloudInstance i : cloud.instances()) {
+                instances.put(i.id(), i);
+            }
+            this.floor = Math.max(spec.minNodes(), cloud.min());
+        }
+
+        GroupPlan run() {
+            List<NodeInfo> nodes = index.nodes(spec.name());
+            List<PodInfo> pending = index.pending(spec.name());
+            overhead = spec.daemonSetOverhead(index.snapshot().daemonSets());
+            overhead = overhead.plus(Resources.ofMillis(Map.of(PODS,
+                    POD_SLOT * index.snapshot().daemonSets().stream()
+                            .filter(ds -> ds.landsOn(spec.nodeLabels(), spec.taints())).count())));
+            Resources shape = learnShape(nodes);
+            addDims(shape);
+            addDims(overhead);
+            dim(PODS);
+            for (NodeInfo n : nodes) {
+                addDims(n.allocatable());
+            }
+            for (PodInfo p : pending) {
+                addDims(p.requests());
+            }
+
+            // --- Classify the group's nodes and the capacity on its way.
+            List<Bin> bins = new ArrayList<>();
+            Set<String> registered = new HashSet<>();
+            int ready = 0;
+            int drainingCount = 0;
+            int cordonedCount = 0;
+            for (NodeInfo n : nodes) {
+                if (n.instanceId() != null) {
+                    registered.add(n.instanceId());
+                }
+                if (n.draining() != DrainState.NONE) {
+                    drainingCount++;
+                }
+                if (n.cordonedByJoblane()) {
+                    cordonedCount++;
+                }
+                CloudInstance inst = n.instanceId() == null ? null : instances.get(n.instanceId());
+                if (inst != null && !inst.state().isCapacity()) {
+                    continue; // leaving: not capacity
+                }
+                if (n.cordonedByHuman()) {
+                    continue;
+                }
+                boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
+                if (inst == null && n.instanceId() != null && reclaimable) {
+                    continue; // our own node whose instance is gone from the group: never take it back
+                }
+                if (n.ready()) {
+                    ready++;
+                    bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId()));
+                } else if (n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()))) {
+                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId()));
+                }
+            }
+            int capacityInstances = 0;
+            List<String> unprotected = new ArrayList<>();
+            for (CloudInstance i : cloud.instances()) {
+                if (!i.state().isCapacity()) {
+                    continue;
+                }
+                capacityInstances++;
+                if (!i.protectedFromScaleIn()) {
+                    unprotected.add(i.id());
+                }
+                if (registered.contains(i.id()) || index.nodeOfInstance(i.id()) != null) {
+                    continue;
+                }
+                Duration age = i.launchTime() == null ? Duration.ZERO : Duration.between(i.launchTime(), now);
+                if (age.compareTo(spec.registrationTimeout()) <= 0) {
+                    bins.add(new Bin(Kind.INCOMING, null, i.id()));
+                } else if (age.compareTo(spec.registrationTimeout().multipliedBy(2)) <= 0) {
+                    actions.add(new PlanAction.InstanceUnregistered(i.id(), age,
+                            "instance " + i.id() + " has not become a node after " + age.toSeconds() + "s"));
+                } else if (cloud.desired() - 1 >= floor) {
+                    actions.add(new PlanAction.TerminateUnregistered(i.id(),
+                            "instance " + i.id() + " never became a node in " + age.toSeconds() + "s; it runs nothing"));
+                }
+            }
+            int gap = Math.max(0, cloud.desired() - capacityInstances);
+            for (int g = 0; g < gap; g++) {
+                bins.add(new Bin(Kind.INCOMING, null, null));
+            }
+            if (!unprotected.isEmpty()) {
+                actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
+            }
+            // Stable order: free nodes, then drained ones to take back, then capacity on its way.
+            bins.sort(Comparator.comparing(b -> b.kind));
+            int launching = (int) bins.stream().filter(b -> b.kind == Kind.INCOMING).count();
+
+            // --- Step 1: scale out.
+            long[] template = new long[dims];
+            capacityVector(shape, template);
+            long[] ov = vector(overhead);
+            for (int d = 0; d < dims; d++) {
+                template[d] = template[d] - ov[d];
+            }
+            int existing = bins.size();
+            int capacity = existing + pending.size();
+            FitTree tree = new FitTree(dims, capacity);
+            long[] scratch = new long[dims];
+            long[] freeAll = new long[existing * dims];
+            for (int b = 0; b < existing; b++) {
+                Bin bin = bins.get(b);
+                if (bin.node == null) {
+                    System.arraycopy(template, 0, freeAll, b * dims, dims);
+                } else {
+                    freeVector(bin.node, ov, scratch);
+                    System.arraycopy(scratch, 0, freeAll, b * dims, dims);
+                }
+                tree.set(b, freeAll, b * dims);
+            }
+            long[] demands = new long[pending.size() * dims];
+            Integer[] order = new Integer[pending.size()];
+            double[] size = new double[pending.size()];
+            for (int p = 0; p < pending.size(); p++) {
+                demandInto(pending.get(p).requests(), demands, p * dims);
+                order[p] = p;
+                double share = 0;
+                for (int d = 0; d < dims; d++) {
+                    long cap = template[d] > 0 ? template[d] : 1;
+                    share = Math.max(share, (double) demands[p * dims + d] / cap);
+                }
+                size[p] = share;
+            }
+            // Largest first; ties broken by creation so the oldest waiting pod is served first.
+            Arrays.sort(order, (a, b) -> {
+                int c = Double.compare(size[b], size[a]);
+                if (c != 0) {
+                    return c;
+                }
+                Instant ca = pending.get(a).created();
+                Instant cb = pending.get(b).created();
+                return ca == null || cb == null ? 0 : ca.compareTo(cb);
+            });
+            boolean templateUsable = fitsTemplate(template);
+            int opened = 0;
+            int neverFit = 0;
+            int onExisting = 0;
+            Map<String, NodeInfo> reclaimedByName = new LinkedHashMap<>();
+            Set<String> needed = new HashSet<>();
+            List<PodInfo> newNodePods = new ArrayList<>();
+            for (int k = 0; k < order.length; k++) {
+                int p = order[k];
+                int off = p * dims;
+                int bin = tree.findFirst(demands, off);
+                if (bin < 0 || bin >= existing + opened) {
+                    boolean fitsNew = templateUsable && covers(template, 0, demands, off);
+                    if (!fitsNew) {
+                        if (!fitsAnyEmpty(bins, existing, ov, demands, off, scratch)) {
+                            neverFit++;
+                            actions.add(new PlanAction.PodNeverFits(pending.get(p),
+                                    "requests " + pending.get(p).requests() + " exceed an empty node of group "
+                                            + spec.name() + " (" + shape + " minus DaemonSet overhead " + overhead + ")"));
+                        }
+                        continue; // fits only a node that is busy now: it waits for that node
+                    }
+                    bin = existing + opened;
+                    opened++;
+                    if (newNodePods.size() < PlanAction.ScaleUp.MAX_EXAMPLES) {
+                        newNodePods.add(pending.get(p));
+                    }
+                    tree.set(bin, template, 0);
+                }
+                tree.take(bin, demands, off, 1);
+                if (bin < existing) {
+                    onExisting++;
+                    Bin b = bins.get(bin);
+                    if (b.node != null) {
+                        needed.add(b.node.name());
+                        if (b.kind == Kind.RECLAIMABLE) {
+                            reclaimedByName.put(b.node.name(), b.node);
+                        }
+                    }
+                }
+            }
+            for (NodeInfo n : reclaimedByName.values()) {
+                actions.add(new PlanAction.Reclaim(n.name(), "waiting pods of group " + spec.name() + " fit on it"));
+            }
+            int maxSize = Math.min(spec.maxNodes(), cloud.max());
+            int target = Math.min(maxSize, cloud.desired() + opened);
+            target = Math.max(target, Math.min(maxSize, floor));
+            if (target > cloud.desired()) {
+                actions.add(new PlanAction.ScaleUp(cloud.desired(), target, pending.size() - neverFit - onExisting, newNodePods,
+                        opened > 0
+                                ? opened + " new node(s) for " + (pending.size() - neverFit - onExisting)
+                                        + " waiting pod(s)" + (cloud.desired() + opened > maxSize ? ", capped at max " + maxSize : "")
+                                : "raising to the group minimum " + floor));
+            }
+            boolean growing = opened > 0 || !reclaimedByName.isEmpty();
+
+            // --- Step 2: pack (choose nodes to drain) and step 3: scale in.
+            List<PlanAction> drains = growing ? List.of() : pack(bins, existing, tree, needed, drainingCount);
+            actions.addAll(drains);
+            Set<String> drainingNow = new HashSet<>();
+            for (PlanAction a : drains) {
+                drainingNow.add(((PlanAction.SetDrain) a).node());
+            }
+            scaleIn(nodes, needed, drainingNow, cordonedCount);
+
+            return new GroupPlan(spec.name(), actions, cloud.desired(), ready, launching, drainingCount, cordonedCount,
+                    pending.size(), onExisting, opened, neverFit);
+        }
+
+        /** Picks nodes whose pods would fit on the other nodes, and escalates nudged nodes to committed. */
+        private List<PlanAction> pack(List<Bin> bins, int existing, FitTree tree, Set<String> needed, int drainingCount) {
+            List<PlanAction> out = new ArrayList<>();
+            // Escalate nudges that have lasted the settle delay and were not taken back this scan.
+            for (Bin b : bins) {
+                NodeInfo n = b.node;
+                if (n == null || b.kind != Kind.RECLAIMABLE || n.draining() != DrainState.PREFER_NO_SCHEDULE) {
+                    continue;
+                }
+                if (n.drainingSince() == null) {
+                    out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE, "draining timer missing"));
+                } else if (!now.isBefore(n.drainingSince().plus(spec.settleDelay()))) {
+                    out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE,
+                            "still not needed after " + spec.settleDelay().toSeconds() + "s of nudging"));
+                }
+            }
+            int budget = spec.maxDraining() - drainingCount;
+            List<Bin> active = new ArrayList<>();
+            for (int b = 0; b < existing; b++) {
+                if (bins.get(b).kind == Kind.FREE && bins.get(b).node.ready()) {
+                    active.add(bins.get(b));
+                }
+            }
+            int keepAtLeast = Math.max(floor, 1);
+            if (budget <= 0 || active.size() <= keepAtLeast) {
+                return out;
+            }
+            Map<NodeInfo, Integer> binOf = new HashMap<>();
+            for (int b = 0; b < existing; b++) {
+                if (bins.get(b).node != null) {
+                    binOf.put(bins.get(b).node, b);
+                }
+            }
+            // Only busy FREE nodes host the moved pods in this hypothetical: empty ones are about to go.
+            for (int b = 0; b < tree.capacity(); b++) {
+                if (b >= existing || bins.get(b).kind != Kind.FREE
+                        || !needed.contains(bins.get(b).node.name()) && !hasBlocking(bins.get(b).node)) {
+                    tree.close(b);
+                }
+            }
+            List<Candidate> candidates = new ArrayList<>();
+            for (Bin b : active) {
+                NodeInfo n = b.node;
+                if (n.scaleDownDisabled() || needed.contains(n.name()) || b.instanceId == null
+                        || !instances.containsKey(b.instanceId)) {
+                    continue;
+                }
+                List<PodInfo> pods = index.boundTo(n.name());
+                List<PodInfo> blocking = new ArrayList<>();
+                for (PodInfo p : pods) {
+                    if (p.blocksScaleIn()) {
+                        blocking.add(p);
+                    }
+                }
+                if (blocking.isEmpty()) {
+                    continue; // empty nodes go straight to scale-in
+                }
+                candidates.add(new Candidate(n, blocking));
+            }
+            candidates.sort(Candidate.ORDER);
+            int chosen = 0;
+            int remaining = active.size();
+            for (Candidate c : candidates) {
+                if (chosen >= budget || remaining - 1 < keepAtLeast) {
+                    break;
+                }
+                int self = binOf.get(c.node);
+                long[] saved = new long[dims];
+                for (int k = 0; k < dims; k++) {
+                    saved[k] = tree.free(self, k);
+                }
+                tree.close(self);
+                List<int[]> placed = new ArrayList<>();
+                List<long[]> placedDemand = new ArrayList<>();
+                boolean fits = true;
+                List<PodInfo> sorted = new ArrayList<>(c.blocking);
+                sorted.sort(Comparator.comparingLong((PodInfo p) -> -p.requests().get(WellKnown.RESOURCE_CPU)));
+                for (PodInfo p : sorted) {
+                    long[] dv = new long[dims];
+                    demandInto(p.requests(), dv, 0);
+                    int target = tree.findFirst(dv, 0);
+                    if (target < 0) {
+                        fits = false;
+                        break;
+                    }
+                    tree.take(target, dv, 0, 1);
+                    placed.add(new int[] {target});
+                    placedDemand.add(dv);
+                }
+                if (fits) {
+                    chosen++;
+                    remaining--;
+                    out.add(new PlanAction.SetDrain(c.node.name(), DrainState.PREFER_NO_SCHEDULE,
+                            "its " + c.jobPods + " Job pod(s) would fit on the group's other nodes"));
+                } else {
+                    for (int k = placed.size() - 1; k >= 0; k--) {
+                        tree.take(placed.get(k)[0], placedDemand.get(k), 0, -1);
+                    }
+                    tree.set(self, saved, 0);
+                }
+            }
+            return out;
+        }
+
+        /** Cordons empty unneeded nodes and terminates the scaler's cordoned nodes once settled. */
+        private void scaleIn(List<NodeInfo> nodes, Set<String> needed, Set<String> drainingNow, int cordonedCount) {
+            int remainingDesired = cloud.desired();
+            int cordonable = cloud.desired() - cordonedCount - floor;
+            List<NodeInfo> byAge = new ArrayList<>(nodes);
+            // Oldest cordons settle first; then youngest empty nodes are removed first.
+            byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
+            for (NodeInfo n : byAge) {
+                if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready()) {
+                    continue;
+                }
+                boolean busy = false;
+                for (PodInfo p : index.boundTo(n.name())) {
+                    if (p.blocksScaleIn()) {
+                        busy = true;
+                        break;
+                    }
+                }
+                CloudInstance inst = n.instanceId() == null ? null : instances.get(n.instanceId());
+                boolean known = inst != null && inst.state().isCapacity();
+                if (n.cordonedByJoblane()) {
+                    if (needed.contains(n.name())) {
+                        continue; // reclaimed in step 1
+                    }
+                    if (busy) {
+                        actions.add(new PlanAction.Uncordon(n.name(), "a pod was bound to it after it was cordoned"));
+                    } else if (!known) {
+                        continue; // instance unknown to this cloud group: never terminate, wait for a human
+                    } else if (remainingDesired - 1 < floor) {
+                        actions.add(new PlanAction.Uncordon(n.name(), "group is at its minimum of " + floor));
+                    } else if (n.cordonedAt() != null && !now.isBefore(n.cordonedAt().plus(spec.settleDelay()))) {
+                        remainingDesired--;
+                        actions.add(new PlanAction.Terminate(n.name(), n.instanceId(),
+                                "empty and unneeded; cordoned " + Duration.between(n.cordonedAt(), now).toSeconds() + "s ago"));
+                    }
+                    continue;
+                }
+                if (busy || needed.contains(n.name())) {
+                    if (n.unneededSince() != null) {
+                        actions.add(new PlanAction.MarkUnneeded(n.name(), null, busy ? "pods run on it again" : "waiting pods need it"));
+                    }
+                    continue;
+                }
+                if (!known || n.cordoned()) {
+                    continue;
+                }
+                boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
+                boolean delayServed = n.unneededSince() != null
+                        && !now.isBefore(n.unneededSince().plus(spec.scaleDownDelay()));
+                if ((n.draining() != DrainState.NONE || delayServed) && cordonable > 0) {
+                    cordonable--;
+                    actions.add(new PlanAction.Cordon(n.name(), drained ? "drained: no Job runs on it any more"
+                            : "empty and unneeded for " + spec.scaleDownDelay().toSeconds() + "s"));
+                } else if (n.unneededSince() == null && !drained) {
+                    actions.add(new PlanAction.MarkUnneeded(n.name(), now, "no pod runs on it"));
+                }
+            }
+        }
+
+        private Resources learnShape(List<NodeInfo> nodes) {
+            // The most common allocatable among Ready nodes: new nodes come from the same launch template.
+            Map<Resources, Integer> counts = new HashMap<>();
+            for (NodeInfo n : nodes) {
+                if (n.ready() && !n.allocatable().isZero()) {
+                    counts.merge(n.allocatable(), 1, Integer::sum);
+                }
+            }
+            return counts.entrySet().stream()
+                    .max(Map.Entry.<Resources, Integer>comparingByValue()
+                            .thenComparing(e -> -e.getKey().get(WellKnown.RESOURCE_CPU)))
+                    .map(Map.Entry::getKey)
+                    .orElse(spec.shape());
+        }
+
+        private boolean hasBlocking(NodeInfo n) {
+            for (PodInfo p : index.boundTo(n.name())) {
+                if (p.blocksScaleIn()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean fitsTemplate(long[] template) {
+            for (long v : template) {
+                if (v < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private boolean fitsAnyEmpty(List<Bin> bins, int existing, long[] ov, long[] demands, int off, long[] scratch) {
+            for (int b = 0; b < existing; b++) {
+                NodeInfo n = bins.get(b).node;
+                if (n == null) {
+                    continue;
+                }
+                capacityVector(n.allocatable(), scratch);
+                boolean fits = true;
+                for (int d = 0; d < dims; d++) {
+                    if (scratch[d] - ov[d] < demands[off + d]) {
+                        fits = false;
+                        break;
+                    }
+                }
+                if (fits) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void freeVector(NodeInfo node, long[] ov, long[] out) {
+            capacityVector(node.allocatable(), out);
+            for (int d = 0; d < dims; d++) {
+                out[d] -= ov[d];
+            }
+            int pods = dimIndex.get(PODS);
+            for (PodInfo p : index.boundTo(node.name())) {
+                Resources r = p.requests();
+                for (int i = 0; i < r.size(); i++) {
+                    Integer d = dimIndex.get(r.nameAt(i));
+                    if (d != null) {
+                        out[d] -= r.millisAt(i);
+                    }
+                }
+                out[pods] -= POD_SLOT;
+            }
+        }
+
+        private void capacityVector(Resources allocatable, long[] out) {
+            Arrays.fill(out, 0);
+            for (int i = 0; i < allocatable.size(); i++) {
+                out[dimIndex.get(allocatable.nameAt(i))] = allocatable.millisAt(i);
+            }
+            int pods = dimIndex.get(PODS);
+            if (out[pods] == 0) {
+                out[pods] = UNLIMITED;
+            }
+        }
+
+        private long[] vector(Resources r) {
+            long[] v = new long[dims];
+            for (int i = 0; i < r.size(); i++) {
+                v[dimIndex.get(r.nameAt(i))] = r.millisAt(i);
+            }
+            return v;
+        }
+
+        private void demandInto(Resources r, long[] out, int off) {
+            for (int i = 0; i < r.size(); i++) {
+                Integer d = dimIndex.get(r.nameAt(i));
+                if (d != null) {
+                    out[off + d] += r.millisAt(i);
+                }
+            }
+            out[off + dimIndex.get(PODS)] += POD_SLOT;
+        }
+
+        private void addDims(Resources r) {
+            for (int i = 0; i < r.size(); i++) {
+                dim(r.nameAt(i));
+            }
+        }
+
+        private int dim(String name) {
+            Integer d = dimIndex.get(name);
+            if (d == null) {
+                d = dimNames.size();
+                dimNames.add(name);
+                dimIndex.put(name, d);
+                dims = dimNames.size();
+            }
+            return d;
+        }
+
+        private boolean covers(long[] free, int foff, long[] demand, int doff) {
+            for (int d = 0; d < dims; d++) {
+                if (free[foff + d] < demand[doff + d]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A node that could be emptied, with the keys of the drain order. */
+    private record Candidate(NodeInfo node, List<PodInfo> blocking, int jobPods, Instant oldestStart, double share) {
+        static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::jobPods)
+                .thenComparing(Candidate::oldestStart, Comparator.reverseOrder())
+                .thenComparingDouble(Candidate::share)
+                .thenComparing(c -> c.node.name());
+
+        Candidate(NodeInfo node, List<PodInfo> blocking) {
+            this(node, blocking, (int) blocking.stream().filter(PodInfo::jobPod).count(),
+                    blocking.stream().filter(PodInfo::jobPod)
+                            .map(p -> p.started() != null ? p.started() : p.created() != null ? p.created() : Instant.EPOCH)
+                            .min(Comparator.naturalOrder()).orElse(Instant.EPOCH),
+                    share(node, blocking));
+        }
+
+        private static double share(NodeInfo node, List<PodInfo> pods) {
+            double max = 0;
+            Resources alloc = node.allocatable();
+            for (int i = 0; i < alloc.size(); i++) {
+                long used = 0;
+                for (PodInfo p : pods) {
+                    used += p.requests().get(alloc.nameAt(i));
+                }
+                if (alloc.millisAt(i) > 0 && !alloc.nameAt(i).equals(PODS)) {
+                    max = Math.max(max, (double) used / alloc.millisAt(i));
+                }
+            }
+            return max;
+        }
+    }
+}

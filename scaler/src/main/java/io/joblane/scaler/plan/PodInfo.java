@@ -1,0 +1,43 @@
+package io.joblane.scaler.plan;
+
+import java.time.Instant;
+
+/**
+ * What the planner knows of one pod. {@code requests} are the effective requests as the scheduler counts them
+ * (max of init containers vs. sum of containers, plus pod overhead, limits when requests are absent);
+ * the implicit one "pods" slot is not included. Immutable.
+ *
+ * @param group      the node group from the {@code joblane.io/node-group} label or nodeSelector, null when none
+ * @param nodeName   spec.nodeName, null when not bound
+ * @param jobPod     owned by a batch Job (or matched by the webhook's job rules)
+ * @param daemonSetPod owned by a DaemonSet: never blocks scale-in, counted through {@link DaemonSetInfo} overhead
+ * @param mirrorPod  a static (mirror) pod of the kubelet: never blocks scale-in
+ * @param started    status.startTime, null when not started
+ */
+public record PodInfo(
+        String uid,
+        String namespace,
+        String name,
+        String group,
+        Resources requests,
+        PodPhase phase,
+        boolean jobPod,
+        boolean daemonSetPod,
+        boolean mirrorPod,
+        String nodeName,
+        Instant created,
+        Instant started) {
+
+    public PodInfo {
+        requests = requests == null ? Resources.ZERO : requests;
+    }
+
+    /** True when this pod, bound to a node, must keep that node alive: anything but DaemonSet, mirror and finished pods. */
+    public boolean blocksScaleIn() {
+        return phase.holdsNode() && !daemonSetPod && !mirrorPod;
+    }
+
+    public String key() {
+        return namespace + "/" + name;
+    }
+}

@@ -1,0 +1,33 @@
+package io.joblane.scaler.plan;
+
+/**
+ * Maps a node's {@code spec.providerID} to its cloud instance id: {@code aws:///us-east-1a/i-0abc} gives
+ * {@code i-0abc}; the in-memory provider uses the same shape with scheme {@code memory}.
+ */
+public final class ProviderIds {
+    public static final String AWS_SCHEME = "aws";
+    public static final String MEMORY_SCHEME = "memory";
+
+    private ProviderIds() {
+    }
+
+    /** The instance id, or null when the providerID is missing or not of the form {@code <scheme>:///<zone>/<id>}. */
+    public static String instanceId(String providerId) {
+        if (providerId == null) {
+            return null;
+        }
+        int sep = providerId.indexOf("://");
+        if (sep <= 0) {
+            return null;
+        }
+        String path = providerId.substring(sep + 3);
+        int slash = path.lastIndexOf('/');
+        String id = slash < 0 ? path : path.substring(slash + 1);
+        return id.isEmpty() ? null : id;
+    }
+
+    /** Formats a providerID, e.g. {@code format("memory", "zone-a", "i-1")} is {@code memory:///zone-a/i-1}. */
+    public static String format(String scheme, String zone, String instanceId) {
+        return scheme + ":///" + (zone == null ? "" : zone) + "/" + instanceId;
+    }
+}

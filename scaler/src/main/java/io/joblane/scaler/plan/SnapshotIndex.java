@@ -1,0 +1,63 @@
+package io.joblane.scaler.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Indexes one {@link ClusterSnapshot} by group and by node in a single pass, so planning every group costs one walk
+ * over the pods. Built by the loop once per scan; read-only afterwards.
+ */
+public final class SnapshotIndex {
+    private final ClusterSnapshot snapshot;
+    private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
+    private final Map<String, List<PodInfo>> boundByNode = new HashMap<>();
+    private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
+    private final Map<String, NodeInfo> nodesByInstance = new HashMap<>();
+
+    public SnapshotIndex(ClusterSnapshot snapshot) {
+        this.snapshot = snapshot;
+        for (NodeInfo node : snapshot.nodes()) {
+            if (node.group() != null) {
+                nodesByGroup.computeIfAbsent(node.group(), g -> new ArrayList<>()).add(node);
+            }
+            if (node.instanceId() != null) {
+                nodesByInstance.put(node.instanceId(), node);
+            }
+        }
+        for (PodInfo pod : snapshot.pods()) {
+            if (pod.nodeName() != null) {
+                // DaemonSet pods are counted as per-node overhead, not one by one.
+                if (pod.phase().holdsNode() && !pod.daemonSetPod()) {
+                    boundByNode.computeIfAbsent(pod.nodeName(), n -> new ArrayList<>()).add(pod);
+                }
+            } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {
+                pendingByGroup.computeIfAbsent(pod.group(), g -> new ArrayList<>()).add(pod);
+            }
+        }
+    }
+
+    public ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public List<NodeInfo> nodes(String group) {
+        return nodesByGroup.getOrDefault(group, List.of());
+    }
+
+    /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */
+    public List<PodInfo> boundTo(String node) {
+        return boundByNode.getOrDefault(node, List.of());
+    }
+
+    /** Unbound pods of the group that the scheduler marked unschedulable. */
+    public List<PodInfo> pending(String group) {
+        return pendingByGroup.getOrDefault(group, List.of());
+    }
+
+    /** The node registered for an instance, in any group, or null. */
+    public NodeInfo nodeOfInstance(String instanceId) {
+        return nodesByInstance.get(instanceId);
+    }
+}
