@@ -1,0 +1,61 @@
+package io.joblane.scaler.cloud.aws;
+
+import io.joblane.model.config.AwsSettings;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClientBuilder;
+
+/**
+ * Builds the synchronous Auto Scaling client from the config's {@code scaler.aws} section: region from the
+ * config or the SDK's default chain ({@code AWS_REGION}, profile, instance metadata), optional endpoint override,
+ * the Apache 5 HTTP client with bounded timeouts, and the standard retry strategy with backoff.
+ */
+public final class AutoScalingClients {
+
+    private AutoScalingClients() {
+    }
+
+    /**
+     * @throws IllegalStateException when no region can be found or the endpoint is not a URI; the message
+     *         says which setting to fix
+     */
+    public static AutoScalingClient create(AwsSettings settings, AwsClientOptions options) {
+        var retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(options.maxAttempts())
+                .backoffStrategy(BackoffStrategy.exponentialDelay(options.baseDelay(), options.maxBackoff()))
+                .throttlingBackoffStrategy(
+                        BackoffStrategy.exponentialDelay(options.throttlingBaseDelay(), options.maxBackoff()))
+                .build();
+        AutoScalingClientBuilder builder = AutoScalingClient.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .maxConnections(8))
+                .overrideConfiguration(c -> c.retryStrategy(retry).apiCallTimeout(options.apiCallTimeout()));
+        if (!settings.region().isBlank()) {
+            builder.region(Region.of(settings.region().trim()));
+        }
+        if (!settings.endpoint().isBlank()) {
+            try {
+                builder.endpointOverride(URI.create(settings.endpoint().trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("scaler.aws.endpoint: not a URI: " + settings.endpoint(), e);
+            }
+        }
+        if (options.credentials() != null) {
+            builder.credentialsProvider(options.credentials());
+        }
+        try {
+            return builder.build();
+        } catch (SdkClientException e) {
+            throw new IllegalStateException("cannot build the AWS Auto Scaling client (set scaler.aws.region or "
+                    + "the AWS_REGION environment variable): " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package io.joblane.scaler.cloud.aws;
+
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.cloud.NodeGroupProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.Activity;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
+import software.amazon.awssdk.services.autoscaling.model.Instance;
+import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
+
+/**
+ * {@link NodeGroupProvider} over EC2 Auto Scaling. Each {@link #describe} is one scan's view: it reads the
+ * groups in batches, protects new InService instances from scale-in, checks AZRebalance and, when capacity is
+ * missing or instances are new, the group's recent scaling activities; the mutating calls act on that cached
+ * view. Called from the loop's thread; methods are synchronized so a config reload or a status reader is safe.
+ */
+public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoCloseable {
+
+    /** The documented default of names per DescribeAutoScalingGroups call. */
+    static final int NAMES_PER_DESCRIBE = 50;
+    /** The documented maximum of MaxRecords for DescribeAutoScalingGroups. */
+    static final int MAX_RECORDS = 100;
+    /** The documented maximum of instance ids per SetInstanceProtection call. */
+    static final int IDS_PER_PROTECTION_CALL = 50;
+    /** Recent activities read per group; launches older than {@link #LAUNCH_FAILURE_WINDOW} do not count. */
+    static final int ACTIVITIES_PER_GROUP = 50;
+    static final Duration LAUNCH_FAILURE_WINDOW = Duration.ofMinutes(30);
+    static final String AZ_REBALANCE = "AZRebalance";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AwsNodeGroupProvider.class);
+
+    private final AutoScalingClient client;
+    private final Clock clock;
+    private final boolean dryRun;
+    private Map<String, AwsGroupSettings> settings;
+
+    /** The last describe's result per group: the view the mutating calls check against. */
+    private final Map<String, CloudGroup> described = new HashMap<>();
+    /** Raw API lifecycle state per instance id from the last describe (for SetInstanceProtection's rules). */
+    private final Map<String, String> rawStates = new HashMap<>();
+    /** Launch time per group and instance, from scaling activities or, failing that, first sight. */
+    private final Map<String, Map<String, Instant>> launchTimes = new HashMap<>();
+    /** Last known launch report per group, kept when reading activities fails. */
+    private final Map<String, LaunchActivities.Report> launchReports = new HashMap<>();
+    private final Set<String> unknownGroups = new HashSet<>();
+    private final Set<String> unprotectedAtLaunchLogged = new HashSet<>();
+
+    public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
+                                boolean dryRun) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Map.copyOf(settings);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dryRun = dryRun;
+    }
+
+    /**
+     * The production provider: default credential chain, region and endpoint from {@code scaler.aws}, the
+     * groups of every node group with {@code provider: aws}. In dry-run it reads but never changes anything.
+     *
+     * @throws IllegalStateException when the client cannot be built (no region), naming the setting to fix
+     */
+    public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun) {
+        return new AwsNodeGroupProvider(
+                AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS),
+                AwsGroupSettings.fromConfig(config), Clock.systemUTC(), dryRun);
+    }
+
+    /** Takes a reloaded node-group file's caps and AZRebalance choices; the client stays as built. */
+    public synchronized void reconfigure(JoblaneConfig config) {
+        this.settings = AwsGroupSettings.fromConfig(config);
+    }
+
+    @Override
+    public synchronized Map<String, CloudGroup> describe(Collection<String> groupIds) throws CloudException {
+        List<String> names = new ArrayList<>(new LinkedHashSet<>(groupIds));
+        Map<String, AutoScalingGroup> found = new LinkedHashMap<>();
+        for (int from = 0; from < names.size(); from += NAMES_PER_DESCRIBE) {
+            List<String> batch = names.subList(from, Math.min(names.size(), from + NAMES_PER_DESCRIBE));
+            String token = null;
+            do {
+                DescribeAutoScalingGroupsResponse page;
+                try {
+                    String next = token;
+                    page = client.describeAutoScalingGroups(r -> r.autoScalingGroupNames(batch)
+                            .maxRecords(MAX_RECORDS).nextToken(next));
+                } catch (SdkException e) {
+                    throw AwsErrors.classify("DescribeAutoScalingGroups", e);
+                }
+                page.autoScalingGroups().forEach(g -> found.put(g.autoScalingGroupName(), g));
+                token = page.nextToken();
+            } while (token != null && !token.isEmpty());
+        }
+
+        Map<String, CloudGroup> result = new LinkedHashMap<>();
+        for (String name : names) {
+            AutoScalingGroup group = found.get(name);
+            if (group == null) {
+                forget(name);
+                if (unknownGroups.add(name)) {
+                    LOG.warn("event=asg_unknown group={} detail=\"no Auto Scaling group of that name in this "
+                            + "account and region; skipped until it appears\"", name);
+                }
+                continue;
+            }
+            unknownGroups.remove(name);
+            CloudGroup cloudGroup = observe(group);
+            described.put(name, cloudGroup);
+            result.put(name, cloudGroup);
+        }
+        return result;
+    }
+
+    /** Names asked for in the last describe that the cloud does not know (readiness detail for the loop). */
+    public synchronized Set<String> unknownGroups() {
+        return Set.copyOf(unknownGroups);
+    }
+
+    @Override
+    public synchronized void setDesiredCapacity(String groupId, int desired) throws CloudException {
+        CloudGroup group = current(groupId);
+        if (desired <= group.desired()) {
+            LOG.debug("event=asg_desired_unchanged group={} current={} requested={}", groupId, group.desired(),
+                    desired);
+            return;
+        }
+        int target = Math.min(desired, group.max());
+        if (target < desired) {
+            LOG.warn("event=asg_desired_capped group={} requested={} max={}", groupId, desired, group.max());
+        }
+        if (target <= group.desired()) {
+            return;
+        }
+        if (dryRun) {
+            LOG.info("event=asg_set_desired dry_run=true group={} from={} to={}", groupId, group.desired(), target);
+            return;
+        }
+        try {
+            client.setDesiredCapacity(r -> r.autoScalingGroupName(groupId).desiredCapacity(target)
+                    .honorCooldown(false));
+        } catch (SdkException e) {
+            throw AwsErrors.classify("SetDesiredCapacity " + groupId, e);
+        }
+        LOG.info("event=asg_set_desired group={} from={} to={}", groupId, group.desired(), target);
+        described.put(groupId, withDesired(group, target));
+    }
+
+    @Override
+    public synchronized void terminateInstance(String groupId, String instanceId) throws CloudException {
+        CloudGroup group = current(groupId);
+        CloudInstance instance = group.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
+                .orElseThrow(() -> new CloudException(CloudException.Kind.INVALID, "InstanceNotInGroup",
+                        "instance " + instanceId + " is not in Auto Scaling group " + groupId + "; not terminated"));
+        if (instance.state() == LifecycleState.TERMINATING || instance.state() == LifecycleState.TERMINATED) {
+            LOG.info("event=asg_terminate_skipped group={} instance={} reason=already_{}", groupId, instanceId,
+                    instance.state().name().toLowerCase());
+            return;
+        }
+        if (instance.state() == LifecycleState.STANDBY || instance.state() == LifecycleState.DETACHING
+                || instance.state() == LifecycleState.WARMED) {
+            throw new CloudException(CloudException.Kind.INVALID, "InstanceNotManaged", "instance " + instanceId
+                    + " of group " + groupId + " is " + rawStates.getOrDefault(instanceId, instance.state().name())
+                    + ": Joblane leaves it alone");
+        }
+        if (dryRun) {
+            LOG.info("event=asg_terminate dry_run=true group={} instance={}", groupId, instanceId);
+            return;
+        }
+        String rawState = rawStates.get(instanceId);
+        // SetInstanceProtection refuses Pending instances; one that was never protected has nothing to lift.
+        boolean lift = instance.protectedFromScaleIn() || rawState == null || AwsLifecycleStates.protectable(rawState);
+        if (lift) {
+            try {
+                client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
+                        .protectedFromScaleIn(false));
+            } catch (SdkException e) {
+                throw AwsErrors.classify("SetInstanceProtection(false) " + groupId + "/" + instanceId
+                        + " (not terminated)", e);
+            }
+        }
+        try {
+            client.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId)
+                    .shouldDecrementDesiredCapacity(true));
+        } catch (SdkException e) {
+            CloudException failure = AwsErrors.classify("TerminateInstanceInAutoScalingGroup " + instanceId, e);
+            if (lift && instance.protectedFromScaleIn()) {
+                reprotect(groupId, instanceId, failure);
+            }
+            throw failure;
+        }
+        LOG.info("event=asg_terminate group={} instance={} zone={} desired_after={}", groupId, instanceId,
+                instance.zone(), group.desired() - 1);
+        described.put(groupId, afterTermination(group, instanceId));
+        rawStates.put(instanceId, "Terminating");
+    }
+
+    @Override
+    public synchronized void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect)
+            throws CloudException {
+        List<String> ids = List.copyOf(new LinkedHashSet<>(instanceIds));
+        if (ids.isEmpty()) {
+            return;
+        }
+        if (dryRun) {
+            LOG.info("event=asg_protect dry_run=true group={} protect={} instances={}", groupId, protect, ids);
+            return;
+        }
+        for (int from = 0; from < ids.size(); from += IDS_PER_PROTECTION_CALL) {
+            List<String> batch = ids.subList(from, Math.min(ids.size(), from + IDS_PER_PROTECTION_CALL));
+            try {
+                client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(batch)
+                        .protectedFromScaleIn(protect));
+            } catch (SdkException e) {
+                throw AwsErrors.classify("SetInstanceProtection(" + protect + ") " + groupId, e);
+            }
+            CloudGroup group = described.get(groupId);
+            if (group != null) {
+                described.put(groupId, withProtection(group, Set.copyOf(batch), protect));
+            }
+        }
+        LOG.info("event=asg_protect group={} protect={} count={}", groupId, protect, ids.size());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** Maps one described group and performs this scan's side duties (protection, AZRebalance, activities). */
+    private CloudGroup observe(AutoScalingGroup group) {
+        String name = group.autoScalingGroupName();
+        AwsGroupSettings own = settings.get(name);
+        int max = own == null ? group.maxSize() : Math.min(group.maxSize(), own.maxNodes());
+        List<String> problems = new ArrayList<>();
+        Instant now = clock.instant();
+
+        Map<String, Instant> known = launchTimes.computeIfAbsent(name, k -> new HashMap<>());
+        Set<String> present = new HashSet<>();
+        boolean newInstances = false;
+        for (Instance instance : group.instances()) {
+            present.add(instance.instanceId());
+            rawStates.put(instance.instanceId(), instance.lifecycleStateAsString());
+            newInstances |= !known.containsKey(instance.instanceId());
+        }
+        known.keySet().retainAll(present);
+
+        long live = group.instances().stream()
+                .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity()).count();
+        LaunchActivities.Report report = launchReports.get(name);
+        if (group.desiredCapacity() > live || newInstances) {
+            try {
+                List<Activity> activities = client.describeScalingActivities(r -> r.autoScalingGroupName(name)
+                        .maxRecords(ACTIVITIES_PER_GROUP)).activities();
+                report = LaunchActivities.read(activities, now, LAUNCH_FAILURE_WINDOW);
+            } catch (SdkException e) {
+                problems.add(AwsErrors.classify("DescribeScalingActivities", e).getMessage());
+            }
+        } else {
+            // Nothing is on its way, so nothing can be failing to launch.
+            report = null;
+        }
+        if (report != null) {
+            launchReports.put(name, report);
+            report.launchTimes().forEach((id, at) -> {
+                if (present.contains(id)) {
+                    known.put(id, at);
+                }
+            });
+        } else {
+            launchReports.remove(name);
+        }
+        for (String id : present) {
+            known.putIfAbsent(id, now);
+        }
+        boolean launchFailing = report != null && report.failing();
+        if (launchFailing) {
+            problems.add(report.problem());
+        }
+
+        Set<String> nowProtected = protectNew(group, problems);
+        checkProcesses(group, own, problems);
+        if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn()) && unprotectedAtLaunchLogged.add(name)) {
+            LOG.info("event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
+                    + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"", name);
+        }
+        if ("Delete in progress".equals(group.status())) {
+            problems.add("the Auto Scaling group is being deleted");
+        }
+
+        List<CloudInstance> instances = new ArrayList<>();
+        for (Instance instance : group.instances()) {
+            instances.add(new CloudInstance(
+                    instance.instanceId(),
+                    instance.availabilityZone(),
+                    AwsLifecycleStates.map(instance.lifecycleStateAsString()),
+                    "Healthy".equalsIgnoreCase(instance.healthStatus()),
+                    Boolean.TRUE.equals(instance.protectedFromScaleIn()) || nowProtected.contains(instance.instanceId()),
+                    known.get(instance.instanceId())));
+        }
+        return new CloudGroup(name, group.desiredCapacity(), group.minSize(), max, instances, problems,
+                launchFailing);
+    }
+
+    /** Protects every InService instance that is not yet protected; returns the ids now protected. */
+    private Set<String> protectNew(AutoScalingGroup group, List<String> problems) {
+        List<String> unprotected = group.instances().stream()
+                .filter(i -> "InService".equals(i.lifecycleStateAsString()))
+                .filter(i -> !Boolean.TRUE.equals(i.protectedFromScaleIn()))
+                .map(Instance::instanceId)
+                .toList();
+        if (unprotected.isEmpty() || dryRun) {
+            if (!unprotected.isEmpty()) {
+                LOG.info("event=asg_protect dry_run=true group={} instances={}", group.autoScalingGroupName(),
+                        unprotected);
+            }
+            return Set.of();
+        }
+        Set<String> done = new HashSet<>();
+        for (int from = 0; from < unprotected.size(); from += IDS_PER_PROTECTION_CALL) {
+            List<String> batch = unprotected.subList(from, Math.min(unprotected.size(), from + IDS_PER_PROTECTION_CALL));
+            try {
+                client.setInstanceProtection(r -> r.autoScalingGroupName(group.autoScalingGroupName())
+                        .instanceIds(batch).protectedFromScaleIn(true));
+                done.addAll(batch);
+            } catch (SdkException e) {
+                problems.add("scale-in protection of " + batch.size() + " new instance(s) not set: "
+                        + AwsErrors.classify("SetInstanceProtection", e).getMessage());
+            }
+        }
+        if (!done.isEmpty()) {
+            LOG.info("event=asg_protect group={} protect=true count={}", group.autoScalingGroupName(), done.size());
+        }
+        return done;
+    }
+
+    /** Reports AZRebalance (and a suspended Launch process); suspends AZRebalance when the config allows. */
+    private void checkProcesses(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
+        String name = group.autoScalingGroupName();
+        Set<String> suspended = new HashSet<>();
+        for (SuspendedProcess process : group.suspendedProcesses()) {
+            suspended.add(process.processName());
+        }
+        if (suspended.contains("Launch")) {
+            problems.add("the Launch process is suspended: new instances will not start");
+        }
+        if (suspended.contains(AZ_REBALANCE)) {
+            return;
+        }
+        if (own == null || !own.suspendAZRebalance()) {
+            problems.add("AZRebalance is active: the Auto Scaling group may terminate busy instances to balance "
+                    + "zones (set scaling.suspendAZRebalance: true or suspend it on the group)");
+            return;
+        }
+        if (dryRun) {
+            LOG.info("event=asg_suspend_azrebalance dry_run=true group={}", name);
+            problems.add("AZRebalance is active (dry run: not suspended)");
+            return;
+        }
+        try {
+            client.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(AZ_REBALANCE));
+            LOG.info("event=asg_suspend_azrebalance group={}", name);
+        } catch (SdkException e) {
+            problems.add("AZRebalance is active and suspending it failed: "
+                    + AwsErrors.classify("SuspendProcesses", e).getMessage());
+        }
+    }
+
+    /** The group as this scan described it; describes it now if the loop did not (one call). */
+    private CloudGroup current(String groupId) throws CloudException {
+        CloudGroup group = described.get(groupId);
+        if (group == null && !unknownGroups.contains(groupId)) {
+            group = describe(List.of(groupId)).get(groupId);
+        }
+        if (group == null) {
+            throw new CloudException(CloudException.Kind.INVALID, "UnknownGroup",
+                    "no Auto Scaling group named " + groupId + " in this account and region");
+        }
+        return group;
+    }
+
+    private void reprotect(String groupId, String instanceId, CloudException failure) {
+        try {
+            client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
+                    .protectedFromScaleIn(true));
+        } catch (SdkException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private void forget(String name) {
+        CloudGroup old = described.remove(name);
+        if (old != null) {
+            old.instances().forEach(i -> rawStates.remove(i.id()));
+        }
+        launchTimes.remove(name);
+        launchReports.remove(name);
+    }
+
+    private static CloudGroup withDesired(CloudGroup g, int desired) {
+        return new CloudGroup(g.id(), desired, g.min(), g.max(), g.instances(), g.problems(), g.launchFailing());
+    }
+
+    private static CloudGroup afterTermination(CloudGroup g, String instanceId) {
+        List<CloudInstance> instances = g.instances().stream()
+                .map(i -> i.id().equals(instanceId)
+                        ? new CloudInstance(i.id(), i.zone(), LifecycleState.TERMINATING, i.healthy(), false,
+                        i.launchTime())
+                        : i)
+                .toList();
+        return new CloudGroup(g.id(), g.desired() - 1, g.min(), g.max(), instances, g.problems(), g.launchFailing());
+    }
+
+    private static CloudGroup withProtection(CloudGroup g, Set<String> ids, boolean protect) {
+        List<CloudInstance> instances = g.instances().stream()
+                .map(i -> ids.contains(i.id())
+                        ? new CloudInstance(i.id(), i.zone(), i.state(), i.healthy(), protect, i.launchTime())
+                        : i)
+                .toList();
+        return new CloudGroup(g.id(), g.desired(), g.min(), g.max(), instances, g.problems(), g.launchFailing());
+    }
+}
