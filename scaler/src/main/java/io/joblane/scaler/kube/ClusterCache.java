@@ -1,0 +1,198 @@
+package io.joblane.scaler.kube;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.joblane.model.WellKnown;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scaler's informers: nodes and pods carrying the {@code joblane.io/node-group} label (the webhook labels the
+ * pods it routes) and every DaemonSet, each trimmed by {@link Lean} before caching. {@link #start} waits for the
+ * first sync at most a given time, so an RBAC mistake or an unreachable API server ends in a readiness problem
+ * naming the informer and its last error instead of a hung start-up. {@code onChange} is told (on an informer
+ * thread) about changes that can alter a decision. Reads are safe from any thread.
+ */
+public final class ClusterCache implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
+    public static final String BY_NODE_INDEX = "nodeName";
+
+    private final Watched<Node> nodes;
+    private final Watched<Pod> pods;
+    private final Watched<DaemonSet> daemonSets;
+
+    public ClusterCache(KubernetesClient client, Runnable onChange) {
+        nodes = new Watched<>("nodes", client.nodes().withLabel(WellKnown.NODE_GROUP_LABEL).runnableInformer(0),
+                Lean::node, ClusterCache::nodeChanged, onChange);
+        pods = new Watched<>("pods",
+                client.pods().inAnyNamespace().withLabel(WellKnown.NODE_GROUP_LABEL).runnableInformer(0),
+                Lean::pod, ClusterCache::podChanged, onChange);
+        pods.informer.addIndexers(Map.of(BY_NODE_INDEX, p -> p.getSpec() == null || p.getSpec().getNodeName() == null
+                ? List.of() : List.of(p.getSpec().getNodeName())));
+        daemonSets = new Watched<>("daemonsets", client.apps().daemonSets().inAnyNamespace().runnableInformer(0),
+                Lean::daemonSet, (a, b) -> true, onChange);
+    }
+
+    /**
+     * Starts the informers and waits up to {@code timeout} for all to sync. Returns the problems (empty when
+     * synced). Informers that did not sync keep retrying; {@link #problems()} tells when they catch up.
+     */
+    public List<String> start(Duration timeout) {
+        List<Watched<?>> all = List.of(nodes, pods, daemonSets);
+        CompletableFuture<?>[] syncs = all.stream().map(w -> w.informer.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(syncs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.error("informers not synced within {}: {}", timeout, problems());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return problems();
+    }
+
+    public boolean synced() {
+        return nodes.informer.hasSynced() && pods.informer.hasSynced() && daemonSets.informer.hasSynced();
+    }
+
+    /** One line per informer that has not synced, with its last error; empty when all have. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (Watched<?> w : List.of(nodes, pods, daemonSets)) {
+            if (!w.informer.hasSynced()) {
+                Throwable error = w.lastError.get();
+                problems.add("informer " + w.name + " not synced" + (error == null ? "" : ": " + describe(error)));
+            }
+        }
+        return problems;
+    }
+
+    /** The innermost cause, e.g. "ConnectException" or "KubernetesClientException: ... 403 Forbidden". */
+    static String describe(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof java.util.concurrent.CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    public List<Node> nodes() {
+        return nodes.informer.getStore().list();
+    }
+
+    public List<Pod> pods() {
+        return pods.informer.getStore().list();
+    }
+
+    /** Cached group pods bound to a node (the live check before termination uses {@link BoundPods}). */
+    public List<Pod> podsOn(String nodeName) {
+        return pods.informer.getIndexer().byIndex(BY_NODE_INDEX, nodeName);
+    }
+
+    public List<DaemonSet> daemonSets() {
+        return daemonSets.informer.getStore().list();
+    }
+
+    @Override
+    public void close() {
+        for (Watched<?> w : List.of(pods, nodes, daemonSets)) {
+            w.informer.close();
+        }
+    }
+
+    /** Node updates that matter: labels, spec (taints, cordon), allocatable, readiness, our annotations. */
+    static boolean nodeChanged(Node a, Node b) {
+        return !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
+                || !Objects.equals(a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations())
+                || !Objects.equals(a.getSpec(), b.getSpec())
+                || !Objects.equals(a.getStatus() == null ? null : a.getStatus().getAllocatable(),
+                        b.getStatus() == null ? null : b.getStatus().getAllocatable())
+                || !Objects.equals(readyStatus(a), readyStatus(b));
+    }
+
+    /** Pod updates that matter: binding, phase, deletion, the scheduler's verdict. */
+    static boolean podChanged(Pod a, Pod b) {
+        return !Objects.equals(a.getSpec() == null ? null : a.getSpec().getNodeName(),
+                        b.getSpec() == null ? null : b.getSpec().getNodeName())
+                || !Objects.equals(phase(a), phase(b))
+                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(scheduled(a), scheduled(b));
+    }
+
+    private static String readyStatus(Node n) {
+        if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                .map(NodeCondition::getStatus).findFirst().orElse(null);
+    }
+
+    private static String phase(Pod p) {
+        return p.getStatus() == null ? null : p.getStatus().getPhase();
+    }
+
+    private static String scheduled(Pod p) {
+        if (p.getStatus() == null || p.getStatus().getConditions() == null) {
+            return null;
+        }
+        return p.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
+                .map(PodCondition::getReason).filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    /** One informer with its lean store, change filter and last error. */
+    private static final class Watched<T extends HasMetadata> {
+        final String name;
+        final SharedIndexInformer<T> informer;
+        final AtomicReference<Throwable> lastError = new AtomicReference<>();
+
+        Watched(String name, SharedIndexInformer<T> informer, UnaryOperator<T> trim, BiPredicate<T, T> relevant,
+                Runnable onChange) {
+            this.name = name;
+            this.informer = informer;
+            informer.itemStore(new LeanItemStore<>(trim));
+            informer.exceptionHandler((started, error) -> {
+                lastError.set(error);
+                LOG.warn("informer {} failed, retrying: {}", name, describe(error));
+                return true;
+            });
+            informer.addEventHandler(new ResourceEventHandler<T>() {
+                @Override
+                public void onAdd(T obj) {
+                    onChange.run();
+                }
+
+                @Override
+                public void onUpdate(T oldObj, T newObj) {
+                    if (relevant.test(oldObj, newObj)) {
+                        onChange.run();
+                    }
+                }
+
+                @Override
+                public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                    onChange.run();
+                }
+            });
+        }
+    }
+}

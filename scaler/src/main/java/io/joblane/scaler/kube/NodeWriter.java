@@ -1,0 +1,157 @@
+package io.joblane.scaler.kube;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.joblane.model.WellKnown;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the node state the scaler keeps in the cluster: the {@code joblane.io/draining} taint, its own cordon
+ * (marked with {@link WellKnown#SCALER_CORDON_ANNOTATION} so a human's cordon is recognised and left alone) and node
+ * annotations. Every write reads the live node, changes a copy and PUTs it guarded by the resourceVersion it read,
+ * retrying on 409 Conflict, so a concurrent writer (kubelet, a human, another controller) never loses a change.
+ * Called from the loop thread.
+ */
+public final class NodeWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeWriter.class);
+    private static final int MAX_ATTEMPTS = 5;
+    public static final String NO_SCHEDULE = "NoSchedule";
+    public static final String PREFER_NO_SCHEDULE = "PreferNoSchedule";
+
+    private final KubernetesClient client;
+
+    public NodeWriter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Adds the draining taint with {@code effect}, or changes the effect of the one already there. */
+    public Node setDrainingTaint(String nodeName, String effect) {
+        if (!NO_SCHEDULE.equals(effect) && !PREFER_NO_SCHEDULE.equals(effect)) {
+            throw new IllegalArgumentException("draining taint effect must be NoSchedule or PreferNoSchedule: " + effect);
+        }
+        return modify(nodeName, node -> {
+            List<Taint> taints = new ArrayList<>(taints(node));
+            taints.removeIf(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
+            taints.add(new Taint(effect, WellKnown.DRAINING_TAINT, null, ""));
+            node.getSpec().setTaints(taints);
+            return node;
+        });
+    }
+
+    public Node removeDrainingTaint(String nodeName) {
+        return modify(nodeName, node -> {
+            List<Taint> taints = new ArrayList<>(taints(node));
+            taints.removeIf(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
+            node.getSpec().setTaints(taints);
+            return node;
+        });
+    }
+
+    /**
+     * Cordons the node and marks the cordon as the scaler's. Returns false, changing nothing, when someone else
+     * has already cordoned it: that node belongs to a human now.
+     */
+    public boolean cordon(String nodeName) {
+        boolean[] ours = {true};
+        modify(nodeName, node -> {
+            if (cordonedByOthers(node)) {
+                ours[0] = false;
+                return node;
+            }
+            node.getSpec().setUnschedulable(true);
+            annotations(node).put(WellKnown.SCALER_CORDON_ANNOTATION, "true");
+            return node;
+        });
+        return ours[0];
+    }
+
+    /** Lifts the scaler's own cordon; a cordon without the scaler's mark is left in place (returns false). */
+    public boolean uncordon(String nodeName) {
+        boolean[] done = {false};
+        modify(nodeName, node -> {
+            if (!annotations(node).containsKey(WellKnown.SCALER_CORDON_ANNOTATION)) {
+                return node;
+            }
+            node.getSpec().setUnschedulable(null);
+            annotations(node).remove(WellKnown.SCALER_CORDON_ANNOTATION);
+            done[0] = true;
+            return node;
+        });
+        return done[0];
+    }
+
+    /** Sets annotations; a null value removes that annotation. */
+    public Node setAnnotations(String nodeName, Map<String, String> changes) {
+        return modify(nodeName, node -> {
+            Map<String, String> annotations = annotations(node);
+            changes.forEach((k, v) -> {
+                if (v == null) {
+                    annotations.remove(k);
+                } else {
+                    annotations.put(k, v);
+                }
+            });
+            return node;
+        });
+    }
+
+    /** True when the node is unschedulable but not by the scaler's hand. */
+    public static boolean cordonedByOthers(Node node) {
+        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        return unschedulable && (annotations == null || !annotations.containsKey(WellKnown.SCALER_CORDON_ANNOTATION));
+    }
+
+    /**
+     * Read, change, write with the read resourceVersion; on 409 read again. Skips the write when nothing changed.
+     * Throws {@link KubernetesClientException} (404 when the node is gone) for the loop to retry next scan.
+     */
+    Node modify(String nodeName, UnaryOperator<Node> change) {
+        for (int attempt = 1; ; attempt++) {
+            Node live = client.nodes().withName(nodeName).get();
+            if (live == null) {
+                throw new KubernetesClientException("node " + nodeName + " not found", HttpURLConnection.HTTP_NOT_FOUND,
+                        null);
+            }
+            Node copy = client.getKubernetesSerialization().clone(live);
+            if (copy.getSpec() == null) {
+                copy.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+            }
+            Node changed = change.apply(copy);
+            if (Objects.equals(changed.getSpec(), live.getSpec())
+                    && Objects.equals(changed.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())) {
+                return live;
+            }
+            try {
+                return client.nodes().resource(changed).lockResourceVersion(live.getMetadata().getResourceVersion())
+                        .update();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debug("node {} changed while writing it (attempt {}), reading it again", nodeName, attempt);
+            }
+        }
+    }
+
+    private static List<Taint> taints(Node node) {
+        return node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+    }
+
+    private static Map<String, String> annotations(Node node) {
+        if (node.getMetadata().getAnnotations() == null) {
+            node.getMetadata().setAnnotations(new HashMap<>());
+        }
+        return node.getMetadata().getAnnotations();
+    }
+}

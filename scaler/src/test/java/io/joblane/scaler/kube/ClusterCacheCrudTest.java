@@ -1,0 +1,89 @@
+package io.joblane.scaler.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.model.WellKnown;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class ClusterCacheCrudTest {
+    KubernetesClient client;
+
+    @Test
+    void seesOnlyGroupNodesAndPodsAndEveryDaemonSetTrimmed() {
+        client.nodes().resource(KubeFixtures.node("n1", "batch", "i-1")).create();
+        Node other = KubeFixtures.node("sys-1", "x", "i-9");
+        other.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
+        client.nodes().resource(other).create();
+        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job1", "batch", "n1", "2")).create();
+        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job2", "batch", null, "1")).create();
+        client.pods().inNamespace("kube-system").resource(new PodBuilder().withNewMetadata().withName("coredns")
+                .withNamespace("kube-system").endMetadata().withNewSpec().withNodeName("sys-1").addNewContainer()
+                .withName("c").endContainer().endSpec().build()).create();
+        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
+                .withName("kube-proxy").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
+                .withNewSpec().addNewContainer().withName("c").endContainer().endSpec().endTemplate().endSpec().build())
+                .create();
+
+        AtomicInteger changes = new AtomicInteger();
+        try (ClusterCache cache = new ClusterCache(client, changes::incrementAndGet)) {
+            assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
+            assertThat(cache.synced()).isTrue();
+            assertThat(cache.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("n1");
+            assertThat(cache.pods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("job1", "job2");
+            assertThat(cache.podsOn("n1")).extracting(p -> p.getMetadata().getName()).containsExactly("job1");
+            assertThat(cache.daemonSets()).extracting(d -> d.getMetadata().getName()).containsExactly("kube-proxy");
+
+            Pod cached = cache.podsOn("n1").get(0);
+            assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
+            assertThat(cached.getSpec().getContainers().get(0).getImage()).isNull();
+            assertThat(cached.getMetadata().getAnnotations()).isNull();
+            assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
+            assertThat(PodRequests.of(cached.getSpec())).containsEntry("cpu", 2000L);
+            Node node = cache.nodes().get(0);
+            assertThat(node.getStatus().getImages()).isEmpty();
+            assertThat(node.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Ready");
+            assertThat(node.getSpec().getProviderID()).isEqualTo("aws:///us-east-1a/i-1");
+
+            int before = changes.get();
+            client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job3", "batch", null, "1")).create();
+            await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 3);
+            assertThat(changes.get()).isGreaterThan(before);
+
+            new NodeWriter(client).setDrainingTaint("n1", NodeWriter.NO_SCHEDULE);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cache.nodes().get(0).getSpec().getTaints().stream()
+                    .anyMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey())));
+        }
+    }
+
+    // Guards against a start-up that hangs forever when the API server is unreachable or RBAC forbids a list.
+    @Test
+    void startGivesUpAfterTheTimeoutAndNamesTheInformers() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort)
+                        .withRequestRetryBackoffLimit(0).build()).build();
+             ClusterCache cache = new ClusterCache(unreachable, () -> { })) {
+            List<String> problems = cache.start(Duration.ofSeconds(2));
+            assertThat(cache.synced()).isFalse();
+            assertThat(problems).hasSize(3).allSatisfy(p -> assertThat(p).contains("not synced"));
+            assertThat(String.join("\n", problems)).contains("informer nodes").contains("informer pods")
+                    .contains("informer daemonsets").contains("ConnectException");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.joblane.scaler.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.model.WellKnown;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class NodeWriterCrudTest {
+    KubernetesClient client;
+    NodeWriter writer;
+
+    @BeforeEach
+    void setUp() {
+        client.nodes().resource(KubeFixtures.node("n1", "batch", "i-1")).create();
+        writer = new NodeWriter(client);
+    }
+
+    Node live() {
+        return client.nodes().withName("n1").get();
+    }
+
+    List<Taint> drainingTaints() {
+        return live().getSpec().getTaints().stream().filter(t -> WellKnown.DRAINING_TAINT.equals(t.getKey())).toList();
+    }
+
+    @Test
+    void drainingTaintIsAddedChangedAndRemovedLeavingOtherTaints() {
+        writer.setDrainingTaint("n1", NodeWriter.PREFER_NO_SCHEDULE);
+        assertThat(drainingTaints()).extracting(Taint::getEffect).containsExactly("PreferNoSchedule");
+
+        writer.setDrainingTaint("n1", NodeWriter.NO_SCHEDULE);
+        assertThat(drainingTaints()).extracting(Taint::getEffect).containsExactly("NoSchedule");
+
+        writer.removeDrainingTaint("n1");
+        assertThat(drainingTaints()).isEmpty();
+        assertThat(live().getSpec().getTaints()).extracting(Taint::getKey).containsExactly(WellKnown.DEDICATED_TAINT);
+    }
+
+    @Test
+    void cordonIsMarkedAsOursAndUncordonLiftsOnlyOurs() {
+        assertThat(writer.cordon("n1")).isTrue();
+        assertThat(live().getSpec().getUnschedulable()).isTrue();
+        assertThat(live().getMetadata().getAnnotations()).containsEntry(WellKnown.SCALER_CORDON_ANNOTATION, "true");
+        assertThat(NodeWriter.cordonedByOthers(live())).isFalse();
+
+        assertThat(writer.uncordon("n1")).isTrue();
+        assertThat(live().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(WellKnown.SCALER_CORDON_ANNOTATION);
+    }
+
+    @Test
+    void aHumansCordonIsLeftAlone() {
+        client.nodes().withName("n1").edit(n -> {
+            n.getSpec().setUnschedulable(true);
+            return n;
+        });
+        assertThat(NodeWriter.cordonedByOthers(live())).isTrue();
+        assertThat(writer.cordon("n1")).isFalse();
+        assertThat(writer.uncordon("n1")).isFalse();
+        assertThat(live().getSpec().getUnschedulable()).isTrue();
+        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(WellKnown.SCALER_CORDON_ANNOTATION);
+    }
+
+    @Test
+    void annotationsAreSetAndRemovedAndOthersKept() {
+        Map<String, String> set = new HashMap<>();
+        set.put("joblane.io/unneeded-since", "2026-01-01T00:00:00Z");
+        writer.setAnnotations("n1", set);
+        assertThat(live().getMetadata().getAnnotations()).containsEntry("joblane.io/unneeded-since",
+                "2026-01-01T00:00:00Z").containsKey("node.alpha.kubernetes.io/ttl");
+        set.put("joblane.io/unneeded-since", null);
+        writer.setAnnotations("n1", set);
+        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey("joblane.io/unneeded-since");
+    }
+
+    // Guards against losing a concurrent writer's change (a blind PUT would overwrite the other label).
+    @Test
+    void aConflictingWriteIsRetriedAndBothChangesSurvive() {
+        AtomicBoolean interfered = new AtomicBoolean();
+        writer.modify("n1", node -> {
+            if (interfered.compareAndSet(false, true)) {
+                client.nodes().withName("n1").edit(n -> {
+                    n.getMetadata().getLabels().put("other", "writer");
+                    return n;
+                });
+            }
+            node.getMetadata().getAnnotations().put("joblane.io/x", "1");
+            return node;
+        });
+        assertThat(live().getMetadata().getLabels()).containsEntry("other", "writer");
+        assertThat(live().getMetadata().getAnnotations()).containsEntry("joblane.io/x", "1");
+    }
+}
