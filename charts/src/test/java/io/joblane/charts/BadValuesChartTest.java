@@ -1,0 +1,156 @@
+package io.joblane.charts;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad values stop `helm template` with the schema's (or the chart's) message naming the field. */
+class BadValuesChartTest {
+    @TempDir
+    Path tmp;
+
+    private Chart withValues(String yaml) throws Exception {
+        Path file = Files.createTempFile(tmp, "bad", ".yaml");
+        Files.writeString(file, yaml);
+        return Chart.chart().values(file);
+    }
+
+    @Test
+    void wrongType() {
+        assertThatThrownBy(() -> Chart.chart().set("webhook.replicaCount", "two").template())
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining("/webhook/replicaCount")
+                .hasMessageContaining("want integer");
+    }
+
+    @Test
+    void unknownGroupSetting() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      nodeSelectr: {disk: ssd}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0")
+                .hasMessageContaining("additional properties 'nodeSelectr' not allowed");
+    }
+
+    @Test
+    void unknownScalingSetting() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      scaling:
+                        autoScalingGroup: asg
+                        maxNodes: 3
+                        maxNode: 4
+                        node: {cpu: "4", memory: 16Gi}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0/scaling")
+                .hasMessageContaining("additional properties 'maxNode' not allowed");
+    }
+
+    @Test
+    void groupWithoutName() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - default: true
+                      taints: [{key: joblane.io/dedicated, value: batch, effect: NoSchedule}]
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0")
+                .hasMessageContaining("missing property 'name'");
+    }
+
+    @Test
+    void wrongTypeInsideAGroup() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: "yes"
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0/default")
+                .hasMessageContaining("want boolean");
+    }
+
+    @Test
+    void badTaintEffect() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      taints: [{key: joblane.io/dedicated, value: batch, effect: NoScheduel}]
+                """);
+        assertThatThrownBy(chart::template).hasMessageContaining("/config/nodeGroups/0/taints/0/effect");
+    }
+
+    @Test
+    void awsGroupWithoutAutoScalingGroup() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      scaling:
+                        maxNodes: 3
+                        node: {cpu: "4", memory: 16Gi}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0/scaling")
+                .hasMessageContaining("missing property 'autoScalingGroup'");
+    }
+
+    @Test
+    void badDuration() {
+        assertThatThrownBy(() -> Chart.chart().set("config.scaler.scanInterval", "10 seconds").template())
+                .hasMessageContaining("/config/scaler/scanInterval");
+    }
+
+    @Test
+    void failurePolicyOutsideTheApiEnum() {
+        assertThatThrownBy(() -> Chart.chart().set("webhook.failurePolicy", "Retry").template())
+                .hasMessageContaining("/webhook/failurePolicy");
+    }
+
+    @Test
+    void unknownTopLevelKey() {
+        assertThatThrownBy(() -> Chart.chart().set("webhok.replicaCount", 3).template())
+                .hasMessageContaining("additional properties 'webhok' not allowed");
+    }
+
+    @Test
+    void twoDefaultGroups() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - {name: a, default: true}
+                    - {name: b, default: true}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("config.nodeGroups: exactly one group must have default: true (found 2)");
+    }
+
+    /** Guards against Job pods waiting forever for a scheduler that was never installed. */
+    @Test
+    void groupUsingThePackingSchedulerWhileItIsOff() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - {name: batch, default: true, schedulerName: joblane-packing-scheduler}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("uses schedulerName \"joblane-packing-scheduler\" but packingScheduler.enabled is false");
+    }
+}

@@ -1,0 +1,71 @@
+package io.joblane.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** ServiceMonitors and the PrometheusRule (custom resources, parsed generically and checked by structure). */
+class MonitoringChartTest {
+
+    @Test
+    void offByDefault() {
+        Chart.Rendered rendered = Chart.chart().render();
+        assertThat(rendered.ofKind("ServiceMonitor")).isEmpty();
+        assertThat(rendered.ofKind("PrometheusRule")).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void serviceMonitorsScrapeTheMetricsPortOfBothProcesses() {
+        Chart.Rendered rendered = Chart.chart().values("monitoring").render();
+        List<HasMetadata> monitors = rendered.ofKind("ServiceMonitor");
+
+        assertThat(monitors).extracting(m -> m.getMetadata().getName())
+                .containsExactlyInAnyOrder("rel-joblane-webhook", "rel-joblane-scaler");
+        for (HasMetadata m : monitors) {
+            GenericKubernetesResource monitor = (GenericKubernetesResource) m;
+            assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+            Map<String, String> selector = monitor.get("spec", "selector", "matchLabels");
+            Service service = rendered.one(Service.class, m.getMetadata().getName());
+            assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selector);
+            List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+            assertThat(endpoints).singleElement().satisfies(e -> {
+                assertThat(e).containsEntry("port", "metrics").containsEntry("path", "/metrics");
+                assertThat(service.getSpec().getPorts()).anySatisfy(p -> assertThat(p.getName()).isEqualTo("metrics"));
+            });
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void prometheusRuleHasTheAlertsThatMatter() {
+        GenericKubernetesResource rule = (GenericKubernetesResource) Chart.chart().values("monitoring").render()
+                .ofKind("PrometheusRule").get(0);
+        List<Map<String, Object>> groups = rule.get("spec", "groups");
+        List<Map<String, Object>> rules = new ArrayList<>();
+        groups.forEach(g -> rules.addAll((List<Map<String, Object>>) g.get("rules")));
+
+        assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
+                "JoblaneWebhookErrors", "JoblaneWebhookSlow", "JoblaneWebhookRejections",
+                "JoblaneCertificateExpiringSoon", "JoblaneScalerNotLeading", "JoblaneGroupAtMaxWithPendingJobs",
+                "JoblaneInstancesNeverJoined");
+        Map<String, String> exprs = new java.util.HashMap<>();
+        rules.forEach(r -> exprs.put((String) r.get("alert"), (String) r.get("expr")));
+        assertThat(exprs.get("JoblaneWebhookErrors")).contains("joblane_webhook_requests_total").contains("outcome=\"error\"");
+        assertThat(exprs.get("JoblaneWebhookSlow")).contains("histogram_quantile(0.99")
+                .contains("joblane_webhook_request_duration_seconds_bucket").endsWith("> 1");
+        assertThat(exprs.get("JoblaneWebhookRejections")).contains("apiserver_admission_webhook_rejection_count");
+        assertThat(exprs.get("JoblaneCertificateExpiringSoon"))
+                .contains("joblane_webhook_certificate_expiry_timestamp_seconds").contains("14 * 86400");
+        rules.forEach(r -> {
+            assertThat((Map<String, String>) r.get("labels")).containsKey("severity");
+            assertThat((Map<String, String>) r.get("annotations")).containsKeys("summary", "description");
+        });
+    }
+}
