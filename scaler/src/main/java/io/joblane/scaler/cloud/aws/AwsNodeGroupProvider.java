@@ -187,8 +187,9 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             return;
         }
         String rawState = rawStates.get(instanceId);
-        // SetInstanceProtection refuses Pending instances; one that was never protected has nothing to lift.
-        boolean lift = instance.protectedFromScaleIn() || rawState == null || AwsLifecycleStates.protectable(rawState);
+        // Protection is only in effect from InService on, and SetInstanceProtection refuses other states: a
+        // Pending instance (one that never became a node) has nothing to lift.
+        boolean lift = rawState == null || AwsLifecycleStates.protectable(rawState);
         if (lift) {
             try {
                 client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
@@ -214,10 +215,22 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         rawStates.put(instanceId, "Terminating");
     }
 
+    /**
+     * {@inheritDoc} Instances the last describe saw in a state the API refuses (Pending, Terminating, …) are left
+     * out: protection only takes effect from InService, and {@link #describe} protects them once they get there.
+     */
     @Override
     public synchronized void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect)
             throws CloudException {
-        List<String> ids = List.copyOf(new LinkedHashSet<>(instanceIds));
+        List<String> ids = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(instanceIds)) {
+            String raw = rawStates.get(id);
+            if (raw == null || AwsLifecycleStates.protectable(raw)) {
+                ids.add(id);
+            } else {
+                LOG.debug("event=asg_protect_deferred group={} instance={} state={}", groupId, id, raw);
+            }
+        }
         if (ids.isEmpty()) {
             return;
         }

@@ -146,6 +146,41 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
+    void explicitProtectionIsBatchedAndLeavesOutInstancesTheApiCannotProtectYet() throws Exception {
+        steadyGroup(ASG, 0, 100);
+        fake.group(ASG).desired = 56;
+        List<Inst> inService = IntStream.range(0, 55).mapToObj(i -> fake.addInstance(ASG, "InService", true)).toList();
+        Inst pending = fake.addInstance(ASG, "Pending", false);
+        provider.describe(List.of(ASG));
+        fake.clearCalls();
+        List<String> ids = new ArrayList<>(inService.stream().map(i -> i.id).toList());
+        ids.add(pending.id);
+
+        provider.setScaleInProtection(ASG, ids, false);
+
+        List<Call> calls = fake.calls();
+        // Loop-facing regression: a Pending id must not fail the whole call (the API refuses Pending instances).
+        assertThat(calls).extracting(Call::action).containsOnly("SetInstanceProtection").hasSize(2);
+        assertThat(calls.get(0).members("InstanceIds")).hasSize(50);
+        assertThat(calls.get(1).members("InstanceIds")).hasSize(5).doesNotContain(pending.id);
+        assertThat(calls).allSatisfy(c -> assertThat(c.param("ProtectedFromScaleIn")).isEqualTo("false"));
+        assertThat(fake.group(ASG).instances).filteredOn(i -> i.state.equals("InService"))
+                .noneMatch(i -> i.protectedFromScaleIn);
+    }
+
+    @Test
+    void protectionOfAnInstanceOutsideTheGroupIsInvalid() throws Exception {
+        steadyGroup(ASG, 1, 10);
+        provider.describe(List.of(ASG));
+
+        assertThatThrownBy(() -> provider.setScaleInProtection(ASG, List.of("i-0000000000000dead"), true))
+                .isInstanceOfSatisfying(CloudException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID);
+                    assertThat(e.code()).isEqualTo("ValidationError");
+                });
+    }
+
+    @Test
     void scaleOutSetsDesiredWithoutCooldownCappedAtTheLowerOfAsgMaxAndMaxNodes() throws Exception {
         steadyGroup(ASG, 5, 10);
         provider.describe(List.of(ASG));
