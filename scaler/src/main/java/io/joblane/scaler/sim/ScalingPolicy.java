@@ -1,0 +1,26 @@
+package io.joblane.scaler.sim;
+
+/**
+ * One way of sizing the simulated group, run against the same trace and cluster model as the others. The simulation
+ * calls {@link #start} once, then {@link #scan} every scan interval of virtual time, on its single thread.
+ */
+interface ScalingPolicy {
+
+    /** The name in the table and the JSON ("joblane", "cluster-autoscaler", ...). */
+    String name();
+
+    /** Whether Job pods carry {@code safe-to-evict: "false"} under this policy (the webhook adds it for Joblane). */
+    boolean jobsAnnotatedSafeToEvictFalse();
+
+    void start(SimCluster cluster, long now);
+
+    void scan(SimCluster cluster, long now);
+
+    /** Cloud calls that changed the group: raising its size, removing a node. */
+    long scaleActions();
+
+    /** True when the policy has nothing left to do on an empty, idle cluster, so scans may be skipped. */
+    default boolean idleWhenEmpty() {
+        return true;
+    }
+}

@@ -1,0 +1,318 @@
+package io.joblane.scaler.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * The simulated cluster of one policy run in virtual time: nodes of one shape, Job pods, a scheduler that acts like
+ * the default kube-scheduler, the event queues (completions, timers) and the figures. Policies change it only through
+ * its methods (launch, ready, taint, cordon, remove, evict). Single-threaded; memory grows with live pods and nodes.
+ */
+final class SimCluster {
+    private record Completion(long time, SimPod pod, int run) {
+    }
+
+    private record Timer(long time, long seq, Runnable action) {
+    }
+
+    final NodeShape shape;
+    private final SplittableRandom random;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<String, SimNode> nodesByName = new HashMap<>();
+    private final Map<String, SimNode> nodesByInstance = new HashMap<>();
+    private final List<SimPod> pending = new ArrayList<>();
+    private int firstUntried;
+    private boolean capacityChanged;
+    private final PriorityQueue<Completion> completions =
+            new PriorityQueue<>((a, b) -> Long.compare(a.time, b.time));
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.time != b.time
+            ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private long timerSeq;
+    private long nodeSeq;
+    private long running;
+
+    // Figures.
+    final Series nodeSeries;
+    final LogHistogram waits = new LogHistogram();
+    double nodeMillis;
+    final double[] runResourceMillis = new double[4];
+    long jobsSubmitted;
+    long jobsStarted;
+    long jobsFinished;
+    long jobsInterrupted;
+    long interruptions;
+    long lostRunMillis;
+    long podsOnRemovedNodes;
+    int peakNodes;
+    long lastEventTime;
+
+    SimCluster(NodeShape shape, long seed, long seriesWidthMillis) {
+        this.shape = shape;
+        this.random = new SplittableRandom(seed);
+        this.nodeSeries = new Series(seriesWidthMillis);
+    }
+
+    // ---- nodes -------------------------------------------------------------------------------------------
+
+    /** A node whose instance was launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
+    SimNode launch(String instanceId, long now, long readyAt) {
+        String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
+        SimNode node = new SimNode("node-" + (nodeSeq++), id, now, shape);
+        node.readyAt = readyAt;
+        nodes.add(node);
+        nodesByName.put(node.name, node);
+        nodesByInstance.put(node.instanceId, node);
+        peakNodes = Math.max(peakNodes, nodes.size());
+        nodeSeries.set(now, nodes.size());
+        if (readyAt <= now) {
+            ready(node);
+        } else {
+            at(readyAt, () -> {
+                if (!node.removed) {
+                    ready(node);
+                }
+            });
+        }
+        return node;
+    }
+
+    void ready(SimNode node) {
+        node.ready = true;
+        capacityChanged = true;
+    }
+
+    /** Removes the node at {@code now}; any Job pod still on it is evicted (and counted). */
+    void remove(SimNode node, long now) {
+        if (node.removed) {
+            return;
+        }
+        podsOnRemovedNodes += node.pods.size();
+        for (SimPod pod : new ArrayList<>(node.pods)) {
+            evict(pod, now);
+        }
+        node.removed = true;
+        nodes.remove(node);
+        nodesByName.remove(node.name);
+        nodesByInstance.remove(node.instanceId);
+        nodeMillis += now - node.launchedAt;
+        nodeSeries.set(now, nodes.size());
+    }
+
+    void setTaint(SimNode node, SimNode.Taint taint) {
+        if (node.drainTaint != taint) {
+            node.drainTaint = taint;
+            capacityChanged = true;
+        }
+    }
+
+    void setCordoned(SimNode node, boolean cordoned) {
+        if (node.cordoned != cordoned) {
+            node.cordoned = cordoned;
+            capacityChanged = true;
+        }
+    }
+
+    List<SimNode> nodes() {
+        return nodes;
+    }
+
+    SimNode nodeByName(String name) {
+        return nodesByName.get(name);
+    }
+
+    SimNode nodeByInstance(String instanceId) {
+        return nodesByInstance.get(instanceId);
+    }
+
+    List<SimPod> pending() {
+        return pending;
+    }
+
+    long runningPods() {
+        return running;
+    }
+
+    // ---- pods --------------------------------------------------------------------------------------------
+
+    void submit(SimPod pod) {
+        jobsSubmitted++;
+        pending.add(pod);
+    }
+
+    /** The Job controller replaces an evicted pod; the new one starts from zero. */
+    void evict(SimPod pod, long now) {
+        SimNode node = pod.node;
+        long ran = now - pod.startedAt;
+        account(pod, ran);
+        lostRunMillis += ran;
+        interruptions++;
+        if (pod.interruptions++ == 0) {
+            jobsInterrupted++;
+        }
+        unbind(pod, node);
+        pod.run++;
+        pod.pendingSince = now;
+        pending.add(pod);
+    }
+
+    private void unbind(SimPod pod, SimNode node) {
+        node.pods.remove(pod);
+        node.usedCpu -= pod.cpu;
+        node.usedMemory -= pod.memory;
+        node.usedGpu -= pod.gpu;
+        node.usedPods--;
+        pod.node = null;
+        running--;
+        capacityChanged = true;
+    }
+
+    private void account(SimPod pod, long ran) {
+        runResourceMillis[0] += (double) pod.cpu * ran;
+        runResourceMillis[1] += (double) pod.memory * ran;
+        runResourceMillis[2] += (double) pod.gpu * ran;
+        runResourceMillis[3] += ran;
+    }
+
+    private void bind(SimPod pod, SimNode node, long now) {
+        pod.node = node;
+        node.pods.add(pod);
+        node.usedCpu += pod.cpu;
+        node.usedMemory += pod.memory;
+        node.usedGpu += pod.gpu;
+        node.usedPods++;
+        pod.waited += now - pod.pendingSince;
+        pod.startedAt = now;
+        if (pod.firstStartedAt < 0) {
+            pod.firstStartedAt = now;
+            jobsStarted++;
+        }
+        pod.run++;
+        running++;
+        completions.add(new Completion(now + pod.duration, pod, pod.run));
+    }
+
+    // ---- events ------------------------------------------------------------------------------------------
+
+    void at(long time, Runnable action) {
+        timers.add(new Timer(time, timerSeq++, action));
+    }
+
+    /** The time of the next queued completion or timer, or Long.MAX_VALUE. */
+    long nextEventTime() {
+        long t = Long.MAX_VALUE;
+        Completion c = completions.peek();
+        if (c != null) {
+            t = c.time;
+        }
+        Timer timer = timers.peek();
+        if (timer != null) {
+            t = Math.min(t, timer.time);
+        }
+        return t;
+    }
+
+    boolean hasQueuedEvents() {
+        return !completions.isEmpty() || !timers.isEmpty();
+    }
+
+    /** Runs every completion, then every timer, due at or before {@code now}. */
+    void runEventsUntil(long now) {
+        while (!completions.isEmpty() && completions.peek().time <= now) {
+            Completion c = completions.poll();
+            SimPod pod = c.pod;
+            if (pod.run != c.run || pod.node == null) {
+                continue;
+            }
+            account(pod, c.time - pod.startedAt);
+            unbind(pod, pod.node);
+            jobsFinished++;
+            waits.record(pod.waited);
+            lastEventTime = Math.max(lastEventTime, c.time);
+        }
+        while (!timers.isEmpty() && timers.peek().time <= now) {
+            timers.poll().action.run();
+        }
+    }
+
+    // ---- scheduler ---------------------------------------------------------------------------------------
+
+    /**
+     * One pass of the default kube-scheduler over the pods waiting: filter (ready, not cordoned, no NoSchedule
+     * taint, requests fit), then prefer nodes without the PreferNoSchedule draining taint, then LeastAllocated
+     * (mean free share of cpu and memory after binding), ties broken at random. Unchanged waiting pods are only
+     * retried when capacity changed.
+     */
+    void schedule(long now) {
+        int from = capacityChanged ? 0 : firstUntried;
+        capacityChanged = false;
+        if (from >= pending.size()) {
+            firstUntried = pending.size();
+            return;
+        }
+        long maxCpu = -1;
+        long maxMemory = -1;
+        long maxGpu = -1;
+        int maxPods = -1;
+        for (SimNode n : nodes) {
+            if (n.acceptsPods()) {
+                maxCpu = Math.max(maxCpu, shape.cpuMillis() - n.usedCpu);
+                maxMemory = Math.max(maxMemory, shape.memoryMillis() - n.usedMemory);
+                maxGpu = Math.max(maxGpu, shape.gpus() - n.usedGpu);
+                maxPods = Math.max(maxPods, shape.pods() - n.usedPods);
+            }
+        }
+        int kept = from;
+        for (int i = from; i < pending.size(); i++) {
+            SimPod pod = pending.get(i);
+            SimNode best = null;
+            if (pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1) {
+                best = pick(pod);
+            }
+            if (best != null) {
+                bind(pod, best, now);
+            } else {
+                pending.set(kept++, pod);
+            }
+        }
+        pending.subList(kept, pending.size()).clear();
+        firstUntried = pending.size();
+    }
+
+    private SimNode pick(SimPod pod) {
+        SimNode best = null;
+        boolean bestPrefer = true;
+        double bestScore = -1;
+        int ties = 0;
+        double cpuCap = shape.cpuMillis();
+        double memCap = shape.memoryMillis();
+        for (SimNode n : nodes) {
+            if (!n.acceptsPods() || !n.fits(pod, shape)) {
+                continue;
+            }
+            boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
+            double score = ((cpuCap - n.usedCpu - pod.cpu) / cpuCap + (memCap - n.usedMemory - pod.memory) / memCap) / 2;
+            if (best == null || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
+                best = n;
+                bestPrefer = prefer;
+                bestScore = score;
+                ties = 1;
+            } else if (prefer == bestPrefer && score == bestScore && random.nextInt(++ties) == 0) {
+                best = n;
+            }
+        }
+        return best;
+    }
+
+    /** Ends the run at {@code end}: nodes still there are billed up to it. */
+    void finish(long end) {
+        for (SimNode n : nodes) {
+            nodeMillis += end - n.launchedAt;
+        }
+        nodeSeries.extendTo(end);
+        lastEventTime = end;
+    }
+}

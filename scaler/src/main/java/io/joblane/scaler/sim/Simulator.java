@@ -1,0 +1,79 @@
+package io.joblane.scaler.sim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the chosen policies on one trace: a first pass for the trace's statistics and lower bound, static sizing,
+ * then one simulation per policy. Called by {@link SimulateCommand} and by tests; single-threaded.
+ */
+public final class Simulator {
+    public static final String JOBLANE = "joblane";
+    public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
+    public static final String CLUSTER_AUTOSCALER_UNSAFE = "cluster-autoscaler-unsafe";
+    public static final String STATIC = "static";
+    public static final List<String> POLICIES = List.of(JOBLANE, CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    /** Static sizing grows its guess by this factor until no Job waits. */
+    static final double STATIC_GROWTH = 1.1;
+    static final int STATIC_TRIES = 30;
+
+    /** The outcome: the trace's figures and one result per policy, in the order asked. */
+    public record Comparison(String trace, NodeShape shape, long jobs, long jobsNeverFit, long badLines,
+            long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
+            double[] demand, List<PolicyResult> results) {
+    }
+
+    private final Simulation.Settings settings;
+    private final JoblanePolicyFactory joblane;
+
+    /** Builds the Joblane policy for one run; the simulator owns nothing of the real loop itself. */
+    @FunctionalInterface
+    interface JoblanePolicyFactory {
+        ScalingPolicy create(Simulation.Settings settings);
+    }
+
+    Simulator(Simulation.Settings settings, JoblanePolicyFactory joblane) {
+        this.settings = settings;
+        this.joblane = joblane;
+    }
+
+    public Comparison run(TraceSource source, List<String> policies, PrintStream progress)
+            throws IOException, TraceFormatException {
+        TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
+        Simulation simulation = new Simulation(source, stats, settings, progress);
+        List<PolicyResult> results = new ArrayList<>();
+        for (String name : policies) {
+            results.add(switch (name) {
+                case JOBLANE -> simulation.run(joblane.create(settings));
+                case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(true,
+                        settings.bootDelayMillis(), settings.maxNodes()));
+                case CLUSTER_AUTOSCALER_UNSAFE -> simulation.run(new ClusterAutoscalerPolicy(false,
+                        settings.bootDelayMillis(), settings.maxNodes()));
+                case STATIC -> staticRun(simulation, stats);
+                default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
+            });
+        }
+        return new Comparison(source.describe(), settings.shape(), stats.jobs, stats.jobsNeverFit, stats.badLines,
+                stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
+                stats.demand.widthMillis() / 1000.0, stats.demand.values(), results);
+    }
+
+    /**
+     * The static group sized for the peak: the smallest size, from ceil(peak demand) growing by 10% (at least one node)
+     * per try, at which the scheduler starts every Job the moment it is submitted. Each try stops at the first Job that
+     * would wait; the try that passes is the result.
+     */
+    static PolicyResult staticRun(Simulation simulation, TraceStats stats) throws IOException, TraceFormatException {
+        int nodes = Math.max(1, (int) Math.ceil(stats.peakDemandNodes - 1e-9));
+        for (int i = 0; i < STATIC_TRIES; i++) {
+            try {
+                return simulation.run(new StaticPolicy(nodes), true);
+            } catch (Simulation.WaitedException e) {
+                nodes = Math.max(nodes + 1, (int) Math.ceil(nodes * STATIC_GROWTH));
+            }
+        }
+        return simulation.run(new StaticPolicy(nodes));
+    }
+}

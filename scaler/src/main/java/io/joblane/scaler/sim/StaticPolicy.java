@@ -1,0 +1,41 @@
+package io.joblane.scaler.sim;
+
+/** A fixed group of {@code nodes} nodes, all Ready from the start: what teams run before autoscaling. */
+final class StaticPolicy implements ScalingPolicy {
+    private final int nodes;
+
+    StaticPolicy(int nodes) {
+        this.nodes = nodes;
+    }
+
+    int nodes() {
+        return nodes;
+    }
+
+    @Override
+    public String name() {
+        return "static";
+    }
+
+    @Override
+    public boolean jobsAnnotatedSafeToEvictFalse() {
+        return true;
+    }
+
+    @Override
+    public void start(SimCluster cluster, long now) {
+        for (int i = 0; i < nodes; i++) {
+            cluster.launch(null, now, now);
+        }
+    }
+
+    @Override
+    public void scan(SimCluster cluster, long now) {
+        // Fixed size: nothing to decide.
+    }
+
+    @Override
+    public long scaleActions() {
+        return 0;
+    }
+}
