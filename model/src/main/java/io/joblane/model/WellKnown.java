@@ -23,8 +23,6 @@ public final class WellKnown {
     public static final String DRAINING_TAINT = "joblane.io/draining";
     /** Node annotation that keeps the scaler from ever draining or removing that node. */
     public static final String SCALE_DOWN_DISABLED_ANNOTATION = "joblane.io/scale-down-disabled";
-    /** Node annotation the scaler sets when it cordons a node, so it only ever uncordons its own cordons. */
-    public static final String SCALER_CORDON_ANNOTATION = "joblane.io/cordoned-by-scaler";
 
     public static final String SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-to-evict";
     public static final String KARPENTER_DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.joblane.model.WellKnown;
+import io.joblane.scaler.plan.NodeAnnotations;
 import java.net.HttpURLConnection;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the node state the scaler keeps in the cluster: the {@code joblane.io/draining} taint, its own cordon
- * (marked with {@link WellKnown#SCALER_CORDON_ANNOTATION} so a human's cordon is recognised and left alone) and node
+ * (marked with the {@link NodeAnnotations#CORDONED_AT} annotation so a human's cordon is recognised
+ * and left alone) and node
  * annotations. Every write reads the live node, changes a copy and PUTs it guarded by the resourceVersion it read,
  * retrying on 409 Conflict, so a concurrent writer (kubelet, a human, another controller) never loses a change.
  * Called from the loop thread.
@@ -61,7 +64,7 @@ public final class NodeWriter {
      * Cordons the node and marks the cordon as the scaler's. Returns false, changing nothing, when someone else
      * has already cordoned it: that node belongs to a human now.
      */
-    public boolean cordon(String nodeName) {
+    public boolean cordon(String nodeName, Instant at) {
         boolean[] ours = {true};
         modify(nodeName, node -> {
             if (cordonedByOthers(node)) {
@@ -69,7 +72,7 @@ public final class NodeWriter {
                 return node;
             }
             node.getSpec().setUnschedulable(true);
-            annotations(node).put(WellKnown.SCALER_CORDON_ANNOTATION, "true");
+            annotations(node).putIfAbsent(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
             return node;
         });
         return ours[0];
@@ -79,11 +82,11 @@ public final class NodeWriter {
     public boolean uncordon(String nodeName) {
         boolean[] done = {false};
         modify(nodeName, node -> {
-            if (!annotations(node).containsKey(WellKnown.SCALER_CORDON_ANNOTATION)) {
+            if (!annotations(node).containsKey(NodeAnnotations.CORDONED_AT)) {
                 return node;
             }
             node.getSpec().setUnschedulable(null);
-            annotations(node).remove(WellKnown.SCALER_CORDON_ANNOTATION);
+            annotations(node).remove(NodeAnnotations.CORDONED_AT);
             done[0] = true;
             return node;
         });
@@ -109,7 +112,7 @@ public final class NodeWriter {
     public static boolean cordonedByOthers(Node node) {
         boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
         Map<String, String> annotations = node.getMetadata().getAnnotations();
-        return unschedulable && (annotations == null || !annotations.containsKey(WellKnown.SCALER_CORDON_ANNOTATION));
+        return unschedulable && (annotations == null || !annotations.containsKey(NodeAnnotations.CORDONED_AT));
     }
 
     /**

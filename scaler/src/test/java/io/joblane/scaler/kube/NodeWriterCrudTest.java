@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
+import io.joblane.scaler.plan.NodeAnnotations;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class NodeWriterCrudTest {
+    static final Instant AT = Instant.parse("2026-11-27T10:00:00Z");
     KubernetesClient client;
     NodeWriter writer;
 
@@ -48,14 +51,14 @@ class NodeWriterCrudTest {
 
     @Test
     void cordonIsMarkedAsOursAndUncordonLiftsOnlyOurs() {
-        assertThat(writer.cordon("n1")).isTrue();
+        assertThat(writer.cordon("n1", AT)).isTrue();
         assertThat(live().getSpec().getUnschedulable()).isTrue();
-        assertThat(live().getMetadata().getAnnotations()).containsEntry(WellKnown.SCALER_CORDON_ANNOTATION, "true");
+        assertThat(live().getMetadata().getAnnotations()).containsEntry(NodeAnnotations.CORDONED_AT, "2026-11-27T10:00:00Z");
         assertThat(NodeWriter.cordonedByOthers(live())).isFalse();
 
         assertThat(writer.uncordon("n1")).isTrue();
         assertThat(live().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
-        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(WellKnown.SCALER_CORDON_ANNOTATION);
+        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
     }
 
     @Test
@@ -65,10 +68,10 @@ class NodeWriterCrudTest {
             return n;
         });
         assertThat(NodeWriter.cordonedByOthers(live())).isTrue();
-        assertThat(writer.cordon("n1")).isFalse();
+        assertThat(writer.cordon("n1", AT)).isFalse();
         assertThat(writer.uncordon("n1")).isFalse();
         assertThat(live().getSpec().getUnschedulable()).isTrue();
-        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(WellKnown.SCALER_CORDON_ANNOTATION);
+        assertThat(live().getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
     }
 
     @Test

@@ -1,0 +1,285 @@
+package io.joblane.scaler.kube;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.ClusterException;
+import io.joblane.scaler.loop.EventTarget;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DaemonSetInfo;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.ProviderIds;
+import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.Toleration;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The loop's view of Kubernetes, with fabric8: snapshots from the {@link ClusterCache} informers, node writes through
+ * {@link NodeWriter}, the live bound-pod check through {@link BoundPods}, Events through {@link EventRecorder}.
+ * DaemonSet placement is decided here with the full rules ({@link DaemonSetPlacement}: node affinity, the labels of a
+ * real node of the group) and handed to the planner once per group it lands on, selecting that group only.
+ * Called from the loop thread.
+ */
+public final class KubeClusterAccess implements ClusterAccess {
+    /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
+    static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
+    private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
+
+    private final KubernetesClient client;
+    private final ClusterCache cache;
+    private final NodeWriter nodes;
+    private final BoundPods boundPods;
+    private final EventRecorder events;
+    private final Supplier<JoblaneConfig> config;
+    private final Clock clock;
+
+    public KubeClusterAccess(KubernetesClient client, ClusterCache cache, BoundPods boundPods, EventRecorder events,
+            Supplier<JoblaneConfig> config, Clock clock) {
+        this.client = client;
+        this.cache = cache;
+        this.nodes = new NodeWriter(client);
+        this.boundPods = boundPods;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public ClusterSnapshot snapshot() throws ClusterException {
+        if (!cache.synced()) {
+            throw new ClusterException("informers not synced: " + String.join("; ", cache.problems()));
+        }
+        List<Node> cachedNodes = cache.nodes();
+        List<NodeInfo> nodeInfos = new ArrayList<>(cachedNodes.size());
+        Map<String, Node> sampleNodeByGroup = new HashMap<>();
+        for (Node n : cachedNodes) {
+            NodeInfo info = nodeInfo(n);
+            nodeInfos.add(info);
+            if (info.group() != null) {
+                sampleNodeByGroup.putIfAbsent(info.group(), n);
+            }
+        }
+        List<Pod> cachedPods = cache.pods();
+        List<PodInfo> podInfos = new ArrayList<>(cachedPods.size());
+        for (Pod p : cachedPods) {
+            podInfos.add(podInfo(p));
+        }
+        List<DaemonSetInfo> daemonSets = daemonSets(cache.daemonSets(), config.get(), sampleNodeByGroup);
+        return new ClusterSnapshot(clock.instant(), nodeInfos, podInfos, daemonSets);
+    }
+
+    @Override
+    public void setDrainingTaint(String node, DrainState state) throws ClusterException {
+        call("set draining taint on " + node, () -> {
+            if (state == DrainState.NONE) {
+                nodes.removeDrainingTaint(node);
+            } else {
+                nodes.setDrainingTaint(node, state.effect());
+            }
+        });
+    }
+
+    @Override
+    public void cordon(String node, Instant at) throws ClusterException {
+        call("cordon " + node, () -> nodes.cordon(node, at));
+    }
+
+    @Override
+    public void uncordon(String node) throws ClusterException {
+        call("uncordon " + node, () -> nodes.uncordon(node));
+    }
+
+    @Override
+    public void annotateNode(String node, Map<String, String> annotations) throws ClusterException {
+        call("annotate " + node, () -> nodes.setAnnotations(node, annotations));
+    }
+
+    @Override
+    public List<PodInfo> podsBoundTo(String node) throws ClusterException {
+        try {
+            return boundPods.boundTo(node).stream().map(KubeClusterAccess::podInfo).toList();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("listing pods bound to " + node + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean instanceHasNode(String instanceId) throws ClusterException {
+        try {
+            // Live and unfiltered by label: a node that lost its group label still runs on that instance.
+            return client.nodes().list().getItems().stream()
+                    .anyMatch(n -> n.getSpec() != null
+                            && instanceId.equals(ProviderIds.instanceId(n.getSpec().getProviderID())));
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("listing nodes failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+        try {
+            events.record(new ObjectRef(target.kind(), target.namespace(), target.name(), target.uid()),
+                    warning ? "Warning" : "Normal", reason, message);
+        } catch (RuntimeException e) {
+            // Best effort by contract: EventRecorder logs API failures itself; this catches anything else.
+            org.slf4j.LoggerFactory.getLogger(KubeClusterAccess.class).warn("event {} not recorded: {}", reason,
+                    e.toString());
+        }
+    }
+
+    static NodeInfo nodeInfo(Node n) {
+        Map<String, String> labels = n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+        Map<String, String> ann = n.getMetadata().getAnnotations() == null ? Map.of() : n.getMetadata().getAnnotations();
+        boolean cordoned = n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+        DrainState draining = DrainState.NONE;
+        if (n.getSpec() != null && n.getSpec().getTaints() != null) {
+            for (Taint t : n.getSpec().getTaints()) {
+                if (WellKnown.DRAINING_TAINT.equals(t.getKey())) {
+                    DrainState s = DrainState.ofEffect(t.getEffect());
+                    if (s.ordinal() > draining.ordinal()) {
+                        draining = s;
+                    }
+                }
+            }
+        }
+        Map<String, Long> allocatable = n.getStatus() == null ? Map.of()
+                : PodRequests.toMillis(n.getStatus().getAllocatable());
+        boolean ready = n.getStatus() != null && n.getStatus().getConditions() != null
+                && n.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return new NodeInfo(n.getMetadata().getName(), labels.get(WellKnown.NODE_GROUP_LABEL),
+                n.getSpec() == null ? null : ProviderIds.instanceId(n.getSpec().getProviderID()),
+                Resources.ofMillis(allocatable), ready, instant(n.getMetadata().getCreationTimestamp()), cordoned,
+                cordoned && ann.containsKey(NodeAnnotations.CORDONED_AT), draining,
+                "true".equals(ann.get(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION)),
+                NodeAnnotations.parse(ann.get(NodeAnnotations.UNNEEDED_SINCE)),
+                NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
+                NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)));
+    }
+
+    static PodInfo podInfo(Pod p) {
+        Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+        List<OwnerReference> owners = p.getMetadata().getOwnerReferences() == null ? List.of()
+                : p.getMetadata().getOwnerReferences();
+        boolean jobPod = owners.stream().anyMatch(o -> "Job".equals(o.getKind()))
+                || labels.containsKey(WellKnown.JOB_NAME_LABEL) || labels.containsKey(WellKnown.LEGACY_JOB_NAME_LABEL);
+        boolean daemonSetPod = owners.stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
+        Map<String, String> ann = p.getMetadata().getAnnotations();
+        boolean mirror = ann != null && ann.containsKey("kubernetes.io/config.mirror");
+        String nodeName = p.getSpec() == null ? null : p.getSpec().getNodeName();
+        if (nodeName != null && nodeName.isEmpty()) {
+            nodeName = null;
+        }
+        String group = labels.get(WellKnown.NODE_GROUP_LABEL);
+        if (group == null && p.getSpec() != null && p.getSpec().getNodeSelector() != null) {
+            group = p.getSpec().getNodeSelector().get(WellKnown.NODE_GROUP_LABEL);
+        }
+        Map<String, Long> requests = p.getSpec() == null ? new HashMap<>() : new HashMap<>(PodRequests.of(p.getSpec()));
+        requests.remove(WellKnown.RESOURCE_PODS);
+        return new PodInfo(p.getMetadata().getUid(), p.getMetadata().getNamespace(), p.getMetadata().getName(), group,
+                Resources.ofMillis(requests), phase(p, nodeName), jobPod, daemonSetPod, mirror, nodeName,
+                instant(p.getMetadata().getCreationTimestamp()),
+                p.getStatus() == null ? null : instant(p.getStatus().getStartTime()));
+    }
+
+    static PodPhase phase(Pod p, String nodeName) {
+        String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
+        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            return PodPhase.FINISHED;
+        }
+        if (nodeName == null) {
+            if (p.getMetadata().getDeletionTimestamp() != null) {
+                return PodPhase.FINISHED; // deleted before it was ever bound: holds nothing
+            }
+            boolean unschedulable = p.getStatus() != null && p.getStatus().getConditions() != null
+                    && p.getStatus().getConditions().stream().anyMatch(KubeClusterAccess::unschedulable);
+            return unschedulable ? PodPhase.PENDING_UNSCHEDULABLE : PodPhase.PENDING_SCHEDULING;
+        }
+        if (p.getMetadata().getDeletionTimestamp() != null) {
+            return PodPhase.TERMINATING;
+        }
+        return "Running".equals(phase) ? PodPhase.RUNNING : PodPhase.PENDING_BOUND;
+    }
+
+    private static boolean unschedulable(PodCondition c) {
+        return "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason());
+    }
+
+    /**
+     * One entry per (DaemonSet, group) it lands on, selecting only that group's label and tolerating everything,
+     * because placement was already decided here with affinity and real node labels the planner does not see.
+     */
+    static List<DaemonSetInfo> daemonSets(List<DaemonSet> all, JoblaneConfig config, Map<String, Node> sampleNodes) {
+        List<DaemonSetInfo> out = new ArrayList<>();
+        for (NodeGroup group : config.scaledGroups()) {
+            Map<String, String> labels = new LinkedHashMap<>(ASSUMED_NODE_LABELS);
+            labels.putAll(group.nodeSelector(WellKnown.NODE_GROUP_LABEL));
+            Node sample = sampleNodes.get(group.name());
+            if (sample != null && sample.getMetadata().getLabels() != null) {
+                labels.putAll(sample.getMetadata().getLabels());
+            }
+            List<Taint> taints = group.taints().stream()
+                    .map(t -> new Taint(t.effect(), t.key(), null, t.value())).toList();
+            for (DaemonSet ds : all) {
+                if (ds.getSpec() == null || ds.getSpec().getTemplate() == null
+                        || ds.getSpec().getTemplate().getSpec() == null) {
+                    continue;
+                }
+                var spec = ds.getSpec().getTemplate().getSpec();
+                if (DaemonSetPlacement.landsOn(spec, labels, taints)) {
+                    Map<String, Long> requests = new HashMap<>(PodRequests.of(spec));
+                    requests.remove(WellKnown.RESOURCE_PODS);
+                    out.add(new DaemonSetInfo(ds.getMetadata().getNamespace(), ds.getMetadata().getName(),
+                            Resources.ofMillis(requests), Map.of(WellKnown.NODE_GROUP_LABEL, group.name()),
+                            TOLERATE_ALL));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Instant instant(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private interface KubeCall {
+        void run();
+    }
+
+    private static void call(String what, KubeCall call) throws ClusterException {
+        try {
+            call.run();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.joblane.scaler.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.loop.ScaleLoop;
+import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.loop.ScanResult;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DaemonSetInfo;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class KubeClusterAccessCrudTest {
+    static final String CONFIG = """
+            nodeGroups:
+              - name: batch
+                default: true
+                taints: [{key: joblane.io/dedicated, value: batch, effect: NoSchedule}]
+                scaling: {provider: memory, minNodes: 0, maxNodes: 5, node: {cpu: "16", memory: 64Gi, pods: "110"},
+                          scaleDownDelay: 1m, bootDelay: 0s}
+            scaler: {scanInterval: 10s, settleDelay: 30s}
+            """;
+
+    KubernetesClient client;
+    TestClock clock;
+    JoblaneConfig config;
+    ClusterCache cache;
+    KubeClusterAccess access;
+    InMemoryNodeGroupProvider cloud;
+    String instanceId;
+
+    static final class TestClock extends Clock {
+        volatile Instant now = Instant.now().plusSeconds(60);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = new TestClock();
+        config = ConfigLoader.parse(CONFIG, "test");
+        cloud = new InMemoryNodeGroupProvider(clock).addGroup("batch", 0, 5, 1, Duration.ZERO);
+        instanceId = cloud.peek("batch").instances().get(0).id();
+        Node node = KubeFixtures.node("n1", "batch", instanceId);
+        node.getSpec().setProviderID("memory:///zone-a/" + instanceId);
+        client.nodes().resource(node).create();
+        cache = new ClusterCache(client, () -> { });
+        assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
+        access = new KubeClusterAccess(client, cache, new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER),
+                new EventRecorder(client, clock, "test"), () -> config, clock);
+    }
+
+    @AfterEach
+    void tearDown() {
+        cache.close();
+    }
+
+    void awaitCachedNode(Predicate<Node> condition) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.nodes().stream()
+                .anyMatch(n -> n.getMetadata().getName().equals("n1") && condition.test(n)));
+    }
+
+    static boolean hasAnnotation(Node n, String key) {
+        return n.getMetadata().getAnnotations() != null && n.getMetadata().getAnnotations().containsKey(key);
+    }
+
+    /** Scans until the node is cordoned by the scaler and its settle delay has passed. */
+    ScaleLoop loopUpToSettledCordon(ScalerMetrics metrics) {
+        ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, metrics, false);
+        loop.runOnce();
+        awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.UNNEEDED_SINCE));
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        loop.runOnce();
+        awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.CORDONED_AT));
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isTrue();
+        clock.now = clock.now.plus(Duration.ofSeconds(31));
+        return loop;
+    }
+
+    @Test
+    void anEmptyUnneededNodeIsCordonedThenItsExactInstanceTerminated() {
+        AtomicInteger podsAtTermination = new AtomicInteger(-1);
+        ScaleLoop loop = loopUpToSettledCordon(new ScalerMetrics() {
+            @Override
+            public void podsFoundAtTermination(String group, int pods) {
+                podsAtTermination.set(pods);
+            }
+        });
+        ScanResult result = loop.runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).contains(instanceId));
+        assertThat(result.actions()).anyMatch(a -> a.contains("terminate node n1"));
+        assertThat(podsAtTermination.get()).isZero();
+    }
+
+    // Guards the product's promise: a pod bound after the cache was read must stop the termination.
+    @Test
+    void aPodBoundAtTheLastMomentStopsTheTermination() {
+        ScaleLoop loop = loopUpToSettledCordon(ScalerMetrics.NOOP);
+        // Not a group pod, so the informers never see it: only the live re-check can.
+        Pod late = new PodBuilder().withNewMetadata().withName("late").withNamespace("team-b").withUid("uid-late")
+                .endMetadata().withNewSpec().withNodeName("n1").addNewContainer().withName("c").endContainer()
+                .endSpec().withNewStatus().withPhase("Pending").endStatus().build();
+        client.pods().inNamespace("team-b").resource(late).create();
+
+        ScanResult result = loop.runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(result.actions()).anyMatch(a -> a.contains("keep node n1"));
+        Node live = client.nodes().withName("n1").get();
+        assertThat(live.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(live.getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason()) && "n1".equals(e.getInvolvedObject().getName()));
+    }
+
+    @Test
+    void snapshotTranslatesNodesPodsAndDaemonSets() throws Exception {
+        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "running", "batch", "n1", "2")).create();
+        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "waiting", "batch", null, "4")).create();
+        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
+                .withName("node-exporter").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
+                .withNewSpec().addToNodeSelector("kubernetes.io/os", "linux").addNewToleration().withOperator("Exists")
+                .endToleration().addToContainers(PodRequestsTest.container("c", "100m", "64Mi")).endSpec()
+                .endTemplate().endSpec().build()).create();
+        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
+                .withName("untolerated").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
+                .withNewSpec().addToContainers(PodRequestsTest.container("c", "1", "64Mi")).endSpec()
+                .endTemplate().endSpec().build()).create();
+        new NodeWriter(client).setDrainingTaint("n1", NodeWriter.PREFER_NO_SCHEDULE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 2 && cache.daemonSets().size() == 2
+                && cache.nodes().get(0).getSpec().getTaints().size() == 2);
+
+        ClusterSnapshot s = access.snapshot();
+        NodeInfo n = s.nodes().get(0);
+        assertThat(n.group()).isEqualTo("batch");
+        assertThat(n.instanceId()).isEqualTo(instanceId);
+        assertThat(n.ready()).isTrue();
+        assertThat(n.draining()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
+        assertThat(n.allocatable().get("cpu")).isEqualTo(16_000L);
+        assertThat(n.allocatable().get("pods")).isEqualTo(110_000L);
+        assertThat(s.pods()).extracting(PodInfo::name, PodInfo::phase, PodInfo::jobPod, PodInfo::group)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("running", PodPhase.RUNNING, true, "batch"),
+                        org.assertj.core.groups.Tuple.tuple("waiting", PodPhase.PENDING_UNSCHEDULABLE, true, "batch"));
+        PodInfo waiting = s.pods().stream().filter(p -> p.name().equals("waiting")).findFirst().orElseThrow();
+        assertThat(waiting.requests().get("cpu")).isEqualTo(4000L);
+        assertThat(waiting.requests().get("pods")).isZero();
+        assertThat(s.daemonSets()).extracting(DaemonSetInfo::name).containsExactly("node-exporter");
+        assertThat(s.daemonSets().get(0).landsOn(Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
+                List.of(new io.joblane.model.config.Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")))).isTrue();
+        assertThat(s.daemonSets().get(0).podRequests().get("cpu")).isEqualTo(100L);
+    }
+
+    @Test
+    void snapshotFailsClearlyWhileInformersAreNotSynced() {
+        ClusterCache unsynced = new ClusterCache(client, () -> { });
+        KubeClusterAccess notReady = new KubeClusterAccess(client, unsynced,
+                new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER), new EventRecorder(client, clock, "t"),
+                () -> config, clock);
+        org.assertj.core.api.Assertions.assertThatThrownBy(notReady::snapshot)
+                .hasMessageContaining("informers not synced");
+    }
+}
