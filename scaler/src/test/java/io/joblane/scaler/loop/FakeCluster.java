@@ -1,0 +1,240 @@
+package io.joblane.scaler.loop;
+
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DaemonSetInfo;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.ProviderIds;
+import io.joblane.scaler.plan.Resources;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A tiny in-memory cluster behind {@link ClusterAccess} for loop and property tests: nodes appear when the in-memory
+ * provider's instances come into service, disappear when they are terminated, and every call is recorded. It also
+ * records every violation of the product's promise (a blocking pod on a node whose instance was terminated).
+ */
+public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvider.Listener {
+
+    /** Mutable node state, what the API server would hold. */
+    public static final class Node {
+        public final String name;
+        public final String group;
+        public final String instanceId;
+        public Resources allocatable;
+        public boolean ready = true;
+        public Instant created;
+        public boolean unschedulable;
+        public DrainState drain = DrainState.NONE;
+        public final Map<String, String> annotations = new HashMap<>();
+        public boolean scaleDownDisabled;
+
+        Node(String name, String group, String instanceId, Resources allocatable, Instant created) {
+            this.name = name;
+            this.group = group;
+            this.instanceId = instanceId;
+            this.allocatable = allocatable;
+            this.created = created;
+        }
+
+        NodeInfo info() {
+            boolean ours = unschedulable && annotations.containsKey(NodeAnnotations.CORDONED_AT);
+            return new NodeInfo(name, group, instanceId, allocatable, ready, created, unschedulable, ours, drain,
+                    scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)));
+        }
+    }
+
+    /** Mutable pod state. */
+    public static final class Pod {
+        public final String name;
+        public final String group;
+        public final Resources requests;
+        public final boolean jobPod;
+        public PodPhase phase = PodPhase.PENDING_UNSCHEDULABLE;
+        public String node;
+        public final Instant created;
+        public Instant started;
+
+        public Pod(String name, String group, Resources requests, boolean jobPod, Instant created) {
+            this.name = name;
+            this.group = group;
+            this.requests = requests;
+            this.jobPod = jobPod;
+            this.created = created;
+        }
+
+        public PodInfo info() {
+            return new PodInfo("uid-" + name, "default", name, group, requests, phase, jobPod, false, false, node,
+                    created, started);
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, String> groupOfCloudGroup = new HashMap<>();
+    private final Map<String, Resources> shapeOfGroup = new HashMap<>();
+    public final Map<String, Node> nodes = new LinkedHashMap<>();
+    public final Map<String, Pod> pods = new LinkedHashMap<>();
+    public final List<DaemonSetInfo> daemonSets = new ArrayList<>();
+    /** Every mutating call, e.g. "cordon n1", "taint n1 NO_SCHEDULE". */
+    public final List<String> calls = new ArrayList<>();
+    /** Every broken promise: a blocking pod found on a node whose instance was terminated. */
+    public final List<String> violations = new ArrayList<>();
+    /** Runs inside {@link #podsBoundTo} before answering: lets a test bind a pod "at the last moment". */
+    public Consumer<String> beforeLiveCheck = node -> { };
+    public boolean failSnapshot;
+
+    public FakeCluster(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** New instances of {@code cloudGroupId} register as Ready nodes of {@code group} with this allocatable. */
+    public FakeCluster mapCloudGroup(String cloudGroupId, String group, Resources allocatable) {
+        groupOfCloudGroup.put(cloudGroupId, group);
+        shapeOfGroup.put(group, allocatable);
+        return this;
+    }
+
+    public Node addNode(String name, String group, String instanceId, Resources allocatable) {
+        Node n = new Node(name, group, instanceId, allocatable, clock.instant());
+        nodes.put(name, n);
+        return n;
+    }
+
+    public Pod addPod(Pod pod) {
+        pods.put(pod.name, pod);
+        return pod;
+    }
+
+    public Pod bind(String pod, String node) {
+        Pod p = pods.get(pod);
+        p.node = node;
+        p.phase = PodPhase.RUNNING;
+        p.started = clock.instant();
+        return p;
+    }
+
+    public List<Pod> podsOn(String node) {
+        return pods.values().stream().filter(p -> node.equals(p.node) && p.phase.holdsNode()).toList();
+    }
+
+    public Node nodeOfInstance(String instanceId) {
+        return nodes.values().stream().filter(n -> instanceId.equals(n.instanceId)).findFirst().orElse(null);
+    }
+
+    // --- InMemoryNodeGroupProvider.Listener: the cloud side of node lifecycle.
+
+    @Override
+    public void inService(String groupId, CloudInstance instance) {
+        String group = groupOfCloudGroup.get(groupId);
+        if (group != null) {
+            Node n = addNode("node-" + instance.id(), group, instance.id(), shapeOfGroup.get(group));
+            n.annotations.put("providerID", ProviderIds.format(ProviderIds.MEMORY_SCHEME, instance.zone(), instance.id()));
+        }
+    }
+
+    @Override
+    public void terminated(String groupId, CloudInstance instance) {
+        Node n = nodeOfInstance(instance.id());
+        if (n == null) {
+            return;
+        }
+        for (Pod p : podsOn(n.name)) {
+            violations.add("pod " + p.name + " (" + p.phase + ") was on node " + n.name + " when instance "
+                    + instance.id() + " was terminated at " + clock.instant());
+            p.phase = PodPhase.FINISHED;
+        }
+        nodes.remove(n.name);
+    }
+
+    // --- ClusterAccess.
+
+    @Override
+    public ClusterSnapshot snapshot() throws ClusterException {
+        if (failSnapshot) {
+            throw new ClusterException("API server unavailable (test)");
+        }
+        List<NodeInfo> ns = nodes.values().stream().map(Node::info).toList();
+        List<PodInfo> ps = pods.values().stream().map(Pod::info).toList();
+        return new ClusterSnapshot(clock.instant(), ns, ps, List.copyOf(daemonSets));
+    }
+
+    @Override
+    public void setDrainingTaint(String node, DrainState state) {
+        calls.add("taint " + node + " " + state);
+        Node n = nodes.get(node);
+        if (n != null) {
+            n.drain = state;
+        }
+    }
+
+    @Override
+    public void cordon(String node, Instant at) {
+        calls.add("cordon " + node);
+        Node n = nodes.get(node);
+        if (n != null) {
+            n.unschedulable = true;
+            n.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
+        }
+    }
+
+    @Override
+    public void uncordon(String node) {
+        calls.add("uncordon " + node);
+        Node n = nodes.get(node);
+        if (n != null && n.annotations.remove(NodeAnnotations.CORDONED_AT) != null) {
+            n.unschedulable = false;
+        }
+    }
+
+    @Override
+    public void annotateNode(String node, Map<String, String> annotations) {
+        java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+        annotations.forEach((k, v) -> sorted.put(k, String.valueOf(v)));
+        calls.add("annotate " + node + " " + sorted);
+        Node n = nodes.get(node);
+        if (n != null) {
+            annotations.forEach((k, v) -> {
+                if (v == null) {
+                    n.annotations.remove(k);
+                } else {
+                    n.annotations.put(k, v);
+                }
+            });
+        }
+    }
+
+    @Override
+    public List<PodInfo> podsBoundTo(String node) {
+        calls.add("live-check " + node);
+        beforeLiveCheck.accept(node);
+        return pods.values().stream().filter(p -> node.equals(p.node)).map(Pod::info).toList();
+    }
+
+    @Override
+    public boolean instanceHasNode(String instanceId) {
+        return nodeOfInstance(instanceId) != null;
+    }
+
+    @Override
+    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+        calls.add("event " + target.kind() + "/" + target.name() + " " + reason);
+    }
+
+    /** Mutating calls only (no events, no live checks). */
+    public List<String> mutations() {
+        return calls.stream().filter(c -> !c.startsWith("event ") && !c.startsWith("live-check ")).toList();
+    }
+}

@@ -1,0 +1,53 @@
+package io.joblane.scaler.loop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Counts what the loop reports, for assertions. */
+public final class RecordingMetrics implements ScalerMetrics {
+    public final Map<DecisionKind, Integer> decisions = new EnumMap<>(DecisionKind.class);
+    public final List<Integer> podsAtTermination = new ArrayList<>();
+    public int neverFits;
+    public int cloudErrors;
+    public int clusterErrors;
+    public int scans;
+
+    @Override
+    public void decision(String group, DecisionKind kind) {
+        decisions.merge(kind, 1, Integer::sum);
+    }
+
+    @Override
+    public void podsFoundAtTermination(String group, int pods) {
+        podsAtTermination.add(pods);
+    }
+
+    @Override
+    public void podNeverFits(String group) {
+        neverFits++;
+    }
+
+    @Override
+    public void cloudCall(String group, String operation, String errorCode) {
+        if (errorCode != null) {
+            cloudErrors++;
+        }
+    }
+
+    @Override
+    public void clusterError(String operation) {
+        clusterErrors++;
+    }
+
+    @Override
+    public void scanCompleted(Duration duration, ScanResult result) {
+        scans++;
+    }
+
+    public int count(DecisionKind kind) {
+        return decisions.getOrDefault(kind, 0);
+    }
+}

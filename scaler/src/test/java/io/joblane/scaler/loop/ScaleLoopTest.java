@@ -1,0 +1,303 @@
+package io.joblane.scaler.loop;
+
+import static io.joblane.scaler.plan.Fixtures.GI;
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.res;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.Resources;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ScaleLoopTest {
+    private static final String YAML = """
+            nodeGroups:
+              - name: batch
+                default: true
+                taints: [{key: joblane.io/dedicated, value: batch, effect: NoSchedule}]
+                scaling:
+                  provider: memory
+                  minNodes: 0
+                  maxNodes: 10
+                  node: {cpu: "4", memory: 16Gi, pods: "110"}
+                  scaleDownDelay: 10m
+                  maxDraining: 1
+                  bootDelay: 90s
+            scaler:
+              settleDelay: 30s
+            """;
+    private static final Resources SHAPE = res("cpu", 4000, "memory", 16 * GI, "pods", 110_000);
+
+    private MutableClock clock;
+    private FakeCluster cluster;
+    private InMemoryNodeGroupProvider cloud;
+    private RecordingMetrics metrics;
+    private JoblaneConfig config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        clock = new MutableClock(T0);
+        config = ConfigLoader.parse(YAML, "test");
+        cluster = new FakeCluster(clock).mapCloudGroup("batch", "batch", SHAPE);
+        cloud = InMemoryNodeGroupProvider.fromConfig(config, clock);
+        cloud.addListener(cluster);
+        metrics = new RecordingMetrics();
+    }
+
+    private ScaleLoop loop(boolean dryRun) {
+        return new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, dryRun);
+    }
+
+    private FakeCluster.Pod job(String name, long cpu) {
+        return cluster.addPod(new FakeCluster.Pod(name, "batch", res("cpu", cpu, "memory", GI), true, clock.instant()));
+    }
+
+    /** Brings up {@code n} nodes through the provider, so instance ids and nodes match. */
+    private List<FakeCluster.Node> nodes(int n) throws CloudException {
+        cloud.setDesiredCapacity("batch", n);
+        clock.advance(Duration.ofSeconds(90));
+        cloud.advance();
+        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        return List.copyOf(cluster.nodes.values());
+    }
+
+    @Test
+    void waitingPodsRaiseDesiredOnceAndTheNewNodesRunThem() {
+        ScaleLoop loop = loop(false);
+        for (int i = 0; i < 6; i++) {
+            job("j" + i, 1000);
+        }
+        ScanResult first = loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly("desired=2");
+        assertThat(first.groups().get("batch").pendingPods()).isEqualTo(6);
+
+        // While the instances boot, further scans must not order again.
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(90));
+        ScanResult booted = loop.runOnce();
+        assertThat(cluster.nodes).hasSize(2);
+        assertThat(booted.groups().get("batch").desired()).isEqualTo(2);
+        assertThat(cloud.peek("batch").instances()).allMatch(CloudInstance::protectedFromScaleIn);
+        assertThat(cluster.calls).anyMatch(c -> c.startsWith("event Pod/j") && c.endsWith("TriggeredScaleUp"));
+    }
+
+    @Test
+    void dryRunLogsEveryActionAndChangesNothing() throws Exception {
+        List<FakeCluster.Node> ns = nodes(3);
+        FakeCluster.Node empty = ns.get(0);
+        empty.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0));
+        FakeCluster.Node settled = ns.get(1);
+        settled.unschedulable = true;
+        settled.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        for (int i = 0; i < 12; i++) {
+            job("j" + i, 1000); // needs new nodes, and the cordoned node back
+        }
+        cluster.calls.clear();
+        int cloudCallsBefore = cloud.calls().size();
+        clock.advance(Duration.ofMinutes(20));
+
+        ScanResult result = loop(true).runOnce();
+
+        assertThat(result.dryRun()).isTrue();
+        assertThat(result.actions()).isNotEmpty().allMatch(a -> a.contains("dry-run: would"));
+        assertThat(cluster.mutations()).isEmpty();
+        assertThat(cluster.calls).noneMatch(c -> c.startsWith("event "));
+        assertThat(cloud.calls().subList(cloudCallsBefore, cloud.calls().size()))
+                .extracting(InMemoryNodeGroupProvider.Call::operation).containsOnly(InMemoryNodeGroupProvider.DESCRIBE);
+    }
+
+    @Test
+    void anEmptyNodeIsTimedCordonedReCheckedAndThenExactlyItsInstanceTerminated() throws Exception {
+        List<FakeCluster.Node> ns = nodes(2);
+        FakeCluster.Node busy = ns.get(0);
+        FakeCluster.Node idle = ns.get(1);
+        job("j", 1000);
+        cluster.bind("j", busy.name);
+        ScaleLoop loop = loop(false);
+
+        loop.runOnce();
+        assertThat(idle.annotations).containsKey(NodeAnnotations.UNNEEDED_SINCE);
+        assertThat(idle.unschedulable).isFalse();
+
+        clock.advance(Duration.ofMinutes(10));
+        loop.runOnce();
+        assertThat(idle.unschedulable).isTrue();
+        assertThat(idle.annotations).containsKey(NodeAnnotations.CORDONED_AT);
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+
+        clock.advance(Duration.ofSeconds(30));
+        loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo(idle.instanceId));
+        assertThat(cloud.peek("batch").desired()).isEqualTo(1);
+        assertThat(cluster.nodes).containsOnlyKeys(busy.name);
+        assertThat(cluster.calls).contains("live-check " + idle.name);
+        assertThat(metrics.podsAtTermination).containsExactly(0);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void aPodBoundAtTheLastMomentStopsTheTermination() throws Exception {
+        FakeCluster.Node node = nodes(1).get(0);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        // The cache says empty; the live read sees a pod bound a moment ago (bound despite the cordon, e.g. nodeName set).
+        cluster.beforeLiveCheck = n -> {
+            FakeCluster.Pod p = job("late", 1000);
+            p.node = n;
+            p.phase = PodPhase.PENDING_BOUND;
+        };
+
+        loop(false).runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(node.unschedulable).isFalse();
+        assertThat(node.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+        assertThat(metrics.count(DecisionKind.SCALE_IN_ABORTED)).isEqualTo(1);
+        assertThat(cluster.calls).contains("event Node/" + node.name + " ScaleDownCancelled");
+    }
+
+    @Test
+    void aFailedLiveCheckNeverTerminates() throws Exception {
+        FakeCluster.Node node = nodes(1).get(0);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        cluster.beforeLiveCheck = n -> {
+            throw new IllegalStateException("connection reset (test)");
+        };
+        ScanResult r = loop(false).runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(r.groups().get("batch").problems()).isNotEmpty();
+    }
+
+    @Test
+    void cloudFailuresSkipTheGroupsCloudStepsAndNeverTerminate() throws Exception {
+        FakeCluster.Node node = nodes(2).get(0);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        ScaleLoop loop = loop(false);
+
+        cloud.failNext(InMemoryNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
+        ScanResult throttled = loop.runOnce();
+        assertThat(throttled.groups().get("batch").described()).isFalse();
+        assertThat(throttled.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
+        assertThat(cluster.mutations()).isEmpty();
+
+        cloud.failNext(InMemoryNodeGroupProvider.TERMINATE, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "busy"));
+        ScanResult busy = loop.runOnce();
+        assertThat(busy.groups().get("batch").problems()).anyMatch(p -> p.contains("ScalingActivityInProgress"));
+        assertThat(cluster.nodes).containsKey(node.name); // not terminated, still cordoned, retried next scan
+        assertThat(node.unschedulable).isTrue();
+        assertThat(metrics.cloudErrors).isEqualTo(2);
+
+        loop.runOnce();
+        assertThat(cluster.nodes).doesNotContainKey(node.name);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void aSnapshotFailureChangesNothing() throws Exception {
+        nodes(1);
+        cluster.failSnapshot = true;
+        job("j", 1000);
+        int before = cloud.calls().size();
+        ScanResult r = loop(false).runOnce();
+        assertThat(r.problems()).singleElement().asString().contains("snapshot");
+        assertThat(cloud.calls()).hasSize(before);
+        assertThat(metrics.clusterErrors).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartedScalerCarriesOnFromTheNodeAnnotations() throws Exception {
+        FakeCluster.Node idle = nodes(1).get(0);
+        loop(false).runOnce();
+        clock.advance(Duration.ofMinutes(10));
+        loop(false).runOnce(); // a new loop object: only the annotations remember
+        assertThat(idle.unschedulable).isTrue();
+        clock.advance(Duration.ofSeconds(30));
+        loop(false).runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).hasSize(1);
+    }
+
+    @Test
+    void drainsANodeWhosePodsFitElsewhereAndCommitsAfterTheSettleDelay() throws Exception {
+        List<FakeCluster.Node> ns = nodes(2);
+        job("a", 1000);
+        cluster.bind("a", ns.get(0).name);
+        job("b", 2000);
+        cluster.bind("b", ns.get(1).name);
+        ScaleLoop loop = loop(false);
+
+        loop.runOnce();
+        assertThat(ns.get(0).drain).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
+        assertThat(ns.get(0).annotations).containsKey(NodeAnnotations.DRAINING_SINCE);
+        assertThat(ns.get(1).drain).isEqualTo(DrainState.NONE);
+
+        clock.advance(Duration.ofSeconds(30));
+        loop.runOnce();
+        assertThat(ns.get(0).drain).isEqualTo(DrainState.NO_SCHEDULE);
+
+        // The Job finishes: the drained node is cordoned at once, then terminated after the settle delay.
+        cluster.pods.get("a").phase = PodPhase.FINISHED;
+        loop.runOnce();
+        assertThat(ns.get(0).unschedulable).isTrue();
+        clock.advance(Duration.ofSeconds(30));
+        loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo(ns.get(0).instanceId));
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void aPodThatNeverFitsIsReportedOnceNotLoopedOn() {
+        ScaleLoop loop = loop(false);
+        job("huge", 64_000);
+        loop.runOnce();
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(metrics.neverFits).isEqualTo(1);
+        assertThat(cluster.calls).filteredOn(c -> c.equals("event Pod/huge DoesNotFit")).hasSize(1);
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).isEmpty();
+    }
+
+    @Test
+    void aGroupWhoseLaunchesFailBacksOffWithGrowingDelays() {
+        cloud.setLaunchFailing("batch", true);
+        ScaleLoop loop = loop(false);
+        job("j0", 4000);
+        loop.runOnce(); // desired 0 -> 1, the launch fails
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+
+        int scaleUps = 1;
+        for (int minute = 0; minute < 30; minute++) {
+            job("m" + minute, 4000); // a new pod every minute that needs a node of its own
+            clock.advance(Duration.ofMinutes(1));
+            loop.runOnce();
+        }
+        scaleUps = cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED).size();
+        // Without back-off that would be 31 calls; with 30s, 1m, 2m, 4m, 8m, 16m delays it is a handful.
+        assertThat(scaleUps).isBetween(3, 8);
+        assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isPositive();
+        assertThat(loop.lastResult().groups().get("batch").backoffUntil()).isNotNull();
+    }
+}

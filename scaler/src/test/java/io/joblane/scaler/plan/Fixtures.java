@@ -1,0 +1,134 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.Taint;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Hand-built clusters for planner tests: short constructors with the defaults most tests want. */
+public final class Fixtures {
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    public static final long GI = 1024L * 1024 * 1024 * 1000;
+    public static final long MI = 1024L * 1024 * 1000;
+
+    private Fixtures() {
+    }
+
+    public static Resources cpuMem(long cpuMillis, long memMillis) {
+        return Resources.of(cpuMillis, memMillis);
+    }
+
+    public static Resources res(Object... nameAndMillis) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameAndMillis.length; i += 2) {
+            m.put((String) nameAndMillis[i], ((Number) nameAndMillis[i + 1]).longValue());
+        }
+        return Resources.ofMillis(m);
+    }
+
+    /** A group with shape 4 cpu / 16Gi / 110 pods, min 0, max 10, delays 10m / settle 30s, one drain at a time. */
+    public static GroupSpec spec(String name) {
+        return spec(name, 0, 10, res("cpu", 4000, "memory", 16 * GI, "pods", 110_000));
+    }
+
+    public static GroupSpec spec(String name, int min, int max, Resources shape) {
+        return new GroupSpec(name, "asg-" + name, min, max, shape, Duration.ofMinutes(10), 1, Duration.ofMinutes(15),
+                Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, name),
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")));
+    }
+
+    public static GroupSpec withMaxDraining(GroupSpec s, int maxDraining) {
+        return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
+                maxDraining, s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints());
+    }
+
+    /** A Ready, schedulable node of 4 cpu / 16Gi / 110 pods created an hour before T0. */
+    public static NodeInfo node(String name, String group) {
+        return node(name, group, res("cpu", 4000, "memory", 16 * GI, "pods", 110_000));
+    }
+
+    public static NodeInfo node(String name, String group, Resources allocatable) {
+        return new NodeInfo(name, group, "i-" + name, allocatable, true, T0.minus(Duration.ofHours(1)), false, false,
+                DrainState.NONE, false, null, null, null);
+    }
+
+    public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
+                n.cordonedByJoblane(), state, n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(), since);
+    }
+
+    public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, true,
+                n.draining(), n.scaleDownDisabled(), n.unneededSince(), at, n.drainingSince());
+    }
+
+    public static NodeInfo cordonedByHuman(NodeInfo n) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, false,
+                n.draining(), n.scaleDownDisabled(), n.unneededSince(), null, n.drainingSince());
+    }
+
+    public static NodeInfo unneededSince(NodeInfo n, Instant since) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
+                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), since, n.cordonedAt(), n.drainingSince());
+    }
+
+    public static NodeInfo scaleDownDisabled(NodeInfo n) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
+                n.cordonedByJoblane(), n.draining(), true, n.unneededSince(), n.cordonedAt(), n.drainingSince());
+    }
+
+    public static NodeInfo notReady(NodeInfo n, Instant created) {
+        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, created, n.cordoned(),
+                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
+                n.drainingSince());
+    }
+
+    public static PodInfo pending(String name, String group, Resources requests) {
+        return new PodInfo("uid-" + name, "default", name, group, requests, PodPhase.PENDING_UNSCHEDULABLE, true, false,
+                false, null, T0.minusSeconds(60), null);
+    }
+
+    public static PodInfo running(String name, String group, Resources requests, String node, Instant started) {
+        return new PodInfo("uid-" + name, "default", name, group, requests, PodPhase.RUNNING, true, false, false, node,
+                started.minusSeconds(5), started);
+    }
+
+    public static PodInfo daemonPod(String name, String node) {
+        return new PodInfo("uid-" + name, "kube-system", name, null, cpuMem(100, 64 * MI), PodPhase.RUNNING, false, true,
+                false, node, T0.minusSeconds(3600), T0.minusSeconds(3600));
+    }
+
+    public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {
+        return new CloudInstance(id, "zone-a", state, true, protect, launched);
+    }
+
+    /** A cloud group with one protected InService instance per node (ids {@code i-<node>}), desired = that count. */
+    public static CloudGroup cloudFor(List<NodeInfo> nodes, int min, int max) {
+        List<CloudInstance> inst = new ArrayList<>();
+        for (NodeInfo n : nodes) {
+            inst.add(instance(n.instanceId(), LifecycleState.IN_SERVICE, n.created(), true));
+        }
+        return new CloudGroup("asg", inst.size(), min, max, inst, List.of(), false);
+    }
+
+    public static CloudGroup withExtra(CloudGroup g, int desired, CloudInstance... extra) {
+        List<CloudInstance> inst = new ArrayList<>(g.instances());
+        inst.addAll(List.of(extra));
+        return new CloudGroup(g.id(), desired, g.min(), g.max(), inst, g.problems(), g.launchFailing());
+    }
+
+    public static SnapshotIndex index(List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {
+        return new SnapshotIndex(new ClusterSnapshot(T0, nodes, pods, daemonSets));
+    }
+
+    public static SnapshotIndex index(List<NodeInfo> nodes, List<PodInfo> pods) {
+        return index(nodes, pods, List.of());
+    }
+}

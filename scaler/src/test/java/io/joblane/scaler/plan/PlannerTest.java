@@ -1,0 +1,441 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.GI;
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.cloudFor;
+import static io.joblane.scaler.plan.Fixtures.cordonedByHuman;
+import static io.joblane.scaler.plan.Fixtures.cordonedByJoblane;
+import static io.joblane.scaler.plan.Fixtures.cpuMem;
+import static io.joblane.scaler.plan.Fixtures.draining;
+import static io.joblane.scaler.plan.Fixtures.index;
+import static io.joblane.scaler.plan.Fixtures.instance;
+import static io.joblane.scaler.plan.Fixtures.node;
+import static io.joblane.scaler.plan.Fixtures.notReady;
+import static io.joblane.scaler.plan.Fixtures.pending;
+import static io.joblane.scaler.plan.Fixtures.res;
+import static io.joblane.scaler.plan.Fixtures.running;
+import static io.joblane.scaler.plan.Fixtures.scaleDownDisabled;
+import static io.joblane.scaler.plan.Fixtures.spec;
+import static io.joblane.scaler.plan.Fixtures.unneededSince;
+import static io.joblane.scaler.plan.Fixtures.withExtra;
+import static io.joblane.scaler.plan.Fixtures.withMaxDraining;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.WellKnown;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.LifecycleState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+    private static final String G = "batch";
+    private static final CloudGroup EMPTY = new CloudGroup("asg", 0, 0, 10, List.of(), List.of(), false);
+
+    private static List<PodInfo> pendingPods(int n, Resources each) {
+        List<PodInfo> pods = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pods.add(pending("p" + i, G, each));
+        }
+        return pods;
+    }
+
+    @Nested
+    class ScaleOut {
+        @Test
+        void packsWaitingPodsOntoAsFewNewNodesAsFit() {
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), pendingPods(10, cpuMem(1000, GI))), EMPTY, T0);
+
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.from()).isZero();
+                        assertThat(a.to()).isEqualTo(3); // 4 cpu per node: 4 + 4 + 2
+                        assertThat(a.pods()).isEqualTo(10);
+                    });
+            assertThat(plan.newNodesWanted()).isEqualTo(3);
+        }
+
+        @Test
+        void largestFirstBeatsArrivalOrder() {
+            // 3 + 1 + 3 + 1 cpu: first-fit in arrival order would still need 2; largest-first must not need more.
+            List<PodInfo> pods = List.of(pending("a", G, cpuMem(3000, GI)), pending("b", G, cpuMem(1000, GI)),
+                    pending("c", G, cpuMem(3000, GI)), pending("d", G, cpuMem(1000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), pods), EMPTY, T0);
+            assertThat(plan.newNodesWanted()).isEqualTo(2);
+        }
+
+        @Test
+        void usesFreeCapacityOfSchedulableNodesFirst() {
+            NodeInfo n1 = node("n1", G);
+            List<PodInfo> pods = new ArrayList<>(List.of(running("r1", G, cpuMem(2000, GI), "n1", T0)));
+            pods.addAll(pendingPods(2, cpuMem(1000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(n1), pods), cloudFor(List.of(n1), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.podsOnIncoming()).isEqualTo(2);
+        }
+
+        @Test
+        void takesADrainingNodeBackBeforeLaunching() {
+            NodeInfo busy = node("busy", G);
+            NodeInfo drained = draining(node("drained", G), DrainState.NO_SCHEDULE, T0.minusSeconds(600));
+            List<PodInfo> pods = new ArrayList<>(List.of(
+                    running("r1", G, cpuMem(4000, GI), "busy", T0),
+                    running("r2", G, cpuMem(1000, GI), "drained", T0)));
+            pods.addAll(pendingPods(3, cpuMem(1000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(busy, drained), pods),
+                    cloudFor(List.of(busy, drained), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.Reclaim.class)).extracting(PlanAction.Reclaim::node)
+                    .containsExactly("drained");
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+        }
+
+        @Test
+        void takesAJoblaneCordonedNodeBackButNeverAHumanOne() {
+            NodeInfo ours = cordonedByJoblane(node("ours", G), T0.minusSeconds(5));
+            NodeInfo theirs = cordonedByHuman(node("theirs", G));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(theirs, ours), pendingPods(1, cpuMem(1000, GI))),
+                    cloudFor(List.of(theirs, ours), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.Reclaim.class)).extracting(PlanAction.Reclaim::node)
+                    .containsExactly("ours");
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+        }
+
+        @Test
+        void desiredAboveExistingInstancesIsCapacityOnItsWay() {
+            // Desired 2, no instance yet: a slow launch must not make the scaler order twice.
+            CloudGroup asked = new CloudGroup("asg", 2, 0, 10, List.of(), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), pendingPods(8, cpuMem(1000, GI))), asked, T0);
+
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.launching()).isEqualTo(2);
+        }
+
+        @Test
+        void pendingInstancesAndNotReadyNodesAreCapacityOnTheirWay() {
+            NodeInfo booting = notReady(node("booting", G), T0.minusSeconds(30));
+            CloudGroup cloud = withExtra(cloudFor(List.of(booting), 0, 10), 2,
+                    instance("i-new", LifecycleState.PENDING, T0.minusSeconds(20), true));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(booting), pendingPods(9, cpuMem(1000, GI))), cloud, T0);
+
+            // 8 pods fit on the two machines on their way; the 9th needs exactly one more.
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(3));
+        }
+
+        @Test
+        void daemonSetOverheadShrinksEveryNewNode() {
+            DaemonSetInfo agent = new DaemonSetInfo("kube-system", "agent", cpuMem(1000, GI), Map.of(),
+                    List.of(new Toleration("", "Exists", null, null)));
+            DaemonSetInfo elsewhere = new DaemonSetInfo("kube-system", "other", cpuMem(1000, GI),
+                    Map.of(WellKnown.NODE_GROUP_LABEL, "gpu"), List.of(new Toleration("", "Exists", null, null)));
+            DaemonSetInfo intolerant = new DaemonSetInfo("kube-system", "plain", cpuMem(1000, GI), Map.of(), List.of());
+
+            GroupPlan withAgent = Planner.plan(spec(G),
+                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(agent, elsewhere, intolerant)), EMPTY, T0);
+            GroupPlan without = Planner.plan(spec(G),
+                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(elsewhere, intolerant)), EMPTY, T0);
+
+            assertThat(withAgent.newNodesWanted()).isEqualTo(4); // 3 cpu free per node
+            assertThat(without.newNodesWanted()).isEqualTo(3);
+        }
+
+        @Test
+        void extendedResourcesAreADimensionOfTheirOwn() {
+            GroupSpec gpu = spec("gpu", 0, 8, res("cpu", 8000, "memory", 61 * GI, WellKnown.RESOURCE_NVIDIA_GPU, 1000));
+            List<PodInfo> pods = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                pods.add(pending("g" + i, "gpu", res("cpu", 1000, "memory", GI, WellKnown.RESOURCE_NVIDIA_GPU, 1000)));
+            }
+            GroupPlan plan = Planner.plan(gpu, index(List.of(), pods), EMPTY, T0);
+            assertThat(plan.newNodesWanted()).isEqualTo(3); // cpu would fit 8 per node; one GPU each does not
+
+            GroupPlan noGpu = Planner.plan(spec(G), index(List.of(),
+                    List.of(pending("g", G, res("cpu", 1000, WellKnown.RESOURCE_NVIDIA_GPU, 1000)))), EMPTY, T0);
+            assertThat(noGpu.actionsOf(PlanAction.PodNeverFits.class)).hasSize(1);
+            assertThat(noGpu.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        }
+
+        @Test
+        void podSlotsLimitNodesToo() {
+            GroupSpec small = spec(G, 0, 10, res("cpu", 64_000, "memory", 256 * GI, "pods", 4000));
+            GroupPlan plan = Planner.plan(small, index(List.of(), pendingPods(10, cpuMem(100, GI))), EMPTY, T0);
+            assertThat(plan.newNodesWanted()).isEqualTo(3); // 4 pods per node
+        }
+
+        @Test
+        void capsAtTheLowerOfConfigAndCloudMax() {
+            GroupPlan configCap = Planner.plan(spec(G, 0, 5, spec(G).shape()),
+                    index(List.of(), pendingPods(40, cpuMem(1000, GI))), EMPTY, T0);
+            assertThat(configCap.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(5));
+
+            CloudGroup cloudMax3 = new CloudGroup("asg", 0, 0, 3, List.of(), List.of(), false);
+            GroupPlan cloudCap = Planner.plan(spec(G), index(List.of(), pendingPods(40, cpuMem(1000, GI))), cloudMax3, T0);
+            assertThat(cloudCap.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(3));
+        }
+
+        @Test
+        void raisesToTheMinimumWithoutPods() {
+            GroupPlan plan = Planner.plan(spec(G, 2, 10, spec(G).shape()), index(List.of(), List.of()), EMPTY, T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(2));
+        }
+
+        @Test
+        void aPodTooBigForAnEmptyNodeIsReportedAndLaunchesNothing() {
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(),
+                    List.of(pending("huge", G, cpuMem(5000, GI)), pending("ok", G, cpuMem(1000, GI)))), EMPTY, T0);
+
+            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).extracting(a -> a.pod().name())
+                    .containsExactly("huge");
+            assertThat(plan.neverFit()).isEqualTo(1);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(1));
+        }
+
+        @Test
+        void learnsTheShapeFromExistingNodes() {
+            // Config says 4 cpu, the nodes really have 8: two 3-cpu pods fit on one new node.
+            NodeInfo big = node("big", G, res("cpu", 8000, "memory", 32 * GI, "pods", 110_000));
+            List<PodInfo> pods = new ArrayList<>(List.of(running("r", G, cpuMem(8000, GI), "big", T0)));
+            pods.addAll(pendingPods(2, cpuMem(3000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(big), pods), cloudFor(List.of(big), 0, 10), T0);
+            assertThat(plan.newNodesWanted()).isEqualTo(1);
+            assertThat(plan.neverFit()).isZero();
+        }
+    }
+
+    @Nested
+    class Pack {
+        private final NodeInfo a = node("a", G);
+        private final NodeInfo b = node("b", G);
+        private final NodeInfo c = node("c", G);
+
+        private List<PodInfo> load() {
+            return List.of(
+                    running("a1", G, cpuMem(1000, GI), "a", T0.minusSeconds(60)),
+                    running("b1", G, cpuMem(1000, GI), "b", T0.minusSeconds(3600)),
+                    running("b2", G, cpuMem(1000, GI), "b", T0.minusSeconds(3600)),
+                    running("c1", G, cpuMem(1000, GI), "c", T0.minusSeconds(3600)),
+                    running("c2", G, cpuMem(1000, GI), "c", T0.minusSeconds(3600)));
+        }
+
+        @Test
+        void drainsTheNodeWithFewestJobPodsWhenTheyFitElsewhere() {
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), load()), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).singleElement().satisfies(d -> {
+                assertThat(d.node()).isEqualTo("a");
+                assertThat(d.state()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
+            });
+        }
+
+        @Test
+        void prefersTheNodeWithYoungerJobPodsOnATie() {
+            List<PodInfo> pods = List.of(
+                    running("a1", G, cpuMem(1000, GI), "a", T0.minusSeconds(3600)),
+                    running("b1", G, cpuMem(1000, GI), "b", T0.minusSeconds(60)),
+                    running("c1", G, cpuMem(3000, GI), "c", T0.minusSeconds(7200)),
+                    running("c2", G, cpuMem(1000, GI), "c", T0.minusSeconds(7200)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).extracting(PlanAction.SetDrain::node)
+                    .containsExactly("b");
+        }
+
+        @Test
+        void respectsMaxDrainingAndCountsNodesAlreadyDraining() {
+            GroupPlan two = Planner.plan(withMaxDraining(spec(G), 2), index(List.of(a, b, c), load()),
+                    cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(two.actionsOf(PlanAction.SetDrain.class)).hasSizeLessThanOrEqualTo(2).isNotEmpty();
+
+            NodeInfo aDraining = draining(a, DrainState.NO_SCHEDULE, T0.minusSeconds(10));
+            GroupPlan full = Planner.plan(spec(G), index(List.of(aDraining, b, c), load()),
+                    cloudFor(List.of(aDraining, b, c), 0, 10), T0);
+            assertThat(full.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+        }
+
+        @Test
+        void neverDrainsBelowTheMinimum() {
+            GroupPlan plan = Planner.plan(spec(G, 3, 10, spec(G).shape()), index(List.of(a, b, c), load()),
+                    cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+        }
+
+        @Test
+        void doesNotDrainWhenThePodsWouldNotFitElsewhere() {
+            List<PodInfo> full = List.of(
+                    running("a1", G, cpuMem(3000, GI), "a", T0),
+                    running("b1", G, cpuMem(3000, GI), "b", T0),
+                    running("c1", G, cpuMem(3000, GI), "c", T0));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), full), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+        }
+
+        @Test
+        void skipsNodesWithScaleDownDisabled() {
+            NodeInfo keep = scaleDownDisabled(a);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(keep, b, c), load()),
+                    cloudFor(List.of(keep, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).extracting(PlanAction.SetDrain::node)
+                    .doesNotContain("a");
+        }
+
+        @Test
+        void commitsANudgeAfterTheSettleDelay() {
+            NodeInfo nudged = draining(a, DrainState.PREFER_NO_SCHEDULE, T0.minusSeconds(31));
+            NodeInfo fresh = draining(b, DrainState.PREFER_NO_SCHEDULE, T0.minusSeconds(5));
+            GroupPlan plan = Planner.plan(withMaxDraining(spec(G), 2), index(List.of(nudged, fresh, c), load()),
+                    cloudFor(List.of(nudged, fresh, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class))
+                    .containsExactly(new PlanAction.SetDrain("a", DrainState.NO_SCHEDULE,
+                            plan.actionsOf(PlanAction.SetDrain.class).get(0).reason()));
+        }
+    }
+
+    @Nested
+    class ScaleIn {
+        private final Duration delay = Duration.ofMinutes(10);
+
+        @Test
+        void startsTheUnneededTimerOnAnEmptyNode() {
+            NodeInfo n = node("n", G);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(n), List.of()), cloudFor(List.of(n), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class)).singleElement()
+                    .satisfies(a -> assertThat(a.since()).isEqualTo(T0));
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
+        }
+
+        @Test
+        void cordonsOnlyAfterTheScaleDownDelay() {
+            NodeInfo early = unneededSince(node("early", G), T0.minus(delay).plusSeconds(1));
+            NodeInfo due = unneededSince(node("due", G), T0.minus(delay));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(early, due), List.of()),
+                    cloudFor(List.of(early, due), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+                    .containsExactly("due");
+        }
+
+        @Test
+        void cordonsADrainedNodeAsSoonAsItIsEmpty() {
+            NodeInfo drained = draining(node("d", G), DrainState.NO_SCHEDULE, T0.minusSeconds(60));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(drained), List.of(running("x", G, cpuMem(1, 1),
+                    "elsewhere", T0))), cloudFor(List.of(drained), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node).containsExactly("d");
+        }
+
+        @Test
+        void terminatesOurCordonedEmptyNodeAfterTheSettleDelay() {
+            NodeInfo settled = cordonedByJoblane(node("s", G), T0.minusSeconds(30));
+            NodeInfo settling = cordonedByJoblane(node("t", G), T0.minusSeconds(29));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(settled, settling), List.of()),
+                    cloudFor(List.of(settled, settling), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).singleElement().satisfies(t -> {
+                assertThat(t.node()).isEqualTo("s");
+                assertThat(t.instanceId()).isEqualTo("i-s");
+            });
+        }
+
+        @Test
+        void aPodOnACordonedNodeUncordonsItInsteadOfTerminating() {
+            NodeInfo settled = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(settled),
+                    List.of(running("late", G, cpuMem(1000, GI), "s", T0))), cloudFor(List.of(settled), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node)
+                    .containsExactly("s");
+        }
+
+        @Test
+        void daemonSetAndMirrorPodsDoNotKeepANodeButOtherPodsDo() {
+            NodeInfo n = unneededSince(node("n", G), T0.minus(delay));
+            PodInfo mirror = new PodInfo("m", "kube-system", "static", null, cpuMem(100, 0), PodPhase.RUNNING, false,
+                    false, true, "n", T0, T0);
+            GroupPlan free = Planner.plan(spec(G), index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
+                    cloudFor(List.of(n), 0, 10), T0);
+            assertThat(free.actionsOf(PlanAction.Cordon.class)).hasSize(1);
+
+            PodInfo other = new PodInfo("o", "default", "web", null, cpuMem(100, 0), PodPhase.PENDING_BOUND, false,
+                    false, false, "n", T0, null);
+            GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
+            assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
+            assertThat(kept.actionsOf(PlanAction.MarkUnneeded.class)).singleElement()
+                    .satisfies(a -> assertThat(a.since()).isNull());
+        }
+
+        @Test
+        void leavesHumanCordonsAndScaleDownDisabledNodesAlone() {
+            NodeInfo human = unneededSince(cordonedByHuman(node("h", G)), T0.minus(delay));
+            NodeInfo disabled = unneededSince(scaleDownDisabled(node("d", G)), T0.minus(delay));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(human, disabled), List.of()),
+                    cloudFor(List.of(human, disabled), 0, 10), T0);
+            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Cordon
+                    || a instanceof PlanAction.Terminate || a instanceof PlanAction.MarkUnneeded
+                    || a instanceof PlanAction.SetDrain);
+        }
+
+        @Test
+        void keepsTheMinimum() {
+            NodeInfo n1 = unneededSince(node("n1", G), T0.minus(delay));
+            NodeInfo n2 = unneededSince(node("n2", G), T0.minus(delay));
+            GroupPlan plan = Planner.plan(spec(G, 1, 10, spec(G).shape()), index(List.of(n1, n2), List.of()),
+                    cloudFor(List.of(n1, n2), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).hasSize(1);
+
+            NodeInfo last = cordonedByJoblane(node("last", G), T0.minusSeconds(300));
+            GroupPlan atMin = Planner.plan(spec(G, 1, 10, spec(G).shape()), index(List.of(last), List.of()),
+                    cloudFor(List.of(last), 0, 10), T0);
+            assertThat(atMin.actionsOf(PlanAction.Terminate.class)).isEmpty();
+            assertThat(atMin.actionsOf(PlanAction.Uncordon.class)).hasSize(1);
+        }
+
+        @Test
+        void neverTerminatesANodeWhoseInstanceIsNotInTheGroup() {
+            NodeInfo stray = cordonedByJoblane(node("stray", G), T0.minusSeconds(300));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(stray), List.of()), EMPTY, T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+        }
+    }
+
+    @Nested
+    class Cloud {
+        @Test
+        void protectsInstancesThatLackProtection() {
+            CloudGroup g = new CloudGroup("asg", 2, 0, 10, List.of(
+                    instance("i-1", LifecycleState.IN_SERVICE, T0, false),
+                    instance("i-2", LifecycleState.IN_SERVICE, T0, true)), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), g, T0);
+            assertThat(plan.actionsOf(PlanAction.Protect.class)).singleElement()
+                    .satisfies(p -> assertThat(p.instanceIds()).containsExactly("i-1"));
+        }
+
+        @Test
+        void reportsThenTerminatesAnInstanceThatNeverBecomesANode() {
+            CloudGroup late = new CloudGroup("asg", 2, 0, 10, List.of(
+                    instance("i-late", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(20)), true),
+                    instance("i-dead", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(31)), true)),
+                    List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), late, T0);
+            assertThat(plan.actionsOf(PlanAction.InstanceUnregistered.class))
+                    .extracting(PlanAction.InstanceUnregistered::instanceId).containsExactly("i-late");
+            assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class))
+                    .extracting(PlanAction.TerminateUnregistered::instanceId).containsExactly("i-dead");
+        }
+
+        @Test
+        void terminatingInstancesAreNotCapacity() {
+            NodeInfo leaving = node("leaving", G);
+            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
+                    instance("i-leaving", LifecycleState.TERMINATING, T0, false)), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(leaving), pendingPods(1, cpuMem(1000, GI))), g, T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(1));
+        }
+    }
+}
