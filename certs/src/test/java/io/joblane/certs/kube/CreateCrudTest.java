@@ -1,0 +1,154 @@
+package io.joblane.certs.kube;
+
+import static io.joblane.certs.kube.Fixtures.NS;
+import static io.joblane.certs.kube.Fixtures.SECRET;
+import static io.joblane.certs.kube.Fixtures.SERVICE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.joblane.certs.Cli;
+import io.joblane.certs.CertsException;
+import io.joblane.certs.x509.CertificateEnsurer;
+import io.joblane.certs.x509.CertificateInspector;
+import io.joblane.certs.x509.CertificateSpec;
+import io.joblane.certs.x509.Inspection;
+import io.joblane.certs.x509.StoredMaterial;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient(crud = true)
+class CreateCrudTest {
+    private static final Instant T0 = Instant.parse("2030-01-15T10:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+
+    KubernetesClient client;
+    KubernetesMockServer server;
+
+    @BeforeEach
+    void cluster() {
+        Fixtures.namespace(client);
+    }
+
+    private Cli.Run create(Clock clock, String... extra) {
+        String[] base = {"create", "--service", SERVICE, "--namespace", NS};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return Cli.run(client, clock, args);
+    }
+
+    @Test
+    void createMakesATlsSecretAndASecondRunKeepsIt() {
+        Cli.Run first = create(CLOCK);
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(first.out()).startsWith("Secret joblane/joblane-webhook-tls: replaced CA and serving certificate: no certificate stored yet");
+
+        Secret secret = Fixtures.secret(client);
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt", "ca.key");
+        Inspection i = CertificateInspector.inspect(TlsSecrets.material(secret).tlsMaterial());
+        assertThat(i.keyMatches()).isTrue();
+        assertThat(i.signedByBundle()).isTrue();
+        assertThat(i.names()).contains("joblane-webhook.joblane.svc");
+
+        Cli.Run second = create(Clock.offset(CLOCK, Duration.ofDays(30)));
+        assertThat(second.code()).isZero();
+        assertThat(second.out()).startsWith("Secret joblane/joblane-webhook-tls: kept: valid until 2031-01-15T10:00:00Z (335 days left)");
+        assertThat(Fixtures.secret(client).getMetadata().getResourceVersion()).isEqualTo(secret.getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void garbageSecretIsReplacedSayingWhy() {
+        Fixtures.putSecret(client, "kubernetes.io/tls", Map.of("tls.crt", "garbage", "tls.key", "garbage", "ca.crt", "garbage"));
+        Cli.Run run = create(CLOCK);
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("replaced CA and serving certificate: malformed: ca.crt holds no PEM block");
+        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).keyMatches()).isTrue();
+    }
+
+    @Test
+    void expiredLeafIsRenewedFromTheSameCa() {
+        create(CLOCK);
+        String ca = Fixtures.stored(client).caPem();
+        Cli.Run run = create(Clock.offset(CLOCK, Duration.ofDays(400)));
+        assertThat(run.out()).contains("renewed the serving certificate with the existing CA: expired at 2031-01-15T10:00:00Z");
+        assertThat(Fixtures.stored(client).caPem()).isEqualTo(ca);
+    }
+
+    @Test
+    void expiredLeafWithoutCaKeyIsReplaced() {
+        StoredMaterial old = CertificateEnsurer.mintAll(CertificateSpec.of(SERVICE, NS, List.of()), Clock.offset(CLOCK, Duration.ofDays(-400)));
+        Fixtures.putSecret(client, "kubernetes.io/tls", Map.of("tls.crt", old.certPem(), "tls.key", old.keyPem(), "ca.crt", old.caPem()));
+        Cli.Run run = create(CLOCK);
+        assertThat(run.out()).contains("replaced CA and serving certificate: expired at 2029-12-11T10:00:00Z")
+                .contains("run `patch`");
+    }
+
+    @Test
+    void wrongSansAreReplacedNamingTheMissingNames() {
+        create(CLOCK);
+        Cli.Run run = create(CLOCK, "--extra-name", "joblane.example.com");
+        assertThat(run.out()).contains("names missing from the certificate: joblane.example.com");
+        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).names()).contains("joblane.example.com");
+    }
+
+    @Test
+    void otherDataKeysLabelsAndAnnotationsSurviveAnUpdate() {
+        Fixtures.putSecret(client, "kubernetes.io/tls", Map.of("tls.crt", "x", "tls.key", "y", "ca.crt", "z", "extra", "keep me"));
+        client.secrets().inNamespace(NS).withName(SECRET).edit(s -> {
+            s.getMetadata().setLabels(Map.of("app", "joblane"));
+            return s;
+        });
+        create(CLOCK);
+        Secret s = Fixtures.secret(client);
+        assertThat(s.getData()).containsEntry("extra", Fixtures.b64("keep me"));
+        assertThat(s.getMetadata().getLabels()).containsEntry("app", "joblane");
+    }
+
+    @Test
+    void aSecretOfAnotherTypeIsRefusedAndLeftAlone() {
+        Fixtures.putSecret(client, "Opaque", Map.of("tls.crt", "x"));
+        Cli.Run run = create(CLOCK);
+        assertThat(run.code()).isEqualTo(CertsException.FAILED);
+        assertThat(run.err()).contains("Secret joblane/joblane-webhook-tls exists with type Opaque");
+        assertThat(Fixtures.secret(client).getData()).containsOnlyKeys("tls.crt");
+    }
+
+    @Test
+    void unknownNamespaceFailsNamingIt() {
+        Cli.Run run = Cli.run(client, CLOCK, "create", "--service", SERVICE, "--namespace", "nope");
+        assertThat(run.code()).isEqualTo(CertsException.NOT_FOUND);
+        assertThat(run.err()).contains("namespace \"nope\" not found");
+        assertThat(client.secrets().inNamespace("nope").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void missingNamespaceFlagIsAUsageErrorNamingTheFlag() {
+        Cli.Run run = Cli.run(client, CLOCK, "create", "--service", SERVICE);
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("missing --namespace (or env JOBLANE_NAMESPACE)");
+    }
+
+    @Test
+    void noPermissionToWriteSecretsFailsWithForbiddenAndWritesNothing() {
+        server.expect().post().withPath("/api/v1/namespaces/joblane/secrets")
+                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
+                        .withMessage("secrets is forbidden: User \"system:serviceaccount:joblane:certs\" cannot create resource \"secrets\"").build())
+                .always();
+        Cli.Run run = create(CLOCK);
+        assertThat(run.code()).as(run.toString()).isEqualTo(CertsException.FORBIDDEN);
+        assertThat(run.err()).contains("forbidden: not allowed to create Secret joblane/joblane-webhook-tls")
+                .contains("cannot create resource \"secrets\"");
+        assertThat(Fixtures.secret(client)).isNull();
+    }
+}
