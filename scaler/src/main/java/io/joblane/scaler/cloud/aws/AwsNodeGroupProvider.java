@@ -57,8 +57,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     /** The last describe's result per group: the view the mutating calls check against. */
     private final Map<String, CloudGroup> described = new HashMap<>();
-    /** Raw API lifecycle state per instance id from the last describe (for SetInstanceProtection's rules). */
-    private final Map<String, String> rawStates = new HashMap<>();
+    /** Per group, the raw API lifecycle state of each instance in the last describe (SetInstanceProtection's rules). */
+    private final Map<String, Map<String, String>> rawStates = new HashMap<>();
     /** Launch time per group and instance, from scaling activities or, failing that, first sight. */
     private final Map<String, Map<String, Instant>> launchTimes = new HashMap<>();
     /** Last known launch report per group, kept when reading activities fails. */
@@ -179,14 +179,14 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (instance.state() == LifecycleState.STANDBY || instance.state() == LifecycleState.DETACHING
                 || instance.state() == LifecycleState.WARMED) {
             throw new CloudException(CloudException.Kind.INVALID, "InstanceNotManaged", "instance " + instanceId
-                    + " of group " + groupId + " is " + rawStates.getOrDefault(instanceId, instance.state().name())
+                    + " of group " + groupId + " is " + rawState(groupId, instanceId)
                     + ": Joblane leaves it alone");
         }
         if (dryRun) {
             LOG.info("event=asg_terminate dry_run=true group={} instance={}", groupId, instanceId);
             return;
         }
-        String rawState = rawStates.get(instanceId);
+        String rawState = rawState(groupId, instanceId);
         // Protection is only in effect from InService on, and SetInstanceProtection refuses other states: a
         // Pending instance (one that never became a node) has nothing to lift.
         boolean lift = rawState == null || AwsLifecycleStates.protectable(rawState);
@@ -212,7 +212,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         LOG.info("event=asg_terminate group={} instance={} zone={} desired_after={}", groupId, instanceId,
                 instance.zone(), group.desired() - 1);
         described.put(groupId, afterTermination(group, instanceId));
-        rawStates.put(instanceId, "Terminating");
+        rawStates.computeIfAbsent(groupId, g -> new HashMap<>()).put(instanceId, "Terminating");
     }
 
     /**
@@ -224,7 +224,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             throws CloudException {
         List<String> ids = new ArrayList<>();
         for (String id : new LinkedHashSet<>(instanceIds)) {
-            String raw = rawStates.get(id);
+            String raw = rawState(groupId, id);
             if (raw == null || AwsLifecycleStates.protectable(raw)) {
                 ids.add(id);
             } else {
@@ -269,12 +269,14 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
         Map<String, Instant> known = launchTimes.computeIfAbsent(name, k -> new HashMap<>());
         Set<String> present = new HashSet<>();
+        Map<String, String> states = new HashMap<>();
         boolean newInstances = false;
         for (Instance instance : group.instances()) {
             present.add(instance.instanceId());
-            rawStates.put(instance.instanceId(), instance.lifecycleStateAsString());
+            states.put(instance.instanceId(), instance.lifecycleStateAsString());
             newInstances |= !known.containsKey(instance.instanceId());
         }
+        rawStates.put(name, states);
         known.keySet().retainAll(present);
 
         long live = group.instances().stream()
@@ -319,6 +321,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if ("Delete in progress".equals(group.status())) {
             problems.add("the Auto Scaling group is being deleted");
         }
+        checkUnits(group, problems);
 
         List<CloudInstance> instances = new ArrayList<>();
         for (Instance instance : group.instances()) {
@@ -398,6 +401,24 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         }
     }
 
+    /**
+     * Joblane counts nodes; a group whose desired capacity is in vCPUs or memory, or whose instances carry weights
+     * other than 1, would make every size the loop computes wrong.
+     */
+    private static void checkUnits(AutoScalingGroup group, List<String> problems) {
+        String type = group.desiredCapacityType();
+        if (type != null && !type.isEmpty() && !"units".equals(type)) {
+            problems.add("desired capacity is measured in " + type + ", not instances: Joblane needs DesiredCapacityType "
+                    + "units");
+        }
+        group.instances().stream()
+                .map(Instance::weightedCapacity)
+                .filter(w -> w != null && !w.isEmpty() && !"1".equals(w))
+                .findFirst()
+                .ifPresent(w -> problems.add("instances carry weighted capacity " + w
+                        + ": Joblane sizes groups in instances and needs weights of 1 (or none)"));
+    }
+
     /** The group as this scan described it; describes it now if the loop did not (one call). */
     private CloudGroup current(String groupId) throws CloudException {
         CloudGroup group = described.get(groupId);
@@ -411,6 +432,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         return group;
     }
 
+    /** The raw lifecycle state of an instance in the last describe, null when that describe did not list it. */
+    private String rawState(String groupId, String instanceId) {
+        return rawStates.getOrDefault(groupId, Map.of()).get(instanceId);
+    }
+
     private void reprotect(String groupId, String instanceId, CloudException failure) {
         try {
             client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
@@ -421,10 +447,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     }
 
     private void forget(String name) {
-        CloudGroup old = described.remove(name);
-        if (old != null) {
-            old.instances().forEach(i -> rawStates.remove(i.id()));
-        }
+        described.remove(name);
+        rawStates.remove(name);
         launchTimes.remove(name);
         launchReports.remove(name);
     }

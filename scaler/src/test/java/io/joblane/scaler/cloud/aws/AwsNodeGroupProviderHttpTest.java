@@ -525,6 +525,33 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
+    void aGroupSizedInVcpusOrWeightsIsReported() throws Exception {
+        steadyGroup(ASG, 2, 10).desiredCapacityType = "vcpu";
+        steadyGroup("weighted", 1, 10);
+        fake.group("weighted").instances.get(0).weightedCapacity = "4";
+        steadyGroup("plain", 1, 10);
+        fake.group("plain").instances.get(0).weightedCapacity = "1";
+
+        Map<String, CloudGroup> groups = provider.describe(List.of(ASG, "weighted", "plain"));
+
+        assertThat(groups.get(ASG).problems()).anySatisfy(p -> assertThat(p).contains("measured in vcpu"));
+        assertThat(groups.get("weighted").problems()).anySatisfy(p -> assertThat(p).contains("weighted capacity 4"));
+        assertThat(groups.get("plain").problems()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableEndpointIsTransient() throws Exception {
+        steadyGroup(ASG, 1, 10);
+        fake.close();
+
+        assertThatThrownBy(() -> provider.describe(List.of(ASG)))
+                .isInstanceOfSatisfying(CloudException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
+                    assertThat(e.getMessage()).startsWith("DescribeAutoScalingGroups failed");
+                });
+    }
+
+    @Test
     void dryRunReadsButChangesNothing() throws Exception {
         provider.close();
         provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), Map.of(ASG, new AwsGroupSettings(8, true)),

@@ -54,6 +54,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
         String state;
         String health = "Healthy";
         boolean protectedFromScaleIn;
+        String weightedCapacity;
 
         Inst(String id, String zone, String state, boolean protectedFromScaleIn) {
             this.id = id;
@@ -76,6 +77,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
         /** Newest first, as the API answers. */
         final Deque<Activity> activities = new ArrayDeque<>();
         boolean newInstancesProtected;
+        String desiredCapacityType;
 
         Group(String name, int min, int max, int desired) {
             this.name = name;
@@ -297,7 +299,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
                         .append("<LaunchTemplate>").append(el("LaunchTemplateId", "lt-0123456789abcdef0"))
                         .append(el("LaunchTemplateName", "joblane")).append(el("Version", "1"))
                         .append("</LaunchTemplate>")
-                        .append(el("ProtectedFromScaleIn", i.protectedFromScaleIn)).append("</member>");
+                        .append(el("ProtectedFromScaleIn", i.protectedFromScaleIn));
+                if (i.weightedCapacity != null) {
+                    xml.append(el("WeightedCapacity", i.weightedCapacity));
+                }
+                xml.append("</member>");
             }
             xml.append("</Instances>")
                     .append(el("CreatedTime", "2026-01-01T00:00:00.000Z"))
@@ -310,8 +316,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
                     .append(el("VPCZoneIdentifier", "subnet-1,subnet-2,subnet-3"))
                     .append("<EnabledMetrics/><Tags/>")
                     .append("<TerminationPolicies><member>Default</member></TerminationPolicies>")
-                    .append(el("NewInstancesProtectedFromScaleIn", g.newInstancesProtected))
-                    .append("</member>");
+                    .append(el("NewInstancesProtectedFromScaleIn", g.newInstancesProtected));
+            if (g.desiredCapacityType != null) {
+                xml.append(el("DesiredCapacityType", g.desiredCapacityType));
+            }
+            xml.append("</member>");
         }
         xml.append("</AutoScalingGroups>");
         if (end < matching.size()) {
