@@ -166,6 +166,7 @@ final class SimCluster {
         node.usedGpu -= pod.gpu;
         node.usedPods--;
         pod.node = null;
+        pod.info = null;
         running--;
         capacityChanged = true;
     }
@@ -179,6 +180,7 @@ final class SimCluster {
 
     private void bind(SimPod pod, SimNode node, long now) {
         pod.node = node;
+        pod.info = null;
         node.pods.add(pod);
         node.usedCpu += pod.cpu;
         node.usedMemory += pod.memory;

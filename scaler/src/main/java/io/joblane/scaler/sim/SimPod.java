@@ -19,6 +19,8 @@ final class SimPod {
     int run;
     int interruptions;
     SimNode node;
+    /** The loop's view of this pod in its current state, built on demand and dropped on every change. */
+    io.joblane.scaler.plan.PodInfo info;
 
     SimPod(long id, long cpu, long memory, long gpu, long duration, long submitted, boolean safeToEvictFalse) {
         this.id = id;

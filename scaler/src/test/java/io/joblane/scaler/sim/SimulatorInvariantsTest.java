@@ -40,8 +40,7 @@ class SimulatorInvariantsTest {
             SplittableRandom random = new SplittableRandom(seed);
             NodeShape shape = random.nextBoolean() ? shape(16, 64) : shape(8, 32);
             SyntheticTrace trace = new SyntheticTrace(80 + random.nextInt(200), 0.1 + random.nextDouble() * 0.4, seed);
-            Simulator.Comparison c = simulator(settings(shape, seed)).run(trace,
-                    List.of(Simulator.CLUSTER_AUTOSCALER, Simulator.CLUSTER_AUTOSCALER_UNSAFE, Simulator.STATIC), null);
+            Simulator.Comparison c = simulator(settings(shape, seed)).run(trace, Simulator.POLICIES, null);
             String context = "seed " + seed + " (" + trace.describe() + ")";
             for (PolicyResult r : c.results()) {
                 assertThat(r.jobsStarted()).as(context + ": every Job starts under " + r.policy()).isEqualTo(r.jobs());
@@ -54,6 +53,9 @@ class SimulatorInvariantsTest {
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted())
                     .as(context + ": safe-to-evict=false protects Jobs from cluster-autoscaler").isZero();
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).podsOnRemovedNodes()).as(context).isZero();
+            assertThat(r.get(Simulator.JOBLANE).jobsInterrupted()).as(context + ": Joblane never interrupts a Job").isZero();
+            assertThat(r.get(Simulator.JOBLANE).podsOnRemovedNodes())
+                    .as(context + ": Joblane never removes a node with a Job on it").isZero();
         }
     }
 
