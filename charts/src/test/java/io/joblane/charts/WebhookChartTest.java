@@ -223,4 +223,14 @@ class WebhookChartTest {
         assertThat(affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getOperator()).isEqualTo("DoesNotExist");
     }
+
+    @Test
+    void hostNetworkForClustersWhoseApiServerCannotReachPods() {
+        var pod = Chart.chart().set("webhook.hostNetwork", true).render().one(Deployment.class, NAME)
+                .getSpec().getTemplate().getSpec();
+        assertThat(pod.getHostNetwork()).isTrue();
+        assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+        assertThat(Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getHostNetwork())
+                .isNull();
+    }
 }
