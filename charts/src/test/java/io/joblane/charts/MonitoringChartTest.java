@@ -45,8 +45,8 @@ class MonitoringChartTest {
     @Test
     @SuppressWarnings("unchecked")
     void prometheusRuleHasTheAlertsThatMatter() {
-        GenericKubernetesResource rule = (GenericKubernetesResource) Chart.chart().values("monitoring").render()
-                .ofKind("PrometheusRule").get(0);
+        GenericKubernetesResource rule = (GenericKubernetesResource) Chart.chart().values("monitoring")
+                .values("aws-irsa").render().ofKind("PrometheusRule").get(0);
         List<Map<String, Object>> groups = rule.get("spec", "groups");
         List<Map<String, Object>> rules = new ArrayList<>();
         groups.forEach(g -> rules.addAll((List<Map<String, Object>>) g.get("rules")));
@@ -54,9 +54,18 @@ class MonitoringChartTest {
         assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "JoblaneWebhookErrors", "JoblaneWebhookSlow", "JoblaneWebhookRejections",
                 "JoblaneCertificateExpiringSoon", "JoblaneScalerNotLeading", "JoblaneGroupAtMaxWithPendingJobs",
-                "JoblaneInstancesNeverJoined");
+                "JoblaneGroupAtMaxWithPendingJobs", "JoblaneGroupAtMaxWithPendingJobs", "JoblaneInstancesNeverJoined");
         Map<String, String> exprs = new java.util.HashMap<>();
         rules.forEach(r -> exprs.put((String) r.get("alert"), (String) r.get("expr")));
+        // One at-max rule per scaled group, with that group's maxNodes from the values.
+        assertThat(rules).filteredOn(r -> "JoblaneGroupAtMaxWithPendingJobs".equals(r.get("alert")))
+                .extracting(r -> (String) r.get("expr")).anySatisfy(e -> assertThat(e)
+                        .contains("joblane_scaler_desired_nodes{namespace=\"joblane\",group=\"batch\"}) >= 50")
+                        .contains("joblane_scaler_pending_pods{namespace=\"joblane\",group=\"batch\"}) > 0"))
+                .anySatisfy(e -> assertThat(e).contains("group=\"gpu\"}) >= 8"));
+        assertThat(exprs.get("JoblaneScalerNotLeading")).contains("joblane_scaler_leader");
+        assertThat(exprs.get("JoblaneInstancesNeverJoined")).contains("joblane_scaler_decisions_total")
+                .contains("kind=\"instance_unregistered\"");
         assertThat(exprs.get("JoblaneWebhookErrors")).contains("joblane_webhook_requests_total").contains("outcome=\"error\"");
         assertThat(exprs.get("JoblaneWebhookSlow")).contains("histogram_quantile(0.99")
                 .contains("joblane_webhook_request_duration_seconds_bucket").endsWith("> 1");
