@@ -317,9 +317,10 @@ public final class Main {
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = {"One step of a rotation that never serves an untrusted certificate: publish a new CA next to the old one,",
-                    "switch the serving certificate on a later run, drop the old CA on a run after that.",
-                    "Renews just the serving certificate (same CA) when only it is due. Run it on a schedule."})
+            description = {"Take the next step of a rotation that never serves an untrusted certificate.",
+                    "A new CA is published next to the old one (Secret and caBundle), the serving certificate switches to it",
+                    "on a later run, the old CA is dropped on a run after that. When only the serving certificate is due it is",
+                    "renewed with the same CA in one run. Run it on a schedule (e.g. a daily CronJob)."})
     static final class Rotate implements Callable<Integer> {
         @ParentCommand
         Main main;
