@@ -15,9 +15,11 @@
 {{- define "joblane.certs.container" -}}
 image: {{ include "joblane.image" (list . .Values.certificates.image) }}
 imagePullPolicy: {{ .Values.certificates.image.pullPolicy }}
+{{- with .Values.certificates.javaOptions }}
 env:
   - name: JAVA_TOOL_OPTIONS
-    value: {{ .Values.certificates.javaOptions | quote }}
+    value: {{ . | quote }}
+{{- end }}
 resources:
   {{- toYaml .Values.certificates.resources | nindent 2 }}
 securityContext:
