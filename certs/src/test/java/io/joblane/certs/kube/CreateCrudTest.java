@@ -125,6 +125,20 @@ class CreateCrudTest {
     }
 
     @Test
+    void aConcurrentChangeToTheSecretIsReadAgainAndDecidedAfresh() {
+        create(CLOCK);
+        // The first PUT answers 409 as if another hook Job had just written the Secret; the second round re-reads it.
+        server.expect().put().withPath("/api/v1/namespaces/joblane/secrets/" + SECRET)
+                .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build())
+                .once();
+        Cli.Run run = create(Clock.offset(CLOCK, Duration.ofDays(400)));
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("renewed the serving certificate with the existing CA");
+        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).notAfter()).isAfter(T0.plus(Duration.ofDays(400)));
+        assertThat(Fixtures.putsTo(server, "/api/v1/namespaces/joblane/secrets/" + SECRET)).as("the conflicting PUT and the retry").isEqualTo(2);
+    }
+
+    @Test
     void unknownNamespaceFailsNamingIt() {
         Cli.Run run = Cli.run(client, CLOCK, "create", "--service", SERVICE, "--namespace", "nope");
         assertThat(run.code()).isEqualTo(CertsException.NOT_FOUND);

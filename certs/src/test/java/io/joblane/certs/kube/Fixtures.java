@@ -7,11 +7,14 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookB
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.joblane.certs.x509.StoredMaterial;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Cluster objects as the chart would create them, for the mock API server. */
 final class Fixtures {
@@ -61,5 +64,21 @@ final class Fixtures {
 
     static String b64(String s) {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** How many PUTs to the path the mock server received since the last call (drains its request log). */
+    static int putsTo(KubernetesMockServer server, String path) {
+        int puts = 0;
+        try {
+            for (int n = server.getRequestCount(); n > 0; n--) {
+                RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+                if (request != null && "PUT".equals(request.getMethod()) && path.equals(request.getPath())) {
+                    puts++;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return puts;
     }
 }

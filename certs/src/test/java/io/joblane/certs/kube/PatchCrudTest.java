@@ -66,6 +66,7 @@ class PatchCrudTest {
                 .times(2);
         Cli.Run run = patch();
         assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(Fixtures.putsTo(server, PATH)).as("two conflicts, then the write").isEqualTo(3);
         assertThat(Fixtures.bundles(client)).containsExactly(Fixtures.stored(client).caPem());
     }
 

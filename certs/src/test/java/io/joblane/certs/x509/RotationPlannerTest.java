@@ -138,4 +138,17 @@ class RotationPlannerTest {
         assertThat(p.summary()).contains("no usable ca.key");
         assertThat(Pem.parseCertificates(stored.caPem(), "ca")).hasSize(2);
     }
+
+    @Test
+    void brokenServingCertificateWithAGoodCaIsReissuedWithoutChangingTheCa() {
+        startStable();
+        String ca = stored.caPem();
+        stored = new StoredMaterial(stored.caPem(), "garbage", stored.keyPem(), stored.caKeyPem());
+        RotationPlan p = run(T0.plus(Duration.ofDays(1)), false);
+        assertThat(p.found()).isEqualTo(RotationPlan.State.BOOTSTRAP);
+        assertThat(p.summary()).isEqualTo("re-issued the serving certificate from the stored CA (malformed: tls.crt holds no PEM block)");
+        assertThat(p.steps()).singleElement().isInstanceOf(RotationPlan.WriteStore.class);
+        assertThat(stored.caPem()).isEqualTo(ca);
+        assertThat(CertificateInspector.inspect(stored.tlsMaterial()).keyMatches()).isTrue();
+    }
 }
