@@ -52,6 +52,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
     private final Map<String, CloudException> stickyFailures = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long nextId = 1;
+    private int callLimit = Integer.MAX_VALUE;
 
     public InMemoryNodeGroupProvider(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -101,6 +102,21 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
     /** While true, no instance launches and describe reports {@code launchFailing} (an out-of-capacity zone). */
     public synchronized void setLaunchFailing(String groupId, boolean failing) {
         group(groupId).launchFailing = failing;
+    }
+
+    /**
+     * Keeps only the last {@code max} calls in {@link #calls()}: the simulator makes millions of calls over a long trace
+     * and must not hold them all. Tests keep the default, every call.
+     */
+    public synchronized InMemoryNodeGroupProvider keepCalls(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative: " + max);
+        }
+        callLimit = max;
+        while (calls.size() > callLimit) {
+            calls.remove(0);
+        }
+        return this;
     }
 
     /** Every call so far, in order. */
@@ -244,6 +260,9 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
 
     private void record(String operation, String groupId, String detail) {
         calls.add(new Call(clock.instant(), operation, groupId, detail));
+        if (calls.size() > callLimit) {
+            calls.remove(0);
+        }
     }
 
     private void failIfInjected(String operation) throws CloudException {

@@ -62,7 +62,7 @@ final class HtmlReport {
         double unit = days ? 86_400 : 3600;
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
-        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W).append("\" height=\"").append(H)
+        h.append("<svg width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"nodes over time\">\n");
         h.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(pw)
                 .append("\" height=\"").append(ph).append("\" fill=\"#fbfbfb\" stroke=\"#ccc\"/>\n");

@@ -96,7 +96,8 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
         ScalerSettings scaler = new ScalerSettings(
                 io.joblane.model.GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false, null, null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
-        InMemoryNodeGroupProvider provider = new InMemoryNodeGroupProvider(clock)
+        // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
+        InMemoryNodeGroupProvider provider = new InMemoryNodeGroupProvider(clock).keepCalls(0)
                 .addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
         provider.addListener(this);
         daemonSets = new ArrayList<>();

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
+import io.joblane.model.logging.LogFormat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -108,9 +109,21 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report with a chart.")
     Path report;
 
+    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
+            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}). The real loop's own logs are muted to warnings during a simulation.")
+    String logFormat;
+
+    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
+            description = "Root log level (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+    String logLevel;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
+        if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
+            throw new ParameterException(spec.commandLine(), "--log-format must be text or json, not " + logFormat);
+        }
+        LogFormat.configure("json".equals(logFormat), logLevel);
         TraceSource source;
         Simulation.Settings settings;
         List<String> chosen = new ArrayList<>();
