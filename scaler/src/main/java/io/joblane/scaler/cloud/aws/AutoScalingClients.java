@@ -42,11 +42,7 @@ public final class AutoScalingClients {
             builder.region(Region.of(settings.region().trim()));
         }
         if (!settings.endpoint().isBlank()) {
-            try {
-                builder.endpointOverride(URI.create(settings.endpoint().trim()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("scaler.aws.endpoint: not a URI: " + settings.endpoint(), e);
-            }
+            builder.endpointOverride(endpoint(settings.endpoint().trim()));
         }
         if (options.credentials() != null) {
             builder.credentialsProvider(options.credentials());
@@ -57,5 +53,19 @@ public final class AutoScalingClients {
             throw new IllegalStateException("cannot build the AWS Auto Scaling client (set scaler.aws.region or "
                     + "the AWS_REGION environment variable): " + e.getMessage(), e);
         }
+    }
+
+    private static URI endpoint(String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("scaler.aws.endpoint: not a URL: " + value, e);
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalStateException("scaler.aws.endpoint: must be an http(s) URL with a host, e.g. "
+                    + "https://autoscaling.us-east-1.amazonaws.com, not " + value);
+        }
+        return uri;
     }
 }

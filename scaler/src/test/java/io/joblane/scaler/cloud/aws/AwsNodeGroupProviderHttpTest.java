@@ -215,6 +215,24 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
+    void aReloadedConfigChangesTheCapOnTheNextScan() throws Exception {
+        steadyGroup(ASG, 2, 20);
+        provider.reconfigure(io.joblane.model.config.ConfigLoader.parse("""
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling: {provider: aws, autoScalingGroup: eks-batch-1a, maxNodes: 3, node: {cpu: "4", memory: 16Gi}}
+                """, "test"));
+
+        CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
+        provider.setDesiredCapacity(ASG, 10);
+
+        assertThat(group.max()).isEqualTo(3);
+        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+                .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("3"));
+    }
+
+    @Test
     void scaleInLiftsProtectionFromExactlyTheChosenInstanceThenTerminatesItWithDecrement() throws Exception {
         steadyGroup(ASG, 3, 10);
         List<String> ids = fake.group(ASG).instances.stream().map(i -> i.id).toList();

@@ -217,7 +217,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
         Map<String, String> params = new LinkedHashMap<>(all);
         params.remove("Action");
         params.remove("Version");
-        Call call = new Call(action, Map.copyOf(params));
+        Call call = new Call(action, java.util.Collections.unmodifiableMap(params));
         calls.add(call);
         if (!"POST".equals(method) || !"2011-01-01".equals(all.get("Version"))) {
             return error(400, "Sender", "InvalidAction", "expected POST with Version=2011-01-01");
