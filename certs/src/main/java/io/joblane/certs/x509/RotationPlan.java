@@ -14,7 +14,7 @@ import java.util.Optional;
 public record RotationPlan(State found, List<Step> steps, String summary) {
     /** Where a rotation stands, derived only from the Secret and the webhook configuration. */
     public enum State {
-        /** No usable serving certificate: mint everything; there is no trust to preserve. */
+        /** No usable serving certificate (missing, broken, expired): there is no trust to preserve, fix it now. */
         BOOTSTRAP,
         /** One CA in the bundle, which signed the serving certificate. */
         STABLE,

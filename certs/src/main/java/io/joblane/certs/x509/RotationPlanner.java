@@ -32,7 +32,9 @@ public final class RotationPlanner {
                                     boolean force, Clock clock) {
         Instant now = clock.instant();
         CertificateStatus status = CertificateCheck.check(stored, spec, now);
-        if (status.unusable() || status.issuer().isEmpty() || expired(status.issuer().get(), now)) {
+        // An expired certificate is already untrusted: there is nothing to preserve, so fix it in this run.
+        boolean expired = status.findings().stream().anyMatch(f -> f.kind() == Finding.Kind.EXPIRED);
+        if (status.unusable() || status.issuer().isEmpty() || expired) {
             return bootstrap(stored, status, published, spec, clock);
         }
         List<X509Certificate> bundle = status.authorities();
@@ -59,7 +61,7 @@ public final class RotationPlanner {
      */
     private static RotationPlan bootstrap(StoredMaterial stored, CertificateStatus status, List<String> published,
                                           CertificateSpec spec, Clock clock) {
-        String why = status.unusable() ? status.reasons() : "the serving certificate's CA expired";
+        String why = status.reasons();
         if (status.signerUsable(clock.instant(), spec.caRenewBefore())) {
             ServingCertificate leaf = CertificateMint.issue(status.signer().orElseThrow(), spec.names(), spec.options(), clock);
             StoredMaterial renewed = CertificateEnsurer.verified(
@@ -161,10 +163,6 @@ public final class RotationPlanner {
                 new RotationPlan.WriteStore(dropped, "drop the old CA"),
                 new RotationPlan.PublishBundle(bundle, "publish only the new CA")),
                 "step 3/3: dropped the old CA; rotation complete");
-    }
-
-    private static boolean expired(X509Certificate ca, Instant now) {
-        return !ca.getNotAfter().toInstant().isAfter(now);
     }
 
     /** True when every entry's bundle holds exactly the stored CAs (order ignored). */

@@ -95,6 +95,12 @@ class RotationPlannerTest {
     @Test
     void caNearItsEndStartsARotationWithoutForce() {
         startStable();
+        // A serving certificate renewed late in the CA's life, so only the CA is due.
+        CertificateAuthority ca = CertificateAuthority.parse(stored.caPem(), stored.caKeyPem());
+        ServingCertificate leaf = CertificateMint.issue(ca, SPEC.names(), SPEC.options(),
+                Clock.fixed(T0.plus(Duration.ofDays(3650 - 90)), ZoneOffset.UTC));
+        stored = new StoredMaterial(stored.caPem(), leaf.certPem(), leaf.keyPem(), stored.caKeyPem());
+        served.add(stored);
         RotationPlan p = run(T0.plus(Duration.ofDays(3650 - 80)), false);
         assertThat(p.summary()).startsWith("step 1/3, new CA (the CA expires at");
     }
@@ -150,5 +156,15 @@ class RotationPlannerTest {
         assertThat(p.steps()).singleElement().isInstanceOf(RotationPlan.WriteStore.class);
         assertThat(stored.caPem()).isEqualTo(ca);
         assertThat(CertificateInspector.inspect(stored.tlsMaterial()).keyMatches()).isTrue();
+    }
+
+    @Test
+    void expiredServingCertificateIsFixedInOneRunFromTheStoredCa() {
+        startStable();
+        String ca = stored.caPem();
+        RotationPlan p = run(T0.plus(Duration.ofDays(400)), false);
+        assertThat(p.found()).isEqualTo(RotationPlan.State.BOOTSTRAP);
+        assertThat(p.summary()).startsWith("re-issued the serving certificate from the stored CA (expired at");
+        assertThat(stored.caPem()).isEqualTo(ca);
     }
 }
