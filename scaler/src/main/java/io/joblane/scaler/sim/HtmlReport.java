@@ -29,6 +29,7 @@ final class HtmlReport {
                 .append("th,td{padding:5px 10px;border-bottom:1px solid #ddd;text-align:right}")
                 .append("th:first-child,td:first-child{text-align:left;white-space:nowrap}td{white-space:nowrap}th{background:#f4f4f4}")
                 .append(".sw{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:6px;vertical-align:-1px}")
+                .append(".legend{font-size:14px;margin:0 0 6px 60px}.legend>span{margin-right:18px}")
                 .append("svg text{font-size:12px;fill:#444}.note{color:#555;font-size:13px;margin-top:12px}")
                 .append("</style></head><body>\n");
         h.append("<h1>Joblane simulation</h1><p class=\"sub\">").append(esc(c.trace())).append(" &middot; ")
@@ -43,8 +44,8 @@ final class HtmlReport {
         h.append("<p class=\"note\">Node-hours count every node from launch (boot included) to removal or the end of the"
                 + " run. The lower bound is the total requested resource-time divided by one node's usable capacity on the"
                 + " binding resource: no policy can use fewer node-hours. Demand is what the Jobs would request if each"
-                + " started the moment it was submitted, in nodes. Each point of a line is the highest value in its time"
-                + " slice. Wait is the time a Job spent pending, submit to start plus again after an eviction.</p>\n");
+                + " started the moment it was submitted, in nodes. Each point of a line is the mean over its time slice"
+                + " (the peak is in the table). Wait is the time a Job spent pending, submit to start plus again after an eviction.</p>\n");
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -62,6 +63,13 @@ final class HtmlReport {
         double unit = days ? 86_400 : 3600;
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
+        h.append("<div class=\"legend\"><span><span class=\"sw\" style=\"background:#cfcfcf;border:1px solid #9a9a9a\"></span>"
+                + "demand (every Job started on submit)</span>");
+        for (int i = 0; i < c.results().size(); i++) {
+            h.append("<span><span class=\"sw\" style=\"background:").append(COLOURS[i % COLOURS.length]).append("\"></span>")
+                    .append(esc(c.results().get(i).policy())).append("</span>");
+        }
+        h.append("</div>\n");
         h.append("<svg width=\"").append(W).append("\" height=\"").append(H)
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"nodes over time\">\n");
         h.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(pw)
@@ -92,23 +100,12 @@ final class HtmlReport {
                 * c.demandWidthSeconds() / end), (double) TOP + ph));
         h.append("<polygon points=\"").append(area).append("\" fill=\"#cfcfcf\" fill-opacity=\"0.7\" stroke=\"#9a9a9a\"/>\n");
         List<PolicyResult> results = c.results();
-        for (int i = 0; i < results.size(); i++) {
+        for (int i = results.size() - 1; i >= 0; i--) {
             PolicyResult r = results.get(i);
             StringBuilder line = new StringBuilder();
             points(line, r.nodeSeries(), r.seriesWidthSeconds(), end, yMax, pw, ph);
             h.append("<polyline points=\"").append(line).append("\" fill=\"none\" stroke=\"").append(COLOURS[i % COLOURS.length])
                     .append("\" stroke-width=\"1.8\" stroke-linejoin=\"round\"/>\n");
-        }
-        // Legend.
-        int lx = LEFT + 12;
-        int ly = TOP + 14;
-        h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"#cfcfcf\" stroke=\"#9a9a9a\"/>"
-                + "<text x=\"%d\" y=\"%d\">demand (Jobs started on submit)</text>%n", lx, ly - 10, lx + 18, ly));
-        for (int i = 0; i < results.size(); i++) {
-            int y = ly + 18 * (i + 1);
-            h.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", lx, y - 5, COLOURS[i % COLOURS.length], lx + 18, y,
-                    esc(results.get(i).policy())));
         }
         h.append("</svg>\n");
     }

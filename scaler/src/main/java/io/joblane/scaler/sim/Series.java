@@ -1,16 +1,19 @@
 package io.joblane.scaler.sim;
 
+import java.util.Arrays;
+
 /**
- * A step function of virtual time (node count, demand) kept in a fixed number of buckets, each holding the
- * maximum seen in it. When time runs past the last bucket the bucket width doubles and pairs merge, so the memory
- * stays fixed for traces of any length. Single-threaded.
+ * A step function of virtual time (node count, demand) kept as its time-weighted mean over a fixed number of buckets.
+ * When time runs past the last bucket the bucket width doubles and pairs merge, so the memory stays fixed for traces
+ * of any length. Single-threaded.
  */
 final class Series {
     static final int BUCKETS = 512;
 
-    private final double[] max = new double[BUCKETS];
+    /** Integral of the value over each bucket, in value x milliseconds. */
+    private final double[] area = new double[BUCKETS];
     private long width;
-    private int last = -1;
+    private long lastTime;
     private double current;
 
     Series(long initialWidthMillis) {
@@ -19,42 +22,46 @@ final class Series {
 
     /** The value changes to {@code value} at {@code time}; times never go backwards. */
     void set(long time, double value) {
-        int b = bucketOf(time);
-        fillTo(b);
+        extendTo(time);
         current = value;
-        max[b] = Math.max(max[b], value);
     }
 
-    /** Extends the current value up to {@code time} (call at the end of the run). */
+    /** Carries the current value up to {@code time} (call at the end of the run). */
     void extendTo(long time) {
-        fillTo(bucketOf(time));
-    }
-
-    private int bucketOf(long time) {
+        if (time <= lastTime) {
+            return;
+        }
         while (time / width >= BUCKETS) {
             for (int i = 0; i < BUCKETS / 2; i++) {
-                max[i] = Math.max(max[2 * i], max[2 * i + 1]);
+                area[i] = area[2 * i] + area[2 * i + 1];
             }
-            java.util.Arrays.fill(max, BUCKETS / 2, BUCKETS, 0);
-            last = last < 0 ? -1 : last / 2;
+            Arrays.fill(area, BUCKETS / 2, BUCKETS, 0);
             width *= 2;
         }
-        return (int) (time / width);
-    }
-
-    private void fillTo(int b) {
-        for (int i = last + 1; i <= b; i++) {
-            max[i] = Math.max(max[i], current);
+        if (current != 0) {
+            long t = lastTime;
+            while (t < time) {
+                int b = (int) (t / width);
+                long end = Math.min(time, (b + 1) * width);
+                area[b] += current * (end - t);
+                t = end;
+            }
         }
-        last = Math.max(last, b);
+        lastTime = time;
     }
 
     long widthMillis() {
         return width;
     }
 
-    /** The bucket maxima up to the last bucket reached. */
+    /** The mean value in each bucket up to the last time reached (the last bucket over its covered part). */
     double[] values() {
-        return java.util.Arrays.copyOf(max, last + 1);
+        int n = (int) Math.min(BUCKETS, lastTime / width + (lastTime % width == 0 ? 0 : 1));
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            long covered = Math.min(width, lastTime - i * width);
+            out[i] = covered <= 0 ? 0 : area[i] / covered;
+        }
+        return out;
     }
 }
