@@ -161,8 +161,8 @@ public final class Main {
                 description = "name of the webhook's Service (env JOBLANE_SERVICE)")
         String service;
 
-        @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE}",
-                description = "namespace of the Service and the Secret (env JOBLANE_NAMESPACE)")
+        @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE:-${env:POD_NAMESPACE}}",
+                description = "namespace of the Service and the Secret (env JOBLANE_NAMESPACE, else POD_NAMESPACE)")
         String namespace;
 
         @Option(names = "--extra-name", split = ",", defaultValue = "${env:JOBLANE_EXTRA_NAMES}",
@@ -194,7 +194,7 @@ public final class Main {
         }
 
         String namespace() {
-            return required(spec, namespace, "--namespace", "JOBLANE_NAMESPACE", "the namespace of the webhook's Service");
+            return required(spec, namespace, "--namespace", "JOBLANE_NAMESPACE or POD_NAMESPACE", "the namespace of the webhook's Service");
         }
 
         CertificateSpec toSpec() {
@@ -279,7 +279,8 @@ public final class Main {
                 description = "Secret holding ca.crt (env JOBLANE_SECRET_NAME)")
         String secretName;
 
-        @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE}", description = "namespace of the Secret (env JOBLANE_NAMESPACE)")
+        @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE:-${env:POD_NAMESPACE}}",
+                description = "namespace of the Secret (env JOBLANE_NAMESPACE, else POD_NAMESPACE)")
         String namespace;
 
         @Option(names = "--failure-policy", defaultValue = "${env:JOBLANE_FAILURE_POLICY}",
@@ -291,7 +292,7 @@ public final class Main {
             String config = required(spec, webhookConfiguration, "--webhook-configuration", "JOBLANE_WEBHOOK_CONFIGURATION",
                     "the MutatingWebhookConfiguration to patch");
             String secret = required(spec, secretName, "--secret-name", "JOBLANE_SECRET_NAME", "the Secret holding ca.crt");
-            String ns = required(spec, namespace, "--namespace", "JOBLANE_NAMESPACE", "the namespace of the Secret");
+            String ns = required(spec, namespace, "--namespace", "JOBLANE_NAMESPACE or POD_NAMESPACE", "the namespace of the Secret");
             if (failurePolicy != null && !failurePolicy.equals("Fail") && !failurePolicy.equals("Ignore")) {
                 throw new ParameterException(spec.commandLine(), "--failure-policy must be Fail or Ignore, got \"" + failurePolicy + "\"");
             }

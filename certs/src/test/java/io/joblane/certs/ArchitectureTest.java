@@ -14,7 +14,7 @@ class ArchitectureTest {
             .importPackages("io.joblane.certs");
 
     @Test
-    void x509ImportsNoKubernetesClientNoVertxNoNetwork() {
+    void x509ImportsNoKubernetesClientNoVertxNoNetworkNoFiles() {
         noClasses().that().resideInAPackage("io.joblane.certs.x509..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.vertx..", "java.net..", "io.netty..",
                         "software.amazon..", "picocli..")
