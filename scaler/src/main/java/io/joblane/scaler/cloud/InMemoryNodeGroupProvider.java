@@ -124,6 +124,15 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
         return List.copyOf(calls);
     }
 
+    /** Number of calls so far; with {@link #callsSince(int)} lets a caller look at one scan's calls cheaply. */
+    public synchronized int callCount() {
+        return calls.size();
+    }
+
+    public synchronized List<Call> callsSince(int index) {
+        return List.copyOf(calls.subList(index, calls.size()));
+    }
+
     public synchronized List<Call> calls(String operation) {
         return calls.stream().filter(c -> c.operation().equals(operation)).toList();
     }
