@@ -42,6 +42,9 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     private final Simulation.Settings settings;
     private final Duration scaleDownDelay;
     private final int maxDraining;
+    /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
+    private final NodeGroup template;
+    private final ScalerSettings scalerTemplate;
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
@@ -49,14 +52,23 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
 
-    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining) {
+    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate) {
         this.settings = settings;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
+        this.template = template;
+        this.scalerTemplate = scalerTemplate;
     }
 
     static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining) {
-        return settings -> new JoblanePolicy(settings, scaleDownDelay, maxDraining);
+        return factory(scaleDownDelay, maxDraining, null, null);
+    }
+
+    /** With a template, the loop sees the user's group (labels, taints, settle delay) with the simulated sizes. */
+    static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate) {
+        return settings -> new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate);
     }
 
     @Override
@@ -90,11 +102,16 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
         Scaling scaling = new Scaling(Scaling.PROVIDER_MEMORY, GROUP, 0, settings.maxNodes(), node,
                 io.joblane.model.GoDuration.format(scaleDownDelay), maxDraining,
-                io.joblane.model.GoDuration.format(boot), null, false);
-        NodeGroup group = new NodeGroup(GROUP, true, Map.of(),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")), null, null, scaling);
+                io.joblane.model.GoDuration.format(boot),
+                template == null ? null : template.scaling().registrationTimeout(), false);
+        NodeGroup group = template == null
+                ? new NodeGroup(GROUP, true, Map.of(), List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
+                        null, null, scaling)
+                : new NodeGroup(GROUP, true, template.labels(), template.taints(), template.schedulerName(),
+                        template.match(), scaling);
         ScalerSettings scaler = new ScalerSettings(
-                io.joblane.model.GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false, null, null);
+                io.joblane.model.GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false,
+                scalerTemplate == null ? null : scalerTemplate.settleDelay(), null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
         InMemoryNodeGroupProvider provider = new InMemoryNodeGroupProvider(clock).keepCalls(0)

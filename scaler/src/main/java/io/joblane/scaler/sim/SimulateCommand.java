@@ -4,6 +4,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.InvalidConfigException;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.ScalerSettings;
+import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogFormat;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -55,6 +63,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--group", paramLabel = "NAME", description = "CSV only: simulate only the rows whose group column is NAME.")
     String group;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
+    Path config;
+
+    @Option(names = "--node-group", paramLabel = "NAME", description = "With --config: the group to simulate (default: the default group).")
+    String nodeGroup;
 
     @Option(names = "--node-cpu", defaultValue = "16", description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
     String nodeCpu;
@@ -117,6 +131,9 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Root log level (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
     String logLevel;
 
+    private NodeGroup template;
+    private ScalerSettings templateScaler;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -146,8 +163,8 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintStream progress = System.console() != null ? System.err : null;
         Simulator.Comparison comparison;
         try {
-            comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining))
-                    .run(source, chosen, progress);
+            comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
+                    templateScaler)).run(source, chosen, progress);
         } catch (TraceFormatException e) {
             err.println("simulate: " + (trace == null ? "" : trace + ": ") + e.getMessage()
                     + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
@@ -172,7 +189,50 @@ public final class SimulateCommand implements Callable<Integer> {
         return GoDuration.parse(scaleDownDelay);
     }
 
+    /** Applies {@code --config}: every setting the group file has and the command line did not give. */
+    private void applyConfig() {
+        if (config == null) {
+            if (nodeGroup != null) {
+                throw new IllegalArgumentException("--node-group needs --config");
+            }
+            return;
+        }
+        JoblaneConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
+        }
+        NodeGroup g = nodeGroup == null ? cfg.scaledGroups().stream().filter(NodeGroup::isDefault).findFirst()
+                .orElse(cfg.scaledGroups().isEmpty() ? null : cfg.scaledGroups().get(0))
+                : cfg.group(nodeGroup).orElseThrow(() -> new IllegalArgumentException(
+                        "--node-group " + nodeGroup + " is not in " + config));
+        if (g == null || g.scaling() == null) {
+            throw new IllegalArgumentException("--config " + config + ": the group to simulate has no scaling section");
+        }
+        Scaling s = g.scaling();
+        Map<String, String> node = s.node();
+        setUnlessGiven("--node-cpu", node.get(WellKnown.RESOURCE_CPU), v -> nodeCpu = v);
+        setUnlessGiven("--node-memory", node.get(WellKnown.RESOURCE_MEMORY), v -> nodeMemory = v);
+        setUnlessGiven("--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven("--node-gpu", node.get(WellKnown.RESOURCE_NVIDIA_GPU), v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven("--max-nodes", s.maxNodes() == null ? null : s.maxNodes().toString(), v -> maxNodes = Integer.parseInt(v));
+        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = v);
+        setUnlessGiven("--max-draining", s.maxDraining().toString(), v -> maxDraining = Integer.parseInt(v));
+        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = v);
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = v);
+        template = g;
+        templateScaler = cfg.scaler();
+    }
+
+    private void setUnlessGiven(String option, String value, java.util.function.Consumer<String> setter) {
+        if (value != null && !spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            setter.accept(value);
+        }
+    }
+
     Simulation.Settings settings() {
+        applyConfig();
         if (nodeGpu < 0 || nodePods < 1 || daemonSetPods < 0 || maxNodes < 1 || maxDraining < 1) {
             throw new IllegalArgumentException("--node-gpu, --daemonset-pods must be >= 0; --node-pods, --max-nodes, --max-draining >= 1");
         }

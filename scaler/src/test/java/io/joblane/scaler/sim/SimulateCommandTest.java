@@ -83,4 +83,16 @@ class SimulateCommandTest {
         // 32 processors on 16-core nodes (15.75 usable): 3 pods of 11 cores, plus one 4-core pod.
         assertThat(root.path("jobs").asLong()).isEqualTo(4);
     }
+
+    @Test
+    void takesTheGroupFromTheNodeGroupFileWhereNoFlagIsGiven() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,600,2,8Gi\n");
+        Path config = Path.of("../examples/config/node-groups.yaml");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "highmem",
+                "--node-cpu", "8", "--policies", "joblane,static")).as(err.toString()).isZero();
+        // highmem: 256Gi from the file, cpu from the flag.
+        assertThat(out.toString()).contains("node: 8 cpu, 256Gi memory");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("--node-group nope is not in");
+    }
 }
