@@ -16,6 +16,8 @@ import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.Resources;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +52,7 @@ class AwsScaleLoopHttpTest {
     private AwsTestSupport.TestClock clock;
     private AwsNodeGroupProvider provider;
     private ScaleLoop loop;
+    private EmptyCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
@@ -59,7 +62,8 @@ class AwsScaleLoopHttpTest {
         provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(config), clock,
                 false);
         Map<String, NodeGroupProvider> providers = Map.of("batch", provider);
-        loop = new ScaleLoop(config, new EmptyCluster(clock), providers, clock, ScalerMetrics.NOOP, false);
+        cluster = new EmptyCluster(clock);
+        loop = new ScaleLoop(config, cluster, providers, clock, ScalerMetrics.NOOP, false);
     }
 
     @AfterEach
@@ -114,9 +118,51 @@ class AwsScaleLoopHttpTest {
                 .allMatch(id -> fake.instance(id).state.equals("InService")));
     }
 
-    /** A cluster without nodes or pods: every instance of the group is one that has not joined. */
+    @Test
+    void failedLaunchesReportedByTheCloudMakeTheLoopBackOff() {
+        fake.addGroup(ASG, 0, 10, 0).suspended.add("AZRebalance");
+        fake.launchOnScaleOut(false);
+        addPendingPods(3);
+
+        loop.runOnce();
+        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+                .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("3"));
+
+        // The zone is out of capacity: launches fail; more Job pods arrive while they do.
+        fake.addActivity(ASG, "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient "
+                + "m5.xlarge capacity.", "Failed", "We currently do not have sufficient m5.xlarge capacity.",
+                T0.plusSeconds(5));
+        List<Integer> raisesPerScan = new java.util.ArrayList<>();
+        for (int scan = 1; scan <= 3; scan++) {
+            clock.advance(Duration.ofSeconds(10));
+            addPendingPods(3);
+            int before = fake.calls("SetDesiredCapacity").size();
+            ScanResult result = loop.runOnce();
+            raisesPerScan.add(fake.calls("SetDesiredCapacity").size() - before);
+            assertThat(result.groups().get("batch").problems())
+                    .anySatisfy(p -> assertThat(p).startsWith("launch failing").contains("sufficient m5.xlarge"));
+        }
+
+        // At most the one raise that starts the back-off, then none while it lasts: not one per scan.
+        assertThat(raisesPerScan.get(0)).isLessThanOrEqualTo(1);
+        assertThat(raisesPerScan.subList(1, 3)).containsOnly(0);
+        assertThat(loop.lastResult().groups().get("batch").backoffUntil()).isNotNull();
+    }
+
+    private void addPendingPods(int count) {
+        int base = cluster.pods.size();
+        for (int i = 0; i < count; i++) {
+            String name = "job-" + (base + i);
+            cluster.pods.add(new PodInfo("uid-" + name, "default", name, "batch",
+                    Resources.of(3000, 1024L * 1024 * 1024 * 1000), PodPhase.PENDING_UNSCHEDULABLE, true, false, false,
+                    null, clock.instant().minusSeconds(30), null));
+        }
+    }
+
+    /** A cluster without nodes (every instance is one that has not joined) and with the pods a test puts in. */
     private static final class EmptyCluster implements ClusterAccess {
         private final java.time.Clock clock;
+        final List<PodInfo> pods = new java.util.ArrayList<>();
 
         EmptyCluster(java.time.Clock clock) {
             this.clock = clock;
@@ -124,7 +170,7 @@ class AwsScaleLoopHttpTest {
 
         @Override
         public ClusterSnapshot snapshot() {
-            return new ClusterSnapshot(clock.instant(), List.of(), List.of(), List.of());
+            return new ClusterSnapshot(clock.instant(), List.of(), List.copyOf(pods), List.of());
         }
 
         @Override
