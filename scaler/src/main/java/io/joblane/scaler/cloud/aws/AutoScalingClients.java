@@ -1,6 +1,7 @@
 package io.joblane.scaler.cloud.aws;
 
 import io.joblane.model.config.AwsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -26,6 +27,11 @@ public final class AutoScalingClients {
      *         says which setting to fix
      */
     public static AutoScalingClient create(AwsSettings settings, AwsClientOptions options) {
+        return create(settings, options, null);
+    }
+
+    /** As {@link #create(AwsSettings, AwsClientOptions)}, counting every API call in {@code registry} when not null. */
+    public static AutoScalingClient create(AwsSettings settings, AwsClientOptions options, MeterRegistry registry) {
         var retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(options.maxAttempts())
                 .backoffStrategy(BackoffStrategy.exponentialDelay(options.baseDelay(), options.maxBackoff()))
@@ -37,7 +43,12 @@ public final class AutoScalingClients {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30))
                         .maxConnections(8))
-                .overrideConfiguration(c -> c.retryStrategy(retry).apiCallTimeout(options.apiCallTimeout()));
+                .overrideConfiguration(c -> {
+                    c.retryStrategy(retry).apiCallTimeout(options.apiCallTimeout());
+                    if (registry != null) {
+                        c.addExecutionInterceptor(new AwsApiMetrics(registry));
+                    }
+                });
         if (!settings.region().isBlank()) {
             builder.region(Region.of(settings.region().trim()));
         }

@@ -6,6 +6,7 @@ import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,8 +82,13 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
      * @throws IllegalStateException when the client cannot be built (no region), naming the setting to fix
      */
     public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun) {
+        return create(config, dryRun, null);
+    }
+
+    /** As {@link #create(JoblaneConfig, boolean)}, counting every API call in {@code registry} when not null. */
+    public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun, MeterRegistry registry) {
         return new AwsNodeGroupProvider(
-                AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS),
+                AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
                 AwsGroupSettings.fromConfig(config), Clock.systemUTC(), dryRun);
     }
 
