@@ -101,21 +101,30 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     public synchronized Map<String, CloudGroup> describe(Collection<String> groupIds) throws CloudException {
         List<String> names = new ArrayList<>(new LinkedHashSet<>(groupIds));
         Map<String, AutoScalingGroup> found = new LinkedHashMap<>();
+        Map<String, String> refused = new LinkedHashMap<>();
         for (int from = 0; from < names.size(); from += NAMES_PER_DESCRIBE) {
             List<String> batch = names.subList(from, Math.min(names.size(), from + NAMES_PER_DESCRIBE));
-            String token = null;
-            do {
-                DescribeAutoScalingGroupsResponse page;
-                try {
-                    String next = token;
-                    page = client.describeAutoScalingGroups(r -> r.autoScalingGroupNames(batch)
-                            .maxRecords(MAX_RECORDS).nextToken(next));
-                } catch (SdkException e) {
-                    throw AwsErrors.classify("DescribeAutoScalingGroups", e);
+            try {
+                describeBatch(batch, found);
+            } catch (CloudException e) {
+                if (!"ValidationError".equals(e.code()) || batch.size() == 1) {
+                    throw e;
                 }
-                page.autoScalingGroups().forEach(g -> found.put(g.autoScalingGroupName(), g));
-                token = page.nextToken();
-            } while (token != null && !token.isEmpty());
+                // One malformed name fails the whole batch: ask name by name so the other groups carry on.
+                for (String name : batch) {
+                    try {
+                        describeBatch(List.of(name), found);
+                    } catch (CloudException single) {
+                        if (!"ValidationError".equals(single.code())) {
+                            throw single;
+                        }
+                        refused.put(name, single.getMessage());
+                    }
+                }
+                if (batch.stream().allMatch(refused::containsKey)) {
+                    throw e;
+                }
+            }
         }
 
         Map<String, CloudGroup> result = new LinkedHashMap<>();
@@ -124,8 +133,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             if (group == null) {
                 forget(name);
                 if (unknownGroups.add(name)) {
-                    LOG.warn("event=asg_unknown group={} detail=\"no Auto Scaling group of that name in this "
-                            + "account and region; skipped until it appears\"", name);
+                    LOG.warn("event=asg_unknown group={} detail=\"{}; skipped until it can be described\"", name,
+                            refused.getOrDefault(name, "no Auto Scaling group of that name in this account and region"));
                 }
                 continue;
             }
@@ -137,7 +146,27 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         return result;
     }
 
-    /** Names asked for in the last describe that the cloud does not know (readiness detail for the loop). */
+    /** Pages through DescribeAutoScalingGroups for one batch of at most {@link #NAMES_PER_DESCRIBE} names. */
+    private void describeBatch(List<String> batch, Map<String, AutoScalingGroup> found) throws CloudException {
+        String token = null;
+        do {
+            DescribeAutoScalingGroupsResponse page;
+            try {
+                String next = token;
+                page = client.describeAutoScalingGroups(r -> r.autoScalingGroupNames(batch)
+                        .maxRecords(MAX_RECORDS).nextToken(next));
+            } catch (SdkException e) {
+                throw AwsErrors.classify("DescribeAutoScalingGroups", e);
+            }
+            page.autoScalingGroups().forEach(g -> found.put(g.autoScalingGroupName(), g));
+            token = page.nextToken();
+        } while (token != null && !token.isEmpty());
+    }
+
+    /**
+     * Names asked for in the last describe that the cloud does not know or refused as malformed (readiness detail
+     * for the loop).
+     */
     public synchronized Set<String> unknownGroups() {
         return Set.copyOf(unknownGroups);
     }

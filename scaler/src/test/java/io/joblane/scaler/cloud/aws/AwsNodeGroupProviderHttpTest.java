@@ -444,6 +444,37 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
+    void aMalformedGroupNameDoesNotTakeTheOtherGroupsOfItsBatchDown() throws Exception {
+        steadyGroup(ASG, 1, 10);
+        steadyGroup("other", 1, 10);
+        String malformed = "x".repeat(2000);
+
+        Map<String, CloudGroup> groups = provider.describe(List.of(ASG, malformed, "other"));
+
+        assertThat(groups).containsOnlyKeys(ASG, "other");
+        assertThat(provider.unknownGroups()).containsExactly(malformed);
+        // The batch failed, then each name was asked alone.
+        assertThat(fake.calls("DescribeAutoScalingGroups")).extracting(c -> c.members("AutoScalingGroupNames").size())
+                .containsExactly(3, 1, 1, 1);
+    }
+
+    @Test
+    void accessDeniedOnDescribeFailsTheScanInsteadOfLookingLikeUnknownGroups() throws Exception {
+        steadyGroup(ASG, 1, 10);
+        steadyGroup("other", 1, 10);
+        fake.failNext("DescribeAutoScalingGroups", 1, 403, "AccessDenied",
+                "User is not authorized to perform: autoscaling:DescribeAutoScalingGroups");
+
+        assertThatThrownBy(() -> provider.describe(List.of(ASG, "other")))
+                .isInstanceOfSatisfying(CloudException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID);
+                    assertThat(e.code()).isEqualTo("AccessDenied");
+                });
+        assertThat(fake.calls("DescribeAutoScalingGroups")).hasSize(1);
+        assertThat(provider.unknownGroups()).isEmpty();
+    }
+
+    @Test
     void aValidationErrorFromTheApiIsInvalid() throws Exception {
         steadyGroup(ASG, 1, 10);
         provider.describe(List.of(ASG));

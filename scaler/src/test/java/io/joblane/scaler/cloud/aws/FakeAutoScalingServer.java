@@ -264,6 +264,12 @@ final class FakeAutoScalingServer implements AutoCloseable {
         if (maxRecords < 1 || maxRecords > 100) {
             throw new Validation("MaxRecords must be between 1 and 100");
         }
+        for (int n = 0; n < names.size(); n++) {
+            if (names.get(n).isEmpty() || names.get(n).length() > 1600) {
+                throw new Validation("1 validation error detected: Value at 'autoScalingGroupNames." + (n + 1)
+                        + ".member' failed to satisfy constraint: Member must have length between 1 and 1600");
+            }
+        }
         if (names.size() > Math.max(50, maxRecords)) {
             throw new Validation("The number of group names (" + names.size() + ") exceeds the limit");
         }
