@@ -170,6 +170,10 @@ public final class SimulateCommand implements Callable<Integer> {
                     + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
             err.flush();
             return 1;
+        } catch (IOException e) {
+            err.println("simulate: cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
+            err.flush();
+            return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));

@@ -51,6 +51,7 @@ final class Simulation {
         long now = start;
         long stallSince = -1;
         long lastProgress = System.nanoTime();
+        long steps = 0;
         long span = Math.max(1, stats.idealEnd - start);
         try (TraceReader reader = source.open()) {
             TraceJob next = nextFitting(reader, shape);
@@ -96,7 +97,7 @@ final class Simulation {
                 } else {
                     stallSince = -1;
                 }
-                if (progress != null && (podIds & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
+                if (progress != null && (++steps & 0x3ff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
                     lastProgress = System.nanoTime();
                     progress.printf("\r%-26s %5.1f%% of the trace, %d nodes, %d pods waiting   ", policy.name(),
                             Math.min(100.0, 100.0 * (t - start) / span), cluster.nodes().size(), cluster.pending().size());
