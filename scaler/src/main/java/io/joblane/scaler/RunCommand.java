@@ -1,0 +1,338 @@
+package io.joblane.scaler;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.joblane.model.GoDuration;
+import io.joblane.model.config.ConfigFile;
+import io.joblane.model.config.InvalidConfigException;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.Scaling;
+import io.joblane.model.logging.LogFormat;
+import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
+import io.joblane.scaler.kube.BoundPods;
+import io.joblane.scaler.kube.ClusterCache;
+import io.joblane.scaler.kube.EventRecorder;
+import io.joblane.scaler.kube.KubeClusterAccess;
+import io.joblane.scaler.kube.LeaderElection;
+import io.joblane.scaler.kube.StatusConfigMap;
+import io.joblane.scaler.kube.StatusText;
+import io.joblane.scaler.loop.GroupStatus;
+import io.joblane.scaler.loop.ScaleLoop;
+import io.joblane.scaler.loop.ScanResult;
+import io.joblane.scaler.ops.HealthServer;
+import io.joblane.scaler.ops.MicrometerScalerMetrics;
+import io.joblane.scaler.ops.Readiness;
+import io.joblane.scaler.ops.RegistrationLag;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}: the scaler process. Starts, in order, the health server, the Kubernetes client, the informers (waiting
+ * for sync at most {@code --informer-sync-timeout}), leader election, and on winning the Lease the scan loop; the
+ * shutdown hook undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client,
+ * stop serving). Losing the Lease while not shutting down exits the process so a fresh start re-elects.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).")
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_LOST_LEADERSHIP = 3;
+
+    @Option(names = "--config", required = true, defaultValue = "${env:JOBLANE_CONFIG}",
+            description = "Node-group file (env JOBLANE_CONFIG).")
+    Path config;
+
+    @Option(names = "--dry-run", defaultValue = "${env:JOBLANE_DRY_RUN:-false}", fallbackValue = "true", arity = "0..1",
+            description = "Log every action it would take and change nothing (env JOBLANE_DRY_RUN).")
+    boolean dryRun;
+
+    @Option(names = "--health-port", defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
+            description = "Port of /healthz, /readyz and /metrics (env JOBLANE_HEALTH_PORT, default ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Option(names = "--lease-name", defaultValue = "${env:JOBLANE_LEASE_NAME:-joblane-scaler}",
+            description = "Lease used for leader election (env JOBLANE_LEASE_NAME, default ${DEFAULT-VALUE}).")
+    String leaseName;
+
+    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}",
+            description = "Namespace of the Lease and the status ConfigMap (env POD_NAMESPACE; else the service "
+                    + "account's namespace, else the kubeconfig's).")
+    String leaseNamespace;
+
+    @Option(names = "--status-configmap", defaultValue = "${env:JOBLANE_STATUS_CONFIGMAP:-joblane-scaler-status}",
+            description = "Human-readable status ConfigMap (env JOBLANE_STATUS_CONFIGMAP, default ${DEFAULT-VALUE}).")
+    String statusConfigMap;
+
+    @Option(names = "--identity", defaultValue = "${env:POD_NAME}",
+            description = "Leader-election identity (env POD_NAME, else the host name).")
+    String identity;
+
+    @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-2m}",
+            description = "Longest wait for the informers' first sync before start-up carries on not ready "
+                    + "(env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String informerSyncTimeout;
+
+    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
+            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
+            description = "Root log level (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    /** Replaced in tests; the process exits through it when leadership is lost. */
+    IntConsumer exit = System::exit;
+    /** Replaced in tests; in the cluster the client configures itself (service account, or KUBECONFIG locally). */
+    Supplier<KubernetesClient> clientFactory = () -> new KubernetesClientBuilder().build();
+    LeaderElection.Timing leaseTiming = LeaderElection.Timing.DEFAULT;
+    volatile int boundHealthPort;
+
+    private final ShutdownStack shutdown = new ShutdownStack();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    final Readiness readiness = new Readiness();
+    private volatile Instant lastScanEnd;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
+            System.err.println("--log-format must be text or json, not " + logFormat);
+            return EXIT_CONFIG;
+        }
+        LogFormat.configure("json".equals(logFormat), logLevel);
+        Duration syncTimeout;
+        try {
+            syncTimeout = GoDuration.parse(informerSyncTimeout);
+        } catch (IllegalArgumentException e) {
+            LOG.error("--informer-sync-timeout: {}", e.getMessage());
+            return EXIT_CONFIG;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
+        try {
+            start(syncTimeout);
+        } catch (InvalidConfigException e) {
+            LOG.error("refusing to start: {}", e.getMessage());
+            stop();
+            return EXIT_CONFIG;
+        } catch (IllegalStateException e) {
+            LOG.error("refusing to start: {}", e.getMessage());
+            stop();
+            return EXIT_CONFIG;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    void start(Duration syncTimeout) throws Exception {
+        Clock clock = Clock.systemUTC();
+        AtomicReference<List<String>> configProblems = new AtomicReference<>(List.of());
+        AtomicReference<Runnable> onReload = new AtomicReference<>(() -> { });
+        ConfigFile configFile = ConfigFile.watch(config, Duration.ofSeconds(5), new ConfigFile.Listener() {
+            @Override
+            public void reloaded(JoblaneConfig c) {
+                configProblems.set(List.of());
+                onReload.get().run();
+            }
+
+            @Override
+            public void rejected(InvalidConfigException error) {
+                configProblems.set(List.of("last change of " + config + " rejected, running on the previous "
+                        + "version: " + error.getMessage()));
+            }
+        });
+        shutdown.push("stop watching the config file", configFile::close);
+        JoblaneConfig initial = configFile.current();
+        boolean dry = dryRun || initial.scaler().dryRun();
+        if (dry) {
+            LOG.info("dry-run: every action is logged, nothing is changed");
+        }
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        List<String> groupNames = initial.scaledGroups().stream().map(NodeGroup::name).toList();
+        MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, groupNames);
+        readiness.blocking("config", configProblems::get);
+        HealthServer health = new HealthServer(healthPort, readiness, this::liveness, registry).start();
+        shutdown.push("stop serving health and metrics", health::close);
+        boundHealthPort = health.port();
+
+        Providers providers = providers(initial, clock, dry, registry);
+        RegistrationLag lag = new RegistrationLag(clock.instant(), metrics::registrationLag);
+        Map<String, NodeGroupProvider> watched = new HashMap<>();
+        providers.byGroup.forEach((g, p) -> watched.put(g, lag.watch(p)));
+
+        KubernetesClient client = clientFactory.get();
+        shutdown.push("close the Kubernetes client", client::close);
+        String namespace = namespace(client);
+        String me = identity != null && !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
+
+        AtomicReference<ScanScheduler> scheduler = new AtomicReference<>();
+        ClusterCache cache = new ClusterCache(client, () -> {
+            ScanScheduler s = scheduler.get();
+            if (s != null) {
+                s.trigger();
+            }
+        });
+        shutdown.push("stop the informers", cache::close);
+        readiness.blocking("informers", cache::problems);
+        List<String> syncProblems = cache.start(syncTimeout);
+        if (!syncProblems.isEmpty()) {
+            LOG.error("carrying on not ready; check the RBAC rules and the API server: {}", syncProblems);
+        }
+
+        KubeClusterAccess cluster = new KubeClusterAccess(client, cache,
+                new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
+                configFile::current, clock);
+        ScaleLoop loop = new ScaleLoop(initial, lag.watch(cluster), watched, clock, metrics, dryRun);
+        onReload.set(() -> {
+            JoblaneConfig c = configFile.current();
+            List<String> unsupported = providers.unsupported(c);
+            if (!unsupported.isEmpty()) {
+                configProblems.set(unsupported);
+            }
+            if (providers.aws != null) {
+                providers.aws.reconfigure(c);
+            }
+            loop.reconfigure(c);
+            ScanScheduler s = scheduler.get();
+            if (s != null) {
+                s.trigger();
+            }
+        });
+        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap);
+        AtomicReference<ScanResult> lastResult = new AtomicReference<>();
+        readiness.warning("groups", () -> groupWarnings(lastResult.get()));
+
+        LeaderElection[] election = new LeaderElection[1];
+        ScanScheduler scans = new ScanScheduler(() -> {
+            ScanResult r = loop.runOnce();
+            lastResult.set(r);
+            lastScanEnd = Instant.now();
+            status.publish(StatusText.render(r, me));
+        }, () -> configFile.current().scaler().scanIntervalDuration(), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        election[0] = new LeaderElection(client, namespace, leaseName, me, leaseTiming,
+                () -> {
+                    metrics.leader(true);
+                    lastScanEnd = Instant.now();
+                    scheduler.set(scans);
+                    scans.start();
+                },
+                () -> {
+                    metrics.leader(false);
+                    if (!readiness.isShuttingDown()) {
+                        LOG.error("lost the Lease {}/{}: exiting so that a fresh start re-elects", namespace, leaseName);
+                        new Thread(() -> exit.accept(EXIT_LOST_LEADERSHIP), "exit").start();
+                    }
+                });
+        shutdown.push("release the Lease", election[0]::close);
+        shutdown.push("stop the loop", scans::close);
+        shutdown.push("report not ready", readiness::shuttingDown);
+        readiness.warning("leader", () -> election[0].isLeader() ? List.of()
+                : List.of("standby; the leader is " + (election[0].leader().isEmpty() ? "unknown" : election[0].leader())));
+        election[0].start();
+        LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}", groupNames.size(),
+                health.port(), namespace, leaseName, me);
+    }
+
+    /** The loop is stuck when the leader has not finished a scan for ten intervals (at least five minutes). */
+    private String liveness() {
+        Instant last = lastScanEnd;
+        if (last == null) {
+            return null;
+        }
+        Duration limit = Duration.ofMinutes(5);
+        Duration since = Duration.between(last, Instant.now());
+        return since.compareTo(limit) > 0 ? "no scan finished for " + since.toSeconds() + "s" : null;
+    }
+
+    private static List<String> groupWarnings(ScanResult r) {
+        if (r == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(r.problems());
+        for (GroupStatus g : r.groups().values()) {
+            g.problems().forEach(p -> out.add("group " + g.group() + ": " + p));
+        }
+        return out;
+    }
+
+    void stop() {
+        shutdown.close();
+        stopped.countDown();
+    }
+
+    private String namespace(KubernetesClient client) throws Exception {
+        if (leaseNamespace != null && !leaseNamespace.isBlank()) {
+            return leaseNamespace;
+        }
+        Path sa = Path.of(SERVICE_ACCOUNT_NAMESPACE);
+        if (Files.isReadable(sa)) {
+            return Files.readString(sa).trim();
+        }
+        Config c = client.getConfiguration();
+        if (c.getNamespace() != null && !c.getNamespace().isBlank()) {
+            return c.getNamespace();
+        }
+        throw new IllegalStateException("no namespace for the Lease: set --lease-namespace or POD_NAMESPACE");
+    }
+
+    /** The provider of each scaled group: one in-memory provider and one AWS provider, shared by their groups. */
+    static final class Providers {
+        final Map<String, NodeGroupProvider> byGroup = new HashMap<>();
+        AwsNodeGroupProvider aws;
+        InMemoryNodeGroupProvider memory;
+
+        /** Groups of a reloaded config whose provider this process did not start with (needs a restart). */
+        List<String> unsupported(JoblaneConfig c) {
+            return c.scaledGroups().stream().filter(g -> !byGroup.containsKey(g.name()))
+                    .map(g -> "group " + g.name() + " was added by a config change; restart the scaler to manage it")
+                    .toList();
+        }
+    }
+
+    static Providers providers(JoblaneConfig config, Clock clock, boolean dryRun, MeterRegistry registry) {
+        Providers p = new Providers();
+        for (NodeGroup g : config.scaledGroups()) {
+            String kind = g.scaling().provider();
+            if (Scaling.PROVIDER_MEMORY.equals(kind)) {
+                if (p.memory == null) {
+                    p.memory = InMemoryNodeGroupProvider.fromConfig(config, clock);
+                }
+                p.byGroup.put(g.name(), p.memory);
+            } else if (Scaling.PROVIDER_AWS.equals(kind)) {
+                if (p.aws == null) {
+                    p.aws = AwsNodeGroupProvider.create(config, dryRun, registry);
+                }
+                p.byGroup.put(g.name(), p.aws);
+            } else {
+                throw new IllegalStateException("nodeGroups[" + g.name() + "].scaling.provider: unknown provider "
+                        + kind);
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,111 @@
+package io.joblane.scaler.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election on a coordination.k8s.io Lease with fabric8's LeaderElector, so only one replica acts. The callbacks
+ * run on the elector's thread: {@code onStart} when this replica becomes leader, {@code onStop} when it stops being
+ * leader for any reason (the caller exits the process then, unless it is already shutting down, as the Java Operator
+ * SDK does). {@link #close()} releases the Lease so a standby takes over at once.
+ */
+public final class LeaderElection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
+
+    /** Lease timing; defaults as client-go's controllers use them. */
+    public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10),
+                Duration.ofSeconds(2));
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String leaseName;
+    private final String identity;
+    private final Timing timing;
+    private final Runnable onStart;
+    private final Runnable onStop;
+    private final AtomicReference<String> leader = new AtomicReference<>("");
+    private volatile boolean leading;
+    private CompletableFuture<?> running;
+
+    public LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
+            Runnable onStart, Runnable onStop) {
+        this.client = client;
+        this.namespace = namespace;
+        this.leaseName = leaseName;
+        this.identity = identity;
+        this.timing = timing;
+        this.onStart = onStart;
+        this.onStop = onStop;
+    }
+
+    public synchronized void start() {
+        var config = new LeaderElectionConfigBuilder()
+                .withName(leaseName)
+                .withLock(new LeaseLock(namespace, leaseName, identity))
+                .withLeaseDuration(timing.leaseDuration())
+                .withRenewDeadline(timing.renewDeadline())
+                .withRetryPeriod(timing.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::newLeader))
+                .build();
+        LOG.info("leader election on Lease {}/{} as {}", namespace, leaseName, identity);
+        running = client.leaderElector().withConfig(config).build().start();
+    }
+
+    public boolean isLeader() {
+        return leading;
+    }
+
+    /** The current holder's identity as last observed, empty when unknown. */
+    public String leader() {
+        return leader.get();
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    private void started() {
+        leading = true;
+        LOG.info("became leader of Lease {}/{}", namespace, leaseName);
+        onStart.run();
+    }
+
+    private void stopped() {
+        boolean was = leading;
+        leading = false;
+        LOG.info("stopped leading Lease {}/{}", namespace, leaseName);
+        if (was) {
+            onStop.run();
+        }
+    }
+
+    private void newLeader(String identity) {
+        leader.set(identity == null ? "" : identity);
+        LOG.info("leader of Lease {}/{} is {}", namespace, leaseName, identity);
+    }
+
+    /** Stops electing and, when leading, releases the Lease. Waits briefly for the release to be written. */
+    @Override
+    public synchronized void close() {
+        if (running != null) {
+            running.cancel(true);
+            try {
+                running.handle((r, e) -> null).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("leader election did not stop cleanly: {}", e.toString());
+            }
+            running = null;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.joblane.scaler.ops;
+
+import io.joblane.scaler.loop.DecisionKind;
+import io.joblane.scaler.loop.GroupStatus;
+import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.loop.ScanResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The loop's {@link ScalerMetrics} in Micrometer, on the scaler's own registry (never the global one). Prometheus
+ * names come out as {@code joblane_scaler_<noun>_<unit>}; labels are limited to group, state, kind, operation and
+ * error code. Counters of configured groups exist from the start at 0, so {@code pods_at_termination_total} is
+ * visible (and alertable) before anything happens. Called from the loop thread; gauges are read by scrapes.
+ */
+public final class MicrometerScalerMetrics implements ScalerMetrics {
+    static final String[] NODE_STATES = {"ready", "not_ready", "launching", "draining", "cordoned"};
+
+    private final MeterRegistry registry;
+    private final Timer loopDuration;
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final AtomicLong leader = new AtomicLong();
+    private final AtomicLong lastScanEpochSeconds = new AtomicLong();
+
+    public MicrometerScalerMetrics(MeterRegistry registry, Collection<String> groups) {
+        this.registry = registry;
+        this.loopDuration = Timer.builder("joblane.scaler.loop.duration")
+                .description("Duration of one scan of the reconcile loop")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+        Gauge.builder("joblane.scaler.leader", leader, AtomicLong::get)
+                .description("1 while this replica holds the Lease and runs the loop").register(registry);
+        Gauge.builder("joblane.scaler.last.scan.timestamp.seconds", lastScanEpochSeconds, AtomicLong::get)
+                .description("Unix time of the last completed scan").register(registry);
+        for (String g : groups) {
+            podsAtTermination(g);
+            Counter.builder("joblane.scaler.pods.never.fit").tag("group", g)
+                    .description("Waiting pods that fit no node of their group, counted once per pod").register(registry);
+        }
+    }
+
+    public void leader(boolean leading) {
+        leader.set(leading ? 1 : 0);
+    }
+
+    @Override
+    public void decision(String group, DecisionKind kind) {
+        Counter.builder("joblane.scaler.decisions").tag("group", group).tag("kind", kind.label())
+                .description("Decisions taken (or, in dry-run, that would have been taken)").register(registry)
+                .increment();
+    }
+
+    @Override
+    public void podsFoundAtTermination(String group, int pods) {
+        podsAtTermination(group).increment(pods);
+    }
+
+    @Override
+    public void podNeverFits(String group) {
+        Counter.builder("joblane.scaler.pods.never.fit").tag("group", group).register(registry).increment();
+    }
+
+    @Override
+    public void cloudCall(String group, String operation, String errorCode) {
+        Counter.builder("joblane.scaler.cloud.calls").tag("group", group).tag("operation", operation)
+                .tag("outcome", errorCode == null ? "ok" : "error")
+                .description("Cloud API calls by outcome").register(registry).increment();
+        if (errorCode != null) {
+            Counter.builder("joblane.scaler.cloud.errors").tag("group", group).tag("operation", operation)
+                    .tag("code", errorCode.isEmpty() ? "unknown" : errorCode)
+                    .description("Failed cloud API calls by error code").register(registry).increment();
+        }
+    }
+
+    @Override
+    public void clusterError(String operation) {
+        Counter.builder("joblane.scaler.cluster.errors").tag("operation", operation)
+                .description("Failed Kubernetes API calls of the loop").register(registry).increment();
+    }
+
+    @Override
+    public void scanCompleted(Duration duration, ScanResult result) {
+        loopDuration.record(duration);
+        lastScanEpochSeconds.set(result.at().getEpochSecond());
+        for (GroupStatus s : result.groups().values()) {
+            if (!s.described()) {
+                continue; // keep the last known figures rather than report zeros
+            }
+            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "ready"), s.readyNodes());
+            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "not_ready"),
+                    Math.max(0, s.registered() - s.readyNodes()));
+            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "launching"), s.launching());
+            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "draining"), s.draining());
+            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "cordoned"), s.cordoned());
+            gauge("joblane.scaler.desired.nodes", Tags.of("group", s.group()), s.desired());
+            gauge("joblane.scaler.registered.nodes", Tags.of("group", s.group()), s.registered());
+            gauge("joblane.scaler.pending.pods", Tags.of("group", s.group()), s.pendingPods());
+            gauge("joblane.scaler.group.problems", Tags.of("group", s.group()), s.problems().size());
+        }
+    }
+
+    /** Time from a cloud instance's launch to its node's registration in the cluster. */
+    public void registrationLag(String group, Duration lag) {
+        Timer.builder("joblane.scaler.node.registration.lag").tag("group", group)
+                .description("From instance launch to node registration")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(5))
+                .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(lag);
+    }
+
+    private Counter podsAtTermination(String group) {
+        return Counter.builder("joblane.scaler.pods.at.termination").tag("group", group)
+                .description("Blocking pods found on a node right after its termination; must stay 0")
+                .register(registry);
+    }
+
+    private void gauge(String name, Tags tags, long value) {
+        String key = name + tags;
+        gauges.computeIfAbsent(key, k -> {
+            AtomicLong holder = new AtomicLong();
+            Gauge.builder(name, holder, AtomicLong::get).tags(tags).register(registry);
+            return holder;
+        }).set(value);
+    }
+}

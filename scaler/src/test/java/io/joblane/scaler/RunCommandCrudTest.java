@@ -1,0 +1,112 @@
+package io.joblane.scaler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.scaler.kube.LeaderElection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class RunCommandCrudTest {
+    static final String CONFIG = """
+            nodeGroups:
+              - name: batch
+                default: true
+                taints: [{key: joblane.io/dedicated, value: batch, effect: NoSchedule}]
+                scaling: {provider: memory, minNodes: 0, maxNodes: 5, node: {cpu: "16", memory: 64Gi, pods: "110"}}
+            scaler: {scanInterval: 1s}
+            """;
+    KubernetesClient client;
+    @TempDir
+    Path dir;
+    RunCommand run;
+    AtomicInteger exitCode = new AtomicInteger(-1);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, CONFIG);
+        run = new RunCommand();
+        run.config = config;
+        run.healthPort = 0;
+        run.leaseName = "joblane-scaler";
+        run.leaseNamespace = "joblane";
+        run.statusConfigMap = "joblane-scaler-status";
+        run.identity = "scaler-0";
+        run.exit = exitCode::set;
+        run.leaseTiming = new LeaderElection.Timing(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+        // A client of its own: the scaler closes it at shutdown, the test's client must stay usable.
+        run.clientFactory = () -> new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+    }
+
+    @AfterEach
+    void tearDown() {
+        run.stop();
+    }
+
+    String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + run.boundHealthPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void leadsScansWritesStatusAndReleasesTheLeaseOnShutdown() throws Exception {
+        run.start(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.readiness.report().ready());
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.configMaps().inNamespace("joblane")
+                .withName("joblane-scaler-status").get() != null);
+        ConfigMap status = client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get();
+        assertThat(status.getData().get("scaler")).contains("leader: scaler-0").contains("dryRun: false");
+        assertThat(status.getData().get("batch")).contains("desired: 0").contains("pendingJobPods: 0");
+        assertThat(client.leases().inNamespace("joblane").withName("joblane-scaler").get().getSpec()
+                .getHolderIdentity()).isEqualTo("scaler-0");
+        assertThat(get("/metrics")).contains("joblane_scaler_leader 1.0")
+                .contains("joblane_scaler_pods_at_termination_total{group=\"batch\"} 0.0");
+        assertThat(get("/readyz")).startsWith("ready");
+
+        run.stop();
+
+        assertThat(run.readiness.report().problems()).contains("shutting down");
+        Lease lease = client.leases().inNamespace("joblane").withName("joblane-scaler").get();
+        // fabric8 releases by shortening the lease to one second, so a standby takes over at once.
+        assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
+        assertThat(exitCode.get()).isEqualTo(-1);
+    }
+
+    // Guards against two leaders: a replica that loses its Lease must stop acting by exiting.
+    @Test
+    void exitsWhenTheLeaseIsLostWhileRunning() throws Exception {
+        run.start(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.leases().inNamespace("joblane")
+                .withName("joblane-scaler").get() != null);
+
+        // A merge patch without resourceVersion: the elector renews every 200 ms and would win an optimistic race.
+        client.leases().inNamespace("joblane").withName("joblane-scaler").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"holderIdentity\":\"someone-else\",\"leaseDurationSeconds\":3600,\"renewTime\":\""
+                        + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(java.time.format.DateTimeFormatter
+                                .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")) + "\"}}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> exitCode.get() == RunCommand.EXIT_LOST_LEADERSHIP);
+    }
+}
