@@ -1,0 +1,185 @@
+package io.joblane.webhook;
+
+import io.joblane.model.GoDuration;
+import io.joblane.model.Quantity;
+import io.joblane.model.config.InvalidConfigException;
+import io.joblane.model.logging.LogFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Command line of the webhook process: parses flags (each also an environment variable), starts {@link Webhook}
+ * and waits; SIGTERM runs the graceful shutdown from the JVM's shutdown hook.
+ */
+@Command(name = "joblane-webhook", mixinStandardHelpOptions = true, version = "joblane-webhook 0.1.0",
+        description = "Mutating admission webhook that steers Job pods onto their dedicated node group.",
+        sortOptions = false)
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = "--config", defaultValue = "${env:JOBLANE_CONFIG}",
+            description = "Node-group file (env JOBLANE_CONFIG).")
+    Path config;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:JOBLANE_TLS_CERT}",
+            description = "PEM serving certificate, re-read when it changes (env JOBLANE_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:JOBLANE_TLS_KEY}",
+            description = "PEM private key of the certificate (env JOBLANE_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--port", defaultValue = "${env:JOBLANE_PORT:-8443}",
+            description = "HTTPS port of POST /mutate (env JOBLANE_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--health-port", defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
+            description = "Plain HTTP port of /healthz, /readyz, /metrics (env JOBLANE_HEALTH_PORT, default ${DEFAULT-VALUE}).")
+    int healthPort;
+
+    @Option(names = "--host", defaultValue = "${env:JOBLANE_HOST:-0.0.0.0}",
+            description = "Address both ports bind to (env JOBLANE_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--self-signed-dir", defaultValue = "${env:JOBLANE_SELF_SIGNED_DIR}",
+            description = "Create (or keep, while valid) a CA and serving certificate in this directory and serve them,"
+                    + " instead of --tls-cert/--tls-key (env JOBLANE_SELF_SIGNED_DIR).")
+    Path selfSignedDir;
+
+    @Option(names = "--service", defaultValue = "${env:JOBLANE_SERVICE}",
+            description = "Service name the self-signed certificate is for (env JOBLANE_SERVICE).")
+    String service;
+
+    @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE}",
+            description = "Namespace of that Service (env JOBLANE_NAMESPACE).")
+    String namespace;
+
+    @Option(names = "--body-limit", defaultValue = "${env:JOBLANE_BODY_LIMIT:-3Mi}",
+            description = "Largest accepted request body; larger gets 413 (env JOBLANE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
+    String bodyLimit;
+
+    @Option(names = "--request-timeout", defaultValue = "${env:JOBLANE_REQUEST_TIMEOUT:-10s}",
+            description = "Time allowed to receive and answer one request (env JOBLANE_REQUEST_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String requestTimeout;
+
+    @Option(names = "--reload-interval", defaultValue = "${env:JOBLANE_RELOAD_INTERVAL:-5s}",
+            description = "How often the config and TLS files are checked for changes (env JOBLANE_RELOAD_INTERVAL, default ${DEFAULT-VALUE}).")
+    String reloadInterval;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "${env:JOBLANE_SHUTDOWN_TIMEOUT:-20s}",
+            description = "On SIGTERM, how long in-flight requests may take to finish (env JOBLANE_SHUTDOWN_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String shutdownTimeout;
+
+    @Option(names = "--namespace-routing", defaultValue = "${env:JOBLANE_NAMESPACE_ROUTING:-auto}",
+            description = "auto: read namespace annotations when a Kubernetes API is configured; off: never"
+                    + " (env JOBLANE_NAMESPACE_ROUTING, default ${DEFAULT-VALUE}).")
+    String namespaceRouting;
+
+    @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-60s}",
+            description = "Start-up fails if the namespace informer has not synced by then (env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
+    String informerSyncTimeout;
+
+    @Option(names = "--listeners", defaultValue = "${env:JOBLANE_LISTENERS:-0}",
+            description = "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
+    int listeners;
+
+    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
+            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
+            description = "error, warn, info, debug, trace (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        if (!List.of("text", "json").contains(logFormat)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--log-format must be text or json");
+        }
+        LogFormat.configure("json".equals(logFormat), logLevel);
+        WebhookOptions options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException e) {
+            LOG.error("invalid command line: {}", e.getMessage());
+            return 2;
+        }
+        Webhook webhook;
+        try {
+            webhook = Webhook.start(options);
+        } catch (InvalidConfigException e) {
+            LOG.error("refusing to start: {}", e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            LOG.error("refusing to start: {}", e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down: not ready, finishing in-flight requests");
+            webhook.close();
+            LOG.info("stopped");
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    WebhookOptions options() {
+        if (config == null) {
+            throw new IllegalArgumentException("--config (or JOBLANE_CONFIG) is required");
+        }
+        Path cert = tlsCert;
+        Path key = tlsKey;
+        if (selfSignedDir != null) {
+            if (tlsCert != null || tlsKey != null) {
+                throw new IllegalArgumentException("give either --self-signed-dir or --tls-cert/--tls-key, not both");
+            }
+            if (service == null || namespace == null) {
+                throw new IllegalArgumentException("--self-signed-dir needs --service and --namespace");
+            }
+            SelfSignedFiles files = SelfSignedFiles.ensure(selfSignedDir, service, namespace);
+            cert = files.cert();
+            key = files.key();
+        } else if (cert == null || key == null) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key (or --self-signed-dir) are required");
+        }
+        WebhookOptions.NamespaceRoutingMode mode = switch (namespaceRouting) {
+            case "auto" -> WebhookOptions.NamespaceRoutingMode.AUTO;
+            case "off" -> WebhookOptions.NamespaceRoutingMode.OFF;
+            default -> throw new IllegalArgumentException("--namespace-routing must be auto or off");
+        };
+        long limit = Quantity.toMillis(bodyLimit) / 1000;
+        if (limit < 1024) {
+            throw new IllegalArgumentException("--body-limit must be at least 1Ki");
+        }
+        return new WebhookOptions(config, cert, key, host, port, healthPort, limit, duration(requestTimeout,
+                "--request-timeout"), duration(reloadInterval, "--reload-interval"),
+                duration(shutdownTimeout, "--shutdown-timeout"), mode,
+                duration(informerSyncTimeout, "--informer-sync-timeout"), listeners);
+    }
+
+    private static Duration duration(String text, String flag) {
+        try {
+            return GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+        }
+    }
+}
