@@ -13,6 +13,9 @@ final class FitTree {
     private final int dims;
     private final int leaves;
     private final long[] max;
+    /** True free capacity of each bin, kept while the bin is closed so it can be reopened. */
+    private final long[] free;
+    private final boolean[] closed;
 
     FitTree(int dims, int capacity) {
         this.dims = dims;
@@ -23,6 +26,9 @@ final class FitTree {
         this.leaves = n;
         this.max = new long[2 * n * dims];
         Arrays.fill(max, CLOSED);
+        this.free = new long[n * dims];
+        Arrays.fill(free, CLOSED);
+        this.closed = new boolean[n];
     }
 
     int capacity() {
@@ -30,62 +36,94 @@ final class FitTree {
     }
 
     long free(int bin, int dim) {
-        return max[(leaves + bin) * dims + dim];
+        return free[bin * dims + dim];
     }
 
-    /** Sets a bin's free vector (from {@code src[off..off+dims)}) and refreshes its ancestors. */
+    /** Sets a bin's free vector (from {@code src[off..off+dims)}), opens it and refreshes its ancestors. */
     void set(int bin, long[] src, int off) {
-        System.arraycopy(src, off, max, (leaves + bin) * dims, dims);
-        refresh(bin);
+        System.arraycopy(src, off, free, bin * dims, dims);
+        closed[bin] = false;
+        publish(bin);
     }
 
-    /** Closes a bin: it is never returned by {@link #findFirst}. */
+    /** Closes a bin: it is never returned by {@link #findFirst} until {@link #open}ed; its free capacity is kept. */
     void close(int bin) {
-        Arrays.fill(max, (leaves + bin) * dims, (leaves + bin + 1) * dims, CLOSED);
-        refresh(bin);
+        if (!closed[bin]) {
+            closed[bin] = true;
+            publish(bin);
+        }
     }
 
-    /** Subtracts {@code demand[off..off+dims)} from a bin (positive {@code sign}) or gives it back (negative). */
-    void take(int bin, long[] demand, int off, int sign) {
-        int base = (leaves + bin) * dims;
+    void open(int bin) {
+        if (closed[bin]) {
+            closed[bin] = false;
+            publish(bin);
+        }
+    }
+
+    /** Closes the bin when it cannot hold even {@code floor} (the smallest request per dimension of any pod). */
+    void closeIfBelow(int bin, long[] floor) {
+        int base = bin * dims;
         for (int d = 0; d < dims; d++) {
-            max[base + d] -= sign * demand[off + d];
+            if (free[base + d] < floor[d]) {
+                close(bin);
+                return;
+            }
+        }
+    }
+
+    private void publish(int bin) {
+        int leaf = (leaves + bin) * dims;
+        if (closed[bin]) {
+            Arrays.fill(max, leaf, leaf + dims, CLOSED);
+        } else {
+            System.arraycopy(free, bin * dims, max, leaf, dims);
         }
         refresh(bin);
+    }
+
+    /** Subtracts {@code times} x {@code demand[off..off+dims)} from a bin; a negative {@code times} gives it back. */
+    void take(int bin, long[] demand, int off, int times) {
+        int base = bin * dims;
+        for (int d = 0; d < dims; d++) {
+            free[base + d] -= times * demand[off + d];
+        }
+        publish(bin);
+    }
+
+    /** How many copies of {@code demand} fit in the bin's free capacity. */
+    long fitCount(int bin, long[] demand, int off) {
+        int base = bin * dims;
+        long n = Long.MAX_VALUE;
+        for (int d = 0; d < dims; d++) {
+            long need = demand[off + d];
+            if (need > 0) {
+                n = Math.min(n, Math.max(0, free[base + d]) / need);
+            }
+        }
+        return n;
     }
 
     /** The leftmost open bin whose free capacity covers {@code demand[off..off+dims)}, or -1. */
     int findFirst(long[] demand, int off) {
-        if (!covers(1, demand, off)) {
+        return findFirst(demand, off, 0);
+    }
+
+    /** The leftmost open bin at or after {@code from} that covers the demand, or -1. */
+    int findFirst(long[] demand, int off, int from) {
+        return find(1, 0, leaves, demand, off, from);
+    }
+
+    private int find(int node, int lo, int hi, long[] demand, int off, int from) {
+        if (hi <= from || !covers(node, demand, off)) {
             return -1;
         }
-        int node = 1;
-        // Iterative DFS with explicit backtracking: descend left when it covers, else right, else climb.
-        while (true) {
-            if (node >= leaves) {
-                return node - leaves;
-            }
-            int left = node << 1;
-            if (covers(left, demand, off)) {
-                node = left;
-                continue;
-            }
-            if (covers(left + 1, demand, off)) {
-                node = left + 1;
-                continue;
-            }
-            // Dead end (component-wise max covered, no child does): climb to the next right sibling that covers.
-            while (true) {
-                if (node == 1) {
-                    return -1;
-                }
-                if ((node & 1) == 0 && covers(node + 1, demand, off)) {
-                    node = node + 1;
-                    break;
-                }
-                node >>= 1;
-            }
+        if (node >= leaves) {
+            return lo;
         }
+        int mid = (lo + hi) >>> 1;
+        int left = find(node << 1, lo, mid, demand, off, from);
+        return left >= 0 ? left : find((node << 1) + 1, mid, hi, demand, off, from);
     }
 
     private boolean covers(int node, long[] demand, int off) {

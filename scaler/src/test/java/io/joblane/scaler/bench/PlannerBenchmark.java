@@ -1,0 +1,133 @@
+package io.joblane.scaler.bench;
+
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.Taint;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DaemonSetInfo;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.GroupPlan;
+import io.joblane.scaler.plan.GroupSpec;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.Planner;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SnapshotIndex;
+import io.joblane.scaler.plan.Toleration;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * One planning pass of a group: {@code pending} waiting Job pods onto {@code nodes} busy nodes (16 cpu / 64Gi / 110
+ * pods, each running 0-8 Job pods of mixed sizes), with a DaemonSet overhead, some draining nodes and capacity on its
+ * way. Target: under 100 ms for 20,000 pods onto 2,000 nodes. Run it as described in {@code scaler/DESIGN.md}
+ * ("Benchmark"); {@link #main} prints JMH's table.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+public class PlannerBenchmark {
+    static final long GI = 1024L * 1024 * 1024 * 1000;
+    static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+    @Param({"20000"})
+    public int pending;
+
+    @Param({"2000"})
+    public int nodes;
+
+    private GroupSpec spec;
+    private ClusterSnapshot snapshot;
+    private SnapshotIndex index;
+    private CloudGroup cloud;
+
+    @Setup
+    public void setUp() {
+        Random rnd = new Random(42);
+        Resources shape = Resources.ofMillis(Map.of("cpu", 16_000L, "memory", 64 * GI, "pods", 110_000L));
+        spec = new GroupSpec("batch", "asg-batch", 0, 100_000, shape, Duration.ofMinutes(10), 2,
+                Duration.ofMinutes(15), Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")));
+        List<NodeInfo> ns = new ArrayList<>(nodes);
+        List<PodInfo> ps = new ArrayList<>();
+        List<CloudInstance> instances = new ArrayList<>();
+        for (int n = 0; n < nodes; n++) {
+            String name = "ip-10-0-" + (n / 250) + "-" + (n % 250) + ".ec2.internal";
+            String id = String.format("i-%017x", n);
+            DrainState drain = n % 97 == 0 ? DrainState.NO_SCHEDULE : DrainState.NONE;
+            boolean ready = n % 211 != 0; // a few still booting
+            ns.add(new NodeInfo(name, "batch", id, shape, ready, NOW.minusSeconds(3600 + n), false, false, drain,
+                    false, null, null, drain == DrainState.NONE ? null : NOW.minusSeconds(60)));
+            instances.add(new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
+            int running = rnd.nextInt(9);
+            for (int k = 0; k < running; k++) {
+                ps.add(pod("run-" + n + "-" + k, rnd, PodPhase.RUNNING, name));
+            }
+        }
+        for (int p = 0; p < pending; p++) {
+            ps.add(pod("wait-" + p, rnd, PodPhase.PENDING_UNSCHEDULABLE, null));
+        }
+        List<DaemonSetInfo> ds = List.of(new DaemonSetInfo("kube-system", "aws-node",
+                Resources.ofMillis(Map.of("cpu", 250L, "memory", GI / 4)), Map.of(),
+                List.of(new Toleration("", "Exists", null, null))));
+        snapshot = new ClusterSnapshot(NOW, ns, ps, ds);
+        index = new SnapshotIndex(snapshot);
+        cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
+    }
+
+    private static PodInfo pod(String name, Random rnd, PodPhase phase, String node) {
+        // A mix like real batch work: many small pods, some medium, a few large.
+        int kind = rnd.nextInt(10);
+        long cpu = kind < 6 ? 250L * (1 + rnd.nextInt(4)) : kind < 9 ? 1000L * (1 + rnd.nextInt(4)) : 4000L * (1 + rnd.nextInt(3));
+        long mem = cpu * (1 + rnd.nextInt(6)) * GI / 1000;
+        return new PodInfo("uid-" + name, "jobs", name, "batch", Resources.ofMillis(Map.of("cpu", cpu, "memory", mem)),
+                phase, true, false, false, node, NOW.minusSeconds(rnd.nextInt(3600)),
+                node == null ? null : NOW.minusSeconds(rnd.nextInt(3600)));
+    }
+
+    /** The planner alone, on an index built once. */
+    @Benchmark
+    public GroupPlan plan() {
+        return Planner.plan(spec, index, cloud, NOW);
+    }
+
+    /** What a scan pays in total for the group: index the snapshot, then plan. */
+    @Benchmark
+    public GroupPlan indexAndPlan() {
+        return Planner.plan(spec, new SnapshotIndex(snapshot), cloud, NOW);
+    }
+
+    /** Runs the benchmark; JMH arguments (e.g. {@code -p pending=50000 -f 0}) override the defaults. */
+    public static void main(String[] args) throws Exception {
+        Options opts = new OptionsBuilder()
+                .parent(new org.openjdk.jmh.runner.options.CommandLineOptions(args))
+                .include(PlannerBenchmark.class.getSimpleName())
+                .build();
+        new Runner(opts).run();
+    }
+}
