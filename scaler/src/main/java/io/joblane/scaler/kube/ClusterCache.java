@@ -36,11 +36,13 @@ public final class ClusterCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
     public static final String BY_NODE_INDEX = "nodeName";
 
+    private final String apiServer;
     private final Watched<Node> nodes;
     private final Watched<Pod> pods;
     private final Watched<DaemonSet> daemonSets;
 
     public ClusterCache(KubernetesClient client, Runnable onChange) {
+        this.apiServer = String.valueOf(client.getMasterUrl());
         nodes = new Watched<>("nodes", client.nodes().withLabel(WellKnown.NODE_GROUP_LABEL).runnableInformer(0),
                 Lean::node, ClusterCache::nodeChanged, onChange);
         pods = new Watched<>("pods",
@@ -80,7 +82,8 @@ public final class ClusterCache implements AutoCloseable {
         for (Watched<?> w : List.of(nodes, pods, daemonSets)) {
             if (!w.informer.hasSynced()) {
                 Throwable error = w.lastError.get();
-                problems.add("informer " + w.name + " not synced" + (error == null ? "" : ": " + describe(error)));
+                problems.add("informer " + w.name + " not synced" + ": " + (error == null
+                        ? "no answer from the API server " + apiServer + " yet" : describe(error)));
             }
         }
         return problems;

@@ -95,17 +95,28 @@ public final class LeaderElection implements AutoCloseable {
         LOG.info("leader of Lease {}/{} is {}", namespace, leaseName, identity);
     }
 
-    /** Stops electing and, when leading, releases the Lease. Waits briefly for the release to be written. */
+    /**
+     * Stops electing and, when leading, releases the Lease. Cancelling can block on the elector's lock while it waits
+     * for an unreachable API server, so it runs on its own thread and shutdown carries on after five seconds.
+     */
     @Override
     public synchronized void close() {
-        if (running != null) {
-            running.cancel(true);
-            try {
-                running.handle((r, e) -> null).get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.debug("leader election did not stop cleanly: {}", e.toString());
+        CompletableFuture<?> r = running;
+        running = null;
+        if (r == null) {
+            return;
+        }
+        Thread cancel = new Thread(() -> r.cancel(true), "lease-release");
+        cancel.setDaemon(true);
+        cancel.start();
+        try {
+            cancel.join(TimeUnit.SECONDS.toMillis(5));
+            if (cancel.isAlive()) {
+                LOG.warn("Lease {}/{} not released within 5s; it expires after {}", namespace, leaseName,
+                        timing.leaseDuration());
             }
-            running = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
