@@ -1,0 +1,218 @@
+package io.joblane.webhook.bench;
+
+import io.joblane.certs.x509.CertificateMint;
+import io.joblane.certs.x509.TlsMaterial;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Load benchmark, not a test: starts the real webhook jar in its own JVM (heap capped) with a freshly minted
+ * certificate, then drives POST /mutate over TLS with keep-alive from this JVM with the Vert.x client:
+ * first closed-loop at saturation, then open-loop at a fixed rate (latency measured from the scheduled send
+ * time, so a stall is not hidden). Prints throughput and p50/p99. See webhook/README.md.
+ */
+@Command(name = "load-benchmark", mixinStandardHelpOptions = true)
+public final class LoadBenchmark implements Callable<Integer> {
+    @Option(names = "--jar", defaultValue = "webhook/target/joblane-webhook.jar")
+    Path jar;
+    @Option(names = "--config", defaultValue = "examples/config/node-groups.yaml")
+    Path config;
+    @Option(names = "--body", defaultValue = "examples/admission/job-pod.json")
+    Path body;
+    @Option(names = "--heap", defaultValue = "256m", description = "Server -Xmx.")
+    String heap;
+    @Option(names = "--connections", defaultValue = "32")
+    int connections;
+    @Option(names = "--warmup", defaultValue = "15", description = "Seconds of saturation load before measuring.")
+    int warmupSeconds;
+    @Option(names = "--duration", defaultValue = "20", description = "Seconds per measured phase.")
+    int seconds;
+    @Option(names = "--rate", defaultValue = "1000", description = "Requests per second of the fixed-rate phase.")
+    int rate;
+    @Option(names = "--port", defaultValue = "19443")
+    int port;
+
+    private Vertx vertx;
+    private HttpClientAgent client;
+    private Buffer payload;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("joblane-bench");
+        TlsMaterial tls = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost", "127.0.0.1"));
+        Files.writeString(dir.resolve("tls.crt"), tls.certPem());
+        Files.writeString(dir.resolve("tls.key"), tls.keyPem());
+        int healthPort = port + 1;
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-jar", jar.toString(), "--config", config.toString(),
+                "--tls-cert", dir.resolve("tls.crt").toString(), "--tls-key", dir.resolve("tls.key").toString(),
+                "--port", String.valueOf(port), "--health-port", String.valueOf(healthPort),
+                "--host", "127.0.0.1", "--namespace-routing", "off", "--log-level", "warn")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
+        try {
+            awaitReady(healthPort, server);
+            payload = Buffer.buffer(Files.readAllBytes(body));
+            vertx = Vertx.vertx();
+            client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+                    .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())))
+                    .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            System.out.printf("server: %s -Xmx%s, %d cores, body %d bytes, %d connections%n", jar, heap,
+                    Runtime.getRuntime().availableProcessors(), payload.length(), connections);
+            saturate(warmupSeconds, false);
+            saturate(seconds, true);
+            fixedRate(seconds, rate);
+            System.out.println("server log: " + dir.resolve("server.log"));
+            return 0;
+        } finally {
+            if (vertx != null) {
+                vertx.close().await();
+            }
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Future<Integer> post() {
+        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
+                        .setURI("/mutate").putHeader("Content-Type", "application/json").setIdleTimeout(10_000))
+                .compose(req -> req.send(payload))
+                .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    }
+
+    /** Closed loop: each connection sends its next request when the previous answer arrives. */
+    private void saturate(int duration, boolean report) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
+        long[] latencies = new long[8_000_000];
+        AtomicInteger count = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(connections);
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            vertx.runOnContext(v -> loop(end, latencies, count, errors, done));
+        }
+        done.await();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (report) {
+            int n = Math.min(count.get(), latencies.length);
+            System.out.printf("saturation: %d s, %d requests, %d errors, %.0f req/s, %s%n", duration, count.get(),
+                    errors.get(), count.get() / elapsed, percentiles(latencies, n));
+        } else {
+            System.out.printf("warm-up: %d s, %.0f req/s%n", duration, count.get() / elapsed);
+        }
+    }
+
+    private void loop(long end, long[] latencies, AtomicInteger count, AtomicLong errors, CountDownLatch done) {
+        if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        post().onComplete(ar -> {
+            if (ar.failed() || ar.result() != 200) {
+                errors.incrementAndGet();
+            }
+            int i = count.getAndIncrement();
+            if (i < latencies.length) {
+                latencies[i] = System.nanoTime() - t0;
+            }
+            loop(end, latencies, count, errors, done);
+        });
+    }
+
+    /** Open loop: one request every 1/rate s on a timer, latency counted from when it was due. */
+    private void fixedRate(int duration, int perSecond) throws InterruptedException {
+        int total = duration * perSecond;
+        long[] latencies = new long[total];
+        AtomicInteger finished = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(total);
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        long start = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        vertx.setPeriodic(1, id -> {
+            long now = System.nanoTime();
+            while (next.get() < total && start + next.get() * intervalNanos <= now) {
+                int i = next.getAndIncrement();
+                long due = start + i * intervalNanos;
+                post().onComplete(ar -> {
+                    if (ar.failed() || ar.result() != 200) {
+                        errors.incrementAndGet();
+                    }
+                    latencies[i] = System.nanoTime() - due;
+                    finished.incrementAndGet();
+                    done.countDown();
+                });
+            }
+            if (next.get() >= total) {
+                vertx.cancelTimer(id);
+            }
+        });
+        done.await(duration + 60L, TimeUnit.SECONDS);
+        System.out.printf("fixed rate %d/s: %d s, %d requests, %d errors, %s%n", perSecond, duration, finished.get(),
+                errors.get(), percentiles(latencies, finished.get()));
+    }
+
+    private static String percentiles(long[] nanos, int n) {
+        long[] sorted = Arrays.copyOf(nanos, n);
+        Arrays.sort(sorted);
+        if (n == 0) {
+            return "no samples";
+        }
+        return String.format("p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms", ms(sorted, 0.50, n),
+                ms(sorted, 0.99, n), ms(sorted, 0.999, n), sorted[n - 1] / 1e6);
+    }
+
+    private static double ms(long[] sorted, double q, int n) {
+        return sorted[Math.min(n - 1, (int) Math.ceil(q * n) - 1)] / 1e6;
+    }
+
+    private static void awaitReady(int healthPort, Process server) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IllegalStateException("server exited with " + server.exitValue());
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + healthPort + "/readyz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("server not ready within 120 s");
+    }
+}
