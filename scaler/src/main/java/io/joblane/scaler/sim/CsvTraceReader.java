@@ -34,6 +34,9 @@ final class CsvTraceReader extends LineTraceReader {
                 throw new TraceFormatException(lineNumber(), "empty trace: expected a header row naming submit,duration,cpu,memory");
             }
         } while (header.isBlank() || isComment(header));
+        if (header.startsWith("\uFEFF")) {
+            header = header.substring(1); // a byte-order mark left by spreadsheet exports
+        }
         Map<String, Integer> index = new HashMap<>();
         String[] names = header.split(",", -1);
         for (int i = 0; i < names.length; i++) {

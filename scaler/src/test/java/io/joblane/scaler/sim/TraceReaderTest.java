@@ -84,6 +84,12 @@ class TraceReaderTest {
     }
 
     @Test
+    void csvHeaderAfterAByteOrderMarkIsRead() throws Exception {
+        CsvTraceReader reader = new CsvTraceReader(text("\uFEFFsubmit,duration,cpu,memory\n0,1,1,1Gi\n"), false, null);
+        assertThat(readAll(reader)).hasSize(1);
+    }
+
+    @Test
     void csvHeaderWithoutRequiredColumnIsRefused() {
         assertThatThrownBy(() -> new CsvTraceReader(text("submit,duration,cpu\n0,1,1\n"), false, null))
                 .isInstanceOf(TraceFormatException.class).hasMessageContaining("memory");
