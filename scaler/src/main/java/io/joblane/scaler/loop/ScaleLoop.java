@@ -199,6 +199,11 @@ public final class ScaleLoop {
         if (state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
             x.problems.add("scale-up backing off until " + state.backoffUntil);
         }
+        int maxSize = Math.min(spec.maxNodes(), cloud.max());
+        if (plan.newNodesWanted() > 0 && cloud.desired() + plan.newNodesWanted() > maxSize) {
+            x.problems.add("waiting pods need " + plan.newNodesWanted() + " more node(s) but the group is capped at "
+                    + maxSize);
+        }
         int registered = index.nodes(spec.name()).size();
         return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), cloud.min()),
                 Math.min(spec.maxNodes(), cloud.max()), registered, plan.readyNodes(), plan.launching(), plan.draining(),

@@ -300,4 +300,36 @@ class ScaleLoopTest {
         assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isPositive();
         assertThat(loop.lastResult().groups().get("batch").backoffUntil()).isNotNull();
     }
+
+    @Test
+    void anInstanceThatNeverBecomesANodeIsReportedThenTerminatedUnlessALiveNodeHasIt() throws Exception {
+        FakeCluster silent = new FakeCluster(clock); // no mapping: instances never register as nodes
+        InMemoryNodeGroupProvider cloud2 = InMemoryNodeGroupProvider.fromConfig(config, clock);
+        cloud2.addListener(silent);
+        cloud2.setDesiredCapacity("batch", 2);
+        List<String> ids = cloud2.peek("batch").instances().stream().map(CloudInstance::id).toList();
+        ScaleLoop loop = new ScaleLoop(config, silent, Map.of("batch", cloud2), clock, metrics, false);
+
+        clock.advance(Duration.ofMinutes(16));
+        ScanResult reported = loop.runOnce();
+        assertThat(reported.groups().get("batch").problems()).anyMatch(p -> p.contains("has not become a node"));
+        assertThat(cloud2.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+
+        // One of them did register, as a node without the group label: it must never be terminated.
+        silent.addNode("unlabelled", null, ids.get(0), SHAPE);
+        clock.advance(Duration.ofMinutes(15));
+        loop.runOnce();
+        assertThat(cloud2.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly(ids.get(1));
+    }
+
+    @Test
+    void waitingPodsBeyondTheMaximumAreReported() {
+        for (int i = 0; i < 50; i++) {
+            job("j" + i, 4000);
+        }
+        ScanResult r = loop(false).runOnce();
+        assertThat(cloud.peek("batch").desired()).isEqualTo(10);
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("capped at 10"));
+    }
 }
