@@ -12,7 +12,8 @@ final class ComparisonTable {
         NodeShape s = c.shape();
         out.append(String.format(Locale.ROOT, "trace: %s, %d jobs", c.trace(), c.jobs()));
         if (c.jobsNeverFit() > 0) {
-            out.append(String.format(Locale.ROOT, " (%d more never fit a node and were left out)", c.jobsNeverFit()));
+            out.append(String.format(Locale.ROOT, " (%d more never fit a node and were left out%s)", c.jobsNeverFit(),
+                    c.firstNeverFitLine() > 0 ? ", the first at line " + c.firstNeverFitLine() : ""));
         }
         if (c.badLines() > 0) {
             out.append(String.format(Locale.ROOT, ", %d bad lines skipped", c.badLines()));

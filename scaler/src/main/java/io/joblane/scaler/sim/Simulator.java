@@ -20,7 +20,7 @@ public final class Simulator {
     static final int STATIC_TRIES = 30;
 
     /** The outcome: the trace's figures and one result per policy, in the order asked. */
-    public record Comparison(String trace, NodeShape shape, long jobs, long jobsNeverFit, long badLines,
+    public record Comparison(String trace, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines,
             long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
             double[] demand, List<PolicyResult> results) {
     }
@@ -55,7 +55,8 @@ public final class Simulator {
                 default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
             });
         }
-        return new Comparison(source.describe(), settings.shape(), stats.jobs, stats.jobsNeverFit, stats.badLines,
+        return new Comparison(source.describe(), settings.shape(), stats.jobs, stats.jobsNeverFit,
+                stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines,
                 stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
                 stats.demand.widthMillis() / 1000.0, stats.demand.values(), results);
     }
