@@ -117,6 +117,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--swf-memory-per-core", defaultValue = "2Gi", description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
     String swfMemoryPerCore;
 
+    @Option(names = "--timing", description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
+    boolean timing;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
@@ -162,6 +165,7 @@ public final class SimulateCommand implements Callable<Integer> {
         quietLoopLogs();
         PrintStream progress = System.console() != null ? System.err : null;
         Simulator.Comparison comparison;
+        RunMeter meter = timing ? new RunMeter() : null;
         try {
             comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
                     templateScaler)).run(source, chosen, progress);
@@ -177,6 +181,10 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
+        if (meter != null) {
+            out.print(meter.summary());
+            meter.close();
+        }
         if (json != null) {
             JsonReport.write(json, comparison, pricePerNodeHour);
             out.println("wrote " + json);

@@ -36,9 +36,9 @@ class SimulateCommandTest {
         Path json = dir.resolve("out.json");
         Path html = dir.resolve("out.html");
         int code = run("--trace", t.toString(), "--json", json.toString(), "--report", html.toString(),
-                "--price-per-node-hour", "2");
+                "--price-per-node-hour", "2", "--timing");
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound");
+        assertThat(out.toString()).contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound", "timing: ");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         for (String policy : Simulator.POLICIES) {
             JsonNode p = root.path("policies").path(policy);
