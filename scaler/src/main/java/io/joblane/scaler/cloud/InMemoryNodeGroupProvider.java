@@ -52,6 +52,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
     private final Map<String, CloudException> stickyFailures = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long nextId = 1;
+    private long totalCalls;
     private int callLimit = Integer.MAX_VALUE;
 
     public InMemoryNodeGroupProvider(Clock clock) {
@@ -124,13 +125,16 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
         return List.copyOf(calls);
     }
 
-    /** Number of calls so far; with {@link #callsSince(int)} lets a caller look at one scan's calls cheaply. */
-    public synchronized int callCount() {
-        return calls.size();
+    /** Number of calls ever made (kept or not); with {@link #callsSince(long)} a caller sees one scan's calls. */
+    public synchronized long callCount() {
+        return totalCalls;
     }
 
-    public synchronized List<Call> callsSince(int index) {
-        return List.copyOf(calls.subList(index, calls.size()));
+    /** The kept calls made after the first {@code count} calls ever made. */
+    public synchronized List<Call> callsSince(long count) {
+        long dropped = totalCalls - calls.size();
+        int from = (int) Math.max(0, Math.min(calls.size(), count - dropped));
+        return List.copyOf(calls.subList(from, calls.size()));
     }
 
     public synchronized List<Call> calls(String operation) {
@@ -268,6 +272,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
     }
 
     private void record(String operation, String groupId, String detail) {
+        totalCalls++;
         calls.add(new Call(clock.instant(), operation, groupId, detail));
         if (calls.size() > callLimit) {
             calls.remove(0);

@@ -3,6 +3,7 @@ package io.joblane.scaler.plan;
 import io.joblane.model.WellKnown;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,7 +136,8 @@ public final class Planner {
                     continue;
                 }
                 capacityInstances++;
-                if (!i.protectedFromScaleIn()) {
+                // Protection only takes effect from InService (AWS refuses it before); Pending ones are asked next scan.
+                if (!i.protectedFromScaleIn() && i.state() == LifecycleState.IN_SERVICE) {
                     unprotected.add(i.id());
                 }
                 if (registered.contains(i.id()) || index.nodeOfInstance(i.id()) != null) {

@@ -149,6 +149,6 @@ class InMemoryNodeGroupProviderTest {
         }
         CloudGroup g = describe();
         assertThat(g.instances().size()).isEqualTo(g.desired());
-        assertThat(cloud.callCount()).isEqualTo(4 * 500 * 2 + 1);
+        assertThat(cloud.callCount()).isEqualTo(4L * 500 * 2 + 1);
     }
 }

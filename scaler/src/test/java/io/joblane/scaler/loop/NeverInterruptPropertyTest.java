@@ -154,7 +154,7 @@ class NeverInterruptPropertyTest {
                 }
                 schedule();
                 int desiredBefore = cloud.peek("batch").desired();
-                int callsBefore = cloud.callCount();
+                long callsBefore = cloud.callCount();
                 loop.runOnce();
                 check(step, desiredBefore, callsBefore);
             }
@@ -264,7 +264,7 @@ class NeverInterruptPropertyTest {
             }
         }
 
-        void check(int step, int desiredBefore, int callsBefore) {
+        void check(int step, int desiredBefore, long callsBefore) {
             String where = "seed " + seed + ", step " + step + " (" + clock.instant() + "): ";
             if (!cluster.violations.isEmpty()) {
                 throw new AssertionError(where + "a busy node was terminated: " + cluster.violations);
