@@ -115,6 +115,9 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             LOG.error("invalid command line: {}", e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            LOG.error("cannot prepare the serving certificate: {}", e.getMessage());
+            return 1;
         }
         Webhook webhook;
         try {

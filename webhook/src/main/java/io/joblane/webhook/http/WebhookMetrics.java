@@ -27,6 +27,7 @@ public final class WebhookMetrics {
     private final Counter certificateReloaded;
     private final Counter certificateRejected;
     private final AtomicLong certificateExpiry = new AtomicLong();
+    private final AtomicLong inFlight = new AtomicLong();
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,6 +50,17 @@ public final class WebhookMetrics {
                 .description("notAfter of the certificate being served, in Unix seconds")
                 .baseUnit("seconds")
                 .register(registry);
+        Gauge.builder("joblane.webhook.requests.in.flight", inFlight, AtomicLong::doubleValue)
+                .description("Requests on /mutate received and not yet answered")
+                .register(registry);
+    }
+
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    void finished() {
+        inFlight.decrementAndGet();
     }
 
     public MeterRegistry registry() {

@@ -181,6 +181,8 @@ public final class WebhookServer {
         router.post("/mutate")
                 .handler((PlatformHandler) ctx -> {
                     ctx.put(START, System.nanoTime());
+                    metrics.started();
+                    ctx.addEndHandler(v -> metrics.finished());
                     ctx.next();
                 })
                 .handler(TimeoutHandler.create(settings.requestTimeout().toMillis(), 408))
