@@ -1,6 +1,7 @@
 package io.joblane.charts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -9,48 +10,43 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Contract with the processes: every flag and environment variable the chart gives a Joblane container is
- * one that process reads (the command lines agreed in the team brief: webhook, scaler run, certs
- * create/patch/rotate). A renamed flag would otherwise only show as a crash-looping pod in a cluster.
+ * Contract with the processes: every command line the chart gives a Joblane container is parsed by that
+ * process's own picocli command (the real Main classes of webhook, scaler and certs, parsed but not run), and
+ * every environment variable it sets is one an option of that command reads. A renamed or retyped flag would
+ * otherwise only show as a crash-looping pod in a cluster.
  */
 class ProcessContractChartTest {
-    static final Set<String> COMMON = Set.of("--log-format", "--log-level");
-    static final Set<String> CREATE = Set.of("--service", "--namespace", "--secret-name", "--out-dir", "--extra-name",
-            "--key-algorithm", "--ca-validity", "--validity", "--renew-before");
+    /** Read by the JVM or the AWS SDK's default chain, not by a picocli option. */
+    static final Set<String> READ_OUTSIDE_PICOCLI = Set.of("JAVA_TOOL_OPTIONS", "AWS_REGION");
+    static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
 
-    /** image repository suffix + subcommand -> accepted flags. */
-    static final Map<String, Set<String>> FLAGS = Map.of(
-            "joblane-webhook", Set.of("--config", "--tls-cert", "--tls-key", "--port", "--health-port",
-                    "--self-signed-dir", "--service", "--namespace"),
-            "joblane-scaler run", Set.of("--config", "--dry-run", "--health-port", "--lease-name",
-                    "--lease-namespace", "--status-configmap"),
-            "joblane-certs create", CREATE,
-            "joblane-certs patch", Set.of("--webhook-configuration", "--secret-name", "--namespace", "--failure-policy"),
-            "joblane-certs rotate", union(CREATE, Set.of("--webhook-configuration")));
-
-    static final Map<String, Set<String>> ENV = Map.of(
-            "joblane-webhook", Set.of("JOBLANE_CONFIG", "JOBLANE_TLS_CERT", "JOBLANE_TLS_KEY", "JOBLANE_PORT",
-                    "JOBLANE_HEALTH_PORT", "JOBLANE_LOG_FORMAT", "JOBLANE_LOG_LEVEL"),
-            "joblane-scaler", Set.of("JOBLANE_CONFIG", "JOBLANE_DRY_RUN", "JOBLANE_HEALTH_PORT", "POD_NAMESPACE",
-                    "POD_NAME", "AWS_REGION", "JOBLANE_LOG_FORMAT", "JOBLANE_LOG_LEVEL"),
-            "joblane-certs", Set.of("JOBLANE_LOG_FORMAT", "JOBLANE_LOG_LEVEL"));
-
-    /** Read by the JVM itself, not by our code. */
-    static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
-
-    static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> out = new java.util.HashSet<>(a);
-        out.addAll(b);
-        return out;
+    /** The real command line of the process in an image named e.g. ghcr.io/joblane/joblane-scaler:0.1.0. */
+    static CommandLine commandOf(String component) {
+        CommandLine cmd = switch (component) {
+            case "joblane-webhook" -> new CommandLine(io.joblane.webhook.Main.class);
+            case "joblane-scaler" -> new CommandLine(io.joblane.scaler.Main.class);
+            case "joblane-certs" -> io.joblane.certs.Main.commandLine(() -> {
+                throw new AssertionError("parsing must not open a Kubernetes client");
+            }, Clock.systemUTC());
+            default -> throw new AssertionError("no process behind image " + component);
+        };
+        return cmd;
     }
 
     static Stream<Path> scenarios() {
@@ -66,12 +62,26 @@ class ProcessContractChartTest {
                 .filter(c -> component(c).startsWith("joblane-")).toList();
     }
 
-    /** "joblane-webhook" from "ghcr.io/joblane/joblane-webhook:0.1.0". */
+    /** "joblane-webhook" from "ghcr.io/joblane/joblane-webhook:0.1.0" (or @sha256:...). */
     static String component(Container container) {
         String image = container.getImage();
         String repository = image.contains("@") ? image.substring(0, image.indexOf('@'))
                 : image.substring(0, image.lastIndexOf(':'));
         return repository.substring(repository.lastIndexOf('/') + 1);
+    }
+
+    /** Environment variables named in the defaults of the options the parsed (sub)command has. */
+    static Set<String> envRead(CommandSpec spec) {
+        Set<String> names = new TreeSet<>();
+        for (OptionSpec option : spec.options()) {
+            if (option.defaultValue() != null) {
+                Matcher m = ENV.matcher(option.defaultValue());
+                while (m.find()) {
+                    names.add(m.group(1));
+                }
+            }
+        }
+        return names;
     }
 
     @ParameterizedTest
@@ -82,27 +92,51 @@ class ProcessContractChartTest {
 
         for (Container container : containers) {
             String component = component(container);
+            assertThat(container.getCommand()).as("%s runs the image's entrypoint (java -jar)", component).isNullOrEmpty();
             List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
-            assertThat(container.getCommand()).as("the image's entrypoint runs the jar").isNullOrEmpty();
-            String command = component;
-            List<String> flags = args;
-            if (!args.isEmpty() && !args.get(0).startsWith("-")) {
-                command = component + " " + args.get(0);
-                flags = args.subList(1, args.size());
+            CommandLine.ParseResult parsed = commandOf(component).parseArgs(args.toArray(String[]::new));
+
+            // A second, uninterpolated instance shows the ${env:NAME} defaults of the same (sub)command.
+            CommandLine raw = commandOf(component);
+            raw.setInterpolateVariables(false);
+            Set<String> env = new TreeSet<>(envRead(raw.getCommandSpec()));
+            CommandLine.ParseResult leaf = parsed;
+            while (leaf.hasSubcommand()) {
+                leaf = leaf.subcommand();
+                raw = raw.getSubcommands().get(leaf.commandSpec().name());
+                env.addAll(envRead(raw.getCommandSpec()));
             }
-            Set<String> known = FLAGS.get(command);
-            assertThat(known).as("a command the process has: %s", command).isNotNull();
-            for (String arg : flags) {
-                assertThat(arg).as("%s: flags use --name=value", command).startsWith("--");
-                String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-                assertThat(known.contains(flag) || COMMON.contains(flag)).as("%s reads %s", command, flag).isTrue();
-            }
-            if (container.getEnv() != null) {
-                for (EnvVar env : container.getEnv()) {
-                    assertThat(ENV.get(component).contains(env.getName()) || JVM_ENV.contains(env.getName()))
-                            .as("%s reads env %s", component, env.getName()).isTrue();
-                }
+            assertThat(leaf.unmatched()).as("%s %s", component, args).isEmpty();
+            assertThat(leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()).isFalse();
+            for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
+                assertThat(env.contains(var.getName()) || READ_OUTSIDE_PICOCLI.contains(var.getName()))
+                        .as("%s (%s) reads env %s; it reads %s", component, leaf.commandSpec().qualifiedName(),
+                                var.getName(), env)
+                        .isTrue();
             }
         }
+    }
+
+    @Test
+    void everyProcessAndSubcommandIsExercised() {
+        Set<String> seen = new TreeSet<>();
+        for (Path scenario : Chart.scenarios()) {
+            for (Container container : joblaneContainers(Chart.chart().values(scenario).render())) {
+                List<String> args = container.getArgs();
+                String first = args.isEmpty() || args.get(0).startsWith("-") ? "" : " " + args.get(0);
+                seen.add(component(container) + first);
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder("joblane-webhook", "joblane-scaler run",
+                "joblane-certs create", "joblane-certs patch", "joblane-certs rotate");
+    }
+
+    /** The contract check itself can fail: a flag the process does not have is refused. */
+    @Test
+    void aFlagTheProcessDoesNotHaveIsRefused() {
+        assertThatThrownBy(() -> commandOf("joblane-scaler").parseArgs("run", "--config=/x", "--dryrun"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--dryrun");
+        assertThatThrownBy(() -> commandOf("joblane-webhook").parseArgs("--health-port=http"))
+                .isInstanceOf(CommandLine.ParameterException.class);
     }
 }
