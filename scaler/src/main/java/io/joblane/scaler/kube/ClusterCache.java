@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class ClusterCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
     public static final String BY_NODE_INDEX = "nodeName";
+    static final long LIST_PAGE = 500;
 
     private final String apiServer;
     private final Watched<Node> nodes;
@@ -43,10 +44,13 @@ public final class ClusterCache implements AutoCloseable {
 
     public ClusterCache(KubernetesClient client, Runnable onChange) {
         this.apiServer = String.valueOf(client.getMasterUrl());
-        nodes = new Watched<>("nodes", client.nodes().withLabel(WellKnown.NODE_GROUP_LABEL).runnableInformer(0),
+        // Paged lists: a 50,000-pod list decoded in one piece would need more heap than the trimmed cache itself.
+        nodes = new Watched<>("nodes", client.nodes().withLabel(WellKnown.NODE_GROUP_LABEL).withLimit(LIST_PAGE)
+                .runnableInformer(0),
                 Lean::node, ClusterCache::nodeChanged, onChange);
         pods = new Watched<>("pods",
-                client.pods().inAnyNamespace().withLabel(WellKnown.NODE_GROUP_LABEL).runnableInformer(0),
+                client.pods().inAnyNamespace().withLabel(WellKnown.NODE_GROUP_LABEL).withLimit(LIST_PAGE)
+                        .runnableInformer(0),
                 Lean::pod, ClusterCache::podChanged, onChange);
         pods.informer.addIndexers(Map.of(BY_NODE_INDEX, p -> p.getSpec() == null || p.getSpec().getNodeName() == null
                 ? List.of() : List.of(p.getSpec().getNodeName())));

@@ -54,6 +54,11 @@ public final class KubeClusterAccess implements ClusterAccess {
     private final EventRecorder events;
     private final Supplier<JoblaneConfig> config;
     private final Clock clock;
+    /** Last scan's pod translations by namespace/name; replaced each scan, so deleted pods drop out. */
+    private Map<String, Translated> lastPods = Map.of();
+
+    private record Translated(String version, PodInfo info) {
+    }
 
     public KubeClusterAccess(KubernetesClient client, ClusterCache cache, BoundPods boundPods, EventRecorder events,
             Supplier<JoblaneConfig> config, Clock clock) {
@@ -83,9 +88,18 @@ public final class KubeClusterAccess implements ClusterAccess {
         }
         List<Pod> cachedPods = cache.pods();
         List<PodInfo> podInfos = new ArrayList<>(cachedPods.size());
+        Map<String, Translated> translated = new HashMap<>(cachedPods.size() * 2);
         for (Pod p : cachedPods) {
-            podInfos.add(podInfo(p));
+            // Most pods do not change between scans: reuse the translation of the same resourceVersion.
+            String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+            String version = p.getMetadata().getResourceVersion();
+            Translated before = lastPods.get(key);
+            PodInfo info = before != null && version != null && version.equals(before.version())
+                    ? before.info() : podInfo(p);
+            translated.put(key, new Translated(version, info));
+            podInfos.add(info);
         }
+        lastPods = translated;
         List<DaemonSetInfo> daemonSets = daemonSets(cache.daemonSets(), config.get(), sampleNodeByGroup);
         return new ClusterSnapshot(clock.instant(), nodeInfos, podInfos, daemonSets);
     }

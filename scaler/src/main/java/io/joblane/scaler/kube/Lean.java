@@ -9,6 +9,11 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.joblane.model.WellKnown;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +21,21 @@ import java.util.stream.Collectors;
 
 /**
  * Cuts informer items down, in place, to what the snapshot reads, before they enter the cache: a pod keeps its
- * identity, labels, owners, scheduling fields, per-container resources and scheduling condition; a node keeps its
- * labels, spec, allocatable and Ready condition. Managed fields, env, volumes, images, container statuses and
- * foreign annotations go. This is what keeps 50,000 pods and 5,000 nodes well under the heap budget.
- * Called on informer threads, one item at a time.
+ * identity, group and Job labels, owner kinds, node name and selector, per-container resources, phase and scheduling
+ * condition; a node keeps its labels, spec, allocatable and Ready condition. Managed fields, env, volumes, images,
+ * tolerations, container statuses and foreign annotations go, and repeated small values (namespaces, kinds,
+ * quantities) are shared. {@code LeanCacheHeapEstimate} measures the effect. Called on informer threads.
  */
 final class Lean {
     /** Annotations kept: Joblane's own, which the scaler reads back (cordon mark, scale-down-disabled). */
     static final String KEPT_ANNOTATION_PREFIX = "joblane.io/";
-    private static final List<String> KEPT_POD_CONDITIONS = List.of("PodScheduled", "Ready");
+    private static final List<String> KEPT_POD_CONDITIONS = List.of("PodScheduled");
+    private static final java.util.Set<String> KEPT_POD_LABELS = java.util.Set.of(WellKnown.NODE_GROUP_LABEL,
+            WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL);
+    /** Shared instances of repeated values; bounded so a cluster of unique values cannot grow it without end. */
+    private static final int MAX_SHARED = 50_000;
+    private static final Map<String, String> STRINGS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Quantity> QUANTITIES = new java.util.concurrent.ConcurrentHashMap<>();
     private static final List<String> KEPT_NODE_CONDITIONS = List.of("Ready");
 
     private Lean() {
@@ -32,16 +43,47 @@ final class Lean {
 
     static Pod pod(Pod pod) {
         leanMeta(pod);
-        pod.setSpec(leanSpec(pod.getSpec()));
+        ObjectMeta meta = pod.getMetadata();
+        meta.setNamespace(shared(meta.getNamespace()));
+        if (meta.getLabels() != null) {
+            Map<String, String> kept = new java.util.HashMap<>(4);
+            meta.getLabels().forEach((k, v) -> {
+                if (KEPT_POD_LABELS.contains(k)) {
+                    kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
+                }
+            });
+            meta.setLabels(kept);
+        }
+        if (meta.getOwnerReferences() != null) {
+            meta.setOwnerReferences(meta.getOwnerReferences().stream().map(o -> {
+                OwnerReference kept = new OwnerReference();
+                kept.setKind(shared(o.getKind()));
+                kept.setName(o.getName());
+                return kept;
+            }).collect(Collectors.toList()));
+        }
+        PodSpec spec = leanSpec(pod.getSpec());
+        if (spec != null) {
+            spec.setTolerations(null);
+            spec.setAffinity(null);
+            spec.setSchedulerName(null);
+        }
+        pod.setSpec(spec);
         PodStatus status = pod.getStatus();
         if (status != null) {
             PodStatus kept = new PodStatus();
-            kept.setPhase(status.getPhase());
+            kept.setPhase(shared(status.getPhase()));
             kept.setStartTime(status.getStartTime());
             kept.setNominatedNodeName(status.getNominatedNodeName());
             if (status.getConditions() != null) {
                 kept.setConditions(status.getConditions().stream()
-                        .filter(c -> KEPT_POD_CONDITIONS.contains(c.getType())).collect(Collectors.toList()));
+                        .filter(c -> KEPT_POD_CONDITIONS.contains(c.getType())).map(c -> {
+                            PodCondition condition = new PodCondition();
+                            condition.setType(shared(c.getType()));
+                            condition.setStatus(shared(c.getStatus()));
+                            condition.setReason(shared(c.getReason()));
+                            return condition;
+                        }).collect(Collectors.toList()));
             }
             pod.setStatus(kept);
         }
@@ -100,8 +142,8 @@ final class Lean {
         kept.setTolerations(spec.getTolerations());
         kept.setPriority(spec.getPriority());
         kept.setSchedulerName(spec.getSchedulerName());
-        kept.setOverhead(spec.getOverhead());
-        kept.setResources(spec.getResources());
+        kept.setOverhead(shared(spec.getOverhead()));
+        kept.setResources(shared(spec.getResources()));
         if (spec.getAffinity() != null && spec.getAffinity().getNodeAffinity() != null) {
             Affinity affinity = new Affinity();
             affinity.setNodeAffinity(spec.getAffinity().getNodeAffinity());
@@ -119,9 +161,44 @@ final class Lean {
         return containers.stream().map(c -> {
             Container kept = new Container();
             kept.setName(c.getName());
-            kept.setResources(c.getResources());
-            kept.setRestartPolicy(c.getRestartPolicy());
+            kept.setResources(shared(c.getResources()));
+            kept.setRestartPolicy(shared(c.getRestartPolicy()));
             return kept;
         }).collect(Collectors.toList());
+    }
+
+    private static String shared(String value) {
+        if (value == null || STRINGS.size() >= MAX_SHARED) {
+            return value;
+        }
+        String before = STRINGS.putIfAbsent(value, value);
+        return before == null ? value : before;
+    }
+
+    private static ResourceRequirements shared(ResourceRequirements r) {
+        if (r == null) {
+            return null;
+        }
+        ResourceRequirements kept = new ResourceRequirements();
+        kept.setRequests(shared(r.getRequests()));
+        kept.setLimits(shared(r.getLimits()));
+        return kept;
+    }
+
+    /** The same map with shared names and Quantity instances (never mutated once cached). */
+    private static Map<String, Quantity> shared(Map<String, Quantity> quantities) {
+        if (quantities == null || quantities.isEmpty()) {
+            return null;
+        }
+        Map<String, Quantity> kept = new java.util.HashMap<>(4);
+        quantities.forEach((name, q) -> {
+            if (q == null || q.getAmount() == null) {
+                return;
+            }
+            String key = q.getAmount() + (q.getFormat() == null ? "" : q.getFormat());
+            Quantity canonical = QUANTITIES.size() >= MAX_SHARED ? q : QUANTITIES.computeIfAbsent(key, k -> q);
+            kept.put(shared(name), canonical);
+        });
+        return kept;
     }
 }

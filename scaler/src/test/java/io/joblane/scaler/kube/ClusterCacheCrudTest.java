@@ -50,6 +50,10 @@ class ClusterCacheCrudTest {
             assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
             assertThat(cached.getSpec().getContainers().get(0).getImage()).isNull();
             assertThat(cached.getMetadata().getAnnotations()).isNull();
+            assertThat(cached.getMetadata().getLabels()).containsOnlyKeys(WellKnown.NODE_GROUP_LABEL,
+                    WellKnown.JOB_NAME_LABEL);
+            assertThat(cached.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
             assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
             assertThat(PodRequests.of(cached.getSpec())).containsEntry("cpu", 2000L);
             Node node = cache.nodes().get(0);

@@ -191,6 +191,19 @@ class KubeClusterAccessCrudTest {
         assertThat(s.daemonSets().get(0).landsOn(Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
                 List.of(new io.joblane.model.config.Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")))).isTrue();
         assertThat(s.daemonSets().get(0).podRequests().get("cpu")).isEqualTo(100L);
+
+        // Unchanged pods reuse last scan's translation; a changed pod is translated again.
+        PodInfo running = s.pods().stream().filter(p -> p.name().equals("running")).findFirst().orElseThrow();
+        client.pods().inNamespace("a").withName("waiting").edit(p -> {
+            p.getSpec().setNodeName("n1");
+            p.getStatus().setPhase("Running");
+            return p;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.podsOn("n1").size() == 2);
+        ClusterSnapshot next = access.snapshot();
+        assertThat(next.pods()).filteredOn(p -> p.name().equals("running")).singleElement().isSameAs(running);
+        assertThat(next.pods()).filteredOn(p -> p.name().equals("waiting")).singleElement()
+                .satisfies(p -> assertThat(p.phase()).isEqualTo(PodPhase.RUNNING));
     }
 
     @Test
