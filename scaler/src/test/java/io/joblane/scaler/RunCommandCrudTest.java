@@ -94,6 +94,20 @@ class RunCommandCrudTest {
         assertThat(exitCode.get()).isEqualTo(-1);
     }
 
+    @Test
+    void aRejectedConfigChangeMakesItNotReadyNamingTheFieldUntilFixed() throws Exception {
+        run.start(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.readiness.report().ready());
+
+        Files.writeString(run.config, CONFIG.replace("maxNodes: 5", "maxNodes: -5"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !run.readiness.report().ready());
+        assertThat(get("/readyz")).startsWith("not ready").contains("config: ").contains("maxNodes")
+                .contains("running on the previous version");
+
+        Files.writeString(run.config, CONFIG.replace("maxNodes: 5", "maxNodes: 6"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.readiness.report().ready());
+    }
+
     // Guards against two leaders: a replica that loses its Lease must stop acting by exiting.
     @Test
     void exitsWhenTheLeaseIsLostWhileRunning() throws Exception {

@@ -155,6 +155,21 @@ class KubeClusterAccessCrudTest {
                 .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason()) && "n1".equals(e.getInvolvedObject().getName()));
     }
 
+    // Guards the --dry-run promise: every action is logged, nothing in the cluster or the cloud changes.
+    @Test
+    void dryRunChangesNothing() {
+        String before = client.nodes().withName("n1").get().getMetadata().getResourceVersion();
+        ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, true);
+        ScanResult first = loop.runOnce();
+        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        loop.runOnce();
+
+        assertThat(first.actions()).anyMatch(a -> a.contains("dry-run: would"));
+        assertThat(client.nodes().withName("n1").get().getMetadata().getResourceVersion()).isEqualTo(before);
+        assertThat(client.v1().events().inAnyNamespace().list().getItems()).isEmpty();
+        assertThat(cloud.calls()).allMatch(c -> c.operation().equals(InMemoryNodeGroupProvider.DESCRIBE));
+    }
+
     @Test
     void snapshotTranslatesNodesPodsAndDaemonSets() throws Exception {
         client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "running", "batch", "n1", "2")).create();
