@@ -233,4 +233,17 @@ class WebhookChartTest {
         assertThat(Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getHostNetwork())
                 .isNull();
     }
+
+    /** Guards against pods refused during rollouts: the endpoint must be removed before the server stops. */
+    @Test
+    void stoppingPodsKeepServingBrieflyWhereTheKubeletCanSleep() {
+        Container on131 = Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(on131.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
+        assertThat(on131.getLifecycle().getPreStop().getExec()).as("the distroless image has no shell").isNull();
+        assertThat(Chart.chart().kube("1.29.0").render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getLifecycle()).isNull();
+        assertThat(Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds()).isEqualTo(35L);
+    }
 }
