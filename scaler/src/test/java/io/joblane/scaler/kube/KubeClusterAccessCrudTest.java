@@ -155,6 +155,23 @@ class KubeClusterAccessCrudTest {
                 .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason()) && "n1".equals(e.getInvolvedObject().getName()));
     }
 
+    @Test
+    void anUnschedulableJobPodRaisesDesiredAndGetsAnEvent() {
+        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "big", "batch", null, "12")).create();
+        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "busy", "batch", "n1", "10"))
+                .create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 2);
+
+        ScanResult result = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false)
+                .runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).contains("2"));
+        assertThat(result.groups().get("batch").pendingPods()).isEqualTo(1);
+        assertThat(client.v1().events().inNamespace("team-a").list().getItems())
+                .anyMatch(e -> "TriggeredScaleUp".equals(e.getReason()) && "big".equals(e.getInvolvedObject().getName()));
+    }
+
     // Guards the --dry-run promise: every action is logged, nothing in the cluster or the cloud changes.
     @Test
     void dryRunChangesNothing() {
