@@ -58,7 +58,7 @@ class ScalerChartTest {
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("leases") && !r.getVerbs().contains("create"))
                 .singleElement().satisfies(r -> {
                     assertThat(r.getResourceNames()).containsExactly(NAME);
-                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update");
+                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
                 });
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
                 .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("rel-joblane-scaler-status"));
