@@ -117,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     final Readiness readiness = new Readiness();
     private volatile Instant lastScanEnd;
+    private volatile Supplier<Duration> scanInterval;
 
     @Override
     public Integer call() throws Exception {
@@ -167,6 +168,7 @@ public final class RunCommand implements Callable<Integer> {
         });
         shutdown.push("stop watching the config file", configFile::close);
         JoblaneConfig initial = configFile.current();
+        scanInterval = () -> configFile.current().scaler().scanIntervalDuration();
         boolean dry = dryRun || initial.scaler().dryRun();
         if (dry) {
             LOG.info("dry-run: every action is logged, nothing is changed");
@@ -233,7 +235,7 @@ public final class RunCommand implements Callable<Integer> {
             lastResult.set(r);
             lastScanEnd = Instant.now();
             status.publish(StatusText.render(r, me));
-        }, () -> configFile.current().scaler().scanIntervalDuration(), Duration.ofSeconds(1), Duration.ofSeconds(2));
+        }, scanInterval, Duration.ofSeconds(1), Duration.ofSeconds(2));
         election[0] = new LeaderElection(client, namespace, leaseName, me, leaseTiming,
                 () -> {
                     metrics.leader(true);
@@ -261,10 +263,14 @@ public final class RunCommand implements Callable<Integer> {
     /** The loop is stuck when the leader has not finished a scan for ten intervals (at least five minutes). */
     private String liveness() {
         Instant last = lastScanEnd;
-        if (last == null) {
+        Supplier<Duration> interval = scanInterval;
+        if (last == null || interval == null) {
             return null;
         }
-        Duration limit = Duration.ofMinutes(5);
+        Duration limit = interval.get().multipliedBy(10);
+        if (limit.compareTo(Duration.ofMinutes(5)) < 0) {
+            limit = Duration.ofMinutes(5);
+        }
         Duration since = Duration.between(last, Instant.now());
         return since.compareTo(limit) > 0 ? "no scan finished for " + since.toSeconds() + "s" : null;
     }
