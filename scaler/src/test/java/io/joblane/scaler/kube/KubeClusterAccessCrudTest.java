@@ -172,6 +172,39 @@ class KubeClusterAccessCrudTest {
                 .anyMatch(e -> "TriggeredScaleUp".equals(e.getReason()) && "big".equals(e.getInvolvedObject().getName()));
     }
 
+    // Guards against the scaler taking over a node a human cordoned or protected.
+    @Test
+    void aNodeCordonedByAHumanOrMarkedScaleDownDisabledIsLeftAlone() {
+        client.nodes().withName("n1").edit(n -> {
+            n.getSpec().setUnschedulable(true);
+            return n;
+        });
+        awaitCachedNode(n -> Boolean.TRUE.equals(n.getSpec().getUnschedulable()));
+        ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false);
+        for (int i = 0; i < 3; i++) {
+            loop.runOnce();
+            clock.now = clock.now.plus(Duration.ofHours(1));
+        }
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        Node live = client.nodes().withName("n1").get();
+        assertThat(live.getSpec().getUnschedulable()).isTrue();
+        assertThat(live.getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+
+        client.nodes().withName("n1").edit(n -> {
+            n.getSpec().setUnschedulable(null);
+            n.getMetadata().getAnnotations().put(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION, "true");
+            return n;
+        });
+        awaitCachedNode(n -> hasAnnotation(n, WellKnown.SCALE_DOWN_DISABLED_ANNOTATION)
+                && !Boolean.TRUE.equals(n.getSpec().getUnschedulable()));
+        for (int i = 0; i < 3; i++) {
+            loop.runOnce();
+            clock.now = clock.now.plus(Duration.ofHours(1));
+        }
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+    }
+
     // Guards the --dry-run promise: every action is logged, nothing in the cluster or the cloud changes.
     @Test
     void dryRunChangesNothing() {
