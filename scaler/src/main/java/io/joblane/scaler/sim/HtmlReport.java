@@ -58,7 +58,7 @@ final class HtmlReport {
             yMax = Math.max(yMax, max(r.nodeSeries()));
         }
         end = Math.max(end, 1);
-        yMax = niceCeil(Math.max(yMax, 1));
+        yMax = Math.max(5, niceCeil(yMax, new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}));
         boolean days = end > 3 * 86_400;
         double unit = days ? 86_400 : 3600;
         int pw = W - LEFT - RIGHT;
@@ -81,7 +81,7 @@ final class HtmlReport {
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, LEFT + pw, y, y, LEFT - 6, y + 4,
                     trim(v)));
         }
-        double step = niceCeil(end / unit / 10);
+        double step = niceCeil(end / unit / 10, new double[] {1, 2, 5, 10});
         for (double t = 0; t <= end / unit + 1e-9; t += step) {
             double x = LEFT + pw * (t * unit / end);
             h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
@@ -153,13 +153,13 @@ final class HtmlReport {
         return m;
     }
 
-    /** The smallest of 1, 2, 5 times a power of ten at or above {@code v}. */
-    static double niceCeil(double v) {
+    /** The smallest of {@code steps} (ascending, ending in 10) times a power of ten at or above {@code v}. */
+    static double niceCeil(double v, double[] steps) {
         if (v <= 0) {
             return 1;
         }
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 5, 10}) {
+        for (double m : steps) {
             if (m * p >= v - 1e-9) {
                 return m * p;
             }
