@@ -29,6 +29,7 @@ final class FitTree {
         this.free = new long[n * dims];
         Arrays.fill(free, CLOSED);
         this.closed = new boolean[n];
+        Arrays.fill(closed, true); // a bin opens when set
     }
 
     int capacity() {

@@ -1,0 +1,75 @@
+package io.joblane.scaler.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The fit tree must answer exactly what a linear first-fit scan answers, through takes, closes and reopens. */
+class FitTreeTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+    void agreesWithALinearScan(long seed) {
+        Random rnd = new Random(seed);
+        int dims = 1 + rnd.nextInt(4);
+        int bins = 1 + rnd.nextInt(300);
+        FitTree tree = new FitTree(dims, bins);
+        long[][] free = new long[bins][dims];
+        boolean[] open = new boolean[bins];
+        boolean[] wasSet = new boolean[bins];
+        for (int b = 0; b < bins; b++) {
+            if (rnd.nextInt(5) > 0) {
+                for (int d = 0; d < dims; d++) {
+                    free[b][d] = rnd.nextInt(100);
+                }
+                tree.set(b, free[b], 0);
+                open[b] = true;
+                wasSet[b] = true;
+            }
+        }
+        for (int op = 0; op < 3000; op++) {
+            long[] demand = new long[dims];
+            for (int d = 0; d < dims; d++) {
+                demand[d] = rnd.nextInt(60);
+            }
+            int from = rnd.nextInt(bins);
+            int expected = -1;
+            for (int b = from; b < bins; b++) {
+                if (open[b] && covers(free[b], demand)) {
+                    expected = b;
+                    break;
+                }
+            }
+            int found = tree.findFirst(demand, 0, from);
+            assertThat(found).as("seed %d op %d", seed, op).isEqualTo(expected);
+            if (found >= 0) {
+                long n = tree.fitCount(found, demand, 0);
+                assertThat(n).isPositive();
+                int times = (int) Math.min(n, 1 + rnd.nextInt(3));
+                tree.take(found, demand, 0, times);
+                for (int d = 0; d < dims; d++) {
+                    free[found][d] -= times * demand[d];
+                }
+            }
+            int b = rnd.nextInt(bins);
+            if (rnd.nextInt(10) == 0 && open[b]) {
+                tree.close(b);
+                open[b] = false;
+            } else if (rnd.nextInt(10) == 0 && !open[b] && wasSet[b]) {
+                tree.open(b);
+                open[b] = true;
+            }
+        }
+    }
+
+    private static boolean covers(long[] free, long[] demand) {
+        for (int d = 0; d < free.length; d++) {
+            if (free[d] < demand[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
