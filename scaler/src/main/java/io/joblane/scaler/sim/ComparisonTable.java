@@ -1,5 +1,6 @@
 package io.joblane.scaler.sim;
 
+import io.joblane.model.Quantity;
 import java.util.Locale;
 
 /** Formats a {@link Simulator.Comparison} as the plain-text table {@code simulate} prints on stdout. */
@@ -23,10 +24,10 @@ final class ComparisonTable {
         }
         out.append('\n');
         out.append(String.format(Locale.ROOT, "node: %s cpu, %s memory, %d gpu, %d pods; DaemonSets take %s cpu, %s memory%n",
-                io.joblane.model.Quantity.format(s.cpuMillis(), "cpu"),
-                io.joblane.model.Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
-                io.joblane.model.Quantity.format(s.daemonSetCpuMillis(), "cpu"),
-                io.joblane.model.Quantity.format(s.daemonSetMemoryMillis(), "memory")));
+                Quantity.format(s.cpuMillis(), "cpu"),
+                Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
+                Quantity.format(s.daemonSetCpuMillis(), "cpu"),
+                Quantity.format(s.daemonSetMemoryMillis(), "memory")));
         out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));
         String[] head = {"policy", "node-hours", "x bound", "cost", "util", "started", "interrupted", "lost h",

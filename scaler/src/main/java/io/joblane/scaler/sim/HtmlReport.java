@@ -1,5 +1,6 @@
 package io.joblane.scaler.sim;
 
+import io.joblane.model.Quantity;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,8 +35,8 @@ final class HtmlReport {
                 .append("</style></head><body>\n");
         h.append("<h1>Joblane simulation</h1><p class=\"sub\">").append(esc(c.trace())).append(" &middot; ")
                 .append(c.jobs()).append(" Jobs &middot; node ")
-                .append(esc(io.joblane.model.Quantity.format(c.shape().cpuMillis(), "cpu"))).append(" cpu / ")
-                .append(esc(io.joblane.model.Quantity.format(c.shape().memoryMillis(), "memory"))).append(" memory")
+                .append(esc(Quantity.format(c.shape().cpuMillis(), "cpu"))).append(" cpu / ")
+                .append(esc(Quantity.format(c.shape().memoryMillis(), "memory"))).append(" memory")
                 .append(c.shape().gpus() > 0 ? " / " + c.shape().gpus() + " gpu" : "")
                 .append(String.format(Locale.ROOT, " &middot; lower bound %.1f node-hours", c.lowerBoundNodeHours()))
                 .append("</p>\n");

@@ -1,5 +1,6 @@
 package io.joblane.scaler.sim;
 
+import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.JoblaneConfig;
@@ -101,8 +102,8 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
         allocatable = Resources.ofQuantities(node);
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
         Scaling scaling = new Scaling(Scaling.PROVIDER_MEMORY, GROUP, 0, settings.maxNodes(), node,
-                io.joblane.model.GoDuration.format(scaleDownDelay), maxDraining,
-                io.joblane.model.GoDuration.format(boot),
+                GoDuration.format(scaleDownDelay), maxDraining,
+                GoDuration.format(boot),
                 template == null ? null : template.scaling().registrationTimeout(), false);
         NodeGroup group = template == null
                 ? new NodeGroup(GROUP, true, Map.of(), List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
@@ -110,7 +111,7 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
                 : new NodeGroup(GROUP, true, template.labels(), template.taints(), template.schedulerName(),
                         template.match(), scaling);
         ScalerSettings scaler = new ScalerSettings(
-                io.joblane.model.GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false,
+                GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false,
                 scalerTemplate == null ? null : scalerTemplate.settleDelay(), null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).

@@ -3,11 +3,17 @@ package io.joblane.scaler.sim;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
@@ -24,11 +30,11 @@ final class RunMeter implements AutoCloseable {
     private final AtomicLong maxLiveAfterGc = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
-    private final java.util.Set<String> heapPools = new java.util.HashSet<>();
+    private final Set<String> heapPools = new HashSet<>();
 
     RunMeter() {
-        for (java.lang.management.MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
                 heapPools.add(pool.getName());
             }
         }
@@ -46,7 +52,7 @@ final class RunMeter implements AutoCloseable {
         }
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long used = 0;
-        for (java.util.Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
             if (heapPools.contains(e.getKey())) {
                 used += e.getValue().getUsed();
             }
@@ -69,7 +75,7 @@ final class RunMeter implements AutoCloseable {
         for (NotificationEmitter e : emitters) {
             try {
                 e.removeNotificationListener(listener);
-            } catch (javax.management.ListenerNotFoundException ignored) {
+            } catch (ListenerNotFoundException ignored) {
                 // Already gone: nothing to undo.
             }
         }

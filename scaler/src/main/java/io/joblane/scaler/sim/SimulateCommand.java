@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -237,7 +238,7 @@ public final class SimulateCommand implements Callable<Integer> {
         templateScaler = cfg.scaler();
     }
 
-    private void setUnlessGiven(String option, String value, java.util.function.Consumer<String> setter) {
+    private void setUnlessGiven(String option, String value, Consumer<String> setter) {
         if (value != null && !spec.commandLine().getParseResult().hasMatchedOption(option)) {
             setter.accept(value);
         }

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -40,7 +41,7 @@ public interface TraceSource {
 
             @Override
             public String describe() {
-                return path.getFileName() + " (" + format.name().toLowerCase(java.util.Locale.ROOT) + ")";
+                return path.getFileName() + " (" + format.name().toLowerCase(Locale.ROOT) + ")";
             }
         };
     }
