@@ -93,8 +93,8 @@ public final class Webhook implements AutoCloseable {
         server = new WebhookServer(vertx, new WebhookServer.Settings(options.host(), options.port(),
                 options.healthPort(), options.tlsCert(), options.tlsKey(), options.bodyLimitBytes(),
                 options.requestTimeout(), options.reloadInterval(), listeners), reviewer, metrics, registry::scrape,
-                () -> namespaces instanceof NamespaceRouting routing && !routing.isWatching()
-                        ? "namespace informer is not watching" : null);
+                () -> namespaces instanceof NamespaceRouting routing && !routing.isRunning()
+                        ? "namespace informer has stopped" : null);
         await(server.start(), "start the servers");
         teardown.push(() -> await(server.stop(options.shutdownTimeout()), "stop the servers"));
     }

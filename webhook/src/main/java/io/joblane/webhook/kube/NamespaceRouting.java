@@ -58,9 +58,12 @@ public final class NamespaceRouting implements NamespaceAnnotations, AutoCloseab
         return ns.getMetadata().getAnnotations();
     }
 
-    /** False once the informer has stopped watching (its cache may be stale). */
-    public boolean isWatching() {
-        return informer.isRunning() && informer.isWatching();
+    /**
+     * False once the informer has stopped for good. A watch that is merely reconnecting (it does so routinely)
+     * still counts as running, so readiness does not flap with it.
+     */
+    public boolean isRunning() {
+        return informer.isRunning();
     }
 
     @Override

@@ -39,7 +39,7 @@ class NamespaceRoutingCrudTest {
             assertThat(routing.of("ml")).containsEntry(WellKnown.NODE_GROUP_ANNOTATION, "gpu");
             assertThat(routing.of("plain")).isEmpty();
             assertThat(routing.of("missing")).isEmpty();
-            assertThat(routing.isWatching()).isTrue();
+            assertThat(routing.isRunning()).isTrue();
 
             client.namespaces().withName("plain").edit(ns -> namespace("plain", "highmem"));
             client.namespaces().resource(namespace("new", "batch")).create();
