@@ -51,6 +51,7 @@ public final class ScaleLoop {
     private final Map<String, GroupState> states = new HashMap<>();
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
+    private Instant startedAt;
 
     /**
      * @param providers provider per node-group name; a scaled group without one is reported and skipped
@@ -83,6 +84,9 @@ public final class ScaleLoop {
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
     public synchronized ScanResult runOnce() {
         Instant start = clock.instant();
+        if (startedAt == null) {
+            startedAt = start;
+        }
         JoblaneConfig cfg = config;
         boolean dry = dryRun();
         List<String> problems = new ArrayList<>();
@@ -182,6 +186,7 @@ public final class ScaleLoop {
             stillPending.add(p.uid());
         }
         state.reportedUnfit.retainAll(stillPending);
+        reportRegistrations(spec, cloud, index, state);
         for (PlanAction action : plan.actions()) {
             try {
                 x.run(action, failing);
@@ -233,6 +238,27 @@ public final class ScaleLoop {
         return failing;
     }
 
+    /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
+    private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
+        Map<String, Instant> launched = new HashMap<>();
+        cloud.instances().forEach(i -> {
+            if (i.launchTime() != null) {
+                launched.put(i.id(), i.launchTime());
+            }
+        });
+        Set<String> present = new HashSet<>();
+        for (NodeInfo n : index.nodes(spec.name())) {
+            present.add(n.name());
+            Instant launch = n.instanceId() == null ? null : launched.get(n.instanceId());
+            if (launch != null && n.created() != null && n.created().isAfter(startedAt)
+                    && state.reportedRegistered.add(n.name())) {
+                Duration lag = Duration.between(launch, n.created());
+                metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
+            }
+        }
+        state.reportedRegistered.retainAll(present);
+    }
+
     private GroupStatus skipped(String group, GroupState state, List<String> problems) {
         return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
                 state.lastAt, state.backoffUntil, problems);
@@ -252,6 +278,7 @@ public final class ScaleLoop {
         Instant lastAt;
         final Set<String> reportedUnfit = new HashSet<>();
         final Set<String> reportedUnregistered = new HashSet<>();
+        final Set<String> reportedRegistered = new HashSet<>();
     }
 
     /** Executes the actions of one group in one scan. */

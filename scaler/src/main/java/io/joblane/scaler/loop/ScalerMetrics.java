@@ -25,6 +25,13 @@ public interface ScalerMetrics {
     default void podNeverFits(String group) {
     }
 
+    /**
+     * A node registered: {@code lag} from its instance's launch to the node's creation
+     * ({@code joblane_node_registration_seconds}). Reported once per node created while this loop runs.
+     */
+    default void nodeRegistered(String group, Duration lag) {
+    }
+
     /** One cloud call; {@code errorCode} is null on success, else the {@code CloudException} code. */
     default void cloudCall(String group, String operation, String errorCode) {
     }

@@ -14,6 +14,12 @@ public final class RecordingMetrics implements ScalerMetrics {
     public int cloudErrors;
     public int clusterErrors;
     public int scans;
+    public final List<Duration> registrationLags = new ArrayList<>();
+
+    @Override
+    public void nodeRegistered(String group, Duration lag) {
+        registrationLags.add(lag);
+    }
 
     @Override
     public void decision(String group, DecisionKind kind) {
