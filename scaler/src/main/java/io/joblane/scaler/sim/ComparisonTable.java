@@ -28,6 +28,7 @@ final class ComparisonTable {
                 Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
                 Quantity.format(s.daemonSetCpuMillis(), "cpu"),
                 Quantity.format(s.daemonSetMemoryMillis(), "memory")));
+        out.append("settings: ").append(c.settings()).append('\n');
         out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));
         String[] head = {"policy", "node-hours", "x bound", "cost", "util", "started", "interrupted", "lost h",

@@ -39,7 +39,7 @@ final class HtmlReport {
                 .append(esc(Quantity.format(c.shape().memoryMillis(), "memory"))).append(" memory")
                 .append(c.shape().gpus() > 0 ? " / " + c.shape().gpus() + " gpu" : "")
                 .append(String.format(Locale.ROOT, " &middot; lower bound %.1f node-hours", c.lowerBoundNodeHours()))
-                .append("</p>\n");
+                .append("<br>").append(esc(c.settings())).append("</p>\n");
         chart(h, c);
         table(h, c, pricePerNodeHour);
         h.append("<p class=\"note\">Node-hours count every node from launch (boot included) to removal or the end of the"

@@ -69,7 +69,18 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     /** With a template, the loop sees the user's group (labels, taints, settle delay) with the simulated sizes. */
     static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
             ScalerSettings scalerTemplate) {
-        return settings -> new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate);
+        return new Simulator.JoblanePolicyFactory() {
+            @Override
+            public ScalingPolicy create(Simulation.Settings settings) {
+                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate);
+            }
+
+            @Override
+            public String toString() {
+                return "Joblane maxDraining " + maxDraining + ", scaleDownDelay " + GoDuration.format(scaleDownDelay)
+                        + (template == null ? "" : ", group " + template.name() + " from --config");
+            }
+        };
     }
 
     @Override

@@ -15,6 +15,7 @@ final class JsonReport {
     static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("trace", c.trace());
+        root.put("settings", c.settings());
         root.put("jobs", c.jobs());
         root.put("jobsNeverFit", c.jobsNeverFit());
         root.put("badLines", c.badLines());

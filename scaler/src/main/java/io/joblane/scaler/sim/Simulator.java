@@ -1,7 +1,9 @@
 package io.joblane.scaler.sim;
 
+import io.joblane.model.GoDuration;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +22,8 @@ public final class Simulator {
     static final int STATIC_TRIES = 30;
 
     /** The outcome: the trace's figures and one result per policy, in the order asked. */
-    public record Comparison(String trace, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines,
+    /** @param settings the simulation's knobs in one human line, for the table and the report */
+    public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines,
             long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
             double[] demand, List<PolicyResult> results) {
     }
@@ -55,10 +58,16 @@ public final class Simulator {
                 default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
             });
         }
-        return new Comparison(source.describe(), settings.shape(), stats.jobs, stats.jobsNeverFit,
+        return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
                 stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines,
                 stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
                 stats.demand.widthMillis() / 1000.0, stats.demand.values(), results);
+    }
+
+    private String describeSettings() {
+        return "boot delay " + GoDuration.format(Duration.ofMillis(settings.bootDelayMillis())) + ", scan every "
+                + GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())) + ", max nodes " + settings.maxNodes()
+                + ", seed " + settings.seed() + ", " + joblane;
     }
 
     /**
