@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load benchmark of the webhook: builds the jar and the test classes, then runs
-# io.joblane.webhook.bench.LoadBenchmark (server in its own JVM with -Xmx256m, Vert.x client with keep-alive).
+# io.joblane.webhook.bench.LoadBenchmark (server in its own JVM with -Xmx256m, JDK HTTP client with keep-alive).
 # Usage, from the repository root: webhook/bench/run.sh [--connections 32] [--duration 20] [--rate 1000] ...
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -2,36 +2,33 @@ package io.joblane.webhook.bench;
 
 import io.joblane.certs.x509.CertificateMint;
 import io.joblane.certs.x509.TlsMaterial;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.joblane.certs.x509.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Load benchmark, not a test: starts the real webhook jar in its own JVM (heap capped) with a freshly minted
- * certificate, then drives POST /mutate over TLS with keep-alive from this JVM with the Vert.x client:
+ * certificate, then drives POST /mutate over TLS with keep-alive from this JVM with the JDK HTTP client:
  * first closed-loop at saturation, then open-loop at a fixed rate (latency measured from the scheduled send
  * time, so a stall is not hidden). Prints throughput and p50/p99. See webhook/README.md.
  */
@@ -56,9 +53,9 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "19443")
     int port;
 
-    private Vertx vertx;
-    private HttpClientAgent client;
-    private Buffer payload;
+    private HttpClient client;
+    private byte[] payload;
+    private URI target;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadBenchmark()).execute(args));
@@ -79,46 +76,69 @@ public final class LoadBenchmark implements Callable<Integer> {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         try {
             awaitReady(healthPort, server);
-            payload = Buffer.buffer(Files.readAllBytes(body));
-            vertx = Vertx.vertx();
-            client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
-                    .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())))
-                    .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections));
+            payload = Files.readAllBytes(body);
+            target = URI.create("https://localhost:" + port + "/mutate");
+            client = HttpClient.newBuilder().sslContext(trusting(tls.caPem())).version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(2)).build();
             System.out.printf("server: %s -Xmx%s, %d cores, body %d bytes, %d connections%n", jar, heap,
-                    Runtime.getRuntime().availableProcessors(), payload.length(), connections);
+                    Runtime.getRuntime().availableProcessors(), payload.length, connections);
             saturate(warmupSeconds, false);
             saturate(seconds, true);
             fixedRate(seconds, rate);
             System.out.println("server log: " + dir.resolve("server.log"));
             return 0;
         } finally {
-            if (vertx != null) {
-                vertx.close().await();
-            }
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
-    private Future<Integer> post() {
-        return client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("localhost").setPort(port)
-                        .setURI("/mutate").putHeader("Content-Type", "application/json").setIdleTimeout(10_000))
-                .compose(req -> req.send(payload))
-                .compose(resp -> resp.body().map(b -> resp.statusCode()));
+    private HttpRequest request() {
+        return HttpRequest.newBuilder(target).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
     }
 
-    /** Closed loop: each connection sends its next request when the previous answer arrives. */
+    private static SSLContext trusting(String caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.parseCertificate(caPem, "ca"));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return ssl;
+    }
+
+    /** Closed loop: each of {@code connections} threads sends its next request when the previous answer arrives. */
     private void saturate(int duration, boolean report) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(duration);
         long[] latencies = new long[8_000_000];
         AtomicInteger count = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
         CountDownLatch done = new CountDownLatch(connections);
+        ExecutorService threads = Executors.newFixedThreadPool(connections);
         long start = System.nanoTime();
         for (int c = 0; c < connections; c++) {
-            vertx.runOnContext(v -> loop(end, latencies, count, errors, done));
+            threads.execute(() -> {
+                while (System.nanoTime() < end) {
+                    long t0 = System.nanoTime();
+                    try {
+                        if (client.send(request(), HttpResponse.BodyHandlers.ofByteArray()).statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    int i = count.getAndIncrement();
+                    if (i < latencies.length) {
+                        latencies[i] = System.nanoTime() - t0;
+                    }
+                }
+                done.countDown();
+            });
         }
         done.await();
+        threads.shutdown();
         double elapsed = (System.nanoTime() - start) / 1e9;
         if (report) {
             int n = Math.min(count.get(), latencies.length);
@@ -129,55 +149,46 @@ public final class LoadBenchmark implements Callable<Integer> {
         }
     }
 
-    private void loop(long end, long[] latencies, AtomicInteger count, AtomicLong errors, CountDownLatch done) {
-        if (System.nanoTime() >= end) {
-            done.countDown();
-            return;
-        }
-        long t0 = System.nanoTime();
-        post().onComplete(ar -> {
-            if (ar.failed() || ar.result() != 200) {
-                errors.incrementAndGet();
-            }
-            int i = count.getAndIncrement();
-            if (i < latencies.length) {
-                latencies[i] = System.nanoTime() - t0;
-            }
-            loop(end, latencies, count, errors, done);
-        });
-    }
-
-    /** Open loop: one request every 1/rate s on a timer, latency counted from when it was due. */
+    /**
+     * Open loop: request i is due at start + i/rate; a pool of {@code connections} senders takes them in order and
+     * latency is counted from when each was due, so a stalled server shows up instead of slowing the load.
+     */
     private void fixedRate(int duration, int perSecond) throws InterruptedException {
         int total = duration * perSecond;
         long[] latencies = new long[total];
         AtomicInteger finished = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
-        CountDownLatch done = new CountDownLatch(total);
         long intervalNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        long start = System.nanoTime();
         AtomicInteger next = new AtomicInteger();
-        vertx.setPeriodic(1, id -> {
-            long now = System.nanoTime();
-            while (next.get() < total && start + next.get() * intervalNanos <= now) {
-                int i = next.getAndIncrement();
-                long due = start + i * intervalNanos;
-                post().onComplete(ar -> {
-                    if (ar.failed() || ar.result() != 200) {
+        CountDownLatch done = new CountDownLatch(connections);
+        ExecutorService threads = Executors.newFixedThreadPool(connections);
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            threads.execute(() -> {
+                for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                    long due = start + i * intervalNanos;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    try {
+                        if (client.send(request(), HttpResponse.BodyHandlers.ofByteArray()).statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
                         errors.incrementAndGet();
                     }
                     latencies[i] = System.nanoTime() - due;
                     finished.incrementAndGet();
-                    done.countDown();
-                });
-            }
-            if (next.get() >= total) {
-                vertx.cancelTimer(id);
-            }
-        });
-        done.await(duration + 60L, TimeUnit.SECONDS);
-        System.out.printf("fixed rate %d/s: %d s, %d requests, %d errors, %s%n", perSecond, duration, finished.get(),
-                errors.get(), percentiles(latencies, finished.get()));
+                }
+                done.countDown();
+            });
+        }
+        done.await();
+        threads.shutdown();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        System.out.printf("fixed rate %d/s: %d requests in %.1f s, %d errors, %s%n", perSecond, finished.get(),
+                elapsed, errors.get(), percentiles(latencies, finished.get()));
     }
 
     private static String percentiles(long[] nanos, int n) {
