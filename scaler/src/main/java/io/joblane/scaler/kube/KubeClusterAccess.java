@@ -56,6 +56,8 @@ public final class KubeClusterAccess implements ClusterAccess {
     private final Clock clock;
     /** Last scan's pod translations by namespace/name; replaced each scan, so deleted pods drop out. */
     private Map<String, Translated> lastPods = Map.of();
+    /** Blocking pods the informers do not see, by node, found by a live check; see {@link #addForeignPods}. */
+    private final Map<String, List<PodInfo>> foreign = new HashMap<>();
 
     private record Translated(String version, PodInfo info) {
     }
@@ -100,8 +102,41 @@ public final class KubeClusterAccess implements ClusterAccess {
             podInfos.add(info);
         }
         lastPods = translated;
+        addForeignPods(podInfos, translated, nodeInfos);
         List<DaemonSetInfo> daemonSets = daemonSets(cache.daemonSets(), config.get(), sampleNodeByGroup);
         return new ClusterSnapshot(clock.instant(), nodeInfos, podInfos, daemonSets);
+    }
+
+    /**
+     * Pods outside the informers (no group label, e.g. a debug pod tolerating every taint) that a live check found on
+     * a group node keep that node busy in later snapshots, re-read live each scan until they are gone, so the loop
+     * does not cordon and uncordon such a node over and over.
+     */
+    private void addForeignPods(List<PodInfo> pods, Map<String, Translated> cached, List<NodeInfo> nodes) {
+        if (foreign.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        nodes.forEach(n -> present.add(n.name()));
+        foreign.keySet().retainAll(present);
+        for (String node : List.copyOf(foreign.keySet())) {
+            try {
+                List<PodInfo> still = foreignBlocking(boundPods.boundTo(node).stream().map(KubeClusterAccess::podInfo)
+                        .toList(), cached);
+                if (still.isEmpty()) {
+                    foreign.remove(node);
+                } else {
+                    foreign.put(node, still);
+                    pods.addAll(still);
+                }
+            } catch (KubernetesClientException e) {
+                pods.addAll(foreign.get(node)); // keep the node busy while we cannot look
+            }
+        }
+    }
+
+    private static List<PodInfo> foreignBlocking(List<PodInfo> live, Map<String, Translated> cached) {
+        return live.stream().filter(p -> p.blocksScaleIn() && !cached.containsKey(p.key())).toList();
     }
 
     @Override
@@ -133,7 +168,12 @@ public final class KubeClusterAccess implements ClusterAccess {
     @Override
     public List<PodInfo> podsBoundTo(String node) throws ClusterException {
         try {
-            return boundPods.boundTo(node).stream().map(KubeClusterAccess::podInfo).toList();
+            List<PodInfo> live = boundPods.boundTo(node).stream().map(KubeClusterAccess::podInfo).toList();
+            List<PodInfo> unseen = foreignBlocking(live, lastPods);
+            if (!unseen.isEmpty()) {
+                foreign.put(node, unseen);
+            }
+            return live;
         } catch (KubernetesClientException e) {
             throw new ClusterException("listing pods bound to " + node + " failed: " + e.getMessage(), e);
         }

@@ -153,6 +153,17 @@ class KubeClusterAccessCrudTest {
         assertThat(live.getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
         assertThat(client.v1().events().inNamespace("default").list().getItems())
                 .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason()) && "n1".equals(e.getInvolvedObject().getName()));
+
+        // The pod the informers cannot see keeps the node busy from now on: no cordon/uncordon cycle.
+        awaitCachedNode(n -> !hasAnnotation(n, NodeAnnotations.CORDONED_AT));
+        for (int i = 0; i < 3; i++) {
+            clock.now = clock.now.plus(Duration.ofMinutes(5));
+            assertThat(loop.runOnce().actions()).noneMatch(a -> a.contains("cordon node n1") || a.contains("unneeded since"));
+        }
+        // Once it is gone, the node is unneeded again.
+        client.pods().inNamespace("team-b").withName("late").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("team-b").withName("late").get() == null);
+        assertThat(loop.runOnce().actions()).anyMatch(a -> a.contains("node n1 unneeded since"));
     }
 
     @Test
