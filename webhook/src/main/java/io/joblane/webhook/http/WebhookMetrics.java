@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WebhookMetrics {
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<Outcome, Map<String, Counter>> requests = new java.util.EnumMap<>(Outcome.class);
     private final Counter dryRuns;
     private final Counter conflicts;
     private final Timer latency;
@@ -31,6 +31,9 @@ public final class WebhookMetrics {
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (Outcome outcome : Outcome.values()) {
+            requests.put(outcome, new ConcurrentHashMap<>());
+        }
         dryRuns = Counter.builder("joblane.webhook.dry.run.requests")
                 .description("AdmissionReviews with dryRun set (answered the same way; the webhook has no side effects)")
                 .register(registry);
@@ -68,7 +71,7 @@ public final class WebhookMetrics {
     }
 
     public void request(Outcome outcome, String group, boolean dryRun, int conflictCount, long nanos) {
-        requests.computeIfAbsent(outcome.label() + '\u0000' + group, k -> Counter.builder("joblane.webhook.requests")
+        requests.get(outcome).computeIfAbsent(group, k -> Counter.builder("joblane.webhook.requests")
                 .description("AdmissionReviews answered, by outcome and node group")
                 .tag("outcome", outcome.label())
                 .tag("group", group)
