@@ -121,8 +121,8 @@ public final class ScaleLoop {
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
-                LOG.error("group {}: planning failed", group.name(), e);
-                statuses.put(group.name(), skipped(group.name(), state, List.of("planning failed: " + e)));
+                LOG.error("group {}: scan failed, its remaining actions are skipped", group.name(), e);
+                statuses.put(group.name(), skipped(group.name(), state, List.of("scan of the group failed: " + e)));
             }
         }
         return finish(start, dry, statuses, problems, done);

@@ -45,12 +45,12 @@ class NeverInterruptPropertyTest {
 
     private static Level loopLevel;
 
-    /** The loop logs every action at info; thousands of scans would drown the build log. */
+    /** The loop logs every action and every injected failure; thousands of scans would drown the build log. */
     @BeforeAll
     static void quietLoop() {
         Logger loop = (Logger) LoggerFactory.getLogger("io.joblane.scaler.loop");
         loopLevel = loop.getLevel();
-        loop.setLevel(Level.WARN);
+        loop.setLevel(Level.ERROR);
     }
 
     @AfterAll
@@ -90,6 +90,7 @@ class NeverInterruptPropertyTest {
         final int max;
         ScaleLoop loop;
         int nextPod;
+        boolean launchFailing;
 
         Run(long seed) {
             this.seed = seed;
@@ -151,6 +152,10 @@ class NeverInterruptPropertyTest {
                 }
                 if (rnd.nextDouble() < 0.03) {
                     injectCloudFailure();
+                }
+                if (rnd.nextDouble() < 0.004) {
+                    launchFailing = !launchFailing; // an out-of-capacity zone comes and goes
+                    cloud.setLaunchFailing("batch", launchFailing);
                 }
                 schedule();
                 int desiredBefore = cloud.peek("batch").desired();
