@@ -85,6 +85,11 @@ public final class LoadBenchmark implements Callable<Integer> {
             saturate(warmupSeconds, false);
             saturate(seconds, true);
             fixedRate(seconds, rate);
+            Path status = Path.of("/proc", String.valueOf(server.pid()), "status");
+            if (Files.isReadable(status)) {
+                Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS"))
+                        .forEach(l -> System.out.println("server " + l.replaceAll("\\s+", " ")));
+            }
             System.out.println("server log: " + dir.resolve("server.log"));
             return 0;
         } finally {
