@@ -1,7 +1,6 @@
 package io.joblane.scaler.kube;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -30,10 +29,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The loop's view of Kubernetes, with fabric8: snapshots from the {@link ClusterCache} informers, node writes through
@@ -43,6 +46,7 @@ import java.util.function.Supplier;
  * Called from the loop thread.
  */
 public final class KubeClusterAccess implements ClusterAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeClusterAccess.class);
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
     static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
@@ -116,7 +120,7 @@ public final class KubeClusterAccess implements ClusterAccess {
         if (foreign.isEmpty()) {
             return;
         }
-        java.util.Set<String> present = new java.util.HashSet<>();
+        Set<String> present = new HashSet<>();
         nodes.forEach(n -> present.add(n.name()));
         foreign.keySet().retainAll(present);
         for (String node : List.copyOf(foreign.keySet())) {
@@ -198,8 +202,7 @@ public final class KubeClusterAccess implements ClusterAccess {
                     warning ? "Warning" : "Normal", reason, message);
         } catch (RuntimeException e) {
             // Best effort by contract: EventRecorder logs API failures itself; this catches anything else.
-            org.slf4j.LoggerFactory.getLogger(KubeClusterAccess.class).warn("event {} not recorded: {}", reason,
-                    e.toString());
+            LOG.warn("event {} not recorded: {}", reason, e.toString());
         }
     }
 

@@ -6,17 +6,20 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.joblane.model.WellKnown;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.joblane.model.WellKnown;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -30,12 +33,12 @@ final class Lean {
     /** Annotations kept: Joblane's own, which the scaler reads back (cordon mark, scale-down-disabled). */
     static final String KEPT_ANNOTATION_PREFIX = "joblane.io/";
     private static final List<String> KEPT_POD_CONDITIONS = List.of("PodScheduled");
-    private static final java.util.Set<String> KEPT_POD_LABELS = java.util.Set.of(WellKnown.NODE_GROUP_LABEL,
+    private static final Set<String> KEPT_POD_LABELS = Set.of(WellKnown.NODE_GROUP_LABEL,
             WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL);
     /** Shared instances of repeated values; bounded so a cluster of unique values cannot grow it without end. */
     private static final int MAX_SHARED = 50_000;
-    private static final Map<String, String> STRINGS = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final Map<String, Quantity> QUANTITIES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> STRINGS = new ConcurrentHashMap<>();
+    private static final Map<String, Quantity> QUANTITIES = new ConcurrentHashMap<>();
     private static final List<String> KEPT_NODE_CONDITIONS = List.of("Ready");
 
     private Lean() {
@@ -46,7 +49,7 @@ final class Lean {
         ObjectMeta meta = pod.getMetadata();
         meta.setNamespace(shared(meta.getNamespace()));
         if (meta.getLabels() != null) {
-            Map<String, String> kept = new java.util.HashMap<>(4);
+            Map<String, String> kept = new HashMap<>(4);
             meta.getLabels().forEach((k, v) -> {
                 if (KEPT_POD_LABELS.contains(k)) {
                     kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
@@ -190,7 +193,7 @@ final class Lean {
         if (quantities == null || quantities.isEmpty()) {
             return null;
         }
-        Map<String, Quantity> kept = new java.util.HashMap<>(4);
+        Map<String, Quantity> kept = new HashMap<>(4);
         quantities.forEach((name, q) -> {
             if (q == null || q.getAmount() == null) {
                 return;
