@@ -64,6 +64,7 @@ public class PlannerBenchmark {
     private GroupSpec spec;
     private ClusterSnapshot snapshot;
     private SnapshotIndex index;
+    private SnapshotIndex steadyIndex;
     private CloudGroup cloud;
 
     @Setup
@@ -95,6 +96,8 @@ public class PlannerBenchmark {
         List<DaemonSetInfo> ds = List.of(new DaemonSetInfo("kube-system", "aws-node",
                 Resources.ofMillis(Map.of("cpu", 250L, "memory", GI / 4)), Map.of(),
                 List.of(new Toleration("", "Exists", null, null))));
+        List<PodInfo> running = ps.stream().filter(p -> p.phase() == PodPhase.RUNNING).toList();
+        steadyIndex = new SnapshotIndex(new ClusterSnapshot(NOW, ns, running, ds));
         snapshot = new ClusterSnapshot(NOW, ns, ps, ds);
         index = new SnapshotIndex(snapshot);
         cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
@@ -120,6 +123,12 @@ public class PlannerBenchmark {
     @Benchmark
     public GroupPlan indexAndPlan() {
         return Planner.plan(spec, new SnapshotIndex(snapshot), cloud, NOW);
+    }
+
+    /** No pod waits: the pass that chooses nodes to drain and empty nodes to remove. */
+    @Benchmark
+    public GroupPlan packAndScaleIn() {
+        return Planner.plan(spec, steadyIndex, cloud, NOW);
     }
 
     /** Runs the benchmark; JMH arguments (e.g. {@code -p pending=50000 -f 0}) override the defaults. */

@@ -38,6 +38,15 @@ public final class PlannerCpuTime {
         System.out.printf("planning pass (index + plan), %d pending pods onto %d nodes, %d passes:%n", b.pending, b.nodes, passes);
         System.out.printf("  cpu  min %.1f ms, median %.1f ms%n", cpu[0] / 1e6, cpu[passes / 2] / 1e6);
         System.out.printf("  wall min %.1f ms, median %.1f ms%n", wall[0] / 1e6, wall[passes / 2] / 1e6);
+        long[] steady = new long[passes];
+        for (int i = 0; i < passes; i++) {
+            long c0 = mx.getCurrentThreadCpuTime();
+            b.packAndScaleIn();
+            steady[i] = mx.getCurrentThreadCpuTime() - c0;
+        }
+        java.util.Arrays.sort(steady);
+        System.out.printf("  steady state (no waiting pod: pack + scale-in), cpu min %.1f ms, median %.1f ms%n",
+                steady[0] / 1e6, steady[passes / 2] / 1e6);
         System.out.printf("  result: desired %d, new nodes %d, pods on existing or incoming capacity %d, never fit %d, actions %d%n",
                 last.desired(), last.newNodesWanted(), last.podsOnIncoming(), last.neverFit(), last.actions().size());
     }
