@@ -108,6 +108,26 @@ class RunCommandCrudTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> run.readiness.report().ready());
     }
 
+    // Guards against a start-up that hangs, or claims readiness, when the API server cannot be reached.
+    @Test
+    void startsNotReadyNamingTheInformersWhenTheApiServerIsUnreachable() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String unreachable = "http://127.0.0.1:" + closedPort;
+        run.clientFactory = () -> new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                .withMasterUrl(unreachable).withRequestRetryBackoffLimit(0).build()).build();
+
+        run.start(Duration.ofSeconds(2));
+
+        String readyz = get("/readyz");
+        assertThat(readyz).startsWith("not ready")
+                .contains("problem: informers: informer nodes not synced: ConnectException")
+                .contains("informer pods not synced").contains("informer daemonsets not synced");
+        assertThat(get("/healthz")).startsWith("ok");
+    }
+
     // Guards against two leaders: a replica that loses its Lease must stop acting by exiting.
     @Test
     void exitsWhenTheLeaseIsLostWhileRunning() throws Exception {
