@@ -41,8 +41,11 @@ public final class Webhook implements AutoCloseable {
     private ConfigFile configFile;
     private boolean closed;
 
-    private Webhook(WebhookOptions options) {
+    private final KubernetesClient givenClient;
+
+    private Webhook(WebhookOptions options, KubernetesClient givenClient) {
         this.options = options;
+        this.givenClient = givenClient;
     }
 
     /**
@@ -50,7 +53,15 @@ public final class Webhook implements AutoCloseable {
      * whatever had started is stopped again before the exception leaves.
      */
     public static Webhook start(WebhookOptions options) throws InvalidConfigException {
-        Webhook webhook = new Webhook(options);
+        return start(options, null);
+    }
+
+    /**
+     * As {@link #start(WebhookOptions)}, reading namespaces through {@code client} (owned by the caller) instead of
+     * the auto-detected API server; tests pass the fabric8 mock server's client.
+     */
+    public static Webhook start(WebhookOptions options, KubernetesClient client) throws InvalidConfigException {
+        Webhook webhook = new Webhook(options, client);
         try {
             webhook.startAll();
             return webhook;
@@ -103,6 +114,11 @@ public final class Webhook implements AutoCloseable {
         if (options.namespaceRouting() == WebhookOptions.NamespaceRoutingMode.OFF) {
             LOG.info("namespace annotation routing is off (--namespace-routing=off)");
             return NamespaceAnnotations.NONE;
+        }
+        if (givenClient != null) {
+            NamespaceRouting routing = NamespaceRouting.start(givenClient, options.informerSyncTimeout());
+            teardown.push(routing);
+            return routing;
         }
         Optional<String> access = KubeAccess.detect();
         if (access.isEmpty()) {

@@ -32,6 +32,11 @@ public record WebhookOptions(
                 reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, count);
     }
 
+    public WebhookOptions withNamespaceRouting(NamespaceRoutingMode mode) {
+        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
+                reloadInterval, shutdownTimeout, mode, informerSyncTimeout, listeners);
+    }
+
     public WebhookOptions withBodyLimit(long bytes) {
         return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bytes, requestTimeout,
                 reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);

@@ -30,6 +30,11 @@ public final class TestWebhook implements AutoCloseable {
     }
 
     public TestWebhook(Path dir, UnaryOperator<WebhookOptions> adjust) {
+        this(dir, adjust, null);
+    }
+
+    /** With namespace routing read through {@code kube} (e.g. the fabric8 mock server's client). */
+    public TestWebhook(Path dir, UnaryOperator<WebhookOptions> adjust, io.fabric8.kubernetes.client.KubernetesClient kube) {
         this.dir = dir;
         this.cert = dir.resolve("tls.crt");
         this.key = dir.resolve("tls.key");
@@ -38,7 +43,7 @@ public final class TestWebhook implements AutoCloseable {
         TestTls.write(tls, cert, key);
         try {
             Files.writeString(config, TestData.resource("config/groups.yaml"));
-            webhook = Webhook.start(adjust.apply(WebhookOptions.local(config, cert, key)));
+            webhook = Webhook.start(adjust.apply(WebhookOptions.local(config, cert, key)), kube);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
