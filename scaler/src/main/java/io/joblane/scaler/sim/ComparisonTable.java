@@ -17,7 +17,7 @@ final class ComparisonTable {
                     c.firstNeverFitLine() > 0 ? ", the first at line " + c.firstNeverFitLine() : ""));
         }
         if (c.badLines() > 0) {
-            out.append(String.format(Locale.ROOT, ", %d bad lines skipped", c.badLines()));
+            out.append(String.format(Locale.ROOT, ", %d bad lines skipped (first: %s)", c.badLines(), c.firstBadLine()));
         }
         if (c.skippedRows() > 0) {
             out.append(String.format(Locale.ROOT, ", %d rows skipped by rule", c.skippedRows()));

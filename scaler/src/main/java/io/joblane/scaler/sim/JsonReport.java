@@ -19,6 +19,9 @@ final class JsonReport {
         root.put("jobs", c.jobs());
         root.put("jobsNeverFit", c.jobsNeverFit());
         root.put("badLines", c.badLines());
+        if (c.firstBadLine() != null) {
+            root.put("firstBadLine", c.firstBadLine());
+        }
         root.put("skippedRows", c.skippedRows());
         root.put("lowerBoundNodeHours", c.lowerBoundNodeHours());
         root.put("peakDemandNodes", c.peakDemandNodes());

@@ -14,7 +14,7 @@ abstract class LineTraceReader implements TraceReader {
     private long badLines;
     private long skippedRows;
     private long lastSubmit = Long.MIN_VALUE;
-    private TraceFormatException firstBadLine;
+    private TraceFormatException firstBadLineError;
 
     LineTraceReader(BufferedReader in, boolean skipBadLines) {
         this.in = in;
@@ -66,8 +66,8 @@ abstract class LineTraceReader implements TraceReader {
                 if (!skipBadLines) {
                     throw e;
                 }
-                if (firstBadLine == null) {
-                    firstBadLine = e;
+                if (firstBadLineError == null) {
+                    firstBadLineError = e;
                 }
                 badLines++;
             }
@@ -80,8 +80,13 @@ abstract class LineTraceReader implements TraceReader {
     }
 
     /** The first bad line skipped, for the summary message; null when none. */
-    final TraceFormatException firstBadLine() {
-        return firstBadLine;
+    final TraceFormatException firstBadLineError() {
+        return firstBadLineError;
+    }
+
+    @Override
+    public final String firstBadLine() {
+        return firstBadLineError == null ? null : firstBadLineError.getMessage();
     }
 
     @Override

@@ -23,7 +23,7 @@ public final class Simulator {
 
     /** The outcome: the trace's figures and one result per policy, in the order asked. */
     /** @param settings the simulation's knobs in one human line, for the table and the report */
-    public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines,
+    public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines, String firstBadLine,
             long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
             double[] demand, List<PolicyResult> results) {
     }
@@ -59,7 +59,7 @@ public final class Simulator {
             });
         }
         return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
-                stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines,
+                stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines, stats.firstBadLine,
                 stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
                 stats.demand.widthMillis() / 1000.0, stats.demand.values(), results);
     }

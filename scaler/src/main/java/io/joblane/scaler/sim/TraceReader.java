@@ -14,6 +14,11 @@ public interface TraceReader extends AutoCloseable {
     /** Malformed lines skipped so far (only with skip-bad-lines; otherwise the first one throws). */
     long badLines();
 
+    /** The message of the first bad line skipped, or null when none was. */
+    default String firstBadLine() {
+        return null;
+    }
+
     /** Well-formed rows that cannot be replayed and were left out by rule (documented per format). */
     long skippedRows();
 

@@ -14,6 +14,7 @@ final class TraceStats {
     long jobsNeverFit;
     TraceJob firstNeverFit;
     long badLines;
+    String firstBadLine;
     long skippedRows;
     long firstSubmit = -1;
     long lastSubmit;
@@ -79,6 +80,7 @@ final class TraceStats {
                 }
             }
             s.badLines = reader.badLines();
+            s.firstBadLine = reader.firstBadLine();
             s.skippedRows = reader.skippedRows();
         }
         while (!running.isEmpty()) {

@@ -60,7 +60,7 @@ class SimulateCommandTest {
         assertThat(run("--trace", t.toString(), "--policies", "static")).isEqualTo(1);
         assertThat(err.toString()).contains("line 3", "duration", "--skip-bad-lines");
         assertThat(run("--trace", t.toString(), "--policies", "static", "--skip-bad-lines")).isZero();
-        assertThat(out.toString()).contains("1 bad lines skipped", "2 jobs");
+        assertThat(out.toString()).contains("1 bad lines skipped (first: line 3: duration", "2 jobs");
     }
 
     @Test

@@ -73,7 +73,8 @@ class TraceReaderTest {
         CsvTraceReader reader = new CsvTraceReader(text(csv), true, null);
         assertThat(readAll(reader)).extracting(TraceJob::line).containsExactly(2L, 5L, 7L);
         assertThat(reader.badLines()).isEqualTo(3);
-        assertThat(reader.firstBadLine().line()).isEqualTo(3);
+        assertThat(reader.firstBadLineError().line()).isEqualTo(3);
+        assertThat(reader.firstBadLine()).startsWith("line 3: ");
     }
 
     @Test
