@@ -96,6 +96,20 @@ class PlannerTest {
         }
 
         @Test
+        void takesTheDrainBackBeforeLaunchingTheRest() {
+            NodeInfo drained = draining(node("drained", G), DrainState.NO_SCHEDULE, T0.minusSeconds(600));
+            List<PodInfo> pods = new ArrayList<>(List.of(running("r", G, cpuMem(2000, GI), "drained", T0)));
+            pods.addAll(pendingPods(6, cpuMem(1000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(drained), pods), cloudFor(List.of(drained), 0, 10), T0);
+
+            List<PlanAction> actions = plan.actions();
+            int reclaim = actions.indexOf(plan.actionsOf(PlanAction.Reclaim.class).get(0));
+            int scaleUp = actions.indexOf(plan.actionsOf(PlanAction.ScaleUp.class).get(0));
+            assertThat(reclaim).isLessThan(scaleUp);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class).get(0).to()).isEqualTo(2); // 2 pods back home, 4 new
+        }
+
+        @Test
         void takesAJoblaneCordonedNodeBackButNeverAHumanOne() {
             NodeInfo ours = cordonedByJoblane(node("ours", G), T0.minusSeconds(5));
             NodeInfo theirs = cordonedByHuman(node("theirs", G));
