@@ -1,5 +1,7 @@
 package io.joblane.scaler.loop;
 
+import java.util.Locale;
+
 /** What the loop decided, for the {@code joblane_decisions_total{group,kind}} counter and the status ConfigMap. */
 public enum DecisionKind {
     SCALE_UP,
@@ -21,6 +23,6 @@ public enum DecisionKind {
 
     /** Lower-case label value, e.g. {@code scale_up}. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

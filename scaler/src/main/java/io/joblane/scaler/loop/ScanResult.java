@@ -2,6 +2,8 @@ package io.joblane.scaler.loop;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ import java.util.Map;
 public record ScanResult(Instant at, Duration duration, boolean dryRun, Map<String, GroupStatus> groups,
                          List<String> problems, List<String> actions) {
     public ScanResult {
-        groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
+        groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         problems = List.copyOf(problems);
         actions = List.copyOf(actions);
     }

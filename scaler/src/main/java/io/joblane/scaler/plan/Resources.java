@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,8 +46,7 @@ public final class Resources {
 
     /** Shorthand for tests and the simulator: cpu and memory in milli-units. */
     public static Resources of(long cpuMillis, long memoryMillis) {
-        return ofMillis(Map.of(io.joblane.model.WellKnown.RESOURCE_CPU, cpuMillis,
-                io.joblane.model.WellKnown.RESOURCE_MEMORY, memoryMillis));
+        return ofMillis(Map.of(WellKnown.RESOURCE_CPU, cpuMillis, WellKnown.RESOURCE_MEMORY, memoryMillis));
     }
 
     private static Resources fromSorted(TreeMap<String, Long> sorted) {
