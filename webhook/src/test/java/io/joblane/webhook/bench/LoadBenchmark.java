@@ -52,6 +52,10 @@ public final class LoadBenchmark implements Callable<Integer> {
     int rate;
     @Option(names = "--port", defaultValue = "19443")
     int port;
+    @Option(names = "--server-jvm-option", description = "Extra option for the server JVM, e.g. -XX:+UseSerialGC; repeatable.")
+    List<String> serverJvmOptions = new java.util.ArrayList<>();
+    @Option(names = "--skip-saturation", description = "Only run the fixed-rate phase (after the warm-up).")
+    boolean skipSaturation;
 
     private HttpClient client;
     private byte[] payload;
@@ -68,11 +72,14 @@ public final class LoadBenchmark implements Callable<Integer> {
         Files.writeString(dir.resolve("tls.crt"), tls.certPem());
         Files.writeString(dir.resolve("tls.key"), tls.keyPem());
         int healthPort = port + 1;
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-jar", jar.toString(), "--config", config.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+        command.addAll(serverJvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "--config", config.toString(),
                 "--tls-cert", dir.resolve("tls.crt").toString(), "--tls-key", dir.resolve("tls.key").toString(),
                 "--port", String.valueOf(port), "--health-port", String.valueOf(healthPort),
-                "--host", "127.0.0.1", "--namespace-routing", "off", "--log-level", "warn")
+                "--host", "127.0.0.1", "--namespace-routing", "off", "--log-level", "warn"));
+        Process server = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("server.log").toFile()).start();
         try {
             awaitReady(healthPort, server);
@@ -80,10 +87,13 @@ public final class LoadBenchmark implements Callable<Integer> {
             target = URI.create("https://localhost:" + port + "/mutate");
             client = HttpClient.newBuilder().sslContext(trusting(tls.caPem())).version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(2)).build();
-            System.out.printf("server: %s -Xmx%s, %d cores, body %d bytes, %d connections%n", jar, heap,
-                    Runtime.getRuntime().availableProcessors(), payload.length, connections);
+            System.out.printf("server: %s -Xmx%s %s, %d cores, body %d bytes, %d connections%n", jar, heap,
+                    String.join(" ", serverJvmOptions), Runtime.getRuntime().availableProcessors(), payload.length,
+                    connections);
             saturate(warmupSeconds, false);
-            saturate(seconds, true);
+            if (!skipSaturation) {
+                saturate(seconds, true);
+            }
             fixedRate(seconds, rate);
             Path status = Path.of("/proc", String.valueOf(server.pid()), "status");
             if (Files.isReadable(status)) {
