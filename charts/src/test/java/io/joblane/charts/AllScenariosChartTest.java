@@ -59,7 +59,20 @@ class AllScenariosChartTest {
                     .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
                     .containsEntry("app.kubernetes.io/managed-by", "Helm");
         }
-        assertThat(rendered.only(MutatingWebhookConfiguration.class)).isNotNull();
+        // Injected, never templated, in every mode: GitOps tools then show no drift.
+        assertThat(rendered.only(MutatingWebhookConfiguration.class).getWebhooks())
+                .allSatisfy(w -> assertThat(w.getClientConfig().getCaBundle()).isNull());
+    }
+
+    /** Guards against GitOps drift: no random or time-dependent value in any template. */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("renders")
+    void renderIsDeterministic(String scenario, String kube) {
+        Chart chart = Chart.chart().kube(kube);
+        if (!scenario.equals("defaults")) {
+            chart.values(scenario);
+        }
+        assertThat(chart.template()).isEqualTo(chart.template());
     }
 
     @ParameterizedTest(name = "{0} on {1}")
