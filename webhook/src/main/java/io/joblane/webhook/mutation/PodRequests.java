@@ -1,51 +1,36 @@
 package io.joblane.webhook.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.joblane.model.PodRequestRule;
 import io.joblane.model.Quantity;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A pod's effective resource requests in milli-units, computed the way the scheduler does
- * (k8s.io/component-helpers resource.PodRequests): the sum of the app containers plus restartable (sidecar)
- * init containers, at least the largest classic init container (which runs beside the sidecars started
- * before it), plus the pod overhead. A container's request defaults to its limit. Pure.
+ * A pod's effective resource requests in milli-units, read from the raw pod JSON and combined by the
+ * scheduler's rule in {@link PodRequestRule}. Pure.
  */
 public final class PodRequests {
     private PodRequests() {
     }
 
     public static Map<String, Long> effective(JsonNode spec) {
-        Map<String, Long> total = new HashMap<>();
+        PodRequestRule rule = new PodRequestRule();
         List<JsonNode> containers = PodJson.array(spec, "containers", "spec.containers");
         for (int i = 0; i < containers.size(); i++) {
-            addAll(total, containerRequests(containers.get(i), "spec.containers[" + i + "]"));
+            rule.container(containerRequests(containers.get(i), "spec.containers[" + i + "]"));
         }
-        Map<String, Long> sidecars = new HashMap<>();
-        Map<String, Long> initPeak = new HashMap<>();
         List<JsonNode> inits = PodJson.array(spec, "initContainers", "spec.initContainers");
         for (int i = 0; i < inits.size(); i++) {
             String at = "spec.initContainers[" + i + "]";
-            Map<String, Long> requests = containerRequests(inits.get(i), at);
-            Map<String, Long> running;
-            if ("Always".equals(PodJson.text(inits.get(i), "restartPolicy", at + ".restartPolicy"))) {
-                addAll(total, requests);
-                addAll(sidecars, requests);
-                running = sidecars;
-            } else {
-                running = new HashMap<>(sidecars);
-                addAll(running, requests);
-            }
-            running.forEach((name, amount) -> initPeak.merge(name, amount, Math::max));
+            boolean sidecar = "Always".equals(PodJson.text(inits.get(i), "restartPolicy", at + ".restartPolicy"));
+            rule.initContainer(containerRequests(inits.get(i), at), sidecar);
         }
-        initPeak.forEach((name, amount) -> total.merge(name, amount, Math::max));
-        // Pod-level resources (KEP-2837), when set, replace the container sum for the resources they name.
         JsonNode podResources = PodJson.object(spec, "resources", "spec.resources");
-        total.putAll(quantities(PodJson.object(podResources, "requests", "spec.resources.requests"),
-                "spec.resources.requests"));
-        addAll(total, quantities(PodJson.object(spec, "overhead", "spec.overhead"), "spec.overhead"));
-        return total;
+        return rule.total(
+                quantities(PodJson.object(podResources, "requests", "spec.resources.requests"), "spec.resources.requests"),
+                quantities(PodJson.object(spec, "overhead", "spec.overhead"), "spec.overhead"));
     }
 
     private static Map<String, Long> containerRequests(JsonNode container, String at) {
@@ -53,11 +38,9 @@ public final class PodRequests {
             throw new InvalidPodException(at, "an object");
         }
         JsonNode resources = PodJson.object(container, "resources", at + ".resources");
-        Map<String, Long> requests = new HashMap<>(
+        return PodRequestRule.requestsOrLimits(
+                quantities(PodJson.object(resources, "requests", at + ".resources.requests"), at + ".resources.requests"),
                 quantities(PodJson.object(resources, "limits", at + ".resources.limits"), at + ".resources.limits"));
-        requests.putAll(quantities(PodJson.object(resources, "requests", at + ".resources.requests"),
-                at + ".resources.requests"));
-        return requests;
     }
 
     /** Parses a resource list; a quantity that does not parse counts as absent (the API server rejects it later). */
@@ -83,14 +66,5 @@ public final class PodRequests {
             }
         }
         return out;
-    }
-
-    private static void addAll(Map<String, Long> into, Map<String, Long> amounts) {
-        amounts.forEach((name, amount) -> into.merge(name, amount, PodRequests::saturatedAdd));
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 }
