@@ -149,6 +149,7 @@ class WebhookChartTest {
 
         PodDisruptionBudget pdb = rendered.one(PodDisruptionBudget.class, NAME);
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getUnhealthyPodEvictionPolicy()).isEqualTo("AlwaysAllow");
         assertThat(pdb.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
     }
