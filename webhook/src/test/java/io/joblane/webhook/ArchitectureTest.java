@@ -18,7 +18,8 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.joblane.webhook.admission..", "io.joblane.webhook.mutation..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "io.vertx..", "io.fabric8.kubernetes.client..", "java.net..", "io.netty..",
-                        "software.amazon..", "io.joblane.webhook.http..", "io.joblane.webhook.kube..")
+                        "software.amazon..", "java.nio.file..", "io.micrometer..",
+                        "io.joblane.webhook.http..", "io.joblane.webhook.kube..")
                 .check(CLASSES);
     }
 
