@@ -1,9 +1,11 @@
 package io.joblane.scaler.kube;
 
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,6 +35,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -183,16 +186,60 @@ public final class KubeClusterAccess implements ClusterAccess {
         }
     }
 
-    @Override
+    /** True when a live node (any label) names this instance in its providerID. */
     public boolean instanceHasNode(String instanceId) throws ClusterException {
         try {
-            // Live and unfiltered by label: a node that lost its group label still runs on that instance.
-            return client.nodes().list().getItems().stream()
-                    .anyMatch(n -> n.getSpec() != null
-                            && instanceId.equals(ProviderIds.instanceId(n.getSpec().getProviderID())));
+            return liveNodes().stream().anyMatch(n -> instanceId.equals(instanceIdOf(n)));
         } catch (KubernetesClientException e) {
             throw new ClusterException("listing nodes failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException {
+        try {
+            // Live and unfiltered by label: a node that lost its group label still runs on that instance.
+            Set<String> names = new HashSet<>();
+            for (Node n : liveNodes()) {
+                String name = n.getMetadata().getName();
+                names.add(name);
+                String id = instanceIdOf(n);
+                if (instanceId.equals(id)) {
+                    return Optional.of("node " + name + " runs on it");
+                }
+                if (id == null) {
+                    String providerId = n.getSpec() == null ? null : n.getSpec().getProviderID();
+                    return Optional.of("node " + name + " has no usable spec.providerID ("
+                            + (providerId == null || providerId.isEmpty() ? "empty" : "'" + providerId + "'")
+                            + ") and could be this instance");
+                }
+            }
+            // Pages, so the whole pod list is never decoded at once.
+            String next = null;
+            do {
+                PodList page = client.pods().inAnyNamespace()
+                        .list(new ListOptionsBuilder().withLimit(500L).withContinue(next).build());
+                for (Pod p : page.getItems()) {
+                    String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
+                    if (node != null && !node.isEmpty() && !names.contains(node) && BoundPods.holdsNode(p)) {
+                        return Optional.of("pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
+                                + " is bound to node " + node + ", which has no Node object");
+                    }
+                }
+                next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            } while (next != null && !next.isEmpty());
+            return Optional.empty();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("live check for instance " + instanceId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Node> liveNodes() {
+        return client.nodes().list().getItems();
+    }
+
+    private static String instanceIdOf(Node n) {
+        return n.getSpec() == null ? null : ProviderIds.instanceId(n.getSpec().getProviderID());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.joblane.scaler.plan.PodInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the loop needs from Kubernetes. Implemented with fabric8 informers and API calls by the kube package,
@@ -47,10 +48,12 @@ public interface ClusterAccess {
     List<PodInfo> podsBoundTo(String node) throws ClusterException;
 
     /**
-     * True when any node in the cluster (with or without a group label) has this cloud instance id in its
-     * providerID, read live. Guards terminating an instance that looks unregistered.
+     * Why a cloud instance that no group node names might still run pods, read live; empty only when nothing in the
+     * cluster could be it. Present when any node (with or without a group label) names the instance in its
+     * providerID, when any node has an empty or unparseable providerID (it could be that instance), or when a pod
+     * that has not finished is bound to a node name with no Node object. Guards terminating an "unregistered" instance.
      */
-    boolean instanceHasNode(String instanceId) throws ClusterException;
+    Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException;
 
     /** Records a Kubernetes Event; best effort, never throws (a lost event must not stop a scan). */
     void recordEvent(EventTarget target, boolean warning, String reason, String message);

@@ -4,6 +4,7 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +119,8 @@ public final class ScaleLoop {
                 continue;
             }
             try {
-                GroupPlan plan = Planner.plan(spec, index, cloud, start);
+                trackNodeless(cloud, index, state, start);
+                GroupPlan plan = Planner.plan(spec, index, cloud, start, state.nodelessSince);
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
@@ -238,6 +241,21 @@ public final class ScaleLoop {
         return failing;
     }
 
+    /**
+     * Remembers the first scan that saw each capacity instance without a node. Only in memory: a restart forgets it,
+     * which restarts the wait before an unregistered instance is terminated (the safe side).
+     */
+    private static void trackNodeless(CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now) {
+        Set<String> nodeless = new HashSet<>();
+        for (CloudInstance i : cloud.instances()) {
+            if (i.state().isCapacity() && index.nodeOfInstance(i.id()) == null) {
+                nodeless.add(i.id());
+                state.nodelessSince.putIfAbsent(i.id(), now);
+            }
+        }
+        state.nodelessSince.keySet().retainAll(nodeless);
+    }
+
     /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
         Map<String, Instant> launched = new HashMap<>();
@@ -279,6 +297,8 @@ public final class ScaleLoop {
         final Set<String> reportedUnfit = new HashSet<>();
         final Set<String> reportedUnregistered = new HashSet<>();
         final Set<String> reportedRegistered = new HashSet<>();
+        final Map<String, Instant> nodelessSince = new HashMap<>();
+        final Set<String> reportedHeld = new HashSet<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -415,11 +435,17 @@ public final class ScaleLoop {
                 if (cloudFailed) {
                     return;
                 }
-                if (cluster.instanceHasNode(a.instanceId())) {
-                    problems.add("instance " + a.instanceId() + " has a node without the label of group " + g
-                            + "; not terminating it");
+                Optional<String> hold = cluster.whyInstanceMayHaveNode(a.instanceId());
+                if (hold.isPresent()) {
+                    String why = "instance " + a.instanceId() + " has no node of group " + g
+                            + " but is not terminated: " + hold.get();
+                    problems.add(why);
+                    if (state.reportedHeld.add(a.instanceId())) {
+                        LOG.warn("group {}: {}", g, why);
+                    }
                     return;
                 }
+                state.reportedHeld.remove(a.instanceId());
                 record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
                 if (!dry) {
                     cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));

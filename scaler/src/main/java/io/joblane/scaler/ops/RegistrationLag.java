@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
@@ -127,8 +128,8 @@ public final class RegistrationLag {
             }
 
             @Override
-            public boolean instanceHasNode(String instanceId) throws ClusterException {
-                return cluster.instanceHasNode(instanceId);
+            public Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException {
+                return cluster.whyInstanceMayHaveNode(instanceId);
             }
 
             @Override

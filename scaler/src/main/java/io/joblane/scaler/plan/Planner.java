@@ -32,9 +32,20 @@ public final class Planner {
     private Planner() {
     }
 
-    /** Plans one group. {@code cloud} is the group's fresh description; the caller skips groups it could not describe. */
+    /** Plans one group as if every instance without a node had just been seen without one (the safe side). */
     public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now) {
-        return new Pass(spec, index, cloud, now).run();
+        return plan(spec, index, cloud, now, Map.of());
+    }
+
+    /**
+     * Plans one group. {@code cloud} is the group's fresh description; the caller skips groups it could not describe.
+     * {@code nodelessSince} holds, per instance id, the first scan that saw it without a node; an instance is reported
+     * and finally terminated as unregistered by that time, never by its launch time (an old instance whose node just
+     * vanished must not be terminated at once). A missing entry counts as "seen now".
+     */
+    public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now,
+                                 Map<String, Instant> nodelessSince) {
+        return new Pass(spec, index, cloud, now, nodelessSince).run();
     }
 
     /** Node categories, in the order pending pods are offered to them. */
@@ -62,15 +73,19 @@ public final class Planner {
         final Map<String, Integer> dimIndex = new HashMap<>();
         final List<String> dimNames = new ArrayList<>();
         final Map<String, CloudInstance> instances = new HashMap<>();
+        final Map<String, Instant> nodelessSince;
         final int floor;
         int dims;
         Resources overhead;
+        /** TerminateUnregistered actions planned; they lower desired too, so every minimum check counts them. */
+        int unregisteredTerminations;
 
-        Pass(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now) {
+        Pass(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
             this.spec = spec;
             this.index = index;
             this.cloud = cloud;
             this.now = now;
+            this.nodelessSince = nodelessSince;
             for (CloudInstance i : cloud.instances()) {
                 instances.put(i.id(), i);
             }
@@ -144,14 +159,20 @@ public final class Planner {
                     continue;
                 }
                 Duration age = i.launchTime() == null ? Duration.ZERO : Duration.between(i.launchTime(), now);
+                Instant since = nodelessSince.getOrDefault(i.id(), now);
+                if (i.launchTime() != null && i.launchTime().isAfter(since)) {
+                    since = i.launchTime();
+                }
+                Duration nodeless = Duration.between(since, now);
                 if (age.compareTo(spec.registrationTimeout()) <= 0) {
                     bins.add(new Bin(Kind.INCOMING, null, i.id()));
-                } else if (age.compareTo(spec.registrationTimeout().multipliedBy(2)) <= 0) {
-                    actions.add(new PlanAction.InstanceUnregistered(i.id(), age,
-                            "instance " + i.id() + " has not become a node after " + age.toSeconds() + "s"));
-                } else if (cloud.desired() - 1 >= floor) {
+                } else if (nodeless.compareTo(spec.registrationTimeout().multipliedBy(2)) <= 0) {
+                    actions.add(new PlanAction.InstanceUnregistered(i.id(), nodeless,
+                            "instance " + i.id() + " has not become a node (none for " + nodeless.toSeconds() + "s)"));
+                } else if (cloud.desired() - 1 - unregisteredTerminations >= floor) {
+                    unregisteredTerminations++;
                     actions.add(new PlanAction.TerminateUnregistered(i.id(),
-                            "instance " + i.id() + " never became a node in " + age.toSeconds() + "s; it runs nothing"));
+                            "instance " + i.id() + " has had no node for " + nodeless.toSeconds() + "s; it runs nothing"));
                 }
             }
             int gap = Math.max(0, cloud.desired() - capacityInstances);
@@ -401,8 +422,8 @@ public final class Planner {
 
         /** Cordons empty unneeded nodes and terminates the scaler's cordoned nodes once settled. */
         private void scaleIn(List<NodeInfo> nodes, Set<String> needed, Set<String> drainingNow, int cordonedCount) {
-            int remainingDesired = cloud.desired();
-            int cordonable = cloud.desired() - cordonedCount - floor;
+            int remainingDesired = cloud.desired() - unregisteredTerminations;
+            int cordonable = remainingDesired - cordonedCount - floor;
             List<NodeInfo> byAge = new ArrayList<>(nodes);
             // Oldest cordons settle first; then youngest empty nodes are removed first.
             byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code joblane} policy: the scaler's real {@link ScaleLoop} and planner, with the real
@@ -291,9 +292,9 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     }
 
     @Override
-    public boolean instanceHasNode(String instanceId) {
+    public Optional<String> whyInstanceMayHaveNode(String instanceId) {
         SimNode n = cluster.nodeByInstance(instanceId);
-        return n != null && n.ready;
+        return n != null && n.ready ? Optional.of("node " + n.name + " runs on it") : Optional.empty();
     }
 
     @Override

@@ -167,6 +167,33 @@ class KubeClusterAccessCrudTest {
     }
 
     @Test
+    void aLiveNodeOrPodThatCouldBeAnInstanceHoldsItsUnregisteredTermination() throws Exception {
+        // Guards against terminating an "unregistered" instance that a node without providerID or an orphan pod runs on.
+        assertThat(access.instanceHasNode(instanceId)).isTrue();
+        assertThat(access.instanceHasNode("i-other")).isFalse();
+        assertThat(access.whyInstanceMayHaveNode(instanceId)).hasValueSatisfying(w -> assertThat(w).contains("n1"));
+        assertThat(access.whyInstanceMayHaveNode("i-other")).isEmpty();
+
+        // A node without the group label and without providerID could be any instance.
+        Node bare = KubeFixtures.node("bare", "batch", "i-bare");
+        bare.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
+        bare.getSpec().setProviderID("");
+        client.nodes().resource(bare).create();
+        assertThat(access.instanceHasNode("i-other")).isFalse();
+        assertThat(access.whyInstanceMayHaveNode("i-other")).hasValueSatisfying(w -> assertThat(w)
+                .contains("bare").contains("no usable spec.providerID"));
+        client.nodes().withName("bare").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().withName("bare").get() == null);
+        assertThat(access.whyInstanceMayHaveNode("i-other")).isEmpty();
+
+        // A running pod bound to a node name that has no Node object.
+        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "orphan", "batch", "gone", "1"))
+                .create();
+        assertThat(access.whyInstanceMayHaveNode("i-other")).hasValueSatisfying(w -> assertThat(w)
+                .contains("team-a/orphan").contains("gone"));
+    }
+
+    @Test
     void anUnschedulableJobPodRaisesDesiredAndGetsAnEvent() {
         client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "big", "batch", null, "12")).create();
         client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "busy", "batch", "n1", "10"))

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +40,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         public DrainState drain = DrainState.NONE;
         public final Map<String, String> annotations = new HashMap<>();
         public boolean scaleDownDisabled;
+        /** The node runs on {@link #instanceId} but shows no providerID (kubelet without a cloud provider). */
+        public boolean noProviderId;
 
         Node(String name, String group, String instanceId, Resources allocatable, Instant created) {
             this.name = name;
@@ -50,7 +53,7 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
 
         NodeInfo info() {
             boolean ours = unschedulable && annotations.containsKey(NodeAnnotations.CORDONED_AT);
-            return new NodeInfo(name, group, instanceId, allocatable, ready, created, unschedulable, ours, drain,
+            return new NodeInfo(name, group, noProviderId ? null : instanceId, allocatable, ready, created, unschedulable, ours, drain,
                     scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)));
@@ -224,8 +227,21 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     }
 
     @Override
-    public boolean instanceHasNode(String instanceId) {
-        return nodeOfInstance(instanceId) != null;
+    public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+        for (Node n : nodes.values()) {
+            if (n.noProviderId || n.instanceId == null) {
+                return Optional.of("node " + n.name + " has no usable spec.providerID");
+            }
+            if (instanceId.equals(n.instanceId)) {
+                return Optional.of("node " + n.name + " runs on it");
+            }
+        }
+        for (Pod p : pods.values()) {
+            if (p.node != null && p.phase.holdsNode() && !nodes.containsKey(p.node)) {
+                return Optional.of("pod " + p.name + " is bound to node " + p.node + ", which has no Node object");
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

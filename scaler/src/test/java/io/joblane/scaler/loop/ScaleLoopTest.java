@@ -312,6 +312,7 @@ class ScaleLoopTest {
         cloud2.setDesiredCapacity("batch", 2);
         List<String> ids = cloud2.peek("batch").instances().stream().map(CloudInstance::id).toList();
         ScaleLoop loop = new ScaleLoop(config, silent, Map.of("batch", cloud2), clock, metrics, false);
+        loop.runOnce(); // the first scan without a node starts the wait
 
         clock.advance(Duration.ofMinutes(16));
         ScanResult reported = loop.runOnce();
@@ -324,6 +325,69 @@ class ScaleLoopTest {
         loop.runOnce();
         assertThat(cloud2.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
                 .containsExactly(ids.get(1));
+    }
+
+    @Test
+    void anInstanceWhoseNodeShowsNoProviderIdIsNeverTerminatedAsUnregistered() throws Exception {
+        // Guards against terminating a busy node whose kubelet set no spec.providerID (defect 1).
+        FakeCluster.Node node = nodes(1).get(0);
+        node.noProviderId = true;
+        job("j1", 1000);
+        cluster.bind("j1", node.name);
+        ScaleLoop loop = loop(false);
+        for (int m = 0; m <= 90; m += 5) {
+            loop.runOnce();
+            clock.advance(Duration.ofMinutes(5));
+        }
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cluster.violations).isEmpty();
+        assertThat(loop.lastResult().groups().get("batch").problems())
+                .anyMatch(p -> p.contains("not terminated") && p.contains("no usable spec.providerID"));
+    }
+
+    @Test
+    void anInstanceIsNotTerminatedAsUnregisteredWhileAPodIsBoundToANodeNameWithoutANode() throws Exception {
+        // Guards against terminating an instance whose Node object is gone while its pods still run (defect 1).
+        FakeCluster.Node node = nodes(1).get(0);
+        job("j1", 1000);
+        cluster.bind("j1", node.name);
+        cluster.nodes.remove(node.name); // Node object deleted, kubelet and pod still there
+        ScaleLoop loop = loop(false);
+        for (int m = 0; m <= 90; m += 5) {
+            loop.runOnce();
+            clock.advance(Duration.ofMinutes(5));
+        }
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(loop.lastResult().groups().get("batch").problems())
+                .anyMatch(p -> p.contains("is bound to node " + node.name + ", which has no Node object"));
+
+        cluster.pods.get("j1").phase = PodPhase.FINISHED; // nothing holds it any more: now it may go
+        loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly(node.instanceId);
+    }
+
+    @Test
+    void anOldInstanceWhoseNodeVanishesIsTerminatedOnlyAfterTwiceTheTimeoutWithoutANode() throws Exception {
+        // Guards against counting "unregistered" from launch: an old instance losing its node went on the next scan.
+        FakeCluster.Node node = nodes(1).get(0);
+        ScaleLoop loop = loop(false);
+        clock.advance(Duration.ofDays(2));
+        loop.runOnce();
+        cluster.nodes.remove(node.name);
+        loop.runOnce();
+        clock.advance(Duration.ofMinutes(29));
+        loop.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        // A restarted scaler starts the wait again (the safe side).
+        ScaleLoop restarted = loop(false);
+        clock.advance(Duration.ofMinutes(2));
+        restarted.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        clock.advance(Duration.ofMinutes(31));
+        restarted.runOnce();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly(node.instanceId);
     }
 
     @Test

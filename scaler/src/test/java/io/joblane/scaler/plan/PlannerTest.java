@@ -25,6 +25,7 @@ import io.joblane.model.WellKnown;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -435,11 +436,44 @@ class PlannerTest {
                     instance("i-late", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(20)), true),
                     instance("i-dead", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(31)), true)),
                     List.of(), false);
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), late, T0);
+            // Watched without a node since launch.
+            Map<String, Instant> since = Map.of("i-late", T0.minus(Duration.ofMinutes(20)),
+                    "i-dead", T0.minus(Duration.ofMinutes(31)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), late, T0, since);
             assertThat(plan.actionsOf(PlanAction.InstanceUnregistered.class))
                     .extracting(PlanAction.InstanceUnregistered::instanceId).containsExactly("i-late");
             assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class))
                     .extracting(PlanAction.TerminateUnregistered::instanceId).containsExactly("i-dead");
+        }
+
+        @Test
+        void anOldInstanceWhoseNodeJustVanishedIsReportedNotTerminated() {
+            // Guards against terminating at once an old instance whose node vanished (age counted from launch).
+            CloudGroup g = new CloudGroup("asg", 2, 0, 10, List.of(
+                    instance("i-old", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true),
+                    instance("i-restart", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true)),
+                    List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), g, T0,
+                    Map.of("i-old", T0.minus(Duration.ofMinutes(5)))); // i-restart: not seen before (a restart)
+            assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.InstanceUnregistered.class))
+                    .extracting(PlanAction.InstanceUnregistered::instanceId).containsExactlyInAnyOrder("i-old", "i-restart");
+        }
+
+        @Test
+        void unregisteredTerminationsTogetherNeverGoBelowTheMinimum() {
+            // Guards against each unregistered termination checking the minimum alone (three dead, min 2, desired 4).
+            Instant launched = T0.minus(Duration.ofHours(2));
+            NodeInfo settled = cordonedByJoblane(node("settled", G), T0.minus(Duration.ofMinutes(10)));
+            CloudGroup g = new CloudGroup("asg", 4, 0, 10, List.of(
+                    instance("i-a", LifecycleState.IN_SERVICE, launched, true),
+                    instance("i-b", LifecycleState.IN_SERVICE, launched, true),
+                    instance("i-c", LifecycleState.IN_SERVICE, launched, true),
+                    instance(settled.instanceId(), LifecycleState.IN_SERVICE, launched, true)), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G, 2, 10, spec(G).shape()), index(List.of(settled), List.of()), g, T0,
+                    Map.of("i-a", launched, "i-b", launched, "i-c", launched));
+            assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class)).hasSize(2);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
         }
 
         @Test

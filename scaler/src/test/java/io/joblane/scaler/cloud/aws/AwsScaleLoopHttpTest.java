@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,8 +196,8 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public boolean instanceHasNode(String instanceId) {
-            return false;
+        public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+            return Optional.empty();
         }
 
         @Override
