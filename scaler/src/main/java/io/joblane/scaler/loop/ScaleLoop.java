@@ -364,12 +364,6 @@ public final class ScaleLoop {
                     return;
                 }
                 record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
-                if (failing) {
-                    long factor = 1L << Math.min(state.failures, 10);
-                    Duration delay = BACKOFF_BASE.multipliedBy(factor);
-                    state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
-                    state.failures++;
-                }
                 if (!dry) {
                     cloud("setDesiredCapacity", () -> provider().setDesiredCapacity(id, a.to()));
                     desired = a.to();
@@ -377,6 +371,13 @@ public final class ScaleLoop {
                         cluster.recordEvent(EventTarget.pod(p), false, "TriggeredScaleUp",
                                 "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
                     }
+                }
+                // Only a scale-up that went through starts the next back-off: a failed call is retried next scan.
+                if (failing) {
+                    long factor = 1L << Math.min(state.failures, 10);
+                    Duration delay = BACKOFF_BASE.multipliedBy(factor);
+                    state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
+                    state.failures++;
                 }
             } else if (action instanceof PlanAction.SetDrain a) {
                 DecisionKind kind = a.state() == DrainState.NO_SCHEDULE ? DecisionKind.DRAIN_COMMIT : DecisionKind.DRAIN_NUDGE;
