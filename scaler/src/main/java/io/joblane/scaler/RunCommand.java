@@ -209,7 +209,9 @@ public final class RunCommand implements Callable<Integer> {
         KubeClusterAccess cluster = new KubeClusterAccess(client, cache,
                 new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
                 configFile::current, clock);
-        ScaleLoop loop = new ScaleLoop(initial, lag.watch(cluster), watched, clock, metrics, dryRun);
+        LeaderElection[] election = new LeaderElection[1];
+        ScaleLoop loop = new ScaleLoop(initial, lag.watch(cluster), watched, clock, metrics, dryRun,
+                () -> election[0] != null && election[0].stillLeading());
         onReload.set(() -> {
             JoblaneConfig c = configFile.current();
             List<String> unsupported = providers.unsupported(c);
@@ -229,7 +231,6 @@ public final class RunCommand implements Callable<Integer> {
         AtomicReference<ScanResult> lastResult = new AtomicReference<>();
         readiness.warning("groups", () -> groupWarnings(lastResult.get()));
 
-        LeaderElection[] election = new LeaderElection[1];
         ScanScheduler scans = new ScanScheduler(() -> {
             ScanResult r = loop.runOnce();
             lastResult.set(r);
@@ -245,6 +246,7 @@ public final class RunCommand implements Callable<Integer> {
                 },
                 () -> {
                     metrics.leader(false);
+                    stopScans(scans); // the loop's own Lease check already stops a scan in progress
                     if (!readiness.isShuttingDown()) {
                         LOG.error("lost the Lease {}/{}: exiting so that a fresh start re-elects", namespace, leaseName);
                         new Thread(() -> exit.accept(EXIT_LOST_LEADERSHIP), "exit").start();
@@ -258,6 +260,14 @@ public final class RunCommand implements Callable<Integer> {
         election[0].start();
         LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}", groupNames.size(),
                 health.port(), namespace, leaseName, me);
+    }
+
+    private static void stopScans(ScanScheduler scans) {
+        try {
+            scans.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The loop is stuck when the leader has not finished a scan for ten intervals (at least five minutes). */

@@ -3,8 +3,11 @@ package io.joblane.scaler.kube;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +38,8 @@ public final class LeaderElection implements AutoCloseable {
     private final Runnable onStop;
     private final AtomicReference<String> leader = new AtomicReference<>("");
     private volatile boolean leading;
+    /** Renew time of the last Lease record this replica wrote as holder; null when not leading. */
+    private volatile Instant renewedAt;
     private CompletableFuture<?> running;
 
     public LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
@@ -51,7 +56,7 @@ public final class LeaderElection implements AutoCloseable {
     public synchronized void start() {
         var config = new LeaderElectionConfigBuilder()
                 .withName(leaseName)
-                .withLock(new LeaseLock(namespace, leaseName, identity))
+                .withLock(new RenewTracking(new LeaseLock(namespace, leaseName, identity)))
                 .withLeaseDuration(timing.leaseDuration())
                 .withRenewDeadline(timing.renewDeadline())
                 .withRetryPeriod(timing.retryPeriod())
@@ -64,6 +69,23 @@ public final class LeaderElection implements AutoCloseable {
 
     public boolean isLeader() {
         return leading;
+    }
+
+    /**
+     * True only while this replica leads and its last renewal is recent enough that no other replica can have taken
+     * the Lease: renew time + lease duration - margin is still ahead. The margin (lease duration minus renew
+     * deadline) covers clock skew and the duration of the call about to be made. Checked before every mutating call.
+     */
+    public boolean stillLeading() {
+        return stillLeading(leading, renewedAt, Instant.now(), timing);
+    }
+
+    static boolean stillLeading(boolean leading, Instant renewedAt, Instant now, Timing timing) {
+        if (!leading || renewedAt == null) {
+            return false;
+        }
+        Duration margin = timing.leaseDuration().minus(timing.renewDeadline());
+        return now.isBefore(renewedAt.plus(timing.leaseDuration()).minus(margin));
     }
 
     /** The current holder's identity as last observed, empty when unknown. */
@@ -84,6 +106,7 @@ public final class LeaderElection implements AutoCloseable {
     private void stopped() {
         boolean was = leading;
         leading = false;
+        renewedAt = null;
         LOG.info("stopped leading Lease {}/{}", namespace, leaseName);
         if (was) {
             onStop.run();
@@ -93,6 +116,49 @@ public final class LeaderElection implements AutoCloseable {
     private void newLeader(String identity) {
         leader.set(identity == null ? "" : identity);
         LOG.info("leader of Lease {}/{} is {}", namespace, leaseName, identity);
+    }
+
+    /** Records each successful write of a Lease record naming this replica as holder: the elector's renewals. */
+    private final class RenewTracking implements Lock {
+        private final Lock delegate;
+
+        RenewTracking(Lock delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public LeaderElectionRecord get(KubernetesClient client) {
+            return delegate.get(client);
+        }
+
+        @Override
+        public void create(KubernetesClient client, LeaderElectionRecord record) {
+            delegate.create(client, record);
+            renewed(record);
+        }
+
+        @Override
+        public void update(KubernetesClient client, LeaderElectionRecord record) {
+            delegate.update(client, record);
+            renewed(record);
+        }
+
+        private void renewed(LeaderElectionRecord record) {
+            if (identity.equals(record.getHolderIdentity()) && record.getRenewTime() != null) {
+                // The record's renew time was taken before the write: never later than the real renewal.
+                renewedAt = record.getRenewTime().toInstant();
+            }
+        }
+
+        @Override
+        public String identity() {
+            return delegate.identity();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
     }
 
     /**

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class ScaleLoop {
     private final Clock clock;
     private final ScalerMetrics metrics;
     private final boolean dryRun;
+    private final BooleanSupplier leading;
     private final Map<String, GroupState> states = new HashMap<>();
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
@@ -61,8 +63,18 @@ public final class ScaleLoop {
      */
     public ScaleLoop(JoblaneConfig config, ClusterAccess cluster, Map<String, NodeGroupProvider> providers,
                      Clock clock, ScalerMetrics metrics, boolean dryRun) {
+        this(config, cluster, providers, clock, metrics, dryRun, () -> true);
+    }
+
+    /**
+     * @param leading "this replica still holds the Lease", asked right before every cloud call and node write; when
+     *                it says no, the scan stops at once and nothing more is changed
+     */
+    public ScaleLoop(JoblaneConfig config, ClusterAccess cluster, Map<String, NodeGroupProvider> providers,
+                     Clock clock, ScalerMetrics metrics, boolean dryRun, BooleanSupplier leading) {
         this.config = Objects.requireNonNull(config, "config");
-        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.leading = Objects.requireNonNull(leading, "leading");
+        this.cluster = new LeaderGuard(Objects.requireNonNull(cluster, "cluster"));
         this.providers = Map.copyOf(providers);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = metrics == null ? ScalerMetrics.NOOP : metrics;
@@ -103,8 +115,20 @@ public final class ScaleLoop {
             problems.add("cluster snapshot failed: " + e.getMessage());
             return finish(start, dry, statuses, problems, done);
         }
+        try {
+            scan(cfg, snapshot, start, dry, statuses, problems, done);
+        } catch (NotLeading e) {
+            LOG.warn("scan stopped: no longer leading (before {})", e.getMessage());
+            problems.add("scan stopped: this replica no longer holds the Lease (before " + e.getMessage() + ")");
+        }
+        return finish(start, dry, statuses, problems, done);
+    }
+
+    private void scan(JoblaneConfig cfg, ClusterSnapshot snapshot, Instant start, boolean dry,
+                      Map<String, GroupStatus> statuses, List<String> problems, List<String> done) {
         SnapshotIndex index = new SnapshotIndex(snapshot);
         List<NodeGroup> groups = cfg.scaledGroups();
+        checkLeading("describe"); // a provider's describe may protect instances and suspend processes
         Map<String, CloudGroup> described = describeAll(groups, problems, statuses);
         for (NodeGroup group : groups) {
             if (statuses.containsKey(group.name())) {
@@ -122,13 +146,81 @@ public final class ScaleLoop {
                 trackNodeless(cloud, index, state, start);
                 GroupPlan plan = Planner.plan(spec, index, cloud, start, state.nodelessSince);
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
+            } catch (NotLeading e) {
+                throw e;
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
                 LOG.error("group {}: scan failed, its remaining actions are skipped", group.name(), e);
                 statuses.put(group.name(), skipped(group.name(), state, List.of("scan of the group failed: " + e)));
             }
         }
-        return finish(start, dry, statuses, problems, done);
+    }
+
+    private void checkLeading(String before) {
+        if (!leading.getAsBoolean()) {
+            throw new NotLeading(before);
+        }
+    }
+
+    /** Thrown when the Lease is lost mid-scan: ends the scan, never caught per group or per action. */
+    private static final class NotLeading extends RuntimeException {
+        NotLeading(String before) {
+            super(before, null, false, false);
+        }
+    }
+
+    /** Asks {@link #leading} right before every node write; reads and snapshots pass through. */
+    private final class LeaderGuard implements ClusterAccess {
+        private final ClusterAccess delegate;
+
+        LeaderGuard(ClusterAccess delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ClusterSnapshot snapshot() throws ClusterException {
+            return delegate.snapshot();
+        }
+
+        @Override
+        public void setDrainingTaint(String node, DrainState state) throws ClusterException {
+            checkLeading("tainting node " + node);
+            delegate.setDrainingTaint(node, state);
+        }
+
+        @Override
+        public void cordon(String node, Instant at) throws ClusterException {
+            checkLeading("cordoning node " + node);
+            delegate.cordon(node, at);
+        }
+
+        @Override
+        public void uncordon(String node) throws ClusterException {
+            checkLeading("uncordoning node " + node);
+            delegate.uncordon(node);
+        }
+
+        @Override
+        public void annotateNode(String node, Map<String, String> annotations) throws ClusterException {
+            checkLeading("annotating node " + node);
+            delegate.annotateNode(node, annotations);
+        }
+
+        @Override
+        public List<PodInfo> podsBoundTo(String node) throws ClusterException {
+            return delegate.podsBoundTo(node);
+        }
+
+        @Override
+        public Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException {
+            return delegate.whyInstanceMayHaveNode(instanceId);
+        }
+
+        @Override
+        public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+            checkLeading("recording event " + reason);
+            delegate.recordEvent(target, warning, reason, message);
+        }
     }
 
     private ScanResult finish(Instant start, boolean dry, Map<String, GroupStatus> statuses, List<String> problems,
@@ -520,6 +612,7 @@ public final class ScaleLoop {
         }
 
         private void cloud(String operation, CloudCall call) throws CloudException {
+            checkLeading(operation);
             try {
                 call.run();
                 metrics.cloudCall(spec.name(), operation, null);

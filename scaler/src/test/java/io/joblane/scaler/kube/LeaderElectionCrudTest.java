@@ -27,18 +27,22 @@ class LeaderElectionCrudTest {
         try {
             a.start();
             await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
+            await().atMost(Duration.ofSeconds(20)).until(a::stillLeading); // fed by a's own Lease renewals
             b.start();
             // b keeps trying for longer than a whole lease while a renews: it must never lead.
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> !b.isLeader());
             assertThat(bStarted.get()).isZero();
+            assertThat(b.stillLeading()).isFalse();
             assertThat(b.leader()).isEqualTo("scaler-a");
             assertThat(client.leases().inNamespace("joblane").withName("joblane-scaler").get().getSpec()
                     .getHolderIdentity()).isEqualTo("scaler-a");
 
             a.close();
             assertThat(aStopped.get()).isEqualTo(1);
+            assertThat(a.stillLeading()).isFalse();
             await().atMost(Duration.ofSeconds(20)).until(b::isLeader);
             assertThat(bStarted.get()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(20)).until(b::stillLeading);
             assertThat(a.isLeader()).isFalse();
         } finally {
             a.close();

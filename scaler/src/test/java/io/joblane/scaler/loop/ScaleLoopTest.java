@@ -17,6 +17,7 @@ import io.joblane.scaler.plan.Resources;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -388,6 +389,43 @@ class ScaleLoopTest {
         restarted.runOnce();
         assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
                 .containsExactly(node.instanceId);
+    }
+
+    @Test
+    void aReplicaThatNoLongerLeadsChangesNothing() throws Exception {
+        // Guards against a replica that lost the Lease still writing nodes or calling the cloud (defect 2).
+        FakeCluster.Node idle = nodes(2).get(1);
+        idle.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0));
+        for (int i = 0; i < 12; i++) {
+            job("j" + i, 1000);
+        }
+        cluster.calls.clear();
+        long cloudCalls = cloud.callCount();
+        clock.advance(Duration.ofMinutes(20));
+
+        ScanResult r = new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, () -> false)
+                .runOnce();
+
+        assertThat(cluster.calls).isEmpty();
+        assertThat(cloud.callCount()).isEqualTo(cloudCalls);
+        assertThat(r.problems()).anyMatch(p -> p.contains("no longer holds the Lease"));
+    }
+
+    @Test
+    void losingTheLeaseBetweenTheLiveCheckAndTheTerminationStopsIt() throws Exception {
+        // Guards against terminating after the Lease was lost during the scan (defect 2).
+        FakeCluster.Node idle = nodes(1).get(0);
+        idle.unschedulable = true;
+        idle.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        clock.advance(Duration.ofMinutes(5));
+        AtomicBoolean leading = new AtomicBoolean(true);
+        cluster.beforeLiveCheck = node -> leading.set(false);
+
+        new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, leading::get).runOnce();
+
+        assertThat(cluster.calls).contains("live-check " + idle.name);
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cluster.nodes).containsKey(idle.name);
     }
 
     @Test

@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.Activity;
@@ -50,6 +52,15 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     static final String AZ_REBALANCE = "AZRebalance";
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsNodeGroupProvider.class);
+
+    /** Longest a termination call may take: it must not land long after the live check and Lease check before it. */
+    static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The termination is sent once, never retried by the SDK: a retry seconds later could act after this replica lost
+     * the Lease or after a pod was bound. A failure is retried by a later scan, after a fresh live check.
+     */
+    private static final SdkPlugin TRY_ONCE = config -> config.overrideConfiguration(c -> c
+            .retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(TERMINATE_TIMEOUT));
 
     private final AutoScalingClient client;
     private final Clock clock;
@@ -236,7 +247,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         }
         try {
             client.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId)
-                    .shouldDecrementDesiredCapacity(true));
+                    .shouldDecrementDesiredCapacity(true).overrideConfiguration(o -> o.addPlugin(TRY_ONCE)));
         } catch (SdkException e) {
             CloudException failure = AwsErrors.classify("TerminateInstanceInAutoScalingGroup " + instanceId, e);
             if (lift && instance.protectedFromScaleIn()) {

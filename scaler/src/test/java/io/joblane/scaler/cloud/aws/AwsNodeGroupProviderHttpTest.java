@@ -307,6 +307,23 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
+    void theTerminationIsSentOnceEvenWhenTheSdkWouldRetryIt() throws Exception {
+        // Guards against the SDK retrying a termination long after the Lease and live checks that allowed it.
+        steadyGroup(ASG, 3, 10);
+        String victim = fake.group(ASG).instances.get(2).id;
+        provider.describe(List.of(ASG));
+        fake.clearCalls();
+        fake.failNext("TerminateInstanceInAutoScalingGroup", 1, 500, "InternalFailure", "try again");
+
+        assertThatThrownBy(() -> provider.terminateInstance(ASG, victim))
+                .isInstanceOfSatisfying(CloudException.class,
+                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
+        assertThat(fake.calls("TerminateInstanceInAutoScalingGroup")).hasSize(1);
+        assertThat(fake.instance(victim).protectedFromScaleIn).isTrue();
+        assertThat(fake.group(ASG).desired).isEqualTo(3);
+    }
+
+    @Test
     void anInstanceOutsideTheGroupIsNeverTerminated() throws Exception {
         steadyGroup(ASG, 2, 10);
         steadyGroup("other", 2, 10);
