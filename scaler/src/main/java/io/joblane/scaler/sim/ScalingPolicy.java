@@ -19,6 +19,11 @@ interface ScalingPolicy {
     /** Cloud calls that changed the group: raising its size, removing a node. */
     long scaleActions();
 
+    /** How the scheduler scores nodes for this policy's Job pods: the default kube-scheduler's unless it says so. */
+    default SimCluster.Scoring scoring() {
+        return SimCluster.Scoring.LEAST_ALLOCATED;
+    }
+
     /** True when the policy has nothing left to do on an empty, idle cluster, so scans may be skipped. */
     default boolean idleWhenEmpty() {
         return true;

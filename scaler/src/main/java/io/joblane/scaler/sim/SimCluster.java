@@ -13,6 +13,12 @@ import java.util.SplittableRandom;
  * its methods (launch, ready, taint, cordon, remove, evict). Single-threaded; memory grows with live pods and nodes.
  */
 final class SimCluster {
+    /**
+     * The scheduler's NodeResourcesFit scoring: the default kube-scheduler's LeastAllocated (pods spread), or
+     * MostAllocated, the profile of the chart's packing scheduler (pods fill the busiest node that fits).
+     */
+    enum Scoring { LEAST_ALLOCATED, MOST_ALLOCATED }
+
     private record Completion(long time, SimPod pod, int run) {
     }
 
@@ -20,6 +26,7 @@ final class SimCluster {
     }
 
     final NodeShape shape;
+    private final Scoring scoring;
     private final SplittableRandom random;
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<String, SimNode> nodesByName = new HashMap<>();
@@ -51,7 +58,12 @@ final class SimCluster {
     long lastEventTime;
 
     SimCluster(NodeShape shape, long seed, long seriesWidthMillis) {
+        this(shape, Scoring.LEAST_ALLOCATED, seed, seriesWidthMillis);
+    }
+
+    SimCluster(NodeShape shape, Scoring scoring, long seed, long seriesWidthMillis) {
         this.shape = shape;
+        this.scoring = scoring;
         this.random = new SplittableRandom(seed);
         this.nodeSeries = new Series(seriesWidthMillis);
     }
@@ -243,10 +255,9 @@ final class SimCluster {
     // ---- scheduler ---------------------------------------------------------------------------------------
 
     /**
-     * One pass of the default kube-scheduler over the pods waiting: filter (ready, not cordoned, no NoSchedule
-     * taint, requests fit), then prefer nodes without the PreferNoSchedule draining taint, then LeastAllocated
-     * (mean free share of cpu and memory after binding), ties broken at random. Unchanged waiting pods are only
-     * retried when capacity changed.
+     * One pass of the kube-scheduler over the pods waiting: filter (ready, not cordoned, no NoSchedule taint,
+     * requests fit), then prefer nodes without the PreferNoSchedule draining taint, then the highest
+     * {@link #score}, ties broken at random. Unchanged waiting pods are only retried when capacity changed.
      */
     void schedule(long now) {
         int from = capacityChanged ? 0 : firstUntried;
@@ -289,14 +300,12 @@ final class SimCluster {
         boolean bestPrefer = true;
         double bestScore = -1;
         int ties = 0;
-        double cpuCap = shape.cpuMillis();
-        double memCap = shape.memoryMillis();
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod, shape)) {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
-            double score = ((cpuCap - n.usedCpu - pod.cpu) / cpuCap + (memCap - n.usedMemory - pod.memory) / memCap) / 2;
+            double score = score(scoring, shape, n, pod);
             if (best == null || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
                 best = n;
                 bestPrefer = prefer;
@@ -307,6 +316,19 @@ final class SimCluster {
             }
         }
         return best;
+    }
+
+    /**
+     * NodeResourcesFit's score of binding {@code pod} to {@code node}, cpu and memory weighted 1 each (its default
+     * resources): LeastAllocated, the mean free share after binding; MostAllocated, the mean requested share after
+     * binding (DaemonSets included, as the real scheduler counts every pod). Higher wins. Exact rather than the real
+     * plugin's 0-100 integers, so ties are rarer than in a cluster.
+     */
+    static double score(Scoring scoring, NodeShape shape, SimNode node, SimPod pod) {
+        double cpuCap = shape.cpuMillis();
+        double memCap = shape.memoryMillis();
+        double requested = ((node.usedCpu + pod.cpu) / cpuCap + (node.usedMemory + pod.memory) / memCap) / 2;
+        return scoring == Scoring.MOST_ALLOCATED ? requested : 1 - requested;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -43,7 +43,7 @@ final class Simulation {
 
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
         NodeShape shape = settings.shape();
-        SimCluster cluster = new SimCluster(shape, settings.seed(), settings.seriesWidthMillis());
+        SimCluster cluster = new SimCluster(shape, policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         long interval = settings.scanIntervalMillis();
         boolean annotated = policy.jobsAnnotatedSafeToEvictFalse();
         long start = Math.max(0, stats.firstSubmit);
