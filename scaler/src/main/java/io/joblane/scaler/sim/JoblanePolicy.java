@@ -47,6 +47,8 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
     private final NodeGroup template;
     private final ScalerSettings scalerTemplate;
+    /** The group's pods go to the packing scheduler (MostAllocated); the loop itself is the same. */
+    private final boolean packing;
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
@@ -55,8 +57,9 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     private long scaleActions;
 
     JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate) {
+            ScalerSettings scalerTemplate, boolean packing) {
         this.settings = settings;
+        this.packing = packing;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
         this.template = template;
@@ -72,8 +75,8 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
             ScalerSettings scalerTemplate) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
-            public ScalingPolicy create(Simulation.Settings settings) {
-                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate);
+            public ScalingPolicy create(Simulation.Settings settings, boolean packing) {
+                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate, packing);
             }
 
             @Override
@@ -86,7 +89,12 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
 
     @Override
     public String name() {
-        return Simulator.JOBLANE;
+        return packing ? Simulator.JOBLANE_PACKING : Simulator.JOBLANE;
+    }
+
+    @Override
+    public SimCluster.Scoring scoring() {
+        return packing ? SimCluster.Scoring.MOST_ALLOCATED : SimCluster.Scoring.LEAST_ALLOCATED;
     }
 
     @Override

@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
  * alternatives on the same simulated cluster, then prints the comparison (and writes JSON and HTML when asked).
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Replay a Job workload trace through Joblane and the alternatives (cluster-autoscaler, "
-                + "cluster-autoscaler-unsafe, static) on a simulated cluster; no cluster or cloud needed.")
+        description = "Replay a Job workload trace through Joblane (with the default or the packing scheduler) and "
+                + "the alternatives (cluster-autoscaler, cluster-autoscaler-unsafe, static) on a simulated cluster; no cluster or cloud needed.")
 public final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -108,7 +108,7 @@ public final class SimulateCommand implements Callable<Integer> {
     int maxNodes;
 
     @Option(names = "--policies", split = ",", paramLabel = "LIST",
-            defaultValue = "joblane,cluster-autoscaler,cluster-autoscaler-unsafe,static",
+            defaultValue = "joblane,joblane-packing,cluster-autoscaler,cluster-autoscaler-unsafe,static",
             description = "Policies to compare (default ${DEFAULT-VALUE}).")
     List<String> policies;
 

@@ -13,10 +13,12 @@ import java.util.List;
  */
 public final class Simulator {
     public static final String JOBLANE = "joblane";
+    /** Joblane with its Job pods placed by the chart's packing scheduler (NodeResourcesFit MostAllocated). */
+    public static final String JOBLANE_PACKING = "joblane-packing";
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
     public static final String CLUSTER_AUTOSCALER_UNSAFE = "cluster-autoscaler-unsafe";
     public static final String STATIC = "static";
-    public static final List<String> POLICIES = List.of(JOBLANE, CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_PACKING, CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
     /** Static sizing grows its guess by this factor until no Job waits. */
     static final double STATIC_GROWTH = 1.1;
     static final int STATIC_TRIES = 30;
@@ -31,10 +33,13 @@ public final class Simulator {
     private final Simulation.Settings settings;
     private final JoblanePolicyFactory joblane;
 
-    /** Builds the Joblane policy for one run; the simulator owns nothing of the real loop itself. */
+    /**
+     * Builds the Joblane policy for one run, its pods placed by the default scheduler or, with {@code packing}, by
+     * the packing scheduler; the simulator owns nothing of the real loop itself.
+     */
     @FunctionalInterface
     interface JoblanePolicyFactory {
-        ScalingPolicy create(Simulation.Settings settings);
+        ScalingPolicy create(Simulation.Settings settings, boolean packing);
     }
 
     Simulator(Simulation.Settings settings, JoblanePolicyFactory joblane) {
@@ -49,7 +54,8 @@ public final class Simulator {
         List<PolicyResult> results = new ArrayList<>();
         for (String name : policies) {
             results.add(switch (name) {
-                case JOBLANE -> simulation.run(joblane.create(settings));
+                case JOBLANE -> simulation.run(joblane.create(settings, false));
+                case JOBLANE_PACKING -> simulation.run(joblane.create(settings, true));
                 case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(true,
                         settings.bootDelayMillis(), settings.maxNodes()));
                 case CLUSTER_AUTOSCALER_UNSAFE -> simulation.run(new ClusterAutoscalerPolicy(false,

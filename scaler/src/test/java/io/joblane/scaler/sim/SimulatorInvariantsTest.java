@@ -53,9 +53,11 @@ class SimulatorInvariantsTest {
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted())
                     .as(context + ": safe-to-evict=false protects Jobs from cluster-autoscaler").isZero();
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).podsOnRemovedNodes()).as(context).isZero();
-            assertThat(r.get(Simulator.JOBLANE).jobsInterrupted()).as(context + ": Joblane never interrupts a Job").isZero();
-            assertThat(r.get(Simulator.JOBLANE).podsOnRemovedNodes())
-                    .as(context + ": Joblane never removes a node with a Job on it").isZero();
+            for (String joblane : List.of(Simulator.JOBLANE, Simulator.JOBLANE_PACKING)) {
+                assertThat(r.get(joblane).jobsInterrupted()).as(context + ": " + joblane + " never interrupts a Job").isZero();
+                assertThat(r.get(joblane).podsOnRemovedNodes())
+                        .as(context + ": " + joblane + " never removes a node with a Job on it").isZero();
+            }
         }
     }
 
