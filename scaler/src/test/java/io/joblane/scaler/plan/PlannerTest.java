@@ -217,6 +217,21 @@ class PlannerTest {
         }
 
         @Test
+        void aPodThatFitsOnlyABiggerBusyNodeWaitsForItWithoutBeingReported() {
+            // The group's usual node is 4 cpu; one 8-cpu node exists but is busy: the pod waits for it, no launch.
+            NodeInfo small1 = node("s1", G);
+            NodeInfo small2 = node("s2", G);
+            NodeInfo big = node("big", G, res("cpu", 8000, "memory", 32 * GI, "pods", 110_000));
+            List<PodInfo> pods = new ArrayList<>(List.of(running("r", G, cpuMem(8000, GI), "big", T0),
+                    running("r1", G, cpuMem(4000, GI), "s1", T0), running("r2", G, cpuMem(4000, GI), "s2", T0)));
+            pods.add(pending("six", G, cpuMem(6000, GI)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(small1, small2, big), pods),
+                    cloudFor(List.of(small1, small2, big), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        }
+
+        @Test
         void learnsTheShapeFromExistingNodes() {
             // Config says 4 cpu, the nodes really have 8: two 3-cpu pods fit on one new node.
             NodeInfo big = node("big", G, res("cpu", 8000, "memory", 32 * GI, "pods", 110_000));
@@ -280,6 +295,15 @@ class PlannerTest {
         void neverDrainsBelowTheMinimum() {
             GroupPlan plan = Planner.plan(spec(G, 3, 10, spec(G).shape()), index(List.of(a, b, c), load()),
                     cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+        }
+
+        @Test
+        void neverDrainsWhileTheGroupIsGrowing() {
+            List<PodInfo> pods = new ArrayList<>(load());
+            pods.add(pending("big", G, cpuMem(4000, GI))); // needs a new node
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).hasSize(1);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
         }
 
