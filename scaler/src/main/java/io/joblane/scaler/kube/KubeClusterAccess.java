@@ -63,6 +63,8 @@ public final class KubeClusterAccess implements ClusterAccess {
     private final Clock clock;
     /** Last scan's pod translations by namespace/name; replaced each scan, so deleted pods drop out. */
     private Map<String, Translated> lastPods = Map.of();
+    /** Node uids of the last snapshot, by name: a node re-created under the same name is another node. */
+    private Map<String, String> snapshotUids = Map.of();
     /** Blocking pods the informers do not see, by node, found by a live check; see {@link #addForeignPods}. */
     private final Map<String, List<PodInfo>> foreign = new HashMap<>();
 
@@ -88,7 +90,9 @@ public final class KubeClusterAccess implements ClusterAccess {
         List<Node> cachedNodes = cache.nodes();
         List<NodeInfo> nodeInfos = new ArrayList<>(cachedNodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
+        Map<String, String> uids = new HashMap<>();
         for (Node n : cachedNodes) {
+            uids.put(n.getMetadata().getName(), n.getMetadata().getUid() == null ? "" : n.getMetadata().getUid());
             NodeInfo info = nodeInfo(n);
             nodeInfos.add(info);
             if (info.group() != null) {
@@ -109,6 +113,7 @@ public final class KubeClusterAccess implements ClusterAccess {
             podInfos.add(info);
         }
         lastPods = translated;
+        snapshotUids = uids;
         addForeignPods(podInfos, translated, nodeInfos);
         List<DaemonSetInfo> daemonSets = daemonSets(cache.daemonSets(), config.get(), sampleNodeByGroup);
         return new ClusterSnapshot(clock.instant(), nodeInfos, podInfos, daemonSets);
@@ -232,6 +237,34 @@ public final class KubeClusterAccess implements ClusterAccess {
         } catch (KubernetesClientException e) {
             throw new ClusterException("live check for instance " + instanceId + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<String> whyNodeNotTerminable(String node, String instanceId) throws ClusterException {
+        Node live;
+        try {
+            live = client.nodes().withName(node).get();
+        } catch (KubernetesClientException e) {
+            throw new ClusterException("reading node " + node + " failed: " + e.getMessage(), e);
+        }
+        if (live == null) {
+            return Optional.of("the node is gone");
+        }
+        if (live.getSpec() == null || !Boolean.TRUE.equals(live.getSpec().getUnschedulable())) {
+            return Optional.of("the node is no longer cordoned");
+        }
+        Map<String, String> ann = live.getMetadata().getAnnotations();
+        if (ann == null || !ann.containsKey(NodeAnnotations.CORDONED_AT)) {
+            return Optional.of("the node's cordon is no longer Joblane's");
+        }
+        if (!instanceId.equals(instanceIdOf(live))) {
+            return Optional.of("the node's providerID no longer names instance " + instanceId);
+        }
+        String uid = live.getMetadata().getUid() == null ? "" : live.getMetadata().getUid();
+        if (!uid.equals(snapshotUids.get(node))) {
+            return Optional.of("the node was re-created since the snapshot (uid " + uid + ")");
+        }
+        return Optional.empty();
     }
 
     private List<Node> liveNodes() {

@@ -55,6 +55,14 @@ public interface ClusterAccess {
      */
     Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException;
 
+    /**
+     * Reads the node LIVE right before its instance is terminated and says why it must not be: it is gone, no
+     * longer unschedulable, its cordon no longer carries Joblane's {@code cordoned-at} annotation, its providerID no
+     * longer names {@code instanceId}, or it is another object (uid) than the one in the last snapshot. Empty when it
+     * is still exactly the node Joblane cordoned.
+     */
+    Optional<String> whyNodeNotTerminable(String node, String instanceId) throws ClusterException;
+
     /** Records a Kubernetes Event; best effort, never throws (a lost event must not stop a scan). */
     void recordEvent(EventTarget target, boolean warning, String reason, String message);
 }

@@ -217,6 +217,11 @@ public final class ScaleLoop {
         }
 
         @Override
+        public Optional<String> whyNodeNotTerminable(String node, String instanceId) throws ClusterException {
+            return delegate.whyNodeNotTerminable(node, instanceId);
+        }
+
+        @Override
         public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
             checkLeading("recording event " + reason);
             delegate.recordEvent(target, warning, reason, message);
@@ -552,6 +557,13 @@ public final class ScaleLoop {
         private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
             String g = spec.name();
             if (cloudFailed) {
+                return;
+            }
+            Optional<String> changed = cluster.whyNodeNotTerminable(a.node(), a.instanceId());
+            if (changed.isPresent()) {
+                // Not ours to give back any more (uncordoned, re-created, another instance): change nothing.
+                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), changed.get());
+                problems.add("node " + a.node() + " not terminated: " + changed.get());
                 return;
             }
             List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));

@@ -133,6 +133,11 @@ public final class RegistrationLag {
             }
 
             @Override
+            public Optional<String> whyNodeNotTerminable(String node, String instanceId) throws ClusterException {
+                return cluster.whyNodeNotTerminable(node, instanceId);
+            }
+
+            @Override
             public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
                 cluster.recordEvent(target, warning, reason, message);
             }

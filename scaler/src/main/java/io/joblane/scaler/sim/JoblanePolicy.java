@@ -306,6 +306,15 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     }
 
     @Override
+    public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+        SimNode n = cluster.nodeByName(node);
+        if (n == null || !n.cordoned || !n.cordonedByJoblane || !instanceId.equals(n.instanceId)) {
+            return Optional.of("the node is gone or no longer Joblane's cordoned node of instance " + instanceId);
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
         // Events go nowhere in a simulation.
     }

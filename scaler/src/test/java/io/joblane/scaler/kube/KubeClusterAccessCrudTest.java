@@ -194,6 +194,35 @@ class KubeClusterAccessCrudTest {
     }
 
     @Test
+    void theLiveNodeCheckRefusesANodeChangedSinceTheSnapshot() throws Exception {
+        // Guards against terminating from the cache when the live node is no longer Joblane's cordon of that instance.
+        new NodeWriter(client).cordon("n1", clock.instant());
+        awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.CORDONED_AT));
+        access.snapshot();
+        assertThat(access.whyNodeNotTerminable("n1", instanceId)).isEmpty();
+        assertThat(access.whyNodeNotTerminable("n1", "i-other")).hasValueSatisfying(w -> assertThat(w).contains("providerID"));
+        assertThat(access.whyNodeNotTerminable("gone", instanceId)).hasValueSatisfying(w -> assertThat(w).contains("gone"));
+
+        client.nodes().withName("n1").edit(n -> {
+            n.getSpec().setUnschedulable(false); // kubectl uncordon: our annotation stays
+            return n;
+        });
+        assertThat(access.whyNodeNotTerminable("n1", instanceId))
+                .hasValueSatisfying(w -> assertThat(w).contains("no longer cordoned"));
+
+        client.nodes().withName("n1").delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().withName("n1").get() == null);
+        Node again = KubeFixtures.node("n1", "batch", instanceId);
+        again.getSpec().setProviderID("memory:///zone-a/" + instanceId);
+        again.getSpec().setUnschedulable(true);
+        again.getMetadata().setUid("uid-recreated");
+        again.getMetadata().getAnnotations().put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        client.nodes().resource(again).create();
+        assertThat(access.whyNodeNotTerminable("n1", instanceId))
+                .hasValueSatisfying(w -> assertThat(w).contains("re-created"));
+    }
+
+    @Test
     void anUnschedulableJobPodRaisesDesiredAndGetsAnEvent() {
         client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "big", "batch", null, "12")).create();
         client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "busy", "batch", "n1", "10"))

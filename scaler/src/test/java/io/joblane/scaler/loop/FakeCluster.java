@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +41,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         public DrainState drain = DrainState.NONE;
         public final Map<String, String> annotations = new HashMap<>();
         public boolean scaleDownDisabled;
+        /** Object identity: a node deleted and re-created under the same name gets a new one. */
+        public String uid = "uid-" + UIDS.incrementAndGet();
         /** The node runs on {@link #instanceId} but shows no providerID (kubelet without a cloud provider). */
         public boolean noProviderId;
 
@@ -85,7 +88,10 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         }
     }
 
+    private static final AtomicLong UIDS = new AtomicLong();
     private final Clock clock;
+    /** Node uids as of the last snapshot. */
+    private final Map<String, String> snapshotUids = new HashMap<>();
     private final Map<String, String> groupOfCloudGroup = new HashMap<>();
     private final Map<String, Resources> shapeOfGroup = new HashMap<>();
     public final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -97,6 +103,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     public final List<String> violations = new ArrayList<>();
     /** Runs inside {@link #podsBoundTo} before answering: lets a test bind a pod "at the last moment". */
     public Consumer<String> beforeLiveCheck = node -> { };
+    /** Runs inside {@link #whyNodeNotTerminable} before answering: lets a test change the node at the last moment. */
+    public Consumer<String> beforeNodeCheck = node -> { };
     public boolean failSnapshot;
 
     public FakeCluster(Clock clock) {
@@ -170,6 +178,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
             throw new ClusterException("API server unavailable (test)");
         }
         List<NodeInfo> ns = nodes.values().stream().map(Node::info).toList();
+        snapshotUids.clear();
+        nodes.values().forEach(n -> snapshotUids.put(n.name, n.uid));
         List<PodInfo> ps = pods.values().stream().map(Pod::info).toList();
         return new ClusterSnapshot(clock.instant(), ns, ps, List.copyOf(daemonSets));
     }
@@ -245,12 +255,36 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     }
 
     @Override
+    public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+        calls.add("node-check " + node);
+        beforeNodeCheck.accept(node);
+        Node n = nodes.get(node);
+        if (n == null) {
+            return Optional.of("the node is gone");
+        }
+        if (!n.unschedulable) {
+            return Optional.of("the node is no longer cordoned");
+        }
+        if (!n.annotations.containsKey(NodeAnnotations.CORDONED_AT)) {
+            return Optional.of("the node's cordon is no longer Joblane's");
+        }
+        if (n.noProviderId || !instanceId.equals(n.instanceId)) {
+            return Optional.of("the node's providerID no longer names instance " + instanceId);
+        }
+        if (!n.uid.equals(snapshotUids.get(node))) {
+            return Optional.of("the node was re-created since the snapshot");
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
         calls.add("event " + target.kind() + "/" + target.name() + " " + reason);
     }
 
     /** Mutating calls only (no events, no live checks). */
     public List<String> mutations() {
-        return calls.stream().filter(c -> !c.startsWith("event ") && !c.startsWith("live-check ")).toList();
+        return calls.stream().filter(c -> !c.startsWith("event ") && !c.startsWith("live-check ")
+                && !c.startsWith("node-check ")).toList();
     }
 }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ScaleLoopTest {
     private static final String YAML = """
@@ -426,6 +428,31 @@ class ScaleLoopTest {
         assertThat(cluster.calls).contains("live-check " + idle.name);
         assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(cluster.nodes).containsKey(idle.name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"uncordoned by a human", "cordon mark removed", "re-created", "providerID changed"})
+    void aNodeChangedAfterTheSnapshotIsNotTerminated(String change) throws Exception {
+        // Guards against terminating from a stale cache: the node is read live right before the termination (defect 3).
+        FakeCluster.Node idle = nodes(1).get(0);
+        idle.unschedulable = true;
+        idle.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        clock.advance(Duration.ofMinutes(5));
+        cluster.beforeNodeCheck = node -> {
+            switch (change) {
+                case "uncordoned by a human" -> idle.unschedulable = false; // kubectl uncordon keeps annotations
+                case "cordon mark removed" -> idle.annotations.remove(NodeAnnotations.CORDONED_AT);
+                case "re-created" -> idle.uid = "uid-recreated";
+                default -> idle.noProviderId = true;
+            }
+        };
+
+        ScanResult r = loop(false).runOnce();
+
+        assertThat(cluster.calls).contains("node-check " + idle.name);
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cluster.mutations()).isEmpty();
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("node " + idle.name + " not terminated"));
     }
 
     @Test

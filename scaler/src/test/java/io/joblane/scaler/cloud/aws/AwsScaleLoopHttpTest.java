@@ -201,6 +201,11 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
+        public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+            return Optional.of("no nodes in this test");
+        }
+
+        @Override
         public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
         }
     }
