@@ -71,8 +71,14 @@ public final class NodeWriter {
                 ours[0] = false;
                 return node;
             }
+            boolean alreadyOurs = Boolean.TRUE.equals(node.getSpec().getUnschedulable());
             node.getSpec().setUnschedulable(true);
-            annotations(node).putIfAbsent(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
+            if (alreadyOurs) {
+                annotations(node).putIfAbsent(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
+            } else {
+                // A fresh cordon: a mark left over from an earlier one (kubectl uncordon keeps it) must not count.
+                annotations(node).put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
+            }
             return node;
         });
         return ours[0];

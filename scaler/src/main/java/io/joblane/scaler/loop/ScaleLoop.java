@@ -508,6 +508,13 @@ public final class ScaleLoop {
                     cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDown",
                             "cordoned, terminating after " + spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
                 }
+            } else if (action instanceof PlanAction.ClearCordonMark a) {
+                log("clear the cordon mark of node " + a.node(), a.reason());
+                if (!dry) {
+                    Map<String, String> ann = new HashMap<>();
+                    ann.put(NodeAnnotations.CORDONED_AT, null);
+                    cluster.annotateNode(a.node(), ann);
+                }
             } else if (action instanceof PlanAction.Uncordon a) {
                 record(DecisionKind.UNCORDON, "uncordon node " + a.node(), a.reason());
                 if (!dry) {

@@ -40,6 +40,13 @@ public sealed interface PlanAction {
     record Cordon(String node, String reason) implements PlanAction {
     }
 
+    /**
+     * Remove a {@code cordoned-at} mark from a node that is not cordoned (someone ran {@code kubectl uncordon}, which
+     * keeps annotations), so a later human cordon is never taken for the scaler's.
+     */
+    record ClearCordonMark(String node, String reason) implements PlanAction {
+    }
+
     /** Undo the scaler's own cordon and timers (e.g. the group is at its minimum). */
     record Uncordon(String node, String reason) implements PlanAction {
     }

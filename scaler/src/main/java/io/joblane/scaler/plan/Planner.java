@@ -428,6 +428,10 @@ public final class Planner {
             // Oldest cordons settle first; then youngest empty nodes are removed first.
             byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
             for (NodeInfo n : byAge) {
+                if (!n.cordoned() && n.cordonedAt() != null) {
+                    actions.add(new PlanAction.ClearCordonMark(n.name(), "not cordoned, but still marked as cordoned by "
+                            + "the scaler (uncordoned by hand?)"));
+                }
                 if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready()) {
                     continue;
                 }

@@ -50,6 +50,22 @@ class NodeWriterCrudTest {
     }
 
     @Test
+    void aFreshCordonReplacesAMarkLeftByAnEarlierOne() {
+        // Guards against a stale cordoned-at (kept by kubectl uncordon) skipping the settle delay of a new cordon.
+        writer.cordon("n1", AT);
+        client.nodes().withName("n1").edit(n -> {
+            n.getSpec().setUnschedulable(false); // kubectl uncordon keeps our annotation
+            return n;
+        });
+        Instant later = AT.plusSeconds(3600);
+        assertThat(writer.cordon("n1", later)).isTrue();
+        assertThat(live().getMetadata().getAnnotations()).containsEntry(NodeAnnotations.CORDONED_AT, later.toString());
+        // Cordoning again while still ours keeps the first time (idempotent).
+        assertThat(writer.cordon("n1", later.plusSeconds(60))).isTrue();
+        assertThat(live().getMetadata().getAnnotations()).containsEntry(NodeAnnotations.CORDONED_AT, later.toString());
+    }
+
+    @Test
     void cordonIsMarkedAsOursAndUncordonLiftsOnlyOurs() {
         assertThat(writer.cordon("n1", AT)).isTrue();
         assertThat(live().getSpec().getUnschedulable()).isTrue();

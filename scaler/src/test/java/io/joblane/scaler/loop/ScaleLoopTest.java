@@ -456,6 +456,29 @@ class ScaleLoopTest {
     }
 
     @Test
+    void aHumanCordonAfterAHumanUncordonIsNeverTakenForTheScalers() throws Exception {
+        // Guards against the cordoned-at mark kubectl uncordon leaves behind turning a later human cordon into ours.
+        List<FakeCluster.Node> ns = nodes(2);
+        FakeCluster.Node node = ns.get(0);
+        job("keep", 1000);
+        cluster.bind("keep", ns.get(1).name);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        node.unschedulable = false; // kubectl uncordon: the annotation stays
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+        assertThat(node.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+
+        node.unschedulable = true; // a human's maintenance cordon
+        for (int m = 0; m < 12; m++) {
+            clock.advance(Duration.ofMinutes(5));
+            loop.runOnce();
+        }
+        assertThat(node.unschedulable).isTrue();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+    }
+
+    @Test
     void waitingPodsBeyondTheMaximumAreReported() {
         for (int i = 0; i < 50; i++) {
             job("j" + i, 4000);
