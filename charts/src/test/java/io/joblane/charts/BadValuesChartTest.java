@@ -153,4 +153,48 @@ class BadValuesChartTest {
         assertThatThrownBy(chart::template)
                 .hasMessageContaining("uses schedulerName \"joblane-packing-scheduler\" but packingScheduler.enabled is false");
     }
+
+    @Test
+    void nodeShapeWithoutMemory() throws Exception {
+        Chart chart = withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      scaling: {autoScalingGroup: asg, node: {cpu: "4"}}
+                """);
+        assertThatThrownBy(chart::template)
+                .hasMessageContaining("/config/nodeGroups/0/scaling/node")
+                .hasMessageContaining("missing property 'memory'");
+    }
+
+    /** Every object the schema describes is closed, so a typo anywhere is refused rather than ignored. */
+    @Test
+    void schemaClosesEveryObjectItDescribes() throws Exception {
+        tools.jackson.databind.JsonNode schema = new tools.jackson.databind.ObjectMapper()
+                .readTree(Files.readString(Chart.DIR.resolve("values.schema.json")));
+        java.util.List<String> open = new java.util.ArrayList<>();
+        walk(schema, "", open);
+        org.assertj.core.api.Assertions.assertThat(open).isEmpty();
+    }
+
+    private static void walk(tools.jackson.databind.JsonNode node, String at, java.util.List<String> open) {
+        if (node.isObject()) {
+            if (node.has("properties") && !node.path("additionalProperties").isBoolean()) {
+                open.add(at);
+            } else if (node.has("properties") && node.path("additionalProperties").asBoolean()) {
+                open.add(at);
+            }
+            for (var field : node.properties()) {
+                if (java.util.Set.of("if", "not", "contains").contains(field.getKey())) {
+                    continue; // conditions on a value, not descriptions of one
+                }
+                walk(field.getValue(), at + "/" + field.getKey(), open);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(node.get(i), at + "/" + i, open);
+            }
+        }
+    }
 }
