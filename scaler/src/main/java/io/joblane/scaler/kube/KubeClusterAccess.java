@@ -52,6 +52,7 @@ public final class KubeClusterAccess implements ClusterAccess {
     private static final Logger LOG = LoggerFactory.getLogger(KubeClusterAccess.class);
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
     static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
+    private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
 
     private final KubernetesClient client;
@@ -322,9 +323,13 @@ public final class KubeClusterAccess implements ClusterAccess {
                 : p.getMetadata().getOwnerReferences();
         boolean jobPod = owners.stream().anyMatch(o -> "Job".equals(o.getKind()))
                 || labels.containsKey(WellKnown.JOB_NAME_LABEL) || labels.containsKey(WellKnown.LEGACY_JOB_NAME_LABEL);
-        boolean daemonSetPod = owners.stream().anyMatch(o -> "DaemonSet".equals(o.getKind()));
+        // Only the DaemonSet controller's own pods are per-node overhead; a Job pod is never exempt.
+        boolean daemonSetPod = !jobPod && owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                && "DaemonSet".equals(o.getKind()) && "apps/v1".equals(o.getApiVersion()));
         Map<String, String> ann = p.getMetadata().getAnnotations();
-        boolean mirror = ann != null && ann.containsKey("kubernetes.io/config.mirror");
+        // A kubelet's mirror pod carries the annotation and is owned by its Node; the annotation alone can be forged.
+        boolean mirror = !jobPod && ann != null && ann.containsKey(MIRROR_ANNOTATION)
+                && owners.stream().anyMatch(o -> "Node".equals(o.getKind()) && "v1".equals(o.getApiVersion()));
         String nodeName = p.getSpec() == null ? null : p.getSpec().getNodeName();
         if (nodeName != null && nodeName.isEmpty()) {
             nodeName = null;

@@ -60,8 +60,10 @@ final class Lean {
         if (meta.getOwnerReferences() != null) {
             meta.setOwnerReferences(meta.getOwnerReferences().stream().map(o -> {
                 OwnerReference kept = new OwnerReference();
+                kept.setApiVersion(shared(o.getApiVersion()));
                 kept.setKind(shared(o.getKind()));
                 kept.setName(o.getName());
+                kept.setController(o.getController());
                 return kept;
             }).collect(Collectors.toList()));
         }

@@ -32,9 +32,12 @@ public record PodInfo(
         requests = requests == null ? Resources.ZERO : requests;
     }
 
-    /** True when this pod, bound to a node, must keep that node alive: anything but DaemonSet, mirror and finished pods. */
+    /**
+     * True when this pod, bound to a node, must keep that node alive: anything but DaemonSet, mirror and finished
+     * pods, and a Job pod always, whatever other owner it claims.
+     */
     public boolean blocksScaleIn() {
-        return phase.holdsNode() && !daemonSetPod && !mirrorPod;
+        return phase.holdsNode() && (jobPod || !daemonSetPod && !mirrorPod);
     }
 
     public String key() {
