@@ -94,7 +94,17 @@ public final class LoadBenchmark implements Callable<Integer> {
             if (!skipSaturation) {
                 saturate(seconds, true);
             }
+            java.util.Map<String, Double> before = buckets(healthPort);
             fixedRate(seconds, rate);
+            java.util.Map<String, Double> after = buckets(healthPort);
+            double total = after.get("+Inf") - before.get("+Inf");
+            StringBuilder line = new StringBuilder("server-side duration of those requests (from /metrics):");
+            for (String le : List.of("0.001", "0.002", "0.005", "0.01", "0.025", "0.05")) {
+                line.append(String.format(" <=%s ms %.2f%%,", (int) (Double.parseDouble(le) * 1000) == 0 ? le
+                        : String.valueOf((int) (Double.parseDouble(le) * 1000)),
+                        100 * (after.get(le) - before.get(le)) / total));
+            }
+            System.out.println(line.substring(0, line.length() - 1));
             Path status = Path.of("/proc", String.valueOf(server.pid()), "status");
             if (Files.isReadable(status)) {
                 Files.readAllLines(status).stream().filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS"))
@@ -204,6 +214,21 @@ public final class LoadBenchmark implements Callable<Integer> {
         double elapsed = (System.nanoTime() - start) / 1e9;
         System.out.printf("fixed rate %d/s: %d requests in %.1f s, %d errors, %s%n", perSecond, finished.get(),
                 elapsed, errors.get(), percentiles(latencies, finished.get()));
+    }
+
+    /** Cumulative bucket counts of joblane_webhook_request_duration_seconds by "le". */
+    private static java.util.Map<String, Double> buckets(int healthPort) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + healthPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        java.util.Map<String, Double> out = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "joblane_webhook_request_duration_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)").matcher(text);
+        while (m.find()) {
+            String le = m.group(1).endsWith(".0") ? m.group(1).substring(0, m.group(1).length() - 2) : m.group(1);
+            out.put(le, Double.parseDouble(m.group(2)));
+        }
+        return out;
     }
 
     private static String percentiles(long[] nanos, int n) {
