@@ -327,8 +327,10 @@ final class SimCluster {
     static double score(Scoring scoring, NodeShape shape, SimNode node, SimPod pod) {
         double cpuCap = shape.cpuMillis();
         double memCap = shape.memoryMillis();
-        double requested = ((node.usedCpu + pod.cpu) / cpuCap + (node.usedMemory + pod.memory) / memCap) / 2;
-        return scoring == Scoring.MOST_ALLOCATED ? requested : 1 - requested;
+        // Each written out rather than one as 1 - the other: the same rounding, so the same ties, as before.
+        return scoring == Scoring.MOST_ALLOCATED
+                ? ((node.usedCpu + pod.cpu) / cpuCap + (node.usedMemory + pod.memory) / memCap) / 2
+                : ((cpuCap - node.usedCpu - pod.cpu) / cpuCap + (memCap - node.usedMemory - pod.memory) / memCap) / 2;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */
