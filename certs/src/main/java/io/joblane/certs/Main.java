@@ -16,7 +16,7 @@ import io.joblane.certs.x509.PemException;
 import io.joblane.certs.x509.RotationPlan;
 import io.joblane.certs.x509.StoredMaterial;
 import io.joblane.model.GoDuration;
-import io.joblane.model.logging.LogFormat;
+import io.joblane.model.logging.LogOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,13 +49,8 @@ import picocli.CommandLine.Spec;
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}", scope = ScopeType.INHERIT,
-            description = "text or json (env JOBLANE_LOG_FORMAT; default ${DEFAULT-VALUE})")
-    String logFormat;
-
-    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}", scope = ScopeType.INHERIT,
-            description = "error, warn, info, debug, trace (env JOBLANE_LOG_LEVEL; default ${DEFAULT-VALUE})")
-    String logLevel;
+    @Mixin
+    LogOptions logging;
 
     private final Supplier<KubernetesClient> clients;
     private final Clock clock;
@@ -88,7 +82,7 @@ public final class Main {
     private static CommandLine commandLine(Main main) {
         CommandLine cmd = new CommandLine(main);
         cmd.setExecutionStrategy(parseResult -> {
-            main.configureLogging(parseResult.commandSpec().commandLine());
+            main.logging.apply();
             return new CommandLine.RunLast().execute(parseResult);
         });
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -101,13 +95,6 @@ public final class Main {
             return code;
         });
         return cmd;
-    }
-
-    private void configureLogging(CommandLine cmd) {
-        if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
-            throw new ParameterException(cmd, "--log-format must be text or json, got \"" + logFormat + "\"");
-        }
-        LogFormat.configure("json".equals(logFormat), logLevel);
     }
 
     private KubernetesClient client() {

@@ -3,16 +3,16 @@ package io.joblane.webhook;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import io.joblane.model.config.InvalidConfigException;
-import io.joblane.model.logging.LogFormat;
+import io.joblane.model.logging.LogOptions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -91,13 +91,8 @@ public final class Main implements Callable<Integer> {
             description = "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
     int listeners;
 
-    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
-            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
-    String logFormat;
-
-    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
-            description = "error, warn, info, debug, trace (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
-    String logLevel;
+    @Mixin
+    LogOptions logging;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
@@ -105,10 +100,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!List.of("text", "json").contains(logFormat)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--log-format must be text or json");
-        }
-        LogFormat.configure("json".equals(logFormat), logLevel);
+        logging.apply();
         WebhookOptions options;
         try {
             options = options();
