@@ -43,6 +43,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -182,7 +183,13 @@ public final class RunCommand implements Callable<Integer> {
         shutdown.push("stop serving health and metrics", health::close);
         boundHealthPort = health.port();
 
-        Providers providers = providers(initial, clock, dry, registry);
+        AtomicReference<ScaleLoop> loopRef = new AtomicReference<>();
+        // The loop decides dry-run per scan (flag or file, reloads included); providers ask it, so both agree.
+        BooleanSupplier dryNow = () -> {
+            ScaleLoop l = loopRef.get();
+            return l == null ? dry : l.scanDryRun();
+        };
+        Providers providers = providers(initial, clock, dryNow, registry);
         RegistrationLag lag = new RegistrationLag(clock.instant(), metrics::registrationLag);
         Map<String, NodeGroupProvider> watched = new HashMap<>();
         providers.byGroup.forEach((g, p) -> watched.put(g, lag.watch(p)));
@@ -212,6 +219,7 @@ public final class RunCommand implements Callable<Integer> {
         LeaderElection[] election = new LeaderElection[1];
         ScaleLoop loop = new ScaleLoop(initial, lag.watch(cluster), watched, clock, metrics, dryRun,
                 () -> election[0] != null && election[0].stillLeading());
+        loopRef.set(loop);
         onReload.set(() -> {
             JoblaneConfig c = configFile.current();
             List<String> unsupported = providers.unsupported(c);
@@ -330,7 +338,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static Providers providers(JoblaneConfig config, Clock clock, boolean dryRun, MeterRegistry registry) {
+    static Providers providers(JoblaneConfig config, Clock clock, BooleanSupplier dryRun, MeterRegistry registry) {
         Providers p = new Providers();
         for (NodeGroup g : config.scaledGroups()) {
             String kind = g.scaling().provider();

@@ -55,6 +55,8 @@ public final class ScaleLoop {
     private final Map<String, GroupState> states = new HashMap<>();
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
+    /** The dry-run setting fixed at the start of the scan in progress (or the last one). */
+    private volatile boolean scanDry;
     private Instant startedAt;
 
     /**
@@ -79,6 +81,7 @@ public final class ScaleLoop {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = metrics == null ? ScalerMetrics.NOOP : metrics;
         this.dryRun = dryRun;
+        this.scanDry = dryRun || config.scaler().dryRun();
     }
 
     /** Swaps in a reloaded config; takes effect on the next scan. */
@@ -95,6 +98,15 @@ public final class ScaleLoop {
         return dryRun || config.scaler().dryRun();
     }
 
+    /**
+     * The dry-run setting of the scan in progress, fixed at its start even when the config is reloaded meanwhile.
+     * Providers with side effects of their own (the AWS provider's protection and AZRebalance suspension) ask this,
+     * so the loop and the providers always agree: the single source of truth for dry-run.
+     */
+    public boolean scanDryRun() {
+        return scanDry;
+    }
+
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
     public synchronized ScanResult runOnce() {
         Instant start = clock.instant();
@@ -103,6 +115,7 @@ public final class ScaleLoop {
         }
         JoblaneConfig cfg = config;
         boolean dry = dryRun();
+        scanDry = dry;
         List<String> problems = new ArrayList<>();
         List<String> done = new ArrayList<>();
         Map<String, GroupStatus> statuses = new LinkedHashMap<>();

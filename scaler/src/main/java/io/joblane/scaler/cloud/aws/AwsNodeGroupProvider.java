@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -64,7 +65,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     private final AutoScalingClient client;
     private final Clock clock;
-    private final boolean dryRun;
+    /** Asked at each call: the loop's dry-run setting for the scan in progress, so both always agree. */
+    private final BooleanSupplier dryRun;
     private Map<String, AwsGroupSettings> settings;
 
     /** The last describe's result per group: the view the mutating calls check against. */
@@ -80,6 +82,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
                                 boolean dryRun) {
+        this(client, settings, clock, () -> dryRun);
+    }
+
+    public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
+                                BooleanSupplier dryRun) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Map.copyOf(settings);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -98,6 +105,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     /** As {@link #create(JoblaneConfig, boolean)}, counting every API call in {@code registry} when not null. */
     public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun, MeterRegistry registry) {
+        return create(config, () -> dryRun, registry);
+    }
+
+    /** As {@link #create(JoblaneConfig, boolean, MeterRegistry)}, with dry-run asked at each call (config reloads). */
+    public static AwsNodeGroupProvider create(JoblaneConfig config, BooleanSupplier dryRun, MeterRegistry registry) {
         return new AwsNodeGroupProvider(
                 AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
                 AwsGroupSettings.fromConfig(config), Clock.systemUTC(), dryRun);
@@ -197,8 +209,17 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (target <= group.desired()) {
             return;
         }
-        if (dryRun) {
+        if (dryRun.getAsBoolean()) {
             LOG.info("event=asg_set_desired dry_run=true group={} from={} to={}", groupId, group.desired(), target);
+            return;
+        }
+        // Someone may have raised desired since the scan's describe: setting ours then would LOWER it, and the ASG
+        // would pick the victims. One fresh describe of this group decides.
+        int fresh = freshDesired(groupId);
+        if (target <= fresh) {
+            LOG.info("event=asg_desired_unchanged group={} current={} requested={} reason=raised_since_describe",
+                    groupId, fresh, target);
+            described.put(groupId, withDesired(group, fresh));
             return;
         }
         try {
@@ -209,6 +230,17 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         }
         LOG.info("event=asg_set_desired group={} from={} to={}", groupId, group.desired(), target);
         described.put(groupId, withDesired(group, target));
+    }
+
+    private int freshDesired(String groupId) throws CloudException {
+        Map<String, AutoScalingGroup> found = new HashMap<>();
+        describeBatch(List.of(groupId), found);
+        AutoScalingGroup fresh = found.get(groupId);
+        if (fresh == null) {
+            throw new CloudException(CloudException.Kind.INVALID, "GroupNotFound", "Auto Scaling group " + groupId
+                    + " was not found when re-read before SetDesiredCapacity");
+        }
+        return fresh.desiredCapacity();
     }
 
     @Override
@@ -228,7 +260,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                     + " of group " + groupId + " is " + rawState(groupId, instanceId)
                     + ": Joblane leaves it alone");
         }
-        if (dryRun) {
+        if (dryRun.getAsBoolean()) {
             LOG.info("event=asg_terminate dry_run=true group={} instance={}", groupId, instanceId);
             return;
         }
@@ -280,7 +312,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (ids.isEmpty()) {
             return;
         }
-        if (dryRun) {
+        if (dryRun.getAsBoolean()) {
             LOG.info("event=asg_protect dry_run=true group={} protect={} instances={}", groupId, protect, ids);
             return;
         }
@@ -360,6 +392,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
         Set<String> nowProtected = protectNew(group, problems);
         checkProcesses(group, own, problems);
+        if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn())) {
+            // Reported, never changed: the ASG belongs to the user; until a new instance is protected it is exposed.
+            problems.add("NewInstancesProtectedFromScaleIn is off: a new instance is unprotected until the scan after "
+                    + "it is InService; enable it on the Auto Scaling group");
+        }
         if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn()) && unprotectedAtLaunchLogged.add(name)) {
             LOG.info("event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
                     + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"", name);
@@ -390,7 +427,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                 .filter(i -> !Boolean.TRUE.equals(i.protectedFromScaleIn()))
                 .map(Instance::instanceId)
                 .toList();
-        if (unprotected.isEmpty() || dryRun) {
+        if (unprotected.isEmpty() || dryRun.getAsBoolean()) {
             if (!unprotected.isEmpty()) {
                 LOG.info("event=asg_protect dry_run=true group={} instances={}", group.autoScalingGroupName(),
                         unprotected);
@@ -433,7 +470,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                     + "zones (set scaling.suspendAZRebalance: true or suspend it on the group)");
             return;
         }
-        if (dryRun) {
+        if (dryRun.getAsBoolean()) {
             LOG.info("event=asg_suspend_azrebalance dry_run=true group={}", name);
             problems.add("AZRebalance is active (dry run: not suspended)");
             return;

@@ -32,7 +32,8 @@ class AwsApiMetricsHttpTest {
             assertThatThrownBy(() -> provider.setDesiredCapacity(ASG, 2)).isInstanceOf(CloudException.class);
         }
 
-        assertThat(count(registry, "DescribeAutoScalingGroups", "ok")).isEqualTo(1.0);
+        // The scan's describe and the fresh one right before SetDesiredCapacity.
+        assertThat(count(registry, "DescribeAutoScalingGroups", "ok")).isEqualTo(2.0);
         assertThat(count(registry, "DescribeAutoScalingGroups", "Throttling")).isZero();
         assertThat(count(registry, "SetInstanceProtection", "ok")).isEqualTo(1.0);
         assertThat(count(registry, "SuspendProcesses", "ok")).isEqualTo(1.0);

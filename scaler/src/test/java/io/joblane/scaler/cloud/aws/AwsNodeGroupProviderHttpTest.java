@@ -44,10 +44,11 @@ class AwsNodeGroupProviderHttpTest {
         fake.close();
     }
 
-    /** A steady group: AZRebalance suspended, instances InService and protected, desired met. */
+    /** A steady group: AZRebalance suspended, new and existing instances protected, desired met. */
     private FakeAutoScalingServer.Group steadyGroup(String name, int instances, int max) {
         FakeAutoScalingServer.Group g = fake.addGroup(name, 0, max, instances);
         g.suspended.add("AZRebalance");
+        g.newInstancesProtected = true;
         for (int i = 0; i < instances; i++) {
             fake.addInstance(name, "InService", true);
         }
@@ -188,7 +189,9 @@ class AwsNodeGroupProviderHttpTest {
 
         provider.setDesiredCapacity(ASG, 12);
 
-        assertThat(fake.calls()).singleElement().satisfies(c -> {
+        // A fresh describe of the group first: desired raised by someone else meanwhile is never lowered.
+        assertThat(fake.actions()).containsExactly("DescribeAutoScalingGroups", "SetDesiredCapacity");
+        assertThat(fake.calls("SetDesiredCapacity")).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo("SetDesiredCapacity");
             assertThat(c.params()).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "AutoScalingGroupName", ASG, "DesiredCapacity", "8", "HonorCooldown", "false"));
@@ -321,6 +324,35 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(fake.calls("TerminateInstanceInAutoScalingGroup")).hasSize(1);
         assertThat(fake.instance(victim).protectedFromScaleIn).isTrue();
         assertThat(fake.group(ASG).desired).isEqualTo(3);
+    }
+
+    @Test
+    void aDesiredRaisedByOthersSinceTheDescribeIsNeverLowered() throws Exception {
+        // Guards against SetDesiredCapacity from a stale describe lowering desired (the ASG would pick victims).
+        steadyGroup(ASG, 2, 10);
+        provider.describe(List.of(ASG));
+        fake.group(ASG).desired = 5; // someone else raised it meanwhile
+        fake.clearCalls();
+
+        provider.setDesiredCapacity(ASG, 3);
+
+        assertThat(fake.actions()).containsExactly("DescribeAutoScalingGroups");
+        assertThat(fake.group(ASG).desired).isEqualTo(5);
+
+        provider.setDesiredCapacity(ASG, 7); // above the fresh value: raised as asked
+        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+                .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("7"));
+    }
+
+    @Test
+    void aGroupWithoutNewInstanceProtectionIsReported() throws Exception {
+        // Guards against the gap before a new instance is protected going unnoticed (reported, the ASG is not changed).
+        steadyGroup(ASG, 1, 10).newInstancesProtected = false;
+
+        CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
+
+        assertThat(group.problems()).anySatisfy(p -> assertThat(p).contains("NewInstancesProtectedFromScaleIn is off"));
+        assertThat(fake.group(ASG).newInstancesProtected).isFalse();
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,29 @@ class AwsScaleLoopHttpTest {
     void stop() {
         provider.close();
         fake.close();
+    }
+
+    @Test
+    void dryRunSwitchedByAConfigReloadAppliesToTheLoopAndTheProviderAlike() throws Exception {
+        // Guards against the provider keeping the start-up dry-run while the loop follows reloads (or the reverse).
+        provider.close();
+        JoblaneConfig live = ConfigLoader.parse(CONFIG, "test");
+        JoblaneConfig dry = ConfigLoader.parse(CONFIG + "scaler: {dryRun: true}\n", "test");
+        AtomicReference<ScaleLoop> ref = new AtomicReference<>();
+        provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(live), clock,
+                () -> ref.get().scanDryRun());
+        ScaleLoop both = new ScaleLoop(live, cluster, Map.of("batch", provider), clock, ScalerMetrics.NOOP, false);
+        ref.set(both);
+        fake.addGroup(ASG, 0, 10, 1);
+        fake.addInstance(ASG, "InService", false);
+
+        both.reconfigure(dry);
+        assertThat(both.runOnce().dryRun()).isTrue();
+        assertThat(fake.actions()).containsOnly("DescribeAutoScalingGroups", "DescribeScalingActivities");
+
+        both.reconfigure(live);
+        assertThat(both.runOnce().dryRun()).isFalse();
+        assertThat(fake.actions()).contains("SetInstanceProtection", "SuspendProcesses");
     }
 
     @Test
