@@ -28,8 +28,8 @@ public final class SnapshotIndex {
         }
         for (PodInfo pod : snapshot.pods()) {
             if (pod.nodeName() != null) {
-                // DaemonSet pods are counted as per-node overhead, not one by one.
-                if (pod.phase().holdsNode() && !pod.daemonSetPod()) {
+                // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
+                if (pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod())) {
                     boundByNode.computeIfAbsent(pod.nodeName(), n -> new ArrayList<>()).add(pod);
                 }
             } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {

@@ -443,6 +443,20 @@ class PlannerTest {
     }
 
     @Test
+    void aJobPodThatAlsoClaimsADaemonSetOwnerKeepsItsNodeBusy() {
+        // Guards against a Job pod with a DaemonSet owner reference being dropped as overhead: its node looked empty.
+        NodeInfo n = unneededSince(node("n", G), T0.minusSeconds(3600));
+        PodInfo r = running("job", G, cpuMem(1000, GI), "n", T0);
+        PodInfo both = new PodInfo(r.uid(), r.namespace(), r.name(), r.group(), r.requests(), r.phase(), true, true,
+                false, r.nodeName(), r.created(), r.started());
+        GroupPlan plan = Planner.plan(spec(G), index(List.of(n, node("other", G)), List.of(both)),
+                cloudFor(List.of(n, node("other", G)), 0, 10), T0);
+        assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node).doesNotContain("n");
+        assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class)).extracting(PlanAction.MarkUnneeded::node)
+                .contains("n");
+    }
+
+    @Test
     void aCordonMarkOnANodeThatIsNotCordonedIsCleared() {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
