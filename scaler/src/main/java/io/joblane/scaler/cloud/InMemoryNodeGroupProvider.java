@@ -49,6 +49,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, ArrayDeque<CloudException>> nextFailures = new HashMap<>();
+    private final Map<String, ArrayDeque<CloudException>> failuresAfterActing = new HashMap<>();
     private final Map<String, CloudException> stickyFailures = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long nextId = 1;
@@ -90,6 +91,14 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
         nextFailures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
     }
 
+    /**
+     * The next call of {@code operation} takes effect and THEN reports {@code failure}, like a request whose answer
+     * was lost: the caller must not assume that a failed call changed nothing.
+     */
+    public synchronized void failNextAfterActing(String operation, CloudException failure) {
+        failuresAfterActing.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
+    }
+
     /** Every call of {@code operation} fails until {@link #clearFailures()}. */
     public synchronized void failAlways(String operation, CloudException failure) {
         stickyFailures.put(operation, failure);
@@ -97,6 +106,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
 
     public synchronized void clearFailures() {
         nextFailures.clear();
+        failuresAfterActing.clear();
         stickyFailures.clear();
     }
 
@@ -207,6 +217,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
             }
         }
         advance();
+        failIfInjectedAfterActing(SET_DESIRED);
     }
 
     @Override
@@ -225,6 +236,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
         }
         g.desired--;
         remove(g, inst);
+        failIfInjectedAfterActing(TERMINATE);
     }
 
     @Override
@@ -243,6 +255,7 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
             CloudInstance inst = g.instances.get(id);
             g.instances.put(id, with(inst, inst.state(), protect));
         }
+        failIfInjectedAfterActing(PROTECT);
     }
 
     private void remove(Group g, CloudInstance inst) {
@@ -276,6 +289,13 @@ public final class InMemoryNodeGroupProvider implements NodeGroupProvider {
         calls.add(new Call(clock.instant(), operation, groupId, detail));
         if (calls.size() > callLimit) {
             calls.remove(0);
+        }
+    }
+
+    private void failIfInjectedAfterActing(String operation) throws CloudException {
+        ArrayDeque<CloudException> queue = failuresAfterActing.get(operation);
+        if (queue != null && !queue.isEmpty()) {
+            throw queue.poll();
         }
     }
 

@@ -12,6 +12,7 @@ import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.ProviderIds;
 import io.joblane.scaler.plan.Resources;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A tiny in-memory cluster behind {@link ClusterAccess} for loop and property tests: nodes appear when the in-memory
@@ -69,6 +73,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         public final String group;
         public final Resources requests;
         public final boolean jobPod;
+        /** Also claims a DaemonSet controller (a Job pod must still count as busy). */
+        public boolean daemonSetOwner;
         public PodPhase phase = PodPhase.PENDING_UNSCHEDULABLE;
         public String node;
         public final Instant created;
@@ -83,8 +89,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         }
 
         public PodInfo info() {
-            return new PodInfo("uid-" + name, "default", name, group, requests, phase, jobPod, false, false, node,
-                    created, started);
+            return new PodInfo("uid-" + name, "default", name, group, requests, phase, jobPod, daemonSetOwner, false,
+                    node, created, started);
         }
     }
 
@@ -106,6 +112,21 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     /** Runs inside {@link #whyNodeNotTerminable} before answering: lets a test change the node at the last moment. */
     public Consumer<String> beforeNodeCheck = node -> { };
     public boolean failSnapshot;
+    /** Like the real cache, snapshots leave out pods without a group label (only the live checks see them). */
+    public boolean labelFiltered;
+    /** Asked per snapshot: true serves the previous snapshot again, like an informer lagging behind. */
+    public BooleanSupplier serveStale = () -> false;
+    /** Delay between an instance coming into service and its Node object appearing. */
+    public Function<String, Duration> registrationDelay = id -> Duration.ZERO;
+    /** Instances whose node registers without spec.providerID. */
+    public Predicate<String> withoutProviderId = id -> false;
+    private ClusterSnapshot lastSnapshot;
+    /** Whether the last snapshot served was a stale one. */
+    public boolean lastSnapshotStale;
+    private final List<Registration> registrations = new ArrayList<>();
+
+    private record Registration(Instant due, String group, String instanceId) {
+    }
 
     public FakeCluster(Clock clock) {
         this.clock = clock;
@@ -138,7 +159,15 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     }
 
     public List<Pod> podsOn(String node) {
-        return pods.values().stream().filter(p -> node.equals(p.node) && p.phase.holdsNode()).toList();
+        return pods.values().stream().filter(p -> node.equals(p.node) && occupies(p.phase)).toList();
+    }
+
+    /**
+     * What really occupies a node, spelled out here rather than taken from {@link PodPhase#holdsNode()}, so a bug in
+     * the product's definition cannot hide a violation from this referee.
+     */
+    public static boolean occupies(PodPhase phase) {
+        return phase == PodPhase.PENDING_BOUND || phase == PodPhase.RUNNING || phase == PodPhase.TERMINATING;
     }
 
     public Node nodeOfInstance(String instanceId) {
@@ -151,13 +180,28 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     public void inService(String groupId, CloudInstance instance) {
         String group = groupOfCloudGroup.get(groupId);
         if (group != null) {
-            Node n = addNode("node-" + instance.id(), group, instance.id(), shapeOfGroup.get(group));
-            n.annotations.put("providerID", ProviderIds.format(ProviderIds.MEMORY_SCHEME, instance.zone(), instance.id()));
+            registrations.add(new Registration(clock.instant().plus(registrationDelay.apply(instance.id())), group,
+                    instance.id()));
+            registerDue();
+        }
+    }
+
+    /** Node objects of instances whose registration delay has passed appear now. */
+    public void registerDue() {
+        Instant now = clock.instant();
+        for (var it = registrations.iterator(); it.hasNext(); ) {
+            Registration r = it.next();
+            if (!r.due().isAfter(now)) {
+                it.remove();
+                Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), shapeOfGroup.get(r.group()));
+                n.noProviderId = withoutProviderId.test(r.instanceId());
+            }
         }
     }
 
     @Override
     public void terminated(String groupId, CloudInstance instance) {
+        registrations.removeIf(r -> r.instanceId().equals(instance.id()));
         Node n = nodeOfInstance(instance.id());
         if (n == null) {
             return;
@@ -177,11 +221,17 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         if (failSnapshot) {
             throw new ClusterException("API server unavailable (test)");
         }
+        registerDue();
+        lastSnapshotStale = lastSnapshot != null && serveStale.getAsBoolean();
+        if (lastSnapshotStale) {
+            return lastSnapshot;
+        }
         List<NodeInfo> ns = nodes.values().stream().map(Node::info).toList();
         snapshotUids.clear();
         nodes.values().forEach(n -> snapshotUids.put(n.name, n.uid));
-        List<PodInfo> ps = pods.values().stream().map(Pod::info).toList();
-        return new ClusterSnapshot(clock.instant(), ns, ps, List.copyOf(daemonSets));
+        List<PodInfo> ps = pods.values().stream().filter(p -> !labelFiltered || p.group != null).map(Pod::info).toList();
+        lastSnapshot = new ClusterSnapshot(clock.instant(), ns, ps, List.copyOf(daemonSets));
+        return lastSnapshot;
     }
 
     @Override
@@ -238,6 +288,7 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
 
     @Override
     public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+        registerDue();
         for (Node n : nodes.values()) {
             if (n.noProviderId || n.instanceId == null) {
                 return Optional.of("node " + n.name + " has no usable spec.providerID");
