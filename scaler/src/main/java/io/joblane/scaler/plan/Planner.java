@@ -432,6 +432,10 @@ public final class Planner {
                     actions.add(new PlanAction.ClearCordonMark(n.name(), "not cordoned, but still marked as cordoned by "
                             + "the scaler (uncordoned by hand?)"));
                 }
+                if (n.cordonedByJoblane() && n.scaleDownDisabled()) {
+                    actions.add(new PlanAction.Uncordon(n.name(), "scale-down was disabled on it after it was cordoned"));
+                    continue;
+                }
                 if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready()) {
                     continue;
                 }

@@ -457,6 +457,16 @@ class PlannerTest {
     }
 
     @Test
+    void ourCordonIsLiftedWhenScaleDownIsDisabledAfterwards() {
+        // Guards against a node marked scale-down-disabled after our cordon staying cordoned forever.
+        NodeInfo n = scaleDownDisabled(cordonedByJoblane(node("n", G), T0.minusSeconds(3600)));
+        GroupPlan plan = Planner.plan(spec(G), index(List.of(n, node("other", G)), List.of()),
+                cloudFor(List.of(n, node("other", G)), 0, 10), T0);
+        assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node).containsExactly("n");
+        assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+    }
+
+    @Test
     void aCordonMarkOnANodeThatIsNotCordonedIsCleared() {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
