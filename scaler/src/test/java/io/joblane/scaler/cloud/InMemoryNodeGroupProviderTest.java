@@ -69,6 +69,16 @@ class InMemoryNodeGroupProviderTest {
     }
 
     @Test
+    void aFailureAfterActingChangesTheGroupAndStillReportsTheError() throws Exception {
+        cloud.failNextAfterActing(InMemoryNodeGroupProvider.SET_DESIRED,
+                new CloudException(CloudException.Kind.TRANSIENT, "RequestTimeout", "answer lost"));
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 2)).isInstanceOf(CloudException.class);
+        assertThat(describe().desired()).isEqualTo(2);
+        cloud.setDesiredCapacity("g", 3); // only the next call
+        assertThat(describe().desired()).isEqualTo(3);
+    }
+
+    @Test
     void injectsFailuresOnceOrUntilCleared() throws Exception {
         cloud.failNext(InMemoryNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "x"));
         assertThatThrownBy(this::describe).isInstanceOf(CloudException.class);
