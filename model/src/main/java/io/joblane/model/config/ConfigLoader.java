@@ -85,6 +85,7 @@ public final class ConfigLoader {
             problems.add("nodeGroups: at least one node group is required");
         }
         Set<String> names = new HashSet<>();
+        Map<String, Integer> cloudGroups = new java.util.HashMap<>();
         int defaults = 0;
         for (int i = 0; i < config.nodeGroups().size(); i++) {
             NodeGroup group = config.nodeGroups().get(i);
@@ -110,6 +111,15 @@ public final class ConfigLoader {
             }
             validateMatch(group.match(), at + ".match", problems);
             validateScaling(group.scaling(), at + ".scaling", problems);
+            String cloudGroup = group.scaling() == null ? null : group.scaling().autoScalingGroup();
+            if (cloudGroup != null && !cloudGroup.isBlank()) {
+                // Two node groups sizing one cloud group would each count the other's nodes as theirs.
+                Integer other = cloudGroups.putIfAbsent(cloudGroup, i);
+                if (other != null) {
+                    problems.add(at + ".scaling.autoScalingGroup: \"" + cloudGroup + "\" is already used by nodeGroups["
+                            + other + "]");
+                }
+            }
         }
         if (!config.nodeGroups().isEmpty() && defaults != 1) {
             problems.add("nodeGroups: exactly one group must have default: true (found " + defaults + ")");

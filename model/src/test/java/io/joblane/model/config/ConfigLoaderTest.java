@@ -106,6 +106,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void twoGroupsCannotShareOneAutoScalingGroup() {
+        String yaml = MINIMAL + """
+                    scaling: {autoScalingGroup: asg-1, maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                  - name: other
+                    scaling: {autoScalingGroup: asg-1, maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .hasMessageContaining("nodeGroups[1].scaling.autoScalingGroup: \"asg-1\" is already used by nodeGroups[0]");
+    }
+
+    @Test
     void emptyAndBrokenFilesAreRefused() {
         assertThatThrownBy(() -> ConfigLoader.parse("", "test")).hasMessageContaining("empty");
         assertThatThrownBy(() -> ConfigLoader.parse("nodeGroups: [", "test")).hasMessageContaining("not valid YAML");
