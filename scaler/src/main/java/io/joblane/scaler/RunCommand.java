@@ -9,7 +9,7 @@ import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
-import io.joblane.model.logging.LogFormat;
+import io.joblane.model.logging.LogOptions;
 import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
@@ -49,6 +49,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,13 +100,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "(env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
     String informerSyncTimeout;
 
-    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
-            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
-    String logFormat;
-
-    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
-            description = "Root log level (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
-    String logLevel;
+    @Mixin
+    LogOptions logging;
 
     /** Replaced in tests; the process exits through it when leadership is lost. */
     IntConsumer exit = System::exit;
@@ -122,11 +118,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
-            System.err.println("--log-format must be text or json, not " + logFormat);
-            return EXIT_CONFIG;
-        }
-        LogFormat.configure("json".equals(logFormat), logLevel);
+        logging.apply();
         Duration syncTimeout;
         try {
             syncTimeout = GoDuration.parse(informerSyncTimeout);

@@ -11,7 +11,7 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
-import io.joblane.model.logging.LogFormat;
+import io.joblane.model.logging.LogOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -127,13 +128,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report with a chart.")
     Path report;
 
-    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
-            description = "text or json (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}). The real loop's own logs are muted to warnings during a simulation.")
-    String logFormat;
-
-    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
-            description = "Root log level (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
-    String logLevel;
+    /** The real loop's own logs are muted to warnings during a simulation. */
+    @Mixin
+    LogOptions logging;
 
     private NodeGroup template;
     private ScalerSettings templateScaler;
@@ -141,10 +138,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        if (!"text".equals(logFormat) && !"json".equals(logFormat)) {
-            throw new ParameterException(spec.commandLine(), "--log-format must be text or json, not " + logFormat);
-        }
-        LogFormat.configure("json".equals(logFormat), logLevel);
+        logging.apply();
         TraceSource source;
         Simulation.Settings settings;
         List<String> chosen = new ArrayList<>();

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import java.time.Clock;
+import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,28 +15,9 @@ import org.junit.jupiter.api.Test;
 class EventRecorderCrudTest {
     KubernetesClient client;
 
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void recordsEventsOnPodsAndNodes() {
-        EventRecorder recorder = new EventRecorder(client, new MutableClock(), "scaler-0");
+        EventRecorder recorder = new EventRecorder(client, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), "scaler-0");
         recorder.warning(ObjectRef.pod("team-a", "job-x", "uid-x"), "NotScaledUpTooBig", "needs 64 cpu, group batch has 16");
         recorder.normal(ObjectRef.node("n1", "uid-n1"), "Draining", "tainted joblane.io/draining:PreferNoSchedule");
 
@@ -62,12 +42,12 @@ class EventRecorderCrudTest {
     // Guards against flooding the API server: a pod waiting for an hour must not create an Event per scan.
     @Test
     void repeatsAreAggregatedIntoOneEventWithACount() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(client, clock, "scaler-0");
         ObjectRef pod = ObjectRef.pod("team-a", "job-x", "uid-x");
         for (int i = 0; i < 5; i++) {
             recorder.warning(pod, "NotScaledUpTooBig", "too big");
-            clock.now = clock.now.plusSeconds(10);
+            clock.advance(Duration.ofSeconds(10));
         }
         recorder.warning(pod, "NotScaledUpTooBig", "a different message");
 
@@ -81,7 +61,7 @@ class EventRecorderCrudTest {
 
     @Test
     void aRepeatAfterTheWindowOrAfterTheEventExpiredCreatesAFreshEvent() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(client, clock, "scaler-0");
         ObjectRef node = ObjectRef.node("n1", "u1");
         recorder.normal(node, "Draining", "m");
@@ -90,7 +70,7 @@ class EventRecorderCrudTest {
         assertThat(client.v1().events().inNamespace("default").list().getItems()).singleElement()
                 .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
 
-        clock.now = clock.now.plus(EventRecorder.AGGREGATION_WINDOW).plus(Duration.ofSeconds(1));
+        clock.advance(EventRecorder.AGGREGATION_WINDOW.plus(Duration.ofSeconds(1)));
         recorder.normal(node, "Draining", "m");
         assertThat(client.v1().events().inNamespace("default").list().getItems()).hasSize(2);
     }

@@ -23,11 +23,9 @@ import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
-import java.time.Clock;
+import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,35 +47,16 @@ class KubeClusterAccessCrudTest {
             """;
 
     KubernetesClient client;
-    TestClock clock;
+    MutableClock clock;
     JoblaneConfig config;
     ClusterCache cache;
     KubeClusterAccess access;
     InMemoryNodeGroupProvider cloud;
     String instanceId;
 
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.now().plusSeconds(60);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        clock = new TestClock();
+        clock = new MutableClock(Instant.now().plusSeconds(60));
         config = ConfigLoader.parse(CONFIG, "test");
         cloud = new InMemoryNodeGroupProvider(clock).addGroup("batch", 0, 5, 1, Duration.ZERO);
         instanceId = cloud.peek("batch").instances().get(0).id();
@@ -109,11 +88,11 @@ class KubeClusterAccessCrudTest {
         ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, metrics, false);
         loop.runOnce();
         awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.UNNEEDED_SINCE));
-        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        clock.advance(Duration.ofMinutes(2));
         loop.runOnce();
         awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.CORDONED_AT));
         assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isTrue();
-        clock.now = clock.now.plus(Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(31));
         return loop;
     }
 
@@ -157,7 +136,7 @@ class KubeClusterAccessCrudTest {
         // The pod the informers cannot see keeps the node busy from now on: no cordon/uncordon cycle.
         awaitCachedNode(n -> !hasAnnotation(n, NodeAnnotations.CORDONED_AT));
         for (int i = 0; i < 3; i++) {
-            clock.now = clock.now.plus(Duration.ofMinutes(5));
+            clock.advance(Duration.ofMinutes(5));
             assertThat(loop.runOnce().actions()).noneMatch(a -> a.contains("cordon node n1") || a.contains("unneeded since"));
         }
         // Once it is gone, the node is unneeded again.
@@ -250,7 +229,7 @@ class KubeClusterAccessCrudTest {
         ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false);
         for (int i = 0; i < 3; i++) {
             loop.runOnce();
-            clock.now = clock.now.plus(Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
         }
         assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
         Node live = client.nodes().withName("n1").get();
@@ -266,7 +245,7 @@ class KubeClusterAccessCrudTest {
                 && !Boolean.TRUE.equals(n.getSpec().getUnschedulable()));
         for (int i = 0; i < 3; i++) {
             loop.runOnce();
-            clock.now = clock.now.plus(Duration.ofHours(1));
+            clock.advance(Duration.ofHours(1));
         }
         assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
@@ -278,7 +257,7 @@ class KubeClusterAccessCrudTest {
         String before = client.nodes().withName("n1").get().getMetadata().getResourceVersion();
         ScaleLoop loop = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, true);
         ScanResult first = loop.runOnce();
-        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        clock.advance(Duration.ofMinutes(30));
         loop.runOnce();
 
         assertThat(first.actions()).anyMatch(a -> a.contains("dry-run: would"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.joblane.model.config.AwsSettings;
 import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.loop.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class AwsApiMetricsHttpTest {
                      AutoScalingClients.create(new AwsSettings("us-east-1", fake.endpoint().toString()),
                              AwsTestSupport.FAST, registry),
                      Map.of(ASG, new AwsGroupSettings(10, true)),
-                     new AwsTestSupport.TestClock(AwsTestSupport.T0), false)) {
+                     new MutableClock(AwsTestSupport.T0), false)) {
             fake.addGroup(ASG, 0, 10, 1);
             fake.addInstance(ASG, "InService", false);
             fake.failNext("DescribeAutoScalingGroups", 1, 400, "Throttling", "Rate exceeded");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.joblane.scaler.loop.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,7 +27,7 @@ class AwsIamPolicyHttpTest {
         Set<String> called = new HashSet<>();
         try (FakeAutoScalingServer fake = new FakeAutoScalingServer();
              AwsNodeGroupProvider provider = AwsTestSupport.provider(fake,
-                     Map.of(ASG, new AwsGroupSettings(10, true)), new AwsTestSupport.TestClock(AwsTestSupport.T0))) {
+                     Map.of(ASG, new AwsGroupSettings(10, true)), new MutableClock(AwsTestSupport.T0))) {
             fake.addGroup(ASG, 0, 10, 2);
             fake.addInstance(ASG, "InService", false);
             String victim = fake.addInstance(ASG, "InService", false).id;

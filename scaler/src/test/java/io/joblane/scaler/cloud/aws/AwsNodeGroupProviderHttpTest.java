@@ -10,6 +10,7 @@ import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Call;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Inst;
+import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,13 @@ class AwsNodeGroupProviderHttpTest {
     private static final String ASG = "eks-batch-1a";
 
     private FakeAutoScalingServer fake;
-    private AwsTestSupport.TestClock clock;
+    private MutableClock clock;
     private AwsNodeGroupProvider provider;
 
     @BeforeEach
     void start() throws Exception {
         fake = new FakeAutoScalingServer();
-        clock = new AwsTestSupport.TestClock(T0);
+        clock = new MutableClock(T0);
         provider = AwsTestSupport.provider(fake, Map.of(ASG, new AwsGroupSettings(8, true)), clock);
     }
 

@@ -18,6 +18,7 @@ import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -51,7 +52,7 @@ class AwsScaleLoopHttpTest {
             """;
 
     private FakeAutoScalingServer fake;
-    private AwsTestSupport.TestClock clock;
+    private MutableClock clock;
     private AwsNodeGroupProvider provider;
     private ScaleLoop loop;
     private EmptyCluster cluster;
@@ -59,7 +60,7 @@ class AwsScaleLoopHttpTest {
     @BeforeEach
     void start() throws Exception {
         fake = new FakeAutoScalingServer();
-        clock = new AwsTestSupport.TestClock(T0);
+        clock = new MutableClock(T0);
         JoblaneConfig config = ConfigLoader.parse(CONFIG, "test");
         provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(config), clock,
                 false);

@@ -4,8 +4,6 @@ import io.joblane.model.config.AwsSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import ch.qos.logback.classic.Level;
@@ -40,33 +38,5 @@ final class AwsTestSupport {
     static AwsNodeGroupProvider provider(FakeAutoScalingServer fake, Map<String, AwsGroupSettings> settings,
                                          Clock clock) {
         return new AwsNodeGroupProvider(client(fake), settings, clock, false);
-    }
-
-    /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
-        private Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
