@@ -19,11 +19,9 @@ public record AwsGroupSettings(int maxNodes, boolean suspendAZRebalance) {
         config.scaledGroups().stream()
                 .map(g -> g.scaling())
                 .filter(s -> Scaling.PROVIDER_AWS.equals(s.provider()))
-                .forEach(s -> byGroup.merge(s.autoScalingGroup(),
-                        new AwsGroupSettings(s.maxNodes(), s.suspendAZRebalance()),
-                        // Two node groups on one ASG is a config mistake; stay on the cautious side.
-                        (a, b) -> new AwsGroupSettings(Math.min(a.maxNodes(), b.maxNodes()),
-                                a.suspendAZRebalance() && b.suspendAZRebalance())));
+                // ConfigLoader refuses two node groups on one Auto Scaling group, so each key comes once.
+                .forEach(s -> byGroup.put(s.autoScalingGroup(),
+                        new AwsGroupSettings(s.maxNodes(), s.suspendAZRebalance())));
         return Map.copyOf(byGroup);
     }
 }

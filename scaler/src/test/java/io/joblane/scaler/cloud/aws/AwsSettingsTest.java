@@ -30,22 +30,6 @@ class AwsSettingsTest {
     }
 
     @Test
-    void twoNodeGroupsOnOneAsgGetTheCautiousSettings() throws Exception {
-        var config = ConfigLoader.parse("""
-                nodeGroups:
-                  - name: a
-                    default: true
-                    scaling: {provider: aws, autoScalingGroup: shared, maxNodes: 20, suspendAZRebalance: true,
-                              node: {cpu: "4", memory: 16Gi}}
-                  - name: b
-                    scaling: {provider: aws, autoScalingGroup: shared, maxNodes: 5, node: {cpu: "4", memory: 16Gi}}
-                """, "test");
-
-        assertThat(AwsGroupSettings.fromConfig(config)).containsExactlyEntriesOf(
-                java.util.Map.of("shared", new AwsGroupSettings(5, false)));
-    }
-
-    @Test
     void anEndpointThatIsNotAnHttpUrlIsRefusedNamingTheSetting() {
         assertThatThrownBy(() -> AutoScalingClients.create(new AwsSettings("us-east-1", "autoscaling.local"),
                 AwsTestSupport.FAST))
