@@ -26,7 +26,6 @@ import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.ops.HealthServer;
 import io.joblane.scaler.ops.MicrometerScalerMetrics;
 import io.joblane.scaler.ops.Readiness;
-import io.joblane.scaler.ops.RegistrationLag;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -182,9 +181,6 @@ public final class RunCommand implements Callable<Integer> {
             return l == null ? dry : l.scanDryRun();
         };
         Providers providers = providers(initial, clock, dryNow, registry);
-        RegistrationLag lag = new RegistrationLag(clock.instant(), metrics::registrationLag);
-        Map<String, NodeGroupProvider> watched = new HashMap<>();
-        providers.byGroup.forEach((g, p) -> watched.put(g, lag.watch(p)));
 
         KubernetesClient client = clientFactory.get();
         shutdown.push("close the Kubernetes client", client::close);
@@ -209,7 +205,7 @@ public final class RunCommand implements Callable<Integer> {
                 new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
                 configFile::current, clock);
         LeaderElection[] election = new LeaderElection[1];
-        ScaleLoop loop = new ScaleLoop(initial, lag.watch(cluster), watched, clock, metrics, dryRun,
+        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun,
                 () -> election[0] != null && election[0].stillLeading());
         loopRef.set(loop);
         onReload.set(() -> {

@@ -108,7 +108,8 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     }
 
     /** Time from a cloud instance's launch to its node's registration in the cluster. */
-    public void registrationLag(String group, Duration lag) {
+    @Override
+    public void nodeRegistered(String group, Duration lag) {
         Timer.builder("joblane.scaler.node.registration.lag").tag("group", group)
                 .description("From instance launch to node registration")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(5))

@@ -81,7 +81,7 @@ class HealthServerHttpTest {
         metrics.decision("batch", DecisionKind.SCALE_UP);
         metrics.cloudCall("batch", "describe", null);
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
-        metrics.registrationLag("batch", Duration.ofSeconds(95));
+        metrics.nodeRegistered("batch", Duration.ofSeconds(95));
         GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of());
         metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(Instant.now(), Duration.ofMillis(12), false,
                 Map.of("batch", g), List.of(), List.of()));
