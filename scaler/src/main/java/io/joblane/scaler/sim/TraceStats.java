@@ -33,10 +33,7 @@ final class TraceStats {
         // Rows running in the ideal schedule, by end time; their totals are kept incrementally.
         PriorityQueue<TraceJob> running = new PriorityQueue<>((a, b) -> Long.compare(
                 a.submitMillis() + a.durationMillis(), b.submitMillis() + b.durationMillis()));
-        double cpu = 0;
-        double memory = 0;
-        double gpu = 0;
-        double pods = 0;
+        RunningTotals totals = new RunningTotals();
         try (TraceReader reader = source.open()) {
             for (TraceJob job = reader.next(); job != null; job = reader.next()) {
                 s.rows++;
@@ -49,12 +46,7 @@ final class TraceStats {
                 }
                 long now = job.submitMillis();
                 while (!running.isEmpty() && end(running.peek()) <= now) {
-                    TraceJob done = running.poll();
-                    cpu -= (double) done.cpuMillis() * done.count();
-                    memory -= (double) done.memoryMillis() * done.count();
-                    gpu -= (double) done.gpus() * done.count();
-                    pods -= done.count();
-                    s.demand.set(end(done), Math.max(0, shape.nodesFor(cpu, memory, gpu, pods)));
+                    finish(running.poll(), totals, s, shape);
                 }
                 if (s.firstSubmit < 0) {
                     s.firstSubmit = now;
@@ -70,11 +62,8 @@ final class TraceStats {
                 s.idealEnd = Math.max(s.idealEnd, end(job));
                 if (job.durationMillis() > 0) {
                     running.add(job);
-                    cpu += (double) job.cpuMillis() * n;
-                    memory += (double) job.memoryMillis() * n;
-                    gpu += (double) job.gpus() * n;
-                    pods += n;
-                    double nodes = shape.nodesFor(cpu, memory, gpu, pods);
+                    totals.add(job, 1);
+                    double nodes = totals.nodes(shape);
                     s.peakDemandNodes = Math.max(s.peakDemandNodes, nodes);
                     s.demand.set(now, nodes);
                 }
@@ -84,16 +73,36 @@ final class TraceStats {
             s.skippedRows = reader.skippedRows();
         }
         while (!running.isEmpty()) {
-            TraceJob done = running.poll();
-            cpu -= (double) done.cpuMillis() * done.count();
-            memory -= (double) done.memoryMillis() * done.count();
-            gpu -= (double) done.gpus() * done.count();
-            pods -= done.count();
-            s.demand.set(end(done), Math.max(0, shape.nodesFor(cpu, memory, gpu, pods)));
+            finish(running.poll(), totals, s, shape);
         }
         s.lowerBoundNodeMillis = shape.nodesFor(s.resourceMillis[0], s.resourceMillis[1], s.resourceMillis[2],
                 s.resourceMillis[3]);
         return s;
+    }
+
+    private static void finish(TraceJob done, RunningTotals totals, TraceStats s, NodeShape shape) {
+        totals.add(done, -1);
+        s.demand.set(end(done), Math.max(0, totals.nodes(shape)));
+    }
+
+    /** Requests of the rows running at once in the ideal schedule. */
+    private static final class RunningTotals {
+        double cpu;
+        double memory;
+        double gpu;
+        double pods;
+
+        void add(TraceJob job, int sign) {
+            double n = (double) sign * job.count();
+            cpu += job.cpuMillis() * n;
+            memory += job.memoryMillis() * n;
+            gpu += job.gpus() * n;
+            pods += n;
+        }
+
+        double nodes(NodeShape shape) {
+            return shape.nodesFor(cpu, memory, gpu, pods);
+        }
     }
 
     private static long end(TraceJob job) {
