@@ -21,6 +21,11 @@ public final class WellKnown {
     public static final String DEDICATED_TAINT = "joblane.io/dedicated";
     /** Taint key the scaler puts on a node it is emptying. No Job pod tolerates it. */
     public static final String DRAINING_TAINT = "joblane.io/draining";
+    /**
+     * Node label the scaler puts on a node it is emptying, beside the taint of the same key. Every steered pod gets a
+     * required node affinity {@code joblane.io/draining DoesNotExist}: unlike a taint, no toleration crosses it.
+     */
+    public static final String DRAINING_LABEL = "joblane.io/draining";
     /** Node annotation that keeps the scaler from ever draining or removing that node. */
     public static final String SCALE_DOWN_DISABLED_ANNOTATION = "joblane.io/scale-down-disabled";
 
