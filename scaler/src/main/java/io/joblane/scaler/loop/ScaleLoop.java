@@ -45,6 +45,12 @@ public final class ScaleLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
     static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
     static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
+    /**
+     * Longest time from the start of the final live bound-pod check to the start of the termination call. Over it,
+     * nothing is terminated this scan: a pod may have bound meanwhile, or the Lease moved. The provider bounds the
+     * call itself (AWS: sent once, 3 s timeout), so a termination lands at most 5 s after the check began.
+     */
+    public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -235,6 +241,12 @@ public final class ScaleLoop {
         }
 
         @Override
+        public Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException {
+            checkLeading("marking node " + node + " for termination");
+            return delegate.markTerminationRequested(node, at);
+        }
+
+        @Override
         public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
             checkLeading("recording event " + reason);
             delegate.recordEvent(target, warning, reason, message);
@@ -409,6 +421,8 @@ public final class ScaleLoop {
         final Set<String> reportedRegistered = new HashSet<>();
         final Map<String, Instant> nodelessSince = new HashMap<>();
         final Set<String> reportedHeld = new HashSet<>();
+        /** Instances this replica asked the cloud to terminate (tells its own terminations from the cloud's). */
+        final Set<String> terminatedByUs = new HashSet<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -573,7 +587,11 @@ public final class ScaleLoop {
             }
         }
 
-        /** The final gate: every pod bound to the node, read live; only an empty node's instance is terminated. */
+        /**
+         * The final gate. Live node check, then the node is marked (from here on it is never given back, since the
+         * call may act), then the live bound-pod check, the Lease check and one termination call, with at most
+         * {@link #TERMINATE_CHECK_BOUND} from the start of the pod check to the call.
+         */
         private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
             String g = spec.name();
             if (cloudFailed) {
@@ -586,20 +604,42 @@ public final class ScaleLoop {
                 problems.add("node " + a.node() + " not terminated: " + changed.get());
                 return;
             }
+            if (dry) {
+                List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
+                record(blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
+                        (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance "
+                                + a.instanceId() + ")", a.reason());
+                return;
+            }
+            Optional<Instant> markedBefore = cluster.markTerminationRequested(a.node(), now);
+            Instant checkStarted = clock.instant();
             List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
             if (!blocking.isEmpty()) {
                 String why = blocking.size() + " pod(s) bound at the last moment, e.g. " + blocking.get(0).key();
                 record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
-                if (!dry) {
+                if (markedBefore.isEmpty()) {
+                    // No termination was ever asked for: drop this scan's mark, then the node may take Jobs again.
+                    Map<String, String> unmark = new HashMap<>();
+                    unmark.put(NodeAnnotations.TERMINATION_REQUESTED_AT, null);
+                    cluster.annotateNode(a.node(), unmark);
                     undo(a.node());
                     cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", why);
+                } else {
+                    problems.add("node " + a.node() + ": termination requested at " + markedBefore.get()
+                            + " may have acted; waiting for " + why + " to finish, never reopened");
                 }
                 return;
             }
-            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
-            if (dry) {
+            Duration checkAge = Duration.between(checkStarted, clock.instant());
+            if (checkAge.compareTo(TERMINATE_CHECK_BOUND) > 0) {
+                String why = "the live checks took " + checkAge.toMillis() + " ms, over the bound of "
+                        + TERMINATE_CHECK_BOUND.toMillis() + " ms; retried next scan";
+                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
+                problems.add("node " + a.node() + " not terminated: " + why);
                 return;
             }
+            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
+            state.terminatedByUs.add(a.instanceId());
             cloud("terminateInstance", () -> provider().terminateInstance(spec.cloudGroupId(), a.instanceId()));
             desired--;
             cluster.recordEvent(EventTarget.node(a.node()), false, "Terminated",

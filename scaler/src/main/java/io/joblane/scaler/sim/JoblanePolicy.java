@@ -306,6 +306,12 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     }
 
     @Override
+    public Optional<Instant> markTerminationRequested(String node, Instant at) {
+        // Simulated terminations act at once and remove the node, so no node is ever seen marked.
+        return Optional.empty();
+    }
+
+    @Override
     public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
         SimNode n = cluster.nodeByName(node);
         if (n == null || !n.cordoned || !n.cordonedByJoblane || !instanceId.equals(n.instanceId)) {

@@ -43,6 +43,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         public Instant created;
         public boolean unschedulable;
         public DrainState drain = DrainState.NONE;
+        /** The {@code joblane.io/draining} label: pods with the webhook's affinity cannot land here. */
+        public boolean drainingLabel;
         public final Map<String, String> annotations = new HashMap<>();
         public boolean scaleDownDisabled;
         /** Object identity: a node deleted and re-created under the same name gets a new one. */
@@ -63,7 +65,12 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
             return new NodeInfo(name, group, noProviderId ? null : instanceId, allocatable, ready, created, unschedulable, ours, drain,
                     scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
-                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)));
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)));
+        }
+
+        boolean markedForTermination() {
+            return annotations.containsKey(NodeAnnotations.TERMINATION_REQUESTED_AT);
         }
     }
 
@@ -238,8 +245,14 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     public void setDrainingTaint(String node, DrainState state) {
         calls.add("taint " + node + " " + state);
         Node n = nodes.get(node);
-        if (n != null) {
-            n.drain = state;
+        if (n == null || state == DrainState.NONE && n.markedForTermination()) {
+            return;
+        }
+        n.drain = state;
+        if (state != DrainState.NONE) {
+            n.drainingLabel = true;
+        } else if (!(n.unschedulable && n.annotations.containsKey(NodeAnnotations.CORDONED_AT))) {
+            n.drainingLabel = false;
         }
     }
 
@@ -249,6 +262,7 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         Node n = nodes.get(node);
         if (n != null) {
             n.unschedulable = true;
+            n.drainingLabel = true;
             n.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
         }
     }
@@ -257,8 +271,11 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     public void uncordon(String node) {
         calls.add("uncordon " + node);
         Node n = nodes.get(node);
-        if (n != null && n.annotations.remove(NodeAnnotations.CORDONED_AT) != null) {
+        if (n != null && !n.markedForTermination() && n.annotations.remove(NodeAnnotations.CORDONED_AT) != null) {
             n.unschedulable = false;
+            if (n.drain == DrainState.NONE) {
+                n.drainingLabel = false;
+            }
         }
     }
 
@@ -319,6 +336,9 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         if (!n.annotations.containsKey(NodeAnnotations.CORDONED_AT)) {
             return Optional.of("the node's cordon is no longer Joblane's");
         }
+        if (n.scaleDownDisabled) {
+            return Optional.of("scale-down was disabled on it");
+        }
         if (n.noProviderId || !instanceId.equals(n.instanceId)) {
             return Optional.of("the node's providerID no longer names instance " + instanceId);
         }
@@ -326,6 +346,17 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
             return Optional.of("the node was re-created since the snapshot");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException {
+        calls.add("mark-termination " + node);
+        Node n = nodes.get(node);
+        if (n == null) {
+            throw new ClusterException("node " + node + " not found (test)");
+        }
+        String before = n.annotations.putIfAbsent(NodeAnnotations.TERMINATION_REQUESTED_AT, NodeAnnotations.format(at));
+        return before == null ? Optional.empty() : Optional.of(NodeAnnotations.parse(before));
     }
 
     @Override
