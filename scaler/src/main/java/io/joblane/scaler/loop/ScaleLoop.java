@@ -5,6 +5,7 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
@@ -51,6 +52,8 @@ public final class ScaleLoop {
      * call itself (AWS: sent once, 3 s timeout), so a termination lands at most 5 s after the check began.
      */
     public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
+    /** How long an instance the cloud terminated by itself stays among the group's problems. */
+    static final Duration UNEXPECTED_TERMINATION_REPORTED_FOR = Duration.ofHours(1);
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -312,6 +315,7 @@ public final class ScaleLoop {
         }
         state.reportedUnfit.retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
+        reportUnexpectedTerminations(spec, cloud, index, state, now, dry, x.problems);
         for (PlanAction action : plan.actions()) {
             try {
                 x.run(action, failing);
@@ -378,6 +382,64 @@ public final class ScaleLoop {
         state.nodelessSince.keySet().retainAll(nodeless);
     }
 
+    /**
+     * Finds instances that left the group without Joblane asking: seen InService (or running a node) before, and now
+     * Terminating, Terminated or gone, though neither this replica nor an earlier one (the node's termination mark)
+     * chose them. Each is counted once, gets a Warning Event on its node and stays among the group's problems (status
+     * ConfigMap, readiness warning) for {@link #UNEXPECTED_TERMINATION_REPORTED_FOR}: such terminations can kill
+     * running Jobs, and AWS.md says which Auto Scaling features cause them.
+     */
+    private void reportUnexpectedTerminations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index,
+                                              GroupState state, Instant now, boolean dry, List<String> problems) {
+        Map<String, CloudInstance> current = new HashMap<>();
+        cloud.instances().forEach(i -> current.put(i.id(), i));
+        Set<String> leaving = new LinkedHashSet<>();
+        for (CloudInstance i : cloud.instances()) {
+            boolean wasServing = state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
+                    || index.nodeOfInstance(i.id()) != null;
+            if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
+                leaving.add(i.id());
+            }
+        }
+        state.lastSeen.forEach((id, was) -> {
+            if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
+                leaving.add(id);
+            }
+        });
+        for (String id : leaving) {
+            NodeInfo node = index.nodeOfInstance(id);
+            boolean ours = state.terminatedByUs.contains(id) || node != null && node.terminationRequestedAt() != null;
+            if (ours || state.unexpected.containsKey(id)) {
+                continue;
+            }
+            state.unexpected.put(id, now);
+            metrics.unexpectedTermination(spec.name());
+            String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
+                    + " was terminated by the cloud group itself, not by Joblane";
+            LOG.warn("group {}: {}", spec.name(), what);
+            if (!dry && node != null) {
+                cluster.recordEvent(EventTarget.node(node.name()), true, "UnexpectedTermination", what
+                        + ": running Jobs there are lost (health check replacement, rebalancing, instance refresh "
+                        + "or a node group upgrade?)");
+            }
+        }
+        state.lastSeen.clear();
+        current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
+        state.terminatedByUs.retainAll(current.keySet());
+        state.unexpected.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        if (!state.unexpected.isEmpty()) {
+            problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by Joblane, "
+                    + "in the last " + UNEXPECTED_TERMINATION_REPORTED_FOR.toMinutes() + "m (" + String.join(", ",
+                    state.unexpected.keySet()) + "): health check replacement, Spot or capacity rebalance, instance "
+                    + "refresh or a node group upgrade evict running Jobs; see AWS.md");
+        }
+    }
+
+    private static boolean isEnding(LifecycleState s) {
+        return s == LifecycleState.TERMINATING
+                || s == LifecycleState.TERMINATED;
+    }
+
     /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
         Map<String, Instant> launched = new HashMap<>();
@@ -423,6 +485,10 @@ public final class ScaleLoop {
         final Set<String> reportedHeld = new HashSet<>();
         /** Instances this replica asked the cloud to terminate (tells its own terminations from the cloud's). */
         final Set<String> terminatedByUs = new HashSet<>();
+        /** Lifecycle state of each instance in the last describe. */
+        final Map<String, LifecycleState> lastSeen = new HashMap<>();
+        /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
+        final Map<String, Instant> unexpected = new LinkedHashMap<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -580,6 +646,7 @@ public final class ScaleLoop {
                 state.reportedHeld.remove(a.instanceId());
                 record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
                 if (!dry) {
+                    state.terminatedByUs.add(a.instanceId());
                     cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));
                     desired--;
                     state.reportedUnregistered.remove(a.instanceId());

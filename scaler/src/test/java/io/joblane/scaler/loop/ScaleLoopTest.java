@@ -240,6 +240,39 @@ class ScaleLoopTest {
     }
 
     @Test
+    void instancesTheCloudTerminatesItselfAreReportedOnceAndOursAreNot() throws Exception {
+        // Guards against health-check replacements, rebalancing or node group upgrades killing Jobs unnoticed.
+        cloud.terminationDelay(Duration.ofMinutes(2)); // Terminating:Wait, the node still runs meanwhile
+        List<FakeCluster.Node> ns = nodes(3);
+        FakeCluster.Node replaced = ns.get(0);
+        job("j", 1000);
+        cluster.bind("j", replaced.name);
+        FakeCluster.Node ours = ns.get(1);
+        ours.unschedulable = true;
+        ours.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+
+        cloud.replaceInstance("batch", replaced.instanceId);
+        clock.advance(Duration.ofMinutes(1));
+        ScanResult seen = loop.runOnce();
+        clock.advance(Duration.ofMinutes(2));
+        ScanResult later = loop.runOnce();
+        loop.runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly(ours.instanceId);
+        assertThat(metrics.unexpectedTerminations).isEqualTo(1);
+        assertThat(cluster.calls).containsOnlyOnce("event Node/" + replaced.name + " UnexpectedTermination");
+        assertThat(seen.groups().get("batch").problems()).anySatisfy(p -> assertThat(p)
+                .contains(replaced.instanceId).contains("terminated by the cloud group itself"));
+        assertThat(later.groups().get("batch").problems()).noneMatch(p -> p.contains(ours.instanceId));
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(loop.runOnce().groups().get("batch").problems())
+                .noneMatch(p -> p.contains("terminated by the cloud group itself"));
+    }
+
+    @Test
     void aFailedLiveCheckNeverTerminates() throws Exception {
         FakeCluster.Node node = nodes(1).get(0);
         node.unschedulable = true;
