@@ -408,7 +408,7 @@ public final class ScaleLoop {
         });
         for (String id : leaving) {
             NodeInfo node = index.nodeOfInstance(id);
-            boolean ours = state.terminatedByUs.contains(id) || node != null && node.terminationRequestedAt() != null;
+            boolean ours = state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
             if (ours || state.unexpected.containsKey(id)) {
                 continue;
             }
@@ -425,7 +425,7 @@ public final class ScaleLoop {
         }
         state.lastSeen.clear();
         current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
-        state.terminatedByUs.retainAll(current.keySet());
+        state.terminatedByUs.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         state.unexpected.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
             problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by Joblane, "
@@ -483,8 +483,11 @@ public final class ScaleLoop {
         final Set<String> reportedRegistered = new HashSet<>();
         final Map<String, Instant> nodelessSince = new HashMap<>();
         final Set<String> reportedHeld = new HashSet<>();
-        /** Instances this replica asked the cloud to terminate (tells its own terminations from the cloud's). */
-        final Set<String> terminatedByUs = new HashSet<>();
+        /**
+         * Instances this replica asked the cloud to terminate, with when (tells its own terminations from the cloud's);
+         * kept for an hour, as a stale describe may list one again.
+         */
+        final Map<String, Instant> terminatedByUs = new HashMap<>();
         /** Lifecycle state of each instance in the last describe. */
         final Map<String, LifecycleState> lastSeen = new HashMap<>();
         /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
@@ -646,7 +649,7 @@ public final class ScaleLoop {
                 state.reportedHeld.remove(a.instanceId());
                 record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
                 if (!dry) {
-                    state.terminatedByUs.add(a.instanceId());
+                    state.terminatedByUs.put(a.instanceId(), now);
                     cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));
                     desired--;
                     state.reportedUnregistered.remove(a.instanceId());
@@ -706,7 +709,7 @@ public final class ScaleLoop {
                 return;
             }
             record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
-            state.terminatedByUs.add(a.instanceId());
+            state.terminatedByUs.put(a.instanceId(), now);
             cloud("terminateInstance", () -> provider().terminateInstance(spec.cloudGroupId(), a.instanceId()));
             desired--;
             cluster.recordEvent(EventTarget.node(a.node()), false, "Terminated",
