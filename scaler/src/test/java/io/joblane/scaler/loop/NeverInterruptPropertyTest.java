@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * termination later than the promised bound after that check, none of a node a human protected; no change by a
  * replica without the Lease; desired only raised by setDesiredCapacity; no own termination reported as the cloud's;
  * and no waiting pod that fits the group waits without a node coming for it. Reproduce one seed with
- * {@code -Djoblane.seed=N}; widen with {@code -Djoblane.seeds=1000}.
+ * {@code -Djoblane.seed=N}; widen with {@code -Djoblane.seeds=1000} (from {@code -Djoblane.firstSeed}, default 1).
  */
 class NeverInterruptPropertyTest {
     private static final Duration STEP = Duration.ofSeconds(10);
@@ -98,7 +98,8 @@ class NeverInterruptPropertyTest {
         if (one != null) {
             return LongStream.of(Long.parseLong(one));
         }
-        return LongStream.range(1, 1 + Long.getLong("joblane.seeds", 40));
+        long first = Long.getLong("joblane.firstSeed", 1);
+        return LongStream.range(first, first + Long.getLong("joblane.seeds", 40));
     }
 
     @ParameterizedTest(name = "seed {0}")
