@@ -110,6 +110,11 @@ class NeverInterruptPropertyTest {
             run.run();
             SEEDS_RUN.incrementAndGet();
             TERMINATIONS.addAndGet(run.terminations);
+            if (Boolean.getBoolean("joblane.progress")) {
+                // Long runs (-Djoblane.seeds=1000) show how far they got.
+                System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
+                        + run.takeovers + " takeovers, " + run.replaced + " cloud replacements");
+            }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("property failed for seed " + seed + " (rerun with -Djoblane.seed=" + seed
                     + " -Dtest=NeverInterruptPropertyTest): " + e.getMessage(), e);
