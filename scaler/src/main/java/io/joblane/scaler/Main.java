@@ -1,5 +1,7 @@
 package io.joblane.scaler;
 
+import io.joblane.model.cli.CommandLineConvention;
+import io.joblane.model.cli.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +26,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     public static void main(String[] args) {
@@ -32,6 +34,6 @@ public final class Main implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return CommandLineConvention.apply(new CommandLine(new Main()));
     }
 }
