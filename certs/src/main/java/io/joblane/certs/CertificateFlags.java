@@ -3,6 +3,8 @@ package io.joblane.certs;
 import io.joblane.certs.x509.CertificateSpec;
 import io.joblane.certs.x509.KeyAlgorithm;
 import io.joblane.certs.x509.MintOptions;
+import io.joblane.model.cli.EnumConverter;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,25 +28,25 @@ final class CertificateFlags {
             description = "extra DNS name or IP address for the certificate; repeat or comma-separate (env JOBLANE_EXTRA_NAMES)")
     List<String> extraNames;
 
-    @Option(names = "--key-algorithm", defaultValue = "${env:JOBLANE_KEY_ALGORITHM:-ecdsa}",
+    @Option(names = "--key-algorithm", defaultValue = "${env:JOBLANE_KEY_ALGORITHM:-ecdsa}", converter = KeyAlgorithms.class,
             description = "ecdsa (P-256) or rsa (2048 bits) (env JOBLANE_KEY_ALGORITHM; default ${DEFAULT-VALUE})")
-    String keyAlgorithm;
+    KeyAlgorithm keyAlgorithm;
 
     @Option(names = "--ca-validity", defaultValue = "${env:JOBLANE_CA_VALIDITY:-87600h}",
             description = "validity of a new CA (env JOBLANE_CA_VALIDITY; default ${DEFAULT-VALUE})")
-    String caValidity;
+    Duration caValidity;
 
     @Option(names = "--validity", defaultValue = "${env:JOBLANE_VALIDITY:-8760h}",
             description = "validity of a new serving certificate (env JOBLANE_VALIDITY; default ${DEFAULT-VALUE})")
-    String validity;
+    Duration validity;
 
     @Option(names = "--renew-before", defaultValue = "${env:JOBLANE_RENEW_BEFORE:-720h}",
             description = "renew the serving certificate when it has less than this left (env JOBLANE_RENEW_BEFORE; default ${DEFAULT-VALUE})")
-    String renewBefore;
+    Duration renewBefore;
 
     @Option(names = "--ca-renew-before", defaultValue = "${env:JOBLANE_CA_RENEW_BEFORE:-2160h}",
             description = "replace (create) or rotate (rotate) the CA when it has less than this left (env JOBLANE_CA_RENEW_BEFORE; default ${DEFAULT-VALUE})")
-    String caRenewBefore;
+    Duration caRenewBefore;
 
     String service() {
         return Main.required(spec, service, "--service", "JOBLANE_SERVICE", "the name of the webhook's Service");
@@ -55,18 +57,12 @@ final class CertificateFlags {
     }
 
     CertificateSpec toSpec() {
-        KeyAlgorithm algorithm;
-        try {
-            algorithm = KeyAlgorithm.parse(keyAlgorithm);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--key-algorithm: " + e.getMessage());
-        }
-        MintOptions options = new MintOptions(algorithm, Main.duration(spec, caValidity, "--ca-validity"), Main.duration(spec, validity, "--validity"));
+        MintOptions options = new MintOptions(keyAlgorithm, caValidity, validity);
         String svc = service();
         String ns = namespace();
         try {
             return new CertificateSpec(svc, ns, extraNames == null ? List.of() : extraNames, options,
-                    Main.duration(spec, renewBefore, "--renew-before"), Main.duration(spec, caRenewBefore, "--ca-renew-before"));
+                    renewBefore, caRenewBefore);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -74,5 +70,12 @@ final class CertificateFlags {
 
     String secretName(String flagValue) {
         return flagValue == null || flagValue.isBlank() ? service() + "-tls" : flagValue.trim();
+    }
+
+    /** {@code ecdsa} or {@code rsa} (the constants' names are accepted too). */
+    static final class KeyAlgorithms extends EnumConverter<KeyAlgorithm> {
+        KeyAlgorithms() {
+            super(KeyAlgorithm.class, KeyAlgorithm::flag);
+        }
     }
 }

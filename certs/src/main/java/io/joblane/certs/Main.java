@@ -4,10 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.joblane.certs.kube.KubeFailures;
-import io.joblane.model.GoDuration;
+import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.logging.LogOptions;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +63,7 @@ public final class Main {
     }
 
     private static CommandLine commandLine(Main main) {
-        CommandLine cmd = new CommandLine(main);
+        CommandLine cmd = CommandLineConvention.apply(new CommandLine(main));
         cmd.setExecutionStrategy(parseResult -> {
             main.logging.apply();
             return new CommandLine.RunLast().execute(parseResult);
@@ -113,13 +112,5 @@ public final class Main {
             throw new ParameterException(spec.commandLine(), "missing " + flag + " (or env " + env + "): " + what);
         }
         return value.trim();
-    }
-
-    static Duration duration(CommandSpec spec, String value, String flag) {
-        try {
-            return GoDuration.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
-        }
     }
 }

@@ -40,7 +40,7 @@ final class RotateCommand implements Callable<Integer> {
 
     @Option(names = "--settle", defaultValue = "${env:JOBLANE_SETTLE:-5m}",
             description = "minimum time between two rotation steps, for API servers and kubelets to catch up (env JOBLANE_SETTLE; default ${DEFAULT-VALUE})")
-    String settle;
+    Duration settle;
 
     @Option(names = "--force", defaultValue = "${env:JOBLANE_FORCE:-false}",
             description = "start a CA rotation now even though nothing is due (only from the stable state) (env JOBLANE_FORCE)")
@@ -51,10 +51,9 @@ final class RotateCommand implements Callable<Integer> {
         CertificateSpec certSpec = flags.toSpec();
         String config = Main.required(spec, webhookConfiguration, "--webhook-configuration", "JOBLANE_WEBHOOK_CONFIGURATION",
                 "the MutatingWebhookConfiguration to keep in step");
-        Duration settleTime = Main.duration(spec, settle, "--settle");
         TlsSecrets secrets = new TlsSecrets(main.client(), certSpec.namespace(), flags.secretName(secretName));
         WebhookConfigurations webhooks = new WebhookConfigurations(main.client(), config);
-        RotationPlan plan = new SecretCertificates(secrets).rotate(webhooks, certSpec, settleTime, force, main.clock);
+        RotationPlan plan = new SecretCertificates(secrets).rotate(webhooks, certSpec, settle, force, main.clock);
         spec.commandLine().getOut().println(secrets.describe() + " and " + webhooks.describe() + ": found "
                 + plan.found().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "; " + plan.summary());
         return 0;
