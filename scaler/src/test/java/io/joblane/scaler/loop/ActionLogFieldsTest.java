@@ -12,7 +12,7 @@ import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.logging.LogFields;
 import io.joblane.scaler.cloud.CloudInstance;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.PlanAction;
 import io.joblane.scaler.plan.Resources;
@@ -53,7 +53,7 @@ class ActionLogFieldsTest {
         Resources shape = res("cpu", 4000, "memory", 16 * GI, "pods", 110_000);
         MutableClock clock = new MutableClock(T0);
         FakeCluster cluster = new FakeCluster(clock).mapCloudGroup("batch", "batch", shape);
-        InMemoryNodeGroupProvider cloud = InMemoryNodeGroupProvider.fromConfig(config, clock);
+        FakeNodeGroupProvider cloud = FakeNodeGroupProvider.fromConfig(config, clock);
         cloud.addListener(cluster);
         cloud.setDesiredCapacity("batch", 1);
         clock.advance(Duration.ofSeconds(90));
@@ -75,7 +75,7 @@ class ActionLogFieldsTest {
             logger.detachAppender(captured);
         }
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).hasSize(1);
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
         assertThat(captured.list).filteredOn(e -> "Terminate".equals(e.getMDCPropertyMap().get("action")))
                 .isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("group", "batch")
