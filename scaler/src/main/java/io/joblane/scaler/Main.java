@@ -33,7 +33,8 @@ public final class Main implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line {@link #main} runs, with the shared convention; the chart's contract test parses with it. */
+    public static CommandLine commandLine() {
         return CommandLineConvention.apply(new CommandLine(new Main()));
     }
 }

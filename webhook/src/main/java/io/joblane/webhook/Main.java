@@ -98,7 +98,12 @@ public final class Main implements Callable<Integer> {
     LogOptions logging;
 
     public static void main(String[] args) {
-        System.exit(commandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs, with the shared convention; the chart's contract test parses with it. */
+    public static CommandLine commandLine() {
+        return commandLine(new Main());
     }
 
     static CommandLine commandLine(Main main) {
