@@ -58,7 +58,11 @@ import picocli.CommandLine.Option;
  * stop serving). Losing the Lease while not shutting down exits the process so a fresh start re-elects.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).")
+        description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "1:failed (unexpected error at start-up)",
+                "2:bad command line, flag value or node-group file",
+                "6:lost the Lease while not shutting down (restart as a standby)"})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";

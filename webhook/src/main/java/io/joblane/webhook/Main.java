@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "joblane-webhook", mixinStandardHelpOptions = true, version = "joblane-webhook 0.1.0",
         description = "Mutating admission webhook that steers Job pods onto their dedicated node group.",
-        sortOptions = false)
+        sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "1:cannot start (TLS files, port, informer sync)",
+                "2:bad command line, flag value or node-group file"})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
