@@ -317,7 +317,7 @@ public final class ScaleLoop {
         reportRegistrations(spec, cloud, index, state);
         reportUnexpectedTerminations(spec, cloud, index, state, now, dry, x.problems);
         for (PlanAction action : plan.actions()) {
-            try {
+            try (var fields = ActionLogFields.scope(spec.name(), action)) {
                 x.run(action, failing);
             } catch (ClusterException e) {
                 metrics.clusterError(action.getClass().getSimpleName());
