@@ -37,14 +37,6 @@ public record NodeInfo(
         draining = draining == null ? DrainState.NONE : draining;
     }
 
-    /** A node whose termination was never requested. */
-    public NodeInfo(String name, String group, String instanceId, Resources allocatable, boolean ready, Instant created,
-                    boolean cordoned, boolean cordonedByJoblane, DrainState draining, boolean scaleDownDisabled,
-                    Instant unneededSince, Instant cordonedAt, Instant drainingSince) {
-        this(name, group, instanceId, allocatable, ready, created, cordoned, cordonedByJoblane, draining,
-                scaleDownDisabled, unneededSince, cordonedAt, drainingSince, null);
-    }
-
     /** Cordoned by someone else: the scaler never touches it. */
     public boolean cordonedByHuman() {
         return cordoned && !cordonedByJoblane;

@@ -431,10 +431,11 @@ public final class Planner {
                 CloudInstance inst = n.instanceId() == null ? null : instances.get(n.instanceId());
                 // Decided first: a node whose instance is leaving, or whose termination was asked for, is never
                 // reopened (a pod landing there dies with it), only its termination is retried.
-                if (n.terminationRequestedAt() != null || inst != null && !inst.state().isCapacity()) {
-                    if (n.terminationRequestedAt() != null && inst != null && inst.state().isCapacity()
-                            && n.cordonedByJoblane() && !n.scaleDownDisabled() && !hasBlocking(n)
-                            && remainingDesired - 1 >= floor) {
+                boolean requested = n.terminationRequestedAt() != null;
+                boolean stillCapacity = inst != null && inst.state().isCapacity();
+                if (requested || inst != null && !stillCapacity) {
+                    boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
+                    if (retry && !hasBlocking(n) && remainingDesired - 1 >= floor) {
                         remainingDesired--;
                         actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), "its termination was asked for at "
                                 + n.terminationRequestedAt() + " and the instance is still in the group"));
