@@ -53,8 +53,12 @@ public final class LoadBenchmark implements Callable<Integer> {
     String heap;
     @Option(names = "--connections", defaultValue = "32", description = "wrk connections (one wrk thread).")
     int connections;
-    @Option(names = "--warmup", defaultValue = "15", description = "Seconds of wrk load on the webhook before measuring.")
+    @Option(names = "--warmup", defaultValue = "90", description = "At most this many seconds of wrk load on each"
+            + " webhook before measuring; warm-up ends earlier once the JIT compilers use under 5% of its CPU.")
     int warmupSeconds;
+    @Option(names = "--baseline-jar", description = "A second webhook jar (e.g. built from main) measured in the same"
+            + " rounds, for before/after figures under the same load.")
+    Path baselineJar;
     @Option(names = "--duration", defaultValue = "15", description = "Seconds per measured wrk run.")
     int seconds;
     @Option(names = "--rounds", defaultValue = "2", description = "nginx-then-webhook wrk rounds.")
@@ -65,7 +69,8 @@ public final class LoadBenchmark implements Callable<Integer> {
     int rateSeconds;
     @Option(names = "--rate-connections", defaultValue = "16", description = "Keep-alive connections of the fixed-rate phase.")
     int rateConnections;
-    @Option(names = "--port", defaultValue = "19443", description = "Webhook port; health +1, nginx +2.")
+    @Option(names = "--port", defaultValue = "19443", description = "Webhook port; health +1, nginx +2, baseline +3"
+            + " and +4.")
     int port;
     @Option(names = "--namespace-routing", defaultValue = "api",
             description = "api: the webhook reads namespaces from a fabric8 mock API server (as in a cluster); off.")
@@ -92,7 +97,6 @@ public final class LoadBenchmark implements Callable<Integer> {
         Path cert = Files.writeString(dir.resolve("tls.crt"), tls.certPem());
         Path key = Files.writeString(dir.resolve("tls.key"), tls.keyPem());
         byte[] payload = Files.readAllBytes(body);
-        int healthPort = port + 1;
         int nginxPort = port + 2;
         List<AutoCloseable> stop = new ArrayList<>();
         try {
@@ -100,72 +104,82 @@ public final class LoadBenchmark implements Callable<Integer> {
             if ("api".equals(namespaceRouting)) {
                 env.put("KUBECONFIG", mockApi(dir, stop).toString());
             }
-            Process server = startServer(dir, cert, key, healthPort, env);
-            stop.add(0, () -> {
-                server.destroy();
-                server.waitFor(30, TimeUnit.SECONDS);
-            });
-            awaitReady(healthPort, server);
-            ServerProbe probe = new ServerProbe(healthPort);
-            stop.add(0, probe);
-            probe.startSampling();
+            List<Webhook> webhooks = new ArrayList<>();
+            webhooks.add(startWebhook("webhook", jar, port, dir, cert, key, env, stop));
+            if (baselineJar != null) {
+                webhooks.add(startWebhook("baseline", baselineJar, port + 3, dir, cert, key, env, stop));
+            }
             SSLContext trust = trusting(tls.caPem());
-            FixedRateLoader webhook = new FixedRateLoader(trust.getSocketFactory(), "localhost", port, "/mutate",
-                    payload);
-            FixedRateLoader.Response answer = webhook.once();
-            if (answer.status() != 200) {
-                throw new IllegalStateException("webhook answered " + answer.status() + ": "
-                        + new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8));
+            FixedRateLoader.Response answer = null;
+            for (Webhook webhook : webhooks) {
+                FixedRateLoader.Response r = new FixedRateLoader(trust.getSocketFactory(), "localhost", webhook.port,
+                        "/mutate", payload).once();
+                if (r.status() != 200 || answer != null && !Arrays.equals(r.body(), answer.body())) {
+                    throw new IllegalStateException(webhook.name + " answered " + r.status() + ": "
+                            + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                answer = r;
             }
             NginxReference nginx = null;
             if (!skipNginx) {
                 nginx = NginxReference.start(dir.resolve("nginx"), nginxPort, cert, key, answer.body());
                 stop.add(0, nginx);
             }
-            System.out.printf("webhook: %s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
+            System.out.printf("%s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
                             + " wrk -t1 -c%d%n", jar, heap, String.join(" ", serverJvmOptions),
                     String.join(" ", serverOptions), namespaceRouting, Runtime.getRuntime().availableProcessors(),
                     payload.length, answer.body().length, connections);
+            if (baselineJar != null) {
+                System.out.println("baseline: " + baselineJar + ", same flags");
+            }
+            for (Webhook webhook : webhooks) {
+                warmUp(webhook);
+            }
 
-            String webhookUrl = "https://localhost:" + port + "/mutate";
             String nginxUrl = "https://localhost:" + nginxPort + "/mutate";
-            Wrk.Result warm = Wrk.run(webhookUrl, connections, warmupSeconds, wrkScript, body);
-            System.out.printf("warm-up webhook %d s: %.0f req/s (load %s)%n", warmupSeconds, warm.perSecond(),
-                    ServerProbe.load());
-            List<Long> serverPid = List.of(server.pid());
-            double webhookTotal = 0;
-            double nginxTotal = 0;
+            Map<String, Double> totals = new java.util.LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
                 if (nginx != null) {
-                    nginxTotal += saturate("nginx  ", round, nginxUrl, nginx.pids(), null);
+                    totals.merge("nginx", saturate("nginx", round, nginxUrl, nginx.pids(), null), Double::sum);
                 }
-                webhookTotal += saturate("webhook", round, webhookUrl, serverPid, probe);
+                for (Webhook webhook : webhooks) {
+                    totals.merge(webhook.name, saturate(webhook.name, round, webhook.url(), List.of(webhook.pid()),
+                            webhook.probe), Double::sum);
+                }
             }
             if (nginx != null) {
-                System.out.printf("RATIO webhook/nginx: %.2f (webhook %.0f req/s, nginx %.0f req/s, mean of %d"
-                        + " rounds; target >= 0.5)%n", webhookTotal / nginxTotal, webhookTotal / rounds,
-                        nginxTotal / rounds, rounds);
+                for (Webhook webhook : webhooks) {
+                    System.out.printf("RATIO %s/nginx: %.2f (%s %.0f req/s, nginx %.0f req/s, mean of %d rounds;"
+                                    + " target >= 0.5)%n", webhook.name, totals.get(webhook.name) / totals.get("nginx"),
+                            webhook.name, totals.get(webhook.name) / rounds, totals.get("nginx") / rounds, rounds);
+                }
             }
 
-            Map<String, Double> before = probe.scrape();
-            FixedRateLoader.Result fixed = webhook.run(rate, rateSeconds, rateConnections);
-            Map<String, Double> after = probe.scrape();
-            System.out.printf("FIXED RATE webhook %d/s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2"
-                    + " ms)%n", rate, fixed.finished(), fixed.seconds(), fixed.errors(),
-                    percentiles(fixed.latencies()), ServerProbe.load());
-            System.out.println("  inside the server: " + serverSide(before, after));
+            for (Webhook webhook : webhooks) {
+                Map<String, Double> before = webhook.probe.scrape();
+                FixedRateLoader.Result fixed = new FixedRateLoader(trust.getSocketFactory(), "localhost", webhook.port,
+                        "/mutate", payload).run(rate, rateSeconds, rateConnections);
+                Map<String, Double> after = webhook.probe.scrape();
+                System.out.printf("FIXED RATE %s %d/s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2"
+                        + " ms)%n", webhook.name, rate, fixed.finished(), fixed.seconds(), fixed.errors(),
+                        percentiles(fixed.latencies()), ServerProbe.load());
+                System.out.println("  inside the server: " + serverSide(before, after));
+            }
             if (nginx != null) {
                 FixedRateLoader reference = new FixedRateLoader(trust.getSocketFactory(), "localhost", nginxPort,
                         "/mutate", payload);
                 FixedRateLoader.Result floor = reference.run(rate, Math.min(rateSeconds, 10), rateConnections);
-                System.out.printf("fixed rate nginx   %d/s: %d answered, %d errors, %s (the client's and machine's"
+                System.out.printf("fixed rate nginx %d/s: %d answered, %d errors, %s (the client's and machine's"
                         + " floor; load %s)%n", rate, floor.finished(), floor.errors(), percentiles(floor.latencies()),
                         ServerProbe.load());
             }
-            Map<String, Double> end = probe.scrape();
-            System.out.printf("HEAP webhook: max in use %.0f MiB (sampled each second) of -Xmx%s; committed now %.0f"
-                            + " MiB; %s%n", probe.maxHeapUsed() / 1048576.0, heap,
-                    ServerProbe.sum(end, "jvm_memory_committed_bytes", "area=\"heap\"") / 1048576.0, rss(server));
+            for (Webhook webhook : webhooks) {
+                Map<String, Double> end = webhook.probe.scrape();
+                System.out.printf("HEAP %s: max in use %.0f MiB (sampled each second) of -Xmx%s; committed now %.0f"
+                                + " MiB; %s%n", webhook.name, webhook.probe.maxHeapUsed() / 1048576.0, heap,
+                        ServerProbe.sum(end, "jvm_memory_committed_bytes", "area=\"heap\"") / 1048576.0,
+                        rss(webhook.process));
+            }
             System.out.println("files: " + dir);
             return 0;
         } finally {
@@ -182,38 +196,95 @@ public final class LoadBenchmark implements Callable<Integer> {
     /** One wrk run against one server; prints throughput, latency, CPU per request (and allocation). */
     private double saturate(String name, int round, String url, List<Long> pids, ServerProbe probe) throws Exception {
         Map<String, Double> before = probe == null ? Map.of() : probe.scrape();
+        if (probe != null) {
+            probe.threadsAtStart = ServerProbe.threadCpuSeconds(pids.get(0));
+        }
         double cpu0 = ServerProbe.cpuSeconds(pids);
         Wrk.Result r = Wrk.run(url, connections, seconds, wrkScript, body);
         double cpu = ServerProbe.cpuSeconds(pids) - cpu0;
         String extra = "";
         if (probe != null) {
+            Map<String, Double> threads = ServerProbe.threadCpuSeconds(pids.get(0));
+            extra = String.format(" [event loops %.0f, JIT %.0f, GC %.0f us/req]",
+                    (threads.getOrDefault("loop", 0.0) - probe.threadsAtStart.getOrDefault("loop", 0.0)) / r.requests() * 1e6,
+                    (threads.getOrDefault("jit", 0.0) - probe.threadsAtStart.getOrDefault("jit", 0.0)) / r.requests() * 1e6,
+                    (threads.getOrDefault("gc", 0.0) - probe.threadsAtStart.getOrDefault("gc", 0.0)) / r.requests() * 1e6);
             Map<String, Double> after = probe.scrape();
             double allocated = ServerProbe.sum(after, "jvm_gc_memory_allocated_bytes_total", "")
                     - ServerProbe.sum(before, "jvm_gc_memory_allocated_bytes_total", "");
             double pauses = ServerProbe.sum(after, "jvm_gc_pause_seconds_count", "")
                     - ServerProbe.sum(before, "jvm_gc_pause_seconds_count", "");
-            extra = String.format(", %.1f KB allocated/req, %.0f GC pauses", allocated / r.requests() / 1024, pauses);
+            extra += String.format(", %.1f KB allocated/req, %.0f GC pauses", allocated / r.requests() / 1024, pauses);
         }
-        System.out.printf("round %d %s: %.0f req/s, %d errors, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us/req"
+        System.out.printf("round %d %-8s: %.0f req/s, %d errors, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us/req"
                         + " (%.2f cores)%s (load %s)%n", round, name, r.perSecond(), r.errors(), r.p50(), r.p99(),
                 cpu / r.requests() * 1e6, cpu / r.seconds(), extra, ServerProbe.load());
         return r.perSecond();
     }
 
-    private Process startServer(Path dir, Path cert, Path key, int healthPort, Map<String, String> env)
-            throws Exception {
+    /** One webhook JVM under test, its port and its metrics. */
+    private record Webhook(String name, Process process, int port, ServerProbe probe) {
+        String url() {
+            return "https://localhost:" + port + "/mutate";
+        }
+
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    private Webhook startWebhook(String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key,
+                                 Map<String, String> env, List<AutoCloseable> stop) throws Exception {
+        Process server = startServer(name, jarFile, webhookPort, dir, cert, key, env);
+        stop.add(0, () -> {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        });
+        awaitReady(webhookPort + 1, server);
+        ServerProbe probe = new ServerProbe(webhookPort + 1);
+        stop.add(0, probe);
+        probe.startSampling();
+        return new Webhook(name, server, webhookPort, probe);
+    }
+
+    /**
+     * wrk in 5-second runs until the JIT compilers used less than 5% of the server's CPU in the last one (C2 keeps
+     * compiling for a minute or more on a busy machine, and its CPU would be counted per request), at most
+     * {@code --warmup} seconds.
+     */
+    private void warmUp(Webhook webhook) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        int total = 0;
+        double jitShare = 1;
+        double perSecond = 0;
+        while (System.nanoTime() < deadline && jitShare >= 0.05) {
+            Map<String, Double> before = ServerProbe.threadCpuSeconds(webhook.pid());
+            Wrk.Result r = Wrk.run(webhook.url(), connections, 5, wrkScript, body);
+            Map<String, Double> after = ServerProbe.threadCpuSeconds(webhook.pid());
+            double all = after.values().stream().mapToDouble(Double::doubleValue).sum()
+                    - before.values().stream().mapToDouble(Double::doubleValue).sum();
+            jitShare = all <= 0 ? 1 : (after.getOrDefault("jit", 0.0) - before.getOrDefault("jit", 0.0)) / all;
+            perSecond = r.perSecond();
+            total += 5;
+        }
+        System.out.printf("warm-up %s: %d s, last 5 s %.0f req/s with %.0f%% of its CPU in the JIT (load %s)%n",
+                webhook.name, total, perSecond, jitShare * 100, ServerProbe.load());
+    }
+
+    private Process startServer(String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key,
+                                Map<String, String> env) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
         command.addAll(serverJvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "--config", config.toString(),
-                "--tls-cert", cert.toString(), "--tls-key", key.toString(),
-                "--port", String.valueOf(port), "--health-port", String.valueOf(healthPort), "--host", "127.0.0.1"));
+        command.addAll(List.of("-jar", jarFile.toString(), "--config", config.toString(),
+                "--tls-cert", cert.toString(), "--tls-key", key.toString(), "--port", String.valueOf(webhookPort),
+                "--health-port", String.valueOf(webhookPort + 1), "--host", "127.0.0.1"));
         if (!"api".equals(namespaceRouting)) {
             command.add("--namespace-routing=off");
         }
         command.addAll(serverOptions);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server.log").toFile());
+                .redirectOutput(dir.resolve(name + ".log").toFile());
         builder.environment().remove("KUBECONFIG");
         builder.environment().putAll(env);
         return builder.start();

@@ -28,6 +28,8 @@ final class ServerProbe implements AutoCloseable {
     private final AtomicLong maxHeapUsed = new AtomicLong();
     private final Thread sampler;
     private volatile boolean running = true;
+    /** Per-thread-group CPU at the start of the current measurement (set by the benchmark). */
+    Map<String, Double> threadsAtStart = Map.of();
 
     ServerProbe(int healthPort) {
         metrics = URI.create("http://127.0.0.1:" + healthPort + "/metrics");
@@ -91,6 +93,34 @@ final class ServerProbe implements AutoCloseable {
             }
         }
         return ticks / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU seconds per thread group of one JVM: {@code loop} (Vert.x event loops), {@code jit} (compiler threads),
+     * {@code gc}, {@code other}. Thread names come from /proc/PID/task/TID/comm (15 characters).
+     */
+    static Map<String, Double> threadCpuSeconds(long pid) {
+        Map<String, Double> out = new HashMap<>();
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+                    String group = name.startsWith("vert.x-eventlo") ? "loop"
+                            : name.contains("Compiler") ? "jit"
+                            : name.startsWith("GC") || name.startsWith("G1") || name.equals("VM Thread") ? "gc" : "other";
+                    out.merge(group, seconds, Double::sum);
+                } catch (Exception e) {
+                    // thread ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            // process gone or not Linux
+        }
+        return out;
     }
 
     /** The 1-minute load average, for the record next to each figure. */
