@@ -12,15 +12,22 @@ import java.util.List;
  */
 public final class AdmissionReviewer {
     private final PodMutator mutator;
+    private final AdmissionCodec.TreeReader reader;
 
     public AdmissionReviewer(PodMutator mutator) {
+        this(mutator, ReviewTreeReader::read);
+    }
+
+    /** With another way to read the body, for tests that compare the pruned tree with the full one. */
+    AdmissionReviewer(PodMutator mutator, AdmissionCodec.TreeReader reader) {
         this.mutator = mutator;
+        this.reader = reader;
     }
 
     public Answer review(byte[] body) {
         AdmissionRequest request;
         try {
-            request = AdmissionCodec.decode(body);
+            request = AdmissionCodec.decode(body, reader);
         } catch (BadRequestException e) {
             return badRequest(null, false, e.getMessage());
         }
