@@ -5,11 +5,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -130,22 +132,32 @@ public final class AdmissionCodec {
     }
 
     /**
-     * An allowed answer; {@code patch} is sent only when it has operations. Streamed rather than built as a tree
-     * (once per review); the bytes are the same as the tree's would be.
+     * An allowed answer; {@code patch} is sent only when it has operations. Written field by field rather than
+     * built as a tree first; the bytes are the same as the tree's would be.
      */
     public static byte[] allowed(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+        try {
+            return MAPPER.writeValueAsBytes(new AllowedAnswer(request, patch.isEmpty() ? null : write(patch), warnings));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes itself through the mapper, so the output buffers are the mapper's recycled ones. */
+    private record AllowedAnswer(AdmissionRequest request, byte[] patch, List<String> warnings)
+            implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator json, SerializerProvider provider) throws IOException {
             json.writeStartObject();
             json.writeStringField("apiVersion", request.apiVersion());
             json.writeStringField("kind", "AdmissionReview");
             json.writeObjectFieldStart("response");
             json.writeStringField("uid", request.uid());
             json.writeBooleanField("allowed", true);
-            if (!patch.isEmpty()) {
+            if (patch != null) {
                 json.writeStringField("patchType", "JSONPatch");
                 // Jackson's default base64 is RFC 4648 with padding and no line breaks, as the API server reads.
-                json.writeBinaryField("patch", write(patch));
+                json.writeBinaryField("patch", patch);
             }
             if (!warnings.isEmpty()) {
                 json.writeArrayFieldStart("warnings");
@@ -156,10 +168,13 @@ public final class AdmissionCodec {
             }
             json.writeEndObject();
             json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+
+        @Override
+        public void serializeWithType(JsonGenerator json, SerializerProvider provider, TypeSerializer types)
+                throws IOException {
+            serialize(json, provider);
+        }
     }
 
     /** A Kubernetes-style Status body for an HTTP error, e.g. 400 BadRequest. */
