@@ -2,9 +2,10 @@
 # Webhook load benchmark against nginx as the reference, on loopback: builds the jar and the test classes, then
 # runs io.joblane.webhook.bench.LoadBenchmark (webhook jar at -Xmx256m with its default flags and nginx with a canned
 # answer, same P-256 certificate; the same wrk -t1 -c32 against both in alternating rounds; the ratio; the webhook
-# at a fixed 1,000/s; its heap). About 2.5 minutes with the defaults; every phase is bounded.
+# at a fixed 1,000/s; its heap). About 5 minutes with the defaults (warm-up waits for the JIT); every phase is bounded.
 # Needs nginx and wrk (Debian: apt-get install -y nginx-light wrk); installs them when run as root with apt-get.
-# Usage, from anywhere: webhook/bench/run.sh [--duration 15] [--rounds 2] [--rate 1000] [--connections 32] ...
+# Usage, from anywhere: webhook/bench/run.sh [--duration 15] [--rounds 2] [--rate 1000] [--baseline-jar JAR] ...
+# (JOBLANE_BENCH_SKIP_BUILD=1 skips the Maven build; --help lists every option.)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 missing=()
