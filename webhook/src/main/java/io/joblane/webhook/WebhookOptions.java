@@ -37,6 +37,11 @@ public record WebhookOptions(
                 reloadInterval, shutdownTimeout, mode, informerSyncTimeout, listeners);
     }
 
+    public WebhookOptions withRequestTimeout(Duration timeout) {
+        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, timeout,
+                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
+    }
+
     public WebhookOptions withBodyLimit(long bytes) {
         return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bytes, requestTimeout,
                 reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
