@@ -228,6 +228,11 @@ public final class Main {
                 description = "write ca.crt, tls.crt, tls.key, ca.key into this directory instead of a Secret (env JOBLANE_OUT_DIR)")
         Path outDir;
 
+        @Option(names = "--webhook-configuration", defaultValue = "${env:JOBLANE_WEBHOOK_CONFIGURATION}",
+                description = "when the CA must be replaced and this MutatingWebhookConfiguration exists, publish the new CA"
+                        + " next to the trusted ones before writing the Secret (env JOBLANE_WEBHOOK_CONFIGURATION)")
+        String webhookConfiguration;
+
         @Override
         public Integer call() {
             CertificateSpec certSpec = flags.toSpec();
@@ -238,7 +243,9 @@ public final class Main {
                 where = outDir.toString();
             } else {
                 TlsSecrets secrets = new TlsSecrets(main.client(), certSpec.namespace(), flags.secretName(secretName));
-                outcome = new SecretCertificates(secrets).ensure(certSpec, main.clock);
+                WebhookConfigurations webhooks = webhookConfiguration == null || webhookConfiguration.isBlank()
+                        ? null : new WebhookConfigurations(main.client(), webhookConfiguration.trim());
+                outcome = new SecretCertificates(secrets).ensure(certSpec, main.clock, webhooks);
                 where = secrets.describe();
             }
             spec.commandLine().getOut().println(where + ": " + outcome.describe());
