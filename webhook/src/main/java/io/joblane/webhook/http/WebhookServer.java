@@ -155,11 +155,6 @@ public final class WebhookServer {
         return health.actualPort();
     }
 
-    /** Checks the certificate files now instead of waiting for the next poll. */
-    public Future<Void> checkCertificateFiles() {
-        return tls.poll();
-    }
-
     /**
      * Why the webhook cannot serve, or null when it can. Only this process's own state counts: a certificate on disk
      * that does not load (a bad Secret) or a stopped namespace informer hit every replica at once, and failing
