@@ -83,70 +83,83 @@ public final class Quantity {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("quantity is empty");
         }
-        int pos = 0;
-        boolean negative = false;
-        if (s.charAt(0) == '+' || s.charAt(0) == '-') {
-            negative = s.charAt(0) == '-';
-            pos++;
-        }
-        int intStart = pos;
-        while (pos < s.length() && isDigit(s.charAt(pos))) {
-            pos++;
-        }
-        int intEnd = pos;
-        int fracStart = pos;
-        int fracEnd = pos;
-        if (pos < s.length() && s.charAt(pos) == '.') {
-            fracStart = ++pos;
-            while (pos < s.length() && isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            fracEnd = pos;
-        }
-        if (intEnd == intStart && fracEnd == fracStart) {
-            throw notAQuantity(text);
-        }
-        Suffix suffix = suffix(s.substring(pos), text);
-
-        // The digits as one string without the point, and where the first non-zero one sits.
-        String digits = s.substring(intStart, intEnd) + s.substring(fracStart, fracEnd);
-        int first = 0;
-        while (first < digits.length() && digits.charAt(first) == '0') {
-            first++;
-        }
-        if (first == digits.length()) {
+        Digits digits = Digits.scan(s, text);
+        Suffix suffix = suffix(s.substring(digits.end()), text);
+        if (digits.isZero()) {
             return 0;
         }
-        if (negative) {
-            throw new IllegalArgumentException("negative quantity: \"" + text + "\"");
+        if (digits.negative()) {
+            throw new IllegalArgumentException("negative quantity: \"" + shorten(text) + "\"");
         }
-        int intDigits = intEnd - intStart;
         // Power of ten of the leading digit of the value in milli-units (binary suffixes add at most 19).
-        long power = (long) intDigits - 1 - first + suffix.decimalExponent + 3 + suffix.binaryDecimalPowerCeiling();
+        long power = digits.leadingPower() + suffix.decimalExponent + 3 + suffix.binaryDecimalPowerCeiling();
         if (power > MAX_POWER) {
             return tooLarge(text, saturate);
         }
         if (power < MIN_POWER) {
             return 1;
         }
-        // Keep enough digits for an exact result; a non-zero tail is replaced by one trailing 1 (same ceiling).
-        int end = Math.min(digits.length(), first + KEPT_DIGITS);
-        String kept = digits.substring(first, end);
-        int fractionDigits = digits.length() - intDigits;
-        int scale = fractionDigits - (digits.length() - end);
-        if (end < digits.length() && hasNonZero(digits, end)) {
-            kept += "1";
-            scale++;
+        BigDecimal millis = digits.value(suffix.decimalExponent + 3)
+                .multiply(new BigDecimal(BigInteger.ONE.shiftLeft(suffix.binaryExponent)))
+                .setScale(0, RoundingMode.CEILING);
+        return millis.compareTo(LONG_MAX) > 0 ? tooLarge(text, saturate) : millis.longValue();
+    }
+
+    /**
+     * The number before the suffix: its sign, all its digits without the point ({@code all}), how many of them are
+     * before the point, where the first non-zero one is, and where the number ends in the text.
+     */
+    private record Digits(boolean negative, String all, int intDigits, int firstNonZero, int end) {
+        static Digits scan(String s, String text) {
+            int pos = 0;
+            boolean negative = false;
+            if (s.charAt(0) == '+' || s.charAt(0) == '-') {
+                negative = s.charAt(0) == '-';
+                pos++;
+            }
+            int intStart = pos;
+            pos = skipDigits(s, pos);
+            int intEnd = pos;
+            int fracStart = pos;
+            if (pos < s.length() && s.charAt(pos) == '.') {
+                fracStart = pos + 1;
+                pos = skipDigits(s, fracStart);
+            }
+            int fracEnd = Math.max(pos, fracStart);
+            if (intEnd == intStart && fracEnd == fracStart) {
+                throw notAQuantity(text);
+            }
+            String all = s.substring(intStart, intEnd) + s.substring(fracStart, fracEnd);
+            int first = 0;
+            while (first < all.length() && all.charAt(first) == '0') {
+                first++;
+            }
+            return new Digits(negative, all, intEnd - intStart, first, pos);
         }
-        BigDecimal value = new BigDecimal(new BigInteger(kept), scale - suffix.decimalExponent - 3);
-        if (suffix.binaryExponent > 0) {
-            value = value.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(suffix.binaryExponent)));
+
+        boolean isZero() {
+            return firstNonZero == all.length();
         }
-        BigDecimal millis = value.setScale(0, RoundingMode.CEILING);
-        if (millis.compareTo(LONG_MAX) > 0) {
-            return tooLarge(text, saturate);
+
+        /** Power of ten of the leading non-zero digit. */
+        long leadingPower() {
+            return (long) intDigits - 1 - firstNonZero;
         }
-        return millis.longValue();
+
+        /**
+         * The value times ten to {@code exponent}, exact up to rounding up: beyond {@link #KEPT_DIGITS} significant
+         * digits a non-zero tail is replaced by a single trailing 1, which rounds up to the same milli-unit.
+         */
+        BigDecimal value(int exponent) {
+            int stop = Math.min(all.length(), firstNonZero + KEPT_DIGITS);
+            String kept = all.substring(firstNonZero, stop);
+            int scale = all.length() - intDigits - (all.length() - stop);
+            if (stop < all.length() && hasNonZero(all, stop)) {
+                kept += "1";
+                scale++;
+            }
+            return new BigDecimal(new BigInteger(kept), scale - exponent);
+        }
     }
 
     /** What follows the number: a binary or decimal SI suffix, or a decimal exponent that fits an int32. */
@@ -156,58 +169,36 @@ public final class Quantity {
         }
     }
 
+    private static final java.util.Map<String, Suffix> SUFFIXES = java.util.Map.ofEntries(
+            java.util.Map.entry("", new Suffix(0, 0)),
+            java.util.Map.entry("n", new Suffix(-9, 0)),
+            java.util.Map.entry("u", new Suffix(-6, 0)),
+            java.util.Map.entry("m", new Suffix(-3, 0)),
+            java.util.Map.entry("k", new Suffix(3, 0)),
+            java.util.Map.entry("M", new Suffix(6, 0)),
+            java.util.Map.entry("G", new Suffix(9, 0)),
+            java.util.Map.entry("T", new Suffix(12, 0)),
+            java.util.Map.entry("P", new Suffix(15, 0)),
+            java.util.Map.entry("E", new Suffix(18, 0)),
+            java.util.Map.entry("Ki", new Suffix(0, 10)),
+            java.util.Map.entry("Mi", new Suffix(0, 20)),
+            java.util.Map.entry("Gi", new Suffix(0, 30)),
+            java.util.Map.entry("Ti", new Suffix(0, 40)),
+            java.util.Map.entry("Pi", new Suffix(0, 50)),
+            java.util.Map.entry("Ei", new Suffix(0, 60)));
+
     private static Suffix suffix(String suffix, String text) {
-        switch (suffix) {
-            case "":
-                return new Suffix(0, 0);
-            case "n":
-                return new Suffix(-9, 0);
-            case "u":
-                return new Suffix(-6, 0);
-            case "m":
-                return new Suffix(-3, 0);
-            case "k":
-                return new Suffix(3, 0);
-            case "M":
-                return new Suffix(6, 0);
-            case "G":
-                return new Suffix(9, 0);
-            case "T":
-                return new Suffix(12, 0);
-            case "P":
-                return new Suffix(15, 0);
-            case "E":
-                return new Suffix(18, 0);
-            case "Ki":
-                return new Suffix(0, 10);
-            case "Mi":
-                return new Suffix(0, 20);
-            case "Gi":
-                return new Suffix(0, 30);
-            case "Ti":
-                return new Suffix(0, 40);
-            case "Pi":
-                return new Suffix(0, 50);
-            case "Ei":
-                return new Suffix(0, 60);
-            default:
-                break;
+        Suffix known = SUFFIXES.get(suffix);
+        if (known != null) {
+            return known;
         }
         char first = suffix.charAt(0);
-        if ((first == 'e' || first == 'E') && suffix.length() > 1) {
-            // Kubernetes reads the exponent with strconv.ParseInt(..., 10, 32): an optional sign and digits.
-            String exponent = suffix.substring(1);
-            int start = exponent.charAt(0) == '+' || exponent.charAt(0) == '-' ? 1 : 0;
-            boolean digitsOnly = start < exponent.length();
-            for (int i = start; i < exponent.length() && digitsOnly; i++) {
-                digitsOnly = isDigit(exponent.charAt(i));
-            }
-            if (digitsOnly) {
-                try {
-                    return new Suffix(Integer.parseInt(exponent), 0);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("quantity exponent out of range: \"" + text + "\"");
-                }
+        if ((first == 'e' || first == 'E') && isSignedInteger(suffix.substring(1))) {
+            // Kubernetes reads the exponent with strconv.ParseInt(..., 10, 32).
+            try {
+                return new Suffix(Integer.parseInt(suffix.substring(1)), 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("quantity exponent out of range: \"" + shorten(text) + "\"");
             }
         }
         if (isDigit(first) || first == '.' || first == '+' || first == '-') {
@@ -215,6 +206,19 @@ public final class Quantity {
         }
         throw new IllegalArgumentException("unknown quantity suffix \"" + shorten(suffix) + "\" in \"" + shorten(text)
                 + "\" (one of n u m k M G T P E Ki Mi Gi Ti Pi Ei, or an exponent like e3)");
+    }
+
+    private static boolean isSignedInteger(String text) {
+        int start = !text.isEmpty() && (text.charAt(0) == '+' || text.charAt(0) == '-') ? 1 : 0;
+        return start < text.length() && skipDigits(text, start) == text.length();
+    }
+
+    private static int skipDigits(String s, int from) {
+        int pos = from;
+        while (pos < s.length() && isDigit(s.charAt(pos))) {
+            pos++;
+        }
+        return pos;
     }
 
     private static long tooLarge(String text, boolean saturate) {

@@ -90,12 +90,27 @@ public final class PodMutator {
     private static Mutation steer(RoutingTable.Route route, ObjectNode metadata, Map<String, String> labels,
                                   Map<String, String> annotations, ObjectNode spec, Map<String, String> nodeSelector,
                                   PodPlacement placement, List<String> warnings, String reason) {
+        Additions additions = additions(route, labels, annotations, spec, nodeSelector, warnings);
+        ArrayNode patch = JSON.arrayNode();
+        metadataOperations(patch, metadata, additions, route.name());
+        specOperations(patch, spec, additions, route.group().schedulerName(), placement);
+        Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;
+        return new Mutation(outcome, route.name(), patch, warnings, warnings.size(), reason);
+    }
+
+    /** What the pod lacks of its group; {@code scheduler} is the pod's own, when the group's is to be set. */
+    private record Additions(Map<String, String> labels, boolean replaceLabel, Map<String, String> annotations,
+                             Map<String, String> selector, List<JsonNode> tolerations, boolean setScheduler,
+                             String scheduler) {
+    }
+
+    private static Additions additions(RoutingTable.Route route, Map<String, String> labels,
+                                       Map<String, String> annotations, ObjectNode spec,
+                                       Map<String, String> nodeSelector, List<String> warnings) {
         NodeGroup group = route.group();
         Map<String, String> addLabels = new LinkedHashMap<>();
         Map<String, String> addAnnotations = new LinkedHashMap<>();
         Map<String, String> addSelector = new LinkedHashMap<>();
-        List<JsonNode> addTolerations = new ArrayList<>();
-
         String label = labels.get(WellKnown.NODE_GROUP_LABEL);
         boolean replaceLabel = label != null && !label.equals(group.name());
         if (replaceLabel) {
@@ -111,71 +126,84 @@ public final class PodMutator {
         for (Map.Entry<String, String> e : route.labels().entrySet()) {
             want(nodeSelector, e.getKey(), e.getValue(), addSelector, "nodeSelector", warnings);
         }
+        String scheduler = PodJson.text(spec, "schedulerName", "spec.schedulerName");
+        return new Additions(addLabels, replaceLabel, addAnnotations, addSelector, missingTolerations(route, spec),
+                setScheduler(group.schedulerName(), scheduler, warnings), scheduler);
+    }
+
+    private static List<JsonNode> missingTolerations(RoutingTable.Route route, ObjectNode spec) {
         List<JsonNode> tolerations = PodJson.array(spec, "tolerations", "spec.tolerations");
         for (int i = 0; i < tolerations.size(); i++) {
             if (!tolerations.get(i).isObject()) {
                 throw new InvalidPodException("spec.tolerations[" + i + "]", "an object");
             }
         }
-        for (int t = 0; t < group.taints().size(); t++) {
-            Taint taint = group.taints().get(t);
+        List<JsonNode> missing = new ArrayList<>();
+        for (int t = 0; t < route.group().taints().size(); t++) {
+            Taint taint = route.group().taints().get(t);
             if (tolerations.stream().noneMatch(existing -> tolerates(existing, taint))) {
-                addTolerations.add(route.tolerations().get(t));
+                missing.add(route.tolerations().get(t));
             }
         }
-        String scheduler = PodJson.text(spec, "schedulerName", "spec.schedulerName");
-        boolean setScheduler = false;
-        if (!group.schedulerName().isEmpty() && !group.schedulerName().equals(scheduler)) {
-            if (scheduler == null || scheduler.isEmpty() || DEFAULT_SCHEDULER.equals(scheduler)) {
-                setScheduler = true;
-            } else {
-                warnings.add(PREFIX + "pod sets schedulerName \"" + scheduler + "\"; kept instead of \""
-                        + group.schedulerName() + "\"");
-            }
-        }
+        return missing;
+    }
 
-        ArrayNode patch = JSON.arrayNode();
+    /** The group's scheduler replaces none or the default one; another scheduler the user chose is kept. */
+    private static boolean setScheduler(String wanted, String current, List<String> warnings) {
+        if (wanted.isEmpty() || wanted.equals(current)) {
+            return false;
+        }
+        if (current == null || current.isEmpty() || DEFAULT_SCHEDULER.equals(current)) {
+            return true;
+        }
+        warnings.add(PREFIX + "pod sets schedulerName \"" + current + "\"; kept instead of \"" + wanted + "\"");
+        return false;
+    }
+
+    private static void metadataOperations(ArrayNode patch, ObjectNode metadata, Additions additions, String group) {
         if (metadata == null) {
             ObjectNode value = JSON.objectNode();
-            putAll(value.putObject("labels"), addLabels);
-            putAll(value.putObject("annotations"), addAnnotations);
+            putAll(value.putObject("labels"), additions.labels());
+            putAll(value.putObject("annotations"), additions.annotations());
             add(patch, "/metadata", value);
-        } else {
-            addEntries(patch, "/metadata/labels", PodJson.present(metadata, "labels"), addLabels);
-            if (replaceLabel) {
-                replace(patch, GROUP_LABEL_PATH, group.name());
-            }
-            addEntries(patch, "/metadata/annotations", PodJson.present(metadata, "annotations"), addAnnotations);
+            return;
         }
+        addEntries(patch, "/metadata/labels", PodJson.present(metadata, "labels"), additions.labels());
+        if (additions.replaceLabel()) {
+            replace(patch, GROUP_LABEL_PATH, group);
+        }
+        addEntries(patch, "/metadata/annotations", PodJson.present(metadata, "annotations"), additions.annotations());
+    }
+
+    private static void specOperations(ArrayNode patch, ObjectNode spec, Additions additions, String scheduler,
+                                       PodPlacement placement) {
         if (spec == null) {
             ObjectNode value = JSON.objectNode();
-            putAll(value.putObject("nodeSelector"), addSelector);
-            value.putArray("tolerations").addAll(addTolerations);
-            if (setScheduler) {
-                value.put("schedulerName", group.schedulerName());
+            putAll(value.putObject("nodeSelector"), additions.selector());
+            value.putArray("tolerations").addAll(additions.tolerations());
+            if (additions.setScheduler()) {
+                value.put("schedulerName", scheduler);
             }
             value.set(PodPlacement.AFFINITY, DrainingFence.AFFINITY);
             add(patch, "/spec", value);
-        } else {
-            addEntries(patch, "/spec/nodeSelector", PodJson.present(spec, "nodeSelector"), addSelector);
-            if (!addTolerations.isEmpty()) {
-                if (PodJson.present(spec, "tolerations")) {
-                    addTolerations.forEach(t -> add(patch, "/spec/tolerations/-", t));
-                } else {
-                    add(patch, "/spec/tolerations", JSON.arrayNode().addAll(addTolerations));
-                }
-            }
-            if (setScheduler) {
-                if (scheduler == null) {
-                    add(patch, "/spec/schedulerName", JSON.textNode(group.schedulerName()));
-                } else {
-                    replace(patch, "/spec/schedulerName", group.schedulerName());
-                }
-            }
-            DrainingFence.patch(patch, placement);
+            return;
         }
-        Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;
-        return new Mutation(outcome, group.name(), patch, warnings, warnings.size(), reason);
+        addEntries(patch, "/spec/nodeSelector", PodJson.present(spec, "nodeSelector"), additions.selector());
+        if (!additions.tolerations().isEmpty()) {
+            if (PodJson.present(spec, "tolerations")) {
+                additions.tolerations().forEach(t -> add(patch, "/spec/tolerations/-", t));
+            } else {
+                add(patch, "/spec/tolerations", JSON.arrayNode().addAll(additions.tolerations()));
+            }
+        }
+        if (additions.setScheduler()) {
+            if (additions.scheduler() == null) {
+                add(patch, "/spec/schedulerName", JSON.textNode(scheduler));
+            } else {
+                replace(patch, "/spec/schedulerName", scheduler);
+            }
+        }
+        DrainingFence.patch(patch, placement);
     }
 
     /** Kubernetes' Toleration.ToleratesTaint. */
