@@ -36,8 +36,8 @@ final class Bursts {
         pods.addAll(world.submitJobs("b", 6));
         awaitDoneAndEmpty(world, pods, say);
 
-        say.accept("burst 3: 8 Jobs arrive on the empty group again");
-        pods.addAll(world.submitJobs("c", 8));
+        say.accept("burst 3: 4 Jobs arrive on the empty group again");
+        pods.addAll(world.submitJobs("c", 4));
         awaitDoneAndEmpty(world, pods, say);
         return pods;
     }

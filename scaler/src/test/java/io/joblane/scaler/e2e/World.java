@@ -190,7 +190,8 @@ public final class World implements AutoCloseable {
 
     /**
      * The node-group file: one AWS group behind the local endpoint (the endpoint override), short delays so a run
-     * takes seconds. The node template matches what the kubelet registers.
+     * takes seconds (settleDelay at the 10 s the scaler accepts at least). The node template matches what the
+     * kubelet registers.
      */
     public Path writeConfig(Path file) throws IOException {
         Files.writeString(file, """
@@ -209,7 +210,7 @@ public final class World implements AutoCloseable {
                       suspendAZRebalance: true
                 scaler:
                   scanInterval: 1s
-                  settleDelay: 2s
+                  settleDelay: 10s
                   aws: {region: us-east-1, endpoint: "%s"}
                 """.formatted(GROUP, WellKnown.DEDICATED_TAINT, GROUP, ASG, asg.endpoint()));
         return file;
