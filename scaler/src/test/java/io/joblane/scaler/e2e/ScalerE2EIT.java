@@ -168,8 +168,8 @@ class ScalerE2EIT {
     }
 
     /**
-     * Issue 11: a pod lands on a node whose instance is already terminating (here: a slow shutdown); the next scan must
-     * not reopen that node, or the Jobs waiting then land on it and die with it.
+     * Issue 11: a pod lands on a node whose instance is already terminating (here: a slow shutdown, as with a
+     * lifecycle hook); the next scan must not reopen that node, or the Jobs waiting then land on it and die with it.
      */
     @Test
     @Disabled("fixed by safety11: a busy node is uncordoned before the planner asks whether its instance is still "
@@ -186,7 +186,9 @@ class ScalerE2EIT {
             String instance = world.autoScaling().instances(World.ASG).stream()
                     .filter(i -> i.state().equals("Terminating")).findFirst().orElseThrow().id();
             String node = world.nodeOf(instance);
-            String intruder = world.submitJob("intruder", "500m", "1Gi", 8000, true);
+            // Without the draining-label affinity (admitted by an earlier webhook version), so the label fence does not
+            // keep it off: what is tested here is the scaler's memory of the termination it asked for.
+            String intruder = world.submitJob("intruder", "500m", "1Gi", 8000, true, false);
             world.preferNode(intruder, node);
             world.tick();
             say("instance " + instance + " terminating; tolerate-all Job pod " + intruder + " submitted, scheduler "

@@ -238,6 +238,15 @@ public final class World implements AutoCloseable {
      * {@code tolerations: [{operator: Exists}]}, which crosses every taint and the cordon.
      */
     public String submitJob(String job, String cpu, String memory, long runMillis, boolean tolerateAll) {
+        return submitJob(job, cpu, memory, runMillis, tolerateAll, true);
+    }
+
+    /**
+     * As {@link #submitJob(String, String, String, long, boolean)}; without {@code drainingAffinity} the pod lacks
+     * the draining-label fence, as a pod admitted by an earlier webhook version that did not add it.
+     */
+    public String submitJob(String job, String cpu, String memory, long runMillis, boolean tolerateAll,
+                            boolean drainingAffinity) {
         String name = job + "-0";
         PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(JOBS_NAMESPACE)
                 .addToLabels(WellKnown.NODE_GROUP_LABEL, GROUP).addToLabels(WellKnown.JOB_NAME_LABEL, job)
@@ -252,15 +261,17 @@ public final class World implements AutoCloseable {
                 .addToNodeSelector(WellKnown.NODE_GROUP_LABEL, GROUP)
                 .addNewToleration().withKey(WellKnown.DEDICATED_TAINT).withOperator("Equal").withValue(GROUP)
                 .withEffect("NoSchedule").endToleration()
-                .withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                .addNewNodeSelectorTerm().addNewMatchExpression().withKey(WellKnown.DRAINING_LABEL)
-                .withOperator("DoesNotExist").endMatchExpression().endNodeSelectorTerm()
-                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity()
                 .addNewContainer().withName("main").withImage("busybox:1.36").withCommand("sleep", "3600")
                 .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity(memory))
                 .endResources().endContainer()
                 .endSpec()
                 .withNewStatus().withPhase("Pending").endStatus();
+        if (drainingAffinity) {
+            pod.editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey(WellKnown.DRAINING_LABEL)
+                    .withOperator("DoesNotExist").endMatchExpression().endNodeSelectorTerm()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity().endSpec();
+        }
         if (tolerateAll) {
             pod.editMetadata().addToAnnotations(TOLERATE_ALL, "true").endMetadata()
                     .editSpec().addNewToleration().withOperator("Exists").endToleration().endSpec();
