@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,12 @@ final class NodeNameFieldSelectorDispatcher extends KubernetesCrudDispatcher {
     private static final String NODE_NAME = "spec.nodeName";
 
     private final AtomicInteger served = new AtomicInteger();
+    private volatile Consumer<String> afterLookup = node -> { };
+
+    /** Told the node name of each lookup once its answer is computed; runs on the server's event loop: never block. */
+    void afterLookup(Consumer<String> listener) {
+        this.afterLookup = listener;
+    }
 
     /** Pod lists answered for a {@code spec.nodeName} field selector so far. */
     int nodeNameLookups() {
@@ -74,6 +81,8 @@ final class NodeNameFieldSelectorDispatcher extends KubernetesCrudDispatcher {
         list.setItems(list.getItems().stream()
                 .filter(p -> p.getSpec() != null && wanted.equals(p.getSpec().getNodeName())).toList());
         served.incrementAndGet();
-        return all.setBody(Serialization.asJson(list));
+        MockResponse answer = all.setBody(Serialization.asJson(list));
+        afterLookup.accept(wanted);
+        return answer;
     }
 }

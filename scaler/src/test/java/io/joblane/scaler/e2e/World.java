@@ -105,6 +105,11 @@ public final class World implements AutoCloseable {
     private final Timing timing;
     private final Consumer<String> log;
     private final ScheduledExecutorService ticker;
+    private final java.util.concurrent.ExecutorService sideThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "world-after-live-check");
+        t.setDaemon(true);
+        return t;
+    });
     private final Object lock = new Object();
     private final Random random;
 
@@ -162,6 +167,22 @@ public final class World implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + api.getPort();
+    }
+
+    /**
+     * {@code listener} gets the node name of each live check (a {@code spec.nodeName} pod list) right after the API
+     * server computed its answer, on a thread of its own: what it does happens just after the check.
+     */
+    public void afterLiveCheck(Consumer<String> listener) {
+        dispatcher.afterLookup(node -> sideThread.execute(() -> {
+            try {
+                listener.accept(node);
+            } catch (RuntimeException e) {
+                if (!closed && tickFailure == null) {
+                    tickFailure = e;
+                }
+            }
+        }));
     }
 
     /** Pod lists the API server answered for a {@code spec.nodeName} field selector (the scaler's live check). */
@@ -639,6 +660,7 @@ public final class World implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        sideThread.shutdownNow();
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);
