@@ -57,7 +57,7 @@ scaler_pid=$!
 # tail stops by itself when the scaler exits.
 tail --pid="$scaler_pid" -n +1 -F "$work/scaler.log" 2>/dev/null \
   | grep --line-buffered -E ' (ScaleLoop|LeaderElection) - (group|became)' \
-  | sed -u -E 's/^[^ ]+ +[A-Z]+ +\[[^]]*\] [A-Za-z]+ - /          scaler> /' &
+  | sed -u -E -e 's/^[^ ]+ +[A-Z]+ +\[[^]]*\] [A-Za-z]+ - /          scaler> /' -e 's/( [a-z_]+=[^ ]*)+ *$//' &
 
 status=0
 wait "$world_pid" || status=$?
