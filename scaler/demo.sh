@@ -12,7 +12,7 @@ jar=scaler/target/joblane-scaler.jar
 classpath=scaler/target/demo.classpath
 world_class=scaler/target/test-classes/io/joblane/scaler/e2e/DemoWorld.class
 health=${JOBLANE_DEMO_HEALTH_PORT:-18090}
-if [[ ! -f $jar || ! -f $classpath || ! -f $world_class ]]; then
+if [[ ! -f $jar || ! -f $classpath || ! -f $world_class || pom.xml -nt $classpath || scaler/pom.xml -nt $classpath ]]; then
   echo "building the scaler jar and the demo world (once): mvn -B -q -pl scaler -am package -DskipTests ..."
   mvn -B -q -pl scaler -am package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile=target/demo.classpath -Dmdep.includeScope=test
