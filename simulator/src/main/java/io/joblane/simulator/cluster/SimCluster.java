@@ -94,7 +94,7 @@ public final class SimCluster {
         return node;
     }
 
-    void ready(SimNode node) {
+    public void ready(SimNode node) {
         node.ready = true;
         capacityChanged = true;
     }
@@ -152,9 +152,21 @@ public final class SimCluster {
 
     // ---- pods --------------------------------------------------------------------------------------------
 
+    /** Pods submitted so far (a pod restarted after an eviction counts once). */
+    public long submitted() {
+        return jobsSubmitted;
+    }
+
     public void submit(SimPod pod) {
         jobsSubmitted++;
         pending.add(pod);
+    }
+
+    /** Evicts every Job pod on {@code node} (an autoscaler's drain); each one's Job restarts from zero. */
+    public void evictAll(SimNode node, long now) {
+        for (SimPod pod : new ArrayList<>(node.pods)) {
+            evict(pod, now);
+        }
     }
 
     /** The Job controller replaces an evicted pod; the new one starts from zero. */
@@ -167,14 +179,15 @@ public final class SimCluster {
         if (pod.interruptions++ == 0) {
             jobsInterrupted++;
         }
-        unbind(pod, node);
+        unbind(pod, node, now);
         pod.run++;
         pod.pendingSince = now;
         pending.add(pod);
     }
 
-    private void unbind(SimPod pod, SimNode node) {
+    private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
+        node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
         node.usedMemory -= pod.memory;
         node.usedGpu -= pod.gpu;
@@ -192,8 +205,10 @@ public final class SimCluster {
         runResourceMillis[3] += ran;
     }
 
-    private void bind(SimPod pod, SimNode node, long now) {
+    /** Binds {@code pod} to {@code node} now: for policies that place pods themselves (the clairvoyant reference). */
+    public void bind(SimPod pod, SimNode node, long now) {
         pod.node = node;
+        node.lastPodEventAt = now;
         pod.info = null;
         node.pods.add(pod);
         node.usedCpu += pod.cpu;
@@ -213,7 +228,7 @@ public final class SimCluster {
 
     // ---- events ------------------------------------------------------------------------------------------
 
-    void at(long time, Runnable action) {
+    public void at(long time, Runnable action) {
         timers.add(new Timer(time, timerSeq++, action));
     }
 
@@ -244,7 +259,7 @@ public final class SimCluster {
                 continue;
             }
             account(pod, c.time - pod.startedAt);
-            unbind(pod, pod.node);
+            unbind(pod, pod.node, c.time);
             jobsFinished++;
             waits.record(pod.waited);
             lastEventTime = Math.max(lastEventTime, c.time);

@@ -33,6 +33,16 @@ public final class SimPod {
         this.pendingSince = submitted;
     }
 
+    /** How long a run of this Job takes once started; only the clairvoyant reference may read it. */
+    public long duration() {
+        return duration;
+    }
+
+    /** When the current run ends, if it runs; Long.MIN_VALUE when not started. */
+    public long endsAt() {
+        return startedAt < 0 ? Long.MIN_VALUE : startedAt + duration;
+    }
+
     public String name() {
         return "job-" + id;
     }
