@@ -113,14 +113,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
     String scaleDownDelay;
 
-    @Option(names = "--max-draining", defaultValue = "2", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
 
     @Option(names = "--max-nodes", defaultValue = "5000", description = "Upper size of the group for every autoscaler (default ${DEFAULT-VALUE}).")
     int maxNodes;
 
     @Option(names = "--policies", split = ",", paramLabel = "LIST",
-            defaultValue = "joblane,joblane-packing,cluster-autoscaler,cluster-autoscaler-packing,"
+            defaultValue = "joblane,joblane-spread,cluster-autoscaler,cluster-autoscaler-packing,"
                     + "cluster-autoscaler-on-completion,cluster-autoscaler-on-completion-packing,karpenter,"
                     + "karpenter-packing,clairvoyant,cluster-autoscaler-unsafe,static",
             description = "Policies to compare (default ${DEFAULT-VALUE}; also joblane-fill-first).")

@@ -25,10 +25,13 @@ import java.util.Map;
  * then one simulation per policy. Called by {@link SimulateCommand} and by tests; single-threaded.
  */
 public final class Simulator {
-    /** The default install: the chart's defaults, through the scaler's real loop and planner. */
+    /**
+     * The default install: the chart's defaults (its packing scheduler, NodeResourcesFit MostAllocated, places the
+     * Job pods), through the scaler's real loop and planner.
+     */
     public static final String JOBLANE = "joblane";
-    /** Joblane with its Job pods placed by the chart's packing scheduler (NodeResourcesFit MostAllocated). */
-    public static final String JOBLANE_PACKING = "joblane-packing";
+    /** Joblane with the default kube-scheduler (LeastAllocated): the chart with {@code packingScheduler.enabled=false}. */
+    public static final String JOBLANE_SPREAD = "joblane-spread";
     /** Joblane with the default scheduler, steered only by the draining taint on every node it can spare. */
     public static final String JOBLANE_FILL_FIRST = "joblane-fill-first";
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
@@ -41,11 +44,11 @@ public final class Simulator {
     /** A reference that knows every Job's duration at submit; never product behaviour. */
     public static final String CLAIRVOYANT = "clairvoyant";
     public static final String STATIC = "static";
-    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_PACKING, JOBLANE_FILL_FIRST, CLUSTER_AUTOSCALER,
+    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, JOBLANE_FILL_FIRST, CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
             KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
     /** What {@code simulate} runs unless told otherwise: the default install, the peers a user would pick, the references. */
-    public static final List<String> DEFAULT_POLICIES = List.of(JOBLANE, JOBLANE_PACKING, CLUSTER_AUTOSCALER,
+    public static final List<String> DEFAULT_POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
             KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
     /** Static sizing grows its guess by this factor until no Job waits. */
@@ -134,8 +137,8 @@ public final class Simulator {
         long boot = s.bootDelayMillis();
         int max = s.maxNodes();
         return switch (name) {
-            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, SimCluster.Scoring.LEAST_ALLOCATED, 0));
-            case JOBLANE_PACKING -> simulation.run(joblane.create(s, JOBLANE_PACKING, SimCluster.Scoring.MOST_ALLOCATED, 0));
+            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0));
+            case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
             case JOBLANE_FILL_FIRST -> simulation.run(joblane.create(s, JOBLANE_FILL_FIRST,
                     SimCluster.Scoring.LEAST_ALLOCATED, max));
             case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(
