@@ -87,8 +87,11 @@ public final class Simulation {
                 cluster.runEventsUntil(t);
                 while (next != null && next.submitMillis() <= t) {
                     for (int i = 0; i < next.count(); i++) {
-                        cluster.submit(new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                                next.durationMillis(), next.submitMillis(), annotated));
+                        SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
+                                next.durationMillis(), next.submitMillis(), annotated);
+                        pod.deadline = next.deadlineMillis();
+                        pod.family = next.family();
+                        cluster.submit(pod);
                     }
                     next = nextFitting(reader, shape);
                 }

@@ -34,6 +34,8 @@ public final class Simulator {
     public static final String JOBLANE_SPREAD = "joblane-spread";
     /** Joblane with the default scheduler, steered only by the draining taint on every node it can spare. */
     public static final String JOBLANE_FILL_FIRST = "joblane-fill-first";
+    /** Prototype: the real loop with lifetime-aware placement (lanes) from what is known at submit; not shipped. */
+    public static final String JOBLANE_LANES = "joblane-lanes";
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
     public static final String CLUSTER_AUTOSCALER_PACKING = "cluster-autoscaler-packing";
     public static final String CLUSTER_AUTOSCALER_ON_COMPLETION = "cluster-autoscaler-on-completion";
@@ -44,7 +46,7 @@ public final class Simulator {
     /** A reference that knows every Job's duration at submit; never product behaviour. */
     public static final String CLAIRVOYANT = "clairvoyant";
     public static final String STATIC = "static";
-    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, JOBLANE_FILL_FIRST, CLUSTER_AUTOSCALER,
+    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, JOBLANE_FILL_FIRST, JOBLANE_LANES, CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
             KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
     /** What {@code simulate} runs unless told otherwise: the default install, the peers a user would pick, the references. */
@@ -141,6 +143,7 @@ public final class Simulator {
             case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
             case JOBLANE_FILL_FIRST -> simulation.run(joblane.create(s, JOBLANE_FILL_FIRST,
                     SimCluster.Scoring.LEAST_ALLOCATED, max));
+            case JOBLANE_LANES -> simulation.run(joblane.create(s, JOBLANE_LANES, SimCluster.Scoring.LANES, 0));
             case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(
                     ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
             case CLUSTER_AUTOSCALER_PACKING -> simulation.run(new ClusterAutoscalerPolicy(

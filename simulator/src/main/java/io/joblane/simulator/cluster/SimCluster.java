@@ -19,7 +19,14 @@ public final class SimCluster {
      * The scheduler's NodeResourcesFit scoring: the default kube-scheduler's LeastAllocated (pods spread), or
      * MostAllocated, the profile of the chart's packing scheduler (pods fill the busiest node that fits).
      */
-    public enum Scoring { LEAST_ALLOCATED, MOST_ALLOCATED }
+    public enum Scoring {
+        LEAST_ALLOCATED, MOST_ALLOCATED,
+        /**
+         * The lanes prototype: the node where the pod adds the least expected node time (its predicted end past the
+         * node's latest predicted end, in whole minutes) wins, then MostAllocated; pods with no prediction pack.
+         */
+        LANES
+    }
 
     private record Completion(long time, SimPod pod, int run) {
     }
@@ -41,6 +48,9 @@ public final class SimCluster {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
+    private final RuntimePredictor predictor = new RuntimePredictor();
+    /** The time of the scheduling pass under way, for the lanes score. */
+    private long scheduleNow;
     private long nodeSeq;
     private long running;
 
@@ -207,6 +217,8 @@ public final class SimCluster {
 
     /** Binds {@code pod} to {@code node} now: for policies that place pods themselves (the clairvoyant reference). */
     public void bind(SimPod pod, SimNode node, long now) {
+        long predicted = predictor.predict(pod);
+        pod.expectedEnd = predicted < 0 ? -1 : now + predicted;
         pod.node = node;
         node.lastPodEventAt = now;
         pod.info = null;
@@ -259,6 +271,7 @@ public final class SimCluster {
                 continue;
             }
             account(pod, c.time - pod.startedAt);
+            predictor.learn(pod, c.time - pod.startedAt);
             unbind(pod, pod.node, c.time);
             jobsFinished++;
             waits.record(pod.waited);
@@ -277,6 +290,7 @@ public final class SimCluster {
      * {@link #score}, ties broken at random. Unchanged waiting pods are only retried when capacity changed.
      */
     public void schedule(long now) {
+        scheduleNow = now;
         int from = capacityChanged ? 0 : firstUntried;
         capacityChanged = false;
         if (from >= pending.size()) {
@@ -322,7 +336,7 @@ public final class SimCluster {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
-            double score = score(scoring, shape, n, pod);
+            double score = scoring == Scoring.LANES ? lanesScore(n, pod) : score(scoring, shape, n, pod);
             if (best == null || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
                 best = n;
                 bestPrefer = prefer;
@@ -348,6 +362,21 @@ public final class SimCluster {
         return scoring == Scoring.MOST_ALLOCATED
                 ? ((node.usedCpu + pod.cpu) / cpuCap + (node.usedMemory + pod.memory) / memCap) / 2
                 : ((cpuCap - node.usedCpu - pod.cpu) / cpuCap + (memCap - node.usedMemory - pod.memory) / memCap) / 2;
+    }
+
+    /** Minus the whole minutes the pod is expected to add to the node's life, plus the MostAllocated score (0..1). */
+    private double lanesScore(SimNode node, SimPod pod) {
+        double packing = score(Scoring.MOST_ALLOCATED, shape, node, pod);
+        long predicted = predictor.predict(pod);
+        if (predicted < 0) {
+            return packing;
+        }
+        long latest = scheduleNow;
+        for (SimPod p : node.pods) {
+            latest = Math.max(latest, p.expectedEnd);
+        }
+        long addedMinutes = (Math.max(0, scheduleNow + predicted - latest) + 59_999) / 60_000;
+        return packing - addedMinutes;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -22,6 +22,8 @@ final class CsvTraceReader extends LineTraceReader {
     private final int gpu;
     private final int count;
     private final int group;
+    private final int deadline;
+    private final int family;
     private final int columns;
 
     CsvTraceReader(BufferedReader in, boolean skipBadLines, String groupFilter) throws IOException, TraceFormatException {
@@ -52,6 +54,8 @@ final class CsvTraceReader extends LineTraceReader {
         gpu = index.getOrDefault("gpu", -1);
         count = index.getOrDefault("count", -1);
         group = index.getOrDefault("group", -1);
+        deadline = index.getOrDefault("deadline", -1);
+        family = index.getOrDefault("family", -1);
         columns = names.length;
     }
 
@@ -59,7 +63,7 @@ final class CsvTraceReader extends LineTraceReader {
         Integer at = index.get(name);
         if (at == null) {
             throw new TraceFormatException(lineNumber(), "header has no \"" + name
-                    + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group)");
+                    + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family)");
         }
         return at;
     }
@@ -101,7 +105,11 @@ final class CsvTraceReader extends LineTraceReader {
         if (groupFilter != null && !groupFilter.equals(groupName)) {
             return null;
         }
-        return new TraceJob(lineNumber, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, pods, groupName);
+        long deadlineMillis = deadline < 0 || unquote(f[deadline]).isEmpty() ? 0
+                : seconds(unquote(f[deadline]), "deadline", lineNumber);
+        String familyName = family < 0 ? "" : unquote(f[family]);
+        return new TraceJob(lineNumber, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, pods, groupName,
+                deadlineMillis, familyName);
     }
 
     private static long quantity(String text, String field, long line) throws TraceFormatException {

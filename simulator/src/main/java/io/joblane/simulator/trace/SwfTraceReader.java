@@ -60,6 +60,6 @@ final class SwfTraceReader extends LineTraceReader {
         long coresPerPod = (processors + pods - 1) / pods;
         long memoryPerCore = memoryKib > 0 ? memoryKib * KIB_MILLIS : defaultMemoryPerCoreMillis;
         return new TraceJob(lineNumber, submit * 1000, runTime * 1000, coresPerPod * 1000,
-                memoryPerCore * coresPerPod, 0, (int) pods, "");
+                memoryPerCore * coresPerPod, 0, (int) pods, "", v[8] > 0 ? v[8] * 1000 : 0, v[11] > 0 ? "user-" + v[11] : "");
     }
 }
