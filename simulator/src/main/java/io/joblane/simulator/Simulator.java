@@ -66,13 +66,6 @@ public final class Simulator {
     public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines, String firstBadLine,
             long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
             double[] demand, List<PolicyResult> results, Map<String, Spread> spreads) {
-
-        public Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit,
-                long firstNeverFitLine, long badLines, String firstBadLine, long skippedRows, double lowerBoundNodeHours,
-                double peakDemandNodes, double demandWidthSeconds, double[] demand, List<PolicyResult> results) {
-            this(trace, settings, shape, jobs, jobsNeverFit, firstNeverFitLine, badLines, firstBadLine, skippedRows,
-                    lowerBoundNodeHours, peakDemandNodes, demandWidthSeconds, demand, results, Map.of());
-        }
     }
 
     /** A policy's range over the seeds of the scheduler's random tie-breaks. */

@@ -14,6 +14,37 @@ public final class ComparisonTable {
 
     public static String format(Simulator.Comparison c, double pricePerNodeHour) {
         StringBuilder out = new StringBuilder();
+        appendTrace(out, c);
+        PolicyResult clairvoyant = null;
+        for (PolicyResult r : c.results()) {
+            if (Simulator.CLAIRVOYANT.equals(r.policy())) {
+                clairvoyant = r;
+            }
+        }
+        boolean spreads = !c.spreads().isEmpty();
+        List<String> head = header(spreads, clairvoyant != null);
+        List<List<String>> rows = new ArrayList<>();
+        for (PolicyResult r : c.results()) {
+            rows.add(row(r, c.spreads().get(r.policy()), spreads, clairvoyant));
+        }
+        int[] width = new int[head.size()];
+        for (int j = 0; j < width.length; j++) {
+            width[j] = head.get(j).length();
+            for (List<String> row : rows) {
+                width[j] = Math.max(width[j], row.get(j).length());
+            }
+        }
+        appendRow(out, head, width);
+        for (List<String> row : rows) {
+            appendRow(out, row, width);
+        }
+        out.append(String.format(Locale.ROOT, "%ncost at %.4f per node-hour; util = requested share of the binding resource"
+                + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
+                pricePerNodeHour, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
+        return out.toString();
+    }
+
+    private static void appendTrace(StringBuilder out, Simulator.Comparison c) {
         NodeShape s = c.shape();
         out.append(String.format(Locale.ROOT, "trace: %s, %d jobs", c.trace(), c.jobs()));
         if (c.jobsNeverFit() > 0) {
@@ -35,18 +66,14 @@ public final class ComparisonTable {
         out.append("settings: ").append(c.settings()).append('\n');
         out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));
-        PolicyResult clairvoyant = null;
-        for (PolicyResult r : c.results()) {
-            if (Simulator.CLAIRVOYANT.equals(r.policy())) {
-                clairvoyant = r;
-            }
-        }
-        boolean spreads = !c.spreads().isEmpty();
+    }
+
+    private static List<String> header(boolean spreads, boolean clairvoyant) {
         List<String> head = new ArrayList<>(List.of("policy", "node-hours"));
         if (spreads) {
             head.add("min-max");
         }
-        if (clairvoyant != null) {
+        if (clairvoyant) {
             head.add("x clairv.");
         }
         head.addAll(List.of("x bound", "cost", "util", "started", "interrupted", "lost h", "wait p50", "wait p95"));
@@ -54,50 +81,35 @@ public final class ComparisonTable {
             head.add("p95 min-max");
         }
         head.addAll(List.of("wait max", "actions", "peak nodes"));
-        List<List<String>> rows = new ArrayList<>();
-        for (PolicyResult r : c.results()) {
-            Simulator.Spread sp = c.spreads().get(r.policy());
-            List<String> row = new ArrayList<>();
-            row.add(r.policy() + (r.staticNodes() > 0 ? " (" + r.staticNodes() + ")" : ""));
-            row.add(String.format(Locale.ROOT, "%.1f", r.nodeHours()));
-            if (spreads) {
-                row.add(sp == null ? "" : String.format(Locale.ROOT, "%.1f-%.1f", sp.nodeHoursMin(), sp.nodeHoursMax()));
-            }
-            if (clairvoyant != null) {
-                row.add(clairvoyant.nodeHours() <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
-                        r.nodeHours() / clairvoyant.nodeHours()));
-            }
-            row.addAll(List.of(
-                String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
-                String.format(Locale.ROOT, "%.2f", r.cost()),
-                String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
-                r.jobsStarted() + "/" + r.jobs(),
-                Long.toString(sp == null ? r.jobsInterrupted() : Math.max(r.jobsInterrupted(), sp.jobsInterruptedMax())),
-                String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
-                duration(r.waitSecondsP50()),
-                duration(r.waitSecondsP95())));
-            if (spreads) {
-                row.add(sp == null ? "" : duration(sp.waitP95Min()) + "-" + duration(sp.waitP95Max()));
-            }
-            row.addAll(List.of(duration(r.waitSecondsMax()), Long.toString(r.scaleActions()),
-                Integer.toString(r.peakNodes())));
-            rows.add(row);
+        return head;
+    }
+
+    private static List<String> row(PolicyResult r, Simulator.Spread sp, boolean spreads, PolicyResult clairvoyant) {
+        List<String> row = new ArrayList<>();
+        row.add(r.policy() + (r.staticNodes() > 0 ? " (" + r.staticNodes() + ")" : ""));
+        row.add(String.format(Locale.ROOT, "%.1f", r.nodeHours()));
+        if (spreads) {
+            row.add(sp == null ? "" : String.format(Locale.ROOT, "%.1f-%.1f", sp.nodeHoursMin(), sp.nodeHoursMax()));
         }
-        int[] width = new int[head.size()];
-        for (int j = 0; j < width.length; j++) {
-            width[j] = head.get(j).length();
-            for (List<String> row : rows) {
-                width[j] = Math.max(width[j], row.get(j).length());
-            }
+        if (clairvoyant != null) {
+            row.add(clairvoyant.nodeHours() <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
+                    r.nodeHours() / clairvoyant.nodeHours()));
         }
-        appendRow(out, head, width);
-        for (List<String> row : rows) {
-            appendRow(out, row, width);
+        row.addAll(List.of(
+            String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
+            String.format(Locale.ROOT, "%.2f", r.cost()),
+            String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
+            r.jobsStarted() + "/" + r.jobs(),
+            Long.toString(sp == null ? r.jobsInterrupted() : Math.max(r.jobsInterrupted(), sp.jobsInterruptedMax())),
+            String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
+            duration(r.waitSecondsP50()),
+            duration(r.waitSecondsP95())));
+        if (spreads) {
+            row.add(sp == null ? "" : duration(sp.waitP95Min()) + "-" + duration(sp.waitP95Max()));
         }
-        out.append(String.format(Locale.ROOT, "%ncost at %.4f per node-hour; util = requested share of the binding resource"
-                + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
-                pricePerNodeHour, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
-        return out.toString();
+        row.addAll(List.of(duration(r.waitSecondsMax()), Long.toString(r.scaleActions()),
+            Integer.toString(r.peakNodes())));
+        return row;
     }
 
     private static void appendRow(StringBuilder out, List<String> cells, int[] width) {
