@@ -146,6 +146,8 @@ class BadValuesChartTest {
     @Test
     void groupUsingThePackingSchedulerWhileItIsOff() throws Exception {
         Chart chart = withValues("""
+                packingScheduler:
+                  enabled: false
                 config:
                   nodeGroups:
                     - {name: batch, default: true, schedulerName: joblane-packing-scheduler}
