@@ -24,6 +24,11 @@ public final class Simulation {
 
     public record Settings(NodeShape shape, long bootDelayMillis, long scanIntervalMillis, int maxNodes, long seed,
             double pricePerNodeHour, long seriesWidthMillis) {
+
+        Settings withSeed(long other) {
+            return new Settings(shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour,
+                    seriesWidthMillis);
+        }
     }
 
     /** Thrown by a run told to stop at the first waiting pod (static sizing). */
@@ -82,19 +87,22 @@ public final class Simulation {
                 cluster.runEventsUntil(t);
                 while (next != null && next.submitMillis() <= t) {
                     for (int i = 0; i < next.count(); i++) {
-                        cluster.submit(new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                                next.durationMillis(), next.submitMillis(), annotated));
+                        SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
+                                next.durationMillis(), next.submitMillis(), annotated);
+                        pod.deadline = next.deadlineMillis();
+                        pod.family = next.family();
+                        cluster.submit(pod);
                     }
                     next = nextFitting(reader, shape);
                 }
-                cluster.schedule(t);
+                schedule(policy, cluster, t);
                 if (stopAtFirstWait && !cluster.pending().isEmpty()) {
                     throw new WaitedException();
                 }
                 if (t == nextScan) {
                     policy.scan(cluster, t);
                     cluster.runEventsUntil(t);
-                    cluster.schedule(t);
+                    schedule(policy, cluster, t);
                     nextScan += interval;
                 }
                 if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
@@ -119,6 +127,16 @@ public final class Simulation {
             progress.printf("\r%-80s\r", "");
         }
         return result(policy, cluster, now - start);
+    }
+
+    /** The kube-scheduler (or the policy's own placement) at {@code t}, then the policy's reaction to it. */
+    private static void schedule(ScalingPolicy policy, SimCluster cluster, long t) {
+        if (policy.placesPods()) {
+            policy.place(cluster, t);
+        } else {
+            cluster.schedule(t);
+        }
+        policy.afterSchedule(cluster, t);
     }
 
     private TraceJob nextFitting(TraceReader reader, NodeShape shape) throws IOException, TraceFormatException {

@@ -153,8 +153,8 @@ class ReviewTreeReaderTest {
         List<byte[]> out = new ArrayList<>();
         out.add(TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8));
         Path examples = Path.of("../examples/admission");
-        Path shared = TestData.SHARED_FIXTURES;
-        for (Path dir : List.of(examples, shared)) {
+        Path captures = Path.of("src/test/resources", TestData.PUBLIC_FIXTURES);
+        for (Path dir : List.of(examples, captures)) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
