@@ -47,9 +47,13 @@ class GoldenFiguresTest {
                 new SyntheticTrace(4000, 30, 7));
     }
 
-    /** The first Jobs of RICC 2010 on the small nodes: wide jobs split into many pods, one per node. */
+    /**
+     * The first Jobs of RICC 2010 on the issue's small nodes: wide jobs split into many pods, one per node, up to the
+     * 5,000-node cap. Minutes of CPU (Joblane's real loop over thousands of nodes), so only with {@code -Dgolden.slow=true}.
+     */
     @Test
     void riccHead() throws Exception {
+        assumeTrue(Boolean.getBoolean("golden.slow"), "skipped: minutes of CPU; run with -Dgolden.slow=true");
         Path ricc = Path.of("").toAbsolutePath().resolve(RICC).normalize();
         assumeTrue(Files.isReadable(ricc), "skipped: " + ricc + " is not there (the shared traces sit beside a clone)");
         NodeShape shape = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);

@@ -34,6 +34,8 @@ public final class SimCluster {
     private final Map<String, SimNode> nodesByName = new HashMap<>();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
+    /** The best nodes of the pick in progress, in node order. */
+    private final List<SimNode> ties = new ArrayList<>();
     private int firstUntried;
     private boolean capacityChanged;
     private final PriorityQueue<Completion> completions =
@@ -297,27 +299,30 @@ public final class SimCluster {
         firstUntried = pending.size();
     }
 
+    /**
+     * The best node for {@code pod}; among equally good nodes one uniformly at random, with one draw whatever the
+     * number of ties (a draw per tie met would cost as much as the scan itself on a large, mostly empty group).
+     */
     private SimNode pick(SimPod pod) {
-        SimNode best = null;
+        ties.clear();
         boolean bestPrefer = true;
         double bestScore = -1;
-        int ties = 0;
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod, shape)) {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
             double score = score(scoring, shape, n, pod);
-            if (best == null || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
-                best = n;
+            if (ties.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
+                ties.clear();
+                ties.add(n);
                 bestPrefer = prefer;
                 bestScore = score;
-                ties = 1;
-            } else if (prefer == bestPrefer && score == bestScore && random.nextInt(++ties) == 0) {
-                best = n;
+            } else if (prefer == bestPrefer && score == bestScore) {
+                ties.add(n);
             }
         }
-        return best;
+        return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
     }
 
     /**
