@@ -39,6 +39,12 @@ public final class Simulator {
 
     private final Simulation.Settings settings;
     private final JoblanePolicyFactory joblane;
+    private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
+
+    /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
+    public java.util.Map<String, Double> wallSeconds() {
+        return wallSeconds;
+    }
 
     /**
      * Builds the Joblane policy for one run, its pods placed by the default scheduler or, with {@code packing}, by
@@ -59,7 +65,9 @@ public final class Simulator {
         TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
         Simulation simulation = new Simulation(source, stats, settings, progress);
         List<PolicyResult> results = new ArrayList<>();
+        wallSeconds.clear();
         for (String name : policies) {
+            long started = System.nanoTime();
             results.add(switch (name) {
                 case JOBLANE -> simulation.run(joblane.create(settings, false));
                 case JOBLANE_PACKING -> simulation.run(joblane.create(settings, true));
@@ -70,6 +78,7 @@ public final class Simulator {
                 case STATIC -> staticRun(simulation, stats);
                 default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
             });
+            wallSeconds.put(name, (System.nanoTime() - started) / 1e9);
         }
         return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
                 stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines, stats.firstBadLine,

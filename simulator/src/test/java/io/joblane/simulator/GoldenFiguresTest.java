@@ -33,15 +33,38 @@ class GoldenFiguresTest {
 
     @Test
     void exampleTraceWithDefaults() throws Exception {
+        checkExample();
+    }
+
+    /** Sparse: about 130 Jobs a day over a month on small nodes, so the cluster idles and empties between bursts. */
+    @Test
+    void sparseSyntheticMonth() throws Exception {
+        checkSparse();
+    }
+
+    /**
+     * Guards the scans the simulation skips: run them all, fail if one that would have been skipped acts (a policy's
+     * next-wanted-scan promised too much, say a new delay in the planner without its deadline), same figures.
+     */
+    @Test
+    void noSkippedScanWouldHaveActed() throws Exception {
+        Simulation.verifySkips = true;
+        try {
+            checkExample();
+            checkSparse();
+        } finally {
+            Simulation.verifySkips = false;
+        }
+    }
+
+    private static void checkExample() throws Exception {
         SimulateCommand defaults = new SimulateCommand();
         new picocli.CommandLine(defaults).parseArgs("--trace", ExampleTraceGoldenTest.EXAMPLE.toString());
         check("example.txt", defaults.settings(), TraceSource.file(ExampleTraceGoldenTest.EXAMPLE, TraceFormat.CSV,
                 false, null, 16, 1L << 40));
     }
 
-    /** Sparse: about 130 Jobs a day over a month on small nodes, so the cluster idles and empties between bursts. */
-    @Test
-    void sparseSyntheticMonth() throws Exception {
+    private static void checkSparse() throws Exception {
         NodeShape shape = new NodeShape(8_000, 32 * GI, 0, 110, 250, GI / 2, 3);
         check("synthetic-sparse.txt", new Simulation.Settings(shape, 90_000, 10_000, 5000, 7, 0.768, 60_000),
                 new SyntheticTrace(4000, 30, 7));

@@ -7,6 +7,7 @@ import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * A model of the Kubernetes cluster-autoscaler with its defaults: scale up by bin-packing unschedulable pods onto
@@ -27,6 +28,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private final int maxNodes;
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
+    /** Ready nodes under the threshold whose pods may all be evicted (lowSince set), in node order. */
+    private final TreeSet<SimNode> low = new TreeSet<>(Comparator.comparingLong(SimNode::launchOrder));
 
     public ClusterAutoscalerPolicy(boolean respectSafeToEvict, long bootDelayMillis, int maxNodes) {
         this.respectSafeToEvict = respectSafeToEvict;
@@ -46,7 +49,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     @Override
     public void start(SimCluster cluster, long now) {
-        // Starts from an empty group, like Joblane.
+        // Starts from an empty group, like Joblane; candidacy only changes with a node, so only changed nodes are looked at.
+        cluster.trackChangedNodes();
     }
 
     @Override
@@ -55,11 +59,27 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     }
 
     @Override
-    public void scan(SimCluster cluster, long now) {
+    public boolean scan(SimCluster cluster, long now) {
         if (!cluster.pending().isEmpty() && scaleUp(cluster, now)) {
-            return;
+            return false;
         }
         scaleDown(cluster, now);
+        return false; // what it does shows in the cluster; lowSince is covered by nextScanWanted
+    }
+
+    /** On an unchanged cluster a scan acts again only when a node's unneeded time or the delay after a scale-up ends. */
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        long t = Long.MAX_VALUE;
+        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
+            t = lastScaleUp + DELAY_AFTER_ADD_MILLIS;
+        }
+        for (SimNode n : low) {
+            if (now - n.lowSince < UNNEEDED_MILLIS) {
+                t = Math.min(t, n.lowSince + UNNEEDED_MILLIS);
+            }
+        }
+        return t;
     }
 
     /** Binpacking estimator: largest pods first onto booting nodes (assumed empty), then onto new nodes. */
@@ -69,36 +89,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         pods.removeIf(p -> !shape.fitsEmpty(p.cpu, p.memory, p.gpu));
         pods.sort(Comparator.comparingDouble((SimPod p) -> (double) p.cpu / shape.usableCpu()
                 + (double) p.memory / shape.usableMemory()).reversed());
-        List<long[]> bins = new ArrayList<>();
-        int upcoming = 0;
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                bins.add(emptyBin(shape));
-                upcoming++;
-            }
-        }
-        for (SimPod pod : pods) {
-            boolean placed = false;
-            for (long[] bin : bins) {
-                if (bin[0] >= pod.cpu && bin[1] >= pod.memory && bin[2] >= pod.gpu && bin[3] >= 1) {
-                    bin[0] -= pod.cpu;
-                    bin[1] -= pod.memory;
-                    bin[2] -= pod.gpu;
-                    bin[3] -= 1;
-                    placed = true;
-                    break;
-                }
-            }
-            if (!placed) {
-                long[] bin = emptyBin(shape);
-                bin[0] -= pod.cpu;
-                bin[1] -= pod.memory;
-                bin[2] -= pod.gpu;
-                bin[3] -= 1;
-                bins.add(bin);
-            }
-        }
-        int wanted = bins.size() - upcoming;
+        int upcoming = cluster.bootingNodes();
+        int wanted = firstFitBins(pods, shape, upcoming) - upcoming;
         int room = maxNodes - cluster.nodes().size();
         int add = Math.min(wanted, room);
         if (add <= 0) {
@@ -112,32 +104,83 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return true;
     }
 
-    private static long[] emptyBin(NodeShape shape) {
-        return new long[] {shape.usableCpu(), shape.usableMemory(), shape.gpus(), shape.usablePods()};
+    /**
+     * First fit of {@code pods} (in their order) on {@code upcoming} empty nodes, then on as many new empty nodes as
+     * needed; returns the node count. A pod like the one before it starts looking where that one went: the bins
+     * before it could not take it then, and have only filled since.
+     */
+    static int firstFitBins(List<SimPod> pods, NodeShape shape, int upcoming) {
+        int bins = upcoming;
+        int size = Math.max(16, upcoming + 16);
+        long[] cpu = new long[size];
+        long[] memory = new long[size];
+        long[] gpu = new long[size];
+        long[] slots = new long[size];
+        for (int i = 0; i < upcoming; i++) {
+            cpu[i] = shape.usableCpu();
+            memory[i] = shape.usableMemory();
+            gpu[i] = shape.gpus();
+            slots[i] = shape.usablePods();
+        }
+        SimPod previous = null;
+        int from = 0;
+        for (SimPod pod : pods) {
+            if (previous == null || pod.cpu != previous.cpu || pod.memory != previous.memory || pod.gpu != previous.gpu) {
+                from = 0;
+            }
+            previous = pod;
+            int at = from;
+            while (at < bins && !(cpu[at] >= pod.cpu && memory[at] >= pod.memory && gpu[at] >= pod.gpu && slots[at] >= 1)) {
+                at++;
+            }
+            if (at == bins) {
+                if (bins == cpu.length) {
+                    cpu = java.util.Arrays.copyOf(cpu, bins * 2);
+                    memory = java.util.Arrays.copyOf(memory, bins * 2);
+                    gpu = java.util.Arrays.copyOf(gpu, bins * 2);
+                    slots = java.util.Arrays.copyOf(slots, bins * 2);
+                }
+                cpu[at] = shape.usableCpu();
+                memory[at] = shape.usableMemory();
+                gpu[at] = shape.gpus();
+                slots[at] = shape.usablePods();
+                bins++;
+            }
+            cpu[at] -= pod.cpu;
+            memory[at] -= pod.memory;
+            gpu[at] -= pod.gpu;
+            slots[at] -= 1;
+            from = at;
+        }
+        return bins;
     }
 
     private void scaleDown(SimCluster cluster, long now) {
         NodeShape shape = cluster.shape;
+        // Candidacy (under the threshold, every pod evictable) changes only with the node: look at the changed ones.
+        cluster.drainChangedNodes(n -> {
+            if (n.isRemoved()) {
+                low.remove(n);
+            } else if (n.ready) {
+                boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
+                if (!candidate) {
+                    n.lowSince = -1;
+                    low.remove(n);
+                } else if (n.lowSince < 0) {
+                    n.lowSince = now;
+                    low.add(n);
+                }
+            }
+        });
+        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
+            return;
+        }
         List<SimNode> emptyDue = new ArrayList<>();
         List<SimNode> busyDue = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                continue;
-            }
-            boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
-            if (!candidate) {
-                n.lowSince = -1;
-                continue;
-            }
-            if (n.lowSince < 0) {
-                n.lowSince = now;
-            }
+        for (SimNode n : low) {
             if (now - n.lowSince >= UNNEEDED_MILLIS) {
                 (n.hasJobPods() ? busyDue : emptyDue).add(n);
             }
-        }
-        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
-            return;
         }
         int removed = 0;
         for (SimNode n : emptyDue) {
@@ -154,7 +197,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         busyDue.sort(Comparator.comparingDouble(n -> utilization(n, shape)));
         for (int i = 0; i < Math.min(5, busyDue.size()); i++) {
             SimNode n = busyDue.get(i);
-            if (podsFitElsewhere(cluster, n)) {
+            if (cluster.podsFitElsewhere(n)) {
                 cluster.remove(n, now);
                 scaleActions++;
                 return;
@@ -180,39 +223,5 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             u = Math.max(u, (double) n.usedGpu / shape.gpus());
         }
         return u;
-    }
-
-    /** CA's drain simulation: each pod, first fit, on the other ready, schedulable nodes' free capacity. */
-    private static boolean podsFitElsewhere(SimCluster cluster, SimNode victim) {
-        NodeShape shape = cluster.shape;
-        List<SimNode> others = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (n != victim && n.acceptsPods()) {
-                others.add(n);
-            }
-        }
-        long[][] free = new long[others.size()][];
-        for (int i = 0; i < others.size(); i++) {
-            SimNode n = others.get(i);
-            free[i] = new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
-                shape.gpus() - n.usedGpu, shape.pods() - n.usedPods};
-        }
-        for (SimPod p : victim.pods) {
-            boolean placed = false;
-            for (long[] f : free) {
-                if (f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1) {
-                    f[0] -= p.cpu;
-                    f[1] -= p.memory;
-                    f[2] -= p.gpu;
-                    f[3] -= 1;
-                    placed = true;
-                    break;
-                }
-            }
-            if (!placed) {
-                return false;
-            }
-        }
-        return true;
     }
 }
