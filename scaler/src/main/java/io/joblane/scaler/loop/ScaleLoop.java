@@ -321,7 +321,7 @@ public final class ScaleLoop {
         state.reportedUnfit.retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
         for (PlanAction action : plan.actions()) {
-            try {
+            try (var fields = ActionLogFields.scope(spec.name(), action)) {
                 x.run(action, failing);
             } catch (ClusterException e) {
                 metrics.clusterError(action.getClass().getSimpleName());
