@@ -177,7 +177,7 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
-        PrintStream progressOut = progress || System.console() != null ? System.err : null;
+        PrintStream progressOut = progressStream();
         Simulator.Comparison comparison;
         Simulator simulator;
         RunMeter meter = timing ? new RunMeter() : null;
@@ -198,9 +198,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            StringBuilder each = new StringBuilder("timing per policy (wall):");
-            simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
-            out.println(each.substring(0, each.length() - 1));
+            out.println(perPolicyTiming(simulator));
             out.print(meter.summary());
             meter.close();
         }
@@ -214,6 +212,17 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** stderr on a terminal or with --progress, else none. */
+    private PrintStream progressStream() {
+        return progress || System.console() != null ? System.err : null;
+    }
+
+    private static String perPolicyTiming(Simulator simulator) {
+        StringBuilder each = new StringBuilder("timing per policy (wall):");
+        simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+        return each.substring(0, each.length() - 1);
     }
 
     private Duration scaleDownDelay() {

@@ -38,12 +38,6 @@ public record GroupPlan(
         actions = List.copyOf(actions);
     }
 
-    public GroupPlan(String group, List<PlanAction> actions, int desired, int readyNodes, int launching, int draining,
-            int cordoned, int pendingPods, int podsOnIncoming, int newNodesWanted, int neverFit) {
-        this(group, actions, desired, readyNodes, launching, draining, cordoned, pendingPods, podsOnIncoming,
-                newNodesWanted, neverFit, null);
-    }
-
     @SuppressWarnings("unchecked")
     public <A extends PlanAction> List<A> actionsOf(Class<A> type) {
         return (List<A>) actions.stream().filter(type::isInstance).toList();

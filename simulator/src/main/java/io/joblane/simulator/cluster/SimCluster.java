@@ -354,8 +354,8 @@ public final class SimCluster {
         for (int i = from; i < pending.size(); i++) {
             SimPod pod = pending.get(i);
             SimNode best = null;
-            if (pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1
-                    && (failed == null || pod.cpu < failed.cpu || pod.memory < failed.memory || pod.gpu < failed.gpu)) {
+            boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
+            if (fitsSomeNode && smallerSomewhere(pod, failed)) {
                 best = pickByScan ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
@@ -453,6 +453,11 @@ public final class SimCluster {
                 : ((cpuCap - usedCpu - pod.cpu) / cpuCap + (memCap - usedMemory - pod.memory) / memCap) / 2;
     }
 
+    /** Whether {@code pod} asks for less than {@code failed} (null: none failed) of some resource. */
+    private static boolean smallerSomewhere(SimPod pod, SimPod failed) {
+        return failed == null || pod.cpu < failed.cpu || pod.memory < failed.memory || pod.gpu < failed.gpu;
+    }
+
     /**
      * cluster-autoscaler's drain simulation: whether {@code victim}'s pods, one after the other, each on the first
      * other node (node order) that accepts pods and still has room, all find a place. Looks at the load buckets and
@@ -464,16 +469,8 @@ public final class SimCluster {
         List<long[]> free = new ArrayList<>();
         free.add(null);
         for (SimPod p : victim.pods) {
-            SimNode best = null;
+            SimNode best = firstUntouched(p, given);
             int bestGiven = -1;
-            for (LoadBuckets.Bucket b : buckets.buckets()) {
-                if (b.fits(p, shape)) {
-                    SimNode n = b.firstExcept(given);
-                    if (n != null && (best == null || n.seq < best.seq)) {
-                        best = n;
-                    }
-                }
-            }
             for (int i = 1; i < given.size(); i++) {
                 long[] f = free.get(i);
                 SimNode n = given.get(i);
@@ -498,6 +495,20 @@ public final class SimCluster {
             f[3] -= 1;
         }
         return true;
+    }
+
+    /** The first node in node order that accepts {@code pod} and is none of {@code given}, or null. */
+    private SimNode firstUntouched(SimPod pod, List<SimNode> given) {
+        SimNode best = null;
+        for (LoadBuckets.Bucket b : buckets.buckets()) {
+            if (b.fits(pod, shape)) {
+                SimNode n = b.firstExcept(given);
+                if (n != null && (best == null || n.seq < best.seq)) {
+                    best = n;
+                }
+            }
+        }
+        return best;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -130,7 +130,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             }
             previous = pod;
             int at = from;
-            while (at < bins && !(cpu[at] >= pod.cpu && memory[at] >= pod.memory && gpu[at] >= pod.gpu && slots[at] >= 1)) {
+            while (at < bins && !fits(pod, cpu[at], memory[at], gpu[at], slots[at])) {
                 at++;
             }
             if (at == bins) {
@@ -155,23 +155,14 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return bins;
     }
 
+    private static boolean fits(SimPod pod, long cpu, long memory, long gpu, long slots) {
+        return cpu >= pod.cpu && memory >= pod.memory && gpu >= pod.gpu && slots >= 1;
+    }
+
     private void scaleDown(SimCluster cluster, long now) {
         NodeShape shape = cluster.shape;
         // Candidacy (under the threshold, every pod evictable) changes only with the node: look at the changed ones.
-        cluster.drainChangedNodes(n -> {
-            if (n.isRemoved()) {
-                low.remove(n);
-            } else if (n.ready) {
-                boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
-                if (!candidate) {
-                    n.lowSince = -1;
-                    low.remove(n);
-                } else if (n.lowSince < 0) {
-                    n.lowSince = now;
-                    low.add(n);
-                }
-            }
-        });
+        cluster.drainChangedNodes(n -> updateCandidacy(n, shape, now));
         if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
             return;
         }
@@ -201,6 +192,22 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 cluster.remove(n, now);
                 scaleActions++;
                 return;
+            }
+        }
+    }
+
+    /** What the full scan did for each Ready node: start or clear its unneeded time. */
+    private void updateCandidacy(SimNode n, NodeShape shape, long now) {
+        if (n.isRemoved()) {
+            low.remove(n);
+        } else if (n.ready) {
+            boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
+            if (!candidate) {
+                n.lowSince = -1;
+                low.remove(n);
+            } else if (n.lowSince < 0) {
+                n.lowSince = now;
+                low.add(n);
             }
         }
     }
