@@ -24,6 +24,11 @@ public final class Simulation {
 
     public record Settings(NodeShape shape, long bootDelayMillis, long scanIntervalMillis, int maxNodes, long seed,
             double pricePerNodeHour, long seriesWidthMillis) {
+
+        Settings withSeed(long other) {
+            return new Settings(shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour,
+                    seriesWidthMillis);
+        }
     }
 
     /** Thrown by a run told to stop at the first waiting pod (static sizing). */
@@ -60,7 +65,6 @@ public final class Simulation {
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
         NodeShape shape = settings.shape();
         SimCluster cluster = new SimCluster(shape, policy.scoring(), settings.seed(), settings.seriesWidthMillis());
-        long interval = settings.scanIntervalMillis();
         boolean annotated = policy.jobsAnnotatedSafeToEvictFalse();
         long start = Math.max(0, stats.firstSubmit);
         long podIds = 0;
@@ -83,7 +87,7 @@ public final class Simulation {
                 long tSubmit = next == null ? Long.MAX_VALUE : next.submitMillis();
                 if (idle && cluster.nodes().isEmpty() && !cluster.hasQueuedEvents() && policy.idleWhenEmpty()
                         && tSubmit > nextScan) {
-                    nextScan = Math.max(nextScan, start + ceilDiv(tSubmit - start, interval) * interval);
+                    nextScan = Math.max(nextScan, tickAtOrAfter(start, tSubmit));
                 }
                 long scanAt = quiet.holds(cluster, stallSince) && !verifySkips
                         ? quiet.nextScan(nextScan, start) : nextScan;
@@ -98,18 +102,21 @@ public final class Simulation {
                 cluster.runEventsUntil(t);
                 while (next != null && next.submitMillis() <= t) {
                     for (int i = 0; i < next.count(); i++) {
-                        cluster.submit(new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                                next.durationMillis(), next.submitMillis(), annotated));
+                        SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
+                                next.durationMillis(), next.submitMillis(), annotated);
+                        pod.deadline = next.deadlineMillis();
+                        pod.family = next.family();
+                        cluster.submit(pod);
                     }
                     next = nextFitting(reader, shape);
                 }
-                cluster.schedule(t);
+                schedule(policy, cluster, t);
                 if (stopAtFirstWait && !cluster.pending().isEmpty()) {
                     throw new WaitedException();
                 }
                 if (t == nextScan) {
                     scan(policy, cluster, t, quiet, quiet.holds(cluster, stallSince) && t < quiet.nextScan(t, start));
-                    nextScan += interval;
+                    nextScan += settings.scanIntervalMillis();
                 }
                 if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
                         && !cluster.hasQueuedEvents()) {
@@ -151,6 +158,16 @@ public final class Simulation {
     private static String formatSeconds(long seconds) {
         return seconds >= 60 ? seconds / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60) + "s"
                 : seconds + "s";
+    }
+
+    /** The kube-scheduler (or the policy's own placement) at {@code t}, then the policy's reaction to it. */
+    private static void schedule(ScalingPolicy policy, SimCluster cluster, long t) {
+        if (policy.placesPods()) {
+            policy.place(cluster, t);
+        } else {
+            cluster.schedule(t);
+        }
+        policy.afterSchedule(cluster, t);
     }
 
     private TraceJob nextFitting(TraceReader reader, NodeShape shape) throws IOException, TraceFormatException {
@@ -200,7 +217,7 @@ public final class Simulation {
         long before = cluster.version();
         boolean acted = policy.scan(cluster, t);
         cluster.runEventsUntil(t);
-        cluster.schedule(t);
+        schedule(policy, cluster, t);
         if (verifySkips && skippable && (acted || cluster.version() != before)) {
             throw new IllegalStateException(policy.name() + " acted in a scan at " + t
                     + " ms that would have been skipped (its next wanted scan was " + quiet.wakeAt + " ms)");

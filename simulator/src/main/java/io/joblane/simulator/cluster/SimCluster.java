@@ -19,7 +19,14 @@ public final class SimCluster {
      * The scheduler's NodeResourcesFit scoring: the default kube-scheduler's LeastAllocated (pods spread), or
      * MostAllocated, the profile of the chart's packing scheduler (pods fill the busiest node that fits).
      */
-    public enum Scoring { LEAST_ALLOCATED, MOST_ALLOCATED }
+    public enum Scoring {
+        LEAST_ALLOCATED, MOST_ALLOCATED,
+        /**
+         * The lanes prototype: the node where the pod adds the least expected node time (its predicted end past the
+         * node's latest predicted end, in whole minutes) wins, then MostAllocated; pods with no prediction pack.
+         */
+        LANES
+    }
 
     private record Completion(long time, SimPod pod, int run) {
     }
@@ -53,6 +60,9 @@ public final class SimCluster {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
+    private final RuntimePredictor predictor = new RuntimePredictor();
+    /** The time of the scheduling pass under way, for the lanes score. */
+    private long scheduleNow;
     private long nodeSeq;
     private long running;
 
@@ -108,7 +118,7 @@ public final class SimCluster {
         return node;
     }
 
-    void ready(SimNode node) {
+    public void ready(SimNode node) {
         node.ready = true;
         booting--;
         capacityChanged = true;
@@ -219,10 +229,22 @@ public final class SimCluster {
 
     // ---- pods --------------------------------------------------------------------------------------------
 
+    /** Pods submitted so far (a pod restarted after an eviction counts once). */
+    public long submitted() {
+        return jobsSubmitted;
+    }
+
     public void submit(SimPod pod) {
         jobsSubmitted++;
         version++;
         pending.add(pod);
+    }
+
+    /** Evicts every Job pod on {@code node} (an autoscaler's drain); each one's Job restarts from zero. */
+    public void evictAll(SimNode node, long now) {
+        for (SimPod pod : new ArrayList<>(node.pods)) {
+            evict(pod, now);
+        }
     }
 
     /** The Job controller replaces an evicted pod; the new one starts from zero. */
@@ -235,14 +257,15 @@ public final class SimCluster {
         if (pod.interruptions++ == 0) {
             jobsInterrupted++;
         }
-        unbind(pod, node);
+        unbind(pod, node, now);
         pod.run++;
         pod.pendingSince = now;
         pending.add(pod);
     }
 
-    private void unbind(SimPod pod, SimNode node) {
+    private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
+        node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
         node.usedMemory -= pod.memory;
         node.usedGpu -= pod.gpu;
@@ -261,8 +284,12 @@ public final class SimCluster {
         runResourceMillis[3] += ran;
     }
 
-    private void bind(SimPod pod, SimNode node, long now) {
+    /** Binds {@code pod} to {@code node} now: for policies that place pods themselves (the clairvoyant reference). */
+    public void bind(SimPod pod, SimNode node, long now) {
+        long predicted = predictor.predict(pod);
+        pod.expectedEnd = predicted < 0 ? -1 : now + predicted;
         pod.node = node;
+        node.lastPodEventAt = now;
         pod.info = null;
         node.pods.add(pod);
         node.usedCpu += pod.cpu;
@@ -283,7 +310,7 @@ public final class SimCluster {
 
     // ---- events ------------------------------------------------------------------------------------------
 
-    void at(long time, Runnable action) {
+    public void at(long time, Runnable action) {
         timers.add(new Timer(time, timerSeq++, action));
     }
 
@@ -314,7 +341,8 @@ public final class SimCluster {
                 continue;
             }
             account(pod, c.time - pod.startedAt);
-            unbind(pod, pod.node);
+            predictor.learn(pod, c.time - pod.startedAt);
+            unbind(pod, pod.node, c.time);
             jobsFinished++;
             waits.record(pod.waited);
             lastEventTime = Math.max(lastEventTime, c.time);
@@ -332,6 +360,7 @@ public final class SimCluster {
      * {@link #score}, ties broken at random. Unchanged waiting pods are only retried when capacity changed.
      */
     public void schedule(long now) {
+        scheduleNow = now;
         int from = capacityChanged ? 0 : firstUntried;
         capacityChanged = false;
         if (from >= pending.size()) {
@@ -356,7 +385,8 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                best = pickByScan ? pickByScan(pod) : pick(pod);
+                // Lanes scores a node by the pods on it, which its load bucket does not show: scan every node.
+                best = pickByScan || scoring == Scoring.LANES ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -421,7 +451,7 @@ public final class SimCluster {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
-            double score = score(scoring, shape, n, pod);
+            double score = scoring == Scoring.LANES ? lanesScore(n, pod) : score(scoring, shape, n, pod);
             if (ties.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
                 ties.clear();
                 ties.add(n);
@@ -509,6 +539,21 @@ public final class SimCluster {
             }
         }
         return best;
+    }
+
+    /** Minus the whole minutes the pod is expected to add to the node's life, plus the MostAllocated score (0..1). */
+    private double lanesScore(SimNode node, SimPod pod) {
+        double packing = score(Scoring.MOST_ALLOCATED, shape, node, pod);
+        long predicted = predictor.predict(pod);
+        if (predicted < 0) {
+            return packing;
+        }
+        long latest = scheduleNow;
+        for (SimPod p : node.pods) {
+            latest = Math.max(latest, p.expectedEnd);
+        }
+        long addedMinutes = (Math.max(0, scheduleNow + predicted - latest) + 59_999) / 60_000;
+        return packing - addedMinutes;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -38,8 +38,12 @@ public final class SimNode {
     public long cordonedAt = -1;
     public long drainingSince = -1;
     public boolean cordonedByJoblane;
-    /** cluster-autoscaler's own memory: since when the node has been under the utilisation threshold. */
+    /** cluster-autoscaler's own memory: since when the node has been unneeded (under the threshold, pods movable). */
     public long lowSince = -1;
+    /** cluster-autoscaler's memory: the node was found unremovable and is not looked at again before this time. */
+    public long recheckAfter = -1;
+    /** When a pod was last bound to or left this node (Karpenter's {@code lastPodEventTime}); -1 before any. */
+    public long lastPodEventAt = -1;
 
     SimNode(String name, String instanceId, long launchedAt, NodeShape shape) {
         this.name = name;
@@ -50,7 +54,7 @@ public final class SimNode {
         this.usedPods = shape.daemonSetPods();
     }
 
-    boolean fits(SimPod pod, NodeShape shape) {
+    public boolean fits(SimPod pod, NodeShape shape) {
         return usedCpu + pod.cpu <= shape.cpuMillis() && usedMemory + pod.memory <= shape.memoryMillis()
                 && usedGpu + pod.gpu <= shape.gpus() && usedPods + 1 <= shape.pods();
     }
@@ -72,5 +76,10 @@ public final class SimNode {
 
     public boolean hasJobPods() {
         return !pods.isEmpty();
+    }
+
+    /** When the instance was launched (billing starts here). */
+    public long launchedAt() {
+        return launchedAt;
     }
 }

@@ -7,50 +7,80 @@ import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
- * A model of the Kubernetes cluster-autoscaler with its defaults: scale up by bin-packing unschedulable pods onto
- * booting nodes first and then new template nodes; scale down a node whose requested share (max of cpu, memory,
- * GPU, DaemonSets included) stays under 50% for 10 minutes, not within 10 minutes of a scale-up, when every pod on it
- * may be evicted and fits on the other nodes. Empty nodes go up to 10 per scan, other nodes one per scan. With
- * {@code respectSafeToEvict} a Job pod annotated {@code safe-to-evict: "false"} blocks its node, as in real life;
- * without it ("unsafe") Jobs are evicted and restart from zero.
+ * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
+ * README for the source of every rule). Scale up: when pods wait (and not all of them are younger than 2 s, 30 s
+ * with GPUs), bin-pack them onto booting nodes and then new ones. Scale down, every loop: a node is unneeded when its
+ * utilisation (GPU only on a GPU node, else the larger of cpu and memory, DaemonSets included) is at most 50% and
+ * every pod on it may go (a Job pod with {@code safe-to-evict: "false"} blocks the node, and the node is not looked
+ * at again for 5 minutes; with {@code "on-completion"} the node waits for its Jobs; evictable pods must fit on the
+ * other nodes). Unneeded nodes get the soft taint {@code DeletionCandidateOfClusterAutoscaler:PreferNoSchedule}
+ * (10 taint changes per loop, also during the cooldown), and go once unneeded for 10 minutes, not within 10 minutes
+ * of a scale-up: empty ones up to 10 at once, one non-empty node at a time (evicted, then deleted after the pods'
+ * 30 s grace period).
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
+    /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
+    public enum JobPods {
+        /** {@code safe-to-evict: "false"}: the pod blocks its node's removal. */
+        SAFE_TO_EVICT_FALSE,
+        /** {@code safe-to-evict: "on-completion"} (1.36+): the node may be unneeded; it goes once its Jobs end. */
+        ON_COMPLETION,
+        /** No annotation: a Job pod is replicated, so it is evicted and its Job restarts from zero. */
+        EVICTABLE
+    }
+
     static final double UTILIZATION_THRESHOLD = 0.5;
     static final long UNNEEDED_MILLIS = 10 * 60_000L;
     static final long DELAY_AFTER_ADD_MILLIS = 10 * 60_000L;
-    static final int MAX_EMPTY_BULK_DELETE = 10;
+    static final long UNREMOVABLE_RECHECK_MILLIS = 5 * 60_000L;
+    static final int MAX_SCALE_DOWN_PARALLELISM = 10;
+    static final int MAX_DRAIN_PARALLELISM = 1;
+    static final int MAX_BULK_SOFT_TAINT = 10;
+    static final long NEW_POD_BUFFER_MILLIS = 2_000L;
+    static final long NEW_GPU_POD_BUFFER_MILLIS = 30_000L;
+    /** Kubernetes' default {@code terminationGracePeriodSeconds}: an evicted pod leaves its node after it. */
+    static final long TERMINATION_GRACE_MILLIS = 30_000L;
 
-    private final boolean respectSafeToEvict;
+    private final JobPods jobPods;
+    private final SimCluster.Scoring scoring;
     private final long bootDelayMillis;
     private final int maxNodes;
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
-    /** Ready nodes under the threshold whose pods may all be evicted (lowSince set), in node order. */
-    private final TreeSet<SimNode> low = new TreeSet<>(Comparator.comparingLong(SimNode::launchOrder));
+    private int drainsInProgress;
 
-    public ClusterAutoscalerPolicy(boolean respectSafeToEvict, long bootDelayMillis, int maxNodes) {
-        this.respectSafeToEvict = respectSafeToEvict;
+    public ClusterAutoscalerPolicy(JobPods jobPods, SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
+        this.jobPods = jobPods;
+        this.scoring = scoring;
         this.bootDelayMillis = bootDelayMillis;
         this.maxNodes = maxNodes;
     }
 
     @Override
     public String name() {
-        return respectSafeToEvict ? "cluster-autoscaler" : "cluster-autoscaler-unsafe";
+        String base = switch (jobPods) {
+            case SAFE_TO_EVICT_FALSE -> "cluster-autoscaler";
+            case ON_COMPLETION -> "cluster-autoscaler-on-completion";
+            case EVICTABLE -> "cluster-autoscaler-unsafe";
+        };
+        return scoring == SimCluster.Scoring.MOST_ALLOCATED ? base + "-packing" : base;
     }
 
     @Override
     public boolean jobsAnnotatedSafeToEvictFalse() {
-        return respectSafeToEvict;
+        return jobPods == JobPods.SAFE_TO_EVICT_FALSE;
+    }
+
+    @Override
+    public SimCluster.Scoring scoring() {
+        return scoring;
     }
 
     @Override
     public void start(SimCluster cluster, long now) {
-        // Starts from an empty group, like Joblane; candidacy only changes with a node, so only changed nodes are looked at.
-        cluster.trackChangedNodes();
+        // Starts from an empty group, like Joblane.
     }
 
     @Override
@@ -58,41 +88,55 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return scaleActions;
     }
 
+    /** One RunOnce: scale up, recompute the unneeded nodes, delete what is due unless in cooldown, soft taints. */
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        if (!cluster.pending().isEmpty() && scaleUp(cluster, now)) {
-            return false;
-        }
-        scaleDown(cluster, now);
-        return false; // what it does shows in the cluster; lowSince is covered by nextScanWanted
+        runOnce(cluster, now);
+        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
     }
 
-    /** On an unchanged cluster a scan acts again only when a node's unneeded time or the delay after a scale-up ends. */
-    @Override
-    public long nextScanWanted(SimCluster cluster, long now) {
-        long t = Long.MAX_VALUE;
-        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
-            t = lastScaleUp + DELAY_AFTER_ADD_MILLIS;
-        }
-        for (SimNode n : low) {
-            if (now - n.lowSince < UNNEEDED_MILLIS) {
-                t = Math.min(t, n.lowSince + UNNEEDED_MILLIS);
+    private void runOnce(SimCluster cluster, long now) {
+        boolean scaleDownForbidden = false;
+        List<SimPod> waiting = new ArrayList<>(cluster.pending());
+        waiting.removeIf(p -> !cluster.shape.fitsEmpty(p.cpu, p.memory, p.gpu));
+        if (!waiting.isEmpty()) {
+            if (allPodsAreNew(waiting, now)) {
+                scaleDownForbidden = true; // "waiting one iteration for more", and no scale-down this loop
+            } else if (scaleUp(cluster, waiting, now)) {
+                lastScaleUp = now;
             }
         }
-        return t;
+        List<SimNode> unneeded = updateUnneeded(cluster, now);
+        boolean cooldown = scaleDownForbidden || now - lastScaleUp < DELAY_AFTER_ADD_MILLIS;
+        if (!cooldown) {
+            deleteDue(cluster, unneeded, now);
+        }
+        updateSoftTaints(cluster);
+    }
+
+    private static boolean allPodsAreNew(List<SimPod> pods, long now) {
+        long oldest = Long.MAX_VALUE;
+        long oldestGpu = Long.MAX_VALUE;
+        for (SimPod p : pods) {
+            oldest = Math.min(oldest, p.pendingSince);
+            if (p.gpu > 0) {
+                oldestGpu = Math.min(oldestGpu, p.pendingSince);
+            }
+        }
+        return oldest + NEW_POD_BUFFER_MILLIS > now
+                || oldestGpu != Long.MAX_VALUE && oldestGpu + NEW_GPU_POD_BUFFER_MILLIS > now;
     }
 
     /** Binpacking estimator: largest pods first onto booting nodes (assumed empty), then onto new nodes. */
-    private boolean scaleUp(SimCluster cluster, long now) {
-        NodeShape shape = cluster.shape;
-        List<SimPod> pods = new ArrayList<>(cluster.pending());
-        pods.removeIf(p -> !shape.fitsEmpty(p.cpu, p.memory, p.gpu));
-        pods.sort(Comparator.comparingDouble((SimPod p) -> (double) p.cpu / shape.usableCpu()
-                + (double) p.memory / shape.usableMemory()).reversed());
-        int upcoming = cluster.bootingNodes();
-        int wanted = firstFitBins(pods, shape, upcoming) - upcoming;
-        int room = maxNodes - cluster.nodes().size();
-        int add = Math.min(wanted, room);
+    private boolean scaleUp(SimCluster cluster, List<SimPod> waiting, long now) {
+        int upcoming = 0;
+        for (SimNode n : cluster.nodes()) {
+            if (!n.ready) {
+                upcoming++;
+            }
+        }
+        int wanted = Binpacking.newNodes(cluster.shape, waiting, upcoming);
+        int add = Math.min(wanted, maxNodes - cluster.nodes().size());
         if (add <= 0) {
             return false;
         }
@@ -100,135 +144,166 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             cluster.launch(null, now, now + bootDelayMillis);
         }
         scaleActions++;
-        lastScaleUp = now;
         return true;
     }
 
     /**
-     * First fit of {@code pods} (in their order) on {@code upcoming} empty nodes, then on as many new empty nodes as
-     * needed; returns the node count. A pod like the one before it starts looking where that one went: the bins
-     * before it could not take it then, and have only filled since.
+     * The planner's UpdateClusterState: which Ready nodes are unneeded now, keeping the time each became so. A node
+     * found unremovable because of its pods is skipped for the recheck timeout. Moved pods are kept where the
+     * simulation put them, so two nodes cannot count on the same free room.
      */
-    static int firstFitBins(List<SimPod> pods, NodeShape shape, int upcoming) {
-        int bins = upcoming;
-        int size = Math.max(16, upcoming + 16);
-        long[] cpu = new long[size];
-        long[] memory = new long[size];
-        long[] gpu = new long[size];
-        long[] slots = new long[size];
-        for (int i = 0; i < upcoming; i++) {
-            cpu[i] = shape.usableCpu();
-            memory[i] = shape.usableMemory();
-            gpu[i] = shape.gpus();
-            slots[i] = shape.usablePods();
-        }
-        SimPod previous = null;
-        int from = 0;
-        for (SimPod pod : pods) {
-            if (previous == null || pod.cpu != previous.cpu || pod.memory != previous.memory || pod.gpu != previous.gpu) {
-                from = 0;
-            }
-            previous = pod;
-            int at = from;
-            while (at < bins && !fits(pod, cpu[at], memory[at], gpu[at], slots[at])) {
-                at++;
-            }
-            if (at == bins) {
-                if (bins == cpu.length) {
-                    cpu = java.util.Arrays.copyOf(cpu, bins * 2);
-                    memory = java.util.Arrays.copyOf(memory, bins * 2);
-                    gpu = java.util.Arrays.copyOf(gpu, bins * 2);
-                    slots = java.util.Arrays.copyOf(slots, bins * 2);
-                }
-                cpu[at] = shape.usableCpu();
-                memory[at] = shape.usableMemory();
-                gpu[at] = shape.gpus();
-                slots[at] = shape.usablePods();
-                bins++;
-            }
-            cpu[at] -= pod.cpu;
-            memory[at] -= pod.memory;
-            gpu[at] -= pod.gpu;
-            slots[at] -= 1;
-            from = at;
-        }
-        return bins;
-    }
-
-    private static boolean fits(SimPod pod, long cpu, long memory, long gpu, long slots) {
-        return cpu >= pod.cpu && memory >= pod.memory && gpu >= pod.gpu && slots >= 1;
-    }
-
-    private void scaleDown(SimCluster cluster, long now) {
+    private List<SimNode> updateUnneeded(SimCluster cluster, long now) {
         NodeShape shape = cluster.shape;
-        // Candidacy (under the threshold, every pod evictable) changes only with the node: look at the changed ones.
-        cluster.drainChangedNodes(n -> updateCandidacy(n, shape, now));
-        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
-            return;
-        }
-        List<SimNode> emptyDue = new ArrayList<>();
-        List<SimNode> busyDue = new ArrayList<>();
-        for (SimNode n : low) {
-            if (now - n.lowSince >= UNNEEDED_MILLIS) {
-                (n.hasJobPods() ? busyDue : emptyDue).add(n);
+        List<SimNode> destinations = new ArrayList<>();
+        for (SimNode n : cluster.nodes()) {
+            if (n.acceptsPods()) {
+                destinations.add(n);
             }
         }
-        int removed = 0;
-        for (SimNode n : emptyDue) {
-            if (removed == MAX_EMPTY_BULK_DELETE) {
-                break;
-            }
-            cluster.remove(n, now);
-            scaleActions++;
-            removed++;
+        long[][] free = new long[destinations.size()][];
+        for (int i = 0; i < free.length; i++) {
+            SimNode n = destinations.get(i);
+            free[i] = new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
+                shape.gpus() - n.usedGpu, shape.pods() - n.usedPods};
         }
-        if (removed > 0 || busyDue.isEmpty()) {
-            return;
-        }
-        busyDue.sort(Comparator.comparingDouble(n -> utilization(n, shape)));
-        for (int i = 0; i < Math.min(5, busyDue.size()); i++) {
-            SimNode n = busyDue.get(i);
-            if (cluster.podsFitElsewhere(n)) {
-                cluster.remove(n, now);
-                scaleActions++;
-                return;
+        boolean[] gone = new boolean[free.length];
+        List<SimNode> candidates = new ArrayList<>();
+        for (SimNode n : cluster.nodes()) {
+            if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
+                candidates.add(n);
             }
         }
-    }
-
-    /** What the full scan did for each Ready node: start or clear its unneeded time. */
-    private void updateCandidacy(SimNode n, NodeShape shape, long now) {
-        if (n.isRemoved()) {
-            low.remove(n);
-        } else if (n.ready) {
-            boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
-            if (!candidate) {
+        // Nodes already unneeded are simulated first, then empty nodes (cluster-autoscaler's candidate sorting).
+        candidates.sort(Comparator.comparing((SimNode n) -> n.lowSince < 0).thenComparing(SimNode::hasJobPods));
+        List<SimNode> unneeded = new ArrayList<>();
+        for (SimNode n : candidates) {
+            if (!isUnneeded(n, shape, now, destinations, free, gone)) {
                 n.lowSince = -1;
-                low.remove(n);
-            } else if (n.lowSince < 0) {
-                n.lowSince = now;
-                low.add(n);
+                continue;
             }
+            if (n.lowSince < 0) {
+                n.lowSince = now;
+            }
+            int self = destinations.indexOf(n);
+            if (self >= 0) {
+                gone[self] = true;
+            }
+            unneeded.add(n);
         }
+        return unneeded;
     }
 
-    private boolean evictable(SimNode n) {
-        if (!respectSafeToEvict) {
-            return true;
+    private boolean isUnneeded(SimNode n, NodeShape shape, long now, List<SimNode> destinations, long[][] free,
+            boolean[] gone) {
+        if (n.recheckAfter > now) {
+            return false; // RecentlyUnremovable
         }
-        for (SimPod p : n.pods) {
-            if (p.safeToEvictFalse) {
-                return false;
-            }
+        if (utilization(n, shape) > UTILIZATION_THRESHOLD) {
+            return false; // NotUnderutilized: checked again next loop
+        }
+        if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {
+            return true; // on-completion pods are waited for, not moved
+        }
+        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !placeElsewhere(n, destinations, free, gone)) {
+            n.recheckAfter = now + UNREMOVABLE_RECHECK_MILLIS; // BlockedByPod or NoPlaceToMovePods
+            return false;
         }
         return true;
     }
 
-    static double utilization(SimNode n, NodeShape shape) {
-        double u = Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
+    /**
+     * Utilisation as cluster-autoscaler computes it: on a node with GPUs the GPU share alone, else the larger of the
+     * cpu and memory shares; requests over allocatable, DaemonSets included.
+     */
+    public static double utilization(SimNode n, NodeShape shape) {
         if (shape.gpus() > 0) {
-            u = Math.max(u, (double) n.usedGpu / shape.gpus());
+            return (double) n.usedGpu / shape.gpus();
         }
-        return u;
+        return Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
+    }
+
+    /** The drain simulation: each pod, first fit, on the other destinations; kept there when all fit. */
+    private static boolean placeElsewhere(SimNode victim, List<SimNode> destinations, long[][] free, boolean[] gone) {
+        List<long[]> taken = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        boolean all = true;
+        for (SimPod p : victim.pods) {
+            int found = -1;
+            for (int i = 0; i < free.length; i++) {
+                long[] f = free[i];
+                if (!gone[i] && destinations.get(i) != victim && f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu
+                        && f[3] >= 1) {
+                    found = i;
+                    break;
+                }
+            }
+            if (found < 0) {
+                all = false;
+                break;
+            }
+            long[] d = {p.cpu, p.memory, p.gpu, 1};
+            for (int k = 0; k < 4; k++) {
+                free[found][k] -= d[k];
+            }
+            taken.add(d);
+            where.add(found);
+        }
+        if (!all) {
+            for (int j = 0; j < taken.size(); j++) {
+                for (int k = 0; k < 4; k++) {
+                    free[where.get(j)][k] += taken.get(j)[k];
+                }
+            }
+        }
+        return all;
+    }
+
+    /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */
+    private void deleteDue(SimCluster cluster, List<SimNode> unneeded, long now) {
+        int budget = MAX_SCALE_DOWN_PARALLELISM - drainsInProgress;
+        List<SimNode> needDrain = new ArrayList<>();
+        for (SimNode n : unneeded) {
+            if (now - n.lowSince < UNNEEDED_MILLIS) {
+                continue;
+            }
+            if (!n.hasJobPods()) {
+                if (budget > 0) {
+                    budget--;
+                    cluster.remove(n, now);
+                    scaleActions++;
+                }
+            } else if (jobPods == JobPods.EVICTABLE) {
+                needDrain.add(n); // on-completion nodes wait (BlockedByOnCompletionPod) until they are empty
+            }
+        }
+        if (needDrain.isEmpty() || budget <= 0 || drainsInProgress >= MAX_DRAIN_PARALLELISM) {
+            return;
+        }
+        SimNode victim = needDrain.get(0);
+        cluster.setTaint(victim, SimNode.Taint.NO_SCHEDULE); // ToBeDeletedByClusterAutoscaler
+        cluster.evictAll(victim, now);
+        drainsInProgress++;
+        cluster.at(now + TERMINATION_GRACE_MILLIS, () -> {
+            drainsInProgress--;
+            cluster.remove(victim, now + TERMINATION_GRACE_MILLIS);
+            scaleActions++;
+        });
+    }
+
+    /** Soft taints follow the unneeded set, at most 10 changes per loop: removals first, then additions. */
+    private static void updateSoftTaints(SimCluster cluster) {
+        int budget = MAX_BULK_SOFT_TAINT;
+        for (SimNode n : cluster.nodes()) {
+            if (budget > 0 && n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
+                cluster.setTaint(n, SimNode.Taint.NONE);
+                budget--;
+            }
+        }
+        for (SimNode n : cluster.nodes()) {
+            if (budget > 0 && n.lowSince >= 0 && n.drainTaint == SimNode.Taint.NONE) {
+                cluster.setTaint(n, SimNode.Taint.PREFER_NO_SCHEDULE);
+                budget--;
+            }
+        }
     }
 }

@@ -55,8 +55,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
     private final NodeGroup template;
     private final ScalerSettings scalerTemplate;
-    /** The group's pods go to the packing scheduler (MostAllocated); the loop itself is the same. */
-    private final boolean packing;
+    /** The name in the table, and how the scheduler places the group's pods; the loop itself is the same. */
+    private final String name;
+    private final SimCluster.Scoring scoring;
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
@@ -67,9 +68,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private boolean acted;
 
     JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate, boolean packing) {
+            ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
         this.settings = settings;
-        this.packing = packing;
+        this.name = name;
+        this.scoring = scoring;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
         this.template = template;
@@ -85,8 +87,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             ScalerSettings scalerTemplate) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
-            public ScalingPolicy create(Simulation.Settings settings, boolean packing) {
-                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate, packing);
+            public ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring,
+                    int maxDrainingOverride) {
+                return new JoblanePolicy(settings, scaleDownDelay, maxDrainingOverride > 0 ? maxDrainingOverride
+                        : maxDraining, template, scalerTemplate, name, scoring);
             }
 
             @Override
@@ -99,12 +103,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public String name() {
-        return packing ? Simulator.JOBLANE_PACKING : Simulator.JOBLANE;
+        return name;
     }
 
     @Override
     public SimCluster.Scoring scoring() {
-        return packing ? SimCluster.Scoring.MOST_ALLOCATED : SimCluster.Scoring.LEAST_ALLOCATED;
+        return scoring;
     }
 
     @Override

@@ -39,6 +39,27 @@ public interface ScalingPolicy {
         return SimCluster.Scoring.LEAST_ALLOCATED;
     }
 
+    /**
+     * True when the policy binds pods itself ({@link #place}) instead of the simulated kube-scheduler: only the
+     * clairvoyant reference, which no real scheduler can be.
+     */
+    default boolean placesPods() {
+        return false;
+    }
+
+    /** Binds waiting pods at {@code now}, for a policy that {@link #placesPods()}; called after every event time. */
+    default void place(SimCluster cluster, long now) {
+        throw new UnsupportedOperationException(name() + " does not place pods");
+    }
+
+    /**
+     * Called after the scheduler ran at every event time (submits, completions, timers), not only on scans: for a
+     * policy that reacts to pending pods between scans (Karpenter's batching window). It may queue timers.
+     */
+    default void afterSchedule(SimCluster cluster, long now) {
+        // Most policies act on their scans only.
+    }
+
     /** True when the policy has nothing left to do on an empty, idle cluster, so scans may be skipped. */
     default boolean idleWhenEmpty() {
         return true;

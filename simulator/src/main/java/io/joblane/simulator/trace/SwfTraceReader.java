@@ -63,7 +63,17 @@ final class SwfTraceReader extends LineTraceReader {
         long coresPerPod = (processors + pods - 1) / pods;
         long memoryPerCore = memoryKib > 0 ? memoryKib * KIB_MILLIS : defaultMemoryPerCoreMillis;
         return new TraceJob(lineNumber, submit * 1000, runTime * 1000, coresPerPod * 1000,
-                memoryPerCore * coresPerPod, 0, (int) pods, "");
+                memoryPerCore * coresPerPod, 0, (int) pods, "", deadlineMillis(v), family(v));
+    }
+
+    /** Field 9, the requested time: an upper bound the user gave at submit. */
+    private static long deadlineMillis(long[] v) {
+        return v[8] > 0 ? v[8] * 1000 : 0;
+    }
+
+    /** Field 12, the user: the family whose run times predict the next one's. */
+    private static String family(long[] v) {
+        return v[11] > 0 ? "user-" + v[11] : "";
     }
 
     /**

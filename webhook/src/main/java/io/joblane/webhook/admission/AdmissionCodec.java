@@ -136,6 +136,28 @@ public final class AdmissionCodec {
         return write(root);
     }
 
+    /**
+     * A denial: {@code allowed: false} with a Status whose message the API server returns to the creator (for a Job
+     * pod, the Job controller's FailedCreate event, seen in {@code kubectl describe job}).
+     */
+    public static byte[] denied(AdmissionRequest request, String message, List<String> warnings) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("apiVersion", request.apiVersion());
+        root.put("kind", "AdmissionReview");
+        ObjectNode response = root.putObject("response");
+        response.put("uid", request.uid());
+        response.put("allowed", false);
+        ObjectNode status = response.putObject("status");
+        status.put("code", 400);
+        status.put("reason", "BadRequest");
+        status.put("message", message);
+        if (!warnings.isEmpty()) {
+            ArrayNode list = response.putArray("warnings");
+            warnings.forEach(list::add);
+        }
+        return write(root);
+    }
+
     /** A Kubernetes-style Status body for an HTTP error, e.g. 400 BadRequest. */
     public static byte[] error(int code, String reason, String message) {
         ObjectNode status = MAPPER.createObjectNode();
