@@ -141,6 +141,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--timing", description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
     boolean timing;
 
+    @Option(names = "--progress", description = "Write a progress bar to stderr even when it is not a terminal (it is shown on a terminal anyway).")
+    boolean progress;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
@@ -183,12 +186,14 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
-        PrintStream progress = System.console() != null ? System.err : null;
+        PrintStream progressOut = progressStream();
         Simulator.Comparison comparison;
+        Simulator simulator;
         RunMeter meter = timing ? new RunMeter() : null;
         try {
-            comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
-                    templateScaler), seeds()).run(source, chosen, progress);
+            simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
+                    templateScaler), seeds());
+            comparison = simulator.run(source, chosen, progressOut);
         } catch (TraceFormatException e) {
             err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
                     + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
@@ -202,6 +207,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
+            out.println(perPolicyTiming(simulator));
             out.print(meter.summary());
             meter.close();
         }
@@ -215,6 +221,17 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** stderr on a terminal or with --progress, else none. */
+    private PrintStream progressStream() {
+        return progress || System.console() != null ? System.err : null;
+    }
+
+    private static String perPolicyTiming(Simulator simulator) {
+        StringBuilder each = new StringBuilder("timing per policy (wall):");
+        simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+        return each.substring(0, each.length() - 1);
     }
 
     /** The scheduler seeds of {@code --seeds A-B}, or {@code --seed} alone. */

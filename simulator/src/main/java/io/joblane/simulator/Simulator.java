@@ -76,6 +76,12 @@ public final class Simulator {
     private final Simulation.Settings settings;
     private final JoblanePolicyFactory joblane;
     private final List<Long> seeds;
+    private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
+
+    /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
+    public java.util.Map<String, Double> wallSeconds() {
+        return wallSeconds;
+    }
 
     /**
      * Builds a Joblane policy for one run: the real loop under {@code name}, its pods placed with {@code scoring},
@@ -104,8 +110,10 @@ public final class Simulator {
             throws IOException, TraceFormatException {
         TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
         List<PolicyResult> results = new ArrayList<>();
+        wallSeconds.clear();
         Map<String, Spread> spreads = new LinkedHashMap<>();
         for (String name : policies) {
+            long started = System.nanoTime();
             List<PolicyResult> runs = new ArrayList<>();
             for (long seed : seeds) {
                 Simulation.Settings s = settings.withSeed(seed);
@@ -120,6 +128,7 @@ public final class Simulator {
                         runs.stream().mapToDouble(PolicyResult::waitSecondsP95).max().orElse(0),
                         runs.stream().mapToLong(PolicyResult::jobsInterrupted).max().orElse(0)));
             }
+            wallSeconds.put(name, (System.nanoTime() - started) / 1e9);
         }
         return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
                 stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines, stats.firstBadLine,

@@ -26,6 +26,12 @@ public final class SimNode {
     public Taint drainTaint = Taint.NONE;
     public boolean cordoned;
     boolean removed;
+    /** Launch order: the order in which the scheduler's scans met the nodes. */
+    long seq;
+    /** Its load bucket while it accepts pods, else null. */
+    LoadBuckets.Bucket bucket;
+    /** In the cluster's list of changed nodes. */
+    boolean listedChanged;
 
     /** Annotations the Joblane loop keeps on nodes (epoch millis of virtual time, or -1). */
     public long unneededSince = -1;
@@ -56,6 +62,16 @@ public final class SimNode {
     /** The scheduler may bind a new pod here: ready, not cordoned, no NoSchedule taint no Job pod tolerates. */
     public boolean acceptsPods() {
         return ready && !cordoned && drainTaint != Taint.NO_SCHEDULE;
+    }
+
+    /** Launch order: nodes are listed, and met by full scans, in this order. */
+    public long launchOrder() {
+        return seq;
+    }
+
+    /** Removed from the cluster (its instance terminated). */
+    public boolean isRemoved() {
+        return removed;
     }
 
     public boolean hasJobPods() {

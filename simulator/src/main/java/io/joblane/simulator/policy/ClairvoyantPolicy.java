@@ -39,8 +39,8 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
     }
 
     @Override
-    public void scan(SimCluster cluster, long now) {
-        // Everything happens as events arrive.
+    public boolean scan(SimCluster cluster, long now) {
+        return true; // everything happens as events arrive; no promise of quiet scans (its placement runs at each)
     }
 
     @Override

@@ -90,7 +90,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     /** One RunOnce: scale up, recompute the unneeded nodes, delete what is due unless in cooldown, soft taints. */
     @Override
-    public void scan(SimCluster cluster, long now) {
+    public boolean scan(SimCluster cluster, long now) {
+        runOnce(cluster, now);
+        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+    }
+
+    private void runOnce(SimCluster cluster, long now) {
         boolean scaleDownForbidden = false;
         List<SimPod> waiting = new ArrayList<>(cluster.pending());
         waiting.removeIf(p -> !cluster.shape.fitsEmpty(p.cpu, p.memory, p.gpu));

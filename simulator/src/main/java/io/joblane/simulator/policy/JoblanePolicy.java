@@ -11,6 +11,7 @@ import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.DecisionKind;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
@@ -63,6 +64,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private Resources allocatable;
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
+    /** The scan in progress took a decision or wrote to the cloud. */
+    private boolean acted;
 
     JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
             ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
@@ -160,18 +163,39 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, new ScalerMetrics() {
             @Override
             public void cloudCall(String g, String operation, String errorCode) {
+                if (!"describe".equals(operation)) {
+                    acted = true;
+                }
                 if (errorCode == null && (FakeNodeGroupProvider.SET_DESIRED.equals(operation)
                         || FakeNodeGroupProvider.TERMINATE.equals(operation))) {
                     scaleActions++;
                 }
             }
+
+            @Override
+            public void decision(String g, DecisionKind kind) {
+                acted = true;
+            }
         }, false);
     }
 
     @Override
-    public void scan(SimCluster simCluster, long now) {
+    public boolean scan(SimCluster simCluster, long now) {
         clock.set(now);
+        acted = false;
         loop.runOnce();
+        return acted;
+    }
+
+    /** The loop says when its next delay runs out; until then only a change in the cluster makes it decide. */
+    @Override
+    public long nextScanWanted(SimCluster simCluster, long now) {
+        Instant deadline = loop.nextDeadline();
+        if (deadline == null) {
+            return Long.MAX_VALUE;
+        }
+        long millis = deadline.toEpochMilli();
+        return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     // ---- provider listener: instances become nodes ---------------------------------------------------------
@@ -281,6 +305,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         if (n == null) {
             return;
         }
+        cluster.touch();
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             long value = SimClock.millis(NodeAnnotations.parse(e.getValue()));
             switch (e.getKey()) {

@@ -91,7 +91,12 @@ public final class KarpenterPolicy implements ScalingPolicy {
 
     /** The disruption controller's poll: validate nothing here (timers do), pick empty nodes within the budget. */
     @Override
-    public void scan(SimCluster cluster, long now) {
+    public boolean scan(SimCluster cluster, long now) {
+        poll(cluster, now);
+        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+    }
+
+    private void poll(SimCluster cluster, long now) {
         if (batchStart < 0 && !cluster.pending().isEmpty()) {
             provision(cluster, now); // the provisioner also reconciles pods left waiting, e.g. after a removal
         }

@@ -16,7 +16,20 @@ public interface ScalingPolicy {
 
     void start(SimCluster cluster, long now);
 
-    void scan(SimCluster cluster, long now);
+    /**
+     * One scan. Returns whether it acted on something the cluster does not show (its own state, the cloud), so that
+     * the next scan must run even if the cluster did not change; changes to the cluster are seen by its version.
+     */
+    boolean scan(SimCluster cluster, long now);
+
+    /**
+     * After a scan at {@code now} that changed nothing: the earliest time at which a scan of the unchanged cluster
+     * could act (a delay running out), or Long.MAX_VALUE when only a change can make it act. The simulation skips the
+     * scans before it unless the cluster changes, as an event-driven loop would. The default promises nothing.
+     */
+    default long nextScanWanted(SimCluster cluster, long now) {
+        return now;
+    }
 
     /** Cloud calls that changed the group: raising its size, removing a node. */
     long scaleActions();

@@ -41,7 +41,7 @@ class LanesTest {
         cluster.submit(shortRun);
         cluster.schedule(0);
         SimNode shortNode = shortRun.node;
-        SimNode other = cluster.nodes().get(0) == shortNode ? cluster.nodes().get(1) : cluster.nodes().get(0);
+        SimNode other = java.util.List.copyOf(cluster.nodes()).get(0) == shortNode ? java.util.List.copyOf(cluster.nodes()).get(1) : java.util.List.copyOf(cluster.nodes()).get(0);
         cluster.bind(longRun, other, 0);
 
         SimPod anotherLong = pod(3, 6 * HOUR, 6 * HOUR, "");

@@ -209,7 +209,7 @@ class PeerPoliciesTest {
         policy.place(cluster, 0);
         assertThat(longA.node).as("a short pod on the long one's node adds no node time").isSameAs(shortB.node);
         assertThat(cluster.nodes()).hasSize(1);
-        assertThat(cluster.nodes().get(0).launchedAt()).as("billed for the boot before the submit").isEqualTo(-BOOT);
+        assertThat(java.util.List.copyOf(cluster.nodes()).get(0).launchedAt()).as("billed for the boot before the submit").isEqualTo(-BOOT);
 
         SimPod c = pod(3, 7, 55 * MIN, 5 * MIN, true);
         cluster.runEventsUntil(5 * MIN);
