@@ -46,11 +46,7 @@ public final class ScaleLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
     static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
     static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
-    /**
-     * Longest time from the start of the final live bound-pod check to the start of the termination call. Over it,
-     * nothing is terminated this scan: a pod may have bound meanwhile, or the Lease moved. The provider bounds the
-     * call itself (AWS: sent once, 3 s timeout), so a termination lands at most 5 s after the check began.
-     */
+    /** Longest from the start of the live bound-pod check to the termination call (DESIGN.md: a 5 s bound in all). */
     public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
     /** How long an instance the cloud terminated by itself stays among the group's problems. */
     static final Duration UNEXPECTED_TERMINATION_REPORTED_FOR = Duration.ofHours(1);
@@ -406,11 +402,9 @@ public final class ScaleLoop {
     }
 
     /**
-     * Finds instances that left the group without Joblane asking: seen InService (or running a node) before, and now
-     * Terminating, Terminated or gone, though neither this replica nor an earlier one (the node's termination mark)
-     * chose them. Each is counted once, gets a Warning Event on its node and stays among the group's problems (status
-     * ConfigMap, readiness warning) for {@link #UNEXPECTED_TERMINATION_REPORTED_FOR}: such terminations can kill
-     * running Jobs, and AWS.md says which Auto Scaling features cause them.
+     * Reports instances that left the group (seen InService or with a node, now Terminating, Terminated or gone) that
+     * no replica chose (memory of our calls, the node's termination mark): counted once, an Event, a problem for an
+     * hour. Such terminations can kill running Jobs; AWS.md says which Auto Scaling features cause them.
      */
     private void reportUnexpectedTerminations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index,
                                               GroupState state, Instant now, boolean dry, List<String> problems) {
@@ -506,10 +500,7 @@ public final class ScaleLoop {
         final Set<String> reportedRegistered = new HashSet<>();
         final Map<String, Instant> nodelessSince = new HashMap<>();
         final Set<String> reportedHeld = new HashSet<>();
-        /**
-         * Instances this replica asked the cloud to terminate, with when (tells its own terminations from the cloud's);
-         * kept for an hour, as a stale describe may list one again.
-         */
+        /** Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). */
         final Map<String, Instant> terminatedByUs = new HashMap<>();
         /** Lifecycle state of each instance in the last describe. */
         final Map<String, LifecycleState> lastSeen = new HashMap<>();
@@ -681,11 +672,7 @@ public final class ScaleLoop {
             }
         }
 
-        /**
-         * The final gate. Live node check, then the node is marked (from here on it is never given back, since the
-         * call may act), then the live bound-pod check, the Lease check and one termination call, with at most
-         * {@link #TERMINATE_CHECK_BOUND} from the start of the pod check to the call.
-         */
+        /** The final gate: live node check, mark, live bound-pod check, Lease, one call within the bound. */
         private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
             String g = spec.name();
             if (cloudFailed) {
