@@ -461,6 +461,13 @@ public final class Planner {
                         actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), "its termination was asked for at "
                                 + n.terminationRequestedAt() + " and the instance is still in the group"));
                     }
+                    boolean dying = requested || inst.state() == LifecycleState.TERMINATING
+                            || inst.state() == LifecycleState.TERMINATED;
+                    if (dying && !n.cordoned()) {
+                        // A kubelet that joined after its instance began leaving: fence it, or Jobs land and die there.
+                        actions.add(new PlanAction.Cordon(n.name(), requested ? "its termination was asked for"
+                                : "its instance is leaving the group (" + inst.state() + ")"));
+                    }
                     continue;
                 }
                 if (!n.cordoned() && n.cordonedAt() != null) {

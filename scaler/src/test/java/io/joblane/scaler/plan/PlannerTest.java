@@ -421,6 +421,19 @@ class PlannerTest {
         }
 
         @Test
+        void anUncordonedNodeWhoseInstanceIsLeavingIsFencedNeverUsed() {
+            // Guards against a kubelet that joins after its instance began terminating: an open node Jobs die on.
+            NodeInfo late = node("late", G);
+            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
+                    instance("i-late", LifecycleState.TERMINATING, T0.minusSeconds(600), false)), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(late), pendingPods(2, cpuMem(1000, GI))), g, T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+                    .containsExactly("late");
+            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
+                    || a instanceof PlanAction.Terminate);
+        }
+
+        @Test
         void aNodeMarkedForTerminationIsNeverReopenedNorReclaimedEvenIfTheCloudStillListsItInService() {
             // Guards against a stale describe (or a failed-after-acting call) making a dying node capacity again.
             NodeInfo c = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
