@@ -465,9 +465,7 @@ public final class ScaleLoop {
                     cluster.recordEvent(EventTarget.node(a.node()), false, "DrainCancelled", a.reason());
                 }
             } else if (action instanceof PlanAction.ScaleUp a) {
-                if (cloudFailed) {
-                    return;
-                }
+                // Not skipped after a failed protection or unregistered-instance call: waiting pods come first.
                 if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
                     metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
                     LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);

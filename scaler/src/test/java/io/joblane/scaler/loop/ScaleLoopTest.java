@@ -222,6 +222,25 @@ class ScaleLoopTest {
     }
 
     @Test
+    void aFailedProtectionCallDoesNotWithholdTheSameScansScaleUp() throws Exception {
+        // Guards against: one failed SetInstanceProtection (or unregistered-instance call) skipping the scan's scale-up.
+        cloud.setDesiredCapacity("batch", 1);
+        clock.advance(Duration.ofSeconds(90));
+        cloud.advance(); // InService but not yet protected: the plan protects it before it scales up
+        for (int i = 0; i < 8; i++) {
+            job("j" + i, 1000);
+        }
+        cloud.failNext(InMemoryNodeGroupProvider.PROTECT,
+                new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
+
+        ScanResult r = loop(false).runOnce();
+
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly("desired=1", "desired=2");
+    }
+
+    @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
         cluster.failSnapshot = true;
