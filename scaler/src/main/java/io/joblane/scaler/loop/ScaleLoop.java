@@ -293,7 +293,7 @@ public final class ScaleLoop {
                                 GroupState state, Instant now, boolean dry, List<String> done) {
         Exec x = new Exec(spec, cloud, index, state, now, dry, done);
         x.problems.addAll(cloud.problems());
-        boolean failing = updateBackoff(spec, cloud, plan, state, now);
+        boolean failing = updateBackoff(spec, cloud, plan, index, state, now);
         Set<String> stillPending = new HashSet<>();
         for (PodInfo p : index.pending(spec.name())) {
             stillPending.add(p.uid());
@@ -333,7 +333,8 @@ public final class ScaleLoop {
      * Decides whether the group's capacity has stopped arriving: the cloud reports failed launches, or desired has
      * stayed above the instances that exist for longer than the registration timeout, or instances never register.
      */
-    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, GroupState state, Instant now) {
+    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
+                                  GroupState state, Instant now) {
         boolean gap = cloud.desired() > cloud.capacityInstances();
         if (!gap) {
             state.gapSince = null;
@@ -341,14 +342,39 @@ public final class ScaleLoop {
             state.gapSince = now;
         }
         boolean stuck = state.gapSince != null && now.isAfter(state.gapSince.plus(spec.registrationTimeout()));
-        boolean unregistered = !plan.actionsOf(PlanAction.InstanceUnregistered.class).isEmpty()
-                || !plan.actionsOf(PlanAction.TerminateUnregistered.class).isEmpty();
-        boolean failing = cloud.launchFailing() || stuck || unregistered;
+        boolean failing = cloud.launchFailing() || stuck || registrationFailing(spec, cloud, plan, index);
         if (!failing) {
             state.failures = 0;
             state.backoffUntil = null;
         }
         return failing;
+    }
+
+    /**
+     * Instances fail to register when some did not become nodes and no instance launched around or after the oldest
+     * of them did: one broken instance among nodes that keep arriving must not back off the whole group.
+     */
+    private static boolean registrationFailing(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index) {
+        Set<String> unregistered = new HashSet<>();
+        plan.actionsOf(PlanAction.InstanceUnregistered.class).forEach(a -> unregistered.add(a.instanceId()));
+        plan.actionsOf(PlanAction.TerminateUnregistered.class).forEach(a -> unregistered.add(a.instanceId()));
+        if (unregistered.isEmpty()) {
+            return false;
+        }
+        Instant oldest = Instant.MAX;
+        for (CloudInstance i : cloud.instances()) {
+            if (unregistered.contains(i.id())) {
+                oldest = i.launchTime() == null ? Instant.MIN : oldest.isBefore(i.launchTime()) ? oldest : i.launchTime();
+            }
+        }
+        Instant since = oldest == Instant.MIN ? Instant.MIN : oldest.minus(spec.registrationTimeout());
+        for (CloudInstance i : cloud.instances()) {
+            if (!unregistered.contains(i.id()) && i.launchTime() != null && !i.launchTime().isBefore(since)
+                    && index.nodeOfInstance(i.id()) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -327,6 +327,32 @@ class ScaleLoopTest {
     }
 
     @Test
+    void oneInstanceThatNeverRegistersDoesNotBackOffAGroupWhoseOtherNodesArrive() throws Exception {
+        // Guards against: a single broken instance withholding every later scale-up of the group.
+        java.util.Set<String> silent = new java.util.HashSet<>();
+        cluster.registrationDelay = id -> silent.contains(id) ? Duration.ofDays(365) : Duration.ZERO;
+        cloud.setDesiredCapacity("batch", 3);
+        silent.add(cloud.peek("batch").instances().get(0).id());
+        clock.advance(Duration.ofMinutes(16));
+        cloud.advance();
+        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        ScaleLoop loop = loop(false);
+        assertThat(loop.runOnce().groups().get("batch").problems()).anyMatch(p -> p.contains("has not become a node"));
+
+        for (int i = 0; i < 4; i++) {
+            job("a" + i, 4000); // two fit the registered nodes, two need new ones
+        }
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(10));
+        job("b", 4000);
+        loop.runOnce();
+
+        assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isZero();
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+                .containsExactly("desired=3", "desired=5", "desired=6");
+    }
+
+    @Test
     void anInstanceThatNeverBecomesANodeIsReportedThenTerminatedUnlessALiveNodeHasIt() throws Exception {
         FakeCluster silent = new FakeCluster(clock); // no mapping: instances never register as nodes
         InMemoryNodeGroupProvider cloud2 = InMemoryNodeGroupProvider.fromConfig(config, clock);
