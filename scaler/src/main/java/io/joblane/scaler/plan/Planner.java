@@ -55,11 +55,18 @@ public final class Planner {
         final Kind kind;
         final NodeInfo node;
         final String instanceId;
+        /** A registered node still missing the template's extended resources: it counts with the template's shape. */
+        final boolean uninitialised;
 
         Bin(Kind kind, NodeInfo node, String instanceId) {
+            this(kind, node, instanceId, false);
+        }
+
+        Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised) {
             this.kind = kind;
             this.node = node;
             this.instanceId = instanceId;
+            this.uninitialised = uninitialised;
         }
     }
 
@@ -137,7 +144,13 @@ public final class Planner {
                 if (inst == null && n.instanceId() != null && reclaimable) {
                     continue; // our own node whose instance is gone from the group: never take it back
                 }
-                if (n.ready()) {
+                boolean young = n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()));
+                if (n.ready() && young && !reclaimable && !initialised(n)) {
+                    // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
+                    // and Karpenter treat it), or the same GPU pods would order a second node.
+                    ready++;
+                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId(), true));
+                } else if (n.ready()) {
                     ready++;
                     bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId()));
                 } else if (n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()))) {
@@ -202,6 +215,10 @@ public final class Planner {
                 Bin bin = bins.get(b);
                 if (bin.node == null) {
                     System.arraycopy(template, 0, freeAll, b * dims, dims);
+                } else if (bin.uninitialised) {
+                    System.arraycopy(template, 0, scratch, 0, dims);
+                    subtractBound(bin.node, scratch);
+                    System.arraycopy(scratch, 0, freeAll, b * dims, dims);
                 } else {
                     freeVector(bin.node, ov, scratch);
                     System.arraycopy(scratch, 0, freeAll, b * dims, dims);
@@ -491,7 +508,7 @@ public final class Planner {
             // The most common allocatable among Ready nodes: new nodes come from the same launch template.
             Map<Resources, Integer> counts = new HashMap<>();
             for (NodeInfo n : nodes) {
-                if (n.ready() && !n.allocatable().isZero()) {
+                if (n.ready() && !n.allocatable().isZero() && initialised(n)) {
                     counts.merge(n.allocatable(), 1, Integer::sum);
                 }
             }
@@ -610,11 +627,30 @@ public final class Planner {
             return false;
         }
 
+        /**
+         * True once the node advertises every extended resource of the configured template (e.g.
+         * {@code nvidia.com/gpu}, which appears only when the device plugin is up).
+         */
+        private boolean initialised(NodeInfo n) {
+            Resources template = spec.shape();
+            for (int i = 0; i < template.size(); i++) {
+                String name = template.nameAt(i);
+                if (isExtended(name) && template.millisAt(i) > 0 && n.allocatable().get(name) <= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private void freeVector(NodeInfo node, long[] ov, long[] out) {
             capacityVector(node.allocatable(), out);
             for (int d = 0; d < dims; d++) {
                 out[d] -= ov[d];
             }
+            subtractBound(node, out);
+        }
+
+        private void subtractBound(NodeInfo node, long[] out) {
             int pods = dimIndex.get(PODS);
             for (PodInfo p : index.boundTo(node.name())) {
                 Resources r = p.requests();
@@ -682,6 +718,15 @@ public final class Planner {
             }
             return true;
         }
+    }
+
+    /**
+     * An extended resource in the Kubernetes sense: not cpu, memory, pods, ephemeral-storage or hugepages.
+     * @see <a href="https://kubernetes.io/docs/tasks/configure-pod-container/extended-resource/">extended resources</a>
+     */
+    static boolean isExtended(String resource) {
+        return !resource.equals(WellKnown.RESOURCE_CPU) && !resource.equals(WellKnown.RESOURCE_MEMORY)
+                && !resource.equals(PODS) && !resource.equals("ephemeral-storage") && !resource.startsWith("hugepages-");
     }
 
     /** A slice of the demand array as a hash key, to group identical requests. */

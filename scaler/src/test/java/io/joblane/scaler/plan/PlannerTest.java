@@ -45,6 +45,59 @@ class PlannerTest {
     }
 
     @Nested
+    class ExtendedResources {
+        private final Resources gpuShape = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000, "nvidia.com/gpu", 1000);
+        private final Resources noGpuYet = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000);
+
+        private NodeInfo young(String name, Resources allocatable) {
+            return new NodeInfo(name, G, "i-" + name, allocatable, true, T0.minusSeconds(60), false, false,
+                    DrainState.NONE, false, null, null, null);
+        }
+
+        @Test
+        void aNodeWhoseGpuIsNotAdvertisedYetStillCountsAsTheGpuOnItsWay() {
+            // Guards against: a GPU node registered before its device plugin ordering a second node for the same pod.
+            NodeInfo booting = young("g1", noGpuYet);
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+                    index(List.of(booting), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
+                    cloudFor(List.of(booting), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.podsOnIncoming()).isEqualTo(1);
+            assertThat(plan.launching()).isEqualTo(1);
+        }
+
+        @Test
+        void theLearntShapeKeepsTheGpuWhileMostNodesAreStillInitialising() {
+            // Guards against: two uninitialised nodes outvoting a real one, so the learnt shape loses the GPU.
+            NodeInfo real = node("g0", G, gpuShape);
+            NodeInfo u1 = young("g1", noGpuYet);
+            NodeInfo u2 = young("g2", noGpuYet);
+            List<PodInfo> pods = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                pods.add(pending("p" + i, G, res("cpu", 1000, "nvidia.com/gpu", 1000)));
+            }
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape), index(List.of(real, u1, u2), pods),
+                    cloudFor(List.of(real, u1, u2), 0, 10), T0);
+
+            assertThat(plan.podsOnIncoming()).isEqualTo(3); // one on g0, one on each node still initialising
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(5));
+            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
+        }
+
+        @Test
+        void aNodeThatNeverGetsItsGpuStopsCountingAfterTheRegistrationTimeout() {
+            NodeInfo stuck = node("g1", G, noGpuYet); // created an hour ago, still no GPU
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+                    index(List.of(stuck), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
+                    cloudFor(List.of(stuck), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(2));
+        }
+    }
+
+    @Nested
     class ScaleOut {
         @Test
         void packsWaitingPodsOntoAsFewNewNodesAsFit() {
