@@ -314,7 +314,16 @@ public final class KubeClusterAccess implements ClusterAccess {
                 "true".equals(ann.get(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.UNNEEDED_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
-                NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)));
+                NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)), ready ? null : notReadySince(n));
+    }
+
+    /** When the Ready condition last changed, if it is not True; null when there is no such condition. */
+    private static Instant notReadySince(Node n) {
+        if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                .map(c -> instant(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     static PodInfo podInfo(Pod p) {

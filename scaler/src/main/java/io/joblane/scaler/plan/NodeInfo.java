@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param unneededSince     annotation {@link NodeAnnotations#UNNEEDED_SINCE}, null when absent
  * @param cordonedAt        annotation {@link NodeAnnotations#CORDONED_AT}, null when absent
  * @param drainingSince     annotation {@link NodeAnnotations#DRAINING_SINCE}, null when absent
+ * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
  */
 public record NodeInfo(
         String name,
@@ -27,11 +28,26 @@ public record NodeInfo(
         boolean scaleDownDisabled,
         Instant unneededSince,
         Instant cordonedAt,
-        Instant drainingSince) {
+        Instant drainingSince,
+        Instant notReadySince) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
+    }
+
+    /** A node whose NotReady time is unknown (it counts from {@code created}). */
+    public NodeInfo(String name, String group, String instanceId, Resources allocatable, boolean ready, Instant created,
+                    boolean cordoned, boolean cordonedByJoblane, DrainState draining, boolean scaleDownDisabled,
+                    Instant unneededSince, Instant cordonedAt, Instant drainingSince) {
+        this(name, group, instanceId, allocatable, ready, created, cordoned, cordonedByJoblane, draining,
+                scaleDownDisabled, unneededSince, cordonedAt, drainingSince, null);
+    }
+
+    /** Not Ready for longer than {@code bound} (counted from creation when the transition time is unknown). */
+    public boolean notReadyLongerThan(java.time.Duration bound, Instant now) {
+        Instant since = notReadySince != null ? notReadySince : created;
+        return !ready && since != null && now.isAfter(since.plus(bound));
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

@@ -453,7 +453,9 @@ public final class Planner {
                     actions.add(new PlanAction.Uncordon(n.name(), "scale-down was disabled on it after it was cordoned"));
                     continue;
                 }
-                if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready()) {
+                // Never Ready, or NotReady past the registration timeout: not capacity, so remove it once nothing runs there.
+                boolean broken = n.notReadyLongerThan(spec.registrationTimeout(), now);
+                if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready() && !broken) {
                     continue;
                 }
                 boolean busy = false;
@@ -494,9 +496,11 @@ public final class Planner {
                 boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
                 boolean delayServed = n.unneededSince() != null
                         && !now.isBefore(n.unneededSince().plus(spec.scaleDownDelay()));
-                if ((n.draining() != DrainState.NONE || delayServed) && cordonable > 0) {
+                if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
                     cordonable--;
-                    actions.add(new PlanAction.Cordon(n.name(), drained ? "drained: no Job runs on it any more"
+                    actions.add(new PlanAction.Cordon(n.name(), broken
+                            ? "not Ready for over " + spec.registrationTimeout().toSeconds() + "s and nothing runs on it"
+                            : drained ? "drained: no Job runs on it any more"
                             : "empty and unneeded for " + spec.scaleDownDelay().toSeconds() + "s"));
                 } else if (n.unneededSince() == null && !drained) {
                     actions.add(new PlanAction.MarkUnneeded(n.name(), now, "no pod runs on it"));

@@ -241,6 +241,28 @@ class ScaleLoopTest {
     }
 
     @Test
+    void aNodeThatNeverBecomesReadyIsRemovedThroughTheLiveChecks() throws Exception {
+        // Guards against: a never-Ready node paid for forever; its removal still passes the live pod check.
+        List<FakeCluster.Node> ns = nodes(2);
+        FakeCluster.Node broken = ns.get(1);
+        broken.ready = false;
+        job("j", 1000);
+        cluster.bind("j", ns.get(0).name);
+        ScaleLoop loop = loop(false);
+        clock.advance(Duration.ofMinutes(16));
+        loop.runOnce();
+        assertThat(broken.unschedulable).isTrue();
+
+        clock.advance(Duration.ofSeconds(30));
+        loop.runOnce();
+        assertThat(cluster.calls).contains("live-check " + broken.name);
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo(broken.instanceId));
+        assertThat(cluster.nodes).containsKey(ns.get(0).name);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
         cluster.failSnapshot = true;

@@ -45,6 +45,52 @@ class PlannerTest {
     }
 
     @Nested
+    class NeverReady {
+        private NodeInfo notReadySince(NodeInfo n, Instant since) {
+            return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, n.created(), n.cordoned(),
+                    n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
+                    n.drainingSince(), since);
+        }
+
+        @Test
+        void aNodeThatNeverBecameReadyIsCordonedForRemovalWhenNothingRunsThere() {
+            // Guards against: a node that never became Ready being paid for forever.
+            NodeInfo good = node("n1", G);
+            NodeInfo broken = notReady(node("n2", G), T0.minus(Duration.ofMinutes(20)));
+            List<PodInfo> pods = List.of(running("r", G, cpuMem(1000, GI), "n1", T0.minusSeconds(600)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(good, broken), pods), cloudFor(List.of(good, broken), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).singleElement()
+                    .satisfies(c -> assertThat(c.node()).isEqualTo("n2"));
+        }
+
+        @Test
+        void aNotReadyNodeWithAJobPodBoundIsKept() {
+            NodeInfo broken = notReady(node("n2", G), T0.minus(Duration.ofMinutes(20)));
+            List<PodInfo> pods = List.of(running("r", G, cpuMem(1000, GI), "n2", T0.minusSeconds(600)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(broken), pods), cloudFor(List.of(broken), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+        }
+
+        @Test
+        void aNodeNotReadyOnlyBrieflyIsLeftAlone() {
+            NodeInfo blip = notReadySince(node("n2", G), T0.minusSeconds(60)); // created an hour ago
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(blip), List.of()), cloudFor(List.of(blip), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
+        }
+
+        @Test
+        void aCordonedBrokenNodeIsTerminatedAfterTheSettleDelay() {
+            NodeInfo broken = cordonedByJoblane(notReadySince(node("n2", G), T0.minus(Duration.ofMinutes(30))),
+                    T0.minusSeconds(31));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(broken), List.of()), cloudFor(List.of(broken), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).singleElement()
+                    .satisfies(t -> assertThat(t.instanceId()).isEqualTo("i-n2"));
+        }
+    }
+
+    @Nested
     class ExtendedResources {
         private final Resources gpuShape = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000, "nvidia.com/gpu", 1000);
         private final Resources noGpuYet = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000);
