@@ -513,6 +513,18 @@ public final class ScaleLoop {
                     state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
                     state.failures++;
                 }
+            } else if (action instanceof PlanAction.CancelUnfulfilled a) {
+                // Only once capacity has stopped arriving: a gap of a few seconds is just launches under way.
+                if (cloudFailed || !failing) {
+                    return;
+                }
+                record(DecisionKind.CANCEL_UNFULFILLED, "cancel unfulfilled capacity of " + id + " from " + a.from()
+                        + " to " + a.to(), a.reason());
+                if (!dry) {
+                    int[] after = {desired};
+                    cloud("cancelUnfulfilled", () -> after[0] = provider().cancelUnfulfilled(id, a.to()));
+                    desired = after[0];
+                }
             } else if (action instanceof PlanAction.SetDrain a) {
                 DecisionKind kind = a.state() == DrainState.NO_SCHEDULE ? DecisionKind.DRAIN_COMMIT : DecisionKind.DRAIN_NUDGE;
                 record(kind, "taint node " + a.node() + " draining " + a.state(), a.reason());

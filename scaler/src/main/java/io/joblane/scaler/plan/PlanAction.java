@@ -24,6 +24,14 @@ public sealed interface PlanAction {
         }
     }
 
+    /**
+     * Lower desired from {@code from} to {@code to}: nodes asked for but never launched that no waiting pod needs any
+     * more. The loop sends it only once capacity has stopped arriving; the provider never goes below the instances that
+     * exist and refuses while any of them is unprotected, so nothing running can be terminated.
+     */
+    record CancelUnfulfilled(int from, int to, String reason) implements PlanAction {
+    }
+
     /** Take a draining or Joblane-cordoned node back because waiting pods fit there: clear taint and cordon. */
     record Reclaim(String node, String reason) implements PlanAction {
     }

@@ -248,6 +248,7 @@ public final class Planner {
             int neverFit = 0;
             int onExisting = 0;
             int onNew = 0;
+            boolean[] used = new boolean[existing];
             Map<String, NodeInfo> reclaimedByName = new LinkedHashMap<>();
             Set<String> needed = new HashSet<>();
             List<PodInfo> newNodePods = new ArrayList<>();
@@ -289,6 +290,7 @@ public final class Planner {
                     tree.take(bin, demands, off, n);
                     tree.closeIfBelow(bin, minDemand); // full bins leave the search for good
                     if (bin < existing) {
+                        used[bin] = true;
                         onExisting += n;
                         Bin b = bins.get(bin);
                         if (b.node != null) {
@@ -319,6 +321,18 @@ public final class Planner {
                                 ? opened + " new node(s) for " + onNew
                                         + " waiting pod(s)" + (cloud.desired() + opened > maxSize ? ", capped at max " + maxSize : "")
                                 : "raising to the group minimum " + floor));
+            }
+            int unusedGap = 0;
+            for (int b = 0; b < existing; b++) {
+                Bin bin = bins.get(b);
+                if (!used[b] && bin.kind == Kind.INCOMING && bin.node == null && bin.instanceId == null) {
+                    unusedGap++;
+                }
+            }
+            int keep = Math.max(floor, cloud.desired() - unusedGap);
+            if (opened == 0 && keep < cloud.desired()) {
+                actions.add(new PlanAction.CancelUnfulfilled(cloud.desired(), keep, unusedGap
+                        + " node(s) asked for but never launched are not needed by any waiting pod"));
             }
             boolean growing = opened > 0 || !reclaimedByName.isEmpty();
 

@@ -263,6 +263,36 @@ class ScaleLoopTest {
     }
 
     @Test
+    void afterLaunchesFailTheBacklogNoLongerNeededIsCancelledWithoutTouchingRunningInstances() throws Exception {
+        // Guards against: the cloud launching, hours later, every node asked for during insufficient capacity.
+        List<FakeCluster.Node> ns = nodes(1);
+        job("busy", 1000);
+        cluster.bind("busy", ns.get(0).name);
+        cloud.setLaunchFailing("batch", true);
+        for (int i = 0; i < 3; i++) {
+            job("w" + i, 4000);
+        }
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+        assertThat(cloud.peek("batch").desired()).isEqualTo(4);
+
+        // The waiting Jobs are deleted; the launches still fail.
+        for (int i = 0; i < 3; i++) {
+            cluster.pods.remove("w" + i);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        ScanResult r = loop.runOnce();
+
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.CANCEL)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo("desired=1"));
+        assertThat(r.groups().get("batch").desired()).isEqualTo(1);
+        assertThat(cloud.peek("batch").instances()).singleElement()
+                .satisfies(i -> assertThat(i.id()).isEqualTo(ns.get(0).instanceId));
+        assertThat(metrics.count(DecisionKind.CANCEL_UNFULFILLED)).isEqualTo(1);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
         cluster.failSnapshot = true;

@@ -45,6 +45,37 @@ class PlannerTest {
     }
 
     @Nested
+    class Unfulfilled {
+        @Test
+        void capacityAskedForButNotLaunchedIsCancelledDownToWhatWaitingPodsStillNeed() {
+            // Guards against: desired left above the instances for Jobs long gone (the cloud launches it later).
+            NodeInfo n1 = node("n1", G);
+            CloudGroup cloud = withExtra(cloudFor(List.of(n1), 0, 10), 4);
+            List<PodInfo> pods = new ArrayList<>(pendingPods(2, cpuMem(4000, GI))); // n1 and one missing node
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(n1), pods), cloud, T0);
+
+            assertThat(plan.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.from()).isEqualTo(4);
+                        assertThat(a.to()).isEqualTo(2);
+                    });
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        }
+
+        @Test
+        void neverBelowTheMinimumAndNothingWhileEveryMissingNodeIsWanted() {
+            NodeInfo n1 = node("n1", G);
+            CloudGroup cloud = withExtra(cloudFor(List.of(n1), 3, 10), 4);
+            GroupPlan idle = Planner.plan(spec(G), index(List.of(n1), List.of()), cloud, T0);
+            assertThat(idle.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(3));
+
+            GroupPlan busy = Planner.plan(spec(G), index(List.of(n1), pendingPods(4, cpuMem(4000, GI))), cloud, T0);
+            assertThat(busy.actionsOf(PlanAction.CancelUnfulfilled.class)).isEmpty();
+        }
+    }
+
+    @Nested
     class NeverReady {
         private NodeInfo notReadySince(NodeInfo n, Instant since) {
             return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, n.created(), n.cordoned(),
