@@ -12,6 +12,7 @@ import java.util.List;
  * @param lastAction    the last action taken on this group (kept across scans), null before the first
  * @param backoffUntil  set while scale-ups are withheld
  * @param problems      conditions for readiness details and events (cloud errors, AZRebalance, unregistered instances)
+ * @param oldestPendingSince creation of the longest-waiting unschedulable pod of the group, null when none waits
  */
 public record GroupStatus(
         String group,
@@ -30,9 +31,18 @@ public record GroupStatus(
         String lastActionReason,
         Instant lastActionAt,
         Instant backoffUntil,
-        List<String> problems) {
+        List<String> problems,
+        Instant oldestPendingSince) {
 
     public GroupStatus {
         problems = List.copyOf(problems);
+    }
+
+    /** A status without the waiting time of its pods. */
+    public GroupStatus(String group, boolean described, int desired, int min, int max, int registered, int readyNodes,
+                       int launching, int draining, int cordoned, int pendingPods, int neverFit, String lastAction,
+                       String lastActionReason, Instant lastActionAt, Instant backoffUntil, List<String> problems) {
+        this(group, described, desired, min, max, registered, readyNodes, launching, draining, cordoned, pendingPods,
+                neverFit, lastAction, lastActionReason, lastActionAt, backoffUntil, problems, null);
     }
 }

@@ -323,10 +323,16 @@ public final class ScaleLoop {
                     + maxSize);
         }
         int registered = index.nodes(spec.name()).size();
+        Instant oldestPending = null;
+        for (PodInfo p : index.pending(spec.name())) {
+            if (p.created() != null && (oldestPending == null || p.created().isBefore(oldestPending))) {
+                oldestPending = p.created();
+            }
+        }
         return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), cloud.min()),
                 Math.min(spec.maxNodes(), cloud.max()), registered, plan.readyNodes(), plan.launching(), plan.draining(),
                 plan.cordoned(), plan.pendingPods(), plan.neverFit(), state.lastAction, state.lastReason, state.lastAt,
-                state.backoffUntil, x.problems);
+                state.backoffUntil, x.problems, oldestPending);
     }
 
     /**
