@@ -223,7 +223,8 @@ public final class RunCommand implements Callable<Integer> {
                 s.trigger();
             }
         });
-        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap);
+        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap,
+                () -> election[0] != null && election[0].stillLeading());
         AtomicReference<ScanResult> lastResult = new AtomicReference<>();
         readiness.warning("groups", () -> groupWarnings(lastResult.get()));
 
