@@ -164,8 +164,10 @@ public final class KubeClusterAccess implements ClusterAccess {
     }
 
     @Override
-    public void cordon(String node, Instant at) throws ClusterException {
-        call("cordon " + node, () -> nodes.cordon(node, at));
+    public boolean cordon(String node, Instant at) throws ClusterException {
+        boolean[] ours = {false};
+        call("cordon " + node, () -> ours[0] = nodes.cordon(node, at));
+        return ours[0];
     }
 
     @Override

@@ -202,9 +202,9 @@ public final class ScaleLoop {
         }
 
         @Override
-        public void cordon(String node, Instant at) throws ClusterException {
+        public boolean cordon(String node, Instant at) throws ClusterException {
             checkLeading("cordoning node " + node);
-            delegate.cordon(node, at);
+            return delegate.cordon(node, at);
         }
 
         @Override
@@ -559,7 +559,10 @@ public final class ScaleLoop {
             } else if (action instanceof PlanAction.Cordon a) {
                 record(DecisionKind.CORDON, "cordon node " + a.node(), a.reason());
                 if (!dry) {
-                    cluster.cordon(a.node(), now);
+                    if (!cluster.cordon(a.node(), now)) {
+                        LOG.info("group {}: node {} was cordoned by someone else first; left alone", g, a.node());
+                        return; // a human's cordon: no event claiming it is ours
+                    }
                     cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDown",
                             "cordoned, terminating after " + spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
                 }

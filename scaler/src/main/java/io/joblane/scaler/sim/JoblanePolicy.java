@@ -245,13 +245,14 @@ final class JoblanePolicy implements ScalingPolicy, ClusterAccess, InMemoryNodeG
     }
 
     @Override
-    public void cordon(String node, Instant at) {
+    public boolean cordon(String node, Instant at) {
         SimNode n = cluster.nodeByName(node);
         if (n != null) {
             cluster.setCordoned(n, true);
             n.cordonedByJoblane = true;
             n.cordonedAt = SimClock.millis(at);
         }
+        return n != null;
     }
 
     @Override

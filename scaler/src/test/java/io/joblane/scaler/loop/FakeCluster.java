@@ -111,6 +111,8 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     public Consumer<String> beforeLiveCheck = node -> { };
     /** Runs inside {@link #whyNodeNotTerminable} before answering: lets a test change the node at the last moment. */
     public Consumer<String> beforeNodeCheck = node -> { };
+    /** Runs inside {@link #cordon} first: lets a test cordon the node by hand just before the scaler does. */
+    public Consumer<String> beforeCordon = node -> { };
     public boolean failSnapshot;
     /** Like the real cache, snapshots leave out pods without a group label (only the live checks see them). */
     public boolean labelFiltered;
@@ -244,13 +246,18 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
     }
 
     @Override
-    public void cordon(String node, Instant at) {
+    public boolean cordon(String node, Instant at) {
         calls.add("cordon " + node);
+        beforeCordon.accept(node);
         Node n = nodes.get(node);
+        if (n != null && n.unschedulable && !n.annotations.containsKey(NodeAnnotations.CORDONED_AT)) {
+            return false; // a human's cordon, as NodeWriter.cordon leaves it
+        }
         if (n != null) {
             n.unschedulable = true;
             n.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
         }
+        return true;
     }
 
     @Override

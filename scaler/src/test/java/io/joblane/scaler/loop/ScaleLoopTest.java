@@ -293,6 +293,20 @@ class ScaleLoopTest {
     }
 
     @Test
+    void noScaleDownEventWhenAHumanCordonedTheNodeFirst() throws Exception {
+        // Guards against: an event saying the scaler cordoned a node a human had just cordoned himself.
+        FakeCluster.Node idle = nodes(1).get(0);
+        idle.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(20));
+        cluster.beforeCordon = name -> cluster.nodes.get(name).unschedulable = true; // kubectl cordon, just before
+        loop(false).runOnce();
+
+        assertThat(cluster.calls).contains("cordon " + idle.name);
+        assertThat(cluster.calls).noneMatch(c -> c.startsWith("event Node/" + idle.name));
+        assertThat(idle.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+    }
+
+    @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
         cluster.failSnapshot = true;
