@@ -45,6 +45,9 @@ public final class ScaleLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
     static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
     static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
+    /** Pod Event reasons of cluster-autoscaler, kept so users and tools find them under the names they know. */
+    static final String TRIGGERED_SCALE_UP = "TriggeredScaleUp";
+    static final String NOT_TRIGGER_SCALE_UP = "NotTriggerScaleUp";
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -299,6 +302,7 @@ public final class ScaleLoop {
             stillPending.add(p.uid());
         }
         state.reportedUnfit.retainAll(stillPending);
+        state.toldWaiting.keySet().retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
         for (PlanAction action : plan.actions()) {
             try {
@@ -441,6 +445,8 @@ public final class ScaleLoop {
         final Set<String> reportedRegistered = new HashSet<>();
         final Map<String, Instant> nodelessSince = new HashMap<>();
         final Set<String> reportedHeld = new HashSet<>();
+        /** Per waiting pod uid, what it was last told (see {@link Exec#tell}): one Event per change, not per scan. */
+        final Map<String, String> toldWaiting = new HashMap<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -501,16 +507,18 @@ public final class ScaleLoop {
                 if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
                     metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
                     LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
+                    if (!dry) {
+                        tell(a.examples(), "backoff", NOT_TRIGGER_SCALE_UP, "node group " + g + " is backing off "
+                                + "scale-up until " + state.backoffUntil + ": its capacity is not arriving");
+                    }
                     return;
                 }
                 record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
                 if (!dry) {
                     cloud("setDesiredCapacity", () -> provider().setDesiredCapacity(id, a.to()));
                     desired = a.to();
-                    for (PodInfo p : a.examples()) {
-                        cluster.recordEvent(EventTarget.pod(p), false, "TriggeredScaleUp",
-                                "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
-                    }
+                    tell(a.examples(), "coming", TRIGGERED_SCALE_UP,
+                            "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
                 }
                 // Only a scale-up that went through starts the next back-off: a failed call is retried next scan.
                 if (failing) {
@@ -518,6 +526,11 @@ public final class ScaleLoop {
                     Duration delay = BACKOFF_BASE.multipliedBy(factor);
                     state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
                     state.failures++;
+                }
+            } else if (action instanceof PlanAction.PodsWaiting a) {
+                if (!dry) {
+                    tell(a.pods(), a.why() == PlanAction.WaitReason.AT_MAX ? "max" : "coming", NOT_TRIGGER_SCALE_UP,
+                            a.reason());
                 }
             } else if (action instanceof PlanAction.CancelUnfulfilled a) {
                 // Only once capacity has stopped arriving: a gap of a few seconds is just launches under way.
@@ -657,6 +670,19 @@ public final class ScaleLoop {
                 }
             } catch (ClusterException e) {
                 LOG.debug("group {}: post-termination check of {} failed: {}", g, a.node(), e.getMessage());
+            }
+        }
+
+        /**
+         * Tells waiting pods why they wait, once per pod and situation ({@code kind}): a pod is not spammed every scan,
+         * and a pod told a scale-up is coming is not told again that capacity is on its way.
+         */
+        private void tell(List<PodInfo> pods, String kind, String reason, String message) {
+            for (PodInfo p : pods) {
+                if (!kind.equals(state.toldWaiting.get(p.uid()))) {
+                    cluster.recordEvent(EventTarget.pod(p), false, reason, message);
+                    state.toldWaiting.put(p.uid(), kind);
+                }
             }
         }
 

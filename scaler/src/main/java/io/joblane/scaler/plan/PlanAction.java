@@ -66,6 +66,21 @@ public sealed interface PlanAction {
     record Terminate(String node, String instanceId, String reason) implements PlanAction {
     }
 
+    /** Why waiting pods get no new node of their own this scan (they are told so with an Event). */
+    enum WaitReason {
+        /** Capacity already asked for (a node launching or registering) will take them. */
+        CAPACITY_COMING,
+        /** Their node would take the group above its maximum. */
+        AT_MAX
+    }
+
+    /** Waiting pods (at most {@link ScaleUp#MAX_EXAMPLES}) that get no new node of their own, and why. */
+    record PodsWaiting(WaitReason why, List<PodInfo> pods, String reason) implements PlanAction {
+        public PodsWaiting {
+            pods = List.copyOf(pods);
+        }
+    }
+
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */
     record PodNeverFits(PodInfo pod, String reason) implements PlanAction {
     }

@@ -249,6 +249,10 @@ public final class Planner {
             int onExisting = 0;
             int onNew = 0;
             boolean[] used = new boolean[existing];
+            int maxSize = Math.min(spec.maxNodes(), cloud.max());
+            int capLimit = Math.max(0, maxSize - cloud.desired()); // new bins from this index on stay unlaunched
+            List<PodInfo> onIncoming = new ArrayList<>();
+            List<PodInfo> capped = new ArrayList<>();
             Map<String, NodeInfo> reclaimedByName = new LinkedHashMap<>();
             Set<String> needed = new HashSet<>();
             List<PodInfo> newNodePods = new ArrayList<>();
@@ -293,6 +297,9 @@ public final class Planner {
                         used[bin] = true;
                         onExisting += n;
                         Bin b = bins.get(bin);
+                        if (b.kind == Kind.INCOMING) {
+                            examples(pending, order, next, n, onIncoming);
+                        }
                         if (b.node != null) {
                             needed.add(b.node.name());
                             if (b.kind == Kind.RECLAIMABLE) {
@@ -301,9 +308,7 @@ public final class Planner {
                         }
                     } else {
                         onNew += n;
-                        for (int r = next; r < next + n && newNodePods.size() < PlanAction.ScaleUp.MAX_EXAMPLES; r++) {
-                            newNodePods.add(pending.get(order[r]));
-                        }
+                        examples(pending, order, next, n, bin - existing >= capLimit ? capped : newNodePods);
                     }
                     next += n;
                 }
@@ -312,7 +317,15 @@ public final class Planner {
             for (NodeInfo n : reclaimedByName.values()) {
                 actions.add(new PlanAction.Reclaim(n.name(), "waiting pods of group " + spec.name() + " fit on it"));
             }
-            int maxSize = Math.min(spec.maxNodes(), cloud.max());
+            if (!onIncoming.isEmpty()) {
+                actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.CAPACITY_COMING, onIncoming,
+                        "no new node needed: capacity already on its way in node group " + spec.name()
+                                + " will take it"));
+            }
+            if (!capped.isEmpty()) {
+                actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.AT_MAX, capped,
+                        "node group " + spec.name() + " is at its maximum of " + maxSize + " node(s)"));
+            }
             int target = Math.min(maxSize, cloud.desired() + opened);
             target = Math.max(target, Math.min(maxSize, floor));
             if (target > cloud.desired()) {
@@ -519,6 +532,13 @@ public final class Planner {
                 } else if (n.unneededSince() == null && !drained) {
                     actions.add(new PlanAction.MarkUnneeded(n.name(), now, "no pod runs on it"));
                 }
+            }
+        }
+
+        /** Adds pods {@code from .. from+n} of the packing order to {@code into}, up to the events' example limit. */
+        private void examples(List<PodInfo> pending, int[] order, int from, int n, List<PodInfo> into) {
+            for (int r = from; r < from + n && into.size() < PlanAction.ScaleUp.MAX_EXAMPLES; r++) {
+                into.add(pending.get(order[r]));
             }
         }
 

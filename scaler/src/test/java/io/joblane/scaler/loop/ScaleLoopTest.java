@@ -306,6 +306,58 @@ class ScaleLoopTest {
         assertThat(idle.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
     }
 
+    private long events(String pod, String reason) {
+        return cluster.calls.stream().filter(c -> c.equals("event Pod/" + pod + " " + reason)).count();
+    }
+
+    @Test
+    void aPodWaitingOnCapacityAlreadyComingIsToldOnceNotEveryScan() {
+        // Guards against: pods waiting silently on a node already launching, or an Event per pod per scan.
+        ScaleLoop loop = loop(false);
+        job("a", 2000);
+        loop.runOnce(); // desired 0 -> 1
+        assertThat(events("a", "TriggeredScaleUp")).isEqualTo(1);
+
+        job("b", 2000); // fits the node that is still booting
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            loop.runOnce();
+        }
+        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+        assertThat(events("b", "NotTriggerScaleUp")).isEqualTo(1);
+        assertThat(events("a", "NotTriggerScaleUp")).isZero(); // already told its node is coming
+        assertThat(events("a", "TriggeredScaleUp")).isEqualTo(1);
+    }
+
+    @Test
+    void aPodBeyondMaxNodesIsToldWhyOnce() {
+        // Guards against: a pod waiting forever at maxNodes with no word to its owner.
+        ScaleLoop loop = loop(false);
+        for (int i = 0; i < 11; i++) {
+            job("j" + i, 4000); // one node each; the group stops at 10
+        }
+        loop.runOnce();
+        loop.runOnce();
+        long told = cluster.calls.stream().filter(c -> c.endsWith(" NotTriggerScaleUp")).count();
+        assertThat(told).isEqualTo(1);
+        assertThat(cluster.calls.stream().filter(c -> c.endsWith(" TriggeredScaleUp")).count()).isEqualTo(10);
+    }
+
+    @Test
+    void aPodHeldBackByBackOffIsToldOnce() {
+        cloud.setLaunchFailing("batch", true);
+        ScaleLoop loop = loop(false);
+        job("first", 4000);
+        loop.runOnce(); // goes through, starts the back-off
+        job("second", 4000);
+        clock.advance(Duration.ofSeconds(5));
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(5));
+        loop.runOnce();
+        assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isEqualTo(2);
+        assertThat(events("second", "NotTriggerScaleUp")).isEqualTo(1);
+    }
+
     @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
