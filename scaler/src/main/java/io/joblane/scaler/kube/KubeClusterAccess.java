@@ -113,6 +113,14 @@ public final class KubeClusterAccess implements ClusterAccess {
             translated.put(key, new Translated(version, info));
             podInfos.add(info);
         }
+        for (Pod p : cache.unscheduledGroupPods()) {
+            String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+            if (!translated.containsKey(key)) {
+                PodInfo info = podInfo(p);
+                translated.put(key, new Translated(p.getMetadata().getResourceVersion(), info));
+                podInfos.add(info);
+            }
+        }
         lastPods = translated;
         snapshotUids = uids;
         addForeignPods(podInfos, translated, nodeInfos);
