@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "joblane-scaler", mixinStandardHelpOptions = true,
         description = "Scales Joblane's node groups for batch Job pods without interrupting a running Job.",
-        subcommands = {RunCommand.class, io.joblane.scaler.sim.SimulateCommand.class})
+        subcommands = {RunCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;

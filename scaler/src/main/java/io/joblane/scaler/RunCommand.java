@@ -10,7 +10,7 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogOptions;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
 import io.joblane.scaler.kube.BoundPods;
@@ -317,7 +317,7 @@ public final class RunCommand implements Callable<Integer> {
     static final class Providers {
         final Map<String, NodeGroupProvider> byGroup = new HashMap<>();
         AwsNodeGroupProvider aws;
-        InMemoryNodeGroupProvider memory;
+        FakeNodeGroupProvider memory;
 
         /** Groups of a reloaded config whose provider this process did not start with (needs a restart). */
         List<String> unsupported(JoblaneConfig c) {
@@ -333,7 +333,7 @@ public final class RunCommand implements Callable<Integer> {
             String kind = g.scaling().provider();
             if (Scaling.PROVIDER_MEMORY.equals(kind)) {
                 if (p.memory == null) {
-                    p.memory = InMemoryNodeGroupProvider.fromConfig(config, clock);
+                    p.memory = FakeNodeGroupProvider.fromConfig(config, clock);
                 }
                 p.byGroup.put(g.name(), p.memory);
             } else if (Scaling.PROVIDER_AWS.equals(kind)) {

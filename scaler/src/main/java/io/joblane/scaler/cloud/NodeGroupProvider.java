@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The only view the planner and the loop have of the cloud: describe groups, set a group's desired size,
- * terminate one chosen instance, protect instances from scale-in. Implementations: {@code InMemoryNodeGroupProvider}
+ * terminate one chosen instance, protect instances from scale-in. Implementations: {@code FakeNodeGroupProvider}
  * (tests, demos, the simulator) and {@code AwsNodeGroupProvider} (EC2 Auto Scaling). Called from the loop's
  * single thread; implementations need not be thread-safe unless they say so.
  */

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
@@ -51,14 +51,14 @@ class KubeClusterAccessCrudTest {
     JoblaneConfig config;
     ClusterCache cache;
     KubeClusterAccess access;
-    InMemoryNodeGroupProvider cloud;
+    FakeNodeGroupProvider cloud;
     String instanceId;
 
     @BeforeEach
     void setUp() throws Exception {
         clock = new MutableClock(Instant.now().plusSeconds(60));
         config = ConfigLoader.parse(CONFIG, "test");
-        cloud = new InMemoryNodeGroupProvider(clock).addGroup("batch", 0, 5, 1, Duration.ZERO);
+        cloud = new FakeNodeGroupProvider(clock).addGroup("batch", 0, 5, 1, Duration.ZERO);
         instanceId = cloud.peek("batch").instances().get(0).id();
         Node node = KubeFixtures.node("n1", "batch", instanceId);
         node.getSpec().setProviderID("memory:///zone-a/" + instanceId);
@@ -107,7 +107,7 @@ class KubeClusterAccessCrudTest {
         });
         ScanResult result = loop.runOnce();
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains(instanceId));
         assertThat(result.actions()).anyMatch(a -> a.contains("terminate node n1"));
         assertThat(podsAtTermination.get()).isZero();
@@ -125,7 +125,7 @@ class KubeClusterAccessCrudTest {
 
         ScanResult result = loop.runOnce();
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(result.actions()).anyMatch(a -> a.contains("keep node n1"));
         Node live = client.nodes().withName("n1").get();
         assertThat(live.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
@@ -211,7 +211,7 @@ class KubeClusterAccessCrudTest {
         ScanResult result = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false)
                 .runOnce();
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains("2"));
         assertThat(result.groups().get("batch").pendingPods()).isEqualTo(1);
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
@@ -231,7 +231,7 @@ class KubeClusterAccessCrudTest {
             loop.runOnce();
             clock.advance(Duration.ofHours(1));
         }
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         Node live = client.nodes().withName("n1").get();
         assertThat(live.getSpec().getUnschedulable()).isTrue();
         assertThat(live.getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
@@ -247,7 +247,7 @@ class KubeClusterAccessCrudTest {
             loop.runOnce();
             clock.advance(Duration.ofHours(1));
         }
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
     }
 
@@ -263,7 +263,7 @@ class KubeClusterAccessCrudTest {
         assertThat(first.actions()).anyMatch(a -> a.contains("dry-run: would"));
         assertThat(client.nodes().withName("n1").get().getMetadata().getResourceVersion()).isEqualTo(before);
         assertThat(client.v1().events().inAnyNamespace().list().getItems()).isEmpty();
-        assertThat(cloud.calls()).allMatch(c -> c.operation().equals(InMemoryNodeGroupProvider.DESCRIBE));
+        assertThat(cloud.calls()).allMatch(c -> c.operation().equals(FakeNodeGroupProvider.DESCRIBE));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.CloudInstance;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
@@ -31,7 +31,7 @@ import java.util.function.Predicate;
  * provider's instances come into service, disappear when they are terminated, and every call is recorded. It also
  * records every violation of the product's promise (a blocking pod on a node whose instance was terminated).
  */
-public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvider.Listener {
+public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.Listener {
 
     /** Mutable node state, what the API server would hold. */
     public static final class Node {
@@ -176,7 +176,7 @@ public final class FakeCluster implements ClusterAccess, InMemoryNodeGroupProvid
         return nodes.values().stream().filter(n -> instanceId.equals(n.instanceId)).findFirst().orElse(null);
     }
 
-    // --- InMemoryNodeGroupProvider.Listener: the cloud side of node lifecycle.
+    // --- FakeNodeGroupProvider.Listener: the cloud side of node lifecycle.
 
     @Override
     public void inService(String groupId, CloudInstance instance) {

@@ -11,7 +11,7 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.PodPhase;
@@ -108,7 +108,7 @@ class NeverInterruptPropertyTest {
         final Random rnd;
         final MutableClock clock = new MutableClock(T0);
         final FakeCluster cluster = new FakeCluster(clock);
-        final InMemoryNodeGroupProvider cloud = new InMemoryNodeGroupProvider(clock);
+        final FakeNodeGroupProvider cloud = new FakeNodeGroupProvider(clock);
         final Map<String, Instant> endsAt = new HashMap<>();
         final Map<String, Integer> unserved = new HashMap<>();
         final Resources shape;
@@ -157,7 +157,7 @@ class NeverInterruptPropertyTest {
             cloud.addGroup("batch", 0, max + rnd.nextInt(3), 0,
                     config.group("batch").orElseThrow().scaling().bootDelayDuration());
             cloud.addListener(cluster);
-            cloud.addListener(new InMemoryNodeGroupProvider.Listener() {
+            cloud.addListener(new FakeNodeGroupProvider.Listener() {
                 @Override
                 public void terminated(String groupId, CloudInstance instance) {
                     terminations++;
@@ -268,12 +268,12 @@ class NeverInterruptPropertyTest {
         }
 
         void injectCloudFailure() {
-            String[] ops = {InMemoryNodeGroupProvider.DESCRIBE, InMemoryNodeGroupProvider.SET_DESIRED,
-                    InMemoryNodeGroupProvider.TERMINATE, InMemoryNodeGroupProvider.PROTECT};
+            String[] ops = {FakeNodeGroupProvider.DESCRIBE, FakeNodeGroupProvider.SET_DESIRED,
+                    FakeNodeGroupProvider.TERMINATE, FakeNodeGroupProvider.PROTECT};
             CloudException.Kind kind = CloudException.Kind.values()[rnd.nextInt(3)];
             String op = ops[rnd.nextInt(ops.length)];
             CloudException failure = new CloudException(kind, "Injected" + kind, "seeded failure");
-            if (!op.equals(InMemoryNodeGroupProvider.DESCRIBE) && rnd.nextBoolean()) {
+            if (!op.equals(FakeNodeGroupProvider.DESCRIBE) && rnd.nextBoolean()) {
                 cloud.failNextAfterActing(op, failure); // the call took effect but its answer says it failed
             } else {
                 cloud.failNext(op, failure);
@@ -339,8 +339,8 @@ class NeverInterruptPropertyTest {
             if (!cluster.violations.isEmpty()) {
                 throw new AssertionError(where + "a busy node was terminated: " + cluster.violations);
             }
-            for (InMemoryNodeGroupProvider.Call c : cloud.callsSince(callsBefore)) {
-                if (c.operation().equals(InMemoryNodeGroupProvider.SET_DESIRED)) {
+            for (FakeNodeGroupProvider.Call c : cloud.callsSince(callsBefore)) {
+                if (c.operation().equals(FakeNodeGroupProvider.SET_DESIRED)) {
                     int to = Integer.parseInt(c.detail().substring("desired=".length()));
                     if (to < desiredBefore) {
                         throw new AssertionError(where + "desired lowered from " + desiredBefore + " to " + to

@@ -9,7 +9,7 @@ import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudInstance;
-import io.joblane.scaler.cloud.InMemoryNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.PodPhase;
@@ -44,7 +44,7 @@ class ScaleLoopTest {
 
     private MutableClock clock;
     private FakeCluster cluster;
-    private InMemoryNodeGroupProvider cloud;
+    private FakeNodeGroupProvider cloud;
     private RecordingMetrics metrics;
     private JoblaneConfig config;
 
@@ -53,7 +53,7 @@ class ScaleLoopTest {
         clock = new MutableClock(T0);
         config = ConfigLoader.parse(YAML, "test");
         cluster = new FakeCluster(clock).mapCloudGroup("batch", "batch", SHAPE);
-        cloud = InMemoryNodeGroupProvider.fromConfig(config, clock);
+        cloud = FakeNodeGroupProvider.fromConfig(config, clock);
         cloud.addListener(cluster);
         metrics = new RecordingMetrics();
     }
@@ -82,7 +82,7 @@ class ScaleLoopTest {
             job("j" + i, 1000);
         }
         ScanResult first = loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=2");
         assertThat(first.groups().get("batch").pendingPods()).isEqualTo(6);
 
@@ -91,7 +91,7 @@ class ScaleLoopTest {
         loop.runOnce();
         clock.advance(Duration.ofSeconds(10));
         loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).hasSize(1);
 
         clock.advance(Duration.ofSeconds(90));
         ScanResult booted = loop.runOnce();
@@ -126,7 +126,7 @@ class ScaleLoopTest {
         assertThat(cluster.mutations()).isEmpty();
         assertThat(cluster.calls).noneMatch(c -> c.startsWith("event "));
         assertThat(cloud.calls().subList(cloudCallsBefore, cloud.calls().size()))
-                .extracting(InMemoryNodeGroupProvider.Call::operation).containsOnly(InMemoryNodeGroupProvider.DESCRIBE);
+                .extracting(FakeNodeGroupProvider.Call::operation).containsOnly(FakeNodeGroupProvider.DESCRIBE);
     }
 
     @Test
@@ -146,11 +146,11 @@ class ScaleLoopTest {
         loop.runOnce();
         assertThat(idle.unschedulable).isTrue();
         assertThat(idle.annotations).containsKey(NodeAnnotations.CORDONED_AT);
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
 
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(idle.instanceId));
         assertThat(cloud.peek("batch").desired()).isEqualTo(1);
         assertThat(cluster.nodes).containsOnlyKeys(busy.name);
@@ -174,7 +174,7 @@ class ScaleLoopTest {
 
         loop(false).runOnce();
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(node.unschedulable).isFalse();
         assertThat(node.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
         assertThat(metrics.count(DecisionKind.SCALE_IN_ABORTED)).isEqualTo(1);
@@ -191,7 +191,7 @@ class ScaleLoopTest {
             throw new IllegalStateException("connection reset (test)");
         };
         ScanResult r = loop(false).runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(r.groups().get("batch").problems()).isNotEmpty();
     }
 
@@ -203,13 +203,13 @@ class ScaleLoopTest {
         clock.advance(Duration.ofMinutes(5));
         ScaleLoop loop = loop(false);
 
-        cloud.failNext(InMemoryNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
+        cloud.failNext(FakeNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
         ScanResult throttled = loop.runOnce();
         assertThat(throttled.groups().get("batch").described()).isFalse();
         assertThat(throttled.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
         assertThat(cluster.mutations()).isEmpty();
 
-        cloud.failNext(InMemoryNodeGroupProvider.TERMINATE, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "busy"));
+        cloud.failNext(FakeNodeGroupProvider.TERMINATE, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "busy"));
         ScanResult busy = loop.runOnce();
         assertThat(busy.groups().get("batch").problems()).anyMatch(p -> p.contains("ScalingActivityInProgress"));
         assertThat(cluster.nodes).containsKey(node.name); // not terminated, still cordoned, retried next scan
@@ -230,13 +230,13 @@ class ScaleLoopTest {
         for (int i = 0; i < 8; i++) {
             job("j" + i, 1000);
         }
-        cloud.failNext(InMemoryNodeGroupProvider.PROTECT,
+        cloud.failNext(FakeNodeGroupProvider.PROTECT,
                 new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
 
         ScanResult r = loop(false).runOnce();
 
         assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=1", "desired=2");
     }
 
@@ -256,7 +256,7 @@ class ScaleLoopTest {
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
         assertThat(cluster.calls).contains("live-check " + broken.name);
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(broken.instanceId));
         assertThat(cluster.nodes).containsKey(ns.get(0).name);
         assertThat(cluster.violations).isEmpty();
@@ -283,7 +283,7 @@ class ScaleLoopTest {
         clock.advance(Duration.ofSeconds(10));
         ScanResult r = loop.runOnce();
 
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.CANCEL)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.CANCEL)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo("desired=1"));
         assertThat(r.groups().get("batch").desired()).isEqualTo(1);
         assertThat(cloud.peek("batch").instances()).singleElement()
@@ -323,7 +323,7 @@ class ScaleLoopTest {
             clock.advance(Duration.ofSeconds(10));
             loop.runOnce();
         }
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).hasSize(1);
         assertThat(events("b", "NotTriggerScaleUp")).isEqualTo(1);
         assertThat(events("a", "NotTriggerScaleUp")).isZero(); // already told its node is coming
         assertThat(events("a", "TriggeredScaleUp")).isEqualTo(1);
@@ -379,7 +379,7 @@ class ScaleLoopTest {
         assertThat(idle.unschedulable).isTrue();
         clock.advance(Duration.ofSeconds(30));
         loop(false).runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).hasSize(1);
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
     }
 
     @Test
@@ -406,7 +406,7 @@ class ScaleLoopTest {
         assertThat(ns.get(0).unschedulable).isTrue();
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(ns.get(0).instanceId));
         assertThat(cluster.violations).isEmpty();
     }
@@ -420,7 +420,7 @@ class ScaleLoopTest {
         loop.runOnce();
         assertThat(metrics.neverFits).isEqualTo(1);
         assertThat(cluster.calls).filteredOn(c -> c.equals("event Pod/huge DoesNotFit")).hasSize(1);
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).isEmpty();
     }
 
     @Test
@@ -429,7 +429,7 @@ class ScaleLoopTest {
         ScaleLoop loop = loop(false);
         job("j0", 4000);
         loop.runOnce(); // desired 0 -> 1, the launch fails
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).hasSize(1);
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).hasSize(1);
 
         int scaleUps = 1;
         for (int minute = 0; minute < 30; minute++) {
@@ -437,7 +437,7 @@ class ScaleLoopTest {
             clock.advance(Duration.ofMinutes(1));
             loop.runOnce();
         }
-        scaleUps = cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED).size();
+        scaleUps = cloud.calls(FakeNodeGroupProvider.SET_DESIRED).size();
         // Without back-off that would be 31 calls; with 30s, 1m, 2m, 4m, 8m, 16m delays it is a handful.
         assertThat(scaleUps).isBetween(3, 8);
         assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isPositive();
@@ -466,14 +466,14 @@ class ScaleLoopTest {
         loop.runOnce();
 
         assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isZero();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.SET_DESIRED)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=3", "desired=5", "desired=6");
     }
 
     @Test
     void anInstanceThatNeverBecomesANodeIsReportedThenTerminatedUnlessALiveNodeHasIt() throws Exception {
         FakeCluster silent = new FakeCluster(clock); // no mapping: instances never register as nodes
-        InMemoryNodeGroupProvider cloud2 = InMemoryNodeGroupProvider.fromConfig(config, clock);
+        FakeNodeGroupProvider cloud2 = FakeNodeGroupProvider.fromConfig(config, clock);
         cloud2.addListener(silent);
         cloud2.setDesiredCapacity("batch", 2);
         List<String> ids = cloud2.peek("batch").instances().stream().map(CloudInstance::id).toList();
@@ -483,13 +483,13 @@ class ScaleLoopTest {
         clock.advance(Duration.ofMinutes(16));
         ScanResult reported = loop.runOnce();
         assertThat(reported.groups().get("batch").problems()).anyMatch(p -> p.contains("has not become a node"));
-        assertThat(cloud2.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud2.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
 
         // One of them did register, as a node without the group label: it must never be terminated.
         silent.addNode("unlabelled", null, ids.get(0), SHAPE);
         clock.advance(Duration.ofMinutes(15));
         loop.runOnce();
-        assertThat(cloud2.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud2.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(ids.get(1));
     }
 
@@ -505,7 +505,7 @@ class ScaleLoopTest {
             loop.runOnce();
             clock.advance(Duration.ofMinutes(5));
         }
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(cluster.violations).isEmpty();
         assertThat(loop.lastResult().groups().get("batch").problems())
                 .anyMatch(p -> p.contains("not terminated") && p.contains("no usable spec.providerID"));
@@ -523,13 +523,13 @@ class ScaleLoopTest {
             loop.runOnce();
             clock.advance(Duration.ofMinutes(5));
         }
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(loop.lastResult().groups().get("batch").problems())
                 .anyMatch(p -> p.contains("is bound to node " + node.name + ", which has no Node object"));
 
         cluster.pods.get("j1").phase = PodPhase.FINISHED; // nothing holds it any more: now it may go
         loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(node.instanceId);
     }
 
@@ -544,15 +544,15 @@ class ScaleLoopTest {
         loop.runOnce();
         clock.advance(Duration.ofMinutes(29));
         loop.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         // A restarted scaler starts the wait again (the safe side).
         ScaleLoop restarted = loop(false);
         clock.advance(Duration.ofMinutes(2));
         restarted.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         clock.advance(Duration.ofMinutes(31));
         restarted.runOnce();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).extracting(InMemoryNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(node.instanceId);
     }
 
@@ -589,7 +589,7 @@ class ScaleLoopTest {
         new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, leading::get).runOnce();
 
         assertThat(cluster.calls).contains("live-check " + idle.name);
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(cluster.nodes).containsKey(idle.name);
     }
 
@@ -613,7 +613,7 @@ class ScaleLoopTest {
         ScanResult r = loop(false).runOnce();
 
         assertThat(cluster.calls).contains("node-check " + idle.name);
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(cluster.mutations()).isEmpty();
         assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("node " + idle.name + " not terminated"));
     }
@@ -638,7 +638,7 @@ class ScaleLoopTest {
             loop.runOnce();
         }
         assertThat(node.unschedulable).isTrue();
-        assertThat(cloud.calls(InMemoryNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
     }
 
     @Test

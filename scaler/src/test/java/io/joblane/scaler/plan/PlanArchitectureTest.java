@@ -15,11 +15,11 @@ class PlanArchitectureTest {
     static final ArchRule planIsPure = noClasses().that().resideInAPackage("io.joblane.scaler.plan..")
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
                     "java.net..", "io.micrometer..", "io.joblane.scaler.loop..", "io.joblane.scaler.kube..",
-                    "io.joblane.scaler.sim..", "io.joblane.scaler.cloud.aws..");
+                    "io.joblane.scaler.cloud.fake..", "io.joblane.scaler.cloud.aws..");
 
     @ArchTest
     static final ArchRule loopUsesOnlyInterfaces = noClasses().that().resideInAPackage("io.joblane.scaler.loop..")
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
-                    "java.net..", "io.micrometer..", "io.joblane.scaler.kube..", "io.joblane.scaler.sim..",
+                    "java.net..", "io.micrometer..", "io.joblane.scaler.kube..", "io.joblane.scaler.cloud.fake..",
                     "io.joblane.scaler.cloud.aws..");
 }

@@ -1,0 +1,368 @@
+package io.joblane.scaler.cloud.fake;
+
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.Scaling;
+import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.cloud.NodeGroupProvider;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake, in-process cloud for tests, demos ({@code provider: memory}) and the simulator, never a production provider:
+ * groups with desired/min/max, instances that launch Pending and turn InService after a boot delay measured with the
+ * injected {@link Clock}. Records every call and can inject failures. Thread-safe; listeners are called with the
+ * provider's lock held, on the thread that triggered the change.
+ */
+public final class FakeNodeGroupProvider implements NodeGroupProvider {
+    public static final String DESCRIBE = "describe";
+    public static final String SET_DESIRED = "setDesiredCapacity";
+    public static final String TERMINATE = "terminateInstance";
+    public static final String PROTECT = "setScaleInProtection";
+    public static final String CANCEL = "cancelUnfulfilled";
+    private static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
+
+    /** One recorded call, {@code detail} in a short readable form (e.g. "desired=3", "i-0001 protect=true"). */
+    public record Call(Instant at, String operation, String groupId, String detail) {
+    }
+
+    /** Instance lifecycle callbacks, e.g. for the simulator to register and remove nodes. */
+    public interface Listener {
+        default void launched(String groupId, CloudInstance instance) {
+        }
+
+        default void inService(String groupId, CloudInstance instance) {
+        }
+
+        default void terminated(String groupId, CloudInstance instance) {
+        }
+    }
+
+    private final Clock clock;
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<String, ArrayDeque<CloudException>> nextFailures = new HashMap<>();
+    private final Map<String, ArrayDeque<CloudException>> failuresAfterActing = new HashMap<>();
+    private final Map<String, CloudException> stickyFailures = new HashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private long nextId = 1;
+    private long totalCalls;
+    private int callLimit = Integer.MAX_VALUE;
+
+    public FakeNodeGroupProvider(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A provider with one group per {@code provider: memory} group of the config, starting at its minimum. */
+    public static FakeNodeGroupProvider fromConfig(JoblaneConfig config, Clock clock) {
+        FakeNodeGroupProvider p = new FakeNodeGroupProvider(clock);
+        for (NodeGroup g : config.scaledGroups()) {
+            Scaling s = g.scaling();
+            if (Scaling.PROVIDER_MEMORY.equals(s.provider())) {
+                String id = s.autoScalingGroup() == null || s.autoScalingGroup().isBlank() ? g.name() : s.autoScalingGroup();
+                p.addGroup(id, s.minNodes(), s.maxNodes(), s.minNodes(), s.bootDelayDuration());
+            }
+        }
+        return p;
+    }
+
+    /** Adds (or replaces) a group; instances up to {@code desired} launch on the next call. */
+    public synchronized FakeNodeGroupProvider addGroup(String id, int min, int max, int desired, Duration bootDelay) {
+        if (min < 0 || max < min || desired < min || desired > max) {
+            throw new IllegalArgumentException("bad sizes for group " + id + ": min " + min + " max " + max + " desired " + desired);
+        }
+        groups.put(id, new Group(id, min, max, desired, bootDelay));
+        return this;
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    /** The next call of {@code operation} (any group) fails with {@code failure}; queued in order. */
+    public synchronized void failNext(String operation, CloudException failure) {
+        nextFailures.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
+    }
+
+    /**
+     * The next call of {@code operation} takes effect and THEN reports {@code failure}, like a request whose answer
+     * was lost: the caller must not assume that a failed call changed nothing.
+     */
+    public synchronized void failNextAfterActing(String operation, CloudException failure) {
+        failuresAfterActing.computeIfAbsent(operation, o -> new ArrayDeque<>()).add(failure);
+    }
+
+    /** Every call of {@code operation} fails until {@link #clearFailures()}. */
+    public synchronized void failAlways(String operation, CloudException failure) {
+        stickyFailures.put(operation, failure);
+    }
+
+    public synchronized void clearFailures() {
+        nextFailures.clear();
+        failuresAfterActing.clear();
+        stickyFailures.clear();
+    }
+
+    /** While true, no instance launches and describe reports {@code launchFailing} (an out-of-capacity zone). */
+    public synchronized void setLaunchFailing(String groupId, boolean failing) {
+        group(groupId).launchFailing = failing;
+    }
+
+    /**
+     * Keeps only the last {@code max} calls in {@link #calls()}: the simulator makes millions of calls over a long trace
+     * and must not hold them all. Tests keep the default, every call.
+     */
+    public synchronized FakeNodeGroupProvider keepCalls(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must not be negative: " + max);
+        }
+        callLimit = max;
+        while (calls.size() > callLimit) {
+            calls.remove(0);
+        }
+        return this;
+    }
+
+    /** Every call so far, in order. */
+    public synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** Number of calls ever made (kept or not); with {@link #callsSince(long)} a caller sees one scan's calls. */
+    public synchronized long callCount() {
+        return totalCalls;
+    }
+
+    /** The kept calls made after the first {@code count} calls ever made. */
+    public synchronized List<Call> callsSince(long count) {
+        long dropped = totalCalls - calls.size();
+        int from = (int) Math.max(0, Math.min(calls.size(), count - dropped));
+        return List.copyOf(calls.subList(from, calls.size()));
+    }
+
+    public synchronized List<Call> calls(String operation) {
+        return calls.stream().filter(c -> c.operation().equals(operation)).toList();
+    }
+
+    /** The group as it is now, without recording a call or injecting failures. */
+    public synchronized CloudGroup peek(String groupId) {
+        advance();
+        return group(groupId).describe();
+    }
+
+    /** Applies the passage of time: launches instances up to desired, turns booted ones InService. */
+    public synchronized void advance() {
+        Instant now = clock.instant();
+        for (Group g : groups.values()) {
+            while (!g.launchFailing && g.capacity() < g.desired) {
+                String id = String.format("i-%017x", nextId);
+                CloudInstance inst = new CloudInstance(id, ZONES[(int) (nextId % ZONES.length)],
+                        LifecycleState.PENDING, true, false, now);
+                nextId++;
+                g.instances.put(id, inst);
+                listeners.forEach(l -> l.launched(g.id, inst));
+            }
+            for (CloudInstance inst : List.copyOf(g.instances.values())) {
+                if (inst.state() == LifecycleState.PENDING && !now.isBefore(inst.launchTime().plus(g.bootDelay))) {
+                    CloudInstance up = with(inst, LifecycleState.IN_SERVICE, inst.protectedFromScaleIn());
+                    g.instances.put(inst.id(), up);
+                    listeners.forEach(l -> l.inService(g.id, up));
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized Map<String, CloudGroup> describe(Collection<String> groupIds) throws CloudException {
+        record(DESCRIBE, String.join(",", groupIds), "");
+        failIfInjected(DESCRIBE);
+        advance();
+        Map<String, CloudGroup> out = new LinkedHashMap<>();
+        for (String id : groupIds) {
+            Group g = groups.get(id);
+            if (g != null) {
+                out.put(id, g.describe());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void setDesiredCapacity(String groupId, int desired) throws CloudException {
+        record(SET_DESIRED, groupId, "desired=" + desired);
+        failIfInjected(SET_DESIRED);
+        Group g = known(groupId);
+        if (desired < g.min || desired > g.max) {
+            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+                    "desired " + desired + " outside [" + g.min + ", " + g.max + "] of group " + groupId);
+        }
+        advance();
+        g.desired = desired;
+        // Like a real cloud: a lower desired terminates unprotected instances of its own choosing, newest first.
+        List<CloudInstance> victims = new ArrayList<>(g.instances.values());
+        victims.sort((a, b) -> b.launchTime().compareTo(a.launchTime()));
+        for (CloudInstance inst : victims) {
+            if (g.capacity() <= g.desired) {
+                break;
+            }
+            if (inst.state().isCapacity() && !inst.protectedFromScaleIn()) {
+                remove(g, inst);
+            }
+        }
+        advance();
+        failIfInjectedAfterActing(SET_DESIRED);
+    }
+
+    @Override
+    public synchronized int cancelUnfulfilled(String groupId, int desired) throws CloudException {
+        record(CANCEL, groupId, "desired=" + desired);
+        failIfInjected(CANCEL);
+        Group g = known(groupId);
+        advance();
+        int target = Math.max(Math.max(desired, g.capacity()), g.min);
+        boolean allProtected = g.instances.values().stream()
+                .filter(i -> i.state().isCapacity()).allMatch(CloudInstance::protectedFromScaleIn);
+        if (target < g.desired && allProtected) {
+            g.desired = target;
+        }
+        failIfInjectedAfterActing(CANCEL);
+        return g.desired;
+    }
+
+    @Override
+    public synchronized void terminateInstance(String groupId, String instanceId) throws CloudException {
+        record(TERMINATE, groupId, instanceId);
+        failIfInjected(TERMINATE);
+        Group g = known(groupId);
+        CloudInstance inst = g.instances.get(instanceId);
+        if (inst == null) {
+            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+                    "instance " + instanceId + " is not part of group " + groupId);
+        }
+        if (g.desired - 1 < g.min) {
+            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+                    "terminating " + instanceId + " would take group " + groupId + " below its minimum " + g.min);
+        }
+        g.desired--;
+        remove(g, inst);
+        failIfInjectedAfterActing(TERMINATE);
+    }
+
+    @Override
+    public synchronized void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect)
+            throws CloudException {
+        record(PROTECT, groupId, instanceIds + " protect=" + protect);
+        failIfInjected(PROTECT);
+        Group g = known(groupId);
+        for (String id : instanceIds) {
+            if (!g.instances.containsKey(id)) {
+                throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+                        "instance " + id + " is not part of group " + groupId);
+            }
+        }
+        for (String id : instanceIds) {
+            CloudInstance inst = g.instances.get(id);
+            g.instances.put(id, with(inst, inst.state(), protect));
+        }
+        failIfInjectedAfterActing(PROTECT);
+    }
+
+    private void remove(Group g, CloudInstance inst) {
+        g.instances.remove(inst.id());
+        CloudInstance gone = with(inst, LifecycleState.TERMINATED, inst.protectedFromScaleIn());
+        listeners.forEach(l -> l.terminated(g.id, gone));
+    }
+
+    private static CloudInstance with(CloudInstance i, LifecycleState state, boolean protect) {
+        return new CloudInstance(i.id(), i.zone(), state, i.healthy(), protect, i.launchTime());
+    }
+
+    private Group group(String id) {
+        Group g = groups.get(id);
+        if (g == null) {
+            throw new IllegalArgumentException("no in-memory group " + id);
+        }
+        return g;
+    }
+
+    private Group known(String id) throws CloudException {
+        Group g = groups.get(id);
+        if (g == null) {
+            throw new CloudException(CloudException.Kind.INVALID, "ValidationError", "group " + id + " not found");
+        }
+        return g;
+    }
+
+    private void record(String operation, String groupId, String detail) {
+        totalCalls++;
+        calls.add(new Call(clock.instant(), operation, groupId, detail));
+        if (calls.size() > callLimit) {
+            calls.remove(0);
+        }
+    }
+
+    private void failIfInjectedAfterActing(String operation) throws CloudException {
+        ArrayDeque<CloudException> queue = failuresAfterActing.get(operation);
+        if (queue != null && !queue.isEmpty()) {
+            throw queue.poll();
+        }
+    }
+
+    private void failIfInjected(String operation) throws CloudException {
+        ArrayDeque<CloudException> queue = nextFailures.get(operation);
+        if (queue != null && !queue.isEmpty()) {
+            throw queue.poll();
+        }
+        CloudException sticky = stickyFailures.get(operation);
+        if (sticky != null) {
+            throw sticky;
+        }
+    }
+
+    private static final class Group {
+        final String id;
+        final int min;
+        final int max;
+        final Duration bootDelay;
+        final Map<String, CloudInstance> instances = new LinkedHashMap<>();
+        int desired;
+        boolean launchFailing;
+
+        Group(String id, int min, int max, int desired, Duration bootDelay) {
+            this.id = id;
+            this.min = min;
+            this.max = max;
+            this.desired = desired;
+            this.bootDelay = bootDelay == null ? Duration.ZERO : bootDelay;
+        }
+
+        int capacity() {
+            int n = 0;
+            for (CloudInstance i : instances.values()) {
+                if (i.state().isCapacity()) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        CloudGroup describe() {
+            List<String> problems = launchFailing
+                    ? List.of("launch failed: InsufficientInstanceCapacity (simulated)") : List.of();
+            return new CloudGroup(id, desired, min, max, List.copyOf(instances.values()), problems, launchFailing);
+        }
+    }
+}

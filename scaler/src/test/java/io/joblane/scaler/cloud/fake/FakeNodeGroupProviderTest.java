@@ -1,0 +1,168 @@
+package io.joblane.scaler.cloud.fake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.joblane.scaler.cloud.CloudException;
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.loop.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class FakeNodeGroupProviderTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final FakeNodeGroupProvider cloud = new FakeNodeGroupProvider(clock)
+            .addGroup("g", 0, 5, 0, Duration.ofSeconds(90));
+
+    private CloudGroup describe() throws CloudException {
+        return cloud.describe(List.of("g")).get("g");
+    }
+
+    @Test
+    void instancesLaunchPendingAndComeIntoServiceAfterTheBootDelay() throws Exception {
+        cloud.setDesiredCapacity("g", 2);
+        assertThat(describe().instances()).hasSize(2).allMatch(i -> i.state() == LifecycleState.PENDING);
+        clock.advance(Duration.ofSeconds(89));
+        assertThat(describe().instances()).allMatch(i -> i.state() == LifecycleState.PENDING);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(describe().instances()).allMatch(i -> i.state() == LifecycleState.IN_SERVICE);
+    }
+
+    @Test
+    void terminatesExactlyTheChosenInstanceAndDecrements() throws Exception {
+        cloud.setDesiredCapacity("g", 3);
+        List<CloudInstance> before = describe().instances();
+        cloud.terminateInstance("g", before.get(1).id());
+        CloudGroup after = describe();
+        assertThat(after.desired()).isEqualTo(2);
+        assertThat(after.instances()).extracting(CloudInstance::id)
+                .containsExactly(before.get(0).id(), before.get(2).id());
+        assertThatThrownBy(() -> cloud.terminateInstance("g", "i-nope"))
+                .isInstanceOfSatisfying(CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
+    }
+
+    @Test
+    void aLowerDesiredLetsTheCloudPickOnlyUnprotectedVictims() throws Exception {
+        cloud.setDesiredCapacity("g", 3);
+        List<CloudInstance> all = describe().instances();
+        cloud.setScaleInProtection("g", List.of(all.get(0).id(), all.get(1).id(), all.get(2).id()), true);
+        cloud.setDesiredCapacity("g", 1);
+        assertThat(describe().instances()).hasSize(3); // all protected: nothing picked
+
+        cloud.setScaleInProtection("g", List.of(all.get(2).id()), false);
+        cloud.setDesiredCapacity("g", 1);
+        assertThat(describe().instances()).extracting(CloudInstance::id)
+                .containsExactly(all.get(0).id(), all.get(1).id());
+    }
+
+    @Test
+    void rejectsSizesOutsideTheGroupAndUnknownGroups() {
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 6)).isInstanceOf(CloudException.class);
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("nope", 1)).isInstanceOf(CloudException.class);
+        assertThat(cloud.calls()).extracting(FakeNodeGroupProvider.Call::detail)
+                .containsExactly("desired=6", "desired=1");
+    }
+
+    @Test
+    void aFailureAfterActingChangesTheGroupAndStillReportsTheError() throws Exception {
+        cloud.failNextAfterActing(FakeNodeGroupProvider.SET_DESIRED,
+                new CloudException(CloudException.Kind.TRANSIENT, "RequestTimeout", "answer lost"));
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 2)).isInstanceOf(CloudException.class);
+        assertThat(describe().desired()).isEqualTo(2);
+        cloud.setDesiredCapacity("g", 3); // only the next call
+        assertThat(describe().desired()).isEqualTo(3);
+    }
+
+    @Test
+    void injectsFailuresOnceOrUntilCleared() throws Exception {
+        cloud.failNext(FakeNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "x"));
+        assertThatThrownBy(this::describe).isInstanceOf(CloudException.class);
+        assertThat(describe()).isNotNull();
+
+        cloud.failAlways(FakeNodeGroupProvider.SET_DESIRED, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "x"));
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 1)).isInstanceOf(CloudException.class);
+        assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 1)).isInstanceOf(CloudException.class);
+        cloud.clearFailures();
+        cloud.setDesiredCapacity("g", 1);
+        assertThat(describe().desired()).isEqualTo(1);
+    }
+
+    @Test
+    void aGroupOutOfCapacityLaunchesNothingAndSaysSo() throws Exception {
+        cloud.setLaunchFailing("g", true);
+        cloud.setDesiredCapacity("g", 2);
+        CloudGroup g = describe();
+        assertThat(g.instances()).isEmpty();
+        assertThat(g.launchFailing()).isTrue();
+        assertThat(g.problems()).isNotEmpty();
+        cloud.setLaunchFailing("g", false);
+        assertThat(describe().instances()).hasSize(2);
+    }
+
+    @Test
+    void notifiesListenersOfTheLifecycle() throws Exception {
+        List<String> seen = new ArrayList<>();
+        cloud.addListener(new FakeNodeGroupProvider.Listener() {
+            @Override
+            public void launched(String groupId, CloudInstance i) {
+                seen.add("launched " + i.id());
+            }
+
+            @Override
+            public void inService(String groupId, CloudInstance i) {
+                seen.add("inService " + i.id());
+            }
+
+            @Override
+            public void terminated(String groupId, CloudInstance i) {
+                seen.add("terminated " + i.id());
+            }
+        });
+        cloud.setDesiredCapacity("g", 1);
+        String id = describe().instances().get(0).id();
+        clock.advance(Duration.ofSeconds(90));
+        describe();
+        cloud.terminateInstance("g", id);
+        assertThat(seen).containsExactly("launched " + id, "inService " + id, "terminated " + id);
+    }
+
+    @Test
+    void staysConsistentUnderConcurrentCallers() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        try {
+                            cloud.setDesiredCapacity("g", (i + seed) % 6);
+                            describe();
+                        } catch (CloudException e) {
+                            // 5 is within max, so no failure is expected
+                            throw new AssertionError(e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        CloudGroup g = describe();
+        assertThat(g.instances().size()).isEqualTo(g.desired());
+        assertThat(cloud.callCount()).isEqualTo(4L * 500 * 2 + 1);
+    }
+}

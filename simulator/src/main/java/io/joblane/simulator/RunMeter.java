@@ -1,0 +1,83 @@
+package io.joblane.simulator;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+/**
+ * Measures one {@code joblane-simulator --timing} run for the benchmark: wall time, CPU time of the simulating
+ * thread, and the largest heap still in use right after a garbage collection (the live set, which must not grow with
+ * the trace). GC notifications arrive on a JMX thread, hence the atomic.
+ */
+final class RunMeter implements AutoCloseable {
+    private final long startNanos = System.nanoTime();
+    private final long startCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    private final AtomicLong maxLiveAfterGc = new AtomicLong();
+    private final List<NotificationEmitter> emitters = new ArrayList<>();
+    private final NotificationListener listener = this::onGc;
+    private final Set<String> heapPools = new HashSet<>();
+
+    RunMeter() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener(listener, null, null);
+                emitters.add(emitter);
+            }
+        }
+    }
+
+    private void onGc(Notification n, Object handback) {
+        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+            return;
+        }
+        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) {
+                used += e.getValue().getUsed();
+            }
+        }
+        maxLiveAfterGc.accumulateAndGet(used, Math::max);
+    }
+
+    /** One line: wall and CPU seconds, largest live heap after a GC, heap limit. */
+    String summary() {
+        double wall = (System.nanoTime() - startNanos) / 1e9;
+        double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startCpu) / 1e9;
+        long live = maxLiveAfterGc.get();
+        return String.format(Locale.ROOT, "timing: %.1f s wall, %.1f s CPU (simulating thread); heap: max live after GC %s,"
+                + " limit %.0f MiB%n", wall, cpu, live == 0 ? "n/a (no GC ran)" : String.format(Locale.ROOT, "%.1f MiB",
+                live / 1048576.0), Runtime.getRuntime().maxMemory() / 1048576.0);
+    }
+
+    @Override
+    public void close() {
+        for (NotificationEmitter e : emitters) {
+            try {
+                e.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException ignored) {
+                // Already gone: nothing to undo.
+            }
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.joblane.simulator;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.joblane.model.GoDuration;
+import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.InvalidConfigException;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.ScalerSettings;
+import io.joblane.model.config.Scaling;
+import io.joblane.model.logging.LogOptions;
+import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.policy.JoblanePolicy;
+import io.joblane.simulator.report.ComparisonTable;
+import io.joblane.simulator.report.HtmlReport;
+import io.joblane.simulator.report.JsonReport;
+import io.joblane.simulator.trace.SyntheticTrace;
+import io.joblane.simulator.trace.TraceFormat;
+import io.joblane.simulator.trace.TraceFormatException;
+import io.joblane.simulator.trace.TraceSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar joblane-simulator.jar}: replays a Job trace through Joblane's real planner and loop and through the
+ * alternatives on the same simulated cluster, then prints the comparison (and writes JSON and HTML when asked).
+ */
+@Command(name = "joblane-simulator", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Replay a Job workload trace through Joblane (with the default or the packing scheduler) and "
+                + "the alternatives (cluster-autoscaler, cluster-autoscaler-unsafe, static) on a simulated cluster; no cluster or cloud needed.")
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Trace file (CSV, SWF or the Alibaba GPU 2023 pod list; .gz accepted).")
+    Path trace;
+
+    @Option(names = "--format", paramLabel = "csv|swf|alibaba", description = "Trace format (default: from the file: .swf, the Alibaba header, else csv).")
+    String format;
+
+    @Option(names = "--synthetic", paramLabel = "JOBS", description = "Instead of --trace, generate a seeded bursty workload of JOBS Jobs (see --synthetic-days, --seed).")
+    Long synthetic;
+
+    @Option(names = "--synthetic-days", paramLabel = "DAYS", defaultValue = "7", description = "Span of the synthetic workload in days (default ${DEFAULT-VALUE}).")
+    double syntheticDays;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload and of the scheduler's tie-breaks (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--skip-bad-lines", description = "Skip malformed trace lines (counted and reported) instead of stopping at the first.")
+    boolean skipBadLines;
+
+    @Option(names = "--group", paramLabel = "NAME", description = "CSV only: simulate only the rows whose group column is NAME.")
+    String group;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
+    Path config;
+
+    @Option(names = "--node-group", paramLabel = "NAME", description = "With --config: the group to simulate (default: the default group).")
+    String nodeGroup;
+
+    @Option(names = "--node-cpu", defaultValue = "16", description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
+    String nodeCpu;
+
+    @Option(names = "--node-memory", defaultValue = "64Gi", description = "Allocatable memory of a node (default ${DEFAULT-VALUE}).")
+    String nodeMemory;
+
+    @Option(names = "--node-gpu", defaultValue = "0", description = "nvidia.com/gpu per node (default ${DEFAULT-VALUE}).")
+    int nodeGpu;
+
+    @Option(names = "--node-pods", defaultValue = "110", description = "Pods per node (default ${DEFAULT-VALUE}).")
+    int nodePods;
+
+    @Option(names = "--daemonset-cpu", defaultValue = "250m", description = "cpu the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
+    String daemonSetCpu;
+
+    @Option(names = "--daemonset-memory", defaultValue = "512Mi", description = "Memory the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
+    String daemonSetMemory;
+
+    @Option(names = "--daemonset-pods", defaultValue = "3", description = "DaemonSet pods on every node (default ${DEFAULT-VALUE}).")
+    int daemonSetPods;
+
+    @Option(names = "--boot-delay", defaultValue = "90s", description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
+    String bootDelay;
+
+    @Option(names = "--scan-interval", defaultValue = "10s", description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
+    String scanInterval;
+
+    @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
+    String scaleDownDelay;
+
+    @Option(names = "--max-draining", defaultValue = "2", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}).")
+    int maxDraining;
+
+    @Option(names = "--max-nodes", defaultValue = "5000", description = "Upper size of the group for every autoscaler (default ${DEFAULT-VALUE}).")
+    int maxNodes;
+
+    @Option(names = "--policies", split = ",", paramLabel = "LIST",
+            defaultValue = "joblane,joblane-packing,cluster-autoscaler,cluster-autoscaler-unsafe,static",
+            description = "Policies to compare (default ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    @Option(names = "--price-per-node-hour", defaultValue = "0.768", description = "Price of one node-hour for the cost column (default ${DEFAULT-VALUE}, m5.4xlarge on-demand in us-east-1).")
+    double pricePerNodeHour;
+
+    @Option(names = "--swf-memory-per-core", defaultValue = "2Gi", description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
+    String swfMemoryPerCore;
+
+    @Option(names = "--timing", description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
+    boolean timing;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
+    Path json;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report with a chart.")
+    Path report;
+
+    /** The real loop's own logs are muted to warnings during a simulation. */
+    @Mixin
+    LogOptions logging;
+
+    private NodeGroup template;
+    private ScalerSettings templateScaler;
+
+    /** The simulator jar's entry point: the simulation is the whole command. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulateCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        logging.apply();
+        TraceSource source;
+        Simulation.Settings settings;
+        List<String> chosen = new ArrayList<>();
+        try {
+            settings = settings();
+            source = source(settings.shape());
+            for (String p : policies) {
+                String name = p.trim().toLowerCase(Locale.ROOT);
+                if (!Simulator.POLICIES.contains(name)) {
+                    throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
+                }
+                if (!chosen.contains(name)) {
+                    chosen.add(name);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        quietLoopLogs();
+        PrintStream progress = System.console() != null ? System.err : null;
+        Simulator.Comparison comparison;
+        RunMeter meter = timing ? new RunMeter() : null;
+        try {
+            comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
+                    templateScaler)).run(source, chosen, progress);
+        } catch (TraceFormatException e) {
+            err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
+                    + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
+            err.flush();
+            return 1;
+        } catch (IOException e) {
+            err.println("joblane-simulator: cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
+            err.flush();
+            return 1;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(ComparisonTable.format(comparison, pricePerNodeHour));
+        if (meter != null) {
+            out.print(meter.summary());
+            meter.close();
+        }
+        if (json != null) {
+            JsonReport.write(json, comparison, pricePerNodeHour);
+            out.println("wrote " + json);
+        }
+        if (report != null) {
+            Files.writeString(report, HtmlReport.render(comparison, pricePerNodeHour), StandardCharsets.UTF_8);
+            out.println("wrote " + report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Duration scaleDownDelay() {
+        return GoDuration.parse(scaleDownDelay);
+    }
+
+    /** Applies {@code --config}: every setting the group file has and the command line did not give. */
+    private void applyConfig() {
+        if (config == null) {
+            if (nodeGroup != null) {
+                throw new IllegalArgumentException("--node-group needs --config");
+            }
+            return;
+        }
+        JoblaneConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
+        }
+        NodeGroup g = nodeGroup == null ? cfg.scaledGroups().stream().filter(NodeGroup::isDefault).findFirst()
+                .orElse(cfg.scaledGroups().isEmpty() ? null : cfg.scaledGroups().get(0))
+                : cfg.group(nodeGroup).orElseThrow(() -> new IllegalArgumentException(
+                        "--node-group " + nodeGroup + " is not in " + config));
+        if (g == null || g.scaling() == null) {
+            throw new IllegalArgumentException("--config " + config + ": the group to simulate has no scaling section");
+        }
+        Scaling s = g.scaling();
+        Map<String, String> node = s.node();
+        setUnlessGiven("--node-cpu", node.get(WellKnown.RESOURCE_CPU), v -> nodeCpu = v);
+        setUnlessGiven("--node-memory", node.get(WellKnown.RESOURCE_MEMORY), v -> nodeMemory = v);
+        setUnlessGiven("--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven("--node-gpu", node.get(WellKnown.RESOURCE_NVIDIA_GPU), v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven("--max-nodes", s.maxNodes() == null ? null : s.maxNodes().toString(), v -> maxNodes = Integer.parseInt(v));
+        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = v);
+        setUnlessGiven("--max-draining", s.maxDraining().toString(), v -> maxDraining = Integer.parseInt(v));
+        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = v);
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = v);
+        template = g;
+        templateScaler = cfg.scaler();
+    }
+
+    private void setUnlessGiven(String option, String value, Consumer<String> setter) {
+        if (value != null && !spec.commandLine().getParseResult().hasMatchedOption(option)) {
+            setter.accept(value);
+        }
+    }
+
+    Simulation.Settings settings() {
+        applyConfig();
+        if (nodeGpu < 0 || nodePods < 1 || daemonSetPods < 0 || maxNodes < 1 || maxDraining < 1) {
+            throw new IllegalArgumentException("--node-gpu, --daemonset-pods must be >= 0; --node-pods, --max-nodes, --max-draining >= 1");
+        }
+        if (pricePerNodeHour < 0) {
+            throw new IllegalArgumentException("--price-per-node-hour must not be negative");
+        }
+        NodeShape shape = new NodeShape(Quantity.toMillis(nodeCpu), Quantity.toMillis(nodeMemory), nodeGpu, nodePods,
+                Quantity.toMillis(daemonSetCpu), Quantity.toMillis(daemonSetMemory), daemonSetPods);
+        long scan = GoDuration.parse(scanInterval).toMillis();
+        if (scan < 1000) {
+            throw new IllegalArgumentException("--scan-interval must be at least 1s");
+        }
+        scaleDownDelay();
+        return new Simulation.Settings(shape, GoDuration.parse(bootDelay).toMillis(), scan, maxNodes, seed,
+                pricePerNodeHour, 60_000L);
+    }
+
+    private TraceSource source(NodeShape shape) throws IOException {
+        if ((trace == null) == (synthetic == null)) {
+            throw new IllegalArgumentException("give exactly one of --trace FILE or --synthetic JOBS");
+        }
+        if (synthetic != null) {
+            return new SyntheticTrace(synthetic, syntheticDays, seed);
+        }
+        if (!Files.isReadable(trace)) {
+            throw new IllegalArgumentException("--trace " + trace + ": no such readable file");
+        }
+        TraceFormat f = format == null ? TraceFormat.detect(trace) : TraceFormat.parse(format);
+        if (group != null && f != TraceFormat.CSV) {
+            throw new IllegalArgumentException("--group applies to CSV traces only");
+        }
+        int maxPodCores = (int) (shape.usableCpu() / 1000);
+        return TraceSource.file(trace, f, skipBadLines, group, Math.max(1, maxPodCores), Quantity.toMillis(swfMemoryPerCore));
+    }
+
+    /** The real loop logs every action at info; over a trace that is millions of lines, so only warnings show. */
+    private static void quietLoopLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            for (String name : new String[] {"io.joblane.scaler.loop", "io.joblane.scaler.plan", "io.joblane.scaler.cloud"}) {
+                ch.qos.logback.classic.Logger logger = context.getLogger(name);
+                if (logger.getEffectiveLevel().toInt() < Level.WARN.toInt()) {
+                    logger.setLevel(Level.WARN);
+                }
+            }
+        }
+    }
+}

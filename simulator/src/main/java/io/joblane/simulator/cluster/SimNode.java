@@ -1,0 +1,60 @@
+package io.joblane.simulator.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One simulated node of the group (or one that is still booting). Holds the Job pods bound to it, its requested
+ * totals (DaemonSet overhead included), its taint and cordon, and the annotations a scaler keeps on it.
+ */
+public final class SimNode {
+    public enum Taint { NONE, PREFER_NO_SCHEDULE, NO_SCHEDULE }
+
+    public final String name;
+    public final String instanceId;
+    /** When the instance was launched: billing starts here, boot time included. */
+    final long launchedAt;
+    public long readyAt;
+    public boolean ready;
+
+    public long usedCpu;
+    public long usedMemory;
+    public long usedGpu;
+    public int usedPods;
+    public final List<SimPod> pods = new ArrayList<>(4);
+
+    public Taint drainTaint = Taint.NONE;
+    public boolean cordoned;
+    boolean removed;
+
+    /** Annotations the Joblane loop keeps on nodes (epoch millis of virtual time, or -1). */
+    public long unneededSince = -1;
+    public long cordonedAt = -1;
+    public long drainingSince = -1;
+    public boolean cordonedByJoblane;
+    /** cluster-autoscaler's own memory: since when the node has been under the utilisation threshold. */
+    public long lowSince = -1;
+
+    SimNode(String name, String instanceId, long launchedAt, NodeShape shape) {
+        this.name = name;
+        this.instanceId = instanceId;
+        this.launchedAt = launchedAt;
+        this.usedCpu = shape.daemonSetCpuMillis();
+        this.usedMemory = shape.daemonSetMemoryMillis();
+        this.usedPods = shape.daemonSetPods();
+    }
+
+    boolean fits(SimPod pod, NodeShape shape) {
+        return usedCpu + pod.cpu <= shape.cpuMillis() && usedMemory + pod.memory <= shape.memoryMillis()
+                && usedGpu + pod.gpu <= shape.gpus() && usedPods + 1 <= shape.pods();
+    }
+
+    /** The scheduler may bind a new pod here: ready, not cordoned, no NoSchedule taint no Job pod tolerates. */
+    public boolean acceptsPods() {
+        return ready && !cordoned && drainTaint != Taint.NO_SCHEDULE;
+    }
+
+    public boolean hasJobPods() {
+        return !pods.isEmpty();
+    }
+}

@@ -1,0 +1,39 @@
+package io.joblane.simulator.cluster;
+
+/** One simulated Job pod: its requests and its run; a restart after eviction starts the run from zero. */
+public final class SimPod {
+    public final long id;
+    public final long cpu;
+    public final long memory;
+    public final long gpu;
+    final long duration;
+    final long submitted;
+    /** The Job pod carries {@code safe-to-evict: "false"}: autoscalers that respect it never evict it. */
+    public final boolean safeToEvictFalse;
+
+    public long pendingSince;
+    long waited;
+    public long startedAt = -1;
+    long firstStartedAt = -1;
+    /** Bumped on every start, so a completion event of an evicted run is recognised as stale. */
+    public int run;
+    int interruptions;
+    public SimNode node;
+    /** The loop's view of this pod in its current state, built on demand and dropped on every change. */
+    public io.joblane.scaler.plan.PodInfo info;
+
+    public SimPod(long id, long cpu, long memory, long gpu, long duration, long submitted, boolean safeToEvictFalse) {
+        this.id = id;
+        this.cpu = cpu;
+        this.memory = memory;
+        this.gpu = gpu;
+        this.duration = duration;
+        this.submitted = submitted;
+        this.safeToEvictFalse = safeToEvictFalse;
+        this.pendingSince = submitted;
+    }
+
+    public String name() {
+        return "job-" + id;
+    }
+}

@@ -1,0 +1,329 @@
+package io.joblane.simulator.policy;
+
+import io.joblane.model.GoDuration;
+import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.ScalerSettings;
+import io.joblane.model.config.Scaling;
+import io.joblane.model.config.Taint;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.EventTarget;
+import io.joblane.scaler.loop.ScaleLoop;
+import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DaemonSetInfo;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.NodeAnnotations;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.Toleration;
+import io.joblane.simulator.Simulation;
+import io.joblane.simulator.Simulator;
+import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimClock;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
+import io.joblane.simulator.cluster.SimPod;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code joblane} policy: the scaler's real {@link ScaleLoop} and planner, with the real
+ * {@link FakeNodeGroupProvider} on a virtual clock, and the simulated cluster behind {@link ClusterAccess}.
+ * Instances the provider launches become nodes after the boot delay; terminated instances leave the cluster. Nothing
+ * of the scaler's logic is re-implemented here. Single-threaded, one instance per run.
+ */
+public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener {
+    static final String GROUP = "batch";
+    private static final String NAMESPACE = "default";
+
+    private final Simulation.Settings settings;
+    private final Duration scaleDownDelay;
+    private final int maxDraining;
+    /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
+    private final NodeGroup template;
+    private final ScalerSettings scalerTemplate;
+    /** The group's pods go to the packing scheduler (MostAllocated); the loop itself is the same. */
+    private final boolean packing;
+    private final SimClock clock = new SimClock();
+    private SimCluster cluster;
+    private ScaleLoop loop;
+    private Resources allocatable;
+    private List<DaemonSetInfo> daemonSets;
+    private long scaleActions;
+
+    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate, boolean packing) {
+        this.settings = settings;
+        this.packing = packing;
+        this.scaleDownDelay = scaleDownDelay;
+        this.maxDraining = maxDraining;
+        this.template = template;
+        this.scalerTemplate = scalerTemplate;
+    }
+
+    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining) {
+        return factory(scaleDownDelay, maxDraining, null, null);
+    }
+
+    /** With a template, the loop sees the user's group (labels, taints, settle delay) with the simulated sizes. */
+    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate) {
+        return new Simulator.JoblanePolicyFactory() {
+            @Override
+            public ScalingPolicy create(Simulation.Settings settings, boolean packing) {
+                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate, packing);
+            }
+
+            @Override
+            public String toString() {
+                return "Joblane maxDraining " + maxDraining + ", scaleDownDelay " + GoDuration.format(scaleDownDelay)
+                        + (template == null ? "" : ", group " + template.name() + " from --config");
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return packing ? Simulator.JOBLANE_PACKING : Simulator.JOBLANE;
+    }
+
+    @Override
+    public SimCluster.Scoring scoring() {
+        return packing ? SimCluster.Scoring.MOST_ALLOCATED : SimCluster.Scoring.LEAST_ALLOCATED;
+    }
+
+    @Override
+    public boolean jobsAnnotatedSafeToEvictFalse() {
+        return true;
+    }
+
+    @Override
+    public long scaleActions() {
+        return scaleActions;
+    }
+
+    @Override
+    public void start(SimCluster simCluster, long now) {
+        this.cluster = simCluster;
+        clock.set(now);
+        NodeShape shape = simCluster.shape;
+        Map<String, String> node = new LinkedHashMap<>();
+        node.put(WellKnown.RESOURCE_CPU, Quantity.format(shape.cpuMillis(), WellKnown.RESOURCE_CPU));
+        node.put(WellKnown.RESOURCE_MEMORY, Quantity.format(shape.memoryMillis(), WellKnown.RESOURCE_MEMORY));
+        node.put(WellKnown.RESOURCE_PODS, Integer.toString(shape.pods()));
+        if (shape.gpus() > 0) {
+            node.put(WellKnown.RESOURCE_NVIDIA_GPU, Long.toString(shape.gpus()));
+        }
+        allocatable = Resources.ofQuantities(node);
+        Duration boot = Duration.ofMillis(settings.bootDelayMillis());
+        Scaling scaling = new Scaling(Scaling.PROVIDER_MEMORY, GROUP, 0, settings.maxNodes(), node,
+                GoDuration.format(scaleDownDelay), maxDraining,
+                GoDuration.format(boot),
+                template == null ? null : template.scaling().registrationTimeout(), false);
+        NodeGroup group = template == null
+                ? new NodeGroup(GROUP, true, Map.of(), List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
+                        null, null, scaling)
+                : new NodeGroup(GROUP, true, template.labels(), template.taints(), template.schedulerName(),
+                        template.match(), scaling);
+        ScalerSettings scaler = new ScalerSettings(
+                GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false,
+                scalerTemplate == null ? null : scalerTemplate.settleDelay(), null);
+        JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
+        // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
+        FakeNodeGroupProvider provider = new FakeNodeGroupProvider(clock).keepCalls(0)
+                .addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        provider.addListener(this);
+        daemonSets = new ArrayList<>();
+        Toleration everything = new Toleration(null, "Exists", null, null);
+        for (int i = 0; i < shape.daemonSetPods(); i++) {
+            // The whole overhead on the first; the others only take their pod slot.
+            Resources requests = i == 0 ? Resources.of(shape.daemonSetCpuMillis(), shape.daemonSetMemoryMillis())
+                    : Resources.ZERO;
+            daemonSets.add(new DaemonSetInfo("kube-system", "daemonset-" + i, requests, Map.of(), List.of(everything)));
+        }
+        loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, new ScalerMetrics() {
+            @Override
+            public void cloudCall(String g, String operation, String errorCode) {
+                if (errorCode == null && (FakeNodeGroupProvider.SET_DESIRED.equals(operation)
+                        || FakeNodeGroupProvider.TERMINATE.equals(operation))) {
+                    scaleActions++;
+                }
+            }
+        }, false);
+    }
+
+    @Override
+    public void scan(SimCluster simCluster, long now) {
+        clock.set(now);
+        loop.runOnce();
+    }
+
+    // ---- provider listener: instances become nodes ---------------------------------------------------------
+
+    @Override
+    public void launched(String groupId, CloudInstance instance) {
+        long now = clock.millis();
+        cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+    }
+
+    @Override
+    public void terminated(String groupId, CloudInstance instance) {
+        SimNode node = cluster.nodeByInstance(instance.id());
+        if (node != null) {
+            cluster.remove(node, clock.millis());
+        }
+    }
+
+    // ---- ClusterAccess over the simulated cluster -------------------------------------------------------------
+
+    @Override
+    public ClusterSnapshot snapshot() {
+        List<NodeInfo> nodes = new ArrayList<>();
+        List<PodInfo> pods = new ArrayList<>();
+        for (SimNode n : cluster.nodes()) {
+            if (!n.ready) {
+                continue; // A booting instance has no Node object yet.
+            }
+            nodes.add(nodeInfo(n));
+            for (SimPod p : n.pods) {
+                pods.add(podInfo(p));
+            }
+        }
+        for (SimPod p : cluster.pending()) {
+            pods.add(podInfo(p));
+        }
+        return new ClusterSnapshot(clock.instant(), nodes, pods, daemonSets);
+    }
+
+    private NodeInfo nodeInfo(SimNode n) {
+        DrainState drain = switch (n.drainTaint) {
+            case NONE -> DrainState.NONE;
+            case PREFER_NO_SCHEDULE -> DrainState.PREFER_NO_SCHEDULE;
+            case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
+        };
+        return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
+                n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
+                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince));
+    }
+
+    private static Instant instantOrNull(long millis) {
+        return millis < 0 ? null : SimClock.instant(millis);
+    }
+
+    private PodInfo podInfo(SimPod p) {
+        PodInfo info = p.info;
+        if (info == null) {
+            Resources requests = p.gpu > 0
+                    ? Resources.ofMillis(Map.of(WellKnown.RESOURCE_CPU, p.cpu, WellKnown.RESOURCE_MEMORY, p.memory,
+                            WellKnown.RESOURCE_NVIDIA_GPU, p.gpu * 1000))
+                    : Resources.of(p.cpu, p.memory);
+            boolean bound = p.node != null;
+            info = new PodInfo("uid-" + p.id + "-" + p.run, NAMESPACE, p.name(), GROUP, requests,
+                    bound ? PodPhase.RUNNING : PodPhase.PENDING_UNSCHEDULABLE, true, false, false,
+                    bound ? p.node.name : null, SimClock.instant(p.pendingSince),
+                    bound ? SimClock.instant(p.startedAt) : null);
+            p.info = info;
+        }
+        return info;
+    }
+
+    @Override
+    public void setDrainingTaint(String node, DrainState state) {
+        SimNode n = cluster.nodeByName(node);
+        if (n != null) {
+            cluster.setTaint(n, switch (state) {
+                case NONE -> SimNode.Taint.NONE;
+                case PREFER_NO_SCHEDULE -> SimNode.Taint.PREFER_NO_SCHEDULE;
+                case NO_SCHEDULE -> SimNode.Taint.NO_SCHEDULE;
+            });
+        }
+    }
+
+    @Override
+    public boolean cordon(String node, Instant at) {
+        SimNode n = cluster.nodeByName(node);
+        if (n != null) {
+            cluster.setCordoned(n, true);
+            n.cordonedByJoblane = true;
+            n.cordonedAt = SimClock.millis(at);
+        }
+        return n != null;
+    }
+
+    @Override
+    public void uncordon(String node) {
+        SimNode n = cluster.nodeByName(node);
+        if (n != null && n.cordonedByJoblane) {
+            cluster.setCordoned(n, false);
+            n.cordonedByJoblane = false;
+            n.cordonedAt = -1;
+        }
+    }
+
+    @Override
+    public void annotateNode(String node, Map<String, String> annotations) {
+        SimNode n = cluster.nodeByName(node);
+        if (n == null) {
+            return;
+        }
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            long value = SimClock.millis(NodeAnnotations.parse(e.getValue()));
+            switch (e.getKey()) {
+                case NodeAnnotations.UNNEEDED_SINCE -> n.unneededSince = value;
+                case NodeAnnotations.DRAINING_SINCE -> n.drainingSince = value;
+                case NodeAnnotations.CORDONED_AT -> {
+                    n.cordonedAt = value;
+                    n.cordonedByJoblane = value >= 0 && n.cordoned;
+                }
+                default -> {
+                    // Other annotations mean nothing to the simulated scheduler.
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<PodInfo> podsBoundTo(String node) {
+        SimNode n = cluster.nodeByName(node);
+        if (n == null) {
+            return List.of();
+        }
+        List<PodInfo> out = new ArrayList<>(n.pods.size());
+        for (SimPod p : n.pods) {
+            out.add(podInfo(p));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+        SimNode n = cluster.nodeByInstance(instanceId);
+        return n != null && n.ready ? Optional.of("node " + n.name + " runs on it") : Optional.empty();
+    }
+
+    @Override
+    public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+        SimNode n = cluster.nodeByName(node);
+        if (n == null || !n.cordoned || !n.cordonedByJoblane || !instanceId.equals(n.instanceId)) {
+            return Optional.of("the node is gone or no longer Joblane's cordoned node of instance " + instanceId);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+        // Events go nowhere in a simulation.
+    }
+}

@@ -1,0 +1,43 @@
+package io.joblane.simulator.policy;
+
+import io.joblane.simulator.cluster.SimCluster;
+
+/** A fixed group of {@code nodes} nodes, all Ready from the start: what teams run before autoscaling. */
+public final class StaticPolicy implements ScalingPolicy {
+    private final int nodes;
+
+    public StaticPolicy(int nodes) {
+        this.nodes = nodes;
+    }
+
+    public int nodes() {
+        return nodes;
+    }
+
+    @Override
+    public String name() {
+        return "static";
+    }
+
+    @Override
+    public boolean jobsAnnotatedSafeToEvictFalse() {
+        return true;
+    }
+
+    @Override
+    public void start(SimCluster cluster, long now) {
+        for (int i = 0; i < nodes; i++) {
+            cluster.launch(null, now, now);
+        }
+    }
+
+    @Override
+    public void scan(SimCluster cluster, long now) {
+        // Fixed size: nothing to decide.
+    }
+
+    @Override
+    public long scaleActions() {
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.joblane.simulator.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.joblane.simulator.Simulator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Writes {@code simulate --json}: the trace's figures and one object per policy under {@code policies}. */
+public final class JsonReport {
+    private JsonReport() {
+    }
+
+    static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("trace", c.trace());
+        root.put("settings", c.settings());
+        root.put("jobs", c.jobs());
+        root.put("jobsNeverFit", c.jobsNeverFit());
+        root.put("badLines", c.badLines());
+        if (c.firstBadLine() != null) {
+            root.put("firstBadLine", c.firstBadLine());
+        }
+        root.put("skippedRows", c.skippedRows());
+        root.put("lowerBoundNodeHours", c.lowerBoundNodeHours());
+        root.put("peakDemandNodes", c.peakDemandNodes());
+        root.put("pricePerNodeHour", pricePerNodeHour);
+        Map<String, Object> policies = new LinkedHashMap<>();
+        for (PolicyResult r : c.results()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("nodeHours", r.nodeHours());
+            p.put("cost", r.cost());
+            p.put("lowerBoundNodeHours", r.lowerBoundNodeHours());
+            p.put("ratioToLowerBound", r.ratioToLowerBound());
+            p.put("meanUtilization", r.meanUtilization());
+            p.put("jobs", r.jobs());
+            p.put("jobsStarted", r.jobsStarted());
+            p.put("jobsInterrupted", r.jobsInterrupted());
+            p.put("interruptions", r.interruptions());
+            p.put("lostComputeHours", r.lostComputeHours());
+            p.put("waitSecondsP50", r.waitSecondsP50());
+            p.put("waitSecondsP95", r.waitSecondsP95());
+            p.put("waitSecondsMax", r.waitSecondsMax());
+            p.put("scaleActions", r.scaleActions());
+            p.put("peakNodes", r.peakNodes());
+            if (r.staticNodes() > 0) {
+                p.put("staticNodes", r.staticNodes());
+            }
+            p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
+            p.put("makespanHours", r.makespanHours());
+            policies.put(r.policy(), p);
+        }
+        root.put("policies", policies);
+        return root;
+    }
+
+    public static void write(Path file, Simulator.Comparison c, double pricePerNodeHour) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toMap(c, pricePerNodeHour));
+    }
+}

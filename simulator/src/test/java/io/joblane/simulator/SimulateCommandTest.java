@@ -1,0 +1,98 @@
+package io.joblane.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = new CommandLine(new SimulateCommand());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    private Path trace(String text) throws Exception {
+        return Files.writeString(dir.resolve("t.csv"), text);
+    }
+
+    @Test
+    void writesTableJsonWithTheIssueKeysAndASelfContainedReport() throws Exception {
+        Path t = trace("submit,duration,cpu,memory,count\n0,600,2,8Gi,10\n30,7200,1,4Gi,3\n900,300,4,16Gi,5\n");
+        Path json = dir.resolve("out.json");
+        Path html = dir.resolve("out.html");
+        int code = run("--trace", t.toString(), "--json", json.toString(), "--report", html.toString(),
+                "--price-per-node-hour", "2", "--timing");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound", "timing: ");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        for (String policy : Simulator.POLICIES) {
+            JsonNode p = root.path("policies").path(policy);
+            for (String key : new String[] {"nodeHours", "lowerBoundNodeHours", "meanUtilization", "jobs", "jobsStarted",
+                "jobsInterrupted", "lostComputeHours", "waitSecondsP50", "waitSecondsP95", "waitSecondsMax", "scaleActions"}) {
+                assertThat(p.has(key)).as(policy + "." + key).isTrue();
+            }
+            assertThat(p.path("jobs").asLong()).isEqualTo(18);
+            assertThat(p.path("cost").asDouble()).isEqualTo(2 * p.path("nodeHours").asDouble());
+        }
+        String page = Files.readString(html);
+        assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg", "</table>", "joblane")
+                .doesNotContain("http://", "https://", "<script src", "<link");
+    }
+
+    @Test
+    void badLineStopsWithItsLineNumberUnlessSkipped() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n10,sixty,1,1Gi\n20,60,1,1Gi\n");
+        assertThat(run("--trace", t.toString(), "--policies", "static")).isEqualTo(1);
+        assertThat(err.toString()).contains("line 3", "duration", "--skip-bad-lines");
+        assertThat(run("--trace", t.toString(), "--policies", "static", "--skip-bad-lines")).isZero();
+        assertThat(out.toString()).contains("1 bad lines skipped (first: line 3: duration", "2 jobs");
+    }
+
+    @Test
+    void refusesUnknownPolicyAndMissingTrace() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n");
+        assertThat(run("--trace", t.toString(), "--policies", "karpenter")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown policy \"karpenter\"");
+        assertThat(run("--node-cpu", "16")).isEqualTo(2);
+        assertThat(err.toString()).contains("--trace FILE or --synthetic JOBS");
+    }
+
+    @Test
+    void readsSwfWithTheDocumentedMapping() throws Exception {
+        Path swf = Files.writeString(dir.resolve("t.swf"), "; Version: 2.2\n"
+                + "1 0 0 3600 32 -1 -1 32 3600 -1 1 1 1 -1 -1 -1 -1 -1\n"
+                + "2 60 0 600 4 -1 -1 4 600 -1 1 1 1 -1 -1 -1 -1 -1\n");
+        assertThat(run("--trace", swf.toString(), "--policies", "static", "--json", dir.resolve("s.json").toString()))
+                .as(err.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(dir.resolve("s.json").toFile());
+        // 32 processors on 16-core nodes (15.75 usable): 3 pods of 11 cores, plus one 4-core pod.
+        assertThat(root.path("jobs").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void takesTheGroupFromTheNodeGroupFileWhereNoFlagIsGiven() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,600,2,8Gi\n");
+        Path config = Path.of("../examples/config/node-groups.yaml");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "highmem",
+                "--node-cpu", "8", "--policies", "joblane,static")).as(err.toString()).isZero();
+        // highmem: 256Gi from the file, cpu from the flag.
+        assertThat(out.toString()).contains("node: 8 cpu, 256Gi memory");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("--node-group nope is not in");
+    }
+}
