@@ -1,15 +1,17 @@
 package io.joblane.certs;
 
+import io.joblane.model.cli.ExitCodes;
+
 /**
  * A failure the user can act on, with the exit code the CLI returns for it. Thrown by the adapters and the
  * commands; {@link Main} prints the message once and exits.
  */
 public class CertsException extends RuntimeException {
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
-    public static final int NOT_FOUND = 3;
-    public static final int FORBIDDEN = 4;
-    public static final int CONFLICT = 5;
+    public static final int FAILED = ExitCodes.FAILED;
+    public static final int USAGE = ExitCodes.USAGE;
+    public static final int NOT_FOUND = ExitCodes.NOT_FOUND;
+    public static final int FORBIDDEN = ExitCodes.FORBIDDEN;
+    public static final int CONFLICT = ExitCodes.CONFLICT;
 
     private final int exitCode;
 

@@ -78,6 +78,16 @@ class CertificateFilesTest {
     void badDurationIsAUsageErrorNamingTheFlag() {
         Cli.Run run = Cli.run(null, CLOCK, "create", "--service", "s", "--namespace", "n", "--out-dir", dir.toString(), "--validity", "1y");
         assertThat(run.code()).isEqualTo(2);
-        assertThat(run.err()).contains("--validity: not a duration: \"1y\"");
+        assertThat(run.err()).contains("--validity").contains("not a duration: \"1y\"");
+    }
+
+    @Test
+    void unknownKeyAlgorithmIsAUsageErrorListingTheChoices() {
+        Cli.Run run = Cli.run(null, CLOCK, "create", "--service", "s", "--namespace", "n", "--out-dir", dir.toString(),
+                "--key-algorithm", "dsa");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--key-algorithm").contains("\"dsa\" is not one of ecdsa, rsa")
+                .contains("see: joblane-certs create --help");
+        assertThat(dir).isEmptyDirectory();
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Contract with the processes: every command line the chart gives a Joblane container is parsed by that
- * process's own picocli command (the real Main classes of webhook, scaler and certs, parsed but not run), and
+ * process's own picocli command (the command lines the real Main classes run, parsed but not run), and
  * every environment variable it sets is one an option of that command reads. A renamed or retyped flag would
  * otherwise only show as a crash-looping pod in a cluster.
  */
@@ -39,8 +39,8 @@ class ProcessContractChartTest {
     /** The real command line of the process in an image named e.g. ghcr.io/joblane/joblane-scaler:0.1.0. */
     static CommandLine commandOf(String component) {
         CommandLine cmd = switch (component) {
-            case "joblane-webhook" -> new CommandLine(io.joblane.webhook.Main.class);
-            case "joblane-scaler" -> new CommandLine(io.joblane.scaler.Main.class);
+            case "joblane-webhook" -> io.joblane.webhook.Main.commandLine();
+            case "joblane-scaler" -> io.joblane.scaler.Main.commandLine();
             case "joblane-certs" -> io.joblane.certs.Main.commandLine(() -> {
                 throw new AssertionError("parsing must not open a Kubernetes client");
             }, Clock.systemUTC());

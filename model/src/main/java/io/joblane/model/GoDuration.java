@@ -7,6 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Parses durations written the way Kubernetes and Helm users write them ("90s", "10m", "1h30m", "250ms"),
  * and formats them back. A bare number is refused: a unit must always be said.
+ *
+ * <p>Kept by hand rather than fabric8's {@code io.fabric8.kubernetes.api.model.Duration} (checked with 8.0.0): that
+ * parser reads "1.5h" as 5h and "-5s" as 5s, refuses "0", and takes units Go does not ("1d", "2w", "10 mins"), so a
+ * value that works here would mean something else in a Go tool and the other way round.
  */
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");

@@ -1,5 +1,7 @@
 package io.joblane.scaler;
 
+import io.joblane.model.cli.CommandLineConvention;
+import io.joblane.model.cli.ExitCodes;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,14 +26,15 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         spec.commandLine().usage(System.err);
-        return 2;
+        return ExitCodes.USAGE;
     }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
-        return new CommandLine(new Main());
+    /** The command line {@link #main} runs, with the shared convention; the chart's contract test parses with it. */
+    public static CommandLine commandLine() {
+        return CommandLineConvention.apply(new CommandLine(new Main()));
     }
 }

@@ -3,7 +3,7 @@ package io.joblane.scaler;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.joblane.model.GoDuration;
+import io.joblane.model.cli.ExitCodes;
 import io.joblane.model.config.ConfigFile;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
@@ -58,12 +58,16 @@ import picocli.CommandLine.Option;
  * stop serving). Losing the Lease while not shutting down exits the process so a fresh start re-elects.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).")
+        description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "1:failed (unexpected error at start-up)",
+                "2:bad command line, flag value or node-group file",
+                "6:lost the Lease while not shutting down (restart as a standby)"})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-    static final int EXIT_CONFIG = 2;
-    static final int EXIT_LOST_LEADERSHIP = 3;
+    static final int EXIT_CONFIG = ExitCodes.USAGE;
+    static final int EXIT_LOST_LEADERSHIP = ExitCodes.LOST_LEASE;
 
     @Option(names = "--config", required = true, defaultValue = "${env:JOBLANE_CONFIG}",
             description = "Node-group file (env JOBLANE_CONFIG).")
@@ -97,7 +101,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-2m}",
             description = "Longest wait for the informers' first sync before start-up carries on not ready "
                     + "(env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
-    String informerSyncTimeout;
+    Duration informerSyncTimeout;
 
     @Mixin
     LogOptions logging;
@@ -118,16 +122,9 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logging.apply();
-        Duration syncTimeout;
-        try {
-            syncTimeout = GoDuration.parse(informerSyncTimeout);
-        } catch (IllegalArgumentException e) {
-            LOG.error("--informer-sync-timeout: {}", e.getMessage());
-            return EXIT_CONFIG;
-        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
         try {
-            start(syncTimeout);
+            start(informerSyncTimeout);
         } catch (InvalidConfigException e) {
             LOG.error("refusing to start: {}", e.getMessage());
             stop();
@@ -205,8 +202,8 @@ public final class RunCommand implements Callable<Integer> {
                 new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
                 configFile::current, clock);
         LeaderElection[] election = new LeaderElection[1];
-        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun,
-                () -> election[0] != null && election[0].stillLeading());
+        BooleanSupplier stillLeading = () -> election[0] != null && election[0].stillLeading();
+        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun, stillLeading);
         loopRef.set(loop);
         onReload.set(() -> {
             JoblaneConfig c = configFile.current();
@@ -223,8 +220,7 @@ public final class RunCommand implements Callable<Integer> {
                 s.trigger();
             }
         });
-        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap,
-                () -> election[0] != null && election[0].stillLeading());
+        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap, stillLeading);
         AtomicReference<ScanResult> lastResult = new AtomicReference<>();
         readiness.warning("groups", () -> groupWarnings(lastResult.get()));
 

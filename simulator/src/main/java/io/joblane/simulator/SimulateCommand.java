@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
+import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
@@ -147,7 +148,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator jar's entry point: the simulation is the whole command. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SimulateCommand()).execute(args));
+        System.exit(CommandLineConvention.apply(new CommandLine(new SimulateCommand())).execute(args));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.joblane.webhook;
 
-import io.joblane.model.GoDuration;
-import io.joblane.model.Quantity;
+import io.joblane.model.cli.CommandLineConvention;
+import io.joblane.model.cli.EnumConverter;
+import io.joblane.model.cli.ExitCodes;
+import io.joblane.model.cli.QuantityConverter;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.logging.LogOptions;
 import java.nio.file.Path;
@@ -21,7 +23,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "joblane-webhook", mixinStandardHelpOptions = true, version = "joblane-webhook 0.1.0",
         description = "Mutating admission webhook that steers Job pods onto their dedicated node group.",
-        sortOptions = false)
+        sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "1:cannot start (TLS files, port, informer sync)",
+                "2:bad command line, flag value or node-group file"})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -62,30 +66,31 @@ public final class Main implements Callable<Integer> {
             description = "Namespace of that Service (env JOBLANE_NAMESPACE).")
     String namespace;
 
-    @Option(names = "--body-limit", defaultValue = "${env:JOBLANE_BODY_LIMIT:-3Mi}",
+    @Option(names = "--body-limit", defaultValue = "${env:JOBLANE_BODY_LIMIT:-3Mi}", converter = QuantityConverter.class,
             description = "Largest accepted request body; larger gets 413 (env JOBLANE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
-    String bodyLimit;
+    long bodyLimit;
 
     @Option(names = "--request-timeout", defaultValue = "${env:JOBLANE_REQUEST_TIMEOUT:-10s}",
             description = "Time allowed to receive and answer one request (env JOBLANE_REQUEST_TIMEOUT, default ${DEFAULT-VALUE}).")
-    String requestTimeout;
+    Duration requestTimeout;
 
     @Option(names = "--reload-interval", defaultValue = "${env:JOBLANE_RELOAD_INTERVAL:-5s}",
             description = "How often the config and TLS files are checked for changes (env JOBLANE_RELOAD_INTERVAL, default ${DEFAULT-VALUE}).")
-    String reloadInterval;
+    Duration reloadInterval;
 
     @Option(names = "--shutdown-timeout", defaultValue = "${env:JOBLANE_SHUTDOWN_TIMEOUT:-20s}",
             description = "On SIGTERM, how long in-flight requests may take to finish (env JOBLANE_SHUTDOWN_TIMEOUT, default ${DEFAULT-VALUE}).")
-    String shutdownTimeout;
+    Duration shutdownTimeout;
 
     @Option(names = "--namespace-routing", defaultValue = "${env:JOBLANE_NAMESPACE_ROUTING:-auto}",
+            converter = RoutingModes.class, completionCandidates = RoutingModes.class,
             description = "auto: read namespace annotations when a Kubernetes API is configured; off: never"
                     + " (env JOBLANE_NAMESPACE_ROUTING, default ${DEFAULT-VALUE}).")
-    String namespaceRouting;
+    WebhookOptions.NamespaceRoutingMode namespaceRouting;
 
     @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-60s}",
             description = "Start-up fails if the namespace informer has not synced by then (env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
-    String informerSyncTimeout;
+    Duration informerSyncTimeout;
 
     @Option(names = "--listeners", defaultValue = "${env:JOBLANE_LISTENERS:-0}",
             description = "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
@@ -95,7 +100,16 @@ public final class Main implements Callable<Integer> {
     LogOptions logging;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line {@link #main} runs, with the shared convention; the chart's contract test parses with it. */
+    public static CommandLine commandLine() {
+        return commandLine(new Main());
+    }
+
+    static CommandLine commandLine(Main main) {
+        return CommandLineConvention.apply(new CommandLine(main));
     }
 
     @Override
@@ -106,20 +120,20 @@ public final class Main implements Callable<Integer> {
             options = options();
         } catch (IllegalArgumentException e) {
             LOG.error("invalid command line: {}", e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         } catch (RuntimeException e) {
             LOG.error("cannot prepare the serving certificate: {}", e.getMessage());
-            return 1;
+            return ExitCodes.FAILED;
         }
         Webhook webhook;
         try {
             webhook = Webhook.start(options);
         } catch (InvalidConfigException e) {
             LOG.error("refusing to start: {}", e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         } catch (RuntimeException e) {
             LOG.error("refusing to start: {}", e.getMessage());
-            return 1;
+            return ExitCodes.FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -133,7 +147,7 @@ public final class Main implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     WebhookOptions options() {
@@ -155,26 +169,17 @@ public final class Main implements Callable<Integer> {
         } else if (cert == null || key == null) {
             throw new IllegalArgumentException("--tls-cert and --tls-key (or --self-signed-dir) are required");
         }
-        WebhookOptions.NamespaceRoutingMode mode = switch (namespaceRouting) {
-            case "auto" -> WebhookOptions.NamespaceRoutingMode.AUTO;
-            case "off" -> WebhookOptions.NamespaceRoutingMode.OFF;
-            default -> throw new IllegalArgumentException("--namespace-routing must be auto or off");
-        };
-        long limit = Quantity.toMillis(bodyLimit) / 1000;
-        if (limit < 1024) {
+        if (bodyLimit < 1024) {
             throw new IllegalArgumentException("--body-limit must be at least 1Ki");
         }
-        return new WebhookOptions(config, cert, key, host, port, healthPort, limit, duration(requestTimeout,
-                "--request-timeout"), duration(reloadInterval, "--reload-interval"),
-                duration(shutdownTimeout, "--shutdown-timeout"), mode,
-                duration(informerSyncTimeout, "--informer-sync-timeout"), listeners);
+        return new WebhookOptions(config, cert, key, host, port, healthPort, bodyLimit, requestTimeout, reloadInterval,
+                shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
     }
 
-    private static Duration duration(String text, String flag) {
-        try {
-            return GoDuration.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": " + e.getMessage());
+    /** {@code auto} or {@code off}. */
+    static final class RoutingModes extends EnumConverter<WebhookOptions.NamespaceRoutingMode> {
+        RoutingModes() {
+            super(WebhookOptions.NamespaceRoutingMode.class);
         }
     }
 }

@@ -27,18 +27,8 @@ public record WebhookOptions(
                 Duration.ofMillis(200), Duration.ofSeconds(5), NamespaceRoutingMode.OFF, Duration.ofSeconds(30), 2);
     }
 
-    public WebhookOptions withListeners(int count) {
-        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
-                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, count);
-    }
-
     public WebhookOptions withNamespaceRouting(NamespaceRoutingMode mode) {
         return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
                 reloadInterval, shutdownTimeout, mode, informerSyncTimeout, listeners);
-    }
-
-    public WebhookOptions withBodyLimit(long bytes) {
-        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bytes, requestTimeout,
-                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
     }
 }

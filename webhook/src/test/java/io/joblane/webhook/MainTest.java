@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MainTest {
     @TempDir
@@ -16,7 +15,7 @@ class MainTest {
 
     private static WebhookOptions parse(String... args) {
         Main main = new Main();
-        new CommandLine(main).parseArgs(args);
+        Main.commandLine(main).parseArgs(args);
         return main.options();
     }
 
@@ -42,7 +41,7 @@ class MainTest {
         assertThatThrownBy(() -> parse("--config", "c", "--tls-cert", "t", "--tls-key", "k", "--request-timeout", "10"))
                 .hasMessageContaining("--request-timeout");
         assertThatThrownBy(() -> parse("--config", "c", "--tls-cert", "t", "--tls-key", "k", "--namespace-routing", "on"))
-                .hasMessageContaining("auto or off");
+                .hasMessageContaining("\"on\" is not one of auto, off");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.joblane.certs.x509;
 
-import java.util.Locale;
-
 /** The key types the mint can create; ECDSA P-256 is the default because it is small and fast to handshake. */
 public enum KeyAlgorithm {
     ECDSA_P256("ecdsa", "EC", "SHA256withECDSA"),
@@ -28,16 +26,6 @@ public enum KeyAlgorithm {
 
     String signatureAlgorithm() {
         return signatureAlgorithm;
-    }
-
-    public static KeyAlgorithm parse(String text) {
-        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (KeyAlgorithm a : values()) {
-            if (a.flag.equals(s) || a.name().toLowerCase(Locale.ROOT).equals(s)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown key algorithm \"" + text + "\" (use ecdsa or rsa)");
     }
 
     /** The algorithm of an existing key, by its JCA name ("EC", "RSA"). */

@@ -1,7 +1,6 @@
 package io.joblane.certs.x509;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What one {@code rotate} run found and must do, in order. Made by {@link RotationPlanner}; the Kubernetes
@@ -37,16 +36,6 @@ public record RotationPlan(State found, List<Step> steps, String summary) {
 
     /** Put this CA bundle into every webhook entry's caBundle. */
     public record PublishBundle(String caPem, String why) implements Step {
-    }
-
-    public Optional<StoredMaterial> storedAfter() {
-        StoredMaterial last = null;
-        for (Step s : steps) {
-            if (s instanceof WriteStore w) {
-                last = w.material();
-            }
-        }
-        return Optional.ofNullable(last);
     }
 
     public boolean changesNothing() {

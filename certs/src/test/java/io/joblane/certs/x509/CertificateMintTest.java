@@ -53,7 +53,7 @@ class CertificateMintTest {
 
     @Test
     void rsaOptionMakesRsa2048KeysWithKeyEncipherment() {
-        MintOptions rsa = MintOptions.DEFAULTS.withAlgorithm(KeyAlgorithm.parse("rsa"));
+        MintOptions rsa = MintOptions.DEFAULTS.withAlgorithm(KeyAlgorithm.RSA_2048);
         Inspection i = CertificateInspector.inspect(CertificateMint.mint("svc", "ns", List.of(), rsa, CLOCK));
 
         assertThat(((RSAPublicKey) i.leaf().getPublicKey()).getModulus().bitLength()).isEqualTo(2048);

@@ -37,12 +37,4 @@ public record GroupStatus(
     public GroupStatus {
         problems = List.copyOf(problems);
     }
-
-    /** A status without the waiting time of its pods. */
-    public GroupStatus(String group, boolean described, int desired, int min, int max, int registered, int readyNodes,
-                       int launching, int draining, int cordoned, int pendingPods, int neverFit, String lastAction,
-                       String lastActionReason, Instant lastActionAt, Instant backoffUntil, List<String> problems) {
-        this(group, described, desired, min, max, registered, readyNodes, launching, draining, cordoned, pendingPods,
-                neverFit, lastAction, lastActionReason, lastActionAt, backoffUntil, problems, null);
-    }
 }

@@ -305,7 +305,7 @@ public final class ScaleLoop {
         state.toldWaiting.keySet().retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
         for (PlanAction action : plan.actions()) {
-            try {
+            try (var fields = ActionLogFields.scope(spec.name(), action)) {
                 x.run(action, failing);
             } catch (ClusterException e) {
                 metrics.clusterError(action.getClass().getSimpleName());
@@ -425,7 +425,7 @@ public final class ScaleLoop {
 
     private GroupStatus skipped(String group, GroupState state, List<String> problems) {
         return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
-                state.lastAt, state.backoffUntil, problems);
+                state.lastAt, state.backoffUntil, problems, null);
     }
 
     private static String describe(PlanAction action) {

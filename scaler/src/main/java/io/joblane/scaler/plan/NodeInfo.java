@@ -36,14 +36,6 @@ public record NodeInfo(
         draining = draining == null ? DrainState.NONE : draining;
     }
 
-    /** A node whose NotReady time is unknown (it counts from {@code created}). */
-    public NodeInfo(String name, String group, String instanceId, Resources allocatable, boolean ready, Instant created,
-                    boolean cordoned, boolean cordonedByJoblane, DrainState draining, boolean scaleDownDisabled,
-                    Instant unneededSince, Instant cordonedAt, Instant drainingSince) {
-        this(name, group, instanceId, allocatable, ready, created, cordoned, cordonedByJoblane, draining,
-                scaleDownDisabled, unneededSince, cordonedAt, drainingSince, null);
-    }
-
     /** Not Ready for longer than {@code bound} (counted from creation when the transition time is unknown). */
     public boolean notReadyLongerThan(java.time.Duration bound, Instant now) {
         Instant since = notReadySince != null ? notReadySince : created;
@@ -58,5 +50,16 @@ public record NodeInfo(
     /** New Job pods may land here: not cordoned and not taint-drained (PreferNoSchedule still admits pods). */
     public boolean schedulable() {
         return !cordoned && draining != DrainState.NO_SCHEDULE;
+    }
+
+    /** True once it advertises every extended resource of {@code template} ({@code nvidia.com/gpu}: device plugin up). */
+    public boolean advertisesExtended(Resources template) {
+        for (int i = 0; i < template.size(); i++) {
+            String name = template.nameAt(i);
+            if (Resources.isExtended(name) && template.millisAt(i) > 0 && allocatable.get(name) <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -58,10 +58,6 @@ public final class Planner {
         /** A registered node still missing the template's extended resources: it counts with the template's shape. */
         final boolean uninitialised;
 
-        Bin(Kind kind, NodeInfo node, String instanceId) {
-            this(kind, node, instanceId, false);
-        }
-
         Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised) {
             this.kind = kind;
             this.node = node;
@@ -145,16 +141,16 @@ public final class Planner {
                     continue; // our own node whose instance is gone from the group: never take it back
                 }
                 boolean young = n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()));
-                if (n.ready() && young && !reclaimable && !initialised(n)) {
+                if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
                     // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
                     // and Karpenter treat it), or the same GPU pods would order a second node.
                     ready++;
                     bins.add(new Bin(Kind.INCOMING, n, n.instanceId(), true));
                 } else if (n.ready()) {
                     ready++;
-                    bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId()));
+                    bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId(), false));
                 } else if (n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()))) {
-                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId()));
+                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId(), false));
                 }
             }
             int capacityInstances = 0;
@@ -178,7 +174,7 @@ public final class Planner {
                 }
                 Duration nodeless = Duration.between(since, now);
                 if (age.compareTo(spec.registrationTimeout()) <= 0) {
-                    bins.add(new Bin(Kind.INCOMING, null, i.id()));
+                    bins.add(new Bin(Kind.INCOMING, null, i.id(), false));
                 } else if (nodeless.compareTo(spec.registrationTimeout().multipliedBy(2)) <= 0) {
                     actions.add(new PlanAction.InstanceUnregistered(i.id(), nodeless,
                             "instance " + i.id() + " has not become a node (none for " + nodeless.toSeconds() + "s)"));
@@ -190,7 +186,7 @@ public final class Planner {
             }
             int gap = Math.max(0, cloud.desired() - capacityInstances);
             for (int g = 0; g < gap; g++) {
-                bins.add(new Bin(Kind.INCOMING, null, null));
+                bins.add(new Bin(Kind.INCOMING, null, null, false));
             }
             if (!unprotected.isEmpty()) {
                 actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
@@ -319,8 +315,7 @@ public final class Planner {
             }
             if (!onIncoming.isEmpty()) {
                 actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.CAPACITY_COMING, onIncoming,
-                        "no new node needed: capacity already on its way in node group " + spec.name()
-                                + " will take it"));
+                        "capacity already on its way in node group " + spec.name() + " will take it"));
             }
             if (!capped.isEmpty()) {
                 actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.AT_MAX, capped,
@@ -344,8 +339,8 @@ public final class Planner {
             }
             int keep = Math.max(floor, cloud.desired() - unusedGap);
             if (opened == 0 && keep < cloud.desired()) {
-                actions.add(new PlanAction.CancelUnfulfilled(cloud.desired(), keep, unusedGap
-                        + " node(s) asked for but never launched are not needed by any waiting pod"));
+                actions.add(new PlanAction.CancelUnfulfilled(cloud.desired(), keep,
+                        unusedGap + " node(s) asked for, never launched, not needed by any waiting pod"));
             }
             boolean growing = opened > 0 || !reclaimedByName.isEmpty();
 
@@ -546,7 +541,7 @@ public final class Planner {
             // The most common allocatable among Ready nodes: new nodes come from the same launch template.
             Map<Resources, Integer> counts = new HashMap<>();
             for (NodeInfo n : nodes) {
-                if (n.ready() && !n.allocatable().isZero() && initialised(n)) {
+                if (n.ready() && !n.allocatable().isZero() && n.advertisesExtended(spec.shape())) {
                     counts.merge(n.allocatable(), 1, Integer::sum);
                 }
             }
@@ -665,21 +660,6 @@ public final class Planner {
             return false;
         }
 
-        /**
-         * True once the node advertises every extended resource of the configured template (e.g.
-         * {@code nvidia.com/gpu}, which appears only when the device plugin is up).
-         */
-        private boolean initialised(NodeInfo n) {
-            Resources template = spec.shape();
-            for (int i = 0; i < template.size(); i++) {
-                String name = template.nameAt(i);
-                if (isExtended(name) && template.millisAt(i) > 0 && n.allocatable().get(name) <= 0) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
         private void freeVector(NodeInfo node, long[] ov, long[] out) {
             capacityVector(node.allocatable(), out);
             for (int d = 0; d < dims; d++) {
@@ -756,15 +736,6 @@ public final class Planner {
             }
             return true;
         }
-    }
-
-    /**
-     * An extended resource in the Kubernetes sense: not cpu, memory, pods, ephemeral-storage or hugepages.
-     * @see <a href="https://kubernetes.io/docs/tasks/configure-pod-container/extended-resource/">extended resources</a>
-     */
-    static boolean isExtended(String resource) {
-        return !resource.equals(WellKnown.RESOURCE_CPU) && !resource.equals(WellKnown.RESOURCE_MEMORY)
-                && !resource.equals(PODS) && !resource.equals("ephemeral-storage") && !resource.startsWith("hugepages-");
     }
 
     /** A slice of the demand array as a hash key, to group identical requests. */

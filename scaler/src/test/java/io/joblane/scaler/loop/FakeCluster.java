@@ -63,7 +63,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             return new NodeInfo(name, group, noProviderId ? null : instanceId, allocatable, ready, created, unschedulable, ours, drain,
                     scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
-                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)));
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)), null);
         }
     }
 

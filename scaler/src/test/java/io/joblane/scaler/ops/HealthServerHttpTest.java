@@ -82,7 +82,7 @@ class HealthServerHttpTest {
         metrics.cloudCall("batch", "describe", null);
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
         metrics.nodeRegistered("batch", Duration.ofSeconds(95));
-        GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of());
+        GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null);
         metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(Instant.now(), Duration.ofMillis(12), false,
                 Map.of("batch", g), List.of(), List.of()));
 
@@ -107,7 +107,7 @@ class HealthServerHttpTest {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
         GroupStatus batch = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null,
                 at.plusSeconds(120), List.of(), at.minusSeconds(300));
-        GroupStatus gpu = new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of());
+        GroupStatus gpu = new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
         metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(at, Duration.ofMillis(12), false,
                 Map.of("batch", batch, "gpu", gpu), List.of(), List.of()));
 

@@ -128,7 +128,7 @@ class PlannerTest {
 
         private NodeInfo young(String name, Resources allocatable) {
             return new NodeInfo(name, G, "i-" + name, allocatable, true, T0.minusSeconds(60), false, false,
-                    DrainState.NONE, false, null, null, null);
+                    DrainState.NONE, false, null, null, null, null);
         }
 
         @Test
@@ -601,7 +601,7 @@ class PlannerTest {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
         NodeInfo stale = new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), true, n.created(), false,
-                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null);
+                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null, null);
         GroupPlan plan = Planner.plan(spec(G), index(List.of(stale, node("other", G)), List.of()),
                 cloudFor(List.of(stale, node("other", G)), 0, 10), T0);
         assertThat(plan.actionsOf(PlanAction.ClearCordonMark.class)).extracting(PlanAction.ClearCordonMark::node)

@@ -215,7 +215,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         };
         return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
                 n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
-                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince));
+                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null);
     }
 
     private static Instant instantOrNull(long millis) {

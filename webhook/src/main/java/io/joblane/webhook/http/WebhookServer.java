@@ -148,11 +148,6 @@ public final class WebhookServer {
         return health.actualPort();
     }
 
-    /** Checks the certificate files now instead of waiting for the next poll. */
-    public Future<Void> checkCertificateFiles() {
-        return tls.poll();
-    }
-
     /** Why the webhook is not ready, or null when it is. */
     public String notReadyReason() {
         if (stopping) {
