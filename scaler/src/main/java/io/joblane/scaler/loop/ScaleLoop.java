@@ -61,6 +61,8 @@ public final class ScaleLoop {
     /** The dry-run setting fixed at the start of the scan in progress (or the last one). */
     private volatile boolean scanDry;
     private Instant startedAt;
+    /** The earliest instant after the last scan at which one of its delays runs out, or null; see {@link #nextDeadline}. */
+    private Instant nextDeadline;
 
     /**
      * @param providers provider per node-group name; a scaled group without one is reported and skipped
@@ -97,6 +99,22 @@ public final class ScaleLoop {
         return lastResult;
     }
 
+    /**
+     * After {@link #runOnce}: the earliest instant at which a delay the scan looked at runs out (the planner's settle,
+     * scale-down and registration delays, the loop's back-off and stuck-launch timeouts), or null if none. Until then
+     * a scan of an unchanged cluster and cloud decides nothing new, so an event-driven caller (the simulator) may
+     * wait for a change or this instant instead of scanning every interval.
+     */
+    public synchronized Instant nextDeadline() {
+        return nextDeadline;
+    }
+
+    private void deadline(Instant at) {
+        if (at != null && (nextDeadline == null || at.isBefore(nextDeadline))) {
+            nextDeadline = at;
+        }
+    }
+
     public boolean dryRun() {
         return dryRun || config.scaler().dryRun();
     }
@@ -113,6 +131,7 @@ public final class ScaleLoop {
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
     public synchronized ScanResult runOnce() {
         Instant start = clock.instant();
+        nextDeadline = null;
         if (startedAt == null) {
             startedAt = start;
         }
@@ -161,6 +180,7 @@ public final class ScaleLoop {
             try {
                 trackNodeless(cloud, index, state, start);
                 GroupPlan plan = Planner.plan(spec, index, cloud, start, state.nodelessSince);
+                deadline(plan.nextDeadline());
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
             } catch (NotLeading e) {
                 throw e;
@@ -352,6 +372,9 @@ public final class ScaleLoop {
             state.gapSince = now;
         }
         boolean stuck = state.gapSince != null && now.isAfter(state.gapSince.plus(spec.registrationTimeout()));
+        if (state.gapSince != null && !stuck) {
+            deadline(state.gapSince.plus(spec.registrationTimeout()).plusNanos(1));
+        }
         boolean failing = cloud.launchFailing() || stuck || registrationFailing(spec, cloud, plan, index);
         if (!failing) {
             state.failures = 0;
@@ -505,6 +528,7 @@ public final class ScaleLoop {
             } else if (action instanceof PlanAction.ScaleUp a) {
                 // Not skipped after a failed protection or unregistered-instance call: waiting pods come first.
                 if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
+                    deadline(state.backoffUntil);
                     metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
                     LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
                     if (!dry) {

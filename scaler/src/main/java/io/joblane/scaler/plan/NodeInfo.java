@@ -36,12 +36,6 @@ public record NodeInfo(
         draining = draining == null ? DrainState.NONE : draining;
     }
 
-    /** Not Ready for longer than {@code bound} (counted from creation when the transition time is unknown). */
-    public boolean notReadyLongerThan(java.time.Duration bound, Instant now) {
-        Instant since = notReadySince != null ? notReadySince : created;
-        return !ready && since != null && now.isAfter(since.plus(bound));
-    }
-
     /** Cordoned by someone else: the scaler never touches it. */
     public boolean cordonedByHuman() {
         return cordoned && !cordonedByJoblane;
