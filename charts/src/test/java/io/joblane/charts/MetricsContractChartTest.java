@@ -49,10 +49,12 @@ class MetricsContractChartTest {
         for (DecisionKind kind : DecisionKind.values()) {
             metrics.decision("batch", kind);
         }
-        GroupStatus batch = new GroupStatus("batch", true, 50, 0, 50, 50, 50, 0, 0, 0, 3, 0, null, null, null, null,
-                List.of());
+        metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
+        Instant now = Instant.now();
+        GroupStatus batch = new GroupStatus("batch", true, 50, 0, 50, 50, 50, 0, 0, 0, 3, 0, null, null, null,
+                now.plusSeconds(60), List.of(), now.minusSeconds(90));
         metrics.scanCompleted(Duration.ofMillis(20),
-                new ScanResult(Instant.now(), Duration.ofMillis(20), false, Map.of("batch", batch), List.of(), List.of()));
+                new ScanResult(now, Duration.ofMillis(20), false, Map.of("batch", batch), List.of(), List.of()));
         return registry.scrape();
     }
 
@@ -67,9 +69,36 @@ class MetricsContractChartTest {
                 exprs.add((String) r.get("expr"));
             }
         }
+        Set<String> queried = assertExported(exprs);
+        assertThat(queried).contains("joblane_webhook_requests_total", "joblane_webhook_request_duration_seconds_bucket",
+                "joblane_webhook_certificate_expiry_timestamp_seconds", "joblane_webhook_certificate_in_sync",
+                "joblane_webhook_namespace_informer_up", "joblane_scaler_leader",
+                "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods", "joblane_scaler_decisions_total");
+    }
+
+    @Test
+    void everySeriesTheGrafanaDashboardQueriesIsExported() throws Exception {
+        // Guards against: a dashboard panel that stays empty because its metric was renamed or never existed.
+        io.fabric8.kubernetes.api.model.ConfigMap dashboard = Chart.chart().values("monitoring").render()
+                .ofKind("ConfigMap").stream().map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+                .filter(cm -> cm.getData() != null && cm.getData().containsKey("joblane.json")).findFirst().orElseThrow();
+        tools.jackson.databind.JsonNode json = Manifests.PLAIN.readTree(dashboard.getData().get("joblane.json"));
+        List<String> exprs = new ArrayList<>();
+        json.findValues("expr").forEach(e -> exprs.add(e.asString()));
+        json.findValues("query").forEach(q -> exprs.add(q.isString() ? q.asString() : q.path("query").asString()));
+
+        Set<String> queried = assertExported(exprs);
+
+        assertThat(queried).contains("joblane_scaler_nodes", "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods",
+                "joblane_scaler_pending_pod_wait_seconds", "joblane_scaler_decisions_total",
+                "joblane_scaler_group_backoff_seconds", "joblane_scaler_cloud_errors_total",
+                "joblane_webhook_request_duration_seconds_bucket");
+    }
+
+    /** Asserts every joblane_* series (and label value) named in {@code exprs} is in a real scrape; returns the names. */
+    private static Set<String> assertExported(List<String> exprs) {
         String exported = webhookScrape() + scalerScrape();
         Set<String> queried = new TreeSet<>();
-
         for (String expr : exprs) {
             Matcher series = SERIES.matcher(expr);
             while (series.find()) {
@@ -94,9 +123,6 @@ class MetricsContractChartTest {
                 }
             }
         }
-        assertThat(queried).contains("joblane_webhook_requests_total", "joblane_webhook_request_duration_seconds_bucket",
-                "joblane_webhook_certificate_expiry_timestamp_seconds", "joblane_webhook_certificate_in_sync",
-                "joblane_webhook_namespace_informer_up", "joblane_scaler_leader",
-                "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods", "joblane_scaler_decisions_total");
+        return queried;
     }
 }

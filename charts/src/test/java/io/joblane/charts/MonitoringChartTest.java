@@ -18,6 +18,28 @@ class MonitoringChartTest {
         Chart.Rendered rendered = Chart.chart().render();
         assertThat(rendered.ofKind("ServiceMonitor")).isEmpty();
         assertThat(rendered.ofKind("PrometheusRule")).isEmpty();
+        assertThat(rendered.ofKind("ConfigMap")).noneMatch(cm -> cm.getMetadata().getName().endsWith("-dashboard"));
+    }
+
+    @Test
+    void theGrafanaDashboardIsAConfigMapTheKubePrometheusStackSidecarPicksUp() throws Exception {
+        Chart.Rendered rendered = Chart.chart().values("monitoring").render();
+        io.fabric8.kubernetes.api.model.ConfigMap cm = rendered.one(io.fabric8.kubernetes.api.model.ConfigMap.class,
+                "rel-joblane-dashboard");
+        assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(cm.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Joblane");
+        tools.jackson.databind.JsonNode dashboard = Manifests.PLAIN.readTree(cm.getData().get("joblane.json"));
+        assertThat(dashboard.path("uid").asString()).isEqualTo("joblane");
+        List<String> titles = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> titles.add(p.path("title").asString()));
+        assertThat(titles).contains("Nodes by state against desired", "Pending Job pods and the longest wait",
+                "Draining and cordoned nodes", "Decisions", "Scale-up back-off", "Cloud call errors", "Webhook latency");
+        assertThat(dashboard.path("panels").get(0).path("repeat").asString()).isEqualTo("group"); // a row per group
+
+        io.fabric8.kubernetes.api.model.ConfigMap elsewhere = Chart.chart().values("monitoring")
+                .set("monitoring.grafanaDashboard.namespace", "monitoring").render()
+                .one(io.fabric8.kubernetes.api.model.ConfigMap.class, "rel-joblane-dashboard");
+        assertThat(elsewhere.getMetadata().getNamespace()).isEqualTo("monitoring");
     }
 
     @Test

@@ -202,8 +202,8 @@ public final class RunCommand implements Callable<Integer> {
                 new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
                 configFile::current, clock);
         LeaderElection[] election = new LeaderElection[1];
-        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun,
-                () -> election[0] != null && election[0].stillLeading());
+        BooleanSupplier stillLeading = () -> election[0] != null && election[0].stillLeading();
+        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun, stillLeading);
         loopRef.set(loop);
         onReload.set(() -> {
             JoblaneConfig c = configFile.current();
@@ -220,7 +220,7 @@ public final class RunCommand implements Callable<Integer> {
                 s.trigger();
             }
         });
-        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap);
+        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap, stillLeading);
         AtomicReference<ScanResult> lastResult = new AtomicReference<>();
         readiness.warning("groups", () -> groupWarnings(lastResult.get()));
 

@@ -16,6 +16,7 @@ import io.joblane.model.WellKnown;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +30,8 @@ import java.util.regex.Pattern;
  * pods wrongly. Pure apart from {@link #load(Path)} reading the file.
  */
 public final class ConfigLoader {
+    /** The smallest duration {@link #validateDuration} accepts where zero would disable a safety delay. */
+    private static final Duration POSITIVE = Duration.ofNanos(1);
     private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
@@ -239,9 +242,9 @@ public final class ConfigLoader {
             }
             validateQuantity(quantity, at + ".node." + resource, false, problems);
         });
-        validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", problems);
-        validateDuration(scaling.bootDelay(), at + ".bootDelay", problems);
-        validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", problems);
+        validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", POSITIVE, problems);
+        validateDuration(scaling.bootDelay(), at + ".bootDelay", Duration.ZERO, problems);
+        validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", POSITIVE, problems);
     }
 
     private static void validateWebhook(WebhookSettings webhook, List<String> problems) {
@@ -271,19 +274,10 @@ public final class ConfigLoader {
     public static final java.time.Duration MIN_SETTLE_DELAY = java.time.Duration.ofSeconds(10);
 
     private static void validateScaler(ScalerSettings scaler, List<String> problems) {
-        validateDuration(scaler.scanInterval(), "scaler.scanInterval", problems);
-        validateDuration(scaler.settleDelay(), "scaler.settleDelay", problems);
-        if (problems.stream().noneMatch(p -> p.startsWith("scaler.settleDelay"))
-                && scaler.settleDelayDuration().compareTo(MIN_SETTLE_DELAY) < 0) {
-            // A pod the scheduler picked for a node just before it was fenced binds later (the binding cycle is
-            // asynchronous; WaitForFirstConsumer volumes are provisioned first): settleDelay is its time to show.
-            problems.add("scaler.settleDelay: must be at least " + MIN_SETTLE_DELAY.toSeconds()
-                    + "s: pods still binding to a node that was just fenced need that long to show up");
-        }
-        if (problems.stream().noneMatch(p -> p.startsWith("scaler.scanInterval"))
-                && scaler.scanIntervalDuration().toMillis() < 100) {
-            problems.add("scaler.scanInterval: must be at least 100ms");
-        }
+        validateDuration(scaler.scanInterval(), "scaler.scanInterval", Duration.ofMillis(100), problems);
+        // A pod the scheduler picked for a node just before it was fenced binds later (the binding cycle is
+        // asynchronous; WaitForFirstConsumer volumes are provisioned first): settleDelay is its time to show.
+        validateDuration(scaler.settleDelay(), "scaler.settleDelay", MIN_SETTLE_DELAY, problems);
         String endpoint = scaler.aws().endpoint();
         if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
             problems.add("scaler.aws.endpoint: must be an http:// or https:// URL");
@@ -313,11 +307,20 @@ public final class ConfigLoader {
         }
     }
 
-    private static void validateDuration(String duration, String at, List<String> problems) {
+    /**
+     * The one check of every duration field: it parses and is at least {@code atLeast}. A zero timer would turn a
+     * delay meant to protect something (a settle window, a registration wait) into none at all.
+     */
+    private static void validateDuration(String duration, String at, Duration atLeast, List<String> problems) {
+        Duration parsed;
         try {
-            GoDuration.parse(duration);
+            parsed = GoDuration.parse(duration);
         } catch (IllegalArgumentException e) {
             problems.add(at + ": " + e.getMessage());
+            return;
+        }
+        if (parsed.compareTo(atLeast) < 0) {
+            problems.add(at + ": must be " + (atLeast == POSITIVE ? "more than 0s" : "at least " + GoDuration.format(atLeast)));
         }
     }
 

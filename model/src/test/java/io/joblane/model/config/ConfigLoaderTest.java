@@ -102,6 +102,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void zeroSafetyDelaysAreRefusedNamingTheField() {
+        // Guards against: 0s accepted, turning the settle, scale-down and registration waits into none at all.
+        String yaml = MINIMAL + """
+                    scaling: {provider: memory, maxNodes: 3, node: {cpu: '1', memory: 1Gi},
+                              scaleDownDelay: 0s, registrationTimeout: 0m, bootDelay: 0s}
+                scaler: {settleDelay: 0s}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "nodeGroups[0].scaling.scaleDownDelay: must be more than 0s",
+                        "nodeGroups[0].scaling.registrationTimeout: must be more than 0s",
+                        "scaler.settleDelay: must be at least 10s"));
+    }
+
+    @Test
     void exactlyOneDefaultGroup() {
         String yaml = MINIMAL + "  - name: other\n    default: true\n";
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))

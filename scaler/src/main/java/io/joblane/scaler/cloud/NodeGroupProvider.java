@@ -22,6 +22,14 @@ public interface NodeGroupProvider {
     void setDesiredCapacity(String groupId, int desired) throws CloudException;
 
     /**
+     * Cancels capacity asked for but never delivered (after insufficient capacity the cloud would otherwise launch
+     * the whole backlog later): lowers desired toward {@code desired}, but never below the instances that exist
+     * (pending or in service) nor the group's minimum, and only while every one of them is protected from scale-in,
+     * so no running instance can be chosen as a victim. Returns desired afterwards, unchanged when refused.
+     */
+    int cancelUnfulfilled(String groupId, int desired) throws CloudException;
+
+    /**
      * Terminates exactly {@code instanceId} and lowers the group's desired size by one, so the cloud never
      * picks a victim itself. One call, made at once: the loop's live checks run right before it, so an
      * implementation does nothing slow first (AWS: scale-in protection does not apply to this call, nothing to lift).

@@ -41,6 +41,12 @@ public final class ClusterCache implements AutoCloseable {
     private final Watched<Node> nodes;
     private final Watched<Pod> pods;
     private final Watched<DaemonSet> daemonSets;
+    /**
+     * Every pod not yet bound, cluster-wide (field selector {@code spec.nodeName=}, as cluster-autoscaler's
+     * unschedulable pod lister): a pod sent to a group only by its nodeSelector, without the group label, is
+     * invisible to the labelled informer above but still waits for a node of the group.
+     */
+    private final Watched<Pod> unscheduled;
 
     public ClusterCache(KubernetesClient client, Runnable onChange) {
         this.apiServer = String.valueOf(client.getMasterUrl());
@@ -54,6 +60,9 @@ public final class ClusterCache implements AutoCloseable {
                 Lean::pod, ClusterCache::podChanged, onChange);
         pods.informer.addIndexers(Map.of(BY_NODE_INDEX, p -> p.getSpec() == null || p.getSpec().getNodeName() == null
                 ? List.of() : List.of(p.getSpec().getNodeName())));
+        unscheduled = new Watched<>("unscheduled pods",
+                client.pods().inAnyNamespace().withField("spec.nodeName", "").withLimit(LIST_PAGE).runnableInformer(0),
+                Lean::pod, (a, b) -> podChanged(a, b) && selectsGroup(b), onChange);
         daemonSets = new Watched<>("daemonsets", client.apps().daemonSets().inAnyNamespace().runnableInformer(0),
                 Lean::daemonSet, (a, b) -> true, onChange);
     }
@@ -63,7 +72,7 @@ public final class ClusterCache implements AutoCloseable {
      * synced). Informers that did not sync keep retrying; {@link #problems()} tells when they catch up.
      */
     public List<String> start(Duration timeout) {
-        List<Watched<?>> all = List.of(nodes, pods, daemonSets);
+        List<Watched<?>> all = List.of(nodes, pods, unscheduled, daemonSets);
         CompletableFuture<?>[] syncs = all.stream().map(w -> w.informer.start().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {
@@ -77,13 +86,14 @@ public final class ClusterCache implements AutoCloseable {
     }
 
     public boolean synced() {
-        return nodes.informer.hasSynced() && pods.informer.hasSynced() && daemonSets.informer.hasSynced();
+        return nodes.informer.hasSynced() && pods.informer.hasSynced() && unscheduled.informer.hasSynced()
+                && daemonSets.informer.hasSynced();
     }
 
     /** One line per informer that has not synced, with its last error; empty when all have. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        for (Watched<?> w : List.of(nodes, pods, daemonSets)) {
+        for (Watched<?> w : List.of(nodes, pods, unscheduled, daemonSets)) {
             if (!w.informer.hasSynced()) {
                 Throwable error = w.lastError.get();
                 problems.add("informer " + w.name + " not synced" + ": " + (error == null
@@ -111,6 +121,19 @@ public final class ClusterCache implements AutoCloseable {
         return pods.informer.getStore().list();
     }
 
+    /** Unbound pods without the group label whose nodeSelector names a group (the labelled ones are in {@link #pods}). */
+    public List<Pod> unscheduledGroupPods() {
+        return unscheduled.informer.getStore().list().stream().filter(ClusterCache::selectsGroup)
+                .filter(p -> p.getMetadata().getLabels() == null
+                        || !p.getMetadata().getLabels().containsKey(WellKnown.NODE_GROUP_LABEL))
+                .toList();
+    }
+
+    static boolean selectsGroup(Pod p) {
+        return p.getSpec() != null && p.getSpec().getNodeSelector() != null
+                && p.getSpec().getNodeSelector().containsKey(WellKnown.NODE_GROUP_LABEL);
+    }
+
     /** Cached group pods bound to a node (the live check before termination uses {@link BoundPods}). */
     public List<Pod> podsOn(String nodeName) {
         return pods.informer.getIndexer().byIndex(BY_NODE_INDEX, nodeName);
@@ -122,7 +145,7 @@ public final class ClusterCache implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Watched<?> w : List.of(pods, nodes, daemonSets)) {
+        for (Watched<?> w : List.of(pods, unscheduled, nodes, daemonSets)) {
             w.informer.close();
         }
     }

@@ -113,6 +113,14 @@ public final class KubeClusterAccess implements ClusterAccess {
             translated.put(key, new Translated(version, info));
             podInfos.add(info);
         }
+        for (Pod p : cache.unscheduledGroupPods()) {
+            String key = p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+            if (!translated.containsKey(key)) {
+                PodInfo info = podInfo(p);
+                translated.put(key, new Translated(p.getMetadata().getResourceVersion(), info));
+                podInfos.add(info);
+            }
+        }
         lastPods = translated;
         snapshotUids = uids;
         addForeignPods(podInfos, translated, nodeInfos);
@@ -164,8 +172,10 @@ public final class KubeClusterAccess implements ClusterAccess {
     }
 
     @Override
-    public void cordon(String node, Instant at) throws ClusterException {
-        call("cordon " + node, () -> nodes.cordon(node, at));
+    public boolean cordon(String node, Instant at) throws ClusterException {
+        boolean[] ours = {false};
+        call("cordon " + node, () -> ours[0] = nodes.cordon(node, at));
+        return ours[0];
     }
 
     @Override
@@ -325,7 +335,16 @@ public final class KubeClusterAccess implements ClusterAccess {
                 NodeAnnotations.parse(ann.get(NodeAnnotations.UNNEEDED_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)),
-                NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)));
+                NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)), ready ? null : notReadySince(n));
+    }
+
+    /** When the Ready condition last changed, if it is not True; null when there is no such condition. */
+    private static Instant notReadySince(Node n) {
+        if (n.getStatus() == null || n.getStatus().getConditions() == null) {
+            return null;
+        }
+        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                .map(c -> instant(c.getLastTransitionTime())).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     static PodInfo podInfo(Pod p) {

@@ -21,6 +21,12 @@ public final class PodRequests {
     /** One pod is one of the node's {@code pods} allocatable, in milli-units. */
     public static final long ONE_POD = 1000;
     private static final String RESTART_ALWAYS = "Always";
+    /**
+     * The largest amount any one quantity or pod total stands for: valid but absurd requests ({@code cpu: 10P},
+     * {@code memory: 100E}) exceed a long in milli-units. Saturating, instead of throwing, keeps one such pod from
+     * failing every snapshot; it simply fits no node. Low enough that sums of a thousand of them cannot overflow.
+     */
+    public static final long SATURATED = Long.MAX_VALUE >> 10;
 
     private PodRequests() {
     }
@@ -36,6 +42,7 @@ public final class PodRequests {
         ResourceRequirements podLevel = spec.getResources();
         Map<String, Long> total = rule.total(
                 podLevel == null ? Map.of() : toMillis(podLevel.getRequests()), toMillis(spec.getOverhead()));
+        total.replaceAll((name, amount) -> Math.min(amount, SATURATED));
         total.merge(WellKnown.RESOURCE_PODS, ONE_POD, Long::sum);
         return total;
     }
@@ -54,11 +61,20 @@ public final class PodRequests {
             quantities.forEach((name, q) -> {
                 if (q != null && q.getAmount() != null) {
                     String format = q.getFormat() == null ? "" : q.getFormat();
-                    millis.put(name, io.joblane.model.Quantity.toMillis(q.getAmount() + format));
+                    millis.put(name, saturatedMillis(q.getAmount() + format));
                 }
             });
         }
         return millis;
+    }
+
+    /** Milli-units of one quantity, at most {@link #SATURATED}; the API server has already validated its syntax. */
+    static long saturatedMillis(String quantity) {
+        try {
+            return Math.min(io.joblane.model.Quantity.toMillis(quantity), SATURATED);
+        } catch (IllegalArgumentException e) {
+            return SATURATED; // too large for a long, or a form this parser does not know: treat as huge
+        }
     }
 
     private static <T> List<T> nullSafe(List<T> list) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,22 @@ public final class StatusConfigMap {
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
+    private final BooleanSupplier leading;
     private Map<String, String> written;
 
     public StatusConfigMap(KubernetesClient client, String namespace, String name) {
+        this(client, namespace, name, () -> true);
+    }
+
+    /**
+     * @param leading asked right before each write: a replica that lost the Lease writes nothing, not even status
+     *                (it would overwrite the new leader's)
+     */
+    public StatusConfigMap(KubernetesClient client, String namespace, String name, BooleanSupplier leading) {
         this.client = client;
         this.namespace = namespace;
         this.name = name;
+        this.leading = leading;
     }
 
     /** Returns true when it wrote (content changed and the write succeeded). */
@@ -41,6 +52,10 @@ public final class StatusConfigMap {
                 .withData(sorted).build();
         try {
             var resource = client.configMaps().inNamespace(namespace).withName(name);
+            if (!leading.getAsBoolean()) {
+                LOG.info("status ConfigMap {}/{} not written: this replica no longer holds the Lease", namespace, name);
+                return false;
+            }
             if (resource.get() == null) {
                 client.configMaps().inNamespace(namespace).resource(desired).create();
             } else {

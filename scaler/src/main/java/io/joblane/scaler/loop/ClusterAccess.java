@@ -31,8 +31,9 @@ public interface ClusterAccess {
     /**
      * Cordons the node (spec.unschedulable), puts the {@code joblane.io/draining} label on it and marks the cordon as
      * Joblane's with annotation {@link io.joblane.scaler.plan.NodeAnnotations#CORDONED_AT} = {@code at}. Idempotent.
+     * Returns false, changing nothing, when someone else cordoned the node first (it is a human's now).
      */
-    void cordon(String node, Instant at) throws ClusterException;
+    boolean cordon(String node, Instant at) throws ClusterException;
 
     /**
      * Undoes Joblane's own cordon: clears spec.unschedulable and the {@code cordoned-at} annotation, and the

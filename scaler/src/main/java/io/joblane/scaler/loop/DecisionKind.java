@@ -7,6 +7,8 @@ public enum DecisionKind {
     SCALE_UP,
     /** A scale-up withheld because the group is backing off (capacity not arriving, launches failing). */
     SCALE_UP_BACKOFF,
+    /** Desired lowered to the instances that exist: capacity asked for, never delivered, no longer needed. */
+    CANCEL_UNFULFILLED,
     RECLAIM,
     DRAIN_NUDGE,
     DRAIN_COMMIT,

@@ -12,6 +12,7 @@ import java.util.List;
  * @param lastAction    the last action taken on this group (kept across scans), null before the first
  * @param backoffUntil  set while scale-ups are withheld
  * @param problems      conditions for readiness details and events (cloud errors, AZRebalance, unregistered instances)
+ * @param oldestPendingSince creation of the longest-waiting unschedulable pod of the group, null when none waits
  */
 public record GroupStatus(
         String group,
@@ -30,7 +31,8 @@ public record GroupStatus(
         String lastActionReason,
         Instant lastActionAt,
         Instant backoffUntil,
-        List<String> problems) {
+        List<String> problems,
+        Instant oldestPendingSince) {
 
     public GroupStatus {
         problems = List.copyOf(problems);

@@ -50,6 +50,9 @@ public final class ScaleLoop {
     public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
     /** How long an instance the cloud terminated by itself stays among the group's problems. */
     static final Duration UNEXPECTED_TERMINATION_REPORTED_FOR = Duration.ofHours(1);
+    /** Pod Event reasons of cluster-autoscaler, kept so users and tools find them under the names they know. */
+    static final String TRIGGERED_SCALE_UP = "TriggeredScaleUp";
+    static final String NOT_TRIGGER_SCALE_UP = "NotTriggerScaleUp";
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -227,9 +230,9 @@ public final class ScaleLoop {
         }
 
         @Override
-        public void cordon(String node, Instant at) throws ClusterException {
+        public boolean cordon(String node, Instant at) throws ClusterException {
             checkLeading("cordoning node " + node);
-            delegate.cordon(node, at);
+            return delegate.cordon(node, at);
         }
 
         @Override
@@ -324,12 +327,13 @@ public final class ScaleLoop {
                                 GroupState state, Instant now, boolean dry, List<String> done) {
         Exec x = new Exec(spec, cloud, index, state, now, dry, done);
         x.problems.addAll(cloud.problems());
-        boolean failing = updateBackoff(spec, cloud, plan, state, now);
+        boolean failing = updateBackoff(spec, cloud, plan, index, state, now);
         Set<String> stillPending = new HashSet<>();
         for (PodInfo p : index.pending(spec.name())) {
             stillPending.add(p.uid());
         }
         state.reportedUnfit.retainAll(stillPending);
+        state.toldWaiting.keySet().retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
         reportUnexpectedTerminations(spec, cloud, index, state, now, dry, x.problems);
         for (PlanAction action : plan.actions()) {
@@ -355,17 +359,24 @@ public final class ScaleLoop {
                     + maxSize);
         }
         int registered = index.nodes(spec.name()).size();
+        Instant oldestPending = null;
+        for (PodInfo p : index.pending(spec.name())) {
+            if (p.created() != null && (oldestPending == null || p.created().isBefore(oldestPending))) {
+                oldestPending = p.created();
+            }
+        }
         return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), cloud.min()),
                 Math.min(spec.maxNodes(), cloud.max()), registered, plan.readyNodes(), plan.launching(), plan.draining(),
                 plan.cordoned(), plan.pendingPods(), plan.neverFit(), state.lastAction, state.lastReason, state.lastAt,
-                state.backoffUntil, x.problems);
+                state.backoffUntil, x.problems, oldestPending);
     }
 
     /**
      * Decides whether the group's capacity has stopped arriving: the cloud reports failed launches, or desired has
      * stayed above the instances that exist for longer than the registration timeout, or instances never register.
      */
-    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, GroupState state, Instant now) {
+    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
+                                  GroupState state, Instant now) {
         boolean gap = cloud.desired() > cloud.capacityInstances();
         if (!gap) {
             state.gapSince = null;
@@ -376,14 +387,39 @@ public final class ScaleLoop {
         if (state.gapSince != null && !stuck) {
             deadline(state.gapSince.plus(spec.registrationTimeout()).plusNanos(1));
         }
-        boolean unregistered = !plan.actionsOf(PlanAction.InstanceUnregistered.class).isEmpty()
-                || !plan.actionsOf(PlanAction.TerminateUnregistered.class).isEmpty();
-        boolean failing = cloud.launchFailing() || stuck || unregistered;
+        boolean failing = cloud.launchFailing() || stuck || registrationFailing(spec, cloud, plan, index);
         if (!failing) {
             state.failures = 0;
             state.backoffUntil = null;
         }
         return failing;
+    }
+
+    /**
+     * Instances fail to register when some did not become nodes and no instance launched around or after the oldest
+     * of them did: one broken instance among nodes that keep arriving must not back off the whole group.
+     */
+    private static boolean registrationFailing(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index) {
+        Set<String> unregistered = new HashSet<>();
+        plan.actionsOf(PlanAction.InstanceUnregistered.class).forEach(a -> unregistered.add(a.instanceId()));
+        plan.actionsOf(PlanAction.TerminateUnregistered.class).forEach(a -> unregistered.add(a.instanceId()));
+        if (unregistered.isEmpty()) {
+            return false;
+        }
+        Instant oldest = Instant.MAX;
+        for (CloudInstance i : cloud.instances()) {
+            if (unregistered.contains(i.id())) {
+                oldest = i.launchTime() == null ? Instant.MIN : oldest.isBefore(i.launchTime()) ? oldest : i.launchTime();
+            }
+        }
+        Instant since = oldest == Instant.MIN ? Instant.MIN : oldest.minus(spec.registrationTimeout());
+        for (CloudInstance i : cloud.instances()) {
+            if (!unregistered.contains(i.id()) && i.launchTime() != null && !i.launchTime().isBefore(since)
+                    && index.nodeOfInstance(i.id()) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -480,7 +516,7 @@ public final class ScaleLoop {
 
     private GroupStatus skipped(String group, GroupState state, List<String> problems) {
         return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
-                state.lastAt, state.backoffUntil, problems);
+                state.lastAt, state.backoffUntil, problems, null);
     }
 
     private static String describe(PlanAction action) {
@@ -506,6 +542,8 @@ public final class ScaleLoop {
         final Map<String, LifecycleState> lastSeen = new HashMap<>();
         /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
         final Map<String, Instant> unexpected = new LinkedHashMap<>();
+        /** Per waiting pod uid, what it was last told (see {@link Exec#tell}): one Event per change, not per scan. */
+        final Map<String, String> toldWaiting = new HashMap<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -562,23 +600,23 @@ public final class ScaleLoop {
                     cluster.recordEvent(EventTarget.node(a.node()), false, "DrainCancelled", a.reason());
                 }
             } else if (action instanceof PlanAction.ScaleUp a) {
-                if (cloudFailed) {
-                    return;
-                }
+                // Not skipped after a failed protection or unregistered-instance call: waiting pods come first.
                 if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
                     deadline(state.backoffUntil);
                     metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
                     LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
+                    if (!dry) {
+                        tell(a.examples(), "backoff", NOT_TRIGGER_SCALE_UP, "node group " + g + " is backing off "
+                                + "scale-up until " + state.backoffUntil + ": its capacity is not arriving");
+                    }
                     return;
                 }
                 record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
                 if (!dry) {
                     cloud("setDesiredCapacity", () -> provider().setDesiredCapacity(id, a.to()));
                     desired = a.to();
-                    for (PodInfo p : a.examples()) {
-                        cluster.recordEvent(EventTarget.pod(p), false, "TriggeredScaleUp",
-                                "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
-                    }
+                    tell(a.examples(), "coming", TRIGGERED_SCALE_UP,
+                            "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
                 }
                 // Only a scale-up that went through starts the next back-off: a failed call is retried next scan.
                 if (failing) {
@@ -586,6 +624,23 @@ public final class ScaleLoop {
                     Duration delay = BACKOFF_BASE.multipliedBy(factor);
                     state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
                     state.failures++;
+                }
+            } else if (action instanceof PlanAction.PodsWaiting a) {
+                if (!dry) {
+                    tell(a.pods(), a.why() == PlanAction.WaitReason.AT_MAX ? "max" : "coming", NOT_TRIGGER_SCALE_UP,
+                            a.reason());
+                }
+            } else if (action instanceof PlanAction.CancelUnfulfilled a) {
+                // Only once capacity has stopped arriving: a gap of a few seconds is just launches under way.
+                if (cloudFailed || !failing) {
+                    return;
+                }
+                record(DecisionKind.CANCEL_UNFULFILLED, "cancel unfulfilled capacity of " + id + " from " + a.from()
+                        + " to " + a.to(), a.reason());
+                if (!dry) {
+                    int[] after = {desired};
+                    cloud("cancelUnfulfilled", () -> after[0] = provider().cancelUnfulfilled(id, a.to()));
+                    desired = after[0];
                 }
             } else if (action instanceof PlanAction.SetDrain a) {
                 DecisionKind kind = a.state() == DrainState.NO_SCHEDULE ? DecisionKind.DRAIN_COMMIT : DecisionKind.DRAIN_NUDGE;
@@ -615,7 +670,10 @@ public final class ScaleLoop {
             } else if (action instanceof PlanAction.Cordon a) {
                 record(DecisionKind.CORDON, "cordon node " + a.node(), a.reason());
                 if (!dry) {
-                    cluster.cordon(a.node(), now);
+                    if (!cluster.cordon(a.node(), now)) {
+                        LOG.info("group {}: node {} was cordoned by someone else first; left alone", g, a.node());
+                        return; // a human's cordon: no event claiming it is ours
+                    }
                     cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDown",
                             "cordoned, terminating after " + spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
                 }
@@ -733,6 +791,19 @@ public final class ScaleLoop {
                 }
             } catch (ClusterException e) {
                 LOG.debug("group {}: post-termination check of {} failed: {}", g, a.node(), e.getMessage());
+            }
+        }
+
+        /**
+         * Tells waiting pods why they wait, once per pod and situation ({@code kind}): a pod is not spammed every scan,
+         * and a pod told a scale-up is coming is not told again that capacity is on its way.
+         */
+        private void tell(List<PodInfo> pods, String kind, String reason, String message) {
+            for (PodInfo p : pods) {
+                if (!kind.equals(state.toldWaiting.get(p.uid()))) {
+                    cluster.recordEvent(EventTarget.pod(p), false, reason, message);
+                    state.toldWaiting.put(p.uid(), kind);
+                }
             }
         }
 

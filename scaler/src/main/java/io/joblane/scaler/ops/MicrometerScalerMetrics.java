@@ -97,6 +97,10 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
         loopDuration.record(duration);
         lastScanEpochSeconds.set(result.at().getEpochSecond());
         for (GroupStatus s : result.groups().values()) {
+            // Kept for skipped groups too: back-off is the loop's own state, not a cloud figure.
+            long backoff = s.backoffUntil() == null ? 0
+                    : Math.max(0, Duration.between(result.at(), s.backoffUntil()).toSeconds());
+            gauge("joblane.scaler.group.backoff.seconds", Tags.of("group", s.group()), backoff);
             if (!s.described()) {
                 continue; // keep the last known figures rather than report zeros
             }
@@ -110,6 +114,9 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
             gauge("joblane.scaler.registered.nodes", Tags.of("group", s.group()), s.registered());
             gauge("joblane.scaler.pending.pods", Tags.of("group", s.group()), s.pendingPods());
             gauge("joblane.scaler.group.problems", Tags.of("group", s.group()), s.problems().size());
+            gauge("joblane.scaler.pending.pod.wait.seconds", Tags.of("group", s.group()),
+                    s.oldestPendingSince() == null ? 0
+                            : Math.max(0, Duration.between(s.oldestPendingSince(), result.at()).toSeconds()));
         }
     }
 

@@ -6,6 +6,7 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.config.Taint;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,12 @@ public record GroupSpec(
         Map<String, String> nodeLabels,
         List<Taint> taints) {
 
+    /**
+     * The kubelet's default {@code --max-pods}, assumed for a template that does not say {@code pods}.
+     * @see <a href="https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/">kubelet --max-pods</a>
+     */
+    public static final int KUBELET_DEFAULT_MAX_PODS = 110;
+
     public GroupSpec {
         nodeLabels = Map.copyOf(nodeLabels);
         taints = List.copyOf(taints);
@@ -40,9 +47,12 @@ public record GroupSpec(
         if (s == null) {
             throw new IllegalArgumentException("node group " + group.name() + " has no scaling section");
         }
+        Map<String, Long> shape = new LinkedHashMap<>(s.nodeShapeMillis());
+        // A template without "pods" would let one new node take any number of tiny pods: assume the kubelet default.
+        shape.putIfAbsent(WellKnown.RESOURCE_PODS, KUBELET_DEFAULT_MAX_PODS * 1000L);
         return new GroupSpec(group.name(), cloudGroupId(group), s.minNodes(),
                 s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
-                Resources.ofMillis(s.nodeShapeMillis()), s.scaleDownDelayDuration(), s.maxDraining(),
+                Resources.ofMillis(shape), s.scaleDownDelayDuration(), s.maxDraining(),
                 s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
                 group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints());
     }

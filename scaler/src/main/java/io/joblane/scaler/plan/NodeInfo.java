@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param drainingSince     annotation {@link NodeAnnotations#DRAINING_SINCE}, null when absent
  * @param terminationRequestedAt annotation {@link NodeAnnotations#TERMINATION_REQUESTED_AT}, null when absent: the
  *                          scaler may already have terminated the instance, so the node is leaving for good
+ * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
  */
 public record NodeInfo(
         String name,
@@ -30,7 +31,8 @@ public record NodeInfo(
         Instant unneededSince,
         Instant cordonedAt,
         Instant drainingSince,
-        Instant terminationRequestedAt) {
+        Instant terminationRequestedAt,
+        Instant notReadySince) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
@@ -45,5 +47,16 @@ public record NodeInfo(
     /** New Job pods may land here: not cordoned and not taint-drained (PreferNoSchedule still admits pods). */
     public boolean schedulable() {
         return !cordoned && draining != DrainState.NO_SCHEDULE;
+    }
+
+    /** True once it advertises every extended resource of {@code template} ({@code nvidia.com/gpu}: device plugin up). */
+    public boolean advertisesExtended(Resources template) {
+        for (int i = 0; i < template.size(); i++) {
+            String name = template.nameAt(i);
+            if (Resources.isExtended(name) && template.millisAt(i) > 0 && allocatable.get(name) <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -24,6 +24,14 @@ public sealed interface PlanAction {
         }
     }
 
+    /**
+     * Lower desired from {@code from} to {@code to}: nodes asked for but never launched that no waiting pod needs any
+     * more. The loop sends it only once capacity has stopped arriving; the provider never goes below the instances that
+     * exist and refuses while any of them is unprotected, so nothing running can be terminated.
+     */
+    record CancelUnfulfilled(int from, int to, String reason) implements PlanAction {
+    }
+
     /** Take a draining or Joblane-cordoned node back because waiting pods fit there: clear taint and cordon. */
     record Reclaim(String node, String reason) implements PlanAction {
     }
@@ -56,6 +64,21 @@ public sealed interface PlanAction {
      * pod bound to the node finds nothing that blocks.
      */
     record Terminate(String node, String instanceId, String reason) implements PlanAction {
+    }
+
+    /** Why waiting pods get no new node of their own this scan (they are told so with an Event). */
+    enum WaitReason {
+        /** Capacity already asked for (a node launching or registering) will take them. */
+        CAPACITY_COMING,
+        /** Their node would take the group above its maximum. */
+        AT_MAX
+    }
+
+    /** Waiting pods (at most {@link ScaleUp#MAX_EXAMPLES}) that get no new node of their own, and why. */
+    record PodsWaiting(WaitReason why, List<PodInfo> pods, String reason) implements PlanAction {
+        public PodsWaiting {
+            pods = List.copyOf(pods);
+        }
     }
 
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */

@@ -55,11 +55,14 @@ public final class Planner {
         final Kind kind;
         final NodeInfo node;
         final String instanceId;
+        /** A registered node still missing the template's extended resources: it counts with the template's shape. */
+        final boolean uninitialised;
 
-        Bin(Kind kind, NodeInfo node, String instanceId) {
+        Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised) {
             this.kind = kind;
             this.node = node;
             this.instanceId = instanceId;
+            this.uninitialised = uninitialised;
         }
     }
 
@@ -139,11 +142,17 @@ public final class Planner {
                 if (inst == null && n.instanceId() != null && reclaimable) {
                     continue; // our own node whose instance is gone from the group: never take it back
                 }
-                if (n.ready()) {
+                boolean young = n.created() == null || !passed(n.created().plus(spec.registrationTimeout()));
+                if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
+                    // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
+                    // and Karpenter treat it), or the same GPU pods would order a second node.
                     ready++;
-                    bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId()));
-                } else if (n.created() == null || !passed(n.created().plus(spec.registrationTimeout()))) {
-                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId()));
+                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId(), true));
+                } else if (n.ready()) {
+                    ready++;
+                    bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId(), false));
+                } else if (young) {
+                    bins.add(new Bin(Kind.INCOMING, n, n.instanceId(), false));
                 }
             }
             int capacityInstances = 0;
@@ -170,7 +179,7 @@ public final class Planner {
                     if (i.launchTime() != null) {
                         passed(i.launchTime().plus(spec.registrationTimeout()));
                     }
-                    bins.add(new Bin(Kind.INCOMING, null, i.id()));
+                    bins.add(new Bin(Kind.INCOMING, null, i.id(), false));
                 } else if (!passed(since.plus(spec.registrationTimeout().multipliedBy(2)))) {
                     actions.add(new PlanAction.InstanceUnregistered(i.id(), nodeless,
                             "instance " + i.id() + " has not become a node (none for " + nodeless.toSeconds() + "s)"));
@@ -182,7 +191,7 @@ public final class Planner {
             }
             int gap = Math.max(0, cloud.desired() - capacityInstances);
             for (int g = 0; g < gap; g++) {
-                bins.add(new Bin(Kind.INCOMING, null, null));
+                bins.add(new Bin(Kind.INCOMING, null, null, false));
             }
             if (!unprotected.isEmpty()) {
                 actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
@@ -207,6 +216,10 @@ public final class Planner {
                 Bin bin = bins.get(b);
                 if (bin.node == null) {
                     System.arraycopy(template, 0, freeAll, b * dims, dims);
+                } else if (bin.uninitialised) {
+                    System.arraycopy(template, 0, scratch, 0, dims);
+                    subtractBound(bin.node, scratch);
+                    System.arraycopy(scratch, 0, freeAll, b * dims, dims);
                 } else {
                     freeVector(bin.node, ov, scratch);
                     System.arraycopy(scratch, 0, freeAll, b * dims, dims);
@@ -236,6 +249,11 @@ public final class Planner {
             int neverFit = 0;
             int onExisting = 0;
             int onNew = 0;
+            boolean[] used = new boolean[existing];
+            int maxSize = Math.min(spec.maxNodes(), cloud.max());
+            int capLimit = Math.max(0, maxSize - cloud.desired()); // new bins from this index on stay unlaunched
+            List<PodInfo> onIncoming = new ArrayList<>();
+            List<PodInfo> capped = new ArrayList<>();
             Map<String, NodeInfo> reclaimedByName = new LinkedHashMap<>();
             Set<String> needed = new HashSet<>();
             List<PodInfo> newNodePods = new ArrayList<>();
@@ -277,8 +295,12 @@ public final class Planner {
                     tree.take(bin, demands, off, n);
                     tree.closeIfBelow(bin, minDemand); // full bins leave the search for good
                     if (bin < existing) {
+                        used[bin] = true;
                         onExisting += n;
                         Bin b = bins.get(bin);
+                        if (b.kind == Kind.INCOMING) {
+                            examples(pending, order, next, n, onIncoming);
+                        }
                         if (b.node != null) {
                             needed.add(b.node.name());
                             if (b.kind == Kind.RECLAIMABLE) {
@@ -287,9 +309,7 @@ public final class Planner {
                         }
                     } else {
                         onNew += n;
-                        for (int r = next; r < next + n && newNodePods.size() < PlanAction.ScaleUp.MAX_EXAMPLES; r++) {
-                            newNodePods.add(pending.get(order[r]));
-                        }
+                        examples(pending, order, next, n, bin - existing >= capLimit ? capped : newNodePods);
                     }
                     next += n;
                 }
@@ -298,7 +318,14 @@ public final class Planner {
             for (NodeInfo n : reclaimedByName.values()) {
                 actions.add(new PlanAction.Reclaim(n.name(), "waiting pods of group " + spec.name() + " fit on it"));
             }
-            int maxSize = Math.min(spec.maxNodes(), cloud.max());
+            if (!onIncoming.isEmpty()) {
+                actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.CAPACITY_COMING, onIncoming,
+                        "capacity already on its way in node group " + spec.name() + " will take it"));
+            }
+            if (!capped.isEmpty()) {
+                actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.AT_MAX, capped,
+                        "node group " + spec.name() + " is at its maximum of " + maxSize + " node(s)"));
+            }
             int target = Math.min(maxSize, cloud.desired() + opened);
             target = Math.max(target, Math.min(maxSize, floor));
             if (target > cloud.desired()) {
@@ -307,6 +334,18 @@ public final class Planner {
                                 ? opened + " new node(s) for " + onNew
                                         + " waiting pod(s)" + (cloud.desired() + opened > maxSize ? ", capped at max " + maxSize : "")
                                 : "raising to the group minimum " + floor));
+            }
+            int unusedGap = 0;
+            for (int b = 0; b < existing; b++) {
+                Bin bin = bins.get(b);
+                if (!used[b] && bin.kind == Kind.INCOMING && bin.node == null && bin.instanceId == null) {
+                    unusedGap++;
+                }
+            }
+            int keep = Math.max(floor, cloud.desired() - unusedGap);
+            if (opened == 0 && keep < cloud.desired()) {
+                actions.add(new PlanAction.CancelUnfulfilled(cloud.desired(), keep,
+                        unusedGap + " node(s) asked for, never launched, not needed by any waiting pod"));
             }
             boolean growing = opened > 0 || !reclaimedByName.isEmpty();
 
@@ -478,7 +517,10 @@ public final class Planner {
                     actions.add(new PlanAction.Uncordon(n.name(), "scale-down was disabled on it after it was cordoned"));
                     continue;
                 }
-                if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready()) {
+                // Never Ready, or NotReady past the registration timeout: not capacity, so remove it once nothing runs there.
+                Instant notReadyFrom = n.notReadySince() != null ? n.notReadySince() : n.created();
+                boolean broken = !n.ready() && notReadyFrom != null && passed(notReadyFrom.plus(spec.registrationTimeout()));
+                if (n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready() && !broken) {
                     continue;
                 }
                 boolean busy = false;
@@ -518,9 +560,11 @@ public final class Planner {
                 boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
                 boolean delayServed = n.unneededSince() != null
                         && reached(n.unneededSince().plus(spec.scaleDownDelay()));
-                if ((n.draining() != DrainState.NONE || delayServed) && cordonable > 0) {
+                if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
                     cordonable--;
-                    actions.add(new PlanAction.Cordon(n.name(), drained ? "drained: no Job runs on it any more"
+                    actions.add(new PlanAction.Cordon(n.name(), broken
+                            ? "not Ready for over " + spec.registrationTimeout().toSeconds() + "s and nothing runs on it"
+                            : drained ? "drained: no Job runs on it any more"
                             : "empty and unneeded for " + spec.scaleDownDelay().toSeconds() + "s"));
                 } else if (n.unneededSince() == null && !drained) {
                     actions.add(new PlanAction.MarkUnneeded(n.name(), now, "no pod runs on it"));
@@ -528,11 +572,18 @@ public final class Planner {
             }
         }
 
+        /** Adds pods {@code from .. from+n} of the packing order to {@code into}, up to the events' example limit. */
+        private void examples(List<PodInfo> pending, int[] order, int from, int n, List<PodInfo> into) {
+            for (int r = from; r < from + n && into.size() < PlanAction.ScaleUp.MAX_EXAMPLES; r++) {
+                into.add(pending.get(order[r]));
+            }
+        }
+
         private Resources learnShape(List<NodeInfo> nodes) {
             // The most common allocatable among Ready nodes: new nodes come from the same launch template.
             Map<Resources, Integer> counts = new HashMap<>();
             for (NodeInfo n : nodes) {
-                if (n.ready() && !n.allocatable().isZero()) {
+                if (n.ready() && !n.allocatable().isZero() && n.advertisesExtended(spec.shape())) {
                     counts.merge(n.allocatable(), 1, Integer::sum);
                 }
             }
@@ -656,6 +707,10 @@ public final class Planner {
             for (int d = 0; d < dims; d++) {
                 out[d] -= ov[d];
             }
+            subtractBound(node, out);
+        }
+
+        private void subtractBound(NodeInfo node, long[] out) {
             int pods = dimIndex.get(PODS);
             for (PodInfo p : index.boundTo(node.name())) {
                 Resources r = p.requests();
@@ -722,35 +777,6 @@ public final class Planner {
                 }
             }
             return true;
-        }
-    }
-
-    /** A slice of the demand array as a hash key, to group identical requests. */
-    private static final class ShapeKey {
-        final long[] a;
-        final int off;
-        final int len;
-        final int hash;
-
-        ShapeKey(long[] a, int off, int len) {
-            this.a = a;
-            this.off = off;
-            this.len = len;
-            int h = 1;
-            for (int i = off; i < off + len; i++) {
-                h = 31 * h + Long.hashCode(a[i]);
-            }
-            this.hash = h;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof ShapeKey k && Arrays.equals(a, off, off + len, k.a, k.off, k.off + k.len);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
         }
     }
 

@@ -161,4 +161,14 @@ public final class Resources {
         }
         return sb.append('}').toString();
     }
+
+    /**
+     * An extended resource in the Kubernetes sense: not cpu, memory, pods, ephemeral-storage or hugepages.
+     * @see <a href="https://kubernetes.io/docs/tasks/configure-pod-container/extended-resource/">extended resources</a>
+     */
+    public static boolean isExtended(String resource) {
+        return !resource.equals(WellKnown.RESOURCE_CPU) && !resource.equals(WellKnown.RESOURCE_MEMORY)
+                && !resource.equals(WellKnown.RESOURCE_PODS)
+                && !resource.equals("ephemeral-storage") && !resource.startsWith("hugepages-");
+    }
 }

@@ -85,9 +85,27 @@ class ClusterCacheCrudTest {
              ClusterCache cache = new ClusterCache(unreachable, () -> { })) {
             List<String> problems = cache.start(Duration.ofSeconds(2));
             assertThat(cache.synced()).isFalse();
-            assertThat(problems).hasSize(3).allSatisfy(p -> assertThat(p).contains("not synced"));
+            assertThat(problems).hasSize(4).allSatisfy(p -> assertThat(p).contains("not synced"));
             assertThat(String.join("\n", problems)).contains("informer nodes").contains("informer pods")
                     .contains("informer daemonsets").contains("ConnectException");
+        }
+    }
+
+    @Test
+    void aPodSentToAGroupOnlyByItsNodeSelectorIsSeenWhileItWaits() {
+        // Guards against: a pod with nodeSelector joblane.io/node-group=batch but no group label never scaled for.
+        Pod pinned = KubeFixtures.jobPod("a", "pinned", "batch", null, "1");
+        pinned.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
+        pinned.getSpec().setNodeSelector(java.util.Map.of(WellKnown.NODE_GROUP_LABEL, "batch"));
+        client.pods().inNamespace("a").resource(pinned).create();
+        Pod unrelated = new PodBuilder().withNewMetadata().withName("web").withNamespace("a").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").endContainer().endSpec().build();
+        client.pods().inNamespace("a").resource(unrelated).create();
+
+        try (ClusterCache cache = new ClusterCache(client, () -> { })) {
+            assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
+            assertThat(cache.pods()).isEmpty();
+            assertThat(cache.unscheduledGroupPods()).extracting(p -> p.getMetadata().getName()).containsExactly("pinned");
         }
     }
 }

@@ -341,4 +341,19 @@ class KubeClusterAccessCrudTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(notReady::snapshot)
                 .hasMessageContaining("informers not synced");
     }
+
+    @Test
+    void aPodPinnedOnlyByNodeSelectorIsAWaitingPodOfItsGroup() throws Exception {
+        // Guards against: the label-filtered informer hiding a pod sent to a group only by its nodeSelector.
+        io.fabric8.kubernetes.api.model.Pod pinned = KubeFixtures.jobPod("a", "pinned", "batch", null, "1");
+        pinned.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
+        client.pods().inNamespace("a").resource(pinned).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cache.unscheduledGroupPods().isEmpty());
+
+        assertThat(access.snapshot().pods()).singleElement().satisfies(p -> {
+            assertThat(p.name()).isEqualTo("pinned");
+            assertThat(p.group()).isEqualTo("batch");
+            assertThat(p.phase()).isEqualTo(io.joblane.scaler.plan.PodPhase.PENDING_UNSCHEDULABLE);
+        });
+    }
 }

@@ -80,4 +80,19 @@ class PodRequestsTest {
         PodSpec spec = new PodSpecBuilder().withContainers(new ContainerBuilder().withName("x").build()).build();
         assertThat(PodRequests.of(spec)).containsExactly(Map.entry("pods", 1000L));
     }
+
+    @Test
+    void hugeButValidQuantitiesSaturateInsteadOfFailingTheSnapshot() {
+        // Guards against: one labelled pod asking cpu 10P or memory 100E throwing in every snapshot (scaler frozen).
+        PodSpec spec = new PodSpecBuilder().withContainers(container("a", "10P", "100E"), container("b", "10P", "1Gi"))
+                .build();
+        Map<String, Long> r = PodRequests.of(spec);
+        assertThat(r).containsEntry("cpu", PodRequests.SATURATED).containsEntry("memory", PodRequests.SATURATED);
+
+        io.fabric8.kubernetes.api.model.Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("huge").withNamespace("ns").withUid("u")
+                .addToLabels(io.joblane.model.WellKnown.NODE_GROUP_LABEL, "batch").endMetadata()
+                .withSpec(spec).build();
+        assertThat(KubeClusterAccess.podInfo(pod).requests().get("cpu")).isEqualTo(PodRequests.SATURATED);
+    }
 }

@@ -33,4 +33,16 @@ class StatusConfigMapCrudTest {
         assertThat(client.configMaps().inNamespace("joblane").withName("st").get().getData())
                 .containsExactlyEntriesOf(Map.of("batch", "y"));
     }
+
+    @Test
+    void aReplicaThatLostTheLeaseWritesNoStatus() {
+        // Guards against: a deposed replica's last scan overwriting the new leader's status ConfigMap.
+        java.util.concurrent.atomic.AtomicBoolean leading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        StatusConfigMap status = new StatusConfigMap(client, "joblane", "st", leading::get);
+        assertThat(status.publish(Map.of("batch", "desired: 2\n"))).isTrue();
+        leading.set(false);
+        assertThat(status.publish(Map.of("batch", "desired: 9\n"))).isFalse();
+        assertThat(client.configMaps().inNamespace("joblane").withName("st").get().getData())
+                .containsExactlyEntriesOf(Map.of("batch", "desired: 2\n"));
+    }
 }

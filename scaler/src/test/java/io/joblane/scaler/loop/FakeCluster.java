@@ -66,7 +66,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
-                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)));
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)), null);
         }
 
         boolean markedForTermination() {
@@ -146,6 +146,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
      * scaler/DESIGN.md promises (loop 2 s + call 3 s). Spelled out here, not taken from the product's constants.
      */
     public static final Duration PROMISED_BOUND = Duration.ofSeconds(5);
+    /** Runs inside {@link #cordon} first: lets a test cordon the node by hand just before the scaler does. */
+    public Consumer<String> beforeCordon = node -> { };
     public boolean failSnapshot;
     /** Like the real cache, snapshots leave out pods without a group label (only the live checks see them). */
     public boolean labelFiltered;
@@ -408,14 +410,19 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     }
 
     @Override
-    public void cordon(String node, Instant at) {
+    public boolean cordon(String node, Instant at) {
         calls.add("cordon " + node);
+        beforeCordon.accept(node);
         Node n = nodes.get(node);
+        if (n != null && n.unschedulable && !n.annotations.containsKey(NodeAnnotations.CORDONED_AT)) {
+            return false; // a human's cordon, as NodeWriter.cordon leaves it
+        }
         if (n != null) {
             n.unschedulable = true;
             n.drainingLabel = true;
             n.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
         }
+        return true;
     }
 
     @Override

@@ -346,6 +346,13 @@ class NeverInterruptPropertyTest {
             }
 
             @Override
+            public int cancelUnfulfilled(String groupId, int desired) throws CloudException {
+                inTurn("cancelUnfulfilled");
+                slowly();
+                return cloud.cancelUnfulfilled(groupId, desired);
+            }
+
+            @Override
             public void setDesiredCapacity(String groupId, int desired) throws CloudException {
                 inTurn("setDesiredCapacity");
                 slowly();
@@ -417,9 +424,9 @@ class NeverInterruptPropertyTest {
             }
 
             @Override
-            public void cordon(String node, Instant at) {
+            public boolean cordon(String node, Instant at) {
                 inTurn("cordon " + node);
-                delegate.cordon(node, at);
+                return delegate.cordon(node, at);
             }
 
             @Override

@@ -313,6 +313,143 @@ class ScaleLoopTest {
     }
 
     @Test
+    void aFailedProtectionCallDoesNotWithholdTheSameScansScaleUp() throws Exception {
+        // Guards against: one failed SetInstanceProtection (or unregistered-instance call) skipping the scan's scale-up.
+        cloud.setDesiredCapacity("batch", 1);
+        clock.advance(Duration.ofSeconds(90));
+        cloud.advance(); // InService but not yet protected: the plan protects it before it scales up
+        for (int i = 0; i < 8; i++) {
+            job("j" + i, 1000);
+        }
+        cloud.failNext(FakeNodeGroupProvider.PROTECT,
+                new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
+
+        ScanResult r = loop(false).runOnce();
+
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
+                .containsExactly("desired=1", "desired=2");
+    }
+
+    @Test
+    void aNodeThatNeverBecomesReadyIsRemovedThroughTheLiveChecks() throws Exception {
+        // Guards against: a never-Ready node paid for forever; its removal still passes the live pod check.
+        List<FakeCluster.Node> ns = nodes(2);
+        FakeCluster.Node broken = ns.get(1);
+        broken.ready = false;
+        job("j", 1000);
+        cluster.bind("j", ns.get(0).name);
+        ScaleLoop loop = loop(false);
+        clock.advance(Duration.ofMinutes(16));
+        loop.runOnce();
+        assertThat(broken.unschedulable).isTrue();
+
+        clock.advance(Duration.ofSeconds(30));
+        loop.runOnce();
+        assertThat(cluster.calls).contains("live-check " + broken.name);
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo(broken.instanceId));
+        assertThat(cluster.nodes).containsKey(ns.get(0).name);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void afterLaunchesFailTheBacklogNoLongerNeededIsCancelledWithoutTouchingRunningInstances() throws Exception {
+        // Guards against: the cloud launching, hours later, every node asked for during insufficient capacity.
+        List<FakeCluster.Node> ns = nodes(1);
+        job("busy", 1000);
+        cluster.bind("busy", ns.get(0).name);
+        cloud.setLaunchFailing("batch", true);
+        for (int i = 0; i < 3; i++) {
+            job("w" + i, 4000);
+        }
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+        assertThat(cloud.peek("batch").desired()).isEqualTo(4);
+
+        // The waiting Jobs are deleted; the launches still fail.
+        for (int i = 0; i < 3; i++) {
+            cluster.pods.remove("w" + i);
+        }
+        clock.advance(Duration.ofSeconds(10));
+        ScanResult r = loop.runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.CANCEL)).singleElement()
+                .satisfies(c -> assertThat(c.detail()).isEqualTo("desired=1"));
+        assertThat(r.groups().get("batch").desired()).isEqualTo(1);
+        assertThat(cloud.peek("batch").instances()).singleElement()
+                .satisfies(i -> assertThat(i.id()).isEqualTo(ns.get(0).instanceId));
+        assertThat(metrics.count(DecisionKind.CANCEL_UNFULFILLED)).isEqualTo(1);
+        assertThat(cluster.violations).isEmpty();
+    }
+
+    @Test
+    void noScaleDownEventWhenAHumanCordonedTheNodeFirst() throws Exception {
+        // Guards against: an event saying the scaler cordoned a node a human had just cordoned himself.
+        FakeCluster.Node idle = nodes(1).get(0);
+        idle.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(20));
+        cluster.beforeCordon = name -> cluster.nodes.get(name).unschedulable = true; // kubectl cordon, just before
+        loop(false).runOnce();
+
+        assertThat(cluster.calls).contains("cordon " + idle.name);
+        assertThat(cluster.calls).noneMatch(c -> c.startsWith("event Node/" + idle.name));
+        assertThat(idle.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
+    }
+
+    private long events(String pod, String reason) {
+        return cluster.calls.stream().filter(c -> c.equals("event Pod/" + pod + " " + reason)).count();
+    }
+
+    @Test
+    void aPodWaitingOnCapacityAlreadyComingIsToldOnceNotEveryScan() {
+        // Guards against: pods waiting silently on a node already launching, or an Event per pod per scan.
+        ScaleLoop loop = loop(false);
+        job("a", 2000);
+        loop.runOnce(); // desired 0 -> 1
+        assertThat(events("a", "TriggeredScaleUp")).isEqualTo(1);
+
+        job("b", 2000); // fits the node that is still booting
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            loop.runOnce();
+        }
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).hasSize(1);
+        assertThat(events("b", "NotTriggerScaleUp")).isEqualTo(1);
+        assertThat(events("a", "NotTriggerScaleUp")).isZero(); // already told its node is coming
+        assertThat(events("a", "TriggeredScaleUp")).isEqualTo(1);
+    }
+
+    @Test
+    void aPodBeyondMaxNodesIsToldWhyOnce() {
+        // Guards against: a pod waiting forever at maxNodes with no word to its owner.
+        ScaleLoop loop = loop(false);
+        for (int i = 0; i < 11; i++) {
+            job("j" + i, 4000); // one node each; the group stops at 10
+        }
+        loop.runOnce();
+        loop.runOnce();
+        long told = cluster.calls.stream().filter(c -> c.endsWith(" NotTriggerScaleUp")).count();
+        assertThat(told).isEqualTo(1);
+        assertThat(cluster.calls.stream().filter(c -> c.endsWith(" TriggeredScaleUp")).count()).isEqualTo(10);
+    }
+
+    @Test
+    void aPodHeldBackByBackOffIsToldOnce() {
+        cloud.setLaunchFailing("batch", true);
+        ScaleLoop loop = loop(false);
+        job("first", 4000);
+        loop.runOnce(); // goes through, starts the back-off
+        job("second", 4000);
+        clock.advance(Duration.ofSeconds(5));
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(5));
+        loop.runOnce();
+        assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isEqualTo(2);
+        assertThat(events("second", "NotTriggerScaleUp")).isEqualTo(1);
+    }
+
+    @Test
     void aSnapshotFailureChangesNothing() throws Exception {
         nodes(1);
         cluster.failSnapshot = true;
@@ -396,6 +533,32 @@ class ScaleLoopTest {
         assertThat(scaleUps).isBetween(3, 8);
         assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isPositive();
         assertThat(loop.lastResult().groups().get("batch").backoffUntil()).isNotNull();
+    }
+
+    @Test
+    void oneInstanceThatNeverRegistersDoesNotBackOffAGroupWhoseOtherNodesArrive() throws Exception {
+        // Guards against: a single broken instance withholding every later scale-up of the group.
+        java.util.Set<String> silent = new java.util.HashSet<>();
+        cluster.registrationDelay = id -> silent.contains(id) ? Duration.ofDays(365) : Duration.ZERO;
+        cloud.setDesiredCapacity("batch", 3);
+        silent.add(cloud.peek("batch").instances().get(0).id());
+        clock.advance(Duration.ofMinutes(16));
+        cloud.advance();
+        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        ScaleLoop loop = loop(false);
+        assertThat(loop.runOnce().groups().get("batch").problems()).anyMatch(p -> p.contains("has not become a node"));
+
+        for (int i = 0; i < 4; i++) {
+            job("a" + i, 4000); // two fit the registered nodes, two need new ones
+        }
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(10));
+        job("b", 4000);
+        loop.runOnce();
+
+        assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isZero();
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
+                .containsExactly("desired=3", "desired=5", "desired=6");
     }
 
     @Test

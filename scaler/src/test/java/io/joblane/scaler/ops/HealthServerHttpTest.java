@@ -82,7 +82,7 @@ class HealthServerHttpTest {
         metrics.cloudCall("batch", "describe", null);
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
         metrics.nodeRegistered("batch", Duration.ofSeconds(95));
-        GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of());
+        GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null);
         metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(Instant.now(), Duration.ofMillis(12), false,
                 Map.of("batch", g), List.of(), List.of()));
 
@@ -98,5 +98,22 @@ class HealthServerHttpTest {
                 .contains("joblane_scaler_pending_pods{group=\"batch\"} 4.0")
                 .contains("joblane_scaler_cloud_errors_total{code=\"Throttling\",group=\"batch\",operation=\"setDesiredCapacity\"} 1.0")
                 .contains("joblane_scaler_node_registration_lag_seconds_count{group=\"batch\"} 1");
+    }
+
+    @Test
+    void backOffAndTheLongestWaitArePerGroupGauges() throws Exception {
+        // Guards against: back-off and pod wait visible only in the status ConfigMap, never on a dashboard or alert.
+        MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, List.of("batch", "gpu"));
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        GroupStatus batch = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null,
+                at.plusSeconds(120), List.of(), at.minusSeconds(300));
+        GroupStatus gpu = new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
+        metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(at, Duration.ofMillis(12), false,
+                Map.of("batch", batch, "gpu", gpu), List.of(), List.of()));
+
+        assertThat(get("/metrics").body())
+                .contains("joblane_scaler_group_backoff_seconds{group=\"batch\"} 120.0")
+                .contains("joblane_scaler_group_backoff_seconds{group=\"gpu\"} 0.0")
+                .contains("joblane_scaler_pending_pod_wait_seconds{group=\"batch\"} 300.0");
     }
 }

@@ -45,6 +45,136 @@ class PlannerTest {
     }
 
     @Nested
+    class Unfulfilled {
+        @Test
+        void capacityAskedForButNotLaunchedIsCancelledDownToWhatWaitingPodsStillNeed() {
+            // Guards against: desired left above the instances for Jobs long gone (the cloud launches it later).
+            NodeInfo n1 = node("n1", G);
+            CloudGroup cloud = withExtra(cloudFor(List.of(n1), 0, 10), 4);
+            List<PodInfo> pods = new ArrayList<>(pendingPods(2, cpuMem(4000, GI))); // n1 and one missing node
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(n1), pods), cloud, T0);
+
+            assertThat(plan.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.from()).isEqualTo(4);
+                        assertThat(a.to()).isEqualTo(2);
+                    });
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        }
+
+        @Test
+        void neverBelowTheMinimumAndNothingWhileEveryMissingNodeIsWanted() {
+            NodeInfo n1 = node("n1", G);
+            CloudGroup cloud = withExtra(cloudFor(List.of(n1), 3, 10), 4);
+            GroupPlan idle = Planner.plan(spec(G), index(List.of(n1), List.of()), cloud, T0);
+            assertThat(idle.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(3));
+
+            GroupPlan busy = Planner.plan(spec(G), index(List.of(n1), pendingPods(4, cpuMem(4000, GI))), cloud, T0);
+            assertThat(busy.actionsOf(PlanAction.CancelUnfulfilled.class)).isEmpty();
+        }
+    }
+
+    @Nested
+    class NeverReady {
+        private NodeInfo notReadySince(NodeInfo n, Instant since) {
+            return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, n.created(), n.cordoned(),
+                    n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
+                    n.drainingSince(), null, since);
+        }
+
+        @Test
+        void aNodeThatNeverBecameReadyIsCordonedForRemovalWhenNothingRunsThere() {
+            // Guards against: a node that never became Ready being paid for forever.
+            NodeInfo good = node("n1", G);
+            NodeInfo broken = notReady(node("n2", G), T0.minus(Duration.ofMinutes(20)));
+            List<PodInfo> pods = List.of(running("r", G, cpuMem(1000, GI), "n1", T0.minusSeconds(600)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(good, broken), pods), cloudFor(List.of(good, broken), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).singleElement()
+                    .satisfies(c -> assertThat(c.node()).isEqualTo("n2"));
+        }
+
+        @Test
+        void aNotReadyNodeWithAJobPodBoundIsKept() {
+            NodeInfo broken = notReady(node("n2", G), T0.minus(Duration.ofMinutes(20)));
+            List<PodInfo> pods = List.of(running("r", G, cpuMem(1000, GI), "n2", T0.minusSeconds(600)));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(broken), pods), cloudFor(List.of(broken), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
+        }
+
+        @Test
+        void aNodeNotReadyOnlyBrieflyIsLeftAlone() {
+            NodeInfo blip = notReadySince(node("n2", G), T0.minusSeconds(60)); // created an hour ago
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(blip), List.of()), cloudFor(List.of(blip), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
+        }
+
+        @Test
+        void aCordonedBrokenNodeIsTerminatedAfterTheSettleDelay() {
+            NodeInfo broken = cordonedByJoblane(notReadySince(node("n2", G), T0.minus(Duration.ofMinutes(30))),
+                    T0.minusSeconds(31));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(broken), List.of()), cloudFor(List.of(broken), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class)).singleElement()
+                    .satisfies(t -> assertThat(t.instanceId()).isEqualTo("i-n2"));
+        }
+    }
+
+    @Nested
+    class ExtendedResources {
+        private final Resources gpuShape = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000, "nvidia.com/gpu", 1000);
+        private final Resources noGpuYet = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000);
+
+        private NodeInfo young(String name, Resources allocatable) {
+            return new NodeInfo(name, G, "i-" + name, allocatable, true, T0.minusSeconds(60), false, false,
+                    DrainState.NONE, false, null, null, null, null, null);
+        }
+
+        @Test
+        void aNodeWhoseGpuIsNotAdvertisedYetStillCountsAsTheGpuOnItsWay() {
+            // Guards against: a GPU node registered before its device plugin ordering a second node for the same pod.
+            NodeInfo booting = young("g1", noGpuYet);
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+                    index(List.of(booting), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
+                    cloudFor(List.of(booting), 0, 10), T0);
+
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.podsOnIncoming()).isEqualTo(1);
+            assertThat(plan.launching()).isEqualTo(1);
+        }
+
+        @Test
+        void theLearntShapeKeepsTheGpuWhileMostNodesAreStillInitialising() {
+            // Guards against: two uninitialised nodes outvoting a real one, so the learnt shape loses the GPU.
+            NodeInfo real = node("g0", G, gpuShape);
+            NodeInfo u1 = young("g1", noGpuYet);
+            NodeInfo u2 = young("g2", noGpuYet);
+            List<PodInfo> pods = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                pods.add(pending("p" + i, G, res("cpu", 1000, "nvidia.com/gpu", 1000)));
+            }
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape), index(List.of(real, u1, u2), pods),
+                    cloudFor(List.of(real, u1, u2), 0, 10), T0);
+
+            assertThat(plan.podsOnIncoming()).isEqualTo(3); // one on g0, one on each node still initialising
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(5));
+            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
+        }
+
+        @Test
+        void aNodeThatNeverGetsItsGpuStopsCountingAfterTheRegistrationTimeout() {
+            NodeInfo stuck = node("g1", G, noGpuYet); // created an hour ago, still no GPU
+            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+                    index(List.of(stuck), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
+                    cloudFor(List.of(stuck), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    .satisfies(a -> assertThat(a.to()).isEqualTo(2));
+        }
+    }
+
+    @Nested
     class ScaleOut {
         @Test
         void packsWaitingPodsOntoAsFewNewNodesAsFit() {
@@ -438,7 +568,7 @@ class PlannerTest {
             // Guards against a stale describe (or a failed-after-acting call) making a dying node capacity again.
             NodeInfo c = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
             NodeInfo marked = new NodeInfo(c.name(), c.group(), c.instanceId(), c.allocatable(), c.ready(), c.created(),
-                    true, true, DrainState.NO_SCHEDULE, false, null, c.cordonedAt(), null, T0.minusSeconds(20));
+                    true, true, DrainState.NO_SCHEDULE, false, null, c.cordonedAt(), null, T0.minusSeconds(20), null);
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
             pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
@@ -534,7 +664,7 @@ class PlannerTest {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
         NodeInfo stale = new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), true, n.created(), false,
-                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null, null);
+                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null, null, null);
         GroupPlan plan = Planner.plan(spec(G), index(List.of(stale, node("other", G)), List.of()),
                 cloudFor(List.of(stale, node("other", G)), 0, 10), T0);
         assertThat(plan.actionsOf(PlanAction.ClearCordonMark.class)).extracting(PlanAction.ClearCordonMark::node)

@@ -243,7 +243,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         };
         return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
                 n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
-                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null);
+                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null, null);
     }
 
     private static Instant instantOrNull(long millis) {
@@ -280,13 +280,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     @Override
-    public void cordon(String node, Instant at) {
+    public boolean cordon(String node, Instant at) {
         SimNode n = cluster.nodeByName(node);
         if (n != null) {
             cluster.setCordoned(n, true);
             n.cordonedByJoblane = true;
             n.cordonedAt = SimClock.millis(at);
         }
+        return n != null;
     }
 
     @Override

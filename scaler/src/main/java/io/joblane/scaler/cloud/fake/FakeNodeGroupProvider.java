@@ -32,6 +32,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     public static final String SET_DESIRED = "setDesiredCapacity";
     public static final String TERMINATE = "terminateInstance";
     public static final String PROTECT = "setScaleInProtection";
+    public static final String CANCEL = "cancelUnfulfilled";
     private static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
 
     /** One recorded call, {@code detail} in a short readable form (e.g. "desired=3", "i-0001 protect=true"). */
@@ -259,6 +260,22 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
         advance();
         failIfInjectedAfterActing(SET_DESIRED);
+    }
+
+    @Override
+    public synchronized int cancelUnfulfilled(String groupId, int desired) throws CloudException {
+        record(CANCEL, groupId, "desired=" + desired);
+        failIfInjected(CANCEL);
+        Group g = known(groupId);
+        advance();
+        int target = Math.max(Math.max(desired, g.capacity()), g.min);
+        boolean allProtected = g.instances.values().stream()
+                .filter(i -> i.state().isCapacity()).allMatch(CloudInstance::protectedFromScaleIn);
+        if (target < g.desired && allProtected) {
+            g.desired = target;
+        }
+        failIfInjectedAfterActing(CANCEL);
+        return g.desired;
     }
 
     @Override

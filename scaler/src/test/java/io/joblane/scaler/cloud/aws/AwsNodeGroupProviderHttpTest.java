@@ -658,4 +658,64 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(fake.actions()).doesNotContain("SetDesiredCapacity", "SetInstanceProtection",
                 "TerminateInstanceInAutoScalingGroup", "SuspendProcesses");
     }
+
+    @Test
+    void theFakeGroupPicksUnprotectedVictimsWhenDesiredDropsBelowItsInstances() throws Exception {
+        // Self-check of the fake: lowering desired below the instances is dangerous unless all are protected.
+        FakeAutoScalingServer.Group g = steadyGroup(ASG, 0, 10);
+        Inst kept = fake.addInstance(ASG, "InService", true);
+        Inst exposed = fake.addInstance(ASG, "InService", false);
+        g.desired = 2;
+        try (var client = AwsTestSupport.client(fake)) {
+            client.setDesiredCapacity(r -> r.autoScalingGroupName(ASG).desiredCapacity(1));
+        }
+        assertThat(fake.instance(exposed.id).state).isEqualTo("Terminating");
+        assertThat(fake.instance(kept.id).state).isEqualTo("InService");
+    }
+
+    @Test
+    void unfulfilledDesiredIsCancelledDownToTheInstancesThatExistAndNothingIsTerminated() throws Exception {
+        // Guards against: a backlog asked for during insufficient capacity launching later for Jobs long gone.
+        FakeAutoScalingServer.Group g = steadyGroup(ASG, 2, 10);
+        g.desired = 6; // four launches failed for lack of capacity
+        provider.describe(List.of(ASG));
+        fake.clearCalls();
+
+        int after = provider.cancelUnfulfilled(ASG, 0);
+
+        assertThat(after).isEqualTo(2);
+        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+                .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("2"));
+        assertThat(fake.actions()).containsExactly("DescribeAutoScalingGroups", "SetDesiredCapacity");
+        assertThat(g.instances).extracting(i -> i.state).containsOnly("InService");
+        assertThat(g.desired).isEqualTo(2);
+    }
+
+    @Test
+    void noCancellationWhileAnExistingInstanceIsUnprotected() throws Exception {
+        FakeAutoScalingServer.Group g = steadyGroup(ASG, 2, 10);
+        Inst booting = fake.addInstance(ASG, "Pending:Wait", false); // may already run pods; cannot be protected yet
+        g.desired = 6;
+        provider.describe(List.of(ASG));
+        fake.clearCalls();
+
+        assertThat(provider.cancelUnfulfilled(ASG, 0)).isEqualTo(6);
+
+        assertThat(fake.calls("SetDesiredCapacity")).isEmpty();
+        assertThat(fake.instance(booting.id).state).isEqualTo("Pending:Wait");
+        assertThat(g.desired).isEqualTo(6);
+    }
+
+    @Test
+    void cancellationNeverGoesBelowTheGroupMinimumNorRaisesDesired() throws Exception {
+        FakeAutoScalingServer.Group g = steadyGroup(ASG, 1, 10);
+        g.min = 3;
+        g.desired = 5;
+        provider.describe(List.of(ASG));
+        fake.clearCalls();
+
+        assertThat(provider.cancelUnfulfilled(ASG, 0)).isEqualTo(3);
+        assertThat(provider.cancelUnfulfilled(ASG, 4)).isEqualTo(3);
+        assertThat(fake.calls("SetDesiredCapacity")).extracting(c -> c.param("DesiredCapacity")).containsExactly("3");
+    }
 }

@@ -201,7 +201,8 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void cordon(String node, Instant at) {
+        public boolean cordon(String node, Instant at) {
+            return true;
         }
 
         @Override

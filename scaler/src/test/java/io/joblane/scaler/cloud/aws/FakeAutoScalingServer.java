@@ -385,6 +385,19 @@ final class FakeAutoScalingServer implements AutoCloseable {
         }
         int launches = desired - g.desired;
         g.desired = desired;
+        // As AWS: below the instances that exist the group scales in, choosing victims among unprotected instances
+        // (newest first here); protected ones are never picked, desired simply stays below them.
+        List<Inst> live = g.instances.stream().filter(i -> i.state.startsWith("Pending") || i.state.equals("InService"))
+                .toList();
+        int excess = live.size() - desired;
+        for (int n = live.size() - 1; n >= 0 && excess > 0; n--) {
+            Inst victim = live.get(n);
+            if (!victim.protectedFromScaleIn) {
+                victim.state = "Terminating";
+                addActivity(g.name, "Terminating EC2 instance: " + victim.id, "InProgress", null, now);
+                excess--;
+            }
+        }
         if (launchOnScaleOut) {
             for (int n = 0; n < launches; n++) {
                 Inst inst = addInstance(g.name, "Pending", g.newInstancesProtected);
