@@ -59,6 +59,18 @@ class BadValuesChartTest {
     }
 
     @Test
+    void anAwsGroupMayLeaveItsNodeShapeToItsAutoScalingGroup() throws Exception {
+        // Guards against the schema refusing scale from zero with the shape read from the ASG's node template.
+        withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      scaling: {autoScalingGroup: asg, maxNodes: 3, node: {pods: "58"}}
+                """).template();
+    }
+
+    @Test
     void groupWithoutName() throws Exception {
         Chart chart = withValues("""
                 config:
@@ -161,7 +173,7 @@ class BadValuesChartTest {
                   nodeGroups:
                     - name: batch
                       default: true
-                      scaling: {autoScalingGroup: asg, node: {cpu: "4"}}
+                      scaling: {provider: memory, maxNodes: 3, node: {cpu: "4"}}
                 """);
         assertThatThrownBy(chart::template)
                 .hasMessageContaining("/config/nodeGroups/0/scaling/node")
@@ -186,8 +198,8 @@ class BadValuesChartTest {
                 open.add(at);
             }
             for (var field : node.properties()) {
-                if (java.util.Set.of("if", "not", "contains").contains(field.getKey())) {
-                    continue; // conditions on a value, not descriptions of one
+                if (java.util.Set.of("if", "then", "else", "not", "contains").contains(field.getKey())) {
+                    continue; // conditions on a value (and what they require), not descriptions of one
                 }
                 walk(field.getValue(), at + "/" + field.getKey(), open);
             }
