@@ -48,6 +48,23 @@ suffix (which tells the components apart) always survives.
 {{- end }}
 
 {{/* The MutatingWebhookConfiguration (cluster-scoped; Helm refuses a second release that would take it over). */}}
+{{/*
+The Kubernetes version the templates decide by: `kubeVersion` when set, else the cluster's (helm install/upgrade,
+or `helm template --kube-version`). Plain `helm template` assumes a default version that may be far older than the
+cluster, silently dropping version-gated settings (matchConditions, preStop sleep): set one of the two there.
+*/}}
+{{- define "joblane.kubeVersion" -}}
+{{- default .Capabilities.KubeVersion.Version .Values.kubeVersion }}
+{{- end }}
+
+{{/*
+The failurePolicy the chart renders: Ignore while a Job of the chart still has to patch the CA in (hook and provided
+modes; the patch then sets webhook.failurePolicy), the configured policy when cert-manager injects the CA.
+*/}}
+{{- define "joblane.webhook.renderedFailurePolicy" -}}
+{{- if eq .Values.certificates.mode "certManager" }}{{ .Values.webhook.failurePolicy }}{{ else }}Ignore{{ end }}
+{{- end }}
+
 {{- define "joblane.webhook.configurationName" -}}
 {{- include "joblane.webhook.fullname" . }}
 {{- end }}
@@ -211,6 +228,34 @@ then decides precisely. `has()` guards keep it from erroring (an error would app
 {{- range .Values.config.nodeGroups }}{{ if .default }}{{ $defaults = add1 $defaults }}{{ end }}{{ end }}
 {{- if ne (int $defaults) 1 }}
 {{- fail (printf "config.nodeGroups: exactly one group must have default: true (found %d)" (int $defaults)) }}
+{{- end }}
+{{- /* What the schema cannot say and the processes refuse at start (ConfigLoader), said here at install time. */}}
+{{- $names := dict }}
+{{- $asgs := dict }}
+{{- range $i, $g := .Values.config.nodeGroups }}
+{{- if hasKey $names $g.name }}
+{{- fail (printf "config.nodeGroups[%d].name: %q is used by another group" $i $g.name) }}
+{{- end }}
+{{- $_ := set $names $g.name true }}
+{{- $taints := dict }}
+{{- range $t, $taint := $g.taints }}
+{{- $key := printf "%s:%s" $taint.key $taint.effect }}
+{{- if hasKey $taints $key }}
+{{- fail (printf "config.nodeGroups[%d].taints[%d]: duplicate taint %s" $i $t $key) }}
+{{- end }}
+{{- $_ := set $taints $key true }}
+{{- end }}
+{{- with $g.scaling }}
+{{- if and (hasKey . "minNodes") (hasKey . "maxNodes") (gt (int .minNodes) (int .maxNodes)) }}
+{{- fail (printf "config.nodeGroups[%d].scaling.minNodes: must not exceed maxNodes" $i) }}
+{{- end }}
+{{- if .autoScalingGroup }}
+{{- if hasKey $asgs .autoScalingGroup }}
+{{- fail (printf "config.nodeGroups[%d].scaling.autoScalingGroup: %q is already used by nodeGroups[%v]" $i .autoScalingGroup (get $asgs .autoScalingGroup)) }}
+{{- end }}
+{{- $_ := set $asgs .autoScalingGroup $i }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- range .Values.config.nodeGroups }}
 {{- if and .schedulerName (eq .schedulerName $.Values.packingScheduler.schedulerName) (not $.Values.packingScheduler.enabled) }}

@@ -2,6 +2,7 @@ package io.joblane.certs;
 
 import io.joblane.certs.kube.SecretCertificates;
 import io.joblane.certs.kube.TlsSecrets;
+import io.joblane.certs.kube.WebhookConfigurations;
 import io.joblane.certs.x509.CertificateSpec;
 import io.joblane.certs.x509.EnsureOutcome;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ final class CreateCommand implements Callable<Integer> {
             description = "write ca.crt, tls.crt, tls.key, ca.key into this directory instead of a Secret (env JOBLANE_OUT_DIR)")
     Path outDir;
 
+    @Option(names = "--webhook-configuration", defaultValue = "${env:JOBLANE_WEBHOOK_CONFIGURATION}",
+            description = "when the CA must be replaced and this MutatingWebhookConfiguration exists, publish the new CA"
+                    + " next to the trusted ones before writing the Secret (env JOBLANE_WEBHOOK_CONFIGURATION)")
+    String webhookConfiguration;
+
     @Override
     public Integer call() {
         CertificateSpec certSpec = flags.toSpec();
@@ -45,7 +51,9 @@ final class CreateCommand implements Callable<Integer> {
             where = outDir.toString();
         } else {
             TlsSecrets secrets = new TlsSecrets(main.client(), certSpec.namespace(), flags.secretName(secretName));
-            outcome = new SecretCertificates(secrets).ensure(certSpec, main.clock);
+            WebhookConfigurations webhooks = webhookConfiguration == null || webhookConfiguration.isBlank()
+                    ? null : new WebhookConfigurations(main.client(), webhookConfiguration.trim());
+            outcome = new SecretCertificates(secrets).ensure(certSpec, main.clock, webhooks);
             where = secrets.describe();
         }
         spec.commandLine().getOut().println(where + ": " + outcome.describe());

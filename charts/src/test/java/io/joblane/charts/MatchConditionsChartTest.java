@@ -43,8 +43,9 @@ class MatchConditionsChartTest {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> pod(String file) throws Exception {
-        Path path = file.startsWith("shared:")
-                ? Path.of("..", "..", "shared", "fixtures", file.substring("shared:".length()))
+        // The public captures live once in the project, in the webhook's test resources (with their SOURCE.md).
+        Path path = file.startsWith("public:")
+                ? Path.of("..", "webhook", "src", "test", "resources", "admission", "public", file.substring("public:".length()))
                 : Path.of("src", "test", "resources", "pods", file);
         Map<String, Object> json = Manifests.PLAIN.readValue(Files.readString(path), Map.class);
         Object request = json.get("request");
@@ -75,9 +76,9 @@ class MatchConditionsChartTest {
             "spark-executor-pod.json, packing-scheduler, true",
             "job-controller-pod.json, packing-scheduler, true",
             "bare-pod.json, packing-scheduler, false",
-            "shared:01-v1-pod-create-generateName-replicaset-controller.salesforce-generic-sidecar-injector.json, defaults, false",
-            "shared:03-no-apiVersion-pod-create-named.eks-pod-identity-webhook.json, defaults, false",
-            "shared:04-v1beta1-pod-create-named-java-fabric8.kubernetes-client.json, defaults, false",
+            "public:01-v1-pod-create-generateName-replicaset-controller.salesforce-generic-sidecar-injector.json, defaults, false",
+            "public:03-no-apiVersion-pod-create-named.eks-pod-identity-webhook.json, defaults, false",
+            "public:04-v1beta1-pod-create-named-java-fabric8.kubernetes-client.json, defaults, false",
     })
     void onlyPodsTheWebhookCouldSteerReachIt(String podFile, String scenario, boolean expected) throws Exception {
         List<MatchCondition> conditions = conditions(scenario);

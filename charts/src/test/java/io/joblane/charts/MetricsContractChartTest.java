@@ -38,6 +38,7 @@ class MetricsContractChartTest {
             metrics.request(outcome, "batch", false, 0, 2_000_000);
         }
         metrics.certificateServed(Instant.parse("2027-01-01T00:00:00Z"));
+        metrics.namespaceInformer(() -> true);
         return registry.scrape();
     }
 
@@ -94,7 +95,8 @@ class MetricsContractChartTest {
             }
         }
         assertThat(queried).contains("joblane_webhook_requests_total", "joblane_webhook_request_duration_seconds_bucket",
-                "joblane_webhook_certificate_expiry_timestamp_seconds", "joblane_scaler_leader",
+                "joblane_webhook_certificate_expiry_timestamp_seconds", "joblane_webhook_certificate_in_sync",
+                "joblane_webhook_namespace_informer_up", "joblane_scaler_leader",
                 "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods", "joblane_scaler_decisions_total");
     }
 }

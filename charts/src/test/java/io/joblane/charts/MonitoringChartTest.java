@@ -53,7 +53,7 @@ class MonitoringChartTest {
 
         assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
                 "JoblaneWebhookErrors", "JoblaneWebhookSlow", "JoblaneWebhookRejections",
-                "JoblaneCertificateExpiringSoon", "JoblaneScalerNotLeading", "JoblaneGroupAtMaxWithPendingJobs",
+                "JoblaneCertificateExpiringSoon", "JoblaneWebhookCertificateNotLoaded", "JoblaneWebhookNamespaceInformerDown", "JoblaneScalerNotLeading", "JoblaneGroupAtMaxWithPendingJobs",
                 "JoblaneGroupAtMaxWithPendingJobs", "JoblaneGroupAtMaxWithPendingJobs", "JoblaneInstancesNeverJoined");
         Map<String, String> exprs = new java.util.HashMap<>();
         rules.forEach(r -> exprs.put((String) r.get("alert"), (String) r.get("expr")));

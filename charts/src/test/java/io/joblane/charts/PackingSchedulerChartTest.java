@@ -10,13 +10,40 @@ import io.joblane.model.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The optional second kube-scheduler whose profile packs nodes (NodeResourcesFit MostAllocated). */
+/** The second kube-scheduler whose profile packs nodes (NodeResourcesFit MostAllocated), on by default. */
 class PackingSchedulerChartTest {
     static final String NAME = "rel-joblane-packing-scheduler";
 
+    /** Regression: the savings were behind an opt-in, so `helm install` with defaults got the spreading scheduler. */
     @Test
-    void offByDefault() {
-        assertThat(Chart.chart().render().names()).noneMatch(n -> n.contains("packing-scheduler"));
+    void onByDefaultAndUsedByTheDefaultGroup() throws Exception {
+        Chart.Rendered rendered = Chart.chart().render();
+        assertThat(rendered.names()).contains("Deployment/" + NAME);
+        ConfigMap configMap = rendered.one(ConfigMap.class, "rel-joblane-config");
+        var config = ConfigLoader.parse(configMap.getData().get("config.yaml"), "rendered");
+        assertThat(config.defaultGroup().schedulerName()).isEqualTo("joblane-packing-scheduler");
+    }
+
+    @Test
+    void itsImageFollowsTheClustersMinorVersionUnlessATagIsGiven() {
+        assertThat(image(Chart.chart().kube("v1.33.2").render())).isEqualTo("registry.k8s.io/kube-scheduler:v1.33.0");
+        assertThat(image(Chart.chart().kube("v1.31.4-eks-1234567").render()))
+                .isEqualTo("registry.k8s.io/kube-scheduler:v1.31.0");
+        assertThat(image(Chart.chart().set("packingScheduler.image.tag", "v1.32.7").render()))
+                .isEqualTo("registry.k8s.io/kube-scheduler:v1.32.7");
+    }
+
+    private static String image(Chart.Rendered rendered) {
+        return rendered.one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    @Test
+    void offItRendersNothingAndTheGroupUsesTheDefaultScheduler() throws Exception {
+        Chart.Rendered rendered = Chart.chart().values("default-scheduler").render();
+        assertThat(rendered.names()).noneMatch(n -> n.contains("packing-scheduler"));
+        ConfigMap configMap = rendered.one(ConfigMap.class, "rel-joblane-config");
+        var config = ConfigLoader.parse(configMap.getData().get("config.yaml"), "rendered");
+        assertThat(config.defaultGroup().schedulerName()).isNullOrEmpty();
     }
 
     @Test

@@ -39,7 +39,7 @@ class WebhookChartTest {
         assertThat(webhook.getSideEffects()).isEqualTo("None");
         assertThat(webhook.getTimeoutSeconds()).isEqualTo(5);
         assertThat(webhook.getReinvocationPolicy()).isEqualTo("IfNeeded");
-        assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+        assertThat(webhook.getFailurePolicy()).as("no caBundle yet: Ignore until the patch Job").isEqualTo("Ignore");
         assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
             assertThat(rule.getOperations()).containsExactly("CREATE");
             assertThat(rule.getResources()).containsExactly("pods");
@@ -71,17 +71,36 @@ class WebhookChartTest {
         });
     }
 
+    // Regression: the configuration was live with Fail before the patch Job put the CA in, so a reinstall into
+    // labelled namespaces refused Job pods, and a failed patch Job left them refused.
+    @ParameterizedTest
+    @ValueSource(strings = {"hook", "provided"})
+    void failurePolicyStartsAtIgnoreAndThePatchJobSetsTheConfiguredOneWithTheCa(String mode) {
+        Chart chart = Chart.chart().set("certificates.mode", mode).set("webhook.failurePolicy", "Fail");
+        if (mode.equals("provided")) {
+            chart.set("certificates.provided.existingSecret", "mine");
+        }
+        Chart.Rendered rendered = chart.render();
+
+        assertThat(webhook(rendered).getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(rendered.one(io.fabric8.kubernetes.api.model.batch.v1.Job.class, "rel-joblane-certs-patch")
+                .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .contains("patch", "--failure-policy=Fail");
+    }
+
     @Test
-    void failurePolicyIgnoreIsAnOption() {
-        MutatingWebhook webhook = webhook(Chart.chart().set("webhook.failurePolicy", "Ignore")
+    void certManagerInjectsOnlyTheCaSoItsModeRendersTheConfiguredPolicy() {
+        MutatingWebhook webhook = webhook(Chart.chart().set("certificates.mode", "certManager")
                 .set("webhook.timeoutSeconds", 3).render());
-        assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
+        assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
         assertThat(webhook.getTimeoutSeconds()).isEqualTo(3);
     }
 
+    // Regression: matchConditions rendered only from 1.30 although on by default from 1.28, and `helm template`
+    // without a version silently dropped them.
     @ParameterizedTest
-    @ValueSource(strings = {"1.30.0", "1.31.2", "v1.33.1-eks-1234"})
-    void matchConditionsOnKubernetesWhereTheyAreGa(String kube) {
+    @ValueSource(strings = {"1.28.0", "1.29.9", "1.30.0", "1.31.2", "v1.33.1-eks-1234"})
+    void matchConditionsOnKubernetesWhereTheyAreOnByDefault(String kube) {
         List<MatchCondition> conditions = webhook(Chart.chart().kube(kube).render()).getMatchConditions();
 
         assertThat(conditions).extracting(MatchCondition::getName).containsExactly("job-pods-only", "not-opted-out");
@@ -94,9 +113,55 @@ class WebhookChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.27.5", "1.28.0", "1.29.9"})
-    void noMatchConditionsBeforeKubernetes130(String kube) {
+    @ValueSource(strings = {"1.25.0", "1.27.5"})
+    void noMatchConditionsBeforeKubernetes128(String kube) {
         assertThat(webhook(Chart.chart().kube(kube).render()).getMatchConditions()).isNullOrEmpty();
+    }
+
+    @Test
+    void kubeVersionValueDecidesWhenHelmOnlyAssumesOne() {
+        assertThat(webhook(Chart.chart().kube("1.25.0").render()).getMatchConditions()).isNullOrEmpty();
+        assertThat(webhook(Chart.chart().kube("1.25.0").set("kubeVersion", "1.31.0").render()).getMatchConditions())
+                .hasSize(2);
+    }
+
+    @Test
+    void webhookRunsAtSystemClusterCriticalPriorityByDefault() {
+        assertThat(Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec()
+                .getPriorityClassName()).isEqualTo("system-cluster-critical");
+    }
+
+    // Regression: with hostNetwork the health and metrics port listened on 0.0.0.0, every address of the node.
+    @Test
+    void inTheHostNetworkBothPortsBindThePodIpOnly() {
+        Container container = Chart.chart().set("webhook.hostNetwork", true).render().one(Deployment.class, NAME)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(container.getArgs()).contains("--host=$(POD_IP)");
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("POD_IP");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        });
+        assertThat(Chart.chart().render().one(Deployment.class, NAME).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getArgs()).noneMatch(a -> a.startsWith("--host="));
+    }
+
+    @Test
+    void optionalNetworkPolicyAdmitsTheApiServerOnTheHttpsPortAndScrapersOnTheHealthPort() {
+        assertThat(Chart.chart().render().all(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class))
+                .isEmpty();
+        var policy = Chart.chart().set("webhook.networkPolicy.enabled", true)
+                .set("webhook.networkPolicy.apiServerCidrs[0]", "10.0.0.0/16")
+                .set("webhook.networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.team", "monitoring")
+                .render().only(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+
+        assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
+        assertThat(policy.getSpec().getIngress()).hasSize(2);
+        assertThat(policy.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal()).isEqualTo("https");
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getIpBlock().getCidr()).isEqualTo("10.0.0.0/16");
+        assertThat(policy.getSpec().getIngress().get(1).getPorts().get(0).getPort().getStrVal()).isEqualTo("health");
+        assertThat(policy.getSpec().getIngress().get(1).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsEntry("team", "monitoring");
     }
 
     @Test

@@ -49,8 +49,9 @@ import picocli.CommandLine.Spec;
  * alternatives on the same simulated cluster, then prints the comparison (and writes JSON and HTML when asked).
  */
 @Command(name = "joblane-simulator", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Replay a Job workload trace through Joblane (with the default or the packing scheduler) and "
-                + "the alternatives (cluster-autoscaler, cluster-autoscaler-unsafe, static) on a simulated cluster; no cluster or cloud needed.")
+        description = "Replay a Job workload trace through Joblane's default install and the setups a user could pick "
+                + "instead (cluster-autoscaler with or without the packing scheduler or on-completion, Karpenter), a "
+                + "clairvoyant reference and a static group, on a simulated cluster; no cluster or cloud needed.")
 public final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -113,16 +114,23 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
     String scaleDownDelay;
 
-    @Option(names = "--max-draining", defaultValue = "2", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
 
     @Option(names = "--max-nodes", defaultValue = "5000", description = "Upper size of the group for every autoscaler (default ${DEFAULT-VALUE}).")
     int maxNodes;
 
     @Option(names = "--policies", split = ",", paramLabel = "LIST",
-            defaultValue = "joblane,joblane-packing,cluster-autoscaler,cluster-autoscaler-unsafe,static",
-            description = "Policies to compare (default ${DEFAULT-VALUE}).")
+            defaultValue = "joblane,joblane-spread,cluster-autoscaler,cluster-autoscaler-packing,"
+                    + "cluster-autoscaler-on-completion,cluster-autoscaler-on-completion-packing,karpenter,"
+                    + "karpenter-packing,clairvoyant,cluster-autoscaler-unsafe,static",
+            description = "Policies to compare (default ${DEFAULT-VALUE}; also joblane-fill-first).")
     List<String> policies;
+
+    @Option(names = "--seeds", paramLabel = "A-B", description = "Run every policy once per scheduler seed from A to B "
+            + "(the trace stays the one of --seed) and show each policy's median run with the node-hours and wait p95 "
+            + "ranges (default: --seed only).")
+    String seedRange;
 
     @Option(names = "--price-per-node-hour", defaultValue = "0.768", description = "Price of one node-hour for the cost column (default ${DEFAULT-VALUE}, m5.4xlarge on-demand in us-east-1).")
     double pricePerNodeHour;
@@ -132,6 +140,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--timing", description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
     boolean timing;
+
+    @Option(names = "--progress", description = "Write a progress bar to stderr even when it is not a terminal (it is shown on a terminal anyway).")
+    boolean progress;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
@@ -160,6 +171,7 @@ public final class SimulateCommand implements Callable<Integer> {
         List<String> chosen = new ArrayList<>();
         try {
             settings = settings();
+            seeds();
             source = source(settings.shape());
             for (String p : policies) {
                 String name = p.trim().toLowerCase(Locale.ROOT);
@@ -174,12 +186,14 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
-        PrintStream progress = System.console() != null ? System.err : null;
+        PrintStream progressOut = progressStream();
         Simulator.Comparison comparison;
+        Simulator simulator;
         RunMeter meter = timing ? new RunMeter() : null;
         try {
-            comparison = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
-                    templateScaler)).run(source, chosen, progress);
+            simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
+                    templateScaler), seeds());
+            comparison = simulator.run(source, chosen, progressOut);
         } catch (TraceFormatException e) {
             err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
                     + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
@@ -193,6 +207,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
+            out.println(perPolicyTiming(simulator));
             out.print(meter.summary());
             meter.close();
         }
@@ -206,6 +221,39 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** stderr on a terminal or with --progress, else none. */
+    private PrintStream progressStream() {
+        return progress || System.console() != null ? System.err : null;
+    }
+
+    private static String perPolicyTiming(Simulator simulator) {
+        StringBuilder each = new StringBuilder("timing per policy (wall):");
+        simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+        return each.substring(0, each.length() - 1);
+    }
+
+    /** The scheduler seeds of {@code --seeds A-B}, or {@code --seed} alone. */
+    List<Long> seeds() {
+        if (seedRange == null) {
+            return List.of(seed);
+        }
+        String[] ab = seedRange.trim().split("-", -1);
+        try {
+            long a = Long.parseLong(ab[0].trim());
+            long b = ab.length == 2 ? Long.parseLong(ab[1].trim()) : a;
+            if (ab.length > 2 || b < a || b - a >= 1000) {
+                throw new NumberFormatException();
+            }
+            List<Long> out = new ArrayList<>();
+            for (long s = a; s <= b; s++) {
+                out.add(s);
+            }
+            return out;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--seeds " + seedRange + ": give A-B with A <= B, at most 1000 seeds");
+        }
     }
 
     private Duration scaleDownDelay() {

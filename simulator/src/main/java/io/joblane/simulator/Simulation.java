@@ -24,6 +24,11 @@ public final class Simulation {
 
     public record Settings(NodeShape shape, long bootDelayMillis, long scanIntervalMillis, int maxNodes, long seed,
             double pricePerNodeHour, long seriesWidthMillis) {
+
+        Settings withSeed(long other) {
+            return new Settings(shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour,
+                    seriesWidthMillis);
+        }
     }
 
     /** Thrown by a run told to stop at the first waiting pod (static sizing). */
@@ -34,6 +39,12 @@ public final class Simulation {
             super(null, null, false, false);
         }
     }
+
+    /**
+     * Tests only: run the scans that would be skipped and fail if one of them acts, which would mean a policy's
+     * {@link ScalingPolicy#nextScanWanted} promised too much.
+     */
+    static volatile boolean verifySkips;
 
     private final TraceSource source;
     private final TraceStats stats;
@@ -54,19 +65,20 @@ public final class Simulation {
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
         NodeShape shape = settings.shape();
         SimCluster cluster = new SimCluster(shape, policy.scoring(), settings.seed(), settings.seriesWidthMillis());
-        long interval = settings.scanIntervalMillis();
         boolean annotated = policy.jobsAnnotatedSafeToEvictFalse();
         long start = Math.max(0, stats.firstSubmit);
         long podIds = 0;
         long now = start;
         long stallSince = -1;
-        long lastProgress = System.nanoTime();
+        long startNanos = System.nanoTime();
+        long lastProgress = startNanos;
         long steps = 0;
         long span = Math.max(1, stats.idealEnd - start);
         try (TraceReader reader = source.open()) {
             TraceJob next = nextFitting(reader, shape);
             policy.start(cluster, start);
             long nextScan = start;
+            Quiet quiet = new Quiet();
             while (true) {
                 boolean idle = cluster.pending().isEmpty() && cluster.runningPods() == 0;
                 if (next == null && idle) {
@@ -75,27 +87,36 @@ public final class Simulation {
                 long tSubmit = next == null ? Long.MAX_VALUE : next.submitMillis();
                 if (idle && cluster.nodes().isEmpty() && !cluster.hasQueuedEvents() && policy.idleWhenEmpty()
                         && tSubmit > nextScan) {
-                    nextScan = Math.max(nextScan, start + ceilDiv(tSubmit - start, interval) * interval);
+                    nextScan = Math.max(nextScan, tickAtOrAfter(start, tSubmit));
                 }
-                long t = Math.min(Math.min(cluster.nextEventTime(), tSubmit), nextScan);
+                long scanAt = quiet.holds(cluster, stallSince) && !verifySkips
+                        ? quiet.nextScan(nextScan, start) : nextScan;
+                long t = Math.min(Math.min(cluster.nextEventTime(), tSubmit), scanAt);
+                if (t == Long.MAX_VALUE) {
+                    t = nextScan; // waiting pods and nothing else: let the stall limit count the scans
+                }
+                if (t > nextScan) {
+                    nextScan = tickAtOrAfter(start, t);
+                }
                 now = t;
                 cluster.runEventsUntil(t);
                 while (next != null && next.submitMillis() <= t) {
                     for (int i = 0; i < next.count(); i++) {
-                        cluster.submit(new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                                next.durationMillis(), next.submitMillis(), annotated));
+                        SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
+                                next.durationMillis(), next.submitMillis(), annotated);
+                        pod.deadline = next.deadlineMillis();
+                        pod.family = next.family();
+                        cluster.submit(pod);
                     }
                     next = nextFitting(reader, shape);
                 }
-                cluster.schedule(t);
+                schedule(policy, cluster, t);
                 if (stopAtFirstWait && !cluster.pending().isEmpty()) {
                     throw new WaitedException();
                 }
                 if (t == nextScan) {
-                    policy.scan(cluster, t);
-                    cluster.runEventsUntil(t);
-                    cluster.schedule(t);
-                    nextScan += interval;
+                    scan(policy, cluster, t, quiet, quiet.holds(cluster, stallSince) && t < quiet.nextScan(t, start));
+                    nextScan += settings.scanIntervalMillis();
                 }
                 if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
                         && !cluster.hasQueuedEvents()) {
@@ -107,18 +128,46 @@ public final class Simulation {
                 } else {
                     stallSince = -1;
                 }
-                if (progress != null && (++steps & 0x3ff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
+                if (progress != null && (++steps & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
                     lastProgress = System.nanoTime();
-                    progress.printf("\r%-26s %5.1f%% of the trace, %d nodes, %d pods waiting   ", policy.name(),
-                            Math.min(100.0, 100.0 * (t - start) / span), cluster.nodes().size(), cluster.pending().size());
+                    progress.print(progressLine(policy.name(), Math.min(1.0, (double) (t - start) / span),
+                            lastProgress - startNanos, cluster.nodes().size(), cluster.pending().size()));
+                    progress.flush();
                 }
             }
         }
         cluster.finish(now);
         if (progress != null) {
-            progress.printf("\r%-80s\r", "");
+            progress.printf("\r%-100s\r", "");
         }
         return result(policy, cluster, now - start);
+    }
+
+    /**
+     * One progress line for a terminal (it starts with a carriage return and overwrites the last): a bar, the share of
+     * the trace's virtual time done and the wall time left at the rate so far.
+     */
+    static String progressLine(String policy, double done, long elapsedNanos, int nodes, int waiting) {
+        int width = 24;
+        int filled = (int) Math.round(done * width);
+        String left = done <= 0 ? "?" : formatSeconds((long) (elapsedNanos / 1e9 * (1 - done) / done));
+        return String.format(java.util.Locale.ROOT, "\r%-26s [%s%s] %5.1f%%, %s left, %d nodes, %d pods waiting   ",
+                policy, "#".repeat(filled), ".".repeat(width - filled), 100 * done, left, nodes, waiting);
+    }
+
+    private static String formatSeconds(long seconds) {
+        return seconds >= 60 ? seconds / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60) + "s"
+                : seconds + "s";
+    }
+
+    /** The kube-scheduler (or the policy's own placement) at {@code t}, then the policy's reaction to it. */
+    private static void schedule(ScalingPolicy policy, SimCluster cluster, long t) {
+        if (policy.placesPods()) {
+            policy.place(cluster, t);
+        } else {
+            cluster.schedule(t);
+        }
+        policy.afterSchedule(cluster, t);
     }
 
     private TraceJob nextFitting(TraceReader reader, NodeShape shape) throws IOException, TraceFormatException {
@@ -143,6 +192,44 @@ public final class Simulation {
                 c.waits.max() / 1000.0, policy.scaleActions(), c.peakNodes,
                 policy instanceof StaticPolicy s ? s.nodes() : 0, c.podsOnRemovedNodes, makespan / 3_600_000.0,
                 c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values());
+    }
+
+    /**
+     * After a scan that changed nothing: the cluster version it saw and when the policy wants to look again. While the
+     * version stays, scans before that are skipped (a skipped scan would see what the last one saw).
+     */
+    private final class Quiet {
+        long version = -1;
+        long wakeAt;
+
+        boolean holds(SimCluster cluster, long stallSince) {
+            return version == cluster.version() && stallSince < 0;
+        }
+
+        /** The next scan to run while quiet: when the policy asked, not before {@code nextScan}. */
+        long nextScan(long nextScan, long start) {
+            return wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(nextScan, tickAtOrAfter(start, wakeAt));
+        }
+    }
+
+    /** One scan of the policy at {@code t}, the events and binding it causes, and whether it leaves things quiet. */
+    private static void scan(ScalingPolicy policy, SimCluster cluster, long t, Quiet quiet, boolean skippable) {
+        long before = cluster.version();
+        boolean acted = policy.scan(cluster, t);
+        cluster.runEventsUntil(t);
+        schedule(policy, cluster, t);
+        if (verifySkips && skippable && (acted || cluster.version() != before)) {
+            throw new IllegalStateException(policy.name() + " acted in a scan at " + t
+                    + " ms that would have been skipped (its next wanted scan was " + quiet.wakeAt + " ms)");
+        }
+        quiet.version = acted || cluster.version() != before ? -1 : before;
+        quiet.wakeAt = quiet.version < 0 ? 0 : policy.nextScanWanted(cluster, t);
+    }
+
+    /** The first scan time at or after {@code time}: scans run at the trace start plus whole intervals. */
+    private long tickAtOrAfter(long start, long time) {
+        long interval = settings.scanIntervalMillis();
+        return start + ceilDiv(Math.max(0, time - start), interval) * interval;
     }
 
     private static long ceilDiv(long a, long b) {

@@ -2,7 +2,10 @@ package io.joblane.simulator;
 
 import io.joblane.model.GoDuration;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.policy.ClairvoyantPolicy;
 import io.joblane.simulator.policy.ClusterAutoscalerPolicy;
+import io.joblane.simulator.policy.KarpenterPolicy;
 import io.joblane.simulator.policy.ScalingPolicy;
 import io.joblane.simulator.policy.StaticPolicy;
 import io.joblane.simulator.report.PolicyResult;
@@ -12,75 +15,160 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the chosen policies on one trace: a first pass for the trace's statistics and lower bound, static sizing,
  * then one simulation per policy. Called by {@link SimulateCommand} and by tests; single-threaded.
  */
 public final class Simulator {
+    /**
+     * The default install: the chart's defaults (its packing scheduler, NodeResourcesFit MostAllocated, places the
+     * Job pods), through the scaler's real loop and planner.
+     */
     public static final String JOBLANE = "joblane";
-    /** Joblane with its Job pods placed by the chart's packing scheduler (NodeResourcesFit MostAllocated). */
-    public static final String JOBLANE_PACKING = "joblane-packing";
+    /** Joblane with the default kube-scheduler (LeastAllocated): the chart with {@code packingScheduler.enabled=false}. */
+    public static final String JOBLANE_SPREAD = "joblane-spread";
+    /** Joblane with the default scheduler, steered only by the draining taint on every node it can spare. */
+    public static final String JOBLANE_FILL_FIRST = "joblane-fill-first";
+    /** Prototype: the real loop with lifetime-aware placement (lanes) from what is known at submit; not shipped. */
+    public static final String JOBLANE_LANES = "joblane-lanes";
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
+    public static final String CLUSTER_AUTOSCALER_PACKING = "cluster-autoscaler-packing";
+    public static final String CLUSTER_AUTOSCALER_ON_COMPLETION = "cluster-autoscaler-on-completion";
+    public static final String CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING = "cluster-autoscaler-on-completion-packing";
     public static final String CLUSTER_AUTOSCALER_UNSAFE = "cluster-autoscaler-unsafe";
+    public static final String KARPENTER = "karpenter";
+    public static final String KARPENTER_PACKING = "karpenter-packing";
+    /** A reference that knows every Job's duration at submit; never product behaviour. */
+    public static final String CLAIRVOYANT = "clairvoyant";
     public static final String STATIC = "static";
-    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_PACKING, CLUSTER_AUTOSCALER, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, JOBLANE_FILL_FIRST, JOBLANE_LANES, CLUSTER_AUTOSCALER,
+            CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+            KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    /** What {@code simulate} runs unless told otherwise: the default install, the peers a user would pick, the references. */
+    public static final List<String> DEFAULT_POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, CLUSTER_AUTOSCALER,
+            CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+            KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
     /** Static sizing grows its guess by this factor until no Job waits. */
     static final double STATIC_GROWTH = 1.1;
     static final int STATIC_TRIES = 30;
 
-    /** The outcome: the trace's figures and one result per policy, in the order asked. */
-    /** @param settings the simulation's knobs in one human line, for the table and the report */
+    /**
+     * The outcome: the trace's figures and one result per policy, in the order asked; with several seeds, each
+     * policy's result is its median run by node-hours and {@code spreads} holds the range over the seeds.
+     *
+     * @param settings the simulation's knobs in one human line, for the table and the report
+     */
     public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines, String firstBadLine,
             long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
-            double[] demand, List<PolicyResult> results) {
+            double[] demand, List<PolicyResult> results, Map<String, Spread> spreads) {
+    }
+
+    /** A policy's range over the seeds of the scheduler's random tie-breaks. */
+    public record Spread(int seeds, double nodeHoursMin, double nodeHoursMax, double waitP95Min, double waitP95Max,
+            long jobsInterruptedMax) {
     }
 
     private final Simulation.Settings settings;
     private final JoblanePolicyFactory joblane;
+    private final List<Long> seeds;
+    private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
+
+    /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
+    public java.util.Map<String, Double> wallSeconds() {
+        return wallSeconds;
+    }
 
     /**
-     * Builds the Joblane policy for one run, its pods placed by the default scheduler or, with {@code packing}, by
-     * the packing scheduler; the simulator owns nothing of the real loop itself.
+     * Builds a Joblane policy for one run: the real loop under {@code name}, its pods placed with {@code scoring},
+     * and {@code maxDraining} when positive instead of the configured one; the simulator owns nothing of the loop.
      */
     @FunctionalInterface
     public interface JoblanePolicyFactory {
-        ScalingPolicy create(Simulation.Settings settings, boolean packing);
+        ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring, int maxDraining);
     }
 
     Simulator(Simulation.Settings settings, JoblanePolicyFactory joblane) {
+        this(settings, joblane, List.of(settings.seed()));
+    }
+
+    /** Runs every policy once per seed of the scheduler's tie-breaks (the trace stays the same). */
+    Simulator(Simulation.Settings settings, JoblanePolicyFactory joblane, List<Long> seeds) {
+        if (seeds.isEmpty()) {
+            throw new IllegalArgumentException("at least one seed");
+        }
         this.settings = settings;
         this.joblane = joblane;
+        this.seeds = List.copyOf(seeds);
     }
 
     public Comparison run(TraceSource source, List<String> policies, PrintStream progress)
             throws IOException, TraceFormatException {
         TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
-        Simulation simulation = new Simulation(source, stats, settings, progress);
         List<PolicyResult> results = new ArrayList<>();
+        wallSeconds.clear();
+        Map<String, Spread> spreads = new LinkedHashMap<>();
         for (String name : policies) {
-            results.add(switch (name) {
-                case JOBLANE -> simulation.run(joblane.create(settings, false));
-                case JOBLANE_PACKING -> simulation.run(joblane.create(settings, true));
-                case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(true,
-                        settings.bootDelayMillis(), settings.maxNodes()));
-                case CLUSTER_AUTOSCALER_UNSAFE -> simulation.run(new ClusterAutoscalerPolicy(false,
-                        settings.bootDelayMillis(), settings.maxNodes()));
-                case STATIC -> staticRun(simulation, stats);
-                default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
-            });
+            long started = System.nanoTime();
+            List<PolicyResult> runs = new ArrayList<>();
+            for (long seed : seeds) {
+                Simulation.Settings s = settings.withSeed(seed);
+                runs.add(runOne(new Simulation(source, stats, s, progress), stats, s, name));
+            }
+            runs.sort(Comparator.comparingDouble(PolicyResult::nodeHours));
+            results.add(runs.get((runs.size() - 1) / 2));
+            if (runs.size() > 1) {
+                spreads.put(runs.get(0).policy(), new Spread(runs.size(), runs.get(0).nodeHours(),
+                        runs.get(runs.size() - 1).nodeHours(),
+                        runs.stream().mapToDouble(PolicyResult::waitSecondsP95).min().orElse(0),
+                        runs.stream().mapToDouble(PolicyResult::waitSecondsP95).max().orElse(0),
+                        runs.stream().mapToLong(PolicyResult::jobsInterrupted).max().orElse(0)));
+            }
+            wallSeconds.put(name, (System.nanoTime() - started) / 1e9);
         }
         return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
                 stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines, stats.firstBadLine,
                 stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
-                stats.demand.widthMillis() / 1000.0, stats.demand.values(), results);
+                stats.demand.widthMillis() / 1000.0, stats.demand.values(), results, spreads);
+    }
+
+    private PolicyResult runOne(Simulation simulation, TraceStats stats, Simulation.Settings s, String name)
+            throws IOException, TraceFormatException {
+        long boot = s.bootDelayMillis();
+        int max = s.maxNodes();
+        return switch (name) {
+            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0));
+            case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
+            case JOBLANE_FILL_FIRST -> simulation.run(joblane.create(s, JOBLANE_FILL_FIRST,
+                    SimCluster.Scoring.LEAST_ALLOCATED, max));
+            case JOBLANE_LANES -> simulation.run(joblane.create(s, JOBLANE_LANES, SimCluster.Scoring.LANES, 0));
+            case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(
+                    ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_PACKING -> simulation.run(new ClusterAutoscalerPolicy(
+                    ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_ON_COMPLETION -> simulation.run(new ClusterAutoscalerPolicy(
+                    ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING -> simulation.run(new ClusterAutoscalerPolicy(
+                    ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_UNSAFE -> simulation.run(new ClusterAutoscalerPolicy(
+                    ClusterAutoscalerPolicy.JobPods.EVICTABLE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case KARPENTER -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case KARPENTER_PACKING -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.MOST_ALLOCATED, boot, max));
+            case CLAIRVOYANT -> simulation.run(new ClairvoyantPolicy(boot, max));
+            case STATIC -> staticRun(simulation, stats);
+            default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
+        };
     }
 
     private String describeSettings() {
         return "boot delay " + GoDuration.format(Duration.ofMillis(settings.bootDelayMillis())) + ", scan every "
                 + GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())) + ", max nodes " + settings.maxNodes()
-                + ", seed " + settings.seed() + ", " + joblane;
+                + (seeds.size() > 1 ? ", seeds " + seeds.get(0) + "-" + seeds.get(seeds.size() - 1) + " (median run shown)"
+                        : ", seed " + settings.seed()) + ", " + joblane;
     }
 
     /**

@@ -40,7 +40,7 @@ class SimulateCommandTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound", "timing: ");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
-        for (String policy : Simulator.POLICIES) {
+        for (String policy : Simulator.DEFAULT_POLICIES) {
             JsonNode p = root.path("policies").path(policy);
             for (String key : new String[] {"nodeHours", "lowerBoundNodeHours", "meanUtilization", "jobs", "jobsStarted",
                 "jobsInterrupted", "lostComputeHours", "waitSecondsP50", "waitSecondsP95", "waitSecondsMax", "scaleActions"}) {
@@ -66,8 +66,8 @@ class SimulateCommandTest {
     @Test
     void refusesUnknownPolicyAndMissingTrace() throws Exception {
         Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n");
-        assertThat(run("--trace", t.toString(), "--policies", "karpenter")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown policy \"karpenter\"");
+        assertThat(run("--trace", t.toString(), "--policies", "escalator")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown policy \"escalator\"");
         assertThat(run("--node-cpu", "16")).isEqualTo(2);
         assertThat(err.toString()).contains("--trace FILE or --synthetic JOBS");
     }

@@ -59,11 +59,15 @@ public class SimulatorInvariantsTest {
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted())
                     .as(context + ": safe-to-evict=false protects Jobs from cluster-autoscaler").isZero();
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).podsOnRemovedNodes()).as(context).isZero();
-            for (String joblane : List.of(Simulator.JOBLANE, Simulator.JOBLANE_PACKING)) {
-                assertThat(r.get(joblane).jobsInterrupted()).as(context + ": " + joblane + " never interrupts a Job").isZero();
-                assertThat(r.get(joblane).podsOnRemovedNodes())
-                        .as(context + ": " + joblane + " never removes a node with a Job on it").isZero();
+            for (String safe : List.of(Simulator.JOBLANE, Simulator.JOBLANE_SPREAD, Simulator.JOBLANE_FILL_FIRST,
+                    Simulator.CLUSTER_AUTOSCALER_PACKING, Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION,
+                    Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING, Simulator.KARPENTER,
+                    Simulator.KARPENTER_PACKING, Simulator.CLAIRVOYANT)) {
+                assertThat(r.get(safe).jobsInterrupted()).as(context + ": " + safe + " never interrupts a Job").isZero();
+                assertThat(r.get(safe).podsOnRemovedNodes())
+                        .as(context + ": " + safe + " never removes a node with a Job on it").isZero();
             }
+            assertThat(r.get(Simulator.CLAIRVOYANT).waitSecondsMax()).as(context + ": the clairvoyant never waits").isZero();
         }
     }
 

@@ -105,7 +105,10 @@ public final class Webhook implements AutoCloseable {
                 options.healthPort(), options.tlsCert(), options.tlsKey(), options.bodyLimitBytes(),
                 options.requestTimeout(), options.reloadInterval(), listeners), reviewer, metrics, registry::scrape,
                 () -> namespaces instanceof NamespaceRouting routing && !routing.isRunning()
-                        ? "namespace informer has stopped" : null);
+                        ? "namespace informer has stopped; namespace annotations are not followed" : null);
+        if (namespaces instanceof NamespaceRouting routing) {
+            metrics.namespaceInformer(routing::isRunning);
+        }
         await(server.start(), "start the servers");
         teardown.push(() -> await(server.stop(options.shutdownTimeout()), "stop the servers"));
     }

@@ -31,4 +31,9 @@ public record WebhookOptions(
         return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
                 reloadInterval, shutdownTimeout, mode, informerSyncTimeout, listeners);
     }
+
+    public WebhookOptions withRequestTimeout(Duration timeout) {
+        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, timeout,
+                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
+    }
 }

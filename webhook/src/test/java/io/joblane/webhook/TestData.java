@@ -9,14 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** Test fixtures: the test node-group file, JSON written with single quotes, resource and shared files. */
+/** Test fixtures: the test node-group file, JSON written with single quotes, resources and public captures. */
 public final class TestData {
     public static final ObjectMapper JSON = new ObjectMapper();
-    /** The team's read-only fixtures, seen from the module directory (surefire's working directory). */
-    public static final Path SHARED_FIXTURES = Path.of("../../shared/fixtures");
+    /** Public AdmissionReview captures, copied into the project with their source (admission/public/SOURCE.md). */
+    public static final String PUBLIC_FIXTURES = "admission/public/";
 
     private TestData() {
     }
@@ -53,11 +51,8 @@ public final class TestData {
         }
     }
 
-    public static byte[] shared(String fixture) {
-        try {
-            return Files.readAllBytes(SHARED_FIXTURES.resolve(fixture));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** A public AdmissionReview capture, byte for byte. */
+    public static byte[] publicCapture(String fixture) {
+        return resource(PUBLIC_FIXTURES + fixture).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -32,6 +32,15 @@ public final class SecretCertificates {
 
     /** {@code certs create}: keep the Secret's material when good, otherwise write new material in one update. */
     public EnsureOutcome ensure(CertificateSpec spec, Clock clock) {
+        return ensure(spec, clock, null);
+    }
+
+    /**
+     * As {@link #ensure(CertificateSpec, Clock)}; when the CA is replaced and {@code webhooks} exists, the new CA is
+     * first published next to the CAs it trusts now, and the Secret keeps both: webhook pods switch to the new serving
+     * certificate only once the API server already trusts it (a pre-upgrade hook runs while the old pods serve).
+     */
+    public EnsureOutcome ensure(CertificateSpec spec, Clock clock, WebhookConfigurations webhooks) {
         secrets.requireNamespace();
         for (int round = 1; ; round++) {
             Optional<Secret> existing = secrets.read();
@@ -41,6 +50,17 @@ public final class SecretCertificates {
                 return outcome;
             }
             try {
+                if (outcome.action() == EnsureOutcome.Action.REPLACED && webhooks != null) {
+                    Optional<List<String>> published = webhooks.bundlesIfPresent();
+                    if (published.isPresent()) {
+                        StoredMaterial widened = CertificateEnsurer.alongsidePublished(outcome.material(),
+                                published.get(), spec, clock.instant());
+                        webhooks.patch(widened.caPem(), null);
+                        LOG.info("create: published the new CA next to the trusted ones in {} before writing {}",
+                                webhooks.describe(), secrets.describe());
+                        outcome = new EnsureOutcome(outcome.action(), outcome.reason(), widened);
+                    }
+                }
                 secrets.write(existing, outcome.material());
                 return outcome;
             } catch (CertsException e) {

@@ -48,6 +48,17 @@ public final class WebhookConfigurations {
         }
     }
 
+    /** As {@link #bundles()}, or empty when the configuration does not exist (yet: a pre-install hook). */
+    public java.util.Optional<List<String>> bundlesIfPresent() {
+        MutatingWebhookConfiguration config;
+        try {
+            config = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+        } catch (KubernetesClientException e) {
+            throw KubeFailures.translate(e, "get " + describe());
+        }
+        return config == null ? java.util.Optional.empty() : java.util.Optional.of(bundles());
+    }
+
     /** The decoded caBundle of each webhook entry, in order; an entry without one gives an empty string. */
     public List<String> bundles() {
         MutatingWebhookConfiguration config = require();

@@ -38,6 +38,38 @@ public final class CertificateEnsurer {
     }
 
     /**
+     * The material with its CA bundle widened to also hold the still-valid CAs of {@code publishedBundles} (the
+     * caBundles the API server trusts now), old ones first: published before the Secret is written, such a bundle
+     * trusts both the serving certificate pods still serve and the new one, as the first step of a rotation does.
+     * {@code certs rotate} later drops the old CAs once every pod serves the new certificate.
+     */
+    public static StoredMaterial alongsidePublished(StoredMaterial material, List<String> publishedBundles,
+                                                    CertificateSpec spec, Instant now) {
+        java.util.LinkedHashMap<String, java.security.cert.X509Certificate> cas = new java.util.LinkedHashMap<>();
+        for (String bundle : publishedBundles) {
+            if (bundle == null || bundle.isBlank()) {
+                continue;
+            }
+            List<java.security.cert.X509Certificate> parsed;
+            try {
+                parsed = Pem.parseCertificates(bundle, "published caBundle");
+            } catch (PemException e) {
+                continue; // an unreadable bundle trusts nothing worth keeping
+            }
+            for (java.security.cert.X509Certificate ca : parsed) {
+                if (ca.getNotAfter().toInstant().isAfter(now)) {
+                    cas.putIfAbsent(Pem.encode(ca), ca);
+                }
+            }
+        }
+        for (java.security.cert.X509Certificate ca : Pem.parseCertificates(material.caPem(), StoredMaterial.CA_CRT)) {
+            cas.putIfAbsent(Pem.encode(ca), ca);
+        }
+        String bundle = Pem.encode(List.copyOf(cas.values()));
+        return verified(new StoredMaterial(bundle, material.certPem(), material.keyPem(), material.caKeyPem()), spec);
+    }
+
+    /**
      * Last check before anything is written: the key is the certificate's, a CA of the bundle signed it, and it
      * carries the wanted names. A failure here is a bug, never a half-written store.
      */

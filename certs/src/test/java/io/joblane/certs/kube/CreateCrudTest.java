@@ -95,6 +95,39 @@ class CreateCrudTest {
                 .contains("run `patch`");
     }
 
+    // Regression: a pre-upgrade `create` that replaced the CA wrote a leaf of a CA the caBundle did not hold yet;
+    // webhook pods served it before the post-upgrade patch, and the API server refused every call (Fail: every Job pod).
+    @Test
+    void replacedCaIsPublishedNextToTheTrustedOneAndTheSecretKeepsBoth() {
+        StoredMaterial old = CertificateEnsurer.mintAll(CertificateSpec.of(SERVICE, NS, List.of()), CLOCK);
+        Fixtures.putSecret(client, "kubernetes.io/tls", Map.of("tls.crt", old.certPem(), "tls.key", old.keyPem(),
+                "ca.crt", old.caPem()));
+        Fixtures.webhookConfiguration(client, 2);
+        new WebhookConfigurations(client, Fixtures.WEBHOOK_CONFIG).patch(old.caPem(), null);
+
+        Cli.Run run = create(CLOCK, "--extra-name", "joblane.example.com", "--webhook-configuration", Fixtures.WEBHOOK_CONFIG);
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("replaced CA and serving certificate");
+        StoredMaterial stored = Fixtures.stored(client);
+        List<java.security.cert.X509Certificate> bundle = io.joblane.certs.x509.Pem.parseCertificates(stored.caPem(), "ca.crt");
+        assertThat(bundle).hasSize(2);
+        assertThat(bundle.get(0)).isEqualTo(io.joblane.certs.x509.Pem.parseCertificate(old.caPem(), "old"));
+        assertThat(CertificateInspector.inspect(stored.tlsMaterial()).signedByBundle()).isTrue();
+        for (String published : Fixtures.bundles(client)) {
+            assertThat(published).as("the API server trusts the old and the new serving certificate")
+                    .isEqualTo(stored.caPem());
+        }
+    }
+
+    @Test
+    void withoutTheWebhookConfigurationYetCreateWritesTheNewCaAlone() {
+        Cli.Run run = create(CLOCK, "--webhook-configuration", Fixtures.WEBHOOK_CONFIG);
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(io.joblane.certs.x509.Pem.parseCertificates(Fixtures.stored(client).caPem(), "ca.crt")).hasSize(1);
+    }
+
     @Test
     void wrongSansAreReplacedNamingTheMissingNames() {
         create(CLOCK);

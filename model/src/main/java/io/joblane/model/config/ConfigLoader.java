@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.joblane.model.GoDuration;
@@ -33,10 +36,24 @@ public final class ConfigLoader {
     private static final Set<String> TAINT_EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final Set<String> PROVIDERS = Set.of(Scaling.PROVIDER_AWS, Scaling.PROVIDER_MEMORY);
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    private static final ObjectMapper YAML = strictTypes(new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT));
+
+    /** Numbers and booleans written as strings ("3", "true") are refused, as the chart's schema refuses them. */
+    private static ObjectMapper strictTypes(ObjectMapper mapper) {
+        for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Boolean, LogicalType.Float}) {
+            mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        // And names written as numbers (schedulerName: 5); quantities accept numbers through QuantityText.
+        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+            CoercionInputShape.Boolean}) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        return mapper;
+    }
 
     private ConfigLoader() {
     }
@@ -106,7 +123,8 @@ public final class ConfigLoader {
             }
             validateLabels(group.labels(), at + ".labels", problems);
             validateTaints(group.taints(), at + ".taints", problems);
-            if (!group.schedulerName().isEmpty() && !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches()) {
+            if (!group.schedulerName().isEmpty() && (group.schedulerName().length() > 253
+                    || !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches())) {
                 problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
             }
             validateMatch(group.match(), at + ".match", problems);
@@ -275,6 +293,15 @@ public final class ConfigLoader {
             if (required) {
                 problems.add(at + ": is required");
             }
+            return;
+        }
+        if (!quantity.equals(quantity.strip())) {
+            problems.add(at + ": must not start or end with spaces: \"" + quantity + "\"");
+            return;
+        }
+        if (quantity.startsWith("-")) {
+            // Even "-0": values.schema.json admits no sign but "+", and both must agree.
+            problems.add(at + ": must not be negative: \"" + quantity + "\"");
             return;
         }
         try {

@@ -1,6 +1,7 @@
 package io.joblane.model.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import java.time.Duration;
@@ -16,7 +17,7 @@ public record Scaling(
         String autoScalingGroup,
         Integer minNodes,
         Integer maxNodes,
-        Map<String, String> node,
+        @JsonDeserialize(contentUsing = QuantityText.class) Map<String, String> node,
         String scaleDownDelay,
         Integer maxDraining,
         String bootDelay,

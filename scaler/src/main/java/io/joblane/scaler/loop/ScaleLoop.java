@@ -58,6 +58,8 @@ public final class ScaleLoop {
     /** The dry-run setting fixed at the start of the scan in progress (or the last one). */
     private volatile boolean scanDry;
     private Instant startedAt;
+    /** The earliest instant after the last scan at which one of its delays runs out, or null; see {@link #nextDeadline}. */
+    private Instant nextDeadline;
 
     /**
      * @param providers provider per node-group name; a scaled group without one is reported and skipped
@@ -94,6 +96,22 @@ public final class ScaleLoop {
         return lastResult;
     }
 
+    /**
+     * After {@link #runOnce}: the earliest instant at which a delay the scan looked at runs out (the planner's settle,
+     * scale-down and registration delays, the loop's back-off and stuck-launch timeouts), or null if none. Until then
+     * a scan of an unchanged cluster and cloud decides nothing new, so an event-driven caller (the simulator) may
+     * wait for a change or this instant instead of scanning every interval.
+     */
+    public synchronized Instant nextDeadline() {
+        return nextDeadline;
+    }
+
+    private void deadline(Instant at) {
+        if (at != null && (nextDeadline == null || at.isBefore(nextDeadline))) {
+            nextDeadline = at;
+        }
+    }
+
     public boolean dryRun() {
         return dryRun || config.scaler().dryRun();
     }
@@ -110,6 +128,7 @@ public final class ScaleLoop {
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
     public synchronized ScanResult runOnce() {
         Instant start = clock.instant();
+        nextDeadline = null;
         if (startedAt == null) {
             startedAt = start;
         }
@@ -158,6 +177,7 @@ public final class ScaleLoop {
             try {
                 trackNodeless(cloud, index, state, start);
                 GroupPlan plan = Planner.plan(spec, index, cloud, start, state.nodelessSince);
+                deadline(plan.nextDeadline());
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
             } catch (NotLeading e) {
                 throw e;
@@ -341,6 +361,9 @@ public final class ScaleLoop {
             state.gapSince = now;
         }
         boolean stuck = state.gapSince != null && now.isAfter(state.gapSince.plus(spec.registrationTimeout()));
+        if (state.gapSince != null && !stuck) {
+            deadline(state.gapSince.plus(spec.registrationTimeout()).plusNanos(1));
+        }
         boolean unregistered = !plan.actionsOf(PlanAction.InstanceUnregistered.class).isEmpty()
                 || !plan.actionsOf(PlanAction.TerminateUnregistered.class).isEmpty();
         boolean failing = cloud.launchFailing() || stuck || unregistered;
@@ -469,6 +492,7 @@ public final class ScaleLoop {
                     return;
                 }
                 if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
+                    deadline(state.backoffUntil);
                     metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
                     LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
                     return;

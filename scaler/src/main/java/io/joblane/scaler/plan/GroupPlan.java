@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ import java.util.List;
  * @param podsOnIncoming    of those, pods covered by existing free capacity, reclaimed or launching nodes
  * @param newNodesWanted    new nodes the pending pods need, before the max cap
  * @param neverFit          pending pods that fit no node of the group even when empty
+ * @param nextDeadline      the earliest instant after the scan at which a delay the planner looked at runs out
+ *                          (settle, scale-down, registration), or null: until then, and unless the cluster or the
+ *                          cloud changes, planning again decides the same
  */
 public record GroupPlan(
         String group,
@@ -27,7 +31,8 @@ public record GroupPlan(
         int pendingPods,
         int podsOnIncoming,
         int newNodesWanted,
-        int neverFit) {
+        int neverFit,
+        Instant nextDeadline) {
 
     public GroupPlan {
         actions = List.copyOf(actions);

@@ -112,6 +112,6 @@ final class NewNodeShapes {
         }
         return new GroupPlan(plan.group(), actions, plan.desired(), plan.readyNodes(), plan.launching(),
                 plan.draining(), plan.cordoned(), plan.pendingPods(), plan.podsOnIncoming(), plan.newNodesWanted(),
-                plan.neverFit());
+                plan.neverFit(), plan.nextDeadline());
     }
 }

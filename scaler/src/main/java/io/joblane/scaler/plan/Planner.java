@@ -79,6 +79,8 @@ public final class Planner {
         Resources overhead;
         /** TerminateUnregistered actions planned; they lower desired too, so every minimum check counts them. */
         int unregisteredTerminations;
+        /** The earliest instant after now at which a delay this pass looked at runs out, or null. */
+        Instant nextDeadline;
 
         Pass(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
             this.spec = spec;
@@ -140,7 +142,7 @@ public final class Planner {
                 if (n.ready()) {
                     ready++;
                     bins.add(new Bin(reclaimable ? Kind.RECLAIMABLE : Kind.FREE, n, n.instanceId()));
-                } else if (n.created() == null || !now.isAfter(n.created().plus(spec.registrationTimeout()))) {
+                } else if (n.created() == null || !passed(n.created().plus(spec.registrationTimeout()))) {
                     bins.add(new Bin(Kind.INCOMING, n, n.instanceId()));
                 }
             }
@@ -165,8 +167,11 @@ public final class Planner {
                 }
                 Duration nodeless = Duration.between(since, now);
                 if (age.compareTo(spec.registrationTimeout()) <= 0) {
+                    if (i.launchTime() != null) {
+                        passed(i.launchTime().plus(spec.registrationTimeout()));
+                    }
                     bins.add(new Bin(Kind.INCOMING, null, i.id()));
-                } else if (nodeless.compareTo(spec.registrationTimeout().multipliedBy(2)) <= 0) {
+                } else if (!passed(since.plus(spec.registrationTimeout().multipliedBy(2)))) {
                     actions.add(new PlanAction.InstanceUnregistered(i.id(), nodeless,
                             "instance " + i.id() + " has not become a node (none for " + nodeless.toSeconds() + "s)"));
                 } else if (cloud.desired() - 1 - unregisteredTerminations >= floor) {
@@ -315,7 +320,23 @@ public final class Planner {
             scaleIn(nodes, needed, drainingNow, cordonedCount);
 
             return new GroupPlan(spec.name(), actions, cloud.desired(), ready, launching, drainingCount, cordonedCount,
-                    pending.size(), onExisting, opened, neverFit);
+                    pending.size(), onExisting, opened, neverFit, nextDeadline);
+        }
+
+        /** {@code !now.isBefore(at)}; while not yet, remembers {@code at} as a deadline. */
+        private boolean reached(Instant at) {
+            if (!now.isBefore(at)) {
+                return true;
+            }
+            if (nextDeadline == null || at.isBefore(nextDeadline)) {
+                nextDeadline = at;
+            }
+            return false;
+        }
+
+        /** {@code now.isAfter(at)}; while not yet, remembers the instant just after {@code at} as a deadline. */
+        private boolean passed(Instant at) {
+            return reached(at.plusNanos(1));
         }
 
         /** Picks nodes whose pods would fit on the other nodes, and escalates nudged nodes to committed. */
@@ -329,7 +350,7 @@ public final class Planner {
                 }
                 if (n.drainingSince() == null) {
                     out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE, "draining timer missing"));
-                } else if (!now.isBefore(n.drainingSince().plus(spec.settleDelay()))) {
+                } else if (reached(n.drainingSince().plus(spec.settleDelay()))) {
                     out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE,
                             "still not needed after " + spec.settleDelay().toSeconds() + "s of nudging"));
                 }
@@ -458,7 +479,7 @@ public final class Planner {
                         continue; // instance unknown to this cloud group: never terminate, wait for a human
                     } else if (remainingDesired - 1 < floor) {
                         actions.add(new PlanAction.Uncordon(n.name(), "group is at its minimum of " + floor));
-                    } else if (n.cordonedAt() != null && !now.isBefore(n.cordonedAt().plus(spec.settleDelay()))) {
+                    } else if (n.cordonedAt() != null && reached(n.cordonedAt().plus(spec.settleDelay()))) {
                         remainingDesired--;
                         actions.add(new PlanAction.Terminate(n.name(), n.instanceId(),
                                 "empty and unneeded; cordoned " + Duration.between(n.cordonedAt(), now).toSeconds() + "s ago"));
@@ -476,7 +497,7 @@ public final class Planner {
                 }
                 boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
                 boolean delayServed = n.unneededSince() != null
-                        && !now.isBefore(n.unneededSince().plus(spec.scaleDownDelay()));
+                        && reached(n.unneededSince().plus(spec.scaleDownDelay()));
                 if ((n.draining() != DrainState.NONE || delayServed) && cordonable > 0) {
                     cordonable--;
                     actions.add(new PlanAction.Cordon(n.name(), drained ? "drained: no Job runs on it any more"

@@ -361,6 +361,23 @@ class PlannerTest {
                     .containsExactly("due");
         }
 
+        /** The simulator skips scans until this deadline: a wrong one would hold a node past its delay. */
+        @Test
+        void reportsWhenTheNextDelayRunsOut() {
+            NodeInfo early = unneededSince(node("early", G), T0.minus(delay).plusSeconds(1));
+            NodeInfo later = unneededSince(node("later", G), T0.minus(delay).plusSeconds(30));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(early, later), List.of()),
+                    cloudFor(List.of(early, later), 0, 10), T0);
+            assertThat(plan.actions()).isEmpty();
+            assertThat(plan.nextDeadline()).isEqualTo(T0.plusSeconds(1));
+
+            GroupPlan atDeadline = Planner.plan(spec(G), index(List.of(early, later), List.of()),
+                    cloudFor(List.of(early, later), 0, 10), T0.plusSeconds(1));
+            assertThat(atDeadline.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+                    .containsExactly("early");
+            assertThat(atDeadline.nextDeadline()).isEqualTo(T0.plusSeconds(30));
+        }
+
         @Test
         void cordonsADrainedNodeAsSoonAsItIsEmpty() {
             NodeInfo drained = draining(node("d", G), DrainState.NO_SCHEDULE, T0.minusSeconds(60));

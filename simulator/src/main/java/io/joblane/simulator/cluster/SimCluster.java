@@ -19,7 +19,14 @@ public final class SimCluster {
      * The scheduler's NodeResourcesFit scoring: the default kube-scheduler's LeastAllocated (pods spread), or
      * MostAllocated, the profile of the chart's packing scheduler (pods fill the busiest node that fits).
      */
-    public enum Scoring { LEAST_ALLOCATED, MOST_ALLOCATED }
+    public enum Scoring {
+        LEAST_ALLOCATED, MOST_ALLOCATED,
+        /**
+         * The lanes prototype: the node where the pod adds the least expected node time (its predicted end past the
+         * node's latest predicted end, in whole minutes) wins, then MostAllocated; pods with no prediction pack.
+         */
+        LANES
+    }
 
     private record Completion(long time, SimPod pod, int run) {
     }
@@ -30,10 +37,22 @@ public final class SimCluster {
     public final NodeShape shape;
     private final Scoring scoring;
     private final SplittableRandom random;
-    private final List<SimNode> nodes = new ArrayList<>();
-    private final Map<String, SimNode> nodesByName = new HashMap<>();
+    /** The nodes by name, in launch order (removal in constant time: groups churn through many nodes). */
+    private final Map<String, SimNode> nodesByName = new java.util.LinkedHashMap<>();
+    private final java.util.Collection<SimNode> nodes = nodesByName.values();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
+    /** The best nodes of the pick in progress, in node order. */
+    private final List<SimNode> ties = new ArrayList<>();
+    private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
+    private final LoadBuckets buckets = new LoadBuckets();
+    /** Tests only: pick by scanning every node, the reference the buckets must agree with. */
+    boolean pickByScan;
+    /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
+    private List<SimNode> changedNodes;
+    private int booting;
+    /** Bumped by every change a policy or the scheduler could see: pods, nodes, taints, cordons, annotations. */
+    private long version;
     private int firstUntried;
     private boolean capacityChanged;
     private final PriorityQueue<Completion> completions =
@@ -41,6 +60,9 @@ public final class SimCluster {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
+    private final RuntimePredictor predictor = new RuntimePredictor();
+    /** The time of the scheduling pass under way, for the lanes score. */
+    private long scheduleNow;
     private long nodeSeq;
     private long running;
 
@@ -75,12 +97,14 @@ public final class SimCluster {
     /** A node whose instance was launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
     public SimNode launch(String instanceId, long now, long readyAt) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
-        SimNode node = new SimNode("node-" + (nodeSeq++), id, now, shape);
+        SimNode node = new SimNode("node-" + nodeSeq, id, now, shape);
+        node.seq = nodeSeq++;
+        version++;
         node.readyAt = readyAt;
-        nodes.add(node);
         nodesByName.put(node.name, node);
         nodesByInstance.put(node.instanceId, node);
         peakNodes = Math.max(peakNodes, nodes.size());
+        booting++;
         nodeSeries.set(now, nodes.size());
         if (readyAt <= now) {
             ready(node);
@@ -94,9 +118,56 @@ public final class SimCluster {
         return node;
     }
 
-    void ready(SimNode node) {
+    public void ready(SimNode node) {
         node.ready = true;
+        booting--;
         capacityChanged = true;
+        changed(node);
+    }
+
+    /** Records a change of {@code node}'s load or schedulability. */
+    private void changed(SimNode node) {
+        version++;
+        buckets.update(node);
+        if (changedNodes != null && !node.listedChanged) {
+            node.listedChanged = true;
+            changedNodes.add(node);
+        }
+    }
+
+    /** From now on, remember the nodes that change (load, readiness, taint, cordon, removal) for a policy. */
+    public void trackChangedNodes() {
+        if (changedNodes == null) {
+            changedNodes = new ArrayList<>();
+        }
+    }
+
+    /** Hands every node changed since the last call (removed ones included) to {@code action}, once each. */
+    public void drainChangedNodes(java.util.function.Consumer<SimNode> action) {
+        for (SimNode n : changedNodes) {
+            n.listedChanged = false;
+            action.accept(n);
+        }
+        changedNodes.clear();
+    }
+
+    /** Nodes launched and not yet Ready. */
+    public int bootingNodes() {
+        return booting;
+    }
+
+    /**
+     * A counter that moves whenever the cluster changes in a way a policy could see (pods submitted, bound,
+     * finished or evicted; nodes launched, ready, removed, tainted, cordoned, annotated): equal values mean nothing
+     * changed in between.
+     */
+    public long version() {
+        return version;
+    }
+
+    /** For policies that write node fields the cluster does not own (a scaler's annotations). */
+    public void touch() {
+        version++;
     }
 
     /** Removes the node at {@code now}; any Job pod still on it is evicted (and counted). */
@@ -105,11 +176,14 @@ public final class SimCluster {
             return;
         }
         podsOnRemovedNodes += node.pods.size();
+        if (!node.ready) {
+            booting--;
+        }
         for (SimPod pod : new ArrayList<>(node.pods)) {
             evict(pod, now);
         }
         node.removed = true;
-        nodes.remove(node);
+        changed(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
         nodeMillis += now - node.launchedAt;
@@ -120,6 +194,7 @@ public final class SimCluster {
         if (node.drainTaint != taint) {
             node.drainTaint = taint;
             capacityChanged = true;
+            changed(node);
         }
     }
 
@@ -127,10 +202,12 @@ public final class SimCluster {
         if (node.cordoned != cordoned) {
             node.cordoned = cordoned;
             capacityChanged = true;
+            changed(node);
         }
     }
 
-    public List<SimNode> nodes() {
+    /** The nodes, booting ones included, in launch order; do not change. */
+    public java.util.Collection<SimNode> nodes() {
         return nodes;
     }
 
@@ -152,9 +229,22 @@ public final class SimCluster {
 
     // ---- pods --------------------------------------------------------------------------------------------
 
+    /** Pods submitted so far (a pod restarted after an eviction counts once). */
+    public long submitted() {
+        return jobsSubmitted;
+    }
+
     public void submit(SimPod pod) {
         jobsSubmitted++;
+        version++;
         pending.add(pod);
+    }
+
+    /** Evicts every Job pod on {@code node} (an autoscaler's drain); each one's Job restarts from zero. */
+    public void evictAll(SimNode node, long now) {
+        for (SimPod pod : new ArrayList<>(node.pods)) {
+            evict(pod, now);
+        }
     }
 
     /** The Job controller replaces an evicted pod; the new one starts from zero. */
@@ -167,14 +257,15 @@ public final class SimCluster {
         if (pod.interruptions++ == 0) {
             jobsInterrupted++;
         }
-        unbind(pod, node);
+        unbind(pod, node, now);
         pod.run++;
         pod.pendingSince = now;
         pending.add(pod);
     }
 
-    private void unbind(SimPod pod, SimNode node) {
+    private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
+        node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
         node.usedMemory -= pod.memory;
         node.usedGpu -= pod.gpu;
@@ -183,6 +274,7 @@ public final class SimCluster {
         pod.info = null;
         running--;
         capacityChanged = true;
+        changed(node);
     }
 
     private void account(SimPod pod, long ran) {
@@ -192,8 +284,12 @@ public final class SimCluster {
         runResourceMillis[3] += ran;
     }
 
-    private void bind(SimPod pod, SimNode node, long now) {
+    /** Binds {@code pod} to {@code node} now: for policies that place pods themselves (the clairvoyant reference). */
+    public void bind(SimPod pod, SimNode node, long now) {
+        long predicted = predictor.predict(pod);
+        pod.expectedEnd = predicted < 0 ? -1 : now + predicted;
         pod.node = node;
+        node.lastPodEventAt = now;
         pod.info = null;
         node.pods.add(pod);
         node.usedCpu += pod.cpu;
@@ -208,12 +304,13 @@ public final class SimCluster {
         }
         pod.run++;
         running++;
+        changed(node);
         completions.add(new Completion(now + pod.duration, pod, pod.run));
     }
 
     // ---- events ------------------------------------------------------------------------------------------
 
-    void at(long time, Runnable action) {
+    public void at(long time, Runnable action) {
         timers.add(new Timer(time, timerSeq++, action));
     }
 
@@ -244,7 +341,8 @@ public final class SimCluster {
                 continue;
             }
             account(pod, c.time - pod.startedAt);
-            unbind(pod, pod.node);
+            predictor.learn(pod, c.time - pod.startedAt);
+            unbind(pod, pod.node, c.time);
             jobsFinished++;
             waits.record(pod.waited);
             lastEventTime = Math.max(lastEventTime, c.time);
@@ -262,6 +360,7 @@ public final class SimCluster {
      * {@link #score}, ties broken at random. Unchanged waiting pods are only retried when capacity changed.
      */
     public void schedule(long now) {
+        scheduleNow = now;
         int from = capacityChanged ? 0 : firstUntried;
         capacityChanged = false;
         if (from >= pending.size()) {
@@ -272,24 +371,27 @@ public final class SimCluster {
         long maxMemory = -1;
         long maxGpu = -1;
         int maxPods = -1;
-        for (SimNode n : nodes) {
-            if (n.acceptsPods()) {
-                maxCpu = Math.max(maxCpu, shape.cpuMillis() - n.usedCpu);
-                maxMemory = Math.max(maxMemory, shape.memoryMillis() - n.usedMemory);
-                maxGpu = Math.max(maxGpu, shape.gpus() - n.usedGpu);
-                maxPods = Math.max(maxPods, shape.pods() - n.usedPods);
-            }
+        for (LoadBuckets.Bucket b : buckets.buckets()) {
+            maxCpu = Math.max(maxCpu, shape.cpuMillis() - b.cpu);
+            maxMemory = Math.max(maxMemory, shape.memoryMillis() - b.memory);
+            maxGpu = Math.max(maxGpu, shape.gpus() - b.gpu);
+            maxPods = Math.max(maxPods, shape.pods() - b.pods);
         }
+        // A pass only takes capacity, so a pod at least as large as one that found no node finds none either.
+        SimPod failed = null;
         int kept = from;
         for (int i = from; i < pending.size(); i++) {
             SimPod pod = pending.get(i);
             SimNode best = null;
-            if (pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1) {
-                best = pick(pod);
+            boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
+            if (fitsSomeNode && smallerSomewhere(pod, failed)) {
+                // Lanes scores a node by the pods on it, which its load bucket does not show: scan every node.
+                best = pickByScan || scoring == Scoring.LANES ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
             } else {
+                failed = pod;
                 pending.set(kept++, pod);
             }
         }
@@ -297,27 +399,69 @@ public final class SimCluster {
         firstUntried = pending.size();
     }
 
+    /**
+     * The best node for {@code pod}; among equally good nodes one uniformly at random, with one draw whatever the
+     * number of ties (a draw per tie met would cost as much as the scan itself on a large, mostly empty group). Looks
+     * at the load buckets, not at every node: the same choice as {@link #pickByScan}.
+     */
     private SimNode pick(SimPod pod) {
-        SimNode best = null;
+        tiedBuckets.clear();
         boolean bestPrefer = true;
         double bestScore = -1;
-        int ties = 0;
+        int tied = 0;
+        for (LoadBuckets.Bucket b : buckets.buckets()) {
+            if (!b.fits(pod, shape)) {
+                continue;
+            }
+            boolean prefer = b.preferNot;
+            double score = score(scoring, shape, b.cpu, b.memory, pod);
+            if (tiedBuckets.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
+                tiedBuckets.clear();
+                tiedBuckets.add(b);
+                tied = b.nodes.size();
+                bestPrefer = prefer;
+                bestScore = score;
+            } else if (prefer == bestPrefer && score == bestScore) {
+                tiedBuckets.add(b);
+                tied += b.nodes.size();
+            }
+        }
+        if (tiedBuckets.isEmpty()) {
+            return null;
+        }
+        int chosen = tied == 1 ? 0 : random.nextInt(tied);
+        if (tiedBuckets.size() == 1) {
+            return tiedBuckets.get(0).nodes.get(chosen);
+        }
+        ties.clear();
+        for (LoadBuckets.Bucket b : tiedBuckets) {
+            b.nodes.forEach(ties::add);
+        }
+        ties.sort(LoadBuckets.NODE_ORDER);
+        return ties.get(chosen);
+    }
+
+    /** {@link #pick} by scanning every node in node order. */
+    private SimNode pickByScan(SimPod pod) {
+        ties.clear();
+        boolean bestPrefer = true;
+        double bestScore = -1;
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod, shape)) {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
-            double score = score(scoring, shape, n, pod);
-            if (best == null || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
-                best = n;
+            double score = scoring == Scoring.LANES ? lanesScore(n, pod) : score(scoring, shape, n, pod);
+            if (ties.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
+                ties.clear();
+                ties.add(n);
                 bestPrefer = prefer;
                 bestScore = score;
-                ties = 1;
-            } else if (prefer == bestPrefer && score == bestScore && random.nextInt(++ties) == 0) {
-                best = n;
+            } else if (prefer == bestPrefer && score == bestScore) {
+                ties.add(n);
             }
         }
-        return best;
+        return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
     }
 
     /**
@@ -327,12 +471,89 @@ public final class SimCluster {
      * plugin's 0-100 integers, so ties are rarer than in a cluster.
      */
     static double score(Scoring scoring, NodeShape shape, SimNode node, SimPod pod) {
+        return score(scoring, shape, node.usedCpu, node.usedMemory, pod);
+    }
+
+    private static double score(Scoring scoring, NodeShape shape, long usedCpu, long usedMemory, SimPod pod) {
         double cpuCap = shape.cpuMillis();
         double memCap = shape.memoryMillis();
         // Each written out rather than one as 1 - the other: the same rounding, so the same ties, as before.
         return scoring == Scoring.MOST_ALLOCATED
-                ? ((node.usedCpu + pod.cpu) / cpuCap + (node.usedMemory + pod.memory) / memCap) / 2
-                : ((cpuCap - node.usedCpu - pod.cpu) / cpuCap + (memCap - node.usedMemory - pod.memory) / memCap) / 2;
+                ? ((usedCpu + pod.cpu) / cpuCap + (usedMemory + pod.memory) / memCap) / 2
+                : ((cpuCap - usedCpu - pod.cpu) / cpuCap + (memCap - usedMemory - pod.memory) / memCap) / 2;
+    }
+
+    /** Whether {@code pod} asks for less than {@code failed} (null: none failed) of some resource. */
+    private static boolean smallerSomewhere(SimPod pod, SimPod failed) {
+        return failed == null || pod.cpu < failed.cpu || pod.memory < failed.memory || pod.gpu < failed.gpu;
+    }
+
+    /**
+     * cluster-autoscaler's drain simulation: whether {@code victim}'s pods, one after the other, each on the first
+     * other node (node order) that accepts pods and still has room, all find a place. Looks at the load buckets and
+     * at the few nodes already given a pod, not at every node.
+     */
+    public boolean podsFitElsewhere(SimNode victim) {
+        List<SimNode> given = new ArrayList<>();
+        given.add(victim);
+        List<long[]> free = new ArrayList<>();
+        free.add(null);
+        for (SimPod p : victim.pods) {
+            SimNode best = firstUntouched(p, given);
+            int bestGiven = -1;
+            for (int i = 1; i < given.size(); i++) {
+                long[] f = free.get(i);
+                SimNode n = given.get(i);
+                if (f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1 && (best == null || n.seq < best.seq)) {
+                    best = n;
+                    bestGiven = i;
+                }
+            }
+            if (best == null) {
+                return false;
+            }
+            if (bestGiven < 0) {
+                given.add(best);
+                free.add(new long[] {shape.cpuMillis() - best.usedCpu, shape.memoryMillis() - best.usedMemory,
+                    shape.gpus() - best.usedGpu, shape.pods() - best.usedPods});
+                bestGiven = given.size() - 1;
+            }
+            long[] f = free.get(bestGiven);
+            f[0] -= p.cpu;
+            f[1] -= p.memory;
+            f[2] -= p.gpu;
+            f[3] -= 1;
+        }
+        return true;
+    }
+
+    /** The first node in node order that accepts {@code pod} and is none of {@code given}, or null. */
+    private SimNode firstUntouched(SimPod pod, List<SimNode> given) {
+        SimNode best = null;
+        for (LoadBuckets.Bucket b : buckets.buckets()) {
+            if (b.fits(pod, shape)) {
+                SimNode n = b.firstExcept(given);
+                if (n != null && (best == null || n.seq < best.seq)) {
+                    best = n;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Minus the whole minutes the pod is expected to add to the node's life, plus the MostAllocated score (0..1). */
+    private double lanesScore(SimNode node, SimPod pod) {
+        double packing = score(Scoring.MOST_ALLOCATED, shape, node, pod);
+        long predicted = predictor.predict(pod);
+        if (predicted < 0) {
+            return packing;
+        }
+        long latest = scheduleNow;
+        for (SimPod p : node.pods) {
+            latest = Math.max(latest, p.expectedEnd);
+        }
+        long addedMinutes = (Math.max(0, scheduleNow + predicted - latest) + 59_999) / 60_000;
+        return packing - addedMinutes;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -26,14 +26,24 @@ public final class SimNode {
     public Taint drainTaint = Taint.NONE;
     public boolean cordoned;
     boolean removed;
+    /** Launch order: the order in which the scheduler's scans met the nodes. */
+    long seq;
+    /** Its load bucket while it accepts pods, else null. */
+    LoadBuckets.Bucket bucket;
+    /** In the cluster's list of changed nodes. */
+    boolean listedChanged;
 
     /** Annotations the Joblane loop keeps on nodes (epoch millis of virtual time, or -1). */
     public long unneededSince = -1;
     public long cordonedAt = -1;
     public long drainingSince = -1;
     public boolean cordonedByJoblane;
-    /** cluster-autoscaler's own memory: since when the node has been under the utilisation threshold. */
+    /** cluster-autoscaler's own memory: since when the node has been unneeded (under the threshold, pods movable). */
     public long lowSince = -1;
+    /** cluster-autoscaler's memory: the node was found unremovable and is not looked at again before this time. */
+    public long recheckAfter = -1;
+    /** When a pod was last bound to or left this node (Karpenter's {@code lastPodEventTime}); -1 before any. */
+    public long lastPodEventAt = -1;
 
     SimNode(String name, String instanceId, long launchedAt, NodeShape shape) {
         this.name = name;
@@ -44,7 +54,7 @@ public final class SimNode {
         this.usedPods = shape.daemonSetPods();
     }
 
-    boolean fits(SimPod pod, NodeShape shape) {
+    public boolean fits(SimPod pod, NodeShape shape) {
         return usedCpu + pod.cpu <= shape.cpuMillis() && usedMemory + pod.memory <= shape.memoryMillis()
                 && usedGpu + pod.gpu <= shape.gpus() && usedPods + 1 <= shape.pods();
     }
@@ -54,7 +64,22 @@ public final class SimNode {
         return ready && !cordoned && drainTaint != Taint.NO_SCHEDULE;
     }
 
+    /** Launch order: nodes are listed, and met by full scans, in this order. */
+    public long launchOrder() {
+        return seq;
+    }
+
+    /** Removed from the cluster (its instance terminated). */
+    public boolean isRemoved() {
+        return removed;
+    }
+
     public boolean hasJobPods() {
         return !pods.isEmpty();
+    }
+
+    /** When the instance was launched (billing starts here). */
+    public long launchedAt() {
+        return launchedAt;
     }
 }

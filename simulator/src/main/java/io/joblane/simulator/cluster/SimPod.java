@@ -11,6 +11,12 @@ public final class SimPod {
     /** The Job pod carries {@code safe-to-evict: "false"}: autoscalers that respect it never evict it. */
     public final boolean safeToEvictFalse;
 
+    /** What is known at submit: the deadline (0: none) and the family ("" none); the lanes prototype reads them. */
+    public long deadline;
+    public String family = "";
+    /** When the current run is expected to end (known at its start from the prediction), or -1. */
+    long expectedEnd = -1;
+
     public long pendingSince;
     long waited;
     public long startedAt = -1;
@@ -31,6 +37,16 @@ public final class SimPod {
         this.submitted = submitted;
         this.safeToEvictFalse = safeToEvictFalse;
         this.pendingSince = submitted;
+    }
+
+    /** How long a run of this Job takes once started; only the clairvoyant reference may read it. */
+    public long duration() {
+        return duration;
+    }
+
+    /** When the current run ends, if it runs; Long.MIN_VALUE when not started. */
+    public long endsAt() {
+        return startedAt < 0 ? Long.MIN_VALUE : startedAt + duration;
     }
 
     public String name() {

@@ -9,39 +9,73 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A model of the Kubernetes cluster-autoscaler with its defaults: scale up by bin-packing unschedulable pods onto
- * booting nodes first and then new template nodes; scale down a node whose requested share (max of cpu, memory,
- * GPU, DaemonSets included) stays under 50% for 10 minutes, not within 10 minutes of a scale-up, when every pod on it
- * may be evicted and fits on the other nodes. Empty nodes go up to 10 per scan, other nodes one per scan. With
- * {@code respectSafeToEvict} a Job pod annotated {@code safe-to-evict: "false"} blocks its node, as in real life;
- * without it ("unsafe") Jobs are evicted and restart from zero.
+ * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
+ * README for the source of every rule). Scale up: when pods wait (and not all of them are younger than 2 s, 30 s
+ * with GPUs), bin-pack them onto booting nodes and then new ones. Scale down, every loop: a node is unneeded when its
+ * utilisation (GPU only on a GPU node, else the larger of cpu and memory, DaemonSets included) is at most 50% and
+ * every pod on it may go (a Job pod with {@code safe-to-evict: "false"} blocks the node, and the node is not looked
+ * at again for 5 minutes; with {@code "on-completion"} the node waits for its Jobs; evictable pods must fit on the
+ * other nodes). Unneeded nodes get the soft taint {@code DeletionCandidateOfClusterAutoscaler:PreferNoSchedule}
+ * (10 taint changes per loop, also during the cooldown), and go once unneeded for 10 minutes, not within 10 minutes
+ * of a scale-up: empty ones up to 10 at once, one non-empty node at a time (evicted, then deleted after the pods'
+ * 30 s grace period).
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
+    /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
+    public enum JobPods {
+        /** {@code safe-to-evict: "false"}: the pod blocks its node's removal. */
+        SAFE_TO_EVICT_FALSE,
+        /** {@code safe-to-evict: "on-completion"} (1.36+): the node may be unneeded; it goes once its Jobs end. */
+        ON_COMPLETION,
+        /** No annotation: a Job pod is replicated, so it is evicted and its Job restarts from zero. */
+        EVICTABLE
+    }
+
     static final double UTILIZATION_THRESHOLD = 0.5;
     static final long UNNEEDED_MILLIS = 10 * 60_000L;
     static final long DELAY_AFTER_ADD_MILLIS = 10 * 60_000L;
-    static final int MAX_EMPTY_BULK_DELETE = 10;
+    static final long UNREMOVABLE_RECHECK_MILLIS = 5 * 60_000L;
+    static final int MAX_SCALE_DOWN_PARALLELISM = 10;
+    static final int MAX_DRAIN_PARALLELISM = 1;
+    static final int MAX_BULK_SOFT_TAINT = 10;
+    static final long NEW_POD_BUFFER_MILLIS = 2_000L;
+    static final long NEW_GPU_POD_BUFFER_MILLIS = 30_000L;
+    /** Kubernetes' default {@code terminationGracePeriodSeconds}: an evicted pod leaves its node after it. */
+    static final long TERMINATION_GRACE_MILLIS = 30_000L;
 
-    private final boolean respectSafeToEvict;
+    private final JobPods jobPods;
+    private final SimCluster.Scoring scoring;
     private final long bootDelayMillis;
     private final int maxNodes;
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
+    private int drainsInProgress;
 
-    public ClusterAutoscalerPolicy(boolean respectSafeToEvict, long bootDelayMillis, int maxNodes) {
-        this.respectSafeToEvict = respectSafeToEvict;
+    public ClusterAutoscalerPolicy(JobPods jobPods, SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
+        this.jobPods = jobPods;
+        this.scoring = scoring;
         this.bootDelayMillis = bootDelayMillis;
         this.maxNodes = maxNodes;
     }
 
     @Override
     public String name() {
-        return respectSafeToEvict ? "cluster-autoscaler" : "cluster-autoscaler-unsafe";
+        String base = switch (jobPods) {
+            case SAFE_TO_EVICT_FALSE -> "cluster-autoscaler";
+            case ON_COMPLETION -> "cluster-autoscaler-on-completion";
+            case EVICTABLE -> "cluster-autoscaler-unsafe";
+        };
+        return scoring == SimCluster.Scoring.MOST_ALLOCATED ? base + "-packing" : base;
     }
 
     @Override
     public boolean jobsAnnotatedSafeToEvictFalse() {
-        return respectSafeToEvict;
+        return jobPods == JobPods.SAFE_TO_EVICT_FALSE;
+    }
+
+    @Override
+    public SimCluster.Scoring scoring() {
+        return scoring;
     }
 
     @Override
@@ -54,53 +88,55 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return scaleActions;
     }
 
+    /** One RunOnce: scale up, recompute the unneeded nodes, delete what is due unless in cooldown, soft taints. */
     @Override
-    public void scan(SimCluster cluster, long now) {
-        if (!cluster.pending().isEmpty() && scaleUp(cluster, now)) {
-            return;
+    public boolean scan(SimCluster cluster, long now) {
+        runOnce(cluster, now);
+        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+    }
+
+    private void runOnce(SimCluster cluster, long now) {
+        boolean scaleDownForbidden = false;
+        List<SimPod> waiting = new ArrayList<>(cluster.pending());
+        waiting.removeIf(p -> !cluster.shape.fitsEmpty(p.cpu, p.memory, p.gpu));
+        if (!waiting.isEmpty()) {
+            if (allPodsAreNew(waiting, now)) {
+                scaleDownForbidden = true; // "waiting one iteration for more", and no scale-down this loop
+            } else if (scaleUp(cluster, waiting, now)) {
+                lastScaleUp = now;
+            }
         }
-        scaleDown(cluster, now);
+        List<SimNode> unneeded = updateUnneeded(cluster, now);
+        boolean cooldown = scaleDownForbidden || now - lastScaleUp < DELAY_AFTER_ADD_MILLIS;
+        if (!cooldown) {
+            deleteDue(cluster, unneeded, now);
+        }
+        updateSoftTaints(cluster);
+    }
+
+    private static boolean allPodsAreNew(List<SimPod> pods, long now) {
+        long oldest = Long.MAX_VALUE;
+        long oldestGpu = Long.MAX_VALUE;
+        for (SimPod p : pods) {
+            oldest = Math.min(oldest, p.pendingSince);
+            if (p.gpu > 0) {
+                oldestGpu = Math.min(oldestGpu, p.pendingSince);
+            }
+        }
+        return oldest + NEW_POD_BUFFER_MILLIS > now
+                || oldestGpu != Long.MAX_VALUE && oldestGpu + NEW_GPU_POD_BUFFER_MILLIS > now;
     }
 
     /** Binpacking estimator: largest pods first onto booting nodes (assumed empty), then onto new nodes. */
-    private boolean scaleUp(SimCluster cluster, long now) {
-        NodeShape shape = cluster.shape;
-        List<SimPod> pods = new ArrayList<>(cluster.pending());
-        pods.removeIf(p -> !shape.fitsEmpty(p.cpu, p.memory, p.gpu));
-        pods.sort(Comparator.comparingDouble((SimPod p) -> (double) p.cpu / shape.usableCpu()
-                + (double) p.memory / shape.usableMemory()).reversed());
-        List<long[]> bins = new ArrayList<>();
+    private boolean scaleUp(SimCluster cluster, List<SimPod> waiting, long now) {
         int upcoming = 0;
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
-                bins.add(emptyBin(shape));
                 upcoming++;
             }
         }
-        for (SimPod pod : pods) {
-            boolean placed = false;
-            for (long[] bin : bins) {
-                if (bin[0] >= pod.cpu && bin[1] >= pod.memory && bin[2] >= pod.gpu && bin[3] >= 1) {
-                    bin[0] -= pod.cpu;
-                    bin[1] -= pod.memory;
-                    bin[2] -= pod.gpu;
-                    bin[3] -= 1;
-                    placed = true;
-                    break;
-                }
-            }
-            if (!placed) {
-                long[] bin = emptyBin(shape);
-                bin[0] -= pod.cpu;
-                bin[1] -= pod.memory;
-                bin[2] -= pod.gpu;
-                bin[3] -= 1;
-                bins.add(bin);
-            }
-        }
-        int wanted = bins.size() - upcoming;
-        int room = maxNodes - cluster.nodes().size();
-        int add = Math.min(wanted, room);
+        int wanted = Binpacking.newNodes(cluster.shape, waiting, upcoming);
+        int add = Math.min(wanted, maxNodes - cluster.nodes().size());
         if (add <= 0) {
             return false;
         }
@@ -108,111 +144,166 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             cluster.launch(null, now, now + bootDelayMillis);
         }
         scaleActions++;
-        lastScaleUp = now;
         return true;
     }
 
-    private static long[] emptyBin(NodeShape shape) {
-        return new long[] {shape.usableCpu(), shape.usableMemory(), shape.gpus(), shape.usablePods()};
-    }
-
-    private void scaleDown(SimCluster cluster, long now) {
+    /**
+     * The planner's UpdateClusterState: which Ready nodes are unneeded now, keeping the time each became so. A node
+     * found unremovable because of its pods is skipped for the recheck timeout. Moved pods are kept where the
+     * simulation put them, so two nodes cannot count on the same free room.
+     */
+    private List<SimNode> updateUnneeded(SimCluster cluster, long now) {
         NodeShape shape = cluster.shape;
-        List<SimNode> emptyDue = new ArrayList<>();
-        List<SimNode> busyDue = new ArrayList<>();
+        List<SimNode> destinations = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                continue;
+            if (n.acceptsPods()) {
+                destinations.add(n);
             }
-            boolean candidate = utilization(n, shape) < UTILIZATION_THRESHOLD && evictable(n);
-            if (!candidate) {
+        }
+        long[][] free = new long[destinations.size()][];
+        for (int i = 0; i < free.length; i++) {
+            SimNode n = destinations.get(i);
+            free[i] = new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
+                shape.gpus() - n.usedGpu, shape.pods() - n.usedPods};
+        }
+        boolean[] gone = new boolean[free.length];
+        List<SimNode> candidates = new ArrayList<>();
+        for (SimNode n : cluster.nodes()) {
+            if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
+                candidates.add(n);
+            }
+        }
+        // Nodes already unneeded are simulated first, then empty nodes (cluster-autoscaler's candidate sorting).
+        candidates.sort(Comparator.comparing((SimNode n) -> n.lowSince < 0).thenComparing(SimNode::hasJobPods));
+        List<SimNode> unneeded = new ArrayList<>();
+        for (SimNode n : candidates) {
+            if (!isUnneeded(n, shape, now, destinations, free, gone)) {
                 n.lowSince = -1;
                 continue;
             }
             if (n.lowSince < 0) {
                 n.lowSince = now;
             }
-            if (now - n.lowSince >= UNNEEDED_MILLIS) {
-                (n.hasJobPods() ? busyDue : emptyDue).add(n);
+            int self = destinations.indexOf(n);
+            if (self >= 0) {
+                gone[self] = true;
             }
+            unneeded.add(n);
         }
-        if (now - lastScaleUp < DELAY_AFTER_ADD_MILLIS) {
-            return;
-        }
-        int removed = 0;
-        for (SimNode n : emptyDue) {
-            if (removed == MAX_EMPTY_BULK_DELETE) {
-                break;
-            }
-            cluster.remove(n, now);
-            scaleActions++;
-            removed++;
-        }
-        if (removed > 0 || busyDue.isEmpty()) {
-            return;
-        }
-        busyDue.sort(Comparator.comparingDouble(n -> utilization(n, shape)));
-        for (int i = 0; i < Math.min(5, busyDue.size()); i++) {
-            SimNode n = busyDue.get(i);
-            if (podsFitElsewhere(cluster, n)) {
-                cluster.remove(n, now);
-                scaleActions++;
-                return;
-            }
-        }
+        return unneeded;
     }
 
-    private boolean evictable(SimNode n) {
-        if (!respectSafeToEvict) {
-            return true;
+    private boolean isUnneeded(SimNode n, NodeShape shape, long now, List<SimNode> destinations, long[][] free,
+            boolean[] gone) {
+        if (n.recheckAfter > now) {
+            return false; // RecentlyUnremovable
         }
-        for (SimPod p : n.pods) {
-            if (p.safeToEvictFalse) {
-                return false;
-            }
+        if (utilization(n, shape) > UTILIZATION_THRESHOLD) {
+            return false; // NotUnderutilized: checked again next loop
+        }
+        if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {
+            return true; // on-completion pods are waited for, not moved
+        }
+        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !placeElsewhere(n, destinations, free, gone)) {
+            n.recheckAfter = now + UNREMOVABLE_RECHECK_MILLIS; // BlockedByPod or NoPlaceToMovePods
+            return false;
         }
         return true;
     }
 
-    static double utilization(SimNode n, NodeShape shape) {
-        double u = Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
+    /**
+     * Utilisation as cluster-autoscaler computes it: on a node with GPUs the GPU share alone, else the larger of the
+     * cpu and memory shares; requests over allocatable, DaemonSets included.
+     */
+    public static double utilization(SimNode n, NodeShape shape) {
         if (shape.gpus() > 0) {
-            u = Math.max(u, (double) n.usedGpu / shape.gpus());
+            return (double) n.usedGpu / shape.gpus();
         }
-        return u;
+        return Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
     }
 
-    /** CA's drain simulation: each pod, first fit, on the other ready, schedulable nodes' free capacity. */
-    private static boolean podsFitElsewhere(SimCluster cluster, SimNode victim) {
-        NodeShape shape = cluster.shape;
-        List<SimNode> others = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (n != victim && n.acceptsPods()) {
-                others.add(n);
-            }
-        }
-        long[][] free = new long[others.size()][];
-        for (int i = 0; i < others.size(); i++) {
-            SimNode n = others.get(i);
-            free[i] = new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
-                shape.gpus() - n.usedGpu, shape.pods() - n.usedPods};
-        }
+    /** The drain simulation: each pod, first fit, on the other destinations; kept there when all fit. */
+    private static boolean placeElsewhere(SimNode victim, List<SimNode> destinations, long[][] free, boolean[] gone) {
+        List<long[]> taken = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        boolean all = true;
         for (SimPod p : victim.pods) {
-            boolean placed = false;
-            for (long[] f : free) {
-                if (f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1) {
-                    f[0] -= p.cpu;
-                    f[1] -= p.memory;
-                    f[2] -= p.gpu;
-                    f[3] -= 1;
-                    placed = true;
+            int found = -1;
+            for (int i = 0; i < free.length; i++) {
+                long[] f = free[i];
+                if (!gone[i] && destinations.get(i) != victim && f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu
+                        && f[3] >= 1) {
+                    found = i;
                     break;
                 }
             }
-            if (!placed) {
-                return false;
+            if (found < 0) {
+                all = false;
+                break;
+            }
+            long[] d = {p.cpu, p.memory, p.gpu, 1};
+            for (int k = 0; k < 4; k++) {
+                free[found][k] -= d[k];
+            }
+            taken.add(d);
+            where.add(found);
+        }
+        if (!all) {
+            for (int j = 0; j < taken.size(); j++) {
+                for (int k = 0; k < 4; k++) {
+                    free[where.get(j)][k] += taken.get(j)[k];
+                }
             }
         }
-        return true;
+        return all;
+    }
+
+    /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */
+    private void deleteDue(SimCluster cluster, List<SimNode> unneeded, long now) {
+        int budget = MAX_SCALE_DOWN_PARALLELISM - drainsInProgress;
+        List<SimNode> needDrain = new ArrayList<>();
+        for (SimNode n : unneeded) {
+            if (now - n.lowSince < UNNEEDED_MILLIS) {
+                continue;
+            }
+            if (!n.hasJobPods()) {
+                if (budget > 0) {
+                    budget--;
+                    cluster.remove(n, now);
+                    scaleActions++;
+                }
+            } else if (jobPods == JobPods.EVICTABLE) {
+                needDrain.add(n); // on-completion nodes wait (BlockedByOnCompletionPod) until they are empty
+            }
+        }
+        if (needDrain.isEmpty() || budget <= 0 || drainsInProgress >= MAX_DRAIN_PARALLELISM) {
+            return;
+        }
+        SimNode victim = needDrain.get(0);
+        cluster.setTaint(victim, SimNode.Taint.NO_SCHEDULE); // ToBeDeletedByClusterAutoscaler
+        cluster.evictAll(victim, now);
+        drainsInProgress++;
+        cluster.at(now + TERMINATION_GRACE_MILLIS, () -> {
+            drainsInProgress--;
+            cluster.remove(victim, now + TERMINATION_GRACE_MILLIS);
+            scaleActions++;
+        });
+    }
+
+    /** Soft taints follow the unneeded set, at most 10 changes per loop: removals first, then additions. */
+    private static void updateSoftTaints(SimCluster cluster) {
+        int budget = MAX_BULK_SOFT_TAINT;
+        for (SimNode n : cluster.nodes()) {
+            if (budget > 0 && n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
+                cluster.setTaint(n, SimNode.Taint.NONE);
+                budget--;
+            }
+        }
+        for (SimNode n : cluster.nodes()) {
+            if (budget > 0 && n.lowSince >= 0 && n.drainTaint == SimNode.Taint.NONE) {
+                cluster.setTaint(n, SimNode.Taint.PREFER_NO_SCHEDULE);
+                budget--;
+            }
+        }
     }
 }

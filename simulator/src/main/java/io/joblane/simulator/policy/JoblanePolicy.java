@@ -11,6 +11,7 @@ import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.DecisionKind;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
@@ -54,19 +55,23 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
     private final NodeGroup template;
     private final ScalerSettings scalerTemplate;
-    /** The group's pods go to the packing scheduler (MostAllocated); the loop itself is the same. */
-    private final boolean packing;
+    /** The name in the table, and how the scheduler places the group's pods; the loop itself is the same. */
+    private final String name;
+    private final SimCluster.Scoring scoring;
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
     private Resources allocatable;
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
+    /** The scan in progress took a decision or wrote to the cloud. */
+    private boolean acted;
 
     JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate, boolean packing) {
+            ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
         this.settings = settings;
-        this.packing = packing;
+        this.name = name;
+        this.scoring = scoring;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
         this.template = template;
@@ -82,8 +87,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             ScalerSettings scalerTemplate) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
-            public ScalingPolicy create(Simulation.Settings settings, boolean packing) {
-                return new JoblanePolicy(settings, scaleDownDelay, maxDraining, template, scalerTemplate, packing);
+            public ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring,
+                    int maxDrainingOverride) {
+                return new JoblanePolicy(settings, scaleDownDelay, maxDrainingOverride > 0 ? maxDrainingOverride
+                        : maxDraining, template, scalerTemplate, name, scoring);
             }
 
             @Override
@@ -96,12 +103,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public String name() {
-        return packing ? Simulator.JOBLANE_PACKING : Simulator.JOBLANE;
+        return name;
     }
 
     @Override
     public SimCluster.Scoring scoring() {
-        return packing ? SimCluster.Scoring.MOST_ALLOCATED : SimCluster.Scoring.LEAST_ALLOCATED;
+        return scoring;
     }
 
     @Override
@@ -156,18 +163,39 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, new ScalerMetrics() {
             @Override
             public void cloudCall(String g, String operation, String errorCode) {
+                if (!"describe".equals(operation)) {
+                    acted = true;
+                }
                 if (errorCode == null && (FakeNodeGroupProvider.SET_DESIRED.equals(operation)
                         || FakeNodeGroupProvider.TERMINATE.equals(operation))) {
                     scaleActions++;
                 }
             }
+
+            @Override
+            public void decision(String g, DecisionKind kind) {
+                acted = true;
+            }
         }, false);
     }
 
     @Override
-    public void scan(SimCluster simCluster, long now) {
+    public boolean scan(SimCluster simCluster, long now) {
         clock.set(now);
+        acted = false;
         loop.runOnce();
+        return acted;
+    }
+
+    /** The loop says when its next delay runs out; until then only a change in the cluster makes it decide. */
+    @Override
+    public long nextScanWanted(SimCluster simCluster, long now) {
+        Instant deadline = loop.nextDeadline();
+        if (deadline == null) {
+            return Long.MAX_VALUE;
+        }
+        long millis = deadline.toEpochMilli();
+        return deadline.getNano() % 1_000_000 == 0 ? millis : millis + 1;
     }
 
     // ---- provider listener: instances become nodes ---------------------------------------------------------
@@ -277,6 +305,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         if (n == null) {
             return;
         }
+        cluster.touch();
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             long value = SimClock.millis(NodeAnnotations.parse(e.getValue()));
             switch (e.getKey()) {

@@ -16,7 +16,20 @@ public interface ScalingPolicy {
 
     void start(SimCluster cluster, long now);
 
-    void scan(SimCluster cluster, long now);
+    /**
+     * One scan. Returns whether it acted on something the cluster does not show (its own state, the cloud), so that
+     * the next scan must run even if the cluster did not change; changes to the cluster are seen by its version.
+     */
+    boolean scan(SimCluster cluster, long now);
+
+    /**
+     * After a scan at {@code now} that changed nothing: the earliest time at which a scan of the unchanged cluster
+     * could act (a delay running out), or Long.MAX_VALUE when only a change can make it act. The simulation skips the
+     * scans before it unless the cluster changes, as an event-driven loop would. The default promises nothing.
+     */
+    default long nextScanWanted(SimCluster cluster, long now) {
+        return now;
+    }
 
     /** Cloud calls that changed the group: raising its size, removing a node. */
     long scaleActions();
@@ -24,6 +37,27 @@ public interface ScalingPolicy {
     /** How the scheduler scores nodes for this policy's Job pods: the default kube-scheduler's unless it says so. */
     default SimCluster.Scoring scoring() {
         return SimCluster.Scoring.LEAST_ALLOCATED;
+    }
+
+    /**
+     * True when the policy binds pods itself ({@link #place}) instead of the simulated kube-scheduler: only the
+     * clairvoyant reference, which no real scheduler can be.
+     */
+    default boolean placesPods() {
+        return false;
+    }
+
+    /** Binds waiting pods at {@code now}, for a policy that {@link #placesPods()}; called after every event time. */
+    default void place(SimCluster cluster, long now) {
+        throw new UnsupportedOperationException(name() + " does not place pods");
+    }
+
+    /**
+     * Called after the scheduler ran at every event time (submits, completions, timers), not only on scans: for a
+     * policy that reacts to pending pods between scans (Karpenter's batching window). It may queue timers.
+     */
+    default void afterSchedule(SimCluster cluster, long now) {
+        // Most policies act on their scans only.
     }
 
     /** True when the policy has nothing left to do on an empty, idle cluster, so scans may be skipped. */

@@ -32,8 +32,13 @@ public final class StaticPolicy implements ScalingPolicy {
     }
 
     @Override
-    public void scan(SimCluster cluster, long now) {
-        // Fixed size: nothing to decide.
+    public boolean scan(SimCluster cluster, long now) {
+        return false; // fixed size: nothing to decide
+    }
+
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        return Long.MAX_VALUE;
     }
 
     @Override

@@ -3,6 +3,8 @@ package io.joblane.simulator.report;
 import io.joblane.model.Quantity;
 import io.joblane.simulator.Simulator;
 import io.joblane.simulator.cluster.NodeShape;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Formats a {@link Simulator.Comparison} as the plain-text table {@code simulate} prints on stdout. */
@@ -12,6 +14,37 @@ public final class ComparisonTable {
 
     public static String format(Simulator.Comparison c, double pricePerNodeHour) {
         StringBuilder out = new StringBuilder();
+        appendTrace(out, c);
+        PolicyResult clairvoyant = null;
+        for (PolicyResult r : c.results()) {
+            if (Simulator.CLAIRVOYANT.equals(r.policy())) {
+                clairvoyant = r;
+            }
+        }
+        boolean spreads = !c.spreads().isEmpty();
+        List<String> head = header(spreads, clairvoyant != null);
+        List<List<String>> rows = new ArrayList<>();
+        for (PolicyResult r : c.results()) {
+            rows.add(row(r, c.spreads().get(r.policy()), spreads, clairvoyant));
+        }
+        int[] width = new int[head.size()];
+        for (int j = 0; j < width.length; j++) {
+            width[j] = head.get(j).length();
+            for (List<String> row : rows) {
+                width[j] = Math.max(width[j], row.get(j).length());
+            }
+        }
+        appendRow(out, head, width);
+        for (List<String> row : rows) {
+            appendRow(out, row, width);
+        }
+        out.append(String.format(Locale.ROOT, "%ncost at %.4f per node-hour; util = requested share of the binding resource"
+                + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
+                pricePerNodeHour, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
+        return out.toString();
+    }
+
+    private static void appendTrace(StringBuilder out, Simulator.Comparison c) {
         NodeShape s = c.shape();
         out.append(String.format(Locale.ROOT, "trace: %s, %d jobs", c.trace(), c.jobs()));
         if (c.jobsNeverFit() > 0) {
@@ -33,49 +66,58 @@ public final class ComparisonTable {
         out.append("settings: ").append(c.settings()).append('\n');
         out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));
-        String[] head = {"policy", "node-hours", "x bound", "cost", "util", "started", "interrupted", "lost h",
-            "wait p50", "wait p95", "wait max", "actions", "peak nodes"};
-        String[][] rows = new String[c.results().size()][];
-        for (int i = 0; i < rows.length; i++) {
-            PolicyResult r = c.results().get(i);
-            rows[i] = new String[] {
-                r.policy() + (r.staticNodes() > 0 ? " (" + r.staticNodes() + ")" : ""),
-                String.format(Locale.ROOT, "%.1f", r.nodeHours()),
-                String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
-                String.format(Locale.ROOT, "%.2f", r.cost()),
-                String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
-                r.jobsStarted() + "/" + r.jobs(),
-                Long.toString(r.jobsInterrupted()),
-                String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
-                duration(r.waitSecondsP50()),
-                duration(r.waitSecondsP95()),
-                duration(r.waitSecondsMax()),
-                Long.toString(r.scaleActions()),
-                Integer.toString(r.peakNodes())};
-        }
-        int[] width = new int[head.length];
-        for (int j = 0; j < head.length; j++) {
-            width[j] = head[j].length();
-            for (String[] row : rows) {
-                width[j] = Math.max(width[j], row[j].length());
-            }
-        }
-        appendRow(out, head, width);
-        for (String[] row : rows) {
-            appendRow(out, row, width);
-        }
-        out.append(String.format(Locale.ROOT, "%ncost at %.4f per node-hour; util = requested share of the binding resource"
-                + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%n",
-                pricePerNodeHour));
-        return out.toString();
     }
 
-    private static void appendRow(StringBuilder out, String[] cells, int[] width) {
-        for (int j = 0; j < cells.length; j++) {
+    private static List<String> header(boolean spreads, boolean clairvoyant) {
+        List<String> head = new ArrayList<>(List.of("policy", "node-hours"));
+        if (spreads) {
+            head.add("min-max");
+        }
+        if (clairvoyant) {
+            head.add("x clairv.");
+        }
+        head.addAll(List.of("x bound", "cost", "util", "started", "interrupted", "lost h", "wait p50", "wait p95"));
+        if (spreads) {
+            head.add("p95 min-max");
+        }
+        head.addAll(List.of("wait max", "actions", "peak nodes"));
+        return head;
+    }
+
+    private static List<String> row(PolicyResult r, Simulator.Spread sp, boolean spreads, PolicyResult clairvoyant) {
+        List<String> row = new ArrayList<>();
+        row.add(r.policy() + (r.staticNodes() > 0 ? " (" + r.staticNodes() + ")" : ""));
+        row.add(String.format(Locale.ROOT, "%.1f", r.nodeHours()));
+        if (spreads) {
+            row.add(sp == null ? "" : String.format(Locale.ROOT, "%.1f-%.1f", sp.nodeHoursMin(), sp.nodeHoursMax()));
+        }
+        if (clairvoyant != null) {
+            row.add(clairvoyant.nodeHours() <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
+                    r.nodeHours() / clairvoyant.nodeHours()));
+        }
+        row.addAll(List.of(
+            String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
+            String.format(Locale.ROOT, "%.2f", r.cost()),
+            String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
+            r.jobsStarted() + "/" + r.jobs(),
+            Long.toString(sp == null ? r.jobsInterrupted() : Math.max(r.jobsInterrupted(), sp.jobsInterruptedMax())),
+            String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
+            duration(r.waitSecondsP50()),
+            duration(r.waitSecondsP95())));
+        if (spreads) {
+            row.add(sp == null ? "" : duration(sp.waitP95Min()) + "-" + duration(sp.waitP95Max()));
+        }
+        row.addAll(List.of(duration(r.waitSecondsMax()), Long.toString(r.scaleActions()),
+            Integer.toString(r.peakNodes())));
+        return row;
+    }
+
+    private static void appendRow(StringBuilder out, List<String> cells, int[] width) {
+        for (int j = 0; j < cells.size(); j++) {
             if (j == 0) {
-                out.append(String.format("%-" + width[j] + "s", cells[j]));
+                out.append(String.format("%-" + width[j] + "s", cells.get(j)));
             } else {
-                out.append("  ").append(String.format("%" + width[j] + "s", cells[j]));
+                out.append("  ").append(String.format("%" + width[j] + "s", cells.get(j)));
             }
         }
         out.append('\n');

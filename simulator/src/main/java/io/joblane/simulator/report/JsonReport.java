@@ -50,6 +50,17 @@ public final class JsonReport {
             }
             p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
             p.put("makespanHours", r.makespanHours());
+            Simulator.Spread sp = c.spreads().get(r.policy());
+            if (sp != null) {
+                Map<String, Object> seeds = new LinkedHashMap<>();
+                p.put("seeds", seeds);
+                seeds.put("count", sp.seeds());
+                seeds.put("nodeHoursMin", sp.nodeHoursMin());
+                seeds.put("nodeHoursMax", sp.nodeHoursMax());
+                seeds.put("waitSecondsP95Min", sp.waitP95Min());
+                seeds.put("waitSecondsP95Max", sp.waitP95Max());
+                seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
+            }
             policies.put(r.policy(), p);
         }
         root.put("policies", policies);

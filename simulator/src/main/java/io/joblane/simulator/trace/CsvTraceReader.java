@@ -22,6 +22,8 @@ final class CsvTraceReader extends LineTraceReader {
     private final int gpu;
     private final int count;
     private final int group;
+    private final int deadline;
+    private final int family;
     private final int columns;
 
     CsvTraceReader(BufferedReader in, boolean skipBadLines, String groupFilter) throws IOException, TraceFormatException {
@@ -52,6 +54,8 @@ final class CsvTraceReader extends LineTraceReader {
         gpu = index.getOrDefault("gpu", -1);
         count = index.getOrDefault("count", -1);
         group = index.getOrDefault("group", -1);
+        deadline = index.getOrDefault("deadline", -1);
+        family = index.getOrDefault("family", -1);
         columns = names.length;
     }
 
@@ -59,7 +63,7 @@ final class CsvTraceReader extends LineTraceReader {
         Integer at = index.get(name);
         if (at == null) {
             throw new TraceFormatException(lineNumber(), "header has no \"" + name
-                    + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group)");
+                    + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family)");
         }
         return at;
     }
@@ -80,28 +84,42 @@ final class CsvTraceReader extends LineTraceReader {
         long durationMillis = seconds(unquote(f[duration]), "duration", lineNumber);
         long cpuMillis = quantity(unquote(f[cpu]), "cpu", lineNumber);
         long memoryMillis = quantity(unquote(f[memory]), "memory", lineNumber);
-        long gpus = 0;
-        if (gpu >= 0 && !unquote(f[gpu]).isEmpty()) {
-            gpus = integer(unquote(f[gpu]), "gpu", lineNumber);
-            if (gpus < 0) {
-                throw new TraceFormatException(lineNumber, "gpu must not be negative, got " + gpus);
-            }
-        }
-        int pods = 1;
-        if (count >= 0 && !unquote(f[count]).isEmpty()) {
-            long c = integer(unquote(f[count]), "count", lineNumber);
-            if (c < 1 || c > 1_000_000) {
-                throw new TraceFormatException(lineNumber, "count must be between 1 and 1000000, got " + c);
-            }
-            pods = (int) c;
-        }
+        long gpus = gpus(f, lineNumber);
+        int pods = count(f, lineNumber);
         if (cpuMillis == 0 && memoryMillis == 0 && gpus == 0) {
             throw new TraceFormatException(lineNumber, "a Job must request some cpu, memory or gpu");
         }
         if (groupFilter != null && !groupFilter.equals(groupName)) {
             return null;
         }
-        return new TraceJob(lineNumber, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, pods, groupName);
+        return new TraceJob(lineNumber, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, pods, groupName,
+                optionalSeconds(f, deadline, "deadline", lineNumber), family < 0 ? "" : unquote(f[family]));
+    }
+
+    private long gpus(String[] f, long lineNumber) throws TraceFormatException {
+        if (gpu < 0 || unquote(f[gpu]).isEmpty()) {
+            return 0;
+        }
+        long gpus = integer(unquote(f[gpu]), "gpu", lineNumber);
+        if (gpus < 0) {
+            throw new TraceFormatException(lineNumber, "gpu must not be negative, got " + gpus);
+        }
+        return gpus;
+    }
+
+    private int count(String[] f, long lineNumber) throws TraceFormatException {
+        if (count < 0 || unquote(f[count]).isEmpty()) {
+            return 1;
+        }
+        long c = integer(unquote(f[count]), "count", lineNumber);
+        if (c < 1 || c > 1_000_000) {
+            throw new TraceFormatException(lineNumber, "count must be between 1 and 1000000, got " + c);
+        }
+        return (int) c;
+    }
+
+    private static long optionalSeconds(String[] f, int column, String name, long lineNumber) throws TraceFormatException {
+        return column < 0 || unquote(f[column]).isEmpty() ? 0 : seconds(unquote(f[column]), name, lineNumber);
     }
 
     private static long quantity(String text, String field, long line) throws TraceFormatException {

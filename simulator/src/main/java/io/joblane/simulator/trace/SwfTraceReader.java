@@ -13,6 +13,11 @@ final class SwfTraceReader extends LineTraceReader {
     static final int FIELDS = 18;
     private static final long KIB_MILLIS = 1024L * 1000L;
 
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+    /** Reused for every line: the reader parses a million lines per pass, and reads the trace once per policy. */
+    private final String[] fields = new String[FIELDS];
+    private final long[] values = new long[FIELDS];
     private final int maxPodCores;
     private final long defaultMemoryPerCoreMillis;
 
@@ -32,17 +37,15 @@ final class SwfTraceReader extends LineTraceReader {
 
     @Override
     TraceJob parse(String line, long lineNumber) throws TraceFormatException {
-        String[] f = line.trim().split("\\s+");
-        if (f.length != FIELDS) {
-            throw new TraceFormatException(lineNumber, "SWF needs " + FIELDS + " whitespace-separated fields, got " + f.length);
+        String[] f = fields;
+        int count = split(line.trim(), f);
+        if (count != FIELDS) {
+            throw new TraceFormatException(lineNumber, "SWF needs " + FIELDS + " whitespace-separated fields, got " + count);
         }
-        long[] v = new long[FIELDS];
+        long[] v = values;
         for (int i = 0; i < FIELDS; i++) {
-            try {
-                // Some archive logs write whole numbers with a fraction ("3600.00"): accept them.
-                double d = Double.parseDouble(f[i]);
-                v[i] = (long) Math.floor(d);
-            } catch (NumberFormatException e) {
+            v[i] = wholeNumber(f[i]);
+            if (v[i] == NOT_A_NUMBER) {
                 throw new TraceFormatException(lineNumber, "SWF field " + (i + 1) + " is not a number: \"" + f[i] + "\"");
             }
         }
@@ -60,6 +63,77 @@ final class SwfTraceReader extends LineTraceReader {
         long coresPerPod = (processors + pods - 1) / pods;
         long memoryPerCore = memoryKib > 0 ? memoryKib * KIB_MILLIS : defaultMemoryPerCoreMillis;
         return new TraceJob(lineNumber, submit * 1000, runTime * 1000, coresPerPod * 1000,
-                memoryPerCore * coresPerPod, 0, (int) pods, "");
+                memoryPerCore * coresPerPod, 0, (int) pods, "", deadlineMillis(v), family(v));
+    }
+
+    /** Field 9, the requested time: an upper bound the user gave at submit. */
+    private static long deadlineMillis(long[] v) {
+        return v[8] > 0 ? v[8] * 1000 : 0;
+    }
+
+    /** Field 12, the user: the family whose run times predict the next one's. */
+    private static String family(long[] v) {
+        return v[11] > 0 ? "user-" + v[11] : "";
+    }
+
+    /**
+     * Splits {@code line} (trimmed) at runs of whitespace as {@code split("\\s+")} would, into {@code out} as far as
+     * it goes; returns the number of fields.
+     */
+    static int split(String line, String[] out) {
+        int count = 0;
+        int i = 0;
+        int n = line.length();
+        if (n == 0) {
+            return 1; // split() of an empty line gives one empty field
+        }
+        while (i < n) {
+            int start = i;
+            while (i < n && !isSpace(line.charAt(i))) {
+                i++;
+            }
+            if (count < out.length) {
+                out[count] = line.substring(start, i);
+            }
+            count++;
+            while (i < n && isSpace(line.charAt(i))) {
+                i++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    /**
+     * The field's value rounded down, as {@code Math.floor(Double.parseDouble(text))}, without the double parse for
+     * the common plain integer; NOT_A_NUMBER if it is none. Some archive logs write whole numbers with a fraction
+     * ("3600.00"): those take the slow path.
+     */
+    static long wholeNumber(String text) {
+        int n = text.length();
+        int i = text.charAt(0) == '-' ? 1 : 0;
+        if (i < n && n - i <= 15) {
+            long value = 0;
+            boolean digits = true;
+            for (int j = i; j < n; j++) {
+                char c = text.charAt(j);
+                if (c < '0' || c > '9') {
+                    digits = false;
+                    break;
+                }
+                value = value * 10 + (c - '0');
+            }
+            if (digits) {
+                return i == 1 ? -value : value;
+            }
+        }
+        try {
+            return (long) Math.floor(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            return NOT_A_NUMBER;
+        }
     }
 }

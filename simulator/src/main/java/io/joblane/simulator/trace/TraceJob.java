@@ -6,6 +6,10 @@ package io.joblane.simulator.trace;
  * 1,024,000), GPUs a whole count.
  *
  * @param line the 1-based line of the trace file the row came from, for messages
+ * @param deadlineMillis what a cluster knows of the run time at submit: an upper bound (SWF field 9, the requested
+ *     time; the CSV {@code deadline} column; a Job's {@code activeDeadlineSeconds}), 0 when unknown
+ * @param family the Job's family for runtime history (SWF field 12, the user; the CSV {@code family} column; a
+ *     CronJob), "" when unknown
  */
 public record TraceJob(
         long line,
@@ -15,5 +19,12 @@ public record TraceJob(
         long memoryMillis,
         long gpus,
         int count,
-        String group) {
+        String group,
+        long deadlineMillis,
+        String family) {
+
+    public TraceJob(long line, long submitMillis, long durationMillis, long cpuMillis, long memoryMillis, long gpus,
+            int count, String group) {
+        this(line, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, count, group, 0, "");
+    }
 }

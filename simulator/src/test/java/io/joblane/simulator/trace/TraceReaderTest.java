@@ -109,13 +109,27 @@ class TraceReaderTest {
         SwfTraceReader reader = new SwfTraceReader(text(swf), false, 16, 2 * GI);
         List<TraceJob> jobs = readAll(reader);
         assertThat(jobs).hasSize(3);
-        // 4 processors, no memory fields: the documented default per core.
-        assertThat(jobs.get(0)).isEqualTo(new TraceJob(3, 599_850_000, 3_477_000, 4000, 8 * GI, 0, 1, ""));
+        // 4 processors, no memory fields: the documented default per core; requested time (field 9) is the deadline
+        // and the user (field 12) the family.
+        assertThat(jobs.get(0)).isEqualTo(new TraceJob(3, 599_850_000, 3_477_000, 4000, 8 * GI, 0, 1, "",
+                53_940_000, "user-12"));
         // 25 processors on 16-core nodes: 2 pods of 13 cores; requested memory (2048 KB) wins over used.
-        assertThat(jobs.get(1)).isEqualTo(new TraceJob(4, 600_022_000, 2_488_000, 13_000, 13 * 2048 * 1024_000L, 0, 2, ""));
+        assertThat(jobs.get(1)).isEqualTo(new TraceJob(4, 600_022_000, 2_488_000, 13_000, 13 * 2048 * 1024_000L, 0, 2, "",
+                3_600_000, "user-13"));
         // Allocated processors unknown: requested processors; used memory when none requested.
-        assertThat(jobs.get(2)).isEqualTo(new TraceJob(6, 600_200_000, 10_000, 3000, 3 * 512 * 1024_000L, 0, 1, ""));
+        assertThat(jobs.get(2)).isEqualTo(new TraceJob(6, 600_200_000, 10_000, 3000, 3 * 512 * 1024_000L, 0, 1, "",
+                100_000, "user-13"));
         assertThat(reader.skippedRows()).isEqualTo(1);
+    }
+
+    @Test
+    void csvReadsTheOptionalDeadlineAndFamilyColumns() throws Exception {
+        List<TraceJob> jobs = readAll(new CsvTraceReader(text(
+                "submit,duration,cpu,memory,deadline,family\n0,60,1,1Gi,600,nightly\n5,60,1,1Gi,,\n"), false, null));
+        assertThat(jobs.get(0).deadlineMillis()).isEqualTo(600_000);
+        assertThat(jobs.get(0).family()).isEqualTo("nightly");
+        assertThat(jobs.get(1).deadlineMillis()).isZero();
+        assertThat(jobs.get(1).family()).isEmpty();
     }
 
     @Test

@@ -2,20 +2,24 @@ package io.joblane.webhook.admission;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Base64;
 import java.util.List;
 
 /**
  * Reads an {@code admission.k8s.io} AdmissionReview from raw bytes and writes the answer, on a Jackson tree so
- * the pod is never bound to a typed model. Refuses anything else with a reason for a 400. Thread-safe.
+ * the pod is never bound to a typed model (a tree of only the fields decided on, see {@link ReviewTreeReader}).
+ * Refuses anything else with a reason for a 400. Thread-safe.
  */
 public final class AdmissionCodec {
     public static final String V1 = "admission.k8s.io/v1";
@@ -32,10 +36,20 @@ public final class AdmissionCodec {
     private AdmissionCodec() {
     }
 
+    /** How the body becomes a tree; tests compare {@link ReviewTreeReader} with a plain readTree. */
+    @FunctionalInterface
+    interface TreeReader {
+        JsonNode read(byte[] body) throws IOException;
+    }
+
     public static AdmissionRequest decode(byte[] body) throws BadRequestException {
+        return decode(body, ReviewTreeReader::read);
+    }
+
+    static AdmissionRequest decode(byte[] body, TreeReader reader) throws BadRequestException {
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = reader.read(body);
         } catch (JacksonException e) {
             throw new BadRequestException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -117,18 +131,67 @@ public final class AdmissionCodec {
                 username == null ? "" : username, dryRun != null && dryRun.asBoolean(), object);
     }
 
-    /** An allowed answer; {@code patch} is sent only when it has operations. */
+    /**
+     * An allowed answer; {@code patch} is sent only when it has operations. Written field by field rather than
+     * built as a tree first; the bytes are the same as the tree's would be.
+     */
     public static byte[] allowed(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
+        try {
+            return MAPPER.writeValueAsBytes(new AllowedAnswer(request, patch.isEmpty() ? null : write(patch), warnings));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes itself through the mapper, so the output buffers are the mapper's recycled ones. */
+    private record AllowedAnswer(AdmissionRequest request, byte[] patch, List<String> warnings)
+            implements JsonSerializable {
+        @Override
+        public void serialize(JsonGenerator json, SerializerProvider provider) throws IOException {
+            json.writeStartObject();
+            json.writeStringField("apiVersion", request.apiVersion());
+            json.writeStringField("kind", "AdmissionReview");
+            json.writeObjectFieldStart("response");
+            json.writeStringField("uid", request.uid());
+            json.writeBooleanField("allowed", true);
+            if (patch != null) {
+                json.writeStringField("patchType", "JSONPatch");
+                // Jackson's default base64 is RFC 4648 with padding and no line breaks, as the API server reads.
+                json.writeBinaryField("patch", patch);
+            }
+            if (!warnings.isEmpty()) {
+                json.writeArrayFieldStart("warnings");
+                for (String warning : warnings) {
+                    json.writeString(warning);
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+
+        @Override
+        public void serializeWithType(JsonGenerator json, SerializerProvider provider, TypeSerializer types)
+                throws IOException {
+            serialize(json, provider);
+        }
+    }
+
+    /**
+     * A denial: {@code allowed: false} with a Status whose message the API server returns to the creator (for a Job
+     * pod, the Job controller's FailedCreate event, seen in {@code kubectl describe job}).
+     */
+    public static byte[] denied(AdmissionRequest request, String message, List<String> warnings) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("apiVersion", request.apiVersion());
         root.put("kind", "AdmissionReview");
         ObjectNode response = root.putObject("response");
         response.put("uid", request.uid());
-        response.put("allowed", true);
-        if (!patch.isEmpty()) {
-            response.put("patchType", "JSONPatch");
-            response.put("patch", Base64.getEncoder().encodeToString(write(patch)));
-        }
+        response.put("allowed", false);
+        ObjectNode status = response.putObject("status");
+        status.put("code", 400);
+        status.put("reason", "BadRequest");
+        status.put("message", message);
         if (!warnings.isEmpty()) {
             ArrayNode list = response.putArray("warnings");
             warnings.forEach(list::add);

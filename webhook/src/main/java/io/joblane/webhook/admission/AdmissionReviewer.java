@@ -7,20 +7,28 @@ import io.joblane.webhook.mutation.PodMutator;
 import java.util.List;
 
 /**
- * Answers one {@code POST /mutate} body: decode, mutate, encode. Pods are always allowed; a body that is not a
- * Pod AdmissionReview gets 400 with the reason. Pure and thread-safe; the HTTP layer calls it per request.
+ * Answers one {@code POST /mutate} body: decode, mutate, encode. Pods are allowed, except a Job pod naming a node
+ * group that is not configured (denied with the configured names); a body that is not a Pod AdmissionReview gets
+ * 400 with the reason. Pure and thread-safe; the HTTP layer calls it per request.
  */
 public final class AdmissionReviewer {
     private final PodMutator mutator;
+    private final AdmissionCodec.TreeReader reader;
 
     public AdmissionReviewer(PodMutator mutator) {
+        this(mutator, ReviewTreeReader::read);
+    }
+
+    /** With another way to read the body, for tests that compare the pruned tree with the full one. */
+    AdmissionReviewer(PodMutator mutator, AdmissionCodec.TreeReader reader) {
         this.mutator = mutator;
+        this.reader = reader;
     }
 
     public Answer review(byte[] body) {
         AdmissionRequest request;
         try {
-            request = AdmissionCodec.decode(body);
+            request = AdmissionCodec.decode(body, reader);
         } catch (BadRequestException e) {
             return badRequest(null, false, e.getMessage());
         }
@@ -35,7 +43,9 @@ public final class AdmissionReviewer {
         } catch (InvalidPodException e) {
             return badRequest(request.uid(), request.dryRun(), "request.object." + e.getMessage());
         }
-        byte[] out = AdmissionCodec.allowed(request, mutation.patch(), mutation.warnings());
+        byte[] out = mutation.outcome() == Outcome.REFUSED
+                ? AdmissionCodec.denied(request, mutation.denial(), mutation.warnings())
+                : AdmissionCodec.allowed(request, mutation.patch(), mutation.warnings());
         return new Answer(200, out, mutation.outcome(), mutation.groupLabel(), request.dryRun(),
                 mutation.conflicts(), request.uid(), mutation.reason());
     }

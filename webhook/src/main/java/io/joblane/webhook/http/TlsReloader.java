@@ -57,6 +57,11 @@ final class TlsReloader {
         servers.add(server);
     }
 
+    private void setInSync(boolean value) {
+        inSync = value;
+        metrics.certificateInSync(value);
+    }
+
     /** True while the certificate being served is the one on disk. */
     boolean inSync() {
         return inSync;
@@ -82,7 +87,7 @@ final class TlsReloader {
         return vertx.executeBlocking(() -> TlsMaterialFiles.readBytes(certFile, keyFile), false)
                 .compose(this::apply)
                 .recover(error -> {
-                    inSync = false;
+                    setInSync(false);
                     LOG.warn("cannot read tls files {} and {}, keeping the served certificate: {}", certFile, keyFile,
                             error.toString());
                     return Future.succeededFuture();
@@ -96,7 +101,7 @@ final class TlsReloader {
     private Future<Void> apply(byte[][] bytes) {
         TlsMaterialFiles current = served;
         if (current.sameBytes(bytes[0], bytes[1])) {
-            inSync = true;
+            setInSync(true);
             return Future.succeededFuture();
         }
         TlsMaterialFiles next;
@@ -112,7 +117,7 @@ final class TlsReloader {
                 return rejected(bytes, result.cause().toString());
             }
             served = next;
-            inSync = true;
+            setInSync(true);
             lastRejected = null;
             metrics.certificateReload(true);
             metrics.certificateServed(next.leaf().getNotAfter().toInstant());
@@ -123,7 +128,7 @@ final class TlsReloader {
     }
 
     private Future<Void> rejected(byte[][] bytes, String reason) {
-        inSync = false;
+        setInSync(false);
         byte[][] previous = lastRejected;
         if (previous == null || !Arrays.equals(previous[0], bytes[0]) || !Arrays.equals(previous[1], bytes[1])) {
             // Once per distinct content: a rotation caught half-way is retried quietly on the next poll.

@@ -28,6 +28,8 @@ public final class WebhookMetrics {
     private final Counter certificateRejected;
     private final AtomicLong certificateExpiry = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong certificateInSync = new AtomicLong(1);
+    private final Map<String, Counter> refusedConnections = new ConcurrentHashMap<>();
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -52,6 +54,9 @@ public final class WebhookMetrics {
         Gauge.builder("joblane.webhook.certificate.expiry.timestamp", certificateExpiry, AtomicLong::doubleValue)
                 .description("notAfter of the certificate being served, in Unix seconds")
                 .baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("joblane.webhook.certificate.in.sync", certificateInSync, AtomicLong::doubleValue)
+                .description("1 while the certificate served is the one on disk, 0 while files on disk cannot be loaded")
                 .register(registry);
         Gauge.builder("joblane.webhook.requests.in.flight", inFlight, AtomicLong::doubleValue)
                 .description("Requests on /mutate received and not yet answered")
@@ -91,6 +96,25 @@ public final class WebhookMetrics {
 
     public void certificateReload(boolean accepted) {
         (accepted ? certificateReloaded : certificateRejected).increment();
+    }
+
+    /** {@code joblane_webhook_connections_refused_total{reason}}: connections closed by the listener limits. */
+    void connectionRefused(String reason) {
+        refusedConnections.computeIfAbsent(reason, r -> Counter.builder("joblane.webhook.connections.refused")
+                .description("HTTPS connections closed by the listener limits, by reason")
+                .tag("reason", r)
+                .register(registry)).increment();
+    }
+
+    public void certificateInSync(boolean inSync) {
+        certificateInSync.set(inSync ? 1 : 0);
+    }
+
+    /** {@code joblane_webhook_namespace_informer_up}: 1 while namespace annotations are followed, else 0. */
+    public void namespaceInformer(java.util.function.BooleanSupplier up) {
+        Gauge.builder("joblane.webhook.namespace.informer.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while the namespace informer runs (namespace annotations are followed), else 0")
+                .register(registry);
     }
 
     public void certificateServed(Instant notAfter) {

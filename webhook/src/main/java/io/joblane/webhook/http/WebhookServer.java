@@ -51,8 +51,9 @@ public final class WebhookServer {
     private final AdmissionReviewer reviewer;
     private final WebhookMetrics metrics;
     private final Supplier<String> scrape;
-    private final Supplier<String> notReadyReason;
+    private final Supplier<String> degradedReason;
     private final TlsReloader tls;
+    private final ConnectionGuard guard;
     private final List<HttpServer> servers = new ArrayList<>();
     private HttpServer health;
     private long pollTimer = -1;
@@ -61,17 +62,20 @@ public final class WebhookServer {
 
     /**
      * @param scrape the Prometheus text of the registry the metrics live in
-     * @param notReadyReason why the rest of the process is not ready (e.g. informer not synced), or null when it is
+     * @param degradedReason what the rest of the process serves worse than it should (e.g. the namespace informer
+     *                       stopped), or null; shown on {@code /readyz} and in metrics, never a reason to be unready
      */
     public WebhookServer(Vertx vertx, Settings settings, AdmissionReviewer reviewer, WebhookMetrics metrics,
-                         Supplier<String> scrape, Supplier<String> notReadyReason) {
+                         Supplier<String> scrape, Supplier<String> degradedReason) {
         this.vertx = vertx;
         this.settings = settings;
         this.reviewer = reviewer;
         this.metrics = metrics;
         this.scrape = scrape;
-        this.notReadyReason = notReadyReason;
+        this.degradedReason = degradedReason;
         this.tls = new TlsReloader(vertx, settings.certFile(), settings.keyFile(), metrics);
+        this.guard = new ConnectionGuard(vertx, metrics, settings.requestTimeout(),
+                ConnectionGuard.defaultBufferBudget(settings.bodyLimitBytes()));
     }
 
     /** Loads the certificate (failing with the reason when unusable), then listens on both ports. */
@@ -90,8 +94,10 @@ public final class WebhookServer {
                 .setEnabledSecureTransportProtocols(TlsReloader.PROTOCOLS)
                 .setSslHandshakeTimeout(10)
                 .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS)
-                // Longer than the API server's 90 s idle timeout, so the client closes idle connections first.
-                .setIdleTimeout(300)
+                // Just longer than the API server's 90 s idle timeout, so the client closes idle connections first.
+                .setIdleTimeout(100)
+                .setMaxInitialLineLength(1024)
+                .setMaxHeaderSize(8192)
                 .setCompressionSupported(false);
         if (OpenSSLEngineOptions.isAvailable() && !"jdk".equals(System.getProperty("joblane.tls.engine"))) {
             // BoringSSL (netty-tcnative) costs a fraction of the JDK engine's CPU per record.
@@ -131,7 +137,8 @@ public final class WebhookServer {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).requestHandler(webhookRouter()).listen(port).onSuccess(s -> {
+            return vertx.createHttpServer(options).connectionHandler(guard::connected)
+                    .requestHandler(webhookRouter()).listen(port).onSuccess(s -> {
                 synchronized (servers) {
                     servers.add(s);
                 }
@@ -148,7 +155,12 @@ public final class WebhookServer {
         return health.actualPort();
     }
 
-    /** Why the webhook is not ready, or null when it is. */
+    /**
+     * Why the webhook cannot serve, or null when it can. Only this process's own state counts: a certificate on disk
+     * that does not load (a bad Secret) or a stopped namespace informer hit every replica at once, and failing
+     * readiness for them would empty the Service and, with failurePolicy Fail, refuse every Job pod while the
+     * served certificate is still good. Those are reported by {@link #degradedReason()}, metrics and alerts.
+     */
     public String notReadyReason() {
         if (stopping) {
             return "shutting down";
@@ -156,10 +168,15 @@ public final class WebhookServer {
         if (!started) {
             return "starting";
         }
+        return null;
+    }
+
+    /** What is wrong although the webhook serves, or null. */
+    public String degradedReason() {
         if (!tls.inSync()) {
-            return "the served certificate is not the one on disk (reload failed)";
+            return "the certificate on disk cannot be loaded; serving the previous one";
         }
-        return notReadyReason.get();
+        return degradedReason.get();
     }
 
     /** Stops being ready, lets in-flight requests finish (up to {@code grace}), then closes the listeners. */
@@ -181,6 +198,7 @@ public final class WebhookServer {
         Router router = Router.router(vertx);
         router.post("/mutate")
                 .handler((PlatformHandler) ctx -> {
+                    guard.requestArrived(ctx.request().connection());
                     ctx.put(START, System.nanoTime());
                     metrics.started();
                     ctx.addEndHandler(v -> metrics.finished());
@@ -224,7 +242,23 @@ public final class WebhookServer {
                     "body larger than " + settings.bodyLimitBytes() + " bytes"));
             return;
         }
+        long reserved = declaredLength(length);
+        if (!guard.reserve(reserved)) {
+            // Refused before buffering (and the connection closed): many large bodies at once would exhaust the heap.
+            fail(ctx, 503, "ServiceUnavailable", "too many request bodies being received at once");
+            return;
+        }
+        ctx.addEndHandler(v -> guard.release(reserved));
         ctx.next();
+    }
+
+    /** The body size to reserve: the declared length, or the limit when none is declared (chunked). */
+    private long declaredLength(String contentLength) {
+        try {
+            return contentLength == null ? settings.bodyLimitBytes() : Math.max(0, Long.parseLong(contentLength.trim()));
+        } catch (NumberFormatException e) {
+            return settings.bodyLimitBytes();
+        }
     }
 
     private boolean tooLarge(String contentLength) {
@@ -294,7 +328,8 @@ public final class WebhookServer {
         router.get("/readyz").handler(ctx -> {
             String reason = notReadyReason();
             if (reason == null) {
-                ctx.response().end("ready\n");
+                String degraded = degradedReason();
+                ctx.response().end(degraded == null ? "ready\n" : "ready (degraded: " + degraded + ")\n");
             } else {
                 ctx.response().setStatusCode(503).end("not ready: " + reason + "\n");
             }

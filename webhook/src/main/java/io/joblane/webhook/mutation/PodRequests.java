@@ -43,7 +43,10 @@ public final class PodRequests {
                 quantities(PodJson.object(resources, "limits", at + ".resources.limits"), at + ".resources.limits"));
     }
 
-    /** Parses a resource list; a quantity that does not parse counts as absent (the API server rejects it later). */
+    /**
+     * Parses a resource list; a quantity that does not parse counts as absent (the API server rejects it later), one
+     * too large for a long counts as the largest request.
+     */
     private static Map<String, Long> quantities(JsonNode list, String at) {
         if (list == null) {
             return Map.of();
@@ -60,7 +63,7 @@ public final class PodRequests {
                 throw new InvalidPodException(at + "." + e.getKey(), "a quantity");
             }
             try {
-                out.put(e.getKey(), Quantity.toMillis(text));
+                out.put(e.getKey(), Quantity.toMillisSaturating(text));
             } catch (IllegalArgumentException ignored) {
                 // Left out on purpose: routing must not fail on a value validation will refuse anyway.
             }

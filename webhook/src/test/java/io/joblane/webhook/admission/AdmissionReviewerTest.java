@@ -50,8 +50,49 @@ class AdmissionReviewerTest {
                 + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'false','karpenter.sh/do-not-disrupt':'true'}},"
                 + "{'op':'add','path':'/spec/nodeSelector','value':{'joblane.io/node-group':'batch'}},"
                 + "{'op':'add','path':'/spec/tolerations/-','value':"
-                + "{'key':'joblane.io/dedicated','operator':'Equal','value':'batch','effect':'NoSchedule'}}]")
+                + "{'key':'joblane.io/dedicated','operator':'Equal','value':'batch','effect':'NoSchedule'}},"
+                + "{'op':'add','path':'/spec/affinity','value':{'nodeAffinity':{"
+                + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':["
+                + "{'key':'joblane.io/draining','operator':'DoesNotExist'}]}]}}}}]")
                 .replace('\'', '"'));
+    }
+
+    private static byte[] jobPodWith(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change)
+            throws Exception {
+        JsonNode request = read(TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8));
+        change.accept((com.fasterxml.jackson.databind.node.ObjectNode) request.at("/request/object"));
+        return JSON.writeValueAsBytes(request);
+    }
+
+    // Regression: memory "1e300000000" was expanded to a huge integer on the event loop; no answer within 30 s.
+    @Test
+    void hugeQuantityIsAnsweredAtOnceAndCountsAsTheLargestRequest() throws Exception {
+        byte[] body = jobPodWith(pod -> ((com.fasterxml.jackson.databind.node.ObjectNode) pod
+                .at("/spec/containers/0/resources/requests")).put("memory", "1e300000000"));
+
+        Answer answer = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> reviewer.review(body), "hang guard only");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.group()).as("saturated at the largest request: the highmem rule").isEqualTo("highmem");
+    }
+
+    @Test
+    void podNamingAnUnknownGroupIsDeniedWithTheConfiguredNames() throws Exception {
+        byte[] body = jobPodWith(pod -> pod.withObjectProperty("metadata").withObjectProperty("annotations")
+                .put("joblane.io/node-group", "gpus"));
+
+        Answer answer = reviewer.review(body);
+        JsonNode review = read(answer.body());
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(review.at("/response/allowed").asBoolean(true)).isFalse();
+        assertThat(review.at("/response/uid").asText()).isEqualTo("3f7c1e0a-5b8d-4c1e-9a51-0d2b6f1c9e42");
+        assertThat(review.at("/response/status/code").asInt()).isEqualTo(400);
+        assertThat(review.at("/response/status/message").asText()).isEqualTo("node group \"gpus\" (pod annotation)"
+                + " is not configured; configured groups: batch, gpu, highmem, bigcpu");
+        assertThat(review.at("/response/patch").isMissingNode()).isTrue();
     }
 
     @Test
@@ -73,7 +114,7 @@ class AdmissionReviewerTest {
 
     @Test
     void replicaSetPodFromAPublicCaptureIsAllowedWithoutPatch() throws Exception {
-        Answer answer = reviewer.review(TestData.shared(
+        Answer answer = reviewer.review(TestData.publicCapture(
                 "01-v1-pod-create-generateName-replicaset-controller.salesforce-generic-sidecar-injector.json"));
         JsonNode review = read(answer.body());
 
@@ -85,7 +126,7 @@ class AdmissionReviewerTest {
 
     @Test
     void reviewWithoutApiVersionIsRefusedWithItsReason() throws Exception {
-        Answer answer = reviewer.review(TestData.shared("03-no-apiVersion-pod-create-named.eks-pod-identity-webhook.json"));
+        Answer answer = reviewer.review(TestData.publicCapture("03-no-apiVersion-pod-create-named.eks-pod-identity-webhook.json"));
 
         assertThat(answer.status()).isEqualTo(400);
         assertThat(read(answer.body()).path("message").asText())
@@ -94,7 +135,7 @@ class AdmissionReviewerTest {
 
     @Test
     void v1beta1ReviewIsAnsweredInV1beta1() throws Exception {
-        Answer answer = reviewer.review(TestData.shared("04-v1beta1-pod-create-named-java-fabric8.kubernetes-client.json"));
+        Answer answer = reviewer.review(TestData.publicCapture("04-v1beta1-pod-create-named-java-fabric8.kubernetes-client.json"));
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(read(answer.body()).path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1beta1");

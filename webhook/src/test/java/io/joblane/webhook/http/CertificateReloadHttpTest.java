@@ -73,25 +73,37 @@ class CertificateReloadHttpTest {
         }
     }
 
+    // Regression: a certificate on disk that does not load (a bad Secret, on every replica at once) failed /readyz
+    // everywhere although the served certificate was good: the Service lost all endpoints and Fail refused Job pods.
     @Test
-    void readinessFailsWhileTheFilesOnDiskCannotBeServed() throws Exception {
+    void readinessHoldsAndMetricsTellWhileTheFilesOnDiskCannotBeServed() throws Exception {
         TlsMaterial next = TestTls.mint();
         try (TestWebhook server = new TestWebhook(dir);
              TestClient fresh = server.client(false, next.caPem())) {
             BigInteger original = serial(server.tls);
 
             Files.writeString(server.cert, next.certPem());
-            await().atMost(Duration.ofSeconds(30)).until(() -> server.health("/readyz").status() == 503);
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics(server)
+                    .contains("joblane_webhook_certificate_in_sync 0.0"));
 
-            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8))
-                    .contains("the served certificate is not the one on disk");
+            TestClient.Response ready = server.health("/readyz");
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(new String(ready.body(), StandardCharsets.UTF_8))
+                    .contains("degraded: the certificate on disk cannot be loaded; serving the previous one");
+            assertThat(metrics(server)).containsPattern("joblane_webhook_certificate_reloads_total\\{result=\"failure\"} [1-9]");
             TestClient.Response during = fresh.review(BODY);
             assertThat(during.status()).isEqualTo(200);
             assertThat(during.served().getSerialNumber()).isEqualTo(original);
 
             Files.writeString(server.key, next.keyPem());
-            await().atMost(Duration.ofSeconds(30)).until(() -> server.health("/readyz").status() == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> metrics(server)
+                    .contains("joblane_webhook_certificate_in_sync 1.0"));
+            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8)).isEqualTo("ready\n");
             assertThat(fresh.review(BODY).served().getSerialNumber()).isEqualTo(serial(next));
         }
+    }
+
+    private static String metrics(TestWebhook server) throws Exception {
+        return new String(server.health("/metrics").body(), StandardCharsets.UTF_8);
     }
 }

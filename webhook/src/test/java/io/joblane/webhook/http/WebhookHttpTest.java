@@ -132,7 +132,7 @@ class WebhookHttpTest {
 
     @Test
     void nonJobPodFromAPublicCaptureIsAllowedUnchanged() {
-        TestClient.Response response = client.review(TestData.shared(
+        TestClient.Response response = client.review(TestData.publicCapture(
                 "01-v1-pod-create-generateName-replicaset-controller.salesforce-generic-sidecar-injector.json"));
 
         assertThat(response.status()).isEqualTo(200);

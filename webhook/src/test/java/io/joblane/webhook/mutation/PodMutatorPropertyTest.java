@@ -16,8 +16,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Invariants over random Job pods: the patch applies, keeps every value the pod already had, leaves the pod
- * tolerating its group's taints without duplicates, and asking again yields no patch. Replay with -Dseed=N.
+ * Invariants over random Job pods: the patch applies, keeps every value the pod already had (but the group label,
+ * which must name the group the selector names), leaves the pod tolerating its group's taints without duplicates,
+ * fences every required node affinity term that can match a node off draining nodes, never steers a pod to a group
+ * its own constraints exclude, and asking again yields no patch. Replay with -Dseed=N.
  */
 class PodMutatorPropertyTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -47,9 +49,13 @@ class PodMutatorPropertyTest {
             Mutation second = mutator.mutate(patched, namespace, "u");
 
             assertThat(second.patch()).as(what).isEmpty();
-            assertThat(second.outcome()).as(what).isIn(Outcome.UNCHANGED, Outcome.SKIPPED);
+            assertThat(second.outcome()).as(what).isIn(Outcome.UNCHANGED, Outcome.SKIPPED, Outcome.REFUSED);
+            assertThat(second.outcome() == Outcome.REFUSED).as(what).isEqualTo(first.outcome() == Outcome.REFUSED);
             for (String map : new String[] {"/metadata/labels", "/metadata/annotations", "/spec/nodeSelector"}) {
                 for (Map.Entry<String, JsonNode> e : pod.at(map).properties()) {
+                    if (map.equals("/metadata/labels") && e.getKey().equals(WellKnown.NODE_GROUP_LABEL)) {
+                        continue;
+                    }
                     assertThat(patched.at(map).get(e.getKey())).as(what + " kept " + map + "." + e.getKey())
                             .isEqualTo(e.getValue());
                 }
@@ -61,6 +67,27 @@ class PodMutatorPropertyTest {
             }
             if (first.outcome() == Outcome.MUTATED || first.outcome() == Outcome.UNCHANGED) {
                 var group = GROUPS.group(first.group()).orElseThrow();
+                String groupLabel = "/metadata/labels/" + JsonPointer.escape(WellKnown.NODE_GROUP_LABEL);
+                String groupSelector = "/spec/nodeSelector/" + JsonPointer.escape(WellKnown.NODE_GROUP_LABEL);
+                assertThat(patched.at(groupLabel).asText()).as(what).isEqualTo(group.name());
+                assertThat(patched.at(groupSelector).asText()).as(what).isEqualTo(group.name());
+                assertThat(PodPlacement.read((ObjectNode) pod.get("spec"), Map.of())
+                        .allows(group.nodeSelector(WellKnown.NODE_GROUP_LABEL))).as(what + " affinity allows the group")
+                        .isTrue();
+                JsonNode terms = patched.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+                        + "/nodeSelectorTerms");
+                assertThat(terms.size()).as(what).isPositive();
+                JsonNode termsBefore = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+                        + "/nodeSelectorTerms");
+                for (int i = 0; i < terms.size(); i++) {
+                    JsonNode term = terms.get(i);
+                    if (term.path("matchExpressions").isEmpty() && term.path("matchFields").isEmpty()) {
+                        continue;
+                    }
+                    long fencedBefore = fences(termsBefore.path(i));
+                    assertThat(fences(term)).as(what + " fenced, never twice by us: " + term)
+                            .isEqualTo(Math.max(fencedBefore, 1));
+                }
                 assertThat(after.size() - before.size()).as(what).isLessThanOrEqualTo(group.taints().size());
                 for (Taint taint : group.taints()) {
                     boolean tolerated = false;
@@ -120,7 +147,48 @@ class PodMutatorPropertyTest {
         if (random.nextBoolean()) {
             spec.put("schedulerName", random.nextBoolean() ? PodMutator.DEFAULT_SCHEDULER : "volcano");
         }
+        if (random.nextInt(3) == 0) {
+            randomAffinity(random, spec);
+        }
         return pod;
+    }
+
+    private static long fences(JsonNode term) {
+        long fences = 0;
+        for (JsonNode e : term.path("matchExpressions")) {
+            fences += e.equals(DrainingFence.EXPRESSION) ? 1 : 0;
+        }
+        return fences;
+    }
+
+    private static final String[] OPERATORS = {"In", "NotIn", "Exists", "DoesNotExist"};
+
+    private static void randomAffinity(Random random, ObjectNode spec) {
+        ObjectNode nodeAffinity = spec.putObject("affinity").putObject("nodeAffinity");
+        if (random.nextInt(4) == 0) {
+            return;
+        }
+        ArrayNode terms = nodeAffinity.putObject("requiredDuringSchedulingIgnoredDuringExecution")
+                .putArray("nodeSelectorTerms");
+        for (int t = random.nextInt(4); t > 0; t--) {
+            ObjectNode term = terms.addObject();
+            int expressions = random.nextInt(4) - 1;
+            if (expressions >= 0) {
+                ArrayNode list = term.putArray("matchExpressions");
+                for (int e = 0; e < expressions; e++) {
+                    ObjectNode expression = list.addObject()
+                            .put("key", random.nextInt(3) == 0 ? WellKnown.DRAINING_LABEL : KEYS[random.nextInt(4)])
+                            .put("operator", OPERATORS[random.nextInt(OPERATORS.length)]);
+                    if (expression.get("operator").asText().endsWith("In")) {
+                        expression.putArray("values").add(VALUES[random.nextInt(VALUES.length)]);
+                    }
+                }
+            }
+            if (random.nextInt(4) == 0) {
+                term.putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In")
+                        .putArray("values").add("n1");
+            }
+        }
     }
 
     private static void maybeMap(Random random, ObjectNode parent, String field) {

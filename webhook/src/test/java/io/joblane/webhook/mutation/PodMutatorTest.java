@@ -18,6 +18,13 @@ class PodMutatorTest {
     private static final String USER = "system:serviceaccount:kube-system:job-controller";
     private static final String JOB_OWNER =
             "'ownerReferences':[{'apiVersion':'batch/v1','kind':'Job','name':'j','uid':'u1','controller':true}]";
+    /** The draining fence of a pod that had no affinity at all. */
+    static final String FENCE = "{'op':'add','path':'/spec/affinity','value':{'nodeAffinity':{"
+            + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':["
+            + "{'key':'joblane.io/draining','operator':'DoesNotExist'}]}]}}}}";
+    private static final String FENCE_EXPRESSION = "{'key':'joblane.io/draining','operator':'DoesNotExist'}";
+    private static final String TERMS = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+            + "/nodeSelectorTerms";
     private static final String BATCH_TOLERATION =
             "{'key':'joblane.io/dedicated','operator':'Equal','value':'batch','effect':'NoSchedule'}";
 
@@ -47,7 +54,8 @@ class PodMutatorTest {
                 + "{'op':'add','path':'/metadata/annotations','value':{"
                 + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'false','karpenter.sh/do-not-disrupt':'true'}},"
                 + "{'op':'add','path':'/spec/nodeSelector','value':{'joblane.io/node-group':'batch'}},"
-                + "{'op':'add','path':'/spec/tolerations','value':[" + BATCH_TOLERATION + "]}]"));
+                + "{'op':'add','path':'/spec/tolerations','value':[" + BATCH_TOLERATION + "]},"
+                + FENCE + "]"));
     }
 
     @Test
@@ -62,7 +70,8 @@ class PodMutatorTest {
                 + "{'op':'add','path':'/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict','value':'false'},"
                 + "{'op':'add','path':'/metadata/annotations/karpenter.sh~1do-not-disrupt','value':'true'},"
                 + "{'op':'add','path':'/spec/nodeSelector/joblane.io~1node-group','value':'batch'},"
-                + "{'op':'add','path':'/spec/tolerations/-','value':" + BATCH_TOLERATION + "}]"));
+                + "{'op':'add','path':'/spec/tolerations/-','value':" + BATCH_TOLERATION + "},"
+                + FENCE + "]"));
     }
 
     @Test
@@ -81,7 +90,8 @@ class PodMutatorTest {
                 + "{'op':'add','path':'/metadata/annotations','value':{"
                 + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'false','karpenter.sh/do-not-disrupt':'true'}},"
                 + "{'op':'add','path':'/spec','value':{'nodeSelector':{'joblane.io/node-group':'batch'},"
-                + "'tolerations':[]}}]"));
+                + "'tolerations':[],'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':"
+                + "{'nodeSelectorTerms':[{'matchExpressions':[" + FENCE_EXPRESSION + "]}]}}}}}]"));
         assertThat(applied(labelled, m).at("/spec/nodeSelector/joblane.io~1node-group").asText()).isEqualTo("batch");
     }
 
@@ -140,7 +150,8 @@ class PodMutatorTest {
                 + "{'op':'add','path':'/spec/nodeSelector/node.kubernetes.io~1instance-type','value':'r6i.4xlarge'},"
                 + "{'op':'add','path':'/spec/tolerations/-','value':"
                 + "{'key':'joblane.io/dedicated','operator':'Equal','value':'highmem','effect':'NoSchedule'}},"
-                + "{'op':'replace','path':'/spec/schedulerName','value':'packing-scheduler'}]"));
+                + "{'op':'replace','path':'/spec/schedulerName','value':'packing-scheduler'},"
+                + FENCE + "]"));
     }
 
     @Test
@@ -149,7 +160,7 @@ class PodMutatorTest {
         Mutation absent = mutator.mutate(jobPod("", spec.formatted("")), "ns", USER);
         Mutation custom = mutator.mutate(jobPod("", spec.formatted(",'schedulerName':'volcano'")), "ns", USER);
 
-        assertThat(patch(absent)).endsWith(q("{'op':'add','path':'/spec/schedulerName','value':'packing-scheduler'}]"));
+        assertThat(patch(absent)).contains(q("{'op':'add','path':'/spec/schedulerName','value':'packing-scheduler'}"));
         assertThat(patch(custom)).doesNotContain("schedulerName");
         assertThat(custom.warnings()).containsExactly(
                 "joblane: pod sets schedulerName \"volcano\"; kept instead of \"packing-scheduler\"");
@@ -158,16 +169,15 @@ class PodMutatorTest {
 
     @Test
     void userSetValuesAreKeptAndReported() {
-        JsonNode pod = jobPod(",'labels':{'joblane.io/node-group':'mine'},'annotations':{"
+        JsonNode pod = jobPod(",'labels':{'joblane.io/node-group':'batch'},'annotations':{"
                         + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'true','karpenter.sh/do-not-disrupt':'false'}",
                 "{'containers':[]}");
 
         Mutation m = mutator.mutate(pod, "ns", USER);
 
         assertThat(m.outcome()).isEqualTo(Outcome.MUTATED);
-        assertThat(m.conflicts()).isEqualTo(3);
+        assertThat(m.conflicts()).isEqualTo(2);
         assertThat(m.warnings()).containsExactly(
-                "joblane: pod sets label joblane.io/node-group=\"mine\"; kept instead of \"batch\"",
                 "joblane: pod sets annotation cluster-autoscaler.kubernetes.io/safe-to-evict=\"true\"; kept instead of \"false\"",
                 "joblane: pod sets annotation karpenter.sh/do-not-disrupt=\"false\"; kept instead of \"true\"");
         assertThat(patch(m)).doesNotContain("/metadata");
@@ -191,28 +201,179 @@ class PodMutatorTest {
         assertThat(result.at("/spec/tolerations/1/operator").asText()).isEqualTo("Exists");
     }
 
+    // Regression: a pod naming a group that does not exist got no patch, only a warning nobody reads (the Job
+    // controller's); it ran unprotected on general nodes or never scheduled.
     @Test
-    void podSelectingAnUnknownGroupIsLeftAlone() {
-        JsonNode pod = jobPod("", "{'nodeSelector':{'joblane.io/node-group':'nope'}}");
+    void podNamingAnUnknownGroupAnywhereIsRefusedWithTheConfiguredNames() {
+        String known = "; configured groups: batch, gpu, highmem, bigcpu";
+        NamespaceAnnotations namespaces = NamespaceAnnotations.of(
+                Map.of("typo", Map.of(WellKnown.NODE_GROUP_ANNOTATION, "gpus")));
+        PodMutator withNamespaces = new PodMutator(() -> GROUPS, namespaces);
 
-        Mutation m = mutator.mutate(pod, "ns", USER);
+        Mutation bySelector = mutator.mutate(jobPod("", "{'nodeSelector':{'joblane.io/node-group':'nope'}}"), "ns", USER);
+        Mutation byAnnotation = mutator.mutate(jobPod(",'annotations':{'joblane.io/node-group':'typo'}", "{}"), "ns", USER);
+        Mutation byLabel = mutator.mutate(jobPod(",'labels':{'joblane.io/node-group':'mine'}", "{}"), "ns", USER);
+        Mutation byNamespace = withNamespaces.mutate(jobPod("", "{}"), "typo", USER);
+        Mutation byAffinity = mutator.mutate(jobPod("", "{'affinity':{'nodeAffinity':{"
+                + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':["
+                + "{'key':'joblane.io/node-group','operator':'In','values':['old-gpu']}]}]}}}}"), "ns", USER);
+
+        assertThat(bySelector.denial()).isEqualTo("node group \"nope\" (pod nodeSelector) is not configured" + known);
+        assertThat(byAnnotation.denial()).isEqualTo("node group \"typo\" (pod annotation) is not configured" + known);
+        assertThat(byLabel.denial()).isEqualTo("node group \"mine\" (pod label) is not configured" + known);
+        assertThat(byNamespace.denial()).isEqualTo("node group \"gpus\" (namespace annotation) is not configured" + known);
+        assertThat(byAffinity.denial())
+                .isEqualTo("node group \"old-gpu\" (pod required node affinity) is not configured" + known);
+        for (Mutation m : new Mutation[] {bySelector, byAnnotation, byLabel, byNamespace, byAffinity}) {
+            assertThat(m.outcome()).isEqualTo(Outcome.REFUSED);
+            assertThat(m.groupLabel()).isEqualTo("unknown");
+            assertThat(patch(m)).isEqualTo("[]");
+        }
+    }
+
+    // Regression: a pod bound by spec.nodeName got the group nodeSelector and the kubelet failed it (NodeAffinity).
+    @Test
+    void podBoundToANodeIsLeftAloneWithAWarning() {
+        Mutation m = mutator.mutate(jobPod("", "{'nodeName':'ip-10-0-0-1','containers':[]}"), "ns", USER);
 
         assertThat(m.outcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(patch(m)).isEqualTo("[]");
-        assertThat(m.warnings()).hasSize(2).last().asString().contains("\"nope\" (pod nodeSelector) is not configured");
+        assertThat(m.warnings()).containsExactly("joblane: pod is bound to node \"ip-10-0-0-1\" by spec.nodeName;"
+                + " left unchanged (a node group selector would make the kubelet reject it)");
+    }
+
+    // Regression: required affinity "joblane.io/node-group In [gpu]" got nodeSelector batch and could never schedule.
+    @Test
+    void requiredAffinityNamingAGroupIsHonouredAndFencedInItsTerm() {
+        JsonNode pod = jobPod("", "{'containers':[],'affinity':{'nodeAffinity':{"
+                + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':["
+                + "{'key':'joblane.io/node-group','operator':'In','values':['gpu']}]}]}}}}");
+
+        Mutation m = mutator.mutate(pod, "ns", USER);
+
+        assertThat(m.group()).isEqualTo("gpu");
+        assertThat(m.warnings()).containsExactly("joblane: pod's nodeSelector or required node affinity excludes node"
+                + " group \"batch\" (default group); chose \"gpu\", which they allow");
+        assertThat(patch(m)).isEqualTo(q("["
+                + "{'op':'add','path':'/metadata/labels','value':{'joblane.io/node-group':'gpu'}},"
+                + "{'op':'add','path':'/metadata/annotations','value':{"
+                + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'false','karpenter.sh/do-not-disrupt':'true'}},"
+                + "{'op':'add','path':'/spec/nodeSelector','value':{'joblane.io/node-group':'gpu'}},"
+                + "{'op':'add','path':'/spec/tolerations','value':["
+                + "{'key':'joblane.io/dedicated','operator':'Equal','value':'gpu','effect':'NoSchedule'},"
+                + "{'key':'nvidia.com/gpu','operator':'Exists','effect':'NoSchedule'}]},"
+                + "{'op':'add','path':'" + TERMS + "/0/matchExpressions/-','value':" + FENCE_EXPRESSION + "}]"));
+        assertThat(mutator.mutate(applied(pod, m), "ns", USER).patch()).isEmpty();
     }
 
     @Test
-    void unknownGroupFromAnnotationIsAllowedWithAWarningAndNoPatch() {
-        JsonNode pod = jobPod(",'annotations':{'joblane.io/node-group':'typo'}", "{'containers':[]}");
+    void wishExcludedByTheSelectorOfAnotherKeyGivesWayToAGroupItAllows() {
+        // highmem's nodes are r6i.4xlarge: a pod that insists on m5 can only go to a group without that label.
+        JsonNode pod = jobPod("", "{'containers':[{'resources':{'requests':{'memory':'100Gi'}}}],"
+                + "'nodeSelector':{'node.kubernetes.io/instance-type':'m5.large'}}");
 
         Mutation m = mutator.mutate(pod, "ns", USER);
 
-        assertThat(m.outcome()).isEqualTo(Outcome.SKIPPED);
-        assertThat(m.groupLabel()).isEqualTo("unknown");
-        assertThat(patch(m)).isEqualTo("[]");
-        assertThat(m.warnings()).containsExactly(
-                "joblane: node group \"typo\" (pod annotation) is not configured; pod left unchanged");
+        assertThat(m.group()).isEqualTo("batch");
+        assertThat(m.warnings()).containsExactly("joblane: pod's nodeSelector or required node affinity excludes node"
+                + " group \"highmem\" (resource rule); chose \"batch\", which they allow");
+        assertThat(applied(pod, m).at("/spec/nodeSelector/node.kubernetes.io~1instance-type").asText())
+                .isEqualTo("m5.large");
+    }
+
+    @Test
+    void podWhoseOwnConstraintsExcludeEveryGroupIsLeftAlone() {
+        JsonNode pinnedButWrongType = jobPod("", "{'nodeSelector':{'joblane.io/node-group':'highmem',"
+                + "'node.kubernetes.io/instance-type':'m5.large'}}");
+        JsonNode noGroupNodes = jobPod("", "{'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':"
+                + "{'nodeSelectorTerms':[{'matchExpressions':[{'key':'joblane.io/node-group','operator':'DoesNotExist'}]}]}}}}");
+
+        Mutation pinned = mutator.mutate(pinnedButWrongType, "ns", USER);
+        Mutation none = mutator.mutate(noGroupNodes, "ns", USER);
+
+        assertThat(pinned.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(patch(pinned)).isEqualTo("[]");
+        assertThat(pinned.warnings()).last().asString().isEqualTo("joblane: pod's nodeSelector or required node"
+                + " affinity excludes every node group it may use (\"highmem\" from pod nodeSelector); pod left unchanged");
+        assertThat(none.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(patch(none)).isEqualTo("[]");
+    }
+
+    // Regression: a pod labelled highmem kept its label and got selector batch; the scaler scaled the wrong group.
+    @Test
+    void groupLabelAndSelectorAlwaysNameTheSameGroup() {
+        JsonNode labelOnly = jobPod(",'labels':{'joblane.io/node-group':'highmem'}", "{'containers':[]}");
+        JsonNode labelAgainstAnnotation = jobPod(",'labels':{'joblane.io/node-group':'highmem'},"
+                + "'annotations':{'joblane.io/node-group':'gpu'}", "{'containers':[]}");
+
+        Mutation byLabel = mutator.mutate(labelOnly, "ns", USER);
+        Mutation replaced = mutator.mutate(labelAgainstAnnotation, "ns", USER);
+
+        assertThat(byLabel.group()).isEqualTo("highmem");
+        assertThat(applied(labelOnly, byLabel).at("/spec/nodeSelector/joblane.io~1node-group").asText())
+                .isEqualTo("highmem");
+        assertThat(patch(replaced)).startsWith(q(
+                "[{'op':'replace','path':'/metadata/labels/joblane.io~1node-group','value':'gpu'},"));
+        assertThat(replaced.warnings()).containsExactly("joblane: pod label joblane.io/node-group=\"highmem\""
+                + " replaced by \"gpu\", the group the pod is steered to");
+        JsonNode patched = applied(labelAgainstAnnotation, replaced);
+        assertThat(patched.at("/metadata/labels/joblane.io~1node-group").asText()).isEqualTo("gpu");
+        assertThat(patched.at("/spec/nodeSelector/joblane.io~1node-group").asText()).isEqualTo("gpu");
+        assertThat(mutator.mutate(patched, "ns", USER).patch()).isEmpty();
+    }
+
+    @Test
+    void drainingFenceIsMergedIntoEveryTermThatCanMatchAndNeverTwice() {
+        JsonNode pod = jobPod("", "{'affinity':{'podAntiAffinity':{},'nodeAffinity':{"
+                + "'preferredDuringSchedulingIgnoredDuringExecution':[],"
+                + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':["
+                + "{'matchExpressions':[{'key':'zone','operator':'In','values':['a']}]},"
+                + "{'matchFields':[{'key':'metadata.name','operator':'In','values':['n1']}]},"
+                + "{},"
+                + "{'matchExpressions':[" + FENCE_EXPRESSION + "]}]}}}}");
+
+        Mutation m = mutator.mutate(pod, "ns", USER);
+
+        assertThat(patch(m)).endsWith(q(
+                "{'op':'add','path':'" + TERMS + "/0/matchExpressions/-','value':" + FENCE_EXPRESSION + "},"
+                + "{'op':'add','path':'" + TERMS + "/1/matchExpressions','value':[" + FENCE_EXPRESSION + "]}]"));
+        JsonNode patched = applied(pod, m);
+        assertThat(patched.at(TERMS + "/2").isEmpty()).as("an empty term matches nothing and must stay so").isTrue();
+        assertThat(mutator.mutate(patched, "ns", USER).patch()).isEmpty();
+    }
+
+    @Test
+    void drainingFenceCreatesOnlyTheLevelsThatAreMissing() {
+        String tail = ",'containers':[],'tolerations':[" + BATCH_TOLERATION + "],'nodeSelector':{'joblane.io/node-group':'batch'}}";
+        String[][] cases = {
+            {"{'affinity':{'podAntiAffinity':{}}" + tail, "{'op':'add','path':'/spec/affinity/nodeAffinity','value':{"
+                    + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':["
+                    + FENCE_EXPRESSION + "]}]}}}"},
+            {"{'affinity':{'nodeAffinity':{'preferredDuringSchedulingIgnoredDuringExecution':[]}}" + tail,
+                "{'op':'add','path':'/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution',"
+                    + "'value':{'nodeSelectorTerms':[{'matchExpressions':[" + FENCE_EXPRESSION + "]}]}}"},
+            {"{'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[]}}}"
+                    + tail, "{'op':'add','path':'" + TERMS + "','value':[{'matchExpressions':[" + FENCE_EXPRESSION + "]}]}"},
+        };
+        String protectedPod = ",'labels':{'joblane.io/node-group':'batch'},'annotations':{"
+                + "'cluster-autoscaler.kubernetes.io/safe-to-evict':'false','karpenter.sh/do-not-disrupt':'true'}";
+        for (String[] c : cases) {
+            JsonNode pod = jobPod(protectedPod, c[0]);
+            Mutation m = mutator.mutate(pod, "ns", USER);
+            assertThat(patch(m)).as(c[0]).isEqualTo(q("[" + c[1] + "]"));
+            assertThat(mutator.mutate(applied(pod, m), "ns", USER).patch()).as(c[0]).isEmpty();
+        }
+    }
+
+    @Test
+    void wrongTypesInTheAffinityAreReportedWithTheirPath() {
+        assertThatThrownBy(() -> mutator.mutate(jobPod("", "{'affinity':{'nodeAffinity':{"
+                + "'requiredDuringSchedulingIgnoredDuringExecution':{'nodeSelectorTerms':[{'matchExpressions':"
+                + "[{'key':'a','operator':'In','values':[1]}]}]}}}}"), "ns", USER))
+                .hasMessage("spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                        + ".nodeSelectorTerms[0].matchExpressions[0].values[0]: must be a string");
+        assertThatThrownBy(() -> mutator.mutate(jobPod("", "{'nodeName':3}"), "ns", USER))
+                .hasMessage("spec.nodeName: must be a string");
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A local EC2 Auto Scaling endpoint for tests: speaks the query protocol (form-encoded POST, XML answers and
@@ -108,6 +109,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
     /** When set, raising desired launches instances in Pending with a Successful activity. */
     private boolean launchOnScaleOut = true;
     private Instant now = Instant.parse("2026-11-27T20:00:00Z");
+    /** Runs before each request is answered, outside the lock: a test acts "while the call is in flight". */
+    private volatile Consumer<Call> beforeAnswer = call -> { };
 
     FakeAutoScalingServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -187,6 +190,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
         calls.clear();
     }
 
+    /** {@code hook} sees every request before it is answered (scripted failures included), on the server's thread. */
+    void beforeAnswer(Consumer<Call> hook) {
+        this.beforeAnswer = hook;
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -209,6 +217,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
                     params.put(key, value);
                 }
             }
+            Map<String, String> hookParams = new LinkedHashMap<>(params);
+            hookParams.remove("Action");
+            hookParams.remove("Version");
+            beforeAnswer.accept(new Call(params.getOrDefault("Action", ""),
+                    java.util.Collections.unmodifiableMap(hookParams)));
             String[] answer = answer(exchange.getRequestMethod(), params);
             byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/xml");

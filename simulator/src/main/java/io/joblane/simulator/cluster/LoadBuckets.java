@@ -1,0 +1,107 @@
+package io.joblane.simulator.cluster;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The nodes that accept pods, in buckets of equal load (requested cpu, memory, GPU, pod count) and equal
+ * PreferNoSchedule taint: every node of a bucket fits and scores the same for any pod, so the scheduler and the drain
+ * simulation look at the buckets, a few dozen on a cluster of thousands of nodes, instead of every node. Each bucket
+ * keeps its nodes in node order (launch order), as the full scans it replaces met them. Kept current by
+ * {@link SimCluster} on every change of a node's load or schedulability; single-threaded.
+ */
+final class LoadBuckets {
+    static final Comparator<SimNode> NODE_ORDER = Comparator.comparingLong(n -> n.seq);
+
+    /** Nodes of one load, in node order. */
+    static final class Bucket {
+        final long cpu;
+        final long memory;
+        final long gpu;
+        final int pods;
+        final boolean preferNot;
+        final NodeRun nodes = new NodeRun();
+        private int position;
+
+        private Bucket(Key key) {
+            this.cpu = key.cpu;
+            this.memory = key.memory;
+            this.gpu = key.gpu;
+            this.pods = key.pods;
+            this.preferNot = key.preferNot;
+        }
+
+        boolean fits(SimPod pod, NodeShape shape) {
+            return cpu + pod.cpu <= shape.cpuMillis() && memory + pod.memory <= shape.memoryMillis()
+                    && gpu + pod.gpu <= shape.gpus() && pods + 1 <= shape.pods();
+        }
+
+        /** The first node in node order that is none of {@code skip}, or null. */
+        SimNode firstExcept(List<SimNode> skip) {
+            for (SimNode n : nodes) {
+                if (!skip.contains(n)) {
+                    return n;
+                }
+            }
+            return null;
+        }
+
+        private void add(SimNode node) {
+            nodes.add(node);
+        }
+
+        private void remove(SimNode node) {
+            nodes.remove(node);
+        }
+    }
+
+    private record Key(long cpu, long memory, long gpu, int pods, boolean preferNot) {
+        static Key of(SimNode n) {
+            return new Key(n.usedCpu, n.usedMemory, n.usedGpu, n.usedPods,
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
+        }
+    }
+
+    private final Map<Key, Bucket> byKey = new HashMap<>();
+    private final List<Bucket> buckets = new ArrayList<>();
+
+    /** The buckets, in no particular order; do not change. */
+    List<Bucket> buckets() {
+        return buckets;
+    }
+
+    /** Moves {@code node} to the bucket of its current load, or out of every bucket if it no longer accepts pods. */
+    void update(SimNode node) {
+        Bucket old = node.bucket;
+        boolean accepts = node.acceptsPods() && !node.removed;
+        if (old != null) {
+            if (accepts && old.cpu == node.usedCpu && old.memory == node.usedMemory && old.gpu == node.usedGpu
+                    && old.pods == node.usedPods && old.preferNot == (node.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)) {
+                return;
+            }
+            old.remove(node);
+            node.bucket = null;
+            if (old.nodes.isEmpty()) {
+                byKey.remove(new Key(old.cpu, old.memory, old.gpu, old.pods, old.preferNot));
+                Bucket last = buckets.remove(buckets.size() - 1);
+                if (last != old) {
+                    buckets.set(old.position, last);
+                    last.position = old.position;
+                }
+            }
+        }
+        if (accepts) {
+            Bucket b = byKey.computeIfAbsent(Key.of(node), k -> {
+                Bucket created = new Bucket(k);
+                created.position = buckets.size();
+                buckets.add(created);
+                return created;
+            });
+            b.add(node);
+            node.bucket = b;
+        }
+    }
+}

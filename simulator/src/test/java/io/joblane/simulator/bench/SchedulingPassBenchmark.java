@@ -1,0 +1,79 @@
+package io.joblane.simulator.bench;
+
+import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimPod;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * One pass of the simulated kube-scheduler: {@code pods} new Job pods (1-7 cores, 1.5Gi per core, as RICC's on the
+ * issue's 8-cpu / 12Gi nodes) bound one by one onto {@code nodes} Ready nodes already running a random mix of such
+ * pods, under LeastAllocated. Run as the scaler's PlannerBenchmark (simulator/README.md, "Memory and speed").
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class SchedulingPassBenchmark {
+    private static final long GI = 1024L * 1024 * 1024 * 1000;
+    private static final NodeShape SHAPE = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);
+
+    @Param({"2000"})
+    public int nodes;
+
+    @Param({"500"})
+    public int pods;
+
+    private SimCluster cluster;
+    private SplittableRandom random;
+    private long ids;
+
+    @Setup(Level.Invocation)
+    public void fill() {
+        random = new SplittableRandom(42);
+        cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        for (int i = 0; i < nodes; i++) {
+            cluster.launch(null, 0, 0);
+        }
+        for (int i = 0; i < nodes * 2; i++) {
+            cluster.submit(pod());
+        }
+        cluster.schedule(0);
+        cluster.pending().clear();
+        for (int i = 0; i < pods; i++) {
+            cluster.submit(pod());
+        }
+    }
+
+    private SimPod pod() {
+        int cores = 1 + random.nextInt(random.nextBoolean() ? 2 : 7);
+        return new SimPod(ids++, cores * 1000L, cores * 3 * GI / 2, 0, 3_600_000, 0, true);
+    }
+
+    @Benchmark
+    public int schedulingPass() {
+        cluster.schedule(1000);
+        return cluster.pending().size();
+    }
+
+    public static void main(String[] args) throws Exception {
+        new Runner(new OptionsBuilder().include(SchedulingPassBenchmark.class.getSimpleName()).build()).run();
+    }
+}

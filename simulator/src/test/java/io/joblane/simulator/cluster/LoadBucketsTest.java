@@ -1,0 +1,111 @@
+package io.joblane.simulator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.simulator.SimulatorInvariantsTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load buckets stand in for full scans of every node: the scheduler must bind every pod where a scan would, and
+ * the drain simulation must answer as a first fit over every node would, whatever happens to the nodes in between.
+ */
+class LoadBucketsTest {
+    private static final long GI = 1024L * 1024 * 1024 * 1000;
+
+    @Test
+    void bucketedSchedulingBindsEveryPodWhereAScanOfEveryNodeWould() {
+        for (long seed = 1; seed <= 8; seed++) {
+            for (SimCluster.Scoring scoring : SimCluster.Scoring.values()) {
+                SimCluster bucketed = new SimCluster(SimulatorInvariantsTest.shape(8, 32), scoring, seed, 60_000);
+                SimCluster scanned = new SimCluster(SimulatorInvariantsTest.shape(8, 32), scoring, seed, 60_000);
+                scanned.pickByScan = true;
+                List<SimPod> a = new ArrayList<>();
+                List<SimPod> b = new ArrayList<>();
+                SplittableRandom ops = new SplittableRandom(seed * 31);
+                for (long t = 0; t < 400_000; t += 1000) {
+                    int op = ops.nextInt(10);
+                    if (op < 5) {
+                        long cpu = 250L * (1 + ops.nextInt(16));
+                        long memory = GI / 2 * (1 + ops.nextInt(16));
+                        long duration = 1000L * (1 + ops.nextInt(120));
+                        for (int i = ops.nextInt(1, 6); i > 0; i--) {
+                            SimPod pa = new SimPod(a.size(), cpu, memory, 0, duration, t, ops.nextBoolean());
+                            a.add(pa);
+                            bucketed.submit(pa);
+                            SimPod pb = new SimPod(b.size(), cpu, memory, 0, duration, t, pa.safeToEvictFalse);
+                            b.add(pb);
+                            scanned.submit(pb);
+                        }
+                    } else if (op == 5 && bucketed.nodes().size() < 40) {
+                        long readyAt = t + 1000L * ops.nextInt(3);
+                        bucketed.launch(null, t, readyAt);
+                        scanned.launch(null, t, readyAt);
+                    } else if (op == 6 && !bucketed.nodes().isEmpty()) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        SimNode.Taint taint = SimNode.Taint.values()[ops.nextInt(3)];
+                        bucketed.setTaint(List.copyOf(bucketed.nodes()).get(i), taint);
+                        scanned.setTaint(List.copyOf(scanned.nodes()).get(i), taint);
+                    } else if (op == 7 && !bucketed.nodes().isEmpty()) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        boolean cordon = ops.nextBoolean();
+                        bucketed.setCordoned(List.copyOf(bucketed.nodes()).get(i), cordon);
+                        scanned.setCordoned(List.copyOf(scanned.nodes()).get(i), cordon);
+                    } else if (op == 8 && bucketed.nodes().size() > 3) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        SimNode victim = List.copyOf(bucketed.nodes()).get(i);
+                        assertThat(bucketed.podsFitElsewhere(victim)).as("seed " + seed + " at " + t)
+                                .isEqualTo(firstFitOverEveryNode(scanned, List.copyOf(scanned.nodes()).get(i)));
+                        if (ops.nextInt(4) == 0) {
+                            bucketed.remove(victim, t);
+                            scanned.remove(List.copyOf(scanned.nodes()).get(i), t);
+                        }
+                    }
+                    bucketed.runEventsUntil(t);
+                    scanned.runEventsUntil(t);
+                    bucketed.schedule(t);
+                    scanned.schedule(t);
+                    for (int i = 0; i < a.size(); i++) {
+                        SimNode na = a.get(i).node;
+                        SimNode nb = b.get(i).node;
+                        assertThat(na == null ? null : na.name).as("seed " + seed + " " + scoring + " pod " + i + " at " + t)
+                                .isEqualTo(nb == null ? null : nb.name);
+                    }
+                }
+                assertThat(bucketed.jobsStarted).as("the scenario binds pods").isPositive();
+                assertThat(bucketed.version()).isEqualTo(scanned.version());
+            }
+        }
+    }
+
+    /** The drain simulation as it was: first fit of the victim's pods over every other schedulable node. */
+    private static boolean firstFitOverEveryNode(SimCluster cluster, SimNode victim) {
+        NodeShape shape = cluster.shape;
+        List<long[]> free = new ArrayList<>();
+        for (SimNode n : cluster.nodes()) {
+            if (n != victim && n.acceptsPods()) {
+                free.add(new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
+                    shape.gpus() - n.usedGpu, shape.pods() - n.usedPods});
+            }
+        }
+        for (SimPod p : victim.pods) {
+            boolean placed = false;
+            for (long[] f : free) {
+                if (f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1) {
+                    f[0] -= p.cpu;
+                    f[1] -= p.memory;
+                    f[2] -= p.gpu;
+                    f[3] -= 1;
+                    placed = true;
+                    break;
+                }
+            }
+            if (!placed) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,225 @@
+package io.joblane.simulator.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.simulator.SimulatorInvariantsTest;
+import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
+import io.joblane.simulator.cluster.SimPod;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviours of the peer models that the comparison rests on, each from cluster-autoscaler's or Karpenter's code
+ * (cited in the simulator's README), and the clairvoyant reference's definition.
+ */
+class PeerPoliciesTest {
+    private static final NodeShape SHAPE = SimulatorInvariantsTest.shape(16, 64);
+    private static final long GI = 1024L * 1024 * 1024 * 1000;
+    private static final long MIN = 60_000;
+    private static final long BOOT = 90_000;
+
+    private static SimPod pod(long id, int cpu, long durationMillis, long submitted, boolean safeToEvictFalse) {
+        return new SimPod(id, cpu * 1000L, cpu * 4 * GI, 0, durationMillis, submitted, safeToEvictFalse);
+    }
+
+    private static ClusterAutoscalerPolicy ca(ClusterAutoscalerPolicy.JobPods jobPods) {
+        return new ClusterAutoscalerPolicy(jobPods, SimCluster.Scoring.LEAST_ALLOCATED, BOOT, 100);
+    }
+
+    /** Events, the scheduler and a scan every 10 s from {@code from} up to {@code to}, as the simulation runs them. */
+    private static void run(SimCluster cluster, ScalingPolicy policy, long from, long to) {
+        for (long t = from; t <= to; t += 10_000) {
+            cluster.runEventsUntil(t);
+            cluster.schedule(t);
+            policy.afterSchedule(cluster, t);
+            policy.scan(cluster, t);
+            cluster.runEventsUntil(t);
+            cluster.schedule(t);
+        }
+    }
+
+    /** Regression: the old model never soft-tainted, so new Jobs kept landing on the nodes it wanted to remove. */
+    @Test
+    void clusterAutoscalerSoftTaintsUnneededNodesSoNewJobsAvoidThem() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode a = cluster.launch("i-a", 0, 0);
+        SimNode b = cluster.launch("i-b", 0, 0);
+        SimPod big = pod(1, 10, 3_600_000, 0, true); // 64% of cpu: needed
+        cluster.submit(big);
+        cluster.schedule(0);
+        SimNode full = big.node;
+        SimNode idle = full == a ? b : a;
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        policy.scan(cluster, 10_000);
+
+        assertThat(idle.drainTaint).isEqualTo(SimNode.Taint.PREFER_NO_SCHEDULE);
+        assertThat(full.drainTaint).isEqualTo(SimNode.Taint.NONE);
+        SimPod small = pod(2, 1, 60_000, 10_000, true);
+        cluster.submit(small);
+        cluster.schedule(10_000);
+        assertThat(small.node).as("LeastAllocated alone would pick the empty node").isSameAs(full);
+    }
+
+    @Test
+    void clusterAutoscalerSoftTaintsAtMostTenNodesPerLoop() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        for (int i = 0; i < 25; i++) {
+            cluster.launch(null, 0, 0);
+        }
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        policy.scan(cluster, 10_000);
+        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)).hasSize(10);
+        policy.scan(cluster, 20_000);
+        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)).hasSize(20);
+    }
+
+    /** Regression: the old model removed a node 10 minutes after its protected Job ended; the real one rechecks it after 5. */
+    @Test
+    void clusterAutoscalerLooksAtABlockedNodeAgainOnlyAfterTheRecheckTimeout() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode node = cluster.launch("i-1", 0, 0);
+        cluster.submit(pod(1, 1, MIN, 0, true)); // under the threshold, protected: blocks the node
+        cluster.schedule(0);
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        run(cluster, policy, 0, 14 * MIN);
+        assertThat(cluster.nodes()).as("blocked at 0s, not looked at until 5m, then unneeded for 10m").contains(node);
+        run(cluster, policy, 14 * MIN + 10_000, 15 * MIN + 10_000);
+        assertThat(cluster.nodes()).doesNotContain(node);
+    }
+
+    @Test
+    void clusterAutoscalerCountsOnlyGpusOnAGpuNode() {
+        NodeShape gpuShape = new NodeShape(16_000, 64 * GI, 4, 110, 250, GI / 2, 3);
+        SimCluster cluster = new SimCluster(gpuShape, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode node = cluster.launch("i-1", 0, 0);
+        cluster.submit(new SimPod(1, 14_000, 60 * GI, 1, MIN, 0, true));
+        cluster.schedule(0);
+        assertThat(ClusterAutoscalerPolicy.utilization(node, gpuShape)).isEqualTo(0.25);
+    }
+
+    @Test
+    void onCompletionWaitsForTheJobThenRemovesTheNodeWithoutInterruptingIt() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode node = cluster.launch("i-1", 0, 0);
+        cluster.submit(pod(1, 1, 20 * MIN, 0, false));
+        cluster.schedule(0);
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION);
+        run(cluster, policy, 0, 19 * MIN);
+        assertThat(node.drainTaint).as("unneeded while its Job runs").isEqualTo(SimNode.Taint.PREFER_NO_SCHEDULE);
+        assertThat(cluster.nodes()).contains(node);
+        run(cluster, policy, 19 * MIN + 10_000, 20 * MIN + 10_000);
+        assertThat(cluster.nodes()).doesNotContain(node);
+        assertThat(cluster.jobsInterrupted).isZero();
+    }
+
+    /** Regression: the old unsafe model started its clock on utilisation alone and removed the node at once. */
+    @Test
+    void unsafeClusterAutoscalerDrainsOnlyMovablePodsAndDeletesAfterTheGracePeriod() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode only = cluster.launch("i-1", 0, 0);
+        cluster.submit(pod(1, 1, 3 * 3_600_000L, 0, false));
+        cluster.schedule(0);
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.EVICTABLE);
+        run(cluster, policy, 0, 12 * MIN);
+        assertThat(cluster.nodes()).as("its pod fits nowhere else: not unneeded").contains(only);
+        assertThat(cluster.jobsInterrupted).isZero();
+
+        SimNode other = cluster.launch("i-2", 12 * MIN, 12 * MIN);
+        cluster.submit(pod(2, 10, 3 * 3_600_000L, 12 * MIN, false)); // keeps the other node needed, leaves room
+        cluster.schedule(12 * MIN);
+        assertThat(other.pods).hasSize(1);
+        run(cluster, policy, 12 * MIN + 10_000, 24 * MIN);
+        assertThat(cluster.jobsInterrupted).as("rechecked at 15m, unneeded from then on, due at 25m").isZero();
+        long drainedBy = -1;
+        for (long t = 24 * MIN + 10_000; t <= 40 * MIN && drainedBy < 0; t += 10_000) {
+            run(cluster, policy, t, t);
+            if (cluster.jobsInterrupted > 0) {
+                drainedBy = t;
+            }
+        }
+        assertThat(drainedBy).isEqualTo(25 * MIN);
+        SimNode drained = cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.NO_SCHEDULE)
+                .findFirst().orElseThrow();
+        assertThat(drained.pods).isEmpty();
+        run(cluster, policy, drainedBy + 10_000, drainedBy + 20_000);
+        assertThat(cluster.nodes()).as("still there during the grace period").contains(drained);
+        run(cluster, policy, drainedBy + 30_000, drainedBy + 30_000);
+        assertThat(cluster.nodes()).doesNotContain(drained).hasSize(1);
+        assertThat(other.pods).as("the evicted Job restarted on the other node").hasSize(2);
+    }
+
+    @Test
+    void karpenterBatchesPodsThatArriveWithinASecondOfEachOtherUpToTenSeconds() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        KarpenterPolicy policy = new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, BOOT, 100);
+        long launchedAt = -1;
+        for (long t = 0; t <= 20_000; t += 500) {
+            cluster.runEventsUntil(t);
+            if (launchedAt < 0 && !cluster.nodes().isEmpty()) {
+                launchedAt = t;
+            }
+            if (t <= 15_000) {
+                cluster.submit(pod(t, 1, 3_600_000, t, true)); // a new pod every 0.5 s keeps the window open
+            }
+            cluster.schedule(t);
+            policy.afterSchedule(cluster, t);
+        }
+        assertThat(launchedAt).as("the window closes at its 10 s maximum").isEqualTo(10_000);
+
+        SimCluster quiet = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        KarpenterPolicy idle = new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, BOOT, 100);
+        quiet.submit(pod(1, 1, 3_600_000, 0, true));
+        quiet.schedule(0);
+        idle.afterSchedule(quiet, 0);
+        quiet.runEventsUntil(999);
+        assertThat(quiet.nodes()).isEmpty();
+        quiet.runEventsUntil(1_000);
+        assertThat(quiet.nodes()).as("1 s without a new pod closes the window").hasSize(1);
+    }
+
+    @Test
+    void karpenterRemovesAnEmptyNodeAfterValidationAndNeverANodeWithAJob() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        cluster.launch("i-1", 0, 0);
+        cluster.launch("i-2", 0, 0);
+        SimPod a = pod(1, 8, 100_000, 0, true);
+        SimPod b = pod(2, 8, 3_600_000, 0, true);
+        cluster.submit(a);
+        cluster.submit(b);
+        cluster.schedule(0);
+        assertThat(a.node).isNotSameAs(b.node);
+        KarpenterPolicy policy = new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, BOOT, 100);
+        run(cluster, policy, 10_000, 110_000);
+        assertThat(cluster.nodes()).as("empty and chosen at 100 s, validated 15 s later").hasSize(2);
+        run(cluster, policy, 120_000, 120_000);
+        assertThat(cluster.nodes()).containsExactly(b.node);
+        run(cluster, policy, 140_000, 3_500_000);
+        assertThat(cluster.nodes()).containsExactly(b.node);
+    }
+
+    @Test
+    void clairvoyantNeverWaitsAlignsEndsAndRemovesANodeTheMomentItEmpties() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        ClairvoyantPolicy policy = new ClairvoyantPolicy(BOOT, 100);
+        SimPod longA = pod(1, 7, 60 * MIN, 0, true);
+        SimPod shortB = pod(2, 7, 10 * MIN, 0, true);
+        cluster.submit(longA);
+        cluster.submit(shortB);
+        policy.place(cluster, 0);
+        assertThat(longA.node).as("a short pod on the long one's node adds no node time").isSameAs(shortB.node);
+        assertThat(cluster.nodes()).hasSize(1);
+        assertThat(java.util.List.copyOf(cluster.nodes()).get(0).launchedAt()).as("billed for the boot before the submit").isEqualTo(-BOOT);
+
+        SimPod c = pod(3, 7, 55 * MIN, 5 * MIN, true);
+        cluster.runEventsUntil(5 * MIN);
+        cluster.submit(c);
+        policy.place(cluster, 5 * MIN);
+        assertThat(c.node).as("full node: a new one, paid from 5m − boot").isNotSameAs(longA.node);
+        assertThat(cluster.pending()).isEmpty();
+        cluster.runEventsUntil(60 * MIN);
+        policy.place(cluster, 60 * MIN);
+        assertThat(cluster.nodes()).as("both emptied at 60m").isEmpty();
+        assertThat(cluster.nodeMillis).isEqualTo((60 * MIN + BOOT) + (55 * MIN + BOOT));
+    }
+}
