@@ -271,9 +271,19 @@ public final class ConfigLoader {
         }
     }
 
+    /** Shortest settleDelay accepted: see {@code scaler/DESIGN.md}, "The fence". */
+    public static final java.time.Duration MIN_SETTLE_DELAY = java.time.Duration.ofSeconds(10);
+
     private static void validateScaler(ScalerSettings scaler, List<String> problems) {
         validateDuration(scaler.scanInterval(), "scaler.scanInterval", problems);
         validateDuration(scaler.settleDelay(), "scaler.settleDelay", problems);
+        if (problems.stream().noneMatch(p -> p.startsWith("scaler.settleDelay"))
+                && scaler.settleDelayDuration().compareTo(MIN_SETTLE_DELAY) < 0) {
+            // A pod the scheduler picked for a node just before it was fenced binds later (the binding cycle is
+            // asynchronous; WaitForFirstConsumer volumes are provisioned first): settleDelay is its time to show.
+            problems.add("scaler.settleDelay: must be at least " + MIN_SETTLE_DELAY.toSeconds()
+                    + "s: pods still binding to a node that was just fenced need that long to show up");
+        }
         if (problems.stream().noneMatch(p -> p.startsWith("scaler.scanInterval"))
                 && scaler.scanIntervalDuration().toMillis() < 100) {
             problems.add("scaler.scanInterval: must be at least 100ms");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,17 @@ class ConfigLoaderTest {
         String badEndpoint = aws.replace("'https://ec2.us-east-1.amazonaws.com'", "ec2.local");
         assertThatThrownBy(() -> ConfigLoader.parse(badEndpoint, "test"))
                 .hasMessageContaining("scaler.aws.ec2Endpoint: must be an http:// or https:// URL");
+    }
+
+    @Test
+    void anUnsafeSettleDelayIsRefusedNamingTheField() throws Exception {
+        // Guards against settleDelay 0s: a pod still binding to a node just fenced would find it terminated.
+        for (String value : List.of("0s", "5s", "9999ms")) {
+            assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "scaler:\n  settleDelay: " + value + "\n", "test"))
+                    .hasMessageContaining("scaler.settleDelay: must be at least 10s");
+        }
+        assertThat(ConfigLoader.parse(MINIMAL + "scaler:\n  settleDelay: 10s\n", "test").scaler()
+                .settleDelayDuration()).hasSeconds(10);
     }
 
     @Test

@@ -23,7 +23,8 @@ public interface NodeGroupProvider {
 
     /**
      * Terminates exactly {@code instanceId} and lowers the group's desired size by one, so the cloud never
-     * picks a victim itself. Implementations lift that one instance's scale-in protection first.
+     * picks a victim itself. One call, made at once: the loop's live checks run right before it, so an
+     * implementation does nothing slow first (AWS: scale-in protection does not apply to this call, nothing to lift).
      */
     void terminateInstance(String groupId, String instanceId) throws CloudException;
 

@@ -258,6 +258,9 @@ public final class KubeClusterAccess implements ClusterAccess {
         if (ann == null || !ann.containsKey(NodeAnnotations.CORDONED_AT)) {
             return Optional.of("the node's cordon is no longer Joblane's");
         }
+        if ("true".equals(ann.get(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION))) {
+            return Optional.of("scale-down was disabled on it (" + WellKnown.SCALE_DOWN_DISABLED_ANNOTATION + ")");
+        }
         if (!instanceId.equals(instanceIdOf(live))) {
             return Optional.of("the node's providerID no longer names instance " + instanceId);
         }
@@ -266,6 +269,13 @@ public final class KubeClusterAccess implements ClusterAccess {
             return Optional.of("the node was re-created since the snapshot (uid " + uid + ")");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException {
+        Instant[] earlier = {null};
+        call("mark termination of " + node, () -> earlier[0] = nodes.markTerminationRequested(node, at));
+        return Optional.ofNullable(earlier[0]);
     }
 
     private List<Node> liveNodes() {
@@ -314,7 +324,8 @@ public final class KubeClusterAccess implements ClusterAccess {
                 "true".equals(ann.get(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.UNNEEDED_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
-                NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)));
+                NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)),
+                NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)));
     }
 
     static PodInfo podInfo(Pod p) {

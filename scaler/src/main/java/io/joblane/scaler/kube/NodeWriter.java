@@ -30,6 +30,8 @@ public final class NodeWriter {
     private static final int MAX_ATTEMPTS = 5;
     public static final String NO_SCHEDULE = "NoSchedule";
     public static final String PREFER_NO_SCHEDULE = "PreferNoSchedule";
+    /** Value of the draining label; steered pods require the key not to exist, so any value fences. */
+    static final String DRAINING_LABEL_VALUE = "true";
 
     private final KubernetesClient client;
 
@@ -47,15 +49,30 @@ public final class NodeWriter {
             taints.removeIf(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
             taints.add(new Taint(effect, WellKnown.DRAINING_TAINT, null, ""));
             node.getSpec().setTaints(taints);
+            labels(node).put(WellKnown.DRAINING_LABEL, DRAINING_LABEL_VALUE);
             return node;
         });
     }
 
+    /**
+     * Removes the draining taint, and the draining label unless the scaler's cordon still holds the node. A node
+     * marked for termination keeps both: its instance may be going.
+     */
     public Node removeDrainingTaint(String nodeName) {
         return modify(nodeName, node -> {
+            if (terminationRequested(node)) {
+                LOG.warn("node {} is marked for termination: its draining taint and label stay", nodeName);
+                return node;
+            }
             List<Taint> taints = new ArrayList<>(taints(node));
             taints.removeIf(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
             node.getSpec().setTaints(taints);
+            Map<String, String> annotations = node.getMetadata().getAnnotations();
+            boolean ourCordon = Boolean.TRUE.equals(node.getSpec().getUnschedulable())
+                    && annotations != null && annotations.containsKey(NodeAnnotations.CORDONED_AT);
+            if (!ourCordon) {
+                removeDrainingLabel(node);
+            }
             return node;
         });
     }
@@ -73,6 +90,7 @@ public final class NodeWriter {
             }
             boolean alreadyOurs = Boolean.TRUE.equals(node.getSpec().getUnschedulable());
             node.getSpec().setUnschedulable(true);
+            labels(node).put(WellKnown.DRAINING_LABEL, DRAINING_LABEL_VALUE);
             if (alreadyOurs) {
                 annotations(node).putIfAbsent(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
             } else {
@@ -84,15 +102,25 @@ public final class NodeWriter {
         return ours[0];
     }
 
-    /** Lifts the scaler's own cordon; a cordon without the scaler's mark is left in place (returns false). */
+    /**
+     * Lifts the scaler's own cordon, and the draining label unless the draining taint is still there; a cordon
+     * without the scaler's mark, or on a node marked for termination, is left in place (returns false).
+     */
     public boolean uncordon(String nodeName) {
         boolean[] done = {false};
         modify(nodeName, node -> {
             if (!annotations(node).containsKey(NodeAnnotations.CORDONED_AT)) {
                 return node;
             }
+            if (terminationRequested(node)) {
+                LOG.warn("node {} is marked for termination: it stays cordoned", nodeName);
+                return node;
+            }
             node.getSpec().setUnschedulable(null);
             annotations(node).remove(NodeAnnotations.CORDONED_AT);
+            if (taints(node).stream().noneMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()))) {
+                removeDrainingLabel(node);
+            }
             done[0] = true;
             return node;
         });
@@ -112,6 +140,26 @@ public final class NodeWriter {
             });
             return node;
         });
+    }
+
+    /**
+     * Writes {@link NodeAnnotations#TERMINATION_REQUESTED_AT} unless already there; returns the earlier value, null
+     * when there was none (an unparsable earlier value counts as a mark at {@code at}: the safe side).
+     */
+    public Instant markTerminationRequested(String nodeName, Instant at) {
+        Instant[] earlier = {null};
+        modify(nodeName, node -> {
+            String before = annotations(node).get(NodeAnnotations.TERMINATION_REQUESTED_AT);
+            if (before != null) {
+                Instant parsed = NodeAnnotations.parse(before);
+                earlier[0] = parsed == null ? at : parsed;
+                return node;
+            }
+            earlier[0] = null;
+            annotations(node).put(NodeAnnotations.TERMINATION_REQUESTED_AT, NodeAnnotations.format(at));
+            return node;
+        });
+        return earlier[0];
     }
 
     /** True when the node is unschedulable but not by the scaler's hand. */
@@ -138,7 +186,8 @@ public final class NodeWriter {
             }
             Node changed = change.apply(copy);
             if (Objects.equals(changed.getSpec(), live.getSpec())
-                    && Objects.equals(changed.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())) {
+                    && Objects.equals(changed.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())
+                    && Objects.equals(changed.getMetadata().getLabels(), live.getMetadata().getLabels())) {
                 return live;
             }
             try {
@@ -155,6 +204,24 @@ public final class NodeWriter {
 
     private static List<Taint> taints(Node node) {
         return node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+    }
+
+    private static boolean terminationRequested(Node node) {
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        return annotations != null && annotations.containsKey(NodeAnnotations.TERMINATION_REQUESTED_AT);
+    }
+
+    private static void removeDrainingLabel(Node node) {
+        if (node.getMetadata().getLabels() != null) {
+            node.getMetadata().getLabels().remove(WellKnown.DRAINING_LABEL);
+        }
+    }
+
+    private static Map<String, String> labels(Node node) {
+        if (node.getMetadata().getLabels() == null) {
+            node.getMetadata().setLabels(new HashMap<>());
+        }
+        return node.getMetadata().getLabels();
     }
 
     private static Map<String, String> annotations(Node node) {

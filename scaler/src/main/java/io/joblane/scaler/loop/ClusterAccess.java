@@ -21,20 +21,24 @@ public interface ClusterAccess {
     ClusterSnapshot snapshot() throws ClusterException;
 
     /**
-     * Sets the {@code joblane.io/draining} taint with the given effect, replacing one with another effect;
-     * {@link DrainState#NONE} removes it. Idempotent.
+     * Sets the {@code joblane.io/draining} taint and the {@code joblane.io/draining} label (the fence no toleration
+     * crosses) with the given effect, replacing one with another effect; {@link DrainState#NONE} removes the taint,
+     * and the label too unless the node is still cordoned by Joblane. Idempotent. Removing them from a node marked
+     * {@link io.joblane.scaler.plan.NodeAnnotations#TERMINATION_REQUESTED_AT} is refused (changes nothing).
      */
     void setDrainingTaint(String node, DrainState state) throws ClusterException;
 
     /**
-     * Cordons the node (spec.unschedulable) and marks the cordon as Joblane's with annotation
-     * {@link io.joblane.scaler.plan.NodeAnnotations#CORDONED_AT} = {@code at}. Idempotent.
+     * Cordons the node (spec.unschedulable), puts the {@code joblane.io/draining} label on it and marks the cordon as
+     * Joblane's with annotation {@link io.joblane.scaler.plan.NodeAnnotations#CORDONED_AT} = {@code at}. Idempotent.
      */
     void cordon(String node, Instant at) throws ClusterException;
 
     /**
-     * Undoes Joblane's own cordon: clears spec.unschedulable and the {@code cordoned-at} annotation. Must not touch
-     * a node without that annotation (a human's cordon).
+     * Undoes Joblane's own cordon: clears spec.unschedulable and the {@code cordoned-at} annotation, and the
+     * {@code joblane.io/draining} label unless the draining taint is still there. Must not touch a node without that
+     * annotation (a human's cordon), nor one marked
+     * {@link io.joblane.scaler.plan.NodeAnnotations#TERMINATION_REQUESTED_AT} (its instance may be going).
      */
     void uncordon(String node) throws ClusterException;
 
@@ -57,11 +61,20 @@ public interface ClusterAccess {
 
     /**
      * Reads the node LIVE right before its instance is terminated and says why it must not be: it is gone, no
-     * longer unschedulable, its cordon no longer carries Joblane's {@code cordoned-at} annotation, its providerID no
-     * longer names {@code instanceId}, or it is another object (uid) than the one in the last snapshot. Empty when it
-     * is still exactly the node Joblane cordoned.
+     * longer unschedulable, its cordon no longer carries Joblane's {@code cordoned-at} annotation, it carries
+     * {@code joblane.io/scale-down-disabled: "true"} (a human's word, even one set after the snapshot), its
+     * providerID no longer names {@code instanceId}, or it is another object (uid) than the one in the last
+     * snapshot. Empty when it is still exactly the node Joblane cordoned.
      */
     Optional<String> whyNodeNotTerminable(String node, String instanceId) throws ClusterException;
+
+    /**
+     * Marks the node, LIVE (read, change, write guarded by its resourceVersion), with
+     * {@link io.joblane.scaler.plan.NodeAnnotations#TERMINATION_REQUESTED_AT} = {@code at} before its instance is
+     * terminated, and returns the instant of an earlier mark, which it keeps. An earlier mark means a termination
+     * call may already have acted: such a node is never given back.
+     */
+    Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException;
 
     /** Records a Kubernetes Event; best effort, never throws (a lost event must not stop a scan). */
     void recordEvent(EventTarget target, boolean warning, String reason, String message);

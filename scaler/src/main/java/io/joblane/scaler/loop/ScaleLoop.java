@@ -5,6 +5,7 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
@@ -45,6 +46,10 @@ public final class ScaleLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
     static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
     static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
+    /** Longest from the start of the live bound-pod check to the termination call (DESIGN.md: a 5 s bound in all). */
+    public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
+    /** How long an instance the cloud terminated by itself stays among the group's problems. */
+    static final Duration UNEXPECTED_TERMINATION_REPORTED_FOR = Duration.ofHours(1);
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -255,6 +260,12 @@ public final class ScaleLoop {
         }
 
         @Override
+        public Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException {
+            checkLeading("marking node " + node + " for termination");
+            return delegate.markTerminationRequested(node, at);
+        }
+
+        @Override
         public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
             checkLeading("recording event " + reason);
             delegate.recordEvent(target, warning, reason, message);
@@ -320,6 +331,7 @@ public final class ScaleLoop {
         }
         state.reportedUnfit.retainAll(stillPending);
         reportRegistrations(spec, cloud, index, state);
+        reportUnexpectedTerminations(spec, cloud, index, state, now, dry, x.problems);
         for (PlanAction action : plan.actions()) {
             try (var fields = ActionLogFields.scope(spec.name(), action)) {
                 x.run(action, failing);
@@ -389,6 +401,62 @@ public final class ScaleLoop {
         state.nodelessSince.keySet().retainAll(nodeless);
     }
 
+    /**
+     * Reports instances that left the group (seen InService or with a node, now Terminating, Terminated or gone) that
+     * no replica chose (memory of our calls, the node's termination mark): counted once, an Event, a problem for an
+     * hour. Such terminations can kill running Jobs; AWS.md says which Auto Scaling features cause them.
+     */
+    private void reportUnexpectedTerminations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index,
+                                              GroupState state, Instant now, boolean dry, List<String> problems) {
+        Map<String, CloudInstance> current = new HashMap<>();
+        cloud.instances().forEach(i -> current.put(i.id(), i));
+        Set<String> leaving = new LinkedHashSet<>();
+        for (CloudInstance i : cloud.instances()) {
+            boolean wasServing = state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
+                    || index.nodeOfInstance(i.id()) != null;
+            if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
+                leaving.add(i.id());
+            }
+        }
+        state.lastSeen.forEach((id, was) -> {
+            if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
+                leaving.add(id);
+            }
+        });
+        for (String id : leaving) {
+            NodeInfo node = index.nodeOfInstance(id);
+            boolean ours = state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
+            if (ours || state.unexpected.containsKey(id)) {
+                continue;
+            }
+            state.unexpected.put(id, now);
+            metrics.unexpectedTermination(spec.name());
+            String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
+                    + " was terminated by the cloud group itself, not by Joblane";
+            LOG.warn("group {}: {}", spec.name(), what);
+            if (!dry && node != null) {
+                cluster.recordEvent(EventTarget.node(node.name()), true, "UnexpectedTermination", what
+                        + ": running Jobs there are lost (health check replacement, rebalancing, instance refresh "
+                        + "or a node group upgrade?)");
+            }
+        }
+        state.lastSeen.clear();
+        current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
+        state.terminatedByUs.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        state.unexpected.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        if (!state.unexpected.isEmpty()) {
+            problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by Joblane, "
+                    + "in the last " + UNEXPECTED_TERMINATION_REPORTED_FOR.toMinutes() + "m (" + String.join(", ",
+                    state.unexpected.keySet()) + "): health check replacement, Spot or capacity rebalance, instance "
+                    + "refresh or a node group upgrade evict running Jobs; see AWS.md");
+        }
+    }
+
+    private static boolean isEnding(LifecycleState s) {
+        return s == LifecycleState.TERMINATING
+                || s == LifecycleState.TERMINATED;
+    }
+
     /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
         Map<String, Instant> launched = new HashMap<>();
@@ -432,6 +500,12 @@ public final class ScaleLoop {
         final Set<String> reportedRegistered = new HashSet<>();
         final Map<String, Instant> nodelessSince = new HashMap<>();
         final Set<String> reportedHeld = new HashSet<>();
+        /** Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). */
+        final Map<String, Instant> terminatedByUs = new HashMap<>();
+        /** Lifecycle state of each instance in the last describe. */
+        final Map<String, LifecycleState> lastSeen = new HashMap<>();
+        /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
+        final Map<String, Instant> unexpected = new LinkedHashMap<>();
     }
 
     /** Executes the actions of one group in one scan. */
@@ -590,6 +664,7 @@ public final class ScaleLoop {
                 state.reportedHeld.remove(a.instanceId());
                 record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
                 if (!dry) {
+                    state.terminatedByUs.put(a.instanceId(), now);
                     cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));
                     desired--;
                     state.reportedUnregistered.remove(a.instanceId());
@@ -597,7 +672,7 @@ public final class ScaleLoop {
             }
         }
 
-        /** The final gate: every pod bound to the node, read live; only an empty node's instance is terminated. */
+        /** The final gate: live node check, mark, live bound-pod check, Lease, one call within the bound. */
         private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
             String g = spec.name();
             if (cloudFailed) {
@@ -610,20 +685,42 @@ public final class ScaleLoop {
                 problems.add("node " + a.node() + " not terminated: " + changed.get());
                 return;
             }
+            if (dry) {
+                List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
+                record(blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
+                        (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance "
+                                + a.instanceId() + ")", a.reason());
+                return;
+            }
+            Optional<Instant> markedBefore = cluster.markTerminationRequested(a.node(), now);
+            Instant checkStarted = clock.instant();
             List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
             if (!blocking.isEmpty()) {
                 String why = blocking.size() + " pod(s) bound at the last moment, e.g. " + blocking.get(0).key();
                 record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
-                if (!dry) {
+                if (markedBefore.isEmpty()) {
+                    // No termination was ever asked for: drop this scan's mark, then the node may take Jobs again.
+                    Map<String, String> unmark = new HashMap<>();
+                    unmark.put(NodeAnnotations.TERMINATION_REQUESTED_AT, null);
+                    cluster.annotateNode(a.node(), unmark);
                     undo(a.node());
                     cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", why);
+                } else {
+                    problems.add("node " + a.node() + ": termination requested at " + markedBefore.get()
+                            + " may have acted; waiting for " + why + " to finish, never reopened");
                 }
                 return;
             }
-            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
-            if (dry) {
+            Duration checkAge = Duration.between(checkStarted, clock.instant());
+            if (checkAge.compareTo(TERMINATE_CHECK_BOUND) > 0) {
+                String why = "the live checks took " + checkAge.toMillis() + " ms, over the bound of "
+                        + TERMINATE_CHECK_BOUND.toMillis() + " ms; retried next scan";
+                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
+                problems.add("node " + a.node() + " not terminated: " + why);
                 return;
             }
+            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
+            state.terminatedByUs.put(a.instanceId(), now);
             cloud("terminateInstance", () -> provider().terminateInstance(spec.cloudGroupId(), a.instanceId()));
             desired--;
             cluster.recordEvent(EventTarget.node(a.node()), false, "Terminated",

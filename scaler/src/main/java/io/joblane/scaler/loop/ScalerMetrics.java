@@ -21,6 +21,14 @@ public interface ScalerMetrics {
     default void podsFoundAtTermination(String group, int pods) {
     }
 
+    /**
+     * An instance of the group that the cloud terminated or replaced itself, not at Joblane's request (health check
+     * replacement, Spot or capacity rebalance, instance refresh, a node group upgrade), counted once per instance
+     * ({@code joblane_scaler_unexpected_terminations_total}).
+     */
+    default void unexpectedTermination(String group) {
+    }
+
     /** A waiting pod that fits no node of its group, counted once per pod. */
     default void podNeverFits(String group) {
     }

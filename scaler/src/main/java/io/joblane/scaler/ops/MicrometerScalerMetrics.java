@@ -42,6 +42,7 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                 .description("Unix time of the last completed scan").register(registry);
         for (String g : groups) {
             podsAtTermination(g);
+            unexpectedTerminations(g);
             Counter.builder("joblane.scaler.pods.never.fit").tag("group", g)
                     .description("Waiting pods that fit no node of their group, counted once per pod").register(registry);
         }
@@ -61,6 +62,11 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     @Override
     public void podsFoundAtTermination(String group, int pods) {
         podsAtTermination(group).increment(pods);
+    }
+
+    @Override
+    public void unexpectedTermination(String group) {
+        unexpectedTerminations(group).increment();
     }
 
     @Override
@@ -114,6 +120,12 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                 .description("From instance launch to node registration")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(5))
                 .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(lag);
+    }
+
+    private Counter unexpectedTerminations(String group) {
+        return Counter.builder("joblane.scaler.unexpected.terminations").tag("group", group)
+                .description("Instances the cloud terminated or replaced itself, not at Joblane's request")
+                .register(registry);
     }
 
     private Counter podsAtTermination(String group) {

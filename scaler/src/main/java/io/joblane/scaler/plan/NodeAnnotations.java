@@ -14,6 +14,11 @@ public final class NodeAnnotations {
     public static final String CORDONED_AT = "joblane.io/cordoned-at";
     /** When the scaler put the draining taint on the node. */
     public static final String DRAINING_SINCE = "joblane.io/draining-since";
+    /**
+     * When the scaler decided to terminate the node's instance, written before the termination call: from then on
+     * the instance may be going at any moment, so the node is never reopened, reclaimed or counted as capacity.
+     */
+    public static final String TERMINATION_REQUESTED_AT = "joblane.io/termination-requested-at";
 
     private NodeAnnotations() {
     }

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param unneededSince     annotation {@link NodeAnnotations#UNNEEDED_SINCE}, null when absent
  * @param cordonedAt        annotation {@link NodeAnnotations#CORDONED_AT}, null when absent
  * @param drainingSince     annotation {@link NodeAnnotations#DRAINING_SINCE}, null when absent
+ * @param terminationRequestedAt annotation {@link NodeAnnotations#TERMINATION_REQUESTED_AT}, null when absent: the
+ *                          scaler may already have terminated the instance, so the node is leaving for good
  */
 public record NodeInfo(
         String name,
@@ -27,7 +29,8 @@ public record NodeInfo(
         boolean scaleDownDisabled,
         Instant unneededSince,
         Instant cordonedAt,
-        Instant drainingSince) {
+        Instant drainingSince,
+        Instant terminationRequestedAt) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;

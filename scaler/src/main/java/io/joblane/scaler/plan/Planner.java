@@ -132,8 +132,8 @@ public final class Planner {
                 if (inst != null && !inst.state().isCapacity()) {
                     continue; // leaving: not capacity
                 }
-                if (n.cordonedByHuman()) {
-                    continue;
+                if (n.cordonedByHuman() || n.terminationRequestedAt() != null) {
+                    continue; // a human's, or leaving (its termination may already have acted)
                 }
                 boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
                 if (inst == null && n.instanceId() != null && reclaimable) {
@@ -449,6 +449,20 @@ public final class Planner {
             // Oldest cordons settle first; then youngest empty nodes are removed first.
             byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
             for (NodeInfo n : byAge) {
+                CloudInstance inst = n.instanceId() == null ? null : instances.get(n.instanceId());
+                // Decided first: a node whose instance is leaving, or whose termination was asked for, is never
+                // reopened (a pod landing there dies with it), only its termination is retried.
+                boolean requested = n.terminationRequestedAt() != null;
+                boolean stillCapacity = inst != null && inst.state().isCapacity();
+                if (requested || inst != null && !stillCapacity) {
+                    boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
+                    if (retry && !hasBlocking(n) && remainingDesired - 1 >= floor) {
+                        remainingDesired--;
+                        actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), "its termination was asked for at "
+                                + n.terminationRequestedAt() + " and the instance is still in the group"));
+                    }
+                    continue;
+                }
                 if (!n.cordoned() && n.cordonedAt() != null) {
                     actions.add(new PlanAction.ClearCordonMark(n.name(), "not cordoned, but still marked as cordoned by "
                             + "the scaler (uncordoned by hand?)"));
@@ -467,7 +481,6 @@ public final class Planner {
                         break;
                     }
                 }
-                CloudInstance inst = n.instanceId() == null ? null : instances.get(n.instanceId());
                 boolean known = inst != null && inst.state().isCapacity();
                 if (n.cordonedByJoblane()) {
                     if (needed.contains(n.name())) {

@@ -83,7 +83,7 @@ public class PlannerBenchmark {
             DrainState drain = n % 97 == 0 ? DrainState.NO_SCHEDULE : DrainState.NONE;
             boolean ready = n % 211 != 0; // a few still booting
             ns.add(new NodeInfo(name, "batch", id, shape, ready, NOW.minusSeconds(3600 + n), false, false, drain,
-                    false, null, null, drain == DrainState.NONE ? null : NOW.minusSeconds(60)));
+                    false, null, null, drain == DrainState.NONE ? null : NOW.minusSeconds(60), null));
             instances.add(new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
             int running = rnd.nextInt(9);
             for (int k = 0; k < running; k++) {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -127,9 +126,6 @@ class ScalerE2EIT {
      * follow the checks by seconds.
      */
     @Test
-    @Disabled("fixed by safety11: the lift of scale-in protection is retried after the live check, and nothing keeps "
-            + "a tolerate-all pod off the node meanwhile, so the terminate kills it (issue 11, 'Terminate long after "
-            + "the checks', 'Tolerate-all pods cross both fences')")
     void aTolerateAllPodArrivingRightAfterTheLiveCheckIsNeverKilled(TestInfo info) throws Exception {
         start(info, World.Timing.FAST);
         Set<String> lifted = ConcurrentHashMap.newKeySet();
@@ -172,9 +168,6 @@ class ScalerE2EIT {
      * lifecycle hook); the next scan must not reopen that node, or the Jobs waiting then land on it and die with it.
      */
     @Test
-    @Disabled("fixed by safety11: a busy node is uncordoned before the planner asks whether its instance is still "
-            + "capacity, so a node whose instance terminates is reopened (issue 11, 'A terminating instance's node "
-            + "gets uncordoned')")
     void aNodeWhoseInstanceIsTerminatingIsNeverReopened(TestInfo info) throws Exception {
         start(info, new World.Timing(Duration.ofMillis(1500), Duration.ofMillis(500), Duration.ofSeconds(6)));
         reporting(() -> {

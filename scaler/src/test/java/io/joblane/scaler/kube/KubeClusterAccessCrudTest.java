@@ -182,6 +182,21 @@ class KubeClusterAccessCrudTest {
         assertThat(access.whyNodeNotTerminable("n1", "i-other")).hasValueSatisfying(w -> assertThat(w).contains("providerID"));
         assertThat(access.whyNodeNotTerminable("gone", instanceId)).hasValueSatisfying(w -> assertThat(w).contains("gone"));
 
+        // Humans win, even when they act after the snapshot: the live read sees scale-down-disabled.
+        client.nodes().withName("n1").edit(n -> {
+            n.getMetadata().getAnnotations().put(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION, "true");
+            return n;
+        });
+        assertThat(access.whyNodeNotTerminable("n1", instanceId))
+                .hasValueSatisfying(w -> assertThat(w).contains(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION));
+        client.nodes().withName("n1").edit(n -> {
+            n.getMetadata().getAnnotations().remove(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION);
+            return n;
+        });
+        assertThat(access.markTerminationRequested("n1", clock.instant())).isEmpty();
+        assertThat(access.markTerminationRequested("n1", clock.instant().plusSeconds(60)))
+                .contains(clock.instant()); // the first mark is kept and reported
+
         client.nodes().withName("n1").edit(n -> {
             n.getSpec().setUnschedulable(false); // kubectl uncordon: our annotation stays
             return n;

@@ -49,6 +49,50 @@ class NodeWriterCrudTest {
         assertThat(live().getSpec().getTaints()).extracting(Taint::getKey).containsExactly(WellKnown.DEDICATED_TAINT);
     }
 
+    String drainingLabel() {
+        Map<String, String> labels = live().getMetadata().getLabels();
+        return labels == null ? null : labels.get(WellKnown.DRAINING_LABEL);
+    }
+
+    @Test
+    void theDrainingLabelFencesADrainingOrCordonedNodeUntilItIsReopened() {
+        // Guards against tolerate-all Job pods landing on a node being emptied: only the label's affinity stops them.
+        writer.setDrainingTaint("n1", NodeWriter.PREFER_NO_SCHEDULE);
+        assertThat(drainingLabel()).isEqualTo("true");
+        writer.cordon("n1", AT);
+        writer.removeDrainingTaint("n1");
+        assertThat(drainingLabel()).as("still cordoned by the scaler").isEqualTo("true");
+        writer.uncordon("n1");
+        assertThat(drainingLabel()).isNull();
+
+        writer.cordon("n1", AT);
+        assertThat(drainingLabel()).isEqualTo("true");
+        writer.setDrainingTaint("n1", NodeWriter.NO_SCHEDULE);
+        writer.uncordon("n1");
+        assertThat(drainingLabel()).as("the draining taint is still there").isEqualTo("true");
+        writer.removeDrainingTaint("n1");
+        assertThat(drainingLabel()).isNull();
+        assertThat(live().getMetadata().getLabels()).containsEntry(WellKnown.NODE_GROUP_LABEL, "batch");
+    }
+
+    @Test
+    void aNodeMarkedForTerminationIsNeverUncordonedNorUntainted() {
+        // Guards against reopening a node whose instance may already be terminating (a stale plan, a lost answer).
+        writer.setDrainingTaint("n1", NodeWriter.NO_SCHEDULE);
+        writer.cordon("n1", AT);
+        assertThat(writer.markTerminationRequested("n1", AT)).isNull();
+        assertThat(writer.markTerminationRequested("n1", AT.plusSeconds(5))).isEqualTo(AT);
+
+        assertThat(writer.uncordon("n1")).isFalse();
+        writer.removeDrainingTaint("n1");
+
+        assertThat(live().getSpec().getUnschedulable()).isTrue();
+        assertThat(drainingTaints()).hasSize(1);
+        assertThat(drainingLabel()).isEqualTo("true");
+        assertThat(live().getMetadata().getAnnotations())
+                .containsEntry(NodeAnnotations.TERMINATION_REQUESTED_AT, NodeAnnotations.format(AT));
+    }
+
     @Test
     void aFreshCordonReplacesAMarkLeftByAnEarlierOne() {
         // Guards against a stale cordoned-at (kept by kubectl uncordon) skipping the settle delay of a new cordon.

@@ -43,6 +43,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public Instant created;
         public boolean unschedulable;
         public DrainState drain = DrainState.NONE;
+        /** The {@code joblane.io/draining} label: pods with the webhook's affinity cannot land here. */
+        public boolean drainingLabel;
         public final Map<String, String> annotations = new HashMap<>();
         public boolean scaleDownDisabled;
         /** Object identity: a node deleted and re-created under the same name gets a new one. */
@@ -63,7 +65,12 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             return new NodeInfo(name, group, noProviderId ? null : instanceId, allocatable, ready, created, unschedulable, ours, drain,
                     scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
-                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)));
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)));
+        }
+
+        boolean markedForTermination() {
+            return annotations.containsKey(NodeAnnotations.TERMINATION_REQUESTED_AT);
         }
     }
 
@@ -77,6 +84,15 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public boolean daemonSetOwner;
         public PodPhase phase = PodPhase.PENDING_UNSCHEDULABLE;
         public String node;
+        /** When it was bound, on the cluster's tick; 0 = before anything the referee saw. */
+        public long boundTick;
+        /** Tolerates every taint, the cordon's included ({@code operator: Exists}). */
+        public boolean tolerateAll;
+        /** Carries the webhook's required affinity {@code joblane.io/draining DoesNotExist}. */
+        public boolean fenced;
+        /** Picked for this node by the scheduler but not bound yet (e.g. its volume is being provisioned). */
+        public String bindingTo;
+        public Instant bindsAt;
         public final Instant created;
         public Instant started;
 
@@ -111,6 +127,25 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public Consumer<String> beforeLiveCheck = node -> { };
     /** Runs inside {@link #whyNodeNotTerminable} before answering: lets a test change the node at the last moment. */
     public Consumer<String> beforeNodeCheck = node -> { };
+    /** Runs after {@link #podsBoundTo} has answered: the scheduler binding between the live check and the call. */
+    public Consumer<String> afterLiveCheck = node -> { };
+    /** Runs at every live read and node mark: a slow or throttled API server advances the clock here. */
+    public Runnable onLiveCall = () -> { };
+    /** Instances the cloud terminates on its own (health replacement, rebalance): their pods are not our doing. */
+    public final java.util.Set<String> cloudsOwn = new java.util.HashSet<>();
+    /** Instances whose termination was announced (Terminating first, gone later). */
+    private final java.util.Set<String> announced = new java.util.HashSet<>();
+    /** Logical time of binds and live checks. */
+    private long tick;
+    /** Per node, the tick of its last live bound-pod check. */
+    private final Map<String, Long> liveCheckTick = new HashMap<>();
+    /** Per node, when its last live bound-pod check began. */
+    private final Map<String, Instant> liveCheckAt = new HashMap<>();
+    /**
+     * The longest a termination may land after the start of the node's last live bound-pod check: the bound
+     * scaler/DESIGN.md promises (loop 2 s + call 3 s). Spelled out here, not taken from the product's constants.
+     */
+    public static final Duration PROMISED_BOUND = Duration.ofSeconds(5);
     public boolean failSnapshot;
     /** Like the real cache, snapshots leave out pods without a group label (only the live checks see them). */
     public boolean labelFiltered;
@@ -118,6 +153,13 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public BooleanSupplier serveStale = () -> false;
     /** Delay between an instance coming into service and its Node object appearing. */
     public Function<String, Duration> registrationDelay = id -> Duration.ZERO;
+    /** Delay after registration before a node advertises its extended resources (a device plugin starting). */
+    public Function<String, Duration> extendedResourceDelay = id -> Duration.ZERO;
+    private final List<LateResources> lateResources = new ArrayList<>();
+
+    private record LateResources(Instant due, String node, Resources full) {
+    }
+
     /** Instances whose node registers without spec.providerID. */
     public Predicate<String> withoutProviderId = id -> false;
     private ClusterSnapshot lastSnapshot;
@@ -153,6 +195,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public Pod bind(String pod, String node) {
         Pod p = pods.get(pod);
         p.node = node;
+        p.boundTick = ++tick;
         p.phase = PodPhase.RUNNING;
         p.started = clock.instant();
         return p;
@@ -186,32 +229,147 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         }
     }
 
+    /** Binds a pod that bypasses the scheduler (nodeName set directly), as of now. */
+    public Pod bindDirectly(Pod p, String node) {
+        p.node = node;
+        p.boundTick = ++tick;
+        return p;
+    }
+
+    /** Completes the bindings in flight that are due; a pod whose node is gone goes back to pending. */
+    public void completeBindings() {
+        Instant now = clock.instant();
+        for (Pod p : pods.values()) {
+            if (p.bindingTo != null && !p.bindsAt.isAfter(now)) {
+                if (nodes.containsKey(p.bindingTo)) {
+                    bind(p.name, p.bindingTo);
+                    p.phase = PodPhase.PENDING_BOUND;
+                } else {
+                    p.phase = PodPhase.PENDING_UNSCHEDULABLE;
+                }
+                p.bindingTo = null;
+                p.bindsAt = null;
+            }
+        }
+    }
+
     /** Node objects of instances whose registration delay has passed appear now. */
     public void registerDue() {
         Instant now = clock.instant();
         for (var it = registrations.iterator(); it.hasNext(); ) {
             Registration r = it.next();
+            if (announced.contains(r.instanceId())) {
+                // Known gap, not modelled: a kubelet joining after its instance began terminating would be
+                // schedulable (unfenced) until the next scan (scaler/DESIGN.md, Invariants).
+                it.remove();
+                continue;
+            }
             if (!r.due().isAfter(now)) {
                 it.remove();
-                Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), shapeOfGroup.get(r.group()));
+                Resources full = shapeOfGroup.get(r.group());
+                Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), full);
                 n.noProviderId = withoutProviderId.test(r.instanceId());
+                Duration late = extendedResourceDelay.apply(r.instanceId());
+                if (!late.isZero() && hasExtended(full)) {
+                    n.allocatable = withoutExtended(full);
+                    lateResources.add(new LateResources(now.plus(late), n.name, full));
+                }
             }
         }
+        for (var it = lateResources.iterator(); it.hasNext(); ) {
+            LateResources l = it.next();
+            if (!l.due().isAfter(now)) {
+                it.remove();
+                Node n = nodes.get(l.node());
+                if (n != null) {
+                    n.allocatable = l.full();
+                }
+            }
+        }
+    }
+
+    /**
+     * The referee, at the termination call: every pod on the node dies with it. A Job pod there is always a broken
+     * promise; any other pod is one when it was bound before the node's last live check (the check had to see it),
+     * or when the node was never checked live at all.
+     */
+    @Override
+    public void terminating(String groupId, CloudInstance instance) {
+        announced.add(instance.id());
+        Node n = nodeOfInstance(instance.id());
+        if (n == null || cloudsOwn.contains(instance.id())) {
+            return;
+        }
+        Long checked = liveCheckTick.get(n.name);
+        Instant checkedAt = liveCheckAt.get(n.name);
+        if (checkedAt != null && Duration.between(checkedAt, clock.instant()).compareTo(PROMISED_BOUND) > 0) {
+            violations.add("instance " + instance.id() + " of node " + n.name + " was terminated "
+                    + Duration.between(checkedAt, clock.instant()).toMillis() + " ms after its live check began");
+        }
+        if (n.scaleDownDisabled) {
+            violations.add("node " + n.name + " was terminated though a human disabled its scale-down");
+        }
+        for (Pod p : pods.values()) {
+            if (n.name.equals(p.bindingTo) && p.jobPod) {
+                violations.add("Job pod " + p.name + " was binding to node " + n.name + " when instance "
+                        + instance.id() + " was terminated at " + clock.instant());
+            }
+        }
+        for (Pod p : podsOn(n.name)) {
+            if (p.jobPod || checked == null || p.boundTick <= checked) {
+                violations.add("pod " + p.name + " (" + p.phase + (p.jobPod ? ", Job" : "") + ", bound at tick "
+                        + p.boundTick + ", last live check " + checked + ") was on node " + n.name + " when instance "
+                        + instance.id() + " was terminated at " + clock.instant());
+            }
+        }
+    }
+
+    /** The referee, when the instance is gone: a Job pod that landed on it while it was terminating dies too. */
+    /** True while some node does not yet advertise an extended resource of its group's shape. */
+    public boolean extendedResourcesMissing() {
+        return !lateResources.isEmpty();
+    }
+
+    private static boolean hasExtended(Resources r) {
+        for (int i = 0; i < r.size(); i++) {
+            if (r.nameAt(i).contains("/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Resources withoutExtended(Resources r) {
+        Map<String, Long> kept = new HashMap<>();
+        for (int i = 0; i < r.size(); i++) {
+            if (!r.nameAt(i).contains("/")) {
+                kept.put(r.nameAt(i), r.millisAt(i));
+            }
+        }
+        return Resources.ofMillis(kept);
     }
 
     @Override
     public void terminated(String groupId, CloudInstance instance) {
         registrations.removeIf(r -> r.instanceId().equals(instance.id()));
+        if (!announced.remove(instance.id())) {
+            terminating(groupId, instance);
+        }
         Node n = nodeOfInstance(instance.id());
         if (n == null) {
             return;
         }
         for (Pod p : podsOn(n.name)) {
-            violations.add("pod " + p.name + " (" + p.phase + ") was on node " + n.name + " when instance "
-                    + instance.id() + " was terminated at " + clock.instant());
+            if (p.jobPod && !cloudsOwn.contains(instance.id())
+                    && violations.stream().noneMatch(v -> v.startsWith("pod " + p.name + " "))) {
+                violations.add("Job pod " + p.name + " (" + p.phase + ") landed on node " + n.name + " while instance "
+                        + instance.id() + " was terminating; it died at " + clock.instant());
+            }
             p.phase = PodPhase.FINISHED;
         }
         nodes.remove(n.name);
+        liveCheckTick.remove(n.name);
+        liveCheckAt.remove(n.name);
     }
 
     // --- ClusterAccess.
@@ -238,8 +396,14 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public void setDrainingTaint(String node, DrainState state) {
         calls.add("taint " + node + " " + state);
         Node n = nodes.get(node);
-        if (n != null) {
-            n.drain = state;
+        if (n == null || state == DrainState.NONE && n.markedForTermination()) {
+            return;
+        }
+        n.drain = state;
+        if (state != DrainState.NONE) {
+            n.drainingLabel = true;
+        } else if (!(n.unschedulable && n.annotations.containsKey(NodeAnnotations.CORDONED_AT))) {
+            n.drainingLabel = false;
         }
     }
 
@@ -249,6 +413,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         Node n = nodes.get(node);
         if (n != null) {
             n.unschedulable = true;
+            n.drainingLabel = true;
             n.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(at));
         }
     }
@@ -257,8 +422,11 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public void uncordon(String node) {
         calls.add("uncordon " + node);
         Node n = nodes.get(node);
-        if (n != null && n.annotations.remove(NodeAnnotations.CORDONED_AT) != null) {
+        if (n != null && !n.markedForTermination() && n.annotations.remove(NodeAnnotations.CORDONED_AT) != null) {
             n.unschedulable = false;
+            if (n.drain == DrainState.NONE) {
+                n.drainingLabel = false;
+            }
         }
     }
 
@@ -282,8 +450,13 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     @Override
     public List<PodInfo> podsBoundTo(String node) {
         calls.add("live-check " + node);
+        liveCheckAt.put(node, clock.instant());
+        onLiveCall.run();
         beforeLiveCheck.accept(node);
-        return pods.values().stream().filter(p -> node.equals(p.node)).map(Pod::info).toList();
+        liveCheckTick.put(node, ++tick);
+        List<PodInfo> answer = pods.values().stream().filter(p -> node.equals(p.node)).map(Pod::info).toList();
+        afterLiveCheck.accept(node);
+        return answer;
     }
 
     @Override
@@ -308,6 +481,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     @Override
     public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
         calls.add("node-check " + node);
+        onLiveCall.run();
         beforeNodeCheck.accept(node);
         Node n = nodes.get(node);
         if (n == null) {
@@ -319,6 +493,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         if (!n.annotations.containsKey(NodeAnnotations.CORDONED_AT)) {
             return Optional.of("the node's cordon is no longer Joblane's");
         }
+        if (n.scaleDownDisabled) {
+            return Optional.of("scale-down was disabled on it");
+        }
         if (n.noProviderId || !instanceId.equals(n.instanceId)) {
             return Optional.of("the node's providerID no longer names instance " + instanceId);
         }
@@ -326,6 +503,18 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             return Optional.of("the node was re-created since the snapshot");
         }
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException {
+        calls.add("mark-termination " + node);
+        onLiveCall.run();
+        Node n = nodes.get(node);
+        if (n == null) {
+            throw new ClusterException("node " + node + " not found (test)");
+        }
+        String before = n.annotations.putIfAbsent(NodeAnnotations.TERMINATION_REQUESTED_AT, NodeAnnotations.format(at));
+        return before == null ? Optional.empty() : Optional.of(NodeAnnotations.parse(before));
     }
 
     @Override

@@ -6,11 +6,13 @@ import static io.joblane.scaler.plan.Fixtures.res;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
@@ -20,11 +22,13 @@ import io.joblane.scaler.plan.Toleration;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -34,10 +38,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random clusters and random sequences of Job arrivals and completions, driven through the real loop, planner and
- * in-memory cloud with a simple scheduler and random cloud failures. After every step: no node with a blocking pod
- * was terminated, desired was only ever raised by setDesiredCapacity, and no waiting pod that fits the group waits
- * without a node coming for it. Reproduce one seed with {@code -Djoblane.seed=N}; widen with
- * {@code -Djoblane.seeds=500}.
+ * in-memory cloud, in a world that does not wait for the loop: the scheduler binds between the live check and the
+ * termination call and while the call is on its way (tolerate-all Job pods included, held off only by the
+ * {@code joblane.io/draining} label fence; stray pods not), some bindings stay in flight for seconds (volume
+ * provisioning), instances stay Pending and Terminating for a while (their nodes keep running), describes can be a
+ * scan stale, API and cloud calls are slow (sometimes past the loop's bound), throttled, or fail after acting, the
+ * Lease moves to a fresh replica mid-scan, GPUs are advertised late, humans disable scale-down after the snapshot,
+ * and the cloud replaces instances itself. The referee ({@link FakeCluster#terminating}) is the test's own: no Job pod
+ * on or binding to a node when we terminate it or when it dies, no pod bound before the node's last live check, no
+ * termination later than the promised bound after that check, none of a node a human protected; no change by a
+ * replica without the Lease; desired only raised by setDesiredCapacity; no own termination reported as the cloud's;
+ * and no waiting pod that fits the group waits without a node coming for it. Reproduce one seed with
+ * {@code -Djoblane.seed=N}; widen with {@code -Djoblane.seeds=1000} (from {@code -Djoblane.firstSeed}, default 1).
  */
 class NeverInterruptPropertyTest {
     private static final Duration STEP = Duration.ofSeconds(10);
@@ -46,8 +58,8 @@ class NeverInterruptPropertyTest {
     private static final int PATIENCE = 4;
 
     /**
-     * Scale-in must really be exercised: over the default 24 seeds the loop terminates at least this many busy-looking
-     * nodes' instances (measured: 43 over 23 seeds; the threshold scales with -Djoblane.seeds).
+     * Scale-in must really be exercised: per 24 seeds the loop terminates at least this many busy-looking
+     * nodes' instances (measured: 62 over 24 seeds in the concurrent world; the threshold scales with -Djoblane.seeds).
      */
     private static final int MIN_TERMINATIONS = 20;
     private static final AtomicInteger TERMINATIONS = new AtomicInteger();
@@ -86,7 +98,8 @@ class NeverInterruptPropertyTest {
         if (one != null) {
             return LongStream.of(Long.parseLong(one));
         }
-        return LongStream.range(1, 1 + Long.getLong("joblane.seeds", 24));
+        long first = Long.getLong("joblane.firstSeed", 1);
+        return LongStream.range(first, first + Long.getLong("joblane.seeds", 40));
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -97,6 +110,11 @@ class NeverInterruptPropertyTest {
             run.run();
             SEEDS_RUN.incrementAndGet();
             TERMINATIONS.addAndGet(run.terminations);
+            if (Boolean.getBoolean("joblane.progress")) {
+                // Long runs (-Djoblane.seeds=1000) show how far they got.
+                System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
+                        + run.takeovers + " takeovers, " + run.replaced + " cloud replacements");
+            }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("property failed for seed " + seed + " (rerun with -Djoblane.seed=" + seed
                     + " -Dtest=NeverInterruptPropertyTest): " + e.getMessage(), e);
@@ -109,22 +127,41 @@ class NeverInterruptPropertyTest {
         final MutableClock clock = new MutableClock(T0);
         final FakeCluster cluster = new FakeCluster(clock);
         final FakeNodeGroupProvider cloud = new FakeNodeGroupProvider(clock);
+        final RecordingMetrics metrics = new RecordingMetrics();
         final Map<String, Instant> endsAt = new HashMap<>();
         final Map<String, Integer> unserved = new HashMap<>();
         final Resources shape;
         final Resources overhead;
         final int max;
-        ScaleLoop loop;
+        /** Two replicas: only {@link #leader} holds the Lease; a takeover starts a fresh one (no memory). */
+        final ScaleLoop[] loops = new ScaleLoop[2];
+        int leader;
+        boolean takeover;
+        /** Every change made by a replica that did not hold the Lease at that moment (referee). */
+        final List<String> outOfTurn = new ArrayList<>();
+        JoblaneConfig config;
         int terminations;
+        int replaced;
+        int takeovers;
         int nextPod;
         boolean launchFailing;
+        boolean staleThisScan;
+        // This seed's world.
+        boolean gpu;
+        double slowApi;
+        double takeoverRate;
+        double staleDescribe;
+        double replaceRate;
+        double tolerateAllJobs;
 
         Run(long seed) {
             this.seed = seed;
             this.rnd = new Random(seed);
             long cpu = 2000L * (1 + rnd.nextInt(8));
             long mem = GI * 4 * (2 + rnd.nextInt(15));
-            this.shape = res("cpu", cpu, "memory", mem, "pods", 1000L * (8 + rnd.nextInt(100)));
+            this.gpu = rnd.nextInt(4) == 0;
+            Resources base = res("cpu", cpu, "memory", mem, "pods", 1000L * (8 + rnd.nextInt(100)));
+            this.shape = gpu ? base.plus(res(WellKnown.RESOURCE_NVIDIA_GPU, 1000L * (1 + rnd.nextInt(4)))) : base;
             this.overhead = rnd.nextBoolean() ? res("cpu", 100 + rnd.nextInt(400), "memory", GI / 4) : Resources.ZERO;
             this.max = 3 + rnd.nextInt(25);
         }
@@ -140,15 +177,16 @@ class NeverInterruptPropertyTest {
                           provider: memory
                           minNodes: %d
                           maxNodes: %d
-                          node: {cpu: "%dm", memory: "%d", pods: "%d"}
+                          node: {cpu: "%dm", memory: "%d", pods: "%d"%s}
                           scaleDownDelay: %ds
                           maxDraining: %d
                           bootDelay: %ds
                     scaler:
                       settleDelay: %ds
                     """.formatted(min, max, shape.get("cpu"), shape.get("memory") / 1000, shape.get("pods") / 1000,
+                    gpu ? ", nvidia.com/gpu: \"" + shape.get(WellKnown.RESOURCE_NVIDIA_GPU) / 1000 + "\"" : "",
                     30 + rnd.nextInt(600), 1 + rnd.nextInt(3), 20 + rnd.nextInt(160), 10 * (1 + rnd.nextInt(6)));
-            JoblaneConfig config = ConfigLoader.parse(yaml, "seed " + seed);
+            config = ConfigLoader.parse(yaml, "seed " + seed);
             if (!overhead.isZero()) {
                 cluster.daemonSets.add(new DaemonSetInfo("kube-system", "agent", overhead, Map.of(),
                         List.of(new Toleration("", "Exists", null, null))));
@@ -156,34 +194,69 @@ class NeverInterruptPropertyTest {
             cluster.mapCloudGroup("batch", "batch", shape);
             cloud.addGroup("batch", 0, max + rnd.nextInt(3), 0,
                     config.group("batch").orElseThrow().scaling().bootDelayDuration());
+            // Instances stay Terminating a while (lifecycle hook, shutdown) in some worlds; their nodes run meanwhile.
+            if (rnd.nextBoolean()) {
+                cloud.terminationDelay(Duration.ofSeconds(20 + rnd.nextInt(300)));
+            }
             cloud.addListener(cluster);
             cloud.addListener(new FakeNodeGroupProvider.Listener() {
                 @Override
                 public void terminated(String groupId, CloudInstance instance) {
-                    terminations++;
+                    if (!cluster.cloudsOwn.contains(instance.id())) {
+                        terminations++;
+                    }
                 }
             });
             // Like the real cache: pods without the group label are invisible, and a snapshot may lag a scan.
             cluster.labelFiltered = rnd.nextBoolean();
             double stale = rnd.nextInt(3) == 0 ? 0.15 : 0;
             cluster.serveStale = () -> rnd.nextDouble() < stale;
-            // Some nodes register late (some after the instance counts as unregistered), some without providerID.
+            // Some nodes register late (some after the instance counts as unregistered), some without providerID,
+            // some advertise their GPUs only once the device plugin is up.
             boolean late = rnd.nextInt(3) == 0;
             boolean noProviderId = rnd.nextInt(4) == 0;
             cluster.registrationDelay = id -> late && rnd.nextInt(5) == 0
                     ? Duration.ofMinutes(1 + rnd.nextInt(40)) : Duration.ZERO;
             cluster.withoutProviderId = id -> noProviderId && rnd.nextInt(6) == 0;
+            cluster.extendedResourceDelay = id -> gpu && rnd.nextBoolean()
+                    ? Duration.ofSeconds(10 + rnd.nextInt(240)) : Duration.ZERO;
+            slowApi = rnd.nextInt(3) == 0 ? 0.1 : 0.01;
+            takeoverRate = rnd.nextInt(3) == 0 ? 0.01 : 0;
+            staleDescribe = rnd.nextInt(3) == 0 ? 0.15 : 0;
+            replaceRate = rnd.nextInt(4) == 0 ? 0.004 : 0;
+            tolerateAllJobs = rnd.nextBoolean() ? 0.3 : 0;
             // Sometimes a pod is bound between the cache snapshot and the live re-check.
             cluster.beforeNodeCheck = node -> {
                 if (cluster.nodes.containsKey(node) && rnd.nextInt(5) == 0) {
                     strayPodOn(node);
                 }
+                if (cluster.nodes.containsKey(node) && rnd.nextInt(20) == 0) {
+                    cluster.nodes.get(node).scaleDownDisabled = true; // a human keeps it, after the snapshot
+                }
             };
-            loop = new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false);
+            // The scheduler keeps binding while the loop works: between the live check and the termination too.
+            cluster.afterLiveCheck = node -> {
+                if (rnd.nextBoolean()) {
+                    schedule();
+                }
+                if (cluster.nodes.containsKey(node) && rnd.nextInt(8) == 0) {
+                    strayPodOn(node);
+                }
+            };
+            // A slow, throttled API server; and the Lease may move to the other replica at any read.
+            cluster.onLiveCall = () -> {
+                slowly();
+                if (rnd.nextDouble() < takeoverRate) {
+                    leader = 1 - leader;
+                    takeover = true;
+                }
+            };
+            loops[0] = replica(0);
 
             double arrivalRate = 0.05 + rnd.nextDouble() * 0.6;
             for (int step = 0; step < STEPS; step++) {
                 clock.advance(STEP);
+                cluster.completeBindings();
                 finishJobs();
                 // Bursts and quiet periods: the second half thins out so scale-in is exercised.
                 double rate = step < STEPS / 2 ? arrivalRate : step < STEPS * 2 / 3 ? arrivalRate / 6 : 0;
@@ -200,11 +273,193 @@ class NeverInterruptPropertyTest {
                     launchFailing = !launchFailing; // an out-of-capacity zone comes and goes
                     cloud.setLaunchFailing("batch", launchFailing);
                 }
+                if (rnd.nextDouble() < replaceRate) {
+                    cloudReplacesAnInstance();
+                }
                 schedule();
+                if (takeover) {
+                    takeover = false;
+                    takeovers++;
+                    loops[leader] = replica(leader); // a new process: none of the old one's memory
+                }
+                ScaleLoop ran = loops[leader];
                 int desiredBefore = cloud.peek("batch").desired();
                 long callsBefore = cloud.callCount();
-                loop.runOnce();
-                check(step, desiredBefore, callsBefore);
+                ran.runOnce();
+                check(step, desiredBefore, callsBefore, ran);
+            }
+            if (replaced == 0 && metrics.unexpectedTerminations > 0) {
+                throw new AssertionError("seed " + seed + ": " + metrics.unexpectedTerminations
+                        + " of the loop's own terminations were reported as the cloud's");
+            }
+        }
+
+        /** One replica: its own view of the Lease, a cloud that can be slow and stale, changes checked by the referee. */
+        ScaleLoop replica(int id) {
+            BooleanSupplier holds = () -> leader == id;
+            return new ScaleLoop(config, new TurnChecked(cluster, holds, "replica " + id),
+                    Map.of("batch", new SlowCloud(holds, "replica " + id)), clock, metrics, false, holds);
+        }
+
+        /** Advances the clock like a slow or throttled call: usually a little, sometimes past the loop's bound. */
+        void slowly() {
+            if (rnd.nextDouble() < slowApi) {
+                clock.advance(Duration.ofMillis(500 + rnd.nextInt(3500)));
+            } else {
+                clock.advance(Duration.ofMillis(rnd.nextInt(200)));
+            }
+        }
+
+        /** A health check replacement or a rebalance: the cloud terminates an instance itself. */
+        void cloudReplacesAnInstance() {
+            List<CloudInstance> serving = cloud.peek("batch").instances().stream()
+                    .filter(i -> i.state() == io.joblane.scaler.cloud.LifecycleState.IN_SERVICE
+                            && cluster.nodeOfInstance(i.id()) != null).toList();
+            if (!serving.isEmpty()) {
+                String id = serving.get(rnd.nextInt(serving.size())).id();
+                cluster.cloudsOwn.add(id);
+                cloud.replaceInstance("batch", id);
+                replaced++;
+            }
+        }
+
+        /** The loop's cloud: each call may be slow, a describe may be stale, and the scheduler runs during a call. */
+        final class SlowCloud implements NodeGroupProvider {
+            final BooleanSupplier holds;
+            final String who;
+            Map<String, CloudGroup> last;
+
+            SlowCloud(BooleanSupplier holds, String who) {
+                this.holds = holds;
+                this.who = who;
+            }
+
+            @Override
+            public Map<String, CloudGroup> describe(Collection<String> groupIds) throws CloudException {
+                slowly();
+                if (last != null && rnd.nextDouble() < staleDescribe) {
+                    staleThisScan = true;
+                    return last; // an eventually consistent read: the cloud as it was a scan ago
+                }
+                last = cloud.describe(groupIds);
+                return last;
+            }
+
+            @Override
+            public void setDesiredCapacity(String groupId, int desired) throws CloudException {
+                inTurn("setDesiredCapacity");
+                slowly();
+                if (desired <= cloud.peek(groupId).desired()) {
+                    return; // planned on a stale describe: a fresh read first, as AwsNodeGroupProvider does
+                }
+                cloud.setDesiredCapacity(groupId, desired);
+            }
+
+            @Override
+            public void terminateInstance(String groupId, String instanceId) throws CloudException {
+                inTurn("terminateInstance " + instanceId);
+                if (rnd.nextBoolean()) {
+                    schedule(); // a binding that lands while the request is on its way
+                }
+                // The provider's call timeout (AWS: 3 s, no retry): a slower request is abandoned, not sent late.
+                Duration latency = rnd.nextDouble() < slowApi ? Duration.ofMillis(rnd.nextInt(5000))
+                        : Duration.ofMillis(rnd.nextInt(300));
+                if (latency.compareTo(Duration.ofSeconds(3)) > 0) {
+                    clock.advance(Duration.ofSeconds(3));
+                    throw new CloudException(CloudException.Kind.TRANSIENT, "RequestTimeout", "timed out (test)");
+                }
+                clock.advance(latency);
+                cloud.terminateInstance(groupId, instanceId);
+            }
+
+            @Override
+            public void setScaleInProtection(String groupId, Collection<String> ids, boolean protect)
+                    throws CloudException {
+                inTurn("setScaleInProtection");
+                slowly();
+                cloud.setScaleInProtection(groupId, ids, protect);
+            }
+
+            void inTurn(String what) {
+                if (!holds.getAsBoolean()) {
+                    outOfTurn.add(who + ": " + what + " without the Lease at " + clock.instant());
+                }
+            }
+        }
+
+        /** The loop's cluster: records any change made by a replica that does not hold the Lease. */
+        final class TurnChecked implements ClusterAccess {
+            final FakeCluster delegate;
+            final BooleanSupplier holds;
+            final String who;
+
+            TurnChecked(FakeCluster delegate, BooleanSupplier holds, String who) {
+                this.delegate = delegate;
+                this.holds = holds;
+                this.who = who;
+            }
+
+            void inTurn(String what) {
+                if (!holds.getAsBoolean()) {
+                    outOfTurn.add(who + ": " + what + " without the Lease at " + clock.instant());
+                }
+            }
+
+            @Override
+            public io.joblane.scaler.plan.ClusterSnapshot snapshot() throws ClusterException {
+                return delegate.snapshot();
+            }
+
+            @Override
+            public void setDrainingTaint(String node, DrainState state) {
+                inTurn("taint " + node);
+                delegate.setDrainingTaint(node, state);
+            }
+
+            @Override
+            public void cordon(String node, Instant at) {
+                inTurn("cordon " + node);
+                delegate.cordon(node, at);
+            }
+
+            @Override
+            public void uncordon(String node) {
+                inTurn("uncordon " + node);
+                delegate.uncordon(node);
+            }
+
+            @Override
+            public void annotateNode(String node, Map<String, String> annotations) {
+                inTurn("annotate " + node);
+                delegate.annotateNode(node, annotations);
+            }
+
+            @Override
+            public List<io.joblane.scaler.plan.PodInfo> podsBoundTo(String node) {
+                return delegate.podsBoundTo(node);
+            }
+
+            @Override
+            public java.util.Optional<String> whyInstanceMayHaveNode(String instanceId) {
+                return delegate.whyInstanceMayHaveNode(instanceId);
+            }
+
+            @Override
+            public java.util.Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+                return delegate.whyNodeNotTerminable(node, instanceId);
+            }
+
+            @Override
+            public java.util.Optional<Instant> markTerminationRequested(String node, Instant at)
+                    throws ClusterException {
+                inTurn("mark " + node);
+                return delegate.markTerminationRequested(node, at);
+            }
+
+            @Override
+            public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+                inTurn("event " + reason);
+                delegate.recordEvent(target, warning, reason, message);
             }
         }
 
@@ -234,12 +489,18 @@ class NeverInterruptPropertyTest {
             if (rnd.nextInt(40) == 0) {
                 cpu = shape.get("cpu") + 1000; // never fits
             }
+            Resources requests = res("cpu", cpu, "memory", mem);
+            if (gpu && rnd.nextInt(3) == 0) {
+                requests = requests.plus(res(WellKnown.RESOURCE_NVIDIA_GPU, 1000));
+            }
+            boolean tolerateAll = rnd.nextDouble() < tolerateAllJobs;
             int count = 1 + (rnd.nextInt(5) == 0 ? rnd.nextInt(12) : 0);
             for (int i = 0; i < count; i++) {
                 String name = "job-" + (nextPod++);
-                FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod(name, "batch", res("cpu", cpu, "memory", mem),
-                        true, clock.instant()));
+                FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod(name, "batch", requests, true, clock.instant()));
                 p.phase = PodPhase.PENDING_SCHEDULING;
+                p.tolerateAll = tolerateAll; // tolerations: [{operator: Exists}] cross the cordon and the taint
+                p.fenced = true; // the webhook's required affinity: joblane.io/draining DoesNotExist
                 p.daemonSetOwner = rnd.nextInt(10) == 0; // a Job pod that also claims a DaemonSet owner
                 endsAt.put(name, null);
             }
@@ -261,7 +522,8 @@ class NeverInterruptPropertyTest {
             String name = "stray-" + (nextPod++);
             FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod(name, null, res("cpu", 10, "memory", GI / 64), false,
                     clock.instant()));
-            p.node = node;
+            cluster.bindDirectly(p, node);
+            p.tolerateAll = true;
             p.phase = PodPhase.RUNNING;
             p.started = clock.instant();
             endsAt.put(name, clock.instant().plus(Duration.ofSeconds(30 + rnd.nextInt(600))));
@@ -298,23 +560,34 @@ class NeverInterruptPropertyTest {
 
         /** A minimal kube-scheduler: fit and taints, PreferNoSchedule avoided when possible, least allocated wins. */
         void schedule() {
+            cluster.completeBindings();
             Map<String, Long> slots = new HashMap<>();
             Map<String, Resources> free = freeByNode(slots);
             for (FakeCluster.Pod p : cluster.pods.values()) {
-                if (p.node != null || p.phase == PodPhase.FINISHED) {
+                if (p.bindingTo != null) {
+                    free.computeIfPresent(p.bindingTo, (n, r) -> r.minus(p.requests));
+                    slots.computeIfPresent(p.bindingTo, (n, c) -> c - 1);
+                }
+            }
+            for (FakeCluster.Pod p : cluster.pods.values()) {
+                if (p.node != null || p.bindingTo != null || p.phase == PodPhase.FINISHED) {
                     continue;
                 }
                 FakeCluster.Node best = null;
                 double bestScore = -1e9;
                 for (FakeCluster.Node n : cluster.nodes.values()) {
-                    if (!n.ready || n.unschedulable || n.drain == DrainState.NO_SCHEDULE || !n.group.equals(p.group)) {
+                    if (!n.ready || !n.group.equals(p.group) || p.fenced && n.drainingLabel) {
+                        continue; // a required node affinity: no toleration crosses it
+                    }
+                    if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE)) {
                         continue;
                     }
                     if (slots.get(n.name) < 1 || !p.requests.fitsIn(free.get(n.name))) {
                         continue;
                     }
+                    // Least allocated wins: a tolerate-all pod prefers the empty cordoned node.
                     double score = (double) free.get(n.name).get("cpu") / n.allocatable.get("cpu")
-                            + (n.drain == DrainState.PREFER_NO_SCHEDULE ? -10 : 0);
+                            + (n.drain == DrainState.PREFER_NO_SCHEDULE && !p.tolerateAll ? -10 : 0);
                     if (score > bestScore) {
                         bestScore = score;
                         best = n;
@@ -322,6 +595,14 @@ class NeverInterruptPropertyTest {
                 }
                 if (best == null) {
                     p.phase = PodPhase.PENDING_UNSCHEDULABLE;
+                } else if (rnd.nextInt(10) == 0) {
+                    // Picked, but bound only once its WaitForFirstConsumer volume exists: invisible meanwhile.
+                    p.phase = PodPhase.PENDING_SCHEDULING;
+                    p.bindingTo = best.name;
+                    p.bindsAt = clock.instant().plus(Duration.ofMillis(1000 + rnd.nextInt(8000)));
+                    free.put(best.name, free.get(best.name).minus(p.requests));
+                    slots.merge(best.name, -1L, Long::sum);
+                    endsAt.put(p.name, clock.instant().plus(Duration.ofSeconds(30 + rnd.nextInt(2400))));
                 } else {
                     cluster.bind(p.name, best.name);
                     if (rnd.nextInt(3) == 0) {
@@ -334,10 +615,13 @@ class NeverInterruptPropertyTest {
             }
         }
 
-        void check(int step, int desiredBefore, long callsBefore) {
+        void check(int step, int desiredBefore, long callsBefore, ScaleLoop ran) {
             String where = "seed " + seed + ", step " + step + " (" + clock.instant() + "): ";
             if (!cluster.violations.isEmpty()) {
                 throw new AssertionError(where + "a busy node was terminated: " + cluster.violations);
+            }
+            if (!outOfTurn.isEmpty()) {
+                throw new AssertionError(where + "a replica without the Lease changed something: " + outOfTurn);
             }
             for (FakeNodeGroupProvider.Call c : cloud.callsSince(callsBefore)) {
                 if (c.operation().equals(FakeNodeGroupProvider.SET_DESIRED)) {
@@ -350,8 +634,17 @@ class NeverInterruptPropertyTest {
             }
             CloudGroup g = cloud.peek("batch");
             int cap = Math.min(max, g.max());
-            long readyNodes = cluster.nodes.values().stream().filter(n -> n.ready).count();
-            GroupStatus status = loop.lastResult().groups().get("batch");
+            java.util.Set<String> capacity = new java.util.HashSet<>();
+            g.instances().stream().filter(i -> i.state().isCapacity()).forEach(i -> capacity.add(i.id()));
+            long readyNodes = cluster.nodes.values().stream().filter(n -> n.ready && capacity.contains(n.instanceId))
+                    .count();
+            GroupStatus status = ran.lastResult() == null ? null : ran.lastResult().groups().get("batch");
+            if (status == null || staleThisScan || cluster.extendedResourcesMissing()) {
+                // The scan stopped early (the Lease moved), planned on a stale describe, or a node's GPUs are not
+                // advertised yet: liveness is not judged on such a scan (safety was, above).
+                staleThisScan = false;
+                return;
+            }
             boolean backingOff = status.backoffUntil() != null && clock.instant().isBefore(status.backoffUntil());
             // Waiting is the designed outcome at the max, and while launches fail (the group backs off).
             // A scan on a stale snapshot, or one whose cloud call failed, is a scan the pod may lose.

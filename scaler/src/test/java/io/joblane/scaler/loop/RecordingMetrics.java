@@ -14,6 +14,7 @@ public final class RecordingMetrics implements ScalerMetrics {
     public int cloudErrors;
     public int clusterErrors;
     public int scans;
+    public int unexpectedTerminations;
     public final List<Duration> registrationLags = new ArrayList<>();
 
     @Override
@@ -29,6 +30,11 @@ public final class RecordingMetrics implements ScalerMetrics {
     @Override
     public void podsFoundAtTermination(String group, int pods) {
         podsAtTermination.add(pods);
+    }
+
+    @Override
+    public void unexpectedTermination(String group) {
+        unexpectedTerminations++;
     }
 
     @Override

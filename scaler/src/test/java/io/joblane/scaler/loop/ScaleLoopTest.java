@@ -182,6 +182,97 @@ class ScaleLoopTest {
     }
 
     @Test
+    void liveChecksSlowerThanTheBoundTerminateNothing() throws Exception {
+        // Guards against a termination landing long after the checks that allowed it (a slow or throttled API).
+        FakeCluster.Node node = nodes(1).get(0);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        cluster.beforeLiveCheck = n -> clock.advance(ScaleLoop.TERMINATE_CHECK_BOUND.plusMillis(1));
+
+        ScanResult r = loop(false).runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("over the bound"));
+        // Within the bound it goes ahead on a later scan.
+        cluster.beforeLiveCheck = n -> clock.advance(ScaleLoop.TERMINATE_CHECK_BOUND);
+        loop(false).runOnce();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
+    }
+
+    @Test
+    void aNodeWhoseTerminationWasAskedForIsNeverReopenedWhenAPodLandsThere() throws Exception {
+        // Guards against uncordoning a node whose instance a failed-looking call may already be terminating.
+        FakeCluster.Node node = nodes(1).get(0);
+        node.unschedulable = true;
+        node.drainingLabel = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        cloud.failNext(FakeNodeGroupProvider.TERMINATE,
+                new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "Rate exceeded"));
+        loop(false).runOnce();
+        assertThat(node.annotations).containsKey(NodeAnnotations.TERMINATION_REQUESTED_AT);
+        // A pod tolerating everything lands on it before the retry's live check.
+        cluster.beforeLiveCheck = n -> {
+            FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod("debug", null, res("cpu", 10), false, clock.instant()));
+            p.node = n;
+            p.phase = PodPhase.RUNNING;
+        };
+        clock.advance(Duration.ofSeconds(10));
+
+        ScanResult r = loop(false).runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
+        assertThat(node.unschedulable).isTrue();
+        assertThat(node.drainingLabel).isTrue();
+        assertThat(cluster.mutations()).noneMatch(c -> c.startsWith("uncordon") || c.endsWith(" NONE"));
+        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("never reopened"));
+        // The next scans keep it closed while the pod runs, and retry the termination once it is gone.
+        cluster.beforeLiveCheck = n -> { };
+        clock.advance(Duration.ofSeconds(10));
+        loop(false).runOnce();
+        assertThat(node.unschedulable).isTrue();
+        cluster.pods.get("debug").phase = PodPhase.FINISHED;
+        clock.advance(Duration.ofSeconds(10));
+        loop(false).runOnce();
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(2);
+        assertThat(cluster.nodes).doesNotContainKey(node.name);
+    }
+
+    @Test
+    void instancesTheCloudTerminatesItselfAreReportedOnceAndOursAreNot() throws Exception {
+        // Guards against health-check replacements, rebalancing or node group upgrades killing Jobs unnoticed.
+        cloud.terminationDelay(Duration.ofMinutes(2)); // Terminating:Wait, the node still runs meanwhile
+        List<FakeCluster.Node> ns = nodes(3);
+        FakeCluster.Node replaced = ns.get(0);
+        job("j", 1000);
+        cluster.bind("j", replaced.name);
+        FakeCluster.Node ours = ns.get(1);
+        ours.unschedulable = true;
+        ours.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+
+        cloud.replaceInstance("batch", replaced.instanceId);
+        clock.advance(Duration.ofMinutes(1));
+        ScanResult seen = loop.runOnce();
+        clock.advance(Duration.ofMinutes(2));
+        ScanResult later = loop.runOnce();
+        loop.runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
+                .containsExactly(ours.instanceId);
+        assertThat(metrics.unexpectedTerminations).isEqualTo(1);
+        assertThat(cluster.calls).containsOnlyOnce("event Node/" + replaced.name + " UnexpectedTermination");
+        assertThat(seen.groups().get("batch").problems()).anySatisfy(p -> assertThat(p)
+                .contains(replaced.instanceId).contains("terminated by the cloud group itself"));
+        assertThat(later.groups().get("batch").problems()).noneMatch(p -> p.contains(ours.instanceId));
+        clock.advance(Duration.ofMinutes(61));
+        assertThat(loop.runOnce().groups().get("batch").problems())
+                .noneMatch(p -> p.contains("terminated by the cloud group itself"));
+    }
+
+    @Test
     void aFailedLiveCheckNeverTerminates() throws Exception {
         FakeCluster.Node node = nodes(1).get(0);
         node.unschedulable = true;
@@ -431,7 +522,8 @@ class ScaleLoopTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"uncordoned by a human", "cordon mark removed", "re-created", "providerID changed"})
+    @ValueSource(strings = {"uncordoned by a human", "cordon mark removed", "re-created", "providerID changed",
+            "scale-down disabled by a human"})
     void aNodeChangedAfterTheSnapshotIsNotTerminated(String change) throws Exception {
         // Guards against terminating from a stale cache: the node is read live right before the termination (defect 3).
         FakeCluster.Node idle = nodes(1).get(0);
@@ -443,6 +535,7 @@ class ScaleLoopTest {
                 case "uncordoned by a human" -> idle.unschedulable = false; // kubectl uncordon keeps annotations
                 case "cordon mark removed" -> idle.annotations.remove(NodeAnnotations.CORDONED_AT);
                 case "re-created" -> idle.uid = "uid-recreated";
+                case "scale-down disabled by a human" -> idle.scaleDownDisabled = true; // humans win, even late
                 default -> idle.noProviderId = true;
             }
         };

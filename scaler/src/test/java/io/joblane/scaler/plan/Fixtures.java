@@ -56,38 +56,38 @@ public final class Fixtures {
 
     public static NodeInfo node(String name, String group, Resources allocatable) {
         return new NodeInfo(name, group, "i-" + name, allocatable, true, T0.minus(Duration.ofHours(1)), false, false,
-                DrainState.NONE, false, null, null, null);
+                DrainState.NONE, false, null, null, null, null);
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), state, n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(), since);
+                n.cordonedByJoblane(), state, n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(), since, null);
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, true,
-                n.draining(), n.scaleDownDisabled(), n.unneededSince(), at, n.drainingSince());
+                n.draining(), n.scaleDownDisabled(), n.unneededSince(), at, n.drainingSince(), null);
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, false,
-                n.draining(), n.scaleDownDisabled(), n.unneededSince(), null, n.drainingSince());
+                n.draining(), n.scaleDownDisabled(), n.unneededSince(), null, n.drainingSince(), null);
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), since, n.cordonedAt(), n.drainingSince());
+                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), since, n.cordonedAt(), n.drainingSince(), null);
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), n.draining(), true, n.unneededSince(), n.cordonedAt(), n.drainingSince());
+                n.cordonedByJoblane(), n.draining(), true, n.unneededSince(), n.cordonedAt(), n.drainingSince(), null);
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
         return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, created, n.cordoned(),
                 n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
-                n.drainingSince());
+                n.drainingSince(), null);
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {

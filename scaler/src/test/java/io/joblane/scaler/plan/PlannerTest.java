@@ -409,6 +409,39 @@ class PlannerTest {
         }
 
         @Test
+        void aBusyCordonedNodeWhoseInstanceIsTerminatingIsNeverUncordoned() {
+            // Guards against reopening a node in Terminating:Wait: Job pods landing there die with the instance.
+            NodeInfo leaving = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
+            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
+                    instance("i-s", LifecycleState.TERMINATING, T0.minusSeconds(3600), false)), List.of(), false);
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(leaving),
+                    List.of(running("stray", G, cpuMem(100, GI), "s", T0))), g, T0);
+            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
+                    || a instanceof PlanAction.Terminate || a instanceof PlanAction.ClearCordonMark);
+        }
+
+        @Test
+        void aNodeMarkedForTerminationIsNeverReopenedNorReclaimedEvenIfTheCloudStillListsItInService() {
+            // Guards against a stale describe (or a failed-after-acting call) making a dying node capacity again.
+            NodeInfo c = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
+            NodeInfo marked = new NodeInfo(c.name(), c.group(), c.instanceId(), c.allocatable(), c.ready(), c.created(),
+                    true, true, DrainState.NO_SCHEDULE, false, null, c.cordonedAt(), null, T0.minusSeconds(20));
+            NodeInfo busy = node("b", G);
+            List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
+            pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
+            pods.add(running("job", G, cpuMem(1000, GI), "b", T0));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(marked, busy), pods),
+                    cloudFor(List.of(marked, busy), 0, 10), T0);
+            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
+                    || a instanceof PlanAction.Terminate);
+            // Once empty, only its termination is retried.
+            GroupPlan empty = Planner.plan(spec(G), index(List.of(marked, busy), List.of(running("job", G,
+                    cpuMem(1000, GI), "b", T0))), cloudFor(List.of(marked, busy), 0, 10), T0);
+            assertThat(empty.actionsOf(PlanAction.Terminate.class)).extracting(PlanAction.Terminate::node)
+                    .containsExactly("s");
+        }
+
+        @Test
         void daemonSetAndMirrorPodsDoNotKeepANodeButOtherPodsDo() {
             NodeInfo n = unneededSince(node("n", G), T0.minus(delay));
             PodInfo mirror = new PodInfo("m", "kube-system", "static", null, cpuMem(100, 0), PodPhase.RUNNING, false,
@@ -488,7 +521,7 @@ class PlannerTest {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
         NodeInfo stale = new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), true, n.created(), false,
-                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null);
+                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null, null);
         GroupPlan plan = Planner.plan(spec(G), index(List.of(stale, node("other", G)), List.of()),
                 cloudFor(List.of(stale, node("other", G)), 0, 10), T0);
         assertThat(plan.actionsOf(PlanAction.ClearCordonMark.class)).extracting(PlanAction.ClearCordonMark::node)

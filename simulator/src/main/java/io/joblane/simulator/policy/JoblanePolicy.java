@@ -243,7 +243,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         };
         return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
                 n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
-                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince));
+                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null);
     }
 
     private static Instant instantOrNull(long millis) {
@@ -339,6 +339,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     public Optional<String> whyInstanceMayHaveNode(String instanceId) {
         SimNode n = cluster.nodeByInstance(instanceId);
         return n != null && n.ready ? Optional.of("node " + n.name + " runs on it") : Optional.empty();
+    }
+
+    @Override
+    public Optional<Instant> markTerminationRequested(String node, Instant at) {
+        // Simulated terminations act at once and remove the node, so no node is ever seen marked.
+        return Optional.empty();
     }
 
     @Override

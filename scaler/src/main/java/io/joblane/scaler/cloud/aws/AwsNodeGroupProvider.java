@@ -56,8 +56,12 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsNodeGroupProvider.class);
 
-    /** Longest a termination call may take: it must not land long after the live check and Lease check before it. */
-    static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Longest a termination call may take, SDK work included: with the loop's bound from the live checks to the call
+     * ({@code ScaleLoop.TERMINATE_CHECK_BOUND}, 2 s) a termination lands at most 5 s after the bound-pod check began,
+     * within the Lease's safety margin (lease duration minus renew deadline, 5 s by default).
+     */
+    static final Duration TERMINATE_TIMEOUT = Duration.ofSeconds(3);
     /**
      * The termination is sent once, never retried by the SDK: a retry seconds later could act after this replica lost
      * the Lease or after a pod was bound. A failure is retried by a later scan, after a fresh live check.
@@ -255,9 +259,21 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         return fresh.desiredCapacity();
     }
 
+    /**
+     * {@inheritDoc} One TerminateInstanceInAutoScalingGroup call and nothing else: scale-in protection does not
+     * apply to it (AWS: "Instance scale-in protection does not protect Auto Scaling instances from [...] manual
+     * termination through [...] the TerminateInstanceInAutoScalingGroup action",
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-protection.html), so the instance
+     * keeps its protection against the ASG's own scale-in choices and no lift can delay the call past the loop's
+     * checks. Decided on this scan's describe only, never a fresh one: nothing slow runs before the call.
+     */
     @Override
     public synchronized void terminateInstance(String groupId, String instanceId) throws CloudException {
-        CloudGroup group = current(groupId);
+        CloudGroup group = described.get(groupId);
+        if (group == null) {
+            throw new CloudException(CloudException.Kind.INVALID, "UnknownGroup", "Auto Scaling group " + groupId
+                    + " was not described in this scan; instance " + instanceId + " not terminated");
+        }
         CloudInstance instance = group.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
                 .orElseThrow(() -> new CloudException(CloudException.Kind.INVALID, "InstanceNotInGroup",
                         "instance " + instanceId + " is not in Auto Scaling group " + groupId + "; not terminated"));
@@ -276,28 +292,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             LOG.info("event=asg_terminate dry_run=true group={} instance={}", groupId, instanceId);
             return;
         }
-        String rawState = rawState(groupId, instanceId);
-        // Protection is only in effect from InService on, and SetInstanceProtection refuses other states: a
-        // Pending instance (one that never became a node) has nothing to lift.
-        boolean lift = rawState == null || AwsLifecycleStates.protectable(rawState);
-        if (lift) {
-            try {
-                client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
-                        .protectedFromScaleIn(false));
-            } catch (SdkException e) {
-                throw AwsErrors.classify("SetInstanceProtection(false) " + groupId + "/" + instanceId
-                        + " (not terminated)", e);
-            }
-        }
         try {
             client.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId)
                     .shouldDecrementDesiredCapacity(true).overrideConfiguration(o -> o.addPlugin(TRY_ONCE)));
         } catch (SdkException e) {
-            CloudException failure = AwsErrors.classify("TerminateInstanceInAutoScalingGroup " + instanceId, e);
-            if (lift && instance.protectedFromScaleIn()) {
-                reprotect(groupId, instanceId, failure);
-            }
-            throw failure;
+            throw AwsErrors.classify("TerminateInstanceInAutoScalingGroup " + instanceId, e);
         }
         LOG.info("event=asg_terminate group={} instance={} zone={} desired_after={}", groupId, instanceId,
                 instance.zone(), group.desired() - 1);
@@ -559,15 +558,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     /** The raw lifecycle state of an instance in the last describe, null when that describe did not list it. */
     private String rawState(String groupId, String instanceId) {
         return rawStates.getOrDefault(groupId, Map.of()).get(instanceId);
-    }
-
-    private void reprotect(String groupId, String instanceId, CloudException failure) {
-        try {
-            client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(instanceId)
-                    .protectedFromScaleIn(true));
-        } catch (SdkException e) {
-            failure.addSuppressed(e);
-        }
     }
 
     private void forget(String name) {

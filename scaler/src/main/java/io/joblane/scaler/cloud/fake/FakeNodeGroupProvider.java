@@ -46,6 +46,10 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         default void inService(String groupId, CloudInstance instance) {
         }
 
+        /** The instance started terminating (only with a termination delay; it still runs until terminated). */
+        default void terminating(String groupId, CloudInstance instance) {
+        }
+
         default void terminated(String groupId, CloudInstance instance) {
         }
     }
@@ -57,6 +61,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private final Map<String, ArrayDeque<CloudException>> failuresAfterActing = new HashMap<>();
     private final Map<String, CloudException> stickyFailures = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). */
+    private final Map<String, Instant> terminatingUntil = new HashMap<>();
+    private Duration terminationDelay = Duration.ZERO;
     private long nextId = 1;
     private long totalCalls;
     private int callLimit = Integer.MAX_VALUE;
@@ -115,6 +122,28 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         stickyFailures.clear();
     }
 
+    /**
+     * Terminated instances stay {@link LifecycleState#TERMINATING} this long (a lifecycle hook's
+     * {@code Terminating:Wait}, the shutdown) before they go; their node keeps running meanwhile. Default zero.
+     */
+    public synchronized FakeNodeGroupProvider terminationDelay(Duration delay) {
+        this.terminationDelay = Objects.requireNonNull(delay, "delay");
+        return this;
+    }
+
+    /**
+     * The cloud's own replacement of an instance (a failed health check, a rebalance, an instance refresh): it is
+     * terminated without lowering desired, so a new one launches. Not a call of the provider's API.
+     */
+    public synchronized void replaceInstance(String groupId, String instanceId) {
+        Group g = group(groupId);
+        CloudInstance inst = g.instances.get(instanceId);
+        if (inst != null && inst.state() != LifecycleState.TERMINATING) {
+            remove(g, inst);
+            advance();
+        }
+    }
+
     /** While true, no instance launches and describe reports {@code launchFailing} (an out-of-capacity zone). */
     public synchronized void setLaunchFailing(String groupId, boolean failing) {
         group(groupId).launchFailing = failing;
@@ -166,6 +195,13 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     public synchronized void advance() {
         Instant now = clock.instant();
         for (Group g : groups.values()) {
+            for (CloudInstance inst : List.copyOf(g.instances.values())) {
+                Instant until = terminatingUntil.get(inst.id());
+                if (until != null && !now.isBefore(until)) {
+                    terminatingUntil.remove(inst.id());
+                    gone(g, inst);
+                }
+            }
             while (!g.launchFailing && g.capacity() < g.desired) {
                 String id = String.format("i-%017x", nextId);
                 CloudInstance inst = new CloudInstance(id, ZONES[(int) (nextId % ZONES.length)],
@@ -235,6 +271,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
                     "instance " + instanceId + " is not part of group " + groupId);
         }
+        if (inst.state() == LifecycleState.TERMINATING) {
+            return; // already going; desired was lowered when it started
+        }
         if (g.desired - 1 < g.min) {
             throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
                     "terminating " + instanceId + " would take group " + groupId + " below its minimum " + g.min);
@@ -264,6 +303,17 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     }
 
     private void remove(Group g, CloudInstance inst) {
+        if (!terminationDelay.isZero()) {
+            CloudInstance going = with(inst, LifecycleState.TERMINATING, inst.protectedFromScaleIn());
+            g.instances.put(inst.id(), going);
+            terminatingUntil.put(inst.id(), clock.instant().plus(terminationDelay));
+            listeners.forEach(l -> l.terminating(g.id, going));
+            return;
+        }
+        gone(g, inst);
+    }
+
+    private void gone(Group g, CloudInstance inst) {
         g.instances.remove(inst.id());
         CloudInstance gone = with(inst, LifecycleState.TERMINATED, inst.protectedFromScaleIn());
         listeners.forEach(l -> l.terminated(g.id, gone));

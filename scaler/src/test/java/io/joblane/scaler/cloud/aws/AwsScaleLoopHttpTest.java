@@ -121,12 +121,9 @@ class AwsScaleLoopHttpTest {
 
         List<Call> mutating = fake.calls().stream()
                 .filter(c -> !c.action().startsWith("Describe")).toList();
-        assertThat(mutating).extracting(Call::action)
-                .containsExactly("SetInstanceProtection", "TerminateInstanceInAutoScalingGroup");
-        assertThat(mutating.get(0).members("InstanceIds")).containsExactly(orphan.id);
-        assertThat(mutating.get(0).param("ProtectedFromScaleIn")).isEqualTo("false");
-        assertThat(mutating.get(1).param("InstanceId")).isEqualTo(orphan.id);
-        assertThat(mutating.get(1).param("ShouldDecrementDesiredCapacity")).isEqualTo("true");
+        assertThat(mutating).extracting(Call::action).containsExactly("TerminateInstanceInAutoScalingGroup");
+        assertThat(mutating.get(0).param("InstanceId")).isEqualTo(orphan.id);
+        assertThat(mutating.get(0).param("ShouldDecrementDesiredCapacity")).isEqualTo("true");
         assertThat(fake.group(ASG).desired).isZero();
     }
 
@@ -222,6 +219,11 @@ class AwsScaleLoopHttpTest {
 
         @Override
         public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Instant> markTerminationRequested(String node, Instant at) {
             return Optional.empty();
         }
 

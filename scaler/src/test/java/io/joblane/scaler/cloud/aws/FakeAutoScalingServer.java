@@ -103,6 +103,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Deque<ScriptedError>> scripted = new HashMap<>();
+    private final Map<String, java.time.Duration> delays = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(0x1000);
     /** Server-side page size for DescribeAutoScalingGroups, below MaxRecords to force pagination in tests. */
     private int describePageSize = 100;
@@ -159,6 +160,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
         for (int i = 0; i < times; i++) {
             queue.add(new ScriptedError(status, status >= 500 ? "Receiver" : "Sender", code, message));
         }
+    }
+
+    /** Every call of {@code action} is answered only after {@code delay} (it acts at once: a slow answer). */
+    void delay(String action, java.time.Duration delay) {
+        delays.put(action, delay);
     }
 
     synchronized void describePageSize(int size) {
@@ -223,6 +229,14 @@ final class FakeAutoScalingServer implements AutoCloseable {
             beforeAnswer.accept(new Call(params.getOrDefault("Action", ""),
                     java.util.Collections.unmodifiableMap(hookParams)));
             String[] answer = answer(exchange.getRequestMethod(), params);
+            java.time.Duration delay = delays.get(params.getOrDefault("Action", ""));
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/xml");
             exchange.getResponseHeaders().add("x-amzn-RequestId", requestId());
