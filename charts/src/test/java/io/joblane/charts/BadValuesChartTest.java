@@ -59,6 +59,18 @@ class BadValuesChartTest {
     }
 
     @Test
+    void anAwsGroupMayLeaveItsNodeShapeToItsAutoScalingGroup() throws Exception {
+        // Guards against the schema refusing scale from zero with the shape read from the ASG's node template.
+        withValues("""
+                config:
+                  nodeGroups:
+                    - name: batch
+                      default: true
+                      scaling: {autoScalingGroup: asg, maxNodes: 3, node: {pods: "58"}}
+                """).template();
+    }
+
+    @Test
     void groupWithoutName() throws Exception {
         Chart chart = withValues("""
                 config:
@@ -163,7 +175,7 @@ class BadValuesChartTest {
                   nodeGroups:
                     - name: batch
                       default: true
-                      scaling: {autoScalingGroup: asg, node: {cpu: "4"}}
+                      scaling: {provider: memory, maxNodes: 3, node: {cpu: "4"}}
                 """);
         assertThatThrownBy(chart::template)
                 .hasMessageContaining("/config/nodeGroups/0/scaling/node")
@@ -188,7 +200,7 @@ class BadValuesChartTest {
                 open.add(at);
             }
             for (var field : node.properties()) {
-                if (java.util.Set.of("if", "then", "not", "contains", "anyOf").contains(field.getKey())) {
+                if (java.util.Set.of("if", "then", "else", "not", "contains", "anyOf").contains(field.getKey())) {
                     continue; // conditions on a value already described (and closed) by its parent
                 }
                 walk(field.getValue(), at + "/" + field.getKey(), open);

@@ -83,6 +83,8 @@ class ConfigContractChartTest {
         assertThat(gpu.scaling().registrationTimeout()).isEqualTo("20m");
         assertThat(config.group("highmem").orElseThrow().labels())
                 .containsEntry("node.kubernetes.io/instance-type", "r6i.8xlarge");
+        // Scale from zero without a hand-written shape: the ASG's node template gives it.
+        assertThat(config.group("highmem").orElseThrow().scaling().node()).isEmpty();
         assertThat(config.scaler().scanInterval()).isEqualTo("15s");
         assertThat(config.scaler().aws().region()).isEqualTo("eu-west-1");
     }

@@ -11,6 +11,7 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
 import io.joblane.scaler.kube.BoundPods;
@@ -178,6 +179,7 @@ public final class RunCommand implements Callable<Integer> {
             return l == null ? dry : l.scanDryRun();
         };
         Providers providers = providers(initial, clock, dryNow, registry);
+        checkNodeShapes(providers, initial);
 
         KubernetesClient client = clientFactory.get();
         shutdown.push("close the Kubernetes client", client::close);
@@ -307,6 +309,27 @@ public final class RunCommand implements Callable<Integer> {
             return c.getNamespace();
         }
         throw new IllegalStateException("no namespace for the Lease: set --lease-namespace or POD_NAMESPACE");
+    }
+
+    /**
+     * Refuses to start when an aws group has neither {@code scaling.node} cpu and memory nor a node template from its
+     * Auto Scaling group. AWS unreachable is no config error: logged, and each scan reads the templates again.
+     */
+    private void checkNodeShapes(Providers providers, JoblaneConfig initial) throws InvalidConfigException {
+        if (providers.aws == null) {
+            return;
+        }
+        List<String> missing;
+        try {
+            missing = providers.aws.missingNodeShapes(initial);
+        } catch (CloudException e) {
+            LOG.warn("node templates not checked at start, each scan reads them: {}", e.getMessage());
+            return;
+        }
+        if (!missing.isEmpty()) {
+            providers.aws.close();
+            throw new InvalidConfigException(config.toString(), missing);
+        }
     }
 
     /** The provider of each scaled group: one in-memory provider and one AWS provider, shared by their groups. */

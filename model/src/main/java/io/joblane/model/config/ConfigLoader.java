@@ -231,9 +231,13 @@ public final class ConfigLoader {
         if (scaling.maxDraining() < 1) {
             problems.add(at + ".maxDraining: must be at least 1");
         }
-        for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
-            if (!scaling.node().containsKey(required)) {
-                problems.add(at + ".node." + required + ": is required (the shape of a new node)");
+        // An aws group may leave the shape to its Auto Scaling group's node template (checked at start); the
+        // in-memory provider has no template to read.
+        if (!Scaling.PROVIDER_AWS.equals(scaling.provider())) {
+            for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
+                if (!scaling.node().containsKey(required)) {
+                    problems.add(at + ".node." + required + ": is required (the shape of a new node)");
+                }
             }
         }
         scaling.node().forEach((resource, quantity) -> {
@@ -281,6 +285,10 @@ public final class ConfigLoader {
         String endpoint = scaler.aws().endpoint();
         if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
             problems.add("scaler.aws.endpoint: must be an http:// or https:// URL");
+        }
+        String ec2Endpoint = scaler.aws().ec2Endpoint();
+        if (!ec2Endpoint.isEmpty() && !(ec2Endpoint.startsWith("http://") || ec2Endpoint.startsWith("https://"))) {
+            problems.add("scaler.aws.ec2Endpoint: must be an http:// or https:// URL");
         }
     }
 

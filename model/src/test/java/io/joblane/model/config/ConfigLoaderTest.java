@@ -91,6 +91,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAwsGroupMayLeaveItsNodeShapeToTheAutoScalingGroup() throws Exception {
+        // Guards against refusing a scale-from-zero group whose shape comes from the ASG's launch template and tags.
+        String aws = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling: {autoScalingGroup: eks-batch, maxNodes: 5, node: {pods: '58'}}
+                scaler: {aws: {ec2Endpoint: 'https://ec2.us-east-1.amazonaws.com'}}
+                """;
+        JoblaneConfig config = ConfigLoader.parse(aws, "test");
+        assertThat(config.nodeGroups().get(0).scaling().node()).containsOnlyKeys("pods");
+        assertThat(config.scaler().aws().ec2Endpoint()).isEqualTo("https://ec2.us-east-1.amazonaws.com");
+
+        String memory = "nodeGroups: [{name: a, default: true, scaling: {provider: memory, maxNodes: 5}}]";
+        assertThatThrownBy(() -> ConfigLoader.parse(memory, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.node.cpu: is required");
+        String badEndpoint = aws.replace("'https://ec2.us-east-1.amazonaws.com'", "ec2.local");
+        assertThatThrownBy(() -> ConfigLoader.parse(badEndpoint, "test"))
+                .hasMessageContaining("scaler.aws.ec2Endpoint: must be an http:// or https:// URL");
+    }
+
+    @Test
     void anUnsafeSettleDelayIsRefusedNamingTheField() throws Exception {
         // Guards against settleDelay 0s: a pod still binding to a node just fenced would find it terminated.
         for (String value : List.of("0s", "5s", "9999ms")) {

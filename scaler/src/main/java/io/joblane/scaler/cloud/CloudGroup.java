@@ -9,6 +9,7 @@ import java.util.List;
  * @param problems human-readable conditions the loop surfaces on readiness, events and metrics,
  *                 e.g. "AZRebalance is active" or "launch failed: InsufficientInstanceCapacity in us-east-1a"
  * @param launchFailing true when the cloud reports recent failed launches: the loop backs off this group
+ * @param template what a new node will look like (scale from zero), or null when the provider gives none
  */
 public record CloudGroup(
         String id,
@@ -17,11 +18,18 @@ public record CloudGroup(
         int max,
         List<CloudInstance> instances,
         List<String> problems,
-        boolean launchFailing) {
+        boolean launchFailing,
+        NodeTemplate template) {
 
     public CloudGroup {
         instances = List.copyOf(instances);
         problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /** A group without a node template. */
+    public CloudGroup(String id, int desired, int min, int max, List<CloudInstance> instances, List<String> problems,
+                      boolean launchFailing) {
+        this(id, desired, min, max, instances, problems, launchFailing, null);
     }
 
     /** Instances that are or will be capacity: pending and in service, not terminating or detached. */

@@ -45,7 +45,7 @@ public final class Planner {
      */
     public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now,
                                  Map<String, Instant> nodelessSince) {
-        return new Pass(spec, index, cloud, now, nodelessSince).run();
+        return NewNodeShapes.plan(spec, index, cloud, s -> new Pass(s, index, cloud, now, nodelessSince).run());
     }
 
     /** Node categories, in the order pending pods are offered to them. */

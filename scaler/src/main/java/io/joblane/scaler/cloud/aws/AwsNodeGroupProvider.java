@@ -5,6 +5,7 @@ import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.cloud.NodeTemplate;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
  * {@link NodeGroupProvider} over EC2 Auto Scaling. Each {@link #describe} is one scan's view: it reads the
@@ -83,6 +85,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     private final Map<String, LaunchActivities.Report> launchReports = new HashMap<>();
     private final Set<String> unknownGroups = new HashSet<>();
     private final Set<String> unprotectedAtLaunchLogged = new HashSet<>();
+    /** Reads node templates for scale from zero; null when the provider was built without EC2. */
+    private final NodeTemplateReader templates;
 
     public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
                                 boolean dryRun) {
@@ -91,6 +95,13 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
                                 BooleanSupplier dryRun) {
+        this(client, null, settings, clock, dryRun);
+    }
+
+    /** With {@code ec2} (may be null) the groups that need it get a node template read from EC2 and their tags. */
+    public AwsNodeGroupProvider(AutoScalingClient client, Ec2Client ec2, Map<String, AwsGroupSettings> settings,
+                                Clock clock, BooleanSupplier dryRun) {
+        this.templates = ec2 == null ? null : new NodeTemplateReader(new Ec2Gateway(ec2), clock);
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Map.copyOf(settings);
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,6 +127,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     public static AwsNodeGroupProvider create(JoblaneConfig config, BooleanSupplier dryRun, MeterRegistry registry) {
         return new AwsNodeGroupProvider(
                 AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
+                Ec2Clients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
                 AwsGroupSettings.fromConfig(config), Clock.systemUTC(), dryRun);
     }
 
@@ -388,6 +400,30 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     @Override
     public void close() {
         client.close();
+        if (templates != null) {
+            templates.close();
+        }
+    }
+
+    /**
+     * Read-only start-up check: for each node group whose {@code scaling.node} lacks cpu or memory, reads its Auto
+     * Scaling group's node template and returns one refusal per group that gets no shape from either, naming the
+     * field. Fails with {@link CloudException} when AWS cannot be read (a run-time failure, not a config error).
+     */
+    public synchronized List<String> missingNodeShapes(JoblaneConfig config) throws CloudException {
+        return NodeShapeCheck.missing(config, names -> {
+            Map<String, AutoScalingGroup> found = new LinkedHashMap<>();
+            for (int from = 0; from < names.size(); from += NAMES_PER_DESCRIBE) {
+                describeBatch(names.subList(from, Math.min(names.size(), from + NAMES_PER_DESCRIBE)), found);
+            }
+            Map<String, NodeTemplateReader.Result> out = new LinkedHashMap<>();
+            found.forEach((name, group) -> {
+                List<String> problems = new ArrayList<>();
+                NodeTemplate template = templates == null ? null : templates.read(group, problems);
+                out.put(name, new NodeTemplateReader.Result(template, problems));
+            });
+            return out;
+        });
     }
 
     /** Maps one described group and performs this scan's side duties (protection, AZRebalance, activities). */
@@ -470,7 +506,12 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                     known.get(instance.instanceId())));
         }
         return new CloudGroup(name, group.desiredCapacity(), group.minSize(), max, instances, problems,
-                launchFailing);
+                launchFailing, template(group, own, problems));
+    }
+
+    /** The group's node template when it needs one (no complete {@code scaling.node}) and EC2 is configured. */
+    private NodeTemplate template(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
+        return templates != null && (own == null || own.readTemplate()) ? templates.read(group, problems) : null;
     }
 
     /** Protects every InService instance that is not yet protected; returns the ids now protected. */

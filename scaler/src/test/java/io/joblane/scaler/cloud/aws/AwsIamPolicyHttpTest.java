@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Contract between the shipped least-privilege policy and the provider: the policy allows exactly the Auto Scaling
- * actions the provider calls, Describe actions on {@code *}, mutating ones only under a resource-tag condition.
+ * and EC2 actions the provider calls (node templates included), Describe actions on {@code *}, mutating ones only
+ * under a resource-tag condition.
  */
 class AwsIamPolicyHttpTest {
 
@@ -26,8 +27,11 @@ class AwsIamPolicyHttpTest {
     void policyAllowsExactlyTheActionsTheProviderCalls() throws Exception {
         Set<String> called = new HashSet<>();
         try (FakeAutoScalingServer fake = new FakeAutoScalingServer();
-             AwsNodeGroupProvider provider = AwsTestSupport.provider(fake,
+             FakeEc2Server ec2 = new FakeEc2Server();
+             AwsNodeGroupProvider provider = AwsTestSupport.provider(fake, ec2,
                      Map.of(ASG, new AwsGroupSettings(10, true)), new MutableClock(AwsTestSupport.T0))) {
+            ec2.addType(new FakeEc2Server.Type("m5.xlarge", 4, 16384, 4, 15, null, 0));
+            ec2.addLaunchTemplate("lt-0123456789abcdef0", "$Latest", "m5.xlarge");
             fake.addGroup(ASG, 0, 10, 2);
             fake.addInstance(ASG, "InService", false);
             String victim = fake.addInstance(ASG, "InService", false).id;
@@ -35,8 +39,9 @@ class AwsIamPolicyHttpTest {
             provider.setDesiredCapacity(ASG, 3);
             provider.terminateInstance(ASG, victim);
             fake.actions().forEach(a -> called.add("autoscaling:" + a));
+            ec2.actions().forEach(a -> called.add("ec2:" + a));
         }
-        assertThat(called).hasSize(6);
+        assertThat(called).hasSize(8);
 
         JsonNode statements = new ObjectMapper().readTree(Files.readString(POLICY)).get("Statement");
         Set<String> unconditional = new HashSet<>();
@@ -52,7 +57,8 @@ class AwsIamPolicyHttpTest {
             }
         }
         assertThat(unconditional).containsExactlyInAnyOrder(
-                "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities");
+                "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities",
+                "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions");
         Set<String> all = new HashSet<>(unconditional);
         all.addAll(tagged);
         assertThat(all).isEqualTo(called);

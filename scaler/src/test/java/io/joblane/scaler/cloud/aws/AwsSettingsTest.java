@@ -19,14 +19,15 @@ class AwsSettingsTest {
                     scaling: {provider: aws, autoScalingGroup: asg-batch, maxNodes: 20, suspendAZRebalance: true,
                               node: {cpu: "4", memory: 16Gi}}
                   - name: gpu
-                    scaling: {provider: aws, autoScalingGroup: asg-gpu, maxNodes: 4, node: {cpu: "4", memory: 16Gi}}
+                    scaling: {provider: aws, autoScalingGroup: asg-gpu, maxNodes: 4, node: {pods: "58"}}
                   - name: demo
                     scaling: {provider: memory, maxNodes: 3, node: {cpu: "4", memory: 16Gi}}
                 """, "test");
 
         assertThat(AwsGroupSettings.fromConfig(config)).containsOnlyKeys("asg-batch", "asg-gpu")
-                .containsEntry("asg-batch", new AwsGroupSettings(20, true))
-                .containsEntry("asg-gpu", new AwsGroupSettings(4, false));
+                // Only a group without cpu and memory in scaling.node reads its node template from EC2.
+                .containsEntry("asg-batch", new AwsGroupSettings(20, true, false))
+                .containsEntry("asg-gpu", new AwsGroupSettings(4, false, true));
     }
 
     @Test

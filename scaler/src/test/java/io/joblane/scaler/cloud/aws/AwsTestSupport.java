@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /** Builds the real SDK client and provider against a {@link FakeAutoScalingServer}, with fast retries. */
 final class AwsTestSupport {
@@ -33,6 +34,17 @@ final class AwsTestSupport {
 
     static AutoScalingClient client(FakeAutoScalingServer fake) {
         return AutoScalingClients.create(new AwsSettings("us-east-1", fake.endpoint().toString()), FAST);
+    }
+
+    /** The real SDK EC2 client against {@code ec2}, configured as in production (endpoint from ec2Endpoint). */
+    static Ec2Client ec2Client(FakeEc2Server ec2) {
+        return Ec2Clients.create(new AwsSettings("us-east-1", "", ec2.endpoint().toString()), FAST, null);
+    }
+
+    /** A provider that reads node templates from {@code ec2}. */
+    static AwsNodeGroupProvider provider(FakeAutoScalingServer fake, FakeEc2Server ec2,
+                                         Map<String, AwsGroupSettings> settings, Clock clock) {
+        return new AwsNodeGroupProvider(client(fake), ec2Client(ec2), settings, clock, () -> false);
     }
 
     static AwsNodeGroupProvider provider(FakeAutoScalingServer fake, Map<String, AwsGroupSettings> settings,

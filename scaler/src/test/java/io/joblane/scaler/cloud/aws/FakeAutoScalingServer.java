@@ -79,6 +79,14 @@ final class FakeAutoScalingServer implements AutoCloseable {
         final Deque<Activity> activities = new ArrayDeque<>();
         boolean newInstancesProtected;
         String desiredCapacityType;
+        /** The group's tags, e.g. cluster-autoscaler's node-template ones. */
+        final Map<String, String> tags = new LinkedHashMap<>();
+        /** The launch template the group names (top level, or in its MixedInstancesPolicy); null for none. */
+        String launchTemplateId = "lt-0123456789abcdef0";
+        String launchTemplateVersion = "$Latest";
+        /** Non-empty: the group has a MixedInstancesPolicy with these instance-type overrides, in order. */
+        final List<String> mixedTypes = new ArrayList<>();
+        String launchConfigurationName;
 
         Group(String name, int min, int max, int desired) {
             this.name = name;
@@ -315,9 +323,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
                     .append(el("AutoScalingGroupName", g.name))
                     .append(el("AutoScalingGroupARN", "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:"
                             + "00000000-0000-0000-0000-000000000000:autoScalingGroupName/" + g.name))
-                    .append("<LaunchTemplate>").append(el("LaunchTemplateId", "lt-0123456789abcdef0"))
-                    .append(el("LaunchTemplateName", "joblane")).append(el("Version", "$Latest"))
-                    .append("</LaunchTemplate>")
+                    .append(launchXml(g))
                     .append(el("MinSize", g.min)).append(el("MaxSize", g.max))
                     .append(el("DesiredCapacity", g.desired)).append(el("DefaultCooldown", 300))
                     .append("<AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member>"
@@ -347,7 +353,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
             }
             xml.append("</SuspendedProcesses>")
                     .append(el("VPCZoneIdentifier", "subnet-1,subnet-2,subnet-3"))
-                    .append("<EnabledMetrics/><Tags/>")
+                    .append("<EnabledMetrics/>").append(tagsXml(g))
                     .append("<TerminationPolicies><member>Default</member></TerminationPolicies>")
                     .append(el("NewInstancesProtectedFromScaleIn", g.newInstancesProtected));
             if (g.desiredCapacityType != null) {
@@ -360,6 +366,34 @@ final class FakeAutoScalingServer implements AutoCloseable {
             xml.append(el("NextToken", "tok-" + end));
         }
         return ok("DescribeAutoScalingGroups", xml.toString());
+    }
+
+    /** LaunchTemplate, MixedInstancesPolicy or LaunchConfigurationName, as the group is set up. */
+    private static String launchXml(Group g) {
+        if (g.launchConfigurationName != null) {
+            return el("LaunchConfigurationName", g.launchConfigurationName);
+        }
+        String spec = el("LaunchTemplateId", g.launchTemplateId) + el("LaunchTemplateName", "joblane")
+                + el("Version", g.launchTemplateVersion);
+        if (g.mixedTypes.isEmpty()) {
+            return "<LaunchTemplate>" + spec + "</LaunchTemplate>";
+        }
+        StringBuilder xml = new StringBuilder("<MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification>")
+                .append(spec).append("</LaunchTemplateSpecification><Overrides>");
+        g.mixedTypes.forEach(t -> xml.append("<member>").append(el("InstanceType", t)).append("</member>"));
+        return xml.append("</Overrides></LaunchTemplate><InstancesDistribution>")
+                .append(el("OnDemandAllocationStrategy", "prioritized")).append(el("OnDemandBaseCapacity", 0))
+                .append(el("OnDemandPercentageAboveBaseCapacity", 0))
+                .append(el("SpotAllocationStrategy", "price-capacity-optimized"))
+                .append("</InstancesDistribution></MixedInstancesPolicy>").toString();
+    }
+
+    private static String tagsXml(Group g) {
+        StringBuilder xml = new StringBuilder("<Tags>");
+        g.tags.forEach((k, v) -> xml.append("<member>").append(el("ResourceId", g.name))
+                .append(el("ResourceType", "auto-scaling-group")).append(el("Key", k)).append(el("Value", v))
+                .append(el("PropagateAtLaunch", false)).append("</member>"));
+        return xml.append("</Tags>").toString();
     }
 
     private String[] describeActivities(Call call) {
