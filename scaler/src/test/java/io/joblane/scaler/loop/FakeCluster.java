@@ -261,8 +261,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         for (var it = registrations.iterator(); it.hasNext(); ) {
             Registration r = it.next();
             if (announced.contains(r.instanceId())) {
-                // Known gap, not modelled: a kubelet joining after its instance began terminating would be
-                // schedulable (unfenced) until the next scan (scaler/DESIGN.md, Invariants).
+                // Not modelled: a kubelet joining after its instance began terminating is schedulable until the
+                // next scan fences it (scaler/DESIGN.md, Invariants).
                 it.remove();
                 continue;
             }
