@@ -9,6 +9,7 @@ import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Call;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Inst;
 import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
@@ -234,7 +235,7 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+        public void recordEvent(EventTarget target, EventReason reason, String message) {
         }
     }
 }
