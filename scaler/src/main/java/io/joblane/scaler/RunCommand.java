@@ -172,13 +172,8 @@ public final class RunCommand implements Callable<Integer> {
         shutdown.push("stop serving health and metrics", health::close);
         boundHealthPort = health.port();
 
-        AtomicReference<ScaleLoop> loopRef = new AtomicReference<>();
-        // The loop decides dry-run per scan (flag or file, reloads included); providers ask it, so both agree.
-        BooleanSupplier dryNow = () -> {
-            ScaleLoop l = loopRef.get();
-            return l == null ? dry : l.scanDryRun();
-        };
-        Providers providers = providers(initial, clock, dryNow, registry);
+        // Providers only read on their own; the loop alone decides dry-run per scan (flag or file, reloads included).
+        Providers providers = providers(initial, clock, registry);
         checkNodeShapes(providers, initial);
 
         KubernetesClient client = clientFactory.get();
@@ -206,7 +201,6 @@ public final class RunCommand implements Callable<Integer> {
         LeaderElection[] election = new LeaderElection[1];
         BooleanSupplier stillLeading = () -> election[0] != null && election[0].stillLeading();
         ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun, stillLeading);
-        loopRef.set(loop);
         onReload.set(() -> {
             JoblaneConfig c = configFile.current();
             List<String> unsupported = providers.unsupported(c);
@@ -346,7 +340,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static Providers providers(JoblaneConfig config, Clock clock, BooleanSupplier dryRun, MeterRegistry registry) {
+    static Providers providers(JoblaneConfig config, Clock clock, MeterRegistry registry) {
         Providers p = new Providers();
         for (NodeGroup g : config.scaledGroups()) {
             String kind = g.scaling().provider();
@@ -357,7 +351,7 @@ public final class RunCommand implements Callable<Integer> {
                 p.byGroup.put(g.name(), p.memory);
             } else if (Scaling.PROVIDER_AWS.equals(kind)) {
                 if (p.aws == null) {
-                    p.aws = AwsNodeGroupProvider.create(config, dryRun, registry);
+                    p.aws = AwsNodeGroupProvider.create(config, registry);
                 }
                 p.byGroup.put(g.name(), p.aws);
             } else {

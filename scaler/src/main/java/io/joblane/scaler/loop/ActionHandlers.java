@@ -39,8 +39,9 @@ final class ActionHandlers {
             new Entry<>(PlanAction.ClearCordonMark.class, ScaleInActions::clearCordonMark),
             new Entry<>(PlanAction.Uncordon.class, ScaleInActions::uncordon),
             new Entry<>(PlanAction.Terminate.class, TerminateAction::run),
-            // Cloud hygiene (step 6): protection, instances that never became nodes.
+            // Cloud hygiene (step 6): protection, zone rebalancing, instances that never became nodes.
             new Entry<>(PlanAction.Protect.class, CloudHygieneActions::protect),
+            new Entry<>(PlanAction.SuspendZoneRebalancing.class, CloudHygieneActions::suspendZoneRebalancing),
             new Entry<>(PlanAction.InstanceUnregistered.class, CloudHygieneActions::instanceUnregistered),
             new Entry<>(PlanAction.TerminateUnregistered.class, CloudHygieneActions::terminateUnregistered));
 

@@ -5,8 +5,8 @@ import io.joblane.scaler.plan.PlanAction;
 import java.util.Optional;
 
 /**
- * Handlers of the cloud hygiene step's actions (DESIGN.md, planning pass step 6): scale-in protection and instances
- * that never became nodes. Skipped after a failed cloud call of the group this scan.
+ * Handlers of the cloud hygiene step's actions (DESIGN.md, planning pass step 6): scale-in protection, zone
+ * rebalancing and instances that never became nodes.
  */
 final class CloudHygieneActions {
 
@@ -21,6 +21,23 @@ final class CloudHygieneActions {
         x.record(DecisionKind.PROTECT, "protect " + a.instanceIds() + " in " + id, a.reason());
         x.write(() -> x.cloud("setScaleInProtection", () -> x.provider().setScaleInProtection(id, a.instanceIds(),
                 true)));
+    }
+
+    /**
+     * Suspends the group's zone rebalancing. A failure is a problem, retried next scan, and skips none of the group's
+     * other cloud actions (as when the provider did it inside its describe).
+     */
+    static void suspendZoneRebalancing(PlanAction.SuspendZoneRebalancing a, GroupExec x)
+            throws ClusterException, CloudException {
+        String id = x.spec.cloudGroupId();
+        x.log("suspend zone rebalancing of " + id, a.reason());
+        x.write(() -> {
+            try {
+                x.cloud("suspendZoneRebalancing", () -> x.provider().suspendZoneRebalancing(id));
+            } catch (CloudException e) {
+                x.problems.add("zone rebalancing (AZRebalance) is active and suspending it failed: " + e.getMessage());
+            }
+        }, () -> x.problems.add("zone rebalancing (AZRebalance) is active (dry run: not suspended)"));
     }
 
     /** Reported among the group's problems every scan, counted and logged once per instance. */

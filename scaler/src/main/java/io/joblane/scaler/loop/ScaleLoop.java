@@ -57,8 +57,6 @@ public final class ScaleLoop {
     private final Map<String, GroupState> states = new HashMap<>();
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
-    /** The dry-run setting fixed at the start of the scan in progress (or the last one). */
-    private volatile boolean scanDry;
     private Instant startedAt;
     /** The earliest instant after the last scan at which one of its delays runs out, or null; see {@link #nextDeadline}. */
     private Instant nextDeadline;
@@ -85,7 +83,6 @@ public final class ScaleLoop {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = metrics == null ? ScalerMetrics.NOOP : metrics;
         this.dryRun = dryRun;
-        this.scanDry = dryRun || config.scaler().dryRun();
     }
 
     /** Swaps in a reloaded config; takes effect on the next scan. */
@@ -114,17 +111,9 @@ public final class ScaleLoop {
         }
     }
 
+    /** The dry-run setting a scan starting now uses ({@code --dry-run} or {@code scaler.dryRun}); fixed per scan. */
     public boolean dryRun() {
         return dryRun || config.scaler().dryRun();
-    }
-
-    /**
-     * The dry-run setting of the scan in progress, fixed at its start even when the config is reloaded meanwhile.
-     * Providers with side effects of their own (the AWS provider's protection and AZRebalance suspension) ask this,
-     * so the loop and the providers always agree: the single source of truth for dry-run.
-     */
-    public boolean scanDryRun() {
-        return scanDry;
     }
 
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
@@ -136,7 +125,6 @@ public final class ScaleLoop {
         }
         JoblaneConfig cfg = config;
         boolean dry = dryRun();
-        scanDry = dry;
         List<String> problems = new ArrayList<>();
         List<String> done = new ArrayList<>();
         Map<String, GroupStatus> statuses = new LinkedHashMap<>();
@@ -162,7 +150,7 @@ public final class ScaleLoop {
                       Map<String, GroupStatus> statuses, List<String> problems, List<String> done) {
         SnapshotIndex index = new SnapshotIndex(snapshot);
         List<NodeGroup> groups = cfg.scaledGroups();
-        checkLeading("describe"); // a provider's describe may protect instances and suspend processes
+        checkLeading("describe"); // a replica that no longer leads does not even read
         Map<String, CloudGroup> described = describeAll(groups, problems, statuses);
         for (NodeGroup group : groups) {
             if (statuses.containsKey(group.name())) {

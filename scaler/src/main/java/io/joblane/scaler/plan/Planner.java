@@ -196,6 +196,10 @@ public final class Planner {
             if (!unprotected.isEmpty()) {
                 actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
             }
+            if (cloud.zoneRebalancing() && spec.suspendZoneRebalancing()) {
+                actions.add(new PlanAction.SuspendZoneRebalancing("the cloud group may terminate busy instances to "
+                        + "balance zones"));
+            }
             // Stable order: free nodes, then drained ones to take back, then capacity on its way.
             bins.sort(Comparator.comparing(b -> b.kind));
             int launching = (int) bins.stream().filter(b -> b.kind == Kind.INCOMING).count();
