@@ -62,6 +62,7 @@ final class DrainChooser {
                 chosen++;
                 remaining--;
                 out.add(new PlanAction.SetDrain(c.node().name(), DrainState.PREFER_NO_SCHEDULE,
+                        PlanAction.DrainReason.PODS_FIT_ELSEWHERE,
                         "its " + c.jobPods() + " Job pod(s) would fit on the group's other nodes"));
             }
         }
@@ -77,9 +78,10 @@ final class DrainChooser {
                 continue;
             }
             if (n.drainingSince() == null) {
-                out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE, "draining timer missing"));
+                out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE,
+                        PlanAction.DrainReason.TIMER_MISSING, "draining timer missing"));
             } else if (in.deadlines().reached(n.drainingSince().plus(in.spec().settleDelay()))) {
-                out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE,
+                out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE, PlanAction.DrainReason.STILL_UNNEEDED,
                         "still not needed after " + in.spec().settleDelay().toSeconds() + "s of nudging"));
             }
         }

@@ -2,6 +2,10 @@ package io.joblane.scaler.plan;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.PlanAction.CordonReason;
+import io.joblane.scaler.plan.PlanAction.TerminateReason;
+import io.joblane.scaler.plan.PlanAction.UncordonReason;
+import io.joblane.scaler.plan.PlanAction.UnneededReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,7 +60,8 @@ final class ScaleIn {
         }
         clearStaleCordonMark(n);
         if (n.cordonedByJoblane() && n.scaleDownDisabled()) {
-            actions.add(new PlanAction.Uncordon(n.name(), "scale-down was disabled on it after it was cordoned"));
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.SCALE_DOWN_DISABLED,
+                    "scale-down was disabled on it after it was cordoned"));
             return;
         }
         boolean broken = broken(n);
@@ -99,7 +104,9 @@ final class ScaleIn {
     /** Busy, or needed by waiting pods: its unneeded timer stops. */
     private void neededAgain(NodeInfo n, boolean busy) {
         if (n.unneededSince() != null) {
-            actions.add(new PlanAction.MarkUnneeded(n.name(), null, busy ? "pods run on it again" : "waiting pods need it"));
+            actions.add(busy
+                    ? new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.BUSY_AGAIN, "pods run on it again")
+                    : new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.NEEDED, "waiting pods need it"));
         }
     }
 
@@ -110,15 +117,18 @@ final class ScaleIn {
         boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
         if (retry && !in.index().holdsBlocking(n) && remainingDesired - 1 >= in.floor()) {
             remainingDesired--;
-            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), "its termination was asked for at "
-                    + n.terminationRequestedAt() + " and the instance is still in the group"));
+            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.RETRY_REQUESTED,
+                    "its termination was asked for at " + n.terminationRequestedAt()
+                            + " and the instance is still in the group"));
         }
         boolean dying = requested || inst.state() == LifecycleState.TERMINATING
                 || inst.state() == LifecycleState.TERMINATED;
         if (dying && !n.cordoned()) {
             // A kubelet that joined after its instance began leaving: fence it, or Jobs land and die there.
-            actions.add(new PlanAction.Cordon(n.name(), requested ? "its termination was asked for"
-                    : "its instance is leaving the group (" + inst.state() + ")"));
+            actions.add(requested
+                    ? new PlanAction.Cordon(n.name(), CordonReason.TERMINATION_REQUESTED, "its termination was asked for")
+                    : new PlanAction.Cordon(n.name(), CordonReason.INSTANCE_LEAVING,
+                            "its instance is leaving the group (" + inst.state() + ")"));
         }
     }
 
@@ -128,14 +138,16 @@ final class ScaleIn {
             return; // reclaimed by scale-out
         }
         if (busy) {
-            actions.add(new PlanAction.Uncordon(n.name(), "a pod was bound to it after it was cordoned"));
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.POD_BOUND,
+                    "a pod was bound to it after it was cordoned"));
         } else if (!known) {
             return; // instance unknown to this cloud group: never terminate, wait for a human
         } else if (remainingDesired - 1 < in.floor()) {
-            actions.add(new PlanAction.Uncordon(n.name(), "group is at its minimum of " + in.floor()));
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.AT_MINIMUM,
+                    "group is at its minimum of " + in.floor()));
         } else if (n.cordonedAt() != null && in.deadlines().reached(n.cordonedAt().plus(in.spec().settleDelay()))) {
             remainingDesired--;
-            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(),
+            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.SETTLED,
                     "empty and unneeded; cordoned " + Duration.between(n.cordonedAt(), in.now()).toSeconds() + "s ago"));
         }
     }
@@ -147,16 +159,19 @@ final class ScaleIn {
                 && in.deadlines().reached(n.unneededSince().plus(in.spec().scaleDownDelay()));
         if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
             cordonable--;
-            actions.add(new PlanAction.Cordon(n.name(), broken
-                    ? "not Ready for over " + in.spec().registrationTimeout().toSeconds() + "s and nothing runs on it"
-                    : drained ? "drained: no Job runs on it any more"
-                    : "empty and unneeded for " + in.spec().scaleDownDelay().toSeconds() + "s"));
+            CordonReason why = broken ? CordonReason.BROKEN : drained ? CordonReason.DRAINED : CordonReason.UNNEEDED;
+            actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why)));
         } else if (n.unneededSince() == null && !drained) {
-            actions.add(new PlanAction.MarkUnneeded(n.name(), now(), "no pod runs on it"));
+            actions.add(new PlanAction.MarkUnneeded(n.name(), in.now(), UnneededReason.EMPTY, "no pod runs on it"));
         }
     }
 
-    private Instant now() {
-        return in.now();
+    private String cordonText(CordonReason why) {
+        return switch (why) {
+            case BROKEN -> "not Ready for over " + in.spec().registrationTimeout().toSeconds()
+                    + "s and nothing runs on it";
+            case DRAINED -> "drained: no Job runs on it any more";
+            default -> "empty and unneeded for " + in.spec().scaleDownDelay().toSeconds() + "s";
+        };
     }
 }

@@ -216,7 +216,7 @@ final class ScaleOut {
         for (int r = next; r < end; r++) {
             neverFit++;
             PodInfo pod = pending.get(order[r]);
-            actions.add(new PlanAction.PodNeverFits(pod, "requests " + pod.requests()
+            actions.add(new PlanAction.PodNeverFits(pod, PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE, "requests " + pod.requests()
                     + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
                     + " minus DaemonSet overhead " + shape.overhead() + ")"));
         }
