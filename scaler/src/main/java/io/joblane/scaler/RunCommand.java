@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.joblane.model.cli.ExitCodes;
+import io.joblane.model.cli.StopSignal;
 import io.joblane.model.config.ConfigFile;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
@@ -54,9 +55,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: the scaler process. Starts, in order, the health server, the Kubernetes client, the informers (waiting
- * for sync at most {@code --informer-sync-timeout}), leader election, and on winning the Lease the scan loop; the
- * shutdown hook undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client,
- * stop serving). Losing the Lease while not shutting down exits the process so a fresh start re-elects.
+ * for sync at most {@code --informer-sync-timeout}), leader election, and on winning the Lease the scan loop. SIGTERM
+ * undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client, stop serving)
+ * and exits 0. Losing the Lease while not shutting down exits the process so a fresh start re-elects.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).",
@@ -116,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private final ShutdownStack shutdown = new ShutdownStack();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
     final Readiness readiness = new Readiness();
     private volatile Instant lastScanEnd;
     private volatile Supplier<Duration> scanInterval;
@@ -123,20 +125,31 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logging.apply();
+        // Any other way out of the JVM (the lost-Lease exit, SIGINT) still tears down through the shutdown hook.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
-        try {
-            start(informerSyncTimeout);
-        } catch (InvalidConfigException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            stop();
-            return EXIT_CONFIG;
-        } catch (IllegalStateException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            stop();
-            return EXIT_CONFIG;
+        return runUntilStopped();
+    }
+
+    /** Starts, then runs until SIGTERM (or {@link #stop()}) has torn everything down: a graceful stop exits 0. */
+    int runUntilStopped() throws Exception {
+        try (StopSignal term = StopSignal.onTerm(this::stop)) {
+            try {
+                start(informerSyncTimeout);
+            } catch (Exception e) {
+                if (stopping) {
+                    // SIGTERM during start-up closed what start() was about to use: a stop, not a failure.
+                    LOG.info("stopped during start-up: {}", e.toString());
+                } else if (e instanceof InvalidConfigException || e instanceof IllegalStateException) {
+                    LOG.error("refusing to start: {}", e.getMessage());
+                    stop();
+                    return EXIT_CONFIG;
+                } else {
+                    throw e;
+                }
+            }
+            stopped.await();
+            return ExitCodes.OK;
         }
-        stopped.await();
-        return 0;
     }
 
     /** Starts the parts in dependency order; each step pushes its own undo onto the shutdown stack. */
@@ -364,6 +377,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     void stop() {
+        stopping = true;
         shutdown.close();
         stopped.countDown();
     }
