@@ -150,15 +150,6 @@ public final class KubeClusterAccess implements ClusterAccess {
         }
     }
 
-    /** True when a live node (any label) names this instance in its providerID. */
-    public boolean instanceHasNode(String instanceId) throws ClusterException {
-        try {
-            return liveNodes().stream().anyMatch(n -> instanceId.equals(ModelTranslator.instanceIdOf(n)));
-        } catch (KubernetesClientException e) {
-            throw new ClusterException("listing nodes failed: " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public Optional<String> whyInstanceMayHaveNode(String instanceId) throws ClusterException {
         try {

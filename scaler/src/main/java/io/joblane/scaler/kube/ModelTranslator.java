@@ -37,7 +37,7 @@ import java.util.Objects;
  */
 final class ModelTranslator {
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
-    static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
+    private static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
     private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
 
@@ -218,7 +218,7 @@ final class ModelTranslator {
         return Resources.ofMillis(requests);
     }
 
-    static PodPhase phase(Pod p, String nodeName) {
+    private static PodPhase phase(Pod p, String nodeName) {
         String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
             return PodPhase.FINISHED;

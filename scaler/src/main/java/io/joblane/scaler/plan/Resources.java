@@ -117,16 +117,6 @@ public final class Resources {
         return fromSorted(m);
     }
 
-    /** True when every amount of this is at most the same amount of {@code capacity}. */
-    public boolean fitsIn(Resources capacity) {
-        for (int i = 0; i < names.length; i++) {
-            if (millis[i] > capacity.get(names[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public Map<String, Long> toMap() {
         return new LinkedHashMap<>(toTreeMap());
     }
