@@ -108,15 +108,6 @@ public final class Resources {
         return fromSorted(diff);
     }
 
-    /** Component-wise maximum (init containers against the sum of app containers). */
-    public Resources max(Resources other) {
-        TreeMap<String, Long> m = toTreeMap();
-        for (int i = 0; i < other.names.length; i++) {
-            m.merge(other.names[i], other.millis[i], Math::max);
-        }
-        return fromSorted(m);
-    }
-
     public Map<String, Long> toMap() {
         return new LinkedHashMap<>(toTreeMap());
     }

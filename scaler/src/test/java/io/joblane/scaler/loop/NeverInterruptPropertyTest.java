@@ -712,10 +712,10 @@ class NeverInterruptPropertyTest {
         }
     }
 
-    /** The referee's own fit check: every requested amount is at most what is free. */
-    static boolean fits(Resources need, Resources free) {
-        for (int i = 0; i < need.size(); i++) {
-            if (need.millisAt(i) > free.get(need.nameAt(i))) {
+    /** The referee's own fit check: every amount of {@code requests} at most the same amount of {@code capacity}. */
+    private static boolean fits(Resources requests, Resources capacity) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.millisAt(i) > capacity.get(requests.nameAt(i))) {
                 return false;
             }
         }
