@@ -20,10 +20,10 @@ final class GroupChooser {
     }
 
     /** Adds a warning for each wish that gave way, and one when the pod is left alone. */
-    static GroupChoice choose(RoutingTable table, Map<String, String> podAnnotations, Map<String, String> podLabels,
-                              String namespace, NamespaceAnnotations namespaces, JsonNode spec, PodPlacement placement,
+    static GroupChoice choose(RoutingTable table, JobPod pod, String namespace, NamespaceAnnotations namespaces,
                               List<String> warnings) {
-        GroupChoice wish = wish(table, podAnnotations, podLabels, namespace, namespaces, spec);
+        GroupChoice wish = wish(table, pod.annotations(), pod.labels(), namespace, namespaces, pod.spec());
+        PodPlacement placement = pod.placement();
         List<String> named = placement.requiredValues(WellKnown.NODE_GROUP_LABEL);
         String selected = placement.nodeSelectorValue(WellKnown.NODE_GROUP_LABEL);
         if (selected != null) {
