@@ -90,9 +90,7 @@ public final class WebhookServer {
                 .setCompressionSupported(false)
                 // No WebSocket on this port: without the handshakers Netty's extension handler leaves the pipeline.
                 .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false)
-                // Every request is answered on its connection's event loop (MutateHandler): writes skip the queue.
-                .setStrictThreadMode(true);
+                .setPerMessageWebSocketCompressionSupported(false);
         if (OpenSSLEngineOptions.isAvailable() && !"jdk".equals(System.getProperty("joblane.tls.engine"))) {
             // BoringSSL (netty-tcnative) costs a fraction of the JDK engine's CPU per record.
             options.setSslEngineOptions(new OpenSSLEngineOptions());
