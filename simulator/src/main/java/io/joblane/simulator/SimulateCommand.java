@@ -6,6 +6,8 @@ import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
 import io.joblane.model.cli.CommandLineConvention;
+import io.joblane.model.cli.DurationConverter;
+import io.joblane.model.cli.ExitCodes;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
@@ -105,14 +107,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--daemonset-pods", defaultValue = "3", description = "DaemonSet pods on every node (default ${DEFAULT-VALUE}).")
     int daemonSetPods;
 
-    @Option(names = "--boot-delay", defaultValue = "90s", description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
-    String bootDelay;
+    @Option(names = "--boot-delay", defaultValue = "90s", converter = DurationConverter.class, description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
+    Duration bootDelay;
 
-    @Option(names = "--scan-interval", defaultValue = "10s", description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
-    String scanInterval;
+    @Option(names = "--scan-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
+    Duration scanInterval;
 
-    @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
-    String scaleDownDelay;
+    @Option(names = "--scale-down-delay", defaultValue = "10m", converter = DurationConverter.class, description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
+    Duration scaleDownDelay;
 
     @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
@@ -168,42 +170,40 @@ public final class SimulateCommand implements Callable<Integer> {
         logging.apply();
         TraceSource source;
         Simulation.Settings settings;
-        List<String> chosen = new ArrayList<>();
+        List<String> chosen;
         try {
             settings = settings();
             seeds();
             source = source(settings.shape());
-            for (String p : policies) {
-                String name = p.trim().toLowerCase(Locale.ROOT);
-                if (!Simulator.POLICIES.contains(name)) {
-                    throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
-                }
-                if (!chosen.contains(name)) {
-                    chosen.add(name);
-                }
-            }
+            chosen = chosenPolicies();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
-        PrintStream progressOut = progressStream();
         Simulator.Comparison comparison;
-        Simulator simulator;
+        Simulator simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay, maxDraining, template,
+                templateScaler), seeds());
         RunMeter meter = timing ? new RunMeter() : null;
         try {
-            simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
-                    templateScaler), seeds());
-            comparison = simulator.run(source, chosen, progressOut);
+            comparison = simulator.run(source, chosen, progressStream());
         } catch (TraceFormatException e) {
-            err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
+            return failed(err, (trace == null ? "" : trace + ": ") + e.getMessage()
                     + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
-            err.flush();
-            return 1;
         } catch (IOException e) {
-            err.println("joblane-simulator: cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
-            err.flush();
-            return 1;
+            return failed(err, "cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
         }
+        writeOutputs(comparison, simulator, meter);
+        return ExitCodes.OK;
+    }
+
+    private static int failed(PrintWriter err, String message) {
+        err.println("joblane-simulator: " + message);
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
+    /** The table on stdout, then the timing, the JSON and the HTML report when asked. */
+    private void writeOutputs(Simulator.Comparison comparison, Simulator simulator, RunMeter meter) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
@@ -220,7 +220,21 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println("wrote " + report);
         }
         out.flush();
-        return 0;
+    }
+
+    /** {@code --policies}, trimmed, in lower case, each once, in the order given. */
+    private List<String> chosenPolicies() {
+        List<String> chosen = new ArrayList<>();
+        for (String p : policies) {
+            String name = p.trim().toLowerCase(Locale.ROOT);
+            if (!Simulator.POLICIES.contains(name)) {
+                throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
+            }
+            if (!chosen.contains(name)) {
+                chosen.add(name);
+            }
+        }
+        return chosen;
     }
 
     /** stderr on a terminal or with --progress, else none. */
@@ -256,10 +270,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private Duration scaleDownDelay() {
-        return GoDuration.parse(scaleDownDelay);
-    }
-
     /** Applies {@code --config}: every setting the group file has and the command line did not give. */
     private void applyConfig() {
         if (config == null) {
@@ -288,10 +298,10 @@ public final class SimulateCommand implements Callable<Integer> {
         setUnlessGiven("--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
         setUnlessGiven("--node-gpu", node.get(WellKnown.RESOURCE_NVIDIA_GPU), v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
         setUnlessGiven("--max-nodes", s.maxNodes() == null ? null : s.maxNodes().toString(), v -> maxNodes = Integer.parseInt(v));
-        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = v);
+        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = GoDuration.parse(v));
         setUnlessGiven("--max-draining", s.maxDraining().toString(), v -> maxDraining = Integer.parseInt(v));
-        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = v);
-        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = v);
+        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = GoDuration.parse(v));
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = GoDuration.parse(v));
         template = g;
         templateScaler = cfg.scaler();
     }
@@ -312,12 +322,11 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NodeShape shape = new NodeShape(Quantity.toMillis(nodeCpu), Quantity.toMillis(nodeMemory), nodeGpu, nodePods,
                 Quantity.toMillis(daemonSetCpu), Quantity.toMillis(daemonSetMemory), daemonSetPods);
-        long scan = GoDuration.parse(scanInterval).toMillis();
+        long scan = scanInterval.toMillis();
         if (scan < 1000) {
             throw new IllegalArgumentException("--scan-interval must be at least 1s");
         }
-        scaleDownDelay();
-        return new Simulation.Settings(shape, GoDuration.parse(bootDelay).toMillis(), scan, maxNodes, seed,
+        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed,
                 pricePerNodeHour, 60_000L);
     }
 
