@@ -9,6 +9,7 @@ import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.cli.DurationConverter;
 import io.joblane.model.cli.ExitCodes;
 import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.GroupRouter;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,8 +85,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
     Path config;
 
-    @Option(names = "--node-group", paramLabel = "NAME", description = "With --config: the group to simulate (default: the default group).")
-    String nodeGroup;
+    @Option(names = "--node-group", split = ",", paramLabel = "NAME[,NAME...]|all", description = "With --config: the "
+            + "group to simulate (default: the default group); several names, or all (every group with a scaling "
+            + "section): those groups side by side, each trace row routed to one as the webhook routes its pods.")
+    List<String> nodeGroups;
+
+    @Option(names = "--group-price", paramLabel = "NAME=PRICE", description = "With several groups: the price of a "
+            + "node-hour of group NAME (default --price-per-node-hour); repeat per group.")
+    Map<String, Double> groupPrices = new LinkedHashMap<>();
 
     @Option(names = "--node-cpu", defaultValue = "16", description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
     String nodeCpu;
@@ -168,6 +176,9 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         logging.apply();
+        if (severalGroups()) {
+            return callGroups(err);
+        }
         TraceSource source;
         Simulation.Settings settings;
         List<String> chosen;
@@ -186,17 +197,99 @@ public final class SimulateCommand implements Callable<Integer> {
         RunMeter meter = timing ? new RunMeter() : null;
         try {
             comparison = simulator.run(source, chosen, progressStream());
-        } catch (TraceFormatException e) {
-            return failed(err, (trace == null ? "" : trace + ": ") + e.getMessage()
-                    + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
-        } catch (IOException e) {
-            return failed(err, "cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
+        } catch (TraceFormatException | IOException e) {
+            return failed(err, e);
         }
         writeOutputs(comparison, simulator, meter);
         return ExitCodes.OK;
     }
 
-    private static int failed(PrintWriter err, String message) {
+    /** Several groups of {@code --config} side by side, each row routed to one of them. */
+    private int callGroups(PrintWriter err) throws IOException {
+        TraceSource source;
+        List<String> chosen;
+        GroupedSimulator simulator;
+        try {
+            JoblaneConfig cfg = loadConfig();
+            List<SimGroup> groups = GroupSettings.of(cfg, nodeGroups, this::groupDefaults, groupPrices);
+            String defaultGroup = cfg.defaultGroup().name();
+            source = source(groups.stream().filter(g -> g.name().equals(defaultGroup)).findFirst()
+                    .orElse(groups.get(0)).settings().shape());
+            chosen = chosenPolicies();
+            simulator = new GroupedSimulator(new GroupRouter(cfg), groups, seeds());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        quietLoopLogs();
+        RunMeter meter = timing ? new RunMeter() : null;
+        GroupedSimulator.Outcome outcome;
+        try {
+            outcome = simulator.run(source, chosen, progressStream());
+        } catch (TraceFormatException | IOException e) {
+            return failed(err, e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(ComparisonTable.format(outcome));
+        if (meter != null) {
+            out.println(perPolicyTiming(simulator.wallSeconds()));
+            out.print(meter.summary());
+            meter.close();
+        }
+        if (json != null) {
+            JsonReport.write(json, outcome);
+            out.println("wrote " + json);
+        }
+        if (report != null) {
+            Files.writeString(report, HtmlReport.render(outcome.total(), Double.NaN), StandardCharsets.UTF_8);
+            out.println("wrote " + report);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** {@code --node-group} names several groups, or all. */
+    private boolean severalGroups() {
+        return nodeGroups != null && (nodeGroups.size() > 1 || GroupSettings.ALL.equals(nodeGroups.get(0)));
+    }
+
+    /**
+     * What every group of a multi-group run shares: the DaemonSets, the scan interval, the seed and the price; a flag
+     * that sets one group's size or delays is refused, since each group's {@code scaling} section sets those.
+     */
+    private GroupSettings.Defaults groupDefaults(JoblaneConfig cfg) {
+        for (String option : new String[] {"--node-cpu", "--node-memory", "--node-gpu", "--node-pods", "--max-nodes",
+            "--scale-down-delay", "--max-draining", "--boot-delay", "--group"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
+                        + "scaling section in " + config + " sets it (--group: every row is routed instead)");
+            }
+        }
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = GoDuration.parse(v));
+        if (scanInterval.toMillis() < 1000 || pricePerNodeHour < 0 || daemonSetPods < 0) {
+            throw new IllegalArgumentException("--scan-interval must be at least 1s, --price-per-node-hour and "
+                    + "--daemonset-pods not negative");
+        }
+        return new GroupSettings.Defaults(nodeCpu, nodeMemory, nodePods, maxNodes, Quantity.toMillis(daemonSetCpu),
+                Quantity.toMillis(daemonSetMemory), daemonSetPods, scanInterval.toMillis(), seed, pricePerNodeHour);
+    }
+
+    private JoblaneConfig loadConfig() {
+        if (config == null) {
+            throw new IllegalArgumentException("--node-group needs --config");
+        }
+        try {
+            return ConfigLoader.load(config);
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
+        }
+    }
+
+    /** A bad trace line (its number in the message) or an unreadable trace: one line on stderr, exit 1. */
+    private int failed(PrintWriter err, Exception e) {
+        String message = e instanceof TraceFormatException
+                ? (trace == null ? "" : trace + ": ") + e.getMessage()
+                        + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)")
+                : "cannot read " + (trace == null ? "the trace" : trace) + ": " + e;
         err.println("joblane-simulator: " + message);
         err.flush();
         return ExitCodes.FAILED;
@@ -207,7 +300,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            out.println(perPolicyTiming(simulator));
+            out.println(perPolicyTiming(simulator.wallSeconds()));
             out.print(meter.summary());
             meter.close();
         }
@@ -242,9 +335,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return progress || System.console() != null ? System.err : null;
     }
 
-    private static String perPolicyTiming(Simulator simulator) {
+    private static String perPolicyTiming(Map<String, Double> wallSeconds) {
         StringBuilder each = new StringBuilder("timing per policy (wall):");
-        simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+        wallSeconds.forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
         return each.substring(0, each.length() - 1);
     }
 
@@ -272,18 +365,11 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** Applies {@code --config}: every setting the group file has and the command line did not give. */
     private void applyConfig() {
-        if (config == null) {
-            if (nodeGroup != null) {
-                throw new IllegalArgumentException("--node-group needs --config");
-            }
+        if (config == null && nodeGroups == null) {
             return;
         }
-        JoblaneConfig cfg;
-        try {
-            cfg = ConfigLoader.load(config);
-        } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
-        }
+        JoblaneConfig cfg = loadConfig();
+        String nodeGroup = nodeGroups == null ? null : nodeGroups.get(0);
         NodeGroup g = nodeGroup == null ? cfg.scaledGroups().stream().filter(NodeGroup::isDefault).findFirst()
                 .orElse(cfg.scaledGroups().isEmpty() ? null : cfg.scaledGroups().get(0))
                 : cfg.group(nodeGroup).orElseThrow(() -> new IllegalArgumentException(

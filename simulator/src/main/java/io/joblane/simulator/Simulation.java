@@ -238,7 +238,7 @@ public final class Simulation {
                 c.lostRunMillis / 3_600_000.0, c.waits.quantile(0.50) / 1000.0, c.waits.quantile(0.95) / 1000.0,
                 c.waits.max() / 1000.0, policy.scaleActions(), c.peakNodes,
                 policy instanceof StaticPolicy s ? s.nodes() : 0, c.podsOnRemovedNodes, makespan / 3_600_000.0,
-                c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values());
+                c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values(), c.waits);
     }
 
     /**
