@@ -77,7 +77,7 @@ final class GroupChooser {
             if (requests == null) {
                 requests = PodRequests.effective(spec);
             }
-            if (matches(route, requests)) {
+            if (route.rule().matches(requests)) {
                 return GroupChoice.steer(route, GroupChoice.Source.RESOURCE_RULE);
             }
         }
@@ -108,18 +108,5 @@ final class GroupChooser {
             }
         }
         return null;
-    }
-
-    private static boolean matches(RoutingTable.Route route, Map<String, Long> requests) {
-        for (String resource : route.group().match().resources()) {
-            if (requests.getOrDefault(resource, 0L) > 0) {
-                return true;
-            }
-        }
-        if (route.minMemoryMillis() >= 0
-                && requests.getOrDefault(WellKnown.RESOURCE_MEMORY, 0L) >= route.minMemoryMillis()) {
-            return true;
-        }
-        return route.minCpuMillis() >= 0 && requests.getOrDefault(WellKnown.RESOURCE_CPU, 0L) >= route.minCpuMillis();
     }
 }
