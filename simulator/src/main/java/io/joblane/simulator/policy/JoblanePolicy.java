@@ -218,8 +218,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public ClusterSnapshot snapshot() {
-        List<NodeInfo> nodes = new ArrayList<>();
-        List<PodInfo> pods = new ArrayList<>();
+        List<NodeInfo> nodes = new ArrayList<>(cluster.nodes().size());
+        List<PodInfo> pods = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8,
+                cluster.runningPods() + cluster.pending().size()));
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
                 continue; // A booting instance has no Node object yet.
@@ -241,9 +242,22 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             case PREFER_NO_SCHEDULE -> DrainState.PREFER_NO_SCHEDULE;
             case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
         };
-        return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
+        NodeInfo info = n.info;
+        if (info != null && info.cordoned() == n.cordoned && info.cordonedByJoblane() == (n.cordoned && n.cordonedByJoblane)
+                && info.draining() == drain && info.created().toEpochMilli() == n.readyAt
+                && same(info.unneededSince(), n.unneededSince) && same(info.cordonedAt(), n.cordonedAt)
+                && same(info.drainingSince(), n.drainingSince)) {
+            return info; // most nodes did not change since the last scan
+        }
+        info = new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
                 n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
                 instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null, null);
+        n.info = info;
+        return info;
+    }
+
+    private static boolean same(Instant instant, long millis) {
+        return millis < 0 ? instant == null : instant != null && instant.toEpochMilli() == millis;
     }
 
     private static Instant instantOrNull(long millis) {
