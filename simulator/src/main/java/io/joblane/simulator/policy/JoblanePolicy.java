@@ -243,10 +243,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
         };
         NodeInfo info = n.info;
-        if (info != null && info.cordoned() == n.cordoned && info.cordonedByJoblane() == (n.cordoned && n.cordonedByJoblane)
-                && info.draining() == drain && info.created().toEpochMilli() == n.readyAt
-                && same(info.unneededSince(), n.unneededSince) && same(info.cordonedAt(), n.cordonedAt)
-                && same(info.drainingSince(), n.drainingSince)) {
+        if (info != null && sameFlags(info, n, drain) && sameTimes(info, n)) {
             return info; // most nodes did not change since the last scan
         }
         info = new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
@@ -254,6 +251,16 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null, null);
         n.info = info;
         return info;
+    }
+
+    private static boolean sameFlags(NodeInfo info, SimNode n, DrainState drain) {
+        boolean byJoblane = n.cordoned && n.cordonedByJoblane;
+        return info.cordoned() == n.cordoned && info.cordonedByJoblane() == byJoblane && info.draining() == drain;
+    }
+
+    private static boolean sameTimes(NodeInfo info, SimNode n) {
+        return info.created().toEpochMilli() == n.readyAt && same(info.unneededSince(), n.unneededSince)
+                && same(info.cordonedAt(), n.cordonedAt) && same(info.drainingSince(), n.drainingSince);
     }
 
     private static boolean same(Instant instant, long millis) {
