@@ -19,6 +19,17 @@ final class Dimensions {
     static final long POD_SLOT = 1000;
 
     private final Map<String, Integer> slots = new HashMap<>();
+    /** The last Resources added: the next with the same names adds nothing (nodes and pods mostly name the same). */
+    private Resources lastAdded;
+    /**
+     * The slots of the names of the last two Resources looked up (-1: no slot), valid until a name is added: two, as
+     * a node's allocatable and its pods' requests alternate.
+     */
+    private Resources lastNamed;
+    private int[] lastSlots;
+    private Resources previousNamed;
+    private int[] previousSlots;
+    private int podsSlot = -1;
 
     /** The number of slots of every vector. */
     int count() {
@@ -26,22 +37,69 @@ final class Dimensions {
     }
 
     void add(Resources r) {
+        if (lastAdded != null && lastAdded.sameNames(r)) {
+            return; // its names already have slots
+        }
         for (int i = 0; i < r.size(); i++) {
             add(r.nameAt(i));
         }
+        lastAdded = r;
     }
 
     void add(String name) {
-        slots.putIfAbsent(name, slots.size());
+        if (slots.putIfAbsent(name, slots.size()) == null) {
+            lastNamed = null; // a name that had no slot has one now
+            lastSlots = null;
+            previousNamed = null;
+            previousSlots = null;
+        }
+    }
+
+    /** Per name of {@code r}, its slot or -1; one map lookup per distinct set of names in a row, not per pod. */
+    private int[] slotsOf(Resources r) {
+        if (lastNamed != null && lastNamed.sameNames(r)) {
+            return lastSlots;
+        }
+        int[] out;
+        if (previousNamed != null && previousNamed.sameNames(r)) {
+            out = previousSlots;
+        } else {
+            out = new int[r.size()];
+            for (int i = 0; i < out.length; i++) {
+                Integer d = slots.get(r.nameAt(i));
+                out[i] = d == null ? -1 : d;
+            }
+        }
+        previousNamed = lastNamed;
+        previousSlots = lastSlots;
+        lastNamed = r;
+        lastSlots = out;
+        return out;
+    }
+
+    private int pods() {
+        if (podsSlot < 0) {
+            podsSlot = slots.get(PODS);
+        }
+        return podsSlot;
+    }
+
+    /** The slot of a name the pass added: a missing one is a bug (as an unboxed null was before). */
+    private static int known(int[] slotsOf, int i) {
+        if (slotsOf[i] < 0) {
+            throw new IllegalStateException("resource without a slot");
+        }
+        return slotsOf[i];
     }
 
     /** A node's allocatable as a vector; a "pods" capacity it does not report counts as unlimited. */
     void capacity(Resources allocatable, long[] out) {
         Arrays.fill(out, 0);
-        for (int i = 0; i < allocatable.size(); i++) {
-            out[slots.get(allocatable.nameAt(i))] = allocatable.millisAt(i);
+        int[] at = slotsOf(allocatable);
+        for (int i = 0; i < at.length; i++) {
+            out[known(at, i)] = allocatable.millisAt(i);
         }
-        int pods = slots.get(PODS);
+        int pods = pods();
         if (out[pods] == 0) {
             out[pods] = UNLIMITED;
         }
@@ -49,32 +107,33 @@ final class Dimensions {
 
     long[] vector(Resources r) {
         long[] v = new long[count()];
-        for (int i = 0; i < r.size(); i++) {
-            v[slots.get(r.nameAt(i))] = r.millisAt(i);
+        int[] at = slotsOf(r);
+        for (int i = 0; i < at.length; i++) {
+            v[known(at, i)] = r.millisAt(i);
         }
         return v;
     }
 
     /** Adds one pod's requests and its pod slot into {@code out[off..]}. */
     void addDemand(Resources requests, long[] out, int off) {
-        for (int i = 0; i < requests.size(); i++) {
-            Integer d = slots.get(requests.nameAt(i));
-            if (d != null) {
-                out[off + d] += requests.millisAt(i);
+        int[] at = slotsOf(requests);
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] >= 0) {
+                out[off + at[i]] += requests.millisAt(i);
             }
         }
-        out[off + slots.get(PODS)] += POD_SLOT;
+        out[off + pods()] += POD_SLOT;
     }
 
     /** Subtracts the requests and pod slots of {@code bound} from {@code out}. */
     void subtractBound(List<PodInfo> bound, long[] out) {
-        int pods = slots.get(PODS);
+        int pods = pods();
         for (PodInfo p : bound) {
             Resources r = p.requests();
-            for (int i = 0; i < r.size(); i++) {
-                Integer d = slots.get(r.nameAt(i));
-                if (d != null) {
-                    out[d] -= r.millisAt(i);
+            int[] at = slotsOf(r);
+            for (int i = 0; i < at.length; i++) {
+                if (at[i] >= 0) {
+                    out[at[i]] -= r.millisAt(i);
                 }
             }
             out[pods] -= POD_SLOT;

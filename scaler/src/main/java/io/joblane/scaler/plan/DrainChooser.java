@@ -4,7 +4,7 @@ import io.joblane.model.WellKnown;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +45,8 @@ final class DrainChooser {
         if (budget <= 0 || active.size() <= keepAtLeast) {
             return out;
         }
-        Map<NodeInfo, Integer> binOf = new HashMap<>();
+        // By identity: hashing the NodeInfo record would hash every field of every node.
+        Map<NodeInfo, Integer> binOf = new IdentityHashMap<>(existing);
         for (int b = 0; b < existing; b++) {
             if (bins.get(b).node() != null) {
                 binOf.put(bins.get(b).node(), b);

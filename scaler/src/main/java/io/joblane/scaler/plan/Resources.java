@@ -82,6 +82,11 @@ public final class Resources {
         return millis[index];
     }
 
+    /** Whether both name the same resources in the same order (names are interned, so mostly one comparison). */
+    boolean sameNames(Resources other) {
+        return names == other.names || Arrays.equals(names, other.names);
+    }
+
     public boolean isZero() {
         return names.length == 0;
     }

@@ -12,12 +12,15 @@ import java.util.Map;
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
-    private final Map<String, List<PodInfo>> boundByNode = new HashMap<>();
+    private final Map<String, List<PodInfo>> boundByNode;
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
-    private final Map<String, NodeInfo> nodesByInstance = new HashMap<>();
+    private final Map<String, NodeInfo> nodesByInstance;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this.snapshot = snapshot;
+        int nodes = snapshot.nodes().size();
+        boundByNode = new HashMap<>(nodes * 4 / 3 + 1);
+        nodesByInstance = new HashMap<>(nodes * 4 / 3 + 1);
         for (NodeInfo node : snapshot.nodes()) {
             if (node.group() != null) {
                 nodesByGroup.computeIfAbsent(node.group(), g -> new ArrayList<>()).add(node);
@@ -26,11 +29,17 @@ public final class SnapshotIndex {
                 nodesByInstance.put(node.instanceId(), node);
             }
         }
+        String lastNode = null;
+        List<PodInfo> lastBound = null;
         for (PodInfo pod : snapshot.pods()) {
             if (pod.nodeName() != null) {
                 // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
                 if (pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod())) {
-                    boundByNode.computeIfAbsent(pod.nodeName(), n -> new ArrayList<>()).add(pod);
+                    if (!pod.nodeName().equals(lastNode)) { // pods of one node often come in a row: one lookup
+                        lastNode = pod.nodeName();
+                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new ArrayList<>(4));
+                    }
+                    lastBound.add(pod);
                 }
             } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {
                 pendingByGroup.computeIfAbsent(pod.group(), g -> new ArrayList<>()).add(pod);

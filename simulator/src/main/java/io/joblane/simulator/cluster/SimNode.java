@@ -44,6 +44,8 @@ public final class SimNode {
     public long recheckAfter = -1;
     /** When a pod was last bound to or left this node (Karpenter's {@code lastPodEventTime}); -1 before any. */
     public long lastPodEventAt = -1;
+    /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
+    public io.joblane.scaler.plan.NodeInfo info;
 
     SimNode(String name, String instanceId, long launchedAt, NodeShape shape) {
         this.name = name;

@@ -219,8 +219,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public ClusterSnapshot snapshot() {
-        List<NodeInfo> nodes = new ArrayList<>();
-        List<PodInfo> pods = new ArrayList<>();
+        List<NodeInfo> nodes = new ArrayList<>(cluster.nodes().size());
+        List<PodInfo> pods = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8,
+                cluster.runningPods() + cluster.pending().size()));
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
                 continue; // A booting instance has no Node object yet.
@@ -242,9 +243,29 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             case PREFER_NO_SCHEDULE -> DrainState.PREFER_NO_SCHEDULE;
             case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
         };
-        return new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
+        NodeInfo info = n.info;
+        if (info != null && sameFlags(info, n, drain) && sameTimes(info, n)) {
+            return info; // most nodes did not change since the last scan
+        }
+        info = new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
                 n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
                 instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null, null);
+        n.info = info;
+        return info;
+    }
+
+    private static boolean sameFlags(NodeInfo info, SimNode n, DrainState drain) {
+        boolean byJoblane = n.cordoned && n.cordonedByJoblane;
+        return info.cordoned() == n.cordoned && info.cordonedByJoblane() == byJoblane && info.draining() == drain;
+    }
+
+    private static boolean sameTimes(NodeInfo info, SimNode n) {
+        return info.created().toEpochMilli() == n.readyAt && same(info.unneededSince(), n.unneededSince)
+                && same(info.cordonedAt(), n.cordonedAt) && same(info.drainingSince(), n.drainingSince);
+    }
+
+    private static boolean same(Instant instant, long millis) {
+        return millis < 0 ? instant == null : instant != null && instant.toEpochMilli() == millis;
     }
 
     private static Instant instantOrNull(long millis) {

@@ -196,14 +196,17 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     public synchronized void advance() {
         Instant now = clock.instant();
         for (Group g : groups.values()) {
-            for (CloudInstance inst : List.copyOf(g.instances.values())) {
-                Instant until = terminatingUntil.get(inst.id());
-                if (until != null && !now.isBefore(until)) {
-                    terminatingUntil.remove(inst.id());
-                    gone(g, inst);
+            // The simulator calls this on every scan over thousands of instances: only walk what can change.
+            if (!terminatingUntil.isEmpty()) {
+                for (CloudInstance inst : List.copyOf(g.instances.values())) {
+                    Instant until = terminatingUntil.get(inst.id());
+                    if (until != null && !now.isBefore(until)) {
+                        terminatingUntil.remove(inst.id());
+                        gone(g, inst);
+                    }
                 }
             }
-            while (!g.launchFailing && g.capacity() < g.desired) {
+            while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
                 String id = String.format("i-%017x", nextId);
                 CloudInstance inst = new CloudInstance(id, ZONES[(int) (nextId % ZONES.length)],
                         LifecycleState.PENDING, true, false, now);
@@ -211,14 +214,30 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                 g.instances.put(id, inst);
                 listeners.forEach(l -> l.launched(g.id, inst));
             }
+            if (!anyBooted(g, now)) {
+                continue;
+            }
             for (CloudInstance inst : List.copyOf(g.instances.values())) {
-                if (inst.state() == LifecycleState.PENDING && !now.isBefore(inst.launchTime().plus(g.bootDelay))) {
+                if (booted(g, inst, now)) {
                     CloudInstance up = with(inst, LifecycleState.IN_SERVICE, inst.protectedFromScaleIn());
                     g.instances.put(inst.id(), up);
                     listeners.forEach(l -> l.inService(g.id, up));
                 }
             }
         }
+    }
+
+    private static boolean anyBooted(Group g, Instant now) {
+        for (CloudInstance inst : g.instances.values()) {
+            if (booted(g, inst, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean booted(Group g, CloudInstance inst, Instant now) {
+        return inst.state() == LifecycleState.PENDING && !now.isBefore(inst.launchTime().plus(g.bootDelay));
     }
 
     @Override
