@@ -29,11 +29,17 @@ public final class PodMutator {
 
     private final Supplier<JoblaneConfig> config;
     private final NamespaceAnnotations namespaces;
+    private final LanePreference lanes;
     private volatile RoutingTable table;
 
     public PodMutator(Supplier<JoblaneConfig> config, NamespaceAnnotations namespaces) {
+        this(config, namespaces, LanePreference.OFF);
+    }
+
+    public PodMutator(Supplier<JoblaneConfig> config, NamespaceAnnotations namespaces, LanePreference lanes) {
         this.config = config;
         this.namespaces = namespaces;
+        this.lanes = lanes;
     }
 
     /**
@@ -73,7 +79,7 @@ public final class PodMutator {
             case LEAVE -> new Mutation(Outcome.SKIPPED, null, JSON.arrayNode(), warnings, warnings.size(),
                     choice.message());
             case STEER -> steer(choice.route(), metadata, labels, annotations, spec, nodeSelector, placement, warnings,
-                    jobReason + ", group from " + choice.source());
+                    jobReason + ", group from " + choice.source(), namespace);
         };
     }
 
@@ -87,15 +93,17 @@ public final class PodMutator {
         return prepared;
     }
 
-    private static Mutation steer(RoutingTable.Route route, ObjectNode metadata, Map<String, String> labels,
-                                  Map<String, String> annotations, ObjectNode spec, Map<String, String> nodeSelector,
-                                  PodPlacement placement, List<String> warnings, String reason) {
+    private Mutation steer(RoutingTable.Route route, ObjectNode metadata, Map<String, String> labels,
+                           Map<String, String> annotations, ObjectNode spec, Map<String, String> nodeSelector,
+                           PodPlacement placement, List<String> warnings, String reason, String namespace) {
         Additions additions = additions(route, labels, annotations, spec, nodeSelector, warnings);
         ArrayNode patch = JSON.arrayNode();
         metadataOperations(patch, metadata, additions, route.name());
         specOperations(patch, spec, additions, route.group().schedulerName(), placement);
+        String lane = lanes.patch(patch, spec, namespace, labels, annotations, placement, warnings)
+                .map(l -> ", " + l).orElse("");
         Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;
-        return new Mutation(outcome, route.name(), patch, warnings, warnings.size(), reason);
+        return new Mutation(outcome, route.name(), patch, warnings, warnings.size(), reason + lane);
     }
 
     /** What the pod lacks of its group; {@code scheduler} is the pod's own, when the group's is to be set. */
