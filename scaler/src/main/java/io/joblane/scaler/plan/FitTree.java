@@ -36,10 +36,6 @@ final class FitTree {
         return leaves;
     }
 
-    long free(int bin, int dim) {
-        return free[bin * dims + dim];
-    }
-
     /** Sets a bin's free vector (from {@code src[off..off+dims)}), opens it and refreshes its ancestors. */
     void set(int bin, long[] src, int off) {
         System.arraycopy(src, off, free, bin * dims, dims);

@@ -102,7 +102,8 @@ final class NewNodeShapes {
                         fits.add(options.get(i).instanceType());
                     }
                 }
-                actions.add(fits.isEmpty() ? unfit : new PlanAction.PodNeverFits(unfit.pod(), "requests "
+                actions.add(fits.isEmpty() ? unfit : new PlanAction.PodNeverFits(unfit.pod(),
+                        PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES, "requests "
                         + unfit.pod().requests() + " fit only instance type(s) " + String.join(", ", fits) + " of "
                         + String.join(", ", allTypes) + "; the Auto Scaling group may launch any of them, so no "
                         + "node is added for it: narrow the group's instance types or set scaling.node"));

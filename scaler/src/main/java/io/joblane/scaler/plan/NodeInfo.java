@@ -44,11 +44,6 @@ public record NodeInfo(
         return cordoned && !cordonedByJoblane;
     }
 
-    /** New Job pods may land here: not cordoned and not taint-drained (PreferNoSchedule still admits pods). */
-    public boolean schedulable() {
-        return !cordoned && draining != DrainState.NO_SCHEDULE;
-    }
-
     /** True once it advertises every extended resource of {@code template} ({@code nvidia.com/gpu}: device plugin up). */
     public boolean advertisesExtended(Resources template) {
         for (int i = 0; i < template.size(); i++) {

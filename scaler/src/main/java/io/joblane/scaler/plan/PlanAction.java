@@ -36,16 +36,50 @@ public sealed interface PlanAction {
     record Reclaim(String node, String reason) implements PlanAction {
     }
 
+    /** Why a node's draining taint is set. */
+    enum DrainReason {
+        /** A nudged node without its {@code draining-since} timer: the nudge is set again, with the timer. */
+        TIMER_MISSING,
+        /** Nudged for the settle delay and still not needed: the nudge becomes a commitment. */
+        STILL_UNNEEDED,
+        /** Its blocking pods would fit on the group's other busy nodes. */
+        PODS_FIT_ELSEWHERE
+    }
+
     /** Set (or with {@link DrainState#NONE} clear) the draining taint and its {@code draining-since} annotation. */
-    record SetDrain(String node, DrainState state, String reason) implements PlanAction {
+    record SetDrain(String node, DrainState state, DrainReason why, String reason) implements PlanAction {
+    }
+
+    /** Why a node's unneeded timer starts or stops. */
+    enum UnneededReason {
+        /** Starts: no pod runs on it. */
+        EMPTY,
+        /** Stops: pods run on it again. */
+        BUSY_AGAIN,
+        /** Stops: waiting pods were placed on it. */
+        NEEDED
     }
 
     /** Start ({@code since} non-null) or stop (null) the node's unneeded timer annotation. */
-    record MarkUnneeded(String node, Instant since, String reason) implements PlanAction {
+    record MarkUnneeded(String node, Instant since, UnneededReason why, String reason) implements PlanAction {
+    }
+
+    /** Why a node is cordoned, in the order scale-in checks them. */
+    enum CordonReason {
+        /** Its termination was asked for: fenced even if its kubelet joined late. */
+        TERMINATION_REQUESTED,
+        /** Its instance is leaving the group (Terminating, Terminated): fenced, never used. */
+        INSTANCE_LEAVING,
+        /** NotReady past the registration timeout with nothing on it: not capacity. */
+        BROKEN,
+        /** Drained: no Job runs on it any more (the drain was the delay). */
+        DRAINED,
+        /** Empty and unneeded for the scale-down delay. */
+        UNNEEDED
     }
 
     /** Cordon an empty, unneeded node as the scaler's own; termination follows after the settle delay. */
-    record Cordon(String node, String reason) implements PlanAction {
+    record Cordon(String node, CordonReason why, String reason) implements PlanAction {
     }
 
     /**
@@ -55,15 +89,33 @@ public sealed interface PlanAction {
     record ClearCordonMark(String node, String reason) implements PlanAction {
     }
 
+    /** Why the scaler gives back a node it cordoned, in the order scale-in checks them. */
+    enum UncordonReason {
+        /** A human disabled scale-down on it after the cordon: humans win. */
+        SCALE_DOWN_DISABLED,
+        /** A pod was bound to it after the cordon. */
+        POD_BOUND,
+        /** Terminating it would take the group below its minimum. */
+        AT_MINIMUM
+    }
+
     /** Undo the scaler's own cordon and timers (e.g. the group is at its minimum). */
-    record Uncordon(String node, String reason) implements PlanAction {
+    record Uncordon(String node, UncordonReason why, String reason) implements PlanAction {
     }
 
     /**
      * Terminate exactly this node's instance, decrementing desired, but only after the loop's live re-check of every
      * pod bound to the node finds nothing that blocks.
      */
-    record Terminate(String node, String instanceId, String reason) implements PlanAction {
+    record Terminate(String node, String instanceId, TerminateReason why, String reason) implements PlanAction {
+    }
+
+    /** Why a node's instance is terminated. */
+    enum TerminateReason {
+        /** Cordoned by the scaler, empty, and settled for the settle delay. */
+        SETTLED,
+        /** Its termination was asked for on an earlier scan and the instance is still in the group: retried. */
+        RETRY_REQUESTED
     }
 
     /** Why waiting pods get no new node of their own this scan (they are told so with an Event). */
@@ -81,8 +133,16 @@ public sealed interface PlanAction {
         }
     }
 
+    /** Why no node is added for a waiting pod, ever. */
+    enum NeverFitReason {
+        /** Its requests exceed an empty node of the group (minus DaemonSet overhead). */
+        EXCEEDS_EMPTY_NODE,
+        /** It fits only some of the group's instance types, and the cloud picks the type of each new node. */
+        FITS_ONLY_SOME_TYPES
+    }
+
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */
-    record PodNeverFits(PodInfo pod, String reason) implements PlanAction {
+    record PodNeverFits(PodInfo pod, NeverFitReason why, String reason) implements PlanAction {
     }
 
     /** A cloud instance that has not become a node within the registration timeout: report it. */

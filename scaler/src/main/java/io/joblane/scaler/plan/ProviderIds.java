@@ -5,9 +5,6 @@ package io.joblane.scaler.plan;
  * {@code i-0abc}; the in-memory provider uses the same shape with scheme {@code memory}.
  */
 public final class ProviderIds {
-    public static final String AWS_SCHEME = "aws";
-    public static final String MEMORY_SCHEME = "memory";
-
     private ProviderIds() {
     }
 
@@ -24,10 +21,5 @@ public final class ProviderIds {
         int slash = path.lastIndexOf('/');
         String id = slash < 0 ? path : path.substring(slash + 1);
         return id.isEmpty() ? null : id;
-    }
-
-    /** Formats a providerID, e.g. {@code format("memory", "zone-a", "i-1")} is {@code memory:///zone-a/i-1}. */
-    public static String format(String scheme, String zone, String instanceId) {
-        return scheme + ":///" + (zone == null ? "" : zone) + "/" + instanceId;
     }
 }

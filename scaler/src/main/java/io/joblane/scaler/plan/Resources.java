@@ -108,25 +108,6 @@ public final class Resources {
         return fromSorted(diff);
     }
 
-    /** Component-wise maximum (init containers against the sum of app containers). */
-    public Resources max(Resources other) {
-        TreeMap<String, Long> m = toTreeMap();
-        for (int i = 0; i < other.names.length; i++) {
-            m.merge(other.names[i], other.millis[i], Math::max);
-        }
-        return fromSorted(m);
-    }
-
-    /** True when every amount of this is at most the same amount of {@code capacity}. */
-    public boolean fitsIn(Resources capacity) {
-        for (int i = 0; i < names.length; i++) {
-            if (millis[i] > capacity.get(names[i])) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public Map<String, Long> toMap() {
         return new LinkedHashMap<>(toTreeMap());
     }

@@ -60,4 +60,14 @@ public final class SnapshotIndex {
     public NodeInfo nodeOfInstance(String instanceId) {
         return nodesByInstance.get(instanceId);
     }
+
+    /** Whether a pod that blocks scale-in is bound to the node. */
+    boolean holdsBlocking(NodeInfo node) {
+        for (PodInfo p : boundTo(node.name())) {
+            if (p.blocksScaleIn()) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -27,7 +27,8 @@ class ActionLogFieldsTest {
 
     @Test
     void aTerminationCarriesGroupActionNodeAndInstanceUntilClosed() {
-        try (LogFields.Scope fields = ActionLogFields.scope("gpu", new PlanAction.Terminate("ip-1", "i-0abc", "empty"))) {
+        try (LogFields.Scope fields = ActionLogFields.scope("gpu", new PlanAction.Terminate("ip-1", "i-0abc",
+                PlanAction.TerminateReason.SETTLED, "empty"))) {
             assertThat(MDC.getCopyOfContextMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "group", "gpu", "action", "Terminate", "node", "ip-1", "instance", "i-0abc"));
         }

@@ -667,7 +667,7 @@ class NeverInterruptPropertyTest {
             if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE)) {
                 return false;
             }
-            return slots.get(n.name) >= 1 && p.requests.fitsIn(free.get(n.name));
+            return slots.get(n.name) >= 1 && fits(p.requests, free.get(n.name));
         }
 
         /** A lanes world's pod runs as long as its family makes it; otherwise a random while. */
@@ -755,7 +755,7 @@ class NeverInterruptPropertyTest {
             Resources empty = shape.minus(overhead);
             Map<String, Resources> free = null;
             for (FakeCluster.Pod p : cluster.pods.values()) {
-                if (p.phase != PodPhase.PENDING_UNSCHEDULABLE || !p.requests.fitsIn(empty)) {
+                if (p.phase != PodPhase.PENDING_UNSCHEDULABLE || !fits(p.requests, empty)) {
                     unserved.remove(p.name);
                     continue;
                 }
@@ -792,11 +792,21 @@ class NeverInterruptPropertyTest {
         boolean fitsSomewhereSchedulable(FakeCluster.Pod p, Map<String, Resources> free) {
             for (FakeCluster.Node n : cluster.nodes.values()) {
                 if (n.ready && !n.unschedulable && n.drain != DrainState.NO_SCHEDULE
-                        && p.requests.fitsIn(free.get(n.name))) {
+                        && fits(p.requests, free.get(n.name))) {
                     return true;
                 }
             }
             return false;
         }
+    }
+
+    /** The referee's own fit check: every amount of {@code requests} at most the same amount of {@code capacity}. */
+    private static boolean fits(Resources requests, Resources capacity) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.millisAt(i) > capacity.get(requests.nameAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

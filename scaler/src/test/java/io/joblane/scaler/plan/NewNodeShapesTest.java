@@ -82,6 +82,7 @@ class NewNodeShapesTest {
         });
         assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).singleElement().satisfies(unfit -> {
             assertThat(unfit.pod().name()).isEqualTo("wide");
+            assertThat(unfit.why()).isEqualTo(PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES);
             assertThat(unfit.reason()).contains("fit only instance type(s) m5.2xlarge of m5.2xlarge, m5.large");
         });
     }

@@ -20,6 +20,7 @@ import static io.joblane.scaler.plan.Fixtures.unneededSince;
 import static io.joblane.scaler.plan.Fixtures.withExtra;
 import static io.joblane.scaler.plan.Fixtures.withMaxDraining;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.joblane.model.WellKnown;
 import io.joblane.scaler.cloud.CloudGroup;
@@ -92,7 +93,8 @@ class PlannerTest {
             GroupPlan plan = Planner.plan(spec(G), index(List.of(good, broken), pods), cloudFor(List.of(good, broken), 0, 10), T0);
 
             assertThat(plan.actionsOf(PlanAction.Cordon.class)).singleElement()
-                    .satisfies(c -> assertThat(c.node()).isEqualTo("n2"));
+                    .satisfies(c -> assertThat(c.node()).isEqualTo("n2"))
+                    .satisfies(c -> assertThat(c.why()).isEqualTo(PlanAction.CordonReason.BROKEN));
         }
 
         @Test
@@ -464,7 +466,7 @@ class PlannerTest {
                     cloudFor(List.of(nudged, fresh, c), 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class))
                     .containsExactly(new PlanAction.SetDrain("a", DrainState.NO_SCHEDULE,
-                            plan.actionsOf(PlanAction.SetDrain.class).get(0).reason()));
+                            PlanAction.DrainReason.STILL_UNNEEDED, plan.actionsOf(PlanAction.SetDrain.class).get(0).reason()));
         }
     }
 
@@ -487,8 +489,8 @@ class PlannerTest {
             NodeInfo due = unneededSince(node("due", G), T0.minus(delay));
             GroupPlan plan = Planner.plan(spec(G), index(List.of(early, due), List.of()),
                     cloudFor(List.of(early, due), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
-                    .containsExactly("due");
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+                    .containsExactly(tuple("due", PlanAction.CordonReason.UNNEEDED));
         }
 
         /** The simulator skips scans until this deadline: a wrong one would hold a node past its delay. */
@@ -534,8 +536,8 @@ class PlannerTest {
             GroupPlan plan = Planner.plan(spec(G), index(List.of(settled),
                     List.of(running("late", G, cpuMem(1000, GI), "s", T0))), cloudFor(List.of(settled), 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
-            assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node)
-                    .containsExactly("s");
+            assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
+                    .containsExactly(tuple("s", PlanAction.UncordonReason.POD_BOUND));
         }
 
         @Test
@@ -557,8 +559,8 @@ class PlannerTest {
             CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
                     instance("i-late", LifecycleState.TERMINATING, T0.minusSeconds(600), false)), List.of(), false);
             GroupPlan plan = Planner.plan(spec(G), index(List.of(late), pendingPods(2, cpuMem(1000, GI))), g, T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
-                    .containsExactly("late");
+            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+                    .containsExactly(tuple("late", PlanAction.CordonReason.INSTANCE_LEAVING));
             assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
                     || a instanceof PlanAction.Terminate);
         }
@@ -624,7 +626,8 @@ class PlannerTest {
             GroupPlan atMin = Planner.plan(spec(G, 1, 10, spec(G).shape()), index(List.of(last), List.of()),
                     cloudFor(List.of(last), 0, 10), T0);
             assertThat(atMin.actionsOf(PlanAction.Terminate.class)).isEmpty();
-            assertThat(atMin.actionsOf(PlanAction.Uncordon.class)).hasSize(1);
+            assertThat(atMin.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::why)
+                    .containsExactly(PlanAction.UncordonReason.AT_MINIMUM);
         }
 
         @Test
@@ -655,7 +658,8 @@ class PlannerTest {
         NodeInfo n = scaleDownDisabled(cordonedByJoblane(node("n", G), T0.minusSeconds(3600)));
         GroupPlan plan = Planner.plan(spec(G), index(List.of(n, node("other", G)), List.of()),
                 cloudFor(List.of(n, node("other", G)), 0, 10), T0);
-        assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node).containsExactly("n");
+        assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
+                .containsExactly(tuple("n", PlanAction.UncordonReason.SCALE_DOWN_DISABLED));
         assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
     }
 

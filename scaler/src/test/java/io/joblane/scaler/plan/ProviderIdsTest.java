@@ -12,8 +12,8 @@ class ProviderIdsTest {
     }
 
     @Test
-    void roundTripsTheInMemoryForm() {
-        assertThat(ProviderIds.instanceId(ProviderIds.format(ProviderIds.MEMORY_SCHEME, "zone-a", "i-7"))).isEqualTo("i-7");
+    void readsTheInMemoryForm() {
+        assertThat(ProviderIds.instanceId("memory:///zone-a/i-7")).isEqualTo("i-7");
     }
 
     @Test

@@ -1,0 +1,129 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.scaler.cloud.CloudInstance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Step "classify" of the planning pass: the group's nodes and the capacity on its way become bins, in the order
+ * waiting pods are offered to them (free, reclaimable, incoming), with the counts the group's status reports.
+ * Nodes that are not capacity (a human's, leaving, NotReady past the registration timeout) get no bin.
+ */
+final class Classification {
+    private final PassInput in;
+    private final List<Bin> bins = new ArrayList<>();
+    private int ready;
+    private int draining;
+    private int cordoned;
+
+    private Classification(PassInput in) {
+        this.in = in;
+    }
+
+    static Classification of(PassInput in, List<NodeInfo> nodes) {
+        Classification c = new Classification(in);
+        c.addNodes(nodes);
+        c.addIncomingInstances();
+        c.addDesiredNotLaunched();
+        // Stable order: free nodes, then drained ones to take back, then capacity on its way.
+        c.bins.sort(Comparator.comparing(Bin::kind));
+        return c;
+    }
+
+    List<Bin> bins() {
+        return bins;
+    }
+
+    int ready() {
+        return ready;
+    }
+
+    int draining() {
+        return draining;
+    }
+
+    int cordoned() {
+        return cordoned;
+    }
+
+    /** Nodes or instances on their way. */
+    int launching() {
+        return (int) bins.stream().filter(b -> b.kind() == Bin.Kind.INCOMING).count();
+    }
+
+    private void addNodes(List<NodeInfo> nodes) {
+        for (NodeInfo n : nodes) {
+            if (n.draining() != DrainState.NONE) {
+                draining++;
+            }
+            if (n.cordonedByJoblane()) {
+                cordoned++;
+            }
+            Bin bin = binOf(n);
+            if (bin != null) {
+                bins.add(bin);
+                if (n.ready()) {
+                    ready++;
+                }
+            }
+        }
+    }
+
+    /** The node's bin, or null when it is not capacity. */
+    private Bin binOf(NodeInfo n) {
+        boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
+        if (!capacity(n, in.instanceOf(n), reclaimable)) {
+            return null;
+        }
+        GroupSpec spec = in.spec();
+        boolean young = n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
+        if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
+            // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
+            // and Karpenter treat it), or the same GPU pods would order a second node.
+            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true);
+        }
+        if (n.ready()) {
+            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false);
+        }
+        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false) : null;
+    }
+
+    private static boolean capacity(NodeInfo n, CloudInstance inst, boolean reclaimable) {
+        if (inst != null && !inst.state().isCapacity()) {
+            return false; // leaving
+        }
+        if (n.cordonedByHuman() || n.terminationRequestedAt() != null) {
+            return false; // a human's, or leaving (its termination may already have acted)
+        }
+        // Our own node whose instance is gone from the group: never take it back.
+        return inst != null || n.instanceId() == null || !reclaimable;
+    }
+
+    /** Capacity instances without a node, within the registration timeout (older ones are cloud hygiene's). */
+    private void addIncomingInstances() {
+        Duration timeout = in.spec().registrationTimeout();
+        for (CloudInstance i : in.cloud().instances()) {
+            if (!i.state().isCapacity() || in.index().nodeOfInstance(i.id()) != null) {
+                continue;
+            }
+            Duration age = i.launchTime() == null ? Duration.ZERO : Duration.between(i.launchTime(), in.now());
+            if (age.compareTo(timeout) <= 0) {
+                if (i.launchTime() != null) {
+                    in.deadlines().passed(i.launchTime().plus(timeout));
+                }
+                bins.add(new Bin(Bin.Kind.INCOMING, null, i.id(), false));
+            }
+        }
+    }
+
+    /** Desired above the capacity instances that exist: asked for, not launched yet. */
+    private void addDesiredNotLaunched() {
+        int capacityInstances = (int) in.cloud().instances().stream().filter(i -> i.state().isCapacity()).count();
+        int gap = Math.max(0, in.cloud().desired() - capacityInstances);
+        for (int g = 0; g < gap; g++) {
+            bins.add(new Bin(Bin.Kind.INCOMING, null, null, false));
+        }
+    }
+}

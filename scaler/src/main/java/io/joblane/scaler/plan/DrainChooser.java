@@ -1,0 +1,181 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.model.WellKnown;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Step "pack" of the planning pass (only when the group is not growing): commits nudged nodes that stayed unneeded,
+ * then picks nodes to drain whose blocking pods would all fit on the group's other busy nodes, fewest Job pods and
+ * youngest first, within the drain budget and never below the minimum. Reuses the scale-out step's {@link FitTree}.
+ */
+final class DrainChooser {
+    private final PassInput in;
+    private final Dimensions dims;
+    private final List<Bin> bins;
+    private final int existing;
+    private final FitTree tree;
+    private final Set<String> needed;
+
+    DrainChooser(PassInput in, Dimensions dims, List<Bin> bins, ScaleOut scaleOut) {
+        this.in = in;
+        this.dims = dims;
+        this.bins = bins;
+        this.existing = scaleOut.existing();
+        this.tree = scaleOut.tree();
+        this.needed = scaleOut.needed();
+    }
+
+    /** The SetDrain actions: escalations first, then new drains. */
+    List<PlanAction> choose(int drainingCount) {
+        List<PlanAction> out = new ArrayList<>(escalateNudges());
+        int budget = in.spec().maxDraining() - drainingCount;
+        List<Bin> active = new ArrayList<>();
+        for (int b = 0; b < existing; b++) {
+            if (bins.get(b).kind() == Bin.Kind.FREE && bins.get(b).node().ready()) {
+                active.add(bins.get(b));
+            }
+        }
+        int keepAtLeast = Math.max(in.floor(), 1);
+        if (budget <= 0 || active.size() <= keepAtLeast) {
+            return out;
+        }
+        Map<NodeInfo, Integer> binOf = new HashMap<>();
+        for (int b = 0; b < existing; b++) {
+            if (bins.get(b).node() != null) {
+                binOf.put(bins.get(b).node(), b);
+            }
+        }
+        hostOnBusyNodesOnly();
+        int chosen = 0;
+        int remaining = active.size();
+        for (Candidate c : candidates(active)) {
+            if (chosen >= budget || remaining - 1 < keepAtLeast) {
+                break;
+            }
+            if (fitsElsewhere(c, binOf.get(c.node()))) {
+                chosen++;
+                remaining--;
+                out.add(new PlanAction.SetDrain(c.node().name(), DrainState.PREFER_NO_SCHEDULE,
+                        PlanAction.DrainReason.PODS_FIT_ELSEWHERE,
+                        "its " + c.jobPods() + " Job pod(s) would fit on the group's other nodes"));
+            }
+        }
+        return out;
+    }
+
+    /** Nudges that have lasted the settle delay and were not taken back this scan become committed. */
+    private List<PlanAction> escalateNudges() {
+        List<PlanAction> out = new ArrayList<>();
+        for (Bin b : bins) {
+            NodeInfo n = b.node();
+            if (n == null || b.kind() != Bin.Kind.RECLAIMABLE || n.draining() != DrainState.PREFER_NO_SCHEDULE) {
+                continue;
+            }
+            if (n.drainingSince() == null) {
+                out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE,
+                        PlanAction.DrainReason.TIMER_MISSING, "draining timer missing"));
+            } else if (in.deadlines().reached(n.drainingSince().plus(in.spec().settleDelay()))) {
+                out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE, PlanAction.DrainReason.STILL_UNNEEDED,
+                        "still not needed after " + in.spec().settleDelay().toSeconds() + "s of nudging"));
+            }
+        }
+        return out;
+    }
+
+    /** Only busy FREE nodes host the moved pods in this hypothetical: empty ones are about to go. */
+    private void hostOnBusyNodesOnly() {
+        for (int b = 0; b < tree.capacity(); b++) {
+            if (b >= existing || bins.get(b).kind() != Bin.Kind.FREE
+                    || !needed.contains(bins.get(b).node().name()) && !in.index().holdsBlocking(bins.get(b).node())) {
+                tree.close(b);
+            } else {
+                tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit
+            }
+        }
+    }
+
+    /** Busy active nodes that may be drained, in drain order. */
+    private List<Candidate> candidates(List<Bin> active) {
+        List<Candidate> candidates = new ArrayList<>();
+        for (Bin b : active) {
+            NodeInfo n = b.node();
+            if (n.scaleDownDisabled() || needed.contains(n.name()) || b.instanceId() == null
+                    || !in.instances().containsKey(b.instanceId())) {
+                continue;
+            }
+            List<PodInfo> blocking = new ArrayList<>();
+            for (PodInfo p : in.index().boundTo(n.name())) {
+                if (p.blocksScaleIn()) {
+                    blocking.add(p);
+                }
+            }
+            if (!blocking.isEmpty()) { // empty nodes go straight to scale-in
+                candidates.add(new Candidate(n, blocking));
+            }
+        }
+        candidates.sort(Candidate.ORDER);
+        return candidates;
+    }
+
+    /** Places the candidate's blocking pods, largest CPU first, on the other open bins; undone if one does not fit. */
+    private boolean fitsElsewhere(Candidate c, int self) {
+        tree.close(self);
+        List<Integer> targets = new ArrayList<>();
+        List<long[]> placedDemand = new ArrayList<>();
+        List<PodInfo> sorted = new ArrayList<>(c.blocking());
+        sorted.sort(Comparator.comparingLong((PodInfo p) -> -p.requests().get(WellKnown.RESOURCE_CPU)));
+        for (PodInfo p : sorted) {
+            long[] dv = new long[dims.count()];
+            dims.addDemand(p.requests(), dv, 0);
+            int target = tree.findFirst(dv, 0);
+            if (target < 0) {
+                for (int k = targets.size() - 1; k >= 0; k--) {
+                    tree.take(targets.get(k), placedDemand.get(k), 0, -1);
+                }
+                tree.open(self);
+                return false;
+            }
+            tree.take(target, dv, 0, 1);
+            targets.add(target);
+            placedDemand.add(dv);
+        }
+        return true;
+    }
+
+    /** A node that could be emptied, with the keys of the drain order. */
+    record Candidate(NodeInfo node, List<PodInfo> blocking, int jobPods, Instant oldestStart, double share) {
+        static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::jobPods)
+                .thenComparing(Candidate::oldestStart, Comparator.reverseOrder())
+                .thenComparingDouble(Candidate::share)
+                .thenComparing(c -> c.node.name());
+
+        Candidate(NodeInfo node, List<PodInfo> blocking) {
+            this(node, blocking, (int) blocking.stream().filter(PodInfo::jobPod).count(),
+                    blocking.stream().filter(PodInfo::jobPod)
+                            .map(p -> p.started() != null ? p.started() : p.created() != null ? p.created() : Instant.EPOCH)
+                            .min(Comparator.naturalOrder()).orElse(Instant.EPOCH),
+                    share(node, blocking));
+        }
+
+        private static double share(NodeInfo node, List<PodInfo> pods) {
+            double max = 0;
+            Resources alloc = node.allocatable();
+            for (int i = 0; i < alloc.size(); i++) {
+                long used = 0;
+                for (PodInfo p : pods) {
+                    used += p.requests().get(alloc.nameAt(i));
+                }
+                if (alloc.millisAt(i) > 0 && !alloc.nameAt(i).equals(Dimensions.PODS)) {
+                    max = Math.max(max, (double) used / alloc.millisAt(i));
+                }
+            }
+            return max;
+        }
+    }
+}

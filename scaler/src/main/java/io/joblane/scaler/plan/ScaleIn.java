@@ -1,0 +1,177 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.PlanAction.CordonReason;
+import io.joblane.scaler.plan.PlanAction.TerminateReason;
+import io.joblane.scaler.plan.PlanAction.UncordonReason;
+import io.joblane.scaler.plan.PlanAction.UnneededReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Step "scale in" of the planning pass: fences nodes whose instance is leaving, cordons empty unneeded (or broken)
+ * nodes within the cordon budget, terminates the scaler's cordoned nodes once settled, and gives nodes back when
+ * they are needed again or the group is at its minimum.
+ */
+final class ScaleIn {
+    private final PassInput in;
+    private final Set<String> needed;
+    private final Set<String> drainingNow;
+    private final List<PlanAction> actions = new ArrayList<>();
+    /** Desired after the terminations planned so far: never below the floor. */
+    private int remainingDesired;
+    /** Cordons still allowed this scan. */
+    private int cordonable;
+
+    /**
+     * {@code needed}: nodes waiting pods were placed on; {@code drainingNow}: nodes the pack step drains this scan;
+     * {@code unregisteredTerminations}: instances cloud hygiene terminates this scan (they lower desired too).
+     */
+    ScaleIn(PassInput in, Set<String> needed, Set<String> drainingNow, int cordonedCount, int unregisteredTerminations) {
+        this.in = in;
+        this.needed = needed;
+        this.drainingNow = drainingNow;
+        this.remainingDesired = in.cloud().desired() - unregisteredTerminations;
+        this.cordonable = remainingDesired - cordonedCount - in.floor();
+    }
+
+    List<PlanAction> plan(List<NodeInfo> nodes) {
+        List<NodeInfo> byAge = new ArrayList<>(nodes);
+        // Oldest cordons settle first; then youngest empty nodes are removed first.
+        byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
+        for (NodeInfo n : byAge) {
+            node(n);
+        }
+        return actions;
+    }
+
+    private void node(NodeInfo n) {
+        CloudInstance inst = in.instanceOf(n);
+        // Decided first: a node whose instance is leaving, or whose termination was asked for, is never
+        // reopened (a pod landing there dies with it), only its termination is retried.
+        if (n.terminationRequestedAt() != null || leaving(inst)) {
+            leaving(n, inst);
+            return;
+        }
+        clearStaleCordonMark(n);
+        if (n.cordonedByJoblane() && n.scaleDownDisabled()) {
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.SCALE_DOWN_DISABLED,
+                    "scale-down was disabled on it after it was cordoned"));
+            return;
+        }
+        boolean broken = broken(n);
+        if (leftAlone(n, broken)) {
+            return;
+        }
+        boolean busy = in.index().holdsBlocking(n);
+        if (n.cordonedByJoblane()) {
+            cordonedByJoblane(n, busy, inst != null);
+        } else if (busy || needed.contains(n.name())) {
+            neededAgain(n, busy);
+        } else if (inst != null && !n.cordoned()) {
+            empty(n, broken);
+        }
+    }
+
+    private static boolean leaving(CloudInstance inst) {
+        return inst != null && !inst.state().isCapacity();
+    }
+
+    private void clearStaleCordonMark(NodeInfo n) {
+        if (!n.cordoned() && n.cordonedAt() != null) {
+            actions.add(new PlanAction.ClearCordonMark(n.name(), "not cordoned, but still marked as cordoned by "
+                    + "the scaler (uncordoned by hand?)"));
+        }
+    }
+
+    /** A human's cordon, scale-down disabled, or NotReady within the registration timeout: nothing to do. */
+    private static boolean leftAlone(NodeInfo n, boolean broken) {
+        return n.cordonedByHuman() || n.scaleDownDisabled() || !n.ready() && !broken;
+    }
+
+    /** Never Ready, or NotReady past the registration timeout: not capacity, so removed once nothing runs there. */
+    private boolean broken(NodeInfo n) {
+        Instant notReadyFrom = n.notReadySince() != null ? n.notReadySince() : n.created();
+        return !n.ready() && notReadyFrom != null
+                && in.deadlines().passed(notReadyFrom.plus(in.spec().registrationTimeout()));
+    }
+
+    /** Busy, or needed by waiting pods: its unneeded timer stops. */
+    private void neededAgain(NodeInfo n, boolean busy) {
+        if (n.unneededSince() != null) {
+            actions.add(busy
+                    ? new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.BUSY_AGAIN, "pods run on it again")
+                    : new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.NEEDED, "waiting pods need it"));
+        }
+    }
+
+    /** The instance is leaving or its termination was asked for: retry the termination, fence the node. */
+    private void leaving(NodeInfo n, CloudInstance inst) {
+        boolean requested = n.terminationRequestedAt() != null;
+        boolean stillCapacity = inst != null && inst.state().isCapacity();
+        boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
+        if (retry && !in.index().holdsBlocking(n) && remainingDesired - 1 >= in.floor()) {
+            remainingDesired--;
+            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.RETRY_REQUESTED,
+                    "its termination was asked for at " + n.terminationRequestedAt()
+                            + " and the instance is still in the group"));
+        }
+        boolean dying = requested || inst.state() == LifecycleState.TERMINATING
+                || inst.state() == LifecycleState.TERMINATED;
+        if (dying && !n.cordoned()) {
+            // A kubelet that joined after its instance began leaving: fence it, or Jobs land and die there.
+            actions.add(requested
+                    ? new PlanAction.Cordon(n.name(), CordonReason.TERMINATION_REQUESTED, "its termination was asked for")
+                    : new PlanAction.Cordon(n.name(), CordonReason.INSTANCE_LEAVING,
+                            "its instance is leaving the group (" + inst.state() + ")"));
+        }
+    }
+
+    /** The scaler's own cordon: give it back when busy or at the minimum, terminate once settled. */
+    private void cordonedByJoblane(NodeInfo n, boolean busy, boolean known) {
+        if (needed.contains(n.name())) {
+            return; // reclaimed by scale-out
+        }
+        if (busy) {
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.POD_BOUND,
+                    "a pod was bound to it after it was cordoned"));
+        } else if (!known) {
+            return; // instance unknown to this cloud group: never terminate, wait for a human
+        } else if (remainingDesired - 1 < in.floor()) {
+            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.AT_MINIMUM,
+                    "group is at its minimum of " + in.floor()));
+        } else if (n.cordonedAt() != null && in.deadlines().reached(n.cordonedAt().plus(in.spec().settleDelay()))) {
+            remainingDesired--;
+            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.SETTLED,
+                    "empty and unneeded; cordoned " + Duration.between(n.cordonedAt(), in.now()).toSeconds() + "s ago"));
+        }
+    }
+
+    /** An empty node nobody needs: start its unneeded timer, cordon it once the delay is served (or at once). */
+    private void empty(NodeInfo n, boolean broken) {
+        boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
+        boolean delayServed = n.unneededSince() != null
+                && in.deadlines().reached(n.unneededSince().plus(in.spec().scaleDownDelay()));
+        if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
+            cordonable--;
+            CordonReason why = broken ? CordonReason.BROKEN : drained ? CordonReason.DRAINED : CordonReason.UNNEEDED;
+            actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why)));
+        } else if (n.unneededSince() == null && !drained) {
+            actions.add(new PlanAction.MarkUnneeded(n.name(), in.now(), UnneededReason.EMPTY, "no pod runs on it"));
+        }
+    }
+
+    private String cordonText(CordonReason why) {
+        return switch (why) {
+            case BROKEN -> "not Ready for over " + in.spec().registrationTimeout().toSeconds()
+                    + "s and nothing runs on it";
+            case DRAINED -> "drained: no Job runs on it any more";
+            default -> "empty and unneeded for " + in.spec().scaleDownDelay().toSeconds() + "s";
+        };
+    }
+}
