@@ -9,6 +9,7 @@ import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
+import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.cloud.CloudException;
@@ -18,9 +19,11 @@ import io.joblane.scaler.kube.BoundPods;
 import io.joblane.scaler.kube.ClusterCache;
 import io.joblane.scaler.kube.EventRecorder;
 import io.joblane.scaler.kube.KubeClusterAccess;
+import io.joblane.scaler.kube.KubeLanes;
 import io.joblane.scaler.kube.LeaderElection;
 import io.joblane.scaler.kube.StatusConfigMap;
 import io.joblane.scaler.kube.StatusText;
+import io.joblane.scaler.lanes.LanesStep;
 import io.joblane.scaler.loop.GroupStatus;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScanResult;
@@ -44,6 +47,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -94,6 +98,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--status-configmap", defaultValue = "${env:JOBLANE_STATUS_CONFIGMAP:-joblane-scaler-status}",
             description = "Human-readable status ConfigMap (env JOBLANE_STATUS_CONFIGMAP, default ${DEFAULT-VALUE}).")
     String statusConfigMap;
+
+    @Option(names = "--lanes", defaultValue = "${env:JOBLANE_LANES:-true}", fallbackValue = "true", arity = "0..1",
+            description = "Lanes: learn Job run times, label group nodes joblane.io/lane-end and publish the family "
+                    + "table in the ConfigMap joblane-lanes (env JOBLANE_LANES, default ${DEFAULT-VALUE}).")
+    boolean lanes;
 
     @Option(names = "--identity", defaultValue = "${env:POD_NAME}",
             description = "Leader-election identity (env POD_NAME, else the host name).")
@@ -223,11 +232,13 @@ public final class RunCommand implements Callable<Integer> {
             }
         });
         StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap, stillLeading);
+        Consumer<Boolean> lanesAfterScan = lanesAfterScan(client, cache, namespace, clock, stillLeading);
         AtomicReference<ScanResult> lastResult = new AtomicReference<>();
         readiness.warning("groups", () -> groupWarnings(lastResult.get()));
 
         ScanScheduler scans = new ScanScheduler(() -> {
             ScanResult r = loop.runOnce();
+            lanesAfterScan.accept(loop.scanDryRun());
             lastResult.set(r);
             lastScanEnd = Instant.now();
             status.publish(StatusText.render(r, me));
@@ -255,6 +266,18 @@ public final class RunCommand implements Callable<Integer> {
         election[0].start();
         LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}", groupNames.size(),
                 health.port(), namespace, leaseName, me);
+    }
+
+    /** Lanes' step after each scan, with the scan's dry-run; nothing with {@code --lanes=false}. */
+    private Consumer<Boolean> lanesAfterScan(KubernetesClient client, ClusterCache cache, String namespace, Clock clock,
+                                             BooleanSupplier stillLeading) {
+        if (!lanes) {
+            LOG.info("lanes are off (--lanes=false)");
+            return dry -> { };
+        }
+        LanesStep step = new LanesStep(new KubeLanes(client, cache, namespace), clock, stillLeading,
+                LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
+        return step::run;
     }
 
     private static void stopScans(ScanScheduler scans) {
