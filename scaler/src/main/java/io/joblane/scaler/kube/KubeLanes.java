@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lanes' Kubernetes side: group nodes and Job pods from the informer caches, the family table in the ConfigMap
@@ -30,6 +32,7 @@ import java.util.Map;
  * loop thread.
  */
 public final class KubeLanes implements LanesAccess {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeLanes.class);
     private static final String SUCCEEDED = "Succeeded";
     private static final String FAILED = "Failed";
     private static final int UNPROCESSABLE = 422;
@@ -67,6 +70,8 @@ public final class KubeLanes implements LanesAccess {
                     + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // Edited by hand into something unreadable: start afresh rather than never learn again.
+            LOG.warn("lanes: ConfigMap {}/{} unreadable, learning afresh: {}", namespace, WellKnown.LANES_CONFIGMAP,
+                    e.getMessage());
             return FamilyTable.EMPTY;
         }
     }

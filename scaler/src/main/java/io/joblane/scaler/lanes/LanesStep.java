@@ -3,7 +3,9 @@ package io.joblane.scaler.lanes;
 import io.joblane.model.lanes.FamilyHistory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ public final class LanesStep {
     private final Duration publishInterval;
     private final FamilyHistory history;
     private final RunTimeLearner learner;
+    private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
     private long publishedVersion = -1;
     private long publishedAt = Long.MIN_VALUE;
@@ -49,7 +52,15 @@ public final class LanesStep {
         List<LanePod> pods = access.pods();
         learner.observe(pods);
         long now = clock.millis();
-        for (LaneEnds.Change c : LaneEnds.changes(access.nodes(), pods, history, now)) {
+        List<LaneNode> nodes = access.nodes();
+        List<LaneEnds.Change> changes = LaneEnds.changes(nodes, pods, history, now);
+        if (dryRun) {
+            // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
+            dryRunLogged.keySet().retainAll(nodes.stream().map(LaneNode::name).toList());
+            changes = changes.stream().filter(c -> !c.equals(dryRunLogged.get(c.node()))).toList();
+            changes.forEach(c -> dryRunLogged.put(c.node(), c));
+        }
+        for (LaneEnds.Change c : changes) {
             write("lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()), dryRun,
                     () -> access.setLaneEnd(c.node(), c.value()));
         }

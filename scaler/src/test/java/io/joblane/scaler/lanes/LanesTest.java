@@ -121,6 +121,7 @@ class LanesTest {
 
         k.pods.add(running("r", "n1", "ns/old", null, T0));
         step.run(true);
+        step.run(true);
         assertThat(k.labelWrites + k.tableWrites).as("dry-run writes nothing").isZero();
         step.run(false);
         assertThat(k.labels.get("n1")).as("the earlier leader's history predicts").isEqualTo(Long.toString(T0 / MIN + 5));
