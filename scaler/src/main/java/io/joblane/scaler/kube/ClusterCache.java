@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.joblane.model.WellKnown;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -168,7 +170,7 @@ public final class ClusterCache implements AutoCloseable {
         if (labels == null || !labels.containsKey(WellKnown.LANE_END_LABEL)) {
             return labels;
         }
-        Map<String, String> others = new java.util.HashMap<>(labels);
+        Map<String, String> others = new HashMap<>(labels);
         others.remove(WellKnown.LANE_END_LABEL);
         return others;
     }
