@@ -98,7 +98,10 @@ public final class WebhookServer {
                 .setIdleTimeout(100)
                 .setMaxInitialLineLength(1024)
                 .setMaxHeaderSize(8192)
-                .setCompressionSupported(false);
+                .setCompressionSupported(false)
+                // No WebSocket on this port: without the handshakers Netty's extension handler leaves the pipeline.
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false);
         if (OpenSSLEngineOptions.isAvailable() && !"jdk".equals(System.getProperty("joblane.tls.engine"))) {
             // BoringSSL (netty-tcnative) costs a fraction of the JDK engine's CPU per record.
             options.setSslEngineOptions(new OpenSSLEngineOptions());

@@ -77,9 +77,9 @@ public final class LanePreference {
         long end = RunTimePredictor.minutes(nowMillis.getAsLong() + prediction.get().millis());
         ObjectNode term = term(end);
         if (PodJson.present(placement.nodeAffinity(), PREFERRED)) {
-            PodMutator.add(patch, PREFERRED_PATH + "/-", term);
+            PatchWriter.add(patch, PREFERRED_PATH + "/-", term);
         } else {
-            PodMutator.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
+            PatchWriter.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
         }
         return Optional.of("lane-end > " + end + " from its " + prediction.get().source().name().toLowerCase());
     }
