@@ -16,6 +16,8 @@ import java.util.Map;
  * @param cloudGroupId the provider's group id: {@code scaling.autoScalingGroup}, else the group name
  * @param shape        planning shape of a new node from {@code scaling.node} (used until a node of the group exists)
  * @param nodeLabels   labels every node of the group carries (the group label first)
+ * @param suspendZoneRebalancing {@code scaling.suspendAZRebalance}: the loop may stop the cloud group from moving
+ *                     instances between zones by itself
  */
 public record GroupSpec(
         String name,
@@ -28,7 +30,8 @@ public record GroupSpec(
         Duration registrationTimeout,
         Duration settleDelay,
         Map<String, String> nodeLabels,
-        List<Taint> taints) {
+        List<Taint> taints,
+        boolean suspendZoneRebalancing) {
 
     /**
      * The kubelet's default {@code --max-pods}, assumed for a template that does not say {@code pods}.
@@ -54,7 +57,7 @@ public record GroupSpec(
                 s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
                 Resources.ofMillis(shape), s.scaleDownDelayDuration(), s.maxDraining(),
                 s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
-                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints());
+                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.suspendAZRebalance());
     }
 
     /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */

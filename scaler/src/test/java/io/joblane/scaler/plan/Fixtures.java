@@ -41,12 +41,13 @@ public final class Fixtures {
     public static GroupSpec spec(String name, int min, int max, Resources shape) {
         return new GroupSpec(name, "asg-" + name, min, max, shape, Duration.ofMinutes(10), 1, Duration.ofMinutes(15),
                 Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, name),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")));
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")), false);
     }
 
     public static GroupSpec withMaxDraining(GroupSpec s, int maxDraining) {
         return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
-                maxDraining, s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints());
+                maxDraining, s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(),
+                s.suspendZoneRebalancing());
     }
 
     /** A Ready, schedulable node of 4 cpu / 16Gi / 110 pods created an hour before T0. */
