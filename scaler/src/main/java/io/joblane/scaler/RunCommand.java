@@ -326,7 +326,7 @@ public final class RunCommand implements Callable<Integer> {
         readiness.warning("groups", () -> groupWarnings(loop.lastResult()));
         return new ScanScheduler(() -> {
             ScanResult r = loop.runOnce();
-            lanesAfterScan.accept(loop.scanDryRun());
+            lanesAfterScan.accept(r.dryRun()); // the dry-run this scan ran with
             lastScanEnd = Instant.now();
             status.publish(StatusText.render(r, me));
         }, scanInterval, Duration.ofSeconds(1), Duration.ofSeconds(2));
