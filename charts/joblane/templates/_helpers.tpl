@@ -31,6 +31,7 @@ suffix (which tells the components apart) always survives.
 {{- end }}
 
 {{- define "joblane.webhook.fullname" -}}{{ include "joblane.suffixed" (list . "webhook") }}{{- end }}
+{{- define "joblane.webhookLanes.fullname" -}}{{ include "joblane.suffixed" (list . "webhook-lanes") }}{{- end }}
 {{- define "joblane.scaler.fullname" -}}{{ include "joblane.suffixed" (list . "scaler") }}{{- end }}
 {{- define "joblane.certs.fullname" -}}{{ include "joblane.suffixed" (list . "certs") }}{{- end }}
 {{- define "joblane.certsHook.fullname" -}}{{ include "joblane.suffixed" (list . "certs-hook") }}{{- end }}

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.joblane.model.WellKnown;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +50,7 @@ class ScalerChartTest {
     }
 
     @Test
-    void leaseAndStatusConfigMapOnlyInItsNamespace() {
+    void leaseStatusAndLanesConfigMapsOnlyInItsNamespace() {
         Chart.Rendered rendered = Chart.chart().render();
         Role role = rendered.one(Role.class, NAME);
 
@@ -61,7 +62,8 @@ class ScalerChartTest {
                     assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
                 });
         assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
-                .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("rel-joblane-scaler-status"));
+                .singleElement().satisfies(r -> assertThat(r.getResourceNames())
+                        .containsExactly("rel-joblane-scaler-status", WellKnown.LANES_CONFIGMAP));
         assertThat(container(rendered).getArgs()).contains("--lease-name=" + NAME,
                 "--lease-namespace=" + Chart.NAMESPACE, "--status-configmap=rel-joblane-scaler-status");
     }

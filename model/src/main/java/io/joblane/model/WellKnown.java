@@ -29,6 +29,23 @@ public final class WellKnown {
     /** Node annotation that keeps the scaler from ever draining or removing that node. */
     public static final String SCALE_DOWN_DISABLED_ANNOTATION = "joblane.io/scale-down-disabled";
 
+    /**
+     * Pod annotation: how long the pod's Job is expected to run, a Go duration ("45m", "2h"). The first source of the
+     * lanes prediction; a Job sets it in its pod template.
+     */
+    public static final String EXPECTED_DURATION_ANNOTATION = "joblane.io/expected-duration";
+    /** Pod label naming the pod's family for run-time history (else its Job or CronJob name stands for it). */
+    public static final String FAMILY_LABEL = "joblane.io/family";
+    /**
+     * Node label the scaler keeps on each group node: the latest expected end of the Job pods bound to it, in whole
+     * minutes since the epoch. The webhook's preferred node affinity {@code Gt} compares a pod's own end with it.
+     */
+    public static final String LANE_END_LABEL = "joblane.io/lane-end";
+    /** ConfigMap (in the scaler's namespace) where the scaler publishes the run times of each family. */
+    public static final String LANES_CONFIGMAP = "joblane-lanes";
+    /** The key of {@link #LANES_CONFIGMAP} holding the family table ({@code io.joblane.model.lanes.FamilyTable}). */
+    public static final String LANES_CONFIGMAP_KEY = "families";
+
     public static final String SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-to-evict";
     public static final String KARPENTER_DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
 

@@ -10,6 +10,7 @@ import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
+import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.cloud.CloudException;
@@ -19,9 +20,11 @@ import io.joblane.scaler.kube.BoundPods;
 import io.joblane.scaler.kube.ClusterCache;
 import io.joblane.scaler.kube.EventRecorder;
 import io.joblane.scaler.kube.KubeClusterAccess;
+import io.joblane.scaler.kube.KubeLanes;
 import io.joblane.scaler.kube.LeaderElection;
 import io.joblane.scaler.kube.StatusConfigMap;
 import io.joblane.scaler.kube.StatusText;
+import io.joblane.scaler.lanes.LanesStep;
 import io.joblane.scaler.loop.GroupStatus;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScanResult;
@@ -44,6 +47,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -94,6 +99,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--status-configmap", defaultValue = "${env:JOBLANE_STATUS_CONFIGMAP:-joblane-scaler-status}",
             description = "Human-readable status ConfigMap (env JOBLANE_STATUS_CONFIGMAP, default ${DEFAULT-VALUE}).")
     String statusConfigMap;
+
+    @Option(names = "--lanes", defaultValue = "${env:JOBLANE_LANES:-true}", fallbackValue = "true", arity = "0..1",
+            description = "Lanes: learn Job run times, label group nodes joblane.io/lane-end and publish the family "
+                    + "table in the ConfigMap joblane-lanes (env JOBLANE_LANES, default ${DEFAULT-VALUE}).")
+    boolean lanes;
 
     @Option(names = "--identity", defaultValue = "${env:POD_NAME}",
             description = "Leader-election identity (env POD_NAME, else the host name).")
@@ -171,7 +181,7 @@ public final class RunCommand implements Callable<Integer> {
         parts.loop = new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun,
                 parts::stillLeading);
         parts.scans = scanScheduler(parts.loop, new StatusConfigMap(client, namespace, statusConfigMap,
-                parts::stillLeading), me);
+                parts::stillLeading), me, lanesAfterScan(client, cache, namespace, clock, parts::stillLeading));
         parts.election = leaderElection(client, namespace, me, metrics, parts.scans);
         parts.election.start();
         LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}",
@@ -295,11 +305,28 @@ public final class RunCommand implements Callable<Integer> {
         return cache;
     }
 
-    /** The scans, started once this replica leads: each runs the loop once and publishes the status. */
-    private ScanScheduler scanScheduler(ScaleLoop loop, StatusConfigMap status, String me) {
+    /** Lanes' step after each scan, with the scan's dry-run; nothing with {@code --lanes=false}. */
+    private Consumer<Boolean> lanesAfterScan(KubernetesClient client, ClusterCache cache, String namespace, Clock clock,
+                                             BooleanSupplier stillLeading) {
+        if (!lanes) {
+            LOG.info("lanes are off (--lanes=false)");
+            return dry -> { };
+        }
+        LanesStep step = new LanesStep(new KubeLanes(client, cache, namespace), clock, stillLeading,
+                LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
+        return step::run;
+    }
+
+    /**
+     * The scans, started once this replica leads: each runs the loop once, then lanes (learn, label, publish), and
+     * publishes the status.
+     */
+    private ScanScheduler scanScheduler(ScaleLoop loop, StatusConfigMap status, String me,
+                                        Consumer<Boolean> lanesAfterScan) {
         readiness.warning("groups", () -> groupWarnings(loop.lastResult()));
         return new ScanScheduler(() -> {
             ScanResult r = loop.runOnce();
+            lanesAfterScan.accept(r.dryRun()); // the dry-run this scan ran with
             lastScanEnd = Instant.now();
             status.publish(StatusText.render(r, me));
         }, scanInterval, Duration.ofSeconds(1), Duration.ofSeconds(2));

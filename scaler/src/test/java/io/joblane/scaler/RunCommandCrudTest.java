@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.model.WellKnown;
 import io.joblane.model.cli.ExitCodes;
+import io.joblane.scaler.kube.KubeFixtures;
 import io.joblane.scaler.kube.LeaderElection;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,6 +100,34 @@ class RunCommandCrudTest {
         // fabric8 releases by shortening the lease to one second, so a standby takes over at once.
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
         assertThat(exitCode.get()).isEqualTo(-1);
+    }
+
+    // Guards against lanes built but not wired: the leader learns, publishes and labels after its scans.
+    @Test
+    void withLanesTheLeaderPublishesRunTimesAndLabelsTheNodeOfAPredictedPod() throws Exception {
+        client.nodes().resource(KubeFixtures.node("n1", "batch", "i-1")).create();
+        Pod done = KubeFixtures.jobPod("ml", "nightly-29412345-x", "batch", "n1", "1");
+        done.getMetadata().getLabels().put(WellKnown.JOB_NAME_LABEL, "nightly-29412345");
+        done.getStatus().setPhase("Succeeded");
+        done.getStatus().setStartTime("2026-01-01T10:00:00Z");
+        done.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder().withNewTerminated()
+                .withExitCode(0).withFinishedAt("2026-01-01T10:10:00Z").endTerminated().build());
+        client.pods().inNamespace("ml").resource(done).create();
+        Pod running = KubeFixtures.jobPod("ml", "train", "batch", "n1", "1");
+        running.getMetadata().getAnnotations().put(WellKnown.EXPECTED_DURATION_ANNOTATION, "1h");
+        running.getStatus().setStartTime("2026-01-01T11:00:00Z");
+        client.pods().inNamespace("ml").resource(running).create();
+        run.lanes = true;
+
+        run.start(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.configMaps().inNamespace("joblane")
+                .withName(WellKnown.LANES_CONFIGMAP).get() != null);
+        assertThat(client.configMaps().inNamespace("joblane").withName(WellKnown.LANES_CONFIGMAP).get().getData()
+                .get(WellKnown.LANES_CONFIGMAP_KEY)).contains("ml/nightly 600000 -1 ");
+        long end = java.time.Instant.parse("2026-01-01T12:00:00Z").toEpochMilli() / 60_000;
+        await().atMost(Duration.ofSeconds(30)).until(() -> Long.toString(end).equals(client.nodes().withName("n1")
+                .get().getMetadata().getLabels().get(WellKnown.LANE_END_LABEL)));
     }
 
     // Guards against exit code 143 after a graceful SIGTERM: the JVM's default handler reports a clean stop as killed.

@@ -97,6 +97,12 @@ public final class Main implements Callable<Integer> {
             description = "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
     int listeners;
 
+    @Option(names = "--lanes-namespace", defaultValue = "${env:JOBLANE_LANES_NAMESPACE}",
+            description = "Namespace of the scaler's joblane-lanes ConfigMap (Job run times); Job pods then get a"
+                    + " preferred node affinity to nodes whose Jobs end later. Empty: lanes off"
+                    + " (env JOBLANE_LANES_NAMESPACE).")
+    String lanesNamespace;
+
     @Mixin
     LogOptions logging;
 
@@ -187,7 +193,8 @@ public final class Main implements Callable<Integer> {
             throw new IllegalArgumentException("--body-limit must be at least 1Ki");
         }
         return new WebhookOptions(config, cert, key, host, port, healthPort, bodyLimit, requestTimeout, reloadInterval,
-                shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners);
+                shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners,
+                lanesNamespace == null || lanesNamespace.isBlank() ? null : lanesNamespace);
     }
 
     /** {@code auto} or {@code off}. */

@@ -9,9 +9,12 @@ import io.joblane.webhook.admission.AdmissionReviewer;
 import io.joblane.webhook.http.WebhookMetrics;
 import io.joblane.webhook.http.WebhookServer;
 import io.joblane.webhook.kube.KubeAccess;
+import io.joblane.webhook.kube.LanesTable;
 import io.joblane.webhook.kube.NamespaceRouting;
+import io.joblane.webhook.mutation.LanePreference;
 import io.joblane.webhook.mutation.NamespaceAnnotations;
 import io.joblane.webhook.mutation.PodMutator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -27,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running webhook: config file, metrics, namespace informer, HTTPS and health servers, wired in start-up
- * order and torn down in reverse (a LIFO stack, as Strimzi does). Started by {@link Main}, by HTTP tests and by
- * the benchmark; {@link #close()} is the graceful shutdown (not ready, drain, close).
+ * The running webhook: config file, metrics, namespace informer, lanes table, HTTPS and health servers, wired in
+ * start-up order and torn down in reverse (a LIFO stack, as Strimzi does). Started by {@link Main}, by HTTP tests
+ * and by the benchmark; {@link #close()} is the graceful shutdown (not ready, drain, close).
  */
 public final class Webhook implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Webhook.class);
@@ -42,6 +45,7 @@ public final class Webhook implements AutoCloseable {
     private boolean closed;
 
     private final KubernetesClient givenClient;
+    private KubernetesClient builtClient;
 
     private Webhook(WebhookOptions options, KubernetesClient givenClient) {
         this.options = options;
@@ -93,13 +97,14 @@ public final class Webhook implements AutoCloseable {
                 configFile.current().defaultGroup().name());
 
         NamespaceAnnotations namespaces = startNamespaceRouting();
+        LanePreference lanes = startLanes();
 
         // No Vert.x metrics SPI: the webhook's own meters cover requests, and Vert.x's per-server gauges clash
         // when several listeners share a port.
         Vertx vertx = Vertx.vertx();
         teardown.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
 
-        AdmissionReviewer reviewer = new AdmissionReviewer(new PodMutator(configFile::current, namespaces));
+        AdmissionReviewer reviewer = new AdmissionReviewer(new PodMutator(configFile::current, namespaces, lanes));
         int listeners = options.listeners() > 0 ? options.listeners() : Runtime.getRuntime().availableProcessors();
         server = new WebhookServer(vertx, new WebhookServer.Settings(options.host(), options.port(),
                 options.healthPort(), options.tlsCert(), options.tlsKey(), options.bodyLimitBytes(),
@@ -118,23 +123,56 @@ public final class Webhook implements AutoCloseable {
             LOG.info("namespace annotation routing is off (--namespace-routing=off)");
             return NamespaceAnnotations.NONE;
         }
-        if (givenClient != null) {
-            NamespaceRouting routing = NamespaceRouting.start(givenClient, options.informerSyncTimeout());
-            teardown.push(routing);
-            return routing;
-        }
-        Optional<String> access = KubeAccess.detect();
-        if (access.isEmpty()) {
+        KubernetesClient client = kubeClient();
+        if (client == null) {
             LOG.warn("no Kubernetes API configured (no in-cluster service account, no kubeconfig):"
                     + " namespace annotation routing is off");
             return NamespaceAnnotations.NONE;
         }
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        teardown.push(client);
-        LOG.info("reading namespace annotations through {} ({})", access.get(), client.getMasterUrl());
         NamespaceRouting routing = NamespaceRouting.start(client, options.informerSyncTimeout());
         teardown.push(routing);
         return routing;
+    }
+
+    /** Lanes when a namespace is given and an API server is configured; never waited for, never a readiness check. */
+    private LanePreference startLanes() {
+        String namespace = options.lanesNamespace();
+        if (namespace == null || namespace.isBlank()) {
+            LOG.info("lanes are off (no --lanes-namespace)");
+            return LanePreference.OFF;
+        }
+        KubernetesClient client = kubeClient();
+        if (client == null) {
+            LOG.warn("no Kubernetes API configured: lanes are off");
+            return LanePreference.OFF;
+        }
+        LanesTable table = LanesTable.start(client, namespace);
+        teardown.push(table);
+        Gauge.builder("joblane_webhook_lanes_table_readable", table, t -> t.readable() ? 1 : 0)
+                .description("1 when the scaler's family table (ConfigMap joblane-lanes) has been read; 0 while it is"
+                        + " absent or unreadable (pods then get lanes from their annotation or deadline only)")
+                .register(registry);
+        Gauge.builder("joblane_webhook_lanes_families", table, t -> t.table().size())
+                .description("Job families whose run times the webhook knows from the scaler's table")
+                .register(registry);
+        return new LanePreference(table::table, System::currentTimeMillis);
+    }
+
+    /** The client given by a test, else one for the detected API server (built once), else null when there is none. */
+    private KubernetesClient kubeClient() {
+        if (givenClient != null) {
+            return givenClient;
+        }
+        if (builtClient == null) {
+            Optional<String> access = KubeAccess.detect();
+            if (access.isEmpty()) {
+                return null;
+            }
+            builtClient = new KubernetesClientBuilder().build();
+            teardown.push(builtClient);
+            LOG.info("reading the Kubernetes API through {} ({})", access.get(), builtClient.getMasterUrl());
+        }
+        return builtClient;
     }
 
     public int port() {

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.joblane.model.WellKnown;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -141,9 +143,12 @@ public final class ClusterCache implements AutoCloseable {
         }
     }
 
-    /** Node updates that matter: labels, spec (taints, cordon), allocatable, readiness, our annotations. */
+    /**
+     * Node updates that matter: labels (but the lane-end label, which lanes itself writes and no decision reads), spec
+     * (taints, cordon), allocatable, readiness, our annotations.
+     */
     static boolean nodeChanged(Node a, Node b) {
-        return !Objects.equals(a.getMetadata().getLabels(), b.getMetadata().getLabels())
+        return !Objects.equals(decisionLabels(a), decisionLabels(b))
                 || !Objects.equals(a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations())
                 || !Objects.equals(a.getSpec(), b.getSpec())
                 || !Objects.equals(a.getStatus() == null ? null : a.getStatus().getAllocatable(),
@@ -158,6 +163,16 @@ public final class ClusterCache implements AutoCloseable {
                 || !Objects.equals(phase(a), phase(b))
                 || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
                 || !Objects.equals(scheduled(a), scheduled(b));
+    }
+
+    private static Map<String, String> decisionLabels(Node n) {
+        Map<String, String> labels = n.getMetadata().getLabels();
+        if (labels == null || !labels.containsKey(WellKnown.LANE_END_LABEL)) {
+            return labels;
+        }
+        Map<String, String> others = new HashMap<>(labels);
+        others.remove(WellKnown.LANE_END_LABEL);
+        return others;
     }
 
     private static String readyStatus(Node n) {

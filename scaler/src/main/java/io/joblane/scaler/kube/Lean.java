@@ -24,9 +24,10 @@ import java.util.stream.Collectors;
 
 /**
  * Cuts informer items down, in place, to what the snapshot reads, before they enter the cache: a pod keeps its
- * identity, group and Job labels, owner kinds, node name and selector, per-container resources, phase and scheduling
- * condition; a node keeps its labels, spec, allocatable and Ready condition. Managed fields, env, volumes, images,
- * tolerations, container statuses and foreign annotations go, and repeated small values (namespaces, kinds,
+ * identity, group, Job and family labels, owner kinds, node name and selector, deadline, per-container resources,
+ * phase and scheduling condition, and once Succeeded its containers' termination times (lanes learns run times); a
+ * node keeps its labels, spec, allocatable and Ready condition. Managed fields, env, volumes, images, tolerations,
+ * other container statuses and foreign annotations go, and repeated small values (namespaces, kinds,
  * quantities) are shared. {@code LeanCacheHeapEstimate} measures the effect. Called on informer threads.
  */
 final class Lean {
@@ -34,7 +35,7 @@ final class Lean {
     static final String KEPT_ANNOTATION_PREFIX = "joblane.io/";
     private static final List<String> KEPT_POD_CONDITIONS = List.of("PodScheduled");
     private static final Set<String> KEPT_POD_LABELS = Set.of(WellKnown.NODE_GROUP_LABEL,
-            WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL);
+            WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL, WellKnown.FAMILY_LABEL);
     /** Shared instances of repeated values; bounded so a cluster of unique values cannot grow it without end. */
     private static final int MAX_SHARED = 50_000;
     private static final Map<String, String> STRINGS = new ConcurrentHashMap<>();
@@ -80,6 +81,7 @@ final class Lean {
             kept.setPhase(shared(status.getPhase()));
             kept.setStartTime(status.getStartTime());
             kept.setNominatedNodeName(status.getNominatedNodeName());
+            kept.setContainerStatuses(KubeLanes.finishedOnly(status));
             if (status.getConditions() != null) {
                 kept.setConditions(status.getConditions().stream()
                         .filter(c -> KEPT_POD_CONDITIONS.contains(c.getType())).map(c -> {
@@ -146,6 +148,7 @@ final class Lean {
         kept.setNodeSelector(spec.getNodeSelector());
         kept.setTolerations(spec.getTolerations());
         kept.setPriority(spec.getPriority());
+        kept.setActiveDeadlineSeconds(spec.getActiveDeadlineSeconds());
         kept.setSchedulerName(spec.getSchedulerName());
         kept.setOverhead(shared(spec.getOverhead()));
         kept.setResources(shared(spec.getResources()));

@@ -44,7 +44,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * provisioning), instances stay Pending and Terminating for a while (their nodes keep running), describes can be a
  * scan stale, API and cloud calls are slow (sometimes past the loop's bound), throttled, or fail after acting, the
  * Lease moves to a fresh replica mid-scan, GPUs are advertised late, humans disable scale-down after the snapshot,
- * and the cloud replaces instances itself. The referee ({@link FakeCluster#terminating}) is the test's own: no Job pod
+ * and the cloud replaces instances itself. In half the worlds lanes run too ({@link LanesWorld}): Job families, the
+ * webhook's preferred lane term, the real lanes step labelling nodes; preferred must never leave a pod pending beside
+ * a node with room. The referee ({@link FakeCluster#terminating}) is the test's own: no Job pod
  * on or binding to a node when we terminate it or when it dies, no pod bound before the node's last live check, no
  * termination later than the promised bound after that check, none of a node a human protected; no change by a
  * replica without the Lease; desired only raised by setDesiredCapacity; no own termination reported as the cloud's;
@@ -63,6 +65,9 @@ class NeverInterruptPropertyTest {
      */
     private static final int MIN_TERMINATIONS = 20;
     private static final AtomicInteger TERMINATIONS = new AtomicInteger();
+    /** Lanes must really be exercised too: Job pods given a preferred lane, and pods bound on a matching lane. */
+    private static final AtomicInteger LANE_PODS = new AtomicInteger();
+    private static final AtomicInteger LANE_MATCHES = new AtomicInteger();
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
 
     private static Level loopLevel;
@@ -83,12 +88,18 @@ class NeverInterruptPropertyTest {
     @AfterAll
     static void scaleInWasExercised() {
         System.out.println("NeverInterruptPropertyTest: " + TERMINATIONS.get() + " terminations over "
-                + SEEDS_RUN.get() + " seeds");
+                + SEEDS_RUN.get() + " seeds; " + LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
+                + " bound on a matching lane");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against a property test that passes because it never scales in.
             if (TERMINATIONS.get() < MIN_TERMINATIONS * SEEDS_RUN.get() / 24) {
                 throw new AssertionError("only " + TERMINATIONS.get() + " terminations over " + SEEDS_RUN.get()
                         + " seeds: scale-in is not exercised");
+            }
+            // Guards against a lanes world in which no pod ever gets, or lands on, a lane.
+            if (LANE_PODS.get() == 0 || LANE_MATCHES.get() == 0) {
+                throw new AssertionError(LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
+                        + " bound on a matching lane: lanes are not exercised");
             }
         }
     }
@@ -110,10 +121,13 @@ class NeverInterruptPropertyTest {
             run.run();
             SEEDS_RUN.incrementAndGet();
             TERMINATIONS.addAndGet(run.terminations);
+            LANE_PODS.addAndGet(run.lanes == null ? 0 : run.lanes.lanesGiven);
+            LANE_MATCHES.addAndGet(run.laneMatches);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
-                        + run.takeovers + " takeovers, " + run.replaced + " cloud replacements");
+                        + run.takeovers + " takeovers, " + run.replaced + " cloud replacements"
+                        + (run.lanes == null ? "" : ", lanes: " + run.laneMatches + " bound on a matching lane"));
             }
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError("property failed for seed " + seed + " (rerun with -Djoblane.seed=" + seed
@@ -140,6 +154,11 @@ class NeverInterruptPropertyTest {
         /** Every change made by a replica that did not hold the Lease at that moment (referee). */
         final List<String> outOfTurn = new ArrayList<>();
         JoblaneConfig config;
+        /** Lanes in this world (half the seeds): families, preferred lane terms, lane-end labels; else null. */
+        LanesWorld lanes;
+        /** Run time (seconds) of each Job pod of a lanes world, fixed at admission. */
+        final Map<String, Long> runFor = new HashMap<>();
+        int laneMatches;
         int terminations;
         int replaced;
         int takeovers;
@@ -252,6 +271,12 @@ class NeverInterruptPropertyTest {
                 }
             };
             loops[0] = replica(0);
+            // Lanes draw from their own sequence, so a seed's world without lanes is the same as before lanes.
+            Random laneRandom = new Random(seed * 7919 + 1);
+            if (laneRandom.nextBoolean()) {
+                lanes = new LanesWorld(cluster, laneRandom, clock, outOfTurn);
+                lanes.replica(() -> leader == 0, "replica 0");
+            }
 
             double arrivalRate = 0.05 + rnd.nextDouble() * 0.6;
             for (int step = 0; step < STEPS; step++) {
@@ -277,16 +302,24 @@ class NeverInterruptPropertyTest {
                     cloudReplacesAnInstance();
                 }
                 schedule();
+                preferredLanesNeverBlock(step);
                 if (takeover) {
                     takeover = false;
                     takeovers++;
                     loops[leader] = replica(leader); // a new process: none of the old one's memory
+                    if (lanes != null) {
+                        int id = leader;
+                        lanes.replica(() -> leader == id, "replica " + id);
+                    }
                 }
                 ScaleLoop ran = loops[leader];
                 int desiredBefore = cloud.peek("batch").desired();
                 long callsBefore = cloud.callCount();
                 ran.runOnce();
                 check(step, desiredBefore, callsBefore, ran);
+                if (lanes != null) {
+                    lanes.scan(false); // the Lease holder's lanes step after its scan, as in RunCommand
+                }
             }
             if (replaced == 0 && metrics.unexpectedTerminations > 0) {
                 throw new AssertionError("seed " + seed + ": " + metrics.unexpectedTerminations
@@ -482,9 +515,11 @@ class NeverInterruptPropertyTest {
                         endsAt.put(p.name, now.plus(Duration.ofSeconds(10 + rnd.nextInt(120))));
                     } else {
                         p.phase = PodPhase.FINISHED;
+                        laneFinished(p);
                     }
                 } else if (p.phase == PodPhase.TERMINATING && end != null && !now.isBefore(end)) {
                     p.phase = PodPhase.FINISHED;
+                    laneFinished(p);
                 }
             }
             cluster.pods.values().removeIf(p -> p.phase == PodPhase.FINISHED && rnd.nextInt(4) == 0);
@@ -510,6 +545,9 @@ class NeverInterruptPropertyTest {
                 p.fenced = true; // the webhook's required affinity: joblane.io/draining DoesNotExist
                 p.daemonSetOwner = rnd.nextInt(10) == 0; // a Job pod that also claims a DaemonSet owner
                 endsAt.put(name, null);
+                if (lanes != null) {
+                    runFor.put(name, lanes.admit(name)); // the webhook: family, annotation, preferred lane term
+                }
             }
         }
 
@@ -583,22 +621,21 @@ class NeverInterruptPropertyTest {
                 FakeCluster.Node best = null;
                 double bestScore = -1e9;
                 for (FakeCluster.Node n : cluster.nodes.values()) {
-                    if (!n.ready || !n.group.equals(p.group) || p.fenced && n.drainingLabel) {
-                        continue; // a required node affinity: no toleration crosses it
-                    }
-                    if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE)) {
+                    if (!feasible(p, n, free, slots)) {
                         continue;
                     }
-                    if (slots.get(n.name) < 1 || !fits(p.requests, free.get(n.name))) {
-                        continue;
-                    }
-                    // Least allocated wins: a tolerate-all pod prefers the empty cordoned node.
+                    // Least allocated wins: a tolerate-all pod prefers the empty cordoned node. A matching preferred
+                    // lane scores, never filters.
                     double score = (double) free.get(n.name).get("cpu") / n.allocatable.get("cpu")
-                            + (n.drain == DrainState.PREFER_NO_SCHEDULE && !p.tolerateAll ? -10 : 0);
+                            + (n.drain == DrainState.PREFER_NO_SCHEDULE && !p.tolerateAll ? -10 : 0)
+                            + (lanes == null ? 0 : lanes.score(p, n));
                     if (score > bestScore) {
                         bestScore = score;
                         best = n;
                     }
+                }
+                if (best != null && lanes != null && lanes.score(p, best) > 0) {
+                    laneMatches++;
                 }
                 if (best == null) {
                     p.phase = PodPhase.PENDING_UNSCHEDULABLE;
@@ -609,7 +646,7 @@ class NeverInterruptPropertyTest {
                     p.bindsAt = clock.instant().plus(Duration.ofMillis(1000 + rnd.nextInt(8000)));
                     free.put(best.name, free.get(best.name).minus(p.requests));
                     slots.merge(best.name, -1L, Long::sum);
-                    endsAt.put(p.name, clock.instant().plus(Duration.ofSeconds(30 + rnd.nextInt(2400))));
+                    endsAt.put(p.name, endAfterBinding(p));
                 } else {
                     cluster.bind(p.name, best.name);
                     if (rnd.nextInt(3) == 0) {
@@ -617,7 +654,58 @@ class NeverInterruptPropertyTest {
                     }
                     free.put(best.name, free.get(best.name).minus(p.requests));
                     slots.merge(best.name, -1L, Long::sum);
-                    endsAt.put(p.name, clock.instant().plus(Duration.ofSeconds(30 + rnd.nextInt(2400))));
+                    endsAt.put(p.name, endAfterBinding(p));
+                }
+            }
+        }
+
+        /** The filters of the test's scheduler: group, readiness, the draining fence, taints and cordon, room. */
+        boolean feasible(FakeCluster.Pod p, FakeCluster.Node n, Map<String, Resources> free, Map<String, Long> slots) {
+            if (!n.ready || !n.group.equals(p.group) || p.fenced && n.drainingLabel) {
+                return false; // a required node affinity: no toleration crosses it
+            }
+            if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE)) {
+                return false;
+            }
+            return slots.get(n.name) >= 1 && fits(p.requests, free.get(n.name));
+        }
+
+        /** A lanes world's pod runs as long as its family makes it; otherwise a random while. */
+        Instant endAfterBinding(FakeCluster.Pod p) {
+            long drawn = 30 + rnd.nextInt(2400);
+            Long fixed = runFor.get(p.name);
+            return clock.instant().plus(Duration.ofSeconds(fixed != null ? fixed : drawn));
+        }
+
+        void laneFinished(FakeCluster.Pod p) {
+            if (lanes != null) {
+                lanes.finished(p.name);
+            }
+        }
+
+        /** Preferred never blocks: no pod with a lane term is left unschedulable while a node could take it. */
+        void preferredLanesNeverBlock(int step) {
+            if (lanes == null) {
+                return;
+            }
+            Map<String, Long> slots = new HashMap<>();
+            Map<String, Resources> free = freeByNode(slots);
+            for (FakeCluster.Pod q : cluster.pods.values()) {
+                if (q.bindingTo != null) {
+                    free.computeIfPresent(q.bindingTo, (n, r) -> r.minus(q.requests));
+                    slots.computeIfPresent(q.bindingTo, (n, c) -> c - 1);
+                }
+            }
+            for (FakeCluster.Pod p : cluster.pods.values()) {
+                if (p.phase != PodPhase.PENDING_UNSCHEDULABLE || !lanes.gt.containsKey(p.name)) {
+                    continue;
+                }
+                for (FakeCluster.Node n : cluster.nodes.values()) {
+                    if (feasible(p, n, free, slots)) {
+                        throw new AssertionError("seed " + seed + ", step " + step + ": pod " + p.name + " with lane"
+                                + " term Gt " + lanes.gt.get(p.name) + " left pending beside room on " + n.name
+                                + " (lane-end " + lanes.laneEnd.get(n.name) + ")");
+                    }
                 }
             }
         }

@@ -7,7 +7,9 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The decision code stays pure: the planner and the loop see the cluster and the cloud only through interfaces. */
+/**
+ * The decision code stays pure: the planner, lanes and the loop see the cluster and the cloud only through interfaces.
+ */
 @AnalyzeClasses(packages = "io.joblane.scaler", importOptions = ImportOption.DoNotIncludeTests.class)
 class PlanArchitectureTest {
 
@@ -16,6 +18,11 @@ class PlanArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
                     "java.net..", "io.micrometer..", "io.joblane.scaler.loop..", "io.joblane.scaler.kube..",
                     "io.joblane.scaler.cloud.fake..", "io.joblane.scaler.cloud.aws..");
+
+    @ArchTest
+    static final ArchRule lanesArePure = noClasses().that().resideInAPackage("io.joblane.scaler.lanes..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
+                    "java.net..", "io.micrometer..", "io.joblane.scaler.kube..", "io.joblane.scaler.cloud..");
 
     @ArchTest
     static final ArchRule loopUsesOnlyInterfaces = noClasses().that().resideInAPackage("io.joblane.scaler.loop..")

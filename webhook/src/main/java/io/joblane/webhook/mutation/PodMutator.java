@@ -28,11 +28,17 @@ public final class PodMutator {
 
     private final Supplier<JoblaneConfig> config;
     private final NamespaceAnnotations namespaces;
+    private final LanePreference lanes;
     private volatile RoutingTable table;
 
     public PodMutator(Supplier<JoblaneConfig> config, NamespaceAnnotations namespaces) {
+        this(config, namespaces, LanePreference.OFF);
+    }
+
+    public PodMutator(Supplier<JoblaneConfig> config, NamespaceAnnotations namespaces, LanePreference lanes) {
         this.config = config;
         this.namespaces = namespaces;
+        this.lanes = lanes;
     }
 
     /**
@@ -52,7 +58,7 @@ public final class PodMutator {
             case REFUSE -> new Mutation(Outcome.REFUSED, "unknown", JSON.arrayNode(), warnings, 0, choice.message());
             case LEAVE -> new Mutation(Outcome.SKIPPED, null, JSON.arrayNode(), warnings, warnings.size(),
                     choice.message());
-            case STEER -> steer(decision.pod(), choice, warnings);
+            case STEER -> steer(decision.pod(), choice, warnings, namespace);
         };
     }
 
@@ -93,14 +99,16 @@ public final class PodMutator {
                 PodPlacement.read(spec, nodeSelector), evidence), null);
     }
 
-    /** Steps 3 and 4: compute what the pod lacks of its group and render the patch. */
-    private static Mutation steer(JobPod pod, GroupChoice choice, List<String> warnings) {
+    /** Steps 3 and 4: compute what the pod lacks of its group and render the patch; then its lane, if any. */
+    private Mutation steer(JobPod pod, GroupChoice choice, List<String> warnings, String namespace) {
         RoutingTable.Route route = choice.route();
         Additions additions = Additions.compute(route, pod, warnings);
         ArrayNode patch = PatchWriter.render(pod, additions, route.name(), route.group().schedulerName());
+        String lane = lanes.patch(patch, pod.spec(), namespace, pod.labels(), pod.annotations(), pod.placement(),
+                warnings).map(l -> ", " + l).orElse("");
         Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;
         return new Mutation(outcome, route.name(), patch, warnings, warnings.size(),
-                pod.evidence() + ", group from " + choice.source());
+                pod.evidence() + ", group from " + choice.source() + lane);
     }
 
     private RoutingTable routingTable() {

@@ -40,7 +40,7 @@ class RequestLimitsHttpTest {
     static void start() {
         server = new TestWebhook(dir, o -> new WebhookOptions(o.config(), o.tlsCert(), o.tlsKey(), o.host(), o.port(),
                 o.healthPort(), LIMIT, Duration.ofSeconds(2), o.reloadInterval(), o.shutdownTimeout(),
-                o.namespaceRouting(), o.informerSyncTimeout(), o.listeners()));
+                o.namespaceRouting(), o.informerSyncTimeout(), o.listeners(), o.lanesNamespace()));
     }
 
     @AfterAll

@@ -1,0 +1,80 @@
+package io.joblane.model.lanes;
+
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Learns run times per family, keeping each family's last two, and at most {@code maxFamilies} families: learning a
+ * new family past the cap forgets the least recently updated one. {@link #version} changes on every change, so a
+ * publisher writes only when something changed. Not thread-safe: the scaler's loop thread and the simulator's single
+ * thread own one each.
+ */
+public final class FamilyHistory {
+    public static final int DEFAULT_MAX_FAMILIES = 10_000;
+
+    private final int maxFamilies;
+    /** In update order, oldest first: the eviction order. */
+    private final LinkedHashMap<String, RunTimes> families = new LinkedHashMap<>(16, 0.75f, false);
+    private long version;
+
+    public FamilyHistory(int maxFamilies) {
+        if (maxFamilies < 1) {
+            throw new IllegalArgumentException("maxFamilies must be at least 1: " + maxFamilies);
+        }
+        this.maxFamilies = maxFamilies;
+    }
+
+    public FamilyHistory() {
+        this(DEFAULT_MAX_FAMILIES);
+    }
+
+    /** Records one finished run of {@code family} that took {@code runMillis}, learnt at {@code atMillis}. */
+    public void learn(String family, long runMillis, long atMillis) {
+        if (family == null || runMillis < 0) {
+            return;
+        }
+        RunTimes before = families.remove(family);
+        families.put(family, before == null ? RunTimes.first(runMillis, atMillis) : before.then(runMillis, atMillis));
+        evictBeyondCap();
+        version++;
+    }
+
+    /** Adopts a published table (a new Lease holder resumes from it); what was learnt here wins over it. */
+    public void seed(FamilyTable table) {
+        Map<String, RunTimes> all = new LinkedHashMap<>(table.asMap());
+        all.putAll(families);
+        families.clear();
+        all.entrySet().stream()
+                .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(RunTimes::updatedAtMillis)))
+                .forEach(e -> families.put(e.getKey(), e.getValue()));
+        evictBeyondCap();
+        version++;
+    }
+
+    private void evictBeyondCap() {
+        Iterator<String> oldest = families.keySet().iterator();
+        while (families.size() > maxFamilies && oldest.hasNext()) {
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** The family's run times, or null. */
+    public RunTimes get(String family) {
+        return family == null ? null : families.get(family);
+    }
+
+    public int size() {
+        return families.size();
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public FamilyTable table() {
+        return new FamilyTable(families);
+    }
+}

@@ -1,0 +1,84 @@
+package io.joblane.model.lanes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.joblane.model.WellKnown;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shared lanes model: family key, prediction order, bounded history and the published table's text form. */
+class LanesModelTest {
+    private static final long MIN = 60_000;
+
+    @Test
+    void theFamilyIsTheLabelElseTheJobNameWithoutACronJobSuffix() {
+        assertThat(FamilyKey.of("ml", Map.of(WellKnown.FAMILY_LABEL, "train", WellKnown.JOB_NAME_LABEL, "x")))
+                .isEqualTo("ml/train");
+        assertThat(FamilyKey.of("ml", Map.of(WellKnown.JOB_NAME_LABEL, "nightly-29412345"))).isEqualTo("ml/nightly");
+        assertThat(FamilyKey.of("ml", Map.of(WellKnown.LEGACY_JOB_NAME_LABEL, "nightly-29412345")))
+                .isEqualTo("ml/nightly");
+        assertThat(FamilyKey.of("ml", Map.of(WellKnown.JOB_NAME_LABEL, "build-2")))
+                .as("a short number is part of the name, not a CronJob's schedule").isEqualTo("ml/build-2");
+        assertThat(FamilyKey.of("ml", Map.of())).isNull();
+    }
+
+    @Test
+    void theAnnotationWinsThenTheFamilysLastTwoThenTheDeadline() {
+        RunTimes history = RunTimes.first(10 * MIN, 0).then(20 * MIN, 1);
+        assertThat(RunTimePredictor.predict("45m", history, 60 * MIN)).contains(
+                new RunTimePredictor.Prediction(45 * MIN, RunTimePredictor.Source.ANNOTATION));
+        assertThat(RunTimePredictor.predict(null, history, 60 * MIN)).contains(
+                new RunTimePredictor.Prediction(15 * MIN, RunTimePredictor.Source.FAMILY));
+        assertThat(RunTimePredictor.predict("soon", null, 60 * MIN)).as("a bad annotation is ignored").contains(
+                new RunTimePredictor.Prediction(60 * MIN, RunTimePredictor.Source.DEADLINE));
+        assertThat(RunTimePredictor.predict("0s", null, 0)).isEmpty();
+        assertThat(RunTimePredictor.annotationProblem("soon")).contains("soon");
+        assertThat(RunTimePredictor.annotationProblem("0s")).contains("not a positive duration");
+        assertThat(RunTimePredictor.annotationProblem("1h30m")).isNull();
+        assertThat(RunTimePredictor.minutes(-1)).as("floor, also before the epoch").isEqualTo(-1);
+    }
+
+    @Test
+    void theHistoryKeepsTheLastTwoRunsAndForgetsTheLeastRecentlyUpdatedFamilyPastTheCap() {
+        FamilyHistory h = new FamilyHistory(2);
+        h.learn("ns/a", 1 * MIN, 1);
+        h.learn("ns/b", 2 * MIN, 2);
+        h.learn("ns/a", 3 * MIN, 3);
+        h.learn("ns/a", 5 * MIN, 4);
+        long before = h.version();
+        h.learn("ns/c", 7 * MIN, 5);
+        assertThat(h.version()).isGreaterThan(before);
+        assertThat(h.get("ns/b")).as("least recently updated, evicted").isNull();
+        assertThat(h.get("ns/a").meanMillis()).isEqualTo(4 * MIN);
+        assertThat(h.size()).isEqualTo(2);
+    }
+
+    @Test
+    void seedingKeepsWhatWasLearntHereAndStillHonoursTheCap() {
+        FamilyHistory h = new FamilyHistory(2);
+        h.learn("ns/a", MIN, 100);
+        h.seed(new FamilyTable(Map.of("ns/a", RunTimes.first(9 * MIN, 1), "ns/old", RunTimes.first(MIN, 2),
+                "ns/new", RunTimes.first(MIN, 50))));
+        assertThat(h.get("ns/a").lastMillis()).isEqualTo(MIN);
+        assertThat(h.get("ns/new")).isNotNull();
+        assertThat(h.get("ns/old")).isNull();
+    }
+
+    @Test
+    void theTableRoundTripsAndStaysWithinItsByteLimitDroppingTheOldestFirst() {
+        FamilyTable table = new FamilyTable(Map.of("ns/b", RunTimes.first(MIN, 10),
+                "ns/a", RunTimes.first(2 * MIN, 20).then(3 * MIN, 30)));
+        String text = table.encode();
+        assertThat(text).isEqualTo("""
+                # family lastMillis previousMillis updatedAtMillis
+                ns/a 180000 120000 30
+                ns/b 60000 -1 10
+                """);
+        assertThat(FamilyTable.decode(text).asMap()).isEqualTo(table.asMap());
+        String small = table.encode(text.length() - 1);
+        assertThat(FamilyTable.decode(small).asMap()).containsOnlyKeys("ns/a");
+        assertThatThrownBy(() -> FamilyTable.decode("ns/a 1 2\n")).hasMessageContaining("line 1");
+        assertThat(FamilyTable.decode(null).size()).isZero();
+    }
+}

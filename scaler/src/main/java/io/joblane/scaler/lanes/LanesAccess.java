@@ -1,0 +1,31 @@
+package io.joblane.scaler.lanes;
+
+import io.joblane.model.lanes.FamilyTable;
+import java.util.List;
+
+/**
+ * What lanes needs from Kubernetes: the group nodes and Job pods from the informer caches, the published family table,
+ * and two writes. Implemented with fabric8 by {@code kube.KubeLanes}; by an in-memory world in tests. Called from the
+ * loop thread.
+ */
+public interface LanesAccess {
+    List<LaneNode> nodes();
+
+    List<LanePod> pods();
+
+    /** The family table an earlier Lease holder published, read live; empty when there is none. */
+    FamilyTable published() throws LanesException;
+
+    /** Writes the family table (creating the ConfigMap when needed). */
+    void publish(FamilyTable table) throws LanesException;
+
+    /** Sets the node's {@code joblane.io/lane-end} label to {@code value}, or removes it when null. */
+    void setLaneEnd(String node, String value) throws LanesException;
+
+    /** An API call failed; lanes logs it and tries again next scan (never a reason to stop a scan). */
+    final class LanesException extends Exception {
+        public LanesException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

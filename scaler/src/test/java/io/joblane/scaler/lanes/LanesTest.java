@@ -1,0 +1,150 @@
+package io.joblane.scaler.lanes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.lanes.FamilyHistory;
+import io.joblane.model.lanes.FamilyTable;
+import io.joblane.model.lanes.RunTimes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The scaler's lanes decisions: what is learnt, which node labels change, when the table is written and by whom. */
+class LanesTest {
+    private static final long MIN = 60_000;
+    private static final long T0 = 29_000_000L * MIN; // whole minutes since the epoch, so labels read easily
+
+    private static LanePod running(String uid, String node, String family, String annotation, long start) {
+        return new LanePod(uid, node, family, annotation, 0, true, start, -1);
+    }
+
+    private static LanePod succeeded(String uid, String family, long start, long end) {
+        return new LanePod(uid, "n1", family, null, 0, false, start, end);
+    }
+
+    @Test
+    void runsAreLearntOncePerPodAndNotAgainFromAnEarlierLeadersTable() {
+        FamilyHistory history = new FamilyHistory();
+        RunTimeLearner learner = new RunTimeLearner(history);
+        List<LanePod> pods = List.of(succeeded("a", "ns/f", T0, T0 + 10 * MIN),
+                succeeded("b", "ns/f", T0, T0 + 20 * MIN),
+                running("c", "n1", "ns/f", null, T0),
+                new LanePod("d", "n1", "ns/f", null, 0, false, -1, T0)); // never started: no run to learn
+        assertThat(learner.observe(pods)).isEqualTo(2);
+        assertThat(learner.observe(pods)).as("the same pods at the next scan").isZero();
+        assertThat(history.get("ns/f").meanMillis()).isEqualTo(15 * MIN);
+
+        FamilyHistory successor = new FamilyHistory();
+        successor.seed(history.table());
+        assertThat(new RunTimeLearner(successor).observe(pods)).as("a new Lease holder, pods still there")
+                .isEqualTo(1); // only the run that ended at the table's last update is taken again
+    }
+
+    @Test
+    void aNodesLabelIsTheLatestExpectedEndOfItsPodsInWholeMinutesAndOnlyChangesAreWritten() {
+        FamilyHistory history = new FamilyHistory();
+        history.learn("ns/long", 120 * MIN, T0);
+        List<LanePod> pods = List.of(running("a", "n1", "ns/short", "30m", T0),
+                running("b", "n1", "ns/long", null, T0 + 30_000),
+                running("c", "n2", "ns/unknown", null, T0),
+                new LanePod("d", "n3", null, null, 15 * MIN, true, T0, -1));
+        List<LaneNode> nodes = List.of(new LaneNode("n1", null), new LaneNode("n2", "29000007"),
+                new LaneNode("n3", Long.toString(T0 / MIN + 15)), new LaneNode("n4", null));
+        assertThat(LaneEnds.changes(nodes, pods, history, T0)).containsExactly(
+                new LaneEnds.Change("n1", Long.toString(T0 / MIN + 120)),
+                new LaneEnds.Change("n2", null));
+    }
+
+    /** An in-memory Kubernetes for the step: labels, the ConfigMap, and a count of writes. */
+    static final class Memory implements LanesAccess {
+        final Map<String, String> labels = new HashMap<>();
+        final List<LanePod> pods = new ArrayList<>();
+        FamilyTable configMap;
+        int tableWrites;
+        int labelWrites;
+
+        @Override
+        public List<LaneNode> nodes() {
+            return labels.keySet().stream().sorted().map(n -> new LaneNode(n, labels.get(n))).toList();
+        }
+
+        @Override
+        public List<LanePod> pods() {
+            return List.copyOf(pods);
+        }
+
+        @Override
+        public FamilyTable published() {
+            return configMap == null ? FamilyTable.EMPTY : configMap;
+        }
+
+        @Override
+        public void publish(FamilyTable table) {
+            configMap = table;
+            tableWrites++;
+        }
+
+        @Override
+        public void setLaneEnd(String node, String value) {
+            labels.put(node, value);
+            labelWrites++;
+        }
+    }
+
+    @Test
+    void theTableIsWrittenOnlyWhenChangedAtMostEveryIntervalOnlyByTheLeaseHolderAndNeverInDryRun() {
+        Memory k = new Memory();
+        k.labels.put("n1", null);
+        k.configMap = new FamilyTable(Map.of("ns/old", RunTimes.first(5 * MIN, T0 - MIN)));
+        long[] now = {T0};
+        boolean[] leading = {true};
+        Clock clock = new Clock() {
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            public Instant instant() {
+                return Instant.ofEpochMilli(now[0]);
+            }
+        };
+        LanesStep step = new LanesStep(k, clock, () -> leading[0], Duration.ofSeconds(30), 100);
+
+        k.pods.add(running("r", "n1", "ns/old", null, T0));
+        step.run(true);
+        step.run(true);
+        assertThat(k.labelWrites + k.tableWrites).as("dry-run writes nothing").isZero();
+        step.run(false);
+        assertThat(k.labels.get("n1")).as("the earlier leader's history predicts").isEqualTo(Long.toString(T0 / MIN + 5));
+        assertThat(k.tableWrites).as("nothing learnt yet: the table is unchanged").isZero();
+
+        k.pods.add(succeeded("s1", "ns/new", T0 - 10 * MIN, T0));
+        step.run(false);
+        assertThat(k.tableWrites).isEqualTo(1);
+        assertThat(k.configMap.get("ns/old")).as("resumed, not replaced").isNotNull();
+
+        k.pods.add(succeeded("s2", "ns/new", T0 - 20 * MIN, T0 + 1000));
+        now[0] += 10_000;
+        step.run(false);
+        assertThat(k.tableWrites).as("changed, but within the interval").isEqualTo(1);
+        now[0] += 30_000;
+        leading[0] = false;
+        step.run(false);
+        assertThat(k.tableWrites).as("not the Lease holder").isEqualTo(1);
+        leading[0] = true;
+        int labelWrites = k.labelWrites;
+        step.run(false);
+        assertThat(k.tableWrites).isEqualTo(2);
+        assertThat(k.configMap.get("ns/new").meanMillis()).isEqualTo(15 * MIN + 500);
+        assertThat(k.labelWrites).as("labels unchanged: no write").isEqualTo(labelWrites);
+    }
+}

@@ -1,0 +1,108 @@
+package io.joblane.webhook.mutation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.joblane.model.WellKnown;
+import io.joblane.model.lanes.FamilyKey;
+import io.joblane.model.lanes.FamilyTable;
+import io.joblane.model.lanes.RunTimePredictor;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Lanes: gives a steered pod whose run time can be predicted a PREFERRED node affinity term
+ * {@code joblane.io/lane-end Gt <its expected end, minutes since the epoch>} of weight {@link #WEIGHT}, so the
+ * scheduler favours nodes whose Jobs are expected to outlast it and Jobs that end together share nodes. Preferred
+ * only: it reorders the nodes a pod fits and never keeps it pending; the pod's required terms are left alone. A pod
+ * without a prediction, or that already has a preferred term on the lane-end label (its own, or an earlier call's),
+ * gets nothing. Pure; the table and the clock are read per call.
+ *
+ * @see <a href="https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity">node affinity
+ *      (Gt takes an integer label value; preferred terms add their weight to the score of the nodes they match)</a>
+ */
+public final class LanePreference {
+    /**
+     * The term's weight (1–100). kube-scheduler adds the weights of the preferred terms a node matches and normalises
+     * the sum over the nodes, so alone any weight orders nodes alike; 50 lets a pod's own preferred terms of higher
+     * weight win over its lane.
+     */
+    public static final int WEIGHT = 50;
+    static final String PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution";
+    private static final String PREFERRED_PATH = "/spec/affinity/" + PodPlacement.NODE_AFFINITY + "/" + PREFERRED;
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /** Lanes off: no table, nothing added. */
+    public static final LanePreference OFF = new LanePreference(() -> null, () -> 0);
+
+    private final Supplier<FamilyTable> table;
+    private final LongSupplier nowMillis;
+
+    /** @param table the family table; null from the supplier means lanes are off */
+    public LanePreference(Supplier<FamilyTable> table, LongSupplier nowMillis) {
+        this.table = table;
+        this.nowMillis = nowMillis;
+    }
+
+    /**
+     * Appends the operation after the draining fence's (which guarantees {@code spec.affinity.nodeAffinity} exists).
+     * Returns what it did for the mutation's reason, or empty when it added nothing.
+     */
+    Optional<String> patch(ArrayNode patch, ObjectNode spec, String namespace, Map<String, String> labels,
+                           Map<String, String> annotations, PodPlacement placement, List<String> warnings) {
+        FamilyTable families = table.get();
+        if (families == null) {
+            return Optional.empty();
+        }
+        String annotation = annotations.get(WellKnown.EXPECTED_DURATION_ANNOTATION);
+        String problem = RunTimePredictor.annotationProblem(annotation);
+        if (problem != null) {
+            warnings.add(PodMutator.PREFIX + "annotation " + WellKnown.EXPECTED_DURATION_ANNOTATION
+                    + " ignored: " + problem);
+        }
+        List<JsonNode> preferred = PodJson.array(placement.nodeAffinity(), PREFERRED,
+                "spec.affinity.nodeAffinity." + PREFERRED);
+        if (preferred.stream().anyMatch(LanePreference::onLaneEnd)) {
+            return Optional.empty();
+        }
+        Optional<RunTimePredictor.Prediction> prediction = RunTimePredictor.predict(annotation,
+                families.get(FamilyKey.of(namespace, labels)), deadlineMillis(spec));
+        if (prediction.isEmpty()) {
+            return Optional.empty();
+        }
+        long end = RunTimePredictor.minutes(nowMillis.getAsLong() + prediction.get().millis());
+        ObjectNode term = term(end);
+        if (PodJson.present(placement.nodeAffinity(), PREFERRED)) {
+            PatchWriter.add(patch, PREFERRED_PATH + "/-", term);
+        } else {
+            PatchWriter.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
+        }
+        return Optional.of("lane-end > " + end + " from its " + prediction.get().source().name().toLowerCase());
+    }
+
+    static ObjectNode term(long endMinutes) {
+        ObjectNode term = JSON.objectNode().put("weight", WEIGHT);
+        term.putObject("preference").putArray(PodPlacement.EXPRESSIONS).addObject()
+                .put("key", WellKnown.LANE_END_LABEL).put("operator", "Gt")
+                .putArray("values").add(Long.toString(endMinutes));
+        return term;
+    }
+
+    private static boolean onLaneEnd(JsonNode term) {
+        for (JsonNode e : term.path("preference").path(PodPlacement.EXPRESSIONS)) {
+            if (WellKnown.LANE_END_LABEL.equals(e.path("key").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long deadlineMillis(ObjectNode spec) {
+        JsonNode deadline = spec == null ? null : spec.get("activeDeadlineSeconds");
+        return deadline != null && deadline.canConvertToLong() ? deadline.longValue() * 1000 : 0;
+    }
+}
