@@ -114,6 +114,9 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
     String scaleDownDelay;
 
+    @Option(names = "--scale-in-timing", paramLabel = "fixed|cost", description = "Joblane: when an empty node goes: fixed (after --scale-down-delay) or cost (the scale-in cost rule, --scale-down-delay at most); default: the group's scaling.scaleInTiming, else the product default.")
+    String scaleInTiming;
+
     @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
 
@@ -192,7 +195,7 @@ public final class SimulateCommand implements Callable<Integer> {
         RunMeter meter = timing ? new RunMeter() : null;
         try {
             simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
-                    templateScaler), seeds());
+                    templateScaler, scaleInTiming), seeds());
             comparison = simulator.run(source, chosen, progressOut);
         } catch (TraceFormatException e) {
             err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
@@ -317,6 +320,9 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scan-interval must be at least 1s");
         }
         scaleDownDelay();
+        if (scaleInTiming != null && !List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaleInTiming)) {
+            throw new IllegalArgumentException("--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
+        }
         return new Simulation.Settings(shape, GoDuration.parse(bootDelay).toMillis(), scan, maxNodes, seed,
                 pricePerNodeHour, 60_000L);
     }
