@@ -78,7 +78,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "NAME", description = "CSV only: simulate only the rows whose group column is NAME.")
     String group;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, scaleInTiming, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
     Path config;
 
     @Option(names = "--node-group", paramLabel = "NAME", description = "With --config: the group to simulate (default: the default group).")

@@ -64,9 +64,14 @@ final class ScaleIn {
     /** An empty Ready node that nobody needs, drains or protects: what {@link #empty} decides on. */
     private boolean idle(NodeInfo n) {
         CloudInstance inst = in.instanceOf(n);
-        return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null
-                && inst != null && inst.state().isCapacity() && n.draining() == DrainState.NONE
-                && !drainingNow.contains(n.name()) && !needed.contains(n.name()) && !in.index().holdsBlocking(n);
+        boolean capacity = inst != null && inst.state().isCapacity();
+        boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name());
+        return open(n) && capacity && undrained && !needed.contains(n.name()) && !in.index().holdsBlocking(n);
+    }
+
+    /** Ready, schedulable, and neither protected nor on its way out. */
+    private static boolean open(NodeInfo n) {
+        return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null;
     }
 
     private void node(NodeInfo n) {

@@ -99,7 +99,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             @Override
             public String toString() {
                 return "Joblane maxDraining " + maxDraining + ", scaleDownDelay " + GoDuration.format(scaleDownDelay)
-                        + (scaleInTiming == null ? "" : ", scaleInTiming " + scaleInTiming)
+                        + ", scaleInTiming " + (scaleInTiming != null ? scaleInTiming
+                                : template != null ? template.scaling().scaleInTiming() : Scaling.DEFAULT_SCALE_IN_TIMING)
                         + (template == null ? "" : ", group " + template.name() + " from --config");
             }
         };
