@@ -2,6 +2,7 @@ package io.joblane.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.certs.x509.Inspections;
 import io.joblane.certs.x509.CertificateInspector;
 import io.joblane.certs.x509.EnsureOutcome;
 import io.joblane.certs.x509.StoredMaterial;
@@ -68,7 +69,7 @@ class CertificateFilesTest {
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).isEqualTo(dir + ": replaced CA and serving certificate: no certificate stored yet\n");
         StoredMaterial m = CertificateFiles.read(dir);
-        var inspection = CertificateInspector.inspect(m.tlsMaterial());
+        var inspection = Inspections.of(m);
         assertThat(inspection.names()).contains("localhost", "127.0.0.1");
         assertThat(inspection.notAfter()).isEqualTo(CLOCK.instant().plus(Duration.ofDays(30)));
         assertThat(inspection.leaf().getPublicKey().getAlgorithm()).isEqualTo("RSA");

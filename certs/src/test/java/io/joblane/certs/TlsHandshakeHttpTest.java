@@ -37,7 +37,7 @@ class TlsHandshakeHttpTest {
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
     void clientTrustingOnlyTheMintedCaConnectsAndOthersFail(KeyAlgorithm algorithm) throws Exception {
-        MintOptions options = MintOptions.DEFAULTS.withAlgorithm(algorithm);
+        MintOptions options = new MintOptions(algorithm, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY);
         TlsMaterial minted = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
         TlsMaterial stranger = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.joblane.model.cli.ExitCodes;
+import io.joblane.model.cli.StopSignal;
 import io.joblane.model.config.ConfigFile;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
@@ -31,6 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -54,9 +55,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code run}: the scaler process. Starts, in order, the health server, the Kubernetes client, the informers (waiting
- * for sync at most {@code --informer-sync-timeout}), leader election, and on winning the Lease the scan loop; the
- * shutdown hook undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client,
- * stop serving). Losing the Lease while not shutting down exits the process so a fresh start re-elects.
+ * for sync at most {@code --informer-sync-timeout}), leader election, and on winning the Lease the scan loop. SIGTERM
+ * undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client, stop serving)
+ * and exits 0. Losing the Lease while not shutting down exits the process so a fresh start re-elects.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).",
@@ -116,6 +117,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private final ShutdownStack shutdown = new ShutdownStack();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
     final Readiness readiness = new Readiness();
     private volatile Instant lastScanEnd;
     private volatile Supplier<Duration> scanInterval;
@@ -123,120 +125,205 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         logging.apply();
+        // Any other way out of the JVM (the lost-Lease exit, SIGINT) still tears down through the shutdown hook.
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "shutdown"));
-        try {
-            start(informerSyncTimeout);
-        } catch (InvalidConfigException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            stop();
-            return EXIT_CONFIG;
-        } catch (IllegalStateException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            stop();
-            return EXIT_CONFIG;
-        }
-        stopped.await();
-        return 0;
+        return runUntilStopped();
     }
 
+    /** Starts, then runs until SIGTERM (or {@link #stop()}) has torn everything down: a graceful stop exits 0. */
+    int runUntilStopped() throws Exception {
+        try (StopSignal term = StopSignal.onTerm(this::stop)) {
+            try {
+                start(informerSyncTimeout);
+            } catch (Exception e) {
+                if (stopping) {
+                    // SIGTERM during start-up closed what start() was about to use: a stop, not a failure.
+                    LOG.info("stopped during start-up: {}", e.toString());
+                } else if (e instanceof InvalidConfigException || e instanceof IllegalStateException) {
+                    LOG.error("refusing to start: {}", e.getMessage());
+                    stop();
+                    return EXIT_CONFIG;
+                } else {
+                    throw e;
+                }
+            }
+            stopped.await();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Starts the parts in dependency order; each step pushes its own undo onto the shutdown stack. */
     void start(Duration syncTimeout) throws Exception {
         Clock clock = Clock.systemUTC();
-        AtomicReference<List<String>> configProblems = new AtomicReference<>(List.of());
-        AtomicReference<Runnable> onReload = new AtomicReference<>(() -> { });
+        Parts parts = new Parts();
+        ConfigFile configFile = watchConfig(parts);
+        JoblaneConfig initial = configFile.current();
+        boolean dryAtStart = announceDryRun(initial);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, groupNames(initial));
+        int port = serveHealthAndMetrics(registry, parts);
+        parts.providers = startProviders(initial, clock, registry, () -> parts.scanDryRun(dryAtStart));
+
+        KubernetesClient client = connectToKubernetes();
+        String namespace = namespace(client);
+        String me = leaderIdentity();
+        ClusterCache cache = startInformers(client, syncTimeout, parts::triggerScan);
+        KubeClusterAccess cluster = clusterAccess(client, cache, configFile, clock, me);
+        parts.loop = new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun,
+                parts::stillLeading);
+        parts.scans = scanScheduler(parts.loop, new StatusConfigMap(client, namespace, statusConfigMap,
+                parts::stillLeading), me);
+        parts.election = leaderElection(client, namespace, me, metrics, parts.scans);
+        parts.election.start();
+        LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}",
+                initial.scaledGroups().size(), port, namespace, leaseName, me);
+    }
+
+    /**
+     * The parts that call back into each other once built: a config reload reaches the providers, the loop and the
+     * scans; the providers ask the loop for the scan's dry-run; informer events trigger a scan; the loop and the status
+     * ConfigMap ask the elector whether this replica still leads. Each is set once, in start-up order, and read from
+     * other threads; until it is set its callers get the start-up answer (nothing to reload, no scan, not leading).
+     */
+    private static final class Parts {
+        volatile List<String> configProblems = List.of();
+        volatile Providers providers;
+        volatile ScaleLoop loop;
+        volatile ScanScheduler scans;
+        volatile LeaderElection election;
+
+        /** The loop decides dry-run per scan (flag or file, reloads included); providers ask it, so both agree. */
+        boolean scanDryRun(boolean atStart) {
+            ScaleLoop l = loop;
+            return l == null ? atStart : l.scanDryRun();
+        }
+
+        void triggerScan() {
+            ScanScheduler s = scans;
+            if (s != null) {
+                s.trigger(); // a no-op until this replica leads and the scans start
+            }
+        }
+
+        boolean stillLeading() {
+            LeaderElection e = election;
+            return e != null && e.stillLeading();
+        }
+
+        void reloaded(JoblaneConfig c) {
+            configProblems = List.of();
+            Providers p = providers;
+            ScaleLoop l = loop;
+            if (p == null || l == null) {
+                return; // still starting: the parts about to be built read the file themselves
+            }
+            List<String> unsupported = p.unsupported(c);
+            if (!unsupported.isEmpty()) {
+                configProblems = unsupported;
+            }
+            if (p.aws != null) {
+                p.aws.reconfigure(c);
+            }
+            l.reconfigure(c);
+            triggerScan();
+        }
+    }
+
+    private ConfigFile watchConfig(Parts parts) throws InvalidConfigException {
         ConfigFile configFile = ConfigFile.watch(config, Duration.ofSeconds(5), new ConfigFile.Listener() {
             @Override
             public void reloaded(JoblaneConfig c) {
-                configProblems.set(List.of());
-                onReload.get().run();
+                parts.reloaded(c);
             }
 
             @Override
             public void rejected(InvalidConfigException error) {
-                configProblems.set(List.of("last change of " + config + " rejected, running on the previous "
-                        + "version: " + error.getMessage()));
+                parts.configProblems = List.of("last change of " + config + " rejected, running on the previous "
+                        + "version: " + error.getMessage());
             }
         });
         shutdown.push("stop watching the config file", configFile::close);
-        JoblaneConfig initial = configFile.current();
         scanInterval = () -> configFile.current().scaler().scanIntervalDuration();
+        return configFile;
+    }
+
+    private boolean announceDryRun(JoblaneConfig initial) {
         boolean dry = dryRun || initial.scaler().dryRun();
         if (dry) {
             LOG.info("dry-run: every action is logged, nothing is changed");
         }
+        return dry;
+    }
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        List<String> groupNames = initial.scaledGroups().stream().map(NodeGroup::name).toList();
-        MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, groupNames);
-        readiness.blocking("config", configProblems::get);
+    private static List<String> groupNames(JoblaneConfig c) {
+        return c.scaledGroups().stream().map(NodeGroup::name).toList();
+    }
+
+    /** Starts the health server, ready once the config is good; returns its port. */
+    private int serveHealthAndMetrics(PrometheusMeterRegistry registry, Parts parts) throws Exception {
+        readiness.blocking("config", () -> parts.configProblems);
         HealthServer health = new HealthServer(healthPort, readiness, this::liveness, registry).start();
         shutdown.push("stop serving health and metrics", health::close);
         boundHealthPort = health.port();
+        return health.port();
+    }
 
-        AtomicReference<ScaleLoop> loopRef = new AtomicReference<>();
-        // The loop decides dry-run per scan (flag or file, reloads included); providers ask it, so both agree.
-        BooleanSupplier dryNow = () -> {
-            ScaleLoop l = loopRef.get();
-            return l == null ? dry : l.scanDryRun();
-        };
+    private Providers startProviders(JoblaneConfig initial, Clock clock, MeterRegistry registry, BooleanSupplier dryNow)
+            throws InvalidConfigException {
         Providers providers = providers(initial, clock, dryNow, registry);
         checkNodeShapes(providers, initial);
+        return providers;
+    }
 
+    private KubernetesClient connectToKubernetes() {
         KubernetesClient client = clientFactory.get();
         shutdown.push("close the Kubernetes client", client::close);
-        String namespace = namespace(client);
-        String me = identity != null && !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
+        return client;
+    }
 
-        AtomicReference<ScanScheduler> scheduler = new AtomicReference<>();
-        ClusterCache cache = new ClusterCache(client, () -> {
-            ScanScheduler s = scheduler.get();
-            if (s != null) {
-                s.trigger();
-            }
-        });
+    private String leaderIdentity() throws UnknownHostException {
+        return identity != null && !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
+    }
+
+    private static KubeClusterAccess clusterAccess(KubernetesClient client, ClusterCache cache, ConfigFile configFile,
+            Clock clock, String me) {
+        return new KubeClusterAccess(client, cache, new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR),
+                new EventRecorder(client, clock, me), configFile::current, clock);
+    }
+
+    /** Starts the informers and waits for their first sync at most {@code syncTimeout}, then carries on regardless. */
+    private ClusterCache startInformers(KubernetesClient client, Duration syncTimeout, Runnable onChange) {
+        ClusterCache cache = new ClusterCache(client, onChange);
         shutdown.push("stop the informers", cache::close);
         readiness.blocking("informers", cache::problems);
         List<String> syncProblems = cache.start(syncTimeout);
         if (!syncProblems.isEmpty()) {
             LOG.error("carrying on not ready; check the RBAC rules and the API server: {}", syncProblems);
         }
+        return cache;
+    }
 
-        KubeClusterAccess cluster = new KubeClusterAccess(client, cache,
-                new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR), new EventRecorder(client, clock, me),
-                configFile::current, clock);
-        LeaderElection[] election = new LeaderElection[1];
-        BooleanSupplier stillLeading = () -> election[0] != null && election[0].stillLeading();
-        ScaleLoop loop = new ScaleLoop(initial, cluster, providers.byGroup, clock, metrics, dryRun, stillLeading);
-        loopRef.set(loop);
-        onReload.set(() -> {
-            JoblaneConfig c = configFile.current();
-            List<String> unsupported = providers.unsupported(c);
-            if (!unsupported.isEmpty()) {
-                configProblems.set(unsupported);
-            }
-            if (providers.aws != null) {
-                providers.aws.reconfigure(c);
-            }
-            loop.reconfigure(c);
-            ScanScheduler s = scheduler.get();
-            if (s != null) {
-                s.trigger();
-            }
-        });
-        StatusConfigMap status = new StatusConfigMap(client, namespace, statusConfigMap, stillLeading);
-        AtomicReference<ScanResult> lastResult = new AtomicReference<>();
-        readiness.warning("groups", () -> groupWarnings(lastResult.get()));
-
-        ScanScheduler scans = new ScanScheduler(() -> {
+    /** The scans, started once this replica leads: each runs the loop once and publishes the status. */
+    private ScanScheduler scanScheduler(ScaleLoop loop, StatusConfigMap status, String me) {
+        readiness.warning("groups", () -> groupWarnings(loop.lastResult()));
+        return new ScanScheduler(() -> {
             ScanResult r = loop.runOnce();
-            lastResult.set(r);
             lastScanEnd = Instant.now();
             status.publish(StatusText.render(r, me));
         }, scanInterval, Duration.ofSeconds(1), Duration.ofSeconds(2));
-        election[0] = new LeaderElection(client, namespace, leaseName, me, leaseTiming,
+    }
+
+    /**
+     * The run for the Lease, not started yet: winning it starts the scans; losing it stops them and, unless shutting
+     * down, exits the process so a fresh start re-elects. Pushes the rest of the teardown: release the Lease, stop the
+     * loop, report not ready.
+     */
+    private LeaderElection leaderElection(KubernetesClient client, String namespace, String me,
+            MicrometerScalerMetrics metrics, ScanScheduler scans) {
+        LeaderElection election = new LeaderElection(client, namespace, leaseName, me, leaseTiming,
                 () -> {
                     metrics.leader(true);
                     lastScanEnd = Instant.now();
-                    scheduler.set(scans);
                     scans.start();
                 },
                 () -> {
@@ -247,14 +334,12 @@ public final class RunCommand implements Callable<Integer> {
                         new Thread(() -> exit.accept(EXIT_LOST_LEADERSHIP), "exit").start();
                     }
                 });
-        shutdown.push("release the Lease", election[0]::close);
+        shutdown.push("release the Lease", election::close);
         shutdown.push("stop the loop", scans::close);
         shutdown.push("report not ready", readiness::shuttingDown);
-        readiness.warning("leader", () -> election[0].isLeader() ? List.of()
-                : List.of("standby; the leader is " + (election[0].leader().isEmpty() ? "unknown" : election[0].leader())));
-        election[0].start();
-        LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}", groupNames.size(),
-                health.port(), namespace, leaseName, me);
+        readiness.warning("leader", () -> election.isLeader() ? List.of()
+                : List.of("standby; the leader is " + (election.leader().isEmpty() ? "unknown" : election.leader())));
+        return election;
     }
 
     private static void stopScans(ScanScheduler scans) {
@@ -292,6 +377,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     void stop() {
+        stopping = true;
         shutdown.close();
         stopped.countDown();
     }

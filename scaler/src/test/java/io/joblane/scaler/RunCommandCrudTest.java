@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.joblane.model.cli.ExitCodes;
 import io.joblane.scaler.kube.LeaderElection;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
 
 @EnableKubernetesMockClient(crud = true)
 class RunCommandCrudTest {
@@ -92,6 +96,24 @@ class RunCommandCrudTest {
         // fabric8 releases by shortening the lease to one second, so a standby takes over at once.
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(1);
         assertThat(exitCode.get()).isEqualTo(-1);
+    }
+
+    // Guards against exit code 143 after a graceful SIGTERM: the JVM's default handler reports a clean stop as killed.
+    @Test
+    void sigtermReleasesTheLeaseAndEndsTheRunWithExitCodeZero() throws Exception {
+        run.informerSyncTimeout = Duration.ofSeconds(30);
+        FutureTask<Integer> running = new FutureTask<>(run::runUntilStopped);
+        new Thread(running, "run").start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.readiness.report().ready()
+                && client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get() != null);
+
+        Signal.raise(new Signal("TERM")); // without the scaler's handler this ends the test JVM with 143
+
+        assertThat(running.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+        assertThat(run.readiness.report().problems()).contains("shutting down");
+        Lease lease = client.leases().inNamespace("joblane").withName("joblane-scaler").get();
+        assertThat(lease.getSpec().getLeaseDurationSeconds()).as("Lease released").isEqualTo(1);
+        assertThat(exitCode.get()).as("no lost-Lease exit").isEqualTo(-1);
     }
 
     @Test

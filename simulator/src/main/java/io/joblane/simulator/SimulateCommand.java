@@ -6,7 +6,10 @@ import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
 import io.joblane.model.cli.CommandLineConvention;
+import io.joblane.model.cli.DurationConverter;
+import io.joblane.model.cli.ExitCodes;
 import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.GroupRouter;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
@@ -30,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,8 +85,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, scaleInTiming, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
     Path config;
 
-    @Option(names = "--node-group", paramLabel = "NAME", description = "With --config: the group to simulate (default: the default group).")
-    String nodeGroup;
+    @Option(names = "--node-group", split = ",", paramLabel = "NAME[,NAME...]|all", description = "With --config: the "
+            + "group to simulate (default: the default group); several names, or all (every group with a scaling "
+            + "section): those groups side by side, each trace row routed to one as the webhook routes its pods.")
+    List<String> nodeGroups;
+
+    @Option(names = "--group-price", paramLabel = "NAME=PRICE", description = "With several groups: the price of a "
+            + "node-hour of group NAME (default --price-per-node-hour); repeat per group.")
+    Map<String, Double> groupPrices = new LinkedHashMap<>();
 
     @Option(names = "--node-cpu", defaultValue = "16", description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
     String nodeCpu;
@@ -105,14 +115,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--daemonset-pods", defaultValue = "3", description = "DaemonSet pods on every node (default ${DEFAULT-VALUE}).")
     int daemonSetPods;
 
-    @Option(names = "--boot-delay", defaultValue = "90s", description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
-    String bootDelay;
+    @Option(names = "--boot-delay", defaultValue = "90s", converter = DurationConverter.class, description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
+    Duration bootDelay;
 
-    @Option(names = "--scan-interval", defaultValue = "10s", description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
-    String scanInterval;
+    @Option(names = "--scan-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
+    Duration scanInterval;
 
-    @Option(names = "--scale-down-delay", defaultValue = "10m", description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
-    String scaleDownDelay;
+    @Option(names = "--scale-down-delay", defaultValue = "10m", converter = DurationConverter.class, description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
+    Duration scaleDownDelay;
 
     @Option(names = "--scale-in-timing", paramLabel = "fixed|cost", description = "Joblane: when an empty node goes: fixed (after --scale-down-delay) or cost (the scale-in cost rule, --scale-down-delay at most); default: the group's scaling.scaleInTiming, else the product default.")
     String scaleInTiming;
@@ -169,48 +179,131 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         logging.apply();
+        if (severalGroups()) {
+            return callGroups(err);
+        }
         TraceSource source;
         Simulation.Settings settings;
-        List<String> chosen = new ArrayList<>();
+        List<String> chosen;
         try {
             settings = settings();
             seeds();
             source = source(settings.shape());
-            for (String p : policies) {
-                String name = p.trim().toLowerCase(Locale.ROOT);
-                if (!Simulator.POLICIES.contains(name)) {
-                    throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
-                }
-                if (!chosen.contains(name)) {
-                    chosen.add(name);
-                }
-            }
+            chosen = chosenPolicies();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
-        PrintStream progressOut = progressStream();
         Simulator.Comparison comparison;
-        Simulator simulator;
+        Simulator simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay, maxDraining, template,
+                templateScaler, scaleInTiming), seeds());
         RunMeter meter = timing ? new RunMeter() : null;
         try {
-            simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay(), maxDraining, template,
-                    templateScaler, scaleInTiming), seeds());
-            comparison = simulator.run(source, chosen, progressOut);
-        } catch (TraceFormatException e) {
-            err.println("joblane-simulator: " + (trace == null ? "" : trace + ": ") + e.getMessage()
-                    + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)"));
-            err.flush();
-            return 1;
-        } catch (IOException e) {
-            err.println("joblane-simulator: cannot read " + (trace == null ? "the trace" : trace) + ": " + e);
-            err.flush();
-            return 1;
+            comparison = simulator.run(source, chosen, progressStream());
+        } catch (TraceFormatException | IOException e) {
+            return failed(err, e);
         }
+        writeOutputs(comparison, simulator, meter);
+        return ExitCodes.OK;
+    }
+
+    /** Several groups of {@code --config} side by side, each row routed to one of them. */
+    private int callGroups(PrintWriter err) throws IOException {
+        TraceSource source;
+        List<String> chosen;
+        GroupedSimulator simulator;
+        try {
+            JoblaneConfig cfg = loadConfig();
+            List<SimGroup> groups = GroupSettings.of(cfg, nodeGroups, this::groupDefaults, groupPrices);
+            String defaultGroup = cfg.defaultGroup().name();
+            source = source(groups.stream().filter(g -> g.name().equals(defaultGroup)).findFirst()
+                    .orElse(groups.get(0)).settings().shape());
+            chosen = chosenPolicies();
+            simulator = new GroupedSimulator(new GroupRouter(cfg), groups, seeds());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        quietLoopLogs();
+        RunMeter meter = timing ? new RunMeter() : null;
+        GroupedSimulator.Outcome outcome;
+        try {
+            outcome = simulator.run(source, chosen, progressStream());
+        } catch (TraceFormatException | IOException e) {
+            return failed(err, e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(ComparisonTable.format(outcome));
+        if (meter != null) {
+            out.println(perPolicyTiming(simulator.wallSeconds()));
+            out.print(meter.summary());
+            meter.close();
+        }
+        if (json != null) {
+            JsonReport.write(json, outcome);
+            out.println("wrote " + json);
+        }
+        if (report != null) {
+            Files.writeString(report, HtmlReport.render(outcome.total(), Double.NaN), StandardCharsets.UTF_8);
+            out.println("wrote " + report);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** {@code --node-group} names several groups, or all. */
+    private boolean severalGroups() {
+        return nodeGroups != null && (nodeGroups.size() > 1 || GroupSettings.ALL.equals(nodeGroups.get(0)));
+    }
+
+    /**
+     * What every group of a multi-group run shares: the DaemonSets, the scan interval, the seed and the price; a flag
+     * that sets one group's size or delays is refused, since each group's {@code scaling} section sets those.
+     */
+    private GroupSettings.Defaults groupDefaults(JoblaneConfig cfg) {
+        for (String option : new String[] {"--node-cpu", "--node-memory", "--node-gpu", "--node-pods", "--max-nodes",
+            "--scale-down-delay", "--max-draining", "--boot-delay", "--group"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
+                        + "scaling section in " + config + " sets it (--group: every row is routed instead)");
+            }
+        }
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = GoDuration.parse(v));
+        if (scanInterval.toMillis() < 1000 || pricePerNodeHour < 0 || daemonSetPods < 0) {
+            throw new IllegalArgumentException("--scan-interval must be at least 1s, --price-per-node-hour and "
+                    + "--daemonset-pods not negative");
+        }
+        return new GroupSettings.Defaults(nodeCpu, nodeMemory, nodePods, maxNodes, Quantity.toMillis(daemonSetCpu),
+                Quantity.toMillis(daemonSetMemory), daemonSetPods, scanInterval.toMillis(), seed, pricePerNodeHour);
+    }
+
+    private JoblaneConfig loadConfig() {
+        if (config == null) {
+            throw new IllegalArgumentException("--node-group needs --config");
+        }
+        try {
+            return ConfigLoader.load(config);
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
+        }
+    }
+
+    /** A bad trace line (its number in the message) or an unreadable trace: one line on stderr, exit 1. */
+    private int failed(PrintWriter err, Exception e) {
+        String message = e instanceof TraceFormatException
+                ? (trace == null ? "" : trace + ": ") + e.getMessage()
+                        + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)")
+                : "cannot read " + (trace == null ? "the trace" : trace) + ": " + e;
+        err.println("joblane-simulator: " + message);
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
+    /** The table on stdout, then the timing, the JSON and the HTML report when asked. */
+    private void writeOutputs(Simulator.Comparison comparison, Simulator simulator, RunMeter meter) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            out.println(perPolicyTiming(simulator));
+            out.println(perPolicyTiming(simulator.wallSeconds()));
             out.print(meter.summary());
             meter.close();
         }
@@ -223,7 +316,21 @@ public final class SimulateCommand implements Callable<Integer> {
             out.println("wrote " + report);
         }
         out.flush();
-        return 0;
+    }
+
+    /** {@code --policies}, trimmed, in lower case, each once, in the order given. */
+    private List<String> chosenPolicies() {
+        List<String> chosen = new ArrayList<>();
+        for (String p : policies) {
+            String name = p.trim().toLowerCase(Locale.ROOT);
+            if (!Simulator.POLICIES.contains(name)) {
+                throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
+            }
+            if (!chosen.contains(name)) {
+                chosen.add(name);
+            }
+        }
+        return chosen;
     }
 
     /** stderr on a terminal or with --progress, else none. */
@@ -231,9 +338,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return progress || System.console() != null ? System.err : null;
     }
 
-    private static String perPolicyTiming(Simulator simulator) {
+    private static String perPolicyTiming(Map<String, Double> wallSeconds) {
         StringBuilder each = new StringBuilder("timing per policy (wall):");
-        simulator.wallSeconds().forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+        wallSeconds.forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
         return each.substring(0, each.length() - 1);
     }
 
@@ -259,24 +366,13 @@ public final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private Duration scaleDownDelay() {
-        return GoDuration.parse(scaleDownDelay);
-    }
-
     /** Applies {@code --config}: every setting the group file has and the command line did not give. */
     private void applyConfig() {
-        if (config == null) {
-            if (nodeGroup != null) {
-                throw new IllegalArgumentException("--node-group needs --config");
-            }
+        if (config == null && nodeGroups == null) {
             return;
         }
-        JoblaneConfig cfg;
-        try {
-            cfg = ConfigLoader.load(config);
-        } catch (InvalidConfigException e) {
-            throw new IllegalArgumentException("--config " + config + ": " + e.getMessage());
-        }
+        JoblaneConfig cfg = loadConfig();
+        String nodeGroup = nodeGroups == null ? null : nodeGroups.get(0);
         NodeGroup g = nodeGroup == null ? cfg.scaledGroups().stream().filter(NodeGroup::isDefault).findFirst()
                 .orElse(cfg.scaledGroups().isEmpty() ? null : cfg.scaledGroups().get(0))
                 : cfg.group(nodeGroup).orElseThrow(() -> new IllegalArgumentException(
@@ -291,10 +387,10 @@ public final class SimulateCommand implements Callable<Integer> {
         setUnlessGiven("--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
         setUnlessGiven("--node-gpu", node.get(WellKnown.RESOURCE_NVIDIA_GPU), v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
         setUnlessGiven("--max-nodes", s.maxNodes() == null ? null : s.maxNodes().toString(), v -> maxNodes = Integer.parseInt(v));
-        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = v);
+        setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = GoDuration.parse(v));
         setUnlessGiven("--max-draining", s.maxDraining().toString(), v -> maxDraining = Integer.parseInt(v));
-        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = v);
-        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = v);
+        setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = GoDuration.parse(v));
+        setUnlessGiven("--scan-interval", cfg.scaler().scanInterval(), v -> scanInterval = GoDuration.parse(v));
         template = g;
         templateScaler = cfg.scaler();
     }
@@ -315,15 +411,14 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         NodeShape shape = new NodeShape(Quantity.toMillis(nodeCpu), Quantity.toMillis(nodeMemory), nodeGpu, nodePods,
                 Quantity.toMillis(daemonSetCpu), Quantity.toMillis(daemonSetMemory), daemonSetPods);
-        long scan = GoDuration.parse(scanInterval).toMillis();
+        long scan = scanInterval.toMillis();
         if (scan < 1000) {
             throw new IllegalArgumentException("--scan-interval must be at least 1s");
         }
-        scaleDownDelay();
         if (scaleInTiming != null && !List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaleInTiming)) {
             throw new IllegalArgumentException("--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
-        return new Simulation.Settings(shape, GoDuration.parse(bootDelay).toMillis(), scan, maxNodes, seed,
+        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed,
                 pricePerNodeHour, 60_000L);
     }
 

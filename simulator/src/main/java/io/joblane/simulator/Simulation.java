@@ -63,84 +63,131 @@ public final class Simulation {
     }
 
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
-        NodeShape shape = settings.shape();
-        SimCluster cluster = new SimCluster(shape, policy.scoring(), settings.seed(), settings.seriesWidthMillis());
-        boolean annotated = policy.jobsAnnotatedSafeToEvictFalse();
-        long start = Math.max(0, stats.firstSubmit);
-        long podIds = 0;
-        long now = start;
-        long stallSince = -1;
-        long startNanos = System.nanoTime();
-        long lastProgress = startNanos;
-        long steps = 0;
-        long span = Math.max(1, stats.idealEnd - start);
+        SimCluster cluster = new SimCluster(settings.shape(), policy.scoring(), settings.seed(),
+                settings.seriesWidthMillis());
+        Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
         try (TraceReader reader = source.open()) {
-            TraceJob next = nextFitting(reader, shape);
-            policy.start(cluster, start);
-            long nextScan = start;
-            Quiet quiet = new Quiet();
-            while (true) {
-                boolean idle = cluster.pending().isEmpty() && cluster.runningPods() == 0;
-                if (next == null && idle) {
-                    break;
-                }
-                long tSubmit = next == null ? Long.MAX_VALUE : next.submitMillis();
-                if (idle && cluster.nodes().isEmpty() && !cluster.hasQueuedEvents() && policy.idleWhenEmpty()
-                        && tSubmit > nextScan) {
-                    nextScan = Math.max(nextScan, tickAtOrAfter(start, tSubmit));
-                }
-                long scanAt = quiet.holds(cluster, stallSince) && !verifySkips
-                        ? quiet.nextScan(nextScan, start) : nextScan;
-                long t = Math.min(Math.min(cluster.nextEventTime(), tSubmit), scanAt);
-                if (t == Long.MAX_VALUE) {
-                    t = nextScan; // waiting pods and nothing else: let the stall limit count the scans
-                }
-                if (t > nextScan) {
-                    nextScan = tickAtOrAfter(start, t);
-                }
-                now = t;
-                cluster.runEventsUntil(t);
-                while (next != null && next.submitMillis() <= t) {
-                    for (int i = 0; i < next.count(); i++) {
-                        SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                                next.durationMillis(), next.submitMillis(), annotated);
-                        pod.deadline = next.deadlineMillis();
-                        pod.family = next.family();
-                        cluster.submit(pod);
-                    }
-                    next = nextFitting(reader, shape);
-                }
-                schedule(policy, cluster, t);
-                if (stopAtFirstWait && !cluster.pending().isEmpty()) {
-                    throw new WaitedException();
-                }
-                if (t == nextScan) {
-                    scan(policy, cluster, t, quiet, quiet.holds(cluster, stallSince) && t < quiet.nextScan(t, start));
-                    nextScan += settings.scanIntervalMillis();
-                }
-                if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
-                        && !cluster.hasQueuedEvents()) {
-                    if (stallSince < 0) {
-                        stallSince = t;
-                    } else if (t - stallSince > STALL_LIMIT_MILLIS) {
-                        break;
-                    }
-                } else {
-                    stallSince = -1;
-                }
-                if (progress != null && (++steps & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
-                    lastProgress = System.nanoTime();
-                    progress.print(progressLine(policy.name(), Math.min(1.0, (double) (t - start) / span),
-                            lastProgress - startNanos, cluster.nodes().size(), cluster.pending().size()));
-                    progress.flush();
-                }
+            run.next = nextFitting(reader, settings.shape());
+            policy.start(cluster, run.start);
+            while (run.step(reader)) {
+                // Each step is one event time: submits, completions and timers due, scheduling, maybe a scan.
             }
         }
-        cluster.finish(now);
+        cluster.finish(run.now);
         if (progress != null) {
             progress.printf("\r%-100s\r", "");
         }
-        return result(policy, cluster, now - start);
+        return result(policy, cluster, run.now - run.start);
+    }
+
+    /** One policy's run in progress: the virtual time, the next trace row and scan, the stall and quiet state. */
+    private final class Run {
+        final ScalingPolicy policy;
+        final SimCluster cluster;
+        final long start;
+        final boolean stopAtFirstWait;
+        final boolean annotated;
+        final Quiet quiet = new Quiet();
+        final long span;
+        final long startNanos = System.nanoTime();
+        TraceJob next;
+        long now;
+        long nextScan;
+        long podIds;
+        long stallSince = -1;
+        long lastProgress = startNanos;
+        long steps;
+
+        Run(ScalingPolicy policy, SimCluster cluster, long start, boolean stopAtFirstWait) {
+            this.policy = policy;
+            this.cluster = cluster;
+            this.start = start;
+            this.stopAtFirstWait = stopAtFirstWait;
+            this.annotated = policy.jobsAnnotatedSafeToEvictFalse();
+            this.span = Math.max(1, stats.idealEnd - start);
+            this.now = start;
+            this.nextScan = start;
+        }
+
+        /** Runs the next event time; false when the trace is done and the cluster idle, or the run stalled. */
+        boolean step(TraceReader reader) throws IOException, TraceFormatException {
+            boolean idle = cluster.pending().isEmpty() && cluster.runningPods() == 0;
+            if (next == null && idle) {
+                return false;
+            }
+            long t = nextTime(idle);
+            now = t;
+            cluster.runEventsUntil(t);
+            submitDue(reader, t);
+            schedule(policy, cluster, t);
+            if (stopAtFirstWait && !cluster.pending().isEmpty()) {
+                throw new WaitedException();
+            }
+            if (t == nextScan) {
+                scan(policy, cluster, t, quiet, quiet.holds(cluster, stallSince) && t < quiet.nextScan(t, start));
+                nextScan += settings.scanIntervalMillis();
+            }
+            if (stalledTooLong(t)) {
+                return false;
+            }
+            showProgress(t);
+            return true;
+        }
+
+        /** The next event time: a completion or timer, the next submit or the next scan not skipped while quiet. */
+        private long nextTime(boolean idle) {
+            long tSubmit = next == null ? Long.MAX_VALUE : next.submitMillis();
+            if (idle && cluster.nodes().isEmpty() && !cluster.hasQueuedEvents() && policy.idleWhenEmpty()
+                    && tSubmit > nextScan) {
+                nextScan = Math.max(nextScan, tickAtOrAfter(start, tSubmit));
+            }
+            long scanAt = quiet.holds(cluster, stallSince) && !verifySkips ? quiet.nextScan(nextScan, start) : nextScan;
+            long t = Math.min(Math.min(cluster.nextEventTime(), tSubmit), scanAt);
+            if (t == Long.MAX_VALUE) {
+                t = nextScan; // waiting pods and nothing else: let the stall limit count the scans
+            }
+            if (t > nextScan) {
+                nextScan = tickAtOrAfter(start, t);
+            }
+            return t;
+        }
+
+        /** Submits every trace row due at {@code t}, one pod per Job of its count. */
+        private void submitDue(TraceReader reader, long t) throws IOException, TraceFormatException {
+            while (next != null && next.submitMillis() <= t) {
+                for (int i = 0; i < next.count(); i++) {
+                    SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
+                            next.durationMillis(), next.submitMillis(), annotated);
+                    pod.deadline = next.deadlineMillis();
+                    pod.family = next.family();
+                    cluster.submit(pod);
+                }
+                next = nextFitting(reader, settings.shape());
+            }
+        }
+
+        /** Pods wait with nothing running, no trace left and nothing queued for longer than the stall limit. */
+        private boolean stalledTooLong(long t) {
+            if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
+                    && !cluster.hasQueuedEvents()) {
+                if (stallSince < 0) {
+                    stallSince = t;
+                    return false;
+                }
+                return t - stallSince > STALL_LIMIT_MILLIS;
+            }
+            stallSince = -1;
+            return false;
+        }
+
+        private void showProgress(long t) {
+            if (progress != null && (++steps & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
+                lastProgress = System.nanoTime();
+                progress.print(progressLine(policy.name(), Math.min(1.0, (double) (t - start) / span),
+                        lastProgress - startNanos, cluster.nodes().size(), cluster.pending().size()));
+                progress.flush();
+            }
+        }
     }
 
     /**
@@ -191,7 +238,7 @@ public final class Simulation {
                 c.lostRunMillis / 3_600_000.0, c.waits.quantile(0.50) / 1000.0, c.waits.quantile(0.95) / 1000.0,
                 c.waits.max() / 1000.0, policy.scaleActions(), c.peakNodes,
                 policy instanceof StaticPolicy s ? s.nodes() : 0, c.podsOnRemovedNodes, makespan / 3_600_000.0,
-                c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values());
+                c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values(), c.waits);
     }
 
     /**

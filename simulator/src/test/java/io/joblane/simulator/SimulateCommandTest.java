@@ -95,4 +95,48 @@ class SimulateCommandTest {
         assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "nope")).isEqualTo(2);
         assertThat(err.toString()).contains("--node-group nope is not in");
     }
+
+    @Test
+    void simulatesSeveralGroupsWithPerGroupAndTotalFigures() throws Exception {
+        Path t = trace("submit,duration,cpu,memory,gpu,group\n0,600,2,8Gi,,\n0,1200,4,16Gi,1,\n60,900,2,100Gi,,\n"
+                + "120,300,1,1Gi,,highmem\n180,300,1,1Gi,,nope\n");
+        Path config = Path.of("../examples/config/node-groups.yaml");
+        Path json = dir.resolve("groups.json");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "all",
+                "--group-price", "gpu=3", "--policies", "joblane,cluster-autoscaler,static", "--json", json.toString(),
+                "--report", dir.resolve("groups.html").toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("== node group batch", "== node group gpu", "== node group highmem",
+                "== all groups", "1 jobs name a node group that is not configured", "cost at each group's price");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.path("jobs").asLong()).isEqualTo(4);
+        assertThat(root.path("jobsRefused").asLong()).isEqualTo(1);
+        assertThat(root.path("groups").path("batch").path("jobs").asLong()).isEqualTo(1);
+        assertThat(root.path("groups").path("gpu").path("jobs").asLong()).isEqualTo(1);
+        assertThat(root.path("groups").path("highmem").path("jobs").asLong()).isEqualTo(2);
+        JsonNode gpu = root.path("groups").path("gpu").path("policies").path("joblane");
+        assertThat(gpu.path("cost").asDouble()).isEqualTo(3 * gpu.path("nodeHours").asDouble());
+        double sum = 0;
+        for (String g : new String[] {"batch", "gpu", "highmem"}) {
+            sum += root.path("groups").path(g).path("policies").path("joblane").path("nodeHours").asDouble();
+        }
+        assertThat(root.path("policies").path("joblane").path("nodeHours").asDouble())
+                .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void refusesOneGroupFlagsAndUnknownGroupsWithSeveralGroups() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n");
+        Path config = Path.of("../examples/config/node-groups.yaml");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "batch,gpu",
+                "--node-cpu", "8")).isEqualTo(2);
+        assertThat(err.toString()).contains("--node-cpu applies to one group");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "batch,nope"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--node-group nope is not in the node-group file");
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "all",
+                "--group-price", "nope=1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--group-price nope=1.0");
+        assertThat(run("--trace", t.toString(), "--node-group", "all")).isEqualTo(2);
+        assertThat(err.toString()).contains("--node-group needs --config");
+    }
 }

@@ -22,14 +22,41 @@ public final class CertificateCheck {
                     List.of(new Finding(Finding.Kind.MISSING, "no certificate stored yet")));
         }
         // The CA and its key are judged on their own, so a broken serving certificate can be re-issued from them.
-        Optional<CertificateAuthority> signer = Optional.empty();
-        if (!blank(stored.caPem())) {
-            try {
-                signer = signer(stored.caKeyPem(), Pem.parseCertificates(stored.caPem(), StoredMaterial.CA_CRT));
-            } catch (PemException e) {
-                signer = Optional.empty();
-            }
+        Optional<CertificateAuthority> signer = storedSigner(stored);
+        List<String> absent = absentParts(stored);
+        if (!absent.isEmpty()) {
+            return malformed(signer, String.join(", ", absent) + " missing");
         }
+        Inspection inspection;
+        try {
+            inspection = CertificateInspector.inspect(stored.caPem(), stored.certPem(), stored.keyPem());
+        } catch (PemException e) {
+            return malformed(signer, e.getMessage());
+        }
+        List<Finding> findings = new ArrayList<>();
+        checkKeyAndTrust(inspection, findings);
+        checkValidity(inspection, spec, now, findings);
+        checkNamesAndAlgorithm(inspection, spec, findings);
+        return new CertificateStatus(Optional.of(inspection), signer, List.copyOf(findings));
+    }
+
+    private static CertificateStatus malformed(Optional<CertificateAuthority> signer, String why) {
+        return new CertificateStatus(Optional.empty(), signer,
+                List.of(new Finding(Finding.Kind.MALFORMED, "malformed: " + why)));
+    }
+
+    private static Optional<CertificateAuthority> storedSigner(StoredMaterial stored) {
+        if (blank(stored.caPem())) {
+            return Optional.empty();
+        }
+        try {
+            return signer(stored.caKeyPem(), Pem.parseCertificates(stored.caPem(), StoredMaterial.CA_CRT));
+        } catch (PemException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> absentParts(StoredMaterial stored) {
         List<String> absent = new ArrayList<>();
         if (blank(stored.caPem())) {
             absent.add(StoredMaterial.CA_CRT);
@@ -40,24 +67,19 @@ public final class CertificateCheck {
         if (blank(stored.keyPem())) {
             absent.add(StoredMaterial.TLS_KEY);
         }
-        if (!absent.isEmpty()) {
-            return new CertificateStatus(Optional.empty(), signer,
-                    List.of(new Finding(Finding.Kind.MALFORMED, "malformed: " + String.join(", ", absent) + " missing")));
-        }
-        Inspection inspection;
-        try {
-            inspection = CertificateInspector.inspect(stored.caPem(), stored.certPem(), stored.keyPem());
-        } catch (PemException e) {
-            return new CertificateStatus(Optional.empty(), signer,
-                    List.of(new Finding(Finding.Kind.MALFORMED, "malformed: " + e.getMessage())));
-        }
-        List<Finding> findings = new ArrayList<>();
+        return absent;
+    }
+
+    private static void checkKeyAndTrust(Inspection inspection, List<Finding> findings) {
         if (!inspection.keyMatches()) {
             findings.add(new Finding(Finding.Kind.KEY_MISMATCH, "tls.key is not the key of tls.crt"));
         }
         if (!inspection.signedByBundle()) {
             findings.add(new Finding(Finding.Kind.UNTRUSTED, "tls.crt is not signed by any CA in ca.crt"));
         }
+    }
+
+    private static void checkValidity(Inspection inspection, CertificateSpec spec, Instant now, List<Finding> findings) {
         Instant notAfter = inspection.notAfter();
         if (!notAfter.isAfter(now)) {
             findings.add(new Finding(Finding.Kind.EXPIRED, "expired at " + notAfter));
@@ -73,6 +95,9 @@ public final class CertificateCheck {
                 findings.add(new Finding(Finding.Kind.EXPIRED, "its CA expired at " + ca.getNotAfter().toInstant()));
             }
         });
+    }
+
+    private static void checkNamesAndAlgorithm(Inspection inspection, CertificateSpec spec, List<Finding> findings) {
         List<String> missing = inspection.missingNames(spec.names());
         if (!missing.isEmpty()) {
             findings.add(new Finding(Finding.Kind.WRONG_NAMES, "names missing from the certificate: " + String.join(", ", missing)
@@ -83,7 +108,6 @@ public final class CertificateCheck {
             findings.add(new Finding(Finding.Kind.WRONG_ALGORITHM, "key algorithm is " + actual.flag() + ", "
                     + spec.options().algorithm().flag() + " was asked for"));
         }
-        return new CertificateStatus(Optional.of(inspection), signer, List.copyOf(findings));
     }
 
     /** A sentence for a certificate that is kept. */

@@ -25,10 +25,6 @@ public final class CertificateInspector {
     }
 
     /** @throws PemException when any of the three cannot be parsed; the message names which */
-    public static Inspection inspect(TlsMaterial material) {
-        return inspect(material.caPem(), material.certPem(), material.keyPem());
-    }
-
     public static Inspection inspect(String caPem, String certPem, String keyPem) {
         List<X509Certificate> authorities = Pem.parseCertificates(caPem, "ca.crt");
         List<X509Certificate> chain = Pem.parseCertificates(certPem, "tls.crt");

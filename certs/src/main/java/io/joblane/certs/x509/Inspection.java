@@ -27,11 +27,6 @@ public record Inspection(List<X509Certificate> authorities, X509Certificate leaf
         return leaf.getNotAfter().toInstant();
     }
 
-    /** True if the leaf covers every one of the wanted names (it may cover more). */
-    public boolean coversAll(List<String> wanted) {
-        return missingNames(wanted).isEmpty();
-    }
-
     public List<String> missingNames(List<String> wanted) {
         return wanted.stream().filter(n -> !names.contains(n)).toList();
     }

@@ -16,18 +16,6 @@ public record MintOptions(KeyAlgorithm algorithm, Duration caValidity, Duration 
         requirePositive(leafValidity, "leaf validity");
     }
 
-    public MintOptions withAlgorithm(KeyAlgorithm a) {
-        return new MintOptions(a, caValidity, leafValidity);
-    }
-
-    public MintOptions withCaValidity(Duration d) {
-        return new MintOptions(algorithm, d, leafValidity);
-    }
-
-    public MintOptions withLeafValidity(Duration d) {
-        return new MintOptions(algorithm, caValidity, d);
-    }
-
     private static void requirePositive(Duration d, String what) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(what + " must be positive, got " + d);

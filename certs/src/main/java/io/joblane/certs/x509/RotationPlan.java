@@ -37,8 +37,4 @@ public record RotationPlan(State found, List<Step> steps, String summary) {
     /** Put this CA bundle into every webhook entry's caBundle. */
     public record PublishBundle(String caPem, String why) implements Step {
     }
-
-    public boolean changesNothing() {
-        return steps.isEmpty();
-    }
 }

@@ -35,10 +35,6 @@ public record StoredMaterial(String caPem, String certPem, String keyPem, String
         return caPem == null && certPem == null && keyPem == null && caKeyPem == null;
     }
 
-    public TlsMaterial tlsMaterial() {
-        return new TlsMaterial(caPem, certPem, keyPem);
-    }
-
     private static void put(Map<String, String> out, String key, String value) {
         if (value != null) {
             out.put(key, value);

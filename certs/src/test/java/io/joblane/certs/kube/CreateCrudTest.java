@@ -12,8 +12,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.joblane.certs.Cli;
 import io.joblane.certs.CertsException;
+import io.joblane.certs.x509.Inspections;
 import io.joblane.certs.x509.CertificateEnsurer;
-import io.joblane.certs.x509.CertificateInspector;
 import io.joblane.certs.x509.CertificateSpec;
 import io.joblane.certs.x509.Inspection;
 import io.joblane.certs.x509.StoredMaterial;
@@ -57,7 +57,7 @@ class CreateCrudTest {
         Secret secret = Fixtures.secret(client);
         assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
         assertThat(secret.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt", "ca.key");
-        Inspection i = CertificateInspector.inspect(TlsSecrets.material(secret).tlsMaterial());
+        Inspection i = Inspections.of(TlsSecrets.material(secret));
         assertThat(i.keyMatches()).isTrue();
         assertThat(i.signedByBundle()).isTrue();
         assertThat(i.names()).contains("joblane-webhook.joblane.svc");
@@ -74,7 +74,7 @@ class CreateCrudTest {
         Cli.Run run = create(CLOCK);
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("replaced CA and serving certificate: malformed: ca.crt holds no PEM block");
-        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).keyMatches()).isTrue();
+        assertThat(Inspections.of(Fixtures.stored(client)).keyMatches()).isTrue();
     }
 
     @Test
@@ -113,7 +113,7 @@ class CreateCrudTest {
         List<java.security.cert.X509Certificate> bundle = io.joblane.certs.x509.Pem.parseCertificates(stored.caPem(), "ca.crt");
         assertThat(bundle).hasSize(2);
         assertThat(bundle.get(0)).isEqualTo(io.joblane.certs.x509.Pem.parseCertificate(old.caPem(), "old"));
-        assertThat(CertificateInspector.inspect(stored.tlsMaterial()).signedByBundle()).isTrue();
+        assertThat(Inspections.of(stored).signedByBundle()).isTrue();
         for (String published : Fixtures.bundles(client)) {
             assertThat(published).as("the API server trusts the old and the new serving certificate")
                     .isEqualTo(stored.caPem());
@@ -133,7 +133,7 @@ class CreateCrudTest {
         create(CLOCK);
         Cli.Run run = create(CLOCK, "--extra-name", "joblane.example.com");
         assertThat(run.out()).contains("names missing from the certificate: joblane.example.com");
-        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).names()).contains("joblane.example.com");
+        assertThat(Inspections.of(Fixtures.stored(client)).names()).contains("joblane.example.com");
     }
 
     @Test
@@ -168,7 +168,7 @@ class CreateCrudTest {
         Cli.Run run = create(Clock.offset(CLOCK, Duration.ofDays(400)));
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).contains("renewed the serving certificate with the existing CA");
-        assertThat(CertificateInspector.inspect(Fixtures.stored(client).tlsMaterial()).notAfter()).isAfter(T0.plus(Duration.ofDays(400)));
+        assertThat(Inspections.of(Fixtures.stored(client)).notAfter()).isAfter(T0.plus(Duration.ofDays(400)));
         assertThat(Fixtures.putsTo(server, "/api/v1/namespaces/joblane/secrets/" + SECRET)).as("the conflicting PUT and the retry").isEqualTo(2);
     }
 

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.certs.CertsException;
 import io.joblane.certs.Cli;
+import io.joblane.certs.x509.Inspections;
 import io.joblane.certs.x509.CertificateInspector;
 import io.joblane.certs.x509.Pem;
 import io.joblane.certs.x509.StoredMaterial;
@@ -77,7 +78,7 @@ class RotateCrudTest {
         assertThat(step2.out()).contains("step 2/3");
         StoredMaterial s2 = Fixtures.stored(client);
         X509Certificate newCa = certs(s2.caPem()).get(1);
-        assertThat(CertificateInspector.inspect(s2.tlsMaterial()).issuer()).contains(newCa);
+        assertThat(Inspections.of(s2).issuer()).contains(newCa);
         assertEveryEntryTrusts(v1);
         assertEveryEntryTrusts(s2);
 

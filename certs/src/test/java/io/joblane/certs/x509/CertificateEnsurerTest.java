@@ -39,7 +39,7 @@ class CertificateEnsurerTest {
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.RENEWED_LEAF);
         assertThat(out.reason()).isEqualTo("malformed: tls.crt holds no PEM block");
         assertThat(out.material().caPem()).isEqualTo(GOOD.caPem());
-        assertThat(CertificateInspector.inspect(out.material().tlsMaterial()).keyMatches()).isTrue();
+        assertThat(Inspections.of(out.material()).keyMatches()).isTrue();
     }
 
     @Test
@@ -61,7 +61,7 @@ class CertificateEnsurerTest {
         EnsureOutcome out = CertificateEnsurer.ensure(GOOD, SPEC, at(Duration.ofDays(400)));
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.RENEWED_LEAF);
         assertThat(out.reason()).isEqualTo("expired at 2031-01-15T10:00:00Z");
-        assertThat(CertificateInspector.inspect(out.material().tlsMaterial()).notAfter()).isEqualTo(T0.plus(Duration.ofDays(765)));
+        assertThat(Inspections.of(out.material()).notAfter()).isEqualTo(T0.plus(Duration.ofDays(765)));
     }
 
     @Test
@@ -79,7 +79,7 @@ class CertificateEnsurerTest {
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.RENEWED_LEAF);
         assertThat(out.reason()).startsWith("names missing from the certificate: other-webhook, other-webhook.joblane,")
                 .contains("hooks.example.com");
-        assertThat(CertificateInspector.inspect(out.material().tlsMaterial()).coversAll(other.names())).isTrue();
+        assertThat(Inspections.of(out.material()).missingNames(other.names())).isEmpty();
     }
 
     @Test
@@ -88,13 +88,13 @@ class CertificateEnsurerTest {
         StoredMaterial mismatched = new StoredMaterial(GOOD.caPem(), GOOD.certPem(), other.keyPem(), GOOD.caKeyPem());
         EnsureOutcome out = CertificateEnsurer.ensure(mismatched, SPEC, CLOCK);
         assertThat(out.reason()).isEqualTo("tls.key is not the key of tls.crt");
-        assertThat(CertificateInspector.inspect(out.material().tlsMaterial()).keyMatches()).isTrue();
+        assertThat(Inspections.of(out.material()).keyMatches()).isTrue();
     }
 
     @Test
     void caNearItsEndIsReplacedInsteadOfIssuingAShortLeaf() {
         CertificateSpec shortCa = new CertificateSpec("joblane-webhook", "joblane", List.of(),
-                MintOptions.DEFAULTS.withCaValidity(Duration.ofDays(400)), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
+                new MintOptions(MintOptions.DEFAULTS.algorithm(), Duration.ofDays(400), MintOptions.DEFAULT_LEAF_VALIDITY), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
         StoredMaterial stored = CertificateEnsurer.mintAll(shortCa, CLOCK);
         EnsureOutcome out = CertificateEnsurer.ensure(stored, shortCa, at(Duration.ofDays(340)));
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.REPLACED);
@@ -111,16 +111,16 @@ class CertificateEnsurerTest {
     @Test
     void askingForRsaRenewsAnEcdsaLeaf() {
         CertificateSpec rsa = new CertificateSpec("joblane-webhook", "joblane", List.of(),
-                MintOptions.DEFAULTS.withAlgorithm(KeyAlgorithm.RSA_2048), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
+                new MintOptions(KeyAlgorithm.RSA_2048, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
         EnsureOutcome out = CertificateEnsurer.ensure(GOOD, rsa, CLOCK);
         assertThat(out.reason()).isEqualTo("key algorithm is ecdsa, rsa was asked for");
-        assertThat(CertificateInspector.inspect(out.material().tlsMaterial()).keyAlgorithm()).isEqualTo(KeyAlgorithm.RSA_2048);
+        assertThat(Inspections.of(out.material()).keyAlgorithm()).isEqualTo(KeyAlgorithm.RSA_2048);
     }
 
     @Test
     void specRefusesARenewalWindowAsLongAsTheValidity() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CertificateSpec("s", "n", List.of(),
-                        MintOptions.DEFAULTS.withLeafValidity(Duration.ofDays(10)), Duration.ofDays(10), CertificateSpec.DEFAULT_CA_RENEW_BEFORE))
+                        new MintOptions(MintOptions.DEFAULTS.algorithm(), MintOptions.DEFAULT_CA_VALIDITY, Duration.ofDays(10)), Duration.ofDays(10), CertificateSpec.DEFAULT_CA_RENEW_BEFORE))
                 .hasMessageContaining("renew-before");
     }
 }

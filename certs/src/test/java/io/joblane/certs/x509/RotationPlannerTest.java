@@ -71,13 +71,13 @@ class RotationPlannerTest {
 
         RotationPlan early = run(t.plus(Duration.ofMinutes(1)), false);
         assertThat(early.found()).isEqualTo(RotationPlan.State.NEW_CA_PUBLISHED);
-        assertThat(early.changesNothing()).isTrue();
+        assertThat(early.steps()).isEmpty();
         assertThat(early.summary()).startsWith("waiting");
 
         RotationPlan p2 = run(t.plus(SETTLE), false);
         assertThat(p2.summary()).startsWith("step 2/3");
         X509Certificate newCa = Pem.parseCertificates(stored.caPem(), "ca").get(1);
-        assertThat(CertificateInspector.inspect(stored.tlsMaterial()).issuer()).contains(newCa);
+        assertThat(Inspections.of(stored).issuer()).contains(newCa);
 
         assertThat(run(t.plus(SETTLE).plusSeconds(30), false).summary()).startsWith("waiting");
 
@@ -89,7 +89,7 @@ class RotationPlannerTest {
 
         RotationPlan after = run(t.plus(SETTLE.multipliedBy(3)), false);
         assertThat(after.found()).isEqualTo(RotationPlan.State.STABLE);
-        assertThat(after.changesNothing()).isTrue();
+        assertThat(after.steps()).isEmpty();
     }
 
     @Test
@@ -155,7 +155,7 @@ class RotationPlannerTest {
         assertThat(p.summary()).isEqualTo("re-issued the serving certificate from the stored CA (malformed: tls.crt holds no PEM block)");
         assertThat(p.steps()).singleElement().isInstanceOf(RotationPlan.WriteStore.class);
         assertThat(stored.caPem()).isEqualTo(ca);
-        assertThat(CertificateInspector.inspect(stored.tlsMaterial()).keyMatches()).isTrue();
+        assertThat(Inspections.of(stored).keyMatches()).isTrue();
     }
 
     @Test

@@ -64,8 +64,8 @@ public final class ConfigFile implements AutoCloseable {
         return path;
     }
 
-    /** Checks the file once; public so tests need not wait for the poller. */
-    public void poll() {
+    /** Checks the file once; the poller calls it, and tests in this package without waiting for the poller. */
+    void poll() {
         byte[] bytes;
         try {
             bytes = read();

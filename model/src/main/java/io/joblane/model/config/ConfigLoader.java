@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -101,53 +102,73 @@ public final class ConfigLoader {
     /** Returns every problem of an already-parsed config; empty when it is valid. */
     public static List<String> validate(JoblaneConfig config) {
         List<String> problems = new ArrayList<>();
-        if (config.nodeGroups().isEmpty()) {
+        validateNodeGroups(config.nodeGroups(), problems);
+        validateWebhook(config.webhook(), problems);
+        validateScaler(config.scaler(), problems);
+        return problems;
+    }
+
+    private static void validateNodeGroups(List<NodeGroup> groups, List<String> problems) {
+        if (groups.isEmpty()) {
             problems.add("nodeGroups: at least one node group is required");
+            return;
         }
         Set<String> names = new HashSet<>();
-        Map<String, Integer> cloudGroups = new java.util.HashMap<>();
+        Map<String, Integer> cloudGroups = new HashMap<>();
         int defaults = 0;
-        for (int i = 0; i < config.nodeGroups().size(); i++) {
-            NodeGroup group = config.nodeGroups().get(i);
+        for (int i = 0; i < groups.size(); i++) {
+            NodeGroup group = groups.get(i);
             String at = "nodeGroups[" + i + "]";
             if (group == null) {
                 problems.add(at + ": must not be empty");
                 continue;
             }
-            if (group.name() == null || group.name().isEmpty()) {
-                problems.add(at + ".name: is required");
-            } else if (group.name().length() > 63 || !LABEL_VALUE.matcher(group.name()).matches()) {
-                problems.add(at + ".name: \"" + group.name() + "\" is not a valid label value");
-            } else if (!names.add(group.name())) {
-                problems.add(at + ".name: \"" + group.name() + "\" is used by another group");
-            }
             if (group.isDefault()) {
                 defaults++;
             }
-            validateLabels(group.labels(), at + ".labels", problems);
-            validateTaints(group.taints(), at + ".taints", problems);
-            if (!group.schedulerName().isEmpty() && (group.schedulerName().length() > 253
-                    || !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches())) {
-                problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
-            }
-            validateMatch(group.match(), at + ".match", problems);
-            validateScaling(group.scaling(), at + ".scaling", problems);
-            String cloudGroup = group.scaling() == null ? null : group.scaling().autoScalingGroup();
-            if (cloudGroup != null && !cloudGroup.isBlank()) {
-                // Two node groups sizing one cloud group would each count the other's nodes as theirs.
-                Integer other = cloudGroups.putIfAbsent(cloudGroup, i);
-                if (other != null) {
-                    problems.add(at + ".scaling.autoScalingGroup: \"" + cloudGroup + "\" is already used by nodeGroups["
-                            + other + "]");
-                }
-            }
+            validateGroup(group, at, names, problems);
+            validateOwnCloudGroup(group, i, cloudGroups, problems);
         }
-        if (!config.nodeGroups().isEmpty() && defaults != 1) {
+        if (defaults != 1) {
             problems.add("nodeGroups: exactly one group must have default: true (found " + defaults + ")");
         }
-        validateWebhook(config.webhook(), problems);
-        validateScaler(config.scaler(), problems);
-        return problems;
+    }
+
+    private static void validateGroup(NodeGroup group, String at, Set<String> names, List<String> problems) {
+        validateName(group.name(), at + ".name", names, problems);
+        validateLabels(group.labels(), at + ".labels", problems);
+        validateTaints(group.taints(), at + ".taints", problems);
+        if (!group.schedulerName().isEmpty() && (group.schedulerName().length() > 253
+                || !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches())) {
+            problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
+        }
+        validateMatch(group.match(), at + ".match", problems);
+        validateScaling(group.scaling(), at + ".scaling", problems);
+    }
+
+    /** A group's name becomes a label value and must be unique; {@code names} collects the names seen so far. */
+    private static void validateName(String name, String at, Set<String> names, List<String> problems) {
+        if (name == null || name.isEmpty()) {
+            problems.add(at + ": is required");
+        } else if (name.length() > 63 || !LABEL_VALUE.matcher(name).matches()) {
+            problems.add(at + ": \"" + name + "\" is not a valid label value");
+        } else if (!names.add(name)) {
+            problems.add(at + ": \"" + name + "\" is used by another group");
+        }
+    }
+
+    /** Two node groups sizing one cloud group would each count the other's nodes as theirs. */
+    private static void validateOwnCloudGroup(NodeGroup group, int index, Map<String, Integer> cloudGroups,
+            List<String> problems) {
+        String cloudGroup = group.scaling() == null ? null : group.scaling().autoScalingGroup();
+        if (cloudGroup == null || cloudGroup.isBlank()) {
+            return;
+        }
+        Integer other = cloudGroups.putIfAbsent(cloudGroup, index);
+        if (other != null) {
+            problems.add("nodeGroups[" + index + "].scaling.autoScalingGroup: \"" + cloudGroup
+                    + "\" is already used by nodeGroups[" + other + "]");
+        }
     }
 
     private static void validateLabels(Map<String, String> labels, String at, List<String> problems) {
@@ -211,6 +232,18 @@ public final class ConfigLoader {
         if (scaling == null) {
             return;
         }
+        validateProvider(scaling, at, problems);
+        validateSizes(scaling, at, problems);
+        validateNodeShape(scaling, at, problems);
+        validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", POSITIVE, problems);
+        validateDuration(scaling.bootDelay(), at + ".bootDelay", Duration.ZERO, problems);
+        validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", POSITIVE, problems);
+        if (!List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaling.scaleInTiming())) {
+            problems.add(at + ".scaleInTiming: must be fixed or cost, not \"" + scaling.scaleInTiming() + "\"");
+        }
+    }
+
+    private static void validateProvider(Scaling scaling, String at, List<String> problems) {
         if (!PROVIDERS.contains(scaling.provider())) {
             problems.add(at + ".provider: must be aws or memory, not \"" + scaling.provider() + "\"");
         }
@@ -218,6 +251,9 @@ public final class ConfigLoader {
                 && (scaling.autoScalingGroup() == null || scaling.autoScalingGroup().isBlank())) {
             problems.add(at + ".autoScalingGroup: is required when provider is aws");
         }
+    }
+
+    private static void validateSizes(Scaling scaling, String at, List<String> problems) {
         if (scaling.maxNodes() == null) {
             problems.add(at + ".maxNodes: is required");
         } else if (scaling.maxNodes() < 1) {
@@ -231,6 +267,9 @@ public final class ConfigLoader {
         if (scaling.maxDraining() < 1) {
             problems.add(at + ".maxDraining: must be at least 1");
         }
+    }
+
+    private static void validateNodeShape(Scaling scaling, String at, List<String> problems) {
         // An aws group may leave the shape to its Auto Scaling group's node template (checked at start); the
         // in-memory provider has no template to read.
         if (!Scaling.PROVIDER_AWS.equals(scaling.provider())) {
@@ -246,12 +285,6 @@ public final class ConfigLoader {
             }
             validateQuantity(quantity, at + ".node." + resource, false, problems);
         });
-        validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", POSITIVE, problems);
-        validateDuration(scaling.bootDelay(), at + ".bootDelay", Duration.ZERO, problems);
-        validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", POSITIVE, problems);
-        if (!List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaling.scaleInTiming())) {
-            problems.add(at + ".scaleInTiming: must be fixed or cost, not \"" + scaling.scaleInTiming() + "\"");
-        }
     }
 
     private static void validateWebhook(WebhookSettings webhook, List<String> problems) {

@@ -23,12 +23,4 @@ public final class LogOptions {
     public void apply() {
         LogFormat.configure(format == Format.json, level);
     }
-
-    public Format format() {
-        return format;
-    }
-
-    public String level() {
-        return level;
-    }
 }

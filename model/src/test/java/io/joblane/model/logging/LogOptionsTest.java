@@ -27,8 +27,8 @@ class LogOptionsTest {
     void parsesBothOptions() {
         Probe probe = new Probe();
         new CommandLine(probe).parseArgs("--log-format", "json", "--log-level", "debug");
-        assertThat(probe.logging.format()).isEqualTo(LogOptions.Format.json);
-        assertThat(probe.logging.level()).isEqualTo("debug");
+        assertThat(probe.logging.format).isEqualTo(LogOptions.Format.json);
+        assertThat(probe.logging.level).isEqualTo("debug");
     }
 
     @Test

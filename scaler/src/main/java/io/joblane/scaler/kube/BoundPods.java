@@ -38,10 +38,4 @@ public final class BoundPods {
         // Filtering again is free with the field selector and required without it.
         return items.stream().filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
     }
-
-    /** Pods that still hold the node: everything bound except pods that finished (Succeeded or Failed). */
-    public static boolean holdsNode(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Succeeded".equals(phase) && !"Failed".equals(phase);
-    }
 }

@@ -13,7 +13,6 @@ import io.joblane.model.WellKnown;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
-    public static final String BY_NODE_INDEX = "nodeName";
     static final long LIST_PAGE = 500;
 
     private final String apiServer;
@@ -58,8 +56,6 @@ public final class ClusterCache implements AutoCloseable {
                 client.pods().inAnyNamespace().withLabel(WellKnown.NODE_GROUP_LABEL).withLimit(LIST_PAGE)
                         .runnableInformer(0),
                 Lean::pod, ClusterCache::podChanged, onChange);
-        pods.informer.addIndexers(Map.of(BY_NODE_INDEX, p -> p.getSpec() == null || p.getSpec().getNodeName() == null
-                ? List.of() : List.of(p.getSpec().getNodeName())));
         unscheduled = new Watched<>("unscheduled pods",
                 client.pods().inAnyNamespace().withField("spec.nodeName", "").withLimit(LIST_PAGE).runnableInformer(0),
                 Lean::pod, (a, b) -> podChanged(a, b) && selectsGroup(b), onChange);
@@ -132,11 +128,6 @@ public final class ClusterCache implements AutoCloseable {
     static boolean selectsGroup(Pod p) {
         return p.getSpec() != null && p.getSpec().getNodeSelector() != null
                 && p.getSpec().getNodeSelector().containsKey(WellKnown.NODE_GROUP_LABEL);
-    }
-
-    /** Cached group pods bound to a node (the live check before termination uses {@link BoundPods}). */
-    public List<Pod> podsOn(String nodeName) {
-        return pods.informer.getIndexer().byIndex(BY_NODE_INDEX, nodeName);
     }
 
     public List<DaemonSet> daemonSets() {

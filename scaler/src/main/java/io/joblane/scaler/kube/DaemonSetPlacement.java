@@ -5,33 +5,17 @@ import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Which DaemonSets put a pod on a node of a group, and what those pods take from each node. A DaemonSet lands
+ * Which DaemonSets put a pod on a node of a group. A DaemonSet lands
  * when its nodeSelector and required node affinity match the node's labels and it tolerates every NoSchedule and
  * NoExecute taint of the node. Terms that use {@code matchFields} (node names) never match a future node, so they
  * count as not matching. Pure; called once per group each scan.
  */
 public final class DaemonSetPlacement {
     private DaemonSetPlacement() {
-    }
-
-    /** Summed requests (milli-units, including one {@code pods} slot each) of the DaemonSet pods a node would run. */
-    public static Map<String, Long> overhead(Collection<DaemonSet> daemonSets, Map<String, String> nodeLabels,
-            List<Taint> nodeTaints) {
-        Map<String, Long> total = new HashMap<>();
-        for (DaemonSet ds : daemonSets) {
-            PodSpec spec = podSpec(ds);
-            if (spec != null && landsOn(spec, nodeLabels, nodeTaints)) {
-                PodRequests.of(spec).forEach((k, v) -> total.merge(k, v, Long::sum));
-            }
-        }
-        return total;
     }
 
     public static boolean landsOn(PodSpec spec, Map<String, String> nodeLabels, List<Taint> nodeTaints) {
@@ -133,12 +117,5 @@ public final class DaemonSetPlacement {
         String want = t.getValue() == null ? "" : t.getValue();
         String have = taint.getValue() == null ? "" : taint.getValue();
         return want.equals(have);
-    }
-
-    private static PodSpec podSpec(DaemonSet ds) {
-        if (ds.getSpec() == null || ds.getSpec().getTemplate() == null) {
-            return null;
-        }
-        return ds.getSpec().getTemplate().getSpec();
     }
 }

@@ -55,14 +55,6 @@ public final class EventRecorder {
         this.instance = instance;
     }
 
-    public void normal(ObjectRef ref, String reason, String message) {
-        record(ref, "Normal", reason, message);
-    }
-
-    public void warning(ObjectRef ref, String reason, String message) {
-        record(ref, "Warning", reason, message);
-    }
-
     public synchronized void record(ObjectRef ref, String type, String reason, String message) {
         Key key = new Key(ref, type, reason, message);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);

@@ -6,12 +6,4 @@ public record ObjectRef(String kind, String namespace, String name, String uid) 
         namespace = namespace == null ? "" : namespace;
         uid = uid == null ? "" : uid;
     }
-
-    public static ObjectRef node(String name, String uid) {
-        return new ObjectRef("Node", "", name, uid);
-    }
-
-    public static ObjectRef pod(String namespace, String name, String uid) {
-        return new ObjectRef("Pod", namespace, name, uid);
-    }
 }

@@ -25,10 +25,6 @@ public final class StatusConfigMap {
     private final BooleanSupplier leading;
     private Map<String, String> written;
 
-    public StatusConfigMap(KubernetesClient client, String namespace, String name) {
-        this(client, namespace, name, () -> true);
-    }
-
     /**
      * @param leading asked right before each write: a replica that lost the Lease writes nothing, not even status
      *                (it would overwrite the new leader's)

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class ClusterCacheCrudTest {
+    /** The cached group pods bound to a node. */
+    static List<Pod> podsOn(ClusterCache cache, String node) {
+        return cache.pods().stream().filter(p -> node.equals(p.getSpec().getNodeName())).toList();
+    }
     KubernetesClient client;
 
     @Test
@@ -43,10 +47,10 @@ class ClusterCacheCrudTest {
             assertThat(cache.synced()).isTrue();
             assertThat(cache.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("n1");
             assertThat(cache.pods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("job1", "job2");
-            assertThat(cache.podsOn("n1")).extracting(p -> p.getMetadata().getName()).containsExactly("job1");
+            assertThat(podsOn(cache, "n1")).extracting(p -> p.getMetadata().getName()).containsExactly("job1");
             assertThat(cache.daemonSets()).extracting(d -> d.getMetadata().getName()).containsExactly("kube-proxy");
 
-            Pod cached = cache.podsOn("n1").get(0);
+            Pod cached = podsOn(cache, "n1").get(0);
             assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
             assertThat(cached.getSpec().getContainers().get(0).getImage()).isNull();
             assertThat(cached.getMetadata().getAnnotations()).isNull();

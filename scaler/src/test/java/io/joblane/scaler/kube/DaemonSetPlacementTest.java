@@ -3,10 +3,12 @@ package io.joblane.scaler.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,18 @@ class DaemonSetPlacementTest {
                 .build();
     }
 
+    /** Summed requests (milli-units, one {@code pods} slot each) of the DaemonSet pods a node would run. */
+    static Map<String, Long> overhead(List<DaemonSet> daemonSets, Map<String, String> nodeLabels, List<Taint> taints) {
+        Map<String, Long> total = new HashMap<>();
+        for (DaemonSet ds : daemonSets) {
+            PodSpec spec = ds.getSpec().getTemplate().getSpec();
+            if (DaemonSetPlacement.landsOn(spec, nodeLabels, taints)) {
+                PodRequests.of(spec).forEach((k, v) -> total.merge(k, v, Long::sum));
+            }
+        }
+        return total;
+    }
+
     static Toleration tol(String key, String op, String value, String effect) {
         return new Toleration(effect, key, op, null, value);
     }
@@ -34,7 +48,7 @@ class DaemonSetPlacementTest {
         DaemonSet untolerated = ds("fluentd", "400m", null, List.of());
         DaemonSet windows = ds("win", "800m", Map.of("kubernetes.io/os", "windows"),
                 List.of(tol(null, "Exists", null, null)));
-        Map<String, Long> overhead = DaemonSetPlacement.overhead(List.of(everywhere, linuxOnly, untolerated, windows),
+        Map<String, Long> overhead = overhead(List.of(everywhere, linuxOnly, untolerated, windows),
                 LABELS, TAINTS);
         assertThat(overhead.get("cpu")).isEqualTo(300L);
         assertThat(overhead.get("pods")).isEqualTo(2000L);
@@ -66,8 +80,8 @@ class DaemonSetPlacementTest {
                 .addNewNodeSelectorTerm().addToMatchExpressions(req("joblane.io/node-group", "In", "batch", "gpu"),
                         req("kubernetes.io/os", "NotIn", "windows")).endNodeSelectorTerm()
                 .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
-        assertThat(DaemonSetPlacement.overhead(List.of(ds), LABELS, TAINTS).get("cpu")).isEqualTo(50L);
-        assertThat(DaemonSetPlacement.overhead(List.of(ds), Map.of("joblane.io/node-group", "highmem"), TAINTS))
+        assertThat(overhead(List.of(ds), LABELS, TAINTS).get("cpu")).isEqualTo(50L);
+        assertThat(overhead(List.of(ds), Map.of("joblane.io/node-group", "highmem"), TAINTS))
                 .isEmpty();
     }
 

@@ -15,11 +15,19 @@ import org.junit.jupiter.api.Test;
 class EventRecorderCrudTest {
     KubernetesClient client;
 
+    static ObjectRef node(String name, String uid) {
+        return new ObjectRef("Node", "", name, uid);
+    }
+
+    static ObjectRef pod(String namespace, String name, String uid) {
+        return new ObjectRef("Pod", namespace, name, uid);
+    }
+
     @Test
     void recordsEventsOnPodsAndNodes() {
         EventRecorder recorder = new EventRecorder(client, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), "scaler-0");
-        recorder.warning(ObjectRef.pod("team-a", "job-x", "uid-x"), "NotScaledUpTooBig", "needs 64 cpu, group batch has 16");
-        recorder.normal(ObjectRef.node("n1", "uid-n1"), "Draining", "tainted joblane.io/draining:PreferNoSchedule");
+        recorder.record(pod("team-a", "job-x", "uid-x"), "Warning", "NotScaledUpTooBig", "needs 64 cpu, group batch has 16");
+        recorder.record(node("n1", "uid-n1"), "Normal", "Draining", "tainted joblane.io/draining:PreferNoSchedule");
 
         List<Event> podEvents = client.v1().events().inNamespace("team-a").list().getItems();
         assertThat(podEvents).singleElement().satisfies(e -> {
@@ -44,12 +52,12 @@ class EventRecorderCrudTest {
     void repeatsAreAggregatedIntoOneEventWithACount() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(client, clock, "scaler-0");
-        ObjectRef pod = ObjectRef.pod("team-a", "job-x", "uid-x");
+        ObjectRef pod = pod("team-a", "job-x", "uid-x");
         for (int i = 0; i < 5; i++) {
-            recorder.warning(pod, "NotScaledUpTooBig", "too big");
+            recorder.record(pod, "Warning", "NotScaledUpTooBig", "too big");
             clock.advance(Duration.ofSeconds(10));
         }
-        recorder.warning(pod, "NotScaledUpTooBig", "a different message");
+        recorder.record(pod, "Warning", "NotScaledUpTooBig", "a different message");
 
         List<Event> events = client.v1().events().inNamespace("team-a").list().getItems();
         assertThat(events).hasSize(2);
@@ -63,15 +71,15 @@ class EventRecorderCrudTest {
     void aRepeatAfterTheWindowOrAfterTheEventExpiredCreatesAFreshEvent() {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(client, clock, "scaler-0");
-        ObjectRef node = ObjectRef.node("n1", "u1");
-        recorder.normal(node, "Draining", "m");
+        ObjectRef node = node("n1", "u1");
+        recorder.record(node, "Normal", "Draining", "m");
         client.v1().events().inNamespace("default").delete();
-        recorder.normal(node, "Draining", "m");
+        recorder.record(node, "Normal", "Draining", "m");
         assertThat(client.v1().events().inNamespace("default").list().getItems()).singleElement()
                 .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
 
         clock.advance(EventRecorder.AGGREGATION_WINDOW.plus(Duration.ofSeconds(1)));
-        recorder.normal(node, "Draining", "m");
+        recorder.record(node, "Normal", "Draining", "m");
         assertThat(client.v1().events().inNamespace("default").list().getItems()).hasSize(2);
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  * Measures what the informers keep for a large installation, before and after {@link Lean} trims it: decodes 50,000
  * Job pods and 5,000 nodes from API-server-shaped JSON ({@code src/test/resources/bench}), measures retained heap
  * after GC, trims them as the informer stores do, measures again, and times one snapshot translation
- * ({@link KubeClusterAccess#podInfo}, {@link KubeClusterAccess#nodeInfo}). A benchmark that prints figures, not a test:
+ * ({@link ModelTranslator#podInfo}, {@link ModelTranslator#nodeInfo}). A benchmark that prints figures, not a test:
  * {@code java -Xmx2g -cp <test classpath> io.joblane.scaler.kube.LeanCacheHeapEstimate [pods] [nodes]}.
  */
 public final class LeanCacheHeapEstimate {
@@ -58,11 +58,11 @@ public final class LeanCacheHeapEstimate {
             long t0 = System.nanoTime();
             podInfos = new ArrayList<>(pods);
             for (Pod p : podObjects) {
-                podInfos.add(KubeClusterAccess.podInfo(p));
+                podInfos.add(ModelTranslator.podInfo(p));
             }
             nodeInfos = new ArrayList<>(nodes);
             for (Node n : nodeObjects) {
-                nodeInfos.add(KubeClusterAccess.nodeInfo(n));
+                nodeInfos.add(ModelTranslator.nodeInfo(n));
             }
             best = Math.min(best, System.nanoTime() - t0);
         }

@@ -52,11 +52,11 @@ class PodExemptionTest {
             case "mirror annotation without Node owner" -> pod(true);
             default -> pod(true, owner("batch/v1", "Job", true), owner("v1", "Node", false));
         };
-        PodInfo live = KubeClusterAccess.podInfo(p);
+        PodInfo live = ModelTranslator.podInfo(p);
         assertThat(live.blocksScaleIn()).as("live pod: " + kind).isEqualTo(blocks);
         if (!kind.startsWith("mirror") && !kind.contains("mirror")) {
             // The cache drops foreign annotations, so only the DaemonSet cases survive trimming unchanged.
-            PodInfo cached = KubeClusterAccess.podInfo(Lean.pod(p));
+            PodInfo cached = ModelTranslator.podInfo(Lean.pod(p));
             assertThat(cached.blocksScaleIn()).as("cached pod: " + kind).isEqualTo(blocks);
         }
     }

@@ -93,6 +93,6 @@ class PodRequestsTest {
                 .withNewMetadata().withName("huge").withNamespace("ns").withUid("u")
                 .addToLabels(io.joblane.model.WellKnown.NODE_GROUP_LABEL, "batch").endMetadata()
                 .withSpec(spec).build();
-        assertThat(KubeClusterAccess.podInfo(pod).requests().get("cpu")).isEqualTo(PodRequests.SATURATED);
+        assertThat(ModelTranslator.podInfo(pod).requests().get("cpu")).isEqualTo(PodRequests.SATURATED);
     }
 }

@@ -13,7 +13,7 @@ class StatusConfigMapCrudTest {
 
     @Test
     void writesOnlyWhenTheContentChanges() {
-        StatusConfigMap status = new StatusConfigMap(client, "joblane", "joblane-scaler-status");
+        StatusConfigMap status = new StatusConfigMap(client, "joblane", "joblane-scaler-status", () -> true);
         assertThat(status.publish(Map.of("batch", "desired: 2\n"))).isTrue();
         String rv = client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get().getMetadata()
                 .getResourceVersion();
@@ -28,8 +28,8 @@ class StatusConfigMapCrudTest {
 
     @Test
     void replacesTheContentLeftByAPreviousLeader() {
-        new StatusConfigMap(client, "joblane", "st").publish(Map.of("old", "x"));
-        new StatusConfigMap(client, "joblane", "st").publish(Map.of("batch", "y"));
+        new StatusConfigMap(client, "joblane", "st", () -> true).publish(Map.of("old", "x"));
+        new StatusConfigMap(client, "joblane", "st", () -> true).publish(Map.of("batch", "y"));
         assertThat(client.configMaps().inNamespace("joblane").withName("st").get().getData())
                 .containsExactlyEntriesOf(Map.of("batch", "y"));
     }

@@ -85,7 +85,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         return factory(scaleDownDelay, maxDraining, null, null, null);
     }
 
-    /** With a template, the loop sees the user's group (labels, taints, settle delay) with the simulated sizes. */
+    /** With a template, the loop sees the user's group (labels, taints, settle delay, scale-in timing). */
+    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate) {
+        return factory(scaleDownDelay, maxDraining, template, scalerTemplate, null);
+    }
+
+    /** {@code scaleInTiming}: fixed or cost; null takes the template's, else the product default. */
     public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
             ScalerSettings scalerTemplate, String scaleInTiming) {
         return new Simulator.JoblanePolicyFactory() {

@@ -1,6 +1,7 @@
 package io.joblane.simulator.report;
 
 import io.joblane.model.Quantity;
+import io.joblane.simulator.GroupedSimulator;
 import io.joblane.simulator.Simulator;
 import io.joblane.simulator.cluster.NodeShape;
 import java.util.ArrayList;
@@ -13,6 +14,31 @@ public final class ComparisonTable {
     }
 
     public static String format(Simulator.Comparison c, double pricePerNodeHour) {
+        return format(c, String.format(Locale.ROOT, "cost at %.4f per node-hour", pricePerNodeHour));
+    }
+
+    /**
+     * Several groups: each group's table under its name, then the total over the groups and what routing left out.
+     */
+    public static String format(GroupedSimulator.Outcome o) {
+        StringBuilder out = new StringBuilder();
+        for (GroupedSimulator.GroupComparison g : o.groups()) {
+            out.append("== node group ").append(g.name()).append('\n')
+                    .append(format(g.comparison(), g.pricePerNodeHour())).append('\n');
+        }
+        out.append("== all groups\n");
+        if (o.jobsRefused() > 0) {
+            out.append(String.format(Locale.ROOT, "routing: %d jobs name a node group that is not configured (the "
+                    + "webhook refuses their pods; the first at line %d)%n", o.jobsRefused(), o.firstRefusedLine()));
+        }
+        if (o.jobsOutside() > 0) {
+            out.append(String.format(Locale.ROOT, "routing: %d jobs go to groups not simulated %s%n", o.jobsOutside(),
+                    o.jobsOutsideByGroup()));
+        }
+        return out.append(format(o.total(), "cost at each group's price")).toString();
+    }
+
+    private static String format(Simulator.Comparison c, String costNote) {
         StringBuilder out = new StringBuilder();
         appendTrace(out, c);
         PolicyResult clairvoyant = null;
@@ -38,9 +64,9 @@ public final class ComparisonTable {
         for (List<String> row : rows) {
             appendRow(out, row, width);
         }
-        out.append(String.format(Locale.ROOT, "%ncost at %.4f per node-hour; util = requested share of the binding resource"
+        out.append(String.format(Locale.ROOT, "%n%s; util = requested share of the binding resource"
                 + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
-                pricePerNodeHour, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
+                costNote, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
         return out.toString();
     }
 
@@ -58,11 +84,13 @@ public final class ComparisonTable {
             out.append(String.format(Locale.ROOT, ", %d rows skipped by rule", c.skippedRows()));
         }
         out.append('\n');
-        out.append(String.format(Locale.ROOT, "node: %s cpu, %s memory, %d gpu, %d pods; DaemonSets take %s cpu, %s memory%n",
-                Quantity.format(s.cpuMillis(), "cpu"),
-                Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
-                Quantity.format(s.daemonSetCpuMillis(), "cpu"),
-                Quantity.format(s.daemonSetMemoryMillis(), "memory")));
+        if (s != null) {
+            out.append(String.format(Locale.ROOT, "node: %s cpu, %s memory, %d gpu, %d pods; DaemonSets take %s cpu, %s memory%n",
+                    Quantity.format(s.cpuMillis(), "cpu"),
+                    Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
+                    Quantity.format(s.daemonSetCpuMillis(), "cpu"),
+                    Quantity.format(s.daemonSetMemoryMillis(), "memory")));
+        }
         out.append("settings: ").append(c.settings()).append('\n');
         out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));

@@ -35,10 +35,7 @@ public final class HtmlReport {
                 .append("svg text{font-size:12px;fill:#444}.note{color:#555;font-size:13px;margin-top:12px}")
                 .append("</style></head><body>\n");
         h.append("<h1>Joblane simulation</h1><p class=\"sub\">").append(esc(c.trace())).append(" &middot; ")
-                .append(c.jobs()).append(" Jobs &middot; node ")
-                .append(esc(Quantity.format(c.shape().cpuMillis(), "cpu"))).append(" cpu / ")
-                .append(esc(Quantity.format(c.shape().memoryMillis(), "memory"))).append(" memory")
-                .append(c.shape().gpus() > 0 ? " / " + c.shape().gpus() + " gpu" : "")
+                .append(c.jobs()).append(" Jobs &middot; ").append(nodeText(c))
                 .append(String.format(Locale.ROOT, " &middot; lower bound %.1f node-hours", c.lowerBoundNodeHours()))
                 .append("<br>").append(esc(c.settings())).append("</p>\n");
         chart(h, c);
@@ -50,6 +47,16 @@ public final class HtmlReport {
                 + " (the peak is in the table). Wait is the time a Job spent pending, submit to start plus again after an eviction.</p>\n");
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    /** The node shape, or "several node groups" for a total over groups (their shapes are in the settings line). */
+    private static String nodeText(Simulator.Comparison c) {
+        if (c.shape() == null) {
+            return "several node groups";
+        }
+        return "node " + esc(Quantity.format(c.shape().cpuMillis(), "cpu")) + " cpu / "
+                + esc(Quantity.format(c.shape().memoryMillis(), "memory")) + " memory"
+                + (c.shape().gpus() > 0 ? " / " + c.shape().gpus() + " gpu" : "");
     }
 
     private static void chart(StringBuilder h, Simulator.Comparison c) {
@@ -144,7 +151,8 @@ public final class HtmlReport {
                             ComparisonTable.duration(r.waitSecondsP95()), ComparisonTable.duration(r.waitSecondsMax()),
                             r.scaleActions(), r.peakNodes()));
         }
-        h.append(String.format(Locale.ROOT, "</tbody></table><p class=\"note\">Cost at %.4f per node-hour.</p>%n", price));
+        h.append(Double.isNaN(price) ? "</tbody></table><p class=\"note\">Cost at each group's price per node-hour.</p>\n"
+                : String.format(Locale.ROOT, "</tbody></table><p class=\"note\">Cost at %.4f per node-hour.</p>%n", price));
     }
 
     private static double max(double[] values) {

@@ -2,6 +2,7 @@ package io.joblane.simulator.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.joblane.simulator.GroupedSimulator;
 import io.joblane.simulator.Simulator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ public final class JsonReport {
         root.put("skippedRows", c.skippedRows());
         root.put("lowerBoundNodeHours", c.lowerBoundNodeHours());
         root.put("peakDemandNodes", c.peakDemandNodes());
-        root.put("pricePerNodeHour", pricePerNodeHour);
+        if (!Double.isNaN(pricePerNodeHour)) {
+            root.put("pricePerNodeHour", pricePerNodeHour);
+        }
         Map<String, Object> policies = new LinkedHashMap<>();
         for (PolicyResult r : c.results()) {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -65,6 +68,23 @@ public final class JsonReport {
         }
         root.put("policies", policies);
         return root;
+    }
+
+    /** Several groups: the total at the top level, each group's figures under {@code groups}, what routing left out. */
+    static Map<String, Object> toMap(GroupedSimulator.Outcome o) {
+        Map<String, Object> root = toMap(o.total(), Double.NaN);
+        root.put("jobsRefused", o.jobsRefused());
+        root.put("jobsOutsideSimulatedGroups", o.jobsOutsideByGroup());
+        Map<String, Object> groups = new LinkedHashMap<>();
+        for (GroupedSimulator.GroupComparison g : o.groups()) {
+            groups.put(g.name(), toMap(g.comparison(), g.pricePerNodeHour()));
+        }
+        root.put("groups", groups);
+        return root;
+    }
+
+    public static void write(Path file, GroupedSimulator.Outcome o) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toMap(o));
     }
 
     public static void write(Path file, Simulator.Comparison c, double pricePerNodeHour) throws IOException {

@@ -24,6 +24,15 @@ public final class LogHistogram {
         max = Math.max(max, millis);
     }
 
+    /** Adds every value of {@code other} (the same buckets), as if each had been recorded here. */
+    public void add(LogHistogram other) {
+        for (int i = 0; i < BUCKETS; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+        max = Math.max(max, other.max);
+    }
+
     long count() {
         return total;
     }

@@ -64,4 +64,48 @@ public final class Series {
         }
         return out;
     }
+
+    /**
+     * Series of several runs added point by point (the node counts of several groups), each kept as its values and
+     * point width; a finer one is first averaged to the coarser width. Widths are the same start width doubled, so
+     * one divides the other.
+     */
+    public record Sum(double[] values, double widthSeconds) {
+        public static final Sum EMPTY = new Sum(new double[0], 0);
+
+        public Sum plus(double[] other, double otherWidthSeconds) {
+            if (values.length == 0) {
+                return new Sum(other.clone(), otherWidthSeconds);
+            }
+            if (other.length == 0) {
+                return this;
+            }
+            double width = Math.max(widthSeconds, otherWidthSeconds);
+            double[] a = coarsen(values, widthSeconds, width);
+            double[] b = coarsen(other, otherWidthSeconds, width);
+            double[] out = new double[Math.max(a.length, b.length)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (i < a.length ? a[i] : 0) + (i < b.length ? b[i] : 0);
+            }
+            return new Sum(out, width);
+        }
+
+        private static double[] coarsen(double[] v, double width, double to) {
+            int factor = (int) Math.round(to / width);
+            if (factor <= 1) {
+                return v;
+            }
+            double[] out = new double[(v.length + factor - 1) / factor];
+            for (int i = 0; i < out.length; i++) {
+                int from = i * factor;
+                int end = Math.min(v.length, from + factor);
+                double area = 0;
+                for (int j = from; j < end; j++) {
+                    area += v[j];
+                }
+                out[i] = area / (end - from);
+            }
+            return out;
+        }
+    }
 }

@@ -46,7 +46,22 @@ public final class AdmissionCodec {
         return decode(body, ReviewTreeReader::read);
     }
 
+    /** The review, then its request, then the pod; the first fault found is the 400 reason. */
     static AdmissionRequest decode(byte[] body, TreeReader reader) throws BadRequestException {
+        JsonNode root = parse(body, reader);
+        String apiVersion = reviewVersion(root);
+        JsonNode request = request(root);
+        String uid = uid(request);
+        requireCorePod(request);
+        String operation = operation(request);
+        JsonNode object = object(request, operation);
+        String namespace = namespace(request, object);
+        String username = username(request);
+        boolean dryRun = dryRun(request);
+        return new AdmissionRequest(apiVersion, uid, operation, namespace, username, dryRun, object);
+    }
+
+    private static JsonNode parse(byte[] body, TreeReader reader) throws BadRequestException {
         JsonNode root;
         try {
             root = reader.read(body);
@@ -61,6 +76,11 @@ public final class AdmissionCodec {
         if (!root.isObject()) {
             throw new BadRequestException("body is not a JSON object");
         }
+        return root;
+    }
+
+    /** The review's apiVersion, after its kind. */
+    private static String reviewVersion(JsonNode root) throws BadRequestException {
         String kind = text(root, "kind", "kind");
         if (!"AdmissionReview".equals(kind)) {
             throw new BadRequestException("kind must be AdmissionReview, not " + quoted(kind));
@@ -72,6 +92,10 @@ public final class AdmissionCodec {
         if (!V1.equals(apiVersion) && !V1BETA1.equals(apiVersion)) {
             throw new BadRequestException("apiVersion " + quoted(apiVersion) + " is not supported (expected " + V1 + ")");
         }
+        return apiVersion;
+    }
+
+    private static JsonNode request(JsonNode root) throws BadRequestException {
         JsonNode request = root.get("request");
         if (request == null || request.isNull()) {
             throw new BadRequestException("request is missing");
@@ -79,56 +103,89 @@ public final class AdmissionCodec {
         if (!request.isObject()) {
             throw new BadRequestException("request must be an object");
         }
+        return request;
+    }
+
+    private static String uid(JsonNode request) throws BadRequestException {
         String uid = text(request, "uid", "request.uid");
         if (uid == null || uid.isEmpty()) {
             throw new BadRequestException("request.uid is missing");
         }
+        return uid;
+    }
+
+    private static void requireCorePod(JsonNode request) throws BadRequestException {
         JsonNode resourceKind = request.get("kind");
         if (resourceKind == null || !resourceKind.isObject()) {
             throw new BadRequestException("request.kind is missing or not an object");
         }
         String group = text(resourceKind, "group", "request.kind.group");
         String resource = text(resourceKind, "kind", "request.kind.kind");
-        if (!"Pod".equals(resource) || group != null && !group.isEmpty()) {
-            throw new BadRequestException("request.kind must be a core Pod, not "
-                    + (group == null || group.isEmpty() ? "" : group + "/") + quoted(resource));
+        boolean core = group == null || group.isEmpty();
+        if (!"Pod".equals(resource) || !core) {
+            throw new BadRequestException("request.kind must be a core Pod, not " + (core ? "" : group + "/")
+                    + quoted(resource));
         }
+    }
+
+    private static String operation(JsonNode request) throws BadRequestException {
         String operation = text(request, "operation", "request.operation");
         if (operation == null || operation.isEmpty()) {
             throw new BadRequestException("request.operation is missing");
         }
+        return operation;
+    }
+
+    /** The pod: required for CREATE and UPDATE, null when absent (DELETE, CONNECT). */
+    private static JsonNode object(JsonNode request, String operation) throws BadRequestException {
         JsonNode object = request.get("object");
-        boolean needsObject = "CREATE".equals(operation) || "UPDATE".equals(operation);
-        if (needsObject && (object == null || object.isNull())) {
+        boolean absent = object == null || object.isNull();
+        if (absent && ("CREATE".equals(operation) || "UPDATE".equals(operation))) {
             throw new BadRequestException("request.object is missing");
         }
-        if (object != null && !object.isNull()) {
-            if (!object.isObject()) {
-                throw new BadRequestException("request.object must be an object");
-            }
-            String objectKind = text(object, "kind", "request.object.kind");
-            if (objectKind != null && !"Pod".equals(objectKind)) {
-                throw new BadRequestException("request.object.kind must be Pod, not " + quoted(objectKind));
-            }
+        if (absent) {
+            return object;
         }
+        if (!object.isObject()) {
+            throw new BadRequestException("request.object must be an object");
+        }
+        String objectKind = text(object, "kind", "request.object.kind");
+        if (objectKind != null && !"Pod".equals(objectKind)) {
+            throw new BadRequestException("request.object.kind must be Pod, not " + quoted(objectKind));
+        }
+        return object;
+    }
+
+    /** The request's namespace, else the pod's own (older API servers), else empty. */
+    private static String namespace(JsonNode request, JsonNode object) throws BadRequestException {
         String namespace = text(request, "namespace", "request.namespace");
         if ((namespace == null || namespace.isEmpty()) && object != null && object.path("metadata").isObject()) {
             namespace = text(object.get("metadata"), "namespace", "request.object.metadata.namespace");
         }
+        return namespace == null ? "" : namespace;
+    }
+
+    private static String username(JsonNode request) throws BadRequestException {
         JsonNode userInfo = request.get("userInfo");
-        String username = null;
-        if (userInfo != null && !userInfo.isNull()) {
-            if (!userInfo.isObject()) {
-                throw new BadRequestException("request.userInfo must be an object");
-            }
-            username = text(userInfo, "username", "request.userInfo.username");
+        if (userInfo == null || userInfo.isNull()) {
+            return "";
         }
+        if (!userInfo.isObject()) {
+            throw new BadRequestException("request.userInfo must be an object");
+        }
+        String username = text(userInfo, "username", "request.userInfo.username");
+        return username == null ? "" : username;
+    }
+
+    private static boolean dryRun(JsonNode request) throws BadRequestException {
         JsonNode dryRun = request.get("dryRun");
-        if (dryRun != null && !dryRun.isNull() && !dryRun.isBoolean()) {
+        if (dryRun == null || dryRun.isNull()) {
+            return false;
+        }
+        if (!dryRun.isBoolean()) {
             throw new BadRequestException("request.dryRun must be a boolean");
         }
-        return new AdmissionRequest(apiVersion, uid, operation, namespace == null ? "" : namespace,
-                username == null ? "" : username, dryRun != null && dryRun.asBoolean(), object);
+        return dryRun.asBoolean();
     }
 
     /**

@@ -37,13 +37,13 @@ final class DrainingFence {
     /** Appends the operations that fence the pod off draining nodes; none when every term already has it. */
     static void patch(ArrayNode patch, PodPlacement placement) {
         if (placement.affinity() == null) {
-            PodMutator.add(patch, "/spec/affinity", AFFINITY);
+            PatchWriter.add(patch, "/spec/affinity", AFFINITY);
         } else if (placement.nodeAffinity() == null) {
-            PodMutator.add(patch, "/spec/affinity/nodeAffinity", NODE_AFFINITY);
+            PatchWriter.add(patch, "/spec/affinity/nodeAffinity", NODE_AFFINITY);
         } else if (placement.required() == null) {
-            PodMutator.add(patch, "/spec/affinity/nodeAffinity/" + PodPlacement.REQUIRED, REQUIRED);
+            PatchWriter.add(patch, "/spec/affinity/nodeAffinity/" + PodPlacement.REQUIRED, REQUIRED);
         } else if (placement.terms().isEmpty()) {
-            PodMutator.add(patch, TERMS_PATH, TERMS);
+            PatchWriter.add(patch, TERMS_PATH, TERMS);
         } else {
             for (int i = 0; i < placement.terms().size(); i++) {
                 PodPlacement.Term term = placement.terms().get(i);
@@ -52,9 +52,9 @@ final class DrainingFence {
                 }
                 String expressions = TERMS_PATH + "/" + i + "/" + PodPlacement.EXPRESSIONS;
                 if (term.expressionsPresent()) {
-                    PodMutator.add(patch, expressions + "/-", EXPRESSION);
+                    PatchWriter.add(patch, expressions + "/-", EXPRESSION);
                 } else {
-                    PodMutator.add(patch, expressions, EXPRESSIONS);
+                    PatchWriter.add(patch, expressions, EXPRESSIONS);
                 }
             }
         }

@@ -20,10 +20,10 @@ final class GroupChooser {
     }
 
     /** Adds a warning for each wish that gave way, and one when the pod is left alone. */
-    static GroupChoice choose(RoutingTable table, Map<String, String> podAnnotations, Map<String, String> podLabels,
-                              String namespace, NamespaceAnnotations namespaces, JsonNode spec, PodPlacement placement,
+    static GroupChoice choose(RoutingTable table, JobPod pod, String namespace, NamespaceAnnotations namespaces,
                               List<String> warnings) {
-        GroupChoice wish = wish(table, podAnnotations, podLabels, namespace, namespaces, spec);
+        GroupChoice wish = wish(table, pod.annotations(), pod.labels(), namespace, namespaces, pod.spec());
+        PodPlacement placement = pod.placement();
         List<String> named = placement.requiredValues(WellKnown.NODE_GROUP_LABEL);
         String selected = placement.nodeSelectorValue(WellKnown.NODE_GROUP_LABEL);
         if (selected != null) {
@@ -77,7 +77,7 @@ final class GroupChooser {
             if (requests == null) {
                 requests = PodRequests.effective(spec);
             }
-            if (matches(route, requests)) {
+            if (route.rule().matches(requests)) {
                 return GroupChoice.steer(route, GroupChoice.Source.RESOURCE_RULE);
             }
         }
@@ -108,18 +108,5 @@ final class GroupChooser {
             }
         }
         return null;
-    }
-
-    private static boolean matches(RoutingTable.Route route, Map<String, Long> requests) {
-        for (String resource : route.group().match().resources()) {
-            if (requests.getOrDefault(resource, 0L) > 0) {
-                return true;
-            }
-        }
-        if (route.minMemoryMillis() >= 0
-                && requests.getOrDefault(WellKnown.RESOURCE_MEMORY, 0L) >= route.minMemoryMillis()) {
-            return true;
-        }
-        return route.minCpuMillis() >= 0 && requests.getOrDefault(WellKnown.RESOURCE_CPU, 0L) >= route.minCpuMillis();
     }
 }

@@ -2,8 +2,8 @@ package io.joblane.webhook.mutation;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
+import io.joblane.model.config.GroupRouter;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Taint;
@@ -20,9 +20,11 @@ import java.util.Map;
 final class RoutingTable {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    /** One configured group, prepared. {@code labels} are the labels its nodes carry: the group label first. */
-    record Route(NodeGroup group, Map<String, String> labels, List<ObjectNode> tolerations, long minMemoryMillis,
-                 long minCpuMillis) {
+    /**
+     * One configured group, prepared. {@code labels} are the labels its nodes carry: the group label first;
+     * {@code rule} its resource rules, shared with the simulator's routing.
+     */
+    record Route(NodeGroup group, Map<String, String> labels, List<ObjectNode> tolerations, GroupRouter.Rule rule) {
         String name() {
             return group.name();
         }
@@ -43,12 +45,8 @@ final class RoutingTable {
     }
 
     private static Route route(NodeGroup group) {
-        long minMemory = group.match() == null || group.match().minMemory() == null
-                ? -1 : Quantity.toMillis(group.match().minMemory());
-        long minCpu = group.match() == null || group.match().minCpu() == null
-                ? -1 : Quantity.toMillis(group.match().minCpu());
         return new Route(group, Collections.unmodifiableMap(group.nodeSelector(WellKnown.NODE_GROUP_LABEL)),
-                group.taints().stream().map(RoutingTable::toleration).toList(), minMemory, minCpu);
+                group.taints().stream().map(RoutingTable::toleration).toList(), GroupRouter.Rule.of(group));
     }
 
     private static ObjectNode toleration(Taint taint) {

@@ -92,7 +92,7 @@ class PodMutatorPropertyTest {
                 for (Taint taint : group.taints()) {
                     boolean tolerated = false;
                     for (JsonNode t : after) {
-                        tolerated |= PodMutator.tolerates(t, taint);
+                        tolerated |= Additions.tolerates(t, taint);
                     }
                     assertThat(tolerated).as(what + " tolerates " + taint).isTrue();
                 }
@@ -145,7 +145,7 @@ class PodMutatorPropertyTest {
             }
         }
         if (random.nextBoolean()) {
-            spec.put("schedulerName", random.nextBoolean() ? PodMutator.DEFAULT_SCHEDULER : "volcano");
+            spec.put("schedulerName", random.nextBoolean() ? Additions.DEFAULT_SCHEDULER : "volcano");
         }
         if (random.nextInt(3) == 0) {
             randomAffinity(random, spec);
