@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -158,11 +157,11 @@ public final class RunCommand implements Callable<Integer> {
         Parts parts = new Parts();
         ConfigFile configFile = watchConfig(parts);
         JoblaneConfig initial = configFile.current();
-        boolean dryAtStart = announceDryRun(initial);
+        announceDryRun(initial);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, groupNames(initial));
         int port = serveHealthAndMetrics(registry, parts);
-        parts.providers = startProviders(initial, clock, registry, () -> parts.scanDryRun(dryAtStart));
+        parts.providers = startProviders(initial, clock, registry);
 
         KubernetesClient client = connectToKubernetes();
         String namespace = namespace(client);
@@ -181,8 +180,8 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * The parts that call back into each other once built: a config reload reaches the providers, the loop and the
-     * scans; the providers ask the loop for the scan's dry-run; informer events trigger a scan; the loop and the status
-     * ConfigMap ask the elector whether this replica still leads. Each is set once, in start-up order, and read from
+     * scans; informer events trigger a scan; the loop and the status ConfigMap ask the elector whether this replica
+     * still leads. Each is set once, in start-up order, and read from
      * other threads; until it is set its callers get the start-up answer (nothing to reload, no scan, not leading).
      */
     private static final class Parts {
@@ -191,12 +190,6 @@ public final class RunCommand implements Callable<Integer> {
         volatile ScaleLoop loop;
         volatile ScanScheduler scans;
         volatile LeaderElection election;
-
-        /** The loop decides dry-run per scan (flag or file, reloads included); providers ask it, so both agree. */
-        boolean scanDryRun(boolean atStart) {
-            ScaleLoop l = loop;
-            return l == null ? atStart : l.scanDryRun();
-        }
 
         void triggerScan() {
             ScanScheduler s = scans;
@@ -247,12 +240,10 @@ public final class RunCommand implements Callable<Integer> {
         return configFile;
     }
 
-    private boolean announceDryRun(JoblaneConfig initial) {
-        boolean dry = dryRun || initial.scaler().dryRun();
-        if (dry) {
+    private void announceDryRun(JoblaneConfig initial) {
+        if (dryRun || initial.scaler().dryRun()) {
             LOG.info("dry-run: every action is logged, nothing is changed");
         }
-        return dry;
     }
 
     private static List<String> groupNames(JoblaneConfig c) {
@@ -268,9 +259,10 @@ public final class RunCommand implements Callable<Integer> {
         return health.port();
     }
 
-    private Providers startProviders(JoblaneConfig initial, Clock clock, MeterRegistry registry, BooleanSupplier dryNow)
+    /** Providers only read on their own; the loop alone decides dry-run per scan (flag or file, reloads included). */
+    private Providers startProviders(JoblaneConfig initial, Clock clock, MeterRegistry registry)
             throws InvalidConfigException {
-        Providers providers = providers(initial, clock, dryNow, registry);
+        Providers providers = providers(initial, clock, registry);
         checkNodeShapes(providers, initial);
         return providers;
     }
@@ -432,7 +424,7 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    static Providers providers(JoblaneConfig config, Clock clock, BooleanSupplier dryRun, MeterRegistry registry) {
+    static Providers providers(JoblaneConfig config, Clock clock, MeterRegistry registry) {
         Providers p = new Providers();
         for (NodeGroup g : config.scaledGroups()) {
             String kind = g.scaling().provider();
@@ -443,7 +435,7 @@ public final class RunCommand implements Callable<Integer> {
                 p.byGroup.put(g.name(), p.memory);
             } else if (Scaling.PROVIDER_AWS.equals(kind)) {
                 if (p.aws == null) {
-                    p.aws = AwsNodeGroupProvider.create(config, dryRun, registry);
+                    p.aws = AwsNodeGroupProvider.create(config, registry);
                 }
                 p.byGroup.put(g.name(), p.aws);
             } else {

@@ -3,6 +3,8 @@ package io.joblane.webhook;
 import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.cli.EnumConverter;
 import io.joblane.model.cli.ExitCodes;
+import io.joblane.model.cli.StopSignal;
+import io.joblane.model.cli.StopSignal;
 import io.joblane.model.cli.QuantityConverter;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.logging.LogOptions;
@@ -125,29 +127,42 @@ public final class Main implements Callable<Integer> {
             LOG.error("cannot prepare the serving certificate: {}", e.getMessage());
             return ExitCodes.FAILED;
         }
-        Webhook webhook;
-        try {
-            webhook = Webhook.start(options);
-        } catch (InvalidConfigException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            return ExitCodes.USAGE;
-        } catch (RuntimeException e) {
-            LOG.error("refusing to start: {}", e.getMessage());
-            return ExitCodes.FAILED;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down: not ready, finishing in-flight requests");
-            webhook.close();
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        // SIGTERM is a stop, not a kill: taken before start so a signal during start-up is a stop too, and the
+        // command returns 0 instead of the JVM's 143 after its hooks.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        try (StopSignal term = StopSignal.onTerm(stopRequested::countDown)) {
+            Webhook webhook;
+            try {
+                webhook = Webhook.start(options);
+            } catch (InvalidConfigException e) {
+                LOG.error("refusing to start: {}", e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (RuntimeException e) {
+                LOG.error("refusing to start: {}", e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            // SIGINT, or SIGTERM when the JVM keeps the signal (-Xrs): the hook shuts down gracefully.
+            Thread hook = new Thread(() -> shutDown(webhook), "shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                stopRequested.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            shutDown(webhook);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook ran or runs; close() is idempotent
+            }
         }
         return ExitCodes.OK;
+    }
+
+    private static void shutDown(Webhook webhook) {
+        LOG.info("shutting down: not ready, finishing in-flight requests");
+        webhook.close();
+        LOG.info("stopped");
     }
 
     WebhookOptions options() {

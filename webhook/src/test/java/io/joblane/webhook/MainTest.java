@@ -3,11 +3,20 @@ package io.joblane.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.joblane.model.cli.ExitCodes;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sun.misc.Signal;
 
 class MainTest {
     @TempDir
@@ -61,5 +70,46 @@ class MainTest {
         assertThat(Files.readString(second.tlsCert())).as("kept while valid").isEqualTo(cert);
         parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "other", "--namespace", "ns");
         assertThat(Files.readString(tls.resolve("tls.crt"))).as("re-minted for another service").isNotEqualTo(cert);
+    }
+
+    // Guards against exit code 143 after a graceful SIGTERM: the JVM's default handler reports a clean stop as killed.
+    @Test
+    void sigtermStopsTheServersAndEndsTheCommandWithExitCodeZero() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "nodeGroups:\n  - name: general\n    default: true\n");
+        int healthPort = freePort();
+        FutureTask<Integer> running = new FutureTask<>(() -> Main.commandLine().execute("--config", config.toString(),
+                "--self-signed-dir", dir.resolve("tls").toString(), "--service", "wh", "--namespace", "ns",
+                "--host", "127.0.0.1", "--port", "0", "--health-port", String.valueOf(healthPort),
+                "--namespace-routing", "off", "--shutdown-timeout", "1s"));
+        new Thread(running, "webhook-main").start();
+        HttpClient http = HttpClient.newHttpClient();
+        URI readyz = URI.create("http://127.0.0.1:" + healthPort + "/readyz");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (status(http, readyz) != 200) {
+            assertThat(System.nanoTime()).as("ready within 60 s").isLessThan(deadline);
+            assertThat(running.isDone()).as("still running").isFalse();
+            Thread.sleep(100);
+        }
+
+        Signal.raise(new Signal("TERM")); // without the webhook's handler this ends the test JVM with 143
+
+        assertThat(running.get(60, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+        assertThat(status(http, readyz)).as("health listener closed").isEqualTo(-1);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int status(HttpClient http, URI uri) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 }

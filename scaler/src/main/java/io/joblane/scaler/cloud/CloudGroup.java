@@ -10,6 +10,8 @@ import java.util.List;
  *                 e.g. "AZRebalance is active" or "launch failed: InsufficientInstanceCapacity in us-east-1a"
  * @param launchFailing true when the cloud reports recent failed launches: the loop backs off this group
  * @param template what a new node will look like (scale from zero), or null when the provider gives none
+ * @param zoneRebalancing true when the cloud group may move instances between zones by itself, terminating busy ones
+ *                        (AWS: the AZRebalance process is not suspended)
  */
 public record CloudGroup(
         String id,
@@ -19,17 +21,24 @@ public record CloudGroup(
         List<CloudInstance> instances,
         List<String> problems,
         boolean launchFailing,
-        NodeTemplate template) {
+        NodeTemplate template,
+        boolean zoneRebalancing) {
 
     public CloudGroup {
         instances = List.copyOf(instances);
         problems = problems == null ? List.of() : List.copyOf(problems);
     }
 
-    /** A group without a node template. */
+    /** A group that does not rebalance zones by itself. */
+    public CloudGroup(String id, int desired, int min, int max, List<CloudInstance> instances, List<String> problems,
+                      boolean launchFailing, NodeTemplate template) {
+        this(id, desired, min, max, instances, problems, launchFailing, template, false);
+    }
+
+    /** A group without a node template that does not rebalance zones by itself. */
     public CloudGroup(String id, int desired, int min, int max, List<CloudInstance> instances, List<String> problems,
                       boolean launchFailing) {
-        this(id, desired, min, max, instances, problems, launchFailing, null);
+        this(id, desired, min, max, instances, problems, launchFailing, null, false);
     }
 
     /** Instances that are or will be capacity: pending and in service, not terminating or detached. */

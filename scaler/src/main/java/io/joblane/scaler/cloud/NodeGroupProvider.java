@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * The only view the planner and the loop have of the cloud: describe groups, set a group's desired size,
- * terminate one chosen instance, protect instances from scale-in. Implementations: {@code FakeNodeGroupProvider}
+ * The only view the planner and the loop have of the cloud: describe groups (a read and nothing else), set a group's
+ * desired size, terminate one chosen instance, protect instances from scale-in, suspend zone rebalancing. Only the
+ * loop calls the writes, so it alone decides dry-run and checks the Lease. Implementations: {@code FakeNodeGroupProvider}
  * (tests, demos, the simulator) and {@code AwsNodeGroupProvider} (EC2 Auto Scaling). Called from the loop's
  * single thread; implementations need not be thread-safe unless they say so.
  */
@@ -38,4 +39,14 @@ public interface NodeGroupProvider {
 
     /** Sets or lifts scale-in protection on the given instances of a group (batched by the implementation). */
     void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect) throws CloudException;
+
+    /**
+     * Stops the group from moving instances between zones by itself (AWS: suspends the AZRebalance process). Asked
+     * only for a group whose describe reported {@link CloudGroup#zoneRebalancing()}, so a cloud that never rebalances
+     * keeps this default, which refuses.
+     */
+    default void suspendZoneRebalancing(String groupId) throws CloudException {
+        throw new CloudException(CloudException.Kind.INVALID, "Unsupported",
+                "group " + groupId + ": this provider has no zone rebalancing to suspend");
+    }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.loop.ClusterAccess;
 import io.joblane.scaler.loop.ClusterException;
+import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
@@ -207,10 +208,10 @@ public final class KubeClusterAccess implements ClusterAccess {
     }
 
     @Override
-    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+    public void recordEvent(EventTarget target, EventReason reason, String message) {
         try {
             events.record(new ObjectRef(target.kind(), target.namespace(), target.name(), target.uid()),
-                    warning ? "Warning" : "Normal", reason, message);
+                    reason.type(), reason.reason(), message);
         } catch (RuntimeException e) {
             // Best effort by contract: EventRecorder logs API failures itself; this catches anything else.
             LOG.warn("event {} not recorded: {}", reason, e.toString());

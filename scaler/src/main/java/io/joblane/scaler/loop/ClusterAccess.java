@@ -77,6 +77,9 @@ public interface ClusterAccess {
      */
     Optional<Instant> markTerminationRequested(String node, Instant at) throws ClusterException;
 
-    /** Records a Kubernetes Event; best effort, never throws (a lost event must not stop a scan). */
-    void recordEvent(EventTarget target, boolean warning, String reason, String message);
+    /**
+     * Records a Kubernetes Event of {@code reason}'s type; best effort, never throws (a lost event must not stop a
+     * scan).
+     */
+    void recordEvent(EventTarget target, EventReason reason, String message);
 }

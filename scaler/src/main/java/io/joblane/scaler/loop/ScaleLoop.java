@@ -11,7 +11,6 @@ import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.GroupPlan;
 import io.joblane.scaler.plan.GroupSpec;
-import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PlanAction;
 import io.joblane.scaler.plan.Planner;
@@ -44,15 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ScaleLoop {
     private static final Logger LOG = LoggerFactory.getLogger(ScaleLoop.class);
-    static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
-    static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
     /** Longest from the start of the live bound-pod check to the termination call (DESIGN.md: a 5 s bound in all). */
     public static final Duration TERMINATE_CHECK_BOUND = Duration.ofSeconds(2);
     /** How long an instance the cloud terminated by itself stays among the group's problems. */
     static final Duration UNEXPECTED_TERMINATION_REPORTED_FOR = Duration.ofHours(1);
-    /** Pod Event reasons of cluster-autoscaler, kept so users and tools find them under the names they know. */
-    static final String TRIGGERED_SCALE_UP = "TriggeredScaleUp";
-    static final String NOT_TRIGGER_SCALE_UP = "NotTriggerScaleUp";
 
     private final ClusterAccess cluster;
     private final Map<String, NodeGroupProvider> providers;
@@ -63,8 +57,6 @@ public final class ScaleLoop {
     private final Map<String, GroupState> states = new HashMap<>();
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
-    /** The dry-run setting fixed at the start of the scan in progress (or the last one). */
-    private volatile boolean scanDry;
     private Instant startedAt;
     /** The earliest instant after the last scan at which one of its delays runs out, or null; see {@link #nextDeadline}. */
     private Instant nextDeadline;
@@ -91,7 +83,6 @@ public final class ScaleLoop {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = metrics == null ? ScalerMetrics.NOOP : metrics;
         this.dryRun = dryRun;
-        this.scanDry = dryRun || config.scaler().dryRun();
     }
 
     /** Swaps in a reloaded config; takes effect on the next scan. */
@@ -120,17 +111,9 @@ public final class ScaleLoop {
         }
     }
 
+    /** The dry-run setting a scan starting now uses ({@code --dry-run} or {@code scaler.dryRun}); fixed per scan. */
     public boolean dryRun() {
         return dryRun || config.scaler().dryRun();
-    }
-
-    /**
-     * The dry-run setting of the scan in progress, fixed at its start even when the config is reloaded meanwhile.
-     * Providers with side effects of their own (the AWS provider's protection and AZRebalance suspension) ask this,
-     * so the loop and the providers always agree: the single source of truth for dry-run.
-     */
-    public boolean scanDryRun() {
-        return scanDry;
     }
 
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
@@ -142,7 +125,6 @@ public final class ScaleLoop {
         }
         JoblaneConfig cfg = config;
         boolean dry = dryRun();
-        scanDry = dry;
         List<String> problems = new ArrayList<>();
         List<String> done = new ArrayList<>();
         Map<String, GroupStatus> statuses = new LinkedHashMap<>();
@@ -168,7 +150,7 @@ public final class ScaleLoop {
                       Map<String, GroupStatus> statuses, List<String> problems, List<String> done) {
         SnapshotIndex index = new SnapshotIndex(snapshot);
         List<NodeGroup> groups = cfg.scaledGroups();
-        checkLeading("describe"); // a provider's describe may protect instances and suspend processes
+        checkLeading("describe"); // a replica that no longer leads does not even read
         Map<String, CloudGroup> described = describeAll(groups, problems, statuses);
         for (NodeGroup group : groups) {
             if (statuses.containsKey(group.name())) {
@@ -178,8 +160,8 @@ public final class ScaleLoop {
             GroupState state = states.computeIfAbsent(group.name(), g -> new GroupState());
             CloudGroup cloud = described.get(spec.cloudGroupId());
             if (cloud == null) {
-                String p = "cloud group " + spec.cloudGroupId() + " was not found";
-                statuses.put(group.name(), skipped(group.name(), state, List.of(p)));
+                statuses.put(group.name(), skipped(group.name(), state,
+                        GroupSkip.CLOUD_GROUP_NOT_FOUND.problem(spec.cloudGroupId())));
                 continue;
             }
             try {
@@ -192,7 +174,7 @@ public final class ScaleLoop {
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
                 LOG.error("group {}: scan failed, its remaining actions are skipped", group.name(), e);
-                statuses.put(group.name(), skipped(group.name(), state, List.of("scan of the group failed: " + e)));
+                statuses.put(group.name(), skipped(group.name(), state, GroupSkip.SCAN_FAILED.problem(e)));
             }
         }
     }
@@ -269,9 +251,9 @@ public final class ScaleLoop {
         }
 
         @Override
-        public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
-            checkLeading("recording event " + reason);
-            delegate.recordEvent(target, warning, reason, message);
+        public void recordEvent(EventTarget target, EventReason reason, String message) {
+            checkLeading("recording event " + reason.reason());
+            delegate.recordEvent(target, reason, message);
         }
     }
 
@@ -291,8 +273,7 @@ public final class ScaleLoop {
         for (NodeGroup g : groups) {
             NodeGroupProvider p = providers.get(g.name());
             if (p == null) {
-                statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
-                        List.of("no cloud provider configured for group " + g.name())));
+                statuses.put(g.name(), skipped(g.name(), GroupSkip.NO_PROVIDER.problem(g.name())));
                 continue;
             }
             byProvider.computeIfAbsent(p, k -> new ArrayList<>()).add(g);
@@ -308,14 +289,13 @@ public final class ScaleLoop {
                 LOG.warn("describe of cloud groups {} failed ({} {}): {}", ids, ex.kind(), ex.code(), ex.getMessage());
                 for (NodeGroup g : e.getValue()) {
                     metrics.cloudCall(g.name(), "describe", ex.code());
-                    statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
-                            List.of("describe failed (" + ex.kind() + " " + ex.code() + "): " + ex.getMessage())));
+                    statuses.put(g.name(), skipped(g.name(),
+                            GroupSkip.DESCRIBE_FAILED.problem(ex.kind(), ex.code(), ex.getMessage())));
                 }
             } catch (RuntimeException ex) {
                 LOG.error("describe of cloud groups {} failed", ids, ex);
                 for (NodeGroup g : e.getValue()) {
-                    statuses.put(g.name(), skipped(g.name(), states.computeIfAbsent(g.name(), n -> new GroupState()),
-                            List.of("describe failed: " + ex)));
+                    statuses.put(g.name(), skipped(g.name(), GroupSkip.DESCRIBE_BROKEN.problem(ex)));
                 }
             }
         }
@@ -325,50 +305,67 @@ public final class ScaleLoop {
     /** Executes one group's plan in order. A cloud failure skips the group's remaining cloud actions this scan. */
     private GroupStatus execute(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
                                 GroupState state, Instant now, boolean dry, List<String> done) {
-        Exec x = new Exec(spec, cloud, index, state, now, dry, done);
-        x.problems.addAll(cloud.problems());
         boolean failing = updateBackoff(spec, cloud, plan, index, state, now);
+        GroupExec x = new GroupExec(new GroupExec.Loop(cluster, providers.get(spec.name()), metrics, clock,
+                this::checkLeading, this::deadline), spec, cloud, index, state, now, dry, failing, done);
+        x.problems.addAll(cloud.problems());
+        forgetPodsNoLongerWaiting(spec, index, state);
+        reportRegistrations(spec, cloud, index, state);
+        reportUnexpectedTerminations(x);
+        for (PlanAction action : plan.actions()) {
+            runAction(x, action);
+        }
+        return status(x, plan);
+    }
+
+    /** One action in its log scope; a cluster failure skips the action, a cloud failure the group's cloud actions. */
+    private void runAction(GroupExec x, PlanAction action) {
+        String g = x.spec.name();
+        try (var fields = ActionLogFields.scope(g, action)) {
+            ActionHandlers.run(action, x);
+        } catch (ClusterException e) {
+            metrics.clusterError(action.getClass().getSimpleName());
+            LOG.warn("group {}: {} failed, retrying next scan: {}", g, describe(action), e.getMessage());
+            x.problems.add("cluster call failed: " + e.getMessage());
+        } catch (CloudException e) {
+            LOG.warn("group {}: {} failed ({} {}), skipping the group's cloud actions this scan: {}",
+                    g, describe(action), e.kind(), e.code(), e.getMessage());
+            x.problems.add("cloud call failed (" + e.kind() + " " + e.code() + "): " + e.getMessage());
+            x.cloudFailed = true;
+        }
+    }
+
+    private static void forgetPodsNoLongerWaiting(GroupSpec spec, SnapshotIndex index, GroupState state) {
         Set<String> stillPending = new HashSet<>();
         for (PodInfo p : index.pending(spec.name())) {
             stillPending.add(p.uid());
         }
         state.reportedUnfit.retainAll(stillPending);
         state.toldWaiting.keySet().retainAll(stillPending);
-        reportRegistrations(spec, cloud, index, state);
-        reportUnexpectedTerminations(spec, cloud, index, state, now, dry, x.problems);
-        for (PlanAction action : plan.actions()) {
-            try (var fields = ActionLogFields.scope(spec.name(), action)) {
-                x.run(action, failing);
-            } catch (ClusterException e) {
-                metrics.clusterError(action.getClass().getSimpleName());
-                LOG.warn("group {}: {} failed, retrying next scan: {}", spec.name(), describe(action), e.getMessage());
-                x.problems.add("cluster call failed: " + e.getMessage());
-            } catch (CloudException e) {
-                LOG.warn("group {}: {} failed ({} {}), skipping the group's cloud actions this scan: {}",
-                        spec.name(), describe(action), e.kind(), e.code(), e.getMessage());
-                x.problems.add("cloud call failed (" + e.kind() + " " + e.code() + "): " + e.getMessage());
-                x.cloudFailed = true;
-            }
-        }
-        if (state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
+    }
+
+    private static GroupStatus status(GroupExec x, GroupPlan plan) {
+        GroupSpec spec = x.spec;
+        GroupState state = x.state;
+        if (state.backoffUntil != null && x.now.isBefore(state.backoffUntil)) {
             x.problems.add("scale-up backing off until " + state.backoffUntil);
         }
-        int maxSize = Math.min(spec.maxNodes(), cloud.max());
-        if (plan.newNodesWanted() > 0 && cloud.desired() + plan.newNodesWanted() > maxSize) {
+        int maxSize = Math.min(spec.maxNodes(), x.cloud.max());
+        if (plan.newNodesWanted() > 0 && x.cloud.desired() + plan.newNodesWanted() > maxSize) {
             x.problems.add("waiting pods need " + plan.newNodesWanted() + " more node(s) but the group is capped at "
                     + maxSize);
         }
-        int registered = index.nodes(spec.name()).size();
+        int registered = x.index.nodes(spec.name()).size();
         Instant oldestPending = null;
-        for (PodInfo p : index.pending(spec.name())) {
+        for (PodInfo p : x.index.pending(spec.name())) {
             if (p.created() != null && (oldestPending == null || p.created().isBefore(oldestPending))) {
                 oldestPending = p.created();
             }
         }
-        return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), cloud.min()),
-                Math.min(spec.maxNodes(), cloud.max()), registered, plan.readyNodes(), plan.launching(), plan.draining(),
-                plan.cordoned(), plan.pendingPods(), plan.neverFit(), state.lastAction, state.lastReason, state.lastAt,
-                state.backoffUntil, x.problems, oldestPending);
+        return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), x.cloud.min()), maxSize,
+                registered, plan.readyNodes(), plan.launching(), plan.draining(), plan.cordoned(), plan.pendingPods(),
+                plan.neverFit(), state.lastAction, state.lastReason, state.lastAt, state.backoffUntil, x.problems,
+                oldestPending);
     }
 
     /**
@@ -442,50 +439,55 @@ public final class ScaleLoop {
      * no replica chose (memory of our calls, the node's termination mark): counted once, an Event, a problem for an
      * hour. Such terminations can kill running Jobs; AWS.md says which Auto Scaling features cause them.
      */
-    private void reportUnexpectedTerminations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index,
-                                              GroupState state, Instant now, boolean dry, List<String> problems) {
+    private void reportUnexpectedTerminations(GroupExec x) {
+        GroupState state = x.state;
         Map<String, CloudInstance> current = new HashMap<>();
-        cloud.instances().forEach(i -> current.put(i.id(), i));
-        Set<String> leaving = new LinkedHashSet<>();
-        for (CloudInstance i : cloud.instances()) {
-            boolean wasServing = state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
-                    || index.nodeOfInstance(i.id()) != null;
-            if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
-                leaving.add(i.id());
-            }
-        }
-        state.lastSeen.forEach((id, was) -> {
-            if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
-                leaving.add(id);
-            }
-        });
-        for (String id : leaving) {
-            NodeInfo node = index.nodeOfInstance(id);
+        x.cloud.instances().forEach(i -> current.put(i.id(), i));
+        for (String id : leavingInstances(x, current)) {
+            NodeInfo node = x.index.nodeOfInstance(id);
             boolean ours = state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
             if (ours || state.unexpected.containsKey(id)) {
                 continue;
             }
-            state.unexpected.put(id, now);
-            metrics.unexpectedTermination(spec.name());
+            state.unexpected.put(id, x.now);
+            metrics.unexpectedTermination(x.spec.name());
             String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
                     + " was terminated by the cloud group itself, not by Joblane";
-            LOG.warn("group {}: {}", spec.name(), what);
-            if (!dry && node != null) {
-                cluster.recordEvent(EventTarget.node(node.name()), true, "UnexpectedTermination", what
-                        + ": running Jobs there are lost (health check replacement, rebalancing, instance refresh "
-                        + "or a node group upgrade?)");
+            LOG.warn("group {}: {}", x.spec.name(), what);
+            if (node != null) {
+                x.event(EventTarget.node(node.name()), EventReason.UNEXPECTED_TERMINATION, what + ": running Jobs "
+                        + "there are lost (health check replacement, rebalancing, instance refresh or a node group "
+                        + "upgrade?)");
             }
         }
         state.lastSeen.clear();
         current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
-        state.terminatedByUs.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
-        state.unexpected.values().removeIf(at -> now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        state.terminatedByUs.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
-            problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by Joblane, "
-                    + "in the last " + UNEXPECTED_TERMINATION_REPORTED_FOR.toMinutes() + "m (" + String.join(", ",
-                    state.unexpected.keySet()) + "): health check replacement, Spot or capacity rebalance, instance "
-                    + "refresh or a node group upgrade evict running Jobs; see AWS.md");
+            x.problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by "
+                    + "Joblane, in the last " + UNEXPECTED_TERMINATION_REPORTED_FOR.toMinutes() + "m ("
+                    + String.join(", ", state.unexpected.keySet()) + "): health check replacement, Spot or capacity "
+                    + "rebalance, instance refresh or a node group upgrade evict running Jobs; see AWS.md");
         }
+    }
+
+    /** Instances seen InService (or with a node) that are now Terminating, Terminated or gone. */
+    private static Set<String> leavingInstances(GroupExec x, Map<String, CloudInstance> current) {
+        Set<String> leaving = new LinkedHashSet<>();
+        for (CloudInstance i : x.cloud.instances()) {
+            boolean wasServing = x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
+                    || x.index.nodeOfInstance(i.id()) != null;
+            if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
+                leaving.add(i.id());
+            }
+        }
+        x.state.lastSeen.forEach((id, was) -> {
+            if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
+                leaving.add(id);
+            }
+        });
+        return leaving;
     }
 
     private static boolean isEnding(LifecycleState s) {
@@ -514,356 +516,16 @@ public final class ScaleLoop {
         state.reportedRegistered.retainAll(present);
     }
 
-    private GroupStatus skipped(String group, GroupState state, List<String> problems) {
+    private GroupStatus skipped(String group, String problem) {
+        return skipped(group, states.computeIfAbsent(group, n -> new GroupState()), problem);
+    }
+
+    private static GroupStatus skipped(String group, GroupState state, String problem) {
         return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
-                state.lastAt, state.backoffUntil, problems, null);
+                state.lastAt, state.backoffUntil, List.of(problem), null);
     }
 
     private static String describe(PlanAction action) {
         return action.getClass().getSimpleName();
     }
-
-    /** Per-group memory of the loop; losing it on restart only resets back-off and report de-duplication. */
-    private static final class GroupState {
-        int failures;
-        Instant backoffUntil;
-        Instant gapSince;
-        String lastAction;
-        String lastReason;
-        Instant lastAt;
-        final Set<String> reportedUnfit = new HashSet<>();
-        final Set<String> reportedUnregistered = new HashSet<>();
-        final Set<String> reportedRegistered = new HashSet<>();
-        final Map<String, Instant> nodelessSince = new HashMap<>();
-        final Set<String> reportedHeld = new HashSet<>();
-        /** Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). */
-        final Map<String, Instant> terminatedByUs = new HashMap<>();
-        /** Lifecycle state of each instance in the last describe. */
-        final Map<String, LifecycleState> lastSeen = new HashMap<>();
-        /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
-        final Map<String, Instant> unexpected = new LinkedHashMap<>();
-        /** Per waiting pod uid, what it was last told (see {@link Exec#tell}): one Event per change, not per scan. */
-        final Map<String, String> toldWaiting = new HashMap<>();
-    }
-
-    /** Executes the actions of one group in one scan. */
-    private final class Exec {
-        final GroupSpec spec;
-        final CloudGroup cloud;
-        final SnapshotIndex index;
-        final GroupState state;
-        final Instant now;
-        final boolean dry;
-        final List<String> done;
-        final List<String> problems = new ArrayList<>();
-        final Map<String, NodeInfo> nodes = new HashMap<>();
-        boolean cloudFailed;
-        int desired;
-
-        Exec(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now, boolean dry,
-             List<String> done) {
-            this.spec = spec;
-            this.cloud = cloud;
-            this.index = index;
-            this.state = state;
-            this.now = now;
-            this.dry = dry;
-            this.done = done;
-            this.desired = cloud.desired();
-            for (NodeInfo n : index.nodes(spec.name())) {
-                nodes.put(n.name(), n);
-            }
-        }
-
-        void run(PlanAction action, boolean failing) throws ClusterException, CloudException {
-            String g = spec.name();
-            String id = spec.cloudGroupId();
-            if (action instanceof PlanAction.Protect a) {
-                if (cloudFailed) {
-                    return;
-                }
-                record(DecisionKind.PROTECT, "protect " + a.instanceIds() + " in " + id, a.reason());
-                if (!dry) {
-                    cloud("setScaleInProtection", () -> provider().setScaleInProtection(id, a.instanceIds(), true));
-                }
-            } else if (action instanceof PlanAction.Reclaim a) {
-                record(DecisionKind.RECLAIM, "reclaim node " + a.node(), a.reason());
-                if (!dry) {
-                    NodeInfo n = nodes.get(a.node());
-                    if (n != null && n.draining() != DrainState.NONE) {
-                        cluster.setDrainingTaint(a.node(), DrainState.NONE);
-                    }
-                    if (n != null && n.cordonedByJoblane()) {
-                        cluster.uncordon(a.node());
-                    }
-                    clearTimers(a.node());
-                    cluster.recordEvent(EventTarget.node(a.node()), false, "DrainCancelled", a.reason());
-                }
-            } else if (action instanceof PlanAction.ScaleUp a) {
-                // Not skipped after a failed protection or unregistered-instance call: waiting pods come first.
-                if (failing && state.backoffUntil != null && now.isBefore(state.backoffUntil)) {
-                    deadline(state.backoffUntil);
-                    metrics.decision(g, DecisionKind.SCALE_UP_BACKOFF);
-                    LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
-                    if (!dry) {
-                        tell(a.examples(), "backoff", NOT_TRIGGER_SCALE_UP, "node group " + g + " is backing off "
-                                + "scale-up until " + state.backoffUntil + ": its capacity is not arriving");
-                    }
-                    return;
-                }
-                record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
-                if (!dry) {
-                    cloud("setDesiredCapacity", () -> provider().setDesiredCapacity(id, a.to()));
-                    desired = a.to();
-                    tell(a.examples(), "coming", TRIGGERED_SCALE_UP,
-                            "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
-                }
-                // Only a scale-up that went through starts the next back-off: a failed call is retried next scan.
-                if (failing) {
-                    long factor = 1L << Math.min(state.failures, 10);
-                    Duration delay = BACKOFF_BASE.multipliedBy(factor);
-                    state.backoffUntil = now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
-                    state.failures++;
-                }
-            } else if (action instanceof PlanAction.PodsWaiting a) {
-                if (!dry) {
-                    tell(a.pods(), a.why() == PlanAction.WaitReason.AT_MAX ? "max" : "coming", NOT_TRIGGER_SCALE_UP,
-                            a.reason());
-                }
-            } else if (action instanceof PlanAction.CancelUnfulfilled a) {
-                // Only once capacity has stopped arriving: a gap of a few seconds is just launches under way.
-                if (cloudFailed || !failing) {
-                    return;
-                }
-                record(DecisionKind.CANCEL_UNFULFILLED, "cancel unfulfilled capacity of " + id + " from " + a.from()
-                        + " to " + a.to(), a.reason());
-                if (!dry) {
-                    int[] after = {desired};
-                    cloud("cancelUnfulfilled", () -> after[0] = provider().cancelUnfulfilled(id, a.to()));
-                    desired = after[0];
-                }
-            } else if (action instanceof PlanAction.SetDrain a) {
-                DecisionKind kind = a.state() == DrainState.NO_SCHEDULE ? DecisionKind.DRAIN_COMMIT : DecisionKind.DRAIN_NUDGE;
-                record(kind, "taint node " + a.node() + " draining " + a.state(), a.reason());
-                if (!dry) {
-                    cluster.setDrainingTaint(a.node(), a.state());
-                    NodeInfo n = nodes.get(a.node());
-                    if (a.state() != DrainState.NO_SCHEDULE || n == null || n.drainingSince() == null) {
-                        Map<String, String> ann = new HashMap<>();
-                        ann.put(NodeAnnotations.DRAINING_SINCE,
-                                a.state() == DrainState.NONE ? null : NodeAnnotations.format(now));
-                        cluster.annotateNode(a.node(), ann);
-                    }
-                    cluster.recordEvent(EventTarget.node(a.node()), false, "Draining", a.reason());
-                }
-            } else if (action instanceof PlanAction.MarkUnneeded a) {
-                if (a.since() != null) {
-                    record(DecisionKind.MARK_UNNEEDED, "node " + a.node() + " unneeded since " + a.since(), a.reason());
-                } else {
-                    log("node " + a.node() + " needed again", a.reason());
-                }
-                if (!dry) {
-                    Map<String, String> ann = new HashMap<>();
-                    ann.put(NodeAnnotations.UNNEEDED_SINCE, a.since() == null ? null : NodeAnnotations.format(a.since()));
-                    cluster.annotateNode(a.node(), ann);
-                }
-            } else if (action instanceof PlanAction.Cordon a) {
-                record(DecisionKind.CORDON, "cordon node " + a.node(), a.reason());
-                if (!dry) {
-                    if (!cluster.cordon(a.node(), now)) {
-                        LOG.info("group {}: node {} was cordoned by someone else first; left alone", g, a.node());
-                        return; // a human's cordon: no event claiming it is ours
-                    }
-                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDown",
-                            "cordoned, terminating after " + spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
-                }
-            } else if (action instanceof PlanAction.ClearCordonMark a) {
-                log("clear the cordon mark of node " + a.node(), a.reason());
-                if (!dry) {
-                    Map<String, String> ann = new HashMap<>();
-                    ann.put(NodeAnnotations.CORDONED_AT, null);
-                    cluster.annotateNode(a.node(), ann);
-                }
-            } else if (action instanceof PlanAction.Uncordon a) {
-                record(DecisionKind.UNCORDON, "uncordon node " + a.node(), a.reason());
-                if (!dry) {
-                    undo(a.node());
-                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", a.reason());
-                }
-            } else if (action instanceof PlanAction.Terminate a) {
-                terminate(a);
-            } else if (action instanceof PlanAction.PodNeverFits a) {
-                if (state.reportedUnfit.add(a.pod().uid())) {
-                    metrics.podNeverFits(g);
-                    record(DecisionKind.POD_NEVER_FITS, "pod " + a.pod().key() + " never fits", a.reason());
-                    if (!dry) {
-                        cluster.recordEvent(EventTarget.pod(a.pod()), true, "DoesNotFit", a.reason());
-                    }
-                }
-            } else if (action instanceof PlanAction.InstanceUnregistered a) {
-                problems.add(a.reason());
-                if (state.reportedUnregistered.add(a.instanceId())) {
-                    record(DecisionKind.INSTANCE_UNREGISTERED, "instance " + a.instanceId() + " unregistered", a.reason());
-                }
-            } else if (action instanceof PlanAction.TerminateUnregistered a) {
-                if (cloudFailed) {
-                    return;
-                }
-                Optional<String> hold = cluster.whyInstanceMayHaveNode(a.instanceId());
-                if (hold.isPresent()) {
-                    String why = "instance " + a.instanceId() + " has no node of group " + g
-                            + " but is not terminated: " + hold.get();
-                    problems.add(why);
-                    if (state.reportedHeld.add(a.instanceId())) {
-                        LOG.warn("group {}: {}", g, why);
-                    }
-                    return;
-                }
-                state.reportedHeld.remove(a.instanceId());
-                record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
-                if (!dry) {
-                    state.terminatedByUs.put(a.instanceId(), now);
-                    cloud("terminateInstance", () -> provider().terminateInstance(id, a.instanceId()));
-                    desired--;
-                    state.reportedUnregistered.remove(a.instanceId());
-                }
-            }
-        }
-
-        /** The final gate: live node check, mark, live bound-pod check, Lease, one call within the bound. */
-        private void terminate(PlanAction.Terminate a) throws ClusterException, CloudException {
-            String g = spec.name();
-            if (cloudFailed) {
-                return;
-            }
-            Optional<String> changed = cluster.whyNodeNotTerminable(a.node(), a.instanceId());
-            if (changed.isPresent()) {
-                // Not ours to give back any more (uncordoned, re-created, another instance): change nothing.
-                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), changed.get());
-                problems.add("node " + a.node() + " not terminated: " + changed.get());
-                return;
-            }
-            if (dry) {
-                List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
-                record(blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
-                        (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance "
-                                + a.instanceId() + ")", a.reason());
-                return;
-            }
-            Optional<Instant> markedBefore = cluster.markTerminationRequested(a.node(), now);
-            Instant checkStarted = clock.instant();
-            List<PodInfo> blocking = blocking(cluster.podsBoundTo(a.node()));
-            if (!blocking.isEmpty()) {
-                String why = blocking.size() + " pod(s) bound at the last moment, e.g. " + blocking.get(0).key();
-                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
-                if (markedBefore.isEmpty()) {
-                    // No termination was ever asked for: drop this scan's mark, then the node may take Jobs again.
-                    Map<String, String> unmark = new HashMap<>();
-                    unmark.put(NodeAnnotations.TERMINATION_REQUESTED_AT, null);
-                    cluster.annotateNode(a.node(), unmark);
-                    undo(a.node());
-                    cluster.recordEvent(EventTarget.node(a.node()), false, "ScaleDownCancelled", why);
-                } else {
-                    problems.add("node " + a.node() + ": termination requested at " + markedBefore.get()
-                            + " may have acted; waiting for " + why + " to finish, never reopened");
-                }
-                return;
-            }
-            Duration checkAge = Duration.between(checkStarted, clock.instant());
-            if (checkAge.compareTo(TERMINATE_CHECK_BOUND) > 0) {
-                String why = "the live checks took " + checkAge.toMillis() + " ms, over the bound of "
-                        + TERMINATE_CHECK_BOUND.toMillis() + " ms; retried next scan";
-                record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
-                problems.add("node " + a.node() + " not terminated: " + why);
-                return;
-            }
-            record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")", a.reason());
-            state.terminatedByUs.put(a.instanceId(), now);
-            cloud("terminateInstance", () -> provider().terminateInstance(spec.cloudGroupId(), a.instanceId()));
-            desired--;
-            cluster.recordEvent(EventTarget.node(a.node()), false, "Terminated",
-                    "instance " + a.instanceId() + " terminated: " + a.reason());
-            try {
-                int after = blocking(cluster.podsBoundTo(a.node())).size();
-                metrics.podsFoundAtTermination(g, after);
-                if (after > 0) {
-                    LOG.error("group {}: {} pod(s) found on node {} right after its termination", g, after, a.node());
-                }
-            } catch (ClusterException e) {
-                LOG.debug("group {}: post-termination check of {} failed: {}", g, a.node(), e.getMessage());
-            }
-        }
-
-        /**
-         * Tells waiting pods why they wait, once per pod and situation ({@code kind}): a pod is not spammed every scan,
-         * and a pod told a scale-up is coming is not told again that capacity is on its way.
-         */
-        private void tell(List<PodInfo> pods, String kind, String reason, String message) {
-            for (PodInfo p : pods) {
-                if (!kind.equals(state.toldWaiting.get(p.uid()))) {
-                    cluster.recordEvent(EventTarget.pod(p), false, reason, message);
-                    state.toldWaiting.put(p.uid(), kind);
-                }
-            }
-        }
-
-        private List<PodInfo> blocking(List<PodInfo> pods) {
-            List<PodInfo> out = new ArrayList<>();
-            for (PodInfo p : pods) {
-                if (p.blocksScaleIn()) {
-                    out.add(p);
-                }
-            }
-            return out;
-        }
-
-        /** Gives the node back to the scheduler: no draining taint, no cordon of ours, no timers. */
-        private void undo(String node) throws ClusterException {
-            cluster.setDrainingTaint(node, DrainState.NONE);
-            cluster.uncordon(node);
-            clearTimers(node);
-        }
-
-        private void clearTimers(String node) throws ClusterException {
-            Map<String, String> ann = new HashMap<>();
-            ann.put(NodeAnnotations.UNNEEDED_SINCE, null);
-            ann.put(NodeAnnotations.DRAINING_SINCE, null);
-            cluster.annotateNode(node, ann);
-        }
-
-        private NodeGroupProvider provider() {
-            return providers.get(spec.name());
-        }
-
-        private void cloud(String operation, CloudCall call) throws CloudException {
-            checkLeading(operation);
-            try {
-                call.run();
-                metrics.cloudCall(spec.name(), operation, null);
-            } catch (CloudException e) {
-                metrics.cloudCall(spec.name(), operation, e.code());
-                throw e;
-            }
-        }
-
-        private void record(DecisionKind kind, String what, String why) {
-            metrics.decision(spec.name(), kind);
-            log(what, why);
-            state.lastAction = what;
-            state.lastReason = why;
-            state.lastAt = now;
-        }
-
-        private void log(String what, String why) {
-            String line = (dry ? "dry-run: would " : "") + what + ": " + why;
-            done.add("group " + spec.name() + ": " + line);
-            LOG.info("group {}: {}", spec.name(), line);
-        }
-    }
-
-    @FunctionalInterface
-    private interface CloudCall {
-        void run() throws CloudException;
-    }
-
 }

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Step "cloud hygiene" of the planning pass: keeps the cloud group in the state the other steps rely on. Instances
  * older than the registration timeout without a node are reported, then terminated; instances without scale-in
- * protection get it. Its actions come first in the plan.
+ * protection get it; zone rebalancing is suspended where the group allows it. Its actions come first in the plan.
  */
 final class CloudHygiene {
     private final PassInput in;
@@ -25,6 +25,7 @@ final class CloudHygiene {
         CloudHygiene h = new CloudHygiene(in);
         h.unregisteredInstances();
         h.protect();
+        h.zoneRebalancing();
         return h;
     }
 
@@ -74,6 +75,14 @@ final class CloudHygiene {
         }
         if (!unprotected.isEmpty()) {
             actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
+        }
+    }
+
+    /** Describe only reports the rebalancing; suspending it is a write, so it is planned like every other. */
+    private void zoneRebalancing() {
+        if (in.cloud().zoneRebalancing() && in.spec().suspendZoneRebalancing()) {
+            actions.add(new PlanAction.SuspendZoneRebalancing("the cloud group may terminate busy instances to "
+                    + "balance zones"));
         }
     }
 }

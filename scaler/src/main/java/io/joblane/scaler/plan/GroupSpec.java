@@ -16,6 +16,8 @@ import java.util.Map;
  * @param cloudGroupId the provider's group id: {@code scaling.autoScalingGroup}, else the group name
  * @param shape        planning shape of a new node from {@code scaling.node} (used until a node of the group exists)
  * @param nodeLabels   labels every node of the group carries (the group label first)
+ * @param suspendZoneRebalancing {@code scaling.suspendAZRebalance}: the loop may stop the cloud group from moving
+ *                     instances between zones by itself
  * @param bootDelay    launch to Ready of a new node ({@code scaling.bootDelay}): what the cost rule of scale-in
  *                     pays to get a removed node back
  * @param scaleInByCost {@code scaling.scaleInTiming: cost}: {@link IdleNodeRule} times scale-in, else every empty
@@ -33,6 +35,7 @@ public record GroupSpec(
         Duration settleDelay,
         Map<String, String> nodeLabels,
         List<Taint> taints,
+        boolean suspendZoneRebalancing,
         Duration bootDelay,
         boolean scaleInByCost) {
 
@@ -60,8 +63,8 @@ public record GroupSpec(
                 s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
                 Resources.ofMillis(shape), s.scaleDownDelayDuration(), s.maxDraining(),
                 s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
-                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.bootDelayDuration(),
-                s.scaleInByCost());
+                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.suspendAZRebalance(),
+                s.bootDelayDuration(), s.scaleInByCost());
     }
 
     /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */

@@ -155,6 +155,13 @@ public sealed interface PlanAction {
     record TerminateUnregistered(String instanceId, String reason) implements PlanAction {
     }
 
+    /**
+     * Stop the cloud group from moving instances between zones by itself (AWS: suspend AZRebalance), which would
+     * terminate busy instances; planned only when the group's {@code scaling.suspendAZRebalance} allows it.
+     */
+    record SuspendZoneRebalancing(String reason) implements PlanAction {
+    }
+
     /** Put scale-in protection on instances that lack it, so the cloud never picks a victim itself. */
     record Protect(List<String> instanceIds, String reason) implements PlanAction {
         public Protect {

@@ -525,8 +525,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     }
 
     @Override
-    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
-        calls.add("event " + target.kind() + "/" + target.name() + " " + reason);
+    public void recordEvent(EventTarget target, EventReason reason, String message) {
+        calls.add("event " + target.kind() + "/" + target.name() + " " + reason.reason());
     }
 
     /** Mutating calls only (no events, no live checks). */

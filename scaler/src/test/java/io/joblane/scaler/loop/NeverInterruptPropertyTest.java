@@ -499,9 +499,9 @@ class NeverInterruptPropertyTest {
             }
 
             @Override
-            public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+            public void recordEvent(EventTarget target, EventReason reason, String message) {
                 inTurn("event " + reason);
-                delegate.recordEvent(target, warning, reason, message);
+                delegate.recordEvent(target, reason, message);
             }
         }
 

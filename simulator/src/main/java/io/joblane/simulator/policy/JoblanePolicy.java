@@ -12,6 +12,7 @@ import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.loop.ClusterAccess;
 import io.joblane.scaler.loop.DecisionKind;
+import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
@@ -370,7 +371,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     @Override
-    public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+    public void recordEvent(EventTarget target, EventReason reason, String message) {
         // Events go nowhere in a simulation.
     }
 }

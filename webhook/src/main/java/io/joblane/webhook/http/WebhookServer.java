@@ -1,21 +1,30 @@
 package io.joblane.webhook.http;
 
+import io.joblane.webhook.admission.AdmissionCodec;
 import io.joblane.webhook.admission.AdmissionReviewer;
+import io.joblane.webhook.admission.Answer;
+import io.joblane.webhook.mutation.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,12 +33,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The webhook's two listeners: HTTPS {@code POST /mutate} (TLS 1.2+, reloaded certificate) on one server per
  * event loop, and plain HTTP {@code /healthz}, {@code /readyz}, {@code /metrics} on the health port. Requests are
- * answered on the event loop by {@link MutateHandler} (the review is pure and takes microseconds). {@link #start()}
- * is called once from a
+ * answered on the event loop (the review is pure and takes microseconds). {@link #start()} is called once from a
  * non-Vert.x thread, {@link #stop()} on shutdown.
  */
 public final class WebhookServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+    private static final String START = "joblane.start";
+    private static final String JSON = "application/json";
 
     /** How to listen; {@code port} and {@code healthPort} may be 0 for a random port (tests). */
     public record Settings(String host, int port, int healthPort, Path certFile, Path keyFile, long bodyLimitBytes,
@@ -38,11 +48,12 @@ public final class WebhookServer {
 
     private final Vertx vertx;
     private final Settings settings;
+    private final AdmissionReviewer reviewer;
+    private final WebhookMetrics metrics;
     private final Supplier<String> scrape;
     private final Supplier<String> degradedReason;
     private final TlsReloader tls;
     private final ConnectionGuard guard;
-    private final MutateHandler mutate;
     private final List<HttpServer> servers = new ArrayList<>();
     private HttpServer health;
     private long pollTimer = -1;
@@ -58,13 +69,13 @@ public final class WebhookServer {
                          Supplier<String> scrape, Supplier<String> degradedReason) {
         this.vertx = vertx;
         this.settings = settings;
+        this.reviewer = reviewer;
+        this.metrics = metrics;
         this.scrape = scrape;
         this.degradedReason = degradedReason;
         this.tls = new TlsReloader(vertx, settings.certFile(), settings.keyFile(), metrics);
         this.guard = new ConnectionGuard(vertx, metrics, settings.requestTimeout(),
                 ConnectionGuard.defaultBufferBudget(settings.bodyLimitBytes()));
-        this.mutate = new MutateHandler(vertx, reviewer, metrics, guard, settings.bodyLimitBytes(),
-                settings.requestTimeout());
     }
 
     /** Loads the certificate (failing with the reason when unusable), then listens on both ports. */
@@ -130,7 +141,7 @@ public final class WebhookServer {
         @Override
         public Future<?> start() {
             return vertx.createHttpServer(options).connectionHandler(guard::connected)
-                    .requestHandler(mutate).listen(port).onSuccess(s -> {
+                    .requestHandler(webhookRouter()).listen(port).onSuccess(s -> {
                 synchronized (servers) {
                     servers.add(s);
                 }
@@ -184,6 +195,134 @@ public final class WebhookServer {
         return Future.join(closing)
                 .transform(r -> health == null ? Future.succeededFuture() : health.shutdown(1, TimeUnit.SECONDS))
                 .mapEmpty();
+    }
+
+    private Router webhookRouter() {
+        Router router = Router.router(vertx);
+        router.post("/mutate")
+                .handler((PlatformHandler) ctx -> {
+                    guard.requestArrived(ctx.request().connection());
+                    ctx.put(START, System.nanoTime());
+                    metrics.started();
+                    ctx.addEndHandler(v -> metrics.finished());
+                    ctx.next();
+                })
+                .handler(TimeoutHandler.create(settings.requestTimeout().toMillis(), 408))
+                // Before the body is read, so a wrong type is refused without buffering it.
+                .handler((PlatformHandler) this::checkHeaders)
+                .handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimitBytes()))
+                .handler(this::review);
+        router.route().handler(ctx -> fail(ctx, 404, "NotFound", "only POST /mutate is served on this port"));
+        router.errorHandler(413, ctx -> fail(ctx, 413, "RequestEntityTooLarge",
+                "body larger than " + settings.bodyLimitBytes() + " bytes"));
+        router.errorHandler(408, ctx -> fail(ctx, 408, "Timeout",
+                "request not received within " + settings.requestTimeout().toMillis() + " ms"));
+        router.errorHandler(400, ctx -> fail(ctx, 400, "BadRequest", "unreadable request"));
+        router.errorHandler(500, ctx -> {
+            LOG.error("unexpected failure answering {} {}", ctx.request().method(), ctx.request().path(),
+                    ctx.failure());
+            fail(ctx, 500, "InternalError", "internal error");
+        });
+        return router;
+    }
+
+    /**
+     * Refuses a wrong content type (415) or a declared length over the limit (413) before the body is buffered.
+     * The body is still read and dropped, so the client gets the answer instead of a reset and the connection
+     * stays usable; the request timeout bounds how long that may take.
+     */
+    private void checkHeaders(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!JSON.equals(media)) {
+            afterBody(ctx, () -> fail(ctx, 415, "UnsupportedMediaType",
+                    "content type must be application/json, not " + (type == null ? "(none)" : "\"" + type + "\"")));
+            return;
+        }
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLarge(length)) {
+            afterBody(ctx, () -> fail(ctx, 413, "RequestEntityTooLarge",
+                    "body larger than " + settings.bodyLimitBytes() + " bytes"));
+            return;
+        }
+        long reserved = declaredLength(length);
+        if (!guard.reserve(reserved)) {
+            // Refused before buffering (and the connection closed): many large bodies at once would exhaust the heap.
+            fail(ctx, 503, "ServiceUnavailable", "too many request bodies being received at once");
+            return;
+        }
+        ctx.addEndHandler(v -> guard.release(reserved));
+        ctx.next();
+    }
+
+    /** The body size to reserve: the declared length, or the limit when none is declared (chunked). */
+    private long declaredLength(String contentLength) {
+        try {
+            return contentLength == null ? settings.bodyLimitBytes() : Math.max(0, Long.parseLong(contentLength.trim()));
+        } catch (NumberFormatException e) {
+            return settings.bodyLimitBytes();
+        }
+    }
+
+    private boolean tooLarge(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > settings.bodyLimitBytes();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void afterBody(RoutingContext ctx, Runnable answer) {
+        if (ctx.request().isEnded()) {
+            answer.run();
+            return;
+        }
+        ctx.request().handler(ignored -> { });
+        ctx.request().endHandler(v -> answer.run());
+        ctx.request().resume();
+    }
+
+    private void review(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        Answer answer = reviewer.review(body == null ? new byte[0] : body.getBytes());
+        if (answer.status() != 200) {
+            LOG.warn("rejected request from {}: {} {}", ctx.request().remoteAddress(), answer.status(), answer.reason());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("uid={} outcome={} group={} dryRun={} reason={}", answer.uid(), answer.outcome().label(),
+                    answer.group(), answer.dryRun(), answer.reason());
+        }
+        send(ctx, answer.status(), answer.body());
+        metrics.request(answer.outcome(), answer.group(), answer.dryRun(), answer.conflicts(), elapsed(ctx));
+    }
+
+    private void fail(RoutingContext ctx, int status, String reason, String message) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return;
+        }
+        if (status != 500) {
+            LOG.warn("rejected request from {}: {} {}", ctx.request().remoteAddress(), status, message);
+        }
+        send(ctx, status, AdmissionCodec.error(status, reason, message));
+        metrics.request(Outcome.ERROR, "none", false, 0, elapsed(ctx));
+    }
+
+    private static void send(RoutingContext ctx, int status, byte[] body) {
+        // Answered before the body was read (413, 415, 408): the unread rest would wedge the connection, so close it.
+        boolean unread = !ctx.request().isEnded();
+        if (unread) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(body))
+                .onComplete(done -> {
+                    if (unread) {
+                        ctx.request().connection().close();
+                    }
+                });
+    }
+
+    private static long elapsed(RoutingContext ctx) {
+        Long start = ctx.get(START);
+        return start == null ? 0 : System.nanoTime() - start;
     }
 
     private Router healthRouter() {

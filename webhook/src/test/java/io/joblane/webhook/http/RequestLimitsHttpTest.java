@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What {@code /mutate} answers requests the JDK client cannot send, over raw TLS sockets: a body that stops coming,
  * a chunked body over the limit, a missing Host, other methods and paths. Pins the answers vertx-web's Router,
- * TimeoutHandler and BodyHandler gave before {@link MutateHandler} replaced them.
+ * TimeoutHandler and BodyHandler give (a hand-written handler was tried in their place and not kept).
  */
 class RequestLimitsHttpTest {
     private static final byte[] BODY = TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);

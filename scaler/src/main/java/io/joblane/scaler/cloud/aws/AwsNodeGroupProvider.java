@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -36,10 +35,11 @@ import software.amazon.awssdk.services.autoscaling.model.SuspendedProcess;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 
 /**
- * {@link NodeGroupProvider} over EC2 Auto Scaling. Each {@link #describe} is one scan's view: it reads the
- * groups in batches, protects new InService instances from scale-in, checks AZRebalance and, when capacity is
- * missing or instances are new, the group's recent scaling activities; the mutating calls act on that cached
- * view. Called from the loop's thread; methods are synchronized so a config reload or a status reader is safe.
+ * {@link NodeGroupProvider} over EC2 Auto Scaling. Each {@link #describe} is one scan's view and only reads: the
+ * groups in batches and, when capacity is missing or instances are new, their recent scaling activities; it reports
+ * unprotected instances and an active AZRebalance, which the loop's plan actions protect and suspend. The mutating
+ * calls act on that cached view; only the loop makes them, so only the loop decides dry-run and checks the Lease.
+ * Called from the loop's thread; methods are synchronized so a config reload or a status reader is safe.
  */
 public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoCloseable {
 
@@ -71,8 +71,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     private final AutoScalingClient client;
     private final Clock clock;
-    /** Asked at each call: the loop's dry-run setting for the scan in progress, so both always agree. */
-    private final BooleanSupplier dryRun;
     private Map<String, AwsGroupSettings> settings;
 
     /** The last describe's result per group: the view the mutating calls check against. */
@@ -88,47 +86,30 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     /** Reads node templates for scale from zero; null when the provider was built without EC2. */
     private final NodeTemplateReader templates;
 
-    public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
-                                boolean dryRun) {
-        this(client, settings, clock, () -> dryRun);
-    }
-
-    public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock,
-                                BooleanSupplier dryRun) {
-        this(client, null, settings, clock, dryRun);
+    public AwsNodeGroupProvider(AutoScalingClient client, Map<String, AwsGroupSettings> settings, Clock clock) {
+        this(client, null, settings, clock);
     }
 
     /** With {@code ec2} (may be null) the groups that need it get a node template read from EC2 and their tags. */
     public AwsNodeGroupProvider(AutoScalingClient client, Ec2Client ec2, Map<String, AwsGroupSettings> settings,
-                                Clock clock, BooleanSupplier dryRun) {
+                                Clock clock) {
         this.templates = ec2 == null ? null : new NodeTemplateReader(new Ec2Gateway(ec2), clock);
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Map.copyOf(settings);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.dryRun = dryRun;
     }
 
     /**
      * The production provider: default credential chain, region and endpoint from {@code scaler.aws}, the
-     * groups of every node group with {@code provider: aws}. In dry-run it reads but never changes anything.
+     * groups of every node group with {@code provider: aws}, every API call counted in {@code registry} when not null.
      *
      * @throws IllegalStateException when the client cannot be built (no region), naming the setting to fix
      */
-    public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun) {
-        return create(config, dryRun, null);
-    }
-
-    /** As {@link #create(JoblaneConfig, boolean)}, counting every API call in {@code registry} when not null. */
-    public static AwsNodeGroupProvider create(JoblaneConfig config, boolean dryRun, MeterRegistry registry) {
-        return create(config, () -> dryRun, registry);
-    }
-
-    /** As {@link #create(JoblaneConfig, boolean, MeterRegistry)}, with dry-run asked at each call (config reloads). */
-    public static AwsNodeGroupProvider create(JoblaneConfig config, BooleanSupplier dryRun, MeterRegistry registry) {
+    public static AwsNodeGroupProvider create(JoblaneConfig config, MeterRegistry registry) {
         return new AwsNodeGroupProvider(
                 AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
                 Ec2Clients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
-                AwsGroupSettings.fromConfig(config), Clock.systemUTC(), dryRun);
+                AwsGroupSettings.fromConfig(config), Clock.systemUTC());
     }
 
     /** Takes a reloaded node-group file's caps and AZRebalance choices; the client stays as built. */
@@ -225,10 +206,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (target <= group.desired()) {
             return;
         }
-        if (dryRun.getAsBoolean()) {
-            LOG.info("event=asg_set_desired dry_run=true group={} from={} to={}", groupId, group.desired(), target);
-            return;
-        }
         // Someone may have raised desired since the scan's describe: setting ours then would LOWER it, and the ASG
         // would pick the victims. One fresh describe of this group decides.
         int fresh = freshDesired(groupId);
@@ -262,11 +239,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     public synchronized int cancelUnfulfilled(String groupId, int desired) throws CloudException {
         CloudGroup group = current(groupId);
         if (desired >= group.desired()) {
-            return group.desired();
-        }
-        if (dryRun.getAsBoolean()) {
-            LOG.info("event=asg_cancel_unfulfilled dry_run=true group={} from={} to={}", groupId, group.desired(),
-                    desired);
             return group.desired();
         }
         Map<String, AutoScalingGroup> found = new HashMap<>();
@@ -342,10 +314,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                     + " of group " + groupId + " is " + rawState(groupId, instanceId)
                     + ": Joblane leaves it alone");
         }
-        if (dryRun.getAsBoolean()) {
-            LOG.info("event=asg_terminate dry_run=true group={} instance={}", groupId, instanceId);
-            return;
-        }
         try {
             client.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId)
                     .shouldDecrementDesiredCapacity(true).overrideConfiguration(o -> o.addPlugin(TRY_ONCE)));
@@ -360,7 +328,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
 
     /**
      * {@inheritDoc} Instances the last describe saw in a state the API refuses (Pending, Terminating, …) are left
-     * out: protection only takes effect from InService, and {@link #describe} protects them once they get there.
+     * out: protection only takes effect from InService, and {@link #describe} reports them unprotected once they
+     * get there.
      */
     @Override
     public synchronized void setScaleInProtection(String groupId, Collection<String> instanceIds, boolean protect)
@@ -377,10 +346,6 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (ids.isEmpty()) {
             return;
         }
-        if (dryRun.getAsBoolean()) {
-            LOG.info("event=asg_protect dry_run=true group={} protect={} instances={}", groupId, protect, ids);
-            return;
-        }
         for (int from = 0; from < ids.size(); from += IDS_PER_PROTECTION_CALL) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + IDS_PER_PROTECTION_CALL));
             try {
@@ -395,6 +360,19 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             }
         }
         LOG.info("event=asg_protect group={} protect={} count={}", groupId, protect, ids.size());
+    }
+
+    /** {@inheritDoc} One SuspendProcesses call for AZRebalance; the group keeps every other process as it is. */
+    @Override
+    public synchronized void suspendZoneRebalancing(String groupId) throws CloudException {
+        CloudGroup group = current(groupId);
+        try {
+            client.suspendProcesses(r -> r.autoScalingGroupName(groupId).scalingProcesses(AZ_REBALANCE));
+        } catch (SdkException e) {
+            throw AwsErrors.classify("SuspendProcesses " + groupId, e);
+        }
+        LOG.info("event=asg_suspend_azrebalance group={}", groupId);
+        described.put(groupId, copy(group, group.desired(), group.instances(), false));
     }
 
     @Override
@@ -426,30 +404,62 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         });
     }
 
-    /** Maps one described group and performs this scan's side duties (protection, AZRebalance, activities). */
+    /** Maps one described group: its instances as the API reports them, its launches, what to report. Reads only. */
     private CloudGroup observe(AutoScalingGroup group) {
         String name = group.autoScalingGroupName();
         AwsGroupSettings own = settings.get(name);
         int max = own == null ? group.maxSize() : Math.min(group.maxSize(), own.maxNodes());
         List<String> problems = new ArrayList<>();
-        Instant now = clock.instant();
-
         Map<String, Instant> known = launchTimes.computeIfAbsent(name, k -> new HashMap<>());
-        Set<String> present = new HashSet<>();
+        boolean newInstances = trackInstances(group, known);
+        LaunchActivities.Report report = readLaunches(group, known, newInstances, problems);
+        boolean launchFailing = report != null && report.failing();
+        if (launchFailing) {
+            problems.add(report.problem());
+        }
+        boolean zoneRebalancing = reportProcesses(group, own, problems);
+        reportSetup(group, problems);
+        List<CloudInstance> instances = new ArrayList<>();
+        for (Instance instance : group.instances()) {
+            instances.add(new CloudInstance(
+                    instance.instanceId(),
+                    instance.availabilityZone(),
+                    AwsLifecycleStates.map(instance.lifecycleStateAsString()),
+                    "Healthy".equalsIgnoreCase(instance.healthStatus()),
+                    Boolean.TRUE.equals(instance.protectedFromScaleIn()),
+                    known.get(instance.instanceId())));
+        }
+        return new CloudGroup(name, group.desiredCapacity(), group.minSize(), max, instances, problems,
+                launchFailing, template(group, own, problems), zoneRebalancing);
+    }
+
+    /** Keeps this describe's raw lifecycle states, forgets instances that left; true when one is new to this provider. */
+    private boolean trackInstances(AutoScalingGroup group, Map<String, Instant> known) {
         Map<String, String> states = new HashMap<>();
         boolean newInstances = false;
         for (Instance instance : group.instances()) {
-            present.add(instance.instanceId());
             states.put(instance.instanceId(), instance.lifecycleStateAsString());
             newInstances |= !known.containsKey(instance.instanceId());
         }
-        rawStates.put(name, states);
-        known.keySet().retainAll(present);
+        rawStates.put(group.autoScalingGroupName(), states);
+        known.keySet().retainAll(states.keySet());
+        return newInstances;
+    }
 
+    /**
+     * Reads the group's recent activities when capacity is missing or an instance is new (a failure keeps the last
+     * report and becomes a problem), and gives every instance a launch time: its activity's, else first sight.
+     */
+    private LaunchActivities.Report readLaunches(AutoScalingGroup group, Map<String, Instant> known,
+                                                 boolean newInstances, List<String> problems) {
+        String name = group.autoScalingGroupName();
+        Instant now = clock.instant();
         long live = group.instances().stream()
                 .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity()).count();
-        LaunchActivities.Report report = launchReports.get(name);
+        // Nothing is on its way and nothing is new, so nothing can be failing to launch.
+        LaunchActivities.Report report = null;
         if (group.desiredCapacity() > live || newInstances) {
+            report = launchReports.get(name);
             try {
                 List<Activity> activities = client.describeScalingActivities(r -> r.autoScalingGroupName(name)
                         .maxRecords(ACTIVITIES_PER_GROUP)).activities();
@@ -457,10 +467,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             } catch (SdkException e) {
                 problems.add(AwsErrors.classify("DescribeScalingActivities", e).getMessage());
             }
-        } else {
-            // Nothing is on its way, so nothing can be failing to launch.
-            report = null;
         }
+        Set<String> present = rawStates.get(name).keySet();
         if (report != null) {
             launchReports.put(name, report);
             report.launchTimes().forEach((id, at) -> {
@@ -474,81 +482,14 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         for (String id : present) {
             known.putIfAbsent(id, now);
         }
-        boolean launchFailing = report != null && report.failing();
-        if (launchFailing) {
-            problems.add(report.problem());
-        }
-
-        Set<String> nowProtected = protectNew(group, problems);
-        checkProcesses(group, own, problems);
-        if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn())) {
-            // Reported, never changed: the ASG belongs to the user; until a new instance is protected it is exposed.
-            problems.add("NewInstancesProtectedFromScaleIn is off: a new instance is unprotected until the scan after "
-                    + "it is InService; enable it on the Auto Scaling group");
-        }
-        if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn()) && unprotectedAtLaunchLogged.add(name)) {
-            LOG.info("event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
-                    + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"", name);
-        }
-        if ("Delete in progress".equals(group.status())) {
-            problems.add("the Auto Scaling group is being deleted");
-        }
-        checkUnits(group, problems);
-
-        List<CloudInstance> instances = new ArrayList<>();
-        for (Instance instance : group.instances()) {
-            instances.add(new CloudInstance(
-                    instance.instanceId(),
-                    instance.availabilityZone(),
-                    AwsLifecycleStates.map(instance.lifecycleStateAsString()),
-                    "Healthy".equalsIgnoreCase(instance.healthStatus()),
-                    Boolean.TRUE.equals(instance.protectedFromScaleIn()) || nowProtected.contains(instance.instanceId()),
-                    known.get(instance.instanceId())));
-        }
-        return new CloudGroup(name, group.desiredCapacity(), group.minSize(), max, instances, problems,
-                launchFailing, template(group, own, problems));
+        return report;
     }
 
-    /** The group's node template when it needs one (no complete {@code scaling.node}) and EC2 is configured. */
-    private NodeTemplate template(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
-        return templates != null && (own == null || own.readTemplate()) ? templates.read(group, problems) : null;
-    }
-
-    /** Protects every InService instance that is not yet protected; returns the ids now protected. */
-    private Set<String> protectNew(AutoScalingGroup group, List<String> problems) {
-        List<String> unprotected = group.instances().stream()
-                .filter(i -> "InService".equals(i.lifecycleStateAsString()))
-                .filter(i -> !Boolean.TRUE.equals(i.protectedFromScaleIn()))
-                .map(Instance::instanceId)
-                .toList();
-        if (unprotected.isEmpty() || dryRun.getAsBoolean()) {
-            if (!unprotected.isEmpty()) {
-                LOG.info("event=asg_protect dry_run=true group={} instances={}", group.autoScalingGroupName(),
-                        unprotected);
-            }
-            return Set.of();
-        }
-        Set<String> done = new HashSet<>();
-        for (int from = 0; from < unprotected.size(); from += IDS_PER_PROTECTION_CALL) {
-            List<String> batch = unprotected.subList(from, Math.min(unprotected.size(), from + IDS_PER_PROTECTION_CALL));
-            try {
-                client.setInstanceProtection(r -> r.autoScalingGroupName(group.autoScalingGroupName())
-                        .instanceIds(batch).protectedFromScaleIn(true));
-                done.addAll(batch);
-            } catch (SdkException e) {
-                problems.add("scale-in protection of " + batch.size() + " new instance(s) not set: "
-                        + AwsErrors.classify("SetInstanceProtection", e).getMessage());
-            }
-        }
-        if (!done.isEmpty()) {
-            LOG.info("event=asg_protect group={} protect=true count={}", group.autoScalingGroupName(), done.size());
-        }
-        return done;
-    }
-
-    /** Reports AZRebalance (and a suspended Launch process); suspends AZRebalance when the config allows. */
-    private void checkProcesses(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
-        String name = group.autoScalingGroupName();
+    /**
+     * Reports a suspended Launch process, and AZRebalance when it is active and the config does not let the loop
+     * suspend it; returns whether AZRebalance is active.
+     */
+    private static boolean reportProcesses(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
         Set<String> suspended = new HashSet<>();
         for (SuspendedProcess process : group.suspendedProcesses()) {
             suspended.add(process.processName());
@@ -556,26 +497,35 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         if (suspended.contains("Launch")) {
             problems.add("the Launch process is suspended: new instances will not start");
         }
-        if (suspended.contains(AZ_REBALANCE)) {
-            return;
-        }
-        if (own == null || !own.suspendAZRebalance()) {
+        boolean active = !suspended.contains(AZ_REBALANCE);
+        if (active && (own == null || !own.suspendAZRebalance())) {
             problems.add("AZRebalance is active: the Auto Scaling group may terminate busy instances to balance "
                     + "zones (set scaling.suspendAZRebalance: true or suspend it on the group)");
-            return;
         }
-        if (dryRun.getAsBoolean()) {
-            LOG.info("event=asg_suspend_azrebalance dry_run=true group={}", name);
-            problems.add("AZRebalance is active (dry run: not suspended)");
-            return;
+        return active;
+    }
+
+    /** Reports what the group's owner must change: protection at launch, a deletion under way, units and weights. */
+    private void reportSetup(AutoScalingGroup group, List<String> problems) {
+        String name = group.autoScalingGroupName();
+        if (!Boolean.TRUE.equals(group.newInstancesProtectedFromScaleIn())) {
+            // Reported, never changed: the ASG belongs to the user; until a new instance is protected it is exposed.
+            problems.add("NewInstancesProtectedFromScaleIn is off: a new instance is unprotected until the scan after "
+                    + "it is InService; enable it on the Auto Scaling group");
+            if (unprotectedAtLaunchLogged.add(name)) {
+                LOG.info("event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
+                        + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"", name);
+            }
         }
-        try {
-            client.suspendProcesses(r -> r.autoScalingGroupName(name).scalingProcesses(AZ_REBALANCE));
-            LOG.info("event=asg_suspend_azrebalance group={}", name);
-        } catch (SdkException e) {
-            problems.add("AZRebalance is active and suspending it failed: "
-                    + AwsErrors.classify("SuspendProcesses", e).getMessage());
+        if ("Delete in progress".equals(group.status())) {
+            problems.add("the Auto Scaling group is being deleted");
         }
+        checkUnits(group, problems);
+    }
+
+    /** The group's node template when it needs one (no complete {@code scaling.node}) and EC2 is configured. */
+    private NodeTemplate template(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
+        return templates != null && (own == null || own.readTemplate()) ? templates.read(group, problems) : null;
     }
 
     /**
@@ -622,7 +572,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     }
 
     private static CloudGroup withDesired(CloudGroup g, int desired) {
-        return new CloudGroup(g.id(), desired, g.min(), g.max(), g.instances(), g.problems(), g.launchFailing());
+        return copy(g, desired, g.instances(), g.zoneRebalancing());
     }
 
     private static CloudGroup afterTermination(CloudGroup g, String instanceId) {
@@ -632,7 +582,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                         i.launchTime())
                         : i)
                 .toList();
-        return new CloudGroup(g.id(), g.desired() - 1, g.min(), g.max(), instances, g.problems(), g.launchFailing());
+        return copy(g, g.desired() - 1, instances, g.zoneRebalancing());
     }
 
     private static CloudGroup withProtection(CloudGroup g, Set<String> ids, boolean protect) {
@@ -641,6 +591,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                         ? new CloudInstance(i.id(), i.zone(), i.state(), i.healthy(), protect, i.launchTime())
                         : i)
                 .toList();
-        return new CloudGroup(g.id(), g.desired(), g.min(), g.max(), instances, g.problems(), g.launchFailing());
+        return copy(g, g.desired(), instances, g.zoneRebalancing());
+    }
+
+    private static CloudGroup copy(CloudGroup g, int desired, List<CloudInstance> instances, boolean zoneRebalancing) {
+        return new CloudGroup(g.id(), desired, g.min(), g.max(), instances, g.problems(), g.launchFailing(),
+                g.template(), zoneRebalancing);
     }
 }

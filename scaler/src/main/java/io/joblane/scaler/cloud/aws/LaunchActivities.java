@@ -2,6 +2,7 @@ package io.joblane.scaler.cloud.aws;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,41 +34,50 @@ final class LaunchActivities {
 
     static Report read(List<Activity> newestFirst, Instant now, Duration window) {
         Map<String, Instant> launchTimes = new HashMap<>();
-        Activity decisive = null;
-        int failures = 0;
+        List<Activity> recent = new ArrayList<>();
         Instant since = now.minus(window);
         for (Activity activity : newestFirst) {
-            String description = activity.description() == null ? "" : activity.description();
-            if (!description.startsWith(LAUNCH_PREFIX)) {
+            if (!description(activity).startsWith(LAUNCH_PREFIX)) {
                 continue;
             }
-            Matcher id = INSTANCE_ID.matcher(description);
+            Matcher id = INSTANCE_ID.matcher(description(activity));
             if (id.find() && activity.startTime() != null) {
                 launchTimes.putIfAbsent(id.group(), activity.startTime());
             }
-            if (activity.startTime() == null || activity.startTime().isBefore(since)) {
-                continue;
-            }
-            String status = activity.statusCodeAsString();
-            boolean failed = "Failed".equals(status) || "Cancelled".equals(status);
-            if (failed) {
-                failures++;
-            }
-            if (decisive == null && (failed || "Successful".equals(status))) {
-                decisive = activity;
+            if (activity.startTime() != null && !activity.startTime().isBefore(since)) {
+                recent.add(activity);
             }
         }
-        if (decisive == null || "Successful".equals(decisive.statusCodeAsString())) {
+        // The newest launch of the window that finished decides; failures are counted over the whole window.
+        Activity decisive = recent.stream().filter(a -> failed(a) || succeeded(a)).findFirst().orElse(null);
+        if (decisive == null || succeeded(decisive)) {
             return new Report(false, null, launchTimes);
         }
+        long failures = recent.stream().filter(LaunchActivities::failed).count();
+        return new Report(true, problem(decisive, failures, window), launchTimes);
+    }
+
+    private static String problem(Activity decisive, long failures, Duration window) {
         String reason = decisive.statusMessage() != null && !decisive.statusMessage().isBlank()
-                ? decisive.statusMessage() : decisive.description();
+                ? decisive.statusMessage() : description(decisive);
         reason = reason.replaceAll("\\s+", " ").trim();
         if (reason.length() > MAX_PROBLEM_CHARS) {
             reason = reason.substring(0, MAX_PROBLEM_CHARS) + "…";
         }
-        String problem = "launch failing (" + failures + " failed or cancelled launch"
+        return "launch failing (" + failures + " failed or cancelled launch"
                 + (failures == 1 ? "" : "es") + " in the last " + window.toMinutes() + "m): " + reason;
-        return new Report(true, problem, launchTimes);
+    }
+
+    private static String description(Activity activity) {
+        return activity.description() == null ? "" : activity.description();
+    }
+
+    private static boolean failed(Activity activity) {
+        String status = activity.statusCodeAsString();
+        return "Failed".equals(status) || "Cancelled".equals(status);
+    }
+
+    private static boolean succeeded(Activity activity) {
+        return "Successful".equals(activity.statusCodeAsString());
     }
 }

@@ -24,11 +24,13 @@ class AwsApiMetricsHttpTest {
                      AutoScalingClients.create(new AwsSettings("us-east-1", fake.endpoint().toString()),
                              AwsTestSupport.FAST, registry),
                      Map.of(ASG, new AwsGroupSettings(10, true)),
-                     new MutableClock(AwsTestSupport.T0), false)) {
+                     new MutableClock(AwsTestSupport.T0))) {
             fake.addGroup(ASG, 0, 10, 1);
-            fake.addInstance(ASG, "InService", false);
+            String id = fake.addInstance(ASG, "InService", false).id;
             fake.failNext("DescribeAutoScalingGroups", 1, 400, "Throttling", "Rate exceeded");
             provider.describe(List.of(ASG));
+            provider.setScaleInProtection(ASG, List.of(id), true);
+            provider.suspendZoneRebalancing(ASG);
             fake.failNext("SetDesiredCapacity", 1, 400, "ScalingActivityInProgress", "busy");
             assertThatThrownBy(() -> provider.setDesiredCapacity(ASG, 2)).isInstanceOf(CloudException.class);
         }

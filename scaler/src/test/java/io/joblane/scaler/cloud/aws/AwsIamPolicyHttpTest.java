@@ -33,9 +33,11 @@ class AwsIamPolicyHttpTest {
             ec2.addType(new FakeEc2Server.Type("m5.xlarge", 4, 16384, 4, 15, null, 0));
             ec2.addLaunchTemplate("lt-0123456789abcdef0", "$Latest", "m5.xlarge");
             fake.addGroup(ASG, 0, 10, 2);
-            fake.addInstance(ASG, "InService", false);
+            String kept = fake.addInstance(ASG, "InService", false).id;
             String victim = fake.addInstance(ASG, "InService", false).id;
             provider.describe(List.of(ASG));
+            provider.setScaleInProtection(ASG, List.of(kept), true);
+            provider.suspendZoneRebalancing(ASG);
             provider.setDesiredCapacity(ASG, 3);
             provider.terminateInstance(ASG, victim);
             fake.actions().forEach(a -> called.add("autoscaling:" + a));

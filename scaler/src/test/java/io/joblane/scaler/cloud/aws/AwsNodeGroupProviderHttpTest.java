@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,8 @@ class AwsNodeGroupProviderHttpTest {
     }
 
     @Test
-    void newInServiceInstancesAreProtectedInBatchesOfFiftyAndPendingOnesWaitUntilInService() throws Exception {
+    void describeOnlyReadsAndReportsTheInstancesThatLackProtection() throws Exception {
+        // Guards against describe writing again: protection is the loop's Protect action (dry-run, Lease).
         steadyGroup(ASG, 0, 100);
         fake.group(ASG).desired = 64;
         Inst alreadyProtected = fake.addInstance(ASG, "InService", true);
@@ -124,27 +126,13 @@ class AwsNodeGroupProviderHttpTest {
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
-        List<Call> protections = fake.calls("SetInstanceProtection");
-        assertThat(protections).hasSize(2);
-        assertThat(protections).allSatisfy(c -> {
-            assertThat(c.param("AutoScalingGroupName")).isEqualTo(ASG);
-            assertThat(c.param("ProtectedFromScaleIn")).isEqualTo("true");
-        });
-        List<String> protectedIds = new ArrayList<>(protections.get(0).members("InstanceIds"));
-        assertThat(protectedIds).hasSize(50);
-        protectedIds.addAll(protections.get(1).members("InstanceIds"));
-        assertThat(protectedIds).containsExactlyElementsOf(fresh.stream().map(i -> i.id).toList());
-        assertThat(fake.instance(pending.id).protectedFromScaleIn).isFalse();
-        assertThat(fake.instance(alreadyProtected.id).protectedFromScaleIn).isTrue();
-        assertThat(group.instances()).filteredOn(i -> i.state() == LifecycleState.IN_SERVICE)
+        assertThat(fake.actions()).containsOnly("DescribeAutoScalingGroups", "DescribeScalingActivities");
+        assertThat(group.instances()).filteredOn(i -> !i.protectedFromScaleIn()).extracting(CloudInstance::id)
+                .containsExactlyElementsOf(Stream.concat(fresh.stream(), Stream.of(pending)).map(i -> i.id).toList());
+        assertThat(group.instances()).filteredOn(i -> i.id().equals(alreadyProtected.id))
                 .allMatch(CloudInstance::protectedFromScaleIn);
-
-        // Next scan: the pending instance is now InService and is protected, alone.
-        fake.clearCalls();
-        fake.instance(pending.id).state = "InService";
-        provider.describe(List.of(ASG));
-        assertThat(fake.calls("SetInstanceProtection")).singleElement()
-                .satisfies(c -> assertThat(c.members("InstanceIds")).containsExactly(pending.id));
+        assertThat(fake.group(ASG).instances).filteredOn(i -> !i.id.equals(alreadyProtected.id))
+                .noneMatch(i -> i.protectedFromScaleIn);
     }
 
     @Test
@@ -581,37 +569,51 @@ class AwsNodeGroupProviderHttpTest {
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
+        assertThat(group.zoneRebalancing()).isTrue();
         assertThat(group.problems()).anySatisfy(p -> assertThat(p).startsWith("AZRebalance is active"));
         assertThat(fake.calls("SuspendProcesses")).isEmpty();
     }
 
     @Test
-    void activeAzRebalanceIsSuspendedOnceWhenTheConfigAllows() throws Exception {
+    void describeReportsActiveAzRebalanceWithoutSuspendingIt() throws Exception {
+        // Guards against describe writing again: the suspension is the loop's plan action (dry-run, Lease).
         steadyGroup(ASG, 1, 10).suspended.clear();
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
+
+        assertThat(group.zoneRebalancing()).isTrue();
+        assertThat(group.problems()).isEmpty(); // the config allows suspending: the loop does, or reports why not
+        assertThat(fake.calls("SuspendProcesses")).isEmpty();
+        fake.group(ASG).suspended.add("AZRebalance");
+        assertThat(provider.describe(List.of(ASG)).get(ASG).zoneRebalancing()).isFalse();
+    }
+
+    @Test
+    void suspendingZoneRebalancingIsOneSuspendProcessesCallForAzRebalanceOnly() throws Exception {
+        steadyGroup(ASG, 1, 10).suspended.clear();
         provider.describe(List.of(ASG));
+
+        provider.suspendZoneRebalancing(ASG);
 
         assertThat(fake.calls("SuspendProcesses")).singleElement().satisfies(c -> assertThat(c.params())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("AutoScalingGroupName", ASG,
                         "ScalingProcesses.member.1", "AZRebalance")));
         assertThat(fake.group(ASG).suspended).containsExactly("AZRebalance");
-        assertThat(group.problems()).isEmpty();
     }
 
     @Test
-    void aFailedSuspensionIsReportedAndRetriedNextScan() throws Exception {
+    void aRefusedSuspensionIsInvalidNotSuccess() throws Exception {
         steadyGroup(ASG, 1, 10).suspended.clear();
+        provider.describe(List.of(ASG));
         fake.failNext("SuspendProcesses", 1, 400, "AccessDenied", "User is not authorized to perform "
                 + "autoscaling:SuspendProcesses");
 
-        CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
-        assertThat(group.problems()).anySatisfy(p -> assertThat(p).contains("suspending it failed")
-                .contains("AccessDenied"));
-
-        CloudGroup next = provider.describe(List.of(ASG)).get(ASG);
-        assertThat(fake.calls("SuspendProcesses")).hasSize(2);
-        assertThat(next.problems()).isEmpty();
+        assertThatThrownBy(() -> provider.suspendZoneRebalancing(ASG))
+                .isInstanceOfSatisfying(CloudException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID);
+                    assertThat(e.code()).isEqualTo("AccessDenied");
+                });
+        assertThat(fake.group(ASG).suspended).isEmpty();
     }
 
     @Test
@@ -639,24 +641,6 @@ class AwsNodeGroupProviderHttpTest {
                     assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
                     assertThat(e.getMessage()).startsWith("DescribeAutoScalingGroups failed");
                 });
-    }
-
-    @Test
-    void dryRunReadsButChangesNothing() throws Exception {
-        provider.close();
-        provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), Map.of(ASG, new AwsGroupSettings(8, true)),
-                clock, true);
-        FakeAutoScalingServer.Group g = steadyGroup(ASG, 0, 10);
-        g.suspended.clear();
-        Inst fresh = fake.addInstance(ASG, "InService", false);
-        g.desired = 1;
-
-        provider.describe(List.of(ASG));
-        provider.setDesiredCapacity(ASG, 4);
-        provider.terminateInstance(ASG, fresh.id);
-
-        assertThat(fake.actions()).doesNotContain("SetDesiredCapacity", "SetInstanceProtection",
-                "TerminateInstanceInAutoScalingGroup", "SuspendProcesses");
     }
 
     @Test

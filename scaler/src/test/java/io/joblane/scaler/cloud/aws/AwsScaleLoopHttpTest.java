@@ -9,6 +9,7 @@ import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Call;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Inst;
 import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
@@ -24,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,8 +62,7 @@ class AwsScaleLoopHttpTest {
         fake = new FakeAutoScalingServer();
         clock = new MutableClock(T0);
         JoblaneConfig config = ConfigLoader.parse(CONFIG, "test");
-        provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(config), clock,
-                false);
+        provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(config), clock);
         Map<String, NodeGroupProvider> providers = Map.of("batch", provider);
         cluster = new EmptyCluster(clock);
         loop = new ScaleLoop(config, cluster, providers, clock, ScalerMetrics.NOOP, false);
@@ -76,26 +75,71 @@ class AwsScaleLoopHttpTest {
     }
 
     @Test
-    void dryRunSwitchedByAConfigReloadAppliesToTheLoopAndTheProviderAlike() throws Exception {
-        // Guards against the provider keeping the start-up dry-run while the loop follows reloads (or the reverse).
-        provider.close();
+    void dryRunMakesNoWriteCallAndAConfigReloadSwitchesItOff() throws Exception {
+        // Guards against a write that bypasses the loop's dry-run (the provider no longer checks it itself).
         JoblaneConfig live = ConfigLoader.parse(CONFIG, "test");
         JoblaneConfig dry = ConfigLoader.parse(CONFIG + "scaler: {dryRun: true}\n", "test");
-        AtomicReference<ScaleLoop> ref = new AtomicReference<>();
-        provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(live), clock,
-                () -> ref.get().scanDryRun());
-        ScaleLoop both = new ScaleLoop(live, cluster, Map.of("batch", provider), clock, ScalerMetrics.NOOP, false);
-        ref.set(both);
+        fake.addGroup(ASG, 0, 10, 1); // AZRebalance active
+        fake.addInstance(ASG, "InService", false);
+        addPendingPods(3);
+
+        loop.reconfigure(dry);
+        assertThat(loop.runOnce().dryRun()).isTrue();
+        assertThat(fake.actions()).containsOnly("DescribeAutoScalingGroups", "DescribeScalingActivities");
+        assertThat(loop.lastResult().groups().get("batch").problems())
+                .anySatisfy(p -> assertThat(p).contains("AZRebalance").contains("dry run: not suspended"));
+
+        loop.reconfigure(live);
+        assertThat(loop.runOnce().dryRun()).isFalse();
+        assertThat(fake.actions()).contains("SetInstanceProtection", "SuspendProcesses", "SetDesiredCapacity");
+    }
+
+    @Test
+    void protectionAndTheAzRebalanceSuspensionAreTheLoopsWritesMadeOnce() {
+        fake.addGroup(ASG, 0, 10, 1);
+        Inst fresh = fake.addInstance(ASG, "InService", false);
+
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(fake.calls("SetInstanceProtection")).singleElement()
+                .satisfies(c -> assertThat(c.members("InstanceIds")).containsExactly(fresh.id));
+        assertThat(fake.calls("SuspendProcesses")).singleElement()
+                .satisfies(c -> assertThat(c.members("ScalingProcesses")).containsExactly("AZRebalance"));
+        assertThat(fake.instance(fresh.id).protectedFromScaleIn).isTrue();
+    }
+
+    @Test
+    void aFailedSuspensionIsReportedRetriedNextScanAndStopsNoOtherCloudAction() {
+        fake.addGroup(ASG, 0, 10, 1);
+        Inst fresh = fake.addInstance(ASG, "InService", false);
+        fake.failNext("SuspendProcesses", 1, 400, "AccessDenied", "User is not authorized to perform "
+                + "autoscaling:SuspendProcesses");
+        addPendingPods(3);
+
+        ScanResult first = loop.runOnce();
+
+        assertThat(first.groups().get("batch").problems()).anySatisfy(p -> assertThat(p)
+                .contains("suspending it failed").contains("AccessDenied"));
+        assertThat(fake.instance(fresh.id).protectedFromScaleIn).isTrue();
+        assertThat(fake.calls("SetDesiredCapacity")).hasSize(1);
+
+        ScanResult next = loop.runOnce();
+        assertThat(fake.calls("SuspendProcesses")).hasSize(2);
+        assertThat(next.groups().get("batch").problems()).noneMatch(p -> p.contains("AZRebalance"));
+    }
+
+    @Test
+    void aReplicaThatNoLongerLeadsMakesNoCallAtAll() throws Exception {
         fake.addGroup(ASG, 0, 10, 1);
         fake.addInstance(ASG, "InService", false);
+        addPendingPods(3);
+        ScaleLoop notLeading = new ScaleLoop(ConfigLoader.parse(CONFIG, "test"), cluster, Map.of("batch", provider),
+                clock, ScalerMetrics.NOOP, false, () -> false);
 
-        both.reconfigure(dry);
-        assertThat(both.runOnce().dryRun()).isTrue();
-        assertThat(fake.actions()).containsOnly("DescribeAutoScalingGroups", "DescribeScalingActivities");
+        notLeading.runOnce();
 
-        both.reconfigure(live);
-        assertThat(both.runOnce().dryRun()).isFalse();
-        assertThat(fake.actions()).contains("SetInstanceProtection", "SuspendProcesses");
+        assertThat(fake.calls()).isEmpty();
     }
 
     @Test
@@ -234,7 +278,7 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void recordEvent(EventTarget target, boolean warning, String reason, String message) {
+        public void recordEvent(EventTarget target, EventReason reason, String message) {
         }
     }
 }

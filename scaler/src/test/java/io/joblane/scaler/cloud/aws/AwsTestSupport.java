@@ -44,11 +44,11 @@ final class AwsTestSupport {
     /** A provider that reads node templates from {@code ec2}. */
     static AwsNodeGroupProvider provider(FakeAutoScalingServer fake, FakeEc2Server ec2,
                                          Map<String, AwsGroupSettings> settings, Clock clock) {
-        return new AwsNodeGroupProvider(client(fake), ec2Client(ec2), settings, clock, () -> false);
+        return new AwsNodeGroupProvider(client(fake), ec2Client(ec2), settings, clock);
     }
 
     static AwsNodeGroupProvider provider(FakeAutoScalingServer fake, Map<String, AwsGroupSettings> settings,
                                          Clock clock) {
-        return new AwsNodeGroupProvider(client(fake), settings, clock, false);
+        return new AwsNodeGroupProvider(client(fake), settings, clock);
     }
 }
