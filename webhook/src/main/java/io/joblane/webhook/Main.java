@@ -4,7 +4,6 @@ import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.cli.EnumConverter;
 import io.joblane.model.cli.ExitCodes;
 import io.joblane.model.cli.StopSignal;
-import io.joblane.model.cli.StopSignal;
 import io.joblane.model.cli.QuantityConverter;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.logging.LogOptions;
