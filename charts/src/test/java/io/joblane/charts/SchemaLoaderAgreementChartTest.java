@@ -91,6 +91,9 @@ class SchemaLoaderAgreementChartTest {
         for (String d : new String[] {"90s", "10m", "1h30m", "1.5h", "100ms", "5", "10us", "1d", "", "-5m"}) {
             cases.add(group("scaleDownDelay " + d, g -> scaling(g).put("scaleDownDelay", d)));
         }
+        for (Object t : new Object[] {"fixed", "cost", "Cost", "", 1}) {
+            cases.add(group("scaleInTiming " + t, g -> scaling(g).put("scaleInTiming", t)));
+        }
         for (String d : new String[] {"10s", "100ms", "0.1s", "50ms", "0.05s", "0"}) {
             cases.add(new Case("scanInterval " + d, base(g -> { }, Map.of("scanInterval", d))));
         }

@@ -82,7 +82,7 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--group", paramLabel = "NAME", description = "CSV only: simulate only the rows whose group column is NAME.")
     String group;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, scaleInTiming, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
     Path config;
 
     @Option(names = "--node-group", split = ",", paramLabel = "NAME[,NAME...]|all", description = "With --config: the "
@@ -123,6 +123,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--scale-down-delay", defaultValue = "10m", converter = DurationConverter.class, description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
     Duration scaleDownDelay;
+
+    @Option(names = "--scale-in-timing", paramLabel = "fixed|cost", description = "Joblane: when an empty node goes: fixed (after --scale-down-delay) or cost (the scale-in cost rule, --scale-down-delay at most); default: the group's scaling.scaleInTiming, else the product default.")
+    String scaleInTiming;
 
     @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
@@ -193,7 +196,7 @@ public final class SimulateCommand implements Callable<Integer> {
         quietLoopLogs();
         Simulator.Comparison comparison;
         Simulator simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay, maxDraining, template,
-                templateScaler), seeds());
+                templateScaler, scaleInTiming), seeds());
         RunMeter meter = timing ? new RunMeter() : null;
         try {
             comparison = simulator.run(source, chosen, progressStream());
@@ -411,6 +414,9 @@ public final class SimulateCommand implements Callable<Integer> {
         long scan = scanInterval.toMillis();
         if (scan < 1000) {
             throw new IllegalArgumentException("--scan-interval must be at least 1s");
+        }
+        if (scaleInTiming != null && !List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaleInTiming)) {
+            throw new IllegalArgumentException("--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
         return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed,
                 pricePerNodeHour, 60_000L);

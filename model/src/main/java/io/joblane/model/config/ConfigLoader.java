@@ -238,6 +238,9 @@ public final class ConfigLoader {
         validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", POSITIVE, problems);
         validateDuration(scaling.bootDelay(), at + ".bootDelay", Duration.ZERO, problems);
         validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", POSITIVE, problems);
+        if (!List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaling.scaleInTiming())) {
+            problems.add(at + ".scaleInTiming: must be fixed or cost, not \"" + scaling.scaleInTiming() + "\"");
+        }
     }
 
     private static void validateProvider(Scaling scaling, String at, List<String> problems) {

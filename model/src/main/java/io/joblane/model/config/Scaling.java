@@ -22,10 +22,16 @@ public record Scaling(
         Integer maxDraining,
         String bootDelay,
         String registrationTimeout,
-        @JsonProperty("suspendAZRebalance") Boolean suspendAZRebalance) {
+        @JsonProperty("suspendAZRebalance") Boolean suspendAZRebalance,
+        String scaleInTiming) {
 
     public static final String PROVIDER_AWS = "aws";
     public static final String PROVIDER_MEMORY = "memory";
+    /** {@code scaleInTiming}: every empty node waits {@code scaleDownDelay}. */
+    public static final String TIMING_FIXED = "fixed";
+    /** {@code scaleInTiming}: the cost rule decides, {@code scaleDownDelay} at most (scaler/DESIGN.md, scale in). */
+    public static final String TIMING_COST = "cost";
+    public static final String DEFAULT_SCALE_IN_TIMING = TIMING_COST;
 
     public Scaling {
         provider = provider == null ? PROVIDER_AWS : provider;
@@ -36,13 +42,22 @@ public record Scaling(
         bootDelay = bootDelay == null ? "90s" : bootDelay;
         registrationTimeout = registrationTimeout == null ? "15m" : registrationTimeout;
         suspendAZRebalance = suspendAZRebalance != null && suspendAZRebalance;
+        scaleInTiming = scaleInTiming == null ? DEFAULT_SCALE_IN_TIMING : scaleInTiming;
+    }
+
+    /** Whether the cost rule times scale-in ({@code scaleInTiming: cost}). */
+    public boolean scaleInByCost() {
+        return TIMING_COST.equals(scaleInTiming);
     }
 
     public Duration scaleDownDelayDuration() {
         return GoDuration.parse(scaleDownDelay);
     }
 
-    /** How long the in-memory provider takes to turn a requested instance into a node. */
+    /**
+     * Launch to Ready of a new node: how long the in-memory provider takes, and for every group what the scale-in
+     * cost rule assumes a removed node costs to get back.
+     */
     public Duration bootDelayDuration() {
         return GoDuration.parse(bootDelay);
     }

@@ -139,6 +139,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownScaleInTimingIsRefusedNamingTheField() throws Exception {
+        // Guards against a typo silently falling back to another timing than the one asked for.
+        String yaml = MINIMAL + """
+                    scaling: {provider: memory, maxNodes: 3, node: {cpu: '1', memory: 1Gi}, scaleInTiming: ski}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "nodeGroups[0].scaling.scaleInTiming: must be fixed or cost, not \"ski\""));
+        assertThat(ConfigLoader.parse(yaml.replace("ski", "cost"), "test").nodeGroups().get(0).scaling()
+                .scaleInByCost()).isTrue();
+    }
+
+    @Test
     void exactlyOneDefaultGroup() {
         String yaml = MINIMAL + "  - name: other\n    default: true\n";
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param nodeLabels   labels every node of the group carries (the group label first)
  * @param suspendZoneRebalancing {@code scaling.suspendAZRebalance}: the loop may stop the cloud group from moving
  *                     instances between zones by itself
+ * @param bootDelay    launch to Ready of a new node ({@code scaling.bootDelay}): what the cost rule of scale-in
+ *                     pays to get a removed node back
+ * @param scaleInByCost {@code scaling.scaleInTiming: cost}: {@link IdleNodeRule} times scale-in, else every empty
+ *                     node waits {@code scaleDownDelay}
  */
 public record GroupSpec(
         String name,
@@ -31,7 +35,9 @@ public record GroupSpec(
         Duration settleDelay,
         Map<String, String> nodeLabels,
         List<Taint> taints,
-        boolean suspendZoneRebalancing) {
+        boolean suspendZoneRebalancing,
+        Duration bootDelay,
+        boolean scaleInByCost) {
 
     /**
      * The kubelet's default {@code --max-pods}, assumed for a template that does not say {@code pods}.
@@ -57,7 +63,8 @@ public record GroupSpec(
                 s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
                 Resources.ofMillis(shape), s.scaleDownDelayDuration(), s.maxDraining(),
                 s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
-                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.suspendAZRebalance());
+                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.suspendAZRebalance(),
+                s.bootDelayDuration(), s.scaleInByCost());
     }
 
     /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */

@@ -60,7 +60,7 @@ final class NewNodeShapes {
         labels.putAll(spec.nodeLabels());
         return new GroupSpec(spec.name(), spec.cloudGroupId(), spec.minNodes(), spec.maxNodes(), shape,
                 spec.scaleDownDelay(), spec.maxDraining(), spec.registrationTimeout(), spec.settleDelay(), labels,
-                taints, spec.suspendZoneRebalancing());
+                taints, spec.suspendZoneRebalancing(), spec.bootDelay(), spec.scaleInByCost());
     }
 
     /** Plans with each option through {@code pass} and keeps the plan that needs the most new nodes. */

@@ -75,7 +75,9 @@ public sealed interface PlanAction {
         /** Drained: no Job runs on it any more (the drain was the delay). */
         DRAINED,
         /** Empty and unneeded for the scale-down delay. */
-        UNNEEDED
+        UNNEEDED,
+        /** Empty for a boot delay and not expected to be needed before a new node could boot (the cost rule). */
+        IDLE_PAST_BOOT
     }
 
     /** Cordon an empty, unneeded node as the scaler's own; termination follows after the settle delay. */

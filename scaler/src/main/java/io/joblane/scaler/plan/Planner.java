@@ -53,7 +53,7 @@ public final class Planner {
                 : new DrainChooser(in, shape.dims(), classified.bins(), scaleOut).choose(classified.draining());
         actions.addAll(drains);
         actions.addAll(new ScaleIn(in, scaleOut.needed(), drainedNodes(drains), classified.cordoned(),
-                hygiene.unregisteredTerminations()).plan(nodes));
+                hygiene.unregisteredTerminations(), shape.allocatable().minus(shape.overhead())).plan(nodes));
 
         return new GroupPlan(in.spec().name(), actions, in.cloud().desired(), classified.ready(),
                 classified.launching(), classified.draining(), classified.cordoned(), pending.size(),

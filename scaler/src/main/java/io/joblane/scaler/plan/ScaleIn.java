@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,13 +28,19 @@ final class ScaleIn {
     private int remainingDesired;
     /** Cordons still allowed this scan. */
     private int cordonable;
+    private final IdleNodeRule idleRule;
+    /** Per empty node the cost rule looked at, how long it must have been empty before it is cordoned. */
+    private Map<String, Duration> idleDelays = Map.of();
 
     /**
      * {@code needed}: nodes waiting pods were placed on; {@code drainingNow}: nodes the pack step drains this scan;
-     * {@code unregisteredTerminations}: instances cloud hygiene terminates this scan (they lower desired too).
+     * {@code unregisteredTerminations}: instances cloud hygiene terminates this scan (they lower desired too);
+     * {@code usable}: what pods can use on a new node (allocatable less DaemonSets), the unit of the arrival rate.
      */
-    ScaleIn(PassInput in, Set<String> needed, Set<String> drainingNow, int cordonedCount, int unregisteredTerminations) {
+    ScaleIn(PassInput in, Set<String> needed, Set<String> drainingNow, int cordonedCount, int unregisteredTerminations,
+            Resources usable) {
         this.in = in;
+        this.idleRule = IdleNodeRule.of(in.spec(), in.index().jobPods(in.spec().name()), usable, in.now());
         this.needed = needed;
         this.drainingNow = drainingNow;
         this.remainingDesired = in.cloud().desired() - unregisteredTerminations;
@@ -44,10 +51,27 @@ final class ScaleIn {
         List<NodeInfo> byAge = new ArrayList<>(nodes);
         // Oldest cordons settle first; then youngest empty nodes are removed first.
         byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
+        idleDelays = idleRule.delays(byAge.stream().filter(this::idle).toList());
+        if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
+            in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
+        }
         for (NodeInfo n : byAge) {
             node(n);
         }
         return actions;
+    }
+
+    /** An empty Ready node that nobody needs, drains or protects: what {@link #empty} decides on. */
+    private boolean idle(NodeInfo n) {
+        CloudInstance inst = in.instanceOf(n);
+        boolean capacity = inst != null && inst.state().isCapacity();
+        boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name());
+        return open(n) && capacity && undrained && !needed.contains(n.name()) && !in.index().holdsBlocking(n);
+    }
+
+    /** Ready, schedulable, and neither protected nor on its way out. */
+    private static boolean open(NodeInfo n) {
+        return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null;
     }
 
     private void node(NodeInfo n) {
@@ -155,23 +179,26 @@ final class ScaleIn {
     /** An empty node nobody needs: start its unneeded timer, cordon it once the delay is served (or at once). */
     private void empty(NodeInfo n, boolean broken) {
         boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
-        boolean delayServed = n.unneededSince() != null
-                && in.deadlines().reached(n.unneededSince().plus(in.spec().scaleDownDelay()));
+        Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
+        boolean delayServed = n.unneededSince() != null && in.deadlines().reached(n.unneededSince().plus(delay));
         if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
             cordonable--;
-            CordonReason why = broken ? CordonReason.BROKEN : drained ? CordonReason.DRAINED : CordonReason.UNNEEDED;
-            actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why)));
+            CordonReason why = broken ? CordonReason.BROKEN : drained ? CordonReason.DRAINED
+                    : delay.equals(in.spec().scaleDownDelay()) ? CordonReason.UNNEEDED : CordonReason.IDLE_PAST_BOOT;
+            actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why, delay)));
         } else if (n.unneededSince() == null && !drained) {
             actions.add(new PlanAction.MarkUnneeded(n.name(), in.now(), UnneededReason.EMPTY, "no pod runs on it"));
         }
     }
 
-    private String cordonText(CordonReason why) {
+    private String cordonText(CordonReason why, Duration delay) {
         return switch (why) {
             case BROKEN -> "not Ready for over " + in.spec().registrationTimeout().toSeconds()
                     + "s and nothing runs on it";
             case DRAINED -> "drained: no Job runs on it any more";
-            default -> "empty and unneeded for " + in.spec().scaleDownDelay().toSeconds() + "s";
+            case IDLE_PAST_BOOT -> "empty for " + delay.toSeconds() + "s, a new node's boot delay, and not among the "
+                    + idleRule.kept() + " empty node(s) the arrival rate is expected to need first";
+            default -> "empty and unneeded for " + delay.toSeconds() + "s";
         };
     }
 }

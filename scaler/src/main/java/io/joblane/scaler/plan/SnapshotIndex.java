@@ -15,6 +15,7 @@ public final class SnapshotIndex {
     private final Map<String, List<PodInfo>> boundByNode;
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
+    private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -32,6 +33,9 @@ public final class SnapshotIndex {
         String lastNode = null;
         List<PodInfo> lastBound = null;
         for (PodInfo pod : snapshot.pods()) {
+            if (pod.jobPod() && pod.group() != null && pod.phase() != PodPhase.FINISHED) {
+                jobPodsByGroup.computeIfAbsent(pod.group(), g -> new ArrayList<>()).add(pod);
+            }
             if (pod.nodeName() != null) {
                 // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
                 if (pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod())) {
@@ -63,6 +67,11 @@ public final class SnapshotIndex {
     /** Unbound pods of the group that the scheduler marked unschedulable. */
     public List<PodInfo> pending(String group) {
         return pendingByGroup.getOrDefault(group, List.of());
+    }
+
+    /** Job pods of the group that have not finished, bound or not: the arrivals scale-in's cost rule counts. */
+    public List<PodInfo> jobPods(String group) {
+        return jobPodsByGroup.getOrDefault(group, List.of());
     }
 
     /** The node registered for an instance, in any group, or null. */

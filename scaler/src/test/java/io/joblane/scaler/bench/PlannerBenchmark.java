@@ -73,7 +73,8 @@ public class PlannerBenchmark {
         Resources shape = Resources.ofMillis(Map.of("cpu", 16_000L, "memory", 64 * GI, "pods", 110_000L));
         spec = new GroupSpec("batch", "asg-batch", 0, 100_000, shape, Duration.ofMinutes(10), 2,
                 Duration.ofMinutes(15), Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")), false);
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")), false, Duration.ofSeconds(90),
+                false);
         List<NodeInfo> ns = new ArrayList<>(nodes);
         List<PodInfo> ps = new ArrayList<>();
         List<CloudInstance> instances = new ArrayList<>();

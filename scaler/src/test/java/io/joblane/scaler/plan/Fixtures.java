@@ -41,13 +41,21 @@ public final class Fixtures {
     public static GroupSpec spec(String name, int min, int max, Resources shape) {
         return new GroupSpec(name, "asg-" + name, min, max, shape, Duration.ofMinutes(10), 1, Duration.ofMinutes(15),
                 Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, name),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")), false);
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")), false, Duration.ofSeconds(90),
+                false);
     }
 
     public static GroupSpec withMaxDraining(GroupSpec s, int maxDraining) {
         return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
                 maxDraining, s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(),
-                s.suspendZoneRebalancing());
+                s.suspendZoneRebalancing(), s.bootDelay(), s.scaleInByCost());
+    }
+
+    /** The group with {@code scaleInTiming: cost} and the given boot delay. */
+    public static GroupSpec withCostTiming(GroupSpec s, Duration bootDelay) {
+        return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
+                s.maxDraining(), s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(),
+                s.suspendZoneRebalancing(), bootDelay, true);
     }
 
     /** A Ready, schedulable node of 4 cpu / 16Gi / 110 pods created an hour before T0. */

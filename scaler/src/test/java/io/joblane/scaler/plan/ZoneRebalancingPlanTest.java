@@ -23,7 +23,8 @@ class ZoneRebalancingPlanTest {
 
     private static GroupSpec allowing(GroupSpec s, boolean suspend) {
         return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
-                s.maxDraining(), s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(), suspend);
+                s.maxDraining(), s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(), suspend,
+                s.bootDelay(), s.scaleInByCost());
     }
 
     @Test

@@ -53,6 +53,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final Simulation.Settings settings;
     private final Duration scaleDownDelay;
     private final int maxDraining;
+    /** {@code scaling.scaleInTiming} of the simulated group; null: the template's, else the product default. */
+    private final String scaleInTiming;
     /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
     private final NodeGroup template;
     private final ScalerSettings scalerTemplate;
@@ -68,35 +70,44 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The scan in progress took a decision or wrote to the cloud. */
     private boolean acted;
 
-    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
+    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, String scaleInTiming,
+            NodeGroup template, ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
         this.settings = settings;
         this.name = name;
         this.scoring = scoring;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
+        this.scaleInTiming = scaleInTiming;
         this.template = template;
         this.scalerTemplate = scalerTemplate;
     }
 
     public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining) {
-        return factory(scaleDownDelay, maxDraining, null, null);
+        return factory(scaleDownDelay, maxDraining, null, null, null);
     }
 
-    /** With a template, the loop sees the user's group (labels, taints, settle delay) with the simulated sizes. */
+    /** With a template, the loop sees the user's group (labels, taints, settle delay, scale-in timing). */
     public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
             ScalerSettings scalerTemplate) {
+        return factory(scaleDownDelay, maxDraining, template, scalerTemplate, null);
+    }
+
+    /** {@code scaleInTiming}: fixed or cost; null takes the template's, else the product default. */
+    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
+            ScalerSettings scalerTemplate, String scaleInTiming) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
             public ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring,
                     int maxDrainingOverride) {
                 return new JoblanePolicy(settings, scaleDownDelay, maxDrainingOverride > 0 ? maxDrainingOverride
-                        : maxDraining, template, scalerTemplate, name, scoring);
+                        : maxDraining, scaleInTiming, template, scalerTemplate, name, scoring);
             }
 
             @Override
             public String toString() {
                 return "Joblane maxDraining " + maxDraining + ", scaleDownDelay " + GoDuration.format(scaleDownDelay)
+                        + ", scaleInTiming " + (scaleInTiming != null ? scaleInTiming
+                                : template != null ? template.scaling().scaleInTiming() : Scaling.DEFAULT_SCALE_IN_TIMING)
                         + (template == null ? "" : ", group " + template.name() + " from --config");
             }
         };
@@ -139,7 +150,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         Scaling scaling = new Scaling(Scaling.PROVIDER_MEMORY, GROUP, 0, settings.maxNodes(), node,
                 GoDuration.format(scaleDownDelay), maxDraining,
                 GoDuration.format(boot),
-                template == null ? null : template.scaling().registrationTimeout(), false);
+                template == null ? null : template.scaling().registrationTimeout(), false,
+                scaleInTiming != null || template == null ? scaleInTiming : template.scaling().scaleInTiming());
         NodeGroup group = template == null
                 ? new NodeGroup(GROUP, true, Map.of(), List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
                         null, null, scaling)

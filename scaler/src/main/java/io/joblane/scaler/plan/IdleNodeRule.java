@@ -1,0 +1,111 @@
+package io.joblane.scaler.plan;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How long an empty node must have been empty before it may go, by cost: the ski-rental rule adapted to the
+ * arrival rate ({@code scaler/DESIGN.md}, scale-in step). Keeping an empty node costs its price per second;
+ * removing it and booting one again costs one boot delay B. The ceil(λ·B) most recently emptied nodes, where λ is
+ * the group's Job pod demand arriving per second in node-equivalents, are expected to be needed before a new node
+ * could boot: they wait up to {@code scaleDownDelay}. Every other empty node goes once it has been empty for B.
+ * Pure; {@link ScaleIn} asks it once per pass.
+ */
+final class IdleNodeRule {
+    /** How far back Job pods count towards the arrival rate. */
+    static final Duration ARRIVAL_WINDOW = Duration.ofMinutes(10);
+
+    private final Duration bootDelay;
+    private final Duration scaleDownDelay;
+    private final boolean byCost;
+    private final double nodesPerSecond;
+    private final Instant rateDropsAt;
+
+    /**
+     * {@code nodesPerSecond}: the arrival rate λ; {@code rateDropsAt}: when the oldest arrival counted leaves the
+     * window (λ falls then, so a kept node may be released), null when none counts.
+     */
+    IdleNodeRule(Duration bootDelay, Duration scaleDownDelay, boolean byCost, double nodesPerSecond,
+                 Instant rateDropsAt) {
+        this.bootDelay = bootDelay;
+        this.scaleDownDelay = scaleDownDelay;
+        this.byCost = byCost;
+        this.nodesPerSecond = nodesPerSecond;
+        this.rateDropsAt = rateDropsAt;
+    }
+
+    /**
+     * The rule of one group at {@code now}: λ from its Job pods created within {@link #ARRIVAL_WINDOW} that are
+     * still pending or running, in node-equivalents of {@code usable} (a new node's allocatable less DaemonSets).
+     */
+    static IdleNodeRule of(GroupSpec spec, List<PodInfo> jobPods, Resources usable, Instant now) {
+        if (!spec.scaleInByCost()) {
+            return new IdleNodeRule(spec.bootDelay(), spec.scaleDownDelay(), false, 0, null);
+        }
+        Instant from = now.minus(ARRIVAL_WINDOW);
+        double nodes = 0;
+        Instant oldest = null;
+        for (PodInfo p : jobPods) {
+            Instant created = p.created();
+            if (created == null || !created.isAfter(from) || created.isAfter(now) || p.phase() == PodPhase.FINISHED) {
+                continue;
+            }
+            nodes += nodeEquivalents(p.requests(), usable);
+            oldest = oldest == null || created.isBefore(oldest) ? created : oldest;
+        }
+        return new IdleNodeRule(spec.bootDelay(), spec.scaleDownDelay(), true,
+                nodes / ARRIVAL_WINDOW.toSeconds(), oldest == null ? null : oldest.plus(ARRIVAL_WINDOW));
+    }
+
+    /** The share of a node a pod takes on its binding resource, its pod slot included. */
+    static double nodeEquivalents(Resources requests, Resources usable) {
+        double share = slotShare(usable);
+        for (int i = 0; i < requests.size(); i++) {
+            long capacity = usable.get(requests.nameAt(i));
+            if (capacity > 0) {
+                share = Math.max(share, (double) requests.millisAt(i) / capacity);
+            }
+        }
+        return share;
+    }
+
+    private static double slotShare(Resources usable) {
+        long slots = usable.get(Dimensions.PODS);
+        return slots > 0 ? (double) Dimensions.POD_SLOT / slots : 0;
+    }
+
+    /** How many empty nodes are expected to be needed before a new node could boot: ceil(λ·B). */
+    int kept() {
+        double expected = nodesPerSecond * bootDelay.toMillis() / 1000.0;
+        return expected >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.ceil(expected);
+    }
+
+    /** When λ next falls (a kept node may then go), or null when nothing counts towards it. */
+    Instant rateDropsAt() {
+        return rateDropsAt;
+    }
+
+    /**
+     * Per empty node, how long it must have been empty before it may go: {@code scaleDownDelay} for the
+     * {@link #kept()} most recently emptied (a node whose timer has not started yet is the most recent), the lower
+     * of the boot delay and {@code scaleDownDelay} for the others; {@code scaleDownDelay} for all when the group's
+     * timing is fixed.
+     */
+    Map<String, Duration> delays(List<NodeInfo> empty) {
+        Map<String, Duration> out = new HashMap<>();
+        List<NodeInfo> recentFirst = new ArrayList<>(empty);
+        recentFirst.sort(Comparator.comparing((NodeInfo n) -> n.unneededSince() == null ? Instant.MAX : n.unneededSince())
+                .reversed().thenComparing(NodeInfo::name));
+        int keep = byCost ? kept() : Integer.MAX_VALUE;
+        Duration early = bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
+        for (int i = 0; i < recentFirst.size(); i++) {
+            out.put(recentFirst.get(i).name(), i < keep ? scaleDownDelay : early);
+        }
+        return out;
+    }
+}
