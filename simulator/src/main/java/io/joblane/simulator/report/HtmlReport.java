@@ -72,6 +72,13 @@ public final class HtmlReport {
         double unit = days ? 86_400 : 3600;
         int pw = W - LEFT - RIGHT;
         int ph = H - TOP - BOTTOM;
+        legendAndFrame(h, c, pw, ph);
+        axes(h, end, yMax, unit, days, pw, ph);
+        demandAndPolicies(h, c, end, yMax, pw, ph);
+        h.append("</svg>\n");
+    }
+
+    private static void legendAndFrame(StringBuilder h, Simulator.Comparison c, int pw, int ph) {
         h.append("<div class=\"legend\"><span><span class=\"sw\" style=\"background:#cfcfcf;border:1px solid #9a9a9a\"></span>"
                 + "demand (every Job started on submit)</span>");
         for (int i = 0; i < c.results().size(); i++) {
@@ -83,6 +90,9 @@ public final class HtmlReport {
                 .append("\" viewBox=\"0 0 ").append(W).append(' ').append(H).append("\" role=\"img\" aria-label=\"nodes over time\">\n");
         h.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(pw)
                 .append("\" height=\"").append(ph).append("\" fill=\"#fbfbfb\" stroke=\"#ccc\"/>\n");
+    }
+
+    private static void axes(StringBuilder h, double end, double yMax, double unit, boolean days, int pw, int ph) {
         for (int i = 0; i <= 5; i++) {
             double v = yMax * i / 5;
             double y = TOP + ph - ph * i / 5.0;
@@ -101,6 +111,10 @@ public final class HtmlReport {
                 LEFT + pw / 2, H - 6, days ? "days" : "hours"));
         h.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 14 %d)\">nodes</text>%n",
                 TOP + ph / 2, TOP + ph / 2));
+    }
+
+    private static void demandAndPolicies(StringBuilder h, Simulator.Comparison c, double end, double yMax, int pw,
+            int ph) {
         // Demand as a filled area, policies as step lines on top.
         StringBuilder area = new StringBuilder();
         area.append(String.format(Locale.ROOT, "%.1f,%.1f ", (double) LEFT, (double) TOP + ph));
@@ -116,7 +130,6 @@ public final class HtmlReport {
             h.append("<polyline points=\"").append(line).append("\" fill=\"none\" stroke=\"").append(COLOURS[i % COLOURS.length])
                     .append("\" stroke-width=\"1.8\" stroke-linejoin=\"round\"/>\n");
         }
-        h.append("</svg>\n");
     }
 
     private static void points(StringBuilder out, double[] values, double width, double end, double yMax, int pw, int ph) {
