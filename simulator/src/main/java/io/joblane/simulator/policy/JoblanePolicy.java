@@ -57,9 +57,11 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final String scaleInTiming;
     /** The user's group from {@code --config} (its taints, labels, settle delay), or null for a plain group. */
     private final NodeGroup template;
+
     private final ScalerSettings scalerTemplate;
     /** The name in the table, and how the scheduler places the group's pods; the loop itself is the same. */
     private final String name;
+
     private final SimCluster.Scoring scoring;
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
@@ -70,8 +72,15 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The scan in progress took a decision or wrote to the cloud. */
     private boolean acted;
 
-    JoblanePolicy(Simulation.Settings settings, Duration scaleDownDelay, int maxDraining, String scaleInTiming,
-            NodeGroup template, ScalerSettings scalerTemplate, String name, SimCluster.Scoring scoring) {
+    JoblanePolicy(
+            Simulation.Settings settings,
+            Duration scaleDownDelay,
+            int maxDraining,
+            String scaleInTiming,
+            NodeGroup template,
+            ScalerSettings scalerTemplate,
+            String name,
+            SimCluster.Scoring scoring) {
         this.settings = settings;
         this.name = name;
         this.scoring = scoring;
@@ -87,27 +96,42 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     /** With a template, the loop sees the user's group (labels, taints, settle delay, scale-in timing). */
-    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate) {
+    public static Simulator.JoblanePolicyFactory factory(
+            Duration scaleDownDelay, int maxDraining, NodeGroup template, ScalerSettings scalerTemplate) {
         return factory(scaleDownDelay, maxDraining, template, scalerTemplate, null);
     }
 
     /** {@code scaleInTiming}: fixed or cost; null takes the template's, else the product default. */
-    public static Simulator.JoblanePolicyFactory factory(Duration scaleDownDelay, int maxDraining, NodeGroup template,
-            ScalerSettings scalerTemplate, String scaleInTiming) {
+    public static Simulator.JoblanePolicyFactory factory(
+            Duration scaleDownDelay,
+            int maxDraining,
+            NodeGroup template,
+            ScalerSettings scalerTemplate,
+            String scaleInTiming) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
-            public ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring,
-                    int maxDrainingOverride) {
-                return new JoblanePolicy(settings, scaleDownDelay, maxDrainingOverride > 0 ? maxDrainingOverride
-                        : maxDraining, scaleInTiming, template, scalerTemplate, name, scoring);
+            public ScalingPolicy create(
+                    Simulation.Settings settings, String name, SimCluster.Scoring scoring, int maxDrainingOverride) {
+                return new JoblanePolicy(
+                        settings,
+                        scaleDownDelay,
+                        maxDrainingOverride > 0 ? maxDrainingOverride : maxDraining,
+                        scaleInTiming,
+                        template,
+                        scalerTemplate,
+                        name,
+                        scoring);
             }
 
             @Override
             public String toString() {
                 return "Joblane maxDraining " + maxDraining + ", scaleDownDelay " + GoDuration.format(scaleDownDelay)
-                        + ", scaleInTiming " + (scaleInTiming != null ? scaleInTiming
-                                : template != null ? template.scaling().scaleInTiming() : Scaling.DEFAULT_SCALE_IN_TIMING)
+                        + ", scaleInTiming "
+                        + (scaleInTiming != null
+                                ? scaleInTiming
+                                : template != null
+                                        ? template.scaling().scaleInTiming()
+                                        : Scaling.DEFAULT_SCALE_IN_TIMING)
                         + (template == null ? "" : ", group " + template.name() + " from --config");
             }
         };
@@ -147,40 +171,74 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         }
         allocatable = Resources.ofQuantities(node);
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
-        Scaling scaling = new Scaling(Scaling.PROVIDER_MEMORY, GROUP, 0, settings.maxNodes(), node,
-                GoDuration.format(scaleDownDelay), maxDraining,
+        Scaling scaling = new Scaling(
+                Scaling.PROVIDER_MEMORY,
+                GROUP,
+                0,
+                settings.maxNodes(),
+                node,
+                GoDuration.format(scaleDownDelay),
+                maxDraining,
                 GoDuration.format(boot),
-                template == null ? null : template.scaling().registrationTimeout(), false,
-                scaleInTiming != null || template == null ? scaleInTiming : template.scaling().scaleInTiming());
+                template == null ? null : template.scaling().registrationTimeout(),
+                false,
+                scaleInTiming != null || template == null
+                        ? scaleInTiming
+                        : template.scaling().scaleInTiming());
         NodeGroup group = template == null
-                ? new NodeGroup(GROUP, true, Map.of(), List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
-                        null, null, scaling)
-                : new NodeGroup(GROUP, true, template.labels(), template.taints(), template.schedulerName(),
-                        template.match(), scaling);
+                ? new NodeGroup(
+                        GROUP,
+                        true,
+                        Map.of(),
+                        List.of(new Taint(WellKnown.DEDICATED_TAINT, GROUP, "NoSchedule")),
+                        null,
+                        null,
+                        scaling)
+                : new NodeGroup(
+                        GROUP,
+                        true,
+                        template.labels(),
+                        template.taints(),
+                        template.schedulerName(),
+                        template.match(),
+                        scaling);
         ScalerSettings scaler = new ScalerSettings(
-                GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())), false,
-                scalerTemplate == null ? null : scalerTemplate.settleDelay(), null);
+                GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())),
+                false,
+                scalerTemplate == null ? null : scalerTemplate.settleDelay(),
+                null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
-        FakeNodeGroupProvider provider = new FakeNodeGroupProvider(clock).keepCalls(0)
-                .addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        FakeNodeGroupProvider provider =
+                new FakeNodeGroupProvider(clock).keepCalls(0).addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
         provider.addListener(this);
-        daemonSets = new ArrayList<>();
+        daemonSets = daemonSets(shape);
+        loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
+    }
+
+    private static List<DaemonSetInfo> daemonSets(NodeShape shape) {
+        List<DaemonSetInfo> result = new ArrayList<>();
         Toleration everything = new Toleration(null, "Exists", null, null);
         for (int i = 0; i < shape.daemonSetPods(); i++) {
             // The whole overhead on the first; the others only take their pod slot.
-            Resources requests = i == 0 ? Resources.of(shape.daemonSetCpuMillis(), shape.daemonSetMemoryMillis())
-                    : Resources.ZERO;
-            daemonSets.add(new DaemonSetInfo("kube-system", "daemonset-" + i, requests, Map.of(), List.of(everything)));
+            Resources requests =
+                    i == 0 ? Resources.of(shape.daemonSetCpuMillis(), shape.daemonSetMemoryMillis()) : Resources.ZERO;
+            result.add(new DaemonSetInfo("kube-system", "daemonset-" + i, requests, Map.of(), List.of(everything)));
         }
-        loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, new ScalerMetrics() {
+        return result;
+    }
+
+    /** Counts what the loop did: any call but a describe, or a decision, is an action; launches and terminations. */
+    private ScalerMetrics countingMetrics() {
+        return new ScalerMetrics() {
             @Override
             public void cloudCall(String g, String operation, String errorCode) {
                 if (!"describe".equals(operation)) {
                     acted = true;
                 }
-                if (errorCode == null && (FakeNodeGroupProvider.SET_DESIRED.equals(operation)
-                        || FakeNodeGroupProvider.TERMINATE.equals(operation))) {
+                if (errorCode == null
+                        && (FakeNodeGroupProvider.SET_DESIRED.equals(operation)
+                                || FakeNodeGroupProvider.TERMINATE.equals(operation))) {
                     scaleActions++;
                 }
             }
@@ -189,7 +247,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             public void decision(String g, DecisionKind kind) {
                 acted = true;
             }
-        }, false);
+        };
     }
 
     @Override
@@ -232,8 +290,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public ClusterSnapshot snapshot() {
         List<NodeInfo> nodes = new ArrayList<>(cluster.nodes().size());
-        List<PodInfo> pods = new ArrayList<>((int) Math.min(Integer.MAX_VALUE - 8,
-                cluster.runningPods() + cluster.pending().size()));
+        List<PodInfo> pods = new ArrayList<>((int) Math.min(
+                Integer.MAX_VALUE - 8, cluster.runningPods() + cluster.pending().size()));
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
                 continue; // A booting instance has no Node object yet.
@@ -259,9 +317,22 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         if (info != null && sameFlags(info, n, drain) && sameTimes(info, n)) {
             return info; // most nodes did not change since the last scan
         }
-        info = new NodeInfo(n.name, GROUP, n.instanceId, allocatable, true, SimClock.instant(n.readyAt), n.cordoned,
-                n.cordoned && n.cordonedByJoblane, drain, false, instantOrNull(n.unneededSince),
-                instantOrNull(n.cordonedAt), instantOrNull(n.drainingSince), null, null);
+        info = new NodeInfo(
+                n.name,
+                GROUP,
+                n.instanceId,
+                allocatable,
+                true,
+                SimClock.instant(n.readyAt),
+                n.cordoned,
+                n.cordoned && n.cordonedByJoblane,
+                drain,
+                false,
+                instantOrNull(n.unneededSince),
+                instantOrNull(n.cordonedAt),
+                instantOrNull(n.drainingSince),
+                null,
+                null);
         n.info = info;
         return info;
     }
@@ -272,8 +343,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     private static boolean sameTimes(NodeInfo info, SimNode n) {
-        return info.created().toEpochMilli() == n.readyAt && same(info.unneededSince(), n.unneededSince)
-                && same(info.cordonedAt(), n.cordonedAt) && same(info.drainingSince(), n.drainingSince);
+        return info.created().toEpochMilli() == n.readyAt
+                && same(info.unneededSince(), n.unneededSince)
+                && same(info.cordonedAt(), n.cordonedAt)
+                && same(info.drainingSince(), n.drainingSince);
     }
 
     private static boolean same(Instant instant, long millis) {
@@ -288,13 +361,27 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         PodInfo info = p.info;
         if (info == null) {
             Resources requests = p.gpu > 0
-                    ? Resources.ofMillis(Map.of(WellKnown.RESOURCE_CPU, p.cpu, WellKnown.RESOURCE_MEMORY, p.memory,
-                            WellKnown.RESOURCE_NVIDIA_GPU, p.gpu * 1000))
+                    ? Resources.ofMillis(Map.of(
+                            WellKnown.RESOURCE_CPU,
+                            p.cpu,
+                            WellKnown.RESOURCE_MEMORY,
+                            p.memory,
+                            WellKnown.RESOURCE_NVIDIA_GPU,
+                            p.gpu * 1000))
                     : Resources.of(p.cpu, p.memory);
             boolean bound = p.node != null;
-            info = new PodInfo("uid-" + p.id + "-" + p.run, NAMESPACE, p.name(), GROUP, requests,
-                    bound ? PodPhase.RUNNING : PodPhase.PENDING_UNSCHEDULABLE, true, false, false,
-                    bound ? p.node.name : null, SimClock.instant(p.pendingSince),
+            info = new PodInfo(
+                    "uid-" + p.id + "-" + p.run,
+                    NAMESPACE,
+                    p.name(),
+                    GROUP,
+                    requests,
+                    bound ? PodPhase.RUNNING : PodPhase.PENDING_UNSCHEDULABLE,
+                    true,
+                    false,
+                    false,
+                    bound ? p.node.name : null,
+                    SimClock.instant(p.pendingSince),
                     bound ? SimClock.instant(p.startedAt) : null);
             p.info = info;
         }
@@ -305,11 +392,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     public void setDrainingTaint(String node, DrainState state) {
         SimNode n = cluster.nodeByName(node);
         if (n != null) {
-            cluster.setTaint(n, switch (state) {
-                case NONE -> SimNode.Taint.NONE;
-                case PREFER_NO_SCHEDULE -> SimNode.Taint.PREFER_NO_SCHEDULE;
-                case NO_SCHEDULE -> SimNode.Taint.NO_SCHEDULE;
-            });
+            cluster.setTaint(
+                    n,
+                    switch (state) {
+                        case NONE -> SimNode.Taint.NONE;
+                        case PREFER_NO_SCHEDULE -> SimNode.Taint.PREFER_NO_SCHEDULE;
+                        case NO_SCHEDULE -> SimNode.Taint.NO_SCHEDULE;
+                    });
         }
     }
 
