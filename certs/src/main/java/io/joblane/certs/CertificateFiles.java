@@ -43,8 +43,7 @@ public final class CertificateFiles {
         }
     }
 
-    private CertificateFiles() {
-    }
+    private CertificateFiles() {}
 
     /** Keeps or (re)creates the files for the service with the default spec (ECDSA P-256, CA 10 years, leaf 1 year). */
     public static Result ensure(Path dir, String service, String namespace, List<String> extraNames, Clock clock) {
@@ -56,13 +55,18 @@ public final class CertificateFiles {
         if (outcome.action().changed()) {
             write(dir, outcome.material());
         }
-        return new Result(outcome, dir.resolve(StoredMaterial.CA_CRT), dir.resolve(StoredMaterial.TLS_CRT), dir.resolve(StoredMaterial.TLS_KEY));
+        return new Result(
+                outcome,
+                dir.resolve(StoredMaterial.CA_CRT),
+                dir.resolve(StoredMaterial.TLS_CRT),
+                dir.resolve(StoredMaterial.TLS_KEY));
     }
 
     /** What the directory holds; absent files are null, so a missing directory reads as nothing stored. */
     public static StoredMaterial read(Path dir) {
         Map<String, String> entries = new HashMap<>();
-        for (String name : List.of(StoredMaterial.CA_CRT, StoredMaterial.TLS_CRT, StoredMaterial.TLS_KEY, StoredMaterial.CA_KEY)) {
+        for (String name :
+                List.of(StoredMaterial.CA_CRT, StoredMaterial.TLS_CRT, StoredMaterial.TLS_KEY, StoredMaterial.CA_KEY)) {
             Path file = dir.resolve(name);
             if (Files.isRegularFile(file)) {
                 try {
@@ -89,11 +93,13 @@ public final class CertificateFiles {
             writeAtomically(dir, StoredMaterial.TLS_KEY, material.keyPem(), KEY_PERMISSIONS);
             writeAtomically(dir, StoredMaterial.TLS_CRT, material.certPem(), CERT_PERMISSIONS);
         } catch (IOException e) {
-            throw new CertsException(CertsException.FAILED, "cannot write certificates to " + dir + ": " + e.getMessage(), e);
+            throw new CertsException(
+                    CertsException.FAILED, "cannot write certificates to " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static void writeAtomically(Path dir, String name, String content, Set<PosixFilePermission> permissions) throws IOException {
+    private static void writeAtomically(Path dir, String name, String content, Set<PosixFilePermission> permissions)
+            throws IOException {
         Path target = dir.resolve(name);
         if (content == null) {
             Files.deleteIfExists(target);
@@ -101,7 +107,8 @@ public final class CertificateFiles {
         }
         Path temp = createTemp(dir, name, permissions);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel =
+                    FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);

@@ -16,36 +16,57 @@ final class CertificateFlags {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--service", defaultValue = "${env:JOBLANE_SERVICE}",
+    @Option(
+            names = "--service",
+            defaultValue = "${env:JOBLANE_SERVICE}",
             description = "name of the webhook's Service (env JOBLANE_SERVICE)")
     String service;
 
-    @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE:-${env:POD_NAMESPACE}}",
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:JOBLANE_NAMESPACE:-${env:POD_NAMESPACE}}",
             description = "namespace of the Service and the Secret (env JOBLANE_NAMESPACE, else POD_NAMESPACE)")
     String namespace;
 
-    @Option(names = "--extra-name", split = ",", defaultValue = "${env:JOBLANE_EXTRA_NAMES}",
-            description = "extra DNS name or IP address for the certificate; repeat or comma-separate (env JOBLANE_EXTRA_NAMES)")
+    @Option(
+            names = "--extra-name",
+            split = ",",
+            defaultValue = "${env:JOBLANE_EXTRA_NAMES}",
+            description =
+                    "extra DNS name or IP address for the certificate; repeat or comma-separate (env JOBLANE_EXTRA_NAMES)")
     List<String> extraNames;
 
-    @Option(names = "--key-algorithm", defaultValue = "${env:JOBLANE_KEY_ALGORITHM:-ecdsa}", converter = KeyAlgorithms.class,
+    @Option(
+            names = "--key-algorithm",
+            defaultValue = "${env:JOBLANE_KEY_ALGORITHM:-ecdsa}",
+            converter = KeyAlgorithms.class,
             description = "ecdsa (P-256) or rsa (2048 bits) (env JOBLANE_KEY_ALGORITHM; default ${DEFAULT-VALUE})")
     KeyAlgorithm keyAlgorithm;
 
-    @Option(names = "--ca-validity", defaultValue = "${env:JOBLANE_CA_VALIDITY:-87600h}",
+    @Option(
+            names = "--ca-validity",
+            defaultValue = "${env:JOBLANE_CA_VALIDITY:-87600h}",
             description = "validity of a new CA (env JOBLANE_CA_VALIDITY; default ${DEFAULT-VALUE})")
     Duration caValidity;
 
-    @Option(names = "--validity", defaultValue = "${env:JOBLANE_VALIDITY:-8760h}",
+    @Option(
+            names = "--validity",
+            defaultValue = "${env:JOBLANE_VALIDITY:-8760h}",
             description = "validity of a new serving certificate (env JOBLANE_VALIDITY; default ${DEFAULT-VALUE})")
     Duration validity;
 
-    @Option(names = "--renew-before", defaultValue = "${env:JOBLANE_RENEW_BEFORE:-720h}",
-            description = "renew the serving certificate when it has less than this left (env JOBLANE_RENEW_BEFORE; default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--renew-before",
+            defaultValue = "${env:JOBLANE_RENEW_BEFORE:-720h}",
+            description =
+                    "renew the serving certificate when it has less than this left (env JOBLANE_RENEW_BEFORE; default ${DEFAULT-VALUE})")
     Duration renewBefore;
 
-    @Option(names = "--ca-renew-before", defaultValue = "${env:JOBLANE_CA_RENEW_BEFORE:-2160h}",
-            description = "replace (create) or rotate (rotate) the CA when it has less than this left (env JOBLANE_CA_RENEW_BEFORE; default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--ca-renew-before",
+            defaultValue = "${env:JOBLANE_CA_RENEW_BEFORE:-2160h}",
+            description =
+                    "replace (create) or rotate (rotate) the CA when it has less than this left (env JOBLANE_CA_RENEW_BEFORE; default ${DEFAULT-VALUE})")
     Duration caRenewBefore;
 
     String service() {
@@ -53,7 +74,12 @@ final class CertificateFlags {
     }
 
     String namespace() {
-        return Main.required(spec, namespace, "--namespace", "JOBLANE_NAMESPACE or POD_NAMESPACE", "the namespace of the webhook's Service");
+        return Main.required(
+                spec,
+                namespace,
+                "--namespace",
+                "JOBLANE_NAMESPACE or POD_NAMESPACE",
+                "the namespace of the webhook's Service");
     }
 
     CertificateSpec toSpec() {
@@ -61,8 +87,8 @@ final class CertificateFlags {
         String svc = service();
         String ns = namespace();
         try {
-            return new CertificateSpec(svc, ns, extraNames == null ? List.of() : extraNames, options,
-                    renewBefore, caRenewBefore);
+            return new CertificateSpec(
+                    svc, ns, extraNames == null ? List.of() : extraNames, options, renewBefore, caRenewBefore);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

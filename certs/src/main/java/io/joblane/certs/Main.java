@@ -21,13 +21,21 @@ import picocli.CommandLine.ParameterException;
  * thread (as a Helm hook Job or by hand) and exits with a code that says what went wrong. Tests build it with
  * {@link #commandLine(Supplier, Clock)} to inject a Kubernetes client and a clock.
  */
-@Command(name = "joblane-certs", mixinStandardHelpOptions = true, version = "joblane-certs 0.1.0",
+@Command(
+        name = "joblane-certs",
+        mixinStandardHelpOptions = true,
+        version = "joblane-certs 0.1.0",
         description = "Creates, injects and rotates the Joblane webhook's serving certificate.",
         subcommands = {CreateCommand.class, PatchCommand.class, RotateCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done (kept or changed, see output)", "1:failed (API error, unusable Secret, ...)",
-                "2:bad command line or flag value", "3:a named object does not exist (namespace, Secret, webhook configuration)",
-                "4:permission denied (RBAC)", "5:conflicting concurrent changes persisted after retries"})
+        exitCodeList = {
+            "0:done (kept or changed, see output)",
+            "1:failed (API error, unusable Secret, ...)",
+            "2:bad command line or flag value",
+            "3:a named object does not exist (namespace, Secret, webhook configuration)",
+            "4:permission denied (RBAC)",
+            "5:conflicting concurrent changes persisted after retries"
+        })
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -71,7 +79,9 @@ public final class Main {
             int code = exitCodeFor(e);
             commandLine.getErr().println("error: " + messageOf(e));
             if (code == CertsException.USAGE && e instanceof ParameterException) {
-                commandLine.getErr().println("see: " + commandLine.getCommandSpec().qualifiedName() + " --help");
+                commandLine
+                        .getErr()
+                        .println("see: " + commandLine.getCommandSpec().qualifiedName() + " --help");
             }
             LOG.debug("command failed", e);
             return code;

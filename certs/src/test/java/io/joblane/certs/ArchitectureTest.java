@@ -15,9 +15,13 @@ class ArchitectureTest {
 
     @Test
     void x509ImportsNoKubernetesClientNoVertxNoNetworkNoFiles() {
-        noClasses().that().resideInAPackage("io.joblane.certs.x509..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.vertx..", "java.net..", "io.netty..",
-                        "software.amazon..", "picocli..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.joblane.certs.x509..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.fabric8..", "io.vertx..", "java.net..", "io.netty..", "software.amazon..", "picocli..")
                 .check(CLASSES);
     }
 }

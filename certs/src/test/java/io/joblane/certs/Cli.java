@@ -16,8 +16,7 @@ public final class Cli {
         }
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     public static Run run(KubernetesClient client, Clock clock, String... args) {
         CommandLine cmd = Main.commandLine(() -> client, clock);

@@ -37,11 +37,15 @@ class TlsHandshakeHttpTest {
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
     void clientTrustingOnlyTheMintedCaConnectsAndOthersFail(KeyAlgorithm algorithm) throws Exception {
-        MintOptions options = new MintOptions(algorithm, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY);
-        TlsMaterial minted = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
-        TlsMaterial stranger = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
+        MintOptions options =
+                new MintOptions(algorithm, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY);
+        TlsMaterial minted =
+                CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
+        TlsMaterial stranger =
+                CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost"), options, Clock.systemUTC());
 
-        HttpServer server = await(vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+        HttpServer server = await(vertx.createHttpServer(new HttpServerOptions()
+                        .setSsl(true)
                         .setKeyCertOptions(new PemKeyCertOptions()
                                 .setCertValue(Buffer.buffer(minted.certPem()))
                                 .setKeyValue(Buffer.buffer(minted.keyPem()))))
@@ -50,20 +54,25 @@ class TlsHandshakeHttpTest {
         int port = server.actualPort();
 
         assertThat(get(minted.caPem(), "localhost", port)).isEqualTo("ok");
-        assertThatThrownBy(() -> get(stranger.caPem(), "localhost", port)).as("client trusting another CA")
+        assertThatThrownBy(() -> get(stranger.caPem(), "localhost", port))
+                .as("client trusting another CA")
                 .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
                 .hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
-        assertThatThrownBy(() -> get(minted.caPem(), "127.0.0.1", port)).as("a host name not in the certificate")
+        assertThatThrownBy(() -> get(minted.caPem(), "127.0.0.1", port))
+                .as("a host name not in the certificate")
                 .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
                 .hasStackTraceContaining("No subject alternative names matching IP address 127.0.0.1");
     }
 
     private String get(String trustedCaPem, String host, int port) throws Exception {
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(true)
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
                 .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(trustedCaPem))));
         try {
             return await(client.request(HttpMethod.GET, port, host, "/")
-                    .compose(req -> req.send().compose(resp -> resp.body()))).toString();
+                            .compose(req -> req.send().compose(resp -> resp.body())))
+                    .toString();
         } finally {
             await(client.close());
         }

@@ -52,10 +52,14 @@ class AllScenariosChartTest {
 
         assertThat(rendered.objects()).isNotEmpty();
         for (HasMetadata object : rendered.objects()) {
-            assertThat(object.getMetadata().getName()).as("name of %s", object.getKind()).isNotBlank();
-            assertThat(object.getMetadata().getName().length()).as(object.getMetadata().getName())
+            assertThat(object.getMetadata().getName())
+                    .as("name of %s", object.getKind())
+                    .isNotBlank();
+            assertThat(object.getMetadata().getName().length())
+                    .as(object.getMetadata().getName())
                     .isLessThanOrEqualTo(63);
-            assertThat(object.getMetadata().getLabels()).as("labels of %s", object.getMetadata().getName())
+            assertThat(object.getMetadata().getLabels())
+                    .as("labels of %s", object.getMetadata().getName())
                     .containsEntry("app.kubernetes.io/instance", Chart.RELEASE)
                     .containsEntry("app.kubernetes.io/managed-by", "Helm");
         }
@@ -86,7 +90,10 @@ class AllScenariosChartTest {
         assertThat(rules).isNotEmpty();
         for (PolicyRule rule : rules) {
             assertThat(rule.getVerbs()).as("%s", rule).isNotEmpty().doesNotContain("*");
-            assertThat(rule.getResources()).as("%s", rule).isNotEmpty().doesNotContain("*")
+            assertThat(rule.getResources())
+                    .as("%s", rule)
+                    .isNotEmpty()
+                    .doesNotContain("*")
                     .allSatisfy(r -> assertThat(r).doesNotContain("*"));
             assertThat(rule.getApiGroups()).as("%s", rule).doesNotContain("*");
             assertThat(rule.getNonResourceURLs()).as("%s", rule).isNullOrEmpty();
@@ -98,31 +105,52 @@ class AllScenariosChartTest {
     void joblaneContainersAreRestricted(String scenario, String kube) {
         Chart.Rendered rendered = render(scenario, kube);
         List<PodSpec> pods = new ArrayList<>();
-        rendered.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        rendered.all(Deployment.class)
+                .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         rendered.all(Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
-        rendered.all(CronJob.class).forEach(c -> pods.add(c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
+        rendered.all(CronJob.class)
+                .forEach(c -> pods.add(
+                        c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
 
         assertThat(pods).isNotEmpty();
         for (PodSpec pod : pods) {
             assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
             assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-            assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                    .getNodeSelectorTerms()).singleElement().satisfies(term ->
-                    assertThat(term.getMatchExpressions()).anySatisfy(e -> {
+            assertThat(pod.getAffinity()
+                            .getNodeAffinity()
+                            .getRequiredDuringSchedulingIgnoredDuringExecution()
+                            .getNodeSelectorTerms())
+                    .singleElement()
+                    .satisfies(term -> assertThat(term.getMatchExpressions()).anySatisfy(e -> {
                         assertThat(e.getKey()).isEqualTo(io.joblane.model.WellKnown.NODE_GROUP_LABEL);
                         assertThat(e.getOperator()).isEqualTo("DoesNotExist");
                     }));
             for (Container container : pod.getContainers()) {
                 var sc = container.getSecurityContext();
                 assertThat(sc.getRunAsNonRoot()).as(container.getName()).isTrue();
-                assertThat(sc.getReadOnlyRootFilesystem()).as(container.getName()).isTrue();
-                assertThat(sc.getAllowPrivilegeEscalation()).as(container.getName()).isFalse();
-                assertThat(sc.getCapabilities().getDrop()).as(container.getName()).containsExactly("ALL");
-                assertThat(sc.getCapabilities().getAdd()).as(container.getName()).isNullOrEmpty();
+                assertThat(sc.getReadOnlyRootFilesystem())
+                        .as(container.getName())
+                        .isTrue();
+                assertThat(sc.getAllowPrivilegeEscalation())
+                        .as(container.getName())
+                        .isFalse();
+                assertThat(sc.getCapabilities().getDrop())
+                        .as(container.getName())
+                        .containsExactly("ALL");
+                assertThat(sc.getCapabilities().getAdd())
+                        .as(container.getName())
+                        .isNullOrEmpty();
                 assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-                assertThat(container.getResources().getRequests()).as(container.getName()).containsKeys("cpu", "memory");
-                assertThat(container.getResources().getLimits()).as(container.getName()).containsKey("memory");
-                assertThat(container.getImage()).as(container.getName()).doesNotEndWith(":").doesNotEndWith(":latest");
+                assertThat(container.getResources().getRequests())
+                        .as(container.getName())
+                        .containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits())
+                        .as(container.getName())
+                        .containsKey("memory");
+                assertThat(container.getImage())
+                        .as(container.getName())
+                        .doesNotEndWith(":")
+                        .doesNotEndWith(":latest");
             }
         }
     }
@@ -130,13 +158,16 @@ class AllScenariosChartTest {
     @Test
     void aLongReleaseNameKeepsEverySuffix() {
         String release = "a-release-name-at-helms-limit-of-fifty-three-chars-xy";
-        Chart.Rendered rendered = Chart.chart().release(release).values("packing-scheduler").render();
+        Chart.Rendered rendered =
+                Chart.chart().release(release).values("packing-scheduler").render();
 
         for (HasMetadata object : rendered.objects()) {
-            assertThat(object.getMetadata().getName().length()).as(object.getMetadata().getName())
+            assertThat(object.getMetadata().getName().length())
+                    .as(object.getMetadata().getName())
                     .isLessThanOrEqualTo(63);
         }
-        assertThat(rendered.names()).anyMatch(n -> n.startsWith("Deployment/") && n.endsWith("-webhook"))
+        assertThat(rendered.names())
+                .anyMatch(n -> n.startsWith("Deployment/") && n.endsWith("-webhook"))
                 .anyMatch(n -> n.startsWith("Deployment/") && n.endsWith("-scaler"))
                 .anyMatch(n -> n.startsWith("Deployment/") && n.endsWith("-packing-scheduler"))
                 .anyMatch(n -> n.startsWith("ConfigMap/") && n.endsWith("-config"));

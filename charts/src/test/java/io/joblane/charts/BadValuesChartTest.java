@@ -20,7 +20,8 @@ class BadValuesChartTest {
 
     @Test
     void wrongType() {
-        assertThatThrownBy(() -> Chart.chart().set("webhook.replicaCount", "two").template())
+        assertThatThrownBy(
+                        () -> Chart.chart().set("webhook.replicaCount", "two").template())
                 .hasMessageContaining("values don't meet the specifications of the schema")
                 .hasMessageContaining("/webhook/replicaCount")
                 .hasMessageContaining("want integer");
@@ -126,13 +127,16 @@ class BadValuesChartTest {
 
     @Test
     void badDuration() {
-        assertThatThrownBy(() -> Chart.chart().set("config.scaler.scanInterval", "10 seconds").template())
+        assertThatThrownBy(() -> Chart.chart()
+                        .set("config.scaler.scanInterval", "10 seconds")
+                        .template())
                 .hasMessageContaining("/config/scaler/scanInterval");
     }
 
     @Test
     void failurePolicyOutsideTheApiEnum() {
-        assertThatThrownBy(() -> Chart.chart().set("webhook.failurePolicy", "Retry").template())
+        assertThatThrownBy(() ->
+                        Chart.chart().set("webhook.failurePolicy", "Retry").template())
                 .hasMessageContaining("/webhook/failurePolicy");
     }
 
@@ -165,7 +169,8 @@ class BadValuesChartTest {
                     - {name: batch, default: true, schedulerName: joblane-packing-scheduler}
                 """);
         assertThatThrownBy(chart::template)
-                .hasMessageContaining("uses schedulerName \"joblane-packing-scheduler\" but packingScheduler.enabled is false");
+                .hasMessageContaining(
+                        "uses schedulerName \"joblane-packing-scheduler\" but packingScheduler.enabled is false");
     }
 
     @Test
@@ -196,11 +201,13 @@ class BadValuesChartTest {
         if (node.isObject()) {
             if (node.has("properties") && !node.path("additionalProperties").isBoolean()) {
                 open.add(at);
-            } else if (node.has("properties") && node.path("additionalProperties").asBoolean()) {
+            } else if (node.has("properties")
+                    && node.path("additionalProperties").asBoolean()) {
                 open.add(at);
             }
             for (var field : node.properties()) {
-                if (java.util.Set.of("if", "then", "else", "not", "contains", "anyOf").contains(field.getKey())) {
+                if (java.util.Set.of("if", "then", "else", "not", "contains", "anyOf")
+                        .contains(field.getKey())) {
                     continue; // conditions on a value already described (and closed) by its parent
                 }
                 walk(field.getValue(), at + "/" + field.getKey(), open);

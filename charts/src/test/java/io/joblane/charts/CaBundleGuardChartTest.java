@@ -28,10 +28,11 @@ class CaBundleGuardChartTest {
         return Manifests.PLAIN.readValue(Serialization.asJson(fabric8), Map.class);
     }
 
-    private static boolean allowed(ValidatingAdmissionPolicy policy, Map<String, Object> oldObject,
-                                   Map<String, Object> object, String user) throws Exception {
-        Map<String, Object> vars = Map.of("object", object, "oldObject", oldObject,
-                "request", Map.of("userInfo", Map.of("username", user)));
+    private static boolean allowed(
+            ValidatingAdmissionPolicy policy, Map<String, Object> oldObject, Map<String, Object> object, String user)
+            throws Exception {
+        Map<String, Object> vars = Map.of(
+                "object", object, "oldObject", oldObject, "request", Map.of("userInfo", Map.of("username", user)));
         for (var condition : policy.getSpec().getMatchConditions()) {
             if (!Boolean.TRUE.equals(eval(condition.getExpression(), vars))) {
                 return true; // the policy does not apply to this user
@@ -46,7 +47,8 @@ class CaBundleGuardChartTest {
     }
 
     private static Object eval(String expression, Map<String, Object> vars) throws Exception {
-        CelAbstractSyntaxTree ast = MatchConditionsChartTest.COMPILER.compile(expression).getAst();
+        CelAbstractSyntaxTree ast =
+                MatchConditionsChartTest.COMPILER.compile(expression).getAst();
         return MatchConditionsChartTest.RUNTIME.createProgram(ast).eval(vars);
     }
 
@@ -71,36 +73,52 @@ class CaBundleGuardChartTest {
         ValidatingAdmissionPolicyBinding binding = rendered.only(ValidatingAdmissionPolicyBinding.class);
         Map<String, Object> old = plain(rendered.only(MutatingWebhookConfiguration.class));
 
-        assertThat(binding.getSpec().getPolicyName()).isEqualTo(policy.getMetadata().getName());
+        assertThat(binding.getSpec().getPolicyName())
+                .isEqualTo(policy.getMetadata().getName());
         assertThat(binding.getSpec().getValidationActions()).containsExactly("Deny");
-        assertThat(policy.getSpec().getMatchConstraints().getResourceRules().get(0).getResourceNames())
+        assertThat(policy.getSpec()
+                        .getMatchConstraints()
+                        .getResourceRules()
+                        .get(0)
+                        .getResourceNames())
                 .containsExactly("rel-joblane-webhook");
         Map<String, Object> patched = changed(old, c -> {
             ((Map<String, Object>) entry(c).get("clientConfig")).put("caBundle", "Y2E=");
             entry(c).put("failurePolicy", "Fail");
         });
         assertThat(allowed(policy, old, patched, ROTATE_SA)).isTrue();
-        assertThat(allowed(policy, old, patched, "system:serviceaccount:joblane:rel-joblane-certs-hook")).isTrue();
+        assertThat(allowed(policy, old, patched, "system:serviceaccount:joblane:rel-joblane-certs-hook"))
+                .isTrue();
 
         List<Map<String, Object>> forbidden = new ArrayList<>();
-        forbidden.add(changed(patched, c -> ((Map<String, Object>) ((Map<String, Object>) entry(c).get("clientConfig"))
-                .get("service")).put("name", "attacker")));
+        forbidden.add(changed(
+                patched,
+                c -> ((Map<String, Object>) ((Map<String, Object>) entry(c).get("clientConfig")).get("service"))
+                        .put("name", "attacker")));
         forbidden.add(changed(patched, c -> entry(c).put("rules", List.of())));
         forbidden.add(changed(patched, c -> entry(c).put("objectSelector", Map.of("matchLabels", Map.of("x", "y")))));
         forbidden.add(changed(patched, c -> entry(c).remove("namespaceSelector")));
         forbidden.add(changed(patched, c -> ((List<Object>) c.get("webhooks")).add(new LinkedHashMap<>(entry(c)))));
-        forbidden.add(changed(patched, c -> ((Map<String, Object>) c.get("metadata")).put("annotations", Map.of("a", "b"))));
+        forbidden.add(changed(
+                patched, c -> ((Map<String, Object>) c.get("metadata")).put("annotations", Map.of("a", "b"))));
         for (Map<String, Object> change : forbidden) {
-            assertThat(allowed(policy, old, change, ROTATE_SA)).as(change.toString()).isFalse();
-            assertThat(allowed(policy, old, change, "kubernetes-admin")).as("others are not this policy's business")
+            assertThat(allowed(policy, old, change, ROTATE_SA))
+                    .as(change.toString())
+                    .isFalse();
+            assertThat(allowed(policy, old, change, "kubernetes-admin"))
+                    .as("others are not this policy's business")
                     .isTrue();
         }
     }
 
     @Test
     void onlyWhereValidatingAdmissionPolicyIsGaAndACertificateJobWrites() {
-        assertThat(Chart.chart().kube("1.29.5").render().all(ValidatingAdmissionPolicy.class)).isEmpty();
-        assertThat(Chart.chart().set("certificates.mode", "certManager").render().all(ValidatingAdmissionPolicy.class))
+        assertThat(Chart.chart().kube("1.29.5").render().all(ValidatingAdmissionPolicy.class))
+                .isEmpty();
+        assertThat(Chart.chart()
+                        .set("certificates.mode", "certManager")
+                        .render()
+                        .all(ValidatingAdmissionPolicy.class))
                 .isEmpty();
     }
 }

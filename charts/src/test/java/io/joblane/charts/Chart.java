@@ -30,6 +30,7 @@ final class Chart {
      * parsing. Nothing else in the copy differs.
      */
     static final String HOOK_PREFIX = "helm.sh/hook";
+
     static final String RENAMED_HOOK_PREFIX = "test.joblane.io/hook";
     private static Path renderable;
 
@@ -45,7 +46,9 @@ final class Chart {
     /** Every documented scenario under joblane/ci, by file name. */
     static List<Path> scenarios() {
         try (Stream<Path> files = Files.list(DIR.resolve("ci"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith("-values.yaml")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith("-values.yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,7 +88,8 @@ final class Chart {
 
     /** The raw `helm template` output; throws IllegalStateException with Helm's message on failure. */
     String template() {
-        TemplateCommand command = new Helm(renderableCopy()).template()
+        TemplateCommand command = new Helm(renderableCopy())
+                .template()
                 .withName(release)
                 .withNamespace(NAMESPACE)
                 .withKubeVersion(kubeVersion);
@@ -104,8 +108,9 @@ final class Chart {
             Map<String, String> annotations = object.getMetadata().getAnnotations();
             if (annotations != null && annotations.keySet().stream().anyMatch(k -> k.startsWith(RENAMED_HOOK_PREFIX))) {
                 Map<String, String> restored = new LinkedHashMap<>();
-                annotations.forEach((k, v) -> restored.put(k.startsWith(RENAMED_HOOK_PREFIX)
-                        ? HOOK_PREFIX + k.substring(RENAMED_HOOK_PREFIX.length()) : k, v));
+                annotations.forEach((k, v) -> restored.put(
+                        k.startsWith(RENAMED_HOOK_PREFIX) ? HOOK_PREFIX + k.substring(RENAMED_HOOK_PREFIX.length()) : k,
+                        v));
                 object.getMetadata().setAnnotations(restored);
             }
         }
@@ -120,7 +125,8 @@ final class Chart {
         try {
             if (Files.exists(copy)) {
                 try (Stream<Path> old = Files.walk(copy)) {
-                    for (Path p : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    for (Path p :
+                            old.sorted(java.util.Comparator.reverseOrder()).toList()) {
                         Files.delete(p);
                     }
                 }
@@ -151,10 +157,12 @@ final class Chart {
         }
 
         <T extends HasMetadata> T one(Class<T> type, String name) {
-            List<T> found = all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+            List<T> found = all(type).stream()
+                    .filter(o -> o.getMetadata().getName().equals(name))
+                    .toList();
             if (found.size() != 1) {
-                throw new AssertionError("expected one " + type.getSimpleName() + " " + name + ", found "
-                        + found.size() + " among " + names());
+                throw new AssertionError("expected one " + type.getSimpleName() + " " + name + ", found " + found.size()
+                        + " among " + names());
             }
             return found.get(0);
         }
@@ -172,11 +180,15 @@ final class Chart {
         }
 
         boolean has(String kind, String name) {
-            return objects.stream().anyMatch(o -> o.getKind().equals(kind) && o.getMetadata().getName().equals(name));
+            return objects.stream()
+                    .anyMatch(o -> o.getKind().equals(kind)
+                            && o.getMetadata().getName().equals(name));
         }
 
         List<String> names() {
-            return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+            return objects.stream()
+                    .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                    .toList();
         }
     }
 }

@@ -91,7 +91,10 @@ class ConfigContractChartTest {
 
     @Test
     void dryRunReachesTheFileToo() throws Exception {
-        assertThat(renderedConfig(Chart.chart().set("scaler.dryRun", true)).scaler().dryRun()).isTrue();
+        assertThat(renderedConfig(Chart.chart().set("scaler.dryRun", true))
+                        .scaler()
+                        .dryRun())
+                .isTrue();
         assertThat(renderedConfig(Chart.chart()).scaler().dryRun()).isFalse();
     }
 
@@ -105,6 +108,7 @@ class ConfigContractChartTest {
 
         JoblaneConfig rendered = renderedConfig(Chart.chart().values(values));
 
-        assertThat(rendered.nodeGroups()).isEqualTo(ConfigLoader.parse(text, example.toString()).nodeGroups());
+        assertThat(rendered.nodeGroups())
+                .isEqualTo(ConfigLoader.parse(text, example.toString()).nodeGroups());
     }
 }

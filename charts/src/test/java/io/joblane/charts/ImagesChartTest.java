@@ -32,13 +32,17 @@ class ImagesChartTest {
                 scaler: {image: {repository: %1$s/joblane-scaler, tag: "0.1.0-abc1234"}}
                 certificates: {image: {repository: %1$s/joblane-certs, tag: "0.1.0-abc1234"}}
                 """.formatted(REGISTRY));
-        Chart.Rendered rendered = Chart.chart().values("aws-irsa").values(images).render();
+        Chart.Rendered rendered =
+                Chart.chart().values("aws-irsa").values(images).render();
 
         List<String> joblane = new ArrayList<>();
         List<PodSpec> pods = new ArrayList<>();
-        rendered.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        rendered.all(Deployment.class)
+                .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         rendered.all(Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
-        rendered.all(CronJob.class).forEach(c -> pods.add(c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
+        rendered.all(CronJob.class)
+                .forEach(c -> pods.add(
+                        c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
         for (PodSpec pod : pods) {
             for (Container container : pod.getContainers()) {
                 if (container.getImage().contains("joblane")) {
@@ -46,9 +50,14 @@ class ImagesChartTest {
                 }
             }
         }
-        assertThat(joblane).isNotEmpty().allSatisfy(image -> assertThat(image).startsWith(REGISTRY + "/joblane-")
-                .endsWith(":0.1.0-abc1234"));
-        assertThat(joblane).contains(REGISTRY + "/joblane-webhook:0.1.0-abc1234",
-                REGISTRY + "/joblane-scaler:0.1.0-abc1234", REGISTRY + "/joblane-certs:0.1.0-abc1234");
+        assertThat(joblane)
+                .isNotEmpty()
+                .allSatisfy(image ->
+                        assertThat(image).startsWith(REGISTRY + "/joblane-").endsWith(":0.1.0-abc1234"));
+        assertThat(joblane)
+                .contains(
+                        REGISTRY + "/joblane-webhook:0.1.0-abc1234",
+                        REGISTRY + "/joblane-scaler:0.1.0-abc1234",
+                        REGISTRY + "/joblane-certs:0.1.0-abc1234");
     }
 }

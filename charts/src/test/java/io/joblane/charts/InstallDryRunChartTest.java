@@ -16,8 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class InstallDryRunChartTest {
 
     static InstallCommand install(String kube) {
-        return new Helm(Chart.DIR).install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
-                .withKubeVersion(kube).dryRun().clientOnly();
+        return new Helm(Chart.DIR)
+                .install()
+                .withName(Chart.RELEASE)
+                .withNamespace(Chart.NAMESPACE)
+                .withKubeVersion(kube)
+                .dryRun()
+                .clientOnly();
     }
 
     static Stream<Path> scenarios() {
@@ -45,12 +50,12 @@ class InstallDryRunChartTest {
                 .contains("taint joblane.io/dedicated=batch:NoSchedule")
                 .contains("configmap rel-joblane-scaler-status")
                 .doesNotContain("DRY-RUN");
-        assertThat(install(Chart.KUBE_VERSION).set("scaler.dryRun", true).call().getOutput()).contains("DRY-RUN mode");
+        assertThat(install(Chart.KUBE_VERSION).set("scaler.dryRun", true).call().getOutput())
+                .contains("DRY-RUN mode");
     }
 
     @Test
     void refusesKubernetesOlderThanTheChartSupports() {
-        assertThatThrownBy(() -> Chart.chart().kube("1.24.9").template())
-                .hasMessageContaining("kubeVersion");
+        assertThatThrownBy(() -> Chart.chart().kube("1.24.9").template()).hasMessageContaining("kubeVersion");
     }
 }

@@ -19,7 +19,12 @@ class LanesChartTest {
     private static final String WEBHOOK_LANES = WEBHOOK + "-lanes";
 
     private static Container webhook(Chart.Rendered rendered) {
-        return rendered.one(Deployment.class, WEBHOOK).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return rendered.one(Deployment.class, WEBHOOK)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
 
     @Test
@@ -30,9 +35,11 @@ class LanesChartTest {
 
         Role role = rendered.one(Role.class, WEBHOOK_LANES);
         assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-        assertThat(ScalerChartTest.grants(role.getRules())).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "/configmaps", new TreeSet<>(List.of("get", "list", "watch"))));
-        assertThat(role.getRules()).singleElement()
+        assertThat(ScalerChartTest.grants(role.getRules()))
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("/configmaps", new TreeSet<>(List.of("get", "list", "watch"))));
+        assertThat(role.getRules())
+                .singleElement()
                 .satisfies(r -> assertThat(r.getResourceNames()).containsExactly(WellKnown.LANES_CONFIGMAP));
         RoleBinding binding = rendered.one(RoleBinding.class, WEBHOOK_LANES);
         assertThat(binding.getRoleRef().getName()).isEqualTo(WEBHOOK_LANES);
@@ -49,9 +56,10 @@ class LanesChartTest {
         assertThat(ScalerChartTest.container(rendered).getArgs()).contains("--lanes=false");
         assertThat(rendered.names()).doesNotContain("Role/" + WEBHOOK_LANES, "RoleBinding/" + WEBHOOK_LANES);
         assertThat(rendered.one(Role.class, ScalerChartTest.NAME).getRules())
-                .filteredOn(r -> r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
-                .singleElement().satisfies(r -> assertThat(r.getResourceNames())
-                        .containsExactly("rel-joblane-scaler-status"));
+                .filteredOn(r ->
+                        r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getResourceNames()).containsExactly("rel-joblane-scaler-status"));
     }
 
     @Test

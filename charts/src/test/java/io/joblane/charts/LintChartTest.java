@@ -43,7 +43,9 @@ class LintChartTest {
 
         LintResult result = new Helm(copy).lint().strict().call();
 
-        assertThat(result.isFailed()).as("%s: %s", scenario, result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("%s: %s", scenario, result.getMessages())
+                .isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     }
 
@@ -51,8 +53,8 @@ class LintChartTest {
     void lintReportsABrokenValuesFile(@TempDir Path tmp) throws IOException {
         Path copy = tmp.resolve("joblane");
         copyTree(Chart.DIR, copy);
-        Map<String, Object> broken = merge(read(Chart.DIR.resolve("values.yaml")),
-                Map.of("webhook", Map.of("replicaCount", "many")));
+        Map<String, Object> broken =
+                merge(read(Chart.DIR.resolve("values.yaml")), Map.of("webhook", Map.of("replicaCount", "many")));
         Files.writeString(copy.resolve("values.yaml"), Manifests.PLAIN.writeValueAsString(broken));
 
         LintResult result = new Helm(copy).lint().strict().call();

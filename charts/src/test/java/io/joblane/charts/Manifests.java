@@ -18,9 +18,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.deser.BeanDeserializerBuilder;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
@@ -48,12 +48,17 @@ final class Manifests {
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
             Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
             Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
-            Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
-            Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy",
+            Map.entry(
+                    "networking.k8s.io/v1/NetworkPolicy",
+                    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            Map.entry(
+                    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy",
                     io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy.class),
-            Map.entry("admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
+            Map.entry(
+                    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
                     io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding.class),
-            Map.entry("admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
+            Map.entry(
+                    "admissionregistration.k8s.io/v1/MutatingWebhookConfiguration",
                     MutatingWebhookConfiguration.class));
 
     /** Custom resources the chart may render; no fabric8 model exists for them in kubernetes-model. */
@@ -67,8 +72,10 @@ final class Manifests {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .addModule(new SimpleModule("strict-fabric8").setDeserializerModifier(new ValueDeserializerModifier() {
                 @Override
-                public BeanDeserializerBuilder updateBuilder(DeserializationConfig config,
-                        BeanDescription.Supplier description, BeanDeserializerBuilder builder) {
+                public BeanDeserializerBuilder updateBuilder(
+                        DeserializationConfig config,
+                        BeanDescription.Supplier description,
+                        BeanDeserializerBuilder builder) {
                     Class<?> type = description.getBeanClass();
                     if (type.getName().startsWith("io.fabric8.") && type != GenericKubernetesResource.class) {
                         builder.setAnySetter(null);
@@ -80,8 +87,7 @@ final class Manifests {
 
     static final YAMLMapper PLAIN = YAMLMapper.builder().build();
 
-    private Manifests() {
-    }
+    private Manifests() {}
 
     /** Splits a multi-document stream and parses each non-empty document strictly by its apiVersion/kind. */
     static List<HasMetadata> parseAll(String yaml) {
@@ -97,7 +103,8 @@ final class Manifests {
     }
 
     static HasMetadata parse(String doc, JsonNode node) {
-        String key = node.path("apiVersion").asString() + "/" + node.path("kind").asString();
+        String key =
+                node.path("apiVersion").asString() + "/" + node.path("kind").asString();
         Class<? extends HasMetadata> type = TYPED.get(key);
         if (type != null) {
             return STRICT.readValue(doc, type);

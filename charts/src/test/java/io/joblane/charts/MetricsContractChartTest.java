@@ -51,9 +51,27 @@ class MetricsContractChartTest {
         }
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
         Instant now = Instant.now();
-        GroupStatus batch = new GroupStatus("batch", true, 50, 0, 50, 50, 50, 0, 0, 0, 3, 0, null, null, null,
-                now.plusSeconds(60), List.of(), now.minusSeconds(90));
-        metrics.scanCompleted(Duration.ofMillis(20),
+        GroupStatus batch = new GroupStatus(
+                "batch",
+                true,
+                50,
+                0,
+                50,
+                50,
+                50,
+                0,
+                0,
+                0,
+                3,
+                0,
+                null,
+                null,
+                null,
+                now.plusSeconds(60),
+                List.of(),
+                now.minusSeconds(90));
+        metrics.scanCompleted(
+                Duration.ofMillis(20),
                 new ScanResult(now, Duration.ofMillis(20), false, Map.of("batch", batch), List.of(), List.of()));
         return registry.scrape();
     }
@@ -61,8 +79,12 @@ class MetricsContractChartTest {
     @Test
     @SuppressWarnings("unchecked")
     void everySeriesTheAlertsQueryIsExported() {
-        GenericKubernetesResource rule = (GenericKubernetesResource) Chart.chart().values("monitoring").values("aws-irsa")
-                .render().ofKind("PrometheusRule").get(0);
+        GenericKubernetesResource rule = (GenericKubernetesResource) Chart.chart()
+                .values("monitoring")
+                .values("aws-irsa")
+                .render()
+                .ofKind("PrometheusRule")
+                .get(0);
         List<String> exprs = new ArrayList<>();
         for (Map<String, Object> group : (List<Map<String, Object>>) rule.get("spec", "groups")) {
             for (Map<String, Object> r : (List<Map<String, Object>>) group.get("rules")) {
@@ -70,29 +92,48 @@ class MetricsContractChartTest {
             }
         }
         Set<String> queried = assertExported(exprs);
-        assertThat(queried).contains("joblane_webhook_requests_total", "joblane_webhook_request_duration_seconds_bucket",
-                "joblane_webhook_certificate_expiry_timestamp_seconds", "joblane_webhook_certificate_in_sync",
-                "joblane_webhook_namespace_informer_up", "joblane_scaler_leader",
-                "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods", "joblane_scaler_decisions_total");
+        assertThat(queried)
+                .contains(
+                        "joblane_webhook_requests_total",
+                        "joblane_webhook_request_duration_seconds_bucket",
+                        "joblane_webhook_certificate_expiry_timestamp_seconds",
+                        "joblane_webhook_certificate_in_sync",
+                        "joblane_webhook_namespace_informer_up",
+                        "joblane_scaler_leader",
+                        "joblane_scaler_desired_nodes",
+                        "joblane_scaler_pending_pods",
+                        "joblane_scaler_decisions_total");
     }
 
     @Test
     void everySeriesTheGrafanaDashboardQueriesIsExported() throws Exception {
         // Guards against: a dashboard panel that stays empty because its metric was renamed or never existed.
-        io.fabric8.kubernetes.api.model.ConfigMap dashboard = Chart.chart().values("monitoring").render()
-                .ofKind("ConfigMap").stream().map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
-                .filter(cm -> cm.getData() != null && cm.getData().containsKey("joblane.json")).findFirst().orElseThrow();
-        tools.jackson.databind.JsonNode json = Manifests.PLAIN.readTree(dashboard.getData().get("joblane.json"));
+        io.fabric8.kubernetes.api.model.ConfigMap dashboard =
+                Chart.chart().values("monitoring").render().ofKind("ConfigMap").stream()
+                        .map(io.fabric8.kubernetes.api.model.ConfigMap.class::cast)
+                        .filter(cm -> cm.getData() != null && cm.getData().containsKey("joblane.json"))
+                        .findFirst()
+                        .orElseThrow();
+        tools.jackson.databind.JsonNode json =
+                Manifests.PLAIN.readTree(dashboard.getData().get("joblane.json"));
         List<String> exprs = new ArrayList<>();
         json.findValues("expr").forEach(e -> exprs.add(e.asString()));
-        json.findValues("query").forEach(q -> exprs.add(q.isString() ? q.asString() : q.path("query").asString()));
+        json.findValues("query")
+                .forEach(q ->
+                        exprs.add(q.isString() ? q.asString() : q.path("query").asString()));
 
         Set<String> queried = assertExported(exprs);
 
-        assertThat(queried).contains("joblane_scaler_nodes", "joblane_scaler_desired_nodes", "joblane_scaler_pending_pods",
-                "joblane_scaler_pending_pod_wait_seconds", "joblane_scaler_decisions_total",
-                "joblane_scaler_group_backoff_seconds", "joblane_scaler_cloud_errors_total",
-                "joblane_webhook_request_duration_seconds_bucket");
+        assertThat(queried)
+                .contains(
+                        "joblane_scaler_nodes",
+                        "joblane_scaler_desired_nodes",
+                        "joblane_scaler_pending_pods",
+                        "joblane_scaler_pending_pod_wait_seconds",
+                        "joblane_scaler_decisions_total",
+                        "joblane_scaler_group_backoff_seconds",
+                        "joblane_scaler_cloud_errors_total",
+                        "joblane_webhook_request_duration_seconds_bucket");
     }
 
     /** Asserts every joblane_* series (and label value) named in {@code exprs} is in a real scrape; returns the names. */
@@ -104,7 +145,8 @@ class MetricsContractChartTest {
             while (series.find()) {
                 String name = series.group(1);
                 queried.add(name);
-                assertThat(exported).as("a series named %s (queried by %s)", name, expr)
+                assertThat(exported)
+                        .as("a series named %s (queried by %s)", name, expr)
                         .containsPattern("(?m)^" + name + "[{ ]");
                 if (series.group(2) == null) {
                     continue;
@@ -118,8 +160,10 @@ class MetricsContractChartTest {
                         assertThat(exported).containsPattern("(?m)^" + name + "\\{[^}]*group=\"");
                         continue; // the values are the configured group names
                     }
-                    assertThat(exported).as("%s with %s=\"%s\"", name, label.group(1), label.group(2))
-                            .containsPattern("(?m)^" + name + "\\{[^}]*" + label.group(1) + "=\"" + label.group(2) + "\"");
+                    assertThat(exported)
+                            .as("%s with %s=\"%s\"", name, label.group(1), label.group(2))
+                            .containsPattern(
+                                    "(?m)^" + name + "\\{[^}]*" + label.group(1) + "=\"" + label.group(2) + "\"");
                 }
             }
         }

@@ -29,12 +29,20 @@ class PackingSchedulerChartTest {
         assertThat(image(Chart.chart().kube("v1.33.2").render())).isEqualTo("registry.k8s.io/kube-scheduler:v1.33.0");
         assertThat(image(Chart.chart().kube("v1.31.4-eks-1234567").render()))
                 .isEqualTo("registry.k8s.io/kube-scheduler:v1.31.0");
-        assertThat(image(Chart.chart().set("packingScheduler.image.tag", "v1.32.7").render()))
+        assertThat(image(Chart.chart()
+                        .set("packingScheduler.image.tag", "v1.32.7")
+                        .render()))
                 .isEqualTo("registry.k8s.io/kube-scheduler:v1.32.7");
     }
 
     private static String image(Chart.Rendered rendered) {
-        return rendered.one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return rendered.one(Deployment.class, NAME)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     @Test
@@ -58,25 +66,36 @@ class PackingSchedulerChartTest {
         assertThat(profile.path("schedulerName").asString()).isEqualTo("joblane-packing-scheduler");
         JsonNode fit = profile.path("pluginConfig").get(0);
         assertThat(fit.path("name").asString()).isEqualTo("NodeResourcesFit");
-        assertThat(fit.path("args").path("scoringStrategy").path("type").asString()).isEqualTo("MostAllocated");
+        assertThat(fit.path("args").path("scoringStrategy").path("type").asString())
+                .isEqualTo("MostAllocated");
         assertThat(fit.path("args").path("scoringStrategy").path("resources").findValuesAsString("name"))
                 .containsExactly("cpu", "memory");
-        assertThat(config.path("leaderElection").path("resourceNamespace").asString()).isEqualTo(Chart.NAMESPACE);
-        assertThat(config.path("leaderElection").path("resourceName").asString()).isEqualTo("joblane-packing-scheduler");
+        assertThat(config.path("leaderElection").path("resourceNamespace").asString())
+                .isEqualTo(Chart.NAMESPACE);
+        assertThat(config.path("leaderElection").path("resourceName").asString())
+                .isEqualTo("joblane-packing-scheduler");
 
         Deployment deployment = rendered.one(Deployment.class, NAME);
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getCommand())
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getCommand())
                 .contains("--config=/etc/kubernetes/scheduler/scheduler-config.yaml");
-        assertThat(rendered.all(ClusterRoleBinding.class)).filteredOn(b -> b.getMetadata().getName().startsWith(NAME))
+        assertThat(rendered.all(ClusterRoleBinding.class))
+                .filteredOn(b -> b.getMetadata().getName().startsWith(NAME))
                 .extracting(b -> b.getRoleRef().getName())
                 .containsExactlyInAnyOrder("system:kube-scheduler", "system:volume-scheduler");
-        assertThat(rendered.one(Role.class, NAME).getRules()).allSatisfy(r ->
-                assertThat(r.getResources()).containsExactly("leases"));
+        assertThat(rendered.one(Role.class, NAME).getRules())
+                .allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"));
     }
 
     @Test
     void groupsThatNameItGetItInTheSharedFile() throws Exception {
-        ConfigMap configMap = Chart.chart().values("packing-scheduler").render().one(ConfigMap.class, "rel-joblane-config");
+        ConfigMap configMap =
+                Chart.chart().values("packing-scheduler").render().one(ConfigMap.class, "rel-joblane-config");
         var config = ConfigLoader.parse(configMap.getData().get("config.yaml"), "rendered");
         assertThat(config.defaultGroup().schedulerName()).isEqualTo("joblane-packing-scheduler");
     }

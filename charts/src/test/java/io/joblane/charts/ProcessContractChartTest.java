@@ -34,6 +34,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class ProcessContractChartTest {
     /** Read by the JVM or the AWS SDK's default chain, not by a picocli option. */
     static final Set<String> READ_OUTSIDE_PICOCLI = Set.of("JAVA_TOOL_OPTIONS", "AWS_REGION");
+
     static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z0-9_]+)");
 
     /** The real command line of the process in an image named e.g. ghcr.io/joblane/joblane-scaler:0.1.0. */
@@ -41,9 +42,12 @@ class ProcessContractChartTest {
         CommandLine cmd = switch (component) {
             case "joblane-webhook" -> io.joblane.webhook.Main.commandLine();
             case "joblane-scaler" -> io.joblane.scaler.Main.commandLine();
-            case "joblane-certs" -> io.joblane.certs.Main.commandLine(() -> {
-                throw new AssertionError("parsing must not open a Kubernetes client");
-            }, Clock.systemUTC());
+            case "joblane-certs" ->
+                io.joblane.certs.Main.commandLine(
+                        () -> {
+                            throw new AssertionError("parsing must not open a Kubernetes client");
+                        },
+                        Clock.systemUTC());
             default -> throw new AssertionError("no process behind image " + component);
         };
         return cmd;
@@ -55,17 +59,23 @@ class ProcessContractChartTest {
 
     static List<Container> joblaneContainers(Chart.Rendered rendered) {
         List<PodSpec> pods = new ArrayList<>();
-        rendered.all(Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        rendered.all(Deployment.class)
+                .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         rendered.all(Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
-        rendered.all(CronJob.class).forEach(c -> pods.add(c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
-        return pods.stream().flatMap(p -> p.getContainers().stream())
-                .filter(c -> component(c).startsWith("joblane-")).toList();
+        rendered.all(CronJob.class)
+                .forEach(c -> pods.add(
+                        c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
+        return pods.stream()
+                .flatMap(p -> p.getContainers().stream())
+                .filter(c -> component(c).startsWith("joblane-"))
+                .toList();
     }
 
     /** "joblane-webhook" from "ghcr.io/joblane/joblane-webhook:0.1.0" (or @sha256:...). */
     static String component(Container container) {
         String image = container.getImage();
-        String repository = image.contains("@") ? image.substring(0, image.indexOf('@'))
+        String repository = image.contains("@")
+                ? image.substring(0, image.indexOf('@'))
                 : image.substring(0, image.lastIndexOf(':'));
         return repository.substring(repository.lastIndexOf('/') + 1);
     }
@@ -87,12 +97,15 @@ class ProcessContractChartTest {
     @ParameterizedTest
     @MethodSource("scenarios")
     void everyFlagAndVariableIsReadByTheProcess(Path scenario) {
-        List<Container> containers = joblaneContainers(Chart.chart().values(scenario).render());
+        List<Container> containers =
+                joblaneContainers(Chart.chart().values(scenario).render());
         assertThat(containers).isNotEmpty();
 
         for (Container container : containers) {
             String component = component(container);
-            assertThat(container.getCommand()).as("%s runs the image's entrypoint (java -jar)", component).isNullOrEmpty();
+            assertThat(container.getCommand())
+                    .as("%s runs the image's entrypoint (java -jar)", component)
+                    .isNullOrEmpty();
             List<String> args = container.getArgs() == null ? List.of() : container.getArgs();
             CommandLine.ParseResult parsed = commandOf(component).parseArgs(args.toArray(String[]::new));
 
@@ -107,11 +120,13 @@ class ProcessContractChartTest {
                 env.addAll(envRead(raw.getCommandSpec()));
             }
             assertThat(leaf.unmatched()).as("%s %s", component, args).isEmpty();
-            assertThat(leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()).isFalse();
+            assertThat(leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested())
+                    .isFalse();
             for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
                 assertThat(env.contains(var.getName()) || READ_OUTSIDE_PICOCLI.contains(var.getName()))
-                        .as("%s (%s) reads env %s; it reads %s", component, leaf.commandSpec().qualifiedName(),
-                                var.getName(), env)
+                        .as(
+                                "%s (%s) reads env %s; it reads %s",
+                                component, leaf.commandSpec().qualifiedName(), var.getName(), env)
                         .isTrue();
             }
         }
@@ -121,21 +136,28 @@ class ProcessContractChartTest {
     void everyProcessAndSubcommandIsExercised() {
         Set<String> seen = new TreeSet<>();
         for (Path scenario : Chart.scenarios()) {
-            for (Container container : joblaneContainers(Chart.chart().values(scenario).render())) {
+            for (Container container :
+                    joblaneContainers(Chart.chart().values(scenario).render())) {
                 List<String> args = container.getArgs();
                 String first = args.isEmpty() || args.get(0).startsWith("-") ? "" : " " + args.get(0);
                 seen.add(component(container) + first);
             }
         }
-        assertThat(seen).containsExactlyInAnyOrder("joblane-webhook", "joblane-scaler run",
-                "joblane-certs create", "joblane-certs patch", "joblane-certs rotate");
+        assertThat(seen)
+                .containsExactlyInAnyOrder(
+                        "joblane-webhook",
+                        "joblane-scaler run",
+                        "joblane-certs create",
+                        "joblane-certs patch",
+                        "joblane-certs rotate");
     }
 
     /** The contract check itself can fail: a flag the process does not have is refused. */
     @Test
     void aFlagTheProcessDoesNotHaveIsRefused() {
         assertThatThrownBy(() -> commandOf("joblane-scaler").parseArgs("run", "--config=/x", "--dryrun"))
-                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--dryrun");
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--dryrun");
         assertThatThrownBy(() -> commandOf("joblane-webhook").parseArgs("--health-port=http"))
                 .isInstanceOf(CommandLine.ParameterException.class);
     }

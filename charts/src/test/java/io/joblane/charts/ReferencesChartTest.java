@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReferencesChartTest {
     /** Objects that exist in a cluster without the chart (built-in roles) or that another tool creates. */
-    static final Set<String> EXTERNAL_ROLES = Set.of("system:kube-scheduler", "system:volume-scheduler",
-            "extension-apiserver-authentication-reader");
+    static final Set<String> EXTERNAL_ROLES =
+            Set.of("system:kube-scheduler", "system:volume-scheduler", "extension-apiserver-authentication-reader");
 
     static Stream<Path> scenarios() {
         return Chart.scenarios().stream();
@@ -39,7 +39,8 @@ class ReferencesChartTest {
         List<PodTemplateSpec> out = new ArrayList<>();
         rendered.all(Deployment.class).forEach(d -> out.add(d.getSpec().getTemplate()));
         rendered.all(Job.class).forEach(j -> out.add(j.getSpec().getTemplate()));
-        rendered.all(CronJob.class).forEach(c -> out.add(c.getSpec().getJobTemplate().getSpec().getTemplate()));
+        rendered.all(CronJob.class)
+                .forEach(c -> out.add(c.getSpec().getJobTemplate().getSpec().getTemplate()));
         return out;
     }
 
@@ -50,44 +51,72 @@ class ReferencesChartTest {
 
         for (PodTemplateSpec template : templates(rendered)) {
             String sa = template.getSpec().getServiceAccountName();
-            assertThat(rendered.has("ServiceAccount", sa)).as("ServiceAccount %s", sa).isTrue();
-            for (Volume volume : template.getSpec().getVolumes() == null ? List.<Volume>of() : template.getSpec().getVolumes()) {
+            assertThat(rendered.has("ServiceAccount", sa))
+                    .as("ServiceAccount %s", sa)
+                    .isTrue();
+            for (Volume volume : template.getSpec().getVolumes() == null
+                    ? List.<Volume>of()
+                    : template.getSpec().getVolumes()) {
                 if (volume.getConfigMap() != null) {
                     assertThat(rendered.has("ConfigMap", volume.getConfigMap().getName()))
-                            .as("ConfigMap %s", volume.getConfigMap().getName()).isTrue();
+                            .as("ConfigMap %s", volume.getConfigMap().getName())
+                            .isTrue();
                 }
                 if (volume.getSecret() != null) {
                     String secret = volume.getSecret().getSecretName();
                     boolean made = rendered.has("Secret", secret)
-                            || rendered.ofKind("Certificate").stream().anyMatch(c -> secret.equals(
-                                    ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) c).get("spec", "secretName")))
-                            || rendered.all(Job.class).stream().anyMatch(j -> j.getSpec().getTemplate().getSpec()
-                                    .getContainers().get(0).getArgs().contains("--secret-name=" + secret));
-                    assertThat(made).as("Secret %s is created or at least read by a hook Job", secret).isTrue();
+                            || rendered.ofKind("Certificate").stream()
+                                    .anyMatch(c -> secret.equals(
+                                            ((io.fabric8.kubernetes.api.model.GenericKubernetesResource) c)
+                                                    .get("spec", "secretName")))
+                            || rendered.all(Job.class).stream()
+                                    .anyMatch(j -> j.getSpec()
+                                            .getTemplate()
+                                            .getSpec()
+                                            .getContainers()
+                                            .get(0)
+                                            .getArgs()
+                                            .contains("--secret-name=" + secret));
+                    assertThat(made)
+                            .as("Secret %s is created or at least read by a hook Job", secret)
+                            .isTrue();
                 }
             }
         }
         for (RoleBinding binding : rendered.all(RoleBinding.class)) {
             String role = binding.getRoleRef().getName();
             assertThat(rendered.has(binding.getRoleRef().getKind(), role) || EXTERNAL_ROLES.contains(role))
-                    .as("%s of RoleBinding %s", role, binding.getMetadata().getName()).isTrue();
+                    .as("%s of RoleBinding %s", role, binding.getMetadata().getName())
+                    .isTrue();
             assertSubjects(rendered, binding.getSubjects());
         }
         for (ClusterRoleBinding binding : rendered.all(ClusterRoleBinding.class)) {
             String role = binding.getRoleRef().getName();
             assertThat(rendered.has("ClusterRole", role) || EXTERNAL_ROLES.contains(role))
-                    .as("%s of ClusterRoleBinding %s", role, binding.getMetadata().getName()).isTrue();
+                    .as(
+                            "%s of ClusterRoleBinding %s",
+                            role, binding.getMetadata().getName())
+                    .isTrue();
             assertSubjects(rendered, binding.getSubjects());
         }
         for (Service service : rendered.all(Service.class)) {
-            List<PodTemplateSpec> selected = rendered.all(Deployment.class).stream().map(d -> d.getSpec().getTemplate())
-                    .filter(t -> t.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+            List<PodTemplateSpec> selected = rendered.all(Deployment.class).stream()
+                    .map(d -> d.getSpec().getTemplate())
+                    .filter(t -> t.getMetadata()
+                            .getLabels()
+                            .entrySet()
+                            .containsAll(service.getSpec().getSelector().entrySet()))
                     .toList();
-            assertThat(selected).as("pods of Service %s", service.getMetadata().getName()).hasSize(1);
+            assertThat(selected)
+                    .as("pods of Service %s", service.getMetadata().getName())
+                    .hasSize(1);
             for (var port : service.getSpec().getPorts()) {
                 assertThat(selected.get(0).getSpec().getContainers().get(0).getPorts())
-                        .as("target port %s of %s", port.getTargetPort(), service.getMetadata().getName())
-                        .anySatisfy(p -> assertThat(p.getName()).isEqualTo(port.getTargetPort().getStrVal()));
+                        .as(
+                                "target port %s of %s",
+                                port.getTargetPort(), service.getMetadata().getName())
+                        .anySatisfy(p -> assertThat(p.getName())
+                                .isEqualTo(port.getTargetPort().getStrVal()));
             }
         }
         for (Deployment deployment : rendered.all(Deployment.class)) {

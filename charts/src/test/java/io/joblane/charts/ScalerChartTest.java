@@ -22,7 +22,12 @@ class ScalerChartTest {
     static final String NAME = "rel-joblane-scaler";
 
     static Container container(Chart.Rendered rendered) {
-        return rendered.one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getContainers().get(0);
+        return rendered.one(Deployment.class, NAME)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
     }
 
     /** "group/resource" -> verbs, so the assertion reads like the list. */
@@ -31,7 +36,8 @@ class ScalerChartTest {
         for (PolicyRule rule : rules) {
             for (String group : rule.getApiGroups()) {
                 for (String resource : rule.getResources()) {
-                    out.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+                    out.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>())
+                            .addAll(rule.getVerbs());
                 }
             }
         }
@@ -42,11 +48,12 @@ class ScalerChartTest {
     void clusterRoleIsExactlyWhatTheScalerUses() {
         ClusterRole role = Chart.chart().render().one(ClusterRole.class, NAME);
 
-        assertThat(grants(role.getRules())).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "/nodes", new TreeSet<>(List.of("get", "list", "watch", "patch", "update")),
-                "/pods", new TreeSet<>(List.of("get", "list", "watch")),
-                "apps/daemonsets", new TreeSet<>(List.of("list", "watch")),
-                "/events", new TreeSet<>(List.of("create", "patch"))));
+        assertThat(grants(role.getRules()))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "/nodes", new TreeSet<>(List.of("get", "list", "watch", "patch", "update")),
+                        "/pods", new TreeSet<>(List.of("get", "list", "watch")),
+                        "apps/daemonsets", new TreeSet<>(List.of("list", "watch")),
+                        "/events", new TreeSet<>(List.of("create", "patch"))));
     }
 
     @Test
@@ -56,16 +63,25 @@ class ScalerChartTest {
 
         assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
         assertThat(grants(role.getRules())).containsOnlyKeys("coordination.k8s.io/leases", "/configmaps");
-        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("leases") && !r.getVerbs().contains("create"))
-                .singleElement().satisfies(r -> {
+        assertThat(role.getRules())
+                .filteredOn(r ->
+                        r.getResources().contains("leases") && !r.getVerbs().contains("create"))
+                .singleElement()
+                .satisfies(r -> {
                     assertThat(r.getResourceNames()).containsExactly(NAME);
                     assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
                 });
-        assertThat(role.getRules()).filteredOn(r -> r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
-                .singleElement().satisfies(r -> assertThat(r.getResourceNames())
+        assertThat(role.getRules())
+                .filteredOn(r ->
+                        r.getResources().contains("configmaps") && !r.getVerbs().contains("create"))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getResourceNames())
                         .containsExactly("rel-joblane-scaler-status", WellKnown.LANES_CONFIGMAP));
-        assertThat(container(rendered).getArgs()).contains("--lease-name=" + NAME,
-                "--lease-namespace=" + Chart.NAMESPACE, "--status-configmap=rel-joblane-scaler-status");
+        assertThat(container(rendered).getArgs())
+                .contains(
+                        "--lease-name=" + NAME,
+                        "--lease-namespace=" + Chart.NAMESPACE,
+                        "--status-configmap=rel-joblane-scaler-status");
     }
 
     @Test
@@ -75,13 +91,20 @@ class ScalerChartTest {
         Container container = container(rendered);
 
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(container.getArgs()).startsWith("run").contains("--config=/etc/joblane/config.yaml")
+        assertThat(container.getArgs())
+                .startsWith("run")
+                .contains("--config=/etc/joblane/config.yaml")
                 .doesNotContain("--dry-run");
-        assertThat(container.getEnv()).extracting(EnvVar::getName).contains("POD_NAME", "POD_NAMESPACE")
+        assertThat(container.getEnv())
+                .extracting(EnvVar::getName)
+                .contains("POD_NAME", "POD_NAMESPACE")
                 .doesNotContain("AWS_REGION");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-        assertThat(rendered.one(PodDisruptionBudget.class, NAME).getSpec().getSelector().getMatchLabels())
+        assertThat(rendered.one(PodDisruptionBudget.class, NAME)
+                        .getSpec()
+                        .getSelector()
+                        .getMatchLabels())
                 .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
     }
 
@@ -95,13 +118,22 @@ class ScalerChartTest {
             assertThat(e.getName()).isEqualTo("AWS_REGION");
             assertThat(e.getValue()).isEqualTo("eu-west-1");
         });
-        assertThat(rendered.one(Deployment.class, NAME).getSpec().getTemplate().getSpec().getServiceAccountName())
+        assertThat(rendered.one(Deployment.class, NAME)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getServiceAccountName())
                 .isEqualTo(NAME);
     }
 
     @Test
     void noAnnotationsOnTheServiceAccountByDefault() {
-        assertThat(Chart.chart().render().one(ServiceAccount.class, NAME).getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(Chart.chart()
+                        .render()
+                        .one(ServiceAccount.class, NAME)
+                        .getMetadata()
+                        .getAnnotations())
+                .isNullOrEmpty();
     }
 
     @Test

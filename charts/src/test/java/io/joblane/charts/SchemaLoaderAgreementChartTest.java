@@ -26,8 +26,7 @@ class SchemaLoaderAgreementChartTest {
     @TempDir
     Path tmp;
 
-    private record Case(String what, Map<String, Object> config) {
-    }
+    private record Case(String what, Map<String, Object> config) {}
 
     @Test
     void chartAndConfigLoaderAcceptAndRefuseTheSameFiles() throws Exception {
@@ -72,10 +71,14 @@ class SchemaLoaderAgreementChartTest {
     /** A valid base file and one field changed per case, to values on both sides of each rule. */
     private static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        Object[] quantities = {"16", "500m", "64Gi", ".5", "5.", "0.5", "+2", "1e3", "1E3", "2e-3", "100u", "1n",
-            "1K", "1k", "1Zi", "-1", "-0", "1e", "1.2.3", "abc", "", " 1", 16, 0.5, -1, 0};
+        Object[] quantities = {
+            "16", "500m", "64Gi", ".5", "5.", "0.5", "+2", "1e3", "1E3", "2e-3", "100u", "1n", "1K", "1k", "1Zi", "-1",
+            "-0", "1e", "1.2.3", "abc", "", " 1", 16, 0.5, -1, 0
+        };
         for (Object q : quantities) {
-            cases.add(group("node.memory " + q, g -> scaling(g).put("node", new LinkedHashMap<>(Map.of("cpu", "4", "memory", q)))));
+            cases.add(group(
+                    "node.memory " + q,
+                    g -> scaling(g).put("node", new LinkedHashMap<>(Map.of("cpu", "4", "memory", q)))));
             cases.add(group("match.minCpu " + q, g -> g.put("match", new LinkedHashMap<>(Map.of("minCpu", q)))));
         }
         for (Object n : new Object[] {1, 3, 0, -1, MISSING, "3", 2.5}) {
@@ -84,8 +87,9 @@ class SchemaLoaderAgreementChartTest {
         for (Object n : new Object[] {0, 2, 5, -1, "1"}) {
             cases.add(group("minNodes " + n, g -> put(scaling(g), "minNodes", n)));
         }
-        for (Object s : new Object[] {"", "my-scheduler", "packing.example.com", "My_Scheduler", "-x", "a..b",
-            "x".repeat(254), 5}) {
+        for (Object s : new Object[] {
+            "", "my-scheduler", "packing.example.com", "My_Scheduler", "-x", "a..b", "x".repeat(254), 5
+        }) {
             cases.add(group("schedulerName " + s, g -> g.put("schedulerName", s)));
         }
         for (String d : new String[] {"90s", "10m", "1h30m", "1.5h", "100ms", "5", "10us", "1d", "", "-5m"}) {
@@ -95,19 +99,29 @@ class SchemaLoaderAgreementChartTest {
             cases.add(group("scaleInTiming " + t, g -> scaling(g).put("scaleInTiming", t)));
         }
         for (String d : new String[] {"10s", "100ms", "0.1s", "50ms", "0.05s", "0"}) {
-            cases.add(new Case("scanInterval " + d, base(g -> { }, Map.of("scanInterval", d))));
+            cases.add(new Case("scanInterval " + d, base(g -> {}, Map.of("scanInterval", d))));
         }
         for (Object v : new Object[] {true, false, "true"}) {
             cases.add(group("default " + v, g -> g.put("default", v)));
         }
-        cases.add(group("match without rules", g -> g.put("match", new LinkedHashMap<>(Map.of("resources", List.of())))));
-        cases.add(group("match on a resource", g -> g.put("match", new LinkedHashMap<>(Map.of("resources", List.of("nvidia.com/gpu"))))));
+        cases.add(group(
+                "match without rules", g -> g.put("match", new LinkedHashMap<>(Map.of("resources", List.of())))));
+        cases.add(group(
+                "match on a resource",
+                g -> g.put("match", new LinkedHashMap<>(Map.of("resources", List.of("nvidia.com/gpu"))))));
         cases.add(group("label on the group key", g -> g.put("labels", Map.of("joblane.io/node-group", "x"))));
         cases.add(group("label of another key", g -> g.put("labels", Map.of("disk", "ssd"))));
         cases.add(group("label name of 64", g -> g.put("labels", Map.of("a".repeat(64), "ssd"))));
-        cases.add(group("draining taint", g -> g.put("taints", List.of(Map.of("key", "joblane.io/draining", "effect", "NoSchedule")))));
-        cases.add(group("duplicate taint", g -> g.put("taints", List.of(
-                Map.of("key", "a", "effect", "NoSchedule"), Map.of("key", "a", "value", "b", "effect", "NoSchedule")))));
+        cases.add(group(
+                "draining taint",
+                g -> g.put("taints", List.of(Map.of("key", "joblane.io/draining", "effect", "NoSchedule")))));
+        cases.add(group(
+                "duplicate taint",
+                g -> g.put(
+                        "taints",
+                        List.of(
+                                Map.of("key", "a", "effect", "NoSchedule"),
+                                Map.of("key", "a", "value", "b", "effect", "NoSchedule")))));
         cases.add(group("provider memory without group", g -> {
             scaling(g).remove("autoScalingGroup");
             scaling(g).put("provider", "memory");
@@ -116,10 +130,13 @@ class SchemaLoaderAgreementChartTest {
         cases.add(new Case("two groups of one name", twoGroups("batch", "asg-2")));
         cases.add(new Case("two groups on one ASG", twoGroups("other", "asg-batch")));
         cases.add(new Case("two groups", twoGroups("other", "asg-2")));
-        cases.add(new Case("strictOwner without users", base(g -> { }, null, Map.of("strictOwner", true, "jobControllerUsers", List.of()))));
-        cases.add(new Case("strictOwner with users", base(g -> { }, null, Map.of("strictOwner", true))));
-        cases.add(new Case("jobOwner with a blank apiVersion", base(g -> { }, null,
-                Map.of("jobOwners", List.of(Map.of("apiVersion", " ", "kind", "Workflow"))))));
+        cases.add(new Case(
+                "strictOwner without users",
+                base(g -> {}, null, Map.of("strictOwner", true, "jobControllerUsers", List.of()))));
+        cases.add(new Case("strictOwner with users", base(g -> {}, null, Map.of("strictOwner", true))));
+        cases.add(new Case(
+                "jobOwner with a blank apiVersion",
+                base(g -> {}, null, Map.of("jobOwners", List.of(Map.of("apiVersion", " ", "kind", "Workflow"))))));
         return cases;
     }
 
@@ -131,8 +148,8 @@ class SchemaLoaderAgreementChartTest {
         return base(change, scaler, null);
     }
 
-    private static Map<String, Object> base(Consumer<Map<String, Object>> change, Map<String, Object> scaler,
-                                            Map<String, Object> webhook) {
+    private static Map<String, Object> base(
+            Consumer<Map<String, Object>> change, Map<String, Object> scaler, Map<String, Object> webhook) {
         Map<String, Object> group = baseGroup("batch", "asg-batch");
         group.put("default", true);
         change.accept(group);
@@ -148,7 +165,7 @@ class SchemaLoaderAgreementChartTest {
     }
 
     private static Map<String, Object> twoGroups(String secondName, String secondAsg) {
-        Map<String, Object> config = base(g -> { }, null);
+        Map<String, Object> config = base(g -> {}, null);
         @SuppressWarnings("unchecked")
         List<Object> groups = (List<Object>) config.get("nodeGroups");
         groups.add(baseGroup(secondName, secondAsg));

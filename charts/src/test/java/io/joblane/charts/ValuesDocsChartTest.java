@@ -104,11 +104,17 @@ class ValuesDocsChartTest {
 
     static String valuesTable() throws Exception {
         JsonNode values = Manifests.PLAIN.readTree(Files.readString(VALUES));
-        StringBuilder table = new StringBuilder("| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n");
+        StringBuilder table =
+                new StringBuilder("| Key | Type | Default | Description |\n|-----|------|---------|-------------|\n");
         for (Map.Entry<String, String> doc : documented().entrySet()) {
             JsonNode value = at(values, doc.getKey());
-            String type = value.isObject() ? "object" : value.isArray() ? "list" : value.isBoolean() ? "bool"
-                    : value.isIntegralNumber() ? "int" : value.isNumber() ? "float" : "string";
+            String type = value.isObject()
+                    ? "object"
+                    : value.isArray()
+                            ? "list"
+                            : value.isBoolean()
+                                    ? "bool"
+                                    : value.isIntegralNumber() ? "int" : value.isNumber() ? "float" : "string";
             String rendered = Manifests.PLAIN.writeValueAsString(value).strip();
             String json = new tools.jackson.databind.ObjectMapper().writeValueAsString(value);
             String shown = json.length() > 80 ? "see values.yaml" : json;
@@ -117,8 +123,15 @@ class ValuesDocsChartTest {
             } else if (!shown.equals("see values.yaml")) {
                 shown = "`" + shown + "`";
             }
-            table.append("| `").append(doc.getKey()).append("` | ").append(type).append(" | ").append(shown)
-                    .append(" | ").append(doc.getValue().replace("|", "\\|")).append(" |\n");
+            table.append("| `")
+                    .append(doc.getKey())
+                    .append("` | ")
+                    .append(type)
+                    .append(" | ")
+                    .append(shown)
+                    .append(" | ")
+                    .append(doc.getValue().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return table.toString();
     }
@@ -130,10 +143,17 @@ class ValuesDocsChartTest {
 
         for (String leaf : leaves(values, "")) {
             boolean covered = docs.keySet().stream().anyMatch(d -> leaf.equals(d) || leaf.startsWith(d + "."));
-            assertThat(covered).as("values.yaml key %s has a '# --' comment (on itself or a parent)", leaf).isTrue();
+            assertThat(covered)
+                    .as("values.yaml key %s has a '# --' comment (on itself or a parent)", leaf)
+                    .isTrue();
         }
-        assertThat(docs).containsKeys("webhook.failurePolicy", "config.nodeGroups", "packingScheduler.enabled",
-                "scaler.serviceAccount.annotations", "certificates.mode");
+        assertThat(docs)
+                .containsKeys(
+                        "webhook.failurePolicy",
+                        "config.nodeGroups",
+                        "packingScheduler.enabled",
+                        "scaler.serviceAccount.annotations",
+                        "certificates.mode");
         assertThat(docs.get("webhook.failurePolicy")).contains("Ignore").contains("evicted");
     }
 
@@ -146,10 +166,12 @@ class ValuesDocsChartTest {
         assertThat(start).as("README has the table markers").isGreaterThanOrEqualTo(0);
         String actual = readme.substring(start + START.length(), end).strip() + "\n";
         if (!actual.equals(expected) && Boolean.getBoolean("joblane.updateReadme")) {
-            Files.writeString(README, readme.substring(0, start + START.length()) + "\n" + expected
-                    + readme.substring(end));
+            Files.writeString(
+                    README, readme.substring(0, start + START.length()) + "\n" + expected + readme.substring(end));
             return;
         }
-        assertThat(actual).as("README values table is stale; rerun with -Djoblane.updateReadme=true").isEqualTo(expected);
+        assertThat(actual)
+                .as("README values table is stale; rerun with -Djoblane.updateReadme=true")
+                .isEqualTo(expected);
     }
 }

@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     public static Duration parse(String text) {
         if (text == null || text.isBlank()) {

@@ -22,10 +22,10 @@ public final class Quantity {
     private static final int MAX_POWER = 40;
     /** Powers of ten below which a non-zero value is certainly below one milli-unit, so it rounds up to 1. */
     private static final int MIN_POWER = -10;
+
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
-    private Quantity() {
-    }
+    private Quantity() {}
 
     /**
      * Returns the quantity in milli-units, rounding fractions of a milli-unit up as Kubernetes does.
@@ -225,8 +225,8 @@ public final class Quantity {
         if (saturate) {
             return Long.MAX_VALUE;
         }
-        throw new IllegalArgumentException("quantity too large: \"" + shorten(text) + "\" (at most "
-                + Long.MAX_VALUE + "m)");
+        throw new IllegalArgumentException(
+                "quantity too large: \"" + shorten(text) + "\" (at most " + Long.MAX_VALUE + "m)");
     }
 
     private static boolean hasNonZero(String digits, int from) {

@@ -5,11 +5,11 @@ package io.joblane.model;
  * The single source for these strings: never repeat them as literals elsewhere.
  */
 public final class WellKnown {
-    private WellKnown() {
-    }
+    private WellKnown() {}
 
     /** Namespace label that opts a namespace in; its value must be {@link #INJECT_ENABLED}. */
     public static final String NAMESPACE_INJECT_LABEL = "joblane.io/inject";
+
     public static final String INJECT_ENABLED = "enabled";
     /** Pod annotation that opts one pod out when set to "false". */
     public static final String POD_INJECT_ANNOTATION = "joblane.io/inject";
@@ -51,6 +51,7 @@ public final class WellKnown {
 
     /** Labels the Job controller puts on its pods (the first since Kubernetes 1.27, the second before). */
     public static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+
     public static final String LEGACY_JOB_NAME_LABEL = "job-name";
     public static final String JOB_CONTROLLER_UID_LABEL = "batch.kubernetes.io/controller-uid";
 

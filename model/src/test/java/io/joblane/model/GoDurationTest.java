@@ -28,6 +28,7 @@ class GoDurationTest {
     @Test
     void formatsRoundTrip() {
         assertThat(GoDuration.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
-        assertThat(GoDuration.parse(GoDuration.format(Duration.ofMillis(3_723_004)))).isEqualTo(Duration.ofMillis(3_723_004));
+        assertThat(GoDuration.parse(GoDuration.format(Duration.ofMillis(3_723_004))))
+                .isEqualTo(Duration.ofMillis(3_723_004));
     }
 }

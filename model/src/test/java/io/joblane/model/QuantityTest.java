@@ -48,8 +48,23 @@ class QuantityTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"abc", "1Zi", "-1", "'  '", "Gi", "1.2.3", "1K", "1e", "1e1.5", ".", "+", "1 Gi", "1e99999999999", "--1",
-        "1ei"})
+    @CsvSource({
+        "abc",
+        "1Zi",
+        "-1",
+        "'  '",
+        "Gi",
+        "1.2.3",
+        "1K",
+        "1e",
+        "1e1.5",
+        ".",
+        "+",
+        "1 Gi",
+        "1e99999999999",
+        "--1",
+        "1ei"
+    })
     void refusesWhatKubernetesRefuses(String text) {
         assertThatThrownBy(() -> Quantity.toMillis(text)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Quantity.toMillisSaturating(text)).isInstanceOf(IllegalArgumentException.class);
@@ -58,8 +73,16 @@ class QuantityTest {
     // Regression: "1e300000000" was expanded to a 300-million-digit integer before any range check (the webhook
     // froze on one pod, the scaler on one snapshot).
     @ParameterizedTest
-    @ValueSource(strings = {"1e300000000", "1E2147483647", "9223372036854775.808", "8Ei", "1e16",
-        "123456789012345678901234567890", "99999999999999999999999Ei"})
+    @ValueSource(
+            strings = {
+                "1e300000000",
+                "1E2147483647",
+                "9223372036854775.808",
+                "8Ei",
+                "1e16",
+                "123456789012345678901234567890",
+                "99999999999999999999999Ei"
+            })
     void hugeValidQuantitiesSaturateOrAreRefusedAtOnce(String text) {
         assertTimeoutPreemptively(HANG_GUARD, () -> {
             assertThat(Quantity.toMillisSaturating(text)).isEqualTo(Long.MAX_VALUE);
@@ -70,7 +93,8 @@ class QuantityTest {
     @ParameterizedTest
     @ValueSource(strings = {"1e-2147483648", "1e-300000000", "0.000000000000000000000000000000000001n"})
     void tinyNonZeroQuantitiesRoundUpToOneMilliAtOnce(String text) {
-        assertTimeoutPreemptively(HANG_GUARD, () -> assertThat(Quantity.toMillis(text)).isEqualTo(1));
+        assertTimeoutPreemptively(
+                HANG_GUARD, () -> assertThat(Quantity.toMillis(text)).isEqualTo(1));
     }
 
     @Test
@@ -98,12 +122,18 @@ class QuantityTest {
             if (number.isEmpty() || number.equals(".")) {
                 number = "0";
             }
-            String suffix = random.nextInt(4) == 0 ? "e" + (random.nextInt(61) - 30) : suffixes[random.nextInt(suffixes.length)];
+            String suffix = random.nextInt(4) == 0
+                    ? "e" + (random.nextInt(61) - 30)
+                    : suffixes[random.nextInt(suffixes.length)];
             String text = number + suffix;
             BigDecimal exact = new BigDecimal(number.startsWith(".") ? "0" + number : number)
-                    .multiply(multiplier(suffix)).setScale(0, RoundingMode.CEILING);
-            long expected = exact.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : exact.longValue();
-            assertThat(Quantity.toMillisSaturating(text)).as("%s (seed %d)", text, seed).isEqualTo(expected);
+                    .multiply(multiplier(suffix))
+                    .setScale(0, RoundingMode.CEILING);
+            long expected =
+                    exact.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0 ? Long.MAX_VALUE : exact.longValue();
+            assertThat(Quantity.toMillisSaturating(text))
+                    .as("%s (seed %d)", text, seed)
+                    .isEqualTo(expected);
         }
     }
 

@@ -12,15 +12,16 @@ import picocli.CommandLine.Spec;
  * The scaler's entry point: {@code java -jar joblane-scaler.jar <run|...>}. Each subcommand is its own class;
  * {@code run} is the in-cluster process.
  */
-@Command(name = "joblane-scaler", mixinStandardHelpOptions = true,
+@Command(
+        name = "joblane-scaler",
+        mixinStandardHelpOptions = true,
         description = "Scales Joblane's node groups for batch Job pods without interrupting a running Job.",
         subcommands = {RunCommand.class})
 public final class Main implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Without a subcommand: print the usage and fail. */
     @Override

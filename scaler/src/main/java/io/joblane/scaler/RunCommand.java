@@ -12,10 +12,10 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.logging.LogOptions;
-import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.kube.BoundPods;
 import io.joblane.scaler.kube.ClusterCache;
 import io.joblane.scaler.kube.EventRecorder;
@@ -63,53 +63,81 @@ import picocli.CommandLine.Option;
  * undoes this in reverse (not ready, stop the loop, release the Lease, stop informers, close the client, stop serving)
  * and exits 0. Losing the Lease while not shutting down exits the process so a fresh start re-elects.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
         description = "Run the scaler: watch Job pods and nodes, scale the node groups (leader-elected).",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM", "1:failed (unexpected error at start-up)",
-                "2:bad command line, flag value or node-group file",
-                "6:lost the Lease while not shutting down (restart as a standby)"})
+        exitCodeList = {
+            "0:stopped by SIGTERM",
+            "1:failed (unexpected error at start-up)",
+            "2:bad command line, flag value or node-group file",
+            "6:lost the Lease while not shutting down (restart as a standby)"
+        })
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
     static final int EXIT_CONFIG = ExitCodes.USAGE;
     static final int EXIT_LOST_LEADERSHIP = ExitCodes.LOST_LEASE;
 
-    @Option(names = "--config", required = true, defaultValue = "${env:JOBLANE_CONFIG}",
+    @Option(
+            names = "--config",
+            required = true,
+            defaultValue = "${env:JOBLANE_CONFIG}",
             description = "Node-group file (env JOBLANE_CONFIG).")
     Path config;
 
-    @Option(names = "--dry-run", defaultValue = "${env:JOBLANE_DRY_RUN:-false}", fallbackValue = "true", arity = "0..1",
+    @Option(
+            names = "--dry-run",
+            defaultValue = "${env:JOBLANE_DRY_RUN:-false}",
+            fallbackValue = "true",
+            arity = "0..1",
             description = "Log every action it would take and change nothing (env JOBLANE_DRY_RUN).")
     boolean dryRun;
 
-    @Option(names = "--health-port", defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
+    @Option(
+            names = "--health-port",
+            defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
             description = "Port of /healthz, /readyz and /metrics (env JOBLANE_HEALTH_PORT, default ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--lease-name", defaultValue = "${env:JOBLANE_LEASE_NAME:-joblane-scaler}",
+    @Option(
+            names = "--lease-name",
+            defaultValue = "${env:JOBLANE_LEASE_NAME:-joblane-scaler}",
             description = "Lease used for leader election (env JOBLANE_LEASE_NAME, default ${DEFAULT-VALUE}).")
     String leaseName;
 
-    @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}",
+    @Option(
+            names = "--lease-namespace",
+            defaultValue = "${env:POD_NAMESPACE}",
             description = "Namespace of the Lease and the status ConfigMap (env POD_NAMESPACE; else the service "
                     + "account's namespace, else the kubeconfig's).")
     String leaseNamespace;
 
-    @Option(names = "--status-configmap", defaultValue = "${env:JOBLANE_STATUS_CONFIGMAP:-joblane-scaler-status}",
+    @Option(
+            names = "--status-configmap",
+            defaultValue = "${env:JOBLANE_STATUS_CONFIGMAP:-joblane-scaler-status}",
             description = "Human-readable status ConfigMap (env JOBLANE_STATUS_CONFIGMAP, default ${DEFAULT-VALUE}).")
     String statusConfigMap;
 
-    @Option(names = "--lanes", defaultValue = "${env:JOBLANE_LANES:-true}", fallbackValue = "true", arity = "0..1",
+    @Option(
+            names = "--lanes",
+            defaultValue = "${env:JOBLANE_LANES:-true}",
+            fallbackValue = "true",
+            arity = "0..1",
             description = "Lanes: learn Job run times, label group nodes joblane.io/lane-end and publish the family "
                     + "table in the ConfigMap joblane-lanes (env JOBLANE_LANES, default ${DEFAULT-VALUE}).")
     boolean lanes;
 
-    @Option(names = "--identity", defaultValue = "${env:POD_NAME}",
+    @Option(
+            names = "--identity",
+            defaultValue = "${env:POD_NAME}",
             description = "Leader-election identity (env POD_NAME, else the host name).")
     String identity;
 
-    @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-2m}",
+    @Option(
+            names = "--informer-sync-timeout",
+            defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-2m}",
             description = "Longest wait for the informers' first sync before start-up carries on not ready "
                     + "(env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration informerSyncTimeout;
@@ -121,6 +149,7 @@ public final class RunCommand implements Callable<Integer> {
     IntConsumer exit = System::exit;
     /** Replaced in tests; in the cluster the client configures itself (service account, or KUBECONFIG locally). */
     Supplier<KubernetesClient> clientFactory = () -> new KubernetesClientBuilder().build();
+
     LeaderElection.Timing leaseTiming = LeaderElection.Timing.DEFAULT;
     volatile int boundHealthPort;
 
@@ -178,14 +207,22 @@ public final class RunCommand implements Callable<Integer> {
         String me = leaderIdentity();
         ClusterCache cache = startInformers(client, syncTimeout, parts::triggerScan);
         KubeClusterAccess cluster = clusterAccess(client, cache, configFile, clock, me);
-        parts.loop = new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun,
-                parts::stillLeading);
-        parts.scans = scanScheduler(parts.loop, new StatusConfigMap(client, namespace, statusConfigMap,
-                parts::stillLeading), me, lanesAfterScan(client, cache, namespace, clock, parts::stillLeading));
+        parts.loop =
+                new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun, parts::stillLeading);
+        parts.scans = scanScheduler(
+                parts.loop,
+                new StatusConfigMap(client, namespace, statusConfigMap, parts::stillLeading),
+                me,
+                lanesAfterScan(client, cache, namespace, clock, parts::stillLeading));
         parts.election = leaderElection(client, namespace, me, metrics, parts.scans);
         parts.election.start();
-        LOG.info("scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}",
-                initial.scaledGroups().size(), port, namespace, leaseName, me);
+        LOG.info(
+                "scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}",
+                initial.scaledGroups().size(),
+                port,
+                namespace,
+                leaseName,
+                me);
     }
 
     /**
@@ -284,13 +321,20 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private String leaderIdentity() throws UnknownHostException {
-        return identity != null && !identity.isBlank() ? identity : InetAddress.getLocalHost().getHostName();
+        return identity != null && !identity.isBlank()
+                ? identity
+                : InetAddress.getLocalHost().getHostName();
     }
 
-    private static KubeClusterAccess clusterAccess(KubernetesClient client, ClusterCache cache, ConfigFile configFile,
-            Clock clock, String me) {
-        return new KubeClusterAccess(client, cache, new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR),
-                new EventRecorder(client, clock, me), configFile::current, clock);
+    private static KubeClusterAccess clusterAccess(
+            KubernetesClient client, ClusterCache cache, ConfigFile configFile, Clock clock, String me) {
+        return new KubeClusterAccess(
+                client,
+                cache,
+                new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR),
+                new EventRecorder(client, clock, me),
+                configFile::current,
+                clock);
     }
 
     /** Starts the informers and waits for their first sync at most {@code syncTimeout}, then carries on regardless. */
@@ -306,14 +350,18 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Lanes' step after each scan, with the scan's dry-run; nothing with {@code --lanes=false}. */
-    private Consumer<Boolean> lanesAfterScan(KubernetesClient client, ClusterCache cache, String namespace, Clock clock,
-                                             BooleanSupplier stillLeading) {
+    private Consumer<Boolean> lanesAfterScan(
+            KubernetesClient client, ClusterCache cache, String namespace, Clock clock, BooleanSupplier stillLeading) {
         if (!lanes) {
             LOG.info("lanes are off (--lanes=false)");
-            return dry -> { };
+            return dry -> {};
         }
-        LanesStep step = new LanesStep(new KubeLanes(client, cache, namespace), clock, stillLeading,
-                LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
+        LanesStep step = new LanesStep(
+                new KubeLanes(client, cache, namespace),
+                clock,
+                stillLeading,
+                LanesStep.DEFAULT_PUBLISH_INTERVAL,
+                FamilyHistory.DEFAULT_MAX_FAMILIES);
         return step::run;
     }
 
@@ -321,15 +369,19 @@ public final class RunCommand implements Callable<Integer> {
      * The scans, started once this replica leads: each runs the loop once, then lanes (learn, label, publish), and
      * publishes the status.
      */
-    private ScanScheduler scanScheduler(ScaleLoop loop, StatusConfigMap status, String me,
-                                        Consumer<Boolean> lanesAfterScan) {
+    private ScanScheduler scanScheduler(
+            ScaleLoop loop, StatusConfigMap status, String me, Consumer<Boolean> lanesAfterScan) {
         readiness.warning("groups", () -> groupWarnings(loop.lastResult()));
-        return new ScanScheduler(() -> {
-            ScanResult r = loop.runOnce();
-            lanesAfterScan.accept(r.dryRun()); // the dry-run this scan ran with
-            lastScanEnd = Instant.now();
-            status.publish(StatusText.render(r, me));
-        }, scanInterval, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        return new ScanScheduler(
+                () -> {
+                    ScanResult r = loop.runOnce();
+                    lanesAfterScan.accept(r.dryRun()); // the dry-run this scan ran with
+                    lastScanEnd = Instant.now();
+                    status.publish(StatusText.render(r, me));
+                },
+                scanInterval,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2));
     }
 
     /**
@@ -337,9 +389,18 @@ public final class RunCommand implements Callable<Integer> {
      * down, exits the process so a fresh start re-elects. Pushes the rest of the teardown: release the Lease, stop the
      * loop, report not ready.
      */
-    private LeaderElection leaderElection(KubernetesClient client, String namespace, String me,
-            MicrometerScalerMetrics metrics, ScanScheduler scans) {
-        LeaderElection election = new LeaderElection(client, namespace, leaseName, me, leaseTiming,
+    private LeaderElection leaderElection(
+            KubernetesClient client,
+            String namespace,
+            String me,
+            MicrometerScalerMetrics metrics,
+            ScanScheduler scans) {
+        LeaderElection election = new LeaderElection(
+                client,
+                namespace,
+                leaseName,
+                me,
+                leaseTiming,
                 () -> {
                     metrics.leader(true);
                     lastScanEnd = Instant.now();
@@ -349,15 +410,20 @@ public final class RunCommand implements Callable<Integer> {
                     metrics.leader(false);
                     stopScans(scans); // the loop's own Lease check already stops a scan in progress
                     if (!readiness.isShuttingDown()) {
-                        LOG.error("lost the Lease {}/{}: exiting so that a fresh start re-elects", namespace, leaseName);
+                        LOG.error(
+                                "lost the Lease {}/{}: exiting so that a fresh start re-elects", namespace, leaseName);
                         new Thread(() -> exit.accept(EXIT_LOST_LEADERSHIP), "exit").start();
                     }
                 });
         shutdown.push("release the Lease", election::close);
         shutdown.push("stop the loop", scans::close);
         shutdown.push("report not ready", readiness::shuttingDown);
-        readiness.warning("leader", () -> election.isLeader() ? List.of()
-                : List.of("standby; the leader is " + (election.leader().isEmpty() ? "unknown" : election.leader())));
+        readiness.warning(
+                "leader",
+                () -> election.isLeader()
+                        ? List.of()
+                        : List.of("standby; the leader is "
+                                + (election.leader().isEmpty() ? "unknown" : election.leader())));
         return election;
     }
 
@@ -445,7 +511,8 @@ public final class RunCommand implements Callable<Integer> {
 
         /** Groups of a reloaded config whose provider this process did not start with (needs a restart). */
         List<String> unsupported(JoblaneConfig c) {
-            return c.scaledGroups().stream().filter(g -> !byGroup.containsKey(g.name()))
+            return c.scaledGroups().stream()
+                    .filter(g -> !byGroup.containsKey(g.name()))
                     .map(g -> "group " + g.name() + " was added by a config change; restart the scaler to manage it")
                     .toList();
         }
@@ -466,8 +533,8 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 p.byGroup.put(g.name(), p.aws);
             } else {
-                throw new IllegalStateException("nodeGroups[" + g.name() + "].scaling.provider: unknown provider "
-                        + kind);
+                throw new IllegalStateException(
+                        "nodeGroups[" + g.name() + "].scaling.provider: unknown provider " + kind);
             }
         }
         return p;

@@ -18,8 +18,7 @@ final class ShutdownStack implements AutoCloseable {
         void run() throws Exception;
     }
 
-    private record Named(String name, Step step) {
-    }
+    private record Named(String name, Step step) {}
 
     private final Deque<Named> steps = new ArrayDeque<>();
     /** Held for a whole teardown; pushes take only {@code this}, so start-up never waits for it. */

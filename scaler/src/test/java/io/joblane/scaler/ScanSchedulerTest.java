@@ -17,12 +17,16 @@ class ScanSchedulerTest {
         AtomicInteger scans = new AtomicInteger();
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        ScanScheduler scheduler = new ScanScheduler(() -> {
-            if (scans.incrementAndGet() == 1) {
-                firstStarted.countDown();
-                await().atMost(Duration.ofSeconds(30)).until(() -> releaseFirst.getCount() == 0);
-            }
-        }, () -> Duration.ofHours(1), Duration.ofMillis(50), Duration.ofMillis(100));
+        ScanScheduler scheduler = new ScanScheduler(
+                () -> {
+                    if (scans.incrementAndGet() == 1) {
+                        firstStarted.countDown();
+                        await().atMost(Duration.ofSeconds(30)).until(() -> releaseFirst.getCount() == 0);
+                    }
+                },
+                () -> Duration.ofHours(1),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100));
         try {
             scheduler.start();
             assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
@@ -42,16 +46,20 @@ class ScanSchedulerTest {
         AtomicInteger scans = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger finished = new AtomicInteger();
-        ScanScheduler scheduler = new ScanScheduler(() -> {
-            scans.incrementAndGet();
-            started.countDown();
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            finished.incrementAndGet();
-        }, () -> Duration.ofMillis(1), Duration.ZERO, Duration.ZERO);
+        ScanScheduler scheduler = new ScanScheduler(
+                () -> {
+                    scans.incrementAndGet();
+                    started.countDown();
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    finished.incrementAndGet();
+                },
+                () -> Duration.ofMillis(1),
+                Duration.ZERO,
+                Duration.ZERO);
         scheduler.start();
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         scheduler.close();

@@ -20,21 +20,31 @@ import java.util.function.Function;
 final class GroupSettings {
     /** {@code --node-group all}: every group with a {@code scaling} section. */
     static final String ALL = "all";
+
     private static final long SERIES_WIDTH_MILLIS = 60_000L;
 
     /**
      * What the command line gives every group: the shape for what a group's {@code scaling.node} leaves out, the
      * size limit when it sets no {@code maxNodes}, the DaemonSets, the scan interval, the seed and the price.
      */
-    record Defaults(String nodeCpu, String nodeMemory, int nodePods, int maxNodes, long daemonSetCpuMillis,
-            long daemonSetMemoryMillis, int daemonSetPods, long scanIntervalMillis, long seed,
-            double pricePerNodeHour) {
-    }
+    record Defaults(
+            String nodeCpu,
+            String nodeMemory,
+            int nodePods,
+            int maxNodes,
+            long daemonSetCpuMillis,
+            long daemonSetMemoryMillis,
+            int daemonSetPods,
+            long scanIntervalMillis,
+            long seed,
+            double pricePerNodeHour) {}
 
-    private GroupSettings() {
-    }
+    private GroupSettings() {}
 
-    static List<SimGroup> of(JoblaneConfig cfg, List<String> names, Function<JoblaneConfig, Defaults> defaults,
+    static List<SimGroup> of(
+            JoblaneConfig cfg,
+            List<String> names,
+            Function<JoblaneConfig, Defaults> defaults,
             Map<String, Double> prices) {
         Defaults d = defaults.apply(cfg);
         List<NodeGroup> chosen = chosen(cfg, names);
@@ -61,8 +71,9 @@ final class GroupSettings {
         }
         List<NodeGroup> out = new ArrayList<>();
         for (String name : names) {
-            NodeGroup g = cfg.group(name.trim()).orElseThrow(() -> new IllegalArgumentException(
-                    "--node-group " + name + " is not in the node-group file"));
+            NodeGroup g = cfg.group(name.trim())
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("--node-group " + name + " is not in the node-group file"));
             if (g.scaling() == null) {
                 throw new IllegalArgumentException("--node-group " + name + " has no scaling section to simulate");
             }
@@ -78,17 +89,28 @@ final class GroupSettings {
         Map<String, String> node = s.node();
         NodeShape shape;
         try {
-            shape = new NodeShape(Quantity.toMillis(node.getOrDefault(WellKnown.RESOURCE_CPU, d.nodeCpu())),
+            shape = new NodeShape(
+                    Quantity.toMillis(node.getOrDefault(WellKnown.RESOURCE_CPU, d.nodeCpu())),
                     Quantity.toMillis(node.getOrDefault(WellKnown.RESOURCE_MEMORY, d.nodeMemory())),
-                    count(node.get(WellKnown.RESOURCE_NVIDIA_GPU), 0), (int) count(node.get(WellKnown.RESOURCE_PODS),
-                    d.nodePods()), d.daemonSetCpuMillis(), d.daemonSetMemoryMillis(), d.daemonSetPods());
+                    count(node.get(WellKnown.RESOURCE_NVIDIA_GPU), 0),
+                    (int) count(node.get(WellKnown.RESOURCE_PODS), d.nodePods()),
+                    d.daemonSetCpuMillis(),
+                    d.daemonSetMemoryMillis(),
+                    d.daemonSetPods());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("node group " + g.name() + ": " + e.getMessage());
         }
-        Simulation.Settings settings = new Simulation.Settings(shape, s.bootDelayDuration().toMillis(),
-                d.scanIntervalMillis(), s.maxNodes() == null ? d.maxNodes() : s.maxNodes(), d.seed(), price,
+        Simulation.Settings settings = new Simulation.Settings(
+                shape,
+                s.bootDelayDuration().toMillis(),
+                d.scanIntervalMillis(),
+                s.maxNodes() == null ? d.maxNodes() : s.maxNodes(),
+                d.seed(),
+                price,
                 SERIES_WIDTH_MILLIS);
-        return new SimGroup(g.name(), settings,
+        return new SimGroup(
+                g.name(),
+                settings,
                 JoblanePolicy.factory(s.scaleDownDelayDuration(), s.maxDraining(), g, cfg.scaler()));
     }
 

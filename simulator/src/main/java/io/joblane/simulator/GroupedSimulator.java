@@ -30,8 +30,7 @@ import java.util.stream.Collectors;
 public final class GroupedSimulator {
 
     /** One group's comparison, under its name, with the price its cost column used. */
-    public record GroupComparison(String name, double pricePerNodeHour, Simulator.Comparison comparison) {
-    }
+    public record GroupComparison(String name, double pricePerNodeHour, Simulator.Comparison comparison) {}
 
     /**
      * The outcome: one comparison per group and their total (each policy's figures summed over the groups).
@@ -40,9 +39,13 @@ public final class GroupedSimulator {
      * @param jobsOutside Jobs routed to a configured group that is not simulated (no {@code scaling} section, or
      *     not among the groups asked for)
      */
-    public record Outcome(Simulator.Comparison total, List<GroupComparison> groups, long jobsRefused,
-            long firstRefusedLine, long jobsOutside, Map<String, Long> jobsOutsideByGroup) {
-    }
+    public record Outcome(
+            Simulator.Comparison total,
+            List<GroupComparison> groups,
+            long jobsRefused,
+            long firstRefusedLine,
+            long jobsOutside,
+            Map<String, Long> jobsOutsideByGroup) {}
 
     private final GroupRouter router;
     private final List<SimGroup> groups;
@@ -83,8 +86,13 @@ public final class GroupedSimulator {
             done.add(new GroupComparison(g.name(), g.settings().pricePerNodeHour(), c));
             simulator.wallSeconds().forEach((p, s) -> wallSeconds.merge(p, s, Double::sum));
         }
-        return new Outcome(total(source, done), done, routing.jobsRefused(), routing.firstRefusedLine(),
-                routing.jobsOutside(), routing.jobsOutsideByGroup());
+        return new Outcome(
+                total(source, done),
+                done,
+                routing.jobsRefused(),
+                routing.firstRefusedLine(),
+                routing.jobsOutside(),
+                routing.jobsOutsideByGroup());
     }
 
     /** One pass over the trace for the rows no simulated group takes. */
@@ -155,26 +163,44 @@ public final class GroupedSimulator {
 
     /** Every policy's figures summed over the groups; the trace's counts summed, its bad lines counted once. */
     private Simulator.Comparison total(TraceSource source, List<GroupComparison> done) {
-        List<Simulator.Comparison> parts = done.stream().map(GroupComparison::comparison).toList();
+        List<Simulator.Comparison> parts =
+                done.stream().map(GroupComparison::comparison).toList();
         Simulator.Comparison first = parts.get(0);
         List<PolicyResult> results = new ArrayList<>();
         for (int i = 0; i < first.results().size(); i++) {
             int index = i;
-            results.add(PolicyResult.sum(parts.stream().map(c -> c.results().get(index)).toList()));
+            results.add(PolicyResult.sum(
+                    parts.stream().map(c -> c.results().get(index)).toList()));
         }
         Series.Sum demand = Series.Sum.EMPTY;
         for (Simulator.Comparison c : parts) {
             demand = demand.plus(c.demand(), c.demandWidthSeconds());
         }
-        long firstNeverFit = parts.stream().mapToLong(Simulator.Comparison::firstNeverFitLine).filter(l -> l > 0)
-                .min().orElse(0);
+        long firstNeverFit = parts.stream()
+                .mapToLong(Simulator.Comparison::firstNeverFitLine)
+                .filter(l -> l > 0)
+                .min()
+                .orElse(0);
         String names = done.stream().map(GroupComparison::name).collect(Collectors.joining(", "));
-        return new Simulator.Comparison(source.describe(), "node groups " + names + ", each with its own settings",
-                null, parts.stream().mapToLong(Simulator.Comparison::jobs).sum(),
-                parts.stream().mapToLong(Simulator.Comparison::jobsNeverFit).sum(), firstNeverFit, first.badLines(),
-                first.firstBadLine(), first.skippedRows(),
-                parts.stream().mapToDouble(Simulator.Comparison::lowerBoundNodeHours).sum(),
-                parts.stream().mapToDouble(Simulator.Comparison::peakDemandNodes).sum(), demand.widthSeconds(),
-                demand.values(), results, Map.of());
+        return new Simulator.Comparison(
+                source.describe(),
+                "node groups " + names + ", each with its own settings",
+                null,
+                parts.stream().mapToLong(Simulator.Comparison::jobs).sum(),
+                parts.stream().mapToLong(Simulator.Comparison::jobsNeverFit).sum(),
+                firstNeverFit,
+                first.badLines(),
+                first.firstBadLine(),
+                first.skippedRows(),
+                parts.stream()
+                        .mapToDouble(Simulator.Comparison::lowerBoundNodeHours)
+                        .sum(),
+                parts.stream()
+                        .mapToDouble(Simulator.Comparison::peakDemandNodes)
+                        .sum(),
+                demand.widthSeconds(),
+                demand.values(),
+                results,
+                Map.of());
     }
 }

@@ -50,9 +50,11 @@ final class RunMeter implements AutoCloseable {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
             return;
         }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long used = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        for (Map.Entry<String, MemoryUsage> e :
+                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
             if (heapPools.contains(e.getKey())) {
                 used += e.getValue().getUsed();
             }
@@ -65,9 +67,14 @@ final class RunMeter implements AutoCloseable {
         double wall = (System.nanoTime() - startNanos) / 1e9;
         double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startCpu) / 1e9;
         long live = maxLiveAfterGc.get();
-        return String.format(Locale.ROOT, "timing: %.1f s wall, %.1f s CPU (simulating thread); heap: max live after GC %s,"
-                + " limit %.0f MiB%n", wall, cpu, live == 0 ? "n/a (no GC ran)" : String.format(Locale.ROOT, "%.1f MiB",
-                live / 1048576.0), Runtime.getRuntime().maxMemory() / 1048576.0);
+        return String.format(
+                Locale.ROOT,
+                "timing: %.1f s wall, %.1f s CPU (simulating thread); heap: max live after GC %s,"
+                        + " limit %.0f MiB%n",
+                wall,
+                cpu,
+                live == 0 ? "n/a (no GC ran)" : String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0),
+                Runtime.getRuntime().maxMemory() / 1048576.0);
     }
 
     @Override

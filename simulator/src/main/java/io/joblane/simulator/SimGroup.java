@@ -5,5 +5,4 @@ package io.joblane.simulator;
  * shape, boot delay, size limit and price) and how its Joblane loop is built (its scale-down delay, maxDraining,
  * labels and taints).
  */
-public record SimGroup(String name, Simulation.Settings settings, Simulator.JoblanePolicyFactory joblane) {
-}
+public record SimGroup(String name, Simulation.Settings settings, Simulator.JoblanePolicyFactory joblane) {}

@@ -52,7 +52,10 @@ import picocli.CommandLine.Spec;
  * {@code java -jar joblane-simulator.jar}: replays a Job trace through Joblane's real planner and loop and through the
  * alternatives on the same simulated cluster, then prints the comparison (and writes JSON and HTML when asked).
  */
-@Command(name = "joblane-simulator", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "joblane-simulator",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Replay a Job workload trace through Joblane's default install and the setups a user could pick "
                 + "instead (cluster-autoscaler with or without the packing scheduler or on-completion, Karpenter), a "
                 + "clairvoyant reference and a static group, on a simulated cluster; no cluster or cloud needed.")
@@ -61,106 +64,202 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "Trace file (CSV, SWF or the Alibaba GPU 2023 pod list; .gz accepted).")
+    @Option(
+            names = "--trace",
+            paramLabel = "FILE",
+            description = "Trace file (CSV, SWF or the Alibaba GPU 2023 pod list; .gz accepted).")
     Path trace;
 
-    @Option(names = "--format", paramLabel = "csv|swf|alibaba", description = "Trace format (default: from the file: .swf, the Alibaba header, else csv).")
+    @Option(
+            names = "--format",
+            paramLabel = "csv|swf|alibaba",
+            description = "Trace format (default: from the file: .swf, the Alibaba header, else csv).")
     String format;
 
-    @Option(names = "--synthetic", paramLabel = "JOBS", description = "Instead of --trace, generate a seeded bursty workload of JOBS Jobs (see --synthetic-days, --seed).")
+    @Option(
+            names = "--synthetic",
+            paramLabel = "JOBS",
+            description =
+                    "Instead of --trace, generate a seeded bursty workload of JOBS Jobs (see --synthetic-days, --seed).")
     Long synthetic;
 
-    @Option(names = "--synthetic-days", paramLabel = "DAYS", defaultValue = "7", description = "Span of the synthetic workload in days (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--synthetic-days",
+            paramLabel = "DAYS",
+            defaultValue = "7",
+            description = "Span of the synthetic workload in days (default ${DEFAULT-VALUE}).")
     double syntheticDays;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic workload and of the scheduler's tie-breaks (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description =
+                    "Seed of the synthetic workload and of the scheduler's tie-breaks (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--skip-bad-lines", description = "Skip malformed trace lines (counted and reported) instead of stopping at the first.")
+    @Option(
+            names = "--skip-bad-lines",
+            description = "Skip malformed trace lines (counted and reported) instead of stopping at the first.")
     boolean skipBadLines;
 
-    @Option(names = "--group", paramLabel = "NAME", description = "CSV only: simulate only the rows whose group column is NAME.")
+    @Option(
+            names = "--group",
+            paramLabel = "NAME",
+            description = "CSV only: simulate only the rows whose group column is NAME.")
     String group;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, scaleInTiming, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Take the node group's shape, maxNodes, scaleDownDelay, maxDraining, bootDelay, scaleInTiming, taints and the scan interval and settle delay from a Joblane node-group file; explicit flags win.")
     Path config;
 
-    @Option(names = "--node-group", split = ",", paramLabel = "NAME[,NAME...]|all", description = "With --config: the "
-            + "group to simulate (default: the default group); several names, or all (every group with a scaling "
-            + "section): those groups side by side, each trace row routed to one as the webhook routes its pods.")
+    @Option(
+            names = "--node-group",
+            split = ",",
+            paramLabel = "NAME[,NAME...]|all",
+            description =
+                    "With --config: the "
+                            + "group to simulate (default: the default group); several names, or all (every group with a scaling "
+                            + "section): those groups side by side, each trace row routed to one as the webhook routes its pods.")
     List<String> nodeGroups;
 
-    @Option(names = "--group-price", paramLabel = "NAME=PRICE", description = "With several groups: the price of a "
-            + "node-hour of group NAME (default --price-per-node-hour); repeat per group.")
+    @Option(
+            names = "--group-price",
+            paramLabel = "NAME=PRICE",
+            description = "With several groups: the price of a "
+                    + "node-hour of group NAME (default --price-per-node-hour); repeat per group.")
     Map<String, Double> groupPrices = new LinkedHashMap<>();
 
-    @Option(names = "--node-cpu", defaultValue = "16", description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-cpu",
+            defaultValue = "16",
+            description = "Allocatable cpu of a node (default ${DEFAULT-VALUE}).")
     String nodeCpu;
 
-    @Option(names = "--node-memory", defaultValue = "64Gi", description = "Allocatable memory of a node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-memory",
+            defaultValue = "64Gi",
+            description = "Allocatable memory of a node (default ${DEFAULT-VALUE}).")
     String nodeMemory;
 
-    @Option(names = "--node-gpu", defaultValue = "0", description = "nvidia.com/gpu per node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-gpu",
+            defaultValue = "0",
+            description = "nvidia.com/gpu per node (default ${DEFAULT-VALUE}).")
     int nodeGpu;
 
     @Option(names = "--node-pods", defaultValue = "110", description = "Pods per node (default ${DEFAULT-VALUE}).")
     int nodePods;
 
-    @Option(names = "--daemonset-cpu", defaultValue = "250m", description = "cpu the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--daemonset-cpu",
+            defaultValue = "250m",
+            description = "cpu the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
     String daemonSetCpu;
 
-    @Option(names = "--daemonset-memory", defaultValue = "512Mi", description = "Memory the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--daemonset-memory",
+            defaultValue = "512Mi",
+            description = "Memory the DaemonSets request on every node (default ${DEFAULT-VALUE}).")
     String daemonSetMemory;
 
-    @Option(names = "--daemonset-pods", defaultValue = "3", description = "DaemonSet pods on every node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--daemonset-pods",
+            defaultValue = "3",
+            description = "DaemonSet pods on every node (default ${DEFAULT-VALUE}).")
     int daemonSetPods;
 
-    @Option(names = "--boot-delay", defaultValue = "90s", converter = DurationConverter.class, description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--boot-delay",
+            defaultValue = "90s",
+            converter = DurationConverter.class,
+            description = "Launch to Ready of a new node (default ${DEFAULT-VALUE}).")
     Duration bootDelay;
 
-    @Option(names = "--scan-interval", defaultValue = "10s", converter = DurationConverter.class, description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scan-interval",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "Scan interval of every autoscaler (default ${DEFAULT-VALUE}).")
     Duration scanInterval;
 
-    @Option(names = "--scale-down-delay", defaultValue = "10m", converter = DurationConverter.class, description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--scale-down-delay",
+            defaultValue = "10m",
+            converter = DurationConverter.class,
+            description = "Joblane: how long a node must be unneeded before it goes (default ${DEFAULT-VALUE}).")
     Duration scaleDownDelay;
 
-    @Option(names = "--scale-in-timing", paramLabel = "fixed|cost", description = "Joblane: when an empty node goes: fixed (after --scale-down-delay) or cost (the scale-in cost rule, --scale-down-delay at most); default: the group's scaling.scaleInTiming, else the product default.")
+    @Option(
+            names = "--scale-in-timing",
+            paramLabel = "fixed|cost",
+            description =
+                    "Joblane: when an empty node goes: fixed (after --scale-down-delay) or cost (the scale-in cost rule, --scale-down-delay at most); default: the group's scaling.scaleInTiming, else the product default.")
     String scaleInTiming;
 
-    @Option(names = "--max-draining", defaultValue = "1", description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
+    @Option(
+            names = "--max-draining",
+            defaultValue = "1",
+            description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
     int maxDraining;
 
-    @Option(names = "--max-nodes", defaultValue = "5000", description = "Upper size of the group for every autoscaler (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-nodes",
+            defaultValue = "5000",
+            description = "Upper size of the group for every autoscaler (default ${DEFAULT-VALUE}).")
     int maxNodes;
 
-    @Option(names = "--policies", split = ",", paramLabel = "LIST",
+    @Option(
+            names = "--policies",
+            split = ",",
+            paramLabel = "LIST",
             defaultValue = "joblane,joblane-spread,cluster-autoscaler,cluster-autoscaler-packing,"
                     + "cluster-autoscaler-on-completion,cluster-autoscaler-on-completion-packing,karpenter,"
                     + "karpenter-packing,clairvoyant,cluster-autoscaler-unsafe,static",
             description = "Policies to compare (default ${DEFAULT-VALUE}; also joblane-fill-first).")
     List<String> policies;
 
-    @Option(names = "--seeds", paramLabel = "A-B", description = "Run every policy once per scheduler seed from A to B "
-            + "(the trace stays the one of --seed) and show each policy's median run with the node-hours and wait p95 "
-            + "ranges (default: --seed only).")
+    @Option(
+            names = "--seeds",
+            paramLabel = "A-B",
+            description = "Run every policy once per scheduler seed from A to B "
+                    + "(the trace stays the one of --seed) and show each policy's median run with the node-hours and wait p95 "
+                    + "ranges (default: --seed only).")
     String seedRange;
 
-    @Option(names = "--price-per-node-hour", defaultValue = "0.768", description = "Price of one node-hour for the cost column (default ${DEFAULT-VALUE}, m5.4xlarge on-demand in us-east-1).")
+    @Option(
+            names = "--price-per-node-hour",
+            defaultValue = "0.768",
+            description =
+                    "Price of one node-hour for the cost column (default ${DEFAULT-VALUE}, m5.4xlarge on-demand in us-east-1).")
     double pricePerNodeHour;
 
-    @Option(names = "--swf-memory-per-core", defaultValue = "2Gi", description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--swf-memory-per-core",
+            defaultValue = "2Gi",
+            description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
     String swfMemoryPerCore;
 
-    @Option(names = "--timing", description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
+    @Option(
+            names = "--timing",
+            description = "Benchmark: also print wall and CPU time and the largest live heap after a GC.")
     boolean timing;
 
-    @Option(names = "--progress", description = "Write a progress bar to stderr even when it is not a terminal (it is shown on a terminal anyway).")
+    @Option(
+            names = "--progress",
+            description =
+                    "Write a progress bar to stderr even when it is not a terminal (it is shown on a terminal anyway).")
     boolean progress;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the figures as JSON.")
     Path json;
 
-    @Option(names = "--report", paramLabel = "FILE.html", description = "Also write a self-contained HTML report with a chart.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report with a chart.")
     Path report;
 
     /** The real loop's own logs are muted to warnings during a simulation. */
@@ -172,7 +271,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator jar's entry point: the simulation is the whole command. */
     public static void main(String[] args) {
-        System.exit(CommandLineConvention.apply(new CommandLine(new SimulateCommand())).execute(args));
+        System.exit(CommandLineConvention.apply(new CommandLine(new SimulateCommand()))
+                .execute(args));
     }
 
     @Override
@@ -195,8 +295,10 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         quietLoopLogs();
         Simulator.Comparison comparison;
-        Simulator simulator = new Simulator(settings, JoblanePolicy.factory(scaleDownDelay, maxDraining, template,
-                templateScaler, scaleInTiming), seeds());
+        Simulator simulator = new Simulator(
+                settings,
+                JoblanePolicy.factory(scaleDownDelay, maxDraining, template, templateScaler, scaleInTiming),
+                seeds());
         RunMeter meter = timing ? new RunMeter() : null;
         try {
             comparison = simulator.run(source, chosen, progressStream());
@@ -216,8 +318,12 @@ public final class SimulateCommand implements Callable<Integer> {
             JoblaneConfig cfg = loadConfig();
             List<SimGroup> groups = GroupSettings.of(cfg, nodeGroups, this::groupDefaults, groupPrices);
             String defaultGroup = cfg.defaultGroup().name();
-            source = source(groups.stream().filter(g -> g.name().equals(defaultGroup)).findFirst()
-                    .orElse(groups.get(0)).settings().shape());
+            source = source(groups.stream()
+                    .filter(g -> g.name().equals(defaultGroup))
+                    .findFirst()
+                    .orElse(groups.get(0))
+                    .settings()
+                    .shape());
             chosen = chosenPolicies();
             simulator = new GroupedSimulator(new GroupRouter(cfg), groups, seeds());
         } catch (IllegalArgumentException e) {
@@ -260,8 +366,17 @@ public final class SimulateCommand implements Callable<Integer> {
      * that sets one group's size or delays is refused, since each group's {@code scaling} section sets those.
      */
     private GroupSettings.Defaults groupDefaults(JoblaneConfig cfg) {
-        for (String option : new String[] {"--node-cpu", "--node-memory", "--node-gpu", "--node-pods", "--max-nodes",
-            "--scale-down-delay", "--max-draining", "--boot-delay", "--group"}) {
+        for (String option : new String[] {
+            "--node-cpu",
+            "--node-memory",
+            "--node-gpu",
+            "--node-pods",
+            "--max-nodes",
+            "--scale-down-delay",
+            "--max-draining",
+            "--boot-delay",
+            "--group"
+        }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
                         + "scaling section in " + config + " sets it (--group: every row is routed instead)");
@@ -272,8 +387,17 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--scan-interval must be at least 1s, --price-per-node-hour and "
                     + "--daemonset-pods not negative");
         }
-        return new GroupSettings.Defaults(nodeCpu, nodeMemory, nodePods, maxNodes, Quantity.toMillis(daemonSetCpu),
-                Quantity.toMillis(daemonSetMemory), daemonSetPods, scanInterval.toMillis(), seed, pricePerNodeHour);
+        return new GroupSettings.Defaults(
+                nodeCpu,
+                nodeMemory,
+                nodePods,
+                maxNodes,
+                Quantity.toMillis(daemonSetCpu),
+                Quantity.toMillis(daemonSetMemory),
+                daemonSetPods,
+                scanInterval.toMillis(),
+                seed,
+                pricePerNodeHour);
     }
 
     private JoblaneConfig loadConfig() {
@@ -290,7 +414,8 @@ public final class SimulateCommand implements Callable<Integer> {
     /** A bad trace line (its number in the message) or an unreadable trace: one line on stderr, exit 1. */
     private int failed(PrintWriter err, Exception e) {
         String message = e instanceof TraceFormatException
-                ? (trace == null ? "" : trace + ": ") + e.getMessage()
+                ? (trace == null ? "" : trace + ": ")
+                        + e.getMessage()
                         + (skipBadLines ? "" : " (--skip-bad-lines carries on past bad lines)")
                 : "cannot read " + (trace == null ? "the trace" : trace) + ": " + e;
         err.println("joblane-simulator: " + message);
@@ -324,7 +449,8 @@ public final class SimulateCommand implements Callable<Integer> {
         for (String p : policies) {
             String name = p.trim().toLowerCase(Locale.ROOT);
             if (!Simulator.POLICIES.contains(name)) {
-                throw new IllegalArgumentException("unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
+                throw new IllegalArgumentException(
+                        "unknown policy \"" + p + "\" (use " + String.join(",", Simulator.POLICIES) + ")");
             }
             if (!chosen.contains(name)) {
                 chosen.add(name);
@@ -373,10 +499,17 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         JoblaneConfig cfg = loadConfig();
         String nodeGroup = nodeGroups == null ? null : nodeGroups.get(0);
-        NodeGroup g = nodeGroup == null ? cfg.scaledGroups().stream().filter(NodeGroup::isDefault).findFirst()
-                .orElse(cfg.scaledGroups().isEmpty() ? null : cfg.scaledGroups().get(0))
-                : cfg.group(nodeGroup).orElseThrow(() -> new IllegalArgumentException(
-                        "--node-group " + nodeGroup + " is not in " + config));
+        NodeGroup g = nodeGroup == null
+                ? cfg.scaledGroups().stream()
+                        .filter(NodeGroup::isDefault)
+                        .findFirst()
+                        .orElse(
+                                cfg.scaledGroups().isEmpty()
+                                        ? null
+                                        : cfg.scaledGroups().get(0))
+                : cfg.group(nodeGroup)
+                        .orElseThrow(() ->
+                                new IllegalArgumentException("--node-group " + nodeGroup + " is not in " + config));
         if (g == null || g.scaling() == null) {
             throw new IllegalArgumentException("--config " + config + ": the group to simulate has no scaling section");
         }
@@ -384,9 +517,16 @@ public final class SimulateCommand implements Callable<Integer> {
         Map<String, String> node = s.node();
         setUnlessGiven("--node-cpu", node.get(WellKnown.RESOURCE_CPU), v -> nodeCpu = v);
         setUnlessGiven("--node-memory", node.get(WellKnown.RESOURCE_MEMORY), v -> nodeMemory = v);
-        setUnlessGiven("--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
-        setUnlessGiven("--node-gpu", node.get(WellKnown.RESOURCE_NVIDIA_GPU), v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
-        setUnlessGiven("--max-nodes", s.maxNodes() == null ? null : s.maxNodes().toString(), v -> maxNodes = Integer.parseInt(v));
+        setUnlessGiven(
+                "--node-pods", node.get(WellKnown.RESOURCE_PODS), v -> nodePods = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven(
+                "--node-gpu",
+                node.get(WellKnown.RESOURCE_NVIDIA_GPU),
+                v -> nodeGpu = (int) (Quantity.toMillis(v) / 1000));
+        setUnlessGiven(
+                "--max-nodes",
+                s.maxNodes() == null ? null : s.maxNodes().toString(),
+                v -> maxNodes = Integer.parseInt(v));
         setUnlessGiven("--scale-down-delay", s.scaleDownDelay(), v -> scaleDownDelay = GoDuration.parse(v));
         setUnlessGiven("--max-draining", s.maxDraining().toString(), v -> maxDraining = Integer.parseInt(v));
         setUnlessGiven("--boot-delay", s.bootDelay(), v -> bootDelay = GoDuration.parse(v));
@@ -404,22 +544,30 @@ public final class SimulateCommand implements Callable<Integer> {
     Simulation.Settings settings() {
         applyConfig();
         if (nodeGpu < 0 || nodePods < 1 || daemonSetPods < 0 || maxNodes < 1 || maxDraining < 1) {
-            throw new IllegalArgumentException("--node-gpu, --daemonset-pods must be >= 0; --node-pods, --max-nodes, --max-draining >= 1");
+            throw new IllegalArgumentException(
+                    "--node-gpu, --daemonset-pods must be >= 0; --node-pods, --max-nodes, --max-draining >= 1");
         }
         if (pricePerNodeHour < 0) {
             throw new IllegalArgumentException("--price-per-node-hour must not be negative");
         }
-        NodeShape shape = new NodeShape(Quantity.toMillis(nodeCpu), Quantity.toMillis(nodeMemory), nodeGpu, nodePods,
-                Quantity.toMillis(daemonSetCpu), Quantity.toMillis(daemonSetMemory), daemonSetPods);
+        NodeShape shape = new NodeShape(
+                Quantity.toMillis(nodeCpu),
+                Quantity.toMillis(nodeMemory),
+                nodeGpu,
+                nodePods,
+                Quantity.toMillis(daemonSetCpu),
+                Quantity.toMillis(daemonSetMemory),
+                daemonSetPods);
         long scan = scanInterval.toMillis();
         if (scan < 1000) {
             throw new IllegalArgumentException("--scan-interval must be at least 1s");
         }
-        if (scaleInTiming != null && !List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaleInTiming)) {
-            throw new IllegalArgumentException("--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
+        if (scaleInTiming != null
+                && !List.of(Scaling.TIMING_FIXED, Scaling.TIMING_COST).contains(scaleInTiming)) {
+            throw new IllegalArgumentException(
+                    "--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
-        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed,
-                pricePerNodeHour, 60_000L);
+        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L);
     }
 
     private TraceSource source(NodeShape shape) throws IOException {
@@ -437,13 +585,15 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--group applies to CSV traces only");
         }
         int maxPodCores = (int) (shape.usableCpu() / 1000);
-        return TraceSource.file(trace, f, skipBadLines, group, Math.max(1, maxPodCores), Quantity.toMillis(swfMemoryPerCore));
+        return TraceSource.file(
+                trace, f, skipBadLines, group, Math.max(1, maxPodCores), Quantity.toMillis(swfMemoryPerCore));
     }
 
     /** The real loop logs every action at info; over a trace that is millions of lines, so only warnings show. */
     private static void quietLoopLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            for (String name : new String[] {"io.joblane.scaler.loop", "io.joblane.scaler.plan", "io.joblane.scaler.cloud"}) {
+            for (String name :
+                    new String[] {"io.joblane.scaler.loop", "io.joblane.scaler.plan", "io.joblane.scaler.cloud"}) {
                 ch.qos.logback.classic.Logger logger = context.getLogger(name);
                 if (logger.getEffectiveLevel().toInt() < Level.WARN.toInt()) {
                     logger.setLevel(Level.WARN);

@@ -22,12 +22,18 @@ public final class Simulation {
     /** A run that still has waiting pods but nothing running and no trace left gives up after this much idle time. */
     static final long STALL_LIMIT_MILLIS = 24 * 3600_000L;
 
-    public record Settings(NodeShape shape, long bootDelayMillis, long scanIntervalMillis, int maxNodes, long seed,
-            double pricePerNodeHour, long seriesWidthMillis) {
+    public record Settings(
+            NodeShape shape,
+            long bootDelayMillis,
+            long scanIntervalMillis,
+            int maxNodes,
+            long seed,
+            double pricePerNodeHour,
+            long seriesWidthMillis) {
 
         Settings withSeed(long other) {
-            return new Settings(shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour,
-                    seriesWidthMillis);
+            return new Settings(
+                    shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour, seriesWidthMillis);
         }
     }
 
@@ -63,8 +69,8 @@ public final class Simulation {
     }
 
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
-        SimCluster cluster = new SimCluster(settings.shape(), policy.scoring(), settings.seed(),
-                settings.seriesWidthMillis());
+        SimCluster cluster =
+                new SimCluster(settings.shape(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
         try (TraceReader reader = source.open()) {
             run.next = nextFitting(reader, settings.shape());
@@ -137,7 +143,10 @@ public final class Simulation {
         /** The next event time: a completion or timer, the next submit or the next scan not skipped while quiet. */
         private long nextTime(boolean idle) {
             long tSubmit = next == null ? Long.MAX_VALUE : next.submitMillis();
-            if (idle && cluster.nodes().isEmpty() && !cluster.hasQueuedEvents() && policy.idleWhenEmpty()
+            if (idle
+                    && cluster.nodes().isEmpty()
+                    && !cluster.hasQueuedEvents()
+                    && policy.idleWhenEmpty()
                     && tSubmit > nextScan) {
                 nextScan = Math.max(nextScan, tickAtOrAfter(start, tSubmit));
             }
@@ -156,8 +165,14 @@ public final class Simulation {
         private void submitDue(TraceReader reader, long t) throws IOException, TraceFormatException {
             while (next != null && next.submitMillis() <= t) {
                 for (int i = 0; i < next.count(); i++) {
-                    SimPod pod = new SimPod(podIds++, next.cpuMillis(), next.memoryMillis(), next.gpus(),
-                            next.durationMillis(), next.submitMillis(), annotated);
+                    SimPod pod = new SimPod(
+                            podIds++,
+                            next.cpuMillis(),
+                            next.memoryMillis(),
+                            next.gpus(),
+                            next.durationMillis(),
+                            next.submitMillis(),
+                            annotated);
                     pod.deadline = next.deadlineMillis();
                     pod.family = next.family();
                     cluster.submit(pod);
@@ -168,7 +183,9 @@ public final class Simulation {
 
         /** Pods wait with nothing running, no trace left and nothing queued for longer than the stall limit. */
         private boolean stalledTooLong(long t) {
-            if (next == null && cluster.runningPods() == 0 && !cluster.pending().isEmpty()
+            if (next == null
+                    && cluster.runningPods() == 0
+                    && !cluster.pending().isEmpty()
                     && !cluster.hasQueuedEvents()) {
                 if (stallSince < 0) {
                     stallSince = t;
@@ -183,8 +200,12 @@ public final class Simulation {
         private void showProgress(long t) {
             if (progress != null && (++steps & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
                 lastProgress = System.nanoTime();
-                progress.print(progressLine(policy.name(), Math.min(1.0, (double) (t - start) / span),
-                        lastProgress - startNanos, cluster.nodes().size(), cluster.pending().size()));
+                progress.print(progressLine(
+                        policy.name(),
+                        Math.min(1.0, (double) (t - start) / span),
+                        lastProgress - startNanos,
+                        cluster.nodes().size(),
+                        cluster.pending().size()));
                 progress.flush();
             }
         }
@@ -198,12 +219,21 @@ public final class Simulation {
         int width = 24;
         int filled = (int) Math.round(done * width);
         String left = done <= 0 ? "?" : formatSeconds((long) (elapsedNanos / 1e9 * (1 - done) / done));
-        return String.format(java.util.Locale.ROOT, "\r%-26s [%s%s] %5.1f%%, %s left, %d nodes, %d pods waiting   ",
-                policy, "#".repeat(filled), ".".repeat(width - filled), 100 * done, left, nodes, waiting);
+        return String.format(
+                java.util.Locale.ROOT,
+                "\r%-26s [%s%s] %5.1f%%, %s left, %d nodes, %d pods waiting   ",
+                policy,
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                100 * done,
+                left,
+                nodes,
+                waiting);
     }
 
     private static String formatSeconds(long seconds) {
-        return seconds >= 60 ? seconds / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60) + "s"
+        return seconds >= 60
+                ? seconds / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60) + "s"
                 : seconds + "s";
     }
 
@@ -230,15 +260,31 @@ public final class Simulation {
         double nodeHours = c.nodeMillis / 3_600_000.0;
         double lowerBound = stats.lowerBoundNodeMillis / 3_600_000.0;
         // Requested share of the binding resource (the one that sets the lower bound), lost runs included.
-        double used = shape.nodesFor(c.runResourceMillis[0], c.runResourceMillis[1], c.runResourceMillis[2],
-                c.runResourceMillis[3]);
+        double used = shape.nodesFor(
+                c.runResourceMillis[0], c.runResourceMillis[1], c.runResourceMillis[2], c.runResourceMillis[3]);
         double utilization = c.nodeMillis <= 0 ? 0 : used / c.nodeMillis;
-        return new PolicyResult(policy.name(), nodeHours, nodeHours * settings.pricePerNodeHour(), lowerBound,
-                utilization, stats.jobs, c.jobsStarted, c.jobsInterrupted, c.interruptions,
-                c.lostRunMillis / 3_600_000.0, c.waits.quantile(0.50) / 1000.0, c.waits.quantile(0.95) / 1000.0,
-                c.waits.max() / 1000.0, policy.scaleActions(), c.peakNodes,
-                policy instanceof StaticPolicy s ? s.nodes() : 0, c.podsOnRemovedNodes, makespan / 3_600_000.0,
-                c.nodeSeries.widthMillis() / 1000.0, c.nodeSeries.values(), c.waits);
+        return new PolicyResult(
+                policy.name(),
+                nodeHours,
+                nodeHours * settings.pricePerNodeHour(),
+                lowerBound,
+                utilization,
+                stats.jobs,
+                c.jobsStarted,
+                c.jobsInterrupted,
+                c.interruptions,
+                c.lostRunMillis / 3_600_000.0,
+                c.waits.quantile(0.50) / 1000.0,
+                c.waits.quantile(0.95) / 1000.0,
+                c.waits.max() / 1000.0,
+                policy.scaleActions(),
+                c.peakNodes,
+                policy instanceof StaticPolicy s ? s.nodes() : 0,
+                c.podsOnRemovedNodes,
+                makespan / 3_600_000.0,
+                c.nodeSeries.widthMillis() / 1000.0,
+                c.nodeSeries.values(),
+                c.waits);
     }
 
     /**

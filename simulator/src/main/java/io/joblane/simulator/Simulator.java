@@ -36,6 +36,7 @@ public final class Simulator {
     public static final String JOBLANE_FILL_FIRST = "joblane-fill-first";
     /** Prototype: the real loop with lifetime-aware placement (lanes) from what is known at submit; not shipped. */
     public static final String JOBLANE_LANES = "joblane-lanes";
+
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
     public static final String CLUSTER_AUTOSCALER_PACKING = "cluster-autoscaler-packing";
     public static final String CLUSTER_AUTOSCALER_ON_COMPLETION = "cluster-autoscaler-on-completion";
@@ -45,16 +46,38 @@ public final class Simulator {
     public static final String KARPENTER_PACKING = "karpenter-packing";
     /** A reference that knows every Job's duration at submit; never product behaviour. */
     public static final String CLAIRVOYANT = "clairvoyant";
+
     public static final String STATIC = "static";
-    public static final List<String> POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, JOBLANE_FILL_FIRST, JOBLANE_LANES, CLUSTER_AUTOSCALER,
-            CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
-            KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    public static final List<String> POLICIES = List.of(
+            JOBLANE,
+            JOBLANE_SPREAD,
+            JOBLANE_FILL_FIRST,
+            JOBLANE_LANES,
+            CLUSTER_AUTOSCALER,
+            CLUSTER_AUTOSCALER_PACKING,
+            CLUSTER_AUTOSCALER_ON_COMPLETION,
+            CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+            KARPENTER,
+            KARPENTER_PACKING,
+            CLAIRVOYANT,
+            CLUSTER_AUTOSCALER_UNSAFE,
+            STATIC);
     /** What {@code simulate} runs unless told otherwise: the default install, the peers a user would pick, the references. */
-    public static final List<String> DEFAULT_POLICIES = List.of(JOBLANE, JOBLANE_SPREAD, CLUSTER_AUTOSCALER,
-            CLUSTER_AUTOSCALER_PACKING, CLUSTER_AUTOSCALER_ON_COMPLETION, CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
-            KARPENTER, KARPENTER_PACKING, CLAIRVOYANT, CLUSTER_AUTOSCALER_UNSAFE, STATIC);
+    public static final List<String> DEFAULT_POLICIES = List.of(
+            JOBLANE,
+            JOBLANE_SPREAD,
+            CLUSTER_AUTOSCALER,
+            CLUSTER_AUTOSCALER_PACKING,
+            CLUSTER_AUTOSCALER_ON_COMPLETION,
+            CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+            KARPENTER,
+            KARPENTER_PACKING,
+            CLAIRVOYANT,
+            CLUSTER_AUTOSCALER_UNSAFE,
+            STATIC);
     /** Static sizing grows its guess by this factor until no Job waits. */
     static final double STATIC_GROWTH = 1.1;
+
     static final int STATIC_TRIES = 30;
 
     /**
@@ -63,15 +86,31 @@ public final class Simulator {
      *
      * @param settings the simulation's knobs in one human line, for the table and the report
      */
-    public record Comparison(String trace, String settings, NodeShape shape, long jobs, long jobsNeverFit, long firstNeverFitLine, long badLines, String firstBadLine,
-            long skippedRows, double lowerBoundNodeHours, double peakDemandNodes, double demandWidthSeconds,
-            double[] demand, List<PolicyResult> results, Map<String, Spread> spreads) {
-    }
+    public record Comparison(
+            String trace,
+            String settings,
+            NodeShape shape,
+            long jobs,
+            long jobsNeverFit,
+            long firstNeverFitLine,
+            long badLines,
+            String firstBadLine,
+            long skippedRows,
+            double lowerBoundNodeHours,
+            double peakDemandNodes,
+            double demandWidthSeconds,
+            double[] demand,
+            List<PolicyResult> results,
+            Map<String, Spread> spreads) {}
 
     /** A policy's range over the seeds of the scheduler's random tie-breaks. */
-    public record Spread(int seeds, double nodeHoursMin, double nodeHoursMax, double waitP95Min, double waitP95Max,
-            long jobsInterruptedMax) {
-    }
+    public record Spread(
+            int seeds,
+            double nodeHoursMin,
+            double nodeHoursMax,
+            double waitP95Min,
+            double waitP95Max,
+            long jobsInterruptedMax) {}
 
     private final Simulation.Settings settings;
     private final JoblanePolicyFactory joblane;
@@ -122,18 +161,43 @@ public final class Simulator {
             runs.sort(Comparator.comparingDouble(PolicyResult::nodeHours));
             results.add(runs.get((runs.size() - 1) / 2));
             if (runs.size() > 1) {
-                spreads.put(runs.get(0).policy(), new Spread(runs.size(), runs.get(0).nodeHours(),
-                        runs.get(runs.size() - 1).nodeHours(),
-                        runs.stream().mapToDouble(PolicyResult::waitSecondsP95).min().orElse(0),
-                        runs.stream().mapToDouble(PolicyResult::waitSecondsP95).max().orElse(0),
-                        runs.stream().mapToLong(PolicyResult::jobsInterrupted).max().orElse(0)));
+                spreads.put(
+                        runs.get(0).policy(),
+                        new Spread(
+                                runs.size(),
+                                runs.get(0).nodeHours(),
+                                runs.get(runs.size() - 1).nodeHours(),
+                                runs.stream()
+                                        .mapToDouble(PolicyResult::waitSecondsP95)
+                                        .min()
+                                        .orElse(0),
+                                runs.stream()
+                                        .mapToDouble(PolicyResult::waitSecondsP95)
+                                        .max()
+                                        .orElse(0),
+                                runs.stream()
+                                        .mapToLong(PolicyResult::jobsInterrupted)
+                                        .max()
+                                        .orElse(0)));
             }
             wallSeconds.put(name, (System.nanoTime() - started) / 1e9);
         }
-        return new Comparison(source.describe(), describeSettings(), settings.shape(), stats.jobs, stats.jobsNeverFit,
-                stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(), stats.badLines, stats.firstBadLine,
-                stats.skippedRows, stats.lowerBoundNodeMillis / 3_600_000.0, stats.peakDemandNodes,
-                stats.demand.widthMillis() / 1000.0, stats.demand.values(), results, spreads);
+        return new Comparison(
+                source.describe(),
+                describeSettings(),
+                settings.shape(),
+                stats.jobs,
+                stats.jobsNeverFit,
+                stats.firstNeverFit == null ? 0 : stats.firstNeverFit.line(),
+                stats.badLines,
+                stats.firstBadLine,
+                stats.skippedRows,
+                stats.lowerBoundNodeMillis / 3_600_000.0,
+                stats.peakDemandNodes,
+                stats.demand.widthMillis() / 1000.0,
+                stats.demand.values(),
+                results,
+                spreads);
     }
 
     private PolicyResult runOne(Simulation simulation, TraceStats stats, Simulation.Settings s, String name)
@@ -142,20 +206,32 @@ public final class Simulator {
         int max = s.maxNodes();
         return switch (name) {
             case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0));
-            case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
-            case JOBLANE_FILL_FIRST -> simulation.run(joblane.create(s, JOBLANE_FILL_FIRST,
-                    SimCluster.Scoring.LEAST_ALLOCATED, max));
+            case JOBLANE_SPREAD ->
+                simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
+            case JOBLANE_FILL_FIRST ->
+                simulation.run(joblane.create(s, JOBLANE_FILL_FIRST, SimCluster.Scoring.LEAST_ALLOCATED, max));
             case JOBLANE_LANES -> simulation.run(joblane.create(s, JOBLANE_LANES, SimCluster.Scoring.LANES, 0));
-            case CLUSTER_AUTOSCALER -> simulation.run(new ClusterAutoscalerPolicy(
-                    ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
-            case CLUSTER_AUTOSCALER_PACKING -> simulation.run(new ClusterAutoscalerPolicy(
-                    ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
-            case CLUSTER_AUTOSCALER_ON_COMPLETION -> simulation.run(new ClusterAutoscalerPolicy(
-                    ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
-            case CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING -> simulation.run(new ClusterAutoscalerPolicy(
-                    ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
-            case CLUSTER_AUTOSCALER_UNSAFE -> simulation.run(new ClusterAutoscalerPolicy(
-                    ClusterAutoscalerPolicy.JobPods.EVICTABLE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER ->
+                simulation.run(new ClusterAutoscalerPolicy(
+                        ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,
+                        SimCluster.Scoring.LEAST_ALLOCATED,
+                        boot,
+                        max));
+            case CLUSTER_AUTOSCALER_PACKING ->
+                simulation.run(new ClusterAutoscalerPolicy(
+                        ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,
+                        SimCluster.Scoring.MOST_ALLOCATED,
+                        boot,
+                        max));
+            case CLUSTER_AUTOSCALER_ON_COMPLETION ->
+                simulation.run(new ClusterAutoscalerPolicy(
+                        ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING ->
+                simulation.run(new ClusterAutoscalerPolicy(
+                        ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
+            case CLUSTER_AUTOSCALER_UNSAFE ->
+                simulation.run(new ClusterAutoscalerPolicy(
+                        ClusterAutoscalerPolicy.JobPods.EVICTABLE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
             case KARPENTER -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
             case KARPENTER_PACKING -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.MOST_ALLOCATED, boot, max));
             case CLAIRVOYANT -> simulation.run(new ClairvoyantPolicy(boot, max));
@@ -166,9 +242,12 @@ public final class Simulator {
 
     private String describeSettings() {
         return "boot delay " + GoDuration.format(Duration.ofMillis(settings.bootDelayMillis())) + ", scan every "
-                + GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())) + ", max nodes " + settings.maxNodes()
-                + (seeds.size() > 1 ? ", seeds " + seeds.get(0) + "-" + seeds.get(seeds.size() - 1) + " (median run shown)"
-                        : ", seed " + settings.seed()) + ", " + joblane;
+                + GoDuration.format(Duration.ofMillis(settings.scanIntervalMillis())) + ", max nodes "
+                + settings.maxNodes()
+                + (seeds.size() > 1
+                        ? ", seeds " + seeds.get(0) + "-" + seeds.get(seeds.size() - 1) + " (median run shown)"
+                        : ", seed " + settings.seed())
+                + ", " + joblane;
     }
 
     /**

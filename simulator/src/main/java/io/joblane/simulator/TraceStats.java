@@ -34,11 +34,12 @@ final class TraceStats {
         demand = new Series(seriesWidth);
     }
 
-    static TraceStats of(TraceSource source, NodeShape shape, long seriesWidth) throws IOException, TraceFormatException {
+    static TraceStats of(TraceSource source, NodeShape shape, long seriesWidth)
+            throws IOException, TraceFormatException {
         TraceStats s = new TraceStats(seriesWidth);
         // Rows running in the ideal schedule, by end time; their totals are kept incrementally.
-        PriorityQueue<TraceJob> running = new PriorityQueue<>((a, b) -> Long.compare(
-                a.submitMillis() + a.durationMillis(), b.submitMillis() + b.durationMillis()));
+        PriorityQueue<TraceJob> running = new PriorityQueue<>(
+                (a, b) -> Long.compare(a.submitMillis() + a.durationMillis(), b.submitMillis() + b.durationMillis()));
         RunningTotals totals = new RunningTotals();
         try (TraceReader reader = source.open()) {
             for (TraceJob job = reader.next(); job != null; job = reader.next()) {
@@ -81,8 +82,8 @@ final class TraceStats {
         while (!running.isEmpty()) {
             finish(running.poll(), totals, s, shape);
         }
-        s.lowerBoundNodeMillis = shape.nodesFor(s.resourceMillis[0], s.resourceMillis[1], s.resourceMillis[2],
-                s.resourceMillis[3]);
+        s.lowerBoundNodeMillis =
+                shape.nodesFor(s.resourceMillis[0], s.resourceMillis[1], s.resourceMillis[2], s.resourceMillis[3]);
         return s;
     }
 

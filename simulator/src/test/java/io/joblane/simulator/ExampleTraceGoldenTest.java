@@ -25,9 +25,12 @@ class ExampleTraceGoldenTest {
         SimulateCommand defaults = new SimulateCommand();
         new picocli.CommandLine(defaults).parseArgs("--trace", EXAMPLE.toString());
         Simulation.Settings settings = defaults.settings();
-        Simulator.Comparison c = new Simulator(settings, JoblanePolicy.factory(java.time.Duration.ofMinutes(10),
-                defaults.maxDraining)).run(TraceSource.file(EXAMPLE, TraceFormat.CSV, false, null, 16, 1L << 40),
-                Simulator.DEFAULT_POLICIES, null);
+        Simulator.Comparison c = new Simulator(
+                        settings, JoblanePolicy.factory(java.time.Duration.ofMinutes(10), defaults.maxDraining))
+                .run(
+                        TraceSource.file(EXAMPLE, TraceFormat.CSV, false, null, 16, 1L << 40),
+                        Simulator.DEFAULT_POLICIES,
+                        null);
         Map<String, PolicyResult> r = SimulatorInvariantsTest.byName(c);
         PolicyResult joblane = r.get(Simulator.JOBLANE);
         PolicyResult spread = r.get(Simulator.JOBLANE_SPREAD);
@@ -36,21 +39,27 @@ class ExampleTraceGoldenTest {
         PolicyResult unsafe = r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE);
         PolicyResult fixed = r.get(Simulator.STATIC);
 
-        assertThat(defaults.maxDraining).as("simulate models the default install").isEqualTo(1);
+        assertThat(defaults.maxDraining)
+                .as("simulate models the default install")
+                .isEqualTo(1);
         assertThat(c.jobs()).isEqualTo(2000);
         for (PolicyResult p : c.results()) {
             assertThat(p.jobsStarted()).as(p.policy()).isEqualTo(c.jobs());
             assertThat(p.nodeHours()).as(p.policy()).isGreaterThan(c.lowerBoundNodeHours());
             if (p != unsafe) {
                 assertThat(p.jobsInterrupted()).as(p.policy()).isZero();
-                assertThat(p.nodeHours()).as(p.policy() + " vs clairvoyant").isGreaterThanOrEqualTo(clairvoyant.nodeHours());
+                assertThat(p.nodeHours())
+                        .as(p.policy() + " vs clairvoyant")
+                        .isGreaterThanOrEqualTo(clairvoyant.nodeHours());
             }
         }
         assertThat(joblane.nodeHours()).isLessThan(ca.nodeHours()).isLessThan(spread.nodeHours());
         assertThat(joblane.meanUtilization()).isGreaterThan(ca.meanUtilization());
         assertThat(unsafe.jobsInterrupted()).isPositive();
         assertThat(unsafe.lostComputeHours()).isPositive();
-        assertThat(fixed.nodeHours()).isGreaterThan(ca.nodeHours()).isGreaterThan(joblane.nodeHours())
+        assertThat(fixed.nodeHours())
+                .isGreaterThan(ca.nodeHours())
+                .isGreaterThan(joblane.nodeHours())
                 .isGreaterThan(unsafe.nodeHours());
         assertThat(fixed.waitSecondsMax()).isZero();
         assertThat(fixed.scaleActions()).isZero();

@@ -60,13 +60,17 @@ class GoldenFiguresTest {
     private static void checkExample() throws Exception {
         SimulateCommand defaults = new SimulateCommand();
         new picocli.CommandLine(defaults).parseArgs("--trace", ExampleTraceGoldenTest.EXAMPLE.toString());
-        check("example.txt", defaults.settings(), TraceSource.file(ExampleTraceGoldenTest.EXAMPLE, TraceFormat.CSV,
-                false, null, 16, 1L << 40));
+        check(
+                "example.txt",
+                defaults.settings(),
+                TraceSource.file(ExampleTraceGoldenTest.EXAMPLE, TraceFormat.CSV, false, null, 16, 1L << 40));
     }
 
     private static void checkSparse() throws Exception {
         NodeShape shape = new NodeShape(8_000, 32 * GI, 0, 110, 250, GI / 2, 3);
-        check("synthetic-sparse.txt", new Simulation.Settings(shape, 90_000, 10_000, 5000, 7, 0.768, 60_000),
+        check(
+                "synthetic-sparse.txt",
+                new Simulation.Settings(shape, 90_000, 10_000, 5000, 7, 0.768, 60_000),
                 new SyntheticTrace(4000, 30, 7));
     }
 
@@ -80,7 +84,9 @@ class GoldenFiguresTest {
         Path ricc = Path.of("").toAbsolutePath().resolve(RICC).normalize();
         assumeTrue(Files.isReadable(ricc), "skipped: " + ricc + " is not there (the shared traces sit beside a clone)");
         NodeShape shape = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);
-        check("ricc-head.txt", new Simulation.Settings(shape, 90_000, 10_000, 5000, 1, 0.768, 60_000),
+        check(
+                "ricc-head.txt",
+                new Simulation.Settings(shape, 90_000, 10_000, 5000, 1, 0.768, 60_000),
                 head(TraceSource.file(ricc, TraceFormat.SWF, false, null, 7, 2 * GI), 1500));
     }
 
@@ -99,15 +105,35 @@ class GoldenFiguresTest {
     /** Every figure of the result, doubles in full precision, and the node series as a checksum. */
     static String figures(Simulator.Comparison c) {
         StringBuilder out = new StringBuilder();
-        out.append("jobs ").append(c.jobs()).append(" lowerBound ").append(c.lowerBoundNodeHours())
-                .append(" peakDemand ").append(c.peakDemandNodes()).append('\n');
+        out.append("jobs ")
+                .append(c.jobs())
+                .append(" lowerBound ")
+                .append(c.lowerBoundNodeHours())
+                .append(" peakDemand ")
+                .append(c.peakDemandNodes())
+                .append('\n');
         for (PolicyResult r : c.results()) {
-            out.append(String.format(Locale.ROOT, "%s nodeHours=%s util=%s started=%d interrupted=%d interruptions=%d"
-                    + " lostHours=%s wait=%s/%s/%s actions=%d peak=%d static=%d podsOnRemoved=%d makespan=%s"
-                    + " series=%d:%d%n", r.policy(), r.nodeHours(), r.meanUtilization(), r.jobsStarted(),
-                    r.jobsInterrupted(), r.interruptions(), r.lostComputeHours(), r.waitSecondsP50(),
-                    r.waitSecondsP95(), r.waitSecondsMax(), r.scaleActions(), r.peakNodes(), r.staticNodes(),
-                    r.podsOnRemovedNodes(), r.makespanHours(), r.nodeSeries().length,
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%s nodeHours=%s util=%s started=%d interrupted=%d interruptions=%d"
+                            + " lostHours=%s wait=%s/%s/%s actions=%d peak=%d static=%d podsOnRemoved=%d makespan=%s"
+                            + " series=%d:%d%n",
+                    r.policy(),
+                    r.nodeHours(),
+                    r.meanUtilization(),
+                    r.jobsStarted(),
+                    r.jobsInterrupted(),
+                    r.interruptions(),
+                    r.lostComputeHours(),
+                    r.waitSecondsP50(),
+                    r.waitSecondsP95(),
+                    r.waitSecondsMax(),
+                    r.scaleActions(),
+                    r.peakNodes(),
+                    r.staticNodes(),
+                    r.podsOnRemovedNodes(),
+                    r.makespanHours(),
+                    r.nodeSeries().length,
                     Arrays.hashCode(r.nodeSeries())));
         }
         return out.toString();

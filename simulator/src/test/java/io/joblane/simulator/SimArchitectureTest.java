@@ -12,7 +12,16 @@ import com.tngtech.archunit.lang.ArchRule;
 class SimArchitectureTest {
 
     @ArchTest
-    static final ArchRule simTouchesNoRealCluster = noClasses().that().resideInAPackage("io.joblane.simulator..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
-                    "java.net..", "io.joblane.scaler.kube..", "io.joblane.scaler.cloud.aws..");
+    static final ArchRule simTouchesNoRealCluster = noClasses()
+            .that()
+            .resideInAPackage("io.joblane.simulator..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.fabric8..",
+                    "software.amazon..",
+                    "io.vertx..",
+                    "java.net..",
+                    "io.joblane.scaler.kube..",
+                    "io.joblane.scaler.cloud.aws..");
 }

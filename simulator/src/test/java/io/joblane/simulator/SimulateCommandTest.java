@@ -35,22 +35,45 @@ class SimulateCommandTest {
         Path t = trace("submit,duration,cpu,memory,count\n0,600,2,8Gi,10\n30,7200,1,4Gi,3\n900,300,4,16Gi,5\n");
         Path json = dir.resolve("out.json");
         Path html = dir.resolve("out.html");
-        int code = run("--trace", t.toString(), "--json", json.toString(), "--report", html.toString(),
-                "--price-per-node-hour", "2", "--timing");
+        int code = run(
+                "--trace",
+                t.toString(),
+                "--json",
+                json.toString(),
+                "--report",
+                html.toString(),
+                "--price-per-node-hour",
+                "2",
+                "--timing");
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound", "timing: ");
+        assertThat(out.toString())
+                .contains("joblane", "cluster-autoscaler-unsafe", "static", "lower bound", "timing: ");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         for (String policy : Simulator.DEFAULT_POLICIES) {
             JsonNode p = root.path("policies").path(policy);
-            for (String key : new String[] {"nodeHours", "lowerBoundNodeHours", "meanUtilization", "jobs", "jobsStarted",
-                "jobsInterrupted", "lostComputeHours", "waitSecondsP50", "waitSecondsP95", "waitSecondsMax", "scaleActions"}) {
+            for (String key : new String[] {
+                "nodeHours",
+                "lowerBoundNodeHours",
+                "meanUtilization",
+                "jobs",
+                "jobsStarted",
+                "jobsInterrupted",
+                "lostComputeHours",
+                "waitSecondsP50",
+                "waitSecondsP95",
+                "waitSecondsMax",
+                "scaleActions"
+            }) {
                 assertThat(p.has(key)).as(policy + "." + key).isTrue();
             }
             assertThat(p.path("jobs").asLong()).isEqualTo(18);
-            assertThat(p.path("cost").asDouble()).isEqualTo(2 * p.path("nodeHours").asDouble());
+            assertThat(p.path("cost").asDouble())
+                    .isEqualTo(2 * p.path("nodeHours").asDouble());
         }
         String page = Files.readString(html);
-        assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg", "</table>", "joblane")
+        assertThat(page)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<svg", "</table>", "joblane")
                 .doesNotContain("http://", "https://", "<script src", "<link");
     }
 
@@ -59,7 +82,8 @@ class SimulateCommandTest {
         Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n10,sixty,1,1Gi\n20,60,1,1Gi\n");
         assertThat(run("--trace", t.toString(), "--policies", "static")).isEqualTo(1);
         assertThat(err.toString()).contains("line 3", "duration", "--skip-bad-lines");
-        assertThat(run("--trace", t.toString(), "--policies", "static", "--skip-bad-lines")).isZero();
+        assertThat(run("--trace", t.toString(), "--policies", "static", "--skip-bad-lines"))
+                .isZero();
         assertThat(out.toString()).contains("1 bad lines skipped (first: line 3: duration", "2 jobs");
     }
 
@@ -74,11 +98,20 @@ class SimulateCommandTest {
 
     @Test
     void readsSwfWithTheDocumentedMapping() throws Exception {
-        Path swf = Files.writeString(dir.resolve("t.swf"), "; Version: 2.2\n"
-                + "1 0 0 3600 32 -1 -1 32 3600 -1 1 1 1 -1 -1 -1 -1 -1\n"
-                + "2 60 0 600 4 -1 -1 4 600 -1 1 1 1 -1 -1 -1 -1 -1\n");
-        assertThat(run("--trace", swf.toString(), "--policies", "static", "--json", dir.resolve("s.json").toString()))
-                .as(err.toString()).isZero();
+        Path swf = Files.writeString(
+                dir.resolve("t.swf"),
+                "; Version: 2.2\n"
+                        + "1 0 0 3600 32 -1 -1 32 3600 -1 1 1 1 -1 -1 -1 -1 -1\n"
+                        + "2 60 0 600 4 -1 -1 4 600 -1 1 1 1 -1 -1 -1 -1 -1\n");
+        assertThat(run(
+                        "--trace",
+                        swf.toString(),
+                        "--policies",
+                        "static",
+                        "--json",
+                        dir.resolve("s.json").toString()))
+                .as(err.toString())
+                .isZero();
         JsonNode root = new ObjectMapper().readTree(dir.resolve("s.json").toFile());
         // 32 processors on 16-core nodes (15.75 usable): 3 pods of 11 cores, plus one 4-core pod.
         assertThat(root.path("jobs").asLong()).isEqualTo(4);
@@ -88,11 +121,23 @@ class SimulateCommandTest {
     void takesTheGroupFromTheNodeGroupFileWhereNoFlagIsGiven() throws Exception {
         Path t = trace("submit,duration,cpu,memory\n0,600,2,8Gi\n");
         Path config = Path.of("../examples/config/node-groups.yaml");
-        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "highmem",
-                "--node-cpu", "8", "--policies", "joblane,static")).as(err.toString()).isZero();
+        assertThat(run(
+                        "--trace",
+                        t.toString(),
+                        "--config",
+                        config.toString(),
+                        "--node-group",
+                        "highmem",
+                        "--node-cpu",
+                        "8",
+                        "--policies",
+                        "joblane,static"))
+                .as(err.toString())
+                .isZero();
         // highmem: 256Gi from the file, cpu from the flag.
         assertThat(out.toString()).contains("node: 8 cpu, 256Gi memory");
-        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "nope")).isEqualTo(2);
+        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "nope"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--node-group nope is not in");
     }
 
@@ -102,11 +147,31 @@ class SimulateCommandTest {
                 + "120,300,1,1Gi,,highmem\n180,300,1,1Gi,,nope\n");
         Path config = Path.of("../examples/config/node-groups.yaml");
         Path json = dir.resolve("groups.json");
-        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "all",
-                "--group-price", "gpu=3", "--policies", "joblane,cluster-autoscaler,static", "--json", json.toString(),
-                "--report", dir.resolve("groups.html").toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("== node group batch", "== node group gpu", "== node group highmem",
-                "== all groups", "1 jobs name a node group that is not configured", "cost at each group's price");
+        assertThat(run(
+                        "--trace",
+                        t.toString(),
+                        "--config",
+                        config.toString(),
+                        "--node-group",
+                        "all",
+                        "--group-price",
+                        "gpu=3",
+                        "--policies",
+                        "joblane,cluster-autoscaler,static",
+                        "--json",
+                        json.toString(),
+                        "--report",
+                        dir.resolve("groups.html").toString()))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .contains(
+                        "== node group batch",
+                        "== node group gpu",
+                        "== node group highmem",
+                        "== all groups",
+                        "1 jobs name a node group that is not configured",
+                        "cost at each group's price");
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         assertThat(root.path("jobs").asLong()).isEqualTo(4);
         assertThat(root.path("jobsRefused").asLong()).isEqualTo(1);
@@ -114,10 +179,16 @@ class SimulateCommandTest {
         assertThat(root.path("groups").path("gpu").path("jobs").asLong()).isEqualTo(1);
         assertThat(root.path("groups").path("highmem").path("jobs").asLong()).isEqualTo(2);
         JsonNode gpu = root.path("groups").path("gpu").path("policies").path("joblane");
-        assertThat(gpu.path("cost").asDouble()).isEqualTo(3 * gpu.path("nodeHours").asDouble());
+        assertThat(gpu.path("cost").asDouble())
+                .isEqualTo(3 * gpu.path("nodeHours").asDouble());
         double sum = 0;
         for (String g : new String[] {"batch", "gpu", "highmem"}) {
-            sum += root.path("groups").path(g).path("policies").path("joblane").path("nodeHours").asDouble();
+            sum += root.path("groups")
+                    .path(g)
+                    .path("policies")
+                    .path("joblane")
+                    .path("nodeHours")
+                    .asDouble();
         }
         assertThat(root.path("policies").path("joblane").path("nodeHours").asDouble())
                 .isCloseTo(sum, org.assertj.core.data.Offset.offset(1e-9));
@@ -127,14 +198,30 @@ class SimulateCommandTest {
     void refusesOneGroupFlagsAndUnknownGroupsWithSeveralGroups() throws Exception {
         Path t = trace("submit,duration,cpu,memory\n0,60,1,1Gi\n");
         Path config = Path.of("../examples/config/node-groups.yaml");
-        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "batch,gpu",
-                "--node-cpu", "8")).isEqualTo(2);
+        assertThat(run(
+                        "--trace",
+                        t.toString(),
+                        "--config",
+                        config.toString(),
+                        "--node-group",
+                        "batch,gpu",
+                        "--node-cpu",
+                        "8"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--node-cpu applies to one group");
         assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "batch,nope"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--node-group nope is not in the node-group file");
-        assertThat(run("--trace", t.toString(), "--config", config.toString(), "--node-group", "all",
-                "--group-price", "nope=1")).isEqualTo(2);
+        assertThat(run(
+                        "--trace",
+                        t.toString(),
+                        "--config",
+                        config.toString(),
+                        "--node-group",
+                        "all",
+                        "--group-price",
+                        "nope=1"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("--group-price nope=1.0");
         assertThat(run("--trace", t.toString(), "--node-group", "all")).isEqualTo(2);
         assertThat(err.toString()).contains("--node-group needs --config");

@@ -49,25 +49,44 @@ public class SimulatorInvariantsTest {
             Simulator.Comparison c = simulator(settings(shape, seed)).run(trace, Simulator.POLICIES, null);
             String context = "seed " + seed + " (" + trace.describe() + ")";
             for (PolicyResult r : c.results()) {
-                assertThat(r.jobsStarted()).as(context + ": every Job starts under " + r.policy()).isEqualTo(r.jobs());
-                assertThat(r.nodeHours()).as(context + ": " + r.policy() + " node-hours vs lower bound")
+                assertThat(r.jobsStarted())
+                        .as(context + ": every Job starts under " + r.policy())
+                        .isEqualTo(r.jobs());
+                assertThat(r.nodeHours())
+                        .as(context + ": " + r.policy() + " node-hours vs lower bound")
                         .isGreaterThanOrEqualTo(r.lowerBoundNodeHours() * (1 - 1e-9));
                 assertThat(r.meanUtilization()).as(context).isBetween(0.0, 1.0);
             }
             Map<String, PolicyResult> r = byName(c);
-            assertThat(r.get(Simulator.STATIC).waitSecondsMax()).as(context + ": static sized for peak never waits").isZero();
+            assertThat(r.get(Simulator.STATIC).waitSecondsMax())
+                    .as(context + ": static sized for peak never waits")
+                    .isZero();
             assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted())
-                    .as(context + ": safe-to-evict=false protects Jobs from cluster-autoscaler").isZero();
-            assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).podsOnRemovedNodes()).as(context).isZero();
-            for (String safe : List.of(Simulator.JOBLANE, Simulator.JOBLANE_SPREAD, Simulator.JOBLANE_FILL_FIRST,
-                    Simulator.CLUSTER_AUTOSCALER_PACKING, Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION,
-                    Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING, Simulator.KARPENTER,
-                    Simulator.KARPENTER_PACKING, Simulator.CLAIRVOYANT)) {
-                assertThat(r.get(safe).jobsInterrupted()).as(context + ": " + safe + " never interrupts a Job").isZero();
+                    .as(context + ": safe-to-evict=false protects Jobs from cluster-autoscaler")
+                    .isZero();
+            assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).podsOnRemovedNodes())
+                    .as(context)
+                    .isZero();
+            for (String safe : List.of(
+                    Simulator.JOBLANE,
+                    Simulator.JOBLANE_SPREAD,
+                    Simulator.JOBLANE_FILL_FIRST,
+                    Simulator.CLUSTER_AUTOSCALER_PACKING,
+                    Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION,
+                    Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+                    Simulator.KARPENTER,
+                    Simulator.KARPENTER_PACKING,
+                    Simulator.CLAIRVOYANT)) {
+                assertThat(r.get(safe).jobsInterrupted())
+                        .as(context + ": " + safe + " never interrupts a Job")
+                        .isZero();
                 assertThat(r.get(safe).podsOnRemovedNodes())
-                        .as(context + ": " + safe + " never removes a node with a Job on it").isZero();
+                        .as(context + ": " + safe + " never removes a node with a Job on it")
+                        .isZero();
             }
-            assertThat(r.get(Simulator.CLAIRVOYANT).waitSecondsMax()).as(context + ": the clairvoyant never waits").isZero();
+            assertThat(r.get(Simulator.CLAIRVOYANT).waitSecondsMax())
+                    .as(context + ": the clairvoyant never waits")
+                    .isZero();
         }
     }
 
@@ -81,11 +100,12 @@ public class SimulatorInvariantsTest {
         }
         Path file = Files.writeString(dir.resolve("scatter.csv"), csv);
         TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI);
-        Simulator.Comparison c = simulator(settings(shape(16, 64), 7)).run(source,
-                List.of(Simulator.CLUSTER_AUTOSCALER, Simulator.CLUSTER_AUTOSCALER_UNSAFE), null);
+        Simulator.Comparison c = simulator(settings(shape(16, 64), 7))
+                .run(source, List.of(Simulator.CLUSTER_AUTOSCALER, Simulator.CLUSTER_AUTOSCALER_UNSAFE), null);
         Map<String, PolicyResult> r = byName(c);
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE).jobsInterrupted()).isPositive();
-        assertThat(r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE).lostComputeHours()).isPositive();
+        assertThat(r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE).lostComputeHours())
+                .isPositive();
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted()).isZero();
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE).jobsStarted()).isEqualTo(50);
     }
@@ -93,8 +113,8 @@ public class SimulatorInvariantsTest {
     @Test
     void jobsThatFitNoNodeAreCountedAndLeftOut() throws Exception {
         Path file = Files.writeString(dir.resolve("big.csv"), "submit,duration,cpu,memory\n0,60,1,1Gi\n5,60,64,1Gi\n");
-        Simulator.Comparison c = simulator(settings(shape(16, 64), 1)).run(
-                TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI), List.of(Simulator.STATIC), null);
+        Simulator.Comparison c = simulator(settings(shape(16, 64), 1))
+                .run(TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI), List.of(Simulator.STATIC), null);
         assertThat(c.jobs()).isEqualTo(1);
         assertThat(c.jobsNeverFit()).isEqualTo(1);
         assertThat(c.results().get(0).jobsStarted()).isEqualTo(1);
@@ -107,10 +127,11 @@ public class SimulatorInvariantsTest {
         NodeShape shape = shape(16, 64);
         String cpu = io.joblane.model.Quantity.format(shape.usableCpu(), "cpu");
         String mem = io.joblane.model.Quantity.format(shape.usableMemory(), "memory");
-        Path file = Files.writeString(dir.resolve("bound.csv"),
+        Path file = Files.writeString(
+                dir.resolve("bound.csv"),
                 "submit,duration,cpu,memory\n0,3600," + cpu + ",1Mi\n0,3600,1m," + mem + "\n");
-        Simulator.Comparison c = simulator(settings(shape, 1)).run(
-                TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI), List.of(Simulator.STATIC), null);
+        Simulator.Comparison c = simulator(settings(shape, 1))
+                .run(TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI), List.of(Simulator.STATIC), null);
         assertThat(c.lowerBoundNodeHours()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(0.01));
         assertThat(c.results().get(0).staticNodes()).isEqualTo(2);
     }

@@ -3,8 +3,8 @@ package io.joblane.webhook;
 import io.joblane.model.cli.CommandLineConvention;
 import io.joblane.model.cli.EnumConverter;
 import io.joblane.model.cli.ExitCodes;
-import io.joblane.model.cli.StopSignal;
 import io.joblane.model.cli.QuantityConverter;
+import io.joblane.model.cli.StopSignal;
 import io.joblane.model.config.InvalidConfigException;
 import io.joblane.model.logging.LogOptions;
 import java.nio.file.Path;
@@ -22,82 +22,132 @@ import picocli.CommandLine.Option;
  * Command line of the webhook process: parses flags (each also an environment variable), starts {@link Webhook}
  * and waits; SIGTERM runs the graceful shutdown from the JVM's shutdown hook.
  */
-@Command(name = "joblane-webhook", mixinStandardHelpOptions = true, version = "joblane-webhook 0.1.0",
+@Command(
+        name = "joblane-webhook",
+        mixinStandardHelpOptions = true,
+        version = "joblane-webhook 0.1.0",
         description = "Mutating admission webhook that steers Job pods onto their dedicated node group.",
-        sortOptions = false, exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by SIGTERM", "1:cannot start (TLS files, port, informer sync)",
-                "2:bad command line, flag value or node-group file"})
+        sortOptions = false,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM",
+            "1:cannot start (TLS files, port, informer sync)",
+            "2:bad command line, flag value or node-group file"
+        })
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    @Option(names = "--config", defaultValue = "${env:JOBLANE_CONFIG}",
+    @Option(
+            names = "--config",
+            defaultValue = "${env:JOBLANE_CONFIG}",
             description = "Node-group file (env JOBLANE_CONFIG).")
     Path config;
 
-    @Option(names = "--tls-cert", defaultValue = "${env:JOBLANE_TLS_CERT}",
+    @Option(
+            names = "--tls-cert",
+            defaultValue = "${env:JOBLANE_TLS_CERT}",
             description = "PEM serving certificate, re-read when it changes (env JOBLANE_TLS_CERT).")
     Path tlsCert;
 
-    @Option(names = "--tls-key", defaultValue = "${env:JOBLANE_TLS_KEY}",
+    @Option(
+            names = "--tls-key",
+            defaultValue = "${env:JOBLANE_TLS_KEY}",
             description = "PEM private key of the certificate (env JOBLANE_TLS_KEY).")
     Path tlsKey;
 
-    @Option(names = "--port", defaultValue = "${env:JOBLANE_PORT:-8443}",
+    @Option(
+            names = "--port",
+            defaultValue = "${env:JOBLANE_PORT:-8443}",
             description = "HTTPS port of POST /mutate (env JOBLANE_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--health-port", defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
-            description = "Plain HTTP port of /healthz, /readyz, /metrics (env JOBLANE_HEALTH_PORT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--health-port",
+            defaultValue = "${env:JOBLANE_HEALTH_PORT:-8080}",
+            description =
+                    "Plain HTTP port of /healthz, /readyz, /metrics (env JOBLANE_HEALTH_PORT, default ${DEFAULT-VALUE}).")
     int healthPort;
 
-    @Option(names = "--host", defaultValue = "${env:JOBLANE_HOST:-0.0.0.0}",
+    @Option(
+            names = "--host",
+            defaultValue = "${env:JOBLANE_HOST:-0.0.0.0}",
             description = "Address both ports bind to (env JOBLANE_HOST, default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--self-signed-dir", defaultValue = "${env:JOBLANE_SELF_SIGNED_DIR}",
+    @Option(
+            names = "--self-signed-dir",
+            defaultValue = "${env:JOBLANE_SELF_SIGNED_DIR}",
             description = "Create (or keep, while valid) a CA and serving certificate in this directory and serve them,"
                     + " instead of --tls-cert/--tls-key (env JOBLANE_SELF_SIGNED_DIR).")
     Path selfSignedDir;
 
-    @Option(names = "--service", defaultValue = "${env:JOBLANE_SERVICE}",
+    @Option(
+            names = "--service",
+            defaultValue = "${env:JOBLANE_SERVICE}",
             description = "Service name the self-signed certificate is for (env JOBLANE_SERVICE).")
     String service;
 
-    @Option(names = "--namespace", defaultValue = "${env:JOBLANE_NAMESPACE}",
+    @Option(
+            names = "--namespace",
+            defaultValue = "${env:JOBLANE_NAMESPACE}",
             description = "Namespace of that Service (env JOBLANE_NAMESPACE).")
     String namespace;
 
-    @Option(names = "--body-limit", defaultValue = "${env:JOBLANE_BODY_LIMIT:-3Mi}", converter = QuantityConverter.class,
-            description = "Largest accepted request body; larger gets 413 (env JOBLANE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--body-limit",
+            defaultValue = "${env:JOBLANE_BODY_LIMIT:-3Mi}",
+            converter = QuantityConverter.class,
+            description =
+                    "Largest accepted request body; larger gets 413 (env JOBLANE_BODY_LIMIT, default ${DEFAULT-VALUE}).")
     long bodyLimit;
 
-    @Option(names = "--request-timeout", defaultValue = "${env:JOBLANE_REQUEST_TIMEOUT:-10s}",
-            description = "Time allowed to receive and answer one request (env JOBLANE_REQUEST_TIMEOUT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--request-timeout",
+            defaultValue = "${env:JOBLANE_REQUEST_TIMEOUT:-10s}",
+            description =
+                    "Time allowed to receive and answer one request (env JOBLANE_REQUEST_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration requestTimeout;
 
-    @Option(names = "--reload-interval", defaultValue = "${env:JOBLANE_RELOAD_INTERVAL:-5s}",
-            description = "How often the config and TLS files are checked for changes (env JOBLANE_RELOAD_INTERVAL, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--reload-interval",
+            defaultValue = "${env:JOBLANE_RELOAD_INTERVAL:-5s}",
+            description =
+                    "How often the config and TLS files are checked for changes (env JOBLANE_RELOAD_INTERVAL, default ${DEFAULT-VALUE}).")
     Duration reloadInterval;
 
-    @Option(names = "--shutdown-timeout", defaultValue = "${env:JOBLANE_SHUTDOWN_TIMEOUT:-20s}",
-            description = "On SIGTERM, how long in-flight requests may take to finish (env JOBLANE_SHUTDOWN_TIMEOUT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--shutdown-timeout",
+            defaultValue = "${env:JOBLANE_SHUTDOWN_TIMEOUT:-20s}",
+            description =
+                    "On SIGTERM, how long in-flight requests may take to finish (env JOBLANE_SHUTDOWN_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration shutdownTimeout;
 
-    @Option(names = "--namespace-routing", defaultValue = "${env:JOBLANE_NAMESPACE_ROUTING:-auto}",
-            converter = RoutingModes.class, completionCandidates = RoutingModes.class,
+    @Option(
+            names = "--namespace-routing",
+            defaultValue = "${env:JOBLANE_NAMESPACE_ROUTING:-auto}",
+            converter = RoutingModes.class,
+            completionCandidates = RoutingModes.class,
             description = "auto: read namespace annotations when a Kubernetes API is configured; off: never"
                     + " (env JOBLANE_NAMESPACE_ROUTING, default ${DEFAULT-VALUE}).")
     WebhookOptions.NamespaceRoutingMode namespaceRouting;
 
-    @Option(names = "--informer-sync-timeout", defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-60s}",
-            description = "Start-up fails if the namespace informer has not synced by then (env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--informer-sync-timeout",
+            defaultValue = "${env:JOBLANE_INFORMER_SYNC_TIMEOUT:-60s}",
+            description =
+                    "Start-up fails if the namespace informer has not synced by then (env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration informerSyncTimeout;
 
-    @Option(names = "--listeners", defaultValue = "${env:JOBLANE_LISTENERS:-0}",
-            description = "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--listeners",
+            defaultValue = "${env:JOBLANE_LISTENERS:-0}",
+            description =
+                    "HTTPS listeners (event loops) sharing the port; 0 = one per CPU (env JOBLANE_LISTENERS, default ${DEFAULT-VALUE}).")
     int listeners;
 
-    @Option(names = "--lanes-namespace", defaultValue = "${env:JOBLANE_LANES_NAMESPACE}",
+    @Option(
+            names = "--lanes-namespace",
+            defaultValue = "${env:JOBLANE_LANES_NAMESPACE}",
             description = "Namespace of the scaler's joblane-lanes ConfigMap (Job run times); Job pods then get a"
                     + " preferred node affinity to nodes whose Jobs end later. Empty: lanes off"
                     + " (env JOBLANE_LANES_NAMESPACE).")
@@ -192,8 +242,20 @@ public final class Main implements Callable<Integer> {
         if (bodyLimit < 1024) {
             throw new IllegalArgumentException("--body-limit must be at least 1Ki");
         }
-        return new WebhookOptions(config, cert, key, host, port, healthPort, bodyLimit, requestTimeout, reloadInterval,
-                shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners,
+        return new WebhookOptions(
+                config,
+                cert,
+                key,
+                host,
+                port,
+                healthPort,
+                bodyLimit,
+                requestTimeout,
+                reloadInterval,
+                shutdownTimeout,
+                namespaceRouting,
+                informerSyncTimeout,
+                listeners,
                 lanesNamespace == null || lanesNamespace.isBlank() ? null : lanesNamespace);
     }
 

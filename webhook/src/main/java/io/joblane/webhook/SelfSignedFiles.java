@@ -19,7 +19,8 @@ record SelfSignedFiles(Path ca, Path cert, Path key) {
     static final List<String> LOCAL_NAMES = List.of("localhost", "127.0.0.1");
 
     static SelfSignedFiles ensure(Path dir, String service, String namespace) {
-        CertificateFiles.Result result = CertificateFiles.ensure(dir, service, namespace, LOCAL_NAMES, Clock.systemUTC());
+        CertificateFiles.Result result =
+                CertificateFiles.ensure(dir, service, namespace, LOCAL_NAMES, Clock.systemUTC());
         LOG.info("certificate for {}.{} in {}: {}", service, namespace, dir, result.describe());
         return new SelfSignedFiles(result.caFile(), result.certFile(), result.keyFile());
     }

@@ -93,7 +93,10 @@ public final class Webhook implements AutoCloseable {
             }
         });
         teardown.push(configFile);
-        LOG.info("config {}: {} node groups, default {}", options.config(), configFile.current().nodeGroups().size(),
+        LOG.info(
+                "config {}: {} node groups, default {}",
+                options.config(),
+                configFile.current().nodeGroups().size(),
                 configFile.current().defaultGroup().name());
 
         NamespaceAnnotations namespaces = startNamespaceRouting();
@@ -102,15 +105,31 @@ public final class Webhook implements AutoCloseable {
         // No Vert.x metrics SPI: the webhook's own meters cover requests, and Vert.x's per-server gauges clash
         // when several listeners share a port.
         Vertx vertx = Vertx.vertx();
-        teardown.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        teardown.push(
+                () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
 
         AdmissionReviewer reviewer = new AdmissionReviewer(new PodMutator(configFile::current, namespaces, lanes));
-        int listeners = options.listeners() > 0 ? options.listeners() : Runtime.getRuntime().availableProcessors();
-        server = new WebhookServer(vertx, new WebhookServer.Settings(options.host(), options.port(),
-                options.healthPort(), options.tlsCert(), options.tlsKey(), options.bodyLimitBytes(),
-                options.requestTimeout(), options.reloadInterval(), listeners), reviewer, metrics, registry::scrape,
+        int listeners = options.listeners() > 0
+                ? options.listeners()
+                : Runtime.getRuntime().availableProcessors();
+        server = new WebhookServer(
+                vertx,
+                new WebhookServer.Settings(
+                        options.host(),
+                        options.port(),
+                        options.healthPort(),
+                        options.tlsCert(),
+                        options.tlsKey(),
+                        options.bodyLimitBytes(),
+                        options.requestTimeout(),
+                        options.reloadInterval(),
+                        listeners),
+                reviewer,
+                metrics,
+                registry::scrape,
                 () -> namespaces instanceof NamespaceRouting routing && !routing.isRunning()
-                        ? "namespace informer has stopped; namespace annotations are not followed" : null);
+                        ? "namespace informer has stopped; namespace annotations are not followed"
+                        : null);
         if (namespaces instanceof NamespaceRouting routing) {
             metrics.namespaceInformer(routing::isRunning);
         }
@@ -217,7 +236,9 @@ public final class Webhook implements AutoCloseable {
             return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = e.getCause();
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException("cannot " + what + ": " + cause, cause);
+            throw cause instanceof RuntimeException r
+                    ? r
+                    : new IllegalStateException("cannot " + what + ": " + cause, cause);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot " + what + ": timed out", e);
         } catch (InterruptedException e) {

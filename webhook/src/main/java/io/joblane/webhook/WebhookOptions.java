@@ -23,27 +23,82 @@ public record WebhookOptions(
         int listeners,
         String lanesNamespace) {
 
-    public enum NamespaceRoutingMode { AUTO, OFF }
+    public enum NamespaceRoutingMode {
+        AUTO,
+        OFF
+    }
 
     /** Test and demo defaults: localhost, random ports, routing and lanes off, fast reloads. */
     public static WebhookOptions local(Path config, Path tlsCert, Path tlsKey) {
-        return new WebhookOptions(config, tlsCert, tlsKey, "127.0.0.1", 0, 0, 3L << 20, Duration.ofSeconds(10),
-                Duration.ofMillis(200), Duration.ofSeconds(5), NamespaceRoutingMode.OFF, Duration.ofSeconds(30), 2, null);
+        return new WebhookOptions(
+                config,
+                tlsCert,
+                tlsKey,
+                "127.0.0.1",
+                0,
+                0,
+                3L << 20,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(5),
+                NamespaceRoutingMode.OFF,
+                Duration.ofSeconds(30),
+                2,
+                null);
     }
 
     public WebhookOptions withNamespaceRouting(NamespaceRoutingMode mode) {
-        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
-                reloadInterval, shutdownTimeout, mode, informerSyncTimeout, listeners, lanesNamespace);
+        return new WebhookOptions(
+                config,
+                tlsCert,
+                tlsKey,
+                host,
+                port,
+                healthPort,
+                bodyLimitBytes,
+                requestTimeout,
+                reloadInterval,
+                shutdownTimeout,
+                mode,
+                informerSyncTimeout,
+                listeners,
+                lanesNamespace);
     }
 
     public WebhookOptions withRequestTimeout(Duration timeout) {
-        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, timeout,
-                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners, lanesNamespace);
+        return new WebhookOptions(
+                config,
+                tlsCert,
+                tlsKey,
+                host,
+                port,
+                healthPort,
+                bodyLimitBytes,
+                timeout,
+                reloadInterval,
+                shutdownTimeout,
+                namespaceRouting,
+                informerSyncTimeout,
+                listeners,
+                lanesNamespace);
     }
 
     /** Lanes on, reading the family table from the ConfigMap {@code joblane-lanes} in {@code namespace}. */
     public WebhookOptions withLanesNamespace(String namespace) {
-        return new WebhookOptions(config, tlsCert, tlsKey, host, port, healthPort, bodyLimitBytes, requestTimeout,
-                reloadInterval, shutdownTimeout, namespaceRouting, informerSyncTimeout, listeners, namespace);
+        return new WebhookOptions(
+                config,
+                tlsCert,
+                tlsKey,
+                host,
+                port,
+                healthPort,
+                bodyLimitBytes,
+                requestTimeout,
+                reloadInterval,
+                shutdownTimeout,
+                namespaceRouting,
+                informerSyncTimeout,
+                listeners,
+                namespace);
     }
 }

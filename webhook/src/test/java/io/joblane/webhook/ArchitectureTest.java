@@ -15,18 +15,32 @@ class ArchitectureTest {
 
     @Test
     void admissionAndMutationImportNoIo() {
-        noClasses().that().resideInAnyPackage("io.joblane.webhook.admission..", "io.joblane.webhook.mutation..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        "io.vertx..", "io.fabric8.kubernetes.client..", "java.net..", "io.netty..",
-                        "software.amazon..", "java.nio.file..", "io.micrometer..",
-                        "io.joblane.webhook.http..", "io.joblane.webhook.kube..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.joblane.webhook.admission..", "io.joblane.webhook.mutation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.vertx..",
+                        "io.fabric8.kubernetes.client..",
+                        "java.net..",
+                        "io.netty..",
+                        "software.amazon..",
+                        "java.nio.file..",
+                        "io.micrometer..",
+                        "io.joblane.webhook.http..",
+                        "io.joblane.webhook.kube..")
                 .check(CLASSES);
     }
 
     @Test
     void mutationDoesNotKnowAboutAdmissionReviews() {
-        noClasses().that().resideInAPackage("io.joblane.webhook.mutation..")
-                .should().dependOnClassesThat().resideInAPackage("io.joblane.webhook.admission..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.joblane.webhook.mutation..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.joblane.webhook.admission..")
                 .check(CLASSES);
     }
 }

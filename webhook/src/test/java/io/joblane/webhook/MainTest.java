@@ -49,27 +49,32 @@ class MainTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> parse("--config", "c", "--tls-cert", "t", "--tls-key", "k", "--request-timeout", "10"))
                 .hasMessageContaining("--request-timeout");
-        assertThatThrownBy(() -> parse("--config", "c", "--tls-cert", "t", "--tls-key", "k", "--namespace-routing", "on"))
+        assertThatThrownBy(
+                        () -> parse("--config", "c", "--tls-cert", "t", "--tls-key", "k", "--namespace-routing", "on"))
                 .hasMessageContaining("\"on\" is not one of auto, off");
     }
 
     @Test
     void selfSignedDirIsCreatedOnceAndKept() throws Exception {
         Path tls = dir.resolve("tls");
-        WebhookOptions first = parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "wh",
-                "--namespace", "ns");
+        WebhookOptions first =
+                parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "wh", "--namespace", "ns");
         String cert = Files.readString(first.tlsCert());
-        WebhookOptions second = parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "wh",
-                "--namespace", "ns");
+        WebhookOptions second =
+                parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "wh", "--namespace", "ns");
 
         assertThat(first.tlsCert()).isEqualTo(tls.resolve("tls.crt"));
         assertThat(first.tlsKey()).isEqualTo(tls.resolve("tls.key"));
         assertThat(tls.resolve("ca.crt")).exists();
-        assertThat(Files.getPosixFilePermissions(first.tlsKey())).containsExactlyInAnyOrder(
-                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.getPosixFilePermissions(first.tlsKey()))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         assertThat(Files.readString(second.tlsCert())).as("kept while valid").isEqualTo(cert);
         parse("--config", "c", "--self-signed-dir", tls.toString(), "--service", "other", "--namespace", "ns");
-        assertThat(Files.readString(tls.resolve("tls.crt"))).as("re-minted for another service").isNotEqualTo(cert);
+        assertThat(Files.readString(tls.resolve("tls.crt")))
+                .as("re-minted for another service")
+                .isNotEqualTo(cert);
     }
 
     // Guards against exit code 143 after a graceful SIGTERM: the JVM's default handler reports a clean stop as killed.
@@ -78,10 +83,26 @@ class MainTest {
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, "nodeGroups:\n  - name: general\n    default: true\n");
         int healthPort = freePort();
-        FutureTask<Integer> running = new FutureTask<>(() -> Main.commandLine().execute("--config", config.toString(),
-                "--self-signed-dir", dir.resolve("tls").toString(), "--service", "wh", "--namespace", "ns",
-                "--host", "127.0.0.1", "--port", "0", "--health-port", String.valueOf(healthPort),
-                "--namespace-routing", "off", "--shutdown-timeout", "1s"));
+        FutureTask<Integer> running = new FutureTask<>(() -> Main.commandLine()
+                .execute(
+                        "--config",
+                        config.toString(),
+                        "--self-signed-dir",
+                        dir.resolve("tls").toString(),
+                        "--service",
+                        "wh",
+                        "--namespace",
+                        "ns",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--health-port",
+                        String.valueOf(healthPort),
+                        "--namespace-routing",
+                        "off",
+                        "--shutdown-timeout",
+                        "1s"));
         new Thread(running, "webhook-main").start();
         HttpClient http = HttpClient.newHttpClient();
         URI readyz = URI.create("http://127.0.0.1:" + healthPort + "/readyz");
@@ -106,8 +127,12 @@ class MainTest {
 
     private static int status(HttpClient http, URI uri) throws InterruptedException {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (java.io.IOException e) {
             return -1;
         }

@@ -16,8 +16,7 @@ public final class TestData {
     /** Public AdmissionReview captures, copied into the project with their source (admission/public/SOURCE.md). */
     public static final String PUBLIC_FIXTURES = "admission/public/";
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static JoblaneConfig groups() {
         return config(resource("config/groups.yaml"));

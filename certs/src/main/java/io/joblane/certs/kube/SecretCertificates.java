@@ -53,11 +53,13 @@ public final class SecretCertificates {
                 if (outcome.action() == EnsureOutcome.Action.REPLACED && webhooks != null) {
                     Optional<List<String>> published = webhooks.bundlesIfPresent();
                     if (published.isPresent()) {
-                        StoredMaterial widened = CertificateEnsurer.alongsidePublished(outcome.material(),
-                                published.get(), spec, clock.instant());
+                        StoredMaterial widened = CertificateEnsurer.alongsidePublished(
+                                outcome.material(), published.get(), spec, clock.instant());
                         webhooks.patch(widened.caPem(), null);
-                        LOG.info("create: published the new CA next to the trusted ones in {} before writing {}",
-                                webhooks.describe(), secrets.describe());
+                        LOG.info(
+                                "create: published the new CA next to the trusted ones in {} before writing {}",
+                                webhooks.describe(),
+                                secrets.describe());
                         outcome = new EnsureOutcome(outcome.action(), outcome.reason(), widened);
                     }
                 }
@@ -73,7 +75,8 @@ public final class SecretCertificates {
      * {@code certs rotate}: one step of the rotation state machine. The webhook configuration is read before any
      * write, so an unknown name fails without touching the Secret.
      */
-    public RotationPlan rotate(WebhookConfigurations webhooks, CertificateSpec spec, Duration settle, boolean force, Clock clock) {
+    public RotationPlan rotate(
+            WebhookConfigurations webhooks, CertificateSpec spec, Duration settle, boolean force, Clock clock) {
         secrets.requireNamespace();
         for (int round = 1; ; round++) {
             Optional<Secret> existing = secrets.read();

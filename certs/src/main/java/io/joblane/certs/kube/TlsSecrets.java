@@ -50,7 +50,8 @@ public final class TlsSecrets {
 
     public Optional<Secret> read() {
         try {
-            return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+            return Optional.ofNullable(
+                    client.secrets().inNamespace(namespace).withName(name).get());
         } catch (KubernetesClientException e) {
             throw KubeFailures.translate(e, "get " + describe());
         }
@@ -75,14 +76,20 @@ public final class TlsSecrets {
     public Secret write(Optional<Secret> existing, StoredMaterial material) {
         Map<String, String> data = new LinkedHashMap<>();
         existing.map(Secret::getData).ifPresent(data::putAll);
-        for (String key : new String[] {StoredMaterial.CA_CRT, StoredMaterial.TLS_CRT, StoredMaterial.TLS_KEY, StoredMaterial.CA_KEY}) {
+        for (String key : new String[] {
+            StoredMaterial.CA_CRT, StoredMaterial.TLS_CRT, StoredMaterial.TLS_KEY, StoredMaterial.CA_KEY
+        }) {
             data.remove(key);
         }
-        material.entries().forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        material.entries()
+                .forEach((k, v) -> data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         try {
             if (existing.isEmpty()) {
                 Secret secret = new SecretBuilder()
-                        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
                         .withType(TLS_TYPE)
                         .withData(data)
                         .build();
@@ -90,10 +97,16 @@ public final class TlsSecrets {
             }
             Secret old = existing.get();
             if (old.getType() != null && !TLS_TYPE.equals(old.getType())) {
-                throw new CertsException(CertsException.FAILED, describe() + " exists with type " + old.getType() + ", not " + TLS_TYPE
-                        + "; the type cannot change: delete it or choose another --secret-name");
+                throw new CertsException(
+                        CertsException.FAILED,
+                        describe() + " exists with type " + old.getType() + ", not " + TLS_TYPE
+                                + "; the type cannot change: delete it or choose another --secret-name");
             }
-            Secret updated = new SecretBuilder(old).withType(TLS_TYPE).withData(data).withStringData(null).build();
+            Secret updated = new SecretBuilder(old)
+                    .withType(TLS_TYPE)
+                    .withData(data)
+                    .withStringData(null)
+                    .build();
             return client.secrets().inNamespace(namespace).resource(updated).update();
         } catch (KubernetesClientException e) {
             throw KubeFailures.translate(e, (existing.isEmpty() ? "create " : "update ") + describe());

@@ -52,7 +52,11 @@ public final class WebhookConfigurations {
     public java.util.Optional<List<String>> bundlesIfPresent() {
         MutatingWebhookConfiguration config;
         try {
-            config = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+            config = client.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName(name)
+                    .get();
         } catch (KubernetesClientException e) {
             throw KubeFailures.translate(e, "get " + describe());
         }
@@ -64,7 +68,8 @@ public final class WebhookConfigurations {
         MutatingWebhookConfiguration config = require();
         List<String> out = new ArrayList<>();
         for (MutatingWebhook w : config.getWebhooks()) {
-            String b64 = w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle();
+            String b64 =
+                    w.getClientConfig() == null ? null : w.getClientConfig().getCaBundle();
             out.add(b64 == null ? "" : decode(b64));
         }
         return out;
@@ -85,8 +90,9 @@ public final class WebhookConfigurations {
                 if (w.getClientConfig() == null) {
                     w.setClientConfig(new WebhookClientConfig());
                 }
-                boolean differs = !Objects.equals(decodeOrNull(w.getClientConfig().getCaBundle()), caPem)
-                        || (failurePolicy != null && !failurePolicy.equals(w.getFailurePolicy()));
+                boolean differs =
+                        !Objects.equals(decodeOrNull(w.getClientConfig().getCaBundle()), caPem)
+                                || (failurePolicy != null && !failurePolicy.equals(w.getFailurePolicy()));
                 if (differs) {
                     w.getClientConfig().setCaBundle(bundle);
                     if (failurePolicy != null) {
@@ -99,11 +105,16 @@ public final class WebhookConfigurations {
                 return new PatchResult(config.getWebhooks().size(), 0);
             }
             try {
-                client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(config).update();
+                client.admissionRegistration()
+                        .v1()
+                        .mutatingWebhookConfigurations()
+                        .resource(config)
+                        .update();
                 return new PatchResult(config.getWebhooks().size(), changed);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_ATTEMPTS) {
-                    throw KubeFailures.translate(e, "update " + describe() + (e.getCode() == 409 ? " after " + attempt + " attempts" : ""));
+                    throw KubeFailures.translate(
+                            e, "update " + describe() + (e.getCode() == 409 ? " after " + attempt + " attempts" : ""));
                 }
                 LOG.info("conflict updating {}, attempt {} of {}; re-reading", describe(), attempt, MAX_ATTEMPTS);
                 sleep(backoffMillis * (1L << (attempt - 1)));
@@ -114,15 +125,22 @@ public final class WebhookConfigurations {
     private MutatingWebhookConfiguration require() {
         MutatingWebhookConfiguration config;
         try {
-            config = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(name).get();
+            config = client.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName(name)
+                    .get();
         } catch (KubernetesClientException e) {
             throw KubeFailures.translate(e, "get " + describe());
         }
         if (config == null) {
-            throw new CertsException(CertsException.NOT_FOUND, describe() + " not found (is the chart installed, is --webhook-configuration right?)");
+            throw new CertsException(
+                    CertsException.NOT_FOUND,
+                    describe() + " not found (is the chart installed, is --webhook-configuration right?)");
         }
         if (config.getWebhooks() == null || config.getWebhooks().isEmpty()) {
-            throw new CertsException(CertsException.FAILED, describe() + " has no webhooks entries to put a caBundle into");
+            throw new CertsException(
+                    CertsException.FAILED, describe() + " has no webhooks entries to put a caBundle into");
         }
         return config;
     }

@@ -16,10 +16,12 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
         X509Certificate cert = Pem.parseCertificate(certPem, "CA certificate");
         PrivateKey key = Pem.parsePrivateKey(keyPem, "CA key");
         if (cert.getBasicConstraints() < 0) {
-            throw new PemException("CA certificate " + cert.getSubjectX500Principal().getName() + " is not a CA (basicConstraints)");
+            throw new PemException(
+                    "CA certificate " + cert.getSubjectX500Principal().getName() + " is not a CA (basicConstraints)");
         }
         if (!KeyPairs.matches(key, cert)) {
-            throw new PemException("CA key does not belong to the CA certificate " + cert.getSubjectX500Principal().getName());
+            throw new PemException("CA key does not belong to the CA certificate "
+                    + cert.getSubjectX500Principal().getName());
         }
         return new CertificateAuthority(cert, key);
     }
@@ -34,6 +36,7 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey key) 
 
     @Override
     public String toString() {
-        return "CertificateAuthority[" + certificate.getSubjectX500Principal().getName() + ", notAfter=" + certificate.getNotAfter().toInstant() + "]";
+        return "CertificateAuthority[" + certificate.getSubjectX500Principal().getName() + ", notAfter="
+                + certificate.getNotAfter().toInstant() + "]";
     }
 }

@@ -13,12 +13,13 @@ import java.util.Optional;
  * decides whether a serving certificate is still good; used by create, rotate and the webhook's in-process mode.
  */
 public final class CertificateCheck {
-    private CertificateCheck() {
-    }
+    private CertificateCheck() {}
 
     public static CertificateStatus check(StoredMaterial stored, CertificateSpec spec, Instant now) {
         if (stored == null || stored.isEmpty()) {
-            return new CertificateStatus(Optional.empty(), Optional.empty(),
+            return new CertificateStatus(
+                    Optional.empty(),
+                    Optional.empty(),
                     List.of(new Finding(Finding.Kind.MISSING, "no certificate stored yet")));
         }
         // The CA and its key are judged on their own, so a broken serving certificate can be re-issued from them.
@@ -41,8 +42,8 @@ public final class CertificateCheck {
     }
 
     private static CertificateStatus malformed(Optional<CertificateAuthority> signer, String why) {
-        return new CertificateStatus(Optional.empty(), signer,
-                List.of(new Finding(Finding.Kind.MALFORMED, "malformed: " + why)));
+        return new CertificateStatus(
+                Optional.empty(), signer, List.of(new Finding(Finding.Kind.MALFORMED, "malformed: " + why)));
     }
 
     private static Optional<CertificateAuthority> storedSigner(StoredMaterial stored) {
@@ -79,20 +80,26 @@ public final class CertificateCheck {
         }
     }
 
-    private static void checkValidity(Inspection inspection, CertificateSpec spec, Instant now, List<Finding> findings) {
+    private static void checkValidity(
+            Inspection inspection, CertificateSpec spec, Instant now, List<Finding> findings) {
         Instant notAfter = inspection.notAfter();
         if (!notAfter.isAfter(now)) {
             findings.add(new Finding(Finding.Kind.EXPIRED, "expired at " + notAfter));
         } else if (!notAfter.isAfter(now.plus(spec.renewBefore()))) {
-            findings.add(new Finding(Finding.Kind.RENEW_WINDOW, "expires at " + notAfter + " (" + daysLeft(now, notAfter)
-                    + " days left), within the renewal window of " + spec.renewBefore().toHours() + "h"));
+            findings.add(new Finding(
+                    Finding.Kind.RENEW_WINDOW,
+                    "expires at " + notAfter + " (" + daysLeft(now, notAfter)
+                            + " days left), within the renewal window of "
+                            + spec.renewBefore().toHours() + "h"));
         }
         if (inspection.notBefore().isAfter(now)) {
             findings.add(new Finding(Finding.Kind.NOT_YET_VALID, "not valid before " + inspection.notBefore()));
         }
         inspection.issuer().ifPresent(ca -> {
             if (!ca.getNotAfter().toInstant().isAfter(now)) {
-                findings.add(new Finding(Finding.Kind.EXPIRED, "its CA expired at " + ca.getNotAfter().toInstant()));
+                findings.add(new Finding(
+                        Finding.Kind.EXPIRED,
+                        "its CA expired at " + ca.getNotAfter().toInstant()));
             }
         });
     }
@@ -100,20 +107,25 @@ public final class CertificateCheck {
     private static void checkNamesAndAlgorithm(Inspection inspection, CertificateSpec spec, List<Finding> findings) {
         List<String> missing = inspection.missingNames(spec.names());
         if (!missing.isEmpty()) {
-            findings.add(new Finding(Finding.Kind.WRONG_NAMES, "names missing from the certificate: " + String.join(", ", missing)
-                    + " (it has " + String.join(", ", inspection.names()) + ")"));
+            findings.add(new Finding(
+                    Finding.Kind.WRONG_NAMES,
+                    "names missing from the certificate: " + String.join(", ", missing) + " (it has "
+                            + String.join(", ", inspection.names()) + ")"));
         }
         KeyAlgorithm actual = algorithmOf(inspection);
         if (actual != null && actual != spec.options().algorithm()) {
-            findings.add(new Finding(Finding.Kind.WRONG_ALGORITHM, "key algorithm is " + actual.flag() + ", "
-                    + spec.options().algorithm().flag() + " was asked for"));
+            findings.add(new Finding(
+                    Finding.Kind.WRONG_ALGORITHM,
+                    "key algorithm is " + actual.flag() + ", "
+                            + spec.options().algorithm().flag() + " was asked for"));
         }
     }
 
     /** A sentence for a certificate that is kept. */
     public static String describeKept(CertificateStatus status, Instant now) {
         Inspection i = status.inspection().orElseThrow();
-        return "valid until " + i.notAfter() + " (" + daysLeft(now, i.notAfter()) + " days left) for " + String.join(", ", i.names());
+        return "valid until " + i.notAfter() + " (" + daysLeft(now, i.notAfter()) + " days left) for "
+                + String.join(", ", i.names());
     }
 
     static long daysLeft(Instant now, Instant end) {

@@ -12,8 +12,7 @@ import java.util.List;
  * everything new. Pure apart from key generation; thread-safe.
  */
 public final class CertificateEnsurer {
-    private CertificateEnsurer() {
-    }
+    private CertificateEnsurer() {}
 
     public static EnsureOutcome ensure(StoredMaterial stored, CertificateSpec spec, Clock clock) {
         Instant now = clock.instant();
@@ -24,7 +23,8 @@ public final class CertificateEnsurer {
         if (status.signerUsable(now, spec.caRenewBefore())) {
             CertificateAuthority ca = status.signer().orElseThrow();
             ServingCertificate leaf = CertificateMint.issue(ca, spec.names(), spec.options(), clock);
-            StoredMaterial renewed = new StoredMaterial(stored.caPem(), leaf.certPem(), leaf.keyPem(), stored.caKeyPem());
+            StoredMaterial renewed =
+                    new StoredMaterial(stored.caPem(), leaf.certPem(), leaf.keyPem(), stored.caKeyPem());
             return new EnsureOutcome(EnsureOutcome.Action.RENEWED_LEAF, status.reasons(), verified(renewed, spec));
         }
         return new EnsureOutcome(EnsureOutcome.Action.REPLACED, status.reasons(), verified(mintAll(spec, clock), spec));
@@ -43,8 +43,8 @@ public final class CertificateEnsurer {
      * trusts both the serving certificate pods still serve and the new one, as the first step of a rotation does.
      * {@code certs rotate} later drops the old CAs once every pod serves the new certificate.
      */
-    public static StoredMaterial alongsidePublished(StoredMaterial material, List<String> publishedBundles,
-                                                    CertificateSpec spec, Instant now) {
+    public static StoredMaterial alongsidePublished(
+            StoredMaterial material, List<String> publishedBundles, CertificateSpec spec, Instant now) {
         java.util.LinkedHashMap<String, java.security.cert.X509Certificate> cas = new java.util.LinkedHashMap<>();
         for (String bundle : publishedBundles) {
             if (bundle == null || bundle.isBlank()) {
@@ -83,7 +83,8 @@ public final class CertificateEnsurer {
         if (material.caKeyPem() != null) {
             PrivateKey caKey = Pem.parsePrivateKey(material.caKeyPem(), StoredMaterial.CA_KEY);
             if (i.authorities().stream().noneMatch(ca -> KeyPairs.matches(caKey, ca))) {
-                throw new IllegalStateException("refusing to store inconsistent material: ca.key belongs to no CA of ca.crt");
+                throw new IllegalStateException(
+                        "refusing to store inconsistent material: ca.key belongs to no CA of ca.crt");
             }
         }
         return material;

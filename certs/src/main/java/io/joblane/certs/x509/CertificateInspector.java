@@ -21,8 +21,7 @@ public final class CertificateInspector {
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
 
-    private CertificateInspector() {
-    }
+    private CertificateInspector() {}
 
     /** @throws PemException when any of the three cannot be parsed; the message names which */
     public static Inspection inspect(String caPem, String certPem, String keyPem) {
@@ -30,13 +29,16 @@ public final class CertificateInspector {
         List<X509Certificate> chain = Pem.parseCertificates(certPem, "tls.crt");
         X509Certificate leaf = chain.get(0);
         PrivateKey key = Pem.parsePrivateKey(keyPem, "tls.key");
-        return new Inspection(authorities, leaf, key, names(leaf), KeyPairs.matches(key, leaf), issuerOf(leaf, authorities));
+        return new Inspection(
+                authorities, leaf, key, names(leaf), KeyPairs.matches(key, leaf), issuerOf(leaf, authorities));
     }
 
     /** Whether the PEM key is the private key of the PEM certificate; false for anything unreadable. */
     public static boolean keyMatches(String certPem, String keyPem) {
         try {
-            return KeyPairs.matches(Pem.parsePrivateKey(keyPem, "key"), Pem.parseCertificates(certPem, "certificate").get(0));
+            return KeyPairs.matches(
+                    Pem.parsePrivateKey(keyPem, "key"),
+                    Pem.parseCertificates(certPem, "certificate").get(0));
         } catch (PemException e) {
             return false;
         }

@@ -52,15 +52,15 @@ public final class CertificateMint {
             Pattern.compile("(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private CertificateMint() {
-    }
+    private CertificateMint() {}
 
     /** A new CA and a serving certificate for the service, with the defaults (ECDSA P-256, CA 10 years, leaf 1 year). */
     public static TlsMaterial mint(String service, String namespace, List<String> extraNames) {
         return mint(service, namespace, extraNames, MintOptions.DEFAULTS, Clock.systemUTC());
     }
 
-    public static TlsMaterial mint(String service, String namespace, List<String> extraNames, MintOptions options, Clock clock) {
+    public static TlsMaterial mint(
+            String service, String namespace, List<String> extraNames, MintOptions options, Clock clock) {
         List<String> names = serviceNames(service, namespace, extraNames);
         CertificateAuthority ca = mintAuthority(options, clock);
         ServingCertificate leaf = issue(ca, names, options, clock);
@@ -68,8 +68,13 @@ public final class CertificateMint {
     }
 
     /** A serving certificate for the service from an existing CA; the returned bundle holds just that CA. */
-    public static TlsMaterial mint(CertificateAuthority ca, String service, String namespace, List<String> extraNames,
-                                   MintOptions options, Clock clock) {
+    public static TlsMaterial mint(
+            CertificateAuthority ca,
+            String service,
+            String namespace,
+            List<String> extraNames,
+            MintOptions options,
+            Clock clock) {
         ServingCertificate leaf = issue(ca, serviceNames(service, namespace, extraNames), options, clock);
         return new TlsMaterial(ca.certPem(), leaf.certPem(), leaf.keyPem());
     }
@@ -99,15 +104,27 @@ public final class CertificateMint {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
                 .addRDN(BCStyle.O, "joblane")
-                .addRDN(BCStyle.CN, "joblane-ca@" + now.getEpochSecond() + "." + HexFormat.of().toHexDigits(RANDOM.nextInt()))
+                .addRDN(
+                        BCStyle.CN,
+                        "joblane-ca@" + now.getEpochSecond() + "."
+                                + HexFormat.of().toHexDigits(RANDOM.nextInt()))
                 .build();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(),
-                    Date.from(now.minus(NOT_BEFORE_BACKDATE)), Date.from(now.plus(options.caValidity())), subject, pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            subject,
+                            serial(),
+                            Date.from(now.minus(NOT_BEFORE_BACKDATE)),
+                            Date.from(now.plus(options.caValidity())),
+                            subject,
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+                    .addExtension(
+                            Extension.keyUsage,
+                            true,
+                            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
             X509Certificate cert = sign(builder, pair.getPrivate(), options.algorithm());
             return new CertificateAuthority(cert, pair.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
@@ -120,7 +137,8 @@ public final class CertificateMint {
      * digitalSignature (plus keyEncipherment for RSA), extended key usage serverAuth. Its notAfter never passes
      * the CA's own.
      */
-    public static ServingCertificate issue(CertificateAuthority ca, List<String> dnsNames, MintOptions options, Clock clock) {
+    public static ServingCertificate issue(
+            CertificateAuthority ca, List<String> dnsNames, MintOptions options, Clock clock) {
         if (dnsNames == null || dnsNames.isEmpty()) {
             throw new IllegalArgumentException("a serving certificate needs at least one name");
         }
@@ -136,25 +154,43 @@ public final class CertificateMint {
             notAfter = caNotAfter;
         }
         if (!notAfter.isAfter(now)) {
-            throw new IllegalArgumentException("CA " + ca.certificate().getSubjectX500Principal().getName() + " expired at " + caNotAfter);
+            throw new IllegalArgumentException(
+                    "CA " + ca.certificate().getSubjectX500Principal().getName() + " expired at " + caNotAfter);
         }
         String cn = names.size() >= 3 ? names.get(2) : names.get(0);
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "joblane").addRDN(BCStyle.CN, cn).build();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.O, "joblane")
+                .addRDN(BCStyle.CN, cn)
+                .build();
         GeneralName[] altNames = names.stream()
-                .map(n -> IPAddress.isValid(n) ? new GeneralName(GeneralName.iPAddress, n) : new GeneralName(GeneralName.dNSName, n))
+                .map(n -> IPAddress.isValid(n)
+                        ? new GeneralName(GeneralName.iPAddress, n)
+                        : new GeneralName(GeneralName.dNSName, n))
                 .toArray(GeneralName[]::new);
-        int keyUsage = KeyUsage.digitalSignature | (options.algorithm() == KeyAlgorithm.RSA_2048 ? KeyUsage.keyEncipherment : 0);
+        int keyUsage = KeyUsage.digitalSignature
+                | (options.algorithm() == KeyAlgorithm.RSA_2048 ? KeyUsage.keyEncipherment : 0);
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(), serial(),
-                    Date.from(now.minus(NOT_BEFORE_BACKDATE)), Date.from(notAfter), subject, pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            ca.certificate(),
+                            serial(),
+                            Date.from(now.minus(NOT_BEFORE_BACKDATE)),
+                            Date.from(notAfter),
+                            subject,
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(altNames))
-                    .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
-            X509Certificate cert = sign(builder, ca.key(), KeyAlgorithm.ofJcaName(ca.key().getAlgorithm()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
+                            ext.createAuthorityKeyIdentifier(ca.certificate()));
+            X509Certificate cert =
+                    sign(builder, ca.key(), KeyAlgorithm.ofJcaName(ca.key().getAlgorithm()));
             return new ServingCertificate(cert, pair.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue a serving certificate: " + e.getMessage(), e);
@@ -182,7 +218,8 @@ public final class CertificateMint {
         }
         String v = value.trim().toLowerCase(Locale.ROOT);
         if (!DNS_LABEL.matcher(v).matches()) {
-            throw new IllegalArgumentException(what + " \"" + value + "\" is not a valid DNS label (lower-case letters, digits, '-', at most 63)");
+            throw new IllegalArgumentException(
+                    what + " \"" + value + "\" is not a valid DNS label (lower-case letters, digits, '-', at most 63)");
         }
         return v;
     }

@@ -7,8 +7,13 @@ import java.util.List;
  * What the serving certificate must look like: the service's names, how to mint, and when to renew. The
  * constructor refuses settings that would renew on every run.
  */
-public record CertificateSpec(String service, String namespace, List<String> extraNames, MintOptions options,
-                              Duration renewBefore, Duration caRenewBefore) {
+public record CertificateSpec(
+        String service,
+        String namespace,
+        List<String> extraNames,
+        MintOptions options,
+        Duration renewBefore,
+        Duration caRenewBefore) {
     public static final Duration DEFAULT_RENEW_BEFORE = Duration.ofDays(30);
     public static final Duration DEFAULT_CA_RENEW_BEFORE = Duration.ofDays(90);
 
@@ -29,14 +34,16 @@ public record CertificateSpec(String service, String namespace, List<String> ext
                     + options.leafValidity() + "), or every run would renew");
         }
         if (caRenewBefore.compareTo(options.caValidity()) >= 0) {
-            throw new IllegalArgumentException("ca-renew-before (" + caRenewBefore + ") must be shorter than the CA validity ("
-                    + options.caValidity() + "), or every run would renew the CA");
+            throw new IllegalArgumentException(
+                    "ca-renew-before (" + caRenewBefore + ") must be shorter than the CA validity ("
+                            + options.caValidity() + "), or every run would renew the CA");
         }
     }
 
     /** Defaults: ECDSA P-256, CA 10 years, leaf 1 year, renew 30 days before the leaf's end, 90 before the CA's. */
     public static CertificateSpec of(String service, String namespace, List<String> extraNames) {
-        return new CertificateSpec(service, namespace, extraNames, MintOptions.DEFAULTS, DEFAULT_RENEW_BEFORE, DEFAULT_CA_RENEW_BEFORE);
+        return new CertificateSpec(
+                service, namespace, extraNames, MintOptions.DEFAULTS, DEFAULT_RENEW_BEFORE, DEFAULT_CA_RENEW_BEFORE);
     }
 
     /** The names the serving certificate must carry, see {@link CertificateMint#serviceNames}. */

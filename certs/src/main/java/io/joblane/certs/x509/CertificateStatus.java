@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param signer the CA whose key is stored as {@code ca.key}, if that key belongs to a CA of the bundle
  * @param findings problems with the serving certificate, empty when it can be kept
  */
-public record CertificateStatus(Optional<Inspection> inspection, Optional<CertificateAuthority> signer, List<Finding> findings) {
+public record CertificateStatus(
+        Optional<Inspection> inspection, Optional<CertificateAuthority> signer, List<Finding> findings) {
     public boolean keep() {
         return findings.isEmpty();
     }
@@ -36,7 +37,8 @@ public record CertificateStatus(Optional<Inspection> inspection, Optional<Certif
     /** True when the stored CA key can issue a serving certificate now and is not near its own end. */
     public boolean signerUsable(Instant now, Duration caRenewBefore) {
         return signer.map(ca -> ca.certificate().getNotAfter().toInstant().isAfter(now.plus(caRenewBefore))
-                && !ca.certificate().getNotBefore().toInstant().isAfter(now)).orElse(false);
+                        && !ca.certificate().getNotBefore().toInstant().isAfter(now))
+                .orElse(false);
     }
 
     public String reasons() {

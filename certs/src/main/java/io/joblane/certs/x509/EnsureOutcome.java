@@ -8,7 +8,9 @@ package io.joblane.certs.x509;
 public record EnsureOutcome(Action action, String reason, StoredMaterial material) {
     /** Keep; new serving certificate from the stored CA (the CA bundle does not change); or all new. */
     public enum Action {
-        KEPT, RENEWED_LEAF, REPLACED;
+        KEPT,
+        RENEWED_LEAF,
+        REPLACED;
 
         public boolean changed() {
             return this != KEPT;

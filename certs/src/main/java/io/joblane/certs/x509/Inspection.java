@@ -17,8 +17,13 @@ import java.util.Optional;
  * @param keyMatches whether {@code key} is the private key of {@code leaf}
  * @param issuer the bundle CA whose key signed the leaf, if any
  */
-public record Inspection(List<X509Certificate> authorities, X509Certificate leaf, PrivateKey key, List<String> names,
-                         boolean keyMatches, Optional<X509Certificate> issuer) {
+public record Inspection(
+        List<X509Certificate> authorities,
+        X509Certificate leaf,
+        PrivateKey key,
+        List<String> names,
+        boolean keyMatches,
+        Optional<X509Certificate> issuer) {
     public Instant notBefore() {
         return leaf.getNotBefore().toInstant();
     }

@@ -14,8 +14,7 @@ import java.security.spec.ECGenParameterSpec;
 final class KeyPairs {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private KeyPairs() {
-    }
+    private KeyPairs() {}
 
     static KeyPair generate(KeyAlgorithm algorithm) {
         try {

@@ -24,8 +24,7 @@ import org.bouncycastle.util.io.pem.PemObject;
  * reading also accepts the OpenSSL "EC PRIVATE KEY" and "RSA PRIVATE KEY" forms. Stateless and thread-safe.
  */
 public final class Pem {
-    private Pem() {
-    }
+    private Pem() {}
 
     public static String encode(X509Certificate... certificates) {
         return encode(List.of(certificates));
@@ -81,7 +80,8 @@ public final class Pem {
     public static PrivateKey parsePrivateKey(String pem, String what) {
         List<Object> objects = readObjects(pem, what);
         if (objects.size() != 1) {
-            throw new PemException(what + " holds " + objects.size() + " PEM objects, expected exactly one private key");
+            throw new PemException(
+                    what + " holds " + objects.size() + " PEM objects, expected exactly one private key");
         }
         Object o = objects.get(0);
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();

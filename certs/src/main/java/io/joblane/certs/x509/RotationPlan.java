@@ -31,10 +31,8 @@ public record RotationPlan(State found, List<Step> steps, String summary) {
     }
 
     /** Replace the whole stored material in one write. */
-    public record WriteStore(StoredMaterial material, String why) implements Step {
-    }
+    public record WriteStore(StoredMaterial material, String why) implements Step {}
 
     /** Put this CA bundle into every webhook entry's caBundle. */
-    public record PublishBundle(String caPem, String why) implements Step {
-    }
+    public record PublishBundle(String caPem, String why) implements Step {}
 }

@@ -21,6 +21,7 @@ public record ServingCertificate(X509Certificate certificate, PrivateKey key) {
 
     @Override
     public String toString() {
-        return "ServingCertificate[" + certificate.getSubjectX500Principal().getName() + ", notAfter=" + certificate.getNotAfter().toInstant() + "]";
+        return "ServingCertificate[" + certificate.getSubjectX500Principal().getName() + ", notAfter="
+                + certificate.getNotAfter().toInstant() + "]";
     }
 }

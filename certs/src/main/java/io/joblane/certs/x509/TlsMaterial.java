@@ -15,6 +15,7 @@ public record TlsMaterial(String caPem, String certPem, String keyPem) {
 
     @Override
     public String toString() {
-        return "TlsMaterial[caPem=" + caPem.length() + " chars, certPem=" + certPem.length() + " chars, keyPem=<hidden>]";
+        return "TlsMaterial[caPem=" + caPem.length() + " chars, certPem=" + certPem.length()
+                + " chars, keyPem=<hidden>]";
     }
 }

@@ -23,25 +23,43 @@ final class Fixtures {
     static final String SECRET = "joblane-webhook-tls";
     static final String WEBHOOK_CONFIG = "joblane";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static void namespace(KubernetesClient client) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NS)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     static MutatingWebhookConfiguration webhookConfiguration(KubernetesClient client, int entries) {
-        MutatingWebhookConfigurationBuilder b = new MutatingWebhookConfigurationBuilder().withNewMetadata().withName(WEBHOOK_CONFIG).endMetadata();
+        MutatingWebhookConfigurationBuilder b = new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata()
+                .withName(WEBHOOK_CONFIG)
+                .endMetadata();
         for (int i = 0; i < entries; i++) {
             b.addToWebhooks(new MutatingWebhookBuilder()
                     .withName("pods" + i + ".joblane.io")
                     .withAdmissionReviewVersions("v1")
                     .withSideEffects("None")
                     .withFailurePolicy("Ignore")
-                    .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(NS).withPath("/mutate").endService().endClientConfig()
+                    .withNewClientConfig()
+                    .withNewService()
+                    .withName(SERVICE)
+                    .withNamespace(NS)
+                    .withPath("/mutate")
+                    .endService()
+                    .endClientConfig()
                     .build());
         }
-        return client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(b.build()).create();
+        return client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(b.build())
+                .create();
     }
 
     static Secret secret(KubernetesClient client) {
@@ -53,7 +71,12 @@ final class Fixtures {
     }
 
     static void putSecret(KubernetesClient client, String type, Map<String, String> pemEntries) {
-        SecretBuilder b = new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NS).endMetadata().withType(type);
+        SecretBuilder b = new SecretBuilder()
+                .withNewMetadata()
+                .withName(SECRET)
+                .withNamespace(NS)
+                .endMetadata()
+                .withType(type);
         pemEntries.forEach((k, v) -> b.addToData(k, b64(v)));
         client.secrets().inNamespace(NS).resource(b.build()).create();
     }

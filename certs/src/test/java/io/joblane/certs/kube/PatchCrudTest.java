@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class PatchCrudTest {
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final String PATH = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + WEBHOOK_CONFIG;
+    private static final String PATH =
+            "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/" + WEBHOOK_CONFIG;
 
     KubernetesClient client;
     KubernetesMockServer server;
@@ -29,11 +30,14 @@ class PatchCrudTest {
     @BeforeEach
     void cluster() {
         Fixtures.namespace(client);
-        assertThat(Cli.run(client, CLOCK, "create", "--service", SERVICE, "--namespace", NS).code()).isZero();
+        assertThat(Cli.run(client, CLOCK, "create", "--service", SERVICE, "--namespace", NS)
+                        .code())
+                .isZero();
     }
 
     private Cli.Run patch(String... extra) {
-        String[] base = {"patch", "--webhook-configuration", WEBHOOK_CONFIG, "--secret-name", SECRET, "--namespace", NS};
+        String[] base = {"patch", "--webhook-configuration", WEBHOOK_CONFIG, "--secret-name", SECRET, "--namespace", NS
+        };
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -46,12 +50,19 @@ class PatchCrudTest {
         Cli.Run run = patch("--failure-policy", "Fail");
 
         assertThat(run.code()).as(run.toString()).isZero();
-        assertThat(run.out()).isEqualTo("MutatingWebhookConfiguration joblane: caBundle from Secret joblane/joblane-webhook-tls, "
-                + "failurePolicy Fail set on 3 of 3 webhooks\n");
+        assertThat(run.out())
+                .isEqualTo("MutatingWebhookConfiguration joblane: caBundle from Secret joblane/joblane-webhook-tls, "
+                        + "failurePolicy Fail set on 3 of 3 webhooks\n");
         String ca = Fixtures.stored(client).caPem();
         assertThat(Fixtures.bundles(client)).containsExactly(ca, ca, ca);
-        assertThat(client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK_CONFIG).get().getWebhooks())
-                .extracting(MutatingWebhook::getFailurePolicy).containsOnly("Fail");
+        assertThat(client.admissionRegistration()
+                        .v1()
+                        .mutatingWebhookConfigurations()
+                        .withName(WEBHOOK_CONFIG)
+                        .get()
+                        .getWebhooks())
+                .extracting(MutatingWebhook::getFailurePolicy)
+                .containsOnly("Fail");
 
         Cli.Run again = patch();
         assertThat(again.out()).contains("already up to date (3 webhooks)");
@@ -61,13 +72,24 @@ class PatchCrudTest {
     void retriesOnConflict() {
         Fixtures.webhookConfiguration(client, 1);
         // The first PUT answers 409 as if Helm had just changed the object; the retry goes to the CRUD store.
-        server.expect().put().withPath(PATH)
-                .andReturn(409, new StatusBuilder().withCode(409).withReason("Conflict").withMessage("the object has been modified").build())
+        server.expect()
+                .put()
+                .withPath(PATH)
+                .andReturn(
+                        409,
+                        new StatusBuilder()
+                                .withCode(409)
+                                .withReason("Conflict")
+                                .withMessage("the object has been modified")
+                                .build())
                 .times(2);
         Cli.Run run = patch();
         assertThat(run.code()).as(run.toString()).isZero();
-        assertThat(Fixtures.putsTo(server, PATH)).as("two conflicts, then the write").isEqualTo(3);
-        assertThat(Fixtures.bundles(client)).containsExactly(Fixtures.stored(client).caPem());
+        assertThat(Fixtures.putsTo(server, PATH))
+                .as("two conflicts, then the write")
+                .isEqualTo(3);
+        assertThat(Fixtures.bundles(client))
+                .containsExactly(Fixtures.stored(client).caPem());
     }
 
     @Test
@@ -80,7 +102,16 @@ class PatchCrudTest {
     @Test
     void missingSecretFailsNamingIt() {
         Fixtures.webhookConfiguration(client, 1);
-        Cli.Run run = Cli.run(client, CLOCK, "patch", "--webhook-configuration", WEBHOOK_CONFIG, "--secret-name", "other", "--namespace", NS);
+        Cli.Run run = Cli.run(
+                client,
+                CLOCK,
+                "patch",
+                "--webhook-configuration",
+                WEBHOOK_CONFIG,
+                "--secret-name",
+                "other",
+                "--namespace",
+                NS);
         assertThat(run.code()).isEqualTo(CertsException.NOT_FOUND);
         assertThat(run.err()).contains("Secret joblane/other not found: run `create` first");
     }
@@ -90,8 +121,18 @@ class PatchCrudTest {
         Fixtures.webhookConfiguration(client, 1);
         client.secrets().inNamespace(NS).withName(SECRET).delete();
         Fixtures.putSecret(client, "kubernetes.io/tls", Map.of("ca.crt", "garbage"));
-        Cli.Run run = Cli.run(client, CLOCK, "patch", "--webhook-configuration", WEBHOOK_CONFIG, "--secret-name", SECRET, "--namespace", "joblane",
-                "--log-level", "warn");
+        Cli.Run run = Cli.run(
+                client,
+                CLOCK,
+                "patch",
+                "--webhook-configuration",
+                WEBHOOK_CONFIG,
+                "--secret-name",
+                SECRET,
+                "--namespace",
+                "joblane",
+                "--log-level",
+                "warn");
         assertThat(run.code()).as(run.toString()).isEqualTo(CertsException.FAILED);
         assertThat(run.err()).contains("ca.crt of Secret joblane/joblane-webhook-tls holds no PEM block");
         assertThat(Fixtures.bundles(client)).containsExactly("");
@@ -108,8 +149,17 @@ class PatchCrudTest {
     @Test
     void noPermissionToUpdateTheConfigurationFailsWithForbidden() {
         Fixtures.webhookConfiguration(client, 1);
-        server.expect().put().withPath(PATH)
-                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("cannot update").build()).always();
+        server.expect()
+                .put()
+                .withPath(PATH)
+                .andReturn(
+                        403,
+                        new StatusBuilder()
+                                .withCode(403)
+                                .withReason("Forbidden")
+                                .withMessage("cannot update")
+                                .build())
+                .always();
         Cli.Run run = patch();
         assertThat(run.code()).isEqualTo(CertsException.FORBIDDEN);
         assertThat(run.err()).contains("forbidden: not allowed to update MutatingWebhookConfiguration joblane");

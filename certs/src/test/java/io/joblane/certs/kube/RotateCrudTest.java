@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.certs.CertsException;
 import io.joblane.certs.Cli;
-import io.joblane.certs.x509.Inspections;
 import io.joblane.certs.x509.CertificateInspector;
+import io.joblane.certs.x509.Inspections;
 import io.joblane.certs.x509.Pem;
 import io.joblane.certs.x509.StoredMaterial;
 import java.security.cert.X509Certificate;
@@ -67,9 +67,13 @@ class RotateCrudTest {
         Cli.Run step1 = rotate(t, "--force");
         assertThat(step1.out()).contains("found stable; step 1/3, new CA (forced)");
         StoredMaterial s1 = Fixtures.stored(client);
-        assertThat(certs(s1.caPem())).hasSize(2).first().isEqualTo(certs(v1.caPem()).get(0));
+        assertThat(certs(s1.caPem()))
+                .hasSize(2)
+                .first()
+                .isEqualTo(certs(v1.caPem()).get(0));
         assertThat(s1.certPem()).isEqualTo(v1.certPem());
-        assertThat(Fixtures.bundles(client)).allSatisfy(b -> assertThat(certs(b)).hasSize(2));
+        assertThat(Fixtures.bundles(client))
+                .allSatisfy(b -> assertThat(certs(b)).hasSize(2));
         assertEveryEntryTrusts(v1);
 
         assertThat(rotate(t.plus(Duration.ofMinutes(1))).out()).contains("found new-ca-published; waiting");
@@ -85,10 +89,13 @@ class RotateCrudTest {
         Cli.Run step3 = rotate(t.plus(Duration.ofMinutes(12)));
         assertThat(step3.out()).contains("found leaf-switched; step 3/3: dropped the old CA; rotation complete");
         assertThat(certs(Fixtures.stored(client).caPem())).containsExactly(newCa);
-        assertThat(Fixtures.bundles(client)).allSatisfy(b -> assertThat(certs(b)).containsExactly(newCa));
+        assertThat(Fixtures.bundles(client))
+                .allSatisfy(b -> assertThat(certs(b)).containsExactly(newCa));
         assertEveryEntryTrusts(s2);
 
-        assertThat(rotate(t.plus(Duration.ofMinutes(20))).out()).contains("found stable; stable: valid until").contains("nothing to do");
+        assertThat(rotate(t.plus(Duration.ofMinutes(20))).out())
+                .contains("found stable; stable: valid until")
+                .contains("nothing to do");
     }
 
     @Test
@@ -104,8 +111,16 @@ class RotateCrudTest {
 
     @Test
     void unknownWebhookConfigurationFailsBeforeWritingTheSecret() {
-        Cli.Run run = Cli.run(client, Clock.fixed(T0, ZoneOffset.UTC), "rotate", "--service", SERVICE, "--namespace", NS,
-                "--webhook-configuration", "nope");
+        Cli.Run run = Cli.run(
+                client,
+                Clock.fixed(T0, ZoneOffset.UTC),
+                "rotate",
+                "--service",
+                SERVICE,
+                "--namespace",
+                NS,
+                "--webhook-configuration",
+                "nope");
         assertThat(run.code()).isEqualTo(CertsException.NOT_FOUND);
         assertThat(run.err()).contains("MutatingWebhookConfiguration nope not found");
         assertThat(Fixtures.secret(client)).as("nothing half-done").isNull();

@@ -47,7 +47,8 @@ class CertificateEnsurerTest {
         StoredMaterial garbage = new StoredMaterial("x", "y", "z", null);
         EnsureOutcome out = CertificateEnsurer.ensure(garbage, SPEC, CLOCK);
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.REPLACED);
-        assertThat(out.describe()).isEqualTo("replaced CA and serving certificate: malformed: ca.crt holds no PEM block");
+        assertThat(out.describe())
+                .isEqualTo("replaced CA and serving certificate: malformed: ca.crt holds no PEM block");
     }
 
     @Test
@@ -66,7 +67,9 @@ class CertificateEnsurerTest {
 
     @Test
     void leafInsideTheRenewalWindowIsRenewedButOneDayEarlierItIsKept() {
-        assertThat(CertificateEnsurer.ensure(GOOD, SPEC, at(Duration.ofDays(334))).action()).isEqualTo(EnsureOutcome.Action.KEPT);
+        assertThat(CertificateEnsurer.ensure(GOOD, SPEC, at(Duration.ofDays(334)))
+                        .action())
+                .isEqualTo(EnsureOutcome.Action.KEPT);
         EnsureOutcome out = CertificateEnsurer.ensure(GOOD, SPEC, at(Duration.ofDays(336)));
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.RENEWED_LEAF);
         assertThat(out.reason()).contains("29 days left", "within the renewal window of 720h");
@@ -77,7 +80,8 @@ class CertificateEnsurerTest {
         CertificateSpec other = CertificateSpec.of("other-webhook", "joblane", List.of("hooks.example.com"));
         EnsureOutcome out = CertificateEnsurer.ensure(GOOD, other, CLOCK);
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.RENEWED_LEAF);
-        assertThat(out.reason()).startsWith("names missing from the certificate: other-webhook, other-webhook.joblane,")
+        assertThat(out.reason())
+                .startsWith("names missing from the certificate: other-webhook, other-webhook.joblane,")
                 .contains("hooks.example.com");
         assertThat(Inspections.of(out.material()).missingNames(other.names())).isEmpty();
     }
@@ -93,8 +97,14 @@ class CertificateEnsurerTest {
 
     @Test
     void caNearItsEndIsReplacedInsteadOfIssuingAShortLeaf() {
-        CertificateSpec shortCa = new CertificateSpec("joblane-webhook", "joblane", List.of(),
-                new MintOptions(MintOptions.DEFAULTS.algorithm(), Duration.ofDays(400), MintOptions.DEFAULT_LEAF_VALIDITY), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
+        CertificateSpec shortCa = new CertificateSpec(
+                "joblane-webhook",
+                "joblane",
+                List.of(),
+                new MintOptions(
+                        MintOptions.DEFAULTS.algorithm(), Duration.ofDays(400), MintOptions.DEFAULT_LEAF_VALIDITY),
+                CertificateSpec.DEFAULT_RENEW_BEFORE,
+                CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
         StoredMaterial stored = CertificateEnsurer.mintAll(shortCa, CLOCK);
         EnsureOutcome out = CertificateEnsurer.ensure(stored, shortCa, at(Duration.ofDays(340)));
         assertThat(out.action()).isEqualTo(EnsureOutcome.Action.REPLACED);
@@ -104,14 +114,24 @@ class CertificateEnsurerTest {
     @Test
     void withoutTheCaKeyARenewalNeedsANewCa() {
         StoredMaterial noCaKey = new StoredMaterial(GOOD.caPem(), GOOD.certPem(), GOOD.keyPem(), null);
-        assertThat(CertificateEnsurer.ensure(noCaKey, SPEC, CLOCK).action()).as("still good: kept").isEqualTo(EnsureOutcome.Action.KEPT);
-        assertThat(CertificateEnsurer.ensure(noCaKey, SPEC, at(Duration.ofDays(400))).action()).isEqualTo(EnsureOutcome.Action.REPLACED);
+        assertThat(CertificateEnsurer.ensure(noCaKey, SPEC, CLOCK).action())
+                .as("still good: kept")
+                .isEqualTo(EnsureOutcome.Action.KEPT);
+        assertThat(CertificateEnsurer.ensure(noCaKey, SPEC, at(Duration.ofDays(400)))
+                        .action())
+                .isEqualTo(EnsureOutcome.Action.REPLACED);
     }
 
     @Test
     void askingForRsaRenewsAnEcdsaLeaf() {
-        CertificateSpec rsa = new CertificateSpec("joblane-webhook", "joblane", List.of(),
-                new MintOptions(KeyAlgorithm.RSA_2048, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY), CertificateSpec.DEFAULT_RENEW_BEFORE, CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
+        CertificateSpec rsa = new CertificateSpec(
+                "joblane-webhook",
+                "joblane",
+                List.of(),
+                new MintOptions(
+                        KeyAlgorithm.RSA_2048, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY),
+                CertificateSpec.DEFAULT_RENEW_BEFORE,
+                CertificateSpec.DEFAULT_CA_RENEW_BEFORE);
         EnsureOutcome out = CertificateEnsurer.ensure(GOOD, rsa, CLOCK);
         assertThat(out.reason()).isEqualTo("key algorithm is ecdsa, rsa was asked for");
         assertThat(Inspections.of(out.material()).keyAlgorithm()).isEqualTo(KeyAlgorithm.RSA_2048);
@@ -119,8 +139,14 @@ class CertificateEnsurerTest {
 
     @Test
     void specRefusesARenewalWindowAsLongAsTheValidity() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CertificateSpec("s", "n", List.of(),
-                        new MintOptions(MintOptions.DEFAULTS.algorithm(), MintOptions.DEFAULT_CA_VALIDITY, Duration.ofDays(10)), Duration.ofDays(10), CertificateSpec.DEFAULT_CA_RENEW_BEFORE))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CertificateSpec(
+                        "s",
+                        "n",
+                        List.of(),
+                        new MintOptions(
+                                MintOptions.DEFAULTS.algorithm(), MintOptions.DEFAULT_CA_VALIDITY, Duration.ofDays(10)),
+                        Duration.ofDays(10),
+                        CertificateSpec.DEFAULT_CA_RENEW_BEFORE))
                 .hasMessageContaining("renew-before");
     }
 }

@@ -31,17 +31,29 @@ class CertificateMintTest {
     private static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
 
     // One mint shared by the handshake tests: key generation is the slow part.
-    private static final TlsMaterial MINTED = CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost", "127.0.0.1"));
+    private static final TlsMaterial MINTED =
+            CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost", "127.0.0.1"));
 
     @Test
     void defaultMintIsEcdsaP256WithTheServiceNamesAndDefaultValidities() {
-        TlsMaterial m = CertificateMint.mint("joblane-webhook", "joblane", List.of("hooks.example.com"), MintOptions.DEFAULTS, CLOCK);
+        TlsMaterial m = CertificateMint.mint(
+                "joblane-webhook", "joblane", List.of("hooks.example.com"), MintOptions.DEFAULTS, CLOCK);
         Inspection i = Inspections.of(m);
 
-        assertThat(i.names()).containsExactly("joblane-webhook", "joblane-webhook.joblane", "joblane-webhook.joblane.svc",
-                "joblane-webhook.joblane.svc.cluster.local", "hooks.example.com");
+        assertThat(i.names())
+                .containsExactly(
+                        "joblane-webhook",
+                        "joblane-webhook.joblane",
+                        "joblane-webhook.joblane.svc",
+                        "joblane-webhook.joblane.svc.cluster.local",
+                        "hooks.example.com");
         assertThat(i.leaf().getPublicKey()).isInstanceOf(ECPublicKey.class);
-        assertThat(((ECPublicKey) i.leaf().getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+        assertThat(((ECPublicKey) i.leaf().getPublicKey())
+                        .getParams()
+                        .getCurve()
+                        .getField()
+                        .getFieldSize())
+                .isEqualTo(256);
         assertThat(i.keyMatches()).isTrue();
         assertThat(i.signedByBundle()).isTrue();
         assertThat(i.notAfter()).isEqualTo(T0.plus(Duration.ofDays(365)));
@@ -53,10 +65,12 @@ class CertificateMintTest {
 
     @Test
     void rsaOptionMakesRsa2048KeysWithKeyEncipherment() {
-        MintOptions rsa = new MintOptions(KeyAlgorithm.RSA_2048, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY);
+        MintOptions rsa = new MintOptions(
+                KeyAlgorithm.RSA_2048, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY);
         Inspection i = Inspections.of(CertificateMint.mint("svc", "ns", List.of(), rsa, CLOCK));
 
-        assertThat(((RSAPublicKey) i.leaf().getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
+        assertThat(((RSAPublicKey) i.leaf().getPublicKey()).getModulus().bitLength())
+                .isEqualTo(2048);
         assertThat(i.leaf().getSigAlgName()).isEqualTo("SHA256withRSA");
         assertThat(i.leaf().getKeyUsage()[2]).as("keyEncipherment").isTrue();
         assertThat(i.keyMatches()).isTrue();
@@ -66,17 +80,27 @@ class CertificateMintTest {
     @ParameterizedTest
     @EnumSource(KeyAlgorithm.class)
     void chainPassesJdkPkixValidationAtTheClocksTime(KeyAlgorithm algorithm) throws Exception {
-        TlsMaterial m = CertificateMint.mint("svc", "ns", List.of(), new MintOptions(algorithm, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY), CLOCK);
+        TlsMaterial m = CertificateMint.mint(
+                "svc",
+                "ns",
+                List.of(),
+                new MintOptions(algorithm, MintOptions.DEFAULT_CA_VALIDITY, MintOptions.DEFAULT_LEAF_VALIDITY),
+                CLOCK);
         X509Certificate ca = Pem.parseCertificate(m.caPem(), "ca");
         X509Certificate leaf = Pem.parseCertificate(m.certPem(), "leaf");
 
         validate(leaf, ca, T0.plus(Duration.ofDays(100)));
 
         assertThatThrownBy(() -> validate(leaf, ca, T0.plus(Duration.ofDays(366))))
-                .as("expired leaf").isInstanceOf(CertPathValidatorException.class);
-        X509Certificate otherCa = Pem.parseCertificate(CertificateMint.mint("svc", "ns", List.of(), MintOptions.DEFAULTS, CLOCK).caPem(), "other");
+                .as("expired leaf")
+                .isInstanceOf(CertPathValidatorException.class);
+        X509Certificate otherCa = Pem.parseCertificate(
+                CertificateMint.mint("svc", "ns", List.of(), MintOptions.DEFAULTS, CLOCK)
+                        .caPem(),
+                "other");
         assertThatThrownBy(() -> validate(leaf, otherCa, T0.plus(Duration.ofDays(1))))
-                .as("foreign CA").isInstanceOf(CertPathValidatorException.class);
+                .as("foreign CA")
+                .isInstanceOf(CertPathValidatorException.class);
     }
 
     @Test
@@ -100,15 +124,22 @@ class CertificateMintTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"joblane-webhook", "joblane-webhook.joblane", "joblane-webhook.joblane.svc",
-            "joblane-webhook.joblane.svc.cluster.local", "localhost"})
+    @ValueSource(
+            strings = {
+                "joblane-webhook",
+                "joblane-webhook.joblane",
+                "joblane-webhook.joblane.svc",
+                "joblane-webhook.joblane.svc.cluster.local",
+                "localhost"
+            })
     void hostnameVerificationPassesForEverySan(String hostname) throws Exception {
         Inspection i = Inspections.of(MINTED);
         InMemoryTls.handshake(i.leaf(), i.key(), i.authorities(), hostname);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"joblane-webhook.other", "other.joblane.svc", "joblane-webhook.joblane.svc.cluster.example"})
+    @ValueSource(
+            strings = {"joblane-webhook.other", "other.joblane.svc", "joblane-webhook.joblane.svc.cluster.example"})
     void hostnameVerificationFailsForANameNotInTheCertificate(String hostname) {
         Inspection i = Inspections.of(MINTED);
         assertThatThrownBy(() -> InMemoryTls.handshake(i.leaf(), i.key(), i.authorities(), hostname))
@@ -119,14 +150,16 @@ class CertificateMintTest {
     @Test
     void handshakeFailsWhenTheClientTrustsAnotherCa() {
         Inspection i = Inspections.of(MINTED);
-        X509Certificate otherCa = CertificateMint.mintAuthority(MintOptions.DEFAULTS, Clock.systemUTC()).certificate();
+        X509Certificate otherCa = CertificateMint.mintAuthority(MintOptions.DEFAULTS, Clock.systemUTC())
+                .certificate();
         assertThatThrownBy(() -> InMemoryTls.handshake(i.leaf(), i.key(), List.of(otherCa), "joblane-webhook"))
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
     @Test
     void issuingFromAnExistingCaKeepsTheCaAndNeverOutlivesIt() throws Exception {
-        MintOptions shortCa = new MintOptions(MintOptions.DEFAULTS.algorithm(), Duration.ofDays(100), MintOptions.DEFAULT_LEAF_VALIDITY);
+        MintOptions shortCa = new MintOptions(
+                MintOptions.DEFAULTS.algorithm(), Duration.ofDays(100), MintOptions.DEFAULT_LEAF_VALIDITY);
         CertificateAuthority ca = CertificateMint.mintAuthority(shortCa, CLOCK);
         Clock later = Clock.offset(CLOCK, Duration.ofDays(50));
 
@@ -134,9 +167,12 @@ class CertificateMintTest {
         Inspection i = Inspections.of(m);
 
         assertThat(i.authorities()).containsExactly(ca.certificate());
-        assertThat(i.notAfter()).as("capped at the CA's end").isEqualTo(ca.certificate().getNotAfter().toInstant());
+        assertThat(i.notAfter())
+                .as("capped at the CA's end")
+                .isEqualTo(ca.certificate().getNotAfter().toInstant());
         validate(i.leaf(), ca.certificate(), T0.plus(Duration.ofDays(60)));
-        assertThatThrownBy(() -> CertificateMint.mint(ca, "svc", "ns", List.of(), shortCa, Clock.offset(CLOCK, Duration.ofDays(101))))
+        assertThatThrownBy(() -> CertificateMint.mint(
+                        ca, "svc", "ns", List.of(), shortCa, Clock.offset(CLOCK, Duration.ofDays(101))))
                 .hasMessageContaining("expired");
     }
 
@@ -145,24 +181,36 @@ class CertificateMintTest {
         CertificateAuthority a = CertificateMint.mintAuthority(MintOptions.DEFAULTS, CLOCK);
         CertificateAuthority b = CertificateMint.mintAuthority(MintOptions.DEFAULTS, CLOCK);
         // The same subject would make path building pick the wrong anchor during a two-CA rotation.
-        assertThat(a.certificate().getSubjectX500Principal()).isNotEqualTo(b.certificate().getSubjectX500Principal());
+        assertThat(a.certificate().getSubjectX500Principal())
+                .isNotEqualTo(b.certificate().getSubjectX500Principal());
     }
 
     @Test
     void namesAreValidatedAndNormalized() {
         assertThat(CertificateMint.serviceNames("Svc", "ns", List.of("Foo.Example.com", "svc", "::1")))
-                .containsExactly("svc", "svc.ns", "svc.ns.svc", "svc.ns.svc.cluster.local", "foo.example.com", "0:0:0:0:0:0:0:1");
-        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "", List.of())).hasMessageContaining("namespace is missing");
-        assertThatThrownBy(() -> CertificateMint.serviceNames(null, "ns", List.of())).hasMessageContaining("service is missing");
-        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "bad_ns", List.of())).hasMessageContaining("namespace \"bad_ns\"");
-        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "ns", List.of("a b"))).hasMessageContaining("\"a b\"");
+                .containsExactly(
+                        "svc",
+                        "svc.ns",
+                        "svc.ns.svc",
+                        "svc.ns.svc.cluster.local",
+                        "foo.example.com",
+                        "0:0:0:0:0:0:0:1");
+        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "", List.of()))
+                .hasMessageContaining("namespace is missing");
+        assertThatThrownBy(() -> CertificateMint.serviceNames(null, "ns", List.of()))
+                .hasMessageContaining("service is missing");
+        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "bad_ns", List.of()))
+                .hasMessageContaining("namespace \"bad_ns\"");
+        assertThatThrownBy(() -> CertificateMint.serviceNames("svc", "ns", List.of("a b")))
+                .hasMessageContaining("\"a b\"");
     }
 
     @Test
     void ipv6ExtraNameIsInTheCertificateInTheFormTheInspectorReports() {
         TlsMaterial m = CertificateMint.mint("svc", "ns", List.of("::1"), MintOptions.DEFAULTS, CLOCK);
         Inspection i = Inspections.of(m);
-        assertThat(i.missingNames(CertificateMint.serviceNames("svc", "ns", List.of("::1")))).isEmpty();
+        assertThat(i.missingNames(CertificateMint.serviceNames("svc", "ns", List.of("::1"))))
+                .isEmpty();
     }
 
     static void validate(X509Certificate leaf, X509Certificate ca, Instant at) throws Exception {

@@ -18,11 +18,11 @@ import javax.net.ssl.TrustManagerFactory;
  * and PKIX trust run exactly as in a real client without opening a socket.
  */
 final class InMemoryTls {
-    private InMemoryTls() {
-    }
+    private InMemoryTls() {}
 
     /** Completes a handshake or throws the client's or server's SSLException. */
-    static void handshake(X509Certificate leaf, PrivateKey key, List<X509Certificate> trusted, String hostname) throws Exception {
+    static void handshake(X509Certificate leaf, PrivateKey key, List<X509Certificate> trusted, String hostname)
+            throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("leaf", key, new char[0], new Certificate[] {leaf});
@@ -49,7 +49,8 @@ final class InMemoryTls {
         SSLEngine server = serverCtx.createSSLEngine();
         server.setUseClientMode(false);
 
-        int size = Math.max(client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
+        int size = Math.max(
+                client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
         ByteBuffer clientToServer = ByteBuffer.allocate(size * 4);
         ByteBuffer serverToClient = ByteBuffer.allocate(size * 4);
         ByteBuffer clientApp = ByteBuffer.allocate(size * 4);
@@ -72,7 +73,8 @@ final class InMemoryTls {
         return s == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING || s == SSLEngineResult.HandshakeStatus.FINISHED;
     }
 
-    private static void step(SSLEngine engine, ByteBuffer empty, ByteBuffer out, ByteBuffer in, ByteBuffer app) throws Exception {
+    private static void step(SSLEngine engine, ByteBuffer empty, ByteBuffer out, ByteBuffer in, ByteBuffer app)
+            throws Exception {
         switch (engine.getHandshakeStatus()) {
             case NEED_WRAP -> engine.wrap(empty, out);
             case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -86,8 +88,7 @@ final class InMemoryTls {
                     task.run();
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 }

@@ -16,7 +16,10 @@ class PemTest {
         CertificateAuthority second = CertificateMint.mintAuthority(MintOptions.DEFAULTS, Clock.systemUTC());
         String bundle = M.caPem() + second.certPem();
 
-        assertThat(Pem.parseCertificates(bundle, "bundle")).hasSize(2).element(1).isEqualTo(second.certificate());
+        assertThat(Pem.parseCertificates(bundle, "bundle"))
+                .hasSize(2)
+                .element(1)
+                .isEqualTo(second.certificate());
         assertThat(Pem.encode(Pem.parseCertificates(bundle, "bundle"))).isEqualTo(bundle);
         PrivateKey key = Pem.parsePrivateKey(M.keyPem(), "key");
         assertThat(Pem.encode(key)).isEqualTo(M.keyPem()).startsWith("-----BEGIN PRIVATE KEY-----");
@@ -37,14 +40,19 @@ class PemTest {
 
     @Test
     void garbageIsRefusedNamingThePart() {
-        assertThatThrownBy(() -> Pem.parseCertificates("not a certificate", "tls.crt")).isInstanceOf(PemException.class)
+        assertThatThrownBy(() -> Pem.parseCertificates("not a certificate", "tls.crt"))
+                .isInstanceOf(PemException.class)
                 .hasMessage("tls.crt holds no PEM block");
         assertThatThrownBy(() -> Pem.parseCertificates("", "ca.crt")).hasMessage("ca.crt is empty");
-        assertThatThrownBy(() -> Pem.parseCertificates(M.keyPem(), "tls.crt")).hasMessageContaining("where a certificate was expected");
-        assertThatThrownBy(() -> Pem.parsePrivateKey(M.certPem(), "tls.key")).hasMessageContaining("where a private key was expected");
+        assertThatThrownBy(() -> Pem.parseCertificates(M.keyPem(), "tls.crt"))
+                .hasMessageContaining("where a certificate was expected");
+        assertThatThrownBy(() -> Pem.parsePrivateKey(M.certPem(), "tls.key"))
+                .hasMessageContaining("where a private key was expected");
         String truncated = M.certPem().substring(0, M.certPem().length() / 2) + "\n-----END CERTIFICATE-----\n";
-        assertThatThrownBy(() -> Pem.parseCertificates(truncated, "tls.crt")).isInstanceOf(PemException.class)
+        assertThatThrownBy(() -> Pem.parseCertificates(truncated, "tls.crt"))
+                .isInstanceOf(PemException.class)
                 .hasMessageStartingWith("tls.crt");
-        assertThatThrownBy(() -> Pem.parseCertificate(M.caPem() + M.caPem(), "tls.crt")).hasMessageContaining("expected exactly one");
+        assertThatThrownBy(() -> Pem.parseCertificate(M.caPem() + M.caPem(), "tls.crt"))
+                .hasMessageContaining("expected exactly one");
     }
 }

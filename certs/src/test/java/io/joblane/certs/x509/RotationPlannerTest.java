@@ -18,12 +18,14 @@ class RotationPlannerTest {
 
     /** The Secret and the webhook configuration as the cluster would hold them across runs. */
     private StoredMaterial stored;
+
     private List<String> published;
     /** Every serving certificate written so far, newest last: a pod may still serve the previous one. */
     private final List<StoredMaterial> served = new ArrayList<>();
 
     private RotationPlan run(Instant at, boolean force) {
-        RotationPlan plan = RotationPlanner.plan(stored, published, SPEC, SETTLE, force, Clock.fixed(at, ZoneOffset.UTC));
+        RotationPlan plan =
+                RotationPlanner.plan(stored, published, SPEC, SETTLE, force, Clock.fixed(at, ZoneOffset.UTC));
         for (RotationPlan.Step step : plan.steps()) {
             if (step instanceof RotationPlan.WriteStore w) {
                 stored = w.material();
@@ -45,7 +47,8 @@ class RotationPlannerTest {
         for (StoredMaterial s : served.subList(Math.max(0, served.size() - 2), served.size())) {
             X509Certificate leaf = Pem.parseCertificate(s.certPem(), "leaf");
             assertThat(CertificateInspector.issuerOf(leaf, Pem.parseCertificates(published.get(0), "bundle")))
-                    .as("served leaf trusted after step: %s", after.why()).isPresent();
+                    .as("served leaf trusted after step: %s", after.why())
+                    .isPresent();
         }
     }
 
@@ -67,7 +70,9 @@ class RotationPlannerTest {
         assertThat(Pem.parseCertificates(stored.caPem(), "ca")).hasSize(2);
         assertThat(stored.caPem()).startsWith(oldCa);
         assertThat(published.get(0)).isEqualTo(stored.caPem());
-        assertThat(stored.certPem()).as("leaf unchanged in step 1").isEqualTo(served.get(0).certPem());
+        assertThat(stored.certPem())
+                .as("leaf unchanged in step 1")
+                .isEqualTo(served.get(0).certPem());
 
         RotationPlan early = run(t.plus(Duration.ofMinutes(1)), false);
         assertThat(early.found()).isEqualTo(RotationPlan.State.NEW_CA_PUBLISHED);
@@ -97,8 +102,8 @@ class RotationPlannerTest {
         startStable();
         // A serving certificate renewed late in the CA's life, so only the CA is due.
         CertificateAuthority ca = CertificateAuthority.parse(stored.caPem(), stored.caKeyPem());
-        ServingCertificate leaf = CertificateMint.issue(ca, SPEC.names(), SPEC.options(),
-                Clock.fixed(T0.plus(Duration.ofDays(3650 - 90)), ZoneOffset.UTC));
+        ServingCertificate leaf = CertificateMint.issue(
+                ca, SPEC.names(), SPEC.options(), Clock.fixed(T0.plus(Duration.ofDays(3650 - 90)), ZoneOffset.UTC));
         stored = new StoredMaterial(stored.caPem(), leaf.certPem(), leaf.keyPem(), stored.caKeyPem());
         served.add(stored);
         RotationPlan p = run(T0.plus(Duration.ofDays(3650 - 80)), false);
@@ -152,7 +157,9 @@ class RotationPlannerTest {
         stored = new StoredMaterial(stored.caPem(), "garbage", stored.keyPem(), stored.caKeyPem());
         RotationPlan p = run(T0.plus(Duration.ofDays(1)), false);
         assertThat(p.found()).isEqualTo(RotationPlan.State.BOOTSTRAP);
-        assertThat(p.summary()).isEqualTo("re-issued the serving certificate from the stored CA (malformed: tls.crt holds no PEM block)");
+        assertThat(p.summary())
+                .isEqualTo(
+                        "re-issued the serving certificate from the stored CA (malformed: tls.crt holds no PEM block)");
         assertThat(p.steps()).singleElement().isInstanceOf(RotationPlan.WriteStore.class);
         assertThat(stored.caPem()).isEqualTo(ca);
         assertThat(Inspections.of(stored).keyMatches()).isTrue();

@@ -10,8 +10,7 @@ import picocli.CommandLine;
  * a pointer to {@code --help} and {@link ExitCodes#USAGE}, never a wall of usage text in a pod's log.
  */
 public final class CommandLineConvention {
-    private CommandLineConvention() {
-    }
+    private CommandLineConvention() {}
 
     public static CommandLine apply(CommandLine cmd) {
         cmd.registerConverter(Duration.class, new DurationConverter());

@@ -41,6 +41,9 @@ public class EnumConverter<E extends Enum<E>> implements ITypeConverter<E>, Iter
 
     @Override
     public Iterator<String> iterator() {
-        return Arrays.stream(type.getEnumConstants()).map(name).collect(Collectors.toList()).iterator();
+        return Arrays.stream(type.getEnumConstants())
+                .map(name)
+                .collect(Collectors.toList())
+                .iterator();
     }
 }

@@ -20,6 +20,5 @@ public final class ExitCodes {
     /** scaler run: this replica lost the Lease while not shutting down; Kubernetes restarts it as a standby. */
     public static final int LOST_LEASE = 6;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

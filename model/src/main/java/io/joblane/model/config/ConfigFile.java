@@ -25,8 +25,7 @@ public final class ConfigFile implements AutoCloseable {
     public interface Listener {
         void reloaded(JoblaneConfig config);
 
-        default void rejected(InvalidConfigException error) {
-        }
+        default void rejected(InvalidConfigException error) {}
     }
 
     private final Path path;
@@ -44,8 +43,8 @@ public final class ConfigFile implements AutoCloseable {
     public static ConfigFile watch(Path path, Duration interval, Listener listener) throws InvalidConfigException {
         ConfigFile file = new ConfigFile(path, listener);
         file.lastBytes = file.read();
-        file.current.set(ConfigLoader.parse(new String(file.lastBytes, java.nio.charset.StandardCharsets.UTF_8),
-                path.toString()));
+        file.current.set(ConfigLoader.parse(
+                new String(file.lastBytes, java.nio.charset.StandardCharsets.UTF_8), path.toString()));
         file.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "config-watch");
             t.setDaemon(true);
@@ -79,10 +78,13 @@ public final class ConfigFile implements AutoCloseable {
         }
         lastBytes = bytes;
         try {
-            JoblaneConfig next = ConfigLoader.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
-                    path.toString());
+            JoblaneConfig next =
+                    ConfigLoader.parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8), path.toString());
             current.set(next);
-            LOG.info("config reloaded from {}: {} node groups", path, next.nodeGroups().size());
+            LOG.info(
+                    "config reloaded from {}: {} node groups",
+                    path,
+                    next.nodeGroups().size());
             listener.reloaded(next);
         } catch (InvalidConfigException e) {
             LOG.error("config change rejected, keeping the last good version: {}", e.getMessage());

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
     /** The smallest duration {@link #validateDuration} accepts where zero would disable a safety delay. */
     private static final Duration POSITIVE = Duration.ofNanos(1);
+
     private static final Pattern LABEL_VALUE = Pattern.compile("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$");
     private static final Pattern DNS_SUBDOMAIN =
             Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
@@ -52,15 +53,15 @@ public final class ConfigLoader {
             mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         }
         // And names written as numbers (schedulerName: 5); quantities accept numbers through QuantityText.
-        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
-            CoercionInputShape.Boolean}) {
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+            CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         return mapper;
     }
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     public static JoblaneConfig load(Path file) throws InvalidConfigException {
         String text;
@@ -138,8 +139,9 @@ public final class ConfigLoader {
         validateName(group.name(), at + ".name", names, problems);
         validateLabels(group.labels(), at + ".labels", problems);
         validateTaints(group.taints(), at + ".taints", problems);
-        if (!group.schedulerName().isEmpty() && (group.schedulerName().length() > 253
-                || !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches())) {
+        if (!group.schedulerName().isEmpty()
+                && (group.schedulerName().length() > 253
+                        || !DNS_SUBDOMAIN.matcher(group.schedulerName()).matches())) {
             problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
         }
         validateMatch(group.match(), at + ".match", problems);
@@ -158,8 +160,8 @@ public final class ConfigLoader {
     }
 
     /** Two node groups sizing one cloud group would each count the other's nodes as theirs. */
-    private static void validateOwnCloudGroup(NodeGroup group, int index, Map<String, Integer> cloudGroups,
-            List<String> problems) {
+    private static void validateOwnCloudGroup(
+            NodeGroup group, int index, Map<String, Integer> cloudGroups, List<String> problems) {
         String cloudGroup = group.scaling() == null ? null : group.scaling().autoScalingGroup();
         if (cloudGroup == null || cloudGroup.isBlank()) {
             return;
@@ -178,7 +180,9 @@ public final class ConfigLoader {
             } else if (key.equals(WellKnown.NODE_GROUP_LABEL)) {
                 problems.add(at + "." + key + ": set by Joblane from the group's name");
             }
-            if (value == null || value.length() > 63 || !LABEL_VALUE.matcher(value).matches()) {
+            if (value == null
+                    || value.length() > 63
+                    || !LABEL_VALUE.matcher(value).matches()) {
                 problems.add(at + "." + key + ": \"" + value + "\" is not a valid label value");
             }
         });
@@ -199,7 +203,8 @@ public final class ConfigLoader {
             if (taint.key().equals(WellKnown.DRAINING_TAINT)) {
                 problems.add(tat + ".key: " + WellKnown.DRAINING_TAINT + " is reserved for the scaler");
             }
-            if (taint.value().length() > 63 || !LABEL_VALUE.matcher(taint.value()).matches()) {
+            if (taint.value().length() > 63
+                    || !LABEL_VALUE.matcher(taint.value()).matches()) {
                 problems.add(tat + ".value: \"" + taint.value() + "\" is not a valid taint value");
             }
             if (taint.effect() == null || !TAINT_EFFECTS.contains(taint.effect())) {
@@ -248,7 +253,8 @@ public final class ConfigLoader {
             problems.add(at + ".provider: must be aws or memory, not \"" + scaling.provider() + "\"");
         }
         if (Scaling.PROVIDER_AWS.equals(scaling.provider())
-                && (scaling.autoScalingGroup() == null || scaling.autoScalingGroup().isBlank())) {
+                && (scaling.autoScalingGroup() == null
+                        || scaling.autoScalingGroup().isBlank())) {
             problems.add(at + ".autoScalingGroup: is required when provider is aws");
         }
     }
@@ -364,7 +370,8 @@ public final class ConfigLoader {
             return;
         }
         if (parsed.compareTo(atLeast) < 0) {
-            problems.add(at + ": must be " + (atLeast == POSITIVE ? "more than 0s" : "at least " + GoDuration.format(atLeast)));
+            problems.add(at + ": must be "
+                    + (atLeast == POSITIVE ? "more than 0s" : "at least " + GoDuration.format(atLeast)));
         }
     }
 
@@ -378,7 +385,9 @@ public final class ConfigLoader {
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
             name = key.substring(slash + 1);
-            if (prefix.isEmpty() || prefix.length() > 253 || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
+            if (prefix.isEmpty()
+                    || prefix.length() > 253
+                    || !DNS_SUBDOMAIN.matcher(prefix).matches()) {
                 return false;
             }
         }

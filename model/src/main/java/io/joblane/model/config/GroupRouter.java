@@ -50,7 +50,10 @@ public final class GroupRouter {
     private final NodeGroup defaultGroup;
 
     public GroupRouter(JoblaneConfig config) {
-        this.rules = config.nodeGroups().stream().filter(g -> g.match() != null).map(Rule::of).toList();
+        this.rules = config.nodeGroups().stream()
+                .filter(g -> g.match() != null)
+                .map(Rule::of)
+                .toList();
         config.nodeGroups().forEach(g -> byName.put(g.name(), g));
         this.defaultGroup = config.defaultGroup();
     }

@@ -14,7 +14,9 @@ final class QuantityText extends JsonDeserializer<String> {
     @Override
     public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
         JsonToken token = parser.currentToken();
-        if (token == JsonToken.VALUE_STRING || token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+        if (token == JsonToken.VALUE_STRING
+                || token == JsonToken.VALUE_NUMBER_INT
+                || token == JsonToken.VALUE_NUMBER_FLOAT) {
             return parser.getText();
         }
         return (String) context.handleUnexpectedToken(String.class, parser);

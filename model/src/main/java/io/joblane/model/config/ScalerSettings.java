@@ -4,11 +4,7 @@ import io.joblane.model.GoDuration;
 import java.time.Duration;
 
 /** Installation-wide settings of the scaler loop. */
-public record ScalerSettings(
-        String scanInterval,
-        Boolean dryRun,
-        String settleDelay,
-        AwsSettings aws) {
+public record ScalerSettings(String scanInterval, Boolean dryRun, String settleDelay, AwsSettings aws) {
 
     public static final ScalerSettings DEFAULTS = new ScalerSettings(null, null, null, null);
 

@@ -31,6 +31,7 @@ public record Scaling(
     public static final String TIMING_FIXED = "fixed";
     /** {@code scaleInTiming}: the cost rule decides, {@code scaleDownDelay} at most (scaler/DESIGN.md, scale in). */
     public static final String TIMING_COST = "cost";
+
     public static final String DEFAULT_SCALE_IN_TIMING = TIMING_COST;
 
     public Scaling {

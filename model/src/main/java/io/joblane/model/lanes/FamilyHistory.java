@@ -17,6 +17,7 @@ public final class FamilyHistory {
     private final int maxFamilies;
     /** In update order, oldest first: the eviction order. */
     private final LinkedHashMap<String, RunTimes> families = new LinkedHashMap<>(16, 0.75f, false);
+
     private long version;
 
     public FamilyHistory(int maxFamilies) {

@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
 public final class FamilyKey {
     private static final Pattern CRONJOB_SUFFIX = Pattern.compile("-[0-9]{8,10}$");
 
-    private FamilyKey() {
-    }
+    private FamilyKey() {}
 
     /** The family of a pod in {@code namespace} with {@code labels}, or null when it has neither label. */
     public static String of(String namespace, Map<String, String> labels) {

@@ -19,6 +19,7 @@ public final class FamilyTable {
     public static final FamilyTable EMPTY = new FamilyTable(Map.of());
     /** Below a ConfigMap's 1 MiB limit (https://kubernetes.io/docs/concepts/configuration/configmap/), with room. */
     public static final int MAX_BYTES = 900 * 1024;
+
     private static final String HEADER = "# family lastMillis previousMillis updatedAtMillis\n";
 
     private final Map<String, RunTimes> families;
@@ -46,13 +47,16 @@ public final class FamilyTable {
      */
     public String encode(int maxBytes) {
         List<Map.Entry<String, RunTimes>> newestFirst = new ArrayList<>(families.entrySet());
-        newestFirst.sort(Comparator.comparingLong((Map.Entry<String, RunTimes> e) -> e.getValue().updatedAtMillis())
-                .reversed().thenComparing(Map.Entry::getKey));
+        newestFirst.sort(Comparator.comparingLong(
+                        (Map.Entry<String, RunTimes> e) -> e.getValue().updatedAtMillis())
+                .reversed()
+                .thenComparing(Map.Entry::getKey));
         Map<String, String> kept = new TreeMap<>();
         int bytes = HEADER.length();
         for (Map.Entry<String, RunTimes> e : newestFirst) {
             RunTimes r = e.getValue();
-            String line = e.getKey() + " " + r.lastMillis() + " " + r.previousMillis() + " " + r.updatedAtMillis() + "\n";
+            String line =
+                    e.getKey() + " " + r.lastMillis() + " " + r.previousMillis() + " " + r.updatedAtMillis() + "\n";
             int size = line.getBytes(StandardCharsets.UTF_8).length;
             if (bytes + size > maxBytes) {
                 break;
@@ -88,8 +92,8 @@ public final class FamilyTable {
                 }
                 families.put(f[0], new RunTimes(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("family table line " + (i + 1) + " \"" + line + "\": "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "family table line " + (i + 1) + " \"" + line + "\": " + e.getMessage(), e);
             }
         }
         return new FamilyTable(families);

@@ -14,13 +14,15 @@ public final class RunTimePredictor {
     public static final long MINUTE_MILLIS = 60_000;
 
     /** Where a prediction came from (a metric label and a log field). */
-    public enum Source { ANNOTATION, FAMILY, DEADLINE }
-
-    public record Prediction(long millis, Source source) {
+    public enum Source {
+        ANNOTATION,
+        FAMILY,
+        DEADLINE
     }
 
-    private RunTimePredictor() {
-    }
+    public record Prediction(long millis, Source source) {}
+
+    private RunTimePredictor() {}
 
     /**
      * @param expectedDuration the annotation's text, or null; a text that is not a positive Go duration is ignored

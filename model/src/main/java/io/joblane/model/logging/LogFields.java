@@ -25,8 +25,7 @@ public final class LogFields {
     /** The kind of plan action being executed, e.g. {@code Terminate}. */
     public static final String ACTION = "action";
 
-    private LogFields() {
-    }
+    private LogFields() {}
 
     /** Puts one field (skipped when {@code value} is null) until the returned scope is closed. */
     public static Scope with(String key, String value) {
@@ -38,8 +37,7 @@ public final class LogFields {
         private final List<String> keys = new ArrayList<>(4);
         private final List<String> previous = new ArrayList<>(4);
 
-        private Scope() {
-        }
+        private Scope() {}
 
         /** Also puts this field (skipped when {@code value} is null) until the scope is closed. */
         public Scope and(String key, String value) {

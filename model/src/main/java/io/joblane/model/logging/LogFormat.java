@@ -4,8 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.Context;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Context;
 import ch.qos.logback.core.encoder.Encoder;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
@@ -25,8 +25,7 @@ public final class LogFormat {
 
     private static final String[] NOISY = {"io.netty", "io.vertx", "io.fabric8", "software.amazon", "okhttp3"};
 
-    private LogFormat() {
-    }
+    private LogFormat() {}
 
     public static void configure(boolean json, String level) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {

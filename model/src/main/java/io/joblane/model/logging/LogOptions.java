@@ -10,13 +10,22 @@ import picocli.CommandLine.ScopeType;
 public final class LogOptions {
 
     /** Plain lines for people, JSON lines for log pipelines. */
-    public enum Format { text, json }
+    public enum Format {
+        text,
+        json
+    }
 
-    @Option(names = "--log-format", defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--log-format",
+            defaultValue = "${env:JOBLANE_LOG_FORMAT:-text}",
+            scope = ScopeType.INHERIT,
             description = "text or json: one line per event (env JOBLANE_LOG_FORMAT, default ${DEFAULT-VALUE}).")
     Format format = Format.text;
 
-    @Option(names = "--log-level", defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--log-level",
+            defaultValue = "${env:JOBLANE_LOG_LEVEL:-info}",
+            scope = ScopeType.INHERIT,
             description = "error, warn, info, debug or trace (env JOBLANE_LOG_LEVEL, default ${DEFAULT-VALUE}).")
     String level = "info";
 

@@ -13,7 +13,11 @@ import picocli.CommandLine.Option;
 
 class CommandLineConventionTest {
 
-    enum Mode { AUTO, OFF, LEAST_LOADED }
+    enum Mode {
+        AUTO,
+        OFF,
+        LEAST_LOADED
+    }
 
     static final class Modes extends EnumConverter<Mode> {
         Modes() {
@@ -29,7 +33,11 @@ class CommandLineConventionTest {
         @Option(names = "--body-limit", defaultValue = "3Mi", converter = QuantityConverter.class)
         long bodyLimit;
 
-        @Option(names = "--mode", defaultValue = "auto", converter = Modes.class, completionCandidates = Modes.class,
+        @Option(
+                names = "--mode",
+                defaultValue = "auto",
+                converter = Modes.class,
+                completionCandidates = Modes.class,
                 description = "one of ${COMPLETION-CANDIDATES}")
         Mode mode;
 
@@ -47,7 +55,8 @@ class CommandLineConventionTest {
 
     private static String[] run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cmd = CommandLineConvention.apply(new CommandLine(new Probe())).setErr(new PrintWriter(err));
+        CommandLine cmd =
+                CommandLineConvention.apply(new CommandLine(new Probe())).setErr(new PrintWriter(err));
         int code = cmd.execute(args);
         return new String[] {String.valueOf(code), err.toString()};
     }
@@ -78,8 +87,12 @@ class CommandLineConventionTest {
     void aBadValueIsOneErrorLineNamingTheFlagAndPointsToHelp() {
         String[] duration = run("--timeout", "10");
         assertThat(duration[0]).isEqualTo(String.valueOf(ExitCodes.USAGE));
-        assertThat(duration[1]).startsWith("error: ").contains("--timeout").contains("not a duration: \"10\"")
-                .contains("see: probe --help").doesNotContain("Usage:");
+        assertThat(duration[1])
+                .startsWith("error: ")
+                .contains("--timeout")
+                .contains("not a duration: \"10\"")
+                .contains("see: probe --help")
+                .doesNotContain("Usage:");
 
         String[] quantity = run("--body-limit", "lots");
         assertThat(quantity[1]).contains("--body-limit").contains("not a quantity: \"lots\"");

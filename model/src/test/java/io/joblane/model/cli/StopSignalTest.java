@@ -17,10 +17,14 @@ class StopSignalTest {
         try (StopSignal first = StopSignal.onTerm(outer::release)) {
             try (StopSignal second = StopSignal.onTerm(inner::release)) {
                 Signal.raise(new Signal("TERM"));
-                assertThat(inner.tryAcquire(10, TimeUnit.SECONDS)).as("the open handler ran").isTrue();
+                assertThat(inner.tryAcquire(10, TimeUnit.SECONDS))
+                        .as("the open handler ran")
+                        .isTrue();
             }
             Signal.raise(new Signal("TERM"));
-            assertThat(outer.tryAcquire(10, TimeUnit.SECONDS)).as("the previous handler is back").isTrue();
+            assertThat(outer.tryAcquire(10, TimeUnit.SECONDS))
+                    .as("the previous handler is back")
+                    .isTrue();
             assertThat(inner.availablePermits()).isZero();
         }
     }

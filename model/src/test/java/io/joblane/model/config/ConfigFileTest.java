@@ -53,7 +53,7 @@ class ConfigFileTest {
     void anInvalidFileRefusesToStart() throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "nodeGroups: [{name: a}]");
-        assertThatThrownBy(() -> ConfigFile.watch(file, Duration.ofSeconds(1), config -> { }))
+        assertThatThrownBy(() -> ConfigFile.watch(file, Duration.ofSeconds(1), config -> {}))
                 .isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("default: true");
     }

@@ -76,18 +76,21 @@ class ConfigLoaderTest {
                 scaler: {scanInterval: 1ms}
                 """;
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).contains(
-                        "nodeGroups[0].name: \"Bad Name\" is not a valid label value",
-                        "nodeGroups[0].taints[0].key: joblane.io/draining is reserved for the scaler",
-                        "nodeGroups[0].taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute",
-                        "nodeGroups[0].match.minMemory: not a quantity: \"lots\"",
-                        "nodeGroups[0].scaling.provider: must be aws or memory, not \"gcp\"",
-                        "nodeGroups[0].scaling.minNodes: must not exceed maxNodes",
-                        "nodeGroups[0].scaling.maxDraining: must be at least 1",
-                        "nodeGroups[0].scaling.node.memory: is required (the shape of a new node)",
-                        "nodeGroups[0].scaling.scaleDownDelay: not a duration: \"10\" (use e.g. 90s, 10m, 1h30m)",
-                        "nodeGroups[1].name: is required",
-                        "scaler.scanInterval: must be at least 100ms"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .contains(
+                                        "nodeGroups[0].name: \"Bad Name\" is not a valid label value",
+                                        "nodeGroups[0].taints[0].key: joblane.io/draining is reserved for the scaler",
+                                        "nodeGroups[0].taints[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute",
+                                        "nodeGroups[0].match.minMemory: not a quantity: \"lots\"",
+                                        "nodeGroups[0].scaling.provider: must be aws or memory, not \"gcp\"",
+                                        "nodeGroups[0].scaling.minNodes: must not exceed maxNodes",
+                                        "nodeGroups[0].scaling.maxDraining: must be at least 1",
+                                        "nodeGroups[0].scaling.node.memory: is required (the shape of a new node)",
+                                        "nodeGroups[0].scaling.scaleDownDelay: not a duration: \"10\" (use e.g. 90s, 10m, 1h30m)",
+                                        "nodeGroups[1].name: is required",
+                                        "scaler.scanInterval: must be at least 100ms"));
     }
 
     @Test
@@ -119,8 +122,10 @@ class ConfigLoaderTest {
             assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "scaler:\n  settleDelay: " + value + "\n", "test"))
                     .hasMessageContaining("scaler.settleDelay: must be at least 10s");
         }
-        assertThat(ConfigLoader.parse(MINIMAL + "scaler:\n  settleDelay: 10s\n", "test").scaler()
-                .settleDelayDuration()).hasSeconds(10);
+        assertThat(ConfigLoader.parse(MINIMAL + "scaler:\n  settleDelay: 10s\n", "test")
+                        .scaler()
+                        .settleDelayDuration())
+                .hasSeconds(10);
     }
 
     @Test
@@ -132,10 +137,13 @@ class ConfigLoaderTest {
                 scaler: {settleDelay: 0s}
                 """;
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "nodeGroups[0].scaling.scaleDownDelay: must be more than 0s",
-                        "nodeGroups[0].scaling.registrationTimeout: must be more than 0s",
-                        "scaler.settleDelay: must be at least 10s"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "nodeGroups[0].scaling.scaleDownDelay: must be more than 0s",
+                                        "nodeGroups[0].scaling.registrationTimeout: must be more than 0s",
+                                        "scaler.settleDelay: must be at least 10s"));
     }
 
     @Test
@@ -145,10 +153,17 @@ class ConfigLoaderTest {
                     scaling: {provider: memory, maxNodes: 3, node: {cpu: '1', memory: 1Gi}, scaleInTiming: ski}
                 """;
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
-                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
-                        "nodeGroups[0].scaling.scaleInTiming: must be fixed or cost, not \"ski\""));
-        assertThat(ConfigLoader.parse(yaml.replace("ski", "cost"), "test").nodeGroups().get(0).scaling()
-                .scaleInByCost()).isTrue();
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "nodeGroups[0].scaling.scaleInTiming: must be fixed or cost, not \"ski\""));
+        assertThat(ConfigLoader.parse(yaml.replace("ski", "cost"), "test")
+                        .nodeGroups()
+                        .get(0)
+                        .scaling()
+                        .scaleInByCost())
+                .isTrue();
     }
 
     @Test
@@ -175,7 +190,8 @@ class ConfigLoaderTest {
                     scaling: {autoScalingGroup: asg-1, maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
                 """;
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
-                .hasMessageContaining("nodeGroups[1].scaling.autoScalingGroup: \"asg-1\" is already used by nodeGroups[0]");
+                .hasMessageContaining(
+                        "nodeGroups[1].scaling.autoScalingGroup: \"asg-1\" is already used by nodeGroups[0]");
     }
 
     @Test

@@ -28,14 +28,17 @@ class GroupRouterTest {
     @Test
     void theMemoryThresholdIsInclusive() throws Exception {
         GroupRouter router = example();
-        assertThat(route(router, null, Map.of("cpu", 1_000L, "memory", 64 * GI))).isEqualTo("highmem");
-        assertThat(route(router, null, Map.of("cpu", 1_000L, "memory", 64 * GI - 1))).isEqualTo("batch");
+        assertThat(route(router, null, Map.of("cpu", 1_000L, "memory", 64 * GI)))
+                .isEqualTo("highmem");
+        assertThat(route(router, null, Map.of("cpu", 1_000L, "memory", 64 * GI - 1)))
+                .isEqualTo("batch");
     }
 
     /** Guards the rule order: a GPU pod with a lot of memory goes to the first group in file order it matches. */
     @Test
     void theFirstMatchingGroupInFileOrderWins() throws Exception {
-        assertThat(route(example(), null, Map.of("memory", 100 * GI, "nvidia.com/gpu", 1_000L))).isEqualTo("gpu");
+        assertThat(route(example(), null, Map.of("memory", 100 * GI, "nvidia.com/gpu", 1_000L)))
+                .isEqualTo("gpu");
     }
 
     @Test

@@ -15,28 +15,33 @@ class LanesModelTest {
     void theFamilyIsTheLabelElseTheJobNameWithoutACronJobSuffix() {
         assertThat(FamilyKey.of("ml", Map.of(WellKnown.FAMILY_LABEL, "train", WellKnown.JOB_NAME_LABEL, "x")))
                 .isEqualTo("ml/train");
-        assertThat(FamilyKey.of("ml", Map.of(WellKnown.JOB_NAME_LABEL, "nightly-29412345"))).isEqualTo("ml/nightly");
+        assertThat(FamilyKey.of("ml", Map.of(WellKnown.JOB_NAME_LABEL, "nightly-29412345")))
+                .isEqualTo("ml/nightly");
         assertThat(FamilyKey.of("ml", Map.of(WellKnown.LEGACY_JOB_NAME_LABEL, "nightly-29412345")))
                 .isEqualTo("ml/nightly");
         assertThat(FamilyKey.of("ml", Map.of(WellKnown.JOB_NAME_LABEL, "build-2")))
-                .as("a short number is part of the name, not a CronJob's schedule").isEqualTo("ml/build-2");
+                .as("a short number is part of the name, not a CronJob's schedule")
+                .isEqualTo("ml/build-2");
         assertThat(FamilyKey.of("ml", Map.of())).isNull();
     }
 
     @Test
     void theAnnotationWinsThenTheFamilysLastTwoThenTheDeadline() {
         RunTimes history = RunTimes.first(10 * MIN, 0).then(20 * MIN, 1);
-        assertThat(RunTimePredictor.predict("45m", history, 60 * MIN)).contains(
-                new RunTimePredictor.Prediction(45 * MIN, RunTimePredictor.Source.ANNOTATION));
-        assertThat(RunTimePredictor.predict(null, history, 60 * MIN)).contains(
-                new RunTimePredictor.Prediction(15 * MIN, RunTimePredictor.Source.FAMILY));
-        assertThat(RunTimePredictor.predict("soon", null, 60 * MIN)).as("a bad annotation is ignored").contains(
-                new RunTimePredictor.Prediction(60 * MIN, RunTimePredictor.Source.DEADLINE));
+        assertThat(RunTimePredictor.predict("45m", history, 60 * MIN))
+                .contains(new RunTimePredictor.Prediction(45 * MIN, RunTimePredictor.Source.ANNOTATION));
+        assertThat(RunTimePredictor.predict(null, history, 60 * MIN))
+                .contains(new RunTimePredictor.Prediction(15 * MIN, RunTimePredictor.Source.FAMILY));
+        assertThat(RunTimePredictor.predict("soon", null, 60 * MIN))
+                .as("a bad annotation is ignored")
+                .contains(new RunTimePredictor.Prediction(60 * MIN, RunTimePredictor.Source.DEADLINE));
         assertThat(RunTimePredictor.predict("0s", null, 0)).isEmpty();
         assertThat(RunTimePredictor.annotationProblem("soon")).contains("soon");
         assertThat(RunTimePredictor.annotationProblem("0s")).contains("not a positive duration");
         assertThat(RunTimePredictor.annotationProblem("1h30m")).isNull();
-        assertThat(RunTimePredictor.minutes(-1)).as("floor, also before the epoch").isEqualTo(-1);
+        assertThat(RunTimePredictor.minutes(-1))
+                .as("floor, also before the epoch")
+                .isEqualTo(-1);
     }
 
     @Test
@@ -58,8 +63,13 @@ class LanesModelTest {
     void seedingKeepsWhatWasLearntHereAndStillHonoursTheCap() {
         FamilyHistory h = new FamilyHistory(2);
         h.learn("ns/a", MIN, 100);
-        h.seed(new FamilyTable(Map.of("ns/a", RunTimes.first(9 * MIN, 1), "ns/old", RunTimes.first(MIN, 2),
-                "ns/new", RunTimes.first(MIN, 50))));
+        h.seed(new FamilyTable(Map.of(
+                "ns/a",
+                RunTimes.first(9 * MIN, 1),
+                "ns/old",
+                RunTimes.first(MIN, 2),
+                "ns/new",
+                RunTimes.first(MIN, 50))));
         assertThat(h.get("ns/a").lastMillis()).isEqualTo(MIN);
         assertThat(h.get("ns/new")).isNotNull();
         assertThat(h.get("ns/old")).isNull();
@@ -67,8 +77,11 @@ class LanesModelTest {
 
     @Test
     void theTableRoundTripsAndStaysWithinItsByteLimitDroppingTheOldestFirst() {
-        FamilyTable table = new FamilyTable(Map.of("ns/b", RunTimes.first(MIN, 10),
-                "ns/a", RunTimes.first(2 * MIN, 20).then(3 * MIN, 30)));
+        FamilyTable table = new FamilyTable(Map.of(
+                "ns/b",
+                RunTimes.first(MIN, 10),
+                "ns/a",
+                RunTimes.first(2 * MIN, 20).then(3 * MIN, 30)));
         String text = table.encode();
         assertThat(text).isEqualTo("""
                 # family lastMillis previousMillis updatedAtMillis

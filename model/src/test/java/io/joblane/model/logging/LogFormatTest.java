@@ -29,8 +29,10 @@ class LogFormatTest {
     @Test
     void aJsonLineCarriesTheScopedFieldsAsJsonFields() throws Exception {
         String line = log(LogFormat::jsonEncoder, logger -> {
-            try (LogFields.Scope fields = LogFields.with(LogFields.GROUP, "gpu").and(LogFields.NODE, "ip-10-0-0-1")
-                    .and(LogFields.INSTANCE, "i-0abc").and(LogFields.ACTION, "Terminate")) {
+            try (LogFields.Scope fields = LogFields.with(LogFields.GROUP, "gpu")
+                    .and(LogFields.NODE, "ip-10-0-0-1")
+                    .and(LogFields.INSTANCE, "i-0abc")
+                    .and(LogFields.ACTION, "Terminate")) {
                 logger.info("terminating \"{}\"", "i-0abc");
             }
         });
@@ -49,8 +51,12 @@ class LogFormatTest {
 
     @Test
     void aJsonLineCarriesSlf4jKeyValuePairsAndTheErrorAsFields() throws Exception {
-        String line = log(LogFormat::jsonEncoder, logger -> logger.atWarn().addKeyValue(LogFields.GROUP, "cpu")
-                .setCause(new IllegalStateException("boom")).log("scan failed"));
+        String line = log(
+                LogFormat::jsonEncoder,
+                logger -> logger.atWarn()
+                        .addKeyValue(LogFields.GROUP, "cpu")
+                        .setCause(new IllegalStateException("boom"))
+                        .log("scan failed"));
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.path("group").asText()).isEqualTo("cpu");
         assertThat(json.path("error").asText()).contains("IllegalStateException: boom");
@@ -59,7 +65,8 @@ class LogFormatTest {
     @Test
     void closingAScopeRestoresTheOuterFields() {
         try (LogFields.Scope group = LogFields.with(LogFields.GROUP, "gpu")) {
-            try (LogFields.Scope inner = LogFields.with(LogFields.GROUP, "other").and(LogFields.NODE, "n1")
+            try (LogFields.Scope inner = LogFields.with(LogFields.GROUP, "other")
+                    .and(LogFields.NODE, "n1")
                     .and(LogFields.INSTANCE, null)) {
                 assertThat(MDC.get(LogFields.GROUP)).isEqualTo("other");
                 assertThat(MDC.get(LogFields.INSTANCE)).isNull();

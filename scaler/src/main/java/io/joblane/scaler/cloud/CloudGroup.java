@@ -30,14 +30,27 @@ public record CloudGroup(
     }
 
     /** A group that does not rebalance zones by itself. */
-    public CloudGroup(String id, int desired, int min, int max, List<CloudInstance> instances, List<String> problems,
-                      boolean launchFailing, NodeTemplate template) {
+    public CloudGroup(
+            String id,
+            int desired,
+            int min,
+            int max,
+            List<CloudInstance> instances,
+            List<String> problems,
+            boolean launchFailing,
+            NodeTemplate template) {
         this(id, desired, min, max, instances, problems, launchFailing, template, false);
     }
 
     /** A group without a node template that does not rebalance zones by itself. */
-    public CloudGroup(String id, int desired, int min, int max, List<CloudInstance> instances, List<String> problems,
-                      boolean launchFailing) {
+    public CloudGroup(
+            String id,
+            int desired,
+            int min,
+            int max,
+            List<CloudInstance> instances,
+            List<String> problems,
+            boolean launchFailing) {
         this(id, desired, min, max, instances, problems, launchFailing, null, false);
     }
 

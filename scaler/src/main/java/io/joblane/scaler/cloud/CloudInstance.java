@@ -12,5 +12,4 @@ public record CloudInstance(
         LifecycleState state,
         boolean healthy,
         boolean protectedFromScaleIn,
-        Instant launchTime) {
-}
+        Instant launchTime) {}

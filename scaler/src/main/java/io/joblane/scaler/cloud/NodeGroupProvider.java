@@ -46,7 +46,9 @@ public interface NodeGroupProvider {
      * keeps this default, which refuses.
      */
     default void suspendZoneRebalancing(String groupId) throws CloudException {
-        throw new CloudException(CloudException.Kind.INVALID, "Unsupported",
+        throw new CloudException(
+                CloudException.Kind.INVALID,
+                "Unsupported",
                 "group " + groupId + ": this provider has no zone rebalancing to suspend");
     }
 }

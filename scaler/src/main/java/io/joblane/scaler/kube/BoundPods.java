@@ -36,6 +36,8 @@ public final class BoundPods {
                 ? pods.withField("spec.nodeName", nodeName).list().getItems()
                 : pods.list().getItems();
         // Filtering again is free with the field selector and required without it.
-        return items.stream().filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName())).toList();
+        return items.stream()
+                .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName()))
+                .toList();
     }
 }

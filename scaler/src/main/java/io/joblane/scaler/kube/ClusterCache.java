@@ -51,18 +51,41 @@ public final class ClusterCache implements AutoCloseable {
     public ClusterCache(KubernetesClient client, Runnable onChange) {
         this.apiServer = String.valueOf(client.getMasterUrl());
         // Paged lists: a 50,000-pod list decoded in one piece would need more heap than the trimmed cache itself.
-        nodes = new Watched<>("nodes", client.nodes().withLabel(WellKnown.NODE_GROUP_LABEL).withLimit(LIST_PAGE)
-                .runnableInformer(0),
-                Lean::node, ClusterCache::nodeChanged, onChange);
-        pods = new Watched<>("pods",
-                client.pods().inAnyNamespace().withLabel(WellKnown.NODE_GROUP_LABEL).withLimit(LIST_PAGE)
+        nodes = new Watched<>(
+                "nodes",
+                client.nodes()
+                        .withLabel(WellKnown.NODE_GROUP_LABEL)
+                        .withLimit(LIST_PAGE)
                         .runnableInformer(0),
-                Lean::pod, ClusterCache::podChanged, onChange);
-        unscheduled = new Watched<>("unscheduled pods",
-                client.pods().inAnyNamespace().withField("spec.nodeName", "").withLimit(LIST_PAGE).runnableInformer(0),
-                Lean::pod, (a, b) -> podChanged(a, b) && selectsGroup(b), onChange);
-        daemonSets = new Watched<>("daemonsets", client.apps().daemonSets().inAnyNamespace().runnableInformer(0),
-                Lean::daemonSet, (a, b) -> true, onChange);
+                Lean::node,
+                ClusterCache::nodeChanged,
+                onChange);
+        pods = new Watched<>(
+                "pods",
+                client.pods()
+                        .inAnyNamespace()
+                        .withLabel(WellKnown.NODE_GROUP_LABEL)
+                        .withLimit(LIST_PAGE)
+                        .runnableInformer(0),
+                Lean::pod,
+                ClusterCache::podChanged,
+                onChange);
+        unscheduled = new Watched<>(
+                "unscheduled pods",
+                client.pods()
+                        .inAnyNamespace()
+                        .withField("spec.nodeName", "")
+                        .withLimit(LIST_PAGE)
+                        .runnableInformer(0),
+                Lean::pod,
+                (a, b) -> podChanged(a, b) && selectsGroup(b),
+                onChange);
+        daemonSets = new Watched<>(
+                "daemonsets",
+                client.apps().daemonSets().inAnyNamespace().runnableInformer(0),
+                Lean::daemonSet,
+                (a, b) -> true,
+                onChange);
     }
 
     /**
@@ -71,8 +94,8 @@ public final class ClusterCache implements AutoCloseable {
      */
     public List<String> start(Duration timeout) {
         List<Watched<?>> all = List.of(nodes, pods, unscheduled, daemonSets);
-        CompletableFuture<?>[] syncs = all.stream().map(w -> w.informer.start().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] syncs =
+                all.stream().map(w -> w.informer.start().toCompletableFuture()).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(syncs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -84,7 +107,9 @@ public final class ClusterCache implements AutoCloseable {
     }
 
     public boolean synced() {
-        return nodes.informer.hasSynced() && pods.informer.hasSynced() && unscheduled.informer.hasSynced()
+        return nodes.informer.hasSynced()
+                && pods.informer.hasSynced()
+                && unscheduled.informer.hasSynced()
                 && daemonSets.informer.hasSynced();
     }
 
@@ -94,8 +119,8 @@ public final class ClusterCache implements AutoCloseable {
         for (Watched<?> w : List.of(nodes, pods, unscheduled, daemonSets)) {
             if (!w.informer.hasSynced()) {
                 Throwable error = w.lastError.get();
-                problems.add("informer " + w.name + " not synced" + ": " + (error == null
-                        ? "no answer from the API server " + apiServer + " yet" : describe(error)));
+                problems.add("informer " + w.name + " not synced" + ": "
+                        + (error == null ? "no answer from the API server " + apiServer + " yet" : describe(error)));
             }
         }
         return problems;
@@ -108,7 +133,9 @@ public final class ClusterCache implements AutoCloseable {
                 && t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+        return t.getMessage() == null
+                ? t.getClass().getSimpleName()
+                : t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     public List<Node> nodes() {
@@ -121,14 +148,16 @@ public final class ClusterCache implements AutoCloseable {
 
     /** Unbound pods without the group label whose nodeSelector names a group (the labelled ones are in {@link #pods}). */
     public List<Pod> unscheduledGroupPods() {
-        return unscheduled.informer.getStore().list().stream().filter(ClusterCache::selectsGroup)
+        return unscheduled.informer.getStore().list().stream()
+                .filter(ClusterCache::selectsGroup)
                 .filter(p -> p.getMetadata().getLabels() == null
                         || !p.getMetadata().getLabels().containsKey(WellKnown.NODE_GROUP_LABEL))
                 .toList();
     }
 
     static boolean selectsGroup(Pod p) {
-        return p.getSpec() != null && p.getSpec().getNodeSelector() != null
+        return p.getSpec() != null
+                && p.getSpec().getNodeSelector() != null
                 && p.getSpec().getNodeSelector().containsKey(WellKnown.NODE_GROUP_LABEL);
     }
 
@@ -149,19 +178,23 @@ public final class ClusterCache implements AutoCloseable {
      */
     static boolean nodeChanged(Node a, Node b) {
         return !Objects.equals(decisionLabels(a), decisionLabels(b))
-                || !Objects.equals(a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations())
+                || !Objects.equals(
+                        a.getMetadata().getAnnotations(), b.getMetadata().getAnnotations())
                 || !Objects.equals(a.getSpec(), b.getSpec())
-                || !Objects.equals(a.getStatus() == null ? null : a.getStatus().getAllocatable(),
+                || !Objects.equals(
+                        a.getStatus() == null ? null : a.getStatus().getAllocatable(),
                         b.getStatus() == null ? null : b.getStatus().getAllocatable())
                 || !Objects.equals(readyStatus(a), readyStatus(b));
     }
 
     /** Pod updates that matter: binding, phase, deletion, the scheduler's verdict. */
     static boolean podChanged(Pod a, Pod b) {
-        return !Objects.equals(a.getSpec() == null ? null : a.getSpec().getNodeName(),
+        return !Objects.equals(
+                        a.getSpec() == null ? null : a.getSpec().getNodeName(),
                         b.getSpec() == null ? null : b.getSpec().getNodeName())
                 || !Objects.equals(phase(a), phase(b))
-                || !Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
+                || !Objects.equals(
+                        a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp())
                 || !Objects.equals(scheduled(a), scheduled(b));
     }
 
@@ -179,8 +212,11 @@ public final class ClusterCache implements AutoCloseable {
         if (n.getStatus() == null || n.getStatus().getConditions() == null) {
             return null;
         }
-        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                .map(NodeCondition::getStatus).findFirst().orElse(null);
+        return n.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(NodeCondition::getStatus)
+                .findFirst()
+                .orElse(null);
     }
 
     private static String phase(Pod p) {
@@ -191,8 +227,12 @@ public final class ClusterCache implements AutoCloseable {
         if (p.getStatus() == null || p.getStatus().getConditions() == null) {
             return null;
         }
-        return p.getStatus().getConditions().stream().filter(c -> "PodScheduled".equals(c.getType()))
-                .map(PodCondition::getReason).filter(Objects::nonNull).findFirst().orElse(null);
+        return p.getStatus().getConditions().stream()
+                .filter(c -> "PodScheduled".equals(c.getType()))
+                .map(PodCondition::getReason)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     /** One informer with its lean store, change filter and last error. */
@@ -201,7 +241,11 @@ public final class ClusterCache implements AutoCloseable {
         final SharedIndexInformer<T> informer;
         final AtomicReference<Throwable> lastError = new AtomicReference<>();
 
-        Watched(String name, SharedIndexInformer<T> informer, UnaryOperator<T> trim, BiPredicate<T, T> relevant,
+        Watched(
+                String name,
+                SharedIndexInformer<T> informer,
+                UnaryOperator<T> trim,
+                BiPredicate<T, T> relevant,
                 Runnable onChange) {
             this.name = name;
             this.informer = informer;

@@ -15,8 +15,7 @@ import java.util.Map;
  * count as not matching. Pure; called once per group each scan.
  */
 public final class DaemonSetPlacement {
-    private DaemonSetPlacement() {
-    }
+    private DaemonSetPlacement() {}
 
     public static boolean landsOn(PodSpec spec, Map<String, String> nodeLabels, List<Taint> nodeTaints) {
         return selectorMatches(spec.getNodeSelector(), nodeLabels)
@@ -32,12 +31,15 @@ public final class DaemonSetPlacement {
     }
 
     static boolean affinityMatches(PodSpec spec, Map<String, String> labels) {
-        if (spec.getAffinity() == null || spec.getAffinity().getNodeAffinity() == null
+        if (spec.getAffinity() == null
+                || spec.getAffinity().getNodeAffinity() == null
                 || spec.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
             return true;
         }
-        List<NodeSelectorTerm> terms = spec.getAffinity().getNodeAffinity()
-                .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        List<NodeSelectorTerm> terms = spec.getAffinity()
+                .getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms();
         if (terms == null || terms.isEmpty()) {
             return true;
         }

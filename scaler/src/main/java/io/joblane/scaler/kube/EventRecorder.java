@@ -31,11 +31,9 @@ public final class EventRecorder {
     /** Events of cluster-scoped objects go to the default namespace, as kubectl looks for them there. */
     private static final String CLUSTER_EVENTS_NAMESPACE = "default";
 
-    private record Key(ObjectRef ref, String type, String reason, String message) {
-    }
+    private record Key(ObjectRef ref, String type, String reason, String message) {}
 
-    private record Seen(String namespace, String name, int count, Instant last) {
-    }
+    private record Seen(String namespace, String name, int count, Instant last) {}
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -60,15 +58,27 @@ public final class EventRecorder {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Seen before = seen.get(key);
         try {
-            if (before != null && Duration.between(before.last(), now).compareTo(AGGREGATION_WINDOW) < 0
+            if (before != null
+                    && Duration.between(before.last(), now).compareTo(AGGREGATION_WINDOW) < 0
                     && bump(before, now)) {
                 seen.put(key, new Seen(before.namespace(), before.name(), before.count() + 1, now));
                 return;
             }
             Event created = create(ref, type, reason, message, now);
-            seen.put(key, new Seen(created.getMetadata().getNamespace(), created.getMetadata().getName(), 1, now));
+            seen.put(
+                    key,
+                    new Seen(
+                            created.getMetadata().getNamespace(),
+                            created.getMetadata().getName(),
+                            1,
+                            now));
         } catch (KubernetesClientException e) {
-            LOG.warn("event {} on {} {}/{} not recorded: {}", reason, ref.kind(), ref.namespace(), ref.name(),
+            LOG.warn(
+                    "event {} on {} {}/{} not recorded: {}",
+                    reason,
+                    ref.kind(),
+                    ref.namespace(),
+                    ref.name(),
                     e.getMessage());
         }
     }
@@ -77,7 +87,10 @@ public final class EventRecorder {
     private boolean bump(Seen before, Instant now) {
         String patch = "{\"count\":" + (before.count() + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
         try {
-            client.v1().events().inNamespace(before.namespace()).withName(before.name())
+            client.v1()
+                    .events()
+                    .inNamespace(before.namespace())
+                    .withName(before.name())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             return true;
         } catch (KubernetesClientException e) {
@@ -90,16 +103,31 @@ public final class EventRecorder {
 
     private Event create(ObjectRef ref, String type, String reason, String message, Instant now) {
         String namespace = ref.namespace().isEmpty() ? CLUSTER_EVENTS_NAMESPACE : ref.namespace();
-        String name = ref.name() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String name =
+                ref.name() + "." + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         Event event = new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind(ref.kind()).withName(ref.name())
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withApiVersion("v1")
+                .withKind(ref.kind())
+                .withName(ref.name())
                 .withNamespace(ref.namespace().isEmpty() ? null : ref.namespace())
-                .withUid(ref.uid().isEmpty() ? null : ref.uid()).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(truncate(message))
-                .withNewSource().withComponent(COMPONENT).endSource()
-                .withReportingComponent(COMPONENT).withReportingInstance(instance)
-                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
+                .withUid(ref.uid().isEmpty() ? null : ref.uid())
+                .endInvolvedObject()
+                .withType(type)
+                .withReason(reason)
+                .withMessage(truncate(message))
+                .withNewSource()
+                .withComponent(COMPONENT)
+                .endSource()
+                .withReportingComponent(COMPONENT)
+                .withReportingInstance(instance)
+                .withFirstTimestamp(now.toString())
+                .withLastTimestamp(now.toString())
+                .withCount(1)
                 .build();
         return client.v1().events().inNamespace(namespace).resource(event).create();
     }

@@ -50,8 +50,13 @@ public final class KubeClusterAccess implements ClusterAccess {
     /** Blocking pods the informers do not see, by node, found by a live check; see {@link #addForeignPods}. */
     private final Map<String, List<PodInfo>> foreign = new HashMap<>();
 
-    public KubeClusterAccess(KubernetesClient client, ClusterCache cache, BoundPods boundPods, EventRecorder events,
-            Supplier<JoblaneConfig> config, Clock clock) {
+    public KubeClusterAccess(
+            KubernetesClient client,
+            ClusterCache cache,
+            BoundPods boundPods,
+            EventRecorder events,
+            Supplier<JoblaneConfig> config,
+            Clock clock) {
         this.client = client;
         this.cache = cache;
         this.nodes = new NodeWriter(client);
@@ -66,8 +71,8 @@ public final class KubeClusterAccess implements ClusterAccess {
         if (!cache.synced()) {
             throw new ClusterException("informers not synced: " + String.join("; ", cache.problems()));
         }
-        ModelTranslator.Scan scan = translator.translate(cache.nodes(), cache.pods(), cache.unscheduledGroupPods(),
-                cache.daemonSets(), config.get());
+        ModelTranslator.Scan scan = translator.translate(
+                cache.nodes(), cache.pods(), cache.unscheduledGroupPods(), cache.daemonSets(), config.get());
         List<PodInfo> pods = new ArrayList<>(scan.pods());
         addForeignPods(pods, scan.nodes());
         return new ClusterSnapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());
@@ -106,7 +111,9 @@ public final class KubeClusterAccess implements ClusterAccess {
 
     /** The live pods that keep a node busy although the last snapshot's informers did not see them. */
     private List<PodInfo> unseenBlocking(List<PodInfo> live) {
-        return live.stream().filter(p -> p.blocksScaleIn() && !translator.translatedLastScan(p.key())).toList();
+        return live.stream()
+                .filter(p -> p.blocksScaleIn() && !translator.translatedLastScan(p.key()))
+                .toList();
     }
 
     @Override
@@ -172,8 +179,12 @@ public final class KubeClusterAccess implements ClusterAccess {
     private Optional<String> podBoundToAMissingNode(Set<String> nodeNames) {
         String next = null;
         do {
-            PodList page = client.pods().inAnyNamespace()
-                    .list(new ListOptionsBuilder().withLimit(POD_PAGE).withContinue(next).build());
+            PodList page = client.pods()
+                    .inAnyNamespace()
+                    .list(new ListOptionsBuilder()
+                            .withLimit(POD_PAGE)
+                            .withContinue(next)
+                            .build());
             for (Pod p : page.getItems()) {
                 Optional<String> why = LiveChecks.boundToAMissingNode(p, nodeNames);
                 if (why.isPresent()) {
@@ -210,8 +221,11 @@ public final class KubeClusterAccess implements ClusterAccess {
     @Override
     public void recordEvent(EventTarget target, EventReason reason, String message) {
         try {
-            events.record(new ObjectRef(target.kind(), target.namespace(), target.name(), target.uid()),
-                    reason.type(), reason.reason(), message);
+            events.record(
+                    new ObjectRef(target.kind(), target.namespace(), target.name(), target.uid()),
+                    reason.type(),
+                    reason.reason(),
+                    message);
         } catch (RuntimeException e) {
             // Best effort by contract: EventRecorder logs API failures itself; this catches anything else.
             LOG.warn("event {} not recorded: {}", reason, e.toString());

@@ -49,7 +49,9 @@ public final class KubeLanes implements LanesAccess {
 
     @Override
     public List<LaneNode> nodes() {
-        return cache.nodes().stream().map(n -> new LaneNode(n.getMetadata().getName(), label(n))).toList();
+        return cache.nodes().stream()
+                .map(n -> new LaneNode(n.getMetadata().getName(), label(n)))
+                .toList();
     }
 
     @Override
@@ -60,17 +62,23 @@ public final class KubeLanes implements LanesAccess {
     @Override
     public FamilyTable published() throws LanesException {
         try {
-            ConfigMap cm = client.configMaps().inNamespace(namespace).withName(WellKnown.LANES_CONFIGMAP).get();
+            ConfigMap cm = client.configMaps()
+                    .inNamespace(namespace)
+                    .withName(WellKnown.LANES_CONFIGMAP)
+                    .get();
             if (cm == null || cm.getData() == null) {
                 return FamilyTable.EMPTY;
             }
             return FamilyTable.decode(cm.getData().get(WellKnown.LANES_CONFIGMAP_KEY));
         } catch (KubernetesClientException e) {
-            throw new LanesException("reading ConfigMap " + namespace + "/" + WellKnown.LANES_CONFIGMAP + ": "
-                    + e.getMessage(), e);
+            throw new LanesException(
+                    "reading ConfigMap " + namespace + "/" + WellKnown.LANES_CONFIGMAP + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // Edited by hand into something unreadable: start afresh rather than never learn again.
-            LOG.warn("lanes: ConfigMap {}/{} unreadable, learning afresh: {}", namespace, WellKnown.LANES_CONFIGMAP,
+            LOG.warn(
+                    "lanes: ConfigMap {}/{} unreadable, learning afresh: {}",
+                    namespace,
+                    WellKnown.LANES_CONFIGMAP,
                     e.getMessage());
             return FamilyTable.EMPTY;
         }
@@ -82,11 +90,18 @@ public final class KubeLanes implements LanesAccess {
         try {
             var resource = client.configMaps().inNamespace(namespace).withName(WellKnown.LANES_CONFIGMAP);
             if (resource.get() == null) {
-                client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
-                        .withName(WellKnown.LANES_CONFIGMAP).withNamespace(namespace)
-                        .addToLabels("app.kubernetes.io/name", "joblane")
-                        .addToLabels("app.kubernetes.io/component", "scaler").endMetadata()
-                        .withData(data).build()).create();
+                client.configMaps()
+                        .inNamespace(namespace)
+                        .resource(new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName(WellKnown.LANES_CONFIGMAP)
+                                .withNamespace(namespace)
+                                .addToLabels("app.kubernetes.io/name", "joblane")
+                                .addToLabels("app.kubernetes.io/component", "scaler")
+                                .endMetadata()
+                                .withData(data)
+                                .build())
+                        .create();
             } else {
                 resource.edit(cm -> {
                     cm.setData(data);
@@ -94,15 +109,17 @@ public final class KubeLanes implements LanesAccess {
                 });
             }
         } catch (KubernetesClientException e) {
-            throw new LanesException("writing ConfigMap " + namespace + "/" + WellKnown.LANES_CONFIGMAP + ": "
-                    + e.getMessage(), e);
+            throw new LanesException(
+                    "writing ConfigMap " + namespace + "/" + WellKnown.LANES_CONFIGMAP + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void setLaneEnd(String node, String value) throws LanesException {
-        String path = "/metadata/labels/" + WellKnown.LANE_END_LABEL.replace("~", "~0").replace("/", "~1");
-        String patch = value == null ? "[{\"op\":\"remove\",\"path\":\"" + path + "\"}]"
+        String path = "/metadata/labels/"
+                + WellKnown.LANE_END_LABEL.replace("~", "~0").replace("/", "~1");
+        String patch = value == null
+                ? "[{\"op\":\"remove\",\"path\":\"" + path + "\"}]"
                 : "[{\"op\":\"add\",\"path\":\"" + path + "\",\"value\":\"" + value + "\"}]";
         try {
             client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON), patch);
@@ -120,8 +137,10 @@ public final class KubeLanes implements LanesAccess {
     }
 
     static LanePod lanePod(Pod p) {
-        Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-        Map<String, String> annotations = p.getMetadata().getAnnotations() == null ? Map.of()
+        Map<String, String> labels =
+                p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+        Map<String, String> annotations = p.getMetadata().getAnnotations() == null
+                ? Map.of()
                 : p.getMetadata().getAnnotations();
         String node = p.getSpec() == null ? null : p.getSpec().getNodeName();
         Long deadline = p.getSpec() == null ? null : p.getSpec().getActiveDeadlineSeconds();
@@ -130,10 +149,15 @@ public final class KubeLanes implements LanesAccess {
         boolean finished = SUCCEEDED.equals(phase) || FAILED.equals(phase);
         long start = status == null ? -1 : millis(status.getStartTime());
         long end = SUCCEEDED.equals(phase) ? lastTermination(status) : -1;
-        return new LanePod(p.getMetadata().getUid(), node == null || node.isEmpty() ? null : node,
+        return new LanePod(
+                p.getMetadata().getUid(),
+                node == null || node.isEmpty() ? null : node,
                 FamilyKey.of(p.getMetadata().getNamespace(), labels),
                 annotations.get(WellKnown.EXPECTED_DURATION_ANNOTATION),
-                deadline == null ? 0 : deadline * 1000, node != null && !node.isEmpty() && !finished, start, end);
+                deadline == null ? 0 : deadline * 1000,
+                node != null && !node.isEmpty() && !finished,
+                start,
+                end);
     }
 
     /** For the lean cache: of a Succeeded pod's container statuses, only the termination times; else nothing. */
@@ -151,7 +175,8 @@ public final class KubeLanes implements LanesAccess {
                     ContainerStatus kept = new ContainerStatus();
                     kept.setState(state);
                     return kept;
-                }).toList();
+                })
+                .toList();
     }
 
     private static long lastTermination(PodStatus status) {

@@ -25,8 +25,8 @@ public final class LeaderElection implements AutoCloseable {
 
     /** Lease timing; defaults as client-go's controllers use them. */
     public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
-        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10),
-                Duration.ofSeconds(2));
+        public static final Timing DEFAULT =
+                new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
     }
 
     private final KubernetesClient client;
@@ -40,10 +40,17 @@ public final class LeaderElection implements AutoCloseable {
     private volatile boolean leading;
     /** Renew time of the last Lease record this replica wrote as holder; null when not leading. */
     private volatile Instant renewedAt;
+
     private CompletableFuture<?> running;
 
-    public LeaderElection(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
-            Runnable onStart, Runnable onStop) {
+    public LeaderElection(
+            KubernetesClient client,
+            String namespace,
+            String leaseName,
+            String identity,
+            Timing timing,
+            Runnable onStart,
+            Runnable onStop) {
         this.client = client;
         this.namespace = namespace;
         this.leaseName = leaseName;
@@ -178,7 +185,10 @@ public final class LeaderElection implements AutoCloseable {
         try {
             cancel.join(TimeUnit.SECONDS.toMillis(5));
             if (cancel.isAlive()) {
-                LOG.warn("Lease {}/{} not released within 5s; it expires after {}", namespace, leaseName,
+                LOG.warn(
+                        "Lease {}/{} not released within 5s; it expires after {}",
+                        namespace,
+                        leaseName,
                         timing.leaseDuration());
             }
         } catch (InterruptedException e) {

@@ -33,17 +33,21 @@ import java.util.stream.Collectors;
 final class Lean {
     /** Annotations kept: Joblane's own, which the scaler reads back (cordon mark, scale-down-disabled). */
     static final String KEPT_ANNOTATION_PREFIX = "joblane.io/";
+
     private static final List<String> KEPT_POD_CONDITIONS = List.of("PodScheduled");
-    private static final Set<String> KEPT_POD_LABELS = Set.of(WellKnown.NODE_GROUP_LABEL,
-            WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL, WellKnown.FAMILY_LABEL);
+    private static final Set<String> KEPT_POD_LABELS = Set.of(
+            WellKnown.NODE_GROUP_LABEL,
+            WellKnown.JOB_NAME_LABEL,
+            WellKnown.LEGACY_JOB_NAME_LABEL,
+            WellKnown.FAMILY_LABEL);
     /** Shared instances of repeated values; bounded so a cluster of unique values cannot grow it without end. */
     private static final int MAX_SHARED = 50_000;
+
     private static final Map<String, String> STRINGS = new ConcurrentHashMap<>();
     private static final Map<String, Quantity> QUANTITIES = new ConcurrentHashMap<>();
     private static final List<String> KEPT_NODE_CONDITIONS = List.of("Ready");
 
-    private Lean() {
-    }
+    private Lean() {}
 
     static Pod pod(Pod pod) {
         leanMeta(pod);
@@ -59,14 +63,16 @@ final class Lean {
             meta.setLabels(kept);
         }
         if (meta.getOwnerReferences() != null) {
-            meta.setOwnerReferences(meta.getOwnerReferences().stream().map(o -> {
-                OwnerReference kept = new OwnerReference();
-                kept.setApiVersion(shared(o.getApiVersion()));
-                kept.setKind(shared(o.getKind()));
-                kept.setName(o.getName());
-                kept.setController(o.getController());
-                return kept;
-            }).collect(Collectors.toList()));
+            meta.setOwnerReferences(meta.getOwnerReferences().stream()
+                    .map(o -> {
+                        OwnerReference kept = new OwnerReference();
+                        kept.setApiVersion(shared(o.getApiVersion()));
+                        kept.setKind(shared(o.getKind()));
+                        kept.setName(o.getName());
+                        kept.setController(o.getController());
+                        return kept;
+                    })
+                    .collect(Collectors.toList()));
         }
         PodSpec spec = leanSpec(pod.getSpec());
         if (spec != null) {
@@ -84,13 +90,15 @@ final class Lean {
             kept.setContainerStatuses(KubeLanes.finishedOnly(status));
             if (status.getConditions() != null) {
                 kept.setConditions(status.getConditions().stream()
-                        .filter(c -> KEPT_POD_CONDITIONS.contains(c.getType())).map(c -> {
+                        .filter(c -> KEPT_POD_CONDITIONS.contains(c.getType()))
+                        .map(c -> {
                             PodCondition condition = new PodCondition();
                             condition.setType(shared(c.getType()));
                             condition.setStatus(shared(c.getStatus()));
                             condition.setReason(shared(c.getReason()));
                             return condition;
-                        }).collect(Collectors.toList()));
+                        })
+                        .collect(Collectors.toList()));
             }
             pod.setStatus(kept);
         }
@@ -106,7 +114,8 @@ final class Lean {
             kept.setCapacity(status.getCapacity());
             if (status.getConditions() != null) {
                 kept.setConditions(status.getConditions().stream()
-                        .filter(c -> KEPT_NODE_CONDITIONS.contains(c.getType())).collect(Collectors.toList()));
+                        .filter(c -> KEPT_NODE_CONDITIONS.contains(c.getType()))
+                        .collect(Collectors.toList()));
             }
             node.setStatus(kept);
         }
@@ -117,7 +126,9 @@ final class Lean {
         leanMeta(ds);
         ds.setStatus(null);
         if (ds.getSpec() != null && ds.getSpec().getTemplate() != null) {
-            ds.getSpec().getTemplate().setSpec(leanSpec(ds.getSpec().getTemplate().getSpec()));
+            ds.getSpec()
+                    .getTemplate()
+                    .setSpec(leanSpec(ds.getSpec().getTemplate().getSpec()));
             if (ds.getSpec().getTemplate().getMetadata() != null) {
                 ds.getSpec().getTemplate().setMetadata(null);
             }
@@ -166,13 +177,15 @@ final class Lean {
         if (containers == null) {
             return null;
         }
-        return containers.stream().map(c -> {
-            Container kept = new Container();
-            kept.setName(c.getName());
-            kept.setResources(shared(c.getResources()));
-            kept.setRestartPolicy(shared(c.getRestartPolicy()));
-            return kept;
-        }).collect(Collectors.toList());
+        return containers.stream()
+                .map(c -> {
+                    Container kept = new Container();
+                    kept.setName(c.getName());
+                    kept.setResources(shared(c.getResources()));
+                    kept.setRestartPolicy(shared(c.getRestartPolicy()));
+                    return kept;
+                })
+                .collect(Collectors.toList());
     }
 
     private static String shared(String value) {

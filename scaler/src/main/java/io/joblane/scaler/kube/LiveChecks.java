@@ -16,8 +16,7 @@ import java.util.Set;
  * Pure: no client, no I/O. Each answer is a reason to hold off, or empty when there is none.
  */
 final class LiveChecks {
-    private LiveChecks() {
-    }
+    private LiveChecks() {}
 
     /**
      * Why the live node must not be terminated as the snapshot's cordoned node of {@code instanceId}; {@code live} is
@@ -74,8 +73,8 @@ final class LiveChecks {
         if (node == null || node.isEmpty() || nodeNames.contains(node) || !holdsNode(p)) {
             return Optional.empty();
         }
-        return Optional.of("pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()
-                + " is bound to node " + node + ", which has no Node object");
+        return Optional.of("pod " + p.getMetadata().getNamespace() + "/"
+                + p.getMetadata().getName() + " is bound to node " + node + ", which has no Node object");
     }
 
     /** Pods that still hold the node: everything bound except pods that finished (Succeeded or Failed). */

@@ -38,6 +38,7 @@ import java.util.Objects;
 final class ModelTranslator {
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
     private static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
+
     private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
 
@@ -46,24 +47,28 @@ final class ModelTranslator {
     /** Node uids of the last scan, by name ("" for none): a node re-created under the same name is another node. */
     private Map<String, String> nodeUids = Map.of();
 
-    private record Translated(String version, PodInfo info) {
-    }
+    private record Translated(String version, PodInfo info) {}
 
     /** One scan of the informers' lists in the planner's model. */
-    record Scan(List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {
-    }
+    record Scan(List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {}
 
     /**
      * Translates one scan: every node, every cached pod (reusing the last translation of the same resourceVersion),
      * the unscheduled group pods not already among them, and the DaemonSets per scaled group they land on.
      */
-    Scan translate(List<Node> nodes, List<Pod> pods, List<Pod> unscheduledGroupPods, List<DaemonSet> daemonSets,
+    Scan translate(
+            List<Node> nodes,
+            List<Pod> pods,
+            List<Pod> unscheduledGroupPods,
+            List<DaemonSet> daemonSets,
             JoblaneConfig config) {
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
         Map<String, String> uids = new HashMap<>();
         for (Node n : nodes) {
-            uids.put(n.getMetadata().getName(), Objects.requireNonNullElse(n.getMetadata().getUid(), ""));
+            uids.put(
+                    n.getMetadata().getName(),
+                    Objects.requireNonNullElse(n.getMetadata().getUid(), ""));
             NodeInfo info = nodeInfo(n);
             nodeInfos.add(info);
             if (info.group() != null) {
@@ -90,7 +95,8 @@ final class ModelTranslator {
         String key = key(p);
         String version = p.getMetadata().getResourceVersion();
         Translated before = lastPods.get(key);
-        PodInfo info = before != null && version != null && version.equals(before.version()) ? before.info() : podInfo(p);
+        PodInfo info =
+                before != null && version != null && version.equals(before.version()) ? before.info() : podInfo(p);
         translated.put(key, new Translated(version, info));
         return info;
     }
@@ -113,16 +119,25 @@ final class ModelTranslator {
         ObjectMeta meta = n.getMetadata();
         Map<String, String> labels = orEmpty(meta.getLabels());
         Map<String, String> ann = orEmpty(meta.getAnnotations());
-        boolean cordoned = n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+        boolean cordoned =
+                n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
         boolean ready = ready(n);
-        return new NodeInfo(meta.getName(), labels.get(WellKnown.NODE_GROUP_LABEL), instanceIdOf(n),
-                allocatable(n), ready, instant(meta.getCreationTimestamp()), cordoned,
-                cordoned && ann.containsKey(NodeAnnotations.CORDONED_AT), drainState(n),
+        return new NodeInfo(
+                meta.getName(),
+                labels.get(WellKnown.NODE_GROUP_LABEL),
+                instanceIdOf(n),
+                allocatable(n),
+                ready,
+                instant(meta.getCreationTimestamp()),
+                cordoned,
+                cordoned && ann.containsKey(NodeAnnotations.CORDONED_AT),
+                drainState(n),
                 "true".equals(ann.get(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.UNNEEDED_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)),
-                NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)), ready ? null : notReadySince(n));
+                NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
+                ready ? null : notReadySince(n));
     }
 
     /** The instance named by the node's spec.providerID; null when it names none. */
@@ -148,11 +163,15 @@ final class ModelTranslator {
     }
 
     private static Resources allocatable(Node n) {
-        return Resources.ofMillis(n.getStatus() == null ? Map.of() : PodRequests.toMillis(n.getStatus().getAllocatable()));
+        return Resources.ofMillis(
+                n.getStatus() == null
+                        ? Map.of()
+                        : PodRequests.toMillis(n.getStatus().getAllocatable()));
     }
 
     private static boolean ready(Node n) {
-        return n.getStatus() != null && n.getStatus().getConditions() != null
+        return n.getStatus() != null
+                && n.getStatus().getConditions() != null
                 && n.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
@@ -162,8 +181,12 @@ final class ModelTranslator {
         if (n.getStatus() == null || n.getStatus().getConditions() == null) {
             return null;
         }
-        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                .map(c -> instant(c.getLastTransitionTime())).filter(Objects::nonNull).findFirst().orElse(null);
+        return n.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(c -> instant(c.getLastTransitionTime()))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     static PodInfo podInfo(Pod p) {
@@ -175,24 +198,38 @@ final class ModelTranslator {
         boolean daemonSetPod = !jobPod && isDaemonSetPod(owners);
         boolean mirror = !jobPod && isMirrorPod(meta, owners);
         String nodeName = nodeName(p);
-        return new PodInfo(meta.getUid(), meta.getNamespace(), meta.getName(), group(p, labels), requests(p.getSpec()),
-                phase(p, nodeName), jobPod, daemonSetPod, mirror, nodeName, instant(meta.getCreationTimestamp()),
+        return new PodInfo(
+                meta.getUid(),
+                meta.getNamespace(),
+                meta.getName(),
+                group(p, labels),
+                requests(p.getSpec()),
+                phase(p, nodeName),
+                jobPod,
+                daemonSetPod,
+                mirror,
+                nodeName,
+                instant(meta.getCreationTimestamp()),
                 p.getStatus() == null ? null : instant(p.getStatus().getStartTime()));
     }
 
     private static boolean isJobPod(List<OwnerReference> owners, Map<String, String> labels) {
         return owners.stream().anyMatch(o -> "Job".equals(o.getKind()))
-                || labels.containsKey(WellKnown.JOB_NAME_LABEL) || labels.containsKey(WellKnown.LEGACY_JOB_NAME_LABEL);
+                || labels.containsKey(WellKnown.JOB_NAME_LABEL)
+                || labels.containsKey(WellKnown.LEGACY_JOB_NAME_LABEL);
     }
 
     private static boolean isDaemonSetPod(List<OwnerReference> owners) {
-        return owners.stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
-                && "DaemonSet".equals(o.getKind()) && "apps/v1".equals(o.getApiVersion()));
+        return owners.stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                        && "DaemonSet".equals(o.getKind())
+                        && "apps/v1".equals(o.getApiVersion()));
     }
 
     /** A kubelet's mirror pod carries the annotation and is owned by its Node; the annotation alone can be forged. */
     private static boolean isMirrorPod(ObjectMeta meta, List<OwnerReference> owners) {
-        return meta.getAnnotations() != null && meta.getAnnotations().containsKey(MIRROR_ANNOTATION)
+        return meta.getAnnotations() != null
+                && meta.getAnnotations().containsKey(MIRROR_ANNOTATION)
                 && owners.stream().anyMatch(o -> "Node".equals(o.getKind()) && "v1".equals(o.getApiVersion()));
     }
 
@@ -227,7 +264,8 @@ final class ModelTranslator {
             if (p.getMetadata().getDeletionTimestamp() != null) {
                 return PodPhase.FINISHED; // deleted before it was ever bound: holds nothing
             }
-            boolean unschedulable = p.getStatus() != null && p.getStatus().getConditions() != null
+            boolean unschedulable = p.getStatus() != null
+                    && p.getStatus().getConditions() != null
                     && p.getStatus().getConditions().stream().anyMatch(ModelTranslator::unschedulable);
             return unschedulable ? PodPhase.PENDING_UNSCHEDULABLE : PodPhase.PENDING_SCHEDULING;
         }
@@ -238,7 +276,9 @@ final class ModelTranslator {
     }
 
     private static boolean unschedulable(PodCondition c) {
-        return "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason());
+        return "PodScheduled".equals(c.getType())
+                && "False".equals(c.getStatus())
+                && "Unschedulable".equals(c.getReason());
     }
 
     /**
@@ -250,12 +290,17 @@ final class ModelTranslator {
         for (NodeGroup group : config.scaledGroups()) {
             Map<String, String> labels = nodeLabels(group, sampleNodes.get(group.name()));
             List<Taint> taints = group.taints().stream()
-                    .map(t -> new Taint(t.effect(), t.key(), null, t.value())).toList();
+                    .map(t -> new Taint(t.effect(), t.key(), null, t.value()))
+                    .toList();
             for (DaemonSet ds : all) {
                 PodSpec spec = podSpec(ds);
                 if (spec != null && DaemonSetPlacement.landsOn(spec, labels, taints)) {
-                    out.add(new DaemonSetInfo(ds.getMetadata().getNamespace(), ds.getMetadata().getName(),
-                            requests(spec), Map.of(WellKnown.NODE_GROUP_LABEL, group.name()), TOLERATE_ALL));
+                    out.add(new DaemonSetInfo(
+                            ds.getMetadata().getNamespace(),
+                            ds.getMetadata().getName(),
+                            requests(spec),
+                            Map.of(WellKnown.NODE_GROUP_LABEL, group.name()),
+                            TOLERATE_ALL));
                 }
             }
         }
@@ -273,7 +318,9 @@ final class ModelTranslator {
     }
 
     private static PodSpec podSpec(DaemonSet ds) {
-        return ds.getSpec() == null || ds.getSpec().getTemplate() == null ? null : ds.getSpec().getTemplate().getSpec();
+        return ds.getSpec() == null || ds.getSpec().getTemplate() == null
+                ? null
+                : ds.getSpec().getTemplate().getSpec();
     }
 
     private static Map<String, String> orEmpty(Map<String, String> map) {

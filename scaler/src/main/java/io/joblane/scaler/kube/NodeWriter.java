@@ -42,7 +42,8 @@ public final class NodeWriter {
     /** Adds the draining taint with {@code effect}, or changes the effect of the one already there. */
     public Node setDrainingTaint(String nodeName, String effect) {
         if (!NO_SCHEDULE.equals(effect) && !PREFER_NO_SCHEDULE.equals(effect)) {
-            throw new IllegalArgumentException("draining taint effect must be NoSchedule or PreferNoSchedule: " + effect);
+            throw new IllegalArgumentException(
+                    "draining taint effect must be NoSchedule or PreferNoSchedule: " + effect);
         }
         return modify(nodeName, node -> {
             List<Taint> taints = new ArrayList<>(taints(node));
@@ -69,7 +70,8 @@ public final class NodeWriter {
             node.getSpec().setTaints(taints);
             Map<String, String> annotations = node.getMetadata().getAnnotations();
             boolean ourCordon = Boolean.TRUE.equals(node.getSpec().getUnschedulable())
-                    && annotations != null && annotations.containsKey(NodeAnnotations.CORDONED_AT);
+                    && annotations != null
+                    && annotations.containsKey(NodeAnnotations.CORDONED_AT);
             if (!ourCordon) {
                 removeDrainingLabel(node);
             }
@@ -164,7 +166,8 @@ public final class NodeWriter {
 
     /** True when the node is unschedulable but not by the scaler's hand. */
     public static boolean cordonedByOthers(Node node) {
-        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        boolean unschedulable =
+                node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
         Map<String, String> annotations = node.getMetadata().getAnnotations();
         return unschedulable && (annotations == null || !annotations.containsKey(NodeAnnotations.CORDONED_AT));
     }
@@ -177,8 +180,8 @@ public final class NodeWriter {
         for (int attempt = 1; ; attempt++) {
             Node live = client.nodes().withName(nodeName).get();
             if (live == null) {
-                throw new KubernetesClientException("node " + nodeName + " not found", HttpURLConnection.HTTP_NOT_FOUND,
-                        null);
+                throw new KubernetesClientException(
+                        "node " + nodeName + " not found", HttpURLConnection.HTTP_NOT_FOUND, null);
             }
             Node copy = client.getKubernetesSerialization().clone(live);
             if (copy.getSpec() == null) {
@@ -186,12 +189,18 @@ public final class NodeWriter {
             }
             Node changed = change.apply(copy);
             if (Objects.equals(changed.getSpec(), live.getSpec())
-                    && Objects.equals(changed.getMetadata().getAnnotations(), live.getMetadata().getAnnotations())
-                    && Objects.equals(changed.getMetadata().getLabels(), live.getMetadata().getLabels())) {
+                    && Objects.equals(
+                            changed.getMetadata().getAnnotations(),
+                            live.getMetadata().getAnnotations())
+                    && Objects.equals(
+                            changed.getMetadata().getLabels(),
+                            live.getMetadata().getLabels())) {
                 return live;
             }
             try {
-                return client.nodes().resource(changed).lockResourceVersion(live.getMetadata().getResourceVersion())
+                return client.nodes()
+                        .resource(changed)
+                        .lockResourceVersion(live.getMetadata().getResourceVersion())
                         .update();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= MAX_ATTEMPTS) {

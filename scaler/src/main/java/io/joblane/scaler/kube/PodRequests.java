@@ -20,6 +20,7 @@ import java.util.Map;
 public final class PodRequests {
     /** One pod is one of the node's {@code pods} allocatable, in milli-units. */
     public static final long ONE_POD = 1000;
+
     private static final String RESTART_ALWAYS = "Always";
     /**
      * The largest amount any one quantity or pod total stands for: valid but absurd requests ({@code cpu: 10P},
@@ -28,8 +29,7 @@ public final class PodRequests {
      */
     public static final long SATURATED = Long.MAX_VALUE >> 10;
 
-    private PodRequests() {
-    }
+    private PodRequests() {}
 
     public static Map<String, Long> of(PodSpec spec) {
         PodRequestRule rule = new PodRequestRule();

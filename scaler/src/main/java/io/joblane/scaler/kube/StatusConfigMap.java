@@ -42,10 +42,15 @@ public final class StatusConfigMap {
         if (Objects.equals(sorted, written)) {
             return false;
         }
-        ConfigMap desired = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        ConfigMap desired = new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
                 .addToLabels("app.kubernetes.io/name", "joblane")
-                .addToLabels("app.kubernetes.io/component", "scaler").endMetadata()
-                .withData(sorted).build();
+                .addToLabels("app.kubernetes.io/component", "scaler")
+                .endMetadata()
+                .withData(sorted)
+                .build();
         try {
             var resource = client.configMaps().inNamespace(namespace).withName(name);
             if (!leading.getAsBoolean()) {

@@ -12,8 +12,7 @@ import java.util.Map;
 public final class StatusText {
     public static final String SCALER_KEY = "scaler";
 
-    private StatusText() {
-    }
+    private StatusText() {}
 
     public static Map<String, String> render(ScanResult result, String leader) {
         Map<String, String> data = new LinkedHashMap<>();
@@ -33,7 +32,12 @@ public final class StatusText {
         if (!g.described()) {
             b.append("described: false  # skipped this scan, see problems\n");
         } else {
-            b.append("desired: ").append(g.desired()).append("  # min ").append(g.min()).append(", max ").append(g.max())
+            b.append("desired: ")
+                    .append(g.desired())
+                    .append("  # min ")
+                    .append(g.min())
+                    .append(", max ")
+                    .append(g.max())
                     .append('\n');
             b.append("ready: ").append(g.readyNodes()).append('\n');
             b.append("registered: ").append(g.registered()).append('\n');

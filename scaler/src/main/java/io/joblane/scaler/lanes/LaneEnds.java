@@ -17,14 +17,12 @@ import java.util.Objects;
  */
 public final class LaneEnds {
     /** One label to write; {@code value} null removes it. */
-    public record Change(String node, String value) {
-    }
+    public record Change(String node, String value) {}
 
-    private LaneEnds() {
-    }
+    private LaneEnds() {}
 
-    public static List<Change> changes(List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history,
-                                       long nowMillis) {
+    public static List<Change> changes(
+            List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
         Map<String, Long> latest = new HashMap<>();
         for (LanePod p : pods) {
             if (!p.bound() || p.node() == null) {

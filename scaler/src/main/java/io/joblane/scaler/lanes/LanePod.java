@@ -10,8 +10,15 @@ package io.joblane.scaler.lanes;
  * @param startMillis    the pod's start time ({@code status.startTime}), or -1 before it has one
  * @param finishedMillis the latest container termination of a Succeeded pod, else -1
  */
-public record LanePod(String uid, String node, String family, String expectedDuration, long deadlineMillis,
-                      boolean bound, long startMillis, long finishedMillis) {
+public record LanePod(
+        String uid,
+        String node,
+        String family,
+        String expectedDuration,
+        long deadlineMillis,
+        boolean bound,
+        long startMillis,
+        long finishedMillis) {
 
     /** A run the family history may learn: it succeeded, with a start and an end in order. */
     public boolean finishedRun() {

@@ -32,8 +32,8 @@ public final class LanesStep {
     private long publishedVersion = -1;
     private long publishedAt = Long.MIN_VALUE;
 
-    public LanesStep(LanesAccess access, Clock clock, BooleanSupplier leading, Duration publishInterval,
-                     int maxFamilies) {
+    public LanesStep(
+            LanesAccess access, Clock clock, BooleanSupplier leading, Duration publishInterval, int maxFamilies) {
         this.access = access;
         this.clock = clock;
         this.leading = leading;
@@ -57,18 +57,22 @@ public final class LanesStep {
         if (dryRun) {
             // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
             dryRunLogged.keySet().retainAll(nodes.stream().map(LaneNode::name).toList());
-            changes = changes.stream().filter(c -> !c.equals(dryRunLogged.get(c.node()))).toList();
+            changes = changes.stream()
+                    .filter(c -> !c.equals(dryRunLogged.get(c.node())))
+                    .toList();
             changes.forEach(c -> dryRunLogged.put(c.node(), c));
         }
         for (LaneEnds.Change c : changes) {
-            write("lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()), dryRun,
+            write(
+                    "lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()),
+                    dryRun,
                     () -> access.setLaneEnd(c.node(), c.value()));
         }
         if (history.version() != publishedVersion
                 && (publishedAt == Long.MIN_VALUE || now - publishedAt >= publishInterval.toMillis())) {
             long version = history.version();
-            if (write("family table (" + history.size() + " families)", dryRun,
-                    () -> access.publish(history.table()))) {
+            if (write(
+                    "family table (" + history.size() + " families)", dryRun, () -> access.publish(history.table()))) {
                 publishedVersion = version;
                 publishedAt = now;
             }

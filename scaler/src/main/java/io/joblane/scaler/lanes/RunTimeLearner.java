@@ -25,8 +25,10 @@ public final class RunTimeLearner {
     public int observe(List<LanePod> pods) {
         Set<String> present = new HashSet<>();
         int learnt = 0;
-        List<LanePod> finished = pods.stream().filter(LanePod::finishedRun)
-                .sorted(Comparator.comparingLong(LanePod::finishedMillis)).toList();
+        List<LanePod> finished = pods.stream()
+                .filter(LanePod::finishedRun)
+                .sorted(Comparator.comparingLong(LanePod::finishedMillis))
+                .toList();
         for (LanePod p : finished) {
             present.add(p.uid());
             if (seen.contains(p.uid())) {

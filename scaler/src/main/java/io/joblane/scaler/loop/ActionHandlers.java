@@ -45,8 +45,7 @@ final class ActionHandlers {
             new Entry<>(PlanAction.InstanceUnregistered.class, CloudHygieneActions::instanceUnregistered),
             new Entry<>(PlanAction.TerminateUnregistered.class, CloudHygieneActions::terminateUnregistered));
 
-    private ActionHandlers() {
-    }
+    private ActionHandlers() {}
 
     /** Executes {@code action} with the handler of its type. */
     static void run(PlanAction action, GroupExec x) throws ClusterException, CloudException {

@@ -18,8 +18,7 @@ final class ActionLogFields {
         }
     };
 
-    private ActionLogFields() {
-    }
+    private ActionLogFields() {}
 
     /** Puts the action's fields in the MDC until the scope is closed. */
     static LogFields.Scope scope(String group, PlanAction action) {

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 final class CloudHygieneActions {
 
-    private CloudHygieneActions() {
-    }
+    private CloudHygieneActions() {}
 
     static void protect(PlanAction.Protect a, GroupExec x) throws ClusterException, CloudException {
         if (x.cloudFailed) {
@@ -19,8 +18,8 @@ final class CloudHygieneActions {
         }
         String id = x.spec.cloudGroupId();
         x.record(DecisionKind.PROTECT, "protect " + a.instanceIds() + " in " + id, a.reason());
-        x.write(() -> x.cloud("setScaleInProtection", () -> x.provider().setScaleInProtection(id, a.instanceIds(),
-                true)));
+        x.write(() ->
+                x.cloud("setScaleInProtection", () -> x.provider().setScaleInProtection(id, a.instanceIds(), true)));
     }
 
     /**
@@ -31,13 +30,16 @@ final class CloudHygieneActions {
             throws ClusterException, CloudException {
         String id = x.spec.cloudGroupId();
         x.log("suspend zone rebalancing of " + id, a.reason());
-        x.write(() -> {
-            try {
-                x.cloud("suspendZoneRebalancing", () -> x.provider().suspendZoneRebalancing(id));
-            } catch (CloudException e) {
-                x.problems.add("zone rebalancing (AZRebalance) is active and suspending it failed: " + e.getMessage());
-            }
-        }, () -> x.problems.add("zone rebalancing (AZRebalance) is active (dry run: not suspended)"));
+        x.write(
+                () -> {
+                    try {
+                        x.cloud("suspendZoneRebalancing", () -> x.provider().suspendZoneRebalancing(id));
+                    } catch (CloudException e) {
+                        x.problems.add(
+                                "zone rebalancing (AZRebalance) is active and suspending it failed: " + e.getMessage());
+                    }
+                },
+                () -> x.problems.add("zone rebalancing (AZRebalance) is active (dry run: not suspended)"));
     }
 
     /** Reported among the group's problems every scan, counted and logged once per instance. */
@@ -64,12 +66,10 @@ final class CloudHygieneActions {
             return;
         }
         x.state.reportedHeld.remove(a.instanceId());
-        x.record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(),
-                a.reason());
+        x.record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
         x.write(() -> {
             x.state.terminatedByUs.put(a.instanceId(), x.now);
-            x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(),
-                    a.instanceId()));
+            x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));
             x.desired--;
             x.state.reportedUnregistered.remove(a.instanceId());
         });

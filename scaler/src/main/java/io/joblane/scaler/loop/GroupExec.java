@@ -48,23 +48,37 @@ final class GroupExec {
     final boolean dry;
     /** The group's capacity has stopped arriving (see {@code ScaleLoop.updateBackoff}). */
     final boolean failing;
+
     final ClusterAccess cluster;
     final Map<String, NodeInfo> nodes = new HashMap<>();
     final List<String> problems = new ArrayList<>();
     /** A cloud call failed this scan: the group's remaining cloud actions except the scale-up are skipped. */
     boolean cloudFailed;
+
     int desired;
 
     private final Loop loop;
     private final List<String> done;
 
     /** What a group's execution needs of the loop that runs it. */
-    record Loop(ClusterAccess cluster, NodeGroupProvider provider, ScalerMetrics metrics, Clock clock,
-                Consumer<String> checkLeading, Consumer<Instant> deadline) {
-    }
+    record Loop(
+            ClusterAccess cluster,
+            NodeGroupProvider provider,
+            ScalerMetrics metrics,
+            Clock clock,
+            Consumer<String> checkLeading,
+            Consumer<Instant> deadline) {}
 
-    GroupExec(Loop loop, GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now,
-              boolean dry, boolean failing, List<String> done) {
+    GroupExec(
+            Loop loop,
+            GroupSpec spec,
+            CloudGroup cloud,
+            SnapshotIndex index,
+            GroupState state,
+            Instant now,
+            boolean dry,
+            boolean failing,
+            List<String> done) {
         this.loop = loop;
         this.cluster = loop.cluster();
         this.spec = spec;
@@ -83,7 +97,7 @@ final class GroupExec {
 
     /** Makes the write, or nothing in dry-run: the one dry-run check of every action. */
     void write(Write write) throws ClusterException, CloudException {
-        write(write, () -> { });
+        write(write, () -> {});
     }
 
     /** Makes the write, or in dry-run runs {@code preview} (reads and logs only) instead. */

@@ -12,8 +12,7 @@ import io.joblane.scaler.plan.PlanAction;
  */
 final class ScaleInActions {
 
-    private ScaleInActions() {
-    }
+    private ScaleInActions() {}
 
     /** Sets or clears the draining taint; {@code draining-since} is kept when a nudge is committed. */
     static void setDrain(PlanAction.SetDrain a, GroupExec x) throws ClusterException, CloudException {
@@ -23,7 +22,9 @@ final class ScaleInActions {
             x.cluster.setDrainingTaint(a.node(), a.state());
             NodeInfo n = x.nodes.get(a.node());
             if (a.state() != DrainState.NO_SCHEDULE || n == null || n.drainingSince() == null) {
-                x.annotate(a.node(), NodeAnnotations.DRAINING_SINCE,
+                x.annotate(
+                        a.node(),
+                        NodeAnnotations.DRAINING_SINCE,
                         a.state() == DrainState.NONE ? null : NodeAnnotations.format(x.now));
             }
             x.cluster.recordEvent(EventTarget.node(a.node()), EventReason.DRAINING, a.reason());
@@ -37,7 +38,9 @@ final class ScaleInActions {
         } else {
             x.log("node " + a.node() + " needed again", a.reason());
         }
-        x.write(() -> x.annotate(a.node(), NodeAnnotations.UNNEEDED_SINCE,
+        x.write(() -> x.annotate(
+                a.node(),
+                NodeAnnotations.UNNEEDED_SINCE,
                 a.since() == null ? null : NodeAnnotations.format(a.since())));
     }
 
@@ -46,12 +49,15 @@ final class ScaleInActions {
         x.record(DecisionKind.CORDON, "cordon node " + a.node(), a.reason());
         x.write(() -> {
             if (!x.cluster.cordon(a.node(), x.now)) {
-                GroupExec.LOG.info("group {}: node {} was cordoned by someone else first; left alone", x.spec.name(),
-                        a.node());
+                GroupExec.LOG.info(
+                        "group {}: node {} was cordoned by someone else first; left alone", x.spec.name(), a.node());
                 return; // a human's cordon: no event claiming it is ours
             }
-            x.cluster.recordEvent(EventTarget.node(a.node()), EventReason.SCALE_DOWN, "cordoned, terminating after "
-                    + x.spec.settleDelay().toSeconds() + "s if still empty: " + a.reason());
+            x.cluster.recordEvent(
+                    EventTarget.node(a.node()),
+                    EventReason.SCALE_DOWN,
+                    "cordoned, terminating after " + x.spec.settleDelay().toSeconds() + "s if still empty: "
+                            + a.reason());
         });
     }
 

@@ -65,8 +65,13 @@ public final class ScaleLoop {
      * @param providers provider per node-group name; a scaled group without one is reported and skipped
      * @param dryRun    log every action, change nothing (also on when the config says {@code scaler.dryRun})
      */
-    public ScaleLoop(JoblaneConfig config, ClusterAccess cluster, Map<String, NodeGroupProvider> providers,
-                     Clock clock, ScalerMetrics metrics, boolean dryRun) {
+    public ScaleLoop(
+            JoblaneConfig config,
+            ClusterAccess cluster,
+            Map<String, NodeGroupProvider> providers,
+            Clock clock,
+            ScalerMetrics metrics,
+            boolean dryRun) {
         this(config, cluster, providers, clock, metrics, dryRun, () -> true);
     }
 
@@ -74,8 +79,14 @@ public final class ScaleLoop {
      * @param leading "this replica still holds the Lease", asked right before every cloud call and node write; when
      *                it says no, the scan stops at once and nothing more is changed
      */
-    public ScaleLoop(JoblaneConfig config, ClusterAccess cluster, Map<String, NodeGroupProvider> providers,
-                     Clock clock, ScalerMetrics metrics, boolean dryRun, BooleanSupplier leading) {
+    public ScaleLoop(
+            JoblaneConfig config,
+            ClusterAccess cluster,
+            Map<String, NodeGroupProvider> providers,
+            Clock clock,
+            ScalerMetrics metrics,
+            boolean dryRun,
+            BooleanSupplier leading) {
         this.config = Objects.requireNonNull(config, "config");
         this.leading = Objects.requireNonNull(leading, "leading");
         this.cluster = new LeaderGuard(Objects.requireNonNull(cluster, "cluster"));
@@ -146,8 +157,14 @@ public final class ScaleLoop {
         return finish(start, dry, statuses, problems, done);
     }
 
-    private void scan(JoblaneConfig cfg, ClusterSnapshot snapshot, Instant start, boolean dry,
-                      Map<String, GroupStatus> statuses, List<String> problems, List<String> done) {
+    private void scan(
+            JoblaneConfig cfg,
+            ClusterSnapshot snapshot,
+            Instant start,
+            boolean dry,
+            Map<String, GroupStatus> statuses,
+            List<String> problems,
+            List<String> done) {
         SnapshotIndex index = new SnapshotIndex(snapshot);
         List<NodeGroup> groups = cfg.scaledGroups();
         checkLeading("describe"); // a replica that no longer leads does not even read
@@ -160,8 +177,9 @@ public final class ScaleLoop {
             GroupState state = states.computeIfAbsent(group.name(), g -> new GroupState());
             CloudGroup cloud = described.get(spec.cloudGroupId());
             if (cloud == null) {
-                statuses.put(group.name(), skipped(group.name(), state,
-                        GroupSkip.CLOUD_GROUP_NOT_FOUND.problem(spec.cloudGroupId())));
+                statuses.put(
+                        group.name(),
+                        skipped(group.name(), state, GroupSkip.CLOUD_GROUP_NOT_FOUND.problem(spec.cloudGroupId())));
                 continue;
             }
             try {
@@ -257,8 +275,8 @@ public final class ScaleLoop {
         }
     }
 
-    private ScanResult finish(Instant start, boolean dry, Map<String, GroupStatus> statuses, List<String> problems,
-                              List<String> done) {
+    private ScanResult finish(
+            Instant start, boolean dry, Map<String, GroupStatus> statuses, List<String> problems, List<String> done) {
         Duration took = Duration.between(start, clock.instant());
         ScanResult result = new ScanResult(start, took, dry, statuses, problems, done);
         lastResult = result;
@@ -267,8 +285,8 @@ public final class ScaleLoop {
     }
 
     /** Describes every group with one call per provider. */
-    private Map<String, CloudGroup> describeAll(List<NodeGroup> groups, List<String> problems,
-                                               Map<String, GroupStatus> statuses) {
+    private Map<String, CloudGroup> describeAll(
+            List<NodeGroup> groups, List<String> problems, Map<String, GroupStatus> statuses) {
         Map<NodeGroupProvider, List<NodeGroup>> byProvider = new IdentityHashMap<>();
         for (NodeGroup g : groups) {
             NodeGroupProvider p = providers.get(g.name());
@@ -289,8 +307,11 @@ public final class ScaleLoop {
                 LOG.warn("describe of cloud groups {} failed ({} {}): {}", ids, ex.kind(), ex.code(), ex.getMessage());
                 for (NodeGroup g : e.getValue()) {
                     metrics.cloudCall(g.name(), "describe", ex.code());
-                    statuses.put(g.name(), skipped(g.name(),
-                            GroupSkip.DESCRIBE_FAILED.problem(ex.kind(), ex.code(), ex.getMessage())));
+                    statuses.put(
+                            g.name(),
+                            skipped(
+                                    g.name(),
+                                    GroupSkip.DESCRIBE_FAILED.problem(ex.kind(), ex.code(), ex.getMessage())));
                 }
             } catch (RuntimeException ex) {
                 LOG.error("describe of cloud groups {} failed", ids, ex);
@@ -303,11 +324,27 @@ public final class ScaleLoop {
     }
 
     /** Executes one group's plan in order. A cloud failure skips the group's remaining cloud actions this scan. */
-    private GroupStatus execute(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
-                                GroupState state, Instant now, boolean dry, List<String> done) {
+    private GroupStatus execute(
+            GroupSpec spec,
+            CloudGroup cloud,
+            GroupPlan plan,
+            SnapshotIndex index,
+            GroupState state,
+            Instant now,
+            boolean dry,
+            List<String> done) {
         boolean failing = updateBackoff(spec, cloud, plan, index, state, now);
-        GroupExec x = new GroupExec(new GroupExec.Loop(cluster, providers.get(spec.name()), metrics, clock,
-                this::checkLeading, this::deadline), spec, cloud, index, state, now, dry, failing, done);
+        GroupExec x = new GroupExec(
+                new GroupExec.Loop(
+                        cluster, providers.get(spec.name()), metrics, clock, this::checkLeading, this::deadline),
+                spec,
+                cloud,
+                index,
+                state,
+                now,
+                dry,
+                failing,
+                done);
         x.problems.addAll(cloud.problems());
         forgetPodsNoLongerWaiting(spec, index, state);
         reportRegistrations(spec, cloud, index, state);
@@ -328,8 +365,13 @@ public final class ScaleLoop {
             LOG.warn("group {}: {} failed, retrying next scan: {}", g, describe(action), e.getMessage());
             x.problems.add("cluster call failed: " + e.getMessage());
         } catch (CloudException e) {
-            LOG.warn("group {}: {} failed ({} {}), skipping the group's cloud actions this scan: {}",
-                    g, describe(action), e.kind(), e.code(), e.getMessage());
+            LOG.warn(
+                    "group {}: {} failed ({} {}), skipping the group's cloud actions this scan: {}",
+                    g,
+                    describe(action),
+                    e.kind(),
+                    e.code(),
+                    e.getMessage());
             x.problems.add("cloud call failed (" + e.kind() + " " + e.code() + "): " + e.getMessage());
             x.cloudFailed = true;
         }
@@ -362,9 +404,24 @@ public final class ScaleLoop {
                 oldestPending = p.created();
             }
         }
-        return new GroupStatus(spec.name(), true, x.desired, Math.max(spec.minNodes(), x.cloud.min()), maxSize,
-                registered, plan.readyNodes(), plan.launching(), plan.draining(), plan.cordoned(), plan.pendingPods(),
-                plan.neverFit(), state.lastAction, state.lastReason, state.lastAt, state.backoffUntil, x.problems,
+        return new GroupStatus(
+                spec.name(),
+                true,
+                x.desired,
+                Math.max(spec.minNodes(), x.cloud.min()),
+                maxSize,
+                registered,
+                plan.readyNodes(),
+                plan.launching(),
+                plan.draining(),
+                plan.cordoned(),
+                plan.pendingPods(),
+                plan.neverFit(),
+                state.lastAction,
+                state.lastReason,
+                state.lastAt,
+                state.backoffUntil,
+                x.problems,
                 oldestPending);
     }
 
@@ -372,8 +429,8 @@ public final class ScaleLoop {
      * Decides whether the group's capacity has stopped arriving: the cloud reports failed launches, or desired has
      * stayed above the instances that exist for longer than the registration timeout, or instances never register.
      */
-    private boolean updateBackoff(GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index,
-                                  GroupState state, Instant now) {
+    private boolean updateBackoff(
+            GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index, GroupState state, Instant now) {
         boolean gap = cloud.desired() > cloud.capacityInstances();
         if (!gap) {
             state.gapSince = null;
@@ -406,12 +463,16 @@ public final class ScaleLoop {
         Instant oldest = Instant.MAX;
         for (CloudInstance i : cloud.instances()) {
             if (unregistered.contains(i.id())) {
-                oldest = i.launchTime() == null ? Instant.MIN : oldest.isBefore(i.launchTime()) ? oldest : i.launchTime();
+                oldest = i.launchTime() == null
+                        ? Instant.MIN
+                        : oldest.isBefore(i.launchTime()) ? oldest : i.launchTime();
             }
         }
         Instant since = oldest == Instant.MIN ? Instant.MIN : oldest.minus(spec.registrationTimeout());
         for (CloudInstance i : cloud.instances()) {
-            if (!unregistered.contains(i.id()) && i.launchTime() != null && !i.launchTime().isBefore(since)
+            if (!unregistered.contains(i.id())
+                    && i.launchTime() != null
+                    && !i.launchTime().isBefore(since)
                     && index.nodeOfInstance(i.id()) != null) {
                 return false;
             }
@@ -445,7 +506,8 @@ public final class ScaleLoop {
         x.cloud.instances().forEach(i -> current.put(i.id(), i));
         for (String id : leavingInstances(x, current)) {
             NodeInfo node = x.index.nodeOfInstance(id);
-            boolean ours = state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
+            boolean ours =
+                    state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
             if (ours || state.unexpected.containsKey(id)) {
                 continue;
             }
@@ -455,9 +517,12 @@ public final class ScaleLoop {
                     + " was terminated by the cloud group itself, not by Joblane";
             LOG.warn("group {}: {}", x.spec.name(), what);
             if (node != null) {
-                x.event(EventTarget.node(node.name()), EventReason.UNEXPECTED_TERMINATION, what + ": running Jobs "
-                        + "there are lost (health check replacement, rebalancing, instance refresh or a node group "
-                        + "upgrade?)");
+                x.event(
+                        EventTarget.node(node.name()),
+                        EventReason.UNEXPECTED_TERMINATION,
+                        what + ": running Jobs "
+                                + "there are lost (health check replacement, rebalancing, instance refresh or a node group "
+                                + "upgrade?)");
             }
         }
         state.lastSeen.clear();
@@ -476,8 +541,8 @@ public final class ScaleLoop {
     private static Set<String> leavingInstances(GroupExec x, Map<String, CloudInstance> current) {
         Set<String> leaving = new LinkedHashSet<>();
         for (CloudInstance i : x.cloud.instances()) {
-            boolean wasServing = x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
-                    || x.index.nodeOfInstance(i.id()) != null;
+            boolean wasServing =
+                    x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE || x.index.nodeOfInstance(i.id()) != null;
             if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
                 leaving.add(i.id());
             }
@@ -491,8 +556,7 @@ public final class ScaleLoop {
     }
 
     private static boolean isEnding(LifecycleState s) {
-        return s == LifecycleState.TERMINATING
-                || s == LifecycleState.TERMINATED;
+        return s == LifecycleState.TERMINATING || s == LifecycleState.TERMINATED;
     }
 
     /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
@@ -507,7 +571,9 @@ public final class ScaleLoop {
         for (NodeInfo n : index.nodes(spec.name())) {
             present.add(n.name());
             Instant launch = n.instanceId() == null ? null : launched.get(n.instanceId());
-            if (launch != null && n.created() != null && n.created().isAfter(startedAt)
+            if (launch != null
+                    && n.created() != null
+                    && n.created().isAfter(startedAt)
                     && state.reportedRegistered.add(n.name())) {
                 Duration lag = Duration.between(launch, n.created());
                 metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
@@ -521,8 +587,25 @@ public final class ScaleLoop {
     }
 
     private static GroupStatus skipped(String group, GroupState state, String problem) {
-        return new GroupStatus(group, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, state.lastAction, state.lastReason,
-                state.lastAt, state.backoffUntil, List.of(problem), null);
+        return new GroupStatus(
+                group,
+                false,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                state.lastAction,
+                state.lastReason,
+                state.lastAt,
+                state.backoffUntil,
+                List.of(problem),
+                null);
     }
 
     private static String describe(PlanAction action) {

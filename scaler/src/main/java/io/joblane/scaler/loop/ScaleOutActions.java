@@ -11,8 +11,7 @@ final class ScaleOutActions {
     static final Duration BACKOFF_BASE = Duration.ofSeconds(30);
     static final Duration BACKOFF_MAX = Duration.ofMinutes(30);
 
-    private ScaleOutActions() {
-    }
+    private ScaleOutActions() {}
 
     /** Takes a draining or Joblane-cordoned node back for waiting pods: no taint, no cordon of ours, no timers. */
     static void reclaim(PlanAction.Reclaim a, GroupExec x) throws ClusterException, CloudException {
@@ -40,9 +39,14 @@ final class ScaleOutActions {
         if (x.failing && state.backoffUntil != null && x.now.isBefore(state.backoffUntil)) {
             x.deadline(state.backoffUntil);
             x.metrics().decision(g, DecisionKind.SCALE_UP_BACKOFF);
-            GroupExec.LOG.info("group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
-            x.write(() -> x.tell(a.examples(), WaitNotice.BACKOFF, EventReason.NOT_TRIGGER_SCALE_UP, "node group " + g
-                    + " is backing off scale-up until " + state.backoffUntil + ": its capacity is not arriving"));
+            GroupExec.LOG.info(
+                    "group {}: scale-up to {} withheld, backing off until {}", g, a.to(), state.backoffUntil);
+            x.write(() -> x.tell(
+                    a.examples(),
+                    WaitNotice.BACKOFF,
+                    EventReason.NOT_TRIGGER_SCALE_UP,
+                    "node group " + g + " is backing off scale-up until " + state.backoffUntil
+                            + ": its capacity is not arriving"));
             return;
         }
         String id = x.spec.cloudGroupId();
@@ -50,7 +54,10 @@ final class ScaleOutActions {
         x.write(() -> {
             x.cloud("setDesiredCapacity", () -> x.provider().setDesiredCapacity(id, a.to()));
             x.desired = a.to();
-            x.tell(a.examples(), WaitNotice.CAPACITY_COMING, EventReason.TRIGGERED_SCALE_UP,
+            x.tell(
+                    a.examples(),
+                    WaitNotice.CAPACITY_COMING,
+                    EventReason.TRIGGERED_SCALE_UP,
                     "node group " + g + " scales from " + a.from() + " to " + a.to() + " node(s)");
         });
         // Only a scale-up that went through starts the next back-off: a failed call is retried next scan.
@@ -79,14 +86,15 @@ final class ScaleOutActions {
     }
 
     /** Lowers desired to what exists, only once capacity has stopped arriving (a gap of seconds is launches). */
-    static void cancelUnfulfilled(PlanAction.CancelUnfulfilled a, GroupExec x)
-            throws ClusterException, CloudException {
+    static void cancelUnfulfilled(PlanAction.CancelUnfulfilled a, GroupExec x) throws ClusterException, CloudException {
         if (x.cloudFailed || !x.failing) {
             return;
         }
         String id = x.spec.cloudGroupId();
-        x.record(DecisionKind.CANCEL_UNFULFILLED, "cancel unfulfilled capacity of " + id + " from " + a.from()
-                + " to " + a.to(), a.reason());
+        x.record(
+                DecisionKind.CANCEL_UNFULFILLED,
+                "cancel unfulfilled capacity of " + id + " from " + a.from() + " to " + a.to(),
+                a.reason());
         x.write(() -> {
             int[] after = {x.desired};
             x.cloud("cancelUnfulfilled", () -> after[0] = x.provider().cancelUnfulfilled(id, a.to()));

@@ -7,48 +7,39 @@ import java.time.Duration;
  * {@link #NOOP} ignores everything. Called from the loop's thread; implementations must not throw.
  */
 public interface ScalerMetrics {
-    ScalerMetrics NOOP = new ScalerMetrics() {
-    };
+    ScalerMetrics NOOP = new ScalerMetrics() {};
 
     /** One decision taken (or, in dry-run mode, one that would have been taken). */
-    default void decision(String group, DecisionKind kind) {
-    }
+    default void decision(String group, DecisionKind kind) {}
 
     /**
      * Blocking pods found bound to a node right after its instance was terminated: the product's promise is that
      * this is always 0 ({@code joblane_pods_at_termination_total}).
      */
-    default void podsFoundAtTermination(String group, int pods) {
-    }
+    default void podsFoundAtTermination(String group, int pods) {}
 
     /**
      * An instance of the group that the cloud terminated or replaced itself, not at Joblane's request (health check
      * replacement, Spot or capacity rebalance, instance refresh, a node group upgrade), counted once per instance
      * ({@code joblane_scaler_unexpected_terminations_total}).
      */
-    default void unexpectedTermination(String group) {
-    }
+    default void unexpectedTermination(String group) {}
 
     /** A waiting pod that fits no node of its group, counted once per pod. */
-    default void podNeverFits(String group) {
-    }
+    default void podNeverFits(String group) {}
 
     /**
      * A node registered: {@code lag} from its instance's launch to the node's creation
      * ({@code joblane_node_registration_seconds}). Reported once per node created while this loop runs.
      */
-    default void nodeRegistered(String group, Duration lag) {
-    }
+    default void nodeRegistered(String group, Duration lag) {}
 
     /** One cloud call; {@code errorCode} is null on success, else the {@code CloudException} code. */
-    default void cloudCall(String group, String operation, String errorCode) {
-    }
+    default void cloudCall(String group, String operation, String errorCode) {}
 
     /** One failed Kubernetes call. */
-    default void clusterError(String operation) {
-    }
+    default void clusterError(String operation) {}
 
     /** Duration of one {@code runOnce}, and its result for gauges (nodes per state, desired, pending pods). */
-    default void scanCompleted(Duration duration, ScanResult result) {
-    }
+    default void scanCompleted(Duration duration, ScanResult result) {}
 }

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param problems scan-wide problems (e.g. the snapshot failed); empty on a clean scan
  * @param actions  one line per action taken (or that would have been taken in dry-run mode)
  */
-public record ScanResult(Instant at, Duration duration, boolean dryRun, Map<String, GroupStatus> groups,
-                         List<String> problems, List<String> actions) {
+public record ScanResult(
+        Instant at,
+        Duration duration,
+        boolean dryRun,
+        Map<String, GroupStatus> groups,
+        List<String> problems,
+        List<String> actions) {
     public ScanResult {
         groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
         problems = List.copyOf(problems);

@@ -16,8 +16,7 @@ import java.util.Optional;
  */
 final class TerminateAction {
 
-    private TerminateAction() {
-    }
+    private TerminateAction() {}
 
     static void run(PlanAction.Terminate a, GroupExec x) throws ClusterException, CloudException {
         if (x.cloudFailed) {
@@ -37,9 +36,11 @@ final class TerminateAction {
     /** Dry-run: says what the live pods would decide, changes nothing (no mark either). */
     private static void preview(PlanAction.Terminate a, GroupExec x) throws ClusterException {
         List<PodInfo> blocking = GroupExec.blocking(x.cluster.podsBoundTo(a.node()));
-        x.record(blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
-                (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance "
-                        + a.instanceId() + ")", a.reason());
+        x.record(
+                blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
+                (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance " + a.instanceId()
+                        + ")",
+                a.reason());
     }
 
     private static void terminate(PlanAction.Terminate a, GroupExec x) throws ClusterException, CloudException {
@@ -47,29 +48,38 @@ final class TerminateAction {
         Instant checkStarted = x.clock().instant();
         List<PodInfo> blocking = GroupExec.blocking(x.cluster.podsBoundTo(a.node()));
         if (!blocking.isEmpty()) {
-            keepForBoundPods(a, x, markedBefore, KeepReason.POD_BOUND.why(blocking.size(), blocking.get(0).key()));
+            keepForBoundPods(
+                    a,
+                    x,
+                    markedBefore,
+                    KeepReason.POD_BOUND.why(blocking.size(), blocking.get(0).key()));
             return;
         }
         Duration checkAge = Duration.between(checkStarted, x.clock().instant());
         if (checkAge.compareTo(ScaleLoop.TERMINATE_CHECK_BOUND) > 0) {
-            String why = KeepReason.CHECKS_TOO_SLOW.why(checkAge.toMillis(), ScaleLoop.TERMINATE_CHECK_BOUND.toMillis());
+            String why =
+                    KeepReason.CHECKS_TOO_SLOW.why(checkAge.toMillis(), ScaleLoop.TERMINATE_CHECK_BOUND.toMillis());
             x.record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
             x.problems.add("node " + a.node() + " not terminated: " + why);
             return;
         }
-        x.record(DecisionKind.TERMINATE, "terminate node " + a.node() + " (instance " + a.instanceId() + ")",
+        x.record(
+                DecisionKind.TERMINATE,
+                "terminate node " + a.node() + " (instance " + a.instanceId() + ")",
                 a.reason());
         x.state.terminatedByUs.put(a.instanceId(), x.now);
         x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));
         x.desired--;
-        x.cluster.recordEvent(EventTarget.node(a.node()), EventReason.TERMINATED,
+        x.cluster.recordEvent(
+                EventTarget.node(a.node()),
+                EventReason.TERMINATED,
                 "instance " + a.instanceId() + " terminated: " + a.reason());
         countPodsFoundAfter(a, x);
     }
 
     /** A pod bound at the last moment: the node is given back only if no termination was ever asked for. */
-    private static void keepForBoundPods(PlanAction.Terminate a, GroupExec x, Optional<Instant> markedBefore,
-                                         String why) throws ClusterException {
+    private static void keepForBoundPods(
+            PlanAction.Terminate a, GroupExec x, Optional<Instant> markedBefore, String why) throws ClusterException {
         x.record(DecisionKind.SCALE_IN_ABORTED, "keep node " + a.node(), why);
         if (markedBefore.isEmpty()) {
             // No termination was ever asked for: drop this scan's mark, then the node may take Jobs again.
@@ -89,8 +99,8 @@ final class TerminateAction {
             int after = GroupExec.blocking(x.cluster.podsBoundTo(a.node())).size();
             x.metrics().podsFoundAtTermination(g, after);
             if (after > 0) {
-                GroupExec.LOG.error("group {}: {} pod(s) found on node {} right after its termination", g, after,
-                        a.node());
+                GroupExec.LOG.error(
+                        "group {}: {} pod(s) found on node {} right after its termination", g, after, a.node());
             }
         } catch (ClusterException e) {
             GroupExec.LOG.debug("group {}: post-termination check of {} failed: {}", g, a.node(), e.getMessage());

@@ -34,17 +34,23 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
         this.registry = registry;
         this.loopDuration = Timer.builder("joblane.scaler.loop.duration")
                 .description("Duration of one scan of the reconcile loop")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
         Gauge.builder("joblane.scaler.leader", leader, AtomicLong::get)
-                .description("1 while this replica holds the Lease and runs the loop").register(registry);
+                .description("1 while this replica holds the Lease and runs the loop")
+                .register(registry);
         Gauge.builder("joblane.scaler.last.scan.timestamp.seconds", lastScanEpochSeconds, AtomicLong::get)
-                .description("Unix time of the last completed scan").register(registry);
+                .description("Unix time of the last completed scan")
+                .register(registry);
         for (String g : groups) {
             podsAtTermination(g);
             unexpectedTerminations(g);
-            Counter.builder("joblane.scaler.pods.never.fit").tag("group", g)
-                    .description("Waiting pods that fit no node of their group, counted once per pod").register(registry);
+            Counter.builder("joblane.scaler.pods.never.fit")
+                    .tag("group", g)
+                    .description("Waiting pods that fit no node of their group, counted once per pod")
+                    .register(registry);
         }
     }
 
@@ -54,8 +60,11 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
 
     @Override
     public void decision(String group, DecisionKind kind) {
-        Counter.builder("joblane.scaler.decisions").tag("group", group).tag("kind", kind.label())
-                .description("Decisions taken (or, in dry-run, that would have been taken)").register(registry)
+        Counter.builder("joblane.scaler.decisions")
+                .tag("group", group)
+                .tag("kind", kind.label())
+                .description("Decisions taken (or, in dry-run, that would have been taken)")
+                .register(registry)
                 .increment();
     }
 
@@ -71,25 +80,39 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
 
     @Override
     public void podNeverFits(String group) {
-        Counter.builder("joblane.scaler.pods.never.fit").tag("group", group).register(registry).increment();
+        Counter.builder("joblane.scaler.pods.never.fit")
+                .tag("group", group)
+                .register(registry)
+                .increment();
     }
 
     @Override
     public void cloudCall(String group, String operation, String errorCode) {
-        Counter.builder("joblane.scaler.cloud.calls").tag("group", group).tag("operation", operation)
+        Counter.builder("joblane.scaler.cloud.calls")
+                .tag("group", group)
+                .tag("operation", operation)
                 .tag("outcome", errorCode == null ? "ok" : "error")
-                .description("Cloud API calls by outcome").register(registry).increment();
+                .description("Cloud API calls by outcome")
+                .register(registry)
+                .increment();
         if (errorCode != null) {
-            Counter.builder("joblane.scaler.cloud.errors").tag("group", group).tag("operation", operation)
+            Counter.builder("joblane.scaler.cloud.errors")
+                    .tag("group", group)
+                    .tag("operation", operation)
                     .tag("code", errorCode.isEmpty() ? "unknown" : errorCode)
-                    .description("Failed cloud API calls by error code").register(registry).increment();
+                    .description("Failed cloud API calls by error code")
+                    .register(registry)
+                    .increment();
         }
     }
 
     @Override
     public void clusterError(String operation) {
-        Counter.builder("joblane.scaler.cluster.errors").tag("operation", operation)
-                .description("Failed Kubernetes API calls of the loop").register(registry).increment();
+        Counter.builder("joblane.scaler.cluster.errors")
+                .tag("operation", operation)
+                .description("Failed Kubernetes API calls of the loop")
+                .register(registry)
+                .increment();
     }
 
     @Override
@@ -98,14 +121,18 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
         lastScanEpochSeconds.set(result.at().getEpochSecond());
         for (GroupStatus s : result.groups().values()) {
             // Kept for skipped groups too: back-off is the loop's own state, not a cloud figure.
-            long backoff = s.backoffUntil() == null ? 0
-                    : Math.max(0, Duration.between(result.at(), s.backoffUntil()).toSeconds());
+            long backoff = s.backoffUntil() == null
+                    ? 0
+                    : Math.max(
+                            0, Duration.between(result.at(), s.backoffUntil()).toSeconds());
             gauge("joblane.scaler.group.backoff.seconds", Tags.of("group", s.group()), backoff);
             if (!s.described()) {
                 continue; // keep the last known figures rather than report zeros
             }
             gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "ready"), s.readyNodes());
-            gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "not_ready"),
+            gauge(
+                    "joblane.scaler.nodes",
+                    Tags.of("group", s.group(), "state", "not_ready"),
                     Math.max(0, s.registered() - s.readyNodes()));
             gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "launching"), s.launching());
             gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "draining"), s.draining());
@@ -113,30 +140,45 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
             gauge("joblane.scaler.desired.nodes", Tags.of("group", s.group()), s.desired());
             gauge("joblane.scaler.registered.nodes", Tags.of("group", s.group()), s.registered());
             gauge("joblane.scaler.pending.pods", Tags.of("group", s.group()), s.pendingPods());
-            gauge("joblane.scaler.group.problems", Tags.of("group", s.group()), s.problems().size());
-            gauge("joblane.scaler.pending.pod.wait.seconds", Tags.of("group", s.group()),
-                    s.oldestPendingSince() == null ? 0
-                            : Math.max(0, Duration.between(s.oldestPendingSince(), result.at()).toSeconds()));
+            gauge(
+                    "joblane.scaler.group.problems",
+                    Tags.of("group", s.group()),
+                    s.problems().size());
+            gauge(
+                    "joblane.scaler.pending.pod.wait.seconds",
+                    Tags.of("group", s.group()),
+                    s.oldestPendingSince() == null
+                            ? 0
+                            : Math.max(
+                                    0,
+                                    Duration.between(s.oldestPendingSince(), result.at())
+                                            .toSeconds()));
         }
     }
 
     /** Time from a cloud instance's launch to its node's registration in the cluster. */
     @Override
     public void nodeRegistered(String group, Duration lag) {
-        Timer.builder("joblane.scaler.node.registration.lag").tag("group", group)
+        Timer.builder("joblane.scaler.node.registration.lag")
+                .tag("group", group)
                 .description("From instance launch to node registration")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(5))
-                .maximumExpectedValue(Duration.ofMinutes(30)).register(registry).record(lag);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofSeconds(5))
+                .maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry)
+                .record(lag);
     }
 
     private Counter unexpectedTerminations(String group) {
-        return Counter.builder("joblane.scaler.unexpected.terminations").tag("group", group)
+        return Counter.builder("joblane.scaler.unexpected.terminations")
+                .tag("group", group)
                 .description("Instances the cloud terminated or replaced itself, not at Joblane's request")
                 .register(registry);
     }
 
     private Counter podsAtTermination(String group) {
-        return Counter.builder("joblane.scaler.pods.at.termination").tag("group", group)
+        return Counter.builder("joblane.scaler.pods.at.termination")
+                .tag("group", group)
                 .description("Blocking pods found on a node right after its termination; must stay 0")
                 .register(registry);
     }
@@ -144,9 +186,10 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     private void gauge(String name, Tags tags, long value) {
         String key = name + tags;
         gauges.computeIfAbsent(key, k -> {
-            AtomicLong holder = new AtomicLong();
-            Gauge.builder(name, holder, AtomicLong::get).tags(tags).register(registry);
-            return holder;
-        }).set(value);
+                    AtomicLong holder = new AtomicLong();
+                    Gauge.builder(name, holder, AtomicLong::get).tags(tags).register(registry);
+                    return holder;
+                })
+                .set(value);
     }
 }

@@ -11,5 +11,9 @@ package io.joblane.scaler.plan;
 record Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised) {
 
     /** Node categories, in the order pending pods are offered to them. */
-    enum Kind { FREE, RECLAIMABLE, INCOMING }
+    enum Kind {
+        FREE,
+        RECLAIMABLE,
+        INCOMING
+    }
 }

@@ -78,7 +78,8 @@ final class Classification {
             return null;
         }
         GroupSpec spec = in.spec();
-        boolean young = n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
+        boolean young =
+                n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
         if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
@@ -120,7 +121,9 @@ final class Classification {
 
     /** Desired above the capacity instances that exist: asked for, not launched yet. */
     private void addDesiredNotLaunched() {
-        int capacityInstances = (int) in.cloud().instances().stream().filter(i -> i.state().isCapacity()).count();
+        int capacityInstances = (int) in.cloud().instances().stream()
+                .filter(i -> i.state().isCapacity())
+                .count();
         int gap = Math.max(0, in.cloud().desired() - capacityInstances);
         for (int g = 0; g < gap; g++) {
             bins.add(new Bin(Bin.Kind.INCOMING, null, null, false));

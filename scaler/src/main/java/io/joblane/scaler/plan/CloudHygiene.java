@@ -55,11 +55,14 @@ final class CloudHygiene {
             }
             Duration nodeless = Duration.between(since, now);
             if (!in.deadlines().passed(since.plus(timeout.multipliedBy(2)))) {
-                actions.add(new PlanAction.InstanceUnregistered(i.id(), nodeless,
+                actions.add(new PlanAction.InstanceUnregistered(
+                        i.id(),
+                        nodeless,
                         "instance " + i.id() + " has not become a node (none for " + nodeless.toSeconds() + "s)"));
             } else if (in.cloud().desired() - 1 - unregisteredTerminations >= in.floor()) {
                 unregisteredTerminations++;
-                actions.add(new PlanAction.TerminateUnregistered(i.id(),
+                actions.add(new PlanAction.TerminateUnregistered(
+                        i.id(),
                         "instance " + i.id() + " has had no node for " + nodeless.toSeconds() + "s; it runs nothing"));
             }
         }
@@ -74,15 +77,16 @@ final class CloudHygiene {
             }
         }
         if (!unprotected.isEmpty()) {
-            actions.add(new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
+            actions.add(
+                    new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));
         }
     }
 
     /** Describe only reports the rebalancing; suspending it is a write, so it is planned like every other. */
     private void zoneRebalancing() {
         if (in.cloud().zoneRebalancing() && in.spec().suspendZoneRebalancing()) {
-            actions.add(new PlanAction.SuspendZoneRebalancing("the cloud group may terminate busy instances to "
-                    + "balance zones"));
+            actions.add(new PlanAction.SuspendZoneRebalancing(
+                    "the cloud group may terminate busy instances to " + "balance zones"));
         }
     }
 }

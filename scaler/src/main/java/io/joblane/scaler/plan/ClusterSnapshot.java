@@ -8,7 +8,8 @@ import java.util.List;
  * to those nodes), and the DaemonSets. Built by {@code ClusterAccess.snapshot()} from informer caches; lists are
  * not copied (callers hand over ownership), so a 50,000-pod snapshot costs no extra copy.
  */
-public record ClusterSnapshot(Instant takenAt, List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {
+public record ClusterSnapshot(
+        Instant takenAt, List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {
 
     public ClusterSnapshot {
         nodes = nodes == null ? List.of() : nodes;

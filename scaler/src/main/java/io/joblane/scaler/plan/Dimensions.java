@@ -26,6 +26,7 @@ final class Dimensions {
      * a node's allocatable and its pods' requests alternate.
      */
     private Resources lastNamed;
+
     private int[] lastSlots;
     private Resources previousNamed;
     private int[] previousSlots;

@@ -62,7 +62,9 @@ final class DrainChooser {
             if (fitsElsewhere(c, binOf.get(c.node()))) {
                 chosen++;
                 remaining--;
-                out.add(new PlanAction.SetDrain(c.node().name(), DrainState.PREFER_NO_SCHEDULE,
+                out.add(new PlanAction.SetDrain(
+                        c.node().name(),
+                        DrainState.PREFER_NO_SCHEDULE,
                         PlanAction.DrainReason.PODS_FIT_ELSEWHERE,
                         "its " + c.jobPods() + " Job pod(s) would fit on the group's other nodes"));
             }
@@ -79,10 +81,16 @@ final class DrainChooser {
                 continue;
             }
             if (n.drainingSince() == null) {
-                out.add(new PlanAction.SetDrain(n.name(), DrainState.PREFER_NO_SCHEDULE,
-                        PlanAction.DrainReason.TIMER_MISSING, "draining timer missing"));
+                out.add(new PlanAction.SetDrain(
+                        n.name(),
+                        DrainState.PREFER_NO_SCHEDULE,
+                        PlanAction.DrainReason.TIMER_MISSING,
+                        "draining timer missing"));
             } else if (in.deadlines().reached(n.drainingSince().plus(in.spec().settleDelay()))) {
-                out.add(new PlanAction.SetDrain(n.name(), DrainState.NO_SCHEDULE, PlanAction.DrainReason.STILL_UNNEEDED,
+                out.add(new PlanAction.SetDrain(
+                        n.name(),
+                        DrainState.NO_SCHEDULE,
+                        PlanAction.DrainReason.STILL_UNNEEDED,
                         "still not needed after " + in.spec().settleDelay().toSeconds() + "s of nudging"));
             }
         }
@@ -92,8 +100,10 @@ final class DrainChooser {
     /** Only busy FREE nodes host the moved pods in this hypothetical: empty ones are about to go. */
     private void hostOnBusyNodesOnly() {
         for (int b = 0; b < tree.capacity(); b++) {
-            if (b >= existing || bins.get(b).kind() != Bin.Kind.FREE
-                    || !needed.contains(bins.get(b).node().name()) && !in.index().holdsBlocking(bins.get(b).node())) {
+            if (b >= existing
+                    || bins.get(b).kind() != Bin.Kind.FREE
+                    || !needed.contains(bins.get(b).node().name())
+                            && !in.index().holdsBlocking(bins.get(b).node())) {
                 tree.close(b);
             } else {
                 tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit
@@ -106,7 +116,9 @@ final class DrainChooser {
         List<Candidate> candidates = new ArrayList<>();
         for (Bin b : active) {
             NodeInfo n = b.node();
-            if (n.scaleDownDisabled() || needed.contains(n.name()) || b.instanceId() == null
+            if (n.scaleDownDisabled()
+                    || needed.contains(n.name())
+                    || b.instanceId() == null
                     || !in.instances().containsKey(b.instanceId())) {
                 continue;
             }
@@ -157,10 +169,17 @@ final class DrainChooser {
                 .thenComparing(c -> c.node.name());
 
         Candidate(NodeInfo node, List<PodInfo> blocking) {
-            this(node, blocking, (int) blocking.stream().filter(PodInfo::jobPod).count(),
-                    blocking.stream().filter(PodInfo::jobPod)
-                            .map(p -> p.started() != null ? p.started() : p.created() != null ? p.created() : Instant.EPOCH)
-                            .min(Comparator.naturalOrder()).orElse(Instant.EPOCH),
+            this(
+                    node,
+                    blocking,
+                    (int) blocking.stream().filter(PodInfo::jobPod).count(),
+                    blocking.stream()
+                            .filter(PodInfo::jobPod)
+                            .map(p -> p.started() != null
+                                    ? p.started()
+                                    : p.created() != null ? p.created() : Instant.EPOCH)
+                            .min(Comparator.naturalOrder())
+                            .orElse(Instant.EPOCH),
                     share(node, blocking));
         }
 

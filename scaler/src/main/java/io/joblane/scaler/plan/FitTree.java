@@ -15,6 +15,7 @@ final class FitTree {
     private final long[] max;
     /** True free capacity of each bin, kept while the bin is closed so it can be reopened. */
     private final long[] free;
+
     private final boolean[] closed;
 
     FitTree(int dims, int capacity) {

@@ -59,12 +59,21 @@ public record GroupSpec(
         Map<String, Long> shape = new LinkedHashMap<>(s.nodeShapeMillis());
         // A template without "pods" would let one new node take any number of tiny pods: assume the kubelet default.
         shape.putIfAbsent(WellKnown.RESOURCE_PODS, KUBELET_DEFAULT_MAX_PODS * 1000L);
-        return new GroupSpec(group.name(), cloudGroupId(group), s.minNodes(),
+        return new GroupSpec(
+                group.name(),
+                cloudGroupId(group),
+                s.minNodes(),
                 s.maxNodes() == null ? Integer.MAX_VALUE : s.maxNodes(),
-                Resources.ofMillis(shape), s.scaleDownDelayDuration(), s.maxDraining(),
-                s.registrationTimeoutDuration(), scaler.settleDelayDuration(),
-                group.nodeSelector(WellKnown.NODE_GROUP_LABEL), group.taints(), s.suspendAZRebalance(),
-                s.bootDelayDuration(), s.scaleInByCost());
+                Resources.ofMillis(shape),
+                s.scaleDownDelayDuration(),
+                s.maxDraining(),
+                s.registrationTimeoutDuration(),
+                scaler.settleDelayDuration(),
+                group.nodeSelector(WellKnown.NODE_GROUP_LABEL),
+                group.taints(),
+                s.suspendAZRebalance(),
+                s.bootDelayDuration(),
+                s.scaleInByCost());
     }
 
     /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */

@@ -30,8 +30,8 @@ final class IdleNodeRule {
      * {@code nodesPerSecond}: the arrival rate λ; {@code rateDropsAt}: when the oldest arrival counted leaves the
      * window (λ falls then, so a kept node may be released), null when none counts.
      */
-    IdleNodeRule(Duration bootDelay, Duration scaleDownDelay, boolean byCost, double nodesPerSecond,
-                 Instant rateDropsAt) {
+    IdleNodeRule(
+            Duration bootDelay, Duration scaleDownDelay, boolean byCost, double nodesPerSecond, Instant rateDropsAt) {
         this.bootDelay = bootDelay;
         this.scaleDownDelay = scaleDownDelay;
         this.byCost = byCost;
@@ -58,8 +58,12 @@ final class IdleNodeRule {
             nodes += nodeEquivalents(p.requests(), usable);
             oldest = oldest == null || created.isBefore(oldest) ? created : oldest;
         }
-        return new IdleNodeRule(spec.bootDelay(), spec.scaleDownDelay(), true,
-                nodes / ARRIVAL_WINDOW.toSeconds(), oldest == null ? null : oldest.plus(ARRIVAL_WINDOW));
+        return new IdleNodeRule(
+                spec.bootDelay(),
+                spec.scaleDownDelay(),
+                true,
+                nodes / ARRIVAL_WINDOW.toSeconds(),
+                oldest == null ? null : oldest.plus(ARRIVAL_WINDOW));
     }
 
     /** The share of a node a pod takes on its binding resource, its pod slot included. */
@@ -99,8 +103,10 @@ final class IdleNodeRule {
     Map<String, Duration> delays(List<NodeInfo> empty) {
         Map<String, Duration> out = new HashMap<>();
         List<NodeInfo> recentFirst = new ArrayList<>(empty);
-        recentFirst.sort(Comparator.comparing((NodeInfo n) -> n.unneededSince() == null ? Instant.MAX : n.unneededSince())
-                .reversed().thenComparing(NodeInfo::name));
+        recentFirst.sort(
+                Comparator.comparing((NodeInfo n) -> n.unneededSince() == null ? Instant.MAX : n.unneededSince())
+                        .reversed()
+                        .thenComparing(NodeInfo::name));
         int keep = byCost ? kept() : Integer.MAX_VALUE;
         Duration early = bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
         for (int i = 0; i < recentFirst.size(); i++) {

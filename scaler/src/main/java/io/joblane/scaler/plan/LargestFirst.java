@@ -62,7 +62,9 @@ final class LargestFirst {
             int pa = firstOfShape.get(a);
             int pb = firstOfShape.get(b);
             int c = Double.compare(size[pb], size[pa]);
-            return c != 0 ? c : Arrays.compare(demands, pa * dims, pa * dims + dims, demands, pb * dims, pb * dims + dims);
+            return c != 0
+                    ? c
+                    : Arrays.compare(demands, pa * dims, pa * dims + dims, demands, pb * dims, pb * dims + dims);
         });
         int[] rank = new int[shapes.length];
         for (int r = 0; r < shapes.length; r++) {
@@ -98,8 +100,11 @@ final class LargestFirst {
         for (int i = 0; i < n; i++) {
             boxed[i] = i;
         }
-        Arrays.sort(boxed, Comparator.<Integer>comparingInt(p -> rank[shapeOf[p]])
-                .thenComparing(p -> pending.get(p).created(), Comparator.nullsFirst(Comparator.naturalOrder())));
+        Arrays.sort(
+                boxed,
+                Comparator.<Integer>comparingInt(p -> rank[shapeOf[p]])
+                        .thenComparing(
+                                p -> pending.get(p).created(), Comparator.nullsFirst(Comparator.naturalOrder())));
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = boxed[i];

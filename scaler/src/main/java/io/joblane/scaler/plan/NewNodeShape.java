@@ -25,9 +25,13 @@ final class NewNodeShape {
     static NewNodeShape learn(PassInput in, List<NodeInfo> nodes, List<PodInfo> pending) {
         GroupSpec spec = in.spec();
         List<DaemonSetInfo> daemonSets = in.index().snapshot().daemonSets();
-        Resources overhead = spec.daemonSetOverhead(daemonSets).plus(Resources.ofMillis(Map.of(Dimensions.PODS,
-                Dimensions.POD_SLOT * daemonSets.stream().filter(ds -> ds.landsOn(spec.nodeLabels(), spec.taints()))
-                        .count())));
+        Resources overhead = spec.daemonSetOverhead(daemonSets)
+                .plus(Resources.ofMillis(Map.of(
+                        Dimensions.PODS,
+                        Dimensions.POD_SLOT
+                                * daemonSets.stream()
+                                        .filter(ds -> ds.landsOn(spec.nodeLabels(), spec.taints()))
+                                        .count())));
         Resources shape = mostCommonAllocatable(spec, nodes);
         // Slots in this order: the vectors' layout decides ties in the packing order.
         Dimensions dims = new Dimensions();

@@ -24,11 +24,9 @@ import java.util.function.Function;
 final class NewNodeShapes {
 
     /** One candidate shape for new nodes; {@code instanceType} null when it comes from the override alone. */
-    record Option(String instanceType, Resources shape) {
-    }
+    record Option(String instanceType, Resources shape) {}
 
-    private NewNodeShapes() {
-    }
+    private NewNodeShapes() {}
 
     /** The candidate shapes, in the cloud group's type order, identical shapes once. */
     static List<Option> options(GroupSpec spec, CloudGroup cloud) {
@@ -55,19 +53,34 @@ final class NewNodeShapes {
             labels.putAll(template.labels());
             Set<String> known = new HashSet<>();
             spec.taints().forEach(t -> known.add(t.key() + ":" + t.effect()));
-            template.taints().stream().filter(t -> known.add(t.key() + ":" + t.effect())).forEach(taints::add);
+            template.taints().stream()
+                    .filter(t -> known.add(t.key() + ":" + t.effect()))
+                    .forEach(taints::add);
         }
         labels.putAll(spec.nodeLabels());
-        return new GroupSpec(spec.name(), spec.cloudGroupId(), spec.minNodes(), spec.maxNodes(), shape,
-                spec.scaleDownDelay(), spec.maxDraining(), spec.registrationTimeout(), spec.settleDelay(), labels,
-                taints, spec.suspendZoneRebalancing(), spec.bootDelay(), spec.scaleInByCost());
+        return new GroupSpec(
+                spec.name(),
+                spec.cloudGroupId(),
+                spec.minNodes(),
+                spec.maxNodes(),
+                shape,
+                spec.scaleDownDelay(),
+                spec.maxDraining(),
+                spec.registrationTimeout(),
+                spec.settleDelay(),
+                labels,
+                taints,
+                spec.suspendZoneRebalancing(),
+                spec.bootDelay(),
+                spec.scaleInByCost());
     }
 
     /** Plans with each option through {@code pass} and keeps the plan that needs the most new nodes. */
     static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Function<GroupSpec, GroupPlan> pass) {
         List<Option> options = options(spec, cloud);
         NodeTemplate template = cloud.template();
-        boolean nodesKnown = index.nodes(spec.name()).stream().anyMatch(n -> n.ready() && !n.allocatable().isZero());
+        boolean nodesKnown = index.nodes(spec.name()).stream()
+                .anyMatch(n -> n.ready() && !n.allocatable().isZero());
         if (options.size() == 1 || nodesKnown) {
             // Live nodes' allocatable is learnt by the planner; then the template only names the first shape.
             return pass.apply(withTemplate(spec, template, options.get(0).shape()));
@@ -91,28 +104,53 @@ final class NewNodeShapes {
         List<PlanAction> actions = new ArrayList<>();
         for (PlanAction a : plan.actions()) {
             if (a instanceof PlanAction.ScaleUp up) {
-                actions.add(new PlanAction.ScaleUp(up.from(), up.to(), up.pods(), up.examples(), up.reason()
-                        + " (planned as " + options.get(chosen).instanceType() + ", the type of "
-                        + String.join(", ", allTypes) + " that needs the most nodes; the Auto Scaling group picks)"));
+                actions.add(new PlanAction.ScaleUp(
+                        up.from(),
+                        up.to(),
+                        up.pods(),
+                        up.examples(),
+                        up.reason()
+                                + " (planned as " + options.get(chosen).instanceType() + ", the type of "
+                                + String.join(", ", allTypes)
+                                + " that needs the most nodes; the Auto Scaling group picks)"));
             } else if (a instanceof PlanAction.PodNeverFits unfit) {
                 List<String> fits = new ArrayList<>();
                 for (int i = 0; i < plans.size(); i++) {
-                    if (i != chosen && plans.get(i).actionsOf(PlanAction.PodNeverFits.class).stream()
-                            .noneMatch(p -> p.pod().key().equals(unfit.pod().key()))) {
+                    if (i != chosen
+                            && plans.get(i).actionsOf(PlanAction.PodNeverFits.class).stream()
+                                    .noneMatch(p ->
+                                            p.pod().key().equals(unfit.pod().key()))) {
                         fits.add(options.get(i).instanceType());
                     }
                 }
-                actions.add(fits.isEmpty() ? unfit : new PlanAction.PodNeverFits(unfit.pod(),
-                        PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES, "requests "
-                        + unfit.pod().requests() + " fit only instance type(s) " + String.join(", ", fits) + " of "
-                        + String.join(", ", allTypes) + "; the Auto Scaling group may launch any of them, so no "
-                        + "node is added for it: narrow the group's instance types or set scaling.node"));
+                actions.add(
+                        fits.isEmpty()
+                                ? unfit
+                                : new PlanAction.PodNeverFits(
+                                        unfit.pod(),
+                                        PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES,
+                                        "requests "
+                                                + unfit.pod().requests() + " fit only instance type(s) "
+                                                + String.join(", ", fits) + " of "
+                                                + String.join(", ", allTypes)
+                                                + "; the Auto Scaling group may launch any of them, so no "
+                                                + "node is added for it: narrow the group's instance types or set scaling.node"));
             } else {
                 actions.add(a);
             }
         }
-        return new GroupPlan(plan.group(), actions, plan.desired(), plan.readyNodes(), plan.launching(),
-                plan.draining(), plan.cordoned(), plan.pendingPods(), plan.podsOnIncoming(), plan.newNodesWanted(),
-                plan.neverFit(), plan.nextDeadline());
+        return new GroupPlan(
+                plan.group(),
+                actions,
+                plan.desired(),
+                plan.readyNodes(),
+                plan.launching(),
+                plan.draining(),
+                plan.cordoned(),
+                plan.pendingPods(),
+                plan.podsOnIncoming(),
+                plan.newNodesWanted(),
+                plan.neverFit(),
+                plan.nextDeadline());
     }
 }

@@ -20,8 +20,7 @@ public final class NodeAnnotations {
      */
     public static final String TERMINATION_REQUESTED_AT = "joblane.io/termination-requested-at";
 
-    private NodeAnnotations() {
-    }
+    private NodeAnnotations() {}
 
     /** Parses an annotation value; null for absent or malformed values (a malformed timer simply restarts). */
     public static Instant parse(String value) {

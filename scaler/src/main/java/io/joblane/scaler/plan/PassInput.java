@@ -13,16 +13,28 @@ import java.util.Map;
  * @param floor         the group's minimum: the higher of the file's and the cloud's
  * @param nodelessSince per instance id, the first scan that saw it without a node (missing: seen now)
  */
-record PassInput(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Map<String, CloudInstance> instances,
-                 int floor, Map<String, Instant> nodelessSince, Deadlines deadlines) {
+record PassInput(
+        GroupSpec spec,
+        SnapshotIndex index,
+        CloudGroup cloud,
+        Map<String, CloudInstance> instances,
+        int floor,
+        Map<String, Instant> nodelessSince,
+        Deadlines deadlines) {
 
-    static PassInput of(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now,
-                        Map<String, Instant> nodelessSince) {
+    static PassInput of(
+            GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
         Map<String, CloudInstance> instances = new HashMap<>();
         for (CloudInstance i : cloud.instances()) {
             instances.put(i.id(), i);
         }
-        return new PassInput(spec, index, cloud, instances, Math.max(spec.minNodes(), cloud.min()), nodelessSince,
+        return new PassInput(
+                spec,
+                index,
+                cloud,
+                instances,
+                Math.max(spec.minNodes(), cloud.min()),
+                nodelessSince,
                 new Deadlines(now));
     }
 

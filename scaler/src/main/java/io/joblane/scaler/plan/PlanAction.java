@@ -29,12 +29,10 @@ public sealed interface PlanAction {
      * more. The loop sends it only once capacity has stopped arriving; the provider never goes below the instances that
      * exist and refuses while any of them is unprotected, so nothing running can be terminated.
      */
-    record CancelUnfulfilled(int from, int to, String reason) implements PlanAction {
-    }
+    record CancelUnfulfilled(int from, int to, String reason) implements PlanAction {}
 
     /** Take a draining or Joblane-cordoned node back because waiting pods fit there: clear taint and cordon. */
-    record Reclaim(String node, String reason) implements PlanAction {
-    }
+    record Reclaim(String node, String reason) implements PlanAction {}
 
     /** Why a node's draining taint is set. */
     enum DrainReason {
@@ -47,8 +45,7 @@ public sealed interface PlanAction {
     }
 
     /** Set (or with {@link DrainState#NONE} clear) the draining taint and its {@code draining-since} annotation. */
-    record SetDrain(String node, DrainState state, DrainReason why, String reason) implements PlanAction {
-    }
+    record SetDrain(String node, DrainState state, DrainReason why, String reason) implements PlanAction {}
 
     /** Why a node's unneeded timer starts or stops. */
     enum UnneededReason {
@@ -61,8 +58,7 @@ public sealed interface PlanAction {
     }
 
     /** Start ({@code since} non-null) or stop (null) the node's unneeded timer annotation. */
-    record MarkUnneeded(String node, Instant since, UnneededReason why, String reason) implements PlanAction {
-    }
+    record MarkUnneeded(String node, Instant since, UnneededReason why, String reason) implements PlanAction {}
 
     /** Why a node is cordoned, in the order scale-in checks them. */
     enum CordonReason {
@@ -81,15 +77,13 @@ public sealed interface PlanAction {
     }
 
     /** Cordon an empty, unneeded node as the scaler's own; termination follows after the settle delay. */
-    record Cordon(String node, CordonReason why, String reason) implements PlanAction {
-    }
+    record Cordon(String node, CordonReason why, String reason) implements PlanAction {}
 
     /**
      * Remove a {@code cordoned-at} mark from a node that is not cordoned (someone ran {@code kubectl uncordon}, which
      * keeps annotations), so a later human cordon is never taken for the scaler's.
      */
-    record ClearCordonMark(String node, String reason) implements PlanAction {
-    }
+    record ClearCordonMark(String node, String reason) implements PlanAction {}
 
     /** Why the scaler gives back a node it cordoned, in the order scale-in checks them. */
     enum UncordonReason {
@@ -102,15 +96,13 @@ public sealed interface PlanAction {
     }
 
     /** Undo the scaler's own cordon and timers (e.g. the group is at its minimum). */
-    record Uncordon(String node, UncordonReason why, String reason) implements PlanAction {
-    }
+    record Uncordon(String node, UncordonReason why, String reason) implements PlanAction {}
 
     /**
      * Terminate exactly this node's instance, decrementing desired, but only after the loop's live re-check of every
      * pod bound to the node finds nothing that blocks.
      */
-    record Terminate(String node, String instanceId, TerminateReason why, String reason) implements PlanAction {
-    }
+    record Terminate(String node, String instanceId, TerminateReason why, String reason) implements PlanAction {}
 
     /** Why a node's instance is terminated. */
     enum TerminateReason {
@@ -144,23 +136,19 @@ public sealed interface PlanAction {
     }
 
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */
-    record PodNeverFits(PodInfo pod, NeverFitReason why, String reason) implements PlanAction {
-    }
+    record PodNeverFits(PodInfo pod, NeverFitReason why, String reason) implements PlanAction {}
 
     /** A cloud instance that has not become a node within the registration timeout: report it. */
-    record InstanceUnregistered(String instanceId, Duration age, String reason) implements PlanAction {
-    }
+    record InstanceUnregistered(String instanceId, Duration age, String reason) implements PlanAction {}
 
     /** An instance that never became a node within twice the registration timeout: it runs nothing, terminate it. */
-    record TerminateUnregistered(String instanceId, String reason) implements PlanAction {
-    }
+    record TerminateUnregistered(String instanceId, String reason) implements PlanAction {}
 
     /**
      * Stop the cloud group from moving instances between zones by itself (AWS: suspend AZRebalance), which would
      * terminate busy instances; planned only when the group's {@code scaling.suspendAZRebalance} allows it.
      */
-    record SuspendZoneRebalancing(String reason) implements PlanAction {
-    }
+    record SuspendZoneRebalancing(String reason) implements PlanAction {}
 
     /** Put scale-in protection on instances that lack it, so the cloud never picks a victim itself. */
     record Protect(List<String> instanceIds, String reason) implements PlanAction {

@@ -16,8 +16,7 @@ import java.util.Set;
  */
 public final class Planner {
 
-    private Planner() {
-    }
+    private Planner() {}
 
     /** Plans one group as if every instance without a node had just been seen without one (the safe side). */
     public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now) {
@@ -30,10 +29,9 @@ public final class Planner {
      * and finally terminated as unregistered by that time, never by its launch time (an old instance whose node just
      * vanished must not be terminated at once). A missing entry counts as "seen now".
      */
-    public static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now,
-                                 Map<String, Instant> nodelessSince) {
-        return NewNodeShapes.plan(spec, index, cloud,
-                s -> pass(PassInput.of(s, index, cloud, now, nodelessSince)));
+    public static GroupPlan plan(
+            GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
+        return NewNodeShapes.plan(spec, index, cloud, s -> pass(PassInput.of(s, index, cloud, now, nodelessSince)));
     }
 
     /** One planning pass: the steps of {@code scaler/DESIGN.md} "The planning pass", actions in execution order. */
@@ -49,15 +47,32 @@ public final class Planner {
         NewNodeShape shape = NewNodeShape.learn(in, nodes, pending);
         ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
         actions.addAll(scaleOut.actions());
-        List<PlanAction> drains = scaleOut.growing() ? List.of()
+        List<PlanAction> drains = scaleOut.growing()
+                ? List.of()
                 : new DrainChooser(in, shape.dims(), classified.bins(), scaleOut).choose(classified.draining());
         actions.addAll(drains);
-        actions.addAll(new ScaleIn(in, scaleOut.needed(), drainedNodes(drains), classified.cordoned(),
-                hygiene.unregisteredTerminations(), shape.allocatable().minus(shape.overhead())).plan(nodes));
+        actions.addAll(new ScaleIn(
+                        in,
+                        scaleOut.needed(),
+                        drainedNodes(drains),
+                        classified.cordoned(),
+                        hygiene.unregisteredTerminations(),
+                        shape.allocatable().minus(shape.overhead()))
+                .plan(nodes));
 
-        return new GroupPlan(in.spec().name(), actions, in.cloud().desired(), classified.ready(),
-                classified.launching(), classified.draining(), classified.cordoned(), pending.size(),
-                scaleOut.onExisting(), scaleOut.opened(), scaleOut.neverFit(), in.deadlines().next());
+        return new GroupPlan(
+                in.spec().name(),
+                actions,
+                in.cloud().desired(),
+                classified.ready(),
+                classified.launching(),
+                classified.draining(),
+                classified.cordoned(),
+                pending.size(),
+                scaleOut.onExisting(),
+                scaleOut.opened(),
+                scaleOut.neverFit(),
+                in.deadlines().next());
     }
 
     private static Set<String> drainedNodes(List<PlanAction> drains) {

@@ -5,8 +5,7 @@ package io.joblane.scaler.plan;
  * {@code i-0abc}; the in-memory provider uses the same shape with scheme {@code memory}.
  */
 public final class ProviderIds {
-    private ProviderIds() {
-    }
+    private ProviderIds() {}
 
     /** The instance id, or null when the providerID is missing or not of the form {@code <scheme>:///<zone>/<id>}. */
     public static String instanceId(String providerId) {

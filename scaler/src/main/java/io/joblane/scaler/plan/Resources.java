@@ -153,8 +153,10 @@ public final class Resources {
      * @see <a href="https://kubernetes.io/docs/tasks/configure-pod-container/extended-resource/">extended resources</a>
      */
     public static boolean isExtended(String resource) {
-        return !resource.equals(WellKnown.RESOURCE_CPU) && !resource.equals(WellKnown.RESOURCE_MEMORY)
+        return !resource.equals(WellKnown.RESOURCE_CPU)
+                && !resource.equals(WellKnown.RESOURCE_MEMORY)
                 && !resource.equals(WellKnown.RESOURCE_PODS)
-                && !resource.equals("ephemeral-storage") && !resource.startsWith("hugepages-");
+                && !resource.equals("ephemeral-storage")
+                && !resource.startsWith("hugepages-");
     }
 }

@@ -28,6 +28,7 @@ final class ScaleIn {
     private int remainingDesired;
     /** Cordons still allowed this scan. */
     private int cordonable;
+
     private final IdleNodeRule idleRule;
     /** Per empty node the cost rule looked at, how long it must have been empty before it is cordoned. */
     private Map<String, Duration> idleDelays = Map.of();
@@ -37,7 +38,12 @@ final class ScaleIn {
      * {@code unregisteredTerminations}: instances cloud hygiene terminates this scan (they lower desired too);
      * {@code usable}: what pods can use on a new node (allocatable less DaemonSets), the unit of the arrival rate.
      */
-    ScaleIn(PassInput in, Set<String> needed, Set<String> drainingNow, int cordonedCount, int unregisteredTerminations,
+    ScaleIn(
+            PassInput in,
+            Set<String> needed,
+            Set<String> drainingNow,
+            int cordonedCount,
+            int unregisteredTerminations,
             Resources usable) {
         this.in = in;
         this.idleRule = IdleNodeRule.of(in.spec(), in.index().jobPods(in.spec().name()), usable, in.now());
@@ -50,7 +56,8 @@ final class ScaleIn {
     List<PlanAction> plan(List<NodeInfo> nodes) {
         List<NodeInfo> byAge = new ArrayList<>(nodes);
         // Oldest cordons settle first; then youngest empty nodes are removed first.
-        byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created()).reversed());
+        byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created())
+                .reversed());
         idleDelays = idleRule.delays(byAge.stream().filter(this::idle).toList());
         if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
@@ -66,7 +73,11 @@ final class ScaleIn {
         CloudInstance inst = in.instanceOf(n);
         boolean capacity = inst != null && inst.state().isCapacity();
         boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name());
-        return open(n) && capacity && undrained && !needed.contains(n.name()) && !in.index().holdsBlocking(n);
+        return open(n)
+                && capacity
+                && undrained
+                && !needed.contains(n.name())
+                && !in.index().holdsBlocking(n);
     }
 
     /** Ready, schedulable, and neither protected nor on its way out. */
@@ -84,7 +95,9 @@ final class ScaleIn {
         }
         clearStaleCordonMark(n);
         if (n.cordonedByJoblane() && n.scaleDownDisabled()) {
-            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.SCALE_DOWN_DISABLED,
+            actions.add(new PlanAction.Uncordon(
+                    n.name(),
+                    UncordonReason.SCALE_DOWN_DISABLED,
                     "scale-down was disabled on it after it was cordoned"));
             return;
         }
@@ -108,8 +121,8 @@ final class ScaleIn {
 
     private void clearStaleCordonMark(NodeInfo n) {
         if (!n.cordoned() && n.cordonedAt() != null) {
-            actions.add(new PlanAction.ClearCordonMark(n.name(), "not cordoned, but still marked as cordoned by "
-                    + "the scaler (uncordoned by hand?)"));
+            actions.add(new PlanAction.ClearCordonMark(
+                    n.name(), "not cordoned, but still marked as cordoned by " + "the scaler (uncordoned by hand?)"));
         }
     }
 
@@ -121,16 +134,20 @@ final class ScaleIn {
     /** Never Ready, or NotReady past the registration timeout: not capacity, so removed once nothing runs there. */
     private boolean broken(NodeInfo n) {
         Instant notReadyFrom = n.notReadySince() != null ? n.notReadySince() : n.created();
-        return !n.ready() && notReadyFrom != null
+        return !n.ready()
+                && notReadyFrom != null
                 && in.deadlines().passed(notReadyFrom.plus(in.spec().registrationTimeout()));
     }
 
     /** Busy, or needed by waiting pods: its unneeded timer stops. */
     private void neededAgain(NodeInfo n, boolean busy) {
         if (n.unneededSince() != null) {
-            actions.add(busy
-                    ? new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.BUSY_AGAIN, "pods run on it again")
-                    : new PlanAction.MarkUnneeded(n.name(), null, UnneededReason.NEEDED, "waiting pods need it"));
+            actions.add(
+                    busy
+                            ? new PlanAction.MarkUnneeded(
+                                    n.name(), null, UnneededReason.BUSY_AGAIN, "pods run on it again")
+                            : new PlanAction.MarkUnneeded(
+                                    n.name(), null, UnneededReason.NEEDED, "waiting pods need it"));
         }
     }
 
@@ -141,18 +158,25 @@ final class ScaleIn {
         boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
         if (retry && !in.index().holdsBlocking(n) && remainingDesired - 1 >= in.floor()) {
             remainingDesired--;
-            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.RETRY_REQUESTED,
+            actions.add(new PlanAction.Terminate(
+                    n.name(),
+                    n.instanceId(),
+                    TerminateReason.RETRY_REQUESTED,
                     "its termination was asked for at " + n.terminationRequestedAt()
                             + " and the instance is still in the group"));
         }
-        boolean dying = requested || inst.state() == LifecycleState.TERMINATING
-                || inst.state() == LifecycleState.TERMINATED;
+        boolean dying =
+                requested || inst.state() == LifecycleState.TERMINATING || inst.state() == LifecycleState.TERMINATED;
         if (dying && !n.cordoned()) {
             // A kubelet that joined after its instance began leaving: fence it, or Jobs land and die there.
-            actions.add(requested
-                    ? new PlanAction.Cordon(n.name(), CordonReason.TERMINATION_REQUESTED, "its termination was asked for")
-                    : new PlanAction.Cordon(n.name(), CordonReason.INSTANCE_LEAVING,
-                            "its instance is leaving the group (" + inst.state() + ")"));
+            actions.add(
+                    requested
+                            ? new PlanAction.Cordon(
+                                    n.name(), CordonReason.TERMINATION_REQUESTED, "its termination was asked for")
+                            : new PlanAction.Cordon(
+                                    n.name(),
+                                    CordonReason.INSTANCE_LEAVING,
+                                    "its instance is leaving the group (" + inst.state() + ")"));
         }
     }
 
@@ -162,17 +186,22 @@ final class ScaleIn {
             return; // reclaimed by scale-out
         }
         if (busy) {
-            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.POD_BOUND,
-                    "a pod was bound to it after it was cordoned"));
+            actions.add(new PlanAction.Uncordon(
+                    n.name(), UncordonReason.POD_BOUND, "a pod was bound to it after it was cordoned"));
         } else if (!known) {
             return; // instance unknown to this cloud group: never terminate, wait for a human
         } else if (remainingDesired - 1 < in.floor()) {
-            actions.add(new PlanAction.Uncordon(n.name(), UncordonReason.AT_MINIMUM,
-                    "group is at its minimum of " + in.floor()));
-        } else if (n.cordonedAt() != null && in.deadlines().reached(n.cordonedAt().plus(in.spec().settleDelay()))) {
+            actions.add(new PlanAction.Uncordon(
+                    n.name(), UncordonReason.AT_MINIMUM, "group is at its minimum of " + in.floor()));
+        } else if (n.cordonedAt() != null
+                && in.deadlines().reached(n.cordonedAt().plus(in.spec().settleDelay()))) {
             remainingDesired--;
-            actions.add(new PlanAction.Terminate(n.name(), n.instanceId(), TerminateReason.SETTLED,
-                    "empty and unneeded; cordoned " + Duration.between(n.cordonedAt(), in.now()).toSeconds() + "s ago"));
+            actions.add(new PlanAction.Terminate(
+                    n.name(),
+                    n.instanceId(),
+                    TerminateReason.SETTLED,
+                    "empty and unneeded; cordoned "
+                            + Duration.between(n.cordonedAt(), in.now()).toSeconds() + "s ago"));
         }
     }
 
@@ -180,11 +209,17 @@ final class ScaleIn {
     private void empty(NodeInfo n, boolean broken) {
         boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
         Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
-        boolean delayServed = n.unneededSince() != null && in.deadlines().reached(n.unneededSince().plus(delay));
+        boolean delayServed = n.unneededSince() != null
+                && in.deadlines().reached(n.unneededSince().plus(delay));
         if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
             cordonable--;
-            CordonReason why = broken ? CordonReason.BROKEN : drained ? CordonReason.DRAINED
-                    : delay.equals(in.spec().scaleDownDelay()) ? CordonReason.UNNEEDED : CordonReason.IDLE_PAST_BOOT;
+            CordonReason why = broken
+                    ? CordonReason.BROKEN
+                    : drained
+                            ? CordonReason.DRAINED
+                            : delay.equals(in.spec().scaleDownDelay())
+                                    ? CordonReason.UNNEEDED
+                                    : CordonReason.IDLE_PAST_BOOT;
             actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why, delay)));
         } else if (n.unneededSince() == null && !drained) {
             actions.add(new PlanAction.MarkUnneeded(n.name(), in.now(), UnneededReason.EMPTY, "no pod runs on it"));
@@ -193,11 +228,12 @@ final class ScaleIn {
 
     private String cordonText(CordonReason why, Duration delay) {
         return switch (why) {
-            case BROKEN -> "not Ready for over " + in.spec().registrationTimeout().toSeconds()
-                    + "s and nothing runs on it";
+            case BROKEN ->
+                "not Ready for over " + in.spec().registrationTimeout().toSeconds() + "s and nothing runs on it";
             case DRAINED -> "drained: no Job runs on it any more";
-            case IDLE_PAST_BOOT -> "empty for " + delay.toSeconds() + "s, a new node's boot delay, and not among the "
-                    + idleRule.kept() + " empty node(s) the arrival rate is expected to need first";
+            case IDLE_PAST_BOOT ->
+                "empty for " + delay.toSeconds() + "s, a new node's boot delay, and not among the " + idleRule.kept()
+                        + " empty node(s) the arrival rate is expected to need first";
             default -> "empty and unneeded for " + delay.toSeconds() + "s";
         };
     }

@@ -29,6 +29,7 @@ final class ScaleOut {
     private final int maxSize;
     /** New bins from this index on stay unlaunched: the group would go above its maximum. */
     private final int capLimit;
+
     private final List<PodInfo> onIncoming = new ArrayList<>();
     private final List<PodInfo> capped = new ArrayList<>();
     private final List<PodInfo> newNodePods = new ArrayList<>();
@@ -162,8 +163,14 @@ final class ScaleOut {
         while (k < order.length) {
             int end = k + 1;
             int off = order[k] * dimCount;
-            while (end < order.length && Arrays.equals(demands, off, off + dimCount,
-                    demands, order[end] * dimCount, order[end] * dimCount + dimCount)) {
+            while (end < order.length
+                    && Arrays.equals(
+                            demands,
+                            off,
+                            off + dimCount,
+                            demands,
+                            order[end] * dimCount,
+                            order[end] * dimCount + dimCount)) {
                 end++;
             }
             packRun(k, end);
@@ -216,9 +223,12 @@ final class ScaleOut {
         for (int r = next; r < end; r++) {
             neverFit++;
             PodInfo pod = pending.get(order[r]);
-            actions.add(new PlanAction.PodNeverFits(pod, PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE, "requests " + pod.requests()
-                    + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
-                    + " minus DaemonSet overhead " + shape.overhead() + ")"));
+            actions.add(new PlanAction.PodNeverFits(
+                    pod,
+                    PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE,
+                    "requests " + pod.requests()
+                            + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
+                            + " minus DaemonSet overhead " + shape.overhead() + ")"));
         }
     }
 
@@ -252,17 +262,22 @@ final class ScaleOut {
 
     private void reclaim() {
         for (NodeInfo n : reclaimed.values()) {
-            actions.add(new PlanAction.Reclaim(n.name(), "waiting pods of group " + in.spec().name() + " fit on it"));
+            actions.add(new PlanAction.Reclaim(
+                    n.name(), "waiting pods of group " + in.spec().name() + " fit on it"));
         }
     }
 
     private void tellWaiting() {
         if (!onIncoming.isEmpty()) {
-            actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.CAPACITY_COMING, onIncoming,
+            actions.add(new PlanAction.PodsWaiting(
+                    PlanAction.WaitReason.CAPACITY_COMING,
+                    onIncoming,
                     "capacity already on its way in node group " + in.spec().name() + " will take it"));
         }
         if (!capped.isEmpty()) {
-            actions.add(new PlanAction.PodsWaiting(PlanAction.WaitReason.AT_MAX, capped,
+            actions.add(new PlanAction.PodsWaiting(
+                    PlanAction.WaitReason.AT_MAX,
+                    capped,
                     "node group " + in.spec().name() + " is at its maximum of " + maxSize + " node(s)"));
         }
     }
@@ -272,10 +287,14 @@ final class ScaleOut {
         int target = Math.min(maxSize, desired + opened);
         target = Math.max(target, Math.min(maxSize, in.floor()));
         if (target > desired) {
-            actions.add(new PlanAction.ScaleUp(desired, target, onNew, newNodePods,
+            actions.add(new PlanAction.ScaleUp(
+                    desired,
+                    target,
+                    onNew,
+                    newNodePods,
                     opened > 0
-                            ? opened + " new node(s) for " + onNew
-                                    + " waiting pod(s)" + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
+                            ? opened + " new node(s) for " + onNew + " waiting pod(s)"
+                                    + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
                             : "raising to the group minimum " + in.floor()));
         }
     }
@@ -292,8 +311,8 @@ final class ScaleOut {
         int desired = in.cloud().desired();
         int keep = Math.max(in.floor(), desired - unusedGap);
         if (opened == 0 && keep < desired) {
-            actions.add(new PlanAction.CancelUnfulfilled(desired, keep,
-                    unusedGap + " node(s) asked for, never launched, not needed by any waiting pod"));
+            actions.add(new PlanAction.CancelUnfulfilled(
+                    desired, keep, unusedGap + " node(s) asked for, never launched, not needed by any waiting pod"));
         }
     }
 }

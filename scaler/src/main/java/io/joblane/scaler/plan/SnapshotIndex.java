@@ -24,7 +24,9 @@ public final class SnapshotIndex {
         nodesByInstance = new HashMap<>(nodes * 4 / 3 + 1);
         for (NodeInfo node : snapshot.nodes()) {
             if (node.group() != null) {
-                nodesByGroup.computeIfAbsent(node.group(), g -> new ArrayList<>()).add(node);
+                nodesByGroup
+                        .computeIfAbsent(node.group(), g -> new ArrayList<>())
+                        .add(node);
             }
             if (node.instanceId() != null) {
                 nodesByInstance.put(node.instanceId(), node);
@@ -34,7 +36,9 @@ public final class SnapshotIndex {
         List<PodInfo> lastBound = null;
         for (PodInfo pod : snapshot.pods()) {
             if (pod.jobPod() && pod.group() != null && pod.phase() != PodPhase.FINISHED) {
-                jobPodsByGroup.computeIfAbsent(pod.group(), g -> new ArrayList<>()).add(pod);
+                jobPodsByGroup
+                        .computeIfAbsent(pod.group(), g -> new ArrayList<>())
+                        .add(pod);
             }
             if (pod.nodeName() != null) {
                 // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
@@ -46,7 +50,9 @@ public final class SnapshotIndex {
                     lastBound.add(pod);
                 }
             } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {
-                pendingByGroup.computeIfAbsent(pod.group(), g -> new ArrayList<>()).add(pod);
+                pendingByGroup
+                        .computeIfAbsent(pod.group(), g -> new ArrayList<>())
+                        .add(pod);
             }
         }
     }

@@ -50,7 +50,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class PlannerBenchmark {
     static final long GI = 1024L * 1024 * 1024 * 1000;
     static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
@@ -71,9 +73,20 @@ public class PlannerBenchmark {
     public void setUp() {
         Random rnd = new Random(42);
         Resources shape = Resources.ofMillis(Map.of("cpu", 16_000L, "memory", 64 * GI, "pods", 110_000L));
-        spec = new GroupSpec("batch", "asg-batch", 0, 100_000, shape, Duration.ofMinutes(10), 2,
-                Duration.ofMinutes(15), Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")), false, Duration.ofSeconds(90),
+        spec = new GroupSpec(
+                "batch",
+                "asg-batch",
+                0,
+                100_000,
+                shape,
+                Duration.ofMinutes(10),
+                2,
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(30),
+                Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")),
+                false,
+                Duration.ofSeconds(90),
                 false);
         List<NodeInfo> ns = new ArrayList<>(nodes);
         List<PodInfo> ps = new ArrayList<>();
@@ -83,9 +96,24 @@ public class PlannerBenchmark {
             String id = String.format("i-%017x", n);
             DrainState drain = n % 97 == 0 ? DrainState.NO_SCHEDULE : DrainState.NONE;
             boolean ready = n % 211 != 0; // a few still booting
-            ns.add(new NodeInfo(name, "batch", id, shape, ready, NOW.minusSeconds(3600 + n), false, false, drain,
-                    false, null, null, drain == DrainState.NONE ? null : NOW.minusSeconds(60), null, null));
-            instances.add(new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
+            ns.add(new NodeInfo(
+                    name,
+                    "batch",
+                    id,
+                    shape,
+                    ready,
+                    NOW.minusSeconds(3600 + n),
+                    false,
+                    false,
+                    drain,
+                    false,
+                    null,
+                    null,
+                    drain == DrainState.NONE ? null : NOW.minusSeconds(60),
+                    null,
+                    null));
+            instances.add(
+                    new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
             int running = rnd.nextInt(9);
             for (int k = 0; k < running; k++) {
                 ps.add(pod("run-" + n + "-" + k, rnd, PodPhase.RUNNING, name));
@@ -94,10 +122,14 @@ public class PlannerBenchmark {
         for (int p = 0; p < pending; p++) {
             ps.add(pod("wait-" + p, rnd, PodPhase.PENDING_UNSCHEDULABLE, null));
         }
-        List<DaemonSetInfo> ds = List.of(new DaemonSetInfo("kube-system", "aws-node",
-                Resources.ofMillis(Map.of("cpu", 250L, "memory", GI / 4)), Map.of(),
+        List<DaemonSetInfo> ds = List.of(new DaemonSetInfo(
+                "kube-system",
+                "aws-node",
+                Resources.ofMillis(Map.of("cpu", 250L, "memory", GI / 4)),
+                Map.of(),
                 List.of(new Toleration("", "Exists", null, null))));
-        List<PodInfo> running = ps.stream().filter(p -> p.phase() == PodPhase.RUNNING).toList();
+        List<PodInfo> running =
+                ps.stream().filter(p -> p.phase() == PodPhase.RUNNING).toList();
         steadyIndex = new SnapshotIndex(new ClusterSnapshot(NOW, ns, running, ds));
         snapshot = new ClusterSnapshot(NOW, ns, ps, ds);
         index = new SnapshotIndex(snapshot);
@@ -107,10 +139,22 @@ public class PlannerBenchmark {
     private static PodInfo pod(String name, Random rnd, PodPhase phase, String node) {
         // A mix like real batch work: many small pods, some medium, a few large.
         int kind = rnd.nextInt(10);
-        long cpu = kind < 6 ? 250L * (1 + rnd.nextInt(4)) : kind < 9 ? 1000L * (1 + rnd.nextInt(4)) : 4000L * (1 + rnd.nextInt(3));
+        long cpu = kind < 6
+                ? 250L * (1 + rnd.nextInt(4))
+                : kind < 9 ? 1000L * (1 + rnd.nextInt(4)) : 4000L * (1 + rnd.nextInt(3));
         long mem = cpu * (1 + rnd.nextInt(6)) * GI / 1000;
-        return new PodInfo("uid-" + name, "jobs", name, "batch", Resources.ofMillis(Map.of("cpu", cpu, "memory", mem)),
-                phase, true, false, false, node, NOW.minusSeconds(rnd.nextInt(3600)),
+        return new PodInfo(
+                "uid-" + name,
+                "jobs",
+                name,
+                "batch",
+                Resources.ofMillis(Map.of("cpu", cpu, "memory", mem)),
+                phase,
+                true,
+                false,
+                false,
+                node,
+                NOW.minusSeconds(rnd.nextInt(3600)),
                 node == null ? null : NOW.minusSeconds(rnd.nextInt(3600)));
     }
 

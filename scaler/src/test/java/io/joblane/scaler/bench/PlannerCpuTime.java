@@ -10,8 +10,7 @@ import java.lang.management.ThreadMXBean;
  * Arguments: {@code [passes] [pending] [nodes]}.
  */
 public final class PlannerCpuTime {
-    private PlannerCpuTime() {
-    }
+    private PlannerCpuTime() {}
 
     public static void main(String[] args) {
         int passes = args.length > 0 ? Integer.parseInt(args[0]) : 40;
@@ -35,7 +34,9 @@ public final class PlannerCpuTime {
         }
         java.util.Arrays.sort(cpu);
         java.util.Arrays.sort(wall);
-        System.out.printf("planning pass (index + plan), %d pending pods onto %d nodes, %d passes:%n", b.pending, b.nodes, passes);
+        System.out.printf(
+                "planning pass (index + plan), %d pending pods onto %d nodes, %d passes:%n",
+                b.pending, b.nodes, passes);
         System.out.printf("  cpu  min %.1f ms, median %.1f ms%n", cpu[0] / 1e6, cpu[passes / 2] / 1e6);
         System.out.printf("  wall min %.1f ms, median %.1f ms%n", wall[0] / 1e6, wall[passes / 2] / 1e6);
         long[] steady = new long[passes];
@@ -45,9 +46,15 @@ public final class PlannerCpuTime {
             steady[i] = mx.getCurrentThreadCpuTime() - c0;
         }
         java.util.Arrays.sort(steady);
-        System.out.printf("  steady state (no waiting pod: pack + scale-in), cpu min %.1f ms, median %.1f ms%n",
+        System.out.printf(
+                "  steady state (no waiting pod: pack + scale-in), cpu min %.1f ms, median %.1f ms%n",
                 steady[0] / 1e6, steady[passes / 2] / 1e6);
-        System.out.printf("  result: desired %d, new nodes %d, pods on existing or incoming capacity %d, never fit %d, actions %d%n",
-                last.desired(), last.newNodesWanted(), last.podsOnIncoming(), last.neverFit(), last.actions().size());
+        System.out.printf(
+                "  result: desired %d, new nodes %d, pods on existing or incoming capacity %d, never fit %d, actions %d%n",
+                last.desired(),
+                last.newNodesWanted(),
+                last.podsOnIncoming(),
+                last.neverFit(),
+                last.actions().size());
     }
 }

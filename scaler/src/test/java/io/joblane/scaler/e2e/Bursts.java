@@ -19,8 +19,7 @@ final class Bursts {
     /** Longest wait for any one step (the scaler's start, a scale-in to begin, the group to reach zero). */
     static final Duration STEP_BOUND = Duration.ofSeconds(60);
 
-    private Bursts() {
-    }
+    private Bursts() {}
 
     /** Runs the bursts; returns the names of every Job pod submitted. */
     static List<String> run(World world, Consumer<String> say) throws InterruptedException {
@@ -29,7 +28,9 @@ final class Bursts {
 
         say.accept("burst 1: 12 Jobs arrive on an empty group");
         pods.addAll(world.submitJobs("a", 12));
-        await(world, "the scaler to start shrinking the group (a node tainted or cordoned)",
+        await(
+                world,
+                "the scaler to start shrinking the group (a node tainted or cordoned)",
                 () -> world.shutDown() > 0 || scaleInStarted(world));
 
         say.accept("burst 2: 6 more Jobs arrive while the group shrinks");
@@ -44,7 +45,11 @@ final class Bursts {
 
     static void awaitLeader(World world, Consumer<String> say) throws InterruptedException {
         await(world, "the scaler to take the Lease", () -> {
-            Lease lease = world.client().leases().inNamespace(World.LEASE_NAMESPACE).withName("joblane-scaler").get();
+            Lease lease = world.client()
+                    .leases()
+                    .inNamespace(World.LEASE_NAMESPACE)
+                    .withName("joblane-scaler")
+                    .get();
             return lease != null && lease.getSpec().getHolderIdentity() != null;
         });
         say.accept("the scaler holds the Lease " + World.LEASE_NAMESPACE + "/joblane-scaler");
@@ -52,18 +57,25 @@ final class Bursts {
 
     /** Waits for every Job pod of the world, including any submitted meanwhile, to finish, then for zero nodes. */
     static void awaitDoneAndEmpty(World world, Consumer<String> say) throws InterruptedException {
-        await(world, "every Job to finish", () -> world.phases().values().stream()
-                .allMatch(phase -> phase.equals("Succeeded") || phase.equals("Failed")));
+        await(
+                world,
+                "every Job to finish",
+                () -> world.phases().values().stream()
+                        .allMatch(phase -> phase.equals("Succeeded") || phase.equals("Failed")));
         say.accept("every Job finished; waiting for the group to shrink to zero");
-        await(world, "the group to go back to zero instances and nodes", () -> world.summary().empty());
+        await(
+                world,
+                "the group to go back to zero instances and nodes",
+                () -> world.summary().empty());
         say.accept("the group is back to zero: " + world.summary());
     }
 
     static boolean scaleInStarted(World world) {
         for (Node n : world.client().nodes().list().getItems()) {
-            boolean tainted = n.getSpec().getTaints() != null && n.getSpec().getTaints().stream()
-                    .anyMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
-            boolean cordonedByScaler = Placement.cordoned(n) && n.getMetadata().getAnnotations() != null
+            boolean tainted = n.getSpec().getTaints() != null
+                    && n.getSpec().getTaints().stream().anyMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
+            boolean cordonedByScaler = Placement.cordoned(n)
+                    && n.getMetadata().getAnnotations() != null
                     && n.getMetadata().getAnnotations().containsKey(World.CORDONED_AT);
             if (tainted || cordonedByScaler) {
                 return true;
@@ -78,8 +90,8 @@ final class Bursts {
         while (!condition.getAsBoolean()) {
             world.checkHealthy();
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + STEP_BOUND.toSeconds() + " s for " + what + "; now: "
-                        + world.summary());
+                throw new AssertionError(
+                        "waited " + STEP_BOUND.toSeconds() + " s for " + what + "; now: " + world.summary());
             }
             Thread.sleep(200);
         }

@@ -21,8 +21,7 @@ import java.util.function.Consumer;
  */
 public final class DemoWorld {
 
-    private DemoWorld() {
-    }
+    private DemoWorld() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
@@ -31,8 +30,8 @@ public final class DemoWorld {
         }
         Path dir = Files.createDirectories(Path.of(args[0]));
         Instant t0 = Instant.now();
-        Consumer<String> say = line -> System.out.printf("%6.1fs  %s%n",
-                Duration.between(t0, Instant.now()).toMillis() / 1000.0, line);
+        Consumer<String> say = line -> System.out.printf(
+                "%6.1fs  %s%n", Duration.between(t0, Instant.now()).toMillis() / 1000.0, line);
         int code;
         try (World world = World.start(World.Timing.FAST, say, 11)) {
             world.writeKubeconfig(dir.resolve("kubeconfig"));
@@ -50,13 +49,15 @@ public final class DemoWorld {
                 return;
             }
             Map<String, String> phases = world.phases();
-            long succeeded = pods.stream().filter(p -> "Succeeded".equals(phases.get(p))).count();
+            long succeeded =
+                    pods.stream().filter(p -> "Succeeded".equals(phases.get(p))).count();
             say.accept(pods.size() + " Jobs, " + succeeded + " succeeded; " + world.launched()
                     + " instances launched, " + world.shutDown() + " terminated by the scaler, at most "
-                    + world.maxInstances() + " at once; Job pods killed by a termination: " + world.kills().size());
+                    + world.maxInstances() + " at once; Job pods killed by a termination: "
+                    + world.kills().size());
             if (args.length > 1) {
-                say.accept("the scaler's own count (must stay 0): " + metric(Integer.parseInt(args[1]),
-                        "joblane_scaler_pods_at_termination_total"));
+                say.accept("the scaler's own count (must stay 0): "
+                        + metric(Integer.parseInt(args[1]), "joblane_scaler_pods_at_termination_total"));
             }
             code = world.kills().isEmpty() && succeeded == pods.size() ? 0 : 1;
         }
@@ -65,10 +66,16 @@ public final class DemoWorld {
 
     private static String metric(int port, String name) {
         try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return body.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).findFirst()
+            String body = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines()
+                    .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                    .findFirst()
                     .orElse(name + " not found");
         } catch (Exception e) {
             return "metrics not readable: " + e.getMessage();

@@ -26,7 +26,7 @@ final class NodeNameFieldSelectorDispatcher extends KubernetesCrudDispatcher {
     private static final String NODE_NAME = "spec.nodeName";
 
     private final AtomicInteger served = new AtomicInteger();
-    private volatile Consumer<String> afterLookup = node -> { };
+    private volatile Consumer<String> afterLookup = node -> {};
 
     /** Told the node name of each lookup once its answer is computed; runs on the server's event loop: never block. */
     void afterLookup(Consumer<String> listener) {
@@ -64,8 +64,8 @@ final class NodeNameFieldSelectorDispatcher extends KubernetesCrudDispatcher {
                 }
             }
             if (!otherRequirements.isEmpty()) {
-                otherParams.add("fieldSelector=" + URLEncoder.encode(String.join(",", otherRequirements),
-                        StandardCharsets.UTF_8));
+                otherParams.add("fieldSelector="
+                        + URLEncoder.encode(String.join(",", otherRequirements), StandardCharsets.UTF_8));
             }
         }
         if (node == null) {
@@ -79,7 +79,8 @@ final class NodeNameFieldSelectorDispatcher extends KubernetesCrudDispatcher {
         PodList list = Serialization.unmarshal(all.getBody().readUtf8(), PodList.class);
         String wanted = node;
         list.setItems(list.getItems().stream()
-                .filter(p -> p.getSpec() != null && wanted.equals(p.getSpec().getNodeName())).toList());
+                .filter(p -> p.getSpec() != null && wanted.equals(p.getSpec().getNodeName()))
+                .toList());
         served.incrementAndGet();
         MockResponse answer = all.setBody(Serialization.asJson(list));
         afterLookup.accept(wanted);

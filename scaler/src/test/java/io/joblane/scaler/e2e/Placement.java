@@ -25,8 +25,7 @@ final class Placement {
 
     static final String UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
 
-    private Placement() {
-    }
+    private Placement() {}
 
     /** What is already placed on a node: cpu in millicores, memory in bytes, pods. */
     record Used(long cpuMillis, long memoryBytes, int pods) {
@@ -42,9 +41,10 @@ final class Placement {
     }
 
     static boolean ready(Node node) {
-        return node.getStatus() != null && node.getStatus().getConditions() != null
+        return node.getStatus() != null
+                && node.getStatus().getConditions() != null
                 && node.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     static boolean cordoned(Node node) {
@@ -56,25 +56,31 @@ final class Placement {
         if (!ready(node) || node.getMetadata().getDeletionTimestamp() != null) {
             return false;
         }
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
+                : node.getMetadata().getLabels();
         Map<String, String> selector = pod.getSpec().getNodeSelector();
-        if (selector != null && !selector.entrySet().stream()
-                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+        if (selector != null
+                && !selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
             return false;
         }
         if (!requiredAffinityMatches(pod, labels)) {
             return false;
         }
-        List<Toleration> tolerations = pod.getSpec().getTolerations() == null ? List.of() : pod.getSpec().getTolerations();
-        List<Taint> taints = node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        List<Toleration> tolerations = pod.getSpec().getTolerations() == null
+                ? List.of()
+                : pod.getSpec().getTolerations();
+        List<Taint> taints =
+                node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
         for (Taint taint : taints) {
             boolean hard = "NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect());
             if (hard && tolerations.stream().noneMatch(t -> tolerates(t, taint))) {
                 return false;
             }
         }
-        if (cordoned(node) && tolerations.stream().noneMatch(t -> tolerates(t,
-                new Taint("NoSchedule", UNSCHEDULABLE_TAINT, null, null)))) {
+        if (cordoned(node)
+                && tolerations.stream()
+                        .noneMatch(t -> tolerates(t, new Taint("NoSchedule", UNSCHEDULABLE_TAINT, null, null)))) {
             return false;
         }
         Map<String, Quantity> allocatable = node.getStatus().getAllocatable();
@@ -85,10 +91,15 @@ final class Placement {
 
     /** PreferNoSchedule taints the pod does not tolerate: the TaintToleration score, fewer is better. */
     static int intolerablePreferNoSchedule(Pod pod, Node node) {
-        List<Toleration> tolerations = pod.getSpec().getTolerations() == null ? List.of() : pod.getSpec().getTolerations();
-        List<Taint> taints = node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
-        return (int) taints.stream().filter(t -> "PreferNoSchedule".equals(t.getEffect()))
-                .filter(t -> tolerations.stream().noneMatch(tol -> tolerates(tol, t))).count();
+        List<Toleration> tolerations = pod.getSpec().getTolerations() == null
+                ? List.of()
+                : pod.getSpec().getTolerations();
+        List<Taint> taints =
+                node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        return (int) taints.stream()
+                .filter(t -> "PreferNoSchedule".equals(t.getEffect()))
+                .filter(t -> tolerations.stream().noneMatch(tol -> tolerates(tol, t)))
+                .count();
     }
 
     /** Share of the node's cpu left free after placing the pod: the default LeastAllocated score, more is better. */
@@ -110,14 +121,17 @@ final class Placement {
 
     private static boolean requiredAffinityMatches(Pod pod, Map<String, String> labels) {
         var affinity = pod.getSpec().getAffinity();
-        if (affinity == null || affinity.getNodeAffinity() == null
+        if (affinity == null
+                || affinity.getNodeAffinity() == null
                 || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
             return true;
         }
-        List<NodeSelectorTerm> terms = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+        List<NodeSelectorTerm> terms = affinity.getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution()
                 .getNodeSelectorTerms();
-        return terms.stream().anyMatch(term -> term.getMatchExpressions() != null
-                && term.getMatchExpressions().stream().allMatch(r -> matches(r, labels)));
+        return terms.stream()
+                .anyMatch(term -> term.getMatchExpressions() != null
+                        && term.getMatchExpressions().stream().allMatch(r -> matches(r, labels)));
     }
 
     private static boolean matches(NodeSelectorRequirement r, Map<String, String> labels) {
@@ -155,7 +169,11 @@ final class Placement {
     }
 
     private static long millis(Quantity q) {
-        return q == null ? 0 : Quantity.getAmountInBytes(q).multiply(BigDecimal.valueOf(1000)).longValue();
+        return q == null
+                ? 0
+                : Quantity.getAmountInBytes(q)
+                        .multiply(BigDecimal.valueOf(1000))
+                        .longValue();
     }
 
     private static long bytes(Quantity q) {

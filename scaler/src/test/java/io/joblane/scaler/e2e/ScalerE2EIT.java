@@ -48,8 +48,8 @@ class ScalerE2EIT {
     }
 
     private void say(String line) {
-        String stamped = String.format("%6.1fs %s", Duration.between(started, Instant.now()).toMillis() / 1000.0,
-                line);
+        String stamped = String.format(
+                "%6.1fs %s", Duration.between(started, Instant.now()).toMillis() / 1000.0, line);
         worldLog.add(stamped);
     }
 
@@ -75,7 +75,8 @@ class ScalerE2EIT {
             System.out.println("---- world log of " + testName + " ----");
             new ArrayList<>(worldLog).forEach(System.out::println);
             List<String> lines = scaler.logText().lines().toList();
-            System.out.println("---- last 80 lines of the scaler's log (" + LOGS.resolve(testName + "-scaler.log") + ")");
+            System.out.println(
+                    "---- last 80 lines of the scaler's log (" + LOGS.resolve(testName + "-scaler.log") + ")");
             lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
             throw t;
         }
@@ -91,31 +92,47 @@ class ScalerE2EIT {
         reporting(() -> {
             List<String> pods = Bursts.run(world, this::say);
 
-            assertThat(world.kills()).as("Job pods killed by a terminated instance").isEmpty();
-            assertThat(world.reopens()).as("nodes reopened while their instance terminated").isEmpty();
+            assertThat(world.kills())
+                    .as("Job pods killed by a terminated instance")
+                    .isEmpty();
+            assertThat(world.reopens())
+                    .as("nodes reopened while their instance terminated")
+                    .isEmpty();
             Map<String, String> phases = world.phases();
             assertThat(phases.keySet()).containsExactlyInAnyOrderElementsOf(pods);
-            assertThat(phases).allSatisfy((pod, phase) -> assertThat(phase).as(pod).isEqualTo("Succeeded"));
+            assertThat(phases)
+                    .allSatisfy((pod, phase) -> assertThat(phase).as(pod).isEqualTo("Succeeded"));
             // It really scaled: several nodes at once, each one removed by the scaler, none left behind.
             assertThat(world.maxInstances()).isGreaterThanOrEqualTo(3);
             assertThat(world.shutDown()).isEqualTo(world.launched());
             List<Request> terminations = world.autoScaling().calls("TerminateInstanceInAutoScalingGroup");
-            assertThat(terminations).hasSize(world.launched())
+            assertThat(terminations)
+                    .hasSize(world.launched())
                     .allSatisfy(t -> assertThat(t.params()).containsEntry("ShouldDecrementDesiredCapacity", "true"));
             // Every termination was preceded by the live field-selector lookup of its node's pods.
             assertThat(world.liveNodeChecks()).isGreaterThanOrEqualTo(terminations.size());
-            assertThat(scaler.metric("joblane_scaler_pods_at_termination_total{group=\"batch\"}")).isZero();
+            assertThat(scaler.metric("joblane_scaler_pods_at_termination_total{group=\"batch\"}"))
+                    .isZero();
             assertThat(scaler.metric("joblane_scaler_leader")).isEqualTo(1.0);
-            ConfigMap status = world.client().configMaps().inNamespace(World.LEASE_NAMESPACE)
-                    .withName("joblane-scaler-status").get();
+            ConfigMap status = world.client()
+                    .configMaps()
+                    .inNamespace(World.LEASE_NAMESPACE)
+                    .withName("joblane-scaler-status")
+                    .get();
             assertThat(status.getData().get("scaler")).contains("leader: " + ScalerProcess.IDENTITY);
 
             // Not 143 (128 + SIGTERM, the JVM's default after its shutdown hooks): a graceful stop is a clean end.
             assertThat(scaler.stop()).as("exit code after SIGTERM").isEqualTo(ExitCodes.OK);
-            Lease lease = world.client().leases().inNamespace(World.LEASE_NAMESPACE).withName("joblane-scaler").get();
-            assertThat(lease.getSpec().getLeaseDurationSeconds()).as("Lease released on shutdown").isEqualTo(1);
-            say("done in " + Duration.between(started, Instant.now()).toSeconds() + " s: " + pods.size()
-                    + " Jobs, " + world.launched() + " instances launched and terminated, none killed");
+            Lease lease = world.client()
+                    .leases()
+                    .inNamespace(World.LEASE_NAMESPACE)
+                    .withName("joblane-scaler")
+                    .get();
+            assertThat(lease.getSpec().getLeaseDurationSeconds())
+                    .as("Lease released on shutdown")
+                    .isEqualTo(1);
+            say("done in " + Duration.between(started, Instant.now()).toSeconds() + " s: " + pods.size() + " Jobs, "
+                    + world.launched() + " instances launched and terminated, none killed");
         });
     }
 
@@ -158,9 +175,14 @@ class ScalerE2EIT {
             world.submitJobs("a", 6);
             Bursts.awaitDoneAndEmpty(world, this::say);
 
-            assertThat(intruders).as("intruders submitted right after live checks").isNotEmpty();
-            assertThat(world.kills()).as("Job pods killed by a terminated instance").isEmpty();
-            assertThat(world.phases()).allSatisfy((pod, phase) -> assertThat(phase).as(pod).isEqualTo("Succeeded"));
+            assertThat(intruders)
+                    .as("intruders submitted right after live checks")
+                    .isNotEmpty();
+            assertThat(world.kills())
+                    .as("Job pods killed by a terminated instance")
+                    .isEmpty();
+            assertThat(world.phases())
+                    .allSatisfy((pod, phase) -> assertThat(phase).as(pod).isEqualTo("Succeeded"));
         });
     }
 
@@ -174,10 +196,16 @@ class ScalerE2EIT {
         reporting(() -> {
             Bursts.awaitLeader(world, this::say);
             world.submitJobs("a", 6);
-            Bursts.await(world, "an instance to start terminating", () -> world.autoScaling()
-                    .instances(World.ASG).stream().anyMatch(i -> i.state().equals("Terminating")));
+            Bursts.await(
+                    world,
+                    "an instance to start terminating",
+                    () -> world.autoScaling().instances(World.ASG).stream()
+                            .anyMatch(i -> i.state().equals("Terminating")));
             String instance = world.autoScaling().instances(World.ASG).stream()
-                    .filter(i -> i.state().equals("Terminating")).findFirst().orElseThrow().id();
+                    .filter(i -> i.state().equals("Terminating"))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
             String node = world.nodeOf(instance);
             // Without the draining-label affinity (admitted by an earlier webhook version), so the label fence does not
             // keep it off: what is tested here is the scaler's memory of the termination it asked for.
@@ -189,9 +217,14 @@ class ScalerE2EIT {
             world.submitJobs("b", 8);
             Bursts.awaitDoneAndEmpty(world, this::say);
 
-            assertThat(world.reopens()).as("nodes reopened while their instance terminated").isEmpty();
+            assertThat(world.reopens())
+                    .as("nodes reopened while their instance terminated")
+                    .isEmpty();
             // The intruder bound after the terminate call may die with the node; nothing else may.
-            assertThat(world.kills()).filteredOn(k -> !k.tolerateAll()).as("ordinary Job pods killed").isEmpty();
+            assertThat(world.kills())
+                    .filteredOn(k -> !k.tolerateAll())
+                    .as("ordinary Job pods killed")
+                    .isEmpty();
         });
     }
 }

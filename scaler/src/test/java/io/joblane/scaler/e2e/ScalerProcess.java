@@ -50,15 +50,24 @@ final class ScalerProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-jar", jar().toString(), "run",
-                "--config", config.toString(),
-                "--lease-namespace", World.LEASE_NAMESPACE,
-                "--identity", IDENTITY,
-                "--health-port", Integer.toString(port),
-                "--informer-sync-timeout", "30s"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-jar",
+                jar().toString(),
+                "run",
+                "--config",
+                config.toString(),
+                "--lease-namespace",
+                World.LEASE_NAMESPACE,
+                "--identity",
+                IDENTITY,
+                "--health-port",
+                Integer.toString(port),
+                "--informer-sync-timeout",
+                "30s"));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("JOBLANE_") || k.startsWith("AWS_") || k.startsWith("POD_"));
         env.put("KUBECONFIG", kubeconfig.toString());
@@ -67,7 +76,9 @@ final class ScalerProcess implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", "e2e-secret");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_CONFIG_FILE", log.resolveSibling("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", log.resolveSibling("no-aws-credentials").toString());
+        env.put(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                log.resolveSibling("no-aws-credentials").toString());
         return new ScalerProcess(builder.start(), port, log);
     }
 
@@ -83,9 +94,12 @@ final class ScalerProcess implements AutoCloseable {
     /** GET on the health port ({@code /readyz}, {@code /metrics}); null when it does not answer yet. */
     String get(String path) {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + healthPort + path)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return response.body();
         } catch (IOException e) {
             return null;

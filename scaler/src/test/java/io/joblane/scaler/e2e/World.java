@@ -63,21 +63,27 @@ public final class World implements AutoCloseable {
 
     /** How long EC2 and the kubelet take. */
     public record Timing(Duration boot, Duration ready, Duration shutdown) {
-        public static final Timing FAST = new Timing(Duration.ofMillis(1500), Duration.ofMillis(500),
-                Duration.ofSeconds(1));
+        public static final Timing FAST =
+                new Timing(Duration.ofMillis(1500), Duration.ofMillis(500), Duration.ofSeconds(1));
     }
 
     /** A pod that was not finished when its node's instance shut down: the failure Joblane promises never to cause. */
-    public record Kill(String pod, String node, String instance, boolean tolerateAll) {
-    }
+    public record Kill(String pod, String node, String instance, boolean tolerateAll) {}
 
     /** A node made schedulable again while its instance was already terminating. */
-    public record Reopen(String node, String instance) {
-    }
+    public record Reopen(String node, String instance) {}
 
     /** Counts at one instant, for progress lines and waits. */
-    public record Summary(int desired, int instances, int nodes, int readyNodes, int cordoned, int pending,
-                          int running, int succeeded, int failed) {
+    public record Summary(
+            int desired,
+            int instances,
+            int nodes,
+            int readyNodes,
+            int cordoned,
+            int pending,
+            int running,
+            int succeeded,
+            int failed) {
         public boolean empty() {
             return instances == 0 && nodes == 0 && desired == 0;
         }
@@ -266,36 +272,76 @@ public final class World implements AutoCloseable {
      * As {@link #submitJob(String, String, String, long, boolean)}; without {@code drainingAffinity} the pod lacks
      * the draining-label fence, as a pod admitted by an earlier webhook version that did not add it.
      */
-    public String submitJob(String job, String cpu, String memory, long runMillis, boolean tolerateAll,
-                            boolean drainingAffinity) {
+    public String submitJob(
+            String job, String cpu, String memory, long runMillis, boolean tolerateAll, boolean drainingAffinity) {
         String name = job + "-0";
-        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(JOBS_NAMESPACE)
-                .addToLabels(WellKnown.NODE_GROUP_LABEL, GROUP).addToLabels(WellKnown.JOB_NAME_LABEL, job)
+        PodBuilder pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(JOBS_NAMESPACE)
+                .addToLabels(WellKnown.NODE_GROUP_LABEL, GROUP)
+                .addToLabels(WellKnown.JOB_NAME_LABEL, job)
                 .addToLabels(WellKnown.JOB_CONTROLLER_UID_LABEL, "uid-" + job)
                 .addToAnnotations(WellKnown.SAFE_TO_EVICT_ANNOTATION, "false")
                 .addToAnnotations(WellKnown.KARPENTER_DO_NOT_DISRUPT_ANNOTATION, "true")
                 .addToAnnotations(RUN_MILLIS, Long.toString(runMillis))
-                .addNewOwnerReference().withApiVersion("batch/v1").withKind("Job").withName(job).withUid("uid-" + job)
-                .withController(true).withBlockOwnerDeletion(true).endOwnerReference()
+                .addNewOwnerReference()
+                .withApiVersion("batch/v1")
+                .withKind("Job")
+                .withName(job)
+                .withUid("uid-" + job)
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .endOwnerReference()
                 .endMetadata()
-                .withNewSpec().withRestartPolicy("Never").withSchedulerName("default-scheduler")
+                .withNewSpec()
+                .withRestartPolicy("Never")
+                .withSchedulerName("default-scheduler")
                 .addToNodeSelector(WellKnown.NODE_GROUP_LABEL, GROUP)
-                .addNewToleration().withKey(WellKnown.DEDICATED_TAINT).withOperator("Equal").withValue(GROUP)
-                .withEffect("NoSchedule").endToleration()
-                .addNewContainer().withName("main").withImage("busybox:1.36").withCommand("sleep", "3600")
-                .withNewResources().addToRequests("cpu", new Quantity(cpu)).addToRequests("memory", new Quantity(memory))
-                .endResources().endContainer()
+                .addNewToleration()
+                .withKey(WellKnown.DEDICATED_TAINT)
+                .withOperator("Equal")
+                .withValue(GROUP)
+                .withEffect("NoSchedule")
+                .endToleration()
+                .addNewContainer()
+                .withName("main")
+                .withImage("busybox:1.36")
+                .withCommand("sleep", "3600")
+                .withNewResources()
+                .addToRequests("cpu", new Quantity(cpu))
+                .addToRequests("memory", new Quantity(memory))
+                .endResources()
+                .endContainer()
                 .endSpec()
-                .withNewStatus().withPhase("Pending").endStatus();
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus();
         if (drainingAffinity) {
-            pod.editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey(WellKnown.DRAINING_LABEL)
-                    .withOperator("DoesNotExist").endMatchExpression().endNodeSelectorTerm()
-                    .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity().endSpec();
+            pod.editSpec()
+                    .withNewAffinity()
+                    .withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm()
+                    .addNewMatchExpression()
+                    .withKey(WellKnown.DRAINING_LABEL)
+                    .withOperator("DoesNotExist")
+                    .endMatchExpression()
+                    .endNodeSelectorTerm()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity()
+                    .endAffinity()
+                    .endSpec();
         }
         if (tolerateAll) {
-            pod.editMetadata().addToAnnotations(TOLERATE_ALL, "true").endMetadata()
-                    .editSpec().addNewToleration().withOperator("Exists").endToleration().endSpec();
+            pod.editMetadata()
+                    .addToAnnotations(TOLERATE_ALL, "true")
+                    .endMetadata()
+                    .editSpec()
+                    .addNewToleration()
+                    .withOperator("Exists")
+                    .endToleration()
+                    .endSpec();
         }
         client.pods().inNamespace(JOBS_NAMESPACE).resource(pod.build()).create();
         return name;
@@ -352,8 +398,8 @@ public final class World implements AutoCloseable {
     /** Phase of each of the world's Job pods. */
     public Map<String, String> phases() {
         return client.pods().inNamespace(JOBS_NAMESPACE).list().getItems().stream()
-                .collect(Collectors.toMap(p -> p.getMetadata().getName(), World::phase, (a, b) -> a,
-                        LinkedHashMap::new));
+                .collect(Collectors.toMap(
+                        p -> p.getMetadata().getName(), World::phase, (a, b) -> a, LinkedHashMap::new));
     }
 
     public Summary summary() {
@@ -361,11 +407,16 @@ public final class World implements AutoCloseable {
         List<Node> nodes = client.nodes().list().getItems();
         List<Pod> pods = client.pods().inNamespace(JOBS_NAMESPACE).list().getItems();
         Map<String, Long> byPhase = pods.stream().collect(Collectors.groupingBy(World::phase, Collectors.counting()));
-        return new Summary(asg.desired(ASG), instances.size(), nodes.size(),
+        return new Summary(
+                asg.desired(ASG),
+                instances.size(),
+                nodes.size(),
                 (int) nodes.stream().filter(Placement::ready).count(),
                 (int) nodes.stream().filter(Placement::cordoned).count(),
-                byPhase.getOrDefault("Pending", 0L).intValue(), byPhase.getOrDefault("Running", 0L).intValue(),
-                byPhase.getOrDefault("Succeeded", 0L).intValue(), byPhase.getOrDefault("Failed", 0L).intValue());
+                byPhase.getOrDefault("Pending", 0L).intValue(),
+                byPhase.getOrDefault("Running", 0L).intValue(),
+                byPhase.getOrDefault("Succeeded", 0L).intValue(),
+                byPhase.getOrDefault("Failed", 0L).intValue());
     }
 
     /** A problem that ends every wait at once, e.g. "the scaler process exited"; null while all is well. */
@@ -407,7 +458,10 @@ public final class World implements AutoCloseable {
             Instant now = Instant.now();
             cloud(now);
             Map<String, Node> nodes = new LinkedHashMap<>();
-            client.nodes().list().getItems().forEach(n -> nodes.put(n.getMetadata().getName(), n));
+            client.nodes()
+                    .list()
+                    .getItems()
+                    .forEach(n -> nodes.put(n.getMetadata().getName(), n));
             watchNodes(nodes);
             List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
             kubelet(now, nodes, pods);
@@ -459,7 +513,7 @@ public final class World implements AutoCloseable {
                     }
                 }
                 case "Terminated" -> asg.remove(ASG, i.id());
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -467,22 +521,39 @@ public final class World implements AutoCloseable {
     private void register(InstanceView i, Instant now) {
         nodeNumber++;
         String name = "ip-10-0-" + (nodeNumber / 250) + "-" + (nodeNumber % 250 + 1) + ".ec2.internal";
-        Node node = new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels(WellKnown.NODE_GROUP_LABEL, GROUP).addToLabels("kubernetes.io/os", "linux")
-                .addToLabels("kubernetes.io/hostname", name).addToLabels("topology.kubernetes.io/zone", i.zone())
-                .addToLabels("node.kubernetes.io/instance-type", "m5.xlarge").endMetadata()
-                .withNewSpec().withProviderID("aws:///" + i.zone() + "/" + i.id())
-                .addNewTaint().withKey(WellKnown.DEDICATED_TAINT).withValue(GROUP).withEffect("NoSchedule").endTaint()
+        Node node = new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .addToLabels(WellKnown.NODE_GROUP_LABEL, GROUP)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("kubernetes.io/hostname", name)
+                .addToLabels("topology.kubernetes.io/zone", i.zone())
+                .addToLabels("node.kubernetes.io/instance-type", "m5.xlarge")
+                .endMetadata()
+                .withNewSpec()
+                .withProviderID("aws:///" + i.zone() + "/" + i.id())
+                .addNewTaint()
+                .withKey(WellKnown.DEDICATED_TAINT)
+                .withValue(GROUP)
+                .withEffect("NoSchedule")
+                .endTaint()
                 .endSpec()
                 .withNewStatus()
-                .addToCapacity("cpu", new Quantity("4")).addToCapacity("memory", new Quantity("16Gi"))
+                .addToCapacity("cpu", new Quantity("4"))
+                .addToCapacity("memory", new Quantity("16Gi"))
                 .addToCapacity("pods", new Quantity("110"))
-                .addToAllocatable("cpu", new Quantity("3920m")).addToAllocatable("memory", new Quantity("15Gi"))
+                .addToAllocatable("cpu", new Quantity("3920m"))
+                .addToAllocatable("memory", new Quantity("15Gi"))
                 .addToAllocatable("pods", new Quantity("110"))
-                .addToConditions(new NodeConditionBuilder().withType("Ready").withStatus("False")
-                        .withReason("KubeletNotReady").withMessage("container runtime starting")
-                        .withLastTransitionTime(now.toString()).build())
-                .endStatus().build();
+                .addToConditions(new NodeConditionBuilder()
+                        .withType("Ready")
+                        .withStatus("False")
+                        .withReason("KubeletNotReady")
+                        .withMessage("container runtime starting")
+                        .withLastTransitionTime(now.toString())
+                        .build())
+                .endStatus()
+                .build();
         client.nodes().resource(node).create();
         nodeOfInstance.put(i.id(), name);
         registeredAt.put(i.id(), now);
@@ -492,8 +563,12 @@ public final class World implements AutoCloseable {
     private static Node withReady(Node n, Instant now) {
         List<NodeCondition> conditions = new ArrayList<>(n.getStatus().getConditions());
         conditions.removeIf(c -> "Ready".equals(c.getType()));
-        conditions.add(new NodeConditionBuilder().withType("Ready").withStatus("True").withReason("KubeletReady")
-                .withLastTransitionTime(now.toString()).build());
+        conditions.add(new NodeConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withLastTransitionTime(now.toString())
+                .build());
         n.getStatus().setConditions(conditions);
         return n;
     }
@@ -507,10 +582,16 @@ public final class World implements AutoCloseable {
                     boolean tolerateAll = pod.getMetadata().getAnnotations() != null
                             && pod.getMetadata().getAnnotations().containsKey(TOLERATE_ALL);
                     kills.add(new Kill(pod.getMetadata().getName(), node, i.id(), tolerateAll));
-                    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                            .editStatus(p -> new PodBuilder(p).editStatus().withPhase("Failed").withReason("NodeShutdown")
+                    client.pods()
+                            .inNamespace(pod.getMetadata().getNamespace())
+                            .withName(pod.getMetadata().getName())
+                            .editStatus(p -> new PodBuilder(p)
+                                    .editStatus()
+                                    .withPhase("Failed")
+                                    .withReason("NodeShutdown")
                                     .withMessage("the instance " + i.id() + " was terminated while the pod ran")
-                                    .endStatus().build());
+                                    .endStatus()
+                                    .build());
                     log.accept("KILLED: pod " + pod.getMetadata().getName() + " was " + phase(pod) + " on node " + node
                             + " when instance " + i.id() + " shut down");
                 }
@@ -534,11 +615,13 @@ public final class World implements AutoCloseable {
                 log.accept("scaler: node " + name + " " + state);
             }
             String instance = instanceOfNode.get(name);
-            if (instance != null && terminatingSince.containsKey(instance) && !Placement.cordoned(n)
+            if (instance != null
+                    && terminatingSince.containsKey(instance)
+                    && !Placement.cordoned(n)
                     && reopenedNodes.add(name)) {
                 reopens.add(new Reopen(name, instance));
-                log.accept("REOPENED: node " + name + " is schedulable again while instance " + instance
-                        + " terminates");
+                log.accept(
+                        "REOPENED: node " + name + " is schedulable again while instance " + instance + " terminates");
             }
         }
         lastNodeState.keySet().retainAll(nodes.keySet());
@@ -546,8 +629,10 @@ public final class World implements AutoCloseable {
 
     private static String nodeState(Node n) {
         List<String> parts = new ArrayList<>();
-        List<Taint> taints = n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
-        taints.stream().filter(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()))
+        List<Taint> taints =
+                n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints();
+        taints.stream()
+                .filter(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()))
                 .forEach(t -> parts.add("tainted " + t.getKey() + ":" + t.getEffect()));
         if (n.getMetadata().getLabels() != null && n.getMetadata().getLabels().containsKey(WellKnown.DRAINING_LABEL)) {
             parts.add("labelled " + WellKnown.DRAINING_LABEL);
@@ -570,13 +655,26 @@ public final class World implements AutoCloseable {
             String name = pod.getMetadata().getName();
             if ("Pending".equals(phase(pod))) {
                 runningSince.put(ns + "/" + name, now);
-                client.pods().inNamespace(ns).withName(name).editStatus(p -> new PodBuilder(p).editStatus()
-                        .withPhase("Running").withStartTime(now.toString()).endStatus().build());
+                client.pods()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .editStatus(p -> new PodBuilder(p)
+                                .editStatus()
+                                .withPhase("Running")
+                                .withStartTime(now.toString())
+                                .endStatus()
+                                .build());
             } else if ("Running".equals(phase(pod))) {
                 Instant started = runningSince.computeIfAbsent(ns + "/" + name, k -> now);
                 if (!now.isBefore(started.plusMillis(runMillis(pod)))) {
-                    client.pods().inNamespace(ns).withName(name).editStatus(p -> new PodBuilder(p).editStatus()
-                            .withPhase("Succeeded").endStatus().build());
+                    client.pods()
+                            .inNamespace(ns)
+                            .withName(name)
+                            .editStatus(p -> new PodBuilder(p)
+                                    .editStatus()
+                                    .withPhase("Succeeded")
+                                    .endStatus()
+                                    .build());
                 }
             }
         }
@@ -592,59 +690,84 @@ public final class World implements AutoCloseable {
             }
         }
         List<Pod> waiting = pods.stream()
-                .filter(p -> (p.getSpec().getNodeName() == null || p.getSpec().getNodeName().isEmpty())
+                .filter(p -> (p.getSpec().getNodeName() == null
+                                || p.getSpec().getNodeName().isEmpty())
                         && "Pending".equals(phase(p)))
                 .sorted(Comparator.comparing((Pod p) -> p.getMetadata().getCreationTimestamp())
                         .thenComparing(p -> p.getMetadata().getName()))
                 .toList();
         for (Pod pod : waiting) {
             List<Node> feasible = nodes.values().stream()
-                    .filter(n -> Placement.feasible(pod, n, used.getOrDefault(n.getMetadata().getName(),
-                            Placement.Used.NONE)))
+                    .filter(n -> Placement.feasible(
+                            pod, n, used.getOrDefault(n.getMetadata().getName(), Placement.Used.NONE)))
                     .toList();
             String preferred = preferredNode.get(pod.getMetadata().getName());
-            Node chosen = feasible.stream().filter(n -> n.getMetadata().getName().equals(preferred)).findFirst()
-                    .orElse(feasible.stream().min(Comparator
-                            .comparingInt((Node n) -> Placement.intolerablePreferNoSchedule(pod, n))
-                            .thenComparing(n -> -Placement.freeCpuShareAfter(pod, n,
-                                    used.getOrDefault(n.getMetadata().getName(), Placement.Used.NONE)))
-                            .thenComparing(n -> n.getMetadata().getName())).orElse(null));
+            Node chosen = feasible.stream()
+                    .filter(n -> n.getMetadata().getName().equals(preferred))
+                    .findFirst()
+                    .orElse(feasible.stream()
+                            .min(Comparator.comparingInt((Node n) -> Placement.intolerablePreferNoSchedule(pod, n))
+                                    .thenComparing(n -> -Placement.freeCpuShareAfter(
+                                            pod,
+                                            n,
+                                            used.getOrDefault(n.getMetadata().getName(), Placement.Used.NONE)))
+                                    .thenComparing(n -> n.getMetadata().getName()))
+                            .orElse(null));
             String ns = pod.getMetadata().getNamespace();
             String name = pod.getMetadata().getName();
             if (chosen != null) {
                 String node = chosen.getMetadata().getName();
-                client.pods().inNamespace(ns).withName(name).edit(p -> new PodBuilder(p).editSpec().withNodeName(node)
-                        .endSpec().build());
+                client.pods()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .edit(p -> new PodBuilder(p)
+                                .editSpec()
+                                .withNodeName(node)
+                                .endSpec()
+                                .build());
                 client.pods().inNamespace(ns).withName(name).editStatus(p -> withScheduled(p, "True", null));
                 used.merge(node, Placement.Used.NONE.plus(pod), Placement.Used::plus);
                 if (preferred != null) {
                     log.accept("scheduler: bound " + name + " to " + node);
                 }
             } else if (!unschedulable(pod)) {
-                client.pods().inNamespace(ns).withName(name).editStatus(p -> withScheduled(p, "False", "Unschedulable"));
+                client.pods()
+                        .inNamespace(ns)
+                        .withName(name)
+                        .editStatus(p -> withScheduled(p, "False", "Unschedulable"));
             }
         }
     }
 
     private static Pod withScheduled(Pod p, String status, String reason) {
-        List<PodCondition> conditions = new ArrayList<>(p.getStatus().getConditions() == null ? List.of()
-                : p.getStatus().getConditions());
+        List<PodCondition> conditions = new ArrayList<>(
+                p.getStatus().getConditions() == null
+                        ? List.of()
+                        : p.getStatus().getConditions());
         conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
-        conditions.add(new PodConditionBuilder().withType("PodScheduled").withStatus(status).withReason(reason)
-                .withMessage(reason == null ? null : "0/N nodes are available").withLastTransitionTime(
-                        Instant.now().toString()).build());
+        conditions.add(new PodConditionBuilder()
+                .withType("PodScheduled")
+                .withStatus(status)
+                .withReason(reason)
+                .withMessage(reason == null ? null : "0/N nodes are available")
+                .withLastTransitionTime(Instant.now().toString())
+                .build());
         p.getStatus().setConditions(conditions);
         return p;
     }
 
     private static boolean unschedulable(Pod p) {
-        return p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
-                        && "Unschedulable".equals(c.getReason()));
+        return p.getStatus().getConditions() != null
+                && p.getStatus().getConditions().stream()
+                        .anyMatch(c -> "PodScheduled".equals(c.getType())
+                                && "False".equals(c.getStatus())
+                                && "Unschedulable".equals(c.getReason()));
     }
 
     static String phase(Pod p) {
-        return p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase();
+        return p.getStatus() == null || p.getStatus().getPhase() == null
+                ? "Pending"
+                : p.getStatus().getPhase();
     }
 
     private static boolean finished(Pod p) {
@@ -653,7 +776,8 @@ public final class World implements AutoCloseable {
 
     private static long runMillis(Pod p) {
         Map<String, String> annotations = p.getMetadata().getAnnotations();
-        return annotations == null || !annotations.containsKey(RUN_MILLIS) ? 0
+        return annotations == null || !annotations.containsKey(RUN_MILLIS)
+                ? 0
                 : Long.parseLong(annotations.get(RUN_MILLIS));
     }
 

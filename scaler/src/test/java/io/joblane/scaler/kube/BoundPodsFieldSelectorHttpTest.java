@@ -20,11 +20,15 @@ class BoundPodsFieldSelectorHttpTest {
     @Test
     void theFieldSelectorLookupAsksForTheNodeAndStillFiltersTheAnswer() throws Exception {
         // Guards against the production path (never exercised by the CRUD tests) losing the selector or the filter.
-        server.expect().get().withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1")
-                .andReturn(200, new PodListBuilder()
-                        .addToItems(KubeFixtures.jobPod("a", "job1", "batch", "n1", "1"))
-                        .addToItems(KubeFixtures.jobPod("b", "elsewhere", "batch", "n2", "1"))
-                        .build())
+        server.expect()
+                .get()
+                .withPath("/api/v1/pods?fieldSelector=spec.nodeName%3Dn1")
+                .andReturn(
+                        200,
+                        new PodListBuilder()
+                                .addToItems(KubeFixtures.jobPod("a", "job1", "batch", "n1", "1"))
+                                .addToItems(KubeFixtures.jobPod("b", "elsewhere", "batch", "n2", "1"))
+                                .build())
                 .once();
 
         var pods = new BoundPods(client, BoundPods.Lookup.FIELD_SELECTOR).boundTo("n1");

@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
 class ClusterCacheCrudTest {
     /** The cached group pods bound to a node. */
     static List<Pod> podsOn(ClusterCache cache, String node) {
-        return cache.pods().stream().filter(p -> node.equals(p.getSpec().getNodeName())).toList();
+        return cache.pods().stream()
+                .filter(p -> node.equals(p.getSpec().getNodeName()))
+                .toList();
     }
+
     KubernetesClient client;
 
     @Test
@@ -31,14 +34,47 @@ class ClusterCacheCrudTest {
         Node other = KubeFixtures.node("sys-1", "x", "i-9");
         other.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
         client.nodes().resource(other).create();
-        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job1", "batch", "n1", "2")).create();
-        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job2", "batch", null, "1")).create();
-        client.pods().inNamespace("kube-system").resource(new PodBuilder().withNewMetadata().withName("coredns")
-                .withNamespace("kube-system").endMetadata().withNewSpec().withNodeName("sys-1").addNewContainer()
-                .withName("c").endContainer().endSpec().build()).create();
-        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
-                .withName("kube-proxy").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
-                .withNewSpec().addNewContainer().withName("c").endContainer().endSpec().endTemplate().endSpec().build())
+        client.pods()
+                .inNamespace("a")
+                .resource(KubeFixtures.jobPod("a", "job1", "batch", "n1", "2"))
+                .create();
+        client.pods()
+                .inNamespace("a")
+                .resource(KubeFixtures.jobPod("a", "job2", "batch", null, "1"))
+                .create();
+        client.pods()
+                .inNamespace("kube-system")
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName("coredns")
+                        .withNamespace("kube-system")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNodeName("sys-1")
+                        .addNewContainer()
+                        .withName("c")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .daemonSets()
+                .inNamespace("kube-system")
+                .resource(new DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("kube-proxy")
+                        .withNamespace("kube-system")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewTemplate()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("c")
+                        .endContainer()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
                 .create();
 
         AtomicInteger changes = new AtomicInteger();
@@ -46,33 +82,46 @@ class ClusterCacheCrudTest {
             assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
             assertThat(cache.synced()).isTrue();
             assertThat(cache.nodes()).extracting(n -> n.getMetadata().getName()).containsExactly("n1");
-            assertThat(cache.pods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("job1", "job2");
-            assertThat(podsOn(cache, "n1")).extracting(p -> p.getMetadata().getName()).containsExactly("job1");
-            assertThat(cache.daemonSets()).extracting(d -> d.getMetadata().getName()).containsExactly("kube-proxy");
+            assertThat(cache.pods())
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactlyInAnyOrder("job1", "job2");
+            assertThat(podsOn(cache, "n1"))
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("job1");
+            assertThat(cache.daemonSets())
+                    .extracting(d -> d.getMetadata().getName())
+                    .containsExactly("kube-proxy");
 
             Pod cached = podsOn(cache, "n1").get(0);
             assertThat(cached.getSpec().getContainers().get(0).getEnv()).isEmpty();
             assertThat(cached.getSpec().getContainers().get(0).getImage()).isNull();
             assertThat(cached.getMetadata().getAnnotations()).isNull();
-            assertThat(cached.getMetadata().getLabels()).containsOnlyKeys(WellKnown.NODE_GROUP_LABEL,
-                    WellKnown.JOB_NAME_LABEL);
-            assertThat(cached.getMetadata().getOwnerReferences()).singleElement()
+            assertThat(cached.getMetadata().getLabels())
+                    .containsOnlyKeys(WellKnown.NODE_GROUP_LABEL, WellKnown.JOB_NAME_LABEL);
+            assertThat(cached.getMetadata().getOwnerReferences())
+                    .singleElement()
                     .satisfies(o -> assertThat(o.getKind()).isEqualTo("Job"));
             assertThat(cached.getStatus().getContainerStatuses()).isEmpty();
             assertThat(PodRequests.of(cached.getSpec())).containsEntry("cpu", 2000L);
             Node node = cache.nodes().get(0);
             assertThat(node.getStatus().getImages()).isEmpty();
-            assertThat(node.getStatus().getConditions()).extracting(c -> c.getType()).containsExactly("Ready");
+            assertThat(node.getStatus().getConditions())
+                    .extracting(c -> c.getType())
+                    .containsExactly("Ready");
             assertThat(node.getSpec().getProviderID()).isEqualTo("aws:///us-east-1a/i-1");
 
             int before = changes.get();
-            client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "job3", "batch", null, "1")).create();
+            client.pods()
+                    .inNamespace("a")
+                    .resource(KubeFixtures.jobPod("a", "job3", "batch", null, "1"))
+                    .create();
             await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 3);
             assertThat(changes.get()).isGreaterThan(before);
 
             new NodeWriter(client).setDrainingTaint("n1", NodeWriter.NO_SCHEDULE);
-            await().atMost(Duration.ofSeconds(20)).until(() -> cache.nodes().get(0).getSpec().getTaints().stream()
-                    .anyMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey())));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> cache.nodes().get(0).getSpec().getTaints().stream()
+                            .anyMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey())));
         }
     }
 
@@ -83,15 +132,21 @@ class ClusterCacheCrudTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        try (KubernetesClient unreachable = new KubernetesClientBuilder().withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:" + closedPort)
-                        .withRequestRetryBackoffLimit(0).build()).build();
-             ClusterCache cache = new ClusterCache(unreachable, () -> { })) {
+        try (KubernetesClient unreachable = new KubernetesClientBuilder()
+                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                                .withMasterUrl("http://127.0.0.1:" + closedPort)
+                                .withRequestRetryBackoffLimit(0)
+                                .build())
+                        .build();
+                ClusterCache cache = new ClusterCache(unreachable, () -> {})) {
             List<String> problems = cache.start(Duration.ofSeconds(2));
             assertThat(cache.synced()).isFalse();
             assertThat(problems).hasSize(4).allSatisfy(p -> assertThat(p).contains("not synced"));
-            assertThat(String.join("\n", problems)).contains("informer nodes").contains("informer pods")
-                    .contains("informer daemonsets").contains("ConnectException");
+            assertThat(String.join("\n", problems))
+                    .contains("informer nodes")
+                    .contains("informer pods")
+                    .contains("informer daemonsets")
+                    .contains("ConnectException");
         }
     }
 
@@ -102,14 +157,25 @@ class ClusterCacheCrudTest {
         pinned.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
         pinned.getSpec().setNodeSelector(java.util.Map.of(WellKnown.NODE_GROUP_LABEL, "batch"));
         client.pods().inNamespace("a").resource(pinned).create();
-        Pod unrelated = new PodBuilder().withNewMetadata().withName("web").withNamespace("a").endMetadata()
-                .withNewSpec().addNewContainer().withName("c").endContainer().endSpec().build();
+        Pod unrelated = new PodBuilder()
+                .withNewMetadata()
+                .withName("web")
+                .withNamespace("a")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("c")
+                .endContainer()
+                .endSpec()
+                .build();
         client.pods().inNamespace("a").resource(unrelated).create();
 
-        try (ClusterCache cache = new ClusterCache(client, () -> { })) {
+        try (ClusterCache cache = new ClusterCache(client, () -> {})) {
             assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
             assertThat(cache.pods()).isEmpty();
-            assertThat(cache.unscheduledGroupPods()).extracting(p -> p.getMetadata().getName()).containsExactly("pinned");
+            assertThat(cache.unscheduledGroupPods())
+                    .extracting(p -> p.getMetadata().getName())
+                    .containsExactly("pinned");
         }
     }
 }

@@ -25,11 +25,14 @@ class EventRecorderCrudTest {
 
     @Test
     void recordsEventsOnPodsAndNodes() {
-        EventRecorder recorder = new EventRecorder(client, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), "scaler-0");
-        recorder.record(pod("team-a", "job-x", "uid-x"), "Warning", "NotScaledUpTooBig", "needs 64 cpu, group batch has 16");
+        EventRecorder recorder =
+                new EventRecorder(client, new MutableClock(Instant.parse("2026-11-27T10:00:00Z")), "scaler-0");
+        recorder.record(
+                pod("team-a", "job-x", "uid-x"), "Warning", "NotScaledUpTooBig", "needs 64 cpu, group batch has 16");
         recorder.record(node("n1", "uid-n1"), "Normal", "Draining", "tainted joblane.io/draining:PreferNoSchedule");
 
-        List<Event> podEvents = client.v1().events().inNamespace("team-a").list().getItems();
+        List<Event> podEvents =
+                client.v1().events().inNamespace("team-a").list().getItems();
         assertThat(podEvents).singleElement().satisfies(e -> {
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
             assertThat(e.getInvolvedObject().getName()).isEqualTo("job-x");
@@ -40,7 +43,8 @@ class EventRecorderCrudTest {
             assertThat(e.getReportingInstance()).isEqualTo("scaler-0");
             assertThat(e.getCount()).isEqualTo(1);
         });
-        List<Event> nodeEvents = client.v1().events().inNamespace("default").list().getItems();
+        List<Event> nodeEvents =
+                client.v1().events().inNamespace("default").list().getItems();
         assertThat(nodeEvents).singleElement().satisfies(e -> {
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("Node");
             assertThat(e.getReason()).isEqualTo("Draining");
@@ -61,7 +65,10 @@ class EventRecorderCrudTest {
 
         List<Event> events = client.v1().events().inNamespace("team-a").list().getItems();
         assertThat(events).hasSize(2);
-        Event aggregated = events.stream().filter(e -> e.getMessage().equals("too big")).findFirst().orElseThrow();
+        Event aggregated = events.stream()
+                .filter(e -> e.getMessage().equals("too big"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aggregated.getCount()).isEqualTo(5);
         assertThat(aggregated.getFirstTimestamp()).isEqualTo("2026-11-27T10:00:00Z");
         assertThat(aggregated.getLastTimestamp()).isEqualTo("2026-11-27T10:00:40Z");
@@ -75,11 +82,13 @@ class EventRecorderCrudTest {
         recorder.record(node, "Normal", "Draining", "m");
         client.v1().events().inNamespace("default").delete();
         recorder.record(node, "Normal", "Draining", "m");
-        assertThat(client.v1().events().inNamespace("default").list().getItems()).singleElement()
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .singleElement()
                 .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
 
         clock.advance(EventRecorder.AGGREGATION_WINDOW.plus(Duration.ofSeconds(1)));
         recorder.record(node, "Normal", "Draining", "m");
-        assertThat(client.v1().events().inNamespace("default").list().getItems()).hasSize(2);
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .hasSize(2);
     }
 }

@@ -13,6 +13,7 @@ import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
@@ -23,7 +24,6 @@ import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
-import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,10 +63,15 @@ class KubeClusterAccessCrudTest {
         Node node = KubeFixtures.node("n1", "batch", instanceId);
         node.getSpec().setProviderID("memory:///zone-a/" + instanceId);
         client.nodes().resource(node).create();
-        cache = new ClusterCache(client, () -> { });
+        cache = new ClusterCache(client, () -> {});
         assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
-        access = new KubeClusterAccess(client, cache, new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER),
-                new EventRecorder(client, clock, "test"), () -> config, clock);
+        access = new KubeClusterAccess(
+                client,
+                cache,
+                new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER),
+                new EventRecorder(client, clock, "test"),
+                () -> config,
+                clock);
     }
 
     @AfterEach
@@ -75,12 +80,14 @@ class KubeClusterAccessCrudTest {
     }
 
     void awaitCachedNode(Predicate<Node> condition) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> cache.nodes().stream()
-                .anyMatch(n -> n.getMetadata().getName().equals("n1") && condition.test(n)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cache.nodes().stream()
+                        .anyMatch(n -> n.getMetadata().getName().equals("n1") && condition.test(n)));
     }
 
     static boolean hasAnnotation(Node n, String key) {
-        return n.getMetadata().getAnnotations() != null && n.getMetadata().getAnnotations().containsKey(key);
+        return n.getMetadata().getAnnotations() != null
+                && n.getMetadata().getAnnotations().containsKey(key);
     }
 
     /** Scans until the node is cordoned by the scaler and its settle delay has passed. */
@@ -91,7 +98,8 @@ class KubeClusterAccessCrudTest {
         clock.advance(Duration.ofMinutes(2));
         loop.runOnce();
         awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.CORDONED_AT));
-        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isTrue();
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable())
+                .isTrue();
         clock.advance(Duration.ofSeconds(31));
         return loop;
     }
@@ -107,7 +115,8 @@ class KubeClusterAccessCrudTest {
         });
         ScanResult result = loop.runOnce();
 
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains(instanceId));
         assertThat(result.actions()).anyMatch(a -> a.contains("terminate node n1"));
         assertThat(podsAtTermination.get()).isZero();
@@ -118,9 +127,22 @@ class KubeClusterAccessCrudTest {
     void aPodBoundAtTheLastMomentStopsTheTermination() {
         ScaleLoop loop = loopUpToSettledCordon(ScalerMetrics.NOOP);
         // Not a group pod, so the informers never see it: only the live re-check can.
-        Pod late = new PodBuilder().withNewMetadata().withName("late").withNamespace("team-b").withUid("uid-late")
-                .endMetadata().withNewSpec().withNodeName("n1").addNewContainer().withName("c").endContainer()
-                .endSpec().withNewStatus().withPhase("Pending").endStatus().build();
+        Pod late = new PodBuilder()
+                .withNewMetadata()
+                .withName("late")
+                .withNamespace("team-b")
+                .withUid("uid-late")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("n1")
+                .addNewContainer()
+                .withName("c")
+                .endContainer()
+                .endSpec()
+                .withNewStatus()
+                .withPhase("Pending")
+                .endStatus()
+                .build();
         client.pods().inNamespace("team-b").resource(late).create();
 
         ScanResult result = loop.runOnce();
@@ -131,24 +153,30 @@ class KubeClusterAccessCrudTest {
         assertThat(live.getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
         assertThat(live.getMetadata().getAnnotations()).doesNotContainKey(NodeAnnotations.CORDONED_AT);
         assertThat(client.v1().events().inNamespace("default").list().getItems())
-                .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason()) && "n1".equals(e.getInvolvedObject().getName()));
+                .anyMatch(e -> "ScaleDownCancelled".equals(e.getReason())
+                        && "n1".equals(e.getInvolvedObject().getName()));
 
         // The pod the informers cannot see keeps the node busy from now on: no cordon/uncordon cycle.
         awaitCachedNode(n -> !hasAnnotation(n, NodeAnnotations.CORDONED_AT));
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofMinutes(5));
-            assertThat(loop.runOnce().actions()).noneMatch(a -> a.contains("cordon node n1") || a.contains("unneeded since"));
+            assertThat(loop.runOnce().actions())
+                    .noneMatch(a -> a.contains("cordon node n1") || a.contains("unneeded since"));
         }
         // Once it is gone, the node is unneeded again.
         client.pods().inNamespace("team-b").withName("late").delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("team-b").withName("late").get() == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        client.pods().inNamespace("team-b").withName("late").get() == null);
         assertThat(loop.runOnce().actions()).anyMatch(a -> a.contains("node n1 unneeded since"));
     }
 
     @Test
     void aLiveNodeOrPodThatCouldBeAnInstanceHoldsItsUnregisteredTermination() throws Exception {
-        // Guards against terminating an "unregistered" instance that a node without providerID or an orphan pod runs on.
-        assertThat(access.whyInstanceMayHaveNode(instanceId)).hasValueSatisfying(w -> assertThat(w).contains("n1"));
+        // Guards against terminating an "unregistered" instance that a node without providerID or an orphan pod runs
+        // on.
+        assertThat(access.whyInstanceMayHaveNode(instanceId))
+                .hasValueSatisfying(w -> assertThat(w).contains("n1"));
         assertThat(access.whyInstanceMayHaveNode("i-other")).isEmpty();
 
         // A node without the group label and without providerID could be any instance.
@@ -156,17 +184,20 @@ class KubeClusterAccessCrudTest {
         bare.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
         bare.getSpec().setProviderID("");
         client.nodes().resource(bare).create();
-        assertThat(access.whyInstanceMayHaveNode("i-other")).hasValueSatisfying(w -> assertThat(w)
-                .contains("bare").contains("no usable spec.providerID"));
+        assertThat(access.whyInstanceMayHaveNode("i-other"))
+                .hasValueSatisfying(w -> assertThat(w).contains("bare").contains("no usable spec.providerID"));
         client.nodes().withName("bare").delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().withName("bare").get() == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.nodes().withName("bare").get() == null);
         assertThat(access.whyInstanceMayHaveNode("i-other")).isEmpty();
 
         // A running pod bound to a node name that has no Node object.
-        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "orphan", "batch", "gone", "1"))
+        client.pods()
+                .inNamespace("team-a")
+                .resource(KubeFixtures.jobPod("team-a", "orphan", "batch", "gone", "1"))
                 .create();
-        assertThat(access.whyInstanceMayHaveNode("i-other")).hasValueSatisfying(w -> assertThat(w)
-                .contains("team-a/orphan").contains("gone"));
+        assertThat(access.whyInstanceMayHaveNode("i-other"))
+                .hasValueSatisfying(w -> assertThat(w).contains("team-a/orphan").contains("gone"));
     }
 
     @Test
@@ -176,8 +207,10 @@ class KubeClusterAccessCrudTest {
         awaitCachedNode(n -> hasAnnotation(n, NodeAnnotations.CORDONED_AT));
         access.snapshot();
         assertThat(access.whyNodeNotTerminable("n1", instanceId)).isEmpty();
-        assertThat(access.whyNodeNotTerminable("n1", "i-other")).hasValueSatisfying(w -> assertThat(w).contains("providerID"));
-        assertThat(access.whyNodeNotTerminable("gone", instanceId)).hasValueSatisfying(w -> assertThat(w).contains("gone"));
+        assertThat(access.whyNodeNotTerminable("n1", "i-other"))
+                .hasValueSatisfying(w -> assertThat(w).contains("providerID"));
+        assertThat(access.whyNodeNotTerminable("gone", instanceId))
+                .hasValueSatisfying(w -> assertThat(w).contains("gone"));
 
         // Humans win, even when they act after the snapshot: the live read sees scale-down-disabled.
         client.nodes().withName("n1").edit(n -> {
@@ -202,7 +235,8 @@ class KubeClusterAccessCrudTest {
                 .hasValueSatisfying(w -> assertThat(w).contains("no longer cordoned"));
 
         client.nodes().withName("n1").delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.nodes().withName("n1").get() == null);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.nodes().withName("n1").get() == null);
         Node again = KubeFixtures.node("n1", "batch", instanceId);
         again.getSpec().setProviderID("memory:///zone-a/" + instanceId);
         again.getSpec().setUnschedulable(true);
@@ -215,19 +249,26 @@ class KubeClusterAccessCrudTest {
 
     @Test
     void anUnschedulableJobPodRaisesDesiredAndGetsAnEvent() {
-        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "big", "batch", null, "12")).create();
-        client.pods().inNamespace("team-a").resource(KubeFixtures.jobPod("team-a", "busy", "batch", "n1", "10"))
+        client.pods()
+                .inNamespace("team-a")
+                .resource(KubeFixtures.jobPod("team-a", "big", "batch", null, "12"))
+                .create();
+        client.pods()
+                .inNamespace("team-a")
+                .resource(KubeFixtures.jobPod("team-a", "busy", "batch", "n1", "10"))
                 .create();
         await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 2);
 
-        ScanResult result = new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false)
-                .runOnce();
+        ScanResult result =
+                new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false).runOnce();
 
-        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).contains("2"));
         assertThat(result.groups().get("batch").pendingPods()).isEqualTo(1);
         assertThat(client.v1().events().inNamespace("team-a").list().getItems())
-                .anyMatch(e -> "TriggeredScaleUp".equals(e.getReason()) && "big".equals(e.getInvolvedObject().getName()));
+                .anyMatch(e -> "TriggeredScaleUp".equals(e.getReason())
+                        && "big".equals(e.getInvolvedObject().getName()));
     }
 
     // Guards against the scaler taking over a node a human cordoned or protected.
@@ -260,7 +301,8 @@ class KubeClusterAccessCrudTest {
             clock.advance(Duration.ofHours(1));
         }
         assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
-        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable()).isNotEqualTo(Boolean.TRUE);
+        assertThat(client.nodes().withName("n1").get().getSpec().getUnschedulable())
+                .isNotEqualTo(Boolean.TRUE);
     }
 
     // Guards the --dry-run promise: every action is logged, nothing in the cluster or the cloud changes.
@@ -273,27 +315,65 @@ class KubeClusterAccessCrudTest {
         loop.runOnce();
 
         assertThat(first.actions()).anyMatch(a -> a.contains("dry-run: would"));
-        assertThat(client.nodes().withName("n1").get().getMetadata().getResourceVersion()).isEqualTo(before);
+        assertThat(client.nodes().withName("n1").get().getMetadata().getResourceVersion())
+                .isEqualTo(before);
         assertThat(client.v1().events().inAnyNamespace().list().getItems()).isEmpty();
         assertThat(cloud.calls()).allMatch(c -> c.operation().equals(FakeNodeGroupProvider.DESCRIBE));
     }
 
     @Test
     void snapshotTranslatesNodesPodsAndDaemonSets() throws Exception {
-        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "running", "batch", "n1", "2")).create();
-        client.pods().inNamespace("a").resource(KubeFixtures.jobPod("a", "waiting", "batch", null, "4")).create();
-        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
-                .withName("node-exporter").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
-                .withNewSpec().addToNodeSelector("kubernetes.io/os", "linux").addNewToleration().withOperator("Exists")
-                .endToleration().addToContainers(PodRequestsTest.container("c", "100m", "64Mi")).endSpec()
-                .endTemplate().endSpec().build()).create();
-        client.apps().daemonSets().inNamespace("kube-system").resource(new DaemonSetBuilder().withNewMetadata()
-                .withName("untolerated").withNamespace("kube-system").endMetadata().withNewSpec().withNewTemplate()
-                .withNewSpec().addToContainers(PodRequestsTest.container("c", "1", "64Mi")).endSpec()
-                .endTemplate().endSpec().build()).create();
+        client.pods()
+                .inNamespace("a")
+                .resource(KubeFixtures.jobPod("a", "running", "batch", "n1", "2"))
+                .create();
+        client.pods()
+                .inNamespace("a")
+                .resource(KubeFixtures.jobPod("a", "waiting", "batch", null, "4"))
+                .create();
+        client.apps()
+                .daemonSets()
+                .inNamespace("kube-system")
+                .resource(new DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("node-exporter")
+                        .withNamespace("kube-system")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewTemplate()
+                        .withNewSpec()
+                        .addToNodeSelector("kubernetes.io/os", "linux")
+                        .addNewToleration()
+                        .withOperator("Exists")
+                        .endToleration()
+                        .addToContainers(PodRequestsTest.container("c", "100m", "64Mi"))
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .daemonSets()
+                .inNamespace("kube-system")
+                .resource(new DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("untolerated")
+                        .withNamespace("kube-system")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewTemplate()
+                        .withNewSpec()
+                        .addToContainers(PodRequestsTest.container("c", "1", "64Mi"))
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
         new NodeWriter(client).setDrainingTaint("n1", NodeWriter.PREFER_NO_SCHEDULE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 2 && cache.daemonSets().size() == 2
-                && cache.nodes().get(0).getSpec().getTaints().size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cache.pods().size() == 2
+                        && cache.daemonSets().size() == 2
+                        && cache.nodes().get(0).getSpec().getTaints().size() == 2);
 
         ClusterSnapshot s = access.snapshot();
         NodeInfo n = s.nodes().get(0);
@@ -303,38 +383,60 @@ class KubeClusterAccessCrudTest {
         assertThat(n.draining()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
         assertThat(n.allocatable().get("cpu")).isEqualTo(16_000L);
         assertThat(n.allocatable().get("pods")).isEqualTo(110_000L);
-        assertThat(s.pods()).extracting(PodInfo::name, PodInfo::phase, PodInfo::jobPod, PodInfo::group)
+        assertThat(s.pods())
+                .extracting(PodInfo::name, PodInfo::phase, PodInfo::jobPod, PodInfo::group)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("running", PodPhase.RUNNING, true, "batch"),
                         org.assertj.core.groups.Tuple.tuple("waiting", PodPhase.PENDING_UNSCHEDULABLE, true, "batch"));
-        PodInfo waiting = s.pods().stream().filter(p -> p.name().equals("waiting")).findFirst().orElseThrow();
+        PodInfo waiting = s.pods().stream()
+                .filter(p -> p.name().equals("waiting"))
+                .findFirst()
+                .orElseThrow();
         assertThat(waiting.requests().get("cpu")).isEqualTo(4000L);
         assertThat(waiting.requests().get("pods")).isZero();
         assertThat(s.daemonSets()).extracting(DaemonSetInfo::name).containsExactly("node-exporter");
-        assertThat(s.daemonSets().get(0).landsOn(Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
-                List.of(new io.joblane.model.config.Taint(WellKnown.DEDICATED_TAINT, "batch", "NoSchedule")))).isTrue();
+        assertThat(s.daemonSets()
+                        .get(0)
+                        .landsOn(
+                                Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
+                                List.of(new io.joblane.model.config.Taint(
+                                        WellKnown.DEDICATED_TAINT, "batch", "NoSchedule"))))
+                .isTrue();
         assertThat(s.daemonSets().get(0).podRequests().get("cpu")).isEqualTo(100L);
 
         // Unchanged pods reuse last scan's translation; a changed pod is translated again.
-        PodInfo running = s.pods().stream().filter(p -> p.name().equals("running")).findFirst().orElseThrow();
+        PodInfo running = s.pods().stream()
+                .filter(p -> p.name().equals("running"))
+                .findFirst()
+                .orElseThrow();
         client.pods().inNamespace("a").withName("waiting").edit(p -> {
             p.getSpec().setNodeName("n1");
             p.getStatus().setPhase("Running");
             return p;
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> ClusterCacheCrudTest.podsOn(cache, "n1").size() == 2);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> ClusterCacheCrudTest.podsOn(cache, "n1").size() == 2);
         ClusterSnapshot next = access.snapshot();
-        assertThat(next.pods()).filteredOn(p -> p.name().equals("running")).singleElement().isSameAs(running);
-        assertThat(next.pods()).filteredOn(p -> p.name().equals("waiting")).singleElement()
+        assertThat(next.pods())
+                .filteredOn(p -> p.name().equals("running"))
+                .singleElement()
+                .isSameAs(running);
+        assertThat(next.pods())
+                .filteredOn(p -> p.name().equals("waiting"))
+                .singleElement()
                 .satisfies(p -> assertThat(p.phase()).isEqualTo(PodPhase.RUNNING));
     }
 
     @Test
     void snapshotFailsClearlyWhileInformersAreNotSynced() {
-        ClusterCache unsynced = new ClusterCache(client, () -> { });
-        KubeClusterAccess notReady = new KubeClusterAccess(client, unsynced,
-                new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER), new EventRecorder(client, clock, "t"),
-                () -> config, clock);
+        ClusterCache unsynced = new ClusterCache(client, () -> {});
+        KubeClusterAccess notReady = new KubeClusterAccess(
+                client,
+                unsynced,
+                new BoundPods(client, BoundPods.Lookup.LIST_AND_FILTER),
+                new EventRecorder(client, clock, "t"),
+                () -> config,
+                clock);
         org.assertj.core.api.Assertions.assertThatThrownBy(notReady::snapshot)
                 .hasMessageContaining("informers not synced");
     }
@@ -345,7 +447,8 @@ class KubeClusterAccessCrudTest {
         io.fabric8.kubernetes.api.model.Pod pinned = KubeFixtures.jobPod("a", "pinned", "batch", null, "1");
         pinned.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
         client.pods().inNamespace("a").resource(pinned).create();
-        await().atMost(Duration.ofSeconds(20)).until(() -> !cache.unscheduledGroupPods().isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !cache.unscheduledGroupPods().isEmpty());
 
         assertThat(access.snapshot().pods()).singleElement().satisfies(p -> {
             assertThat(p.name()).isEqualTo("pinned");

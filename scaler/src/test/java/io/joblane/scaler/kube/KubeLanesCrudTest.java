@@ -31,8 +31,15 @@ class KubeLanesCrudTest {
         p.getMetadata().getLabels().put(WellKnown.JOB_NAME_LABEL, "nightly-29412345");
         p.getStatus().setPhase("Succeeded");
         p.getStatus().setStartTime(START.toString());
-        p.getStatus().getContainerStatuses().get(0).setState(new ContainerStateBuilder().withNewTerminated()
-                .withExitCode(0).withFinishedAt(START.plusSeconds(600).toString()).endTerminated().build());
+        p.getStatus()
+                .getContainerStatuses()
+                .get(0)
+                .setState(new ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(0)
+                        .withFinishedAt(START.plusSeconds(600).toString())
+                        .endTerminated()
+                        .build());
         return p;
     }
 
@@ -50,14 +57,30 @@ class KubeLanesCrudTest {
         client.nodes().resource(KubeFixtures.node("n1", "batch", "i-1")).create();
         client.pods().inNamespace("ml").resource(succeededPod()).create();
         client.pods().inNamespace("ml").resource(runningPod()).create();
-        try (ClusterCache cache = new ClusterCache(client, () -> { })) {
+        try (ClusterCache cache = new ClusterCache(client, () -> {})) {
             assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
             KubeLanes lanes = new KubeLanes(client, cache, "joblane");
-            assertThat(lanes.pods()).extracting(p -> new LanePod(null, p.node(), p.family(), p.expectedDuration(),
-                    p.deadlineMillis(), p.bound(), p.startMillis(), p.finishedMillis())).containsExactlyInAnyOrder(
-                    new LanePod(null, "n1", "ml/nightly", null, 0, false, START.toEpochMilli(),
-                            START.plusSeconds(600).toEpochMilli()),
-                    new LanePod(null, "n1", "ml/train", "2h", 7_200_000, true, START.toEpochMilli(), -1));
+            assertThat(lanes.pods())
+                    .extracting(p -> new LanePod(
+                            null,
+                            p.node(),
+                            p.family(),
+                            p.expectedDuration(),
+                            p.deadlineMillis(),
+                            p.bound(),
+                            p.startMillis(),
+                            p.finishedMillis()))
+                    .containsExactlyInAnyOrder(
+                            new LanePod(
+                                    null,
+                                    "n1",
+                                    "ml/nightly",
+                                    null,
+                                    0,
+                                    false,
+                                    START.toEpochMilli(),
+                                    START.plusSeconds(600).toEpochMilli()),
+                            new LanePod(null, "n1", "ml/train", "2h", 7_200_000, true, START.toEpochMilli(), -1));
 
             Clock clock = Clock.fixed(START.plusSeconds(900), ZoneOffset.UTC);
             new LanesStep(lanes, clock, () -> true, Duration.ofSeconds(30), 100).run(false);
@@ -65,11 +88,20 @@ class KubeLanesCrudTest {
             assertThat(client.nodes().withName("n1").get().getMetadata().getLabels())
                     .containsEntry(WellKnown.LANE_END_LABEL, Long.toString(end))
                     .containsEntry(WellKnown.NODE_GROUP_LABEL, "batch");
-            ConfigMap cm = client.configMaps().inNamespace("joblane").withName(WellKnown.LANES_CONFIGMAP).get();
-            assertThat(FamilyTable.decode(cm.getData().get(WellKnown.LANES_CONFIGMAP_KEY)).get("ml/nightly"))
+            ConfigMap cm = client.configMaps()
+                    .inNamespace("joblane")
+                    .withName(WellKnown.LANES_CONFIGMAP)
+                    .get();
+            assertThat(FamilyTable.decode(cm.getData().get(WellKnown.LANES_CONFIGMAP_KEY))
+                            .get("ml/nightly"))
                     .isEqualTo(RunTimes.first(600_000, START.plusSeconds(600).toEpochMilli()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Long.toString(end).equals(
-                    cache.nodes().get(0).getMetadata().getLabels().get(WellKnown.LANE_END_LABEL)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Long.toString(end)
+                            .equals(cache.nodes()
+                                    .get(0)
+                                    .getMetadata()
+                                    .getLabels()
+                                    .get(WellKnown.LANE_END_LABEL)));
         }
     }
 
@@ -89,6 +121,7 @@ class KubeLanesCrudTest {
         lanes.setLaneEnd("n1", null);
         lanes.setLaneEnd("n1", null); // already gone: no error
         assertThat(client.nodes().withName("n1").get().getMetadata().getLabels())
-                .doesNotContainKey(WellKnown.LANE_END_LABEL).containsEntry(WellKnown.NODE_GROUP_LABEL, "batch");
+                .doesNotContainKey(WellKnown.LANE_END_LABEL)
+                .containsEntry(WellKnown.NODE_GROUP_LABEL, "batch");
     }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 @EnableKubernetesMockClient(crud = true)
 class LeaderElectionCrudTest {
-    static final LeaderElection.Timing FAST = new LeaderElection.Timing(Duration.ofSeconds(3), Duration.ofSeconds(2),
-            Duration.ofMillis(200));
+    static final LeaderElection.Timing FAST =
+            new LeaderElection.Timing(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
     KubernetesClient client;
 
     @Test
@@ -20,10 +20,16 @@ class LeaderElectionCrudTest {
         AtomicInteger aStarted = new AtomicInteger();
         AtomicInteger aStopped = new AtomicInteger();
         AtomicInteger bStarted = new AtomicInteger();
-        LeaderElection a = new LeaderElection(client, "joblane", "joblane-scaler", "scaler-a", FAST,
-                aStarted::incrementAndGet, aStopped::incrementAndGet);
-        LeaderElection b = new LeaderElection(client, "joblane", "joblane-scaler", "scaler-b", FAST,
-                bStarted::incrementAndGet, () -> { });
+        LeaderElection a = new LeaderElection(
+                client,
+                "joblane",
+                "joblane-scaler",
+                "scaler-a",
+                FAST,
+                aStarted::incrementAndGet,
+                aStopped::incrementAndGet);
+        LeaderElection b = new LeaderElection(
+                client, "joblane", "joblane-scaler", "scaler-b", FAST, bStarted::incrementAndGet, () -> {});
         try {
             a.start();
             await().atMost(Duration.ofSeconds(20)).until(a::isLeader);
@@ -34,8 +40,13 @@ class LeaderElectionCrudTest {
             assertThat(bStarted.get()).isZero();
             assertThat(b.stillLeading()).isFalse();
             assertThat(b.leader()).isEqualTo("scaler-a");
-            assertThat(client.leases().inNamespace("joblane").withName("joblane-scaler").get().getSpec()
-                    .getHolderIdentity()).isEqualTo("scaler-a");
+            assertThat(client.leases()
+                            .inNamespace("joblane")
+                            .withName("joblane-scaler")
+                            .get()
+                            .getSpec()
+                            .getHolderIdentity())
+                    .isEqualTo("scaler-a");
 
             a.close();
             assertThat(aStopped.get()).isEqualTo(1);

@@ -13,11 +13,16 @@ class LeaderElectionTest {
     @Test
     void stillLeadingOnlyWhileTheLastRenewalIsWithinTheLeaseMinusTheMargin() {
         // Guards against acting on a Lease another replica may already hold (renewal older than lease - margin).
-        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(2), NOW, TIMING)).isTrue();
-        assertThat(LeaderElection.stillLeading(true, NOW.minus(Duration.ofMillis(9_999)), NOW, TIMING)).isTrue();
-        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(10), NOW, TIMING)).isFalse();
-        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(14), NOW, TIMING)).isFalse();
-        assertThat(LeaderElection.stillLeading(false, NOW.minusSeconds(1), NOW, TIMING)).isFalse();
+        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(2), NOW, TIMING))
+                .isTrue();
+        assertThat(LeaderElection.stillLeading(true, NOW.minus(Duration.ofMillis(9_999)), NOW, TIMING))
+                .isTrue();
+        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(10), NOW, TIMING))
+                .isFalse();
+        assertThat(LeaderElection.stillLeading(true, NOW.minusSeconds(14), NOW, TIMING))
+                .isFalse();
+        assertThat(LeaderElection.stillLeading(false, NOW.minusSeconds(1), NOW, TIMING))
+                .isFalse();
         assertThat(LeaderElection.stillLeading(true, null, NOW, TIMING)).isFalse();
     }
 }

@@ -21,8 +21,7 @@ import java.util.List;
  * {@code java -Xmx2g -cp <test classpath> io.joblane.scaler.kube.LeanCacheHeapEstimate [pods] [nodes]}.
  */
 public final class LeanCacheHeapEstimate {
-    private LeanCacheHeapEstimate() {
-    }
+    private LeanCacheHeapEstimate() {}
 
     public static void main(String[] args) throws Exception {
         int pods = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
@@ -39,7 +38,8 @@ public final class LeanCacheHeapEstimate {
         }
         List<Pod> podObjects = new ArrayList<>(pods);
         for (int p = 0; p < pods; p++) {
-            String text = fill(podTemplate, p, "job-" + p / 4).replace("@NODE@", "ip-10-0-" + p % nodes + ".ec2.internal")
+            String text = fill(podTemplate, p, "job-" + p / 4)
+                    .replace("@NODE@", "ip-10-0-" + p % nodes + ".ec2.internal")
                     .replace("@NS@", "team-" + p % 40);
             podObjects.add(json.unmarshal(text, Pod.class));
         }
@@ -69,12 +69,15 @@ public final class LeanCacheHeapEstimate {
         long withSnapshot = settledHeap(mx) - base;
 
         System.out.printf("informer cache for %,d pods and %,d nodes (retained heap after GC):%n", pods, nodes);
-        System.out.printf("  as decoded from the API server: %,7.0f MiB (%.1f KiB per pod, incl. nodes)%n", mib(full),
-                full / 1024.0 / pods);
-        System.out.printf("  trimmed by Lean (what is kept): %,7.0f MiB (%.1f KiB per pod, incl. nodes)%n", mib(lean),
-                lean / 1024.0 / pods);
+        System.out.printf(
+                "  as decoded from the API server: %,7.0f MiB (%.1f KiB per pod, incl. nodes)%n",
+                mib(full), full / 1024.0 / pods);
+        System.out.printf(
+                "  trimmed by Lean (what is kept): %,7.0f MiB (%.1f KiB per pod, incl. nodes)%n",
+                mib(lean), lean / 1024.0 / pods);
         System.out.printf("  snapshot model built per scan:  %,7.0f MiB on top%n", mib(withSnapshot - lean));
-        System.out.printf("  trimming all items once: %,d ms; full translation of every item (first scan; later scans reuse unchanged pods): %,d ms (best of 5)%n",
+        System.out.printf(
+                "  trimming all items once: %,d ms; full translation of every item (first scan; later scans reuse unchanged pods): %,d ms (best of 5)%n",
                 trimNanos / 1_000_000, best / 1_000_000);
         if (podInfos.size() + nodeInfos.size() + podObjects.size() + nodeObjects.size() < 0) {
             System.out.println("keeps everything reachable until the last measurement");
@@ -82,8 +85,10 @@ public final class LeanCacheHeapEstimate {
     }
 
     private static String fill(String template, int i, String job) {
-        return template.replace("@JOB@", job).replace("@NAME@", job + "-" + Integer.toHexString(i * 31 + 7))
-                .replace("@UID@", "8f14e45f-ceea-467f-" + i).replace("@RV@", String.valueOf(1_000_000 + i))
+        return template.replace("@JOB@", job)
+                .replace("@NAME@", job + "-" + Integer.toHexString(i * 31 + 7))
+                .replace("@UID@", "8f14e45f-ceea-467f-" + i)
+                .replace("@RV@", String.valueOf(1_000_000 + i))
                 .replace("@I@", String.valueOf(i));
     }
 

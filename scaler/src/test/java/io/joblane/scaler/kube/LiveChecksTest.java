@@ -26,7 +26,8 @@ class LiveChecksTest {
 
     @Test
     void aNodeStillCordonedByJoblaneOnTheSameInstanceIsTerminable() {
-        assertThat(LiveChecks.whyNodeNotTerminable(cordonedByJoblane(), "i-1", "u1")).isEmpty();
+        assertThat(LiveChecks.whyNodeNotTerminable(cordonedByJoblane(), "i-1", "u1"))
+                .isEmpty();
     }
 
     // Guards against terminating from the cache when the live node is no longer Joblane's cordon of that instance.
@@ -36,8 +37,7 @@ class LiveChecksTest {
 
         Node uncordoned = cordonedByJoblane();
         uncordoned.getSpec().setUnschedulable(false);
-        assertThat(LiveChecks.whyNodeNotTerminable(uncordoned, "i-1", "u1"))
-                .contains("the node is no longer cordoned");
+        assertThat(LiveChecks.whyNodeNotTerminable(uncordoned, "i-1", "u1")).contains("the node is no longer cordoned");
 
         Node humans = cordonedByJoblane();
         humans.getMetadata().getAnnotations().remove(NodeAnnotations.CORDONED_AT);
@@ -46,8 +46,8 @@ class LiveChecksTest {
 
         Node disabled = cordonedByJoblane();
         disabled.getMetadata().getAnnotations().put(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION, "true");
-        assertThat(LiveChecks.whyNodeNotTerminable(disabled, "i-1", "u1")).hasValueSatisfying(
-                w -> assertThat(w).contains(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION));
+        assertThat(LiveChecks.whyNodeNotTerminable(disabled, "i-1", "u1"))
+                .hasValueSatisfying(w -> assertThat(w).contains(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION));
 
         assertThat(LiveChecks.whyNodeNotTerminable(cordonedByJoblane(), "i-2", "u1"))
                 .contains("the node's providerID no longer names instance i-2");
@@ -55,7 +55,8 @@ class LiveChecksTest {
         assertThat(LiveChecks.whyNodeNotTerminable(cordonedByJoblane(), "i-1", "u0"))
                 .contains("the node was re-created since the snapshot (uid u1)");
         assertThat(LiveChecks.whyNodeNotTerminable(cordonedByJoblane(), "i-1", null))
-                .as("not in the snapshot at all").isPresent();
+                .as("not in the snapshot at all")
+                .isPresent();
     }
 
     @Test
@@ -85,6 +86,8 @@ class LiveChecksTest {
         assertThat(LiveChecks.boundToAMissingNode(KubeFixtures.jobPod("a", "unbound", "batch", null, "1"), Set.of()))
                 .isEmpty();
         orphan.getStatus().setPhase("Succeeded");
-        assertThat(LiveChecks.boundToAMissingNode(orphan, Set.of("n1"))).as("a finished pod holds nothing").isEmpty();
+        assertThat(LiveChecks.boundToAMissingNode(orphan, Set.of("n1")))
+                .as("a finished pod holds nothing")
+                .isEmpty();
     }
 }

@@ -47,7 +47,9 @@ class ModelTranslatorTest {
         n.getMetadata().setCreationTimestamp(T0.toString());
         n.getSpec().setUnschedulable(true);
         n.getMetadata().getAnnotations().put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0.plusSeconds(60)));
-        n.getMetadata().getAnnotations().put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0.plusSeconds(30)));
+        n.getMetadata()
+                .getAnnotations()
+                .put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0.plusSeconds(30)));
         n.getMetadata().getAnnotations().put(WellKnown.SCALE_DOWN_DISABLED_ANNOTATION, "true");
 
         NodeInfo info = ModelTranslator.nodeInfo(n);
@@ -84,18 +86,34 @@ class ModelTranslatorTest {
 
     @Test
     void theStrongestDrainingTaintWins() {
-        Node n = new NodeBuilder(node("n1")).editSpec()
-                .addNewTaint().withKey(WellKnown.DRAINING_TAINT).withEffect("NoSchedule").endTaint()
-                .addNewTaint().withKey(WellKnown.DRAINING_TAINT).withEffect("PreferNoSchedule").endTaint()
-                .endSpec().build();
+        Node n = new NodeBuilder(node("n1"))
+                .editSpec()
+                .addNewTaint()
+                .withKey(WellKnown.DRAINING_TAINT)
+                .withEffect("NoSchedule")
+                .endTaint()
+                .addNewTaint()
+                .withKey(WellKnown.DRAINING_TAINT)
+                .withEffect("PreferNoSchedule")
+                .endTaint()
+                .endSpec()
+                .build();
 
         assertThat(ModelTranslator.nodeInfo(n).draining()).isEqualTo(DrainState.NO_SCHEDULE);
     }
 
     @Test
     void aNotReadyNodeIsNotReadySinceItsReadyConditionChanged() {
-        Node n = new NodeBuilder(node("n1")).editStatus().withConditions().addNewCondition().withType("Ready")
-                .withStatus("Unknown").withLastTransitionTime(T0.toString()).endCondition().endStatus().build();
+        Node n = new NodeBuilder(node("n1"))
+                .editStatus()
+                .withConditions()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("Unknown")
+                .withLastTransitionTime(T0.toString())
+                .endCondition()
+                .endStatus()
+                .build();
 
         NodeInfo info = ModelTranslator.nodeInfo(n);
 
@@ -105,7 +123,10 @@ class ModelTranslatorTest {
 
     @Test
     void aBareNodeTranslatesWithoutFailing() {
-        NodeInfo info = ModelTranslator.nodeInfo(new NodeBuilder().withNewMetadata().withName("bare").endMetadata()
+        NodeInfo info = ModelTranslator.nodeInfo(new NodeBuilder()
+                .withNewMetadata()
+                .withName("bare")
+                .endMetadata()
                 .build());
 
         assertThat(info.group()).isNull();
@@ -131,7 +152,9 @@ class ModelTranslatorTest {
         assertThat(info.nodeName()).isEqualTo("n1");
         assertThat(info.phase()).isEqualTo(PodPhase.RUNNING);
         assertThat(info.requests().get("cpu")).isEqualTo(2000L);
-        assertThat(info.requests().get("pods")).as("the planner counts pods itself").isZero();
+        assertThat(info.requests().get("pods"))
+                .as("the planner counts pods itself")
+                .isZero();
         assertThat(info.created()).isEqualTo(T0);
         assertThat(info.started()).isEqualTo(T0.plusSeconds(5));
     }
@@ -147,32 +170,51 @@ class ModelTranslatorTest {
 
     @Test
     void aPodOwnedByNoJobButLabelledAsOneIsAJobPod() {
-        Pod p = new PodBuilder().withNewMetadata().withName("p").withNamespace("a")
-                .addToLabels(WellKnown.LEGACY_JOB_NAME_LABEL, "j").endMetadata().build();
+        Pod p = new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("a")
+                .addToLabels(WellKnown.LEGACY_JOB_NAME_LABEL, "j")
+                .endMetadata()
+                .build();
 
         assertThat(ModelTranslator.podInfo(p).jobPod()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
-            "succeeded on a node,           n1, Succeeded, false, false, FINISHED",
-            "failed before binding,           , Failed,    false, false, FINISHED",
-            "deleted before binding,          , Pending,   true,  false, FINISHED",
-            "unschedulable,                   , Pending,   false, true,  PENDING_UNSCHEDULABLE",
-            "not yet tried by the scheduler,  , Pending,   false, false, PENDING_SCHEDULING",
-            "bound not yet running,         n1, Pending,   false, false, PENDING_BOUND",
-            "running,                       n1, Running,   false, false, RUNNING",
-            "deleted while running,         n1, Running,   true,  false, TERMINATING",
+        "succeeded on a node,           n1, Succeeded, false, false, FINISHED",
+        "failed before binding,           , Failed,    false, false, FINISHED",
+        "deleted before binding,          , Pending,   true,  false, FINISHED",
+        "unschedulable,                   , Pending,   false, true,  PENDING_UNSCHEDULABLE",
+        "not yet tried by the scheduler,  , Pending,   false, false, PENDING_SCHEDULING",
+        "bound not yet running,         n1, Pending,   false, false, PENDING_BOUND",
+        "running,                       n1, Running,   false, false, RUNNING",
+        "deleted while running,         n1, Running,   true,  false, TERMINATING",
     })
     void podPhases(String name, String node, String phase, boolean deleted, boolean unschedulable, PodPhase expected) {
-        PodBuilder b = new PodBuilder().withNewMetadata().withName("p").withNamespace("a").endMetadata()
-                .withNewSpec().withNodeName(node).endSpec().withNewStatus().withPhase(phase).endStatus();
+        PodBuilder b = new PodBuilder()
+                .withNewMetadata()
+                .withName("p")
+                .withNamespace("a")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec()
+                .withNewStatus()
+                .withPhase(phase)
+                .endStatus();
         if (deleted) {
             b.editMetadata().withDeletionTimestamp(T0.toString()).endMetadata();
         }
         if (unschedulable) {
-            b.editStatus().addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
-                    .endCondition().endStatus();
+            b.editStatus()
+                    .addNewCondition()
+                    .withType("PodScheduled")
+                    .withStatus("False")
+                    .withReason("Unschedulable")
+                    .endCondition()
+                    .endStatus();
         }
 
         assertThat(ModelTranslator.podInfo(b.build()).phase()).isEqualTo(expected);
@@ -195,12 +237,12 @@ class ModelTranslatorTest {
         ModelTranslator translator = new ModelTranslator();
         Pod same = withVersion(KubeFixtures.jobPod("a", "same", "batch", "n1", "1"), "1");
         Pod changing = withVersion(KubeFixtures.jobPod("a", "changing", "batch", null, "1"), "1");
-        ModelTranslator.Scan first = translator.translate(List.of(node("n1")), List.of(same, changing), List.of(),
-                List.of(), config);
+        ModelTranslator.Scan first =
+                translator.translate(List.of(node("n1")), List.of(same, changing), List.of(), List.of(), config);
 
         Pod bound = withVersion(KubeFixtures.jobPod("a", "changing", "batch", "n1", "1"), "2");
-        ModelTranslator.Scan second = translator.translate(List.of(node("n1")), List.of(same, bound), List.of(),
-                List.of(), config);
+        ModelTranslator.Scan second =
+                translator.translate(List.of(node("n1")), List.of(same, bound), List.of(), List.of(), config);
 
         assertThat(second.pods().get(0)).isSameAs(first.pods().get(0));
         assertThat(second.pods().get(1).phase()).isEqualTo(PodPhase.RUNNING);
@@ -213,8 +255,8 @@ class ModelTranslatorTest {
         Pod cached = KubeFixtures.jobPod("a", "cached", "batch", null, "1");
         Pod pinned = KubeFixtures.jobPod("a", "pinned", "batch", null, "1");
 
-        ModelTranslator.Scan scan = translator.translate(List.of(), List.of(cached), List.of(cached, pinned),
-                List.of(), config);
+        ModelTranslator.Scan scan =
+                translator.translate(List.of(), List.of(cached), List.of(cached, pinned), List.of(), config);
 
         assertThat(scan.pods()).extracting(PodInfo::name).containsExactly("cached", "pinned");
         assertThat(translator.translatedLastScan("a/pinned")).isTrue();
@@ -241,15 +283,19 @@ class ModelTranslatorTest {
         DaemonSet untolerated = daemonSet("untolerated", false, null);
         DaemonSet gpuOnly = daemonSet("gpu-only", true, "accelerator");
 
-        List<DaemonSetInfo> out = ModelTranslator.daemonSets(List.of(everywhere, untolerated, gpuOnly), config(),
-                java.util.Map.of());
+        List<DaemonSetInfo> out =
+                ModelTranslator.daemonSets(List.of(everywhere, untolerated, gpuOnly), config(), java.util.Map.of());
 
-        assertThat(out).extracting(d -> d.name() + "@" + d.nodeSelector().get(WellKnown.NODE_GROUP_LABEL))
+        assertThat(out)
+                .extracting(d -> d.name() + "@" + d.nodeSelector().get(WellKnown.NODE_GROUP_LABEL))
                 .containsExactly("everywhere@batch", "everywhere@gpu", "untolerated@gpu", "gpu-only@gpu");
         assertThat(out.get(0).podRequests().get("cpu")).isEqualTo(100L);
         assertThat(out.get(0).podRequests().get("pods")).isZero();
-        assertThat(out.get(0).landsOn(java.util.Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
-                List.of(new io.joblane.model.config.Taint("any", "x", "NoExecute")))).isTrue();
+        assertThat(out.get(0)
+                        .landsOn(
+                                java.util.Map.of(WellKnown.NODE_GROUP_LABEL, "batch"),
+                                List.of(new io.joblane.model.config.Taint("any", "x", "NoExecute"))))
+                .isTrue();
     }
 
     // Guards against: a DaemonSet selecting a label only real nodes carry (set by the cloud) ignored for its group.
@@ -259,17 +305,24 @@ class ModelTranslatorTest {
         Node sample = node("n1");
         sample.getMetadata().getLabels().put("topology.kubernetes.io/zone", "eu-west-1a");
 
-        assertThat(ModelTranslator.daemonSets(List.of(zoned), config(), java.util.Map.of())).isEmpty();
+        assertThat(ModelTranslator.daemonSets(List.of(zoned), config(), java.util.Map.of()))
+                .isEmpty();
         assertThat(ModelTranslator.daemonSets(List.of(zoned), config(), java.util.Map.of("batch", sample)))
-                .extracting(DaemonSetInfo::name).containsExactly("zoned");
+                .extracting(DaemonSetInfo::name)
+                .containsExactly("zoned");
     }
 
     @Test
     void aDaemonSetWithoutPodTemplateIsSkipped() {
-        DaemonSet empty = new DaemonSetBuilder().withNewMetadata().withName("empty").withNamespace("k").endMetadata()
+        DaemonSet empty = new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName("empty")
+                .withNamespace("k")
+                .endMetadata()
                 .build();
 
-        assertThat(ModelTranslator.daemonSets(List.of(empty), config(), java.util.Map.of())).isEmpty();
+        assertThat(ModelTranslator.daemonSets(List.of(empty), config(), java.util.Map.of()))
+                .isEmpty();
     }
 
     @Test
@@ -295,17 +348,32 @@ class ModelTranslatorTest {
 
     /** A DaemonSet of Linux nodes requesting 100m; tolerating every taint or none; requiring a label key if given. */
     static DaemonSet daemonSet(String name, boolean tolerateAll, String requiredLabel) {
-        var spec = new DaemonSetBuilder().withNewMetadata().withName(name).withNamespace("kube-system").endMetadata()
-                .withNewSpec().withNewTemplate().withNewSpec().addToNodeSelector("kubernetes.io/os", "linux")
+        var spec = new DaemonSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("kube-system")
+                .endMetadata()
+                .withNewSpec()
+                .withNewTemplate()
+                .withNewSpec()
+                .addToNodeSelector("kubernetes.io/os", "linux")
                 .addToContainers(PodRequestsTest.container("c", "100m", "64Mi"));
         if (tolerateAll) {
             spec = spec.addNewToleration().withOperator("Exists").endToleration();
         }
         if (requiredLabel != null) {
-            spec = spec.withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey(requiredLabel).withOperator("Exists")
-                    .endMatchExpression().endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution()
-                    .endNodeAffinity().endAffinity();
+            spec = spec.withNewAffinity()
+                    .withNewNodeAffinity()
+                    .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                    .addNewNodeSelectorTerm()
+                    .addNewMatchExpression()
+                    .withKey(requiredLabel)
+                    .withOperator("Exists")
+                    .endMatchExpression()
+                    .endNodeSelectorTerm()
+                    .endRequiredDuringSchedulingIgnoredDuringExecution()
+                    .endNodeAffinity()
+                    .endAffinity();
         }
         return spec.endSpec().endTemplate().endSpec().build();
     }

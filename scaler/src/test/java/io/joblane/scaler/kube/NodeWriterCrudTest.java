@@ -33,7 +33,9 @@ class NodeWriterCrudTest {
     }
 
     List<Taint> drainingTaints() {
-        return live().getSpec().getTaints().stream().filter(t -> WellKnown.DRAINING_TAINT.equals(t.getKey())).toList();
+        return live().getSpec().getTaints().stream()
+                .filter(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()))
+                .toList();
     }
 
     @Test
@@ -113,7 +115,8 @@ class NodeWriterCrudTest {
     void cordonIsMarkedAsOursAndUncordonLiftsOnlyOurs() {
         assertThat(writer.cordon("n1", AT)).isTrue();
         assertThat(live().getSpec().getUnschedulable()).isTrue();
-        assertThat(live().getMetadata().getAnnotations()).containsEntry(NodeAnnotations.CORDONED_AT, "2026-11-27T10:00:00Z");
+        assertThat(live().getMetadata().getAnnotations())
+                .containsEntry(NodeAnnotations.CORDONED_AT, "2026-11-27T10:00:00Z");
         assertThat(NodeWriter.cordonedByOthers(live())).isFalse();
 
         assertThat(writer.uncordon("n1")).isTrue();
@@ -139,8 +142,9 @@ class NodeWriterCrudTest {
         Map<String, String> set = new HashMap<>();
         set.put("joblane.io/unneeded-since", "2026-01-01T00:00:00Z");
         writer.setAnnotations("n1", set);
-        assertThat(live().getMetadata().getAnnotations()).containsEntry("joblane.io/unneeded-since",
-                "2026-01-01T00:00:00Z").containsKey("node.alpha.kubernetes.io/ttl");
+        assertThat(live().getMetadata().getAnnotations())
+                .containsEntry("joblane.io/unneeded-since", "2026-01-01T00:00:00Z")
+                .containsKey("node.alpha.kubernetes.io/ttl");
         set.put("joblane.io/unneeded-since", null);
         writer.setAnnotations("n1", set);
         assertThat(live().getMetadata().getAnnotations()).doesNotContainKey("joblane.io/unneeded-since");

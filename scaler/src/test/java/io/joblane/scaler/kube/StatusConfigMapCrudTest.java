@@ -15,14 +15,28 @@ class StatusConfigMapCrudTest {
     void writesOnlyWhenTheContentChanges() {
         StatusConfigMap status = new StatusConfigMap(client, "joblane", "joblane-scaler-status", () -> true);
         assertThat(status.publish(Map.of("batch", "desired: 2\n"))).isTrue();
-        String rv = client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get().getMetadata()
+        String rv = client.configMaps()
+                .inNamespace("joblane")
+                .withName("joblane-scaler-status")
+                .get()
+                .getMetadata()
                 .getResourceVersion();
         assertThat(status.publish(Map.of("batch", "desired: 2\n"))).isFalse();
-        assertThat(client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get().getMetadata()
-                .getResourceVersion()).isEqualTo(rv);
+        assertThat(client.configMaps()
+                        .inNamespace("joblane")
+                        .withName("joblane-scaler-status")
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .isEqualTo(rv);
 
-        assertThat(status.publish(Map.of("batch", "desired: 3\n", "gpu", "desired: 0\n"))).isTrue();
-        assertThat(client.configMaps().inNamespace("joblane").withName("joblane-scaler-status").get().getData())
+        assertThat(status.publish(Map.of("batch", "desired: 3\n", "gpu", "desired: 0\n")))
+                .isTrue();
+        assertThat(client.configMaps()
+                        .inNamespace("joblane")
+                        .withName("joblane-scaler-status")
+                        .get()
+                        .getData())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("batch", "desired: 3\n", "gpu", "desired: 0\n"));
     }
 
@@ -30,7 +44,11 @@ class StatusConfigMapCrudTest {
     void replacesTheContentLeftByAPreviousLeader() {
         new StatusConfigMap(client, "joblane", "st", () -> true).publish(Map.of("old", "x"));
         new StatusConfigMap(client, "joblane", "st", () -> true).publish(Map.of("batch", "y"));
-        assertThat(client.configMaps().inNamespace("joblane").withName("st").get().getData())
+        assertThat(client.configMaps()
+                        .inNamespace("joblane")
+                        .withName("st")
+                        .get()
+                        .getData())
                 .containsExactlyEntriesOf(Map.of("batch", "y"));
     }
 
@@ -42,7 +60,11 @@ class StatusConfigMapCrudTest {
         assertThat(status.publish(Map.of("batch", "desired: 2\n"))).isTrue();
         leading.set(false);
         assertThat(status.publish(Map.of("batch", "desired: 9\n"))).isFalse();
-        assertThat(client.configMaps().inNamespace("joblane").withName("st").get().getData())
+        assertThat(client.configMaps()
+                        .inNamespace("joblane")
+                        .withName("st")
+                        .get()
+                        .getData())
                 .containsExactlyEntriesOf(Map.of("batch", "desired: 2\n"));
     }
 }

@@ -17,13 +17,50 @@ class StatusTextTest {
     @Test
     void rendersEachGroupWithItsFiguresLastActionAndProblems() {
         Map<String, GroupStatus> groups = new LinkedHashMap<>();
-        groups.put("batch", new GroupStatus("batch", true, 3, 0, 50, 2, 2, 1, 1, 0, 4, 1,
-                "scale eks-batch from 2 to 3", "4 pending pods need 1 more node", AT, null,
-                List.of("AZRebalance is active"), null));
-        groups.put("gpu", new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null,
-                List.of("cloud group gpu-asg was not found"), null));
-        Map<String, String> data = StatusText.render(new ScanResult(AT, Duration.ofMillis(5), true, groups,
-                List.of(), List.of()), "scaler-0");
+        groups.put(
+                "batch",
+                new GroupStatus(
+                        "batch",
+                        true,
+                        3,
+                        0,
+                        50,
+                        2,
+                        2,
+                        1,
+                        1,
+                        0,
+                        4,
+                        1,
+                        "scale eks-batch from 2 to 3",
+                        "4 pending pods need 1 more node",
+                        AT,
+                        null,
+                        List.of("AZRebalance is active"),
+                        null));
+        groups.put(
+                "gpu",
+                new GroupStatus(
+                        "gpu",
+                        false,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of("cloud group gpu-asg was not found"),
+                        null));
+        Map<String, String> data = StatusText.render(
+                new ScanResult(AT, Duration.ofMillis(5), true, groups, List.of(), List.of()), "scaler-0");
 
         assertThat(data).containsOnlyKeys("scaler", "batch", "gpu");
         assertThat(data.get("scaler")).isEqualTo("leader: scaler-0\ndryRun: true\n");
@@ -47,9 +84,15 @@ class StatusTextTest {
 
     @Test
     void theSameScanRendersTheSameTextSoNothingIsRewritten() {
-        GroupStatus g = new GroupStatus("batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
+        GroupStatus g =
+                new GroupStatus("batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
         ScanResult a = new ScanResult(AT, Duration.ofMillis(5), false, Map.of("batch", g), List.of(), List.of());
-        ScanResult b = new ScanResult(AT.plusSeconds(10), Duration.ofMillis(9), false, Map.of("batch", g), List.of(),
+        ScanResult b = new ScanResult(
+                AT.plusSeconds(10),
+                Duration.ofMillis(9),
+                false,
+                Map.of("batch", g),
+                List.of(),
                 List.of("group batch: nothing"));
         assertThat(StatusText.render(a, "x")).isEqualTo(StatusText.render(b, "x"));
     }

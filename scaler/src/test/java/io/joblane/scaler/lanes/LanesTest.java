@@ -32,7 +32,8 @@ class LanesTest {
     void runsAreLearntOncePerPodAndNotAgainFromAnEarlierLeadersTable() {
         FamilyHistory history = new FamilyHistory();
         RunTimeLearner learner = new RunTimeLearner(history);
-        List<LanePod> pods = List.of(succeeded("a", "ns/f", T0, T0 + 10 * MIN),
+        List<LanePod> pods = List.of(
+                succeeded("a", "ns/f", T0, T0 + 10 * MIN),
                 succeeded("b", "ns/f", T0, T0 + 20 * MIN),
                 running("c", "n1", "ns/f", null, T0),
                 new LanePod("d", "n1", "ns/f", null, 0, false, -1, T0)); // never started: no run to learn
@@ -42,7 +43,8 @@ class LanesTest {
 
         FamilyHistory successor = new FamilyHistory();
         successor.seed(history.table());
-        assertThat(new RunTimeLearner(successor).observe(pods)).as("a new Lease holder, pods still there")
+        assertThat(new RunTimeLearner(successor).observe(pods))
+                .as("a new Lease holder, pods still there")
                 .isEqualTo(1); // only the run that ended at the table's last update is taken again
     }
 
@@ -50,15 +52,19 @@ class LanesTest {
     void aNodesLabelIsTheLatestExpectedEndOfItsPodsInWholeMinutesAndOnlyChangesAreWritten() {
         FamilyHistory history = new FamilyHistory();
         history.learn("ns/long", 120 * MIN, T0);
-        List<LanePod> pods = List.of(running("a", "n1", "ns/short", "30m", T0),
+        List<LanePod> pods = List.of(
+                running("a", "n1", "ns/short", "30m", T0),
                 running("b", "n1", "ns/long", null, T0 + 30_000),
                 running("c", "n2", "ns/unknown", null, T0),
                 new LanePod("d", "n3", null, null, 15 * MIN, true, T0, -1));
-        List<LaneNode> nodes = List.of(new LaneNode("n1", null), new LaneNode("n2", "29000007"),
-                new LaneNode("n3", Long.toString(T0 / MIN + 15)), new LaneNode("n4", null));
-        assertThat(LaneEnds.changes(nodes, pods, history, T0)).containsExactly(
-                new LaneEnds.Change("n1", Long.toString(T0 / MIN + 120)),
-                new LaneEnds.Change("n2", null));
+        List<LaneNode> nodes = List.of(
+                new LaneNode("n1", null),
+                new LaneNode("n2", "29000007"),
+                new LaneNode("n3", Long.toString(T0 / MIN + 15)),
+                new LaneNode("n4", null));
+        assertThat(LaneEnds.changes(nodes, pods, history, T0))
+                .containsExactly(
+                        new LaneEnds.Change("n1", Long.toString(T0 / MIN + 120)), new LaneEnds.Change("n2", null));
     }
 
     /** An in-memory Kubernetes for the step: labels, the ConfigMap, and a count of writes. */
@@ -71,7 +77,10 @@ class LanesTest {
 
         @Override
         public List<LaneNode> nodes() {
-            return labels.keySet().stream().sorted().map(n -> new LaneNode(n, labels.get(n))).toList();
+            return labels.keySet().stream()
+                    .sorted()
+                    .map(n -> new LaneNode(n, labels.get(n)))
+                    .toList();
         }
 
         @Override
@@ -124,8 +133,12 @@ class LanesTest {
         step.run(true);
         assertThat(k.labelWrites + k.tableWrites).as("dry-run writes nothing").isZero();
         step.run(false);
-        assertThat(k.labels.get("n1")).as("the earlier leader's history predicts").isEqualTo(Long.toString(T0 / MIN + 5));
-        assertThat(k.tableWrites).as("nothing learnt yet: the table is unchanged").isZero();
+        assertThat(k.labels.get("n1"))
+                .as("the earlier leader's history predicts")
+                .isEqualTo(Long.toString(T0 / MIN + 5));
+        assertThat(k.tableWrites)
+                .as("nothing learnt yet: the table is unchanged")
+                .isZero();
 
         k.pods.add(succeeded("s1", "ns/new", T0 - 10 * MIN, T0));
         step.run(false);

@@ -9,7 +9,8 @@ class ActionHandlersTest {
     @Test
     void everyPlanActionTypeHasAHandler() {
         // Guards against a new PlanAction type that the loop would silently never execute.
-        assertThatCode(() -> Class.forName(ActionHandlers.class.getName(), true, getClass().getClassLoader()))
+        assertThatCode(() -> Class.forName(
+                        ActionHandlers.class.getName(), true, getClass().getClassLoader()))
                 .doesNotThrowAnyException();
     }
 }

@@ -27,17 +27,19 @@ class ActionLogFieldsTest {
 
     @Test
     void aTerminationCarriesGroupActionNodeAndInstanceUntilClosed() {
-        try (LogFields.Scope fields = ActionLogFields.scope("gpu", new PlanAction.Terminate("ip-1", "i-0abc",
-                PlanAction.TerminateReason.SETTLED, "empty"))) {
-            assertThat(MDC.getCopyOfContextMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "group", "gpu", "action", "Terminate", "node", "ip-1", "instance", "i-0abc"));
+        try (LogFields.Scope fields = ActionLogFields.scope(
+                "gpu", new PlanAction.Terminate("ip-1", "i-0abc", PlanAction.TerminateReason.SETTLED, "empty"))) {
+            assertThat(MDC.getCopyOfContextMap())
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("group", "gpu", "action", "Terminate", "node", "ip-1", "instance", "i-0abc"));
         }
         assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
     }
 
     @Test
     void anActionWithoutANodeOrInstanceCarriesOnlyGroupAndAction() {
-        try (LogFields.Scope fields = ActionLogFields.scope("gpu", new PlanAction.ScaleUp(1, 2, 3, List.of(), "waiting"))) {
+        try (LogFields.Scope fields =
+                ActionLogFields.scope("gpu", new PlanAction.ScaleUp(1, 2, 3, List.of(), "waiting"))) {
             assertThat(MDC.getCopyOfContextMap()).containsOnlyKeys("group", "action");
         }
     }
@@ -59,7 +61,10 @@ class ActionLogFieldsTest {
         cloud.setDesiredCapacity("batch", 1);
         clock.advance(Duration.ofSeconds(90));
         cloud.advance();
-        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        cloud.setScaleInProtection(
+                "batch",
+                cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(),
+                true);
         FakeCluster.Node idle = cluster.nodes.values().iterator().next();
         idle.unschedulable = true;
         idle.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(T0));
@@ -77,9 +82,12 @@ class ActionLogFieldsTest {
         }
 
         assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
-        assertThat(captured.list).filteredOn(e -> "Terminate".equals(e.getMDCPropertyMap().get("action")))
+        assertThat(captured.list)
+                .filteredOn(e -> "Terminate".equals(e.getMDCPropertyMap().get("action")))
                 .isNotEmpty()
-                .allSatisfy(e -> assertThat(e.getMDCPropertyMap()).containsEntry("group", "batch")
-                        .containsEntry("node", idle.name).containsEntry("instance", idle.instanceId));
+                .allSatisfy(e -> assertThat(e.getMDCPropertyMap())
+                        .containsEntry("group", "batch")
+                        .containsEntry("node", idle.name)
+                        .containsEntry("instance", idle.instanceId));
     }
 }

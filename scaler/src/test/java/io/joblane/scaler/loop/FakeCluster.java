@@ -9,7 +9,6 @@ import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
-import io.joblane.scaler.plan.ProviderIds;
 import io.joblane.scaler.plan.Resources;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +44,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public DrainState drain = DrainState.NONE;
         /** The {@code joblane.io/draining} label: pods with the webhook's affinity cannot land here. */
         public boolean drainingLabel;
+
         public final Map<String, String> annotations = new HashMap<>();
         public boolean scaleDownDisabled;
         /** Object identity: a node deleted and re-created under the same name gets a new one. */
@@ -62,11 +62,22 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
 
         NodeInfo info() {
             boolean ours = unschedulable && annotations.containsKey(NodeAnnotations.CORDONED_AT);
-            return new NodeInfo(name, group, noProviderId ? null : instanceId, allocatable, ready, created, unschedulable, ours, drain,
-                    scaleDownDisabled, NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
+            return new NodeInfo(
+                    name,
+                    group,
+                    noProviderId ? null : instanceId,
+                    allocatable,
+                    ready,
+                    created,
+                    unschedulable,
+                    ours,
+                    drain,
+                    scaleDownDisabled,
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.UNNEEDED_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
-                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)), null);
+                    NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
+                    null);
         }
 
         boolean markedForTermination() {
@@ -82,6 +93,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public final boolean jobPod;
         /** Also claims a DaemonSet controller (a Job pod must still count as busy). */
         public boolean daemonSetOwner;
+
         public PodPhase phase = PodPhase.PENDING_UNSCHEDULABLE;
         public String node;
         /** When it was bound, on the cluster's tick; 0 = before anything the referee saw. */
@@ -92,6 +104,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public boolean fenced;
         /** Picked for this node by the scheduler but not bound yet (e.g. its volume is being provisioned). */
         public String bindingTo;
+
         public Instant bindsAt;
         public final Instant created;
         public Instant started;
@@ -105,8 +118,19 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         }
 
         public PodInfo info() {
-            return new PodInfo("uid-" + name, "default", name, group, requests, phase, jobPod, daemonSetOwner, false,
-                    node, created, started);
+            return new PodInfo(
+                    "uid-" + name,
+                    "default",
+                    name,
+                    group,
+                    requests,
+                    phase,
+                    jobPod,
+                    daemonSetOwner,
+                    false,
+                    node,
+                    created,
+                    started);
         }
     }
 
@@ -114,6 +138,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     private final Clock clock;
     /** Node uids as of the last snapshot. */
     private final Map<String, String> snapshotUids = new HashMap<>();
+
     private final Map<String, String> groupOfCloudGroup = new HashMap<>();
     private final Map<String, Resources> shapeOfGroup = new HashMap<>();
     public final Map<String, Node> nodes = new LinkedHashMap<>();
@@ -124,13 +149,13 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     /** Every broken promise: a blocking pod found on a node whose instance was terminated. */
     public final List<String> violations = new ArrayList<>();
     /** Runs inside {@link #podsBoundTo} before answering: lets a test bind a pod "at the last moment". */
-    public Consumer<String> beforeLiveCheck = node -> { };
+    public Consumer<String> beforeLiveCheck = node -> {};
     /** Runs inside {@link #whyNodeNotTerminable} before answering: lets a test change the node at the last moment. */
-    public Consumer<String> beforeNodeCheck = node -> { };
+    public Consumer<String> beforeNodeCheck = node -> {};
     /** Runs after {@link #podsBoundTo} has answered: the scheduler binding between the live check and the call. */
-    public Consumer<String> afterLiveCheck = node -> { };
+    public Consumer<String> afterLiveCheck = node -> {};
     /** Runs at every live read and node mark: a slow or throttled API server advances the clock here. */
-    public Runnable onLiveCall = () -> { };
+    public Runnable onLiveCall = () -> {};
     /** Instances the cloud terminates on its own (health replacement, rebalance): their pods are not our doing. */
     public final java.util.Set<String> cloudsOwn = new java.util.HashSet<>();
     /** Instances whose termination was announced (Terminating first, gone later). */
@@ -147,7 +172,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
      */
     public static final Duration PROMISED_BOUND = Duration.ofSeconds(5);
     /** Runs inside {@link #cordon} first: lets a test cordon the node by hand just before the scaler does. */
-    public Consumer<String> beforeCordon = node -> { };
+    public Consumer<String> beforeCordon = node -> {};
+
     public boolean failSnapshot;
     /** Like the real cache, snapshots leave out pods without a group label (only the live checks see them). */
     public boolean labelFiltered;
@@ -157,20 +183,21 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public Function<String, Duration> registrationDelay = id -> Duration.ZERO;
     /** Delay after registration before a node advertises its extended resources (a device plugin starting). */
     public Function<String, Duration> extendedResourceDelay = id -> Duration.ZERO;
+
     private final List<LateResources> lateResources = new ArrayList<>();
 
-    private record LateResources(Instant due, String node, Resources full) {
-    }
+    private record LateResources(Instant due, String node, Resources full) {}
 
     /** Instances whose node registers without spec.providerID. */
     public Predicate<String> withoutProviderId = id -> false;
+
     private ClusterSnapshot lastSnapshot;
     /** Whether the last snapshot served was a stale one. */
     public boolean lastSnapshotStale;
+
     private final List<Registration> registrations = new ArrayList<>();
 
-    private record Registration(Instant due, String group, String instanceId) {
-    }
+    private record Registration(Instant due, String group, String instanceId) {}
 
     public FakeCluster(Clock clock) {
         this.clock = clock;
@@ -204,7 +231,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     }
 
     public List<Pod> podsOn(String node) {
-        return pods.values().stream().filter(p -> node.equals(p.node) && occupies(p.phase)).toList();
+        return pods.values().stream()
+                .filter(p -> node.equals(p.node) && occupies(p.phase))
+                .toList();
     }
 
     /**
@@ -216,7 +245,10 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     }
 
     public Node nodeOfInstance(String instanceId) {
-        return nodes.values().stream().filter(n -> instanceId.equals(n.instanceId)).findFirst().orElse(null);
+        return nodes.values().stream()
+                .filter(n -> instanceId.equals(n.instanceId))
+                .findFirst()
+                .orElse(null);
     }
 
     // --- FakeNodeGroupProvider.Listener: the cloud side of node lifecycle.
@@ -225,8 +257,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public void inService(String groupId, CloudInstance instance) {
         String group = groupOfCloudGroup.get(groupId);
         if (group != null) {
-            registrations.add(new Registration(clock.instant().plus(registrationDelay.apply(instance.id())), group,
-                    instance.id()));
+            registrations.add(new Registration(
+                    clock.instant().plus(registrationDelay.apply(instance.id())), group, instance.id()));
             registerDue();
         }
     }
@@ -362,7 +394,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             return;
         }
         for (Pod p : podsOn(n.name)) {
-            if (p.jobPod && !cloudsOwn.contains(instance.id())
+            if (p.jobPod
+                    && !cloudsOwn.contains(instance.id())
                     && violations.stream().noneMatch(v -> v.startsWith("pod " + p.name + " "))) {
                 violations.add("Job pod " + p.name + " (" + p.phase + ") landed on node " + n.name + " while instance "
                         + instance.id() + " was terminating; it died at " + clock.instant());
@@ -389,7 +422,10 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         List<NodeInfo> ns = nodes.values().stream().map(Node::info).toList();
         snapshotUids.clear();
         nodes.values().forEach(n -> snapshotUids.put(n.name, n.uid));
-        List<PodInfo> ps = pods.values().stream().filter(p -> !labelFiltered || p.group != null).map(Pod::info).toList();
+        List<PodInfo> ps = pods.values().stream()
+                .filter(p -> !labelFiltered || p.group != null)
+                .map(Pod::info)
+                .toList();
         lastSnapshot = new ClusterSnapshot(clock.instant(), ns, ps, List.copyOf(daemonSets));
         return lastSnapshot;
     }
@@ -461,7 +497,10 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         onLiveCall.run();
         beforeLiveCheck.accept(node);
         liveCheckTick.put(node, ++tick);
-        List<PodInfo> answer = pods.values().stream().filter(p -> node.equals(p.node)).map(Pod::info).toList();
+        List<PodInfo> answer = pods.values().stream()
+                .filter(p -> node.equals(p.node))
+                .map(Pod::info)
+                .toList();
         afterLiveCheck.accept(node);
         return answer;
     }
@@ -531,7 +570,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
 
     /** Mutating calls only (no events, no live checks). */
     public List<String> mutations() {
-        return calls.stream().filter(c -> !c.startsWith("event ") && !c.startsWith("live-check ")
-                && !c.startsWith("node-check ")).toList();
+        return calls.stream()
+                .filter(c -> !c.startsWith("event ") && !c.startsWith("live-check ") && !c.startsWith("node-check "))
+                .toList();
     }
 }

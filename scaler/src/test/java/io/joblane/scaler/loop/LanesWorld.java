@@ -37,6 +37,7 @@ final class LanesWorld implements LanesAccess {
     private final Map<String, String> annotation = new HashMap<>();
     /** The pod's preferred term: {@code lane-end Gt <minute>}, as the webhook added it. */
     final Map<String, Long> gt = new HashMap<>();
+
     private final Map<String, Instant> finishedAt = new HashMap<>();
     private FamilyTable published = FamilyTable.EMPTY;
     private BooleanSupplier holds = () -> true;
@@ -65,7 +66,8 @@ final class LanesWorld implements LanesAccess {
     /** The webhook admits a Job pod; returns how long it will really run (seconds). */
     long admit(String pod) {
         int f = rnd.nextInt(familySeconds.length + 1);
-        long seconds = f == familySeconds.length ? 30 + rnd.nextInt(2400)
+        long seconds = f == familySeconds.length
+                ? 30 + rnd.nextInt(2400)
                 : Math.max(10, familySeconds[f] * (80 + rnd.nextInt(41)) / 100);
         Map<String, String> labels = new HashMap<>();
         if (f < familySeconds.length) {
@@ -75,10 +77,11 @@ final class LanesWorld implements LanesAccess {
         if (rnd.nextInt(4) == 0) {
             annotation.put(pod, (f < familySeconds.length ? familySeconds[f] : seconds) + "s");
         }
-        RunTimePredictor.predict(annotation.get(pod), published.get(family.get(pod)), 0).ifPresent(p -> {
-            gt.put(pod, RunTimePredictor.minutes(clock.instant().toEpochMilli() + p.millis()));
-            lanesGiven++;
-        });
+        RunTimePredictor.predict(annotation.get(pod), published.get(family.get(pod)), 0)
+                .ifPresent(p -> {
+                    gt.put(pod, RunTimePredictor.minutes(clock.instant().toEpochMilli() + p.millis()));
+                    lanesGiven++;
+                });
         return seconds;
     }
 
@@ -99,7 +102,9 @@ final class LanesWorld implements LanesAccess {
 
     @Override
     public List<LaneNode> nodes() {
-        return cluster.nodes.values().stream().map(n -> new LaneNode(n.name, laneEnd.get(n.name))).toList();
+        return cluster.nodes.values().stream()
+                .map(n -> new LaneNode(n.name, laneEnd.get(n.name)))
+                .toList();
     }
 
     @Override
@@ -111,8 +116,14 @@ final class LanesWorld implements LanesAccess {
             }
             Instant end = finishedAt.get(p.name);
             long start = p.started == null ? -1 : p.started.toEpochMilli();
-            out.add(new LanePod(p.name, p.node, family.get(p.name), annotation.get(p.name), 0,
-                    p.node != null && p.phase != PodPhase.FINISHED, start,
+            out.add(new LanePod(
+                    p.name,
+                    p.node,
+                    family.get(p.name),
+                    annotation.get(p.name),
+                    0,
+                    p.node != null && p.phase != PodPhase.FINISHED,
+                    start,
                     p.phase == PodPhase.FINISHED && end != null ? end.toEpochMilli() : -1));
         }
         return out;

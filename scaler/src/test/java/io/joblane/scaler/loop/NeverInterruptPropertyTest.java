@@ -31,11 +31,11 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * Random clusters and random sequences of Job arrivals and completions, driven through the real loop, planner and
@@ -65,15 +65,18 @@ class NeverInterruptPropertyTest {
      * nodes' instances (measured: 62 over 24 seeds in the concurrent world; the threshold scales with -Djoblane.seeds).
      */
     private static final int MIN_TERMINATIONS = 20;
+
     private static final AtomicInteger TERMINATIONS = new AtomicInteger();
     /** Lanes must really be exercised too: Job pods given a preferred lane, and pods bound on a matching lane. */
     private static final AtomicInteger LANE_PODS = new AtomicInteger();
+
     private static final AtomicInteger LANE_MATCHES = new AtomicInteger();
     /**
      * The cost timing of scale-in must be exercised too: per 24 seeds at least this many instances terminated after
      * a cordon that came before {@code scaleDownDelay} (measured: 79 of 108 terminations over 40 seeds).
      */
     private static final int MIN_EARLY_TERMINATIONS = 20;
+
     private static final AtomicInteger EARLY_TERMINATIONS = new AtomicInteger();
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
 
@@ -144,8 +147,10 @@ class NeverInterruptPropertyTest {
                         + (run.lanes == null ? "" : ", lanes: " + run.laneMatches + " bound on a matching lane"));
             }
         } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError("property failed for seed " + seed + " (rerun with -Djoblane.seed=" + seed
-                    + " -Dtest=NeverInterruptPropertyTest): " + e.getMessage(), e);
+            throw new AssertionError(
+                    "property failed for seed " + seed + " (rerun with -Djoblane.seed=" + seed
+                            + " -Dtest=NeverInterruptPropertyTest): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -163,21 +168,25 @@ class NeverInterruptPropertyTest {
         final int max;
         /** Two replicas: only {@link #leader} holds the Lease; a takeover starts a fresh one (no memory). */
         final ScaleLoop[] loops = new ScaleLoop[2];
+
         int leader;
         boolean takeover;
         /** Every change made by a replica that did not hold the Lease at that moment (referee). */
         final List<String> outOfTurn = new ArrayList<>();
+
         JoblaneConfig config;
         /** Lanes in this world (half the seeds): families, preferred lane terms, lane-end labels; else null. */
         LanesWorld lanes;
         /** Run time (seconds) of each Job pod of a lanes world, fixed at admission. */
         final Map<String, Long> runFor = new HashMap<>();
+
         int laneMatches;
         int terminations;
         /** Terminations of nodes cordoned before the scale-down delay: the cost timing at work. */
         int earlyTerminations;
         /** Instances whose nodes were cordoned Ready and undrained before being unneeded for the scale-down delay. */
         final java.util.Set<String> cordonedEarly = new java.util.HashSet<>();
+
         int min;
         Duration scaleDownDelay;
         int replaced;
@@ -225,18 +234,30 @@ class NeverInterruptPropertyTest {
                           scaleInTiming: %s
                     scaler:
                       settleDelay: %ds
-                    """.formatted(min, max, shape.get("cpu"), shape.get("memory") / 1000, shape.get("pods") / 1000,
-                    gpu ? ", nvidia.com/gpu: \"" + shape.get(WellKnown.RESOURCE_NVIDIA_GPU) / 1000 + "\"" : "",
-                    30 + rnd.nextInt(600), 1 + rnd.nextInt(3), 20 + rnd.nextInt(160), timing,
-                    10 * (1 + rnd.nextInt(6)));
+                    """.formatted(
+                            min,
+                            max,
+                            shape.get("cpu"),
+                            shape.get("memory") / 1000,
+                            shape.get("pods") / 1000,
+                            gpu ? ", nvidia.com/gpu: \"" + shape.get(WellKnown.RESOURCE_NVIDIA_GPU) / 1000 + "\"" : "",
+                            30 + rnd.nextInt(600),
+                            1 + rnd.nextInt(3),
+                            20 + rnd.nextInt(160),
+                            timing,
+                            10 * (1 + rnd.nextInt(6)));
             config = ConfigLoader.parse(yaml, "seed " + seed);
             scaleDownDelay = config.group("batch").orElseThrow().scaling().scaleDownDelayDuration();
             if (!overhead.isZero()) {
-                cluster.daemonSets.add(new DaemonSetInfo("kube-system", "agent", overhead, Map.of(),
-                        List.of(new Toleration("", "Exists", null, null))));
+                cluster.daemonSets.add(new DaemonSetInfo(
+                        "kube-system", "agent", overhead, Map.of(), List.of(new Toleration("", "Exists", null, null))));
             }
             cluster.mapCloudGroup("batch", "batch", shape);
-            cloud.addGroup("batch", 0, max + rnd.nextInt(3), 0,
+            cloud.addGroup(
+                    "batch",
+                    0,
+                    max + rnd.nextInt(3),
+                    0,
                     config.group("batch").orElseThrow().scaling().bootDelayDuration());
             // Instances stay Terminating a while (lifecycle hook, shutdown) in some worlds; their nodes run meanwhile.
             if (rnd.nextBoolean()) {
@@ -262,11 +283,11 @@ class NeverInterruptPropertyTest {
             // some advertise their GPUs only once the device plugin is up.
             boolean late = rnd.nextInt(3) == 0;
             boolean noProviderId = rnd.nextInt(4) == 0;
-            cluster.registrationDelay = id -> late && rnd.nextInt(5) == 0
-                    ? Duration.ofMinutes(1 + rnd.nextInt(40)) : Duration.ZERO;
+            cluster.registrationDelay =
+                    id -> late && rnd.nextInt(5) == 0 ? Duration.ofMinutes(1 + rnd.nextInt(40)) : Duration.ZERO;
             cluster.withoutProviderId = id -> noProviderId && rnd.nextInt(6) == 0;
-            cluster.extendedResourceDelay = id -> gpu && rnd.nextBoolean()
-                    ? Duration.ofSeconds(10 + rnd.nextInt(240)) : Duration.ZERO;
+            cluster.extendedResourceDelay =
+                    id -> gpu && rnd.nextBoolean() ? Duration.ofSeconds(10 + rnd.nextInt(240)) : Duration.ZERO;
             slowApi = rnd.nextInt(3) == 0 ? 0.1 : 0.01;
             takeoverRate = rnd.nextInt(3) == 0 ? 0.01 : 0;
             staleDescribe = rnd.nextInt(3) == 0 ? 0.15 : 0;
@@ -358,8 +379,14 @@ class NeverInterruptPropertyTest {
         /** One replica: its own view of the Lease, a cloud that can be slow and stale, changes checked by the referee. */
         ScaleLoop replica(int id) {
             BooleanSupplier holds = () -> leader == id;
-            return new ScaleLoop(config, new TurnChecked(cluster, holds, "replica " + id),
-                    Map.of("batch", new SlowCloud(holds, "replica " + id)), clock, metrics, false, holds);
+            return new ScaleLoop(
+                    config,
+                    new TurnChecked(cluster, holds, "replica " + id),
+                    Map.of("batch", new SlowCloud(holds, "replica " + id)),
+                    clock,
+                    metrics,
+                    false,
+                    holds);
         }
 
         /** Advances the clock like a slow or throttled call: usually a little, sometimes past the loop's bound. */
@@ -375,7 +402,8 @@ class NeverInterruptPropertyTest {
         void cloudReplacesAnInstance() {
             List<CloudInstance> serving = cloud.peek("batch").instances().stream()
                     .filter(i -> i.state() == io.joblane.scaler.cloud.LifecycleState.IN_SERVICE
-                            && cluster.nodeOfInstance(i.id()) != null).toList();
+                            && cluster.nodeOfInstance(i.id()) != null)
+                    .toList();
             if (!serving.isEmpty()) {
                 String id = serving.get(rnd.nextInt(serving.size())).id();
                 cluster.cloudsOwn.add(id);
@@ -430,7 +458,8 @@ class NeverInterruptPropertyTest {
                     schedule(); // a binding that lands while the request is on its way
                 }
                 // The provider's call timeout (AWS: 3 s, no retry): a slower request is abandoned, not sent late.
-                Duration latency = rnd.nextDouble() < slowApi ? Duration.ofMillis(rnd.nextInt(5000))
+                Duration latency = rnd.nextDouble() < slowApi
+                        ? Duration.ofMillis(rnd.nextInt(5000))
                         : Duration.ofMillis(rnd.nextInt(300));
                 if (latency.compareTo(Duration.ofSeconds(3)) > 0) {
                     clock.advance(Duration.ofSeconds(3));
@@ -488,9 +517,11 @@ class NeverInterruptPropertyTest {
             public boolean cordon(String node, Instant at) {
                 inTurn("cordon " + node);
                 FakeCluster.Node n = delegate.nodes.get(node);
-                Instant unneeded = n == null ? null
-                        : NodeAnnotations.parse(n.annotations.get(NodeAnnotations.UNNEEDED_SINCE));
-                if (unneeded != null && n.ready && n.drain == DrainState.NONE
+                Instant unneeded =
+                        n == null ? null : NodeAnnotations.parse(n.annotations.get(NodeAnnotations.UNNEEDED_SINCE));
+                if (unneeded != null
+                        && n.ready
+                        && n.drain == DrainState.NONE
                         && Duration.between(unneeded, at).compareTo(scaleDownDelay) < 0) {
                     cordonedEarly.add(n.instanceId);
                 }
@@ -592,7 +623,8 @@ class NeverInterruptPropertyTest {
             if (ns.isEmpty()) {
                 return;
             }
-            List<FakeCluster.Node> cordoned = ns.stream().filter(n -> n.unschedulable).toList();
+            List<FakeCluster.Node> cordoned =
+                    ns.stream().filter(n -> n.unschedulable).toList();
             // Half of them land on a cordoned node: what the last-moment checks are there for.
             List<FakeCluster.Node> from = cordoned.isEmpty() || rnd.nextBoolean() ? ns : cordoned;
             strayPodOn(from.get(rnd.nextInt(from.size())).name);
@@ -600,8 +632,8 @@ class NeverInterruptPropertyTest {
 
         void strayPodOn(String node) {
             String name = "stray-" + (nextPod++);
-            FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod(name, null, res("cpu", 10, "memory", GI / 64), false,
-                    clock.instant()));
+            FakeCluster.Pod p = cluster.addPod(
+                    new FakeCluster.Pod(name, null, res("cpu", 10, "memory", GI / 64), false, clock.instant()));
             cluster.bindDirectly(p, node);
             p.tolerateAll = true;
             p.phase = PodPhase.RUNNING;
@@ -610,8 +642,12 @@ class NeverInterruptPropertyTest {
         }
 
         void injectCloudFailure() {
-            String[] ops = {FakeNodeGroupProvider.DESCRIBE, FakeNodeGroupProvider.SET_DESIRED,
-                    FakeNodeGroupProvider.TERMINATE, FakeNodeGroupProvider.PROTECT};
+            String[] ops = {
+                FakeNodeGroupProvider.DESCRIBE,
+                FakeNodeGroupProvider.SET_DESIRED,
+                FakeNodeGroupProvider.TERMINATE,
+                FakeNodeGroupProvider.PROTECT
+            };
             CloudException.Kind kind = CloudException.Kind.values()[rnd.nextInt(3)];
             String op = ops[rnd.nextInt(ops.length)];
             CloudException failure = new CloudException(kind, "Injected" + kind, "seeded failure");
@@ -771,26 +807,31 @@ class NeverInterruptPropertyTest {
             int cap = Math.min(max, g.max());
             java.util.Set<String> capacity = new java.util.HashSet<>();
             g.instances().stream().filter(i -> i.state().isCapacity()).forEach(i -> capacity.add(i.id()));
-            long readyNodes = cluster.nodes.values().stream().filter(n -> n.ready && capacity.contains(n.instanceId))
+            long readyNodes = cluster.nodes.values().stream()
+                    .filter(n -> n.ready && capacity.contains(n.instanceId))
                     .count();
-            GroupStatus status = ran.lastResult() == null ? null : ran.lastResult().groups().get("batch");
+            GroupStatus status =
+                    ran.lastResult() == null ? null : ran.lastResult().groups().get("batch");
             if (status == null || staleThisScan || cluster.extendedResourcesMissing()) {
                 // The scan stopped early (the Lease moved), planned on a stale describe, or a node's GPUs are not
                 // advertised yet: liveness is not judged on such a scan (safety was, above).
                 staleThisScan = false;
                 return;
             }
-            boolean backingOff = status.backoffUntil() != null && clock.instant().isBefore(status.backoffUntil());
+            boolean backingOff =
+                    status.backoffUntil() != null && clock.instant().isBefore(status.backoffUntil());
             // Waiting is the designed outcome at the max, and while launches fail (the group backs off).
             // A scan on a stale snapshot, or one whose cloud call failed, is a scan the pod may lose.
             // Known weakness: an instance whose node shows no providerID also counts as incoming capacity until the
             // registration timeout, so scale-out for that group can lag meanwhile (liveness, not safety).
-            boolean excused = cluster.lastSnapshotStale || !status.problems().isEmpty()
+            boolean excused = cluster.lastSnapshotStale
+                    || !status.problems().isEmpty()
                     || cluster.nodes.values().stream().anyMatch(n -> n.noProviderId)
                     // Known weakness: pods without the group label are not in the cache, so the planner may count
                     // their room as free and wait for a node that never has room.
-                    || cluster.labelFiltered && cluster.pods.values().stream()
-                            .anyMatch(q -> q.group == null && q.node != null && q.phase.holdsNode());
+                    || cluster.labelFiltered
+                            && cluster.pods.values().stream()
+                                    .anyMatch(q -> q.group == null && q.node != null && q.phase.holdsNode());
             boolean capacityComing = g.desired() > readyNodes || g.desired() >= cap || launchFailing || backingOff;
             Resources empty = shape.minus(overhead);
             Map<String, Resources> free = null;
@@ -813,7 +854,8 @@ class NeverInterruptPropertyTest {
                 if (waited > PATIENCE) {
                     throw new AssertionError(where + "pod " + p.name + " " + p.requests + " fits an empty node "
                             + empty + " but has waited " + waited + " scans with no node coming (desired "
-                            + g.desired() + ", ready " + readyNodes + ", max " + cap + ", launch failing " + launchFailing
+                            + g.desired() + ", ready " + readyNodes + ", max " + cap + ", launch failing "
+                            + launchFailing
                             + ", last scan " + status + ", nodes " + nodesText() + ")");
                 }
             }
@@ -822,16 +864,22 @@ class NeverInterruptPropertyTest {
         String nodesText() {
             StringBuilder b = new StringBuilder();
             for (FakeCluster.Node n : cluster.nodes.values()) {
-                b.append(n.name).append(n.ready ? "" : " notReady").append(n.unschedulable ? " cordoned" : "")
-                        .append(n.drain == DrainState.NONE ? "" : " " + n.drain).append(" pods ")
-                        .append(cluster.podsOn(n.name).size()).append("; ");
+                b.append(n.name)
+                        .append(n.ready ? "" : " notReady")
+                        .append(n.unschedulable ? " cordoned" : "")
+                        .append(n.drain == DrainState.NONE ? "" : " " + n.drain)
+                        .append(" pods ")
+                        .append(cluster.podsOn(n.name).size())
+                        .append("; ");
             }
             return b.toString();
         }
 
         boolean fitsSomewhereSchedulable(FakeCluster.Pod p, Map<String, Resources> free) {
             for (FakeCluster.Node n : cluster.nodes.values()) {
-                if (n.ready && !n.unschedulable && n.drain != DrainState.NO_SCHEDULE
+                if (n.ready
+                        && !n.unschedulable
+                        && n.drain != DrainState.NO_SCHEDULE
                         && fits(p.requests, free.get(n.name))) {
                     return true;
                 }

@@ -71,7 +71,10 @@ class ScaleLoopTest {
         cloud.setDesiredCapacity("batch", n);
         clock.advance(Duration.ofSeconds(90));
         cloud.advance();
-        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        cloud.setScaleInProtection(
+                "batch",
+                cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(),
+                true);
         return List.copyOf(cluster.nodes.values());
     }
 
@@ -82,7 +85,8 @@ class ScaleLoopTest {
             job("j" + i, 1000);
         }
         ScanResult first = loop.runOnce();
-        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=2");
         assertThat(first.groups().get("batch").pendingPods()).isEqualTo(6);
 
@@ -126,7 +130,8 @@ class ScaleLoopTest {
         assertThat(cluster.mutations()).isEmpty();
         assertThat(cluster.calls).noneMatch(c -> c.startsWith("event "));
         assertThat(cloud.calls().subList(cloudCallsBefore, cloud.calls().size()))
-                .extracting(FakeNodeGroupProvider.Call::operation).containsOnly(FakeNodeGroupProvider.DESCRIBE);
+                .extracting(FakeNodeGroupProvider.Call::operation)
+                .containsOnly(FakeNodeGroupProvider.DESCRIBE);
     }
 
     @Test
@@ -150,7 +155,8 @@ class ScaleLoopTest {
 
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(idle.instanceId));
         assertThat(cloud.peek("batch").desired()).isEqualTo(1);
         assertThat(cluster.nodes).containsOnlyKeys(busy.name);
@@ -165,7 +171,8 @@ class ScaleLoopTest {
         node.unschedulable = true;
         node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
         clock.advance(Duration.ofMinutes(5));
-        // The cache says empty; the live read sees a pod bound a moment ago (bound despite the cordon, e.g. nodeName set).
+        // The cache says empty; the live read sees a pod bound a moment ago (bound despite the cordon, e.g. nodeName
+        // set).
         cluster.beforeLiveCheck = n -> {
             FakeCluster.Pod p = job("late", 1000);
             p.node = n;
@@ -208,13 +215,15 @@ class ScaleLoopTest {
         node.drainingLabel = true;
         node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
         clock.advance(Duration.ofMinutes(5));
-        cloud.failNext(FakeNodeGroupProvider.TERMINATE,
+        cloud.failNext(
+                FakeNodeGroupProvider.TERMINATE,
                 new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "Rate exceeded"));
         loop(false).runOnce();
         assertThat(node.annotations).containsKey(NodeAnnotations.TERMINATION_REQUESTED_AT);
         // A pod tolerating everything lands on it before the retry's live check.
         cluster.beforeLiveCheck = n -> {
-            FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod("debug", null, res("cpu", 10), false, clock.instant()));
+            FakeCluster.Pod p =
+                    cluster.addPod(new FakeCluster.Pod("debug", null, res("cpu", 10), false, clock.instant()));
             p.node = n;
             p.phase = PodPhase.RUNNING;
         };
@@ -228,7 +237,7 @@ class ScaleLoopTest {
         assertThat(cluster.mutations()).noneMatch(c -> c.startsWith("uncordon") || c.endsWith(" NONE"));
         assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("never reopened"));
         // The next scans keep it closed while the pod runs, and retry the termination once it is gone.
-        cluster.beforeLiveCheck = n -> { };
+        cluster.beforeLiveCheck = n -> {};
         clock.advance(Duration.ofSeconds(10));
         loop(false).runOnce();
         assertThat(node.unschedulable).isTrue();
@@ -260,12 +269,14 @@ class ScaleLoopTest {
         ScanResult later = loop.runOnce();
         loop.runOnce();
 
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(ours.instanceId);
         assertThat(metrics.unexpectedTerminations).isEqualTo(1);
         assertThat(cluster.calls).containsOnlyOnce("event Node/" + replaced.name + " UnexpectedTermination");
-        assertThat(seen.groups().get("batch").problems()).anySatisfy(p -> assertThat(p)
-                .contains(replaced.instanceId).contains("terminated by the cloud group itself"));
+        assertThat(seen.groups().get("batch").problems())
+                .anySatisfy(p ->
+                        assertThat(p).contains(replaced.instanceId).contains("terminated by the cloud group itself"));
         assertThat(later.groups().get("batch").problems()).noneMatch(p -> p.contains(ours.instanceId));
         clock.advance(Duration.ofMinutes(61));
         assertThat(loop.runOnce().groups().get("batch").problems())
@@ -294,13 +305,17 @@ class ScaleLoopTest {
         clock.advance(Duration.ofMinutes(5));
         ScaleLoop loop = loop(false);
 
-        cloud.failNext(FakeNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
+        cloud.failNext(
+                FakeNodeGroupProvider.DESCRIBE,
+                new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
         ScanResult throttled = loop.runOnce();
         assertThat(throttled.groups().get("batch").described()).isFalse();
         assertThat(throttled.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
         assertThat(cluster.mutations()).isEmpty();
 
-        cloud.failNext(FakeNodeGroupProvider.TERMINATE, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "busy"));
+        cloud.failNext(
+                FakeNodeGroupProvider.TERMINATE,
+                new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "busy"));
         ScanResult busy = loop.runOnce();
         assertThat(busy.groups().get("batch").problems()).anyMatch(p -> p.contains("ScalingActivityInProgress"));
         assertThat(cluster.nodes).containsKey(node.name); // not terminated, still cordoned, retried next scan
@@ -314,20 +329,23 @@ class ScaleLoopTest {
 
     @Test
     void aFailedProtectionCallDoesNotWithholdTheSameScansScaleUp() throws Exception {
-        // Guards against: one failed SetInstanceProtection (or unregistered-instance call) skipping the scan's scale-up.
+        // Guards against: one failed SetInstanceProtection (or unregistered-instance call) skipping the scan's
+        // scale-up.
         cloud.setDesiredCapacity("batch", 1);
         clock.advance(Duration.ofSeconds(90));
         cloud.advance(); // InService but not yet protected: the plan protects it before it scales up
         for (int i = 0; i < 8; i++) {
             job("j" + i, 1000);
         }
-        cloud.failNext(FakeNodeGroupProvider.PROTECT,
+        cloud.failNext(
+                FakeNodeGroupProvider.PROTECT,
                 new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "slow down"));
 
         ScanResult r = loop(false).runOnce();
 
         assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("Throttling"));
-        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=1", "desired=2");
     }
 
@@ -347,7 +365,8 @@ class ScaleLoopTest {
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
         assertThat(cluster.calls).contains("live-check " + broken.name);
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(broken.instanceId));
         assertThat(cluster.nodes).containsKey(ns.get(0).name);
         assertThat(cluster.violations).isEmpty();
@@ -374,10 +393,12 @@ class ScaleLoopTest {
         clock.advance(Duration.ofSeconds(10));
         ScanResult r = loop.runOnce();
 
-        assertThat(cloud.calls(FakeNodeGroupProvider.CANCEL)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.CANCEL))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo("desired=1"));
         assertThat(r.groups().get("batch").desired()).isEqualTo(1);
-        assertThat(cloud.peek("batch").instances()).singleElement()
+        assertThat(cloud.peek("batch").instances())
+                .singleElement()
                 .satisfies(i -> assertThat(i.id()).isEqualTo(ns.get(0).instanceId));
         assertThat(metrics.count(DecisionKind.CANCEL_UNFULFILLED)).isEqualTo(1);
         assertThat(cluster.violations).isEmpty();
@@ -398,7 +419,9 @@ class ScaleLoopTest {
     }
 
     private long events(String pod, String reason) {
-        return cluster.calls.stream().filter(c -> c.equals("event Pod/" + pod + " " + reason)).count();
+        return cluster.calls.stream()
+                .filter(c -> c.equals("event Pod/" + pod + " " + reason))
+                .count();
     }
 
     @Test
@@ -429,9 +452,14 @@ class ScaleLoopTest {
         }
         loop.runOnce();
         loop.runOnce();
-        long told = cluster.calls.stream().filter(c -> c.endsWith(" NotTriggerScaleUp")).count();
+        long told = cluster.calls.stream()
+                .filter(c -> c.endsWith(" NotTriggerScaleUp"))
+                .count();
         assertThat(told).isEqualTo(1);
-        assertThat(cluster.calls.stream().filter(c -> c.endsWith(" TriggeredScaleUp")).count()).isEqualTo(10);
+        assertThat(cluster.calls.stream()
+                        .filter(c -> c.endsWith(" TriggeredScaleUp"))
+                        .count())
+                .isEqualTo(10);
     }
 
     @Test
@@ -497,7 +525,8 @@ class ScaleLoopTest {
         assertThat(ns.get(0).unschedulable).isTrue();
         clock.advance(Duration.ofSeconds(30));
         loop.runOnce();
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).singleElement()
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .singleElement()
                 .satisfies(c -> assertThat(c.detail()).isEqualTo(ns.get(0).instanceId));
         assertThat(cluster.violations).isEmpty();
     }
@@ -510,7 +539,9 @@ class ScaleLoopTest {
         loop.runOnce();
         loop.runOnce();
         assertThat(metrics.neverFits).isEqualTo(1);
-        assertThat(cluster.calls).filteredOn(c -> c.equals("event Pod/huge DoesNotFit")).hasSize(1);
+        assertThat(cluster.calls)
+                .filteredOn(c -> c.equals("event Pod/huge DoesNotFit"))
+                .hasSize(1);
         assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).isEmpty();
     }
 
@@ -544,7 +575,10 @@ class ScaleLoopTest {
         silent.add(cloud.peek("batch").instances().get(0).id());
         clock.advance(Duration.ofMinutes(16));
         cloud.advance();
-        cloud.setScaleInProtection("batch", cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(), true);
+        cloud.setScaleInProtection(
+                "batch",
+                cloud.peek("batch").instances().stream().map(CloudInstance::id).toList(),
+                true);
         ScaleLoop loop = loop(false);
         assertThat(loop.runOnce().groups().get("batch").problems()).anyMatch(p -> p.contains("has not become a node"));
 
@@ -557,7 +591,8 @@ class ScaleLoopTest {
         loop.runOnce();
 
         assertThat(metrics.count(DecisionKind.SCALE_UP_BACKOFF)).isZero();
-        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=3", "desired=5", "desired=6");
     }
 
@@ -567,7 +602,8 @@ class ScaleLoopTest {
         FakeNodeGroupProvider cloud2 = FakeNodeGroupProvider.fromConfig(config, clock);
         cloud2.addListener(silent);
         cloud2.setDesiredCapacity("batch", 2);
-        List<String> ids = cloud2.peek("batch").instances().stream().map(CloudInstance::id).toList();
+        List<String> ids =
+                cloud2.peek("batch").instances().stream().map(CloudInstance::id).toList();
         ScaleLoop loop = new ScaleLoop(config, silent, Map.of("batch", cloud2), clock, metrics, false);
         loop.runOnce(); // the first scan without a node starts the wait
 
@@ -580,7 +616,8 @@ class ScaleLoopTest {
         silent.addNode("unlabelled", null, ids.get(0), SHAPE);
         clock.advance(Duration.ofMinutes(15));
         loop.runOnce();
-        assertThat(cloud2.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud2.calls(FakeNodeGroupProvider.TERMINATE))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(ids.get(1));
     }
 
@@ -620,7 +657,8 @@ class ScaleLoopTest {
 
         cluster.pods.get("j1").phase = PodPhase.FINISHED; // nothing holds it any more: now it may go
         loop.runOnce();
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(node.instanceId);
     }
 
@@ -643,7 +681,8 @@ class ScaleLoopTest {
         assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         clock.advance(Duration.ofMinutes(31));
         restarted.runOnce();
-        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly(node.instanceId);
     }
 
@@ -659,8 +698,8 @@ class ScaleLoopTest {
         long cloudCalls = cloud.callCount();
         clock.advance(Duration.ofMinutes(20));
 
-        ScanResult r = new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, () -> false)
-                .runOnce();
+        ScanResult r =
+                new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, () -> false).runOnce();
 
         assertThat(cluster.calls).isEmpty();
         assertThat(cloud.callCount()).isEqualTo(cloudCalls);
@@ -685,8 +724,14 @@ class ScaleLoopTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"uncordoned by a human", "cordon mark removed", "re-created", "providerID changed",
-            "scale-down disabled by a human"})
+    @ValueSource(
+            strings = {
+                "uncordoned by a human",
+                "cordon mark removed",
+                "re-created",
+                "providerID changed",
+                "scale-down disabled by a human"
+            })
     void aNodeChangedAfterTheSnapshotIsNotTerminated(String change) throws Exception {
         // Guards against terminating from a stale cache: the node is read live right before the termination (defect 3).
         FakeCluster.Node idle = nodes(1).get(0);
@@ -708,7 +753,8 @@ class ScaleLoopTest {
         assertThat(cluster.calls).contains("node-check " + idle.name);
         assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
         assertThat(cluster.mutations()).isEmpty();
-        assertThat(r.groups().get("batch").problems()).anyMatch(p -> p.contains("node " + idle.name + " not terminated"));
+        assertThat(r.groups().get("batch").problems())
+                .anyMatch(p -> p.contains("node " + idle.name + " not terminated"));
     }
 
     @Test

@@ -40,7 +40,9 @@ class HealthServerHttpTest {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -52,7 +54,8 @@ class HealthServerHttpTest {
 
         HttpResponse<String> notReady = get("/readyz");
         assertThat(notReady.statusCode()).isEqualTo(503);
-        assertThat(notReady.body()).startsWith("not ready\n")
+        assertThat(notReady.body())
+                .startsWith("not ready\n")
                 .contains("problem: informers: informer pods not synced: 403")
                 .contains("warning: groups: group batch: AZRebalance is active");
 
@@ -82,9 +85,11 @@ class HealthServerHttpTest {
         metrics.cloudCall("batch", "describe", null);
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
         metrics.nodeRegistered("batch", Duration.ofSeconds(95));
-        GroupStatus g = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null);
-        metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(Instant.now(), Duration.ofMillis(12), false,
-                Map.of("batch", g), List.of(), List.of()));
+        GroupStatus g =
+                new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null);
+        metrics.scanCompleted(
+                Duration.ofMillis(12),
+                new ScanResult(Instant.now(), Duration.ofMillis(12), false, Map.of("batch", g), List.of(), List.of()));
 
         HttpResponse<String> r = get("/metrics");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -96,7 +101,8 @@ class HealthServerHttpTest {
                 .contains("joblane_scaler_nodes{group=\"batch\",state=\"launching\"} 1.0")
                 .contains("joblane_scaler_desired_nodes{group=\"batch\"} 3.0")
                 .contains("joblane_scaler_pending_pods{group=\"batch\"} 4.0")
-                .contains("joblane_scaler_cloud_errors_total{code=\"Throttling\",group=\"batch\",operation=\"setDesiredCapacity\"} 1.0")
+                .contains(
+                        "joblane_scaler_cloud_errors_total{code=\"Throttling\",group=\"batch\",operation=\"setDesiredCapacity\"} 1.0")
                 .contains("joblane_scaler_node_registration_lag_seconds_count{group=\"batch\"} 1");
     }
 
@@ -105,11 +111,31 @@ class HealthServerHttpTest {
         // Guards against: back-off and pod wait visible only in the status ConfigMap, never on a dashboard or alert.
         MicrometerScalerMetrics metrics = new MicrometerScalerMetrics(registry, List.of("batch", "gpu"));
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        GroupStatus batch = new GroupStatus("batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null,
-                at.plusSeconds(120), List.of(), at.minusSeconds(300));
-        GroupStatus gpu = new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
-        metrics.scanCompleted(Duration.ofMillis(12), new ScanResult(at, Duration.ofMillis(12), false,
-                Map.of("batch", batch, "gpu", gpu), List.of(), List.of()));
+        GroupStatus batch = new GroupStatus(
+                "batch",
+                true,
+                3,
+                0,
+                10,
+                2,
+                2,
+                1,
+                0,
+                0,
+                4,
+                0,
+                null,
+                null,
+                null,
+                at.plusSeconds(120),
+                List.of(),
+                at.minusSeconds(300));
+        GroupStatus gpu =
+                new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
+        metrics.scanCompleted(
+                Duration.ofMillis(12),
+                new ScanResult(
+                        at, Duration.ofMillis(12), false, Map.of("batch", batch, "gpu", gpu), List.of(), List.of()));
 
         assertThat(get("/metrics").body())
                 .contains("joblane_scaler_group_backoff_seconds{group=\"batch\"} 120.0")

@@ -18,8 +18,7 @@ public final class Fixtures {
     public static final long GI = 1024L * 1024 * 1024 * 1000;
     public static final long MI = 1024L * 1024 * 1000;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Resources cpuMem(long cpuMillis, long memMillis) {
         return Resources.of(cpuMillis, memMillis);
@@ -39,23 +38,58 @@ public final class Fixtures {
     }
 
     public static GroupSpec spec(String name, int min, int max, Resources shape) {
-        return new GroupSpec(name, "asg-" + name, min, max, shape, Duration.ofMinutes(10), 1, Duration.ofMinutes(15),
-                Duration.ofSeconds(30), Map.of(WellKnown.NODE_GROUP_LABEL, name),
-                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")), false, Duration.ofSeconds(90),
+        return new GroupSpec(
+                name,
+                "asg-" + name,
+                min,
+                max,
+                shape,
+                Duration.ofMinutes(10),
+                1,
+                Duration.ofMinutes(15),
+                Duration.ofSeconds(30),
+                Map.of(WellKnown.NODE_GROUP_LABEL, name),
+                List.of(new Taint(WellKnown.DEDICATED_TAINT, name, "NoSchedule")),
+                false,
+                Duration.ofSeconds(90),
                 false);
     }
 
     public static GroupSpec withMaxDraining(GroupSpec s, int maxDraining) {
-        return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
-                maxDraining, s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(),
-                s.suspendZoneRebalancing(), s.bootDelay(), s.scaleInByCost());
+        return new GroupSpec(
+                s.name(),
+                s.cloudGroupId(),
+                s.minNodes(),
+                s.maxNodes(),
+                s.shape(),
+                s.scaleDownDelay(),
+                maxDraining,
+                s.registrationTimeout(),
+                s.settleDelay(),
+                s.nodeLabels(),
+                s.taints(),
+                s.suspendZoneRebalancing(),
+                s.bootDelay(),
+                s.scaleInByCost());
     }
 
     /** The group with {@code scaleInTiming: cost} and the given boot delay. */
     public static GroupSpec withCostTiming(GroupSpec s, Duration bootDelay) {
-        return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
-                s.maxDraining(), s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(),
-                s.suspendZoneRebalancing(), bootDelay, true);
+        return new GroupSpec(
+                s.name(),
+                s.cloudGroupId(),
+                s.minNodes(),
+                s.maxNodes(),
+                s.shape(),
+                s.scaleDownDelay(),
+                s.maxDraining(),
+                s.registrationTimeout(),
+                s.settleDelay(),
+                s.nodeLabels(),
+                s.taints(),
+                s.suspendZoneRebalancing(),
+                bootDelay,
+                true);
     }
 
     /** A Ready, schedulable node of 4 cpu / 16Gi / 110 pods created an hour before T0. */
@@ -64,54 +98,184 @@ public final class Fixtures {
     }
 
     public static NodeInfo node(String name, String group, Resources allocatable) {
-        return new NodeInfo(name, group, "i-" + name, allocatable, true, T0.minus(Duration.ofHours(1)), false, false,
-                DrainState.NONE, false, null, null, null, null, null);
+        return new NodeInfo(
+                name,
+                group,
+                "i-" + name,
+                allocatable,
+                true,
+                T0.minus(Duration.ofHours(1)),
+                false,
+                false,
+                DrainState.NONE,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), state, n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(), since, null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                n.ready(),
+                n.created(),
+                n.cordoned(),
+                n.cordonedByJoblane(),
+                state,
+                n.scaleDownDisabled(),
+                n.unneededSince(),
+                n.cordonedAt(),
+                since,
+                null,
+                null);
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, true,
-                n.draining(), n.scaleDownDisabled(), n.unneededSince(), at, n.drainingSince(), null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                n.ready(),
+                n.created(),
+                true,
+                true,
+                n.draining(),
+                n.scaleDownDisabled(),
+                n.unneededSince(),
+                at,
+                n.drainingSince(),
+                null,
+                null);
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), true, false,
-                n.draining(), n.scaleDownDisabled(), n.unneededSince(), null, n.drainingSince(), null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                n.ready(),
+                n.created(),
+                true,
+                false,
+                n.draining(),
+                n.scaleDownDisabled(),
+                n.unneededSince(),
+                null,
+                n.drainingSince(),
+                null,
+                null);
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), since, n.cordonedAt(), n.drainingSince(), null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                n.ready(),
+                n.created(),
+                n.cordoned(),
+                n.cordonedByJoblane(),
+                n.draining(),
+                n.scaleDownDisabled(),
+                since,
+                n.cordonedAt(),
+                n.drainingSince(),
+                null,
+                null);
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), n.ready(), n.created(), n.cordoned(),
-                n.cordonedByJoblane(), n.draining(), true, n.unneededSince(), n.cordonedAt(), n.drainingSince(), null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                n.ready(),
+                n.created(),
+                n.cordoned(),
+                n.cordonedByJoblane(),
+                n.draining(),
+                true,
+                n.unneededSince(),
+                n.cordonedAt(),
+                n.drainingSince(),
+                null,
+                null);
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
-        return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, created, n.cordoned(),
-                n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
-                n.drainingSince(), null, null);
+        return new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                false,
+                created,
+                n.cordoned(),
+                n.cordonedByJoblane(),
+                n.draining(),
+                n.scaleDownDisabled(),
+                n.unneededSince(),
+                n.cordonedAt(),
+                n.drainingSince(),
+                null,
+                null);
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
-        return new PodInfo("uid-" + name, "default", name, group, requests, PodPhase.PENDING_UNSCHEDULABLE, true, false,
-                false, null, T0.minusSeconds(60), null);
+        return new PodInfo(
+                "uid-" + name,
+                "default",
+                name,
+                group,
+                requests,
+                PodPhase.PENDING_UNSCHEDULABLE,
+                true,
+                false,
+                false,
+                null,
+                T0.minusSeconds(60),
+                null);
     }
 
     public static PodInfo running(String name, String group, Resources requests, String node, Instant started) {
-        return new PodInfo("uid-" + name, "default", name, group, requests, PodPhase.RUNNING, true, false, false, node,
-                started.minusSeconds(5), started);
+        return new PodInfo(
+                "uid-" + name,
+                "default",
+                name,
+                group,
+                requests,
+                PodPhase.RUNNING,
+                true,
+                false,
+                false,
+                node,
+                started.minusSeconds(5),
+                started);
     }
 
     public static PodInfo daemonPod(String name, String node) {
-        return new PodInfo("uid-" + name, "kube-system", name, null, cpuMem(100, 64 * MI), PodPhase.RUNNING, false, true,
-                false, node, T0.minusSeconds(3600), T0.minusSeconds(3600));
+        return new PodInfo(
+                "uid-" + name,
+                "kube-system",
+                name,
+                null,
+                cpuMem(100, 64 * MI),
+                PodPhase.RUNNING,
+                false,
+                true,
+                false,
+                node,
+                T0.minusSeconds(3600),
+                T0.minusSeconds(3600));
     }
 
     public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {

@@ -33,8 +33,8 @@ class GroupSpecTest {
         for (int i = 0; i < 250; i++) {
             tiny.add(Fixtures.pending("p" + i, "batch", Fixtures.cpuMem(10, Fixtures.MI)));
         }
-        GroupPlan plan = Planner.plan(spec, index(List.of(), tiny),
-                new CloudGroup("batch", 0, 0, 10, List.of(), List.of(), false), T0);
+        GroupPlan plan = Planner.plan(
+                spec, index(List.of(), tiny), new CloudGroup("batch", 0, 0, 10, List.of(), List.of(), false), T0);
         assertThat(plan.newNodesWanted()).isEqualTo(3); // 110 + 110 + 30
     }
 }

@@ -33,8 +33,19 @@ class IdleNodeRuleTest {
 
     /** A Job pod of 2 cpu (half a node) created {@code agoSeconds} before T0, running on {@code node}. */
     private static PodInfo arrived(String name, long agoSeconds, String node) {
-        return new PodInfo("uid-" + name, "default", name, G, res("cpu", 2000, "memory", GI), PodPhase.RUNNING, true,
-                false, false, node, T0.minusSeconds(agoSeconds), T0.minusSeconds(agoSeconds));
+        return new PodInfo(
+                "uid-" + name,
+                "default",
+                name,
+                G,
+                res("cpu", 2000, "memory", GI),
+                PodPhase.RUNNING,
+                true,
+                false,
+                false,
+                node,
+                T0.minusSeconds(agoSeconds),
+                T0.minusSeconds(agoSeconds));
     }
 
     private static List<PodInfo> arrivals(int count, String node) {
@@ -53,17 +64,30 @@ class IdleNodeRuleTest {
     class Rate {
         @Test
         void aPodCountsTheShareOfANodeItTakesOnItsBindingResourceOrItsPodSlot() {
-            assertThat(IdleNodeRule.nodeEquivalents(res("cpu", 1000, "memory", 8 * GI), USABLE)).isEqualTo(0.5);
+            assertThat(IdleNodeRule.nodeEquivalents(res("cpu", 1000, "memory", 8 * GI), USABLE))
+                    .isEqualTo(0.5);
             assertThat(IdleNodeRule.nodeEquivalents(res("cpu", 1), USABLE)).isEqualTo(0.01);
             // A resource the node lacks cannot be its binding one (such a pod never fits and is reported elsewhere).
-            assertThat(IdleNodeRule.nodeEquivalents(res("cpu", 2000, "nvidia.com/gpu", 1000), USABLE)).isEqualTo(0.5);
+            assertThat(IdleNodeRule.nodeEquivalents(res("cpu", 2000, "nvidia.com/gpu", 1000), USABLE))
+                    .isEqualTo(0.5);
         }
 
         @Test
         void onlyPodsCreatedWithinTheWindowAndNotFinishedCount() {
             long window = IdleNodeRule.ARRIVAL_WINDOW.toSeconds();
-            PodInfo finished = new PodInfo("uid-f", "default", "f", G, res("cpu", 2000), PodPhase.FINISHED, true,
-                    false, false, "n", T0.minusSeconds(10), T0.minusSeconds(10));
+            PodInfo finished = new PodInfo(
+                    "uid-f",
+                    "default",
+                    "f",
+                    G,
+                    res("cpu", 2000),
+                    PodPhase.FINISHED,
+                    true,
+                    false,
+                    false,
+                    "n",
+                    T0.minusSeconds(10),
+                    T0.minusSeconds(10));
             List<PodInfo> pods = new ArrayList<>(arrivals(12, "busy")); // 6 node-equivalents
             pods.add(arrived("old", window, "busy"));
             pods.add(finished);
@@ -71,7 +95,8 @@ class IdleNodeRuleTest {
             // λ = 6 / 600 s, λ·B = 0.9: one empty node is expected to be needed before a new one could boot.
             assertThat(rule.kept()).isEqualTo(1);
             assertThat(rule.rateDropsAt()).isEqualTo(T0.minusSeconds(60).plus(IdleNodeRule.ARRIVAL_WINDOW));
-            assertThat(IdleNodeRule.of(cost(), arrivals(14, "busy"), USABLE, T0).kept()).isEqualTo(2); // 7·90/600 = 1.05
+            assertThat(IdleNodeRule.of(cost(), arrivals(14, "busy"), USABLE, T0).kept())
+                    .isEqualTo(2); // 7·90/600 = 1.05
             assertThat(IdleNodeRule.of(cost(), List.of(), USABLE, T0).kept()).isZero();
         }
     }
@@ -86,7 +111,9 @@ class IdleNodeRuleTest {
         void theMostRecentlyEmptiedNodesTheRateNeedsWaitTheScaleDownDelayTheOthersOneBootDelay() {
             IdleNodeRule rule = new IdleNodeRule(BOOT, DELAY, true, 1.5 / 90, null); // λ·B = 1.5: keep 2
             assertThat(rule.delays(List.of(older, recent, fresh)))
-                    .containsEntry("fresh", DELAY).containsEntry("recent", DELAY).containsEntry("older", BOOT);
+                    .containsEntry("fresh", DELAY)
+                    .containsEntry("recent", DELAY)
+                    .containsEntry("older", BOOT);
         }
 
         @Test
@@ -123,12 +150,14 @@ class IdleNodeRuleTest {
             List<NodeInfo> nodes = List.of(busy, idle, early);
             List<PodInfo> pods = List.of(arrived("long-ago", 3600, "busy"));
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
                     .containsExactly(tuple("idle", PlanAction.CordonReason.IDLE_PAST_BOOT));
             assertThat(plan.nextDeadline()).isEqualTo(T0.plusSeconds(1));
             // Fixed timing (the old rule) keeps both for the scale-down delay.
             assertThat(Planner.plan(spec(G), index(nodes, pods), cloudFor(nodes, 0, 10), T0)
-                    .actionsOf(PlanAction.Cordon.class)).isEmpty();
+                            .actionsOf(PlanAction.Cordon.class))
+                    .isEmpty();
         }
 
         @Test
@@ -138,13 +167,19 @@ class IdleNodeRuleTest {
             List<NodeInfo> nodes = List.of(busy, older, recent);
             List<PodInfo> pods = arrivals(12, "busy", 500); // λ·B = 0.9: keep one
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node)
                     .containsExactly("older");
             // The kept node is looked at again when the rate falls, before its own delay runs out.
             Instant rateFalls = T0.minusSeconds(500).plus(IdleNodeRule.ARRIVAL_WINDOW);
             assertThat(plan.nextDeadline()).isEqualTo(rateFalls);
-            assertThat(Planner.plan(cost(), index(List.of(busy, recent), pods), cloudFor(List.of(busy, recent), 0, 10), rateFalls)
-                    .actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+            assertThat(Planner.plan(
+                                    cost(),
+                                    index(List.of(busy, recent), pods),
+                                    cloudFor(List.of(busy, recent), 0, 10),
+                                    rateFalls)
+                            .actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node)
                     .containsExactly("recent");
         }
 

@@ -14,19 +14,50 @@ import com.tngtech.archunit.lang.ArchRule;
 class PlanArchitectureTest {
 
     @ArchTest
-    static final ArchRule planIsPure = noClasses().that().resideInAPackage("io.joblane.scaler.plan..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
-                    "java.net..", "io.micrometer..", "io.joblane.scaler.loop..", "io.joblane.scaler.kube..",
-                    "io.joblane.scaler.cloud.fake..", "io.joblane.scaler.cloud.aws..");
+    static final ArchRule planIsPure = noClasses()
+            .that()
+            .resideInAPackage("io.joblane.scaler.plan..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.fabric8..",
+                    "software.amazon..",
+                    "io.vertx..",
+                    "java.net..",
+                    "io.micrometer..",
+                    "io.joblane.scaler.loop..",
+                    "io.joblane.scaler.kube..",
+                    "io.joblane.scaler.cloud.fake..",
+                    "io.joblane.scaler.cloud.aws..");
 
     @ArchTest
-    static final ArchRule lanesArePure = noClasses().that().resideInAPackage("io.joblane.scaler.lanes..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
-                    "java.net..", "io.micrometer..", "io.joblane.scaler.kube..", "io.joblane.scaler.cloud..");
+    static final ArchRule lanesArePure = noClasses()
+            .that()
+            .resideInAPackage("io.joblane.scaler.lanes..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.fabric8..",
+                    "software.amazon..",
+                    "io.vertx..",
+                    "java.net..",
+                    "io.micrometer..",
+                    "io.joblane.scaler.kube..",
+                    "io.joblane.scaler.cloud..");
 
     @ArchTest
-    static final ArchRule loopUsesOnlyInterfaces = noClasses().that().resideInAPackage("io.joblane.scaler.loop..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "software.amazon..", "io.vertx..",
-                    "java.net..", "io.micrometer..", "io.joblane.scaler.kube..", "io.joblane.scaler.cloud.fake..",
+    static final ArchRule loopUsesOnlyInterfaces = noClasses()
+            .that()
+            .resideInAPackage("io.joblane.scaler.loop..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.fabric8..",
+                    "software.amazon..",
+                    "io.vertx..",
+                    "java.net..",
+                    "io.micrometer..",
+                    "io.joblane.scaler.kube..",
+                    "io.joblane.scaler.cloud.fake..",
                     "io.joblane.scaler.cloud.aws..");
 }

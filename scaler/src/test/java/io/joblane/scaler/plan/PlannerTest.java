@@ -55,7 +55,8 @@ class PlannerTest {
             List<PodInfo> pods = new ArrayList<>(pendingPods(2, cpuMem(4000, GI))); // n1 and one missing node
             GroupPlan plan = Planner.plan(spec(G), index(List.of(n1), pods), cloud, T0);
 
-            assertThat(plan.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.CancelUnfulfilled.class))
+                    .singleElement()
                     .satisfies(a -> {
                         assertThat(a.from()).isEqualTo(4);
                         assertThat(a.to()).isEqualTo(2);
@@ -68,7 +69,8 @@ class PlannerTest {
             NodeInfo n1 = node("n1", G);
             CloudGroup cloud = withExtra(cloudFor(List.of(n1), 3, 10), 4);
             GroupPlan idle = Planner.plan(spec(G), index(List.of(n1), List.of()), cloud, T0);
-            assertThat(idle.actionsOf(PlanAction.CancelUnfulfilled.class)).singleElement()
+            assertThat(idle.actionsOf(PlanAction.CancelUnfulfilled.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(3));
 
             GroupPlan busy = Planner.plan(spec(G), index(List.of(n1), pendingPods(4, cpuMem(4000, GI))), cloud, T0);
@@ -79,9 +81,22 @@ class PlannerTest {
     @Nested
     class NeverReady {
         private NodeInfo notReadySince(NodeInfo n, Instant since) {
-            return new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), false, n.created(), n.cordoned(),
-                    n.cordonedByJoblane(), n.draining(), n.scaleDownDisabled(), n.unneededSince(), n.cordonedAt(),
-                    n.drainingSince(), null, since);
+            return new NodeInfo(
+                    n.name(),
+                    n.group(),
+                    n.instanceId(),
+                    n.allocatable(),
+                    false,
+                    n.created(),
+                    n.cordoned(),
+                    n.cordonedByJoblane(),
+                    n.draining(),
+                    n.scaleDownDisabled(),
+                    n.unneededSince(),
+                    n.cordonedAt(),
+                    n.drainingSince(),
+                    null,
+                    since);
         }
 
         @Test
@@ -90,9 +105,11 @@ class PlannerTest {
             NodeInfo good = node("n1", G);
             NodeInfo broken = notReady(node("n2", G), T0.minus(Duration.ofMinutes(20)));
             List<PodInfo> pods = List.of(running("r", G, cpuMem(1000, GI), "n1", T0.minusSeconds(600)));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(good, broken), pods), cloudFor(List.of(good, broken), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(good, broken), pods), cloudFor(List.of(good, broken), 0, 10), T0);
 
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .singleElement()
                     .satisfies(c -> assertThat(c.node()).isEqualTo("n2"))
                     .satisfies(c -> assertThat(c.why()).isEqualTo(PlanAction.CordonReason.BROKEN));
         }
@@ -115,10 +132,12 @@ class PlannerTest {
 
         @Test
         void aCordonedBrokenNodeIsTerminatedAfterTheSettleDelay() {
-            NodeInfo broken = cordonedByJoblane(notReadySince(node("n2", G), T0.minus(Duration.ofMinutes(30))),
-                    T0.minusSeconds(31));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(broken), List.of()), cloudFor(List.of(broken), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Terminate.class)).singleElement()
+            NodeInfo broken = cordonedByJoblane(
+                    notReadySince(node("n2", G), T0.minus(Duration.ofMinutes(30))), T0.minusSeconds(31));
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(broken), List.of()), cloudFor(List.of(broken), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.instanceId()).isEqualTo("i-n2"));
         }
     }
@@ -129,17 +148,33 @@ class PlannerTest {
         private final Resources noGpuYet = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000);
 
         private NodeInfo young(String name, Resources allocatable) {
-            return new NodeInfo(name, G, "i-" + name, allocatable, true, T0.minusSeconds(60), false, false,
-                    DrainState.NONE, false, null, null, null, null, null);
+            return new NodeInfo(
+                    name,
+                    G,
+                    "i-" + name,
+                    allocatable,
+                    true,
+                    T0.minusSeconds(60),
+                    false,
+                    false,
+                    DrainState.NONE,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
 
         @Test
         void aNodeWhoseGpuIsNotAdvertisedYetStillCountsAsTheGpuOnItsWay() {
             // Guards against: a GPU node registered before its device plugin ordering a second node for the same pod.
             NodeInfo booting = young("g1", noGpuYet);
-            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+            GroupPlan plan = Planner.plan(
+                    spec(G, 0, 10, gpuShape),
                     index(List.of(booting), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
-                    cloudFor(List.of(booting), 0, 10), T0);
+                    cloudFor(List.of(booting), 0, 10),
+                    T0);
 
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
             assertThat(plan.podsOnIncoming()).isEqualTo(1);
@@ -156,11 +191,15 @@ class PlannerTest {
             for (int i = 0; i < 5; i++) {
                 pods.add(pending("p" + i, G, res("cpu", 1000, "nvidia.com/gpu", 1000)));
             }
-            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape), index(List.of(real, u1, u2), pods),
-                    cloudFor(List.of(real, u1, u2), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G, 0, 10, gpuShape),
+                    index(List.of(real, u1, u2), pods),
+                    cloudFor(List.of(real, u1, u2), 0, 10),
+                    T0);
 
             assertThat(plan.podsOnIncoming()).isEqualTo(3); // one on g0, one on each node still initialising
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(5));
             assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
         }
@@ -168,10 +207,13 @@ class PlannerTest {
         @Test
         void aNodeThatNeverGetsItsGpuStopsCountingAfterTheRegistrationTimeout() {
             NodeInfo stuck = node("g1", G, noGpuYet); // created an hour ago, still no GPU
-            GroupPlan plan = Planner.plan(spec(G, 0, 10, gpuShape),
+            GroupPlan plan = Planner.plan(
+                    spec(G, 0, 10, gpuShape),
                     index(List.of(stuck), List.of(pending("p", G, res("cpu", 1000, "nvidia.com/gpu", 1000)))),
-                    cloudFor(List.of(stuck), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+                    cloudFor(List.of(stuck), 0, 10),
+                    T0);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(2));
         }
     }
@@ -182,20 +224,22 @@ class PlannerTest {
         void packsWaitingPodsOntoAsFewNewNodesAsFit() {
             GroupPlan plan = Planner.plan(spec(G), index(List.of(), pendingPods(10, cpuMem(1000, GI))), EMPTY, T0);
 
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
-                    .satisfies(a -> {
-                        assertThat(a.from()).isZero();
-                        assertThat(a.to()).isEqualTo(3); // 4 cpu per node: 4 + 4 + 2
-                        assertThat(a.pods()).isEqualTo(10);
-                    });
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement().satisfies(a -> {
+                assertThat(a.from()).isZero();
+                assertThat(a.to()).isEqualTo(3); // 4 cpu per node: 4 + 4 + 2
+                assertThat(a.pods()).isEqualTo(10);
+            });
             assertThat(plan.newNodesWanted()).isEqualTo(3);
         }
 
         @Test
         void largestFirstBeatsArrivalOrder() {
             // 3 + 1 + 3 + 1 cpu: first-fit in arrival order would still need 2; largest-first must not need more.
-            List<PodInfo> pods = List.of(pending("a", G, cpuMem(3000, GI)), pending("b", G, cpuMem(1000, GI)),
-                    pending("c", G, cpuMem(3000, GI)), pending("d", G, cpuMem(1000, GI)));
+            List<PodInfo> pods = List.of(
+                    pending("a", G, cpuMem(3000, GI)),
+                    pending("b", G, cpuMem(1000, GI)),
+                    pending("c", G, cpuMem(3000, GI)),
+                    pending("d", G, cpuMem(1000, GI)));
             GroupPlan plan = Planner.plan(spec(G), index(List.of(), pods), EMPTY, T0);
             assertThat(plan.newNodesWanted()).isEqualTo(2);
         }
@@ -216,13 +260,13 @@ class PlannerTest {
             NodeInfo busy = node("busy", G);
             NodeInfo drained = draining(node("drained", G), DrainState.NO_SCHEDULE, T0.minusSeconds(600));
             List<PodInfo> pods = new ArrayList<>(List.of(
-                    running("r1", G, cpuMem(4000, GI), "busy", T0),
-                    running("r2", G, cpuMem(1000, GI), "drained", T0)));
+                    running("r1", G, cpuMem(4000, GI), "busy", T0), running("r2", G, cpuMem(1000, GI), "drained", T0)));
             pods.addAll(pendingPods(3, cpuMem(1000, GI)));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(busy, drained), pods),
-                    cloudFor(List.of(busy, drained), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(busy, drained), pods), cloudFor(List.of(busy, drained), 0, 10), T0);
 
-            assertThat(plan.actionsOf(PlanAction.Reclaim.class)).extracting(PlanAction.Reclaim::node)
+            assertThat(plan.actionsOf(PlanAction.Reclaim.class))
+                    .extracting(PlanAction.Reclaim::node)
                     .containsExactly("drained");
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
             assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
@@ -233,11 +277,14 @@ class PlannerTest {
             NodeInfo drained = draining(node("drained", G), DrainState.NO_SCHEDULE, T0.minusSeconds(600));
             List<PodInfo> pods = new ArrayList<>(List.of(running("r", G, cpuMem(2000, GI), "drained", T0)));
             pods.addAll(pendingPods(6, cpuMem(1000, GI)));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(drained), pods), cloudFor(List.of(drained), 0, 10), T0);
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(drained), pods), cloudFor(List.of(drained), 0, 10), T0);
 
             List<PlanAction> actions = plan.actions();
-            int reclaim = actions.indexOf(plan.actionsOf(PlanAction.Reclaim.class).get(0));
-            int scaleUp = actions.indexOf(plan.actionsOf(PlanAction.ScaleUp.class).get(0));
+            int reclaim =
+                    actions.indexOf(plan.actionsOf(PlanAction.Reclaim.class).get(0));
+            int scaleUp =
+                    actions.indexOf(plan.actionsOf(PlanAction.ScaleUp.class).get(0));
             assertThat(reclaim).isLessThan(scaleUp);
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class).get(0).to()).isEqualTo(2); // 2 pods back home, 4 new
         }
@@ -246,10 +293,14 @@ class PlannerTest {
         void takesAJoblaneCordonedNodeBackButNeverAHumanOne() {
             NodeInfo ours = cordonedByJoblane(node("ours", G), T0.minusSeconds(5));
             NodeInfo theirs = cordonedByHuman(node("theirs", G));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(theirs, ours), pendingPods(1, cpuMem(1000, GI))),
-                    cloudFor(List.of(theirs, ours), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(theirs, ours), pendingPods(1, cpuMem(1000, GI))),
+                    cloudFor(List.of(theirs, ours), 0, 10),
+                    T0);
 
-            assertThat(plan.actionsOf(PlanAction.Reclaim.class)).extracting(PlanAction.Reclaim::node)
+            assertThat(plan.actionsOf(PlanAction.Reclaim.class))
+                    .extracting(PlanAction.Reclaim::node)
                     .containsExactly("ours");
             assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
         }
@@ -267,27 +318,45 @@ class PlannerTest {
         @Test
         void pendingInstancesAndNotReadyNodesAreCapacityOnTheirWay() {
             NodeInfo booting = notReady(node("booting", G), T0.minusSeconds(30));
-            CloudGroup cloud = withExtra(cloudFor(List.of(booting), 0, 10), 2,
+            CloudGroup cloud = withExtra(
+                    cloudFor(List.of(booting), 0, 10),
+                    2,
                     instance("i-new", LifecycleState.PENDING, T0.minusSeconds(20), true));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(booting), pendingPods(9, cpuMem(1000, GI))), cloud, T0);
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(booting), pendingPods(9, cpuMem(1000, GI))), cloud, T0);
 
             // 8 pods fit on the two machines on their way; the 9th needs exactly one more.
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(3));
         }
 
         @Test
         void daemonSetOverheadShrinksEveryNewNode() {
-            DaemonSetInfo agent = new DaemonSetInfo("kube-system", "agent", cpuMem(1000, GI), Map.of(),
+            DaemonSetInfo agent = new DaemonSetInfo(
+                    "kube-system",
+                    "agent",
+                    cpuMem(1000, GI),
+                    Map.of(),
                     List.of(new Toleration("", "Exists", null, null)));
-            DaemonSetInfo elsewhere = new DaemonSetInfo("kube-system", "other", cpuMem(1000, GI),
-                    Map.of(WellKnown.NODE_GROUP_LABEL, "gpu"), List.of(new Toleration("", "Exists", null, null)));
+            DaemonSetInfo elsewhere = new DaemonSetInfo(
+                    "kube-system",
+                    "other",
+                    cpuMem(1000, GI),
+                    Map.of(WellKnown.NODE_GROUP_LABEL, "gpu"),
+                    List.of(new Toleration("", "Exists", null, null)));
             DaemonSetInfo intolerant = new DaemonSetInfo("kube-system", "plain", cpuMem(1000, GI), Map.of(), List.of());
 
-            GroupPlan withAgent = Planner.plan(spec(G),
-                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(agent, elsewhere, intolerant)), EMPTY, T0);
-            GroupPlan without = Planner.plan(spec(G),
-                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(elsewhere, intolerant)), EMPTY, T0);
+            GroupPlan withAgent = Planner.plan(
+                    spec(G),
+                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(agent, elsewhere, intolerant)),
+                    EMPTY,
+                    T0);
+            GroupPlan without = Planner.plan(
+                    spec(G),
+                    index(List.of(), pendingPods(12, cpuMem(1000, GI)), List.of(elsewhere, intolerant)),
+                    EMPTY,
+                    T0);
 
             assertThat(withAgent.newNodesWanted()).isEqualTo(4); // 3 cpu free per node
             assertThat(without.newNodesWanted()).isEqualTo(3);
@@ -303,8 +372,11 @@ class PlannerTest {
             GroupPlan plan = Planner.plan(gpu, index(List.of(), pods), EMPTY, T0);
             assertThat(plan.newNodesWanted()).isEqualTo(3); // cpu would fit 8 per node; one GPU each does not
 
-            GroupPlan noGpu = Planner.plan(spec(G), index(List.of(),
-                    List.of(pending("g", G, res("cpu", 1000, WellKnown.RESOURCE_NVIDIA_GPU, 1000)))), EMPTY, T0);
+            GroupPlan noGpu = Planner.plan(
+                    spec(G),
+                    index(List.of(), List.of(pending("g", G, res("cpu", 1000, WellKnown.RESOURCE_NVIDIA_GPU, 1000)))),
+                    EMPTY,
+                    T0);
             assertThat(noGpu.actionsOf(PlanAction.PodNeverFits.class)).hasSize(1);
             assertThat(noGpu.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
         }
@@ -318,33 +390,42 @@ class PlannerTest {
 
         @Test
         void capsAtTheLowerOfConfigAndCloudMax() {
-            GroupPlan configCap = Planner.plan(spec(G, 0, 5, spec(G).shape()),
-                    index(List.of(), pendingPods(40, cpuMem(1000, GI))), EMPTY, T0);
-            assertThat(configCap.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            GroupPlan configCap = Planner.plan(
+                    spec(G, 0, 5, spec(G).shape()), index(List.of(), pendingPods(40, cpuMem(1000, GI))), EMPTY, T0);
+            assertThat(configCap.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(5));
 
             CloudGroup cloudMax3 = new CloudGroup("asg", 0, 0, 3, List.of(), List.of(), false);
-            GroupPlan cloudCap = Planner.plan(spec(G), index(List.of(), pendingPods(40, cpuMem(1000, GI))), cloudMax3, T0);
-            assertThat(cloudCap.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            GroupPlan cloudCap =
+                    Planner.plan(spec(G), index(List.of(), pendingPods(40, cpuMem(1000, GI))), cloudMax3, T0);
+            assertThat(cloudCap.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(3));
         }
 
         @Test
         void raisesToTheMinimumWithoutPods() {
             GroupPlan plan = Planner.plan(spec(G, 2, 10, spec(G).shape()), index(List.of(), List.of()), EMPTY, T0);
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(2));
         }
 
         @Test
         void aPodTooBigForAnEmptyNodeIsReportedAndLaunchesNothing() {
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(),
-                    List.of(pending("huge", G, cpuMem(5000, GI)), pending("ok", G, cpuMem(1000, GI)))), EMPTY, T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(), List.of(pending("huge", G, cpuMem(5000, GI)), pending("ok", G, cpuMem(1000, GI)))),
+                    EMPTY,
+                    T0);
 
-            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).extracting(a -> a.pod().name())
+            assertThat(plan.actionsOf(PlanAction.PodNeverFits.class))
+                    .extracting(a -> a.pod().name())
                     .containsExactly("huge");
             assertThat(plan.neverFit()).isEqualTo(1);
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(1));
         }
 
@@ -354,11 +435,16 @@ class PlannerTest {
             NodeInfo small1 = node("s1", G);
             NodeInfo small2 = node("s2", G);
             NodeInfo big = node("big", G, res("cpu", 8000, "memory", 32 * GI, "pods", 110_000));
-            List<PodInfo> pods = new ArrayList<>(List.of(running("r", G, cpuMem(8000, GI), "big", T0),
-                    running("r1", G, cpuMem(4000, GI), "s1", T0), running("r2", G, cpuMem(4000, GI), "s2", T0)));
+            List<PodInfo> pods = new ArrayList<>(List.of(
+                    running("r", G, cpuMem(8000, GI), "big", T0),
+                    running("r1", G, cpuMem(4000, GI), "s1", T0),
+                    running("r2", G, cpuMem(4000, GI), "s2", T0)));
             pods.add(pending("six", G, cpuMem(6000, GI)));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(small1, small2, big), pods),
-                    cloudFor(List.of(small1, small2, big), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(small1, small2, big), pods),
+                    cloudFor(List.of(small1, small2, big), 0, 10),
+                    T0);
             assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
         }
@@ -392,11 +478,14 @@ class PlannerTest {
 
         @Test
         void drainsTheNodeWithFewestJobPodsWhenTheyFitElsewhere() {
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), load()), cloudFor(List.of(a, b, c), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).singleElement().satisfies(d -> {
-                assertThat(d.node()).isEqualTo("a");
-                assertThat(d.state()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
-            });
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(a, b, c), load()), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class))
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.node()).isEqualTo("a");
+                        assertThat(d.state()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
+                    });
         }
 
         @Test
@@ -406,27 +495,37 @@ class PlannerTest {
                     running("b1", G, cpuMem(1000, GI), "b", T0.minusSeconds(60)),
                     running("c1", G, cpuMem(3000, GI), "c", T0.minusSeconds(7200)),
                     running("c2", G, cpuMem(1000, GI), "c", T0.minusSeconds(7200)));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).extracting(PlanAction.SetDrain::node)
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class))
+                    .extracting(PlanAction.SetDrain::node)
                     .containsExactly("b");
         }
 
         @Test
         void respectsMaxDrainingAndCountsNodesAlreadyDraining() {
-            GroupPlan two = Planner.plan(withMaxDraining(spec(G), 2), index(List.of(a, b, c), load()),
-                    cloudFor(List.of(a, b, c), 0, 10), T0);
-            assertThat(two.actionsOf(PlanAction.SetDrain.class)).hasSizeLessThanOrEqualTo(2).isNotEmpty();
+            GroupPlan two = Planner.plan(
+                    withMaxDraining(spec(G), 2),
+                    index(List.of(a, b, c), load()),
+                    cloudFor(List.of(a, b, c), 0, 10),
+                    T0);
+            assertThat(two.actionsOf(PlanAction.SetDrain.class))
+                    .hasSizeLessThanOrEqualTo(2)
+                    .isNotEmpty();
 
             NodeInfo aDraining = draining(a, DrainState.NO_SCHEDULE, T0.minusSeconds(10));
-            GroupPlan full = Planner.plan(spec(G), index(List.of(aDraining, b, c), load()),
-                    cloudFor(List.of(aDraining, b, c), 0, 10), T0);
+            GroupPlan full = Planner.plan(
+                    spec(G), index(List.of(aDraining, b, c), load()), cloudFor(List.of(aDraining, b, c), 0, 10), T0);
             assertThat(full.actionsOf(PlanAction.SetDrain.class)).isEmpty();
         }
 
         @Test
         void neverDrainsBelowTheMinimum() {
-            GroupPlan plan = Planner.plan(spec(G, 3, 10, spec(G).shape()), index(List.of(a, b, c), load()),
-                    cloudFor(List.of(a, b, c), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G, 3, 10, spec(G).shape()),
+                    index(List.of(a, b, c), load()),
+                    cloudFor(List.of(a, b, c), 0, 10),
+                    T0);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
         }
 
@@ -434,7 +533,8 @@ class PlannerTest {
         void neverDrainsWhileTheGroupIsGrowing() {
             List<PodInfo> pods = new ArrayList<>(load());
             pods.add(pending("big", G, cpuMem(4000, GI))); // needs a new node
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).hasSize(1);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
         }
@@ -445,16 +545,18 @@ class PlannerTest {
                     running("a1", G, cpuMem(3000, GI), "a", T0),
                     running("b1", G, cpuMem(3000, GI), "b", T0),
                     running("c1", G, cpuMem(3000, GI), "c", T0));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(a, b, c), full), cloudFor(List.of(a, b, c), 0, 10), T0);
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(a, b, c), full), cloudFor(List.of(a, b, c), 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class)).isEmpty();
         }
 
         @Test
         void skipsNodesWithScaleDownDisabled() {
             NodeInfo keep = scaleDownDisabled(a);
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(keep, b, c), load()),
-                    cloudFor(List.of(keep, b, c), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.SetDrain.class)).extracting(PlanAction.SetDrain::node)
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(keep, b, c), load()), cloudFor(List.of(keep, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class))
+                    .extracting(PlanAction.SetDrain::node)
                     .doesNotContain("a");
         }
 
@@ -462,11 +564,17 @@ class PlannerTest {
         void commitsANudgeAfterTheSettleDelay() {
             NodeInfo nudged = draining(a, DrainState.PREFER_NO_SCHEDULE, T0.minusSeconds(31));
             NodeInfo fresh = draining(b, DrainState.PREFER_NO_SCHEDULE, T0.minusSeconds(5));
-            GroupPlan plan = Planner.plan(withMaxDraining(spec(G), 2), index(List.of(nudged, fresh, c), load()),
-                    cloudFor(List.of(nudged, fresh, c), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    withMaxDraining(spec(G), 2),
+                    index(List.of(nudged, fresh, c), load()),
+                    cloudFor(List.of(nudged, fresh, c), 0, 10),
+                    T0);
             assertThat(plan.actionsOf(PlanAction.SetDrain.class))
-                    .containsExactly(new PlanAction.SetDrain("a", DrainState.NO_SCHEDULE,
-                            PlanAction.DrainReason.STILL_UNNEEDED, plan.actionsOf(PlanAction.SetDrain.class).get(0).reason()));
+                    .containsExactly(new PlanAction.SetDrain(
+                            "a",
+                            DrainState.NO_SCHEDULE,
+                            PlanAction.DrainReason.STILL_UNNEEDED,
+                            plan.actionsOf(PlanAction.SetDrain.class).get(0).reason()));
         }
     }
 
@@ -478,7 +586,8 @@ class PlannerTest {
         void startsTheUnneededTimerOnAnEmptyNode() {
             NodeInfo n = node("n", G);
             GroupPlan plan = Planner.plan(spec(G), index(List.of(n), List.of()), cloudFor(List.of(n), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.since()).isEqualTo(T0));
             assertThat(plan.actionsOf(PlanAction.Cordon.class)).isEmpty();
         }
@@ -487,9 +596,10 @@ class PlannerTest {
         void cordonsOnlyAfterTheScaleDownDelay() {
             NodeInfo early = unneededSince(node("early", G), T0.minus(delay).plusSeconds(1));
             NodeInfo due = unneededSince(node("due", G), T0.minus(delay));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(early, due), List.of()),
-                    cloudFor(List.of(early, due), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(early, due), List.of()), cloudFor(List.of(early, due), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
                     .containsExactly(tuple("due", PlanAction.CordonReason.UNNEEDED));
         }
 
@@ -498,14 +608,18 @@ class PlannerTest {
         void reportsWhenTheNextDelayRunsOut() {
             NodeInfo early = unneededSince(node("early", G), T0.minus(delay).plusSeconds(1));
             NodeInfo later = unneededSince(node("later", G), T0.minus(delay).plusSeconds(30));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(early, later), List.of()),
-                    cloudFor(List.of(early, later), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(early, later), List.of()), cloudFor(List.of(early, later), 0, 10), T0);
             assertThat(plan.actions()).isEmpty();
             assertThat(plan.nextDeadline()).isEqualTo(T0.plusSeconds(1));
 
-            GroupPlan atDeadline = Planner.plan(spec(G), index(List.of(early, later), List.of()),
-                    cloudFor(List.of(early, later), 0, 10), T0.plusSeconds(1));
-            assertThat(atDeadline.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node)
+            GroupPlan atDeadline = Planner.plan(
+                    spec(G),
+                    index(List.of(early, later), List.of()),
+                    cloudFor(List.of(early, later), 0, 10),
+                    T0.plusSeconds(1));
+            assertThat(atDeadline.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node)
                     .containsExactly("early");
             assertThat(atDeadline.nextDeadline()).isEqualTo(T0.plusSeconds(30));
         }
@@ -513,30 +627,44 @@ class PlannerTest {
         @Test
         void cordonsADrainedNodeAsSoonAsItIsEmpty() {
             NodeInfo drained = draining(node("d", G), DrainState.NO_SCHEDULE, T0.minusSeconds(60));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(drained), List.of(running("x", G, cpuMem(1, 1),
-                    "elsewhere", T0))), cloudFor(List.of(drained), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node).containsExactly("d");
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(drained), List.of(running("x", G, cpuMem(1, 1), "elsewhere", T0))),
+                    cloudFor(List.of(drained), 0, 10),
+                    T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node)
+                    .containsExactly("d");
         }
 
         @Test
         void terminatesOurCordonedEmptyNodeAfterTheSettleDelay() {
             NodeInfo settled = cordonedByJoblane(node("s", G), T0.minusSeconds(30));
             NodeInfo settling = cordonedByJoblane(node("t", G), T0.minusSeconds(29));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(settled, settling), List.of()),
-                    cloudFor(List.of(settled, settling), 0, 10), T0);
-            assertThat(plan.actionsOf(PlanAction.Terminate.class)).singleElement().satisfies(t -> {
-                assertThat(t.node()).isEqualTo("s");
-                assertThat(t.instanceId()).isEqualTo("i-s");
-            });
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(settled, settling), List.of()),
+                    cloudFor(List.of(settled, settling), 0, 10),
+                    T0);
+            assertThat(plan.actionsOf(PlanAction.Terminate.class))
+                    .singleElement()
+                    .satisfies(t -> {
+                        assertThat(t.node()).isEqualTo("s");
+                        assertThat(t.instanceId()).isEqualTo("i-s");
+                    });
         }
 
         @Test
         void aPodOnACordonedNodeUncordonsItInsteadOfTerminating() {
             NodeInfo settled = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(settled),
-                    List.of(running("late", G, cpuMem(1000, GI), "s", T0))), cloudFor(List.of(settled), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(settled), List.of(running("late", G, cpuMem(1000, GI), "s", T0))),
+                    cloudFor(List.of(settled), 0, 10),
+                    T0);
             assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
-            assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
+            assertThat(plan.actionsOf(PlanAction.Uncordon.class))
+                    .extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
                     .containsExactly(tuple("s", PlanAction.UncordonReason.POD_BOUND));
         }
 
@@ -544,62 +672,126 @@ class PlannerTest {
         void aBusyCordonedNodeWhoseInstanceIsTerminatingIsNeverUncordoned() {
             // Guards against reopening a node in Terminating:Wait: Job pods landing there die with the instance.
             NodeInfo leaving = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
-            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
-                    instance("i-s", LifecycleState.TERMINATING, T0.minusSeconds(3600), false)), List.of(), false);
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(leaving),
-                    List.of(running("stray", G, cpuMem(100, GI), "s", T0))), g, T0);
-            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
-                    || a instanceof PlanAction.Terminate || a instanceof PlanAction.ClearCordonMark);
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    0,
+                    0,
+                    10,
+                    List.of(instance("i-s", LifecycleState.TERMINATING, T0.minusSeconds(3600), false)),
+                    List.of(),
+                    false);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(leaving), List.of(running("stray", G, cpuMem(100, GI), "s", T0))), g, T0);
+            assertThat(plan.actions())
+                    .noneMatch(a -> a instanceof PlanAction.Uncordon
+                            || a instanceof PlanAction.Reclaim
+                            || a instanceof PlanAction.Terminate
+                            || a instanceof PlanAction.ClearCordonMark);
         }
 
         @Test
         void anUncordonedNodeWhoseInstanceIsLeavingIsFencedNeverUsed() {
             // Guards against a kubelet that joins after its instance began terminating: an open node Jobs die on.
             NodeInfo late = node("late", G);
-            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
-                    instance("i-late", LifecycleState.TERMINATING, T0.minusSeconds(600), false)), List.of(), false);
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    0,
+                    0,
+                    10,
+                    List.of(instance("i-late", LifecycleState.TERMINATING, T0.minusSeconds(600), false)),
+                    List.of(),
+                    false);
             GroupPlan plan = Planner.plan(spec(G), index(List.of(late), pendingPods(2, cpuMem(1000, GI))), g, T0);
-            assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                    .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
                     .containsExactly(tuple("late", PlanAction.CordonReason.INSTANCE_LEAVING));
-            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
-                    || a instanceof PlanAction.Terminate);
+            assertThat(plan.actions())
+                    .noneMatch(a -> a instanceof PlanAction.Uncordon
+                            || a instanceof PlanAction.Reclaim
+                            || a instanceof PlanAction.Terminate);
         }
 
         @Test
         void aNodeMarkedForTerminationIsNeverReopenedNorReclaimedEvenIfTheCloudStillListsItInService() {
             // Guards against a stale describe (or a failed-after-acting call) making a dying node capacity again.
             NodeInfo c = cordonedByJoblane(node("s", G), T0.minusSeconds(300));
-            NodeInfo marked = new NodeInfo(c.name(), c.group(), c.instanceId(), c.allocatable(), c.ready(), c.created(),
-                    true, true, DrainState.NO_SCHEDULE, false, null, c.cordonedAt(), null, T0.minusSeconds(20), null);
+            NodeInfo marked = new NodeInfo(
+                    c.name(),
+                    c.group(),
+                    c.instanceId(),
+                    c.allocatable(),
+                    c.ready(),
+                    c.created(),
+                    true,
+                    true,
+                    DrainState.NO_SCHEDULE,
+                    false,
+                    null,
+                    c.cordonedAt(),
+                    null,
+                    T0.minusSeconds(20),
+                    null);
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
             pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
             pods.add(running("job", G, cpuMem(1000, GI), "b", T0));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(marked, busy), pods),
-                    cloudFor(List.of(marked, busy), 0, 10), T0);
-            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Uncordon || a instanceof PlanAction.Reclaim
-                    || a instanceof PlanAction.Terminate);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(marked, busy), pods), cloudFor(List.of(marked, busy), 0, 10), T0);
+            assertThat(plan.actions())
+                    .noneMatch(a -> a instanceof PlanAction.Uncordon
+                            || a instanceof PlanAction.Reclaim
+                            || a instanceof PlanAction.Terminate);
             // Once empty, only its termination is retried.
-            GroupPlan empty = Planner.plan(spec(G), index(List.of(marked, busy), List.of(running("job", G,
-                    cpuMem(1000, GI), "b", T0))), cloudFor(List.of(marked, busy), 0, 10), T0);
-            assertThat(empty.actionsOf(PlanAction.Terminate.class)).extracting(PlanAction.Terminate::node)
+            GroupPlan empty = Planner.plan(
+                    spec(G),
+                    index(List.of(marked, busy), List.of(running("job", G, cpuMem(1000, GI), "b", T0))),
+                    cloudFor(List.of(marked, busy), 0, 10),
+                    T0);
+            assertThat(empty.actionsOf(PlanAction.Terminate.class))
+                    .extracting(PlanAction.Terminate::node)
                     .containsExactly("s");
         }
 
         @Test
         void daemonSetAndMirrorPodsDoNotKeepANodeButOtherPodsDo() {
             NodeInfo n = unneededSince(node("n", G), T0.minus(delay));
-            PodInfo mirror = new PodInfo("m", "kube-system", "static", null, cpuMem(100, 0), PodPhase.RUNNING, false,
-                    false, true, "n", T0, T0);
-            GroupPlan free = Planner.plan(spec(G), index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
-                    cloudFor(List.of(n), 0, 10), T0);
+            PodInfo mirror = new PodInfo(
+                    "m",
+                    "kube-system",
+                    "static",
+                    null,
+                    cpuMem(100, 0),
+                    PodPhase.RUNNING,
+                    false,
+                    false,
+                    true,
+                    "n",
+                    T0,
+                    T0);
+            GroupPlan free = Planner.plan(
+                    spec(G),
+                    index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
+                    cloudFor(List.of(n), 0, 10),
+                    T0);
             assertThat(free.actionsOf(PlanAction.Cordon.class)).hasSize(1);
 
-            PodInfo other = new PodInfo("o", "default", "web", null, cpuMem(100, 0), PodPhase.PENDING_BOUND, false,
-                    false, false, "n", T0, null);
+            PodInfo other = new PodInfo(
+                    "o",
+                    "default",
+                    "web",
+                    null,
+                    cpuMem(100, 0),
+                    PodPhase.PENDING_BOUND,
+                    false,
+                    false,
+                    false,
+                    "n",
+                    T0,
+                    null);
             GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
             assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
-            assertThat(kept.actionsOf(PlanAction.MarkUnneeded.class)).singleElement()
+            assertThat(kept.actionsOf(PlanAction.MarkUnneeded.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.since()).isNull());
         }
 
@@ -607,26 +799,35 @@ class PlannerTest {
         void leavesHumanCordonsAndScaleDownDisabledNodesAlone() {
             NodeInfo human = unneededSince(cordonedByHuman(node("h", G)), T0.minus(delay));
             NodeInfo disabled = unneededSince(scaleDownDisabled(node("d", G)), T0.minus(delay));
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(human, disabled), List.of()),
-                    cloudFor(List.of(human, disabled), 0, 10), T0);
-            assertThat(plan.actions()).noneMatch(a -> a instanceof PlanAction.Cordon
-                    || a instanceof PlanAction.Terminate || a instanceof PlanAction.MarkUnneeded
-                    || a instanceof PlanAction.SetDrain);
+            GroupPlan plan = Planner.plan(
+                    spec(G), index(List.of(human, disabled), List.of()), cloudFor(List.of(human, disabled), 0, 10), T0);
+            assertThat(plan.actions())
+                    .noneMatch(a -> a instanceof PlanAction.Cordon
+                            || a instanceof PlanAction.Terminate
+                            || a instanceof PlanAction.MarkUnneeded
+                            || a instanceof PlanAction.SetDrain);
         }
 
         @Test
         void keepsTheMinimum() {
             NodeInfo n1 = unneededSince(node("n1", G), T0.minus(delay));
             NodeInfo n2 = unneededSince(node("n2", G), T0.minus(delay));
-            GroupPlan plan = Planner.plan(spec(G, 1, 10, spec(G).shape()), index(List.of(n1, n2), List.of()),
-                    cloudFor(List.of(n1, n2), 0, 10), T0);
+            GroupPlan plan = Planner.plan(
+                    spec(G, 1, 10, spec(G).shape()),
+                    index(List.of(n1, n2), List.of()),
+                    cloudFor(List.of(n1, n2), 0, 10),
+                    T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class)).hasSize(1);
 
             NodeInfo last = cordonedByJoblane(node("last", G), T0.minusSeconds(300));
-            GroupPlan atMin = Planner.plan(spec(G, 1, 10, spec(G).shape()), index(List.of(last), List.of()),
-                    cloudFor(List.of(last), 0, 10), T0);
+            GroupPlan atMin = Planner.plan(
+                    spec(G, 1, 10, spec(G).shape()),
+                    index(List.of(last), List.of()),
+                    cloudFor(List.of(last), 0, 10),
+                    T0);
             assertThat(atMin.actionsOf(PlanAction.Terminate.class)).isEmpty();
-            assertThat(atMin.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::why)
+            assertThat(atMin.actionsOf(PlanAction.Uncordon.class))
+                    .extracting(PlanAction.Uncordon::why)
                     .containsExactly(PlanAction.UncordonReason.AT_MINIMUM);
         }
 
@@ -643,12 +844,29 @@ class PlannerTest {
         // Guards against a Job pod with a DaemonSet owner reference being dropped as overhead: its node looked empty.
         NodeInfo n = unneededSince(node("n", G), T0.minusSeconds(3600));
         PodInfo r = running("job", G, cpuMem(1000, GI), "n", T0);
-        PodInfo both = new PodInfo(r.uid(), r.namespace(), r.name(), r.group(), r.requests(), r.phase(), true, true,
-                false, r.nodeName(), r.created(), r.started());
-        GroupPlan plan = Planner.plan(spec(G), index(List.of(n, node("other", G)), List.of(both)),
-                cloudFor(List.of(n, node("other", G)), 0, 10), T0);
-        assertThat(plan.actionsOf(PlanAction.Cordon.class)).extracting(PlanAction.Cordon::node).doesNotContain("n");
-        assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class)).extracting(PlanAction.MarkUnneeded::node)
+        PodInfo both = new PodInfo(
+                r.uid(),
+                r.namespace(),
+                r.name(),
+                r.group(),
+                r.requests(),
+                r.phase(),
+                true,
+                true,
+                false,
+                r.nodeName(),
+                r.created(),
+                r.started());
+        GroupPlan plan = Planner.plan(
+                spec(G),
+                index(List.of(n, node("other", G)), List.of(both)),
+                cloudFor(List.of(n, node("other", G)), 0, 10),
+                T0);
+        assertThat(plan.actionsOf(PlanAction.Cordon.class))
+                .extracting(PlanAction.Cordon::node)
+                .doesNotContain("n");
+        assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class))
+                .extracting(PlanAction.MarkUnneeded::node)
                 .contains("n");
     }
 
@@ -656,9 +874,13 @@ class PlannerTest {
     void ourCordonIsLiftedWhenScaleDownIsDisabledAfterwards() {
         // Guards against a node marked scale-down-disabled after our cordon staying cordoned forever.
         NodeInfo n = scaleDownDisabled(cordonedByJoblane(node("n", G), T0.minusSeconds(3600)));
-        GroupPlan plan = Planner.plan(spec(G), index(List.of(n, node("other", G)), List.of()),
-                cloudFor(List.of(n, node("other", G)), 0, 10), T0);
-        assertThat(plan.actionsOf(PlanAction.Uncordon.class)).extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
+        GroupPlan plan = Planner.plan(
+                spec(G),
+                index(List.of(n, node("other", G)), List.of()),
+                cloudFor(List.of(n, node("other", G)), 0, 10),
+                T0);
+        assertThat(plan.actionsOf(PlanAction.Uncordon.class))
+                .extracting(PlanAction.Uncordon::node, PlanAction.Uncordon::why)
                 .containsExactly(tuple("n", PlanAction.UncordonReason.SCALE_DOWN_DISABLED));
         assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
     }
@@ -667,11 +889,29 @@ class PlannerTest {
     void aCordonMarkOnANodeThatIsNotCordonedIsCleared() {
         // Guards against a mark left by kubectl uncordon making a later human cordon look like the scaler's.
         NodeInfo n = node("n", G);
-        NodeInfo stale = new NodeInfo(n.name(), n.group(), n.instanceId(), n.allocatable(), true, n.created(), false,
-                false, DrainState.NONE, false, null, T0.minusSeconds(3600), null, null, null);
-        GroupPlan plan = Planner.plan(spec(G), index(List.of(stale, node("other", G)), List.of()),
-                cloudFor(List.of(stale, node("other", G)), 0, 10), T0);
-        assertThat(plan.actionsOf(PlanAction.ClearCordonMark.class)).extracting(PlanAction.ClearCordonMark::node)
+        NodeInfo stale = new NodeInfo(
+                n.name(),
+                n.group(),
+                n.instanceId(),
+                n.allocatable(),
+                true,
+                n.created(),
+                false,
+                false,
+                DrainState.NONE,
+                false,
+                null,
+                T0.minusSeconds(3600),
+                null,
+                null,
+                null);
+        GroupPlan plan = Planner.plan(
+                spec(G),
+                index(List.of(stale, node("other", G)), List.of()),
+                cloudFor(List.of(stale, node("other", G)), 0, 10),
+                T0);
+        assertThat(plan.actionsOf(PlanAction.ClearCordonMark.class))
+                .extracting(PlanAction.ClearCordonMark::node)
                 .containsExactly("n");
     }
 
@@ -679,42 +919,69 @@ class PlannerTest {
     class Cloud {
         @Test
         void protectsInstancesThatLackProtection() {
-            CloudGroup g = new CloudGroup("asg", 2, 0, 10, List.of(
-                    instance("i-1", LifecycleState.IN_SERVICE, T0, false),
-                    instance("i-2", LifecycleState.IN_SERVICE, T0, true)), List.of(), false);
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    2,
+                    0,
+                    10,
+                    List.of(
+                            instance("i-1", LifecycleState.IN_SERVICE, T0, false),
+                            instance("i-2", LifecycleState.IN_SERVICE, T0, true)),
+                    List.of(),
+                    false);
             GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), g, T0);
-            assertThat(plan.actionsOf(PlanAction.Protect.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.Protect.class))
+                    .singleElement()
                     .satisfies(p -> assertThat(p.instanceIds()).containsExactly("i-1"));
         }
 
         @Test
         void reportsThenTerminatesAnInstanceThatNeverBecomesANode() {
-            CloudGroup late = new CloudGroup("asg", 2, 0, 10, List.of(
-                    instance("i-late", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(20)), true),
-                    instance("i-dead", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(31)), true)),
-                    List.of(), false);
+            CloudGroup late = new CloudGroup(
+                    "asg",
+                    2,
+                    0,
+                    10,
+                    List.of(
+                            instance("i-late", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(20)), true),
+                            instance("i-dead", LifecycleState.IN_SERVICE, T0.minus(Duration.ofMinutes(31)), true)),
+                    List.of(),
+                    false);
             // Watched without a node since launch.
-            Map<String, Instant> since = Map.of("i-late", T0.minus(Duration.ofMinutes(20)),
-                    "i-dead", T0.minus(Duration.ofMinutes(31)));
+            Map<String, Instant> since =
+                    Map.of("i-late", T0.minus(Duration.ofMinutes(20)), "i-dead", T0.minus(Duration.ofMinutes(31)));
             GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), late, T0, since);
             assertThat(plan.actionsOf(PlanAction.InstanceUnregistered.class))
-                    .extracting(PlanAction.InstanceUnregistered::instanceId).containsExactly("i-late");
+                    .extracting(PlanAction.InstanceUnregistered::instanceId)
+                    .containsExactly("i-late");
             assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class))
-                    .extracting(PlanAction.TerminateUnregistered::instanceId).containsExactly("i-dead");
+                    .extracting(PlanAction.TerminateUnregistered::instanceId)
+                    .containsExactly("i-dead");
         }
 
         @Test
         void anOldInstanceWhoseNodeJustVanishedIsReportedNotTerminated() {
             // Guards against terminating at once an old instance whose node vanished (age counted from launch).
-            CloudGroup g = new CloudGroup("asg", 2, 0, 10, List.of(
-                    instance("i-old", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true),
-                    instance("i-restart", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true)),
-                    List.of(), false);
-            GroupPlan plan = Planner.plan(spec(G), index(List.of(), List.of()), g, T0,
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    2,
+                    0,
+                    10,
+                    List.of(
+                            instance("i-old", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true),
+                            instance("i-restart", LifecycleState.IN_SERVICE, T0.minus(Duration.ofDays(3)), true)),
+                    List.of(),
+                    false);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(), List.of()),
+                    g,
+                    T0,
                     Map.of("i-old", T0.minus(Duration.ofMinutes(5)))); // i-restart: not seen before (a restart)
             assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class)).isEmpty();
             assertThat(plan.actionsOf(PlanAction.InstanceUnregistered.class))
-                    .extracting(PlanAction.InstanceUnregistered::instanceId).containsExactlyInAnyOrder("i-old", "i-restart");
+                    .extracting(PlanAction.InstanceUnregistered::instanceId)
+                    .containsExactlyInAnyOrder("i-old", "i-restart");
         }
 
         @Test
@@ -722,12 +989,23 @@ class PlannerTest {
             // Guards against each unregistered termination checking the minimum alone (three dead, min 2, desired 4).
             Instant launched = T0.minus(Duration.ofHours(2));
             NodeInfo settled = cordonedByJoblane(node("settled", G), T0.minus(Duration.ofMinutes(10)));
-            CloudGroup g = new CloudGroup("asg", 4, 0, 10, List.of(
-                    instance("i-a", LifecycleState.IN_SERVICE, launched, true),
-                    instance("i-b", LifecycleState.IN_SERVICE, launched, true),
-                    instance("i-c", LifecycleState.IN_SERVICE, launched, true),
-                    instance(settled.instanceId(), LifecycleState.IN_SERVICE, launched, true)), List.of(), false);
-            GroupPlan plan = Planner.plan(spec(G, 2, 10, spec(G).shape()), index(List.of(settled), List.of()), g, T0,
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    4,
+                    0,
+                    10,
+                    List.of(
+                            instance("i-a", LifecycleState.IN_SERVICE, launched, true),
+                            instance("i-b", LifecycleState.IN_SERVICE, launched, true),
+                            instance("i-c", LifecycleState.IN_SERVICE, launched, true),
+                            instance(settled.instanceId(), LifecycleState.IN_SERVICE, launched, true)),
+                    List.of(),
+                    false);
+            GroupPlan plan = Planner.plan(
+                    spec(G, 2, 10, spec(G).shape()),
+                    index(List.of(settled), List.of()),
+                    g,
+                    T0,
                     Map.of("i-a", launched, "i-b", launched, "i-c", launched));
             assertThat(plan.actionsOf(PlanAction.TerminateUnregistered.class)).hasSize(2);
             assertThat(plan.actionsOf(PlanAction.Terminate.class)).isEmpty();
@@ -736,10 +1014,17 @@ class PlannerTest {
         @Test
         void terminatingInstancesAreNotCapacity() {
             NodeInfo leaving = node("leaving", G);
-            CloudGroup g = new CloudGroup("asg", 0, 0, 10, List.of(
-                    instance("i-leaving", LifecycleState.TERMINATING, T0, false)), List.of(), false);
+            CloudGroup g = new CloudGroup(
+                    "asg",
+                    0,
+                    0,
+                    10,
+                    List.of(instance("i-leaving", LifecycleState.TERMINATING, T0, false)),
+                    List.of(),
+                    false);
             GroupPlan plan = Planner.plan(spec(G), index(List.of(leaving), pendingPods(1, cpuMem(1000, GI))), g, T0);
-            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).singleElement()
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                    .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(1));
         }
     }

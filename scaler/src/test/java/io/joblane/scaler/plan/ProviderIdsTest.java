@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class ProviderIdsTest {
     @Test
     void parsesAwsProviderIds() {
-        assertThat(ProviderIds.instanceId("aws:///us-east-1a/i-0123456789abcdef0")).isEqualTo("i-0123456789abcdef0");
+        assertThat(ProviderIds.instanceId("aws:///us-east-1a/i-0123456789abcdef0"))
+                .isEqualTo("i-0123456789abcdef0");
         assertThat(ProviderIds.instanceId("aws://us-east-1a/i-1")).isEqualTo("i-1");
     }
 

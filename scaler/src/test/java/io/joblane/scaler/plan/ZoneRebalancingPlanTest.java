@@ -17,14 +17,34 @@ class ZoneRebalancingPlanTest {
     private static final String G = "batch";
 
     private static CloudGroup rebalancing(CloudGroup g, boolean active) {
-        return new CloudGroup(g.id(), g.desired(), g.min(), g.max(), g.instances(), g.problems(), g.launchFailing(),
-                g.template(), active);
+        return new CloudGroup(
+                g.id(),
+                g.desired(),
+                g.min(),
+                g.max(),
+                g.instances(),
+                g.problems(),
+                g.launchFailing(),
+                g.template(),
+                active);
     }
 
     private static GroupSpec allowing(GroupSpec s, boolean suspend) {
-        return new GroupSpec(s.name(), s.cloudGroupId(), s.minNodes(), s.maxNodes(), s.shape(), s.scaleDownDelay(),
-                s.maxDraining(), s.registrationTimeout(), s.settleDelay(), s.nodeLabels(), s.taints(), suspend,
-                s.bootDelay(), s.scaleInByCost());
+        return new GroupSpec(
+                s.name(),
+                s.cloudGroupId(),
+                s.minNodes(),
+                s.maxNodes(),
+                s.shape(),
+                s.scaleDownDelay(),
+                s.maxDraining(),
+                s.registrationTimeout(),
+                s.settleDelay(),
+                s.nodeLabels(),
+                s.taints(),
+                suspend,
+                s.bootDelay(),
+                s.scaleInByCost());
     }
 
     @Test
@@ -35,8 +55,8 @@ class ZoneRebalancingPlanTest {
 
         GroupPlan allowed = Planner.plan(allowing(spec(G), true), index(nodes, List.of()), active, T0);
         GroupPlan refused = Planner.plan(allowing(spec(G), false), index(nodes, List.of()), active, T0);
-        GroupPlan suspended = Planner.plan(allowing(spec(G), true), index(nodes, List.of()),
-                rebalancing(cloudFor(nodes, 0, 10), false), T0);
+        GroupPlan suspended = Planner.plan(
+                allowing(spec(G), true), index(nodes, List.of()), rebalancing(cloudFor(nodes, 0, 10), false), T0);
 
         assertThat(allowed.actionsOf(PlanAction.SuspendZoneRebalancing.class)).hasSize(1);
         assertThat(refused.actionsOf(PlanAction.SuspendZoneRebalancing.class)).isEmpty();

@@ -35,8 +35,10 @@ final class LoadBuckets {
         }
 
         boolean fits(SimPod pod, NodeShape shape) {
-            return cpu + pod.cpu <= shape.cpuMillis() && memory + pod.memory <= shape.memoryMillis()
-                    && gpu + pod.gpu <= shape.gpus() && pods + 1 <= shape.pods();
+            return cpu + pod.cpu <= shape.cpuMillis()
+                    && memory + pod.memory <= shape.memoryMillis()
+                    && gpu + pod.gpu <= shape.gpus()
+                    && pods + 1 <= shape.pods();
         }
 
         /** The first node in node order that is none of {@code skip}, or null. */
@@ -60,8 +62,8 @@ final class LoadBuckets {
 
     private record Key(long cpu, long memory, long gpu, int pods, boolean preferNot) {
         static Key of(SimNode n) {
-            return new Key(n.usedCpu, n.usedMemory, n.usedGpu, n.usedPods,
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
+            return new Key(
+                    n.usedCpu, n.usedMemory, n.usedGpu, n.usedPods, n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
         }
     }
 
@@ -78,8 +80,12 @@ final class LoadBuckets {
         Bucket old = node.bucket;
         boolean accepts = node.acceptsPods() && !node.removed;
         if (old != null) {
-            if (accepts && old.cpu == node.usedCpu && old.memory == node.usedMemory && old.gpu == node.usedGpu
-                    && old.pods == node.usedPods && old.preferNot == (node.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)) {
+            if (accepts
+                    && old.cpu == node.usedCpu
+                    && old.memory == node.usedMemory
+                    && old.gpu == node.usedGpu
+                    && old.pods == node.usedPods
+                    && old.preferNot == (node.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)) {
                 return;
             }
             old.remove(node);

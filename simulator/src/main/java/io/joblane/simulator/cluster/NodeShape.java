@@ -16,7 +16,8 @@ public record NodeShape(
 
     public NodeShape {
         if (cpuMillis <= daemonSetCpuMillis || memoryMillis <= daemonSetMemoryMillis || pods <= daemonSetPods) {
-            throw new IllegalArgumentException("the node shape leaves no room for Job pods after the DaemonSet overhead");
+            throw new IllegalArgumentException(
+                    "the node shape leaves no room for Job pods after the DaemonSet overhead");
         }
     }
 

@@ -15,7 +15,8 @@ public final class RuntimePredictor {
     /** The predicted run time in milliseconds, or -1 when nothing is known. */
     public long predict(SimPod pod) {
         return RunTimePredictor.predict(null, history.get(family(pod)), pod.deadline)
-                .map(RunTimePredictor.Prediction::millis).orElse(-1L);
+                .map(RunTimePredictor.Prediction::millis)
+                .orElse(-1L);
     }
 
     void learn(SimPod pod, long runMillis) {

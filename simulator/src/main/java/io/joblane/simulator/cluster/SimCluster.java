@@ -20,7 +20,8 @@ public final class SimCluster {
      * MostAllocated, the profile of the chart's packing scheduler (pods fill the busiest node that fits).
      */
     public enum Scoring {
-        LEAST_ALLOCATED, MOST_ALLOCATED,
+        LEAST_ALLOCATED,
+        MOST_ALLOCATED,
         /**
          * The lanes prototype: the node where the pod adds the least expected node time (its predicted end past the
          * node's latest predicted end, in whole minutes) wins, then MostAllocated; pods with no prediction pack.
@@ -28,41 +29,43 @@ public final class SimCluster {
         LANES
     }
 
-    private record Completion(long time, SimPod pod, int run) {
-    }
+    private record Completion(long time, SimPod pod, int run) {}
 
-    private record Timer(long time, long seq, Runnable action) {
-    }
+    private record Timer(long time, long seq, Runnable action) {}
 
     public final NodeShape shape;
     private final Scoring scoring;
     private final SplittableRandom random;
     /** The nodes by name, in launch order (removal in constant time: groups churn through many nodes). */
     private final Map<String, SimNode> nodesByName = new java.util.LinkedHashMap<>();
+
     private final java.util.Collection<SimNode> nodes = nodesByName.values();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
+
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
     /** Tests only: pick by scanning every node, the reference the buckets must agree with. */
     boolean pickByScan;
     /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
     private List<SimNode> changedNodes;
+
     private int booting;
     /** Bumped by every change a policy or the scheduler could see: pods, nodes, taints, cordons, annotations. */
     private long version;
+
     private int firstUntried;
     private boolean capacityChanged;
-    private final PriorityQueue<Completion> completions =
-            new PriorityQueue<>((a, b) -> Long.compare(a.time, b.time));
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>((a, b) -> a.time != b.time
-            ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private final PriorityQueue<Completion> completions = new PriorityQueue<>((a, b) -> Long.compare(a.time, b.time));
+    private final PriorityQueue<Timer> timers =
+            new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
     private final RuntimePredictor predictor = new RuntimePredictor();
     /** The time of the scheduling pass under way, for the lanes score. */
     private long scheduleNow;
+
     private long nodeSeq;
     private long running;
 
@@ -504,7 +507,11 @@ public final class SimCluster {
             for (int i = 1; i < given.size(); i++) {
                 long[] f = free.get(i);
                 SimNode n = given.get(i);
-                if (f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1 && (best == null || n.seq < best.seq)) {
+                if (f[0] >= p.cpu
+                        && f[1] >= p.memory
+                        && f[2] >= p.gpu
+                        && f[3] >= 1
+                        && (best == null || n.seq < best.seq)) {
                     best = n;
                     bestGiven = i;
                 }
@@ -514,8 +521,12 @@ public final class SimCluster {
             }
             if (bestGiven < 0) {
                 given.add(best);
-                free.add(new long[] {shape.cpuMillis() - best.usedCpu, shape.memoryMillis() - best.usedMemory,
-                    shape.gpus() - best.usedGpu, shape.pods() - best.usedPods});
+                free.add(new long[] {
+                    shape.cpuMillis() - best.usedCpu,
+                    shape.memoryMillis() - best.usedMemory,
+                    shape.gpus() - best.usedGpu,
+                    shape.pods() - best.usedPods
+                });
                 bestGiven = given.size() - 1;
             }
             long[] f = free.get(bestGiven);

@@ -8,12 +8,17 @@ import java.util.List;
  * totals (DaemonSet overhead included), its taint and cordon, and the annotations a scaler keeps on it.
  */
 public final class SimNode {
-    public enum Taint { NONE, PREFER_NO_SCHEDULE, NO_SCHEDULE }
+    public enum Taint {
+        NONE,
+        PREFER_NO_SCHEDULE,
+        NO_SCHEDULE
+    }
 
     public final String name;
     public final String instanceId;
     /** When the instance was launched: billing starts here, boot time included. */
     final long launchedAt;
+
     public long readyAt;
     public boolean ready;
 
@@ -35,6 +40,7 @@ public final class SimNode {
 
     /** Annotations the Joblane loop keeps on nodes (epoch millis of virtual time, or -1). */
     public long unneededSince = -1;
+
     public long cordonedAt = -1;
     public long drainingSince = -1;
     public boolean cordonedByJoblane;
@@ -57,8 +63,10 @@ public final class SimNode {
     }
 
     public boolean fits(SimPod pod, NodeShape shape) {
-        return usedCpu + pod.cpu <= shape.cpuMillis() && usedMemory + pod.memory <= shape.memoryMillis()
-                && usedGpu + pod.gpu <= shape.gpus() && usedPods + 1 <= shape.pods();
+        return usedCpu + pod.cpu <= shape.cpuMillis()
+                && usedMemory + pod.memory <= shape.memoryMillis()
+                && usedGpu + pod.gpu <= shape.gpus()
+                && usedPods + 1 <= shape.pods();
     }
 
     /** The scheduler may bind a new pod here: ready, not cordoned, no NoSchedule taint no Job pod tolerates. */

@@ -13,6 +13,7 @@ public final class SimPod {
 
     /** What is known at submit: the deadline (0: none) and the family ("" none); the lanes prototype reads them. */
     public long deadline;
+
     public String family = "";
     /** When the current run is expected to end (known at its start from the prediction), or -1. */
     long expectedEnd = -1;
@@ -23,6 +24,7 @@ public final class SimPod {
     long firstStartedAt = -1;
     /** Bumped on every start, so a completion event of an evicted run is recognised as stale. */
     public int run;
+
     int interruptions;
     public SimNode node;
     /** The loop's view of this pod in its current state, built on demand and dropped on every change. */

@@ -11,14 +11,14 @@ import java.util.List;
  * onto the nodes already booting (assumed empty, so nothing is ordered twice) and then onto new nodes of the shape.
  */
 final class Binpacking {
-    private Binpacking() {
-    }
+    private Binpacking() {}
 
     /** How many new nodes the waiting pods need beyond the {@code booting} ones. */
     static int newNodes(NodeShape shape, List<SimPod> waiting, int booting) {
         List<SimPod> pods = new ArrayList<>(waiting);
-        pods.sort(Comparator.comparingDouble((SimPod p) -> (double) p.cpu / shape.usableCpu()
-                + (double) p.memory / shape.usableMemory()).reversed());
+        pods.sort(Comparator.comparingDouble(
+                        (SimPod p) -> (double) p.cpu / shape.usableCpu() + (double) p.memory / shape.usableMemory())
+                .reversed());
         List<long[]> bins = new ArrayList<>();
         for (int i = 0; i < booting; i++) {
             bins.add(emptyBin(shape));

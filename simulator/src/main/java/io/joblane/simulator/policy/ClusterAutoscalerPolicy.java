@@ -163,8 +163,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         long[][] free = new long[destinations.size()][];
         for (int i = 0; i < free.length; i++) {
             SimNode n = destinations.get(i);
-            free[i] = new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
-                shape.gpus() - n.usedGpu, shape.pods() - n.usedPods};
+            free[i] = new long[] {
+                shape.cpuMillis() - n.usedCpu,
+                shape.memoryMillis() - n.usedMemory,
+                shape.gpus() - n.usedGpu,
+                shape.pods() - n.usedPods
+            };
         }
         boolean[] gone = new boolean[free.length];
         List<SimNode> candidates = new ArrayList<>();
@@ -193,8 +197,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return unneeded;
     }
 
-    private boolean isUnneeded(SimNode n, NodeShape shape, long now, List<SimNode> destinations, long[][] free,
-            boolean[] gone) {
+    private boolean isUnneeded(
+            SimNode n, NodeShape shape, long now, List<SimNode> destinations, long[][] free, boolean[] gone) {
         if (n.recheckAfter > now) {
             return false; // RecentlyUnremovable
         }
@@ -231,7 +235,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             int found = -1;
             for (int i = 0; i < free.length; i++) {
                 long[] f = free[i];
-                if (!gone[i] && destinations.get(i) != victim && f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu
+                if (!gone[i]
+                        && destinations.get(i) != victim
+                        && f[0] >= p.cpu
+                        && f[1] >= p.memory
+                        && f[2] >= p.gpu
                         && f[3] >= 1) {
                     found = i;
                     break;

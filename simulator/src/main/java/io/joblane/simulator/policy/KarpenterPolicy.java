@@ -145,7 +145,9 @@ public final class KarpenterPolicy implements ScalingPolicy {
                 booting++;
             }
         }
-        int add = Math.min(Binpacking.newNodes(cluster.shape, waiting, booting), maxNodes - cluster.nodes().size());
+        int add = Math.min(
+                Binpacking.newNodes(cluster.shape, waiting, booting),
+                maxNodes - cluster.nodes().size());
         for (int i = 0; i < add; i++) {
             cluster.launch(null, now, now + bootDelayMillis);
             scaleActions++; // one NodeClaim per node

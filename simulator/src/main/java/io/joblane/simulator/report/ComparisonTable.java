@@ -10,8 +10,7 @@ import java.util.Locale;
 
 /** Formats a {@link Simulator.Comparison} as the plain-text table {@code simulate} prints on stdout. */
 public final class ComparisonTable {
-    private ComparisonTable() {
-    }
+    private ComparisonTable() {}
 
     public static String format(Simulator.Comparison c, double pricePerNodeHour) {
         return format(c, String.format(Locale.ROOT, "cost at %.4f per node-hour", pricePerNodeHour));
@@ -23,16 +22,26 @@ public final class ComparisonTable {
     public static String format(GroupedSimulator.Outcome o) {
         StringBuilder out = new StringBuilder();
         for (GroupedSimulator.GroupComparison g : o.groups()) {
-            out.append("== node group ").append(g.name()).append('\n')
-                    .append(format(g.comparison(), g.pricePerNodeHour())).append('\n');
+            out.append("== node group ")
+                    .append(g.name())
+                    .append('\n')
+                    .append(format(g.comparison(), g.pricePerNodeHour()))
+                    .append('\n');
         }
         out.append("== all groups\n");
         if (o.jobsRefused() > 0) {
-            out.append(String.format(Locale.ROOT, "routing: %d jobs name a node group that is not configured (the "
-                    + "webhook refuses their pods; the first at line %d)%n", o.jobsRefused(), o.firstRefusedLine()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "routing: %d jobs name a node group that is not configured (the "
+                            + "webhook refuses their pods; the first at line %d)%n",
+                    o.jobsRefused(),
+                    o.firstRefusedLine()));
         }
         if (o.jobsOutside() > 0) {
-            out.append(String.format(Locale.ROOT, "routing: %d jobs go to groups not simulated %s%n", o.jobsOutside(),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "routing: %d jobs go to groups not simulated %s%n",
+                    o.jobsOutside(),
                     o.jobsOutsideByGroup()));
         }
         return out.append(format(o.total(), "cost at each group's price")).toString();
@@ -64,9 +73,12 @@ public final class ComparisonTable {
         for (List<String> row : rows) {
             appendRow(out, row, width);
         }
-        out.append(String.format(Locale.ROOT, "%n%s; util = requested share of the binding resource"
-                + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
-                costNote, spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
+        out.append(String.format(
+                Locale.ROOT,
+                "%n%s; util = requested share of the binding resource"
+                        + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
+                costNote,
+                spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
         return out.toString();
     }
 
@@ -74,25 +86,35 @@ public final class ComparisonTable {
         NodeShape s = c.shape();
         out.append(String.format(Locale.ROOT, "trace: %s, %d jobs", c.trace(), c.jobs()));
         if (c.jobsNeverFit() > 0) {
-            out.append(String.format(Locale.ROOT, " (%d more never fit a node and were left out%s)", c.jobsNeverFit(),
+            out.append(String.format(
+                    Locale.ROOT,
+                    " (%d more never fit a node and were left out%s)",
+                    c.jobsNeverFit(),
                     c.firstNeverFitLine() > 0 ? ", the first at line " + c.firstNeverFitLine() : ""));
         }
         if (c.badLines() > 0) {
-            out.append(String.format(Locale.ROOT, ", %d bad lines skipped (first: %s)", c.badLines(), c.firstBadLine()));
+            out.append(
+                    String.format(Locale.ROOT, ", %d bad lines skipped (first: %s)", c.badLines(), c.firstBadLine()));
         }
         if (c.skippedRows() > 0) {
             out.append(String.format(Locale.ROOT, ", %d rows skipped by rule", c.skippedRows()));
         }
         out.append('\n');
         if (s != null) {
-            out.append(String.format(Locale.ROOT, "node: %s cpu, %s memory, %d gpu, %d pods; DaemonSets take %s cpu, %s memory%n",
+            out.append(String.format(
+                    Locale.ROOT,
+                    "node: %s cpu, %s memory, %d gpu, %d pods; DaemonSets take %s cpu, %s memory%n",
                     Quantity.format(s.cpuMillis(), "cpu"),
-                    Quantity.format(s.memoryMillis(), "memory"), s.gpus(), s.pods(),
+                    Quantity.format(s.memoryMillis(), "memory"),
+                    s.gpus(),
+                    s.pods(),
                     Quantity.format(s.daemonSetCpuMillis(), "cpu"),
                     Quantity.format(s.daemonSetMemoryMillis(), "memory")));
         }
         out.append("settings: ").append(c.settings()).append('\n');
-        out.append(String.format(Locale.ROOT, "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
+        out.append(String.format(
+                Locale.ROOT,
+                "lower bound: %.1f node-hours (requested resource-time / usable node capacity, binding resource)%n%n",
                 c.lowerBoundNodeHours()));
     }
 
@@ -120,23 +142,26 @@ public final class ComparisonTable {
             row.add(sp == null ? "" : String.format(Locale.ROOT, "%.1f-%.1f", sp.nodeHoursMin(), sp.nodeHoursMax()));
         }
         if (clairvoyant != null) {
-            row.add(clairvoyant.nodeHours() <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
-                    r.nodeHours() / clairvoyant.nodeHours()));
+            row.add(
+                    clairvoyant.nodeHours() <= 0
+                            ? ""
+                            : String.format(Locale.ROOT, "%.2f", r.nodeHours() / clairvoyant.nodeHours()));
         }
         row.addAll(List.of(
-            String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
-            String.format(Locale.ROOT, "%.2f", r.cost()),
-            String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
-            r.jobsStarted() + "/" + r.jobs(),
-            Long.toString(sp == null ? r.jobsInterrupted() : Math.max(r.jobsInterrupted(), sp.jobsInterruptedMax())),
-            String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
-            duration(r.waitSecondsP50()),
-            duration(r.waitSecondsP95())));
+                String.format(Locale.ROOT, "%.2f", r.ratioToLowerBound()),
+                String.format(Locale.ROOT, "%.2f", r.cost()),
+                String.format(Locale.ROOT, "%.0f%%", 100 * r.meanUtilization()),
+                r.jobsStarted() + "/" + r.jobs(),
+                Long.toString(
+                        sp == null ? r.jobsInterrupted() : Math.max(r.jobsInterrupted(), sp.jobsInterruptedMax())),
+                String.format(Locale.ROOT, "%.1f", r.lostComputeHours()),
+                duration(r.waitSecondsP50()),
+                duration(r.waitSecondsP95())));
         if (spreads) {
             row.add(sp == null ? "" : duration(sp.waitP95Min()) + "-" + duration(sp.waitP95Max()));
         }
-        row.addAll(List.of(duration(r.waitSecondsMax()), Long.toString(r.scaleActions()),
-            Integer.toString(r.peakNodes())));
+        row.addAll(List.of(
+                duration(r.waitSecondsMax()), Long.toString(r.scaleActions()), Integer.toString(r.peakNodes())));
         return row;
     }
 

@@ -11,8 +11,7 @@ import java.util.Map;
 
 /** Writes {@code simulate --json}: the trace's figures and one object per policy under {@code policies}. */
 public final class JsonReport {
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -88,6 +87,8 @@ public final class JsonReport {
     }
 
     public static void write(Path file, Simulator.Comparison c, double pricePerNodeHour) throws IOException {
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toMap(c, pricePerNodeHour));
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(file.toFile(), toMap(c, pricePerNodeHour));
     }
 }

@@ -34,8 +34,28 @@ public record PolicyResult(
      * node-hours, the peak as the sum of the groups' peaks (an upper bound: they need not peak together).
      */
     public static PolicyResult sum(java.util.List<PolicyResult> parts) {
-        PolicyResult t = new PolicyResult(parts.get(0).policy, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                new double[0], new LogHistogram());
+        PolicyResult t = new PolicyResult(
+                parts.get(0).policy,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                new double[0],
+                new LogHistogram());
         for (PolicyResult p : parts) {
             t = t.plus(p);
         }
@@ -50,13 +70,28 @@ public record PolicyResult(
         allWaits.add(waits);
         allWaits.add(o.waits);
         Series.Sum nodes = new Series.Sum(nodeSeries, seriesWidthSeconds).plus(o.nodeSeries, o.seriesWidthSeconds);
-        return new PolicyResult(policy, hours, cost + o.cost, lowerBoundNodeHours + o.lowerBoundNodeHours,
-                hours <= 0 ? 0 : used / hours, jobs + o.jobs, jobsStarted + o.jobsStarted,
-                jobsInterrupted + o.jobsInterrupted, interruptions + o.interruptions,
-                lostComputeHours + o.lostComputeHours, allWaits.quantile(0.50) / 1000.0,
-                allWaits.quantile(0.95) / 1000.0, allWaits.max() / 1000.0, scaleActions + o.scaleActions,
-                peakNodes + o.peakNodes, staticNodes + o.staticNodes, podsOnRemovedNodes + o.podsOnRemovedNodes,
-                Math.max(makespanHours, o.makespanHours), nodes.widthSeconds(), nodes.values(), allWaits);
+        return new PolicyResult(
+                policy,
+                hours,
+                cost + o.cost,
+                lowerBoundNodeHours + o.lowerBoundNodeHours,
+                hours <= 0 ? 0 : used / hours,
+                jobs + o.jobs,
+                jobsStarted + o.jobsStarted,
+                jobsInterrupted + o.jobsInterrupted,
+                interruptions + o.interruptions,
+                lostComputeHours + o.lostComputeHours,
+                allWaits.quantile(0.50) / 1000.0,
+                allWaits.quantile(0.95) / 1000.0,
+                allWaits.max() / 1000.0,
+                scaleActions + o.scaleActions,
+                peakNodes + o.peakNodes,
+                staticNodes + o.staticNodes,
+                podsOnRemovedNodes + o.podsOnRemovedNodes,
+                Math.max(makespanHours, o.makespanHours),
+                nodes.widthSeconds(),
+                nodes.values(),
+                allWaits);
     }
 
     /** Node-hours over the lower bound: 1.0 is perfect packing with no idle time. */

@@ -12,6 +12,7 @@ public final class Series {
 
     /** Integral of the value over each bucket, in value x milliseconds. */
     private final double[] area = new double[BUCKETS];
+
     private long width;
     private long lastTime;
     private double current;

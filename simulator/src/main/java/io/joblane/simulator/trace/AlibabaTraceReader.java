@@ -60,7 +60,8 @@ final class AlibabaTraceReader extends LineTraceReader {
     TraceJob parse(String line, long lineNumber) throws TraceFormatException {
         String[] f = line.split(",", -1);
         if (f.length != columns) {
-            throw new TraceFormatException(lineNumber, "expected " + columns + " fields like the header, got " + f.length);
+            throw new TraceFormatException(
+                    lineNumber, "expected " + columns + " fields like the header, got " + f.length);
         }
         if (f[scheduled].isBlank()) {
             return null;

@@ -26,14 +26,16 @@ final class CsvTraceReader extends LineTraceReader {
     private final int family;
     private final int columns;
 
-    CsvTraceReader(BufferedReader in, boolean skipBadLines, String groupFilter) throws IOException, TraceFormatException {
+    CsvTraceReader(BufferedReader in, boolean skipBadLines, String groupFilter)
+            throws IOException, TraceFormatException {
         super(in, skipBadLines);
         this.groupFilter = groupFilter;
         String header;
         do {
             header = readLine();
             if (header == null) {
-                throw new TraceFormatException(lineNumber(), "empty trace: expected a header row naming submit,duration,cpu,memory");
+                throw new TraceFormatException(
+                        lineNumber(), "empty trace: expected a header row naming submit,duration,cpu,memory");
             }
         } while (header.isBlank() || isComment(header));
         if (header.startsWith("\uFEFF")) {
@@ -62,8 +64,10 @@ final class CsvTraceReader extends LineTraceReader {
     private int required(Map<String, Integer> index, String name) throws TraceFormatException {
         Integer at = index.get(name);
         if (at == null) {
-            throw new TraceFormatException(lineNumber(), "header has no \"" + name
-                    + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family)");
+            throw new TraceFormatException(
+                    lineNumber(),
+                    "header has no \"" + name
+                            + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family)");
         }
         return at;
     }
@@ -77,7 +81,8 @@ final class CsvTraceReader extends LineTraceReader {
     TraceJob parse(String line, long lineNumber) throws TraceFormatException {
         String[] f = line.split(",", -1);
         if (f.length != columns) {
-            throw new TraceFormatException(lineNumber, "expected " + columns + " fields like the header, got " + f.length);
+            throw new TraceFormatException(
+                    lineNumber, "expected " + columns + " fields like the header, got " + f.length);
         }
         String groupName = group < 0 ? "" : unquote(f[group]);
         long submitMillis = seconds(unquote(f[submit]), "submit", lineNumber);
@@ -92,8 +97,17 @@ final class CsvTraceReader extends LineTraceReader {
         if (groupFilter != null && !groupFilter.equals(groupName)) {
             return null;
         }
-        return new TraceJob(lineNumber, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, pods, groupName,
-                optionalSeconds(f, deadline, "deadline", lineNumber), family < 0 ? "" : unquote(f[family]));
+        return new TraceJob(
+                lineNumber,
+                submitMillis,
+                durationMillis,
+                cpuMillis,
+                memoryMillis,
+                gpus,
+                pods,
+                groupName,
+                optionalSeconds(f, deadline, "deadline", lineNumber),
+                family < 0 ? "" : unquote(f[family]));
     }
 
     private long gpus(String[] f, long lineNumber) throws TraceFormatException {
@@ -118,7 +132,8 @@ final class CsvTraceReader extends LineTraceReader {
         return (int) c;
     }
 
-    private static long optionalSeconds(String[] f, int column, String name, long lineNumber) throws TraceFormatException {
+    private static long optionalSeconds(String[] f, int column, String name, long lineNumber)
+            throws TraceFormatException {
         return column < 0 || unquote(f[column]).isEmpty() ? 0 : seconds(unquote(f[column]), name, lineNumber);
     }
 

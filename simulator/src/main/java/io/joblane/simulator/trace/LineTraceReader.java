@@ -57,8 +57,10 @@ abstract class LineTraceReader implements TraceReader {
                     continue;
                 }
                 if (job.submitMillis() < lastSubmit) {
-                    throw new TraceFormatException(lineNumber, "submit time " + job.submitMillis() / 1000.0
-                            + " s is before the previous row's " + lastSubmit / 1000.0 + " s (sort the trace by submit time)");
+                    throw new TraceFormatException(
+                            lineNumber,
+                            "submit time " + job.submitMillis() / 1000.0 + " s is before the previous row's "
+                                    + lastSubmit / 1000.0 + " s (sort the trace by submit time)");
                 }
                 lastSubmit = job.submitMillis();
                 return job;
@@ -103,7 +105,8 @@ abstract class LineTraceReader implements TraceReader {
         try {
             double value = Double.parseDouble(text.trim());
             if (!(value >= 0) || Double.isInfinite(value)) {
-                throw new TraceFormatException(line, field + " must be a non-negative number of seconds, got \"" + text + "\"");
+                throw new TraceFormatException(
+                        line, field + " must be a non-negative number of seconds, got \"" + text + "\"");
             }
             return Math.round(value * 1000);
         } catch (NumberFormatException e) {

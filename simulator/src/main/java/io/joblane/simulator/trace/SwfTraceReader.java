@@ -17,6 +17,7 @@ final class SwfTraceReader extends LineTraceReader {
 
     /** Reused for every line: the reader parses a million lines per pass, and reads the trace once per policy. */
     private final String[] fields = new String[FIELDS];
+
     private final long[] values = new long[FIELDS];
     private final int maxPodCores;
     private final long defaultMemoryPerCoreMillis;
@@ -24,7 +25,8 @@ final class SwfTraceReader extends LineTraceReader {
     SwfTraceReader(BufferedReader in, boolean skipBadLines, int maxPodCores, long defaultMemoryPerCoreMillis) {
         super(in, skipBadLines);
         if (maxPodCores < 1) {
-            throw new IllegalArgumentException("an SWF pod needs at least one whole core per node; node cpu is too small");
+            throw new IllegalArgumentException(
+                    "an SWF pod needs at least one whole core per node; node cpu is too small");
         }
         this.maxPodCores = maxPodCores;
         this.defaultMemoryPerCoreMillis = defaultMemoryPerCoreMillis;
@@ -40,13 +42,15 @@ final class SwfTraceReader extends LineTraceReader {
         String[] f = fields;
         int count = split(line.trim(), f);
         if (count != FIELDS) {
-            throw new TraceFormatException(lineNumber, "SWF needs " + FIELDS + " whitespace-separated fields, got " + count);
+            throw new TraceFormatException(
+                    lineNumber, "SWF needs " + FIELDS + " whitespace-separated fields, got " + count);
         }
         long[] v = values;
         for (int i = 0; i < FIELDS; i++) {
             v[i] = wholeNumber(f[i]);
             if (v[i] == NOT_A_NUMBER) {
-                throw new TraceFormatException(lineNumber, "SWF field " + (i + 1) + " is not a number: \"" + f[i] + "\"");
+                throw new TraceFormatException(
+                        lineNumber, "SWF field " + (i + 1) + " is not a number: \"" + f[i] + "\"");
             }
         }
         long submit = v[1];
@@ -62,8 +66,17 @@ final class SwfTraceReader extends LineTraceReader {
         long pods = (processors + maxPodCores - 1) / maxPodCores;
         long coresPerPod = (processors + pods - 1) / pods;
         long memoryPerCore = memoryKib > 0 ? memoryKib * KIB_MILLIS : defaultMemoryPerCoreMillis;
-        return new TraceJob(lineNumber, submit * 1000, runTime * 1000, coresPerPod * 1000,
-                memoryPerCore * coresPerPod, 0, (int) pods, "", deadlineMillis(v), family(v));
+        return new TraceJob(
+                lineNumber,
+                submit * 1000,
+                runTime * 1000,
+                coresPerPod * 1000,
+                memoryPerCore * coresPerPod,
+                0,
+                (int) pods,
+                "",
+                deadlineMillis(v),
+                family(v));
     }
 
     /** Field 9, the requested time: an upper bound the user gave at submit. */

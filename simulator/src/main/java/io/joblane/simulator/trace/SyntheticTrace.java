@@ -29,7 +29,8 @@ public final class SyntheticTrace implements TraceSource {
 
     public SyntheticTrace(long jobs, double days, long seed) {
         if (jobs < 1 || !(days > 0)) {
-            throw new IllegalArgumentException("a synthetic trace needs at least one job and a positive number of days");
+            throw new IllegalArgumentException(
+                    "a synthetic trace needs at least one job and a positive number of days");
         }
         this.jobs = jobs;
         this.days = days;
@@ -52,13 +53,15 @@ public final class SyntheticTrace implements TraceSource {
             System.err.println("usage: SyntheticTrace JOBS DAYS SEED [FILE]");
             System.exit(2);
         }
-        SyntheticTrace trace = new SyntheticTrace(Long.parseLong(args[0]), Double.parseDouble(args[1]),
-                Long.parseLong(args[2]));
+        SyntheticTrace trace =
+                new SyntheticTrace(Long.parseLong(args[0]), Double.parseDouble(args[1]), Long.parseLong(args[2]));
         try (Writer out = args.length > 3
                 ? Files.newBufferedWriter(Path.of(args[3]), StandardCharsets.UTF_8)
                 : new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))) {
-            trace.write(out, "# " + trace.describe() + " (" + SyntheticTrace.class.getName() + " " + String.join(" ", args)
-                    + ")\n");
+            trace.write(
+                    out,
+                    "# " + trace.describe() + " (" + SyntheticTrace.class.getName() + " " + String.join(" ", args)
+                            + ")\n");
         }
     }
 
@@ -79,6 +82,7 @@ public final class SyntheticTrace implements TraceSource {
         private final long spanSeconds = (long) (days * 86_400);
         /** About 30% of the Jobs arrive one by one, all day long, between the bursts. */
         private final long trickleJobs = jobs * 3 / 10;
+
         private final double trickleGap = (double) spanSeconds / Math.max(1, trickleJobs);
         private final List<TraceJob> burst = new ArrayList<>();
         private int at;

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /** The trace formats {@code simulate --format} accepts; {@link #detect} guesses from the file when none is given. */
 public enum TraceFormat {
-    CSV, SWF, ALIBABA;
+    CSV,
+    SWF,
+    ALIBABA;
 
     public static TraceFormat parse(String text) {
         try {

@@ -23,8 +23,15 @@ public record TraceJob(
         long deadlineMillis,
         String family) {
 
-    public TraceJob(long line, long submitMillis, long durationMillis, long cpuMillis, long memoryMillis, long gpus,
-            int count, String group) {
+    public TraceJob(
+            long line,
+            long submitMillis,
+            long durationMillis,
+            long cpuMillis,
+            long memoryMillis,
+            long gpus,
+            int count,
+            String group) {
         this(line, submitMillis, durationMillis, cpuMillis, memoryMillis, gpus, count, group, 0, "");
     }
 }

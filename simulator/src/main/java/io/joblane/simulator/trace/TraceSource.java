@@ -21,8 +21,13 @@ public interface TraceSource {
     String describe();
 
     /** A trace file; {@code .gz} files are decompressed on the fly. */
-    static TraceSource file(Path path, TraceFormat format, boolean skipBadLines, String group,
-            int swfMaxPodCores, long swfMemoryPerCoreMillis) {
+    static TraceSource file(
+            Path path,
+            TraceFormat format,
+            boolean skipBadLines,
+            String group,
+            int swfMaxPodCores,
+            long swfMemoryPerCoreMillis) {
         return new TraceSource() {
             @Override
             public TraceReader open() throws IOException, TraceFormatException {
@@ -48,8 +53,10 @@ public interface TraceSource {
 
     static BufferedReader reader(Path path) throws IOException {
         if (path.getFileName().toString().endsWith(".gz")) {
-            return new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(path), 1 << 16),
-                    StandardCharsets.UTF_8), 1 << 16);
+            return new BufferedReader(
+                    new InputStreamReader(
+                            new GZIPInputStream(Files.newInputStream(path), 1 << 16), StandardCharsets.UTF_8),
+                    1 << 16);
         }
         return Files.newBufferedReader(path, StandardCharsets.UTF_8);
     }

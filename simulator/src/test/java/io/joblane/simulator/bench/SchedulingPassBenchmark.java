@@ -30,7 +30,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class SchedulingPassBenchmark {
     private static final long GI = 1024L * 1024 * 1024 * 1000;
     private static final NodeShape SHAPE = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);
@@ -74,6 +76,9 @@ public class SchedulingPassBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        new Runner(new OptionsBuilder().include(SchedulingPassBenchmark.class.getSimpleName()).build()).run();
+        new Runner(new OptionsBuilder()
+                        .include(SchedulingPassBenchmark.class.getSimpleName())
+                        .build())
+                .run();
     }
 }

@@ -23,12 +23,16 @@ class LanesTest {
         RuntimePredictor predictor = new RuntimePredictor();
         SimPod fresh = pod(1, 5 * HOUR, 2 * HOUR, "nightly");
         assertThat(predictor.predict(fresh)).as("no history: the deadline").isEqualTo(2 * HOUR);
-        assertThat(predictor.predict(pod(2, 5 * HOUR, 0, ""))).as("nothing known").isEqualTo(-1);
+        assertThat(predictor.predict(pod(2, 5 * HOUR, 0, "")))
+                .as("nothing known")
+                .isEqualTo(-1);
         predictor.learn(fresh, HOUR);
         assertThat(predictor.predict(pod(3, 5 * HOUR, 2 * HOUR, "nightly"))).isEqualTo(HOUR);
         predictor.learn(fresh, 3 * HOUR);
         predictor.learn(fresh, 2 * HOUR);
-        assertThat(predictor.predict(pod(4, 9 * HOUR, 0, "nightly"))).as("mean of the last two").isEqualTo(5 * HOUR / 2);
+        assertThat(predictor.predict(pod(4, 9 * HOUR, 0, "nightly")))
+                .as("mean of the last two")
+                .isEqualTo(5 * HOUR / 2);
     }
 
     @Test
@@ -41,13 +45,17 @@ class LanesTest {
         cluster.submit(shortRun);
         cluster.schedule(0);
         SimNode shortNode = shortRun.node;
-        SimNode other = java.util.List.copyOf(cluster.nodes()).get(0) == shortNode ? java.util.List.copyOf(cluster.nodes()).get(1) : java.util.List.copyOf(cluster.nodes()).get(0);
+        SimNode other = java.util.List.copyOf(cluster.nodes()).get(0) == shortNode
+                ? java.util.List.copyOf(cluster.nodes()).get(1)
+                : java.util.List.copyOf(cluster.nodes()).get(0);
         cluster.bind(longRun, other, 0);
 
         SimPod anotherLong = pod(3, 6 * HOUR, 6 * HOUR, "");
         cluster.submit(anotherLong);
         cluster.schedule(0);
-        assertThat(anotherLong.node).as("MostAllocated alone ties; the lane keeps long with long").isSameAs(other);
+        assertThat(anotherLong.node)
+                .as("MostAllocated alone ties; the lane keeps long with long")
+                .isSameAs(other);
 
         SimPod half = pod(4, HOUR / 2, HOUR / 2, "");
         cluster.submit(half);

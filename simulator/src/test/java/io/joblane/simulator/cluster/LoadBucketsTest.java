@@ -56,8 +56,10 @@ class LoadBucketsTest {
                     } else if (op == 8 && bucketed.nodes().size() > 3) {
                         int i = ops.nextInt(bucketed.nodes().size());
                         SimNode victim = List.copyOf(bucketed.nodes()).get(i);
-                        assertThat(bucketed.podsFitElsewhere(victim)).as("seed " + seed + " at " + t)
-                                .isEqualTo(firstFitOverEveryNode(scanned, List.copyOf(scanned.nodes()).get(i)));
+                        assertThat(bucketed.podsFitElsewhere(victim))
+                                .as("seed " + seed + " at " + t)
+                                .isEqualTo(firstFitOverEveryNode(
+                                        scanned, List.copyOf(scanned.nodes()).get(i)));
                         if (ops.nextInt(4) == 0) {
                             bucketed.remove(victim, t);
                             scanned.remove(List.copyOf(scanned.nodes()).get(i), t);
@@ -70,7 +72,8 @@ class LoadBucketsTest {
                     for (int i = 0; i < a.size(); i++) {
                         SimNode na = a.get(i).node;
                         SimNode nb = b.get(i).node;
-                        assertThat(na == null ? null : na.name).as("seed " + seed + " " + scoring + " pod " + i + " at " + t)
+                        assertThat(na == null ? null : na.name)
+                                .as("seed " + seed + " " + scoring + " pod " + i + " at " + t)
                                 .isEqualTo(nb == null ? null : nb.name);
                     }
                 }
@@ -86,8 +89,12 @@ class LoadBucketsTest {
         List<long[]> free = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {
             if (n != victim && n.acceptsPods()) {
-                free.add(new long[] {shape.cpuMillis() - n.usedCpu, shape.memoryMillis() - n.usedMemory,
-                    shape.gpus() - n.usedGpu, shape.pods() - n.usedPods});
+                free.add(new long[] {
+                    shape.cpuMillis() - n.usedCpu,
+                    shape.memoryMillis() - n.usedMemory,
+                    shape.gpus() - n.usedGpu,
+                    shape.pods() - n.usedPods
+                });
             }
         }
         for (SimPod p : victim.pods) {

@@ -55,15 +55,21 @@ class SchedulerScoringTest {
     @Test
     void theSchedulerPacksUnderMostAllocatedAndSpreadsUnderLeastAllocated() {
         for (long seed = 1; seed <= 20; seed++) {
-            assertThat(smallJoinsBig(SimCluster.Scoring.MOST_ALLOCATED, seed, false)).as("seed " + seed).isTrue();
-            assertThat(smallJoinsBig(SimCluster.Scoring.LEAST_ALLOCATED, seed, false)).as("seed " + seed).isFalse();
+            assertThat(smallJoinsBig(SimCluster.Scoring.MOST_ALLOCATED, seed, false))
+                    .as("seed " + seed)
+                    .isTrue();
+            assertThat(smallJoinsBig(SimCluster.Scoring.LEAST_ALLOCATED, seed, false))
+                    .as("seed " + seed)
+                    .isFalse();
         }
     }
 
     @Test
     void packingStillAvoidsAPreferNoScheduleNodeWhenAnotherFits() {
         for (long seed = 1; seed <= 20; seed++) {
-            assertThat(smallJoinsBig(SimCluster.Scoring.MOST_ALLOCATED, seed, true)).as("seed " + seed).isFalse();
+            assertThat(smallJoinsBig(SimCluster.Scoring.MOST_ALLOCATED, seed, true))
+                    .as("seed " + seed)
+                    .isFalse();
         }
     }
 }

@@ -58,7 +58,9 @@ class PeerPoliciesTest {
         SimPod small = pod(2, 1, 60_000, 10_000, true);
         cluster.submit(small);
         cluster.schedule(10_000);
-        assertThat(small.node).as("LeastAllocated alone would pick the empty node").isSameAs(full);
+        assertThat(small.node)
+                .as("LeastAllocated alone would pick the empty node")
+                .isSameAs(full);
     }
 
     @Test
@@ -69,9 +71,11 @@ class PeerPoliciesTest {
         }
         ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
         policy.scan(cluster, 10_000);
-        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)).hasSize(10);
+        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE))
+                .hasSize(10);
         policy.scan(cluster, 20_000);
-        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)).hasSize(20);
+        assertThat(cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE))
+                .hasSize(20);
     }
 
     /** Regression: the old model removed a node 10 minutes after its protected Job ended; the real one rechecks it after 5. */
@@ -83,7 +87,9 @@ class PeerPoliciesTest {
         cluster.schedule(0);
         ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
         run(cluster, policy, 0, 14 * MIN);
-        assertThat(cluster.nodes()).as("blocked at 0s, not looked at until 5m, then unneeded for 10m").contains(node);
+        assertThat(cluster.nodes())
+                .as("blocked at 0s, not looked at until 5m, then unneeded for 10m")
+                .contains(node);
         run(cluster, policy, 14 * MIN + 10_000, 15 * MIN + 10_000);
         assertThat(cluster.nodes()).doesNotContain(node);
     }
@@ -122,7 +128,9 @@ class PeerPoliciesTest {
         cluster.schedule(0);
         ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.EVICTABLE);
         run(cluster, policy, 0, 12 * MIN);
-        assertThat(cluster.nodes()).as("its pod fits nowhere else: not unneeded").contains(only);
+        assertThat(cluster.nodes())
+                .as("its pod fits nowhere else: not unneeded")
+                .contains(only);
         assertThat(cluster.jobsInterrupted).isZero();
 
         SimNode other = cluster.launch("i-2", 12 * MIN, 12 * MIN);
@@ -130,7 +138,9 @@ class PeerPoliciesTest {
         cluster.schedule(12 * MIN);
         assertThat(other.pods).hasSize(1);
         run(cluster, policy, 12 * MIN + 10_000, 24 * MIN);
-        assertThat(cluster.jobsInterrupted).as("rechecked at 15m, unneeded from then on, due at 25m").isZero();
+        assertThat(cluster.jobsInterrupted)
+                .as("rechecked at 15m, unneeded from then on, due at 25m")
+                .isZero();
         long drainedBy = -1;
         for (long t = 24 * MIN + 10_000; t <= 40 * MIN && drainedBy < 0; t += 10_000) {
             run(cluster, policy, t, t);
@@ -139,8 +149,10 @@ class PeerPoliciesTest {
             }
         }
         assertThat(drainedBy).isEqualTo(25 * MIN);
-        SimNode drained = cluster.nodes().stream().filter(n -> n.drainTaint == SimNode.Taint.NO_SCHEDULE)
-                .findFirst().orElseThrow();
+        SimNode drained = cluster.nodes().stream()
+                .filter(n -> n.drainTaint == SimNode.Taint.NO_SCHEDULE)
+                .findFirst()
+                .orElseThrow();
         assertThat(drained.pods).isEmpty();
         run(cluster, policy, drainedBy + 10_000, drainedBy + 20_000);
         assertThat(cluster.nodes()).as("still there during the grace period").contains(drained);
@@ -191,7 +203,9 @@ class PeerPoliciesTest {
         assertThat(a.node).isNotSameAs(b.node);
         KarpenterPolicy policy = new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, BOOT, 100);
         run(cluster, policy, 10_000, 110_000);
-        assertThat(cluster.nodes()).as("empty and chosen at 100 s, validated 15 s later").hasSize(2);
+        assertThat(cluster.nodes())
+                .as("empty and chosen at 100 s, validated 15 s later")
+                .hasSize(2);
         run(cluster, policy, 120_000, 120_000);
         assertThat(cluster.nodes()).containsExactly(b.node);
         run(cluster, policy, 140_000, 3_500_000);
@@ -207,9 +221,13 @@ class PeerPoliciesTest {
         cluster.submit(longA);
         cluster.submit(shortB);
         policy.place(cluster, 0);
-        assertThat(longA.node).as("a short pod on the long one's node adds no node time").isSameAs(shortB.node);
+        assertThat(longA.node)
+                .as("a short pod on the long one's node adds no node time")
+                .isSameAs(shortB.node);
         assertThat(cluster.nodes()).hasSize(1);
-        assertThat(java.util.List.copyOf(cluster.nodes()).get(0).launchedAt()).as("billed for the boot before the submit").isEqualTo(-BOOT);
+        assertThat(java.util.List.copyOf(cluster.nodes()).get(0).launchedAt())
+                .as("billed for the boot before the submit")
+                .isEqualTo(-BOOT);
 
         SimPod c = pod(3, 7, 55 * MIN, 5 * MIN, true);
         cluster.runEventsUntil(5 * MIN);

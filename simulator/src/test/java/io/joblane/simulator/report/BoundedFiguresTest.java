@@ -24,7 +24,8 @@ class BoundedFiguresTest {
             Arrays.sort(values);
             for (double q : new double[] {0.5, 0.95, 0.99}) {
                 long exact = values[(int) Math.ceil(q * values.length) - 1];
-                assertThat((double) h.quantile(q)).as("seed %d q %s", seed, q)
+                assertThat((double) h.quantile(q))
+                        .as("seed %d q %s", seed, q)
                         .isCloseTo(exact, offset(Math.max(1.0, exact * 0.011)));
             }
             assertThat(h.max()).isEqualTo(values[values.length - 1]);

@@ -9,9 +9,11 @@ class SwfFieldsTest {
 
     @Test
     void wholeNumbersAreReadAsFloorOfTheDoubleValue() {
-        for (String text : new String[] {"0", "-1", "42", "007", "3600.00", "12.9", "-0.5", "1e3", "+5",
-            "123456789012345", "1234567890123456789"}) {
-            assertThat(SwfTraceReader.wholeNumber(text)).as(text).isEqualTo((long) Math.floor(Double.parseDouble(text)));
+        for (String text : new String[] {
+            "0", "-1", "42", "007", "3600.00", "12.9", "-0.5", "1e3", "+5", "123456789012345", "1234567890123456789"
+        }) {
+            assertThat(SwfTraceReader.wholeNumber(text)).as(text).isEqualTo((long)
+                    Math.floor(Double.parseDouble(text)));
         }
         assertThat(SwfTraceReader.wholeNumber("x1")).isEqualTo(Long.MIN_VALUE);
         assertThat(SwfTraceReader.wholeNumber("-")).isEqualTo(Long.MIN_VALUE);

@@ -55,8 +55,10 @@ class TraceReaderTest {
         String csv = "submit,duration,cpu,memory\n0,60,1,1Gi\n5,60,lots,1Gi\n";
         CsvTraceReader reader = new CsvTraceReader(text(csv), false, null);
         reader.next();
-        assertThatThrownBy(reader::next).isInstanceOf(TraceFormatException.class)
-                .hasMessageContaining("line 3").hasMessageContaining("cpu");
+        assertThatThrownBy(reader::next)
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("cpu");
     }
 
     @Test
@@ -79,7 +81,8 @@ class TraceReaderTest {
 
     @Test
     void csvOutOfOrderSubmitIsABadLine() throws Exception {
-        CsvTraceReader reader = new CsvTraceReader(text("submit,duration,cpu,memory\n10,1,1,1Gi\n5,1,1,1Gi\n"), false, null);
+        CsvTraceReader reader =
+                new CsvTraceReader(text("submit,duration,cpu,memory\n10,1,1,1Gi\n5,1,1,1Gi\n"), false, null);
         reader.next();
         assertThatThrownBy(reader::next).hasMessageContaining("line 3").hasMessageContaining("sort");
     }
@@ -93,7 +96,8 @@ class TraceReaderTest {
     @Test
     void csvHeaderWithoutRequiredColumnIsRefused() {
         assertThatThrownBy(() -> new CsvTraceReader(text("submit,duration,cpu\n0,1,1\n"), false, null))
-                .isInstanceOf(TraceFormatException.class).hasMessageContaining("memory");
+                .isInstanceOf(TraceFormatException.class)
+                .hasMessageContaining("memory");
     }
 
     @Test
@@ -111,21 +115,25 @@ class TraceReaderTest {
         assertThat(jobs).hasSize(3);
         // 4 processors, no memory fields: the documented default per core; requested time (field 9) is the deadline
         // and the user (field 12) the family.
-        assertThat(jobs.get(0)).isEqualTo(new TraceJob(3, 599_850_000, 3_477_000, 4000, 8 * GI, 0, 1, "",
-                53_940_000, "user-12"));
+        assertThat(jobs.get(0))
+                .isEqualTo(new TraceJob(3, 599_850_000, 3_477_000, 4000, 8 * GI, 0, 1, "", 53_940_000, "user-12"));
         // 25 processors on 16-core nodes: 2 pods of 13 cores; requested memory (2048 KB) wins over used.
-        assertThat(jobs.get(1)).isEqualTo(new TraceJob(4, 600_022_000, 2_488_000, 13_000, 13 * 2048 * 1024_000L, 0, 2, "",
-                3_600_000, "user-13"));
+        assertThat(jobs.get(1))
+                .isEqualTo(new TraceJob(
+                        4, 600_022_000, 2_488_000, 13_000, 13 * 2048 * 1024_000L, 0, 2, "", 3_600_000, "user-13"));
         // Allocated processors unknown: requested processors; used memory when none requested.
-        assertThat(jobs.get(2)).isEqualTo(new TraceJob(6, 600_200_000, 10_000, 3000, 3 * 512 * 1024_000L, 0, 1, "",
-                100_000, "user-13"));
+        assertThat(jobs.get(2))
+                .isEqualTo(
+                        new TraceJob(6, 600_200_000, 10_000, 3000, 3 * 512 * 1024_000L, 0, 1, "", 100_000, "user-13"));
         assertThat(reader.skippedRows()).isEqualTo(1);
     }
 
     @Test
     void csvReadsTheOptionalDeadlineAndFamilyColumns() throws Exception {
-        List<TraceJob> jobs = readAll(new CsvTraceReader(text(
-                "submit,duration,cpu,memory,deadline,family\n0,60,1,1Gi,600,nightly\n5,60,1,1Gi,,\n"), false, null));
+        List<TraceJob> jobs = readAll(new CsvTraceReader(
+                text("submit,duration,cpu,memory,deadline,family\n0,60,1,1Gi,600,nightly\n5,60,1,1Gi,,\n"),
+                false,
+                null));
         assertThat(jobs.get(0).deadlineMillis()).isEqualTo(600_000);
         assertThat(jobs.get(0).family()).isEqualTo("nightly");
         assertThat(jobs.get(1).deadlineMillis()).isZero();
@@ -149,9 +157,10 @@ class TraceReaderTest {
                 """;
         AlibabaTraceReader reader = new AlibabaTraceReader(text(csv), true);
         List<TraceJob> jobs = readAll(reader);
-        assertThat(jobs).containsExactly(
-                new TraceJob(2, 0, 990_000, 12_000, 16 * GI, 1, 1, ""),
-                new TraceJob(4, 7_000, 99_000, 6000, 12 * GI, 2, 1, ""));
+        assertThat(jobs)
+                .containsExactly(
+                        new TraceJob(2, 0, 990_000, 12_000, 16 * GI, 1, 1, ""),
+                        new TraceJob(4, 7_000, 99_000, 6000, 12 * GI, 2, 1, ""));
         assertThat(reader.skippedRows()).isEqualTo(1);
         assertThat(reader.badLines()).isEqualTo(1);
     }
@@ -161,12 +170,15 @@ class TraceReaderTest {
         java.nio.file.Path swf = java.nio.file.Path.of("../../shared/traces/pwa-kth-sp2-1996/KTH-SP2-1996-2.1-cln.swf");
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(swf), "../shared not beside the repo");
         assertThat(TraceFormat.detect(swf)).isEqualTo(TraceFormat.SWF);
-        try (TraceReader reader = TraceSource.file(swf, TraceFormat.SWF, false, null, 16, 2 * GI).open()) {
+        try (TraceReader reader =
+                TraceSource.file(swf, TraceFormat.SWF, false, null, 16, 2 * GI).open()) {
             assertThat(readAll(reader)).hasSize(27_992);
         }
-        java.nio.file.Path ali = java.nio.file.Path.of("../../shared/traces/alibaba-gpu-v2023-k8s-pods/openb_pod_list_default.csv");
+        java.nio.file.Path ali =
+                java.nio.file.Path.of("../../shared/traces/alibaba-gpu-v2023-k8s-pods/openb_pod_list_default.csv");
         assertThat(TraceFormat.detect(ali)).isEqualTo(TraceFormat.ALIBABA);
-        try (TraceReader reader = TraceSource.file(ali, TraceFormat.ALIBABA, false, null, 16, GI).open()) {
+        try (TraceReader reader =
+                TraceSource.file(ali, TraceFormat.ALIBABA, false, null, 16, GI).open()) {
             assertThat(readAll(reader).size() + reader.skippedRows()).isEqualTo(8152);
         }
     }

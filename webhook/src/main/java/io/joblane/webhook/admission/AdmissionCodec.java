@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
@@ -29,12 +29,13 @@ public final class AdmissionCodec {
     public static final int MAX_NESTING_DEPTH = 128;
 
     static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-            .build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private AdmissionCodec() {
-    }
+    private AdmissionCodec() {}
 
     /** How the body becomes a tree; tests compare {@link ReviewTreeReader} with a plain readTree. */
     @FunctionalInterface
@@ -90,7 +91,8 @@ public final class AdmissionCodec {
             throw new BadRequestException("apiVersion is missing (expected " + V1 + ")");
         }
         if (!V1.equals(apiVersion) && !V1BETA1.equals(apiVersion)) {
-            throw new BadRequestException("apiVersion " + quoted(apiVersion) + " is not supported (expected " + V1 + ")");
+            throw new BadRequestException(
+                    "apiVersion " + quoted(apiVersion) + " is not supported (expected " + V1 + ")");
         }
         return apiVersion;
     }
@@ -123,8 +125,8 @@ public final class AdmissionCodec {
         String resource = text(resourceKind, "kind", "request.kind.kind");
         boolean core = group == null || group.isEmpty();
         if (!"Pod".equals(resource) || !core) {
-            throw new BadRequestException("request.kind must be a core Pod, not " + (core ? "" : group + "/")
-                    + quoted(resource));
+            throw new BadRequestException(
+                    "request.kind must be a core Pod, not " + (core ? "" : group + "/") + quoted(resource));
         }
     }
 
@@ -159,7 +161,9 @@ public final class AdmissionCodec {
     /** The request's namespace, else the pod's own (older API servers), else empty. */
     private static String namespace(JsonNode request, JsonNode object) throws BadRequestException {
         String namespace = text(request, "namespace", "request.namespace");
-        if ((namespace == null || namespace.isEmpty()) && object != null && object.path("metadata").isObject()) {
+        if ((namespace == null || namespace.isEmpty())
+                && object != null
+                && object.path("metadata").isObject()) {
             namespace = text(object.get("metadata"), "namespace", "request.object.metadata.namespace");
         }
         return namespace == null ? "" : namespace;
@@ -194,7 +198,8 @@ public final class AdmissionCodec {
      */
     public static byte[] allowed(AdmissionRequest request, ArrayNode patch, List<String> warnings) {
         try {
-            return MAPPER.writeValueAsBytes(new AllowedAnswer(request, patch.isEmpty() ? null : write(patch), warnings));
+            return MAPPER.writeValueAsBytes(
+                    new AllowedAnswer(request, patch.isEmpty() ? null : write(patch), warnings));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

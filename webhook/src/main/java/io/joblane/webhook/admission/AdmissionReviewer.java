@@ -33,9 +33,18 @@ public final class AdmissionReviewer {
             return badRequest(null, false, e.getMessage());
         }
         if (!"CREATE".equals(request.operation())) {
-            return new Answer(200, AdmissionCodec.allowed(request, com.fasterxml.jackson.databind.node
-                    .JsonNodeFactory.instance.arrayNode(), List.of()), Outcome.SKIPPED, "none",
-                    request.dryRun(), 0, request.uid(), "operation " + request.operation());
+            return new Answer(
+                    200,
+                    AdmissionCodec.allowed(
+                            request,
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode(),
+                            List.of()),
+                    Outcome.SKIPPED,
+                    "none",
+                    request.dryRun(),
+                    0,
+                    request.uid(),
+                    "operation " + request.operation());
         }
         Mutation mutation;
         try {
@@ -46,12 +55,19 @@ public final class AdmissionReviewer {
         byte[] out = mutation.outcome() == Outcome.REFUSED
                 ? AdmissionCodec.denied(request, mutation.denial(), mutation.warnings())
                 : AdmissionCodec.allowed(request, mutation.patch(), mutation.warnings());
-        return new Answer(200, out, mutation.outcome(), mutation.groupLabel(), request.dryRun(),
-                mutation.conflicts(), request.uid(), mutation.reason());
+        return new Answer(
+                200,
+                out,
+                mutation.outcome(),
+                mutation.groupLabel(),
+                request.dryRun(),
+                mutation.conflicts(),
+                request.uid(),
+                mutation.reason());
     }
 
     private static Answer badRequest(String uid, boolean dryRun, String reason) {
-        return new Answer(400, AdmissionCodec.error(400, "BadRequest", reason), Outcome.ERROR, "none", dryRun, 0,
-                uid, reason);
+        return new Answer(
+                400, AdmissionCodec.error(400, "BadRequest", reason), Outcome.ERROR, "none", dryRun, 0, uid, reason);
     }
 }

@@ -6,6 +6,12 @@ import io.joblane.webhook.mutation.Outcome;
  * What the HTTP layer sends back and records: status, JSON body, and the facts for metrics and the one log
  * line ({@code reason} says why, e.g. why a body was refused).
  */
-public record Answer(int status, byte[] body, Outcome outcome, String group, boolean dryRun, int conflicts,
-                     String uid, String reason) {
-}
+public record Answer(
+        int status,
+        byte[] body,
+        Outcome outcome,
+        String group,
+        boolean dryRun,
+        int conflicts,
+        String uid,
+        String reason) {}

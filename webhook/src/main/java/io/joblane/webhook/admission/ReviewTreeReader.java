@@ -32,22 +32,22 @@ final class ReviewTreeReader {
     }
 
     private static final Shape CONTAINER = new Shape(Set.of("name", "resources", "restartPolicy"), null, Map.of());
-    private static final Shape SPEC = new Shape(null, Set.of("volumes"),
-            Map.of("containers", CONTAINER, "initContainers", CONTAINER));
+    private static final Shape SPEC =
+            new Shape(null, Set.of("volumes"), Map.of("containers", CONTAINER, "initContainers", CONTAINER));
     private static final Shape METADATA = new Shape(null, Set.of("managedFields"), Map.of());
     private static final Shape POD = new Shape(null, Set.of("status"), Map.of("metadata", METADATA, "spec", SPEC));
     private static final Shape REQUEST = new Shape(
-            Set.of("uid", "kind", "operation", "namespace", "userInfo", "dryRun", "object"), null,
+            Set.of("uid", "kind", "operation", "namespace", "userInfo", "dryRun", "object"),
+            null,
             Map.of("object", POD));
     static final Shape REVIEW = new Shape(Set.of("kind", "apiVersion", "request"), null, Map.of("request", REQUEST));
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Reads one number at the parser's position; trailing tokens are checked once, for the whole body. */
-    private static final ObjectReader NUMBERS = AdmissionCodec.MAPPER.readerFor(JsonNode.class)
-            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader NUMBERS =
+            AdmissionCodec.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private ReviewTreeReader() {
-    }
+    private ReviewTreeReader() {}
 
     /** The pruned tree, or {@link MissingNode} for a body without any value, as readTree answers. */
     static JsonNode read(byte[] body) throws IOException {
@@ -59,10 +59,13 @@ final class ReviewTreeReader {
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
                 // The message ObjectMapper.readTree gives with FAIL_ON_TRAILING_TOKENS.
-                throw MismatchedInputException.from(parser, JsonNode.class, String.format(
-                        "Trailing token (of type %s) found after value (bound as %s): not allowed as per"
-                                + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
-                        trailing, "`" + JsonNode.class.getName() + "`"));
+                throw MismatchedInputException.from(
+                        parser,
+                        JsonNode.class,
+                        String.format(
+                                "Trailing token (of type %s) found after value (bound as %s): not allowed as per"
+                                        + " `DeserializationFeature.FAIL_ON_TRAILING_TOKENS`",
+                                trailing, "`" + JsonNode.class.getName() + "`"));
             }
             return root;
         }
@@ -90,7 +93,9 @@ final class ReviewTreeReader {
             parser.nextToken();
             if (shape == null || shape.keeps(field)) {
                 // replace, as readTree does: the last of duplicate keys wins, in the first one's place.
-                object.replace(field, value(parser, shape == null ? null : shape.children().get(field)));
+                object.replace(
+                        field,
+                        value(parser, shape == null ? null : shape.children().get(field)));
             } else {
                 parser.skipChildren();
             }

@@ -44,7 +44,9 @@ final class ConnectionGuard {
     }
 
     void connected(HttpConnection connection) {
-        String client = connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
+        String client = connection.remoteAddress() == null
+                ? ""
+                : connection.remoteAddress().hostAddress();
         int connections = total.incrementAndGet();
         int fromClient = byClient.merge(client, 1, Integer::sum);
         connection.closeHandler(v -> {
@@ -57,8 +59,13 @@ final class ConnectionGuard {
         });
         if (connections > MAX_CONNECTIONS || fromClient > MAX_CONNECTIONS_PER_CLIENT) {
             metrics.connectionRefused(connections > MAX_CONNECTIONS ? "total_limit" : "client_limit");
-            LOG.warn("closing a new connection from {}: {} open in total, {} from that address (limits {} and {})",
-                    client, connections, fromClient, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT);
+            LOG.warn(
+                    "closing a new connection from {}: {} open in total, {} from that address (limits {} and {})",
+                    client,
+                    connections,
+                    fromClient,
+                    MAX_CONNECTIONS,
+                    MAX_CONNECTIONS_PER_CLIENT);
             connection.close();
             return;
         }

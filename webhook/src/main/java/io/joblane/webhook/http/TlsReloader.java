@@ -48,7 +48,9 @@ final class TlsReloader {
         TlsMaterialFiles material = TlsMaterialFiles.check(bytes[0], bytes[1]);
         served = material;
         metrics.certificateServed(material.leaf().getNotAfter().toInstant());
-        LOG.info("serving certificate {} (expires {})", material.leaf().getSubjectX500Principal().getName(),
+        LOG.info(
+                "serving certificate {} (expires {})",
+                material.leaf().getSubjectX500Principal().getName(),
                 material.leaf().getNotAfter().toInstant());
         return options(material);
     }
@@ -88,7 +90,10 @@ final class TlsReloader {
                 .compose(this::apply)
                 .recover(error -> {
                     setInSync(false);
-                    LOG.warn("cannot read tls files {} and {}, keeping the served certificate: {}", certFile, keyFile,
+                    LOG.warn(
+                            "cannot read tls files {} and {}, keeping the served certificate: {}",
+                            certFile,
+                            keyFile,
                             error.toString());
                     return Future.succeededFuture();
                 })
@@ -111,7 +116,8 @@ final class TlsReloader {
             return rejected(bytes, e.getMessage());
         }
         ServerSSLOptions options = options(next);
-        List<Future<Boolean>> updates = servers.stream().map(s -> s.updateSSLOptions(options, true)).toList();
+        List<Future<Boolean>> updates =
+                servers.stream().map(s -> s.updateSSLOptions(options, true)).toList();
         return Future.all(updates).transform(result -> {
             if (result.failed()) {
                 return rejected(bytes, result.cause().toString());
@@ -121,7 +127,9 @@ final class TlsReloader {
             lastRejected = null;
             metrics.certificateReload(true);
             metrics.certificateServed(next.leaf().getNotAfter().toInstant());
-            LOG.info("tls certificate reloaded: {} (expires {})", next.leaf().getSubjectX500Principal().getName(),
+            LOG.info(
+                    "tls certificate reloaded: {} (expires {})",
+                    next.leaf().getSubjectX500Principal().getName(),
                     next.leaf().getNotAfter().toInstant());
             return Future.succeededFuture();
         });

@@ -37,15 +37,28 @@ public final class WebhookMetrics {
             requests.put(outcome, new ConcurrentHashMap<>());
         }
         dryRuns = Counter.builder("joblane.webhook.dry.run.requests")
-                .description("AdmissionReviews with dryRun set (answered the same way; the webhook has no side effects)")
+                .description(
+                        "AdmissionReviews with dryRun set (answered the same way; the webhook has no side effects)")
                 .register(registry);
         conflicts = Counter.builder("joblane.webhook.conflicts")
                 .description("Values the user set that the webhook kept instead of the group's (each also a warning)")
                 .register(registry);
         latency = Timer.builder("joblane.webhook.request.duration")
                 .description("Time from request start to response end on /mutate")
-                .serviceLevelObjectives(millis(1), millis(2), millis(5), millis(10), millis(25), millis(50),
-                        millis(100), millis(250), millis(500), millis(1000), millis(2500), millis(5000), millis(10000))
+                .serviceLevelObjectives(
+                        millis(1),
+                        millis(2),
+                        millis(5),
+                        millis(10),
+                        millis(25),
+                        millis(50),
+                        millis(100),
+                        millis(250),
+                        millis(500),
+                        millis(1000),
+                        millis(2500),
+                        millis(5000),
+                        millis(10000))
                 .register(registry);
         configReloaded = reloads("joblane.webhook.config.reloads", "success", "Node-group file reloads");
         configRejected = reloads("joblane.webhook.config.reloads", "failure", "Node-group file reloads");
@@ -56,7 +69,8 @@ public final class WebhookMetrics {
                 .baseUnit("seconds")
                 .register(registry);
         Gauge.builder("joblane.webhook.certificate.in.sync", certificateInSync, AtomicLong::doubleValue)
-                .description("1 while the certificate served is the one on disk, 0 while files on disk cannot be loaded")
+                .description(
+                        "1 while the certificate served is the one on disk, 0 while files on disk cannot be loaded")
                 .register(registry);
         Gauge.builder("joblane.webhook.requests.in.flight", inFlight, AtomicLong::doubleValue)
                 .description("Requests on /mutate received and not yet answered")
@@ -76,11 +90,15 @@ public final class WebhookMetrics {
     }
 
     public void request(Outcome outcome, String group, boolean dryRun, int conflictCount, long nanos) {
-        requests.get(outcome).computeIfAbsent(group, k -> Counter.builder("joblane.webhook.requests")
-                .description("AdmissionReviews answered, by outcome and node group")
-                .tag("outcome", outcome.label())
-                .tag("group", group)
-                .register(registry)).increment();
+        requests.get(outcome)
+                .computeIfAbsent(
+                        group,
+                        k -> Counter.builder("joblane.webhook.requests")
+                                .description("AdmissionReviews answered, by outcome and node group")
+                                .tag("outcome", outcome.label())
+                                .tag("group", group)
+                                .register(registry))
+                .increment();
         if (dryRun) {
             dryRuns.increment();
         }
@@ -100,10 +118,14 @@ public final class WebhookMetrics {
 
     /** {@code joblane_webhook_connections_refused_total{reason}}: connections closed by the listener limits. */
     void connectionRefused(String reason) {
-        refusedConnections.computeIfAbsent(reason, r -> Counter.builder("joblane.webhook.connections.refused")
-                .description("HTTPS connections closed by the listener limits, by reason")
-                .tag("reason", r)
-                .register(registry)).increment();
+        refusedConnections
+                .computeIfAbsent(
+                        reason,
+                        r -> Counter.builder("joblane.webhook.connections.refused")
+                                .description("HTTPS connections closed by the listener limits, by reason")
+                                .tag("reason", r)
+                                .register(registry))
+                .increment();
     }
 
     public void certificateInSync(boolean inSync) {
@@ -122,7 +144,10 @@ public final class WebhookMetrics {
     }
 
     private Counter reloads(String name, String result, String description) {
-        return Counter.builder(name).description(description).tag("result", result).register(registry);
+        return Counter.builder(name)
+                .description(description)
+                .tag("result", result)
+                .register(registry);
     }
 
     private static Duration millis(long ms) {

@@ -4,8 +4,8 @@ import io.joblane.webhook.admission.AdmissionCodec;
 import io.joblane.webhook.admission.AdmissionReviewer;
 import io.joblane.webhook.admission.Answer;
 import io.joblane.webhook.mutation.Outcome;
-import io.vertx.core.Future;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -42,9 +42,16 @@ public final class WebhookServer {
     private static final String JSON = "application/json";
 
     /** How to listen; {@code port} and {@code healthPort} may be 0 for a random port (tests). */
-    public record Settings(String host, int port, int healthPort, Path certFile, Path keyFile, long bodyLimitBytes,
-                           Duration requestTimeout, Duration tlsPollInterval, int instances) {
-    }
+    public record Settings(
+            String host,
+            int port,
+            int healthPort,
+            Path certFile,
+            Path keyFile,
+            long bodyLimitBytes,
+            Duration requestTimeout,
+            Duration tlsPollInterval,
+            int instances) {}
 
     private final Vertx vertx;
     private final Settings settings;
@@ -65,8 +72,13 @@ public final class WebhookServer {
      * @param degradedReason what the rest of the process serves worse than it should (e.g. the namespace informer
      *                       stopped), or null; shown on {@code /readyz} and in metrics, never a reason to be unready
      */
-    public WebhookServer(Vertx vertx, Settings settings, AdmissionReviewer reviewer, WebhookMetrics metrics,
-                         Supplier<String> scrape, Supplier<String> degradedReason) {
+    public WebhookServer(
+            Vertx vertx,
+            Settings settings,
+            AdmissionReviewer reviewer,
+            WebhookMetrics metrics,
+            Supplier<String> scrape,
+            Supplier<String> degradedReason) {
         this.vertx = vertx;
         this.settings = settings;
         this.reviewer = reviewer;
@@ -74,7 +86,10 @@ public final class WebhookServer {
         this.scrape = scrape;
         this.degradedReason = degradedReason;
         this.tls = new TlsReloader(vertx, settings.certFile(), settings.keyFile(), metrics);
-        this.guard = new ConnectionGuard(vertx, metrics, settings.requestTimeout(),
+        this.guard = new ConnectionGuard(
+                vertx,
+                metrics,
+                settings.requestTimeout(),
                 ConnectionGuard.defaultBufferBudget(settings.bodyLimitBytes()));
     }
 
@@ -84,8 +99,10 @@ public final class WebhookServer {
         try {
             ssl = tls.initial();
         } catch (IOException | RuntimeException e) {
-            return Future.failedFuture(new IllegalStateException("cannot use tls files " + settings.certFile()
-                    + " and " + settings.keyFile() + ": " + e.getMessage(), e));
+            return Future.failedFuture(new IllegalStateException(
+                    "cannot use tls files " + settings.certFile() + " and " + settings.keyFile() + ": "
+                            + e.getMessage(),
+                    e));
         }
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(settings.host())
@@ -109,7 +126,8 @@ public final class WebhookServer {
         LOG.info("tls engine: {}", options.getSslEngineOptions() instanceof OpenSSLEngineOptions ? "openssl" : "jdk");
         // A negative port makes Vert.x pick one random port shared by every listener (tests ask for port 0).
         int port = settings.port() == 0 ? -1 : settings.port();
-        Future<String> all = vertx.deployVerticle(() -> new Listener(options, port),
+        Future<String> all = vertx.deployVerticle(
+                () -> new Listener(options, port),
                 new DeploymentOptions().setInstances(Math.max(1, settings.instances())));
         return all.compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()))
                         .requestHandler(healthRouter())
@@ -119,8 +137,13 @@ public final class WebhookServer {
                     long pollMillis = Math.max(100, settings.tlsPollInterval().toMillis());
                     pollTimer = vertx.setPeriodic(pollMillis, id -> tls.poll());
                     started = true;
-                    LOG.info("serving POST /mutate on https://{}:{} ({} listeners), health on http://{}:{}",
-                            settings.host(), port(), servers.size(), settings.host(), healthPort());
+                    LOG.info(
+                            "serving POST /mutate on https://{}:{} ({} listeners), health on http://{}:{}",
+                            settings.host(),
+                            port(),
+                            servers.size(),
+                            settings.host(),
+                            healthPort());
                     return null;
                 });
     }
@@ -140,13 +163,16 @@ public final class WebhookServer {
 
         @Override
         public Future<?> start() {
-            return vertx.createHttpServer(options).connectionHandler(guard::connected)
-                    .requestHandler(webhookRouter()).listen(port).onSuccess(s -> {
-                synchronized (servers) {
-                    servers.add(s);
-                }
-                tls.register(s);
-            });
+            return vertx.createHttpServer(options)
+                    .connectionHandler(guard::connected)
+                    .requestHandler(webhookRouter())
+                    .listen(port)
+                    .onSuccess(s -> {
+                        synchronized (servers) {
+                            servers.add(s);
+                        }
+                        tls.register(s);
+                    });
         }
     }
 
@@ -213,13 +239,24 @@ public final class WebhookServer {
                 .handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimitBytes()))
                 .handler(this::review);
         router.route().handler(ctx -> fail(ctx, 404, "NotFound", "only POST /mutate is served on this port"));
-        router.errorHandler(413, ctx -> fail(ctx, 413, "RequestEntityTooLarge",
-                "body larger than " + settings.bodyLimitBytes() + " bytes"));
-        router.errorHandler(408, ctx -> fail(ctx, 408, "Timeout",
-                "request not received within " + settings.requestTimeout().toMillis() + " ms"));
+        router.errorHandler(
+                413,
+                ctx -> fail(
+                        ctx, 413, "RequestEntityTooLarge", "body larger than " + settings.bodyLimitBytes() + " bytes"));
+        router.errorHandler(
+                408,
+                ctx -> fail(
+                        ctx,
+                        408,
+                        "Timeout",
+                        "request not received within "
+                                + settings.requestTimeout().toMillis() + " ms"));
         router.errorHandler(400, ctx -> fail(ctx, 400, "BadRequest", "unreadable request"));
         router.errorHandler(500, ctx -> {
-            LOG.error("unexpected failure answering {} {}", ctx.request().method(), ctx.request().path(),
+            LOG.error(
+                    "unexpected failure answering {} {}",
+                    ctx.request().method(),
+                    ctx.request().path(),
                     ctx.failure());
             fail(ctx, 500, "InternalError", "internal error");
         });
@@ -235,14 +272,25 @@ public final class WebhookServer {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String media = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!JSON.equals(media)) {
-            afterBody(ctx, () -> fail(ctx, 415, "UnsupportedMediaType",
-                    "content type must be application/json, not " + (type == null ? "(none)" : "\"" + type + "\"")));
+            afterBody(
+                    ctx,
+                    () -> fail(
+                            ctx,
+                            415,
+                            "UnsupportedMediaType",
+                            "content type must be application/json, not "
+                                    + (type == null ? "(none)" : "\"" + type + "\"")));
             return;
         }
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLarge(length)) {
-            afterBody(ctx, () -> fail(ctx, 413, "RequestEntityTooLarge",
-                    "body larger than " + settings.bodyLimitBytes() + " bytes"));
+            afterBody(
+                    ctx,
+                    () -> fail(
+                            ctx,
+                            413,
+                            "RequestEntityTooLarge",
+                            "body larger than " + settings.bodyLimitBytes() + " bytes"));
             return;
         }
         long reserved = declaredLength(length);
@@ -258,7 +306,9 @@ public final class WebhookServer {
     /** The body size to reserve: the declared length, or the limit when none is declared (chunked). */
     private long declaredLength(String contentLength) {
         try {
-            return contentLength == null ? settings.bodyLimitBytes() : Math.max(0, Long.parseLong(contentLength.trim()));
+            return contentLength == null
+                    ? settings.bodyLimitBytes()
+                    : Math.max(0, Long.parseLong(contentLength.trim()));
         } catch (NumberFormatException e) {
             return settings.bodyLimitBytes();
         }
@@ -277,7 +327,7 @@ public final class WebhookServer {
             answer.run();
             return;
         }
-        ctx.request().handler(ignored -> { });
+        ctx.request().handler(ignored -> {});
         ctx.request().endHandler(v -> answer.run());
         ctx.request().resume();
     }
@@ -286,10 +336,16 @@ public final class WebhookServer {
         Buffer body = ctx.body().buffer();
         Answer answer = reviewer.review(body == null ? new byte[0] : body.getBytes());
         if (answer.status() != 200) {
-            LOG.warn("rejected request from {}: {} {}", ctx.request().remoteAddress(), answer.status(), answer.reason());
+            LOG.warn(
+                    "rejected request from {}: {} {}", ctx.request().remoteAddress(), answer.status(), answer.reason());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("uid={} outcome={} group={} dryRun={} reason={}", answer.uid(), answer.outcome().label(),
-                    answer.group(), answer.dryRun(), answer.reason());
+            LOG.debug(
+                    "uid={} outcome={} group={} dryRun={} reason={}",
+                    answer.uid(),
+                    answer.outcome().label(),
+                    answer.group(),
+                    answer.dryRun(),
+                    answer.reason());
         }
         send(ctx, answer.status(), answer.body());
         metrics.request(answer.outcome(), answer.group(), answer.dryRun(), answer.conflicts(), elapsed(ctx));
@@ -312,7 +368,10 @@ public final class WebhookServer {
         if (unread) {
             ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(body))
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(Buffer.buffer(body))
                 .onComplete(done -> {
                     if (unread) {
                         ctx.request().connection().close();
@@ -337,9 +396,10 @@ public final class WebhookServer {
                 ctx.response().setStatusCode(503).end("not ready: " + reason + "\n");
             }
         });
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(scrape.get()));
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(scrape.get()));
         return router;
     }
 }

@@ -13,8 +13,7 @@ import java.util.Optional;
 public final class KubeAccess {
     static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
-    private KubeAccess() {
-    }
+    private KubeAccess() {}
 
     /** How the API server would be reached ("in-cluster", "kubeconfig <file>"), or empty when it cannot be. */
     public static Optional<String> detect(Map<String, String> env, Path home, Path serviceAccountToken) {

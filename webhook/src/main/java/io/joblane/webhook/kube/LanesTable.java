@@ -27,7 +27,9 @@ public final class LanesTable implements AutoCloseable {
 
     private LanesTable(KubernetesClient client, String namespace) {
         this.where = namespace + "/" + WellKnown.LANES_CONFIGMAP;
-        this.informer = client.configMaps().inNamespace(namespace).withName(WellKnown.LANES_CONFIGMAP)
+        this.informer = client.configMaps()
+                .inNamespace(namespace)
+                .withName(WellKnown.LANES_CONFIGMAP)
                 .runnableInformer(0);
         informer.exceptionHandler((started, error) -> {
             LOG.warn("lanes: ConfigMap {} not readable, pods get no lane until it is: {}", where, error.toString());
@@ -58,7 +60,8 @@ public final class LanesTable implements AutoCloseable {
         LanesTable lanes = new LanesTable(client, namespace);
         lanes.informer.start().whenComplete((v, error) -> {
             if (error == null && !lanes.readable) {
-                LOG.info("lanes: ConfigMap {} absent so far, pods get no lane until the scaler publishes it",
+                LOG.info(
+                        "lanes: ConfigMap {} absent so far, pods get no lane until the scaler publishes it",
                         lanes.where);
             }
         });

@@ -39,13 +39,16 @@ public final class NamespaceRouting implements NamespaceAnnotations, AutoCloseab
                     + "s (can the service account list and watch namespaces?)");
         } catch (ExecutionException e) {
             informer.stop();
-            throw new IllegalStateException("namespace informer failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "namespace informer failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             informer.stop();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the namespace informer", e);
         }
-        LOG.info("namespace informer synced: {} namespaces", informer.getStore().list().size());
+        LOG.info(
+                "namespace informer synced: {} namespaces",
+                informer.getStore().list().size());
         return new NamespaceRouting(informer);
     }
 

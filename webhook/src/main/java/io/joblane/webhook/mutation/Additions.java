@@ -15,8 +15,14 @@ import java.util.Map;
  * set differently is kept and reported as a warning (but the group label). {@code scheduler} is the pod's own.
  * The draining fence is read from the pod's affinity when the patch is written ({@link DrainingFence}).
  */
-record Additions(Map<String, String> labels, boolean replaceLabel, Map<String, String> annotations,
-                 Map<String, String> selector, List<JsonNode> tolerations, boolean setScheduler, String scheduler) {
+record Additions(
+        Map<String, String> labels,
+        boolean replaceLabel,
+        Map<String, String> annotations,
+        Map<String, String> selector,
+        List<JsonNode> tolerations,
+        boolean setScheduler,
+        String scheduler) {
     static final String DEFAULT_SCHEDULER = "default-scheduler";
     private static final String PREFIX = PodMutator.PREFIX;
 
@@ -26,21 +32,31 @@ record Additions(Map<String, String> labels, boolean replaceLabel, Map<String, S
         boolean replaceLabel = groupLabel(group.name(), pod.labels(), addLabels, warnings);
         Map<String, String> addAnnotations = new LinkedHashMap<>();
         want(pod.annotations(), WellKnown.SAFE_TO_EVICT_ANNOTATION, "false", addAnnotations, "annotation", warnings);
-        want(pod.annotations(), WellKnown.KARPENTER_DO_NOT_DISRUPT_ANNOTATION, "true", addAnnotations, "annotation",
+        want(
+                pod.annotations(),
+                WellKnown.KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
+                "true",
+                addAnnotations,
+                "annotation",
                 warnings);
         Map<String, String> addSelector = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : route.labels().entrySet()) {
             want(pod.nodeSelector(), e.getKey(), e.getValue(), addSelector, "nodeSelector", warnings);
         }
         String scheduler = PodJson.text(pod.spec(), "schedulerName", "spec.schedulerName");
-        return new Additions(addLabels, replaceLabel, addAnnotations, addSelector,
-                missingTolerations(route, pod.spec()), setScheduler(group.schedulerName(), scheduler, warnings),
+        return new Additions(
+                addLabels,
+                replaceLabel,
+                addAnnotations,
+                addSelector,
+                missingTolerations(route, pod.spec()),
+                setScheduler(group.schedulerName(), scheduler, warnings),
                 scheduler);
     }
 
     /** Adds the group label when absent; true when a different one must be replaced. */
-    private static boolean groupLabel(String group, Map<String, String> labels, Map<String, String> addLabels,
-                                      List<String> warnings) {
+    private static boolean groupLabel(
+            String group, Map<String, String> labels, Map<String, String> addLabels, List<String> warnings) {
         String label = labels.get(WellKnown.NODE_GROUP_LABEL);
         if (label == null) {
             addLabels.put(WellKnown.NODE_GROUP_LABEL, group);
@@ -50,8 +66,8 @@ record Additions(Map<String, String> labels, boolean replaceLabel, Map<String, S
             return false;
         }
         // The scaler sizes groups by this label: it must name the group the selector names.
-        warnings.add(PREFIX + "pod label " + WellKnown.NODE_GROUP_LABEL + "=\"" + label + "\" replaced by \""
-                + group + "\", the group the pod is steered to");
+        warnings.add(PREFIX + "pod label " + WellKnown.NODE_GROUP_LABEL + "=\"" + label + "\" replaced by \"" + group
+                + "\", the group the pod is steered to");
         return true;
     }
 
@@ -106,14 +122,19 @@ record Additions(Map<String, String> labels, boolean replaceLabel, Map<String, S
     }
 
     /** Queues {@code key=value} unless present; a different value set by the user is kept and reported. */
-    private static void want(Map<String, String> existing, String key, String value, Map<String, String> additions,
-                             String what, List<String> warnings) {
+    private static void want(
+            Map<String, String> existing,
+            String key,
+            String value,
+            Map<String, String> additions,
+            String what,
+            List<String> warnings) {
         String current = existing.get(key);
         if (current == null) {
             additions.put(key, value);
         } else if (!current.equals(value)) {
-            warnings.add(PREFIX + "pod sets " + what + " " + key + "=\"" + current + "\"; kept instead of \""
-                    + value + "\"");
+            warnings.add(PREFIX + "pod sets " + what + " " + key + "=\"" + current + "\"; kept instead of \"" + value
+                    + "\"");
         }
     }
 }

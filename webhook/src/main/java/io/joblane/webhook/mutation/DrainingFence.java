@@ -17,12 +17,11 @@ import io.joblane.model.WellKnown;
 final class DrainingFence {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String DOES_NOT_EXIST = "DoesNotExist";
-    private static final String TERMS_PATH = "/spec/affinity/nodeAffinity/" + PodPlacement.REQUIRED + "/"
-            + PodPlacement.TERMS;
+    private static final String TERMS_PATH =
+            "/spec/affinity/nodeAffinity/" + PodPlacement.REQUIRED + "/" + PodPlacement.TERMS;
 
-    static final ObjectNode EXPRESSION = JSON.objectNode()
-            .put("key", WellKnown.DRAINING_LABEL)
-            .put("operator", DOES_NOT_EXIST);
+    static final ObjectNode EXPRESSION =
+            JSON.objectNode().put("key", WellKnown.DRAINING_LABEL).put("operator", DOES_NOT_EXIST);
     private static final ArrayNode EXPRESSIONS = JSON.arrayNode().add(EXPRESSION);
     private static final ObjectNode TERM = JSON.objectNode().set(PodPlacement.EXPRESSIONS, EXPRESSIONS);
     private static final ArrayNode TERMS = JSON.arrayNode().add(TERM);
@@ -31,8 +30,7 @@ final class DrainingFence {
     /** The whole {@code spec.affinity} of a pod that has none. */
     static final ObjectNode AFFINITY = JSON.objectNode().set(PodPlacement.NODE_AFFINITY, NODE_AFFINITY);
 
-    private DrainingFence() {
-    }
+    private DrainingFence() {}
 
     /** Appends the operations that fence the pod off draining nodes; none when every term already has it. */
     static void patch(ArrayNode patch, PodPlacement placement) {

@@ -6,7 +6,11 @@ package io.joblane.webhook.mutation;
  * {@code source} say which group was asked for and where that came from.
  */
 record GroupChoice(Verdict verdict, String name, Source source, RoutingTable.Route route, String message) {
-    enum Verdict { STEER, REFUSE, LEAVE }
+    enum Verdict {
+        STEER,
+        REFUSE,
+        LEAVE
+    }
 
     enum Source {
         POD_ANNOTATION("pod annotation"),
@@ -36,7 +40,14 @@ record GroupChoice(Verdict verdict, String name, Source source, RoutingTable.Rou
     /** A wish by name: steered when configured, otherwise carried to the refusal. */
     static GroupChoice named(RoutingTable table, String name, Source source) {
         RoutingTable.Route route = table.route(name);
-        return route != null ? steer(route, source) : new GroupChoice(Verdict.REFUSE, name, source, null,
-                "node group \"" + name + "\" (" + source + ") is not configured; configured groups: " + table.names());
+        return route != null
+                ? steer(route, source)
+                : new GroupChoice(
+                        Verdict.REFUSE,
+                        name,
+                        source,
+                        null,
+                        "node group \"" + name + "\" (" + source + ") is not configured; configured groups: "
+                                + table.names());
     }
 }

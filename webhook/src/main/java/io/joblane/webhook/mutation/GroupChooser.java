@@ -16,12 +16,11 @@ import java.util.Map;
 final class GroupChooser {
     private static final String PREFIX = PodMutator.PREFIX;
 
-    private GroupChooser() {
-    }
+    private GroupChooser() {}
 
     /** Adds a warning for each wish that gave way, and one when the pod is left alone. */
-    static GroupChoice choose(RoutingTable table, JobPod pod, String namespace, NamespaceAnnotations namespaces,
-                              List<String> warnings) {
+    static GroupChoice choose(
+            RoutingTable table, JobPod pod, String namespace, NamespaceAnnotations namespaces, List<String> warnings) {
         GroupChoice wish = wish(table, pod.annotations(), pod.labels(), namespace, namespaces, pod.spec());
         PodPlacement placement = pod.placement();
         List<String> named = placement.requiredValues(WellKnown.NODE_GROUP_LABEL);
@@ -52,9 +51,13 @@ final class GroupChooser {
         return allowedOrLeft(wish, placement, warnings);
     }
 
-    private static GroupChoice wish(RoutingTable table, Map<String, String> podAnnotations,
-                                    Map<String, String> podLabels, String namespace, NamespaceAnnotations namespaces,
-                                    JsonNode spec) {
+    private static GroupChoice wish(
+            RoutingTable table,
+            Map<String, String> podAnnotations,
+            Map<String, String> podLabels,
+            String namespace,
+            NamespaceAnnotations namespaces,
+            JsonNode spec) {
         String fromPod = podAnnotations.get(WellKnown.NODE_GROUP_ANNOTATION);
         if (fromPod != null && !fromPod.isEmpty()) {
             return GroupChoice.named(table, fromPod, GroupChoice.Source.POD_ANNOTATION);
@@ -85,7 +88,8 @@ final class GroupChooser {
     }
 
     private static GroupChoice allowedOrLeft(GroupChoice choice, PodPlacement placement, List<String> warnings) {
-        if (choice.verdict() != GroupChoice.Verdict.STEER || placement.allows(choice.route().labels())) {
+        if (choice.verdict() != GroupChoice.Verdict.STEER
+                || placement.allows(choice.route().labels())) {
             return choice;
         }
         String message = "pod's nodeSelector or required node affinity excludes every node group it may use (\""

@@ -17,15 +17,14 @@ import java.util.Map;
 public final class JobDetector {
     private static final String BATCH_V1 = "batch/v1";
     private static final String JOB = "Job";
-    private static final List<String> JOB_NAME_LABELS = List.of(WellKnown.JOB_NAME_LABEL,
-            WellKnown.LEGACY_JOB_NAME_LABEL);
+    private static final List<String> JOB_NAME_LABELS =
+            List.of(WellKnown.JOB_NAME_LABEL, WellKnown.LEGACY_JOB_NAME_LABEL);
 
-    private JobDetector() {
-    }
+    private JobDetector() {}
 
     /** Why the pod counts as a Job pod, or null when it does not; the first rule that matches wins. */
-    public static JobEvidence evidence(JsonNode pod, Map<String, String> labels, String username,
-                                       WebhookSettings settings) {
+    public static JobEvidence evidence(
+            JsonNode pod, Map<String, String> labels, String username, WebhookSettings settings) {
         if (trusted(username, settings)) {
             JobEvidence owner = controllerOwner(PodJson.object(pod, "metadata", "metadata"), settings);
             if (owner != null) {
@@ -55,8 +54,10 @@ public final class JobDetector {
             if (!PodJson.bool(owner, "controller", at + ".controller")) {
                 continue;
             }
-            JobEvidence evidence = ownerKind(PodJson.text(owner, "apiVersion", at + ".apiVersion"),
-                    PodJson.text(owner, "kind", at + ".kind"), settings);
+            JobEvidence evidence = ownerKind(
+                    PodJson.text(owner, "apiVersion", at + ".apiVersion"),
+                    PodJson.text(owner, "kind", at + ".kind"),
+                    settings);
             if (evidence != null) {
                 return evidence;
             }

@@ -32,6 +32,7 @@ public final class LanePreference {
      * weight win over its lane.
      */
     public static final int WEIGHT = 50;
+
     static final String PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution";
     private static final String PREFERRED_PATH = "/spec/affinity/" + PodPlacement.NODE_AFFINITY + "/" + PREFERRED;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -52,8 +53,14 @@ public final class LanePreference {
      * Appends the operation after the draining fence's (which guarantees {@code spec.affinity.nodeAffinity} exists).
      * Returns what it did for the mutation's reason, or empty when it added nothing.
      */
-    Optional<String> patch(ArrayNode patch, ObjectNode spec, String namespace, Map<String, String> labels,
-                           Map<String, String> annotations, PodPlacement placement, List<String> warnings) {
+    Optional<String> patch(
+            ArrayNode patch,
+            ObjectNode spec,
+            String namespace,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            PodPlacement placement,
+            List<String> warnings) {
         FamilyTable families = table.get();
         if (families == null) {
             return Optional.empty();
@@ -61,34 +68,40 @@ public final class LanePreference {
         String annotation = annotations.get(WellKnown.EXPECTED_DURATION_ANNOTATION);
         String problem = RunTimePredictor.annotationProblem(annotation);
         if (problem != null) {
-            warnings.add(PodMutator.PREFIX + "annotation " + WellKnown.EXPECTED_DURATION_ANNOTATION
-                    + " ignored: " + problem);
+            warnings.add(PodMutator.PREFIX + "annotation " + WellKnown.EXPECTED_DURATION_ANNOTATION + " ignored: "
+                    + problem);
         }
-        List<JsonNode> preferred = PodJson.array(placement.nodeAffinity(), PREFERRED,
-                "spec.affinity.nodeAffinity." + PREFERRED);
+        List<JsonNode> preferred =
+                PodJson.array(placement.nodeAffinity(), PREFERRED, "spec.affinity.nodeAffinity." + PREFERRED);
         if (preferred.stream().anyMatch(LanePreference::onLaneEnd)) {
             return Optional.empty();
         }
-        Optional<RunTimePredictor.Prediction> prediction = RunTimePredictor.predict(annotation,
-                families.get(FamilyKey.of(namespace, labels)), deadlineMillis(spec));
+        Optional<RunTimePredictor.Prediction> prediction = RunTimePredictor.predict(
+                annotation, families.get(FamilyKey.of(namespace, labels)), deadlineMillis(spec));
         if (prediction.isEmpty()) {
             return Optional.empty();
         }
-        long end = RunTimePredictor.minutes(nowMillis.getAsLong() + prediction.get().millis());
+        long end = RunTimePredictor.minutes(
+                nowMillis.getAsLong() + prediction.get().millis());
         ObjectNode term = term(end);
         if (PodJson.present(placement.nodeAffinity(), PREFERRED)) {
             PatchWriter.add(patch, PREFERRED_PATH + "/-", term);
         } else {
             PatchWriter.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
         }
-        return Optional.of("lane-end > " + end + " from its " + prediction.get().source().name().toLowerCase());
+        return Optional.of("lane-end > " + end + " from its "
+                + prediction.get().source().name().toLowerCase());
     }
 
     static ObjectNode term(long endMinutes) {
         ObjectNode term = JSON.objectNode().put("weight", WEIGHT);
-        term.putObject("preference").putArray(PodPlacement.EXPRESSIONS).addObject()
-                .put("key", WellKnown.LANE_END_LABEL).put("operator", "Gt")
-                .putArray("values").add(Long.toString(endMinutes));
+        term.putObject("preference")
+                .putArray(PodPlacement.EXPRESSIONS)
+                .addObject()
+                .put("key", WellKnown.LANE_END_LABEL)
+                .put("operator", "Gt")
+                .putArray("values")
+                .add(Long.toString(endMinutes));
         return term;
     }
 

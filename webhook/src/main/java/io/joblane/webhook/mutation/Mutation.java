@@ -8,8 +8,8 @@ import java.util.List;
  * unless mutated), the warnings the user sees in kubectl, how many user-set values were kept against the
  * group's wish, a short reason for logs, and for {@link Outcome#REFUSED} the denial message.
  */
-public record Mutation(Outcome outcome, String group, ArrayNode patch, List<String> warnings, int conflicts,
-                       String reason) {
+public record Mutation(
+        Outcome outcome, String group, ArrayNode patch, List<String> warnings, int conflicts, String reason) {
     public Mutation {
         warnings = List.copyOf(warnings);
     }

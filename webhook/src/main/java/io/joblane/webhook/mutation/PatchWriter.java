@@ -16,8 +16,7 @@ final class PatchWriter {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final String GROUP_LABEL_PATH = "/metadata/labels/" + JsonPointer.escape(WellKnown.NODE_GROUP_LABEL);
 
-    private PatchWriter() {
-    }
+    private PatchWriter() {}
 
     /** The patch that gives {@code pod} what it lacks of {@code group} (with that group's {@code scheduler}). */
     static ArrayNode render(JobPod pod, Additions additions, String group, String scheduler) {
@@ -42,8 +41,8 @@ final class PatchWriter {
         addEntries(patch, "/metadata/annotations", PodJson.present(metadata, "annotations"), additions.annotations());
     }
 
-    private static void specOperations(ArrayNode patch, ObjectNode spec, Additions additions, String scheduler,
-                                       PodPlacement placement) {
+    private static void specOperations(
+            ArrayNode patch, ObjectNode spec, Additions additions, String scheduler, PodPlacement placement) {
         if (spec == null) {
             add(patch, "/spec", wholeSpec(additions, scheduler));
             return;

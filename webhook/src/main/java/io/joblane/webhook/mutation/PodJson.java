@@ -11,8 +11,7 @@ import java.util.Map;
  * wrong type throws {@link InvalidPodException} naming it, so the caller can answer 400 instead of guessing.
  */
 final class PodJson {
-    private PodJson() {
-    }
+    private PodJson() {}
 
     /** The object at {@code field}, or null when absent or JSON null. */
     static ObjectNode object(JsonNode parent, String field, String path) {

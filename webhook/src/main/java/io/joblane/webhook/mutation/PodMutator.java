@@ -56,8 +56,8 @@ public final class PodMutator {
         GroupChoice choice = GroupChooser.choose(routing, decision.pod(), namespace, namespaces, warnings);
         return switch (choice.verdict()) {
             case REFUSE -> new Mutation(Outcome.REFUSED, "unknown", JSON.arrayNode(), warnings, 0, choice.message());
-            case LEAVE -> new Mutation(Outcome.SKIPPED, null, JSON.arrayNode(), warnings, warnings.size(),
-                    choice.message());
+            case LEAVE ->
+                new Mutation(Outcome.SKIPPED, null, JSON.arrayNode(), warnings, warnings.size(), choice.message());
             case STEER -> steer(decision.pod(), choice, warnings, namespace);
         };
     }
@@ -65,8 +65,10 @@ public final class PodMutator {
     /** Either a pod to place or the answer for a pod to let through untouched. */
     private record Decision(JobPod pod, Mutation skipped) {
         static Decision skip(SkipReason reason, List<String> warnings) {
-            return new Decision(null, new Mutation(Outcome.SKIPPED, null, JSON.arrayNode(), warnings,
-                    warnings.size(), reason.toString()));
+            return new Decision(
+                    null,
+                    new Mutation(
+                            Outcome.SKIPPED, null, JSON.arrayNode(), warnings, warnings.size(), reason.toString()));
         }
     }
 
@@ -91,23 +93,42 @@ public final class PodMutator {
         ObjectNode spec = PodJson.object(pod, "spec", "spec");
         String nodeName = PodJson.text(spec, "nodeName", "spec.nodeName");
         if (nodeName != null && !nodeName.isEmpty()) {
-            return Decision.skip(SkipReason.BOUND_TO_NODE, List.of(PREFIX + "pod is bound to node \"" + nodeName
-                    + "\" by spec.nodeName; left unchanged (a node group selector would make the kubelet reject it)"));
+            return Decision.skip(
+                    SkipReason.BOUND_TO_NODE,
+                    List.of(
+                            PREFIX + "pod is bound to node \"" + nodeName
+                                    + "\" by spec.nodeName; left unchanged (a node group selector would make the kubelet reject it)"));
         }
         Map<String, String> nodeSelector = PodJson.stringMap(spec, "nodeSelector", "spec.nodeSelector");
-        return new Decision(new JobPod(metadata, labels, annotations, spec, nodeSelector,
-                PodPlacement.read(spec, nodeSelector), evidence), null);
+        return new Decision(
+                new JobPod(
+                        metadata,
+                        labels,
+                        annotations,
+                        spec,
+                        nodeSelector,
+                        PodPlacement.read(spec, nodeSelector),
+                        evidence),
+                null);
     }
 
     /** Steps 3 and 4: compute what the pod lacks of its group and render the patch; then its lane, if any. */
     private Mutation steer(JobPod pod, GroupChoice choice, List<String> warnings, String namespace) {
         RoutingTable.Route route = choice.route();
         Additions additions = Additions.compute(route, pod, warnings);
-        ArrayNode patch = PatchWriter.render(pod, additions, route.name(), route.group().schedulerName());
-        String lane = lanes.patch(patch, pod.spec(), namespace, pod.labels(), pod.annotations(), pod.placement(),
-                warnings).map(l -> ", " + l).orElse("");
+        ArrayNode patch =
+                PatchWriter.render(pod, additions, route.name(), route.group().schedulerName());
+        String lane = lanes.patch(
+                        patch, pod.spec(), namespace, pod.labels(), pod.annotations(), pod.placement(), warnings)
+                .map(l -> ", " + l)
+                .orElse("");
         Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;
-        return new Mutation(outcome, route.name(), patch, warnings, warnings.size(),
+        return new Mutation(
+                outcome,
+                route.name(),
+                patch,
+                warnings,
+                warnings.size(),
                 pod.evidence() + ", group from " + choice.source() + lane);
     }
 

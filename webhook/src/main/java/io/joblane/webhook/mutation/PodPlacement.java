@@ -66,8 +66,12 @@ final class PodPlacement {
     private final ObjectNode required;
     private final List<Term> terms;
 
-    private PodPlacement(Map<String, String> nodeSelector, ObjectNode affinity, ObjectNode nodeAffinity,
-                         ObjectNode required, List<Term> terms) {
+    private PodPlacement(
+            Map<String, String> nodeSelector,
+            ObjectNode affinity,
+            ObjectNode nodeAffinity,
+            ObjectNode required,
+            List<Term> terms) {
         this.nodeSelector = nodeSelector;
         this.affinity = affinity;
         this.nodeAffinity = nodeAffinity;

@@ -12,8 +12,7 @@ import java.util.Map;
  * scheduler's rule in {@link PodRequestRule}. Pure.
  */
 public final class PodRequests {
-    private PodRequests() {
-    }
+    private PodRequests() {}
 
     public static Map<String, Long> effective(JsonNode spec) {
         PodRequestRule rule = new PodRequestRule();
@@ -29,7 +28,8 @@ public final class PodRequests {
         }
         JsonNode podResources = PodJson.object(spec, "resources", "spec.resources");
         return rule.total(
-                quantities(PodJson.object(podResources, "requests", "spec.resources.requests"), "spec.resources.requests"),
+                quantities(
+                        PodJson.object(podResources, "requests", "spec.resources.requests"), "spec.resources.requests"),
                 quantities(PodJson.object(spec, "overhead", "spec.overhead"), "spec.overhead"));
     }
 
@@ -39,7 +39,8 @@ public final class PodRequests {
         }
         JsonNode resources = PodJson.object(container, "resources", at + ".resources");
         return PodRequestRule.requestsOrLimits(
-                quantities(PodJson.object(resources, "requests", at + ".resources.requests"), at + ".resources.requests"),
+                quantities(
+                        PodJson.object(resources, "requests", at + ".resources.requests"), at + ".resources.requests"),
                 quantities(PodJson.object(resources, "limits", at + ".resources.limits"), at + ".resources.limits"));
     }
 

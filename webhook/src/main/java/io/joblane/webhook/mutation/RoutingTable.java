@@ -45,8 +45,11 @@ final class RoutingTable {
     }
 
     private static Route route(NodeGroup group) {
-        return new Route(group, Collections.unmodifiableMap(group.nodeSelector(WellKnown.NODE_GROUP_LABEL)),
-                group.taints().stream().map(RoutingTable::toleration).toList(), GroupRouter.Rule.of(group));
+        return new Route(
+                group,
+                Collections.unmodifiableMap(group.nodeSelector(WellKnown.NODE_GROUP_LABEL)),
+                group.taints().stream().map(RoutingTable::toleration).toList(),
+                GroupRouter.Rule.of(group));
     }
 
     private static ObjectNode toleration(Taint taint) {

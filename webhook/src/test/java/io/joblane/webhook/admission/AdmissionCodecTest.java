@@ -16,15 +16,21 @@ class AdmissionCodecTest {
     @Test
     void streamedAnswerHasTheTreesBytesForEveryShapeAndOddCharacters() throws Exception {
         ArrayNode patch = NODES.arrayNode();
-        patch.addObject().put("op", "add").put("path", "/metadata/labels/joblane.io~1node-group").put("value", "b");
-        patch.addObject().put("op", "add").put("path", "/spec/x").set("value", NODES.objectNode().put("k", "é\"\\"));
+        patch.addObject()
+                .put("op", "add")
+                .put("path", "/metadata/labels/joblane.io~1node-group")
+                .put("value", "b");
+        patch.addObject()
+                .put("op", "add")
+                .put("path", "/spec/x")
+                .set("value", NODES.objectNode().put("k", "é\"\\"));
         for (String apiVersion : List.of(AdmissionCodec.V1, AdmissionCodec.V1BETA1)) {
             for (String uid : List.of("3f7c1e0a-5b8d", "u\"i\\d\n\u0001\u2028é😀", "")) {
                 for (ArrayNode ops : List.of(NODES.arrayNode(), patch)) {
-                    for (List<String> warnings : List.of(List.<String>of(), List.of("joblane: a \"quoted\" é\tw",
-                            "second </script> \u007f"))) {
-                        AdmissionRequest request = new AdmissionRequest(apiVersion, uid, "CREATE", "ns", "u", false,
-                                null);
+                    for (List<String> warnings : List.of(
+                            List.<String>of(), List.of("joblane: a \"quoted\" é\tw", "second </script> \u007f"))) {
+                        AdmissionRequest request =
+                                new AdmissionRequest(apiVersion, uid, "CREATE", "ns", "u", false, null);
                         assertThat(new String(AdmissionCodec.allowed(request, ops, warnings), "UTF-8"))
                                 .isEqualTo(new String(asTree(request, ops, warnings), "UTF-8"));
                     }

@@ -29,21 +29,29 @@ import org.junit.jupiter.api.Test;
  */
 class ReviewTreeReaderTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final List<JsonNode> REPLACEMENTS = List.of(NODES.nullNode(), NODES.numberNode(7),
-            NODES.numberNode(2.5), NODES.textNode("x"), NODES.booleanNode(true), NODES.arrayNode(),
-            NODES.objectNode(), NODES.arrayNode().add("x").add(NODES.objectNode()));
+    private static final List<JsonNode> REPLACEMENTS = List.of(
+            NODES.nullNode(),
+            NODES.numberNode(7),
+            NODES.numberNode(2.5),
+            NODES.textNode("x"),
+            NODES.booleanNode(true),
+            NODES.arrayNode(),
+            NODES.objectNode(),
+            NODES.arrayNode().add("x").add(NODES.objectNode()));
 
     private final List<AdmissionReviewer[]> reviewers = new ArrayList<>();
 
     ReviewTreeReaderTest() {
-        NamespaceAnnotations namespaces = NamespaceAnnotations.of(Map.of(
-                "keymaker", Map.of("joblane.io/node-group", "gpu")));
-        for (JoblaneConfig config : List.of(TestData.groups(), TestData.config(
-                TestData.resource("config/groups.yaml") + "\nwebhook:\n  strictOwner: true\n"
+        NamespaceAnnotations namespaces =
+                NamespaceAnnotations.of(Map.of("keymaker", Map.of("joblane.io/node-group", "gpu")));
+        for (JoblaneConfig config : List.of(
+                TestData.groups(),
+                TestData.config(TestData.resource("config/groups.yaml") + "\nwebhook:\n  strictOwner: true\n"
                         + "  jobLabels: [{key: app}]\n"))) {
             PodMutator mutator = new PodMutator(() -> config, namespaces);
-            reviewers.add(new AdmissionReviewer[] {new AdmissionReviewer(mutator),
-                new AdmissionReviewer(mutator, AdmissionCodec.MAPPER::readTree)});
+            reviewers.add(new AdmissionReviewer[] {
+                new AdmissionReviewer(mutator), new AdmissionReviewer(mutator, AdmissionCodec.MAPPER::readTree)
+            });
         }
     }
 
@@ -82,8 +90,13 @@ class ReviewTreeReaderTest {
             // Number nodes compared by class too: readTree's IntNode 7 is not a LongNode or DoubleNode 7.
             assertThat(ReviewTreeReader.read(fixture)).isEqualTo(expected);
         }
-        JsonNode numbers = ReviewTreeReader.read("{\"request\":{\"object\":{\"spec\":{\"a\":[1,2.5,1e400,9999999999,99999999999999999999,-0]}}}}".getBytes(StandardCharsets.UTF_8));
-        assertThat(numbers).isEqualTo(AdmissionCodec.MAPPER.readTree("{\"request\":{\"object\":{\"spec\":{\"a\":[1,2.5,1e400,9999999999,99999999999999999999,-0]}}}}"));
+        JsonNode numbers = ReviewTreeReader.read(
+                "{\"request\":{\"object\":{\"spec\":{\"a\":[1,2.5,1e400,9999999999,99999999999999999999,-0]}}}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(numbers)
+                .isEqualTo(
+                        AdmissionCodec.MAPPER.readTree(
+                                "{\"request\":{\"object\":{\"spec\":{\"a\":[1,2.5,1e400,9999999999,99999999999999999999,-0]}}}}"));
     }
 
     @Test
@@ -100,8 +113,9 @@ class ReviewTreeReaderTest {
             for (int i = 0; i < 300; i++) {
                 byte[] corrupted = fixture.clone();
                 int at = random.nextInt(corrupted.length);
-                corrupted[at] = (byte) new int[] {0x80, 0xC3, 0xFF, 0x00, '"', '\\', '{', '[', ']', '}', ',', ':', '1',
-                    'e', '-', 0xE2}[random.nextInt(16)];
+                corrupted[at] = (byte)
+                        new int[] {0x80, 0xC3, 0xFF, 0x00, '"', '\\', '{', '[', ']', '}', ',', ':', '1', 'e', '-', 0xE2}
+                                [random.nextInt(16)];
                 assertSame(corrupted, "seed " + seed + ", byte " + at);
             }
         }
@@ -112,15 +126,25 @@ class ReviewTreeReaderTest {
         String pod = TestData.resource("admission/job-pod.json");
         String deep = "[".repeat(200) + "]".repeat(200);
         for (String body : List.of(
-                "", "   ", "null", "1", "\"x\"", "[]", "{}", deep, "{\"x\":" + deep + "}",
+                "",
+                "   ",
+                "null",
+                "1",
+                "\"x\"",
+                "[]",
+                "{}",
+                deep,
+                "{\"x\":" + deep + "}",
                 pod.replace("\"request\": {", "\"request\": 1, \"request\": {"),
                 pod.replace("\"request\": {", "\"request\": {\"uid\": 5, "),
                 pod.replace("\"labels\": {", "\"labels\": {\"joblane.io/node-group\": \"gpu\"}, \"labels\": {"),
                 pod.replace("\"spec\": {", "\"spec\": {\"volumes\": " + deep + ", "),
                 pod.replace("\"spec\": {", "\"spec\": {\"volumes\": [{\"name\": 1e99999}], "),
                 pod.replace("\"containers\": [", "\"containers\": [[{\"resources\": 1}], 3, "),
-                pod.replace("\"containers\": [", "\"initContainers\": [{\"name\": \"i\", \"restartPolicy\": \"Always\","
-                        + " \"image\": \"x\", \"resources\": {\"requests\": {\"memory\": \"70Gi\"}}}], \"containers\": ["),
+                pod.replace(
+                        "\"containers\": [",
+                        "\"initContainers\": [{\"name\": \"i\", \"restartPolicy\": \"Always\","
+                                + " \"image\": \"x\", \"resources\": {\"requests\": {\"memory\": \"70Gi\"}}}], \"containers\": ["),
                 pod.replace("\"metadata\": {", "\"metadata\": {\"managedFields\": [{\"manager\": \"x\"}],"),
                 pod.replace("\"kind\": \"AdmissionReview\"", "\"kind\": \"AdmissionReview\", \"kind\": \"Other\""))) {
             assertSame(body.getBytes(StandardCharsets.UTF_8));
@@ -137,7 +161,8 @@ class ReviewTreeReaderTest {
             Answer whole = pair[1].review(body);
             if (!Arrays.equals(pruned.body(), whole.body()) || !pruned.equals(withBody(whole, pruned.body()))) {
                 String what = context + " body: " + new String(body, StandardCharsets.UTF_8);
-                assertThat(new String(pruned.body(), StandardCharsets.UTF_8)).as(what)
+                assertThat(new String(pruned.body(), StandardCharsets.UTF_8))
+                        .as(what)
                         .isEqualTo(new String(whole.body(), StandardCharsets.UTF_8));
                 assertThat(pruned).as(what).isEqualTo(withBody(whole, pruned.body()));
             }
@@ -145,8 +170,15 @@ class ReviewTreeReaderTest {
     }
 
     private static Answer withBody(Answer answer, byte[] body) {
-        return new Answer(answer.status(), body, answer.outcome(), answer.group(), answer.dryRun(),
-                answer.conflicts(), answer.uid(), answer.reason());
+        return new Answer(
+                answer.status(),
+                body,
+                answer.outcome(),
+                answer.group(),
+                answer.dryRun(),
+                answer.conflicts(),
+                answer.uid(),
+                answer.reason());
     }
 
     private static List<byte[]> fixtures() throws Exception {
@@ -157,7 +189,9 @@ class ReviewTreeReaderTest {
         for (Path dir : List.of(examples, captures)) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                    for (Path file : files.filter(f -> f.toString().endsWith(".json"))
+                            .sorted()
+                            .toList()) {
                         out.add(Files.readAllBytes(file));
                     }
                 }
@@ -173,8 +207,10 @@ class ReviewTreeReaderTest {
             out.add(at);
         }
         if (node.isObject()) {
-            node.properties().forEach(e -> out.addAll(paths(e.getValue(),
-                    at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"))));
+            node.properties()
+                    .forEach(e -> out.addAll(paths(
+                            e.getValue(),
+                            at + "/" + e.getKey().replace("~", "~0").replace("/", "~1"))));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 out.addAll(paths(node.get(i), at + "/" + i));

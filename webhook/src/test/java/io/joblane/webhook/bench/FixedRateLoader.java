@@ -24,12 +24,10 @@ final class FixedRateLoader {
     private static final int READ_TIMEOUT_MILLIS = 10_000;
 
     /** Latencies in nanoseconds of the requests answered 200, and the count of the others (non-200 or failed). */
-    record Result(long[] latencies, int finished, int errors, double seconds) {
-    }
+    record Result(long[] latencies, int finished, int errors, double seconds) {}
 
     /** One response: status and body. */
-    record Response(int status, byte[] body) {
-    }
+    record Response(int status, byte[] body) {}
 
     private final SSLSocketFactory tls;
     private final String host;
@@ -41,7 +39,7 @@ final class FixedRateLoader {
         this.host = host;
         this.port = port;
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
-                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         request = new byte[head.length + body.length];
         System.arraycopy(head, 0, request, 0, head.length);
@@ -63,27 +61,29 @@ final class FixedRateLoader {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         Thread[] senders = new Thread[connections];
         for (int t = 0; t < connections; t++) {
-            senders[t] = new Thread(() -> {
-                Connection connection = null;
-                for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                    long due = start + i * interval;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    try {
-                        if (connection == null) {
-                            connection = new Connection();
+            senders[t] = new Thread(
+                    () -> {
+                        Connection connection = null;
+                        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+                            long due = start + i * interval;
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            try {
+                                if (connection == null) {
+                                    connection = new Connection();
+                                }
+                                int status = connection.exchange().status();
+                                latencies[i] = status == 200 ? System.nanoTime() - due : -1;
+                            } catch (IOException e) {
+                                latencies[i] = -1;
+                                connection = close(connection);
+                            }
                         }
-                        int status = connection.exchange().status();
-                        latencies[i] = status == 200 ? System.nanoTime() - due : -1;
-                    } catch (IOException e) {
-                        latencies[i] = -1;
-                        connection = close(connection);
-                    }
-                }
-                close(connection);
-            }, "fixed-rate-" + t);
+                        close(connection);
+                    },
+                    "fixed-rate-" + t);
             senders[t].setDaemon(true);
             senders[t].start();
         }
@@ -129,7 +129,11 @@ final class FixedRateLoader {
             int length = -1;
             for (String header = line(); !header.isEmpty(); header = line()) {
                 int colon = header.indexOf(':');
-                if (colon > 0 && header.substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("content-length")) {
+                if (colon > 0
+                        && header.substring(0, colon)
+                                .trim()
+                                .toLowerCase(Locale.ROOT)
+                                .equals("content-length")) {
                     length = Integer.parseInt(header.substring(colon + 1).trim());
                 }
             }

@@ -43,47 +43,79 @@ import picocli.CommandLine.Option;
 public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--jar", defaultValue = "webhook/target/joblane-webhook.jar")
     Path jar;
+
     @Option(names = "--config", defaultValue = "examples/config/node-groups.yaml")
     Path config;
+
     @Option(names = "--body", defaultValue = "examples/admission/job-pod.json")
     Path body;
+
     @Option(names = "--wrk-script", defaultValue = "webhook/bench/post.lua")
     Path wrkScript;
+
     @Option(names = "--heap", defaultValue = "256m", description = "Server -Xmx.")
     String heap;
+
     @Option(names = "--connections", defaultValue = "32", description = "wrk connections (one wrk thread).")
     int connections;
-    @Option(names = "--warmup", defaultValue = "90", description = "At most this many seconds of wrk load on each"
-            + " webhook before measuring; warm-up ends earlier once the JIT compilers use under 5% of its CPU.")
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "90",
+            description = "At most this many seconds of wrk load on each"
+                    + " webhook before measuring; warm-up ends earlier once the JIT compilers use under 5% of its CPU.")
     int warmupSeconds;
-    @Option(names = "--baseline-jar", description = "A second webhook jar (e.g. built from main) measured in the same"
-            + " rounds, for before/after figures under the same load.")
+
+    @Option(
+            names = "--baseline-jar",
+            description = "A second webhook jar (e.g. built from main) measured in the same"
+                    + " rounds, for before/after figures under the same load.")
     Path baselineJar;
+
     @Option(names = "--duration", defaultValue = "15", description = "Seconds per measured wrk run.")
     int seconds;
+
     @Option(names = "--rounds", defaultValue = "2", description = "nginx-then-webhook wrk rounds.")
     int rounds;
+
     @Option(names = "--rate", defaultValue = "1000", description = "Requests per second of the fixed-rate phase.")
     int rate;
+
     @Option(names = "--rate-duration", defaultValue = "20", description = "Seconds of the fixed-rate phase.")
     int rateSeconds;
-    @Option(names = "--rate-connections", defaultValue = "16", description = "Keep-alive connections of the fixed-rate phase.")
+
+    @Option(
+            names = "--rate-connections",
+            defaultValue = "16",
+            description = "Keep-alive connections of the fixed-rate phase.")
     int rateConnections;
-    @Option(names = "--port", defaultValue = "19443", description = "Webhook port; health +1, nginx +2, baseline +3"
-            + " and +4.")
+
+    @Option(
+            names = "--port",
+            defaultValue = "19443",
+            description = "Webhook port; health +1, nginx +2, baseline +3" + " and +4.")
     int port;
-    @Option(names = "--namespace-routing", defaultValue = "api",
+
+    @Option(
+            names = "--namespace-routing",
+            defaultValue = "api",
             description = "api: the webhook reads namespaces from a fabric8 mock API server (as in a cluster); off.")
     String namespaceRouting;
+
     @Option(names = "--server-option", description = "Extra webhook flag, e.g. --log-level=debug; repeatable.")
     List<String> serverOptions = new ArrayList<>();
-    @Option(names = "--server-jvm-option", description = "Extra server JVM option, e.g. -XX:StartFlightRecording=...; repeatable.")
+
+    @Option(
+            names = "--server-jvm-option",
+            description = "Extra server JVM option, e.g. -XX:StartFlightRecording=...; repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
+
     @Option(names = "--skip-nginx", description = "Only the webhook (no ratio).")
     boolean skipNginx;
 
     /** Held so the level sticks: the mock API server logs every request at INFO. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -112,8 +144,9 @@ public final class LoadBenchmark implements Callable<Integer> {
             SSLContext trust = trusting(tls.caPem());
             FixedRateLoader.Response answer = null;
             for (Webhook webhook : webhooks) {
-                FixedRateLoader.Response r = new FixedRateLoader(trust.getSocketFactory(), "localhost", webhook.port,
-                        "/mutate", payload).once();
+                FixedRateLoader.Response r = new FixedRateLoader(
+                                trust.getSocketFactory(), "localhost", webhook.port, "/mutate", payload)
+                        .once();
                 if (r.status() != 200 || answer != null && !Arrays.equals(r.body(), answer.body())) {
                     throw new IllegalStateException(webhook.name + " answered " + r.status() + ": "
                             + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
@@ -125,10 +158,18 @@ public final class LoadBenchmark implements Callable<Integer> {
                 nginx = NginxReference.start(dir.resolve("nginx"), nginxPort, cert, key, answer.body());
                 stop.add(0, nginx);
             }
-            System.out.printf("%s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
-                            + " wrk -t1 -c%d%n", jar, heap, String.join(" ", serverJvmOptions),
-                    String.join(" ", serverOptions), namespaceRouting, Runtime.getRuntime().availableProcessors(),
-                    payload.length, answer.body().length, connections);
+            System.out.printf(
+                    "%s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
+                            + " wrk -t1 -c%d%n",
+                    jar,
+                    heap,
+                    String.join(" ", serverJvmOptions),
+                    String.join(" ", serverOptions),
+                    namespaceRouting,
+                    Runtime.getRuntime().availableProcessors(),
+                    payload.length,
+                    answer.body().length,
+                    connections);
             if (baselineJar != null) {
                 System.out.println("baseline: " + baselineJar + ", same flags");
             }
@@ -148,40 +189,60 @@ public final class LoadBenchmark implements Callable<Integer> {
                     java.util.Collections.reverse(order);
                 }
                 for (Webhook webhook : order) {
-                    totals.merge(webhook.name, saturate(webhook.name, round, webhook.url(), List.of(webhook.pid()),
-                            webhook.probe), Double::sum);
+                    totals.merge(
+                            webhook.name,
+                            saturate(webhook.name, round, webhook.url(), List.of(webhook.pid()), webhook.probe),
+                            Double::sum);
                 }
             }
             if (nginx != null) {
                 for (Webhook webhook : webhooks) {
-                    System.out.printf("RATIO %s/nginx: %.2f (%s %.0f req/s, nginx %.0f req/s, mean of %d rounds;"
-                                    + " target >= 0.5)%n", webhook.name, totals.get(webhook.name) / totals.get("nginx"),
-                            webhook.name, totals.get(webhook.name) / rounds, totals.get("nginx") / rounds, rounds);
+                    System.out.printf(
+                            "RATIO %s/nginx: %.2f (%s %.0f req/s, nginx %.0f req/s, mean of %d rounds;"
+                                    + " target >= 0.5)%n",
+                            webhook.name,
+                            totals.get(webhook.name) / totals.get("nginx"),
+                            webhook.name,
+                            totals.get(webhook.name) / rounds,
+                            totals.get("nginx") / rounds,
+                            rounds);
                 }
             }
 
             for (Webhook webhook : webhooks) {
                 Map<String, Double> before = webhook.probe.scrape();
-                FixedRateLoader.Result fixed = new FixedRateLoader(trust.getSocketFactory(), "localhost", webhook.port,
-                        "/mutate", payload).run(rate, rateSeconds, rateConnections);
+                FixedRateLoader.Result fixed = new FixedRateLoader(
+                                trust.getSocketFactory(), "localhost", webhook.port, "/mutate", payload)
+                        .run(rate, rateSeconds, rateConnections);
                 Map<String, Double> after = webhook.probe.scrape();
-                System.out.printf("FIXED RATE %s %d/s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2"
-                        + " ms)%n", webhook.name, rate, fixed.finished(), fixed.seconds(), fixed.errors(),
-                        percentiles(fixed.latencies()), ServerProbe.load());
+                System.out.printf(
+                        "FIXED RATE %s %d/s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2" + " ms)%n",
+                        webhook.name,
+                        rate,
+                        fixed.finished(),
+                        fixed.seconds(),
+                        fixed.errors(),
+                        percentiles(fixed.latencies()),
+                        ServerProbe.load());
                 System.out.println("  inside the server: " + serverSide(before, after));
             }
             if (nginx != null) {
-                FixedRateLoader reference = new FixedRateLoader(trust.getSocketFactory(), "localhost", nginxPort,
-                        "/mutate", payload);
+                FixedRateLoader reference =
+                        new FixedRateLoader(trust.getSocketFactory(), "localhost", nginxPort, "/mutate", payload);
                 FixedRateLoader.Result floor = reference.run(rate, Math.min(rateSeconds, 10), rateConnections);
-                System.out.printf("fixed rate nginx %d/s: %d answered, %d errors, %s (the client's and machine's"
-                        + " floor; load %s)%n", rate, floor.finished(), floor.errors(), percentiles(floor.latencies()),
-                        ServerProbe.load());
+                System.out.printf(
+                        "fixed rate nginx %d/s: %d answered, %d errors, %s (the client's and machine's"
+                                + " floor; load %s)%n",
+                        rate, floor.finished(), floor.errors(), percentiles(floor.latencies()), ServerProbe.load());
             }
             for (Webhook webhook : webhooks) {
                 Map<String, Double> end = webhook.probe.scrape();
-                System.out.printf("HEAP %s: max in use %.0f MiB (sampled each second) of -Xmx%s; committed now %.0f"
-                                + " MiB; %s%n", webhook.name, webhook.probe.maxHeapUsed() / 1048576.0, heap,
+                System.out.printf(
+                        "HEAP %s: max in use %.0f MiB (sampled each second) of -Xmx%s; committed now %.0f"
+                                + " MiB; %s%n",
+                        webhook.name,
+                        webhook.probe.maxHeapUsed() / 1048576.0,
+                        heap,
                         ServerProbe.sum(end, "jvm_memory_committed_bytes", "area=\"heap\"") / 1048576.0,
                         rss(webhook.process));
             }
@@ -210,10 +271,17 @@ public final class LoadBenchmark implements Callable<Integer> {
         String extra = "";
         if (probe != null) {
             Map<String, Double> threads = ServerProbe.threadCpuSeconds(pids.get(0));
-            extra = String.format(" [event loops %.0f, JIT %.0f, GC %.0f us/req]",
-                    (threads.getOrDefault("loop", 0.0) - probe.threadsAtStart.getOrDefault("loop", 0.0)) / r.requests() * 1e6,
-                    (threads.getOrDefault("jit", 0.0) - probe.threadsAtStart.getOrDefault("jit", 0.0)) / r.requests() * 1e6,
-                    (threads.getOrDefault("gc", 0.0) - probe.threadsAtStart.getOrDefault("gc", 0.0)) / r.requests() * 1e6);
+            extra = String.format(
+                    " [event loops %.0f, JIT %.0f, GC %.0f us/req]",
+                    (threads.getOrDefault("loop", 0.0) - probe.threadsAtStart.getOrDefault("loop", 0.0))
+                            / r.requests()
+                            * 1e6,
+                    (threads.getOrDefault("jit", 0.0) - probe.threadsAtStart.getOrDefault("jit", 0.0))
+                            / r.requests()
+                            * 1e6,
+                    (threads.getOrDefault("gc", 0.0) - probe.threadsAtStart.getOrDefault("gc", 0.0))
+                            / r.requests()
+                            * 1e6);
             Map<String, Double> after = probe.scrape();
             double allocated = ServerProbe.sum(after, "jvm_gc_memory_allocated_bytes_total", "")
                     - ServerProbe.sum(before, "jvm_gc_memory_allocated_bytes_total", "");
@@ -221,9 +289,19 @@ public final class LoadBenchmark implements Callable<Integer> {
                     - ServerProbe.sum(before, "jvm_gc_pause_seconds_count", "");
             extra += String.format(", %.1f KB allocated/req, %.0f GC pauses", allocated / r.requests() / 1024, pauses);
         }
-        System.out.printf("round %d %-8s: %.0f req/s, %d errors, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us/req"
-                        + " (%.2f cores)%s (load %s)%n", round, name, r.perSecond(), r.errors(), r.p50(), r.p99(),
-                cpu / r.requests() * 1e6, cpu / r.seconds(), extra, ServerProbe.load());
+        System.out.printf(
+                "round %d %-8s: %.0f req/s, %d errors, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us/req"
+                        + " (%.2f cores)%s (load %s)%n",
+                round,
+                name,
+                r.perSecond(),
+                r.errors(),
+                r.p50(),
+                r.p99(),
+                cpu / r.requests() * 1e6,
+                cpu / r.seconds(),
+                extra,
+                ServerProbe.load());
         return r.perSecond();
     }
 
@@ -238,8 +316,16 @@ public final class LoadBenchmark implements Callable<Integer> {
         }
     }
 
-    private Webhook startWebhook(String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key,
-                                 Map<String, String> env, List<AutoCloseable> stop) throws Exception {
+    private Webhook startWebhook(
+            String name,
+            Path jarFile,
+            int webhookPort,
+            Path dir,
+            Path cert,
+            Path key,
+            Map<String, String> env,
+            List<AutoCloseable> stop)
+            throws Exception {
         Process server = startServer(name, jarFile, webhookPort, dir, cert, key, env);
         stop.add(0, () -> {
             server.destroy();
@@ -266,29 +352,46 @@ public final class LoadBenchmark implements Callable<Integer> {
             Map<String, Double> before = ServerProbe.threadCpuSeconds(webhook.pid());
             Wrk.Result r = Wrk.run(webhook.url(), connections, 5, wrkScript, body);
             Map<String, Double> after = ServerProbe.threadCpuSeconds(webhook.pid());
-            double all = after.values().stream().mapToDouble(Double::doubleValue).sum()
+            double all = after.values().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .sum()
                     - before.values().stream().mapToDouble(Double::doubleValue).sum();
             jitShare = all <= 0 ? 1 : (after.getOrDefault("jit", 0.0) - before.getOrDefault("jit", 0.0)) / all;
             perSecond = r.perSecond();
             total += 5;
         }
-        System.out.printf("warm-up %s: %d s, last 5 s %.0f req/s with %.0f%% of its CPU in the JIT (load %s)%n",
+        System.out.printf(
+                "warm-up %s: %d s, last 5 s %.0f req/s with %.0f%% of its CPU in the JIT (load %s)%n",
                 webhook.name, total, perSecond, jitShare * 100, ServerProbe.load());
     }
 
-    private Process startServer(String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key,
-                                Map<String, String> env) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
+    private Process startServer(
+            String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key, Map<String, String> env)
+            throws Exception {
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
         command.addAll(serverJvmOptions);
-        command.addAll(List.of("-jar", jarFile.toString(), "--config", config.toString(),
-                "--tls-cert", cert.toString(), "--tls-key", key.toString(), "--port", String.valueOf(webhookPort),
-                "--health-port", String.valueOf(webhookPort + 1), "--host", "127.0.0.1"));
+        command.addAll(List.of(
+                "-jar",
+                jarFile.toString(),
+                "--config",
+                config.toString(),
+                "--tls-cert",
+                cert.toString(),
+                "--tls-key",
+                key.toString(),
+                "--port",
+                String.valueOf(webhookPort),
+                "--health-port",
+                String.valueOf(webhookPort + 1),
+                "--host",
+                "127.0.0.1"));
         if (!"api".equals(namespaceRouting)) {
             command.add("--namespace-routing=off");
         }
         command.addAll(serverOptions);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());
         builder.environment().remove("KUBECONFIG");
         builder.environment().putAll(env);
@@ -300,22 +403,38 @@ public final class LoadBenchmark implements Callable<Integer> {
      * the webhook then runs its namespace informer and looks every pod's namespace up, as in a cluster.
      */
     private Path mockApi(Path dir, List<AutoCloseable> stop) throws Exception {
-        KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        KubernetesMockServer api = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         api.init(InetAddress.getByName("127.0.0.1"), 0);
         stop.add(0, api::destroy);
         try (KubernetesClient client = api.createClient()) {
-            String namespace = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload())
-                    .at("/request/namespace").asText("default");
-            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                    .addToAnnotations("team", "analytics").endMetadata().build()).create();
+            String namespace = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(payload())
+                    .at("/request/namespace")
+                    .asText("default");
+            client.namespaces()
+                    .resource(new NamespaceBuilder()
+                            .withNewMetadata()
+                            .withName(namespace)
+                            .addToAnnotations("team", "analytics")
+                            .endMetadata()
+                            .build())
+                    .create();
         }
         Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, String.join("\n", List.of(
-                "apiVersion: v1", "kind: Config", "current-context: bench",
-                "clusters: [{name: bench, cluster: {server: \"http://127.0.0.1:" + api.getPort() + "\"}}]",
-                "users: [{name: bench, user: {token: bench}}]",
-                "contexts: [{name: bench, context: {cluster: bench, user: bench}}]", "")));
+        Files.writeString(
+                kubeconfig,
+                String.join(
+                        "\n",
+                        List.of(
+                                "apiVersion: v1",
+                                "kind: Config",
+                                "current-context: bench",
+                                "clusters: [{name: bench, cluster: {server: \"http://127.0.0.1:" + api.getPort()
+                                        + "\"}}]",
+                                "users: [{name: bench, user: {token: bench}}]",
+                                "contexts: [{name: bench, context: {cluster: bench, user: bench}}]",
+                                "")));
         return kubeconfig;
     }
 
@@ -328,7 +447,9 @@ public final class LoadBenchmark implements Callable<Integer> {
         double total = delta(before, after, name + "{le=\"+Inf\"}");
         StringBuilder line = new StringBuilder();
         for (String le : List.of("0.001", "0.002", "0.005", "0.01")) {
-            line.append(String.format("<= %s ms %.2f%%, ", (int) (Double.parseDouble(le) * 1000),
+            line.append(String.format(
+                    "<= %s ms %.2f%%, ",
+                    (int) (Double.parseDouble(le) * 1000),
                     100 * delta(before, after, name + "{le=\"" + le + "\"}") / total));
         }
         double pauses = delta(before, after, "jvm_gc_pause_seconds_count");
@@ -349,9 +470,12 @@ public final class LoadBenchmark implements Callable<Integer> {
 
     private static String rss(Process server) {
         try {
-            return String.join(", ", Files.readAllLines(Path.of("/proc", String.valueOf(server.pid()), "status"))
-                    .stream().filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS"))
-                    .map(l -> l.replaceAll("\\s+", " ")).toList());
+            return String.join(
+                    ", ",
+                    Files.readAllLines(Path.of("/proc", String.valueOf(server.pid()), "status")).stream()
+                            .filter(l -> l.startsWith("VmHWM") || l.startsWith("VmRSS"))
+                            .map(l -> l.replaceAll("\\s+", " "))
+                            .toList());
         } catch (Exception e) {
             return "RSS unknown";
         }
@@ -364,8 +488,9 @@ public final class LoadBenchmark implements Callable<Integer> {
         }
         long[] sorted = Arrays.copyOf(nanos, n);
         Arrays.sort(sorted);
-        return String.format("p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms", ms(sorted, 0.50),
-                ms(sorted, 0.99), ms(sorted, 0.999), sorted[n - 1] / 1e6);
+        return String.format(
+                "p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), sorted[n - 1] / 1e6);
     }
 
     private static double ms(long[] sorted, double q) {
@@ -384,15 +509,17 @@ public final class LoadBenchmark implements Callable<Integer> {
     }
 
     private static void awaitReady(int healthPort, Process server) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
                 throw new IllegalStateException("server exited with " + server.exitValue());
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + healthPort + "/readyz")).build(),
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/readyz"))
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;

@@ -31,34 +31,41 @@ final class NginxReference implements AutoCloseable {
         }
         Files.createDirectories(dir.resolve("tmp"));
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, String.join("\n", List.of(
-                "worker_processes auto;",
-                "daemon off;",
-                "pid " + dir.resolve("nginx.pid") + ";",
-                "error_log " + dir.resolve("error.log") + " warn;",
-                "events { worker_connections 1024; }",
-                "http {",
-                "  access_log off;",
-                "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
-                "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
-                "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
-                "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
-                "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
-                "  keepalive_requests 100000000;",
-                "  keepalive_timeout 300s;",
-                "  server {",
-                "    listen 127.0.0.1:" + port + " ssl;",
-                "    ssl_certificate " + cert + ";",
-                "    ssl_certificate_key " + key + ";",
-                "    ssl_protocols TLSv1.2 TLSv1.3;",
-                "    location = /mutate {",
-                "      default_type application/json;",
-                "      return 200 '" + body + "';",
-                "    }",
-                "  }",
-                "}", "")));
+        Files.writeString(
+                conf,
+                String.join(
+                        "\n",
+                        List.of(
+                                "worker_processes auto;",
+                                "daemon off;",
+                                "pid " + dir.resolve("nginx.pid") + ";",
+                                "error_log " + dir.resolve("error.log") + " warn;",
+                                "events { worker_connections 1024; }",
+                                "http {",
+                                "  access_log off;",
+                                "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
+                                "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
+                                "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
+                                "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
+                                "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
+                                "  keepalive_requests 100000000;",
+                                "  keepalive_timeout 300s;",
+                                "  server {",
+                                "    listen 127.0.0.1:" + port + " ssl;",
+                                "    ssl_certificate " + cert + ";",
+                                "    ssl_certificate_key " + key + ";",
+                                "    ssl_protocols TLSv1.2 TLSv1.3;",
+                                "    location = /mutate {",
+                                "      default_type application/json;",
+                                "      return 200 '" + body + "';",
+                                "    }",
+                                "  }",
+                                "}",
+                                "")));
         Process process = new ProcessBuilder("nginx", "-p", dir.toString(), "-c", conf.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("nginx.out").toFile())
+                .start();
         NginxReference nginx = new NginxReference(process, dir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {

@@ -33,19 +33,21 @@ final class ServerProbe implements AutoCloseable {
 
     ServerProbe(int healthPort) {
         metrics = URI.create("http://127.0.0.1:" + healthPort + "/metrics");
-        sampler = new Thread(() -> {
-            while (running) {
-                try {
-                    long heap = (long) sum(scrape(), "jvm_memory_used_bytes", "area=\"heap\"");
-                    maxHeapUsed.accumulateAndGet(heap, Math::max);
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    // server busy or gone; the next sample tells
-                }
-            }
-        }, "heap-sampler");
+        sampler = new Thread(
+                () -> {
+                    while (running) {
+                        try {
+                            long heap = (long) sum(scrape(), "jvm_memory_used_bytes", "area=\"heap\"");
+                            maxHeapUsed.accumulateAndGet(heap, Math::max);
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (Exception e) {
+                            // server busy or gone; the next sample tells
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.setDaemon(true);
     }
 
@@ -59,7 +61,8 @@ final class ServerProbe implements AutoCloseable {
 
     /** Every sample of the webhook's Prometheus text, keyed by name plus labels. */
     Map<String, Double> scrape() throws Exception {
-        String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
         Map<String, Double> out = new HashMap<>();
         Matcher m = SAMPLE.matcher(text);
         while (m.find()) {
@@ -109,9 +112,13 @@ final class ServerProbe implements AutoCloseable {
                     String stat = Files.readString(task.resolve("stat"));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
-                    String group = name.startsWith("vert.x-eventlo") ? "loop"
-                            : name.contains("Compiler") ? "jit"
-                            : name.startsWith("GC") || name.startsWith("G1") || name.equals("VM Thread") ? "gc" : "other";
+                    String group = name.startsWith("vert.x-eventlo")
+                            ? "loop"
+                            : name.contains("Compiler")
+                                    ? "jit"
+                                    : name.startsWith("GC") || name.startsWith("G1") || name.equals("VM Thread")
+                                            ? "gc"
+                                            : "other";
                     out.merge(group, seconds, Double::sum);
                 } catch (Exception e) {
                     // thread ended meanwhile

@@ -17,8 +17,8 @@ final class Wrk {
     private static final Pattern REQUESTS = Pattern.compile(
             "wrk: (\\d+) requests in ([0-9.]+) s, (\\d+) req/s, errors: connect (\\d+), read (\\d+), write (\\d+),"
                     + " status (\\d+), timeout (\\d+)");
-    private static final Pattern LATENCY = Pattern.compile(
-            "wrk: latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms");
+    private static final Pattern LATENCY =
+            Pattern.compile("wrk: latency p50 ([0-9.]+) ms, p99 ([0-9.]+) ms, max ([0-9.]+) ms");
 
     record Result(long requests, double seconds, long errors, double p50, double p99, double max) {
         double perSecond() {
@@ -26,13 +26,21 @@ final class Wrk {
         }
     }
 
-    private Wrk() {
-    }
+    private Wrk() {}
 
-    static Result run(String url, int connections, int seconds, Path script, Path body) throws IOException,
-            InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s",
-                "--timeout", "10s", "-s", script.toString(), url)).redirectErrorStream(true);
+    static Result run(String url, int connections, int seconds, Path script, Path body)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        "wrk",
+                        "-t1",
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--timeout",
+                        "10s",
+                        "-s",
+                        script.toString(),
+                        url))
+                .redirectErrorStream(true);
         builder.environment().put("JOBLANE_BENCH_BODY", body.toString());
         Path output = Files.createTempFile("joblane-wrk", ".out");
         Process wrk = builder.redirectOutput(output.toFile()).start();
@@ -54,8 +62,12 @@ final class Wrk {
         for (int g = 4; g <= 8; g++) {
             errors += Long.parseLong(requests.group(g));
         }
-        return new Result(Long.parseLong(requests.group(1)), Double.parseDouble(requests.group(2)), errors,
-                Double.parseDouble(latency.group(1)), Double.parseDouble(latency.group(2)),
+        return new Result(
+                Long.parseLong(requests.group(1)),
+                Double.parseDouble(requests.group(2)),
+                errors,
+                Double.parseDouble(latency.group(1)),
+                Double.parseDouble(latency.group(2)),
                 Double.parseDouble(latency.group(3)));
     }
 }

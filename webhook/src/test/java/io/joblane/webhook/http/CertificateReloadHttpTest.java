@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Secret rotation: new files written over the old ones while clients keep calling. */
 class CertificateReloadHttpTest {
-    private static final byte[] BODY = TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY =
+            TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
@@ -32,33 +33,36 @@ class CertificateReloadHttpTest {
     void rotatedFilesAreServedWithoutAFailedRequest() throws Exception {
         TlsMaterial next = TestTls.mint();
         try (TestWebhook server = new TestWebhook(dir);
-             TestClient pooled = server.client(true, next.caPem());
-             TestClient fresh = server.client(false, next.caPem())) {
+                TestClient pooled = server.client(true, next.caPem());
+                TestClient fresh = server.client(false, next.caPem())) {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger ok = new AtomicInteger();
             AtomicReference<String> failure = new AtomicReference<>();
-            Thread caller = new Thread(() -> {
-                while (running.get()) {
-                    for (TestClient client : new TestClient[] {pooled, fresh}) {
-                        try {
-                            int status = client.review(BODY).status();
-                            if (status == 200) {
-                                ok.incrementAndGet();
-                            } else {
-                                failure.compareAndSet(null, "status " + status);
+            Thread caller = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            for (TestClient client : new TestClient[] {pooled, fresh}) {
+                                try {
+                                    int status = client.review(BODY).status();
+                                    if (status == 200) {
+                                        ok.incrementAndGet();
+                                    } else {
+                                        failure.compareAndSet(null, "status " + status);
+                                    }
+                                } catch (RuntimeException e) {
+                                    failure.compareAndSet(null, e.toString());
+                                }
                             }
-                        } catch (RuntimeException e) {
-                            failure.compareAndSet(null, e.toString());
                         }
-                    }
-                }
-            }, "caller");
+                    },
+                    "caller");
             caller.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= 20);
 
             TestTls.write(next, server.cert, server.key);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(fresh.review(BODY).served().getSerialNumber()).isEqualTo(serial(next)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(fresh.review(BODY).served().getSerialNumber())
+                            .isEqualTo(serial(next)));
             int afterReload = ok.get();
             await().atMost(Duration.ofSeconds(30)).until(() -> ok.get() >= afterReload + 20);
             running.set(false);
@@ -67,8 +71,12 @@ class CertificateReloadHttpTest {
             assertThat(failure.get()).isNull();
             assertThat(server.health("/readyz").status()).isEqualTo(200);
             String metrics = new String(server.health("/metrics").body(), StandardCharsets.UTF_8);
-            assertThat(metrics).containsPattern("joblane_webhook_certificate_reloads_total\\{result=\"success\"} [1-9]");
-            long notAfter = Pem.parseCertificate(next.certPem(), "c").getNotAfter().toInstant().getEpochSecond();
+            assertThat(metrics)
+                    .containsPattern("joblane_webhook_certificate_reloads_total\\{result=\"success\"} [1-9]");
+            long notAfter = Pem.parseCertificate(next.certPem(), "c")
+                    .getNotAfter()
+                    .toInstant()
+                    .getEpochSecond();
             assertThat(metrics).contains("joblane_webhook_certificate_expiry_timestamp_seconds " + (double) notAfter);
         }
     }
@@ -79,26 +87,28 @@ class CertificateReloadHttpTest {
     void readinessHoldsAndMetricsTellWhileTheFilesOnDiskCannotBeServed() throws Exception {
         TlsMaterial next = TestTls.mint();
         try (TestWebhook server = new TestWebhook(dir);
-             TestClient fresh = server.client(false, next.caPem())) {
+                TestClient fresh = server.client(false, next.caPem())) {
             BigInteger original = serial(server.tls);
 
             Files.writeString(server.cert, next.certPem());
-            await().atMost(Duration.ofSeconds(30)).until(() -> metrics(server)
-                    .contains("joblane_webhook_certificate_in_sync 0.0"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics(server).contains("joblane_webhook_certificate_in_sync 0.0"));
 
             TestClient.Response ready = server.health("/readyz");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(new String(ready.body(), StandardCharsets.UTF_8))
                     .contains("degraded: the certificate on disk cannot be loaded; serving the previous one");
-            assertThat(metrics(server)).containsPattern("joblane_webhook_certificate_reloads_total\\{result=\"failure\"} [1-9]");
+            assertThat(metrics(server))
+                    .containsPattern("joblane_webhook_certificate_reloads_total\\{result=\"failure\"} [1-9]");
             TestClient.Response during = fresh.review(BODY);
             assertThat(during.status()).isEqualTo(200);
             assertThat(during.served().getSerialNumber()).isEqualTo(original);
 
             Files.writeString(server.key, next.keyPem());
-            await().atMost(Duration.ofSeconds(30)).until(() -> metrics(server)
-                    .contains("joblane_webhook_certificate_in_sync 1.0"));
-            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8)).isEqualTo("ready\n");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics(server).contains("joblane_webhook_certificate_in_sync 1.0"));
+            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8))
+                    .isEqualTo("ready\n");
             assertThat(fresh.review(BODY).served().getSerialNumber()).isEqualTo(serial(next));
         }
     }

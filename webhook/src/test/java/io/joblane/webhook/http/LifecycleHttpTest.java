@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Config reload and graceful shutdown of the running webhook. */
 class LifecycleHttpTest {
-    private static final byte[] BODY = TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY =
+            TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
@@ -32,17 +33,21 @@ class LifecycleHttpTest {
 
     @Test
     void changedConfigFileReroutesAndAnInvalidOneIsRefusedKeepingTheLastGood() throws Exception {
-        try (TestWebhook server = new TestWebhook(dir); TestClient client = server.client(true)) {
+        try (TestWebhook server = new TestWebhook(dir);
+                TestClient client = server.client(true)) {
             String before = group(client);
 
             Files.writeString(server.config, "nodeGroups:\n  - name: general\n    default: true\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> !group(client).equals(before));
             String general = new String(java.util.Base64.getDecoder().decode(group(client)), StandardCharsets.UTF_8);
             Files.writeString(server.config, "nodeGroups:\n  - name: general\n    default: maybe\n");
-            await().atMost(Duration.ofSeconds(30)).until(() -> metrics(server).contains(
-                    "joblane_webhook_config_reloads_total{result=\"failure\"} 1.0"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            metrics(server).contains("joblane_webhook_config_reloads_total{result=\"failure\"} 1.0"));
 
-            assertThat(general).contains("\"joblane.io/node-group\":\"general\"").doesNotContain("tolerations");
+            assertThat(general)
+                    .contains("\"joblane.io/node-group\":\"general\"")
+                    .doesNotContain("tolerations");
             assertThat(new String(java.util.Base64.getDecoder().decode(group(client)), StandardCharsets.UTF_8))
                     .isEqualTo(general);
             assertThat(metrics(server)).contains("joblane_webhook_config_reloads_total{result=\"success\"} 1.0");
@@ -53,21 +58,23 @@ class LifecycleHttpTest {
     @Test
     void shutdownTurnsNotReadyAndLetsTheRequestInFlightFinish() throws Exception {
         TestWebhook server = new TestWebhook(dir);
-        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) trustAll(server).getSocketFactory()
-                .createSocket("localhost", server.webhook.port())) {
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
+                trustAll(server).getSocketFactory().createSocket("localhost", server.webhook.port())) {
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Connection: close\r\nContent-Length: " + BODY.length + "\r\n\r\n")
+                            + "Connection: close\r\nContent-Length: " + BODY.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(BODY, 0, BODY.length / 2);
             out.flush();
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    metrics(server).contains("joblane_webhook_requests_in_flight 1.0"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics(server).contains("joblane_webhook_requests_in_flight 1.0"));
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-            await().atMost(Duration.ofSeconds(30)).until(() -> server.health("/readyz").status() == 503);
-            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8)).contains("shutting down");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> server.health("/readyz").status() == 503);
+            assertThat(new String(server.health("/readyz").body(), StandardCharsets.UTF_8))
+                    .contains("shutting down");
             assertThat(closing).isNotDone();
 
             out.write(BODY, BODY.length / 2, BODY.length - BODY.length / 2);
@@ -87,8 +94,8 @@ class LifecycleHttpTest {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", io.joblane.certs.x509.Pem.parseCertificate(server.tls.caPem(), "ca"));
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The listener limits against raw TLS sockets: slow and flooding clients are closed, good clients still served. */
 class ListenerLimitsHttpTest {
-    private static final byte[] BODY = TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY =
+            TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
@@ -31,8 +32,11 @@ class ListenerLimitsHttpTest {
     private static SSLSocket open(TestWebhook server) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(server.tls.caPem().getBytes(StandardCharsets.US_ASCII))));
+        trust.setCertificateEntry(
+                "ca",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(
+                                new ByteArrayInputStream(server.tls.caPem().getBytes(StandardCharsets.US_ASCII))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
@@ -62,8 +66,8 @@ class ListenerLimitsHttpTest {
     @Test
     void connectionThatNeverCompletesItsFirstRequestIsClosedAndOthersAreServed() throws Exception {
         try (TestWebhook server = new TestWebhook(dir, o -> o.withRequestTimeout(Duration.ofSeconds(2)));
-             TestClient good = server.client(true);
-             SSLSocket slow = open(server)) {
+                TestClient good = server.client(true);
+                SSLSocket slow = open(server)) {
             OutputStream out = slow.getOutputStream();
             out.write("POST /mutate HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -71,7 +75,8 @@ class ListenerLimitsHttpTest {
             assertThat(closedByServer(slow)).isTrue();
             assertThat(good.review(BODY).status()).isEqualTo(200);
             assertThat(new String(server.health("/metrics").body(), StandardCharsets.UTF_8))
-                    .containsPattern("joblane_webhook_connections_refused_total\\{reason=\"first_request_timeout\"} [1-9]");
+                    .containsPattern(
+                            "joblane_webhook_connections_refused_total\\{reason=\"first_request_timeout\"} [1-9]");
         }
     }
 
@@ -88,16 +93,20 @@ class ListenerLimitsHttpTest {
                 SSLSocket oneTooMany = open(server);
                 sockets.add(oneTooMany);
                 assertThat(closedByServer(oneTooMany)).isTrue();
-                await().atMost(Duration.ofSeconds(30)).until(() -> new String(server.health("/metrics").body(),
-                        StandardCharsets.UTF_8).matches("(?s).*joblane_webhook_connections_refused_total\\{reason=\"client_limit\"} [1-9].*"));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> new String(server.health("/metrics").body(), StandardCharsets.UTF_8)
+                                        .matches(
+                                                "(?s).*joblane_webhook_connections_refused_total\\{reason=\"client_limit\"} [1-9].*"));
             } finally {
                 for (SSLSocket socket : sockets) {
                     socket.close();
                 }
             }
             try (TestClient good = server.client(true)) {
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(good.review(BODY).status()).isEqualTo(200));
+                await().atMost(Duration.ofSeconds(30))
+                        .untilAsserted(
+                                () -> assertThat(good.review(BODY).status()).isEqualTo(200));
             }
         }
     }

@@ -29,22 +29,42 @@ class MalformedInputHttpTest {
 
     /** Paths in the review and the wrong-typed values each can take; every one is a 400. */
     private static final String[] WRONG_TYPE_PATHS = {
-        "", "/kind", "/apiVersion", "/request", "/request/uid", "/request/kind", "/request/kind/kind",
-        "/request/kind/group", "/request/operation", "/request/object", "/request/namespace", "/request/userInfo",
-        "/request/userInfo/username", "/request/dryRun", "/request/object/kind", "/request/object/metadata",
-        "/request/object/metadata/labels", "/request/object/metadata/labels/job-name",
-        "/request/object/metadata/annotations", "/request/object/metadata/ownerReferences",
-        "/request/object/metadata/ownerReferences/0", "/request/object/metadata/ownerReferences/0/controller",
-        "/request/object/metadata/ownerReferences/0/kind", "/request/object/spec",
-        "/request/object/spec/tolerations", "/request/object/spec/tolerations/0",
-        "/request/object/spec/nodeSelector", "/request/object/spec/containers",
-        "/request/object/spec/containers/0", "/request/object/spec/containers/0/resources",
+        "",
+        "/kind",
+        "/apiVersion",
+        "/request",
+        "/request/uid",
+        "/request/kind",
+        "/request/kind/kind",
+        "/request/kind/group",
+        "/request/operation",
+        "/request/object",
+        "/request/namespace",
+        "/request/userInfo",
+        "/request/userInfo/username",
+        "/request/dryRun",
+        "/request/object/kind",
+        "/request/object/metadata",
+        "/request/object/metadata/labels",
+        "/request/object/metadata/labels/job-name",
+        "/request/object/metadata/annotations",
+        "/request/object/metadata/ownerReferences",
+        "/request/object/metadata/ownerReferences/0",
+        "/request/object/metadata/ownerReferences/0/controller",
+        "/request/object/metadata/ownerReferences/0/kind",
+        "/request/object/spec",
+        "/request/object/spec/tolerations",
+        "/request/object/spec/tolerations/0",
+        "/request/object/spec/nodeSelector",
+        "/request/object/spec/containers",
+        "/request/object/spec/containers/0",
+        "/request/object/spec/containers/0/resources",
         "/request/object/spec/containers/0/resources/requests",
-        "/request/object/spec/containers/0/resources/requests/cpu", "/request/object/spec/schedulerName",
+        "/request/object/spec/containers/0/resources/requests/cpu",
+        "/request/object/spec/schedulerName",
     };
 
-    private record Case(String kind, String contentType, byte[] body, int expected) {
-    }
+    private record Case(String kind, String contentType, byte[] body, int expected) {}
 
     @TempDir
     Path dir;
@@ -54,7 +74,8 @@ class MalformedInputHttpTest {
         long seed = Long.getLong("seed", System.nanoTime());
         Random random = new Random(seed);
         List<Case> cases = generate(random);
-        try (TestWebhook server = new TestWebhook(dir); TestClient client = server.client(true)) {
+        try (TestWebhook server = new TestWebhook(dir);
+                TestClient client = server.client(true)) {
             int sent = 0;
             for (Case c : cases) {
                 String what = "seed " + seed + ", case #" + sent + " (" + c.kind() + ")";
@@ -62,8 +83,10 @@ class MalformedInputHttpTest {
                 try {
                     response = client.post("/mutate", c.contentType(), c.body());
                 } catch (RuntimeException e) {
-                    throw new AssertionError(what + " after " + cases.get(Math.max(0, sent - 1)).kind() + ", "
-                            + cases.get(Math.max(0, sent - 2)).kind() + ": " + e, e);
+                    throw new AssertionError(
+                            what + " after " + cases.get(Math.max(0, sent - 1)).kind() + ", "
+                                    + cases.get(Math.max(0, sent - 2)).kind() + ": " + e,
+                            e);
                 }
                 assertThat(response.status()).as(what).isEqualTo(c.expected());
                 assertThat(response.contentType()).as(what).isEqualTo("application/json");
@@ -105,13 +128,31 @@ class MalformedInputHttpTest {
             broken[at] = (byte) (0x80 + random.nextInt(0x40));
             cases.add(new Case("invalid utf-8", "application/json", broken, 400));
         }
-        String[] types = {"text/plain", "application/xml", "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=x", "application/jsonx", "json", "application/json-patch+json", null};
+        String[] types = {
+            "text/plain",
+            "application/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonx",
+            "json",
+            "application/json-patch+json",
+            null
+        };
         for (int i = 0; i < 60; i++) {
             cases.add(new Case("content type", types[random.nextInt(types.length)], good, 415));
         }
-        for (String body : new String[] {"", " ", "null", "{}", "[]", "\"AdmissionReview\"", "42", "{\"a\":1}",
-            "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}", "{}{}"}) {
+        for (String body : new String[] {
+            "",
+            " ",
+            "null",
+            "{}",
+            "[]",
+            "\"AdmissionReview\"",
+            "42",
+            "{\"a\":1}",
+            "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{}}",
+            "{}{}"
+        }) {
             cases.add(new Case("small: " + body, "application/json", body.getBytes(StandardCharsets.UTF_8), 400));
         }
         for (int i = 0; i < 6; i++) {
@@ -127,8 +168,12 @@ class MalformedInputHttpTest {
     }
 
     private static byte[] wrongType(String path, Random random) throws Exception {
-        JsonNode[] wrong = {NODES.numberNode(random.nextInt()), NODES.booleanNode(true), NODES.arrayNode(),
-            NODES.objectNode().put("x", 1)};
+        JsonNode[] wrong = {
+            NODES.numberNode(random.nextInt()),
+            NODES.booleanNode(true),
+            NODES.arrayNode(),
+            NODES.objectNode().put("x", 1)
+        };
         ObjectNode review = (ObjectNode) JSON.readTree(GOOD);
         if (path.isEmpty()) {
             return JSON.writeValueAsBytes(wrong[random.nextInt(3)]);

@@ -27,28 +27,52 @@ class NamespaceRoutingHttpCrudTest {
     Path dir;
 
     private static String selectedGroup(TestClient webhook) throws Exception {
-        String patch = new String(Base64.getDecoder().decode(webhook.review(TestData.resource("admission/job-pod.json")
-                .getBytes(StandardCharsets.UTF_8)).json().at("/response/patch").asText()), StandardCharsets.UTF_8);
+        String patch = new String(
+                Base64.getDecoder()
+                        .decode(webhook.review(TestData.resource("admission/job-pod.json")
+                                        .getBytes(StandardCharsets.UTF_8))
+                                .json()
+                                .at("/response/patch")
+                                .asText()),
+                StandardCharsets.UTF_8);
         return JSON.readTree(patch).findValue(WellKnown.NODE_GROUP_LABEL).asText();
     }
 
     @Test
     void theNamespaceAnnotationChoosesTheGroupAndFollowsChanges() throws Exception {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("analytics")
-                .addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, "highmem").endMetadata().build()).create();
+        client.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName("analytics")
+                        .addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, "highmem")
+                        .endMetadata()
+                        .build())
+                .create();
 
-        try (TestWebhook server = new TestWebhook(dir,
-                o -> o.withNamespaceRouting(WebhookOptions.NamespaceRoutingMode.AUTO), client);
-             TestClient webhook = server.client(true)) {
+        try (TestWebhook server = new TestWebhook(
+                        dir, o -> o.withNamespaceRouting(WebhookOptions.NamespaceRoutingMode.AUTO), client);
+                TestClient webhook = server.client(true)) {
             assertThat(selectedGroup(webhook)).isEqualTo("highmem");
 
-            client.namespaces().withName("analytics").edit(ns -> new NamespaceBuilder(ns).editMetadata()
-                    .addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, "gpu").endMetadata().build());
-            await().atMost(Duration.ofSeconds(30)).until(() -> selectedGroup(webhook).equals("gpu"));
+            client.namespaces()
+                    .withName("analytics")
+                    .edit(ns -> new NamespaceBuilder(ns)
+                            .editMetadata()
+                            .addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, "gpu")
+                            .endMetadata()
+                            .build());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> selectedGroup(webhook).equals("gpu"));
 
-            client.namespaces().withName("analytics").edit(ns -> new NamespaceBuilder(ns).editMetadata()
-                    .removeFromAnnotations(WellKnown.NODE_GROUP_ANNOTATION).endMetadata().build());
-            await().atMost(Duration.ofSeconds(30)).until(() -> selectedGroup(webhook).equals("batch"));
+            client.namespaces()
+                    .withName("analytics")
+                    .edit(ns -> new NamespaceBuilder(ns)
+                            .editMetadata()
+                            .removeFromAnnotations(WellKnown.NODE_GROUP_ANNOTATION)
+                            .endMetadata()
+                            .build());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> selectedGroup(webhook).equals("batch"));
             assertThat(server.health("/readyz").status()).isEqualTo(200);
         }
     }

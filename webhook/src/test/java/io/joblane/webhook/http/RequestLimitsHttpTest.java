@@ -29,18 +29,34 @@ import org.junit.jupiter.api.io.TempDir;
  * TimeoutHandler and BodyHandler give (a hand-written handler was tried in their place and not kept).
  */
 class RequestLimitsHttpTest {
-    private static final byte[] BODY = TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY =
+            TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8);
     private static final long LIMIT = 64 << 10;
 
     @TempDir
     static Path dir;
+
     static TestWebhook server;
 
     @BeforeAll
     static void start() {
-        server = new TestWebhook(dir, o -> new WebhookOptions(o.config(), o.tlsCert(), o.tlsKey(), o.host(), o.port(),
-                o.healthPort(), LIMIT, Duration.ofSeconds(2), o.reloadInterval(), o.shutdownTimeout(),
-                o.namespaceRouting(), o.informerSyncTimeout(), o.listeners(), o.lanesNamespace()));
+        server = new TestWebhook(
+                dir,
+                o -> new WebhookOptions(
+                        o.config(),
+                        o.tlsCert(),
+                        o.tlsKey(),
+                        o.host(),
+                        o.port(),
+                        o.healthPort(),
+                        LIMIT,
+                        Duration.ofSeconds(2),
+                        o.reloadInterval(),
+                        o.shutdownTimeout(),
+                        o.namespaceRouting(),
+                        o.informerSyncTimeout(),
+                        o.listeners(),
+                        o.lanesNamespace()));
     }
 
     @AfterAll
@@ -49,14 +65,16 @@ class RequestLimitsHttpTest {
     }
 
     /** A status line, the headers (lower-case names) and the body of one response. */
-    private record Response(int status, String headers, String body) {
-    }
+    private record Response(int status, String headers, String body) {}
 
     private static SSLSocket open() throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
-        trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(server.tls.caPem().getBytes(StandardCharsets.US_ASCII))));
+        trust.setCertificateEntry(
+                "ca",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(
+                                new ByteArrayInputStream(server.tls.caPem().getBytes(StandardCharsets.US_ASCII))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
@@ -79,8 +97,11 @@ class RequestLimitsHttpTest {
         String text = head.toString(StandardCharsets.ISO_8859_1);
         String headers = text.toLowerCase(Locale.ROOT);
         int at = headers.indexOf("content-length:");
-        int length = Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
-        return new Response(Integer.parseInt(text.substring(9, 12)), headers,
+        int length = Integer.parseInt(
+                headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
+        return new Response(
+                Integer.parseInt(text.substring(9, 12)),
+                headers,
                 new String(in.readNBytes(length), StandardCharsets.UTF_8));
     }
 
@@ -105,8 +126,13 @@ class RequestLimitsHttpTest {
     void bodyThatStopsComingGets408AndTheConnectionClosed() throws Exception {
         try (SSLSocket socket = open()) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", "/mutate", "Host: x", "Content-Type: application/json",
-                    "Content-Length: " + BODY.length).getBytes(StandardCharsets.US_ASCII));
+            out.write(head(
+                            "POST",
+                            "/mutate",
+                            "Host: x",
+                            "Content-Type: application/json",
+                            "Content-Length: " + BODY.length)
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(BODY, 0, 100);
             out.flush();
 
@@ -123,8 +149,8 @@ class RequestLimitsHttpTest {
     void chunkedBodyOverTheLimitGets413() throws Exception {
         try (SSLSocket socket = open()) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", "/mutate", "Host: x", "Content-Type: application/json",
-                    "Transfer-Encoding: chunked").getBytes(StandardCharsets.US_ASCII));
+            out.write(head("POST", "/mutate", "Host: x", "Content-Type: application/json", "Transfer-Encoding: chunked")
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] chunk = new byte[16 << 10];
             java.util.Arrays.fill(chunk, (byte) ' ');
             try {
@@ -148,8 +174,13 @@ class RequestLimitsHttpTest {
     void chunkedBodyUnderTheLimitIsReviewedAndATrailingSlashIsTheSamePath() throws Exception {
         try (SSLSocket socket = open()) {
             OutputStream out = socket.getOutputStream();
-            out.write(head("POST", "/mutate/", "Host: x", "Content-Type: application/json; charset=utf-8",
-                    "Transfer-Encoding: chunked").getBytes(StandardCharsets.US_ASCII));
+            out.write(head(
+                            "POST",
+                            "/mutate/",
+                            "Host: x",
+                            "Content-Type: application/json; charset=utf-8",
+                            "Transfer-Encoding: chunked")
+                    .getBytes(StandardCharsets.US_ASCII));
             int half = BODY.length / 2;
             for (int[] part : new int[][] {{0, half}, {half, BODY.length}}) {
                 out.write((Integer.toHexString(part[1] - part[0]) + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -168,8 +199,8 @@ class RequestLimitsHttpTest {
     @Test
     void otherMethodsAndPathsAre404AndAMissingHostIs400() throws Exception {
         Response get = exchange(head("GET", "/mutate", "Host: x"));
-        Response other = exchange(head("POST", "/mutatex", "Host: x", "Content-Type: application/json",
-                "Content-Length: 0"));
+        Response other =
+                exchange(head("POST", "/mutatex", "Host: x", "Content-Type: application/json", "Content-Length: 0"));
         Response noHost = exchange(head("POST", "/mutate", "Content-Type: application/json", "Content-Length: 0"));
 
         assertThat(get.status()).isEqualTo(404);

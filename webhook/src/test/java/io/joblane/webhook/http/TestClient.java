@@ -55,8 +55,11 @@ public final class TestClient implements AutoCloseable {
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
-            client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+            client = HttpClient.newBuilder()
+                    .sslContext(ssl)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }
@@ -98,8 +101,11 @@ public final class TestClient implements AutoCloseable {
                     served = null;
                 }
             }
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null),
-                    response.body(), served);
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
+                    response.body(),
+                    served);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Certificates for HTTP tests, minted by our own certs module for localhost. */
 public final class TestTls {
-    private TestTls() {
-    }
+    private TestTls() {}
 
     public static TlsMaterial mint() {
         return CertificateMint.mint("joblane-webhook", "joblane", List.of("localhost", "127.0.0.1"));

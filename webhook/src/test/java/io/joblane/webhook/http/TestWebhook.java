@@ -23,7 +23,8 @@ public final class TestWebhook implements AutoCloseable {
     public final Path config;
     public final TlsMaterial tls;
     public final Webhook webhook;
-    private final HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient plain =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public TestWebhook(Path dir) {
         this(dir, UnaryOperator.identity());
@@ -34,7 +35,8 @@ public final class TestWebhook implements AutoCloseable {
     }
 
     /** With namespace routing read through {@code kube} (e.g. the fabric8 mock server's client). */
-    public TestWebhook(Path dir, UnaryOperator<WebhookOptions> adjust, io.fabric8.kubernetes.client.KubernetesClient kube) {
+    public TestWebhook(
+            Path dir, UnaryOperator<WebhookOptions> adjust, io.fabric8.kubernetes.client.KubernetesClient kube) {
         this.dir = dir;
         this.cert = dir.resolve("tls.crt");
         this.key = dir.resolve("tls.key");
@@ -61,11 +63,16 @@ public final class TestWebhook implements AutoCloseable {
     /** GET on the plain health port. */
     public TestClient.Response health(String path) {
         try {
-            HttpResponse<byte[]> response = plain.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + webhook.healthPort() + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new TestClient.Response(response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse(null), response.body(), null);
+            HttpResponse<byte[]> response = plain.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook.healthPort() + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            return new TestClient.Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null),
+                    response.body(),
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real server over TLS on a random port; every patch is applied with zjsonpatch and checked field by field. */
 class WebhookHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path dir;
+
     private static TestWebhook server;
     private static TestClient client;
 
@@ -50,10 +52,12 @@ class WebhookHttpTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.contentType()).isEqualTo("application/json");
         JsonNode answer = response.json();
-        assertThat(answer.at("/response/uid").asText()).isEqualTo(review.at("/request/uid").asText());
+        assertThat(answer.at("/response/uid").asText())
+                .isEqualTo(review.at("/request/uid").asText());
         assertThat(answer.at("/response/allowed").asBoolean()).isTrue();
         assertThat(answer.at("/response/patchType").asText()).isEqualTo("JSONPatch");
-        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(answer.at("/response/patch").asText()));
+        JsonNode patch = JSON.readTree(
+                Base64.getDecoder().decode(answer.at("/response/patch").asText()));
         return JsonPatch.apply(patch, review.at("/request/object"));
     }
 
@@ -80,10 +84,13 @@ class WebhookHttpTest {
         assertThat(pod.at("/spec/tolerations/2/value").asText()).isEqualTo("batch");
         assertThat(pod.at("/spec/tolerations/2/effect").asText()).isEqualTo("NoSchedule");
         assertThat(pod.at("/metadata/labels/joblane.io~1node-group").asText()).isEqualTo("batch");
-        assertThat(pod.at("/metadata/labels").size()).isEqualTo(original.at("/metadata/labels").size() + 1);
-        assertThat(pod.at("/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict").asText())
+        assertThat(pod.at("/metadata/labels").size())
+                .isEqualTo(original.at("/metadata/labels").size() + 1);
+        assertThat(pod.at("/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict")
+                        .asText())
                 .isEqualTo("false");
-        assertThat(pod.at("/metadata/annotations/karpenter.sh~1do-not-disrupt").asText()).isEqualTo("true");
+        assertThat(pod.at("/metadata/annotations/karpenter.sh~1do-not-disrupt").asText())
+                .isEqualTo("true");
         assertThat(pod.at("/spec/schedulerName").asText()).isEqualTo("default-scheduler");
         assertThat(pod.at("/spec/futureSchedulingHint")).isEqualTo(original.at("/spec/futureSchedulingHint"));
         assertThat(pod.at("/metadata/generateName").asText()).isEqualTo("nightly-report-29387520-");
@@ -104,19 +111,25 @@ class WebhookHttpTest {
         JsonNode pod = patched(review);
 
         assertThat(pod.at("/spec/nodeSelector/joblane.io~1node-group").asText()).isEqualTo("highmem");
-        assertThat(pod.at("/spec/nodeSelector/node.kubernetes.io~1instance-type").asText()).isEqualTo("r6i.4xlarge");
+        assertThat(pod.at("/spec/nodeSelector/node.kubernetes.io~1instance-type")
+                        .asText())
+                .isEqualTo("r6i.4xlarge");
         assertThat(pod.at("/spec/tolerations")).hasSize(1);
         assertThat(pod.at("/spec/tolerations/0/value").asText()).isEqualTo("highmem");
         assertThat(pod.at("/spec/schedulerName").asText()).isEqualTo("packing-scheduler");
         assertThat(pod.at("/metadata/labels/joblane.io~1node-group").asText()).isEqualTo("highmem");
-        assertThat(secondAnswer(review, pod).at("/response/patch").isMissingNode()).isTrue();
+        assertThat(secondAnswer(review, pod).at("/response/patch").isMissingNode())
+                .isTrue();
     }
 
     @Test
     void userChoicesAreKeptAndReportedAsWarnings() throws Exception {
         ObjectNode review = review("admission/job-pod.json");
-        ((ObjectNode) review.at("/request/object/metadata")).set("annotations",
-                TestData.json("{'cluster-autoscaler.kubernetes.io/safe-to-evict':'true','joblane.io/node-group':'gpu'}"));
+        ((ObjectNode) review.at("/request/object/metadata"))
+                .set(
+                        "annotations",
+                        TestData.json(
+                                "{'cluster-autoscaler.kubernetes.io/safe-to-evict':'true','joblane.io/node-group':'gpu'}"));
 
         TestClient.Response response = client.review(bytes(review));
         JsonNode pod = patched(review);
@@ -124,7 +137,8 @@ class WebhookHttpTest {
         assertThat(response.json().at("/response/warnings/0").asText())
                 .isEqualTo("joblane: pod sets annotation cluster-autoscaler.kubernetes.io/safe-to-evict=\"true\";"
                         + " kept instead of \"false\"");
-        assertThat(pod.at("/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict").asText())
+        assertThat(pod.at("/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict")
+                        .asText())
                 .isEqualTo("true");
         assertThat(pod.at("/spec/nodeSelector/joblane.io~1node-group").asText()).isEqualTo("gpu");
         assertThat(pod.at("/spec/tolerations")).hasSize(4);
@@ -168,7 +182,8 @@ class WebhookHttpTest {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().path("code").asInt()).isEqualTo(413);
         assertThat(client.review(TestData.resource("admission/job-pod.json").getBytes(StandardCharsets.UTF_8))
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -189,8 +204,12 @@ class WebhookHttpTest {
         assertThat(text).contains("joblane_webhook_request_duration_seconds_bucket{le=\"0.001\"}");
         assertThat(text).contains("joblane_webhook_request_duration_seconds_bucket{le=\"10.0\"}");
         assertThat(text).contains("joblane_webhook_config_reloads_total{result=\"success\"}");
-        long notAfter = Pem.parseCertificate(server.tls.certPem(), "cert").getNotAfter().toInstant().getEpochSecond();
-        assertThat(text).containsPattern("joblane_webhook_certificate_expiry_timestamp_seconds "
-                + String.valueOf((double) notAfter).replace(".", "\\.").replace("E", "E"));
+        long notAfter = Pem.parseCertificate(server.tls.certPem(), "cert")
+                .getNotAfter()
+                .toInstant()
+                .getEpochSecond();
+        assertThat(text)
+                .containsPattern("joblane_webhook_certificate_expiry_timestamp_seconds "
+                        + String.valueOf((double) notAfter).replace(".", "\\.").replace("E", "E"));
     }
 }

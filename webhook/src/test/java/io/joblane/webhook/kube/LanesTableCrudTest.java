@@ -19,15 +19,28 @@ class LanesTableCrudTest {
     KubernetesClient client;
 
     private void write(String text) {
-        client.configMaps().inNamespace("joblane").resource(new ConfigMapBuilder().withNewMetadata()
-                .withName(WellKnown.LANES_CONFIGMAP).withNamespace("joblane").endMetadata()
-                .withData(Map.of(WellKnown.LANES_CONFIGMAP_KEY, text)).build()).createOr(c -> c.update());
+        client.configMaps()
+                .inNamespace("joblane")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName(WellKnown.LANES_CONFIGMAP)
+                        .withNamespace("joblane")
+                        .endMetadata()
+                        .withData(Map.of(WellKnown.LANES_CONFIGMAP_KEY, text))
+                        .build())
+                .createOr(c -> c.update());
     }
 
     @Test
     void followsTheConfigMapFromAbsentToWrittenToUnreadableToDeleted() {
-        client.configMaps().inNamespace("other").resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("unrelated").endMetadata().build()).create();
+        client.configMaps()
+                .inNamespace("other")
+                .resource(new ConfigMapBuilder()
+                        .withNewMetadata()
+                        .withName("unrelated")
+                        .endMetadata()
+                        .build())
+                .create();
         try (LanesTable lanes = LanesTable.start(client, "joblane")) {
             assertThat(lanes.table().size()).isZero();
             assertThat(lanes.readable()).isFalse();
@@ -43,8 +56,12 @@ class LanesTableCrudTest {
 
             write(table.encode());
             await().atMost(Duration.ofSeconds(10)).until(lanes::readable);
-            client.configMaps().inNamespace("joblane").withName(WellKnown.LANES_CONFIGMAP).delete();
-            await().atMost(Duration.ofSeconds(10)).until(() -> !lanes.readable() && lanes.table().size() == 0);
+            client.configMaps()
+                    .inNamespace("joblane")
+                    .withName(WellKnown.LANES_CONFIGMAP)
+                    .delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !lanes.readable() && lanes.table().size() == 0);
         }
     }
 }

@@ -23,9 +23,12 @@ class NamespaceRoutingCrudTest {
     KubernetesClient client;
 
     private static Namespace namespace(String name, String group) {
-        NamespaceBuilder builder = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
+        NamespaceBuilder builder =
+                new NamespaceBuilder().withNewMetadata().withName(name).endMetadata();
         if (group != null) {
-            builder.editMetadata().addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, group).endMetadata();
+            builder.editMetadata()
+                    .addToAnnotations(WellKnown.NODE_GROUP_ANNOTATION, group)
+                    .endMetadata();
         }
         return builder.build();
     }
@@ -56,9 +59,12 @@ class NamespaceRoutingCrudTest {
     @Test
     void unreachableApiServerFailsStartWithinTheTimeout() {
         // Regression guard: an unreachable API server (or missing RBAC) must not hang start-up forever.
-        try (KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(
-                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1")
-                        .withRequestRetryBackoffLimit(0).build()).build()) {
+        try (KubernetesClient nowhere = new KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:1")
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build()) {
             assertThatThrownBy(() -> NamespaceRouting.start(nowhere, Duration.ofSeconds(3)))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("namespace informer");
@@ -72,10 +78,13 @@ class NamespaceRoutingCrudTest {
         Files.createDirectories(home.resolve(".kube"));
 
         assertThat(KubeAccess.detect(Map.of(), home, token)).isEmpty();
-        assertThat(KubeAccess.detect(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home, token)).isEmpty();
+        assertThat(KubeAccess.detect(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home, token))
+                .isEmpty();
         Files.writeString(token, "t");
-        assertThat(KubeAccess.detect(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home, token)).isPresent();
-        assertThat(KubeAccess.detect(Map.of("KUBECONFIG", dir.resolve("nope").toString()), home, token)).isEmpty();
+        assertThat(KubeAccess.detect(Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), home, token))
+                .isPresent();
+        assertThat(KubeAccess.detect(Map.of("KUBECONFIG", dir.resolve("nope").toString()), home, token))
+                .isEmpty();
         Files.writeString(home.resolve(".kube/config"), "apiVersion: v1");
         assertThat(KubeAccess.detect(Map.of(), home, token)).contains("kubeconfig " + home.resolve(".kube/config"));
     }

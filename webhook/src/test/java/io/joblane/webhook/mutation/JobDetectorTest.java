@@ -16,8 +16,8 @@ class JobDetectorTest {
 
     private static JobEvidence evidence(String pod) {
         JsonNode json = json(pod);
-        return JobDetector.evidence(json, PodJson.stringMap(json.get("metadata"), "labels", "metadata.labels"),
-                USER, SETTINGS);
+        return JobDetector.evidence(
+                json, PodJson.stringMap(json.get("metadata"), "labels", "metadata.labels"), USER, SETTINGS);
     }
 
     @Test

@@ -19,19 +19,22 @@ class LanePreferenceTest {
     private static final String OWNER =
             "'ownerReferences':[{'apiVersion':'batch/v1','kind':'Job','name':'j','uid':'u1','controller':true}]";
     /** What every steered pod with labels and annotations but no affinity gets before its lane. */
-    private static final String STEERED = "{'op':'add','path':'/metadata/labels/joblane.io~1node-group','value':'batch'},"
-            + "{'op':'add','path':'/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict','value':'false'},"
-            + "{'op':'add','path':'/metadata/annotations/karpenter.sh~1do-not-disrupt','value':'true'},"
-            + "{'op':'add','path':'/spec/nodeSelector','value':{'joblane.io/node-group':'batch'}},"
-            + "{'op':'add','path':'/spec/tolerations','value':[{'key':'joblane.io/dedicated','operator':'Equal',"
-            + "'value':'batch','effect':'NoSchedule'}]},"
-            + PodMutatorTest.FENCE;
-    private static final String PREFERRED = "/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution";
+    private static final String STEERED =
+            "{'op':'add','path':'/metadata/labels/joblane.io~1node-group','value':'batch'},"
+                    + "{'op':'add','path':'/metadata/annotations/cluster-autoscaler.kubernetes.io~1safe-to-evict','value':'false'},"
+                    + "{'op':'add','path':'/metadata/annotations/karpenter.sh~1do-not-disrupt','value':'true'},"
+                    + "{'op':'add','path':'/spec/nodeSelector','value':{'joblane.io/node-group':'batch'}},"
+                    + "{'op':'add','path':'/spec/tolerations','value':[{'key':'joblane.io/dedicated','operator':'Equal',"
+                    + "'value':'batch','effect':'NoSchedule'}]},"
+                    + PodMutatorTest.FENCE;
 
-    private static final FamilyTable TABLE = new FamilyTable(Map.of(
-            "ml/nightly", RunTimes.first(20 * 60_000, 1).then(40 * 60_000, 2)));
-    private final PodMutator mutator = new PodMutator(TestData::groups, NamespaceAnnotations.NONE,
-            new LanePreference(() -> TABLE, () -> NOW));
+    private static final String PREFERRED =
+            "/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution";
+
+    private static final FamilyTable TABLE =
+            new FamilyTable(Map.of("ml/nightly", RunTimes.first(20 * 60_000, 1).then(40 * 60_000, 2)));
+    private final PodMutator mutator =
+            new PodMutator(TestData::groups, NamespaceAnnotations.NONE, new LanePreference(() -> TABLE, () -> NOW));
 
     private static JsonNode pod(String labels, String annotations, String spec) {
         return json("{'metadata':{'generateName':'j-'," + OWNER + ",'labels':{" + labels + "},'annotations':{"
@@ -54,8 +57,9 @@ class LanePreferenceTest {
     @Test
     void theAnnotationGivesAPreferredTermOnTheExpectedEndInMinutes() {
         Mutation m = mutate(pod("'job-name':'j'", "'joblane.io/expected-duration':'90m'", "{'containers':[]}"));
-        assertThat(AdmissionCodec.patchText(m.patch())).isEqualTo(q("[" + STEERED
-                + ",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_090) + "]}]"));
+        assertThat(AdmissionCodec.patchText(m.patch()))
+                .isEqualTo(q("[" + STEERED + ",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_090)
+                        + "]}]"));
         assertThat(m.reason()).endsWith("lane-end > 29000090 from its annotation");
         assertThat(m.warnings()).isEmpty();
     }
@@ -63,8 +67,8 @@ class LanePreferenceTest {
     @Test
     void aCronJobRunIsPredictedFromItsFamilysLastTwoRuns() {
         Mutation m = mutate(pod("'batch.kubernetes.io/job-name':'nightly-29412345'", "", "{'containers':[]}"));
-        assertThat(AdmissionCodec.patchText(m.patch())).endsWith(q(
-                ",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_030) + "]}]"));
+        assertThat(AdmissionCodec.patchText(m.patch()))
+                .endsWith(q(",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_030) + "]}]"));
     }
 
     @Test
@@ -75,28 +79,39 @@ class LanePreferenceTest {
                 + "'preferredDuringSchedulingIgnoredDuringExecution':[{'weight':100,'preference':{'matchExpressions':["
                 + "{'key':'disk','operator':'In','values':['ssd']}]}}]}}}";
         Mutation m = mutate(pod("'job-name':'j'", "'joblane.io/expected-duration':'soon'", spec));
-        assertThat(AdmissionCodec.patchText(m.patch())).endsWith(q(
-                "{'op':'add','path':'/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
-                        + "/nodeSelectorTerms/0/matchExpressions/-','value':{'key':'joblane.io/draining',"
-                        + "'operator':'DoesNotExist'}},"
-                        + "{'op':'add','path':'" + PREFERRED + "/-','value':" + lane(29_000_010) + "}]"));
-        assertThat(m.warnings()).as("a bad annotation falls back to the deadline, and says so").containsExactly(
-                "joblane: annotation joblane.io/expected-duration ignored: not a duration: \"soon\" (use e.g. 90s, 10m,"
-                        + " 1h30m)");
+        assertThat(AdmissionCodec.patchText(m.patch()))
+                .endsWith(q(
+                        "{'op':'add','path':'/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+                                + "/nodeSelectorTerms/0/matchExpressions/-','value':{'key':'joblane.io/draining',"
+                                + "'operator':'DoesNotExist'}},"
+                                + "{'op':'add','path':'" + PREFERRED + "/-','value':" + lane(29_000_010) + "}]"));
+        assertThat(m.warnings())
+                .as("a bad annotation falls back to the deadline, and says so")
+                .containsExactly(
+                        "joblane: annotation joblane.io/expected-duration ignored: not a duration: \"soon\" (use e.g. 90s, 10m,"
+                                + " 1h30m)");
     }
 
     @Test
     void aPodWithoutPredictionOrWithItsOwnLaneTermOrWithLanesOffGetsNoLane() {
         String noLane = "[" + STEERED + "]";
-        assertThat(AdmissionCodec.patchText(mutate(pod("'job-name':'j'", "", "{'containers':[]}")).patch()))
-                .as("nothing known").isEqualTo(q(noLane));
-        String own = "{'affinity':{'nodeAffinity':{'preferredDuringSchedulingIgnoredDuringExecution':["
-                + lane(1) + "]}}}";
+        assertThat(AdmissionCodec.patchText(
+                        mutate(pod("'job-name':'j'", "", "{'containers':[]}")).patch()))
+                .as("nothing known")
+                .isEqualTo(q(noLane));
+        String own =
+                "{'affinity':{'nodeAffinity':{'preferredDuringSchedulingIgnoredDuringExecution':[" + lane(1) + "]}}}";
         assertThat(AdmissionCodec.patchText(mutate(pod("'job-name':'j'", "'joblane.io/expected-duration':'1h'", own))
-                .patch())).as("the pod's own lane term is kept").doesNotContain("preferred");
+                        .patch()))
+                .as("the pod's own lane term is kept")
+                .doesNotContain("preferred");
         PodMutator off = new PodMutator(TestData::groups, NamespaceAnnotations.NONE, LanePreference.OFF);
-        assertThat(AdmissionCodec.patchText(off.mutate(pod("'job-name':'j'", "'joblane.io/expected-duration':'1h'",
-                "{'containers':[]}"), "ml", USER).patch())).isEqualTo(q(noLane));
+        assertThat(AdmissionCodec.patchText(off.mutate(
+                                pod("'job-name':'j'", "'joblane.io/expected-duration':'1h'", "{'containers':[]}"),
+                                "ml",
+                                USER)
+                        .patch()))
+                .isEqualTo(q(noLane));
     }
 
     @Test

@@ -25,8 +25,14 @@ class PodMutatorPropertyTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final JoblaneConfig GROUPS = TestData.groups();
     private static final String[] GROUP_NAMES = {"batch", "gpu", "highmem", "bigcpu", "typo"};
-    private static final String[] KEYS = {WellKnown.NODE_GROUP_LABEL, WellKnown.SAFE_TO_EVICT_ANNOTATION,
-        WellKnown.KARPENTER_DO_NOT_DISRUPT_ANNOTATION, "node.kubernetes.io/instance-type", "app", "a~b/c"};
+    private static final String[] KEYS = {
+        WellKnown.NODE_GROUP_LABEL,
+        WellKnown.SAFE_TO_EVICT_ANNOTATION,
+        WellKnown.KARPENTER_DO_NOT_DISRUPT_ANNOTATION,
+        "node.kubernetes.io/instance-type",
+        "app",
+        "a~b/c"
+    };
     private static final String[] VALUES = {"true", "false", "batch", "gpu", "highmem", "r6i.4xlarge", "x"};
 
     @Test
@@ -56,7 +62,8 @@ class PodMutatorPropertyTest {
                     if (map.equals("/metadata/labels") && e.getKey().equals(WellKnown.NODE_GROUP_LABEL)) {
                         continue;
                     }
-                    assertThat(patched.at(map).get(e.getKey())).as(what + " kept " + map + "." + e.getKey())
+                    assertThat(patched.at(map).get(e.getKey()))
+                            .as(what + " kept " + map + "." + e.getKey())
                             .isEqualTo(e.getValue());
                 }
             }
@@ -72,23 +79,29 @@ class PodMutatorPropertyTest {
                 assertThat(patched.at(groupLabel).asText()).as(what).isEqualTo(group.name());
                 assertThat(patched.at(groupSelector).asText()).as(what).isEqualTo(group.name());
                 assertThat(PodPlacement.read((ObjectNode) pod.get("spec"), Map.of())
-                        .allows(group.nodeSelector(WellKnown.NODE_GROUP_LABEL))).as(what + " affinity allows the group")
+                                .allows(group.nodeSelector(WellKnown.NODE_GROUP_LABEL)))
+                        .as(what + " affinity allows the group")
                         .isTrue();
                 JsonNode terms = patched.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
                         + "/nodeSelectorTerms");
                 assertThat(terms.size()).as(what).isPositive();
-                JsonNode termsBefore = pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
-                        + "/nodeSelectorTerms");
+                JsonNode termsBefore =
+                        pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+                                + "/nodeSelectorTerms");
                 for (int i = 0; i < terms.size(); i++) {
                     JsonNode term = terms.get(i);
-                    if (term.path("matchExpressions").isEmpty() && term.path("matchFields").isEmpty()) {
+                    if (term.path("matchExpressions").isEmpty()
+                            && term.path("matchFields").isEmpty()) {
                         continue;
                     }
                     long fencedBefore = fences(termsBefore.path(i));
-                    assertThat(fences(term)).as(what + " fenced, never twice by us: " + term)
+                    assertThat(fences(term))
+                            .as(what + " fenced, never twice by us: " + term)
                             .isEqualTo(Math.max(fencedBefore, 1));
                 }
-                assertThat(after.size() - before.size()).as(what).isLessThanOrEqualTo(group.taints().size());
+                assertThat(after.size() - before.size())
+                        .as(what)
+                        .isLessThanOrEqualTo(group.taints().size());
                 for (Taint taint : group.taints()) {
                     boolean tolerated = false;
                     for (JsonNode t : after) {
@@ -100,25 +113,33 @@ class PodMutatorPropertyTest {
                 assertThat(first.patch()).as(what).isEmpty();
             }
         }
-        assertThat(mutated).as("seed " + seed + ": most random Job pods need a patch").isGreaterThan(1000);
+        assertThat(mutated)
+                .as("seed " + seed + ": most random Job pods need a patch")
+                .isGreaterThan(1000);
     }
 
     private static JsonNode randomJobPod(Random random) {
         ObjectNode pod = NODES.objectNode();
         ObjectNode metadata = pod.putObject("metadata");
         metadata.put("generateName", "job-");
-        metadata.putArray("ownerReferences").addObject().put("apiVersion", "batch/v1").put("kind", "Job")
+        metadata.putArray("ownerReferences")
+                .addObject()
+                .put("apiVersion", "batch/v1")
+                .put("kind", "Job")
                 .put("controller", true);
         maybeMap(random, metadata, "labels");
         maybeMap(random, metadata, "annotations");
         if (random.nextInt(4) == 0) {
-            metadata.withObjectProperty("annotations").put(WellKnown.NODE_GROUP_ANNOTATION,
-                    GROUP_NAMES[random.nextInt(GROUP_NAMES.length)]);
+            metadata.withObjectProperty("annotations")
+                    .put(WellKnown.NODE_GROUP_ANNOTATION, GROUP_NAMES[random.nextInt(GROUP_NAMES.length)]);
         }
         ObjectNode spec = pod.putObject("spec");
         ArrayNode containers = spec.putArray("containers");
         for (int c = random.nextInt(3); c >= 0; c--) {
-            ObjectNode requests = containers.addObject().put("name", "c" + c).putObject("resources")
+            ObjectNode requests = containers
+                    .addObject()
+                    .put("name", "c" + c)
+                    .putObject("resources")
                     .putObject(random.nextBoolean() ? "requests" : "limits");
             requests.put("memory", (1 + random.nextInt(100)) + "Gi");
             requests.put("cpu", String.valueOf(1 + random.nextInt(40)));
@@ -168,7 +189,8 @@ class PodMutatorPropertyTest {
         if (random.nextInt(4) == 0) {
             return;
         }
-        ArrayNode terms = nodeAffinity.putObject("requiredDuringSchedulingIgnoredDuringExecution")
+        ArrayNode terms = nodeAffinity
+                .putObject("requiredDuringSchedulingIgnoredDuringExecution")
                 .putArray("nodeSelectorTerms");
         for (int t = random.nextInt(4); t > 0; t--) {
             ObjectNode term = terms.addObject();
@@ -185,8 +207,12 @@ class PodMutatorPropertyTest {
                 }
             }
             if (random.nextInt(4) == 0) {
-                term.putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In")
-                        .putArray("values").add("n1");
+                term.putArray("matchFields")
+                        .addObject()
+                        .put("key", "metadata.name")
+                        .put("operator", "In")
+                        .putArray("values")
+                        .add("n1");
             }
         }
     }

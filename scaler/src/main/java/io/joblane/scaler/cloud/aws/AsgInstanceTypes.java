@@ -44,8 +44,11 @@ record AsgInstanceTypes(List<String> types, LaunchTemplateRef launchTemplate, St
                 requirements |= o.instanceRequirements() != null;
             }
             if (requirements) {
-                return new AsgInstanceTypes(List.of(), null, "the MixedInstancesPolicy selects instance types by "
-                        + "attributes (InstanceRequirements), which Joblane does not read");
+                return new AsgInstanceTypes(
+                        List.of(),
+                        null,
+                        "the MixedInstancesPolicy selects instance types by "
+                                + "attributes (InstanceRequirements), which Joblane does not read");
             }
             if (!types.isEmpty()) {
                 return new AsgInstanceTypes(new ArrayList<>(types), null, null);
@@ -54,12 +57,17 @@ record AsgInstanceTypes(List<String> types, LaunchTemplateRef launchTemplate, St
         }
         if (spec != null && (spec.launchTemplateId() != null || spec.launchTemplateName() != null)) {
             String version = spec.version() == null || spec.version().isBlank() ? "$Default" : spec.version();
-            return new AsgInstanceTypes(List.of(),
-                    new LaunchTemplateRef(spec.launchTemplateId(), spec.launchTemplateName(), version), null);
+            return new AsgInstanceTypes(
+                    List.of(),
+                    new LaunchTemplateRef(spec.launchTemplateId(), spec.launchTemplateName(), version),
+                    null);
         }
         if (group.launchConfigurationName() != null) {
-            return new AsgInstanceTypes(List.of(), null, "the group uses launch configuration "
-                    + group.launchConfigurationName() + ", which Joblane does not read");
+            return new AsgInstanceTypes(
+                    List.of(),
+                    null,
+                    "the group uses launch configuration " + group.launchConfigurationName()
+                            + ", which Joblane does not read");
         }
         return new AsgInstanceTypes(List.of(), null, "the group names neither a launch template nor instance types");
     }

@@ -18,8 +18,8 @@ import java.util.Set;
  *
  * @param resources quantities as written, e.g. {@code pods -> "58"}, {@code nvidia.com/gpu -> "1"}
  */
-record AsgTemplateTags(Map<String, String> labels, List<Taint> taints, Map<String, String> resources,
-                       List<String> problems) {
+record AsgTemplateTags(
+        Map<String, String> labels, List<Taint> taints, Map<String, String> resources, List<String> problems) {
 
     static final String PREFIX = "k8s.io/cluster-autoscaler/node-template/";
     static final String LABEL = PREFIX + "label/";

@@ -20,8 +20,7 @@ import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
  */
 public final class AutoScalingClients {
 
-    private AutoScalingClients() {
-    }
+    private AutoScalingClients() {}
 
     /**
      * @throws IllegalStateException when no region can be found or the endpoint is not a URI; the message
@@ -33,8 +32,16 @@ public final class AutoScalingClients {
 
     /** As {@link #create(AwsSettings, AwsClientOptions)}, counting every API call in {@code registry} when not null. */
     public static AutoScalingClient create(AwsSettings settings, AwsClientOptions options, MeterRegistry registry) {
-        return build(AutoScalingClient.builder(), "Auto Scaling", 8, "scaler.aws.endpoint", settings.endpoint(),
-                "https://autoscaling.us-east-1.amazonaws.com", settings, options, registry);
+        return build(
+                AutoScalingClient.builder(),
+                "Auto Scaling",
+                8,
+                "scaler.aws.endpoint",
+                settings.endpoint(),
+                "https://autoscaling.us-east-1.amazonaws.com",
+                settings,
+                options,
+                registry);
     }
 
     /**
@@ -42,9 +49,16 @@ public final class AutoScalingClients {
      * setting named in errors), the Apache 5 HTTP client with bounded timeouts, standard retries with backoff,
      * API-call metrics and credentials.
      */
-    static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(B builder, String service,
-            int maxConnections, String endpointSetting, String endpoint, String endpointExample, AwsSettings settings,
-            AwsClientOptions options, MeterRegistry registry) {
+    static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C build(
+            B builder,
+            String service,
+            int maxConnections,
+            String endpointSetting,
+            String endpoint,
+            String endpointExample,
+            AwsSettings settings,
+            AwsClientOptions options,
+            MeterRegistry registry) {
         var retry = AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(options.maxAttempts())
                 .backoffStrategy(BackoffStrategy.exponentialDelay(options.baseDelay(), options.maxBackoff()))
@@ -73,8 +87,10 @@ public final class AutoScalingClients {
         try {
             return builder.build();
         } catch (SdkClientException e) {
-            throw new IllegalStateException("cannot build the AWS " + service + " client (set scaler.aws.region or "
-                    + "the AWS_REGION environment variable): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build the AWS " + service + " client (set scaler.aws.region or "
+                            + "the AWS_REGION environment variable): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -86,8 +102,8 @@ public final class AutoScalingClients {
             throw new IllegalStateException(setting + ": not a URL: " + value, e);
         }
         if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new IllegalStateException(setting + ": must be an http(s) URL with a host, e.g. " + example
-                    + ", not " + value);
+            throw new IllegalStateException(
+                    setting + ": must be an http(s) URL with a host, e.g. " + example + ", not " + value);
         }
         return uri;
     }

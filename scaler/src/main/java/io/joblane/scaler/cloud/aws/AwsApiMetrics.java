@@ -33,8 +33,10 @@ final class AwsApiMetrics implements ExecutionInterceptor {
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
         String code = "ClientError";
-        if (context.exception() instanceof AwsServiceException e && e.awsErrorDetails() != null
-                && e.awsErrorDetails().errorCode() != null && !e.awsErrorDetails().errorCode().isEmpty()) {
+        if (context.exception() instanceof AwsServiceException e
+                && e.awsErrorDetails() != null
+                && e.awsErrorDetails().errorCode() != null
+                && !e.awsErrorDetails().errorCode().isEmpty()) {
             code = e.awsErrorDetails().errorCode();
         }
         count(attributes, code);

@@ -13,32 +13,48 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class AwsErrors {
 
     private static final Set<String> THROTTLING = Set.of(
-            "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
-            "RequestThrottledException", "TooManyRequestsException", "RequestLimitExceeded",
-            "ProvisionedThroughputExceededException", "TransactionInProgressException", "SlowDown",
-            "PriorRequestNotComplete", "EC2ThrottledException", "BandwidthLimitExceeded");
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "RequestLimitExceeded",
+            "ProvisionedThroughputExceededException",
+            "TransactionInProgressException",
+            "SlowDown",
+            "PriorRequestNotComplete",
+            "EC2ThrottledException",
+            "BandwidthLimitExceeded");
     private static final Set<String> BUSY = Set.of(
-            "ScalingActivityInProgress", "ScalingActivityInProgressFault",
-            "ResourceContention", "ResourceContentionFault", "ResourceInUse", "ResourceInUseFault");
-    private static final Set<String> TRANSIENT_AUTH = Set.of(
-            "ExpiredToken", "ExpiredTokenException", "RequestExpired", "IDPCommunicationError");
+            "ScalingActivityInProgress",
+            "ScalingActivityInProgressFault",
+            "ResourceContention",
+            "ResourceContentionFault",
+            "ResourceInUse",
+            "ResourceInUseFault");
+    private static final Set<String> TRANSIENT_AUTH =
+            Set.of("ExpiredToken", "ExpiredTokenException", "RequestExpired", "IDPCommunicationError");
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
     /** Classifies {@code e}, keeping it as the cause; {@code what} names the call for the message. */
     static CloudException classify(String what, SdkException e) {
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
+            String code = service.awsErrorDetails() == null
+                    ? ""
+                    : service.awsErrorDetails().errorCode();
             code = code == null ? "" : code;
-            String detail = service.awsErrorDetails() == null || service.awsErrorDetails().errorMessage() == null
-                    ? service.getMessage() : service.awsErrorDetails().errorMessage();
+            String detail = service.awsErrorDetails() == null
+                            || service.awsErrorDetails().errorMessage() == null
+                    ? service.getMessage()
+                    : service.awsErrorDetails().errorMessage();
             String message = what + " failed: " + (code.isEmpty() ? "" : code + ": ") + detail;
             return new CloudException(kindOf(code, service.statusCode()), code, message, e);
         }
         if (e instanceof SdkClientException client && isMissingSetup(client)) {
-            return new CloudException(CloudException.Kind.INVALID, "ClientConfiguration",
-                    what + " failed: " + e.getMessage(), e);
+            return new CloudException(
+                    CloudException.Kind.INVALID, "ClientConfiguration", what + " failed: " + e.getMessage(), e);
         }
         // Network errors, timeouts, unreadable answers: the SDK already retried them.
         return new CloudException(CloudException.Kind.TRANSIENT, "ClientError", what + " failed: " + e.getMessage(), e);

@@ -8,8 +8,7 @@ import io.joblane.scaler.cloud.LifecycleState;
  */
 final class AwsLifecycleStates {
 
-    private AwsLifecycleStates() {
-    }
+    private AwsLifecycleStates() {}
 
     /**
      * Maps one state name as the API spells it. A name this code does not know becomes STANDBY: not counted
@@ -25,10 +24,13 @@ final class AwsLifecycleStates {
         return switch (awsState) {
             case "Pending", "Pending:Wait", "Pending:Proceed" -> LifecycleState.PENDING;
             // Root volume replacement is an in-place update of an instance that stays in the group.
-            case "InService", "ReplacingRootVolume", "ReplacingRootVolume:Wait", "ReplacingRootVolume:Proceed",
+            case "InService",
+                    "ReplacingRootVolume",
+                    "ReplacingRootVolume:Wait",
+                    "ReplacingRootVolume:Proceed",
                     "RootVolumeReplaced" -> LifecycleState.IN_SERVICE;
             case "Terminating", "Terminating:Wait", "Terminating:Proceed", "Terminating:Retained" ->
-                    LifecycleState.TERMINATING;
+                LifecycleState.TERMINATING;
             case "Terminated" -> LifecycleState.TERMINATED;
             case "EnteringStandby", "Standby", "Quarantined" -> LifecycleState.STANDBY;
             case "Detaching", "Detached" -> LifecycleState.DETACHING;

@@ -5,8 +5,8 @@ import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
-import io.joblane.scaler.cloud.NodeTemplate;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.cloud.NodeTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +51,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     static final int IDS_PER_PROTECTION_CALL = 50;
     /** Recent activities read per group; launches older than {@link #LAUNCH_FAILURE_WINDOW} do not count. */
     static final int ACTIVITIES_PER_GROUP = 50;
+
     static final Duration LAUNCH_FAILURE_WINDOW = Duration.ofMinutes(30);
     static final String AZ_REBALANCE = "AZRebalance";
 
@@ -66,8 +67,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
      * The termination is sent once, never retried by the SDK: a retry seconds later could act after this replica lost
      * the Lease or after a pod was bound. A failure is retried by a later scan, after a fresh live check.
      */
-    private static final SdkPlugin TRY_ONCE = config -> config.overrideConfiguration(c -> c
-            .retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(TERMINATE_TIMEOUT));
+    private static final SdkPlugin TRY_ONCE = config -> config.overrideConfiguration(
+            c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(TERMINATE_TIMEOUT));
 
     private final AutoScalingClient client;
     private final Clock clock;
@@ -81,6 +82,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     private final Map<String, Map<String, Instant>> launchTimes = new HashMap<>();
     /** Last known launch report per group, kept when reading activities fails. */
     private final Map<String, LaunchActivities.Report> launchReports = new HashMap<>();
+
     private final Set<String> unknownGroups = new HashSet<>();
     private final Set<String> unprotectedAtLaunchLogged = new HashSet<>();
     /** Reads node templates for scale from zero; null when the provider was built without EC2. */
@@ -91,8 +93,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     }
 
     /** With {@code ec2} (may be null) the groups that need it get a node template read from EC2 and their tags. */
-    public AwsNodeGroupProvider(AutoScalingClient client, Ec2Client ec2, Map<String, AwsGroupSettings> settings,
-                                Clock clock) {
+    public AwsNodeGroupProvider(
+            AutoScalingClient client, Ec2Client ec2, Map<String, AwsGroupSettings> settings, Clock clock) {
         this.templates = ec2 == null ? null : new NodeTemplateReader(new Ec2Gateway(ec2), clock);
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Map.copyOf(settings);
@@ -109,7 +111,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         return new AwsNodeGroupProvider(
                 AutoScalingClients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
                 Ec2Clients.create(config.scaler().aws(), AwsClientOptions.DEFAULTS, registry),
-                AwsGroupSettings.fromConfig(config), Clock.systemUTC());
+                AwsGroupSettings.fromConfig(config),
+                Clock.systemUTC());
     }
 
     /** Takes a reloaded node-group file's caps and AZRebalance choices; the client stays as built. */
@@ -153,8 +156,11 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             if (group == null) {
                 forget(name);
                 if (unknownGroups.add(name)) {
-                    LOG.warn("event=asg_unknown group={} detail=\"{}; skipped until it can be described\"", name,
-                            refused.getOrDefault(name, "no Auto Scaling group of that name in this account and region"));
+                    LOG.warn(
+                            "event=asg_unknown group={} detail=\"{}; skipped until it can be described\"",
+                            name,
+                            refused.getOrDefault(
+                                    name, "no Auto Scaling group of that name in this account and region"));
                 }
                 continue;
             }
@@ -173,8 +179,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             DescribeAutoScalingGroupsResponse page;
             try {
                 String next = token;
-                page = client.describeAutoScalingGroups(r -> r.autoScalingGroupNames(batch)
-                        .maxRecords(MAX_RECORDS).nextToken(next));
+                page = client.describeAutoScalingGroups(r ->
+                        r.autoScalingGroupNames(batch).maxRecords(MAX_RECORDS).nextToken(next));
             } catch (SdkException e) {
                 throw AwsErrors.classify("DescribeAutoScalingGroups", e);
             }
@@ -195,8 +201,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     public synchronized void setDesiredCapacity(String groupId, int desired) throws CloudException {
         CloudGroup group = current(groupId);
         if (desired <= group.desired()) {
-            LOG.debug("event=asg_desired_unchanged group={} current={} requested={}", groupId, group.desired(),
-                    desired);
+            LOG.debug(
+                    "event=asg_desired_unchanged group={} current={} requested={}", groupId, group.desired(), desired);
             return;
         }
         int target = Math.min(desired, group.max());
@@ -210,14 +216,17 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         // would pick the victims. One fresh describe of this group decides.
         int fresh = freshDesired(groupId);
         if (target <= fresh) {
-            LOG.info("event=asg_desired_unchanged group={} current={} requested={} reason=raised_since_describe",
-                    groupId, fresh, target);
+            LOG.info(
+                    "event=asg_desired_unchanged group={} current={} requested={} reason=raised_since_describe",
+                    groupId,
+                    fresh,
+                    target);
             described.put(groupId, withDesired(group, fresh));
             return;
         }
         try {
-            client.setDesiredCapacity(r -> r.autoScalingGroupName(groupId).desiredCapacity(target)
-                    .honorCooldown(false));
+            client.setDesiredCapacity(
+                    r -> r.autoScalingGroupName(groupId).desiredCapacity(target).honorCooldown(false));
         } catch (SdkException e) {
             throw AwsErrors.classify("SetDesiredCapacity " + groupId, e);
         }
@@ -245,31 +254,45 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         describeBatch(List.of(groupId), found);
         AutoScalingGroup fresh = found.get(groupId);
         if (fresh == null) {
-            throw new CloudException(CloudException.Kind.INVALID, "GroupNotFound", "Auto Scaling group " + groupId
-                    + " was not found when re-read before cancelling unfulfilled capacity");
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "GroupNotFound",
+                    "Auto Scaling group " + groupId
+                            + " was not found when re-read before cancelling unfulfilled capacity");
         }
         List<Instance> existing = fresh.instances().stream()
-                .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity()).toList();
+                .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity())
+                .toList();
         int target = Math.max(Math.max(desired, existing.size()), fresh.minSize());
         if (target >= fresh.desiredCapacity()) {
             described.put(groupId, withDesired(group, fresh.desiredCapacity()));
             return fresh.desiredCapacity();
         }
-        List<String> exposed = existing.stream().filter(i -> !Boolean.TRUE.equals(i.protectedFromScaleIn()))
-                .map(Instance::instanceId).toList();
+        List<String> exposed = existing.stream()
+                .filter(i -> !Boolean.TRUE.equals(i.protectedFromScaleIn()))
+                .map(Instance::instanceId)
+                .toList();
         if (!exposed.isEmpty()) {
-            LOG.info("event=asg_cancel_unfulfilled_held group={} desired={} wanted={} unprotected={}", groupId,
-                    fresh.desiredCapacity(), target, exposed);
+            LOG.info(
+                    "event=asg_cancel_unfulfilled_held group={} desired={} wanted={} unprotected={}",
+                    groupId,
+                    fresh.desiredCapacity(),
+                    target,
+                    exposed);
             return fresh.desiredCapacity();
         }
         try {
-            client.setDesiredCapacity(r -> r.autoScalingGroupName(groupId).desiredCapacity(target)
-                    .honorCooldown(false));
+            client.setDesiredCapacity(
+                    r -> r.autoScalingGroupName(groupId).desiredCapacity(target).honorCooldown(false));
         } catch (SdkException e) {
             throw AwsErrors.classify("SetDesiredCapacity (cancel unfulfilled) " + groupId, e);
         }
-        LOG.info("event=asg_cancel_unfulfilled group={} from={} to={} instances={}", groupId, fresh.desiredCapacity(),
-                target, existing.size());
+        LOG.info(
+                "event=asg_cancel_unfulfilled group={} from={} to={} instances={}",
+                groupId,
+                fresh.desiredCapacity(),
+                target,
+                existing.size());
         described.put(groupId, withDesired(group, target));
         return target;
     }
@@ -279,8 +302,10 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         describeBatch(List.of(groupId), found);
         AutoScalingGroup fresh = found.get(groupId);
         if (fresh == null) {
-            throw new CloudException(CloudException.Kind.INVALID, "GroupNotFound", "Auto Scaling group " + groupId
-                    + " was not found when re-read before SetDesiredCapacity");
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "GroupNotFound",
+                    "Auto Scaling group " + groupId + " was not found when re-read before SetDesiredCapacity");
         }
         return fresh.desiredCapacity();
     }
@@ -297,31 +322,50 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     public synchronized void terminateInstance(String groupId, String instanceId) throws CloudException {
         CloudGroup group = described.get(groupId);
         if (group == null) {
-            throw new CloudException(CloudException.Kind.INVALID, "UnknownGroup", "Auto Scaling group " + groupId
-                    + " was not described in this scan; instance " + instanceId + " not terminated");
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "UnknownGroup",
+                    "Auto Scaling group " + groupId + " was not described in this scan; instance " + instanceId
+                            + " not terminated");
         }
-        CloudInstance instance = group.instances().stream().filter(i -> i.id().equals(instanceId)).findFirst()
-                .orElseThrow(() -> new CloudException(CloudException.Kind.INVALID, "InstanceNotInGroup",
+        CloudInstance instance = group.instances().stream()
+                .filter(i -> i.id().equals(instanceId))
+                .findFirst()
+                .orElseThrow(() -> new CloudException(
+                        CloudException.Kind.INVALID,
+                        "InstanceNotInGroup",
                         "instance " + instanceId + " is not in Auto Scaling group " + groupId + "; not terminated"));
         if (instance.state() == LifecycleState.TERMINATING || instance.state() == LifecycleState.TERMINATED) {
-            LOG.info("event=asg_terminate_skipped group={} instance={} reason=already_{}", groupId, instanceId,
+            LOG.info(
+                    "event=asg_terminate_skipped group={} instance={} reason=already_{}",
+                    groupId,
+                    instanceId,
                     instance.state().name().toLowerCase());
             return;
         }
-        if (instance.state() == LifecycleState.STANDBY || instance.state() == LifecycleState.DETACHING
+        if (instance.state() == LifecycleState.STANDBY
+                || instance.state() == LifecycleState.DETACHING
                 || instance.state() == LifecycleState.WARMED) {
-            throw new CloudException(CloudException.Kind.INVALID, "InstanceNotManaged", "instance " + instanceId
-                    + " of group " + groupId + " is " + rawState(groupId, instanceId)
-                    + ": Joblane leaves it alone");
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "InstanceNotManaged",
+                    "instance " + instanceId
+                            + " of group " + groupId + " is " + rawState(groupId, instanceId)
+                            + ": Joblane leaves it alone");
         }
         try {
             client.terminateInstanceInAutoScalingGroup(r -> r.instanceId(instanceId)
-                    .shouldDecrementDesiredCapacity(true).overrideConfiguration(o -> o.addPlugin(TRY_ONCE)));
+                    .shouldDecrementDesiredCapacity(true)
+                    .overrideConfiguration(o -> o.addPlugin(TRY_ONCE)));
         } catch (SdkException e) {
             throw AwsErrors.classify("TerminateInstanceInAutoScalingGroup " + instanceId, e);
         }
-        LOG.info("event=asg_terminate group={} instance={} zone={} desired_after={}", groupId, instanceId,
-                instance.zone(), group.desired() - 1);
+        LOG.info(
+                "event=asg_terminate group={} instance={} zone={} desired_after={}",
+                groupId,
+                instanceId,
+                instance.zone(),
+                group.desired() - 1);
         described.put(groupId, afterTermination(group, instanceId));
         rawStates.computeIfAbsent(groupId, g -> new HashMap<>()).put(instanceId, "Terminating");
     }
@@ -349,8 +393,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         for (int from = 0; from < ids.size(); from += IDS_PER_PROTECTION_CALL) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + IDS_PER_PROTECTION_CALL));
             try {
-                client.setInstanceProtection(r -> r.autoScalingGroupName(groupId).instanceIds(batch)
-                        .protectedFromScaleIn(protect));
+                client.setInstanceProtection(
+                        r -> r.autoScalingGroupName(groupId).instanceIds(batch).protectedFromScaleIn(protect));
             } catch (SdkException e) {
                 throw AwsErrors.classify("SetInstanceProtection(" + protect + ") " + groupId, e);
             }
@@ -429,8 +473,16 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                     Boolean.TRUE.equals(instance.protectedFromScaleIn()),
                     known.get(instance.instanceId())));
         }
-        return new CloudGroup(name, group.desiredCapacity(), group.minSize(), max, instances, problems,
-                launchFailing, template(group, own, problems), zoneRebalancing);
+        return new CloudGroup(
+                name,
+                group.desiredCapacity(),
+                group.minSize(),
+                max,
+                instances,
+                problems,
+                launchFailing,
+                template(group, own, problems),
+                zoneRebalancing);
     }
 
     /** Keeps this describe's raw lifecycle states, forgets instances that left; true when one is new to this provider. */
@@ -450,19 +502,21 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
      * Reads the group's recent activities when capacity is missing or an instance is new (a failure keeps the last
      * report and becomes a problem), and gives every instance a launch time: its activity's, else first sight.
      */
-    private LaunchActivities.Report readLaunches(AutoScalingGroup group, Map<String, Instant> known,
-                                                 boolean newInstances, List<String> problems) {
+    private LaunchActivities.Report readLaunches(
+            AutoScalingGroup group, Map<String, Instant> known, boolean newInstances, List<String> problems) {
         String name = group.autoScalingGroupName();
         Instant now = clock.instant();
         long live = group.instances().stream()
-                .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity()).count();
+                .filter(i -> AwsLifecycleStates.map(i.lifecycleStateAsString()).isCapacity())
+                .count();
         // Nothing is on its way and nothing is new, so nothing can be failing to launch.
         LaunchActivities.Report report = null;
         if (group.desiredCapacity() > live || newInstances) {
             report = launchReports.get(name);
             try {
-                List<Activity> activities = client.describeScalingActivities(r -> r.autoScalingGroupName(name)
-                        .maxRecords(ACTIVITIES_PER_GROUP)).activities();
+                List<Activity> activities = client.describeScalingActivities(
+                                r -> r.autoScalingGroupName(name).maxRecords(ACTIVITIES_PER_GROUP))
+                        .activities();
                 report = LaunchActivities.read(activities, now, LAUNCH_FAILURE_WINDOW);
             } catch (SdkException e) {
                 problems.add(AwsErrors.classify("DescribeScalingActivities", e).getMessage());
@@ -513,8 +567,10 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             problems.add("NewInstancesProtectedFromScaleIn is off: a new instance is unprotected until the scan after "
                     + "it is InService; enable it on the Auto Scaling group");
             if (unprotectedAtLaunchLogged.add(name)) {
-                LOG.info("event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
-                        + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"", name);
+                LOG.info(
+                        "event=asg_new_instances_unprotected group={} detail=\"Joblane protects instances once they "
+                                + "are InService; set NewInstancesProtectedFromScaleIn on the group to close the gap\"",
+                        name);
             }
         }
         if ("Delete in progress".equals(group.status())) {
@@ -535,8 +591,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     private static void checkUnits(AutoScalingGroup group, List<String> problems) {
         String type = group.desiredCapacityType();
         if (type != null && !type.isEmpty() && !"units".equals(type)) {
-            problems.add("desired capacity is measured in " + type + ", not instances: Joblane needs DesiredCapacityType "
-                    + "units");
+            problems.add("desired capacity is measured in " + type
+                    + ", not instances: Joblane needs DesiredCapacityType " + "units");
         }
         group.instances().stream()
                 .map(Instance::weightedCapacity)
@@ -553,7 +609,9 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
             group = describe(List.of(groupId)).get(groupId);
         }
         if (group == null) {
-            throw new CloudException(CloudException.Kind.INVALID, "UnknownGroup",
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "UnknownGroup",
                     "no Auto Scaling group named " + groupId + " in this account and region");
         }
         return group;
@@ -578,8 +636,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     private static CloudGroup afterTermination(CloudGroup g, String instanceId) {
         List<CloudInstance> instances = g.instances().stream()
                 .map(i -> i.id().equals(instanceId)
-                        ? new CloudInstance(i.id(), i.zone(), LifecycleState.TERMINATING, i.healthy(), false,
-                        i.launchTime())
+                        ? new CloudInstance(
+                                i.id(), i.zone(), LifecycleState.TERMINATING, i.healthy(), false, i.launchTime())
                         : i)
                 .toList();
         return copy(g, g.desired() - 1, instances, g.zoneRebalancing());
@@ -595,7 +653,15 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
     }
 
     private static CloudGroup copy(CloudGroup g, int desired, List<CloudInstance> instances, boolean zoneRebalancing) {
-        return new CloudGroup(g.id(), desired, g.min(), g.max(), instances, g.problems(), g.launchFailing(),
-                g.template(), zoneRebalancing);
+        return new CloudGroup(
+                g.id(),
+                desired,
+                g.min(),
+                g.max(),
+                instances,
+                g.problems(),
+                g.launchFailing(),
+                g.template(),
+                zoneRebalancing);
     }
 }

@@ -11,12 +11,19 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
  */
 public final class Ec2Clients {
 
-    private Ec2Clients() {
-    }
+    private Ec2Clients() {}
 
     /** @throws IllegalStateException when no region can be found or the endpoint is not a URL, naming the setting */
     public static Ec2Client create(AwsSettings settings, AwsClientOptions options, MeterRegistry registry) {
-        return AutoScalingClients.build(Ec2Client.builder(), "EC2", 4, "scaler.aws.ec2Endpoint", settings.ec2Endpoint(),
-                "https://ec2.us-east-1.amazonaws.com", settings, options, registry);
+        return AutoScalingClients.build(
+                Ec2Client.builder(),
+                "EC2",
+                4,
+                "scaler.aws.ec2Endpoint",
+                settings.ec2Endpoint(),
+                "https://ec2.us-east-1.amazonaws.com",
+                settings,
+                options,
+                registry);
     }
 }

@@ -25,8 +25,9 @@ final class Ec2Gateway implements AutoCloseable {
 
     /** The documented maximum of instance types per DescribeInstanceTypes call. */
     static final int TYPES_PER_CALL = 100;
-    private static final Map<String, String> GPU_RESOURCES = Map.of(
-            "NVIDIA", WellKnown.RESOURCE_NVIDIA_GPU, "AMD", "amd.com/gpu");
+
+    private static final Map<String, String> GPU_RESOURCES =
+            Map.of("NVIDIA", WellKnown.RESOURCE_NVIDIA_GPU, "AMD", "amd.com/gpu");
 
     private final Ec2Client client;
 
@@ -44,7 +45,8 @@ final class Ec2Gateway implements AutoCloseable {
                 String next = token;
                 DescribeInstanceTypesResponse page;
                 try {
-                    page = client.describeInstanceTypes(r -> r.instanceTypesWithStrings(batch).nextToken(next));
+                    page = client.describeInstanceTypes(
+                            r -> r.instanceTypesWithStrings(batch).nextToken(next));
                 } catch (SdkException e) {
                     throw AwsErrors.classify("DescribeInstanceTypes", e);
                 }
@@ -60,18 +62,22 @@ final class Ec2Gateway implements AutoCloseable {
         List<LaunchTemplateVersion> versions;
         try {
             versions = client.describeLaunchTemplateVersions(r -> {
-                if (ref.id() != null) {
-                    r.launchTemplateId(ref.id());
-                } else {
-                    r.launchTemplateName(ref.name());
-                }
-                r.versions(ref.version());
-            }).launchTemplateVersions();
+                        if (ref.id() != null) {
+                            r.launchTemplateId(ref.id());
+                        } else {
+                            r.launchTemplateName(ref.name());
+                        }
+                        r.versions(ref.version());
+                    })
+                    .launchTemplateVersions();
         } catch (SdkException e) {
             throw AwsErrors.classify("DescribeLaunchTemplateVersions " + ref.describe(), e);
         }
-        return versions.stream().findFirst()
-                .map(v -> v.launchTemplateData() == null ? null : v.launchTemplateData().instanceTypeAsString())
+        return versions.stream()
+                .findFirst()
+                .map(v -> v.launchTemplateData() == null
+                        ? null
+                        : v.launchTemplateData().instanceTypeAsString())
                 .filter(t -> !t.isBlank() && !"null".equals(t));
     }
 
@@ -81,8 +87,12 @@ final class Ec2Gateway implements AutoCloseable {
     }
 
     private static InstanceTypeFacts facts(InstanceTypeInfo t) {
-        int vcpus = t.vCpuInfo() == null || t.vCpuInfo().defaultVCpus() == null ? 0 : t.vCpuInfo().defaultVCpus();
-        long memory = t.memoryInfo() == null || t.memoryInfo().sizeInMiB() == null ? 0 : t.memoryInfo().sizeInMiB();
+        int vcpus = t.vCpuInfo() == null || t.vCpuInfo().defaultVCpus() == null
+                ? 0
+                : t.vCpuInfo().defaultVCpus();
+        long memory = t.memoryInfo() == null || t.memoryInfo().sizeInMiB() == null
+                ? 0
+                : t.memoryInfo().sizeInMiB();
         NetworkInfo net = t.networkInfo();
         int ips = net == null || net.ipv4AddressesPerInterface() == null ? 0 : net.ipv4AddressesPerInterface();
         return new InstanceTypeFacts(t.instanceTypeAsString(), vcpus, memory, gpus(t), interfaces(net), ips);
@@ -92,7 +102,8 @@ final class Ec2Gateway implements AutoCloseable {
         Map<String, Integer> gpus = new HashMap<>();
         if (t.gpuInfo() != null) {
             for (GpuDeviceInfo gpu : t.gpuInfo().gpus()) {
-                String resource = GPU_RESOURCES.get(gpu.manufacturer() == null ? "" : gpu.manufacturer().toUpperCase());
+                String resource = GPU_RESOURCES.get(
+                        gpu.manufacturer() == null ? "" : gpu.manufacturer().toUpperCase());
                 if (resource != null && gpu.count() != null) {
                     gpus.merge(resource, gpu.count(), Integer::sum);
                 }
@@ -109,7 +120,8 @@ final class Ec2Gateway implements AutoCloseable {
         int enis = net.maximumNetworkInterfaces() == null ? 0 : net.maximumNetworkInterfaces();
         int defaultCard = net.defaultNetworkCardIndex() == null ? 0 : net.defaultNetworkCardIndex();
         for (NetworkCardInfo card : net.networkCards()) {
-            if (card.networkCardIndex() != null && card.networkCardIndex() == defaultCard
+            if (card.networkCardIndex() != null
+                    && card.networkCardIndex() == defaultCard
                     && card.maximumNetworkInterfaces() != null) {
                 enis = card.maximumNetworkInterfaces();
             }

@@ -19,11 +19,11 @@ final class EksNodeShape {
 
     /** The kubelet's default max pods, used when the ENI figures are unknown. */
     static final int KUBELET_DEFAULT_MAX_PODS = 110;
+
     static final long EVICTION_HARD_MIB = 100;
     private static final long MIB_MILLIS = 1024L * 1024 * 1000;
 
-    private EksNodeShape() {
-    }
+    private EksNodeShape() {}
 
     /** The EKS AMI's default max pods for an instance type: {@code ENIs * (IPv4 per ENI - 1) + 2}. */
     static int eniMaxPods(int networkInterfaces, int ipv4PerInterface) {
@@ -54,7 +54,8 @@ final class EksNodeShape {
     /** The shape of a new node of {@code type}, with the group's resource tags applied. */
     static NodeTemplate.Shape of(InstanceTypeFacts type, Map<String, String> resourceTags) {
         String podsTag = resourceTags.get(WellKnown.RESOURCE_PODS);
-        long maxPods = podsTag != null ? Quantity.toMillis(podsTag) / 1000
+        long maxPods = podsTag != null
+                ? Quantity.toMillis(podsTag) / 1000
                 : eniMaxPods(type.maxNetworkInterfaces(), type.ipv4PerInterface());
         long cpu = type.vcpus() * 1000L;
         long memoryMiB = type.memoryMiB() - reservedMemoryMiB(maxPods) - EVICTION_HARD_MIB;

@@ -9,8 +9,13 @@ import java.util.Map;
  * @param maxNetworkInterfaces ENIs of the default network card (0 when unknown)
  * @param ipv4PerInterface private IPv4 addresses per ENI (0 when unknown)
  */
-record InstanceTypeFacts(String instanceType, int vcpus, long memoryMiB, Map<String, Integer> gpus,
-                        int maxNetworkInterfaces, int ipv4PerInterface) {
+record InstanceTypeFacts(
+        String instanceType,
+        int vcpus,
+        long memoryMiB,
+        Map<String, Integer> gpus,
+        int maxNetworkInterfaces,
+        int ipv4PerInterface) {
     InstanceTypeFacts {
         gpus = Map.copyOf(gpus);
     }

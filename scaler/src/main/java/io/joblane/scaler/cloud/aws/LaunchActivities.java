@@ -18,6 +18,7 @@ final class LaunchActivities {
 
     /** EC2 Auto Scaling describes launches as "Launching a new EC2 instance: i-…" (or ".  Status Reason: …"). */
     private static final String LAUNCH_PREFIX = "Launching a new EC2 instance";
+
     private static final Pattern INSTANCE_ID = Pattern.compile("\\bi-[0-9a-f]{8,17}\\b");
     private static final int MAX_PROBLEM_CHARS = 300;
 
@@ -26,11 +27,9 @@ final class LaunchActivities {
      * @param problem human-readable reason when failing, else null
      * @param launchTimes instance id to the start of the activity that launched it
      */
-    record Report(boolean failing, String problem, Map<String, Instant> launchTimes) {
-    }
+    record Report(boolean failing, String problem, Map<String, Instant> launchTimes) {}
 
-    private LaunchActivities() {
-    }
+    private LaunchActivities() {}
 
     static Report read(List<Activity> newestFirst, Instant now, Duration window) {
         Map<String, Instant> launchTimes = new HashMap<>();
@@ -49,7 +48,10 @@ final class LaunchActivities {
             }
         }
         // The newest launch of the window that finished decides; failures are counted over the whole window.
-        Activity decisive = recent.stream().filter(a -> failed(a) || succeeded(a)).findFirst().orElse(null);
+        Activity decisive = recent.stream()
+                .filter(a -> failed(a) || succeeded(a))
+                .findFirst()
+                .orElse(null);
         if (decisive == null || succeeded(decisive)) {
             return new Report(false, null, launchTimes);
         }
@@ -58,14 +60,16 @@ final class LaunchActivities {
     }
 
     private static String problem(Activity decisive, long failures, Duration window) {
-        String reason = decisive.statusMessage() != null && !decisive.statusMessage().isBlank()
-                ? decisive.statusMessage() : description(decisive);
+        String reason =
+                decisive.statusMessage() != null && !decisive.statusMessage().isBlank()
+                        ? decisive.statusMessage()
+                        : description(decisive);
         reason = reason.replaceAll("\\s+", " ").trim();
         if (reason.length() > MAX_PROBLEM_CHARS) {
             reason = reason.substring(0, MAX_PROBLEM_CHARS) + "…";
         }
-        return "launch failing (" + failures + " failed or cancelled launch"
-                + (failures == 1 ? "" : "es") + " in the last " + window.toMinutes() + "m): " + reason;
+        return "launch failing (" + failures + " failed or cancelled launch" + (failures == 1 ? "" : "es")
+                + " in the last " + window.toMinutes() + "m): " + reason;
     }
 
     private static String description(Activity activity) {

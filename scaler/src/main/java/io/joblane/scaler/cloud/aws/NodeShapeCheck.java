@@ -21,8 +21,7 @@ final class NodeShapeCheck {
         Map<String, NodeTemplateReader.Result> read(List<String> autoScalingGroups) throws CloudException;
     }
 
-    private NodeShapeCheck() {
-    }
+    private NodeShapeCheck() {}
 
     static List<String> missing(JoblaneConfig config, TemplateSource source) throws CloudException {
         Map<String, String> fieldByAsg = new LinkedHashMap<>();

@@ -28,11 +28,9 @@ final class NodeTemplateReader implements AutoCloseable {
     static final Duration LAUNCH_TEMPLATE_TTL = Duration.ofMinutes(10);
 
     /** A template read at start-up and what went wrong reading it. */
-    record Result(NodeTemplate template, List<String> problems) {
-    }
+    record Result(NodeTemplate template, List<String> problems) {}
 
-    private record CachedType(Optional<String> type, Instant readAt) {
-    }
+    private record CachedType(Optional<String> type, Instant readAt) {}
 
     private final Ec2Gateway ec2;
     private final Clock clock;
@@ -56,7 +54,8 @@ final class NodeTemplateReader implements AutoCloseable {
         String name = group.autoScalingGroupName();
         try {
             List<String> names = instanceTypes(AsgInstanceTypes.of(group), problems);
-            List<String> missing = names.stream().filter(t -> !types.containsKey(t)).toList();
+            List<String> missing =
+                    names.stream().filter(t -> !types.containsKey(t)).toList();
             if (!missing.isEmpty()) {
                 types.putAll(ec2.instanceTypes(missing));
             }
@@ -93,8 +92,9 @@ final class NodeTemplateReader implements AutoCloseable {
             launchTemplates.put(source.launchTemplate(), cached);
         }
         if (cached.type().isEmpty()) {
-            problems.add("node template: launch template " + source.launchTemplate().describe()
-                    + " names no instance type; set scaling.node in the node-group file");
+            problems.add(
+                    "node template: launch template " + source.launchTemplate().describe()
+                            + " names no instance type; set scaling.node in the node-group file");
             return List.of();
         }
         return List.of(cached.type().get());

@@ -36,23 +36,18 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private static final String[] ZONES = {"zone-a", "zone-b", "zone-c"};
 
     /** One recorded call, {@code detail} in a short readable form (e.g. "desired=3", "i-0001 protect=true"). */
-    public record Call(Instant at, String operation, String groupId, String detail) {
-    }
+    public record Call(Instant at, String operation, String groupId, String detail) {}
 
     /** Instance lifecycle callbacks, e.g. for the simulator to register and remove nodes. */
     public interface Listener {
-        default void launched(String groupId, CloudInstance instance) {
-        }
+        default void launched(String groupId, CloudInstance instance) {}
 
-        default void inService(String groupId, CloudInstance instance) {
-        }
+        default void inService(String groupId, CloudInstance instance) {}
 
         /** The instance started terminating (only with a termination delay; it still runs until terminated). */
-        default void terminating(String groupId, CloudInstance instance) {
-        }
+        default void terminating(String groupId, CloudInstance instance) {}
 
-        default void terminated(String groupId, CloudInstance instance) {
-        }
+        default void terminated(String groupId, CloudInstance instance) {}
     }
 
     private final Clock clock;
@@ -64,6 +59,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). */
     private final Map<String, Instant> terminatingUntil = new HashMap<>();
+
     private Duration terminationDelay = Duration.ZERO;
     private long nextId = 1;
     private long totalCalls;
@@ -79,7 +75,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         for (NodeGroup g : config.scaledGroups()) {
             Scaling s = g.scaling();
             if (Scaling.PROVIDER_MEMORY.equals(s.provider())) {
-                String id = s.autoScalingGroup() == null || s.autoScalingGroup().isBlank() ? g.name() : s.autoScalingGroup();
+                String id = s.autoScalingGroup() == null || s.autoScalingGroup().isBlank()
+                        ? g.name()
+                        : s.autoScalingGroup();
                 p.addGroup(id, s.minNodes(), s.maxNodes(), s.minNodes(), s.bootDelayDuration());
             }
         }
@@ -89,7 +87,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     /** Adds (or replaces) a group; instances up to {@code desired} launch on the next call. */
     public synchronized FakeNodeGroupProvider addGroup(String id, int min, int max, int desired, Duration bootDelay) {
         if (min < 0 || max < min || desired < min || desired > max) {
-            throw new IllegalArgumentException("bad sizes for group " + id + ": min " + min + " max " + max + " desired " + desired);
+            throw new IllegalArgumentException(
+                    "bad sizes for group " + id + ": min " + min + " max " + max + " desired " + desired);
         }
         groups.put(id, new Group(id, min, max, desired, bootDelay));
         return this;
@@ -208,8 +207,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             }
             while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
                 String id = String.format("i-%017x", nextId);
-                CloudInstance inst = new CloudInstance(id, ZONES[(int) (nextId % ZONES.length)],
-                        LifecycleState.PENDING, true, false, now);
+                CloudInstance inst = new CloudInstance(
+                        id, ZONES[(int) (nextId % ZONES.length)], LifecycleState.PENDING, true, false, now);
                 nextId++;
                 g.instances.put(id, inst);
                 listeners.forEach(l -> l.launched(g.id, inst));
@@ -237,7 +236,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     }
 
     private static boolean booted(Group g, CloudInstance inst, Instant now) {
-        return inst.state() == LifecycleState.PENDING && !now.isBefore(inst.launchTime().plus(g.bootDelay));
+        return inst.state() == LifecycleState.PENDING
+                && !now.isBefore(inst.launchTime().plus(g.bootDelay));
     }
 
     @Override
@@ -261,7 +261,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         failIfInjected(SET_DESIRED);
         Group g = known(groupId);
         if (desired < g.min || desired > g.max) {
-            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "ValidationError",
                     "desired " + desired + " outside [" + g.min + ", " + g.max + "] of group " + groupId);
         }
         advance();
@@ -289,7 +291,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         advance();
         int target = Math.max(Math.max(desired, g.capacity()), g.min);
         boolean allProtected = g.instances.values().stream()
-                .filter(i -> i.state().isCapacity()).allMatch(CloudInstance::protectedFromScaleIn);
+                .filter(i -> i.state().isCapacity())
+                .allMatch(CloudInstance::protectedFromScaleIn);
         if (target < g.desired && allProtected) {
             g.desired = target;
         }
@@ -304,14 +307,18 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         Group g = known(groupId);
         CloudInstance inst = g.instances.get(instanceId);
         if (inst == null) {
-            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "ValidationError",
                     "instance " + instanceId + " is not part of group " + groupId);
         }
         if (inst.state() == LifecycleState.TERMINATING) {
             return; // already going; desired was lowered when it started
         }
         if (g.desired - 1 < g.min) {
-            throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "ValidationError",
                     "terminating " + instanceId + " would take group " + groupId + " below its minimum " + g.min);
         }
         g.desired--;
@@ -327,7 +334,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         Group g = known(groupId);
         for (String id : instanceIds) {
             if (!g.instances.containsKey(id)) {
-                throw new CloudException(CloudException.Kind.INVALID, "ValidationError",
+                throw new CloudException(
+                        CloudException.Kind.INVALID,
+                        "ValidationError",
                         "instance " + id + " is not part of group " + groupId);
             }
         }
@@ -429,8 +438,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
 
         CloudGroup describe() {
-            List<String> problems = launchFailing
-                    ? List.of("launch failed: InsufficientInstanceCapacity (simulated)") : List.of();
+            List<String> problems =
+                    launchFailing ? List.of("launch failed: InsufficientInstanceCapacity (simulated)") : List.of();
             return new CloudGroup(id, desired, min, max, List.copyOf(instances.values()), problems, launchFailing);
         }
     }

@@ -24,12 +24,15 @@ class AsgTemplateTagsTest {
 
         AsgTemplateTags parsed = AsgTemplateTags.parse(tags);
 
-        assertThat(parsed.labels()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "joblane.io/node-group", "batch", "node.kubernetes.io/lifecycle", "spot"));
-        assertThat(parsed.taints()).containsExactly(new Taint("joblane.io/dedicated", "batch", "NoSchedule"),
-                new Taint("spot", "", "PreferNoSchedule"));
-        assertThat(parsed.resources()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "nvidia.com/gpu", "4", "ephemeral-storage", "100Gi"));
+        assertThat(parsed.labels())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("joblane.io/node-group", "batch", "node.kubernetes.io/lifecycle", "spot"));
+        assertThat(parsed.taints())
+                .containsExactly(
+                        new Taint("joblane.io/dedicated", "batch", "NoSchedule"),
+                        new Taint("spot", "", "PreferNoSchedule"));
+        assertThat(parsed.resources())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("nvidia.com/gpu", "4", "ephemeral-storage", "100Gi"));
         assertThat(parsed.problems()).isEmpty();
     }
 
@@ -40,9 +43,10 @@ class AsgTemplateTagsTest {
                 "k8s.io/cluster-autoscaler/node-template/resources/pods", "lots"));
         assertThat(parsed.taints()).isEmpty();
         assertThat(parsed.resources()).isEmpty();
-        assertThat(parsed.problems()).containsExactlyInAnyOrder(
-                "tag k8s.io/cluster-autoscaler/node-template/taint/gpu=NoSchedule ignored: the value must be "
-                        + "<value>:<Effect> with Effect NoSchedule, PreferNoSchedule or NoExecute",
-                "tag k8s.io/cluster-autoscaler/node-template/resources/pods=lots ignored: not a Kubernetes quantity");
+        assertThat(parsed.problems())
+                .containsExactlyInAnyOrder(
+                        "tag k8s.io/cluster-autoscaler/node-template/taint/gpu=NoSchedule ignored: the value must be "
+                                + "<value>:<Effect> with Effect NoSchedule, PreferNoSchedule or NoExecute",
+                        "tag k8s.io/cluster-autoscaler/node-template/resources/pods=lots ignored: not a Kubernetes quantity");
     }
 }

@@ -20,11 +20,13 @@ class AwsApiMetricsHttpTest {
     void countsCallsByActionAndOutcomeAfterRetries() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (FakeAutoScalingServer fake = new FakeAutoScalingServer();
-             AwsNodeGroupProvider provider = new AwsNodeGroupProvider(
-                     AutoScalingClients.create(new AwsSettings("us-east-1", fake.endpoint().toString()),
-                             AwsTestSupport.FAST, registry),
-                     Map.of(ASG, new AwsGroupSettings(10, true)),
-                     new MutableClock(AwsTestSupport.T0))) {
+                AwsNodeGroupProvider provider = new AwsNodeGroupProvider(
+                        AutoScalingClients.create(
+                                new AwsSettings("us-east-1", fake.endpoint().toString()),
+                                AwsTestSupport.FAST,
+                                registry),
+                        Map.of(ASG, new AwsGroupSettings(10, true)),
+                        new MutableClock(AwsTestSupport.T0))) {
             fake.addGroup(ASG, 0, 10, 1);
             String id = fake.addInstance(ASG, "InService", false).id;
             fake.failNext("DescribeAutoScalingGroups", 1, 400, "Throttling", "Rate exceeded");
@@ -41,11 +43,15 @@ class AwsApiMetricsHttpTest {
         assertThat(count(registry, "SetInstanceProtection", "ok")).isEqualTo(1.0);
         assertThat(count(registry, "SuspendProcesses", "ok")).isEqualTo(1.0);
         assertThat(count(registry, "DescribeScalingActivities", "ok")).isEqualTo(1.0);
-        assertThat(count(registry, "SetDesiredCapacity", "ScalingActivityInProgress")).isEqualTo(1.0);
+        assertThat(count(registry, "SetDesiredCapacity", "ScalingActivityInProgress"))
+                .isEqualTo(1.0);
     }
 
     private static double count(SimpleMeterRegistry registry, String action, String outcome) {
-        var counter = registry.find(AwsApiMetrics.NAME).tag("action", action).tag("outcome", outcome).counter();
+        var counter = registry.find(AwsApiMetrics.NAME)
+                .tag("action", action)
+                .tag("outcome", outcome)
+                .counter();
         return counter == null ? 0 : counter.count();
     }
 }

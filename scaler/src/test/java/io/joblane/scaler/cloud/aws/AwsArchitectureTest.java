@@ -19,8 +19,12 @@ class AwsArchitectureTest {
         assertThat(classes.get(AwsNodeGroupProvider.class).getDirectDependenciesFromSelf())
                 .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("software.amazon.awssdk"));
 
-        noClasses().that().resideOutsideOfPackage("io.joblane.scaler.cloud.aws..")
-                .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..", "org.apache.hc..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.joblane.scaler.cloud.aws..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("software.amazon.awssdk..", "org.apache.hc..")
                 .because("the AWS SDK is an I/O detail of io.joblane.scaler.cloud.aws")
                 .check(classes);
     }

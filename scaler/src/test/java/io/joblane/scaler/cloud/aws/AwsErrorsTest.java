@@ -22,8 +22,13 @@ class AwsErrorsTest {
         "InvalidClientTokenId, 403, INVALID", "LimitExceeded, 400, INVALID", "SomethingElse, 400, INVALID"
     })
     void classifiesServiceErrorsByCodeThenStatus(String code, int status, Kind kind) {
-        AwsServiceException e = AwsServiceException.builder().statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build()).build();
+        AwsServiceException e = AwsServiceException.builder()
+                .statusCode(status)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode(code)
+                        .errorMessage("m")
+                        .build())
+                .build();
 
         var classified = AwsErrors.classify("SetDesiredCapacity g", e);
 
@@ -35,9 +40,17 @@ class AwsErrorsTest {
 
     @Test
     void networkFailuresAreTransientAndMissingCredentialsInvalid() {
-        assertThat(AwsErrors.classify("x", SdkClientException.create("Unable to execute HTTP request",
-                new IOException("connection reset"))).kind()).isEqualTo(Kind.TRANSIENT);
-        assertThat(AwsErrors.classify("x", SdkClientException.create("Unable to load credentials from any of "
-                + "the providers in the chain")).kind()).isEqualTo(Kind.INVALID);
+        assertThat(AwsErrors.classify(
+                                "x",
+                                SdkClientException.create(
+                                        "Unable to execute HTTP request", new IOException("connection reset")))
+                        .kind())
+                .isEqualTo(Kind.TRANSIENT);
+        assertThat(AwsErrors.classify(
+                                "x",
+                                SdkClientException.create(
+                                        "Unable to load credentials from any of " + "the providers in the chain"))
+                        .kind())
+                .isEqualTo(Kind.INVALID);
     }
 }

@@ -27,9 +27,9 @@ class AwsIamPolicyHttpTest {
     void policyAllowsExactlyTheActionsTheProviderCalls() throws Exception {
         Set<String> called = new HashSet<>();
         try (FakeAutoScalingServer fake = new FakeAutoScalingServer();
-             FakeEc2Server ec2 = new FakeEc2Server();
-             AwsNodeGroupProvider provider = AwsTestSupport.provider(fake, ec2,
-                     Map.of(ASG, new AwsGroupSettings(10, true)), new MutableClock(AwsTestSupport.T0))) {
+                FakeEc2Server ec2 = new FakeEc2Server();
+                AwsNodeGroupProvider provider = AwsTestSupport.provider(
+                        fake, ec2, Map.of(ASG, new AwsGroupSettings(10, true)), new MutableClock(AwsTestSupport.T0))) {
             ec2.addType(new FakeEc2Server.Type("m5.xlarge", 4, 16384, 4, 15, null, 0));
             ec2.addLaunchTemplate("lt-0123456789abcdef0", "$Latest", "m5.xlarge");
             fake.addGroup(ASG, 0, 10, 2);
@@ -45,7 +45,8 @@ class AwsIamPolicyHttpTest {
         }
         assertThat(called).hasSize(8);
 
-        JsonNode statements = new ObjectMapper().readTree(Files.readString(POLICY)).get("Statement");
+        JsonNode statements =
+                new ObjectMapper().readTree(Files.readString(POLICY)).get("Statement");
         Set<String> unconditional = new HashSet<>();
         Set<String> tagged = new HashSet<>();
         for (JsonNode s : statements) {
@@ -54,13 +55,17 @@ class AwsIamPolicyHttpTest {
             Set<String> target = s.has("Condition") ? tagged : unconditional;
             s.get("Action").forEach(a -> target.add(a.asText()));
             if (s.has("Condition")) {
-                assertThat(s.get("Condition").get("StringEquals").fieldNames()).toIterable()
-                        .singleElement().asString().startsWith("autoscaling:ResourceTag/");
+                assertThat(s.get("Condition").get("StringEquals").fieldNames())
+                        .toIterable()
+                        .singleElement()
+                        .asString()
+                        .startsWith("autoscaling:ResourceTag/");
             }
         }
-        assertThat(unconditional).containsExactlyInAnyOrder(
-                "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities",
-                "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions");
+        assertThat(unconditional)
+                .containsExactlyInAnyOrder(
+                        "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeScalingActivities",
+                        "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions");
         Set<String> all = new HashSet<>(unconditional);
         all.addAll(tagged);
         assertThat(all).isEqualTo(called);

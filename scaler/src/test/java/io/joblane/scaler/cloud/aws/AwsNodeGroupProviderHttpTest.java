@@ -72,7 +72,8 @@ class AwsNodeGroupProviderHttpTest {
 
         assertThat(groups).hasSize(120).containsOnlyKeys(names);
         // First sight of instances: one activity read per group (launch times), never one call per instance.
-        assertThat(fake.calls("DescribeScalingActivities")).extracting(c -> c.param("AutoScalingGroupName"))
+        assertThat(fake.calls("DescribeScalingActivities"))
+                .extracting(c -> c.param("AutoScalingGroupName"))
                 .containsExactlyInAnyOrderElementsOf(names);
         fake.clearCalls();
 
@@ -80,8 +81,12 @@ class AwsNodeGroupProviderHttpTest {
 
         List<Call> calls = fake.calls();
         // 50 + 50 + 20 names; the server pages 30 at a time: 2 + 2 + 1 calls, and nothing else.
-        assertThat(calls).extracting(Call::action).containsOnly("DescribeAutoScalingGroups").hasSize(5);
-        assertThat(calls).extracting(c -> c.members("AutoScalingGroupNames").size())
+        assertThat(calls)
+                .extracting(Call::action)
+                .containsOnly("DescribeAutoScalingGroups")
+                .hasSize(5);
+        assertThat(calls)
+                .extracting(c -> c.members("AutoScalingGroupNames").size())
                 .containsExactly(50, 50, 50, 50, 20);
         assertThat(calls).extracting(c -> c.param("MaxRecords")).containsOnly("100");
         assertThat(calls).extracting(c -> c.param("NextToken")).containsExactly(null, "tok-30", null, "tok-30", null);
@@ -103,13 +108,15 @@ class AwsNodeGroupProviderHttpTest {
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
-        assertThat(group.instances()).extracting(CloudInstance::id, CloudInstance::state).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(pending.id, LifecycleState.PENDING),
-                org.assertj.core.groups.Tuple.tuple(inService.id, LifecycleState.IN_SERVICE),
-                org.assertj.core.groups.Tuple.tuple(terminating.id, LifecycleState.TERMINATING),
-                org.assertj.core.groups.Tuple.tuple(standby.id, LifecycleState.STANDBY),
-                org.assertj.core.groups.Tuple.tuple(detaching.id, LifecycleState.DETACHING),
-                org.assertj.core.groups.Tuple.tuple(warmed.id, LifecycleState.WARMED));
+        assertThat(group.instances())
+                .extracting(CloudInstance::id, CloudInstance::state)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(pending.id, LifecycleState.PENDING),
+                        org.assertj.core.groups.Tuple.tuple(inService.id, LifecycleState.IN_SERVICE),
+                        org.assertj.core.groups.Tuple.tuple(terminating.id, LifecycleState.TERMINATING),
+                        org.assertj.core.groups.Tuple.tuple(standby.id, LifecycleState.STANDBY),
+                        org.assertj.core.groups.Tuple.tuple(detaching.id, LifecycleState.DETACHING),
+                        org.assertj.core.groups.Tuple.tuple(warmed.id, LifecycleState.WARMED));
         assertThat(group.capacityInstances()).isEqualTo(2);
         assertThat(group.desired()).isEqualTo(6);
         assertThat(group.instances()).extracting(CloudInstance::zone).allMatch(z -> z.startsWith("us-east-1"));
@@ -121,17 +128,25 @@ class AwsNodeGroupProviderHttpTest {
         steadyGroup(ASG, 0, 100);
         fake.group(ASG).desired = 64;
         Inst alreadyProtected = fake.addInstance(ASG, "InService", true);
-        List<Inst> fresh = IntStream.range(0, 62).mapToObj(i -> fake.addInstance(ASG, "InService", false)).toList();
+        List<Inst> fresh = IntStream.range(0, 62)
+                .mapToObj(i -> fake.addInstance(ASG, "InService", false))
+                .toList();
         Inst pending = fake.addInstance(ASG, "Pending", false);
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
         assertThat(fake.actions()).containsOnly("DescribeAutoScalingGroups", "DescribeScalingActivities");
-        assertThat(group.instances()).filteredOn(i -> !i.protectedFromScaleIn()).extracting(CloudInstance::id)
-                .containsExactlyElementsOf(Stream.concat(fresh.stream(), Stream.of(pending)).map(i -> i.id).toList());
-        assertThat(group.instances()).filteredOn(i -> i.id().equals(alreadyProtected.id))
+        assertThat(group.instances())
+                .filteredOn(i -> !i.protectedFromScaleIn())
+                .extracting(CloudInstance::id)
+                .containsExactlyElementsOf(Stream.concat(fresh.stream(), Stream.of(pending))
+                        .map(i -> i.id)
+                        .toList());
+        assertThat(group.instances())
+                .filteredOn(i -> i.id().equals(alreadyProtected.id))
                 .allMatch(CloudInstance::protectedFromScaleIn);
-        assertThat(fake.group(ASG).instances).filteredOn(i -> !i.id.equals(alreadyProtected.id))
+        assertThat(fake.group(ASG).instances)
+                .filteredOn(i -> !i.id.equals(alreadyProtected.id))
                 .noneMatch(i -> i.protectedFromScaleIn);
     }
 
@@ -139,7 +154,9 @@ class AwsNodeGroupProviderHttpTest {
     void explicitProtectionIsBatchedAndLeavesOutInstancesTheApiCannotProtectYet() throws Exception {
         steadyGroup(ASG, 0, 100);
         fake.group(ASG).desired = 56;
-        List<Inst> inService = IntStream.range(0, 55).mapToObj(i -> fake.addInstance(ASG, "InService", true)).toList();
+        List<Inst> inService = IntStream.range(0, 55)
+                .mapToObj(i -> fake.addInstance(ASG, "InService", true))
+                .toList();
         Inst pending = fake.addInstance(ASG, "Pending", false);
         provider.describe(List.of(ASG));
         fake.clearCalls();
@@ -150,11 +167,16 @@ class AwsNodeGroupProviderHttpTest {
 
         List<Call> calls = fake.calls();
         // Loop-facing regression: a Pending id must not fail the whole call (the API refuses Pending instances).
-        assertThat(calls).extracting(Call::action).containsOnly("SetInstanceProtection").hasSize(2);
+        assertThat(calls)
+                .extracting(Call::action)
+                .containsOnly("SetInstanceProtection")
+                .hasSize(2);
         assertThat(calls.get(0).members("InstanceIds")).hasSize(50);
         assertThat(calls.get(1).members("InstanceIds")).hasSize(5).doesNotContain(pending.id);
-        assertThat(calls).allSatisfy(c -> assertThat(c.param("ProtectedFromScaleIn")).isEqualTo("false"));
-        assertThat(fake.group(ASG).instances).filteredOn(i -> i.state.equals("InService"))
+        assertThat(calls)
+                .allSatisfy(c -> assertThat(c.param("ProtectedFromScaleIn")).isEqualTo("false"));
+        assertThat(fake.group(ASG).instances)
+                .filteredOn(i -> i.state.equals("InService"))
                 .noneMatch(i -> i.protectedFromScaleIn);
     }
 
@@ -182,8 +204,9 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(fake.actions()).containsExactly("DescribeAutoScalingGroups", "SetDesiredCapacity");
         assertThat(fake.calls("SetDesiredCapacity")).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo("SetDesiredCapacity");
-            assertThat(c.params()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "AutoScalingGroupName", ASG, "DesiredCapacity", "8", "HonorCooldown", "false"));
+            assertThat(c.params())
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("AutoScalingGroupName", ASG, "DesiredCapacity", "8", "HonorCooldown", "false"));
         });
         assertThat(fake.group(ASG).desired).isEqualTo(8);
 
@@ -202,7 +225,8 @@ class AwsNodeGroupProviderHttpTest {
 
         provider.setDesiredCapacity(ASG, 7);
 
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("6"));
     }
 
@@ -220,7 +244,8 @@ class AwsNodeGroupProviderHttpTest {
         provider.setDesiredCapacity(ASG, 10);
 
         assertThat(group.max()).isEqualTo(3);
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("3"));
     }
 
@@ -239,8 +264,9 @@ class AwsNodeGroupProviderHttpTest {
 
         assertThat(fake.calls()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo("TerminateInstanceInAutoScalingGroup");
-            assertThat(c.params()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "InstanceId", victim, "ShouldDecrementDesiredCapacity", "true"));
+            assertThat(c.params())
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of("InstanceId", victim, "ShouldDecrementDesiredCapacity", "true"));
         });
         assertThat(fake.group(ASG).desired).isEqualTo(2);
         assertThat(fake.instance(victim).state).isEqualTo("Terminating");
@@ -260,12 +286,16 @@ class AwsNodeGroupProviderHttpTest {
         String victim = fake.group(ASG).instances.get(2).id;
         provider.describe(List.of(ASG));
         fake.clearCalls();
-        fake.failNext("TerminateInstanceInAutoScalingGroup", 1, 400, "ScalingActivityInProgress",
+        fake.failNext(
+                "TerminateInstanceInAutoScalingGroup",
+                1,
+                400,
+                "ScalingActivityInProgress",
                 "Scaling activity i-123 is in progress and blocks this action.");
 
         assertThatThrownBy(() -> provider.terminateInstance(ASG, victim))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.BUSY));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.BUSY));
 
         assertThat(fake.actions()).containsExactly("TerminateInstanceInAutoScalingGroup");
         assertThat(fake.instance(victim).protectedFromScaleIn).isTrue();
@@ -280,12 +310,13 @@ class AwsNodeGroupProviderHttpTest {
         String victim = fake.group(ASG).instances.get(0).id;
         provider.describe(List.of(ASG));
         fake.clearCalls();
-        fake.delay("TerminateInstanceInAutoScalingGroup",
+        fake.delay(
+                "TerminateInstanceInAutoScalingGroup",
                 AwsNodeGroupProvider.TERMINATE_TIMEOUT.plus(Duration.ofSeconds(2)));
 
         assertThatThrownBy(() -> provider.terminateInstance(ASG, victim))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
         assertThat(fake.calls("TerminateInstanceInAutoScalingGroup")).hasSize(1);
     }
 
@@ -299,8 +330,8 @@ class AwsNodeGroupProviderHttpTest {
         fake.failNext("TerminateInstanceInAutoScalingGroup", 1, 500, "InternalFailure", "try again");
 
         assertThatThrownBy(() -> provider.terminateInstance(ASG, victim))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
         assertThat(fake.actions()).containsExactly("TerminateInstanceInAutoScalingGroup");
         assertThat(fake.instance(victim).protectedFromScaleIn).isTrue();
         assertThat(fake.group(ASG).desired).isEqualTo(3);
@@ -320,7 +351,8 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(fake.group(ASG).desired).isEqualTo(5);
 
         provider.setDesiredCapacity(ASG, 7); // above the fresh value: raised as asked
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("7"));
     }
 
@@ -344,8 +376,8 @@ class AwsNodeGroupProviderHttpTest {
         fake.clearCalls();
 
         assertThatThrownBy(() -> provider.terminateInstance(ASG, foreign))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
         assertThat(fake.calls()).isEmpty();
     }
 
@@ -354,11 +386,13 @@ class AwsNodeGroupProviderHttpTest {
         steadyGroup(ASG, 1, 10);
         fake.group(ASG).desired = 2;
         Inst stuck = fake.addInstance(ASG, "Pending:Wait", false);
-        fake.addActivity(ASG, "Launching a new EC2 instance: " + stuck.id, "Successful", null,
-                T0.minus(Duration.ofMinutes(40)));
+        fake.addActivity(
+                ASG, "Launching a new EC2 instance: " + stuck.id, "Successful", null, T0.minus(Duration.ofMinutes(40)));
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
         // The loop decides on registration timeouts from the launch time.
-        assertThat(group.instances()).filteredOn(i -> i.id().equals(stuck.id)).singleElement()
+        assertThat(group.instances())
+                .filteredOn(i -> i.id().equals(stuck.id))
+                .singleElement()
                 .satisfies(i -> assertThat(i.launchTime()).isEqualTo(T0.minus(Duration.ofMinutes(40))));
         fake.clearCalls();
 
@@ -394,7 +428,8 @@ class AwsNodeGroupProviderHttpTest {
         Map<String, CloudGroup> groups = provider.describe(List.of(ASG));
 
         assertThat(groups).containsKey(ASG);
-        assertThat(fake.calls("DescribeAutoScalingGroups")).hasSize(3)
+        assertThat(fake.calls("DescribeAutoScalingGroups"))
+                .hasSize(3)
                 .allSatisfy(c -> assertThat(c.members("AutoScalingGroupNames")).containsExactly(ASG));
     }
 
@@ -415,7 +450,9 @@ class AwsNodeGroupProviderHttpTest {
 
         // Next scan retries the same request and it goes through.
         provider.setDesiredCapacity(ASG, 3);
-        assertThat(fake.calls("SetDesiredCapacity")).hasSize(4).last()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .hasSize(4)
+                .last()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("3"));
         assertThat(fake.group(ASG).desired).isEqualTo(3);
     }
@@ -426,8 +463,8 @@ class AwsNodeGroupProviderHttpTest {
         fake.failNext("DescribeAutoScalingGroups", 3, 503, "ServiceUnavailable", "Service is unavailable");
 
         assertThatThrownBy(() -> provider.describe(List.of(ASG)))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT));
         assertThat(fake.calls("DescribeAutoScalingGroups")).hasSize(3);
     }
 
@@ -436,7 +473,11 @@ class AwsNodeGroupProviderHttpTest {
         steadyGroup(ASG, 2, 10);
         provider.describe(List.of(ASG));
         fake.clearCalls();
-        fake.failNext("SetDesiredCapacity", 1, 400, "ScalingActivityInProgress",
+        fake.failNext(
+                "SetDesiredCapacity",
+                1,
+                400,
+                "ScalingActivityInProgress",
                 "Scaling activity 1234 is in progress and blocks this action.");
 
         assertThatThrownBy(() -> provider.setDesiredCapacity(ASG, 4))
@@ -463,12 +504,13 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(provider.unknownGroups()).containsExactly("typo-asg");
         fake.clearCalls();
         assertThatThrownBy(() -> provider.setDesiredCapacity("typo-asg", 2))
-                .isInstanceOfSatisfying(CloudException.class,
-                        e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
         assertThat(fake.calls()).isEmpty();
 
         provider.setDesiredCapacity(ASG, 2);
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("AutoScalingGroupName")).isEqualTo(ASG));
     }
 
@@ -483,7 +525,8 @@ class AwsNodeGroupProviderHttpTest {
         assertThat(groups).containsOnlyKeys(ASG, "other");
         assertThat(provider.unknownGroups()).containsExactly(malformed);
         // The batch failed, then each name was asked alone.
-        assertThat(fake.calls("DescribeAutoScalingGroups")).extracting(c -> c.members("AutoScalingGroupNames").size())
+        assertThat(fake.calls("DescribeAutoScalingGroups"))
+                .extracting(c -> c.members("AutoScalingGroupNames").size())
                 .containsExactly(3, 1, 1, 1);
     }
 
@@ -491,7 +534,11 @@ class AwsNodeGroupProviderHttpTest {
     void accessDeniedOnDescribeFailsTheScanInsteadOfLookingLikeUnknownGroups() throws Exception {
         steadyGroup(ASG, 1, 10);
         steadyGroup("other", 1, 10);
-        fake.failNext("DescribeAutoScalingGroups", 1, 403, "AccessDenied",
+        fake.failNext(
+                "DescribeAutoScalingGroups",
+                1,
+                403,
+                "AccessDenied",
                 "User is not authorized to perform: autoscaling:DescribeAutoScalingGroups");
 
         assertThatThrownBy(() -> provider.describe(List.of(ASG, "other")))
@@ -523,20 +570,31 @@ class AwsNodeGroupProviderHttpTest {
     void failedLaunchActivitiesMarkTheGroupLaunchFailingUntilALaunchSucceeds() throws Exception {
         steadyGroup(ASG, 1, 10);
         fake.group(ASG).desired = 3;
-        fake.addActivity(ASG, "Launching a new EC2 instance: i-0000000000000aaaa", "Successful", null,
+        fake.addActivity(
+                ASG,
+                "Launching a new EC2 instance: i-0000000000000aaaa",
+                "Successful",
+                null,
                 T0.minus(Duration.ofMinutes(20)));
-        fake.addActivity(ASG, "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient "
-                + "m5.4xlarge capacity in the Availability Zone you requested (us-east-1a).", "Failed",
+        fake.addActivity(
+                ASG,
+                "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient "
+                        + "m5.4xlarge capacity in the Availability Zone you requested (us-east-1a).",
+                "Failed",
                 "We currently do not have sufficient m5.4xlarge capacity in the Availability Zone you requested "
-                        + "(us-east-1a).", T0.minus(Duration.ofMinutes(2)));
+                        + "(us-east-1a).",
+                T0.minus(Duration.ofMinutes(2)));
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
         assertThat(group.launchFailing()).isTrue();
-        assertThat(group.problems()).anySatisfy(p -> assertThat(p)
-                .startsWith("launch failing").contains("sufficient m5.4xlarge capacity"));
-        assertThat(fake.calls("DescribeScalingActivities")).singleElement().satisfies(c -> assertThat(c.params())
-                .containsEntry("AutoScalingGroupName", ASG).containsEntry("MaxRecords", "50"));
+        assertThat(group.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("launch failing").contains("sufficient m5.4xlarge capacity"));
+        assertThat(fake.calls("DescribeScalingActivities"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.params())
+                        .containsEntry("AutoScalingGroupName", ASG)
+                        .containsEntry("MaxRecords", "50"));
 
         // The cloud recovers: a newer launch succeeds.
         Inst launched = fake.addInstance(ASG, "Pending", false);
@@ -552,7 +610,11 @@ class AwsNodeGroupProviderHttpTest {
         steadyGroup(ASG, 2, 10);
         provider.describe(List.of(ASG));
         fake.clearCalls();
-        fake.addActivity(ASG, "Launching a new EC2 instance.  Status Reason: old failure", "Failed", "old failure",
+        fake.addActivity(
+                ASG,
+                "Launching a new EC2 instance.  Status Reason: old failure",
+                "Failed",
+                "old failure",
                 T0.minus(Duration.ofMinutes(3)));
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
@@ -595,9 +657,11 @@ class AwsNodeGroupProviderHttpTest {
 
         provider.suspendZoneRebalancing(ASG);
 
-        assertThat(fake.calls("SuspendProcesses")).singleElement().satisfies(c -> assertThat(c.params())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("AutoScalingGroupName", ASG,
-                        "ScalingProcesses.member.1", "AZRebalance")));
+        assertThat(fake.calls("SuspendProcesses"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.params())
+                        .containsExactlyInAnyOrderEntriesOf(
+                                Map.of("AutoScalingGroupName", ASG, "ScalingProcesses.member.1", "AZRebalance")));
         assertThat(fake.group(ASG).suspended).containsExactly("AZRebalance");
     }
 
@@ -605,8 +669,12 @@ class AwsNodeGroupProviderHttpTest {
     void aRefusedSuspensionIsInvalidNotSuccess() throws Exception {
         steadyGroup(ASG, 1, 10).suspended.clear();
         provider.describe(List.of(ASG));
-        fake.failNext("SuspendProcesses", 1, 400, "AccessDenied", "User is not authorized to perform "
-                + "autoscaling:SuspendProcesses");
+        fake.failNext(
+                "SuspendProcesses",
+                1,
+                400,
+                "AccessDenied",
+                "User is not authorized to perform " + "autoscaling:SuspendProcesses");
 
         assertThatThrownBy(() -> provider.suspendZoneRebalancing(ASG))
                 .isInstanceOfSatisfying(CloudException.class, e -> {
@@ -627,7 +695,8 @@ class AwsNodeGroupProviderHttpTest {
         Map<String, CloudGroup> groups = provider.describe(List.of(ASG, "weighted", "plain"));
 
         assertThat(groups.get(ASG).problems()).anySatisfy(p -> assertThat(p).contains("measured in vcpu"));
-        assertThat(groups.get("weighted").problems()).anySatisfy(p -> assertThat(p).contains("weighted capacity 4"));
+        assertThat(groups.get("weighted").problems())
+                .anySatisfy(p -> assertThat(p).contains("weighted capacity 4"));
         assertThat(groups.get("plain").problems()).isEmpty();
     }
 
@@ -636,11 +705,10 @@ class AwsNodeGroupProviderHttpTest {
         steadyGroup(ASG, 1, 10);
         fake.close();
 
-        assertThatThrownBy(() -> provider.describe(List.of(ASG)))
-                .isInstanceOfSatisfying(CloudException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
-                    assertThat(e.getMessage()).startsWith("DescribeAutoScalingGroups failed");
-                });
+        assertThatThrownBy(() -> provider.describe(List.of(ASG))).isInstanceOfSatisfying(CloudException.class, e -> {
+            assertThat(e.kind()).isEqualTo(CloudException.Kind.TRANSIENT);
+            assertThat(e.getMessage()).startsWith("DescribeAutoScalingGroups failed");
+        });
     }
 
     @Test
@@ -668,7 +736,8 @@ class AwsNodeGroupProviderHttpTest {
         int after = provider.cancelUnfulfilled(ASG, 0);
 
         assertThat(after).isEqualTo(2);
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("2"));
         assertThat(fake.actions()).containsExactly("DescribeAutoScalingGroups", "SetDesiredCapacity");
         assertThat(g.instances).extracting(i -> i.state).containsOnly("InService");
@@ -700,6 +769,8 @@ class AwsNodeGroupProviderHttpTest {
 
         assertThat(provider.cancelUnfulfilled(ASG, 0)).isEqualTo(3);
         assertThat(provider.cancelUnfulfilled(ASG, 4)).isEqualTo(3);
-        assertThat(fake.calls("SetDesiredCapacity")).extracting(c -> c.param("DesiredCapacity")).containsExactly("3");
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .extracting(c -> c.param("DesiredCapacity"))
+                .containsExactly("3");
     }
 }

@@ -11,6 +11,7 @@ import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Inst;
 import io.joblane.scaler.loop.ClusterAccess;
 import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
+import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
@@ -19,7 +20,6 @@ import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
-import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -102,9 +102,11 @@ class AwsScaleLoopHttpTest {
         loop.runOnce();
         loop.runOnce();
 
-        assertThat(fake.calls("SetInstanceProtection")).singleElement()
+        assertThat(fake.calls("SetInstanceProtection"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.members("InstanceIds")).containsExactly(fresh.id));
-        assertThat(fake.calls("SuspendProcesses")).singleElement()
+        assertThat(fake.calls("SuspendProcesses"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.members("ScalingProcesses")).containsExactly("AZRebalance"));
         assertThat(fake.instance(fresh.id).protectedFromScaleIn).isTrue();
     }
@@ -113,14 +115,18 @@ class AwsScaleLoopHttpTest {
     void aFailedSuspensionIsReportedRetriedNextScanAndStopsNoOtherCloudAction() {
         fake.addGroup(ASG, 0, 10, 1);
         Inst fresh = fake.addInstance(ASG, "InService", false);
-        fake.failNext("SuspendProcesses", 1, 400, "AccessDenied", "User is not authorized to perform "
-                + "autoscaling:SuspendProcesses");
+        fake.failNext(
+                "SuspendProcesses",
+                1,
+                400,
+                "AccessDenied",
+                "User is not authorized to perform " + "autoscaling:SuspendProcesses");
         addPendingPods(3);
 
         ScanResult first = loop.runOnce();
 
-        assertThat(first.groups().get("batch").problems()).anySatisfy(p -> assertThat(p)
-                .contains("suspending it failed").contains("AccessDenied"));
+        assertThat(first.groups().get("batch").problems())
+                .anySatisfy(p -> assertThat(p).contains("suspending it failed").contains("AccessDenied"));
         assertThat(fake.instance(fresh.id).protectedFromScaleIn).isTrue();
         assertThat(fake.calls("SetDesiredCapacity")).hasSize(1);
 
@@ -134,8 +140,14 @@ class AwsScaleLoopHttpTest {
         fake.addGroup(ASG, 0, 10, 1);
         fake.addInstance(ASG, "InService", false);
         addPendingPods(3);
-        ScaleLoop notLeading = new ScaleLoop(ConfigLoader.parse(CONFIG, "test"), cluster, Map.of("batch", provider),
-                clock, ScalerMetrics.NOOP, false, () -> false);
+        ScaleLoop notLeading = new ScaleLoop(
+                ConfigLoader.parse(CONFIG, "test"),
+                cluster,
+                Map.of("batch", provider),
+                clock,
+                ScalerMetrics.NOOP,
+                false,
+                () -> false);
 
         notLeading.runOnce();
 
@@ -164,7 +176,8 @@ class AwsScaleLoopHttpTest {
         loop.runOnce();
 
         List<Call> mutating = fake.calls().stream()
-                .filter(c -> !c.action().startsWith("Describe")).toList();
+                .filter(c -> !c.action().startsWith("Describe"))
+                .toList();
         assertThat(mutating).extracting(Call::action).containsExactly("TerminateInstanceInAutoScalingGroup");
         assertThat(mutating.get(0).param("InstanceId")).isEqualTo(orphan.id);
         assertThat(mutating.get(0).param("ShouldDecrementDesiredCapacity")).isEqualTo("true");
@@ -181,8 +194,9 @@ class AwsScaleLoopHttpTest {
 
         // Regression: protecting a Pending instance is refused by the API and must not cost the group its scan.
         assertThat(result.groups().get("batch").problems()).noneMatch(p -> p.contains("cloud call failed"));
-        assertThat(fake.calls("SetInstanceProtection")).allSatisfy(c -> assertThat(c.members("InstanceIds"))
-                .allMatch(id -> fake.instance(id).state.equals("InService")));
+        assertThat(fake.calls("SetInstanceProtection"))
+                .allSatisfy(c -> assertThat(c.members("InstanceIds"))
+                        .allMatch(id -> fake.instance(id).state.equals("InService")));
     }
 
     @Test
@@ -192,12 +206,17 @@ class AwsScaleLoopHttpTest {
         addPendingPods(3);
 
         loop.runOnce();
-        assertThat(fake.calls("SetDesiredCapacity")).singleElement()
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.param("DesiredCapacity")).isEqualTo("3"));
 
         // The zone is out of capacity: launches fail; more Job pods arrive while they do.
-        fake.addActivity(ASG, "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient "
-                + "m5.xlarge capacity.", "Failed", "We currently do not have sufficient m5.xlarge capacity.",
+        fake.addActivity(
+                ASG,
+                "Launching a new EC2 instance.  Status Reason: We currently do not have sufficient "
+                        + "m5.xlarge capacity.",
+                "Failed",
+                "We currently do not have sufficient m5.xlarge capacity.",
                 T0.plusSeconds(5));
         List<Integer> raisesPerScan = new java.util.ArrayList<>();
         for (int scan = 1; scan <= 3; scan++) {
@@ -220,9 +239,19 @@ class AwsScaleLoopHttpTest {
         int base = cluster.pods.size();
         for (int i = 0; i < count; i++) {
             String name = "job-" + (base + i);
-            cluster.pods.add(new PodInfo("uid-" + name, "default", name, "batch",
-                    Resources.of(3000, 1024L * 1024 * 1024 * 1000), PodPhase.PENDING_UNSCHEDULABLE, true, false, false,
-                    null, clock.instant().minusSeconds(30), null));
+            cluster.pods.add(new PodInfo(
+                    "uid-" + name,
+                    "default",
+                    name,
+                    "batch",
+                    Resources.of(3000, 1024L * 1024 * 1024 * 1000),
+                    PodPhase.PENDING_UNSCHEDULABLE,
+                    true,
+                    false,
+                    false,
+                    null,
+                    clock.instant().minusSeconds(30),
+                    null));
         }
     }
 
@@ -241,8 +270,7 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void setDrainingTaint(String node, DrainState state) {
-        }
+        public void setDrainingTaint(String node, DrainState state) {}
 
         @Override
         public boolean cordon(String node, Instant at) {
@@ -250,12 +278,10 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void uncordon(String node) {
-        }
+        public void uncordon(String node) {}
 
         @Override
-        public void annotateNode(String node, Map<String, String> annotations) {
-        }
+        public void annotateNode(String node, Map<String, String> annotations) {}
 
         @Override
         public List<PodInfo> podsBoundTo(String node) {
@@ -278,7 +304,6 @@ class AwsScaleLoopHttpTest {
         }
 
         @Override
-        public void recordEvent(EventTarget target, EventReason reason, String message) {
-        }
+        public void recordEvent(EventTarget target, EventReason reason, String message) {}
     }
 }

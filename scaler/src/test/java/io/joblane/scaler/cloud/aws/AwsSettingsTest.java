@@ -24,7 +24,8 @@ class AwsSettingsTest {
                     scaling: {provider: memory, maxNodes: 3, node: {cpu: "4", memory: 16Gi}}
                 """, "test");
 
-        assertThat(AwsGroupSettings.fromConfig(config)).containsOnlyKeys("asg-batch", "asg-gpu")
+        assertThat(AwsGroupSettings.fromConfig(config))
+                .containsOnlyKeys("asg-batch", "asg-gpu")
                 // Only a group without cpu and memory in scaling.node reads its node template from EC2.
                 .containsEntry("asg-batch", new AwsGroupSettings(20, true, false))
                 .containsEntry("asg-gpu", new AwsGroupSettings(4, false, true));
@@ -32,12 +33,12 @@ class AwsSettingsTest {
 
     @Test
     void anEndpointThatIsNotAnHttpUrlIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> AutoScalingClients.create(new AwsSettings("us-east-1", "autoscaling.local"),
-                AwsTestSupport.FAST))
+        assertThatThrownBy(() -> AutoScalingClients.create(
+                        new AwsSettings("us-east-1", "autoscaling.local"), AwsTestSupport.FAST))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("scaler.aws.endpoint: must be an http(s) URL");
-        assertThatThrownBy(() -> AutoScalingClients.create(new AwsSettings("us-east-1", "http://bad host"),
-                AwsTestSupport.FAST))
+        assertThatThrownBy(() ->
+                        AutoScalingClients.create(new AwsSettings("us-east-1", "http://bad host"), AwsTestSupport.FAST))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("scaler.aws.endpoint: not a URL");
     }

@@ -35,13 +35,21 @@ class EksNodeShapeTest {
         InstanceTypeFacts g5 = new InstanceTypeFacts("g5.xlarge", 4, 16384, Map.of("nvidia.com/gpu", 1), 4, 15);
 
         NodeTemplate.Shape plain = EksNodeShape.of(g5, Map.of());
-        assertThat(plain.allocatableMillis()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "cpu", 3920L, "memory", (16384 - 893 - 100) * MI, "pods", 58_000L, "nvidia.com/gpu", 1000L));
+        assertThat(plain.allocatableMillis())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "cpu", 3920L, "memory", (16384 - 893 - 100) * MI, "pods", 58_000L, "nvidia.com/gpu", 1000L));
 
-        NodeTemplate.Shape tagged = EksNodeShape.of(g5, Map.of("pods", "20", "nvidia.com/gpu", "0",
-                "ephemeral-storage", "50Gi"));
-        assertThat(tagged.allocatableMillis()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "cpu", 3920L, "memory", (16384 - (11 * 20 + 255) - 100) * MI, "pods", 20_000L,
-                "ephemeral-storage", 50L * 1024 * MI));
+        NodeTemplate.Shape tagged =
+                EksNodeShape.of(g5, Map.of("pods", "20", "nvidia.com/gpu", "0", "ephemeral-storage", "50Gi"));
+        assertThat(tagged.allocatableMillis())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "cpu",
+                        3920L,
+                        "memory",
+                        (16384 - (11 * 20 + 255) - 100) * MI,
+                        "pods",
+                        20_000L,
+                        "ephemeral-storage",
+                        50L * 1024 * MI));
     }
 }

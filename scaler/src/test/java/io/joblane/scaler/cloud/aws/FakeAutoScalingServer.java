@@ -65,8 +65,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
         }
     }
 
-    record Activity(String id, String description, String statusCode, String statusMessage, Instant start) {
-    }
+    record Activity(String id, String description, String statusCode, String statusMessage, Instant start) {}
 
     static final class Group {
         final String name;
@@ -77,15 +76,18 @@ final class FakeAutoScalingServer implements AutoCloseable {
         final Set<String> suspended = new LinkedHashSet<>();
         /** Newest first, as the API answers. */
         final Deque<Activity> activities = new ArrayDeque<>();
+
         boolean newInstancesProtected;
         String desiredCapacityType;
         /** The group's tags, e.g. cluster-autoscaler's node-template ones. */
         final Map<String, String> tags = new LinkedHashMap<>();
         /** The launch template the group names (top level, or in its MixedInstancesPolicy); null for none. */
         String launchTemplateId = "lt-0123456789abcdef0";
+
         String launchTemplateVersion = "$Latest";
         /** Non-empty: the group has a MixedInstancesPolicy with these instance-type overrides, in order. */
         final List<String> mixedTypes = new ArrayList<>();
+
         String launchConfigurationName;
 
         Group(String name, int min, int max, int desired) {
@@ -96,8 +98,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
         }
     }
 
-    private record ScriptedError(int status, String type, String code, String message) {
-    }
+    private record ScriptedError(int status, String type, String code, String message) {}
 
     private final HttpServer server;
     private final Map<String, Group> groups = new LinkedHashMap<>();
@@ -109,9 +110,10 @@ final class FakeAutoScalingServer implements AutoCloseable {
     private int describePageSize = 100;
     /** When set, raising desired launches instances in Pending with a Successful activity. */
     private boolean launchOnScaleOut = true;
+
     private Instant now = Instant.parse("2026-11-27T20:00:00Z");
     /** Runs before each request is answered, outside the lock: a test acts "while the call is in flight". */
-    private volatile Consumer<Call> beforeAnswer = call -> { };
+    private volatile Consumer<Call> beforeAnswer = call -> {};
 
     FakeAutoScalingServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -139,10 +141,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
         return inst;
     }
 
-    synchronized void addActivity(String group, String description, String statusCode, String statusMessage,
-                                  Instant start) {
-        groups.get(group).activities.addFirst(new Activity(UUID.randomUUID().toString(), description, statusCode,
-                statusMessage, start));
+    synchronized void addActivity(
+            String group, String description, String statusCode, String statusMessage, Instant start) {
+        groups.get(group)
+                .activities
+                .addFirst(new Activity(UUID.randomUUID().toString(), description, statusCode, statusMessage, start));
     }
 
     synchronized Group group(String name) {
@@ -150,8 +153,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
     }
 
     synchronized Inst instance(String id) {
-        return groups.values().stream().flatMap(g -> g.instances.stream()).filter(i -> i.id.equals(id))
-                .findFirst().orElse(null);
+        return groups.values().stream()
+                .flatMap(g -> g.instances.stream())
+                .filter(i -> i.id.equals(id))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The next {@code times} calls of {@code action} fail with this error before the model is touched. */
@@ -226,8 +232,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
             Map<String, String> hookParams = new LinkedHashMap<>(params);
             hookParams.remove("Action");
             hookParams.remove("Version");
-            beforeAnswer.accept(new Call(params.getOrDefault("Action", ""),
-                    java.util.Collections.unmodifiableMap(hookParams)));
+            beforeAnswer.accept(
+                    new Call(params.getOrDefault("Action", ""), java.util.Collections.unmodifiableMap(hookParams)));
             String[] answer = answer(exchange.getRequestMethod(), params);
             java.time.Duration delay = delays.get(params.getOrDefault("Action", ""));
             if (delay != null) {
@@ -309,7 +315,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
             throw new Validation("The number of group names (" + names.size() + ") exceeds the limit");
         }
         List<Group> matching = groups.values().stream()
-                .filter(g -> names.isEmpty() || names.contains(g.name)).toList();
+                .filter(g -> names.isEmpty() || names.contains(g.name))
+                .toList();
         int start = 0;
         String token = call.param("NextToken");
         if (token != null) {
@@ -321,22 +328,32 @@ final class FakeAutoScalingServer implements AutoCloseable {
         for (Group g : matching.subList(start, end)) {
             xml.append("<member>")
                     .append(el("AutoScalingGroupName", g.name))
-                    .append(el("AutoScalingGroupARN", "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:"
-                            + "00000000-0000-0000-0000-000000000000:autoScalingGroupName/" + g.name))
+                    .append(el(
+                            "AutoScalingGroupARN",
+                            "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:"
+                                    + "00000000-0000-0000-0000-000000000000:autoScalingGroupName/" + g.name))
                     .append(launchXml(g))
-                    .append(el("MinSize", g.min)).append(el("MaxSize", g.max))
-                    .append(el("DesiredCapacity", g.desired)).append(el("DefaultCooldown", 300))
+                    .append(el("MinSize", g.min))
+                    .append(el("MaxSize", g.max))
+                    .append(el("DesiredCapacity", g.desired))
+                    .append(el("DefaultCooldown", 300))
                     .append("<AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member>"
                             + "<member>us-east-1c</member></AvailabilityZones>")
                     .append("<LoadBalancerNames/><TargetGroupARNs/>")
-                    .append(el("HealthCheckType", "EC2")).append(el("HealthCheckGracePeriod", 300))
+                    .append(el("HealthCheckType", "EC2"))
+                    .append(el("HealthCheckGracePeriod", 300))
                     .append("<Instances>");
             for (Inst i : g.instances) {
-                xml.append("<member>").append(el("InstanceId", i.id)).append(el("InstanceType", "m5.4xlarge"))
-                        .append(el("AvailabilityZone", i.zone)).append(el("LifecycleState", i.state))
+                xml.append("<member>")
+                        .append(el("InstanceId", i.id))
+                        .append(el("InstanceType", "m5.4xlarge"))
+                        .append(el("AvailabilityZone", i.zone))
+                        .append(el("LifecycleState", i.state))
                         .append(el("HealthStatus", i.health))
-                        .append("<LaunchTemplate>").append(el("LaunchTemplateId", "lt-0123456789abcdef0"))
-                        .append(el("LaunchTemplateName", "joblane")).append(el("Version", "1"))
+                        .append("<LaunchTemplate>")
+                        .append(el("LaunchTemplateId", "lt-0123456789abcdef0"))
+                        .append(el("LaunchTemplateName", "joblane"))
+                        .append(el("Version", "1"))
                         .append("</LaunchTemplate>")
                         .append(el("ProtectedFromScaleIn", i.protectedFromScaleIn));
                 if (i.weightedCapacity != null) {
@@ -348,12 +365,15 @@ final class FakeAutoScalingServer implements AutoCloseable {
                     .append(el("CreatedTime", "2026-01-01T00:00:00.000Z"))
                     .append("<SuspendedProcesses>");
             for (String p : g.suspended) {
-                xml.append("<member>").append(el("ProcessName", p))
-                        .append(el("SuspensionReason", "User suspended at 2026-11-27T19:00:00Z")).append("</member>");
+                xml.append("<member>")
+                        .append(el("ProcessName", p))
+                        .append(el("SuspensionReason", "User suspended at 2026-11-27T19:00:00Z"))
+                        .append("</member>");
             }
             xml.append("</SuspendedProcesses>")
                     .append(el("VPCZoneIdentifier", "subnet-1,subnet-2,subnet-3"))
-                    .append("<EnabledMetrics/>").append(tagsXml(g))
+                    .append("<EnabledMetrics/>")
+                    .append(tagsXml(g))
                     .append("<TerminationPolicies><member>Default</member></TerminationPolicies>")
                     .append(el("NewInstancesProtectedFromScaleIn", g.newInstancesProtected));
             if (g.desiredCapacityType != null) {
@@ -373,26 +393,35 @@ final class FakeAutoScalingServer implements AutoCloseable {
         if (g.launchConfigurationName != null) {
             return el("LaunchConfigurationName", g.launchConfigurationName);
         }
-        String spec = el("LaunchTemplateId", g.launchTemplateId) + el("LaunchTemplateName", "joblane")
+        String spec = el("LaunchTemplateId", g.launchTemplateId)
+                + el("LaunchTemplateName", "joblane")
                 + el("Version", g.launchTemplateVersion);
         if (g.mixedTypes.isEmpty()) {
             return "<LaunchTemplate>" + spec + "</LaunchTemplate>";
         }
         StringBuilder xml = new StringBuilder("<MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification>")
-                .append(spec).append("</LaunchTemplateSpecification><Overrides>");
-        g.mixedTypes.forEach(t -> xml.append("<member>").append(el("InstanceType", t)).append("</member>"));
+                .append(spec)
+                .append("</LaunchTemplateSpecification><Overrides>");
+        g.mixedTypes.forEach(
+                t -> xml.append("<member>").append(el("InstanceType", t)).append("</member>"));
         return xml.append("</Overrides></LaunchTemplate><InstancesDistribution>")
-                .append(el("OnDemandAllocationStrategy", "prioritized")).append(el("OnDemandBaseCapacity", 0))
+                .append(el("OnDemandAllocationStrategy", "prioritized"))
+                .append(el("OnDemandBaseCapacity", 0))
                 .append(el("OnDemandPercentageAboveBaseCapacity", 0))
                 .append(el("SpotAllocationStrategy", "price-capacity-optimized"))
-                .append("</InstancesDistribution></MixedInstancesPolicy>").toString();
+                .append("</InstancesDistribution></MixedInstancesPolicy>")
+                .toString();
     }
 
     private static String tagsXml(Group g) {
         StringBuilder xml = new StringBuilder("<Tags>");
-        g.tags.forEach((k, v) -> xml.append("<member>").append(el("ResourceId", g.name))
-                .append(el("ResourceType", "auto-scaling-group")).append(el("Key", k)).append(el("Value", v))
-                .append(el("PropagateAtLaunch", false)).append("</member>"));
+        g.tags.forEach((k, v) -> xml.append("<member>")
+                .append(el("ResourceId", g.name))
+                .append(el("ResourceType", "auto-scaling-group"))
+                .append(el("Key", k))
+                .append(el("Value", v))
+                .append(el("PropagateAtLaunch", false))
+                .append("</member>"));
         return xml.append("</Tags>").toString();
     }
 
@@ -400,8 +429,9 @@ final class FakeAutoScalingServer implements AutoCloseable {
         Group g = requireGroup(call.param("AutoScalingGroupName"));
         int maxRecords = call.param("MaxRecords") == null ? 100 : Integer.parseInt(call.param("MaxRecords"));
         StringBuilder xml = new StringBuilder("<Activities>");
-        g.activities.stream().limit(maxRecords).forEach(a -> xml.append("<member>").append(activityXml(g, a))
-                .append("</member>"));
+        g.activities.stream()
+                .limit(maxRecords)
+                .forEach(a -> xml.append("<member>").append(activityXml(g, a)).append("</member>"));
         xml.append("</Activities>");
         return ok("DescribeScalingActivities", xml.toString());
     }
@@ -421,7 +451,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
         g.desired = desired;
         // As AWS: below the instances that exist the group scales in, choosing victims among unprotected instances
         // (newest first here); protected ones are never picked, desired simply stays below them.
-        List<Inst> live = g.instances.stream().filter(i -> i.state.startsWith("Pending") || i.state.equals("InService"))
+        List<Inst> live = g.instances.stream()
+                .filter(i -> i.state.startsWith("Pending") || i.state.equals("InService"))
                 .toList();
         int excess = live.size() - desired;
         for (int n = live.size() - 1; n >= 0 && excess > 0; n--) {
@@ -450,9 +481,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
         boolean protect = Boolean.parseBoolean(call.param("ProtectedFromScaleIn"));
         List<Inst> targets = new ArrayList<>();
         for (String id : ids) {
-            Inst inst = g.instances.stream().filter(i -> i.id.equals(id)).findFirst()
-                    .orElseThrow(() -> new Validation("The instance " + id + " is not part of Auto Scaling group "
-                            + g.name + "."));
+            Inst inst = g.instances.stream()
+                    .filter(i -> i.id.equals(id))
+                    .findFirst()
+                    .orElseThrow(() -> new Validation(
+                            "The instance " + id + " is not part of Auto Scaling group " + g.name + "."));
             if (!Set.of("InService", "EnteringStandby", "Standby").contains(inst.state)) {
                 throw new Validation("The instance " + id + " is not in InService or EnteringStandby or Standby.");
             }
@@ -465,10 +498,13 @@ final class FakeAutoScalingServer implements AutoCloseable {
     private String[] terminate(Call call) {
         String id = call.param("InstanceId");
         boolean decrement = Boolean.parseBoolean(call.param("ShouldDecrementDesiredCapacity"));
-        Group g = groups.values().stream().filter(x -> x.instances.stream().anyMatch(i -> i.id.equals(id)))
-                .findFirst().orElseThrow(() -> new Validation(
-                        "Instance Id not found - No managed instance found for instance ID: " + id));
-        Inst inst = g.instances.stream().filter(i -> i.id.equals(id)).findFirst().orElseThrow();
+        Group g = groups.values().stream()
+                .filter(x -> x.instances.stream().anyMatch(i -> i.id.equals(id)))
+                .findFirst()
+                .orElseThrow(() ->
+                        new Validation("Instance Id not found - No managed instance found for instance ID: " + id));
+        Inst inst =
+                g.instances.stream().filter(i -> i.id.equals(id)).findFirst().orElseThrow();
         if (decrement && g.desired <= g.min) {
             throw new Validation("Currently, desiredCapacity " + g.desired + " is equal to min size " + g.min
                     + " and can not be decremented");
@@ -477,8 +513,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
             g.desired--;
         }
         inst.state = "Terminating";
-        Activity activity = new Activity(UUID.randomUUID().toString(), "Terminating EC2 instance: " + id,
-                "InProgress", null, now);
+        Activity activity =
+                new Activity(UUID.randomUUID().toString(), "Terminating EC2 instance: " + id, "InProgress", null, now);
         g.activities.addFirst(activity);
         return ok("TerminateInstanceInAutoScalingGroup", "<Activity>" + activityXml(g, activity) + "</Activity>");
     }
@@ -487,8 +523,16 @@ final class FakeAutoScalingServer implements AutoCloseable {
         Group g = requireGroup(call.param("AutoScalingGroupName"));
         List<String> processes = call.members("ScalingProcesses");
         if (processes.isEmpty()) {
-            processes = List.of("Launch", "Terminate", "AddToLoadBalancer", "AlarmNotification", "AZRebalance",
-                    "HealthCheck", "InstanceRefresh", "ReplaceUnhealthy", "ScheduledActions");
+            processes = List.of(
+                    "Launch",
+                    "Terminate",
+                    "AddToLoadBalancer",
+                    "AlarmNotification",
+                    "AZRebalance",
+                    "HealthCheck",
+                    "InstanceRefresh",
+                    "ReplaceUnhealthy",
+                    "ScheduledActions");
         }
         g.suspended.addAll(processes);
         return ok("SuspendProcesses", "");
@@ -499,8 +543,10 @@ final class FakeAutoScalingServer implements AutoCloseable {
                 .append(el("ActivityId", a.id()))
                 .append(el("AutoScalingGroupName", g.name))
                 .append(el("Description", a.description()))
-                .append(el("Cause", "At " + a.start() + " an instance was started in response to a difference "
-                        + "between desired and actual capacity."))
+                .append(el(
+                        "Cause",
+                        "At " + a.start() + " an instance was started in response to a difference "
+                                + "between desired and actual capacity."))
                 .append(el("StartTime", a.start().toString()));
         if (!"InProgress".equals(a.statusCode())) {
             xml.append(el("EndTime", a.start().plusSeconds(5).toString()));
@@ -516,15 +562,21 @@ final class FakeAutoScalingServer implements AutoCloseable {
 
     private static String[] ok(String action, String resultBody) {
         String result = resultBody.isEmpty() ? "" : "<" + action + "Result>" + resultBody + "</" + action + "Result>";
-        return new String[] {"200", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + action + "Response xmlns=\""
-                + NS + "\">" + result + "<ResponseMetadata><RequestId>" + requestId()
-                + "</RequestId></ResponseMetadata></" + action + "Response>"};
+        return new String[] {
+            "200",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + action + "Response xmlns=\""
+                    + NS + "\">" + result + "<ResponseMetadata><RequestId>" + requestId()
+                    + "</RequestId></ResponseMetadata></" + action + "Response>"
+        };
     }
 
     private static String[] error(int status, String type, String code, String message) {
-        return new String[] {String.valueOf(status), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse "
-                + "xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + escape(code) + "</Code><Message>"
-                + escape(message) + "</Message></Error><RequestId>" + requestId() + "</RequestId></ErrorResponse>"};
+        return new String[] {
+            String.valueOf(status),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse "
+                    + "xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + escape(code) + "</Code><Message>"
+                    + escape(message) + "</Message></Error><RequestId>" + requestId() + "</RequestId></ErrorResponse>"
+        };
     }
 
     private static String el(String name, Object value) {

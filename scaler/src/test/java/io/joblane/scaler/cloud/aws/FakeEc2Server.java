@@ -42,16 +42,15 @@ final class FakeEc2Server implements AutoCloseable {
     }
 
     /** An instance type's figures as DescribeInstanceTypes answers them; {@code gpuMaker} null for none. */
-    record Type(String name, int vcpus, long memoryMiB, int enis, int ipv4PerEni, String gpuMaker, int gpus) {
-    }
+    record Type(String name, int vcpus, long memoryMiB, int enis, int ipv4PerEni, String gpuMaker, int gpus) {}
 
-    private record ScriptedError(int status, String code, String message) {
-    }
+    private record ScriptedError(int status, String code, String message) {}
 
     private final HttpServer server;
     private final Map<String, Type> types = new LinkedHashMap<>();
     /** Instance type per launch template id and version ("$Latest", "$Default" or a number); null names none. */
     private final Map<String, String> launchTemplates = new HashMap<>();
+
     private final List<Call> calls = new ArrayList<>();
     private final Map<String, Deque<ScriptedError>> scripted = new HashMap<>();
 
@@ -100,7 +99,8 @@ final class FakeEc2Server implements AutoCloseable {
                 for (String pair : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("&")) {
                     if (!pair.isEmpty()) {
                         int eq = pair.indexOf('=');
-                        params.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        params.put(
+                                URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                                 eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                     }
                 }
@@ -146,21 +146,34 @@ final class FakeEc2Server implements AutoCloseable {
         for (String name : names) {
             Type t = types.get(name);
             if (t == null) {
-                return error(400, "InvalidInstanceType", "The following supplied instance types do not exist: ["
-                        + name + "]");
+                return error(
+                        400,
+                        "InvalidInstanceType",
+                        "The following supplied instance types do not exist: [" + name + "]");
             }
-            xml.append("<item>").append(el("instanceType", t.name()))
-                    .append("<vCpuInfo>").append(el("defaultVCpus", t.vcpus())).append("</vCpuInfo>")
-                    .append("<memoryInfo>").append(el("sizeInMiB", t.memoryMiB())).append("</memoryInfo>")
-                    .append("<networkInfo>").append(el("maximumNetworkInterfaces", t.enis()))
+            xml.append("<item>")
+                    .append(el("instanceType", t.name()))
+                    .append("<vCpuInfo>")
+                    .append(el("defaultVCpus", t.vcpus()))
+                    .append("</vCpuInfo>")
+                    .append("<memoryInfo>")
+                    .append(el("sizeInMiB", t.memoryMiB()))
+                    .append("</memoryInfo>")
+                    .append("<networkInfo>")
+                    .append(el("maximumNetworkInterfaces", t.enis()))
                     .append(el("ipv4AddressesPerInterface", t.ipv4PerEni()))
                     .append(el("defaultNetworkCardIndex", 0))
-                    .append("<networkCards><item>").append(el("networkCardIndex", 0))
-                    .append(el("maximumNetworkInterfaces", t.enis())).append("</item></networkCards>")
+                    .append("<networkCards><item>")
+                    .append(el("networkCardIndex", 0))
+                    .append(el("maximumNetworkInterfaces", t.enis()))
+                    .append("</item></networkCards>")
                     .append("</networkInfo>");
             if (t.gpuMaker() != null) {
-                xml.append("<gpuInfo><gpus><item>").append(el("name", "T4")).append(el("manufacturer", t.gpuMaker()))
-                        .append(el("count", t.gpus())).append("</item></gpus></gpuInfo>");
+                xml.append("<gpuInfo><gpus><item>")
+                        .append(el("name", "T4"))
+                        .append(el("manufacturer", t.gpuMaker()))
+                        .append(el("count", t.gpus()))
+                        .append("</item></gpus></gpuInfo>");
             }
             xml.append("</item>");
         }
@@ -175,11 +188,16 @@ final class FakeEc2Server implements AutoCloseable {
         for (String version : versions) {
             String key = id + "@" + version;
             if (!launchTemplates.containsKey(key)) {
-                return error(400, "InvalidLaunchTemplateId.NotFound",
+                return error(
+                        400,
+                        "InvalidLaunchTemplateId.NotFound",
                         "The specified launch template, with template ID " + id + ", does not exist.");
             }
-            xml.append("<item>").append(el("launchTemplateId", id)).append(el("launchTemplateName", "joblane"))
-                    .append(el("versionNumber", 1)).append("<launchTemplateData>");
+            xml.append("<item>")
+                    .append(el("launchTemplateId", id))
+                    .append(el("launchTemplateName", "joblane"))
+                    .append(el("versionNumber", 1))
+                    .append("<launchTemplateData>");
             String type = launchTemplates.get(key);
             if (type != null) {
                 xml.append(el("instanceType", type));
@@ -191,14 +209,20 @@ final class FakeEc2Server implements AutoCloseable {
     }
 
     private static String[] ok(String action, String body) {
-        return new String[] {"200", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + action + "Response xmlns=\"" + NS
-                + "\"><requestId>" + UUID.randomUUID() + "</requestId>" + body + "</" + action + "Response>"};
+        return new String[] {
+            "200",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + action + "Response xmlns=\"" + NS + "\"><requestId>"
+                    + UUID.randomUUID() + "</requestId>" + body + "</" + action + "Response>"
+        };
     }
 
     private static String[] error(int status, String code, String message) {
-        return new String[] {String.valueOf(status), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors>"
-                + "<Error><Code>" + escape(code) + "</Code><Message>" + escape(message) + "</Message></Error>"
-                + "</Errors><RequestID>" + UUID.randomUUID() + "</RequestID></Response>"};
+        return new String[] {
+            String.valueOf(status),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors>"
+                    + "<Error><Code>" + escape(code) + "</Code><Message>" + escape(message) + "</Message></Error>"
+                    + "</Errors><RequestID>" + UUID.randomUUID() + "</RequestID></Response>"
+        };
     }
 
     private static String el(String name, Object value) {

@@ -15,19 +15,17 @@ import java.util.function.Consumer;
 public final class LocalAutoScaling implements AutoCloseable {
 
     /** One instance as the API would describe it now. */
-    public record InstanceView(String id, String zone, String state, boolean protectedFromScaleIn) {
-    }
+    public record InstanceView(String id, String zone, String state, boolean protectedFromScaleIn) {}
 
     /** One request: the action and its parameters except Action and Version. */
-    public record Request(String action, Map<String, String> params) {
-    }
+    public record Request(String action, Map<String, String> params) {}
 
     private final FakeAutoScalingServer fake;
 
     public LocalAutoScaling() throws IOException {
         fake = new FakeAutoScalingServer();
         fake.now(Instant.now());
-        beforeAnswer(request -> { });
+        beforeAnswer(request -> {});
     }
 
     public URI endpoint() {
@@ -44,7 +42,8 @@ public final class LocalAutoScaling implements AutoCloseable {
     public List<InstanceView> instances(String group) {
         synchronized (fake) {
             return fake.group(group).instances.stream()
-                    .map(i -> new InstanceView(i.id, i.zone, i.state, i.protectedFromScaleIn)).toList();
+                    .map(i -> new InstanceView(i.id, i.zone, i.state, i.protectedFromScaleIn))
+                    .toList();
         }
     }
 
@@ -88,7 +87,9 @@ public final class LocalAutoScaling implements AutoCloseable {
     }
 
     public List<Request> calls(String action) {
-        return fake.calls(action).stream().map(c -> new Request(c.action(), c.params())).toList();
+        return fake.calls(action).stream()
+                .map(c -> new Request(c.action(), c.params()))
+                .toList();
     }
 
     @Override

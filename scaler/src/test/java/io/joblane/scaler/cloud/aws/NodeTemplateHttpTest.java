@@ -62,9 +62,16 @@ class NodeTemplateHttpTest {
         assertThat(template.shapes()).singleElement().satisfies(s -> {
             assertThat(s.instanceType()).isEqualTo("m5.xlarge");
             // 4 vCPU minus 80m reserved; 16384Mi minus (11*58+255)Mi reserved and 100Mi eviction; 4*(15-1)+2 pods.
-            assertThat(s.allocatableMillis()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "cpu", 3920L, "memory", 15391 * MI, "pods", 58_000L,
-                    "ephemeral-storage", 100L * 1024 * MI));
+            assertThat(s.allocatableMillis())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "cpu",
+                            3920L,
+                            "memory",
+                            15391 * MI,
+                            "pods",
+                            58_000L,
+                            "ephemeral-storage",
+                            100L * 1024 * MI));
         });
         assertThat(template.labels()).containsExactlyEntriesOf(Map.of("team", "ml"));
         assertThat(template.taints()).containsExactly(new Taint("dedicated", "ml", "NoSchedule"));
@@ -72,7 +79,8 @@ class NodeTemplateHttpTest {
             assertThat(c.params()).containsEntry("LaunchTemplateId", "lt-0123456789abcdef0");
             assertThat(c.list("LaunchTemplateVersion")).containsExactly("$Latest");
         });
-        assertThat(ec2.calls("DescribeInstanceTypes")).singleElement()
+        assertThat(ec2.calls("DescribeInstanceTypes"))
+                .singleElement()
                 .satisfies(c -> assertThat(c.list("InstanceType")).containsExactly("m5.xlarge"));
 
         // Types are cached for good, the launch template's type for ten minutes ($Latest moves).
@@ -80,21 +88,23 @@ class NodeTemplateHttpTest {
         assertThat(ec2.actions()).hasSize(2);
         clock.advance(NodeTemplateReader.LAUNCH_TEMPLATE_TTL.plus(Duration.ofSeconds(1)));
         provider.describe(List.of(ASG));
-        assertThat(ec2.actions()).containsExactly("DescribeLaunchTemplateVersions", "DescribeInstanceTypes",
-                "DescribeLaunchTemplateVersions");
+        assertThat(ec2.actions())
+                .containsExactly(
+                        "DescribeLaunchTemplateVersions", "DescribeInstanceTypes", "DescribeLaunchTemplateVersions");
     }
 
     @Test
-    void mixedInstancesOverridesGiveOneShapePerTypeInTheGroupsOrderWithoutReadingTheLaunchTemplate()
-            throws Exception {
+    void mixedInstancesOverridesGiveOneShapePerTypeInTheGroupsOrderWithoutReadingTheLaunchTemplate() throws Exception {
         asg.group(ASG).mixedTypes.addAll(List.of("m5.2xlarge", "g4dn.xlarge", "m5.xlarge"));
         asg.group(ASG).tags.put("k8s.io/cluster-autoscaler/node-template/resources/pods", "110");
 
         NodeTemplate template = provider.describe(List.of(ASG)).get(ASG).template();
 
-        assertThat(template.shapes()).extracting(NodeTemplate.Shape::instanceType)
+        assertThat(template.shapes())
+                .extracting(NodeTemplate.Shape::instanceType)
                 .containsExactly("m5.2xlarge", "g4dn.xlarge", "m5.xlarge");
-        assertThat(template.shapes().get(1).allocatableMillis()).containsEntry("nvidia.com/gpu", 1000L)
+        assertThat(template.shapes().get(1).allocatableMillis())
+                .containsEntry("nvidia.com/gpu", 1000L)
                 .containsEntry("pods", 110_000L) // the tag wins over the ENI formula (29) ...
                 .containsEntry("memory", (16384 - (11 * 110 + 255) - 100) * MI); // ... and sizes the reserve
         assertThat(ec2.actions()).containsExactly("DescribeInstanceTypes");
@@ -107,20 +117,26 @@ class NodeTemplateHttpTest {
         ec2.addLaunchTemplate("lt-0123456789abcdef0", "$Latest", "m5.xlarge");
         NodeTemplate first = provider.describe(List.of(ASG)).get(ASG).template();
         clock.advance(NodeTemplateReader.LAUNCH_TEMPLATE_TTL.plus(Duration.ofSeconds(1)));
-        ec2.failNext("DescribeLaunchTemplateVersions", 1, 403, "UnauthorizedOperation",
+        ec2.failNext(
+                "DescribeLaunchTemplateVersions",
+                1,
+                403,
+                "UnauthorizedOperation",
                 "You are not authorized to perform this operation.");
 
         CloudGroup group = provider.describe(List.of(ASG)).get(ASG);
 
         assertThat(group.template()).isEqualTo(first);
-        assertThat(group.problems()).anySatisfy(p -> assertThat(p)
-                .startsWith("node template not read (the last one read is kept)").contains("UnauthorizedOperation"));
+        assertThat(group.problems())
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("node template not read (the last one read is kept)")
+                        .contains("UnauthorizedOperation"));
     }
 
     @Test
     void aGroupWhoseFileGivesTheShapeCostsNoEc2Call() throws Exception {
-        try (AwsNodeGroupProvider withShape = AwsTestSupport.provider(asg, ec2,
-                Map.of(ASG, new AwsGroupSettings(10, true, false)), clock)) {
+        try (AwsNodeGroupProvider withShape =
+                AwsTestSupport.provider(asg, ec2, Map.of(ASG, new AwsGroupSettings(10, true, false)), clock)) {
             assertThat(withShape.describe(List.of(ASG)).get(ASG).template()).isNull();
         }
         assertThat(ec2.actions()).isEmpty();
@@ -144,12 +160,15 @@ class NodeTemplateHttpTest {
                     scaling: {autoScalingGroup: eks-fixed, maxNodes: 5, node: {cpu: '4', memory: 16Gi}}
                 """, "test");
 
-        assertThat(provider.missingNodeShapes(config)).containsExactly("nodeGroups[0].scaling.node: give cpu and "
-                + "memory (the shape of a new node): Auto Scaling group eks-batch-1a gives no node template (node "
-                + "template: the group uses launch configuration old-lc, which Joblane does not read; set "
-                + "scaling.node in the node-group file)");
-        assertThat(asg.calls("DescribeAutoScalingGroups")).singleElement().satisfies(c -> assertThat(
-                c.members("AutoScalingGroupNames")).containsExactly("eks-batch-1a", "eks-batch-1b"));
+        assertThat(provider.missingNodeShapes(config))
+                .containsExactly("nodeGroups[0].scaling.node: give cpu and "
+                        + "memory (the shape of a new node): Auto Scaling group eks-batch-1a gives no node template (node "
+                        + "template: the group uses launch configuration old-lc, which Joblane does not read; set "
+                        + "scaling.node in the node-group file)");
+        assertThat(asg.calls("DescribeAutoScalingGroups"))
+                .singleElement()
+                .satisfies(c ->
+                        assertThat(c.members("AutoScalingGroupNames")).containsExactly("eks-batch-1a", "eks-batch-1b"));
         assertThat(asg.actions()).containsOnly("DescribeAutoScalingGroups"); // read-only: no protection, no suspend
     }
 }

@@ -21,7 +21,8 @@ class FakeCallLimitTest {
         p.describe(List.of("g"));
         p.setDesiredCapacity("g", 2);
         p.describe(List.of("g"));
-        assertThat(p.calls()).extracting(FakeNodeGroupProvider.Call::operation)
+        assertThat(p.calls())
+                .extracting(FakeNodeGroupProvider.Call::operation)
                 .containsExactly(FakeNodeGroupProvider.SET_DESIRED, FakeNodeGroupProvider.DESCRIBE);
         p.keepCalls(0);
         assertThat(p.calls()).isEmpty();

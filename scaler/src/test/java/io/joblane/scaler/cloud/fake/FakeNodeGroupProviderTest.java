@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class FakeNodeGroupProviderTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeNodeGroupProvider cloud = new FakeNodeGroupProvider(clock)
-            .addGroup("g", 0, 5, 0, Duration.ofSeconds(90));
+    private final FakeNodeGroupProvider cloud =
+            new FakeNodeGroupProvider(clock).addGroup("g", 0, 5, 0, Duration.ofSeconds(90));
 
     private CloudGroup describe() throws CloudException {
         return cloud.describe(List.of("g")).get("g");
@@ -44,23 +44,27 @@ class FakeNodeGroupProviderTest {
         cloud.terminateInstance("g", before.get(1).id());
         CloudGroup after = describe();
         assertThat(after.desired()).isEqualTo(2);
-        assertThat(after.instances()).extracting(CloudInstance::id)
+        assertThat(after.instances())
+                .extracting(CloudInstance::id)
                 .containsExactly(before.get(0).id(), before.get(2).id());
         assertThatThrownBy(() -> cloud.terminateInstance("g", "i-nope"))
-                .isInstanceOfSatisfying(CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
+                .isInstanceOfSatisfying(
+                        CloudException.class, e -> assertThat(e.kind()).isEqualTo(CloudException.Kind.INVALID));
     }
 
     @Test
     void aLowerDesiredLetsTheCloudPickOnlyUnprotectedVictims() throws Exception {
         cloud.setDesiredCapacity("g", 3);
         List<CloudInstance> all = describe().instances();
-        cloud.setScaleInProtection("g", List.of(all.get(0).id(), all.get(1).id(), all.get(2).id()), true);
+        cloud.setScaleInProtection(
+                "g", List.of(all.get(0).id(), all.get(1).id(), all.get(2).id()), true);
         cloud.setDesiredCapacity("g", 1);
         assertThat(describe().instances()).hasSize(3); // all protected: nothing picked
 
         cloud.setScaleInProtection("g", List.of(all.get(2).id()), false);
         cloud.setDesiredCapacity("g", 1);
-        assertThat(describe().instances()).extracting(CloudInstance::id)
+        assertThat(describe().instances())
+                .extracting(CloudInstance::id)
                 .containsExactly(all.get(0).id(), all.get(1).id());
     }
 
@@ -68,13 +72,15 @@ class FakeNodeGroupProviderTest {
     void rejectsSizesOutsideTheGroupAndUnknownGroups() {
         assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 6)).isInstanceOf(CloudException.class);
         assertThatThrownBy(() -> cloud.setDesiredCapacity("nope", 1)).isInstanceOf(CloudException.class);
-        assertThat(cloud.calls()).extracting(FakeNodeGroupProvider.Call::detail)
+        assertThat(cloud.calls())
+                .extracting(FakeNodeGroupProvider.Call::detail)
                 .containsExactly("desired=6", "desired=1");
     }
 
     @Test
     void aFailureAfterActingChangesTheGroupAndStillReportsTheError() throws Exception {
-        cloud.failNextAfterActing(FakeNodeGroupProvider.SET_DESIRED,
+        cloud.failNextAfterActing(
+                FakeNodeGroupProvider.SET_DESIRED,
                 new CloudException(CloudException.Kind.TRANSIENT, "RequestTimeout", "answer lost"));
         assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 2)).isInstanceOf(CloudException.class);
         assertThat(describe().desired()).isEqualTo(2);
@@ -84,11 +90,14 @@ class FakeNodeGroupProviderTest {
 
     @Test
     void injectsFailuresOnceOrUntilCleared() throws Exception {
-        cloud.failNext(FakeNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "x"));
+        cloud.failNext(
+                FakeNodeGroupProvider.DESCRIBE, new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "x"));
         assertThatThrownBy(this::describe).isInstanceOf(CloudException.class);
         assertThat(describe()).isNotNull();
 
-        cloud.failAlways(FakeNodeGroupProvider.SET_DESIRED, new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "x"));
+        cloud.failAlways(
+                FakeNodeGroupProvider.SET_DESIRED,
+                new CloudException(CloudException.Kind.BUSY, "ScalingActivityInProgress", "x"));
         assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 1)).isInstanceOf(CloudException.class);
         assertThatThrownBy(() -> cloud.setDesiredCapacity("g", 1)).isInstanceOf(CloudException.class);
         cloud.clearFailures();
