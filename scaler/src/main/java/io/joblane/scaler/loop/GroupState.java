@@ -1,6 +1,7 @@
 package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,8 @@ final class GroupState {
     final Map<String, LifecycleState> lastSeen = new HashMap<>();
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
+    /** Per node, the strongest Spot notice already reported (Event and metric once per node and kind). */
+    final Map<String, SpotNotice> reportedNotices = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
 }

@@ -7,6 +7,7 @@ import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.GroupPlan;
@@ -16,6 +17,7 @@ import io.joblane.scaler.plan.PlanAction;
 import io.joblane.scaler.plan.Planner;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.SnapshotIndex;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -349,6 +351,7 @@ public final class ScaleLoop {
         forgetPodsNoLongerWaiting(spec, index, state);
         reportRegistrations(spec, cloud, index, state);
         reportUnexpectedTerminations(x);
+        reportSpotNotices(x);
         for (PlanAction action : plan.actions()) {
             runAction(x, action);
         }
@@ -422,7 +425,8 @@ public final class ScaleLoop {
                 state.lastAt,
                 state.backoffUntil,
                 x.problems,
-                oldestPending);
+                oldestPending,
+                x.state.reportedNotices.size());
     }
 
     /**
@@ -516,7 +520,15 @@ public final class ScaleLoop {
             String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
                     + " was terminated by the cloud group itself, not by Joblane";
             LOG.warn("group {}: {}", x.spec.name(), what);
-            if (node != null) {
+            if (node != null && (node.noticed() || node.capacityType() == CapacityType.SPOT)) {
+                metrics.spotInterruption(x.spec.name());
+                x.event(
+                        EventTarget.node(node.name()),
+                        EventReason.SPOT_INTERRUPTED,
+                        what + " (Spot"
+                                + (node.noticed() ? ", " + node.spotNotice().kind() + " notice" : "")
+                                + "): Jobs still running there are lost to Spot, not to the scaler");
+            } else if (node != null) {
                 x.event(
                         EventTarget.node(node.name()),
                         EventReason.UNEXPECTED_TERMINATION,
@@ -535,6 +547,38 @@ public final class ScaleLoop {
                     + String.join(", ", state.unexpected.keySet()) + "): health check replacement, Spot or capacity "
                     + "rebalance, instance refresh or a node group upgrade evict running Jobs; see AWS.md");
         }
+    }
+
+    /**
+     * Reports each Spot notice once per node and kind (Event, metric, the group's status); the planner fences the node.
+     * Nodes gone or without a notice are forgotten. Only in memory: a restart reports a notice again, once.
+     */
+    private void reportSpotNotices(GroupExec x) {
+        Map<String, SpotNotice> reported = x.state.reportedNotices;
+        Set<String> noticed = new HashSet<>();
+        for (NodeInfo n : x.index.nodes(x.spec.name())) {
+            if (!n.noticed()) {
+                continue;
+            }
+            noticed.add(n.name());
+            SpotNotice before = reported.get(n.name());
+            if (before != null && before.compareTo(n.spotNotice()) >= 0) {
+                continue;
+            }
+            reported.put(n.name(), n.spotNotice());
+            metrics.spotNotice(x.spec.name(), n.spotNotice().kind());
+            String what = "Spot " + n.spotNotice().kind() + " notice on node " + n.name()
+                    + (n.instanceId() == null ? "" : " (instance " + n.instanceId() + ")")
+                    + ": fenced, no new Job lands there; running Jobs are left to finish";
+            LOG.info("group {}: {}", x.spec.name(), what);
+            x.event(
+                    EventTarget.node(n.name()),
+                    n.spotNotice() == SpotNotice.INTERRUPTION
+                            ? EventReason.SPOT_INTERRUPTION_NOTICE
+                            : EventReason.SPOT_REBALANCE_RECOMMENDATION,
+                    what);
+        }
+        reported.keySet().retainAll(noticed);
     }
 
     /** Instances seen InService (or with a node) that are now Terminating, Terminated or gone. */
@@ -605,7 +649,8 @@ public final class ScaleLoop {
                 state.lastAt,
                 state.backoffUntil,
                 List.of(problem),
-                null);
+                null,
+                0);
     }
 
     private static String describe(PlanAction action) {

@@ -77,6 +77,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
+                    null,
+                    null,
                     null);
         }
 

@@ -332,6 +332,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 instantOrNull(n.cordonedAt),
                 instantOrNull(n.drainingSince),
                 null,
+                null,
+                null,
                 null);
         n.info = info;
         return info;
