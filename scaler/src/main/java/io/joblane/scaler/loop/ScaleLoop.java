@@ -519,8 +519,13 @@ public final class ScaleLoop {
             metrics.unexpectedTermination(x.spec.name());
             String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
                     + " was terminated by the cloud group itself, not by Joblane";
-            LOG.warn("group {}: {}", x.spec.name(), what);
-            if (node != null && (node.noticed() || node.capacityType() == CapacityType.SPOT)) {
+            boolean spot = node != null && (node.noticed() || node.capacityType() == CapacityType.SPOT);
+            if (spot) {
+                LOG.info("group {}: {} (Spot)", x.spec.name(), what); // expected with Spot: counted, not a warning
+            } else {
+                LOG.warn("group {}: {}", x.spec.name(), what);
+            }
+            if (spot) {
                 metrics.spotInterruption(x.spec.name());
                 x.event(
                         EventTarget.node(node.name()),
