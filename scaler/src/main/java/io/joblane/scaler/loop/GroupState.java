@@ -30,6 +30,11 @@ final class GroupState {
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
     /** Per node, the strongest Spot notice already reported (Event and metric once per node and kind). */
     final Map<String, SpotNotice> reportedNotices = new HashMap<>();
+    /**
+     * Instances whose node is Spot (capacity-type label) or had a notice, with the notice (NONE: Spot, no notice): a
+     * node may be deleted before its instance is seen leaving, and the loss must still be told as Spot's.
+     */
+    final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
 }

@@ -517,33 +517,11 @@ public final class ScaleLoop {
             }
             state.unexpected.put(id, x.now);
             metrics.unexpectedTermination(x.spec.name());
-            String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
-                    + " was terminated by the cloud group itself, not by Joblane";
-            boolean spot = node != null && (node.noticed() || node.capacityType() == CapacityType.SPOT);
-            if (spot) {
-                LOG.info("group {}: {} (Spot)", x.spec.name(), what); // expected with Spot: counted, not a warning
-            } else {
-                LOG.warn("group {}: {}", x.spec.name(), what);
-            }
-            if (spot) {
-                metrics.spotInterruption(x.spec.name());
-                x.event(
-                        EventTarget.node(node.name()),
-                        EventReason.SPOT_INTERRUPTED,
-                        what + " (Spot"
-                                + (node.noticed() ? ", " + node.spotNotice().kind() + " notice" : "")
-                                + "): Jobs still running there are lost to Spot, not to the scaler");
-            } else if (node != null) {
-                x.event(
-                        EventTarget.node(node.name()),
-                        EventReason.UNEXPECTED_TERMINATION,
-                        what + ": running Jobs "
-                                + "there are lost (health check replacement, rebalancing, instance refresh or a node group "
-                                + "upgrade?)");
-            }
+            tellCloudTermination(x, id, node, state.spotInstances.get(id));
         }
         state.lastSeen.clear();
         current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
+        state.spotInstances.keySet().retainAll(current.keySet());
         state.terminatedByUs.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
@@ -562,6 +540,9 @@ public final class ScaleLoop {
         Map<String, SpotNotice> reported = x.state.reportedNotices;
         Set<String> noticed = new HashSet<>();
         for (NodeInfo n : x.index.nodes(x.spec.name())) {
+            if (n.instanceId() != null && (n.noticed() || n.capacityType() == CapacityType.SPOT)) {
+                x.state.spotInstances.put(n.instanceId(), n.spotNotice());
+            }
             if (!n.noticed()) {
                 continue;
             }
@@ -584,6 +565,37 @@ public final class ScaleLoop {
                     what);
         }
         reported.keySet().retainAll(noticed);
+    }
+
+    /**
+     * Logs and tells (Event on the node, when it is still there) an instance the cloud took. {@code spot}: its node
+     * was Spot or had a notice (remembered, as the node may be gone already): Spot's loss, expected, logged at info.
+     */
+    private void tellCloudTermination(GroupExec x, String id, NodeInfo node, SpotNotice spot) {
+        String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
+                + " was terminated by the cloud group itself, not by Joblane";
+        if (spot != null) {
+            LOG.info("group {}: {} (Spot)", x.spec.name(), what);
+            metrics.spotInterruption(x.spec.name());
+        } else {
+            LOG.warn("group {}: {}", x.spec.name(), what);
+        }
+        if (node == null) {
+            return;
+        }
+        if (spot != null) {
+            x.event(
+                    EventTarget.node(node.name()),
+                    EventReason.SPOT_INTERRUPTED,
+                    what + " (Spot" + (spot == SpotNotice.NONE ? "" : ", " + spot.kind() + " notice")
+                            + "): Jobs still running there are lost to Spot, not to the scaler");
+        } else {
+            x.event(
+                    EventTarget.node(node.name()),
+                    EventReason.UNEXPECTED_TERMINATION,
+                    what + ": running Jobs there are lost (health check replacement, rebalancing, instance refresh or"
+                            + " a node group upgrade?)");
+        }
     }
 
     /** Instances seen InService (or with a node) that are now Terminating, Terminated or gone. */
