@@ -54,9 +54,9 @@ public final class Simulator {
     public static final String STATIC = "static";
     public static final List<String> POLICIES = List.of(
             JOBLANE,
-            JOBLANE_SPREAD,
             JOBLANE_NO_LANES,
             JOBLANE_NO_DRAIN_ORDER,
+            JOBLANE_SPREAD,
             JOBLANE_FILL_FIRST,
             CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING,
