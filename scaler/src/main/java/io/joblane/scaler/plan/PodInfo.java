@@ -35,36 +35,6 @@ public record PodInfo(
         requests = requests == null ? Resources.ZERO : requests;
     }
 
-    /** A pod with no expected end. */
-    public PodInfo(
-            String uid,
-            String namespace,
-            String name,
-            String group,
-            Resources requests,
-            PodPhase phase,
-            boolean jobPod,
-            boolean daemonSetPod,
-            boolean mirrorPod,
-            String nodeName,
-            Instant created,
-            Instant started) {
-        this(
-                uid,
-                namespace,
-                name,
-                group,
-                requests,
-                phase,
-                jobPod,
-                daemonSetPod,
-                mirrorPod,
-                nodeName,
-                created,
-                started,
-                null);
-    }
-
     /** This pod expected to end at {@code end} (null: unknown). */
     public PodInfo withExpectedEnd(Instant end) {
         return java.util.Objects.equals(end, expectedEnd)

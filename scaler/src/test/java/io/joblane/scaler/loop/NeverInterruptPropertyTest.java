@@ -324,7 +324,7 @@ class NeverInterruptPropertyTest {
             Random laneRandom = new Random(seed * 7919 + 1);
             if (laneRandom.nextBoolean()) {
                 lanes = new LanesWorld(cluster, laneRandom, clock, outOfTurn);
-                loops[0].afterScan(lanes.replica(() -> leader == 0, "replica 0")::run);
+                addLanes(loops[0], lanes.replica(() -> leader == 0, "replica 0"));
             }
 
             double arrivalRate = 0.05 + rnd.nextDouble() * 0.6;
@@ -358,7 +358,7 @@ class NeverInterruptPropertyTest {
                     loops[leader] = replica(leader); // a new process: none of the old one's memory
                     if (lanes != null) {
                         int id = leader;
-                        loops[leader].afterScan(lanes.replica(() -> leader == id, "replica " + id)::run);
+                        addLanes(loops[leader], lanes.replica(() -> leader == id, "replica " + id));
                     }
                 }
                 ScaleLoop ran = loops[leader];
@@ -371,6 +371,12 @@ class NeverInterruptPropertyTest {
                 throw new AssertionError("seed " + seed + ": " + metrics.unexpectedTerminations
                         + " of the loop's own terminations were reported as the cloud's");
             }
+        }
+
+        /** Lanes as RunCommand adds them: the step after each scan, its expected ends in the drain order. */
+        void addLanes(ScaleLoop loop, io.joblane.scaler.lanes.LanesStep step) {
+            loop.afterScan(step::run);
+            loop.expectedEnds(step::expectedEnds);
         }
 
         /** One replica: its own view of the Lease, a cloud that can be slow and stale, changes checked by the referee. */

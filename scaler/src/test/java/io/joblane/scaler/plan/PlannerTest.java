@@ -799,7 +799,8 @@ class PlannerTest {
                     true,
                     "n",
                     T0,
-                    T0);
+                    T0,
+                    null);
             GroupPlan free = Planner.plan(
                     spec(G),
                     index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
@@ -819,6 +820,7 @@ class PlannerTest {
                     false,
                     "n",
                     T0,
+                    null,
                     null);
             GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
             assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
@@ -888,7 +890,8 @@ class PlannerTest {
                 false,
                 r.nodeName(),
                 r.created(),
-                r.started());
+                r.started(),
+                null);
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(n, node("other", G)), List.of(both)),

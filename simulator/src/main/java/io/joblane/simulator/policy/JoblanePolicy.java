@@ -450,7 +450,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     false,
                     bound ? p.node.name : null,
                     SimClock.instant(p.pendingSince),
-                    bound ? SimClock.instant(p.startedAt) : null);
+                    bound ? SimClock.instant(p.startedAt) : null,
+                    null);
             p.info = info;
         }
         return info;
