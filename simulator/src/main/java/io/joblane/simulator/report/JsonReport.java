@@ -13,6 +13,13 @@ import java.util.Map;
 public final class JsonReport {
     private JsonReport() {}
 
+    /** With Spot: the Jobs and work lost when the cloud took Spot nodes, apart from the policy's interruptions. */
+    private static void putSpot(Map<String, Object> p, PolicyResult r) {
+        p.put("jobsLostToSpot", r.jobsLostToSpot());
+        p.put("spotLostComputeHours", r.spotLostComputeHours());
+        p.put("spotNodesTaken", r.spotNodesTaken());
+    }
+
     static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("trace", c.trace());
@@ -44,9 +51,7 @@ public final class JsonReport {
             p.put("interruptions", r.interruptions());
             p.put("lostComputeHours", r.lostComputeHours());
             if (spot) {
-                p.put("jobsLostToSpot", r.jobsLostToSpot());
-                p.put("spotLostComputeHours", r.spotLostComputeHours());
-                p.put("spotNodesTaken", r.spotNodesTaken());
+                putSpot(p, r);
             }
             p.put("waitSecondsP50", r.waitSecondsP50());
             p.put("waitSecondsP95", r.waitSecondsP95());
