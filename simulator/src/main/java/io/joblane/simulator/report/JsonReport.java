@@ -13,6 +13,25 @@ import java.util.Map;
 public final class JsonReport {
     private JsonReport() {}
 
+    /** A policy's range over the seeds of {@code --seeds}. */
+    private static Map<String, Object> seeds(Simulator.Spread sp) {
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("count", sp.seeds());
+        seeds.put("nodeHoursMin", sp.nodeHoursMin());
+        seeds.put("nodeHoursMax", sp.nodeHoursMax());
+        seeds.put("waitSecondsP95Min", sp.waitP95Min());
+        seeds.put("waitSecondsP95Max", sp.waitP95Max());
+        seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
+        return seeds;
+    }
+
+    /** With Spot: the Jobs and work lost when the cloud took Spot nodes, apart from the policy's interruptions. */
+    private static void putSpot(Map<String, Object> p, PolicyResult r) {
+        p.put("jobsLostToSpot", r.jobsLostToSpot());
+        p.put("spotLostComputeHours", r.spotLostComputeHours());
+        p.put("spotNodesTaken", r.spotNodesTaken());
+    }
+
     static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("trace", c.trace());
@@ -44,9 +63,7 @@ public final class JsonReport {
             p.put("interruptions", r.interruptions());
             p.put("lostComputeHours", r.lostComputeHours());
             if (spot) {
-                p.put("jobsLostToSpot", r.jobsLostToSpot());
-                p.put("spotLostComputeHours", r.spotLostComputeHours());
-                p.put("spotNodesTaken", r.spotNodesTaken());
+                putSpot(p, r);
             }
             p.put("waitSecondsP50", r.waitSecondsP50());
             p.put("waitSecondsP95", r.waitSecondsP95());
@@ -60,14 +77,7 @@ public final class JsonReport {
             p.put("makespanHours", r.makespanHours());
             Simulator.Spread sp = c.spreads().get(r.policy());
             if (sp != null) {
-                Map<String, Object> seeds = new LinkedHashMap<>();
-                p.put("seeds", seeds);
-                seeds.put("count", sp.seeds());
-                seeds.put("nodeHoursMin", sp.nodeHoursMin());
-                seeds.put("nodeHoursMax", sp.nodeHoursMax());
-                seeds.put("waitSecondsP95Min", sp.waitP95Min());
-                seeds.put("waitSecondsP95Max", sp.waitP95Max());
-                seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
+                p.put("seeds", seeds(sp));
             }
             policies.put(r.policy(), p);
         }
