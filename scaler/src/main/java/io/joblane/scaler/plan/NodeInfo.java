@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the planner knows of one node of a group. Timestamps the scaler needs across scans live on the node as
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param terminationRequestedAt annotation {@link NodeAnnotations#TERMINATION_REQUESTED_AT}, null when absent: the
  *                          scaler may already have terminated the instance, so the node is leaving for good
  * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
+ * @param labels            the node's labels (zone, instance type, ...), which pods' node constraints select
  */
 public record NodeInfo(
         String name,
@@ -32,11 +34,49 @@ public record NodeInfo(
         Instant cordonedAt,
         Instant drainingSince,
         Instant terminationRequestedAt,
-        Instant notReadySince) {
+        Instant notReadySince,
+        Map<String, String> labels) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
+        labels = labels == null ? Map.of() : labels;
+    }
+
+    /** A node whose labels are not known (tests, simulations without zones). */
+    public NodeInfo(
+            String name,
+            String group,
+            String instanceId,
+            Resources allocatable,
+            boolean ready,
+            Instant created,
+            boolean cordoned,
+            boolean cordonedByJoblane,
+            DrainState draining,
+            boolean scaleDownDisabled,
+            Instant unneededSince,
+            Instant cordonedAt,
+            Instant drainingSince,
+            Instant terminationRequestedAt,
+            Instant notReadySince) {
+        this(
+                name,
+                group,
+                instanceId,
+                allocatable,
+                ready,
+                created,
+                cordoned,
+                cordonedByJoblane,
+                draining,
+                scaleDownDisabled,
+                unneededSince,
+                cordonedAt,
+                drainingSince,
+                terminationRequestedAt,
+                notReadySince,
+                Map.of());
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

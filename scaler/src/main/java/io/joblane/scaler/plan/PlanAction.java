@@ -132,7 +132,12 @@ public sealed interface PlanAction {
         /** Its requests exceed an empty node of the group (minus DaemonSet overhead). */
         EXCEEDS_EMPTY_NODE,
         /** It fits only some of the group's instance types, and the cloud picks the type of each new node. */
-        FITS_ONLY_SOME_TYPES
+        FITS_ONLY_SOME_TYPES,
+        /**
+         * No node of the group and no new one satisfies its nodeSelector, node affinity, volumes' zone, pod
+         * anti-affinity or topology spread.
+         */
+        CONSTRAINTS
     }
 
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */

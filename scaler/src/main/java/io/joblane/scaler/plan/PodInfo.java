@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the planner knows of one pod. {@code requests} are the effective requests as the scheduler counts them
@@ -13,6 +14,9 @@ import java.time.Instant;
  * @param daemonSetPod owned by a DaemonSet: never blocks scale-in, counted through {@link DaemonSetInfo} overhead
  * @param mirrorPod  a static (mirror) pod of the kubelet: never blocks scale-in
  * @param started    status.startTime, null when not started
+ * @param labels     the pod's labels as far as the adapter keeps them (all of them for a pod with anti-affinity or
+ *                   spread constraints, whose siblings are counted by their labels)
+ * @param constraints what besides requests decides which node may take it; {@link PodConstraints#NONE} for most
  */
 public record PodInfo(
         String uid,
@@ -26,10 +30,50 @@ public record PodInfo(
         boolean mirrorPod,
         String nodeName,
         Instant created,
-        Instant started) {
+        Instant started,
+        Map<String, String> labels,
+        PodConstraints constraints) {
 
     public PodInfo {
         requests = requests == null ? Resources.ZERO : requests;
+        labels = labels == null ? Map.of() : labels;
+        constraints = constraints == null ? PodConstraints.NONE : constraints;
+    }
+
+    /** A pod without labels or placement constraints. */
+    public PodInfo(
+            String uid,
+            String namespace,
+            String name,
+            String group,
+            Resources requests,
+            PodPhase phase,
+            boolean jobPod,
+            boolean daemonSetPod,
+            boolean mirrorPod,
+            String nodeName,
+            Instant created,
+            Instant started) {
+        this(
+                uid,
+                namespace,
+                name,
+                group,
+                requests,
+                phase,
+                jobPod,
+                daemonSetPod,
+                mirrorPod,
+                nodeName,
+                created,
+                started,
+                Map.of(),
+                PodConstraints.NONE);
+    }
+
+    /** Whether anything besides its requests decides which node may take it. */
+    public boolean constrained() {
+        return constraints != PodConstraints.NONE;
     }
 
     /**
