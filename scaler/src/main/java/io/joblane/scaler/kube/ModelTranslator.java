@@ -3,6 +3,8 @@ package io.joblane.scaler.kube;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -15,6 +17,7 @@ import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.ProviderIds;
@@ -47,6 +50,9 @@ final class ModelTranslator {
     /** Node uids of the last scan, by name ("" for none): a node re-created under the same name is another node. */
     private Map<String, String> nodeUids = Map.of();
 
+    /** This scan's node affinity of bound volumes, by "namespace/claim". */
+    private Map<String, PodConstraints.NodeTerms> volumeTerms = Map.of();
+
     private record Translated(String version, PodInfo info) {}
 
     /** One scan of the informers' lists in the planner's model. */
@@ -62,6 +68,19 @@ final class ModelTranslator {
             List<Pod> unscheduledGroupPods,
             List<DaemonSet> daemonSets,
             JoblaneConfig config) {
+        return translate(nodes, pods, unscheduledGroupPods, daemonSets, List.of(), List.of(), config);
+    }
+
+    /** As above, with the claims and volumes whose node affinity pins pods to a zone. */
+    Scan translate(
+            List<Node> nodes,
+            List<Pod> pods,
+            List<Pod> unscheduledGroupPods,
+            List<DaemonSet> daemonSets,
+            List<PersistentVolumeClaim> claims,
+            List<PersistentVolume> volumes,
+            JoblaneConfig config) {
+        volumeTerms = PodConstraintsReader.volumeTerms(claims, volumes);
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
         Map<String, String> uids = new HashMap<>();
@@ -95,8 +114,13 @@ final class ModelTranslator {
         String key = key(p);
         String version = p.getMetadata().getResourceVersion();
         Translated before = lastPods.get(key);
-        PodInfo info =
-                before != null && version != null && version.equals(before.version()) ? before.info() : podInfo(p);
+        // A pod with claims is read again: its claim may have been bound since, without the pod changing.
+        boolean reuse = before != null
+                && version != null
+                && version.equals(before.version())
+                && (p.getSpec() == null
+                        || PodConstraintsReader.claims(p.getSpec()).isEmpty());
+        PodInfo info = reuse ? before.info() : podInfo(p, volumeTerms);
         translated.put(key, new Translated(version, info));
         return info;
     }
@@ -137,7 +161,8 @@ final class ModelTranslator {
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
-                ready ? null : notReadySince(n));
+                ready ? null : notReadySince(n),
+                labels);
     }
 
     /** The instance named by the node's spec.providerID; null when it names none. */
@@ -190,6 +215,10 @@ final class ModelTranslator {
     }
 
     static PodInfo podInfo(Pod p) {
+        return podInfo(p, Map.of());
+    }
+
+    static PodInfo podInfo(Pod p, Map<String, PodConstraints.NodeTerms> volumeTerms) {
         ObjectMeta meta = p.getMetadata();
         Map<String, String> labels = orEmpty(meta.getLabels());
         List<OwnerReference> owners = meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences();
@@ -198,11 +227,12 @@ final class ModelTranslator {
         boolean daemonSetPod = !jobPod && isDaemonSetPod(owners);
         boolean mirror = !jobPod && isMirrorPod(meta, owners);
         String nodeName = nodeName(p);
+        String group = group(p, labels);
         return new PodInfo(
                 meta.getUid(),
                 meta.getNamespace(),
                 meta.getName(),
-                group(p, labels),
+                group,
                 requests(p.getSpec()),
                 phase(p, nodeName),
                 jobPod,
@@ -210,7 +240,9 @@ final class ModelTranslator {
                 mirror,
                 nodeName,
                 instant(meta.getCreationTimestamp()),
-                p.getStatus() == null ? null : instant(p.getStatus().getStartTime()));
+                p.getStatus() == null ? null : instant(p.getStatus().getStartTime()),
+                labels,
+                PodConstraintsReader.read(p.getSpec(), meta.getNamespace(), group, volumeTerms::get));
     }
 
     private static boolean isJobPod(List<OwnerReference> owners, Map<String, String> labels) {
