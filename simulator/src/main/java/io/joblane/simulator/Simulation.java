@@ -175,6 +175,7 @@ public final class Simulation {
                             annotated);
                     pod.deadline = next.deadlineMillis();
                     pod.family = next.family();
+                    pod.zone = next.zone().isEmpty() ? null : next.zone();
                     cluster.submit(pod);
                 }
                 next = nextFitting(reader, settings.shape());

@@ -458,7 +458,7 @@ class KubeClusterAccessCrudTest {
     }
 
     @Test
-    void aPodWhoseClaimIsBoundToAVolumeInAZoneTheGroupLacksIsReportedAndBuysNoNode() {
+    void aPodWhoseClaimIsBoundToAVolumeInAZoneTheGroupLacksIsReportedAndBuysNoNode() throws Exception {
         // Guards against: a pod pinned to another zone by its volume "fitting" the free node n1 and waiting forever.
         client.persistentVolumes()
                 .resource(PodConstraintsReaderTest.zonal("pv-1", "zone-z"))

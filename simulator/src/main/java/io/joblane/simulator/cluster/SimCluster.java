@@ -29,6 +29,9 @@ public final class SimCluster {
         LANES
     }
 
+    /** The zones nodes get in turn when the policy does not say (the fake cloud's zones). */
+    public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
+
     private record Completion(long time, SimPod pod, int run) {}
 
     private record Timer(long time, long seq, Runnable action) {}
@@ -101,6 +104,7 @@ public final class SimCluster {
     public SimNode launch(String instanceId, long now, long readyAt) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
         SimNode node = new SimNode("node-" + nodeSeq, id, now, shape);
+        node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
         node.seq = nodeSeq++;
         version++;
         node.readyAt = readyAt;
@@ -388,13 +392,16 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // Lanes scores a node by the pods on it, which its load bucket does not show: scan every node.
-                best = pickByScan || scoring == Scoring.LANES ? pickByScan(pod) : pick(pod);
+                // Lanes scores a node by the pods on it, which its load bucket does not show, and buckets do not
+                // know zones: scan every node.
+                best = pickByScan || scoring == Scoring.LANES || pod.zone != null ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
             } else {
-                failed = pod;
+                if (pod.zone == null) {
+                    failed = pod; // a pod pinned to a zone proves nothing about the other zones
+                }
                 pending.set(kept++, pod);
             }
         }
@@ -450,7 +457,7 @@ public final class SimCluster {
         boolean bestPrefer = true;
         double bestScore = -1;
         for (SimNode n : nodes) {
-            if (!n.acceptsPods() || !n.fits(pod, shape)) {
+            if (!n.acceptsPods() || !n.fits(pod, shape) || !inZone(pod, n)) {
                 continue;
             }
             boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
@@ -486,6 +493,11 @@ public final class SimCluster {
                 : ((cpuCap - usedCpu - pod.cpu) / cpuCap + (memCap - usedMemory - pod.memory) / memCap) / 2;
     }
 
+    /** The scheduler's zone filter: a pod pinned to a zone (its volume's) runs only on a node of that zone. */
+    static boolean inZone(SimPod pod, SimNode node) {
+        return pod.zone == null || pod.zone.equals(node.zone);
+    }
+
     /** Whether {@code pod} asks for less than {@code failed} (null: none failed) of some resource. */
     private static boolean smallerSomewhere(SimPod pod, SimPod failed) {
         return failed == null || pod.cpu < failed.cpu || pod.memory < failed.memory || pod.gpu < failed.gpu;
@@ -508,6 +520,7 @@ public final class SimCluster {
                 long[] f = free.get(i);
                 SimNode n = given.get(i);
                 if (f[0] >= p.cpu
+                        && inZone(p, n)
                         && f[1] >= p.memory
                         && f[2] >= p.gpu
                         && f[3] >= 1
@@ -540,6 +553,14 @@ public final class SimCluster {
 
     /** The first node in node order that accepts {@code pod} and is none of {@code given}, or null. */
     private SimNode firstUntouched(SimPod pod, List<SimNode> given) {
+        if (pod.zone != null) {
+            for (SimNode n : nodes) {
+                if (n.acceptsPods() && n.fits(pod, shape) && inZone(pod, n) && !given.contains(n)) {
+                    return n;
+                }
+            }
+            return null;
+        }
         SimNode best = null;
         for (LoadBuckets.Bucket b : buckets.buckets()) {
             if (b.fits(pod, shape)) {

@@ -15,6 +15,8 @@ public final class SimPod {
     public long deadline;
 
     public String family = "";
+    /** The only zone the pod may run in (its bound volume's), or null for any. */
+    public String zone;
     /** When the current run is expected to end (known at its start from the prediction), or -1. */
     long expectedEnd = -1;
 

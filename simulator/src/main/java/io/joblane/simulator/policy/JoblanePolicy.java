@@ -19,8 +19,10 @@ import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.LabelRequirement;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -35,6 +37,7 @@ import io.joblane.simulator.cluster.SimPod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +67,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     private final SimCluster.Scoring scoring;
     private final SimClock clock = new SimClock();
+    /** One constraints object per zone, shared by every pod pinned there. */
+    private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
+
     private SimCluster cluster;
     private ScaleLoop loop;
     private Resources allocatable;
@@ -274,7 +280,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public void launched(String groupId, CloudInstance instance) {
         long now = clock.millis();
-        cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        SimNode node = cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        if (instance.zone() != null) {
+            node.zone = instance.zone(); // the cloud's choice, as a real node's zone label
+        }
     }
 
     @Override
@@ -332,7 +341,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 instantOrNull(n.cordonedAt),
                 instantOrNull(n.drainingSince),
                 null,
-                null);
+                null,
+                n.zone == null ? Map.of() : Map.of(WellKnown.ZONE_LABEL, n.zone));
         n.info = info;
         return info;
     }
@@ -382,10 +392,25 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     false,
                     bound ? p.node.name : null,
                     SimClock.instant(p.pendingSince),
-                    bound ? SimClock.instant(p.startedAt) : null);
+                    bound ? SimClock.instant(p.startedAt) : null,
+                    Map.of(),
+                    p.zone == null
+                            ? PodConstraints.NONE
+                            : zoneConstraints.computeIfAbsent(p.zone, JoblanePolicy::volumeIn));
             p.info = info;
         }
         return info;
+    }
+
+    /** What a pod whose claim is bound to a volume in {@code zone} carries: the volume's node affinity. */
+    private static PodConstraints volumeIn(String zone) {
+        return PodConstraints.of(
+                null,
+                List.of(new PodConstraints.NodeTerms(
+                        "volume (simulated, zone " + zone + ")",
+                        List.of(List.of(LabelRequirement.in(WellKnown.ZONE_LABEL, zone))))),
+                null,
+                null);
     }
 
     @Override
