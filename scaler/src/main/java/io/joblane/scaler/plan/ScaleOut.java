@@ -446,6 +446,7 @@ final class ScaleOut {
                     target,
                     onNew,
                     newNodePods,
+                    newNodesByZone,
                     (opened > 0
                                     ? opened + " new node(s) for " + onNew + " waiting pod(s)"
                                             + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
@@ -460,7 +461,7 @@ final class ScaleOut {
             return "";
         }
         return "; waiting pods need new node(s) per zone " + newNodesByZone
-                + (in.cloud().zones().size() > 1
+                + (in.cloud().zones().size() > 1 && !in.cloud().zonesChoosable()
                         ? " but the cloud group balances zones " + in.cloud().zones()
                                 + " itself, so a new node may start in another zone"
                         : "");

@@ -69,16 +69,33 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A provider with one group per {@code provider: memory} group of the config, starting at its minimum. */
+    /**
+     * A provider with one group per {@code provider: memory} group of the config, starting at its minimum. A group
+     * over several {@code autoScalingGroups} gets one group per member, member i in zone {@code zone-a}, {@code zone-b},
+     * {@code zone-c} in turn (as one Auto Scaling group per zone), the minimum spread over them.
+     */
     public static FakeNodeGroupProvider fromConfig(JoblaneConfig config, Clock clock) {
         FakeNodeGroupProvider p = new FakeNodeGroupProvider(clock);
         for (NodeGroup g : config.scaledGroups()) {
             Scaling s = g.scaling();
-            if (Scaling.PROVIDER_MEMORY.equals(s.provider())) {
-                String id = s.autoScalingGroup() == null || s.autoScalingGroup().isBlank()
-                        ? g.name()
-                        : s.autoScalingGroup();
+            if (!Scaling.PROVIDER_MEMORY.equals(s.provider())) {
+                continue;
+            }
+            List<String> members = s.asgNames();
+            if (members.size() <= 1) {
+                String id = members.isEmpty() ? g.name() : members.get(0);
                 p.addGroup(id, s.minNodes(), s.maxNodes(), s.minNodes(), s.bootDelayDuration());
+                continue;
+            }
+            for (int i = 0; i < members.size(); i++) {
+                int min = s.minNodes() / members.size() + (i < s.minNodes() % members.size() ? 1 : 0);
+                p.addGroup(
+                        members.get(i),
+                        min,
+                        s.maxNodes(),
+                        min,
+                        s.bootDelayDuration(),
+                        List.of(ZONES[i % ZONES.length]));
             }
         }
         return p;
