@@ -49,34 +49,6 @@ public record Scaling(
         autoScalingGroups = autoScalingGroups == null ? List.of() : List.copyOf(autoScalingGroups);
     }
 
-    /** A scaling section without {@code autoScalingGroups}. */
-    public Scaling(
-            String provider,
-            String autoScalingGroup,
-            Integer minNodes,
-            Integer maxNodes,
-            Map<String, String> node,
-            String scaleDownDelay,
-            Integer maxDraining,
-            String bootDelay,
-            String registrationTimeout,
-            Boolean suspendAZRebalance,
-            String scaleInTiming) {
-        this(
-                provider,
-                autoScalingGroup,
-                minNodes,
-                maxNodes,
-                node,
-                scaleDownDelay,
-                maxDraining,
-                bootDelay,
-                registrationTimeout,
-                suspendAZRebalance,
-                scaleInTiming,
-                null);
-    }
-
     /**
      * The Auto Scaling groups behind the node group, in the file's order: {@code autoScalingGroups}, else the one
      * {@code autoScalingGroup}, else none.

@@ -65,21 +65,9 @@ final class Lean {
         ObjectMeta meta = pod.getMetadata();
         meta.setNamespace(shared(meta.getNamespace()));
         PodSpec original = pod.getSpec();
-        String group = meta.getLabels() == null ? null : meta.getLabels().get(WellKnown.NODE_GROUP_LABEL);
-        if (group == null && original != null && original.getNodeSelector() != null) {
-            group = original.getNodeSelector().get(WellKnown.NODE_GROUP_LABEL);
-        }
-        boolean placementRules = original != null && PodConstraintsReader.hasPlacementRules(original, group);
         // Others' anti-affinity and spread select pods by any label: a pod that has such rules keeps all of its own.
-        boolean keepLabels = original != null && PodConstraintsReader.hasTopologyRules(original);
-        if (meta.getLabels() != null && !keepLabels) {
-            Map<String, String> kept = new HashMap<>(4);
-            meta.getLabels().forEach((k, v) -> {
-                if (KEPT_POD_LABELS.contains(k)) {
-                    kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
-                }
-            });
-            meta.setLabels(kept);
+        if (original == null || !PodConstraintsReader.hasTopologyRules(original)) {
+            leanLabels(meta);
         }
         if (meta.getOwnerReferences() != null) {
             meta.setOwnerReferences(meta.getOwnerReferences().stream()
@@ -93,17 +81,7 @@ final class Lean {
                     })
                     .collect(Collectors.toList()));
         }
-        PodSpec spec = leanSpec(original);
-        if (spec != null) {
-            spec.setTolerations(null);
-            spec.setAffinity(placementRules ? placementAffinity(original.getAffinity()) : null);
-            spec.setSchedulerName(null);
-            if (placementRules) {
-                spec.setTopologySpreadConstraints(original.getTopologySpreadConstraints());
-            }
-            spec.setVolumes(claimVolumes(original.getVolumes()));
-        }
-        pod.setSpec(spec);
+        pod.setSpec(leanPodSpec(original, group(meta, original)));
         PodStatus status = pod.getStatus();
         if (status != null) {
             PodStatus kept = new PodStatus();
@@ -126,6 +104,45 @@ final class Lean {
             pod.setStatus(kept);
         }
         return pod;
+    }
+
+    private static void leanLabels(ObjectMeta meta) {
+        if (meta.getLabels() == null) {
+            return;
+        }
+        Map<String, String> kept = new HashMap<>(4);
+        meta.getLabels().forEach((k, v) -> {
+            if (KEPT_POD_LABELS.contains(k)) {
+                kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
+            }
+        });
+        meta.setLabels(kept);
+    }
+
+    /** The pod's group: its label, else its nodeSelector (read before the labels are trimmed). */
+    private static String group(ObjectMeta meta, PodSpec spec) {
+        String group = meta.getLabels() == null ? null : meta.getLabels().get(WellKnown.NODE_GROUP_LABEL);
+        if (group == null && spec != null && spec.getNodeSelector() != null) {
+            group = spec.getNodeSelector().get(WellKnown.NODE_GROUP_LABEL);
+        }
+        return group;
+    }
+
+    /** The pod's lean spec: {@link #leanSpec} without tolerations, plus its placement rules when it has some. */
+    private static PodSpec leanPodSpec(PodSpec original, String group) {
+        PodSpec spec = leanSpec(original);
+        if (spec == null) {
+            return null;
+        }
+        boolean placementRules = PodConstraintsReader.hasPlacementRules(original, group);
+        spec.setTolerations(null);
+        spec.setAffinity(placementRules ? placementAffinity(original.getAffinity()) : null);
+        spec.setSchedulerName(null);
+        if (placementRules) {
+            spec.setTopologySpreadConstraints(original.getTopologySpreadConstraints());
+        }
+        spec.setVolumes(claimVolumes(original.getVolumes()));
+        return spec;
     }
 
     /** The required node affinity and pod anti-affinity; preferences and pod affinity go. */

@@ -43,42 +43,6 @@ public record NodeInfo(
         labels = labels == null ? Map.of() : labels;
     }
 
-    /** A node whose labels are not known (tests, simulations without zones). */
-    public NodeInfo(
-            String name,
-            String group,
-            String instanceId,
-            Resources allocatable,
-            boolean ready,
-            Instant created,
-            boolean cordoned,
-            boolean cordonedByJoblane,
-            DrainState draining,
-            boolean scaleDownDisabled,
-            Instant unneededSince,
-            Instant cordonedAt,
-            Instant drainingSince,
-            Instant terminationRequestedAt,
-            Instant notReadySince) {
-        this(
-                name,
-                group,
-                instanceId,
-                allocatable,
-                ready,
-                created,
-                cordoned,
-                cordonedByJoblane,
-                draining,
-                scaleDownDisabled,
-                unneededSince,
-                cordonedAt,
-                drainingSince,
-                terminationRequestedAt,
-                notReadySince,
-                Map.of());
-    }
-
     /** Cordoned by someone else: the scaler never touches it. */
     public boolean cordonedByHuman() {
         return cordoned && !cordonedByJoblane;

@@ -40,37 +40,6 @@ public record PodInfo(
         constraints = constraints == null ? PodConstraints.NONE : constraints;
     }
 
-    /** A pod without labels or placement constraints. */
-    public PodInfo(
-            String uid,
-            String namespace,
-            String name,
-            String group,
-            Resources requests,
-            PodPhase phase,
-            boolean jobPod,
-            boolean daemonSetPod,
-            boolean mirrorPod,
-            String nodeName,
-            Instant created,
-            Instant started) {
-        this(
-                uid,
-                namespace,
-                name,
-                group,
-                requests,
-                phase,
-                jobPod,
-                daemonSetPod,
-                mirrorPod,
-                nodeName,
-                created,
-                started,
-                Map.of(),
-                PodConstraints.NONE);
-    }
-
     /** Whether anything besides its requests decides which node may take it. */
     public boolean constrained() {
         return constraints != PodConstraints.NONE;

@@ -7,6 +7,7 @@ import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -77,7 +78,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
-                    null);
+                    null,
+                    Map.of());
         }
 
         boolean markedForTermination() {
@@ -130,7 +132,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     false,
                     node,
                     created,
-                    started);
+                    started,
+                    Map.of(),
+                    PodConstraints.NONE);
         }
     }
 

@@ -113,7 +113,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
@@ -132,7 +133,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 since,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
@@ -151,7 +153,8 @@ public final class Fixtures {
                 at,
                 n.drainingSince(),
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
@@ -170,7 +173,8 @@ public final class Fixtures {
                 null,
                 n.drainingSince(),
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
@@ -189,7 +193,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 n.drainingSince(),
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
@@ -208,7 +213,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 n.drainingSince(),
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
@@ -227,7 +233,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 n.drainingSince(),
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
@@ -243,7 +250,9 @@ public final class Fixtures {
                 false,
                 null,
                 T0.minusSeconds(60),
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static PodInfo running(String name, String group, Resources requests, String node, Instant started) {
@@ -259,7 +268,9 @@ public final class Fixtures {
                 false,
                 node,
                 started.minusSeconds(5),
-                started);
+                started,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static PodInfo daemonPod(String name, String node) {
@@ -275,7 +286,9 @@ public final class Fixtures {
                 false,
                 node,
                 T0.minusSeconds(3600),
-                T0.minusSeconds(3600));
+                T0.minusSeconds(3600),
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {

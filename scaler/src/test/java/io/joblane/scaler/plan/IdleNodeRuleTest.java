@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,9 @@ class IdleNodeRuleTest {
                 false,
                 node,
                 T0.minusSeconds(agoSeconds),
-                T0.minusSeconds(agoSeconds));
+                T0.minusSeconds(agoSeconds),
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     private static List<PodInfo> arrivals(int count, String node) {
@@ -87,7 +90,9 @@ class IdleNodeRuleTest {
                     false,
                     "n",
                     T0.minusSeconds(10),
-                    T0.minusSeconds(10));
+                    T0.minusSeconds(10),
+                    Map.of(),
+                    PodConstraints.NONE);
             List<PodInfo> pods = new ArrayList<>(arrivals(12, "busy")); // 6 node-equivalents
             pods.add(arrived("old", window, "busy"));
             pods.add(finished);

@@ -96,7 +96,8 @@ class PlannerTest {
                     n.cordonedAt(),
                     n.drainingSince(),
                     null,
-                    since);
+                    since,
+                    Map.of());
         }
 
         @Test
@@ -163,7 +164,8 @@ class PlannerTest {
                     null,
                     null,
                     null,
-                    null);
+                    null,
+                    Map.of());
         }
 
         @Test
@@ -730,7 +732,8 @@ class PlannerTest {
                     c.cordonedAt(),
                     null,
                     T0.minusSeconds(20),
-                    null);
+                    null,
+                    Map.of());
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
             pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
@@ -767,7 +770,9 @@ class PlannerTest {
                     true,
                     "n",
                     T0,
-                    T0);
+                    T0,
+                    Map.of(),
+                    PodConstraints.NONE);
             GroupPlan free = Planner.plan(
                     spec(G),
                     index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
@@ -787,7 +792,9 @@ class PlannerTest {
                     false,
                     "n",
                     T0,
-                    null);
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE);
             GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
             assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
             assertThat(kept.actionsOf(PlanAction.MarkUnneeded.class))
@@ -856,7 +863,9 @@ class PlannerTest {
                 false,
                 r.nodeName(),
                 r.created(),
-                r.started());
+                r.started(),
+                Map.of(),
+                PodConstraints.NONE);
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(n, node("other", G)), List.of(both)),
@@ -904,7 +913,8 @@ class PlannerTest {
                 T0.minusSeconds(3600),
                 null,
                 null,
-                null);
+                null,
+                Map.of());
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(stale, node("other", G)), List.of()),

@@ -519,12 +519,8 @@ public final class SimCluster {
             for (int i = 1; i < given.size(); i++) {
                 long[] f = free.get(i);
                 SimNode n = given.get(i);
-                if (f[0] >= p.cpu
-                        && inZone(p, n)
-                        && f[1] >= p.memory
-                        && f[2] >= p.gpu
-                        && f[3] >= 1
-                        && (best == null || n.seq < best.seq)) {
+                boolean room = f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1;
+                if (room && inZone(p, n) && (best == null || n.seq < best.seq)) {
                     best = n;
                     bestGiven = i;
                 }

@@ -190,7 +190,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 false,
                 scaleInTiming != null || template == null
                         ? scaleInTiming
-                        : template.scaling().scaleInTiming());
+                        : template.scaling().scaleInTiming(),
+                null);
         NodeGroup group = template == null
                 ? new NodeGroup(
                         GROUP,
