@@ -17,6 +17,8 @@ import java.util.Map;
  * @param terminationRequestedAt annotation {@link NodeAnnotations#TERMINATION_REQUESTED_AT}, null when absent: the
  *                          scaler may already have terminated the instance, so the node is leaving for good
  * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
+ * @param spotNotice        a Spot notice taint on the node ({@code scaler.spot}): fenced, never capacity again
+ * @param capacityType      from the EKS or Karpenter capacity-type label
  * @param labels            the node's labels (zone, instance type, ...), which pods' node constraints select
  */
 public record NodeInfo(
@@ -35,12 +37,44 @@ public record NodeInfo(
         Instant drainingSince,
         Instant terminationRequestedAt,
         Instant notReadySince,
+        SpotNotice spotNotice,
+        CapacityType capacityType,
         Map<String, String> labels) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
         labels = labels == null ? Map.of() : labels;
+        spotNotice = spotNotice == null ? SpotNotice.NONE : spotNotice;
+        capacityType = capacityType == null ? CapacityType.UNKNOWN : capacityType;
+    }
+
+    /** Carries a Spot notice: fenced for new Jobs and not capacity. */
+    public boolean noticed() {
+        return spotNotice != SpotNotice.NONE;
+    }
+
+    /** This node with a Spot notice (tests, the simulator). */
+    public NodeInfo withSpotNotice(SpotNotice notice) {
+        return new NodeInfo(
+                name,
+                group,
+                instanceId,
+                allocatable,
+                ready,
+                created,
+                cordoned,
+                cordonedByJoblane,
+                draining,
+                scaleDownDisabled,
+                unneededSince,
+                cordonedAt,
+                drainingSince,
+                terminationRequestedAt,
+                notReadySince,
+                notice,
+                capacityType,
+                labels);
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

@@ -113,6 +113,8 @@ public class PlannerBenchmark {
                     drain == DrainState.NONE ? null : NOW.minusSeconds(60),
                     null,
                     null,
+                    null,
+                    null,
                     Map.of()));
             instances.add(
                     new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));

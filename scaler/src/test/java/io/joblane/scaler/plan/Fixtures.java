@@ -114,6 +114,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
+                null,
+                null,
                 Map.of());
     }
 
@@ -132,6 +134,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 n.cordonedAt(),
                 since,
+                null,
+                null,
                 null,
                 null,
                 Map.of());
@@ -154,6 +158,8 @@ public final class Fixtures {
                 n.drainingSince(),
                 null,
                 null,
+                null,
+                null,
                 Map.of());
     }
 
@@ -172,6 +178,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 null,
                 n.drainingSince(),
+                null,
+                null,
                 null,
                 null,
                 Map.of());
@@ -194,6 +202,8 @@ public final class Fixtures {
                 n.drainingSince(),
                 null,
                 null,
+                null,
+                null,
                 Map.of());
     }
 
@@ -214,6 +224,8 @@ public final class Fixtures {
                 n.drainingSince(),
                 null,
                 null,
+                null,
+                null,
                 Map.of());
     }
 
@@ -232,6 +244,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 n.cordonedAt(),
                 n.drainingSince(),
+                null,
+                null,
                 null,
                 null,
                 Map.of());

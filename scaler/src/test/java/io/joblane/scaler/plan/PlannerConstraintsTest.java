@@ -40,6 +40,8 @@ class PlannerConstraintsTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 Map.of(ZONE, zone));
     }
 
@@ -156,6 +158,8 @@ class PlannerConstraintsTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 Map.of(ZONE, "zone-b"));
         List<PodInfo> pods = List.of(
                 pod("r1", "n1", PodConstraints.NONE),
@@ -194,6 +198,8 @@ class PlannerConstraintsTest {
                 false,
                 DrainState.NONE,
                 false,
+                null,
+                null,
                 null,
                 null,
                 null,

@@ -97,6 +97,8 @@ class PlannerTest {
                     n.drainingSince(),
                     null,
                     since,
+                    null,
+                    null,
                     Map.of());
         }
 
@@ -160,6 +162,8 @@ class PlannerTest {
                     false,
                     DrainState.NONE,
                     false,
+                    null,
+                    null,
                     null,
                     null,
                     null,
@@ -733,6 +737,8 @@ class PlannerTest {
                     null,
                     T0.minusSeconds(20),
                     null,
+                    null,
+                    null,
                     Map.of());
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
@@ -911,6 +917,8 @@ class PlannerTest {
                 false,
                 null,
                 T0.minusSeconds(3600),
+                null,
+                null,
                 null,
                 null,
                 null,
