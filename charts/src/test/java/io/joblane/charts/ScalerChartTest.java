@@ -53,6 +53,8 @@ class ScalerChartTest {
                         "/nodes", new TreeSet<>(List.of("get", "list", "watch", "patch", "update")),
                         "/pods", new TreeSet<>(List.of("get", "list", "watch")),
                         "apps/daemonsets", new TreeSet<>(List.of("list", "watch")),
+                        "/persistentvolumeclaims", new TreeSet<>(List.of("list", "watch")),
+                        "/persistentvolumes", new TreeSet<>(List.of("list", "watch")),
                         "/events", new TreeSet<>(List.of("create", "patch"))));
     }
 

@@ -137,6 +137,19 @@ class SchemaLoaderAgreementChartTest {
             scaling(g).put("provider", "memory");
         }));
         cases.add(group("provider aws without group", g -> scaling(g).remove("autoScalingGroup")));
+        cases.add(group("several ASGs", g -> {
+            scaling(g).remove("autoScalingGroup");
+            scaling(g).put("autoScalingGroups", List.of("asg-1a", "asg-1b"));
+        }));
+        cases.add(group("one ASG and several", g -> scaling(g).put("autoScalingGroups", List.of("asg-1b"))));
+        cases.add(group("an ASG listed twice", g -> {
+            scaling(g).remove("autoScalingGroup");
+            scaling(g).put("autoScalingGroups", List.of("asg-1a", "asg-1a"));
+        }));
+        cases.add(group("an empty ASG list", g -> {
+            scaling(g).remove("autoScalingGroup");
+            scaling(g).put("autoScalingGroups", List.of());
+        }));
         cases.add(new Case("two groups of one name", twoGroups("batch", "asg-2")));
         cases.add(new Case("two groups on one ASG", twoGroups("other", "asg-batch")));
         cases.add(new Case("two groups", twoGroups("other", "asg-2")));

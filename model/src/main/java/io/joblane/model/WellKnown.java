@@ -72,6 +72,13 @@ public final class WellKnown {
     /** The Job controller's identity when kube-controller-manager uses per-controller credentials (EKS, kubeadm). */
     public static final String JOB_CONTROLLER_USER = "system:serviceaccount:kube-system:job-controller";
 
+    /** Node label of the node's zone, set by the cloud provider; PersistentVolumes of zonal disks select it. */
+    public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    /** Node label of the node's name: the per-node topology key of anti-affinity and spread. */
+    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+    /** Node label of the node's instance type. */
+    public static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+
     public static final String RESOURCE_CPU = "cpu";
     public static final String RESOURCE_MEMORY = "memory";
     public static final String RESOURCE_PODS = "pods";

@@ -12,6 +12,7 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.logging.LogOptions;
+import io.joblane.scaler.cloud.AsgSets;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.AwsNodeGroupProvider;
@@ -31,6 +32,7 @@ import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.ops.HealthServer;
 import io.joblane.scaler.ops.MicrometerScalerMetrics;
 import io.joblane.scaler.ops.Readiness;
+import io.joblane.scaler.plan.GroupSpec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -43,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -530,6 +533,22 @@ public final class RunCommand implements Callable<Integer> {
                         "nodeGroups[" + g.name() + "].scaling.provider: unknown provider " + kind);
             }
         }
+        wrapSets(config, p);
         return p;
+    }
+
+    /** Groups over several Auto Scaling groups get their provider wrapped in {@link AsgSets}, one per provider. */
+    private static void wrapSets(JoblaneConfig config, Providers p) {
+        Map<NodeGroupProvider, Map<String, List<String>>> setsByProvider = new IdentityHashMap<>();
+        for (NodeGroup g : config.scaledGroups()) {
+            if (g.scaling().severalAsgs()) {
+                setsByProvider
+                        .computeIfAbsent(p.byGroup.get(g.name()), k -> new HashMap<>())
+                        .put(GroupSpec.cloudGroupId(g), g.scaling().asgNames());
+            }
+        }
+        Map<NodeGroupProvider, NodeGroupProvider> wrapped = new IdentityHashMap<>();
+        setsByProvider.forEach((provider, sets) -> wrapped.put(provider, new AsgSets(provider, sets)));
+        p.byGroup.replaceAll((name, provider) -> wrapped.getOrDefault(provider, provider));
     }
 }

@@ -17,6 +17,7 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.ComparisonTable;
@@ -26,6 +27,7 @@ import io.joblane.simulator.trace.SyntheticTrace;
 import io.joblane.simulator.trace.TraceFormat;
 import io.joblane.simulator.trace.TraceFormatException;
 import io.joblane.simulator.trace.TraceSource;
+import io.joblane.simulator.trace.ZonalJobs;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -90,6 +92,15 @@ public final class SimulateCommand implements Callable<Integer> {
             defaultValue = "7",
             description = "Span of the synthetic workload in days (default ${DEFAULT-VALUE}).")
     double syntheticDays;
+
+    @Option(
+            names = "--zonal-jobs",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description = "Pin this share (0 to 1) of the Jobs, drawn with --seed, each to one of the zones zone-a, "
+                    + "zone-b, zone-c, as Jobs whose volume is zonal; a CSV zone column pins rows itself "
+                    + "(default ${DEFAULT-VALUE}).")
+    double zonalJobs;
 
     @Option(
             names = "--seed",
@@ -601,6 +612,10 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private TraceSource source(NodeShape shape) throws IOException {
+        return ZonalJobs.of(unpinnedSource(shape), zonalJobs, SimCluster.ZONES, seed);
+    }
+
+    private TraceSource unpinnedSource(NodeShape shape) throws IOException {
         if ((trace == null) == (synthetic == null)) {
             throw new IllegalArgumentException("give exactly one of --trace FILE or --synthetic JOBS");
         }

@@ -201,6 +201,7 @@ public final class Simulation {
                             annotated);
                     pod.deadline = next.deadlineMillis();
                     pod.family = next.family();
+                    pod.zone = next.zone().isEmpty() ? null : next.zone();
                     policy.admit(pod, t);
                     cluster.submit(pod);
                 }

@@ -165,14 +165,16 @@ public final class ConfigLoader {
     /** Two node groups sizing one cloud group would each count the other's nodes as theirs. */
     private static void validateOwnCloudGroup(
             NodeGroup group, int index, Map<String, Integer> cloudGroups, List<String> problems) {
-        String cloudGroup = group.scaling() == null ? null : group.scaling().autoScalingGroup();
-        if (cloudGroup == null || cloudGroup.isBlank()) {
+        if (group.scaling() == null) {
             return;
         }
-        Integer other = cloudGroups.putIfAbsent(cloudGroup, index);
-        if (other != null) {
-            problems.add("nodeGroups[" + index + "].scaling.autoScalingGroup: \"" + cloudGroup
-                    + "\" is already used by nodeGroups[" + other + "]");
+        String field = group.scaling().autoScalingGroups().isEmpty() ? "autoScalingGroup" : "autoScalingGroups";
+        for (String cloudGroup : group.scaling().asgNames()) {
+            Integer other = cloudGroups.putIfAbsent(cloudGroup, index);
+            if (other != null) {
+                problems.add("nodeGroups[" + index + "].scaling." + field + ": \"" + cloudGroup
+                        + "\" is already used by nodeGroups[" + other + "]");
+            }
         }
     }
 
@@ -255,10 +257,24 @@ public final class ConfigLoader {
         if (!PROVIDERS.contains(scaling.provider())) {
             problems.add(at + ".provider: must be aws or memory, not \"" + scaling.provider() + "\"");
         }
+        boolean one = scaling.autoScalingGroup() != null
+                && !scaling.autoScalingGroup().isBlank();
+        if (one && !scaling.autoScalingGroups().isEmpty()) {
+            problems.add(at + ".autoScalingGroups: give either autoScalingGroup (one ASG) or autoScalingGroups, "
+                    + "not both");
+        }
+        for (int i = 0; i < scaling.autoScalingGroups().size(); i++) {
+            String name = scaling.autoScalingGroups().get(i);
+            if (name == null || name.isBlank()) {
+                problems.add(at + ".autoScalingGroups[" + i + "]: must not be empty");
+            } else if (scaling.autoScalingGroups().indexOf(name) != i) {
+                problems.add(at + ".autoScalingGroups[" + i + "]: \"" + name + "\" is listed twice");
+            }
+        }
         if (Scaling.PROVIDER_AWS.equals(scaling.provider())
-                && (scaling.autoScalingGroup() == null
-                        || scaling.autoScalingGroup().isBlank())) {
-            problems.add(at + ".autoScalingGroup: is required when provider is aws");
+                && !one
+                && scaling.autoScalingGroups().isEmpty()) {
+            problems.add(at + ".autoScalingGroup: is required when provider is aws (or autoScalingGroups)");
         }
     }
 

@@ -6,6 +6,7 @@ import io.joblane.model.GoDuration;
 import io.joblane.model.Quantity;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,7 +24,8 @@ public record Scaling(
         String bootDelay,
         String registrationTimeout,
         @JsonProperty("suspendAZRebalance") Boolean suspendAZRebalance,
-        String scaleInTiming) {
+        String scaleInTiming,
+        List<String> autoScalingGroups) {
 
     public static final String PROVIDER_AWS = "aws";
     public static final String PROVIDER_MEMORY = "memory";
@@ -44,6 +46,23 @@ public record Scaling(
         registrationTimeout = registrationTimeout == null ? "15m" : registrationTimeout;
         suspendAZRebalance = suspendAZRebalance != null && suspendAZRebalance;
         scaleInTiming = scaleInTiming == null ? DEFAULT_SCALE_IN_TIMING : scaleInTiming;
+        autoScalingGroups = autoScalingGroups == null ? List.of() : List.copyOf(autoScalingGroups);
+    }
+
+    /**
+     * The Auto Scaling groups behind the node group, in the file's order: {@code autoScalingGroups}, else the one
+     * {@code autoScalingGroup}, else none.
+     */
+    public List<String> asgNames() {
+        if (!autoScalingGroups.isEmpty()) {
+            return autoScalingGroups;
+        }
+        return autoScalingGroup == null || autoScalingGroup.isBlank() ? List.of() : List.of(autoScalingGroup);
+    }
+
+    /** More than one Auto Scaling group: the scaler treats them as one node group (scaler/AWS.md, several ASGs). */
+    public boolean severalAsgs() {
+        return asgNames().size() > 1;
     }
 
     /** Whether the cost rule times scale-in ({@code scaleInTiming: cost}). */

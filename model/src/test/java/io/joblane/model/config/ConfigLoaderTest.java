@@ -233,6 +233,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aGroupOverSeveralAutoScalingGroupsListsThemAndMayNotAlsoNameOne() throws Exception {
+        String several = MINIMAL + """
+                    scaling: {autoScalingGroups: [batch-1a, batch-1b], maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                """;
+        Scaling s = ConfigLoader.parse(several, "test").nodeGroups().get(0).scaling();
+        assertThat(s.asgNames()).containsExactly("batch-1a", "batch-1b");
+        assertThat(s.severalAsgs()).isTrue();
+
+        String both = MINIMAL + """
+                    scaling: {autoScalingGroup: a, autoScalingGroups: [b], maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(both, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.autoScalingGroups: give either autoScalingGroup");
+        String twice = MINIMAL + """
+                    scaling: {autoScalingGroups: [a, a], maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                  - name: other
+                    scaling: {autoScalingGroups: [c, b, a], maxNodes: 3, node: {cpu: '1', memory: 1Gi}}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(twice, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.autoScalingGroups[1]: \"a\" is listed twice")
+                .hasMessageContaining(
+                        "nodeGroups[1].scaling.autoScalingGroups: \"a\" is already used by nodeGroups[0]");
+    }
+
+    @Test
     void emptyAndBrokenFilesAreRefused() {
         assertThatThrownBy(() -> ConfigLoader.parse("", "test")).hasMessageContaining("empty");
         assertThatThrownBy(() -> ConfigLoader.parse("nodeGroups: [", "test")).hasMessageContaining("not valid YAML");

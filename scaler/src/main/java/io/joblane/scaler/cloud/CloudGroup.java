@@ -12,6 +12,10 @@ import java.util.List;
  * @param template what a new node will look like (scale from zero), or null when the provider gives none
  * @param zoneRebalancing true when the cloud group may move instances between zones by itself, terminating busy ones
  *                        (AWS: the AZRebalance process is not suspended)
+ * @param zones    the zones new instances may be launched in (AWS: the group's AvailabilityZones); empty when unknown.
+ *                 With more than one, the cloud picks the zone of each new instance, unless {@code zonesChoosable}
+ * @param zonesChoosable a set of single-zone cloud groups seen as one ({@code AsgSets}): a scale-up can ask for
+ *                 new instances in a given zone
  */
 public record CloudGroup(
         String id,
@@ -22,11 +26,43 @@ public record CloudGroup(
         List<String> problems,
         boolean launchFailing,
         NodeTemplate template,
-        boolean zoneRebalancing) {
+        boolean zoneRebalancing,
+        List<String> zones,
+        boolean zonesChoosable) {
 
     public CloudGroup {
         instances = List.copyOf(instances);
         problems = problems == null ? List.of() : List.copyOf(problems);
+        zones = zones == null ? List.of() : List.copyOf(zones);
+    }
+
+    /** A group whose cloud picks the zone of each new instance. */
+    public CloudGroup(
+            String id,
+            int desired,
+            int min,
+            int max,
+            List<CloudInstance> instances,
+            List<String> problems,
+            boolean launchFailing,
+            NodeTemplate template,
+            boolean zoneRebalancing,
+            List<String> zones) {
+        this(id, desired, min, max, instances, problems, launchFailing, template, zoneRebalancing, zones, false);
+    }
+
+    /** A group whose zones are not known. */
+    public CloudGroup(
+            String id,
+            int desired,
+            int min,
+            int max,
+            List<CloudInstance> instances,
+            List<String> problems,
+            boolean launchFailing,
+            NodeTemplate template,
+            boolean zoneRebalancing) {
+        this(id, desired, min, max, instances, problems, launchFailing, template, zoneRebalancing, List.of());
     }
 
     /** A group that does not rebalance zones by itself. */

@@ -23,6 +23,15 @@ public interface NodeGroupProvider {
     void setDesiredCapacity(String groupId, int desired) throws CloudException;
 
     /**
+     * Raises desired where the new nodes are needed: {@code newNodesByZone} holds how many new nodes waiting pods need
+     * in which zone. A provider that cannot choose zones ignores it (one Auto Scaling group picks zones itself).
+     */
+    default void setDesiredCapacity(String groupId, int desired, Map<String, Integer> newNodesByZone)
+            throws CloudException {
+        setDesiredCapacity(groupId, desired);
+    }
+
+    /**
      * Cancels capacity asked for but never delivered (after insufficient capacity the cloud would otherwise launch
      * the whole backlog later): lowers desired toward {@code desired}, but never below the instances that exist
      * (pending or in service) nor the group's minimum, and only while every one of them is protected from scale-in,

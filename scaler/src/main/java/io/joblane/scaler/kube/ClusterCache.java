@@ -3,6 +3,8 @@ package io.joblane.scaler.kube;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scaler's informers: nodes and pods carrying the {@code joblane.io/node-group} label (the webhook labels the
- * pods it routes) and every DaemonSet, each trimmed by {@link Lean} before caching. {@link #start} waits for the
+ * pods it routes), every DaemonSet, every PersistentVolumeClaim and PersistentVolume, each trimmed by {@link Lean} before caching. {@link #start} waits for the
  * first sync at most a given time, so an RBAC mistake or an unreachable API server ends in a readiness problem
  * naming the informer and its last error instead of a hung start-up. {@code onChange} is told (on an informer
  * thread) about changes that can alter a decision. Reads are safe from any thread.
@@ -41,6 +43,10 @@ public final class ClusterCache implements AutoCloseable {
     private final Watched<Node> nodes;
     private final Watched<Pod> pods;
     private final Watched<DaemonSet> daemonSets;
+    /** Claims and volumes: a pod whose claim is bound to a zonal volume can only run in that zone. */
+    private final Watched<PersistentVolumeClaim> claims;
+
+    private final Watched<PersistentVolume> volumes;
     /**
      * Every pod not yet bound, cluster-wide (field selector {@code spec.nodeName=}, as cluster-autoscaler's
      * unschedulable pod lister): a pod sent to a group only by its nodeSelector, without the group label, is
@@ -86,6 +92,25 @@ public final class ClusterCache implements AutoCloseable {
                 Lean::daemonSet,
                 (a, b) -> true,
                 onChange);
+        claims = new Watched<>(
+                "persistentvolumeclaims",
+                client.persistentVolumeClaims()
+                        .inAnyNamespace()
+                        .withLimit(LIST_PAGE)
+                        .runnableInformer(0),
+                Lean::claim,
+                (a, b) -> !Objects.equals(a.getSpec(), b.getSpec()),
+                onChange);
+        volumes = new Watched<>(
+                "persistentvolumes",
+                client.persistentVolumes().withLimit(LIST_PAGE).runnableInformer(0),
+                Lean::volume,
+                (a, b) -> !Objects.equals(a.getSpec(), b.getSpec()),
+                onChange);
+    }
+
+    private List<Watched<?>> all() {
+        return List.of(nodes, pods, unscheduled, daemonSets, claims, volumes);
     }
 
     /**
@@ -93,9 +118,9 @@ public final class ClusterCache implements AutoCloseable {
      * synced). Informers that did not sync keep retrying; {@link #problems()} tells when they catch up.
      */
     public List<String> start(Duration timeout) {
-        List<Watched<?>> all = List.of(nodes, pods, unscheduled, daemonSets);
-        CompletableFuture<?>[] syncs =
-                all.stream().map(w -> w.informer.start().toCompletableFuture()).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] syncs = all().stream()
+                .map(w -> w.informer.start().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(syncs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
@@ -107,16 +132,13 @@ public final class ClusterCache implements AutoCloseable {
     }
 
     public boolean synced() {
-        return nodes.informer.hasSynced()
-                && pods.informer.hasSynced()
-                && unscheduled.informer.hasSynced()
-                && daemonSets.informer.hasSynced();
+        return all().stream().allMatch(w -> w.informer.hasSynced());
     }
 
     /** One line per informer that has not synced, with its last error; empty when all have. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
-        for (Watched<?> w : List.of(nodes, pods, unscheduled, daemonSets)) {
+        for (Watched<?> w : all()) {
             if (!w.informer.hasSynced()) {
                 Throwable error = w.lastError.get();
                 problems.add("informer " + w.name + " not synced" + ": "
@@ -165,9 +187,17 @@ public final class ClusterCache implements AutoCloseable {
         return daemonSets.informer.getStore().list();
     }
 
+    public List<PersistentVolumeClaim> claims() {
+        return claims.informer.getStore().list();
+    }
+
+    public List<PersistentVolume> volumes() {
+        return volumes.informer.getStore().list();
+    }
+
     @Override
     public void close() {
-        for (Watched<?> w : List.of(pods, unscheduled, nodes, daemonSets)) {
+        for (Watched<?> w : List.of(pods, unscheduled, nodes, daemonSets, claims, volumes)) {
             w.informer.close();
         }
     }

@@ -72,7 +72,13 @@ public final class KubeClusterAccess implements ClusterAccess {
             throw new ClusterException("informers not synced: " + String.join("; ", cache.problems()));
         }
         ModelTranslator.Scan scan = translator.translate(
-                cache.nodes(), cache.pods(), cache.unscheduledGroupPods(), cache.daemonSets(), config.get());
+                cache.nodes(),
+                cache.pods(),
+                cache.unscheduledGroupPods(),
+                cache.daemonSets(),
+                cache.claims(),
+                cache.volumes(),
+                config.get());
         List<PodInfo> pods = new ArrayList<>(scan.pods());
         addForeignPods(pods, scan.nodes());
         return new ClusterSnapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());

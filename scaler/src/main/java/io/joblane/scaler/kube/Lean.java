@@ -4,17 +4,26 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimSpec;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeSpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodAntiAffinity;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.joblane.model.WellKnown;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +34,10 @@ import java.util.stream.Collectors;
 /**
  * Cuts informer items down, in place, to what the snapshot reads, before they enter the cache: a pod keeps its
  * identity, group, Job and family labels, owner kinds, node name and selector, deadline, per-container resources,
- * phase and scheduling condition, and once Succeeded its containers' termination times (lanes learns run times); a
- * node keeps its labels, spec, allocatable and Ready condition. Managed fields, env, volumes, images, tolerations,
+ * phase and scheduling condition, and once Succeeded its containers' termination times (lanes learns run times), and
+ * its placement rules (required node affinity and anti-affinity, spread, claim names; all its labels when it has
+ * anti-affinity or spread); a node keeps its labels, spec, allocatable and Ready condition; a claim its volume name; a
+ * volume its node affinity. Managed fields, env, volumes, images, tolerations,
  * other container statuses and foreign annotations go, and repeated small values (namespaces, kinds,
  * quantities) are shared. {@code LeanCacheHeapEstimate} measures the effect. Called on informer threads.
  */
@@ -53,14 +64,10 @@ final class Lean {
         leanMeta(pod);
         ObjectMeta meta = pod.getMetadata();
         meta.setNamespace(shared(meta.getNamespace()));
-        if (meta.getLabels() != null) {
-            Map<String, String> kept = new HashMap<>(4);
-            meta.getLabels().forEach((k, v) -> {
-                if (KEPT_POD_LABELS.contains(k)) {
-                    kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
-                }
-            });
-            meta.setLabels(kept);
+        PodSpec original = pod.getSpec();
+        // Others' anti-affinity and spread select pods by any label: a pod that has such rules keeps all of its own.
+        if (original == null || !PodConstraintsReader.hasTopologyRules(original)) {
+            leanLabels(meta);
         }
         if (meta.getOwnerReferences() != null) {
             meta.setOwnerReferences(meta.getOwnerReferences().stream()
@@ -74,13 +81,7 @@ final class Lean {
                     })
                     .collect(Collectors.toList()));
         }
-        PodSpec spec = leanSpec(pod.getSpec());
-        if (spec != null) {
-            spec.setTolerations(null);
-            spec.setAffinity(null);
-            spec.setSchedulerName(null);
-        }
-        pod.setSpec(spec);
+        pod.setSpec(leanPodSpec(original, group(meta, original)));
         PodStatus status = pod.getStatus();
         if (status != null) {
             PodStatus kept = new PodStatus();
@@ -103,6 +104,101 @@ final class Lean {
             pod.setStatus(kept);
         }
         return pod;
+    }
+
+    private static void leanLabels(ObjectMeta meta) {
+        if (meta.getLabels() == null) {
+            return;
+        }
+        Map<String, String> kept = new HashMap<>(4);
+        meta.getLabels().forEach((k, v) -> {
+            if (KEPT_POD_LABELS.contains(k)) {
+                kept.put(k, WellKnown.NODE_GROUP_LABEL.equals(k) ? shared(v) : v);
+            }
+        });
+        meta.setLabels(kept);
+    }
+
+    /** The pod's group: its label, else its nodeSelector (read before the labels are trimmed). */
+    private static String group(ObjectMeta meta, PodSpec spec) {
+        String group = meta.getLabels() == null ? null : meta.getLabels().get(WellKnown.NODE_GROUP_LABEL);
+        if (group == null && spec != null && spec.getNodeSelector() != null) {
+            group = spec.getNodeSelector().get(WellKnown.NODE_GROUP_LABEL);
+        }
+        return group;
+    }
+
+    /** The pod's lean spec: {@link #leanSpec} without tolerations, plus its placement rules when it has some. */
+    private static PodSpec leanPodSpec(PodSpec original, String group) {
+        PodSpec spec = leanSpec(original);
+        if (spec == null) {
+            return null;
+        }
+        boolean placementRules = PodConstraintsReader.hasPlacementRules(original, group);
+        spec.setTolerations(null);
+        spec.setAffinity(placementRules ? placementAffinity(original.getAffinity()) : null);
+        spec.setSchedulerName(null);
+        if (placementRules) {
+            spec.setTopologySpreadConstraints(original.getTopologySpreadConstraints());
+        }
+        spec.setVolumes(claimVolumes(original.getVolumes()));
+        return spec;
+    }
+
+    /** The required node affinity and pod anti-affinity; preferences and pod affinity go. */
+    private static Affinity placementAffinity(Affinity a) {
+        Affinity kept = new Affinity();
+        if (a.getNodeAffinity() != null) {
+            NodeAffinity node = new NodeAffinity();
+            node.setRequiredDuringSchedulingIgnoredDuringExecution(
+                    a.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
+            kept.setNodeAffinity(node);
+        }
+        if (a.getPodAntiAffinity() != null) {
+            PodAntiAffinity anti = new PodAntiAffinity();
+            anti.setRequiredDuringSchedulingIgnoredDuringExecution(
+                    a.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution());
+            kept.setPodAntiAffinity(anti);
+        }
+        return kept;
+    }
+
+    /** Only the volumes that name a PersistentVolumeClaim, with only the claim's name; null when none. */
+    private static List<Volume> claimVolumes(List<Volume> volumes) {
+        if (volumes == null) {
+            return null;
+        }
+        List<Volume> kept = new ArrayList<>();
+        for (Volume v : volumes) {
+            if (v.getPersistentVolumeClaim() != null) {
+                Volume claim = new Volume();
+                claim.setName(v.getName());
+                claim.setPersistentVolumeClaim(new PersistentVolumeClaimVolumeSource(
+                        v.getPersistentVolumeClaim().getClaimName(), null));
+                kept.add(claim);
+            }
+        }
+        return kept.isEmpty() ? null : kept;
+    }
+
+    /** A claim keeps its identity and the volume it is bound to. */
+    static PersistentVolumeClaim claim(PersistentVolumeClaim pvc) {
+        leanMeta(pvc);
+        PersistentVolumeClaimSpec spec = new PersistentVolumeClaimSpec();
+        spec.setVolumeName(pvc.getSpec() == null ? null : pvc.getSpec().getVolumeName());
+        pvc.setSpec(spec);
+        pvc.setStatus(null);
+        return pvc;
+    }
+
+    /** A volume keeps its identity and its node affinity (the zone of a zonal disk). */
+    static PersistentVolume volume(PersistentVolume pv) {
+        leanMeta(pv);
+        PersistentVolumeSpec spec = new PersistentVolumeSpec();
+        spec.setNodeAffinity(pv.getSpec() == null ? null : pv.getSpec().getNodeAffinity());
+        pv.setSpec(spec);
+        pv.setStatus(null);
+        return pv;
     }
 
     static Node node(Node node) {

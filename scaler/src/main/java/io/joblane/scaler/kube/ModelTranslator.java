@@ -3,6 +3,8 @@ package io.joblane.scaler.kube;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -17,6 +19,7 @@ import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.ProviderIds;
@@ -50,6 +53,9 @@ final class ModelTranslator {
     /** Node uids of the last scan, by name ("" for none): a node re-created under the same name is another node. */
     private Map<String, String> nodeUids = Map.of();
 
+    /** This scan's node affinity of bound volumes, by "namespace/claim". */
+    private Map<String, PodConstraints.NodeTerms> volumeTerms = Map.of();
+
     private record Translated(String version, PodInfo info) {}
 
     /** One scan of the informers' lists in the planner's model. */
@@ -65,6 +71,19 @@ final class ModelTranslator {
             List<Pod> unscheduledGroupPods,
             List<DaemonSet> daemonSets,
             JoblaneConfig config) {
+        return translate(nodes, pods, unscheduledGroupPods, daemonSets, List.of(), List.of(), config);
+    }
+
+    /** As above, with the claims and volumes whose node affinity pins pods to a zone. */
+    Scan translate(
+            List<Node> nodes,
+            List<Pod> pods,
+            List<Pod> unscheduledGroupPods,
+            List<DaemonSet> daemonSets,
+            List<PersistentVolumeClaim> claims,
+            List<PersistentVolume> volumes,
+            JoblaneConfig config) {
+        volumeTerms = PodConstraintsReader.volumeTerms(claims, volumes);
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
         Map<String, String> uids = new HashMap<>();
@@ -98,8 +117,13 @@ final class ModelTranslator {
         String key = key(p);
         String version = p.getMetadata().getResourceVersion();
         Translated before = lastPods.get(key);
-        PodInfo info =
-                before != null && version != null && version.equals(before.version()) ? before.info() : podInfo(p);
+        // A pod with claims is read again: its claim may have been bound since, without the pod changing.
+        boolean reuse = before != null
+                && version != null
+                && version.equals(before.version())
+                && (p.getSpec() == null
+                        || PodConstraintsReader.claims(p.getSpec()).isEmpty());
+        PodInfo info = reuse ? before.info() : podInfo(p, volumeTerms);
         translated.put(key, new Translated(version, info));
         return info;
     }
@@ -147,7 +171,8 @@ final class ModelTranslator {
                 NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
                 ready ? null : notReadySince(n),
                 spotNotice(n, spot),
-                CapacityType.ofLabels(labels));
+                CapacityType.ofLabels(labels),
+                labels);
     }
 
     /** The strongest Spot notice among the node's taints, by key whatever the effect (NTH uses NoSchedule). */
@@ -217,6 +242,10 @@ final class ModelTranslator {
     }
 
     static PodInfo podInfo(Pod p) {
+        return podInfo(p, Map.of());
+    }
+
+    static PodInfo podInfo(Pod p, Map<String, PodConstraints.NodeTerms> volumeTerms) {
         ObjectMeta meta = p.getMetadata();
         Map<String, String> labels = orEmpty(meta.getLabels());
         List<OwnerReference> owners = meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences();
@@ -225,11 +254,12 @@ final class ModelTranslator {
         boolean daemonSetPod = !jobPod && isDaemonSetPod(owners);
         boolean mirror = !jobPod && isMirrorPod(meta, owners);
         String nodeName = nodeName(p);
+        String group = group(p, labels);
         return new PodInfo(
                 meta.getUid(),
                 meta.getNamespace(),
                 meta.getName(),
-                group(p, labels),
+                group,
                 requests(p.getSpec()),
                 phase(p, nodeName),
                 jobPod,
@@ -238,7 +268,9 @@ final class ModelTranslator {
                 nodeName,
                 instant(meta.getCreationTimestamp()),
                 p.getStatus() == null ? null : instant(p.getStatus().getStartTime()),
-                null);
+                null,
+                labels,
+                PodConstraintsReader.read(p.getSpec(), meta.getNamespace(), group, volumeTerms::get));
     }
 
     private static boolean isJobPod(List<OwnerReference> owners, Map<String, String> labels) {

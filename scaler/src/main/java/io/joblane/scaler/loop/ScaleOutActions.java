@@ -52,7 +52,7 @@ final class ScaleOutActions {
         String id = x.spec.cloudGroupId();
         x.record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
         x.write(() -> {
-            x.cloud("setDesiredCapacity", () -> x.provider().setDesiredCapacity(id, a.to()));
+            x.cloud("setDesiredCapacity", () -> x.provider().setDesiredCapacity(id, a.to(), a.zones()));
             x.desired = a.to();
             x.tell(
                     a.examples(),

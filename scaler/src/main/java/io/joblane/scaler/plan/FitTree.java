@@ -89,6 +89,20 @@ final class FitTree {
         publish(bin);
     }
 
+    /** Whether the bin is open and one {@code demand[off..off+dims)} fits in its free capacity. */
+    boolean fitsOne(int bin, long[] demand, int off) {
+        if (closed[bin]) {
+            return false;
+        }
+        int base = bin * dims;
+        for (int d = 0; d < dims; d++) {
+            if (free[base + d] < demand[off + d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How many copies of {@code demand} fit in the bin's free capacity. */
     long fitCount(int bin, long[] demand, int off) {
         int base = bin * dims;

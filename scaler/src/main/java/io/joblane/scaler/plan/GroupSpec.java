@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * One scaled node group's settings in the form the planner uses, derived from the validated config.
  *
- * @param cloudGroupId the provider's group id: {@code scaling.autoScalingGroup}, else the group name
+ * @param cloudGroupId the provider's group id: {@code scaling.autoScalingGroup}; for a group over several
+ *                     ({@code scaling.autoScalingGroups}) the set's id {@link #asgSetId}; else the group name
  * @param shape        planning shape of a new node from {@code scaling.node} (used until a node of the group exists)
  * @param nodeLabels   labels every node of the group carries (the group label first)
  * @param suspendZoneRebalancing {@code scaling.suspendAZRebalance}: the loop may stop the cloud group from moving
@@ -76,10 +77,22 @@ public record GroupSpec(
                 s.scaleInByCost());
     }
 
-    /** The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, else the group's name. */
+    /**
+     * The provider's id of a group's cloud group: {@code scaling.autoScalingGroup}, the {@link #asgSetId} of a group
+     * over several, else the group's name.
+     */
     public static String cloudGroupId(NodeGroup group) {
-        String asg = group.scaling() == null ? null : group.scaling().autoScalingGroup();
-        return asg == null || asg.isBlank() ? group.name() : asg;
+        if (group.scaling() != null && group.scaling().severalAsgs()) {
+            return asgSetId(group.name());
+        }
+        List<String> asgs =
+                group.scaling() == null ? List.of() : group.scaling().asgNames();
+        return asgs.isEmpty() ? group.name() : asgs.get(0);
+    }
+
+    /** The id under which a group's several Auto Scaling groups are seen as one ({@code cloud.AsgSets}). */
+    public static String asgSetId(String groupName) {
+        return "joblane-group/" + groupName;
     }
 
     /** Per-node overhead of the DaemonSets whose pods land on this group's nodes. */

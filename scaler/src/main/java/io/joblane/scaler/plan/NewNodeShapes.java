@@ -109,6 +109,7 @@ final class NewNodeShapes {
                         up.to(),
                         up.pods(),
                         up.examples(),
+                        up.zones(),
                         up.reason()
                                 + " (planned as " + options.get(chosen).instanceType() + ", the type of "
                                 + String.join(", ", allTypes)

@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the planner knows of one node of a group. Timestamps the scaler needs across scans live on the node as
@@ -18,6 +19,7 @@ import java.time.Instant;
  * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
  * @param spotNotice        a Spot notice taint on the node ({@code scaler.spot}): fenced, never capacity again
  * @param capacityType      from the EKS or Karpenter capacity-type label
+ * @param labels            the node's labels (zone, instance type, ...), which pods' node constraints select
  */
 public record NodeInfo(
         String name,
@@ -36,11 +38,13 @@ public record NodeInfo(
         Instant terminationRequestedAt,
         Instant notReadySince,
         SpotNotice spotNotice,
-        CapacityType capacityType) {
+        CapacityType capacityType,
+        Map<String, String> labels) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
+        labels = labels == null ? Map.of() : labels;
         spotNotice = spotNotice == null ? SpotNotice.NONE : spotNotice;
         capacityType = capacityType == null ? CapacityType.UNKNOWN : capacityType;
     }
@@ -69,7 +73,8 @@ public record NodeInfo(
                 terminationRequestedAt,
                 notReadySince,
                 notice,
-                capacityType);
+                capacityType,
+                labels);
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

@@ -3,6 +3,7 @@ package io.joblane.scaler.plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One step the planner wants taken; the loop executes it (or only logs it in dry-run mode). Every action carries a
@@ -16,11 +17,22 @@ public sealed interface PlanAction {
      * Raise the cloud group's desired size from {@code from} to {@code to} for {@code pods} waiting pods; {@code examples}
      * are a few of them (at most {@link #MAX_EXAMPLES}) to put events on without flooding the API server.
      */
-    record ScaleUp(int from, int to, int pods, List<PodInfo> examples, String reason) implements PlanAction {
+    /**
+     * Raise desired from {@code from} to {@code to}; {@code zones} says how many of the new nodes waiting pods need
+     * in which zone (empty when none needs one), so a set of single-zone cloud groups can raise the right ones.
+     */
+    record ScaleUp(int from, int to, int pods, List<PodInfo> examples, Map<String, Integer> zones, String reason)
+            implements PlanAction {
         public static final int MAX_EXAMPLES = 20;
 
         public ScaleUp {
             examples = List.copyOf(examples);
+            zones = zones == null ? Map.of() : Map.copyOf(zones);
+        }
+
+        /** A scale-up no pod needs a zone for. */
+        public ScaleUp(int from, int to, int pods, List<PodInfo> examples, String reason) {
+            this(from, to, pods, examples, Map.of(), reason);
         }
     }
 
@@ -136,7 +148,12 @@ public sealed interface PlanAction {
         /** Its requests exceed an empty node of the group (minus DaemonSet overhead). */
         EXCEEDS_EMPTY_NODE,
         /** It fits only some of the group's instance types, and the cloud picks the type of each new node. */
-        FITS_ONLY_SOME_TYPES
+        FITS_ONLY_SOME_TYPES,
+        /**
+         * No node of the group and no new one satisfies its nodeSelector, node affinity, volumes' zone, pod
+         * anti-affinity or topology spread.
+         */
+        CONSTRAINTS
     }
 
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */

@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the planner knows of one pod. {@code requests} are the effective requests as the scheduler counts them
@@ -15,6 +16,9 @@ import java.time.Instant;
  * @param started    status.startTime, null when not started
  * @param expectedEnd when a bound Job pod is expected to end (its start plus its lanes prediction: annotation,
  *                    family history, deadline), null when nothing predicts it; orders drain candidates
+ * @param labels     the pod's labels as far as the adapter keeps them (all of them for a pod with anti-affinity or
+ *                   spread constraints, whose siblings are counted by their labels)
+ * @param constraints what besides requests decides which node may take it; {@link PodConstraints#NONE} for most
  */
 public record PodInfo(
         String uid,
@@ -29,10 +33,19 @@ public record PodInfo(
         String nodeName,
         Instant created,
         Instant started,
-        Instant expectedEnd) {
+        Instant expectedEnd,
+        Map<String, String> labels,
+        PodConstraints constraints) {
 
     public PodInfo {
         requests = requests == null ? Resources.ZERO : requests;
+        labels = labels == null ? Map.of() : labels;
+        constraints = constraints == null ? PodConstraints.NONE : constraints;
+    }
+
+    /** Whether anything besides its requests decides which node may take it. */
+    public boolean constrained() {
+        return constraints != PodConstraints.NONE;
     }
 
     /** This pod expected to end at {@code end} (null: unknown). */
@@ -52,7 +65,9 @@ public record PodInfo(
                         nodeName,
                         created,
                         started,
-                        end);
+                        end,
+                        labels,
+                        constraints);
     }
 
     /**

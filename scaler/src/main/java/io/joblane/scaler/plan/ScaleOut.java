@@ -36,6 +36,13 @@ final class ScaleOut {
     private final Map<String, NodeInfo> reclaimed = new LinkedHashMap<>();
     private final Set<String> needed = new HashSet<>();
     private int[] order;
+    /** Pods with placement constraints, in packing order: packed one by one before the runs (see packConstrained). */
+    private int[] constrainedOrder = new int[0];
+    /** The places of constrained packing; null when no waiting pod has constraints (the common, fast case). */
+    private Topology topology;
+    /** Per zone, the new nodes the constraints of waiting pods put there (the cloud may choose otherwise). */
+    private final Map<String, Integer> newNodesByZone = new java.util.TreeMap<>();
+
     private long[] minDemand;
     private List<long[]> emptyShapes;
     private int opened;
@@ -64,6 +71,7 @@ final class ScaleOut {
         s.fillTree();
         s.orderPending();
         s.emptyShapes = s.distinctEmptyCapacities();
+        s.packConstrained();
         s.packAll();
         s.reclaim();
         s.tellWaiting();
@@ -108,6 +116,11 @@ final class ScaleOut {
         return onExisting;
     }
 
+    /** Per zone, the new nodes waiting pods' constraints need in that zone (empty when no pod needs a zone). */
+    Map<String, Integer> newNodesByZone() {
+        return newNodesByZone;
+    }
+
     private void fillTree() {
         for (int b = 0; b < existing; b++) {
             Bin bin = bins.get(b);
@@ -138,11 +151,37 @@ final class ScaleOut {
             size[p] = share;
         }
         order = LargestFirst.order(pending, demands, size, dimCount);
+        splitConstrained();
         minDemand = new long[dimCount];
         Arrays.fill(minDemand, pending.isEmpty() ? 0 : Long.MAX_VALUE);
         for (int i = 0; i < demands.length; i++) {
             minDemand[i % dimCount] = Math.min(minDemand[i % dimCount], demands[i]);
         }
+    }
+
+    /** Moves the pods with constraints out of {@link #order} into {@link #constrainedOrder}; one cheap check first. */
+    private void splitConstrained() {
+        int constrained = 0;
+        for (PodInfo p : pending) {
+            if (p.constrained()) {
+                constrained++;
+            }
+        }
+        if (constrained == 0) {
+            return;
+        }
+        int[] free = new int[order.length - constrained];
+        constrainedOrder = new int[constrained];
+        int f = 0;
+        int c = 0;
+        for (int idx : order) {
+            if (pending.get(idx).constrained()) {
+                constrainedOrder[c++] = idx;
+            } else {
+                free[f++] = idx;
+            }
+        }
+        order = free;
     }
 
     /** The distinct capacities of the group's nodes when empty (minus overhead): usually one or two shapes. */
@@ -221,36 +260,151 @@ final class ScaleOut {
             }
         }
         for (int r = next; r < end; r++) {
-            neverFit++;
-            PodInfo pod = pending.get(order[r]);
-            actions.add(new PlanAction.PodNeverFits(
-                    pod,
-                    PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE,
-                    "requests " + pod.requests()
-                            + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
-                            + " minus DaemonSet overhead " + shape.overhead() + ")"));
+            refusedForRequests(pending.get(order[r]));
         }
+    }
+
+    private void refusedForRequests(PodInfo pod) {
+        neverFit++;
+        actions.add(new PlanAction.PodNeverFits(
+                pod,
+                PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE,
+                "requests " + pod.requests()
+                        + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
+                        + " minus DaemonSet overhead " + shape.overhead() + ")"));
     }
 
     /** Records that pods {@code next .. next+n} of the packing order went to {@code bin}. */
     private void placed(int bin, int next, int n) {
+        List<PodInfo> into = countPlaced(bin, n);
+        if (into != null) {
+            examples(next, n, into);
+        }
+    }
+
+    /** Counts {@code n} pods placed on {@code bin}; returns the list of examples they belong to, or null. */
+    private List<PodInfo> countPlaced(int bin, int n) {
         if (bin >= existing) {
             onNew += n;
-            examples(next, n, bin - existing >= capLimit ? capped : newNodePods);
-            return;
+            return bin - existing >= capLimit ? capped : newNodePods;
         }
         used[bin] = true;
         onExisting += n;
         Bin b = bins.get(bin);
-        if (b.kind() == Bin.Kind.INCOMING) {
-            examples(next, n, onIncoming);
-        }
         if (b.node() != null) {
             needed.add(b.node().name());
             if (b.kind() == Bin.Kind.RECLAIMABLE) {
                 reclaimed.put(b.node().name(), b.node());
             }
         }
+        return b.kind() == Bin.Kind.INCOMING ? onIncoming : null;
+    }
+
+    /**
+     * Packs the pods with constraints one by one, before the runs of the others: each on the first bin that has room
+     * and whose labels, zone and neighbours its constraints allow ({@link Topology}), else on a new node of the
+     * group if a new node can satisfy them (in the zone they need), else reported. Linear in the bins per pod,
+     * which only these pods pay.
+     */
+    private void packConstrained() {
+        if (constrainedOrder.length == 0) {
+            return;
+        }
+        topology = ConstrainedPlaces.of(in, bins);
+        for (int idx : constrainedOrder) {
+            int off = idx * dimCount;
+            PodInfo pod = pending.get(idx);
+            int bin = firstAdmitting(pod, off);
+            if (bin < 0 && templateUsable() && dims.covers(template, 0, demands, off)) {
+                bin = existing + opened;
+                topology.add(in.spec().nodeLabels(), null, List.of());
+                if (topology.admit(pod, bin) == null) {
+                    topology.removeLast(); // a new node would not do either
+                    bin = -1;
+                } else {
+                    opened++;
+                    tree.set(bin, template, 0);
+                }
+            }
+            if (bin < 0) {
+                refuseConstrained(pod, off);
+                continue;
+            }
+            String zone = topology.admit(pod, bin);
+            boolean newZone = bin >= existing && topology.zoneOf(bin) == null;
+            topology.place(pod, bin, zone);
+            if (newZone && topology.zoneOf(bin) != null) {
+                newNodesByZone.merge(topology.zoneOf(bin), 1, Integer::sum);
+            }
+            tree.take(bin, demands, off, 1);
+            tree.closeIfBelow(bin, minDemand);
+            List<PodInfo> into = countPlaced(bin, 1);
+            if (into != null && into.size() < PlanAction.ScaleUp.MAX_EXAMPLES) {
+                into.add(pod);
+            }
+        }
+    }
+
+    /** The first constraint of the pod a new node of the group fails in every zone it may get, else null. */
+    private String unmetByNewNode(PodInfo pod) {
+        List<String> zones = in.cloud().zones();
+        if (zones.isEmpty()) {
+            return NodeFit.unmet(pod.constraints(), in.spec().nodeLabels(), true);
+        }
+        String unmet = null;
+        for (String z : zones) {
+            Map<String, String> labels = new LinkedHashMap<>(in.spec().nodeLabels());
+            labels.put(NodeFit.ZONE, z);
+            unmet = NodeFit.unmet(pod.constraints(), labels, false);
+            if (unmet == null) {
+                return null;
+            }
+        }
+        return unmet;
+    }
+
+    /** The first bin with room for the pod that its constraints allow, or -1. */
+    private int firstAdmitting(PodInfo pod, int off) {
+        int all = existing + opened;
+        for (int b = 0; b < all; b++) {
+            if (tree.fitsOne(b, demands, off) && topology.admit(pod, b) != null) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A constrained pod no bin and no new node takes: silent when it only waits for room on a node its constraints
+     * allow (as {@link #refuse} for requests), else reported with the constraint that no node meets.
+     */
+    private void refuseConstrained(PodInfo pod, int off) {
+        if (!templateUsable() || !dims.covers(template, 0, demands, off)) {
+            boolean fitsEmptyNode = emptyShapes.stream().anyMatch(c -> dims.covers(c, 0, demands, off));
+            if (!fitsEmptyNode) {
+                refusedForRequests(pod);
+                return;
+            }
+        }
+        for (int b = 0; b < existing; b++) {
+            NodeInfo n = bins.get(b).node();
+            if (n != null
+                    && NodeFit.labelsMatch(pod.constraints(), n.labels())
+                    && dims.covers(shape.freeWhenEmpty(n.allocatable()), 0, demands, off)) {
+                return; // a node it may use is busy now: it waits for it
+            }
+        }
+        neverFit++;
+        String unmet = unmetByNewNode(pod);
+        actions.add(new PlanAction.PodNeverFits(
+                pod,
+                PlanAction.NeverFitReason.CONSTRAINTS,
+                "no node of group " + in.spec().name() + " and no new one satisfies "
+                        + (unmet != null ? unmet : "its pod anti-affinity or topology spread")
+                        + "; new nodes have labels " + in.spec().nodeLabels()
+                        + (in.cloud().zones().isEmpty()
+                                ? ""
+                                : " in zone(s) " + in.cloud().zones())));
     }
 
     /** Adds pods {@code from .. from+n} of the packing order to {@code into}, up to the events' example limit. */
@@ -292,11 +446,25 @@ final class ScaleOut {
                     target,
                     onNew,
                     newNodePods,
-                    opened > 0
-                            ? opened + " new node(s) for " + onNew + " waiting pod(s)"
-                                    + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
-                            : "raising to the group minimum " + in.floor()));
+                    newNodesByZone,
+                    (opened > 0
+                                    ? opened + " new node(s) for " + onNew + " waiting pod(s)"
+                                            + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
+                                    : "raising to the group minimum " + in.floor())
+                            + zonesWanted()));
         }
+    }
+
+    /** What the reason says of zones: those the pods need, and that a multi-zone cloud group picks for itself. */
+    private String zonesWanted() {
+        if (newNodesByZone.isEmpty()) {
+            return "";
+        }
+        return "; waiting pods need new node(s) per zone " + newNodesByZone
+                + (in.cloud().zones().size() > 1 && !in.cloud().zonesChoosable()
+                        ? " but the cloud group balances zones " + in.cloud().zones()
+                                + " itself, so a new node may start in another zone"
+                        : "");
     }
 
     /** Lowers desired by the capacity asked for that never launched and that no waiting pod was placed on. */

@@ -12,6 +12,7 @@ import io.joblane.scaler.plan.GroupPlan;
 import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.Planner;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -113,7 +114,8 @@ public class PlannerBenchmark {
                     null,
                     null,
                     null,
-                    null));
+                    null,
+                    Map.of()));
             instances.add(
                     new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
             int running = rnd.nextInt(9);
@@ -158,7 +160,9 @@ public class PlannerBenchmark {
                 node,
                 NOW.minusSeconds(rnd.nextInt(3600)),
                 node == null ? null : NOW.minusSeconds(rnd.nextInt(3600)),
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     /** The planner alone, on an index built once. */

@@ -141,7 +141,7 @@ class ClusterCacheCrudTest {
                 ClusterCache cache = new ClusterCache(unreachable, () -> {})) {
             List<String> problems = cache.start(Duration.ofSeconds(2));
             assertThat(cache.synced()).isFalse();
-            assertThat(problems).hasSize(4).allSatisfy(p -> assertThat(p).contains("not synced"));
+            assertThat(problems).hasSize(6).allSatisfy(p -> assertThat(p).contains("not synced"));
             assertThat(String.join("\n", problems))
                     .contains("informer nodes")
                     .contains("informer pods")

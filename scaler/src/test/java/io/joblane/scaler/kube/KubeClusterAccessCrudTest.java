@@ -456,4 +456,45 @@ class KubeClusterAccessCrudTest {
             assertThat(p.phase()).isEqualTo(io.joblane.scaler.plan.PodPhase.PENDING_UNSCHEDULABLE);
         });
     }
+
+    @Test
+    void aPodWhoseClaimIsBoundToAVolumeInAZoneTheGroupLacksIsReportedAndBuysNoNode() throws Exception {
+        // Guards against: a pod pinned to another zone by its volume "fitting" the free node n1 and waiting forever.
+        client.persistentVolumes()
+                .resource(PodConstraintsReaderTest.zonal("pv-1", "zone-z"))
+                .create();
+        client.persistentVolumeClaims()
+                .inNamespace("ns")
+                .resource(PodConstraintsReaderTest.claim("data-p", "pv-1"))
+                .create();
+        io.fabric8.kubernetes.api.model.Pod pod = PodConstraintsReaderTest.fenced("p")
+                .editSpec()
+                .addNewVolume()
+                .withName("data")
+                .withNewPersistentVolumeClaim()
+                .withClaimName("data-p")
+                .endPersistentVolumeClaim()
+                .endVolume()
+                .endSpec()
+                .build();
+        client.pods().inNamespace("ns").resource(pod).create();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cache.pods().size() == 1
+                        && cache.claims().size() == 1
+                        && cache.volumes().size() == 1);
+
+        assertThat(access.snapshot().pods())
+                .singleElement()
+                .satisfies(p -> assertThat(p.constraints().nodeTerms())
+                        .singleElement()
+                        .satisfies(t -> assertThat(t.source()).isEqualTo("volume data-p (PersistentVolume pv-1)")));
+        ScanResult result =
+                new ScaleLoop(config, access, Map.of("batch", cloud), clock, ScalerMetrics.NOOP, false).runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).isEmpty();
+        assertThat(result.groups().get("batch").neverFit()).isEqualTo(1);
+        assertThat(client.v1().events().inNamespace("ns").list().getItems())
+                .anyMatch(e ->
+                        "DoesNotFit".equals(e.getReason()) && e.getMessage().contains("PersistentVolume pv-1"));
+    }
 }

@@ -8,6 +8,7 @@ import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -83,7 +84,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
                     null,
                     spotNotice,
-                    spotNotice == SpotNotice.NONE ? null : CapacityType.SPOT);
+                    spotNotice == SpotNotice.NONE ? null : CapacityType.SPOT,
+                    Map.of());
         }
 
         boolean markedForTermination() {
@@ -137,7 +139,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     node,
                     created,
                     started,
-                    null);
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE);
         }
     }
 

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Logger;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
+import io.joblane.scaler.cloud.AsgSets;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
@@ -16,6 +17,7 @@ import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -87,17 +89,23 @@ class NeverInterruptPropertyTest {
 
     private static Level loopLevel;
 
+    private static Level setsLevel;
+
     /** The loop logs every action and every injected failure; thousands of scans would drown the build log. */
     @BeforeAll
     static void quietLoop() {
         Logger loop = (Logger) LoggerFactory.getLogger("io.joblane.scaler.loop");
         loopLevel = loop.getLevel();
         loop.setLevel(Level.ERROR);
+        Logger sets = (Logger) LoggerFactory.getLogger(AsgSets.class);
+        setsLevel = sets.getLevel();
+        sets.setLevel(Level.ERROR);
     }
 
     @AfterAll
     static void restoreLoop() {
         ((Logger) LoggerFactory.getLogger("io.joblane.scaler.loop")).setLevel(loopLevel);
+        ((Logger) LoggerFactory.getLogger(AsgSets.class)).setLevel(setsLevel);
     }
 
     @AfterAll
@@ -214,6 +222,12 @@ class NeverInterruptPropertyTest {
         double staleDescribe;
         double replaceRate;
         double tolerateAllJobs;
+        /**
+         * The group's Auto Scaling groups: one in three seeds out of four; in every fourth (seed mod 4 = 1, without a
+         * draw from rnd) two single-zone ones seen as one through {@code AsgSets}, as one ASG per zone.
+         */
+        List<String> members = List.of("batch");
+
         /** Spot: notices arrive at this chance per step, from their own random sequence; 0 in two worlds of three. */
         Random spotRandom;
 
@@ -242,6 +256,9 @@ class NeverInterruptPropertyTest {
             min = rnd.nextInt(3);
             // Two seeds in three time scale-in by cost (without a draw from rnd, so the worlds stay as they were).
             String timing = Math.floorMod(seed, 3) == 0 ? "fixed" : "cost";
+            if (Math.floorMod(seed, 4) == 1) {
+                members = List.of("batch-a", "batch-b");
+            }
             String yaml = """
                     nodeGroups:
                       - name: batch
@@ -255,7 +272,7 @@ class NeverInterruptPropertyTest {
                           scaleDownDelay: %ds
                           maxDraining: %d
                           bootDelay: %ds
-                          scaleInTiming: %s
+                          scaleInTiming: %s%s
                     scaler:
                       settleDelay: %ds
                     """.formatted(
@@ -269,6 +286,7 @@ class NeverInterruptPropertyTest {
                             1 + rnd.nextInt(3),
                             20 + rnd.nextInt(160),
                             timing,
+                            members.size() > 1 ? "\n      autoScalingGroups: [batch-a, batch-b]" : "",
                             10 * (1 + rnd.nextInt(6)));
             config = ConfigLoader.parse(yaml, "seed " + seed);
             scaleDownDelay = config.group("batch").orElseThrow().scaling().scaleDownDelayDuration();
@@ -276,13 +294,16 @@ class NeverInterruptPropertyTest {
                 cluster.daemonSets.add(new DaemonSetInfo(
                         "kube-system", "agent", overhead, Map.of(), List.of(new Toleration("", "Exists", null, null))));
             }
-            cluster.mapCloudGroup("batch", "batch", shape);
-            cloud.addGroup(
-                    "batch",
-                    0,
-                    max + rnd.nextInt(3),
-                    0,
-                    config.group("batch").orElseThrow().scaling().bootDelayDuration());
+            int cloudMax = max + rnd.nextInt(3);
+            Duration boot = config.group("batch").orElseThrow().scaling().bootDelayDuration();
+            for (int i = 0; i < members.size(); i++) {
+                cluster.mapCloudGroup(members.get(i), "batch", shape);
+                if (members.size() == 1) {
+                    cloud.addGroup(members.get(i), 0, cloudMax, 0, boot);
+                } else {
+                    cloud.addGroup(members.get(i), 0, cloudMax, 0, boot, List.of("zone-" + (char) ('a' + i)));
+                }
+            }
             // Instances stay Terminating a while (lifecycle hook, shutdown) in some worlds; their nodes run meanwhile.
             if (rnd.nextBoolean()) {
                 cloud.terminationDelay(Duration.ofSeconds(20 + rnd.nextInt(300)));
@@ -372,7 +393,7 @@ class NeverInterruptPropertyTest {
                 }
                 if (rnd.nextDouble() < 0.004) {
                     launchFailing = !launchFailing; // an out-of-capacity zone comes and goes
-                    cloud.setLaunchFailing("batch", launchFailing);
+                    cloud.setLaunchFailing(members.get(0), launchFailing); // with two ASGs: zone-a only
                 }
                 if (rnd.nextDouble() < replaceRate) {
                     cloudReplacesAnInstance();
@@ -392,10 +413,12 @@ class NeverInterruptPropertyTest {
                     }
                 }
                 ScaleLoop ran = loops[leader];
-                int desiredBefore = cloud.peek("batch").desired();
+                Map<String, Integer> membersBefore = new HashMap<>();
+                members.forEach(m -> membersBefore.put(m, cloud.peek(m).desired()));
+                int desiredBefore = peekAll().desired();
                 long callsBefore = cloud.callCount();
                 ran.runOnce(); // with the Lease holder's lanes step after its scan, as in RunCommand
-                check(step, desiredBefore, callsBefore, ran);
+                check(step, desiredBefore, membersBefore, callsBefore, ran);
                 spotFenceHolds(step, ran);
             }
             if (replaced == 0 && metrics.unexpectedTerminations > 0) {
@@ -416,7 +439,13 @@ class NeverInterruptPropertyTest {
             return new ScaleLoop(
                     config,
                     new TurnChecked(cluster, holds, "replica " + id),
-                    Map.of("batch", new SlowCloud(holds, "replica " + id)),
+                    Map.of(
+                            "batch",
+                            members.size() == 1
+                                    ? new SlowCloud(holds, "replica " + id)
+                                    : new AsgSets(
+                                            new SlowCloud(holds, "replica " + id),
+                                            Map.of(GroupSpec.asgSetId("batch"), members))),
                     clock,
                     metrics,
                     false,
@@ -434,16 +463,42 @@ class NeverInterruptPropertyTest {
 
         /** A health check replacement or a rebalance: the cloud terminates an instance itself. */
         void cloudReplacesAnInstance() {
-            List<CloudInstance> serving = cloud.peek("batch").instances().stream()
+            List<CloudInstance> serving = peekAll().instances().stream()
                     .filter(i -> i.state() == io.joblane.scaler.cloud.LifecycleState.IN_SERVICE
                             && cluster.nodeOfInstance(i.id()) != null)
                     .toList();
             if (!serving.isEmpty()) {
                 String id = serving.get(rnd.nextInt(serving.size())).id();
                 cluster.cloudsOwn.add(id);
-                cloud.replaceInstance("batch", id);
+                replaceInstance(id);
                 replaced++;
             }
+        }
+
+        /** The cloud replaces an instance of the group itself, in whichever of its cloud groups holds it. */
+        void replaceInstance(String id) {
+            for (String m : members) {
+                if (cloud.peek(m).instances().stream().anyMatch(i -> i.id().equals(id))) {
+                    cloud.replaceInstance(m, id);
+                }
+            }
+        }
+
+        /** The group's cloud groups as one (without recording a call): sizes summed, instances joined. */
+        CloudGroup peekAll() {
+            if (members.size() == 1) {
+                return cloud.peek(members.get(0));
+            }
+            int desired = 0;
+            int maxSize = 0;
+            List<CloudInstance> instances = new ArrayList<>();
+            for (String m : members) {
+                CloudGroup g = cloud.peek(m);
+                desired += g.desired();
+                maxSize += g.max();
+                instances.addAll(g.instances());
+            }
+            return new CloudGroup(GroupSpec.asgSetId("batch"), desired, 0, maxSize, instances, List.of(), false);
         }
 
         /**
@@ -468,12 +523,12 @@ class NeverInterruptPropertyTest {
                 var e = it.next();
                 if (!clock.instant().isBefore(e.getValue())) {
                     it.remove();
-                    boolean inGroup = cloud.peek("batch").instances().stream()
+                    boolean inGroup = peekAll().instances().stream()
                             .anyMatch(
                                     i -> i.id().equals(e.getKey()) && i.state().isCapacity());
                     if (inGroup) {
                         cluster.cloudsOwn.add(e.getKey());
-                        cloud.replaceInstance("batch", e.getKey());
+                        replaceInstance(e.getKey());
                         replaced++;
                         spotTaken++;
                     }
@@ -887,7 +942,7 @@ class NeverInterruptPropertyTest {
             }
         }
 
-        void check(int step, int desiredBefore, long callsBefore, ScaleLoop ran) {
+        void check(int step, int desiredBefore, Map<String, Integer> membersBefore, long callsBefore, ScaleLoop ran) {
             String where = "seed " + seed + ", step " + step + " (" + clock.instant() + "): ";
             if (!cluster.violations.isEmpty()) {
                 throw new AssertionError(where + "a busy node was terminated: " + cluster.violations);
@@ -895,7 +950,7 @@ class NeverInterruptPropertyTest {
             if (!outOfTurn.isEmpty()) {
                 throw new AssertionError(where + "a replica without the Lease changed something: " + outOfTurn);
             }
-            int desiredAfter = cloud.peek("batch").desired();
+            int desiredAfter = peekAll().desired();
             if (desiredAfter < desiredBefore && desiredAfter < min) {
                 throw new AssertionError(where + "desired lowered from " + desiredBefore + " to " + desiredAfter
                         + ", below the minimum of " + min);
@@ -903,13 +958,13 @@ class NeverInterruptPropertyTest {
             for (FakeNodeGroupProvider.Call c : cloud.callsSince(callsBefore)) {
                 if (c.operation().equals(FakeNodeGroupProvider.SET_DESIRED)) {
                     int to = Integer.parseInt(c.detail().substring("desired=".length()));
-                    if (to < desiredBefore) {
+                    if (to < membersBefore.get(c.groupId())) {
                         throw new AssertionError(where + "desired lowered from " + desiredBefore + " to " + to
                                 + ": the cloud would pick the victim");
                     }
                 }
             }
-            CloudGroup g = cloud.peek("batch");
+            CloudGroup g = peekAll();
             int cap = Math.min(max, g.max());
             java.util.Set<String> capacity = new java.util.HashSet<>();
             g.instances().stream().filter(i -> i.state().isCapacity()).forEach(i -> capacity.add(i.id()));

@@ -115,7 +115,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
@@ -136,7 +137,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
@@ -157,7 +159,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
@@ -178,7 +181,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
@@ -199,7 +203,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
@@ -220,7 +225,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
@@ -241,7 +247,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
@@ -258,7 +265,9 @@ public final class Fixtures {
                 null,
                 T0.minusSeconds(60),
                 null,
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static PodInfo running(String name, String group, Resources requests, String node, Instant started) {
@@ -275,7 +284,9 @@ public final class Fixtures {
                 node,
                 started.minusSeconds(5),
                 started,
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static PodInfo daemonPod(String name, String node) {
@@ -292,7 +303,9 @@ public final class Fixtures {
                 node,
                 T0.minusSeconds(3600),
                 T0.minusSeconds(3600),
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {

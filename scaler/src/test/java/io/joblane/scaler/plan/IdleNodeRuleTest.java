@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +47,9 @@ class IdleNodeRuleTest {
                 node,
                 T0.minusSeconds(agoSeconds),
                 T0.minusSeconds(agoSeconds),
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
     }
 
     private static List<PodInfo> arrivals(int count, String node) {
@@ -89,7 +92,9 @@ class IdleNodeRuleTest {
                     "n",
                     T0.minusSeconds(10),
                     T0.minusSeconds(10),
-                    null);
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE);
             List<PodInfo> pods = new ArrayList<>(arrivals(12, "busy")); // 6 node-equivalents
             pods.add(arrived("old", window, "busy"));
             pods.add(finished);

@@ -98,7 +98,8 @@ class PlannerTest {
                     null,
                     since,
                     null,
-                    null);
+                    null,
+                    Map.of());
         }
 
         @Test
@@ -167,7 +168,8 @@ class PlannerTest {
                     null,
                     null,
                     null,
-                    null);
+                    null,
+                    Map.of());
         }
 
         @Test
@@ -768,7 +770,8 @@ class PlannerTest {
                     T0.minusSeconds(20),
                     null,
                     null,
-                    null);
+                    null,
+                    Map.of());
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
             pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
@@ -806,7 +809,9 @@ class PlannerTest {
                     "n",
                     T0,
                     T0,
-                    null);
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE);
             GroupPlan free = Planner.plan(
                     spec(G),
                     index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
@@ -827,7 +832,9 @@ class PlannerTest {
                     "n",
                     T0,
                     null,
-                    null);
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE);
             GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
             assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
             assertThat(kept.actionsOf(PlanAction.MarkUnneeded.class))
@@ -897,7 +904,9 @@ class PlannerTest {
                 r.nodeName(),
                 r.created(),
                 r.started(),
-                null);
+                null,
+                Map.of(),
+                PodConstraints.NONE);
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(n, node("other", G)), List.of(both)),
@@ -947,7 +956,8 @@ class PlannerTest {
                 null,
                 null,
                 null,
-                null);
+                null,
+                Map.of());
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(stale, node("other", G)), List.of()),

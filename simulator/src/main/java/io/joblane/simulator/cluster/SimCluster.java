@@ -24,6 +24,9 @@ public final class SimCluster {
         MOST_ALLOCATED
     }
 
+    /** The zones nodes get in turn when the policy does not say (the fake cloud's zones). */
+    public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
+
     private record Completion(long time, SimPod pod, int run) {}
 
     private record Timer(long time, long seq, Runnable action) {}
@@ -106,6 +109,7 @@ public final class SimCluster {
     public SimNode launch(String instanceId, long now, long readyAt) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
         SimNode node = new SimNode("node-" + nodeSeq, id, now, shape);
+        node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
         node.seq = nodeSeq++;
         version++;
         node.readyAt = readyAt;
@@ -466,13 +470,15 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // A preferred lane term scores nodes by their label, which the load buckets do not show.
-                best = pickByScan || pod.lane != null ? pickByScan(pod) : pick(pod);
+                // A preferred lane term scores nodes by their label, and buckets do not know zones: scan every node.
+                best = pickByScan || pod.lane != null || pod.zone != null ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
             } else {
-                failed = pod;
+                if (pod.zone == null) {
+                    failed = pod; // a pod pinned to a zone proves nothing about the other zones
+                }
                 pending.set(kept++, pod);
             }
         }
@@ -531,7 +537,7 @@ public final class SimCluster {
         int bestPoints = -1;
         double bestScore = -1;
         for (SimNode n : nodes) {
-            if (!n.acceptsPods() || !n.fits(pod, shape)) {
+            if (!n.acceptsPods() || !n.fits(pod, shape) || !inZone(pod, n)) {
                 continue;
             }
             int points = ScorePlugins.points(
@@ -568,6 +574,11 @@ public final class SimCluster {
                 : ((cpuCap - usedCpu - pod.cpu) / cpuCap + (memCap - usedMemory - pod.memory) / memCap) / 2;
     }
 
+    /** The scheduler's zone filter: a pod pinned to a zone (its volume's) runs only on a node of that zone. */
+    static boolean inZone(SimPod pod, SimNode node) {
+        return pod.zone == null || pod.zone.equals(node.zone);
+    }
+
     /** Whether {@code pod} asks for less than {@code failed} (null: none failed) of some resource. */
     private static boolean smallerSomewhere(SimPod pod, SimPod failed) {
         return failed == null || pod.cpu < failed.cpu || pod.memory < failed.memory || pod.gpu < failed.gpu;
@@ -589,11 +600,8 @@ public final class SimCluster {
             for (int i = 1; i < given.size(); i++) {
                 long[] f = free.get(i);
                 SimNode n = given.get(i);
-                if (f[0] >= p.cpu
-                        && f[1] >= p.memory
-                        && f[2] >= p.gpu
-                        && f[3] >= 1
-                        && (best == null || n.seq < best.seq)) {
+                boolean room = f[0] >= p.cpu && f[1] >= p.memory && f[2] >= p.gpu && f[3] >= 1;
+                if (room && inZone(p, n) && (best == null || n.seq < best.seq)) {
                     best = n;
                     bestGiven = i;
                 }
@@ -622,6 +630,14 @@ public final class SimCluster {
 
     /** The first node in node order that accepts {@code pod} and is none of {@code given}, or null. */
     private SimNode firstUntouched(SimPod pod, List<SimNode> given) {
+        if (pod.zone != null) {
+            for (SimNode n : nodes) {
+                if (n.acceptsPods() && n.fits(pod, shape) && inZone(pod, n) && !given.contains(n)) {
+                    return n;
+                }
+            }
+            return null;
+        }
         SimNode best = null;
         for (LoadBuckets.Bucket b : buckets.buckets()) {
             if (b.fits(pod, shape)) {

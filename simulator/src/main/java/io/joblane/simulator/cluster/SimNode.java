@@ -16,6 +16,8 @@ public final class SimNode {
 
     public final String name;
     public final String instanceId;
+    /** The node's zone ({@code topology.kubernetes.io/zone}). */
+    public String zone;
     /** When the instance was launched: billing starts here, boot time included. */
     final long launchedAt;
 

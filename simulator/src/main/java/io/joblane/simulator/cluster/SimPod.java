@@ -17,6 +17,8 @@ public final class SimPod {
     public String family = "";
     /** The preferred lane term the webhook gave the pod at admission, or null. */
     public io.joblane.model.lanes.LaneTerm lane;
+    /** The only zone the pod may run in (its bound volume's), or null for any. */
+    public String zone;
 
     public long pendingSince;
     long waited;

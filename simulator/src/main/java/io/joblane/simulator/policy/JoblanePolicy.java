@@ -28,8 +28,10 @@ import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.LabelRequirement;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -45,6 +47,7 @@ import io.joblane.simulator.cluster.SimPod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +101,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private long lanesGiven;
 
     private long laneEndWrites;
+    /** One constraints object per zone, shared by every pod pinned there. */
+    private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
 
     private SimCluster cluster;
     private ScaleLoop loop;
@@ -227,7 +232,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 false,
                 scaleInTiming != null || template == null
                         ? scaleInTiming
-                        : template.scaling().scaleInTiming());
+                        : template.scaling().scaleInTiming(),
+                null);
         NodeGroup group = template == null
                 ? new NodeGroup(
                         GROUP,
@@ -344,7 +350,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public void launched(String groupId, CloudInstance instance) {
         long now = clock.millis();
-        cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        SimNode node = cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        if (instance.zone() != null) {
+            node.zone = instance.zone(); // the cloud's choice, as a real node's zone label
+        }
     }
 
     /**
@@ -416,7 +425,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null,
                 null,
                 notice,
-                n.spot ? CapacityType.SPOT : null);
+                n.spot ? CapacityType.SPOT : null,
+                n.zone == null ? Map.of() : Map.of(WellKnown.ZONE_LABEL, n.zone));
         n.info = info;
         return info;
     }
@@ -467,10 +477,25 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     bound ? p.node.name : null,
                     SimClock.instant(p.pendingSince),
                     bound ? SimClock.instant(p.startedAt) : null,
-                    null);
+                    null,
+                    Map.of(),
+                    p.zone == null
+                            ? PodConstraints.NONE
+                            : zoneConstraints.computeIfAbsent(p.zone, JoblanePolicy::volumeIn));
             p.info = info;
         }
         return info;
+    }
+
+    /** What a pod whose claim is bound to a volume in {@code zone} carries: the volume's node affinity. */
+    private static PodConstraints volumeIn(String zone) {
+        return PodConstraints.of(
+                null,
+                List.of(new PodConstraints.NodeTerms(
+                        "volume (simulated, zone " + zone + ")",
+                        List.of(List.of(LabelRequirement.in(WellKnown.ZONE_LABEL, zone))))),
+                null,
+                null);
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Reads Joblane's own CSV trace: a header row naming the columns {@code submit}, {@code duration} (seconds),
- * {@code cpu}, {@code memory} (Kubernetes quantities) and optionally {@code gpu}, {@code count}, {@code group}.
+ * {@code cpu}, {@code memory} (Kubernetes quantities) and optionally {@code gpu}, {@code count}, {@code group},
+ * {@code deadline}, {@code family} and {@code zone} (the only zone the Job may run in, as a bound volume's).
  * Lines starting with '#' are comments; extra columns are ignored. Rows of other groups are skipped when a
  * group filter is set.
  */
@@ -24,6 +25,7 @@ final class CsvTraceReader extends LineTraceReader {
     private final int group;
     private final int deadline;
     private final int family;
+    private final int zone;
     private final int columns;
 
     CsvTraceReader(BufferedReader in, boolean skipBadLines, String groupFilter)
@@ -58,6 +60,7 @@ final class CsvTraceReader extends LineTraceReader {
         group = index.getOrDefault("group", -1);
         deadline = index.getOrDefault("deadline", -1);
         family = index.getOrDefault("family", -1);
+        zone = index.getOrDefault("zone", -1);
         columns = names.length;
     }
 
@@ -67,7 +70,7 @@ final class CsvTraceReader extends LineTraceReader {
             throw new TraceFormatException(
                     lineNumber(),
                     "header has no \"" + name
-                            + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family)");
+                            + "\" column (needs submit,duration,cpu,memory; optional gpu,count,group,deadline,family,zone)");
         }
         return at;
     }
@@ -107,7 +110,8 @@ final class CsvTraceReader extends LineTraceReader {
                 pods,
                 groupName,
                 optionalSeconds(f, deadline, "deadline", lineNumber),
-                family < 0 ? "" : unquote(f[family]));
+                family < 0 ? "" : unquote(f[family]),
+                zone < 0 ? "" : unquote(f[zone]));
     }
 
     private long gpus(String[] f, long lineNumber) throws TraceFormatException {

@@ -10,6 +10,8 @@ package io.joblane.simulator.trace;
  *     time; the CSV {@code deadline} column; a Job's {@code activeDeadlineSeconds}), 0 when unknown
  * @param family the Job's family for runtime history (SWF field 12, the user; the CSV {@code family} column; a
  *     CronJob), "" when unknown
+ * @param zone the only zone the Job's pods may run in (the zone of a bound volume: the CSV {@code zone} column or
+ *     {@code --zonal-jobs}), "" when any
  */
 public record TraceJob(
         long line,
@@ -21,7 +23,53 @@ public record TraceJob(
         int count,
         String group,
         long deadlineMillis,
-        String family) {
+        String family,
+        String zone) {
+
+    public TraceJob {
+        zone = zone == null ? "" : zone;
+    }
+
+    public TraceJob(
+            long line,
+            long submitMillis,
+            long durationMillis,
+            long cpuMillis,
+            long memoryMillis,
+            long gpus,
+            int count,
+            String group,
+            long deadlineMillis,
+            String family) {
+        this(
+                line,
+                submitMillis,
+                durationMillis,
+                cpuMillis,
+                memoryMillis,
+                gpus,
+                count,
+                group,
+                deadlineMillis,
+                family,
+                "");
+    }
+
+    /** The same row pinned to {@code zone}. */
+    public TraceJob inZone(String zone) {
+        return new TraceJob(
+                line,
+                submitMillis,
+                durationMillis,
+                cpuMillis,
+                memoryMillis,
+                gpus,
+                count,
+                group,
+                deadlineMillis,
+                family,
+                zone);
+    }
 
     public TraceJob(
             long line,

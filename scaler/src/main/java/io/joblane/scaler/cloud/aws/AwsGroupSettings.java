@@ -28,9 +28,10 @@ public record AwsGroupSettings(int maxNodes, boolean suspendAZRebalance, boolean
                 .map(g -> g.scaling())
                 .filter(s -> Scaling.PROVIDER_AWS.equals(s.provider()))
                 // ConfigLoader refuses two node groups on one Auto Scaling group, so each key comes once.
-                .forEach(s -> byGroup.put(
-                        s.autoScalingGroup(),
-                        new AwsGroupSettings(s.maxNodes(), s.suspendAZRebalance(), !hasCompleteShape(s))));
+                .forEach(s -> s.asgNames()
+                        .forEach(asg -> byGroup.put(
+                                asg,
+                                new AwsGroupSettings(s.maxNodes(), s.suspendAZRebalance(), !hasCompleteShape(s)))));
         return Map.copyOf(byGroup);
     }
 

@@ -482,7 +482,8 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                 problems,
                 launchFailing,
                 template(group, own, problems),
-                zoneRebalancing);
+                zoneRebalancing,
+                group.availabilityZones());
     }
 
     /** Keeps this describe's raw lifecycle states, forgets instances that left; true when one is new to this provider. */
@@ -662,6 +663,7 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
                 g.problems(),
                 g.launchFailing(),
                 g.template(),
-                zoneRebalancing);
+                zoneRebalancing,
+                g.zones());
     }
 }

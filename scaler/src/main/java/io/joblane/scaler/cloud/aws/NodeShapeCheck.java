@@ -29,7 +29,9 @@ final class NodeShapeCheck {
         for (int i = 0; i < groups.size(); i++) {
             Scaling s = groups.get(i).scaling();
             if (s != null && Scaling.PROVIDER_AWS.equals(s.provider()) && !AwsGroupSettings.hasCompleteShape(s)) {
-                fieldByAsg.put(s.autoScalingGroup(), "nodeGroups[" + i + "].scaling.node");
+                for (String asg : s.asgNames()) {
+                    fieldByAsg.put(asg, "nodeGroups[" + i + "].scaling.node");
+                }
             }
         }
         if (fieldByAsg.isEmpty()) {

@@ -69,16 +69,33 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** A provider with one group per {@code provider: memory} group of the config, starting at its minimum. */
+    /**
+     * A provider with one group per {@code provider: memory} group of the config, starting at its minimum. A group
+     * over several {@code autoScalingGroups} gets one group per member, member i in zone {@code zone-a}, {@code zone-b},
+     * {@code zone-c} in turn (as one Auto Scaling group per zone), the minimum spread over them.
+     */
     public static FakeNodeGroupProvider fromConfig(JoblaneConfig config, Clock clock) {
         FakeNodeGroupProvider p = new FakeNodeGroupProvider(clock);
         for (NodeGroup g : config.scaledGroups()) {
             Scaling s = g.scaling();
-            if (Scaling.PROVIDER_MEMORY.equals(s.provider())) {
-                String id = s.autoScalingGroup() == null || s.autoScalingGroup().isBlank()
-                        ? g.name()
-                        : s.autoScalingGroup();
+            if (!Scaling.PROVIDER_MEMORY.equals(s.provider())) {
+                continue;
+            }
+            List<String> members = s.asgNames();
+            if (members.size() <= 1) {
+                String id = members.isEmpty() ? g.name() : members.get(0);
                 p.addGroup(id, s.minNodes(), s.maxNodes(), s.minNodes(), s.bootDelayDuration());
+                continue;
+            }
+            for (int i = 0; i < members.size(); i++) {
+                int min = s.minNodes() / members.size() + (i < s.minNodes() % members.size() ? 1 : 0);
+                p.addGroup(
+                        members.get(i),
+                        min,
+                        s.maxNodes(),
+                        min,
+                        s.bootDelayDuration(),
+                        List.of(ZONES[i % ZONES.length]));
             }
         }
         return p;
@@ -90,7 +107,18 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             throw new IllegalArgumentException(
                     "bad sizes for group " + id + ": min " + min + " max " + max + " desired " + desired);
         }
-        groups.put(id, new Group(id, min, max, desired, bootDelay));
+        groups.put(id, new Group(id, min, max, desired, bootDelay, List.of()));
+        return this;
+    }
+
+    /**
+     * Adds (or replaces) a group whose instances launch only in {@code zones}, each new one in the zone with the
+     * fewest of the group's instances (first listed on a tie), as an Auto Scaling group balances its zones.
+     */
+    public synchronized FakeNodeGroupProvider addGroup(
+            String id, int min, int max, int desired, Duration bootDelay, List<String> zones) {
+        addGroup(id, min, max, desired, bootDelay);
+        groups.put(id, new Group(id, min, max, desired, bootDelay, zones));
         return this;
     }
 
@@ -207,8 +235,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             }
             while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
                 String id = String.format("i-%017x", nextId);
-                CloudInstance inst = new CloudInstance(
-                        id, ZONES[(int) (nextId % ZONES.length)], LifecycleState.PENDING, true, false, now);
+                CloudInstance inst =
+                        new CloudInstance(id, g.nextZone(nextId), LifecycleState.PENDING, true, false, now);
                 nextId++;
                 g.instances.put(id, inst);
                 listeners.forEach(l -> l.launched(g.id, inst));
@@ -419,12 +447,35 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         int desired;
         boolean launchFailing;
 
-        Group(String id, int min, int max, int desired, Duration bootDelay) {
+        /** The zones of a group added with zones; empty: the provider's three, round robin over all groups. */
+        final List<String> zones;
+
+        Group(String id, int min, int max, int desired, Duration bootDelay, List<String> zones) {
             this.id = id;
+            this.zones = List.copyOf(zones);
             this.min = min;
             this.max = max;
             this.desired = desired;
             this.bootDelay = bootDelay == null ? Duration.ZERO : bootDelay;
+        }
+
+        /** The zone of the next instance: the group's least used zone, or round robin when it has none of its own. */
+        String nextZone(long seq) {
+            if (zones.isEmpty()) {
+                return ZONES[(int) (seq % ZONES.length)];
+            }
+            String best = zones.get(0);
+            long bestCount = Long.MAX_VALUE;
+            for (String z : zones) {
+                long n = instances.values().stream()
+                        .filter(i -> i.state().isCapacity() && z.equals(i.zone()))
+                        .count();
+                if (n < bestCount) {
+                    best = z;
+                    bestCount = n;
+                }
+            }
+            return best;
         }
 
         int capacity() {
@@ -440,7 +491,17 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         CloudGroup describe() {
             List<String> problems =
                     launchFailing ? List.of("launch failed: InsufficientInstanceCapacity (simulated)") : List.of();
-            return new CloudGroup(id, desired, min, max, List.copyOf(instances.values()), problems, launchFailing);
+            return new CloudGroup(
+                    id,
+                    desired,
+                    min,
+                    max,
+                    List.copyOf(instances.values()),
+                    problems,
+                    launchFailing,
+                    null,
+                    false,
+                    zones.isEmpty() ? List.of(ZONES) : zones);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
@@ -252,7 +253,9 @@ class AwsScaleLoopHttpTest {
                     null,
                     clock.instant().minusSeconds(30),
                     null,
-                    null));
+                    null,
+                    Map.of(),
+                    PodConstraints.NONE));
         }
     }
 

@@ -89,6 +89,8 @@ final class FakeAutoScalingServer implements AutoCloseable {
         final List<String> mixedTypes = new ArrayList<>();
 
         String launchConfigurationName;
+        /** The group's AvailabilityZones; its instances start in them in turn. */
+        final List<String> zones = new ArrayList<>(List.of("us-east-1a", "us-east-1b", "us-east-1c"));
 
         Group(String name, int min, int max, int desired) {
             this.name = name;
@@ -136,7 +138,7 @@ final class FakeAutoScalingServer implements AutoCloseable {
     synchronized Inst addInstance(String group, String state, boolean protectedFromScaleIn) {
         String id = String.format("i-%017x", ids.incrementAndGet());
         Group g = groups.get(group);
-        Inst inst = new Inst(id, "us-east-1" + (char) ('a' + g.instances.size() % 3), state, protectedFromScaleIn);
+        Inst inst = new Inst(id, g.zones.get(g.instances.size() % g.zones.size()), state, protectedFromScaleIn);
         g.instances.add(inst);
         return inst;
     }
@@ -337,8 +339,11 @@ final class FakeAutoScalingServer implements AutoCloseable {
                     .append(el("MaxSize", g.max))
                     .append(el("DesiredCapacity", g.desired))
                     .append(el("DefaultCooldown", 300))
-                    .append("<AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member>"
-                            + "<member>us-east-1c</member></AvailabilityZones>")
+                    .append("<AvailabilityZones>"
+                            + g.zones.stream()
+                                    .map(z -> "<member>" + z + "</member>")
+                                    .collect(java.util.stream.Collectors.joining())
+                            + "</AvailabilityZones>")
                     .append("<LoadBalancerNames/><TargetGroupARNs/>")
                     .append(el("HealthCheckType", "EC2"))
                     .append(el("HealthCheckGracePeriod", 300))

@@ -1,0 +1,74 @@
+package io.joblane.scaler.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What decides which node can take a pod besides its requests and the group label: its nodeSelector, its required
+ * node affinity and the node affinity of its bound PersistentVolumes (all ANDed), its required pod anti-affinity and
+ * its topology spread constraints that refuse to schedule ({@code whenUnsatisfiable: DoNotSchedule}). Built by the
+ * Kubernetes adapter; {@link NodeFit} and {@link Topology} evaluate it. {@link #NONE} for nearly every pod, so the
+ * common case costs one reference comparison. Immutable.
+ *
+ * @param nodeSelector the pod's nodeSelector without the group label
+ * @param nodeTerms    ANDed: each holds terms of which one must match (the pod's node affinity, each zonal volume's)
+ * @param antiAffinity no pod matching one of these may be in the same topology domain
+ * @param spread       topology spread constraints with {@code DoNotSchedule}
+ */
+public record PodConstraints(
+        Map<String, String> nodeSelector,
+        List<NodeTerms> nodeTerms,
+        List<TopologyTerm> antiAffinity,
+        List<SpreadRule> spread) {
+
+    public static final PodConstraints NONE = new PodConstraints(Map.of(), List.of(), List.of(), List.of());
+
+    public PodConstraints {
+        nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+        nodeTerms = nodeTerms == null ? List.of() : List.copyOf(nodeTerms);
+        antiAffinity = antiAffinity == null ? List.of() : List.copyOf(antiAffinity);
+        spread = spread == null ? List.of() : List.copyOf(spread);
+    }
+
+    /** {@link #NONE} when every part is empty, else a new instance. */
+    public static PodConstraints of(
+            Map<String, String> nodeSelector,
+            List<NodeTerms> nodeTerms,
+            List<TopologyTerm> antiAffinity,
+            List<SpreadRule> spread) {
+        PodConstraints c = new PodConstraints(nodeSelector, nodeTerms, antiAffinity, spread);
+        return c.isNone() ? NONE : c;
+    }
+
+    public boolean isNone() {
+        return nodeSelector.isEmpty() && nodeTerms.isEmpty() && antiAffinity.isEmpty() && spread.isEmpty();
+    }
+
+    /** Whether the pod's placement depends on the pods around it (anti-affinity, spread). */
+    public boolean topological() {
+        return !antiAffinity.isEmpty() || !spread.isEmpty();
+    }
+
+    /**
+     * Node selector terms of one source, of which at least one must match (the requirements inside one term are
+     * ANDed).
+     *
+     * @param source what imposes them, for messages: "node affinity", "volume pvc-1 (PersistentVolume pv-1)"
+     */
+    public record NodeTerms(String source, List<List<LabelRequirement>> terms) {
+        public NodeTerms {
+            terms = terms.stream().map(List::copyOf).toList();
+        }
+
+        @Override
+        public String toString() {
+            return source + " " + terms;
+        }
+    }
+
+    /** A required pod anti-affinity term: no pod of the same namespace matching {@code selector} in the domain. */
+    public record TopologyTerm(String topologyKey, PodSelector selector) {}
+
+    /** A topology spread constraint: the domain's matching pods, plus this one, at most {@code maxSkew} above the min. */
+    public record SpreadRule(String topologyKey, int maxSkew, PodSelector selector) {}
+}
