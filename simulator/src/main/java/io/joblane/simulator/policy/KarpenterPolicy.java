@@ -4,7 +4,10 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A model of Karpenter 1.14 with one NodePool at its defaults ({@code consolidationPolicy: WhenEmptyOrUnderutilized},
@@ -30,7 +33,8 @@ public final class KarpenterPolicy implements ScalingPolicy {
     private long batchStart = -1;
     private long lastNewPod = -1;
     private long timerAt = -1;
-    private final List<SimNode> disrupting = new ArrayList<>();
+    /** Nodes under a disruption command (a set: it is asked for every node at every poll). */
+    private final Set<SimNode> disrupting = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public KarpenterPolicy(SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
         this.scoring = scoring;
