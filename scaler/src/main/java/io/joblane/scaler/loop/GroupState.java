@@ -1,10 +1,12 @@
 package io.joblane.scaler.loop;
 
+import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +27,8 @@ final class GroupState {
     final Map<String, Instant> terminatedByUs = new HashMap<>();
     /** Lifecycle state of each instance in the last describe. */
     final Map<String, LifecycleState> lastSeen = new HashMap<>();
+    /** The instances of the last describe that {@link #lastSeen} was built from: unchanged, it needs no rebuilding. */
+    List<CloudInstance> lastInstances = List.of();
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
