@@ -96,11 +96,22 @@ public final class KarpenterPolicy implements ScalingPolicy {
     /** The disruption controller's poll: validate nothing here (timers do), pick empty nodes within the budget. */
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        poll(cluster, now);
-        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+        return poll(cluster, now);
     }
 
-    private void poll(SimCluster cluster, long now) {
+    /**
+     * A poll that did nothing on an unchanged cluster does nothing again (consolidateAfter is 0, so no node's
+     * emptiness ripens with time) unless a timer of its own is pending: the batch window, which may leave pods to the
+     * next poll's provisioning, or a disruption command, whose validation frees nodes from the command.
+     */
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        return timerAt >= 0 || !disrupting.isEmpty() ? now : Long.MAX_VALUE;
+    }
+
+    /** Returns whether it launched nodes or commanded a disruption. */
+    private boolean poll(SimCluster cluster, long now) {
+        long actionsBefore = scaleActions;
         if (batchStart < 0 && !cluster.pending().isEmpty()) {
             provision(cluster, now); // the provisioner also reconciles pods left waiting, e.g. after a removal
         }
@@ -116,7 +127,7 @@ public final class KarpenterPolicy implements ScalingPolicy {
             }
         }
         if (command.isEmpty()) {
-            return;
+            return scaleActions != actionsBefore;
         }
         disrupting.addAll(command);
         long validateAt = now + VALIDATION_DELAY_MILLIS;
@@ -130,6 +141,7 @@ public final class KarpenterPolicy implements ScalingPolicy {
                 }
             }
         });
+        return true;
     }
 
     private static boolean consolidatable(SimNode n, long now) {
