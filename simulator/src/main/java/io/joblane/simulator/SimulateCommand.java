@@ -17,6 +17,7 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.ComparisonTable;
 import io.joblane.simulator.report.HtmlReport;
@@ -237,6 +238,24 @@ public final class SimulateCommand implements Callable<Integer> {
     double pricePerNodeHour;
 
     @Option(
+            names = "--spot-interruption-rate",
+            paramLabel = "PER_NODE_HOUR",
+            defaultValue = "0",
+            description =
+                    "Spot: interruptions per Spot node-hour, each Spot node interrupted at this rate for as long as"
+                            + " it runs (0.05: a mean Spot life of 20 hours), with EC2's two-minute notice before the cloud takes it"
+                            + " (default ${DEFAULT-VALUE}: no Spot).")
+    double spotInterruptionRate;
+
+    @Option(
+            names = "--spot-share",
+            paramLabel = "FRACTION",
+            defaultValue = "1",
+            description = "Spot: the share of new nodes bought as Spot, the rest on-demand (default ${DEFAULT-VALUE};"
+                    + " only with --spot-interruption-rate).")
+    double spotShare;
+
+    @Option(
             names = "--swf-memory-per-core",
             defaultValue = "2Gi",
             description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
@@ -385,7 +404,9 @@ public final class SimulateCommand implements Callable<Integer> {
             "--scale-down-delay",
             "--max-draining",
             "--boot-delay",
-            "--group"
+            "--group",
+            "--spot-interruption-rate",
+            "--spot-share"
         }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
@@ -583,7 +604,15 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
-        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L);
+        return new Simulation.Settings(
+                shape,
+                bootDelay.toMillis(),
+                scan,
+                maxNodes,
+                seed,
+                pricePerNodeHour,
+                60_000L,
+                new SpotMarket(spotInterruptionRate, spotShare));
     }
 
     private TraceSource source(NodeShape shape) throws IOException {

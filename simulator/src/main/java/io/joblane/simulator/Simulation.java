@@ -3,6 +3,7 @@ package io.joblane.simulator;
 import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimPod;
+import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.ScalingPolicy;
 import io.joblane.simulator.policy.StaticPolicy;
 import io.joblane.simulator.report.PolicyResult;
@@ -28,11 +29,35 @@ public final class Simulation {
             int maxNodes,
             long seed,
             double pricePerNodeHour,
-            long seriesWidthMillis) {
+            long seriesWidthMillis,
+            SpotMarket spot) {
+
+        public Settings {
+            spot = spot == null ? SpotMarket.NONE : spot;
+        }
+
+        /** Without Spot. */
+        public Settings(
+                NodeShape shape,
+                long bootDelayMillis,
+                long scanIntervalMillis,
+                int maxNodes,
+                long seed,
+                double pricePerNodeHour,
+                long seriesWidthMillis) {
+            this(shape, bootDelayMillis, scanIntervalMillis, maxNodes, seed, pricePerNodeHour, seriesWidthMillis, null);
+        }
 
         Settings withSeed(long other) {
             return new Settings(
-                    shape, bootDelayMillis, scanIntervalMillis, maxNodes, other, pricePerNodeHour, seriesWidthMillis);
+                    shape,
+                    bootDelayMillis,
+                    scanIntervalMillis,
+                    maxNodes,
+                    other,
+                    pricePerNodeHour,
+                    seriesWidthMillis,
+                    spot);
         }
     }
 
@@ -71,6 +96,7 @@ public final class Simulation {
         SimCluster cluster =
                 new SimCluster(settings.shape(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
+        cluster.spot(settings.spot(), settings.seed(), (node, at) -> policy.spotTaken(cluster, node, at));
         try (TraceReader reader = source.open()) {
             run.next = nextFitting(reader, settings.shape());
             policy.start(cluster, run.start);
@@ -245,7 +271,10 @@ public final class Simulation {
                 makespan / 3_600_000.0,
                 c.nodeSeries.widthMillis() / 1000.0,
                 c.nodeSeries.values(),
-                c.waits);
+                c.waits,
+                c.jobsLostToSpot,
+                c.spotLostRunMillis / 3_600_000.0,
+                c.spotNodesTaken);
     }
 
     /**

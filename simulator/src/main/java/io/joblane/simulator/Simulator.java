@@ -358,7 +358,14 @@ public final class Simulator {
                 + (seeds.size() > 1
                         ? ", seeds " + seeds.get(0) + "-" + seeds.get(seeds.size() - 1) + " (median run shown)"
                         : ", seed " + settings.seed())
-                + ", " + joblane;
+                + ", " + joblane
+                + (settings.spot().active()
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)",
+                                100 * settings.spot().spotShare(),
+                                settings.spot().interruptionsPerNodeHour())
+                        : "");
     }
 
     /**

@@ -16,6 +16,7 @@ import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
@@ -24,6 +25,7 @@ import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import io.joblane.scaler.plan.Toleration;
 import io.joblane.simulator.Simulation;
 import io.joblane.simulator.Simulator;
@@ -66,6 +68,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
+    private FakeNodeGroupProvider provider;
     private Resources allocatable;
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
@@ -209,8 +212,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
-        FakeNodeGroupProvider provider =
-                new FakeNodeGroupProvider(clock).keepCalls(0).addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        provider = new FakeNodeGroupProvider(clock).keepCalls(0).addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
         provider.addListener(this);
         daemonSets = daemonSets(shape);
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
@@ -277,6 +279,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
     }
 
+    /**
+     * The cloud takes a Spot node: gone from the cluster (its pods are Spot's loss), and the cloud group replaces the
+     * instance as an Auto Scaling group replaces an interrupted Spot instance (desired unchanged).
+     */
+    @Override
+    public void spotTaken(SimCluster simCluster, SimNode node, long now) {
+        simCluster.removeTakenBySpot(node, now);
+        clock.set(now);
+        provider.replaceInstance(GROUP, node.instanceId);
+    }
+
     @Override
     public void terminated(String groupId, CloudInstance instance) {
         SimNode node = cluster.nodeByInstance(instance.id());
@@ -314,7 +327,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
         };
         NodeInfo info = n.info;
-        if (info != null && sameFlags(info, n, drain) && sameTimes(info, n)) {
+        SpotNotice notice = n.spotNoticed ? SpotNotice.INTERRUPTION : SpotNotice.NONE;
+        if (info != null && sameFlags(info, n, drain) && info.spotNotice() == notice && sameTimes(info, n)) {
             return info; // most nodes did not change since the last scan
         }
         info = new NodeInfo(
@@ -332,7 +346,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 instantOrNull(n.cordonedAt),
                 instantOrNull(n.drainingSince),
                 null,
-                null);
+                null,
+                notice,
+                n.spot ? CapacityType.SPOT : null);
         n.info = info;
         return info;
     }

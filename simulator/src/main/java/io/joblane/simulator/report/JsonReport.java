@@ -30,6 +30,7 @@ public final class JsonReport {
             root.put("pricePerNodeHour", pricePerNodeHour);
         }
         Map<String, Object> policies = new LinkedHashMap<>();
+        boolean spot = c.results().stream().anyMatch(r -> r.spotNodesTaken() > 0);
         for (PolicyResult r : c.results()) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("nodeHours", r.nodeHours());
@@ -42,6 +43,11 @@ public final class JsonReport {
             p.put("jobsInterrupted", r.jobsInterrupted());
             p.put("interruptions", r.interruptions());
             p.put("lostComputeHours", r.lostComputeHours());
+            if (spot) {
+                p.put("jobsLostToSpot", r.jobsLostToSpot());
+                p.put("spotLostComputeHours", r.spotLostComputeHours());
+                p.put("spotNodesTaken", r.spotNodesTaken());
+            }
             p.put("waitSecondsP50", r.waitSecondsP50());
             p.put("waitSecondsP95", r.waitSecondsP95());
             p.put("waitSecondsMax", r.waitSecondsMax());
