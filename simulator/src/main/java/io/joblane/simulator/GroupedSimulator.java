@@ -51,6 +51,8 @@ public final class GroupedSimulator {
     private final List<SimGroup> groups;
     private final List<Long> seeds;
     private final Map<String, Double> wallSeconds = new LinkedHashMap<>();
+    private int threads = 1;
+    private double cpuSeconds;
 
     public GroupedSimulator(GroupRouter router, List<SimGroup> groups, List<Long> seeds) {
         if (groups.isEmpty()) {
@@ -59,6 +61,20 @@ public final class GroupedSimulator {
         this.router = router;
         this.groups = List.copyOf(groups);
         this.seeds = List.copyOf(seeds);
+    }
+
+    /** Policies simulated at once within each group (see {@link Simulator#threads}). */
+    public GroupedSimulator threads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + count);
+        }
+        this.threads = count;
+        return this;
+    }
+
+    /** CPU seconds of the simulating threads over every group in the last {@link #run} (for {@code --timing}). */
+    public double cpuSeconds() {
+        return cpuSeconds;
     }
 
     /** Wall seconds of each policy over every group in the last {@link #run}, in order (for {@code --timing}). */
@@ -80,11 +96,13 @@ public final class GroupedSimulator {
         Outcome routing = countOutsiders(source);
         List<GroupComparison> done = new ArrayList<>();
         wallSeconds.clear();
+        cpuSeconds = 0;
         for (SimGroup g : groups) {
-            Simulator simulator = new Simulator(g.settings(), g.joblane(), seeds);
+            Simulator simulator = new Simulator(g.settings(), g.joblane(), seeds).threads(threads);
             Simulator.Comparison c = simulator.run(routed(source, g.name()), policies, progress);
             done.add(new GroupComparison(g.name(), g.settings().pricePerNodeHour(), c));
             simulator.wallSeconds().forEach((p, s) -> wallSeconds.merge(p, s, Double::sum));
+            cpuSeconds += simulator.cpuSeconds();
         }
         return new Outcome(
                 total(source, done),

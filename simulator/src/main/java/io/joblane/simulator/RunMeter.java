@@ -20,13 +20,13 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Measures one {@code joblane-simulator --timing} run for the benchmark: wall time, CPU time of the simulating
- * thread, and the largest heap still in use right after a garbage collection (the live set, which must not grow with
+ * Measures one {@code joblane-simulator --timing} run for the benchmark: wall time, CPU time (of the simulating
+ * threads, as the simulator counts it, and of the process), and the largest heap still in use right after a garbage collection (the live set, which must not grow with
  * the trace). GC notifications arrive on a JMX thread, hence the atomic.
  */
 final class RunMeter implements AutoCloseable {
     private final long startNanos = System.nanoTime();
-    private final long startCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    private final long startProcessCpu = processCpuNanos();
     private final AtomicLong maxLiveAfterGc = new AtomicLong();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
@@ -62,19 +62,32 @@ final class RunMeter implements AutoCloseable {
         maxLiveAfterGc.accumulateAndGet(used, Math::max);
     }
 
-    /** One line: wall and CPU seconds, largest live heap after a GC, heap limit. */
-    String summary() {
+    /**
+     * One line: wall seconds, CPU seconds of the threads that simulated ({@code simulatingCpuSeconds}, from the
+     * simulator) and of the whole process (JIT and GC threads included), largest live heap after a GC, heap limit.
+     */
+    String summary(double simulatingCpuSeconds) {
         double wall = (System.nanoTime() - startNanos) / 1e9;
-        double cpu = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - startCpu) / 1e9;
+        long process = processCpuNanos();
+        String processCpu = process < 0 || startProcessCpu < 0
+                ? ""
+                : String.format(Locale.ROOT, ", %.1f s CPU (process)", (process - startProcessCpu) / 1e9);
         long live = maxLiveAfterGc.get();
         return String.format(
                 Locale.ROOT,
-                "timing: %.1f s wall, %.1f s CPU (simulating thread); heap: max live after GC %s,"
-                        + " limit %.0f MiB%n",
+                "timing: %.1f s wall, %.1f s CPU (simulating threads)%s; heap: max live after GC %s, limit %.0f MiB%n",
                 wall,
-                cpu,
+                simulatingCpuSeconds,
+                processCpu,
                 live == 0 ? "n/a (no GC ran)" : String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0),
                 Runtime.getRuntime().maxMemory() / 1048576.0);
+    }
+
+    /** The process's CPU time, or -1 where the JVM does not tell it. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
     }
 
     @Override

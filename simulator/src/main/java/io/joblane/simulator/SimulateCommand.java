@@ -279,6 +279,13 @@ public final class SimulateCommand implements Callable<Integer> {
     boolean timing;
 
     @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description = "Policies simulated at once, each on its own thread (default: the number of processors,"
+                    + " ${DEFAULT-VALUE}); the output is the same for any N.")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(
             names = "--progress",
             description =
                     "Write a progress bar to stderr even when it is not a terminal (it is shown on a terminal anyway).")
@@ -321,15 +328,17 @@ public final class SimulateCommand implements Callable<Integer> {
             seeds();
             source = source(settings.shape());
             chosen = chosenPolicies();
+            checkThreads();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         quietLoopLogs();
         Simulator.Comparison comparison;
         Simulator simulator = new Simulator(
-                settings,
-                JoblanePolicy.factory(scaleDownDelay, maxDraining, template, templateScaler, scaleInTiming),
-                seeds());
+                        settings,
+                        JoblanePolicy.factory(scaleDownDelay, maxDraining, template, templateScaler, scaleInTiming),
+                        seeds())
+                .threads(threads);
         RunMeter meter = timing ? new RunMeter() : null;
         try {
             comparison = simulator.run(source, chosen, progressStream());
@@ -356,7 +365,8 @@ public final class SimulateCommand implements Callable<Integer> {
                     .settings()
                     .shape());
             chosen = chosenPolicies();
-            simulator = new GroupedSimulator(new GroupRouter(cfg), groups, seeds());
+            checkThreads();
+            simulator = new GroupedSimulator(new GroupRouter(cfg), groups, seeds()).threads(threads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -372,7 +382,7 @@ public final class SimulateCommand implements Callable<Integer> {
         out.print(ComparisonTable.format(outcome));
         if (meter != null) {
             out.println(perPolicyTiming(simulator.wallSeconds()));
-            out.print(meter.summary());
+            out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }
         if (json != null) {
@@ -462,7 +472,7 @@ public final class SimulateCommand implements Callable<Integer> {
         out.print(ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
             out.println(perPolicyTiming(simulator.wallSeconds()));
-            out.print(meter.summary());
+            out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }
         if (json != null) {
@@ -490,6 +500,12 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         return chosen;
+    }
+
+    private void checkThreads() {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+        }
     }
 
     /** stderr on a terminal or with --progress, else none. */

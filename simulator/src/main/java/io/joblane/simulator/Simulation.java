@@ -12,7 +12,6 @@ import io.joblane.simulator.trace.TraceJob;
 import io.joblane.simulator.trace.TraceReader;
 import io.joblane.simulator.trace.TraceSource;
 import java.io.IOException;
-import java.io.PrintStream;
 
 /**
  * Replays one trace through one policy in virtual time: streams the trace rows as submit events, runs completions
@@ -80,9 +79,9 @@ public final class Simulation {
     private final TraceSource source;
     private final TraceStats stats;
     private final Settings settings;
-    private final PrintStream progress;
+    private final ProgressBar progress;
 
-    Simulation(TraceSource source, TraceStats stats, Settings settings, PrintStream progress) {
+    Simulation(TraceSource source, TraceStats stats, Settings settings, ProgressBar progress) {
         this.source = source;
         this.stats = stats;
         this.settings = settings;
@@ -106,9 +105,6 @@ public final class Simulation {
             }
         }
         cluster.finish(run.now);
-        if (progress != null) {
-            progress.printf("\r%-100s\r", "");
-        }
         return result(policy, cluster, run.now - run.start);
     }
 
@@ -121,13 +117,11 @@ public final class Simulation {
         final boolean annotated;
         final Quiet quiet = new Quiet();
         final long span;
-        final long startNanos = System.nanoTime();
         TraceJob next;
         long now;
         long nextScan;
         long podIds;
         long stallSince = -1;
-        long lastProgress = startNanos;
         long steps;
 
         Run(ScalingPolicy policy, SimCluster cluster, long start, boolean stopAtFirstWait) {
@@ -226,43 +220,10 @@ public final class Simulation {
         }
 
         private void showProgress(long t) {
-            if (progress != null && (++steps & 0xff) == 0 && System.nanoTime() - lastProgress > 500_000_000L) {
-                lastProgress = System.nanoTime();
-                progress.print(progressLine(
-                        policy.name(),
-                        Math.min(1.0, (double) (t - start) / span),
-                        lastProgress - startNanos,
-                        cluster.nodes().size(),
-                        cluster.pending().size()));
-                progress.flush();
+            if (progress != null && (++steps & 0xff) == 0) {
+                progress.update(policy.name(), Math.min(1.0, (double) (t - start) / span));
             }
         }
-    }
-
-    /**
-     * One progress line for a terminal (it starts with a carriage return and overwrites the last): a bar, the share of
-     * the trace's virtual time done and the wall time left at the rate so far.
-     */
-    static String progressLine(String policy, double done, long elapsedNanos, int nodes, int waiting) {
-        int width = 24;
-        int filled = (int) Math.round(done * width);
-        String left = done <= 0 ? "?" : formatSeconds((long) (elapsedNanos / 1e9 * (1 - done) / done));
-        return String.format(
-                java.util.Locale.ROOT,
-                "\r%-26s [%s%s] %5.1f%%, %s left, %d nodes, %d pods waiting   ",
-                policy,
-                "#".repeat(filled),
-                ".".repeat(width - filled),
-                100 * done,
-                left,
-                nodes,
-                waiting);
-    }
-
-    private static String formatSeconds(long seconds) {
-        return seconds >= 60
-                ? seconds / 60 + "m" + String.format(java.util.Locale.ROOT, "%02d", seconds % 60) + "s"
-                : seconds + "s";
     }
 
     /** The kube-scheduler (or the policy's own placement) at {@code t}, then the policy's reaction to it. */

@@ -14,16 +14,24 @@ import io.joblane.simulator.trace.TraceFormatException;
 import io.joblane.simulator.trace.TraceSource;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the chosen policies on one trace: a first pass for the trace's statistics and lower bound, static sizing,
- * then one simulation per policy. Called by {@link SimulateCommand} and by tests; single-threaded.
+ * then one simulation per policy. Called by {@link SimulateCommand} and by tests; the policies run on the calling
+ * thread, or on {@link #threads} threads at once (each run is itself single-threaded).
  */
 public final class Simulator {
     /**
@@ -125,6 +133,8 @@ public final class Simulator {
     private final JoblanePolicyFactory joblane;
     private final List<Long> seeds;
     private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
+    private int threads = 1;
+    private double cpuSeconds;
 
     /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
     public java.util.Map<String, Double> wallSeconds() {
@@ -159,42 +169,45 @@ public final class Simulator {
         this.seeds = List.copyOf(seeds);
     }
 
+    /**
+     * Runs the policies on up to {@code threads} threads at once (each policy with its seeds is one task; the
+     * policies share nothing but the read-only trace statistics); results, spreads and timings in the order asked.
+     */
+    public Simulator threads(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + count);
+        }
+        this.threads = count;
+        return this;
+    }
+
+    /** CPU seconds of the threads that simulated, over the policies of the last {@link #run} (for {@code --timing}). */
+    public double cpuSeconds() {
+        return cpuSeconds;
+    }
+
     public Comparison run(TraceSource source, List<String> policies, PrintStream progress)
             throws IOException, TraceFormatException {
         TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
-        List<PolicyResult> results = new ArrayList<>();
         wallSeconds.clear();
+        cpuSeconds = 0;
+        ProgressBar bar = progress == null ? null : new ProgressBar(progress);
+        if (bar != null) {
+            bar.expect(policies.size() * seeds.size());
+        }
+        List<PolicyRuns> done = runAll(policies, name -> runPolicy(source, stats, name, bar));
+        if (bar != null) {
+            bar.clear();
+        }
+        List<PolicyResult> results = new ArrayList<>();
         Map<String, Spread> spreads = new LinkedHashMap<>();
-        for (String name : policies) {
-            long started = System.nanoTime();
-            List<PolicyResult> runs = new ArrayList<>();
-            for (long seed : seeds) {
-                Simulation.Settings s = settings.withSeed(seed);
-                runs.add(runOne(new Simulation(source, stats, s, progress), stats, s, name));
+        for (PolicyRuns r : done) {
+            results.add(r.median());
+            if (r.spread() != null) {
+                spreads.put(r.median().policy(), r.spread());
             }
-            runs.sort(Comparator.comparingDouble(PolicyResult::nodeHours));
-            results.add(runs.get((runs.size() - 1) / 2));
-            if (runs.size() > 1) {
-                spreads.put(
-                        runs.get(0).policy(),
-                        new Spread(
-                                runs.size(),
-                                runs.get(0).nodeHours(),
-                                runs.get(runs.size() - 1).nodeHours(),
-                                runs.stream()
-                                        .mapToDouble(PolicyResult::waitSecondsP95)
-                                        .min()
-                                        .orElse(0),
-                                runs.stream()
-                                        .mapToDouble(PolicyResult::waitSecondsP95)
-                                        .max()
-                                        .orElse(0),
-                                runs.stream()
-                                        .mapToLong(PolicyResult::jobsInterrupted)
-                                        .max()
-                                        .orElse(0)));
-            }
-            wallSeconds.put(name, (System.nanoTime() - started) / 1e9);
+            wallSeconds.put(r.name(), r.wallSeconds());
+            cpuSeconds += r.cpuSeconds();
         }
         return new Comparison(
                 source.describe(),
@@ -212,6 +225,104 @@ public final class Simulator {
                 stats.demand.values(),
                 results,
                 spreads);
+    }
+
+    /** One policy's runs over the seeds: the median run by node-hours, the range when several, its time. */
+    private record PolicyRuns(String name, PolicyResult median, Spread spread, double wallSeconds, double cpuSeconds) {}
+
+    /** One task of {@link #runAll}. */
+    @FunctionalInterface
+    private interface PolicyTask {
+        PolicyRuns run(String name) throws IOException, TraceFormatException;
+    }
+
+    /** Runs every policy's task, on the calling thread when one thread is asked, else on a pool; results in order. */
+    private List<PolicyRuns> runAll(List<String> policies, PolicyTask task) throws IOException, TraceFormatException {
+        List<PolicyRuns> out = new ArrayList<>();
+        int count = Math.min(threads, policies.size());
+        if (count <= 1) {
+            for (String name : policies) {
+                out.add(task.run(name));
+            }
+            return out;
+        }
+        AtomicInteger ids = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, "simulate-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<PolicyRuns>> futures = new ArrayList<>();
+            for (String name : policies) {
+                futures.add(pool.submit(() -> task.run(name)));
+            }
+            for (Future<PolicyRuns> f : futures) {
+                out.add(await(f));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The task's result, or the exception it threw, unwrapped. */
+    private static PolicyRuns await(Future<PolicyRuns> f) throws IOException, TraceFormatException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while policies ran", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof TraceFormatException tf) {
+                throw tf;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private PolicyRuns runPolicy(TraceSource source, TraceStats stats, String name, ProgressBar bar)
+            throws IOException, TraceFormatException {
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long startCpu = cpu.getCurrentThreadCpuTime();
+        long started = System.nanoTime();
+        List<PolicyResult> runs = new ArrayList<>();
+        for (long seed : seeds) {
+            Simulation.Settings s = settings.withSeed(seed);
+            runs.add(runOne(new Simulation(source, stats, s, bar), stats, s, name));
+            if (bar != null) {
+                bar.finished(name);
+            }
+        }
+        runs.sort(Comparator.comparingDouble(PolicyResult::nodeHours));
+        Spread spread = runs.size() == 1 ? null : spread(runs);
+        return new PolicyRuns(
+                name,
+                runs.get((runs.size() - 1) / 2),
+                spread,
+                (System.nanoTime() - started) / 1e9,
+                (cpu.getCurrentThreadCpuTime() - startCpu) / 1e9);
+    }
+
+    /** The range over the seeds of runs sorted by node-hours. */
+    private static Spread spread(List<PolicyResult> runs) {
+        return new Spread(
+                runs.size(),
+                runs.get(0).nodeHours(),
+                runs.get(runs.size() - 1).nodeHours(),
+                runs.stream().mapToDouble(PolicyResult::waitSecondsP95).min().orElse(0),
+                runs.stream().mapToDouble(PolicyResult::waitSecondsP95).max().orElse(0),
+                runs.stream().mapToLong(PolicyResult::jobsInterrupted).max().orElse(0));
     }
 
     private PolicyResult runOne(Simulation simulation, TraceStats stats, Simulation.Settings s, String name)

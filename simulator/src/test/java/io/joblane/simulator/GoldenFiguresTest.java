@@ -57,6 +57,19 @@ class GoldenFiguresTest {
         }
     }
 
+    /** Guards the parallel runner: policies on several threads must give the same figures, in the same order. */
+    @Test
+    void policiesOnThreeThreadsGiveTheSameFigures() throws Exception {
+        threads = 3;
+        try {
+            checkExample();
+        } finally {
+            threads = 1;
+        }
+    }
+
+    private static int threads = 1;
+
     private static void checkExample() throws Exception {
         SimulateCommand defaults = new SimulateCommand();
         new picocli.CommandLine(defaults).parseArgs("--trace", ExampleTraceGoldenTest.EXAMPLE.toString());
@@ -92,6 +105,7 @@ class GoldenFiguresTest {
 
     private static void check(String name, Simulation.Settings settings, TraceSource source) throws Exception {
         Simulator.Comparison c = new Simulator(settings, JoblanePolicy.factory(Duration.ofMinutes(10), 2))
+                .threads(threads)
                 .run(source, Simulator.POLICIES, null);
         String figures = figures(c);
         Path file = GOLDEN.resolve(name);

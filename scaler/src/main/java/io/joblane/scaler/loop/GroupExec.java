@@ -50,7 +50,9 @@ final class GroupExec {
     final boolean failing;
 
     final ClusterAccess cluster;
-    final Map<String, NodeInfo> nodes = new HashMap<>();
+    /** The group's nodes by name, built on the first action that asks (most scans run no node action). */
+    private Map<String, NodeInfo> nodes;
+
     final List<String> problems = new ArrayList<>();
     /** A cloud call failed this scan: the group's remaining cloud actions except the scale-up are skipped. */
     boolean cloudFailed;
@@ -90,9 +92,18 @@ final class GroupExec {
         this.failing = failing;
         this.done = done;
         this.desired = cloud.desired();
-        for (NodeInfo n : index.nodes(spec.name())) {
-            nodes.put(n.name(), n);
+    }
+
+    /** The group's node of that name in the scan's snapshot, or null. */
+    NodeInfo node(String name) {
+        if (nodes == null) {
+            List<NodeInfo> all = index.nodes(spec.name());
+            nodes = new HashMap<>(all.size() * 4 / 3 + 1);
+            for (NodeInfo n : all) {
+                nodes.put(n.name(), n);
+            }
         }
+        return nodes.get(name);
     }
 
     /** Makes the write, or nothing in dry-run: the one dry-run check of every action. */
@@ -178,7 +189,7 @@ final class GroupExec {
      * keeps its draining taint (and so the label): it stays fenced for new Jobs.
      */
     void undo(String node) throws ClusterException {
-        NodeInfo n = nodes.get(node);
+        NodeInfo n = node(node);
         if (n == null || !n.noticed()) {
             cluster.setDrainingTaint(node, DrainState.NONE);
         }

@@ -1,11 +1,13 @@
 package io.joblane.scaler.loop;
 
+import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +28,8 @@ final class GroupState {
     final Map<String, Instant> terminatedByUs = new HashMap<>();
     /** Lifecycle state of each instance in the last describe. */
     final Map<String, LifecycleState> lastSeen = new HashMap<>();
+    /** The instances of the last describe that {@link #lastSeen} was built from: unchanged, it needs no rebuilding. */
+    List<CloudInstance> lastInstances = List.of();
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
     /** Per node, the strongest Spot notice already reported (Event and metric once per node and kind). */

@@ -20,7 +20,7 @@ final class ScaleInActions {
         x.record(kind, "taint node " + a.node() + " draining " + a.state(), a.reason());
         x.write(() -> {
             x.cluster.setDrainingTaint(a.node(), a.state());
-            NodeInfo n = x.nodes.get(a.node());
+            NodeInfo n = x.node(a.node());
             if (a.state() != DrainState.NO_SCHEDULE || n == null || n.drainingSince() == null) {
                 x.annotate(
                         a.node(),

@@ -427,6 +427,9 @@ public final class ScaleLoop {
     }
 
     private static void forgetPodsNoLongerWaiting(GroupSpec spec, SnapshotIndex index, GroupState state) {
+        if (state.reportedUnfit.isEmpty() && state.toldWaiting.isEmpty()) {
+            return; // nothing remembered to forget
+        }
         Set<String> stillPending = new HashSet<>();
         for (PodInfo p : index.pending(spec.name())) {
             stillPending.add(p.uid());
@@ -552,9 +555,7 @@ public final class ScaleLoop {
      */
     private void reportUnexpectedTerminations(GroupExec x) {
         GroupState state = x.state;
-        Map<String, CloudInstance> current = new HashMap<>();
-        x.cloud.instances().forEach(i -> current.put(i.id(), i));
-        for (String id : leavingInstances(x, current)) {
+        for (String id : leavingInstances(x)) {
             NodeInfo node = x.index.nodeOfInstance(id);
             boolean ours =
                     state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
@@ -565,9 +566,8 @@ public final class ScaleLoop {
             metrics.unexpectedTermination(x.spec.name());
             tellCloudTermination(x, id, node, state.spotInstances.get(id));
         }
-        state.lastSeen.clear();
-        current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
-        state.spotInstances.keySet().retainAll(current.keySet());
+        rememberInstances(state, x.cloud.instances());
+        forgetSpotInstancesGone(state, x.cloud.instances());
         state.terminatedByUs.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
@@ -576,6 +576,42 @@ public final class ScaleLoop {
                     + String.join(", ", state.unexpected.keySet()) + "): health check replacement, Spot or capacity "
                     + "rebalance, instance refresh or a node group upgrade evict running Jobs; see AWS.md");
         }
+    }
+
+    /** Makes {@code lastSeen} the states of {@code instances}; nothing to do when they are the last describe's. */
+    private static void rememberInstances(GroupState state, List<CloudInstance> instances) {
+        if (sameInstances(state.lastInstances, instances)) {
+            return;
+        }
+        state.lastSeen.clear();
+        instances.forEach(i -> state.lastSeen.put(i.id(), i.state()));
+        state.lastInstances = instances;
+    }
+
+    /** Element by element the same instances (ids, states, times): most scans describe an unchanged group. */
+    static boolean sameInstances(List<CloudInstance> a, List<CloudInstance> b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Spot instances no longer in the group are forgotten (nothing to do without any: the simulator's usual case). */
+    private static void forgetSpotInstancesGone(GroupState state, List<CloudInstance> instances) {
+        if (state.spotInstances.isEmpty()) {
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        instances.forEach(i -> ids.add(i.id()));
+        state.spotInstances.keySet().retainAll(ids);
     }
 
     /**
@@ -644,18 +680,30 @@ public final class ScaleLoop {
         }
     }
 
-    /** Instances seen InService (or with a node) that are now Terminating, Terminated or gone. */
-    private static Set<String> leavingInstances(GroupExec x, Map<String, CloudInstance> current) {
+    /**
+     * Instances seen InService (or with a node) that are now Terminating, Terminated or gone. When the describe lists
+     * the same instances as the last one, every state was already seen, so only ending instances with a node leave.
+     */
+    private static Set<String> leavingInstances(GroupExec x) {
         Set<String> leaving = new LinkedHashSet<>();
+        boolean unchanged = sameInstances(x.state.lastInstances, x.cloud.instances());
         for (CloudInstance i : x.cloud.instances()) {
-            boolean wasServing =
-                    x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE || x.index.nodeOfInstance(i.id()) != null;
-            if (!i.state().isCapacity() && isEnding(i.state()) && wasServing) {
+            if (i.state().isCapacity() || !isEnding(i.state())) {
+                continue;
+            }
+            boolean wasServing = !unchanged && x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
+                    || x.index.nodeOfInstance(i.id()) != null;
+            if (wasServing) {
                 leaving.add(i.id());
             }
         }
+        if (unchanged) {
+            return leaving;
+        }
+        Set<String> current = new HashSet<>();
+        x.cloud.instances().forEach(i -> current.add(i.id()));
         x.state.lastSeen.forEach((id, was) -> {
-            if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
+            if (!current.contains(id) && was == LifecycleState.IN_SERVICE) {
                 leaving.add(id);
             }
         });
@@ -668,25 +716,42 @@ public final class ScaleLoop {
 
     /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
+        Map<String, Instant> launched = null; // only when a node not reported yet may need its launch time
+        int stillThere = 0;
+        for (NodeInfo n : index.nodes(spec.name())) {
+            if (state.reportedRegistered.contains(n.name())) {
+                stillThere++;
+                continue;
+            }
+            if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
+                continue;
+            }
+            if (launched == null) {
+                launched = launchTimes(cloud);
+            }
+            Instant launch = launched.get(n.instanceId());
+            if (launch != null) {
+                state.reportedRegistered.add(n.name());
+                stillThere++;
+                Duration lag = Duration.between(launch, n.created());
+                metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
+            }
+        }
+        if (stillThere != state.reportedRegistered.size()) { // some reported node is gone: forget it
+            Set<String> present = new HashSet<>();
+            index.nodes(spec.name()).forEach(n -> present.add(n.name()));
+            state.reportedRegistered.retainAll(present);
+        }
+    }
+
+    private static Map<String, Instant> launchTimes(CloudGroup cloud) {
         Map<String, Instant> launched = new HashMap<>();
         cloud.instances().forEach(i -> {
             if (i.launchTime() != null) {
                 launched.put(i.id(), i.launchTime());
             }
         });
-        Set<String> present = new HashSet<>();
-        for (NodeInfo n : index.nodes(spec.name())) {
-            present.add(n.name());
-            Instant launch = n.instanceId() == null ? null : launched.get(n.instanceId());
-            if (launch != null
-                    && n.created() != null
-                    && n.created().isAfter(startedAt)
-                    && state.reportedRegistered.add(n.name())) {
-                Duration lag = Duration.between(launch, n.created());
-                metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
-            }
-        }
-        state.reportedRegistered.retainAll(present);
+        return launched;
     }
 
     private GroupStatus skipped(String group, String problem) {

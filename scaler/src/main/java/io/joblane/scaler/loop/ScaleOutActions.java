@@ -17,7 +17,7 @@ final class ScaleOutActions {
     static void reclaim(PlanAction.Reclaim a, GroupExec x) throws ClusterException, CloudException {
         x.record(DecisionKind.RECLAIM, "reclaim node " + a.node(), a.reason());
         x.write(() -> {
-            NodeInfo n = x.nodes.get(a.node());
+            NodeInfo n = x.node(a.node());
             if (n != null && n.draining() != DrainState.NONE) {
                 x.cluster.setDrainingTaint(a.node(), DrainState.NONE);
             }

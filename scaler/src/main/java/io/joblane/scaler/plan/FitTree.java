@@ -44,6 +44,28 @@ final class FitTree {
         publish(bin);
     }
 
+    /**
+     * Sets a bin's free vector and opens it without refreshing its ancestors: after loading bins, {@link #build} once
+     * (filling n bins costs O(n) instead of n refreshes of O(log n)).
+     */
+    void load(int bin, long[] src, int off) {
+        System.arraycopy(src, off, free, bin * dims, dims);
+        closed[bin] = false;
+        System.arraycopy(src, off, max, (leaves + bin) * dims, dims);
+    }
+
+    /** Recomputes every inner node from its two children, bottom up: the tree is exact again after {@link #load}s. */
+    void build() {
+        for (int node = leaves - 1; node >= 1; node--) {
+            int base = node * dims;
+            int l = (node << 1) * dims;
+            int r = l + dims;
+            for (int d = 0; d < dims; d++) {
+                max[base + d] = Math.max(max[l + d], max[r + d]);
+            }
+        }
+    }
+
     /** Closes a bin: it is never returned by {@link #findFirst} until {@link #open}ed; its free capacity is kept. */
     void close(int bin) {
         if (!closed[bin]) {

@@ -17,6 +17,8 @@ public final class Resources {
 
     private final String[] names;
     private final long[] millis;
+    /** Cached {@link #hashCode}, 0 until asked (a benign race: every thread computes the same value). */
+    private int hash;
 
     private Resources(String[] names, long[] millis) {
         this.names = names;
@@ -132,7 +134,12 @@ public final class Resources {
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(names) + Arrays.hashCode(millis);
+        int h = hash;
+        if (h == 0) { // immutable: computed once (planner steps key maps and sets by shapes every scan)
+            h = 31 * Arrays.hashCode(names) + Arrays.hashCode(millis);
+            hash = h;
+        }
+        return h;
     }
 
     /** Human form, e.g. {@code {cpu=500m, memory=4Gi}}. */

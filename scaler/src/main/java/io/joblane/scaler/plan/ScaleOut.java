@@ -134,8 +134,9 @@ final class ScaleOut {
                 free = shape.freeWhenEmpty(bin.node().allocatable());
                 dims.subtractBound(in.index().boundTo(bin.node().name()), free);
             }
-            tree.set(b, free, 0);
+            tree.load(b, free, 0);
         }
+        tree.build();
     }
 
     /** Fills the pods' demand vectors and sorts them largest first; notes the smallest demand per dimension. */

@@ -34,11 +34,11 @@ public final class SnapshotIndex {
         }
         String lastNode = null;
         List<PodInfo> lastBound = null;
+        GroupLists jobPods = new GroupLists(jobPodsByGroup);
+        GroupLists pending = new GroupLists(pendingByGroup);
         for (PodInfo pod : snapshot.pods()) {
             if (pod.jobPod() && pod.group() != null && pod.phase() != PodPhase.FINISHED) {
-                jobPodsByGroup
-                        .computeIfAbsent(pod.group(), g -> new ArrayList<>())
-                        .add(pod);
+                jobPods.add(pod);
             }
             if (pod.nodeName() != null) {
                 // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
@@ -50,10 +50,27 @@ public final class SnapshotIndex {
                     lastBound.add(pod);
                 }
             } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {
-                pendingByGroup
-                        .computeIfAbsent(pod.group(), g -> new ArrayList<>())
-                        .add(pod);
+                pending.add(pod);
             }
+        }
+    }
+
+    /** Adds pods to their group's list, looking the list up again only when the group changes from the last pod. */
+    private static final class GroupLists {
+        private final Map<String, List<PodInfo>> byGroup;
+        private String lastGroup;
+        private List<PodInfo> last;
+
+        GroupLists(Map<String, List<PodInfo>> byGroup) {
+            this.byGroup = byGroup;
+        }
+
+        void add(PodInfo pod) {
+            if (last == null || !pod.group().equals(lastGroup)) {
+                lastGroup = pod.group();
+                last = byGroup.computeIfAbsent(lastGroup, g -> new ArrayList<>());
+            }
+            last.add(pod);
         }
     }
 

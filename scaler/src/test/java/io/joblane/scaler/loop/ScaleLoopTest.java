@@ -110,6 +110,26 @@ class ScaleLoopTest {
         assertThat(metrics.registrationLags).hasSize(2).allMatch(l -> l.getSeconds() >= 90 && l.getSeconds() <= 110);
     }
 
+    /** Guards the registration report: once per node, not per scan, and again for a node re-created later. */
+    @Test
+    void aNodeRegistrationIsReportedOnceAndAgainWhenTheNodeIsRecreated() throws Exception {
+        ScaleLoop loop = loop(false);
+        loop.runOnce(); // the loop starts before the nodes come
+        clock.advance(Duration.ofSeconds(1));
+        FakeCluster.Node node = nodes(1).get(0);
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(metrics.registrationLags).hasSize(1);
+
+        cluster.nodes.remove(node.name);
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce(); // the node is gone: forgotten
+        cluster.addNode(node.name, "batch", node.instanceId, node.allocatable);
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(metrics.registrationLags).hasSize(2);
+    }
+
     @Test
     void dryRunLogsEveryActionAndChangesNothing() throws Exception {
         List<FakeCluster.Node> ns = nodes(3);

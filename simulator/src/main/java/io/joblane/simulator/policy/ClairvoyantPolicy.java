@@ -40,7 +40,16 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
 
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        return true; // everything happens as events arrive; no promise of quiet scans (its placement runs at each)
+        return false; // everything happens in place(), at every event time; a scan itself does nothing
+    }
+
+    /**
+     * Only a change can make it act: place() after an event left no empty node and no waiting pod that fits (any
+     * left wait for the node cap, and fitting depends on the cluster alone, not on the time).
+     */
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        return Long.MAX_VALUE;
     }
 
     @Override
@@ -57,17 +66,28 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
     public void place(SimCluster cluster, long now) {
         List<SimPod> waiting = cluster.pending();
         if (!waiting.isEmpty()) {
+            Ends ends = new Ends(cluster, waiting.size());
             List<SimPod> left = new ArrayList<>();
+            List<SimPod> fitNowhere = new ArrayList<>(); // at the node cap: larger pods cannot fit either
             for (SimPod pod : new ArrayList<>(waiting)) {
-                SimNode node = bestNode(cluster, pod, now);
-                if (node == null && cluster.nodes().size() < maxNodes) {
-                    node = cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis);
+                boolean capped = cluster.nodes().size() >= maxNodes;
+                if (capped && dominatedByAny(pod, fitNowhere)) {
+                    left.add(pod);
+                    continue;
+                }
+                int best = bestNode(cluster, ends, pod, now, bootDelayMillis);
+                if (capped && best < 0 && !anyFits(cluster, ends, pod)) {
+                    fitNowhere.add(pod);
+                }
+                if (best < 0 && !capped) {
+                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis));
                     scaleActions++;
                 }
-                if (node == null) {
+                if (best < 0) {
                     left.add(pod);
                 } else {
-                    cluster.bind(pod, node, now);
+                    cluster.bind(pod, ends.nodes.get(best), now);
+                    ends.latest[best] = Math.max(ends.latest[best], pod.endsAt());
                 }
             }
             waiting.clear();
@@ -81,27 +101,71 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         }
     }
 
+    /** Whether a pod at least as large in every resource found no node (binding only ever takes room away). */
+    private static boolean dominatedByAny(SimPod pod, List<SimPod> fitNowhere) {
+        for (SimPod f : fitNowhere) {
+            if (pod.cpu >= f.cpu && pod.memory >= f.memory && pod.gpu >= f.gpu) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean anyFits(SimCluster cluster, Ends ends, SimPod pod) {
+        for (SimNode n : ends.nodes) {
+            if (n.ready && n.fits(pod, cluster.shape)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The nodes in the cluster's order with the latest end of their pods, computed once per placement instead of once
+     * per waiting pod and node; room for one new node per waiting pod.
+     */
+    private static final class Ends {
+        final List<SimNode> nodes;
+        final long[] latest;
+
+        Ends(SimCluster cluster, int waiting) {
+            nodes = new ArrayList<>(cluster.nodes());
+            latest = new long[nodes.size() + waiting];
+            for (int i = 0; i < nodes.size(); i++) {
+                long end = Long.MIN_VALUE;
+                for (SimPod p : nodes.get(i).pods) {
+                    end = Math.max(end, p.endsAt());
+                }
+                latest[i] = end;
+            }
+        }
+
+        int add(SimNode node) {
+            latest[nodes.size()] = Long.MIN_VALUE;
+            nodes.add(node);
+            return nodes.size() - 1;
+        }
+    }
+
     /**
      * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end); among equals
      * the one whose latest end is closest to the pod's. Null when a new node (duration + boot delay) is cheaper.
      */
-    private SimNode bestNode(SimCluster cluster, SimPod pod, long now) {
+    private static int bestNode(SimCluster cluster, Ends ends, SimPod pod, long now, long bootDelayMillis) {
         long end = now + pod.duration();
-        SimNode best = null;
+        int best = -1;
         long bestAdded = pod.duration() + bootDelayMillis;
         long bestGap = Long.MAX_VALUE;
-        for (SimNode n : cluster.nodes()) {
+        for (int i = 0; i < ends.nodes.size(); i++) {
+            SimNode n = ends.nodes.get(i);
             if (!n.ready || !n.fits(pod, cluster.shape)) {
                 continue;
             }
-            long latest = now;
-            for (SimPod p : n.pods) {
-                latest = Math.max(latest, p.endsAt());
-            }
+            long latest = Math.max(now, ends.latest[i]);
             long added = Math.max(0, end - latest);
             long gap = Math.abs(latest - end);
-            if (added < bestAdded || added == bestAdded && best != null && gap < bestGap) {
-                best = n;
+            if (added < bestAdded || added == bestAdded && best >= 0 && gap < bestGap) {
+                best = i;
                 bestAdded = added;
                 bestGap = gap;
             }

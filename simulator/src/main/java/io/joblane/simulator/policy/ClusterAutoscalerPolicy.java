@@ -5,8 +5,9 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
@@ -154,51 +155,77 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      */
     private List<SimNode> updateUnneeded(SimCluster cluster, long now) {
         NodeShape shape = cluster.shape;
-        List<SimNode> destinations = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (n.acceptsPods()) {
-                destinations.add(n);
-            }
-        }
-        long[][] free = new long[destinations.size()][];
-        for (int i = 0; i < free.length; i++) {
-            SimNode n = destinations.get(i);
-            free[i] = new long[] {
-                shape.cpuMillis() - n.usedCpu,
-                shape.memoryMillis() - n.usedMemory,
-                shape.gpus() - n.usedGpu,
-                shape.pods() - n.usedPods
-            };
-        }
-        boolean[] gone = new boolean[free.length];
-        List<SimNode> candidates = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
-                candidates.add(n);
-            }
-        }
-        // Nodes already unneeded are simulated first, then empty nodes (cluster-autoscaler's candidate sorting).
-        candidates.sort(Comparator.comparing((SimNode n) -> n.lowSince < 0).thenComparing(SimNode::hasJobPods));
+        // Only evictable Job pods are moved by the drain simulation; the others never need the free room.
+        Destinations room = jobPods == JobPods.EVICTABLE ? Destinations.of(cluster) : null;
         List<SimNode> unneeded = new ArrayList<>();
-        for (SimNode n : candidates) {
-            if (!isUnneeded(n, shape, now, destinations, free, gone)) {
+        for (SimNode n : candidates(cluster)) {
+            if (!isUnneeded(n, shape, now, room)) {
                 n.lowSince = -1;
                 continue;
             }
             if (n.lowSince < 0) {
                 n.lowSince = now;
             }
-            int self = destinations.indexOf(n);
-            if (self >= 0) {
-                gone[self] = true;
+            if (room != null) {
+                room.leave(n);
             }
             unneeded.add(n);
         }
         return unneeded;
     }
 
-    private boolean isUnneeded(
-            SimNode n, NodeShape shape, long now, List<SimNode> destinations, long[][] free, boolean[] gone) {
+    /**
+     * Ready nodes not being deleted; nodes already unneeded first, then empty nodes (cluster-autoscaler's candidate
+     * sorting), each class in the cluster's order: a stable sort on four classes, done as four lists.
+     */
+    static List<SimNode> candidates(SimCluster cluster) {
+        List<List<SimNode>> classes =
+                List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (SimNode n : cluster.nodes()) {
+            if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
+                classes.get((n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0)).add(n);
+            }
+        }
+        List<SimNode> out = new ArrayList<>(cluster.nodes().size());
+        classes.forEach(out::addAll);
+        return out;
+    }
+
+    /** The free room of the nodes that accept pods, as the drain simulation uses it up, and the nodes gone. */
+    private record Destinations(List<SimNode> nodes, long[][] free, boolean[] gone, Map<SimNode, Integer> index) {
+        static Destinations of(SimCluster cluster) {
+            NodeShape shape = cluster.shape;
+            List<SimNode> nodes = new ArrayList<>();
+            Map<SimNode, Integer> index = new IdentityHashMap<>();
+            for (SimNode n : cluster.nodes()) {
+                if (n.acceptsPods()) {
+                    index.put(n, nodes.size());
+                    nodes.add(n);
+                }
+            }
+            long[][] free = new long[nodes.size()][];
+            for (int i = 0; i < free.length; i++) {
+                SimNode n = nodes.get(i);
+                free[i] = new long[] {
+                    shape.cpuMillis() - n.usedCpu,
+                    shape.memoryMillis() - n.usedMemory,
+                    shape.gpus() - n.usedGpu,
+                    shape.pods() - n.usedPods
+                };
+            }
+            return new Destinations(nodes, free, new boolean[free.length], index);
+        }
+
+        /** An unneeded node takes no moved pods. */
+        void leave(SimNode n) {
+            Integer self = index.get(n);
+            if (self != null) {
+                gone[self] = true;
+            }
+        }
+    }
+
+    private boolean isUnneeded(SimNode n, NodeShape shape, long now, Destinations room) {
         if (n.recheckAfter > now) {
             return false; // RecentlyUnremovable
         }
@@ -208,7 +235,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {
             return true; // on-completion pods are waited for, not moved
         }
-        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !placeElsewhere(n, destinations, free, gone)) {
+        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !placeElsewhere(n, room.nodes(), room.free(), room.gone())) {
             n.recheckAfter = now + UNREMOVABLE_RECHECK_MILLIS; // BlockedByPod or NoPlaceToMovePods
             return false;
         }

@@ -4,7 +4,10 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A model of Karpenter 1.14 with one NodePool at its defaults ({@code consolidationPolicy: WhenEmptyOrUnderutilized},
@@ -30,7 +33,8 @@ public final class KarpenterPolicy implements ScalingPolicy {
     private long batchStart = -1;
     private long lastNewPod = -1;
     private long timerAt = -1;
-    private final List<SimNode> disrupting = new ArrayList<>();
+    /** Nodes under a disruption command (a set: it is asked for every node at every poll). */
+    private final Set<SimNode> disrupting = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public KarpenterPolicy(SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
         this.scoring = scoring;
@@ -92,11 +96,22 @@ public final class KarpenterPolicy implements ScalingPolicy {
     /** The disruption controller's poll: validate nothing here (timers do), pick empty nodes within the budget. */
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        poll(cluster, now);
-        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+        return poll(cluster, now);
     }
 
-    private void poll(SimCluster cluster, long now) {
+    /**
+     * A poll that did nothing on an unchanged cluster does nothing again (consolidateAfter is 0, so no node's
+     * emptiness ripens with time) unless a timer of its own is pending: the batch window, which may leave pods to the
+     * next poll's provisioning, or a disruption command, whose validation frees nodes from the command.
+     */
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        return timerAt >= 0 || !disrupting.isEmpty() ? now : Long.MAX_VALUE;
+    }
+
+    /** Returns whether it launched nodes or commanded a disruption. */
+    private boolean poll(SimCluster cluster, long now) {
+        long actionsBefore = scaleActions;
         if (batchStart < 0 && !cluster.pending().isEmpty()) {
             provision(cluster, now); // the provisioner also reconciles pods left waiting, e.g. after a removal
         }
@@ -112,7 +127,7 @@ public final class KarpenterPolicy implements ScalingPolicy {
             }
         }
         if (command.isEmpty()) {
-            return;
+            return scaleActions != actionsBefore;
         }
         disrupting.addAll(command);
         long validateAt = now + VALIDATION_DELAY_MILLIS;
@@ -126,6 +141,7 @@ public final class KarpenterPolicy implements ScalingPolicy {
                 }
             }
         });
+        return true;
     }
 
     private static boolean consolidatable(SimNode n, long now) {

@@ -240,4 +240,24 @@ class PeerPoliciesTest {
         assertThat(cluster.nodes()).as("both emptied at 60m").isEmpty();
         assertThat(cluster.nodeMillis).isEqualTo((60 * MIN + BOOT) + (55 * MIN + BOOT));
     }
+
+    /** Guards the skip at the node cap: only pods at least as large as one that found no node are left unchecked. */
+    @Test
+    void clairvoyantAtTheNodeCapStillPlacesSmallerPodsAfterALargerOneFoundNoNode() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        ClairvoyantPolicy policy = new ClairvoyantPolicy(BOOT, 1);
+        SimPod first = pod(1, 10, 60 * MIN, 0, true);
+        cluster.submit(first);
+        policy.place(cluster, 0);
+        SimPod big = pod(2, 8, 60 * MIN, MIN, true);
+        SimPod bigger = pod(3, 9, 60 * MIN, MIN, true);
+        SimPod small = pod(4, 2, 60 * MIN, MIN, true);
+        cluster.submit(big);
+        cluster.submit(bigger);
+        cluster.submit(small);
+        policy.place(cluster, MIN);
+        assertThat(cluster.nodes()).hasSize(1);
+        assertThat(small.node).isSameAs(first.node);
+        assertThat(cluster.pending()).containsExactly(big, bigger);
+    }
 }
