@@ -203,6 +203,12 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         this.clock = clock;
     }
 
+    /**
+     * The allocatable of an instance's node when it depends on the instance (its instance type), else null: then the
+     * group's shape of {@link #mapCloudGroup} applies.
+     */
+    public Function<String, Resources> shapeOfInstance = id -> null;
+
     /** New instances of {@code cloudGroupId} register as Ready nodes of {@code group} with this allocatable. */
     public FakeCluster mapCloudGroup(String cloudGroupId, String group, Resources allocatable) {
         groupOfCloudGroup.put(cloudGroupId, group);
@@ -300,7 +306,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             }
             if (!r.due().isAfter(now)) {
                 it.remove();
-                Resources full = shapeOfGroup.get(r.group());
+                Resources ofInstance = shapeOfInstance.apply(r.instanceId());
+                Resources full = ofInstance != null ? ofInstance : shapeOfGroup.get(r.group());
                 Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), full);
                 n.noProviderId = withoutProviderId.test(r.instanceId());
                 Duration late = extendedResourceDelay.apply(r.instanceId());

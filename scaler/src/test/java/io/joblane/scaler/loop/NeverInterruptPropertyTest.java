@@ -13,7 +13,9 @@ import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.LaunchRule;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
@@ -78,6 +80,9 @@ class NeverInterruptPropertyTest {
     private static final int MIN_EARLY_TERMINATIONS = 20;
 
     private static final AtomicInteger EARLY_TERMINATIONS = new AtomicInteger();
+    /** Mixed-type worlds (a group of two instance types and a launch rule) that launched instances of both types. */
+    private static final AtomicInteger MIXED_BOTH_TYPES = new AtomicInteger();
+
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
 
     private static Level loopLevel;
@@ -100,7 +105,7 @@ class NeverInterruptPropertyTest {
         System.out.println("NeverInterruptPropertyTest: " + TERMINATIONS.get() + " terminations ("
                 + EARLY_TERMINATIONS.get() + " before the scale-down delay, by the cost timing) over " + SEEDS_RUN.get()
                 + " seeds; " + LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
-                + " bound on a matching lane");
+                + " bound on a matching lane; " + MIXED_BOTH_TYPES.get() + " mixed-type worlds launched both types");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against a property test that passes because it never scales in.
             if (TERMINATIONS.get() < MIN_TERMINATIONS * SEEDS_RUN.get() / 24) {
@@ -111,6 +116,10 @@ class NeverInterruptPropertyTest {
             if (LANE_PODS.get() == 0 || LANE_MATCHES.get() == 0) {
                 throw new AssertionError(LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
                         + " bound on a matching lane: lanes are not exercised");
+            }
+            // Guards against mixed-type worlds that never launch their second type (the launch rule's fallback).
+            if (MIXED_BOTH_TYPES.get() == 0) {
+                throw new AssertionError("no mixed-type world launched both of its instance types");
             }
             // Guards against a property test whose worlds never let the cost timing remove a node early.
             if (EARLY_TERMINATIONS.get() < MIN_EARLY_TERMINATIONS * SEEDS_RUN.get() / 24) {
@@ -140,6 +149,7 @@ class NeverInterruptPropertyTest {
             LANE_PODS.addAndGet(run.lanes == null ? 0 : run.lanes.lanesGiven);
             LANE_MATCHES.addAndGet(run.laneMatches);
             EARLY_TERMINATIONS.addAndGet(run.earlyTerminations);
+            MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
@@ -201,6 +211,16 @@ class NeverInterruptPropertyTest {
         double staleDescribe;
         double replaceRate;
         double tolerateAllJobs;
+        /**
+         * A quarter of the worlds run one group of two instance types, this world's shape and one twice its cpu and
+         * memory, in random order, launched by a random {@link LaunchRule}, the preferred type mostly short of
+         * capacity; planned from the cloud's node template as on AWS. Drawn from a second generator, so the other
+         * draws of every world stay as they were. {@link #shape} stays the smaller type: the pods that fit it must
+         * be served; the "never fits" ones fit the larger type only and are reported.
+         */
+        final boolean mixed;
+
+        final java.util.Set<String> typesLaunched = new java.util.HashSet<>();
 
         Run(long seed) {
             this.seed = seed;
@@ -212,6 +232,42 @@ class NeverInterruptPropertyTest {
             this.shape = gpu ? base.plus(res(WellKnown.RESOURCE_NVIDIA_GPU, 1000L * (1 + rnd.nextInt(4)))) : base;
             this.overhead = rnd.nextBoolean() ? res("cpu", 100 + rnd.nextInt(400), "memory", GI / 4) : Resources.ZERO;
             this.max = 3 + rnd.nextInt(25);
+            this.mixed = Math.floorMod(seed, 4) == 1;
+        }
+
+        /** The node-group file of a mixed world: an aws-style group whose shape comes from the template. */
+        String mixedYaml(String yaml) {
+            return yaml.replace("provider: memory", "provider: aws\n      autoScalingGroup: batch")
+                    .replaceFirst("cpu: \"\\d+m\", memory: \"\\d+\", ", "");
+        }
+
+        void addMixedGroup(int cloudMax) {
+            Random mixRnd = new Random(seed * 7919);
+            Map<String, Long> small = shape.toMap();
+            Map<String, Long> large = new java.util.HashMap<>(small);
+            large.put("cpu", small.get("cpu") * 2);
+            large.put("memory", small.get("memory") * 2);
+            List<FakeInstanceType> types = new ArrayList<>(
+                    List.of(new FakeInstanceType("small", small, 1.0), new FakeInstanceType("large", large, 2.0)));
+            java.util.Collections.shuffle(types, mixRnd);
+            LaunchRule rule = mixRnd.nextBoolean() ? LaunchRule.PRIORITIZED : LaunchRule.LOWEST_PRICE;
+            if (mixRnd.nextInt(4) != 0) {
+                // The type the rule prefers runs short, so the rule falls back to the other.
+                int preferred = types.indexOf(rule.next(types, t -> 0));
+                types.set(preferred, types.get(preferred).withCapacity(1 + mixRnd.nextInt(Math.max(1, max / 2))));
+            }
+            Duration boot = config.group("batch").orElseThrow().scaling().bootDelayDuration();
+            cloud.addGroup("batch", 0, cloudMax, 0, boot, types, rule);
+            cluster.shapeOfInstance = id -> {
+                FakeInstanceType t = cloud.instanceType(id);
+                return t == null ? null : Resources.ofMillis(t.allocatableMillis());
+            };
+            cloud.addListener(new FakeNodeGroupProvider.Listener() {
+                @Override
+                public void launched(String groupId, CloudInstance instance) {
+                    typesLaunched.add(cloud.instanceType(instance.id()).name());
+                }
+            });
         }
 
         void run() throws Exception {
@@ -246,19 +302,24 @@ class NeverInterruptPropertyTest {
                             20 + rnd.nextInt(160),
                             timing,
                             10 * (1 + rnd.nextInt(6)));
-            config = ConfigLoader.parse(yaml, "seed " + seed);
+            config = ConfigLoader.parse(mixed ? mixedYaml(yaml) : yaml, "seed " + seed);
             scaleDownDelay = config.group("batch").orElseThrow().scaling().scaleDownDelayDuration();
             if (!overhead.isZero()) {
                 cluster.daemonSets.add(new DaemonSetInfo(
                         "kube-system", "agent", overhead, Map.of(), List.of(new Toleration("", "Exists", null, null))));
             }
             cluster.mapCloudGroup("batch", "batch", shape);
-            cloud.addGroup(
-                    "batch",
-                    0,
-                    max + rnd.nextInt(3),
-                    0,
-                    config.group("batch").orElseThrow().scaling().bootDelayDuration());
+            int cloudMax = max + rnd.nextInt(3);
+            if (mixed) {
+                addMixedGroup(cloudMax);
+            } else {
+                cloud.addGroup(
+                        "batch",
+                        0,
+                        cloudMax,
+                        0,
+                        config.group("batch").orElseThrow().scaling().bootDelayDuration());
+            }
             // Instances stay Terminating a while (lifecycle hook, shutdown) in some worlds; their nodes run meanwhile.
             if (rnd.nextBoolean()) {
                 cloud.terminationDelay(Duration.ofSeconds(20 + rnd.nextInt(300)));
