@@ -146,6 +146,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public final List<DaemonSetInfo> daemonSets = new ArrayList<>();
     /** Every mutating call, e.g. "cordon n1", "taint n1 NO_SCHEDULE". */
     public final List<String> calls = new ArrayList<>();
+    /** Every Event with its message, e.g. "Pod/a DoesNotFit: requests ...". */
+    public final List<String> eventMessages = new ArrayList<>();
     /** Every broken promise: a blocking pod found on a node whose instance was terminated. */
     public final List<String> violations = new ArrayList<>();
     /** Runs inside {@link #podsBoundTo} before answering: lets a test bind a pod "at the last moment". */
@@ -573,6 +575,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     @Override
     public void recordEvent(EventTarget target, EventReason reason, String message) {
         calls.add("event " + target.kind() + "/" + target.name() + " " + reason.reason());
+        eventMessages.add(target.kind() + "/" + target.name() + " " + reason.reason() + ": " + message);
     }
 
     /** Mutating calls only (no events, no live checks). */
