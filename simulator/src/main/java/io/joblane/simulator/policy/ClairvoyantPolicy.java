@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -59,9 +60,10 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         if (!waiting.isEmpty()) {
             List<SimPod> left = new ArrayList<>();
             for (SimPod pod : new ArrayList<>(waiting)) {
-                SimNode node = bestNode(cluster, pod, now);
+                NodeType type = cheapestFitting(cluster, pod);
+                SimNode node = bestNode(cluster, pod, now, type);
                 if (node == null && cluster.nodes().size() < maxNodes) {
-                    node = cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis);
+                    node = cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type);
                     scaleActions++;
                 }
                 if (node == null) {
@@ -81,24 +83,38 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         }
     }
 
+    /** The type a new node for {@code pod} gets: the cheapest that fits it (the first type of a one-type group). */
+    private static NodeType cheapestFitting(SimCluster cluster, SimPod pod) {
+        NodeType best = cluster.types.first();
+        for (NodeType t : cluster.types.types()) {
+            if (t.fitsEmpty(pod.cpu, pod.memory, pod.gpu)
+                    && (!best.fitsEmpty(pod.cpu, pod.memory, pod.gpu) || t.pricePerHour() < best.pricePerHour())) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
     /**
-     * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end); among equals
-     * the one whose latest end is closest to the pod's. Null when a new node (duration + boot delay) is cheaper.
+     * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end), with several
+     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's. Null when a
+     * new node of {@code type} (duration + boot delay) is cheaper.
      */
-    private SimNode bestNode(SimCluster cluster, SimPod pod, long now) {
+    private SimNode bestNode(SimCluster cluster, SimPod pod, long now, NodeType type) {
+        boolean priced = cluster.types.mixed();
         long end = now + pod.duration();
         SimNode best = null;
-        long bestAdded = pod.duration() + bootDelayMillis;
+        double bestAdded = (pod.duration() + bootDelayMillis) * (priced ? type.pricePerHour() : 1);
         long bestGap = Long.MAX_VALUE;
         for (SimNode n : cluster.nodes()) {
-            if (!n.ready || !n.fits(pod, cluster.shape)) {
+            if (!n.ready || !n.fits(pod)) {
                 continue;
             }
             long latest = now;
             for (SimPod p : n.pods) {
                 latest = Math.max(latest, p.endsAt());
             }
-            long added = Math.max(0, end - latest);
+            double added = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
             long gap = Math.abs(latest - end);
             if (added < bestAdded || added == bestAdded && best != null && gap < bestGap) {
                 best = n;

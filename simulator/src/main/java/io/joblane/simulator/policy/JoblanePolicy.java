@@ -9,6 +9,7 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.loop.ClusterAccess;
 import io.joblane.scaler.loop.DecisionKind;
@@ -28,6 +29,7 @@ import io.joblane.scaler.plan.Toleration;
 import io.joblane.simulator.Simulation;
 import io.joblane.simulator.Simulator;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimClock;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
@@ -66,7 +68,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final SimClock clock = new SimClock();
     private SimCluster cluster;
     private ScaleLoop loop;
-    private Resources allocatable;
+    private FakeNodeGroupProvider provider;
+    /** The allocatable of a node of each shape, as its Node object would report it. */
+    private final Map<NodeShape, Resources> allocatable = new java.util.HashMap<>();
+
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
     /** The scan in progress took a decision or wrote to the cloud. */
@@ -162,14 +167,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         this.cluster = simCluster;
         clock.set(now);
         NodeShape shape = simCluster.shape;
-        Map<String, String> node = new LinkedHashMap<>();
-        node.put(WellKnown.RESOURCE_CPU, Quantity.format(shape.cpuMillis(), WellKnown.RESOURCE_CPU));
-        node.put(WellKnown.RESOURCE_MEMORY, Quantity.format(shape.memoryMillis(), WellKnown.RESOURCE_MEMORY));
-        node.put(WellKnown.RESOURCE_PODS, Integer.toString(shape.pods()));
-        if (shape.gpus() > 0) {
-            node.put(WellKnown.RESOURCE_NVIDIA_GPU, Long.toString(shape.gpus()));
+        Map<String, String> node = quantities(shape);
+        for (NodeType t : simCluster.types.types()) {
+            allocatable.put(t.shape(), Resources.ofQuantities(quantities(t.shape())));
         }
-        allocatable = Resources.ofQuantities(node);
+        if (simCluster.types.mixed()) {
+            // As on AWS without scaling.node: the group is planned from the cloud's node template, type by type.
+            node = Map.of();
+        }
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
         Scaling scaling = new Scaling(
                 Scaling.PROVIDER_MEMORY,
@@ -209,11 +214,27 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
-        FakeNodeGroupProvider provider =
-                new FakeNodeGroupProvider(clock).keepCalls(0).addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        provider = new FakeNodeGroupProvider(clock).keepCalls(0);
+        if (simCluster.types.mixed()) {
+            provider.addGroup(
+                    GROUP, 0, settings.maxNodes(), 0, boot, simCluster.types.cloudTypes(), simCluster.types.rule());
+        } else {
+            provider.addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        }
         provider.addListener(this);
         daemonSets = daemonSets(shape);
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
+    }
+
+    private static Map<String, String> quantities(NodeShape shape) {
+        Map<String, String> node = new LinkedHashMap<>();
+        node.put(WellKnown.RESOURCE_CPU, Quantity.format(shape.cpuMillis(), WellKnown.RESOURCE_CPU));
+        node.put(WellKnown.RESOURCE_MEMORY, Quantity.format(shape.memoryMillis(), WellKnown.RESOURCE_MEMORY));
+        node.put(WellKnown.RESOURCE_PODS, Integer.toString(shape.pods()));
+        if (shape.gpus() > 0) {
+            node.put(WellKnown.RESOURCE_NVIDIA_GPU, Long.toString(shape.gpus()));
+        }
+        return node;
     }
 
     private static List<DaemonSetInfo> daemonSets(NodeShape shape) {
@@ -274,7 +295,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public void launched(String groupId, CloudInstance instance) {
         long now = clock.millis();
-        cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        FakeInstanceType type = provider.instanceType(instance.id());
+        cluster.launch(
+                instance.id(),
+                now,
+                now + settings.bootDelayMillis(),
+                type == null ? cluster.types.first() : cluster.types.byName(type.name()));
     }
 
     @Override
@@ -321,7 +347,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 n.name,
                 GROUP,
                 n.instanceId,
-                allocatable,
+                allocatable.get(n.shape),
                 true,
                 SimClock.instant(n.readyAt),
                 n.cordoned,

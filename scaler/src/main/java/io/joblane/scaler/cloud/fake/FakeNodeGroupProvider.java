@@ -254,24 +254,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     }
                 }
             }
-            g.outOfCapacity = false;
-            while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
-                FakeInstanceType type = g.types.isEmpty() ? null : g.rule.next(g.types, g::running);
-                if (type == null && !g.types.isEmpty()) {
-                    g.outOfCapacity = true; // every type at its capacity: the launch fails, as with EC2's ICE
-                    break;
-                }
-                String id = String.format("i-%017x", nextId);
-                if (type != null) {
-                    typeOfInstance.put(id, type);
-                    g.runningByType.merge(type.name(), 1, Integer::sum);
-                }
-                CloudInstance inst = new CloudInstance(
-                        id, ZONES[(int) (nextId % ZONES.length)], LifecycleState.PENDING, true, false, now);
-                nextId++;
-                g.instances.put(id, inst);
-                listeners.forEach(l -> l.launched(g.id, inst));
-            }
+            launchUpToDesired(g, now);
             if (!anyBooted(g, now)) {
                 continue;
             }
@@ -282,6 +265,28 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     listeners.forEach(l -> l.inService(g.id, up));
                 }
             }
+        }
+    }
+
+    /** Launches instances until the group has its desired capacity, each of the type its launch rule picks. */
+    private void launchUpToDesired(Group g, Instant now) {
+        g.outOfCapacity = false;
+        while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
+            FakeInstanceType type = g.types.isEmpty() ? null : g.rule.next(g.types, g::running);
+            if (type == null && !g.types.isEmpty()) {
+                g.outOfCapacity = true; // every type at its capacity: the launch fails, as with EC2's ICE
+                return;
+            }
+            String id = String.format("i-%017x", nextId);
+            if (type != null) {
+                typeOfInstance.put(id, type);
+                g.runningByType.merge(type.name(), 1, Integer::sum);
+            }
+            CloudInstance inst = new CloudInstance(
+                    id, ZONES[(int) (nextId % ZONES.length)], LifecycleState.PENDING, true, false, now);
+            nextId++;
+            g.instances.put(id, inst);
+            listeners.forEach(l -> l.launched(g.id, inst));
         }
     }
 
