@@ -69,7 +69,8 @@ class MetricsContractChartTest {
                 null,
                 now.plusSeconds(60),
                 List.of(),
-                now.minusSeconds(90));
+                now.minusSeconds(90),
+                0);
         metrics.scanCompleted(
                 Duration.ofMillis(20),
                 new ScanResult(now, Duration.ofMillis(20), false, Map.of("batch", batch), List.of(), List.of()));

@@ -104,6 +104,16 @@ class SchemaLoaderAgreementChartTest {
         for (Object v : new Object[] {true, false, "true"}) {
             cases.add(group("default " + v, g -> g.put("default", v)));
         }
+        for (Object d : new Object[] {"2h", "90m", "1.5h", "", "5", "1d", "-1h", 7200}) {
+            cases.add(group("spot.preferOnDemandAbove " + d, g -> g.put("spot", Map.of("preferOnDemandAbove", d))));
+        }
+        for (String k : new String[] {
+            "aws-node-termination-handler/spot-itn", "example.com/spot", "joblane.io/draining", "bad key", ""
+        }) {
+            cases.add(new Case(
+                    "scaler.spot.rebalanceTaints " + k,
+                    base(g -> {}, Map.of("spot", Map.of("rebalanceTaints", List.of(k))))));
+        }
         cases.add(group(
                 "match without rules", g -> g.put("match", new LinkedHashMap<>(Map.of("resources", List.of())))));
         cases.add(group(

@@ -46,6 +46,20 @@ public final class WellKnown {
     /** The key of {@link #LANES_CONFIGMAP} holding the family table ({@code io.joblane.model.lanes.FamilyTable}). */
     public static final String LANES_CONFIGMAP_KEY = "families";
 
+    /**
+     * Node label EKS managed node groups put on every node: {@link #EKS_CAPACITY_ON_DEMAND} or {@link #EKS_CAPACITY_SPOT}
+     * (scaler/AWS.md, Spot). The webhook's on-demand preference names it.
+     */
+    public static final String EKS_CAPACITY_TYPE_LABEL = "eks.amazonaws.com/capacityType";
+
+    public static final String EKS_CAPACITY_ON_DEMAND = "ON_DEMAND";
+    public static final String EKS_CAPACITY_SPOT = "SPOT";
+    /** Node label Karpenter puts on its nodes: {@code on-demand}, {@code spot} (or {@code reserved}). */
+    public static final String KARPENTER_CAPACITY_TYPE_LABEL = "karpenter.sh/capacity-type";
+
+    public static final String KARPENTER_CAPACITY_SPOT = "spot";
+    public static final String KARPENTER_CAPACITY_ON_DEMAND = "on-demand";
+
     public static final String SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-to-evict";
     public static final String KARPENTER_DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
 

@@ -19,6 +19,7 @@ import io.joblane.model.logging.LogOptions;
 import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.NodeTypesOption;
+import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.ComparisonTable;
 import io.joblane.simulator.report.HtmlReport;
@@ -257,6 +258,24 @@ public final class SimulateCommand implements Callable<Integer> {
     double pricePerNodeHour;
 
     @Option(
+            names = "--spot-interruption-rate",
+            paramLabel = "PER_NODE_HOUR",
+            defaultValue = "0",
+            description =
+                    "Spot: interruptions per Spot node-hour, each Spot node interrupted at this rate for as long as"
+                            + " it runs (0.05: a mean Spot life of 20 hours), with EC2's two-minute notice before the cloud takes it"
+                            + " (default ${DEFAULT-VALUE}: no Spot).")
+    double spotInterruptionRate;
+
+    @Option(
+            names = "--spot-share",
+            paramLabel = "FRACTION",
+            defaultValue = "1",
+            description = "Spot: the share of new nodes bought as Spot, the rest on-demand (default ${DEFAULT-VALUE};"
+                    + " only with --spot-interruption-rate).")
+    double spotShare;
+
+    @Option(
             names = "--swf-memory-per-core",
             defaultValue = "2Gi",
             description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
@@ -399,7 +418,9 @@ public final class SimulateCommand implements Callable<Integer> {
             "--scale-down-delay",
             "--max-draining",
             "--boot-delay",
-            "--group"
+            "--group",
+            "--spot-interruption-rate",
+            "--spot-share"
         }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
@@ -594,6 +615,7 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
+        SpotMarket spot = new SpotMarket(spotInterruptionRate, spotShare);
         if (nodeTypes != null) {
             NodeTypes types = NodeTypesOption.parse(
                     nodeTypes,
@@ -605,9 +627,10 @@ public final class SimulateCommand implements Callable<Integer> {
                             nodePods,
                             pricePerNodeHour));
             return new Simulation.Settings(
-                    types, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L);
+                    types, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L, spot);
         }
-        return new Simulation.Settings(shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L);
+        return new Simulation.Settings(
+                shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L, spot);
     }
 
     private TraceSource source(NodeShape shape) throws IOException {

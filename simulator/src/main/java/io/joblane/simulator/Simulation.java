@@ -4,6 +4,7 @@ import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimPod;
+import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.ScalingPolicy;
 import io.joblane.simulator.policy.StaticPolicy;
 import io.joblane.simulator.report.PolicyResult;
@@ -25,6 +26,7 @@ public final class Simulation {
 
     /**
      * @param shape the first node type's shape (the only one of a one-type group)
+     * @param spot  the Spot market of new nodes; none unless given
      * @param types the group's instance types and launch rule; one type of {@code shape} at {@code pricePerNodeHour}
      *              unless given
      */
@@ -36,8 +38,15 @@ public final class Simulation {
             long seed,
             double pricePerNodeHour,
             long seriesWidthMillis,
+            SpotMarket spot,
             NodeTypes types) {
 
+        public Settings {
+            spot = spot == null ? SpotMarket.NONE : spot;
+            types = types == null ? NodeTypes.single(shape, pricePerNodeHour) : types;
+        }
+
+        /** Without Spot, of one type. */
         public Settings(
                 NodeShape shape,
                 long bootDelayMillis,
@@ -46,6 +55,19 @@ public final class Simulation {
                 long seed,
                 double pricePerNodeHour,
                 long seriesWidthMillis) {
+            this(shape, bootDelayMillis, scanIntervalMillis, maxNodes, seed, pricePerNodeHour, seriesWidthMillis, null);
+        }
+
+        /** Of one type. */
+        public Settings(
+                NodeShape shape,
+                long bootDelayMillis,
+                long scanIntervalMillis,
+                int maxNodes,
+                long seed,
+                double pricePerNodeHour,
+                long seriesWidthMillis,
+                SpotMarket spot) {
             this(
                     shape,
                     bootDelayMillis,
@@ -54,7 +76,8 @@ public final class Simulation {
                     seed,
                     pricePerNodeHour,
                     seriesWidthMillis,
-                    NodeTypes.single(shape, pricePerNodeHour));
+                    spot,
+                    null);
         }
 
         /** A group of several instance types: the shape is the first type's. */
@@ -65,7 +88,8 @@ public final class Simulation {
                 int maxNodes,
                 long seed,
                 double pricePerNodeHour,
-                long seriesWidthMillis) {
+                long seriesWidthMillis,
+                SpotMarket spot) {
             this(
                     types.first().shape(),
                     bootDelayMillis,
@@ -74,6 +98,7 @@ public final class Simulation {
                     seed,
                     pricePerNodeHour,
                     seriesWidthMillis,
+                    spot,
                     types);
         }
 
@@ -86,6 +111,7 @@ public final class Simulation {
                     other,
                     pricePerNodeHour,
                     seriesWidthMillis,
+                    spot,
                     types);
         }
     }
@@ -125,6 +151,7 @@ public final class Simulation {
         SimCluster cluster =
                 new SimCluster(settings.types(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
+        cluster.spot(settings.spot(), settings.seed(), (node, at) -> policy.spotTaken(cluster, node, at));
         try (TraceReader reader = source.open()) {
             run.next = nextFitting(reader, settings.types());
             policy.start(cluster, run.start);
@@ -343,7 +370,10 @@ public final class Simulation {
                 makespan / 3_600_000.0,
                 c.nodeSeries.widthMillis() / 1000.0,
                 c.nodeSeries.values(),
-                c.waits);
+                c.waits,
+                c.jobsLostToSpot,
+                c.spotLostRunMillis / 3_600_000.0,
+                c.spotNodesTaken);
     }
 
     /**

@@ -250,6 +250,13 @@ public final class Simulator {
                 + ", " + joblane
                 + (settings.types().mixed()
                         ? ", " + io.joblane.simulator.cluster.NodeTypesOption.describe(settings.types())
+                        : "")
+                + (settings.spot().active()
+                        ? String.format(
+                                java.util.Locale.ROOT,
+                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)",
+                                100 * settings.spot().spotShare(),
+                                settings.spot().interruptionsPerNodeHour())
                         : "");
     }
 

@@ -33,7 +33,7 @@ class MixedNodeTypesTest {
 
     private static Simulator simulator(NodeTypes types) {
         return new Simulator(
-                new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000),
+                new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
                 JoblanePolicy.factory(Duration.ofMinutes(10), 1));
     }
 

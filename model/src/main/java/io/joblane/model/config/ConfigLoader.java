@@ -145,6 +145,9 @@ public final class ConfigLoader {
             problems.add(at + ".schedulerName: \"" + group.schedulerName() + "\" is not a valid name");
         }
         validateMatch(group.match(), at + ".match", problems);
+        if (!group.spot().preferOnDemandAbove().isEmpty()) {
+            validateDuration(group.spot().preferOnDemandAbove(), at + ".spot.preferOnDemandAbove", POSITIVE, problems);
+        }
         validateScaling(group.scaling(), at + ".scaling", problems);
     }
 
@@ -328,9 +331,24 @@ public final class ConfigLoader {
         if (!endpoint.isEmpty() && !(endpoint.startsWith("http://") || endpoint.startsWith("https://"))) {
             problems.add("scaler.aws.endpoint: must be an http:// or https:// URL");
         }
+        validateSpotTaints(scaler.spot().interruptionTaints(), "scaler.spot.interruptionTaints", problems);
+        validateSpotTaints(scaler.spot().rebalanceTaints(), "scaler.spot.rebalanceTaints", problems);
         String ec2Endpoint = scaler.aws().ec2Endpoint();
         if (!ec2Endpoint.isEmpty() && !(ec2Endpoint.startsWith("http://") || ec2Endpoint.startsWith("https://"))) {
             problems.add("scaler.aws.ec2Endpoint: must be an http:// or https:// URL");
+        }
+    }
+
+    /** Taint keys that mark a Spot notice: valid keys, never the scaler's own draining taint. */
+    private static void validateSpotTaints(List<String> keys, String at, List<String> problems) {
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            if (!isQualifiedName(key)) {
+                problems.add(at + "[" + i + "]: \"" + key + "\" is not a valid taint key");
+            } else if (key.equals(WellKnown.DRAINING_TAINT)) {
+                problems.add(
+                        at + "[" + i + "]: " + WellKnown.DRAINING_TAINT + " is the scaler's own taint, not a notice");
+            }
         }
     }
 

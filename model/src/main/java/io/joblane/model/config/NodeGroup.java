@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One dedicated node group for Job pods: the label its nodes carry, the taints that keep other pods off,
- * the rules that route pods to it and, when the scaler manages it, how it scales.
+ * the rules that route pods to it, when the scaler manages it, how it scales, and its Spot settings.
  */
 public record NodeGroup(
         String name,
@@ -16,13 +16,26 @@ public record NodeGroup(
         List<Taint> taints,
         String schedulerName,
         GroupMatch match,
-        Scaling scaling) {
+        Scaling scaling,
+        GroupSpot spot) {
 
     public NodeGroup {
         isDefault = isDefault != null && isDefault;
         labels = labels == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(labels));
         taints = taints == null ? List.of() : List.copyOf(taints);
         schedulerName = schedulerName == null ? "" : schedulerName;
+        spot = spot == null ? GroupSpot.NONE : spot;
+    }
+
+    public NodeGroup(
+            String name,
+            Boolean isDefault,
+            Map<String, String> labels,
+            List<Taint> taints,
+            String schedulerName,
+            GroupMatch match,
+            Scaling scaling) {
+        this(name, isDefault, labels, taints, schedulerName, match, scaling, null);
     }
 
     /** Every nodeSelector entry a pod of this group gets, the group label first. */

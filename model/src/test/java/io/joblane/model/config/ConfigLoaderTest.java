@@ -129,6 +129,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void spotSettingsDefaultToNodeTerminationHandlersTaintsAndBadOnesAreRefusedNamingTheField() throws Exception {
+        // Guards against: a notice taint key that no node can carry (or the scaler's own) accepted silently.
+        JoblaneConfig defaults = ConfigLoader.parse(MINIMAL, "test");
+        assertThat(defaults.scaler().spot().interruptionTaints())
+                .containsExactly("aws-node-termination-handler/spot-itn");
+        assertThat(defaults.scaler().spot().rebalanceTaints())
+                .containsExactly("aws-node-termination-handler/rebalance-recommendation");
+        assertThat(defaults.nodeGroups().get(0).spot().preferOnDemandAboveDuration())
+                .isNull();
+        assertThatThrownBy(() -> ConfigLoader.parse(
+                        MINIMAL
+                                + "scaler:\n  spot: {interruptionTaints: ['bad key'], rebalanceTaints: [joblane.io/draining]}\n",
+                        "test"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "scaler.spot.interruptionTaints[0]: \"bad key\" is not a valid taint key",
+                                        "scaler.spot.rebalanceTaints[0]: joblane.io/draining is the scaler's own taint,"
+                                                + " not a notice"));
+    }
+
+    @Test
+    void aGroupsOnDemandThresholdIsAPositiveDuration() throws Exception {
+        // Guards against: a bare number (seconds? minutes?) or 0s taken as a threshold every pod passes.
+        assertThat(ConfigLoader.parse(MINIMAL + "    spot: {preferOnDemandAbove: 2h}\n", "test")
+                        .nodeGroups()
+                        .get(0)
+                        .spot()
+                        .preferOnDemandAboveDuration())
+                .hasHours(2);
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "    spot: {preferOnDemandAbove: 0s}\n", "test"))
+                .hasMessageContaining("nodeGroups[0].spot.preferOnDemandAbove: must be more than 0s");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "    spot: {preferOnDemandAbove: '90'}\n", "test"))
+                .hasMessageContaining("nodeGroups[0].spot.preferOnDemandAbove: ");
+    }
+
+    @Test
     void zeroSafetyDelaysAreRefusedNamingTheField() {
         // Guards against: 0s accepted, turning the settle, scale-down and registration waits into none at all.
         String yaml = MINIMAL + """

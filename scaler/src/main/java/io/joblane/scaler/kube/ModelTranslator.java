@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.SpotSettings;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
@@ -19,6 +21,7 @@ import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.ProviderIds;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import io.joblane.scaler.plan.Toleration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -69,7 +72,7 @@ final class ModelTranslator {
             uids.put(
                     n.getMetadata().getName(),
                     Objects.requireNonNullElse(n.getMetadata().getUid(), ""));
-            NodeInfo info = nodeInfo(n);
+            NodeInfo info = nodeInfo(n, config.scaler().spot());
             nodeInfos.add(info);
             if (info.group() != null) {
                 sampleNodeByGroup.putIfAbsent(info.group(), n);
@@ -116,6 +119,11 @@ final class ModelTranslator {
     }
 
     static NodeInfo nodeInfo(Node n) {
+        return nodeInfo(n, SpotSettings.DEFAULTS);
+    }
+
+    /** {@code spot} names the taints that are Spot notices. */
+    static NodeInfo nodeInfo(Node n, SpotSettings spot) {
         ObjectMeta meta = n.getMetadata();
         Map<String, String> labels = orEmpty(meta.getLabels());
         Map<String, String> ann = orEmpty(meta.getAnnotations());
@@ -137,7 +145,26 @@ final class ModelTranslator {
                 NodeAnnotations.parse(ann.get(NodeAnnotations.CORDONED_AT)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.DRAINING_SINCE)),
                 NodeAnnotations.parse(ann.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
-                ready ? null : notReadySince(n));
+                ready ? null : notReadySince(n),
+                spotNotice(n, spot),
+                CapacityType.ofLabels(labels));
+    }
+
+    /** The strongest Spot notice among the node's taints, by key whatever the effect (NTH uses NoSchedule). */
+    static SpotNotice spotNotice(Node n, SpotSettings spot) {
+        if (n.getSpec() == null || n.getSpec().getTaints() == null) {
+            return SpotNotice.NONE;
+        }
+        SpotNotice notice = SpotNotice.NONE;
+        for (Taint t : n.getSpec().getTaints()) {
+            if (spot.interruptionTaints().contains(t.getKey())) {
+                return SpotNotice.INTERRUPTION;
+            }
+            if (spot.rebalanceTaints().contains(t.getKey())) {
+                notice = SpotNotice.REBALANCE;
+            }
+        }
+        return notice;
     }
 
     /** The instance named by the node's spec.providerID; null when it names none. */

@@ -46,6 +46,7 @@ public final class StatusText {
             b.append("cordoned: ").append(g.cordoned()).append('\n');
             b.append("pendingJobPods: ").append(g.pendingPods()).append('\n');
             b.append("podsThatNeverFit: ").append(g.neverFit()).append('\n');
+            b.append("spotNoticed: ").append(g.spotNoticed()).append('\n');
         }
         if (g.lastAction() != null) {
             b.append("lastAction: ").append(quote(g.lastAction())).append('\n');

@@ -23,7 +23,13 @@ public enum EventReason {
     /** Node: its instance was terminated. */
     TERMINATED("Terminated", false),
     /** Node: its instance was terminated by the cloud group itself, not by Joblane; running Jobs there are lost. */
-    UNEXPECTED_TERMINATION("UnexpectedTermination", true);
+    UNEXPECTED_TERMINATION("UnexpectedTermination", true),
+    /** Node: a Spot rebalance recommendation was seen on it; fenced at once, no new Job lands there. */
+    SPOT_REBALANCE_RECOMMENDATION("SpotRebalanceRecommendation", true),
+    /** Node: a Spot interruption notice was seen on it (about two minutes left); fenced at once. */
+    SPOT_INTERRUPTION_NOTICE("SpotInterruptionNotice", true),
+    /** Node: a Spot node (or one with a notice) was taken by the cloud; Jobs running there are Spot's loss. */
+    SPOT_INTERRUPTED("SpotInterrupted", true);
 
     private final String reason;
     private final boolean warning;

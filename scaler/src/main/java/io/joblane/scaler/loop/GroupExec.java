@@ -173,9 +173,15 @@ final class GroupExec {
         }
     }
 
-    /** Gives the node back to the scheduler: no draining taint, no cordon of ours, no timers. */
+    /**
+     * Gives the node back to the scheduler: no draining taint, no cordon of ours, no timers. A node with a Spot notice
+     * keeps its draining taint (and so the label): it stays fenced for new Jobs.
+     */
     void undo(String node) throws ClusterException {
-        cluster.setDrainingTaint(node, DrainState.NONE);
+        NodeInfo n = nodes.get(node);
+        if (n == null || !n.noticed()) {
+            cluster.setDrainingTaint(node, DrainState.NONE);
+        }
         cluster.uncordon(node);
         clearTimers(node);
     }

@@ -1,6 +1,7 @@
 package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +28,13 @@ final class GroupState {
     final Map<String, LifecycleState> lastSeen = new HashMap<>();
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
+    /** Per node, the strongest Spot notice already reported (Event and metric once per node and kind). */
+    final Map<String, SpotNotice> reportedNotices = new HashMap<>();
+    /**
+     * Instances whose node is Spot (capacity-type label) or had a notice, with the notice (NONE: Spot, no notice): a
+     * node may be deleted before its instance is seen leaving, and the loss must still be told as Spot's.
+     */
+    final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
 }

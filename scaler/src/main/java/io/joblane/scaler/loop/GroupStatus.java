@@ -13,6 +13,7 @@ import java.util.List;
  * @param backoffUntil  set while scale-ups are withheld
  * @param problems      conditions for readiness details and events (cloud errors, AZRebalance, unregistered instances)
  * @param oldestPendingSince creation of the longest-waiting unschedulable pod of the group, null when none waits
+ * @param spotNoticed   nodes carrying a Spot notice (fenced, not capacity)
  */
 public record GroupStatus(
         String group,
@@ -32,7 +33,8 @@ public record GroupStatus(
         Instant lastActionAt,
         Instant backoffUntil,
         List<String> problems,
-        Instant oldestPendingSince) {
+        Instant oldestPendingSince,
+        int spotNoticed) {
 
     public GroupStatus {
         problems = List.copyOf(problems);

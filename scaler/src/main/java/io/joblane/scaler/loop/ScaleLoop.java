@@ -7,6 +7,7 @@ import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.GroupPlan;
@@ -16,6 +17,7 @@ import io.joblane.scaler.plan.PlanAction;
 import io.joblane.scaler.plan.Planner;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.SnapshotIndex;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -349,6 +351,7 @@ public final class ScaleLoop {
         forgetPodsNoLongerWaiting(spec, index, state);
         reportRegistrations(spec, cloud, index, state);
         reportUnexpectedTerminations(x);
+        reportSpotNotices(x);
         for (PlanAction action : plan.actions()) {
             runAction(x, action);
         }
@@ -422,7 +425,8 @@ public final class ScaleLoop {
                 state.lastAt,
                 state.backoffUntil,
                 x.problems,
-                oldestPending);
+                oldestPending,
+                x.state.reportedNotices.size());
     }
 
     /**
@@ -513,20 +517,11 @@ public final class ScaleLoop {
             }
             state.unexpected.put(id, x.now);
             metrics.unexpectedTermination(x.spec.name());
-            String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
-                    + " was terminated by the cloud group itself, not by Joblane";
-            LOG.warn("group {}: {}", x.spec.name(), what);
-            if (node != null) {
-                x.event(
-                        EventTarget.node(node.name()),
-                        EventReason.UNEXPECTED_TERMINATION,
-                        what + ": running Jobs "
-                                + "there are lost (health check replacement, rebalancing, instance refresh or a node group "
-                                + "upgrade?)");
-            }
+            tellCloudTermination(x, id, node, state.spotInstances.get(id));
         }
         state.lastSeen.clear();
         current.forEach((id, i) -> state.lastSeen.put(id, i.state()));
+        state.spotInstances.keySet().retainAll(current.keySet());
         state.terminatedByUs.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
@@ -534,6 +529,72 @@ public final class ScaleLoop {
                     + "Joblane, in the last " + UNEXPECTED_TERMINATION_REPORTED_FOR.toMinutes() + "m ("
                     + String.join(", ", state.unexpected.keySet()) + "): health check replacement, Spot or capacity "
                     + "rebalance, instance refresh or a node group upgrade evict running Jobs; see AWS.md");
+        }
+    }
+
+    /**
+     * Reports each Spot notice once per node and kind (Event, metric, the group's status); the planner fences the node.
+     * Nodes gone or without a notice are forgotten. Only in memory: a restart reports a notice again, once.
+     */
+    private void reportSpotNotices(GroupExec x) {
+        Map<String, SpotNotice> reported = x.state.reportedNotices;
+        Set<String> noticed = new HashSet<>();
+        for (NodeInfo n : x.index.nodes(x.spec.name())) {
+            if (n.instanceId() != null && (n.noticed() || n.capacityType() == CapacityType.SPOT)) {
+                x.state.spotInstances.put(n.instanceId(), n.spotNotice());
+            }
+            if (!n.noticed()) {
+                continue;
+            }
+            noticed.add(n.name());
+            SpotNotice before = reported.get(n.name());
+            if (before != null && before.compareTo(n.spotNotice()) >= 0) {
+                continue;
+            }
+            reported.put(n.name(), n.spotNotice());
+            metrics.spotNotice(x.spec.name(), n.spotNotice().kind());
+            String what = "Spot " + n.spotNotice().kind() + " notice on node " + n.name()
+                    + (n.instanceId() == null ? "" : " (instance " + n.instanceId() + ")")
+                    + ": fenced, no new Job lands there; running Jobs are left to finish";
+            LOG.info("group {}: {}", x.spec.name(), what);
+            x.event(
+                    EventTarget.node(n.name()),
+                    n.spotNotice() == SpotNotice.INTERRUPTION
+                            ? EventReason.SPOT_INTERRUPTION_NOTICE
+                            : EventReason.SPOT_REBALANCE_RECOMMENDATION,
+                    what);
+        }
+        reported.keySet().retainAll(noticed);
+    }
+
+    /**
+     * Logs and tells (Event on the node, when it is still there) an instance the cloud took. {@code spot}: its node
+     * was Spot or had a notice (remembered, as the node may be gone already): Spot's loss, expected, logged at info.
+     */
+    private void tellCloudTermination(GroupExec x, String id, NodeInfo node, SpotNotice spot) {
+        String what = "instance " + id + (node == null ? "" : " (node " + node.name() + ")")
+                + " was terminated by the cloud group itself, not by Joblane";
+        if (spot != null) {
+            LOG.info("group {}: {} (Spot)", x.spec.name(), what);
+            metrics.spotInterruption(x.spec.name());
+        } else {
+            LOG.warn("group {}: {}", x.spec.name(), what);
+        }
+        if (node == null) {
+            return;
+        }
+        if (spot != null) {
+            x.event(
+                    EventTarget.node(node.name()),
+                    EventReason.SPOT_INTERRUPTED,
+                    what + " (Spot" + (spot == SpotNotice.NONE ? "" : ", " + spot.kind() + " notice")
+                            + "): Jobs still running there are lost to Spot, not to the scaler");
+        } else {
+            x.event(
+                    EventTarget.node(node.name()),
+                    EventReason.UNEXPECTED_TERMINATION,
+                    what + ": running Jobs there are lost (health check replacement, rebalancing, instance refresh or"
+                            + " a node group upgrade?)");
         }
     }
 
@@ -605,7 +666,8 @@ public final class ScaleLoop {
                 state.lastAt,
                 state.backoffUntil,
                 List.of(problem),
-                null);
+                null,
+                0);
     }
 
     private static String describe(PlanAction action) {

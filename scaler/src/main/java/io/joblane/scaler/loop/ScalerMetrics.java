@@ -25,6 +25,18 @@ public interface ScalerMetrics {
      */
     default void unexpectedTermination(String group) {}
 
+    /**
+     * A Spot notice seen on a node of the group, {@code kind} {@code rebalance} or {@code interruption}, counted once
+     * per node and kind ({@code joblane_scaler_spot_notices_total}).
+     */
+    default void spotNotice(String group, String kind) {}
+
+    /**
+     * An instance the cloud took that was Spot (capacity-type label) or carried a Spot notice, counted once per
+     * instance, also among the unexpected terminations ({@code joblane_scaler_spot_interruptions_total}).
+     */
+    default void spotInterruption(String group) {}
+
     /** A waiting pod that fits no node of its group, counted once per pod. */
     default void podNeverFits(String group) {}
 

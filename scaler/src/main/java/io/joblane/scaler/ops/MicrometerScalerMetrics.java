@@ -79,6 +79,26 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     }
 
     @Override
+    public void spotNotice(String group, String kind) {
+        Counter.builder("joblane.scaler.spot.notices")
+                .tag("group", group)
+                .tag("kind", kind)
+                .description(
+                        "Spot notices seen on nodes (rebalance recommendation, interruption), once per node and kind")
+                .register(registry)
+                .increment();
+    }
+
+    @Override
+    public void spotInterruption(String group) {
+        Counter.builder("joblane.scaler.spot.interruptions")
+                .tag("group", group)
+                .description("Spot instances (or ones with a notice) the cloud took; also unexpected terminations")
+                .register(registry)
+                .increment();
+    }
+
+    @Override
     public void podNeverFits(String group) {
         Counter.builder("joblane.scaler.pods.never.fit")
                 .tag("group", group)

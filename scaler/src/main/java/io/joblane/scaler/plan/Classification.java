@@ -17,6 +17,7 @@ final class Classification {
     private int ready;
     private int draining;
     private int cordoned;
+    private int noticed;
 
     private Classification(PassInput in) {
         this.in = in;
@@ -48,6 +49,11 @@ final class Classification {
         return cordoned;
     }
 
+    /** Nodes carrying a Spot notice: fenced, not capacity, and not counted against {@code maxDraining}. */
+    int noticed() {
+        return noticed;
+    }
+
     /** Nodes or instances on their way. */
     int launching() {
         return (int) bins.stream().filter(b -> b.kind() == Bin.Kind.INCOMING).count();
@@ -55,7 +61,9 @@ final class Classification {
 
     private void addNodes(List<NodeInfo> nodes) {
         for (NodeInfo n : nodes) {
-            if (n.draining() != DrainState.NONE) {
+            if (n.noticed()) {
+                noticed++;
+            } else if (n.draining() != DrainState.NONE) {
                 draining++;
             }
             if (n.cordonedByJoblane()) {
@@ -95,8 +103,8 @@ final class Classification {
         if (inst != null && !inst.state().isCapacity()) {
             return false; // leaving
         }
-        if (n.cordonedByHuman() || n.terminationRequestedAt() != null) {
-            return false; // a human's, or leaving (its termination may already have acted)
+        if (n.cordonedByHuman() || n.terminationRequestedAt() != null || n.noticed()) {
+            return false; // a human's, leaving (its termination may have acted), or Spot's to take
         }
         // Our own node whose instance is gone from the group: never take it back.
         return inst != null || n.instanceId() == null || !reclaimable;

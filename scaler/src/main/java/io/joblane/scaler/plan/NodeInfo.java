@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param terminationRequestedAt annotation {@link NodeAnnotations#TERMINATION_REQUESTED_AT}, null when absent: the
  *                          scaler may already have terminated the instance, so the node is leaving for good
  * @param notReadySince     last transition of a Ready condition that is not True; null when Ready or unknown
+ * @param spotNotice        a Spot notice taint on the node ({@code scaler.spot}): fenced, never capacity again
+ * @param capacityType      from the EKS or Karpenter capacity-type label
  */
 public record NodeInfo(
         String name,
@@ -32,11 +34,42 @@ public record NodeInfo(
         Instant cordonedAt,
         Instant drainingSince,
         Instant terminationRequestedAt,
-        Instant notReadySince) {
+        Instant notReadySince,
+        SpotNotice spotNotice,
+        CapacityType capacityType) {
 
     public NodeInfo {
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
+        spotNotice = spotNotice == null ? SpotNotice.NONE : spotNotice;
+        capacityType = capacityType == null ? CapacityType.UNKNOWN : capacityType;
+    }
+
+    /** Carries a Spot notice: fenced for new Jobs and not capacity. */
+    public boolean noticed() {
+        return spotNotice != SpotNotice.NONE;
+    }
+
+    /** This node with a Spot notice (tests, the simulator). */
+    public NodeInfo withSpotNotice(SpotNotice notice) {
+        return new NodeInfo(
+                name,
+                group,
+                instanceId,
+                allocatable,
+                ready,
+                created,
+                cordoned,
+                cordonedByJoblane,
+                draining,
+                scaleDownDisabled,
+                unneededSince,
+                cordonedAt,
+                drainingSince,
+                terminationRequestedAt,
+                notReadySince,
+                notice,
+                capacityType);
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

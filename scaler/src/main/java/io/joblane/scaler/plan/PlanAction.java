@@ -41,7 +41,9 @@ public sealed interface PlanAction {
         /** Nudged for the settle delay and still not needed: the nudge becomes a commitment. */
         STILL_UNNEEDED,
         /** Its blocking pods would fit on the group's other busy nodes. */
-        PODS_FIT_ELSEWHERE
+        PODS_FIT_ELSEWHERE,
+        /** It carries a Spot notice: no new Job may land there, at once (no nudge first). */
+        SPOT_NOTICE
     }
 
     /** Set (or with {@link DrainState#NONE} clear) the draining taint and its {@code draining-since} annotation. */
@@ -72,6 +74,8 @@ public sealed interface PlanAction {
         DRAINED,
         /** Empty and unneeded for the scale-down delay. */
         UNNEEDED,
+        /** Empty and carrying a Spot notice: removed now rather than left for the cloud to take. */
+        SPOT_NOTICE,
         /** Empty for a boot delay and not expected to be needed before a new node could boot (the cost rule). */
         IDLE_PAST_BOOT
     }

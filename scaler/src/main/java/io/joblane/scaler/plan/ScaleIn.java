@@ -72,7 +72,7 @@ final class ScaleIn {
     private boolean idle(NodeInfo n) {
         CloudInstance inst = in.instanceOf(n);
         boolean capacity = inst != null && inst.state().isCapacity();
-        boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name());
+        boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name()) && !n.noticed();
         return open(n)
                 && capacity
                 && undrained
@@ -185,6 +185,9 @@ final class ScaleIn {
         if (needed.contains(n.name())) {
             return; // reclaimed by scale-out
         }
+        if (busy && n.noticed()) {
+            return; // a Spot notice: stays fenced; the Job finishes or the cloud takes the node
+        }
         if (busy) {
             actions.add(new PlanAction.Uncordon(
                     n.name(), UncordonReason.POD_BOUND, "a pod was bound to it after it was cordoned"));
@@ -207,27 +210,35 @@ final class ScaleIn {
 
     /** An empty node nobody needs: start its unneeded timer, cordon it once the delay is served (or at once). */
     private void empty(NodeInfo n, boolean broken) {
-        boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name());
+        boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name()) || n.noticed();
         Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
         boolean delayServed = n.unneededSince() != null
                 && in.deadlines().reached(n.unneededSince().plus(delay));
-        if ((n.draining() != DrainState.NONE || delayServed || broken) && cordonable > 0) {
+        if ((n.draining() != DrainState.NONE || n.noticed() || delayServed || broken) && cordonable > 0) {
             cordonable--;
-            CordonReason why = broken
-                    ? CordonReason.BROKEN
-                    : drained
-                            ? CordonReason.DRAINED
-                            : delay.equals(in.spec().scaleDownDelay())
-                                    ? CordonReason.UNNEEDED
-                                    : CordonReason.IDLE_PAST_BOOT;
+            CordonReason why = cordonReason(n, broken, drained, delay);
             actions.add(new PlanAction.Cordon(n.name(), why, cordonText(why, delay)));
         } else if (n.unneededSince() == null && !drained) {
             actions.add(new PlanAction.MarkUnneeded(n.name(), in.now(), UnneededReason.EMPTY, "no pod runs on it"));
         }
     }
 
+    private CordonReason cordonReason(NodeInfo n, boolean broken, boolean drained, Duration delay) {
+        if (broken) {
+            return CordonReason.BROKEN;
+        }
+        if (n.noticed()) {
+            return CordonReason.SPOT_NOTICE;
+        }
+        if (drained) {
+            return CordonReason.DRAINED;
+        }
+        return delay.equals(in.spec().scaleDownDelay()) ? CordonReason.UNNEEDED : CordonReason.IDLE_PAST_BOOT;
+    }
+
     private String cordonText(CordonReason why, Duration delay) {
         return switch (why) {
+            case SPOT_NOTICE -> "empty and carrying a Spot " + "notice";
             case BROKEN ->
                 "not Ready for over " + in.spec().registrationTimeout().toSeconds() + "s and nothing runs on it";
             case DRAINED -> "drained: no Job runs on it any more";

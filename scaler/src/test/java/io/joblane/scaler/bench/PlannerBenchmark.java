@@ -111,6 +111,8 @@ public class PlannerBenchmark {
                     null,
                     drain == DrainState.NONE ? null : NOW.minusSeconds(60),
                     null,
+                    null,
+                    null,
                     null));
             instances.add(
                     new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));

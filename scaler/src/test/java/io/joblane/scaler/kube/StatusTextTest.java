@@ -37,7 +37,8 @@ class StatusTextTest {
                         AT,
                         null,
                         List.of("AZRebalance is active"),
-                        null));
+                        null,
+                        0));
         groups.put(
                 "gpu",
                 new GroupStatus(
@@ -58,7 +59,8 @@ class StatusTextTest {
                         null,
                         null,
                         List.of("cloud group gpu-asg was not found"),
-                        null));
+                        null,
+                        0));
         Map<String, String> data = StatusText.render(
                 new ScanResult(AT, Duration.ofMillis(5), true, groups, List.of(), List.of()), "scaler-0");
 
@@ -73,6 +75,7 @@ class StatusTextTest {
                 cordoned: 0
                 pendingJobPods: 4
                 podsThatNeverFit: 1
+                spotNoticed: 0
                 lastAction: "scale eks-batch from 2 to 3"
                 lastActionReason: "4 pending pods need 1 more node"
                 lastActionAt: 2026-11-27T10:00:00Z
@@ -84,8 +87,8 @@ class StatusTextTest {
 
     @Test
     void theSameScanRendersTheSameTextSoNothingIsRewritten() {
-        GroupStatus g =
-                new GroupStatus("batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null);
+        GroupStatus g = new GroupStatus(
+                "batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null, 0);
         ScanResult a = new ScanResult(AT, Duration.ofMillis(5), false, Map.of("batch", g), List.of(), List.of());
         ScanResult b = new ScanResult(
                 AT.plusSeconds(10),

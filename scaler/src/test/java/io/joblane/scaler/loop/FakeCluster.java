@@ -2,6 +2,7 @@ package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
@@ -10,6 +11,7 @@ import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public String uid = "uid-" + UIDS.incrementAndGet();
         /** The node runs on {@link #instanceId} but shows no providerID (kubelet without a cloud provider). */
         public boolean noProviderId;
+        /** A Spot notice taint on the node (as AWS Node Termination Handler sets it). */
+        public SpotNotice spotNotice = SpotNotice.NONE;
 
         Node(String name, String group, String instanceId, Resources allocatable, Instant created) {
             this.name = name;
@@ -77,7 +81,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.CORDONED_AT)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.DRAINING_SINCE)),
                     NodeAnnotations.parse(annotations.get(NodeAnnotations.TERMINATION_REQUESTED_AT)),
-                    null);
+                    null,
+                    spotNotice,
+                    spotNotice == SpotNotice.NONE ? null : CapacityType.SPOT);
         }
 
         boolean markedForTermination() {

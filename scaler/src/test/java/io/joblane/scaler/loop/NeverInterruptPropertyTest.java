@@ -21,6 +21,7 @@ import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import io.joblane.scaler.plan.Toleration;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +85,10 @@ class NeverInterruptPropertyTest {
     private static final AtomicInteger MIXED_BOTH_TYPES = new AtomicInteger();
 
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
+    /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
+    private static final AtomicInteger SPOT_FENCED = new AtomicInteger();
+
+    private static final AtomicInteger SPOT_TAKEN = new AtomicInteger();
 
     private static Level loopLevel;
 
@@ -105,8 +110,15 @@ class NeverInterruptPropertyTest {
         System.out.println("NeverInterruptPropertyTest: " + TERMINATIONS.get() + " terminations ("
                 + EARLY_TERMINATIONS.get() + " before the scale-down delay, by the cost timing) over " + SEEDS_RUN.get()
                 + " seeds; " + LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
-                + " bound on a matching lane; " + MIXED_BOTH_TYPES.get() + " mixed-type worlds launched both types");
+                + " bound on a matching lane; " + SPOT_FENCED.get() + " noticed Spot nodes fenced, "
+                + SPOT_TAKEN.get() + " taken by the cloud; " + MIXED_BOTH_TYPES.get()
+                + " mixed-type worlds launched both types");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
+            // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
+            if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
+                throw new AssertionError(SPOT_FENCED.get() + " noticed nodes fenced, " + SPOT_TAKEN.get()
+                        + " taken by the cloud: Spot is not exercised");
+            }
             // Guards against a property test that passes because it never scales in.
             if (TERMINATIONS.get() < MIN_TERMINATIONS * SEEDS_RUN.get() / 24) {
                 throw new AssertionError("only " + TERMINATIONS.get() + " terminations over " + SEEDS_RUN.get()
@@ -149,6 +161,8 @@ class NeverInterruptPropertyTest {
             LANE_PODS.addAndGet(run.lanes == null ? 0 : run.lanes.lanesGiven);
             LANE_MATCHES.addAndGet(run.laneMatches);
             EARLY_TERMINATIONS.addAndGet(run.earlyTerminations);
+            SPOT_FENCED.addAndGet(run.fencedWith.size());
+            SPOT_TAKEN.addAndGet(run.spotTaken);
             MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
@@ -221,6 +235,18 @@ class NeverInterruptPropertyTest {
         final boolean mixed;
 
         final java.util.Set<String> typesLaunched = new java.util.HashSet<>();
+
+        /** Spot: notices arrive at this chance per step, from their own random sequence; 0 in two worlds of three. */
+        Random spotRandom;
+
+        double spotRate;
+        /** Interruption notices: when the cloud takes the instance (two minutes after the notice). */
+        final Map<String, Instant> takenAt = new java.util.HashMap<>();
+        /** Per noticed node the scaler has fenced, the Job pods on it or binding to it when the fence was seen. */
+        final Map<String, java.util.Set<String>> fencedWith = new java.util.HashMap<>();
+
+        int spotNotices;
+        int spotTaken;
 
         Run(long seed) {
             this.seed = seed;
@@ -388,6 +414,9 @@ class NeverInterruptPropertyTest {
                 lanes.replica(() -> leader == 0, "replica 0");
             }
 
+            // Spot draws from its own sequence too, so a seed's world without Spot is the same as before Spot.
+            spotRandom = new Random(seed * 104_729 + 3);
+            spotRate = spotRandom.nextInt(3) == 0 ? 0.01 + spotRandom.nextDouble() * 0.03 : 0;
             double arrivalRate = 0.05 + rnd.nextDouble() * 0.6;
             for (int step = 0; step < STEPS; step++) {
                 clock.advance(STEP);
@@ -411,6 +440,9 @@ class NeverInterruptPropertyTest {
                 if (rnd.nextDouble() < replaceRate) {
                     cloudReplacesAnInstance();
                 }
+                if (spotRate > 0) {
+                    spot();
+                }
                 schedule();
                 preferredLanesNeverBlock(step);
                 if (takeover) {
@@ -427,6 +459,7 @@ class NeverInterruptPropertyTest {
                 long callsBefore = cloud.callCount();
                 ran.runOnce();
                 check(step, desiredBefore, callsBefore, ran);
+                spotFenceHolds(step, ran);
                 if (lanes != null) {
                     lanes.scan(false); // the Lease holder's lanes step after its scan, as in RunCommand
                 }
@@ -470,6 +503,77 @@ class NeverInterruptPropertyTest {
                 cluster.cloudsOwn.add(id);
                 cloud.replaceInstance("batch", id);
                 replaced++;
+            }
+        }
+
+        /**
+         * Spot: a notice (rebalance recommendation or interruption) lands on a random node; an interruption notice is
+         * followed two minutes later by the cloud taking the instance, whatever runs there (Spot's loss, not ours).
+         */
+        void spot() {
+            if (spotRandom.nextDouble() < spotRate) {
+                List<FakeCluster.Node> candidates = cluster.nodes.values().stream()
+                        .filter(n -> n.ready && n.spotNotice != SpotNotice.INTERRUPTION)
+                        .toList();
+                if (!candidates.isEmpty()) {
+                    FakeCluster.Node n = candidates.get(spotRandom.nextInt(candidates.size()));
+                    n.spotNotice = spotRandom.nextBoolean() ? SpotNotice.REBALANCE : SpotNotice.INTERRUPTION;
+                    spotNotices++;
+                    if (n.spotNotice == SpotNotice.INTERRUPTION) {
+                        takenAt.put(n.instanceId, clock.instant().plus(Duration.ofMinutes(2)));
+                    }
+                }
+            }
+            for (var it = takenAt.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!clock.instant().isBefore(e.getValue())) {
+                    it.remove();
+                    boolean inGroup = cloud.peek("batch").instances().stream()
+                            .anyMatch(
+                                    i -> i.id().equals(e.getKey()) && i.state().isCapacity());
+                    if (inGroup) {
+                        cluster.cloudsOwn.add(e.getKey());
+                        cloud.replaceInstance("batch", e.getKey());
+                        replaced++;
+                        spotTaken++;
+                    }
+                }
+            }
+        }
+
+        /**
+         * After a scan on a fresh snapshot by the Lease holder, every noticed node is fenced (the committed draining
+         * taint and the label), and once fenced no new steered Job pod lands there: only those already on it or
+         * already picked for it (a binding in flight) may run there.
+         */
+        void spotFenceHolds(int step, ScaleLoop ran) {
+            if (spotRate == 0) {
+                return;
+            }
+            String where = "seed " + seed + ", step " + step + " (" + clock.instant() + "): ";
+            boolean fresh = ran.lastResult() != null && !cluster.lastSnapshotStale && !staleThisScan;
+            for (FakeCluster.Node n : cluster.nodes.values()) {
+                if (n.spotNotice == SpotNotice.NONE) {
+                    continue;
+                }
+                java.util.Set<String> allowed = fencedWith.get(n.name);
+                if (allowed == null && fresh && n.drainingLabel && n.drain == DrainState.NO_SCHEDULE) {
+                    java.util.Set<String> there = new java.util.HashSet<>();
+                    cluster.pods.values().stream()
+                            .filter(p -> n.name.equals(p.node) || n.name.equals(p.bindingTo))
+                            .forEach(p -> there.add(p.name));
+                    fencedWith.put(n.name, there);
+                } else if (allowed != null) {
+                    if (!n.drainingLabel || n.drain != DrainState.NO_SCHEDULE) {
+                        throw new AssertionError(where + "the fence of noticed node " + n.name + " was taken back");
+                    }
+                    for (FakeCluster.Pod p : cluster.podsOn(n.name)) {
+                        if (p.jobPod && p.fenced && !allowed.contains(p.name)) {
+                            throw new AssertionError(where + "Job pod " + p.name + " landed on node " + n.name
+                                    + " after its Spot " + n.spotNotice.kind() + " notice was fenced");
+                        }
+                    }
+                }
             }
         }
 
@@ -796,7 +900,8 @@ class NeverInterruptPropertyTest {
             if (!n.ready || !n.group.equals(p.group) || p.fenced && n.drainingLabel) {
                 return false; // a required node affinity: no toleration crosses it
             }
-            if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE)) {
+            boolean noticeTaint = n.spotNotice != SpotNotice.NONE; // NTH's own taint, NoSchedule
+            if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE || noticeTaint)) {
                 return false;
             }
             return slots.get(n.name) >= 1 && fits(p.requests, free.get(n.name));

@@ -15,6 +15,8 @@ public final class RecordingMetrics implements ScalerMetrics {
     public int clusterErrors;
     public int scans;
     public int unexpectedTerminations;
+    public final List<String> spotNotices = new ArrayList<>();
+    public int spotInterruptions;
     public final List<Duration> registrationLags = new ArrayList<>();
 
     @Override
@@ -30,6 +32,16 @@ public final class RecordingMetrics implements ScalerMetrics {
     @Override
     public void podsFoundAtTermination(String group, int pods) {
         podsAtTermination.add(pods);
+    }
+
+    @Override
+    public void spotNotice(String group, String kind) {
+        spotNotices.add(group + "/" + kind);
+    }
+
+    @Override
+    public void spotInterruption(String group) {
+        spotInterruptions++;
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +187,61 @@ class ScaleLoopTest {
         assertThat(node.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
         assertThat(metrics.count(DecisionKind.SCALE_IN_ABORTED)).isEqualTo(1);
         assertThat(cluster.calls).contains("event Node/" + node.name + " ScaleDownCancelled");
+    }
+
+    @Test
+    void aCalledOffTerminationOfANoticedNodeKeepsItsFence() throws Exception {
+        // Guards against: giving a node with a Spot notice back (untainted, unlabelled) when a pod bound at the last
+        // moment calls its termination off, so new Jobs could land on a node the cloud is about to take.
+        FakeCluster.Node node = nodes(1).get(0);
+        node.spotNotice = SpotNotice.REBALANCE;
+        node.unschedulable = true;
+        node.drain = DrainState.NO_SCHEDULE;
+        node.drainingLabel = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        cluster.beforeLiveCheck = n -> {
+            FakeCluster.Pod p = job("late", 1000);
+            p.node = n;
+            p.phase = PodPhase.PENDING_BOUND;
+        };
+
+        loop(false).runOnce();
+        loop(false).runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
+        assertThat(node.drain).isEqualTo(DrainState.NO_SCHEDULE);
+        assertThat(node.drainingLabel).isTrue();
+    }
+
+    @Test
+    void aNoticeIsReportedOnceAndTheCloudTakingTheNodeIsSpotsLoss() throws Exception {
+        // Guards against: a notice reported every scan (an Event flood), or a Spot take reported as a mystery.
+        List<FakeCluster.Node> ns = nodes(2);
+        FakeCluster.Node noticed = ns.get(0);
+        job("j", 1000);
+        cluster.bind("j", noticed.name);
+        noticed.spotNotice = SpotNotice.INTERRUPTION;
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+        ScanResult second = loop.runOnce();
+
+        assertThat(metrics.spotNotices).containsExactly("batch/interruption");
+        assertThat(cluster.calls).containsOnlyOnce("event Node/" + noticed.name + " SpotInterruptionNotice");
+        assertThat(second.groups().get("batch").spotNoticed()).isEqualTo(1);
+        assertThat(noticed.drain).isEqualTo(DrainState.NO_SCHEDULE);
+        assertThat(noticed.drainingLabel).isTrue();
+
+        cluster.cloudsOwn.add(noticed.instanceId);
+        cloud.replaceInstance("batch", noticed.instanceId);
+        loop.runOnce();
+
+        assertThat(metrics.spotInterruptions).isEqualTo(1);
+        assertThat(metrics.unexpectedTerminations).isEqualTo(1);
+        // The node went with its instance before the scan saw it leave: still told as Spot's, from the loop's memory.
+        assertThat(cluster.nodes).doesNotContainKey(noticed.name);
+        assertThat(cluster.calls).doesNotContain("event Node/" + noticed.name + " UnexpectedTermination");
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).isEmpty();
     }
 
     @Test

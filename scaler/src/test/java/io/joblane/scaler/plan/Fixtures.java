@@ -113,6 +113,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -131,6 +133,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 n.cordonedAt(),
                 since,
+                null,
+                null,
                 null,
                 null);
     }
@@ -151,6 +155,8 @@ public final class Fixtures {
                 at,
                 n.drainingSince(),
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -169,6 +175,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 null,
                 n.drainingSince(),
+                null,
+                null,
                 null,
                 null);
     }
@@ -189,6 +197,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 n.drainingSince(),
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -208,6 +218,8 @@ public final class Fixtures {
                 n.cordonedAt(),
                 n.drainingSince(),
                 null,
+                null,
+                null,
                 null);
     }
 
@@ -226,6 +238,8 @@ public final class Fixtures {
                 n.unneededSince(),
                 n.cordonedAt(),
                 n.drainingSince(),
+                null,
+                null,
                 null,
                 null);
     }

@@ -96,7 +96,9 @@ class PlannerTest {
                     n.cordonedAt(),
                     n.drainingSince(),
                     null,
-                    since);
+                    since,
+                    null,
+                    null);
         }
 
         @Test
@@ -159,6 +161,8 @@ class PlannerTest {
                     false,
                     DrainState.NONE,
                     false,
+                    null,
+                    null,
                     null,
                     null,
                     null,
@@ -730,6 +734,8 @@ class PlannerTest {
                     c.cordonedAt(),
                     null,
                     T0.minusSeconds(20),
+                    null,
+                    null,
                     null);
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
@@ -902,6 +908,8 @@ class PlannerTest {
                 false,
                 null,
                 T0.minusSeconds(3600),
+                null,
+                null,
                 null,
                 null,
                 null);

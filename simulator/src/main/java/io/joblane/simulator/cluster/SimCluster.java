@@ -91,6 +91,17 @@ public final class SimCluster {
     public long interruptions;
     public long lostRunMillis;
     public long podsOnRemovedNodes;
+    /** Spot: Jobs whose pod died at least once with a Spot node the cloud took (never the policy's doing). */
+    public long jobsLostToSpot;
+    /** Spot: run time thrown away when the cloud took Spot nodes. */
+    public long spotLostRunMillis;
+    /** Spot: interruption notices, and nodes the cloud took after one. */
+    public long spotNotices;
+
+    public long spotNodesTaken;
+    private SpotMarket spot = SpotMarket.NONE;
+    private java.util.SplittableRandom spotRandom;
+    private java.util.function.BiConsumer<SimNode, Long> spotTaker;
     public int peakNodes;
     long lastEventTime;
 
@@ -130,6 +141,9 @@ public final class SimCluster {
         peakNodes = Math.max(peakNodes, nodes.size());
         booting++;
         nodeSeries.set(now, nodes.size());
+        if (spotRandom != null) {
+            buySpot(node, now);
+        }
         if (readyAt <= now) {
             ready(node);
         } else {
@@ -140,6 +154,42 @@ public final class SimCluster {
             });
         }
         return node;
+    }
+
+    /**
+     * Spot for this run: new nodes are Spot with the market's share, each interrupted after an exponential time of
+     * the market's rate from its launch; {@code taker} removes a node the cloud takes (the policy may replace it).
+     */
+    public void spot(SpotMarket market, long seed, java.util.function.BiConsumer<SimNode, Long> taker) {
+        if (market.active()) {
+            spot = market;
+            spotRandom = new java.util.SplittableRandom(seed * 0x9E3779B97F4A7C15L + 17);
+            spotTaker = taker;
+        }
+    }
+
+    private void buySpot(SimNode node, long now) {
+        if (spotRandom.nextDouble() >= spot.spotShare()) {
+            return;
+        }
+        node.spot = true;
+        double hours = -Math.log(1 - spotRandom.nextDouble()) / spot.interruptionsPerNodeHour();
+        long noticeAt = now + (long) Math.min(hours * 3_600_000.0, Long.MAX_VALUE / 4.0);
+        at(noticeAt, () -> {
+            if (node.removed) {
+                return;
+            }
+            node.spotNoticed = true;
+            spotNotices++;
+            capacityChanged = true;
+            changed(node);
+            long takeAt = noticeAt + SpotMarket.NOTICE_MILLIS;
+            at(takeAt, () -> {
+                if (!node.removed) {
+                    spotTaker.accept(node, takeAt);
+                }
+            });
+        });
     }
 
     public void ready(SimNode node) {
@@ -209,15 +259,29 @@ public final class SimCluster {
 
     /** Removes the node at {@code now}; any Job pod still on it is evicted (and counted). */
     public void remove(SimNode node, long now) {
+        remove(node, now, false);
+    }
+
+    /** The cloud takes a Spot node: its Job pods die and restart elsewhere, counted as Spot's, not the policy's. */
+    public void removeTakenBySpot(SimNode node, long now) {
+        if (!node.removed) {
+            spotNodesTaken++;
+        }
+        remove(node, now, true);
+    }
+
+    private void remove(SimNode node, long now, boolean bySpot) {
         if (node.removed) {
             return;
         }
-        podsOnRemovedNodes += node.pods.size();
+        if (!bySpot) {
+            podsOnRemovedNodes += node.pods.size();
+        }
         if (!node.ready) {
             booting--;
         }
         for (SimPod pod : new ArrayList<>(node.pods)) {
-            evict(pod, now);
+            evict(pod, now, bySpot);
         }
         node.removed = true;
         changed(node);
@@ -281,19 +345,26 @@ public final class SimCluster {
     /** Evicts every Job pod on {@code node} (an autoscaler's drain); each one's Job restarts from zero. */
     public void evictAll(SimNode node, long now) {
         for (SimPod pod : new ArrayList<>(node.pods)) {
-            evict(pod, now);
+            evict(pod, now, false);
         }
     }
 
     /** The Job controller replaces an evicted pod; the new one starts from zero. */
-    void evict(SimPod pod, long now) {
+    void evict(SimPod pod, long now, boolean bySpot) {
         SimNode node = pod.node;
         long ran = now - pod.startedAt;
         account(pod, ran);
-        lostRunMillis += ran;
-        interruptions++;
-        if (pod.interruptions++ == 0) {
-            jobsInterrupted++;
+        if (bySpot) {
+            spotLostRunMillis += ran;
+            if (pod.spotLosses++ == 0) {
+                jobsLostToSpot++;
+            }
+        } else {
+            lostRunMillis += ran;
+            interruptions++;
+            if (pod.interruptions++ == 0) {
+                jobsInterrupted++;
+            }
         }
         unbind(pod, node, now);
         pod.run++;

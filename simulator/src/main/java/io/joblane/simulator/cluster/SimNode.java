@@ -33,6 +33,11 @@ public final class SimNode {
     public final List<SimPod> pods = new ArrayList<>(4);
 
     public Taint drainTaint = Taint.NONE;
+    /** Bought as Spot ({@link SpotMarket}); false for every node of a simulation without Spot. */
+    public boolean spot;
+    /** A Spot interruption notice came: the cloud takes the instance two minutes later; no pod lands here. */
+    public boolean spotNoticed;
+
     public boolean cordoned;
     boolean removed;
     /** Launch order: the order in which the scheduler's scans met the nodes. */
@@ -75,9 +80,12 @@ public final class SimNode {
                 && usedPods + 1 <= shape.pods();
     }
 
-    /** The scheduler may bind a new pod here: ready, not cordoned, no NoSchedule taint no Job pod tolerates. */
+    /**
+     * The scheduler may bind a new pod here: ready, not cordoned, no NoSchedule taint no Job pod tolerates (the
+     * draining fence, or the notice taint AWS Node Termination Handler puts on a noticed Spot node).
+     */
     public boolean acceptsPods() {
-        return ready && !cordoned && drainTaint != Taint.NO_SCHEDULE;
+        return ready && !cordoned && drainTaint != Taint.NO_SCHEDULE && !spotNoticed;
     }
 
     /** Launch order: nodes are listed, and met by full scans, in this order. */

@@ -26,6 +26,9 @@ public final class SimPod {
     public int run;
 
     int interruptions;
+    /** Times the cloud took its Spot node while it ran. */
+    int spotLosses;
+
     public SimNode node;
     /** The loop's view of this pod in its current state, built on demand and dropped on every change. */
     public io.joblane.scaler.plan.PodInfo info;

@@ -17,6 +17,7 @@ import io.joblane.scaler.loop.EventReason;
 import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
@@ -25,6 +26,7 @@ import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
+import io.joblane.scaler.plan.SpotNotice;
 import io.joblane.scaler.plan.Toleration;
 import io.joblane.simulator.Simulation;
 import io.joblane.simulator.Simulator;
@@ -303,6 +305,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 type == null ? cluster.types.first() : cluster.types.byName(type.name()));
     }
 
+    /**
+     * The cloud takes a Spot node: gone from the cluster (its pods are Spot's loss), and the cloud group replaces the
+     * instance as an Auto Scaling group replaces an interrupted Spot instance (desired unchanged).
+     */
+    @Override
+    public void spotTaken(SimCluster simCluster, SimNode node, long now) {
+        simCluster.removeTakenBySpot(node, now);
+        clock.set(now);
+        provider.replaceInstance(GROUP, node.instanceId);
+    }
+
     @Override
     public void terminated(String groupId, CloudInstance instance) {
         SimNode node = cluster.nodeByInstance(instance.id());
@@ -340,7 +353,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
         };
         NodeInfo info = n.info;
-        if (info != null && sameFlags(info, n, drain) && sameTimes(info, n)) {
+        SpotNotice notice = n.spotNoticed ? SpotNotice.INTERRUPTION : SpotNotice.NONE;
+        if (info != null && sameFlags(info, n, drain) && info.spotNotice() == notice && sameTimes(info, n)) {
             return info; // most nodes did not change since the last scan
         }
         info = new NodeInfo(
@@ -358,7 +372,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 instantOrNull(n.cordonedAt),
                 instantOrNull(n.drainingSince),
                 null,
-                null);
+                null,
+                notice,
+                n.spot ? CapacityType.SPOT : null);
         n.info = info;
         return info;
     }

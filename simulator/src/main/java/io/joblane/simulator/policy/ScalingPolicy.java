@@ -1,6 +1,7 @@
 package io.joblane.simulator.policy;
 
 import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
 
 /**
  * One way of sizing the simulated group, run against the same trace and cluster model as the others. The simulation
@@ -58,6 +59,15 @@ public interface ScalingPolicy {
      */
     default void afterSchedule(SimCluster cluster, long now) {
         // Most policies act on their scans only.
+    }
+
+    /**
+     * The cloud takes a Spot node at {@code now}, two minutes after its interruption notice (never called without
+     * {@code --spot-interruption-rate}). By default it is removed and its Job pods restart elsewhere, counted as lost
+     * to Spot; a policy whose cloud group replaces lost instances says so here.
+     */
+    default void spotTaken(SimCluster cluster, SimNode node, long now) {
+        cluster.removeTakenBySpot(node, now);
     }
 
     /** True when the policy has nothing left to do on an empty, idle cluster, so scans may be skipped. */

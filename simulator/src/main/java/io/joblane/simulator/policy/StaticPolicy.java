@@ -1,6 +1,7 @@
 package io.joblane.simulator.policy;
 
 import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
 
 /**
  * A fixed group of {@code nodes} nodes, all Ready from the start: what teams run before autoscaling. With several
@@ -32,6 +33,13 @@ public final class StaticPolicy implements ScalingPolicy {
         for (int i = 0; i < nodes; i++) {
             cluster.launch(null, now, now, cluster.types.largest());
         }
+    }
+
+    /** The group keeps its size: a node Spot takes is replaced, at once (optimistic for this reference). */
+    @Override
+    public void spotTaken(SimCluster cluster, SimNode node, long now) {
+        cluster.removeTakenBySpot(node, now);
+        cluster.launch(null, now, now);
     }
 
     @Override

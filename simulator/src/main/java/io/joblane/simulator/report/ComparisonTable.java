@@ -58,10 +58,19 @@ public final class ComparisonTable {
             }
         }
         boolean spreads = !c.spreads().isEmpty();
+        boolean spot = c.results().stream().anyMatch(r -> r.spotNodesTaken() > 0);
         List<String> head = header(spreads, clairvoyant != null);
         List<List<String>> rows = new ArrayList<>();
         for (PolicyResult r : c.results()) {
             rows.add(row(r, c.spreads().get(r.policy()), spreads, clairvoyant));
+        }
+        if (spot) {
+            // After "lost h": Jobs the cloud killed with their Spot node, never counted as interrupted by the policy.
+            int at = head.indexOf("lost h") + 1;
+            head.add(at, "lost to Spot");
+            for (int i = 0; i < rows.size(); i++) {
+                rows.get(i).add(at, Long.toString(c.results().get(i).jobsLostToSpot()));
+            }
         }
         int[] width = new int[head.size()];
         for (int j = 0; j < width.length; j++) {
@@ -79,7 +88,11 @@ public final class ComparisonTable {
                 "%n%s; util = requested share of the binding resource"
                         + " over node time; wait = time a Job spent pending (submit to start, plus again after an eviction)%s%n",
                 costNote,
-                spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : ""));
+                (spreads ? "; min-max = range over the seeds, interrupted = the most over the seeds" : "")
+                        + (spot
+                                ? "; interrupted = Jobs the autoscaler killed, lost to Spot = Jobs killed when the cloud"
+                                        + " took their Spot node"
+                                : "")));
         return out.toString();
     }
 

@@ -209,9 +209,11 @@ public final class HtmlReport {
     }
 
     private static void table(StringBuilder h, Simulator.Comparison c, double price) {
+        boolean spot = c.results().stream().anyMatch(r -> r.spotNodesTaken() > 0);
         h.append(
                 "<table><thead><tr><th>policy</th><th>node-hours</th><th>&times; lower bound</th><th>cost</th>"
                         + "<th>mean utilisation</th><th>Jobs started</th><th>Jobs interrupted</th><th>compute-hours lost</th>"
+                        + (spot ? "<th>Jobs lost to Spot</th>" : "")
                         + "<th>wait p50</th><th>wait p95</th><th>wait max</th><th>scale actions</th><th>peak nodes</th></tr></thead><tbody>\n");
         List<PolicyResult> results = c.results();
         for (int i = 0; i < results.size(); i++) {
@@ -225,7 +227,7 @@ public final class HtmlReport {
                     .append(String.format(
                             Locale.ROOT,
                             "<td>%.1f</td><td>%.2f</td><td>%.2f</td><td>%.0f%%</td><td>%d / %d</td>"
-                                    + "<td>%d</td><td>%.1f</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td></tr>%n",
+                                    + "<td>%d</td><td>%.1f</td>%s<td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%d</td></tr>%n",
                             r.nodeHours(),
                             r.ratioToLowerBound(),
                             r.cost(),
@@ -234,6 +236,7 @@ public final class HtmlReport {
                             r.jobs(),
                             r.jobsInterrupted(),
                             r.lostComputeHours(),
+                            spot ? "<td>" + r.jobsLostToSpot() + "</td>" : "",
                             ComparisonTable.duration(r.waitSecondsP50()),
                             ComparisonTable.duration(r.waitSecondsP95()),
                             ComparisonTable.duration(r.waitSecondsMax()),

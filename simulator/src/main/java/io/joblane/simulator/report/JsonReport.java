@@ -30,43 +30,53 @@ public final class JsonReport {
             root.put("pricePerNodeHour", pricePerNodeHour);
         }
         Map<String, Object> policies = new LinkedHashMap<>();
+        boolean spot = c.results().stream().anyMatch(r -> r.spotNodesTaken() > 0);
         for (PolicyResult r : c.results()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("nodeHours", r.nodeHours());
-            p.put("cost", r.cost());
-            p.put("lowerBoundNodeHours", r.lowerBoundNodeHours());
-            p.put("ratioToLowerBound", r.ratioToLowerBound());
-            p.put("meanUtilization", r.meanUtilization());
-            p.put("jobs", r.jobs());
-            p.put("jobsStarted", r.jobsStarted());
-            p.put("jobsInterrupted", r.jobsInterrupted());
-            p.put("interruptions", r.interruptions());
-            p.put("lostComputeHours", r.lostComputeHours());
-            p.put("waitSecondsP50", r.waitSecondsP50());
-            p.put("waitSecondsP95", r.waitSecondsP95());
-            p.put("waitSecondsMax", r.waitSecondsMax());
-            p.put("scaleActions", r.scaleActions());
-            p.put("peakNodes", r.peakNodes());
-            if (r.staticNodes() > 0) {
-                p.put("staticNodes", r.staticNodes());
-            }
-            p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
-            p.put("makespanHours", r.makespanHours());
-            Simulator.Spread sp = c.spreads().get(r.policy());
-            if (sp != null) {
-                Map<String, Object> seeds = new LinkedHashMap<>();
-                p.put("seeds", seeds);
-                seeds.put("count", sp.seeds());
-                seeds.put("nodeHoursMin", sp.nodeHoursMin());
-                seeds.put("nodeHoursMax", sp.nodeHoursMax());
-                seeds.put("waitSecondsP95Min", sp.waitP95Min());
-                seeds.put("waitSecondsP95Max", sp.waitP95Max());
-                seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
-            }
-            policies.put(r.policy(), p);
+            policies.put(r.policy(), policy(r, spot, c.spreads().get(r.policy())));
         }
         root.put("policies", policies);
         return root;
+    }
+
+    /** One policy's figures; {@code sp} its range over the seeds, or null. */
+    private static Map<String, Object> policy(PolicyResult r, boolean spot, Simulator.Spread sp) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("nodeHours", r.nodeHours());
+        p.put("cost", r.cost());
+        p.put("lowerBoundNodeHours", r.lowerBoundNodeHours());
+        p.put("ratioToLowerBound", r.ratioToLowerBound());
+        p.put("meanUtilization", r.meanUtilization());
+        p.put("jobs", r.jobs());
+        p.put("jobsStarted", r.jobsStarted());
+        p.put("jobsInterrupted", r.jobsInterrupted());
+        p.put("interruptions", r.interruptions());
+        p.put("lostComputeHours", r.lostComputeHours());
+        if (spot) {
+            p.put("jobsLostToSpot", r.jobsLostToSpot());
+            p.put("spotLostComputeHours", r.spotLostComputeHours());
+            p.put("spotNodesTaken", r.spotNodesTaken());
+        }
+        p.put("waitSecondsP50", r.waitSecondsP50());
+        p.put("waitSecondsP95", r.waitSecondsP95());
+        p.put("waitSecondsMax", r.waitSecondsMax());
+        p.put("scaleActions", r.scaleActions());
+        p.put("peakNodes", r.peakNodes());
+        if (r.staticNodes() > 0) {
+            p.put("staticNodes", r.staticNodes());
+        }
+        p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
+        p.put("makespanHours", r.makespanHours());
+        if (sp != null) {
+            Map<String, Object> seeds = new LinkedHashMap<>();
+            p.put("seeds", seeds);
+            seeds.put("count", sp.seeds());
+            seeds.put("nodeHoursMin", sp.nodeHoursMin());
+            seeds.put("nodeHoursMax", sp.nodeHoursMax());
+            seeds.put("waitSecondsP95Min", sp.waitP95Min());
+            seeds.put("waitSecondsP95Max", sp.waitP95Max());
+            seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
+        }
+        return p;
     }
 
     /** Several groups: the total at the top level, each group's figures under {@code groups}, what routing left out. */

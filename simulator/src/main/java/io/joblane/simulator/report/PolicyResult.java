@@ -5,6 +5,10 @@ package io.joblane.simulator.report;
  *
  * @param staticNodes the fixed size for the static policy, 0 otherwise
  * @param seriesWidthSeconds width of one point of {@code nodeSeries} (the maximum node count in that span)
+ * @param jobsLostToSpot Jobs whose pod died at least once because the cloud took its Spot node (not the policy's
+ *     doing, and not among {@code jobsInterrupted}); 0 without {@code --spot-interruption-rate}
+ * @param spotLostComputeHours run time those pods threw away
+ * @param spotNodesTaken Spot nodes the cloud took after their notice
  */
 public record PolicyResult(
         String policy,
@@ -27,7 +31,10 @@ public record PolicyResult(
         double makespanHours,
         double seriesWidthSeconds,
         double[] nodeSeries,
-        LogHistogram waits) {
+        LogHistogram waits,
+        long jobsLostToSpot,
+        double spotLostComputeHours,
+        long spotNodesTaken) {
 
     /**
      * One policy's figures over several groups: sums, the waits' quantiles over every Job, utilisation weighted by
@@ -55,7 +62,10 @@ public record PolicyResult(
                 0,
                 0,
                 new double[0],
-                new LogHistogram());
+                new LogHistogram(),
+                0,
+                0,
+                0);
         for (PolicyResult p : parts) {
             t = t.plus(p);
         }
@@ -91,7 +101,10 @@ public record PolicyResult(
                 Math.max(makespanHours, o.makespanHours),
                 nodes.widthSeconds(),
                 nodes.values(),
-                allWaits);
+                allWaits,
+                jobsLostToSpot + o.jobsLostToSpot,
+                spotLostComputeHours + o.spotLostComputeHours,
+                spotNodesTaken + o.spotNodesTaken);
     }
 
     /** Node-hours over the lower bound: 1.0 is perfect packing with no idle time. */

@@ -40,16 +40,19 @@ public final class AdmissionCodec {
     /** How the body becomes a tree; tests compare {@link ReviewTreeReader} with a plain readTree. */
     @FunctionalInterface
     interface TreeReader {
-        JsonNode read(byte[] body) throws IOException;
+        JsonNode read(byte[] body, int offset, int length) throws IOException;
     }
 
     public static AdmissionRequest decode(byte[] body) throws BadRequestException {
-        return decode(body, ReviewTreeReader::read);
+        return decode(body, 0, body.length, ReviewTreeReader::read);
     }
 
-    /** The review, then its request, then the pod; the first fault found is the 400 reason. */
-    static AdmissionRequest decode(byte[] body, TreeReader reader) throws BadRequestException {
-        JsonNode root = parse(body, reader);
+    /**
+     * The review in {@code body[offset, offset + length)}, then its request, then the pod; the first fault found is
+     * the 400 reason.
+     */
+    static AdmissionRequest decode(byte[] body, int offset, int length, TreeReader reader) throws BadRequestException {
+        JsonNode root = parse(body, offset, length, reader);
         String apiVersion = reviewVersion(root);
         JsonNode request = request(root);
         String uid = uid(request);
@@ -62,10 +65,10 @@ public final class AdmissionCodec {
         return new AdmissionRequest(apiVersion, uid, operation, namespace, username, dryRun, object);
     }
 
-    private static JsonNode parse(byte[] body, TreeReader reader) throws BadRequestException {
+    private static JsonNode parse(byte[] body, int offset, int length, TreeReader reader) throws BadRequestException {
         JsonNode root;
         try {
-            root = reader.read(body);
+            root = reader.read(body, offset, length);
         } catch (JacksonException e) {
             throw new BadRequestException("body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

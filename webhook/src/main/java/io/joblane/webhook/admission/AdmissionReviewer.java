@@ -26,9 +26,14 @@ public final class AdmissionReviewer {
     }
 
     public Answer review(byte[] body) {
+        return review(body, 0, body.length);
+    }
+
+    /** The answer to the review in {@code body[offset, offset + length)} (the server's buffer, not copied). */
+    public Answer review(byte[] body, int offset, int length) {
         AdmissionRequest request;
         try {
-            request = AdmissionCodec.decode(body, reader);
+            request = AdmissionCodec.decode(body, offset, length, reader);
         } catch (BadRequestException e) {
             return badRequest(null, false, e.getMessage());
         }

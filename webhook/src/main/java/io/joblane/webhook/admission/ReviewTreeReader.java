@@ -51,7 +51,12 @@ final class ReviewTreeReader {
 
     /** The pruned tree, or {@link MissingNode} for a body without any value, as readTree answers. */
     static JsonNode read(byte[] body) throws IOException {
-        try (JsonParser parser = AdmissionCodec.MAPPER.createParser(body)) {
+        return read(body, 0, body.length);
+    }
+
+    /** As {@link #read(byte[])}, for the review in {@code body[offset, offset + length)}. */
+    static JsonNode read(byte[] body, int offset, int length) throws IOException {
+        try (JsonParser parser = AdmissionCodec.MAPPER.createParser(body, offset, length)) {
             if (parser.nextToken() == null) {
                 return MissingNode.getInstance();
             }

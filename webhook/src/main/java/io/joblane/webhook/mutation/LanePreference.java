@@ -49,6 +49,11 @@ public final class LanePreference {
         this.nowMillis = nowMillis;
     }
 
+    /** The family table now, or null when lanes are off. */
+    FamilyTable families() {
+        return table.get();
+    }
+
     /**
      * Appends the operation after the draining fence's (which guarantees {@code spec.affinity.nodeAffinity} exists).
      * Returns what it did for the mutation's reason, or empty when it added nothing.

@@ -112,7 +112,10 @@ public final class PodMutator {
                 null);
     }
 
-    /** Steps 3 and 4: compute what the pod lacks of its group and render the patch; then its lane, if any. */
+    /**
+     * Steps 3 and 4: compute what the pod lacks of its group and render the patch; then its lane and its preference for
+     * on-demand capacity, if any.
+     */
     private Mutation steer(JobPod pod, GroupChoice choice, List<String> warnings, String namespace) {
         RoutingTable.Route route = choice.route();
         Additions additions = Additions.compute(route, pod, warnings);
@@ -120,6 +123,17 @@ public final class PodMutator {
                 PatchWriter.render(pod, additions, route.name(), route.group().schedulerName());
         String lane = lanes.patch(
                         patch, pod.spec(), namespace, pod.labels(), pod.annotations(), pod.placement(), warnings)
+                .map(l -> ", " + l)
+                .orElse("");
+        lane += OnDemandPreference.patch(
+                        patch,
+                        pod.spec(),
+                        route.group().spot(),
+                        lanes.families(),
+                        namespace,
+                        pod.labels(),
+                        pod.annotations(),
+                        pod.placement())
                 .map(l -> ", " + l)
                 .orElse("");
         Outcome outcome = patch.isEmpty() ? Outcome.UNCHANGED : Outcome.MUTATED;

@@ -56,6 +56,13 @@ public final class LoadBenchmark implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "256m", description = "Server -Xmx.")
     String heap;
 
+    @Option(
+            names = "--dockerfile",
+            defaultValue = "webhook/Dockerfile",
+            description = "The server JVM gets the JVM flags of this Dockerfile's ENTRYPOINT, as in the image;"
+                    + " none: the JVM's own defaults.")
+    Path dockerfile;
+
     @Option(names = "--connections", defaultValue = "32", description = "wrk connections (one wrk thread).")
     int connections;
 
@@ -85,6 +92,19 @@ public final class LoadBenchmark implements Callable<Integer> {
     int rateSeconds;
 
     @Option(
+            names = "--rate-rounds",
+            defaultValue = "1",
+            description = "Fixed-rate rounds; in each, every webhook (swapping places) and then nginx.")
+    int rateRounds;
+
+    @Option(
+            names = "--rate-warmup",
+            defaultValue = "2",
+            description = "Seconds at the fixed rate, on the same connections, before the measured part (not"
+                    + " counted); 0 measures from the first request of fresh connections.")
+    int rateWarmupSeconds;
+
+    @Option(
             names = "--rate-connections",
             defaultValue = "16",
             description = "Keep-alive connections of the fixed-rate phase.")
@@ -109,6 +129,18 @@ public final class LoadBenchmark implements Callable<Integer> {
             names = "--server-jvm-option",
             description = "Extra server JVM option, e.g. -XX:StartFlightRecording=...; repeatable.")
     List<String> serverJvmOptions = new ArrayList<>();
+
+    @Option(
+            names = "--latency-log",
+            description = "Directory: write each fixed-rate request's due time (epoch ms), latency and connection to"
+                    + " NAME-fixed-rate.txt there, to line the tail up with server logs (-Xlog:...:timemillis).")
+    Path latencyLog;
+
+    @Option(
+            names = "--baseline-jvm-option",
+            description = "Extra JVM option of the baseline only (after --server-jvm-option), e.g. to compare"
+                    + " collectors with the same jar as --jar and --baseline-jar; repeatable.")
+    List<String> baselineJvmOptions = new ArrayList<>();
 
     @Option(names = "--skip-nginx", description = "Only the webhook (no ratio).")
     boolean skipNginx;
@@ -159,11 +191,9 @@ public final class LoadBenchmark implements Callable<Integer> {
                 stop.add(0, nginx);
             }
             System.out.printf(
-                    "%s -Xmx%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;"
-                            + " wrk -t1 -c%d%n",
+                    "%s %s %s, namespace routing %s; %d cores; body %d bytes, answer %d bytes;" + " wrk -t1 -c%d%n",
                     jar,
-                    heap,
-                    String.join(" ", serverJvmOptions),
+                    String.join(" ", jvmOptions("webhook")),
                     String.join(" ", serverOptions),
                     namespaceRouting,
                     Runtime.getRuntime().availableProcessors(),
@@ -171,7 +201,7 @@ public final class LoadBenchmark implements Callable<Integer> {
                     answer.body().length,
                     connections);
             if (baselineJar != null) {
-                System.out.println("baseline: " + baselineJar + ", same flags");
+                System.out.println("baseline: " + baselineJar + " " + String.join(" ", jvmOptions("baseline")));
             }
             for (Webhook webhook : webhooks) {
                 warmUp(webhook);
@@ -195,7 +225,7 @@ public final class LoadBenchmark implements Callable<Integer> {
                             Double::sum);
                 }
             }
-            if (nginx != null) {
+            if (nginx != null && rounds > 0) {
                 for (Webhook webhook : webhooks) {
                     System.out.printf(
                             "RATIO %s/nginx: %.2f (%s %.0f req/s, nginx %.0f req/s, mean of %d rounds;"
@@ -209,32 +239,7 @@ public final class LoadBenchmark implements Callable<Integer> {
                 }
             }
 
-            for (Webhook webhook : webhooks) {
-                Map<String, Double> before = webhook.probe.scrape();
-                FixedRateLoader.Result fixed = new FixedRateLoader(
-                                trust.getSocketFactory(), "localhost", webhook.port, "/mutate", payload)
-                        .run(rate, rateSeconds, rateConnections);
-                Map<String, Double> after = webhook.probe.scrape();
-                System.out.printf(
-                        "FIXED RATE %s %d/s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2" + " ms)%n",
-                        webhook.name,
-                        rate,
-                        fixed.finished(),
-                        fixed.seconds(),
-                        fixed.errors(),
-                        percentiles(fixed.latencies()),
-                        ServerProbe.load());
-                System.out.println("  inside the server: " + serverSide(before, after));
-            }
-            if (nginx != null) {
-                FixedRateLoader reference =
-                        new FixedRateLoader(trust.getSocketFactory(), "localhost", nginxPort, "/mutate", payload);
-                FixedRateLoader.Result floor = reference.run(rate, Math.min(rateSeconds, 10), rateConnections);
-                System.out.printf(
-                        "fixed rate nginx %d/s: %d answered, %d errors, %s (the client's and machine's"
-                                + " floor; load %s)%n",
-                        rate, floor.finished(), floor.errors(), percentiles(floor.latencies()), ServerProbe.load());
-            }
+            fixedRate(webhooks, nginx == null ? -1 : nginxPort, trust, payload);
             for (Webhook webhook : webhooks) {
                 Map<String, Double> end = webhook.probe.scrape();
                 System.out.printf(
@@ -369,8 +374,8 @@ public final class LoadBenchmark implements Callable<Integer> {
             String name, Path jarFile, int webhookPort, Path dir, Path cert, Path key, Map<String, String> env)
             throws Exception {
         List<String> command = new ArrayList<>(
-                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap));
-        command.addAll(serverJvmOptions);
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions(name));
         command.addAll(List.of(
                 "-jar",
                 jarFile.toString(),
@@ -396,6 +401,53 @@ public final class LoadBenchmark implements Callable<Integer> {
         builder.environment().remove("KUBECONFIG");
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    /**
+     * The server's JVM options: the image's (the Dockerfile's ENTRYPOINT before {@code -jar}), {@code -Xmx}, then
+     * {@code --server-jvm-option} and, for the baseline, {@code --baseline-jvm-option}. An extra option that picks a
+     * collector replaces the image's choice (the JVM refuses two).
+     */
+    List<String> jvmOptions(String name) throws java.io.IOException {
+        List<String> extra = new ArrayList<>(serverJvmOptions);
+        if ("baseline".equals(name)) {
+            extra.addAll(baselineJvmOptions);
+        }
+        boolean collectorGiven = extra.stream().anyMatch(LoadBenchmark::picksCollector);
+        List<String> options = new ArrayList<>();
+        for (String flag : imageJvmOptions()) {
+            if (!(collectorGiven && picksCollector(flag))) {
+                options.add(flag);
+            }
+        }
+        options.add("-Xmx" + heap);
+        options.addAll(extra);
+        return options;
+    }
+
+    private static boolean picksCollector(String flag) {
+        return flag.matches("-XX:\\+Use\\w+GC");
+    }
+
+    /** The JVM flags of the Dockerfile's exec-form ENTRYPOINT, between the java binary and {@code -jar}. */
+    List<String> imageJvmOptions() throws java.io.IOException {
+        if ("none".equals(dockerfile.toString())) {
+            return List.of();
+        }
+        for (String line : Files.readAllLines(dockerfile)) {
+            if (line.startsWith("ENTRYPOINT [")) {
+                List<String> words = new ArrayList<>();
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(line.substring("ENTRYPOINT ".length()))
+                        .forEach(word -> words.add(word.asText()));
+                int jar = words.indexOf("-jar");
+                if (jar < 1) {
+                    throw new IllegalStateException(dockerfile + ": ENTRYPOINT without -jar: " + line);
+                }
+                return words.subList(1, jar);
+            }
+        }
+        throw new IllegalStateException(dockerfile + " has no exec-form ENTRYPOINT");
     }
 
     /**
@@ -436,6 +488,72 @@ public final class LoadBenchmark implements Callable<Integer> {
                                 "contexts: [{name: bench, context: {cluster: bench, user: bench}}]",
                                 "")));
         return kubeconfig;
+    }
+
+    /**
+     * The fixed-rate phase: {@code --rate-rounds} rounds, in each every webhook (swapping places each round, as the
+     * wrk rounds do) and then nginx, the floor of client and machine; with more than one round also the pooled
+     * percentiles of each server.
+     */
+    private void fixedRate(List<Webhook> webhooks, int nginxPort, SSLContext trust, byte[] payload) throws Exception {
+        Map<String, List<long[]>> pooled = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= rateRounds; round++) {
+            List<Webhook> order = new ArrayList<>(webhooks);
+            if (round % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Webhook webhook : order) {
+                Map<String, Double> before = webhook.probe.scrape();
+                FixedRateLoader loader =
+                        new FixedRateLoader(trust.getSocketFactory(), "localhost", webhook.port, "/mutate", payload);
+                FixedRateLoader.Result fixed = loader.run(rate, rateSeconds, rateConnections, rateWarmupSeconds);
+                Map<String, Double> after = webhook.probe.scrape();
+                writeTrace(loader, webhook.name, round);
+                pooled.computeIfAbsent(webhook.name, k -> new ArrayList<>()).add(fixed.latencies());
+                System.out.printf(
+                        "FIXED RATE %s %d/s%s: %d answered in %.1f s, %d errors, %s (load %s; target p99 <= 2 ms)%n",
+                        webhook.name,
+                        rate,
+                        rateRounds > 1 ? " round " + round : "",
+                        fixed.finished(),
+                        fixed.seconds(),
+                        fixed.errors(),
+                        percentiles(fixed.latencies()),
+                        ServerProbe.load());
+                System.out.println("  inside the server: " + serverSide(before, after));
+            }
+            if (nginxPort > 0) {
+                FixedRateLoader reference =
+                        new FixedRateLoader(trust.getSocketFactory(), "localhost", nginxPort, "/mutate", payload);
+                FixedRateLoader.Result floor = reference.run(rate, rateSeconds, rateConnections, rateWarmupSeconds);
+                writeTrace(reference, "nginx", round);
+                pooled.computeIfAbsent("nginx", k -> new ArrayList<>()).add(floor.latencies());
+                System.out.printf(
+                        "fixed rate nginx %d/s%s: %d answered, %d errors, %s (the client's and machine's floor;"
+                                + " load %s)%n",
+                        rate,
+                        rateRounds > 1 ? " round " + round : "",
+                        floor.finished(),
+                        floor.errors(),
+                        percentiles(floor.latencies()),
+                        ServerProbe.load());
+            }
+        }
+        if (rateRounds > 1) {
+            pooled.forEach((name, runs) -> System.out.printf(
+                    "FIXED RATE %s, %d rounds pooled: %s%n",
+                    name,
+                    runs.size(),
+                    percentiles(runs.stream().flatMapToLong(Arrays::stream).toArray())));
+        }
+    }
+
+    private void writeTrace(FixedRateLoader loader, String name, int round) throws java.io.IOException {
+        if (latencyLog != null) {
+            Files.createDirectories(latencyLog);
+            String suffix = rateRounds > 1 ? "-" + round : "";
+            loader.trace().write(latencyLog.resolve(name + "-fixed-rate" + suffix + ".txt"));
+        }
     }
 
     private byte[] payload() throws Exception {

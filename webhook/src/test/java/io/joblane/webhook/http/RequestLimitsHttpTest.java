@@ -196,6 +196,51 @@ class RequestLimitsHttpTest {
         }
     }
 
+    // Guards the body buffer sized from Content-Length and read in place: a body that arrives in pieces is reviewed
+    // whole, and the next review on the same connection gets its own answer, not the previous body's.
+    @Test
+    void declaredBodyArrivingInPiecesIsReviewedWholeThenTheNextOnTheSameConnection() throws Exception {
+        String first = new String(BODY, StandardCharsets.UTF_8);
+        byte[] second = first.replace("3f7c1e0a-5b8d-4c1e-9a51-0d2b6f1c9e42", "00000000-0000-4000-8000-000000000002")
+                .getBytes(StandardCharsets.UTF_8);
+        try (SSLSocket socket = open()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head(
+                            "POST",
+                            "/mutate",
+                            "Host: x",
+                            "Content-Type: application/json",
+                            "Content-Length: " + BODY.length)
+                    .getBytes(StandardCharsets.US_ASCII));
+            int third = BODY.length / 3;
+            for (int[] part : new int[][] {{0, third}, {third, 2 * third}, {2 * third, BODY.length}}) {
+                out.write(BODY, part[0], part[1] - part[0]);
+                out.flush(); // one TLS record each, so the server receives the body as separate chunks
+                Thread.sleep(50);
+            }
+            Response whole = read(socket.getInputStream());
+            out.write(head(
+                            "POST",
+                            "/mutate",
+                            "Host: x",
+                            "Content-Type: application/json",
+                            "Content-Length: " + second.length)
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(second);
+            out.flush();
+            Response next = read(socket.getInputStream());
+
+            assertThat(whole.status()).isEqualTo(200);
+            assertThat(whole.body())
+                    .contains("\"uid\":\"3f7c1e0a-5b8d-4c1e-9a51-0d2b6f1c9e42\"")
+                    .contains("\"patchType\":\"JSONPatch\"");
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(next.body())
+                    .contains("\"uid\":\"00000000-0000-4000-8000-000000000002\"")
+                    .contains("\"patchType\":\"JSONPatch\"");
+        }
+    }
+
     @Test
     void otherMethodsAndPathsAre404AndAMissingHostIs400() throws Exception {
         Response get = exchange(head("GET", "/mutate", "Host: x"));

@@ -123,6 +123,33 @@ class WebhookHttpTest {
     }
 
     @Test
+    void aLongJobOfAGroupThatPrefersOnDemandGetsAPreferredOnDemandTermOverTls() throws Exception {
+        // Guards against: the group's spot.preferOnDemandAbove lost between the config file and the patch.
+        ObjectNode review = review("admission/job-pod.json");
+        ObjectNode container = (ObjectNode) review.at("/request/object/spec/containers/0");
+        container.set("resources", TestData.json("{'requests':{'cpu':'48','memory':'8Gi'}}"));
+        ((ObjectNode) review.at("/request/object/metadata"))
+                .set("annotations", TestData.json("{'joblane.io/expected-duration':'3h'}"));
+
+        JsonNode pod = patched(review);
+
+        assertThat(pod.at("/spec/nodeSelector/joblane.io~1node-group").asText()).isEqualTo("bigcpu");
+        JsonNode preferred = pod.at("/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution");
+        assertThat(preferred).anySatisfy(term -> {
+            assertThat(term.at("/weight").asInt()).isEqualTo(100);
+            assertThat(term.at("/preference/matchExpressions/0/key").asText())
+                    .isEqualTo("eks.amazonaws.com/capacityType");
+            assertThat(term.at("/preference/matchExpressions/0/values/0").asText())
+                    .isEqualTo("ON_DEMAND");
+        });
+        assertThat(pod.at("/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution")
+                        .toString())
+                .doesNotContain("capacityType");
+        assertThat(secondAnswer(review, pod).at("/response/patch").isMissingNode())
+                .isTrue();
+    }
+
+    @Test
     void userChoicesAreKeptAndReportedAsWarnings() throws Exception {
         ObjectNode review = review("admission/job-pod.json");
         ((ObjectNode) review.at("/request/object/metadata"))

@@ -1,0 +1,30 @@
+package io.joblane.simulator.cluster;
+
+/**
+ * Spot in a simulation: the share of new nodes that are Spot, and how often the cloud interrupts a Spot node, as
+ * interruptions per Spot node-hour (a Poisson process per node: each Spot node is interrupted at this rate for as long
+ * as it runs, so 0.05 means a mean Spot node life of 20 hours). An interruption comes with a notice
+ * {@link #NOTICE_MILLIS} before the cloud takes the instance, as EC2 gives it. With a rate of 0 nothing of this runs.
+ *
+ * @see <a href="https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html">Spot
+ *      Instance interruption notices: a warning two minutes before EC2 stops or terminates the instance</a>
+ */
+public record SpotMarket(double interruptionsPerNodeHour, double spotShare) {
+    public static final SpotMarket NONE = new SpotMarket(0, 0);
+    /** EC2's interruption notice comes two minutes before the instance is taken. */
+    public static final long NOTICE_MILLIS = 120_000;
+
+    public SpotMarket {
+        if (!(interruptionsPerNodeHour >= 0) || Double.isInfinite(interruptionsPerNodeHour)) {
+            throw new IllegalArgumentException("--spot-interruption-rate must be a finite number >= 0");
+        }
+        if (!(spotShare >= 0 && spotShare <= 1)) {
+            throw new IllegalArgumentException("--spot-share must be between 0 and 1");
+        }
+    }
+
+    /** Whether any node can be Spot at all: the simulation's hot path skips every Spot step otherwise. */
+    public boolean active() {
+        return interruptionsPerNodeHour > 0 && spotShare > 0;
+    }
+}
