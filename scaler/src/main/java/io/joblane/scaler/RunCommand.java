@@ -47,8 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -209,11 +207,9 @@ public final class RunCommand implements Callable<Integer> {
         KubeClusterAccess cluster = clusterAccess(client, cache, configFile, clock, me);
         parts.loop =
                 new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun, parts::stillLeading);
+        addLanes(parts.loop, client, cache, namespace, clock);
         parts.scans = scanScheduler(
-                parts.loop,
-                new StatusConfigMap(client, namespace, statusConfigMap, parts::stillLeading),
-                me,
-                lanesAfterScan(client, cache, namespace, clock, parts::stillLeading));
+                parts.loop, new StatusConfigMap(client, namespace, statusConfigMap, parts::stillLeading), me);
         parts.election = leaderElection(client, namespace, me, metrics, parts.scans);
         parts.election.start();
         LOG.info(
@@ -349,33 +345,30 @@ public final class RunCommand implements Callable<Integer> {
         return cache;
     }
 
-    /** Lanes' step after each scan, with the scan's dry-run; nothing with {@code --lanes=false}. */
-    private Consumer<Boolean> lanesAfterScan(
-            KubernetesClient client, ClusterCache cache, String namespace, Clock clock, BooleanSupplier stillLeading) {
+    /** Lanes' step after each scan, through the scan's gate (dry-run, Lease); nothing with {@code --lanes=false}. */
+    private void addLanes(ScaleLoop loop, KubernetesClient client, ClusterCache cache, String namespace, Clock clock) {
         if (!lanes) {
             LOG.info("lanes are off (--lanes=false)");
-            return dry -> {};
+            return;
         }
         LanesStep step = new LanesStep(
                 new KubeLanes(client, cache, namespace),
                 clock,
-                stillLeading,
                 LanesStep.DEFAULT_PUBLISH_INTERVAL,
                 FamilyHistory.DEFAULT_MAX_FAMILIES);
-        return step::run;
+        loop.afterScan(step::run);
+        loop.expectedEnds(step::expectedEnds);
     }
 
     /**
-     * The scans, started once this replica leads: each runs the loop once, then lanes (learn, label, publish), and
+     * The scans, started once this replica leads: each runs the loop once (lanes, when on, after its scan), and
      * publishes the status.
      */
-    private ScanScheduler scanScheduler(
-            ScaleLoop loop, StatusConfigMap status, String me, Consumer<Boolean> lanesAfterScan) {
+    private ScanScheduler scanScheduler(ScaleLoop loop, StatusConfigMap status, String me) {
         readiness.warning("groups", () -> groupWarnings(loop.lastResult()));
         return new ScanScheduler(
                 () -> {
                     ScanResult r = loop.runOnce();
-                    lanesAfterScan.accept(r.dryRun()); // the dry-run this scan ran with
                     lastScanEnd = Instant.now();
                     status.publish(StatusText.render(r, me));
                 },

@@ -236,10 +236,11 @@ public final class SimulateCommand implements Callable<Integer> {
             names = "--policies",
             split = ",",
             paramLabel = "LIST",
-            defaultValue = "joblane,joblane-spread,cluster-autoscaler,cluster-autoscaler-packing,"
+            defaultValue = "joblane,joblane-no-lanes,joblane-spread,cluster-autoscaler,cluster-autoscaler-packing,"
                     + "cluster-autoscaler-on-completion,cluster-autoscaler-on-completion-packing,karpenter,"
                     + "karpenter-packing,clairvoyant,cluster-autoscaler-unsafe,static",
-            description = "Policies to compare (default ${DEFAULT-VALUE}; also joblane-fill-first).")
+            description = "Policies to compare (default ${DEFAULT-VALUE}; also joblane-no-drain-order, "
+                    + "joblane-fill-first).")
     List<String> policies;
 
     @Option(

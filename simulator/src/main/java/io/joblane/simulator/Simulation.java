@@ -255,6 +255,7 @@ public final class Simulation {
                             annotated);
                     pod.deadline = next.deadlineMillis();
                     pod.family = next.family();
+                    policy.admit(pod, t);
                     cluster.submit(pod);
                 }
                 next = nextFitting(reader, settings.types());

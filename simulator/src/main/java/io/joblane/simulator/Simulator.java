@@ -5,6 +5,7 @@ import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.policy.ClairvoyantPolicy;
 import io.joblane.simulator.policy.ClusterAutoscalerPolicy;
+import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.policy.KarpenterPolicy;
 import io.joblane.simulator.policy.ScalingPolicy;
 import io.joblane.simulator.policy.StaticPolicy;
@@ -27,15 +28,18 @@ import java.util.Map;
 public final class Simulator {
     /**
      * The default install: the chart's defaults (its packing scheduler, NodeResourcesFit MostAllocated, places the
-     * Job pods), through the scaler's real loop and planner.
+     * Job pods; lanes on: the scaler's lanes step labels nodes, the webhook's preferred lane term steers pods, the
+     * drain order uses the expected ends), through the scaler's real loop and planner.
      */
     public static final String JOBLANE = "joblane";
+    /** The default install with {@code lanes.enabled: false}: the lanes lever's effect. */
+    public static final String JOBLANE_NO_LANES = "joblane-no-lanes";
+    /** A measurement: lanes steer pods, but the drain order does not use the expected ends (that lever's effect). */
+    public static final String JOBLANE_NO_DRAIN_ORDER = "joblane-no-drain-order";
     /** Joblane with the default kube-scheduler (LeastAllocated): the chart with {@code packingScheduler.enabled=false}. */
     public static final String JOBLANE_SPREAD = "joblane-spread";
     /** Joblane with the default scheduler, steered only by the draining taint on every node it can spare. */
     public static final String JOBLANE_FILL_FIRST = "joblane-fill-first";
-    /** Prototype: the real loop with lifetime-aware placement (lanes) from what is known at submit; not shipped. */
-    public static final String JOBLANE_LANES = "joblane-lanes";
 
     public static final String CLUSTER_AUTOSCALER = "cluster-autoscaler";
     public static final String CLUSTER_AUTOSCALER_PACKING = "cluster-autoscaler-packing";
@@ -50,9 +54,10 @@ public final class Simulator {
     public static final String STATIC = "static";
     public static final List<String> POLICIES = List.of(
             JOBLANE,
+            JOBLANE_NO_LANES,
+            JOBLANE_NO_DRAIN_ORDER,
             JOBLANE_SPREAD,
             JOBLANE_FILL_FIRST,
-            JOBLANE_LANES,
             CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING,
             CLUSTER_AUTOSCALER_ON_COMPLETION,
@@ -65,6 +70,7 @@ public final class Simulator {
     /** What {@code simulate} runs unless told otherwise: the default install, the peers a user would pick, the references. */
     public static final List<String> DEFAULT_POLICIES = List.of(
             JOBLANE,
+            JOBLANE_NO_LANES,
             JOBLANE_SPREAD,
             CLUSTER_AUTOSCALER,
             CLUSTER_AUTOSCALER_PACKING,
@@ -79,6 +85,9 @@ public final class Simulator {
     static final double STATIC_GROWTH = 1.1;
 
     static final int STATIC_TRIES = 30;
+
+    private static final SimCluster.Scoring MOST = SimCluster.Scoring.MOST_ALLOCATED;
+    private static final SimCluster.Scoring LEAST = SimCluster.Scoring.LEAST_ALLOCATED;
 
     /**
      * The outcome: the trace's figures and one result per policy, in the order asked; with several seeds, each
@@ -128,7 +137,12 @@ public final class Simulator {
      */
     @FunctionalInterface
     public interface JoblanePolicyFactory {
-        ScalingPolicy create(Simulation.Settings settings, String name, SimCluster.Scoring scoring, int maxDraining);
+        ScalingPolicy create(
+                Simulation.Settings settings,
+                String name,
+                SimCluster.Scoring scoring,
+                int maxDraining,
+                JoblanePolicy.Lanes lanes);
     }
 
     Simulator(Simulation.Settings settings, JoblanePolicyFactory joblane) {
@@ -205,12 +219,14 @@ public final class Simulator {
         long boot = s.bootDelayMillis();
         int max = s.maxNodes();
         return switch (name) {
-            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0));
-            case JOBLANE_SPREAD ->
-                simulation.run(joblane.create(s, JOBLANE_SPREAD, SimCluster.Scoring.LEAST_ALLOCATED, 0));
+            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, MOST, 0, JoblanePolicy.Lanes.ON));
+            case JOBLANE_NO_LANES ->
+                simulation.run(joblane.create(s, JOBLANE_NO_LANES, MOST, 0, JoblanePolicy.Lanes.OFF));
+            case JOBLANE_NO_DRAIN_ORDER ->
+                simulation.run(joblane.create(s, JOBLANE_NO_DRAIN_ORDER, MOST, 0, JoblanePolicy.Lanes.PLACEMENT_ONLY));
+            case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, LEAST, 0, JoblanePolicy.Lanes.ON));
             case JOBLANE_FILL_FIRST ->
-                simulation.run(joblane.create(s, JOBLANE_FILL_FIRST, SimCluster.Scoring.LEAST_ALLOCATED, max));
-            case JOBLANE_LANES -> simulation.run(joblane.create(s, JOBLANE_LANES, SimCluster.Scoring.LANES, 0));
+                simulation.run(joblane.create(s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
             case CLUSTER_AUTOSCALER ->
                 simulation.run(new ClusterAutoscalerPolicy(
                         ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,

@@ -3,6 +3,7 @@ package io.joblane.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.PolicyResult;
 import io.joblane.simulator.trace.SyntheticTrace;
@@ -69,6 +70,8 @@ public class SimulatorInvariantsTest {
                     .isZero();
             for (String safe : List.of(
                     Simulator.JOBLANE,
+                    Simulator.JOBLANE_NO_LANES,
+                    Simulator.JOBLANE_NO_DRAIN_ORDER,
                     Simulator.JOBLANE_SPREAD,
                     Simulator.JOBLANE_FILL_FIRST,
                     Simulator.CLUSTER_AUTOSCALER_PACKING,
@@ -108,6 +111,36 @@ public class SimulatorInvariantsTest {
                 .isPositive();
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsInterrupted()).isZero();
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER_UNSAFE).jobsStarted()).isEqualTo(50);
+    }
+
+    /**
+     * Guards against a {@code joblane} row without the product's lanes: the real lanes step labels the simulated
+     * nodes, the webhook's decision gives pods their terms from the published table (families learnt from finished
+     * runs, else the deadline), and no Job is interrupted or left out.
+     */
+    @Test
+    void theDefaultInstallRunsLanesLearningFromFinishedRunsAndDeadlines() throws Exception {
+        StringBuilder csv = new StringBuilder("submit,duration,cpu,memory,count,family,deadline\n");
+        for (int round = 0; round < 12; round++) {
+            long t = round * 1200L;
+            csv.append(t).append(",600,2,8Gi,6,short,\n");
+            csv.append(t).append(",10800,2,8Gi,2,long,\n");
+            csv.append(t + 60).append(",900,1,4Gi,3,,1800\n");
+        }
+        Path file = Files.writeString(dir.resolve("families.csv"), csv);
+        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI);
+        Simulation.Settings s = settings(shape(16, 64), 3);
+        TraceStats stats = TraceStats.of(source, s.shape(), s.seriesWidthMillis());
+        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(java.time.Duration.ofMinutes(10), 1)
+                .create(s, Simulator.JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0, JoblanePolicy.Lanes.ON);
+        PolicyResult r = new Simulation(source, stats, s, null).run(policy);
+        assertThat(r.jobsStarted()).isEqualTo(r.jobs());
+        assertThat(r.jobsInterrupted()).isZero();
+        assertThat(r.podsOnRemovedNodes()).isZero();
+        assertThat(policy.laneEndWrites()).as("the lanes step labelled nodes").isPositive();
+        assertThat(policy.lanesGiven())
+                .as("deadlines from the start, families once learnt and published")
+                .isGreaterThan(12 * 3);
     }
 
     @Test

@@ -237,7 +237,8 @@ final class ModelTranslator {
                 mirror,
                 nodeName,
                 instant(meta.getCreationTimestamp()),
-                p.getStatus() == null ? null : instant(p.getStatus().getStartTime()));
+                p.getStatus() == null ? null : instant(p.getStatus().getStartTime()),
+                null);
     }
 
     private static boolean isJobPod(List<OwnerReference> owners, Map<String, String> labels) {

@@ -21,9 +21,12 @@ public final class LaneEnds {
 
     private LaneEnds() {}
 
-    public static List<Change> changes(
-            List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
-        Map<String, Long> latest = new HashMap<>();
+    /**
+     * The expected end (epoch milliseconds: start, or now before it has one, plus the prediction) of every bound pod
+     * with a prediction, by uid.
+     */
+    public static Map<String, Long> expectedEnds(List<LanePod> pods, FamilyHistory history, long nowMillis) {
+        Map<String, Long> ends = new HashMap<>();
         for (LanePod p : pods) {
             if (!p.bound() || p.node() == null) {
                 continue;
@@ -31,8 +34,25 @@ public final class LaneEnds {
             RunTimePredictor.predict(p.expectedDuration(), history.get(p.family()), p.deadlineMillis())
                     .ifPresent(prediction -> {
                         long start = p.startMillis() >= 0 ? p.startMillis() : nowMillis;
-                        latest.merge(p.node(), RunTimePredictor.minutes(start + prediction.millis()), Math::max);
+                        ends.put(p.uid(), start + prediction.millis());
                     });
+        }
+        return ends;
+    }
+
+    public static List<Change> changes(
+            List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
+        return changes(nodes, pods, expectedEnds(pods, history, nowMillis));
+    }
+
+    /** The label changes given each bound pod's expected end ({@link #expectedEnds}). */
+    public static List<Change> changes(List<LaneNode> nodes, List<LanePod> pods, Map<String, Long> ends) {
+        Map<String, Long> latest = new HashMap<>();
+        for (LanePod p : pods) {
+            Long end = p.bound() && p.node() != null ? ends.get(p.uid()) : null;
+            if (end != null) {
+                latest.merge(p.node(), RunTimePredictor.minutes(end), Math::max);
+            }
         }
         List<Change> changes = new ArrayList<>();
         for (LaneNode n : nodes) {

@@ -1,21 +1,22 @@
 package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
+import io.joblane.scaler.loop.ScanGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Lanes' part of a scan, run by the Lease holder after the loop's scan: learn run times from Succeeded pods, correct
  * each group node's {@code joblane.io/lane-end} label, and publish the family table when it changed, at most once per
- * {@code publishInterval}. Every write asks {@code leading} right before it and is only logged in dry-run, like the
- * loop's own writes. The first run of a new Lease holder resumes from the table published before. A failed call is
- * logged and retried at the next scan. Called from the loop thread only.
+ * {@code publishInterval}. It runs as a step after the loop's scan ({@code ScaleLoop.afterScan}), and every write goes
+ * through that scan's {@link ScanGate}, the loop's one dry-run and Lease gate: only logged in dry-run, and a replica
+ * that lost the Lease ends the scan before writing. The first run of a new Lease holder resumes from the table
+ * published before. A failed call is logged and retried at the next scan. Called from the loop thread only.
  */
 public final class LanesStep {
     private static final Logger LOG = LoggerFactory.getLogger(LanesStep.class);
@@ -23,29 +24,26 @@ public final class LanesStep {
 
     private final LanesAccess access;
     private final Clock clock;
-    private final BooleanSupplier leading;
     private final Duration publishInterval;
     private final FamilyHistory history;
     private final RunTimeLearner learner;
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
+    private Map<String, java.time.Instant> expectedEnds = Map.of();
     private long publishedVersion = -1;
     private long publishedAt = Long.MIN_VALUE;
 
-    public LanesStep(
-            LanesAccess access, Clock clock, BooleanSupplier leading, Duration publishInterval, int maxFamilies) {
+    public LanesStep(LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies) {
         this.access = access;
         this.clock = clock;
-        this.leading = leading;
         this.publishInterval = publishInterval;
         this.history = new FamilyHistory(maxFamilies);
         this.learner = new RunTimeLearner(history);
     }
 
-    public void run(boolean dryRun) {
-        if (!leading.getAsBoolean()) {
-            return;
-        }
+    /** Lanes' part of the scan whose gate this is. */
+    public void run(ScanGate gate) {
+        boolean dryRun = gate.dryRun();
         if (!seeded && !seed()) {
             return; // without the earlier table, a write now would lose its history
         }
@@ -53,7 +51,9 @@ public final class LanesStep {
         learner.observe(pods);
         long now = clock.millis();
         List<LaneNode> nodes = access.nodes();
-        List<LaneEnds.Change> changes = LaneEnds.changes(nodes, pods, history, now);
+        Map<String, Long> ends = LaneEnds.expectedEnds(pods, history, now);
+        expectedEnds = toInstants(ends);
+        List<LaneEnds.Change> changes = LaneEnds.changes(nodes, pods, ends);
         if (dryRun) {
             // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
             dryRunLogged.keySet().retainAll(nodes.stream().map(LaneNode::name).toList());
@@ -64,19 +64,43 @@ public final class LanesStep {
         }
         for (LaneEnds.Change c : changes) {
             write(
+                    gate,
                     "lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()),
-                    dryRun,
                     () -> access.setLaneEnd(c.node(), c.value()));
         }
         if (history.version() != publishedVersion
                 && (publishedAt == Long.MIN_VALUE || now - publishedAt >= publishInterval.toMillis())) {
             long version = history.version();
-            if (write(
-                    "family table (" + history.size() + " families)", dryRun, () -> access.publish(history.table()))) {
+            if (write(gate, "family table (" + history.size() + " families)", () -> access.publish(history.table()))) {
                 publishedVersion = version;
                 publishedAt = now;
             }
         }
+    }
+
+    /**
+     * When a run would publish a changed family table that the interval holds back now, else null: an event-driven
+     * caller (the simulator) runs a scan then even if nothing else changed.
+     */
+    public java.time.Instant nextDeadline() {
+        if (!seeded || history.version() == publishedVersion || publishedAt == Long.MIN_VALUE) {
+            return null;
+        }
+        return java.time.Instant.ofEpochMilli(publishedAt + publishInterval.toMillis());
+    }
+
+    /**
+     * The expected end of each bound Job pod with a prediction, by uid, as of the last run: the drain order's input
+     * ({@code ScaleLoop.expectedEnds}).
+     */
+    public Map<String, java.time.Instant> expectedEnds() {
+        return expectedEnds;
+    }
+
+    private static Map<String, java.time.Instant> toInstants(Map<String, Long> ends) {
+        Map<String, java.time.Instant> out = new HashMap<>(ends.size() * 2);
+        ends.forEach((uid, end) -> out.put(uid, java.time.Instant.ofEpochMilli(end)));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The family history, for tests and the status page. */
@@ -96,24 +120,12 @@ public final class LanesStep {
         }
     }
 
-    private interface Write {
-        void run() throws LanesAccess.LanesException;
-    }
-
     /** Returns true when the write was made (or, in dry-run, would have been). */
-    private boolean write(String what, boolean dryRun, Write write) {
-        if (dryRun) {
-            LOG.info("dry-run: would set {}", what);
-            return true;
-        }
-        if (!leading.getAsBoolean()) {
-            LOG.info("lanes: {} not written, this replica no longer holds the Lease", what);
-            return false;
-        }
+    private static boolean write(ScanGate gate, String what, ScanGate.Write<LanesAccess.LanesException> write) {
         try {
-            write.run();
+            boolean made = gate.write("lanes: " + what, write);
             LOG.debug("lanes: set {}", what);
-            return true;
+            return made;
         } catch (LanesAccess.LanesException e) {
             LOG.warn("lanes: {} not written, retrying next scan: {}", what, e.getMessage());
             return false;

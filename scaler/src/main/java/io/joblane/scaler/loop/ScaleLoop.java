@@ -33,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,8 @@ public final class ScaleLoop {
     private final boolean dryRun;
     private final BooleanSupplier leading;
     private final Map<String, GroupState> states = new HashMap<>();
+    private final List<AfterScan> afterScan = new ArrayList<>();
+    private Supplier<Map<String, Instant>> expectedEnds = Map::of;
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
     private Instant startedAt;
@@ -137,7 +140,8 @@ public final class ScaleLoop {
             startedAt = start;
         }
         JoblaneConfig cfg = config;
-        boolean dry = dryRun();
+        ScanGate gate = new ScanGate(dryRun(), leading);
+        boolean dry = gate.dryRun();
         List<String> problems = new ArrayList<>();
         List<String> done = new ArrayList<>();
         Map<String, GroupStatus> statuses = new LinkedHashMap<>();
@@ -151,8 +155,9 @@ public final class ScaleLoop {
             return finish(start, dry, statuses, problems, done);
         }
         try {
-            scan(cfg, snapshot, start, dry, statuses, problems, done);
-        } catch (NotLeading e) {
+            scan(cfg, withExpectedEnds(snapshot), start, dry, statuses, problems, done);
+            runAfterScan(gate);
+        } catch (ScanGate.NotLeading e) {
             LOG.warn("scan stopped: no longer leading (before {})", e.getMessage());
             problems.add("scan stopped: this replica no longer holds the Lease (before " + e.getMessage() + ")");
         }
@@ -189,7 +194,7 @@ public final class ScaleLoop {
                 GroupPlan plan = Planner.plan(spec, index, cloud, start, state.nodelessSince);
                 deadline(plan.nextDeadline());
                 statuses.put(group.name(), execute(spec, cloud, plan, index, state, start, dry, done));
-            } catch (NotLeading e) {
+            } catch (ScanGate.NotLeading e) {
                 throw e;
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
@@ -199,16 +204,57 @@ public final class ScaleLoop {
         }
     }
 
-    private void checkLeading(String before) {
-        if (!leading.getAsBoolean()) {
-            throw new NotLeading(before);
+    /**
+     * Adds a step run after every scan that completed while leading, with that scan's {@link ScanGate} (lanes: learn,
+     * label, publish). Its writes go through the gate; a lost Lease ends the scan; any other failure is logged and the
+     * scan's result stands. Call before the first scan.
+     */
+    public synchronized void afterScan(AfterScan step) {
+        afterScan.add(Objects.requireNonNull(step, "step"));
+    }
+
+    /** A step after the scan, on the loop thread. */
+    @FunctionalInterface
+    public interface AfterScan {
+        void run(ScanGate gate);
+    }
+
+    /**
+     * Where bound pods' expected ends come from (lanes: start plus prediction, by pod uid, as of the last lanes step),
+     * for the drain order. Without it no pod has one. Call before the first scan.
+     */
+    public synchronized void expectedEnds(Supplier<Map<String, Instant>> byUid) {
+        this.expectedEnds = Objects.requireNonNull(byUid, "byUid");
+    }
+
+    /** The snapshot with each known pod's expected end; the same snapshot when none is known. */
+    private ClusterSnapshot withExpectedEnds(ClusterSnapshot snapshot) {
+        Map<String, Instant> ends = expectedEnds.get();
+        if (ends.isEmpty()) {
+            return snapshot;
+        }
+        List<PodInfo> pods = new ArrayList<>(snapshot.pods().size());
+        for (PodInfo p : snapshot.pods()) {
+            pods.add(p.nodeName() == null ? p : p.withExpectedEnd(ends.get(p.uid())));
+        }
+        return new ClusterSnapshot(snapshot.takenAt(), snapshot.nodes(), pods, snapshot.daemonSets());
+    }
+
+    private void runAfterScan(ScanGate gate) {
+        for (AfterScan step : afterScan) {
+            try {
+                step.run(gate);
+            } catch (ScanGate.NotLeading e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("a step after the scan failed; the scan's result stands", e);
+            }
         }
     }
 
-    /** Thrown when the Lease is lost mid-scan: ends the scan, never caught per group or per action. */
-    private static final class NotLeading extends RuntimeException {
-        NotLeading(String before) {
-            super(before, null, false, false);
+    private void checkLeading(String before) {
+        if (!leading.getAsBoolean()) {
+            throw new ScanGate.NotLeading(before);
         }
     }
 

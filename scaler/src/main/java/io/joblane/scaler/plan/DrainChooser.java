@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * Step "pack" of the planning pass (only when the group is not growing): commits nudged nodes that stayed unneeded,
- * then picks nodes to drain whose blocking pods would all fit on the group's other busy nodes, fewest Job pods and
- * youngest first, within the drain budget and never below the minimum. Reuses the scale-out step's {@link FitTree}.
+ * then picks nodes to drain whose blocking pods would all fit on the group's other busy nodes, within the drain budget
+ * and never below the minimum: the node whose pods are expected to end first (lanes' predictions), then fewest Job
+ * pods, then youngest. Reuses the scale-out step's {@link FitTree}.
  */
 final class DrainChooser {
     private final PassInput in;
@@ -161,9 +162,21 @@ final class DrainChooser {
         return true;
     }
 
-    /** A node that could be emptied, with the keys of the drain order. */
-    record Candidate(NodeInfo node, List<PodInfo> blocking, int jobPods, Instant oldestStart, double share) {
-        static final Comparator<Candidate> ORDER = Comparator.comparingInt(Candidate::jobPods)
+    /**
+     * A node that could be emptied, with the keys of the drain order. {@code expectedEnd} is the latest expected end
+     * of its blocking pods, null when one of them has none: a node known to empty soon drains first, unknown ones after
+     * every known one, and among equals the rule without predictions decides.
+     */
+    record Candidate(
+            NodeInfo node,
+            List<PodInfo> blocking,
+            Instant expectedEnd,
+            int jobPods,
+            Instant oldestStart,
+            double share) {
+        static final Comparator<Candidate> ORDER = Comparator.<Candidate, Instant>comparing(
+                        Candidate::expectedEnd, Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparingInt(Candidate::jobPods)
                 .thenComparing(Candidate::oldestStart, Comparator.reverseOrder())
                 .thenComparingDouble(Candidate::share)
                 .thenComparing(c -> c.node.name());
@@ -172,6 +185,7 @@ final class DrainChooser {
             this(
                     node,
                     blocking,
+                    expectedEnd(blocking),
                     (int) blocking.stream().filter(PodInfo::jobPod).count(),
                     blocking.stream()
                             .filter(PodInfo::jobPod)
@@ -181,6 +195,18 @@ final class DrainChooser {
                             .min(Comparator.naturalOrder())
                             .orElse(Instant.EPOCH),
                     share(node, blocking));
+        }
+
+        /** The latest expected end of the pods, or null when one of them has none. */
+        private static Instant expectedEnd(List<PodInfo> pods) {
+            Instant latest = null;
+            for (PodInfo p : pods) {
+                if (p.expectedEnd() == null) {
+                    return null;
+                }
+                latest = latest == null || p.expectedEnd().isAfter(latest) ? p.expectedEnd() : latest;
+            }
+            return latest;
         }
 
         private static double share(NodeInfo node, List<PodInfo> pods) {

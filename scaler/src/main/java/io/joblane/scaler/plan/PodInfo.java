@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param daemonSetPod owned by a DaemonSet: never blocks scale-in, counted through {@link DaemonSetInfo} overhead
  * @param mirrorPod  a static (mirror) pod of the kubelet: never blocks scale-in
  * @param started    status.startTime, null when not started
+ * @param expectedEnd when a bound Job pod is expected to end (its start plus its lanes prediction: annotation,
+ *                    family history, deadline), null when nothing predicts it; orders drain candidates
  */
 public record PodInfo(
         String uid,
@@ -26,10 +28,31 @@ public record PodInfo(
         boolean mirrorPod,
         String nodeName,
         Instant created,
-        Instant started) {
+        Instant started,
+        Instant expectedEnd) {
 
     public PodInfo {
         requests = requests == null ? Resources.ZERO : requests;
+    }
+
+    /** This pod expected to end at {@code end} (null: unknown). */
+    public PodInfo withExpectedEnd(Instant end) {
+        return java.util.Objects.equals(end, expectedEnd)
+                ? this
+                : new PodInfo(
+                        uid,
+                        namespace,
+                        name,
+                        group,
+                        requests,
+                        phase,
+                        jobPod,
+                        daemonSetPod,
+                        mirrorPod,
+                        nodeName,
+                        created,
+                        started,
+                        end);
     }
 
     /**

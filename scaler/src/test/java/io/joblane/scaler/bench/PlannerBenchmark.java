@@ -157,7 +157,8 @@ public class PlannerBenchmark {
                 false,
                 node,
                 NOW.minusSeconds(rnd.nextInt(3600)),
-                node == null ? null : NOW.minusSeconds(rnd.nextInt(3600)));
+                node == null ? null : NOW.minusSeconds(rnd.nextInt(3600)),
+                null);
     }
 
     /** The planner alone, on an index built once. */

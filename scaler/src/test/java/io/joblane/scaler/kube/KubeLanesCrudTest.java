@@ -13,6 +13,7 @@ import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
 import io.joblane.scaler.lanes.LanePod;
 import io.joblane.scaler.lanes.LanesStep;
+import io.joblane.scaler.loop.ScanGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +84,7 @@ class KubeLanesCrudTest {
                             new LanePod(null, "n1", "ml/train", "2h", 7_200_000, true, START.toEpochMilli(), -1));
 
             Clock clock = Clock.fixed(START.plusSeconds(900), ZoneOffset.UTC);
-            new LanesStep(lanes, clock, () -> true, Duration.ofSeconds(30), 100).run(false);
+            new LanesStep(lanes, clock, Duration.ofSeconds(30), 100).run(new ScanGate(false, () -> true));
             long end = (START.toEpochMilli() + 7_200_000) / 60_000;
             assertThat(client.nodes().withName("n1").get().getMetadata().getLabels())
                     .containsEntry(WellKnown.LANE_END_LABEL, Long.toString(end))

@@ -1,10 +1,12 @@
 package io.joblane.scaler.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
+import io.joblane.scaler.loop.ScanGate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -126,13 +128,15 @@ class LanesTest {
                 return Instant.ofEpochMilli(now[0]);
             }
         };
-        LanesStep step = new LanesStep(k, clock, () -> leading[0], Duration.ofSeconds(30), 100);
+        LanesStep step = new LanesStep(k, clock, Duration.ofSeconds(30), 100);
+        ScanGate dry = new ScanGate(true, () -> leading[0]);
+        ScanGate live = new ScanGate(false, () -> leading[0]);
 
         k.pods.add(running("r", "n1", "ns/old", null, T0));
-        step.run(true);
-        step.run(true);
+        step.run(dry);
+        step.run(dry);
         assertThat(k.labelWrites + k.tableWrites).as("dry-run writes nothing").isZero();
-        step.run(false);
+        step.run(live);
         assertThat(k.labels.get("n1"))
                 .as("the earlier leader's history predicts")
                 .isEqualTo(Long.toString(T0 / MIN + 5));
@@ -141,22 +145,28 @@ class LanesTest {
                 .isZero();
 
         k.pods.add(succeeded("s1", "ns/new", T0 - 10 * MIN, T0));
-        step.run(false);
+        step.run(live);
         assertThat(k.tableWrites).isEqualTo(1);
         assertThat(k.configMap.get("ns/old")).as("resumed, not replaced").isNotNull();
 
         k.pods.add(succeeded("s2", "ns/new", T0 - 20 * MIN, T0 + 1000));
         now[0] += 10_000;
-        step.run(false);
+        step.run(live);
         assertThat(k.tableWrites).as("changed, but within the interval").isEqualTo(1);
+        assertThat(step.nextDeadline())
+                .as("the held-back table is due when the interval ends")
+                .isEqualTo(Instant.ofEpochMilli(T0 + 30_000));
         now[0] += 30_000;
         leading[0] = false;
-        step.run(false);
+        assertThatThrownBy(() -> step.run(live))
+                .as("the loop's gate ends the scan of a replica that lost the Lease")
+                .isInstanceOf(ScanGate.NotLeading.class);
         assertThat(k.tableWrites).as("not the Lease holder").isEqualTo(1);
         leading[0] = true;
         int labelWrites = k.labelWrites;
-        step.run(false);
+        step.run(live);
         assertThat(k.tableWrites).isEqualTo(2);
+        assertThat(step.nextDeadline()).as("nothing held back").isNull();
         assertThat(k.configMap.get("ns/new").meanMillis()).isEqualTo(15 * MIN + 500);
         assertThat(k.labelWrites).as("labels unchanged: no write").isEqualTo(labelWrites);
     }

@@ -136,7 +136,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     false,
                     node,
                     created,
-                    started);
+                    started,
+                    null);
         }
     }
 

@@ -3,7 +3,7 @@ package io.joblane.scaler.loop;
 import io.joblane.model.WellKnown;
 import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
-import io.joblane.model.lanes.RunTimePredictor;
+import io.joblane.model.lanes.LaneTerm;
 import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
 import io.joblane.scaler.lanes.LanesAccess;
@@ -35,14 +35,13 @@ final class LanesWorld implements LanesAccess {
     final Map<String, String> laneEnd = new HashMap<>();
     private final Map<String, String> family = new HashMap<>();
     private final Map<String, String> annotation = new HashMap<>();
-    /** The pod's preferred term: {@code lane-end Gt <minute>}, as the webhook added it. */
-    final Map<String, Long> gt = new HashMap<>();
+    /** The pod's preferred term: {@code lane-end Gt <minute>}, as the webhook decides it. */
+    final Map<String, LaneTerm> gt = new HashMap<>();
 
     private final Map<String, Instant> finishedAt = new HashMap<>();
     private FamilyTable published = FamilyTable.EMPTY;
     private BooleanSupplier holds = () -> true;
     private String who = "";
-    private LanesStep step;
     int lanesGiven;
 
     LanesWorld(FakeCluster cluster, Random rnd, MutableClock clock, List<String> outOfTurn) {
@@ -56,11 +55,13 @@ final class LanesWorld implements LanesAccess {
         }
     }
 
-    /** A new replica took the Lease: a fresh step (no memory but the published table). */
-    void replica(BooleanSupplier holdsLease, String name) {
+    /**
+     * A new replica took the Lease: a fresh step (no memory but the published table), to run after its loop's scans.
+     */
+    LanesStep replica(BooleanSupplier holdsLease, String name) {
         holds = holdsLease;
         who = name;
-        step = new LanesStep(this, clock, holdsLease, Duration.ofSeconds(30), 1 + rnd.nextInt(10));
+        return new LanesStep(this, clock, Duration.ofSeconds(30), 1 + rnd.nextInt(10));
     }
 
     /** The webhook admits a Job pod; returns how long it will really run (seconds). */
@@ -77,9 +78,9 @@ final class LanesWorld implements LanesAccess {
         if (rnd.nextInt(4) == 0) {
             annotation.put(pod, (f < familySeconds.length ? familySeconds[f] : seconds) + "s");
         }
-        RunTimePredictor.predict(annotation.get(pod), published.get(family.get(pod)), 0)
-                .ifPresent(p -> {
-                    gt.put(pod, RunTimePredictor.minutes(clock.instant().toEpochMilli() + p.millis()));
+        LaneTerm.decide(annotation.get(pod), published.get(family.get(pod)), 0, clock.millis())
+                .ifPresent(term -> {
+                    gt.put(pod, term);
                     lanesGiven++;
                 });
         return seconds;
@@ -91,13 +92,8 @@ final class LanesWorld implements LanesAccess {
 
     /** The scheduler's NodeAffinity score of the pod's preferred lane term on this node. */
     double score(FakeCluster.Pod p, FakeCluster.Node n) {
-        Long podEnd = gt.get(p.name);
-        String label = laneEnd.get(n.name);
-        return podEnd != null && label != null && Long.parseLong(label) > podEnd ? LANE_SCORE : 0;
-    }
-
-    void scan(boolean dryRun) {
-        step.run(dryRun);
+        LaneTerm term = gt.get(p.name);
+        return term != null && term.matches(laneEnd.get(n.name)) ? LANE_SCORE : 0;
     }
 
     @Override

@@ -411,7 +411,7 @@ class NeverInterruptPropertyTest {
             Random laneRandom = new Random(seed * 7919 + 1);
             if (laneRandom.nextBoolean()) {
                 lanes = new LanesWorld(cluster, laneRandom, clock, outOfTurn);
-                lanes.replica(() -> leader == 0, "replica 0");
+                addLanes(loops[0], lanes.replica(() -> leader == 0, "replica 0"));
             }
 
             // Spot draws from its own sequence too, so a seed's world without Spot is the same as before Spot.
@@ -451,23 +451,26 @@ class NeverInterruptPropertyTest {
                     loops[leader] = replica(leader); // a new process: none of the old one's memory
                     if (lanes != null) {
                         int id = leader;
-                        lanes.replica(() -> leader == id, "replica " + id);
+                        addLanes(loops[leader], lanes.replica(() -> leader == id, "replica " + id));
                     }
                 }
                 ScaleLoop ran = loops[leader];
                 int desiredBefore = cloud.peek("batch").desired();
                 long callsBefore = cloud.callCount();
-                ran.runOnce();
+                ran.runOnce(); // with the Lease holder's lanes step after its scan, as in RunCommand
                 check(step, desiredBefore, callsBefore, ran);
                 spotFenceHolds(step, ran);
-                if (lanes != null) {
-                    lanes.scan(false); // the Lease holder's lanes step after its scan, as in RunCommand
-                }
             }
             if (replaced == 0 && metrics.unexpectedTerminations > 0) {
                 throw new AssertionError("seed " + seed + ": " + metrics.unexpectedTerminations
                         + " of the loop's own terminations were reported as the cloud's");
             }
+        }
+
+        /** Lanes as RunCommand adds them: the step after each scan, its expected ends in the drain order. */
+        void addLanes(ScaleLoop loop, io.joblane.scaler.lanes.LanesStep step) {
+            loop.afterScan(step::run);
+            loop.expectedEnds(step::expectedEnds);
         }
 
         /** One replica: its own view of the Lease, a cloud that can be slow and stale, changes checked by the referee. */
@@ -940,7 +943,7 @@ class NeverInterruptPropertyTest {
                 for (FakeCluster.Node n : cluster.nodes.values()) {
                     if (feasible(p, n, free, slots)) {
                         throw new AssertionError("seed " + seed + ", step " + step + ": pod " + p.name + " with lane"
-                                + " term Gt " + lanes.gt.get(p.name) + " left pending beside room on " + n.name
+                                + " term Gt " + lanes.gt.get(p.name).value() + " left pending beside room on " + n.name
                                 + " (lane-end " + lanes.laneEnd.get(n.name) + ")");
                     }
                 }

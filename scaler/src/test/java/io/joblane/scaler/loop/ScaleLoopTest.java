@@ -16,6 +16,7 @@ import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -760,6 +761,42 @@ class ScaleLoopTest {
         assertThat(cluster.calls).isEmpty();
         assertThat(cloud.callCount()).isEqualTo(cloudCalls);
         assertThat(r.problems()).anyMatch(p -> p.contains("no longer holds the Lease"));
+    }
+
+    /**
+     * Guards against a step after the scan (lanes) deciding dry-run or the Lease on its own: it gets the scan's gate,
+     * writes nothing in dry-run, and a replica that lost the Lease during the scan neither runs it nor writes.
+     */
+    @Test
+    void stepsAfterTheScanWriteOnlyThroughTheScansGate() {
+        List<String> written = new ArrayList<>();
+        List<Boolean> gates = new ArrayList<>();
+        ScanGate.Write<RuntimeException> write = () -> written.add("lane-end");
+        ScaleLoop dry = loop(true);
+        dry.afterScan(gate -> {
+            gates.add(gate.dryRun());
+            gate.write("lane-end of node n1", write);
+        });
+        dry.runOnce();
+        assertThat(gates).containsExactly(true);
+        assertThat(written).as("dry-run: logged only").isEmpty();
+
+        AtomicBoolean leading = new AtomicBoolean(true);
+        ScaleLoop live = new ScaleLoop(config, cluster, Map.of("batch", cloud), clock, metrics, false, leading::get);
+        live.afterScan(gate -> {
+            gates.add(gate.dryRun());
+            gate.write("lane-end of node n1", write);
+        });
+        live.runOnce();
+        assertThat(written).containsExactly("lane-end");
+
+        live.afterScan(gate -> leading.set(false)); // the Lease is lost between the steps
+        ScanResult r = live.runOnce();
+        assertThat(written).as("the first step wrote before the loss").hasSize(2);
+        ScanResult stopped = live.runOnce();
+        assertThat(written).as("no write without the Lease").hasSize(2);
+        assertThat(stopped.problems()).anyMatch(p -> p.contains("no longer holds the Lease"));
+        assertThat(r.dryRun()).isFalse();
     }
 
     @Test

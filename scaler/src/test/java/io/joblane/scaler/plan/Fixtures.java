@@ -257,6 +257,7 @@ public final class Fixtures {
                 false,
                 null,
                 T0.minusSeconds(60),
+                null,
                 null);
     }
 
@@ -273,7 +274,8 @@ public final class Fixtures {
                 false,
                 node,
                 started.minusSeconds(5),
-                started);
+                started,
+                null);
     }
 
     public static PodInfo daemonPod(String name, String node) {
@@ -289,7 +291,8 @@ public final class Fixtures {
                 false,
                 node,
                 T0.minusSeconds(3600),
-                T0.minusSeconds(3600));
+                T0.minusSeconds(3600),
+                null);
     }
 
     public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {

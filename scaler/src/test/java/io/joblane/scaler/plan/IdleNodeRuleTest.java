@@ -45,7 +45,8 @@ class IdleNodeRuleTest {
                 false,
                 node,
                 T0.minusSeconds(agoSeconds),
-                T0.minusSeconds(agoSeconds));
+                T0.minusSeconds(agoSeconds),
+                null);
     }
 
     private static List<PodInfo> arrivals(int count, String node) {
@@ -87,7 +88,8 @@ class IdleNodeRuleTest {
                     false,
                     "n",
                     T0.minusSeconds(10),
-                    T0.minusSeconds(10));
+                    T0.minusSeconds(10),
+                    null);
             List<PodInfo> pods = new ArrayList<>(arrivals(12, "busy")); // 6 node-equivalents
             pods.add(arrived("old", window, "busy"));
             pods.add(finished);

@@ -506,6 +506,38 @@ class PlannerTest {
                     .containsExactly("b");
         }
 
+        /** Guards against draining by pod count alone when lanes' predictions say which node empties first. */
+        @Test
+        void drainsTheNodeWhosePodsAreExpectedToEndFirstThenUnknownOnesByTheOldRule() {
+            List<PodInfo> pods = List.of(
+                    running("a1", G, cpuMem(1000, GI), "a", T0.minusSeconds(60)).withExpectedEnd(T0.plusSeconds(7200)),
+                    running("b1", G, cpuMem(1000, GI), "b", T0.minusSeconds(3600))
+                            .withExpectedEnd(T0.plusSeconds(300)),
+                    running("b2", G, cpuMem(1000, GI), "b", T0.minusSeconds(3600))
+                            .withExpectedEnd(T0.plusSeconds(600)),
+                    running("c1", G, cpuMem(1000, GI), "c", T0.minusSeconds(3600))
+                            .withExpectedEnd(T0.plusSeconds(60)),
+                    running("c2", G, cpuMem(1000, GI), "c", T0.minusSeconds(3600)));
+            GroupPlan plan =
+                    Planner.plan(spec(G), index(List.of(a, b, c), pods), cloudFor(List.of(a, b, c), 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.SetDrain.class))
+                    .as("b's Jobs end in 10 minutes, a's in 2 hours; c has one Job nothing predicts")
+                    .extracting(PlanAction.SetDrain::node)
+                    .containsExactly("b");
+
+            GroupPlan unknownOnly = Planner.plan(
+                    spec(G),
+                    index(
+                            List.of(a, b, c),
+                            load().stream().map(p -> p.withExpectedEnd(null)).toList()),
+                    cloudFor(List.of(a, b, c), 0, 10),
+                    T0);
+            assertThat(unknownOnly.actionsOf(PlanAction.SetDrain.class))
+                    .as("nothing predicted: fewest Job pods first, as before")
+                    .extracting(PlanAction.SetDrain::node)
+                    .containsExactly("a");
+        }
+
         @Test
         void respectsMaxDrainingAndCountsNodesAlreadyDraining() {
             GroupPlan two = Planner.plan(
@@ -773,7 +805,8 @@ class PlannerTest {
                     true,
                     "n",
                     T0,
-                    T0);
+                    T0,
+                    null);
             GroupPlan free = Planner.plan(
                     spec(G),
                     index(List.of(n), List.of(Fixtures.daemonPod("ds", "n"), mirror)),
@@ -793,6 +826,7 @@ class PlannerTest {
                     false,
                     "n",
                     T0,
+                    null,
                     null);
             GroupPlan kept = Planner.plan(spec(G), index(List.of(n), List.of(other)), cloudFor(List.of(n), 0, 10), T0);
             assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty();
@@ -862,7 +896,8 @@ class PlannerTest {
                 false,
                 r.nodeName(),
                 r.created(),
-                r.started());
+                r.started(),
+                null);
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(n, node("other", G)), List.of(both)),

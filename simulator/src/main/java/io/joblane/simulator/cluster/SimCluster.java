@@ -21,12 +21,7 @@ public final class SimCluster {
      */
     public enum Scoring {
         LEAST_ALLOCATED,
-        MOST_ALLOCATED,
-        /**
-         * The lanes prototype: the node where the pod adds the least expected node time (its predicted end past the
-         * node's latest predicted end, in whole minutes) wins, then MostAllocated; pods with no prediction pack.
-         */
-        LANES
+        MOST_ALLOCATED
     }
 
     private record Completion(long time, SimPod pod, int run) {}
@@ -68,9 +63,8 @@ public final class SimCluster {
     private final PriorityQueue<Timer> timers =
             new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
-    private final RuntimePredictor predictor = new RuntimePredictor();
-    /** The time of the scheduling pass under way, for the lanes score. */
-    private long scheduleNow;
+    /** Told of every Job run that ends (not of evicted runs): the pod and the end time. */
+    private java.util.function.ObjLongConsumer<SimPod> finishedListener = (pod, at) -> {};
 
     private long nodeSeq;
     private long running;
@@ -300,6 +294,22 @@ public final class SimCluster {
         }
     }
 
+    /**
+     * Sets the node's {@code joblane.io/lane-end} label (null removes it). Only scores move, no pod fits where it did
+     * not: waiting pods are not retried for it.
+     */
+    public void setLaneEnd(SimNode node, String value) {
+        if (!java.util.Objects.equals(node.laneEnd, value)) {
+            node.laneEnd = value;
+            version++;
+        }
+    }
+
+    /** Tells {@code listener} of every run that ends, with its end time (a policy's learning from finished pods). */
+    public void onFinished(java.util.function.ObjLongConsumer<SimPod> listener) {
+        this.finishedListener = listener;
+    }
+
     public void setCordoned(SimNode node, boolean cordoned) {
         if (node.cordoned != cordoned) {
             node.cordoned = cordoned;
@@ -395,8 +405,6 @@ public final class SimCluster {
 
     /** Binds {@code pod} to {@code node} now: for policies that place pods themselves (the clairvoyant reference). */
     public void bind(SimPod pod, SimNode node, long now) {
-        long predicted = predictor.predict(pod);
-        pod.expectedEnd = predicted < 0 ? -1 : now + predicted;
         pod.node = node;
         node.lastPodEventAt = now;
         pod.info = null;
@@ -450,8 +458,8 @@ public final class SimCluster {
                 continue;
             }
             account(pod, c.time - pod.startedAt);
-            predictor.learn(pod, c.time - pod.startedAt);
             unbind(pod, pod.node, c.time);
+            finishedListener.accept(pod, c.time);
             jobsFinished++;
             waits.record(pod.waited);
             lastEventTime = Math.max(lastEventTime, c.time);
@@ -469,7 +477,6 @@ public final class SimCluster {
      * {@link #score}, ties broken at random. Unchanged waiting pods are only retried when capacity changed.
      */
     public void schedule(long now) {
-        scheduleNow = now;
         int from = capacityChanged ? 0 : firstUntried;
         capacityChanged = false;
         if (from >= pending.size()) {
@@ -494,8 +501,8 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // Lanes scores a node by the pods on it, which its load bucket does not show: scan every node.
-                best = pickByScan || scoring == Scoring.LANES ? pickByScan(pod) : pick(pod);
+                // A preferred lane term scores nodes by their label, which the load buckets do not show.
+                best = pickByScan || pod.lane != null ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -550,23 +557,27 @@ public final class SimCluster {
         return ties.get(chosen);
     }
 
-    /** {@link #pick} by scanning every node in node order. */
+    /**
+     * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
+     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term.
+     */
     private SimNode pickByScan(SimPod pod) {
         ties.clear();
-        boolean bestPrefer = true;
+        int bestPoints = -1;
         double bestScore = -1;
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod)) {
                 continue;
             }
-            boolean prefer = n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
-            double score = scoring == Scoring.LANES ? lanesScore(n, pod) : score(scoring, n, pod);
-            if (ties.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
+            int points = ScorePlugins.points(
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, pod.lane != null && pod.lane.matches(n.laneEnd));
+            double score = score(scoring, n, pod);
+            if (points > bestPoints || (points == bestPoints && score > bestScore)) {
                 ties.clear();
                 ties.add(n);
-                bestPrefer = prefer;
+                bestPoints = points;
                 bestScore = score;
-            } else if (prefer == bestPrefer && score == bestScore) {
+            } else if (points == bestPoints && score == bestScore) {
                 ties.add(n);
             }
         }
@@ -656,21 +667,6 @@ public final class SimCluster {
             }
         }
         return best;
-    }
-
-    /** Minus the whole minutes the pod is expected to add to the node's life, plus the MostAllocated score (0..1). */
-    private double lanesScore(SimNode node, SimPod pod) {
-        double packing = score(Scoring.MOST_ALLOCATED, node, pod);
-        long predicted = predictor.predict(pod);
-        if (predicted < 0) {
-            return packing;
-        }
-        long latest = scheduleNow;
-        for (SimPod p : node.pods) {
-            latest = Math.max(latest, p.expectedEnd);
-        }
-        long addedMinutes = (Math.max(0, scheduleNow + predicted - latest) + 59_999) / 60_000;
-        return packing - addedMinutes;
     }
 
     /** Ends the run at {@code end}: nodes still there are billed up to it. */

@@ -59,6 +59,8 @@ public final class SimNode {
     public long recheckAfter = -1;
     /** When a pod was last bound to or left this node (Karpenter's {@code lastPodEventTime}); -1 before any. */
     public long lastPodEventAt = -1;
+    /** The node's {@code joblane.io/lane-end} label as the scaler's lanes step wrote it, or null. */
+    public String laneEnd;
     /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
     public io.joblane.scaler.plan.NodeInfo info;
 

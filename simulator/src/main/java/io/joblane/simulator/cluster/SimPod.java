@@ -11,12 +11,12 @@ public final class SimPod {
     /** The Job pod carries {@code safe-to-evict: "false"}: autoscalers that respect it never evict it. */
     public final boolean safeToEvictFalse;
 
-    /** What is known at submit: the deadline (0: none) and the family ("" none); the lanes prototype reads them. */
+    /** What is known at submit: the deadline (0: none) and the family ("" none); lanes read them. */
     public long deadline;
 
     public String family = "";
-    /** When the current run is expected to end (known at its start from the prediction), or -1. */
-    long expectedEnd = -1;
+    /** The preferred lane term the webhook gave the pod at admission, or null. */
+    public io.joblane.model.lanes.LaneTerm lane;
 
     public long pendingSince;
     long waited;

@@ -8,9 +8,17 @@ import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.config.Taint;
+import io.joblane.model.lanes.FamilyHistory;
+import io.joblane.model.lanes.FamilyKey;
+import io.joblane.model.lanes.FamilyTable;
+import io.joblane.model.lanes.LaneTerm;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.lanes.LaneNode;
+import io.joblane.scaler.lanes.LanePod;
+import io.joblane.scaler.lanes.LanesAccess;
+import io.joblane.scaler.lanes.LanesStep;
 import io.joblane.scaler.loop.ClusterAccess;
 import io.joblane.scaler.loop.DecisionKind;
 import io.joblane.scaler.loop.EventReason;
@@ -47,10 +55,24 @@ import java.util.Optional;
 /**
  * The {@code joblane} policy: the scaler's real {@link ScaleLoop} and planner, with the real
  * {@link FakeNodeGroupProvider} on a virtual clock, and the simulated cluster behind {@link ClusterAccess}.
- * Instances the provider launches become nodes after the boot delay; terminated instances leave the cluster. Nothing
- * of the scaler's logic is re-implemented here. Single-threaded, one instance per run.
+ * Instances the provider launches become nodes after the boot delay; terminated instances leave the cluster. With
+ * lanes on (the chart's default), the scaler's real {@link LanesStep} runs after each scan as in the scaler, through
+ * {@link LanesAccess} (learning from finished pods, labelling nodes {@code joblane.io/lane-end}, publishing the family
+ * table), and each pod gets at creation the preferred lane term the webhook decides ({@link LaneTerm#decide}) from the
+ * published table. Nothing of the scaler's or the webhook's logic is re-implemented here. Single-threaded, one
+ * instance per run.
  */
-public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener {
+public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener, LanesAccess {
+    /** What of lanes a run has: the chart's default is {@link #ON}. */
+    public enum Lanes {
+        /** {@code lanes.enabled: false}: no labels, no lane terms, no expected ends. */
+        OFF,
+        /** A measurement only: labels and lane terms, but the drain order does not get the expected ends. */
+        PLACEMENT_ONLY,
+        /** Labels, lane terms, and the expected ends in the drain order: the product with lanes on. */
+        ON
+    }
+
     static final String GROUP = "batch";
     private static final String NAMESPACE = "default";
 
@@ -67,7 +89,18 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final String name;
 
     private final SimCluster.Scoring scoring;
+    private final Lanes lanes;
     private final SimClock clock = new SimClock();
+    private LanesStep lanesStep;
+    /** The family table last published by the lanes step: what the webhook predicts from. */
+    private FamilyTable published = FamilyTable.EMPTY;
+    /** Runs ended since the lanes step last read the pods: it learns each once, as from a Succeeded pod. */
+    private final List<LanePod> finished = new ArrayList<>();
+    /** Pods given a lane term, and lane-end labels written: to show lanes were exercised. */
+    private long lanesGiven;
+
+    private long laneEndWrites;
+
     private SimCluster cluster;
     private ScaleLoop loop;
     private FakeNodeGroupProvider provider;
@@ -87,10 +120,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             NodeGroup template,
             ScalerSettings scalerTemplate,
             String name,
-            SimCluster.Scoring scoring) {
+            SimCluster.Scoring scoring,
+            Lanes lanes) {
         this.settings = settings;
         this.name = name;
         this.scoring = scoring;
+        this.lanes = lanes;
         this.scaleDownDelay = scaleDownDelay;
         this.maxDraining = maxDraining;
         this.scaleInTiming = scaleInTiming;
@@ -118,7 +153,11 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         return new Simulator.JoblanePolicyFactory() {
             @Override
             public ScalingPolicy create(
-                    Simulation.Settings settings, String name, SimCluster.Scoring scoring, int maxDrainingOverride) {
+                    Simulation.Settings settings,
+                    String name,
+                    SimCluster.Scoring scoring,
+                    int maxDrainingOverride,
+                    Lanes lanes) {
                 return new JoblanePolicy(
                         settings,
                         scaleDownDelay,
@@ -127,7 +166,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                         template,
                         scalerTemplate,
                         name,
-                        scoring);
+                        scoring,
+                        lanes);
             }
 
             @Override
@@ -226,6 +266,20 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         provider.addListener(this);
         daemonSets = daemonSets(shape);
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
+        startLanes();
+    }
+
+    /** The scaler's lanes step after each scan, as {@code RunCommand} adds it; nothing with lanes off. */
+    private void startLanes() {
+        if (lanes == Lanes.OFF) {
+            return;
+        }
+        lanesStep = new LanesStep(this, clock, LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
+        loop.afterScan(lanesStep::run);
+        if (lanes == Lanes.ON) {
+            loop.expectedEnds(lanesStep::expectedEnds);
+        }
+        cluster.onFinished((pod, at) -> finished.add(lanePod(pod, null, false, pod.startedAt, at)));
     }
 
     private static Map<String, String> quantities(NodeShape shape) {
@@ -273,6 +327,16 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         };
     }
 
+    /** The webhook at the pod's creation: the preferred lane term from the published table, if any. */
+    @Override
+    public void admit(SimPod pod, long now) {
+        if (lanesStep != null) {
+            pod.lane = LaneTerm.decide(null, published.get(family(pod)), pod.deadline, now)
+                    .orElse(null);
+            lanesGiven += pod.lane == null ? 0 : 1;
+        }
+    }
+
     @Override
     public boolean scan(SimCluster simCluster, long now) {
         clock.set(now);
@@ -285,6 +349,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public long nextScanWanted(SimCluster simCluster, long now) {
         Instant deadline = loop.nextDeadline();
+        Instant publish = lanesStep == null ? null : lanesStep.nextDeadline();
+        if (deadline == null || publish != null && publish.isBefore(deadline)) {
+            deadline = publish; // a held-back family table changes what the webhook predicts
+        }
         if (deadline == null) {
             return Long.MAX_VALUE;
         }
@@ -424,7 +492,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     false,
                     bound ? p.node.name : null,
                     SimClock.instant(p.pendingSince),
-                    bound ? SimClock.instant(p.startedAt) : null);
+                    bound ? SimClock.instant(p.startedAt) : null,
+                    null);
             p.info = info;
         }
         return info;
@@ -525,5 +594,74 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public void recordEvent(EventTarget target, EventReason reason, String message) {
         // Events go nowhere in a simulation.
+    }
+
+    // ---- LanesAccess over the simulated cluster ---------------------------------------------------------------
+
+    /**
+     * The pod's family as the webhook and the scaler key it ({@link FamilyKey}): its {@code joblane.io/family} label
+     * (the trace's family), else its Job's name, which is the pod's own here (one pod per Job), so it never repeats.
+     */
+    private static String family(SimPod pod) {
+        return pod.family.isEmpty()
+                ? FamilyKey.of(NAMESPACE, Map.of(WellKnown.JOB_NAME_LABEL, pod.name()))
+                : FamilyKey.of(NAMESPACE, Map.of(WellKnown.FAMILY_LABEL, pod.family));
+    }
+
+    private static LanePod lanePod(SimPod p, String node, boolean bound, long start, long finishedAt) {
+        return new LanePod("uid-" + p.id + "-" + p.run, node, family(p), null, p.deadline, bound, start, finishedAt);
+    }
+
+    @Override
+    public List<LaneNode> nodes() {
+        List<LaneNode> out = new ArrayList<>(cluster.nodes().size());
+        for (SimNode n : cluster.nodes()) {
+            if (n.ready) {
+                out.add(new LaneNode(n.name, n.laneEnd));
+            }
+        }
+        return out;
+    }
+
+    /** The bound Job pods, and the runs that ended since the last call (each seen once, as a Succeeded pod). */
+    @Override
+    public List<LanePod> pods() {
+        List<LanePod> out = new ArrayList<>(finished);
+        finished.clear();
+        for (SimNode n : cluster.nodes()) {
+            for (SimPod p : n.pods) {
+                out.add(lanePod(p, n.name, true, p.startedAt, -1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public FamilyTable published() {
+        return published;
+    }
+
+    @Override
+    public void publish(FamilyTable table) {
+        published = table;
+    }
+
+    @Override
+    public void setLaneEnd(String node, String value) {
+        SimNode n = cluster.nodeByName(node);
+        if (n != null) {
+            cluster.setLaneEnd(n, value);
+            laneEndWrites++;
+        }
+    }
+
+    /** Pods the webhook gave a lane term so far. */
+    public long lanesGiven() {
+        return lanesGiven;
+    }
+
+    /** {@code joblane.io/lane-end} labels the lanes step wrote so far. */
+    public long laneEndWrites() {
+        return laneEndWrites;
     }
 }

@@ -2,6 +2,7 @@ package io.joblane.simulator.policy;
 
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
+import io.joblane.simulator.cluster.SimPod;
 
 /**
  * One way of sizing the simulated group, run against the same trace and cluster model as the others. The simulation
@@ -59,6 +60,14 @@ public interface ScalingPolicy {
      */
     default void afterSchedule(SimCluster cluster, long now) {
         // Most policies act on their scans only.
+    }
+
+    /**
+     * A Job pod is created at {@code now}, before the scheduler sees it: what an admission webhook of the policy adds
+     * to it (Joblane: the preferred lane term). Most policies add nothing.
+     */
+    default void admit(SimPod pod, long now) {
+        // No webhook.
     }
 
     /**

@@ -13,6 +13,25 @@ import java.util.Map;
 public final class JsonReport {
     private JsonReport() {}
 
+    /** A policy's range over the seeds of {@code --seeds}. */
+    private static Map<String, Object> seeds(Simulator.Spread sp) {
+        Map<String, Object> seeds = new LinkedHashMap<>();
+        seeds.put("count", sp.seeds());
+        seeds.put("nodeHoursMin", sp.nodeHoursMin());
+        seeds.put("nodeHoursMax", sp.nodeHoursMax());
+        seeds.put("waitSecondsP95Min", sp.waitP95Min());
+        seeds.put("waitSecondsP95Max", sp.waitP95Max());
+        seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
+        return seeds;
+    }
+
+    /** With Spot: the Jobs and work lost when the cloud took Spot nodes, apart from the policy's interruptions. */
+    private static void putSpot(Map<String, Object> p, PolicyResult r) {
+        p.put("jobsLostToSpot", r.jobsLostToSpot());
+        p.put("spotLostComputeHours", r.spotLostComputeHours());
+        p.put("spotNodesTaken", r.spotNodesTaken());
+    }
+
     static Map<String, Object> toMap(Simulator.Comparison c, double pricePerNodeHour) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("trace", c.trace());
@@ -32,51 +51,38 @@ public final class JsonReport {
         Map<String, Object> policies = new LinkedHashMap<>();
         boolean spot = c.results().stream().anyMatch(r -> r.spotNodesTaken() > 0);
         for (PolicyResult r : c.results()) {
-            policies.put(r.policy(), policy(r, spot, c.spreads().get(r.policy())));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("nodeHours", r.nodeHours());
+            p.put("cost", r.cost());
+            p.put("lowerBoundNodeHours", r.lowerBoundNodeHours());
+            p.put("ratioToLowerBound", r.ratioToLowerBound());
+            p.put("meanUtilization", r.meanUtilization());
+            p.put("jobs", r.jobs());
+            p.put("jobsStarted", r.jobsStarted());
+            p.put("jobsInterrupted", r.jobsInterrupted());
+            p.put("interruptions", r.interruptions());
+            p.put("lostComputeHours", r.lostComputeHours());
+            if (spot) {
+                putSpot(p, r);
+            }
+            p.put("waitSecondsP50", r.waitSecondsP50());
+            p.put("waitSecondsP95", r.waitSecondsP95());
+            p.put("waitSecondsMax", r.waitSecondsMax());
+            p.put("scaleActions", r.scaleActions());
+            p.put("peakNodes", r.peakNodes());
+            if (r.staticNodes() > 0) {
+                p.put("staticNodes", r.staticNodes());
+            }
+            p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
+            p.put("makespanHours", r.makespanHours());
+            Simulator.Spread sp = c.spreads().get(r.policy());
+            if (sp != null) {
+                p.put("seeds", seeds(sp));
+            }
+            policies.put(r.policy(), p);
         }
         root.put("policies", policies);
         return root;
-    }
-
-    /** One policy's figures; {@code sp} its range over the seeds, or null. */
-    private static Map<String, Object> policy(PolicyResult r, boolean spot, Simulator.Spread sp) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("nodeHours", r.nodeHours());
-        p.put("cost", r.cost());
-        p.put("lowerBoundNodeHours", r.lowerBoundNodeHours());
-        p.put("ratioToLowerBound", r.ratioToLowerBound());
-        p.put("meanUtilization", r.meanUtilization());
-        p.put("jobs", r.jobs());
-        p.put("jobsStarted", r.jobsStarted());
-        p.put("jobsInterrupted", r.jobsInterrupted());
-        p.put("interruptions", r.interruptions());
-        p.put("lostComputeHours", r.lostComputeHours());
-        if (spot) {
-            p.put("jobsLostToSpot", r.jobsLostToSpot());
-            p.put("spotLostComputeHours", r.spotLostComputeHours());
-            p.put("spotNodesTaken", r.spotNodesTaken());
-        }
-        p.put("waitSecondsP50", r.waitSecondsP50());
-        p.put("waitSecondsP95", r.waitSecondsP95());
-        p.put("waitSecondsMax", r.waitSecondsMax());
-        p.put("scaleActions", r.scaleActions());
-        p.put("peakNodes", r.peakNodes());
-        if (r.staticNodes() > 0) {
-            p.put("staticNodes", r.staticNodes());
-        }
-        p.put("podsOnRemovedNodes", r.podsOnRemovedNodes());
-        p.put("makespanHours", r.makespanHours());
-        if (sp != null) {
-            Map<String, Object> seeds = new LinkedHashMap<>();
-            p.put("seeds", seeds);
-            seeds.put("count", sp.seeds());
-            seeds.put("nodeHoursMin", sp.nodeHoursMin());
-            seeds.put("nodeHoursMax", sp.nodeHoursMax());
-            seeds.put("waitSecondsP95Min", sp.waitP95Min());
-            seeds.put("waitSecondsP95Max", sp.waitP95Max());
-            seeds.put("jobsInterruptedMax", sp.jobsInterruptedMax());
-        }
-        return p;
     }
 
     /** Several groups: the total at the top level, each group's figures under {@code groups}, what routing left out. */

@@ -73,4 +73,66 @@ class SchedulerScoringTest {
                     .isFalse();
         }
     }
+
+    /** Two Ready nodes, a 4-core pod on the first; returns the cluster and its two nodes (fuller first). */
+    private static SimNode[] twoNodes(SimCluster cluster) {
+        cluster.launch("i-a", 0, 0);
+        cluster.launch("i-b", 0, 0);
+        SimNode[] n = cluster.nodes().toArray(new SimNode[0]);
+        cluster.bind(pod(100, 4, 4), n[0], 0);
+        return n;
+    }
+
+    private static SimNode place(SimCluster cluster, SimPod pod) {
+        cluster.submit(pod);
+        cluster.schedule(0);
+        assertThat(pod.node)
+                .as("a preferred term never keeps a pod pending beside room")
+                .isNotNull();
+        return pod.node;
+    }
+
+    /**
+     * Guards against a lane term scored as anything but kube-scheduler's NodeAffinity (weight 2, normalised 0 or 100):
+     * it outweighs MostAllocated (weight 1) but not TaintToleration's PreferNoSchedule (weight 3).
+     */
+    @Test
+    void aMatchingLaneOutweighsPackingButNotThePreferNoScheduleTaint() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.MOST_ALLOCATED, seed, 60_000);
+            SimNode[] n = twoNodes(cluster);
+            cluster.setLaneEnd(n[0], "100");
+            cluster.setLaneEnd(n[1], "200");
+            SimPod lane150 = pod(1, 1, 1);
+            lane150.lane =
+                    new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            assertThat(place(cluster, lane150))
+                    .as("seed " + seed + ": only the emptier node outlives the pod (200 > 150)")
+                    .isSameAs(n[1]);
+
+            SimPod lane300 = pod(2, 1, 1);
+            lane300.lane =
+                    new io.joblane.model.lanes.LaneTerm(300, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            assertThat(place(cluster, lane300))
+                    .as("seed " + seed + ": no node matches, all score 0: MostAllocated decides")
+                    .isSameAs(n[0]);
+
+            cluster.setTaint(n[1], SimNode.Taint.PREFER_NO_SCHEDULE);
+            SimPod again150 = pod(3, 1, 1);
+            again150.lane =
+                    new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            assertThat(place(cluster, again150))
+                    .as("seed " + seed + ": the draining taint (3 x 100) beats the lane (2 x 100)")
+                    .isSameAs(n[0]);
+        }
+    }
+
+    @Test
+    void theLaneTermMatchesLikeTheGtOperatorOnAnIntegerLabel() {
+        var term = new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.DEADLINE);
+        assertThat(term.matches("151")).isTrue();
+        assertThat(term.matches("150")).as("Gt is strict").isFalse();
+        assertThat(term.matches(null)).as("no label: no match").isFalse();
+        assertThat(term.matches("soon")).as("not an integer: no match").isFalse();
+    }
 }

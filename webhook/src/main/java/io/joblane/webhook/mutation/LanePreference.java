@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.joblane.model.WellKnown;
 import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
+import io.joblane.model.lanes.LaneTerm;
 import io.joblane.model.lanes.RunTimePredictor;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +17,17 @@ import java.util.function.Supplier;
 
 /**
  * Lanes: gives a steered pod whose run time can be predicted a PREFERRED node affinity term
- * {@code joblane.io/lane-end Gt <its expected end, minutes since the epoch>} of weight {@link #WEIGHT}, so the
+ * {@code joblane.io/lane-end Gt <its expected end, minutes since the epoch>} of weight {@link LaneTerm#WEIGHT}, so the
  * scheduler favours nodes whose Jobs are expected to outlast it and Jobs that end together share nodes. Preferred
  * only: it reorders the nodes a pod fits and never keeps it pending; the pod's required terms are left alone. A pod
  * without a prediction, or that already has a preferred term on the lane-end label (its own, or an earlier call's),
- * gets nothing. Pure; the table and the clock are read per call.
+ * gets nothing. The decision is {@link LaneTerm#decide} (shared with the simulator); this class renders it into the
+ * patch. Pure; the table and the clock are read per call.
  *
  * @see <a href="https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity">node affinity
  *      (Gt takes an integer label value; preferred terms add their weight to the score of the nodes they match)</a>
  */
 public final class LanePreference {
-    /**
-     * The term's weight (1–100). kube-scheduler adds the weights of the preferred terms a node matches and normalises
-     * the sum over the nodes, so alone any weight orders nodes alike; 50 lets a pod's own preferred terms of higher
-     * weight win over its lane.
-     */
-    public static final int WEIGHT = 50;
-
     static final String PREFERRED = "preferredDuringSchedulingIgnoredDuringExecution";
     private static final String PREFERRED_PATH = "/spec/affinity/" + PodPlacement.NODE_AFFINITY + "/" + PREFERRED;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -81,32 +76,30 @@ public final class LanePreference {
         if (preferred.stream().anyMatch(LanePreference::onLaneEnd)) {
             return Optional.empty();
         }
-        Optional<RunTimePredictor.Prediction> prediction = RunTimePredictor.predict(
-                annotation, families.get(FamilyKey.of(namespace, labels)), deadlineMillis(spec));
-        if (prediction.isEmpty()) {
+        Optional<LaneTerm> lane = LaneTerm.decide(
+                annotation, families.get(FamilyKey.of(namespace, labels)), deadlineMillis(spec), nowMillis.getAsLong());
+        if (lane.isEmpty()) {
             return Optional.empty();
         }
-        long end = RunTimePredictor.minutes(
-                nowMillis.getAsLong() + prediction.get().millis());
-        ObjectNode term = term(end);
+        ObjectNode term = term(lane.get());
         if (PodJson.present(placement.nodeAffinity(), PREFERRED)) {
             PatchWriter.add(patch, PREFERRED_PATH + "/-", term);
         } else {
             PatchWriter.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
         }
-        return Optional.of("lane-end > " + end + " from its "
-                + prediction.get().source().name().toLowerCase());
+        return Optional.of("lane-end > " + lane.get().value() + " from its "
+                + lane.get().source().name().toLowerCase());
     }
 
-    static ObjectNode term(long endMinutes) {
-        ObjectNode term = JSON.objectNode().put("weight", WEIGHT);
+    static ObjectNode term(LaneTerm lane) {
+        ObjectNode term = JSON.objectNode().put("weight", LaneTerm.WEIGHT);
         term.putObject("preference")
                 .putArray(PodPlacement.EXPRESSIONS)
                 .addObject()
                 .put("key", WellKnown.LANE_END_LABEL)
-                .put("operator", "Gt")
+                .put("operator", LaneTerm.OPERATOR)
                 .putArray("values")
-                .add(Long.toString(endMinutes));
+                .add(lane.value());
         return term;
     }
 

@@ -429,12 +429,20 @@ public final class LoadBenchmark implements Callable<Integer> {
         return flag.matches("-XX:\\+Use\\w+GC");
     }
 
-    /** The JVM flags of the Dockerfile's exec-form ENTRYPOINT, between the java binary and {@code -jar}. */
+    /**
+     * The JVM flags of the image: the Dockerfile's {@code ENV JAVA_TOOL_OPTIONS} (read by the JVM first), then its
+     * exec-form ENTRYPOINT's words between the java binary and {@code -jar}.
+     */
     List<String> imageJvmOptions() throws java.io.IOException {
         if ("none".equals(dockerfile.toString())) {
             return List.of();
         }
+        List<String> flags = new ArrayList<>();
         for (String line : Files.readAllLines(dockerfile)) {
+            if (line.startsWith("ENV JAVA_TOOL_OPTIONS=")) {
+                String value = line.substring("ENV JAVA_TOOL_OPTIONS=".length()).replace("\"", "");
+                flags.addAll(Arrays.asList(value.trim().split("\\s+")));
+            }
             if (line.startsWith("ENTRYPOINT [")) {
                 List<String> words = new ArrayList<>();
                 new com.fasterxml.jackson.databind.ObjectMapper()
@@ -444,7 +452,8 @@ public final class LoadBenchmark implements Callable<Integer> {
                 if (jar < 1) {
                     throw new IllegalStateException(dockerfile + ": ENTRYPOINT without -jar: " + line);
                 }
-                return words.subList(1, jar);
+                flags.addAll(words.subList(1, jar));
+                return flags;
             }
         }
         throw new IllegalStateException(dockerfile + " has no exec-form ENTRYPOINT");

@@ -251,6 +251,7 @@ class AwsScaleLoopHttpTest {
                     false,
                     null,
                     clock.instant().minusSeconds(30),
+                    null,
                     null));
         }
     }
