@@ -17,6 +17,8 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.logging.LogOptions;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeTypes;
+import io.joblane.simulator.cluster.NodeTypesOption;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SpotMarket;
 import io.joblane.simulator.policy.JoblanePolicy;
@@ -164,6 +166,24 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--node-pods", defaultValue = "110", description = "Pods per node (default ${DEFAULT-VALUE}).")
     int nodePods;
+
+    @Option(
+            names = "--node-types",
+            paramLabel = "NAME:CPU,MEMORY[,gpu=N][,pods=N][,price=P][,capacity=N];...",
+            description = "Several instance types in one group, in the group's order, instead of --node-cpu, "
+                    + "--node-memory, --node-gpu, --node-pods: the group's cloud picks each new node's type by "
+                    + "--launch-rule; price (default --price-per-node-hour) bills each node; capacity caps the "
+                    + "nodes of that type the cloud will run (then it falls back to the next).")
+    String nodeTypes;
+
+    @Option(
+            names = "--launch-rule",
+            defaultValue = "prioritized",
+            paramLabel = "prioritized|lowest-price",
+            description = "With --node-types: which type the group's Auto Scaling group launches next, as EC2 Auto "
+                    + "Scaling's On-Demand allocation strategies: the first in order with capacity, or the cheapest "
+                    + "(default ${DEFAULT-VALUE}).")
+    String launchRule;
 
     @Option(
             names = "--daemonset-cpu",
@@ -355,6 +375,10 @@ public final class SimulateCommand implements Callable<Integer> {
         List<String> chosen;
         GroupedSimulator simulator;
         try {
+            if (nodeTypes != null) {
+                throw new IllegalArgumentException(
+                        "--node-types applies to one group, not to --node-group with several");
+            }
             JoblaneConfig cfg = loadConfig();
             List<SimGroup> groups = GroupSettings.of(cfg, nodeGroups, this::groupDefaults, groupPrices);
             String defaultGroup = cfg.defaultGroup().name();
@@ -469,7 +493,10 @@ public final class SimulateCommand implements Callable<Integer> {
     /** The table on stdout, then the timing, the JSON and the HTML report when asked. */
     private void writeOutputs(Simulator.Comparison comparison, Simulator simulator, RunMeter meter) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(ComparisonTable.format(comparison, pricePerNodeHour));
+        out.print(
+                nodeTypes != null
+                        ? ComparisonTable.format(comparison, "cost = every node at its type's price per hour")
+                        : ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
             out.println(perPolicyTiming(simulator.wallSeconds()));
             out.print(meter.summary(simulator.cpuSeconds()));
@@ -616,15 +643,22 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
+        SpotMarket spot = new SpotMarket(spotInterruptionRate, spotShare);
+        if (nodeTypes != null) {
+            NodeTypes types = NodeTypesOption.parse(
+                    nodeTypes,
+                    launchRule,
+                    new NodeTypesOption.Defaults(
+                            Quantity.toMillis(daemonSetCpu),
+                            Quantity.toMillis(daemonSetMemory),
+                            daemonSetPods,
+                            nodePods,
+                            pricePerNodeHour));
+            return new Simulation.Settings(
+                    types, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L, spot);
+        }
         return new Simulation.Settings(
-                shape,
-                bootDelay.toMillis(),
-                scan,
-                maxNodes,
-                seed,
-                pricePerNodeHour,
-                60_000L,
-                new SpotMarket(spotInterruptionRate, spotShare));
+                shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L, spot);
     }
 
     private TraceSource source(NodeShape shape) throws IOException {

@@ -1,6 +1,7 @@
 package io.joblane.simulator;
 
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimPod;
 import io.joblane.simulator.cluster.SpotMarket;
@@ -22,6 +23,12 @@ public final class Simulation {
     /** A run that still has waiting pods but nothing running and no trace left gives up after this much idle time. */
     static final long STALL_LIMIT_MILLIS = 24 * 3600_000L;
 
+    /**
+     * @param shape the first node type's shape (the only one of a one-type group)
+     * @param spot  the Spot market of new nodes; none unless given
+     * @param types the group's instance types and launch rule; one type of {@code shape} at {@code pricePerNodeHour}
+     *              unless given
+     */
     public record Settings(
             NodeShape shape,
             long bootDelayMillis,
@@ -30,13 +37,15 @@ public final class Simulation {
             long seed,
             double pricePerNodeHour,
             long seriesWidthMillis,
-            SpotMarket spot) {
+            SpotMarket spot,
+            NodeTypes types) {
 
         public Settings {
             spot = spot == null ? SpotMarket.NONE : spot;
+            types = types == null ? NodeTypes.single(shape, pricePerNodeHour) : types;
         }
 
-        /** Without Spot. */
+        /** Without Spot, of one type. */
         public Settings(
                 NodeShape shape,
                 long bootDelayMillis,
@@ -48,6 +57,50 @@ public final class Simulation {
             this(shape, bootDelayMillis, scanIntervalMillis, maxNodes, seed, pricePerNodeHour, seriesWidthMillis, null);
         }
 
+        /** Of one type. */
+        public Settings(
+                NodeShape shape,
+                long bootDelayMillis,
+                long scanIntervalMillis,
+                int maxNodes,
+                long seed,
+                double pricePerNodeHour,
+                long seriesWidthMillis,
+                SpotMarket spot) {
+            this(
+                    shape,
+                    bootDelayMillis,
+                    scanIntervalMillis,
+                    maxNodes,
+                    seed,
+                    pricePerNodeHour,
+                    seriesWidthMillis,
+                    spot,
+                    null);
+        }
+
+        /** A group of several instance types: the shape is the first type's. */
+        public Settings(
+                NodeTypes types,
+                long bootDelayMillis,
+                long scanIntervalMillis,
+                int maxNodes,
+                long seed,
+                double pricePerNodeHour,
+                long seriesWidthMillis,
+                SpotMarket spot) {
+            this(
+                    types.first().shape(),
+                    bootDelayMillis,
+                    scanIntervalMillis,
+                    maxNodes,
+                    seed,
+                    pricePerNodeHour,
+                    seriesWidthMillis,
+                    spot,
+                    types);
+        }
+
         Settings withSeed(long other) {
             return new Settings(
                     shape,
@@ -57,7 +110,8 @@ public final class Simulation {
                     other,
                     pricePerNodeHour,
                     seriesWidthMillis,
-                    spot);
+                    spot,
+                    types);
         }
     }
 
@@ -94,11 +148,11 @@ public final class Simulation {
 
     PolicyResult run(ScalingPolicy policy, boolean stopAtFirstWait) throws IOException, TraceFormatException {
         SimCluster cluster =
-                new SimCluster(settings.shape(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
+                new SimCluster(settings.types(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
         cluster.spot(settings.spot(), settings.seed(), (node, at) -> policy.spotTaken(cluster, node, at));
         try (TraceReader reader = source.open()) {
-            run.next = nextFitting(reader, settings.shape());
+            run.next = nextFitting(reader, settings.types());
             policy.start(cluster, run.start);
             while (run.step(reader)) {
                 // Each step is one event time: submits, completions and timers due, scheduling, maybe a scan.
@@ -199,7 +253,7 @@ public final class Simulation {
                     policy.admit(pod, t);
                     cluster.submit(pod);
                 }
-                next = nextFitting(reader, settings.shape());
+                next = nextFitting(reader, settings.types());
             }
         }
 
@@ -236,9 +290,9 @@ public final class Simulation {
         policy.afterSchedule(cluster, t);
     }
 
-    private TraceJob nextFitting(TraceReader reader, NodeShape shape) throws IOException, TraceFormatException {
+    private TraceJob nextFitting(TraceReader reader, NodeTypes types) throws IOException, TraceFormatException {
         TraceJob job = reader.next();
-        while (job != null && !shape.fitsEmpty(job.cpuMillis(), job.memoryMillis(), job.gpus())) {
+        while (job != null && !types.fitsSome(job.cpuMillis(), job.memoryMillis(), job.gpus())) {
             job = reader.next();
         }
         return job;
@@ -252,10 +306,16 @@ public final class Simulation {
         double used = shape.nodesFor(
                 c.runResourceMillis[0], c.runResourceMillis[1], c.runResourceMillis[2], c.runResourceMillis[3]);
         double utilization = c.nodeMillis <= 0 ? 0 : used / c.nodeMillis;
+        if (settings.types().mixed()) {
+            // Nodes of several sizes: the cpu share, requested cpu-time over the nodes' usable cpu-time.
+            double usable = c.cpuMillisMillis - c.nodeMillis * shape.daemonSetCpuMillis();
+            utilization = usable <= 0 ? 0 : c.runResourceMillis[0] / usable;
+        }
         return new PolicyResult(
                 policy.name(),
                 nodeHours,
-                nodeHours * settings.pricePerNodeHour(),
+                // Several types: each node at its type's price; one type: as it always was, node-hours x price.
+                settings.types().mixed() ? c.costMillis / 3_600_000.0 : nodeHours * settings.pricePerNodeHour(),
                 lowerBound,
                 utilization,
                 stats.jobs,

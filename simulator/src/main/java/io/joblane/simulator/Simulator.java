@@ -188,7 +188,7 @@ public final class Simulator {
 
     public Comparison run(TraceSource source, List<String> policies, PrintStream progress)
             throws IOException, TraceFormatException {
-        TraceStats stats = TraceStats.of(source, settings.shape(), settings.seriesWidthMillis());
+        TraceStats stats = TraceStats.of(source, settings.types(), settings.seriesWidthMillis());
         wallSeconds.clear();
         cpuSeconds = 0;
         ProgressBar bar = progress == null ? null : new ProgressBar(progress);
@@ -362,7 +362,7 @@ public final class Simulator {
             case KARPENTER -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
             case KARPENTER_PACKING -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.MOST_ALLOCATED, boot, max));
             case CLAIRVOYANT -> simulation.run(new ClairvoyantPolicy(boot, max));
-            case STATIC -> staticRun(simulation, stats);
+            case STATIC -> staticRun(simulation, stats, staticScale(s.types()));
             default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
         };
     }
@@ -375,6 +375,9 @@ public final class Simulator {
                         ? ", seeds " + seeds.get(0) + "-" + seeds.get(seeds.size() - 1) + " (median run shown)"
                         : ", seed " + settings.seed())
                 + ", " + joblane
+                + (settings.types().mixed()
+                        ? ", " + io.joblane.simulator.cluster.NodeTypesOption.describe(settings.types())
+                        : "")
                 + (settings.spot().active()
                         ? String.format(
                                 java.util.Locale.ROOT,
@@ -390,7 +393,24 @@ public final class Simulator {
      * would wait; the try that passes is the result.
      */
     static PolicyResult staticRun(Simulation simulation, TraceStats stats) throws IOException, TraceFormatException {
-        int nodes = Math.max(1, (int) Math.ceil(stats.peakDemandNodes - 1e-9));
+        return staticRun(simulation, stats, 1);
+    }
+
+    /**
+     * The static group's nodes are of the largest type while the peak demand is counted in nodes of the first: the
+     * first try starts from the peak scaled by the smaller of their usable cpu and memory ratios (1 for one type).
+     */
+    static double staticScale(io.joblane.simulator.cluster.NodeTypes types) {
+        NodeShape first = types.first().shape();
+        NodeShape largest = types.largest().shape();
+        return Math.min(
+                (double) first.usableCpu() / largest.usableCpu(),
+                (double) first.usableMemory() / largest.usableMemory());
+    }
+
+    static PolicyResult staticRun(Simulation simulation, TraceStats stats, double scale)
+            throws IOException, TraceFormatException {
+        int nodes = Math.max(1, (int) Math.ceil(stats.peakDemandNodes * scale - 1e-9));
         for (int i = 0; i < STATIC_TRIES; i++) {
             try {
                 return simulation.run(new StaticPolicy(nodes), true);

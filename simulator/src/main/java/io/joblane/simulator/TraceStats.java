@@ -36,6 +36,16 @@ final class TraceStats {
 
     static TraceStats of(TraceSource source, NodeShape shape, long seriesWidth)
             throws IOException, TraceFormatException {
+        return of(source, io.joblane.simulator.cluster.NodeTypes.single(shape, 0), seriesWidth);
+    }
+
+    /**
+     * The trace's figures for a group of {@code types}: a Job fitting no type is left out; the lower bound and the
+     * demand are in nodes of the first type.
+     */
+    static TraceStats of(TraceSource source, io.joblane.simulator.cluster.NodeTypes types, long seriesWidth)
+            throws IOException, TraceFormatException {
+        NodeShape shape = types.first().shape();
         TraceStats s = new TraceStats(seriesWidth);
         // Rows running in the ideal schedule, by end time; their totals are kept incrementally.
         PriorityQueue<TraceJob> running = new PriorityQueue<>(
@@ -44,7 +54,7 @@ final class TraceStats {
         try (TraceReader reader = source.open()) {
             for (TraceJob job = reader.next(); job != null; job = reader.next()) {
                 s.rows++;
-                if (!shape.fitsEmpty(job.cpuMillis(), job.memoryMillis(), job.gpus())) {
+                if (!types.fitsSome(job.cpuMillis(), job.memoryMillis(), job.gpus())) {
                     s.jobsNeverFit += job.count();
                     if (s.firstNeverFit == null) {
                         s.firstNeverFit = job;

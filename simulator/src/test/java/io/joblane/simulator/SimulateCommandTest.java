@@ -97,6 +97,33 @@ class SimulateCommandTest {
     }
 
     @Test
+    void simulatesSeveralNodeTypesAndRefusesABadOneNamingTheFlag() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,600,2,4Gi\n10,600,12,8Gi\n");
+        assertThat(run(
+                        "--trace",
+                        t.toString(),
+                        "--policies",
+                        "joblane,karpenter",
+                        "--node-types",
+                        "m5.2xlarge:8,32Gi,price=0.384;m5.4xlarge:16,64Gi,price=0.768",
+                        "--launch-rule",
+                        "lowest-price"))
+                .isEqualTo(0);
+        assertThat(out.toString())
+                .contains("node types m5.2xlarge (8 cpu, 32Gi, 0.384/h), m5.4xlarge (16 cpu, 64Gi, 0.768/h) launched "
+                        + "lowest-price")
+                .contains("cost = every node at its type's price per hour")
+                .containsPattern("joblane +[0-9.]+ .* 1/2 ") // the 12-cpu Job fits only the type never launched
+                .containsPattern("karpenter +[0-9.]+ .* 2/2 ");
+
+        assertThat(run("--trace", t.toString(), "--node-types", "m5.2xlarge:8")).isEqualTo(2);
+        assertThat(err.toString()).contains("--node-types: \"m5.2xlarge:8\" is not NAME:CPU,MEMORY");
+        assertThat(run("--trace", t.toString(), "--node-types", "a:8,32Gi", "--launch-rule", "random"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--launch-rule: launch rule must be prioritized or lowest-price");
+    }
+
+    @Test
     void readsSwfWithTheDocumentedMapping() throws Exception {
         Path swf = Files.writeString(
                 dir.resolve("t.swf"),

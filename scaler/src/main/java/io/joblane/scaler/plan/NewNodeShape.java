@@ -32,7 +32,7 @@ final class NewNodeShape {
                                 * daemonSets.stream()
                                         .filter(ds -> ds.landsOn(spec.nodeLabels(), spec.taints()))
                                         .count())));
-        Resources shape = mostCommonAllocatable(spec, nodes);
+        Resources shape = in.learnShape() ? mostCommonAllocatable(spec, nodes) : spec.shape();
         // Slots in this order: the vectors' layout decides ties in the packing order.
         Dimensions dims = new Dimensions();
         dims.add(shape);

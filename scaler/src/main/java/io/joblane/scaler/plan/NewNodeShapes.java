@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The shape a new node of a group is planned with before any of its nodes exists. {@code scaling.node} is an
@@ -75,32 +74,87 @@ final class NewNodeShapes {
                 spec.scaleInByCost());
     }
 
-    /** Plans with each option through {@code pass} and keeps the plan that needs the most new nodes. */
-    static GroupPlan plan(GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Function<GroupSpec, GroupPlan> pass) {
+    /** One planning pass with a new-node shape in the spec. */
+    interface Pass {
+        /**
+         * @param learnShape new nodes take the live nodes' allocatable once some are Ready
+         * @param setAside   keys of pending pods the pass leaves out (they fit only some instance types)
+         */
+        GroupPlan run(GroupSpec spec, boolean learnShape, Set<String> setAside);
+    }
+
+    /** A pending pod that an empty node of some of the group's types takes, of others not. */
+    private record Partial(PodInfo pod, List<String> fits) {}
+
+    /**
+     * Plans with each option through {@code pass} and keeps the plan that needs the most new nodes. With one shape the
+     * pass learns the live nodes' allocatable once some are Ready; with several it must not, even when nodes exist:
+     * the live nodes show which types came before, not which comes next. Pods that fit some types but not all are
+     * planned for by no pass (a node bought for them may come as a type they do not fit, again and again) and
+     * reported with the types they fit.
+     */
+    static GroupPlan plan(GroupSpec spec, CloudGroup cloud, Pass pass) {
         List<Option> options = options(spec, cloud);
         NodeTemplate template = cloud.template();
-        boolean nodesKnown = index.nodes(spec.name()).stream()
-                .anyMatch(n -> n.ready() && !n.allocatable().isZero());
-        if (options.size() == 1 || nodesKnown) {
-            // Live nodes' allocatable is learnt by the planner; then the template only names the first shape.
-            return pass.apply(withTemplate(spec, template, options.get(0).shape()));
+        if (options.size() == 1) {
+            return pass.run(withTemplate(spec, template, options.get(0).shape()), true, Set.of());
         }
-        List<GroupPlan> plans = new ArrayList<>();
+        List<GroupPlan> plans = passes(spec, template, options, pass, Set.of());
+        Map<String, Partial> partial = fitsOnlySomeTypes(plans, options);
+        if (!partial.isEmpty()) {
+            plans = passes(spec, template, options, pass, partial.keySet());
+        }
         int chosen = 0;
-        for (int i = 0; i < options.size(); i++) {
-            plans.add(pass.apply(withTemplate(spec, template, options.get(i).shape())));
+        for (int i = 1; i < plans.size(); i++) {
             if (plans.get(i).newNodesWanted() > plans.get(chosen).newNodesWanted()) {
                 chosen = i;
             }
         }
-        return explain(plans, chosen, options);
+        return explain(plans.get(chosen), options.get(chosen), options, partial.values());
     }
 
-    /** The chosen plan, its scale-up naming the type planned with, its unfit pods naming the types they fit. */
-    private static GroupPlan explain(List<GroupPlan> plans, int chosen, List<Option> options) {
-        GroupPlan plan = plans.get(chosen);
+    private static List<GroupPlan> passes(
+            GroupSpec spec, NodeTemplate template, List<Option> options, Pass pass, Set<String> setAside) {
+        List<GroupPlan> plans = new ArrayList<>();
+        for (Option o : options) {
+            plans.add(pass.run(withTemplate(spec, template, o.shape()), false, setAside));
+        }
+        return plans;
+    }
+
+    /** Every pod that never fits in some pass but fits in another, with the types whose pass placed it. */
+    private static Map<String, Partial> fitsOnlySomeTypes(List<GroupPlan> plans, List<Option> options) {
+        List<Set<String>> unfitPerPlan = new ArrayList<>();
+        Map<String, PodInfo> unfitSomewhere = new LinkedHashMap<>();
+        for (GroupPlan p : plans) {
+            Set<String> keys = new HashSet<>();
+            for (PlanAction.PodNeverFits u : p.actionsOf(PlanAction.PodNeverFits.class)) {
+                keys.add(u.pod().key());
+                unfitSomewhere.putIfAbsent(u.pod().key(), u.pod());
+            }
+            unfitPerPlan.add(keys);
+        }
+        Map<String, Partial> out = new LinkedHashMap<>();
+        unfitSomewhere.forEach((key, pod) -> {
+            List<String> fits = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                if (!unfitPerPlan.get(i).contains(key)) {
+                    fits.add(options.get(i).instanceType());
+                }
+            }
+            if (!fits.isEmpty()) {
+                out.put(key, new Partial(pod, fits));
+            }
+        });
+        return out;
+    }
+
+    /** The chosen plan, its scale-up naming the type planned with, plus a report per pod fitting only some types. */
+    private static GroupPlan explain(
+            GroupPlan plan, Option chosen, List<Option> options, java.util.Collection<Partial> partial) {
         Set<String> allTypes = new LinkedHashSet<>();
         options.forEach(o -> allTypes.add(o.instanceType()));
+        String types = String.join(", ", allTypes);
         List<PlanAction> actions = new ArrayList<>();
         for (PlanAction a : plan.actions()) {
             if (a instanceof PlanAction.ScaleUp up) {
@@ -110,35 +164,19 @@ final class NewNodeShapes {
                         up.pods(),
                         up.examples(),
                         up.zones(),
-                        up.reason()
-                                + " (planned as " + options.get(chosen).instanceType() + ", the type of "
-                                + String.join(", ", allTypes)
+                        up.reason() + " (planned as " + chosen.instanceType() + ", the type of " + types
                                 + " that needs the most nodes; the Auto Scaling group picks)"));
-            } else if (a instanceof PlanAction.PodNeverFits unfit) {
-                List<String> fits = new ArrayList<>();
-                for (int i = 0; i < plans.size(); i++) {
-                    if (i != chosen
-                            && plans.get(i).actionsOf(PlanAction.PodNeverFits.class).stream()
-                                    .noneMatch(p ->
-                                            p.pod().key().equals(unfit.pod().key()))) {
-                        fits.add(options.get(i).instanceType());
-                    }
-                }
-                actions.add(
-                        fits.isEmpty()
-                                ? unfit
-                                : new PlanAction.PodNeverFits(
-                                        unfit.pod(),
-                                        PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES,
-                                        "requests "
-                                                + unfit.pod().requests() + " fit only instance type(s) "
-                                                + String.join(", ", fits) + " of "
-                                                + String.join(", ", allTypes)
-                                                + "; the Auto Scaling group may launch any of them, so no "
-                                                + "node is added for it: narrow the group's instance types or set scaling.node"));
             } else {
                 actions.add(a);
             }
+        }
+        for (Partial p : partial) {
+            actions.add(new PlanAction.PodNeverFits(
+                    p.pod(),
+                    PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES,
+                    "requests " + p.pod().requests() + " fit only instance type(s) " + String.join(", ", p.fits())
+                            + " of " + types + "; the Auto Scaling group may launch any of them, so no node is "
+                            + "added for it: narrow the group's instance types or set scaling.node"));
         }
         return new GroupPlan(
                 plan.group(),
@@ -148,10 +186,10 @@ final class NewNodeShapes {
                 plan.launching(),
                 plan.draining(),
                 plan.cordoned(),
-                plan.pendingPods(),
+                plan.pendingPods() + partial.size(),
                 plan.podsOnIncoming(),
                 plan.newNodesWanted(),
-                plan.neverFit(),
+                plan.neverFit() + partial.size(),
                 plan.nextDeadline());
     }
 }

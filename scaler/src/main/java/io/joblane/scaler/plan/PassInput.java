@@ -5,6 +5,7 @@ import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What every step of one planning pass reads about its group: the spec, the indexed snapshot, the cloud's
@@ -12,6 +13,9 @@ import java.util.Map;
  *
  * @param floor         the group's minimum: the higher of the file's and the cloud's
  * @param nodelessSince per instance id, the first scan that saw it without a node (missing: seen now)
+ * @param learnShape    new nodes take the most common allocatable of the Ready nodes; false when the group is planned
+ *                      once per instance type, whose shape the spec then holds
+ * @param setAside      keys of pending pods this pass leaves out: they fit only some of the group's instance types
  */
 record PassInput(
         GroupSpec spec,
@@ -20,10 +24,18 @@ record PassInput(
         Map<String, CloudInstance> instances,
         int floor,
         Map<String, Instant> nodelessSince,
-        Deadlines deadlines) {
+        Deadlines deadlines,
+        boolean learnShape,
+        Set<String> setAside) {
 
     static PassInput of(
-            GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
+            GroupSpec spec,
+            SnapshotIndex index,
+            CloudGroup cloud,
+            Instant now,
+            Map<String, Instant> nodelessSince,
+            boolean learnShape,
+            Set<String> setAside) {
         Map<String, CloudInstance> instances = new HashMap<>();
         for (CloudInstance i : cloud.instances()) {
             instances.put(i.id(), i);
@@ -35,7 +47,9 @@ record PassInput(
                 instances,
                 Math.max(spec.minNodes(), cloud.min()),
                 nodelessSince,
-                new Deadlines(now));
+                new Deadlines(now),
+                learnShape,
+                setAside);
     }
 
     Instant now() {

@@ -31,13 +31,22 @@ public final class Planner {
      */
     public static GroupPlan plan(
             GroupSpec spec, SnapshotIndex index, CloudGroup cloud, Instant now, Map<String, Instant> nodelessSince) {
-        return NewNodeShapes.plan(spec, index, cloud, s -> pass(PassInput.of(s, index, cloud, now, nodelessSince)));
+        return NewNodeShapes.plan(
+                spec,
+                cloud,
+                (s, learnShape, setAside) ->
+                        pass(PassInput.of(s, index, cloud, now, nodelessSince, learnShape, setAside)));
     }
 
     /** One planning pass: the steps of {@code scaler/DESIGN.md} "The planning pass", actions in execution order. */
     private static GroupPlan pass(PassInput in) {
         List<NodeInfo> nodes = in.index().nodes(in.spec().name());
         List<PodInfo> pending = in.index().pending(in.spec().name());
+        if (!in.setAside().isEmpty()) {
+            pending = pending.stream()
+                    .filter(p -> !in.setAside().contains(p.key()))
+                    .toList();
+        }
         List<PlanAction> actions = new ArrayList<>();
 
         Classification classified = Classification.of(in, nodes);

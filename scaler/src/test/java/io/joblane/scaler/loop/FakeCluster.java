@@ -157,6 +157,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public final List<DaemonSetInfo> daemonSets = new ArrayList<>();
     /** Every mutating call, e.g. "cordon n1", "taint n1 NO_SCHEDULE". */
     public final List<String> calls = new ArrayList<>();
+    /** Every Event with its message, e.g. "Pod/a DoesNotFit: requests ...". */
+    public final List<String> eventMessages = new ArrayList<>();
     /** Every broken promise: a blocking pod found on a node whose instance was terminated. */
     public final List<String> violations = new ArrayList<>();
     /** Runs inside {@link #podsBoundTo} before answering: lets a test bind a pod "at the last moment". */
@@ -213,6 +215,12 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     public FakeCluster(Clock clock) {
         this.clock = clock;
     }
+
+    /**
+     * The allocatable of an instance's node when it depends on the instance (its instance type), else null: then the
+     * group's shape of {@link #mapCloudGroup} applies.
+     */
+    public Function<String, Resources> shapeOfInstance = id -> null;
 
     /** New instances of {@code cloudGroupId} register as Ready nodes of {@code group} with this allocatable. */
     public FakeCluster mapCloudGroup(String cloudGroupId, String group, Resources allocatable) {
@@ -311,7 +319,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
             }
             if (!r.due().isAfter(now)) {
                 it.remove();
-                Resources full = shapeOfGroup.get(r.group());
+                Resources ofInstance = shapeOfInstance.apply(r.instanceId());
+                Resources full = ofInstance != null ? ofInstance : shapeOfGroup.get(r.group());
                 Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), full);
                 n.noProviderId = withoutProviderId.test(r.instanceId());
                 Duration late = extendedResourceDelay.apply(r.instanceId());
@@ -577,6 +586,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     @Override
     public void recordEvent(EventTarget target, EventReason reason, String message) {
         calls.add("event " + target.kind() + "/" + target.name() + " " + reason.reason());
+        eventMessages.add(target.kind() + "/" + target.name() + " " + reason.reason() + ": " + message);
     }
 
     /** Mutating calls only (no events, no live checks). */

@@ -14,7 +14,9 @@ import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.LaunchRule;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.GroupSpec;
@@ -81,6 +83,9 @@ class NeverInterruptPropertyTest {
     private static final int MIN_EARLY_TERMINATIONS = 20;
 
     private static final AtomicInteger EARLY_TERMINATIONS = new AtomicInteger();
+    /** Mixed-type worlds (a group of two instance types and a launch rule) that launched instances of both types. */
+    private static final AtomicInteger MIXED_BOTH_TYPES = new AtomicInteger();
+
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
     /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
     private static final AtomicInteger SPOT_FENCED = new AtomicInteger();
@@ -114,7 +119,8 @@ class NeverInterruptPropertyTest {
                 + EARLY_TERMINATIONS.get() + " before the scale-down delay, by the cost timing) over " + SEEDS_RUN.get()
                 + " seeds; " + LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
                 + " bound on a matching lane; " + SPOT_FENCED.get() + " noticed Spot nodes fenced, "
-                + SPOT_TAKEN.get() + " taken by the cloud");
+                + SPOT_TAKEN.get() + " taken by the cloud; " + MIXED_BOTH_TYPES.get()
+                + " mixed-type worlds launched both types");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
             if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
@@ -130,6 +136,10 @@ class NeverInterruptPropertyTest {
             if (LANE_PODS.get() == 0 || LANE_MATCHES.get() == 0) {
                 throw new AssertionError(LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
                         + " bound on a matching lane: lanes are not exercised");
+            }
+            // Guards against mixed-type worlds that never launch their second type (the launch rule's fallback).
+            if (MIXED_BOTH_TYPES.get() == 0) {
+                throw new AssertionError("no mixed-type world launched both of its instance types");
             }
             // Guards against a property test whose worlds never let the cost timing remove a node early.
             if (EARLY_TERMINATIONS.get() < MIN_EARLY_TERMINATIONS * SEEDS_RUN.get() / 24) {
@@ -161,6 +171,7 @@ class NeverInterruptPropertyTest {
             EARLY_TERMINATIONS.addAndGet(run.earlyTerminations);
             SPOT_FENCED.addAndGet(run.fencedWith.size());
             SPOT_TAKEN.addAndGet(run.spotTaken);
+            MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
@@ -228,6 +239,18 @@ class NeverInterruptPropertyTest {
          */
         List<String> members = List.of("batch");
 
+        /**
+         * A quarter of the worlds (seed mod 4 = 3, never a multi-ASG world of seed mod 4 = 1, so both dimensions keep
+         * their quarter) run one group of two instance types, this world's shape and one twice its cpu and
+         * memory, in random order, launched by a random {@link LaunchRule}, the preferred type mostly short of
+         * capacity; planned from the cloud's node template as on AWS. Drawn from a second generator, so the other
+         * draws of every world stay as they were. {@link #shape} stays the smaller type: the pods that fit it must
+         * be served; the "never fits" ones fit the larger type only and are reported.
+         */
+        final boolean mixed;
+
+        final java.util.Set<String> typesLaunched = new java.util.HashSet<>();
+
         /** Spot: notices arrive at this chance per step, from their own random sequence; 0 in two worlds of three. */
         Random spotRandom;
 
@@ -250,6 +273,42 @@ class NeverInterruptPropertyTest {
             this.shape = gpu ? base.plus(res(WellKnown.RESOURCE_NVIDIA_GPU, 1000L * (1 + rnd.nextInt(4)))) : base;
             this.overhead = rnd.nextBoolean() ? res("cpu", 100 + rnd.nextInt(400), "memory", GI / 4) : Resources.ZERO;
             this.max = 3 + rnd.nextInt(25);
+            this.mixed = Math.floorMod(seed, 4) == 3;
+        }
+
+        /** The node-group file of a mixed world: an aws-style group whose shape comes from the template. */
+        String mixedYaml(String yaml) {
+            return yaml.replace("provider: memory", "provider: aws\n      autoScalingGroup: batch")
+                    .replaceFirst("cpu: \"\\d+m\", memory: \"\\d+\", ", "");
+        }
+
+        void addMixedGroup(int cloudMax) {
+            Random mixRnd = new Random(seed * 7919);
+            Map<String, Long> small = shape.toMap();
+            Map<String, Long> large = new java.util.HashMap<>(small);
+            large.put("cpu", small.get("cpu") * 2);
+            large.put("memory", small.get("memory") * 2);
+            List<FakeInstanceType> types = new ArrayList<>(
+                    List.of(new FakeInstanceType("small", small, 1.0), new FakeInstanceType("large", large, 2.0)));
+            java.util.Collections.shuffle(types, mixRnd);
+            LaunchRule rule = mixRnd.nextBoolean() ? LaunchRule.PRIORITIZED : LaunchRule.LOWEST_PRICE;
+            if (mixRnd.nextInt(4) != 0) {
+                // The type the rule prefers runs short, so the rule falls back to the other.
+                int preferred = types.indexOf(rule.next(types, t -> 0));
+                types.set(preferred, types.get(preferred).withCapacity(1 + mixRnd.nextInt(Math.max(1, max / 2))));
+            }
+            Duration boot = config.group("batch").orElseThrow().scaling().bootDelayDuration();
+            cloud.addGroup("batch", 0, cloudMax, 0, boot, types, rule);
+            cluster.shapeOfInstance = id -> {
+                FakeInstanceType t = cloud.instanceType(id);
+                return t == null ? null : Resources.ofMillis(t.allocatableMillis());
+            };
+            cloud.addListener(new FakeNodeGroupProvider.Listener() {
+                @Override
+                public void launched(String groupId, CloudInstance instance) {
+                    typesLaunched.add(cloud.instanceType(instance.id()).name());
+                }
+            });
         }
 
         void run() throws Exception {
@@ -288,7 +347,7 @@ class NeverInterruptPropertyTest {
                             timing,
                             members.size() > 1 ? "\n      autoScalingGroups: [batch-a, batch-b]" : "",
                             10 * (1 + rnd.nextInt(6)));
-            config = ConfigLoader.parse(yaml, "seed " + seed);
+            config = ConfigLoader.parse(mixed ? mixedYaml(yaml) : yaml, "seed " + seed);
             scaleDownDelay = config.group("batch").orElseThrow().scaling().scaleDownDelayDuration();
             if (!overhead.isZero()) {
                 cluster.daemonSets.add(new DaemonSetInfo(
@@ -296,7 +355,11 @@ class NeverInterruptPropertyTest {
             }
             int cloudMax = max + rnd.nextInt(3);
             Duration boot = config.group("batch").orElseThrow().scaling().bootDelayDuration();
-            for (int i = 0; i < members.size(); i++) {
+            if (mixed) {
+                cluster.mapCloudGroup("batch", "batch", shape);
+                addMixedGroup(cloudMax);
+            }
+            for (int i = 0; i < members.size() && !mixed; i++) {
                 cluster.mapCloudGroup(members.get(i), "batch", shape);
                 if (members.size() == 1) {
                     cloud.addGroup(members.get(i), 0, cloudMax, 0, boot);

@@ -90,6 +90,38 @@ class NewNodeShapesTest {
     }
 
     @Test
+    void withLiveNodesOfTheSmallTypeAPodFittingOnlyTheLargeTypeIsStillNamedWithIt() {
+        // Guards against buying a node for it, which the group may launch as m5.large again and again (it was).
+        NodeInfo small = Fixtures.node("n1", G, Resources.ofMillis(SMALL.allocatableMillis()));
+        List<CloudInstance> running = List.of(instance("i-n1", LifecycleState.IN_SERVICE, T0, true));
+        List<PodInfo> waiting = List.of(pending("wide", G, cpuMem(6000, GI)));
+        GroupPlan plan =
+                Planner.plan(noShape(), index(List.of(small), waiting), cloud(1, running, template(SMALL, BIG)), T0);
+
+        assertThat(plan.actionsOf(PlanAction.PodNeverFits.class))
+                .singleElement()
+                .satisfies(unfit -> assertThat(unfit.why()).isEqualTo(PlanAction.NeverFitReason.FITS_ONLY_SOME_TYPES));
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        assertThat(plan.neverFit()).isEqualTo(1);
+    }
+
+    @Test
+    void withLiveNodesOfTheLargeTypeNewNodesAreStillPlannedAsTheSmallOne() {
+        // Guards against under-buying: live m5.2xlarge nodes say nothing about the type the group launches next.
+        NodeInfo big = Fixtures.node("n1", G, Resources.ofMillis(BIG.allocatableMillis()));
+        List<CloudInstance> running = List.of(instance("i-n1", LifecycleState.IN_SERVICE, T0, true));
+        List<PodInfo> waiting = new ArrayList<>(pods(8, cpuMem(1000, GI)));
+        for (int i = 0; i < 8; i++) {
+            waiting.add(pending("fill" + i, G, cpuMem(990, GI)));
+        }
+        GroupPlan plan =
+                Planner.plan(noShape(), index(List.of(big), waiting), cloud(1, running, template(SMALL, BIG)), T0);
+
+        // About 8 pods fill the live node; 8 more need 4 m5.large (2 a node), not 1 m5.2xlarge.
+        assertThat(plan.newNodesWanted()).isEqualTo(4);
+    }
+
+    @Test
     void capacityOnItsWayIsNotBoughtAgainOnTheNextScan() {
         // Guards against a runaway: nodes launching for the planned pods must hold them in every type's plan.
         List<PodInfo> waiting = pods(8, cpuMem(1000, GI));

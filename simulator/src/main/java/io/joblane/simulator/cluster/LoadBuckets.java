@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The nodes that accept pods, in buckets of equal load (requested cpu, memory, GPU, pod count) and equal
+ * The nodes that accept pods, in buckets of equal shape, equal load (requested cpu, memory, GPU, pod count) and equal
  * PreferNoSchedule taint: every node of a bucket fits and scores the same for any pod, so the scheduler and the drain
  * simulation look at the buckets, a few dozen on a cluster of thousands of nodes, instead of every node. Each bucket
  * keeps its nodes in node order (launch order), as the full scans it replaces met them. Kept current by
@@ -18,6 +18,7 @@ final class LoadBuckets {
 
     /** Nodes of one load, in node order. */
     static final class Bucket {
+        final NodeShape shape;
         final long cpu;
         final long memory;
         final long gpu;
@@ -27,6 +28,7 @@ final class LoadBuckets {
         private int position;
 
         private Bucket(Key key) {
+            this.shape = key.shape;
             this.cpu = key.cpu;
             this.memory = key.memory;
             this.gpu = key.gpu;
@@ -34,11 +36,19 @@ final class LoadBuckets {
             this.preferNot = key.preferNot;
         }
 
-        boolean fits(SimPod pod, NodeShape shape) {
+        boolean fits(SimPod pod) {
             return cpu + pod.cpu <= shape.cpuMillis()
                     && memory + pod.memory <= shape.memoryMillis()
                     && gpu + pod.gpu <= shape.gpus()
                     && pods + 1 <= shape.pods();
+        }
+
+        /** Whether {@code n}'s shape, load and taint are this bucket's. */
+        boolean holds(SimNode n) {
+            if (shape != n.shape || preferNot != (n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)) {
+                return false;
+            }
+            return cpu == n.usedCpu && memory == n.usedMemory && gpu == n.usedGpu && pods == n.usedPods;
         }
 
         /** The first node in node order that is none of {@code skip}, or null. */
@@ -60,10 +70,15 @@ final class LoadBuckets {
         }
     }
 
-    private record Key(long cpu, long memory, long gpu, int pods, boolean preferNot) {
+    private record Key(NodeShape shape, long cpu, long memory, long gpu, int pods, boolean preferNot) {
         static Key of(SimNode n) {
             return new Key(
-                    n.usedCpu, n.usedMemory, n.usedGpu, n.usedPods, n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
+                    n.shape,
+                    n.usedCpu,
+                    n.usedMemory,
+                    n.usedGpu,
+                    n.usedPods,
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
         }
     }
 
@@ -80,18 +95,13 @@ final class LoadBuckets {
         Bucket old = node.bucket;
         boolean accepts = node.acceptsPods() && !node.removed;
         if (old != null) {
-            if (accepts
-                    && old.cpu == node.usedCpu
-                    && old.memory == node.usedMemory
-                    && old.gpu == node.usedGpu
-                    && old.pods == node.usedPods
-                    && old.preferNot == (node.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE)) {
+            if (accepts && old.holds(node)) {
                 return;
             }
             old.remove(node);
             node.bucket = null;
             if (old.nodes.isEmpty()) {
-                byKey.remove(new Key(old.cpu, old.memory, old.gpu, old.pods, old.preferNot));
+                byKey.remove(new Key(old.shape, old.cpu, old.memory, old.gpu, old.pods, old.preferNot));
                 Bucket last = buckets.remove(buckets.size() - 1);
                 if (last != old) {
                     buckets.set(old.position, last);

@@ -10,7 +10,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * The simulated cluster of one policy run in virtual time: nodes of one shape, Job pods, a scheduler that acts like
+ * The simulated cluster of one policy run in virtual time: nodes of the group's instance types, Job pods, a scheduler that acts like
  * the default kube-scheduler, the event queues (completions, timers) and the figures. Policies change it only through
  * its methods (launch, ready, taint, cordon, remove, evict). Single-threaded; memory grows with live pods and nodes.
  */
@@ -31,8 +31,14 @@ public final class SimCluster {
 
     private record Timer(long time, long seq, Runnable action) {}
 
+    /** The first type's shape: what policies that know one shape plan with. */
     public final NodeShape shape;
+
+    public final NodeTypes types;
     private final Scoring scoring;
+    /** Nodes per type name, launched and not removed (what the cloud's capacity per type counts). */
+    private final Map<String, Integer> nodesByType = new HashMap<>();
+
     private final SplittableRandom random;
     /** The nodes by name, in launch order (removal in constant time: groups churn through many nodes). */
     private final Map<String, SimNode> nodesByName = new java.util.LinkedHashMap<>();
@@ -70,6 +76,10 @@ public final class SimCluster {
     public final Series nodeSeries;
     public final LogHistogram waits = new LogHistogram();
     public double nodeMillis;
+    /** Node time weighted by each node's price per hour, and by its cpu (vCPU-milliseconds x 1000). */
+    public double costMillis;
+
+    public double cpuMillisMillis;
     public final double[] runResourceMillis = new double[4];
     long jobsSubmitted;
     public long jobsStarted;
@@ -97,7 +107,12 @@ public final class SimCluster {
     }
 
     public SimCluster(NodeShape shape, Scoring scoring, long seed, long seriesWidthMillis) {
-        this.shape = shape;
+        this(NodeTypes.single(shape, 0), scoring, seed, seriesWidthMillis);
+    }
+
+    public SimCluster(NodeTypes types, Scoring scoring, long seed, long seriesWidthMillis) {
+        this.types = types;
+        this.shape = types.first().shape();
         this.scoring = scoring;
         this.random = new SplittableRandom(seed);
         this.nodeSeries = new Series(seriesWidthMillis);
@@ -105,11 +120,17 @@ public final class SimCluster {
 
     // ---- nodes -------------------------------------------------------------------------------------------
 
-    /** A node whose instance was launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
+    /** A node of the first type launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
     public SimNode launch(String instanceId, long now, long readyAt) {
+        return launch(instanceId, now, readyAt, types.first());
+    }
+
+    /** A node of {@code type} launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
+    public SimNode launch(String instanceId, long now, long readyAt, NodeType type) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
-        SimNode node = new SimNode("node-" + nodeSeq, id, now, shape);
+        SimNode node = new SimNode("node-" + nodeSeq, id, now, type);
         node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
+        nodesByType.merge(type.name(), 1, Integer::sum);
         node.seq = nodeSeq++;
         version++;
         node.readyAt = readyAt;
@@ -202,6 +223,19 @@ public final class SimCluster {
         changedNodes.clear();
     }
 
+    /** Nodes of the type named, launched and not removed. */
+    public int nodesOfType(String typeName) {
+        return nodesByType.getOrDefault(typeName, 0);
+    }
+
+    /** Bills {@code node} from its launch to {@code end}. */
+    private void bill(SimNode node, long end) {
+        long millis = end - node.launchedAt;
+        nodeMillis += millis;
+        costMillis += millis * node.type.pricePerHour();
+        cpuMillisMillis += (double) millis * node.shape.cpuMillis();
+    }
+
     /** Nodes launched and not yet Ready. */
     public int bootingNodes() {
         return booting;
@@ -251,7 +285,8 @@ public final class SimCluster {
         changed(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
-        nodeMillis += now - node.launchedAt;
+        nodesByType.merge(node.type.name(), -1, Integer::sum);
+        bill(node, now);
         nodeSeries.set(now, nodes.size());
     }
 
@@ -457,10 +492,10 @@ public final class SimCluster {
         long maxGpu = -1;
         int maxPods = -1;
         for (LoadBuckets.Bucket b : buckets.buckets()) {
-            maxCpu = Math.max(maxCpu, shape.cpuMillis() - b.cpu);
-            maxMemory = Math.max(maxMemory, shape.memoryMillis() - b.memory);
-            maxGpu = Math.max(maxGpu, shape.gpus() - b.gpu);
-            maxPods = Math.max(maxPods, shape.pods() - b.pods);
+            maxCpu = Math.max(maxCpu, b.shape.cpuMillis() - b.cpu);
+            maxMemory = Math.max(maxMemory, b.shape.memoryMillis() - b.memory);
+            maxGpu = Math.max(maxGpu, b.shape.gpus() - b.gpu);
+            maxPods = Math.max(maxPods, b.shape.pods() - b.pods);
         }
         // A pass only takes capacity, so a pod at least as large as one that found no node finds none either.
         SimPod failed = null;
@@ -497,11 +532,11 @@ public final class SimCluster {
         double bestScore = -1;
         int tied = 0;
         for (LoadBuckets.Bucket b : buckets.buckets()) {
-            if (!b.fits(pod, shape)) {
+            if (!b.fits(pod)) {
                 continue;
             }
             boolean prefer = b.preferNot;
-            double score = score(scoring, shape, b.cpu, b.memory, pod);
+            double score = score(scoring, b.shape, b.cpu, b.memory, pod);
             if (tiedBuckets.isEmpty() || (bestPrefer && !prefer) || (prefer == bestPrefer && score > bestScore)) {
                 tiedBuckets.clear();
                 tiedBuckets.add(b);
@@ -537,12 +572,12 @@ public final class SimCluster {
         int bestPoints = -1;
         double bestScore = -1;
         for (SimNode n : nodes) {
-            if (!n.acceptsPods() || !n.fits(pod, shape) || !inZone(pod, n)) {
+            if (!n.acceptsPods() || !n.fits(pod) || !inZone(pod, n)) {
                 continue;
             }
             int points = ScorePlugins.points(
                     n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, pod.lane != null && pod.lane.matches(n.laneEnd));
-            double score = score(scoring, shape, n, pod);
+            double score = score(scoring, n, pod);
             if (points > bestPoints || (points == bestPoints && score > bestScore)) {
                 ties.clear();
                 ties.add(n);
@@ -561,8 +596,8 @@ public final class SimCluster {
      * binding (DaemonSets included, as the real scheduler counts every pod). Higher wins. Exact rather than the real
      * plugin's 0-100 integers, so ties are rarer than in a cluster.
      */
-    static double score(Scoring scoring, NodeShape shape, SimNode node, SimPod pod) {
-        return score(scoring, shape, node.usedCpu, node.usedMemory, pod);
+    static double score(Scoring scoring, SimNode node, SimPod pod) {
+        return score(scoring, node.shape, node.usedCpu, node.usedMemory, pod);
     }
 
     private static double score(Scoring scoring, NodeShape shape, long usedCpu, long usedMemory, SimPod pod) {
@@ -612,10 +647,10 @@ public final class SimCluster {
             if (bestGiven < 0) {
                 given.add(best);
                 free.add(new long[] {
-                    shape.cpuMillis() - best.usedCpu,
-                    shape.memoryMillis() - best.usedMemory,
-                    shape.gpus() - best.usedGpu,
-                    shape.pods() - best.usedPods
+                    best.shape.cpuMillis() - best.usedCpu,
+                    best.shape.memoryMillis() - best.usedMemory,
+                    best.shape.gpus() - best.usedGpu,
+                    best.shape.pods() - best.usedPods
                 });
                 bestGiven = given.size() - 1;
             }
@@ -632,7 +667,7 @@ public final class SimCluster {
     private SimNode firstUntouched(SimPod pod, List<SimNode> given) {
         if (pod.zone != null) {
             for (SimNode n : nodes) {
-                if (n.acceptsPods() && n.fits(pod, shape) && inZone(pod, n) && !given.contains(n)) {
+                if (n.acceptsPods() && n.fits(pod) && inZone(pod, n) && !given.contains(n)) {
                     return n;
                 }
             }
@@ -640,7 +675,7 @@ public final class SimCluster {
         }
         SimNode best = null;
         for (LoadBuckets.Bucket b : buckets.buckets()) {
-            if (b.fits(pod, shape)) {
+            if (b.fits(pod)) {
                 SimNode n = b.firstExcept(given);
                 if (n != null && (best == null || n.seq < best.seq)) {
                     best = n;
@@ -653,7 +688,7 @@ public final class SimCluster {
     /** Ends the run at {@code end}: nodes still there are billed up to it. */
     public void finish(long end) {
         for (SimNode n : nodes) {
-            nodeMillis += end - n.launchedAt;
+            bill(n, end);
         }
         nodeSeries.extendTo(end);
         lastEventTime = end;

@@ -18,6 +18,10 @@ public final class SimNode {
     public final String instanceId;
     /** The node's zone ({@code topology.kubernetes.io/zone}). */
     public String zone;
+    /** Its instance type; {@link #shape} is the type's. */
+    public final NodeType type;
+
+    public final NodeShape shape;
     /** When the instance was launched: billing starts here, boot time included. */
     final long launchedAt;
 
@@ -62,16 +66,18 @@ public final class SimNode {
     /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
     public io.joblane.scaler.plan.NodeInfo info;
 
-    SimNode(String name, String instanceId, long launchedAt, NodeShape shape) {
+    SimNode(String name, String instanceId, long launchedAt, NodeType type) {
         this.name = name;
         this.instanceId = instanceId;
         this.launchedAt = launchedAt;
+        this.type = type;
+        this.shape = type.shape();
         this.usedCpu = shape.daemonSetCpuMillis();
         this.usedMemory = shape.daemonSetMemoryMillis();
         this.usedPods = shape.daemonSetPods();
     }
 
-    public boolean fits(SimPod pod, NodeShape shape) {
+    public boolean fits(SimPod pod) {
         return usedCpu + pod.cpu <= shape.cpuMillis()
                 && usedMemory + pod.memory <= shape.memoryMillis()
                 && usedGpu + pod.gpu <= shape.gpus()

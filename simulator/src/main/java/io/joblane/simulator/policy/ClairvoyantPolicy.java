@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -75,12 +76,13 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                     left.add(pod);
                     continue;
                 }
-                int best = bestNode(cluster, ends, pod, now, bootDelayMillis);
-                if (capped && best < 0 && !anyFits(cluster, ends, pod)) {
+                NodeType type = cheapestFitting(cluster, pod);
+                int best = bestNode(cluster, ends, pod, now, bootDelayMillis, type);
+                if (capped && best < 0 && !anyFits(ends, pod)) {
                     fitNowhere.add(pod);
                 }
                 if (best < 0 && !capped) {
-                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis));
+                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type));
                     scaleActions++;
                 }
                 if (best < 0) {
@@ -111,9 +113,9 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         return false;
     }
 
-    private static boolean anyFits(SimCluster cluster, Ends ends, SimPod pod) {
+    private static boolean anyFits(Ends ends, SimPod pod) {
         for (SimNode n : ends.nodes) {
-            if (n.ready && n.fits(pod, cluster.shape)) {
+            if (n.ready && n.fits(pod)) {
                 return true;
             }
         }
@@ -147,22 +149,37 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         }
     }
 
+    /** The type a new node for {@code pod} gets: the cheapest that fits it (the first type of a one-type group). */
+    private static NodeType cheapestFitting(SimCluster cluster, SimPod pod) {
+        NodeType best = cluster.types.first();
+        for (NodeType t : cluster.types.types()) {
+            if (t.fitsEmpty(pod.cpu, pod.memory, pod.gpu)
+                    && (!best.fitsEmpty(pod.cpu, pod.memory, pod.gpu) || t.pricePerHour() < best.pricePerHour())) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
     /**
-     * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end); among equals
-     * the one whose latest end is closest to the pod's. Null when a new node (duration + boot delay) is cheaper.
+     * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end), with several
+     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's. -1 when a
+     * new node of {@code type} (duration + boot delay) is cheaper.
      */
-    private static int bestNode(SimCluster cluster, Ends ends, SimPod pod, long now, long bootDelayMillis) {
+    private static int bestNode(
+            SimCluster cluster, Ends ends, SimPod pod, long now, long bootDelayMillis, NodeType type) {
+        boolean priced = cluster.types.mixed();
         long end = now + pod.duration();
         int best = -1;
-        long bestAdded = pod.duration() + bootDelayMillis;
+        double bestAdded = (pod.duration() + bootDelayMillis) * (priced ? type.pricePerHour() : 1);
         long bestGap = Long.MAX_VALUE;
         for (int i = 0; i < ends.nodes.size(); i++) {
             SimNode n = ends.nodes.get(i);
-            if (!n.ready || !n.fits(pod, cluster.shape)) {
+            if (!n.ready || !n.fits(pod)) {
                 continue;
             }
             long latest = Math.max(now, ends.latest[i]);
-            long added = Math.max(0, end - latest);
+            double added = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
             long gap = Math.abs(latest - end);
             if (added < bestAdded || added == bestAdded && best >= 0 && gap < bestGap) {
                 best = i;

@@ -1,6 +1,7 @@
 package io.joblane.simulator.policy;
 
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -98,12 +99,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     private void runOnce(SimCluster cluster, long now) {
         boolean scaleDownForbidden = false;
+        NodeShape template = template(cluster);
         List<SimPod> waiting = new ArrayList<>(cluster.pending());
-        waiting.removeIf(p -> !cluster.shape.fitsEmpty(p.cpu, p.memory, p.gpu));
+        waiting.removeIf(p -> !template.fitsEmpty(p.cpu, p.memory, p.gpu));
         if (!waiting.isEmpty()) {
             if (allPodsAreNew(waiting, now)) {
                 scaleDownForbidden = true; // "waiting one iteration for more", and no scale-down this loop
-            } else if (scaleUp(cluster, waiting, now)) {
+            } else if (scaleUp(cluster, template, waiting, now)) {
                 lastScaleUp = now;
             }
         }
@@ -128,21 +130,44 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 || oldestGpu != Long.MAX_VALUE && oldestGpu + NEW_GPU_POD_BUFFER_MILLIS > now;
     }
 
-    /** Binpacking estimator: largest pods first onto booting nodes (assumed empty), then onto new nodes. */
-    private boolean scaleUp(SimCluster cluster, List<SimPod> waiting, long now) {
+    /**
+     * The node group's template node: a Ready node of the group once one exists (the first met, as
+     * {@code MixedTemplateNodeInfoProvider} in {@code processors/nodeinfosprovider/mixed_nodeinfos_processor.go}
+     * takes a node per group), else the Auto Scaling group's template, whose instance type is the first of a
+     * MixedInstancesPolicy's overrides ({@code instanceTypesOverrides[0]}, {@code getInstanceTypesForAsgs} in
+     * {@code cloudprovider/aws/aws_wrapper.go}). One shape per group, whatever types the group launches.
+     */
+    static NodeShape template(SimCluster cluster) {
+        for (SimNode n : cluster.nodes()) {
+            if (n.ready) {
+                return n.shape;
+            }
+        }
+        return cluster.shape;
+    }
+
+    /**
+     * Binpacking estimator on the template: largest pods first onto booting nodes (assumed empty), then onto new
+     * nodes; the Auto Scaling group then launches each as the type its launch rule picks.
+     */
+    private boolean scaleUp(SimCluster cluster, NodeShape template, List<SimPod> waiting, long now) {
         int upcoming = 0;
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
                 upcoming++;
             }
         }
-        int wanted = Binpacking.newNodes(cluster.shape, waiting, upcoming);
+        int wanted = Binpacking.newNodes(template, waiting, upcoming);
         int add = Math.min(wanted, maxNodes - cluster.nodes().size());
         if (add <= 0) {
             return false;
         }
         for (int i = 0; i < add; i++) {
-            cluster.launch(null, now, now + bootDelayMillis);
+            NodeType type = cluster.types.next(cluster);
+            if (type == null) {
+                break; // every type short of capacity: the launch fails
+            }
+            cluster.launch(null, now, now + bootDelayMillis, type);
         }
         scaleActions++;
         return true;
@@ -154,12 +179,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * simulation put them, so two nodes cannot count on the same free room.
      */
     private List<SimNode> updateUnneeded(SimCluster cluster, long now) {
-        NodeShape shape = cluster.shape;
         // Only evictable Job pods are moved by the drain simulation; the others never need the free room.
         Destinations room = jobPods == JobPods.EVICTABLE ? Destinations.of(cluster) : null;
         List<SimNode> unneeded = new ArrayList<>();
         for (SimNode n : candidates(cluster)) {
-            if (!isUnneeded(n, shape, now, room)) {
+            if (!isUnneeded(n, now, room)) {
                 n.lowSince = -1;
                 continue;
             }
@@ -191,10 +215,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return out;
     }
 
-    /** The free room of the nodes that accept pods, as the drain simulation uses it up, and the nodes gone. */
+    /** The free room (each node on its own shape) of the nodes that accept pods, as the drain simulation uses it up. */
     private record Destinations(List<SimNode> nodes, long[][] free, boolean[] gone, Map<SimNode, Integer> index) {
         static Destinations of(SimCluster cluster) {
-            NodeShape shape = cluster.shape;
             List<SimNode> nodes = new ArrayList<>();
             Map<SimNode, Integer> index = new IdentityHashMap<>();
             for (SimNode n : cluster.nodes()) {
@@ -207,10 +230,10 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             for (int i = 0; i < free.length; i++) {
                 SimNode n = nodes.get(i);
                 free[i] = new long[] {
-                    shape.cpuMillis() - n.usedCpu,
-                    shape.memoryMillis() - n.usedMemory,
-                    shape.gpus() - n.usedGpu,
-                    shape.pods() - n.usedPods
+                    n.shape.cpuMillis() - n.usedCpu,
+                    n.shape.memoryMillis() - n.usedMemory,
+                    n.shape.gpus() - n.usedGpu,
+                    n.shape.pods() - n.usedPods
                 };
             }
             return new Destinations(nodes, free, new boolean[free.length], index);
@@ -225,11 +248,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         }
     }
 
-    private boolean isUnneeded(SimNode n, NodeShape shape, long now, Destinations room) {
+    private boolean isUnneeded(SimNode n, long now, Destinations room) {
         if (n.recheckAfter > now) {
             return false; // RecentlyUnremovable
         }
-        if (utilization(n, shape) > UTILIZATION_THRESHOLD) {
+        if (utilization(n, n.shape) > UTILIZATION_THRESHOLD) {
             return false; // NotUnderutilized: checked again next loop
         }
         if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {

@@ -13,6 +13,7 @@ import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.LaneTerm;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
@@ -40,6 +41,7 @@ import io.joblane.scaler.plan.Toleration;
 import io.joblane.simulator.Simulation;
 import io.joblane.simulator.Simulator;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimClock;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
@@ -107,7 +109,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private SimCluster cluster;
     private ScaleLoop loop;
     private FakeNodeGroupProvider provider;
-    private Resources allocatable;
+    /** The allocatable of a node of each shape, as its Node object would report it. */
+    private final Map<NodeShape, Resources> allocatable = new java.util.HashMap<>();
+
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
     /** The scan in progress took a decision or wrote to the cloud. */
@@ -210,14 +214,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         this.cluster = simCluster;
         clock.set(now);
         NodeShape shape = simCluster.shape;
-        Map<String, String> node = new LinkedHashMap<>();
-        node.put(WellKnown.RESOURCE_CPU, Quantity.format(shape.cpuMillis(), WellKnown.RESOURCE_CPU));
-        node.put(WellKnown.RESOURCE_MEMORY, Quantity.format(shape.memoryMillis(), WellKnown.RESOURCE_MEMORY));
-        node.put(WellKnown.RESOURCE_PODS, Integer.toString(shape.pods()));
-        if (shape.gpus() > 0) {
-            node.put(WellKnown.RESOURCE_NVIDIA_GPU, Long.toString(shape.gpus()));
+        Map<String, String> node = quantities(shape);
+        for (NodeType t : simCluster.types.types()) {
+            allocatable.put(t.shape(), Resources.ofQuantities(quantities(t.shape())));
         }
-        allocatable = Resources.ofQuantities(node);
+        if (simCluster.types.mixed()) {
+            // As on AWS without scaling.node: the group is planned from the cloud's node template, type by type.
+            node = Map.of();
+        }
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
         Scaling scaling = new Scaling(
                 Scaling.PROVIDER_MEMORY,
@@ -258,7 +262,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
-        provider = new FakeNodeGroupProvider(clock).keepCalls(0).addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        provider = new FakeNodeGroupProvider(clock).keepCalls(0);
+        if (simCluster.types.mixed()) {
+            provider.addGroup(
+                    GROUP, 0, settings.maxNodes(), 0, boot, simCluster.types.cloudTypes(), simCluster.types.rule());
+        } else {
+            provider.addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
+        }
         provider.addListener(this);
         daemonSets = daemonSets(shape);
         loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
@@ -276,6 +286,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             loop.expectedEnds(lanesStep::expectedEnds);
         }
         cluster.onFinished((pod, at) -> finished.add(lanePod(pod, null, false, pod.startedAt, at)));
+    }
+
+    private static Map<String, String> quantities(NodeShape shape) {
+        Map<String, String> node = new LinkedHashMap<>();
+        node.put(WellKnown.RESOURCE_CPU, Quantity.format(shape.cpuMillis(), WellKnown.RESOURCE_CPU));
+        node.put(WellKnown.RESOURCE_MEMORY, Quantity.format(shape.memoryMillis(), WellKnown.RESOURCE_MEMORY));
+        node.put(WellKnown.RESOURCE_PODS, Integer.toString(shape.pods()));
+        if (shape.gpus() > 0) {
+            node.put(WellKnown.RESOURCE_NVIDIA_GPU, Long.toString(shape.gpus()));
+        }
+        return node;
     }
 
     private static List<DaemonSetInfo> daemonSets(NodeShape shape) {
@@ -350,7 +371,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public void launched(String groupId, CloudInstance instance) {
         long now = clock.millis();
-        SimNode node = cluster.launch(instance.id(), now, now + settings.bootDelayMillis());
+        FakeInstanceType type = provider.instanceType(instance.id());
+        SimNode node = cluster.launch(
+                instance.id(),
+                now,
+                now + settings.bootDelayMillis(),
+                type == null ? cluster.types.first() : cluster.types.byName(type.name()));
         if (instance.zone() != null) {
             node.zone = instance.zone(); // the cloud's choice, as a real node's zone label
         }
@@ -412,7 +438,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 n.name,
                 GROUP,
                 n.instanceId,
-                allocatable,
+                allocatable.get(n.shape),
                 true,
                 SimClock.instant(n.readyAt),
                 n.cordoned,

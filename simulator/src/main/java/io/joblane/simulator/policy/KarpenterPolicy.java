@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -150,6 +151,10 @@ public final class KarpenterPolicy implements ScalingPolicy {
     }
 
     private void provision(SimCluster cluster, long now) {
+        if (cluster.types.mixed()) {
+            provisionTypes(cluster, now);
+            return;
+        }
         List<SimPod> waiting = new ArrayList<>(cluster.pending());
         waiting.removeIf(p -> !cluster.shape.fitsEmpty(p.cpu, p.memory, p.gpu));
         if (waiting.isEmpty()) {
@@ -166,6 +171,21 @@ public final class KarpenterPolicy implements ScalingPolicy {
                 maxNodes - cluster.nodes().size());
         for (int i = 0; i < add; i++) {
             cluster.launch(null, now, now + bootDelayMillis);
+            scaleActions++; // one NodeClaim per node
+        }
+    }
+
+    /** Several instance types: each new NodeClaim launched as the cheapest type that holds its pods. */
+    private void provisionTypes(SimCluster cluster, long now) {
+        List<SimPod> waiting = new ArrayList<>(cluster.pending());
+        waiting.removeIf(p -> !cluster.types.fitsSome(p.cpu, p.memory, p.gpu));
+        if (waiting.isEmpty()) {
+            return;
+        }
+        List<NodeType> claims = Binpacking.newNodeClaims(cluster, waiting);
+        int add = Math.min(claims.size(), maxNodes - cluster.nodes().size());
+        for (int i = 0; i < add; i++) {
+            cluster.launch(null, now, now + bootDelayMillis, claims.get(i));
             scaleActions++; // one NodeClaim per node
         }
     }

@@ -3,7 +3,10 @@ package io.joblane.simulator.policy;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 
-/** A fixed group of {@code nodes} nodes, all Ready from the start: what teams run before autoscaling. */
+/**
+ * A fixed group of {@code nodes} nodes, all Ready from the start: what teams run before autoscaling. With several
+ * instance types, all of the largest (a group sized by hand picks a type every Job fits).
+ */
 public final class StaticPolicy implements ScalingPolicy {
     private final int nodes;
 
@@ -28,7 +31,7 @@ public final class StaticPolicy implements ScalingPolicy {
     @Override
     public void start(SimCluster cluster, long now) {
         for (int i = 0; i < nodes; i++) {
-            cluster.launch(null, now, now);
+            cluster.launch(null, now, now, cluster.types.largest());
         }
     }
 

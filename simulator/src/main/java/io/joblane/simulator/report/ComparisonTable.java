@@ -47,7 +47,8 @@ public final class ComparisonTable {
         return out.append(format(o.total(), "cost at each group's price")).toString();
     }
 
-    private static String format(Simulator.Comparison c, String costNote) {
+    /** The table with its own note on how cost was billed (several node types: each at its price). */
+    public static String format(Simulator.Comparison c, String costNote) {
         StringBuilder out = new StringBuilder();
         appendTrace(out, c);
         PolicyResult clairvoyant = null;

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The simulated scheduler's NodeResourcesFit scoring: LeastAllocated spreads, MostAllocated (the packing scheduler) fills. */
 class SchedulerScoringTest {
     private static final NodeShape SHAPE = SimulatorInvariantsTest.shape(16, 64);
+    private static final NodeType TYPE = new NodeType("node", SHAPE, 0, Integer.MAX_VALUE);
     private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     private static SimPod pod(long id, int cpu, int memoryGi) {
@@ -16,20 +17,20 @@ class SchedulerScoringTest {
 
     @Test
     void mostAllocatedScoresTheFullerNodeHigherAndLeastAllocatedTheEmptier() {
-        SimNode empty = new SimNode("empty", "i-1", 0, SHAPE);
-        SimNode fuller = new SimNode("fuller", "i-2", 0, SHAPE);
+        SimNode empty = new SimNode("empty", "i-1", 0, TYPE);
+        SimNode fuller = new SimNode("fuller", "i-2", 0, TYPE);
         fuller.usedCpu += 8000;
         fuller.usedMemory += 32 * GI;
         SimPod small = pod(1, 1, 4);
 
-        assertThat(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, SHAPE, fuller, small))
-                .isGreaterThan(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, SHAPE, empty, small));
-        assertThat(SimCluster.score(SimCluster.Scoring.LEAST_ALLOCATED, SHAPE, empty, small))
-                .isGreaterThan(SimCluster.score(SimCluster.Scoring.LEAST_ALLOCATED, SHAPE, fuller, small));
+        assertThat(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, fuller, small))
+                .isGreaterThan(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, empty, small));
+        assertThat(SimCluster.score(SimCluster.Scoring.LEAST_ALLOCATED, empty, small))
+                .isGreaterThan(SimCluster.score(SimCluster.Scoring.LEAST_ALLOCATED, fuller, small));
         // Requested share over cpu and memory, weights 1 each, the pod and the DaemonSets included.
         double cpu = (0.25 + 8 + 1) / 16.0;
         double memory = (0.5 + 32 + 4) / 64.0;
-        assertThat(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, SHAPE, fuller, small))
+        assertThat(SimCluster.score(SimCluster.Scoring.MOST_ALLOCATED, fuller, small))
                 .isCloseTo((cpu + memory) / 2, org.assertj.core.data.Offset.offset(1e-9));
     }
 

@@ -8,6 +8,7 @@ import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeGroupProvider;
+import io.joblane.scaler.cloud.NodeTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A fake, in-process cloud for tests, demos ({@code provider: memory}) and the simulator, never a production provider:
  * groups with desired/min/max, instances that launch Pending and turn InService after a boot delay measured with the
- * injected {@link Clock}. Records every call and can inject failures. Thread-safe; listeners are called with the
- * provider's lock held, on the thread that triggered the change.
+ * injected {@link Clock}. A group may have several instance types ({@link FakeInstanceType}): the cloud then picks
+ * the type of each new instance by a {@link LaunchRule}, falls back to the next type when one is out of capacity, and
+ * describes every type's shape in its {@link NodeTemplate}, as an Auto Scaling group with a MixedInstancesPolicy does.
+ * Records every call and can inject failures. Thread-safe; listeners are called with the provider's lock held, on the
+ * thread that triggered the change.
  */
 public final class FakeNodeGroupProvider implements NodeGroupProvider {
     public static final String DESCRIBE = "describe";
@@ -57,6 +61,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private final Map<String, ArrayDeque<CloudException>> failuresAfterActing = new HashMap<>();
     private final Map<String, CloudException> stickyFailures = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Instance id to its instance type, in groups that have types. */
+    private final Map<String, FakeInstanceType> typeOfInstance = new HashMap<>();
     /** Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). */
     private final Map<String, Instant> terminatingUntil = new HashMap<>();
 
@@ -120,6 +126,49 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         addGroup(id, min, max, desired, bootDelay);
         groups.put(id, new Group(id, min, max, desired, bootDelay, zones));
         return this;
+    }
+
+    /**
+     * Adds (or replaces) a group of several instance types, in the group's order (the order {@link
+     * LaunchRule#PRIORITIZED} follows); {@code rule} picks the type of each new instance.
+     */
+    public synchronized FakeNodeGroupProvider addGroup(
+            String id,
+            int min,
+            int max,
+            int desired,
+            Duration bootDelay,
+            List<FakeInstanceType> types,
+            LaunchRule rule) {
+        if (types.isEmpty()) {
+            throw new IllegalArgumentException("group " + id + ": at least one instance type");
+        }
+        addGroup(id, min, max, desired, bootDelay);
+        Group g = groups.get(id);
+        g.types.addAll(types);
+        g.rule = Objects.requireNonNull(rule, "rule");
+        return this;
+    }
+
+    /** The instance type an instance was launched as, or null (a group without types, or an unknown instance). */
+    public synchronized FakeInstanceType instanceType(String instanceId) {
+        return typeOfInstance.get(instanceId);
+    }
+
+    /**
+     * From now on the cloud runs at most {@code capacity} instances of {@code type} in the group (running ones stay):
+     * an insufficient-capacity spell of one type, which makes the launch rule fall back to the next type.
+     */
+    public synchronized void setTypeCapacity(String groupId, String type, int capacity) {
+        Group g = group(groupId);
+        for (int i = 0; i < g.types.size(); i++) {
+            FakeInstanceType t = g.types.get(i);
+            if (t.name().equals(type)) {
+                g.types.set(i, t.withCapacity(capacity));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("group " + groupId + " has no instance type " + type);
     }
 
     public void addListener(Listener listener) {
@@ -233,14 +282,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     }
                 }
             }
-            while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
-                String id = String.format("i-%017x", nextId);
-                CloudInstance inst =
-                        new CloudInstance(id, g.nextZone(nextId), LifecycleState.PENDING, true, false, now);
-                nextId++;
-                g.instances.put(id, inst);
-                listeners.forEach(l -> l.launched(g.id, inst));
-            }
+            launchUpToDesired(g, now);
             if (!anyBooted(g, now)) {
                 continue;
             }
@@ -251,6 +293,27 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     listeners.forEach(l -> l.inService(g.id, up));
                 }
             }
+        }
+    }
+
+    /** Launches instances until the group has its desired capacity, each of the type its launch rule picks. */
+    private void launchUpToDesired(Group g, Instant now) {
+        g.outOfCapacity = false;
+        while (!g.launchFailing && g.desired > 0 && g.capacity() < g.desired) {
+            FakeInstanceType type = g.types.isEmpty() ? null : g.rule.next(g.types, g::running);
+            if (type == null && !g.types.isEmpty()) {
+                g.outOfCapacity = true; // every type at its capacity: the launch fails, as with EC2's ICE
+                return;
+            }
+            String id = String.format("i-%017x", nextId);
+            if (type != null) {
+                typeOfInstance.put(id, type);
+                g.runningByType.merge(type.name(), 1, Integer::sum);
+            }
+            CloudInstance inst = new CloudInstance(id, g.nextZone(nextId), LifecycleState.PENDING, true, false, now);
+            nextId++;
+            g.instances.put(id, inst);
+            listeners.forEach(l -> l.launched(g.id, inst));
         }
     }
 
@@ -388,6 +451,10 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
 
     private void gone(Group g, CloudInstance inst) {
         g.instances.remove(inst.id());
+        FakeInstanceType type = typeOfInstance.remove(inst.id());
+        if (type != null) {
+            g.runningByType.merge(type.name(), -1, Integer::sum);
+        }
         CloudInstance gone = with(inst, LifecycleState.TERMINATED, inst.protectedFromScaleIn());
         listeners.forEach(l -> l.terminated(g.id, gone));
     }
@@ -444,8 +511,15 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         final int max;
         final Duration bootDelay;
         final Map<String, CloudInstance> instances = new LinkedHashMap<>();
+        final List<FakeInstanceType> types = new ArrayList<>();
+        /** Instances per type until they are gone (a terminating instance still holds its capacity). */
+        final Map<String, Integer> runningByType = new HashMap<>();
+
+        LaunchRule rule = LaunchRule.PRIORITIZED;
         int desired;
         boolean launchFailing;
+        /** The last launch attempt found every type at its capacity. */
+        boolean outOfCapacity;
 
         /** The zones of a group added with zones; empty: the provider's three, round robin over all groups. */
         final List<String> zones;
@@ -488,9 +562,16 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             return n;
         }
 
+        int running(String type) {
+            return runningByType.getOrDefault(type, 0);
+        }
+
         CloudGroup describe() {
-            List<String> problems =
-                    launchFailing ? List.of("launch failed: InsufficientInstanceCapacity (simulated)") : List.of();
+            List<String> problems = launchFailing
+                    ? List.of("launch failed: InsufficientInstanceCapacity (simulated)")
+                    : outOfCapacity
+                            ? List.of("launch failed: InsufficientInstanceCapacity for every instance type (simulated)")
+                            : List.of();
             return new CloudGroup(
                     id,
                     desired,
@@ -498,10 +579,20 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     max,
                     List.copyOf(instances.values()),
                     problems,
-                    launchFailing,
-                    null,
+                    launchFailing || outOfCapacity,
+                    template(),
                     false,
                     zones.isEmpty() ? List.of(ZONES) : zones);
+        }
+
+        /** Every type's shape, in the group's order; null for a group without types (the file's shape plans). */
+        NodeTemplate template() {
+            if (types.isEmpty()) {
+                return null;
+            }
+            List<NodeTemplate.Shape> shapes = new ArrayList<>();
+            types.forEach(t -> shapes.add(new NodeTemplate.Shape(t.name(), t.allocatableMillis())));
+            return new NodeTemplate(shapes, Map.of(), List.of());
         }
     }
 }

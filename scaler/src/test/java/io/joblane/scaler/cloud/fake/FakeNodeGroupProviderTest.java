@@ -7,11 +7,13 @@ import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.cloud.NodeTemplate;
 import io.joblane.scaler.loop.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -173,5 +175,68 @@ class FakeNodeGroupProviderTest {
         CloudGroup g = describe();
         assertThat(g.instances().size()).isEqualTo(g.desired());
         assertThat(cloud.callCount()).isEqualTo(4L * 500 * 2 + 1);
+    }
+
+    private static final FakeInstanceType SMALL =
+            new FakeInstanceType("m5.2xlarge", Map.of("cpu", 8000L, "memory", 32L * (1L << 30) * 1000), 0.384);
+    private static final FakeInstanceType LARGE =
+            new FakeInstanceType("m5.4xlarge", Map.of("cpu", 16000L, "memory", 64L * (1L << 30) * 1000), 0.768);
+
+    private List<String> typesOf(String group) throws CloudException {
+        return cloud.describe(List.of(group)).get(group).instances().stream()
+                .map(i -> cloud.instanceType(i.id()).name())
+                .toList();
+    }
+
+    @Test
+    void prioritizedLaunchesTheFirstTypeAndFallsBackWhenItsCapacityRunsOut() throws Exception {
+        cloud.addGroup("mixed", 0, 10, 0, Duration.ZERO, List.of(LARGE.withCapacity(2), SMALL), LaunchRule.PRIORITIZED);
+        cloud.setDesiredCapacity("mixed", 3);
+        assertThat(typesOf("mixed")).containsExactly("m5.4xlarge", "m5.4xlarge", "m5.2xlarge");
+
+        // A large one goes: its capacity is free again, and the next launch takes it.
+        String large = describe("mixed").instances().get(0).id();
+        cloud.terminateInstance("mixed", large);
+        cloud.setDesiredCapacity("mixed", 3);
+        assertThat(typesOf("mixed")).containsExactly("m5.4xlarge", "m5.2xlarge", "m5.4xlarge");
+    }
+
+    @Test
+    void lowestPriceLaunchesTheCheapestTypeWhateverTheOrder() throws Exception {
+        cloud.addGroup("mixed", 0, 10, 0, Duration.ZERO, List.of(LARGE, SMALL), LaunchRule.LOWEST_PRICE);
+        cloud.setDesiredCapacity("mixed", 2);
+        assertThat(typesOf("mixed")).containsExactly("m5.2xlarge", "m5.2xlarge");
+    }
+
+    @Test
+    void withEveryTypeOutOfCapacityTheLaunchFailsAndIsReported() throws Exception {
+        cloud.addGroup("mixed", 0, 10, 0, Duration.ZERO, List.of(SMALL, LARGE), LaunchRule.PRIORITIZED);
+        cloud.setTypeCapacity("mixed", "m5.2xlarge", 1);
+        cloud.setTypeCapacity("mixed", "m5.4xlarge", 0);
+        cloud.setDesiredCapacity("mixed", 2);
+        CloudGroup g = describe("mixed");
+        assertThat(g.instances()).hasSize(1);
+        assertThat(g.launchFailing()).isTrue();
+        assertThat(g.problems()).singleElement().asString().contains("InsufficientInstanceCapacity");
+
+        cloud.setTypeCapacity("mixed", "m5.4xlarge", 5);
+        assertThat(typesOf("mixed")).containsExactly("m5.2xlarge", "m5.4xlarge");
+        assertThat(describe("mixed").launchFailing()).isFalse();
+    }
+
+    @Test
+    void theNodeTemplateListsEveryTypesShapeInTheGroupsOrder() throws Exception {
+        cloud.addGroup("mixed", 0, 10, 0, Duration.ZERO, List.of(SMALL, LARGE), LaunchRule.LOWEST_PRICE);
+        assertThat(describe("mixed").template().shapes())
+                .containsExactly(
+                        new NodeTemplate.Shape("m5.2xlarge", SMALL.allocatableMillis()),
+                        new NodeTemplate.Shape("m5.4xlarge", LARGE.allocatableMillis()));
+        assertThat(describe().template())
+                .as("a group without types has no template")
+                .isNull();
+    }
+
+    private CloudGroup describe(String group) throws CloudException {
+        return cloud.describe(List.of(group)).get(group);
     }
 }
