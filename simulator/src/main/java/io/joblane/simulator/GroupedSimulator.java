@@ -5,6 +5,7 @@ import io.joblane.model.config.GroupRouter;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.simulator.report.PolicyResult;
 import io.joblane.simulator.report.Series;
+import io.joblane.simulator.trace.ForwardingTraceReader;
 import io.joblane.simulator.trace.TraceFormatException;
 import io.joblane.simulator.trace.TraceJob;
 import io.joblane.simulator.trace.TraceReader;
@@ -140,7 +141,7 @@ public final class GroupedSimulator {
             @Override
             public TraceReader open() throws IOException, TraceFormatException {
                 TraceReader all = source.open();
-                return new TraceReader() {
+                return new ForwardingTraceReader(all) {
                     @Override
                     public TraceJob next() throws IOException, TraceFormatException {
                         TraceJob job = all.next();
@@ -148,26 +149,6 @@ public final class GroupedSimulator {
                             job = all.next();
                         }
                         return job;
-                    }
-
-                    @Override
-                    public long badLines() {
-                        return all.badLines();
-                    }
-
-                    @Override
-                    public String firstBadLine() {
-                        return all.firstBadLine();
-                    }
-
-                    @Override
-                    public long skippedRows() {
-                        return all.skippedRows();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        all.close();
                     }
                 };
             }

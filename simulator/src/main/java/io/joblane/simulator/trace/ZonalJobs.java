@@ -24,7 +24,7 @@ public final class ZonalJobs {
             public TraceReader open() throws IOException, TraceFormatException {
                 TraceReader all = source.open();
                 SplittableRandom random = new SplittableRandom(seed);
-                return new TraceReader() {
+                return new ForwardingTraceReader(all) {
                     @Override
                     public TraceJob next() throws IOException, TraceFormatException {
                         TraceJob job = all.next();
@@ -35,26 +35,6 @@ public final class ZonalJobs {
                         double draw = random.nextDouble();
                         String zone = zones.get(random.nextInt(zones.size()));
                         return draw < share ? job.inZone(zone) : job;
-                    }
-
-                    @Override
-                    public long badLines() {
-                        return all.badLines();
-                    }
-
-                    @Override
-                    public String firstBadLine() {
-                        return all.firstBadLine();
-                    }
-
-                    @Override
-                    public long skippedRows() {
-                        return all.skippedRows();
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        all.close();
                     }
                 };
             }
