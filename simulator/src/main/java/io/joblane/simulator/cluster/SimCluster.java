@@ -127,9 +127,17 @@ public final class SimCluster {
 
     /** A node of {@code type} launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
     public SimNode launch(String instanceId, long now, long readyAt, NodeType type) {
+        return launch(instanceId, now, readyAt, type, null);
+    }
+
+    /**
+     * A node of {@code type} in {@code zone} (null: the zones in turn, as a multi-zone group balances them) launched at
+     * {@code now}; it joins (Ready) at {@code readyAt} via a timer.
+     */
+    public SimNode launch(String instanceId, long now, long readyAt, NodeType type, String zone) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
         SimNode node = new SimNode("node-" + nodeSeq, id, now, type);
-        node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
+        node.zone = zone != null ? zone : ZONES.get((int) (nodeSeq % ZONES.size()));
         nodesByType.merge(type.name(), 1, Integer::sum);
         node.seq = nodeSeq++;
         version++;
@@ -610,7 +618,7 @@ public final class SimCluster {
     }
 
     /** The scheduler's zone filter: a pod pinned to a zone (its volume's) runs only on a node of that zone. */
-    static boolean inZone(SimPod pod, SimNode node) {
+    public static boolean inZone(SimPod pod, SimNode node) {
         return pod.zone == null || pod.zone.equals(node.zone);
     }
 
