@@ -388,9 +388,12 @@ public final class Simulator {
                 + (settings.spot().active()
                         ? String.format(
                                 java.util.Locale.ROOT,
-                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)",
+                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)%s",
                                 100 * settings.spot().spotShare(),
-                                settings.spot().interruptionsPerNodeHour())
+                                settings.spot().interruptionsPerNodeHour(),
+                                settings.spot().priceRatio() == 1
+                                        ? ""
+                                        : ", billed at " + settings.spot().priceRatio() + " of on-demand")
                         : "");
     }
 

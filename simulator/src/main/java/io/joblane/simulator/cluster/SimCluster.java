@@ -240,7 +240,7 @@ public final class SimCluster {
     private void bill(SimNode node, long end) {
         long millis = end - node.launchedAt;
         nodeMillis += millis;
-        costMillis += millis * node.type.pricePerHour();
+        costMillis += millis * node.type.pricePerHour() * (node.spot ? spot.priceRatio() : 1);
         cpuMillisMillis += (double) millis * node.shape.cpuMillis();
     }
 
@@ -513,8 +513,10 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // A preferred lane term scores nodes by their label, and buckets do not know zones: scan every node.
-                best = pickByScan || pod.lane != null || pod.zone != null ? pickByScan(pod) : pick(pod);
+                // Preferred terms score nodes by their labels, and buckets know neither zones nor capacity types.
+                best = pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand
+                        ? pickByScan(pod)
+                        : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -573,29 +575,49 @@ public final class SimCluster {
 
     /**
      * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
-     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term.
+     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a preferred term
+     * (a lane, on-demand capacity) or a zone.
      */
     private SimNode pickByScan(SimPod pod) {
         ties.clear();
         int bestPoints = -1;
         double bestScore = -1;
+        int maxAffinity = pod.prefersOnDemand ? maxAffinity(pod) : ScorePlugins.LANE_WEIGHT;
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod) || !inZone(pod, n)) {
                 continue;
             }
             int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, pod.lane != null && pod.lane.matches(n.laneEnd));
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinity(pod, n), maxAffinity);
             double score = score(scoring, n, pod);
-            if (points > bestPoints || (points == bestPoints && score > bestScore)) {
+            int better = bestPoints < 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            if (better > 0) {
                 ties.clear();
                 ties.add(n);
                 bestPoints = points;
                 bestScore = score;
-            } else if (points == bestPoints && score == bestScore) {
+            } else if (better == 0) {
                 ties.add(n);
             }
         }
         return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
+    }
+
+    /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
+    private static int affinity(SimPod pod, SimNode node) {
+        return (pod.lane != null && pod.lane.matches(node.laneEnd) ? ScorePlugins.LANE_WEIGHT : 0)
+                + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
+    }
+
+    /** The highest {@link #affinity} over the feasible nodes: NodeAffinity normalises to it. */
+    private int maxAffinity(SimPod pod) {
+        int max = 0;
+        for (SimNode n : nodes) {
+            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
+                max = Math.max(max, affinity(pod, n));
+            }
+        }
+        return max;
     }
 
     /**
