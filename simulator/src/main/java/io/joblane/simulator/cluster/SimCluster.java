@@ -513,10 +513,7 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // Preferred terms score nodes by their labels, and buckets know neither zones nor capacity types.
-                best = pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand
-                        ? pickByScan(pod)
-                        : pick(pod);
+                best = needsScan(pod) ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -529,6 +526,11 @@ public final class SimCluster {
         }
         pending.subList(kept, pending.size()).clear();
         firstUntried = pending.size();
+    }
+
+    /** Preferred terms score nodes by their labels, and the load buckets know neither zones nor capacity types. */
+    private boolean needsScan(SimPod pod) {
+        return pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand;
     }
 
     /**

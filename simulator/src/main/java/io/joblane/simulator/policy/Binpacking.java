@@ -37,11 +37,11 @@ final class Binpacking {
 
         /** Room for the pod, and a zone it may run in (its volume's, if pinned). */
         boolean takes(SimPod pod) {
-            return cpu >= pod.cpu
-                    && memory >= pod.memory
-                    && gpu >= pod.gpu
-                    && pods >= 1
-                    && (pod.zone == null || zone == null || zone.equals(pod.zone));
+            return cpu >= pod.cpu && memory >= pod.memory && gpu >= pod.gpu && pods >= 1 && zoneAllows(pod);
+        }
+
+        private boolean zoneAllows(SimPod pod) {
+            return pod.zone == null || zone == null || zone.equals(pod.zone);
         }
 
         void add(SimPod pod) {

@@ -459,14 +459,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         for (SimPod p : victim.pods) {
             int found = -1;
             for (int i = 0; i < free.length; i++) {
-                long[] f = free[i];
-                if (!gone[i]
-                        && destinations.get(i) != victim
-                        && SimCluster.inZone(p, destinations.get(i))
-                        && f[0] >= p.cpu
-                        && f[1] >= p.memory
-                        && f[2] >= p.gpu
-                        && f[3] >= 1) {
+                SimNode to = destinations.get(i);
+                if (!gone[i] && to != victim && SimCluster.inZone(p, to) && room(free[i], p)) {
                     found = i;
                     break;
                 }
@@ -490,6 +484,10 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             }
         }
         return all;
+    }
+
+    private static boolean room(long[] free, SimPod p) {
+        return free[0] >= p.cpu && free[1] >= p.memory && free[2] >= p.gpu && free[3] >= 1;
     }
 
     /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */
