@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
  * other nodes). Unneeded nodes get the soft taint {@code DeletionCandidateOfClusterAutoscaler:PreferNoSchedule}
  * (10 taint changes per loop, also during the cooldown), and go once unneeded for 10 minutes, not within 10 minutes
  * of a scale-up: empty ones up to 10 at once, one non-empty node at a time (evicted, then deleted after the pods'
- * 30 s grace period).
+ * 30 s grace period). With Jobs pinned to zones, one Auto Scaling group per zone, each with its template node: the
+ * {@code least-waste} expander picks a group's option and {@code --balance-similar-node-groups} spreads it over the
+ * groups that can take every pod of it.
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
