@@ -25,7 +25,8 @@ public record Scaling(
         String registrationTimeout,
         @JsonProperty("suspendAZRebalance") Boolean suspendAZRebalance,
         String scaleInTiming,
-        List<String> autoScalingGroups) {
+        List<String> autoScalingGroups,
+        MemoryCloud memory) {
 
     public static final String PROVIDER_AWS = "aws";
     public static final String PROVIDER_MEMORY = "memory";
@@ -47,6 +48,48 @@ public record Scaling(
         suspendAZRebalance = suspendAZRebalance != null && suspendAZRebalance;
         scaleInTiming = scaleInTiming == null ? DEFAULT_SCALE_IN_TIMING : scaleInTiming;
         autoScalingGroups = autoScalingGroups == null ? List.of() : List.copyOf(autoScalingGroups);
+    }
+
+    /** Scaling without an in-memory cloud section. */
+    public Scaling(
+            String provider,
+            String autoScalingGroup,
+            Integer minNodes,
+            Integer maxNodes,
+            Map<String, String> node,
+            String scaleDownDelay,
+            Integer maxDraining,
+            String bootDelay,
+            String registrationTimeout,
+            Boolean suspendAZRebalance,
+            String scaleInTiming,
+            List<String> autoScalingGroups) {
+        this(
+                provider,
+                autoScalingGroup,
+                minNodes,
+                maxNodes,
+                node,
+                scaleDownDelay,
+                maxDraining,
+                bootDelay,
+                registrationTimeout,
+                suspendAZRebalance,
+                scaleInTiming,
+                autoScalingGroups,
+                null);
+    }
+
+    /**
+     * Whether the in-memory provider's section gives every Auto Scaling group of the group instance types (then the
+     * types are the shapes of new nodes, and {@code node} need not give cpu and memory).
+     */
+    public boolean memoryTypesForEveryAsg() {
+        if (memory == null) {
+            return false;
+        }
+        List<String> asgs = asgNames().isEmpty() ? List.of("") : asgNames();
+        return asgs.stream().noneMatch(a -> memory.typesOf(a).isEmpty());
     }
 
     /**

@@ -57,6 +57,7 @@ final class ScaleOutActions {
             } else {
                 x.cloud("setDesiredCapacity", () -> x.provider().raiseMembers(id, a.asgs()));
                 countAsgScaleUps(a, x);
+                x.raisedAsgs.putAll(a.asgs());
             }
             x.desired = a.to();
             x.tell(
