@@ -507,7 +507,8 @@ final class ScaleOut {
             NewNodeKind kind = in.kinds().get(k);
             String unmet = newNodeTakes(k, off) ? unmetByNewNode(pod, k) : "requests " + pod.requests();
             why.add(kind.describe() + ": " + (unmet != null ? unmet : "its pod anti-affinity or topology spread")
-                    + " (labels " + kind.labels() + (kind.zones().isEmpty() ? "" : " in zone(s) " + kind.zones())
+                    + " (labels " + new java.util.TreeMap<>(kind.labels())
+                    + (kind.zones().isEmpty() ? "" : " in zone(s) " + kind.zones())
                     + ")");
         }
         return "no node of group " + in.spec().name() + " and no new one of any of its Auto Scaling groups takes it: "
