@@ -298,7 +298,7 @@ public final class ConfigLoader {
     private static void validateNodeShape(Scaling scaling, String at, List<String> problems) {
         // An aws group may leave the shape to its Auto Scaling group's node template (checked at start); the
         // in-memory provider has no template to read.
-        if (!Scaling.PROVIDER_AWS.equals(scaling.provider()) && !scaling.memoryTypesForEveryAsg()) {
+        if (!Scaling.PROVIDER_AWS.equals(scaling.provider()) && !scaling.memoryGivesTypes()) {
             for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
                 if (!scaling.node().containsKey(required)) {
                     problems.add(at + ".node." + required + ": is required (the shape of a new node)");

@@ -81,15 +81,11 @@ public record Scaling(
     }
 
     /**
-     * Whether the in-memory provider's section gives every Auto Scaling group of the group instance types (then the
-     * types are the shapes of new nodes, and {@code node} need not give cpu and memory).
+     * Whether the in-memory provider's section gives the group's instance types (then they are the shapes of new
+     * nodes, members may list their own, and {@code node} need not give cpu and memory).
      */
-    public boolean memoryTypesForEveryAsg() {
-        if (memory == null) {
-            return false;
-        }
-        List<String> asgs = asgNames().isEmpty() ? List.of("") : asgNames();
-        return asgs.stream().noneMatch(a -> memory.typesOf(a).isEmpty());
+    public boolean memoryGivesTypes() {
+        return memory != null && !memory.instanceTypes().isEmpty();
     }
 
     /**
