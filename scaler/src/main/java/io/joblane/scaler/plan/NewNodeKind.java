@@ -14,6 +14,8 @@ import java.util.Map;
  * @param zones        the zones such a node may start in (empty when not known)
  * @param shape        its allocatable
  * @param instanceType the instance type planned with, null when the shape comes from {@code scaling.node} alone
+ * @param classShapes  the shapes of every instance type its ASGs may launch (the cloud picks one): a pod goes to a new
+ *                     node of this kind only if it fits all of them, when the group has several kinds
  */
 record NewNodeKind(
         List<String> asgs,
@@ -21,10 +23,12 @@ record NewNodeKind(
         List<Taint> taints,
         List<String> zones,
         Resources shape,
-        String instanceType) {
+        String instanceType,
+        List<Resources> classShapes) {
 
     NewNodeKind {
         asgs = List.copyOf(asgs);
+        classShapes = List.copyOf(classShapes);
         labels = Map.copyOf(labels);
         taints = List.copyOf(taints);
         zones = List.copyOf(zones);

@@ -17,13 +17,16 @@ final class NewNodeShape {
     private final long[] overheadVector;
     /** Per kind of new node: what an empty one offers pods (its allocatable minus its own DaemonSet overhead). */
     private final List<long[]> kindFree;
+    /** Per kind, when the group has several: what an empty node of each type its ASGs may launch offers pods. */
+    private final List<List<long[]>> kindTypesFree = new java.util.ArrayList<>();
 
     private NewNodeShape(
             Resources allocatable,
             Resources overhead,
             Dimensions dims,
             List<Resources> kindShapes,
-            List<Resources> kindOverheads) {
+            List<Resources> kindOverheads,
+            List<List<Resources>> kindTypeShapes) {
         this.allocatable = allocatable;
         this.overhead = overhead;
         this.dims = dims;
@@ -38,6 +41,23 @@ final class NewNodeShape {
             }
             kindFree.add(v);
         }
+        for (int k = 0; k < kindTypeShapes.size(); k++) {
+            List<long[]> types = new java.util.ArrayList<>();
+            for (Resources typeShape : kindTypeShapes.get(k)) {
+                types.add(minus(dims, typeShape, kindOverheads.get(k)));
+            }
+            kindTypesFree.add(types);
+        }
+    }
+
+    private static long[] minus(Dimensions dims, Resources shape, Resources overhead) {
+        long[] v = new long[dims.count()];
+        dims.capacity(shape, v);
+        long[] o = dims.vector(overhead);
+        for (int d = 0; d < v.length; d++) {
+            v[d] -= o[d];
+        }
+        return v;
     }
 
     static NewNodeShape learn(PassInput in, List<NodeInfo> nodes, List<PodInfo> pending) {
@@ -48,6 +68,7 @@ final class NewNodeShape {
         // With one kind its shape is the pass's (learnt or the spec's); with several each kind has its own.
         List<Resources> kindShapes = new java.util.ArrayList<>();
         List<Resources> kindOverheads = new java.util.ArrayList<>();
+        List<List<Resources>> kindTypeShapes = new java.util.ArrayList<>();
         if (in.kinds().size() <= 1) {
             kindShapes.add(shape);
             kindOverheads.add(overhead);
@@ -55,6 +76,7 @@ final class NewNodeShape {
             for (NewNodeKind k : in.kinds()) {
                 kindShapes.add(k.shape());
                 kindOverheads.add(overhead(daemonSets, k.labels(), k.taints()));
+                kindTypeShapes.add(k.classShapes());
             }
         }
         // Slots in this order: the vectors' layout decides ties in the packing order.
@@ -66,13 +88,14 @@ final class NewNodeShape {
             dims.add(kindShapes.get(k));
             dims.add(kindOverheads.get(k));
         }
+        kindTypeShapes.forEach(shapes -> shapes.forEach(dims::add));
         for (NodeInfo n : nodes) {
             dims.add(n.allocatable());
         }
         for (PodInfo p : pending) {
             dims.add(p.requests());
         }
-        return new NewNodeShape(shape, overhead, dims, kindShapes, kindOverheads);
+        return new NewNodeShape(shape, overhead, dims, kindShapes, kindOverheads, kindTypeShapes);
     }
 
     /** The requests of the DaemonSets that land on a node with these labels and taints, one pod slot each. */
@@ -87,6 +110,14 @@ final class NewNodeShape {
             }
         }
         return sum.plus(Resources.ofMillis(Map.of(Dimensions.PODS, Dimensions.POD_SLOT * landing)));
+    }
+
+    /**
+     * What an empty node of each instance type kind {@code k}'s ASGs may launch offers pods; empty when the group has
+     * one kind (its several types are planned pass by pass instead).
+     */
+    List<long[]> freeWhenNewOfEveryType(int k) {
+        return kindTypesFree.isEmpty() ? List.of() : kindTypesFree.get(k);
     }
 
     /** The number of kinds of new node of the pass. */

@@ -51,7 +51,8 @@ final class NewNodeShapes {
 
     /** The spec with the template's labels and taints added (the file's win), which decide DaemonSet overhead. */
     static GroupSpec withTemplate(GroupSpec spec, NodeTemplate template, Resources shape) {
-        return withKind(spec, kind(spec, new AsgClasses.AsgClass(List.of(), template, List.of()), null, shape));
+        return withKind(
+                spec, kind(spec, new AsgClasses.AsgClass(List.of(), template, List.of()), null, shape, List.of(shape)));
     }
 
     /** The spec of a pass whose first kind of new node is {@code first}: its shape, labels and taints. */
@@ -77,7 +78,8 @@ final class NewNodeShapes {
      * A class's new node planned as {@code instanceType} with {@code shape}: the template's labels (the instance type
      * label added, as the kubelet sets it) under the group's own, the group's taints and the template's.
      */
-    private static NewNodeKind kind(GroupSpec spec, AsgClasses.AsgClass c, String instanceType, Resources shape) {
+    private static NewNodeKind kind(
+            GroupSpec spec, AsgClasses.AsgClass c, String instanceType, Resources shape, List<Resources> classShapes) {
         Map<String, String> labels = new LinkedHashMap<>();
         List<Taint> taints = new ArrayList<>(spec.taints());
         NodeTemplate template = c.template();
@@ -93,7 +95,7 @@ final class NewNodeShapes {
             labels.putIfAbsent(WellKnown.INSTANCE_TYPE_LABEL, instanceType);
         }
         labels.putAll(spec.nodeLabels());
-        return new NewNodeKind(c.members(), labels, taints, c.zones(), shape, instanceType);
+        return new NewNodeKind(c.members(), labels, taints, c.zones(), shape, instanceType, classShapes);
     }
 
     /** One planning pass with a new-node shape in the spec. */
@@ -155,7 +157,12 @@ final class NewNodeShapes {
         for (int c = 0; c < classes.size(); c++) {
             List<Option> o = options.get(c);
             Option chosen = o.get(Math.min(i, o.size() - 1));
-            kinds.add(kind(spec, classes.get(c), chosen.instanceType(), chosen.shape()));
+            kinds.add(kind(
+                    spec,
+                    classes.get(c),
+                    chosen.instanceType(),
+                    chosen.shape(),
+                    o.stream().map(Option::shape).toList()));
         }
         return kinds;
     }

@@ -42,6 +42,8 @@ final class ScaleOut {
     private int[] order;
     /** Pods with placement constraints, in packing order: packed one by one before the runs (see packConstrained). */
     private int[] constrainedOrder = new int[0];
+    /** Per pending pod: it fits some but not every instance type of a kind of new node ({@link #fitsSomeTypesOnly}). */
+    private boolean[] picky = new boolean[0];
     /** The places of constrained packing; null when no waiting pod has constraints (the common, fast case). */
     private Topology topology;
     /** Per zone, the new nodes the constraints of waiting pods put there (the cloud may choose otherwise). */
@@ -197,9 +199,11 @@ final class ScaleOut {
 
     /** Moves the pods with constraints out of {@link #order} into {@link #constrainedOrder}; one cheap check first. */
     private void splitConstrained() {
+        picky = new boolean[pending.size()];
         int constrained = 0;
-        for (PodInfo p : pending) {
-            if (p.constrained()) {
+        for (int p = 0; p < pending.size(); p++) {
+            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
+            if (pending.get(p).constrained() || picky[p]) {
                 constrained++;
             }
         }
@@ -211,7 +215,7 @@ final class ScaleOut {
         int f = 0;
         int c = 0;
         for (int idx : order) {
-            if (pending.get(idx).constrained()) {
+            if (pending.get(idx).constrained() || picky[idx]) {
                 constrainedOrder[c++] = idx;
             } else {
                 free[f++] = idx;
@@ -277,9 +281,23 @@ final class ScaleOut {
         }
     }
 
-    /** A new node of kind {@code k} takes the demand at {@code off} (its DaemonSet overhead leaves room). */
+    /**
+     * A new node of kind {@code k} takes the demand at {@code off} (its DaemonSet overhead leaves room), whichever of
+     * its ASGs' instance types the cloud launches.
+     */
     private boolean newNodeTakes(int k, int off) {
-        long[] free = shape.freeWhenNew(k);
+        if (!takes(shape.freeWhenNew(k), off)) {
+            return false;
+        }
+        for (long[] type : shape.freeWhenNewOfEveryType(k)) {
+            if (!takes(type, off)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean takes(long[] free, int off) {
         for (long v : free) {
             if (v < 0) {
                 return false;
@@ -455,12 +473,37 @@ final class ScaleOut {
     /** The first bin with room for the pod that its constraints allow, or -1. */
     private int firstAdmitting(PodInfo pod, int off) {
         int all = existing + opened;
+        boolean checkTypes = picky[off / dimCount];
         for (int b = 0; b < all; b++) {
-            if (tree.fitsOne(b, demands, off) && topology.admit(pod, b) != null) {
+            if (tree.fitsOne(b, demands, off)
+                    && (!checkTypes || takesWhateverType(b, off))
+                    && topology.admit(pod, b) != null) {
                 return b;
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether a demand fits some but not every instance type of a kind's ASGs: such a pod goes only to nodes and to
+     * capacity whose every possible type takes it, so it is packed one by one with the constrained pods.
+     */
+    private boolean fitsSomeTypesOnly(int off) {
+        for (int k = 0; k < shape.kinds(); k++) {
+            if (takes(shape.freeWhenNew(k), off) != newNodeTakes(k, off)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A bin takes the demand whichever type it turns out to be: a node's is known, capacity on its way's is not. */
+    private boolean takesWhateverType(int b, int off) {
+        if (b >= existing) {
+            return newNodeTakes(newKinds.get(b - existing), off);
+        }
+        Bin bin = bins.get(b);
+        return bin.node() != null && !bin.uninitialised() || newNodeTakes(bin.newNodeKind(), off);
     }
 
     /**

@@ -283,4 +283,24 @@ class PlannerAsgAffinityTest {
         assertThat(scaleUp(plan).to()).isEqualTo(1);
         assertThat(scaleUp(plan).asgs()).isEmpty();
     }
+
+    @Test
+    void aPodIsScaledForOnlyInAGroupWhoseEveryTypeTakesIt() {
+        // Guards against: the pass planning the mixed group as its wide type (the pass needing the most nodes) buys a
+        // node there for the 6-cpu pod, which the group may launch as m5.large, where it never fits.
+        NodeTemplate.Shape wideLowMemory =
+                new NodeTemplate.Shape("c5.2xlarge", Map.of("cpu", 8000L, "memory", 4 * GI, "pods", 58_000L));
+        NodeTemplate mixed = new NodeTemplate(List.of(LARGE, wideLowMemory), Map.of(), List.of());
+        NodeTemplate big = template(XLARGE2, Map.of(CAPACITY, "SPOT"));
+        List<PodInfo> pods = new ArrayList<>(List.of(pending("wide", G, cpuMem(6000, GI))));
+        for (int i = 0; i < 4; i++) {
+            pods.add(pending("mem" + i, G, cpuMem(100, 3 * GI)));
+        }
+        GroupPlan plan = plan(
+                set(new M("mixed", 0, 10, "zone-a", mixed), new M("big", 0, 10, "zone-a", big)),
+                pods.toArray(PodInfo[]::new));
+
+        assertThat(plan.neverFit()).isZero();
+        assertThat(scaleUp(plan).asgs()).containsExactly(Map.entry("big", 1));
+    }
 }
