@@ -50,36 +50,6 @@ public record Scaling(
         autoScalingGroups = autoScalingGroups == null ? List.of() : List.copyOf(autoScalingGroups);
     }
 
-    /** Scaling without an in-memory cloud section. */
-    public Scaling(
-            String provider,
-            String autoScalingGroup,
-            Integer minNodes,
-            Integer maxNodes,
-            Map<String, String> node,
-            String scaleDownDelay,
-            Integer maxDraining,
-            String bootDelay,
-            String registrationTimeout,
-            Boolean suspendAZRebalance,
-            String scaleInTiming,
-            List<String> autoScalingGroups) {
-        this(
-                provider,
-                autoScalingGroup,
-                minNodes,
-                maxNodes,
-                node,
-                scaleDownDelay,
-                maxDraining,
-                bootDelay,
-                registrationTimeout,
-                suspendAZRebalance,
-                scaleInTiming,
-                autoScalingGroups,
-                null);
-    }
-
     /**
      * Whether the in-memory provider's section gives the group's instance types (then they are the shapes of new
      * nodes, members may list their own, and {@code node} need not give cpu and memory).

@@ -273,6 +273,7 @@ public final class AsgSets implements NodeGroupProvider {
                 g.template(),
                 g.zoneRebalancing(),
                 g.zones(),
-                g.zonesChoosable());
+                g.zonesChoosable(),
+                g.members());
     }
 }

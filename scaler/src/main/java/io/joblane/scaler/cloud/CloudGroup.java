@@ -39,34 +39,6 @@ public record CloudGroup(
         members = members == null ? List.of() : List.copyOf(members);
     }
 
-    /** One cloud group (no members). */
-    public CloudGroup(
-            String id,
-            int desired,
-            int min,
-            int max,
-            List<CloudInstance> instances,
-            List<String> problems,
-            boolean launchFailing,
-            NodeTemplate template,
-            boolean zoneRebalancing,
-            List<String> zones,
-            boolean zonesChoosable) {
-        this(
-                id,
-                desired,
-                min,
-                max,
-                instances,
-                problems,
-                launchFailing,
-                template,
-                zoneRebalancing,
-                zones,
-                zonesChoosable,
-                List.of());
-    }
-
     /** A group whose cloud picks the zone of each new instance. */
     public CloudGroup(
             String id,
@@ -79,7 +51,19 @@ public record CloudGroup(
             NodeTemplate template,
             boolean zoneRebalancing,
             List<String> zones) {
-        this(id, desired, min, max, instances, problems, launchFailing, template, zoneRebalancing, zones, false);
+        this(
+                id,
+                desired,
+                min,
+                max,
+                instances,
+                problems,
+                launchFailing,
+                template,
+                zoneRebalancing,
+                zones,
+                false,
+                List.of());
     }
 
     /** A group whose zones are not known. */

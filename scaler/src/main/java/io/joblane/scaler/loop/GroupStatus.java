@@ -43,50 +43,6 @@ public record GroupStatus(
         asgs = asgs == null ? List.of() : List.copyOf(asgs);
     }
 
-    /** A group of one cloud group. */
-    public GroupStatus(
-            String group,
-            boolean described,
-            int desired,
-            int min,
-            int max,
-            int registered,
-            int readyNodes,
-            int launching,
-            int draining,
-            int cordoned,
-            int pendingPods,
-            int neverFit,
-            String lastAction,
-            String lastActionReason,
-            Instant lastActionAt,
-            Instant backoffUntil,
-            List<String> problems,
-            Instant oldestPendingSince,
-            int spotNoticed) {
-        this(
-                group,
-                described,
-                desired,
-                min,
-                max,
-                registered,
-                readyNodes,
-                launching,
-                draining,
-                cordoned,
-                pendingPods,
-                neverFit,
-                lastAction,
-                lastActionReason,
-                lastActionAt,
-                backoffUntil,
-                problems,
-                oldestPendingSince,
-                spotNoticed,
-                List.of());
-    }
-
     /**
      * One member Auto Scaling group of the group after the scan: its desired size (raised this scan included), its
      * maximum, zones and instances, so a reader can tell which group an instance belongs to.

@@ -790,7 +790,8 @@ public final class ScaleLoop {
                 state.backoffUntil,
                 List.of(problem),
                 null,
-                0);
+                0,
+                List.of());
     }
 
     private static String describe(PlanAction action) {
