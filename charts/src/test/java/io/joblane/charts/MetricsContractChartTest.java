@@ -70,7 +70,8 @@ class MetricsContractChartTest {
                 now.plusSeconds(60),
                 List.of(),
                 now.minusSeconds(90),
-                0);
+                0,
+                List.of());
         metrics.scanCompleted(
                 Duration.ofMillis(20),
                 new ScanResult(now, Duration.ofMillis(20), false, Map.of("batch", batch), List.of(), List.of()));

@@ -150,6 +150,29 @@ class SchemaLoaderAgreementChartTest {
             scaling(g).remove("autoScalingGroup");
             scaling(g).put("autoScalingGroups", List.of());
         }));
+        cases.add(group("provider memory with the group's instance types instead of node", g -> {
+            scaling(g).put("provider", "memory");
+            scaling(g).remove("node");
+            scaling(g).put("memory", memoryTypes(Map.of("cpu", "4", "memory", "16Gi")));
+        }));
+        cases.add(group("provider memory with a type lacking memory", g -> {
+            scaling(g).put("provider", "memory");
+            scaling(g).remove("node");
+            scaling(g).put("memory", memoryTypes(Map.of("cpu", "4")));
+        }));
+        cases.add(group("provider memory with an ASG's own labels and zone", g -> {
+            scaling(g).put("provider", "memory");
+            scaling(g).remove("autoScalingGroup");
+            scaling(g).put("autoScalingGroups", List.of("od", "spot"));
+            Map<String, Object> memory = memoryTypes(Map.of("cpu", "4", "memory", "16Gi"));
+            memory.put(
+                    "autoScalingGroups",
+                    Map.of("spot", Map.of("labels", Map.of("eks.amazonaws.com/capacityType", "SPOT"), "zone", "b")));
+            scaling(g).put("memory", memory);
+        }));
+        cases.add(group(
+                "a memory section on an aws group",
+                g -> scaling(g).put("memory", memoryTypes(Map.of("cpu", "4", "memory", "16Gi")))));
         cases.add(new Case("two groups of one name", twoGroups("batch", "asg-2")));
         cases.add(new Case("two groups on one ASG", twoGroups("other", "asg-batch")));
         cases.add(new Case("two groups", twoGroups("other", "asg-2")));
@@ -205,6 +228,13 @@ class SchemaLoaderAgreementChartTest {
         scaling.put("node", new LinkedHashMap<>(Map.of("cpu", "4", "memory", "16Gi")));
         group.put("scaling", scaling);
         return group;
+    }
+
+    /** A {@code scaling.memory} section with one instance type of this allocatable. */
+    private static Map<String, Object> memoryTypes(Map<String, String> allocatable) {
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("instanceTypes", List.of(Map.of("name", "m5.xlarge", "allocatable", allocatable)));
+        return memory;
     }
 
     @SuppressWarnings("unchecked")

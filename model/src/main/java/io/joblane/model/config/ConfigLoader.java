@@ -245,6 +245,7 @@ public final class ConfigLoader {
         validateProvider(scaling, at, problems);
         validateSizes(scaling, at, problems);
         validateNodeShape(scaling, at, problems);
+        validateMemoryCloud(scaling, at + ".memory", problems);
         validateDuration(scaling.scaleDownDelay(), at + ".scaleDownDelay", POSITIVE, problems);
         validateDuration(scaling.bootDelay(), at + ".bootDelay", Duration.ZERO, problems);
         validateDuration(scaling.registrationTimeout(), at + ".registrationTimeout", POSITIVE, problems);
@@ -297,7 +298,7 @@ public final class ConfigLoader {
     private static void validateNodeShape(Scaling scaling, String at, List<String> problems) {
         // An aws group may leave the shape to its Auto Scaling group's node template (checked at start); the
         // in-memory provider has no template to read.
-        if (!Scaling.PROVIDER_AWS.equals(scaling.provider())) {
+        if (!Scaling.PROVIDER_AWS.equals(scaling.provider()) && !scaling.memoryGivesTypes()) {
             for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
                 if (!scaling.node().containsKey(required)) {
                     problems.add(at + ".node." + required + ": is required (the shape of a new node)");
@@ -310,6 +311,72 @@ public final class ConfigLoader {
             }
             validateQuantity(quantity, at + ".node." + resource, false, problems);
         });
+    }
+
+    /** The in-memory provider's section: only for provider memory; types named, shaped and unique; members known. */
+    private static void validateMemoryCloud(Scaling scaling, String at, List<String> problems) {
+        MemoryCloud memory = scaling.memory();
+        if (memory == null) {
+            return;
+        }
+        if (!Scaling.PROVIDER_MEMORY.equals(scaling.provider())) {
+            problems.add(at + ": only for provider memory (an aws group's types come from its Auto Scaling group)");
+            return;
+        }
+        validateInstanceTypes(memory.instanceTypes(), at + ".instanceTypes", problems);
+        validateLabels(memory.labels(), at + ".labels", problems);
+        if (!List.of(MemoryCloud.RULE_PRIORITIZED, MemoryCloud.RULE_LOWEST_PRICE)
+                .contains(memory.launchRule())) {
+            problems.add(at + ".launchRule: must be prioritized or lowest-price, not \"" + memory.launchRule() + "\"");
+        }
+        memory.autoScalingGroups().forEach((asg, own) -> {
+            String aat = at + ".autoScalingGroups." + asg;
+            if (!scaling.asgNames().contains(asg)) {
+                problems.add(aat + ": not one of the group's Auto Scaling groups " + scaling.asgNames());
+            }
+            if (own == null) {
+                problems.add(aat + ": give instanceTypes, labels or zone");
+                return;
+            }
+            validateInstanceTypes(own.instanceTypes(), aat + ".instanceTypes", problems);
+            validateLabels(own.labels(), aat + ".labels", problems);
+            if (own.zone() != null
+                    && (own.zone().isBlank() || !LABEL_VALUE.matcher(own.zone()).matches())) {
+                problems.add(aat + ".zone: \"" + own.zone() + "\" is not a valid zone name (a label value)");
+            }
+        });
+    }
+
+    private static void validateInstanceTypes(List<MemoryCloud.InstanceType> types, String at, List<String> problems) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < types.size(); i++) {
+            MemoryCloud.InstanceType t = types.get(i);
+            String tat = at + "[" + i + "]";
+            if (t == null
+                    || t.name() == null
+                    || t.name().isBlank()
+                    || !LABEL_VALUE.matcher(t.name()).matches()) {
+                problems.add(tat + ".name: is required and must be a valid label value (e.g. m5.xlarge)");
+                continue;
+            }
+            if (!names.add(t.name())) {
+                problems.add(tat + ".name: \"" + t.name() + "\" is listed twice");
+            }
+            for (String required : List.of(WellKnown.RESOURCE_CPU, WellKnown.RESOURCE_MEMORY)) {
+                if (!t.allocatable().containsKey(required)) {
+                    problems.add(tat + ".allocatable." + required + ": is required");
+                }
+            }
+            t.allocatable().forEach((resource, quantity) -> {
+                if (!isQualifiedName(resource)) {
+                    problems.add(tat + ".allocatable." + resource + ": not a resource name");
+                }
+                validateQuantity(quantity, tat + ".allocatable." + resource, false, problems);
+            });
+            if (t.pricePerHour() < 0 || t.pricePerHour().isNaN()) {
+                problems.add(tat + ".pricePerHour: must not be negative");
+            }
+        }
     }
 
     private static void validateWebhook(WebhookSettings webhook, List<String> problems) {

@@ -25,7 +25,8 @@ public record Scaling(
         String registrationTimeout,
         @JsonProperty("suspendAZRebalance") Boolean suspendAZRebalance,
         String scaleInTiming,
-        List<String> autoScalingGroups) {
+        List<String> autoScalingGroups,
+        MemoryCloud memory) {
 
     public static final String PROVIDER_AWS = "aws";
     public static final String PROVIDER_MEMORY = "memory";
@@ -47,6 +48,14 @@ public record Scaling(
         suspendAZRebalance = suspendAZRebalance != null && suspendAZRebalance;
         scaleInTiming = scaleInTiming == null ? DEFAULT_SCALE_IN_TIMING : scaleInTiming;
         autoScalingGroups = autoScalingGroups == null ? List.of() : List.copyOf(autoScalingGroups);
+    }
+
+    /**
+     * Whether the in-memory provider's section gives the group's instance types (then they are the shapes of new
+     * nodes, members may list their own, and {@code node} need not give cpu and memory).
+     */
+    public boolean memoryGivesTypes() {
+        return memory != null && !memory.instanceTypes().isEmpty();
     }
 
     /**

@@ -273,4 +273,75 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.isQualifiedName("Bad_Domain/x")).isFalse();
         assertThat(ConfigLoader.isQualifiedName("a/b/c")).isFalse();
     }
+
+    @Test
+    void theInMemoryProvidersInstanceTypesAndPerAsgTemplatesAreReadAndReplaceTheNodeShape() throws Exception {
+        String yaml = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling:
+                      provider: memory
+                      autoScalingGroups: [od, spot]
+                      maxNodes: 6
+                      memory:
+                        instanceTypes: [{name: m5.xlarge, allocatable: {cpu: 4, memory: 16Gi}, pricePerHour: 0.192}]
+                        launchRule: lowest-price
+                        autoScalingGroups:
+                          spot: {labels: {eks.amazonaws.com/capacityType: SPOT}, zone: us-east-1b}
+                """;
+        Scaling s = ConfigLoader.parse(yaml, "test").nodeGroups().get(0).scaling();
+
+        assertThat(s.memoryGivesTypes()).isTrue();
+        assertThat(s.memory().typesOf("od"))
+                .extracting(MemoryCloud.InstanceType::name)
+                .containsExactly("m5.xlarge");
+        assertThat(s.memory().typesOf("spot").get(0).allocatable()).containsEntry("cpu", "4");
+        assertThat(s.memory().labelsOf("spot")).containsEntry("eks.amazonaws.com/capacityType", "SPOT");
+        assertThat(s.memory().autoScalingGroups().get("spot").zone()).isEqualTo("us-east-1b");
+    }
+
+    @Test
+    void badInMemoryInstanceTypesAndTemplatesAreRefusedNamingTheField() {
+        // Guards against a typo in a demo's types starting a cloud that launches nodes of no shape or of another ASG.
+        String yaml = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling:
+                      provider: memory
+                      autoScalingGroups: [od, spot]
+                      maxNodes: 6
+                      memory:
+                        instanceTypes:
+                          - {name: m5.xlarge, allocatable: {cpu: 4}}
+                          - {name: m5.xlarge, allocatable: {cpu: four, memory: 1Gi}}
+                          - {allocatable: {cpu: 1, memory: 1Gi}}
+                        launchRule: cheapest
+                        autoScalingGroups:
+                          spto: {labels: {eks.amazonaws.com/capacityType: SPOT}}
+                          spot: {zone: "us east"}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .contains(
+                                        "nodeGroups[0].scaling.memory.instanceTypes[0].allocatable.memory: is required",
+                                        "nodeGroups[0].scaling.memory.instanceTypes[1].name: \"m5.xlarge\" is listed twice",
+                                        "nodeGroups[0].scaling.memory.instanceTypes[2].name: is required and must be a "
+                                                + "valid label value (e.g. m5.xlarge)",
+                                        "nodeGroups[0].scaling.memory.launchRule: must be prioritized or lowest-price, "
+                                                + "not \"cheapest\"",
+                                        "nodeGroups[0].scaling.memory.autoScalingGroups.spto: not one of the group's "
+                                                + "Auto Scaling groups [od, spot]",
+                                        "nodeGroups[0].scaling.memory.autoScalingGroups.spot.zone: \"us east\" is not a "
+                                                + "valid zone name (a label value)")
+                                .anySatisfy(p -> assertThat(p)
+                                        .startsWith(
+                                                "nodeGroups[0].scaling.memory.instanceTypes[1].allocatable.cpu: ")));
+        String aws = yaml.replace("provider: memory", "provider: aws");
+        assertThatThrownBy(() -> ConfigLoader.parse(aws, "test"))
+                .hasMessageContaining("nodeGroups[0].scaling.memory: only for provider memory");
+    }
 }

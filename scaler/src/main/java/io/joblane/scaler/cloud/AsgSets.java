@@ -72,6 +72,7 @@ public final class AsgSets implements NodeGroupProvider {
         boolean rebalancing = false;
         boolean singleZones = true;
         NodeTemplate template = null;
+        List<AsgMember> members = new ArrayList<>();
         for (String member : set) {
             CloudGroup g = found.get(member);
             if (g == null) {
@@ -89,6 +90,13 @@ public final class AsgSets implements NodeGroupProvider {
             failing |= g.launchFailing();
             rebalancing |= g.zoneRebalancing();
             template = template == null ? g.template() : template;
+            members.add(new AsgMember(
+                    member,
+                    g.desired(),
+                    g.max(),
+                    g.zones(),
+                    g.template(),
+                    g.instances().stream().map(CloudInstance::id).toList()));
         }
         if (set.stream().noneMatch(found::containsKey)) {
             return null;
@@ -104,7 +112,8 @@ public final class AsgSets implements NodeGroupProvider {
                 template,
                 rebalancing,
                 List.copyOf(zones),
-                singleZones && zones.size() > 1);
+                singleZones && zones.size() > 1,
+                members);
     }
 
     @Override
@@ -130,16 +139,32 @@ public final class AsgSets implements NodeGroupProvider {
         if (desired <= current) {
             return; // callers never lower desired through this call
         }
-        for (Map.Entry<String, Integer> e :
-                AsgSplit.raise(state, desired - current, newNodesByZone).entrySet()) {
-            LOG.info(
-                    "{}: raise Auto Scaling group {} from {} to {}",
-                    groupId,
-                    e.getKey(),
-                    last.get(e.getKey()).desired(),
-                    e.getValue());
+        raiseMembers(groupId, AsgSplit.raise(state, desired - current, newNodesByZone));
+    }
+
+    /**
+     * Raises the named members of a set to the given desired sizes (the planner's split, {@code AsgSplit}); a member
+     * already at or above its new size is left alone, and a name that is no member of the set is refused before
+     * anything is written.
+     */
+    @Override
+    public void raiseMembers(String groupId, Map<String, Integer> desiredByMember) throws CloudException {
+        List<String> set = sets.get(groupId);
+        if (set == null || !set.containsAll(desiredByMember.keySet())) {
+            throw new CloudException(
+                    CloudException.Kind.INVALID,
+                    "ValidationError",
+                    "Auto Scaling groups " + desiredByMember.keySet() + " are not all members of " + groupId
+                            + (set == null ? "" : " " + set));
+        }
+        for (Map.Entry<String, Integer> e : desiredByMember.entrySet()) {
+            CloudGroup g = known(groupId, e.getKey());
+            if (e.getValue() <= g.desired()) {
+                continue;
+            }
+            LOG.info("{}: raise Auto Scaling group {} from {} to {}", groupId, e.getKey(), g.desired(), e.getValue());
             members.setDesiredCapacity(e.getKey(), e.getValue());
-            last.put(e.getKey(), withDesired(last.get(e.getKey()), e.getValue()));
+            last.put(e.getKey(), withDesired(g, e.getValue()));
         }
     }
 
@@ -248,6 +273,7 @@ public final class AsgSets implements NodeGroupProvider {
                 g.template(),
                 g.zoneRebalancing(),
                 g.zones(),
-                g.zonesChoosable());
+                g.zonesChoosable(),
+                g.members());
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
  *                 With more than one, the cloud picks the zone of each new instance, unless {@code zonesChoosable}
  * @param zonesChoosable a set of single-zone cloud groups seen as one ({@code AsgSets}): a scale-up can ask for
  *                 new instances in a given zone
+ * @param members  the Auto Scaling groups of a set ({@code AsgSets}), in the file's order; empty for one cloud group
  */
 public record CloudGroup(
         String id,
@@ -28,12 +29,14 @@ public record CloudGroup(
         NodeTemplate template,
         boolean zoneRebalancing,
         List<String> zones,
-        boolean zonesChoosable) {
+        boolean zonesChoosable,
+        List<AsgMember> members) {
 
     public CloudGroup {
         instances = List.copyOf(instances);
         problems = problems == null ? List.of() : List.copyOf(problems);
         zones = zones == null ? List.of() : List.copyOf(zones);
+        members = members == null ? List.of() : List.copyOf(members);
     }
 
     /** A group whose cloud picks the zone of each new instance. */
@@ -48,7 +51,19 @@ public record CloudGroup(
             NodeTemplate template,
             boolean zoneRebalancing,
             List<String> zones) {
-        this(id, desired, min, max, instances, problems, launchFailing, template, zoneRebalancing, zones, false);
+        this(
+                id,
+                desired,
+                min,
+                max,
+                instances,
+                problems,
+                launchFailing,
+                template,
+                zoneRebalancing,
+                zones,
+                false,
+                List.of());
     }
 
     /** A group whose zones are not known. */
@@ -88,6 +103,26 @@ public record CloudGroup(
             List<String> problems,
             boolean launchFailing) {
         this(id, desired, min, max, instances, problems, launchFailing, null, false);
+    }
+
+    /** The member Auto Scaling group an instance belongs to, or null (one cloud group, or an unknown instance). */
+    public AsgMember memberOf(String instanceId) {
+        for (AsgMember m : members) {
+            if (m.instanceIds().contains(instanceId)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The desired size of a member Auto Scaling group as described, 0 for none of them. */
+    public int memberDesired(String asg) {
+        for (AsgMember m : members) {
+            if (m.id().equals(asg)) {
+                return m.desired();
+            }
+        }
+        return 0;
     }
 
     /** Instances that are or will be capacity: pending and in service, not terminating or detached. */

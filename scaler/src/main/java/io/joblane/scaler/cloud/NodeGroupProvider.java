@@ -32,6 +32,18 @@ public interface NodeGroupProvider {
     }
 
     /**
+     * Raises member groups of a group over several ({@code AsgSets}) to the given desired sizes, as the planner split
+     * the scale-up among them. Only a provider of such sets accepts it; the default refuses.
+     */
+    default void raiseMembers(String groupId, Map<String, Integer> desiredByMember) throws CloudException {
+        throw new CloudException(
+                CloudException.Kind.INVALID,
+                "Unsupported",
+                "group " + groupId + " is not a set of several groups: cannot raise members "
+                        + desiredByMember.keySet());
+    }
+
+    /**
      * Cancels capacity asked for but never delivered (after insufficient capacity the cloud would otherwise launch
      * the whole backlog later): lowers desired toward {@code desired}, but never below the instances that exist
      * (pending or in service) nor the group's minimum, and only while every one of them is protected from scale-in,

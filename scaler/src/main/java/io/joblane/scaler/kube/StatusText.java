@@ -56,8 +56,30 @@ public final class StatusText {
         if (g.backoffUntil() != null) {
             b.append("scaleUpBackoffUntil: ").append(g.backoffUntil()).append('\n');
         }
+        asgs(b, g.asgs());
         problems(b, g.problems());
         return b.toString();
+    }
+
+    /** Per member Auto Scaling group: its sizes, zones and instances (which group an instance belongs to). */
+    private static void asgs(StringBuilder b, java.util.List<GroupStatus.AsgStatus> asgs) {
+        if (asgs.isEmpty()) {
+            return;
+        }
+        b.append("autoScalingGroups:\n");
+        for (GroupStatus.AsgStatus a : asgs) {
+            b.append("  ")
+                    .append(quote(a.name()))
+                    .append(": {desired: ")
+                    .append(a.desired())
+                    .append(", max: ")
+                    .append(a.max())
+                    .append(", zones: ")
+                    .append(a.zones())
+                    .append(", instances: ")
+                    .append(a.instanceIds())
+                    .append("}\n");
+        }
     }
 
     private static void problems(StringBuilder b, java.util.List<String> problems) {

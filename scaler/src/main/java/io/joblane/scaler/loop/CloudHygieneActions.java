@@ -46,7 +46,7 @@ final class CloudHygieneActions {
     static void instanceUnregistered(PlanAction.InstanceUnregistered a, GroupExec x) {
         x.problems.add(a.reason());
         if (x.state.reportedUnregistered.add(a.instanceId())) {
-            x.record(DecisionKind.INSTANCE_UNREGISTERED, "instance " + a.instanceId() + " unregistered", a.reason());
+            x.record(DecisionKind.INSTANCE_UNREGISTERED, x.instanceWhere(a.instanceId()) + " unregistered", a.reason());
         }
     }
 
@@ -66,7 +66,10 @@ final class CloudHygieneActions {
             return;
         }
         x.state.reportedHeld.remove(a.instanceId());
-        x.record(DecisionKind.TERMINATE_UNREGISTERED, "terminate unregistered instance " + a.instanceId(), a.reason());
+        x.record(
+                DecisionKind.TERMINATE_UNREGISTERED,
+                "terminate unregistered " + x.instanceWhere(a.instanceId()),
+                a.reason());
         x.write(() -> {
             x.state.terminatedByUs.put(a.instanceId(), x.now);
             x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));

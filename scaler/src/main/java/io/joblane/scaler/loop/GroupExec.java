@@ -1,5 +1,6 @@
 package io.joblane.scaler.loop;
 
+import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.NodeGroupProvider;
@@ -42,6 +43,9 @@ final class GroupExec {
 
     final GroupSpec spec;
     final CloudGroup cloud;
+    /** Member Auto Scaling groups a scale-up raised this scan, to their new desired size. */
+    final Map<String, Integer> raisedAsgs = new java.util.LinkedHashMap<>();
+
     final SnapshotIndex index;
     final GroupState state;
     final Instant now;
@@ -157,6 +161,12 @@ final class GroupExec {
     }
 
     /** Counts, logs and remembers a decision as the group's last action. */
+    /** "instance i-1", or for a group over several Auto Scaling groups "instance i-1 in Auto Scaling group eks-a". */
+    String instanceWhere(String instanceId) {
+        AsgMember m = cloud.memberOf(instanceId);
+        return "instance " + instanceId + (m == null ? "" : " in Auto Scaling group " + m.id());
+    }
+
     void record(DecisionKind kind, String what, String why) {
         loop.metrics().decision(spec.name(), kind);
         log(what, why);

@@ -14,6 +14,7 @@ import java.util.List;
  * @param problems      conditions for readiness details and events (cloud errors, AZRebalance, unregistered instances)
  * @param oldestPendingSince creation of the longest-waiting unschedulable pod of the group, null when none waits
  * @param spotNoticed   nodes carrying a Spot notice (fenced, not capacity)
+ * @param asgs          for a group over several Auto Scaling groups, each as described this scan; else empty
  */
 public record GroupStatus(
         String group,
@@ -34,9 +35,22 @@ public record GroupStatus(
         Instant backoffUntil,
         List<String> problems,
         Instant oldestPendingSince,
-        int spotNoticed) {
+        int spotNoticed,
+        List<AsgStatus> asgs) {
 
     public GroupStatus {
         problems = List.copyOf(problems);
+        asgs = asgs == null ? List.of() : List.copyOf(asgs);
+    }
+
+    /**
+     * One member Auto Scaling group of the group after the scan: its desired size (raised this scan included), its
+     * maximum, zones and instances, so a reader can tell which group an instance belongs to.
+     */
+    public record AsgStatus(String name, int desired, int max, List<String> zones, List<String> instanceIds) {
+        public AsgStatus {
+            zones = List.copyOf(zones);
+            instanceIds = List.copyOf(instanceIds);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.joblane.scaler.loop;
 
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.NodeGroup;
+import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
@@ -475,7 +476,18 @@ public final class ScaleLoop {
                 state.backoffUntil,
                 x.problems,
                 oldestPending,
-                x.state.reportedNotices.size());
+                x.state.reportedNotices.size(),
+                asgStatuses(x));
+    }
+
+    /** Each member Auto Scaling group as described, with the desired size the scan's scale-up asked of it. */
+    private static List<GroupStatus.AsgStatus> asgStatuses(GroupExec x) {
+        List<GroupStatus.AsgStatus> out = new ArrayList<>();
+        for (AsgMember m : x.cloud.members()) {
+            out.add(new GroupStatus.AsgStatus(
+                    m.id(), x.raisedAsgs.getOrDefault(m.id(), m.desired()), m.max(), m.zones(), m.instanceIds()));
+        }
+        return out;
     }
 
     /**
@@ -778,7 +790,8 @@ public final class ScaleLoop {
                 state.backoffUntil,
                 List.of(problem),
                 null,
-                0);
+                0,
+                List.of());
     }
 
     private static String describe(PlanAction action) {

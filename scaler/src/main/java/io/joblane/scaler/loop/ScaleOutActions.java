@@ -50,9 +50,15 @@ final class ScaleOutActions {
             return;
         }
         String id = x.spec.cloudGroupId();
-        x.record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to(), a.reason());
+        x.record(DecisionKind.SCALE_UP, "scale " + id + " from " + a.from() + " to " + a.to() + asgs(a, x), a.reason());
         x.write(() -> {
-            x.cloud("setDesiredCapacity", () -> x.provider().setDesiredCapacity(id, a.to(), a.zones()));
+            if (a.asgs().isEmpty()) {
+                x.cloud("setDesiredCapacity", () -> x.provider().setDesiredCapacity(id, a.to(), a.zones()));
+            } else {
+                x.cloud("setDesiredCapacity", () -> x.provider().raiseMembers(id, a.asgs()));
+                countAsgScaleUps(a, x);
+                x.raisedAsgs.putAll(a.asgs());
+            }
             x.desired = a.to();
             x.tell(
                     a.examples(),
@@ -67,6 +73,28 @@ final class ScaleOutActions {
             state.backoffUntil = x.now.plus(delay.compareTo(BACKOFF_MAX) > 0 ? BACKOFF_MAX : delay);
             state.failures++;
         }
+    }
+
+    /** The member Auto Scaling groups a scale-up raises, for the decision: " (eks-a 1 -> 2, eks-b 0 -> 1)". */
+    private static String asgs(PlanAction.ScaleUp a, GroupExec x) {
+        if (a.asgs().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(" (");
+        a.asgs()
+                .forEach((asg, to) -> b.append(b.length() > 2 ? ", " : "")
+                        .append(asg)
+                        .append(' ')
+                        .append(x.cloud.memberDesired(asg))
+                        .append(" -> ")
+                        .append(to));
+        return b.append(')').toString();
+    }
+
+    private static void countAsgScaleUps(PlanAction.ScaleUp a, GroupExec x) {
+        a.asgs()
+                .forEach((asg, to) ->
+                        x.metrics().asgNodesRequested(x.spec.name(), asg, to - x.cloud.memberDesired(asg)));
     }
 
     /** Tells waiting pods that get no node of their own why (once per pod and notice). */

@@ -37,6 +37,12 @@ public interface ScalerMetrics {
      */
     default void spotInterruption(String group) {}
 
+    /**
+     * New nodes a scale-up asked of one member Auto Scaling group of a group over several
+     * ({@code joblane_scaler_asg_nodes_requested_total}); {@code asg} is one of the group's configured members.
+     */
+    default void asgNodesRequested(String group, String asg, int nodes) {}
+
     /** A waiting pod that fits no node of its group, counted once per pod. */
     default void podNeverFits(String group) {}
 

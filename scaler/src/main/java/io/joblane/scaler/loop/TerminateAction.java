@@ -38,8 +38,8 @@ final class TerminateAction {
         List<PodInfo> blocking = GroupExec.blocking(x.cluster.podsBoundTo(a.node()));
         x.record(
                 blocking.isEmpty() ? DecisionKind.TERMINATE : DecisionKind.SCALE_IN_ABORTED,
-                (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " (instance " + a.instanceId()
-                        + ")",
+                (blocking.isEmpty() ? "terminate" : "keep") + " node " + a.node() + " ("
+                        + x.instanceWhere(a.instanceId()) + ")",
                 a.reason());
     }
 
@@ -65,7 +65,7 @@ final class TerminateAction {
         }
         x.record(
                 DecisionKind.TERMINATE,
-                "terminate node " + a.node() + " (instance " + a.instanceId() + ")",
+                "terminate node " + a.node() + " (" + x.instanceWhere(a.instanceId()) + ")",
                 a.reason());
         x.state.terminatedByUs.put(a.instanceId(), x.now);
         x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));

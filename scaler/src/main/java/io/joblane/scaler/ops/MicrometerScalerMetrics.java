@@ -158,6 +158,9 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
             gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "draining"), s.draining());
             gauge("joblane.scaler.nodes", Tags.of("group", s.group(), "state", "cordoned"), s.cordoned());
             gauge("joblane.scaler.desired.nodes", Tags.of("group", s.group()), s.desired());
+            for (GroupStatus.AsgStatus a : s.asgs()) {
+                gauge("joblane.scaler.asg.desired.nodes", Tags.of("group", s.group(), "asg", a.name()), a.desired());
+            }
             gauge("joblane.scaler.registered.nodes", Tags.of("group", s.group()), s.registered());
             gauge("joblane.scaler.pending.pods", Tags.of("group", s.group()), s.pendingPods());
             gauge(
@@ -174,6 +177,16 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                                     Duration.between(s.oldestPendingSince(), result.at())
                                             .toSeconds()));
         }
+    }
+
+    @Override
+    public void asgNodesRequested(String group, String asg, int nodes) {
+        Counter.builder("joblane.scaler.asg.nodes.requested")
+                .tag("group", group)
+                .tag("asg", asg)
+                .description("New nodes scale-ups asked of one member Auto Scaling group of a group over several")
+                .register(registry)
+                .increment(nodes);
     }
 
     /** Time from a cloud instance's launch to its node's registration in the cluster. */

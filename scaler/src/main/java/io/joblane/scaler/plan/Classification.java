@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ final class Classification {
         if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
-            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true);
+            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()));
         }
         if (n.ready()) {
             return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false);
@@ -122,13 +123,25 @@ final class Classification {
                 if (i.launchTime() != null) {
                     in.deadlines().passed(i.launchTime().plus(timeout));
                 }
-                bins.add(new Bin(Bin.Kind.INCOMING, null, i.id(), false));
+                bins.add(new Bin(Bin.Kind.INCOMING, null, i.id(), false, in.kindOf(i.id())));
             }
         }
     }
 
-    /** Desired above the capacity instances that exist: asked for, not launched yet. */
+    /**
+     * Desired above the capacity instances that exist: asked for, not launched yet; for a group over several Auto
+     * Scaling groups, per member, each of its member's kind of new node.
+     */
     private void addDesiredNotLaunched() {
+        if (!in.cloud().members().isEmpty()) {
+            for (AsgMember m : in.cloud().members()) {
+                int kind = PassInput.kindOfAsg(in.kinds(), m.id());
+                for (int g = m.notLaunched(in.cloud().instances()); g > 0; g--) {
+                    bins.add(new Bin(Bin.Kind.INCOMING, null, null, false, kind));
+                }
+            }
+            return;
+        }
         int capacityInstances = (int) in.cloud().instances().stream()
                 .filter(i -> i.state().isCapacity())
                 .count();

@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.NodeTemplate;
@@ -29,7 +30,11 @@ final class NewNodeShapes {
 
     /** The candidate shapes, in the cloud group's type order, identical shapes once. */
     static List<Option> options(GroupSpec spec, CloudGroup cloud) {
-        NodeTemplate template = cloud.template();
+        return options(spec, cloud.template());
+    }
+
+    /** The candidate shapes of a template, in its type order, identical shapes once. */
+    static List<Option> options(GroupSpec spec, NodeTemplate template) {
         if (template == null || template.shapes().isEmpty()) {
             return List.of(new Option(null, spec.shape()));
         }
@@ -46,8 +51,38 @@ final class NewNodeShapes {
 
     /** The spec with the template's labels and taints added (the file's win), which decide DaemonSet overhead. */
     static GroupSpec withTemplate(GroupSpec spec, NodeTemplate template, Resources shape) {
+        return withKind(
+                spec, kind(spec, new AsgClasses.AsgClass(List.of(), template, List.of()), null, shape, List.of(shape)));
+    }
+
+    /** The spec of a pass whose first kind of new node is {@code first}: its shape, labels and taints. */
+    private static GroupSpec withKind(GroupSpec spec, NewNodeKind first) {
+        return new GroupSpec(
+                spec.name(),
+                spec.cloudGroupId(),
+                spec.minNodes(),
+                spec.maxNodes(),
+                first.shape(),
+                spec.scaleDownDelay(),
+                spec.maxDraining(),
+                spec.registrationTimeout(),
+                spec.settleDelay(),
+                first.labels(),
+                first.taints(),
+                spec.suspendZoneRebalancing(),
+                spec.bootDelay(),
+                spec.scaleInByCost());
+    }
+
+    /**
+     * A class's new node planned as {@code instanceType} with {@code shape}: the template's labels (the instance type
+     * label added, as the kubelet sets it) under the group's own, the group's taints and the template's.
+     */
+    private static NewNodeKind kind(
+            GroupSpec spec, AsgClasses.AsgClass c, String instanceType, Resources shape, List<Resources> classShapes) {
         Map<String, String> labels = new LinkedHashMap<>();
         List<Taint> taints = new ArrayList<>(spec.taints());
+        NodeTemplate template = c.template();
         if (template != null) {
             labels.putAll(template.labels());
             Set<String> known = new HashSet<>();
@@ -56,31 +91,21 @@ final class NewNodeShapes {
                     .filter(t -> known.add(t.key() + ":" + t.effect()))
                     .forEach(taints::add);
         }
+        if (instanceType != null) {
+            labels.putIfAbsent(WellKnown.INSTANCE_TYPE_LABEL, instanceType);
+        }
         labels.putAll(spec.nodeLabels());
-        return new GroupSpec(
-                spec.name(),
-                spec.cloudGroupId(),
-                spec.minNodes(),
-                spec.maxNodes(),
-                shape,
-                spec.scaleDownDelay(),
-                spec.maxDraining(),
-                spec.registrationTimeout(),
-                spec.settleDelay(),
-                labels,
-                taints,
-                spec.suspendZoneRebalancing(),
-                spec.bootDelay(),
-                spec.scaleInByCost());
+        return new NewNodeKind(c.members(), labels, taints, c.zones(), shape, instanceType, classShapes);
     }
 
     /** One planning pass with a new-node shape in the spec. */
     interface Pass {
         /**
+         * @param kinds      the kinds of new node, the first one's shape, labels and taints also in {@code spec}
          * @param learnShape new nodes take the live nodes' allocatable once some are Ready
          * @param setAside   keys of pending pods the pass leaves out (they fit only some instance types)
          */
-        GroupPlan run(GroupSpec spec, boolean learnShape, Set<String> setAside);
+        GroupPlan run(GroupSpec spec, List<NewNodeKind> kinds, boolean learnShape, Set<String> setAside);
     }
 
     /** A pending pod that an empty node of some of the group's types takes, of others not. */
@@ -91,18 +116,30 @@ final class NewNodeShapes {
      * pass learns the live nodes' allocatable once some are Ready; with several it must not, even when nodes exist:
      * the live nodes show which types came before, not which comes next. Pods that fit some types but not all are
      * planned for by no pass (a node bought for them may come as a type they do not fit, again and again) and
-     * reported with the types they fit.
+     * reported with the types they fit. A group over member Auto Scaling groups of different templates has one kind
+     * of new node per class of similar members ({@link AsgClasses}) in every pass; pass i plans each class with its
+     * i-th type (its last when it has fewer).
      */
     static GroupPlan plan(GroupSpec spec, CloudGroup cloud, Pass pass) {
-        List<Option> options = options(spec, cloud);
-        NodeTemplate template = cloud.template();
-        if (options.size() == 1) {
-            return pass.run(withTemplate(spec, template, options.get(0).shape()), true, Set.of());
+        List<AsgClasses.AsgClass> classes = AsgClasses.of(cloud);
+        List<List<Option>> options = new ArrayList<>();
+        int passes = 1;
+        for (AsgClasses.AsgClass c : classes) {
+            options.add(options(spec, c.template()));
+            passes = Math.max(passes, options.get(options.size() - 1).size());
         }
-        List<GroupPlan> plans = passes(spec, template, options, pass, Set.of());
-        Map<String, Partial> partial = fitsOnlySomeTypes(plans, options);
+        if (passes == 1) {
+            List<NewNodeKind> kinds = kinds(spec, classes, options, 0);
+            return pass.run(withKind(spec, kinds.get(0)), kinds, classes.size() == 1, Set.of());
+        }
+        List<GroupPlan> plans = passes(spec, classes, options, passes, pass, Set.of());
+        List<String> passTypes = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            passTypes.add(typesOfPass(kinds(spec, classes, options, i)));
+        }
+        Map<String, Partial> partial = fitsOnlySomeTypes(plans, passTypes);
         if (!partial.isEmpty()) {
-            plans = passes(spec, template, options, pass, partial.keySet());
+            plans = passes(spec, classes, options, passes, pass, partial.keySet());
         }
         int chosen = 0;
         for (int i = 1; i < plans.size(); i++) {
@@ -110,20 +147,50 @@ final class NewNodeShapes {
                 chosen = i;
             }
         }
-        return explain(plans.get(chosen), options.get(chosen), options, partial.values());
+        return explain(plans.get(chosen), passTypes.get(chosen), passTypes, partial.values());
+    }
+
+    /** The kinds of new node of pass {@code i}: each class with its i-th type, or its last. */
+    private static List<NewNodeKind> kinds(
+            GroupSpec spec, List<AsgClasses.AsgClass> classes, List<List<Option>> options, int i) {
+        List<NewNodeKind> kinds = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            List<Option> o = options.get(c);
+            Option chosen = o.get(Math.min(i, o.size() - 1));
+            kinds.add(kind(
+                    spec,
+                    classes.get(c),
+                    chosen.instanceType(),
+                    chosen.shape(),
+                    o.stream().map(Option::shape).toList()));
+        }
+        return kinds;
+    }
+
+    /** The instance types a pass plans with, for messages: "m5.large", or per class "m5.large, c5.xlarge". */
+    private static String typesOfPass(List<NewNodeKind> kinds) {
+        Set<String> types = new LinkedHashSet<>();
+        kinds.forEach(k -> types.add(String.valueOf(k.instanceType())));
+        return String.join(" + ", types);
     }
 
     private static List<GroupPlan> passes(
-            GroupSpec spec, NodeTemplate template, List<Option> options, Pass pass, Set<String> setAside) {
+            GroupSpec spec,
+            List<AsgClasses.AsgClass> classes,
+            List<List<Option>> options,
+            int passes,
+            Pass pass,
+            Set<String> setAside) {
         List<GroupPlan> plans = new ArrayList<>();
-        for (Option o : options) {
-            plans.add(pass.run(withTemplate(spec, template, o.shape()), false, setAside));
+        for (int i = 0; i < passes; i++) {
+            List<NewNodeKind> kinds = kinds(spec, classes, options, i);
+            plans.add(pass.run(withKind(spec, kinds.get(0)), kinds, false, setAside));
         }
         return plans;
     }
 
     /** Every pod that never fits in some pass but fits in another, with the types whose pass placed it. */
-    private static Map<String, Partial> fitsOnlySomeTypes(List<GroupPlan> plans, List<Option> options) {
+    private static Map<String, Partial> fitsOnlySomeTypes(List<GroupPlan> plans, List<String> passTypes) {
         List<Set<String>> unfitPerPlan = new ArrayList<>();
         Map<String, PodInfo> unfitSomewhere = new LinkedHashMap<>();
         for (GroupPlan p : plans) {
@@ -139,7 +206,7 @@ final class NewNodeShapes {
             List<String> fits = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
                 if (!unfitPerPlan.get(i).contains(key)) {
-                    fits.add(options.get(i).instanceType());
+                    fits.add(passTypes.get(i));
                 }
             }
             if (!fits.isEmpty()) {
@@ -151,10 +218,8 @@ final class NewNodeShapes {
 
     /** The chosen plan, its scale-up naming the type planned with, plus a report per pod fitting only some types. */
     private static GroupPlan explain(
-            GroupPlan plan, Option chosen, List<Option> options, java.util.Collection<Partial> partial) {
-        Set<String> allTypes = new LinkedHashSet<>();
-        options.forEach(o -> allTypes.add(o.instanceType()));
-        String types = String.join(", ", allTypes);
+            GroupPlan plan, String chosen, List<String> passTypes, java.util.Collection<Partial> partial) {
+        String types = String.join(", ", new LinkedHashSet<>(passTypes));
         List<PlanAction> actions = new ArrayList<>();
         for (PlanAction a : plan.actions()) {
             if (a instanceof PlanAction.ScaleUp up) {
@@ -164,7 +229,8 @@ final class NewNodeShapes {
                         up.pods(),
                         up.examples(),
                         up.zones(),
-                        up.reason() + " (planned as " + chosen.instanceType() + ", the type of " + types
+                        up.asgs(),
+                        up.reason() + " (planned as " + chosen + ", the type of " + types
                                 + " that needs the most nodes; the Auto Scaling group picks)"));
             } else {
                 actions.add(a);

@@ -1,9 +1,11 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +18,9 @@ import java.util.Set;
  * @param learnShape    new nodes take the most common allocatable of the Ready nodes; false when the group is planned
  *                      once per instance type, whose shape the spec then holds
  * @param setAside      keys of pending pods this pass leaves out: they fit only some of the group's instance types
+ * @param kinds         the kinds of new node the group can get (one per class of similar member Auto Scaling groups,
+ *                      or one for a group of one cloud group)
+ * @param kindOfInstance per instance id of a member Auto Scaling group, the index of its member's kind
  */
 record PassInput(
         GroupSpec spec,
@@ -26,7 +31,9 @@ record PassInput(
         Map<String, Instant> nodelessSince,
         Deadlines deadlines,
         boolean learnShape,
-        Set<String> setAside) {
+        Set<String> setAside,
+        List<NewNodeKind> kinds,
+        Map<String, Integer> kindOfInstance) {
 
     static PassInput of(
             GroupSpec spec,
@@ -34,11 +41,17 @@ record PassInput(
             CloudGroup cloud,
             Instant now,
             Map<String, Instant> nodelessSince,
+            List<NewNodeKind> kinds,
             boolean learnShape,
             Set<String> setAside) {
         Map<String, CloudInstance> instances = new HashMap<>();
         for (CloudInstance i : cloud.instances()) {
             instances.put(i.id(), i);
+        }
+        Map<String, Integer> kindOfInstance = new HashMap<>();
+        for (AsgMember m : cloud.members()) {
+            int k = kindOfAsg(kinds, m.id());
+            m.instanceIds().forEach(id -> kindOfInstance.put(id, k));
         }
         return new PassInput(
                 spec,
@@ -49,7 +62,24 @@ record PassInput(
                 nodelessSince,
                 new Deadlines(now),
                 learnShape,
-                setAside);
+                setAside,
+                List.copyOf(kinds),
+                kindOfInstance);
+    }
+
+    /** The index of the kind a member Auto Scaling group launches; 0 when no kind names it. */
+    static int kindOfAsg(List<NewNodeKind> kinds, String asg) {
+        for (int k = 0; k < kinds.size(); k++) {
+            if (kinds.get(k).asgs().contains(asg)) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    /** The kind of new node an instance is: its member's kind, 0 for an instance of one cloud group. */
+    int kindOf(String instanceId) {
+        return instanceId == null ? 0 : kindOfInstance.getOrDefault(instanceId, 0);
     }
 
     Instant now() {

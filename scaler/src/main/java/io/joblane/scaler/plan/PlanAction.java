@@ -16,23 +16,36 @@ public sealed interface PlanAction {
     /**
      * Raise the cloud group's desired size from {@code from} to {@code to} for {@code pods} waiting pods; {@code examples}
      * are a few of them (at most {@link #MAX_EXAMPLES}) to put events on without flooding the API server.
+     * {@code zones} says how many of the new nodes waiting pods need in which zone (empty when none needs one).
+     * {@code asgs}, for a group over several Auto Scaling groups, is the new desired size of each member raised
+     * (the planner's split: new nodes to the members whose template suits the pods, balanced among similar ones);
+     * empty for a group of one cloud group.
      */
-    /**
-     * Raise desired from {@code from} to {@code to}; {@code zones} says how many of the new nodes waiting pods need
-     * in which zone (empty when none needs one), so a set of single-zone cloud groups can raise the right ones.
-     */
-    record ScaleUp(int from, int to, int pods, List<PodInfo> examples, Map<String, Integer> zones, String reason)
+    record ScaleUp(
+            int from,
+            int to,
+            int pods,
+            List<PodInfo> examples,
+            Map<String, Integer> zones,
+            Map<String, Integer> asgs,
+            String reason)
             implements PlanAction {
         public static final int MAX_EXAMPLES = 20;
 
         public ScaleUp {
             examples = List.copyOf(examples);
             zones = zones == null ? Map.of() : Map.copyOf(zones);
+            asgs = asgs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(asgs));
         }
 
-        /** A scale-up no pod needs a zone for. */
+        /** A scale-up of one cloud group. */
+        public ScaleUp(int from, int to, int pods, List<PodInfo> examples, Map<String, Integer> zones, String reason) {
+            this(from, to, pods, examples, zones, Map.of(), reason);
+        }
+
+        /** A scale-up of one cloud group no pod needs a zone for. */
         public ScaleUp(int from, int to, int pods, List<PodInfo> examples, String reason) {
-            this(from, to, pods, examples, Map.of(), reason);
+            this(from, to, pods, examples, Map.of(), Map.of(), reason);
         }
     }
 

@@ -34,8 +34,8 @@ public final class Planner {
         return NewNodeShapes.plan(
                 spec,
                 cloud,
-                (s, learnShape, setAside) ->
-                        pass(PassInput.of(s, index, cloud, now, nodelessSince, learnShape, setAside)));
+                (s, kinds, learnShape, setAside) ->
+                        pass(PassInput.of(s, index, cloud, now, nodelessSince, kinds, learnShape, setAside)));
     }
 
     /** One planning pass: the steps of {@code scaler/DESIGN.md} "The planning pass", actions in execution order. */

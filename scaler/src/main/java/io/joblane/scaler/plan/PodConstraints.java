@@ -44,6 +44,26 @@ public record PodConstraints(
         return nodeSelector.isEmpty() && nodeTerms.isEmpty() && antiAffinity.isEmpty() && spread.isEmpty();
     }
 
+    /**
+     * Whether any part names the zone label: only then does the zone of a new node matter to the pod (a new node for
+     * a pod that does not care stays free to start in any zone, so similar per-zone groups stay balanced).
+     */
+    public boolean mentionsZone() {
+        String zone = NodeFit.ZONE;
+        if (nodeSelector.containsKey(zone)) {
+            return true;
+        }
+        for (NodeTerms t : nodeTerms) {
+            for (List<LabelRequirement> term : t.terms()) {
+                if (term.stream().anyMatch(r -> zone.equals(r.key()))) {
+                    return true;
+                }
+            }
+        }
+        return antiAffinity.stream().anyMatch(a -> zone.equals(a.topologyKey()))
+                || spread.stream().anyMatch(r -> zone.equals(r.topologyKey()));
+    }
+
     /** Whether the pod's placement depends on the pods around it (anti-affinity, spread). */
     public boolean topological() {
         return !antiAffinity.isEmpty() || !spread.isEmpty();

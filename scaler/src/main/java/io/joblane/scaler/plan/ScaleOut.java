@@ -1,5 +1,7 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.scaler.cloud.AsgMember;
+import io.joblane.scaler.cloud.AsgSplit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,7 +25,9 @@ final class ScaleOut {
     private final List<PlanAction> actions = new ArrayList<>();
     private final int existing;
     private final FitTree tree;
+    /** What an empty new node of the first kind offers pods: the yardstick of the packing order. */
     private final long[] template;
+
     private final long[] demands;
     private final boolean[] used;
     private final int maxSize;
@@ -38,10 +42,22 @@ final class ScaleOut {
     private int[] order;
     /** Pods with placement constraints, in packing order: packed one by one before the runs (see packConstrained). */
     private int[] constrainedOrder = new int[0];
+    /** Per pending pod: it fits some but not every instance type of a kind of new node ({@link #fitsSomeTypesOnly}). */
+    private boolean[] picky = new boolean[0];
     /** The places of constrained packing; null when no waiting pod has constraints (the common, fast case). */
     private Topology topology;
     /** Per zone, the new nodes the constraints of waiting pods put there (the cloud may choose otherwise). */
     private final Map<String, Integer> newNodesByZone = new java.util.TreeMap<>();
+    /** Per new bin (from {@link #existing} on), its kind of new node and whether the group's or kind's room is out. */
+    private final List<Integer> newKinds = new ArrayList<>();
+
+    private final List<Boolean> newCapped = new ArrayList<>();
+    /** Per kind of new node: new nodes its member Auto Scaling groups still have room for (unbounded for one group). */
+    private final int[] kindRoom;
+    /** Per kind of new node: the new nodes within room, and how many of them the pods need in which zone. */
+    private final int[] freshOfKind;
+
+    private final List<Map<String, Integer>> kindZones = new ArrayList<>();
 
     private long[] minDemand;
     private List<long[]> emptyShapes;
@@ -59,11 +75,32 @@ final class ScaleOut {
         this.pending = pending;
         this.existing = bins.size();
         this.tree = new FitTree(dimCount, existing + pending.size());
-        this.template = shape.freeWhenEmpty(shape.allocatable());
+        this.template = shape.freeWhenNew(0);
         this.demands = new long[pending.size() * dimCount];
         this.used = new boolean[existing];
         this.maxSize = Math.min(in.spec().maxNodes(), in.cloud().max());
         this.capLimit = Math.max(0, maxSize - in.cloud().desired());
+        this.kindRoom = new int[shape.kinds()];
+        this.freshOfKind = new int[shape.kinds()];
+        for (int k = 0; k < kindRoom.length; k++) {
+            kindRoom[k] =
+                    roomOf(in.kinds().isEmpty() ? List.of() : in.kinds().get(k).asgs());
+            kindZones.add(new java.util.TreeMap<>());
+        }
+    }
+
+    /** New nodes the named member Auto Scaling groups have room for; unbounded for a group of one cloud group. */
+    private int roomOf(List<String> asgs) {
+        if (asgs.isEmpty()) {
+            return Integer.MAX_VALUE;
+        }
+        int room = 0;
+        for (AsgMember m : in.cloud().members()) {
+            if (asgs.contains(m.id())) {
+                room += Math.max(0, m.max() - m.desired());
+            }
+        }
+        return room;
     }
 
     static ScaleOut plan(PassInput in, NewNodeShape shape, List<Bin> bins, List<PodInfo> pending) {
@@ -126,9 +163,9 @@ final class ScaleOut {
             Bin bin = bins.get(b);
             long[] free;
             if (bin.node() == null) {
-                free = template;
+                free = shape.freeWhenNew(bin.newNodeKind());
             } else if (bin.uninitialised()) {
-                free = template.clone();
+                free = shape.freeWhenNew(bin.newNodeKind()).clone();
                 dims.subtractBound(in.index().boundTo(bin.node().name()), free);
             } else {
                 free = shape.freeWhenEmpty(bin.node().allocatable());
@@ -162,9 +199,11 @@ final class ScaleOut {
 
     /** Moves the pods with constraints out of {@link #order} into {@link #constrainedOrder}; one cheap check first. */
     private void splitConstrained() {
+        picky = new boolean[pending.size()];
         int constrained = 0;
-        for (PodInfo p : pending) {
-            if (p.constrained()) {
+        for (int p = 0; p < pending.size(); p++) {
+            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
+            if (pending.get(p).constrained() || picky[p]) {
                 constrained++;
             }
         }
@@ -176,7 +215,7 @@ final class ScaleOut {
         int f = 0;
         int c = 0;
         for (int idx : order) {
-            if (pending.get(idx).constrained()) {
+            if (pending.get(idx).constrained() || picky[idx]) {
                 constrainedOrder[c++] = idx;
             } else {
                 free[f++] = idx;
@@ -226,13 +265,12 @@ final class ScaleOut {
         while (next < end) {
             int bin = tree.findFirst(demands, off, from);
             if (bin < 0) {
-                if (!templateUsable() || !dims.covers(template, 0, demands, off)) {
+                int kind = kindFor(off);
+                if (kind < 0) {
                     refuse(next, end, off);
                     break;
                 }
-                bin = existing + opened;
-                opened++;
-                tree.set(bin, template, 0);
+                bin = open(kind);
             }
             from = bin;
             int n = (int) Math.min(end - next, tree.fitCount(bin, demands, off));
@@ -243,14 +281,61 @@ final class ScaleOut {
         }
     }
 
-    /** A new node has room for pods at all (the DaemonSet overhead does not exceed it). */
-    private boolean templateUsable() {
-        for (long v : template) {
-            if (v < 0) {
+    /**
+     * A new node of kind {@code k} takes the demand at {@code off} (its DaemonSet overhead leaves room), whichever of
+     * its ASGs' instance types the cloud launches.
+     */
+    private boolean newNodeTakes(int k, int off) {
+        if (!takes(shape.freeWhenNew(k), off)) {
+            return false;
+        }
+        for (long[] type : shape.freeWhenNewOfEveryType(k)) {
+            if (!takes(type, off)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private boolean takes(long[] free, int off) {
+        for (long v : free) {
+            if (v < 0) {
+                return false;
+            }
+        }
+        return dims.covers(free, 0, demands, off);
+    }
+
+    /**
+     * The kind of new node for a demand: the first, in the file's order of the Auto Scaling groups, that takes it and
+     * has room; else the first that takes it (its node is then capped); -1 when none takes it.
+     */
+    private int kindFor(int off) {
+        int full = -1;
+        for (int k = 0; k < shape.kinds(); k++) {
+            if (newNodeTakes(k, off)) {
+                if (kindRoom[k] > 0) {
+                    return k;
+                }
+                full = full < 0 ? k : full;
+            }
+        }
+        return full;
+    }
+
+    /** Opens a new bin of kind {@code k}; beyond the group's maximum or the kind's room it is capped. */
+    private int open(int k) {
+        int bin = existing + opened;
+        boolean cappedBin = opened >= capLimit || kindRoom[k] <= 0;
+        if (!cappedBin) {
+            kindRoom[k]--;
+            freshOfKind[k]++;
+        }
+        newKinds.add(k);
+        newCapped.add(cappedBin);
+        opened++;
+        tree.set(bin, shape.freeWhenNew(k), 0);
+        return bin;
     }
 
     /** Pods of a run that no bin and no new node takes: reported if no empty node fits them, else they wait. */
@@ -271,8 +356,10 @@ final class ScaleOut {
                 pod,
                 PlanAction.NeverFitReason.EXCEEDS_EMPTY_NODE,
                 "requests " + pod.requests()
-                        + " exceed an empty node of group " + in.spec().name() + " (" + shape.allocatable()
-                        + " minus DaemonSet overhead " + shape.overhead() + ")"));
+                        + " exceed an empty node of group " + in.spec().name()
+                        + (shape.kinds() == 1
+                                ? " (" + shape.allocatable() + " minus DaemonSet overhead " + shape.overhead() + ")"
+                                : " of every kind: " + kindShapes())));
     }
 
     /** Records that pods {@code next .. next+n} of the packing order went to {@code bin}. */
@@ -287,7 +374,7 @@ final class ScaleOut {
     private List<PodInfo> countPlaced(int bin, int n) {
         if (bin >= existing) {
             onNew += n;
-            return bin - existing >= capLimit ? capped : newNodePods;
+            return newCapped.get(bin - existing) ? capped : newNodePods;
         }
         used[bin] = true;
         onExisting += n;
@@ -316,26 +403,22 @@ final class ScaleOut {
             int off = idx * dimCount;
             PodInfo pod = pending.get(idx);
             int bin = firstAdmitting(pod, off);
-            if (bin < 0 && templateUsable() && dims.covers(template, 0, demands, off)) {
-                bin = existing + opened;
-                topology.add(in.spec().nodeLabels(), null, List.of());
-                if (topology.admit(pod, bin) == null) {
-                    topology.removeLast(); // a new node would not do either
-                    bin = -1;
-                } else {
-                    opened++;
-                    tree.set(bin, template, 0);
-                }
+            if (bin < 0) {
+                bin = openAdmitting(pod, off);
             }
             if (bin < 0) {
                 refuseConstrained(pod, off);
                 continue;
             }
-            String zone = topology.admit(pod, bin);
+            // A new node's zone is fixed only by a pod that cares; the others leave it to the split and the cloud.
+            String zone = pod.constraints().mentionsZone() ? topology.admit(pod, bin) : null;
             boolean newZone = bin >= existing && topology.zoneOf(bin) == null;
             topology.place(pod, bin, zone);
             if (newZone && topology.zoneOf(bin) != null) {
                 newNodesByZone.merge(topology.zoneOf(bin), 1, Integer::sum);
+                if (!newCapped.get(bin - existing)) {
+                    kindZones.get(newKinds.get(bin - existing)).merge(topology.zoneOf(bin), 1, Integer::sum);
+                }
             }
             tree.take(bin, demands, off, 1);
             tree.closeIfBelow(bin, minDemand);
@@ -346,15 +429,38 @@ final class ScaleOut {
         }
     }
 
-    /** The first constraint of the pod a new node of the group fails in every zone it may get, else null. */
-    private String unmetByNewNode(PodInfo pod) {
-        List<String> zones = in.cloud().zones();
+    /**
+     * A new node for a constrained pod that no existing bin takes: of the first kind, in the file's order, that has
+     * room, takes its requests and whose labels and zones its constraints allow; else of the first such kind without
+     * room (capped). Returns the new bin, or -1 when no kind of new node would do.
+     */
+    private int openAdmitting(PodInfo pod, int off) {
+        for (boolean needRoom : new boolean[] {true, false}) {
+            for (int k = 0; k < shape.kinds(); k++) {
+                if (needRoom != kindRoom[k] > 0 || !newNodeTakes(k, off)) {
+                    continue;
+                }
+                NewNodeKind kind = in.kinds().get(k);
+                int place = topology.add(kind.labels(), null, List.of(), kind.zones());
+                if (topology.admit(pod, place) != null) {
+                    return open(k);
+                }
+                topology.removeLast(); // a new node of this kind would not do either
+            }
+        }
+        return -1;
+    }
+
+    /** The first constraint of the pod a new node of kind {@code k} fails in every zone it may get, else null. */
+    private String unmetByNewNode(PodInfo pod, int k) {
+        NewNodeKind kind = in.kinds().get(k);
+        List<String> zones = kind.zones();
         if (zones.isEmpty()) {
-            return NodeFit.unmet(pod.constraints(), in.spec().nodeLabels(), true);
+            return NodeFit.unmet(pod.constraints(), kind.labels(), true);
         }
         String unmet = null;
         for (String z : zones) {
-            Map<String, String> labels = new LinkedHashMap<>(in.spec().nodeLabels());
+            Map<String, String> labels = new LinkedHashMap<>(kind.labels());
             labels.put(NodeFit.ZONE, z);
             unmet = NodeFit.unmet(pod.constraints(), labels, false);
             if (unmet == null) {
@@ -367,8 +473,11 @@ final class ScaleOut {
     /** The first bin with room for the pod that its constraints allow, or -1. */
     private int firstAdmitting(PodInfo pod, int off) {
         int all = existing + opened;
+        boolean checkTypes = picky[off / dimCount];
         for (int b = 0; b < all; b++) {
-            if (tree.fitsOne(b, demands, off) && topology.admit(pod, b) != null) {
+            if (tree.fitsOne(b, demands, off)
+                    && (!checkTypes || takesWhateverType(b, off))
+                    && topology.admit(pod, b) != null) {
                 return b;
             }
         }
@@ -376,11 +485,33 @@ final class ScaleOut {
     }
 
     /**
+     * Whether a demand fits some but not every instance type of a kind's ASGs: such a pod goes only to nodes and to
+     * capacity whose every possible type takes it, so it is packed one by one with the constrained pods.
+     */
+    private boolean fitsSomeTypesOnly(int off) {
+        for (int k = 0; k < shape.kinds(); k++) {
+            if (takes(shape.freeWhenNew(k), off) != newNodeTakes(k, off)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A bin takes the demand whichever type it turns out to be: a node's is known, capacity on its way's is not. */
+    private boolean takesWhateverType(int b, int off) {
+        if (b >= existing) {
+            return newNodeTakes(newKinds.get(b - existing), off);
+        }
+        Bin bin = bins.get(b);
+        return bin.node() != null && !bin.uninitialised() || newNodeTakes(bin.newNodeKind(), off);
+    }
+
+    /**
      * A constrained pod no bin and no new node takes: silent when it only waits for room on a node its constraints
      * allow (as {@link #refuse} for requests), else reported with the constraint that no node meets.
      */
     private void refuseConstrained(PodInfo pod, int off) {
-        if (!templateUsable() || !dims.covers(template, 0, demands, off)) {
+        if (kindFor(off) < 0) {
             boolean fitsEmptyNode = emptyShapes.stream().anyMatch(c -> dims.covers(c, 0, demands, off));
             if (!fitsEmptyNode) {
                 refusedForRequests(pod);
@@ -396,16 +527,44 @@ final class ScaleOut {
             }
         }
         neverFit++;
-        String unmet = unmetByNewNode(pod);
         actions.add(new PlanAction.PodNeverFits(
                 pod,
                 PlanAction.NeverFitReason.CONSTRAINTS,
-                "no node of group " + in.spec().name() + " and no new one satisfies "
-                        + (unmet != null ? unmet : "its pod anti-affinity or topology spread")
-                        + "; new nodes have labels " + in.spec().nodeLabels()
-                        + (in.cloud().zones().isEmpty()
-                                ? ""
-                                : " in zone(s) " + in.cloud().zones())));
+                shape.kinds() == 1 ? unmetByTheNewNode(pod) : unmetByEveryKind(pod, off)));
+    }
+
+    private String unmetByTheNewNode(PodInfo pod) {
+        String unmet = unmetByNewNode(pod, 0);
+        return "no node of group " + in.spec().name() + " and no new one satisfies "
+                + (unmet != null ? unmet : "its pod anti-affinity or topology spread")
+                + "; new nodes have labels " + in.kinds().get(0).labels()
+                + (in.kinds().get(0).zones().isEmpty()
+                        ? ""
+                        : " in zone(s) " + in.kinds().get(0).zones());
+    }
+
+    /** Per kind of new node (its Auto Scaling groups), what keeps it from taking the pod. */
+    private String unmetByEveryKind(PodInfo pod, int off) {
+        List<String> why = new ArrayList<>();
+        for (int k = 0; k < shape.kinds(); k++) {
+            NewNodeKind kind = in.kinds().get(k);
+            String unmet = newNodeTakes(k, off) ? unmetByNewNode(pod, k) : "requests " + pod.requests();
+            why.add(kind.describe() + ": " + (unmet != null ? unmet : "its pod anti-affinity or topology spread")
+                    + " (labels " + new java.util.TreeMap<>(kind.labels())
+                    + (kind.zones().isEmpty() ? "" : " in zone(s) " + kind.zones())
+                    + ")");
+        }
+        return "no node of group " + in.spec().name() + " and no new one of any of its Auto Scaling groups takes it: "
+                + String.join("; ", why);
+    }
+
+    /** Each kind of new node with its shape, for messages. */
+    private String kindShapes() {
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < shape.kinds(); k++) {
+            out.add(in.kinds().get(k).describe() + " " + in.kinds().get(k).shape());
+        }
+        return String.join("; ", out) + " (minus DaemonSet overhead)";
     }
 
     /** Adds pods {@code from .. from+n} of the packing order to {@code into}, up to the events' example limit. */
@@ -439,21 +598,93 @@ final class ScaleOut {
 
     private void scaleUp() {
         int desired = in.cloud().desired();
-        int target = Math.min(maxSize, desired + opened);
-        target = Math.max(target, Math.min(maxSize, in.floor()));
-        if (target > desired) {
-            actions.add(new PlanAction.ScaleUp(
-                    desired,
-                    target,
-                    onNew,
-                    newNodePods,
-                    newNodesByZone,
-                    (opened > 0
-                                    ? opened + " new node(s) for " + onNew + " waiting pod(s)"
-                                            + (desired + opened > maxSize ? ", capped at max " + maxSize : "")
-                                    : "raising to the group minimum " + in.floor())
-                            + zonesWanted()));
+        int fresh = 0;
+        for (int f : freshOfKind) {
+            fresh += f;
         }
+        int target = Math.min(maxSize, desired + fresh);
+        target = Math.max(target, Math.min(maxSize, in.floor()));
+        if (target <= desired) {
+            return;
+        }
+        Map<String, Integer> asgs = in.cloud().members().isEmpty() ? Map.of() : splitAmongAsgs(target - desired);
+        if (!asgs.isEmpty()) {
+            target = desired;
+            for (AsgMember m : in.cloud().members()) {
+                target += asgs.getOrDefault(m.id(), m.desired()) - m.desired();
+            }
+        }
+        actions.add(new PlanAction.ScaleUp(
+                desired,
+                target,
+                onNew,
+                newNodePods,
+                newNodesByZone,
+                asgs,
+                (opened > 0
+                                ? opened + " new node(s) for " + onNew + " waiting pod(s)"
+                                        + (opened > fresh ? ", capped at max " + maxSize : "")
+                                : "raising to the group minimum " + in.floor())
+                        + zonesWanted()
+                        + asgsRaised(asgs)));
+    }
+
+    /**
+     * The new desired size of each member Auto Scaling group raised: each kind's new nodes among its own members (the
+     * zones its pods need to the members there), balanced by {@link AsgSplit}; what is left (the group minimum) among
+     * all members.
+     */
+    private Map<String, Integer> splitAmongAsgs(int increase) {
+        Map<String, Integer> desired = new LinkedHashMap<>();
+        in.cloud().members().forEach(m -> desired.put(m.id(), m.desired()));
+        int left = increase;
+        for (int k = 0; k < freshOfKind.length && left > 0; k++) {
+            int n = Math.min(left, freshOfKind[k]);
+            left -= raise(desired, in.kinds().get(k).asgs(), n, kindZones.get(k));
+        }
+        if (left > 0) {
+            raise(desired, List.copyOf(desired.keySet()), left, Map.of());
+        }
+        Map<String, Integer> raised = new LinkedHashMap<>();
+        for (AsgMember m : in.cloud().members()) {
+            if (desired.get(m.id()) > m.desired()) {
+                raised.put(m.id(), desired.get(m.id()));
+            }
+        }
+        return raised;
+    }
+
+    /** Adds {@code n} nodes among {@code asgs} (updating {@code desired}); returns how many found room. */
+    private int raise(Map<String, Integer> desired, List<String> asgs, int n, Map<String, Integer> zones) {
+        if (n <= 0) {
+            return 0;
+        }
+        List<AsgSplit.Member> members = new ArrayList<>();
+        for (AsgMember m : in.cloud().members()) {
+            if (asgs.contains(m.id())) {
+                members.add(new AsgSplit.Member(m.id(), desired.get(m.id()), m.max(), m.zones()));
+            }
+        }
+        int added = 0;
+        for (Map.Entry<String, Integer> e : AsgSplit.raise(members, n, zones).entrySet()) {
+            added += e.getValue() - desired.get(e.getKey());
+            desired.put(e.getKey(), e.getValue());
+        }
+        return added;
+    }
+
+    /** What the reason says of the member Auto Scaling groups raised, e.g. "; raise eks-a 1 -> 2, eks-b 0 -> 1". */
+    private String asgsRaised(Map<String, Integer> asgs) {
+        if (asgs.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        for (AsgMember m : in.cloud().members()) {
+            if (asgs.containsKey(m.id())) {
+                parts.add(m.id() + " " + m.desired() + " -> " + asgs.get(m.id()));
+            }
+        }
+        return "; raise Auto Scaling group(s) " + String.join(", ", parts);
     }
 
     /** What the reason says of zones: those the pods need, and that a multi-zone cloud group picks for itself. */

@@ -27,6 +27,9 @@ final class Topology {
     private static final String HOSTNAME = WellKnown.HOSTNAME_LABEL;
 
     private final List<String> zoneChoices;
+    /** Per place, the zones it may still get while its zone is not chosen. */
+    private final List<List<String>> placeChoices = new ArrayList<>();
+
     private final List<Map<String, String>> labels = new ArrayList<>();
     /** Per place, its zone; null while not chosen. */
     private final List<String> zones = new ArrayList<>();
@@ -47,9 +50,14 @@ final class Topology {
 
     /** Adds a place; {@code zone} null when not known yet. Returns its index (places are numbered as bins). */
     int add(Map<String, String> nodeLabels, String zone, List<PodInfo> podsOn) {
+        return add(nodeLabels, zone, podsOn, zoneChoices);
+    }
+
+    /** Adds a place that may only get one of {@code choices} while its zone is not known (a kind of new node's). */
+    int add(Map<String, String> nodeLabels, String zone, List<PodInfo> podsOn, List<String> choices) {
         Map<String, String> l = new LinkedHashMap<>(nodeLabels);
-        if (zone == null && zoneChoices.size() == 1) {
-            zone = zoneChoices.get(0);
+        if (zone == null && choices.size() == 1) {
+            zone = choices.get(0);
         }
         if (zone == null) {
             zone = l.get(ZONE);
@@ -58,6 +66,7 @@ final class Topology {
         }
         labels.add(l);
         zones.add(zone);
+        placeChoices.add(List.copyOf(choices));
         pods.add(new ArrayList<>(podsOn));
         minimaOf = null;
         return labels.size() - 1;
@@ -68,6 +77,7 @@ final class Topology {
         int last = labels.size() - 1;
         labels.remove(last);
         zones.remove(last);
+        placeChoices.remove(last);
         pods.remove(last);
         minimaOf = null;
     }
@@ -91,10 +101,11 @@ final class Topology {
         if (zone != null) {
             return allowed(pod, place, labels.get(place), zone) ? zone : null;
         }
-        if (zoneChoices.isEmpty()) {
+        List<String> choices = placeChoices.get(place);
+        if (choices.isEmpty()) {
             return allowed(pod, place, labels.get(place), UNKNOWN_ZONE) ? UNKNOWN_ZONE : null;
         }
-        for (String z : zoneChoices) {
+        for (String z : choices) {
             Map<String, String> l = new HashMap<>(labels.get(place));
             l.put(ZONE, z);
             if (allowed(pod, place, l, z)) {

@@ -38,7 +38,8 @@ class StatusTextTest {
                         null,
                         List.of("AZRebalance is active"),
                         null,
-                        0));
+                        0,
+                        List.of()));
         groups.put(
                 "gpu",
                 new GroupStatus(
@@ -60,7 +61,8 @@ class StatusTextTest {
                         null,
                         List.of("cloud group gpu-asg was not found"),
                         null,
-                        0));
+                        0,
+                        List.of()));
         Map<String, String> data = StatusText.render(
                 new ScanResult(AT, Duration.ofMillis(5), true, groups, List.of(), List.of()), "scaler-0");
 
@@ -88,7 +90,7 @@ class StatusTextTest {
     @Test
     void theSameScanRendersTheSameTextSoNothingIsRewritten() {
         GroupStatus g = new GroupStatus(
-                "batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null, 0);
+                "batch", true, 1, 0, 5, 1, 1, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null, 0, List.of());
         ScanResult a = new ScanResult(AT, Duration.ofMillis(5), false, Map.of("batch", g), List.of(), List.of());
         ScanResult b = new ScanResult(
                 AT.plusSeconds(10),

@@ -56,6 +56,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public boolean noProviderId;
         /** A Spot notice taint on the node (as AWS Node Termination Handler sets it). */
         public SpotNotice spotNotice = SpotNotice.NONE;
+        /** Its labels besides the group's (instance type, zone, its template's). */
+        public Map<String, String> labels = Map.of();
 
         Node(String name, String group, String instanceId, Resources allocatable, Instant created) {
             this.name = name;
@@ -85,7 +87,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     null,
                     spotNotice,
                     spotNotice == SpotNotice.NONE ? null : CapacityType.SPOT,
-                    Map.of());
+                    labels);
         }
 
         boolean markedForTermination() {
@@ -114,6 +116,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public String bindingTo;
 
         public Instant bindsAt;
+        /** Its nodeSelector and the like, as the planner reads them. */
+        public PodConstraints constraints = PodConstraints.NONE;
+
         public final Instant created;
         public Instant started;
 
@@ -141,7 +146,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     started,
                     null,
                     Map.of(),
-                    PodConstraints.NONE);
+                    constraints);
         }
     }
 
@@ -221,6 +226,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
      * group's shape of {@link #mapCloudGroup} applies.
      */
     public Function<String, Resources> shapeOfInstance = id -> null;
+
+    /** The labels of an instance's node besides the group's (e.g. {@code FakeNodeGroupProvider::nodeLabels}). */
+    public Function<String, Map<String, String>> labelsOfInstance = id -> Map.of();
 
     /** New instances of {@code cloudGroupId} register as Ready nodes of {@code group} with this allocatable. */
     public FakeCluster mapCloudGroup(String cloudGroupId, String group, Resources allocatable) {
@@ -322,6 +330,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                 Resources ofInstance = shapeOfInstance.apply(r.instanceId());
                 Resources full = ofInstance != null ? ofInstance : shapeOfGroup.get(r.group());
                 Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), full);
+                n.labels = labelsOfInstance.apply(r.instanceId());
                 n.noProviderId = withoutProviderId.test(r.instanceId());
                 Duration late = extendedResourceDelay.apply(r.instanceId());
                 if (!late.isZero() && hasExtended(full)) {

@@ -85,6 +85,8 @@ class NeverInterruptPropertyTest {
     private static final AtomicInteger EARLY_TERMINATIONS = new AtomicInteger();
     /** Mixed-type worlds (a group of two instance types and a launch rule) that launched instances of both types. */
     private static final AtomicInteger MIXED_BOTH_TYPES = new AtomicInteger();
+    /** Two-ASG worlds (different templates) that launched instances in both of their ASGs. */
+    private static final AtomicInteger TWO_ASGS_BOTH = new AtomicInteger();
 
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
     /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
@@ -120,7 +122,8 @@ class NeverInterruptPropertyTest {
                 + " seeds; " + LANE_PODS.get() + " pods given a lane, " + LANE_MATCHES.get()
                 + " bound on a matching lane; " + SPOT_FENCED.get() + " noticed Spot nodes fenced, "
                 + SPOT_TAKEN.get() + " taken by the cloud; " + MIXED_BOTH_TYPES.get()
-                + " mixed-type worlds launched both types");
+                + " mixed-type worlds launched both types; " + TWO_ASGS_BOTH.get()
+                + " two-ASG worlds launched in both ASGs");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
             if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
@@ -140,6 +143,10 @@ class NeverInterruptPropertyTest {
             // Guards against mixed-type worlds that never launch their second type (the launch rule's fallback).
             if (MIXED_BOTH_TYPES.get() == 0) {
                 throw new AssertionError("no mixed-type world launched both of its instance types");
+            }
+            // Guards against two-ASG worlds whose second template (the larger, Spot one) is never chosen.
+            if (TWO_ASGS_BOTH.get() == 0) {
+                throw new AssertionError("no two-ASG world launched in both of its Auto Scaling groups");
             }
             // Guards against a property test whose worlds never let the cost timing remove a node early.
             if (EARLY_TERMINATIONS.get() < MIN_EARLY_TERMINATIONS * SEEDS_RUN.get() / 24) {
@@ -172,6 +179,7 @@ class NeverInterruptPropertyTest {
             SPOT_FENCED.addAndGet(run.fencedWith.size());
             SPOT_TAKEN.addAndGet(run.spotTaken);
             MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
+            TWO_ASGS_BOTH.addAndGet(run.asgsLaunched.size() > 1 ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
@@ -235,7 +243,10 @@ class NeverInterruptPropertyTest {
         double tolerateAllJobs;
         /**
          * The group's Auto Scaling groups: one in three seeds out of four; in every fourth (seed mod 4 = 1, without a
-         * draw from rnd) two single-zone ones seen as one through {@code AsgSets}, as one ASG per zone.
+         * draw from rnd) two single-zone ones seen as one through {@code AsgSets}, as one ASG per zone, of different
+         * templates: an on-demand one of this world's shape, listed first, and a Spot one of twice its cpu and memory
+         * (planned from the cloud's node templates as on AWS), so new nodes go to the first with room and pods that
+         * fit only the larger type to the second.
          */
         List<String> members = List.of("batch");
 
@@ -250,6 +261,8 @@ class NeverInterruptPropertyTest {
         final boolean mixed;
 
         final java.util.Set<String> typesLaunched = new java.util.HashSet<>();
+        /** The member ASGs a two-ASG world launched instances in. */
+        final java.util.Set<String> asgsLaunched = new java.util.HashSet<>();
 
         /** Spot: notices arrive at this chance per step, from their own random sequence; 0 in two worlds of three. */
         Random spotRandom;
@@ -280,6 +293,42 @@ class NeverInterruptPropertyTest {
         String mixedYaml(String yaml) {
             return yaml.replace("provider: memory", "provider: aws\n      autoScalingGroup: batch")
                     .replaceFirst("cpu: \"\\d+m\", memory: \"\\d+\", ", "");
+        }
+
+        /** The node-group file of a world over two ASGs: aws-style, every shape from the ASGs' templates. */
+        String templatedYaml(String yaml) {
+            return yaml.replace("provider: memory", "provider: aws")
+                    .replaceFirst("cpu: \"\\d+m\", memory: \"\\d+\", ", "");
+        }
+
+        /** Member {@code i} of a two-ASG world: on-demand of this world's shape, or Spot of twice its cpu and memory. */
+        void addTemplatedMember(int i, int cloudMax, Duration boot) {
+            Map<String, Long> type = new java.util.HashMap<>(shape.toMap());
+            if (i > 0) {
+                type.put("cpu", type.get("cpu") * 2);
+                type.put("memory", type.get("memory") * 2);
+            }
+            cloud.addGroup(
+                    members.get(i),
+                    0,
+                    cloudMax,
+                    0,
+                    boot,
+                    List.of("zone-" + (char) ('a' + i)),
+                    List.of(new FakeInstanceType(i == 0 ? "small" : "large", type, i + 1.0)),
+                    LaunchRule.PRIORITIZED,
+                    Map.of(WellKnown.EKS_CAPACITY_TYPE_LABEL, i == 0 ? "ON_DEMAND" : "SPOT"));
+            cluster.shapeOfInstance = id -> {
+                FakeInstanceType t = cloud.instanceType(id);
+                return t == null ? null : Resources.ofMillis(t.allocatableMillis());
+            };
+            cluster.labelsOfInstance = cloud::nodeLabels;
+            cloud.addListener(new FakeNodeGroupProvider.Listener() {
+                @Override
+                public void launched(String groupId, CloudInstance instance) {
+                    asgsLaunched.add(groupId);
+                }
+            });
         }
 
         void addMixedGroup(int cloudMax) {
@@ -347,7 +396,8 @@ class NeverInterruptPropertyTest {
                             timing,
                             members.size() > 1 ? "\n      autoScalingGroups: [batch-a, batch-b]" : "",
                             10 * (1 + rnd.nextInt(6)));
-            config = ConfigLoader.parse(mixed ? mixedYaml(yaml) : yaml, "seed " + seed);
+            config = ConfigLoader.parse(
+                    mixed ? mixedYaml(yaml) : members.size() > 1 ? templatedYaml(yaml) : yaml, "seed " + seed);
             scaleDownDelay = config.group("batch").orElseThrow().scaling().scaleDownDelayDuration();
             if (!overhead.isZero()) {
                 cluster.daemonSets.add(new DaemonSetInfo(
@@ -364,7 +414,7 @@ class NeverInterruptPropertyTest {
                 if (members.size() == 1) {
                     cloud.addGroup(members.get(i), 0, cloudMax, 0, boot);
                 } else {
-                    cloud.addGroup(members.get(i), 0, cloudMax, 0, boot, List.of("zone-" + (char) ('a' + i)));
+                    addTemplatedMember(i, cloudMax, boot);
                 }
             }
             // Instances stay Terminating a while (lifecycle hook, shutdown) in some worlds; their nodes run meanwhile.

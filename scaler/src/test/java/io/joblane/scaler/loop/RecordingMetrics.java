@@ -18,6 +18,13 @@ public final class RecordingMetrics implements ScalerMetrics {
     public final List<String> spotNotices = new ArrayList<>();
     public int spotInterruptions;
     public final List<Duration> registrationLags = new ArrayList<>();
+    /** New nodes asked per member Auto Scaling group, "group/asg". */
+    public final Map<String, Integer> asgNodesRequested = new java.util.TreeMap<>();
+
+    @Override
+    public void asgNodesRequested(String group, String asg, int nodes) {
+        asgNodesRequested.merge(group + "/" + asg, nodes, Integer::sum);
+    }
 
     @Override
     public void nodeRegistered(String group, Duration lag) {

@@ -86,7 +86,7 @@ class HealthServerHttpTest {
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
         metrics.nodeRegistered("batch", Duration.ofSeconds(95));
         GroupStatus g = new GroupStatus(
-                "batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null, 0);
+                "batch", true, 3, 0, 10, 2, 2, 1, 0, 0, 4, 0, null, null, null, null, List.of(), null, 0, List.of());
         metrics.scanCompleted(
                 Duration.ofMillis(12),
                 new ScanResult(Instant.now(), Duration.ofMillis(12), false, Map.of("batch", g), List.of(), List.of()));
@@ -130,9 +130,10 @@ class HealthServerHttpTest {
                 at.plusSeconds(120),
                 List.of(),
                 at.minusSeconds(300),
-                0);
-        GroupStatus gpu =
-                new GroupStatus("gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null, 0);
+                0,
+                List.of());
+        GroupStatus gpu = new GroupStatus(
+                "gpu", false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, null, List.of(), null, 0, List.of());
         metrics.scanCompleted(
                 Duration.ofMillis(12),
                 new ScanResult(

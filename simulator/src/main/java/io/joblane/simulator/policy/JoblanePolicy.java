@@ -262,6 +262,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 scaleInTiming != null || template == null
                         ? scaleInTiming
                         : template.scaling().scaleInTiming(),
+                null,
                 null);
         NodeGroup group = template == null
                 ? new NodeGroup(

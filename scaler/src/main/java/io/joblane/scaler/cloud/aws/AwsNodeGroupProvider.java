@@ -580,9 +580,14 @@ public final class AwsNodeGroupProvider implements NodeGroupProvider, AutoClosea
         checkUnits(group, problems);
     }
 
-    /** The group's node template when it needs one (no complete {@code scaling.node}) and EC2 is configured. */
+    /**
+     * The group's node template when it needs one (no complete {@code scaling.node}) and EC2 is configured; else the
+     * labels and taints of its node-template tags alone (they route pods among a node group's several ASGs).
+     */
     private NodeTemplate template(AutoScalingGroup group, AwsGroupSettings own, List<String> problems) {
-        return templates != null && (own == null || own.readTemplate()) ? templates.read(group, problems) : null;
+        return templates != null && (own == null || own.readTemplate())
+                ? templates.read(group, problems)
+                : NodeTemplateReader.fromTags(group, problems);
     }
 
     /**

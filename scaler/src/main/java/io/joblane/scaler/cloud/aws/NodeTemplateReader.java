@@ -43,6 +43,23 @@ final class NodeTemplateReader implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * The labels and taints of a group's cluster-autoscaler node-template tags alone, without instance types (no call:
+     * the tags come with DescribeAutoScalingGroups), for a group whose {@code scaling.node} gives the shape; null when
+     * it has no such tag.
+     */
+    static NodeTemplate fromTags(AutoScalingGroup group, List<String> problems) {
+        Map<String, String> tagValues = new LinkedHashMap<>();
+        for (TagDescription tag : group.tags()) {
+            tagValues.put(tag.key(), tag.value());
+        }
+        AsgTemplateTags tags = AsgTemplateTags.parse(tagValues);
+        tags.problems().forEach(p -> problems.add("node template: " + p));
+        return tags.labels().isEmpty() && tags.taints().isEmpty()
+                ? null
+                : new NodeTemplate(List.of(), tags.labels(), tags.taints());
+    }
+
     /** The group's template; what went wrong is added to {@code problems}, prefixed {@code node template: }. */
     synchronized NodeTemplate read(AutoScalingGroup group, List<String> problems) {
         Map<String, String> tagValues = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
 package io.joblane.scaler.cloud.fake;
 
+import io.joblane.model.Quantity;
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.JoblaneConfig;
+import io.joblane.model.config.MemoryCloud;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
 import io.joblane.scaler.cloud.CloudException;
@@ -78,7 +81,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     /**
      * A provider with one group per {@code provider: memory} group of the config, starting at its minimum. A group
      * over several {@code autoScalingGroups} gets one group per member, member i in zone {@code zone-a}, {@code zone-b},
-     * {@code zone-c} in turn (as one Auto Scaling group per zone), the minimum spread over them.
+     * {@code zone-c} in turn (as one Auto Scaling group per zone) unless its {@code scaling.memory} entry names a zone,
+     * the minimum spread over them. {@code scaling.memory} gives each its instance types (picked by its launch rule,
+     * each node of its type's shape) and node-template labels.
      */
     public static FakeNodeGroupProvider fromConfig(JoblaneConfig config, Clock clock) {
         FakeNodeGroupProvider p = new FakeNodeGroupProvider(clock);
@@ -87,24 +92,37 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             if (!Scaling.PROVIDER_MEMORY.equals(s.provider())) {
                 continue;
             }
-            List<String> members = s.asgNames();
-            if (members.size() <= 1) {
-                String id = members.isEmpty() ? g.name() : members.get(0);
-                p.addGroup(id, s.minNodes(), s.maxNodes(), s.minNodes(), s.bootDelayDuration());
-                continue;
-            }
+            List<String> members = s.asgNames().isEmpty() ? List.of(g.name()) : s.asgNames();
             for (int i = 0; i < members.size(); i++) {
                 int min = s.minNodes() / members.size() + (i < s.minNodes() % members.size() ? 1 : 0);
-                p.addGroup(
-                        members.get(i),
-                        min,
-                        s.maxNodes(),
-                        min,
-                        s.bootDelayDuration(),
-                        List.of(ZONES[i % ZONES.length]));
+                p.addConfigured(
+                        s, members.get(i), min, members.size() == 1 ? List.of() : List.of(ZONES[i % ZONES.length]));
             }
         }
         return p;
+    }
+
+    /** One member of a memory group as its {@code scaling.memory} section describes it. */
+    private void addConfigured(Scaling s, String id, int min, List<String> defaultZones) {
+        MemoryCloud memory = s.memory() == null ? new MemoryCloud(null, null, null, null) : s.memory();
+        MemoryCloud.Asg own = memory.autoScalingGroups().get(id);
+        List<String> zones = own != null && own.zone() != null ? List.of(own.zone()) : defaultZones;
+        List<FakeInstanceType> types = new ArrayList<>();
+        for (MemoryCloud.InstanceType t : memory.typesOf(id)) {
+            Map<String, Long> allocatable = new LinkedHashMap<>();
+            t.allocatable().forEach((resource, quantity) -> allocatable.put(resource, Quantity.toMillis(quantity)));
+            types.add(new FakeInstanceType(t.name(), allocatable, t.pricePerHour()));
+        }
+        addGroup(
+                id,
+                min,
+                s.maxNodes(),
+                min,
+                s.bootDelayDuration(),
+                zones,
+                types,
+                LaunchRule.ofAwsName(memory.launchRule()),
+                memory.labelsOf(id));
     }
 
     /** Adds (or replaces) a group; instances up to {@code desired} launch on the next call. */
@@ -148,6 +166,52 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         g.types.addAll(types);
         g.rule = Objects.requireNonNull(rule, "rule");
         return this;
+    }
+
+    /**
+     * Adds (or replaces) a group in {@code zones} (empty: the provider's three) of several instance types (none: the
+     * file's shape plans its nodes) whose node template carries {@code labels}, as an Auto Scaling group with
+     * cluster-autoscaler's node-template label tags.
+     */
+    public synchronized FakeNodeGroupProvider addGroup(
+            String id,
+            int min,
+            int max,
+            int desired,
+            Duration bootDelay,
+            List<String> zones,
+            List<FakeInstanceType> types,
+            LaunchRule rule,
+            Map<String, String> labels) {
+        addGroup(id, min, max, desired, bootDelay, zones);
+        Group g = groups.get(id);
+        g.types.addAll(types);
+        g.rule = Objects.requireNonNull(rule, "rule");
+        g.labels = Map.copyOf(labels);
+        return this;
+    }
+
+    /**
+     * The labels the node of an instance gets, as a kubelet on AWS sets them: its group's node-template labels, its
+     * instance type ({@code node.kubernetes.io/instance-type}) and zone ({@code topology.kubernetes.io/zone}); empty
+     * for an unknown instance.
+     */
+    public synchronized Map<String, String> nodeLabels(String instanceId) {
+        for (Group g : groups.values()) {
+            CloudInstance inst = g.instances.get(instanceId);
+            if (inst != null) {
+                Map<String, String> labels = new LinkedHashMap<>(g.labels);
+                FakeInstanceType type = typeOfInstance.get(instanceId);
+                if (type != null) {
+                    labels.put(WellKnown.INSTANCE_TYPE_LABEL, type.name());
+                }
+                if (inst.zone() != null) {
+                    labels.put(WellKnown.ZONE_LABEL, inst.zone());
+                }
+                return labels;
+            }
+        }
+        return Map.of();
     }
 
     /** The instance type an instance was launched as, or null (a group without types, or an unknown instance). */
@@ -516,6 +580,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         final Map<String, Integer> runningByType = new HashMap<>();
 
         LaunchRule rule = LaunchRule.PRIORITIZED;
+        /** The labels of its node template (cluster-autoscaler's node-template label tags on AWS). */
+        Map<String, String> labels = Map.of();
+
         int desired;
         boolean launchFailing;
         /** The last launch attempt found every type at its capacity. */
@@ -585,14 +652,17 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     zones.isEmpty() ? List.of(ZONES) : zones);
         }
 
-        /** Every type's shape, in the group's order; null for a group without types (the file's shape plans). */
+        /**
+         * Every type's shape, in the group's order, and the template's labels; null for a group with neither (the
+         * file's shape plans).
+         */
         NodeTemplate template() {
-            if (types.isEmpty()) {
+            if (types.isEmpty() && labels.isEmpty()) {
                 return null;
             }
             List<NodeTemplate.Shape> shapes = new ArrayList<>();
             types.forEach(t -> shapes.add(new NodeTemplate.Shape(t.name(), t.allocatableMillis())));
-            return new NodeTemplate(shapes, Map.of(), List.of());
+            return new NodeTemplate(shapes, labels, List.of());
         }
     }
 }

@@ -1,0 +1,42 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.model.config.Taint;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One kind of new node a group can get in one planning pass: what one class of similar member Auto Scaling groups
+ * launches ({@link AsgClasses}), or for a group of one cloud group, what that group launches. Immutable.
+ *
+ * @param asgs         the member Auto Scaling groups that launch it, in the file's order; empty for one cloud group
+ * @param labels       the labels such a node carries: the group's over its template's, its instance type's, no zone
+ * @param taints       the group's taints and its template's
+ * @param zones        the zones such a node may start in (empty when not known)
+ * @param shape        its allocatable
+ * @param instanceType the instance type planned with, null when the shape comes from {@code scaling.node} alone
+ * @param classShapes  the shapes of every instance type its ASGs may launch (the cloud picks one): a pod goes to a new
+ *                     node of this kind only if it fits all of them, when the group has several kinds
+ */
+record NewNodeKind(
+        List<String> asgs,
+        Map<String, String> labels,
+        List<Taint> taints,
+        List<String> zones,
+        Resources shape,
+        String instanceType,
+        List<Resources> classShapes) {
+
+    NewNodeKind {
+        asgs = List.copyOf(asgs);
+        classShapes = List.copyOf(classShapes);
+        labels = Map.copyOf(labels);
+        taints = List.copyOf(taints);
+        zones = List.copyOf(zones);
+    }
+
+    /** For messages: its Auto Scaling groups, and its instance type when known. */
+    String describe() {
+        String where = asgs.isEmpty() ? "new node" : "Auto Scaling group(s) " + String.join(", ", asgs);
+        return instanceType == null ? where : where + " (" + instanceType + ")";
+    }
+}

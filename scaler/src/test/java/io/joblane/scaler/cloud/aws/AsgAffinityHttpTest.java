@@ -1,0 +1,193 @@
+package io.joblane.scaler.cloud.aws;
+
+import static io.joblane.scaler.cloud.aws.AwsTestSupport.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.JoblaneConfig;
+import io.joblane.scaler.cloud.AsgSets;
+import io.joblane.scaler.loop.ClusterAccess;
+import io.joblane.scaler.loop.EventReason;
+import io.joblane.scaler.loop.EventTarget;
+import io.joblane.scaler.loop.MutableClock;
+import io.joblane.scaler.loop.ScaleLoop;
+import io.joblane.scaler.loop.ScalerMetrics;
+import io.joblane.scaler.loop.ScanResult;
+import io.joblane.scaler.plan.ClusterSnapshot;
+import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.GroupSpec;
+import io.joblane.scaler.plan.PodConstraints;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.scaler.plan.PodPhase;
+import io.joblane.scaler.plan.Resources;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real loop over a node group of an on-demand and a Spot Auto Scaling group told apart only by cluster-autoscaler's
+ * node-template label tags, with the real AWS SDK against {@link FakeAutoScalingServer}: a pod selecting Spot raises
+ * exactly the Spot ASG on the wire, a pod selecting neither raises nothing and is reported.
+ */
+class AsgAffinityHttpTest {
+    private static final String OD = "eks-batch-od-1a";
+    private static final String SPOT = "eks-batch-spot-1a";
+    private static final String CAPACITY_TAG =
+            "k8s.io/cluster-autoscaler/node-template/label/" + WellKnown.EKS_CAPACITY_TYPE_LABEL;
+    private static final String CONFIG = """
+            nodeGroups:
+              - name: batch
+                default: true
+                taints: [{key: joblane.io/dedicated, value: batch, effect: NoSchedule}]
+                scaling:
+                  provider: aws
+                  autoScalingGroups: [eks-batch-od-1a, eks-batch-spot-1a]
+                  maxNodes: 10
+                  node: {cpu: "4", memory: 16Gi, pods: "110"}
+                  suspendAZRebalance: true
+            """;
+
+    private FakeAutoScalingServer fake;
+    private AwsNodeGroupProvider aws;
+    private ScaleLoop loop;
+    private final List<PodInfo> pods = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = new FakeAutoScalingServer();
+        MutableClock clock = new MutableClock(T0);
+        JoblaneConfig config = ConfigLoader.parse(CONFIG, "test");
+        aws = AwsTestSupport.provider(fake, AwsGroupSettings.fromConfig(config), clock);
+        AsgSets sets = new AsgSets(aws, Map.of(GroupSpec.asgSetId("batch"), List.of(OD, SPOT)));
+        asg(OD, "ON_DEMAND");
+        asg(SPOT, "SPOT");
+        loop = new ScaleLoop(config, new PodsOnly(clock), Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+        fake.close();
+    }
+
+    private void asg(String name, String capacityType) {
+        FakeAutoScalingServer.Group g = fake.addGroup(name, 0, 10, 0);
+        g.zones.clear();
+        g.zones.add("us-east-1a");
+        g.suspended.add("AZRebalance");
+        g.newInstancesProtected = true;
+        g.tags.put(CAPACITY_TAG, capacityType);
+    }
+
+    private void pending(String name, String capacityType) {
+        pods.add(new PodInfo(
+                "uid-" + name,
+                "default",
+                name,
+                "batch",
+                Resources.of(1000, 1024L * 1024 * 1024 * 1000),
+                PodPhase.PENDING_UNSCHEDULABLE,
+                true,
+                false,
+                false,
+                null,
+                T0.minusSeconds(30),
+                null,
+                null,
+                Map.of(),
+                PodConstraints.of(Map.of(WellKnown.EKS_CAPACITY_TYPE_LABEL, capacityType), null, null, null)));
+    }
+
+    @Test
+    void aPodSelectingSpotRaisesOnlyTheSpotGroupOnTheWire() {
+        // Guards against: the set planned with the first ASG's template (on-demand), the Spot pod never served.
+        pending("spot-job", "SPOT");
+        ScanResult result = loop.runOnce();
+
+        assertThat(fake.calls("SetDesiredCapacity"))
+                .singleElement()
+                .satisfies(c -> assertThat(c.params())
+                        .containsEntry("AutoScalingGroupName", SPOT)
+                        .containsEntry("DesiredCapacity", "1"));
+        assertThat(fake.group(OD).desired).isZero();
+        assertThat(result.groups().get("batch").lastAction()).contains("(" + SPOT + " 0 -> 1)");
+        assertThat(result.groups().get("batch").asgs())
+                .extracting(a -> a.name() + "=" + a.desired())
+                .containsExactly(OD + "=0", SPOT + "=1");
+    }
+
+    @Test
+    void aPodNeitherGroupCanTakeRaisesNothingAndIsReported() {
+        pending("reserved", "CAPACITY_BLOCK");
+        loop.runOnce();
+
+        assertThat(fake.calls("SetDesiredCapacity")).isEmpty();
+        assertThat(events)
+                .singleElement()
+                .asString()
+                .startsWith("DOES_NOT_FIT: ")
+                .contains(OD)
+                .contains(SPOT)
+                .contains("nodeSelector " + WellKnown.EKS_CAPACITY_TYPE_LABEL + "=CAPACITY_BLOCK");
+    }
+
+    /** Pods only, no nodes: every instance is one that has not joined yet. Events are recorded as text. */
+    private final class PodsOnly implements ClusterAccess {
+        private final java.time.Clock clock;
+
+        PodsOnly(java.time.Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public ClusterSnapshot snapshot() {
+            return new ClusterSnapshot(clock.instant(), List.of(), List.copyOf(pods), List.of());
+        }
+
+        @Override
+        public void setDrainingTaint(String node, DrainState state) {}
+
+        @Override
+        public boolean cordon(String node, Instant at) {
+            return true;
+        }
+
+        @Override
+        public void uncordon(String node) {}
+
+        @Override
+        public void annotateNode(String node, Map<String, String> annotations) {}
+
+        @Override
+        public List<PodInfo> podsBoundTo(String node) {
+            return List.of();
+        }
+
+        @Override
+        public Optional<String> whyInstanceMayHaveNode(String instanceId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Instant> markTerminationRequested(String node, Instant at) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
+            return Optional.of("no nodes in this test");
+        }
+
+        @Override
+        public void recordEvent(EventTarget target, EventReason reason, String message) {
+            events.add(reason + ": " + message);
+        }
+    }
+}
