@@ -127,9 +127,17 @@ public final class SimCluster {
 
     /** A node of {@code type} launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
     public SimNode launch(String instanceId, long now, long readyAt, NodeType type) {
+        return launch(instanceId, now, readyAt, type, null);
+    }
+
+    /**
+     * A node of {@code type} in {@code zone} (null: the zones in turn, as a multi-zone group balances them) launched at
+     * {@code now}; it joins (Ready) at {@code readyAt} via a timer.
+     */
+    public SimNode launch(String instanceId, long now, long readyAt, NodeType type, String zone) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
         SimNode node = new SimNode("node-" + nodeSeq, id, now, type);
-        node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
+        node.zone = zone != null ? zone : ZONES.get((int) (nodeSeq % ZONES.size()));
         nodesByType.merge(type.name(), 1, Integer::sum);
         node.seq = nodeSeq++;
         version++;
@@ -232,7 +240,7 @@ public final class SimCluster {
     private void bill(SimNode node, long end) {
         long millis = end - node.launchedAt;
         nodeMillis += millis;
-        costMillis += millis * node.type.pricePerHour();
+        costMillis += millis * node.type.pricePerHour() * (node.spot ? spot.priceRatio() : 1);
         cpuMillisMillis += (double) millis * node.shape.cpuMillis();
     }
 
@@ -505,8 +513,7 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // A preferred lane term scores nodes by their label, and buckets do not know zones: scan every node.
-                best = pickByScan || pod.lane != null || pod.zone != null ? pickByScan(pod) : pick(pod);
+                best = needsScan(pod) ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -519,6 +526,11 @@ public final class SimCluster {
         }
         pending.subList(kept, pending.size()).clear();
         firstUntried = pending.size();
+    }
+
+    /** Preferred terms score nodes by their labels, and the load buckets know neither zones nor capacity types. */
+    private boolean needsScan(SimPod pod) {
+        return pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand;
     }
 
     /**
@@ -565,29 +577,49 @@ public final class SimCluster {
 
     /**
      * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
-     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term.
+     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a preferred term
+     * (a lane, on-demand capacity) or a zone.
      */
     private SimNode pickByScan(SimPod pod) {
         ties.clear();
         int bestPoints = -1;
         double bestScore = -1;
+        int maxAffinity = pod.prefersOnDemand ? maxAffinity(pod) : ScorePlugins.LANE_WEIGHT;
         for (SimNode n : nodes) {
             if (!n.acceptsPods() || !n.fits(pod) || !inZone(pod, n)) {
                 continue;
             }
             int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, pod.lane != null && pod.lane.matches(n.laneEnd));
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinity(pod, n), maxAffinity);
             double score = score(scoring, n, pod);
-            if (points > bestPoints || (points == bestPoints && score > bestScore)) {
+            int better = bestPoints < 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            if (better > 0) {
                 ties.clear();
                 ties.add(n);
                 bestPoints = points;
                 bestScore = score;
-            } else if (points == bestPoints && score == bestScore) {
+            } else if (better == 0) {
                 ties.add(n);
             }
         }
         return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
+    }
+
+    /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
+    private static int affinity(SimPod pod, SimNode node) {
+        return (pod.lane != null && pod.lane.matches(node.laneEnd) ? ScorePlugins.LANE_WEIGHT : 0)
+                + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
+    }
+
+    /** The highest {@link #affinity} over the feasible nodes: NodeAffinity normalises to it. */
+    private int maxAffinity(SimPod pod) {
+        int max = 0;
+        for (SimNode n : nodes) {
+            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
+                max = Math.max(max, affinity(pod, n));
+            }
+        }
+        return max;
     }
 
     /**
@@ -610,7 +642,7 @@ public final class SimCluster {
     }
 
     /** The scheduler's zone filter: a pod pinned to a zone (its volume's) runs only on a node of that zone. */
-    static boolean inZone(SimPod pod, SimNode node) {
+    public static boolean inZone(SimPod pod, SimNode node) {
         return pod.zone == null || pod.zone.equals(node.zone);
     }
 

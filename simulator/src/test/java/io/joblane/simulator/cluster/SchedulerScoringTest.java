@@ -135,4 +135,53 @@ class SchedulerScoringTest {
         assertThat(term.matches(null)).as("no label: no match").isFalse();
         assertThat(term.matches("soon")).as("not an integer: no match").isFalse();
     }
+
+    /** A busier Spot node and an empty on-demand one, under the packing scheduler; where does a 1-core pod land? */
+    private static SimNode landsOn(boolean prefersOnDemand, boolean laneOnSpot) {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
+        SimNode spot = cluster.launch("i-spot", 0, 0);
+        SimNode onDemand = cluster.launch("i-od", 0, 0);
+        spot.spot = true;
+        SimPod busy = pod(1, 8, 8);
+        busy.zone = spot.zone;
+        cluster.submit(busy);
+        cluster.schedule(0);
+        assertThat(busy.node).isSameAs(spot);
+        SimPod pod = pod(2, 1, 1);
+        pod.prefersOnDemand = prefersOnDemand;
+        if (laneOnSpot) {
+            spot.laneEnd = "100";
+            pod.lane = new io.joblane.model.lanes.LaneTerm(50, io.joblane.model.lanes.RunTimePredictor.Source.DEADLINE);
+        }
+        cluster.submit(pod);
+        cluster.schedule(0);
+        return pod.node == spot ? spot : pod.node == onDemand ? onDemand : null;
+    }
+
+    @Test
+    void aPodThatPrefersOnDemandLandsOnAnOnDemandNodeOverABusierSpotNode() {
+        // Guards against: the webhook's on-demand term ignored by the simulated scheduler (long Jobs packed onto Spot).
+        assertThat(landsOn(false, false).spot)
+                .as("packing alone: the busier node")
+                .isTrue();
+        assertThat(landsOn(true, false).spot)
+                .as("NodeAffinity 2 x 100 outweighs the fit")
+                .isFalse();
+        assertThat(landsOn(true, true).spot)
+                .as("on-demand (100) beats a lane (50): 2 x 100 against 2 x 50 and a better fit")
+                .isFalse();
+    }
+
+    @Test
+    void nodeAffinityNormalisesTheSumOfBothTermsToTheHighest() {
+        // DefaultNormalizeScore: 100 x sum / max, integer division; TaintToleration 3 x 100 without the taint.
+        assertThat(ScorePlugins.points(false, 150, 150)).isEqualTo(300 + 200);
+        assertThat(ScorePlugins.points(false, 100, 150)).isEqualTo(300 + 132);
+        assertThat(ScorePlugins.points(false, 50, 150)).isEqualTo(300 + 66);
+        assertThat(ScorePlugins.points(true, 0, 0)).isZero();
+        assertThat(ScorePlugins.points(false, true)).isEqualTo(ScorePlugins.points(false, 50, 50));
+        // 66 NodeAffinity points apart: a fit better by more than 0.66 wins, by less does not.
+        assertThat(ScorePlugins.compare(366, 0.9, 432, 0.2)).isPositive();
+        assertThat(ScorePlugins.compare(366, 0.5, 432, 0.2)).isNegative();
+    }
 }
