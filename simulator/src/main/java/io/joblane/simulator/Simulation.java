@@ -153,6 +153,7 @@ public final class Simulation {
         cluster.spot(settings.spot(), settings.seed(), (node, at) -> policy.spotTaken(cluster, node, at));
         try (TraceReader reader = source.open()) {
             run.next = nextFitting(reader, settings.types());
+            policy.scansEvery(settings.scanIntervalMillis());
             policy.start(cluster, run.start);
             while (run.step(reader)) {
                 // Each step is one event time: submits, completions and timers due, scheduling, maybe a scan.

@@ -52,7 +52,7 @@ public final class LanesStep {
         long now = clock.millis();
         List<LaneNode> nodes = access.nodes();
         Map<String, Long> ends = LaneEnds.expectedEnds(pods, history, now);
-        expectedEnds = toInstants(ends);
+        expectedEnds = new Instants(ends);
         List<LaneEnds.Change> changes = LaneEnds.changes(nodes, pods, ends);
         if (dryRun) {
             // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
@@ -97,10 +97,44 @@ public final class LanesStep {
         return expectedEnds;
     }
 
-    private static Map<String, java.time.Instant> toInstants(Map<String, Long> ends) {
-        Map<String, java.time.Instant> out = new HashMap<>(ends.size() * 2);
-        ends.forEach((uid, end) -> out.put(uid, java.time.Instant.ofEpochMilli(end)));
-        return java.util.Collections.unmodifiableMap(out);
+    /**
+     * The expected ends as instants, each converted when read: the drain order reads those of a few nodes' pods, so a
+     * copy of every bound pod's end at every scan would be wasted. Read-only; {@code millis} is not changed after.
+     */
+    private static final class Instants extends java.util.AbstractMap<String, java.time.Instant> {
+        private final Map<String, Long> millis;
+
+        Instants(Map<String, Long> millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public java.time.Instant get(Object uid) {
+            Long end = millis.get(uid);
+            return end == null ? null : java.time.Instant.ofEpochMilli(end);
+        }
+
+        @Override
+        public boolean containsKey(Object uid) {
+            return millis.containsKey(uid);
+        }
+
+        @Override
+        public int size() {
+            return millis.size();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return millis.isEmpty();
+        }
+
+        @Override
+        public java.util.Set<Entry<String, java.time.Instant>> entrySet() {
+            java.util.Set<Entry<String, java.time.Instant>> out = new java.util.LinkedHashSet<>();
+            millis.forEach((uid, end) -> out.add(Map.entry(uid, java.time.Instant.ofEpochMilli(end))));
+            return java.util.Collections.unmodifiableSet(out);
+        }
     }
 
     /** The family history, for tests and the status page. */

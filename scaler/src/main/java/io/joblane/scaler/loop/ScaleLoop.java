@@ -156,7 +156,7 @@ public final class ScaleLoop {
             return finish(start, dry, statuses, problems, done);
         }
         try {
-            scan(cfg, withExpectedEnds(snapshot), start, dry, statuses, problems, done);
+            scan(cfg, snapshot, start, dry, statuses, problems, done);
             runAfterScan(gate);
         } catch (ScanGate.NotLeading e) {
             LOG.warn("scan stopped: no longer leading (before {})", e.getMessage());
@@ -173,7 +173,7 @@ public final class ScaleLoop {
             Map<String, GroupStatus> statuses,
             List<String> problems,
             List<String> done) {
-        SnapshotIndex index = new SnapshotIndex(snapshot);
+        SnapshotIndex index = new SnapshotIndex(snapshot, expectedEnds.get());
         List<NodeGroup> groups = cfg.scaledGroups();
         checkLeading("describe"); // a replica that no longer leads does not even read
         Map<String, CloudGroup> described = describeAll(groups, problems, statuses);
@@ -226,19 +226,6 @@ public final class ScaleLoop {
      */
     public synchronized void expectedEnds(Supplier<Map<String, Instant>> byUid) {
         this.expectedEnds = Objects.requireNonNull(byUid, "byUid");
-    }
-
-    /** The snapshot with each known pod's expected end; the same snapshot when none is known. */
-    private ClusterSnapshot withExpectedEnds(ClusterSnapshot snapshot) {
-        Map<String, Instant> ends = expectedEnds.get();
-        if (ends.isEmpty()) {
-            return snapshot;
-        }
-        List<PodInfo> pods = new ArrayList<>(snapshot.pods().size());
-        for (PodInfo p : snapshot.pods()) {
-            pods.add(p.nodeName() == null ? p : p.withExpectedEnd(ends.get(p.uid())));
-        }
-        return new ClusterSnapshot(snapshot.takenAt(), snapshot.nodes(), pods, snapshot.daemonSets());
     }
 
     private void runAfterScan(ScanGate gate) {

@@ -130,7 +130,7 @@ final class DrainChooser {
                 }
             }
             if (!blocking.isEmpty()) { // empty nodes go straight to scale-in
-                candidates.add(new Candidate(n, blocking));
+                candidates.add(new Candidate(n, blocking, in.index()));
             }
         }
         candidates.sort(Candidate.ORDER);
@@ -181,11 +181,11 @@ final class DrainChooser {
                 .thenComparingDouble(Candidate::share)
                 .thenComparing(c -> c.node.name());
 
-        Candidate(NodeInfo node, List<PodInfo> blocking) {
+        Candidate(NodeInfo node, List<PodInfo> blocking, SnapshotIndex index) {
             this(
                     node,
                     blocking,
-                    expectedEnd(blocking),
+                    expectedEnd(blocking, index),
                     (int) blocking.stream().filter(PodInfo::jobPod).count(),
                     blocking.stream()
                             .filter(PodInfo::jobPod)
@@ -198,13 +198,14 @@ final class DrainChooser {
         }
 
         /** The latest expected end of the pods, or null when one of them has none. */
-        private static Instant expectedEnd(List<PodInfo> pods) {
+        private static Instant expectedEnd(List<PodInfo> pods, SnapshotIndex index) {
             Instant latest = null;
             for (PodInfo p : pods) {
-                if (p.expectedEnd() == null) {
+                Instant end = index.expectedEnd(p);
+                if (end == null) {
                     return null;
                 }
-                latest = latest == null || p.expectedEnd().isAfter(latest) ? p.expectedEnd() : latest;
+                latest = latest == null || end.isAfter(latest) ? end : latest;
             }
             return latest;
         }

@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * Indexes one {@link ClusterSnapshot} by group and by node in a single pass, so planning every group costs one walk
- * over the pods. Built by the loop once per scan; read-only afterwards.
+ * over the pods, with the bound pods' expected ends as lanes last predicted them. Built by the loop once per scan;
+ * read-only afterwards.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
@@ -16,9 +18,20 @@ public final class SnapshotIndex {
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
     private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
+    private final Map<String, Instant> expectedEnds;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
+        this(snapshot, Map.of());
+    }
+
+    /**
+     * @param expectedEnds by pod uid, the expected end of bound pods (lanes' predictions); when not empty, a bound pod
+     *                     missing from it has none, whatever it carries. Looked up only for the pods the drain order
+     *                     reads, rather than copying every pod of the snapshot with its end at every scan.
+     */
+    public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds) {
         this.snapshot = snapshot;
+        this.expectedEnds = expectedEnds;
         int nodes = snapshot.nodes().size();
         boundByNode = new HashMap<>(nodes * 4 / 3 + 1);
         nodesByInstance = new HashMap<>(nodes * 4 / 3 + 1);
@@ -95,6 +108,11 @@ public final class SnapshotIndex {
     /** Job pods of the group that have not finished, bound or not: the arrivals scale-in's cost rule counts. */
     public List<PodInfo> jobPods(String group) {
         return jobPodsByGroup.getOrDefault(group, List.of());
+    }
+
+    /** The pod's expected end: lanes' prediction for a bound pod when there are predictions, else what it carries. */
+    public Instant expectedEnd(PodInfo pod) {
+        return expectedEnds.isEmpty() || pod.nodeName() == null ? pod.expectedEnd() : expectedEnds.get(pod.uid());
     }
 
     /** The node registered for an instance, in any group, or null. */

@@ -69,6 +69,26 @@ class LanesTest {
                         new LaneEnds.Change("n1", Long.toString(T0 / MIN + 120)), new LaneEnds.Change("n2", null));
     }
 
+    /** Guards the drain order's input: each bound pod with a prediction, by uid, at its start plus the prediction. */
+    @Test
+    void expectedEndsAreTheBoundPodsWithAPredictionAsInstantsReadOnly() {
+        Memory k = new Memory();
+        k.labels.put("n1", null);
+        k.configMap = new FamilyTable(Map.of("ns/known", RunTimes.first(20 * MIN, T0 - MIN)));
+        k.pods.add(running("a", "n1", "ns/known", null, T0));
+        k.pods.add(running("b", "n1", "ns/unknown", null, T0));
+        LanesStep step = new LanesStep(k, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC), Duration.ZERO, 100);
+        assertThat(step.expectedEnds()).isEmpty();
+
+        step.run(new ScanGate(false, () -> true));
+
+        Map<String, Instant> ends = step.expectedEnds();
+        assertThat(ends).containsExactly(Map.entry("a", Instant.ofEpochMilli(T0 + 20 * MIN)));
+        assertThat(ends.get("b")).isNull();
+        assertThat(ends.containsKey("a")).isTrue();
+        assertThatThrownBy(() -> ends.put("b", Instant.EPOCH)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
     /** An in-memory Kubernetes for the step: labels, the ConfigMap, and a count of writes. */
     static final class Memory implements LanesAccess {
         final Map<String, String> labels = new HashMap<>();

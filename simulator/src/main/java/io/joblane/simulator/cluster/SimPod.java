@@ -39,6 +39,13 @@ public final class SimPod {
     public SimNode node;
     /** The loop's view of this pod in its current state, built on demand and dropped on every change. */
     public io.joblane.scaler.plan.PodInfo info;
+    /** Lanes' view of this pod while bound, reused while its node and start are the same. */
+    public io.joblane.scaler.lanes.LanePod lanePod;
+    /** Its family key as the webhook and the scaler key it, made once. */
+    public String familyKey;
+
+    private String uid;
+    private int uidRun = -1;
 
     public SimPod(long id, long cpu, long memory, long gpu, long duration, long submitted, boolean safeToEvictFalse) {
         this.id = id;
@@ -63,5 +70,14 @@ public final class SimPod {
 
     public String name() {
         return "job-" + id;
+    }
+
+    /** The uid of the current run's pod (each run is a new pod of the Job), one string per run. */
+    public String uid() {
+        if (uidRun != run || uid == null) {
+            uid = "uid-" + id + "-" + run;
+            uidRun = run;
+        }
+        return uid;
     }
 }

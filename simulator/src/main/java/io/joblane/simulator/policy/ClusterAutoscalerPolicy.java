@@ -25,6 +25,11 @@ import java.util.SplittableRandom;
  * 30 s grace period). With Jobs pinned to zones, one Auto Scaling group per zone, each with its template node: the
  * {@code least-waste} expander picks a group's option and {@code --balance-similar-node-groups} spreads it over the
  * groups that can take every pod of it.
+ *
+ * <p>Event-driven like the real loop's effect: after a scan that changed nothing it names the next instant a scan of
+ * the unchanged cluster could act ({@link #nextScanWanted}), and the simulation skips the scans before it. A node
+ * found unremovable is rechecked every 5 minutes; while its pods keep it so, the rechecks of skipped scans are replayed
+ * when the next scan runs ({@link #replaySkippedRechecks}), so the figures are those of a scan every interval.
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
@@ -57,10 +62,18 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private final List<String> zonalGroups;
     /** The expander's random tie-break; its own, so the scheduler's draws do not move. */
     private final SplittableRandom expanderRandom;
+    /** The scan in progress drew from {@link #expanderRandom}: a later scan draws anew, so it is not skipped. */
+    private boolean drew;
 
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
     private int drainsInProgress;
+    /** The scan grid (trace start plus whole intervals), to replay skipped rechecks; interval 0: scan every interval. */
+    private long gridStart;
+
+    private long scanIntervalMillis;
+    /** Nodes that the last quiet scan left unremovable by their pods: skipped rechecks would have found them so again. */
+    private final List<SimNode> reblocking = new ArrayList<>();
 
     public ClusterAutoscalerPolicy(JobPods jobPods, SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
         this(jobPods, scoring, bootDelayMillis, maxNodes, List.of(), 1);
@@ -107,7 +120,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     @Override
     public void start(SimCluster cluster, long now) {
-        // Starts from an empty group, like Joblane.
+        gridStart = now; // starts from an empty group, like Joblane
+    }
+
+    @Override
+    public void scansEvery(long intervalMillis) {
+        scanIntervalMillis = intervalMillis;
     }
 
     @Override
@@ -115,31 +133,112 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return scaleActions;
     }
 
-    /** One RunOnce: scale up, recompute the unneeded nodes, delete what is due unless in cooldown, soft taints. */
+    /**
+     * One RunOnce: scale up, recompute the unneeded nodes, delete what is due unless in cooldown, soft taints. Acted:
+     * a scale-up, an expander draw, or a node became unneeded or needed again (deletions, drains and taints change the
+     * cluster).
+     */
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        runOnce(cluster, now);
-        return true; // no promise of quiet scans yet (see ScalingPolicy.nextScanWanted): scanned every interval
+        replaySkippedRechecks(now);
+        return runOnce(cluster, now);
     }
 
-    private void runOnce(SimCluster cluster, long now) {
+    private boolean runOnce(SimCluster cluster, long now) {
         boolean scaleDownForbidden = false;
+        boolean acted = false;
+        drew = false;
         List<NodeGroup> groups = groups(cluster);
-        List<SimPod> waiting = new ArrayList<>(cluster.pending());
-        waiting.removeIf(p -> !helpedBySome(groups, p));
+        List<SimPod> waiting = waiting(cluster, groups);
         if (!waiting.isEmpty()) {
             if (allPodsAreNew(waiting, now)) {
                 scaleDownForbidden = true; // "waiting one iteration for more", and no scale-down this loop
             } else if (scaleUp(cluster, groups, waiting, now)) {
                 lastScaleUp = now;
+                acted = true;
             }
         }
-        List<SimNode> unneeded = updateUnneeded(cluster, now);
+        Unneeded unneeded = updateUnneeded(cluster, now);
         boolean cooldown = scaleDownForbidden || now - lastScaleUp < DELAY_AFTER_ADD_MILLIS;
         if (!cooldown) {
-            deleteDue(cluster, unneeded, now);
+            deleteDue(cluster, unneeded.nodes(), now);
         }
         updateSoftTaints(cluster);
+        return acted || drew || unneeded.changed();
+    }
+
+    /** The waiting pods a new node of some group would help. */
+    private static List<SimPod> waiting(SimCluster cluster, List<NodeGroup> groups) {
+        List<SimPod> waiting = new ArrayList<>(cluster.pending());
+        waiting.removeIf(p -> !helpedBySome(groups, p));
+        return waiting;
+    }
+
+    /**
+     * After a scan that changed nothing: the first instant a scan of the same cluster could act. Waiting pods stop
+     * being new; the scale-up cooldown ends; an unneeded node's 10 minutes run out; a recheck of an unremovable node
+     * that would now find it unneeded. A recheck that would find it blocked by its pods again is no reason to scan: it
+     * is replayed when the next scan runs.
+     */
+    @Override
+    public long nextScanWanted(SimCluster cluster, long now) {
+        reblocking.clear();
+        if (scanIntervalMillis <= 0) {
+            return now; // the grid is unknown: scan every interval
+        }
+        long wake = lastScaleUp + DELAY_AFTER_ADD_MILLIS > now ? lastScaleUp + DELAY_AFTER_ADD_MILLIS : Long.MAX_VALUE;
+        wake = Math.min(wake, podsNoLongerNew(waiting(cluster, groups(cluster)), now));
+        for (SimNode n : cluster.nodes()) {
+            if (!n.ready || n.drainTaint == SimNode.Taint.NO_SCHEDULE) {
+                continue; // not a candidate: changes only with the cluster
+            }
+            if (n.lowSince >= 0 && n.lowSince + UNNEEDED_MILLIS > now) {
+                wake = Math.min(wake, n.lowSince + UNNEEDED_MILLIS);
+            }
+            if (n.recheckAfter > now && utilization(n, n.shape) <= UTILIZATION_THRESHOLD) {
+                if (jobPods == JobPods.SAFE_TO_EVICT_FALSE && n.hasJobPods()) {
+                    reblocking.add(n); // its Job pods block it at every recheck until the cluster changes
+                } else {
+                    wake = Math.min(wake, n.recheckAfter); // it may be unneeded then (room elsewhere, no pods)
+                }
+            }
+        }
+        return wake;
+    }
+
+    /** When the waiting pods stop being all new (the 2 s and, for GPU pods, 30 s buffers), or never. */
+    private static long podsNoLongerNew(List<SimPod> waiting, long now) {
+        long wake = Long.MAX_VALUE;
+        for (SimPod p : waiting) {
+            if (p.pendingSince + NEW_POD_BUFFER_MILLIS > now) {
+                wake = Math.min(wake, p.pendingSince + NEW_POD_BUFFER_MILLIS);
+            }
+            if (p.gpu > 0 && p.pendingSince + NEW_GPU_POD_BUFFER_MILLIS > now) {
+                wake = Math.min(wake, p.pendingSince + NEW_GPU_POD_BUFFER_MILLIS);
+            }
+        }
+        return wake;
+    }
+
+    /**
+     * The scans skipped since the last quiet one would each have rechecked the nodes due then and found those its
+     * Job pods block unremovable again, for another 5 minutes from that scan: do what they would have done.
+     */
+    private void replaySkippedRechecks(long now) {
+        for (SimNode n : reblocking) {
+            while (n.recheckAfter >= 0 && n.recheckAfter < now) {
+                long tick = gridStart + ceilDiv(n.recheckAfter - gridStart, scanIntervalMillis) * scanIntervalMillis;
+                if (tick >= now) {
+                    break; // rechecked by this scan
+                }
+                n.recheckAfter = tick + UNREMOVABLE_RECHECK_MILLIS;
+            }
+        }
+        reblocking.clear();
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (Math.max(0, a) + b - 1) / b;
     }
 
     /**
@@ -291,7 +390,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 best.add(o);
             }
         }
-        return best.isEmpty() ? null : best.size() == 1 ? best.get(0) : best.get(expanderRandom.nextInt(best.size()));
+        if (best.size() > 1) {
+            drew = true;
+            return best.get(expanderRandom.nextInt(best.size()));
+        }
+        return best.isEmpty() ? null : best.get(0);
     }
 
     private static double waste(Option o) {
@@ -355,25 +458,31 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * found unremovable because of its pods is skipped for the recheck timeout. Moved pods are kept where the
      * simulation put them, so two nodes cannot count on the same free room.
      */
-    private List<SimNode> updateUnneeded(SimCluster cluster, long now) {
+    private Unneeded updateUnneeded(SimCluster cluster, long now) {
         // Only evictable Job pods are moved by the drain simulation; the others never need the free room.
         Destinations room = jobPods == JobPods.EVICTABLE ? Destinations.of(cluster) : null;
         List<SimNode> unneeded = new ArrayList<>();
+        boolean changed = false;
         for (SimNode n : candidates(cluster)) {
             if (!isUnneeded(n, now, room)) {
+                changed |= n.lowSince >= 0;
                 n.lowSince = -1;
                 continue;
             }
             if (n.lowSince < 0) {
                 n.lowSince = now;
+                changed = true;
             }
             if (room != null) {
                 room.leave(n);
             }
             unneeded.add(n);
         }
-        return unneeded;
+        return new Unneeded(unneeded, changed);
     }
+
+    /** The unneeded nodes of a scan, and whether the set changed (a node came or went). */
+    private record Unneeded(List<SimNode> nodes, boolean changed) {}
 
     /**
      * Ready nodes not being deleted; nodes already unneeded first, then empty nodes (cluster-autoscaler's candidate

@@ -533,7 +533,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     : Resources.of(p.cpu, p.memory);
             boolean bound = p.node != null;
             info = new PodInfo(
-                    "uid-" + p.id + "-" + p.run,
+                    p.uid(),
                     NAMESPACE,
                     p.name(),
                     GROUP,
@@ -670,13 +670,29 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
      * (the trace's family), else its Job's name, which is the pod's own here (one pod per Job), so it never repeats.
      */
     private static String family(SimPod pod) {
-        return pod.family.isEmpty()
-                ? FamilyKey.of(NAMESPACE, Map.of(WellKnown.JOB_NAME_LABEL, pod.name()))
-                : FamilyKey.of(NAMESPACE, Map.of(WellKnown.FAMILY_LABEL, pod.family));
+        if (pod.familyKey == null) {
+            pod.familyKey = pod.family.isEmpty()
+                    ? FamilyKey.of(NAMESPACE, Map.of(WellKnown.JOB_NAME_LABEL, pod.name()))
+                    : FamilyKey.of(NAMESPACE, Map.of(WellKnown.FAMILY_LABEL, pod.family));
+        }
+        return pod.familyKey;
     }
 
     private static LanePod lanePod(SimPod p, String node, boolean bound, long start, long finishedAt) {
-        return new LanePod("uid-" + p.id + "-" + p.run, node, family(p), null, p.deadline, bound, start, finishedAt);
+        return new LanePod(p.uid(), node, family(p), null, p.deadline, bound, start, finishedAt);
+    }
+
+    /** A bound pod as lanes reads it every scan: the same object while the pod runs on the same node. */
+    private static LanePod boundLanePod(SimPod p, SimNode n) {
+        LanePod cached = p.lanePod;
+        if (cached != null
+                && cached.node() == n.name
+                && cached.startMillis() == p.startedAt
+                && cached.uid() == p.uid()) {
+            return cached;
+        }
+        p.lanePod = lanePod(p, n.name, true, p.startedAt, -1);
+        return p.lanePod;
     }
 
     @Override
@@ -697,7 +713,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         finished.clear();
         for (SimNode n : cluster.nodes()) {
             for (SimPod p : n.pods) {
-                out.add(lanePod(p, n.name, true, p.startedAt, -1));
+                out.add(boundLanePod(p, n));
             }
         }
         return out;

@@ -19,6 +19,14 @@ public interface ScalingPolicy {
     void start(SimCluster cluster, long now);
 
     /**
+     * Before {@link #start}: scans run at the start plus whole multiples of this interval (those not skipped). A
+     * policy that replays skipped scans' bookkeeping needs the grid; most ignore it.
+     */
+    default void scansEvery(long intervalMillis) {
+        // Most policies need not know.
+    }
+
+    /**
      * One scan. Returns whether it acted on something the cluster does not show (its own state, the cloud), so that
      * the next scan must run even if the cluster did not change; changes to the cluster are seen by its version.
      */

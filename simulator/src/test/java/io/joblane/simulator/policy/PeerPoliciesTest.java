@@ -63,6 +63,34 @@ class PeerPoliciesTest {
                 .isSameAs(full);
     }
 
+    /**
+     * Regression: scans skipped while a node's Job pods keep it unremovable must still recheck it every 5 minutes
+     * from the scans that would have run, or the next real recheck moves and the figures drift from scanning every
+     * interval.
+     */
+    @Test
+    void clusterAutoscalerReplaysTheRechecksOfSkippedScans() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode node = cluster.launch("i-a", 0, 0);
+        SimPod job = pod(1, 2, 3_600_000, 0, true); // 12% of cpu: under the threshold, but blocks the node
+        cluster.submit(job);
+        cluster.schedule(0);
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        policy.scansEvery(10_000);
+        policy.start(cluster, 0);
+        policy.scan(cluster, 10 * MIN);
+        assertThat(node.recheckAfter).isEqualTo(15 * MIN);
+
+        assertThat(policy.nextScanWanted(cluster, 10 * MIN))
+                .as("a recheck that finds the same pods is no reason to scan")
+                .isEqualTo(Long.MAX_VALUE);
+        policy.scan(cluster, 22 * MIN); // the scans at 15 and 20 minutes were skipped
+        assertThat(node.recheckAfter)
+                .as("rechecked at 15 and 20 minutes by the skipped scans: next at 25")
+                .isEqualTo(25 * MIN);
+        assertThat(node.lowSince).isEqualTo(-1);
+    }
+
     @Test
     void clusterAutoscalerSoftTaintsAtMostTenNodesPerLoop() {
         SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);

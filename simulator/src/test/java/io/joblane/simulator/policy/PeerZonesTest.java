@@ -51,6 +51,27 @@ class PeerZonesTest {
     }
 
     @Test
+    void aClusterAutoscalerScanThatDrawsATieBreakAtTheNodeCapIsNotQuiet() {
+        // Guards against: skipping the scans in which the expander draws (at the cap it draws and launches nothing),
+        // which would move every later draw and the figures of zonal runs.
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        cluster.launch(null, 0, 0, cluster.types.first(), "zone-a");
+        cluster.submit(pod(1, 15, "zone-a", 0));
+        cluster.schedule(0);
+        cluster.submit(pod(2, 15, null, 0)); // every zone's group helps it alike: a tie
+        ClusterAutoscalerPolicy policy = new ClusterAutoscalerPolicy(
+                ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,
+                SimCluster.Scoring.LEAST_ALLOCATED,
+                BOOT,
+                1,
+                SimCluster.ZONES,
+                1);
+
+        assertThat(policy.scan(cluster, 10_000)).as("drew a tie-break").isTrue();
+        assertThat(cluster.nodes()).hasSize(1);
+    }
+
+    @Test
     void clusterAutoscalerBalancesUnpinnedPodsOverTheSimilarZonalGroups() {
         // Guards against: every new node in the group the expander picked, or in the zones in turn.
         SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
