@@ -48,6 +48,10 @@ public final class SimCluster {
     private final List<SimPod> pending = new ArrayList<>();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
+    /** The feasible nodes of a scan in progress and their lane weights, reused across picks. */
+    private final List<SimNode> feasible = new ArrayList<>();
+
+    private final List<Integer> laneWeights = new ArrayList<>();
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
@@ -565,25 +569,36 @@ public final class SimCluster {
 
     /**
      * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
-     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term.
+     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term. The lane
+     * terms' weights are normalised over the feasible nodes, so a first pass finds those and their highest weight.
      */
     private SimNode pickByScan(SimPod pod) {
+        feasible.clear();
+        laneWeights.clear();
+        int maxLaneWeight = 0;
+        for (SimNode n : nodes) {
+            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
+                int w = pod.lane == null ? 0 : pod.lane.weightOn(n.laneEnd);
+                feasible.add(n);
+                laneWeights.add(w);
+                maxLaneWeight = Math.max(maxLaneWeight, w);
+            }
+        }
         ties.clear();
         int bestPoints = -1;
         double bestScore = -1;
-        for (SimNode n : nodes) {
-            if (!n.acceptsPods() || !n.fits(pod) || !inZone(pod, n)) {
-                continue;
-            }
+        for (int i = 0; i < feasible.size(); i++) {
+            SimNode n = feasible.get(i);
             int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, pod.lane != null && pod.lane.matches(n.laneEnd));
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, laneWeights.get(i), maxLaneWeight);
             double score = score(scoring, n, pod);
-            if (points > bestPoints || (points == bestPoints && score > bestScore)) {
+            int order = ties.isEmpty() ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            if (order > 0) {
                 ties.clear();
                 ties.add(n);
                 bestPoints = points;
                 bestScore = score;
-            } else if (points == bestPoints && score == bestScore) {
+            } else if (order == 0) {
                 ties.add(n);
             }
         }
