@@ -111,7 +111,13 @@ final class GroupSettings {
         return new SimGroup(
                 g.name(),
                 settings,
-                JoblanePolicy.factory(s.scaleDownDelayDuration(), s.maxDraining(), g, cfg.scaler()));
+                JoblanePolicy.factory(
+                        s.scaleDownDelayDuration(),
+                        s.maxDraining(),
+                        g,
+                        cfg.scaler(),
+                        null,
+                        g.spot().preferOnDemandAboveDuration()));
     }
 
     private static long count(String quantity, long absent) {

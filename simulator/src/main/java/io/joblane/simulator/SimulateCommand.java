@@ -288,6 +288,22 @@ public final class SimulateCommand implements Callable<Integer> {
     double spotShare;
 
     @Option(
+            names = "--spot-price-ratio",
+            paramLabel = "RATIO",
+            defaultValue = "1",
+            description = "Spot: the price of a Spot node-hour as a share of its type's on-demand price, for the cost"
+                    + " column (default ${DEFAULT-VALUE}: billed as on-demand; only with --spot-interruption-rate).")
+    double spotPriceRatio;
+
+    @Option(
+            names = "--prefer-on-demand-above",
+            paramLabel = "DURATION",
+            description = "Joblane: the group's spot.preferOnDemandAbove, a Go duration: the webhook gives each pod"
+                    + " predicted to run longer a preferred node affinity to on-demand nodes (default: the --config"
+                    + " group's, else never, as the chart).")
+    String preferOnDemandAbove;
+
+    @Option(
             names = "--swf-memory-per-core",
             defaultValue = "2Gi",
             description = "SWF only: memory per processor when the log records none (default ${DEFAULT-VALUE}).")
@@ -356,7 +372,13 @@ public final class SimulateCommand implements Callable<Integer> {
         Simulator.Comparison comparison;
         Simulator simulator = new Simulator(
                         settings,
-                        JoblanePolicy.factory(scaleDownDelay, maxDraining, template, templateScaler, scaleInTiming),
+                        JoblanePolicy.factory(
+                                scaleDownDelay,
+                                maxDraining,
+                                template,
+                                templateScaler,
+                                scaleInTiming,
+                                preferOnDemandAbove()),
                         seeds())
                 .threads(threads);
         RunMeter meter = timing ? new RunMeter() : null;
@@ -442,7 +464,9 @@ public final class SimulateCommand implements Callable<Integer> {
             "--boot-delay",
             "--group",
             "--spot-interruption-rate",
-            "--spot-share"
+            "--spot-share",
+            "--spot-price-ratio",
+            "--prefer-on-demand-above"
         }) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " applies to one group: with several groups each group's "
@@ -643,7 +667,8 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--scale-in-timing must be fixed or cost, not \"" + scaleInTiming + "\"");
         }
-        SpotMarket spot = new SpotMarket(spotInterruptionRate, spotShare);
+        SpotMarket spot = new SpotMarket(spotInterruptionRate, spotShare, spotPriceRatio);
+        preferOnDemandAbove();
         if (nodeTypes != null) {
             NodeTypes types = NodeTypesOption.parse(
                     nodeTypes,
@@ -659,6 +684,23 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         return new Simulation.Settings(
                 shape, bootDelay.toMillis(), scan, maxNodes, seed, pricePerNodeHour, 60_000L, spot);
+    }
+
+    /** {@code --prefer-on-demand-above}, else the {@code --config} group's, else null (never). */
+    private Duration preferOnDemandAbove() {
+        if (preferOnDemandAbove != null) {
+            try {
+                Duration d = GoDuration.parse(preferOnDemandAbove);
+                if (d.isZero() || d.isNegative()) {
+                    throw new IllegalArgumentException("more than 0s");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--prefer-on-demand-above " + preferOnDemandAbove
+                        + ": a Go duration of more than 0s, such as 2h (" + e.getMessage() + ")");
+            }
+        }
+        return template == null ? null : template.spot().preferOnDemandAboveDuration();
     }
 
     private TraceSource source(NodeShape shape) throws IOException {

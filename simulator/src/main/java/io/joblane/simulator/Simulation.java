@@ -314,8 +314,10 @@ public final class Simulation {
         return new PolicyResult(
                 policy.name(),
                 nodeHours,
-                // Several types: each node at its type's price; one type: as it always was, node-hours x price.
-                settings.types().mixed() ? c.costMillis / 3_600_000.0 : nodeHours * settings.pricePerNodeHour(),
+                // Several types or Spot: each node at its type's (and market's) price; else node-hours x price.
+                settings.types().mixed() || settings.spot().active()
+                        ? c.costMillis / 3_600_000.0
+                        : nodeHours * settings.pricePerNodeHour(),
                 lowerBound,
                 utilization,
                 stats.jobs,

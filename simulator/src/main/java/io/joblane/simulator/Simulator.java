@@ -339,32 +339,39 @@ public final class Simulator {
             case JOBLANE_FILL_FIRST ->
                 simulation.run(joblane.create(s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
             case CLUSTER_AUTOSCALER ->
-                simulation.run(new ClusterAutoscalerPolicy(
-                        ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,
-                        SimCluster.Scoring.LEAST_ALLOCATED,
-                        boot,
-                        max));
+                simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, LEAST, stats, s));
             case CLUSTER_AUTOSCALER_PACKING ->
-                simulation.run(new ClusterAutoscalerPolicy(
-                        ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE,
-                        SimCluster.Scoring.MOST_ALLOCATED,
-                        boot,
-                        max));
+                simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, MOST, stats, s));
             case CLUSTER_AUTOSCALER_ON_COMPLETION ->
-                simulation.run(new ClusterAutoscalerPolicy(
-                        ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+                simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, LEAST, stats, s));
             case CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING ->
-                simulation.run(new ClusterAutoscalerPolicy(
-                        ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, SimCluster.Scoring.MOST_ALLOCATED, boot, max));
+                simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION, MOST, stats, s));
             case CLUSTER_AUTOSCALER_UNSAFE ->
-                simulation.run(new ClusterAutoscalerPolicy(
-                        ClusterAutoscalerPolicy.JobPods.EVICTABLE, SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
+                simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.EVICTABLE, LEAST, stats, s));
             case KARPENTER -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.LEAST_ALLOCATED, boot, max));
             case KARPENTER_PACKING -> simulation.run(new KarpenterPolicy(SimCluster.Scoring.MOST_ALLOCATED, boot, max));
             case CLAIRVOYANT -> simulation.run(new ClairvoyantPolicy(boot, max));
             case STATIC -> staticRun(simulation, stats, staticScale(s.types()));
             default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
         };
+    }
+
+    /**
+     * The cluster-autoscaler model: over one Auto Scaling group per zone when the trace pins Jobs to zones (what its AWS
+     * README prescribes for zonal volumes, with {@code --balance-similar-node-groups}), else over one multi-zone group.
+     */
+    private static ClusterAutoscalerPolicy clusterAutoscaler(
+            ClusterAutoscalerPolicy.JobPods jobPods,
+            SimCluster.Scoring scoring,
+            TraceStats stats,
+            Simulation.Settings s) {
+        return new ClusterAutoscalerPolicy(
+                jobPods,
+                scoring,
+                s.bootDelayMillis(),
+                s.maxNodes(),
+                stats.zonalJobs > 0 ? SimCluster.ZONES : List.of(),
+                s.seed());
     }
 
     private String describeSettings() {
@@ -381,9 +388,12 @@ public final class Simulator {
                 + (settings.spot().active()
                         ? String.format(
                                 java.util.Locale.ROOT,
-                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)",
+                                ", Spot: %.0f%% of new nodes, %s interruptions per Spot node-hour (2m notice)%s",
                                 100 * settings.spot().spotShare(),
-                                settings.spot().interruptionsPerNodeHour())
+                                settings.spot().interruptionsPerNodeHour(),
+                                settings.spot().priceRatio() == 1
+                                        ? ""
+                                        : ", billed at " + settings.spot().priceRatio() + " of on-demand")
                         : "");
     }
 

@@ -18,6 +18,9 @@ final class TraceStats {
     long rows;
     long jobs;
     long jobsNeverFit;
+    /** Jobs pinned to a zone (a CSV zone column or --zonal-jobs). */
+    long zonalJobs;
+
     TraceJob firstNeverFit;
     long badLines;
     String firstBadLine;
@@ -71,6 +74,7 @@ final class TraceStats {
                 s.lastSubmit = now;
                 int n = job.count();
                 s.jobs += n;
+                s.zonalJobs += job.zone().isEmpty() ? 0 : n;
                 double d = job.durationMillis();
                 s.resourceMillis[0] += (double) job.cpuMillis() * n * d;
                 s.resourceMillis[1] += (double) job.memoryMillis() * n * d;

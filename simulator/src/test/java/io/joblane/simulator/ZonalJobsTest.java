@@ -68,6 +68,24 @@ class ZonalJobsTest {
     }
 
     @Test
+    void everyZonalJobStartsUnderEveryPeerModelAndOnlyTheUnsafeOneInterrupts() throws Exception {
+        // Guards against: a peer model that buys nodes in the wrong zone leaving zonal Jobs waiting for good.
+        NodeShape shape = SimulatorInvariantsTest.shape(8, 32);
+        TraceSource trace = ZonalJobs.of(new SyntheticTrace(150, 0.3, 2), 1.0, SimCluster.ZONES, 2);
+        List<String> peers = Simulator.DEFAULT_POLICIES.stream()
+                .filter(p -> !p.startsWith(Simulator.JOBLANE))
+                .toList();
+        Simulator simulator = new Simulator(
+                SimulatorInvariantsTest.settings(shape, 2), JoblanePolicy.factory(Duration.ofMinutes(10), 2));
+        for (PolicyResult r : simulator.run(trace, peers, null).results()) {
+            assertThat(r.jobsStarted()).as(r.policy()).isEqualTo(r.jobs());
+            if (!r.policy().equals(Simulator.CLUSTER_AUTOSCALER_UNSAFE)) {
+                assertThat(r.jobsInterrupted()).as(r.policy()).isZero();
+            }
+        }
+    }
+
+    @Test
     void theShareDecidesHowManyRowsArePinnedAndACsvZoneIsKept() throws Exception {
         String csv = "submit,duration,cpu,memory,zone\n0,60,1,1Gi,zone-c\n" + "1,60,1,1Gi,\n".repeat(999);
         Path file = dir.resolve("zonal.csv");

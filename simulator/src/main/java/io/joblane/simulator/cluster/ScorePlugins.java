@@ -16,37 +16,49 @@ package io.joblane.simulator.cluster;
  *   <li>NodeAffinity sums the weights of the pod's preferred terms a node matches and normalises to the highest sum
  *       over the feasible nodes ({@code DefaultNormalizeScore(MaxNodeScore, false, ...)}, integer division,
  *       pkg/scheduler/framework/plugins/nodeaffinity): with the lane's graded terms
- *       ({@link io.joblane.model.lanes.LaneTerm}) a node matching the highest sum gets 100, one matching part of it
- *       its share, one matching none 0 (all 0 when none matches).
+ *       ({@link io.joblane.model.lanes.LaneTerm}, weights summing to 50) a node matching the highest sum gets 100,
+ *       one matching part of it its share, one matching none 0 (all 0 when none matches). With the on-demand term
+ *       (100) as well, a node matching it and the whole lane scores 150 before normalising.
  *   <li>NodeResourcesFit (LeastAllocated or MostAllocated) scores 0–100 with weight 1; the simulator keeps it as an
  *       exact fraction ({@link SimCluster#score}) rather than the plugin's integer.
  * </ul>
  *
- * The total is {@link #points} plus 100 times the fit. Two nodes with the same points are compared on the fit alone,
- * so without a lane term (points in multiples of 100, the fit differing by less than 100) the order is exactly the
- * points first and the fit second. Pure.
+ * {@link #compare} orders two nodes by the weighted sums: {@link #points} plus 100 times the fit. Two nodes with the
+ * same points are compared on the fit alone, so without a preferred term (points in multiples of 100, the fit
+ * differing by less than 100) the order is exactly the points first and the fit second. Pure.
  */
 final class ScorePlugins {
     static final int MAX_NODE_SCORE = 100;
     static final int TAINT_TOLERATION_WEIGHT = 3;
     static final int NODE_AFFINITY_WEIGHT = 2;
+    /** The on-demand term's weight, as the webhook's {@code OnDemandPreference.WEIGHT} writes it (the most allowed). */
+    static final int ON_DEMAND_WEIGHT = 100;
 
     private ScorePlugins() {}
 
     /**
-     * TaintToleration's and NodeAffinity's weighted, normalised points of a feasible node whose matched lane terms
-     * weigh {@code laneWeight}, the highest over the feasible nodes being {@code maxLaneWeight}.
+     * TaintToleration's and NodeAffinity's weighted, normalised points of a feasible node, from the sum of the weights
+     * of the pod's preferred terms the node matches, normalised as {@code DefaultNormalizeScore} does to the highest
+     * sum over the feasible nodes (integer division; 0 for all when the highest is 0).
      */
-    static int points(boolean preferNoScheduleTaint, int laneWeight, int maxLaneWeight) {
-        int affinity = maxLaneWeight == 0 ? 0 : MAX_NODE_SCORE * laneWeight / maxLaneWeight;
-        return TAINT_TOLERATION_WEIGHT * (preferNoScheduleTaint ? 0 : MAX_NODE_SCORE) + NODE_AFFINITY_WEIGHT * affinity;
+    static int points(boolean preferNoScheduleTaint, int affinity, int maxAffinity) {
+        int nodeAffinity = maxAffinity == 0 ? 0 : MAX_NODE_SCORE * affinity / maxAffinity;
+        return TAINT_TOLERATION_WEIGHT * (preferNoScheduleTaint ? 0 : MAX_NODE_SCORE)
+                + NODE_AFFINITY_WEIGHT * nodeAffinity;
     }
 
-    /** Positive when a node with {@code points} and {@code fit} scores higher than the other, 0 when equal. */
-    static int compare(int points, double fit, int otherPoints, double otherFit) {
-        if (points == otherPoints) {
-            return Double.compare(fit, otherFit);
+    /**
+     * Which of two feasible nodes scores higher (positive: the first), from their {@link #points} and their
+     * NodeResourcesFit fraction (0–1, weight 1): equal points compare the fit alone, exactly; otherwise the weighted
+     * sums, points + 100 x fit. With points that differ by multiples of 100 (one preferred term) that is the order of
+     * the points, since two fits differ by less than 1; with graded lane terms, or the on-demand term beside them,
+     * NodeAffinity gives fractions of 100 (a node matching the 100 term of a pod whose highest sum is 150 scores 66),
+     * which a better fit can outweigh.
+     */
+    static int compare(int pointsA, double fitA, int pointsB, double fitB) {
+        if (pointsA == pointsB) {
+            return Double.compare(fitA, fitB);
         }
-        return Double.compare(points + MAX_NODE_SCORE * fit, otherPoints + MAX_NODE_SCORE * otherFit);
+        return Double.compare(pointsA + MAX_NODE_SCORE * fitA, pointsB + MAX_NODE_SCORE * fitB);
     }
 }

@@ -48,10 +48,10 @@ public final class SimCluster {
     private final List<SimPod> pending = new ArrayList<>();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
-    /** The feasible nodes of a scan in progress and their lane weights, reused across picks. */
+    /** The feasible nodes of a scan in progress and their summed preferred-term weights, reused across picks. */
     private final List<SimNode> feasible = new ArrayList<>();
 
-    private final List<Integer> laneWeights = new ArrayList<>();
+    private final List<Integer> affinities = new ArrayList<>();
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
@@ -131,9 +131,17 @@ public final class SimCluster {
 
     /** A node of {@code type} launched at {@code now}; it joins (Ready) at {@code readyAt} via a timer. */
     public SimNode launch(String instanceId, long now, long readyAt, NodeType type) {
+        return launch(instanceId, now, readyAt, type, null);
+    }
+
+    /**
+     * A node of {@code type} in {@code zone} (null: the zones in turn, as a multi-zone group balances them) launched at
+     * {@code now}; it joins (Ready) at {@code readyAt} via a timer.
+     */
+    public SimNode launch(String instanceId, long now, long readyAt, NodeType type, String zone) {
         String id = instanceId != null ? instanceId : "i-" + Long.toHexString(0x10000000L + nodeSeq);
         SimNode node = new SimNode("node-" + nodeSeq, id, now, type);
-        node.zone = ZONES.get((int) (nodeSeq % ZONES.size()));
+        node.zone = zone != null ? zone : ZONES.get((int) (nodeSeq % ZONES.size()));
         nodesByType.merge(type.name(), 1, Integer::sum);
         node.seq = nodeSeq++;
         version++;
@@ -236,7 +244,7 @@ public final class SimCluster {
     private void bill(SimNode node, long end) {
         long millis = end - node.launchedAt;
         nodeMillis += millis;
-        costMillis += millis * node.type.pricePerHour();
+        costMillis += millis * node.type.pricePerHour() * (node.spot ? spot.priceRatio() : 1);
         cpuMillisMillis += (double) millis * node.shape.cpuMillis();
     }
 
@@ -509,8 +517,7 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                // A preferred lane term scores nodes by their label, and buckets do not know zones: scan every node.
-                best = pickByScan || pod.lane != null || pod.zone != null ? pickByScan(pod) : pick(pod);
+                best = needsScan(pod) ? pickByScan(pod) : pick(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -523,6 +530,11 @@ public final class SimCluster {
         }
         pending.subList(kept, pending.size()).clear();
         firstUntried = pending.size();
+    }
+
+    /** Preferred terms score nodes by their labels, and the load buckets know neither zones nor capacity types. */
+    private boolean needsScan(SimPod pod) {
+        return pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand;
     }
 
     /**
@@ -569,19 +581,20 @@ public final class SimCluster {
 
     /**
      * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
-     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a lane term. The lane
-     * terms' weights are normalised over the feasible nodes, so a first pass finds those and their highest weight.
+     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a preferred term
+     * (a lane, on-demand capacity) or a zone. NodeAffinity is normalised over the feasible nodes, so a first pass
+     * finds those and their highest sum of matched weights.
      */
     private SimNode pickByScan(SimPod pod) {
         feasible.clear();
-        laneWeights.clear();
-        int maxLaneWeight = 0;
+        affinities.clear();
+        int maxAffinity = 0;
         for (SimNode n : nodes) {
             if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
-                int w = pod.lane == null ? 0 : pod.lane.weightOn(n.laneEnd);
+                int a = affinity(pod, n);
                 feasible.add(n);
-                laneWeights.add(w);
-                maxLaneWeight = Math.max(maxLaneWeight, w);
+                affinities.add(a);
+                maxAffinity = Math.max(maxAffinity, a);
             }
         }
         ties.clear();
@@ -590,7 +603,7 @@ public final class SimCluster {
         for (int i = 0; i < feasible.size(); i++) {
             SimNode n = feasible.get(i);
             int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, laneWeights.get(i), maxLaneWeight);
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities.get(i), maxAffinity);
             double score = score(scoring, n, pod);
             int order = ties.isEmpty() ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
             if (order > 0) {
@@ -603,6 +616,12 @@ public final class SimCluster {
             }
         }
         return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
+    }
+
+    /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
+    private static int affinity(SimPod pod, SimNode node) {
+        return (pod.lane == null ? 0 : pod.lane.weightOn(node.laneEnd))
+                + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
     }
 
     /**
@@ -625,7 +644,7 @@ public final class SimCluster {
     }
 
     /** The scheduler's zone filter: a pod pinned to a zone (its volume's) runs only on a node of that zone. */
-    static boolean inZone(SimPod pod, SimNode node) {
+    public static boolean inZone(SimPod pod, SimNode node) {
         return pod.zone == null || pod.zone.equals(node.zone);
     }
 

@@ -19,6 +19,11 @@ public final class SimPod {
     public io.joblane.model.lanes.LaneTerm lane;
     /** The only zone the pod may run in (its bound volume's), or null for any. */
     public String zone;
+    /**
+     * The webhook gave the pod the preferred term {@code eks.amazonaws.com/capacityType In [ON_DEMAND]}
+     * ({@code spot.preferOnDemandAbove}): the scheduler scores on-demand nodes higher.
+     */
+    public boolean prefersOnDemand;
 
     public long pendingSince;
     long waited;

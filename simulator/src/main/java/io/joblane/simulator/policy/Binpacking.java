@@ -16,68 +16,130 @@ import java.util.List;
 final class Binpacking {
     private Binpacking() {}
 
-    /** How many new nodes the waiting pods need beyond the {@code booting} ones. */
+    /**
+     * A node an estimate fills: its free room and its zone, null for a new node no pod has pinned yet (a pod pinned
+     * to a zone narrows it, as a NodeClaim's requirements narrow with each pod it takes).
+     */
+    static final class Bin {
+        long cpu;
+        long memory;
+        long gpu;
+        int pods;
+        String zone;
+
+        Bin(NodeShape shape, String zone) {
+            this.cpu = shape.usableCpu();
+            this.memory = shape.usableMemory();
+            this.gpu = shape.gpus();
+            this.pods = shape.usablePods();
+            this.zone = zone;
+        }
+
+        /** Room for the pod, and a zone it may run in (its volume's, if pinned). */
+        boolean takes(SimPod pod) {
+            return cpu >= pod.cpu && memory >= pod.memory && gpu >= pod.gpu && pods >= 1 && zoneAllows(pod);
+        }
+
+        private boolean zoneAllows(SimPod pod) {
+            return pod.zone == null || zone == null || zone.equals(pod.zone);
+        }
+
+        void add(SimPod pod) {
+            cpu -= pod.cpu;
+            memory -= pod.memory;
+            gpu -= pod.gpu;
+            pods -= 1;
+            if (zone == null) {
+                zone = pod.zone;
+            }
+        }
+    }
+
+    /** How many new nodes the waiting pods need beyond the {@code booting} ones (of any zone). */
     static int newNodes(NodeShape shape, List<SimPod> waiting, int booting) {
+        List<Bin> bins = new ArrayList<>();
+        for (int i = 0; i < booting; i++) {
+            bins.add(new Bin(shape, null));
+        }
+        return newBins(shape, leftAfter(largestFirst(shape, waiting), bins), null)
+                .size();
+    }
+
+    /** The pods sorted largest first, by their shares of the shape's usable cpu and memory (a stable sort). */
+    static List<SimPod> largestFirst(NodeShape shape, List<SimPod> waiting) {
         List<SimPod> pods = new ArrayList<>(waiting);
         pods.sort(Comparator.comparingDouble(
                         (SimPod p) -> (double) p.cpu / shape.usableCpu() + (double) p.memory / shape.usableMemory())
                 .reversed());
-        List<long[]> bins = new ArrayList<>();
-        for (int i = 0; i < booting; i++) {
-            bins.add(emptyBin(shape));
-        }
-        for (SimPod pod : pods) {
-            long[] target = null;
-            for (long[] bin : bins) {
-                if (bin[0] >= pod.cpu && bin[1] >= pod.memory && bin[2] >= pod.gpu && bin[3] >= 1) {
-                    target = bin;
-                    break;
-                }
-            }
-            if (target == null) {
-                target = emptyBin(shape);
-                bins.add(target);
-            }
-            target[0] -= pod.cpu;
-            target[1] -= pod.memory;
-            target[2] -= pod.gpu;
-            target[3] -= 1;
-        }
-        return bins.size() - booting;
+        return pods;
     }
 
-    private static long[] emptyBin(NodeShape shape) {
-        return new long[] {shape.usableCpu(), shape.usableMemory(), shape.gpus(), shape.usablePods()};
+    /**
+     * First fit of the pods, in order, onto {@code bins} (the nodes already booting, assumed empty, so nothing is
+     * ordered twice); returns the pods none took, in order.
+     */
+    static List<SimPod> leftAfter(List<SimPod> pods, List<Bin> bins) {
+        List<SimPod> left = new ArrayList<>();
+        for (SimPod pod : pods) {
+            if (!placed(bins, pod)) {
+                left.add(pod);
+            }
+        }
+        return left;
     }
+
+    /** First fit of the pods, in order, onto new nodes of the shape in {@code zone} (null: any); the nodes. */
+    static List<Bin> newBins(NodeShape shape, List<SimPod> pods, String zone) {
+        List<Bin> bins = new ArrayList<>();
+        for (SimPod pod : pods) {
+            if (!placed(bins, pod)) {
+                Bin bin = new Bin(shape, zone);
+                bin.add(pod);
+                bins.add(bin);
+            }
+        }
+        return bins;
+    }
+
+    private static boolean placed(List<Bin> bins, SimPod pod) {
+        for (Bin bin : bins) {
+            if (bin.takes(pod)) {
+                bin.add(pod);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A node to launch: its type and zone (null: the cloud's choice). */
+    record Launch(NodeType type, String zone) {}
 
     /**
      * Karpenter's provisioning over several instance types: pods, largest first, first fit onto the NodeClaims in
      * flight (the booting nodes, of their own types, assumed empty) and then onto new NodeClaims; a new NodeClaim keeps
      * every type that still holds all its pods and takes a pod only while one does (the scheduler's NodeClaim
      * {@code Add} narrowing its instance-type options); each is then launched as the cheapest of its options
-     * (CreateFleet's lowest-price for on-demand), equal prices in the group's order. Returns the types to launch.
+     * (CreateFleet's lowest-price for on-demand), equal prices in the group's order. A pod pinned to a zone joins only a
+     * NodeClaim of its zone or of none yet, which it pins. Returns the nodes to launch.
      */
-    static List<NodeType> newNodeClaims(SimCluster cluster, List<SimPod> waiting) {
-        NodeShape largest = cluster.types.largest().shape();
-        List<SimPod> pods = new ArrayList<>(waiting);
-        pods.sort(Comparator.comparingDouble(
-                        (SimPod p) -> (double) p.cpu / largest.usableCpu() + (double) p.memory / largest.usableMemory())
-                .reversed());
-        List<long[]> booting = new ArrayList<>();
+    static List<Launch> newNodeClaims(SimCluster cluster, List<SimPod> waiting) {
+        List<SimPod> pods = largestFirst(cluster.types.largest().shape(), waiting);
+        List<Bin> booting = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
-                booting.add(emptyBin(n.shape));
+                booting.add(new Bin(n.shape, n.zone));
             }
         }
         List<Claim> claims = new ArrayList<>();
-        for (SimPod pod : pods) {
-            if (!placed(booting, pod) && !addToClaim(claims, pod)) {
+        for (SimPod pod : leftAfter(pods, booting)) {
+            if (!addToClaim(claims, pod)) {
                 Claim c = new Claim(cluster.types.types());
                 c.add(pod);
                 claims.add(c);
             }
         }
         List<NodeType> out = new ArrayList<>();
+        List<Launch> launches = new ArrayList<>();
         for (Claim c : claims) {
             NodeType cheapest = null;
             for (NodeType t : c.options) {
@@ -88,9 +150,10 @@ final class Binpacking {
             }
             if (cheapest != null) {
                 out.add(cheapest);
+                launches.add(new Launch(cheapest, c.zone));
             }
         }
-        return out;
+        return launches;
     }
 
     private static int count(List<NodeType> types, NodeType t) {
@@ -103,19 +166,6 @@ final class Binpacking {
         return n;
     }
 
-    private static boolean placed(List<long[]> bins, SimPod pod) {
-        for (long[] bin : bins) {
-            if (bin[0] >= pod.cpu && bin[1] >= pod.memory && bin[2] >= pod.gpu && bin[3] >= 1) {
-                bin[0] -= pod.cpu;
-                bin[1] -= pod.memory;
-                bin[2] -= pod.gpu;
-                bin[3] -= 1;
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static boolean addToClaim(List<Claim> claims, SimPod pod) {
         for (Claim c : claims) {
             if (c.fits(pod)) {
@@ -126,19 +176,24 @@ final class Binpacking {
         return false;
     }
 
-    /** A NodeClaim being filled: its pods' totals and the instance types that still hold them all. */
+    /** A NodeClaim being filled: its pods' totals, the instance types that still hold them all, and its zone. */
     private static final class Claim {
         final List<NodeType> options = new ArrayList<>();
         long cpu;
         long memory;
         long gpu;
         int pods;
+        /** Null until a pod pinned to a zone joins: the NodeClaim's zone requirement. */
+        String zone;
 
         Claim(List<NodeType> types) {
             options.addAll(types);
         }
 
         boolean fits(SimPod pod) {
+            if (pod.zone != null && zone != null && !zone.equals(pod.zone)) {
+                return false;
+            }
             for (NodeType t : options) {
                 if (holds(t.shape(), pod)) {
                     return true;
@@ -156,6 +211,7 @@ final class Binpacking {
 
         void add(SimPod pod) {
             options.removeIf(t -> !holds(t.shape(), pod));
+            zone = zone == null ? pod.zone : zone;
             cpu += pod.cpu;
             memory += pod.memory;
             gpu += pod.gpu;

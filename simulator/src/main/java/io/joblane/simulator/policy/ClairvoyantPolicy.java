@@ -12,7 +12,8 @@ import java.util.List;
  * in submit order, on the node where it adds the least node time (aligning the pod's end with the node's latest end;
  * a new node costs the pod's duration plus the boot delay), launches a new node exactly in time (billed for the boot
  * delay before the pod's submit, so no Job waits), removes a node the moment it empties, and never interrupts. It
- * is greedy, not an optimum: it shows how far a setup is from what knowing the future buys.
+ * is greedy, not an optimum: it shows how far a setup is from what knowing the future buys. A pod pinned to a zone
+ * (its volume's) goes only to a node of that zone, and a new node for it is launched there.
  */
 public final class ClairvoyantPolicy implements ScalingPolicy {
     private final long bootDelayMillis;
@@ -82,7 +83,8 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                     fitNowhere.add(pod);
                 }
                 if (best < 0 && !capped) {
-                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type));
+                    // A pod pinned to a zone gets its node there; others wherever the zones come in turn.
+                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type, pod.zone));
                     scaleActions++;
                 }
                 if (best < 0) {
@@ -103,10 +105,14 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         }
     }
 
-    /** Whether a pod at least as large in every resource found no node (binding only ever takes room away). */
+    /**
+     * Whether a pod at least as large in every resource, of any zone or of this pod's, found no node (binding only
+     * ever takes room away).
+     */
     private static boolean dominatedByAny(SimPod pod, List<SimPod> fitNowhere) {
         for (SimPod f : fitNowhere) {
-            if (pod.cpu >= f.cpu && pod.memory >= f.memory && pod.gpu >= f.gpu) {
+            boolean zoneAsWide = f.zone == null || f.zone.equals(pod.zone);
+            if (zoneAsWide && pod.cpu >= f.cpu && pod.memory >= f.memory && pod.gpu >= f.gpu) {
                 return true;
             }
         }
@@ -115,7 +121,7 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
 
     private static boolean anyFits(Ends ends, SimPod pod) {
         for (SimNode n : ends.nodes) {
-            if (n.ready && n.fits(pod)) {
+            if (n.ready && n.fits(pod) && SimCluster.inZone(pod, n)) {
                 return true;
             }
         }
@@ -175,7 +181,7 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         long bestGap = Long.MAX_VALUE;
         for (int i = 0; i < ends.nodes.size(); i++) {
             SimNode n = ends.nodes.get(i);
-            if (!n.ready || !n.fits(pod)) {
+            if (!n.ready || !n.fits(pod) || !SimCluster.inZone(pod, n)) {
                 continue;
             }
             long latest = Math.max(now, ends.latest[i]);

@@ -7,8 +7,10 @@ import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
@@ -20,7 +22,9 @@ import java.util.Map;
  * other nodes). Unneeded nodes get the soft taint {@code DeletionCandidateOfClusterAutoscaler:PreferNoSchedule}
  * (10 taint changes per loop, also during the cooldown), and go once unneeded for 10 minutes, not within 10 minutes
  * of a scale-up: empty ones up to 10 at once, one non-empty node at a time (evicted, then deleted after the pods'
- * 30 s grace period).
+ * 30 s grace period). With Jobs pinned to zones, one Auto Scaling group per zone, each with its template node: the
+ * {@code least-waste} expander picks a group's option and {@code --balance-similar-node-groups} spreads it over the
+ * groups that can take every pod of it.
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
@@ -49,15 +53,36 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private final SimCluster.Scoring scoring;
     private final long bootDelayMillis;
     private final int maxNodes;
+    /** One Auto Scaling group per zone, named by its zone; empty: one group over every zone. */
+    private final List<String> zonalGroups;
+    /** The expander's random tie-break; its own, so the scheduler's draws do not move. */
+    private final SplittableRandom expanderRandom;
+
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
     private int drainsInProgress;
 
     public ClusterAutoscalerPolicy(JobPods jobPods, SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
+        this(jobPods, scoring, bootDelayMillis, maxNodes, List.of(), 1);
+    }
+
+    /**
+     * With {@code zonalGroups}, one Auto Scaling group per zone (the setup cluster-autoscaler's AWS README prescribes
+     * for zonal volumes) and {@code --balance-similar-node-groups}; {@code seed} seeds the expander's tie-break.
+     */
+    public ClusterAutoscalerPolicy(
+            JobPods jobPods,
+            SimCluster.Scoring scoring,
+            long bootDelayMillis,
+            int maxNodes,
+            List<String> zonalGroups,
+            long seed) {
         this.jobPods = jobPods;
         this.scoring = scoring;
         this.bootDelayMillis = bootDelayMillis;
         this.maxNodes = maxNodes;
+        this.zonalGroups = List.copyOf(zonalGroups);
+        this.expanderRandom = new SplittableRandom(seed);
     }
 
     @Override
@@ -99,13 +124,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     private void runOnce(SimCluster cluster, long now) {
         boolean scaleDownForbidden = false;
-        NodeShape template = template(cluster);
+        List<NodeGroup> groups = groups(cluster);
         List<SimPod> waiting = new ArrayList<>(cluster.pending());
-        waiting.removeIf(p -> !template.fitsEmpty(p.cpu, p.memory, p.gpu));
+        waiting.removeIf(p -> !helpedBySome(groups, p));
         if (!waiting.isEmpty()) {
             if (allPodsAreNew(waiting, now)) {
                 scaleDownForbidden = true; // "waiting one iteration for more", and no scale-down this loop
-            } else if (scaleUp(cluster, template, waiting, now)) {
+            } else if (scaleUp(cluster, groups, waiting, now)) {
                 lastScaleUp = now;
             }
         }
@@ -115,6 +140,41 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             deleteDue(cluster, unneeded, now);
         }
         updateSoftTaints(cluster);
+    }
+
+    /**
+     * A node group as the scale-up sees it: its zone (null: a group over every zone) and its template node's shape.
+     * A pod pinned to a zone (its volume's node affinity) fits only the template of a group of that zone.
+     */
+    record NodeGroup(String zone, NodeShape template) {
+        boolean helps(SimPod p) {
+            return (p.zone == null || zone == null || zone.equals(p.zone))
+                    && template.fitsEmpty(p.cpu, p.memory, p.gpu);
+        }
+
+        boolean owns(SimNode n) {
+            return zone == null || zone.equals(n.zone);
+        }
+    }
+
+    private List<NodeGroup> groups(SimCluster cluster) {
+        if (zonalGroups.isEmpty()) {
+            return List.of(new NodeGroup(null, template(cluster)));
+        }
+        List<NodeGroup> groups = new ArrayList<>(zonalGroups.size());
+        for (String zone : zonalGroups) {
+            groups.add(new NodeGroup(zone, template(cluster, zone)));
+        }
+        return groups;
+    }
+
+    private static boolean helpedBySome(List<NodeGroup> groups, SimPod p) {
+        for (NodeGroup g : groups) {
+            if (g.helps(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean allPodsAreNew(List<SimPod> pods, long now) {
@@ -138,8 +198,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * {@code cloudprovider/aws/aws_wrapper.go}). One shape per group, whatever types the group launches.
      */
     static NodeShape template(SimCluster cluster) {
+        return template(cluster, null);
+    }
+
+    /** The template of the group of {@code zone} (null: of every zone): its first Ready node's, else the first type's. */
+    static NodeShape template(SimCluster cluster, String zone) {
         for (SimNode n : cluster.nodes()) {
-            if (n.ready) {
+            if (n.ready && (zone == null || zone.equals(n.zone))) {
                 return n.shape;
             }
         }
@@ -147,30 +212,142 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     }
 
     /**
-     * Binpacking estimator on the template: largest pods first onto booting nodes (assumed empty), then onto new
-     * nodes; the Auto Scaling group then launches each as the type its launch rule picks.
+     * ScaleUp: the nodes already booting take what they can (upcoming nodes are in the snapshot, so the pods they hold
+     * are filtered out as schedulable), then one expansion option per node group, estimated by binpacking the rest of
+     * the pods it helps, largest first, onto new nodes of its template; the expander picks one option and, with
+     * several groups, the new nodes are balanced over the similar groups that help all the option's pods. The Auto
+     * Scaling group launches each node as the type its launch rule picks.
      */
-    private boolean scaleUp(SimCluster cluster, NodeShape template, List<SimPod> waiting, long now) {
-        int upcoming = 0;
+    private boolean scaleUp(SimCluster cluster, List<NodeGroup> groups, List<SimPod> waiting, long now) {
+        List<Binpacking.Bin> upcoming = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
-                upcoming++;
+                upcoming.add(new Binpacking.Bin(groupOf(groups, n).template(), n.zone));
             }
         }
-        int wanted = Binpacking.newNodes(template, waiting, upcoming);
-        int add = Math.min(wanted, maxNodes - cluster.nodes().size());
+        List<SimPod> rest =
+                Binpacking.leftAfter(Binpacking.largestFirst(groups.get(0).template(), waiting), upcoming);
+        Option best = expand(groups, rest);
+        if (best == null) {
+            return false;
+        }
+        int add = Math.min(best.nodes(), maxNodes - cluster.nodes().size());
         if (add <= 0) {
             return false;
         }
-        for (int i = 0; i < add; i++) {
-            NodeType type = cluster.types.next(cluster);
-            if (type == null) {
-                break; // every type short of capacity: the launch fails
+        for (Map.Entry<NodeGroup, Integer> increase :
+                balance(cluster, similar(groups, best), add).entrySet()) {
+            for (int i = 0; i < increase.getValue(); i++) {
+                NodeType type = cluster.types.next(cluster);
+                if (type == null) {
+                    break; // every type short of capacity: the launch fails
+                }
+                cluster.launch(
+                        null,
+                        now,
+                        now + bootDelayMillis,
+                        type,
+                        increase.getKey().zone());
             }
-            cluster.launch(null, now, now + bootDelayMillis, type);
+            scaleActions++; // one IncreaseSize per group
         }
-        scaleActions++;
         return true;
+    }
+
+    private static NodeGroup groupOf(List<NodeGroup> groups, SimNode n) {
+        for (NodeGroup g : groups) {
+            if (g.owns(n)) {
+                return g;
+            }
+        }
+        return groups.get(0);
+    }
+
+    /** An expansion option: a group, the new nodes it needs and the pods they take. */
+    private record Option(NodeGroup group, int nodes, List<SimPod> pods) {}
+
+    /**
+     * One option per group that helps some pod, and the expander's choice: {@code least-waste}, the default of
+     * {@code --expander} (the least wasted cpu plus memory share of the new nodes, {@code expander/waste/waste.go});
+     * ties broken at random, as cluster-autoscaler does. Null when no group helps any pod.
+     */
+    private Option expand(List<NodeGroup> groups, List<SimPod> rest) {
+        List<Option> best = new ArrayList<>();
+        double leastWaste = Double.MAX_VALUE;
+        for (NodeGroup g : groups) {
+            List<SimPod> pods = new ArrayList<>(rest);
+            pods.removeIf(p -> !g.helps(p));
+            if (pods.isEmpty()) {
+                continue;
+            }
+            Option o = new Option(
+                    g, Binpacking.newBins(g.template(), pods, g.zone()).size(), pods);
+            double waste = waste(o);
+            if (waste < leastWaste) {
+                best.clear();
+                leastWaste = waste;
+            }
+            if (waste == leastWaste) {
+                best.add(o);
+            }
+        }
+        return best.isEmpty() ? null : best.size() == 1 ? best.get(0) : best.get(expanderRandom.nextInt(best.size()));
+    }
+
+    private static double waste(Option o) {
+        long cpu = 0;
+        long memory = 0;
+        for (SimPod p : o.pods()) {
+            cpu += p.cpu;
+            memory += p.memory;
+        }
+        double availCpu = (double) o.group().template().cpuMillis() * o.nodes();
+        double availMemory = (double) o.group().template().memoryMillis() * o.nodes();
+        return (availCpu - cpu) / availCpu + (availMemory - memory) / availMemory;
+    }
+
+    /**
+     * The option's group and, with {@code --balance-similar-node-groups}, the other groups of the same template
+     * shape that help every pod of the option ({@code ComputeSimilarNodeGroups} with
+     * {@code matchingSchedulablePodGroups}, {@code core/scaleup/orchestrator/orchestrator.go}; the zone label is one of
+     * the labels the comparison ignores): an option with a pod pinned to its zone has no similar group.
+     */
+    private static List<NodeGroup> similar(List<NodeGroup> groups, Option best) {
+        List<NodeGroup> targets = new ArrayList<>();
+        for (NodeGroup g : groups) {
+            boolean similar = g.template().equals(best.group().template())
+                    && best.pods().stream().allMatch(g::helps);
+            if (g == best.group() || similar) {
+                targets.add(g); // in the groups' order, so ties in size go the same way whichever option won
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * {@code BalanceScaleUpBetweenGroups} ({@code processors/nodegroupset/balancing_processor.go}): each new node to
+     * the target group with the fewest nodes (launched, not removed), ties in the order given. Returns the increases.
+     */
+    private static Map<NodeGroup, Integer> balance(SimCluster cluster, List<NodeGroup> targets, int add) {
+        int[] size = new int[targets.size()];
+        for (SimNode n : cluster.nodes()) {
+            for (int i = 0; i < targets.size(); i++) {
+                if (targets.get(i).owns(n)) {
+                    size[i]++;
+                    break;
+                }
+            }
+        }
+        Map<NodeGroup, Integer> increases = new LinkedHashMap<>();
+        for (int k = 0; k < add; k++) {
+            int smallest = 0;
+            for (int i = 1; i < size.length; i++) {
+                smallest = size[i] < size[smallest] ? i : smallest;
+            }
+            size[smallest]++;
+            increases.merge(targets.get(smallest), 1, Integer::sum);
+        }
+        return increases;
     }
 
     /**
@@ -284,13 +461,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         for (SimPod p : victim.pods) {
             int found = -1;
             for (int i = 0; i < free.length; i++) {
-                long[] f = free[i];
-                if (!gone[i]
-                        && destinations.get(i) != victim
-                        && f[0] >= p.cpu
-                        && f[1] >= p.memory
-                        && f[2] >= p.gpu
-                        && f[3] >= 1) {
+                SimNode to = destinations.get(i);
+                if (!gone[i] && to != victim && SimCluster.inZone(p, to) && room(free[i], p)) {
                     found = i;
                     break;
                 }
@@ -314,6 +486,10 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             }
         }
         return all;
+    }
+
+    private static boolean room(long[] free, SimPod p) {
+        return free[0] >= p.cpu && free[1] >= p.memory && free[2] >= p.gpu && free[3] >= 1;
     }
 
     /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */

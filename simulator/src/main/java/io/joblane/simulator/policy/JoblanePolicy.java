@@ -12,6 +12,7 @@ import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.LaneTerm;
+import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
@@ -93,6 +94,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     private final SimCluster.Scoring scoring;
     private final Lanes lanes;
+    /** The group's {@code spot.preferOnDemandAbove}, or null (the chart's default: never). */
+    private final Duration preferOnDemandAbove;
+
     private final SimClock clock = new SimClock();
     private LanesStep lanesStep;
     /** The family table last published by the lanes step: what the webhook predicts from. */
@@ -103,6 +107,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private long lanesGiven;
 
     private long laneEndWrites;
+    private long onDemandPreferred;
     /** One constraints object per zone, shared by every pod pinned there. */
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
 
@@ -126,8 +131,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             ScalerSettings scalerTemplate,
             String name,
             SimCluster.Scoring scoring,
-            Lanes lanes) {
+            Lanes lanes,
+            Duration preferOnDemandAbove) {
         this.settings = settings;
+        this.preferOnDemandAbove = preferOnDemandAbove;
         this.name = name;
         this.scoring = scoring;
         this.lanes = lanes;
@@ -155,6 +162,20 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             NodeGroup template,
             ScalerSettings scalerTemplate,
             String scaleInTiming) {
+        return factory(scaleDownDelay, maxDraining, template, scalerTemplate, scaleInTiming, null);
+    }
+
+    /**
+     * {@code preferOnDemandAbove}: the group's {@code spot.preferOnDemandAbove} (null: never, the chart's default); the
+     * webhook then gives each pod predicted to run longer its preferred on-demand term.
+     */
+    public static Simulator.JoblanePolicyFactory factory(
+            Duration scaleDownDelay,
+            int maxDraining,
+            NodeGroup template,
+            ScalerSettings scalerTemplate,
+            String scaleInTiming,
+            Duration preferOnDemandAbove) {
         return new Simulator.JoblanePolicyFactory() {
             @Override
             public ScalingPolicy create(
@@ -172,7 +193,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                         scalerTemplate,
                         name,
                         scoring,
-                        lanes);
+                        lanes,
+                        preferOnDemandAbove);
             }
 
             @Override
@@ -184,7 +206,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                                 : template != null
                                         ? template.scaling().scaleInTiming()
                                         : Scaling.DEFAULT_SCALE_IN_TIMING)
-                        + (template == null ? "" : ", group " + template.name() + " from --config");
+                        + (template == null ? "" : ", group " + template.name() + " from --config")
+                        + (preferOnDemandAbove == null
+                                ? ""
+                                : ", spot.preferOnDemandAbove " + GoDuration.format(preferOnDemandAbove));
             }
         };
     }
@@ -333,7 +358,12 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         };
     }
 
-    /** The webhook at the pod's creation: the preferred lane term from the published table, if any. */
+    /**
+     * The webhook at the pod's creation: the preferred lane term from the published table, if any; and with
+     * {@code spot.preferOnDemandAbove}, the on-demand term when the same prediction is longer (the webhook's
+     * {@code OnDemandPreference}: more than the threshold, from the annotation, the family table or the deadline; with
+     * lanes off no table is published, so from the deadline only).
+     */
     @Override
     public void admit(SimPod pod, long now) {
         if (lanesStep != null) {
@@ -341,6 +371,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                     .orElse(null);
             lanesGiven += pod.lane == null ? 0 : 1;
         }
+        if (preferOnDemandAbove != null) {
+            pod.prefersOnDemand = RunTimePredictor.predict(null, published.get(family(pod)), pod.deadline)
+                    .filter(p -> p.millis() > preferOnDemandAbove.toMillis())
+                    .isPresent();
+            onDemandPreferred += pod.prefersOnDemand ? 1 : 0;
+        }
+    }
+
+    /** Pods the webhook gave the on-demand term so far. */
+    public long onDemandPreferred() {
+        return onDemandPreferred;
     }
 
     @Override

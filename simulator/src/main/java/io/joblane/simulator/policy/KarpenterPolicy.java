@@ -1,6 +1,5 @@
 package io.joblane.simulator.policy;
 
-import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -16,7 +15,8 @@ import java.util.Set;
  * "true"} on every Job pod, so consolidation never moves a Job: only empty nodes are disrupted. Provisioning batches
  * waiting pods (the window closes 1 s after the last new pod, at most 10 s after the first) and launches the nodes
  * they need beyond those already booting; the instance type is the one node shape (Karpenter would pick the cheapest
- * type that fits). Disruption, every 10 s: empty nodes whose last pod event is {@code consolidateAfter} old are
+ * type that fits). A pod pinned to a zone (its volume's) shares a NodeClaim only with pods that may run there, and the
+ * NodeClaim launches in that zone. Disruption, every 10 s: empty nodes whose last pod event is {@code consolidateAfter} old are
  * chosen within the budget and removed if they are still empty 15 s later (the command's validation).
  */
 public final class KarpenterPolicy implements ScalingPolicy {
@@ -160,17 +160,19 @@ public final class KarpenterPolicy implements ScalingPolicy {
         if (waiting.isEmpty()) {
             return;
         }
-        int booting = 0;
+        List<Binpacking.Bin> inFlight = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
-                booting++;
+                inFlight.add(new Binpacking.Bin(cluster.shape, n.zone));
             }
         }
-        int add = Math.min(
-                Binpacking.newNodes(cluster.shape, waiting, booting),
-                maxNodes - cluster.nodes().size());
+        List<Binpacking.Bin> claims = Binpacking.newBins(
+                cluster.shape, Binpacking.leftAfter(Binpacking.largestFirst(cluster.shape, waiting), inFlight), null);
+        int add = Math.min(claims.size(), maxNodes - cluster.nodes().size());
         for (int i = 0; i < add; i++) {
-            cluster.launch(null, now, now + bootDelayMillis);
+            // A NodeClaim with a pod pinned to a zone carries its zone requirement; others go where the cloud puts
+            // them.
+            cluster.launch(null, now, now + bootDelayMillis, cluster.types.first(), claims.get(i).zone);
             scaleActions++; // one NodeClaim per node
         }
     }
@@ -182,10 +184,11 @@ public final class KarpenterPolicy implements ScalingPolicy {
         if (waiting.isEmpty()) {
             return;
         }
-        List<NodeType> claims = Binpacking.newNodeClaims(cluster, waiting);
+        List<Binpacking.Launch> claims = Binpacking.newNodeClaims(cluster, waiting);
         int add = Math.min(claims.size(), maxNodes - cluster.nodes().size());
         for (int i = 0; i < add; i++) {
-            cluster.launch(null, now, now + bootDelayMillis, claims.get(i));
+            Binpacking.Launch claim = claims.get(i);
+            cluster.launch(null, now, now + bootDelayMillis, claim.type(), claim.zone());
             scaleActions++; // one NodeClaim per node
         }
     }

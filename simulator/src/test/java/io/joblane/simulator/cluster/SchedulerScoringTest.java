@@ -174,4 +174,52 @@ class SchedulerScoringTest {
         assertThat(ScorePlugins.compare(440, 0.5, 500, 0.3)).isNegative();
         assertThat(ScorePlugins.compare(500, 0.5, 500, 0.5)).isZero();
     }
+
+    /** A busier Spot node and an empty on-demand one, under the packing scheduler; where does a 1-core pod land? */
+    private static SimNode landsOn(boolean prefersOnDemand, boolean laneOnSpot) {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
+        SimNode spot = cluster.launch("i-spot", 0, 0);
+        SimNode onDemand = cluster.launch("i-od", 0, 0);
+        spot.spot = true;
+        SimPod busy = pod(1, 8, 8);
+        busy.zone = spot.zone;
+        cluster.submit(busy);
+        cluster.schedule(0);
+        assertThat(busy.node).isSameAs(spot);
+        SimPod pod = pod(2, 1, 1);
+        pod.prefersOnDemand = prefersOnDemand;
+        if (laneOnSpot) {
+            spot.laneEnd = "100";
+            pod.lane = lane(50); // the Spot node's lane outlives it by far: 35 of the lane's 50
+        }
+        cluster.submit(pod);
+        cluster.schedule(0);
+        return pod.node == spot ? spot : pod.node == onDemand ? onDemand : null;
+    }
+
+    @Test
+    void aPodThatPrefersOnDemandLandsOnAnOnDemandNodeOverABusierSpotNode() {
+        // Guards against: the webhook's on-demand term ignored by the simulated scheduler (long Jobs packed onto Spot).
+        assertThat(landsOn(false, false).spot)
+                .as("packing alone: the busier node")
+                .isTrue();
+        assertThat(landsOn(true, false).spot)
+                .as("NodeAffinity 2 x 100 outweighs the fit")
+                .isFalse();
+        assertThat(landsOn(true, true).spot)
+                .as("on-demand (100) beats a lane (35 of 50): 2 x 100 against 2 x 35 and a better fit")
+                .isFalse();
+    }
+
+    @Test
+    void nodeAffinityNormalisesTheSumOfBothTermsToTheHighest() {
+        // DefaultNormalizeScore: 100 x sum / max, integer division; TaintToleration 3 x 100 without the taint.
+        assertThat(ScorePlugins.points(false, 150, 150)).isEqualTo(300 + 200);
+        assertThat(ScorePlugins.points(false, 100, 150)).isEqualTo(300 + 132);
+        assertThat(ScorePlugins.points(false, 50, 150)).isEqualTo(300 + 66);
+        assertThat(ScorePlugins.points(true, 0, 0)).isZero();
+        // 66 NodeAffinity points apart: a fit better by more than 0.66 wins, by less does not.
+        assertThat(ScorePlugins.compare(366, 0.9, 432, 0.2)).isPositive();
+        assertThat(ScorePlugins.compare(366, 0.5, 432, 0.2)).isNegative();
+    }
 }
