@@ -9,6 +9,12 @@ import java.time.Duration;
  * In [ON_DEMAND]}), never a required one, so it still runs on Spot when no on-demand node has room.
  */
 public record GroupSpot(String preferOnDemandAbove) {
+    /**
+     * The weight of the preferred on-demand term, the highest kube-scheduler allows: a long Job lost to Spot loses hours
+     * of work, which outweighs its lane and the packing score. Written by the webhook, scored by the simulator.
+     */
+    public static final int ON_DEMAND_PREFERENCE_WEIGHT = 100;
+
     public static final GroupSpot NONE = new GroupSpot(null);
 
     public GroupSpot {

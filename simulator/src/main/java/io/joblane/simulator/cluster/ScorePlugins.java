@@ -31,8 +31,8 @@ final class ScorePlugins {
     static final int MAX_NODE_SCORE = 100;
     static final int TAINT_TOLERATION_WEIGHT = 3;
     static final int NODE_AFFINITY_WEIGHT = 2;
-    /** The on-demand term's weight, as the webhook's {@code OnDemandPreference.WEIGHT} writes it (the most allowed). */
-    static final int ON_DEMAND_WEIGHT = 100;
+    /** The on-demand term's weight, as the webhook writes it. */
+    static final int ON_DEMAND_WEIGHT = io.joblane.model.config.GroupSpot.ON_DEMAND_PREFERENCE_WEIGHT;
 
     private ScorePlugins() {}
 

@@ -22,11 +22,8 @@ import java.util.Optional;
  * that already has a preferred term on the capacity-type label gets nothing. Pure.
  */
 final class OnDemandPreference {
-    /**
-     * The term's weight, the highest kube-scheduler allows: a long Job lost to Spot loses hours of work, which outweighs
-     * its lane (weight {@link LanePreference#WEIGHT}) and the packing score.
-     */
-    static final int WEIGHT = 100;
+    /** The term's weight, shared with the simulator's scoring. */
+    static final int WEIGHT = GroupSpot.ON_DEMAND_PREFERENCE_WEIGHT;
 
     private static final String PREFERRED_PATH =
             "/spec/affinity/" + PodPlacement.NODE_AFFINITY + "/" + LanePreference.PREFERRED;
