@@ -13,8 +13,8 @@ import java.util.Map;
  * arrival rate ({@code scaler/DESIGN.md}, scale-in step). Keeping an empty node costs its price per second;
  * removing it and booting one again costs one boot delay B. The ceil(λ·B) most recently emptied nodes, where λ is
  * the group's Job pod demand arriving per second in node-equivalents, are expected to be needed before a new node
- * could boot: they wait up to {@code scaleDownDelay}. Every other empty node goes once it has been empty for B.
- * Pure; {@link ScaleIn} asks it once per pass.
+ * could boot: for them the ski-rental break-even applies, they wait B (at most {@code scaleDownDelay}). Every other
+ * empty node is not expected to be needed and goes at once. Pure; {@link ScaleIn} asks it once per pass.
  */
 final class IdleNodeRule {
     /** How far back Job pods count towards the arrival rate. */
@@ -95,10 +95,9 @@ final class IdleNodeRule {
     }
 
     /**
-     * Per empty node, how long it must have been empty before it may go: {@code scaleDownDelay} for the
-     * {@link #kept()} most recently emptied (a node whose timer has not started yet is the most recent), the lower
-     * of the boot delay and {@code scaleDownDelay} for the others; {@code scaleDownDelay} for all when the group's
-     * timing is fixed.
+     * Per empty node, how long it must have been empty before it may go: the lower of the boot delay and
+     * {@code scaleDownDelay} for the {@link #kept()} most recently emptied (a node whose timer has not started yet is
+     * the most recent), nothing for the others; {@code scaleDownDelay} for all when the group's timing is fixed.
      */
     Map<String, Duration> delays(List<NodeInfo> empty) {
         Map<String, Duration> out = new HashMap<>();
@@ -108,9 +107,9 @@ final class IdleNodeRule {
                         .reversed()
                         .thenComparing(NodeInfo::name));
         int keep = byCost ? kept() : Integer.MAX_VALUE;
-        Duration early = bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
+        Duration kept = byCost && bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
         for (int i = 0; i < recentFirst.size(); i++) {
-            out.put(recentFirst.get(i).name(), i < keep ? scaleDownDelay : early);
+            out.put(recentFirst.get(i).name(), i < keep ? kept : Duration.ZERO);
         }
         return out;
     }

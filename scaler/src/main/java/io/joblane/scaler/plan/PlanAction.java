@@ -101,7 +101,9 @@ public sealed interface PlanAction {
         UNNEEDED,
         /** Empty and carrying a Spot notice: removed now rather than left for the cloud to take. */
         SPOT_NOTICE,
-        /** Empty for a boot delay and not expected to be needed before a new node could boot (the cost rule). */
+        /** Empty and not among the nodes the arrival rate is expected to need before a new node could boot (cost rule). */
+        NOT_NEEDED_SOON,
+        /** Among the nodes the arrival rate was expected to need, but empty for a boot delay (the cost rule). */
         IDLE_PAST_BOOT
     }
 

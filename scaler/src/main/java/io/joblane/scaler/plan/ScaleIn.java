@@ -233,6 +233,9 @@ final class ScaleIn {
         if (drained) {
             return CordonReason.DRAINED;
         }
+        if (delay.isZero() && !in.spec().scaleDownDelay().isZero()) {
+            return CordonReason.NOT_NEEDED_SOON;
+        }
         return delay.equals(in.spec().scaleDownDelay()) ? CordonReason.UNNEEDED : CordonReason.IDLE_PAST_BOOT;
     }
 
@@ -242,9 +245,12 @@ final class ScaleIn {
             case BROKEN ->
                 "not Ready for over " + in.spec().registrationTimeout().toSeconds() + "s and nothing runs on it";
             case DRAINED -> "drained: no Job runs on it any more";
+            case NOT_NEEDED_SOON ->
+                "empty and not among the " + idleRule.kept()
+                        + " empty node(s) the arrival rate is expected to need before a new node could boot";
             case IDLE_PAST_BOOT ->
-                "empty for " + delay.toSeconds() + "s, a new node's boot delay, and not among the " + idleRule.kept()
-                        + " empty node(s) the arrival rate is expected to need first";
+                "empty for " + delay.toSeconds() + "s, a new node's boot delay, though among the " + idleRule.kept()
+                        + " empty node(s) the arrival rate was expected to need first";
             default -> "empty and unneeded for " + delay.toSeconds() + "s";
         };
     }

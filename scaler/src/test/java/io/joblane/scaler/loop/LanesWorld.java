@@ -35,7 +35,7 @@ final class LanesWorld implements LanesAccess {
     final Map<String, String> laneEnd = new HashMap<>();
     private final Map<String, String> family = new HashMap<>();
     private final Map<String, String> annotation = new HashMap<>();
-    /** The pod's preferred term: {@code lane-end Gt <minute>}, as the webhook decides it. */
+    /** The pod's preferred lane terms, graded around its expected end, as the webhook decides them. */
     final Map<String, LaneTerm> gt = new HashMap<>();
 
     private final Map<String, Instant> finishedAt = new HashMap<>();
@@ -90,10 +90,19 @@ final class LanesWorld implements LanesAccess {
         finishedAt.putIfAbsent(pod, clock.instant());
     }
 
-    /** The scheduler's NodeAffinity score of the pod's preferred lane term on this node. */
+    /**
+     * The scheduler's NodeAffinity score of the pod's graded lane terms on this node: the weights matched over all of
+     * them (a node whose lane ends soon after the pod matches all), times the plugin's weight.
+     */
     double score(FakeCluster.Pod p, FakeCluster.Node n) {
         LaneTerm term = gt.get(p.name);
-        return term != null && term.matches(laneEnd.get(n.name)) ? LANE_SCORE : 0;
+        if (term == null) {
+            return 0;
+        }
+        int all = term.preferences().stream()
+                .mapToInt(LaneTerm.Preference::weight)
+                .sum();
+        return LANE_SCORE * term.weightOn(laneEnd.get(n.name)) / all;
     }
 
     @Override

@@ -1048,7 +1048,8 @@ class NeverInterruptPropertyTest {
                 for (FakeCluster.Node n : cluster.nodes.values()) {
                     if (feasible(p, n, free, slots)) {
                         throw new AssertionError("seed " + seed + ", step " + step + ": pod " + p.name + " with lane"
-                                + " term Gt " + lanes.gt.get(p.name).value() + " left pending beside room on " + n.name
+                                + " terms around minute " + lanes.gt.get(p.name).endMinutes()
+                                + " left pending beside room on " + n.name
                                 + " (lane-end " + lanes.laneEnd.get(n.name) + ")");
                     }
                 }

@@ -115,24 +115,24 @@ class IdleNodeRuleTest {
         private final NodeInfo fresh = node("fresh", G); // its timer starts this scan: the most recent of all
 
         @Test
-        void theMostRecentlyEmptiedNodesTheRateNeedsWaitTheScaleDownDelayTheOthersOneBootDelay() {
+        void theMostRecentlyEmptiedNodesTheRateNeedsWaitOneBootDelayTheOthersNothing() {
             IdleNodeRule rule = new IdleNodeRule(BOOT, DELAY, true, 1.5 / 90, null); // λ·B = 1.5: keep 2
             assertThat(rule.delays(List.of(older, recent, fresh)))
-                    .containsEntry("fresh", DELAY)
-                    .containsEntry("recent", DELAY)
-                    .containsEntry("older", BOOT);
+                    .containsEntry("fresh", BOOT)
+                    .containsEntry("recent", BOOT)
+                    .containsEntry("older", Duration.ZERO);
         }
 
         @Test
-        void withoutArrivalsEveryEmptyNodeWaitsOneBootDelay() {
+        void withoutArrivalsEveryEmptyNodeGoesAtOnce() {
             IdleNodeRule rule = new IdleNodeRule(BOOT, DELAY, true, 0, null);
             assertThat(rule.kept()).isZero();
-            assertThat(rule.delays(List.of(older, recent)).values()).containsOnly(BOOT);
+            assertThat(rule.delays(List.of(older, recent)).values()).containsOnly(Duration.ZERO);
         }
 
         @Test
         void theScaleDownDelayStaysTheUpperBound() {
-            IdleNodeRule rule = new IdleNodeRule(Duration.ofMinutes(20), DELAY, true, 0, null);
+            IdleNodeRule rule = new IdleNodeRule(Duration.ofMinutes(20), DELAY, true, 1.0 / 1200, null);
             assertThat(rule.delays(List.of(older)).values()).containsOnly(DELAY);
         }
 
@@ -150,17 +150,19 @@ class IdleNodeRuleTest {
         private final NodeInfo busy = node("busy", G);
 
         @Test
-        void anEmptyNodeNoArrivalNeedsGoesAfterOneBootDelayNotTheScaleDownDelay() {
+        void anEmptyNodeNoArrivalNeedsGoesAtOnceNotAfterTheScaleDownDelay() {
             // Guards against the fixed 10-minute wait for a node no arrival is expected to need.
-            NodeInfo idle = unneededSince(node("idle", G), T0.minus(BOOT));
-            NodeInfo early = unneededSince(node("early", G), T0.minus(BOOT).plusSeconds(1));
-            List<NodeInfo> nodes = List.of(busy, idle, early);
+            NodeInfo idle = unneededSince(node("idle", G), T0.minusSeconds(10));
+            NodeInfo fresh = node("fresh", G); // its timer starts this scan
+            List<NodeInfo> nodes = List.of(busy, idle, fresh);
             List<PodInfo> pods = List.of(arrived("long-ago", 3600, "busy"));
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class))
                     .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
-                    .containsExactly(tuple("idle", PlanAction.CordonReason.IDLE_PAST_BOOT));
-            assertThat(plan.nextDeadline()).isEqualTo(T0.plusSeconds(1));
+                    .containsExactly(tuple("idle", PlanAction.CordonReason.NOT_NEEDED_SOON));
+            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class))
+                    .extracting(PlanAction.MarkUnneeded::node)
+                    .containsExactly("fresh");
             // Fixed timing (the old rule) keeps both for the scale-down delay.
             assertThat(Planner.plan(spec(G), index(nodes, pods), cloudFor(nodes, 0, 10), T0)
                             .actionsOf(PlanAction.Cordon.class))
@@ -168,26 +170,27 @@ class IdleNodeRuleTest {
         }
 
         @Test
-        void theNodesTheArrivalRateNeedsAreKeptUpToTheScaleDownDelay() {
+        void theNodesTheArrivalRateNeedsWaitOneBootDelayTheOthersGoAtOnce() {
+            // Guards against keeping a node the arrival rate needs for the whole scale-down delay: past one boot
+            // delay, a node launched when the pod came would have been as quick (the ski-rental break-even).
             NodeInfo older = unneededSince(node("older", G), T0.minusSeconds(300));
-            NodeInfo recent = unneededSince(node("recent", G), T0.minusSeconds(200));
+            NodeInfo recent = unneededSince(node("recent", G), T0.minusSeconds(60));
             List<NodeInfo> nodes = List.of(busy, older, recent);
             List<PodInfo> pods = arrivals(12, "busy", 500); // λ·B = 0.9: keep one
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class))
-                    .extracting(PlanAction.Cordon::node)
-                    .containsExactly("older");
-            // The kept node is looked at again when the rate falls, before its own delay runs out.
-            Instant rateFalls = T0.minusSeconds(500).plus(IdleNodeRule.ARRIVAL_WINDOW);
-            assertThat(plan.nextDeadline()).isEqualTo(rateFalls);
+                    .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+                    .containsExactly(tuple("older", PlanAction.CordonReason.NOT_NEEDED_SOON));
+            Instant pastBoot = T0.minusSeconds(60).plus(BOOT);
+            assertThat(plan.nextDeadline()).isEqualTo(pastBoot);
             assertThat(Planner.plan(
                                     cost(),
                                     index(List.of(busy, recent), pods),
                                     cloudFor(List.of(busy, recent), 0, 10),
-                                    rateFalls)
+                                    pastBoot)
                             .actionsOf(PlanAction.Cordon.class))
-                    .extracting(PlanAction.Cordon::node)
-                    .containsExactly("recent");
+                    .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
+                    .containsExactly(tuple("recent", PlanAction.CordonReason.IDLE_PAST_BOOT));
         }
 
         @Test

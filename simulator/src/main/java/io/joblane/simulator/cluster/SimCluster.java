@@ -48,6 +48,10 @@ public final class SimCluster {
     private final List<SimPod> pending = new ArrayList<>();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
+    /** The feasible nodes of a scan in progress and their summed preferred-term weights, reused across picks. */
+    private final List<SimNode> feasible = new ArrayList<>();
+
+    private final List<Integer> affinities = new ArrayList<>();
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
@@ -578,27 +582,36 @@ public final class SimCluster {
     /**
      * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
      * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a preferred term
-     * (a lane, on-demand capacity) or a zone.
+     * (a lane, on-demand capacity) or a zone. NodeAffinity is normalised over the feasible nodes, so a first pass
+     * finds those and their highest sum of matched weights.
      */
     private SimNode pickByScan(SimPod pod) {
+        feasible.clear();
+        affinities.clear();
+        int maxAffinity = 0;
+        for (SimNode n : nodes) {
+            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
+                int a = affinity(pod, n);
+                feasible.add(n);
+                affinities.add(a);
+                maxAffinity = Math.max(maxAffinity, a);
+            }
+        }
         ties.clear();
         int bestPoints = -1;
         double bestScore = -1;
-        int maxAffinity = pod.prefersOnDemand ? maxAffinity(pod) : ScorePlugins.LANE_WEIGHT;
-        for (SimNode n : nodes) {
-            if (!n.acceptsPods() || !n.fits(pod) || !inZone(pod, n)) {
-                continue;
-            }
+        for (int i = 0; i < feasible.size(); i++) {
+            SimNode n = feasible.get(i);
             int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinity(pod, n), maxAffinity);
+                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities.get(i), maxAffinity);
             double score = score(scoring, n, pod);
-            int better = bestPoints < 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
-            if (better > 0) {
+            int order = ties.isEmpty() ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            if (order > 0) {
                 ties.clear();
                 ties.add(n);
                 bestPoints = points;
                 bestScore = score;
-            } else if (better == 0) {
+            } else if (order == 0) {
                 ties.add(n);
             }
         }
@@ -607,19 +620,8 @@ public final class SimCluster {
 
     /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
     private static int affinity(SimPod pod, SimNode node) {
-        return (pod.lane != null && pod.lane.matches(node.laneEnd) ? ScorePlugins.LANE_WEIGHT : 0)
+        return (pod.lane == null ? 0 : pod.lane.weightOn(node.laneEnd))
                 + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
-    }
-
-    /** The highest {@link #affinity} over the feasible nodes: NodeAffinity normalises to it. */
-    private int maxAffinity(SimPod pod) {
-        int max = 0;
-        for (SimNode n : nodes) {
-            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
-                max = Math.max(max, affinity(pod, n));
-            }
-        }
-        return max;
     }
 
     /**

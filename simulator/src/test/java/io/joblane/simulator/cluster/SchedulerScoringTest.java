@@ -2,6 +2,8 @@ package io.joblane.simulator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.lanes.LaneTerm;
+import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.simulator.SimulatorInvariantsTest;
 import org.junit.jupiter.api.Test;
 
@@ -104,36 +106,73 @@ class SchedulerScoringTest {
             cluster.setLaneEnd(n[0], "100");
             cluster.setLaneEnd(n[1], "200");
             SimPod lane150 = pod(1, 1, 1);
-            lane150.lane =
-                    new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            lane150.lane = lane(150);
             assertThat(place(cluster, lane150))
                     .as("seed " + seed + ": only the emptier node outlives the pod (200 > 150)")
                     .isSameAs(n[1]);
 
             SimPod lane300 = pod(2, 1, 1);
-            lane300.lane =
-                    new io.joblane.model.lanes.LaneTerm(300, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            lane300.lane = lane(300);
             assertThat(place(cluster, lane300))
                     .as("seed " + seed + ": no node matches, all score 0: MostAllocated decides")
                     .isSameAs(n[0]);
 
             cluster.setTaint(n[1], SimNode.Taint.PREFER_NO_SCHEDULE);
             SimPod again150 = pod(3, 1, 1);
-            again150.lane =
-                    new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.FAMILY);
+            again150.lane = lane(150);
             assertThat(place(cluster, again150))
                     .as("seed " + seed + ": the draining taint (3 x 100) beats the lane (2 x 100)")
                     .isSameAs(n[0]);
         }
     }
 
+    /** A pod expected to run 40 minutes and end at {@code endMinute}: its lane's margin is 10 minutes. */
+    private static LaneTerm lane(long endMinute) {
+        return new LaneTerm(endMinute, 40, RunTimePredictor.Source.FAMILY);
+    }
+
+    /**
+     * Guards against scoring the graded lane as a single outlives-or-not term: among nodes that outlive the pod the one
+     * ending soonest after it wins, even when it is the emptiest (normalised NodeAffinity 100 against 70: 60 points,
+     * more than MostAllocated's difference here); without it, a node outliving the pod beats one the pod would extend.
+     */
     @Test
-    void theLaneTermMatchesLikeTheGtOperatorOnAnIntegerLabel() {
-        var term = new io.joblane.model.lanes.LaneTerm(150, io.joblane.model.lanes.RunTimePredictor.Source.DEADLINE);
-        assertThat(term.matches("151")).isTrue();
-        assertThat(term.matches("150")).as("Gt is strict").isFalse();
-        assertThat(term.matches(null)).as("no label: no match").isFalse();
-        assertThat(term.matches("soon")).as("not an integer: no match").isFalse();
+    void theNodeWhoseLaneEndsSoonestAfterThePodWins() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.MOST_ALLOCATED, seed, 60_000);
+            cluster.launch("i-a", 0, 0);
+            cluster.launch("i-b", 0, 0);
+            cluster.launch("i-c", 0, 0);
+            SimNode[] n = cluster.nodes().toArray(new SimNode[0]);
+            cluster.bind(pod(100, 4, 16), n[0], 0);
+            cluster.bind(pod(101, 2, 8), n[1], 0);
+            cluster.setLaneEnd(n[0], "145"); // the pod would extend it by 5 minutes: weight 10
+            cluster.setLaneEnd(n[1], "400"); // outlives the pod by far: 35
+            cluster.setLaneEnd(n[2], "155"); // ends 5 minutes after the pod: 50
+            SimPod first = pod(1, 1, 1);
+            first.lane = lane(150);
+            assertThat(place(cluster, first)).as("seed " + seed).isSameAs(n[2]);
+
+            cluster.setLaneEnd(n[2], null);
+            SimPod second = pod(2, 1, 1);
+            second.lane = lane(150);
+            assertThat(place(cluster, second))
+                    .as("seed " + seed + ": outliving (100 normalised) beats extending by 5 minutes (28)")
+                    .isSameAs(n[1]);
+        }
+    }
+
+    /** NodeAffinity's normalisation with integer division, and the total with NodeResourcesFit's 0–100. */
+    @Test
+    void partialLaneScoresAreNormalisedAndAddedToTheFit() {
+        assertThat(ScorePlugins.points(false, 70, 100)).isEqualTo(300 + 140);
+        assertThat(ScorePlugins.points(false, 20, 70)).as("100 * 20 / 70 = 28").isEqualTo(300 + 56);
+        assertThat(ScorePlugins.points(true, 0, 0)).isZero();
+        assertThat(ScorePlugins.compare(440, 0.95, 500, 0.3))
+                .as("a partial match on a fuller node beats a full match on an emptier one by fit")
+                .isPositive();
+        assertThat(ScorePlugins.compare(440, 0.5, 500, 0.3)).isNegative();
+        assertThat(ScorePlugins.compare(500, 0.5, 500, 0.5)).isZero();
     }
 
     /** A busier Spot node and an empty on-demand one, under the packing scheduler; where does a 1-core pod land? */
@@ -151,7 +190,7 @@ class SchedulerScoringTest {
         pod.prefersOnDemand = prefersOnDemand;
         if (laneOnSpot) {
             spot.laneEnd = "100";
-            pod.lane = new io.joblane.model.lanes.LaneTerm(50, io.joblane.model.lanes.RunTimePredictor.Source.DEADLINE);
+            pod.lane = lane(50); // the Spot node's lane outlives it by far: 35 of the lane's 50
         }
         cluster.submit(pod);
         cluster.schedule(0);
@@ -168,7 +207,7 @@ class SchedulerScoringTest {
                 .as("NodeAffinity 2 x 100 outweighs the fit")
                 .isFalse();
         assertThat(landsOn(true, true).spot)
-                .as("on-demand (100) beats a lane (50): 2 x 100 against 2 x 50 and a better fit")
+                .as("on-demand (100) beats a lane (35 of 50): 2 x 100 against 2 x 35 and a better fit")
                 .isFalse();
     }
 
@@ -179,7 +218,6 @@ class SchedulerScoringTest {
         assertThat(ScorePlugins.points(false, 100, 150)).isEqualTo(300 + 132);
         assertThat(ScorePlugins.points(false, 50, 150)).isEqualTo(300 + 66);
         assertThat(ScorePlugins.points(true, 0, 0)).isZero();
-        assertThat(ScorePlugins.points(false, true)).isEqualTo(ScorePlugins.points(false, 50, 50));
         // 66 NodeAffinity points apart: a fit better by more than 0.66 wins, by less does not.
         assertThat(ScorePlugins.compare(366, 0.9, 432, 0.2)).isPositive();
         assertThat(ScorePlugins.compare(366, 0.5, 432, 0.2)).isNegative();

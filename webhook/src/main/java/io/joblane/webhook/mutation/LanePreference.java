@@ -16,12 +16,12 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Lanes: gives a steered pod whose run time can be predicted a PREFERRED node affinity term
- * {@code joblane.io/lane-end Gt <its expected end, minutes since the epoch>} of weight {@link LaneTerm#WEIGHT}, so the
- * scheduler favours nodes whose Jobs are expected to outlast it and Jobs that end together share nodes. Preferred
- * only: it reorders the nodes a pod fits and never keeps it pending; the pod's required terms are left alone. A pod
- * without a prediction, or that already has a preferred term on the lane-end label (its own, or an earlier call's),
- * gets nothing. The decision is {@link LaneTerm#decide} (shared with the simulator); this class renders it into the
+ * Lanes: gives a steered pod whose run time can be predicted PREFERRED node affinity terms on
+ * {@code joblane.io/lane-end} graded around its expected end (minutes since the epoch), so the scheduler favours the
+ * node whose Jobs are expected to end soonest after it and Jobs that end together share nodes. Preferred only: they
+ * reorder the nodes a pod fits and never keep it pending; the pod's required terms are left alone. A pod without a
+ * prediction, or that already has a preferred term on the lane-end label (its own, or an earlier call's), gets
+ * nothing. The decision is {@link LaneTerm#decide} (shared with the simulator); this class renders it into the
  * patch. Pure; the table and the clock are read per call.
  *
  * @see <a href="https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#node-affinity">node affinity
@@ -81,26 +81,38 @@ public final class LanePreference {
         if (lane.isEmpty()) {
             return Optional.empty();
         }
-        ObjectNode term = term(lane.get());
+        ArrayNode terms = terms(lane.get());
         if (PodJson.present(placement.nodeAffinity(), PREFERRED)) {
-            PatchWriter.add(patch, PREFERRED_PATH + "/-", term);
+            terms.forEach(term -> PatchWriter.add(patch, PREFERRED_PATH + "/-", term));
         } else {
-            PatchWriter.add(patch, PREFERRED_PATH, JSON.arrayNode().add(term));
+            PatchWriter.add(patch, PREFERRED_PATH, terms);
         }
-        return Optional.of("lane-end > " + lane.get().value() + " from its "
+        return Optional.of("lane ends around minute " + lane.get().endMinutes() + " (margin "
+                + lane.get().marginMinutes() + "m) from its "
                 + lane.get().source().name().toLowerCase());
     }
 
-    static ObjectNode term(LaneTerm lane) {
-        ObjectNode term = JSON.objectNode().put("weight", LaneTerm.WEIGHT);
-        term.putObject("preference")
-                .putArray(PodPlacement.EXPRESSIONS)
+    /** The lane's graded preferred terms ({@link LaneTerm#preferences}), as node affinity JSON. */
+    static ArrayNode terms(LaneTerm lane) {
+        ArrayNode terms = JSON.arrayNode();
+        for (LaneTerm.Preference p : lane.preferences()) {
+            ObjectNode term = terms.addObject().put("weight", p.weight());
+            ArrayNode expressions = term.putObject("preference").putArray(PodPlacement.EXPRESSIONS);
+            expression(expressions, "Gt", p.greaterThan());
+            if (p.bounded()) {
+                expression(expressions, "Lt", p.lessThan());
+            }
+        }
+        return terms;
+    }
+
+    private static void expression(ArrayNode expressions, String operator, long value) {
+        expressions
                 .addObject()
                 .put("key", WellKnown.LANE_END_LABEL)
-                .put("operator", LaneTerm.OPERATOR)
+                .put("operator", operator)
                 .putArray("values")
-                .add(lane.value());
-        return term;
+                .add(Long.toString(value));
     }
 
     private static boolean onLaneEnd(JsonNode term) {

@@ -45,9 +45,37 @@ class LanePreferenceTest {
         return s.replace('\'', '"');
     }
 
+    /** One lane term on {@code joblane.io/lane-end}: Gt {@code greaterThan} and, when positive, Lt {@code lessThan}. */
+    private static String term(int weight, long greaterThan, long lessThan) {
+        return "{'weight':" + weight
+                + ",'preference':{'matchExpressions':[{'key':'joblane.io/lane-end','operator':'Gt',"
+                + "'values':['" + greaterThan + "']}"
+                + (lessThan > 0 ? ",{'key':'joblane.io/lane-end','operator':'Lt','values':['" + lessThan + "']}" : "")
+                + "]}}";
+    }
+
+    /**
+     * The graded lane of a pod expected to end at {@code endMinute} with a margin of {@code margin} minutes, as the
+     * items of the preferred array: extends the node by at most the margin (10), outlives it (25), ends within the
+     * margin after it (15).
+     */
+    static String lanes(long endMinute, long margin) {
+        return term(10, endMinute - margin - 1, 0) + "," + term(25, endMinute - 1, 0) + ","
+                + term(15, endMinute - 1, endMinute + margin + 1);
+    }
+
     private static String lane(long endMinute) {
-        return "{'weight':50,'preference':{'matchExpressions':[{'key':'joblane.io/lane-end','operator':'Gt',"
-                + "'values':['" + endMinute + "']}]}}";
+        return term(50, endMinute, 0);
+    }
+
+    /** The lane terms appended one by one after the pod's own preferred terms. */
+    private static String appended(String terms) {
+        StringBuilder ops = new StringBuilder();
+        for (String term : terms.split(",(?=\\{'weight')")) {
+            ops.append(ops.length() == 0 ? "" : ",")
+                    .append("{'op':'add','path':'" + PREFERRED + "/-','value':" + term + "}");
+        }
+        return ops.toString();
     }
 
     private Mutation mutate(JsonNode pod) {
@@ -58,9 +86,9 @@ class LanePreferenceTest {
     void theAnnotationGivesAPreferredTermOnTheExpectedEndInMinutes() {
         Mutation m = mutate(pod("'job-name':'j'", "'joblane.io/expected-duration':'90m'", "{'containers':[]}"));
         assertThat(AdmissionCodec.patchText(m.patch()))
-                .isEqualTo(q("[" + STEERED + ",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_090)
+                .isEqualTo(q("[" + STEERED + ",{'op':'add','path':'" + PREFERRED + "','value':[" + lanes(29_000_090, 22)
                         + "]}]"));
-        assertThat(m.reason()).endsWith("lane-end > 29000090 from its annotation");
+        assertThat(m.reason()).endsWith("lane ends around minute 29000090 (margin 22m) from its annotation");
         assertThat(m.warnings()).isEmpty();
     }
 
@@ -68,7 +96,7 @@ class LanePreferenceTest {
     void aCronJobRunIsPredictedFromItsFamilysLastTwoRuns() {
         Mutation m = mutate(pod("'batch.kubernetes.io/job-name':'nightly-29412345'", "", "{'containers':[]}"));
         assertThat(AdmissionCodec.patchText(m.patch()))
-                .endsWith(q(",{'op':'add','path':'" + PREFERRED + "','value':[" + lane(29_000_030) + "]}]"));
+                .endsWith(q(",{'op':'add','path':'" + PREFERRED + "','value':[" + lanes(29_000_030, 7) + "]}]"));
     }
 
     @Test
@@ -84,7 +112,7 @@ class LanePreferenceTest {
                         "{'op':'add','path':'/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
                                 + "/nodeSelectorTerms/0/matchExpressions/-','value':{'key':'joblane.io/draining',"
                                 + "'operator':'DoesNotExist'}},"
-                                + "{'op':'add','path':'" + PREFERRED + "/-','value':" + lane(29_000_010) + "}]"));
+                                + appended(lanes(29_000_010, 2)) + "]"));
         assertThat(m.warnings())
                 .as("a bad annotation falls back to the deadline, and says so")
                 .containsExactly(

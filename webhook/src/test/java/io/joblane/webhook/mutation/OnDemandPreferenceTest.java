@@ -53,8 +53,8 @@ class OnDemandPreferenceTest {
                 new LanePreference(() -> EMPTY, () -> NOW),
                 pod("'joblane.io/expected-duration':'90m'", "{'containers':[]}"));
         assertThat(AdmissionCodec.patchText(m.patch()))
-                .endsWith(q("{'op':'add','path':'" + PREFERRED + "','value':[{'weight':50,'preference':{"
-                        + "'matchExpressions':[{'key':'joblane.io/lane-end','operator':'Gt','values':['29000090']}]}}]},"
+                .endsWith(q("{'op':'add','path':'" + PREFERRED + "','value':["
+                        + LanePreferenceTest.lanes(29_000_090, 22) + "]},"
                         + "{'op':'add','path':'" + PREFERRED + "/-','value':" + ON_DEMAND + "}]"));
         assertThat(m.reason()).endsWith("prefers on-demand (predicted 90m from its annotation)");
     }
