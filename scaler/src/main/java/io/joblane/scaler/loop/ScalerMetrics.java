@@ -13,10 +13,18 @@ public interface ScalerMetrics {
     default void decision(String group, DecisionKind kind) {}
 
     /**
-     * Blocking pods found bound to a node right after its instance was terminated: the product's promise is that
-     * this is always 0 ({@code joblane_pods_at_termination_total}).
+     * Blocking pods found bound to a node right after its instance was terminated that its last bound-pod check could
+     * have seen (every Job pod, and every pod created before that check began): the product's promise is that this
+     * is always 0 ({@code joblane_scaler_pods_at_termination_total}).
      */
     default void podsFoundAtTermination(String group, int pods) {}
+
+    /**
+     * Non-Job pods created on a node after its last bound-pod check began and found there right after its
+     * termination: bound past every check (a pod created with {@code nodeName}), not the promise's
+     * ({@code joblane_scaler_pods_bound_after_check_total}).
+     */
+    default void podsBoundAfterLastCheck(String group, int pods) {}
 
     /**
      * An instance of the group that the cloud terminated or replaced itself, not at Joblane's request (health check

@@ -46,6 +46,7 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                 .register(registry);
         for (String g : groups) {
             podsAtTermination(g);
+            podsBoundAfterCheck(g);
             unexpectedTerminations(g);
             Counter.builder("joblane.scaler.pods.never.fit")
                     .tag("group", g)
@@ -71,6 +72,11 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     @Override
     public void podsFoundAtTermination(String group, int pods) {
         podsAtTermination(group).increment(pods);
+    }
+
+    @Override
+    public void podsBoundAfterLastCheck(String group, int pods) {
+        podsBoundAfterCheck(group).increment(pods);
     }
 
     @Override
@@ -212,7 +218,16 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     private Counter podsAtTermination(String group) {
         return Counter.builder("joblane.scaler.pods.at.termination")
                 .tag("group", group)
-                .description("Blocking pods found on a node right after its termination; must stay 0")
+                .description("Blocking pods found on a node right after its termination that its last check could"
+                        + " have seen; must stay 0")
+                .register(registry);
+    }
+
+    private Counter podsBoundAfterCheck(String group) {
+        return Counter.builder("joblane.scaler.pods.bound.after.check")
+                .tag("group", group)
+                .description("Non-Job pods created on a node after its last bound-pod check, found there right after"
+                        + " its termination")
                 .register(registry);
     }
 

@@ -89,6 +89,8 @@ class NeverInterruptPropertyTest {
     private static final AtomicInteger TWO_ASGS_BOTH = new AtomicInteger();
 
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
+    /** Stray pods created on a node after its last check, found right after its termination (the loop's count). */
+    private static final AtomicInteger BOUND_AFTER_CHECK = new AtomicInteger();
     /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
     private static final AtomicInteger SPOT_FENCED = new AtomicInteger();
 
@@ -123,7 +125,8 @@ class NeverInterruptPropertyTest {
                 + " bound on a matching lane; " + SPOT_FENCED.get() + " noticed Spot nodes fenced, "
                 + SPOT_TAKEN.get() + " taken by the cloud; " + MIXED_BOTH_TYPES.get()
                 + " mixed-type worlds launched both types; " + TWO_ASGS_BOTH.get()
-                + " two-ASG worlds launched in both ASGs");
+                + " two-ASG worlds launched in both ASGs; " + BOUND_AFTER_CHECK.get()
+                + " stray pods created after a node's last check found at its termination");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
             if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
@@ -180,6 +183,7 @@ class NeverInterruptPropertyTest {
             SPOT_TAKEN.addAndGet(run.spotTaken);
             MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
             TWO_ASGS_BOTH.addAndGet(run.asgsLaunched.size() > 1 ? 1 : 0);
+            BOUND_AFTER_CHECK.addAndGet(run.metrics.podsBoundAfterCheck);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
@@ -1060,6 +1064,15 @@ class NeverInterruptPropertyTest {
             String where = "seed " + seed + ", step " + step + " (" + clock.instant() + "): ";
             if (!cluster.violations.isEmpty()) {
                 throw new AssertionError(where + "a busy node was terminated: " + cluster.violations);
+            }
+            // Guards against a promise metric that counts what no check could see (pods created after the last one)
+            // or misses what the referee sees: it must stay 0 wherever the referee passes.
+            if (metrics.podsAtTermination.stream().anyMatch(n -> n > 0)) {
+                throw new AssertionError(where + "joblane_scaler_pods_at_termination_total counted "
+                        + metrics.podsAtTermination.stream()
+                                .mapToInt(Integer::intValue)
+                                .sum()
+                        + " pod(s) though the referee saw no busy node terminated");
             }
             if (!outOfTurn.isEmpty()) {
                 throw new AssertionError(where + "a replica without the Lease changed something: " + outOfTurn);

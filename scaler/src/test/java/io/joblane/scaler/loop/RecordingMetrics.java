@@ -10,6 +10,7 @@ import java.util.Map;
 public final class RecordingMetrics implements ScalerMetrics {
     public final Map<DecisionKind, Integer> decisions = new EnumMap<>(DecisionKind.class);
     public final List<Integer> podsAtTermination = new ArrayList<>();
+    public int podsBoundAfterCheck;
     public int neverFits;
     public int cloudErrors;
     public int clusterErrors;
@@ -39,6 +40,11 @@ public final class RecordingMetrics implements ScalerMetrics {
     @Override
     public void podsFoundAtTermination(String group, int pods) {
         podsAtTermination.add(pods);
+    }
+
+    @Override
+    public void podsBoundAfterLastCheck(String group, int pods) {
+        podsBoundAfterCheck += pods;
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ScaleLoopTest {
@@ -208,6 +210,40 @@ class ScaleLoopTest {
         assertThat(node.annotations).doesNotContainKey(NodeAnnotations.CORDONED_AT);
         assertThat(metrics.count(DecisionKind.SCALE_IN_ABORTED)).isEqualTo(1);
         assertThat(cluster.calls).contains("event Node/" + node.name + " ScaleDownCancelled");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "a stray pod created after the check, false, 0, 0, 1",
+        "a Job pod created after the check, true, 0, 1, 0",
+        "a stray pod created before the check, false, -60, 1, 0"
+    })
+    void podsFoundRightAfterATerminationCountAsMissedOnlyIfTheLastCheckCouldHaveSeenThem(
+            String what, boolean jobPod, int createdSecondsFromNow, int missed, int late) throws Exception {
+        // Guards against a promise metric (joblane_scaler_pods_at_termination_total, "must stay 0") that counts
+        // pods created with nodeName after the last check, which no check can see (NeverInterruptPropertyTest's
+        // stray pods), or that stops counting Job pods.
+        cloud.terminationDelay(Duration.ofMinutes(1)); // the node stays while its instance shuts down
+        FakeCluster.Node node = nodes(1).get(0);
+        node.unschedulable = true;
+        node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(T0));
+        clock.advance(Duration.ofMinutes(5));
+        boolean[] once = {false};
+        cluster.afterLiveCheck = n -> {
+            if (!once[0]) {
+                once[0] = true;
+                Instant created = clock.instant().plusSeconds(createdSecondsFromNow);
+                FakeCluster.Pod p = cluster.addPod(
+                        new FakeCluster.Pod("p", jobPod ? "batch" : null, res("cpu", 10), jobPod, created));
+                cluster.bindDirectly(p, n).phase = PodPhase.RUNNING;
+            }
+        };
+
+        loop(false).runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE)).hasSize(1);
+        assertThat(metrics.podsAtTermination).containsExactly(missed);
+        assertThat(metrics.podsBoundAfterCheck).isEqualTo(late);
     }
 
     @Test

@@ -96,6 +96,7 @@ class HealthServerHttpTest {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(r.body())
                 .contains("joblane_scaler_pods_at_termination_total{group=\"batch\"} 0.0")
+                .contains("joblane_scaler_pods_bound_after_check_total{group=\"batch\"} 0.0")
                 .contains("joblane_scaler_decisions_total{group=\"batch\",kind=\"scale_up\"} 1.0")
                 .contains("joblane_scaler_loop_duration_seconds_count 1")
                 .contains("joblane_scaler_nodes{group=\"batch\",state=\"launching\"} 1.0")
