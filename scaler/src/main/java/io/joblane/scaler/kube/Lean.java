@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.joblane.model.WellKnown;
@@ -36,8 +37,9 @@ import java.util.stream.Collectors;
  * identity, group, Job and family labels, owner kinds, node name and selector, deadline, per-container resources,
  * phase and scheduling condition, and once Succeeded its containers' termination times (lanes learns run times), and
  * its placement rules (required node affinity and anti-affinity, spread, claim names; all its labels when it has
- * anti-affinity or spread); a node keeps its labels, spec, allocatable and Ready condition; a claim its volume name; a
- * volume its node affinity. Managed fields, env, volumes, images, tolerations,
+ * anti-affinity or spread), and its tolerations other than those of node-condition and {@code joblane.io/} taints
+ * (they decide between a group's Auto Scaling groups); a node keeps its labels, spec, allocatable and Ready condition;
+ * a claim its volume name; a volume its node affinity. Managed fields, env, volumes, images,
  * other container statuses and foreign annotations go, and repeated small values (namespaces, kinds,
  * quantities) are shared. {@code LeanCacheHeapEstimate} measures the effect. Called on informer threads.
  */
@@ -135,7 +137,7 @@ final class Lean {
             return null;
         }
         boolean placementRules = PodConstraintsReader.hasPlacementRules(original, group);
-        spec.setTolerations(null);
+        spec.setTolerations(keptTolerations(original.getTolerations()));
         spec.setAffinity(placementRules ? placementAffinity(original.getAffinity()) : null);
         spec.setSchedulerName(null);
         if (placementRules) {
@@ -143,6 +145,24 @@ final class Lean {
         }
         spec.setVolumes(claimVolumes(original.getVolumes()));
         return spec;
+    }
+
+    /**
+     * The tolerations that can decide between a group's Auto Scaling groups ({@link PodConstraintsReader#tolerations}):
+     * null, as for most pods, when only node-condition and {@code joblane.io/} ones (the webhook's) are there.
+     */
+    private static List<Toleration> keptTolerations(List<Toleration> all) {
+        if (all == null) {
+            return null;
+        }
+        List<Toleration> kept = new ArrayList<>();
+        for (Toleration t : all) {
+            if (PodConstraintsReader.keepsToleration(t, Set.of())
+                    && (t.getKey() == null || !t.getKey().startsWith(KEPT_ANNOTATION_PREFIX))) {
+                kept.add(t);
+            }
+        }
+        return kept.isEmpty() ? null : kept;
     }
 
     /** The required node affinity and pod anti-affinity; preferences and pod affinity go. */

@@ -30,10 +30,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns the fabric8 API objects the informers hold into the planner's model ({@link NodeInfo}, {@link PodInfo},
@@ -55,6 +57,8 @@ final class ModelTranslator {
 
     /** This scan's node affinity of bound volumes, by "namespace/claim". */
     private Map<String, PodConstraints.NodeTerms> volumeTerms = Map.of();
+    /** The groups' own taint keys, from the last config: tolerations of them decide nothing. */
+    private Set<String> ownTaintKeys = Set.of();
 
     private record Translated(String version, PodInfo info) {}
 
@@ -84,6 +88,7 @@ final class ModelTranslator {
             List<PersistentVolume> volumes,
             JoblaneConfig config) {
         volumeTerms = PodConstraintsReader.volumeTerms(claims, volumes);
+        ownTaintKeys = ownTaintKeys(config);
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
         Map<String, String> uids = new HashMap<>();
@@ -123,7 +128,7 @@ final class ModelTranslator {
                 && version.equals(before.version())
                 && (p.getSpec() == null
                         || PodConstraintsReader.claims(p.getSpec()).isEmpty());
-        PodInfo info = reuse ? before.info() : podInfo(p, volumeTerms);
+        PodInfo info = reuse ? before.info() : podInfo(p, volumeTerms, ownTaintKeys);
         translated.put(key, new Translated(version, info));
         return info;
     }
@@ -246,6 +251,17 @@ final class ModelTranslator {
     }
 
     static PodInfo podInfo(Pod p, Map<String, PodConstraints.NodeTerms> volumeTerms) {
+        return podInfo(p, volumeTerms, Set.of());
+    }
+
+    /** The taint keys of every group's own taints: the webhook tolerates them, so they decide nothing. */
+    static Set<String> ownTaintKeys(JoblaneConfig config) {
+        Set<String> keys = new HashSet<>();
+        config.nodeGroups().forEach(g -> g.taints().forEach(t -> keys.add(t.key())));
+        return keys;
+    }
+
+    static PodInfo podInfo(Pod p, Map<String, PodConstraints.NodeTerms> volumeTerms, Set<String> ownTaintKeys) {
         ObjectMeta meta = p.getMetadata();
         Map<String, String> labels = orEmpty(meta.getLabels());
         List<OwnerReference> owners = meta.getOwnerReferences() == null ? List.of() : meta.getOwnerReferences();
@@ -270,7 +286,7 @@ final class ModelTranslator {
                 p.getStatus() == null ? null : instant(p.getStatus().getStartTime()),
                 null,
                 labels,
-                PodConstraintsReader.read(p.getSpec(), meta.getNamespace(), group, volumeTerms::get));
+                PodConstraintsReader.read(p.getSpec(), meta.getNamespace(), group, volumeTerms::get, ownTaintKeys));
     }
 
     private static boolean isJobPod(List<OwnerReference> owners, Map<String, String> labels) {

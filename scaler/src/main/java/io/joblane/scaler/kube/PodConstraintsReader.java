@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodAffinityTerm;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.joblane.model.WellKnown;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -32,12 +34,26 @@ import java.util.function.Function;
 final class PodConstraintsReader {
     private static final String DO_NOT_SCHEDULE = "DoNotSchedule";
     private static final String NAME_FIELD = "metadata.name";
+    private static final String NODE_CONDITION_TAINT_PREFIX = "node.kubernetes.io/";
 
     private PodConstraintsReader() {}
 
     /** The constraints of a pod; {@code volumeTerms} gives a bound claim's volume node affinity by "ns/claim". */
     static PodConstraints read(
             PodSpec spec, String namespace, String group, Function<String, PodConstraints.NodeTerms> volumeTerms) {
+        return read(spec, namespace, group, volumeTerms, Set.of());
+    }
+
+    /**
+     * As above; tolerations of a taint key in {@code ownTaintKeys} (the groups' own taints, which the webhook
+     * tolerates) are left out, as are those of Kubernetes' node-condition taints.
+     */
+    static PodConstraints read(
+            PodSpec spec,
+            String namespace,
+            String group,
+            Function<String, PodConstraints.NodeTerms> volumeTerms,
+            Set<String> ownTaintKeys) {
         if (spec == null) {
             return PodConstraints.NONE;
         }
@@ -52,7 +68,40 @@ final class PodConstraintsReader {
                 nodeTerms.add(v);
             }
         }
-        return PodConstraints.of(nodeSelector(spec), nodeTerms, antiAffinity(spec, namespace), spread(spec));
+        return PodConstraints.of(
+                nodeSelector(spec),
+                nodeTerms,
+                antiAffinity(spec, namespace),
+                spread(spec),
+                tolerations(spec.getTolerations(), ownTaintKeys));
+    }
+
+    /**
+     * The tolerations that can decide between the group's nodes: all but those of a key in {@code ownTaintKeys}, of
+     * Joblane's own draining taint (fenced by a node label too), and of the {@code node.kubernetes.io/} condition
+     * taints (not-ready, unreachable: added to every pod by the DefaultTolerationSeconds admission plugin; the planner
+     * models readiness and cordons itself). An empty key with {@code Exists} (tolerate everything) is kept.
+     */
+    static List<io.joblane.scaler.plan.Toleration> tolerations(List<Toleration> all, Set<String> ownTaintKeys) {
+        if (all == null || all.isEmpty()) {
+            return List.of();
+        }
+        List<io.joblane.scaler.plan.Toleration> out = new ArrayList<>();
+        for (Toleration t : all) {
+            if (keepsToleration(t, ownTaintKeys)) {
+                out.add(new io.joblane.scaler.plan.Toleration(
+                        t.getKey(), t.getOperator(), t.getValue(), t.getEffect()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@link #tolerations} keeps {@code t}. */
+    static boolean keepsToleration(Toleration t, Set<String> ownTaintKeys) {
+        String key = t.getKey() == null ? "" : t.getKey();
+        return !key.startsWith(NODE_CONDITION_TAINT_PREFIX)
+                && !key.equals(WellKnown.DRAINING_TAINT)
+                && !ownTaintKeys.contains(key);
     }
 
     /** Whether the spec holds something {@link #read} turns into a constraint (volumes aside): Lean keeps it then. */

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param instanceType the instance type planned with, null when the shape comes from {@code scaling.node} alone
  * @param classShapes  the shapes of every instance type its ASGs may launch (the cloud picks one): a pod goes to a new
  *                     node of this kind only if it fits all of them, when the group has several kinds
+ * @param foreignTaints its template's {@code NoSchedule} and {@code NoExecute} taints that are not the group's own:
+ *                     the webhook tolerates only the group's own, so a pod goes to such a node only if its own
+ *                     tolerations tolerate each of these, as kube-scheduler's TaintToleration filter decides
  */
 record NewNodeKind(
         List<String> asgs,
@@ -24,14 +27,31 @@ record NewNodeKind(
         List<String> zones,
         Resources shape,
         String instanceType,
-        List<Resources> classShapes) {
+        List<Resources> classShapes,
+        List<Taint> foreignTaints) {
 
     NewNodeKind {
+        foreignTaints = List.copyOf(foreignTaints);
         asgs = List.copyOf(asgs);
         classShapes = List.copyOf(classShapes);
         labels = Map.copyOf(labels);
         taints = List.copyOf(taints);
         zones = List.copyOf(zones);
+    }
+
+    /** The first of its foreign taints the pod does not tolerate, for messages; null when it tolerates them all. */
+    Taint untolerated(PodConstraints c) {
+        for (Taint t : foreignTaints) {
+            if (!c.tolerates(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** For messages, a taint as {@code kubectl} shows it: {@code key=value:Effect}. */
+    static String text(Taint t) {
+        return t.key() + (t.value().isEmpty() ? "" : "=" + t.value()) + ":" + t.effect();
     }
 
     /** For messages: its Auto Scaling groups, and its instance type when known. */

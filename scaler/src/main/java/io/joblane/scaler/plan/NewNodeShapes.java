@@ -82,6 +82,7 @@ final class NewNodeShapes {
             GroupSpec spec, AsgClasses.AsgClass c, String instanceType, Resources shape, List<Resources> classShapes) {
         Map<String, String> labels = new LinkedHashMap<>();
         List<Taint> taints = new ArrayList<>(spec.taints());
+        List<Taint> foreign = new ArrayList<>();
         NodeTemplate template = c.template();
         if (template != null) {
             labels.putAll(template.labels());
@@ -90,12 +91,17 @@ final class NewNodeShapes {
             template.taints().stream()
                     .filter(t -> known.add(t.key() + ":" + t.effect()))
                     .forEach(taints::add);
+            // PreferNoSchedule only scores
+            // (https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/).
+            taints.stream()
+                    .filter(t -> !spec.taints().contains(t) && !"PreferNoSchedule".equals(t.effect()))
+                    .forEach(foreign::add);
         }
         if (instanceType != null) {
             labels.putIfAbsent(WellKnown.INSTANCE_TYPE_LABEL, instanceType);
         }
         labels.putAll(spec.nodeLabels());
-        return new NewNodeKind(c.members(), labels, taints, c.zones(), shape, instanceType, classShapes);
+        return new NewNodeKind(c.members(), labels, taints, c.zones(), shape, instanceType, classShapes, foreign);
     }
 
     /** One planning pass with a new-node shape in the spec. */

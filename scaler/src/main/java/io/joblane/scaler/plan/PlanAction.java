@@ -168,7 +168,12 @@ public sealed interface PlanAction {
          * No node of the group and no new one satisfies its nodeSelector, node affinity, volumes' zone, pod
          * anti-affinity or topology spread.
          */
-        CONSTRAINTS
+        CONSTRAINTS,
+        /**
+         * A new node that would otherwise take it carries a {@code NoSchedule} or {@code NoExecute} taint of its
+         * Auto Scaling group's node template that it does not tolerate.
+         */
+        UNTOLERATED_TAINTS
     }
 
     /** A waiting pod that fits no node of the group even when empty: report once, do not scale for it. */

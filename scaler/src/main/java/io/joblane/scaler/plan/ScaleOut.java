@@ -58,6 +58,8 @@ final class ScaleOut {
     private final int[] freshOfKind;
 
     private final List<Map<String, Integer>> kindZones = new ArrayList<>();
+    /** Some kind of new node carries taints beyond the group's own: pods are then checked against them. */
+    private final boolean foreignTaints;
 
     private long[] minDemand;
     private List<long[]> emptyShapes;
@@ -87,6 +89,8 @@ final class ScaleOut {
                     roomOf(in.kinds().isEmpty() ? List.of() : in.kinds().get(k).asgs());
             kindZones.add(new java.util.TreeMap<>());
         }
+        this.foreignTaints =
+                in.kinds().stream().anyMatch(k -> !k.foreignTaints().isEmpty());
     }
 
     /** New nodes the named member Auto Scaling groups have room for; unbounded for a group of one cloud group. */
@@ -202,7 +206,8 @@ final class ScaleOut {
         picky = new boolean[pending.size()];
         int constrained = 0;
         for (int p = 0; p < pending.size(); p++) {
-            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
+            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount)
+                    || foreignTaints && !toleratesEveryKind(pending.get(p));
             if (pending.get(p).constrained() || picky[p]) {
                 constrained++;
             }
@@ -222,6 +227,41 @@ final class ScaleOut {
             }
         }
         order = free;
+    }
+
+    /** Whether the pod tolerates the foreign taints of every kind of new node, so any bin may take it. */
+    private boolean toleratesEveryKind(PodInfo pod) {
+        for (NewNodeKind k : in.kinds()) {
+            if (k.untolerated(pod.constraints()) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The kind of new node a bin is (its node's Auto Scaling group's, capacity on its way's, a new bin's), whose
+     * template taints its node carries; -1 for a node of no known member Auto Scaling group.
+     */
+    private int kindOfBin(int b) {
+        if (b >= existing) {
+            return newKinds.get(b - existing);
+        }
+        Bin bin = bins.get(b);
+        if (bin.node() == null || bin.uninitialised() || shape.kinds() == 1) {
+            return bin.newNodeKind();
+        }
+        String id = bin.node().instanceId();
+        return id == null ? -1 : in.kindOfInstance().getOrDefault(id, -1);
+    }
+
+    /** Whether the pod tolerates the foreign taints of the bin's kind (a bin of unknown kind: yes). */
+    private boolean binTolerates(int b, PodInfo pod) {
+        if (!foreignTaints) {
+            return true;
+        }
+        int k = kindOfBin(b);
+        return k < 0 || in.kinds().get(k).untolerated(pod.constraints()) == null;
     }
 
     /** The distinct capacities of the group's nodes when empty (minus overhead): usually one or two shapes. */
@@ -437,7 +477,9 @@ final class ScaleOut {
     private int openAdmitting(PodInfo pod, int off) {
         for (boolean needRoom : new boolean[] {true, false}) {
             for (int k = 0; k < shape.kinds(); k++) {
-                if (needRoom != kindRoom[k] > 0 || !newNodeTakes(k, off)) {
+                if (needRoom != kindRoom[k] > 0
+                        || !newNodeTakes(k, off)
+                        || in.kinds().get(k).untolerated(pod.constraints()) != null) {
                     continue;
                 }
                 NewNodeKind kind = in.kinds().get(k);
@@ -453,6 +495,12 @@ final class ScaleOut {
 
     /** The first constraint of the pod a new node of kind {@code k} fails in every zone it may get, else null. */
     private String unmetByNewNode(PodInfo pod, int k) {
+        io.joblane.model.config.Taint taint = in.kinds().get(k).untolerated(pod.constraints());
+        return taint != null ? "taint " + NewNodeKind.text(taint) + " (not tolerated)" : unmetBesidesTaints(pod, k);
+    }
+
+    /** As {@link #unmetByNewNode}, leaving taints aside. */
+    private String unmetBesidesTaints(PodInfo pod, int k) {
         NewNodeKind kind = in.kinds().get(k);
         List<String> zones = kind.zones();
         if (zones.isEmpty()) {
@@ -477,6 +525,7 @@ final class ScaleOut {
         for (int b = 0; b < all; b++) {
             if (tree.fitsOne(b, demands, off)
                     && (!checkTypes || takesWhateverType(b, off))
+                    && binTolerates(b, pod)
                     && topology.admit(pod, b) != null) {
                 return b;
             }
@@ -522,6 +571,7 @@ final class ScaleOut {
             NodeInfo n = bins.get(b).node();
             if (n != null
                     && NodeFit.labelsMatch(pod.constraints(), n.labels())
+                    && binTolerates(b, pod)
                     && dims.covers(shape.freeWhenEmpty(n.allocatable()), 0, demands, off)) {
                 return; // a node it may use is busy now: it waits for it
             }
@@ -529,8 +579,22 @@ final class ScaleOut {
         neverFit++;
         actions.add(new PlanAction.PodNeverFits(
                 pod,
-                PlanAction.NeverFitReason.CONSTRAINTS,
+                onlyTaintsRefuse(pod, off)
+                        ? PlanAction.NeverFitReason.UNTOLERATED_TAINTS
+                        : PlanAction.NeverFitReason.CONSTRAINTS,
                 shape.kinds() == 1 ? unmetByTheNewNode(pod) : unmetByEveryKind(pod, off)));
+    }
+
+    /** Whether some kind of new node would take the pod but for a taint it does not tolerate. */
+    private boolean onlyTaintsRefuse(PodInfo pod, int off) {
+        for (int k = 0; k < shape.kinds(); k++) {
+            if (newNodeTakes(k, off)
+                    && in.kinds().get(k).untolerated(pod.constraints()) != null
+                    && unmetBesidesTaints(pod, k) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String unmetByTheNewNode(PodInfo pod) {

@@ -208,4 +208,41 @@ class PodConstraintsReaderTest {
         assertThat(PodConstraintsReader.claims(lean.getSpec())).containsExactly("data-p");
         assertThat(lean.getSpec().getVolumes()).hasSize(1);
     }
+
+    @Test
+    void tolerationsOfTheGroupsOwnNodeConditionAndDrainingTaintsAreLeftOutOthersKept() {
+        // Guards against: every steered pod turned "constrained" by the webhook's toleration (the fast path lost),
+        // or a pod's real tolerations of an ASG's template taint dropped (a tolerating pod never sent there).
+        Pod pod = new PodBuilder(KubeFixtures.jobPod("ns", "p", "batch", null, "1"))
+                .editSpec()
+                .addNewToleration()
+                .withKey(WellKnown.DEDICATED_TAINT)
+                .withValue("batch")
+                .withEffect("NoSchedule")
+                .endToleration()
+                .addNewToleration()
+                .withKey("node.kubernetes.io/not-ready")
+                .withOperator("Exists")
+                .withEffect("NoExecute")
+                .withTolerationSeconds(300L)
+                .endToleration()
+                .addNewToleration()
+                .withKey(WellKnown.DRAINING_TAINT)
+                .withOperator("Exists")
+                .endToleration()
+                .endSpec()
+                .build();
+        assertThat(PodConstraintsReader.read(
+                        pod.getSpec(), "ns", "batch", k -> null, java.util.Set.of(WellKnown.DEDICATED_TAINT)))
+                .isSameAs(PodConstraints.NONE);
+
+        pod.getSpec()
+                .getTolerations()
+                .add(new io.fabric8.kubernetes.api.model.Toleration(
+                        "NoSchedule", "nvidia.com/gpu", "Exists", null, null));
+        assertThat(PodConstraintsReader.read(
+                                pod.getSpec(), "ns", "batch", k -> null, java.util.Set.of(WellKnown.DEDICATED_TAINT))
+                        .tolerations())
+                .containsExactly(new io.joblane.scaler.plan.Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule"));
+    }
 }

@@ -169,10 +169,28 @@ class NewNodeShapesTest {
                                 T0)
                         .newNodesWanted())
                 .isEqualTo(1);
-        // The template's taint keeps a DaemonSet that does not tolerate it off the new nodes.
+        // The template's taint keeps a DaemonSet that does not tolerate it off the new nodes (the pods tolerate it).
+        List<PodInfo> tolerating = pods(2, cpuMem(1000, GI)).stream()
+                .map(p -> new PodInfo(
+                        p.uid(),
+                        p.namespace(),
+                        p.name(),
+                        p.group(),
+                        p.requests(),
+                        p.phase(),
+                        p.jobPod(),
+                        false,
+                        false,
+                        null,
+                        p.created(),
+                        null,
+                        null,
+                        Map.of(),
+                        PodConstraints.tolerating(List.of(new Toleration("gpu", "Exists", null, null)))))
+                .toList();
         assertThat(Planner.plan(
                                 noShape(),
-                                index(List.of(), pods(2, cpuMem(1000, GI)), List.of(intolerant)),
+                                index(List.of(), tolerating, List.of(intolerant)),
                                 cloud(0, List.of(), tainted),
                                 T0)
                         .newNodesWanted())
