@@ -330,14 +330,14 @@ public final class Simulator {
         long boot = s.bootDelayMillis();
         int max = s.maxNodes();
         return switch (name) {
-            case JOBLANE -> simulation.run(joblane.create(s, JOBLANE, MOST, 0, JoblanePolicy.Lanes.ON));
+            case JOBLANE -> simulation.run(joblane(stats, s, JOBLANE, MOST, 0, JoblanePolicy.Lanes.ON));
             case JOBLANE_NO_LANES ->
-                simulation.run(joblane.create(s, JOBLANE_NO_LANES, MOST, 0, JoblanePolicy.Lanes.OFF));
+                simulation.run(joblane(stats, s, JOBLANE_NO_LANES, MOST, 0, JoblanePolicy.Lanes.OFF));
             case JOBLANE_NO_DRAIN_ORDER ->
-                simulation.run(joblane.create(s, JOBLANE_NO_DRAIN_ORDER, MOST, 0, JoblanePolicy.Lanes.PLACEMENT_ONLY));
-            case JOBLANE_SPREAD -> simulation.run(joblane.create(s, JOBLANE_SPREAD, LEAST, 0, JoblanePolicy.Lanes.ON));
+                simulation.run(joblane(stats, s, JOBLANE_NO_DRAIN_ORDER, MOST, 0, JoblanePolicy.Lanes.PLACEMENT_ONLY));
+            case JOBLANE_SPREAD -> simulation.run(joblane(stats, s, JOBLANE_SPREAD, LEAST, 0, JoblanePolicy.Lanes.ON));
             case JOBLANE_FILL_FIRST ->
-                simulation.run(joblane.create(s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
+                simulation.run(joblane(stats, s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
             case CLUSTER_AUTOSCALER ->
                 simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, LEAST, stats, s));
             case CLUSTER_AUTOSCALER_PACKING ->
@@ -354,6 +354,24 @@ public final class Simulator {
             case STATIC -> staticRun(simulation, stats, staticScale(s.types()));
             default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
         };
+    }
+
+    /**
+     * A joblane policy: over one Auto Scaling group per zone when the trace pins Jobs to zones (as the peers run), the
+     * real planner choosing the group; else over one multi-zone group.
+     */
+    private ScalingPolicy joblane(
+            TraceStats stats,
+            Simulation.Settings s,
+            String name,
+            SimCluster.Scoring scoring,
+            int maxDraining,
+            JoblanePolicy.Lanes lanes) {
+        ScalingPolicy policy = joblane.create(s, name, scoring, maxDraining, lanes);
+        if (stats.zonalJobs > 0 && policy instanceof JoblanePolicy j) {
+            j.oneAsgPerZone(SimCluster.ZONES);
+        }
+        return policy;
     }
 
     /**

@@ -102,4 +102,25 @@ class ZonalJobsTest {
         assertThat(pinned).isBetween(240, 360);
         assertThat(ZonalJobs.of(source, 0, SimCluster.ZONES, 7)).isSameAs(source);
     }
+
+    @Test
+    void joblaneRunsOneAutoScalingGroupPerZoneAndBuysTheNodeInThePinnedZone() throws Exception {
+        // Guards against: the joblane policies running one multi-zone group whose cloud picks the zone, so a node
+        // bought for a zone-b Job starts in zone-a and another is bought (the peers raise the zone's own group).
+        // Four Jobs of a node each, all pinned to zone-c: four nodes, all in zone-c, none elsewhere.
+        String csv = "submit,duration,cpu,memory,zone\n" + "0,3600,6,1Gi,zone-c\n".repeat(4);
+        Path file = dir.resolve("zone-c.csv");
+        Files.writeString(file, csv);
+        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 64, 4 * 1024L * 1024 * 1024 * 1000);
+        NodeShape shape = SimulatorInvariantsTest.shape(8, 32);
+        Simulator simulator = new Simulator(
+                SimulatorInvariantsTest.settings(shape, 1), JoblanePolicy.factory(Duration.ofMinutes(10), 2));
+        PolicyResult r = simulator
+                .run(source, List.of(Simulator.JOBLANE), null)
+                .results()
+                .get(0);
+
+        assertThat(r.jobsStarted()).isEqualTo(4);
+        assertThat(r.peakNodes()).isEqualTo(4);
+    }
 }

@@ -13,9 +13,12 @@ import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.LaneTerm;
 import io.joblane.model.lanes.RunTimePredictor;
+import io.joblane.scaler.cloud.AsgSets;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
+import io.joblane.scaler.cloud.fake.LaunchRule;
 import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
 import io.joblane.scaler.lanes.LanesAccess;
@@ -30,6 +33,7 @@ import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.LabelRequirement;
 import io.joblane.scaler.plan.NodeAnnotations;
 import io.joblane.scaler.plan.NodeInfo;
@@ -110,6 +114,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private long onDemandPreferred;
     /** One constraints object per zone, shared by every pod pinned there. */
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
+    /**
+     * The group's member Auto Scaling groups, one per zone ({@link #oneAsgPerZone}), in the zones' order; empty for
+     * one multi-zone group.
+     */
+    private List<String> members = List.of();
+
+    private List<String> memberZones = List.of();
 
     private SimCluster cluster;
     private ScaleLoop loop;
@@ -219,6 +230,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         return name;
     }
 
+    /**
+     * Runs the group over one Auto Scaling group per zone ({@code scaling.autoScalingGroups}, as EKS advises for
+     * zonal volumes) instead of one multi-zone group: the real planner then raises the group of the zone a pinned pod
+     * needs. Call before {@link #start}; the simulator does when the trace pins Jobs to zones.
+     */
+    public JoblanePolicy oneAsgPerZone(List<String> zones) {
+        memberZones = List.copyOf(zones);
+        members = zones.stream().map(z -> GROUP + "-" + z).toList();
+        return this;
+    }
+
     @Override
     public SimCluster.Scoring scoring() {
         return scoring;
@@ -250,7 +272,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         Duration boot = Duration.ofMillis(settings.bootDelayMillis());
         Scaling scaling = new Scaling(
                 Scaling.PROVIDER_MEMORY,
-                GROUP,
+                members.isEmpty() ? GROUP : null,
                 0,
                 settings.maxNodes(),
                 node,
@@ -262,7 +284,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 scaleInTiming != null || template == null
                         ? scaleInTiming
                         : template.scaling().scaleInTiming(),
-                null,
+                members.isEmpty() ? null : members,
                 null);
         NodeGroup group = template == null
                 ? new NodeGroup(
@@ -288,17 +310,38 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null);
         JoblaneConfig config = new JoblaneConfig(List.of(group), null, scaler);
         // The call log would grow with the trace: keep none (scale actions are counted through the metrics).
+        NodeGroupProvider cloud = cloud(simCluster, boot);
+        provider.addListener(this);
+        daemonSets = daemonSets(shape);
+        loop = new ScaleLoop(config, this, Map.of(GROUP, cloud), clock, countingMetrics(), false);
+        startLanes();
+    }
+
+    /** The in-memory cloud: one group, or one Auto Scaling group per zone seen as one through {@link AsgSets}. */
+    private NodeGroupProvider cloud(SimCluster simCluster, Duration boot) {
         provider = new FakeNodeGroupProvider(clock).keepCalls(0);
-        if (simCluster.types.mixed()) {
+        NodeGroupProvider cloud = provider;
+        if (!members.isEmpty()) {
+            for (int i = 0; i < members.size(); i++) {
+                provider.addGroup(
+                        members.get(i),
+                        0,
+                        settings.maxNodes(),
+                        0,
+                        boot,
+                        List.of(memberZones.get(i)),
+                        simCluster.types.mixed() ? simCluster.types.cloudTypes() : List.of(),
+                        simCluster.types.mixed() ? simCluster.types.rule() : LaunchRule.PRIORITIZED,
+                        Map.of());
+            }
+            cloud = new AsgSets(provider, Map.of(GroupSpec.asgSetId(GROUP), members));
+        } else if (simCluster.types.mixed()) {
             provider.addGroup(
                     GROUP, 0, settings.maxNodes(), 0, boot, simCluster.types.cloudTypes(), simCluster.types.rule());
         } else {
             provider.addGroup(GROUP, 0, settings.maxNodes(), 0, boot);
         }
-        provider.addListener(this);
-        daemonSets = daemonSets(shape);
-        loop = new ScaleLoop(config, this, Map.of(GROUP, provider), clock, countingMetrics(), false);
-        startLanes();
+        return cloud;
     }
 
     /** The scaler's lanes step after each scan, as {@code RunCommand} adds it; nothing with lanes off. */
@@ -432,7 +475,17 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     public void spotTaken(SimCluster simCluster, SimNode node, long now) {
         simCluster.removeTakenBySpot(node, now);
         clock.set(now);
-        provider.replaceInstance(GROUP, node.instanceId);
+        provider.replaceInstance(cloudGroupOf(node.instanceId), node.instanceId);
+    }
+
+    /** The cloud group that holds an instance: its member Auto Scaling group, or the one group. */
+    private String cloudGroupOf(String instanceId) {
+        for (String m : members) {
+            if (provider.peek(m).instances().stream().anyMatch(i -> i.id().equals(instanceId))) {
+                return m;
+            }
+        }
+        return GROUP;
     }
 
     @Override
