@@ -103,7 +103,8 @@ class MonitoringChartTest {
                         "JoblaneGroupAtMaxWithPendingJobs",
                         "JoblaneGroupAtMaxWithPendingJobs",
                         "JoblaneGroupAtMaxWithPendingJobs",
-                        "JoblaneInstancesNeverJoined");
+                        "JoblaneInstancesNeverJoined",
+                        "JoblanePodsFoundAtTermination");
         Map<String, String> exprs = new java.util.HashMap<>();
         rules.forEach(r -> exprs.put((String) r.get("alert"), (String) r.get("expr")));
         // One at-max rule per scaled group, with that group's maxNodes from the values.
@@ -115,6 +116,7 @@ class MonitoringChartTest {
                         .contains("joblane_scaler_pending_pods{namespace=\"joblane\",group=\"batch\"}) > 0"))
                 .anySatisfy(e -> assertThat(e).contains("group=\"gpu\"}) >= 8"));
         assertThat(exprs.get("JoblaneScalerNotLeading")).contains("joblane_scaler_leader");
+        assertThat(exprs.get("JoblanePodsFoundAtTermination")).contains("joblane_scaler_pods_at_termination_total");
         assertThat(exprs.get("JoblaneInstancesNeverJoined"))
                 .contains("joblane_scaler_decisions_total")
                 .contains("kind=\"instance_unregistered\"");
