@@ -58,6 +58,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
         public SpotNotice spotNotice = SpotNotice.NONE;
         /** Its labels besides the group's (instance type, zone, its template's). */
         public Map<String, String> labels = Map.of();
+        /** Its taints besides the group's and Joblane's own (its Auto Scaling group's template taints). */
+        public List<io.joblane.model.config.Taint> taints = List.of();
 
         Node(String name, String group, String instanceId, Resources allocatable, Instant created) {
             this.name = name;
@@ -230,6 +232,9 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
     /** The labels of an instance's node besides the group's (e.g. {@code FakeNodeGroupProvider::nodeLabels}). */
     public Function<String, Map<String, String>> labelsOfInstance = id -> Map.of();
 
+    /** The taints an instance's node registers with (e.g. {@code FakeNodeGroupProvider::nodeTaints}). */
+    public Function<String, List<io.joblane.model.config.Taint>> taintsOfInstance = id -> List.of();
+
     /** New instances of {@code cloudGroupId} register as Ready nodes of {@code group} with this allocatable. */
     public FakeCluster mapCloudGroup(String cloudGroupId, String group, Resources allocatable) {
         groupOfCloudGroup.put(cloudGroupId, group);
@@ -331,6 +336,7 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                 Resources full = ofInstance != null ? ofInstance : shapeOfGroup.get(r.group());
                 Node n = addNode("node-" + r.instanceId(), r.group(), r.instanceId(), full);
                 n.labels = labelsOfInstance.apply(r.instanceId());
+                n.taints = taintsOfInstance.apply(r.instanceId());
                 n.noProviderId = withoutProviderId.test(r.instanceId());
                 Duration late = extendedResourceDelay.apply(r.instanceId());
                 if (!late.isZero() && hasExtended(full)) {

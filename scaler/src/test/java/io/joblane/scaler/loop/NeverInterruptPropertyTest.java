@@ -61,6 +61,12 @@ import org.slf4j.LoggerFactory;
  */
 class NeverInterruptPropertyTest {
     private static final Duration STEP = Duration.ofSeconds(10);
+    /** The taint of the Spot ASG's template in tainted two-ASG worlds. */
+    private static final io.joblane.model.config.Taint SPOT_TAINT =
+            new io.joblane.model.config.Taint("example.com/spot", "true", "NoSchedule");
+
+    private static final io.joblane.scaler.plan.PodConstraints TOLERATE_ALL =
+            io.joblane.scaler.plan.PodConstraints.tolerating(List.of(new Toleration(null, "Exists", null, null)));
     private static final int STEPS = 720; // 120 virtual minutes
     /** Steps a fitting pod may wait with no capacity coming (the planner may lag the scheduler by a scan). */
     private static final int PATIENCE = 4;
@@ -91,6 +97,10 @@ class NeverInterruptPropertyTest {
     private static final AtomicInteger SEEDS_RUN = new AtomicInteger();
     /** Stray pods created on a node after its last check, found right after its termination (the loop's count). */
     private static final AtomicInteger BOUND_AFTER_CHECK = new AtomicInteger();
+    /** Tainted two-ASG worlds, and pods bound there on a tainted Spot node. */
+    private static final AtomicInteger TAINTED_WORLDS = new AtomicInteger();
+
+    private static final AtomicInteger TAINTED_BINDS = new AtomicInteger();
     /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
     private static final AtomicInteger SPOT_FENCED = new AtomicInteger();
 
@@ -126,7 +136,8 @@ class NeverInterruptPropertyTest {
                 + SPOT_TAKEN.get() + " taken by the cloud; " + MIXED_BOTH_TYPES.get()
                 + " mixed-type worlds launched both types; " + TWO_ASGS_BOTH.get()
                 + " two-ASG worlds launched in both ASGs; " + BOUND_AFTER_CHECK.get()
-                + " stray pods created after a node's last check found at its termination");
+                + " stray pods created after a node's last check found at its termination; " + TAINTED_WORLDS.get()
+                + " worlds with a tainted Spot ASG, " + TAINTED_BINDS.get() + " pods bound on its tainted nodes");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
             if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
@@ -184,6 +195,8 @@ class NeverInterruptPropertyTest {
             MIXED_BOTH_TYPES.addAndGet(run.typesLaunched.size() > 1 ? 1 : 0);
             TWO_ASGS_BOTH.addAndGet(run.asgsLaunched.size() > 1 ? 1 : 0);
             BOUND_AFTER_CHECK.addAndGet(run.metrics.podsBoundAfterCheck);
+            TAINTED_BINDS.addAndGet(run.taintedBinds);
+            TAINTED_WORLDS.addAndGet(run.taintedSpot ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
                 System.out.println("seed " + seed + " passed: " + run.terminations + " terminations, "
@@ -253,6 +266,15 @@ class NeverInterruptPropertyTest {
          * fit only the larger type to the second.
          */
         List<String> members = List.of("batch");
+
+        /**
+         * Half the two-ASG worlds (seed mod 8 = 5, without a draw from rnd) taint the Spot ASG's template
+         * ({@link #SPOT_TAINT}, NoSchedule, not the group's own): only tolerate-all Job pods may go there, so the
+         * others must get on-demand nodes even while Spot nodes have room.
+         */
+        boolean taintedSpot;
+        /** Pods bound to a node carrying its ASG's template taint (tolerate-all ones only). */
+        int taintedBinds;
 
         /**
          * A quarter of the worlds (seed mod 4 = 3, never a multi-ASG world of seed mod 4 = 1, so both dimensions keep
@@ -327,6 +349,10 @@ class NeverInterruptPropertyTest {
                 return t == null ? null : Resources.ofMillis(t.allocatableMillis());
             };
             cluster.labelsOfInstance = cloud::nodeLabels;
+            if (i > 0 && taintedSpot) {
+                cloud.templateTaints(members.get(i), List.of(SPOT_TAINT));
+                cluster.taintsOfInstance = cloud::nodeTaints;
+            }
             cloud.addListener(new FakeNodeGroupProvider.Listener() {
                 @Override
                 public void launched(String groupId, CloudInstance instance) {
@@ -370,6 +396,7 @@ class NeverInterruptPropertyTest {
             String timing = Math.floorMod(seed, 3) == 0 ? "fixed" : "cost";
             if (Math.floorMod(seed, 4) == 1) {
                 members = List.of("batch-a", "batch-b");
+                taintedSpot = Math.floorMod(seed, 8) == 5;
             }
             String yaml = """
                     nodeGroups:
@@ -885,6 +912,9 @@ class NeverInterruptPropertyTest {
                 FakeCluster.Pod p = cluster.addPod(new FakeCluster.Pod(name, "batch", requests, true, clock.instant()));
                 p.phase = PodPhase.PENDING_SCHEDULING;
                 p.tolerateAll = tolerateAll; // tolerations: [{operator: Exists}] cross the cordon and the taint
+                if (tolerateAll && taintedSpot) {
+                    p.constraints = TOLERATE_ALL; // as the scaler reads it, where a template taint makes it matter
+                }
                 p.fenced = true; // the webhook's required affinity: joblane.io/draining DoesNotExist
                 p.daemonSetOwner = rnd.nextInt(10) == 0; // a Job pod that also claims a DaemonSet owner
                 endsAt.put(name, null);
@@ -985,6 +1015,9 @@ class NeverInterruptPropertyTest {
                 if (best != null && lanes != null && lanes.score(p, best) > 0) {
                     laneMatches++;
                 }
+                if (best != null && !best.taints.isEmpty()) {
+                    taintedBinds++;
+                }
                 if (best == null) {
                     p.phase = PodPhase.PENDING_UNSCHEDULABLE;
                 } else if (rnd.nextInt(10) == 0) {
@@ -1013,7 +1046,9 @@ class NeverInterruptPropertyTest {
                 return false; // a required node affinity: no toleration crosses it
             }
             boolean noticeTaint = n.spotNotice != SpotNotice.NONE; // NTH's own taint, NoSchedule
-            if (!p.tolerateAll && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE || noticeTaint)) {
+            boolean templateTaint = !n.taints.isEmpty(); // its ASG's, NoSchedule
+            if (!p.tolerateAll
+                    && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE || noticeTaint || templateTaint)) {
                 return false;
             }
             return slots.get(n.name) >= 1 && fits(p.requests, free.get(n.name));
@@ -1168,6 +1203,7 @@ class NeverInterruptPropertyTest {
                 if (n.ready
                         && !n.unschedulable
                         && n.drain != DrainState.NO_SCHEDULE
+                        && (p.tolerateAll || n.taints.isEmpty())
                         && fits(p.requests, free.get(n.name))) {
                     return true;
                 }

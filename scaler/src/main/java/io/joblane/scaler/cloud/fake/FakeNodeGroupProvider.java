@@ -6,6 +6,7 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.MemoryCloud;
 import io.joblane.model.config.NodeGroup;
 import io.joblane.model.config.Scaling;
+import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
@@ -189,6 +190,22 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         g.rule = Objects.requireNonNull(rule, "rule");
         g.labels = Map.copyOf(labels);
         return this;
+    }
+
+    /** Gives group {@code id}'s node template these taints; its nodes register with them ({@link #nodeTaints}). */
+    public synchronized FakeNodeGroupProvider templateTaints(String id, List<Taint> taints) {
+        group(id).taints = List.copyOf(taints);
+        return this;
+    }
+
+    /** The taints the node of an instance registers with: its group's template taints; empty for an unknown one. */
+    public synchronized List<Taint> nodeTaints(String instanceId) {
+        for (Group g : groups.values()) {
+            if (g.instances.containsKey(instanceId)) {
+                return g.taints;
+            }
+        }
+        return List.of();
     }
 
     /**
@@ -582,6 +599,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         LaunchRule rule = LaunchRule.PRIORITIZED;
         /** The labels of its node template (cluster-autoscaler's node-template label tags on AWS). */
         Map<String, String> labels = Map.of();
+        /** The taints of its node template (cluster-autoscaler's node-template taint tags on AWS). */
+        List<Taint> taints = List.of();
 
         int desired;
         boolean launchFailing;
@@ -657,12 +676,12 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
          * file's shape plans).
          */
         NodeTemplate template() {
-            if (types.isEmpty() && labels.isEmpty()) {
+            if (types.isEmpty() && labels.isEmpty() && taints.isEmpty()) {
                 return null;
             }
             List<NodeTemplate.Shape> shapes = new ArrayList<>();
             types.forEach(t -> shapes.add(new NodeTemplate.Shape(t.name(), t.allocatableMillis())));
-            return new NodeTemplate(shapes, labels, List.of());
+            return new NodeTemplate(shapes, labels, taints);
         }
     }
 }
