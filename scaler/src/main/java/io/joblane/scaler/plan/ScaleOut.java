@@ -204,13 +204,14 @@ final class ScaleOut {
     /** Moves the pods with constraints out of {@link #order} into {@link #constrainedOrder}; one cheap check first. */
     private void splitConstrained() {
         picky = new boolean[pending.size()];
+        boolean[] oneByOne = new boolean[pending.size()];
         int constrained = 0;
         for (int p = 0; p < pending.size(); p++) {
-            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount)
-                    || foreignTaints && !toleratesEveryKind(pending.get(p));
-            if (pending.get(p).constrained() || picky[p]) {
-                constrained++;
-            }
+            picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
+            // A pod that does not tolerate some kind's taints may not go to every bin, as a pod with constraints.
+            oneByOne[p] =
+                    pending.get(p).constrained() || picky[p] || foreignTaints && !toleratesEveryKind(pending.get(p));
+            constrained += oneByOne[p] ? 1 : 0;
         }
         if (constrained == 0) {
             return;
@@ -220,7 +221,7 @@ final class ScaleOut {
         int f = 0;
         int c = 0;
         for (int idx : order) {
-            if (pending.get(idx).constrained() || picky[idx]) {
+            if (oneByOne[idx]) {
                 constrainedOrder[c++] = idx;
             } else {
                 free[f++] = idx;
