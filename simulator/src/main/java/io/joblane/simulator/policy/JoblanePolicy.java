@@ -114,10 +114,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private long onDemandPreferred;
     /** One constraints object per zone, shared by every pod pinned there. */
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
-    /**
-     * The group's member Auto Scaling groups, one per zone ({@link #oneAsgPerZone}), in the zones' order; empty for
-     * one multi-zone group.
-     */
+    /** With {@link #oneAsgPerZone}, the member Auto Scaling groups (and below their zones); else empty. */
     private List<String> members = List.of();
 
     private List<String> memberZones = List.of();
@@ -231,9 +228,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     /**
-     * Runs the group over one Auto Scaling group per zone ({@code scaling.autoScalingGroups}, as EKS advises for
-     * zonal volumes) instead of one multi-zone group: the real planner then raises the group of the zone a pinned pod
-     * needs. Call before {@link #start}; the simulator does when the trace pins Jobs to zones.
+     * Runs the group over one Auto Scaling group per zone ({@code scaling.autoScalingGroups}, as EKS advises for zonal
+     * volumes), so the real planner raises the pinned pod's zone's group. Call before {@link #start}.
      */
     public JoblanePolicy oneAsgPerZone(List<String> zones) {
         memberZones = List.copyOf(zones);
