@@ -53,6 +53,8 @@ public final class SimCluster {
     private final List<SimNode> feasible = new ArrayList<>();
 
     private int[] affinities = new int[64];
+    /** The positions in {@link #feasible} of the best nodes so far of a scan in progress. */
+    private int[] tiedAt = new int[64];
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
@@ -604,13 +606,16 @@ public final class SimCluster {
                 int a = affinity(pod, lane, n);
                 if (feasible.size() == affinities.length) {
                     affinities = java.util.Arrays.copyOf(affinities, affinities.length * 2);
+                    tiedAt = new int[affinities.length];
                 }
                 affinities[feasible.size()] = a;
                 feasible.add(n);
                 maxAffinity = Math.max(maxAffinity, a);
             }
         }
-        ties.clear();
+        // The best nodes as positions in feasible, in node order: a list of thousands of tied empty nodes would be
+        // cleared again for every pod.
+        int tied = 0;
         int bestPoints = -1;
         double bestScore = -1;
         for (int i = 0; i < feasible.size(); i++) {
@@ -618,17 +623,17 @@ public final class SimCluster {
             int points =
                     ScorePlugins.points(n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities[i], maxAffinity);
             double score = score(scoring, n, pod);
-            int order = ties.isEmpty() ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            int order = tied == 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
             if (order > 0) {
-                ties.clear();
-                ties.add(n);
+                tied = 0;
                 bestPoints = points;
                 bestScore = score;
-            } else if (order == 0) {
-                ties.add(n);
+            }
+            if (order >= 0) {
+                tiedAt[tied++] = i;
             }
         }
-        return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
+        return tied == 0 ? null : feasible.get(tiedAt[tied == 1 ? 0 : random.nextInt(tied)]);
     }
 
     /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
