@@ -124,7 +124,7 @@ final class DrainChooser {
                 continue;
             }
             List<PodInfo> blocking = new ArrayList<>();
-            for (PodInfo p : in.index().boundTo(n.name())) {
+            for (PodInfo p : in.index().boundTo(n)) {
                 if (p.blocksScaleIn()) {
                     blocking.add(p);
                 }
