@@ -124,7 +124,7 @@ final class DrainChooser {
                 continue;
             }
             List<PodInfo> blocking = new ArrayList<>();
-            for (PodInfo p : in.index().boundTo(n)) {
+            for (PodInfo p : in.index().boundTo(n.name())) {
                 if (p.blocksScaleIn()) {
                     blocking.add(p);
                 }

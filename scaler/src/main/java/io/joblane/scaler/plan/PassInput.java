@@ -85,6 +85,6 @@ record PassInput(
 
     /** The group's instance behind a node, or null (no providerID, or an instance of no group we read). */
     CloudInstance instanceOf(NodeInfo n) {
-        return index.instanceOf(n, cloud);
+        return n.instanceId() == null ? null : instances.get(n.instanceId());
     }
 }

@@ -166,10 +166,10 @@ final class ScaleOut {
                 free = shape.freeWhenNew(bin.newNodeKind());
             } else if (bin.uninitialised()) {
                 free = shape.freeWhenNew(bin.newNodeKind()).clone();
-                dims.subtractBound(in.index().boundTo(bin.node()), free);
+                dims.subtractBound(in.index().boundTo(bin.node().name()), free);
             } else {
                 free = shape.freeWhenEmpty(bin.node().allocatable());
-                dims.subtractBound(in.index().boundTo(bin.node()), free);
+                dims.subtractBound(in.index().boundTo(bin.node().name()), free);
             }
             tree.load(b, free, 0);
         }

@@ -5,7 +5,6 @@ import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +25,6 @@ public final class SnapshotIndex {
     private List<CloudInstance> instancesOf;
 
     private Map<String, CloudInstance> instancesById;
-    /** Per node of the snapshot, by identity, its instance in the last {@link #instancesById} (null: none there). */
-    private IdentityHashMap<NodeInfo, CloudInstance> instanceOfNode;
-
-    private final IdentityHashMap<NodeInfo, Bound> boundOfNode;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -77,27 +72,12 @@ public final class SnapshotIndex {
                 pending.add(pod);
             }
         }
-        boundOfNode = new IdentityHashMap<>(nodes);
-        for (NodeInfo node : snapshot.nodes()) {
-            Bound bound = boundByNode.get(node.name());
-            boundOfNode.put(node, bound == null ? Bound.NONE : bound);
-        }
     }
 
     /** The pods holding one node, and whether one of them blocks scale-in (asked of every node at every pass). */
     private static final class Bound {
-        static final Bound NONE = new Bound(List.of());
-
-        final List<PodInfo> pods;
+        final List<PodInfo> pods = new ArrayList<>(4);
         boolean blocking;
-
-        Bound() {
-            this(new ArrayList<>(4));
-        }
-
-        private Bound(List<PodInfo> pods) {
-            this.pods = pods;
-        }
 
         void add(PodInfo pod) {
             pods.add(pod);
@@ -138,23 +118,6 @@ public final class SnapshotIndex {
         return bound == null ? List.of() : bound.pods;
     }
 
-    /** {@link #boundTo(String)} of a node, found by identity when it is one of this snapshot's. */
-    public List<PodInfo> boundTo(NodeInfo node) {
-        return bound(node).pods;
-    }
-
-    /**
-     * The node's entry: a planning pass asks about every node several times, and a lookup by the object (its
-     * identity hash sits in the header just read) costs less than one by name, which reads the name's string too.
-     */
-    private Bound bound(NodeInfo node) {
-        Bound bound = boundOfNode.get(node);
-        if (bound == null) {
-            bound = boundByNode.getOrDefault(node.name(), Bound.NONE); // a node from elsewhere (tests)
-        }
-        return bound;
-    }
-
     /** Unbound pods of the group that the scheduler marked unschedulable. */
     public List<PodInfo> pending(String group) {
         return pendingByGroup.getOrDefault(group, List.of());
@@ -177,7 +140,8 @@ public final class SnapshotIndex {
 
     /** Whether a pod that blocks scale-in is bound to the node. */
     boolean holdsBlocking(NodeInfo node) {
-        return bound(node).blocking;
+        Bound bound = boundByNode.get(node.name());
+        return bound != null && bound.blocking;
     }
 
     /**
@@ -192,21 +156,7 @@ public final class SnapshotIndex {
                 byId.put(i.id(), i);
             }
             instancesById = java.util.Collections.unmodifiableMap(byId);
-            instanceOfNode = new IdentityHashMap<>(snapshot.nodes().size());
-            for (NodeInfo n : snapshot.nodes()) {
-                instanceOfNode.put(n, n.instanceId() == null ? null : byId.get(n.instanceId()));
-            }
         }
         return instancesById;
-    }
-
-    /** The instance of {@code cloud} behind a node, or null: {@code instancesById(cloud).get(node.instanceId())}. */
-    CloudInstance instanceOf(NodeInfo node, CloudGroup cloud) {
-        Map<String, CloudInstance> byId = instancesById(cloud);
-        CloudInstance instance = instanceOfNode.get(node);
-        if (instance == null && !instanceOfNode.containsKey(node)) {
-            return node.instanceId() == null ? null : byId.get(node.instanceId()); // a node from elsewhere
-        }
-        return instance;
     }
 }
