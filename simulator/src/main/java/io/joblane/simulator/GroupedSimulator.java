@@ -52,6 +52,7 @@ public final class GroupedSimulator {
     private final List<SimGroup> groups;
     private final List<Long> seeds;
     private final Map<String, Double> wallSeconds = new LinkedHashMap<>();
+    private final Map<String, Double> cpuSecondsByPolicy = new LinkedHashMap<>();
     private int threads = 1;
     private double cpuSeconds;
 
@@ -83,6 +84,11 @@ public final class GroupedSimulator {
         return wallSeconds;
     }
 
+    /** CPU seconds of each policy over every group in the last {@link #run}, in order (for {@code --timing}). */
+    public Map<String, Double> cpuSecondsByPolicy() {
+        return cpuSecondsByPolicy;
+    }
+
     /** The group a row's pods go to, or null when the row names a group that is not configured. */
     public String groupOf(TraceJob job) {
         Map<String, Long> requests = new HashMap<>(4);
@@ -97,12 +103,14 @@ public final class GroupedSimulator {
         Outcome routing = countOutsiders(source);
         List<GroupComparison> done = new ArrayList<>();
         wallSeconds.clear();
+        cpuSecondsByPolicy.clear();
         cpuSeconds = 0;
         for (SimGroup g : groups) {
             Simulator simulator = new Simulator(g.settings(), g.joblane(), seeds).threads(threads);
             Simulator.Comparison c = simulator.run(routed(source, g.name()), policies, progress);
             done.add(new GroupComparison(g.name(), g.settings().pricePerNodeHour(), c));
             simulator.wallSeconds().forEach((p, s) -> wallSeconds.merge(p, s, Double::sum));
+            simulator.cpuSecondsByPolicy().forEach((p, s) -> cpuSecondsByPolicy.merge(p, s, Double::sum));
             cpuSeconds += simulator.cpuSeconds();
         }
         return new Outcome(

@@ -427,7 +427,8 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(outcome));
         if (meter != null) {
-            out.println(perPolicyTiming(simulator.wallSeconds()));
+            out.println(perPolicyTiming("wall", simulator.wallSeconds()));
+            out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
             out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }
@@ -522,7 +523,8 @@ public final class SimulateCommand implements Callable<Integer> {
                         ? ComparisonTable.format(comparison, "cost = every node at its type's price per hour")
                         : ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            out.println(perPolicyTiming(simulator.wallSeconds()));
+            out.println(perPolicyTiming("wall", simulator.wallSeconds()));
+            out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
             out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }
@@ -564,9 +566,9 @@ public final class SimulateCommand implements Callable<Integer> {
         return progress || System.console() != null ? System.err : null;
     }
 
-    private static String perPolicyTiming(Map<String, Double> wallSeconds) {
-        StringBuilder each = new StringBuilder("timing per policy (wall):");
-        wallSeconds.forEach((name, seconds) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, seconds)));
+    private static String perPolicyTiming(String what, Map<String, Double> seconds) {
+        StringBuilder each = new StringBuilder("timing per policy (" + what + "):");
+        seconds.forEach((name, s) -> each.append(String.format(Locale.ROOT, " %s %.1f s,", name, s)));
         return each.substring(0, each.length() - 1);
     }
 

@@ -133,12 +133,18 @@ public final class Simulator {
     private final JoblanePolicyFactory joblane;
     private final List<Long> seeds;
     private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Double> cpuSecondsByPolicy = new java.util.LinkedHashMap<>();
     private int threads = 1;
     private double cpuSeconds;
 
     /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
     public java.util.Map<String, Double> wallSeconds() {
         return wallSeconds;
+    }
+
+    /** CPU seconds of the thread that ran each policy's run in the last {@link #run}, in order. */
+    public java.util.Map<String, Double> cpuSecondsByPolicy() {
+        return cpuSecondsByPolicy;
     }
 
     /**
@@ -190,6 +196,7 @@ public final class Simulator {
             throws IOException, TraceFormatException {
         TraceStats stats = TraceStats.of(source, settings.types(), settings.seriesWidthMillis());
         wallSeconds.clear();
+        cpuSecondsByPolicy.clear();
         cpuSeconds = 0;
         ProgressBar bar = progress == null ? null : new ProgressBar(progress);
         if (bar != null) {
@@ -207,6 +214,7 @@ public final class Simulator {
                 spreads.put(r.median().policy(), r.spread());
             }
             wallSeconds.put(r.name(), r.wallSeconds());
+            cpuSecondsByPolicy.put(r.name(), r.cpuSeconds());
             cpuSeconds += r.cpuSeconds();
         }
         return new Comparison(

@@ -103,8 +103,16 @@ public record LaneTerm(long endMinutes, long runMinutes, RunTimePredictor.Source
         } catch (NumberFormatException e) {
             return 0;
         }
+        return weightOn(preferences(), label);
+    }
+
+    /**
+     * The summed weights of {@code preferences} (a term's {@link #preferences()}) that a node labelled {@code label}
+     * matches: for a scheduler scoring many nodes for one pod, which builds the terms once.
+     */
+    public static int weightOn(List<Preference> preferences, long label) {
         int sum = 0;
-        for (Preference p : preferences()) {
+        for (Preference p : preferences) {
             if (p.matches(label)) {
                 sum += p.weight();
             }

@@ -2,11 +2,11 @@ package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.RunTimePredictor;
+import io.joblane.model.lanes.RunTimes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Decides each group node's {@code joblane.io/lane-end} label: the latest expected end (start plus predicted run time)
@@ -19,6 +19,11 @@ public final class LaneEnds {
     /** One label to write; {@code value} null removes it. */
     public record Change(String node, String value) {}
 
+    /** The expected ends by uid and the label changes they call for, from one walk over the pods. */
+    public record Result(Map<String, Long> ends, List<Change> changes) {}
+
+    private static final long NONE = Long.MIN_VALUE;
+
     private LaneEnds() {}
 
     /**
@@ -26,23 +31,40 @@ public final class LaneEnds {
      * with a prediction, by uid.
      */
     public static Map<String, Long> expectedEnds(List<LanePod> pods, FamilyHistory history, long nowMillis) {
-        Map<String, Long> ends = new HashMap<>();
-        for (LanePod p : pods) {
-            if (!p.bound() || p.node() == null) {
-                continue;
-            }
-            RunTimePredictor.predict(p.expectedDuration(), history.get(p.family()), p.deadlineMillis())
-                    .ifPresent(prediction -> {
-                        long start = p.startMillis() >= 0 ? p.startMillis() : nowMillis;
-                        ends.put(p.uid(), start + prediction.millis());
-                    });
-        }
-        return ends;
+        return of(List.of(), pods, history, nowMillis).ends();
     }
 
     public static List<Change> changes(
             List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
-        return changes(nodes, pods, expectedEnds(pods, history, nowMillis));
+        return of(nodes, pods, history, nowMillis).changes();
+    }
+
+    /**
+     * The expected ends and the label changes in one walk: called at every scan over every bound pod, so it predicts
+     * each pod once and looks a node up once per run of its pods (pods usually come node by node) rather than per pod.
+     */
+    public static Result of(List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
+        Map<String, Long> ends = new HashMap<>(pods.size() * 4 / 3 + 1);
+        Map<String, Long> latest = new HashMap<>(nodes.size() * 4 / 3 + 1);
+        String runNode = null;
+        long runLatest = NONE;
+        for (LanePod p : pods) {
+            long end = p.bound() && p.node() != null ? expectedEnd(p, history, nowMillis) : NONE;
+            if (end == NONE) {
+                continue;
+            }
+            ends.put(p.uid(), end);
+            long minutes = RunTimePredictor.minutes(end);
+            if (!p.node().equals(runNode)) {
+                mergeLatest(latest, runNode, runLatest);
+                runNode = p.node();
+                runLatest = minutes;
+            } else {
+                runLatest = Math.max(runLatest, minutes);
+            }
+        }
+        mergeLatest(latest, runNode, runLatest);
+        return new Result(ends, changes(nodes, latest));
     }
 
     /** The label changes given each bound pod's expected end ({@link #expectedEnds}). */
@@ -54,14 +76,60 @@ public final class LaneEnds {
                 latest.merge(p.node(), RunTimePredictor.minutes(end), Math::max);
             }
         }
+        return changes(nodes, latest);
+    }
+
+    private static void mergeLatest(Map<String, Long> latest, String node, long minutes) {
+        if (node != null) {
+            latest.merge(node, minutes, Math::max);
+        }
+    }
+
+    private static List<Change> changes(List<LaneNode> nodes, Map<String, Long> latest) {
         List<Change> changes = new ArrayList<>();
         for (LaneNode n : nodes) {
             Long end = latest.get(n.name());
-            String wanted = end == null ? null : Long.toString(end);
-            if (!Objects.equals(wanted, n.laneEnd())) {
-                changes.add(new Change(n.name(), wanted));
+            if (end == null ? n.laneEnd() != null : !isNumber(n.laneEnd(), end)) {
+                changes.add(new Change(n.name(), end == null ? null : Long.toString(end)));
             }
         }
         return changes;
+    }
+
+    /** Whether {@code text} is exactly {@code Long.toString(value)}, without building that string for every node. */
+    static boolean isNumber(String text, long value) {
+        if (text == null || text.isEmpty() || value < 0) {
+            return text != null && text.equals(Long.toString(value));
+        }
+        long rest = value;
+        for (int i = text.length() - 1; i >= 0; i--) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9' || i == 0 && c == '0' && text.length() > 1) {
+                return false;
+            }
+            if (rest == 0 && i < text.length() - 1) {
+                return false;
+            }
+            if (c - '0' != rest % 10) {
+                return false;
+            }
+            rest /= 10;
+        }
+        return rest == 0;
+    }
+
+    /** Start (or now) plus the prediction, or {@link #NONE}: {@code RunTimePredictor.predict} without the Optional. */
+    private static long expectedEnd(LanePod p, FamilyHistory history, long nowMillis) {
+        long start = p.startMillis() >= 0 ? p.startMillis() : nowMillis;
+        if (p.expectedDuration() != null) {
+            return RunTimePredictor.predict(p.expectedDuration(), history.get(p.family()), p.deadlineMillis())
+                    .map(prediction -> start + prediction.millis())
+                    .orElse(NONE);
+        }
+        RunTimes family = history.get(p.family());
+        if (family != null) {
+            return start + family.meanMillis();
+        }
+        return p.deadlineMillis() > 0 ? start + p.deadlineMillis() : NONE;
     }
 }

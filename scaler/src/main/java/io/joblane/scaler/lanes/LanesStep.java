@@ -51,9 +51,9 @@ public final class LanesStep {
         learner.observe(pods);
         long now = clock.millis();
         List<LaneNode> nodes = access.nodes();
-        Map<String, Long> ends = LaneEnds.expectedEnds(pods, history, now);
-        expectedEnds = new Instants(ends);
-        List<LaneEnds.Change> changes = LaneEnds.changes(nodes, pods, ends);
+        LaneEnds.Result ends = LaneEnds.of(nodes, pods, history, now);
+        expectedEnds = new Instants(ends.ends());
+        List<LaneEnds.Change> changes = ends.changes();
         if (dryRun) {
             // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
             dryRunLogged.keySet().retainAll(nodes.stream().map(LaneNode::name).toList());

@@ -71,7 +71,7 @@ final class CloudHygieneActions {
                 "terminate unregistered " + x.instanceWhere(a.instanceId()),
                 a.reason());
         x.write(() -> {
-            x.state.terminatedByUs.put(a.instanceId(), x.now);
+            x.state.terminatedByUs(a.instanceId(), x.now);
             x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));
             x.desired--;
             x.state.reportedUnregistered.remove(a.instanceId());

@@ -3,9 +3,11 @@ package io.joblane.scaler.loop;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.SpotNotice;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,15 @@ final class GroupState {
     final Set<String> reportedRegistered = new HashSet<>();
     final Map<String, Instant> nodelessSince = new HashMap<>();
     final Set<String> reportedHeld = new HashSet<>();
-    /** Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). */
-    final Map<String, Instant> terminatedByUs = new HashMap<>();
+    /**
+     * Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). In
+     * the order asked ({@link #terminatedByUs}), so the expired ones are found at the head, not by a walk over all.
+     */
+    final Map<String, Instant> terminatedByUs = new LinkedHashMap<>();
+    /** The latest time in {@link #terminatedByUs}, and whether its entries are still in time order. */
+    private Instant lastTerminatedAt;
+
+    private boolean terminatedInOrder = true;
     /** Lifecycle state of each instance in the last describe. */
     final Map<String, LifecycleState> lastSeen = new HashMap<>();
     /** The instances of the last describe that {@link #lastSeen} was built from: unchanged, it needs no rebuilding. */
@@ -41,4 +50,32 @@ final class GroupState {
     final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
+
+    /** Remembers that this replica asked to terminate {@code instanceId} at {@code at}. */
+    void terminatedByUs(String instanceId, Instant at) {
+        terminatedByUs.remove(instanceId); // re-inserted at the tail: the map stays in time order
+        terminatedByUs.put(instanceId, at);
+        if (lastTerminatedAt != null && at.isBefore(lastTerminatedAt)) {
+            terminatedInOrder = false; // a clock stepped back: fall back to a walk over all
+        } else {
+            lastTerminatedAt = at;
+        }
+    }
+
+    /**
+     * Forgets the terminations asked for more than {@code keep} before {@code now}. With a churning group (thousands
+     * of nodes an hour) a walk over every entry at every scan would cost more than the rest of the bookkeeping.
+     */
+    void forgetTerminatedBefore(Instant now, Duration keep) {
+        if (!terminatedInOrder) {
+            terminatedByUs.values().removeIf(at -> now.isAfter(at.plus(keep)));
+            terminatedInOrder = terminatedByUs.isEmpty();
+            lastTerminatedAt = null;
+            return;
+        }
+        Iterator<Instant> oldestFirst = terminatedByUs.values().iterator();
+        while (oldestFirst.hasNext() && now.isAfter(oldestFirst.next().plus(keep))) {
+            oldestFirst.remove();
+        }
+    }
 }

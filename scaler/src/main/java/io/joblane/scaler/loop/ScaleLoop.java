@@ -567,7 +567,7 @@ public final class ScaleLoop {
         }
         rememberInstances(state, x.cloud.instances());
         forgetSpotInstancesGone(state, x.cloud.instances());
-        state.terminatedByUs.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
+        state.forgetTerminatedBefore(x.now, UNEXPECTED_TERMINATION_REPORTED_FOR);
         state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
         if (!state.unexpected.isEmpty()) {
             x.problems.add(state.unexpected.size() + " instance(s) terminated by the cloud group itself, not by "

@@ -69,7 +69,7 @@ final class TerminateAction {
                 DecisionKind.TERMINATE,
                 "terminate node " + a.node() + " (" + x.instanceWhere(a.instanceId()) + ")",
                 a.reason());
-        x.state.terminatedByUs.put(a.instanceId(), x.now);
+        x.state.terminatedByUs(a.instanceId(), x.now);
         x.cloud("terminateInstance", () -> x.provider().terminateInstance(x.spec.cloudGroupId(), a.instanceId()));
         x.desired--;
         x.cluster.recordEvent(

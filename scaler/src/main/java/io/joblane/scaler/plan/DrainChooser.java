@@ -186,15 +186,30 @@ final class DrainChooser {
                     node,
                     blocking,
                     expectedEnd(blocking, index),
-                    (int) blocking.stream().filter(PodInfo::jobPod).count(),
-                    blocking.stream()
-                            .filter(PodInfo::jobPod)
-                            .map(p -> p.started() != null
-                                    ? p.started()
-                                    : p.created() != null ? p.created() : Instant.EPOCH)
-                            .min(Comparator.naturalOrder())
-                            .orElse(Instant.EPOCH),
+                    jobPods(blocking),
+                    oldestStart(blocking),
                     share(node, blocking));
+        }
+
+        private static int jobPods(List<PodInfo> pods) {
+            int n = 0;
+            for (PodInfo p : pods) {
+                n += p.jobPod() ? 1 : 0;
+            }
+            return n;
+        }
+
+        /** The earliest start (else creation) of the Job pods, EPOCH when none: every busy node, every scan. */
+        private static Instant oldestStart(List<PodInfo> pods) {
+            Instant oldest = null;
+            for (PodInfo p : pods) {
+                if (p.jobPod()) {
+                    Instant start =
+                            p.started() != null ? p.started() : p.created() != null ? p.created() : Instant.EPOCH;
+                    oldest = oldest == null || start.isBefore(oldest) ? start : oldest;
+                }
+            }
+            return oldest == null ? Instant.EPOCH : oldest;
         }
 
         /** The latest expected end of the pods, or null when one of them has none. */

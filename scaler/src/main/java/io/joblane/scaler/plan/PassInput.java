@@ -44,10 +44,7 @@ record PassInput(
             List<NewNodeKind> kinds,
             boolean learnShape,
             Set<String> setAside) {
-        Map<String, CloudInstance> instances = new HashMap<>();
-        for (CloudInstance i : cloud.instances()) {
-            instances.put(i.id(), i);
-        }
+        Map<String, CloudInstance> instances = index.instancesById(cloud);
         Map<String, Integer> kindOfInstance = new HashMap<>();
         for (AsgMember m : cloud.members()) {
             int k = kindOfAsg(kinds, m.id());

@@ -1,5 +1,7 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,17 +10,21 @@ import java.util.Map;
 
 /**
  * Indexes one {@link ClusterSnapshot} by group and by node in a single pass, so planning every group costs one walk
- * over the pods, with the bound pods' expected ends as lanes last predicted them. Built by the loop once per scan;
- * read-only afterwards.
+ * over the pods, with the bound pods' expected ends as lanes last predicted them. Built by the loop once per scan and
+ * used by the loop thread only; read-only afterwards but for the instance map it memoises.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
-    private final Map<String, List<PodInfo>> boundByNode;
+    private final Map<String, Bound> boundByNode;
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
     private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
     private final Map<String, Instant> expectedEnds;
+    /** The instances list {@link #instancesById} was last built from, and the map built. */
+    private List<CloudInstance> instancesOf;
+
+    private Map<String, CloudInstance> instancesById;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -46,7 +52,7 @@ public final class SnapshotIndex {
             }
         }
         String lastNode = null;
-        List<PodInfo> lastBound = null;
+        Bound lastBound = null;
         GroupLists jobPods = new GroupLists(jobPodsByGroup);
         GroupLists pending = new GroupLists(pendingByGroup);
         for (PodInfo pod : snapshot.pods()) {
@@ -58,13 +64,24 @@ public final class SnapshotIndex {
                 if (pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod())) {
                     if (!pod.nodeName().equals(lastNode)) { // pods of one node often come in a row: one lookup
                         lastNode = pod.nodeName();
-                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new ArrayList<>(4));
+                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new Bound());
                     }
                     lastBound.add(pod);
                 }
             } else if (pod.phase() == PodPhase.PENDING_UNSCHEDULABLE && pod.group() != null) {
                 pending.add(pod);
             }
+        }
+    }
+
+    /** The pods holding one node, and whether one of them blocks scale-in (asked of every node at every pass). */
+    private static final class Bound {
+        final List<PodInfo> pods = new ArrayList<>(4);
+        boolean blocking;
+
+        void add(PodInfo pod) {
+            pods.add(pod);
+            blocking |= pod.blocksScaleIn();
         }
     }
 
@@ -97,7 +114,8 @@ public final class SnapshotIndex {
 
     /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */
     public List<PodInfo> boundTo(String node) {
-        return boundByNode.getOrDefault(node, List.of());
+        Bound bound = boundByNode.get(node);
+        return bound == null ? List.of() : bound.pods;
     }
 
     /** Unbound pods of the group that the scheduler marked unschedulable. */
@@ -122,11 +140,23 @@ public final class SnapshotIndex {
 
     /** Whether a pod that blocks scale-in is bound to the node. */
     boolean holdsBlocking(NodeInfo node) {
-        for (PodInfo p : boundTo(node.name())) {
-            if (p.blocksScaleIn()) {
-                return true;
+        Bound bound = boundByNode.get(node.name());
+        return bound != null && bound.blocking;
+    }
+
+    /**
+     * The cloud group's instances by id, built once per description: every pass of every step of a scan looks nodes'
+     * instances up in it.
+     */
+    Map<String, CloudInstance> instancesById(CloudGroup cloud) {
+        if (instancesOf != cloud.instances()) {
+            instancesOf = cloud.instances();
+            Map<String, CloudInstance> byId = new HashMap<>(instancesOf.size() * 4 / 3 + 1);
+            for (CloudInstance i : instancesOf) {
+                byId.put(i.id(), i);
             }
+            instancesById = java.util.Collections.unmodifiableMap(byId);
         }
-        return false;
+        return instancesById;
     }
 }

@@ -69,6 +69,35 @@ class LanesTest {
                         new LaneEnds.Change("n1", Long.toString(T0 / MIN + 120)), new LaneEnds.Change("n2", null));
     }
 
+    /** Guards the label comparison that builds no string per node: only the exact decimal text is the same. */
+    @Test
+    void aLabelIsUnchangedOnlyWhenItIsExactlyTheDecimalMinutes() {
+        assertThat(LaneEnds.isNumber("29000007", 29_000_007L)).isTrue();
+        assertThat(LaneEnds.isNumber("0", 0)).isTrue();
+        for (String other :
+                new String[] {"", "029000007", "2900000", "129000007", "29000008", "2900000x", "+29000007"}) {
+            assertThat(LaneEnds.isNumber(other, 29_000_007L)).as(other).isFalse();
+        }
+        assertThat(LaneEnds.isNumber("", 0)).isFalse();
+        assertThat(LaneEnds.isNumber("00", 0)).isFalse();
+        assertThat(LaneEnds.isNumber("-5", -5)).isTrue();
+    }
+
+    /** Pods of one node need not come in a row: the label is still the latest end of all of them. */
+    @Test
+    void theLatestEndOfANodeCountsItsPodsWhereverTheyComeInTheList() {
+        FamilyHistory history = new FamilyHistory();
+        List<LanePod> pods = List.of(
+                running("a", "n1", "ns/f", "30m", T0),
+                running("b", "n2", "ns/f", "10m", T0),
+                running("c", "n1", "ns/f", "10m", T0));
+        List<LaneNode> nodes = List.of(new LaneNode("n1", null), new LaneNode("n2", null));
+        assertThat(LaneEnds.of(nodes, pods, history, T0).changes())
+                .containsExactly(
+                        new LaneEnds.Change("n1", Long.toString(T0 / MIN + 30)),
+                        new LaneEnds.Change("n2", Long.toString(T0 / MIN + 10)));
+    }
+
     /** Guards the drain order's input: each bound pod with a prediction, by uid, at its start plus the prediction. */
     @Test
     void expectedEndsAreTheBoundPodsWithAPredictionAsInstantsReadOnly() {

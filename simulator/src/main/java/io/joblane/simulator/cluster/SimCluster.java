@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import io.joblane.model.lanes.LaneTerm;
 import io.joblane.simulator.report.LogHistogram;
 import io.joblane.simulator.report.Series;
 import java.util.ArrayList;
@@ -51,7 +52,9 @@ public final class SimCluster {
     /** The feasible nodes of a scan in progress and their summed preferred-term weights, reused across picks. */
     private final List<SimNode> feasible = new ArrayList<>();
 
-    private final List<Integer> affinities = new ArrayList<>();
+    private int[] affinities = new int[64];
+    /** The positions in {@link #feasible} of the best nodes so far of a scan in progress. */
+    private int[] tiedAt = new int[64];
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
@@ -317,7 +320,16 @@ public final class SimCluster {
     public void setLaneEnd(SimNode node, String value) {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
             node.laneEnd = value;
+            node.laneEndMinutes = minutesOrNull(value);
             version++;
+        }
+    }
+
+    private static Long minutesOrNull(String laneEnd) {
+        try {
+            return laneEnd == null ? null : Long.valueOf(laneEnd);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
@@ -587,40 +599,46 @@ public final class SimCluster {
      */
     private SimNode pickByScan(SimPod pod) {
         feasible.clear();
-        affinities.clear();
         int maxAffinity = 0;
+        List<LaneTerm.Preference> lane = pod.lane == null ? null : pod.lane.preferences();
         for (SimNode n : nodes) {
             if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
-                int a = affinity(pod, n);
+                int a = affinity(pod, lane, n);
+                if (feasible.size() == affinities.length) {
+                    affinities = java.util.Arrays.copyOf(affinities, affinities.length * 2);
+                    tiedAt = new int[affinities.length];
+                }
+                affinities[feasible.size()] = a;
                 feasible.add(n);
-                affinities.add(a);
                 maxAffinity = Math.max(maxAffinity, a);
             }
         }
-        ties.clear();
+        // The best nodes as positions in feasible, in node order: a list of thousands of tied empty nodes would be
+        // cleared again for every pod.
+        int tied = 0;
         int bestPoints = -1;
         double bestScore = -1;
         for (int i = 0; i < feasible.size(); i++) {
             SimNode n = feasible.get(i);
-            int points = ScorePlugins.points(
-                    n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities.get(i), maxAffinity);
+            int points =
+                    ScorePlugins.points(n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities[i], maxAffinity);
             double score = score(scoring, n, pod);
-            int order = ties.isEmpty() ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            int order = tied == 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
             if (order > 0) {
-                ties.clear();
-                ties.add(n);
+                tied = 0;
                 bestPoints = points;
                 bestScore = score;
-            } else if (order == 0) {
-                ties.add(n);
+            }
+            if (order >= 0) {
+                tiedAt[tied++] = i;
             }
         }
-        return ties.isEmpty() ? null : ties.size() == 1 ? ties.get(0) : ties.get(random.nextInt(ties.size()));
+        return tied == 0 ? null : feasible.get(tiedAt[tied == 1 ? 0 : random.nextInt(tied)]);
     }
 
     /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
-    private static int affinity(SimPod pod, SimNode node) {
-        return (pod.lane == null ? 0 : pod.lane.weightOn(node.laneEnd))
+    private static int affinity(SimPod pod, List<LaneTerm.Preference> lane, SimNode node) {
+        return (lane == null || node.laneEndMinutes == null ? 0 : LaneTerm.weightOn(lane, node.laneEndMinutes))
                 + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
     }
 

@@ -63,6 +63,8 @@ public final class SimNode {
     public long lastPodEventAt = -1;
     /** The node's {@code joblane.io/lane-end} label as the scaler's lanes step wrote it, or null. */
     public String laneEnd;
+    /** {@link #laneEnd} read as an integer, or null when absent or not an integer (then no lane term matches). */
+    Long laneEndMinutes;
     /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
     public io.joblane.scaler.plan.NodeInfo info;
 

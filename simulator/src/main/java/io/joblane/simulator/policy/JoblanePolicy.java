@@ -758,7 +758,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The bound Job pods, and the runs that ended since the last call (each seen once, as a Succeeded pod). */
     @Override
     public List<LanePod> pods() {
-        List<LanePod> out = new ArrayList<>(finished);
+        List<LanePod> out =
+                new ArrayList<>(finished.size() + (int) Math.min(Integer.MAX_VALUE - 8, cluster.runningPods()));
+        out.addAll(finished);
         finished.clear();
         for (SimNode n : cluster.nodes()) {
             for (SimPod p : n.pods) {

@@ -1,7 +1,10 @@
 package io.joblane.simulator.bench;
 
+import io.joblane.model.lanes.LaneTerm;
+import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +26,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * One pass of the simulated kube-scheduler: {@code pods} new Job pods (1-7 cores, 1.5Gi per core, as RICC's on the
  * issue's 8-cpu / 12Gi nodes) bound one by one onto {@code nodes} Ready nodes already running a random mix of such
- * pods, under LeastAllocated. Run as the scaler's PlannerBenchmark (simulator/README.md, "Memory and speed").
+ * pods, under LeastAllocated. With {@code lanes} each pod carries a lane term and a quarter of the nodes a lane-end
+ * label, as under the default {@code joblane} policy: such pods are placed by a scan of every node rather than through
+ * the load buckets. Run as the scaler's PlannerBenchmark (simulator/README.md, "Memory and speed").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +48,9 @@ public class SchedulingPassBenchmark {
     @Param({"500"})
     public int pods;
 
+    @Param({"false", "true"})
+    public boolean lanes;
+
     private SimCluster cluster;
     private SplittableRandom random;
     private long ids;
@@ -52,7 +60,10 @@ public class SchedulingPassBenchmark {
         random = new SplittableRandom(42);
         cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
         for (int i = 0; i < nodes; i++) {
-            cluster.launch(null, 0, 0);
+            SimNode node = cluster.launch(null, 0, 0);
+            if (lanes && i % 4 == 0) {
+                cluster.setLaneEnd(node, Long.toString(60 + random.nextInt(240)));
+            }
         }
         for (int i = 0; i < nodes * 2; i++) {
             cluster.submit(pod());
@@ -66,7 +77,11 @@ public class SchedulingPassBenchmark {
 
     private SimPod pod() {
         int cores = 1 + random.nextInt(random.nextBoolean() ? 2 : 7);
-        return new SimPod(ids++, cores * 1000L, cores * 3 * GI / 2, 0, 3_600_000, 0, true);
+        SimPod pod = new SimPod(ids++, cores * 1000L, cores * 3 * GI / 2, 0, 3_600_000, 0, true);
+        if (lanes) {
+            pod.lane = new LaneTerm(60 + random.nextInt(240), 30 + random.nextInt(120), RunTimePredictor.Source.FAMILY);
+        }
+        return pod;
     }
 
     @Benchmark

@@ -189,7 +189,7 @@ class SchedulerScoringTest {
         SimPod pod = pod(2, 1, 1);
         pod.prefersOnDemand = prefersOnDemand;
         if (laneOnSpot) {
-            spot.laneEnd = "100";
+            cluster.setLaneEnd(spot, "100");
             pod.lane = lane(50); // the Spot node's lane outlives it by far: 35 of the lane's 50
         }
         cluster.submit(pod);
