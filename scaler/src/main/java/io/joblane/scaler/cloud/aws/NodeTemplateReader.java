@@ -49,25 +49,26 @@ final class NodeTemplateReader implements AutoCloseable {
      * it has no such tag.
      */
     static NodeTemplate fromTags(AutoScalingGroup group, List<String> problems) {
-        Map<String, String> tagValues = new LinkedHashMap<>();
-        for (TagDescription tag : group.tags()) {
-            tagValues.put(tag.key(), tag.value());
-        }
-        AsgTemplateTags tags = AsgTemplateTags.parse(tagValues);
-        tags.problems().forEach(p -> problems.add("node template: " + p));
+        AsgTemplateTags tags = templateTags(group, problems);
         return tags.labels().isEmpty() && tags.taints().isEmpty()
                 ? null
                 : new NodeTemplate(List.of(), tags.labels(), tags.taints());
     }
 
-    /** The group's template; what went wrong is added to {@code problems}, prefixed {@code node template: }. */
-    synchronized NodeTemplate read(AutoScalingGroup group, List<String> problems) {
+    /** The group's cluster-autoscaler node-template tags, parsed; their problems go to {@code problems}. */
+    private static AsgTemplateTags templateTags(AutoScalingGroup group, List<String> problems) {
         Map<String, String> tagValues = new LinkedHashMap<>();
         for (TagDescription tag : group.tags()) {
             tagValues.put(tag.key(), tag.value());
         }
         AsgTemplateTags tags = AsgTemplateTags.parse(tagValues);
         tags.problems().forEach(p -> problems.add("node template: " + p));
+        return tags;
+    }
+
+    /** The group's template; what went wrong is added to {@code problems}, prefixed {@code node template: }. */
+    synchronized NodeTemplate read(AutoScalingGroup group, List<String> problems) {
+        AsgTemplateTags tags = templateTags(group, problems);
         String name = group.autoScalingGroupName();
         try {
             List<String> names = instanceTypes(AsgInstanceTypes.of(group), problems);
