@@ -96,26 +96,27 @@ public final class LaneEnds {
         return changes;
     }
 
-    /** Whether {@code text} is exactly {@code Long.toString(value)}, without building that string for every node. */
+    /**
+     * Whether {@code text} is exactly {@code Long.toString(value)}, without building that string for every node: the
+     * digits are parsed by multiplication (asked of every node at every scan; a division per digit cost more).
+     */
     static boolean isNumber(String text, long value) {
         if (text == null || text.isEmpty() || value < 0) {
             return text != null && text.equals(Long.toString(value));
         }
-        long rest = value;
-        for (int i = text.length() - 1; i >= 0; i--) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9' || i == 0 && c == '0' && text.length() > 1) {
-                return false;
-            }
-            if (rest == 0 && i < text.length() - 1) {
-                return false;
-            }
-            if (c - '0' != rest % 10) {
-                return false;
-            }
-            rest /= 10;
+        int length = text.length();
+        if (length > 19 || length > 1 && text.charAt(0) == '0') {
+            return false; // longer than any long, or a leading zero Long.toString never writes
         }
-        return rest == 0;
+        long parsed = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            parsed = parsed * 10 + (c - '0'); // 19 digits past Long.MAX_VALUE wrap negative: never value
+        }
+        return parsed == value;
     }
 
     /** Start (or now) plus the prediction, or {@link #NONE}: {@code RunTimePredictor.predict} without the Optional. */

@@ -66,6 +66,8 @@ public final class ScaleLoop {
     private Instant startedAt;
     /** The earliest instant after the last scan at which one of its delays runs out, or null; see {@link #nextDeadline}. */
     private Instant nextDeadline;
+    /** The last scan's index, whose per-node loads the next one reuses where a node's pods are unchanged. */
+    private SnapshotIndex lastIndex;
 
     /**
      * @param providers provider per node-group name; a scaled group without one is reported and skipped
@@ -173,7 +175,9 @@ public final class ScaleLoop {
             Map<String, GroupStatus> statuses,
             List<String> problems,
             List<String> done) {
-        SnapshotIndex index = new SnapshotIndex(snapshot, expectedEnds.get());
+        // The last scan's index lends its per-node loads to nodes whose pods did not change.
+        SnapshotIndex index = new SnapshotIndex(snapshot, expectedEnds.get(), lastIndex);
+        lastIndex = index;
         List<NodeGroup> groups = cfg.scaledGroups();
         checkLeading("describe"); // a replica that no longer leads does not even read
         Map<String, CloudGroup> described = describeAll(groups, problems, statuses);

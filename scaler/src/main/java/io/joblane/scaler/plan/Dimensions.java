@@ -3,7 +3,6 @@ package io.joblane.scaler.plan;
 import io.joblane.model.WellKnown;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,19 +125,16 @@ final class Dimensions {
         out[off + pods()] += POD_SLOT;
     }
 
-    /** Subtracts the requests and pod slots of {@code bound} from {@code out}. */
-    void subtractBound(List<PodInfo> bound, long[] out) {
-        int pods = pods();
-        for (PodInfo p : bound) {
-            Resources r = p.requests();
-            int[] at = slotsOf(r);
-            for (int i = 0; i < at.length; i++) {
-                if (at[i] >= 0) {
-                    out[at[i]] -= r.millisAt(i);
-                }
+    /** Subtracts a node's load, its summed requests and one pod slot per pod, from {@code out}. */
+    void subtractLoad(NodeLoad load, long[] out) {
+        Resources r = load.requested();
+        int[] at = slotsOf(r);
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] >= 0) {
+                out[at[i]] -= r.millisAt(i);
             }
-            out[pods] -= POD_SLOT;
         }
+        out[pods()] -= POD_SLOT * load.pods().size();
     }
 
     /** Whether {@code free[foff..]} holds {@code demand[doff..]} in every dimension. */

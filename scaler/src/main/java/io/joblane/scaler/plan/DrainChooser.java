@@ -123,14 +123,9 @@ final class DrainChooser {
                     || !in.instances().containsKey(b.instanceId())) {
                 continue;
             }
-            List<PodInfo> blocking = new ArrayList<>();
-            for (PodInfo p : in.index().boundTo(n.name())) {
-                if (p.blocksScaleIn()) {
-                    blocking.add(p);
-                }
-            }
-            if (!blocking.isEmpty()) { // empty nodes go straight to scale-in
-                candidates.add(new Candidate(n, blocking, in.index()));
+            NodeLoad load = in.index().load(n.name());
+            if (load.blocking()) { // empty nodes go straight to scale-in
+                candidates.add(new Candidate(n, load, in.index()));
             }
         }
         candidates.sort(Candidate.ORDER);
@@ -181,35 +176,15 @@ final class DrainChooser {
                 .thenComparingDouble(Candidate::share)
                 .thenComparing(c -> c.node.name());
 
-        Candidate(NodeInfo node, List<PodInfo> blocking, SnapshotIndex index) {
+        /** The keys of a node from its load: all but the expected end are kept while its pods do not change. */
+        Candidate(NodeInfo node, NodeLoad load, SnapshotIndex index) {
             this(
                     node,
-                    blocking,
-                    expectedEnd(blocking, index),
-                    jobPods(blocking),
-                    oldestStart(blocking),
-                    share(node, blocking));
-        }
-
-        private static int jobPods(List<PodInfo> pods) {
-            int n = 0;
-            for (PodInfo p : pods) {
-                n += p.jobPod() ? 1 : 0;
-            }
-            return n;
-        }
-
-        /** The earliest start (else creation) of the Job pods, EPOCH when none: every busy node, every scan. */
-        private static Instant oldestStart(List<PodInfo> pods) {
-            Instant oldest = null;
-            for (PodInfo p : pods) {
-                if (p.jobPod()) {
-                    Instant start =
-                            p.started() != null ? p.started() : p.created() != null ? p.created() : Instant.EPOCH;
-                    oldest = oldest == null || start.isBefore(oldest) ? start : oldest;
-                }
-            }
-            return oldest == null ? Instant.EPOCH : oldest;
+                    load.blockingPods(),
+                    expectedEnd(load.blockingPods(), index),
+                    load.jobPods(),
+                    load.oldestStart(),
+                    load.share(node.allocatable()));
         }
 
         /** The latest expected end of the pods, or null when one of them has none. */
@@ -223,21 +198,6 @@ final class DrainChooser {
                 latest = latest == null || end.isAfter(latest) ? end : latest;
             }
             return latest;
-        }
-
-        private static double share(NodeInfo node, List<PodInfo> pods) {
-            double max = 0;
-            Resources alloc = node.allocatable();
-            for (int i = 0; i < alloc.size(); i++) {
-                long used = 0;
-                for (PodInfo p : pods) {
-                    used += p.requests().get(alloc.nameAt(i));
-                }
-                if (alloc.millisAt(i) > 0 && !alloc.nameAt(i).equals(Dimensions.PODS)) {
-                    max = Math.max(max, (double) used / alloc.millisAt(i));
-                }
-            }
-            return max;
         }
     }
 }

@@ -84,6 +84,9 @@ public record NodeInfo(
 
     /** True once it advertises every extended resource of {@code template} ({@code nvidia.com/gpu}: device plugin up). */
     public boolean advertisesExtended(Resources template) {
+        if (!template.hasExtended()) {
+            return true; // nothing to advertise: asked of every node at every pass
+        }
         for (int i = 0; i < template.size(); i++) {
             String name = template.nameAt(i);
             if (Resources.isExtended(name) && template.millisAt(i) > 0 && allocatable.get(name) <= 0) {

@@ -4,6 +4,7 @@ import io.joblane.model.Quantity;
 import io.joblane.model.WellKnown;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,11 +15,18 @@ import java.util.TreeMap;
  */
 public final class Resources {
     public static final Resources ZERO = new Resources(new String[0], new long[0]);
+    /** Distinct name sets shared at most ({@link #canonical}). */
+    private static final int MAX_NAME_SETS = 1024;
+
+    private static final java.util.concurrent.ConcurrentHashMap<NameSet, String[]> NAME_SETS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final String[] names;
     private final long[] millis;
     /** Cached {@link #hashCode}, 0 until asked (a benign race: every thread computes the same value). */
     private int hash;
+    /** Cached {@link #hasExtended}: 0 until asked, 1 no, 2 yes (the same benign race as {@link #hash}). */
+    private byte extended;
 
     private Resources(String[] names, long[] millis) {
         this.names = names;
@@ -63,7 +71,42 @@ public final class Resources {
             v[i] = e.getValue();
             i++;
         }
-        return new Resources(n, v);
+        return new Resources(canonical(n), v);
+    }
+
+    /**
+     * One shared array per set of names (clusters use a handful), so {@link #sameNames} is mostly one reference
+     * comparison when the planner alternates between pods' requests and nodes' loads; bounded, past which arrays
+     * are simply not shared.
+     */
+    private static String[] canonical(String[] names) {
+        NameSet key = new NameSet(names);
+        String[] shared = NAME_SETS.get(key);
+        if (shared != null) {
+            return shared;
+        }
+        if (NAME_SETS.size() < MAX_NAME_SETS) {
+            NAME_SETS.putIfAbsent(key, names);
+        }
+        return names;
+    }
+
+    /** A names array as a map key, by content. */
+    private record NameSet(String[] names) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NameSet other && Arrays.equals(names, other.names);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(names);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(names);
+        }
     }
 
     /** Milli-units of {@code name}, zero when absent. */
@@ -99,6 +142,47 @@ public final class Resources {
             sum.merge(other.names[i], other.millis[i], Long::sum);
         }
         return fromSorted(sum);
+    }
+
+    /**
+     * The pods' requests summed; when they all name the same resources (the usual case), in one array add per pod
+     * and with the same names array, so {@link #sameNames} stays one comparison. Amounts may be zero.
+     */
+    static Resources sumOfRequests(List<PodInfo> pods) {
+        if (pods.isEmpty()) {
+            return ZERO;
+        }
+        Resources first = pods.get(0).requests();
+        long[] sum = first.millis.clone();
+        for (int p = 1; p < pods.size(); p++) {
+            Resources r = pods.get(p).requests();
+            if (!r.sameNames(first)) {
+                Resources slow = ZERO;
+                for (PodInfo pod : pods) {
+                    slow = slow.plus(pod.requests());
+                }
+                return slow;
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += r.millis[i];
+            }
+        }
+        return new Resources(first.names, sum);
+    }
+
+    /** Whether it names an extended resource with a positive amount (a GPU template): computed once. */
+    boolean hasExtended() {
+        byte e = extended;
+        if (e == 0) {
+            e = 1;
+            for (int i = 0; i < names.length; i++) {
+                if (millis[i] > 0 && isExtended(names[i])) {
+                    e = 2;
+                }
+            }
+            extended = e;
+        }
+        return e == 2;
     }
 
     /** Subtracts, flooring each amount at zero. */

@@ -162,19 +162,27 @@ final class ScaleOut {
         return newNodesByZone;
     }
 
+    /** Loads every bin's free room: its empty capacity less its load (summed once per change of its pods). */
     private void fillTree() {
+        long[] free = new long[dimCount]; // the tree copies what it loads
+        Resources lastAllocatable = null;
+        long[] lastEmpty = null;
         for (int b = 0; b < existing; b++) {
             Bin bin = bins.get(b);
-            long[] free;
             if (bin.node() == null) {
-                free = shape.freeWhenNew(bin.newNodeKind());
-            } else if (bin.uninitialised()) {
-                free = shape.freeWhenNew(bin.newNodeKind()).clone();
-                dims.subtractBound(in.index().boundTo(bin.node().name()), free);
-            } else {
-                free = shape.freeWhenEmpty(bin.node().allocatable());
-                dims.subtractBound(in.index().boundTo(bin.node().name()), free);
+                tree.load(b, shape.freeWhenNew(bin.newNodeKind()), 0);
+                continue;
             }
+            if (bin.uninitialised()) {
+                System.arraycopy(shape.freeWhenNew(bin.newNodeKind()), 0, free, 0, dimCount);
+            } else {
+                if (bin.node().allocatable() != lastAllocatable) { // nodes of one shape share it, mostly in a row
+                    lastAllocatable = bin.node().allocatable();
+                    lastEmpty = shape.freeWhenEmpty(lastAllocatable);
+                }
+                System.arraycopy(lastEmpty, 0, free, 0, dimCount);
+            }
+            dims.subtractLoad(in.index().load(bin.node().name()), free);
             tree.load(b, free, 0);
         }
         tree.build();

@@ -11,12 +11,20 @@ import java.util.Map;
 /**
  * Indexes one {@link ClusterSnapshot} by group and by node in a single pass, so planning every group costs one walk
  * over the pods, with the bound pods' expected ends as lanes last predicted them. Built by the loop once per scan and
- * used by the loop thread only; read-only afterwards but for the instance map it memoises.
+ * used by the loop thread only; read-only afterwards but for the instance map and the per-node facts it memoises.
+ *
+ * <p>Built with the previous scan's index, a node whose bound pods are the very same {@link PodInfo} objects in the
+ * same order (the simulator and the kube adapter reuse the object of an unchanged pod) keeps its {@link NodeLoad},
+ * with what was derived from those pods (their summed requests, the drain order's keys): the work of a scan then
+ * follows the nodes whose pods changed. Any other difference, a pod added, gone, changed or reordered, builds the
+ * node's load afresh, so a stale entry cannot survive a change.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
-    private final Map<String, Bound> boundByNode;
+    /** Per node holding pods, the builder of its load, which holds the load once built (one map, not two). */
+    private final Map<String, NodeLoad.Builder> boundByNode;
+
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
     private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
@@ -36,6 +44,14 @@ public final class SnapshotIndex {
      *                     reads, rather than copying every pod of the snapshot with its end at every scan.
      */
     public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds) {
+        this(snapshot, expectedEnds, null);
+    }
+
+    /**
+     * As above, reusing the per-node loads of {@code previous} (the last scan's index, or null) for nodes whose bound
+     * pods did not change.
+     */
+    public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
         int nodes = snapshot.nodes().size();
@@ -51,20 +67,67 @@ public final class SnapshotIndex {
                 nodesByInstance.put(node.instanceId(), node);
             }
         }
-        String lastNode = null;
-        Bound lastBound = null;
+        Map<String, NodeLoad.Builder> before = previous == null ? Map.of() : previous.boundByNode;
         GroupLists jobPods = new GroupLists(jobPodsByGroup);
+        if (snapshot.podsOfNodes() != null) {
+            indexPodsOfNodes(snapshot, before, jobPods);
+        }
+        indexPods(snapshot.pods(), before, jobPods);
+        for (NodeLoad.Builder b : boundByNode.values()) {
+            b.build();
+        }
+    }
+
+    /**
+     * The pods the adapter handed node by node: a node whose list is the very object its kept load was built from
+     * keeps that load without a look at its pods but for the group's Job pods.
+     */
+    private void indexPodsOfNodes(ClusterSnapshot snapshot, Map<String, NodeLoad.Builder> before, GroupLists jobPods) {
+        List<NodeInfo> nodes = snapshot.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            List<PodInfo> pods = snapshot.podsOfNodes().get(i);
+            if (pods.isEmpty()) {
+                continue;
+            }
+            String name = nodes.get(i).name();
+            NodeLoad.Builder kept = before.get(name);
+            if (kept != null && kept.load().builtFrom(pods)) {
+                NodeLoad load = kept.load();
+                boundByNode.put(name, NodeLoad.Builder.of(load));
+                jobPods.addAll(load.jobPodsGroup(), load.jobPodsHanded());
+                continue;
+            }
+            NodeLoad.Builder b = new NodeLoad.Builder(kept, pods);
+            List<PodInfo> jobs = new ArrayList<>(pods.size());
+            for (PodInfo pod : pods) {
+                if (countsAsJobPod(pod)) {
+                    jobPods.add(pod);
+                    jobs.add(pod);
+                }
+                if (holds(pod)) {
+                    b.add(pod);
+                }
+            }
+            b.build();
+            b.load().keepJobPods(jobs);
+            boundByNode.put(name, b);
+        }
+    }
+
+    /** The snapshot's pods (all of them, or those the adapter did not hand node by node). */
+    private void indexPods(List<PodInfo> pods, Map<String, NodeLoad.Builder> before, GroupLists jobPods) {
+        String lastNode = null;
+        NodeLoad.Builder lastBound = null;
         GroupLists pending = new GroupLists(pendingByGroup);
-        for (PodInfo pod : snapshot.pods()) {
-            if (pod.jobPod() && pod.group() != null && pod.phase() != PodPhase.FINISHED) {
+        for (PodInfo pod : pods) {
+            if (countsAsJobPod(pod)) {
                 jobPods.add(pod);
             }
             if (pod.nodeName() != null) {
-                // DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts.
-                if (pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod())) {
+                if (holds(pod)) {
                     if (!pod.nodeName().equals(lastNode)) { // pods of one node often come in a row: one lookup
                         lastNode = pod.nodeName();
-                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new Bound());
+                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new NodeLoad.Builder(before.get(n)));
                     }
                     lastBound.add(pod);
                 }
@@ -74,15 +137,13 @@ public final class SnapshotIndex {
         }
     }
 
-    /** The pods holding one node, and whether one of them blocks scale-in (asked of every node at every pass). */
-    private static final class Bound {
-        final List<PodInfo> pods = new ArrayList<>(4);
-        boolean blocking;
+    private static boolean countsAsJobPod(PodInfo pod) {
+        return pod.jobPod() && pod.group() != null && pod.phase() != PodPhase.FINISHED;
+    }
 
-        void add(PodInfo pod) {
-            pods.add(pod);
-            blocking |= pod.blocksScaleIn();
-        }
+    /** DaemonSet pods are counted as per-node overhead, not one by one; a Job pod always counts. */
+    private static boolean holds(PodInfo pod) {
+        return pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod());
     }
 
     /** Adds pods to their group's list, looking the list up again only when the group changes from the last pod. */
@@ -93,6 +154,22 @@ public final class SnapshotIndex {
 
         GroupLists(Map<String, List<PodInfo>> byGroup) {
             this.byGroup = byGroup;
+        }
+
+        /** Adds pods of one group in a row, or of several ({@code group} null) one by one. */
+        void addAll(String group, List<PodInfo> pods) {
+            if (pods.isEmpty()) {
+                return;
+            }
+            if (group == null) {
+                pods.forEach(this::add);
+                return;
+            }
+            if (last == null || !group.equals(lastGroup)) {
+                lastGroup = group;
+                last = byGroup.computeIfAbsent(lastGroup, g -> new ArrayList<>());
+            }
+            last.addAll(pods);
         }
 
         void add(PodInfo pod) {
@@ -114,8 +191,14 @@ public final class SnapshotIndex {
 
     /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */
     public List<PodInfo> boundTo(String node) {
-        Bound bound = boundByNode.get(node);
-        return bound == null ? List.of() : bound.pods;
+        NodeLoad.Builder bound = boundByNode.get(node);
+        return bound == null ? List.of() : bound.load().pods();
+    }
+
+    /** What holds the node (its pods and what is derived from them), {@link NodeLoad#NONE} when nothing does. */
+    NodeLoad load(String node) {
+        NodeLoad.Builder bound = boundByNode.get(node);
+        return bound == null ? NodeLoad.NONE : bound.load();
     }
 
     /** Unbound pods of the group that the scheduler marked unschedulable. */
@@ -140,8 +223,8 @@ public final class SnapshotIndex {
 
     /** Whether a pod that blocks scale-in is bound to the node. */
     boolean holdsBlocking(NodeInfo node) {
-        Bound bound = boundByNode.get(node.name());
-        return bound != null && bound.blocking;
+        NodeLoad.Builder bound = boundByNode.get(node.name());
+        return bound != null && bound.load().blocking();
     }
 
     /**

@@ -81,6 +81,11 @@ class LanesTest {
         assertThat(LaneEnds.isNumber("", 0)).isFalse();
         assertThat(LaneEnds.isNumber("00", 0)).isFalse();
         assertThat(LaneEnds.isNumber("-5", -5)).isTrue();
+        assertThat(LaneEnds.isNumber("9223372036854775807", Long.MAX_VALUE)).isTrue();
+        // 19 digits beyond Long.MAX_VALUE, parsed, wrap to a negative number: never equal to a minute count.
+        assertThat(LaneEnds.isNumber("9999999999999999999", 776_627_963_145_224_191L))
+                .isFalse();
+        assertThat(LaneEnds.isNumber("92233720368547758070", Long.MAX_VALUE)).isFalse();
     }
 
     /** Pods of one node need not come in a row: the label is still the latest end of all of them. */

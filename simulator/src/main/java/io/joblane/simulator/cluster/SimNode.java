@@ -1,7 +1,10 @@
 package io.joblane.simulator.cluster;
 
+import io.joblane.scaler.plan.PodInfo;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One simulated node of the group (or one that is still booting). Holds the Job pods bound to it, its requested
@@ -33,6 +36,12 @@ public final class SimNode {
     public long usedGpu;
     public int usedPods;
     public final List<SimPod> pods = new ArrayList<>(4);
+    /** Changes whenever a pod is bound to or leaves the node. */
+    long podsVersion;
+    /** The Joblane loop's last list of this node's pods, made at {@link #podInfosVersion}; null before one. */
+    private List<PodInfo> podInfos;
+
+    private long podInfosVersion = -1;
 
     public Taint drainTaint = Taint.NONE;
     /** Bought as Spot ({@link SpotMarket}); false for every node of a simulation without Spot. */
@@ -111,5 +120,22 @@ public final class SimNode {
     /** When the instance was launched (billing starts here). */
     public long launchedAt() {
         return launchedAt;
+    }
+
+    /**
+     * The node's pods as the Joblane loop sees them ({@code view} of each): the same list object while no pod was
+     * bound to or left the node, so the planner keeps what it derived from them; a new list, never a changed one, when
+     * they change.
+     */
+    public List<PodInfo> podInfos(Function<SimPod, PodInfo> view) {
+        if (podInfos == null || podInfosVersion != podsVersion) {
+            List<PodInfo> infos = new ArrayList<>(pods.size());
+            for (SimPod p : pods) {
+                infos.add(view.apply(p));
+            }
+            podInfos = Collections.unmodifiableList(infos);
+            podInfosVersion = podsVersion;
+        }
+        return podInfos;
     }
 }

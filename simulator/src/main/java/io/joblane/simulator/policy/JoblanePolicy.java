@@ -497,21 +497,19 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     @Override
     public ClusterSnapshot snapshot() {
         List<NodeInfo> nodes = new ArrayList<>(cluster.nodes().size());
-        List<PodInfo> pods = new ArrayList<>((int) Math.min(
-                Integer.MAX_VALUE - 8, cluster.runningPods() + cluster.pending().size()));
+        List<List<PodInfo>> podsOfNodes = new ArrayList<>(cluster.nodes().size());
         for (SimNode n : cluster.nodes()) {
             if (!n.ready) {
                 continue; // A booting instance has no Node object yet.
             }
             nodes.add(nodeInfo(n));
-            for (SimPod p : n.pods) {
-                pods.add(podInfo(p));
-            }
+            podsOfNodes.add(n.podInfos(this::podInfo));
         }
+        List<PodInfo> pending = new ArrayList<>(cluster.pending().size());
         for (SimPod p : cluster.pending()) {
-            pods.add(podInfo(p));
+            pending.add(podInfo(p));
         }
-        return new ClusterSnapshot(clock.instant(), nodes, pods, daemonSets);
+        return new ClusterSnapshot(clock.instant(), nodes, pending, daemonSets, podsOfNodes);
     }
 
     private NodeInfo nodeInfo(SimNode n) {

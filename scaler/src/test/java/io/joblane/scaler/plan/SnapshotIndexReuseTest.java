@@ -1,0 +1,142 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.GI;
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.cloudFor;
+import static io.joblane.scaler.plan.Fixtures.cpuMem;
+import static io.joblane.scaler.plan.Fixtures.node;
+import static io.joblane.scaler.plan.Fixtures.pending;
+import static io.joblane.scaler.plan.Fixtures.running;
+import static io.joblane.scaler.plan.Fixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.scaler.cloud.CloudGroup;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A node's load carried over from the last scan's index only while its pods are the very same objects. */
+class SnapshotIndexReuseTest {
+    private static final String G = "batch";
+
+    private static SnapshotIndex index(List<NodeInfo> nodes, List<PodInfo> pods, SnapshotIndex previous) {
+        return new SnapshotIndex(new ClusterSnapshot(T0, nodes, pods, List.of()), Map.of(), previous);
+    }
+
+    @Test
+    void keepsTheLoadOfANodeWhosePodsAreTheSameObjects() {
+        NodeInfo a = node("a", G);
+        PodInfo p1 = running("p1", G, cpuMem(1000, GI), "a", T0);
+        PodInfo p2 = running("p2", G, cpuMem(500, GI), "a", T0);
+        SnapshotIndex first = index(List.of(a), List.of(p1, p2), null);
+        Resources summed = first.load("a").requested();
+
+        SnapshotIndex second = index(List.of(a), List.of(p1, p2), first);
+
+        assertThat(second.load("a")).isSameAs(first.load("a"));
+        assertThat(second.load("a").requested()).isSameAs(summed).isEqualTo(cpuMem(1500, 2 * GI));
+    }
+
+    @Test
+    void buildsAFreshLoadWhenAPodIsAddedGoneReplacedOrReordered() {
+        NodeInfo a = node("a", G);
+        PodInfo p1 = running("p1", G, cpuMem(1000, GI), "a", T0);
+        PodInfo p2 = running("p2", G, cpuMem(500, GI), "a", T0);
+        SnapshotIndex first = index(List.of(a), List.of(p1, p2), null);
+        first.load("a").requested();
+
+        SnapshotIndex added = index(List.of(a), List.of(p1, p2, running("p3", G, cpuMem(250, GI), "a", T0)), first);
+        SnapshotIndex gone = index(List.of(a), List.of(p1), first);
+        // The same pod name and uid, another object with other requests (a changed resourceVersion in production).
+        SnapshotIndex replaced = index(List.of(a), List.of(p1, running("p2", G, cpuMem(3000, GI), "a", T0)), first);
+        SnapshotIndex reordered = index(List.of(a), List.of(p2, p1), first);
+
+        assertThat(added.load("a").requested()).isEqualTo(cpuMem(1750, 3 * GI));
+        assertThat(gone.load("a").requested()).isEqualTo(cpuMem(1000, GI));
+        assertThat(replaced.load("a").requested()).isEqualTo(cpuMem(4000, 2 * GI));
+        assertThat(reordered.load("a")).isNotSameAs(first.load("a"));
+        assertThat(reordered.load("a").pods()).containsExactly(p2, p1);
+        assertThat(index(List.of(a), List.of(), first).load("a")).isSameAs(NodeLoad.NONE);
+    }
+
+    /** Guards against a stale cache deciding: a node's free room and busy flag follow its pods of this scan. */
+    @Test
+    void aNodeWhosePodsChangedIsPlannedFromItsNewPods() {
+        NodeInfo a = node("a", G); // 4 cpu
+        NodeInfo b = node("b", G);
+        PodInfo big = running("big", G, cpuMem(3500, GI), "a", T0);
+        PodInfo keep = running("keep", G, cpuMem(3500, GI), "b", T0);
+        CloudGroup cloud = cloudFor(List.of(a, b), 0, 10);
+        SnapshotIndex first = index(List.of(a, b), List.of(big, keep), null);
+        Planner.plan(spec(G), first, cloud, T0); // derives and keeps a's and b's loads
+
+        // The big pod left node a, a small one came, and a 3-cpu pod waits: it fits on a only if a's room is this
+        // scan's.
+        PodInfo small = running("small", G, cpuMem(500, GI), "a", T0);
+        List<PodInfo> now = List.of(small, keep, pending("w", G, cpuMem(3000, GI)));
+        GroupPlan reused = Planner.plan(spec(G), index(List.of(a, b), now, first), cloud, T0);
+        GroupPlan fresh = Planner.plan(spec(G), index(List.of(a, b), now, null), cloud, T0);
+
+        assertThat(reused.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        assertThat(reused.actions()).isEqualTo(fresh.actions());
+        assertThat(reused.podsOnIncoming()).isEqualTo(1);
+    }
+
+    private static SnapshotIndex byNode(
+            List<NodeInfo> nodes, List<List<PodInfo>> podsOfNodes, List<PodInfo> others, SnapshotIndex previous) {
+        return new SnapshotIndex(new ClusterSnapshot(T0, nodes, others, List.of(), podsOfNodes), Map.of(), previous);
+    }
+
+    @Test
+    void podsHandedNodeByNodeKeepTheLoadWhileTheListObjectIsTheSame() {
+        NodeInfo a = node("a", G);
+        List<PodInfo> onA = List.of(running("p1", G, cpuMem(1000, GI), "a", T0));
+        PodInfo waiting = pending("w", G, cpuMem(500, GI));
+        SnapshotIndex first = byNode(List.of(a), List.of(onA), List.of(waiting), null);
+
+        SnapshotIndex same = byNode(List.of(a), List.of(onA), List.of(waiting), first);
+        // A new list means the node's pods changed: here the pod's requests did, under the same name.
+        SnapshotIndex changed = byNode(
+                List.of(a), List.of(List.of(running("p1", G, cpuMem(3000, GI), "a", T0))), List.of(waiting), first);
+
+        assertThat(same.load("a")).isSameAs(first.load("a"));
+        assertThat(changed.load("a").requested()).isEqualTo(cpuMem(3000, GI));
+        assertThat(same.jobPods(G)).containsExactly(onA.get(0), waiting);
+        assertThat(same.pending(G)).containsExactly(waiting);
+    }
+
+    /** Guards the two ways of handing pods apart: node by node plans exactly as one flat list. */
+    @Test
+    void podsHandedNodeByNodePlanAsOneFlatList() {
+        NodeInfo a = node("a", G);
+        NodeInfo b = node("b", G);
+        NodeInfo c = node("c", G);
+        List<PodInfo> onA = List.of(running("a1", G, cpuMem(3000, GI), "a", T0));
+        List<PodInfo> onB = List.of(
+                running("b1", G, cpuMem(500, GI), "b", T0.minusSeconds(60)),
+                running("b2", G, cpuMem(500, GI), "b", T0));
+        List<PodInfo> waiting = List.of(
+                pending("w1", G, cpuMem(2500, GI)),
+                pending("w2", G, cpuMem(4000, GI)),
+                pending("w3", G, cpuMem(3500, GI)));
+        List<PodInfo> flat = new java.util.ArrayList<>(onA);
+        flat.addAll(onB);
+        flat.addAll(waiting);
+        CloudGroup cloud = cloudFor(List.of(a, b, c), 0, 10);
+
+        GroupPlan byNodes =
+                Planner.plan(spec(G), byNode(List.of(a, b, c), List.of(onA, onB, List.of()), waiting, null), cloud, T0);
+        GroupPlan oneList = Planner.plan(spec(G), index(List.of(a, b, c), flat, null), cloud, T0);
+
+        assertThat(byNodes).isEqualTo(oneList);
+        assertThat(byNodes.actionsOf(PlanAction.ScaleUp.class)).hasSize(1);
+    }
+
+    @Test
+    void refusesPodsHandedForAnotherNumberOfNodes() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new ClusterSnapshot(T0, List.of(node("a", G)), List.of(), List.of(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pods of 0 node(s) handed for 1 node(s)");
+    }
+}
