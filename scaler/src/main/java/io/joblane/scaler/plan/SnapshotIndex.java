@@ -23,7 +23,7 @@ public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
     /** Per node holding pods, the builder of its load, which holds the load once built (one map, not two). */
-    private final Map<String, NodeLoad.Builder> boundByNode;
+    private final Map<String, NodeLoad> boundByNode;
 
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
@@ -67,14 +67,14 @@ public final class SnapshotIndex {
                 nodesByInstance.put(node.instanceId(), node);
             }
         }
-        Map<String, NodeLoad.Builder> before = previous == null ? Map.of() : previous.boundByNode;
+        Map<String, NodeLoad> before = previous == null ? Map.of() : previous.boundByNode;
         GroupLists jobPods = new GroupLists(jobPodsByGroup);
         if (snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, before, jobPods);
         }
         indexPods(snapshot.pods(), before, jobPods);
-        for (NodeLoad.Builder b : boundByNode.values()) {
-            b.build();
+        for (Map.Entry<String, NodeLoad> e : boundByNode.entrySet()) {
+            e.setValue(e.getValue().finish()); // no hashing: the entry is already there
         }
     }
 
@@ -82,42 +82,46 @@ public final class SnapshotIndex {
      * The pods the adapter handed node by node: a node whose list is the very object its kept load was built from
      * keeps that load without a look at its pods but for the group's Job pods.
      */
-    private void indexPodsOfNodes(ClusterSnapshot snapshot, Map<String, NodeLoad.Builder> before, GroupLists jobPods) {
+    private void indexPodsOfNodes(ClusterSnapshot snapshot, Map<String, NodeLoad> before, GroupLists jobPods) {
         List<NodeInfo> nodes = snapshot.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             List<PodInfo> pods = snapshot.podsOfNodes().get(i);
             if (pods.isEmpty()) {
                 continue;
             }
-            String name = nodes.get(i).name();
-            NodeLoad.Builder kept = before.get(name);
-            if (kept != null && kept.load().builtFrom(pods)) {
-                NodeLoad load = kept.load();
-                boundByNode.put(name, NodeLoad.Builder.of(load));
-                jobPods.addAll(load.jobPodsGroup(), load.jobPodsHanded());
-                continue;
-            }
-            NodeLoad.Builder b = new NodeLoad.Builder(kept, pods);
-            List<PodInfo> jobs = new ArrayList<>(pods.size());
-            for (PodInfo pod : pods) {
-                if (countsAsJobPod(pod)) {
-                    jobPods.add(pod);
-                    jobs.add(pod);
-                }
-                if (holds(pod)) {
-                    b.add(pod);
+            NodeLoad load = pods instanceof NodePods handed ? handed.load : null;
+            if (load == null) {
+                load = loadOf(pods, before.get(nodes.get(i).name()));
+                if (pods instanceof NodePods handed) {
+                    handed.load = load;
                 }
             }
-            b.build();
-            b.load().keepJobPods(jobs);
-            boundByNode.put(name, b);
+            jobPods.addAll(load.jobPodsGroup(), load.jobPodsHanded());
+            boundByNode.put(nodes.get(i).name(), load);
         }
     }
 
+    /** A node's load from the pods handed for it (the kept one when they are its pods). */
+    private static NodeLoad loadOf(List<PodInfo> pods, NodeLoad kept) {
+        NodeLoad b = new NodeLoad(kept);
+        List<PodInfo> jobs = new ArrayList<>(pods.size());
+        for (PodInfo pod : pods) {
+            if (countsAsJobPod(pod)) {
+                jobs.add(pod);
+            }
+            if (holds(pod)) {
+                b.add(pod);
+            }
+        }
+        NodeLoad load = b.finish();
+        load.keepJobPods(jobs);
+        return load;
+    }
+
     /** The snapshot's pods (all of them, or those the adapter did not hand node by node). */
-    private void indexPods(List<PodInfo> pods, Map<String, NodeLoad.Builder> before, GroupLists jobPods) {
+    private void indexPods(List<PodInfo> pods, Map<String, NodeLoad> before, GroupLists jobPods) {
         String lastNode = null;
-        NodeLoad.Builder lastBound = null;
+        NodeLoad lastBound = null;
         GroupLists pending = new GroupLists(pendingByGroup);
         for (PodInfo pod : pods) {
             if (countsAsJobPod(pod)) {
@@ -127,7 +131,7 @@ public final class SnapshotIndex {
                 if (holds(pod)) {
                     if (!pod.nodeName().equals(lastNode)) { // pods of one node often come in a row: one lookup
                         lastNode = pod.nodeName();
-                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new NodeLoad.Builder(before.get(n)));
+                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new NodeLoad(before.get(n)));
                     }
                     lastBound.add(pod);
                 }
@@ -169,7 +173,9 @@ public final class SnapshotIndex {
                 lastGroup = group;
                 last = byGroup.computeIfAbsent(lastGroup, g -> new ArrayList<>());
             }
-            last.addAll(pods);
+            for (int i = 0; i < pods.size(); i++) { // addAll would copy the list into an array first
+                last.add(pods.get(i));
+            }
         }
 
         void add(PodInfo pod) {
@@ -191,14 +197,14 @@ public final class SnapshotIndex {
 
     /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */
     public List<PodInfo> boundTo(String node) {
-        NodeLoad.Builder bound = boundByNode.get(node);
-        return bound == null ? List.of() : bound.load().pods();
+        NodeLoad bound = boundByNode.get(node);
+        return bound == null ? List.of() : bound.pods();
     }
 
     /** What holds the node (its pods and what is derived from them), {@link NodeLoad#NONE} when nothing does. */
     NodeLoad load(String node) {
-        NodeLoad.Builder bound = boundByNode.get(node);
-        return bound == null ? NodeLoad.NONE : bound.load();
+        NodeLoad bound = boundByNode.get(node);
+        return bound == null ? NodeLoad.NONE : bound;
     }
 
     /** Unbound pods of the group that the scheduler marked unschedulable. */
@@ -223,8 +229,8 @@ public final class SnapshotIndex {
 
     /** Whether a pod that blocks scale-in is bound to the node. */
     boolean holdsBlocking(NodeInfo node) {
-        NodeLoad.Builder bound = boundByNode.get(node.name());
-        return bound != null && bound.load().blocking();
+        NodeLoad bound = boundByNode.get(node.name());
+        return bound != null && bound.blocking();
     }
 
     /**

@@ -105,6 +105,24 @@ class SnapshotIndexReuseTest {
         assertThat(same.pending(G)).containsExactly(waiting);
     }
 
+    @Test
+    void aNodeHandedTheSameNodePodsKeepsItsLoadWithoutALookAtItsPods() {
+        NodeInfo a = node("a", G);
+        NodePods onA = new NodePods(List.of(running("p1", G, cpuMem(1000, GI), "a", T0)));
+        SnapshotIndex first = byNode(List.of(a), List.of(onA), List.of(), null);
+
+        SnapshotIndex same = byNode(List.of(a), List.of(onA), List.of(), null); // no previous index needed
+        SnapshotIndex changed = byNode(
+                List.of(a),
+                List.of(new NodePods(List.of(running("p1", G, cpuMem(2000, GI), "a", T0)))),
+                List.of(),
+                first);
+
+        assertThat(same.load("a")).isSameAs(first.load("a"));
+        assertThat(same.jobPods(G)).containsExactlyElementsOf(onA);
+        assertThat(changed.load("a").requested()).isEqualTo(cpuMem(2000, GI));
+    }
+
     /** Guards the two ways of handing pods apart: node by node plans exactly as one flat list. */
     @Test
     void podsHandedNodeByNodePlanAsOneFlatList() {

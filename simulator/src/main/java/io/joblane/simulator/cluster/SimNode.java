@@ -1,8 +1,8 @@
 package io.joblane.simulator.cluster;
 
+import io.joblane.scaler.plan.NodePods;
 import io.joblane.scaler.plan.PodInfo;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -133,7 +133,7 @@ public final class SimNode {
             for (SimPod p : pods) {
                 infos.add(view.apply(p));
             }
-            podInfos = Collections.unmodifiableList(infos);
+            podInfos = new NodePods(infos);
             podInfosVersion = podsVersion;
         }
         return podInfos;
