@@ -23,6 +23,7 @@ final class NodeLoad {
     private NodeLoad before;
 
     private int matched;
+    private boolean finished;
     private Resources requested;
     private List<PodInfo> blockingPods;
     private int jobPods;
@@ -44,6 +45,10 @@ final class NodeLoad {
 
     /** Adds the next pod bound to the node. */
     void add(PodInfo pod) {
+        if (finished) {
+            throw new IllegalStateException(
+                    "pod " + pod.key() + " is bound to a node whose pods were handed node by node");
+        }
         blocking |= pod.blocksScaleIn();
         if (pods == null) {
             List<PodInfo> old = before.pods;
@@ -59,16 +64,20 @@ final class NodeLoad {
         pods.add(pod);
     }
 
-    /** The load once every pod was added: the last scan's when they were exactly its pods, else this one. */
+    /**
+     * The load once every pod was added: the last scan's when they were exactly its pods, else this one. Finishing a
+     * finished load returns it; adding to one is refused.
+     */
     NodeLoad finish() {
         NodeLoad kept = before;
         before = null; // an old load is not kept a scan longer
         if (pods == null) {
             if (matched == kept.pods.size()) {
-                return kept;
+                return kept; // finished already
             }
             pods = new ArrayList<>(kept.pods.subList(0, matched));
         }
+        finished = true; // idempotent from here
         return this;
     }
 

@@ -17,12 +17,13 @@ import java.util.Map;
  * same order (the simulator and the kube adapter reuse the object of an unchanged pod) keeps its {@link NodeLoad},
  * with what was derived from those pods (their summed requests, the drain order's keys): the work of a scan then
  * follows the nodes whose pods changed. Any other difference, a pod added, gone, changed or reordered, builds the
- * node's load afresh, so a stale entry cannot survive a change.
+ * node's load afresh, so a stale entry cannot survive a change. Pods handed node by node as a {@link NodePods} carry
+ * their node's load on that object: handed again, it is taken without a lookup or a look at the pods.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
-    /** Per node holding pods, the builder of its load, which holds the load once built (one map, not two). */
+    /** Per node holding pods, its load: collected during the walk over the pods, then finished in place. */
     private final Map<String, NodeLoad> boundByNode;
 
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();

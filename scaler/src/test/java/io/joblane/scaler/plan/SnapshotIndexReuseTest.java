@@ -151,6 +151,18 @@ class SnapshotIndexReuseTest {
     }
 
     @Test
+    void refusesAPodInTheFlatListBoundToANodeHandedNodeByNode() {
+        NodeInfo a = node("a", G);
+        NodePods onA = new NodePods(List.of(running("p1", G, cpuMem(1000, GI), "a", T0)));
+        PodInfo alsoOnA = running("p2", G, cpuMem(1000, GI), "a", T0);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> byNode(List.of(a), List.of(onA), List.of(alsoOnA), null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("default/p2");
+    }
+
+    @Test
     void refusesPodsHandedForAnotherNumberOfNodes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> new ClusterSnapshot(T0, List.of(node("a", G)), List.of(), List.of(), List.of()))
