@@ -823,10 +823,11 @@ class NeverInterruptPropertyTest {
                 FakeCluster.Node n = delegate.nodes.get(node);
                 Instant unneeded =
                         n == null ? null : NodeAnnotations.parse(n.annotations.get(NodeAnnotations.UNNEEDED_SINCE));
-                if (unneeded != null
+                // Early: before scaleDownDelay, or at first sight (no wait was due, so no timer was started).
+                if (n != null
                         && n.ready
                         && n.drain == DrainState.NONE
-                        && Duration.between(unneeded, at).compareTo(scaleDownDelay) < 0) {
+                        && (unneeded == null || Duration.between(unneeded, at).compareTo(scaleDownDelay) < 0)) {
                     cordonedEarly.add(n.instanceId);
                 }
                 return delegate.cordon(node, at);
