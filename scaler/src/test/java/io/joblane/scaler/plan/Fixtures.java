@@ -116,7 +116,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
@@ -138,7 +139,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
@@ -160,7 +162,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
@@ -182,7 +185,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
@@ -204,7 +208,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
@@ -226,7 +231,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
@@ -248,7 +254,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
