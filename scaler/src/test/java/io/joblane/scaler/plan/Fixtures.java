@@ -2,15 +2,19 @@ package io.joblane.scaler.plan;
 
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
+import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.cloud.NodeTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Hand-built clusters for planner tests: short constructors with the defaults most tests want. */
 public final class Fixtures {
@@ -313,6 +317,65 @@ public final class Fixtures {
                 null,
                 Map.of(),
                 PodConstraints.NONE);
+    }
+
+    /** The pod with other scheduling constraints, everything else kept. */
+    public static PodInfo withConstraints(PodInfo p, PodConstraints constraints) {
+        return new PodInfo(
+                p.uid(),
+                p.namespace(),
+                p.name(),
+                p.group(),
+                p.requests(),
+                p.phase(),
+                p.jobPod(),
+                p.daemonSetPod(),
+                p.mirrorPod(),
+                p.nodeName(),
+                p.created(),
+                p.started(),
+                p.expectedEnd(),
+                p.labels(),
+                constraints);
+    }
+
+    /** One member ASG of a group: its sizes, zone, template and instances. */
+    public record Member(
+            String id, int desired, int max, String zone, NodeTemplate template, List<CloudInstance> inst) {}
+
+    /** A group over several ASGs (sizes summed, zones in member order), the first member's template as the group's. */
+    public static CloudGroup asgSet(String group, List<Member> members) {
+        int desired = 0;
+        int max = 0;
+        List<CloudInstance> instances = new ArrayList<>();
+        Set<String> zones = new LinkedHashSet<>();
+        List<AsgMember> out = new ArrayList<>();
+        for (Member m : members) {
+            desired += m.desired();
+            max += m.max();
+            instances.addAll(m.inst());
+            zones.add(m.zone());
+            out.add(new AsgMember(
+                    m.id(),
+                    m.desired(),
+                    m.max(),
+                    List.of(m.zone()),
+                    m.template(),
+                    m.inst().stream().map(CloudInstance::id).toList()));
+        }
+        return new CloudGroup(
+                GroupSpec.asgSetId(group),
+                desired,
+                0,
+                max,
+                instances,
+                List.of(),
+                false,
+                members.get(0).template(),
+                false,
+                List.copyOf(zones),
+                true,
+                out);
     }
 
     public static CloudInstance instance(String id, LifecycleState state, Instant launched, boolean protect) {

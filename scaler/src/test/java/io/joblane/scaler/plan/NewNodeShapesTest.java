@@ -8,6 +8,7 @@ import static io.joblane.scaler.plan.Fixtures.instance;
 import static io.joblane.scaler.plan.Fixtures.pending;
 import static io.joblane.scaler.plan.Fixtures.res;
 import static io.joblane.scaler.plan.Fixtures.spec;
+import static io.joblane.scaler.plan.Fixtures.withConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.config.Taint;
@@ -171,22 +172,8 @@ class NewNodeShapesTest {
                 .isEqualTo(1);
         // The template's taint keeps a DaemonSet that does not tolerate it off the new nodes (the pods tolerate it).
         List<PodInfo> tolerating = pods(2, cpuMem(1000, GI)).stream()
-                .map(p -> new PodInfo(
-                        p.uid(),
-                        p.namespace(),
-                        p.name(),
-                        p.group(),
-                        p.requests(),
-                        p.phase(),
-                        p.jobPod(),
-                        false,
-                        false,
-                        null,
-                        p.created(),
-                        null,
-                        null,
-                        Map.of(),
-                        PodConstraints.tolerating(List.of(new Toleration("gpu", "Exists", null, null)))))
+                .map(p -> withConstraints(
+                        p, PodConstraints.tolerating(List.of(new Toleration("gpu", "Exists", null, null)))))
                 .toList();
         assertThat(Planner.plan(
                                 noShape(),

@@ -2,24 +2,24 @@ package io.joblane.scaler.plan;
 
 import static io.joblane.scaler.plan.Fixtures.GI;
 import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.asgSet;
 import static io.joblane.scaler.plan.Fixtures.cpuMem;
 import static io.joblane.scaler.plan.Fixtures.index;
 import static io.joblane.scaler.plan.Fixtures.pending;
 import static io.joblane.scaler.plan.Fixtures.spec;
+import static io.joblane.scaler.plan.Fixtures.withConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
-import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.cloud.NodeTemplate;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import io.joblane.scaler.plan.Fixtures.Member;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,57 +42,15 @@ class PlannerTaintsTest {
     }
 
     private static CloudGroup set(M... members) {
-        int desired = 0;
-        int max = 0;
-        List<CloudInstance> instances = new ArrayList<>();
-        Set<String> zones = new LinkedHashSet<>();
-        List<AsgMember> out = new ArrayList<>();
-        for (M m : members) {
-            desired += m.desired();
-            max += m.max();
-            instances.addAll(m.inst());
-            zones.add("zone-a");
-            out.add(new AsgMember(
-                    m.id(),
-                    m.desired(),
-                    m.max(),
-                    List.of("zone-a"),
-                    m.template(),
-                    m.inst().stream().map(CloudInstance::id).toList()));
-        }
-        return new CloudGroup(
-                GroupSpec.asgSetId(G),
-                desired,
-                0,
-                max,
-                instances,
-                List.of(),
-                false,
-                members[0].template(),
-                false,
-                List.copyOf(zones),
-                true,
-                out);
+        return asgSet(
+                G,
+                Arrays.stream(members)
+                        .map(m -> new Member(m.id(), m.desired(), m.max(), "zone-a", m.template(), m.inst()))
+                        .toList());
     }
 
     private static PodInfo tolerating(String name, Toleration... tolerations) {
-        PodInfo p = pending(name, G, cpuMem(1000, GI));
-        return new PodInfo(
-                p.uid(),
-                p.namespace(),
-                p.name(),
-                p.group(),
-                p.requests(),
-                p.phase(),
-                true,
-                false,
-                false,
-                null,
-                p.created(),
-                null,
-                null,
-                Map.of(),
-                PodConstraints.tolerating(List.of(tolerations)));
+        return withConstraints(pending(name, G, cpuMem(1000, GI)), PodConstraints.tolerating(List.of(tolerations)));
     }
 
     private static GroupPlan plan(CloudGroup cloud, List<NodeInfo> nodes, PodInfo... pods) {

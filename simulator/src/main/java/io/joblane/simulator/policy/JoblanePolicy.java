@@ -61,14 +61,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code joblane} policy: the scaler's real {@link ScaleLoop} and planner, with the real
- * {@link FakeNodeGroupProvider} on a virtual clock, and the simulated cluster behind {@link ClusterAccess}.
+ * The {@code joblane} policy: the scaler's real {@link ScaleLoop} and planner, the real {@link FakeNodeGroupProvider}
+ * on a virtual clock, and the simulated cluster behind {@link ClusterAccess}.
  * Instances the provider launches become nodes after the boot delay; terminated instances leave the cluster. With
  * lanes on (the chart's default), the scaler's real {@link LanesStep} runs after each scan as in the scaler, through
  * {@link LanesAccess} (learning from finished pods, labelling nodes {@code joblane.io/lane-end}, publishing the family
  * table), and each pod gets at creation the preferred lane term the webhook decides ({@link LaneTerm#decide}) from the
- * published table. Nothing of the scaler's or the webhook's logic is re-implemented here. Single-threaded, one
- * instance per run.
+ * published table. Nothing of the scaler's or the webhook's logic is re-implemented here. One thread, one run.
  */
 public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener, LanesAccess {
     /** What of lanes a run has: the chart's default is {@link #ON}. */

@@ -7,25 +7,17 @@ import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.AsgSets;
-import io.joblane.scaler.loop.ClusterAccess;
-import io.joblane.scaler.loop.EventReason;
-import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
-import io.joblane.scaler.plan.ClusterSnapshot;
-import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,8 +48,7 @@ class AsgAffinityHttpTest {
     private FakeAutoScalingServer fake;
     private AwsNodeGroupProvider aws;
     private ScaleLoop loop;
-    private final List<PodInfo> pods = new ArrayList<>();
-    private final List<String> events = new ArrayList<>();
+    private NodelessCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
@@ -68,7 +59,8 @@ class AsgAffinityHttpTest {
         AsgSets sets = new AsgSets(aws, Map.of(GroupSpec.asgSetId("batch"), List.of(OD, SPOT)));
         asg(OD, "ON_DEMAND");
         asg(SPOT, "SPOT");
-        loop = new ScaleLoop(config, new PodsOnly(clock), Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
+        cluster = new NodelessCluster(clock);
+        loop = new ScaleLoop(config, cluster, Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
     }
 
     @AfterEach
@@ -91,7 +83,7 @@ class AsgAffinityHttpTest {
     }
 
     private void pendingSelecting(String name, Map<String, String> nodeSelector) {
-        pods.add(new PodInfo(
+        cluster.pods.add(new PodInfo(
                 "uid-" + name,
                 "default",
                 name,
@@ -149,7 +141,7 @@ class AsgAffinityHttpTest {
             aws = AwsTestSupport.provider(fake, ec2, AwsGroupSettings.fromConfig(config), clock);
             AsgSets sets = new AsgSets(aws, Map.of(GroupSpec.asgSetId("batch"), List.of(x86, arm)));
             ScaleLoop templated =
-                    new ScaleLoop(config, new PodsOnly(clock), Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
+                    new ScaleLoop(config, cluster, Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
             pendingSelecting("arm-job", Map.of(WellKnown.ARCH_LABEL, "arm64"));
             templated.runOnce();
 
@@ -158,7 +150,7 @@ class AsgAffinityHttpTest {
                     .satisfies(c -> assertThat(c.params())
                             .containsEntry("AutoScalingGroupName", arm)
                             .containsEntry("DesiredCapacity", "1"));
-            assertThat(events).noneMatch(e -> e.startsWith("DOES_NOT_FIT"));
+            assertThat(cluster.events).noneMatch(e -> e.startsWith("DOES_NOT_FIT"));
         }
     }
 
@@ -168,65 +160,12 @@ class AsgAffinityHttpTest {
         loop.runOnce();
 
         assertThat(fake.calls("SetDesiredCapacity")).isEmpty();
-        assertThat(events)
+        assertThat(cluster.events)
                 .singleElement()
                 .asString()
                 .startsWith("DOES_NOT_FIT: ")
                 .contains(OD)
                 .contains(SPOT)
                 .contains("nodeSelector " + WellKnown.EKS_CAPACITY_TYPE_LABEL + "=CAPACITY_BLOCK");
-    }
-
-    /** Pods only, no nodes: every instance is one that has not joined yet. Events are recorded as text. */
-    private final class PodsOnly implements ClusterAccess {
-        private final java.time.Clock clock;
-
-        PodsOnly(java.time.Clock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public ClusterSnapshot snapshot() {
-            return new ClusterSnapshot(clock.instant(), List.of(), List.copyOf(pods), List.of());
-        }
-
-        @Override
-        public void setDrainingTaint(String node, DrainState state) {}
-
-        @Override
-        public boolean cordon(String node, Instant at) {
-            return true;
-        }
-
-        @Override
-        public void uncordon(String node) {}
-
-        @Override
-        public void annotateNode(String node, Map<String, String> annotations) {}
-
-        @Override
-        public List<PodInfo> podsBoundTo(String node) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<String> whyInstanceMayHaveNode(String instanceId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Instant> markTerminationRequested(String node, Instant at) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
-            return Optional.of("no nodes in this test");
-        }
-
-        @Override
-        public void recordEvent(EventTarget target, EventReason reason, String message) {
-            events.add(reason + ": " + message);
-        }
     }
 }

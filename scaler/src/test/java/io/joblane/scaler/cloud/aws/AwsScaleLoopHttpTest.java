@@ -8,24 +8,17 @@ import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Call;
 import io.joblane.scaler.cloud.aws.FakeAutoScalingServer.Inst;
-import io.joblane.scaler.loop.ClusterAccess;
-import io.joblane.scaler.loop.EventReason;
-import io.joblane.scaler.loop.EventTarget;
 import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScaleLoop;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
-import io.joblane.scaler.plan.ClusterSnapshot;
-import io.joblane.scaler.plan.DrainState;
 import io.joblane.scaler.plan.PodConstraints;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import io.joblane.scaler.plan.Resources;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +49,7 @@ class AwsScaleLoopHttpTest {
     private MutableClock clock;
     private AwsNodeGroupProvider provider;
     private ScaleLoop loop;
-    private EmptyCluster cluster;
+    private NodelessCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
@@ -65,7 +58,7 @@ class AwsScaleLoopHttpTest {
         JoblaneConfig config = ConfigLoader.parse(CONFIG, "test");
         provider = new AwsNodeGroupProvider(AwsTestSupport.client(fake), AwsGroupSettings.fromConfig(config), clock);
         Map<String, NodeGroupProvider> providers = Map.of("batch", provider);
-        cluster = new EmptyCluster(clock);
+        cluster = new NodelessCluster(clock);
         loop = new ScaleLoop(config, cluster, providers, clock, ScalerMetrics.NOOP, false);
     }
 
@@ -257,57 +250,5 @@ class AwsScaleLoopHttpTest {
                     Map.of(),
                     PodConstraints.NONE));
         }
-    }
-
-    /** A cluster without nodes (every instance is one that has not joined) and with the pods a test puts in. */
-    private static final class EmptyCluster implements ClusterAccess {
-        private final java.time.Clock clock;
-        final List<PodInfo> pods = new java.util.ArrayList<>();
-
-        EmptyCluster(java.time.Clock clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public ClusterSnapshot snapshot() {
-            return new ClusterSnapshot(clock.instant(), List.of(), List.copyOf(pods), List.of());
-        }
-
-        @Override
-        public void setDrainingTaint(String node, DrainState state) {}
-
-        @Override
-        public boolean cordon(String node, Instant at) {
-            return true;
-        }
-
-        @Override
-        public void uncordon(String node) {}
-
-        @Override
-        public void annotateNode(String node, Map<String, String> annotations) {}
-
-        @Override
-        public List<PodInfo> podsBoundTo(String node) {
-            return List.of();
-        }
-
-        @Override
-        public Optional<String> whyInstanceMayHaveNode(String instanceId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<Instant> markTerminationRequested(String node, Instant at) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> whyNodeNotTerminable(String node, String instanceId) {
-            return Optional.of("no nodes in this test");
-        }
-
-        @Override
-        public void recordEvent(EventTarget target, EventReason reason, String message) {}
     }
 }
