@@ -170,6 +170,21 @@ class SchemaLoaderAgreementChartTest {
                     Map.of("spot", Map.of("labels", Map.of("eks.amazonaws.com/capacityType", "SPOT"), "zone", "b")));
             scaling(g).put("memory", memory);
         }));
+        cases.add(group("provider memory with template taints, the group's and an ASG's own", g -> {
+            scaling(g).put("provider", "memory");
+            scaling(g).remove("autoScalingGroup");
+            scaling(g).put("autoScalingGroups", List.of("gpu", "plain"));
+            Map<String, Object> memory = memoryTypes(Map.of("cpu", "4", "memory", "16Gi"));
+            memory.put("taints", List.of(Map.of("key", "nvidia.com/gpu", "value", "true", "effect", "NoSchedule")));
+            memory.put("autoScalingGroups", Map.of("plain", Map.of("taints", List.of())));
+            scaling(g).put("memory", memory);
+        }));
+        cases.add(group("provider memory with a template taint of no known effect", g -> {
+            scaling(g).put("provider", "memory");
+            Map<String, Object> memory = memoryTypes(Map.of("cpu", "4", "memory", "16Gi"));
+            memory.put("taints", List.of(Map.of("key", "nvidia.com/gpu", "effect", "NoSchedul")));
+            scaling(g).put("memory", memory);
+        }));
         cases.add(group(
                 "a memory section on an aws group",
                 g -> scaling(g).put("memory", memoryTypes(Map.of("cpu", "4", "memory", "16Gi")))));

@@ -78,6 +78,10 @@ public final class WellKnown {
     public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
     /** Node label of the node's instance type. */
     public static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
+    /** Node labels the kubelet sets: the operating system and the processor architecture (Go's GOOS, GOARCH). */
+    public static final String OS_LABEL = "kubernetes.io/os";
+
+    public static final String ARCH_LABEL = "kubernetes.io/arch";
 
     public static final String RESOURCE_CPU = "cpu";
     public static final String RESOURCE_MEMORY = "memory";

@@ -130,6 +130,19 @@ public final class Simulation {
      */
     static volatile boolean verifySkips;
 
+    /**
+     * Tests only: what watches each run's node states between event times (a node-time breakdown), by policy name
+     * and seed; null for none.
+     */
+    static volatile java.util.function.BiFunction<String, Long, Probe> probes;
+
+    /** Tests only: sees the cluster at every event time before its events run, and once at the end. */
+    interface Probe {
+        void advance(SimCluster cluster, long now);
+
+        void finish(SimCluster cluster, long end);
+    }
+
     private final TraceSource source;
     private final TraceStats stats;
     private final Settings settings;
@@ -150,6 +163,8 @@ public final class Simulation {
         SimCluster cluster =
                 new SimCluster(settings.types(), policy.scoring(), settings.seed(), settings.seriesWidthMillis());
         Run run = new Run(policy, cluster, Math.max(0, stats.firstSubmit), stopAtFirstWait);
+        java.util.function.BiFunction<String, Long, Probe> probeFactory = probes;
+        run.probe = probeFactory == null || stopAtFirstWait ? null : probeFactory.apply(policy.name(), settings.seed());
         cluster.spot(settings.spot(), settings.seed(), (node, at) -> policy.spotTaken(cluster, node, at));
         try (TraceReader reader = source.open()) {
             run.next = nextFitting(reader, settings.types());
@@ -158,6 +173,9 @@ public final class Simulation {
             while (run.step(reader)) {
                 // Each step is one event time: submits, completions and timers due, scheduling, maybe a scan.
             }
+        }
+        if (run.probe != null) {
+            run.probe.finish(cluster, run.now);
         }
         cluster.finish(run.now);
         return result(policy, cluster, run.now - run.start);
@@ -178,6 +196,7 @@ public final class Simulation {
         long podIds;
         long stallSince = -1;
         long steps;
+        Probe probe;
 
         Run(ScalingPolicy policy, SimCluster cluster, long start, boolean stopAtFirstWait) {
             this.policy = policy;
@@ -197,6 +216,9 @@ public final class Simulation {
                 return false;
             }
             long t = nextTime(idle);
+            if (probe != null) {
+                probe.advance(cluster, t);
+            }
             now = t;
             cluster.runEventsUntil(t);
             submitDue(reader, t);

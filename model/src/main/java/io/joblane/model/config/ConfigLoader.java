@@ -325,6 +325,7 @@ public final class ConfigLoader {
         }
         validateInstanceTypes(memory.instanceTypes(), at + ".instanceTypes", problems);
         validateLabels(memory.labels(), at + ".labels", problems);
+        validateTaints(memory.taints(), at + ".taints", problems);
         if (!List.of(MemoryCloud.RULE_PRIORITIZED, MemoryCloud.RULE_LOWEST_PRICE)
                 .contains(memory.launchRule())) {
             problems.add(at + ".launchRule: must be prioritized or lowest-price, not \"" + memory.launchRule() + "\"");
@@ -335,11 +336,14 @@ public final class ConfigLoader {
                 problems.add(aat + ": not one of the group's Auto Scaling groups " + scaling.asgNames());
             }
             if (own == null) {
-                problems.add(aat + ": give instanceTypes, labels or zone");
+                problems.add(aat + ": give instanceTypes, labels, taints or zone");
                 return;
             }
             validateInstanceTypes(own.instanceTypes(), aat + ".instanceTypes", problems);
             validateLabels(own.labels(), aat + ".labels", problems);
+            if (own.taints() != null) {
+                validateTaints(own.taints(), aat + ".taints", problems);
+            }
             if (own.zone() != null
                     && (own.zone().isBlank() || !LABEL_VALUE.matcher(own.zone()).matches())) {
                 problems.add(aat + ".zone: \"" + own.zone() + "\" is not a valid zone name (a label value)");

@@ -302,6 +302,57 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theInMemoryProvidersTemplateTaintsAreReadPerAsgOverTheGroups() throws Exception {
+        String yaml = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling:
+                      provider: memory
+                      autoScalingGroups: [gpu, plain]
+                      maxNodes: 6
+                      node: {cpu: "4", memory: 16Gi}
+                      memory:
+                        taints: [{key: nvidia.com/gpu, value: "true", effect: NoSchedule}]
+                        autoScalingGroups:
+                          plain: {taints: []}
+                """;
+        MemoryCloud m =
+                ConfigLoader.parse(yaml, "test").nodeGroups().get(0).scaling().memory();
+
+        assertThat(m.taintsOf("gpu")).containsExactly(new Taint("nvidia.com/gpu", "true", "NoSchedule"));
+        assertThat(m.taintsOf("plain")).isEmpty();
+    }
+
+    @Test
+    void badInMemoryTemplateTaintsAreRefusedNamingTheField() {
+        // Guards against: a demo's template taint with a typo in its effect silently never keeping a pod off.
+        String yaml = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling:
+                      provider: memory
+                      autoScalingGroups: [gpu, plain]
+                      maxNodes: 6
+                      node: {cpu: "4", memory: 16Gi}
+                      memory:
+                        taints: [{key: nvidia.com/gpu, effect: NoSchedul}]
+                        autoScalingGroups:
+                          plain: {taints: [{key: "bad key", effect: NoSchedule}]}
+                """;
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
+                .isInstanceOfSatisfying(
+                        InvalidConfigException.class,
+                        e -> assertThat(e.problems())
+                                .contains(
+                                        "nodeGroups[0].scaling.memory.taints[0].effect: must be one of NoSchedule, "
+                                                + "PreferNoSchedule, NoExecute",
+                                        "nodeGroups[0].scaling.memory.autoScalingGroups.plain.taints[0].key: "
+                                                + "\"bad key\" is not a valid taint key"));
+    }
+
+    @Test
     void badInMemoryInstanceTypesAndTemplatesAreRefusedNamingTheField() {
         // Guards against a typo in a demo's types starting a cloud that launches nodes of no shape or of another ASG.
         String yaml = """

@@ -45,7 +45,7 @@ import java.util.Set;
  */
 final class ModelTranslator {
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
-    private static final Map<String, String> ASSUMED_NODE_LABELS = Map.of("kubernetes.io/os", "linux");
+    private static final Map<String, String> ASSUMED_NODE_LABELS = Map.of(WellKnown.OS_LABEL, "linux");
 
     private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
@@ -177,7 +177,23 @@ final class ModelTranslator {
                 ready ? null : notReadySince(n),
                 spotNotice(n, spot),
                 CapacityType.ofLabels(labels),
-                labels);
+                labels,
+                taints(n));
+    }
+
+    /** The node's taints, every effect; the planner decides which keep a pod off ({@code plan.NodeTaints}). */
+    static List<io.joblane.model.config.Taint> taints(Node n) {
+        if (n.getSpec() == null
+                || n.getSpec().getTaints() == null
+                || n.getSpec().getTaints().isEmpty()) {
+            return List.of();
+        }
+        List<io.joblane.model.config.Taint> out =
+                new ArrayList<>(n.getSpec().getTaints().size());
+        for (Taint t : n.getSpec().getTaints()) {
+            out.add(new io.joblane.model.config.Taint(t.getKey(), t.getValue(), t.getEffect()));
+        }
+        return out;
     }
 
     /** The strongest Spot notice among the node's taints, by key whatever the effect (NTH uses NoSchedule). */

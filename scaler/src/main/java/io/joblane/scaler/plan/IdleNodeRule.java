@@ -12,9 +12,10 @@ import java.util.Map;
  * How long an empty node must have been empty before it may go, by cost: the ski-rental rule adapted to the
  * arrival rate ({@code scaler/DESIGN.md}, scale-in step). Keeping an empty node costs its price per second;
  * removing it and booting one again costs one boot delay B. The ceil(λ·B) most recently emptied nodes, where λ is
- * the group's Job pod demand arriving per second in node-equivalents, are expected to be needed before a new node
- * could boot: for them the ski-rental break-even applies, they wait B (at most {@code scaleDownDelay}). Every other
- * empty node is not expected to be needed and goes at once. Pure; {@link ScaleIn} asks it once per pass.
+ * the group's Job pod demand arriving per second in node-equivalents, less the room R the open busy nodes still have
+ * (arrivals fill it first), are expected to be needed before a new node could boot: ceil(λ·B − R) empty nodes wait B
+ * (at most {@code scaleDownDelay}), the ski-rental break-even. Every other empty node is not expected to be needed
+ * and goes at once. Pure; {@link ScaleIn} asks it once per pass.
  */
 final class IdleNodeRule {
     /** How far back Job pods count towards the arrival rate. */
@@ -25,6 +26,8 @@ final class IdleNodeRule {
     private final boolean byCost;
     private final double nodesPerSecond;
     private final Instant rateDropsAt;
+    /** Room for arrivals on the open busy nodes, in node-equivalents. */
+    private final double room;
 
     /**
      * {@code nodesPerSecond}: the arrival rate λ; {@code rateDropsAt}: when the oldest arrival counted leaves the
@@ -32,11 +35,23 @@ final class IdleNodeRule {
      */
     IdleNodeRule(
             Duration bootDelay, Duration scaleDownDelay, boolean byCost, double nodesPerSecond, Instant rateDropsAt) {
+        this(bootDelay, scaleDownDelay, byCost, nodesPerSecond, rateDropsAt, 0);
+    }
+
+    /** {@code room}: what the open busy nodes still have free, in node-equivalents; arrivals fill it first. */
+    IdleNodeRule(
+            Duration bootDelay,
+            Duration scaleDownDelay,
+            boolean byCost,
+            double nodesPerSecond,
+            Instant rateDropsAt,
+            double room) {
         this.bootDelay = bootDelay;
         this.scaleDownDelay = scaleDownDelay;
         this.byCost = byCost;
         this.nodesPerSecond = nodesPerSecond;
         this.rateDropsAt = rateDropsAt;
+        this.room = room;
     }
 
     /**
@@ -44,6 +59,11 @@ final class IdleNodeRule {
      * still pending or running, in node-equivalents of {@code usable} (a new node's allocatable less DaemonSets).
      */
     static IdleNodeRule of(GroupSpec spec, List<PodInfo> jobPods, Resources usable, Instant now) {
+        return of(spec, jobPods, usable, now, 0);
+    }
+
+    /** As {@link #of(GroupSpec, List, Resources, Instant)}, with {@code room} on the open busy nodes. */
+    static IdleNodeRule of(GroupSpec spec, List<PodInfo> jobPods, Resources usable, Instant now, double room) {
         if (!spec.scaleInByCost()) {
             return new IdleNodeRule(spec.bootDelay(), spec.scaleDownDelay(), false, 0, null);
         }
@@ -63,7 +83,8 @@ final class IdleNodeRule {
                 spec.scaleDownDelay(),
                 true,
                 nodes / ARRIVAL_WINDOW.toSeconds(),
-                oldest == null ? null : oldest.plus(ARRIVAL_WINDOW));
+                oldest == null ? null : oldest.plus(ARRIVAL_WINDOW),
+                room);
     }
 
     /** The share of a node a pod takes on its binding resource, its pod slot included. */
@@ -78,14 +99,45 @@ final class IdleNodeRule {
         return share;
     }
 
+    /**
+     * What a node with {@code allocatable} still has free for pods after the DaemonSets' {@code overhead} and its
+     * {@code bound} pods, as a share of a new node's {@code usable}, on its scarcest resource (pod slots included).
+     */
+    static double freeShare(Resources allocatable, Resources overhead, List<PodInfo> bound, Resources usable) {
+        double share = Double.MAX_VALUE;
+        for (int i = 0; i < usable.size(); i++) {
+            long capacity = usable.millisAt(i);
+            if (capacity <= 0) {
+                continue;
+            }
+            String name = usable.nameAt(i);
+            long free = allocatable.get(name) - overhead.get(name);
+            if (name.equals(Dimensions.PODS)) {
+                free -= (long) bound.size() * Dimensions.POD_SLOT;
+            } else {
+                for (PodInfo p : bound) {
+                    free -= p.requests().get(name);
+                }
+            }
+            share = Math.min(share, Math.max(0, free) / (double) capacity);
+        }
+        return share == Double.MAX_VALUE ? 0 : share;
+    }
+
     private static double slotShare(Resources usable) {
         long slots = usable.get(Dimensions.PODS);
         return slots > 0 ? (double) Dimensions.POD_SLOT / slots : 0;
     }
 
-    /** How many empty nodes are expected to be needed before a new node could boot: ceil(λ·B). */
+    /**
+     * How many empty nodes are expected to be needed before a new node could boot: ceil(λ·B − R), the arrivals
+     * beyond the room the open busy nodes have.
+     */
     int kept() {
-        double expected = nodesPerSecond * bootDelay.toMillis() / 1000.0;
+        double expected = nodesPerSecond * bootDelay.toMillis() / 1000.0 - room;
+        if (expected <= 0) {
+            return 0;
+        }
         return expected >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.ceil(expected);
     }
 

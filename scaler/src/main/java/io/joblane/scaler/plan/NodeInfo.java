@@ -1,6 +1,8 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.model.config.Taint;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Map;
  * @param spotNotice        a Spot notice taint on the node ({@code scaler.spot}): fenced, never capacity again
  * @param capacityType      from the EKS or Karpenter capacity-type label
  * @param labels            the node's labels (zone, instance type, ...), which pods' node constraints select
+ * @param taints            the node's taints as the API shows them (every effect); {@link NodeTaints} decides which
+ *                          of them keep a waiting pod off the node
  */
 public record NodeInfo(
         String name,
@@ -39,9 +43,11 @@ public record NodeInfo(
         Instant notReadySince,
         SpotNotice spotNotice,
         CapacityType capacityType,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        List<Taint> taints) {
 
     public NodeInfo {
+        taints = taints == null ? List.of() : List.copyOf(taints);
         allocatable = allocatable == null ? Resources.ZERO : allocatable;
         draining = draining == null ? DrainState.NONE : draining;
         labels = labels == null ? Map.of() : labels;
@@ -74,7 +80,32 @@ public record NodeInfo(
                 notReadySince,
                 notice,
                 capacityType,
-                labels);
+                labels,
+                taints);
+    }
+
+    /** This node with these taints (tests). */
+    public NodeInfo withTaints(List<Taint> newTaints) {
+        return new NodeInfo(
+                name,
+                group,
+                instanceId,
+                allocatable,
+                ready,
+                created,
+                cordoned,
+                cordonedByJoblane,
+                draining,
+                scaleDownDisabled,
+                unneededSince,
+                cordonedAt,
+                drainingSince,
+                terminationRequestedAt,
+                notReadySince,
+                spotNotice,
+                capacityType,
+                labels,
+                newTaints);
     }
 
     /** Cordoned by someone else: the scaler never touches it. */

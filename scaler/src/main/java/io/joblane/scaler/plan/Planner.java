@@ -67,7 +67,8 @@ public final class Planner {
                         drainedNodes(drains),
                         classified.cordoned(),
                         hygiene.unregisteredTerminations(),
-                        shape.allocatable().minus(shape.overhead()))
+                        shape.allocatable().minus(shape.overhead()),
+                        shape.overhead())
                 .plan(nodes));
 
         return new GroupPlan(

@@ -29,14 +29,19 @@ final class ScaleIn {
     /** Cordons still allowed this scan. */
     private int cordonable;
 
-    private final IdleNodeRule idleRule;
+    /** What pods can use on a new node, and the DaemonSet overhead every node carries. */
+    private final Resources usable;
+
+    private final Resources overhead;
+    private IdleNodeRule idleRule;
     /** Per empty node the cost rule looked at, how long it must have been empty before it is cordoned. */
     private Map<String, Duration> idleDelays = Map.of();
 
     /**
      * {@code needed}: nodes waiting pods were placed on; {@code drainingNow}: nodes the pack step drains this scan;
      * {@code unregisteredTerminations}: instances cloud hygiene terminates this scan (they lower desired too);
-     * {@code usable}: what pods can use on a new node (allocatable less DaemonSets), the unit of the arrival rate.
+     * {@code usable}: what pods can use on a new node (allocatable less DaemonSets), the unit of the arrival rate;
+     * {@code overhead}: the DaemonSets' requests on every node.
      */
     ScaleIn(
             PassInput in,
@@ -44,9 +49,11 @@ final class ScaleIn {
             Set<String> drainingNow,
             int cordonedCount,
             int unregisteredTerminations,
-            Resources usable) {
+            Resources usable,
+            Resources overhead) {
         this.in = in;
-        this.idleRule = IdleNodeRule.of(in.spec(), in.index().jobPods(in.spec().name()), usable, in.now());
+        this.usable = usable;
+        this.overhead = overhead;
         this.needed = needed;
         this.drainingNow = drainingNow;
         this.remainingDesired = in.cloud().desired() - unregisteredTerminations;
@@ -58,6 +65,8 @@ final class ScaleIn {
         // Oldest cordons settle first; then youngest empty nodes are removed first.
         byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created())
                 .reversed());
+        idleRule = IdleNodeRule.of(
+                in.spec(), in.index().jobPods(in.spec().name()), usable, in.now(), roomOnBusyNodes(nodes));
         idleDelays = idleRule.delays(byAge.stream().filter(this::idle).toList());
         if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
@@ -78,6 +87,24 @@ final class ScaleIn {
                 && undrained
                 && !needed.contains(n.name())
                 && !in.index().holdsBlocking(n);
+    }
+
+    /**
+     * The room arrivals fill before they need an empty node: on the open nodes that run Jobs, what is free of every
+     * resource of a new node, as a share of it, summed. Counted on the scarcest resource of each node, so never more
+     * than pods could use there.
+     */
+    private double roomOnBusyNodes(List<NodeInfo> nodes) {
+        double room = 0;
+        for (NodeInfo n : nodes) {
+            boolean accepts =
+                    open(n) && n.draining() == DrainState.NONE && !drainingNow.contains(n.name()) && !n.noticed();
+            if (accepts && in.index().holdsBlocking(n)) {
+                room += IdleNodeRule.freeShare(
+                        n.allocatable(), overhead, in.index().boundTo(n.name()), usable);
+            }
+        }
+        return room;
     }
 
     /** Ready, schedulable, and neither protected nor on its way out. */
@@ -212,8 +239,11 @@ final class ScaleIn {
     private void empty(NodeInfo n, boolean broken) {
         boolean drained = n.draining() != DrainState.NONE || drainingNow.contains(n.name()) || n.noticed();
         Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
+        // No wait due: cordoned at first sight, its timer need not start first (settleDelay still guards a binding
+        // in flight).
         boolean delayServed = n.unneededSince() != null
-                && in.deadlines().reached(n.unneededSince().plus(delay));
+                ? in.deadlines().reached(n.unneededSince().plus(delay))
+                : delay.isZero();
         if ((n.draining() != DrainState.NONE || n.noticed() || delayServed || broken) && cordonable > 0) {
             cordonable--;
             CordonReason why = cordonReason(n, broken, drained, delay);

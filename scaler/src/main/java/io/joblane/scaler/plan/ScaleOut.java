@@ -58,8 +58,8 @@ final class ScaleOut {
     private final int[] freshOfKind;
 
     private final List<Map<String, Integer>> kindZones = new ArrayList<>();
-    /** Some kind of new node carries taints beyond the group's own: pods are then checked against them. */
-    private final boolean foreignTaints;
+    /** The taints beyond the group's own of the nodes and kinds of new node: pods are checked against them. */
+    private final BinTaints taints;
 
     private long[] minDemand;
     private List<long[]> emptyShapes;
@@ -89,8 +89,7 @@ final class ScaleOut {
                     roomOf(in.kinds().isEmpty() ? List.of() : in.kinds().get(k).asgs());
             kindZones.add(new java.util.TreeMap<>());
         }
-        this.foreignTaints =
-                in.kinds().stream().anyMatch(k -> !k.foreignTaints().isEmpty());
+        this.taints = new BinTaints(in, bins);
     }
 
     /** New nodes the named member Auto Scaling groups have room for; unbounded for a group of one cloud group. */
@@ -214,11 +213,15 @@ final class ScaleOut {
         picky = new boolean[pending.size()];
         boolean[] oneByOne = new boolean[pending.size()];
         int constrained = 0;
+        List<PodInfo> antiAffinity = Topology.antiAffinityHolders(in.index(), bins, pending);
         for (int p = 0; p < pending.size(); p++) {
             picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
-            // A pod that does not tolerate some kind's taints may not go to every bin, as a pod with constraints.
-            oneByOne[p] =
-                    pending.get(p).constrained() || picky[p] || foreignTaints && !toleratesEveryKind(pending.get(p));
+            // A pod that does not tolerate some kind's taints may not go to every bin, as a pod with constraints; so
+            // does a pod some other pod's anti-affinity keeps out of its domain.
+            oneByOne[p] = pending.get(p).constrained()
+                    || picky[p]
+                    || taints.any() && !taints.toleratedEverywhere(pending.get(p))
+                    || !antiAffinity.isEmpty() && Topology.selectedByAntiAffinity(pending.get(p), antiAffinity);
             constrained += oneByOne[p] ? 1 : 0;
         }
         if (constrained == 0) {
@@ -238,16 +241,6 @@ final class ScaleOut {
         order = free;
     }
 
-    /** Whether the pod tolerates the foreign taints of every kind of new node, so any bin may take it. */
-    private boolean toleratesEveryKind(PodInfo pod) {
-        for (NewNodeKind k : in.kinds()) {
-            if (k.untolerated(pod.constraints()) != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * The kind of new node a bin is (its node's Auto Scaling group's, capacity on its way's, a new bin's), whose
      * template taints its node carries; -1 for a node of no known member Auto Scaling group.
@@ -264,13 +257,9 @@ final class ScaleOut {
         return id == null ? -1 : in.kindOfInstance().getOrDefault(id, -1);
     }
 
-    /** Whether the pod tolerates the foreign taints of the bin's kind (a bin of unknown kind: yes). */
+    /** Whether the pod tolerates the bin's taints: its kind's template taints and, for a node, the node's own. */
     private boolean binTolerates(int b, PodInfo pod) {
-        if (!foreignTaints) {
-            return true;
-        }
-        int k = kindOfBin(b);
-        return k < 0 || in.kinds().get(k).untolerated(pod.constraints()) == null;
+        return !taints.any() || taints.tolerated(b < existing ? b : -1, kindOfBin(b), pod);
     }
 
     /** The distinct capacities of the group's nodes when empty (minus overhead): usually one or two shapes. */
@@ -460,7 +449,7 @@ final class ScaleOut {
                 continue;
             }
             // A new node's zone is fixed only by a pod that cares; the others leave it to the split and the cloud.
-            String zone = pod.constraints().mentionsZone() ? topology.admit(pod, bin) : null;
+            String zone = topology.zoneMatters(pod) ? topology.admit(pod, bin) : null;
             boolean newZone = bin >= existing && topology.zoneOf(bin) == null;
             topology.place(pod, bin, zone);
             if (newZone && topology.zoneOf(bin) != null) {

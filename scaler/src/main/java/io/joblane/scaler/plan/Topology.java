@@ -12,7 +12,9 @@ import java.util.Map;
  * labels, its zone or the zones it may still get, and the pods on it. Decides whether a constrained pod may go to a
  * place: {@link NodeFit} on the labels, then required pod anti-affinity and topology spread ({@code DoNotSchedule})
  * counted per domain of the {@code topology.kubernetes.io/zone}, {@code kubernetes.io/hostname} or any other label
- * key, among the pods of the pod's own namespace (the API's default). A place whose zone is unknown takes the first of
+ * key, among the pods of the pod's own namespace (the API's default), both ways: a pod may not go where a pod already
+ * there (or placed in this pass) has a required anti-affinity term selecting it, as kube-scheduler's InterPodAffinity
+ * filter also checks existing pods' terms against the incoming pod. A place whose zone is unknown takes the first of
  * the group's zones the pod allows, and keeps it. Pure and single-use; {@link ScaleOut} builds one only when a waiting
  * pod has constraints.
  *
@@ -40,6 +42,11 @@ final class Topology {
     private PodInfo minimaOf;
 
     private int[] minima;
+
+    /** Pods with required anti-affinity and their places: their terms keep matching pods out of their domains. */
+    private final List<PodInfo> repellers = new ArrayList<>();
+
+    private final List<Integer> repellerPlaces = new ArrayList<>();
 
     private record CountKey(String namespace, PodSelector selector, String topologyKey) {}
 
@@ -69,12 +76,18 @@ final class Topology {
         placeChoices.add(List.copyOf(choices));
         pods.add(new ArrayList<>(podsOn));
         minimaOf = null;
-        return labels.size() - 1;
+        int place = labels.size() - 1;
+        podsOn.forEach(p -> noteRepeller(p, place));
+        return place;
     }
 
     /** Takes back the place just added, on which no pod was put. */
     void removeLast() {
         int last = labels.size() - 1;
+        for (int r = repellerPlaces.size() - 1; r >= 0 && repellerPlaces.get(r) == last; r--) {
+            repellers.remove(r);
+            repellerPlaces.remove(r);
+        }
         labels.remove(last);
         zones.remove(last);
         placeChoices.remove(last);
@@ -123,6 +136,7 @@ final class Topology {
             recountZone(place);
         }
         pods.get(place).add(pod);
+        noteRepeller(pod, place);
         counts.forEach((key, byDomain) -> {
             if (counts(key, pod)) {
                 String d = domain(place, key.topologyKey());
@@ -146,7 +160,92 @@ final class Topology {
                 return false;
             }
         }
-        return spreadAllows(pod, place, nodeLabels, zone);
+        return !repelled(pod, place, nodeLabels, zone) && spreadAllows(pod, place, nodeLabels, zone);
+    }
+
+    private void noteRepeller(PodInfo pod, int place) {
+        if (!pod.constraints().antiAffinity().isEmpty()) {
+            repellers.add(pod);
+            repellerPlaces.add(place);
+        }
+    }
+
+    /**
+     * Whether a pod on some place has a required anti-affinity term that selects {@code pod} (same namespace) with
+     * {@code place} in its domain: the symmetric half of anti-affinity. A domain not known yet (a zone not chosen)
+     * counts as another domain.
+     */
+    private boolean repelled(PodInfo pod, int place, Map<String, String> nodeLabels, String zone) {
+        for (int r = 0; r < repellers.size(); r++) {
+            PodInfo other = repellers.get(r);
+            if (other == pod || !other.namespace().equals(pod.namespace())) {
+                continue;
+            }
+            for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
+                if (!t.selector().matches(pod.labels())) {
+                    continue;
+                }
+                String here = domainIn(place, t.topologyKey(), nodeLabels, zone);
+                if (here != null && here.equals(domain(repellerPlaces.get(r), t.topologyKey()))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the zone of a new node matters to {@code pod}: its own constraints name the zone, or a pod's zone
+     * anti-affinity selects it.
+     */
+    boolean zoneMatters(PodInfo pod) {
+        if (pod.constraints().mentionsZone()) {
+            return true;
+        }
+        for (PodInfo other : repellers) {
+            if (other != pod && other.namespace().equals(pod.namespace())) {
+                for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
+                    if (ZONE.equals(t.topologyKey()) && t.selector().matches(pod.labels())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The pods on the bins' nodes and the waiting ones that have required anti-affinity (usually none). */
+    static List<PodInfo> antiAffinityHolders(SnapshotIndex index, List<Bin> bins, List<PodInfo> pending) {
+        List<PodInfo> out = new ArrayList<>();
+        for (Bin b : bins) {
+            if (b.node() != null) {
+                for (PodInfo p : index.boundTo(b.node().name())) {
+                    if (!p.constraints().antiAffinity().isEmpty()) {
+                        out.add(p);
+                    }
+                }
+            }
+        }
+        for (PodInfo p : pending) {
+            if (!p.constraints().antiAffinity().isEmpty()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Whether some pod's required anti-affinity term selects {@code pod} (same namespace), wherever it is. */
+    static boolean selectedByAntiAffinity(PodInfo pod, List<PodInfo> holders) {
+        for (PodInfo other : holders) {
+            if (other != pod && other.namespace().equals(pod.namespace())) {
+                for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
+                    if (t.selector().matches(pod.labels())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private boolean spreadAllows(PodInfo pod, int place, Map<String, String> nodeLabels, String zone) {

@@ -115,7 +115,8 @@ public class PlannerBenchmark {
                     null,
                     null,
                     null,
-                    Map.of()));
+                    Map.of(),
+                    List.of()));
             instances.add(
                     new CloudInstance(id, "us-east-1a", LifecycleState.IN_SERVICE, true, true, NOW.minusSeconds(4000)));
             int running = rnd.nextInt(9);

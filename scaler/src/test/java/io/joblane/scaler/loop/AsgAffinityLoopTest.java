@@ -117,6 +117,38 @@ class AsgAffinityLoopTest {
     }
 
     @Test
+    void templateTaintsFromTheFileKeepPodsWithoutTheTolerationOffThatMembersNodes() throws Exception {
+        // Guards against: scaling.memory having no taints, so a tainted ASG could not be shown without AWS.
+        JoblaneConfig config = ConfigLoader.parse(
+                YAML.replace(
+                        "batch-od: {labels:",
+                        "batch-od: {taints: [{key: nvidia.com/gpu, value: \"true\", effect: NoSchedule}], labels:"),
+                "test");
+        cloud = FakeNodeGroupProvider.fromConfig(config, clock);
+        cluster.labelsOfInstance = cloud::nodeLabels;
+        cluster.taintsOfInstance = cloud::nodeTaints;
+        cloud.addListener(cluster);
+        AsgSets sets = new AsgSets(cloud, Map.of(GroupSpec.asgSetId("batch"), List.of("batch-od", "batch-spot")));
+        loop = new ScaleLoop(config, cluster, Map.of("batch", sets), clock, metrics, false);
+        FakeCluster.Pod cuda = job("cuda", 1000, Map.of());
+        cuda.constraints = PodConstraints.tolerating(
+                List.of(new io.joblane.scaler.plan.Toleration("nvidia.com/gpu", "Exists", null, null)));
+        job("plain", 1000, Map.of());
+        loop.runOnce();
+
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED))
+                .extracting(c -> c.groupId() + " " + c.detail())
+                .containsExactlyInAnyOrder("batch-od desired=1", "batch-spot desired=1");
+        clock.advance(Duration.ofSeconds(120));
+        scans(1);
+        assertThat(cluster.nodes.values())
+                .filteredOn(n -> n.labels.get(WellKnown.EKS_CAPACITY_TYPE_LABEL).equals("ON_DEMAND"))
+                .singleElement()
+                .satisfies(n -> assertThat(n.taints)
+                        .containsExactly(new io.joblane.model.config.Taint("nvidia.com/gpu", "true", "NoSchedule")));
+    }
+
+    @Test
     void aPodNoMemberCanTakeIsReportedNamingEachAndNothingIsBought() {
         job("reserved", 1000, Map.of(WellKnown.EKS_CAPACITY_TYPE_LABEL, "CAPACITY_BLOCK"));
         scans(5);

@@ -89,7 +89,8 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
                     null,
                     spotNotice,
                     spotNotice == SpotNotice.NONE ? null : CapacityType.SPOT,
-                    labels);
+                    labels,
+                    taints);
         }
 
         boolean markedForTermination() {

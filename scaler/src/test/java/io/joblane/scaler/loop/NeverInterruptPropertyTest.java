@@ -65,6 +65,10 @@ class NeverInterruptPropertyTest {
     private static final io.joblane.model.config.Taint SPOT_TAINT =
             new io.joblane.model.config.Taint("example.com/spot", "true", "NoSchedule");
 
+    /** A taint an operator puts on a node (maintenance, a team's reservation): only tolerate-all pods cross it. */
+    private static final io.joblane.model.config.Taint OPERATOR_TAINT =
+            new io.joblane.model.config.Taint("example.com/maintenance", "true", "NoSchedule");
+
     private static final io.joblane.scaler.plan.PodConstraints TOLERATE_ALL =
             io.joblane.scaler.plan.PodConstraints.tolerating(List.of(new Toleration(null, "Exists", null, null)));
     private static final int STEPS = 720; // 120 virtual minutes
@@ -101,6 +105,8 @@ class NeverInterruptPropertyTest {
     private static final AtomicInteger TAINTED_WORLDS = new AtomicInteger();
 
     private static final AtomicInteger TAINTED_BINDS = new AtomicInteger();
+    /** Nodes an operator tainted in the worlds that do so: their room is not room for the other pods. */
+    private static final AtomicInteger OPERATOR_TAINTS = new AtomicInteger();
     /** Spot must really be exercised: nodes fenced after a notice, and instances the cloud took after one. */
     private static final AtomicInteger SPOT_FENCED = new AtomicInteger();
 
@@ -137,7 +143,8 @@ class NeverInterruptPropertyTest {
                 + " mixed-type worlds launched both types; " + TWO_ASGS_BOTH.get()
                 + " two-ASG worlds launched in both ASGs; " + BOUND_AFTER_CHECK.get()
                 + " stray pods created after a node's last check found at its termination; " + TAINTED_WORLDS.get()
-                + " worlds with a tainted Spot ASG, " + TAINTED_BINDS.get() + " pods bound on its tainted nodes");
+                + " worlds with a tainted Spot ASG, " + TAINTED_BINDS.get() + " pods bound on its tainted nodes; "
+                + OPERATOR_TAINTS.get() + " nodes tainted by an operator");
         if (System.getProperty("joblane.seed") == null && SEEDS_RUN.get() >= 24) {
             // Guards against Spot worlds in which no notice is ever fenced or no noticed node is ever taken.
             if (SPOT_FENCED.get() == 0 || SPOT_TAKEN.get() == 0) {
@@ -196,6 +203,7 @@ class NeverInterruptPropertyTest {
             TWO_ASGS_BOTH.addAndGet(run.asgsLaunched.size() > 1 ? 1 : 0);
             BOUND_AFTER_CHECK.addAndGet(run.metrics.podsBoundAfterCheck);
             TAINTED_BINDS.addAndGet(run.taintedBinds);
+            OPERATOR_TAINTS.addAndGet(run.operatorTaints);
             TAINTED_WORLDS.addAndGet(run.taintedSpot ? 1 : 0);
             if (Boolean.getBoolean("joblane.progress")) {
                 // Long runs (-Djoblane.seeds=1000) show how far they got.
@@ -301,6 +309,11 @@ class NeverInterruptPropertyTest {
 
         int spotNotices;
         int spotTaken;
+        /** Operators taint and untaint random nodes at this chance per step, from their own sequence; 0 in 2 of 3. */
+        Random operatorRandom;
+
+        double operatorTaintRate;
+        int operatorTaints;
 
         Run(long seed) {
             this.seed = seed;
@@ -519,6 +532,9 @@ class NeverInterruptPropertyTest {
             // Spot draws from its own sequence too, so a seed's world without Spot is the same as before Spot.
             spotRandom = new Random(seed * 104_729 + 3);
             spotRate = spotRandom.nextInt(3) == 0 ? 0.01 + spotRandom.nextDouble() * 0.03 : 0;
+            // Operators' taints draw from their own sequence too, so the other worlds stay as they were.
+            operatorRandom = new Random(seed * 15_485_863 + 5);
+            operatorTaintRate = operatorRandom.nextInt(3) == 0 ? 0.05 : 0;
             double arrivalRate = 0.05 + rnd.nextDouble() * 0.6;
             for (int step = 0; step < STEPS; step++) {
                 clock.advance(STEP);
@@ -544,6 +560,9 @@ class NeverInterruptPropertyTest {
                 }
                 if (spotRate > 0) {
                     spot();
+                }
+                if (operatorTaintRate > 0) {
+                    operatorTaints();
                 }
                 schedule();
                 preferredLanesNeverBlock(step);
@@ -643,6 +662,36 @@ class NeverInterruptPropertyTest {
                 instances.addAll(g.instances());
             }
             return new CloudGroup(GroupSpec.asgSetId("batch"), desired, 0, maxSize, instances, List.of(), false);
+        }
+
+        /**
+         * An operator taints a random Ready node {@link #OPERATOR_TAINT} (pods keep running there, new ones need the
+         * toleration), or lifts such a taint: the planner must not count that node's room for the other pods.
+         */
+        void operatorTaints() {
+            if (operatorRandom.nextDouble() < operatorTaintRate) {
+                List<FakeCluster.Node> candidates = cluster.nodes.values().stream()
+                        .filter(n -> n.ready && !n.taints.contains(OPERATOR_TAINT))
+                        .toList();
+                if (!candidates.isEmpty()) {
+                    FakeCluster.Node n = candidates.get(operatorRandom.nextInt(candidates.size()));
+                    List<io.joblane.model.config.Taint> taints = new ArrayList<>(n.taints);
+                    taints.add(OPERATOR_TAINT);
+                    n.taints = List.copyOf(taints);
+                    operatorTaints++;
+                }
+            }
+            if (operatorRandom.nextDouble() < operatorTaintRate / 4) {
+                List<FakeCluster.Node> tainted = cluster.nodes.values().stream()
+                        .filter(n -> n.taints.contains(OPERATOR_TAINT))
+                        .toList();
+                if (!tainted.isEmpty()) {
+                    FakeCluster.Node n = tainted.get(operatorRandom.nextInt(tainted.size()));
+                    n.taints = n.taints.stream()
+                            .filter(t -> !t.equals(OPERATOR_TAINT))
+                            .toList();
+                }
+            }
         }
 
         /**
@@ -823,10 +872,11 @@ class NeverInterruptPropertyTest {
                 FakeCluster.Node n = delegate.nodes.get(node);
                 Instant unneeded =
                         n == null ? null : NodeAnnotations.parse(n.annotations.get(NodeAnnotations.UNNEEDED_SINCE));
-                if (unneeded != null
+                // Early: before scaleDownDelay, or at first sight (no wait was due, so no timer was started).
+                if (n != null
                         && n.ready
                         && n.drain == DrainState.NONE
-                        && Duration.between(unneeded, at).compareTo(scaleDownDelay) < 0) {
+                        && (unneeded == null || Duration.between(unneeded, at).compareTo(scaleDownDelay) < 0)) {
                     cordonedEarly.add(n.instanceId);
                 }
                 return delegate.cordon(node, at);
@@ -1015,7 +1065,7 @@ class NeverInterruptPropertyTest {
                 if (best != null && lanes != null && lanes.score(p, best) > 0) {
                     laneMatches++;
                 }
-                if (best != null && !best.taints.isEmpty()) {
+                if (best != null && best.taints.contains(SPOT_TAINT)) {
                     taintedBinds++;
                 }
                 if (best == null) {
@@ -1046,7 +1096,7 @@ class NeverInterruptPropertyTest {
                 return false; // a required node affinity: no toleration crosses it
             }
             boolean noticeTaint = n.spotNotice != SpotNotice.NONE; // NTH's own taint, NoSchedule
-            boolean templateTaint = !n.taints.isEmpty(); // its ASG's, NoSchedule
+            boolean templateTaint = !n.taints.isEmpty(); // its ASG's or an operator's, NoSchedule
             if (!p.tolerateAll
                     && (n.unschedulable || n.drain == DrainState.NO_SCHEDULE || noticeTaint || templateTaint)) {
                 return false;
@@ -1191,6 +1241,7 @@ class NeverInterruptPropertyTest {
                         .append(n.ready ? "" : " notReady")
                         .append(n.unschedulable ? " cordoned" : "")
                         .append(n.drain == DrainState.NONE ? "" : " " + n.drain)
+                        .append(n.taints.isEmpty() ? "" : " tainted " + n.taints)
                         .append(" pods ")
                         .append(cluster.podsOn(n.name).size())
                         .append("; ");

@@ -163,7 +163,7 @@ class ScaleLoopTest {
         List<FakeCluster.Node> ns = nodes(2);
         FakeCluster.Node busy = ns.get(0);
         FakeCluster.Node idle = ns.get(1);
-        job("j", 1000);
+        job("j", 4000); // fills its node: with no room left, the arrival rate keeps the empty node one boot delay
         cluster.bind("j", busy.name);
         ScaleLoop loop = loop(false);
 
@@ -367,7 +367,7 @@ class ScaleLoopTest {
         cloud.terminationDelay(Duration.ofMinutes(2)); // Terminating:Wait, the node still runs meanwhile
         List<FakeCluster.Node> ns = nodes(3);
         FakeCluster.Node replaced = ns.get(0);
-        job("j", 1000);
+        job("j", 4000); // fills its node: the third, empty node waits one boot delay and is not terminated here
         cluster.bind("j", replaced.name);
         FakeCluster.Node ours = ns.get(1);
         ours.unschedulable = true;
@@ -911,7 +911,7 @@ class ScaleLoopTest {
         // Guards against the cordoned-at mark kubectl uncordon leaves behind turning a later human cordon into ours.
         List<FakeCluster.Node> ns = nodes(2);
         FakeCluster.Node node = ns.get(0);
-        job("keep", 1000);
+        job("keep", 4000); // fills its node: the empty one waits one boot delay before the scaler would cordon it
         cluster.bind("keep", ns.get(1).name);
         node.unschedulable = true;
         node.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));

@@ -120,7 +120,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
@@ -142,7 +143,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
@@ -164,7 +166,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
@@ -186,7 +189,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
@@ -208,7 +212,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
@@ -230,7 +235,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
@@ -252,7 +258,8 @@ public final class Fixtures {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {

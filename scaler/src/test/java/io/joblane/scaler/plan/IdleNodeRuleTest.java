@@ -14,7 +14,6 @@ import static org.assertj.core.api.Assertions.offset;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +33,16 @@ class IdleNodeRuleTest {
 
     /** A Job pod of 2 cpu (half a node) created {@code agoSeconds} before T0, running on {@code node}. */
     private static PodInfo arrived(String name, long agoSeconds, String node) {
+        return arrived(name, agoSeconds, node, res("cpu", 2000, "memory", GI));
+    }
+
+    private static PodInfo arrived(String name, long agoSeconds, String node, Resources requests) {
         return new PodInfo(
                 "uid-" + name,
                 "default",
                 name,
                 G,
-                res("cpu", 2000, "memory", GI),
+                requests,
                 PodPhase.RUNNING,
                 true,
                 false,
@@ -153,44 +156,57 @@ class IdleNodeRuleTest {
         void anEmptyNodeNoArrivalNeedsGoesAtOnceNotAfterTheScaleDownDelay() {
             // Guards against the fixed 10-minute wait for a node no arrival is expected to need.
             NodeInfo idle = unneededSince(node("idle", G), T0.minusSeconds(10));
-            NodeInfo fresh = node("fresh", G); // its timer starts this scan
-            List<NodeInfo> nodes = List.of(busy, idle, fresh);
+            List<NodeInfo> nodes = List.of(busy, idle);
             List<PodInfo> pods = List.of(arrived("long-ago", 3600, "busy"));
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class))
                     .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
                     .containsExactly(tuple("idle", PlanAction.CordonReason.NOT_NEEDED_SOON));
-            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class))
-                    .extracting(PlanAction.MarkUnneeded::node)
-                    .containsExactly("fresh");
-            // Fixed timing (the old rule) keeps both for the scale-down delay.
+            // Fixed timing (the old rule) keeps it for the scale-down delay.
             assertThat(Planner.plan(spec(G), index(nodes, pods), cloudFor(nodes, 0, 10), T0)
                             .actionsOf(PlanAction.Cordon.class))
                     .isEmpty();
         }
 
         @Test
-        void theNodesTheArrivalRateNeedsWaitOneBootDelayTheOthersGoAtOnce() {
-            // Guards against keeping a node the arrival rate needs for the whole scale-down delay: past one boot
-            // delay, a node launched when the pod came would have been as quick (the ski-rental break-even).
-            NodeInfo older = unneededSince(node("older", G), T0.minusSeconds(300));
-            NodeInfo recent = unneededSince(node("recent", G), T0.minusSeconds(60));
-            List<NodeInfo> nodes = List.of(busy, older, recent);
-            List<PodInfo> pods = arrivals(12, "busy", 500); // λ·B = 0.9: keep one
+        void anEmptyNodeWithNoWaitDueIsCordonedAtFirstSight() {
+            // Guards against a scan lost per emptied node: starting its timer first and cordoning it a scan later.
+            NodeInfo fresh = node("fresh", G); // empty, no timer yet
+            List<NodeInfo> nodes = List.of(busy, fresh);
+            List<PodInfo> pods = List.of(arrived("long-ago", 3600, "busy"));
             GroupPlan plan = Planner.plan(cost(), index(nodes, pods), cloudFor(nodes, 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class))
                     .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
-                    .containsExactly(tuple("older", PlanAction.CordonReason.NOT_NEEDED_SOON));
-            Instant pastBoot = T0.minusSeconds(60).plus(BOOT);
-            assertThat(plan.nextDeadline()).isEqualTo(pastBoot);
-            assertThat(Planner.plan(
-                                    cost(),
-                                    index(List.of(busy, recent), pods),
-                                    cloudFor(List.of(busy, recent), 0, 10),
-                                    pastBoot)
-                            .actionsOf(PlanAction.Cordon.class))
+                    .containsExactly(tuple("fresh", PlanAction.CordonReason.NOT_NEEDED_SOON));
+            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class)).isEmpty();
+            // A node the arrivals may need still starts its timer first.
+            List<PodInfo> arriving = arrivals(12, "busy", 500); // λ·B = 0.9, no room on "busy": keep one
+            GroupPlan keep = Planner.plan(cost(), index(nodes, arriving), cloudFor(nodes, 0, 10), T0);
+            assertThat(keep.actionsOf(PlanAction.Cordon.class)).isEmpty();
+            assertThat(keep.actionsOf(PlanAction.MarkUnneeded.class))
+                    .extracting(PlanAction.MarkUnneeded::node)
+                    .containsExactly("fresh");
+        }
+
+        @Test
+        void arrivalsTheBusyNodesHaveRoomForKeepNoEmptyNode() {
+            // Guards against keeping an empty node for arrivals that the packing scheduler puts on busy nodes first.
+            NodeInfo full = node("full", G);
+            NodeInfo other = node("other", G);
+            NodeInfo recent = unneededSince(node("recent", G), T0.minusSeconds(60));
+            List<NodeInfo> nodes = List.of(full, other, recent);
+            List<PodInfo> arriving = arrivals(12, "full", 500); // λ·B = 0.9 node
+            List<PodInfo> noRoom = new ArrayList<>(arriving);
+            noRoom.add(arrived("big-old", 3600, "other", res("cpu", 4000, "memory", GI)));
+            GroupPlan kept = Planner.plan(cost(), index(nodes, noRoom), cloudFor(nodes, 0, 10), T0);
+            assertThat(kept.actionsOf(PlanAction.Cordon.class)).isEmpty(); // waits one boot delay
+            List<PodInfo> room = new ArrayList<>(arriving);
+            room.add(arrived("small-old", 3600, "other", res("cpu", 100, "memory", GI)));
+            // "other" has 15 of 16Gi free, its scarcest resource: room 0.9375 > λ·B.
+            GroupPlan plan = Planner.plan(cost(), index(nodes, room), cloudFor(nodes, 0, 10), T0);
+            assertThat(plan.actionsOf(PlanAction.Cordon.class))
                     .extracting(PlanAction.Cordon::node, PlanAction.Cordon::why)
-                    .containsExactly(tuple("recent", PlanAction.CordonReason.IDLE_PAST_BOOT));
+                    .containsExactly(tuple("recent", PlanAction.CordonReason.NOT_NEEDED_SOON));
         }
 
         @Test
@@ -202,6 +218,21 @@ class IdleNodeRuleTest {
             GroupPlan plan = Planner.plan(atLeastOne, index(nodes, List.of()), cloudFor(nodes, 0, 10), T0);
             assertThat(plan.actionsOf(PlanAction.Cordon.class)).hasSize(1);
         }
+    }
+
+    @Test
+    void theRoomOfANodeIsItsScarcestFreeResourceAsAShareOfANewNode() {
+        List<PodInfo> bound = List.of(arrived("a", 60, "n"), arrived("b", 60, "n")); // 4 cpu, 2Gi
+        Resources large = res("cpu", 8000, "memory", 16 * GI, "pods", 110_000);
+        assertThat(IdleNodeRule.freeShare(large, Resources.ZERO, bound, USABLE))
+                .isCloseTo(0.875, offset(1e-9)); // memory 14 of 16Gi; cpu 4 of 4 would be a whole node
+        Resources small = res("cpu", 4250, "memory", 16 * GI, "pods", 110_000);
+        assertThat(IdleNodeRule.freeShare(small, res("cpu", 250), bound, USABLE))
+                .isZero(); // cpu: 4.25 less 0.25 for the DaemonSets less 4 bound
+        assertThat(new IdleNodeRule(BOOT, DELAY, true, 1.5 / 90, null, 0.6).kept())
+                .isEqualTo(1); // ceil(1.5 − 0.6)
+        assertThat(new IdleNodeRule(BOOT, DELAY, true, 1.5 / 90, null, 1.5).kept())
+                .isZero();
     }
 
     @Test

@@ -42,7 +42,8 @@ class PlannerConstraintsTest {
                 null,
                 null,
                 null,
-                Map.of(ZONE, zone));
+                Map.of(ZONE, zone),
+                List.of());
     }
 
     private static PodInfo pod(String name, String nodeName, PodConstraints c) {
@@ -139,6 +140,73 @@ class PlannerConstraintsTest {
     }
 
     @Test
+    void aRunningPodsHostnameAntiAffinityKeepsAnUnconstrainedPodItSelectsOffItsNode() {
+        // Guards against: a pod counted as fitting a node whose running pod's anti-affinity forbids it (kube-scheduler
+        // checks existing pods' terms against the incoming pod), so no node is bought and it waits forever.
+        NodeInfo a = node("n1", "zone-a");
+        PodConstraints apart = PodConstraints.of(
+                null, null, List.of(new PodConstraints.TopologyTerm("kubernetes.io/hostname", APP_X)), null);
+        GroupPlan plan = plan(
+                List.of(a), List.of(pod("guard", "n1", apart), pod("p", null, PodConstraints.NONE)), List.of("zone-a"));
+
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                .singleElement()
+                .satisfies(up -> assertThat(up.to()).isEqualTo(2));
+        assertThat(plan.neverFit()).isZero();
+    }
+
+    @Test
+    void aRunningPodsZoneAntiAffinityKeepsThePodItSelectsOutOfItsZone() {
+        NodeInfo a = node("n1", "zone-a");
+        NodeInfo b = node("n2", "zone-a");
+        PodConstraints apart =
+                PodConstraints.of(null, null, List.of(new PodConstraints.TopologyTerm(ZONE, APP_X)), null);
+        GroupPlan plan = plan(
+                List.of(a, b),
+                List.of(pod("guard", "n1", apart), pod("p", null, PodConstraints.NONE)),
+                List.of("zone-a", "zone-b"));
+
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class))
+                .singleElement()
+                .satisfies(up -> assertThat(up.reason()).contains("{zone-b=1}"));
+    }
+
+    @Test
+    void anAntiAffinityThatSelectsOtherPodsOrAnotherNamespaceLeavesThePodFree() {
+        NodeInfo a = node("n1", "zone-a");
+        PodConstraints apartFromY = PodConstraints.of(
+                null,
+                null,
+                List.of(new PodConstraints.TopologyTerm(
+                        "kubernetes.io/hostname", PodSelector.labels(Map.of("app", "y")))),
+                null);
+        PodInfo guard = pod("guard", "n1", apartFromY);
+        PodConstraints apart = PodConstraints.of(
+                null, null, List.of(new PodConstraints.TopologyTerm("kubernetes.io/hostname", APP_X)), null);
+        PodInfo elsewhere = pod("other-ns", "n1", apart);
+        elsewhere = new PodInfo(
+                elsewhere.uid(),
+                "team-b",
+                elsewhere.name(),
+                elsewhere.group(),
+                elsewhere.requests(),
+                elsewhere.phase(),
+                true,
+                false,
+                false,
+                "n1",
+                elsewhere.created(),
+                elsewhere.started(),
+                null,
+                elsewhere.labels(),
+                apart);
+        GroupPlan plan =
+                plan(List.of(a), List.of(guard, elsewhere, pod("p", null, PodConstraints.NONE)), List.of("zone-a"));
+
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+    }
+
+    @Test
     void zoneSpreadOpensANodeInTheEmptierZoneRatherThanUsingTheFreeOne() {
         NodeInfo a = node("n1", "zone-a");
         PodConstraints spread =
@@ -161,7 +229,8 @@ class PlannerConstraintsTest {
                 null,
                 null,
                 null,
-                Map.of(ZONE, "zone-b"));
+                Map.of(ZONE, "zone-b"),
+                List.of());
         List<PodInfo> pods = List.of(
                 pod("r1", "n1", PodConstraints.NONE),
                 pod("r2", "n2", PodConstraints.NONE),
@@ -206,7 +275,8 @@ class PlannerConstraintsTest {
                 null,
                 null,
                 null,
-                Map.of(ZONE, "zone-b"));
+                Map.of(ZONE, "zone-b"),
+                List.of());
         List<PodInfo> pods = List.of(pod("r", "n2", PodConstraints.NONE), pod("p", null, volumeIn("zone-b")));
         // New nodes (4 cpu) would fit, but the group has no zone-b: it waits for n2, nothing reported.
         GroupPlan plan = plan(List.of(b), pods, List.of("zone-a"));

@@ -99,7 +99,8 @@ class PlannerTest {
                     since,
                     null,
                     null,
-                    Map.of());
+                    Map.of(),
+                    List.of());
         }
 
         @Test
@@ -169,7 +170,8 @@ class PlannerTest {
                     null,
                     null,
                     null,
-                    Map.of());
+                    Map.of(),
+                    List.of());
         }
 
         @Test
@@ -771,7 +773,8 @@ class PlannerTest {
                     null,
                     null,
                     null,
-                    Map.of());
+                    Map.of(),
+                    List.of());
             NodeInfo busy = node("b", G);
             List<PodInfo> pods = new java.util.ArrayList<>(pendingPods(3, cpuMem(1000, GI)));
             pods.add(running("stray", G, cpuMem(100, GI), "s", T0));
@@ -957,7 +960,8 @@ class PlannerTest {
                 null,
                 null,
                 null,
-                Map.of());
+                Map.of(),
+                List.of());
         GroupPlan plan = Planner.plan(
                 spec(G),
                 index(List.of(stale, node("other", G)), List.of()),

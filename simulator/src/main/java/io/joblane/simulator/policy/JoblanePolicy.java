@@ -512,11 +512,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     private NodeInfo nodeInfo(SimNode n) {
-        DrainState drain = switch (n.drainTaint) {
-            case NONE -> DrainState.NONE;
-            case PREFER_NO_SCHEDULE -> DrainState.PREFER_NO_SCHEDULE;
-            case NO_SCHEDULE -> DrainState.NO_SCHEDULE;
-        };
+        DrainState drain = DrainState.valueOf(n.drainTaint.name()); // the same three states, the same names
         NodeInfo info = n.info;
         SpotNotice notice = n.spotNoticed ? SpotNotice.INTERRUPTION : SpotNotice.NONE;
         if (info != null && sameFlags(info, n, drain) && info.spotNotice() == notice && sameTimes(info, n)) {
@@ -540,7 +536,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 null,
                 notice,
                 n.spot ? CapacityType.SPOT : null,
-                n.zone == null ? Map.of() : Map.of(WellKnown.ZONE_LABEL, n.zone));
+                n.zone == null ? Map.of() : Map.of(WellKnown.ZONE_LABEL, n.zone),
+                List.of());
         n.info = info;
         return info;
     }

@@ -95,7 +95,16 @@ final class Ec2Gateway implements AutoCloseable {
                 : t.memoryInfo().sizeInMiB();
         NetworkInfo net = t.networkInfo();
         int ips = net == null || net.ipv4AddressesPerInterface() == null ? 0 : net.ipv4AddressesPerInterface();
-        return new InstanceTypeFacts(t.instanceTypeAsString(), vcpus, memory, gpus(t), interfaces(net), ips);
+        List<String> archs =
+                t.processorInfo() == null ? List.of() : t.processorInfo().supportedArchitecturesAsStrings();
+        return new InstanceTypeFacts(
+                t.instanceTypeAsString(),
+                vcpus,
+                memory,
+                gpus(t),
+                interfaces(net),
+                ips,
+                InstanceTypeFacts.kubernetesArch(archs));
     }
 
     private static Map<String, Integer> gpus(InstanceTypeInfo t) {

@@ -1,5 +1,6 @@
 package io.joblane.scaler.cloud.aws;
 
+import io.joblane.model.WellKnown;
 import io.joblane.scaler.cloud.CloudException;
 import io.joblane.scaler.cloud.NodeTemplate;
 import java.time.Clock;
@@ -78,21 +79,43 @@ final class NodeTemplateReader implements AutoCloseable {
                 types.putAll(ec2.instanceTypes(missing));
             }
             List<NodeTemplate.Shape> shapes = new ArrayList<>();
+            List<InstanceTypeFacts> read = new ArrayList<>();
             for (String type : names) {
                 InstanceTypeFacts facts = types.get(type);
                 if (facts == null) {
                     problems.add("node template: instance type " + type + " is unknown to EC2 DescribeInstanceTypes");
                 } else {
                     shapes.add(EksNodeShape.of(facts, tags.resources()));
+                    read.add(facts);
                 }
             }
-            NodeTemplate template = new NodeTemplate(shapes, tags.labels(), tags.taints());
+            NodeTemplate template = new NodeTemplate(shapes, labels(read, tags.labels()), tags.taints());
             last.put(name, template);
             return template;
         } catch (CloudException e) {
             problems.add("node template not read (the last one read is kept): " + e.getMessage());
             return last.getOrDefault(name, new NodeTemplate(List.of(), tags.labels(), tags.taints()));
         }
+    }
+
+    /**
+     * The labels of a new node: the kubelet's {@code kubernetes.io/os} ({@code linux}: the EKS AMIs) and
+     * {@code kubernetes.io/arch} of its types (when they all have the same; none when they differ: the cloud picks
+     * the type), under the node-template label tags, which win (e.g. {@code kubernetes.io/os=windows}). As
+     * cluster-autoscaler's {@code buildGenericLabels} in {@code cloudprovider/aws/aws_manager.go}.
+     */
+    static Map<String, String> labels(List<InstanceTypeFacts> types, Map<String, String> tagLabels) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (!types.isEmpty()) {
+            labels.put(WellKnown.OS_LABEL, "linux");
+            java.util.Set<String> archs = new java.util.HashSet<>();
+            types.forEach(t -> archs.add(String.valueOf(t.arch())));
+            if (archs.size() == 1 && types.get(0).arch() != null) {
+                labels.put(WellKnown.ARCH_LABEL, types.get(0).arch());
+            }
+        }
+        labels.putAll(tagLabels);
+        return labels;
     }
 
     private List<String> instanceTypes(AsgInstanceTypes source, List<String> problems) throws CloudException {

@@ -124,6 +124,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                 types,
                 LaunchRule.ofAwsName(memory.launchRule()),
                 memory.labelsOf(id));
+        templateTaints(id, memory.taintsOf(id));
     }
 
     /** Adds (or replaces) a group; instances up to {@code desired} launch on the next call. */

@@ -79,6 +79,10 @@ class AsgAffinityHttpTest {
     }
 
     private void pending(String name, String capacityType) {
+        pendingSelecting(name, Map.of(WellKnown.EKS_CAPACITY_TYPE_LABEL, capacityType));
+    }
+
+    private void pendingSelecting(String name, Map<String, String> nodeSelector) {
         cluster.pods.add(new PodInfo(
                 "uid-" + name,
                 "default",
@@ -94,7 +98,7 @@ class AsgAffinityHttpTest {
                 null,
                 null,
                 Map.of(),
-                PodConstraints.of(Map.of(WellKnown.EKS_CAPACITY_TYPE_LABEL, capacityType), null, null, null)));
+                PodConstraints.of(nodeSelector, null, null, null)));
     }
 
     @Test
@@ -113,6 +117,41 @@ class AsgAffinityHttpTest {
         assertThat(result.groups().get("batch").asgs())
                 .extracting(a -> a.name() + "=" + a.desired())
                 .containsExactly(OD + "=0", SPOT + "=1");
+    }
+
+    @Test
+    void aPodSelectingAnArchitectureRaisesTheGroupWhoseTypesHaveItPerEc2() throws Exception {
+        // Guards against: kubernetes.io/arch never on a template read from EC2, so an arm64 pod was reported, not
+        // served.
+        String x86 = "eks-batch-x86-1a";
+        String arm = "eks-batch-arm-1a";
+        try (FakeEc2Server ec2 = new FakeEc2Server()) {
+            ec2.addType(new FakeEc2Server.Type("m5.xlarge", 4, 16384, 4, 15, null, 0, List.of("x86_64")));
+            ec2.addType(new FakeEc2Server.Type("m6g.xlarge", 4, 16384, 4, 15, null, 0, List.of("arm64")));
+            asg(x86, "ON_DEMAND");
+            asg(arm, "ON_DEMAND");
+            fake.group(x86).mixedTypes.add("m5.xlarge");
+            fake.group(arm).mixedTypes.add("m6g.xlarge");
+            MutableClock clock = new MutableClock(T0);
+            JoblaneConfig config = ConfigLoader.parse(
+                    CONFIG.replace("[eks-batch-od-1a, eks-batch-spot-1a]", "[" + x86 + ", " + arm + "]")
+                            .replace("      node: {cpu: \"4\", memory: 16Gi, pods: \"110\"}\n", ""),
+                    "test");
+            aws.close();
+            aws = AwsTestSupport.provider(fake, ec2, AwsGroupSettings.fromConfig(config), clock);
+            AsgSets sets = new AsgSets(aws, Map.of(GroupSpec.asgSetId("batch"), List.of(x86, arm)));
+            ScaleLoop templated =
+                    new ScaleLoop(config, cluster, Map.of("batch", sets), clock, ScalerMetrics.NOOP, false);
+            pendingSelecting("arm-job", Map.of(WellKnown.ARCH_LABEL, "arm64"));
+            templated.runOnce();
+
+            assertThat(fake.calls("SetDesiredCapacity"))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.params())
+                            .containsEntry("AutoScalingGroupName", arm)
+                            .containsEntry("DesiredCapacity", "1"));
+            assertThat(cluster.events).noneMatch(e -> e.startsWith("DOES_NOT_FIT"));
+        }
     }
 
     @Test

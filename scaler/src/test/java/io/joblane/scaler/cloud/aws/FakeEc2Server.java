@@ -41,8 +41,24 @@ final class FakeEc2Server implements AutoCloseable {
         }
     }
 
-    /** An instance type's figures as DescribeInstanceTypes answers them; {@code gpuMaker} null for none. */
-    record Type(String name, int vcpus, long memoryMiB, int enis, int ipv4PerEni, String gpuMaker, int gpus) {}
+    /**
+     * An instance type's figures as DescribeInstanceTypes answers them; {@code gpuMaker} null for none;
+     * {@code architectures} its processor's {@code SupportedArchitectures} ({@code x86_64}, {@code arm64}, ...).
+     */
+    record Type(
+            String name,
+            int vcpus,
+            long memoryMiB,
+            int enis,
+            int ipv4PerEni,
+            String gpuMaker,
+            int gpus,
+            List<String> architectures) {
+        /** An x86_64 type, as most are. */
+        Type(String name, int vcpus, long memoryMiB, int enis, int ipv4PerEni, String gpuMaker, int gpus) {
+            this(name, vcpus, memoryMiB, enis, ipv4PerEni, gpuMaker, gpus, List.of("x86_64"));
+        }
+    }
 
     private record ScriptedError(int status, String code, String message) {}
 
@@ -159,6 +175,11 @@ final class FakeEc2Server implements AutoCloseable {
                     .append("<memoryInfo>")
                     .append(el("sizeInMiB", t.memoryMiB()))
                     .append("</memoryInfo>")
+                    .append("<processorInfo><supportedArchitectures>");
+            t.architectures().forEach(a -> xml.append(el("item", a)));
+            xml.append("</supportedArchitectures>")
+                    .append(el("sustainedClockSpeedInGhz", "3.1"))
+                    .append("</processorInfo>")
                     .append("<networkInfo>")
                     .append(el("maximumNetworkInterfaces", t.enis()))
                     .append(el("ipv4AddressesPerInterface", t.ipv4PerEni()))

@@ -2,6 +2,7 @@ package io.joblane.scaler.cloud.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.model.config.Taint;
@@ -73,7 +74,9 @@ class NodeTemplateHttpTest {
                             "ephemeral-storage",
                             100L * 1024 * MI));
         });
-        assertThat(template.labels()).containsExactlyEntriesOf(Map.of("team", "ml"));
+        assertThat(template.labels())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("team", "ml", WellKnown.OS_LABEL, "linux", WellKnown.ARCH_LABEL, "amd64"));
         assertThat(template.taints()).containsExactly(new Taint("dedicated", "ml", "NoSchedule"));
         assertThat(ec2.calls("DescribeLaunchTemplateVersions")).singleElement().satisfies(c -> {
             assertThat(c.params()).containsEntry("LaunchTemplateId", "lt-0123456789abcdef0");
@@ -110,6 +113,35 @@ class NodeTemplateHttpTest {
         assertThat(ec2.actions()).containsExactly("DescribeInstanceTypes");
         assertThat(ec2.calls("DescribeInstanceTypes").get(0).list("InstanceType"))
                 .containsExactly("m5.2xlarge", "g4dn.xlarge", "m5.xlarge");
+    }
+
+    @Test
+    void theArchitectureComesFromEc2sProcessorInfoWhenEveryTypeAgreesAndATagWins() throws Exception {
+        // Guards against: a template without kubernetes.io/arch, so a pod selecting arm64 was never scaled for.
+        ec2.addType(new FakeEc2Server.Type("m6g.xlarge", 4, 16384, 4, 15, null, 0, List.of("arm64")));
+        ec2.addType(new FakeEc2Server.Type("t2.large", 2, 8192, 3, 12, null, 0, List.of("i386", "x86_64")));
+        asg.group(ASG).mixedTypes.add("m6g.xlarge");
+        asg.addGroup("eks-x86", 0, 10, 0).mixedTypes.addAll(List.of("t2.large", "m5.xlarge"));
+        asg.addGroup("eks-both", 0, 10, 0).mixedTypes.addAll(List.of("m5.xlarge", "m6g.xlarge"));
+        asg.addGroup("eks-tagged", 0, 10, 0).mixedTypes.add("m6g.xlarge");
+        asg.group("eks-tagged").tags.put("k8s.io/cluster-autoscaler/node-template/label/kubernetes.io/os", "windows");
+        Map<String, AwsGroupSettings> settings = new java.util.HashMap<>();
+        for (String g : List.of(ASG, "eks-x86", "eks-both", "eks-tagged")) {
+            settings.put(g, new AwsGroupSettings(10, true));
+        }
+        try (AwsNodeGroupProvider reader = AwsTestSupport.provider(asg, ec2, settings, clock)) {
+            Map<String, CloudGroup> groups = reader.describe(List.copyOf(settings.keySet()));
+
+            assertThat(groups.get(ASG).template().labels())
+                    .containsExactlyInAnyOrderEntriesOf(
+                            Map.of(WellKnown.ARCH_LABEL, "arm64", WellKnown.OS_LABEL, "linux"));
+            assertThat(groups.get("eks-x86").template().labels()).containsEntry(WellKnown.ARCH_LABEL, "amd64");
+            assertThat(groups.get("eks-both").template().labels())
+                    .as("the cloud picks the type, so the architecture is not known")
+                    .doesNotContainKey(WellKnown.ARCH_LABEL)
+                    .containsEntry(WellKnown.OS_LABEL, "linux");
+            assertThat(groups.get("eks-tagged").template().labels()).containsEntry(WellKnown.OS_LABEL, "windows");
+        }
     }
 
     @Test

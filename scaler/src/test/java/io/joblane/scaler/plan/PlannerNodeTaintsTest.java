@@ -1,0 +1,135 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.GI;
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.cloudFor;
+import static io.joblane.scaler.plan.Fixtures.cpuMem;
+import static io.joblane.scaler.plan.Fixtures.index;
+import static io.joblane.scaler.plan.Fixtures.pending;
+import static io.joblane.scaler.plan.Fixtures.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.WellKnown;
+import io.joblane.model.config.Taint;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An existing node's own taints against the waiting pods' tolerations, as kube-scheduler's TaintToleration filter
+ * decides: a free node whose {@code NoSchedule} or {@code NoExecute} taint a pod does not tolerate is no room for it,
+ * so a new node is bought instead of the pod waiting forever beside it.
+ */
+class PlannerNodeTaintsTest {
+    private static final String G = "batch";
+    private static final Taint GPU = new Taint("nvidia.com/gpu", "", "NoSchedule");
+
+    private static PodInfo tolerating(String name, Toleration... tolerations) {
+        PodInfo p = pending(name, G, cpuMem(1000, GI));
+        return new PodInfo(
+                p.uid(),
+                p.namespace(),
+                p.name(),
+                p.group(),
+                p.requests(),
+                p.phase(),
+                true,
+                false,
+                false,
+                null,
+                p.created(),
+                null,
+                null,
+                Map.of(),
+                PodConstraints.tolerating(List.of(tolerations)));
+    }
+
+    /** One free, empty node of the group carrying {@code taints}, and the pods waiting. */
+    private static GroupPlan planWithNodeTainted(List<Taint> taints, PodInfo... pods) {
+        NodeInfo n1 = Fixtures.node("n1", G).withTaints(taints);
+        return Planner.plan(spec(G), index(List.of(n1), List.of(pods)), cloudFor(List.of(n1), 0, 10), T0);
+    }
+
+    private static int newNodes(GroupPlan plan) {
+        return plan.actionsOf(PlanAction.ScaleUp.class).stream()
+                .mapToInt(u -> u.to() - u.from())
+                .sum();
+    }
+
+    @Test
+    void aFreeNodeWhoseTaintThePodDoesNotTolerateIsNoRoomForIt() {
+        // Guards against: a pending pod counted as fitting a node tainted by an operator, so no node is ever bought.
+        GroupPlan plan = planWithNodeTainted(List.of(GPU), pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+        assertThat(plan.neverFit()).isZero();
+    }
+
+    @Test
+    void aNoExecuteTaintFiltersToo() {
+        GroupPlan plan = planWithNodeTainted(
+                List.of(new Taint("maintenance", "true", "NoExecute")), pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+    }
+
+    @Test
+    void aPodToleratingTheNodesTaintTakesItsRoom() {
+        GroupPlan plan = planWithNodeTainted(
+                List.of(GPU), tolerating("p", new Toleration("nvidia.com/gpu", "Exists", null, "NoSchedule")));
+
+        assertThat(newNodes(plan)).isZero();
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+    }
+
+    @Test
+    void onlyTheTolerantPodsTakeTheTaintedNodeTheOthersGetANewOne() {
+        GroupPlan plan = planWithNodeTainted(
+                List.of(GPU),
+                pending("p", G, cpuMem(1000, GI)),
+                pending("q", G, cpuMem(1000, GI)),
+                tolerating("t", new Toleration(null, "Exists", null, null)));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+        PlanAction.ScaleUp up = plan.actionsOf(PlanAction.ScaleUp.class).get(0);
+        assertThat(up.pods()).isEqualTo(2);
+    }
+
+    @Test
+    void preferNoScheduleTheGroupsOwnDrainingConditionAndStartupTaintsFilterNothing() {
+        // The planner models these otherwise (drain state, readiness, cordon) or they go away once the node is set up.
+        GroupPlan plan = planWithNodeTainted(
+                List.of(
+                        new Taint("spot", "true", "PreferNoSchedule"),
+                        new Taint(WellKnown.DEDICATED_TAINT, G, "NoSchedule"),
+                        new Taint("node.kubernetes.io/memory-pressure", "", "NoSchedule"),
+                        new Taint("node.cloudprovider.kubernetes.io/uninitialized", "true", "NoSchedule"),
+                        new Taint("startup-taint.cluster-autoscaler.kubernetes.io/cni", "", "NoSchedule")),
+                pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+    }
+
+    @Test
+    void aTolerationOfAnotherValueOrEffectDoesNotTolerateTheNodesTaint() {
+        GroupPlan plan = planWithNodeTainted(
+                List.of(new Taint("dedicated", "ml", "NoSchedule")),
+                tolerating("p", new Toleration("dedicated", "Equal", "other", null)),
+                tolerating("q", new Toleration("dedicated", "Exists", null, "NoExecute")));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeCordonedByAHumanIsNoRoomEither() {
+        // Already so before node taints were read: spec.unschedulable without Joblane's mark is not capacity.
+        NodeInfo n1 = Fixtures.cordonedByHuman(Fixtures.node("n1", G));
+        GroupPlan plan = Planner.plan(
+                spec(G),
+                index(List.of(n1), List.of(pending("p", G, cpuMem(1000, GI)))),
+                cloudFor(List.of(n1), 0, 10),
+                T0);
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+    }
+}
