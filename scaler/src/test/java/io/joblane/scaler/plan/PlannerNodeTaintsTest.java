@@ -7,12 +7,12 @@ import static io.joblane.scaler.plan.Fixtures.cpuMem;
 import static io.joblane.scaler.plan.Fixtures.index;
 import static io.joblane.scaler.plan.Fixtures.pending;
 import static io.joblane.scaler.plan.Fixtures.spec;
+import static io.joblane.scaler.plan.Fixtures.withConstraints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,23 +25,7 @@ class PlannerNodeTaintsTest {
     private static final Taint GPU = new Taint("nvidia.com/gpu", "", "NoSchedule");
 
     private static PodInfo tolerating(String name, Toleration... tolerations) {
-        PodInfo p = pending(name, G, cpuMem(1000, GI));
-        return new PodInfo(
-                p.uid(),
-                p.namespace(),
-                p.name(),
-                p.group(),
-                p.requests(),
-                p.phase(),
-                true,
-                false,
-                false,
-                null,
-                p.created(),
-                null,
-                null,
-                Map.of(),
-                PodConstraints.tolerating(List.of(tolerations)));
+        return withConstraints(pending(name, G, cpuMem(1000, GI)), PodConstraints.tolerating(List.of(tolerations)));
     }
 
     /** One free, empty node of the group carrying {@code taints}, and the pods waiting. */
