@@ -101,9 +101,11 @@ final class IdleNodeRule {
 
     /**
      * What a node with {@code allocatable} still has free for pods after the DaemonSets' {@code overhead} and its
-     * {@code bound} pods, as a share of a new node's {@code usable}, on its scarcest resource (pod slots included).
+     * {@code podCount} bound pods requesting {@code requested} together, as a share of a new node's {@code usable},
+     * on its scarcest resource (pod slots included).
      */
-    static double freeShare(Resources allocatable, Resources overhead, List<PodInfo> bound, Resources usable) {
+    static double freeShare(
+            Resources allocatable, Resources overhead, Resources requested, int podCount, Resources usable) {
         double share = Double.MAX_VALUE;
         for (int i = 0; i < usable.size(); i++) {
             long capacity = usable.millisAt(i);
@@ -112,13 +114,7 @@ final class IdleNodeRule {
             }
             String name = usable.nameAt(i);
             long free = allocatable.get(name) - overhead.get(name);
-            if (name.equals(Dimensions.PODS)) {
-                free -= (long) bound.size() * Dimensions.POD_SLOT;
-            } else {
-                for (PodInfo p : bound) {
-                    free -= p.requests().get(name);
-                }
-            }
+            free -= name.equals(Dimensions.PODS) ? (long) podCount * Dimensions.POD_SLOT : requested.get(name);
             share = Math.min(share, Math.max(0, free) / (double) capacity);
         }
         return share == Double.MAX_VALUE ? 0 : share;

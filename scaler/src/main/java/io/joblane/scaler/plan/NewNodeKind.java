@@ -41,12 +41,7 @@ record NewNodeKind(
 
     /** The first of its foreign taints the pod does not tolerate, for messages; null when it tolerates them all. */
     Taint untolerated(PodConstraints c) {
-        for (Taint t : foreignTaints) {
-            if (!c.tolerates(t)) {
-                return t;
-            }
-        }
-        return null;
+        return NodeTaints.untolerated(foreignTaints, c);
     }
 
     /** For messages, a taint as {@code kubectl} shows it: {@code key=value:Effect}. */

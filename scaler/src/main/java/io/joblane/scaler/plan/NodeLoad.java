@@ -26,6 +26,7 @@ final class NodeLoad {
     private boolean finished;
     private Resources requested;
     private List<PodInfo> blockingPods;
+    private List<PodInfo> antiAffinityPods;
     private int jobPods;
     private Instant oldestStart;
     private Resources shareOf;
@@ -133,6 +134,21 @@ final class NodeLoad {
             oldestStart = oldestStart(blockingPods);
         }
         return blockingPods;
+    }
+
+    /** The pods with required pod anti-affinity (usually none): their terms keep matching pods out of their domain. */
+    List<PodInfo> antiAffinityPods() {
+        if (antiAffinityPods == null) {
+            List<PodInfo> out = List.of();
+            for (PodInfo p : pods()) {
+                if (!p.constraints().antiAffinity().isEmpty()) {
+                    out = out.isEmpty() ? new ArrayList<>(2) : out;
+                    out.add(p);
+                }
+            }
+            antiAffinityPods = out.isEmpty() ? out : List.copyOf(out);
+        }
+        return antiAffinityPods;
     }
 
     /** The Job pods among {@link #blockingPods}. */

@@ -99,9 +99,10 @@ final class ScaleIn {
         for (NodeInfo n : nodes) {
             boolean accepts =
                     open(n) && n.draining() == DrainState.NONE && !drainingNow.contains(n.name()) && !n.noticed();
-            if (accepts && in.index().holdsBlocking(n)) {
+            NodeLoad load = in.index().load(n.name()); // its summed requests, kept while its pods are
+            if (accepts && load.blocking()) {
                 room += IdleNodeRule.freeShare(
-                        n.allocatable(), overhead, in.index().boundTo(n.name()), usable);
+                        n.allocatable(), overhead, load.requested(), load.pods().size(), usable);
             }
         }
         return room;

@@ -203,12 +203,8 @@ final class Topology {
             return true;
         }
         for (PodInfo other : repellers) {
-            if (other != pod && other.namespace().equals(pod.namespace())) {
-                for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
-                    if (ZONE.equals(t.topologyKey()) && t.selector().matches(pod.labels())) {
-                        return true;
-                    }
-                }
+            if (repels(other, pod, ZONE)) {
+                return true;
             }
         }
         return false;
@@ -219,11 +215,7 @@ final class Topology {
         List<PodInfo> out = new ArrayList<>();
         for (Bin b : bins) {
             if (b.node() != null) {
-                for (PodInfo p : index.boundTo(b.node().name())) {
-                    if (!p.constraints().antiAffinity().isEmpty()) {
-                        out.add(p);
-                    }
-                }
+                out.addAll(index.load(b.node().name()).antiAffinityPods()); // kept while the node's pods are
             }
         }
         for (PodInfo p : pending) {
@@ -237,12 +229,25 @@ final class Topology {
     /** Whether some pod's required anti-affinity term selects {@code pod} (same namespace), wherever it is. */
     static boolean selectedByAntiAffinity(PodInfo pod, List<PodInfo> holders) {
         for (PodInfo other : holders) {
-            if (other != pod && other.namespace().equals(pod.namespace())) {
-                for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
-                    if (t.selector().matches(pod.labels())) {
-                        return true;
-                    }
-                }
+            if (repels(other, pod, null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether another pod of {@code pod}'s namespace has a required anti-affinity term selecting it, on
+     * {@code topologyKey} (null: any key).
+     */
+    private static boolean repels(PodInfo other, PodInfo pod, String topologyKey) {
+        if (other == pod || !other.namespace().equals(pod.namespace())) {
+            return false;
+        }
+        for (PodConstraints.TopologyTerm t : other.constraints().antiAffinity()) {
+            if ((topologyKey == null || topologyKey.equals(t.topologyKey()))
+                    && t.selector().matches(pod.labels())) {
+                return true;
             }
         }
         return false;

@@ -224,10 +224,10 @@ class IdleNodeRuleTest {
     void theRoomOfANodeIsItsScarcestFreeResourceAsAShareOfANewNode() {
         List<PodInfo> bound = List.of(arrived("a", 60, "n"), arrived("b", 60, "n")); // 4 cpu, 2Gi
         Resources large = res("cpu", 8000, "memory", 16 * GI, "pods", 110_000);
-        assertThat(IdleNodeRule.freeShare(large, Resources.ZERO, bound, USABLE))
+        assertThat(IdleNodeRule.freeShare(large, Resources.ZERO, Resources.sumOfRequests(bound), bound.size(), USABLE))
                 .isCloseTo(0.875, offset(1e-9)); // memory 14 of 16Gi; cpu 4 of 4 would be a whole node
         Resources small = res("cpu", 4250, "memory", 16 * GI, "pods", 110_000);
-        assertThat(IdleNodeRule.freeShare(small, res("cpu", 250), bound, USABLE))
+        assertThat(IdleNodeRule.freeShare(small, res("cpu", 250), Resources.sumOfRequests(bound), bound.size(), USABLE))
                 .isZero(); // cpu: 4.25 less 0.25 for the DaemonSets less 4 bound
         assertThat(new IdleNodeRule(BOOT, DELAY, true, 1.5 / 90, null, 0.6).kept())
                 .isEqualTo(1); // ceil(1.5 − 0.6)
