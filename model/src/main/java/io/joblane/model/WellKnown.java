@@ -80,6 +80,8 @@ public final class WellKnown {
     public static final String INSTANCE_TYPE_LABEL = "node.kubernetes.io/instance-type";
     /** Node labels the kubelet sets: the operating system and the processor architecture (Go's GOOS, GOARCH). */
     public static final String OS_LABEL = "kubernetes.io/os";
+    /** Prefix of the taints Kubernetes puts on nodes for their conditions (not ready, unschedulable, pressure). */
+    public static final String NODE_CONDITION_TAINT_PREFIX = "node.kubernetes.io/";
 
     public static final String ARCH_LABEL = "kubernetes.io/arch";
 

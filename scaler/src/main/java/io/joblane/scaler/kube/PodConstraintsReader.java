@@ -34,7 +34,6 @@ import java.util.function.Function;
 final class PodConstraintsReader {
     private static final String DO_NOT_SCHEDULE = "DoNotSchedule";
     private static final String NAME_FIELD = "metadata.name";
-    private static final String NODE_CONDITION_TAINT_PREFIX = "node.kubernetes.io/";
 
     private PodConstraintsReader() {}
 
@@ -99,7 +98,7 @@ final class PodConstraintsReader {
     /** Whether {@link #tolerations} keeps {@code t}. */
     static boolean keepsToleration(Toleration t, Set<String> ownTaintKeys) {
         String key = t.getKey() == null ? "" : t.getKey();
-        return !key.startsWith(NODE_CONDITION_TAINT_PREFIX)
+        return !key.startsWith(WellKnown.NODE_CONDITION_TAINT_PREFIX)
                 && !key.equals(WellKnown.DRAINING_TAINT)
                 && !ownTaintKeys.contains(key);
     }

@@ -23,7 +23,7 @@ final class NodeTaints {
      * ({@code NodeConditionTaints} in {@code utils/taints/taints.go}), and its startup and ignored taint prefixes.
      */
     private static final List<String> TRANSIENT_PREFIXES = List.of(
-            "node.kubernetes.io/",
+            WellKnown.NODE_CONDITION_TAINT_PREFIX,
             "node.cloudprovider.kubernetes.io/",
             "startup-taint.cluster-autoscaler.kubernetes.io/",
             "ignore-taint.cluster-autoscaler.kubernetes.io/",
