@@ -47,6 +47,7 @@ public final class KubeClusterAccess implements ClusterAccess {
     private final Supplier<JoblaneConfig> config;
     private final Clock clock;
     private final ModelTranslator translator = new ModelTranslator();
+    private final PodsByNode podsByNode = new PodsByNode();
     /** Blocking pods the informers do not see, by node, found by a live check; see {@link #addForeignPods}. */
     private final Map<String, List<PodInfo>> foreign = new HashMap<>();
 
@@ -81,7 +82,7 @@ public final class KubeClusterAccess implements ClusterAccess {
                 config.get());
         List<PodInfo> pods = new ArrayList<>(scan.pods());
         addForeignPods(pods, scan.nodes());
-        return new ClusterSnapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());
+        return podsByNode.snapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.List;
  * @param podsOfNodes null, or, beside {@code nodes} one for one, the pods bound to each node, {@code pods} then holding
  *                    only the others (waiting ones, those of nodes not listed). An adapter that keeps a node's list
  *                    object while none of its pods changes, and hands a new one when one does, lets the planner keep
- *                    what it derived from that node's pods across scans; the kube adapter hands null (one flat list).
+ *                    what it derived from that node's pods across scans (the simulator and the kube adapter do).
  */
 public record ClusterSnapshot(
         Instant takenAt,
@@ -28,6 +28,17 @@ public record ClusterSnapshot(
             throw new IllegalArgumentException(
                     "pods of " + podsOfNodes.size() + " node(s) handed for " + nodes.size() + " node(s)");
         }
+    }
+
+    /** Every pod, those handed node by node first. */
+    public List<PodInfo> allPods() {
+        if (podsOfNodes == null) {
+            return pods;
+        }
+        List<PodInfo> all = new java.util.ArrayList<>(pods.size());
+        podsOfNodes.forEach(all::addAll);
+        all.addAll(pods);
+        return all;
     }
 
     /** Every pod in one list. */

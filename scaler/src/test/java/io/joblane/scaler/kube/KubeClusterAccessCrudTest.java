@@ -381,12 +381,12 @@ class KubeClusterAccessCrudTest {
         assertThat(n.draining()).isEqualTo(DrainState.PREFER_NO_SCHEDULE);
         assertThat(n.allocatable().get("cpu")).isEqualTo(16_000L);
         assertThat(n.allocatable().get("pods")).isEqualTo(110_000L);
-        assertThat(s.pods())
+        assertThat(s.allPods())
                 .extracting(PodInfo::name, PodInfo::phase, PodInfo::jobPod, PodInfo::group)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("running", PodPhase.RUNNING, true, "batch"),
                         org.assertj.core.groups.Tuple.tuple("waiting", PodPhase.PENDING_UNSCHEDULABLE, true, "batch"));
-        PodInfo waiting = s.pods().stream()
+        PodInfo waiting = s.allPods().stream()
                 .filter(p -> p.name().equals("waiting"))
                 .findFirst()
                 .orElseThrow();
@@ -403,7 +403,7 @@ class KubeClusterAccessCrudTest {
         assertThat(s.daemonSets().get(0).podRequests().get("cpu")).isEqualTo(100L);
 
         // Unchanged pods reuse last scan's translation; a changed pod is translated again.
-        PodInfo running = s.pods().stream()
+        PodInfo running = s.allPods().stream()
                 .filter(p -> p.name().equals("running"))
                 .findFirst()
                 .orElseThrow();
@@ -415,14 +415,21 @@ class KubeClusterAccessCrudTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> ClusterCacheCrudTest.podsOn(cache, "n1").size() == 2);
         ClusterSnapshot next = access.snapshot();
-        assertThat(next.pods())
+        assertThat(next.allPods())
                 .filteredOn(p -> p.name().equals("running"))
                 .singleElement()
                 .isSameAs(running);
-        assertThat(next.pods())
+        assertThat(next.allPods())
                 .filteredOn(p -> p.name().equals("waiting"))
                 .singleElement()
                 .satisfies(p -> assertThat(p.phase()).isEqualTo(PodPhase.RUNNING));
+        // Bound pods are handed node by node; a node's list is kept while none of its pods changes (the planner keeps
+        // what it derived from them) and is new once one does.
+        assertThat(next.podsOfNodes().get(0))
+                .hasSize(2)
+                .isNotSameAs(s.podsOfNodes().get(0));
+        assertThat(access.snapshot().podsOfNodes().get(0))
+                .isSameAs(next.podsOfNodes().get(0));
     }
 
     @Test
