@@ -125,141 +125,92 @@ public final class Fixtures {
     }
 
     public static NodeInfo draining(NodeInfo n, DrainState state, Instant since) {
-        return new NodeInfo(
-                n.name(),
-                n.group(),
-                n.instanceId(),
-                n.allocatable(),
-                n.ready(),
-                n.created(),
-                n.cordoned(),
-                n.cordonedByJoblane(),
-                state,
-                n.scaleDownDisabled(),
-                n.unneededSince(),
-                n.cordonedAt(),
-                since,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return copy(n, c -> {
+            c.draining = state;
+            c.drainingSince = since;
+        });
     }
 
     public static NodeInfo cordonedByJoblane(NodeInfo n, Instant at) {
-        return new NodeInfo(
-                n.name(),
-                n.group(),
-                n.instanceId(),
-                n.allocatable(),
-                n.ready(),
-                n.created(),
-                true,
-                true,
-                n.draining(),
-                n.scaleDownDisabled(),
-                n.unneededSince(),
-                at,
-                n.drainingSince(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return copy(n, c -> {
+            c.cordoned = true;
+            c.cordonedByJoblane = true;
+            c.cordonedAt = at;
+        });
     }
 
     public static NodeInfo cordonedByHuman(NodeInfo n) {
-        return new NodeInfo(
-                n.name(),
-                n.group(),
-                n.instanceId(),
-                n.allocatable(),
-                n.ready(),
-                n.created(),
-                true,
-                false,
-                n.draining(),
-                n.scaleDownDisabled(),
-                n.unneededSince(),
-                null,
-                n.drainingSince(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return copy(n, c -> {
+            c.cordoned = true;
+            c.cordonedByJoblane = false;
+            c.cordonedAt = null;
+        });
     }
 
     public static NodeInfo unneededSince(NodeInfo n, Instant since) {
-        return new NodeInfo(
-                n.name(),
-                n.group(),
-                n.instanceId(),
-                n.allocatable(),
-                n.ready(),
-                n.created(),
-                n.cordoned(),
-                n.cordonedByJoblane(),
-                n.draining(),
-                n.scaleDownDisabled(),
-                since,
-                n.cordonedAt(),
-                n.drainingSince(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return copy(n, c -> c.unneededSince = since);
     }
 
     public static NodeInfo scaleDownDisabled(NodeInfo n) {
-        return new NodeInfo(
-                n.name(),
-                n.group(),
-                n.instanceId(),
-                n.allocatable(),
-                n.ready(),
-                n.created(),
-                n.cordoned(),
-                n.cordonedByJoblane(),
-                n.draining(),
-                true,
-                n.unneededSince(),
-                n.cordonedAt(),
-                n.drainingSince(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        return copy(n, c -> c.scaleDownDisabled = true);
     }
 
     public static NodeInfo notReady(NodeInfo n, Instant created) {
+        return copy(n, c -> {
+            c.ready = false;
+            c.created = created;
+        });
+    }
+
+    /** {@code n} with what {@code change} sets, every other field (labels, taints, notices ...) kept. */
+    private static NodeInfo copy(NodeInfo n, java.util.function.Consumer<NodeCopy> change) {
+        NodeCopy c = new NodeCopy(n);
+        change.accept(c);
         return new NodeInfo(
                 n.name(),
                 n.group(),
                 n.instanceId(),
                 n.allocatable(),
-                false,
-                created,
-                n.cordoned(),
-                n.cordonedByJoblane(),
-                n.draining(),
-                n.scaleDownDisabled(),
-                n.unneededSince(),
-                n.cordonedAt(),
-                n.drainingSince(),
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+                c.ready,
+                c.created,
+                c.cordoned,
+                c.cordonedByJoblane,
+                c.draining,
+                c.scaleDownDisabled,
+                c.unneededSince,
+                c.cordonedAt,
+                c.drainingSince,
+                n.terminationRequestedAt(),
+                n.notReadySince(),
+                n.spotNotice(),
+                n.capacityType(),
+                n.labels(),
+                n.taints());
+    }
+
+    /** The fields the copy helpers change. */
+    private static final class NodeCopy {
+        boolean ready;
+        Instant created;
+        boolean cordoned;
+        boolean cordonedByJoblane;
+        DrainState draining;
+        boolean scaleDownDisabled;
+        Instant unneededSince;
+        Instant cordonedAt;
+        Instant drainingSince;
+
+        NodeCopy(NodeInfo n) {
+            ready = n.ready();
+            created = n.created();
+            cordoned = n.cordoned();
+            cordonedByJoblane = n.cordonedByJoblane();
+            draining = n.draining();
+            scaleDownDisabled = n.scaleDownDisabled();
+            unneededSince = n.unneededSince();
+            cordonedAt = n.cordonedAt();
+            drainingSince = n.drainingSince();
+        }
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
