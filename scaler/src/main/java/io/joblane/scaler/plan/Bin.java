@@ -8,12 +8,13 @@ package io.joblane.scaler.plan;
  * @param uninitialised a registered node still missing the template's extended resources: it counts with the
  *                      template's shape
  * @param newNodeKind   the index of the kind of new node ({@link PassInput#kinds}) capacity on its way will be
+ * @param load          what holds the node ({@link NodeLoad#NONE} without a node): read here, not by the node's name
  */
-record Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised, int newNodeKind) {
+record Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised, int newNodeKind, NodeLoad load) {
 
-    /** A bin of the first kind of new node (a group of one cloud group). */
-    Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised) {
-        this(kind, node, instanceId, uninitialised, 0);
+    /** A bin of capacity on its way without a node. */
+    Bin(Kind kind, String instanceId, int newNodeKind) {
+        this(kind, null, instanceId, false, newNodeKind, NodeLoad.NONE);
     }
 
     /** Node categories, in the order pending pods are offered to them. */

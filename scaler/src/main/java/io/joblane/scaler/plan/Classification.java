@@ -24,9 +24,10 @@ final class Classification {
         this.in = in;
     }
 
-    static Classification of(PassInput in, List<NodeInfo> nodes) {
+    /** {@code loads} and {@code instances}: beside {@code nodes} one for one, each node's load and instance. */
+    static Classification of(PassInput in, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         Classification c = new Classification(in);
-        c.addNodes(nodes);
+        c.addNodes(nodes, loads, instances);
         c.addIncomingInstances();
         c.addDesiredNotLaunched();
         // Stable order: free nodes, then drained ones to take back, then capacity on its way.
@@ -60,8 +61,9 @@ final class Classification {
         return (int) bins.stream().filter(b -> b.kind() == Bin.Kind.INCOMING).count();
     }
 
-    private void addNodes(List<NodeInfo> nodes) {
-        for (NodeInfo n : nodes) {
+    private void addNodes(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeInfo n = nodes.get(i);
             if (n.noticed()) {
                 noticed++;
             } else if (n.draining() != DrainState.NONE) {
@@ -70,7 +72,7 @@ final class Classification {
             if (n.cordonedByJoblane()) {
                 cordoned++;
             }
-            Bin bin = binOf(n);
+            Bin bin = binOf(n, loads[i], instances[i]);
             if (bin != null) {
                 bins.add(bin);
                 if (n.ready()) {
@@ -81,9 +83,9 @@ final class Classification {
     }
 
     /** The node's bin, or null when it is not capacity. */
-    private Bin binOf(NodeInfo n) {
+    private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst) {
         boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
-        if (!capacity(n, in.instanceOf(n), reclaimable)) {
+        if (!capacity(n, inst, reclaimable)) {
             return null;
         }
         GroupSpec spec = in.spec();
@@ -92,12 +94,12 @@ final class Classification {
         if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
-            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()));
+            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load);
         }
         if (n.ready()) {
-            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false);
+            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load);
         }
-        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false) : null;
+        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load) : null;
     }
 
     private static boolean capacity(NodeInfo n, CloudInstance inst, boolean reclaimable) {
@@ -123,7 +125,7 @@ final class Classification {
                 if (i.launchTime() != null) {
                     in.deadlines().passed(i.launchTime().plus(timeout));
                 }
-                bins.add(new Bin(Bin.Kind.INCOMING, null, i.id(), false, in.kindOf(i.id())));
+                bins.add(new Bin(Bin.Kind.INCOMING, i.id(), in.kindOf(i.id())));
             }
         }
     }
@@ -137,7 +139,7 @@ final class Classification {
             for (AsgMember m : in.cloud().members()) {
                 int kind = PassInput.kindOfAsg(in.kinds(), m.id());
                 for (int g = m.notLaunched(in.cloud().instances()); g > 0; g--) {
-                    bins.add(new Bin(Bin.Kind.INCOMING, null, null, false, kind));
+                    bins.add(new Bin(Bin.Kind.INCOMING, null, kind));
                 }
             }
             return;
@@ -147,7 +149,7 @@ final class Classification {
                 .count();
         int gap = Math.max(0, in.cloud().desired() - capacityInstances);
         for (int g = 0; g < gap; g++) {
-            bins.add(new Bin(Bin.Kind.INCOMING, null, null, false));
+            bins.add(new Bin(Bin.Kind.INCOMING, null, 0));
         }
     }
 }

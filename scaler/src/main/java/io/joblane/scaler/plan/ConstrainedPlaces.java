@@ -24,7 +24,7 @@ final class ConstrainedPlaces {
                 labels.putAll(n.labels());
                 CloudInstance inst = in.instanceOf(n);
                 String zone = labels.getOrDefault(NodeFit.ZONE, inst == null ? null : inst.zone());
-                t.add(labels, zone, in.index().boundTo(n.name()));
+                t.add(labels, zone, b.load().pods());
             } else {
                 CloudInstance inst =
                         b.instanceId() == null ? null : in.instances().get(b.instanceId());

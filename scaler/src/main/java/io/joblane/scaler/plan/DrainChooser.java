@@ -103,8 +103,8 @@ final class DrainChooser {
         for (int b = 0; b < tree.capacity(); b++) {
             if (b >= existing
                     || bins.get(b).kind() != Bin.Kind.FREE
-                    || !needed.contains(bins.get(b).node().name())
-                            && !in.index().holdsBlocking(bins.get(b).node())) {
+                    || !bins.get(b).load().blocking()
+                            && !needed.contains(bins.get(b).node().name())) {
                 tree.close(b);
             } else {
                 tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit
@@ -123,9 +123,8 @@ final class DrainChooser {
                     || !in.instances().containsKey(b.instanceId())) {
                 continue;
             }
-            NodeLoad load = in.index().load(n.name());
-            if (load.blocking()) { // empty nodes go straight to scale-in
-                candidates.add(new Candidate(n, load, in.index()));
+            if (b.load().blocking()) { // empty nodes go straight to scale-in
+                candidates.add(new Candidate(n, b.load(), in.index()));
             }
         }
         candidates.sort(Candidate.ORDER);

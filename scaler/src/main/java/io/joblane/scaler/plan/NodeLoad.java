@@ -35,6 +35,14 @@ final class NodeLoad {
     private List<PodInfo> jobPodsHanded = List.of();
 
     private String jobPodsGroup;
+    /** The latest creation among {@link #jobPodsHanded} (null when none has one): older loads add no arrival. */
+    private Instant latestJobCreated;
+    /** {@link #freeShare}'s last arguments and answer: the cost rule asks it of every busy node at every pass. */
+    private Resources freeOf;
+
+    private Resources freeOverhead;
+    private Resources freeUsable;
+    private double free;
 
     /** Starts collecting a node's pods; {@code before}: its load in the last scan's index, or null. */
     NodeLoad(NodeLoad before) {
@@ -100,8 +108,18 @@ final class NodeLoad {
                 break;
             }
         }
+        Instant latest = null;
+        for (PodInfo p : jobs) {
+            latest = p.created() != null && (latest == null || p.created().isAfter(latest)) ? p.created() : latest;
+        }
         jobPodsHanded = jobs;
         jobPodsGroup = group;
+        latestJobCreated = latest;
+    }
+
+    /** Whether one of {@link #jobPodsHanded} was created after {@code from}. */
+    boolean jobPodCreatedAfter(Instant from) {
+        return latestJobCreated != null && latestJobCreated.isAfter(from);
     }
 
     List<PodInfo> jobPodsHanded() {
@@ -118,6 +136,27 @@ final class NodeLoad {
             requested = Resources.sumOfRequests(pods());
         }
         return requested;
+    }
+
+    /**
+     * {@link IdleNodeRule#freeShare} of this load on a node with {@code allocatable}: the last answer while the
+     * arguments are equal (the load's requests and pod count are fixed).
+     */
+    double freeShare(Resources allocatable, Resources overhead, Resources usable) {
+        if (freeOf == null
+                || !same(freeOf, allocatable)
+                || !same(freeOverhead, overhead)
+                || !same(freeUsable, usable)) {
+            free = IdleNodeRule.freeShare(allocatable, overhead, requested(), pods().size(), usable);
+            freeOf = allocatable;
+            freeOverhead = overhead;
+            freeUsable = usable;
+        }
+        return free;
+    }
+
+    private static boolean same(Resources a, Resources b) {
+        return a == b || a.equals(b);
     }
 
     /** The pods that block scale-in: those the drain order would have to move. */

@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,8 +49,14 @@ public final class Planner {
                     .toList();
         }
         List<PlanAction> actions = new ArrayList<>();
+        // Each node's load and instance, beside it: looked up once per pass, not by name at every step.
+        NodeLoad[] loads = in.index().loads(in.spec().name());
+        CloudInstance[] instances = new CloudInstance[nodes.size()];
+        for (int i = 0; i < instances.length; i++) {
+            instances[i] = in.instanceOf(nodes.get(i));
+        }
 
-        Classification classified = Classification.of(in, nodes);
+        Classification classified = Classification.of(in, nodes, loads, instances);
         // Cloud hygiene is the last step of the design but its actions have always come first in the plan.
         CloudHygiene hygiene = CloudHygiene.plan(in);
         actions.addAll(hygiene.actions());
@@ -69,7 +76,7 @@ public final class Planner {
                         hygiene.unregisteredTerminations(),
                         shape.allocatable().minus(shape.overhead()),
                         shape.overhead())
-                .plan(nodes));
+                .plan(nodes, loads, instances));
 
         return new GroupPlan(
                 in.spec().name(),

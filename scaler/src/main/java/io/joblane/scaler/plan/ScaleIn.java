@@ -60,33 +60,59 @@ final class ScaleIn {
         this.cordonable = remainingDesired - cordonedCount - in.floor();
     }
 
-    List<PlanAction> plan(List<NodeInfo> nodes) {
-        List<NodeInfo> byAge = new ArrayList<>(nodes);
+    /**
+     * Plans the group's {@code nodes}; {@code loads} and {@code instances}, beside them one for one: what holds each
+     * node and its instance (null when none).
+     */
+    List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
+        List<Slot> byAge = new ArrayList<>(nodes.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            byAge.add(new Slot(nodes.get(i), loads[i], instances[i]));
+        }
+        // The cost rule only: the room sums in the nodes' order.
+        double room = in.spec().scaleInByCost() ? roomOnBusyNodes(nodes, loads) : 0;
         // Oldest cordons settle first; then youngest empty nodes are removed first.
-        byAge.sort(Comparator.comparing((NodeInfo n) -> n.created() == null ? Instant.EPOCH : n.created())
-                .reversed());
-        idleRule = IdleNodeRule.of(
-                in.spec(), in.index().jobPods(in.spec().name()), usable, in.now(), roomOnBusyNodes(nodes));
-        idleDelays = idleRule.delays(byAge.stream().filter(this::idle).toList());
+        byAge.sort(Slot.YOUNGEST_FIRST);
+        List<PodInfo> arrivals = in.spec().scaleInByCost()
+                ? in.index().jobPods(in.spec().name(), in.now().minus(IdleNodeRule.ARRIVAL_WINDOW))
+                : List.of();
+        idleRule = IdleNodeRule.of(in.spec(), arrivals, usable, in.now(), room);
+        List<NodeInfo> idle = new ArrayList<>();
+        for (Slot s : byAge) {
+            if (idle(s)) {
+                idle.add(s.node());
+            }
+        }
+        idleDelays = idleRule.delays(idle);
         if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
         }
-        for (NodeInfo n : byAge) {
-            node(n);
+        for (Slot s : byAge) {
+            node(s.node(), s.load(), s.inst());
         }
         return actions;
     }
 
+    /** A node of the group with its load and its instance (null when none). */
+    private record Slot(NodeInfo node, NodeLoad load, CloudInstance inst) {
+        /** Youngest first (no creation time: as old as the epoch); nodes of one age keep their order. */
+        static final Comparator<Slot> YOUNGEST_FIRST = (a, b) -> created(b.node).compareTo(created(a.node));
+
+        private static Instant created(NodeInfo n) {
+            return n.created() == null ? Instant.EPOCH : n.created();
+        }
+    }
+
     /** An empty Ready node that nobody needs, drains or protects: what {@link #empty} decides on. */
-    private boolean idle(NodeInfo n) {
-        CloudInstance inst = in.instanceOf(n);
-        boolean capacity = inst != null && inst.state().isCapacity();
-        boolean undrained = n.draining() == DrainState.NONE && !drainingNow.contains(n.name()) && !n.noticed();
-        return open(n)
-                && capacity
-                && undrained
-                && !needed.contains(n.name())
-                && !in.index().holdsBlocking(n);
+    private boolean idle(Slot s) {
+        NodeInfo n = s.node();
+        boolean capacity = s.inst() != null && s.inst().state().isCapacity();
+        return open(n) && !s.load().blocking() && capacity && undrained(n) && !needed.contains(n.name());
+    }
+
+    /** Neither draining, nor drained this scan, nor carrying a Spot notice. */
+    private boolean undrained(NodeInfo n) {
+        return n.draining() == DrainState.NONE && !n.noticed() && !drainingNow.contains(n.name());
     }
 
     /**
@@ -94,15 +120,13 @@ final class ScaleIn {
      * resource of a new node, as a share of it, summed. Counted on the scarcest resource of each node, so never more
      * than pods could use there.
      */
-    private double roomOnBusyNodes(List<NodeInfo> nodes) {
+    private double roomOnBusyNodes(List<NodeInfo> nodes, NodeLoad[] loads) {
         double room = 0;
-        for (NodeInfo n : nodes) {
-            boolean accepts =
-                    open(n) && n.draining() == DrainState.NONE && !drainingNow.contains(n.name()) && !n.noticed();
-            NodeLoad load = in.index().load(n.name()); // its summed requests, kept while its pods are
-            if (accepts && load.blocking()) {
-                room += IdleNodeRule.freeShare(
-                        n.allocatable(), overhead, load.requested(), load.pods().size(), usable);
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeInfo n = nodes.get(i);
+            NodeLoad load = loads[i]; // its summed requests and free share, kept while its pods are
+            if (load.blocking() && open(n) && undrained(n)) {
+                room += load.freeShare(n.allocatable(), overhead, usable);
             }
         }
         return room;
@@ -113,12 +137,11 @@ final class ScaleIn {
         return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null;
     }
 
-    private void node(NodeInfo n) {
-        CloudInstance inst = in.instanceOf(n);
+    private void node(NodeInfo n, NodeLoad load, CloudInstance inst) {
         // Decided first: a node whose instance is leaving, or whose termination was asked for, is never
         // reopened (a pod landing there dies with it), only its termination is retried.
         if (n.terminationRequestedAt() != null || leaving(inst)) {
-            leaving(n, inst);
+            leaving(n, inst, load);
             return;
         }
         clearStaleCordonMark(n);
@@ -133,7 +156,7 @@ final class ScaleIn {
         if (leftAlone(n, broken)) {
             return;
         }
-        boolean busy = in.index().holdsBlocking(n);
+        boolean busy = load.blocking();
         if (n.cordonedByJoblane()) {
             cordonedByJoblane(n, busy, inst != null);
         } else if (busy || needed.contains(n.name())) {
@@ -180,11 +203,11 @@ final class ScaleIn {
     }
 
     /** The instance is leaving or its termination was asked for: retry the termination, fence the node. */
-    private void leaving(NodeInfo n, CloudInstance inst) {
+    private void leaving(NodeInfo n, CloudInstance inst, NodeLoad load) {
         boolean requested = n.terminationRequestedAt() != null;
         boolean stillCapacity = inst != null && inst.state().isCapacity();
         boolean retry = requested && stillCapacity && n.cordonedByJoblane() && !n.scaleDownDisabled();
-        if (retry && !in.index().holdsBlocking(n) && remainingDesired - 1 >= in.floor()) {
+        if (retry && !load.blocking() && remainingDesired - 1 >= in.floor()) {
             remainingDesired--;
             actions.add(new PlanAction.Terminate(
                     n.name(),

@@ -181,7 +181,7 @@ final class ScaleOut {
                 }
                 System.arraycopy(lastEmpty, 0, free, 0, dimCount);
             }
-            dims.subtractLoad(in.index().load(bin.node().name()), free);
+            dims.subtractLoad(bin.load(), free);
             tree.load(b, free, 0);
         }
         tree.build();
@@ -213,7 +213,7 @@ final class ScaleOut {
         picky = new boolean[pending.size()];
         boolean[] oneByOne = new boolean[pending.size()];
         int constrained = 0;
-        List<PodInfo> antiAffinity = Topology.antiAffinityHolders(in.index(), bins, pending);
+        List<PodInfo> antiAffinity = Topology.antiAffinityHolders(bins, pending);
         for (int p = 0; p < pending.size(); p++) {
             picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
             // A pod that does not tolerate some kind's taints may not go to every bin, as a pod with constraints; so

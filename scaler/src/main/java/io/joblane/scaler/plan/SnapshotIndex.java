@@ -22,13 +22,21 @@ import java.util.Map;
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
-    private final Map<String, List<NodeInfo>> nodesByGroup = new HashMap<>();
-    /** Per node holding pods, its load: collected during the walk over the pods, then finished in place. */
-    private final Map<String, NodeLoad> boundByNode;
+    private final Map<String, GroupNodes> nodesByGroup = new HashMap<>();
+    /** Per node of the snapshot, at its position, its load: null when nothing holds it. */
+    private final NodeLoad[] loadOfNode;
+    /** Per node of the snapshot, the load its handed pods made (they hold its Job pods), else null. */
+    private final NodeLoad[] handedLoad;
+    /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
+    private final Map<String, NodeLoad> flatBound = new HashMap<>();
+    /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
+    private Map<String, NodeLoad> boundByNode;
 
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
-    private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
+    /** Job pods of the flat list that have not finished, by group; those handed node by node stay on their load. */
+    private final Map<String, List<PodInfo>> flatJobPodsByGroup = new HashMap<>();
+
     private final Map<String, Instant> expectedEnds;
     /** The instances list {@link #instancesById} was last built from, and the map built. */
     private List<CloudInstance> instancesOf;
@@ -55,50 +63,63 @@ public final class SnapshotIndex {
     public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
-        int nodes = snapshot.nodes().size();
-        boundByNode = new HashMap<>(nodes * 4 / 3 + 1);
-        nodesByInstance = new HashMap<>(nodes * 4 / 3 + 1);
-        for (NodeInfo node : snapshot.nodes()) {
+        List<NodeInfo> nodes = snapshot.nodes();
+        loadOfNode = new NodeLoad[nodes.size()];
+        handedLoad = new NodeLoad[nodes.size()];
+        nodesByInstance = new HashMap<>(nodes.size() * 4 / 3 + 1);
+        if (snapshot.podsOfNodes() != null) {
+            indexPodsOfNodes(snapshot, previous);
+        }
+        indexPods(snapshot.pods(), previous);
+        if (!flatBound.isEmpty()) {
+            for (Map.Entry<String, NodeLoad> e : flatBound.entrySet()) {
+                e.setValue(e.getValue().finish()); // no hashing: the entry is already there
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                NodeLoad flat = flatBound.get(nodes.get(i).name());
+                loadOfNode[i] = flat != null ? flat : loadOfNode[i];
+            }
+        }
+        GroupNodes last = null;
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeInfo node = nodes.get(i);
             if (node.group() != null) {
-                nodesByGroup
-                        .computeIfAbsent(node.group(), g -> new ArrayList<>())
-                        .add(node);
+                if (last == null || !node.group().equals(last.group)) { // a group's nodes mostly come in a row
+                    last = nodesByGroup.computeIfAbsent(node.group(), GroupNodes::new);
+                }
+                last.add(node, loadOfNode[i]);
             }
             if (node.instanceId() != null) {
                 nodesByInstance.put(node.instanceId(), node);
             }
         }
-        Map<String, NodeLoad> before = previous == null ? Map.of() : previous.boundByNode;
-        GroupLists jobPods = new GroupLists(jobPodsByGroup);
-        if (snapshot.podsOfNodes() != null) {
-            indexPodsOfNodes(snapshot, before, jobPods);
-        }
-        indexPods(snapshot.pods(), before, jobPods);
-        for (Map.Entry<String, NodeLoad> e : boundByNode.entrySet()) {
-            e.setValue(e.getValue().finish()); // no hashing: the entry is already there
-        }
     }
 
     /**
      * The pods the adapter handed node by node: a node whose list is the very object its kept load was built from
-     * keeps that load without a look at its pods but for the group's Job pods.
+     * keeps that load without a look at its pods or a lookup.
      */
-    private void indexPodsOfNodes(ClusterSnapshot snapshot, Map<String, NodeLoad> before, GroupLists jobPods) {
+    private void indexPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous) {
         List<NodeInfo> nodes = snapshot.nodes();
         for (int i = 0; i < nodes.size(); i++) {
             List<PodInfo> pods = snapshot.podsOfNodes().get(i);
             if (pods.isEmpty()) {
                 continue;
             }
-            NodeLoad load = pods instanceof NodePods handed ? handed.load : null;
-            if (load == null) {
-                load = loadOf(pods, before.get(nodes.get(i).name()));
-                if (pods instanceof NodePods handed) {
-                    handed.load = load;
-                }
+            NodeLoad load;
+            if (pods instanceof NodePods handed) {
+                // A new object means the node's pods changed: its load is built afresh, no need to look the old up.
+                load = handed.load != null ? handed.load : loadOf(pods, null);
+                handed.load = load;
+            } else {
+                load = loadOf(
+                        pods,
+                        previous == null
+                                ? null
+                                : previous.byName().get(nodes.get(i).name()));
             }
-            jobPods.addAll(load.jobPodsGroup(), load.jobPodsHanded());
-            boundByNode.put(nodes.get(i).name(), load);
+            loadOfNode[i] = load;
+            handedLoad[i] = load;
         }
     }
 
@@ -120,10 +141,12 @@ public final class SnapshotIndex {
     }
 
     /** The snapshot's pods (all of them, or those the adapter did not hand node by node). */
-    private void indexPods(List<PodInfo> pods, Map<String, NodeLoad> before, GroupLists jobPods) {
+    private void indexPods(List<PodInfo> pods, SnapshotIndex previous) {
         String lastNode = null;
         NodeLoad lastBound = null;
         GroupLists pending = new GroupLists(pendingByGroup);
+        GroupLists jobPods = new GroupLists(flatJobPodsByGroup);
+        Map<String, NodeLoad> handedByName = null;
         for (PodInfo pod : pods) {
             if (countsAsJobPod(pod)) {
                 jobPods.add(pod);
@@ -132,7 +155,16 @@ public final class SnapshotIndex {
                 if (holds(pod)) {
                     if (!pod.nodeName().equals(lastNode)) { // pods of one node often come in a row: one lookup
                         lastNode = pod.nodeName();
-                        lastBound = boundByNode.computeIfAbsent(lastNode, n -> new NodeLoad(before.get(n)));
+                        lastBound = flatBound.get(lastNode);
+                        if (lastBound == null) {
+                            handedByName = handedByName != null ? handedByName : handedByName();
+                            lastBound = handedByName.get(lastNode); // refuses the pod below: finished already
+                        }
+                        if (lastBound == null) {
+                            lastBound = new NodeLoad(
+                                    previous == null ? null : previous.byName().get(lastNode));
+                            flatBound.put(lastNode, lastBound);
+                        }
                     }
                     lastBound.add(pod);
                 }
@@ -140,6 +172,27 @@ public final class SnapshotIndex {
                 pending.add(pod);
             }
         }
+    }
+
+    /** The loads of the nodes handed node by node, by name. */
+    private Map<String, NodeLoad> handedByName() {
+        Map<String, NodeLoad> out = new HashMap<>();
+        for (int i = 0; i < handedLoad.length; i++) {
+            if (handedLoad[i] != null) {
+                out.put(snapshot.nodes().get(i).name(), handedLoad[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Every load by node name (the handed ones and those of the flat list, on nodes of the snapshot or not). */
+    private Map<String, NodeLoad> byName() {
+        if (boundByNode == null) {
+            Map<String, NodeLoad> all = handedByName();
+            all.putAll(flatBound);
+            boundByNode = all;
+        }
+        return boundByNode;
     }
 
     private static boolean countsAsJobPod(PodInfo pod) {
@@ -151,6 +204,25 @@ public final class SnapshotIndex {
         return pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod());
     }
 
+    /** One group's nodes in snapshot order, and beside each its load ({@link NodeLoad#NONE} when nothing holds it). */
+    private static final class GroupNodes {
+        private final String group;
+        private final List<NodeInfo> nodes = new ArrayList<>();
+        private NodeLoad[] loads = new NodeLoad[8];
+
+        GroupNodes(String group) {
+            this.group = group;
+        }
+
+        void add(NodeInfo node, NodeLoad load) {
+            if (nodes.size() == loads.length) {
+                loads = java.util.Arrays.copyOf(loads, loads.length * 2);
+            }
+            loads[nodes.size()] = load == null ? NodeLoad.NONE : load;
+            nodes.add(node);
+        }
+    }
+
     /** Adds pods to their group's list, looking the list up again only when the group changes from the last pod. */
     private static final class GroupLists {
         private final Map<String, List<PodInfo>> byGroup;
@@ -159,24 +231,6 @@ public final class SnapshotIndex {
 
         GroupLists(Map<String, List<PodInfo>> byGroup) {
             this.byGroup = byGroup;
-        }
-
-        /** Adds pods of one group in a row, or of several ({@code group} null) one by one. */
-        void addAll(String group, List<PodInfo> pods) {
-            if (pods.isEmpty()) {
-                return;
-            }
-            if (group == null) {
-                pods.forEach(this::add);
-                return;
-            }
-            if (last == null || !group.equals(lastGroup)) {
-                lastGroup = group;
-                last = byGroup.computeIfAbsent(lastGroup, g -> new ArrayList<>());
-            }
-            for (int i = 0; i < pods.size(); i++) { // addAll would copy the list into an array first
-                last.add(pods.get(i));
-            }
         }
 
         void add(PodInfo pod) {
@@ -193,18 +247,28 @@ public final class SnapshotIndex {
     }
 
     public List<NodeInfo> nodes(String group) {
-        return nodesByGroup.getOrDefault(group, List.of());
+        GroupNodes g = nodesByGroup.get(group);
+        return g == null ? List.of() : g.nodes;
+    }
+
+    /**
+     * Beside {@link #nodes(String)} one for one, what holds each node ({@link NodeLoad#NONE} when nothing does): the
+     * planner reads a node's load by its position, not by its name. Not to be written to.
+     */
+    NodeLoad[] loads(String group) {
+        GroupNodes g = nodesByGroup.get(group);
+        return g == null ? new NodeLoad[0] : g.loads;
     }
 
     /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */
     public List<PodInfo> boundTo(String node) {
-        NodeLoad bound = boundByNode.get(node);
+        NodeLoad bound = byName().get(node);
         return bound == null ? List.of() : bound.pods();
     }
 
     /** What holds the node (its pods and what is derived from them), {@link NodeLoad#NONE} when nothing does. */
     NodeLoad load(String node) {
-        NodeLoad bound = boundByNode.get(node);
+        NodeLoad bound = byName().get(node);
         return bound == null ? NodeLoad.NONE : bound;
     }
 
@@ -213,9 +277,37 @@ public final class SnapshotIndex {
         return pendingByGroup.getOrDefault(group, List.of());
     }
 
-    /** Job pods of the group that have not finished, bound or not: the arrivals scale-in's cost rule counts. */
+    /**
+     * Job pods of the group that have not finished, bound or not: the arrivals scale-in's cost rule counts. Those
+     * handed node by node first, in node order, then those of the flat pod list.
+     */
     public List<PodInfo> jobPods(String group) {
-        return jobPodsByGroup.getOrDefault(group, List.of());
+        return jobPods(group, null);
+    }
+
+    /**
+     * As {@link #jobPods(String)}, in the same order, but leaving out those handed node by node on a node none of
+     * whose Job pods was created after {@code from} (null: none left out): the cost rule counts the arrivals of a
+     * recent window, and most nodes had none; the arrivals then add up in the same order as over every Job pod.
+     */
+    List<PodInfo> jobPods(String group, Instant from) {
+        List<PodInfo> out = new ArrayList<>();
+        for (NodeLoad load : handedLoad) {
+            if (load == null || from != null && !load.jobPodCreatedAfter(from)) {
+                continue;
+            }
+            String one = load.jobPodsGroup();
+            if (one != null && !one.equals(group)) {
+                continue;
+            }
+            for (PodInfo p : load.jobPodsHanded()) {
+                if (one != null || p.group().equals(group)) {
+                    out.add(p);
+                }
+            }
+        }
+        out.addAll(flatJobPodsByGroup.getOrDefault(group, List.of()));
+        return out;
     }
 
     /** The pod's expected end: lanes' prediction for a bound pod when there are predictions, else what it carries. */
@@ -230,7 +322,7 @@ public final class SnapshotIndex {
 
     /** Whether a pod that blocks scale-in is bound to the node. */
     boolean holdsBlocking(NodeInfo node) {
-        NodeLoad bound = boundByNode.get(node.name());
+        NodeLoad bound = byName().get(node.name());
         return bound != null && bound.blocking();
     }
 

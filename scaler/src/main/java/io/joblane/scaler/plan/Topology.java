@@ -211,11 +211,12 @@ final class Topology {
     }
 
     /** The pods on the bins' nodes and the waiting ones that have required anti-affinity (usually none). */
-    static List<PodInfo> antiAffinityHolders(SnapshotIndex index, List<Bin> bins, List<PodInfo> pending) {
+    static List<PodInfo> antiAffinityHolders(List<Bin> bins, List<PodInfo> pending) {
         List<PodInfo> out = new ArrayList<>();
         for (Bin b : bins) {
-            if (b.node() != null) {
-                out.addAll(index.load(b.node().name()).antiAffinityPods()); // kept while the node's pods are
+            List<PodInfo> holders = b.load().antiAffinityPods(); // kept while the node's pods are
+            if (!holders.isEmpty()) {
+                out.addAll(holders);
             }
         }
         for (PodInfo p : pending) {
