@@ -24,6 +24,13 @@ final class GroupState {
     final Set<String> reportedUnfit = new HashSet<>();
     final Set<String> reportedUnregistered = new HashSet<>();
     final Set<String> reportedRegistered = new HashSet<>();
+    /**
+     * The group's node names at the last scan, in order, and beside each whether it was in {@link
+     * #reportedRegistered} after that scan (which only that step changes): read by position instead of hashing.
+     */
+    String[] registrationNames = new String[0];
+
+    boolean[] registrationReported = new boolean[0];
     final Map<String, Instant> nodelessSince = new HashMap<>();
     final Set<String> reportedHeld = new HashSet<>();
     /**
@@ -50,6 +57,57 @@ final class GroupState {
     final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
+
+    /** Element by element the same instances (ids, states, times): most scans describe an unchanged group. */
+    static boolean sameInstances(List<CloudInstance> a, List<CloudInstance> b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the ids of {@code last} appear in {@code now} in the same order (a provider lists instances in a stable
+     * order, new ones added): then none is gone, found without hashing. False means "maybe one is gone".
+     */
+    static boolean allStillListed(List<CloudInstance> last, List<CloudInstance> now) {
+        int at = 0;
+        for (CloudInstance was : last) {
+            while (at < now.size() && !now.get(at).id().equals(was.id())) {
+                at++;
+            }
+            if (at == now.size()) {
+                return false;
+            }
+            at++;
+        }
+        return true;
+    }
+
+    /** How far {@link #find} looks past the expected place: a few nodes may have left since the last scan. */
+    static final int LOOK_AHEAD = 8;
+
+    /**
+     * Where {@code name} is in {@code names} at {@code from} or at most {@link #LOOK_AHEAD} places later, else -1
+     * (then the caller asks the set).
+     */
+    static int find(String[] names, int from, String name) {
+        int to = Math.min(names.length, from + LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (names[k].equals(name)) {
+                return k;
+            }
+        }
+        return -1;
+    }
 
     /** Remembers that this replica asked to terminate {@code instanceId} at {@code at}. */
     void terminatedByUs(String instanceId, Instant at) {

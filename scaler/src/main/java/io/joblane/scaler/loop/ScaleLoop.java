@@ -542,11 +542,9 @@ public final class ScaleLoop {
      */
     private static void trackNodeless(CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now) {
         Set<String> nodeless = new HashSet<>();
-        for (CloudInstance i : cloud.instances()) {
-            if (i.state().isCapacity() && index.nodeOfInstance(i.id()) == null) {
-                nodeless.add(i.id());
-                state.nodelessSince.putIfAbsent(i.id(), now);
-            }
+        for (CloudInstance i : index.nodeless(cloud.instances())) {
+            nodeless.add(i.id());
+            state.nodelessSince.putIfAbsent(i.id(), now);
         }
         state.nodelessSince.keySet().retainAll(nodeless);
     }
@@ -583,28 +581,12 @@ public final class ScaleLoop {
 
     /** Makes {@code lastSeen} the states of {@code instances}; nothing to do when they are the last describe's. */
     private static void rememberInstances(GroupState state, List<CloudInstance> instances) {
-        if (sameInstances(state.lastInstances, instances)) {
+        if (GroupState.sameInstances(state.lastInstances, instances)) {
             return;
         }
         state.lastSeen.clear();
         instances.forEach(i -> state.lastSeen.put(i.id(), i.state()));
         state.lastInstances = instances;
-    }
-
-    /** Element by element the same instances (ids, states, times): most scans describe an unchanged group. */
-    static boolean sameInstances(List<CloudInstance> a, List<CloudInstance> b) {
-        if (a == b) {
-            return true;
-        }
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Spot instances no longer in the group are forgotten (nothing to do without any: the simulator's usual case). */
@@ -689,7 +671,7 @@ public final class ScaleLoop {
      */
     private static Set<String> leavingInstances(GroupExec x) {
         Set<String> leaving = new LinkedHashSet<>();
-        boolean unchanged = sameInstances(x.state.lastInstances, x.cloud.instances());
+        boolean unchanged = GroupState.sameInstances(x.state.lastInstances, x.cloud.instances());
         for (CloudInstance i : x.cloud.instances()) {
             if (i.state().isCapacity() || !isEnding(i.state())) {
                 continue;
@@ -700,8 +682,8 @@ public final class ScaleLoop {
                 leaving.add(i.id());
             }
         }
-        if (unchanged) {
-            return leaving;
+        if (unchanged || GroupState.allStillListed(x.state.lastInstances, x.cloud.instances())) {
+            return leaving; // every instance seen last time is still listed: none left the list
         }
         Set<String> current = new HashSet<>();
         x.cloud.instances().forEach(i -> current.add(i.id()));
@@ -717,13 +699,28 @@ public final class ScaleLoop {
         return s == LifecycleState.TERMINATING || s == LifecycleState.TERMINATED;
     }
 
-    /** Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). */
+    /**
+     * Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). Whether
+     * a node was reported is read from the last scan's answer at the same place in the group's node list (or a few
+     * places on: nodes that left), the set only for the others: nodes mostly keep their order from scan to scan.
+     */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
         Map<String, Instant> launched = null; // only when a node not reported yet may need its launch time
         int stillThere = 0;
-        for (NodeInfo n : index.nodes(spec.name())) {
-            if (state.reportedRegistered.contains(n.name())) {
+        List<NodeInfo> nodes = index.nodes(spec.name());
+        String[] lastNames = state.registrationNames;
+        boolean[] lastReported = state.registrationReported;
+        String[] names = new String[nodes.size()];
+        boolean[] reported = new boolean[nodes.size()];
+        int at = 0;
+        for (int k = 0; k < nodes.size(); k++) {
+            NodeInfo n = nodes.get(k);
+            names[k] = n.name();
+            int was = GroupState.find(lastNames, at, n.name());
+            at = was >= 0 ? was + 1 : at;
+            if (was >= 0 && lastReported[was] || state.reportedRegistered.contains(n.name())) {
                 stillThere++;
+                reported[k] = true;
                 continue;
             }
             if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
@@ -736,15 +733,18 @@ public final class ScaleLoop {
             if (launch != null) {
                 state.reportedRegistered.add(n.name());
                 stillThere++;
+                reported[k] = true;
                 Duration lag = Duration.between(launch, n.created());
                 metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
             }
         }
         if (stillThere != state.reportedRegistered.size()) { // some reported node is gone: forget it
             Set<String> present = new HashSet<>();
-            index.nodes(spec.name()).forEach(n -> present.add(n.name()));
+            nodes.forEach(n -> present.add(n.name()));
             state.reportedRegistered.retainAll(present);
         }
+        state.registrationNames = names;
+        state.registrationReported = reported;
     }
 
     private static Map<String, Instant> launchTimes(CloudGroup cloud) {

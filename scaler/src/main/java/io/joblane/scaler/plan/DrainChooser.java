@@ -104,7 +104,8 @@ final class DrainChooser {
             if (b >= existing
                     || bins.get(b).kind() != Bin.Kind.FREE
                     || !bins.get(b).load().blocking()
-                            && !needed.contains(bins.get(b).node().name())) {
+                            && (needed.isEmpty()
+                                    || !needed.contains(bins.get(b).node().name()))) {
                 tree.close(b);
             } else {
                 tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit

@@ -74,8 +74,8 @@ public final class Planner {
                         drainedNodes(drains),
                         classified.cordoned(),
                         hygiene.unregisteredTerminations(),
-                        shape.allocatable().minus(shape.overhead()),
-                        shape.overhead())
+                        in.index().canonical(shape.allocatable().minus(shape.overhead())),
+                        in.index().canonical(shape.overhead()))
                 .plan(nodes, loads, instances));
 
         return new GroupPlan(

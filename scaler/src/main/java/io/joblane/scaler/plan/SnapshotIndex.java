@@ -42,6 +42,12 @@ public final class SnapshotIndex {
     private List<CloudInstance> instancesOf;
 
     private Map<String, CloudInstance> instancesById;
+    /** The instances list {@link #nodeless} was last asked of, and its answer. */
+    private List<CloudInstance> nodelessOf;
+
+    private List<CloudInstance> nodeless;
+    /** Values the planner memoises answers on, one object per value, handed from index to index (loop thread). */
+    private final List<Resources> canonical;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -63,6 +69,7 @@ public final class SnapshotIndex {
     public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
+        this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
@@ -313,6 +320,41 @@ public final class SnapshotIndex {
     /** The pod's expected end: lanes' prediction for a bound pod when there are predictions, else what it carries. */
     public Instant expectedEnd(PodInfo pod) {
         return expectedEnds.isEmpty() || pod.nodeName() == null ? pod.expectedEnd() : expectedEnds.get(pod.uid());
+    }
+
+    /**
+     * The first object seen with the value of {@code r} (a few kept, across scans): a new node's usable room and the
+     * DaemonSets' overhead are computed again at every pass, and the answers memoised on a kept load compare them by
+     * identity first.
+     */
+    Resources canonical(Resources r) {
+        for (Resources c : canonical) {
+            if (c == r || c.equals(r)) {
+                return c;
+            }
+        }
+        if (canonical.size() < 16) {
+            canonical.add(r);
+        }
+        return r;
+    }
+
+    /**
+     * The capacity instances of {@code instances} for which no node is registered (in any group), in their order:
+     * the loop's bookkeeping, classification and cloud hygiene each ask it of the same describe, answered once.
+     */
+    public List<CloudInstance> nodeless(List<CloudInstance> instances) {
+        if (nodelessOf != instances) {
+            List<CloudInstance> out = new ArrayList<>();
+            for (CloudInstance i : instances) {
+                if (i.state().isCapacity() && nodesByInstance.get(i.id()) == null) {
+                    out.add(i);
+                }
+            }
+            nodeless = java.util.Collections.unmodifiableList(out);
+            nodelessOf = instances;
+        }
+        return nodeless;
     }
 
     /** The node registered for an instance, in any group, or null. */

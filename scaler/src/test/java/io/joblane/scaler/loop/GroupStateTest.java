@@ -2,38 +2,38 @@ package io.joblane.scaler.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The loop's memory of its own terminations: forgotten after the hour, whatever order the clock gave. */
+/** The loop's position-based shortcuts answer as the hashing they replace, or say "ask the set". */
 class GroupStateTest {
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final Duration HOUR = Duration.ofHours(1);
-
-    /** Guards the pruning from the head: an instance asked again moves to the tail and is kept from its new time. */
-    @Test
-    void terminationsAreForgottenAnHourAfterTheLastAskInOrder() {
-        GroupState state = new GroupState();
-        state.terminatedByUs("i-a", T0);
-        state.terminatedByUs("i-b", T0.plusSeconds(60));
-        state.terminatedByUs("i-a", T0.plusSeconds(120)); // asked again
-        state.forgetTerminatedBefore(T0.plus(HOUR).plusSeconds(61), HOUR);
-        assertThat(state.terminatedByUs).containsOnlyKeys("i-a");
-        state.forgetTerminatedBefore(T0.plus(HOUR).plusSeconds(121), HOUR);
-        assertThat(state.terminatedByUs).isEmpty();
+    private static CloudInstance inst(String id) {
+        return new CloudInstance(id, "zone-a", LifecycleState.IN_SERVICE, true, true, Instant.EPOCH);
     }
 
-    /** Guards a clock that steps back: the expired entry behind a later one is still forgotten. */
     @Test
-    void aClockSteppingBackStillForgetsEveryExpiredTermination() {
-        GroupState state = new GroupState();
-        state.terminatedByUs("i-late", T0.plusSeconds(600));
-        state.terminatedByUs("i-early", T0);
-        state.forgetTerminatedBefore(T0.plus(HOUR).plusSeconds(1), HOUR);
-        assertThat(state.terminatedByUs).containsOnlyKeys("i-late");
-        state.terminatedByUs("i-next", T0.plusSeconds(700));
-        state.forgetTerminatedBefore(T0.plus(HOUR).plusSeconds(601), HOUR);
-        assertThat(state.terminatedByUs).containsOnlyKeys("i-next");
+    void findLooksAtTheExpectedPlaceAndAFewLaterOnly() {
+        String[] names = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+        assertThat(GroupState.find(names, 0, "a")).isZero();
+        assertThat(GroupState.find(names, 1, "d")).isEqualTo(3); // two nodes left before it
+        assertThat(GroupState.find(names, 1, "a")).isEqualTo(-1); // never looks back: the set answers
+        assertThat(GroupState.find(names, 0, "l")).isEqualTo(-1); // too far on
+        assertThat(GroupState.find(names, 0, "new")).isEqualTo(-1);
+        assertThat(GroupState.find(new String[0], 0, "a")).isEqualTo(-1);
+    }
+
+    @Test
+    void instancesStillListedOnlyWhenEveryOldIdIsThereInOrder() {
+        List<CloudInstance> last = List.of(inst("i-1"), inst("i-2"), inst("i-3"));
+        assertThat(GroupState.allStillListed(last, List.of(inst("i-1"), inst("i-2"), inst("i-3"), inst("i-4"))))
+                .isTrue();
+        assertThat(GroupState.allStillListed(last, List.of(inst("i-1"), inst("i-3"), inst("i-4"))))
+                .isFalse(); // i-2 is gone
+        assertThat(GroupState.allStillListed(last, List.of(inst("i-3"), inst("i-2"), inst("i-1"))))
+                .isFalse(); // reordered: maybe gone, the caller hashes
+        assertThat(GroupState.allStillListed(List.of(), List.of())).isTrue();
     }
 }
