@@ -125,16 +125,25 @@ final class Dimensions {
         out[off + pods()] += POD_SLOT;
     }
 
-    /** Subtracts a node's load, its summed requests and one pod slot per pod, from {@code out}. */
-    void subtractLoad(NodeLoad load, long[] out) {
+    /** The names by slot: two passes whose layouts are equal give every name the same slot. */
+    String[] layout() {
+        String[] names = new String[slots.size()];
+        slots.forEach((name, slot) -> names[slot] = name);
+        return names;
+    }
+
+    /** A node's load, its summed requests and one pod slot per pod, as a vector: the fit tree subtracts it from the node's room. */
+    long[] loadVector(NodeLoad load) {
+        long[] v = new long[count()];
         Resources r = load.requested();
         int[] at = slotsOf(r);
         for (int i = 0; i < at.length; i++) {
             if (at[i] >= 0) {
-                out[at[i]] -= r.millisAt(i);
+                v[at[i]] += r.millisAt(i);
             }
         }
-        out[pods()] -= POD_SLOT * load.pods().size();
+        v[pods()] += POD_SLOT * load.pods().size();
+        return v;
     }
 
     /** Whether {@code free[foff..]} holds {@code demand[doff..]} in every dimension. */

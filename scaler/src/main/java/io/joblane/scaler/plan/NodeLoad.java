@@ -43,6 +43,10 @@ final class NodeLoad {
     private Resources freeOverhead;
     private Resources freeUsable;
     private double free;
+    /** {@link #vector}'s layout (kept one object per value by the index) and answer. */
+    private String[] vectorOf;
+
+    private long[] vector;
 
     /** Starts collecting a node's pods; {@code before}: its load in the last scan's index, or null. */
     NodeLoad(NodeLoad before) {
@@ -157,6 +161,19 @@ final class NodeLoad {
 
     private static boolean same(Resources a, Resources b) {
         return a == b || a.equals(b);
+    }
+
+    /**
+     * The load as a vector of {@code dims} ({@link Dimensions#loadVector}), memoised while the layout is the same
+     * object: the fit tree subtracts it from every busy node's room at every pass. Never asked of {@link #NONE} (shared
+     * by every loop; nothing to subtract).
+     */
+    long[] vector(Dimensions dims, String[] layout) {
+        if (vectorOf != layout) {
+            vector = dims.loadVector(this);
+            vectorOf = layout;
+        }
+        return vector;
     }
 
     /** The pods that block scale-in: those the drain order would have to move. */

@@ -72,7 +72,7 @@ final class ScaleIn {
         // The cost rule only: the room sums in the nodes' order.
         double room = in.spec().scaleInByCost() ? roomOnBusyNodes(nodes, loads) : 0;
         // Oldest cordons settle first; then youngest empty nodes are removed first.
-        byAge.sort(Slot.YOUNGEST_FIRST);
+        byAge = Slot.youngestFirst(byAge);
         List<PodInfo> arrivals = in.spec().scaleInByCost()
                 ? in.index().jobPods(in.spec().name(), in.now().minus(IdleNodeRule.ARRIVAL_WINDOW))
                 : List.of();
@@ -94,7 +94,7 @@ final class ScaleIn {
     }
 
     /** A node of the group with its load and its instance (null when none). */
-    private record Slot(NodeInfo node, NodeLoad load, CloudInstance inst, long createdSecond, int createdNano) {
+    record Slot(NodeInfo node, NodeLoad load, CloudInstance inst, long createdSecond, int createdNano) {
         /**
          * Youngest first (no creation time: as old as the epoch); nodes of one age keep their order. Compares the
          * copied creation time, as {@link Instant#compareTo} would, without reaching for the node's objects.
@@ -103,6 +103,32 @@ final class ScaleIn {
             int bySecond = Long.compare(b.createdSecond, a.createdSecond);
             return bySecond != 0 ? bySecond : Integer.compare(b.createdNano, a.createdNano);
         };
+
+        /**
+         * The slots youngest first, those of one age in their order: what a stable sort by {@link #YOUNGEST_FIRST}
+         * gives. Nodes mostly come oldest first (in the order they joined); then their runs of one age are taken
+         * from the last to the first, without a sort.
+         */
+        static List<Slot> youngestFirst(List<Slot> slots) {
+            for (int i = 1; i < slots.size(); i++) {
+                if (YOUNGEST_FIRST.compare(slots.get(i - 1), slots.get(i)) < 0) { // not oldest first
+                    List<Slot> sorted = new ArrayList<>(slots);
+                    sorted.sort(YOUNGEST_FIRST);
+                    return sorted;
+                }
+            }
+            List<Slot> out = new ArrayList<>(slots.size());
+            int end = slots.size();
+            while (end > 0) {
+                int start = end - 1;
+                while (start > 0 && YOUNGEST_FIRST.compare(slots.get(start - 1), slots.get(end - 1)) == 0) {
+                    start--;
+                }
+                out.addAll(slots.subList(start, end));
+                end = start;
+            }
+            return out;
+        }
 
         Slot(NodeInfo node, NodeLoad load, CloudInstance inst) {
             this(node, load, inst, created(node).getEpochSecond(), created(node).getNano());

@@ -166,6 +166,7 @@ final class ScaleOut {
         long[] free = new long[dimCount]; // the tree copies what it loads
         Resources lastAllocatable = null;
         long[] lastEmpty = null;
+        String[] layout = in.index().canonical(dims.layout()); // a kept load's vector is kept while it is the same
         for (int b = 0; b < existing; b++) {
             Bin bin = bins.get(b);
             if (bin.node() == null) {
@@ -181,7 +182,12 @@ final class ScaleOut {
                 }
                 System.arraycopy(lastEmpty, 0, free, 0, dimCount);
             }
-            dims.subtractLoad(bin.load(), free);
+            if (bin.load() != NodeLoad.NONE) { // nothing holds it: nothing to subtract
+                long[] load = bin.load().vector(dims, layout);
+                for (int d = 0; d < dimCount; d++) {
+                    free[d] -= load[d];
+                }
+            }
             tree.load(b, free, 0);
         }
         tree.build();

@@ -48,6 +48,8 @@ public final class SnapshotIndex {
     private List<CloudInstance> nodeless;
     /** Values the planner memoises answers on, one object per value, handed from index to index (loop thread). */
     private final List<Resources> canonical;
+    /** The same for the passes' vector layouts. */
+    private final List<String[]> layouts;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -70,6 +72,7 @@ public final class SnapshotIndex {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
+        this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
@@ -355,6 +358,19 @@ public final class SnapshotIndex {
             nodelessOf = instances;
         }
         return nodeless;
+    }
+
+    /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */
+    String[] canonical(String[] layout) {
+        for (String[] l : layouts) {
+            if (java.util.Arrays.equals(l, layout)) {
+                return l;
+            }
+        }
+        if (layouts.size() < 16) {
+            layouts.add(layout);
+        }
+        return layout;
     }
 
     /** The node registered for an instance, in any group, or null. */

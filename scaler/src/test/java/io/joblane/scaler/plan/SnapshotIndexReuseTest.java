@@ -169,4 +169,27 @@ class SnapshotIndexReuseTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pods of 0 node(s) handed for 1 node(s)");
     }
+
+    /** Guards the fit tree's kept load vectors: a vector is reused only for the very same layout of names. */
+    @Test
+    void aKeptLoadsVectorFollowsThePassesLayout() {
+        NodeLoad load = new NodeLoad(null);
+        load.add(running("p1", G, cpuMem(1000, GI), "a", T0));
+        load = load.finish();
+        SnapshotIndex index = index(List.of(node("a", G)), List.of(), null);
+        Dimensions cpuFirst = new Dimensions();
+        cpuFirst.add(cpuMem(1, 1));
+        cpuFirst.add(Dimensions.PODS);
+        Dimensions podsFirst = new Dimensions();
+        podsFirst.add(Dimensions.PODS);
+        podsFirst.add("nvidia.com/gpu");
+        podsFirst.add(cpuMem(1, 1));
+        String[] first = index.canonical(cpuFirst.layout());
+        String[] second = index.canonical(podsFirst.layout());
+
+        assertThat(load.vector(cpuFirst, first)).containsExactly(1000, GI, 1000);
+        assertThat(load.vector(podsFirst, second)).containsExactly(1000, 0, 1000, GI);
+        assertThat(index.canonical(cpuFirst.layout())).isSameAs(first); // an equal layout: the same object
+        assertThat(load.vector(cpuFirst, index.canonical(cpuFirst.layout()))).containsExactly(1000, GI, 1000);
+    }
 }
