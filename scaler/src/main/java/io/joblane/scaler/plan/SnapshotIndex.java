@@ -18,7 +18,9 @@ import java.util.Map;
  * with what was derived from those pods (their summed requests, the drain order's keys): the work of a scan then
  * follows the nodes whose pods changed. Any other difference, a pod added, gone, changed or reordered, builds the
  * node's load afresh, so a stale entry cannot survive a change. Pods handed node by node as a {@link NodePods} carry
- * their node's load on that object: handed again, it is taken without a lookup or a look at the pods.
+ * their node's load on that object: handed again, it is taken without a lookup or a look at the pods; a new object
+ * means the node's pods changed, and its load is built afresh. The planner reads the loads by the nodes' positions
+ * ({@link #loads}); the map by name is built only when a caller asks by name.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
