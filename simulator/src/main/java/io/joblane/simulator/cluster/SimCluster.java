@@ -47,6 +47,10 @@ public final class SimCluster {
     private final java.util.Collection<SimNode> nodes = nodesByName.values();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
+    /** The nodes without Job pods, in node order: what Karpenter and the clairvoyant reference look for each time. */
+    private final NodeRun emptyNodes = new NodeRun();
+    /** The nodes launched and not yet Ready, in node order: what the autoscalers' estimates count as upcoming. */
+    private final NodeRun bootingNodes = new NodeRun();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
     /** The feasible nodes of a scan in progress and their summed preferred-term weights, reused across picks. */
@@ -151,8 +155,10 @@ public final class SimCluster {
         node.readyAt = readyAt;
         nodesByName.put(node.name, node);
         nodesByInstance.put(node.instanceId, node);
+        emptyNodes.add(node);
         peakNodes = Math.max(peakNodes, nodes.size());
         booting++;
+        bootingNodes.add(node);
         nodeSeries.set(now, nodes.size());
         if (spotRandom != null) {
             buySpot(node, now);
@@ -206,6 +212,7 @@ public final class SimCluster {
     }
 
     public void ready(SimNode node) {
+        bootingNodes.remove(node);
         node.ready = true;
         booting--;
         capacityChanged = true;
@@ -256,6 +263,11 @@ public final class SimCluster {
         return booting;
     }
 
+    /** The nodes launched and not yet Ready, in node order; do not change. */
+    public Iterable<SimNode> booting() {
+        return bootingNodes;
+    }
+
     /**
      * A counter that moves whenever the cluster changes in a way a policy could see (pods submitted, bound,
      * finished or evicted; nodes launched, ready, removed, tainted, cordoned, annotated): equal values mean nothing
@@ -292,12 +304,14 @@ public final class SimCluster {
         }
         if (!node.ready) {
             booting--;
+            bootingNodes.remove(node);
         }
         for (SimPod pod : new ArrayList<>(node.pods)) {
             evict(pod, now, bySpot);
         }
         node.removed = true;
         changed(node);
+        emptyNodes.remove(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
         nodesByType.merge(node.type.name(), -1, Integer::sum);
@@ -349,6 +363,16 @@ public final class SimCluster {
     /** The nodes, booting ones included, in launch order; do not change. */
     public java.util.Collection<SimNode> nodes() {
         return nodes;
+    }
+
+    /** The nodes without Job pods (booting ones included), in node order; do not change, copy to remove nodes. */
+    public Iterable<SimNode> emptyNodes() {
+        return emptyNodes;
+    }
+
+    /** How many nodes have no Job pod. */
+    public int emptyNodeCount() {
+        return emptyNodes.size();
     }
 
     public SimNode nodeByName(String name) {
@@ -412,6 +436,9 @@ public final class SimCluster {
 
     private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
+        if (node.pods.isEmpty()) {
+            emptyNodes.add(node);
+        }
         node.podsVersion++;
         node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
@@ -437,6 +464,9 @@ public final class SimCluster {
         pod.node = node;
         node.lastPodEventAt = now;
         pod.info = null;
+        if (node.pods.isEmpty()) {
+            emptyNodes.remove(node);
+        }
         node.pods.add(pod);
         node.podsVersion++;
         node.usedCpu += pod.cpu;

@@ -42,6 +42,10 @@ public final class SimNode {
     private List<PodInfo> podInfos;
 
     private long podInfosVersion = -1;
+    /** The latest end of the node's pods' runs, as of {@link #latestEndVersion}. */
+    private long latestEnd;
+
+    private long latestEndVersion = -1;
 
     public Taint drainTaint = Taint.NONE;
     /** Bought as Spot ({@link SpotMarket}); false for every node of a simulation without Spot. */
@@ -120,6 +124,22 @@ public final class SimNode {
     /** When the instance was launched (billing starts here). */
     public long launchedAt() {
         return launchedAt;
+    }
+
+    /**
+     * When the last of the node's running pods ends (Long.MIN_VALUE without pods): for the clairvoyant reference,
+     * which alone may know durations. Kept until a pod is bound to or leaves the node.
+     */
+    public long latestPodEnd() {
+        if (latestEndVersion != podsVersion) {
+            long end = Long.MIN_VALUE;
+            for (SimPod p : pods) {
+                end = Math.max(end, p.endsAt());
+            }
+            latestEnd = end;
+            latestEndVersion = podsVersion;
+        }
+        return latestEnd;
     }
 
     /**

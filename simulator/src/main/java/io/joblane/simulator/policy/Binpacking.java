@@ -80,8 +80,9 @@ final class Binpacking {
      */
     static List<SimPod> leftAfter(List<SimPod> pods, List<Bin> bins) {
         List<SimPod> left = new ArrayList<>();
+        FirstFit fit = new FirstFit(bins.size(), bins);
         for (SimPod pod : pods) {
-            if (!placed(bins, pod)) {
+            if (!fit.place(pod)) {
                 left.add(pod);
             }
         }
@@ -90,25 +91,61 @@ final class Binpacking {
 
     /** First fit of the pods, in order, onto new nodes of the shape in {@code zone} (null: any); the nodes. */
     static List<Bin> newBins(NodeShape shape, List<SimPod> pods, String zone) {
-        List<Bin> bins = new ArrayList<>();
-        for (SimPod pod : pods) {
-            if (!placed(bins, pod)) {
-                Bin bin = new Bin(shape, zone);
-                bin.add(pod);
-                bins.add(bin);
-            }
-        }
-        return bins;
+        return newBins(shape, pods, zone, Integer.MAX_VALUE);
     }
 
-    private static boolean placed(List<Bin> bins, SimPod pod) {
-        for (Bin bin : bins) {
-            if (bin.takes(pod)) {
+    /**
+     * The first {@code limit} nodes of {@link #newBins(NodeShape, List, String)}: first fit never puts a pod on a later
+     * node when an earlier one takes it, so the nodes after the limit cannot change those before it; a caller that
+     * launches at most {@code limit} nodes need not fill the rest (thousands of pods wait at the node cap).
+     */
+    static List<Bin> newBins(NodeShape shape, List<SimPod> pods, String zone, int limit) {
+        FirstFit fit = new FirstFit(Math.min(pods.size(), limit), List.of());
+        for (SimPod pod : pods) {
+            if (!fit.place(pod) && fit.bins.size() < limit) {
+                Bin bin = new Bin(shape, zone);
                 bin.add(pod);
-                return true;
+                fit.append(bin);
             }
         }
-        return false;
+        return fit.bins;
+    }
+
+    /** First fit over bins in order: the first bin that takes a pod gets it ({@link RoomTree}). */
+    private static final class FirstFit {
+        final List<Bin> bins = new ArrayList<>();
+        private final RoomTree tree;
+
+        /** Room for {@code capacity} bins, the first of them {@code initial}. */
+        FirstFit(int capacity, List<Bin> initial) {
+            tree = new RoomTree(capacity);
+            for (Bin bin : initial) {
+                tree.put(bins.size(), bin.cpu, bin.memory, bin.gpu, bin.pods);
+                bins.add(bin);
+            }
+            tree.build();
+        }
+
+        void append(Bin bin) {
+            bins.add(bin);
+            update(bins.size() - 1);
+        }
+
+        /** Puts the pod on the first bin that takes it; false when none does. */
+        boolean place(SimPod pod) {
+            int i = tree.first(pod, k -> bins.get(k).takes(pod)); // the zone, which the tree does not keep
+            if (i < 0) {
+                return false;
+            }
+            bins.get(i).add(pod);
+            update(i);
+            return true;
+        }
+
+        private void update(int i) {
+            Bin bin = bins.get(i);
+            tree.set(i, bin.cpu, bin.memory, bin.gpu, bin.pods);
+        }
     }
 
     /** A node to launch: its type and zone (null: the cloud's choice). */
@@ -125,10 +162,8 @@ final class Binpacking {
     static List<Launch> newNodeClaims(SimCluster cluster, List<SimPod> waiting) {
         List<SimPod> pods = largestFirst(cluster.types.largest().shape(), waiting);
         List<Bin> booting = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                booting.add(new Bin(n.shape, n.zone));
-            }
+        for (SimNode n : cluster.booting()) {
+            booting.add(new Bin(n.shape, n.zone));
         }
         List<Claim> claims = new ArrayList<>();
         for (SimPod pod : leftAfter(pods, booting)) {

@@ -97,8 +97,11 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
             waiting.clear();
             waiting.addAll(left);
         }
-        for (SimNode n : new ArrayList<>(cluster.nodes())) {
-            if (!n.hasJobPods()) {
+        if (cluster.emptyNodeCount() > 0) {
+            // The empty nodes in node order (a copy: removing changes the cluster's list), not every node.
+            List<SimNode> empty = new ArrayList<>();
+            cluster.emptyNodes().forEach(empty::add);
+            for (SimNode n : empty) {
                 cluster.remove(n, now);
                 scaleActions++;
             }
@@ -140,11 +143,7 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
             nodes = new ArrayList<>(cluster.nodes());
             latest = new long[nodes.size() + waiting];
             for (int i = 0; i < nodes.size(); i++) {
-                long end = Long.MIN_VALUE;
-                for (SimPod p : nodes.get(i).pods) {
-                    end = Math.max(end, p.endsAt());
-                }
-                latest[i] = end;
+                latest[i] = nodes.get(i).latestPodEnd();
             }
         }
 

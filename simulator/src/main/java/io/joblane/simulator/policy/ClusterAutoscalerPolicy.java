@@ -6,11 +6,13 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
@@ -74,6 +76,14 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private long scanIntervalMillis;
     /** Nodes that the last quiet scan left unremovable by their pods: skipped rechecks would have found them so again. */
     private final List<SimNode> reblocking = new ArrayList<>();
+    /**
+     * In node order, at least every node a scan can do something with: under the utilisation threshold, unneeded
+     * ({@code lowSince} set) or soft-tainted. The others are busy, not unneeded and untainted, and a scan leaves them
+     * as they are, so it need not look at them; the cluster names the nodes that changed since the last scan.
+     */
+    private final TreeSet<SimNode> watched = new TreeSet<>(Comparator.comparingLong(SimNode::launchOrder));
+    /** The cluster whose changed nodes {@link #watched} follows. */
+    private SimCluster watching;
 
     public ClusterAutoscalerPolicy(JobPods jobPods, SimCluster.Scoring scoring, long bootDelayMillis, int maxNodes) {
         this(jobPods, scoring, bootDelayMillis, maxNodes, List.of(), 1);
@@ -123,6 +133,31 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         gridStart = now; // starts from an empty group, like Joblane
     }
 
+    /** Takes in the nodes changed since the last look: those a scan may now act on join {@link #watched}. */
+    private void watchChanged(SimCluster cluster) {
+        if (cluster != watching) {
+            // The first look at this cluster: every node once, then the changes.
+            watching = cluster;
+            cluster.trackChangedNodes();
+            watched.clear();
+            cluster.nodes().forEach(watched::add);
+        }
+        cluster.drainChangedNodes(n -> {
+            if (n.isRemoved()) {
+                watched.remove(n);
+            } else if (actionable(n)) {
+                watched.add(n);
+            }
+        });
+    }
+
+    /** Whether a scan may do something with {@code n} (the rest it leaves alone); a node's load changes it. */
+    private static boolean actionable(SimNode n) {
+        return n.lowSince >= 0
+                || n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE
+                || utilization(n, n.shape) <= UTILIZATION_THRESHOLD;
+    }
+
     @Override
     public void scansEvery(long intervalMillis) {
         scanIntervalMillis = intervalMillis;
@@ -141,6 +176,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     @Override
     public boolean scan(SimCluster cluster, long now) {
         replaySkippedRechecks(now);
+        watchChanged(cluster);
         return runOnce(cluster, now);
     }
 
@@ -164,6 +200,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             deleteDue(cluster, unneeded.nodes(), now);
         }
         updateSoftTaints(cluster);
+        forgetIdle();
         return acted || drew || unneeded.changed();
     }
 
@@ -188,7 +225,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         }
         long wake = lastScaleUp + DELAY_AFTER_ADD_MILLIS > now ? lastScaleUp + DELAY_AFTER_ADD_MILLIS : Long.MAX_VALUE;
         wake = Math.min(wake, podsNoLongerNew(waiting(cluster, groups(cluster)), now));
-        for (SimNode n : cluster.nodes()) {
+        watchChanged(cluster);
+        for (SimNode n : watched) { // the others are neither unneeded nor under the threshold
             if (!n.ready || n.drainTaint == SimNode.Taint.NO_SCHEDULE) {
                 continue; // not a candidate: changes only with the cluster
             }
@@ -318,19 +356,21 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * Scaling group launches each node as the type its launch rule picks.
      */
     private boolean scaleUp(SimCluster cluster, List<NodeGroup> groups, List<SimPod> waiting, long now) {
+        int room = maxNodes - cluster.nodes().size();
+        if (room <= 0 && groups.size() == 1) {
+            return false; // at the node cap: nothing to launch, and one group's option draws no tie-break
+        }
         List<Binpacking.Bin> upcoming = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                upcoming.add(new Binpacking.Bin(groupOf(groups, n).template(), n.zone));
-            }
+        for (SimNode n : cluster.booting()) {
+            upcoming.add(new Binpacking.Bin(groupOf(groups, n).template(), n.zone));
         }
         List<SimPod> rest =
                 Binpacking.leftAfter(Binpacking.largestFirst(groups.get(0).template(), waiting), upcoming);
-        Option best = expand(groups, rest);
+        Option best = expand(groups, rest, room);
         if (best == null) {
             return false;
         }
-        int add = Math.min(best.nodes(), maxNodes - cluster.nodes().size());
+        int add = Math.min(best.nodes(), room);
         if (add <= 0) {
             return false;
         }
@@ -370,9 +410,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * {@code --expander} (the least wasted cpu plus memory share of the new nodes, {@code expander/waste/waste.go});
      * ties broken at random, as cluster-autoscaler does. Null when no group helps any pod.
      */
-    private Option expand(List<NodeGroup> groups, List<SimPod> rest) {
+    private Option expand(List<NodeGroup> groups, List<SimPod> rest, int room) {
         List<Option> best = new ArrayList<>();
         double leastWaste = Double.MAX_VALUE;
+        // One group: its option is chosen whatever its waste, and at most room nodes are launched, so the estimate
+        // may stop there; several groups compare their options' full waste.
+        int limit = groups.size() == 1 ? Math.max(1, room) : Integer.MAX_VALUE;
         for (NodeGroup g : groups) {
             List<SimPod> pods = new ArrayList<>(rest);
             pods.removeIf(p -> !g.helps(p));
@@ -380,7 +423,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 continue;
             }
             Option o = new Option(
-                    g, Binpacking.newBins(g.template(), pods, g.zone()).size(), pods);
+                    g, Binpacking.newBins(g.template(), pods, g.zone(), limit).size(), pods);
             double waste = waste(o);
             if (waste < leastWaste) {
                 best.clear();
@@ -460,10 +503,10 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      */
     private Unneeded updateUnneeded(SimCluster cluster, long now) {
         // Only evictable Job pods are moved by the drain simulation; the others never need the free room.
-        Destinations room = jobPods == JobPods.EVICTABLE ? Destinations.of(cluster) : null;
+        Destinations room = jobPods == JobPods.EVICTABLE ? new Destinations(cluster) : null;
         List<SimNode> unneeded = new ArrayList<>();
         boolean changed = false;
-        for (SimNode n : candidates(cluster)) {
+        for (SimNode n : candidates()) {
             if (!isUnneeded(n, now, room)) {
                 changed |= n.lowSince >= 0;
                 n.lowSince = -1;
@@ -486,51 +529,127 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     /**
      * Ready nodes not being deleted; nodes already unneeded first, then empty nodes (cluster-autoscaler's candidate
-     * sorting), each class in the cluster's order: a stable sort on four classes, done as four lists.
+     * sorting), each class in the cluster's order: a stable sort on four classes, done as four lists. Only the
+     * {@link #watched} nodes: every other candidate is over the threshold and not unneeded, so the scan would find it
+     * needed and leave it as it is, wherever it stood in the order.
      */
-    static List<SimNode> candidates(SimCluster cluster) {
+    private List<SimNode> candidates() {
         List<List<SimNode>> classes =
                 List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (SimNode n : cluster.nodes()) {
+        for (SimNode n : watched) {
             if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
                 classes.get((n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0)).add(n);
             }
         }
-        List<SimNode> out = new ArrayList<>(cluster.nodes().size());
+        List<SimNode> out = new ArrayList<>();
         classes.forEach(out::addAll);
         return out;
     }
 
-    /** The free room (each node on its own shape) of the nodes that accept pods, as the drain simulation uses it up. */
-    private record Destinations(List<SimNode> nodes, long[][] free, boolean[] gone, Map<SimNode, Integer> index) {
-        static Destinations of(SimCluster cluster) {
-            List<SimNode> nodes = new ArrayList<>();
-            Map<SimNode, Integer> index = new IdentityHashMap<>();
-            for (SimNode n : cluster.nodes()) {
+    /** After a scan: drops from {@link #watched} the nodes it cannot act on any more (removed, busy and untainted). */
+    private void forgetIdle() {
+        watched.removeIf(n -> n.isRemoved() || !actionable(n));
+    }
+
+    /**
+     * The free room (each node on its own shape) of the nodes that accept pods, as the drain simulation uses it up;
+     * gathered at the first drain simulation of the scan, as the cluster is the same throughout the scan's look at
+     * the nodes (most scans simulate no drain). First fit in node order through a {@link RoomTree}.
+     */
+    private static final class Destinations {
+        private final SimCluster cluster;
+        /** The nodes found unneeded before the room was gathered: they take no moved pods. */
+        private final List<SimNode> left = new ArrayList<>();
+
+        private SimNode[] nodes;
+        private long[] seqs;
+        private RoomTree room;
+
+        Destinations(SimCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        private void gather() {
+            if (nodes != null) {
+                return;
+            }
+            long[] leaving = new long[left.size()];
+            for (int i = 0; i < leaving.length; i++) {
+                leaving[i] = left.get(i).launchOrder();
+            }
+            Arrays.sort(leaving);
+            int size = cluster.nodes().size();
+            nodes = new SimNode[size];
+            seqs = new long[size];
+            room = new RoomTree(size);
+            int k = 0;
+            int gone = 0;
+            for (SimNode n : cluster.nodes()) { // in node order, as the leaving ones now are
                 if (n.acceptsPods()) {
-                    index.put(n, nodes.size());
-                    nodes.add(n);
+                    nodes[k] = n;
+                    seqs[k] = n.launchOrder();
+                    while (gone < leaving.length && leaving[gone] < seqs[k]) {
+                        gone++;
+                    }
+                    if (gone == leaving.length || leaving[gone] != seqs[k]) {
+                        room.put(
+                                k,
+                                n.shape.cpuMillis() - n.usedCpu,
+                                n.shape.memoryMillis() - n.usedMemory,
+                                n.shape.gpus() - n.usedGpu,
+                                n.shape.pods() - n.usedPods);
+                    }
+                    k++;
                 }
             }
-            long[][] free = new long[nodes.size()][];
-            for (int i = 0; i < free.length; i++) {
-                SimNode n = nodes.get(i);
-                free[i] = new long[] {
-                    n.shape.cpuMillis() - n.usedCpu,
-                    n.shape.memoryMillis() - n.usedMemory,
-                    n.shape.gpus() - n.usedGpu,
-                    n.shape.pods() - n.usedPods
-                };
-            }
-            return new Destinations(nodes, free, new boolean[free.length], index);
+            nodes = Arrays.copyOf(nodes, k);
+            seqs = Arrays.copyOf(seqs, k);
+            room.build();
         }
 
         /** An unneeded node takes no moved pods. */
         void leave(SimNode n) {
-            Integer self = index.get(n);
-            if (self != null) {
-                gone[self] = true;
+            if (nodes == null) {
+                left.add(n);
+                return;
             }
+            int self = indexOf(n);
+            if (self >= 0) {
+                room.close(self);
+            }
+        }
+
+        /** The node's place among the destinations (they are in node order), or negative. */
+        private int indexOf(SimNode n) {
+            return Arrays.binarySearch(seqs, n.launchOrder());
+        }
+
+        /** The drain simulation: each pod, first fit, on the other destinations; kept there when all fit. */
+        boolean placeElsewhere(SimNode victim) {
+            gather();
+            int self = indexOf(victim);
+            long[] own = self >= 0 ? room.get(self) : null;
+            if (own != null) {
+                room.close(self); // the victim's own pods do not move onto it
+            }
+            int[] where = new int[victim.pods.size()];
+            int placed = 0;
+            for (SimPod p : victim.pods) {
+                int found = room.first(p, i -> SimCluster.inZone(p, nodes[i]));
+                if (found < 0) {
+                    break;
+                }
+                room.take(found, p, -1);
+                where[placed++] = found;
+            }
+            boolean all = placed == where.length;
+            for (int j = 0; !all && j < placed; j++) {
+                room.take(where[j], victim.pods.get(j), 1); // not all fit: give the room back
+            }
+            if (own != null) {
+                room.set(self, own[0], own[1], own[2], own[3]);
+            }
+            return all;
         }
     }
 
@@ -544,7 +663,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {
             return true; // on-completion pods are waited for, not moved
         }
-        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !placeElsewhere(n, room.nodes(), room.free(), room.gone())) {
+        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !room.placeElsewhere(n)) {
             n.recheckAfter = now + UNREMOVABLE_RECHECK_MILLIS; // BlockedByPod or NoPlaceToMovePods
             return false;
         }
@@ -560,45 +679,6 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             return (double) n.usedGpu / shape.gpus();
         }
         return Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
-    }
-
-    /** The drain simulation: each pod, first fit, on the other destinations; kept there when all fit. */
-    private static boolean placeElsewhere(SimNode victim, List<SimNode> destinations, long[][] free, boolean[] gone) {
-        List<long[]> taken = new ArrayList<>();
-        List<Integer> where = new ArrayList<>();
-        boolean all = true;
-        for (SimPod p : victim.pods) {
-            int found = -1;
-            for (int i = 0; i < free.length; i++) {
-                SimNode to = destinations.get(i);
-                if (!gone[i] && to != victim && SimCluster.inZone(p, to) && room(free[i], p)) {
-                    found = i;
-                    break;
-                }
-            }
-            if (found < 0) {
-                all = false;
-                break;
-            }
-            long[] d = {p.cpu, p.memory, p.gpu, 1};
-            for (int k = 0; k < 4; k++) {
-                free[found][k] -= d[k];
-            }
-            taken.add(d);
-            where.add(found);
-        }
-        if (!all) {
-            for (int j = 0; j < taken.size(); j++) {
-                for (int k = 0; k < 4; k++) {
-                    free[where.get(j)][k] += taken.get(j)[k];
-                }
-            }
-        }
-        return all;
-    }
-
-    private static boolean room(long[] free, SimPod p) {
-        return free[0] >= p.cpu && free[1] >= p.memory && free[2] >= p.gpu && free[3] >= 1;
     }
 
     /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */
@@ -634,16 +714,17 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     }
 
     /** Soft taints follow the unneeded set, at most 10 changes per loop: removals first, then additions. */
-    private static void updateSoftTaints(SimCluster cluster) {
+    private void updateSoftTaints(SimCluster cluster) {
+        // Tainted and unneeded nodes are all watched; a node removed by this scan is still in the set.
         int budget = MAX_BULK_SOFT_TAINT;
-        for (SimNode n : cluster.nodes()) {
-            if (budget > 0 && n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
+        for (SimNode n : watched) {
+            if (budget > 0 && !n.isRemoved() && n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
                 cluster.setTaint(n, SimNode.Taint.NONE);
                 budget--;
             }
         }
-        for (SimNode n : cluster.nodes()) {
-            if (budget > 0 && n.lowSince >= 0 && n.drainTaint == SimNode.Taint.NONE) {
+        for (SimNode n : watched) {
+            if (budget > 0 && !n.isRemoved() && n.lowSince >= 0 && n.drainTaint == SimNode.Taint.NONE) {
                 cluster.setTaint(n, SimNode.Taint.PREFER_NO_SCHEDULE);
                 budget--;
             }

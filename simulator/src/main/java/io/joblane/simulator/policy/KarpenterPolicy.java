@@ -118,11 +118,12 @@ public final class KarpenterPolicy implements ScalingPolicy {
         }
         int allowed = (int) Math.ceil(BUDGET_SHARE * cluster.nodes().size()) - disrupting.size();
         List<SimNode> command = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
+        // Only empty nodes are disrupted: the cluster keeps them in node order, so busy nodes are not looked at.
+        for (SimNode n : cluster.emptyNodes()) {
             if (allowed <= 0) {
                 break;
             }
-            if (n.ready && !n.hasJobPods() && !disrupting.contains(n) && consolidatable(n, now)) {
+            if (n.ready && !disrupting.contains(n) && consolidatable(n, now)) {
                 command.add(n);
                 allowed--;
             }
@@ -136,7 +137,7 @@ public final class KarpenterPolicy implements ScalingPolicy {
             for (SimNode n : command) {
                 disrupting.remove(n);
                 // Still empty and no pod event since the command: the empty node goes.
-                if (cluster.nodeByName(n.name) == n && !n.hasJobPods() && n.lastPodEventAt <= now) {
+                if (!n.isRemoved() && !n.hasJobPods() && n.lastPodEventAt <= now) {
                     cluster.remove(n, validateAt);
                     scaleActions++;
                 }
@@ -151,6 +152,10 @@ public final class KarpenterPolicy implements ScalingPolicy {
     }
 
     private void provision(SimCluster cluster, long now) {
+        int room = maxNodes - cluster.nodes().size();
+        if (room <= 0) {
+            return; // at the node cap nothing is launched: no need to pack the pods
+        }
         if (cluster.types.mixed()) {
             provisionTypes(cluster, now);
             return;
@@ -161,14 +166,15 @@ public final class KarpenterPolicy implements ScalingPolicy {
             return;
         }
         List<Binpacking.Bin> inFlight = new ArrayList<>();
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                inFlight.add(new Binpacking.Bin(cluster.shape, n.zone));
-            }
+        for (SimNode n : cluster.booting()) {
+            inFlight.add(new Binpacking.Bin(cluster.shape, n.zone));
         }
         List<Binpacking.Bin> claims = Binpacking.newBins(
-                cluster.shape, Binpacking.leftAfter(Binpacking.largestFirst(cluster.shape, waiting), inFlight), null);
-        int add = Math.min(claims.size(), maxNodes - cluster.nodes().size());
+                cluster.shape,
+                Binpacking.leftAfter(Binpacking.largestFirst(cluster.shape, waiting), inFlight),
+                null,
+                room);
+        int add = Math.min(claims.size(), room);
         for (int i = 0; i < add; i++) {
             // A NodeClaim with a pod pinned to a zone carries its zone requirement; others go where the cloud puts
             // them.
