@@ -29,7 +29,7 @@ public final class SnapshotIndex {
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
     private final Map<String, NodeInfo> nodesByInstance;
     private final Map<String, List<PodInfo>> jobPodsByGroup = new HashMap<>();
-    private final Map<String, Instant> expectedEnds;
+    private final ExpectedEnds expectedEnds;
     /** The instances list {@link #instancesById} was last built from, and the map built. */
     private List<CloudInstance> instancesOf;
 
@@ -53,6 +53,11 @@ public final class SnapshotIndex {
      * pods did not change.
      */
     public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds, SnapshotIndex previous) {
+        this(snapshot, ExpectedEnds.byUid(expectedEnds), previous);
+    }
+
+    /** As above, with lanes' ends looked up pod by pod. */
+    public SnapshotIndex(ClusterSnapshot snapshot, ExpectedEnds expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
         int nodes = snapshot.nodes().size();
@@ -220,7 +225,9 @@ public final class SnapshotIndex {
 
     /** The pod's expected end: lanes' prediction for a bound pod when there are predictions, else what it carries. */
     public Instant expectedEnd(PodInfo pod) {
-        return expectedEnds.isEmpty() || pod.nodeName() == null ? pod.expectedEnd() : expectedEnds.get(pod.uid());
+        return expectedEnds.isEmpty() || pod.nodeName() == null
+                ? pod.expectedEnd()
+                : expectedEnds.of(pod.uid(), pod.nodeName());
     }
 
     /** The node registered for an instance, in any group, or null. */

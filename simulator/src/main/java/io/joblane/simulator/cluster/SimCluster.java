@@ -412,7 +412,7 @@ public final class SimCluster {
 
     private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
-        node.podsVersion++;
+        node.podsChanged();
         node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
         node.usedMemory -= pod.memory;
@@ -438,7 +438,7 @@ public final class SimCluster {
         node.lastPodEventAt = now;
         pod.info = null;
         node.pods.add(pod);
-        node.podsVersion++;
+        node.podsChanged();
         node.usedCpu += pod.cpu;
         node.usedMemory += pod.memory;
         node.usedGpu += pod.gpu;
