@@ -1,9 +1,11 @@
 package io.joblane.model.lanes;
 
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Learns run times per family, keeping each family's last two, and at most {@code maxFamilies} families: learning a
@@ -19,6 +21,8 @@ public final class FamilyHistory {
     private final LinkedHashMap<String, RunTimes> families = new LinkedHashMap<>(16, 0.75f, false);
 
     private long version;
+    /** Families learnt or forgotten since the last {@link #takeChanged}; null when any may have (none taken yet). */
+    private Set<String> changed;
 
     public FamilyHistory(int maxFamilies) {
         if (maxFamilies < 1) {
@@ -38,6 +42,9 @@ public final class FamilyHistory {
         }
         RunTimes before = families.remove(family);
         families.put(family, before == null ? RunTimes.first(runMillis, atMillis) : before.then(runMillis, atMillis));
+        if (changed != null) {
+            changed.add(family);
+        }
         evictBeyondCap();
         version++;
     }
@@ -51,15 +58,30 @@ public final class FamilyHistory {
                 .sorted(Map.Entry.comparingByValue(Comparator.comparingLong(RunTimes::updatedAtMillis)))
                 .forEach(e -> families.put(e.getKey(), e.getValue()));
         evictBeyondCap();
+        changed = null;
         version++;
     }
 
     private void evictBeyondCap() {
         Iterator<String> oldest = families.keySet().iterator();
         while (families.size() > maxFamilies && oldest.hasNext()) {
-            oldest.next();
+            String evicted = oldest.next();
             oldest.remove();
+            if (changed != null) {
+                changed.add(evicted);
+            }
         }
+    }
+
+    /**
+     * The families whose run times changed (learnt, or forgotten past the cap) since the last call, or null when any
+     * may have (a seed since, or the first call): a reader that keeps what it derived from some families' run times
+     * re-derives only that. For one reader (the lanes step).
+     */
+    public Set<String> takeChanged() {
+        Set<String> out = changed;
+        changed = new HashSet<>();
+        return out;
     }
 
     /** The family's run times, or null. */

@@ -94,4 +94,23 @@ class LanesModelTest {
         assertThatThrownBy(() -> FamilyTable.decode("ns/a 1 2\n")).hasMessageContaining("line 1");
         assertThat(FamilyTable.decode(null).size()).isZero();
     }
+
+    /** Guards what lanes re-predicts: every family whose run times moved, the forgotten ones too; all after a seed. */
+    @Test
+    void theChangedFamiliesAreTheLearntAndTheForgottenSinceTheLastTake() {
+        FamilyHistory h = new FamilyHistory(2);
+        assertThat(h.takeChanged())
+                .as("nothing taken yet: any may have changed")
+                .isNull();
+        assertThat(h.takeChanged()).isEmpty();
+        h.learn("ns/a", 1000, 1);
+        h.learn("ns/b", 1000, 2);
+        assertThat(h.takeChanged()).containsExactlyInAnyOrder("ns/a", "ns/b");
+        h.learn("ns/c", 1000, 3); // past the cap: ns/a is forgotten
+        assertThat(h.takeChanged()).containsExactlyInAnyOrder("ns/a", "ns/c");
+        h.learn("ns/b", 2000, 4);
+        h.seed(FamilyTable.EMPTY);
+        assertThat(h.takeChanged()).as("a seed may change any").isNull();
+        assertThat(h.takeChanged()).isEmpty();
+    }
 }

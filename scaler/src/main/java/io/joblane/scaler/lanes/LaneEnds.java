@@ -22,7 +22,7 @@ public final class LaneEnds {
     /** The expected ends by uid and the label changes they call for, from one walk over the pods. */
     public record Result(Map<String, Long> ends, List<Change> changes) {}
 
-    private static final long NONE = Long.MIN_VALUE;
+    static final long NONE = Long.MIN_VALUE;
 
     private LaneEnds() {}
 
@@ -40,8 +40,9 @@ public final class LaneEnds {
     }
 
     /**
-     * The expected ends and the label changes in one walk: called at every scan over every bound pod, so it predicts
-     * each pod once and looks a node up once per run of its pods (pods usually come node by node) rather than per pod.
+     * The expected ends and the label changes in one walk, from scratch: the definition the lanes step's kept form
+     * ({@link NodeEnds}, which predicts again only what changed) must equal. It predicts each pod once and looks a node
+     * up once per run of its pods (pods usually come node by node) rather than per pod.
      */
     public static Result of(List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
         Map<String, Long> ends = new HashMap<>(pods.size() * 4 / 3 + 1);
@@ -120,7 +121,7 @@ public final class LaneEnds {
     }
 
     /** Start (or now) plus the prediction, or {@link #NONE}: {@code RunTimePredictor.predict} without the Optional. */
-    private static long expectedEnd(LanePod p, FamilyHistory history, long nowMillis) {
+    static long expectedEnd(LanePod p, FamilyHistory history, long nowMillis) {
         long start = p.startMillis() >= 0 ? p.startMillis() : nowMillis;
         if (p.expectedDuration() != null) {
             return RunTimePredictor.predict(p.expectedDuration(), history.get(p.family()), p.deadlineMillis())

@@ -13,6 +13,15 @@ public interface LanesAccess {
 
     List<LanePod> pods();
 
+    /**
+     * The pods of {@link #pods()}, handed beside {@code nodes} (this scan's {@link #nodes()}) one for one. An adapter
+     * that hands a node's pods as the same {@link LaneNodePods} while they are unchanged saves lanes predicting them
+     * again; by default they are grouped from {@link #pods()}.
+     */
+    default LanePods pods(List<LaneNode> nodes) {
+        return LanePods.group(nodes, pods());
+    }
+
     /** The family table an earlier Lease holder published, read live; empty when there is none. */
     FamilyTable published() throws LanesException;
 

@@ -2,6 +2,7 @@ package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.scaler.loop.ScanGate;
+import io.joblane.scaler.plan.ExpectedEnds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,11 +30,17 @@ public final class LanesStep {
     private final RunTimeLearner learner;
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
-    private Map<String, java.time.Instant> expectedEnds = Map.of();
+    private final NodeEnds ends;
+    private ExpectedEnds expectedEnds = ExpectedEnds.NONE;
     private long publishedVersion = -1;
     private long publishedAt = Long.MIN_VALUE;
 
     public LanesStep(LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies) {
+        this(access, clock, publishInterval, maxFamilies, new NodeEnds());
+    }
+
+    LanesStep(LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies, NodeEnds ends) {
+        this.ends = ends;
         this.access = access;
         this.clock = clock;
         this.publishInterval = publishInterval;
@@ -47,13 +54,13 @@ public final class LanesStep {
         if (!seeded && !seed()) {
             return; // without the earlier table, a write now would lose its history
         }
-        List<LanePod> pods = access.pods();
-        learner.observe(pods);
-        long now = clock.millis();
         List<LaneNode> nodes = access.nodes();
-        LaneEnds.Result ends = LaneEnds.of(nodes, pods, history, now);
-        expectedEnds = new Instants(ends.ends());
-        List<LaneEnds.Change> changes = ends.changes();
+        LanePods pods = access.pods(nodes);
+        learner.observe(pods.others()); // finished pods are never handed as bound to a node
+        long now = clock.millis();
+        NodeEnds.Result result = ends.update(nodes, pods, history, history.takeChanged(), now);
+        expectedEnds = result.ends();
+        List<LaneEnds.Change> changes = result.changes();
         if (dryRun) {
             // Nothing is written, so the same change comes back every scan: log each one once (per node still there).
             dryRunLogged.keySet().retainAll(nodes.stream().map(LaneNode::name).toList());
@@ -90,51 +97,11 @@ public final class LanesStep {
     }
 
     /**
-     * The expected end of each bound Job pod with a prediction, by uid, as of the last run: the drain order's input
+     * The expected end of each bound Job pod with a prediction, as of the last run: the drain order's input
      * ({@code ScaleLoop.expectedEnds}).
      */
-    public Map<String, java.time.Instant> expectedEnds() {
+    public ExpectedEnds expectedEnds() {
         return expectedEnds;
-    }
-
-    /**
-     * The expected ends as instants, each converted when read: the drain order reads those of a few nodes' pods, so a
-     * copy of every bound pod's end at every scan would be wasted. Read-only; {@code millis} is not changed after.
-     */
-    private static final class Instants extends java.util.AbstractMap<String, java.time.Instant> {
-        private final Map<String, Long> millis;
-
-        Instants(Map<String, Long> millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public java.time.Instant get(Object uid) {
-            Long end = millis.get(uid);
-            return end == null ? null : java.time.Instant.ofEpochMilli(end);
-        }
-
-        @Override
-        public boolean containsKey(Object uid) {
-            return millis.containsKey(uid);
-        }
-
-        @Override
-        public int size() {
-            return millis.size();
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return millis.isEmpty();
-        }
-
-        @Override
-        public java.util.Set<Entry<String, java.time.Instant>> entrySet() {
-            java.util.Set<Entry<String, java.time.Instant>> out = new java.util.LinkedHashSet<>();
-            millis.forEach((uid, end) -> out.add(Map.entry(uid, java.time.Instant.ofEpochMilli(end))));
-            return java.util.Collections.unmodifiableSet(out);
-        }
     }
 
     /** The family history, for tests and the status page. */

@@ -11,6 +11,7 @@ import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.plan.CapacityType;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DrainState;
+import io.joblane.scaler.plan.ExpectedEnds;
 import io.joblane.scaler.plan.GroupPlan;
 import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.NodeInfo;
@@ -60,7 +61,7 @@ public final class ScaleLoop {
     private final BooleanSupplier leading;
     private final Map<String, GroupState> states = new HashMap<>();
     private final List<AfterScan> afterScan = new ArrayList<>();
-    private Supplier<Map<String, Instant>> expectedEnds = Map::of;
+    private Supplier<ExpectedEnds> expectedEnds = () -> ExpectedEnds.NONE;
     private volatile JoblaneConfig config;
     private volatile ScanResult lastResult;
     private Instant startedAt;
@@ -225,11 +226,11 @@ public final class ScaleLoop {
     }
 
     /**
-     * Where bound pods' expected ends come from (lanes: start plus prediction, by pod uid, as of the last lanes step),
-     * for the drain order. Without it no pod has one. Call before the first scan.
+     * Where bound pods' expected ends come from (lanes: start plus prediction, as of the last lanes step), for the
+     * drain order. Without it no pod has one. Call before the first scan.
      */
-    public synchronized void expectedEnds(Supplier<Map<String, Instant>> byUid) {
-        this.expectedEnds = Objects.requireNonNull(byUid, "byUid");
+    public synchronized void expectedEnds(Supplier<ExpectedEnds> ends) {
+        this.expectedEnds = Objects.requireNonNull(ends, "ends");
     }
 
     private void runAfterScan(ScanGate gate) {

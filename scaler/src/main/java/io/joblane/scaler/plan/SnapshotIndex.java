@@ -39,7 +39,7 @@ public final class SnapshotIndex {
     /** Job pods of the flat list that have not finished, by group; those handed node by node stay on their load. */
     private final Map<String, List<PodInfo>> flatJobPodsByGroup = new HashMap<>();
 
-    private final Map<String, Instant> expectedEnds;
+    private final ExpectedEnds expectedEnds;
     /** The instances list {@link #instancesById} was last built from, and the map built. */
     private List<CloudInstance> instancesOf;
 
@@ -71,6 +71,11 @@ public final class SnapshotIndex {
      * pods did not change.
      */
     public SnapshotIndex(ClusterSnapshot snapshot, Map<String, Instant> expectedEnds, SnapshotIndex previous) {
+        this(snapshot, ExpectedEnds.byUid(expectedEnds), previous);
+    }
+
+    /** As above, with lanes' ends looked up pod by pod. */
+    public SnapshotIndex(ClusterSnapshot snapshot, ExpectedEnds expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
@@ -324,7 +329,9 @@ public final class SnapshotIndex {
 
     /** The pod's expected end: lanes' prediction for a bound pod when there are predictions, else what it carries. */
     public Instant expectedEnd(PodInfo pod) {
-        return expectedEnds.isEmpty() || pod.nodeName() == null ? pod.expectedEnd() : expectedEnds.get(pod.uid());
+        return expectedEnds.isEmpty() || pod.nodeName() == null
+                ? pod.expectedEnd()
+                : expectedEnds.of(pod.uid(), pod.nodeName());
     }
 
     /**

@@ -7,6 +7,7 @@ import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
 import io.joblane.scaler.loop.ScanGate;
+import io.joblane.scaler.plan.ExpectedEnds;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,24 +104,26 @@ class LanesTest {
                         new LaneEnds.Change("n2", Long.toString(T0 / MIN + 10)));
     }
 
-    /** Guards the drain order's input: each bound pod with a prediction, by uid, at its start plus the prediction. */
+    /** Guards the drain order's input: each bound pod with a prediction, at its start plus the prediction. */
     @Test
-    void expectedEndsAreTheBoundPodsWithAPredictionAsInstantsReadOnly() {
+    void expectedEndsAreTheBoundPodsWithAPredictionLookedUpPodByPod() {
         Memory k = new Memory();
         k.labels.put("n1", null);
         k.configMap = new FamilyTable(Map.of("ns/known", RunTimes.first(20 * MIN, T0 - MIN)));
         k.pods.add(running("a", "n1", "ns/known", null, T0));
         k.pods.add(running("b", "n1", "ns/unknown", null, T0));
+        k.pods.add(running("c", "n9", "ns/known", null, T0 + MIN)); // on a node lanes does not list
         LanesStep step = new LanesStep(k, Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC), Duration.ZERO, 100);
-        assertThat(step.expectedEnds()).isEmpty();
+        assertThat(step.expectedEnds().isEmpty()).isTrue();
 
         step.run(new ScanGate(false, () -> true));
 
-        Map<String, Instant> ends = step.expectedEnds();
-        assertThat(ends).containsExactly(Map.entry("a", Instant.ofEpochMilli(T0 + 20 * MIN)));
-        assertThat(ends.get("b")).isNull();
-        assertThat(ends.containsKey("a")).isTrue();
-        assertThatThrownBy(() -> ends.put("b", Instant.EPOCH)).isInstanceOf(UnsupportedOperationException.class);
+        ExpectedEnds ends = step.expectedEnds();
+        assertThat(ends.isEmpty()).isFalse();
+        assertThat(ends.of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 20 * MIN));
+        assertThat(ends.of("b", "n1")).as("no prediction").isNull();
+        assertThat(ends.of("c", "n9")).isEqualTo(Instant.ofEpochMilli(T0 + 21 * MIN));
+        assertThat(ends.of("gone", "n1")).isNull();
     }
 
     /** An in-memory Kubernetes for the step: labels, the ConfigMap, and a count of writes. */

@@ -439,7 +439,7 @@ public final class SimCluster {
         if (node.pods.isEmpty()) {
             emptyNodes.add(node);
         }
-        node.podsVersion++;
+        node.podsChanged();
         node.lastPodEventAt = now;
         node.usedCpu -= pod.cpu;
         node.usedMemory -= pod.memory;
@@ -468,7 +468,7 @@ public final class SimCluster {
             emptyNodes.remove(node);
         }
         node.pods.add(pod);
-        node.podsVersion++;
+        node.podsChanged();
         node.usedCpu += pod.cpu;
         node.usedMemory += pod.memory;
         node.usedGpu += pod.gpu;

@@ -46,6 +46,10 @@ public final class SimNode {
     private long latestEnd;
 
     private long latestEndVersion = -1;
+    /** Lanes' list of this node's pods; null before one and once a pod was bound to or left the node. */
+    private io.joblane.scaler.lanes.LaneNodePods lanePods;
+    /** Lanes' last view of this node, reused while its label is the same string. */
+    private io.joblane.scaler.lanes.LaneNode laneNode;
 
     public Taint drainTaint = Taint.NONE;
     /** Bought as Spot ({@link SpotMarket}); false for every node of a simulation without Spot. */
@@ -90,6 +94,15 @@ public final class SimNode {
         this.usedCpu = shape.daemonSetCpuMillis();
         this.usedMemory = shape.daemonSetMemoryMillis();
         this.usedPods = shape.daemonSetPods();
+    }
+
+    /**
+     * A pod was bound to or left the node: its lists are made anew. Lanes' is dropped here rather than checked against
+     * the version at every scan, which would read one more field of every node.
+     */
+    void podsChanged() {
+        podsVersion++;
+        lanePods = null;
     }
 
     public boolean fits(SimPod pod) {
@@ -157,5 +170,29 @@ public final class SimNode {
             podInfosVersion = podsVersion;
         }
         return podInfos;
+    }
+
+    /**
+     * The node's pods as lanes sees them ({@code view} of each): the same object while no pod was bound to or left the
+     * node, so lanes keeps what it predicted from them; a new one when they change.
+     */
+    public io.joblane.scaler.lanes.LaneNodePods lanePods(
+            java.util.function.BiFunction<SimPod, SimNode, io.joblane.scaler.lanes.LanePod> view) {
+        if (lanePods == null) {
+            List<io.joblane.scaler.lanes.LanePod> onNode = new ArrayList<>(pods.size());
+            for (SimPod p : pods) {
+                onNode.add(view.apply(p, this));
+            }
+            lanePods = new io.joblane.scaler.lanes.LaneNodePods(onNode);
+        }
+        return lanePods;
+    }
+
+    /** The node and its {@code joblane.io/lane-end} label as lanes reads them, made anew when the label changes. */
+    public io.joblane.scaler.lanes.LaneNode laneNode() {
+        if (laneNode == null || laneNode.laneEnd() != laneEnd) {
+            laneNode = new io.joblane.scaler.lanes.LaneNode(name, laneEnd);
+        }
+        return laneNode;
     }
 }

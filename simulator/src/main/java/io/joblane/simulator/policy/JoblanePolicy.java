@@ -9,7 +9,6 @@ import io.joblane.model.config.ScalerSettings;
 import io.joblane.model.config.Scaling;
 import io.joblane.model.config.Taint;
 import io.joblane.model.lanes.FamilyHistory;
-import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.LaneTerm;
 import io.joblane.model.lanes.RunTimePredictor;
@@ -19,8 +18,6 @@ import io.joblane.scaler.cloud.NodeGroupProvider;
 import io.joblane.scaler.cloud.fake.FakeInstanceType;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
 import io.joblane.scaler.cloud.fake.LaunchRule;
-import io.joblane.scaler.lanes.LaneNode;
-import io.joblane.scaler.lanes.LanePod;
 import io.joblane.scaler.lanes.LanesAccess;
 import io.joblane.scaler.lanes.LanesStep;
 import io.joblane.scaler.loop.ClusterAccess;
@@ -69,7 +66,7 @@ import java.util.Optional;
  * table), and each pod gets at creation the preferred lane term the webhook decides ({@link LaneTerm#decide}) from the
  * published table. Nothing of the scaler's or the webhook's logic is re-implemented here. One thread, one run.
  */
-public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener, LanesAccess {
+public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNodeGroupProvider.Listener {
     /** What of lanes a run has: the chart's default is {@link #ON}. */
     public enum Lanes {
         /** {@code lanes.enabled: false}: no labels, no lane terms, no expected ends. */
@@ -81,7 +78,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     }
 
     static final String GROUP = "batch";
-    private static final String NAMESPACE = "default";
+    static final String NAMESPACE = "default";
 
     private final Simulation.Settings settings;
     private final Duration scaleDownDelay;
@@ -102,14 +99,11 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     private final SimClock clock = new SimClock();
     private LanesStep lanesStep;
-    /** The family table last published by the lanes step: what the webhook predicts from. */
-    private FamilyTable published = FamilyTable.EMPTY;
-    /** Runs ended since the lanes step last read the pods: it learns each once, as from a Succeeded pod. */
-    private final List<LanePod> finished = new ArrayList<>();
-    /** Pods given a lane term, and lane-end labels written: to show lanes were exercised. */
+    /** Lanes' view of the simulated cluster; null with lanes off. */
+    private SimLanes lanesAccess;
+    /** Pods given a lane term: to show lanes were exercised. */
     private long lanesGiven;
 
-    private long laneEndWrites;
     private long onDemandPreferred;
     /** One constraints object per zone, shared by every pod pinned there. */
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
@@ -344,12 +338,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         if (lanes == Lanes.OFF) {
             return;
         }
-        lanesStep = new LanesStep(this, clock, LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
+        lanesAccess = new SimLanes(cluster);
+        lanesStep = new LanesStep(
+                lanesAccess, clock, LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
         loop.afterScan(lanesStep::run);
         if (lanes == Lanes.ON) {
             loop.expectedEnds(lanesStep::expectedEnds);
         }
-        cluster.onFinished((pod, at) -> finished.add(lanePod(pod, null, false, pod.startedAt, at)));
+        cluster.onFinished(lanesAccess::finished);
     }
 
     private static Map<String, String> quantities(NodeShape shape) {
@@ -405,13 +401,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
      */
     @Override
     public void admit(SimPod pod, long now) {
+        FamilyTable published = lanesAccess == null ? FamilyTable.EMPTY : lanesAccess.published();
         if (lanesStep != null) {
-            pod.lane = LaneTerm.decide(null, published.get(family(pod)), pod.deadline, now)
+            pod.lane = LaneTerm.decide(null, published.get(SimLanes.family(pod)), pod.deadline, now)
                     .orElse(null);
             lanesGiven += pod.lane == null ? 0 : 1;
         }
         if (preferOnDemandAbove != null) {
-            pod.prefersOnDemand = RunTimePredictor.predict(null, published.get(family(pod)), pod.deadline)
+            pod.prefersOnDemand = RunTimePredictor.predict(null, published.get(SimLanes.family(pod)), pod.deadline)
                     .filter(p -> p.millis() > preferOnDemandAbove.toMillis())
                     .isPresent();
             onDemandPreferred += pod.prefersOnDemand ? 1 : 0;
@@ -706,83 +703,6 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         // Events go nowhere in a simulation.
     }
 
-    // ---- LanesAccess over the simulated cluster ---------------------------------------------------------------
-
-    /**
-     * The pod's family as the webhook and the scaler key it ({@link FamilyKey}): its {@code joblane.io/family} label
-     * (the trace's family), else its Job's name, which is the pod's own here (one pod per Job), so it never repeats.
-     */
-    private static String family(SimPod pod) {
-        if (pod.familyKey == null) {
-            pod.familyKey = pod.family.isEmpty()
-                    ? FamilyKey.of(NAMESPACE, Map.of(WellKnown.JOB_NAME_LABEL, pod.name()))
-                    : FamilyKey.of(NAMESPACE, Map.of(WellKnown.FAMILY_LABEL, pod.family));
-        }
-        return pod.familyKey;
-    }
-
-    private static LanePod lanePod(SimPod p, String node, boolean bound, long start, long finishedAt) {
-        return new LanePod(p.uid(), node, family(p), null, p.deadline, bound, start, finishedAt);
-    }
-
-    /** A bound pod as lanes reads it every scan: the same object while the pod runs on the same node. */
-    private static LanePod boundLanePod(SimPod p, SimNode n) {
-        LanePod cached = p.lanePod;
-        if (cached != null
-                && cached.node() == n.name
-                && cached.startMillis() == p.startedAt
-                && cached.uid() == p.uid()) {
-            return cached;
-        }
-        p.lanePod = lanePod(p, n.name, true, p.startedAt, -1);
-        return p.lanePod;
-    }
-
-    @Override
-    public List<LaneNode> nodes() {
-        List<LaneNode> out = new ArrayList<>(cluster.nodes().size());
-        for (SimNode n : cluster.nodes()) {
-            if (n.ready) {
-                out.add(new LaneNode(n.name, n.laneEnd));
-            }
-        }
-        return out;
-    }
-
-    /** The bound Job pods, and the runs that ended since the last call (each seen once, as a Succeeded pod). */
-    @Override
-    public List<LanePod> pods() {
-        List<LanePod> out =
-                new ArrayList<>(finished.size() + (int) Math.min(Integer.MAX_VALUE - 8, cluster.runningPods()));
-        out.addAll(finished);
-        finished.clear();
-        for (SimNode n : cluster.nodes()) {
-            for (SimPod p : n.pods) {
-                out.add(boundLanePod(p, n));
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public FamilyTable published() {
-        return published;
-    }
-
-    @Override
-    public void publish(FamilyTable table) {
-        published = table;
-    }
-
-    @Override
-    public void setLaneEnd(String node, String value) {
-        SimNode n = cluster.nodeByName(node);
-        if (n != null) {
-            cluster.setLaneEnd(n, value);
-            laneEndWrites++;
-        }
-    }
-
     /** Pods the webhook gave a lane term so far. */
     public long lanesGiven() {
         return lanesGiven;
@@ -790,6 +710,6 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     /** {@code joblane.io/lane-end} labels the lanes step wrote so far. */
     public long laneEndWrites() {
-        return laneEndWrites;
+        return lanesAccess == null ? 0 : lanesAccess.laneEndWrites;
     }
 }

@@ -1,0 +1,34 @@
+package io.joblane.scaler.lanes;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A scan's Job pods as lanes reads them: beside the scan's group nodes one for one, the pods bound to each (bound, not
+ * finished); every other pod (finished, unbound, or bound to a node not listed) in {@code others}.
+ */
+public record LanePods(List<List<LanePod>> ofNodes, List<LanePod> others) {
+    public LanePods {
+        if (ofNodes == null || others == null) {
+            throw new IllegalArgumentException("pods of nodes and other pods must both be given");
+        }
+    }
+
+    /** The pods of a flat list, grouped beside {@code nodes} (the default of {@link LanesAccess#pods(List)}). */
+    public static LanePods group(List<LaneNode> nodes, List<LanePod> pods) {
+        Map<String, Integer> index = new HashMap<>(nodes.size() * 4 / 3 + 1);
+        List<List<LanePod>> ofNodes = new ArrayList<>(nodes.size());
+        for (LaneNode n : nodes) {
+            index.putIfAbsent(n.name(), ofNodes.size());
+            ofNodes.add(new ArrayList<>(2));
+        }
+        List<LanePod> others = new ArrayList<>();
+        for (LanePod p : pods) {
+            Integer i = p.bound() && p.node() != null && !p.finishedRun() ? index.get(p.node()) : null;
+            (i == null ? others : ofNodes.get(i)).add(p);
+        }
+        return new LanePods(ofNodes, others);
+    }
+}

@@ -1,0 +1,283 @@
+package io.joblane.scaler.lanes;
+
+import io.joblane.model.lanes.FamilyHistory;
+import io.joblane.model.lanes.RunTimePredictor;
+import io.joblane.scaler.plan.ExpectedEnds;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link LaneEnds} kept across scans, node by node: what was predicted from a node's pods handed as the same
+ * {@link LaneNodePods} is taken again unless one of their families learnt (or forgot) a run since, or a pod without a
+ * start makes it depend on the time. The labels and ends are those {@link LaneEnds#of} gives for the same pods, history
+ * and time; a scan's ends are looked up pod by pod rather than laid out by uid. Loop thread only.
+ */
+final class NodeEnds {
+    private static final long NONE = LaneEnds.NONE;
+
+    /** The run counter: a derivation is current only if the last run found it so. */
+    private long run;
+    /**
+     * By family, the kept derivations that read its run times: a family that changes marks them stale, so a node whose
+     * families did not change costs no look at them. Rebuilt from the current ones when stale entries pile up.
+     */
+    private final Map<String, List<Derived>> readers = new HashMap<>();
+
+    private int readerEntries;
+    /** How many stale reader entries beyond four per node are let pile up before a rebuild. */
+    private final int pruneSlack;
+
+    NodeEnds() {
+        this(1024);
+    }
+
+    NodeEnds(int pruneSlack) {
+        this.pruneSlack = pruneSlack;
+    }
+
+    /**
+     * What one node's pods gave: each pod's expected end, the node's latest in minutes, and what that depended on.
+     * Immutable but for {@link #run}, so a scan's ends stay exact whatever later runs derive.
+     */
+    static final class Derived {
+        final NodeEnds owner;
+        final String node;
+        final List<LanePod> pods;
+        /** Beside {@link #pods}: the expected end, or {@link LaneEnds#NONE}. */
+        final long[] ends;
+        /** The latest end in minutes, or {@link LaneEnds#NONE}. */
+        final long latestMinutes;
+        /** The distinct families whose run times the ends were predicted from. */
+        final String[] families;
+        /** A pod without a start was predicted from now. */
+        final boolean timeDependent;
+        /** The last run that found it current. */
+        long run;
+        /** A family it read changed since. */
+        boolean stale;
+        /** The label text last found to be {@link #latestMinutes}, so an unchanged label is not parsed again. */
+        String labelSeen;
+
+        private Derived(
+                NodeEnds owner,
+                String node,
+                List<LanePod> pods,
+                long[] ends,
+                long latestMinutes,
+                String[] families,
+                boolean timeDependent) {
+            this.owner = owner;
+            this.node = node;
+            this.pods = pods;
+            this.ends = ends;
+            this.latestMinutes = latestMinutes;
+            this.families = families;
+            this.timeDependent = timeDependent;
+        }
+    }
+
+    /** A run's label changes and its expected ends. */
+    record Result(List<LaneEnds.Change> changes, ExpectedEnds ends) {}
+
+    /**
+     * The label changes for {@code nodes} and the expected ends of the bound pods.
+     *
+     * @param changed the families whose run times changed since the last run ({@link FamilyHistory#takeChanged}), or
+     *                null when any may have
+     */
+    Result update(List<LaneNode> nodes, LanePods pods, FamilyHistory history, Set<String> changed, long nowMillis) {
+        if (pods.ofNodes().size() != nodes.size()) {
+            throw new IllegalArgumentException(
+                    "pods of " + pods.ofNodes().size() + " node(s) handed for " + nodes.size() + " node(s)");
+        }
+        run++;
+        markStale(changed);
+        Derived[] derived = new Derived[nodes.size()];
+        boolean any = false;
+        List<LaneEnds.Change> changes = new ArrayList<>();
+        for (int i = 0; i < derived.length; i++) {
+            LaneNode n = nodes.get(i);
+            Derived d = kept(n.name(), pods.ofNodes().get(i), history, changed != null, nowMillis);
+            derived[i] = d;
+            any |= d.latestMinutes != NONE;
+            LaneEnds.Change change = change(n, d);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        Map<String, Long> others = Map.of();
+        for (LanePod p : pods.others()) {
+            long end = p.bound() && p.node() != null ? LaneEnds.expectedEnd(p, history, nowMillis) : NONE;
+            if (end != NONE) {
+                others = others.isEmpty() ? new HashMap<>() : others;
+                others.put(p.uid(), end);
+            }
+        }
+        if (readerEntries > 4 * derived.length + pruneSlack) {
+            prune(derived, pods);
+        }
+        return new Result(changes, new Ends(nodes, derived, others, any || !others.isEmpty()));
+    }
+
+    /** Marks the derivations that read a changed family; with {@code changed} null, all are derived again. */
+    private void markStale(Set<String> changed) {
+        if (changed == null) {
+            readers.clear();
+            readerEntries = 0;
+            return;
+        }
+        for (String f : changed) {
+            List<Derived> stale = readers.remove(f);
+            if (stale != null) {
+                stale.forEach(d -> d.stale = true);
+                readerEntries -= stale.size();
+            }
+        }
+    }
+
+    /** The node's derivation: the one kept on its pods while it holds, else made afresh (and kept). */
+    private Derived kept(String node, List<LanePod> onNode, FamilyHistory history, boolean known, long nowMillis) {
+        LaneNodePods kept = onNode instanceof LaneNodePods k ? k : null;
+        Derived d = kept == null ? null : kept.derived;
+        if (!known || !current(d, node)) {
+            d = derive(node, onNode, history, nowMillis);
+            if (kept != null) {
+                kept.derived = d;
+                register(d);
+            }
+        }
+        d.run = run;
+        return d;
+    }
+
+    /** The label change the node needs, or null. */
+    private static LaneEnds.Change change(LaneNode n, Derived d) {
+        long end = d.latestMinutes;
+        String label = n.laneEnd();
+        if (label != null && label == d.labelSeen) {
+            return null; // the very text found equal to this end before
+        }
+        if (end == NONE ? label != null : !LaneEnds.isNumber(label, end)) {
+            return new LaneEnds.Change(n.name(), end == NONE ? null : Long.toString(end));
+        }
+        d.labelSeen = label;
+        return null;
+    }
+
+    private void register(Derived d) {
+        for (String f : d.families) {
+            readers.computeIfAbsent(f, k -> new ArrayList<>(2)).add(d);
+        }
+        readerEntries += d.families.length;
+    }
+
+    /** Drops the readers no longer handed: only this run's kept derivations can be current at the next. */
+    private void prune(Derived[] derived, LanePods pods) {
+        readers.clear();
+        readerEntries = 0;
+        for (int i = 0; i < derived.length; i++) {
+            if (pods.ofNodes().get(i) instanceof LaneNodePods kept && kept.derived == derived[i]) {
+                register(derived[i]);
+            }
+        }
+    }
+
+    /** Whether the node's last derivation still holds: ours, current at the last run, nothing it read moved. */
+    private boolean current(Derived d, String node) {
+        if (d == null || d.owner != this || d.run != run - 1) {
+            return false;
+        }
+        return !d.stale && !d.timeDependent && d.node.equals(node);
+    }
+
+    private Derived derive(String node, List<LanePod> pods, FamilyHistory history, long nowMillis) {
+        int size = pods.size();
+        long[] ends = new long[size];
+        long latest = NONE;
+        String[] families = new String[Math.min(size, 4)];
+        int distinct = 0;
+        boolean timeDependent = false;
+        for (int j = 0; j < size; j++) {
+            LanePod p = pods.get(j);
+            if (!p.bound() || p.node() == null) {
+                ends[j] = NONE;
+                continue;
+            }
+            long end = LaneEnds.expectedEnd(p, history, nowMillis);
+            ends[j] = end;
+            if (end != NONE) {
+                latest = Math.max(latest, RunTimePredictor.minutes(end));
+            }
+            timeDependent |= p.startMillis() < 0;
+            String f = p.family();
+            if (f != null && !contains(families, distinct, f)) {
+                if (distinct == families.length) {
+                    families = Arrays.copyOf(families, distinct * 2);
+                }
+                families[distinct++] = f;
+            }
+        }
+        if (distinct < families.length) {
+            families = Arrays.copyOf(families, distinct);
+        }
+        return new Derived(this, node, pods, ends, latest, families, timeDependent);
+    }
+
+    private static boolean contains(String[] families, int count, String family) {
+        for (int i = 0; i < count; i++) {
+            if (families[i].equals(family)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One run's expected ends: found through the pod's node (a map of the nodes built at the first lookup, as the
+     * drain order reads a few nodes' pods), then among the pods bound to nodes not listed.
+     */
+    private static final class Ends implements ExpectedEnds {
+        private final List<LaneNode> nodes;
+        private final Derived[] derived;
+        private final Map<String, Long> others;
+        private final boolean any;
+        private Map<String, Derived> byNode;
+
+        Ends(List<LaneNode> nodes, Derived[] derived, Map<String, Long> others, boolean any) {
+            this.nodes = nodes;
+            this.derived = derived;
+            this.others = others;
+            this.any = any;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return !any;
+        }
+
+        @Override
+        public Instant of(String uid, String node) {
+            if (byNode == null) {
+                byNode = new HashMap<>(derived.length * 4 / 3 + 1);
+                for (int i = 0; i < derived.length; i++) {
+                    byNode.putIfAbsent(nodes.get(i).name(), derived[i]);
+                }
+            }
+            Derived d = node == null ? null : byNode.get(node);
+            if (d != null) {
+                for (int j = d.pods.size() - 1; j >= 0; j--) {
+                    if (d.pods.get(j).uid().equals(uid)) {
+                        return d.ends[j] == LaneEnds.NONE ? null : Instant.ofEpochMilli(d.ends[j]);
+                    }
+                }
+            }
+            Long end = others.get(uid);
+            return end == null ? null : Instant.ofEpochMilli(end);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.joblane.scaler.lanes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.model.lanes.FamilyTable;
+import io.joblane.model.lanes.RunTimes;
+import io.joblane.scaler.loop.ScanGate;
+import io.joblane.scaler.plan.ExpectedEnds;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lanes' ends kept node by node across scans: a node handed the same {@link LaneNodePods} must still get the label and
+ * ends {@link LaneEnds#of} gives afresh, whenever a family of its pods learns or forgets a run or the time moves a pod
+ * without a start.
+ */
+class NodeEndsTest {
+    private static final long MIN = 60_000;
+    private static final long T0 = 29_000_000L * MIN;
+
+    private static LanePod running(String uid, String node, String family, String annotation, long start) {
+        return new LanePod(uid, node, family, annotation, 0, true, start, -1);
+    }
+
+    /** A node's kept pods seeing its family learn a longer run: the label and the pod's end move with it. */
+    @Test
+    void aKeptNodeIsPredictedAgainWhenAFamilyOfItsPodsLearnsARun() {
+        Kept k = new Kept(T0);
+        k.labels.put("n1", null);
+        k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
+        k.bind(running("a", "n1", "ns/f", null, T0));
+        k.bind(running("b", "n1", "ns/other", "5m", T0));
+        LanesStep step = k.step(100);
+        step.run(k.gate());
+        assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
+        LaneNodePods handed = k.handed.get("n1");
+
+        k.finished.add(new LanePod("done", "n2", "ns/f", null, 0, false, T0 - 30 * MIN, T0));
+        step.run(k.gate());
+        assertThat(k.handed.get("n1")).as("the node's pods did not change").isSameAs(handed);
+        assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
+        assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 20 * MIN));
+        assertThat(step.expectedEnds().of("b", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 5 * MIN));
+    }
+
+    /** A family forgotten past the cap no longer predicts its pods on a kept node. */
+    @Test
+    void aKeptNodeLosesItsLabelWhenItsFamilyIsForgottenPastTheCap() {
+        Kept k = new Kept(T0);
+        k.labels.put("n1", null);
+        k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
+        k.bind(running("a", "n1", "ns/f", null, T0));
+        LanesStep step = k.step(1);
+        step.run(k.gate());
+        assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
+
+        k.finished.add(new LanePod("done", "n2", "ns/g", null, 0, false, T0 - 30 * MIN, T0));
+        step.run(k.gate());
+        assertThat(k.labels.get("n1")).as("ns/f forgotten: no prediction").isNull();
+        assertThat(step.expectedEnds().of("a", "n1")).isNull();
+        assertThat(step.expectedEnds().isEmpty()).isTrue();
+    }
+
+    /** A pod without a start is predicted from now: its kept node's label follows the time. */
+    @Test
+    void aKeptNodeWithAPodWithoutAStartIsPredictedFromNowAtEveryScan() {
+        Kept k = new Kept(T0);
+        k.labels.put("n1", null);
+        k.bind(running("a", "n1", "ns/f", "10m", -1));
+        LanesStep step = k.step(100);
+        step.run(k.gate());
+        assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
+        k.now += 5 * MIN;
+        step.run(k.gate());
+        assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 15));
+        assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 15 * MIN));
+    }
+
+    /**
+     * Random scans (pods bound and finishing, nodes listed and not, families learnt and forgotten, the time moving),
+     * each node's pods kept while unchanged: every label written and every end equal what {@link LaneEnds#of} gives
+     * afresh from the same pods, history and time.
+     */
+    @Test
+    void keptEndsAreAlwaysThoseComputedAfresh() {
+        for (long seed = 0; seed < 60; seed++) {
+            Random rnd = new Random(seed);
+            Kept k = new Kept(T0);
+            k.published = new FamilyTable(Map.of("ns/f0", RunTimes.first(7 * MIN, T0 - MIN)));
+            for (int n = 0; n < 4; n++) {
+                k.labels.put("n" + n, rnd.nextBoolean() ? null : Long.toString(T0 / MIN + rnd.nextInt(5)));
+            }
+            // A third of the runs rebuild the family index at every scan.
+            LanesStep step = k.step(1 + rnd.nextInt(4), seed % 3 == 0 ? 0 : 1024);
+            int next = 0;
+            for (int scan = 0; scan < 60; scan++) {
+                for (int op = rnd.nextInt(5); op > 0; op--) {
+                    switch (rnd.nextInt(6)) {
+                        case 0, 1 -> {
+                            String node = "n" + rnd.nextInt(6); // n4 and n5 are never listed
+                            String family = rnd.nextInt(6) == 0 ? null : "ns/f" + rnd.nextInt(5);
+                            String annotation = rnd.nextInt(5) == 0 ? (rnd.nextBoolean() ? "12m" : "soon") : null;
+                            long start = rnd.nextInt(6) == 0 ? -1 : k.now - rnd.nextInt(20) * MIN;
+                            long deadline = rnd.nextInt(4) == 0 ? (5 + rnd.nextInt(60)) * MIN : 0;
+                            k.bind(new LanePod("p" + next++, node, family, annotation, deadline, true, start, -1));
+                        }
+                        case 2, 3 -> k.finishOne(rnd);
+                        case 4 -> {
+                            String node = "n" + rnd.nextInt(4);
+                            if (k.labels.containsKey(node)) {
+                                k.labels.remove(node);
+                            } else {
+                                k.labels.put(node, null);
+                            }
+                        }
+                        default -> k.now += rnd.nextInt(4) * MIN + rnd.nextInt(60_000);
+                    }
+                }
+                List<LaneNode> before = k.nodes();
+                Map<String, String> labelsBefore = new TreeMap<>(k.labels);
+                k.written.clear();
+                step.run(k.gate());
+                String at = "seed " + seed + " scan " + scan;
+
+                LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now);
+                Map<String, String> expected = new TreeMap<>(labelsBefore);
+                fresh.changes().forEach(c -> expected.put(c.node(), c.value()));
+                assertThat(k.labels).as(at).isEqualTo(expected);
+                assertThat(k.written)
+                        .as(at + ": only changes written")
+                        .hasSize(fresh.changes().size());
+                ExpectedEnds ends = step.expectedEnds();
+                assertThat(ends.isEmpty()).as(at).isEqualTo(fresh.ends().isEmpty());
+                for (LanePod p : k.lastFlat) {
+                    Long end = p.bound() && p.node() != null ? fresh.ends().get(p.uid()) : null;
+                    assertThat(ends.of(p.uid(), p.node()))
+                            .as(at + " pod " + p)
+                            .isEqualTo(end == null ? null : Instant.ofEpochMilli(end));
+                }
+            }
+        }
+    }
+
+    /**
+     * A Kubernetes for lanes that hands each listed node's bound pods as a {@link LaneNodePods} kept until a pod is
+     * bound to or leaves the node, as the simulator does.
+     */
+    static final class Kept implements LanesAccess {
+        final Map<String, String> labels = new TreeMap<>();
+        final Map<String, List<LanePod>> bound = new TreeMap<>();
+        final Map<String, LaneNodePods> handed = new HashMap<>();
+        final Set<String> changed = new HashSet<>();
+        final List<LanePod> finished = new ArrayList<>();
+        final List<String> written = new ArrayList<>();
+        FamilyTable published = FamilyTable.EMPTY;
+        /** The pods as one flat list, as the last scan saw them: what the fresh computation is given. */
+        List<LanePod> lastFlat = List.of();
+
+        long now;
+
+        Kept(long now) {
+            this.now = now;
+        }
+
+        LanesStep step(int maxFamilies) {
+            return step(maxFamilies, 1024);
+        }
+
+        LanesStep step(int maxFamilies, int pruneSlack) {
+            Clock clock = new Clock() {
+                @Override
+                public ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return Instant.ofEpochMilli(now);
+                }
+            };
+            return new LanesStep(this, clock, java.time.Duration.ZERO, maxFamilies, new NodeEnds(pruneSlack));
+        }
+
+        ScanGate gate() {
+            return new ScanGate(false, () -> true);
+        }
+
+        void bind(LanePod p) {
+            bound.computeIfAbsent(p.node(), n -> new ArrayList<>()).add(p);
+            changed.add(p.node());
+        }
+
+        /** A random bound pod ends: a run to learn when it had a start. */
+        void finishOne(Random rnd) {
+            List<String> nodes =
+                    bound.keySet().stream().filter(n -> !bound.get(n).isEmpty()).toList();
+            if (nodes.isEmpty()) {
+                return;
+            }
+            String node = nodes.get(rnd.nextInt(nodes.size()));
+            List<LanePod> pods = bound.get(node);
+            LanePod p = pods.remove(rnd.nextInt(pods.size()));
+            changed.add(node);
+            long end = p.startMillis() < 0 ? -1 : Math.max(p.startMillis(), now - rnd.nextInt(3) * MIN);
+            finished.add(new LanePod(
+                    p.uid(),
+                    p.node(),
+                    p.family(),
+                    p.expectedDuration(),
+                    p.deadlineMillis(),
+                    false,
+                    p.startMillis(),
+                    end));
+        }
+
+        @Override
+        public List<LaneNode> nodes() {
+            return labels.entrySet().stream()
+                    .map(e -> new LaneNode(e.getKey(), e.getValue()))
+                    .toList();
+        }
+
+        @Override
+        public List<LanePod> pods() {
+            throw new AssertionError("lanes reads the pods node by node");
+        }
+
+        @Override
+        public LanePods pods(List<LaneNode> nodes) {
+            List<List<LanePod>> ofNodes = new ArrayList<>();
+            Set<String> listed = new HashSet<>();
+            List<LanePod> flat = new ArrayList<>();
+            for (LaneNode n : nodes) {
+                listed.add(n.name());
+                LaneNodePods kept = handed.get(n.name());
+                if (kept == null || changed.contains(n.name())) {
+                    kept = new LaneNodePods(bound.getOrDefault(n.name(), List.of()));
+                    handed.put(n.name(), kept);
+                }
+                ofNodes.add(kept);
+                flat.addAll(kept);
+            }
+            changed.removeAll(listed);
+            List<LanePod> others = new ArrayList<>(finished);
+            finished.clear();
+            bound.forEach((node, pods) -> {
+                if (!listed.contains(node)) {
+                    others.addAll(pods);
+                }
+            });
+            flat.addAll(0, others);
+            lastFlat = flat;
+            return new LanePods(ofNodes, others);
+        }
+
+        @Override
+        public FamilyTable published() {
+            return published;
+        }
+
+        @Override
+        public void publish(FamilyTable table) {
+            published = table;
+        }
+
+        @Override
+        public void setLaneEnd(String node, String value) {
+            labels.put(node, value);
+            written.add(node);
+        }
+    }
+}
