@@ -6,13 +6,10 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * A model of the Kubernetes cluster-autoscaler 1.36 with its default flags, one loop per scan (see the simulator's
@@ -81,7 +78,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * ({@code lowSince} set) or soft-tainted. The others are busy, not unneeded and untainted, and a scan leaves them
      * as they are, so it need not look at them; the cluster names the nodes that changed since the last scan.
      */
-    private final TreeSet<SimNode> watched = new TreeSet<>(Comparator.comparingLong(SimNode::launchOrder));
+    private final NodeSet watched = new NodeSet();
+    /** The drain simulation's free room, kept across scans (evictable Job pods only; else null). */
+    private DrainRoom drainRoom;
     /** The cluster whose changed nodes {@link #watched} follows. */
     private SimCluster watching;
 
@@ -141,12 +140,19 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             cluster.trackChangedNodes();
             watched.clear();
             cluster.nodes().forEach(watched::add);
+            if (jobPods == JobPods.EVICTABLE) {
+                drainRoom = new DrainRoom();
+                cluster.nodes().forEach(drainRoom::update);
+            }
         }
         cluster.drainChangedNodes(n -> {
             if (n.isRemoved()) {
                 watched.remove(n);
             } else if (actionable(n)) {
                 watched.add(n);
+            }
+            if (drainRoom != null) {
+                drainRoom.update(n);
             }
         });
     }
@@ -176,7 +182,6 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     @Override
     public boolean scan(SimCluster cluster, long now) {
         replaySkippedRechecks(now);
-        watchChanged(cluster);
         return runOnce(cluster, now);
     }
 
@@ -502,12 +507,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * simulation put them, so two nodes cannot count on the same free room.
      */
     private Unneeded updateUnneeded(SimCluster cluster, long now) {
-        // Only evictable Job pods are moved by the drain simulation; the others never need the free room.
-        Destinations room = jobPods == JobPods.EVICTABLE ? new Destinations(cluster) : null;
+        watchChanged(cluster); // here, after the scale-up: a node launched Ready at once is a candidate already
         List<SimNode> unneeded = new ArrayList<>();
         boolean changed = false;
         for (SimNode n : candidates()) {
-            if (!isUnneeded(n, now, room)) {
+            if (!isUnneeded(n, now)) {
                 changed |= n.lowSince >= 0;
                 n.lowSince = -1;
                 continue;
@@ -516,10 +520,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 n.lowSince = now;
                 changed = true;
             }
-            if (room != null) {
-                room.leave(n);
+            if (drainRoom != null) {
+                drainRoom.leave(n);
             }
             unneeded.add(n);
+        }
+        if (drainRoom != null) {
+            drainRoom.endScan(); // moved pods were the simulation's only
         }
         return new Unneeded(unneeded, changed);
     }
@@ -551,109 +558,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         watched.removeIf(n -> n.isRemoved() || !actionable(n));
     }
 
-    /**
-     * The free room (each node on its own shape) of the nodes that accept pods, as the drain simulation uses it up;
-     * gathered at the first drain simulation of the scan, as the cluster is the same throughout the scan's look at
-     * the nodes (most scans simulate no drain). First fit in node order through a {@link RoomTree}.
-     */
-    private static final class Destinations {
-        private final SimCluster cluster;
-        /** The nodes found unneeded before the room was gathered: they take no moved pods. */
-        private final List<SimNode> left = new ArrayList<>();
-
-        private SimNode[] nodes;
-        private long[] seqs;
-        private RoomTree room;
-
-        Destinations(SimCluster cluster) {
-            this.cluster = cluster;
-        }
-
-        private void gather() {
-            if (nodes != null) {
-                return;
-            }
-            long[] leaving = new long[left.size()];
-            for (int i = 0; i < leaving.length; i++) {
-                leaving[i] = left.get(i).launchOrder();
-            }
-            Arrays.sort(leaving);
-            int size = cluster.nodes().size();
-            nodes = new SimNode[size];
-            seqs = new long[size];
-            room = new RoomTree(size);
-            int k = 0;
-            int gone = 0;
-            for (SimNode n : cluster.nodes()) { // in node order, as the leaving ones now are
-                if (n.acceptsPods()) {
-                    nodes[k] = n;
-                    seqs[k] = n.launchOrder();
-                    while (gone < leaving.length && leaving[gone] < seqs[k]) {
-                        gone++;
-                    }
-                    if (gone == leaving.length || leaving[gone] != seqs[k]) {
-                        room.put(
-                                k,
-                                n.shape.cpuMillis() - n.usedCpu,
-                                n.shape.memoryMillis() - n.usedMemory,
-                                n.shape.gpus() - n.usedGpu,
-                                n.shape.pods() - n.usedPods);
-                    }
-                    k++;
-                }
-            }
-            nodes = Arrays.copyOf(nodes, k);
-            seqs = Arrays.copyOf(seqs, k);
-            room.build();
-        }
-
-        /** An unneeded node takes no moved pods. */
-        void leave(SimNode n) {
-            if (nodes == null) {
-                left.add(n);
-                return;
-            }
-            int self = indexOf(n);
-            if (self >= 0) {
-                room.close(self);
-            }
-        }
-
-        /** The node's place among the destinations (they are in node order), or negative. */
-        private int indexOf(SimNode n) {
-            return Arrays.binarySearch(seqs, n.launchOrder());
-        }
-
-        /** The drain simulation: each pod, first fit, on the other destinations; kept there when all fit. */
-        boolean placeElsewhere(SimNode victim) {
-            gather();
-            int self = indexOf(victim);
-            long[] own = self >= 0 ? room.get(self) : null;
-            if (own != null) {
-                room.close(self); // the victim's own pods do not move onto it
-            }
-            int[] where = new int[victim.pods.size()];
-            int placed = 0;
-            for (SimPod p : victim.pods) {
-                int found = room.first(p, i -> SimCluster.inZone(p, nodes[i]));
-                if (found < 0) {
-                    break;
-                }
-                room.take(found, p, -1);
-                where[placed++] = found;
-            }
-            boolean all = placed == where.length;
-            for (int j = 0; !all && j < placed; j++) {
-                room.take(where[j], victim.pods.get(j), 1); // not all fit: give the room back
-            }
-            if (own != null) {
-                room.set(self, own[0], own[1], own[2], own[3]);
-            }
-            return all;
-        }
-    }
-
-    private boolean isUnneeded(SimNode n, long now, Destinations room) {
+    private boolean isUnneeded(SimNode n, long now) {
         if (n.recheckAfter > now) {
             return false; // RecentlyUnremovable
         }
@@ -663,7 +568,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         if (!n.hasJobPods() || jobPods == JobPods.ON_COMPLETION) {
             return true; // on-completion pods are waited for, not moved
         }
-        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !room.placeElsewhere(n)) {
+        if (jobPods == JobPods.SAFE_TO_EVICT_FALSE || !drainRoom.placeElsewhere(n)) {
             n.recheckAfter = now + UNREMOVABLE_RECHECK_MILLIS; // BlockedByPod or NoPlaceToMovePods
             return false;
         }

@@ -81,9 +81,21 @@ final class RoomTree {
                 pods[leaf] + sign);
     }
 
+    /** Updates the ranges above place {@code i} after {@link #put}s to it. */
+    void refresh(int i) {
+        for (int node = (width + i) >> 1; node >= 1; node >>= 1) {
+            pull(node);
+        }
+    }
+
     /** Place {@code i} takes nothing from now on (until set again). */
     void close(int i) {
         set(i, NONE, NONE, NONE, NONE);
+    }
+
+    /** {@link #close} without updating the ranges: call {@link #refresh} before the next {@link #first}. */
+    void closeLeaf(int i) {
+        put(i, NONE, NONE, NONE, NONE);
     }
 
     private void pull(int node) {
