@@ -508,8 +508,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         return new ClusterSnapshot(clock.instant(), nodes, pending, daemonSets, podsOfNodes);
     }
 
+    /** The planner's state of each simulated drain taint (the same three, the same names), once: asked per node per scan. */
+    private static final DrainState[] DRAIN_OF_TAINT = java.util.Arrays.stream(SimNode.Taint.values())
+            .map(t -> DrainState.valueOf(t.name()))
+            .toArray(DrainState[]::new);
+
     private NodeInfo nodeInfo(SimNode n) {
-        DrainState drain = DrainState.valueOf(n.drainTaint.name()); // the same three states, the same names
+        DrainState drain = DRAIN_OF_TAINT[n.drainTaint.ordinal()];
         NodeInfo info = n.info;
         SpotNotice notice = n.spotNoticed ? SpotNotice.INTERRUPTION : SpotNotice.NONE;
         if (info != null && sameFlags(info, n, drain) && info.spotNotice() == notice && sameTimes(info, n)) {
