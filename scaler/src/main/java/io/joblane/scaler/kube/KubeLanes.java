@@ -17,6 +17,7 @@ import io.joblane.model.lanes.FamilyKey;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
+import io.joblane.scaler.lanes.LanePods;
 import io.joblane.scaler.lanes.LanesAccess;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Lanes' Kubernetes side: group nodes and Job pods from the informer caches, the family table in the ConfigMap
  * {@code joblane-lanes} of the scaler's namespace (read live, written whole), and the {@code joblane.io/lane-end}
- * node label (a JSON Patch of that one label, so it never races the draining label or taint). Called from the
- * loop thread.
+ * node label (a JSON Patch of that one label, so it never races the draining label or taint). Pods are translated
+ * again only when their cached object changed, and handed node by node as lists kept while unchanged
+ * ({@link LanePodsByNode}). Called from the loop thread.
  */
 public final class KubeLanes implements LanesAccess {
     private static final Logger LOG = LoggerFactory.getLogger(KubeLanes.class);
@@ -40,6 +42,8 @@ public final class KubeLanes implements LanesAccess {
     private final KubernetesClient client;
     private final ClusterCache cache;
     private final String namespace;
+    /** The pods' translations and nodes' lists kept across scans. */
+    private final LanePodsByNode lanePods = new LanePodsByNode(KubeLanes::lanePod);
 
     public KubeLanes(KubernetesClient client, ClusterCache cache, String namespace) {
         this.client = client;
@@ -56,7 +60,18 @@ public final class KubeLanes implements LanesAccess {
 
     @Override
     public List<LanePod> pods() {
-        return cache.pods().stream().map(KubeLanes::lanePod).toList();
+        return lanePods.translate(cache.pods());
+    }
+
+    /** A node whose bound Job pods did not change gets last scan's list: lanes predicts their ends again only then. */
+    @Override
+    public LanePods pods(List<LaneNode> nodes) {
+        return lanePods.group(nodes, cache.pods());
+    }
+
+    /** How many pod translations are kept (those of the pods the last read found), for tests. */
+    int translationsHeld() {
+        return lanePods.held();
     }
 
     @Override

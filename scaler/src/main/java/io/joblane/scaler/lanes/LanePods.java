@@ -26,9 +26,15 @@ public record LanePods(List<List<LanePod>> ofNodes, List<LanePod> others) {
         }
         List<LanePod> others = new ArrayList<>();
         for (LanePod p : pods) {
-            Integer i = p.bound() && p.node() != null && !p.finishedRun() ? index.get(p.node()) : null;
+            String node = groupNode(p);
+            Integer i = node == null ? null : index.get(node);
             (i == null ? others : ofNodes.get(i)).add(p);
         }
         return new LanePods(ofNodes, others);
+    }
+
+    /** The node a pod is handed under when that node is listed: its own while bound and not finished, else none. */
+    public static String groupNode(LanePod p) {
+        return p.bound() && p.node() != null && !p.finishedRun() ? p.node() : null;
     }
 }

@@ -1,5 +1,6 @@
 package io.joblane.scaler.kube;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -104,5 +105,20 @@ public final class KubeFixtures {
                     .endStatus();
         }
         return b.build();
+    }
+
+    /** The bound pod {@code p} Succeeded: its container terminated at {@code finishedAt}. */
+    public static Pod succeeded(Pod p, String finishedAt) {
+        p.getStatus().setPhase("Succeeded");
+        p.getStatus()
+                .getContainerStatuses()
+                .get(0)
+                .setState(new ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(0)
+                        .withFinishedAt(finishedAt)
+                        .endTerminated()
+                        .build());
+        return p;
     }
 }

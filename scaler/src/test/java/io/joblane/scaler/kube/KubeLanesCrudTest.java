@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -30,18 +29,8 @@ class KubeLanesCrudTest {
     private Pod succeededPod() {
         Pod p = KubeFixtures.jobPod("ml", "nightly-29412345-abcde", "batch", "n1", "1");
         p.getMetadata().getLabels().put(WellKnown.JOB_NAME_LABEL, "nightly-29412345");
-        p.getStatus().setPhase("Succeeded");
         p.getStatus().setStartTime(START.toString());
-        p.getStatus()
-                .getContainerStatuses()
-                .get(0)
-                .setState(new ContainerStateBuilder()
-                        .withNewTerminated()
-                        .withExitCode(0)
-                        .withFinishedAt(START.plusSeconds(600).toString())
-                        .endTerminated()
-                        .build());
-        return p;
+        return KubeFixtures.succeeded(p, START.plusSeconds(600).toString());
     }
 
     private Pod runningPod() {
