@@ -219,6 +219,14 @@ public final class SimCluster {
     private void changed(SimNode node) {
         version++;
         buckets.update(node);
+        listChanged(node);
+    }
+
+    /**
+     * Lists {@code node} as changed for a policy that tracks changes, without counting a change: for what the policy
+     * keeps on the node itself (annotations, the cordon's owner), which the version counts where it did before.
+     */
+    public void listChanged(SimNode node) {
         if (changedNodes != null && !node.listedChanged) {
             node.listedChanged = true;
             changedNodes.add(node);
@@ -332,6 +340,7 @@ public final class SimCluster {
             node.laneEnd = value;
             node.laneEndMinutes = minutesOrNone(value);
             version++;
+            listChanged(node);
         }
     }
 
