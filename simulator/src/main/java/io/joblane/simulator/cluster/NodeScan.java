@@ -37,6 +37,8 @@ final class NodeScan {
     private int[] classPoints = new int[16];
     private double[] classFit = new double[16];
     private boolean[] classBest = new boolean[16];
+    /** The highest summed weight over the feasible nodes of the pick in progress. */
+    private int maxAffinity;
     /** The best nodes of a pick whose best classes lie in several buckets, sorted into node order. */
     private final List<SimNode> ties = new ArrayList<>();
 
@@ -91,9 +93,25 @@ final class NodeScan {
      * in node order, whatever came before. Otherwise the scan decides.
      */
     SimNode pick(SimPod pod, Collection<SimNode> nodes, List<LoadBuckets.Bucket> buckets) {
+        int segments = gather(pod, buckets);
+        if (feasible.isEmpty()) {
+            return null;
+        }
+        int classes = classify(pod, segments, maxAffinity);
+        if (!markBest(classes)) {
+            return scanEveryNode(pod, nodes);
+        }
+        return draw(segments);
+    }
+
+    /**
+     * Puts the feasible nodes of the fitting buckets in {@link #feasible}, bucket by bucket (each a segment, in node
+     * order), with their weights, and their highest weight in {@link #maxAffinity}; returns how many segments.
+     */
+    private int gather(SimPod pod, List<LoadBuckets.Bucket> buckets) {
         feasible.clear();
+        maxAffinity = 0;
         int segments = 0;
-        int maxAffinity = 0;
         LaneTerm.Bounds lane = pod.lane == null ? null : pod.lane.bounds();
         for (LoadBuckets.Bucket b : buckets) {
             if (!b.fits(pod)) {
@@ -116,13 +134,11 @@ final class NodeScan {
                 segmentEnd[segments++] = feasible.size();
             }
         }
-        if (feasible.isEmpty()) {
-            return null;
-        }
-        int classes = classify(pod, segments, maxAffinity);
-        if (!markBest(classes)) {
-            return scanEveryNode(pod, nodes);
-        }
+        return segments;
+    }
+
+    /** One draw among the nodes of the best classes, in node order: the scan's draw over its ties. */
+    private SimNode draw(int segments) {
         int tied = 0;
         int firstSegment = -1;
         boolean oneSegment = true;

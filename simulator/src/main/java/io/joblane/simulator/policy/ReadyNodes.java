@@ -79,14 +79,10 @@ final class ReadyNodes {
         return new ArrayList<>(Arrays.asList(infos).subList(0, size));
     }
 
-    /** Beside {@link #infos()}, each node's pods: a new list. */
-    @SuppressWarnings("unchecked")
+    /** Beside {@link #infos()}, each node's pods: a new list (copied whole, not added one by one). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<PodInfo>> podLists() {
-        List<List<PodInfo>> out = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            out.add((List<PodInfo>) podLists[i]);
-        }
-        return out;
+        return new ArrayList(Arrays.asList(podLists).subList(0, size));
     }
 
     /** The ready nodes as lanes reads them, in node order: a new list. */
@@ -95,13 +91,9 @@ final class ReadyNodes {
     }
 
     /** Beside {@link #laneNodes()}, each node's pods as lanes reads them: a new list. */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<LanePod>> lanePods() {
-        List<List<LanePod>> out = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            out.add((List<LanePod>) lanePods[i]);
-        }
-        return out;
+        return new ArrayList(Arrays.asList(lanePods).subList(0, size));
     }
 
     private void insert(int at, SimNode n) {
