@@ -89,6 +89,37 @@ public record LaneTerm(long endMinutes, long runMinutes, RunTimePredictor.Source
     }
 
     /**
+     * The three terms as plain bounds ({@link #preferences()}'s, in its order), for a scheduler scoring thousands of
+     * nodes for one pod: {@link Bounds#weightOn(long)} sums what {@link #weightOn(List, long)} sums over the list.
+     */
+    public Bounds bounds() {
+        long m = marginMinutes();
+        return new Bounds(endMinutes - m - 1, endMinutes - 1, endMinutes + m + 1);
+    }
+
+    /**
+     * The terms' bounds: {@link #NEAR_WEIGHT} above {@code nearAbove}, {@link #WEIGHT} above {@code above}, and
+     * {@link #SOON_WEIGHT} above {@code above} and below {@code soonBelow}; an unbounded term still asks for a label
+     * below {@link Preference#UNBOUNDED}, as {@link Preference#matches} does.
+     */
+    public record Bounds(long nearAbove, long above, long soonBelow) {
+        /** The summed weights of the terms a node labelled {@code label} matches. */
+        public int weightOn(long label) {
+            int sum = 0;
+            if (label > nearAbove && label < Preference.UNBOUNDED) {
+                sum += NEAR_WEIGHT;
+            }
+            if (label > above && label < Preference.UNBOUNDED) {
+                sum += WEIGHT;
+            }
+            if (label > above && label < soonBelow) {
+                sum += SOON_WEIGHT;
+            }
+            return sum;
+        }
+    }
+
+    /**
      * The sum of the weights of the terms a node whose {@code joblane.io/lane-end} label is {@code laneEndLabel}
      * (null: none) matches, as NodeAffinity sums them before normalising: a node without the label, or with a value
      * that is not an integer, matches none.

@@ -66,6 +66,27 @@ class LaneTermTest {
         assertThat(on(lane, lane.endMinutes() - 2)).isZero();
     }
 
+    /** The plain bounds a scheduler scores with sum exactly what the listed terms sum, at and around every edge. */
+    @Test
+    void theBoundsWeighAsTheListedTerms() {
+        for (String run : new String[] {"20s", "40m", "7h"}) {
+            LaneTerm lane = LaneTerm.decide(run, null, 0, NOW).orElseThrow();
+            LaneTerm.Bounds bounds = lane.bounds();
+            long e = lane.endMinutes();
+            long m = lane.marginMinutes();
+            for (long label = e - 2 * m - 3; label <= e + 2 * m + 3; label++) {
+                assertThat(bounds.weightOn(label))
+                        .as("%s at %d", run, label)
+                        .isEqualTo(LaneTerm.weightOn(lane.preferences(), label));
+            }
+            for (long label : new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE - 1, Long.MAX_VALUE}) {
+                assertThat(bounds.weightOn(label))
+                        .as("%s at %d", run, label)
+                        .isEqualTo(LaneTerm.weightOn(lane.preferences(), label));
+            }
+        }
+    }
+
     @Test
     void noPredictionNoLane() {
         assertThat(LaneTerm.decide(null, null, 0, NOW)).isEqualTo(Optional.empty());

@@ -5,14 +5,17 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Predicate;
 
 /**
  * Nodes in node order (launch order), in short sorted blocks, so that adding, removing and finding the k-th node
  * stay cheap on a bucket of tens of thousands of empty nodes (a plain sorted list would move them all on every bind).
  * Each block keeps its nodes' launch numbers in an array of its own, so that finding a node's place reads one array
- * rather than a node object per step (the nodes are scattered on the heap). Single-threaded.
+ * rather than a node object per step (the nodes are scattered on the heap). The cluster's sets ({@link #add} and
+ * {@link #remove} of nodes known to be out or in) and a policy's ({@link #addIfAbsent}, {@link #removeIfPresent},
+ * {@link #removeIf}). Single-threaded; not to be changed while walked.
  */
-final class NodeRun implements Iterable<SimNode> {
+public final class NodeRun implements Iterable<SimNode> {
     private static final int BLOCK = 256;
 
     /** A sorted run of nodes and their launch numbers, side by side. */
@@ -57,15 +60,25 @@ final class NodeRun implements Iterable<SimNode> {
     private final List<Block> blocks = new ArrayList<>();
     private int size;
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
+    /** Adds {@code node}, which is not in. */
     void add(SimNode node) {
+        insert(node, false);
+    }
+
+    /** Adds {@code node} unless it is in already; whether it was added. */
+    public boolean addIfAbsent(SimNode node) {
+        return insert(node, true);
+    }
+
+    private boolean insert(SimNode node, boolean ifAbsent) {
         int b = blockFor(node.seq);
         if (b < 0) {
             Block block = new Block(16);
@@ -73,7 +86,11 @@ final class NodeRun implements Iterable<SimNode> {
             blocks.add(block);
         } else {
             Block block = blocks.get(b);
-            block.insert(-block.find(node.seq) - 1, node);
+            int at = block.find(node.seq);
+            if (ifAbsent && at >= 0) {
+                return false;
+            }
+            block.insert(-at - 1, node);
             if (block.size > 2 * BLOCK) {
                 Block upper = new Block(2 * BLOCK);
                 int n = block.size - BLOCK;
@@ -86,8 +103,10 @@ final class NodeRun implements Iterable<SimNode> {
             }
         }
         size++;
+        return true;
     }
 
+    /** Removes {@code node}, which is in. */
     void remove(SimNode node) {
         int b = blockFor(node.seq);
         Block block = blocks.get(b);
@@ -96,6 +115,42 @@ final class NodeRun implements Iterable<SimNode> {
             blocks.remove(b);
         }
         size--;
+    }
+
+    /** Removes {@code node} if it is in; whether it was. */
+    public boolean removeIfPresent(SimNode node) {
+        int b = blockFor(node.seq);
+        if (b < 0 || blocks.get(b).find(node.seq) < 0) {
+            return false;
+        }
+        remove(node);
+        return true;
+    }
+
+    public void clear() {
+        blocks.clear();
+        size = 0;
+    }
+
+    /** Removes every node {@code drop} says to, keeping the order of the rest. */
+    public void removeIf(Predicate<SimNode> drop) {
+        int keptBlocks = 0;
+        for (Block block : blocks) {
+            int kept = 0;
+            for (int i = 0; i < block.size; i++) {
+                if (!drop.test(block.nodes[i])) {
+                    block.nodes[kept] = block.nodes[i];
+                    block.seqs[kept++] = block.seqs[i];
+                }
+            }
+            Arrays.fill(block.nodes, kept, block.size, null);
+            size -= block.size - kept;
+            block.size = kept;
+            if (kept > 0) {
+                blocks.set(keptBlocks++, block);
+            }
+        }
+        blocks.subList(keptBlocks, blocks.size()).clear();
     }
 
     /** The {@code k}-th node in node order, from 0. */

@@ -1,6 +1,5 @@
 package io.joblane.simulator.cluster;
 
-import io.joblane.model.lanes.LaneTerm;
 import io.joblane.simulator.report.LogHistogram;
 import io.joblane.simulator.report.Series;
 import java.util.ArrayList;
@@ -53,16 +52,12 @@ public final class SimCluster {
     private final NodeRun bootingNodes = new NodeRun();
     /** The best nodes of the pick in progress, in node order. */
     private final List<SimNode> ties = new ArrayList<>();
-    /** The feasible nodes of a scan in progress and their summed preferred-term weights, reused across picks. */
-    private final List<SimNode> feasible = new ArrayList<>();
-
-    private int[] affinities = new int[64];
-    /** The positions in {@link #feasible} of the best nodes so far of a scan in progress. */
-    private int[] tiedAt = new int[64];
+    /** The pick of pods that nodes of one load do not all score alike (preferred terms, zones). */
+    private final NodeScan nodeScan;
 
     private final List<LoadBuckets.Bucket> tiedBuckets = new ArrayList<>();
     private final LoadBuckets buckets = new LoadBuckets();
-    /** Tests only: pick by scanning every node, the reference the buckets must agree with. */
+    /** Tests only: pick by scanning every node ({@link NodeScan#scanEveryNode}), the reference the buckets must agree with. */
     boolean pickByScan;
     /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
     private List<SimNode> changedNodes;
@@ -126,6 +121,7 @@ public final class SimCluster {
         this.shape = types.first().shape();
         this.scoring = scoring;
         this.random = new SplittableRandom(seed);
+        this.nodeScan = new NodeScan(scoring, random);
         this.nodeSeries = new Series(seriesWidthMillis);
     }
 
@@ -223,6 +219,14 @@ public final class SimCluster {
     private void changed(SimNode node) {
         version++;
         buckets.update(node);
+        listChanged(node);
+    }
+
+    /**
+     * Lists {@code node} as changed for a policy that tracks changes, without counting a change: for what the policy
+     * keeps on the node itself (annotations, the cordon's owner), which the version counts where it did before.
+     */
+    public void listChanged(SimNode node) {
         if (changedNodes != null && !node.listedChanged) {
             node.listedChanged = true;
             changedNodes.add(node);
@@ -334,16 +338,17 @@ public final class SimCluster {
     public void setLaneEnd(SimNode node, String value) {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
             node.laneEnd = value;
-            node.laneEndMinutes = minutesOrNull(value);
+            node.laneEndMinutes = minutesOrNone(value);
             version++;
+            listChanged(node);
         }
     }
 
-    private static Long minutesOrNull(String laneEnd) {
+    private static long minutesOrNone(String laneEnd) {
         try {
-            return laneEnd == null ? null : Long.valueOf(laneEnd);
+            return laneEnd == null ? SimNode.NO_LANE_END : Long.parseLong(laneEnd);
         } catch (NumberFormatException e) {
-            return null;
+            return SimNode.NO_LANE_END;
         }
     }
 
@@ -561,7 +566,11 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                best = needsScan(pod) ? pickByScan(pod) : pick(pod);
+                best = !needsScan(pod)
+                        ? pick(pod)
+                        : pickByScan
+                                ? nodeScan.scanEveryNode(pod, nodes)
+                                : nodeScan.pick(pod, nodes, buckets.buckets());
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -584,7 +593,7 @@ public final class SimCluster {
     /**
      * The best node for {@code pod}; among equally good nodes one uniformly at random, with one draw whatever the
      * number of ties (a draw per tie met would cost as much as the scan itself on a large, mostly empty group). Looks
-     * at the load buckets, not at every node: the same choice as {@link #pickByScan}.
+     * at the load buckets, not at every node: the same choice as {@link NodeScan#scanEveryNode}.
      */
     private SimNode pick(SimPod pod) {
         tiedBuckets.clear();
@@ -624,57 +633,6 @@ public final class SimCluster {
     }
 
     /**
-     * {@link #pick} by scanning every node in node order, scoring as the profile does ({@link ScorePlugins}: the
-     * TaintToleration and NodeAffinity points, then NodeResourcesFit); the only way for a pod with a preferred term
-     * (a lane, on-demand capacity) or a zone. NodeAffinity is normalised over the feasible nodes, so a first pass
-     * finds those and their highest sum of matched weights.
-     */
-    private SimNode pickByScan(SimPod pod) {
-        feasible.clear();
-        int maxAffinity = 0;
-        List<LaneTerm.Preference> lane = pod.lane == null ? null : pod.lane.preferences();
-        for (SimNode n : nodes) {
-            if (n.acceptsPods() && n.fits(pod) && inZone(pod, n)) {
-                int a = affinity(pod, lane, n);
-                if (feasible.size() == affinities.length) {
-                    affinities = java.util.Arrays.copyOf(affinities, affinities.length * 2);
-                    tiedAt = new int[affinities.length];
-                }
-                affinities[feasible.size()] = a;
-                feasible.add(n);
-                maxAffinity = Math.max(maxAffinity, a);
-            }
-        }
-        // The best nodes as positions in feasible, in node order: a list of thousands of tied empty nodes would be
-        // cleared again for every pod.
-        int tied = 0;
-        int bestPoints = -1;
-        double bestScore = -1;
-        for (int i = 0; i < feasible.size(); i++) {
-            SimNode n = feasible.get(i);
-            int points =
-                    ScorePlugins.points(n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities[i], maxAffinity);
-            double score = score(scoring, n, pod);
-            int order = tied == 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
-            if (order > 0) {
-                tied = 0;
-                bestPoints = points;
-                bestScore = score;
-            }
-            if (order >= 0) {
-                tiedAt[tied++] = i;
-            }
-        }
-        return tied == 0 ? null : feasible.get(tiedAt[tied == 1 ? 0 : random.nextInt(tied)]);
-    }
-
-    /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
-    private static int affinity(SimPod pod, List<LaneTerm.Preference> lane, SimNode node) {
-        return (lane == null || node.laneEndMinutes == null ? 0 : LaneTerm.weightOn(lane, node.laneEndMinutes))
-                + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
-    }
-
-    /**
      * NodeResourcesFit's score of binding {@code pod} to {@code node}, cpu and memory weighted 1 each (its default
      * resources): LeastAllocated, the mean free share after binding; MostAllocated, the mean requested share after
      * binding (DaemonSets included, as the real scheduler counts every pod). Higher wins. Exact rather than the real
@@ -684,7 +642,7 @@ public final class SimCluster {
         return score(scoring, node.shape, node.usedCpu, node.usedMemory, pod);
     }
 
-    private static double score(Scoring scoring, NodeShape shape, long usedCpu, long usedMemory, SimPod pod) {
+    static double score(Scoring scoring, NodeShape shape, long usedCpu, long usedMemory, SimPod pod) {
         double cpuCap = shape.cpuMillis();
         double memCap = shape.memoryMillis();
         // Each written out rather than one as 1 - the other: the same rounding, so the same ties, as before.

@@ -17,6 +17,9 @@ public final class SimNode {
         NO_SCHEDULE
     }
 
+    /** No lane term matches this value (none is greater), as none matches a node without an integer label. */
+    static final long NO_LANE_END = Long.MIN_VALUE;
+
     public final String name;
     public final String instanceId;
     /** The node's zone ({@code topology.kubernetes.io/zone}). */
@@ -80,8 +83,11 @@ public final class SimNode {
     public long lastPodEventAt = -1;
     /** The node's {@code joblane.io/lane-end} label as the scaler's lanes step wrote it, or null. */
     public String laneEnd;
-    /** {@link #laneEnd} read as an integer, or null when absent or not an integer (then no lane term matches). */
-    Long laneEndMinutes;
+    /**
+     * {@link #laneEnd} read as an integer, or {@link #NO_LANE_END} when absent or not an integer: a plain long, since
+     * every lane pod's scan reads it on every node.
+     */
+    long laneEndMinutes = NO_LANE_END;
     /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
     public io.joblane.scaler.plan.NodeInfo info;
 

@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import io.joblane.simulator.cluster.NodeRun;
 import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.SimCluster;
@@ -78,7 +79,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * ({@code lowSince} set) or soft-tainted. The others are busy, not unneeded and untainted, and a scan leaves them
      * as they are, so it need not look at them; the cluster names the nodes that changed since the last scan.
      */
-    private final NodeSet watched = new NodeSet();
+    private final NodeRun watched = new NodeRun();
     /** The drain simulation's free room, kept across scans (evictable Job pods only; else null). */
     private DrainRoom drainRoom;
     /** The cluster whose changed nodes {@link #watched} follows. */
@@ -139,7 +140,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             watching = cluster;
             cluster.trackChangedNodes();
             watched.clear();
-            cluster.nodes().forEach(watched::add);
+            cluster.nodes().forEach(watched::addIfAbsent);
             if (jobPods == JobPods.EVICTABLE) {
                 drainRoom = new DrainRoom();
                 cluster.nodes().forEach(drainRoom::update);
@@ -147,9 +148,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         }
         cluster.drainChangedNodes(n -> {
             if (n.isRemoved()) {
-                watched.remove(n);
+                watched.removeIfPresent(n);
             } else if (actionable(n)) {
-                watched.add(n);
+                watched.addIfAbsent(n);
             }
             if (drainRoom != null) {
                 drainRoom.update(n);

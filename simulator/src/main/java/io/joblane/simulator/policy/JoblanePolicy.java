@@ -113,6 +113,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private List<String> memberZones = List.of();
 
     private SimCluster cluster;
+    /** The ready nodes and the loop's (and lanes') views of them, kept across scans. */
+    private ReadyNodes readyNodes;
+
     private ScaleLoop loop;
     private FakeNodeGroupProvider provider;
     /** The allocatable of a node of each shape, as its Node object would report it. */
@@ -303,6 +306,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         provider.addListener(this);
         daemonSets = daemonSets(shape);
         loop = new ScaleLoop(config, this, Map.of(GROUP, cloud), clock, countingMetrics(), false);
+        readyNodes = new ReadyNodes(simCluster, this::nodeInfo, n -> n.podInfos(this::podInfo), lanes != Lanes.OFF);
         startLanes();
     }
 
@@ -338,7 +342,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         if (lanes == Lanes.OFF) {
             return;
         }
-        lanesAccess = new SimLanes(cluster);
+        lanesAccess = new SimLanes(cluster, readyNodes);
         lanesStep = new LanesStep(
                 lanesAccess, clock, LanesStep.DEFAULT_PUBLISH_INTERVAL, FamilyHistory.DEFAULT_MAX_FAMILIES);
         loop.afterScan(lanesStep::run);
@@ -456,6 +460,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 type == null ? cluster.types.first() : cluster.types.byName(type.name()));
         if (instance.zone() != null) {
             node.zone = instance.zone(); // the cloud's choice, as a real node's zone label
+            cluster.listChanged(node);
         }
     }
 
@@ -492,15 +497,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public ClusterSnapshot snapshot() {
-        List<NodeInfo> nodes = new ArrayList<>(cluster.nodes().size());
-        List<List<PodInfo>> podsOfNodes = new ArrayList<>(cluster.nodes().size());
-        for (SimNode n : cluster.nodes()) {
-            if (!n.ready) {
-                continue; // A booting instance has no Node object yet.
-            }
-            nodes.add(nodeInfo(n));
-            podsOfNodes.add(n.podInfos(this::podInfo));
-        }
+        readyNodes.refresh(); // a booting instance has no Node object yet
+        List<NodeInfo> nodes = readyNodes.infos();
+        List<List<PodInfo>> podsOfNodes = readyNodes.podLists();
         List<PodInfo> pending = new ArrayList<>(cluster.pending().size());
         for (SimPod p : cluster.pending()) {
             pending.add(podInfo(p));
@@ -632,6 +631,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             cluster.setCordoned(n, true);
             n.cordonedByJoblane = true;
             n.cordonedAt = SimClock.millis(at);
+            cluster.listChanged(n);
         }
         return n != null;
     }
@@ -643,6 +643,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             cluster.setCordoned(n, false);
             n.cordonedByJoblane = false;
             n.cordonedAt = -1;
+            cluster.listChanged(n);
         }
     }
 
@@ -653,6 +654,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             return;
         }
         cluster.touch();
+        cluster.listChanged(n);
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             long value = SimClock.millis(NodeAnnotations.parse(e.getValue()));
             switch (e.getKey()) {

@@ -31,8 +31,12 @@ final class SimLanes implements LanesAccess {
     /** Lane-end labels written: to show lanes were exercised. */
     long laneEndWrites;
 
-    SimLanes(SimCluster cluster) {
+    /** The ready nodes and their lanes views, kept across scans. */
+    private final ReadyNodes ready;
+
+    SimLanes(SimCluster cluster, ReadyNodes ready) {
         this.cluster = cluster;
+        this.ready = ready;
     }
 
     /** A run ended: lanes learns it once, as from a Succeeded pod. */
@@ -58,7 +62,7 @@ final class SimLanes implements LanesAccess {
     }
 
     /** A bound pod as lanes reads it every scan: the same object while the pod runs on the same node. */
-    private static LanePod boundLanePod(SimPod p, SimNode n) {
+    static LanePod boundLanePod(SimPod p, SimNode n) {
         LanePod cached = p.lanePod;
         if (cached != null
                 && cached.node() == n.name
@@ -71,27 +75,21 @@ final class SimLanes implements LanesAccess {
     }
 
     /**
-     * The ready nodes; in the same walk, for {@link #pods(List)} of these nodes, each one's pods as the list it keeps
-     * while they are unchanged, and the pods of nodes not ready.
+     * The ready nodes (kept across scans, {@link ReadyNodes}); for {@link #pods(List)} of these nodes, each one's pods
+     * as the list it keeps while they are unchanged, and the pods of nodes not ready (booting).
      */
     @Override
     public List<LaneNode> nodes() {
-        int size = cluster.nodes().size();
-        List<LaneNode> out = new ArrayList<>(size);
-        List<List<LanePod>> ofNodes = new ArrayList<>(size);
+        ready.refresh();
         List<LanePod> notReady = new ArrayList<>(0);
-        for (SimNode n : cluster.nodes()) {
-            if (n.ready) {
-                out.add(n.laneNode());
-                ofNodes.add(n.lanePods(SimLanes::boundLanePod));
-            } else {
-                for (SimPod p : n.pods) {
-                    notReady.add(boundLanePod(p, n));
-                }
+        for (SimNode n : cluster.booting()) {
+            for (SimPod p : n.pods) {
+                notReady.add(boundLanePod(p, n));
             }
         }
+        List<LaneNode> out = ready.laneNodes();
         laneNodes = out;
-        laneOfNodes = ofNodes;
+        laneOfNodes = ready.lanePods();
         laneNotReady = notReady;
         return out;
     }

@@ -2,6 +2,8 @@ package io.joblane.simulator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.lanes.LaneTerm;
+import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.simulator.SimulatorInvariantsTest;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +66,87 @@ class LoadBucketsTest {
                             bucketed.remove(victim, t);
                             scanned.remove(List.copyOf(scanned.nodes()).get(i), t);
                         }
+                    }
+                    bucketed.runEventsUntil(t);
+                    scanned.runEventsUntil(t);
+                    bucketed.schedule(t);
+                    scanned.schedule(t);
+                    for (int i = 0; i < a.size(); i++) {
+                        SimNode na = a.get(i).node;
+                        SimNode nb = b.get(i).node;
+                        assertThat(na == null ? null : na.name)
+                                .as("seed " + seed + " " + scoring + " pod " + i + " at " + t)
+                                .isEqualTo(nb == null ? null : nb.name);
+                    }
+                }
+                assertThat(bucketed.jobsStarted).as("the scenario binds pods").isPositive();
+                assertThat(bucketed.version()).isEqualTo(scanned.version());
+            }
+        }
+    }
+
+    /**
+     * Pods with a lane, the on-demand term or a zone are picked from the fitting buckets' nodes by class of score: the
+     * same node, and the same draws, as the scan of every node, whatever the labels, Spot nodes, zones and loads.
+     */
+    @Test
+    void podsWithPreferredTermsOrZonesAreBoundWhereAScanOfEveryNodeWould() {
+        for (long seed = 1; seed <= 12; seed++) {
+            for (SimCluster.Scoring scoring : SimCluster.Scoring.values()) {
+                SimCluster bucketed = new SimCluster(SimulatorInvariantsTest.shape(8, 32), scoring, seed, 60_000);
+                SimCluster scanned = new SimCluster(SimulatorInvariantsTest.shape(8, 32), scoring, seed, 60_000);
+                scanned.pickByScan = true;
+                List<SimPod> a = new ArrayList<>();
+                List<SimPod> b = new ArrayList<>();
+                SplittableRandom ops = new SplittableRandom(seed * 37);
+                for (long t = 0; t < 300_000; t += 1000) {
+                    int op = ops.nextInt(10);
+                    if (op < 5) {
+                        // Few sizes and labels, so that many nodes tie, in one bucket and across several.
+                        long cpu = 500L * (1 + ops.nextInt(3));
+                        long memory = GI * (1 + ops.nextInt(3));
+                        long duration = 1000L * (1 + ops.nextInt(30));
+                        LaneTerm lane = ops.nextInt(4) == 0
+                                ? null
+                                : new LaneTerm(
+                                        100 + ops.nextInt(40), 1 + ops.nextInt(30), RunTimePredictor.Source.FAMILY);
+                        String zone = ops.nextInt(5) == 0 ? SimCluster.ZONES.get(ops.nextInt(3)) : null;
+                        boolean onDemand = ops.nextInt(4) == 0;
+                        for (int i = ops.nextInt(1, 6); i > 0; i--) {
+                            SimPod pa = new SimPod(a.size(), cpu, memory, 0, duration, t, false);
+                            SimPod pb = new SimPod(b.size(), cpu, memory, 0, duration, t, false);
+                            for (SimPod p : List.of(pa, pb)) {
+                                p.lane = lane;
+                                p.zone = zone;
+                                p.prefersOnDemand = onDemand;
+                            }
+                            a.add(pa);
+                            bucketed.submit(pa);
+                            b.add(pb);
+                            scanned.submit(pb);
+                        }
+                    } else if (op == 5 && bucketed.nodes().size() < 80) {
+                        long readyAt = t + 1000L * ops.nextInt(3);
+                        for (int i = ops.nextInt(1, 5); i > 0; i--) {
+                            boolean spot = ops.nextBoolean();
+                            bucketed.launch(null, t, readyAt).spot = spot;
+                            scanned.launch(null, t, readyAt).spot = spot;
+                        }
+                    } else if (op == 6 && !bucketed.nodes().isEmpty()) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        int pick = ops.nextInt(12);
+                        String label = pick == 0 ? null : pick == 1 ? "soon" : Long.toString(100 + 10 * ops.nextInt(6));
+                        bucketed.setLaneEnd(List.copyOf(bucketed.nodes()).get(i), label);
+                        scanned.setLaneEnd(List.copyOf(scanned.nodes()).get(i), label);
+                    } else if (op == 7 && !bucketed.nodes().isEmpty()) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        SimNode.Taint taint = SimNode.Taint.values()[ops.nextInt(3)];
+                        bucketed.setTaint(List.copyOf(bucketed.nodes()).get(i), taint);
+                        scanned.setTaint(List.copyOf(scanned.nodes()).get(i), taint);
+                    } else if (op == 8 && bucketed.nodes().size() > 3 && ops.nextInt(3) == 0) {
+                        int i = ops.nextInt(bucketed.nodes().size());
+                        bucketed.remove(List.copyOf(bucketed.nodes()).get(i), t);
+                        scanned.remove(List.copyOf(scanned.nodes()).get(i), t);
                     }
                     bucketed.runEventsUntil(t);
                     scanned.runEventsUntil(t);

@@ -1,0 +1,255 @@
+package io.joblane.simulator.cluster;
+
+import io.joblane.model.lanes.LaneTerm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The scheduler's pick for a pod that nodes of one load do not all score alike: one with a preferred term (a lane,
+ * on-demand capacity) or a zone. {@link #scanEveryNode} is the scan of every node in node order; {@link #pick} makes
+ * the same choice and the same draw from the load buckets that fit the pod, most often one of a dozen: a node's score
+ * depends only on its bucket and the weight of the pod's terms it matches, so the nodes fall into a few classes of
+ * equal score. When the best class is not strictly above every other (two classes the scheduler's comparison finds
+ * equal and yet unequal to a third, as rounding can make them), it hands over to the scan. Single-threaded; reuses
+ * its arrays across picks.
+ */
+final class NodeScan {
+    private final SimCluster.Scoring scoring;
+    private final SplittableRandom random;
+
+    /** The feasible nodes of a pick in progress and their summed preferred-term weights, reused across picks. */
+    private final List<SimNode> feasible = new ArrayList<>();
+
+    private int[] affinities = new int[64];
+    /** The scan's positions in {@link #feasible} of the best nodes so far; the pick's class of each feasible node. */
+    private int[] marks = new int[64];
+
+    /** The pick's fitting buckets with feasible nodes, and where each one's nodes end in {@link #feasible}. */
+    private LoadBuckets.Bucket[] segmentBucket = new LoadBuckets.Bucket[8];
+
+    private int[] segmentEnd = new int[8];
+    /** The pick's classes of a bucket and a weight: the weight, the points and fit, and whether among the best. */
+    private int[] classAffinity = new int[16];
+
+    private int[] classPoints = new int[16];
+    private double[] classFit = new double[16];
+    private boolean[] classBest = new boolean[16];
+    /** The highest summed weight over the feasible nodes of the pick in progress. */
+    private int maxAffinity;
+    /** The best nodes of a pick whose best classes lie in several buckets, sorted into node order. */
+    private final List<SimNode> ties = new ArrayList<>();
+
+    NodeScan(SimCluster.Scoring scoring, SplittableRandom random) {
+        this.scoring = scoring;
+        this.random = random;
+    }
+
+    /**
+     * The scan of every node in node order, scoring as the profile does ({@link ScorePlugins}: the TaintToleration and
+     * NodeAffinity points, then NodeResourcesFit). NodeAffinity is normalised over the feasible nodes, so a first pass
+     * finds those and their highest sum of matched weights.
+     */
+    SimNode scanEveryNode(SimPod pod, Collection<SimNode> nodes) {
+        feasible.clear();
+        int maxAffinity = 0;
+        LaneTerm.Bounds lane = pod.lane == null ? null : pod.lane.bounds();
+        for (SimNode n : nodes) {
+            if (n.acceptsPods() && n.fits(pod) && SimCluster.inZone(pod, n)) {
+                int a = affinity(pod, lane, n);
+                addFeasible(n, a);
+                maxAffinity = Math.max(maxAffinity, a);
+            }
+        }
+        // The best nodes as positions in feasible, in node order: a list of thousands of tied empty nodes would be
+        // cleared again for every pod.
+        int tied = 0;
+        int bestPoints = -1;
+        double bestScore = -1;
+        for (int i = 0; i < feasible.size(); i++) {
+            SimNode n = feasible.get(i);
+            int points =
+                    ScorePlugins.points(n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE, affinities[i], maxAffinity);
+            double score = SimCluster.score(scoring, n, pod);
+            int order = tied == 0 ? 1 : ScorePlugins.compare(points, score, bestPoints, bestScore);
+            if (order > 0) {
+                tied = 0;
+                bestPoints = points;
+                bestScore = score;
+            }
+            if (order >= 0) {
+                marks[tied++] = i;
+            }
+        }
+        return tied == 0 ? null : feasible.get(marks[tied == 1 ? 0 : random.nextInt(tied)]);
+    }
+
+    /**
+     * {@link #scanEveryNode}'s choice and draw, from the buckets that fit the pod. The scan keeps the first node of
+     * the best score met and adds every later node that compares equal to it; so when the best class compares above
+     * every class outside it and equal to every class in it, the scan's ties are exactly the nodes of those classes,
+     * in node order, whatever came before. Otherwise the scan decides.
+     */
+    SimNode pick(SimPod pod, Collection<SimNode> nodes, List<LoadBuckets.Bucket> buckets) {
+        int segments = gather(pod, buckets);
+        if (feasible.isEmpty()) {
+            return null;
+        }
+        int classes = classify(pod, segments, maxAffinity);
+        if (!markBest(classes)) {
+            return scanEveryNode(pod, nodes);
+        }
+        return draw(segments);
+    }
+
+    /**
+     * Puts the feasible nodes of the fitting buckets in {@link #feasible}, bucket by bucket (each a segment, in node
+     * order), with their weights, and their highest weight in {@link #maxAffinity}; returns how many segments.
+     */
+    private int gather(SimPod pod, List<LoadBuckets.Bucket> buckets) {
+        feasible.clear();
+        maxAffinity = 0;
+        int segments = 0;
+        LaneTerm.Bounds lane = pod.lane == null ? null : pod.lane.bounds();
+        for (LoadBuckets.Bucket b : buckets) {
+            if (!b.fits(pod)) {
+                continue;
+            }
+            int start = feasible.size();
+            for (SimNode n : b.nodes) {
+                if (SimCluster.inZone(pod, n)) {
+                    int a = affinity(pod, lane, n);
+                    addFeasible(n, a);
+                    maxAffinity = Math.max(maxAffinity, a);
+                }
+            }
+            if (feasible.size() > start) {
+                if (segments == segmentBucket.length) {
+                    segmentBucket = Arrays.copyOf(segmentBucket, segments * 2);
+                    segmentEnd = Arrays.copyOf(segmentEnd, segments * 2);
+                }
+                segmentBucket[segments] = b;
+                segmentEnd[segments++] = feasible.size();
+            }
+        }
+        return segments;
+    }
+
+    /** One draw among the nodes of the best classes, in node order: the scan's draw over its ties. */
+    private SimNode draw(int segments) {
+        int tied = 0;
+        int firstSegment = -1;
+        boolean oneSegment = true;
+        for (int s = 0, i = 0; s < segments; s++) {
+            for (; i < segmentEnd[s]; i++) {
+                if (classBest[marks[i]]) {
+                    tied++;
+                    oneSegment &= firstSegment < 0 || firstSegment == s;
+                    firstSegment = firstSegment < 0 ? s : firstSegment;
+                }
+            }
+        }
+        int chosen = tied == 1 ? 0 : random.nextInt(tied);
+        if (oneSegment) {
+            for (int i = firstSegment == 0 ? 0 : segmentEnd[firstSegment - 1]; ; i++) {
+                if (classBest[marks[i]] && chosen-- == 0) {
+                    return feasible.get(i); // a bucket's nodes are in node order
+                }
+            }
+        }
+        ties.clear();
+        for (int i = 0; i < feasible.size(); i++) {
+            if (classBest[marks[i]]) {
+                ties.add(feasible.get(i));
+            }
+        }
+        ties.sort(LoadBuckets.NODE_ORDER);
+        return ties.get(chosen);
+    }
+
+    /** Puts each feasible node's class in {@link #marks}: its bucket's segment and its weight; returns how many. */
+    private int classify(SimPod pod, int segments, int maxAffinity) {
+        int classes = 0;
+        for (int s = 0, i = 0; s < segments; s++) {
+            LoadBuckets.Bucket b = segmentBucket[s];
+            int first = classes;
+            double fit = SimCluster.score(scoring, b.shape, b.cpu, b.memory, pod);
+            for (; i < segmentEnd[s]; i++) {
+                int a = affinities[i];
+                int c = first;
+                while (c < classes && classAffinity[c] != a) {
+                    c++;
+                }
+                if (c == classes) {
+                    if (classes == classAffinity.length) {
+                        growClasses();
+                    }
+                    classAffinity[c] = a;
+                    classPoints[c] = ScorePlugins.points(b.preferNot, a, maxAffinity);
+                    classFit[c] = fit;
+                    classes++;
+                }
+                marks[i] = c;
+            }
+        }
+        return classes;
+    }
+
+    /**
+     * Marks the best classes: those comparing equal to the highest found. False when they do not all compare equal to
+     * one another, or one of them does not compare above every other class: then the scan's ties depend on the order
+     * it meets the nodes.
+     */
+    private boolean markBest(int classes) {
+        int top = 0;
+        for (int c = 1; c < classes; c++) {
+            if (compare(c, top) > 0) {
+                top = c;
+            }
+        }
+        for (int c = 0; c < classes; c++) {
+            classBest[c] = compare(c, top) == 0;
+        }
+        for (int t = 0; t < classes; t++) {
+            if (!classBest[t]) {
+                continue;
+            }
+            for (int c = 0; c < classes; c++) {
+                int order = compare(t, c);
+                if (classBest[c] ? order != 0 : order <= 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int compare(int a, int b) {
+        return ScorePlugins.compare(classPoints[a], classFit[a], classPoints[b], classFit[b]);
+    }
+
+    private void addFeasible(SimNode n, int a) {
+        if (feasible.size() == affinities.length) {
+            affinities = Arrays.copyOf(affinities, affinities.length * 2);
+            marks = new int[affinities.length];
+        }
+        affinities[feasible.size()] = a;
+        feasible.add(n);
+    }
+
+    private void growClasses() {
+        int n = classAffinity.length * 2;
+        classAffinity = Arrays.copyOf(classAffinity, n);
+        classPoints = Arrays.copyOf(classPoints, n);
+        classFit = Arrays.copyOf(classFit, n);
+        classBest = Arrays.copyOf(classBest, n);
+    }
+
+    /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
+    private static int affinity(SimPod pod, LaneTerm.Bounds lane, SimNode node) {
+        return (lane == null ? 0 : lane.weightOn(node.laneEndMinutes))
+                + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
+    }
+}

@@ -1,0 +1,136 @@
+package io.joblane.simulator.policy;
+
+import io.joblane.scaler.lanes.LaneNode;
+import io.joblane.scaler.lanes.LanePod;
+import io.joblane.scaler.plan.NodeInfo;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The ready nodes of a Joblane run in node order, beside each the views the loop's snapshot and lanes read of it (its
+ * NodeInfo and pods' list; its lane node and lane pods), kept across scans: at each read only the nodes the cluster
+ * listed as changed since are looked at again, rather than every node at every scan, and each view is made as the walk
+ * made it (the node's own caches decide whether it is the same object). Single-threaded.
+ */
+final class ReadyNodes {
+    private final SimCluster cluster;
+    private final Function<SimNode, NodeInfo> info;
+    private final Function<SimNode, List<PodInfo>> pods;
+    /** With lanes on: the lanes views are kept too. */
+    private final boolean lanes;
+
+    private SimNode[] nodes = new SimNode[16];
+    private long[] seqs = new long[16];
+    private NodeInfo[] infos = new NodeInfo[16];
+    private Object[] podLists = new Object[16];
+    private LaneNode[] laneNodes = new LaneNode[16];
+    private Object[] lanePods = new Object[16];
+    private int size;
+    private boolean watching;
+
+    ReadyNodes(
+            SimCluster cluster,
+            Function<SimNode, NodeInfo> info,
+            Function<SimNode, List<PodInfo>> pods,
+            boolean lanes) {
+        this.cluster = cluster;
+        this.info = info;
+        this.pods = pods;
+        this.lanes = lanes;
+    }
+
+    /** The views of the nodes changed since the last call made again as the nodes are now; every node the first time. */
+    void refresh() {
+        if (!watching) {
+            watching = true;
+            cluster.trackChangedNodes();
+            cluster.nodes().forEach(this::put);
+        }
+        cluster.drainChangedNodes(this::put);
+    }
+
+    private void put(SimNode n) {
+        int at = Arrays.binarySearch(seqs, 0, size, n.launchOrder());
+        if (n.isRemoved() || !n.ready) {
+            if (at >= 0) {
+                delete(at);
+            }
+            return;
+        }
+        if (at < 0) {
+            at = -at - 1;
+            insert(at, n);
+        }
+        infos[at] = info.apply(n);
+        podLists[at] = pods.apply(n);
+        if (lanes) {
+            laneNodes[at] = n.laneNode();
+            lanePods[at] = n.lanePods(SimLanes::boundLanePod);
+        }
+    }
+
+    /** The ready nodes' NodeInfo, in node order: a new list. */
+    List<NodeInfo> infos() {
+        return new ArrayList<>(Arrays.asList(infos).subList(0, size));
+    }
+
+    /** Beside {@link #infos()}, each node's pods: a new list (copied whole, not added one by one). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<List<PodInfo>> podLists() {
+        return new ArrayList(Arrays.asList(podLists).subList(0, size));
+    }
+
+    /** The ready nodes as lanes reads them, in node order: a new list. */
+    List<LaneNode> laneNodes() {
+        return new ArrayList<>(Arrays.asList(laneNodes).subList(0, size));
+    }
+
+    /** Beside {@link #laneNodes()}, each node's pods as lanes reads them: a new list. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<List<LanePod>> lanePods() {
+        return new ArrayList(Arrays.asList(lanePods).subList(0, size));
+    }
+
+    private void insert(int at, SimNode n) {
+        if (size == nodes.length) {
+            int grown = size * 2;
+            nodes = Arrays.copyOf(nodes, grown);
+            seqs = Arrays.copyOf(seqs, grown);
+            infos = Arrays.copyOf(infos, grown);
+            podLists = Arrays.copyOf(podLists, grown);
+            laneNodes = Arrays.copyOf(laneNodes, grown);
+            lanePods = Arrays.copyOf(lanePods, grown);
+        }
+        int moved = size - at;
+        System.arraycopy(nodes, at, nodes, at + 1, moved);
+        System.arraycopy(seqs, at, seqs, at + 1, moved);
+        System.arraycopy(infos, at, infos, at + 1, moved);
+        System.arraycopy(podLists, at, podLists, at + 1, moved);
+        System.arraycopy(laneNodes, at, laneNodes, at + 1, moved);
+        System.arraycopy(lanePods, at, lanePods, at + 1, moved);
+        nodes[at] = n;
+        seqs[at] = n.launchOrder();
+        size++;
+    }
+
+    private void delete(int at) {
+        int moved = size - at - 1;
+        System.arraycopy(nodes, at + 1, nodes, at, moved);
+        System.arraycopy(seqs, at + 1, seqs, at, moved);
+        System.arraycopy(infos, at + 1, infos, at, moved);
+        System.arraycopy(podLists, at + 1, podLists, at, moved);
+        System.arraycopy(laneNodes, at + 1, laneNodes, at, moved);
+        System.arraycopy(lanePods, at + 1, lanePods, at, moved);
+        size--;
+        nodes[size] = null;
+        infos[size] = null;
+        podLists[size] = null;
+        laneNodes[size] = null;
+        lanePods[size] = null;
+    }
+}

@@ -1,0 +1,52 @@
+package io.joblane.simulator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.simulator.SimulatorInvariantsTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The blocks of nodes in node order behave as a sorted set, across block splits and emptied blocks. */
+class NodeRunTest {
+    @Test
+    void behavesAsASortedSetOfNodes() {
+        SimCluster cluster =
+                new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            all.add(cluster.launch(null, 0, 1));
+        }
+        NodeRun run = new NodeRun();
+        TreeMap<Long, SimNode> reference = new TreeMap<>();
+        SplittableRandom ops = new SplittableRandom(7);
+        for (int step = 0; step < 40_000; step++) {
+            SimNode n = all.get(ops.nextInt(all.size()));
+            int op = ops.nextInt(100);
+            if (op < 55) {
+                assertThat(run.addIfAbsent(n)).isEqualTo(reference.put(n.launchOrder(), n) == null);
+            } else if (op < 98) {
+                assertThat(run.removeIfPresent(n)).isEqualTo(reference.remove(n.launchOrder()) != null);
+            } else if (op == 98) {
+                long modulus = 2 + ops.nextInt(5);
+                run.removeIf(x -> x.launchOrder() % modulus == 0);
+                reference.keySet().removeIf(seq -> seq % modulus == 0);
+            } else if (ops.nextInt(20) == 0) {
+                run.clear();
+                reference.clear();
+            }
+            assertThat(run.size()).isEqualTo(reference.size());
+            if (step % 500 == 0) {
+                List<SimNode> walked = new ArrayList<>();
+                run.forEach(walked::add);
+                assertThat(walked).containsExactlyElementsOf(reference.values());
+                if (!reference.isEmpty()) {
+                    int k = ops.nextInt(reference.size());
+                    assertThat(run.get(k)).isSameAs(new ArrayList<>(reference.values()).get(k));
+                }
+            }
+        }
+    }
+}
