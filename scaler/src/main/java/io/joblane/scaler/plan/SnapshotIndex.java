@@ -35,15 +35,14 @@ public final class SnapshotIndex {
     private Map<String, NodeLoad> boundByNode;
 
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
-    private final Map<String, NodeInfo> nodesByInstance;
+    /** The nodes by instance id, handed from index to index and updated for the nodes that changed. */
+    private final ByKey<NodeInfo> nodesByInstance;
     /** Job pods of the flat list that have not finished, by group; those handed node by node stay on their load. */
     private final Map<String, List<PodInfo>> flatJobPodsByGroup = new HashMap<>();
 
     private final ExpectedEnds expectedEnds;
-    /** The instances list {@link #instancesById} was last built from, and the map built. */
-    private List<CloudInstance> instancesOf;
-
-    private Map<String, CloudInstance> instancesById;
+    /** Per cloud group id, its instances by id: handed from index to index and updated for the changed instances. */
+    private final Map<String, ByKey<CloudInstance>> instancesById;
     /** The instances list {@link #nodeless} was last asked of, and its answer. */
     private List<CloudInstance> nodelessOf;
 
@@ -80,10 +79,11 @@ public final class SnapshotIndex {
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
+        this.nodesByInstance = previous == null ? new ByKey<>(NodeInfo::instanceId) : previous.nodesByInstance;
+        this.instancesById = previous == null ? new HashMap<>() : previous.instancesById;
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
-        nodesByInstance = new HashMap<>(nodes.size() * 4 / 3 + 1);
         if (snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, previous);
         }
@@ -105,9 +105,6 @@ public final class SnapshotIndex {
                     last = nodesByGroup.computeIfAbsent(node.group(), GroupNodes::new);
                 }
                 last.add(node, loadOfNode[i]);
-            }
-            if (node.instanceId() != null) {
-                nodesByInstance.put(node.instanceId(), node);
             }
         }
     }
@@ -358,8 +355,9 @@ public final class SnapshotIndex {
     public List<CloudInstance> nodeless(List<CloudInstance> instances) {
         if (nodelessOf != instances) {
             List<CloudInstance> out = new ArrayList<>();
+            Map<String, NodeInfo> byInstance = nodesByInstance.of(snapshot.nodes());
             for (CloudInstance i : instances) {
-                if (i.state().isCapacity() && nodesByInstance.get(i.id()) == null) {
+                if (i.state().isCapacity() && byInstance.get(i.id()) == null) {
                     out.add(i);
                 }
             }
@@ -382,9 +380,14 @@ public final class SnapshotIndex {
         return layout;
     }
 
+    /** The cloud group's instance of that id as described, or null. */
+    public CloudInstance instance(CloudGroup cloud, String instanceId) {
+        return instancesById(cloud).get(instanceId);
+    }
+
     /** The node registered for an instance, in any group, or null. */
     public NodeInfo nodeOfInstance(String instanceId) {
-        return nodesByInstance.get(instanceId);
+        return nodesByInstance.of(snapshot.nodes()).get(instanceId);
     }
 
     /** Whether a pod that blocks scale-in is bound to the node. */
@@ -394,18 +397,12 @@ public final class SnapshotIndex {
     }
 
     /**
-     * The cloud group's instances by id, built once per description: every pass of every step of a scan looks nodes'
-     * instances up in it.
+     * The cloud group's instances by id: every pass of every step of a scan looks nodes' instances up in it. Kept
+     * across scans, updated for the instances that changed since the last description; valid until the next call.
      */
     Map<String, CloudInstance> instancesById(CloudGroup cloud) {
-        if (instancesOf != cloud.instances()) {
-            instancesOf = cloud.instances();
-            Map<String, CloudInstance> byId = new HashMap<>(instancesOf.size() * 4 / 3 + 1);
-            for (CloudInstance i : instancesOf) {
-                byId.put(i.id(), i);
-            }
-            instancesById = java.util.Collections.unmodifiableMap(byId);
-        }
-        return instancesById;
+        return instancesById
+                .computeIfAbsent(cloud.id(), id -> new ByKey<>(CloudInstance::id))
+                .of(cloud.instances());
     }
 }
