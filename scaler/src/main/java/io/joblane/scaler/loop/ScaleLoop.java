@@ -668,16 +668,21 @@ public final class ScaleLoop {
     private static Set<String> leavingInstances(GroupExec x) {
         Set<String> leaving = new LinkedHashSet<>();
         boolean unchanged = GroupState.sameInstances(x.state.lastInstances, x.cloud.instances());
-        for (CloudInstance i : x.cloud.instances()) {
+        boolean ending = false;
+        // The very list last walked with no ending instance in it has none now: not walked again.
+        for (CloudInstance i :
+                x.cloud.instances() == x.state.noneEnding ? List.<CloudInstance>of() : x.cloud.instances()) {
             if (i.state().isCapacity() || !isEnding(i.state())) {
                 continue;
             }
+            ending = true;
             boolean wasServing = !unchanged && x.state.lastState(i.id()) == LifecycleState.IN_SERVICE
                     || x.index.nodeOfInstance(i.id()) != null;
             if (wasServing) {
                 leaving.add(i.id());
             }
         }
+        x.state.noneEnding = ending ? null : x.cloud.instances();
         if (unchanged || GroupState.allStillListed(x.state.lastInstances, x.cloud.instances())) {
             return leaving; // every instance seen last time is still listed: none left the list
         }

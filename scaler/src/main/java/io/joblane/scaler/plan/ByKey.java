@@ -56,6 +56,11 @@ public final class ByKey<T> {
         return went;
     }
 
+    /** Whether some key appears twice in the list {@link #of} was last given. */
+    public boolean repeats() {
+        return repeats;
+    }
+
     /** Times the map was built afresh so far. */
     public int rebuilds() {
         return rebuilds;

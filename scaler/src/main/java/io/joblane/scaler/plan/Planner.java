@@ -49,10 +49,7 @@ public final class Planner {
         List<PlanAction> actions = new ArrayList<>();
         // Each node's load and instance, beside it: looked up once per pass, not by name at every step.
         NodeLoad[] loads = in.index().loads(in.spec().name());
-        CloudInstance[] instances = new CloudInstance[nodes.size()];
-        for (int i = 0; i < instances.length; i++) {
-            instances[i] = in.instanceOf(nodes.get(i));
-        }
+        CloudInstance[] instances = in.index().instancesOf(nodes, in.cloud());
 
         Classification classified = Classification.of(in, nodes, loads, instances);
         // Cloud hygiene is the last step of the design but its actions have always come first in the plan.

@@ -355,9 +355,21 @@ public final class SnapshotIndex {
     public List<CloudInstance> nodeless(List<CloudInstance> instances) {
         if (nodelessOf != instances) {
             List<CloudInstance> out = new ArrayList<>();
-            Map<String, NodeInfo> byInstance = nodesByInstance.of(snapshot.nodes());
+            List<NodeInfo> nodes = snapshot.nodes();
+            Map<String, NodeInfo> byInstance = null; // asked only for instances whose node is not at the next place
+            int next = 0;
             for (CloudInstance i : instances) {
-                if (i.state().isCapacity() && byInstance.get(i.id()) == null) {
+                if (!i.state().isCapacity()) {
+                    continue;
+                }
+                // Nodes mostly come in their instances' order: a node found a few places on has that instance.
+                int at = i.id() == null ? -1 : nodeAhead(nodes, next, i.id());
+                if (at >= 0) {
+                    next = at + 1;
+                    continue;
+                }
+                byInstance = byInstance != null ? byInstance : nodesByInstance.of(nodes);
+                if (byInstance.get(i.id()) == null) {
                     out.add(i);
                 }
             }
@@ -365,6 +377,55 @@ public final class SnapshotIndex {
             nodelessOf = instances;
         }
         return nodeless;
+    }
+
+    /** Where a node of that instance is in {@code nodes} at {@code from} or a few places on, else -1. */
+    private static int nodeAhead(List<NodeInfo> nodes, int from, String instanceId) {
+        int to = Math.min(nodes.size(), from + ByKey.LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (instanceId.equals(nodes.get(k).instanceId())) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Beside {@code nodes} one for one, the instance of each in the cloud group's description, null when none (no
+     * instance id, or not in the group): what {@link #instancesById} says. Where no id repeats in the description, an
+     * instance found at the place after the last one matched, or a few places on, is looked up no further (nodes
+     * mostly come in their instances' order).
+     */
+    CloudInstance[] instancesOf(List<NodeInfo> nodes, CloudGroup cloud) {
+        Map<String, CloudInstance> byId = instancesById(cloud);
+        boolean unique = !instancesById.get(cloud.id()).repeats();
+        List<CloudInstance> list = cloud.instances();
+        CloudInstance[] out = new CloudInstance[nodes.size()];
+        int next = 0;
+        for (int k = 0; k < out.length; k++) {
+            String id = nodes.get(k).instanceId();
+            if (id == null) {
+                continue;
+            }
+            int at = unique ? instanceAhead(list, next, id) : -1;
+            if (at >= 0) {
+                out[k] = list.get(at);
+                next = at + 1;
+            } else {
+                out[k] = byId.get(id);
+            }
+        }
+        return out;
+    }
+
+    private static int instanceAhead(List<CloudInstance> instances, int from, String id) {
+        int to = Math.min(instances.size(), from + ByKey.LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (id.equals(instances.get(k).id())) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */

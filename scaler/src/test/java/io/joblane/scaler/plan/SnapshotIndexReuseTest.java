@@ -248,4 +248,46 @@ class SnapshotIndexReuseTest {
         assertThat(first.nodeOfInstance("i-c")).isNull();
         assertThat(first.instancesById(cloud).get("i-b").state()).isEqualTo(LifecycleState.IN_SERVICE);
     }
+
+    /** Instances matched to nodes by position answer as the lookup by id, whatever the order and repeated ids. */
+    @Test
+    void instancesByPositionAnswerAsByIdInAnyOrder() {
+        java.util.Random rnd = new java.util.Random(14);
+        for (int round = 0; round < 200; round++) {
+            List<NodeInfo> nodes = new java.util.ArrayList<>();
+            List<CloudInstance> instances = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                NodeInfo n = node("n" + i, G);
+                if (rnd.nextInt(4) > 0) {
+                    nodes.add(n);
+                }
+                if (rnd.nextInt(5) > 0) {
+                    LifecycleState s = rnd.nextBoolean() ? LifecycleState.IN_SERVICE : LifecycleState.PENDING;
+                    instances.add(Fixtures.instance(n.instanceId(), s, T0, true));
+                }
+            }
+            if (round % 3 == 0) {
+                java.util.Collections.shuffle(nodes, rnd);
+            }
+            if (round % 5 == 0 && !instances.isEmpty()) { // an id listed twice: the last one is the answer
+                instances.add(Fixtures.instance(instances.get(0).id(), LifecycleState.TERMINATING, T0, true));
+            }
+            CloudGroup cloud = new CloudGroup("asg", instances.size(), 0, 100, instances, List.of(), false);
+            SnapshotIndex index = index(nodes, List.of(), null);
+
+            CloudInstance[] byPosition = index.instancesOf(nodes, cloud);
+            for (int k = 0; k < nodes.size(); k++) {
+                assertThat(byPosition[k])
+                        .isSameAs(index.instancesById(cloud).get(nodes.get(k).instanceId()));
+            }
+            List<CloudInstance> nodeless = new java.util.ArrayList<>();
+            for (CloudInstance i : instances) {
+                if (i.state().isCapacity()
+                        && nodes.stream().noneMatch(n -> n.instanceId().equals(i.id()))) {
+                    nodeless.add(i);
+                }
+            }
+            assertThat(index.nodeless(cloud.instances())).containsExactlyElementsOf(nodeless);
+        }
+    }
 }
