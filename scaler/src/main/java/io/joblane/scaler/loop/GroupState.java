@@ -3,6 +3,7 @@ package io.joblane.scaler.loop;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.ByKey;
+import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,6 +182,37 @@ final class GroupState {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the node was reported: at its place in the last scan's list ({@code was}, -1 if not found there; marked in
+     * {@code found}), else in the set (then noted in {@code foundElsewhere}).
+     */
+    boolean registrationReported(String name, int was, boolean[] found, List<String> foundElsewhere) {
+        if (was >= 0) {
+            found[was] = true;
+            if (registrationReported[was]) {
+                return true;
+            }
+        }
+        if (reportedRegistered.contains(name)) {
+            foundElsewhere.add(name);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Forgets the reported nodes that are gone, {@code stillThere} of them being among {@code nodes}: those of the last
+     * scan's list neither found this scan nor through the set, else (not all found that way) by the names present.
+     */
+    void forgetGoneRegistrations(int stillThere, List<NodeInfo> nodes, boolean[] found, List<String> foundElsewhere) {
+        forgetGone(reportedRegistered, registrationNames, registrationReported, found, foundElsewhere);
+        if (stillThere != reportedRegistered.size()) {
+            Set<String> present = new HashSet<>();
+            nodes.forEach(n -> present.add(n.name()));
+            reportedRegistered.retainAll(present);
+        }
     }
 
     /**

@@ -708,7 +708,6 @@ public final class ScaleLoop {
         int stillThere = 0;
         List<NodeInfo> nodes = index.nodes(spec.name());
         String[] lastNames = state.registrationNames;
-        boolean[] lastReported = state.registrationReported;
         String[] names = new String[nodes.size()];
         boolean[] reported = new boolean[nodes.size()];
         boolean[] found = new boolean[lastNames.length]; // last scan's nodes found at their place this scan
@@ -719,15 +718,9 @@ public final class ScaleLoop {
             names[k] = n.name();
             int was = GroupState.find(lastNames, at, n.name());
             at = was >= 0 ? was + 1 : at;
-            if (was >= 0) {
-                found[was] = true;
-            }
-            if (was >= 0 && lastReported[was] || state.reportedRegistered.contains(n.name())) {
+            if (state.registrationReported(n.name(), was, found, foundElsewhere)) {
                 stillThere++;
                 reported[k] = true;
-                if (was < 0 || !lastReported[was]) {
-                    foundElsewhere.add(n.name());
-                }
                 continue;
             }
             if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
@@ -744,12 +737,7 @@ public final class ScaleLoop {
             }
         }
         if (stillThere != state.reportedRegistered.size()) { // some reported node is gone: forget it
-            GroupState.forgetGone(state.reportedRegistered, lastNames, lastReported, found, foundElsewhere);
-            if (stillThere != state.reportedRegistered.size()) { // not all found that way: by the names present
-                Set<String> present = new HashSet<>();
-                nodes.forEach(n -> present.add(n.name()));
-                state.reportedRegistered.retainAll(present);
-            }
+            state.forgetGoneRegistrations(stillThere, nodes, found, foundElsewhere);
         }
         state.registrationNames = names;
         state.registrationReported = reported;

@@ -86,10 +86,32 @@ public final class ByKey<T> {
      * only moved counts as gone and come: the map still ends right. False (map untouched) when too much changed.
      */
     private boolean update(List<T> now) {
-        List<T> last = of;
-        int limit = (now.size() + last.size()) / 4 + 16;
         List<T> gone = new ArrayList<>();
         List<T> came = new ArrayList<>();
+        if (!differences(of, now, gone, came)) {
+            return false;
+        }
+        for (T x : gone) {
+            String k = key.apply(x);
+            if (k != null && map.get(k) == x) {
+                map.remove(k);
+            }
+        }
+        of = now;
+        went = gone;
+        for (T x : came) {
+            String k = key.apply(x);
+            if (k != null && map.put(k, x) != null) {
+                rebuild(now); // the key repeats in the new list: which element wins is the rebuild's to say
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /** Fills {@code gone} and {@code came} from {@code last} to {@code now}; false when too much changed. */
+    private static <T> boolean differences(List<T> last, List<T> now, List<T> gone, List<T> came) {
+        int limit = (now.size() + last.size()) / 4 + 16;
         int j = 0;
         for (int i = 0; i < now.size(); i++) {
             T x = now.get(i);
@@ -115,21 +137,6 @@ public final class ByKey<T> {
         }
         while (j < last.size()) {
             gone.add(last.get(j++));
-        }
-        for (T x : gone) {
-            String k = key.apply(x);
-            if (k != null && map.get(k) == x) {
-                map.remove(k);
-            }
-        }
-        of = now;
-        went = gone;
-        for (T x : came) {
-            String k = key.apply(x);
-            if (k != null && map.put(k, x) != null) {
-                rebuild(now); // the key repeats in the new list: which element wins is the rebuild's to say
-                return true;
-            }
         }
         return true;
     }

@@ -79,8 +79,8 @@ public final class SnapshotIndex {
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
-        this.nodesByInstance = previous == null ? new ByKey<>(NodeInfo::instanceId) : previous.nodesByInstance;
-        this.instancesById = previous == null ? new HashMap<>() : previous.instancesById;
+        this.nodesByInstance = nodesByInstance(previous);
+        this.instancesById = instancesById(previous);
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
@@ -107,6 +107,15 @@ public final class SnapshotIndex {
                 last.add(node, loadOfNode[i]);
             }
         }
+    }
+
+    /** The last index's map of nodes by instance id, taken over, or a new one. */
+    private static ByKey<NodeInfo> nodesByInstance(SnapshotIndex previous) {
+        return previous == null ? new ByKey<>(NodeInfo::instanceId) : previous.nodesByInstance;
+    }
+
+    private static Map<String, ByKey<CloudInstance>> instancesById(SnapshotIndex previous) {
+        return previous == null ? new HashMap<>() : previous.instancesById;
     }
 
     /**
