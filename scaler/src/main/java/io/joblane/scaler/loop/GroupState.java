@@ -2,9 +2,12 @@ package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.ByKey;
+import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,10 +45,17 @@ final class GroupState {
     private Instant lastTerminatedAt;
 
     private boolean terminatedInOrder = true;
-    /** Lifecycle state of each instance in the last describe. */
-    final Map<String, LifecycleState> lastSeen = new HashMap<>();
-    /** The instances of the last describe that {@link #lastSeen} was built from: unchanged, it needs no rebuilding. */
+    /** The instances of the last describe. */
     List<CloudInstance> lastInstances = List.of();
+    /**
+     * The instances of a describe by id: of {@link #lastInstances} until the loop looks at the new describe's; kept
+     * and updated for the instances that changed, not built again at every change.
+     */
+    final ByKey<CloudInstance> instancesById = new ByKey<>(CloudInstance::id);
+    /** A describe's list (immutable) found without a Terminating or Terminated instance, or null. */
+    List<CloudInstance> noneEnding;
+    /** The most instances one describe listed (distinct ids): how far a map of a describe's states had grown. */
+    private int mostInstances;
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */
     final Map<String, Instant> unexpected = new LinkedHashMap<>();
     /** Per node, the strongest Spot notice already reported (Event and metric once per node and kind). */
@@ -57,6 +67,71 @@ final class GroupState {
     final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
     final Map<String, WaitNotice> toldWaiting = new HashMap<>();
+
+    /** The lifecycle state of an instance in the last describe, null when it was not listed. */
+    LifecycleState lastState(String id) {
+        CloudInstance i = instancesById.of(lastInstances).get(id);
+        return i == null ? null : i.state();
+    }
+
+    /** Makes {@code instances} the last describe's. */
+    void remember(List<CloudInstance> instances) {
+        if (!sameInstances(lastInstances, instances)) {
+            mostInstances = Math.max(mostInstances, instancesById.of(instances).size());
+            lastInstances = instances;
+        }
+    }
+
+    /**
+     * The instances of the last describe that were InService then and that {@code now} no longer lists. Found among
+     * the instances that changed, in the last describe's order; when the map of ids had to be built afresh, in the
+     * order of {@link #lastStates()}.
+     */
+    List<String> goneInService(List<CloudInstance> now) {
+        instancesById.of(lastInstances);
+        Map<String, CloudInstance> current = instancesById.of(now);
+        List<String> gone = new ArrayList<>();
+        if (instancesById.went() == null) {
+            lastStates().forEach((id, was) -> {
+                if (!current.containsKey(id) && was == LifecycleState.IN_SERVICE) {
+                    gone.add(id);
+                }
+            });
+            return gone;
+        }
+        for (CloudInstance i : instancesById.went()) {
+            if (!current.containsKey(i.id()) && i.state() == LifecycleState.IN_SERVICE) {
+                gone.add(i.id()); // no id repeats: its state is the last describe's
+            }
+        }
+        return gone;
+    }
+
+    /**
+     * Each instance's state in the last describe, in the order the loop has always reported instances that left in:
+     * a hash map's, of the capacity a map cleared and filled again at every describe would have grown to.
+     */
+    Map<String, LifecycleState> lastStates() {
+        int capacity = 16;
+        while (mostInstances > capacity * 3 / 4) {
+            capacity <<= 1;
+        }
+        Map<String, LifecycleState> states = new HashMap<>(capacity);
+        lastInstances.forEach(i -> states.put(i.id(), i.state()));
+        return states;
+    }
+
+    /** {@code ids} in the order of {@link #lastStates()}. */
+    List<String> inLastStatesOrder(List<String> ids) {
+        Set<String> wanted = new HashSet<>(ids);
+        List<String> out = new ArrayList<>(ids.size());
+        lastStates().keySet().forEach(id -> {
+            if (wanted.contains(id)) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
 
     /** Element by element the same instances (ids, states, times): most scans describe an unchanged group. */
     static boolean sameInstances(List<CloudInstance> a, List<CloudInstance> b) {
@@ -107,6 +182,56 @@ final class GroupState {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the node was reported: at its place in the last scan's list ({@code was}, -1 if not found there; marked in
+     * {@code found}), else in the set (then noted in {@code foundElsewhere}).
+     */
+    boolean registrationReported(String name, int was, boolean[] found, List<String> foundElsewhere) {
+        if (was >= 0) {
+            found[was] = true;
+            if (registrationReported[was]) {
+                return true;
+            }
+        }
+        if (reportedRegistered.contains(name)) {
+            foundElsewhere.add(name);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Forgets the reported nodes that are gone, {@code stillThere} of them being among {@code nodes}: those of the last
+     * scan's list neither found this scan nor through the set, else (not all found that way) by the names present.
+     */
+    void forgetGoneRegistrations(int stillThere, List<NodeInfo> nodes, boolean[] found, List<String> foundElsewhere) {
+        forgetGone(reportedRegistered, registrationNames, registrationReported, found, foundElsewhere);
+        if (stillThere != reportedRegistered.size()) {
+            Set<String> present = new HashSet<>();
+            nodes.forEach(n -> present.add(n.name()));
+            reportedRegistered.retainAll(present);
+        }
+    }
+
+    /**
+     * Removes from {@code reported} the last scan's reported nodes ({@code lastNames}, {@code lastReported}) that were
+     * neither found at their place this scan ({@code found}) nor through the set ({@code foundElsewhere}): the gone
+     * ones, found without a set of every node present.
+     */
+    static void forgetGone(
+            Set<String> reported,
+            String[] lastNames,
+            boolean[] lastReported,
+            boolean[] found,
+            List<String> foundElsewhere) {
+        Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
+        for (int k = 0; k < lastNames.length; k++) {
+            if (lastReported[k] && !found[k] && !elsewhere.contains(lastNames[k])) {
+                reported.remove(lastNames[k]);
+            }
+        }
     }
 
     /** Remembers that this replica asked to terminate {@code instanceId} at {@code at}. */

@@ -558,17 +558,15 @@ public final class ScaleLoop {
     private void reportUnexpectedTerminations(GroupExec x) {
         GroupState state = x.state;
         for (String id : leavingInstances(x)) {
-            NodeInfo node = x.index.nodeOfInstance(id);
-            boolean ours =
-                    state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
-            if (ours || state.unexpected.containsKey(id)) {
+            if (!reportable(x, id)) {
                 continue;
             }
+            NodeInfo node = x.index.nodeOfInstance(id);
             state.unexpected.put(id, x.now);
             metrics.unexpectedTermination(x.spec.name());
             tellCloudTermination(x, id, node, state.spotInstances.get(id));
         }
-        rememberInstances(state, x.cloud.instances());
+        state.remember(x.cloud.instances());
         forgetSpotInstancesGone(state, x.cloud.instances());
         state.forgetTerminatedBefore(x.now, UNEXPECTED_TERMINATION_REPORTED_FOR);
         state.unexpected.values().removeIf(at -> x.now.isAfter(at.plus(UNEXPECTED_TERMINATION_REPORTED_FOR)));
@@ -580,14 +578,11 @@ public final class ScaleLoop {
         }
     }
 
-    /** Makes {@code lastSeen} the states of {@code instances}; nothing to do when they are the last describe's. */
-    private static void rememberInstances(GroupState state, List<CloudInstance> instances) {
-        if (GroupState.sameInstances(state.lastInstances, instances)) {
-            return;
-        }
-        state.lastSeen.clear();
-        instances.forEach(i -> state.lastSeen.put(i.id(), i.state()));
-        state.lastInstances = instances;
+    /** An instance that left is reported unless a replica chose it (our call, the node's mark) or it was already. */
+    private static boolean reportable(GroupExec x, String id) {
+        NodeInfo node = x.index.nodeOfInstance(id);
+        boolean ours = x.state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
+        return !ours && !x.state.unexpected.containsKey(id);
     }
 
     /** Spot instances no longer in the group are forgotten (nothing to do without any: the simulator's usual case). */
@@ -673,26 +668,30 @@ public final class ScaleLoop {
     private static Set<String> leavingInstances(GroupExec x) {
         Set<String> leaving = new LinkedHashSet<>();
         boolean unchanged = GroupState.sameInstances(x.state.lastInstances, x.cloud.instances());
-        for (CloudInstance i : x.cloud.instances()) {
+        boolean ending = false;
+        // The very list last walked with no ending instance in it has none now: not walked again.
+        for (CloudInstance i :
+                x.cloud.instances() == x.state.noneEnding ? List.<CloudInstance>of() : x.cloud.instances()) {
             if (i.state().isCapacity() || !isEnding(i.state())) {
                 continue;
             }
-            boolean wasServing = !unchanged && x.state.lastSeen.get(i.id()) == LifecycleState.IN_SERVICE
+            ending = true;
+            boolean wasServing = !unchanged && x.state.lastState(i.id()) == LifecycleState.IN_SERVICE
                     || x.index.nodeOfInstance(i.id()) != null;
             if (wasServing) {
                 leaving.add(i.id());
             }
         }
+        x.state.noneEnding = ending ? null : x.cloud.instances();
         if (unchanged || GroupState.allStillListed(x.state.lastInstances, x.cloud.instances())) {
             return leaving; // every instance seen last time is still listed: none left the list
         }
-        Set<String> current = new HashSet<>();
-        x.cloud.instances().forEach(i -> current.add(i.id()));
-        x.state.lastSeen.forEach((id, was) -> {
-            if (!current.contains(id) && was == LifecycleState.IN_SERVICE) {
-                leaving.add(id);
-            }
-        });
+        List<String> gone = x.state.goneInService(x.cloud.instances());
+        if (x.state.instancesById.went() != null
+                && gone.stream().filter(id -> reportable(x, id)).count() > 1) {
+            gone = x.state.inLastStatesOrder(gone); // the order their reports always had
+        }
+        leaving.addAll(gone);
         return leaving;
     }
 
@@ -706,20 +705,20 @@ public final class ScaleLoop {
      * places on: nodes that left), the set only for the others: nodes mostly keep their order from scan to scan.
      */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
-        Map<String, Instant> launched = null; // only when a node not reported yet may need its launch time
         int stillThere = 0;
         List<NodeInfo> nodes = index.nodes(spec.name());
         String[] lastNames = state.registrationNames;
-        boolean[] lastReported = state.registrationReported;
         String[] names = new String[nodes.size()];
         boolean[] reported = new boolean[nodes.size()];
+        boolean[] found = new boolean[lastNames.length]; // last scan's nodes found at their place this scan
+        List<String> foundElsewhere = new ArrayList<>(); // reported nodes found through the set
         int at = 0;
         for (int k = 0; k < nodes.size(); k++) {
             NodeInfo n = nodes.get(k);
             names[k] = n.name();
             int was = GroupState.find(lastNames, at, n.name());
             at = was >= 0 ? was + 1 : at;
-            if (was >= 0 && lastReported[was] || state.reportedRegistered.contains(n.name())) {
+            if (state.registrationReported(n.name(), was, found, foundElsewhere)) {
                 stillThere++;
                 reported[k] = true;
                 continue;
@@ -727,10 +726,8 @@ public final class ScaleLoop {
             if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
                 continue;
             }
-            if (launched == null) {
-                launched = launchTimes(cloud);
-            }
-            Instant launch = launched.get(n.instanceId());
+            CloudInstance inst = index.instance(cloud, n.instanceId());
+            Instant launch = inst == null ? null : inst.launchTime();
             if (launch != null) {
                 state.reportedRegistered.add(n.name());
                 stillThere++;
@@ -740,22 +737,10 @@ public final class ScaleLoop {
             }
         }
         if (stillThere != state.reportedRegistered.size()) { // some reported node is gone: forget it
-            Set<String> present = new HashSet<>();
-            nodes.forEach(n -> present.add(n.name()));
-            state.reportedRegistered.retainAll(present);
+            state.forgetGoneRegistrations(stillThere, nodes, found, foundElsewhere);
         }
         state.registrationNames = names;
         state.registrationReported = reported;
-    }
-
-    private static Map<String, Instant> launchTimes(CloudGroup cloud) {
-        Map<String, Instant> launched = new HashMap<>();
-        cloud.instances().forEach(i -> {
-            if (i.launchTime() != null) {
-                launched.put(i.id(), i.launchTime());
-            }
-        });
-        return launched;
     }
 
     private GroupStatus skipped(String group, String problem) {

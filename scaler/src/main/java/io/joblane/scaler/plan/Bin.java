@@ -9,12 +9,14 @@ package io.joblane.scaler.plan;
  *                      template's shape
  * @param newNodeKind   the index of the kind of new node ({@link PassInput#kinds}) capacity on its way will be
  * @param load          what holds the node ({@link NodeLoad#NONE} without a node): read here, not by the node's name
+ * @param at            the node's position among the group's nodes ({@link SnapshotIndex#nodes}), -1 without a node:
+ *                      what the steps mark a node by (needed, drained), rather than by its name
  */
-record Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised, int newNodeKind, NodeLoad load) {
+record Bin(Kind kind, NodeInfo node, String instanceId, boolean uninitialised, int newNodeKind, NodeLoad load, int at) {
 
     /** A bin of capacity on its way without a node. */
     Bin(Kind kind, String instanceId, int newNodeKind) {
-        this(kind, null, instanceId, false, newNodeKind, NodeLoad.NONE);
+        this(kind, null, instanceId, false, newNodeKind, NodeLoad.NONE, -1);
     }
 
     /** Node categories, in the order pending pods are offered to them. */

@@ -72,7 +72,7 @@ final class Classification {
             if (n.cordonedByJoblane()) {
                 cordoned++;
             }
-            Bin bin = binOf(n, loads[i], instances[i]);
+            Bin bin = binOf(n, loads[i], instances[i], i);
             if (bin != null) {
                 bins.add(bin);
                 if (n.ready()) {
@@ -82,8 +82,8 @@ final class Classification {
         }
     }
 
-    /** The node's bin, or null when it is not capacity. */
-    private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst) {
+    /** The node's bin, or null when it is not capacity; {@code at}: its position among the group's nodes. */
+    private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst, int at) {
         boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
         if (!capacity(n, inst, reclaimable)) {
             return null;
@@ -94,12 +94,12 @@ final class Classification {
         if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
-            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load);
+            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load, at);
         }
         if (n.ready()) {
-            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load);
+            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
         }
-        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load) : null;
+        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load, at) : null;
     }
 
     private static boolean capacity(NodeInfo n, CloudInstance inst, boolean reclaimable) {

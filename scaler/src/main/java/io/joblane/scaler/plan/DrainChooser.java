@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Step "pack" of the planning pass (only when the group is not growing): commits nudged nodes that stayed unneeded,
@@ -21,7 +20,10 @@ final class DrainChooser {
     private final List<Bin> bins;
     private final int existing;
     private final FitTree tree;
-    private final Set<String> needed;
+    /** Per node of the group, at its position: needed by waiting pods (scale-out's), drained this scan (ours). */
+    private final boolean[] needed;
+
+    private final boolean[] drained;
 
     DrainChooser(PassInput in, Dimensions dims, List<Bin> bins, ScaleOut scaleOut) {
         this.in = in;
@@ -30,6 +32,12 @@ final class DrainChooser {
         this.existing = scaleOut.existing();
         this.tree = scaleOut.tree();
         this.needed = scaleOut.needed();
+        this.drained = new boolean[needed.length];
+    }
+
+    /** Per node of the group, at its position: whether {@link #choose} set its drain state. */
+    boolean[] drained() {
+        return drained;
     }
 
     /** The SetDrain actions: escalations first, then new drains. */
@@ -60,7 +68,9 @@ final class DrainChooser {
             if (chosen >= budget || remaining - 1 < keepAtLeast) {
                 break;
             }
-            if (fitsElsewhere(c, binOf.get(c.node()))) {
+            int self = binOf.get(c.node());
+            if (fitsElsewhere(c, self)) {
+                drained[bins.get(self).at()] = true;
                 chosen++;
                 remaining--;
                 out.add(new PlanAction.SetDrain(
@@ -82,12 +92,14 @@ final class DrainChooser {
                 continue;
             }
             if (n.drainingSince() == null) {
+                drained[b.at()] = true;
                 out.add(new PlanAction.SetDrain(
                         n.name(),
                         DrainState.PREFER_NO_SCHEDULE,
                         PlanAction.DrainReason.TIMER_MISSING,
                         "draining timer missing"));
             } else if (in.deadlines().reached(n.drainingSince().plus(in.spec().settleDelay()))) {
+                drained[b.at()] = true;
                 out.add(new PlanAction.SetDrain(
                         n.name(),
                         DrainState.NO_SCHEDULE,
@@ -103,9 +115,7 @@ final class DrainChooser {
         for (int b = 0; b < tree.capacity(); b++) {
             if (b >= existing
                     || bins.get(b).kind() != Bin.Kind.FREE
-                    || !bins.get(b).load().blocking()
-                            && (needed.isEmpty()
-                                    || !needed.contains(bins.get(b).node().name()))) {
+                    || !bins.get(b).load().blocking() && !needed[bins.get(b).at()]) {
                 tree.close(b);
             } else {
                 tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit
@@ -119,7 +129,7 @@ final class DrainChooser {
         for (Bin b : active) {
             NodeInfo n = b.node();
             if (n.scaleDownDisabled()
-                    || needed.contains(n.name())
+                    || needed[b.at()]
                     || b.instanceId() == null
                     || !in.instances().containsKey(b.instanceId())) {
                 continue;

@@ -6,19 +6,30 @@ import java.util.Arrays;
  * Finds the leftmost bin whose free capacity covers a demand vector in O(log n) typical time: a segment tree whose
  * inner nodes hold the component-wise maximum of their bins (a necessary condition, so pruning is exact). This is
  * what keeps first-fit of 20,000 pods onto thousands of nodes well under 100 ms. Single-threaded, planner-internal.
+ * It grows when a bin past its capacity is set (doubling, rebuilt once): the planner sizes it for the nodes and a few
+ * new ones, not one bin per waiting pod, which would fill arrays most scans never use.
  */
 final class FitTree {
     static final long CLOSED = Long.MIN_VALUE / 4;
 
     private final int dims;
-    private final int leaves;
-    private final long[] max;
+    private int leaves;
+    private long[] max;
     /** True free capacity of each bin, kept while the bin is closed so it can be reopened. */
-    private final long[] free;
+    private long[] free;
 
-    private final boolean[] closed;
+    private boolean[] closed;
 
     FitTree(int dims, int capacity) {
+        this(dims, capacity, 0);
+        Arrays.fill(max, 0, leaves * dims, CLOSED); // no build() to come: the inner nodes are right from the start
+    }
+
+    /**
+     * A tree whose first {@code loaded} bins the caller {@link #load}s, every one, then {@link #build}s before any other
+     * call: only the bins after them are closed here (what the loads and the build write is not filled first).
+     */
+    FitTree(int dims, int capacity, int loaded) {
         this.dims = dims;
         int n = 1;
         while (n < Math.max(1, capacity)) {
@@ -26,11 +37,11 @@ final class FitTree {
         }
         this.leaves = n;
         this.max = new long[2 * n * dims];
-        Arrays.fill(max, CLOSED);
+        Arrays.fill(max, (n + loaded) * dims, 2 * n * dims, CLOSED);
         this.free = new long[n * dims];
-        Arrays.fill(free, CLOSED);
+        Arrays.fill(free, loaded * dims, n * dims, CLOSED);
         this.closed = new boolean[n];
-        Arrays.fill(closed, true); // a bin opens when set
+        Arrays.fill(closed, loaded, n, true); // a bin opens when set
     }
 
     int capacity() {
@@ -39,6 +50,9 @@ final class FitTree {
 
     /** Sets a bin's free vector (from {@code src[off..off+dims)}), opens it and refreshes its ancestors. */
     void set(int bin, long[] src, int off) {
+        if (bin >= leaves) {
+            grow(bin + 1);
+        }
         System.arraycopy(src, off, free, bin * dims, dims);
         closed[bin] = false;
         publish(bin);
@@ -52,6 +66,24 @@ final class FitTree {
         System.arraycopy(src, off, free, bin * dims, dims);
         closed[bin] = false;
         System.arraycopy(src, off, max, (leaves + bin) * dims, dims);
+    }
+
+    /** Makes room for at least {@code bins} bins: the new ones closed, every inner node recomputed. */
+    private void grow(int bins) {
+        int n = leaves;
+        while (n < bins) {
+            n <<= 1;
+        }
+        long[] grown = new long[2 * n * dims];
+        System.arraycopy(max, leaves * dims, grown, n * dims, leaves * dims);
+        Arrays.fill(grown, (n + leaves) * dims, 2 * n * dims, CLOSED);
+        max = grown;
+        free = Arrays.copyOf(free, n * dims);
+        Arrays.fill(free, leaves * dims, n * dims, CLOSED);
+        closed = Arrays.copyOf(closed, n);
+        Arrays.fill(closed, leaves, n, true);
+        leaves = n;
+        build();
     }
 
     /** Recomputes every inner node from its two children, bottom up: the tree is exact again after {@link #load}s. */

@@ -4,10 +4,8 @@ import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The pure heart of the scaler: from one group's nodes, pods, DaemonSet overhead and cloud description at one
@@ -51,10 +49,7 @@ public final class Planner {
         List<PlanAction> actions = new ArrayList<>();
         // Each node's load and instance, beside it: looked up once per pass, not by name at every step.
         NodeLoad[] loads = in.index().loads(in.spec().name());
-        CloudInstance[] instances = new CloudInstance[nodes.size()];
-        for (int i = 0; i < instances.length; i++) {
-            instances[i] = in.instanceOf(nodes.get(i));
-        }
+        CloudInstance[] instances = in.index().instancesOf(nodes, in.cloud());
 
         Classification classified = Classification.of(in, nodes, loads, instances);
         // Cloud hygiene is the last step of the design but its actions have always come first in the plan.
@@ -64,14 +59,17 @@ public final class Planner {
         NewNodeShape shape = NewNodeShape.learn(in, nodes, pending);
         ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
         actions.addAll(scaleOut.actions());
-        List<PlanAction> drains = scaleOut.growing()
-                ? List.of()
-                : new DrainChooser(in, shape.dims(), classified.bins(), scaleOut).choose(classified.draining());
-        actions.addAll(drains);
+        // Nodes drained this scan, by position: none when the group grows.
+        boolean[] drained = new boolean[nodes.size()];
+        if (!scaleOut.growing()) {
+            DrainChooser chooser = new DrainChooser(in, shape.dims(), classified.bins(), scaleOut);
+            actions.addAll(chooser.choose(classified.draining()));
+            drained = chooser.drained();
+        }
         actions.addAll(new ScaleIn(
                         in,
                         scaleOut.needed(),
-                        drainedNodes(drains),
+                        drained,
                         classified.cordoned(),
                         hygiene.unregisteredTerminations(),
                         in.index().canonical(shape.allocatable().minus(shape.overhead())),
@@ -91,13 +89,5 @@ public final class Planner {
                 scaleOut.opened(),
                 scaleOut.neverFit(),
                 in.deadlines().next());
-    }
-
-    private static Set<String> drainedNodes(List<PlanAction> drains) {
-        Set<String> names = new HashSet<>();
-        for (PlanAction a : drains) {
-            names.add(((PlanAction.SetDrain) a).node());
-        }
-        return names;
     }
 }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Step "scale in" of the planning pass: fences nodes whose instance is leaving, cordons empty unneeded (or broken)
@@ -21,8 +20,10 @@ import java.util.Set;
  */
 final class ScaleIn {
     private final PassInput in;
-    private final Set<String> needed;
-    private final Set<String> drainingNow;
+    /** Per node of the group, at its position: needed by waiting pods; drained by the pack step this scan. */
+    private final boolean[] needed;
+
+    private final boolean[] drainingNow;
     private final List<PlanAction> actions = new ArrayList<>();
     /** Desired after the terminations planned so far: never below the floor. */
     private int remainingDesired;
@@ -45,8 +46,8 @@ final class ScaleIn {
      */
     ScaleIn(
             PassInput in,
-            Set<String> needed,
-            Set<String> drainingNow,
+            boolean[] needed,
+            boolean[] drainingNow,
             int cordonedCount,
             int unregisteredTerminations,
             Resources usable,
@@ -67,7 +68,7 @@ final class ScaleIn {
     List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         List<Slot> byAge = new ArrayList<>(nodes.size());
         for (int i = 0; i < nodes.size(); i++) {
-            byAge.add(new Slot(nodes.get(i), loads[i], instances[i]));
+            byAge.add(new Slot(nodes.get(i), loads[i], instances[i], i));
         }
         // The cost rule only: the room sums in the nodes' order.
         double room = in.spec().scaleInByCost() ? roomOnBusyNodes(nodes, loads) : 0;
@@ -88,13 +89,13 @@ final class ScaleIn {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
         }
         for (Slot s : byAge) {
-            node(s.node(), s.load(), s.inst());
+            node(s.node(), s.load(), s.inst(), s.at());
         }
         return actions;
     }
 
-    /** A node of the group with its load and its instance (null when none). */
-    record Slot(NodeInfo node, NodeLoad load, CloudInstance inst, long createdSecond, int createdNano) {
+    /** A node of the group with its load, its instance (null when none) and its position among the group's nodes. */
+    record Slot(NodeInfo node, NodeLoad load, CloudInstance inst, int at, long createdSecond, int createdNano) {
         /**
          * Youngest first (no creation time: as old as the epoch); nodes of one age keep their order. Compares the
          * copied creation time, as {@link Instant#compareTo} would, without reaching for the node's objects.
@@ -130,8 +131,14 @@ final class ScaleIn {
             return out;
         }
 
-        Slot(NodeInfo node, NodeLoad load, CloudInstance inst) {
-            this(node, load, inst, created(node).getEpochSecond(), created(node).getNano());
+        Slot(NodeInfo node, NodeLoad load, CloudInstance inst, int at) {
+            this(
+                    node,
+                    load,
+                    inst,
+                    at,
+                    created(node).getEpochSecond(),
+                    created(node).getNano());
         }
 
         private static Instant created(NodeInfo n) {
@@ -142,13 +149,18 @@ final class ScaleIn {
     /** An empty Ready node that nobody needs, drains or protects: what {@link #empty} decides on. */
     private boolean idle(Slot s) {
         NodeInfo n = s.node();
-        boolean capacity = s.inst() != null && s.inst().state().isCapacity();
-        return open(n) && !s.load().blocking() && capacity && undrained(n) && !has(needed, n);
+        // The instance is read last: most nodes are busy, and its state is one more object to fetch.
+        return open(n)
+                && !s.load().blocking()
+                && undrained(n, s.at())
+                && !needed[s.at()]
+                && s.inst() != null
+                && s.inst().state().isCapacity();
     }
 
-    /** Neither draining, nor drained this scan, nor carrying a Spot notice. */
-    private boolean undrained(NodeInfo n) {
-        return n.draining() == DrainState.NONE && !n.noticed() && !has(drainingNow, n);
+    /** Neither draining, nor drained this scan, nor carrying a Spot notice; {@code at}: the node's position. */
+    private boolean undrained(NodeInfo n, int at) {
+        return n.draining() == DrainState.NONE && !n.noticed() && !drainingNow[at];
     }
 
     /**
@@ -161,16 +173,11 @@ final class ScaleIn {
         for (int i = 0; i < nodes.size(); i++) {
             NodeInfo n = nodes.get(i);
             NodeLoad load = loads[i]; // its summed requests and free share, kept while its pods are
-            if (load.blocking() && open(n) && undrained(n)) {
+            if (load.blocking() && open(n) && undrained(n, i)) {
                 room += load.freeShare(n.allocatable(), overhead, usable);
             }
         }
         return room;
-    }
-
-    /** Whether the node is in {@code names}: most often empty, then the node's name is not even read. */
-    private static boolean has(Set<String> names, NodeInfo n) {
-        return !names.isEmpty() && names.contains(n.name());
     }
 
     /** Ready, schedulable, and neither protected nor on its way out. */
@@ -178,7 +185,7 @@ final class ScaleIn {
         return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null;
     }
 
-    private void node(NodeInfo n, NodeLoad load, CloudInstance inst) {
+    private void node(NodeInfo n, NodeLoad load, CloudInstance inst, int at) {
         // Decided first: a node whose instance is leaving, or whose termination was asked for, is never
         // reopened (a pod landing there dies with it), only its termination is retried.
         if (n.terminationRequestedAt() != null || leaving(inst)) {
@@ -199,11 +206,11 @@ final class ScaleIn {
         }
         boolean busy = load.blocking();
         if (n.cordonedByJoblane()) {
-            cordonedByJoblane(n, busy, inst != null);
-        } else if (busy || has(needed, n)) {
+            cordonedByJoblane(n, busy, inst != null, needed[at]);
+        } else if (busy || needed[at]) {
             neededAgain(n, busy);
         } else if (inst != null && !n.cordoned()) {
-            empty(n, broken);
+            empty(n, broken, drainingNow[at]);
         }
     }
 
@@ -273,8 +280,8 @@ final class ScaleIn {
     }
 
     /** The scaler's own cordon: give it back when busy or at the minimum, terminate once settled. */
-    private void cordonedByJoblane(NodeInfo n, boolean busy, boolean known) {
-        if (has(needed, n)) {
+    private void cordonedByJoblane(NodeInfo n, boolean busy, boolean known, boolean neededNow) {
+        if (neededNow) {
             return; // reclaimed by scale-out
         }
         if (busy && n.noticed()) {
@@ -301,8 +308,8 @@ final class ScaleIn {
     }
 
     /** An empty node nobody needs: start its unneeded timer, cordon it once the delay is served (or at once). */
-    private void empty(NodeInfo n, boolean broken) {
-        boolean drained = n.draining() != DrainState.NONE || has(drainingNow, n) || n.noticed();
+    private void empty(NodeInfo n, boolean broken, boolean drainedNow) {
+        boolean drained = n.draining() != DrainState.NONE || drainedNow || n.noticed();
         Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
         // No wait due: cordoned at first sight, its timer need not start first (settleDelay still guards a binding
         // in flight).

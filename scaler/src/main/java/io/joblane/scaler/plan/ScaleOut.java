@@ -38,7 +38,9 @@ final class ScaleOut {
     private final List<PodInfo> capped = new ArrayList<>();
     private final List<PodInfo> newNodePods = new ArrayList<>();
     private final Map<String, NodeInfo> reclaimed = new LinkedHashMap<>();
-    private final Set<String> needed = new HashSet<>();
+    /** Per node of the group, at its position: waiting pods were placed on it. */
+    private final boolean[] needed;
+
     private int[] order;
     /** Pods with placement constraints, in packing order: packed one by one before the runs (see packConstrained). */
     private int[] constrainedOrder = new int[0];
@@ -76,10 +78,12 @@ final class ScaleOut {
         this.bins = bins;
         this.pending = pending;
         this.existing = bins.size();
-        this.tree = new FitTree(dimCount, existing + pending.size());
+        // Room for a few new nodes; the tree grows if the pods need more (most scans open none).
+        this.tree = new FitTree(dimCount, existing + Math.min(pending.size(), 64), existing); // fillTree loads them
         this.template = shape.freeWhenNew(0);
         this.demands = new long[pending.size() * dimCount];
         this.used = new boolean[existing];
+        this.needed = new boolean[in.index().nodes(in.spec().name()).size()];
         this.maxSize = Math.min(in.spec().maxNodes(), in.cloud().max());
         this.capLimit = Math.max(0, maxSize - in.cloud().desired());
         this.kindRoom = new int[shape.kinds()];
@@ -134,8 +138,8 @@ final class ScaleOut {
         return existing;
     }
 
-    /** Names of the nodes waiting pods were placed on. */
-    Set<String> needed() {
+    /** Per node of the group, at its position ({@link Bin#at}): whether waiting pods were placed on it. */
+    boolean[] needed() {
         return needed;
     }
 
@@ -272,9 +276,11 @@ final class ScaleOut {
     private List<long[]> distinctEmptyCapacities() {
         List<long[]> out = new ArrayList<>();
         Set<Resources> seen = new HashSet<>();
+        Resources last = null;
         for (int b = 0; b < existing; b++) {
             NodeInfo n = bins.get(b).node();
-            if (n != null && seen.add(n.allocatable())) {
+            // Nodes of one shape mostly share the object, in a row: the set is asked once per run.
+            if (n != null && n.allocatable() != last && seen.add(last = n.allocatable())) {
                 out.add(shape.freeWhenEmpty(n.allocatable()));
             }
         }
@@ -424,7 +430,7 @@ final class ScaleOut {
         onExisting += n;
         Bin b = bins.get(bin);
         if (b.node() != null) {
-            needed.add(b.node().name());
+            needed[b.at()] = true;
             if (b.kind() == Bin.Kind.RECLAIMABLE) {
                 reclaimed.put(b.node().name(), b.node());
             }

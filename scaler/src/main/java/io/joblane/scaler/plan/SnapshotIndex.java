@@ -35,15 +35,14 @@ public final class SnapshotIndex {
     private Map<String, NodeLoad> boundByNode;
 
     private final Map<String, List<PodInfo>> pendingByGroup = new HashMap<>();
-    private final Map<String, NodeInfo> nodesByInstance;
+    /** The nodes by instance id, handed from index to index and updated for the nodes that changed. */
+    private final ByKey<NodeInfo> nodesByInstance;
     /** Job pods of the flat list that have not finished, by group; those handed node by node stay on their load. */
     private final Map<String, List<PodInfo>> flatJobPodsByGroup = new HashMap<>();
 
     private final ExpectedEnds expectedEnds;
-    /** The instances list {@link #instancesById} was last built from, and the map built. */
-    private List<CloudInstance> instancesOf;
-
-    private Map<String, CloudInstance> instancesById;
+    /** Per cloud group id, its instances by id: handed from index to index and updated for the changed instances. */
+    private final Map<String, ByKey<CloudInstance>> instancesById;
     /** The instances list {@link #nodeless} was last asked of, and its answer. */
     private List<CloudInstance> nodelessOf;
 
@@ -80,10 +79,11 @@ public final class SnapshotIndex {
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
+        this.nodesByInstance = nodesByInstance(previous);
+        this.instancesById = instancesById(previous);
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
-        nodesByInstance = new HashMap<>(nodes.size() * 4 / 3 + 1);
         if (snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, previous);
         }
@@ -106,10 +106,16 @@ public final class SnapshotIndex {
                 }
                 last.add(node, loadOfNode[i]);
             }
-            if (node.instanceId() != null) {
-                nodesByInstance.put(node.instanceId(), node);
-            }
         }
+    }
+
+    /** The last index's map of nodes by instance id, taken over, or a new one. */
+    private static ByKey<NodeInfo> nodesByInstance(SnapshotIndex previous) {
+        return previous == null ? new ByKey<>(NodeInfo::instanceId) : previous.nodesByInstance;
+    }
+
+    private static Map<String, ByKey<CloudInstance>> instancesById(SnapshotIndex previous) {
+        return previous == null ? new HashMap<>() : previous.instancesById;
     }
 
     /**
@@ -358,8 +364,21 @@ public final class SnapshotIndex {
     public List<CloudInstance> nodeless(List<CloudInstance> instances) {
         if (nodelessOf != instances) {
             List<CloudInstance> out = new ArrayList<>();
+            List<NodeInfo> nodes = snapshot.nodes();
+            Map<String, NodeInfo> byInstance = null; // asked only for instances whose node is not at the next place
+            int next = 0;
             for (CloudInstance i : instances) {
-                if (i.state().isCapacity() && nodesByInstance.get(i.id()) == null) {
+                if (!i.state().isCapacity()) {
+                    continue;
+                }
+                // Nodes mostly come in their instances' order: a node found a few places on has that instance.
+                int at = i.id() == null ? -1 : nodeAhead(nodes, next, i.id());
+                if (at >= 0) {
+                    next = at + 1;
+                    continue;
+                }
+                byInstance = byInstance != null ? byInstance : nodesByInstance.of(nodes);
+                if (byInstance.get(i.id()) == null) {
                     out.add(i);
                 }
             }
@@ -367,6 +386,55 @@ public final class SnapshotIndex {
             nodelessOf = instances;
         }
         return nodeless;
+    }
+
+    /** Where a node of that instance is in {@code nodes} at {@code from} or a few places on, else -1. */
+    private static int nodeAhead(List<NodeInfo> nodes, int from, String instanceId) {
+        int to = Math.min(nodes.size(), from + ByKey.LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (instanceId.equals(nodes.get(k).instanceId())) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Beside {@code nodes} one for one, the instance of each in the cloud group's description, null when none (no
+     * instance id, or not in the group): what {@link #instancesById} says. Where no id repeats in the description, an
+     * instance found at the place after the last one matched, or a few places on, is looked up no further (nodes
+     * mostly come in their instances' order).
+     */
+    CloudInstance[] instancesOf(List<NodeInfo> nodes, CloudGroup cloud) {
+        Map<String, CloudInstance> byId = instancesById(cloud);
+        boolean unique = !instancesById.get(cloud.id()).repeats();
+        List<CloudInstance> list = cloud.instances();
+        CloudInstance[] out = new CloudInstance[nodes.size()];
+        int next = 0;
+        for (int k = 0; k < out.length; k++) {
+            String id = nodes.get(k).instanceId();
+            if (id == null) {
+                continue;
+            }
+            int at = unique ? instanceAhead(list, next, id) : -1;
+            if (at >= 0) {
+                out[k] = list.get(at);
+                next = at + 1;
+            } else {
+                out[k] = byId.get(id);
+            }
+        }
+        return out;
+    }
+
+    private static int instanceAhead(List<CloudInstance> instances, int from, String id) {
+        int to = Math.min(instances.size(), from + ByKey.LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (id.equals(instances.get(k).id())) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */
@@ -382,9 +450,14 @@ public final class SnapshotIndex {
         return layout;
     }
 
+    /** The cloud group's instance of that id as described, or null. */
+    public CloudInstance instance(CloudGroup cloud, String instanceId) {
+        return instancesById(cloud).get(instanceId);
+    }
+
     /** The node registered for an instance, in any group, or null. */
     public NodeInfo nodeOfInstance(String instanceId) {
-        return nodesByInstance.get(instanceId);
+        return nodesByInstance.of(snapshot.nodes()).get(instanceId);
     }
 
     /** Whether a pod that blocks scale-in is bound to the node. */
@@ -394,18 +467,12 @@ public final class SnapshotIndex {
     }
 
     /**
-     * The cloud group's instances by id, built once per description: every pass of every step of a scan looks nodes'
-     * instances up in it.
+     * The cloud group's instances by id: every pass of every step of a scan looks nodes' instances up in it. Kept
+     * across scans, updated for the instances that changed since the last description; valid until the next call.
      */
     Map<String, CloudInstance> instancesById(CloudGroup cloud) {
-        if (instancesOf != cloud.instances()) {
-            instancesOf = cloud.instances();
-            Map<String, CloudInstance> byId = new HashMap<>(instancesOf.size() * 4 / 3 + 1);
-            for (CloudInstance i : instancesOf) {
-                byId.put(i.id(), i);
-            }
-            instancesById = java.util.Collections.unmodifiableMap(byId);
-        }
-        return instancesById;
+        return instancesById
+                .computeIfAbsent(cloud.id(), id -> new ByKey<>(CloudInstance::id))
+                .of(cloud.instances());
     }
 }

@@ -18,7 +18,7 @@ class ScaleInOrderTest {
             List<ScaleIn.Slot> slots = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 long second = random.nextInt(6);
-                slots.add(new ScaleIn.Slot(node("n" + i, "g"), NodeLoad.NONE, null, second, random.nextInt(2)));
+                slots.add(new ScaleIn.Slot(node("n" + i, "g"), NodeLoad.NONE, null, i, second, random.nextInt(2)));
             }
             if (round % 2 == 0) { // oldest first, the order nodes usually come in: the path without a sort
                 slots.sort((a, b) -> ScaleIn.Slot.YOUNGEST_FIRST.compare(b, a));

@@ -11,6 +11,8 @@ import static io.joblane.scaler.plan.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -191,5 +193,101 @@ class SnapshotIndexReuseTest {
         assertThat(load.vector(podsFirst, second)).containsExactly(1000, 0, 1000, GI);
         assertThat(index.canonical(cpuFirst.layout())).isSameAs(first); // an equal layout: the same object
         assertThat(load.vector(cpuFirst, index.canonical(cpuFirst.layout()))).containsExactly(1000, GI, 1000);
+    }
+
+    /**
+     * Guards the maps kept across scans: the node of an instance, the nodeless instances and the instances by id follow
+     * each scan's nodes and description, and an older index handed its maps on still answers for its own scan.
+     */
+    @Test
+    void theNodeOfAnInstanceFollowsEachScan() {
+        NodeInfo a = node("a", G);
+        NodeInfo b = node("b", G);
+        CloudGroup cloud = cloudFor(List.of(a, b, node("c", G)), 0, 10);
+        SnapshotIndex first = index(List.of(a, b), List.of(), null);
+        assertThat(first.nodeOfInstance("i-b")).isSameAs(b);
+        assertThat(first.nodeless(cloud.instances())).extracting(i -> i.id()).containsExactly("i-c");
+        assertThat(first.instancesById(cloud).get("i-b").state()).isEqualTo(LifecycleState.IN_SERVICE);
+
+        // a went, b's node now says another instance (a new object), c registered.
+        NodeInfo b2 = new NodeInfo(
+                "b",
+                G,
+                "i-c",
+                b.allocatable(),
+                true,
+                T0,
+                false,
+                false,
+                null,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of());
+        NodeInfo d = node("d", G);
+        SnapshotIndex second = index(List.of(b2, d), List.of(), first);
+        List<CloudInstance> leaving = new java.util.ArrayList<>(cloud.instances());
+        leaving.set(1, Fixtures.instance("i-b", LifecycleState.TERMINATING, T0, true));
+        CloudGroup later = new CloudGroup("asg", 3, 0, 10, leaving, List.of(), false);
+
+        assertThat(second.nodeOfInstance("i-a")).isNull();
+        assertThat(second.nodeOfInstance("i-b")).isNull();
+        assertThat(second.nodeOfInstance("i-c")).isSameAs(b2);
+        assertThat(second.nodeOfInstance("i-d")).isSameAs(d);
+        assertThat(second.nodeless(later.instances())).extracting(i -> i.id()).containsExactly("i-a");
+        assertThat(second.instancesById(later).get("i-b").state()).isEqualTo(LifecycleState.TERMINATING);
+        assertThat(second.instancesById(later)).hasSize(3);
+        // The older index, asked after the newer one took its maps, answers for its own scan.
+        assertThat(first.nodeOfInstance("i-a")).isSameAs(a);
+        assertThat(first.nodeOfInstance("i-c")).isNull();
+        assertThat(first.instancesById(cloud).get("i-b").state()).isEqualTo(LifecycleState.IN_SERVICE);
+    }
+
+    /** Instances matched to nodes by position answer as the lookup by id, whatever the order and repeated ids. */
+    @Test
+    void instancesByPositionAnswerAsByIdInAnyOrder() {
+        java.util.Random rnd = new java.util.Random(14);
+        for (int round = 0; round < 200; round++) {
+            List<NodeInfo> nodes = new java.util.ArrayList<>();
+            List<CloudInstance> instances = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                NodeInfo n = node("n" + i, G);
+                if (rnd.nextInt(4) > 0) {
+                    nodes.add(n);
+                }
+                if (rnd.nextInt(5) > 0) {
+                    LifecycleState s = rnd.nextBoolean() ? LifecycleState.IN_SERVICE : LifecycleState.PENDING;
+                    instances.add(Fixtures.instance(n.instanceId(), s, T0, true));
+                }
+            }
+            if (round % 3 == 0) {
+                java.util.Collections.shuffle(nodes, rnd);
+            }
+            if (round % 5 == 0 && !instances.isEmpty()) { // an id listed twice: the last one is the answer
+                instances.add(Fixtures.instance(instances.get(0).id(), LifecycleState.TERMINATING, T0, true));
+            }
+            CloudGroup cloud = new CloudGroup("asg", instances.size(), 0, 100, instances, List.of(), false);
+            SnapshotIndex index = index(nodes, List.of(), null);
+
+            CloudInstance[] byPosition = index.instancesOf(nodes, cloud);
+            for (int k = 0; k < nodes.size(); k++) {
+                assertThat(byPosition[k])
+                        .isSameAs(index.instancesById(cloud).get(nodes.get(k).instanceId()));
+            }
+            List<CloudInstance> nodeless = new java.util.ArrayList<>();
+            for (CloudInstance i : instances) {
+                if (i.state().isCapacity()
+                        && nodes.stream().noneMatch(n -> n.instanceId().equals(i.id()))) {
+                    nodeless.add(i);
+                }
+            }
+            assertThat(index.nodeless(cloud.instances())).containsExactlyElementsOf(nodeless);
+        }
     }
 }

@@ -371,7 +371,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             for (CloudInstance inst : List.copyOf(g.instances.values())) {
                 if (booted(g, inst, now)) {
                     CloudInstance up = with(inst, LifecycleState.IN_SERVICE, inst.protectedFromScaleIn());
-                    g.instances.put(inst.id(), up);
+                    g.put(up);
                     listeners.forEach(l -> l.inService(g.id, up));
                 }
             }
@@ -394,18 +394,25 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             }
             CloudInstance inst = new CloudInstance(id, g.nextZone(nextId), LifecycleState.PENDING, true, false, now);
             nextId++;
-            g.instances.put(id, inst);
+            g.put(inst);
             listeners.forEach(l -> l.launched(g.id, inst));
         }
     }
 
+    /** Whether a Pending instance has booted: not one walk over the instances while the earliest has not. */
     private static boolean anyBooted(Group g, Instant now) {
-        for (CloudInstance inst : g.instances.values()) {
-            if (booted(g, inst, now)) {
-                return true;
+        if (g.pending == 0) {
+            return false;
+        }
+        if (g.earliestPending == null) {
+            for (CloudInstance inst : g.instances.values()) {
+                if (inst.state() == LifecycleState.PENDING
+                        && (g.earliestPending == null || inst.launchTime().isBefore(g.earliestPending))) {
+                    g.earliestPending = inst.launchTime();
+                }
             }
         }
-        return false;
+        return !now.isBefore(g.earliestPending.plus(g.bootDelay));
     }
 
     private static boolean booted(Group g, CloudInstance inst, Instant now) {
@@ -441,6 +448,11 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
         advance();
         g.desired = desired;
+        if (g.capacity() <= g.desired) {
+            advance();
+            failIfInjectedAfterActing(SET_DESIRED);
+            return; // nothing to terminate: no need to sort every instance
+        }
         // Like a real cloud: a lower desired terminates unprotected instances of its own choosing, newest first.
         List<CloudInstance> victims = new ArrayList<>(g.instances.values());
         victims.sort((a, b) -> b.launchTime().compareTo(a.launchTime()));
@@ -515,7 +527,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
         for (String id : instanceIds) {
             CloudInstance inst = g.instances.get(id);
-            g.instances.put(id, with(inst, inst.state(), protect));
+            g.put(with(inst, inst.state(), protect));
         }
         failIfInjectedAfterActing(PROTECT);
     }
@@ -523,7 +535,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private void remove(Group g, CloudInstance inst) {
         if (!terminationDelay.isZero()) {
             CloudInstance going = with(inst, LifecycleState.TERMINATING, inst.protectedFromScaleIn());
-            g.instances.put(inst.id(), going);
+            g.put(going);
             terminatingUntil.put(inst.id(), clock.instant().plus(terminationDelay));
             listeners.forEach(l -> l.terminating(g.id, going));
             return;
@@ -532,7 +544,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     }
 
     private void gone(Group g, CloudInstance inst) {
-        g.instances.remove(inst.id());
+        g.drop(inst.id());
         FakeInstanceType type = typeOfInstance.remove(inst.id());
         if (type != null) {
             g.runningByType.merge(type.name(), -1, Integer::sum);
@@ -592,7 +604,17 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         final int min;
         final int max;
         final Duration bootDelay;
+        /** Its instances; changed only through {@link #put} and {@link #drop}, which keep the counts below. */
         final Map<String, CloudInstance> instances = new LinkedHashMap<>();
+        /** Instances that are capacity (Pending or InService): asked at every launch, not counted each time. */
+        private int capacity;
+        /** Pending instances, and the earliest launch time among them (null: not known, found by a walk). */
+        int pending;
+
+        Instant earliestPending;
+        /** The instances as last described, the same list while none changes (null: one changed since). */
+        private List<CloudInstance> described;
+
         final List<FakeInstanceType> types = new ArrayList<>();
         /** Instances per type until they are gone (a terminating instance still holds its capacity). */
         final Map<String, Integer> runningByType = new HashMap<>();
@@ -640,13 +662,36 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
 
         int capacity() {
-            int n = 0;
-            for (CloudInstance i : instances.values()) {
-                if (i.state().isCapacity()) {
-                    n++;
+            return capacity;
+        }
+
+        /** Adds or replaces an instance (by id). */
+        void put(CloudInstance inst) {
+            uncount(instances.put(inst.id(), inst));
+            capacity += inst.state().isCapacity() ? 1 : 0;
+            if (inst.state() == LifecycleState.PENDING) {
+                pending++;
+                if (earliestPending != null && inst.launchTime().isBefore(earliestPending)) {
+                    earliestPending = inst.launchTime();
                 }
             }
-            return n;
+            described = null;
+        }
+
+        void drop(String id) {
+            uncount(instances.remove(id));
+            described = null;
+        }
+
+        private void uncount(CloudInstance was) {
+            if (was == null) {
+                return;
+            }
+            capacity -= was.state().isCapacity() ? 1 : 0;
+            if (was.state() == LifecycleState.PENDING) {
+                pending--;
+                earliestPending = null; // it may have been the earliest
+            }
         }
 
         int running(String type) {
@@ -664,12 +709,20 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     desired,
                     min,
                     max,
-                    List.copyOf(instances.values()),
+                    instances(),
                     problems,
                     launchFailing || outOfCapacity,
                     template(),
                     false,
                     zones.isEmpty() ? List.of(ZONES) : zones);
+        }
+
+        /** The instances in launch order: the same list object from describe to describe while none changes. */
+        List<CloudInstance> instances() {
+            if (described == null) {
+                described = List.copyOf(instances.values());
+            }
+            return described;
         }
 
         /**

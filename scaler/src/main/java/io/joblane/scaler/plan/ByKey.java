@@ -1,0 +1,154 @@
+package io.joblane.scaler.plan;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A list's elements by key (a node by its instance id, an instance by its id), kept from scan to scan and updated
+ * for the elements that came, went or changed. Each scan's list mostly holds the last one's objects (an unchanged node
+ * or instance is the very same object) in the same order, so a walk comparing the two lists by identity finds the few
+ * differences, and only those are hashed. The answer is always what a map built afresh from the list would say (of
+ * several elements with one key, the last wins): while keys repeat, or when the lists differ too much, it is built
+ * afresh. One list at a time: {@link #of} answers for the list it was last given. Loop thread only.
+ */
+public final class ByKey<T> {
+    /** How far past its expected place an element of the last list is looked for (some may have gone). */
+    static final int LOOK_AHEAD = 8;
+
+    private final Function<T, String> key;
+    private final Map<String, T> map = new HashMap<>();
+    private final Map<String, T> view = Collections.unmodifiableMap(map);
+    /** The list the map holds, null before the first. */
+    private List<T> of;
+    /** Some key appears twice in {@link #of}: the map is built afresh until it does not. */
+    private boolean repeats;
+    /** The elements of the list before {@link #of} that the last update did not find in it; null: built afresh. */
+    private List<T> went;
+    /** Times the map was built afresh (tests). */
+    private int rebuilds;
+
+    /** {@code key}: an element's key, null for one that has none (left out of the map). */
+    public ByKey(Function<T, String> key) {
+        this.key = key;
+    }
+
+    /**
+     * {@code list}'s elements by key; not to be kept past the next call with another list, which changes it. The list
+     * must not change while it is held.
+     */
+    public Map<String, T> of(List<T> list) {
+        if (list != of && (of == null || repeats || !update(list))) {
+            rebuild(list);
+        }
+        return view;
+    }
+
+    /**
+     * After {@link #of} switched lists: the elements of the earlier list not in the new one (by identity; a changed
+     * element is a new object), in the earlier list's order, no key repeating in either list; null when the map was
+     * built afresh (then any element may have gone).
+     */
+    public List<T> went() {
+        return went;
+    }
+
+    /** Whether some key appears twice in the list {@link #of} was last given. */
+    public boolean repeats() {
+        return repeats;
+    }
+
+    /** Times the map was built afresh so far. */
+    public int rebuilds() {
+        return rebuilds;
+    }
+
+    private void rebuild(List<T> list) {
+        rebuilds++;
+        went = null;
+        map.clear();
+        repeats = false;
+        for (T x : list) {
+            String k = key.apply(x);
+            if (k != null && map.put(k, x) != null) {
+                repeats = true;
+            }
+        }
+        of = list;
+    }
+
+    /**
+     * Takes the differences from {@link #of} to {@code now} into the map: elements of the last list not found (by
+     * identity, in order, a few places ahead at most) went, elements of the new one not matched came. An element that
+     * only moved counts as gone and come: the map still ends right. False (map untouched) when too much changed.
+     */
+    private boolean update(List<T> now) {
+        List<T> gone = new ArrayList<>();
+        List<T> came = new ArrayList<>();
+        if (!differences(of, now, gone, came)) {
+            return false;
+        }
+        for (T x : gone) {
+            String k = key.apply(x);
+            if (k != null && map.get(k) == x) {
+                map.remove(k);
+            }
+        }
+        of = now;
+        went = gone;
+        for (T x : came) {
+            String k = key.apply(x);
+            if (k != null && map.put(k, x) != null) {
+                rebuild(now); // the key repeats in the new list: which element wins is the rebuild's to say
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /** Fills {@code gone} and {@code came} from {@code last} to {@code now}; false when too much changed. */
+    private static <T> boolean differences(List<T> last, List<T> now, List<T> gone, List<T> came) {
+        int limit = (now.size() + last.size()) / 4 + 16;
+        int j = 0;
+        for (int i = 0; i < now.size(); i++) {
+            T x = now.get(i);
+            if (j < last.size() && last.get(j) == x) {
+                j++;
+                continue;
+            }
+            int at = ahead(last, j, x);
+            if (at < 0) {
+                came.add(x);
+            } else {
+                while (j < at) {
+                    gone.add(last.get(j++));
+                }
+                j++;
+            }
+            if (gone.size() + came.size() > limit) {
+                return false;
+            }
+        }
+        if (gone.size() + came.size() + last.size() - j > limit) {
+            return false;
+        }
+        while (j < last.size()) {
+            gone.add(last.get(j++));
+        }
+        return true;
+    }
+
+    /** Where {@code x} is in {@code list} after {@code from}, at most {@link #LOOK_AHEAD} places on, else -1. */
+    private static <T> int ahead(List<T> list, int from, T x) {
+        int to = Math.min(list.size(), from + LOOK_AHEAD + 1);
+        for (int k = from + 1; k < to; k++) {
+            if (list.get(k) == x) {
+                return k;
+            }
+        }
+        return -1;
+    }
+}
