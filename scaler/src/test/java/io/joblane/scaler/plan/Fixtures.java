@@ -162,6 +162,14 @@ public final class Fixtures {
         });
     }
 
+    /** {@code n} as the node of another instance, created at {@code created} (a node name reused). */
+    public static NodeInfo onInstance(NodeInfo n, String instanceId, Instant created) {
+        return copy(n, c -> {
+            c.instanceId = instanceId;
+            c.created = created;
+        });
+    }
+
     /** {@code n} with what {@code change} sets, every other field (labels, taints, notices ...) kept. */
     private static NodeInfo copy(NodeInfo n, java.util.function.Consumer<NodeCopy> change) {
         NodeCopy c = new NodeCopy(n);
@@ -169,7 +177,7 @@ public final class Fixtures {
         return new NodeInfo(
                 n.name(),
                 n.group(),
-                n.instanceId(),
+                c.instanceId,
                 n.allocatable(),
                 c.ready,
                 c.created,
@@ -190,6 +198,7 @@ public final class Fixtures {
 
     /** The fields the copy helpers change. */
     private static final class NodeCopy {
+        String instanceId;
         boolean ready;
         Instant created;
         boolean cordoned;
@@ -201,6 +210,7 @@ public final class Fixtures {
         Instant drainingSince;
 
         NodeCopy(NodeInfo n) {
+            instanceId = n.instanceId();
             ready = n.ready();
             created = n.created();
             cordoned = n.cordoned();

@@ -210,26 +210,7 @@ class SnapshotIndexReuseTest {
         assertThat(first.instancesById(cloud).get("i-b").state()).isEqualTo(LifecycleState.IN_SERVICE);
 
         // a went, b's node now says another instance (a new object), c registered.
-        NodeInfo b2 = new NodeInfo(
-                "b",
-                G,
-                "i-c",
-                b.allocatable(),
-                true,
-                T0,
-                false,
-                false,
-                null,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        NodeInfo b2 = Fixtures.onInstance(b, "i-c", T0);
         NodeInfo d = node("d", G);
         SnapshotIndex second = index(List.of(b2, d), List.of(), first);
         List<CloudInstance> leaving = new java.util.ArrayList<>(cloud.instances());
