@@ -120,13 +120,23 @@ final class PodConstraintsReader {
         List<String> out = new ArrayList<>();
         if (spec.getVolumes() != null) {
             for (Volume v : spec.getVolumes()) {
-                if (v.getPersistentVolumeClaim() != null
-                        && v.getPersistentVolumeClaim().getClaimName() != null) {
-                    out.add(v.getPersistentVolumeClaim().getClaimName());
+                if (claimName(v) != null) {
+                    out.add(claimName(v));
                 }
             }
         }
         return out;
+    }
+
+    /** Whether the pod mounts a PersistentVolumeClaim; as {@code !claims(spec).isEmpty()} without a list per pod. */
+    static boolean hasClaims(PodSpec spec) {
+        return spec.getVolumes() != null && spec.getVolumes().stream().anyMatch(v -> claimName(v) != null);
+    }
+
+    private static String claimName(Volume v) {
+        return v.getPersistentVolumeClaim() == null
+                ? null
+                : v.getPersistentVolumeClaim().getClaimName();
     }
 
     /** Per "ns/claim" of a bound claim whose volume has node affinity, those terms. */
