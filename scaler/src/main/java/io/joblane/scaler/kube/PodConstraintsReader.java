@@ -130,7 +130,14 @@ final class PodConstraintsReader {
 
     /** Whether the pod mounts a PersistentVolumeClaim; as {@code !claims(spec).isEmpty()} without a list per pod. */
     static boolean hasClaims(PodSpec spec) {
-        return spec.getVolumes() != null && spec.getVolumes().stream().anyMatch(v -> claimName(v) != null);
+        if (spec.getVolumes() != null) {
+            for (Volume v : spec.getVolumes()) { // no stream: this runs for every cached pod at every scan
+                if (claimName(v) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String claimName(Volume v) {
