@@ -72,17 +72,22 @@ public final class KubeClusterAccess implements ClusterAccess {
         if (!cache.synced()) {
             throw new ClusterException("informers not synced: " + String.join("; ", cache.problems()));
         }
-        ModelTranslator.Scan scan = translator.translate(
+        ModelTranslator.Scan scan = translate(translator, cache, config.get());
+        List<PodInfo> pods = new ArrayList<>(scan.pods());
+        addForeignPods(pods, scan.nodes());
+        return podsByNode.snapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());
+    }
+
+    /** The informers' lists in the planner's model (tests compare with a translator that keeps nothing). */
+    static ModelTranslator.Scan translate(ModelTranslator translator, ClusterCache cache, JoblaneConfig config) {
+        return translator.translate(
                 cache.nodes(),
                 cache.pods(),
                 cache.unscheduledGroupPods(),
                 cache.daemonSets(),
                 cache.claims(),
                 cache.volumes(),
-                config.get());
-        List<PodInfo> pods = new ArrayList<>(scan.pods());
-        addForeignPods(pods, scan.nodes());
-        return podsByNode.snapshot(clock.instant(), scan.nodes(), pods, scan.daemonSets());
+                config);
     }
 
     /**
@@ -121,6 +126,11 @@ public final class KubeClusterAccess implements ClusterAccess {
         return live.stream()
                 .filter(p -> p.blocksScaleIn() && !translator.translatedLastScan(p.key()))
                 .toList();
+    }
+
+    /** How many pod translations are kept (those of the pods the last snapshot found), for tests. */
+    int translationsHeld() {
+        return translator.podsHeld();
     }
 
     @Override

@@ -40,8 +40,8 @@ import java.util.Set;
 /**
  * Turns the fabric8 API objects the informers hold into the planner's model ({@link NodeInfo}, {@link PodInfo},
  * {@link DaemonSetInfo}). Pure: no client and no I/O, so it is tested with built objects; {@link KubeClusterAccess}
- * does the reads. An instance remembers the last scan's pod translations (to reuse unchanged ones) and node uids;
- * used from the loop thread only.
+ * does the reads. An instance keeps the pod translations of the last scan (to reuse unchanged ones,
+ * {@link KeptTranslations}) and its nodes (for their uids); used from the loop thread only.
  */
 final class ModelTranslator {
     /** Assumed for a group without nodes yet: nearly every DaemonSet selects Linux nodes. */
@@ -50,17 +50,22 @@ final class ModelTranslator {
     private static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
     private static final List<Toleration> TOLERATE_ALL = List.of(new Toleration(null, "Exists", null, null));
 
-    /** Last scan's pod translations by namespace/name; replaced each scan, so deleted pods drop out. */
-    private Map<String, Translated> lastPods = Map.of();
-    /** Node uids of the last scan, by name ("" for none): a node re-created under the same name is another node. */
-    private Map<String, String> nodeUids = Map.of();
+    /** The last scan's nodes, for their uids (a node re-created under the same name is another node). */
+    private List<Node> lastNodes = List.of();
 
     /** This scan's node affinity of bound volumes, by "namespace/claim". */
     private Map<String, PodConstraints.NodeTerms> volumeTerms = Map.of();
     /** The groups' own taint keys, from the last config: tolerations of them decide nothing. */
     private Set<String> ownTaintKeys = Set.of();
 
-    private record Translated(String version, PodInfo info) {}
+    /**
+     * Pod translations by namespace/name, updated each scan; deleted pods drop out. A pod with claims is read again: its
+     * claim may have been bound since, without the pod changing.
+     */
+    private final KeptTranslations<PodInfo> podTranslations = new KeptTranslations<>(
+            KeptTranslations::name,
+            p -> p.getSpec() == null || !PodConstraintsReader.hasClaims(p.getSpec()),
+            p -> podInfo(p, volumeTerms, ownTaintKeys));
 
     /** One scan of the informers' lists in the planner's model. */
     record Scan(List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {}
@@ -91,60 +96,48 @@ final class ModelTranslator {
         ownTaintKeys = ownTaintKeys(config);
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
-        Map<String, String> uids = new HashMap<>();
         for (Node n : nodes) {
-            uids.put(
-                    n.getMetadata().getName(),
-                    Objects.requireNonNullElse(n.getMetadata().getUid(), ""));
             NodeInfo info = nodeInfo(n, config.scaler().spot());
             nodeInfos.add(info);
             if (info.group() != null) {
                 sampleNodeByGroup.putIfAbsent(info.group(), n);
             }
         }
-        Map<String, Translated> translated = new HashMap<>(pods.size() * 2);
-        List<PodInfo> podInfos = new ArrayList<>(pods.size());
+        List<PodInfo> podInfos = new ArrayList<>(pods.size() + unscheduledGroupPods.size());
+        podTranslations.begin();
         for (Pod p : pods) {
-            podInfos.add(reuseOrTranslate(p, translated));
+            podInfos.add(podTranslations.translate(p));
         }
         for (Pod p : unscheduledGroupPods) {
-            if (!translated.containsKey(key(p))) {
-                podInfos.add(reuseOrTranslate(p, translated));
+            if (!podTranslations.foundThisScan(KeptTranslations.name(p))) {
+                podInfos.add(podTranslations.translate(p));
             }
         }
-        lastPods = translated;
-        nodeUids = uids;
+        podTranslations.end();
+        lastNodes = nodes;
         return new Scan(nodeInfos, podInfos, daemonSets(daemonSets, config, sampleNodeByGroup));
-    }
-
-    /** Most pods do not change between scans: reuse the translation of the same resourceVersion. */
-    private PodInfo reuseOrTranslate(Pod p, Map<String, Translated> translated) {
-        String key = key(p);
-        String version = p.getMetadata().getResourceVersion();
-        Translated before = lastPods.get(key);
-        // A pod with claims is read again: its claim may have been bound since, without the pod changing.
-        boolean reuse = before != null
-                && version != null
-                && version.equals(before.version())
-                && (p.getSpec() == null
-                        || PodConstraintsReader.claims(p.getSpec()).isEmpty());
-        PodInfo info = reuse ? before.info() : podInfo(p, volumeTerms, ownTaintKeys);
-        translated.put(key, new Translated(version, info));
-        return info;
-    }
-
-    private static String key(Pod p) {
-        return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
     /** True when the last scan translated the pod of this {@link PodInfo#key()}, i.e. the informers see it. */
     boolean translatedLastScan(String podKey) {
-        return lastPods.containsKey(podKey);
+        return podTranslations.holds(podKey);
+    }
+
+    /** How many pod translations are kept (those of the pods the last scan found), for tests. */
+    int podsHeld() {
+        return podTranslations.held();
     }
 
     /** The node's uid in the last scan ("" when it had none), null when the last scan had no node of that name. */
     String lastScanUid(String node) {
-        return nodeUids.get(node);
+        // Looked up at a termination only, so no map per scan; the last of a name, as a map filled in order would.
+        for (int i = lastNodes.size() - 1; i >= 0; i--) {
+            ObjectMeta meta = lastNodes.get(i).getMetadata();
+            if (Objects.equals(node, meta.getName())) {
+                return Objects.requireNonNullElse(meta.getUid(), "");
+            }
+        }
+        return null;
     }
 
     static NodeInfo nodeInfo(Node n) {

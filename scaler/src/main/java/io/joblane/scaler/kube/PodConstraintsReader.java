@@ -120,13 +120,30 @@ final class PodConstraintsReader {
         List<String> out = new ArrayList<>();
         if (spec.getVolumes() != null) {
             for (Volume v : spec.getVolumes()) {
-                if (v.getPersistentVolumeClaim() != null
-                        && v.getPersistentVolumeClaim().getClaimName() != null) {
-                    out.add(v.getPersistentVolumeClaim().getClaimName());
+                if (claimName(v) != null) {
+                    out.add(claimName(v));
                 }
             }
         }
         return out;
+    }
+
+    /** Whether the pod mounts a PersistentVolumeClaim; as {@code !claims(spec).isEmpty()} without a list per pod. */
+    static boolean hasClaims(PodSpec spec) {
+        if (spec.getVolumes() != null) {
+            for (Volume v : spec.getVolumes()) { // no stream: this runs for every cached pod at every scan
+                if (claimName(v) != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String claimName(Volume v) {
+        return v.getPersistentVolumeClaim() == null
+                ? null
+                : v.getPersistentVolumeClaim().getClaimName();
     }
 
     /** Per "ns/claim" of a bound claim whose volume has node affinity, those terms. */

@@ -2,10 +2,11 @@ package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.RunTimes;
+import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Learns each family's run times from its Succeeded pods (start to the last container's termination), once per pod:
@@ -14,25 +15,52 @@ import java.util.Set;
  * follows the cache. Pure; the loop thread owns it.
  */
 public final class RunTimeLearner {
+    private static final Comparator<LanePod> BY_END = Comparator.comparingLong(LanePod::finishedMillis);
+
     private final FamilyHistory history;
-    private Set<String> seen = new HashSet<>();
+    /** The uids of the finished runs the last scan saw, each with the last scan that saw it. */
+    private final Map<String, Seen> seen = new HashMap<>();
+
+    private long scan;
+
+    private static final class Seen {
+        long scan;
+
+        Seen(long scan) {
+            this.scan = scan;
+        }
+    }
 
     public RunTimeLearner(FamilyHistory history) {
         this.history = history;
     }
 
-    /** Learns the runs not learnt yet among {@code pods}; returns how many. */
+    /**
+     * Learns the runs not learnt yet among {@code pods}; returns how many. Only the runs not seen at the last scan are
+     * sorted, by end (stably: the order among them is that of sorting them all); the uids of runs gone since are
+     * dropped.
+     */
     public int observe(List<LanePod> pods) {
-        Set<String> present = new HashSet<>();
-        int learnt = 0;
-        List<LanePod> finished = pods.stream()
-                .filter(LanePod::finishedRun)
-                .sorted(Comparator.comparingLong(LanePod::finishedMillis))
-                .toList();
-        for (LanePod p : finished) {
-            present.add(p.uid());
-            if (seen.contains(p.uid())) {
+        scan++;
+        int present = 0;
+        List<LanePod> fresh = new ArrayList<>();
+        for (LanePod p : pods) {
+            if (!p.finishedRun()) {
                 continue;
+            }
+            Seen s = seen.get(p.uid());
+            if (s == null) {
+                fresh.add(p); // remembered below, so a uid twice in one scan is learnt twice, as when it was new
+            } else if (s.scan != scan) {
+                s.scan = scan;
+                present++;
+            }
+        }
+        fresh.sort(BY_END);
+        int learnt = 0;
+        for (LanePod p : fresh) {
+            if (seen.putIfAbsent(p.uid(), new Seen(scan)) == null) {
+                present++;
             }
             RunTimes known = history.get(p.family());
             if (known != null && p.finishedMillis() < known.updatedAtMillis()) {
@@ -41,7 +69,14 @@ public final class RunTimeLearner {
             history.learn(p.family(), p.finishedMillis() - p.startMillis(), p.finishedMillis());
             learnt++;
         }
-        seen = present;
+        if (seen.size() > present) {
+            seen.values().removeIf(s -> s.scan != scan); // runs no longer present (their pods deleted)
+        }
         return learnt;
+    }
+
+    /** How many uids are remembered (those of the finished runs the last scan saw). */
+    int remembered() {
+        return seen.size();
     }
 }

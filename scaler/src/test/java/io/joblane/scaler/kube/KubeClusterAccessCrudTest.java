@@ -432,6 +432,60 @@ class KubeClusterAccessCrudTest {
                 .isSameAs(next.podsOfNodes().get(0));
     }
 
+    /** Guards against a kept translation going stale or outliving its pod, through a mock API server's informers. */
+    @Test
+    void keptTranslationsFollowTheCacheScanByScan() throws Exception {
+        for (String name : List.of("p1", "p2", "p3")) {
+            client.pods()
+                    .inNamespace("a")
+                    .resource(KubeFixtures.jobPod("a", name, "batch", "n1", "1"))
+                    .create();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 3);
+        ClusterSnapshot first = snapshotAsTranslatedAfresh();
+        assertThat(access.translationsHeld()).isEqualTo(3);
+
+        client.pods()
+                .inNamespace("a")
+                .withName("p1")
+                .edit(p -> KubeFixtures.succeeded(p, clock.instant().toString()));
+        client.pods().inNamespace("a").withName("p2").delete();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> cache.pods().size() == 2
+                        && cache.pods().stream()
+                                .anyMatch(p -> "Succeeded".equals(p.getStatus().getPhase())));
+        ClusterSnapshot second = snapshotAsTranslatedAfresh();
+        assertThat(access.translationsHeld()).as("p2's translation dropped").isEqualTo(2);
+        assertThat(named(second, "p1").phase()).isEqualTo(PodPhase.FINISHED);
+        assertThat(named(second, "p3")).isSameAs(named(first, "p3"));
+
+        client.pods()
+                .inNamespace("a")
+                .resource(KubeFixtures.jobPod("a", "p2", "batch", null, "2"))
+                .create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.pods().size() == 3);
+        ClusterSnapshot third = snapshotAsTranslatedAfresh();
+        assertThat(access.translationsHeld()).isEqualTo(3);
+        assertThat(named(third, "p2").phase()).isEqualTo(PodPhase.PENDING_UNSCHEDULABLE);
+        assertThat(named(third, "p3")).isSameAs(named(first, "p3"));
+    }
+
+    /** A snapshot, checked to hold the pods a translator without kept translations makes of the same cache. */
+    ClusterSnapshot snapshotAsTranslatedAfresh() throws Exception {
+        ClusterSnapshot s = access.snapshot();
+        assertThat(s.allPods())
+                .containsExactlyInAnyOrderElementsOf(KubeClusterAccess.translate(new ModelTranslator(), cache, config)
+                        .pods());
+        return s;
+    }
+
+    static PodInfo named(ClusterSnapshot s, String name) {
+        return s.allPods().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
     void snapshotFailsClearlyWhileInformersAreNotSynced() {
         ClusterCache unsynced = new ClusterCache(client, () -> {});

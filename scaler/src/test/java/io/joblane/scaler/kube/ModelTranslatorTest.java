@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -18,7 +20,12 @@ import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.scaler.plan.PodPhase;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -262,6 +269,134 @@ class ModelTranslatorTest {
         assertThat(translator.translatedLastScan("a/pinned")).isTrue();
         translator.translate(List.of(), List.of(pinned), List.of(), List.of(), config);
         assertThat(translator.translatedLastScan("a/cached")).isFalse();
+    }
+
+    @Test
+    void aDeletedPodsTranslationIsDroppedAndARecreatedOneTranslatedAfresh() {
+        JoblaneConfig config = config();
+        ModelTranslator translator = new ModelTranslator();
+        List<Node> nodes = List.of(node("n1"));
+        Pod gone = withVersion(KubeFixtures.jobPod("a", "gone", "batch", "n1", "1"), "1");
+        Pod stays = withVersion(KubeFixtures.jobPod("a", "stays", "batch", "n1", "1"), "2");
+        translator.translate(nodes, List.of(gone, stays), List.of(), List.of(), config);
+        assertThat(translator.podsHeld()).isEqualTo(2);
+
+        translator.translate(nodes, List.of(stays), List.of(), List.of(), config);
+        assertThat(translator.podsHeld()).isEqualTo(1);
+        assertThat(translator.translatedLastScan("a/gone")).isFalse();
+
+        // Re-created under the same name and, here, the very version the deleted one had: a kept entry would be reused.
+        Pod recreated = withVersion(KubeFixtures.jobPod("a", "gone", "batch", null, "3"), "1");
+        ModelTranslator.Scan back =
+                translator.translate(nodes, List.of(stays, recreated), List.of(), List.of(), config);
+        assertThat(back.pods().get(1).nodeName()).isNull();
+        assertThat(back.pods().get(1).requests().get("cpu")).isEqualTo(3000L);
+        assertThat(translator.podsHeld()).isEqualTo(2);
+    }
+
+    /** Guards against a kept translation going stale, or kept past its pod: random scans, as a fresh translator does. */
+    @Test
+    void randomScansTranslateExactlyAsAFreshTranslator() {
+        JoblaneConfig config = config();
+        List<Node> nodes = List.of(node("n1"), node("n2"));
+        List<PersistentVolume> volumes = List.of(PodConstraintsReaderTest.zonal("pv-1", "zone-z"));
+        for (long seed = 1; seed <= 60; seed++) {
+            Random rnd = new Random(seed);
+            ModelTranslator translator = new ModelTranslator();
+            Map<String, Pod> cached = new LinkedHashMap<>(); // by name; "u..." pinned by their nodeSelector only
+            Map<String, String> versionWhenGone = new HashMap<>();
+            Map<String, PodInfo> last = Map.of();
+            int version = 0;
+            for (int scan = 0; scan < 30; scan++) {
+                Map<String, Pod> before = new HashMap<>(cached);
+                for (String name : List.copyOf(cached.keySet())) {
+                    switch (rnd.nextInt(8)) {
+                        case 0 ->
+                            versionWhenGone.put(
+                                    name, cached.remove(name).getMetadata().getResourceVersion());
+                        case 1 -> cached.put(name, randomPod(rnd, name, Integer.toString(++version)));
+                        case 2 -> cached.put(name, new PodBuilder(cached.get(name)).build()); // relisted
+                        default -> {}
+                    }
+                }
+                for (int i = rnd.nextInt(4); i > 0; i--) {
+                    String name = (rnd.nextInt(4) == 0 ? "u" : "p") + rnd.nextInt(12);
+                    if (!cached.containsKey(name) && !before.containsKey(name)) {
+                        // Back with the version it had when deleted, sometimes: only a dropped entry tells them apart.
+                        String v = versionWhenGone.containsKey(name) && rnd.nextBoolean()
+                                ? versionWhenGone.get(name)
+                                : Integer.toString(++version);
+                        cached.put(name, randomPod(rnd, name, v));
+                    }
+                }
+                List<Pod> pods = new ArrayList<>();
+                List<Pod> unscheduled = new ArrayList<>();
+                cached.forEach((name, p) -> (name.startsWith("u") ? unscheduled : pods).add(p));
+                if (!cached.isEmpty() && rnd.nextBoolean()) {
+                    unscheduled.add(List.copyOf(cached.values()).get(rnd.nextInt(cached.size()))); // listed twice
+                }
+                List<PersistentVolumeClaim> claims =
+                        rnd.nextBoolean() ? List.of(PodConstraintsReaderTest.claim("data-c", "pv-1")) : List.of();
+
+                List<PodInfo> got = translator
+                        .translate(nodes, pods, unscheduled, List.of(), claims, volumes, config)
+                        .pods();
+
+                String where = "seed " + seed + " scan " + scan;
+                assertThat(got)
+                        .as(where)
+                        .isEqualTo(new ModelTranslator()
+                                .translate(nodes, pods, unscheduled, List.of(), claims, volumes, config)
+                                .pods());
+                Map<String, PodInfo> now = new HashMap<>();
+                got.forEach(p -> now.put(p.name(), p));
+                for (Pod p : cached.values()) {
+                    String name = p.getMetadata().getName();
+                    Pod was = before.get(name);
+                    if (was != null
+                            && p.getMetadata().getResourceVersion() != null
+                            && p.getMetadata()
+                                    .getResourceVersion()
+                                    .equals(was.getMetadata().getResourceVersion())
+                            && PodConstraintsReader.claims(p.getSpec()).isEmpty()) {
+                        assertThat(now.get(name))
+                                .as(where + " " + name + " kept")
+                                .isSameAs(last.get(name));
+                    }
+                }
+                assertThat(translator.podsHeld()).as(where).isEqualTo(cached.size());
+                for (int i = 0; i < 12; i++) {
+                    for (String name : List.of("p" + i, "u" + i)) {
+                        assertThat(translator.translatedLastScan("ns/" + name))
+                                .as(where + " " + name)
+                                .isEqualTo(cached.containsKey(name));
+                    }
+                }
+                last = now;
+            }
+        }
+    }
+
+    /** A Job pod bound or not, of 1 to 3 CPUs, sometimes with a claim or no resourceVersion. */
+    private static Pod randomPod(Random rnd, String name, String version) {
+        String node = name.startsWith("u") ? null : List.of("n1", "n2", "gone").get(rnd.nextInt(3));
+        Pod p = KubeFixtures.jobPod("ns", name, "batch", node, Integer.toString(1 + rnd.nextInt(3)));
+        if (name.startsWith("u")) {
+            p.getMetadata().getLabels().remove(WellKnown.NODE_GROUP_LABEL);
+        }
+        if (rnd.nextInt(4) == 0) {
+            p = new PodBuilder(p)
+                    .editSpec()
+                    .addNewVolume()
+                    .withName("data")
+                    .withNewPersistentVolumeClaim()
+                    .withClaimName("data-c")
+                    .endPersistentVolumeClaim()
+                    .endVolume()
+                    .endSpec()
+                    .build();
+        }
+        return withVersion(p, rnd.nextInt(15) == 0 ? null : version);
     }
 
     @Test
