@@ -14,19 +14,20 @@ import java.util.List;
  */
 final class Classification {
     private final PassInput in;
-    private final List<Bin> bins = new ArrayList<>();
+    private final List<Bin> bins;
     private int ready;
     private int draining;
     private int cordoned;
     private int noticed;
 
-    private Classification(PassInput in) {
+    private Classification(PassInput in, int nodes) {
         this.in = in;
+        this.bins = new ArrayList<>(nodes + 16); // sized: a group of thousands of nodes grew it every pass
     }
 
     /** {@code loads} and {@code instances}: beside {@code nodes} one for one, each node's load and instance. */
     static Classification of(PassInput in, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
-        Classification c = new Classification(in);
+        Classification c = new Classification(in, nodes.size());
         c.addNodes(nodes, loads, instances);
         c.addIncomingInstances();
         c.addDesiredNotLaunched();

@@ -44,7 +44,7 @@ final class DrainChooser {
     List<PlanAction> choose(int drainingCount) {
         List<PlanAction> out = new ArrayList<>(escalateNudges());
         int budget = in.spec().maxDraining() - drainingCount;
-        List<Bin> active = new ArrayList<>();
+        List<Bin> active = new ArrayList<>(existing);
         for (int b = 0; b < existing; b++) {
             if (bins.get(b).kind() == Bin.Kind.FREE && bins.get(b).node().ready()) {
                 active.add(bins.get(b));
@@ -125,7 +125,7 @@ final class DrainChooser {
 
     /** Busy active nodes that may be drained, in drain order. */
     private List<Candidate> candidates(List<Bin> active) {
-        List<Candidate> candidates = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>(active.size());
         for (Bin b : active) {
             NodeInfo n = b.node();
             if (n.scaleDownDisabled()

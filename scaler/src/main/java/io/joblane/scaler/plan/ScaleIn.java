@@ -78,7 +78,7 @@ final class ScaleIn {
                 ? in.index().jobPods(in.spec().name(), in.now().minus(IdleNodeRule.ARRIVAL_WINDOW))
                 : List.of();
         idleRule = IdleNodeRule.of(in.spec(), arrivals, usable, in.now(), room);
-        List<NodeInfo> idle = new ArrayList<>();
+        List<NodeInfo> idle = new ArrayList<>(byAge.size()); // sized: thousands of idle nodes grew it every scan
         for (Slot s : byAge) {
             if (idle(s)) {
                 idle.add(s.node());

@@ -74,26 +74,26 @@ final class ReadyNodes {
         }
     }
 
-    /** The ready nodes' NodeInfo, in node order: a new list. */
+    /** The ready nodes' NodeInfo, in node order: a new list (copied as arrays, not walked as a sublist). */
     List<NodeInfo> infos() {
-        return new ArrayList<>(Arrays.asList(infos).subList(0, size));
+        return new ArrayList<>(Arrays.asList(Arrays.copyOf(infos, size)));
     }
 
     /** Beside {@link #infos()}, each node's pods: a new list (copied whole, not added one by one). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<PodInfo>> podLists() {
-        return new ArrayList(Arrays.asList(podLists).subList(0, size));
+        return new ArrayList(Arrays.asList(Arrays.copyOf(podLists, size)));
     }
 
     /** The ready nodes as lanes reads them, in node order: a new list. */
     List<LaneNode> laneNodes() {
-        return new ArrayList<>(Arrays.asList(laneNodes).subList(0, size));
+        return new ArrayList<>(Arrays.asList(Arrays.copyOf(laneNodes, size)));
     }
 
     /** Beside {@link #laneNodes()}, each node's pods as lanes reads them: a new list. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<LanePod>> lanePods() {
-        return new ArrayList(Arrays.asList(lanePods).subList(0, size));
+        return new ArrayList(Arrays.asList(Arrays.copyOf(lanePods, size)));
     }
 
     private void insert(int at, SimNode n) {
