@@ -61,6 +61,20 @@ public final class ByKey<T> {
         return repeats;
     }
 
+    /**
+     * Where an element whose key is {@code key} is in {@code list} at {@code from} or up to {@link #LOOK_AHEAD} places
+     * on, else -1: for lists that mostly come in the same order as another, matched by position before any lookup.
+     */
+    public static <T> int keyAhead(List<T> list, int from, String key, Function<T, String> keyOf) {
+        int to = Math.min(list.size(), from + LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (key.equals(keyOf.apply(list.get(k)))) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     /** Times the map was built afresh so far. */
     public int rebuilds() {
         return rebuilds;

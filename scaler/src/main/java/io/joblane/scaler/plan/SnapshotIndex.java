@@ -372,7 +372,7 @@ public final class SnapshotIndex {
                     continue;
                 }
                 // Nodes mostly come in their instances' order: a node found a few places on has that instance.
-                int at = i.id() == null ? -1 : nodeAhead(nodes, next, i.id());
+                int at = i.id() == null ? -1 : ByKey.keyAhead(nodes, next, i.id(), NodeInfo::instanceId);
                 if (at >= 0) {
                     next = at + 1;
                     continue;
@@ -386,17 +386,6 @@ public final class SnapshotIndex {
             nodelessOf = instances;
         }
         return nodeless;
-    }
-
-    /** Where a node of that instance is in {@code nodes} at {@code from} or a few places on, else -1. */
-    private static int nodeAhead(List<NodeInfo> nodes, int from, String instanceId) {
-        int to = Math.min(nodes.size(), from + ByKey.LOOK_AHEAD + 1);
-        for (int k = from; k < to; k++) {
-            if (instanceId.equals(nodes.get(k).instanceId())) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -416,7 +405,7 @@ public final class SnapshotIndex {
             if (id == null) {
                 continue;
             }
-            int at = unique ? instanceAhead(list, next, id) : -1;
+            int at = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
             if (at >= 0) {
                 out[k] = list.get(at);
                 next = at + 1;
@@ -425,16 +414,6 @@ public final class SnapshotIndex {
             }
         }
         return out;
-    }
-
-    private static int instanceAhead(List<CloudInstance> instances, int from, String id) {
-        int to = Math.min(instances.size(), from + ByKey.LOOK_AHEAD + 1);
-        for (int k = from; k < to; k++) {
-            if (id.equals(instances.get(k).id())) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */

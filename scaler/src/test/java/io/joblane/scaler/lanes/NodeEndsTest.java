@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
+import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScanGate;
 import io.joblane.scaler.plan.ExpectedEnds;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -81,7 +80,7 @@ class NodeEndsTest {
         LanesStep step = k.step(100);
         step.run(k.gate());
         assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
-        k.now += 5 * MIN;
+        k.advance(5 * MIN);
         step.run(k.gate());
         assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 15));
         assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 15 * MIN));
@@ -111,7 +110,7 @@ class NodeEndsTest {
                             String node = "n" + rnd.nextInt(6); // n4 and n5 are never listed
                             String family = rnd.nextInt(6) == 0 ? null : "ns/f" + rnd.nextInt(5);
                             String annotation = rnd.nextInt(5) == 0 ? (rnd.nextBoolean() ? "12m" : "soon") : null;
-                            long start = rnd.nextInt(6) == 0 ? -1 : k.now - rnd.nextInt(20) * MIN;
+                            long start = rnd.nextInt(6) == 0 ? -1 : k.now() - rnd.nextInt(20) * MIN;
                             long deadline = rnd.nextInt(4) == 0 ? (5 + rnd.nextInt(60)) * MIN : 0;
                             k.bind(new LanePod("p" + next++, node, family, annotation, deadline, true, start, -1));
                         }
@@ -124,7 +123,7 @@ class NodeEndsTest {
                                 k.labels.put(node, null);
                             }
                         }
-                        default -> k.now += rnd.nextInt(4) * MIN + rnd.nextInt(60_000);
+                        default -> k.advance(rnd.nextInt(4) * MIN + rnd.nextInt(60_000));
                     }
                 }
                 List<LaneNode> before = k.nodes();
@@ -133,7 +132,7 @@ class NodeEndsTest {
                 step.run(k.gate());
                 String at = "seed " + seed + " scan " + scan;
 
-                LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now);
+                LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now());
                 Map<String, String> expected = new TreeMap<>(labelsBefore);
                 fresh.changes().forEach(c -> expected.put(c.node(), c.value()));
                 assertThat(k.labels).as(at).isEqualTo(expected);
@@ -167,10 +166,18 @@ class NodeEndsTest {
         /** The pods as one flat list, as the last scan saw them: what the fresh computation is given. */
         List<LanePod> lastFlat = List.of();
 
-        long now;
+        final MutableClock clock;
 
         Kept(long now) {
-            this.now = now;
+            this.clock = new MutableClock(Instant.ofEpochMilli(now));
+        }
+
+        long now() {
+            return clock.millis();
+        }
+
+        void advance(long millis) {
+            clock.advance(Duration.ofMillis(millis));
         }
 
         LanesStep step(int maxFamilies) {
@@ -178,23 +185,7 @@ class NodeEndsTest {
         }
 
         LanesStep step(int maxFamilies, int pruneSlack) {
-            Clock clock = new Clock() {
-                @Override
-                public ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return Instant.ofEpochMilli(now);
-                }
-            };
-            return new LanesStep(this, clock, java.time.Duration.ZERO, maxFamilies, new NodeEnds(pruneSlack));
+            return new LanesStep(this, clock, Duration.ZERO, maxFamilies, new NodeEnds(pruneSlack));
         }
 
         ScanGate gate() {
@@ -217,7 +208,7 @@ class NodeEndsTest {
             List<LanePod> pods = bound.get(node);
             LanePod p = pods.remove(rnd.nextInt(pods.size()));
             changed.add(node);
-            long end = p.startMillis() < 0 ? -1 : Math.max(p.startMillis(), now - rnd.nextInt(3) * MIN);
+            long end = p.startMillis() < 0 ? -1 : Math.max(p.startMillis(), now() - rnd.nextInt(3) * MIN);
             finished.add(new LanePod(
                     p.uid(),
                     p.node(),
