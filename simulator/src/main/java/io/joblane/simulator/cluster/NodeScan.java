@@ -41,6 +41,8 @@ final class NodeScan {
     private int maxAffinity;
     /** The best nodes of a pick whose best classes lie in several buckets, sorted into node order. */
     private final List<SimNode> ties = new ArrayList<>();
+    /** Picks whose classes were inconsistent, so the scan decided: tests show that path is reached and agrees. */
+    int handedToScan;
 
     NodeScan(SimCluster.Scoring scoring, SplittableRandom random) {
         this.scoring = scoring;
@@ -99,6 +101,7 @@ final class NodeScan {
         }
         int classes = classify(pod, segments, maxAffinity);
         if (!markBest(classes)) {
+            handedToScan++;
             return scanEveryNode(pod, nodes);
         }
         return draw(segments);

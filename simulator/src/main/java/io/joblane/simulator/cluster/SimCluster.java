@@ -585,6 +585,11 @@ public final class SimCluster {
         firstUntried = pending.size();
     }
 
+    /** Tests only: how many picks the scan of every node decided because rounding made the best class inconsistent. */
+    int picksHandedToScan() {
+        return nodeScan.handedToScan;
+    }
+
     /** Preferred terms score nodes by their labels, and the load buckets know neither zones nor capacity types. */
     private boolean needsScan(SimPod pod) {
         return pickByScan || pod.lane != null || pod.zone != null || pod.prefersOnDemand;
