@@ -1,25 +1,27 @@
 package io.joblane.scaler.kube;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Translations of cached pods kept across scans in one map updated in place: a pod is translated again only when its
- * resourceVersion changed (or it has none, or {@code reusable} refuses), and a scan that found fewer pods than are held
- * drops the others at its {@link #end()}, so memory follows the pods still cached and no map is built per scan. Shared
- * by the planner's ({@link ModelTranslator}) and lanes' ({@link LanePodsByNode}) side of the kube adapter. Pure; loop
- * thread only.
+ * Translations of cached objects (pods, nodes) kept across scans in one map updated in place: an object is translated
+ * again only when its resourceVersion changed (or it has none, or {@code reusable} refuses), and a scan that found fewer
+ * objects than are held drops the others at its {@link #end()}, so memory follows what is still cached and no map is
+ * built per scan. An unchanged object keeps the same translation, so the planner's per-node results kept by identity
+ * hold in production as in the simulator. Shared by the planner's ({@link ModelTranslator}) and lanes'
+ * ({@link LanePodsByNode}) side of the kube adapter. Pure; loop thread only.
  *
+ * @param <S> the cached object
  * @param <T> the translation
  */
-final class KeptTranslations<T> {
-    private final Function<Pod, String> keyOf;
-    private final Predicate<Pod> reusable;
-    private final Function<Pod, T> translator;
+final class KeptTranslations<S extends HasMetadata, T> {
+    private final Function<S, String> keyOf;
+    private final Predicate<S> reusable;
+    private final Function<S, T> translator;
     private final Map<String, Kept<T>> kept = new HashMap<>();
     private long scan;
     /** Pods found so far this scan, each once. */
@@ -33,23 +35,23 @@ final class KeptTranslations<T> {
     }
 
     /**
-     * @param keyOf      what identifies a pod across scans
-     * @param reusable   whether a pod of an unchanged resourceVersion may keep its translation
-     * @param translator the translation of a pod
+     * @param keyOf      what identifies an object across scans
+     * @param reusable   whether an object of an unchanged resourceVersion may keep its translation
+     * @param translator the translation of an object
      */
-    KeptTranslations(Function<Pod, String> keyOf, Predicate<Pod> reusable, Function<Pod, T> translator) {
+    KeptTranslations(Function<S, String> keyOf, Predicate<S> reusable, Function<S, T> translator) {
         this.keyOf = keyOf;
         this.reusable = reusable;
         this.translator = translator;
     }
 
-    /** The pod's namespace/name. */
-    static String name(Pod p) {
+    /** The object's namespace/name ("null/name" for a cluster-scoped one). */
+    static String name(HasMetadata p) {
         return p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
     }
 
-    /** The pod's uid, its namespace/name when it has none. */
-    static String uid(Pod p) {
+    /** The object's uid, its namespace/name when it has none. */
+    static String uid(HasMetadata p) {
         String uid = p.getMetadata().getUid();
         return uid != null ? uid : name(p);
     }
@@ -60,8 +62,8 @@ final class KeptTranslations<T> {
         found = 0;
     }
 
-    /** The pod's translation: the kept one while its resourceVersion is unchanged, else a new one, kept. */
-    T translate(Pod p) {
+    /** The object's translation: the kept one while its resourceVersion is unchanged, else a new one, kept. */
+    T translate(S p) {
         ObjectMeta meta = p.getMetadata();
         String version = meta.getResourceVersion();
         Kept<T> k = kept.computeIfAbsent(keyOf.apply(p), key -> new Kept<>());
@@ -82,7 +84,12 @@ final class KeptTranslations<T> {
         return k != null && k.scan == scan;
     }
 
-    /** Ends a scan: the translations of pods it did not find (deleted since the last scan) are dropped. */
+    /** Forgets every translation: what they were made from changed (the config a node's translation reads). */
+    void clear() {
+        kept.clear();
+    }
+
+    /** Ends a scan: the translations of objects it did not find (deleted since the last scan) are dropped. */
     void end() {
         if (kept.size() > found) {
             kept.values().removeIf(k -> k.scan != scan);

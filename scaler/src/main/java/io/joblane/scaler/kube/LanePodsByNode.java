@@ -18,7 +18,7 @@ import java.util.function.Function;
  * thread only.
  */
 final class LanePodsByNode {
-    private final KeptTranslations<LanePod> translations;
+    private final KeptTranslations<Pod, LanePod> translations;
     private final KeptByNode<LanePod, LaneNodePods> byNode = new KeptByNode<>(LaneNodePods::new);
 
     LanePodsByNode(Function<Pod, LanePod> translator) {

@@ -40,7 +40,7 @@ import java.util.Set;
 /**
  * Turns the fabric8 API objects the informers hold into the planner's model ({@link NodeInfo}, {@link PodInfo},
  * {@link DaemonSetInfo}). Pure: no client and no I/O, so it is tested with built objects; {@link KubeClusterAccess}
- * does the reads. An instance keeps the pod translations of the last scan (to reuse unchanged ones,
+ * does the reads. An instance keeps the pod and node translations of the last scan (to reuse unchanged ones,
  * {@link KeptTranslations}) and its nodes (for their uids); used from the loop thread only.
  */
 final class ModelTranslator {
@@ -62,10 +62,20 @@ final class ModelTranslator {
      * Pod translations by namespace/name, updated each scan; deleted pods drop out. A pod with claims is read again: its
      * claim may have been bound since, without the pod changing.
      */
-    private final KeptTranslations<PodInfo> podTranslations = new KeptTranslations<>(
+    private final KeptTranslations<Pod, PodInfo> podTranslations = new KeptTranslations<>(
             KeptTranslations::name,
             p -> p.getSpec() == null || !PodConstraintsReader.hasClaims(p.getSpec()),
             p -> podInfo(p, volumeTerms, ownTaintKeys));
+
+    /** The Spot settings the node translations read (which taints are notices): a change makes them all stale. */
+    private SpotSettings spot;
+
+    /**
+     * Node translations by name, kept while a node's resourceVersion is unchanged (kubelet heartbeats go to Leases, so
+     * most nodes do not change between scans): the same {@link NodeInfo} scan after scan.
+     */
+    private final KeptTranslations<Node, NodeInfo> nodeTranslations =
+            new KeptTranslations<>(n -> n.getMetadata().getName(), n -> true, n -> nodeInfo(n, spot));
 
     /** One scan of the informers' lists in the planner's model. */
     record Scan(List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {}
@@ -94,15 +104,21 @@ final class ModelTranslator {
             JoblaneConfig config) {
         volumeTerms = PodConstraintsReader.volumeTerms(claims, volumes);
         ownTaintKeys = ownTaintKeys(config);
+        if (!config.scaler().spot().equals(spot)) {
+            spot = config.scaler().spot();
+            nodeTranslations.clear();
+        }
         List<NodeInfo> nodeInfos = new ArrayList<>(nodes.size());
         Map<String, Node> sampleNodeByGroup = new HashMap<>();
+        nodeTranslations.begin();
         for (Node n : nodes) {
-            NodeInfo info = nodeInfo(n, config.scaler().spot());
+            NodeInfo info = nodeTranslations.translate(n);
             nodeInfos.add(info);
             if (info.group() != null) {
                 sampleNodeByGroup.putIfAbsent(info.group(), n);
             }
         }
+        nodeTranslations.end();
         List<PodInfo> podInfos = new ArrayList<>(pods.size() + unscheduledGroupPods.size());
         podTranslations.begin();
         for (Pod p : pods) {

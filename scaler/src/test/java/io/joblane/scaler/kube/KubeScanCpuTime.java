@@ -60,6 +60,7 @@ public final class KubeScanCpuTime {
         for (int n = 0; n < nodeCount; n++) {
             Node node = KubeFixtures.node("n" + n, "batch", "i-" + n);
             node.getMetadata().setUid("node-uid-" + n);
+            node.getMetadata().setResourceVersion(Integer.toString(n)); // as the API server sets it
             nodes.add(node);
             laneNodes.add(new LaneNode("n" + n, null));
             for (int k = 0; k < perNode; k++) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.joblane.model.WellKnown;
@@ -377,6 +378,122 @@ class ModelTranslatorTest {
         }
     }
 
+    @Test
+    void anUnchangedNodeKeepsItsTranslationUntilTheSpotSettingsChange() {
+        ModelTranslator translator = new ModelTranslator();
+        Node noticed = withVersion(node("n1"), "1");
+        noticed.getSpec()
+                .setTaints(List.of(new TaintBuilder()
+                        .withKey("example.com/spot-notice")
+                        .withEffect("NoSchedule")
+                        .build()));
+        NodeInfo first = translator
+                .translate(List.of(noticed), List.of(), List.of(), List.of(), config())
+                .nodes()
+                .get(0);
+
+        NodeInfo again = translator
+                .translate(List.of(noticed), List.of(), List.of(), List.of(), config())
+                .nodes()
+                .get(0);
+        JoblaneConfig spotConfig = configWith("example.com/spot-notice");
+        NodeInfo underNewSettings = translator
+                .translate(List.of(noticed), List.of(), List.of(), List.of(), spotConfig)
+                .nodes()
+                .get(0);
+
+        assertThat(again).isSameAs(first);
+        assertThat(first.noticed()).isFalse();
+        assertThat(underNewSettings.noticed()).isTrue();
+    }
+
+    /** Guards against a kept node translation going stale: random node changes, as a fresh translator reads them. */
+    @Test
+    void randomNodeScansTranslateExactlyAsAFreshTranslator() {
+        JoblaneConfig plain = config();
+        JoblaneConfig spot = configWith("example.com/spot-notice");
+        for (long seed = 1; seed <= 40; seed++) {
+            Random rnd = new Random(seed);
+            ModelTranslator translator = new ModelTranslator();
+            Map<String, Node> cached = new LinkedHashMap<>();
+            Map<String, NodeInfo> last = Map.of();
+            Map<String, String> lastVersions = Map.of();
+            JoblaneConfig lastConfig = plain;
+            int version = 1; // "1" is the version a re-created node may come back with
+            for (int scan = 0; scan < 30; scan++) {
+                Map<String, Node> before = new HashMap<>(cached);
+                for (String name : List.copyOf(cached.keySet())) {
+                    switch (rnd.nextInt(8)) {
+                        case 0 -> cached.remove(name);
+                        case 1 -> cached.put(name, randomNode(rnd, name, Integer.toString(++version)));
+                        case 2 -> cached.put(name, new NodeBuilder(cached.get(name)).build()); // relisted
+                        default -> {}
+                    }
+                }
+                for (int i = rnd.nextInt(3); i > 0; i--) {
+                    String name = "n" + rnd.nextInt(10);
+                    if (!before.containsKey(name)) {
+                        // Sometimes back under a version it once had: only a dropped entry tells them apart.
+                        cached.putIfAbsent(
+                                name, randomNode(rnd, name, Integer.toString(rnd.nextBoolean() ? ++version : 1)));
+                    }
+                }
+                JoblaneConfig config = rnd.nextInt(6) == 0 ? spot : plain;
+                List<Node> nodes = List.copyOf(cached.values());
+
+                List<NodeInfo> got = translator
+                        .translate(nodes, List.of(), List.of(), List.of(), config)
+                        .nodes();
+
+                String where = "seed " + seed + " scan " + scan;
+                assertThat(got)
+                        .as(where)
+                        .isEqualTo(new ModelTranslator()
+                                .translate(nodes, List.of(), List.of(), List.of(), config)
+                                .nodes());
+                Map<String, NodeInfo> now = new HashMap<>();
+                Map<String, String> versions = new HashMap<>();
+                for (int i = 0; i < nodes.size(); i++) {
+                    String name = nodes.get(i).getMetadata().getName();
+                    String v = nodes.get(i).getMetadata().getResourceVersion();
+                    now.put(name, got.get(i));
+                    versions.put(name, v);
+                    if (v != null && v.equals(lastVersions.get(name)) && config == lastConfig) {
+                        assertThat(got.get(i)).as(where + " " + name + " kept").isSameAs(last.get(name));
+                    }
+                }
+                last = now;
+                lastVersions = versions;
+                lastConfig = config;
+            }
+        }
+    }
+
+    /** A node cordoned or not, sometimes tainted (a notice under the Spot config) or without a resourceVersion. */
+    private static Node randomNode(Random rnd, String name, String version) {
+        Node n = node(name);
+        n.getSpec().setUnschedulable(rnd.nextBoolean());
+        if (rnd.nextBoolean()) {
+            n.getSpec()
+                    .setTaints(List.of(new TaintBuilder()
+                            .withKey(rnd.nextBoolean() ? "example.com/spot-notice" : "other")
+                            .withEffect("NoSchedule")
+                            .build()));
+        }
+        n.getMetadata().getLabels().put("rack", Integer.toString(rnd.nextInt(3)));
+        return withVersion(n, rnd.nextInt(15) == 0 ? null : version);
+    }
+
+    /** The test config with {@code taintKey} as the only Spot interruption taint. */
+    static JoblaneConfig configWith(String taintKey) {
+        try {
+            return ConfigLoader.parse(
+                    CONFIG + "scaler:\n  spot:\n    interruptionTaints: [" + taintKey + "]\n", "test");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A Job pod bound or not, of 1 to 3 CPUs, sometimes with a claim or no resourceVersion. */
     private static Pod randomPod(Random rnd, String name, String version) {
         String node = name.startsWith("u") ? null : List.of("n1", "n2", "gone").get(rnd.nextInt(3));
@@ -476,7 +593,7 @@ class ModelTranslatorTest {
         }
     }
 
-    static Pod withVersion(Pod p, String version) {
+    static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T withVersion(T p, String version) {
         p.getMetadata().setResourceVersion(version);
         return p;
     }
