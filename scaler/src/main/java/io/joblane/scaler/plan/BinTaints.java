@@ -2,6 +2,7 @@ package io.joblane.scaler.plan;
 
 import io.joblane.model.config.Taint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 final class BinTaints {
     private final List<NewNodeKind> kinds;
-    /** Per existing bin, its node's own taints that filter; empty for nearly every node. */
+    /** Per existing bin, its node's own taints that filter; null while no node has one (nearly every group). */
     private final List<List<Taint>> nodeTaints;
     /** Every distinct one of {@link #nodeTaints}: a pod tolerating all of them may go to any node. */
     private final List<Taint> everyNodeTaint;
@@ -26,13 +27,21 @@ final class BinTaints {
         this.kinds = in.kinds();
         Set<String> ownKeys = new HashSet<>();
         in.spec().taints().forEach(t -> ownKeys.add(t.key()));
-        this.nodeTaints = new ArrayList<>(bins.size());
+        List<List<Taint>> perBin = null;
         Set<Taint> distinct = new LinkedHashSet<>();
-        for (Bin b : bins) {
-            List<Taint> own = b.node() == null ? List.of() : NodeTaints.filtering(b.node(), ownKeys);
-            nodeTaints.add(own);
-            distinct.addAll(own);
+        for (int b = 0; b < bins.size(); b++) {
+            NodeInfo n = bins.get(b).node();
+            if (n == null || n.taints().isEmpty()) {
+                continue; // no taint to filter: most nodes, asked at every pass
+            }
+            List<Taint> own = NodeTaints.filtering(n, ownKeys);
+            if (!own.isEmpty()) {
+                perBin = perBin != null ? perBin : new ArrayList<>(Collections.nCopies(bins.size(), List.of()));
+                perBin.set(b, own);
+                distinct.addAll(own);
+            }
         }
+        this.nodeTaints = perBin;
         this.everyNodeTaint = List.copyOf(distinct);
         this.any = !everyNodeTaint.isEmpty()
                 || kinds.stream().anyMatch(k -> !k.foreignTaints().isEmpty());
@@ -61,7 +70,7 @@ final class BinTaints {
         if (!any) {
             return true;
         }
-        if (bin >= 0 && NodeTaints.untolerated(nodeTaints.get(bin), pod.constraints()) != null) {
+        if (bin >= 0 && nodeTaints != null && NodeTaints.untolerated(nodeTaints.get(bin), pod.constraints()) != null) {
             return false;
         }
         return kind < 0 || kinds.get(kind).untolerated(pod.constraints()) == null;

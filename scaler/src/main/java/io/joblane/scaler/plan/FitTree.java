@@ -19,6 +19,18 @@ final class FitTree {
     private long[] free;
 
     private boolean[] closed;
+    /**
+     * While journaling ({@link #mark}): each bin changed since, in {@link #journal}, with its free vector and closed
+     * flag as they were then ({@link #savedFree}, {@link #savedClosed}), so that {@link #undo} puts them back.
+     */
+    private boolean journaling;
+
+    private int[] journal = new int[0];
+    private int journaled;
+    private long[] savedFree = new long[0];
+    private boolean[] savedClosed = new boolean[0];
+    /** Per bin: it is in the journal already. */
+    private boolean[] inJournal;
 
     FitTree(int dims, int capacity) {
         this(dims, capacity, 0);
@@ -42,6 +54,83 @@ final class FitTree {
         Arrays.fill(free, loaded * dims, n * dims, CLOSED);
         this.closed = new boolean[n];
         Arrays.fill(closed, loaded, n, true); // a bin opens when set
+        this.inJournal = new boolean[n];
+    }
+
+    /**
+     * Starts a journal of the bins changed from now on, for {@link #undo}: a tree kept from pass to pass (a group's
+     * {@link KeptTree}) is put back as it was before the pass's placements and the drain chooser's closes.
+     */
+    void mark() {
+        journaled = 0;
+        journaling = true;
+    }
+
+    /** Puts every bin changed since {@link #mark} back as it was then, refreshes their ancestors and stops the journal. */
+    void undo() {
+        journaling = false;
+        for (int i = 0; i < journaled; i++) {
+            int bin = journal[i];
+            System.arraycopy(savedFree, i * dims, free, bin * dims, dims);
+            closed[bin] = savedClosed[i];
+            inJournal[bin] = false;
+            writeLeaf(bin);
+        }
+        refreshAll(journal, journaled);
+        journaled = 0;
+    }
+
+    /** Notes a bin's state before its first change since {@link #mark}. */
+    private void journal(int bin) {
+        if (!journaling || inJournal[bin]) {
+            return;
+        }
+        if (journaled == journal.length) {
+            int n = Math.max(16, journaled * 2);
+            journal = Arrays.copyOf(journal, n);
+            savedFree = Arrays.copyOf(savedFree, n * dims);
+            savedClosed = Arrays.copyOf(savedClosed, n);
+        }
+        journal[journaled] = bin;
+        System.arraycopy(free, bin * dims, savedFree, journaled * dims, dims);
+        savedClosed[journaled] = closed[bin];
+        journaled++;
+        inJournal[bin] = true;
+    }
+
+    /**
+     * Closes a bin without refreshing its ancestors, as {@link #load} opens one: the caller then refreshes them
+     * ({@link #refreshAll} or {@link #build}).
+     */
+    void unload(int bin) {
+        journal(bin);
+        Arrays.fill(free, bin * dims, bin * dims + dims, CLOSED);
+        closed[bin] = true;
+        writeLeaf(bin);
+    }
+
+    /**
+     * Refreshes the ancestors of the first {@code n} of {@code bins}, whose leaves were written ({@link #load},
+     * {@link #unload}, {@link #undo}) while every other node was right: bin by bin, or all at once when that is cheaper.
+     */
+    void refreshAll(int[] bins, int n) {
+        int depth = Integer.numberOfTrailingZeros(leaves) + 1;
+        if ((long) n * depth > leaves) {
+            build();
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            refresh(bins[i]);
+        }
+    }
+
+    private void writeLeaf(int bin) {
+        int leaf = (leaves + bin) * dims;
+        if (closed[bin]) {
+            Arrays.fill(max, leaf, leaf + dims, CLOSED);
+        } else {
+            System.arraycopy(free, bin * dims, max, leaf, dims);
+        }
     }
 
     int capacity() {
@@ -53,6 +142,7 @@ final class FitTree {
         if (bin >= leaves) {
             grow(bin + 1);
         }
+        journal(bin);
         System.arraycopy(src, off, free, bin * dims, dims);
         closed[bin] = false;
         publish(bin);
@@ -63,9 +153,17 @@ final class FitTree {
      * (filling n bins costs O(n) instead of n refreshes of O(log n)).
      */
     void load(int bin, long[] src, int off) {
+        journal(bin);
         System.arraycopy(src, off, free, bin * dims, dims);
         closed[bin] = false;
         System.arraycopy(src, off, max, (leaves + bin) * dims, dims);
+    }
+
+    /** Makes room for at least {@code bins} bins, the new ones closed. */
+    void ensureCapacity(int bins) {
+        if (bins > leaves) {
+            grow(bins);
+        }
     }
 
     /** Makes room for at least {@code bins} bins: the new ones closed, every inner node recomputed. */
@@ -82,6 +180,7 @@ final class FitTree {
         Arrays.fill(free, leaves * dims, n * dims, CLOSED);
         closed = Arrays.copyOf(closed, n);
         Arrays.fill(closed, leaves, n, true);
+        inJournal = Arrays.copyOf(inJournal, n);
         leaves = n;
         build();
     }
@@ -101,6 +200,7 @@ final class FitTree {
     /** Closes a bin: it is never returned by {@link #findFirst} until {@link #open}ed; its free capacity is kept. */
     void close(int bin) {
         if (!closed[bin]) {
+            journal(bin);
             closed[bin] = true;
             publish(bin);
         }
@@ -108,6 +208,7 @@ final class FitTree {
 
     void open(int bin) {
         if (closed[bin]) {
+            journal(bin);
             closed[bin] = false;
             publish(bin);
         }
@@ -125,17 +226,13 @@ final class FitTree {
     }
 
     private void publish(int bin) {
-        int leaf = (leaves + bin) * dims;
-        if (closed[bin]) {
-            Arrays.fill(max, leaf, leaf + dims, CLOSED);
-        } else {
-            System.arraycopy(free, bin * dims, max, leaf, dims);
-        }
+        writeLeaf(bin);
         refresh(bin);
     }
 
     /** Subtracts {@code times} x {@code demand[off..off+dims)} from a bin; a negative {@code times} gives it back. */
     void take(int bin, long[] demand, int off, int times) {
+        journal(bin);
         int base = bin * dims;
         for (int d = 0; d < dims; d++) {
             free[base + d] -= times * demand[off + d];
@@ -202,16 +299,57 @@ final class FitTree {
         return true;
     }
 
+    /**
+     * Recomputes the ancestors of a bin's leaf, up to the first that keeps its value: those above it are right (each
+     * node is recomputed after the last change of a child, so this holds for several leaves written before).
+     */
     private void refresh(int bin) {
         int node = (leaves + bin) >> 1;
         while (node >= 1) {
             int base = node * dims;
             int l = (node << 1) * dims;
             int r = l + dims;
+            boolean changed = false;
             for (int d = 0; d < dims; d++) {
-                max[base + d] = Math.max(max[l + d], max[r + d]);
+                long m = Math.max(max[l + d], max[r + d]);
+                if (m != max[base + d]) {
+                    max[base + d] = m;
+                    changed = true;
+                }
+            }
+            if (!changed) {
+                return;
             }
             node >>= 1;
         }
+    }
+
+    /** Whether the bin is closed (tests). */
+    boolean closed(int bin) {
+        return closed[bin];
+    }
+
+    /** The bin's free vector (tests). */
+    long[] free(int bin) {
+        return Arrays.copyOfRange(free, bin * dims, bin * dims + dims);
+    }
+
+    /** Whether every inner node holds the maximum of its children (tests). */
+    boolean consistent() {
+        for (int node = leaves - 1; node >= 1; node--) {
+            for (int d = 0; d < dims; d++) {
+                if (max[node * dims + d] != Math.max(max[2 * node * dims + d], max[(2 * node + 1) * dims + d])) {
+                    return false;
+                }
+            }
+        }
+        for (int bin = 0; bin < leaves; bin++) {
+            for (int d = 0; d < dims; d++) {
+                if (max[(leaves + bin) * dims + d] != (closed[bin] ? CLOSED : free[bin * dims + d])) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -89,8 +89,11 @@ final class NewNodeShape {
             dims.add(kindOverheads.get(k));
         }
         kindTypeShapes.forEach(shapes -> shapes.forEach(dims::add));
+        Resources last = null;
         for (NodeInfo n : nodes) {
-            dims.add(n.allocatable());
+            if (n.allocatable() != last) { // nodes of one shape share it, mostly in a row: its names are added
+                dims.add(last = n.allocatable());
+            }
         }
         for (PodInfo p : pending) {
             dims.add(p.requests());
@@ -133,10 +136,23 @@ final class NewNodeShape {
     /** The most common allocatable among Ready nodes: new nodes come from the same launch template. */
     private static Resources mostCommonAllocatable(GroupSpec spec, List<NodeInfo> nodes) {
         Map<Resources, Integer> counts = new HashMap<>();
+        // Counted run by run of the same object (nodes of one shape share it, mostly in a row): one merge per run.
+        Resources run = null;
+        int inRun = 0;
         for (NodeInfo n : nodes) {
             if (n.ready() && !n.allocatable().isZero() && n.advertisesExtended(spec.shape())) {
-                counts.merge(n.allocatable(), 1, Integer::sum);
+                if (n.allocatable() != run) {
+                    if (inRun > 0) {
+                        counts.merge(run, inRun, Integer::sum);
+                    }
+                    run = n.allocatable();
+                    inRun = 0;
+                }
+                inRun++;
             }
+        }
+        if (inRun > 0) {
+            counts.merge(run, inRun, Integer::sum);
         }
         return counts.entrySet().stream()
                 .max(Map.Entry.<Resources, Integer>comparingByValue()
@@ -155,6 +171,11 @@ final class NewNodeShape {
 
     Dimensions dims() {
         return dims;
+    }
+
+    /** The DaemonSet overhead as a vector of {@link #dims}: what {@link #freeWhenEmpty} subtracts. */
+    long[] overheadVector() {
+        return overheadVector;
     }
 
     /** What pods can use on an empty node with this allocatable: the allocatable minus the DaemonSet overhead. */

@@ -79,7 +79,7 @@ final class ScaleOut {
         this.pending = pending;
         this.existing = bins.size();
         // Room for a few new nodes; the tree grows if the pods need more (most scans open none).
-        this.tree = new FitTree(dimCount, existing + Math.min(pending.size(), 64), existing); // fillTree loads them
+        this.tree = KeptTree.take(in, shape, bins, existing + Math.min(pending.size(), 64));
         this.template = shape.freeWhenNew(0);
         this.demands = new long[pending.size() * dimCount];
         this.used = new boolean[existing];
@@ -112,7 +112,6 @@ final class ScaleOut {
 
     static ScaleOut plan(PassInput in, NewNodeShape shape, List<Bin> bins, List<PodInfo> pending) {
         ScaleOut s = new ScaleOut(in, shape, bins, pending);
-        s.fillTree();
         s.orderPending();
         s.emptyShapes = s.distinctEmptyCapacities();
         s.packConstrained();
@@ -163,38 +162,6 @@ final class ScaleOut {
     /** Per zone, the new nodes waiting pods' constraints need in that zone (empty when no pod needs a zone). */
     Map<String, Integer> newNodesByZone() {
         return newNodesByZone;
-    }
-
-    /** Loads every bin's free room: its empty capacity less its load (summed once per change of its pods). */
-    private void fillTree() {
-        long[] free = new long[dimCount]; // the tree copies what it loads
-        Resources lastAllocatable = null;
-        long[] lastEmpty = null;
-        String[] layout = in.index().canonical(dims.layout()); // a kept load's vector is kept while it is the same
-        for (int b = 0; b < existing; b++) {
-            Bin bin = bins.get(b);
-            if (bin.node() == null) {
-                tree.load(b, shape.freeWhenNew(bin.newNodeKind()), 0);
-                continue;
-            }
-            if (bin.uninitialised()) {
-                System.arraycopy(shape.freeWhenNew(bin.newNodeKind()), 0, free, 0, dimCount);
-            } else {
-                if (bin.node().allocatable() != lastAllocatable) { // nodes of one shape share it, mostly in a row
-                    lastAllocatable = bin.node().allocatable();
-                    lastEmpty = shape.freeWhenEmpty(lastAllocatable);
-                }
-                System.arraycopy(lastEmpty, 0, free, 0, dimCount);
-            }
-            if (bin.load() != NodeLoad.NONE) { // nothing holds it: nothing to subtract
-                long[] load = bin.load().vector(dims, layout);
-                for (int d = 0; d < dimCount; d++) {
-                    free[d] -= load[d];
-                }
-            }
-            tree.load(b, free, 0);
-        }
-        tree.build();
     }
 
     /** Fills the pods' demand vectors and sorts them largest first; notes the smallest demand per dimension. */

@@ -51,6 +51,8 @@ public final class SnapshotIndex {
     private final List<Resources> canonical;
     /** The same for the passes' vector layouts. */
     private final List<String[]> layouts;
+    /** Per group, the fit trees its passes keep for the next scan's ({@link KeptTree}), handed from index to index. */
+    private final Map<String, List<KeptTree>> keptTrees;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -79,6 +81,7 @@ public final class SnapshotIndex {
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
+        this.keptTrees = previous == null ? new HashMap<>() : previous.keptTrees;
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
         List<NodeInfo> nodes = snapshot.nodes();
@@ -427,6 +430,11 @@ public final class SnapshotIndex {
             layouts.add(layout);
         }
         return layout;
+    }
+
+    /** The group's kept fit trees, the last used first ({@link KeptTree#take} orders and bounds them). */
+    List<KeptTree> keptTrees(String group) {
+        return keptTrees.computeIfAbsent(group, g -> new ArrayList<>(KeptTree.PER_GROUP));
     }
 
     /** The cloud group's instance of that id as described, or null. */

@@ -133,4 +133,118 @@ class FitTreeTest {
             }
         }
     }
+
+    /**
+     * A tree kept from pass to pass: after {@link FitTree#undo} it holds exactly what it held at {@link FitTree#mark},
+     * through takes, closes, reopens and bins set past its capacity; bins then reloaded or unloaded and refreshed
+     * together answer as a linear scan.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void undoPutsBackWhatTheMarkSaw(long seed) {
+        Random rnd = new Random(seed);
+        int dims = 1 + rnd.nextInt(3);
+        int loaded = 1 + rnd.nextInt(80);
+        FitTree tree = new FitTree(dims, loaded, loaded);
+        int bins = loaded * 3; // bins set past the capacity grow the tree, up to twice this
+        long[][] free = new long[4 * bins][dims];
+        boolean[] open = new boolean[4 * bins];
+        for (int b = 0; b < loaded; b++) {
+            random(rnd, free[b]);
+            tree.load(b, free[b], 0);
+            open[b] = true;
+        }
+        tree.build();
+        for (int pass = 0; pass < 40; pass++) {
+            // Between passes: some bins reloaded or unloaded, their ancestors refreshed together.
+            int[] changed = new int[loaded + 1];
+            int n = 0;
+            for (int c = rnd.nextInt(seed % 2 == 0 ? 4 : loaded + 1); c > 0; c--) {
+                int b = rnd.nextInt(tree.capacity());
+                if (rnd.nextBoolean()) {
+                    random(rnd, free[b]);
+                    tree.load(b, free[b], 0);
+                    open[b] = true;
+                } else {
+                    tree.unload(b);
+                    java.util.Arrays.fill(free[b], FitTree.CLOSED);
+                    open[b] = false;
+                }
+                changed[n++] = b;
+            }
+            tree.refreshAll(changed, n);
+            assertThat(tree.consistent()).isTrue();
+            long[][] atMark = new long[free.length][];
+            boolean[] openAtMark = open.clone();
+            for (int b = 0; b < free.length; b++) {
+                atMark[b] = free[b].clone();
+            }
+            tree.mark();
+            for (int op = 0; op < 50; op++) {
+                long[] demand = new long[dims];
+                for (int d = 0; d < dims; d++) {
+                    demand[d] = rnd.nextInt(60);
+                }
+                int found = tree.findFirst(demand, 0);
+                assertThat(found)
+                        .as("seed %d pass %d op %d", seed, pass, op)
+                        .isEqualTo(linear(free, open, demand, tree.capacity()));
+                int b = rnd.nextInt(Math.min(bins, tree.capacity() + 2));
+                switch (rnd.nextInt(4)) {
+                    case 0 -> {
+                        if (found >= 0) {
+                            tree.take(found, demand, 0, 1);
+                            for (int d = 0; d < dims; d++) {
+                                free[found][d] -= demand[d];
+                            }
+                        }
+                    }
+                    case 1 -> {
+                        if (b < tree.capacity()) {
+                            tree.close(b);
+                            open[b] = false;
+                        }
+                    }
+                    case 2 -> {
+                        if (b < tree.capacity() && !open[b] && b < loaded) {
+                            tree.open(b);
+                            open[b] = true;
+                        }
+                    }
+                    default -> { // a new bin, maybe past the capacity
+                        random(rnd, free[b]);
+                        tree.set(b, free[b], 0);
+                        open[b] = true;
+                    }
+                }
+            }
+            tree.undo();
+            free = atMark;
+            open = openAtMark;
+            assertThat(tree.consistent()).as("seed %d pass %d", seed, pass).isTrue();
+            for (int b = 0; b < tree.capacity(); b++) {
+                assertThat(tree.closed(b))
+                        .as("seed %d pass %d bin %d", seed, pass, b)
+                        .isEqualTo(!open[b]);
+                if (open[b]) {
+                    assertThat(tree.free(b)).containsExactly(free[b]);
+                }
+            }
+        }
+    }
+
+    private static void random(Random rnd, long[] into) {
+        for (int d = 0; d < into.length; d++) {
+            into[d] = rnd.nextInt(100);
+        }
+    }
+
+    private static int linear(long[][] free, boolean[] open, long[] demand, int capacity) {
+        for (int b = 0; b < Math.min(capacity, free.length); b++) {
+            if (open[b] && covers(free[b], demand)) {
+                return b;
+            }
+        }
+        return -1;
+    }
 }
