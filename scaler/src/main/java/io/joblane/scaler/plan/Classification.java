@@ -3,8 +3,8 @@ package io.joblane.scaler.plan;
 import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -13,12 +13,29 @@ import java.util.List;
  * Nodes that are not capacity (a human's, leaving, NotReady past the registration timeout) get no bin.
  */
 final class Classification {
+    /** A node's counts and outcome, one byte per node ({@link Kept#flags}). */
+    private static final byte NOTICED = 1;
+
+    private static final byte DRAINING = 2;
+    private static final byte CORDONED = 4;
+    /** Ready and capacity: counted as ready. */
+    private static final byte READY = 8;
+    /** Its outcome asked whether its registration timeout had passed and it had not: classified again each pass. */
+    private static final byte YOUNG = 16;
+    /** The bin's kind, shifted: 0 no bin, else {@link Bin.Kind#ordinal} + 1. */
+    private static final int KIND_SHIFT = 5;
+
+    private static final Bin.Kind[] KINDS = Bin.Kind.values();
+
     private final PassInput in;
     private final List<Bin> bins;
     private int ready;
     private int draining;
     private int cordoned;
     private int noticed;
+    private int launching;
+    /** Set by {@link #binOf}: the node it classified was within its registration timeout. */
+    private boolean young;
 
     private Classification(PassInput in, int nodes) {
         this.in = in;
@@ -28,11 +45,9 @@ final class Classification {
     /** {@code loads} and {@code instances}: beside {@code nodes} one for one, each node's load and instance. */
     static Classification of(PassInput in, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         Classification c = new Classification(in, nodes.size());
-        c.addNodes(nodes, loads, instances);
+        c.addNodes(in.index().keptClassification(in.spec().name()), nodes, loads, instances);
         c.addIncomingInstances();
         c.addDesiredNotLaunched();
-        // Stable order: free nodes, then drained ones to take back, then capacity on its way.
-        c.bins.sort(Comparator.comparing(Bin::kind));
         return c;
     }
 
@@ -59,39 +74,127 @@ final class Classification {
 
     /** Nodes or instances on their way. */
     int launching() {
-        return (int) bins.stream().filter(b -> b.kind() == Bin.Kind.INCOMING).count();
+        return launching;
     }
 
-    private void addNodes(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeInfo n = nodes.get(i);
-            if (n.noticed()) {
-                noticed++;
-            } else if (n.draining() != DrainState.NONE) {
-                draining++;
+    /**
+     * What one group's last pass derived node by node (loop thread, handed from index to index): a node that is the
+     * very same object with the very same instance keeps its outcome. Past its registration timeout, a node's outcome
+     * reads nothing else but that timeout (compared; the instant only moves on, checked); within it, the outcome
+     * reads the instant, the template's extended resources and the pass's kinds, so such a node (few: new ones) is
+     * classified again at every pass. The work of a pass then follows the nodes that changed, without a read of the
+     * others' objects.
+     */
+    static final class Kept {
+        private List<NodeInfo> nodes = List.of();
+        private CloudInstance[] instances = new CloudInstance[0];
+        private NodeLoad[] loads = new NodeLoad[0];
+        private Bin[] bins = new Bin[0];
+        private byte[] flags = new byte[0];
+        private Duration timeout;
+        private Instant now;
+    }
+
+    /**
+     * The group's nodes' bins, in a stable order by kind (free, reclaimable, incoming: nodes in their order within a
+     * kind) as a stable sort of the bins in node order would put them, and the counts; from {@code kept} for the
+     * nodes it holds unchanged, then kept for the next pass.
+     */
+    private void addNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
+        GroupSpec spec = in.spec();
+        boolean same = spec.registrationTimeout().equals(kept.timeout)
+                && kept.now != null
+                && !in.now().isBefore(kept.now);
+        int[] was = same ? ByKey.match(kept.nodes, nodes) : null;
+        Bin[] binOf = new Bin[nodes.size()];
+        byte[] flags = new byte[nodes.size()];
+        int[] ofKind = new int[KINDS.length];
+        for (int i = 0; i < binOf.length; i++) {
+            int j = was == null ? -1 : was[i];
+            if (j >= 0 && kept.instances[j] == instances[i] && (kept.flags[j] & YOUNG) == 0) {
+                flags[i] = kept.flags[j];
+                Bin b = kept.bins[j];
+                binOf[i] = b == null || j == i && kept.loads[j] == loads[i] ? b : moved(b, loads[i], i);
+            } else {
+                NodeInfo n = nodes.get(i);
+                binOf[i] = binOf(n, loads[i], instances[i], i);
+                flags[i] = flagsOf(n, binOf[i]);
             }
-            if (n.cordonedByJoblane()) {
-                cordoned++;
+            count(flags[i], ofKind);
+        }
+        addByKind(binOf, flags, ofKind);
+        launching = ofKind[Bin.Kind.INCOMING.ordinal()];
+        kept.nodes = nodes;
+        kept.instances = instances;
+        kept.loads = loads;
+        kept.bins = binOf;
+        kept.flags = flags;
+        kept.timeout = spec.registrationTimeout();
+        kept.now = in.now();
+    }
+
+    private void count(byte f, int[] ofKind) {
+        noticed += f & NOTICED;
+        draining += (f & DRAINING) >> 1;
+        cordoned += (f & CORDONED) >> 2;
+        ready += (f & READY) >> 3;
+        int kind = f >> KIND_SHIFT;
+        if (kind > 0) {
+            ofKind[kind - 1]++;
+        }
+    }
+
+    /** A stable sort by kind, by counts: the bins of each kind in node order. */
+    private void addByKind(Bin[] binOf, byte[] flags, int[] ofKind) {
+        for (int k = 1; k <= KINDS.length; k++) {
+            if (ofKind[k - 1] == 0) {
+                continue;
             }
-            Bin bin = binOf(n, loads[i], instances[i], i);
-            if (bin != null) {
-                bins.add(bin);
-                if (n.ready()) {
-                    ready++;
+            for (int i = 0; i < binOf.length; i++) {
+                if (flags[i] >> KIND_SHIFT == k) {
+                    bins.add(binOf[i]);
                 }
             }
         }
     }
 
+    /** A kept bin at another position or with another load. */
+    private static Bin moved(Bin b, NodeLoad load, int at) {
+        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), load, at);
+    }
+
+    /** The node's counts and its bin's kind; {@link #YOUNG} when its outcome may change with time alone. */
+    private byte flagsOf(NodeInfo n, Bin bin) {
+        int f = 0;
+        if (n.noticed()) {
+            f |= NOTICED;
+        } else if (n.draining() != DrainState.NONE) {
+            f |= DRAINING;
+        }
+        if (n.cordonedByJoblane()) {
+            f |= CORDONED;
+        }
+        if (bin != null) {
+            f |= (bin.kind().ordinal() + 1) << KIND_SHIFT;
+            if (n.ready()) {
+                f |= READY;
+            }
+        }
+        if (young) {
+            f |= YOUNG;
+        }
+        return (byte) f;
+    }
+
     /** The node's bin, or null when it is not capacity; {@code at}: its position among the group's nodes. */
     private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst, int at) {
+        young = false;
         boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
         if (!capacity(n, inst, reclaimable)) {
             return null;
         }
         GroupSpec spec = in.spec();
-        boolean young =
-                n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
+        young = n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
         if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
@@ -124,6 +227,7 @@ final class Classification {
                     in.deadlines().passed(i.launchTime().plus(timeout));
                 }
                 bins.add(new Bin(Bin.Kind.INCOMING, i.id(), in.kindOf(i.id())));
+                launching++;
             }
         }
     }
@@ -138,6 +242,7 @@ final class Classification {
                 int kind = PassInput.kindOfAsg(in.kinds(), m.id());
                 for (int g = m.notLaunched(in.cloud().instances()); g > 0; g--) {
                     bins.add(new Bin(Bin.Kind.INCOMING, null, kind));
+                    launching++;
                 }
             }
             return;
@@ -148,6 +253,7 @@ final class Classification {
         int gap = Math.max(0, in.cloud().desired() - capacityInstances);
         for (int g = 0; g < gap; g++) {
             bins.add(new Bin(Bin.Kind.INCOMING, null, 0));
+            launching++;
         }
     }
 }

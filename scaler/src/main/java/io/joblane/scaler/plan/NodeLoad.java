@@ -121,9 +121,9 @@ final class NodeLoad {
         latestJobCreated = latest;
     }
 
-    /** Whether one of {@link #jobPodsHanded} was created after {@code from}. */
-    boolean jobPodCreatedAfter(Instant from) {
-        return latestJobCreated != null && latestJobCreated.isAfter(from);
+    /** The latest creation among {@link #jobPodsHanded}, null when none has one. */
+    Instant latestJobCreated() {
+        return latestJobCreated;
     }
 
     List<PodInfo> jobPodsHanded() {

@@ -21,6 +21,12 @@ import java.util.Map;
  * their node's load on that object: handed again, it is taken without a lookup or a look at the pods; a new object
  * means the node's pods changed, and its load is built afresh. The planner reads the loads by the nodes' positions
  * ({@link #loads}); the map by name is built only when a caller asks by name.
+ *
+ * <p>The nodes are matched to the last index's by identity ({@link ByKey#match}, references compared, no node read):
+ * an unchanged node keeps its group, and its very same {@link NodePods} its load, with neither object read; the
+ * nodeless instances of the same description are the last answer while the nodes' instance ids are the same; each
+ * group's classification and each node's instance follow the same way ({@link Classification.Kept},
+ * {@link #instancesOf}). A scan's walk over thousands of nodes then reads references, and only the changed nodes.
  */
 public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
@@ -29,6 +35,17 @@ public final class SnapshotIndex {
     private final NodeLoad[] loadOfNode;
     /** Per node of the snapshot, the load its handed pods made (they hold its Job pods), else null. */
     private final NodeLoad[] handedLoad;
+    /** Per node of the snapshot, whether its handed pods are a {@link NodePods} (immutable: its load follows it). */
+    private final boolean[] nodePods;
+    /**
+     * Per node of the snapshot, the latest creation of its handed load's Job pods as seconds and nanoseconds
+     * ({@link Long#MIN_VALUE} seconds when none): {@link #jobPods(String, Instant)} reads these, not every load.
+     */
+    private final long[] jobSecond;
+
+    private final int[] jobNano;
+    /** Per node of the snapshot, its group as the node says: kept for the next index's unchanged nodes. */
+    private final String[] groupOf;
     /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
     private final Map<String, NodeLoad> flatBound = new HashMap<>();
     /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
@@ -47,6 +64,17 @@ public final class SnapshotIndex {
     private List<CloudInstance> nodelessOf;
 
     private List<CloudInstance> nodeless;
+    /**
+     * The last index's {@link #nodeless} answer and the list it answered for, when this snapshot's nodes have the
+     * same instance ids as that index's: the answer holds for this one too.
+     */
+    private List<CloudInstance> inheritedNodelessOf;
+
+    private List<CloudInstance> inheritedNodeless;
+    /** Per group, what its last pass's classification derived node by node, handed from index to index. */
+    private final Map<String, Classification.Kept> keptClassification;
+    /** Per cloud group id, the last {@link #instancesOf} answer, handed from index to index. */
+    private final Map<String, KeptInstances> keptInstances;
     /** Values the planner memoises answers on, one object per value, handed from index to index (loop thread). */
     private final List<Resources> canonical;
     /** The same for the passes' vector layouts. */
@@ -79,37 +107,107 @@ public final class SnapshotIndex {
     public SnapshotIndex(ClusterSnapshot snapshot, ExpectedEnds expectedEnds, SnapshotIndex previous) {
         this.snapshot = snapshot;
         this.expectedEnds = expectedEnds;
-        this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
-        this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
-        this.keptTrees = previous == null ? new HashMap<>() : previous.keptTrees;
+        this.canonical = handed(previous, p -> p.canonical, ArrayList::new);
+        this.layouts = handed(previous, p -> p.layouts, ArrayList::new);
+        this.keptTrees = handed(previous, p -> p.keptTrees, HashMap::new);
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
+        this.keptClassification = handed(previous, p -> p.keptClassification, HashMap::new);
+        this.keptInstances = handed(previous, p -> p.keptInstances, HashMap::new);
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
+        nodePods = new boolean[nodes.size()];
+        jobSecond = new long[nodes.size()];
+        jobNano = new int[nodes.size()];
+        groupOf = new String[nodes.size()];
+        // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
+        int[] was = previous == null ? null : ByKey.match(previous.snapshot.nodes(), nodes);
         if (snapshot.podsOfNodes() != null) {
-            indexPodsOfNodes(snapshot, previous);
+            indexPodsOfNodes(snapshot, previous, was);
         }
         indexPods(snapshot.pods(), previous);
         if (!flatBound.isEmpty()) {
-            for (Map.Entry<String, NodeLoad> e : flatBound.entrySet()) {
-                e.setValue(e.getValue().finish()); // no hashing: the entry is already there
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                NodeLoad flat = flatBound.get(nodes.get(i).name());
-                loadOfNode[i] = flat != null ? flat : loadOfNode[i];
-            }
+            finishFlatLoads(nodes);
         }
+        indexGroups(nodes, previous, was);
+        if (previous != null && previous.nodelessOf != null && sameInstanceIds(previous.snapshot.nodes(), was)) {
+            inheritedNodelessOf = previous.nodelessOf;
+            inheritedNodeless = previous.nodeless;
+        }
+    }
+
+    /** What the last index handed on, or a new one. */
+    private static <T> T handed(
+            SnapshotIndex previous,
+            java.util.function.Function<SnapshotIndex, T> of,
+            java.util.function.Supplier<T> fresh) {
+        return previous == null ? fresh.get() : of.apply(previous);
+    }
+
+    /** The loads collected from the flat pod list, finished and set beside their nodes. */
+    private void finishFlatLoads(List<NodeInfo> nodes) {
+        for (Map.Entry<String, NodeLoad> e : flatBound.entrySet()) {
+            e.setValue(e.getValue().finish()); // no hashing: the entry is already there
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeLoad flat = flatBound.get(nodes.get(i).name());
+            loadOfNode[i] = flat != null ? flat : loadOfNode[i];
+        }
+    }
+
+    /** Each group's nodes and loads in snapshot order; {@code was}: where each node was in the last index, or null. */
+    private void indexGroups(List<NodeInfo> nodes, SnapshotIndex previous, int[] was) {
         GroupNodes last = null;
         for (int i = 0; i < nodes.size(); i++) {
-            NodeInfo node = nodes.get(i);
-            if (node.group() != null) {
-                if (last == null || !node.group().equals(last.group)) { // a group's nodes mostly come in a row
-                    last = nodesByGroup.computeIfAbsent(node.group(), GroupNodes::new);
+            int j = was == null ? -1 : was[i];
+            String group = j >= 0 ? previous.groupOf[j] : nodes.get(i).group(); // an unchanged node is not read
+            groupOf[i] = group;
+            if (group != null) {
+                if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
+                    last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, sizeOf(previous, g)));
                 }
-                last.add(node, loadOfNode[i]);
+                last.add(nodes.get(i), loadOfNode[i]);
             }
         }
+    }
+
+    /** The number of the group's nodes in the last index, to size this one's lists. */
+    private static int sizeOf(SnapshotIndex previous, String group) {
+        GroupNodes g = previous == null ? null : previous.nodesByGroup.get(group);
+        return g == null ? 8 : g.nodes.size();
+    }
+
+    /**
+     * Whether this snapshot's nodes carry the same instance ids as {@code last}'s, {@code was} matching them: the
+     * nodes not matched on either side (few) are read, compared as sorted lists of their ids.
+     */
+    private boolean sameInstanceIds(List<NodeInfo> last, int[] was) {
+        List<NodeInfo> nodes = snapshot.nodes();
+        List<String> came = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] < 0) {
+                came.add(nodes.get(i).instanceId());
+                continue;
+            }
+            while (next < was[i]) {
+                gone.add(last.get(next++).instanceId());
+            }
+            next = was[i] + 1;
+        }
+        while (next < last.size()) {
+            gone.add(last.get(next++).instanceId());
+        }
+        if (came.isEmpty() && gone.isEmpty()) {
+            return true;
+        }
+        came.removeIf(java.util.Objects::isNull);
+        gone.removeIf(java.util.Objects::isNull);
+        java.util.Collections.sort(came);
+        java.util.Collections.sort(gone);
+        return came.equals(gone);
     }
 
     /** The last index's map of nodes by instance id, taken over, or a new one. */
@@ -125,10 +223,23 @@ public final class SnapshotIndex {
      * The pods the adapter handed node by node: a node whose list is the very object its kept load was built from
      * keeps that load without a look at its pods or a lookup.
      */
-    private void indexPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous) {
+    private void indexPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous, int[] was) {
         List<NodeInfo> nodes = snapshot.nodes();
+        List<List<PodInfo>> lastPods = previous == null ? null : previous.snapshot.podsOfNodes();
         for (int i = 0; i < nodes.size(); i++) {
             List<PodInfo> pods = snapshot.podsOfNodes().get(i);
+            int j = was == null || lastPods == null ? -1 : was[i];
+            if (j >= 0 && previous.nodePods[j] && lastPods.get(j) == pods) {
+                // The same NodePods as the same node's last scan: its load, without a look at the object.
+                nodePods[i] = true;
+                loadOfNode[i] = previous.handedLoad[j];
+                handedLoad[i] = previous.handedLoad[j];
+                jobSecond[i] = previous.jobSecond[j];
+                jobNano[i] = previous.jobNano[j];
+                continue;
+            }
+            nodePods[i] = pods instanceof NodePods;
+            jobSecond[i] = Long.MIN_VALUE;
             if (pods.isEmpty()) {
                 continue;
             }
@@ -146,6 +257,11 @@ public final class SnapshotIndex {
             }
             loadOfNode[i] = load;
             handedLoad[i] = load;
+            Instant latest = load.latestJobCreated();
+            if (latest != null) {
+                jobSecond[i] = latest.getEpochSecond();
+                jobNano[i] = latest.getNano();
+            }
         }
     }
 
@@ -233,11 +349,14 @@ public final class SnapshotIndex {
     /** One group's nodes in snapshot order, and beside each its load ({@link NodeLoad#NONE} when nothing holds it). */
     private static final class GroupNodes {
         private final String group;
-        private final List<NodeInfo> nodes = new ArrayList<>();
-        private NodeLoad[] loads = new NodeLoad[8];
+        private final List<NodeInfo> nodes;
+        private NodeLoad[] loads;
 
-        GroupNodes(String group) {
+        /** {@code size}: the nodes expected (the last index's count), at least one. */
+        GroupNodes(String group, int size) {
             this.group = group;
+            this.nodes = new ArrayList<>(Math.max(1, size));
+            this.loads = new NodeLoad[Math.max(1, size)];
         }
 
         void add(NodeInfo node, NodeLoad load) {
@@ -318,8 +437,14 @@ public final class SnapshotIndex {
      */
     List<PodInfo> jobPods(String group, Instant from) {
         List<PodInfo> out = new ArrayList<>();
-        for (NodeLoad load : handedLoad) {
-            if (load == null || from != null && !load.jobPodCreatedAfter(from)) {
+        long fromSecond = from == null ? 0 : from.getEpochSecond();
+        int fromNano = from == null ? 0 : from.getNano();
+        for (int i = 0; i < handedLoad.length; i++) {
+            NodeLoad load = handedLoad[i];
+            // Instant.isAfter on the kept seconds and nanoseconds: a load with no recent arrival is not read.
+            if (load == null
+                    || from != null
+                            && (jobSecond[i] < fromSecond || jobSecond[i] == fromSecond && jobNano[i] <= fromNano)) {
                 continue;
             }
             String one = load.jobPodsGroup();
@@ -365,6 +490,10 @@ public final class SnapshotIndex {
      * the loop's bookkeeping, classification and cloud hygiene each ask it of the same describe, answered once.
      */
     public List<CloudInstance> nodeless(List<CloudInstance> instances) {
+        if (nodelessOf != instances && instances == inheritedNodelessOf) {
+            nodeless = inheritedNodeless; // the same list and the same instance ids of nodes as the last index's
+            nodelessOf = instances;
+        }
         if (nodelessOf != instances) {
             List<CloudInstance> out = new ArrayList<>();
             List<NodeInfo> nodes = snapshot.nodes();
@@ -402,21 +531,75 @@ public final class SnapshotIndex {
         boolean unique = !instancesById.get(cloud.id()).repeats();
         List<CloudInstance> list = cloud.instances();
         CloudInstance[] out = new CloudInstance[nodes.size()];
+        int[] at = new int[nodes.size()];
+        int[] kept = unique ? keptPositions(keptInstances.get(cloud.id()), nodes, list) : null;
         int next = 0;
         for (int k = 0; k < out.length; k++) {
+            at[k] = -1;
+            int now = kept == null ? -1 : kept[k];
+            if (now >= 0) {
+                // The same node, its instance the same object still in the list: no id repeats, so it is the one.
+                out[k] = list.get(now);
+                at[k] = now;
+                next = now + 1;
+                continue;
+            }
             String id = nodes.get(k).instanceId();
             if (id == null) {
                 continue;
             }
-            int at = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
-            if (at >= 0) {
-                out[k] = list.get(at);
-                next = at + 1;
+            int found = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
+            if (found >= 0) {
+                out[k] = list.get(found);
+                at[k] = found;
+                next = found + 1;
             } else {
                 out[k] = byId.get(id);
             }
         }
+        if (unique) {
+            keptInstances.put(cloud.id(), new KeptInstances(nodes, list, at));
+        } else {
+            keptInstances.remove(cloud.id());
+        }
         return out;
+    }
+
+    /**
+     * A cloud group's last {@link #instancesOf} answer: the nodes asked, the description's list, and beside each node
+     * the position in that list of its instance (-1 when none or found by id).
+     */
+    private record KeptInstances(List<NodeInfo> nodes, List<CloudInstance> list, int[] at) {}
+
+    /**
+     * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node
+     * when that instance is the very same object in {@code list}, else -1; null without {@code kept}.
+     */
+    private static int[] keptPositions(KeptInstances kept, List<NodeInfo> nodes, List<CloudInstance> list) {
+        if (kept == null) {
+            return null;
+        }
+        int[] nodeWas = ByKey.match(kept.nodes, nodes);
+        int[] moved = kept.list == list ? null : movedTo(kept.list, list);
+        int[] out = new int[nodes.size()];
+        for (int k = 0; k < out.length; k++) {
+            int was = nodeWas[k] < 0 ? -1 : kept.at[nodeWas[k]];
+            out[k] = was < 0 || moved == null ? was : moved[was];
+        }
+        return out;
+    }
+
+    /** Per position of {@code last}, where the very same instance is in {@code now}, -1 when not found. */
+    private static int[] movedTo(List<CloudInstance> last, List<CloudInstance> now) {
+        int[] was = ByKey.match(last, now);
+        int[] to = new int[last.size()];
+        java.util.Arrays.fill(to, -1);
+        for (int q = 0; q < was.length; q++) {
+            if (was[q] >= 0) {
+                to[was[q]] = q;
+            }
+        }
+        return to;
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */
@@ -435,6 +618,11 @@ public final class SnapshotIndex {
     /** The group's kept fit trees, the last used first ({@link KeptTree#take} orders and bounds them). */
     List<KeptTree> keptTrees(String group) {
         return keptTrees.computeIfAbsent(group, g -> new ArrayList<>(KeptTree.PER_GROUP));
+    }
+
+    /** What the group's last classification derived node by node (loop thread). */
+    Classification.Kept keptClassification(String group) {
+        return keptClassification.computeIfAbsent(group, g -> new Classification.Kept());
     }
 
     /** The cloud group's instance of that id as described, or null. */

@@ -1,0 +1,319 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.GI;
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.instance;
+import static io.joblane.scaler.plan.Fixtures.pending;
+import static io.joblane.scaler.plan.Fixtures.res;
+import static io.joblane.scaler.plan.Fixtures.running;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.LifecycleState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards what the classification and the snapshot index keep from scan to scan (a node's bin and counts, its instance,
+ * its group and handed load, the nodeless instances, the recent Job pods): random scans, each changing some nodes,
+ * pods, instances and the instant, answer exactly as an index and a classification built afresh.
+ */
+class ClassificationKeptTest {
+    private static final String G = "batch";
+    private static final Resources PLAIN = res("cpu", 4000, "memory", 16 * GI, "pods", 110_000);
+    private static final Resources GPU = res("cpu", 4000, "memory", 16 * GI, "pods", 110_000, "nvidia.com/gpu", 1000);
+    private static final LifecycleState[] STATES = {
+        LifecycleState.IN_SERVICE,
+        LifecycleState.IN_SERVICE,
+        LifecycleState.IN_SERVICE,
+        LifecycleState.PENDING,
+        LifecycleState.TERMINATING
+    };
+
+    /** One random cluster, its nodes beside their pods and instances, changed a little at every scan. */
+    private static final class Cluster {
+        final Random r;
+        final List<NodeInfo> nodes = new ArrayList<>();
+        final List<List<PodInfo>> pods = new ArrayList<>();
+        /** Immutable, as a describe hands it: the same object (CloudGroup keeps it) while no instance changes. */
+        List<CloudInstance> instances = List.of();
+
+        Instant now = T0;
+        int made;
+
+        Cluster(long seed) {
+            r = new Random(seed);
+            for (int i = 0; i < 20 + r.nextInt(20); i++) {
+                add(nodes.size());
+            }
+        }
+
+        void add(int at) {
+            String name = "n" + made++;
+            NodeInfo n = node(name, r.nextInt(8) == 0 ? null : "i-" + name);
+            nodes.add(at, n);
+            pods.add(at, podsOf(name));
+            if (n.instanceId() != null && r.nextInt(6) > 0) {
+                List<CloudInstance> changed = new ArrayList<>(instances);
+                changed.add(Math.min(at, instances.size()), instanceOf(n.instanceId()));
+                instances = List.copyOf(changed);
+            }
+        }
+
+        NodeInfo node(String name, String instanceId) {
+            int cordon = r.nextInt(8);
+            DrainState[] drains = DrainState.values();
+            return new NodeInfo(
+                    name,
+                    r.nextInt(10) == 0 ? "other" : G,
+                    instanceId,
+                    r.nextInt(4) == 0 ? GPU : PLAIN,
+                    r.nextInt(5) > 0,
+                    r.nextInt(12) == 0 ? null : now.minusSeconds(r.nextInt(1800)), // around the 15-minute timeout
+                    cordon >= 6,
+                    cordon == 6,
+                    r.nextInt(5) == 0 ? drains[1 + r.nextInt(drains.length - 1)] : DrainState.NONE,
+                    false,
+                    null,
+                    null,
+                    null,
+                    r.nextInt(15) == 0 ? now : null,
+                    null,
+                    r.nextInt(15) == 0 ? SpotNotice.INTERRUPTION : SpotNotice.NONE,
+                    null,
+                    Map.of(),
+                    List.of());
+        }
+
+        List<PodInfo> podsOf(String node) {
+            List<PodInfo> out = new ArrayList<>();
+            for (int k = r.nextInt(3); k > 0; k--) {
+                out.add(running(
+                        node + "-p" + made++, G, Fixtures.cpuMem(500, GI), node, now.minusSeconds(r.nextInt(3600))));
+            }
+            return r.nextBoolean() ? new NodePods(out) : List.copyOf(out);
+        }
+
+        CloudInstance instanceOf(String id) {
+            return instance(id, STATES[r.nextInt(STATES.length)], now.minusSeconds(r.nextInt(1800)), true);
+        }
+
+        /** A few changes, as between two scans; sometimes none. */
+        void change() {
+            for (int c = r.nextInt(4); c > 0 && !nodes.isEmpty(); c--) {
+                int at = r.nextInt(nodes.size());
+                switch (r.nextInt(7)) {
+                    case 0 ->
+                        nodes.set(at, node(nodes.get(at).name(), nodes.get(at).instanceId())); // a new object
+                    case 1 -> add(r.nextInt(nodes.size() + 1));
+                    case 2 -> {
+                        nodes.remove(at);
+                        pods.remove(at);
+                    }
+                    case 3 -> pods.set(at, podsOf(nodes.get(at).name()));
+                    case 4 -> { // an instance changes state (a new object), goes, or a nodeless one comes
+                        List<CloudInstance> changed = new ArrayList<>(instances);
+                        int i = r.nextInt(changed.size() + 1);
+                        if (i == changed.size()) {
+                            changed.add(instanceOf("i-x" + made++));
+                        } else if (r.nextBoolean()) {
+                            changed.set(i, instanceOf(changed.get(i).id()));
+                        } else {
+                            changed.remove(i);
+                        }
+                        instances = List.copyOf(changed);
+                    }
+                    case 5 -> { // two nodes swap places
+                        int other = r.nextInt(nodes.size());
+                        nodes.set(at, nodes.set(other, nodes.get(at)));
+                        pods.set(at, pods.set(other, pods.get(at)));
+                    }
+                    default -> { // an instance id repeats for a while, or the instances come in another order
+                        List<CloudInstance> changed = new ArrayList<>(instances);
+                        if (!changed.isEmpty() && r.nextBoolean()) {
+                            changed.add(instanceOf(
+                                    changed.get(r.nextInt(changed.size())).id()));
+                        } else {
+                            java.util.Collections.shuffle(changed, r);
+                        }
+                        instances = List.copyOf(changed);
+                    }
+                }
+            }
+            now = now.plusSeconds(r.nextInt(10) == 0 ? 0 : r.nextInt(400));
+        }
+
+        ClusterSnapshot snapshot() {
+            return new ClusterSnapshot(
+                    now,
+                    new ArrayList<>(nodes),
+                    List.of(pending("w" + made, G, Fixtures.cpuMem(3000, GI))),
+                    List.of(),
+                    new ArrayList<>(pods));
+        }
+
+        CloudGroup cloud() {
+            return new CloudGroup("asg", instances.size() + r.nextInt(3), 0, 100, instances, List.of(), false);
+        }
+    }
+
+    @Test
+    void keptClassificationAnswersAsAFreshOneScanAfterScan() {
+        for (long seed = 0; seed < 40; seed++) {
+            Cluster c = new Cluster(seed);
+            SnapshotIndex last = null;
+            for (int scan = 0; scan < 60; scan++) {
+                c.change();
+                GroupSpec spec = c.r.nextInt(20) == 0 ? Fixtures.spec(G, 0, 100, GPU) : Fixtures.spec(G, 0, 100, PLAIN);
+                ClusterSnapshot snapshot = c.snapshot();
+                CloudGroup cloud = c.cloud();
+                SnapshotIndex kept = new SnapshotIndex(snapshot, Map.of(), last);
+                SnapshotIndex fresh = new SnapshotIndex(snapshot, Map.of(), null);
+                String where = "seed " + seed + " scan " + scan;
+
+                assertThat(kept.nodeless(cloud.instances())).as(where).isEqualTo(fresh.nodeless(cloud.instances()));
+                Instant from = c.now.minusSeconds(c.r.nextInt(3600));
+                assertThat(kept.jobPods(G, from)).as(where).isEqualTo(fresh.jobPods(G, from));
+                assertThat(kept.jobPods(G)).as(where).isEqualTo(fresh.jobPods(G));
+                assertSameClassification(where, spec, kept, fresh, cloud, c.now);
+                assertThat(Planner.plan(spec, kept, cloud, c.now))
+                        .as(where)
+                        .isEqualTo(Planner.plan(spec, fresh, cloud, c.now));
+                last = kept;
+            }
+        }
+    }
+
+    private static void assertSameClassification(
+            String where, GroupSpec spec, SnapshotIndex kept, SnapshotIndex fresh, CloudGroup cloud, Instant now) {
+        PassInput keptIn = PassInput.of(spec, kept, cloud, now, Map.of(), List.of(), true, Set.of());
+        PassInput freshIn = PassInput.of(spec, fresh, cloud, now, Map.of(), List.of(), true, Set.of());
+        List<NodeInfo> nodes = kept.nodes(G);
+        assertThat(nodes).as(where).isEqualTo(fresh.nodes(G));
+        assertThat(podsOf(kept.loads(G), nodes.size())).as(where).isEqualTo(podsOf(fresh.loads(G), nodes.size()));
+        CloudInstance[] keptInstances = kept.instancesOf(nodes, cloud);
+        CloudInstance[] freshInstances = fresh.instancesOf(nodes, cloud);
+        for (int i = 0; i < nodes.size(); i++) {
+            assertThat(keptInstances[i]).as(where + " instance of node " + i).isSameAs(freshInstances[i]);
+        }
+        Classification a = Classification.of(keptIn, nodes, kept.loads(G), keptInstances);
+        Classification b = Classification.of(freshIn, nodes, fresh.loads(G), freshInstances);
+
+        assertThat(a.bins().stream().map(ClassificationKeptTest::withoutLoad).toList())
+                .as(where)
+                .isEqualTo(b.bins().stream()
+                        .map(ClassificationKeptTest::withoutLoad)
+                        .toList());
+        assertThat(a.bins().stream().map(x -> x.load().pods()).toList())
+                .as(where)
+                .isEqualTo(b.bins().stream().map(x -> x.load().pods()).toList());
+        assertThat(List.of(a.ready(), a.draining(), a.cordoned(), a.noticed(), a.launching()))
+                .as(where)
+                .isEqualTo(List.of(b.ready(), b.draining(), b.cordoned(), b.noticed(), b.launching()));
+        assertThat(keptIn.deadlines().next())
+                .as(where)
+                .isEqualTo(freshIn.deadlines().next());
+    }
+
+    /** The nodeless instances of the same description are the last index's only while nodes keep their instances. */
+    @Test
+    void nodelessInstancesFollowTheNodesOfTheSameDescription() {
+        NodeInfo a = Fixtures.node("a", G);
+        NodeInfo b = Fixtures.node("b", G);
+        NodeInfo b2 = Fixtures.unneededSince(b, T0); // another object, the same instance
+        List<CloudInstance> described = Fixtures.cloudFor(List.of(a, b), 0, 10).instances();
+        SnapshotIndex both = new SnapshotIndex(new ClusterSnapshot(T0, List.of(a, b), List.of(), List.of()));
+        assertThat(both.nodeless(described)).isEmpty();
+
+        SnapshotIndex changed =
+                new SnapshotIndex(new ClusterSnapshot(T0, List.of(a, b2), List.of(), List.of()), Map.of(), both);
+        SnapshotIndex gone =
+                new SnapshotIndex(new ClusterSnapshot(T0, List.of(a), List.of(), List.of()), Map.of(), both);
+
+        assertThat(changed.nodeless(described)).isEmpty();
+        assertThat(gone.nodeless(described)).containsExactly(described.get(1));
+    }
+
+    /** Loads compared by their pods: a load built from a plain list is another object in a fresh index. */
+    private static List<List<PodInfo>> podsOf(NodeLoad[] loads, int size) {
+        List<List<PodInfo>> out = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            out.add(loads[i].pods());
+        }
+        return out;
+    }
+
+    private static Bin withoutLoad(Bin b) {
+        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), null, b.at());
+    }
+
+    /** The kept outcome of a node is taken only while the node and its instance are the very same objects. */
+    @Test
+    void aNodeChangedUnderTheSameNameIsClassifiedAgain() {
+        Cluster c = new Cluster(7);
+        NodeInfo first = c.node("a", "i-a");
+        NodeInfo ready = new NodeInfo(
+                "a",
+                G,
+                "i-a",
+                PLAIN,
+                true,
+                T0.minus(Duration.ofHours(1)),
+                false,
+                false,
+                DrainState.NONE,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of());
+        NodeInfo cordoned = new NodeInfo(
+                "a",
+                G,
+                "i-a",
+                PLAIN,
+                true,
+                T0.minus(Duration.ofHours(1)),
+                true,
+                true,
+                DrainState.NONE,
+                false,
+                null,
+                T0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                List.of());
+        CloudGroup cloud = new CloudGroup(
+                "asg", 1, 0, 10, List.of(instance("i-a", LifecycleState.IN_SERVICE, T0, true)), List.of(), false);
+        SnapshotIndex last = null;
+        for (NodeInfo n : List.of(first, ready, ready, cordoned, cordoned, ready)) {
+            SnapshotIndex index =
+                    new SnapshotIndex(new ClusterSnapshot(T0, List.of(n), List.of(), List.of()), Map.of(), last);
+            PassInput in = PassInput.of(Fixtures.spec(G), index, cloud, T0, Map.of(), List.of(), true, Set.of());
+            Classification kept =
+                    Classification.of(in, index.nodes(G), index.loads(G), index.instancesOf(List.of(n), cloud));
+            if (n != first) {
+                assertThat(kept.bins()).hasSize(1);
+                assertThat(kept.bins().get(0).kind()).isEqualTo(n == ready ? Bin.Kind.FREE : Bin.Kind.RECLAIMABLE);
+                assertThat(kept.cordoned()).isEqualTo(n == ready ? 0 : 1);
+            }
+            last = index;
+        }
+    }
+}
