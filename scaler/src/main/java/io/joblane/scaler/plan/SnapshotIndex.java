@@ -51,6 +51,8 @@ public final class SnapshotIndex {
     private final List<Resources> canonical;
     /** The same for the passes' vector layouts. */
     private final List<String[]> layouts;
+    /** What the scale-in step keeps per group across scans, handed from index to index (loop thread). */
+    private final Map<String, ScaleInKept> scaleInKept;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -79,6 +81,7 @@ public final class SnapshotIndex {
         this.expectedEnds = expectedEnds;
         this.canonical = previous == null ? new ArrayList<>() : previous.canonical;
         this.layouts = previous == null ? new ArrayList<>() : previous.layouts;
+        this.scaleInKept = previous == null ? new HashMap<>() : previous.scaleInKept;
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
         List<NodeInfo> nodes = snapshot.nodes();
@@ -414,6 +417,11 @@ public final class SnapshotIndex {
             }
         }
         return out;
+    }
+
+    /** What the scale-in step kept for {@code group} at the last scans (new for an index built without one). */
+    ScaleInKept scaleInKept(String group) {
+        return scaleInKept.computeIfAbsent(group, g -> new ScaleInKept());
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */
