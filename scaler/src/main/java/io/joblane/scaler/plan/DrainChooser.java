@@ -4,9 +4,7 @@ import io.joblane.model.WellKnown;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Step "pack" of the planning pass (only when the group is not growing): commits nudged nodes that stayed unneeded,
@@ -45,8 +43,11 @@ final class DrainChooser {
         List<PlanAction> out = new ArrayList<>(escalateNudges());
         int budget = in.spec().maxDraining() - drainingCount;
         List<Bin> active = new ArrayList<>(existing);
+        // Beside each active bin its index among the bins: a candidate carries it, no map of nodes to bins is built.
+        int[] activeAt = new int[existing];
         for (int b = 0; b < existing; b++) {
             if (bins.get(b).kind() == Bin.Kind.FREE && bins.get(b).node().ready()) {
+                activeAt[active.size()] = b;
                 active.add(bins.get(b));
             }
         }
@@ -54,21 +55,14 @@ final class DrainChooser {
         if (budget <= 0 || active.size() <= keepAtLeast) {
             return out;
         }
-        // By identity: hashing the NodeInfo record would hash every field of every node.
-        Map<NodeInfo, Integer> binOf = new IdentityHashMap<>(existing);
-        for (int b = 0; b < existing; b++) {
-            if (bins.get(b).node() != null) {
-                binOf.put(bins.get(b).node(), b);
-            }
-        }
         hostOnBusyNodesOnly();
         int chosen = 0;
         int remaining = active.size();
-        for (Candidate c : candidates(active)) {
+        for (Candidate c : candidates(active, activeAt)) {
             if (chosen >= budget || remaining - 1 < keepAtLeast) {
                 break;
             }
-            int self = binOf.get(c.node());
+            int self = c.bin();
             if (fitsElsewhere(c, self)) {
                 drained[bins.get(self).at()] = true;
                 chosen++;
@@ -123,10 +117,11 @@ final class DrainChooser {
         }
     }
 
-    /** Busy active nodes that may be drained, in drain order. */
-    private List<Candidate> candidates(List<Bin> active) {
+    /** Busy active nodes that may be drained, in drain order; {@code active} beside the positions of its bins. */
+    private List<Candidate> candidates(List<Bin> active, int[] activeAt) {
         List<Candidate> candidates = new ArrayList<>(active.size());
-        for (Bin b : active) {
+        for (int k = 0; k < active.size(); k++) {
+            Bin b = active.get(k);
             NodeInfo n = b.node();
             if (n.scaleDownDisabled()
                     || needed[b.at()]
@@ -135,7 +130,7 @@ final class DrainChooser {
                 continue;
             }
             if (b.load().blocking()) { // empty nodes go straight to scale-in
-                candidates.add(new Candidate(n, b.load(), in.index()));
+                candidates.add(new Candidate(n, b.load(), in.index(), activeAt[k]));
             }
         }
         candidates.sort(Candidate.ORDER);
@@ -170,7 +165,8 @@ final class DrainChooser {
     /**
      * A node that could be emptied, with the keys of the drain order. {@code expectedEnd} is the latest expected end
      * of its blocking pods, null when one of them has none: a node known to empty soon drains first, unknown ones after
-     * every known one, and among equals the rule without predictions decides.
+     * every known one, and among equals the rule without predictions decides. {@code bin}: the node's index among the
+     * pass's bins (not a key of the order).
      */
     record Candidate(
             NodeInfo node,
@@ -178,7 +174,8 @@ final class DrainChooser {
             Instant expectedEnd,
             int jobPods,
             Instant oldestStart,
-            double share) {
+            double share,
+            int bin) {
         static final Comparator<Candidate> ORDER = Comparator.<Candidate, Instant>comparing(
                         Candidate::expectedEnd, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparingInt(Candidate::jobPods)
@@ -187,14 +184,15 @@ final class DrainChooser {
                 .thenComparing(c -> c.node.name());
 
         /** The keys of a node from its load: all but the expected end are kept while its pods do not change. */
-        Candidate(NodeInfo node, NodeLoad load, SnapshotIndex index) {
+        Candidate(NodeInfo node, NodeLoad load, SnapshotIndex index, int bin) {
             this(
                     node,
                     load.blockingPods(),
                     expectedEnd(load.blockingPods(), index),
                     load.jobPods(),
                     load.oldestStart(),
-                    load.share(node.allocatable()));
+                    load.share(node.allocatable()),
+                    bin);
         }
 
         /** The latest expected end of the pods, or null when one of them has none. */

@@ -146,6 +146,8 @@ final class IdleNodeRule {
      * Per empty node, how long it must have been empty before it may go: the lower of the boot delay and
      * {@code scaleDownDelay} for the {@link #kept()} most recently emptied (a node whose timer has not started yet is
      * the most recent), nothing for the others; {@code scaleDownDelay} for all when the group's timing is fixed.
+     * {@link ScaleIn} ranks its idle nodes in this order across scans ({@link ScaleInKept}) and asks
+     * {@link #delayOfRank}.
      */
     Map<String, Duration> delays(List<NodeInfo> empty) {
         Map<String, Duration> out = new HashMap<>();
@@ -154,11 +156,23 @@ final class IdleNodeRule {
                 Comparator.comparing((NodeInfo n) -> n.unneededSince() == null ? Instant.MAX : n.unneededSince())
                         .reversed()
                         .thenComparing(NodeInfo::name));
-        int keep = byCost ? kept() : Integer.MAX_VALUE;
-        Duration kept = byCost && bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
+        int keep = keptCount();
         for (int i = 0; i < recentFirst.size(); i++) {
-            out.put(recentFirst.get(i).name(), i < keep ? kept : Duration.ZERO);
+            out.put(recentFirst.get(i).name(), delayOfRank(i, keep));
         }
         return out;
+    }
+
+    /** How many of the most recently emptied nodes wait: {@link #kept()}, or all when the timing is fixed. */
+    int keptCount() {
+        return byCost ? kept() : Integer.MAX_VALUE;
+    }
+
+    /** The delay of the empty node of {@code rank} in {@link #delays}' order, {@code keep} being {@link #keptCount}. */
+    Duration delayOfRank(int rank, int keep) {
+        if (rank >= keep) {
+            return Duration.ZERO;
+        }
+        return byCost && bootDelay.compareTo(scaleDownDelay) < 0 ? bootDelay : scaleDownDelay;
     }
 }

@@ -9,9 +9,7 @@ import io.joblane.scaler.plan.PlanAction.UnneededReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Step "scale in" of the planning pass: fences nodes whose instance is leaving, cordons empty unneeded (or broken)
@@ -35,8 +33,8 @@ final class ScaleIn {
 
     private final Resources overhead;
     private IdleNodeRule idleRule;
-    /** Per empty node the cost rule looked at, how long it must have been empty before it is cordoned. */
-    private Map<String, Duration> idleDelays = Map.of();
+    /** Per idle node by position, how long it must have been empty before it is cordoned (null: not idle). */
+    private Duration[] idleDelays;
 
     /**
      * {@code needed}: nodes waiting pods were placed on; {@code drainingNow}: nodes the pack step drains this scan;
@@ -63,125 +61,41 @@ final class ScaleIn {
 
     /**
      * Plans the group's {@code nodes}; {@code loads} and {@code instances}, beside them one for one: what holds each
-     * node and its instance (null when none).
+     * node and its instance (null when none). What each node's own objects decide is kept across scans
+     * ({@link ScaleInKept}): only the nodes that are not quiet are walked, youngest first (oldest cordons settle
+     * first; then youngest empty nodes are removed first), and a quiet node's step would do nothing.
      */
     List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
-        List<Slot> byAge = new ArrayList<>(nodes.size());
-        for (int i = 0; i < nodes.size(); i++) {
-            byAge.add(new Slot(nodes.get(i), loads[i], instances[i], i));
-        }
+        ScaleInKept kept = in.index().scaleInKept(in.spec().name());
+        kept.update(nodes, loads, instances, overhead, usable);
         // The cost rule only: the room sums in the nodes' order.
-        double room = in.spec().scaleInByCost() ? roomOnBusyNodes(nodes, loads) : 0;
-        // Oldest cordons settle first; then youngest empty nodes are removed first.
-        byAge = Slot.youngestFirst(byAge);
+        double room = in.spec().scaleInByCost() ? kept.room(drainingNow) : 0;
         List<PodInfo> arrivals = in.spec().scaleInByCost()
                 ? in.index().jobPods(in.spec().name(), in.now().minus(IdleNodeRule.ARRIVAL_WINDOW))
                 : List.of();
         idleRule = IdleNodeRule.of(in.spec(), arrivals, usable, in.now(), room);
-        List<NodeInfo> idle = new ArrayList<>(byAge.size()); // sized: thousands of idle nodes grew it every scan
-        for (Slot s : byAge) {
-            if (idle(s)) {
-                idle.add(s.node());
-            }
+        // The idle nodes ranked as the cost rule ranks them; every kept position written, so none is stale.
+        idleDelays = kept.delays();
+        int keep = idleRule.keptCount();
+        int rank = 0;
+        int[] idle = kept.idle();
+        for (int k = 0; k < kept.idleSize(); k++) {
+            int at = idle[k];
+            idleDelays[at] = !needed[at] && !drainingNow[at] ? idleRule.delayOfRank(rank++, keep) : null;
         }
-        idleDelays = idleRule.delays(idle);
         if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
         }
-        for (Slot s : byAge) {
-            node(s.node(), s.load(), s.inst(), s.at());
+        int[] order = kept.order();
+        for (int k = 0; k < kept.orderSize(); k++) {
+            int at = order[k];
+            node(nodes.get(at), loads[at], instances[at], at);
         }
         return actions;
     }
 
-    /** A node of the group with its load, its instance (null when none) and its position among the group's nodes. */
-    record Slot(NodeInfo node, NodeLoad load, CloudInstance inst, int at, long createdSecond, int createdNano) {
-        /**
-         * Youngest first (no creation time: as old as the epoch); nodes of one age keep their order. Compares the
-         * copied creation time, as {@link Instant#compareTo} would, without reaching for the node's objects.
-         */
-        static final Comparator<Slot> YOUNGEST_FIRST = (a, b) -> {
-            int bySecond = Long.compare(b.createdSecond, a.createdSecond);
-            return bySecond != 0 ? bySecond : Integer.compare(b.createdNano, a.createdNano);
-        };
-
-        /**
-         * The slots youngest first, those of one age in their order: what a stable sort by {@link #YOUNGEST_FIRST}
-         * gives. Nodes mostly come oldest first (in the order they joined); then their runs of one age are taken
-         * from the last to the first, without a sort.
-         */
-        static List<Slot> youngestFirst(List<Slot> slots) {
-            for (int i = 1; i < slots.size(); i++) {
-                if (YOUNGEST_FIRST.compare(slots.get(i - 1), slots.get(i)) < 0) { // not oldest first
-                    List<Slot> sorted = new ArrayList<>(slots);
-                    sorted.sort(YOUNGEST_FIRST);
-                    return sorted;
-                }
-            }
-            List<Slot> out = new ArrayList<>(slots.size());
-            int end = slots.size();
-            while (end > 0) {
-                int start = end - 1;
-                while (start > 0 && YOUNGEST_FIRST.compare(slots.get(start - 1), slots.get(end - 1)) == 0) {
-                    start--;
-                }
-                out.addAll(slots.subList(start, end));
-                end = start;
-            }
-            return out;
-        }
-
-        Slot(NodeInfo node, NodeLoad load, CloudInstance inst, int at) {
-            this(
-                    node,
-                    load,
-                    inst,
-                    at,
-                    created(node).getEpochSecond(),
-                    created(node).getNano());
-        }
-
-        private static Instant created(NodeInfo n) {
-            return n.created() == null ? Instant.EPOCH : n.created();
-        }
-    }
-
-    /** An empty Ready node that nobody needs, drains or protects: what {@link #empty} decides on. */
-    private boolean idle(Slot s) {
-        NodeInfo n = s.node();
-        // The instance is read last: most nodes are busy, and its state is one more object to fetch.
-        return open(n)
-                && !s.load().blocking()
-                && undrained(n, s.at())
-                && !needed[s.at()]
-                && s.inst() != null
-                && s.inst().state().isCapacity();
-    }
-
-    /** Neither draining, nor drained this scan, nor carrying a Spot notice; {@code at}: the node's position. */
-    private boolean undrained(NodeInfo n, int at) {
-        return n.draining() == DrainState.NONE && !n.noticed() && !drainingNow[at];
-    }
-
-    /**
-     * The room arrivals fill before they need an empty node: on the open nodes that run Jobs, what is free of every
-     * resource of a new node, as a share of it, summed. Counted on the scarcest resource of each node, so never more
-     * than pods could use there.
-     */
-    private double roomOnBusyNodes(List<NodeInfo> nodes, NodeLoad[] loads) {
-        double room = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeInfo n = nodes.get(i);
-            NodeLoad load = loads[i]; // its summed requests and free share, kept while its pods are
-            if (load.blocking() && open(n) && undrained(n, i)) {
-                room += load.freeShare(n.allocatable(), overhead, usable);
-            }
-        }
-        return room;
-    }
-
     /** Ready, schedulable, and neither protected nor on its way out. */
-    private static boolean open(NodeInfo n) {
+    static boolean open(NodeInfo n) {
         return n.ready() && !n.cordoned() && !n.scaleDownDisabled() && n.terminationRequestedAt() == null;
     }
 
@@ -210,7 +124,7 @@ final class ScaleIn {
         } else if (busy || needed[at]) {
             neededAgain(n, busy);
         } else if (inst != null && !n.cordoned()) {
-            empty(n, broken, drainingNow[at]);
+            empty(n, broken, at);
         }
     }
 
@@ -308,9 +222,9 @@ final class ScaleIn {
     }
 
     /** An empty node nobody needs: start its unneeded timer, cordon it once the delay is served (or at once). */
-    private void empty(NodeInfo n, boolean broken, boolean drainedNow) {
-        boolean drained = n.draining() != DrainState.NONE || drainedNow || n.noticed();
-        Duration delay = idleDelays.getOrDefault(n.name(), in.spec().scaleDownDelay());
+    private void empty(NodeInfo n, boolean broken, int at) {
+        boolean drained = n.draining() != DrainState.NONE || drainingNow[at] || n.noticed();
+        Duration delay = idleDelays[at] != null ? idleDelays[at] : in.spec().scaleDownDelay();
         // No wait due: cordoned at first sight, its timer need not start first (settleDelay still guards a binding
         // in flight).
         boolean delayServed = n.unneededSince() != null

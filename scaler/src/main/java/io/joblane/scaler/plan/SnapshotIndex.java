@@ -81,6 +81,8 @@ public final class SnapshotIndex {
     private final List<String[]> layouts;
     /** Per group, the fit trees its passes keep for the next scan's ({@link KeptTree}), handed from index to index. */
     private final Map<String, List<KeptTree>> keptTrees;
+    /** What the scale-in step keeps per group across scans, handed from index to index (loop thread). */
+    private final Map<String, ScaleInKept> scaleInKept;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -110,6 +112,7 @@ public final class SnapshotIndex {
         this.canonical = handed(previous, p -> p.canonical, ArrayList::new);
         this.layouts = handed(previous, p -> p.layouts, ArrayList::new);
         this.keptTrees = handed(previous, p -> p.keptTrees, HashMap::new);
+        this.scaleInKept = handed(previous, p -> p.scaleInKept, HashMap::new);
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
         this.keptClassification = handed(previous, p -> p.keptClassification, HashMap::new);
@@ -600,6 +603,11 @@ public final class SnapshotIndex {
             }
         }
         return to;
+    }
+
+    /** What the scale-in step kept for {@code group} at the last scans (new for an index built without one). */
+    ScaleInKept scaleInKept(String group) {
+        return scaleInKept.computeIfAbsent(group, g -> new ScaleInKept());
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */

@@ -1,0 +1,360 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.scaler.cloud.CloudInstance;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the scale-in step derives from each node's own inputs alone (its {@link NodeInfo}, {@link NodeLoad} and
+ * instance, immutable), kept for one group from scan to scan while they are the very same objects: the simulator and
+ * the kube adapter hand the same objects for a node that did not change. A node whose objects differ, or that is new,
+ * is derived afresh; nothing is copied from another object, so a stale fact cannot survive a change. Kept per node:
+ *
+ * <ul>
+ *   <li>quiet: {@link ScaleIn}'s per-node step provably does nothing for it, whatever the scan (time, waiting pods,
+ *       drains, counters, the cost rule); the step walks only the other nodes, youngest first;
+ *   <li>its share of the room the cost rule counts, when it is busy, open and not draining;
+ *   <li>whether it is idle but for this scan's waiting pods and drains; those nodes are kept ranked most recently
+ *       emptied first, the cost rule's order.
+ * </ul>
+ *
+ * Loop thread only; handed from index to index ({@link SnapshotIndex#scaleInKept}).
+ */
+final class ScaleInKept {
+    /** How far ahead a node is looked for among the last scan's when it is not at the next place. */
+    static final int LOOK_AHEAD = ByKey.LOOK_AHEAD;
+
+    private NodeInfo[] nodes = new NodeInfo[0];
+    private NodeLoad[] loads = new NodeLoad[0];
+    private CloudInstance[] insts = new CloudInstance[0];
+    private int size;
+    private boolean[] quiet = new boolean[0];
+    /** Busy, open and not draining: the room counts it unless drained this scan. */
+    private boolean[] roomy = new boolean[0];
+    /** Its free share, where {@link #roomy}, of {@link #usable} after {@link #overhead}. */
+    private double[] room = new double[0];
+    /** Idle ({@link ScaleIn}) unless needed by waiting pods or drained this scan. */
+    private boolean[] idleBase = new boolean[0];
+
+    private Resources overhead;
+    private Resources usable;
+    /** The positions of the nodes that are not quiet, youngest first, those of one age in position order. */
+    private int[] order = new int[0];
+
+    private int orderSize;
+    /** The positions of the {@link #idleBase} nodes, most recently emptied first ({@link #RECENT_FIRST}). */
+    private int[] idle = new int[0];
+
+    private int idleSize;
+    /** This scan's delay of each idle node by position, written for every {@link #idle} position at every scan. */
+    private Duration[] delay = new Duration[0];
+    /** The room summed over every {@link #roomy} node, NaN when to be summed again. */
+    private double roomSum = Double.NaN;
+
+    /** Updates the kept facts to this scan's nodes, loads and instances (beside each other one for one). */
+    void update(List<NodeInfo> ns, NodeLoad[] ls, CloudInstance[] is, Resources overhead, Resources usable) {
+        int n = ns.size();
+        boolean sameArgs = this.overhead != null && same(this.overhead, overhead) && same(this.usable, usable);
+        // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
+        int[] from = new int[n];
+        boolean moved = n != size;
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            NodeInfo node = ns.get(i);
+            int at = j < size && nodes[j] == node ? j : ahead(node, j);
+            if (at >= 0) {
+                j = at + 1;
+            }
+            from[i] = at >= 0 && loads[at] == ls[i] && insts[at] == is[i] ? at : -1;
+            moved |= from[i] != i;
+        }
+        if (!moved) {
+            if (!sameArgs) {
+                rebuildRoom(ns, ls, overhead, usable);
+            }
+            return;
+        }
+        rebuild(ns, ls, is, from, sameArgs, overhead, usable);
+    }
+
+    private int ahead(NodeInfo node, int from) {
+        int to = Math.min(size, from + LOOK_AHEAD + 1);
+        for (int k = from + 1; k < to; k++) {
+            if (nodes[k] == node) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean same(Resources a, Resources b) {
+        return a == b || a.equals(b);
+    }
+
+    /** The room terms again, for other arguments: the nodes did not change. */
+    private void rebuildRoom(List<NodeInfo> ns, NodeLoad[] ls, Resources overhead, Resources usable) {
+        double[] terms = new double[size]; // assigned once complete: a failure leaves the last terms and arguments
+        for (int i = 0; i < size; i++) {
+            terms[i] = roomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+        }
+        room = terms;
+        this.overhead = overhead;
+        this.usable = usable;
+        roomSum = Double.NaN;
+    }
+
+    private void rebuild(
+            List<NodeInfo> ns,
+            NodeLoad[] ls,
+            CloudInstance[] is,
+            int[] from,
+            boolean sameArgs,
+            Resources overhead,
+            Resources usable) {
+        int n = ns.size();
+        boolean[] newQuiet = new boolean[n];
+        boolean[] newRoomy = new boolean[n];
+        double[] newRoom = new double[n];
+        boolean[] newIdle = new boolean[n];
+        int fresh = 0;
+        for (int i = 0; i < n; i++) {
+            int f = from[i];
+            if (f >= 0) {
+                newQuiet[i] = quiet[f];
+                newRoomy[i] = roomy[f];
+                newIdle[i] = idleBase[f];
+            } else {
+                newQuiet[i] = quiet(ns.get(i), ls[i], is[i]);
+                newRoomy[i] = roomy(ns.get(i), ls[i]);
+                newIdle[i] = idleBase(ns.get(i), ls[i], is[i]);
+                fresh++;
+            }
+            if (f >= 0 && sameArgs) {
+                newRoom[i] = room[f];
+            } else if (newRoomy[i]) {
+                newRoom[i] = ls[i].freeShare(ns.get(i).allocatable(), overhead, usable);
+            }
+        }
+        int[][] orders = orders(ns, from, newQuiet, newIdle, fresh);
+        int[] newOrder = orders[0];
+        int[] newIdleOrder = orders[1];
+        nodes = ns.toArray(new NodeInfo[0]);
+        loads = Arrays.copyOf(ls, n);
+        insts = Arrays.copyOf(is, n);
+        size = n;
+        quiet = newQuiet;
+        roomy = newRoomy;
+        room = newRoom;
+        idleBase = newIdle;
+        this.overhead = overhead;
+        this.usable = usable;
+        orderSize = count(newOrder);
+        order = newOrder;
+        idleSize = count(newIdleOrder);
+        idle = newIdleOrder;
+        delay = new Duration[n];
+        roomSum = Double.NaN;
+    }
+
+    /**
+     * The kept orders with positions moved (the move keeps their order), merged with the nodes derived afresh: the
+     * positions of those not quiet youngest first, and of the idle ones most recently emptied first.
+     */
+    private int[][] orders(List<NodeInfo> ns, int[] from, boolean[] newQuiet, boolean[] newIdle, int fresh) {
+        int n = ns.size();
+        // The new position of each last position kept, -1 for one gone or derived afresh: increasing.
+        int[] to = new int[size];
+        Arrays.fill(to, -1);
+        int[] freshOrder = new int[fresh];
+        int[] freshIdle = new int[fresh];
+        int fo = 0;
+        int fi = 0;
+        for (int i = 0; i < n; i++) {
+            if (from[i] >= 0) {
+                to[from[i]] = i;
+                continue;
+            }
+            if (!newQuiet[i]) {
+                freshOrder[fo++] = i;
+            }
+            if (newIdle[i]) {
+                freshIdle[fi++] = i;
+            }
+        }
+        return new int[][] {
+            merge(order, orderSize, to, freshOrder, fo, ns, true), merge(idle, idleSize, to, freshIdle, fi, ns, false)
+        };
+    }
+
+    /** The used length of a merged order (its tail is -1). */
+    private static int count(int[] merged) {
+        int k = merged.length;
+        while (k > 0 && merged[k - 1] < 0) {
+            k--;
+        }
+        return k;
+    }
+
+    /**
+     * {@code kept} (its first {@code keptSize}) with each position moved by {@code to} (dropped at -1), merged with the
+     * first {@code freshSize} of {@code fresh} once sorted; by {@link #youngerFirst} or {@link #recentFirst}.
+     */
+    private static int[] merge(
+            int[] kept, int keptSize, int[] to, int[] fresh, int freshSize, List<NodeInfo> ns, boolean byAge) {
+        Integer[] sorted = new Integer[freshSize];
+        for (int k = 0; k < freshSize; k++) {
+            sorted[k] = fresh[k];
+        }
+        Arrays.sort(sorted, (a, b) -> byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b));
+        int[] out = new int[keptSize + freshSize];
+        int k = 0;
+        int f = 0;
+        int o = 0;
+        while (true) {
+            while (k < keptSize && to[kept[k]] < 0) {
+                k++;
+            }
+            if (k >= keptSize && f >= freshSize) {
+                break;
+            }
+            if (f >= freshSize) {
+                out[o++] = to[kept[k++]];
+                continue;
+            }
+            if (k >= keptSize) {
+                out[o++] = sorted[f++];
+                continue;
+            }
+            int a = to[kept[k]];
+            int b = sorted[f];
+            int c = byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b);
+            if (c <= 0) {
+                out[o++] = a;
+                k++;
+            } else {
+                out[o++] = b;
+                f++;
+            }
+        }
+        Arrays.fill(out, o, out.length, -1);
+        return out;
+    }
+
+    /**
+     * Youngest first (no creation time: as old as the epoch), those of one age in position order: the order a stable
+     * sort of the nodes by age gives, which scale-in walks them in.
+     */
+    static int youngerFirst(List<NodeInfo> ns, int a, int b) {
+        int byAge = created(ns.get(b)).compareTo(created(ns.get(a)));
+        return byAge != 0 ? byAge : Integer.compare(a, b);
+    }
+
+    private static Instant created(NodeInfo n) {
+        return n.created() == null ? Instant.EPOCH : n.created();
+    }
+
+    /**
+     * Most recently emptied first (a node whose timer has not started is the most recent), then by name, then by
+     * position: the cost rule's rank ({@link IdleNodeRule#delays}); names are unique, so position never decides.
+     */
+    static int recentFirst(List<NodeInfo> ns, int a, int b) {
+        NodeInfo x = ns.get(a);
+        NodeInfo y = ns.get(b);
+        int bySince = since(y).compareTo(since(x));
+        if (bySince != 0) {
+            return bySince;
+        }
+        int byName = x.name().compareTo(y.name());
+        return byName != 0 ? byName : Integer.compare(a, b);
+    }
+
+    private static Instant since(NodeInfo n) {
+        return n.unneededSince() == null ? Instant.MAX : n.unneededSince();
+    }
+
+    /**
+     * Whether {@link ScaleIn}'s per-node step does nothing for the node whatever the scan: Ready (so not broken: no
+     * deadline asked), its instance in capacity (or unknown) and no termination asked, no stale cordon mark, not the
+     * scaler's cordon with scale-down disabled; then left alone (a human's cordon, scale-down disabled), or busy, not
+     * the scaler's cordon and without an unneeded timer to stop (neither waiting pods nor drains change that).
+     */
+    static boolean quiet(NodeInfo n, NodeLoad load, CloudInstance inst) {
+        if (n.terminationRequestedAt() != null || inst != null && !inst.state().isCapacity() || !n.ready()) {
+            return false;
+        }
+        if (!n.cordoned() && n.cordonedAt() != null || n.cordonedByJoblane() && n.scaleDownDisabled()) {
+            return false; // a stale cordon mark to clear, or the scaler's cordon to give back
+        }
+        return n.cordonedByHuman()
+                || n.scaleDownDisabled()
+                || !n.cordonedByJoblane() && load.blocking() && n.unneededSince() == null;
+    }
+
+    /** Busy, open and not draining: what the cost rule's room sums, unless drained this scan. */
+    static boolean roomy(NodeInfo n, NodeLoad load) {
+        return load.blocking() && ScaleIn.open(n) && n.draining() == DrainState.NONE && !n.noticed();
+    }
+
+    /** Idle unless waiting pods need it or it is drained this scan ({@link ScaleIn}'s idle nodes). */
+    static boolean idleBase(NodeInfo n, NodeLoad load, CloudInstance inst) {
+        return ScaleIn.open(n)
+                && !load.blocking()
+                && n.draining() == DrainState.NONE
+                && !n.noticed()
+                && inst != null
+                && inst.state().isCapacity();
+    }
+
+    /**
+     * The room on the busy open nodes not drained this scan ({@code drained} by position): their free shares summed in
+     * position order, as {@link ScaleIn} would; a node that is not counted adds 0, which changes no sum (it starts at
+     * +0 and adds shares that are never negative). Kept while the nodes and drains do not change.
+     */
+    double room(boolean[] drained) {
+        boolean anyDrained = false;
+        for (int i = 0; i < size; i++) {
+            if (drained[i] && roomy[i]) {
+                anyDrained = true;
+                break;
+            }
+        }
+        if (!anyDrained && !Double.isNaN(roomSum)) {
+            return roomSum;
+        }
+        double sum = 0;
+        for (int i = 0; i < size; i++) {
+            if (roomy[i] && !drained[i]) {
+                sum += room[i];
+            }
+        }
+        if (!anyDrained) {
+            roomSum = sum;
+        }
+        return sum;
+    }
+
+    /** The positions of the nodes that are not quiet, youngest first (its first {@link #orderSize()}). */
+    int[] order() {
+        return order;
+    }
+
+    int orderSize() {
+        return orderSize;
+    }
+
+    /** The positions of the nodes idle but for waiting pods and drains, most recently emptied first. */
+    int[] idle() {
+        return idle;
+    }
+
+    int idleSize() {
+        return idleSize;
+    }
+
+    /** This scan's delays of the idle nodes, by position (null: not idle this scan); written by {@link ScaleIn}. */
+    Duration[] delays() {
+        return delay;
+    }
+}
