@@ -3,7 +3,6 @@ package io.joblane.scaler.loop;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.ByKey;
-import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,15 +25,13 @@ final class GroupState {
     Instant lastAt;
     final Set<String> reportedUnfit = new HashSet<>();
     final Set<String> reportedUnregistered = new HashSet<>();
-    final Set<String> reportedRegistered = new HashSet<>();
-    /**
-     * The group's node names at the last scan, in order, and beside each whether it was in {@link
-     * #reportedRegistered} after that scan (which only that step changes): read by position instead of hashing.
-     */
-    String[] registrationNames = new String[0];
+    /** The nodes whose registration lag was reported. */
+    final Registrations registrations = new Registrations();
 
-    boolean[] registrationReported = new boolean[0];
     final Map<String, Instant> nodelessSince = new HashMap<>();
+    /** The capacity instances without a node at the last scan, whose ids are {@link #nodelessSince}'s keys. */
+    List<CloudInstance> lastNodeless = List.of();
+
     final Set<String> reportedHeld = new HashSet<>();
     /**
      * Instances this replica asked to terminate, with when; kept an hour (a stale describe may list one again). In
@@ -149,89 +146,20 @@ final class GroupState {
         return true;
     }
 
-    /**
-     * Whether the ids of {@code last} appear in {@code now} in the same order (a provider lists instances in a stable
-     * order, new ones added): then none is gone, found without hashing. False means "maybe one is gone".
-     */
-    static boolean allStillListed(List<CloudInstance> last, List<CloudInstance> now) {
-        int at = 0;
-        for (CloudInstance was : last) {
-            while (at < now.size() && !now.get(at).id().equals(was.id())) {
-                at++;
-            }
-            if (at == now.size()) {
-                return false;
-            }
-            at++;
-        }
-        return true;
-    }
-
-    /** How far {@link #find} looks past the expected place: a few nodes may have left since the last scan. */
-    static final int LOOK_AHEAD = 8;
-
-    /**
-     * Where {@code name} is in {@code names} at {@code from} or at most {@link #LOOK_AHEAD} places later, else -1
-     * (then the caller asks the set).
-     */
-    static int find(String[] names, int from, String name) {
-        int to = Math.min(names.length, from + LOOK_AHEAD + 1);
-        for (int k = from; k < to; k++) {
-            if (names[k].equals(name)) {
-                return k;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Whether the node was reported: at its place in the last scan's list ({@code was}, -1 if not found there; marked in
-     * {@code found}), else in the set (then noted in {@code foundElsewhere}).
-     */
-    boolean registrationReported(String name, int was, boolean[] found, List<String> foundElsewhere) {
-        if (was >= 0) {
-            found[was] = true;
-            if (registrationReported[was]) {
-                return true;
-            }
-        }
-        if (reportedRegistered.contains(name)) {
-            foundElsewhere.add(name);
+    /** Whether the two lists hold the very same objects in the same order. */
+    static <T> boolean sameElements(List<T> a, List<T> b) {
+        if (a == b) {
             return true;
         }
-        return false;
-    }
-
-    /**
-     * Forgets the reported nodes that are gone, {@code stillThere} of them being among {@code nodes}: those of the last
-     * scan's list neither found this scan nor through the set, else (not all found that way) by the names present.
-     */
-    void forgetGoneRegistrations(int stillThere, List<NodeInfo> nodes, boolean[] found, List<String> foundElsewhere) {
-        forgetGone(reportedRegistered, registrationNames, registrationReported, found, foundElsewhere);
-        if (stillThere != reportedRegistered.size()) {
-            Set<String> present = new HashSet<>();
-            nodes.forEach(n -> present.add(n.name()));
-            reportedRegistered.retainAll(present);
+        if (a.size() != b.size()) {
+            return false;
         }
-    }
-
-    /**
-     * Removes from {@code reported} the last scan's reported nodes ({@code lastNames}, {@code lastReported}) that were
-     * neither found at their place this scan ({@code found}) nor through the set ({@code foundElsewhere}): the gone
-     * ones, found without a set of every node present.
-     */
-    static void forgetGone(
-            Set<String> reported,
-            String[] lastNames,
-            boolean[] lastReported,
-            boolean[] found,
-            List<String> foundElsewhere) {
-        Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
-        for (int k = 0; k < lastNames.length; k++) {
-            if (lastReported[k] && !found[k] && !elsewhere.contains(lastNames[k])) {
-                reported.remove(lastNames[k]);
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
             }
         }
+        return true;
     }
 
     /** Remembers that this replica asked to terminate {@code instanceId} at {@code at}. */

@@ -542,8 +542,13 @@ public final class ScaleLoop {
      * which restarts the wait before an unregistered instance is terminated (the safe side).
      */
     private static void trackNodeless(CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now) {
+        List<CloudInstance> found = index.nodeless(cloud.instances());
+        if (GroupState.sameElements(found, state.lastNodeless)) {
+            return; // the same instances as at the last scan: each already has its time, no other is kept
+        }
+        state.lastNodeless = found;
         Set<String> nodeless = new HashSet<>();
-        for (CloudInstance i : index.nodeless(cloud.instances())) {
+        for (CloudInstance i : found) {
             nodeless.add(i.id());
             state.nodelessSince.putIfAbsent(i.id(), now);
         }
@@ -683,10 +688,14 @@ public final class ScaleLoop {
             }
         }
         x.state.noneEnding = ending ? null : x.cloud.instances();
-        if (unchanged || GroupState.allStillListed(x.state.lastInstances, x.cloud.instances())) {
+        if (unchanged) {
             return leaving; // every instance seen last time is still listed: none left the list
         }
+        // Found among the instances that changed (the kept map's differences), not by a walk over every id.
         List<String> gone = x.state.goneInService(x.cloud.instances());
+        if (gone.isEmpty()) {
+            return leaving;
+        }
         if (x.state.instancesById.went() != null
                 && gone.stream().filter(id -> reportable(x, id)).count() > 1) {
             gone = x.state.inLastStatesOrder(gone); // the order their reports always had
@@ -700,47 +709,20 @@ public final class ScaleLoop {
     }
 
     /**
-     * Registration lag of nodes that appeared since this loop started (older ones would skew the histogram). Whether
-     * a node was reported is read from the last scan's answer at the same place in the group's node list (or a few
-     * places on: nodes that left), the set only for the others: nodes mostly keep their order from scan to scan.
+     * Registration lag of nodes that appeared since this loop started (older ones would skew the histogram), each
+     * reported once; a node handed as the same object as at the last scan is not looked at again ({@link
+     * Registrations}).
      */
     private void reportRegistrations(GroupSpec spec, CloudGroup cloud, SnapshotIndex index, GroupState state) {
-        int stillThere = 0;
-        List<NodeInfo> nodes = index.nodes(spec.name());
-        String[] lastNames = state.registrationNames;
-        String[] names = new String[nodes.size()];
-        boolean[] reported = new boolean[nodes.size()];
-        boolean[] found = new boolean[lastNames.length]; // last scan's nodes found at their place this scan
-        List<String> foundElsewhere = new ArrayList<>(); // reported nodes found through the set
-        int at = 0;
-        for (int k = 0; k < nodes.size(); k++) {
-            NodeInfo n = nodes.get(k);
-            names[k] = n.name();
-            int was = GroupState.find(lastNames, at, n.name());
-            at = was >= 0 ? was + 1 : at;
-            if (state.registrationReported(n.name(), was, found, foundElsewhere)) {
-                stillThere++;
-                reported[k] = true;
-                continue;
-            }
-            if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
-                continue;
-            }
-            CloudInstance inst = index.instance(cloud, n.instanceId());
-            Instant launch = inst == null ? null : inst.launchTime();
-            if (launch != null) {
-                state.reportedRegistered.add(n.name());
-                stillThere++;
-                reported[k] = true;
-                Duration lag = Duration.between(launch, n.created());
-                metrics.nodeRegistered(spec.name(), lag.isNegative() ? Duration.ZERO : lag);
-            }
-        }
-        if (stillThere != state.reportedRegistered.size()) { // some reported node is gone: forget it
-            state.forgetGoneRegistrations(stillThere, nodes, found, foundElsewhere);
-        }
-        state.registrationNames = names;
-        state.registrationReported = reported;
+        state.registrations.scan(
+                index.nodes(spec.name()),
+                cloud.instances(),
+                id -> {
+                    CloudInstance inst = index.instance(cloud, id);
+                    return inst == null ? null : inst.launchTime();
+                },
+                startedAt,
+                (n, lag) -> metrics.nodeRegistered(spec.name(), lag));
     }
 
     private GroupStatus skipped(String group, String problem) {

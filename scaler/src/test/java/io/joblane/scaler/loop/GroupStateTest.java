@@ -20,29 +20,6 @@ class GroupStateTest {
         return new CloudInstance(id, "zone-a", LifecycleState.IN_SERVICE, true, true, Instant.EPOCH);
     }
 
-    @Test
-    void findLooksAtTheExpectedPlaceAndAFewLaterOnly() {
-        String[] names = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
-        assertThat(GroupState.find(names, 0, "a")).isZero();
-        assertThat(GroupState.find(names, 1, "d")).isEqualTo(3); // two nodes left before it
-        assertThat(GroupState.find(names, 1, "a")).isEqualTo(-1); // never looks back: the set answers
-        assertThat(GroupState.find(names, 0, "l")).isEqualTo(-1); // too far on
-        assertThat(GroupState.find(names, 0, "new")).isEqualTo(-1);
-        assertThat(GroupState.find(new String[0], 0, "a")).isEqualTo(-1);
-    }
-
-    @Test
-    void instancesStillListedOnlyWhenEveryOldIdIsThereInOrder() {
-        List<CloudInstance> last = List.of(inst("i-1"), inst("i-2"), inst("i-3"));
-        assertThat(GroupState.allStillListed(last, List.of(inst("i-1"), inst("i-2"), inst("i-3"), inst("i-4"))))
-                .isTrue();
-        assertThat(GroupState.allStillListed(last, List.of(inst("i-1"), inst("i-3"), inst("i-4"))))
-                .isFalse(); // i-2 is gone
-        assertThat(GroupState.allStillListed(last, List.of(inst("i-3"), inst("i-2"), inst("i-1"))))
-                .isFalse(); // reordered: maybe gone, the caller hashes
-        assertThat(GroupState.allStillListed(List.of(), List.of())).isTrue();
-    }
-
     /**
      * Guards the instances kept across describes: each describe's states, the instances that left while InService,
      * and the order their reports take, as the map cleared and filled again at every describe answered.
@@ -102,18 +79,5 @@ class GroupStateTest {
 
     private static CloudInstance with(CloudInstance i, LifecycleState s) {
         return new CloudInstance(i.id(), i.zone(), s, i.healthy(), i.protectedFromScaleIn(), i.launchTime());
-    }
-
-    /** Guards the registrations kept across scans: a reported node that is gone is forgotten, no other. */
-    @Test
-    void forgetsTheReportedNodesThatAreGoneOnly() {
-        Set<String> reported = new HashSet<>(Set.of("a", "b", "c", "d"));
-        String[] lastNames = {"a", "b", "c", "x", "d"};
-        boolean[] lastReported = {true, true, true, false, true};
-        boolean[] found = {true, false, false, true, false}; // b was found through the set, c and d are gone
-
-        GroupState.forgetGone(reported, lastNames, lastReported, found, List.of("b"));
-
-        assertThat(reported).containsExactlyInAnyOrder("a", "b");
     }
 }

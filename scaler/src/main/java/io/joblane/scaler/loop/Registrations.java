@@ -1,0 +1,139 @@
+package io.joblane.scaler.loop;
+
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.plan.NodeInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * One group's registration lag, reported once per node (by name) while it stays: a node that appeared since the loop
+ * started is reported when its instance's launch time is known. Kept across scans by the nodes' objects: a node handed
+ * as the very object it was at the last scan (at the same place, or a few places on: nodes that left) keeps what was
+ * found of it then without a look at it, except one still waiting for its instance while the describe changed. Only
+ * new objects are looked at by name. Node names are unique (Kubernetes object names). Loop thread only.
+ */
+final class Registrations {
+    /** Not to be reported: no instance id, no creation time, or created before the loop started. */
+    private static final byte NEVER = 0;
+
+    private static final byte REPORTED = 1;
+    /** To be reported once its instance is described with a launch time. */
+    private static final byte WAITING = 2;
+    /** How far past its expected place a node of the last scan is looked for (some may have left). */
+    private static final int LOOK_AHEAD = 8;
+
+    /** The names of the nodes reported, all still present at the last scan. */
+    final Set<String> reported = new HashSet<>();
+    /** The last scan's nodes in order, and beside each what was found of it. */
+    private NodeInfo[] last = new NodeInfo[0];
+
+    private byte[] lastFound = new byte[0];
+    /** The describe the waiting nodes were last looked at with. */
+    private List<CloudInstance> lastInstances = List.of();
+
+    /**
+     * Reports, in node order, each node not reported yet whose instance's launch time is now known, and forgets the
+     * nodes that are gone.
+     *
+     * @param instances  the group's describe, which {@code launchOf} answers from
+     * @param launchOf   an instance's launch time by id, null when it is not described or has none
+     * @param registered called with each node reported and its lag
+     */
+    void scan(
+            List<NodeInfo> nodes,
+            List<CloudInstance> instances,
+            Function<String, Instant> launchOf,
+            Instant startedAt,
+            BiConsumer<NodeInfo, Duration> registered) {
+        int size = nodes.size();
+        NodeInfo[] now = new NodeInfo[size];
+        byte[] found = new byte[size];
+        boolean[] foundAgain = new boolean[last.length]; // the last scan's nodes found as the same object
+        List<String> foundElsewhere = new ArrayList<>(0); // reported nodes found through the set
+        Boolean sameDescribe = null; // asked when a waiting node is met
+        int stillThere = 0;
+        int next = 0;
+        for (int k = 0; k < size; k++) {
+            NodeInfo n = nodes.get(k);
+            now[k] = n;
+            int was = placeBefore(next, n);
+            byte f;
+            if (was >= 0) {
+                next = was + 1;
+                foundAgain[was] = true;
+                f = lastFound[was];
+                if (f == WAITING) {
+                    sameDescribe =
+                            sameDescribe != null ? sameDescribe : GroupState.sameInstances(lastInstances, instances);
+                    f = sameDescribe ? WAITING : look(n, launchOf, startedAt, registered, foundElsewhere);
+                }
+            } else {
+                f = look(n, launchOf, startedAt, registered, foundElsewhere);
+            }
+            found[k] = f;
+            stillThere += f == REPORTED ? 1 : 0;
+        }
+        if (stillThere != reported.size()) { // some reported node is gone: forget it
+            forgetGone(foundAgain, foundElsewhere);
+            if (stillThere != reported.size()) {
+                Set<String> present = new HashSet<>();
+                nodes.forEach(n -> present.add(n.name()));
+                reported.retainAll(present);
+            }
+        }
+        last = now;
+        lastFound = found;
+        lastInstances = instances;
+    }
+
+    /** A node not found as it was: reported already (by name), not to be, waiting, or reported now. */
+    private byte look(
+            NodeInfo n,
+            Function<String, Instant> launchOf,
+            Instant startedAt,
+            BiConsumer<NodeInfo, Duration> registered,
+            List<String> foundElsewhere) {
+        if (reported.contains(n.name())) {
+            foundElsewhere.add(n.name());
+            return REPORTED;
+        }
+        if (n.instanceId() == null || n.created() == null || !n.created().isAfter(startedAt)) {
+            return NEVER;
+        }
+        Instant launch = launchOf.apply(n.instanceId());
+        if (launch == null) {
+            return WAITING;
+        }
+        reported.add(n.name());
+        Duration lag = Duration.between(launch, n.created());
+        registered.accept(n, lag.isNegative() ? Duration.ZERO : lag);
+        return REPORTED;
+    }
+
+    /** Forgets the last scan's reported nodes neither found again as the same object nor through the set. */
+    private void forgetGone(boolean[] foundAgain, List<String> foundElsewhere) {
+        Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
+        for (int k = 0; k < last.length; k++) {
+            if (lastFound[k] == REPORTED && !foundAgain[k] && !elsewhere.contains(last[k].name())) {
+                reported.remove(last[k].name());
+            }
+        }
+    }
+
+    /** Where the last scan had this very node, at {@code from} or up to {@link #LOOK_AHEAD} places on, else -1. */
+    private int placeBefore(int from, NodeInfo n) {
+        int to = Math.min(last.length, from + LOOK_AHEAD + 1);
+        for (int k = from; k < to; k++) {
+            if (last[k] == n) {
+                return k;
+            }
+        }
+        return -1;
+    }
+}
