@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -259,46 +258,8 @@ class ClassificationKeptTest {
     void aNodeChangedUnderTheSameNameIsClassifiedAgain() {
         Cluster c = new Cluster(7);
         NodeInfo first = c.node("a", "i-a");
-        NodeInfo ready = new NodeInfo(
-                "a",
-                G,
-                "i-a",
-                PLAIN,
-                true,
-                T0.minus(Duration.ofHours(1)),
-                false,
-                false,
-                DrainState.NONE,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
-        NodeInfo cordoned = new NodeInfo(
-                "a",
-                G,
-                "i-a",
-                PLAIN,
-                true,
-                T0.minus(Duration.ofHours(1)),
-                true,
-                true,
-                DrainState.NONE,
-                false,
-                null,
-                T0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of(),
-                List.of());
+        NodeInfo ready = Fixtures.node("a", G, PLAIN);
+        NodeInfo cordoned = Fixtures.cordonedByJoblane(ready, T0);
         CloudGroup cloud = new CloudGroup(
                 "asg", 1, 0, 10, List.of(instance("i-a", LifecycleState.IN_SERVICE, T0, true)), List.of(), false);
         SnapshotIndex last = null;

@@ -289,29 +289,10 @@ class ScaleInKeptTest {
             int n = random.nextInt(40);
             List<NodeInfo> nodes = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                NodeInfo base = Fixtures.node("n" + i, G);
-                nodes.add(new NodeInfo(
-                        base.name(),
-                        G,
-                        base.instanceId(),
-                        ALLOC,
-                        true,
-                        random.nextInt(8) == 0
-                                ? null
-                                : T0.plusSeconds(random.nextInt(6)).plusNanos(random.nextInt(2)),
-                        false,
-                        false,
-                        DrainState.NONE,
-                        false,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        Map.of(),
-                        List.of()));
+                Instant created = random.nextInt(8) == 0
+                        ? null
+                        : T0.plusSeconds(random.nextInt(6)).plusNanos(random.nextInt(2));
+                nodes.add(Fixtures.onInstance(Fixtures.node("n" + i, G, ALLOC), "i-n" + i, created));
             }
             List<Integer> stable = new ArrayList<>();
             for (int i = 0; i < n; i++) {
