@@ -23,8 +23,6 @@ import java.util.List;
  * Loop thread only; handed from index to index ({@link SnapshotIndex#scaleInKept}).
  */
 final class ScaleInKept {
-    /** How far ahead a node is looked for among the last scan's when it is not at the next place. */
-    static final int LOOK_AHEAD = ByKey.LOOK_AHEAD;
 
     private NodeInfo[] nodes = new NodeInfo[0];
     private NodeLoad[] loads = new NodeLoad[0];
@@ -58,15 +56,10 @@ final class ScaleInKept {
         int n = ns.size();
         boolean sameArgs = this.overhead != null && same(this.overhead, overhead) && same(this.usable, usable);
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
-        int[] from = new int[n];
+        int[] from = ByKey.match(java.util.Arrays.asList(nodes).subList(0, size), ns);
         boolean moved = n != size;
-        int j = 0;
         for (int i = 0; i < n; i++) {
-            NodeInfo node = ns.get(i);
-            int at = j < size && nodes[j] == node ? j : ahead(node, j);
-            if (at >= 0) {
-                j = at + 1;
-            }
+            int at = from[i];
             from[i] = at >= 0 && loads[at] == ls[i] && insts[at] == is[i] ? at : -1;
             moved |= from[i] != i;
         }
@@ -77,16 +70,6 @@ final class ScaleInKept {
             return;
         }
         rebuild(ns, ls, is, from, sameArgs, overhead, usable);
-    }
-
-    private int ahead(NodeInfo node, int from) {
-        int to = Math.min(size, from + LOOK_AHEAD + 1);
-        for (int k = from + 1; k < to; k++) {
-            if (nodes[k] == node) {
-                return k;
-            }
-        }
-        return -1;
     }
 
     private static boolean same(Resources a, Resources b) {
