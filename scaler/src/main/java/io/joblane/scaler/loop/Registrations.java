@@ -1,10 +1,12 @@
 package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.plan.ByKey;
 import io.joblane.scaler.plan.NodeInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,8 +16,8 @@ import java.util.function.Function;
 /**
  * One group's registration lag, reported once per node (by name) while it stays: a node that appeared since the loop
  * started is reported when its instance's launch time is known. Kept across scans by the nodes' objects: a node handed
- * as the very object it was at the last scan (at the same place, or a few places on: nodes that left) keeps what was
- * found of it then without a look at it, except one still waiting for its instance while the describe changed. Only
+ * as the very object it was at the last scan (paired by {@link ByKey#match}) keeps what was found of it then without
+ * a look at it, except one still waiting for its instance while the describe changed. Only
  * new objects are looked at by name. Node names are unique (Kubernetes object names). Loop thread only.
  */
 final class Registrations {
@@ -25,9 +27,6 @@ final class Registrations {
     private static final byte REPORTED = 1;
     /** To be reported once its instance is described with a launch time. */
     private static final byte WAITING = 2;
-    /** How far past its expected place a node of the last scan is looked for (some may have left). */
-    private static final int LOOK_AHEAD = 8;
-
     /** The names of the nodes reported, all still present at the last scan. */
     final Set<String> reported = new HashSet<>();
     /** The last scan's nodes in order, and beside each what was found of it. */
@@ -58,14 +57,13 @@ final class Registrations {
         List<String> foundElsewhere = new ArrayList<>(0); // reported nodes found through the set
         Boolean sameDescribe = null; // asked when a waiting node is met
         int stillThere = 0;
-        int next = 0;
+        int[] wasAt = ByKey.match(Arrays.asList(last), nodes);
         for (int k = 0; k < size; k++) {
             NodeInfo n = nodes.get(k);
             now[k] = n;
-            int was = placeBefore(next, n);
+            int was = wasAt[k];
             byte f;
             if (was >= 0) {
-                next = was + 1;
                 foundAgain[was] = true;
                 f = lastFound[was];
                 if (f == WAITING) {
@@ -124,16 +122,5 @@ final class Registrations {
                 reported.remove(last[k].name());
             }
         }
-    }
-
-    /** Where the last scan had this very node, at {@code from} or up to {@link #LOOK_AHEAD} places on, else -1. */
-    private int placeBefore(int from, NodeInfo n) {
-        int to = Math.min(last.length, from + LOOK_AHEAD + 1);
-        for (int k = from; k < to; k++) {
-            if (last[k] == n) {
-                return k;
-            }
-        }
-        return -1;
     }
 }

@@ -57,30 +57,64 @@ public final class ByKey<T> {
     }
 
     /**
-     * For each element of {@code now}, where the very same object is in {@code last}, else -1: matched in order, each
-     * looked for at the place after the last one matched or up to {@link #LOOK_AHEAD} places on (lists that mostly
-     * keep their objects and order, as a scan's nodes keep the last scan's). Compares references only: an element
-     * is not read, so what a caller derived from an element of {@code last} follows it to {@code now} at the cost of
-     * one pass over two arrays of references.
+     * For each element of {@code now}, where the very same object is in {@code last}, else -1; the places given
+     * increase (an element that moved back may go unmatched). For lists that mostly keep their objects and order, as
+     * a scan's nodes keep the last scan's: each element looked for at the place after the last one matched or up to
+     * {@link #LOOK_AHEAD} places on; after a miss (and for the last element), anywhere further on (a long run of the
+     * last list gone), and when found there the misses just before it are looked for before its place; these wider
+     * looks stop after two walks of {@code last} in all. Compares references only: an element is not read, so what a caller derived from an
+     * element of {@code last} follows it to {@code now} at the cost of about one pass over two arrays of references.
      */
     public static int[] match(List<?> last, List<?> now) {
         int[] at = new int[now.size()];
         int j = 0;
+        int misses = 0;
+        long[] budget = {2L * last.size()};
         for (int i = 0; i < at.length; i++) {
             Object x = now.get(i);
-            if (j < last.size() && last.get(j) == x) {
-                at[i] = j++;
-                continue;
+            int k = j < last.size() && last.get(j) == x ? j : ahead(last, j, x);
+            if (k < 0 && (misses > 0 || i == at.length - 1)) {
+                k = farAhead(last, Math.min(last.size(), j + LOOK_AHEAD + 1), x, budget);
+                if (k >= 0) {
+                    pairBefore(last, now, at, i, misses, j, k, budget);
+                }
             }
-            int k = ahead(last, j, x);
+            at[i] = k;
             if (k >= 0) {
-                at[i] = k;
                 j = k + 1;
+                misses = 0;
             } else {
-                at[i] = -1;
+                misses++;
             }
         }
         return at;
+    }
+
+    /** Where {@code x} is in {@code list} from {@code from} on, looking at no more places than the budget left. */
+    private static int farAhead(List<?> list, int from, Object x, long[] budget) {
+        int to = (int) Math.min(list.size(), from + budget[0]);
+        int k = indexOf(list, from, to, x);
+        budget[0] -= (k < 0 ? to : k + 1) - from;
+        return k;
+    }
+
+    /**
+     * The {@code misses} elements of {@code now} just before {@code i}, found at none of the places from {@code from}
+     * on by the walk: each looked for before the next one's place ({@code place} for the last), down to {@code from},
+     * within the budget.
+     */
+    private static void pairBefore(
+            List<?> last, List<?> now, int[] at, int i, int misses, int from, int place, long[] budget) {
+        int before = place;
+        for (int q = i - 1; q >= i - misses && budget[0] > 0; q--) {
+            int down = (int) Math.max(from, before - budget[0]);
+            int k = lastIndexOf(last, down, before, now.get(q));
+            budget[0] -= before - (k < 0 ? down : k);
+            if (k >= 0) {
+                at[q] = k;
+                before = k;
+            }
+        }
     }
 
     /** Whether some key appears twice in the list {@link #of} was last given. */
@@ -153,39 +187,46 @@ public final class ByKey<T> {
     /** Fills {@code gone} and {@code came} from {@code last} to {@code now}; false when too much changed. */
     private static <T> boolean differences(List<T> last, List<T> now, List<T> gone, List<T> came) {
         int limit = (now.size() + last.size()) / 4 + 16;
-        int j = 0;
-        for (int i = 0; i < now.size(); i++) {
-            T x = now.get(i);
-            if (j < last.size() && last.get(j) == x) {
-                j++;
-                continue;
-            }
-            int at = ahead(last, j, x);
-            if (at < 0) {
-                came.add(x);
+        int[] at = match(last, now);
+        boolean[] given = new boolean[last.size()];
+        for (int i = 0; i < at.length; i++) {
+            if (at[i] >= 0) {
+                given[at[i]] = true;
+            } else if (came.size() < limit) {
+                came.add(now.get(i));
             } else {
-                while (j < at) {
-                    gone.add(last.get(j++));
-                }
-                j++;
-            }
-            if (gone.size() + came.size() > limit) {
                 return false;
             }
         }
-        if (gone.size() + came.size() + last.size() - j > limit) {
-            return false;
-        }
-        while (j < last.size()) {
-            gone.add(last.get(j++));
+        for (int k = 0; k < given.length; k++) {
+            if (!given[k]) {
+                if (gone.size() + came.size() >= limit) {
+                    return false;
+                }
+                gone.add(last.get(k));
+            }
         }
         return true;
     }
 
     /** Where {@code x} is in {@code list} after {@code from}, at most {@link #LOOK_AHEAD} places on, else -1. */
-    private static <T> int ahead(List<T> list, int from, Object x) {
-        int to = Math.min(list.size(), from + LOOK_AHEAD + 1);
-        for (int k = from + 1; k < to; k++) {
+    private static int ahead(List<?> list, int from, Object x) {
+        return indexOf(list, from + 1, Math.min(list.size(), from + LOOK_AHEAD + 1), x);
+    }
+
+    /** Where {@code x} is in {@code list} from {@code from} to before {@code to} (the first such), else -1. */
+    private static int indexOf(List<?> list, int from, int to, Object x) {
+        for (int k = from; k < to; k++) {
+            if (list.get(k) == x) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** Where {@code x} is in {@code list} from {@code from} to before {@code to} (the last such), else -1. */
+    private static int lastIndexOf(List<?> list, int from, int to, Object x) {
+        for (int k = to - 1; k >= from; k--) {
             if (list.get(k) == x) {
                 return k;
             }

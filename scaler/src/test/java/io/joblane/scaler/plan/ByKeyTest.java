@@ -3,7 +3,9 @@ package io.joblane.scaler.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -107,5 +109,54 @@ class ByKeyTest {
         assertSame(byKey.of(first), first, "first");
         assertSame(byKey.of(second), second, "second");
         assertSame(byKey.of(first), first, "first again"); // an older index asked after the newer one
+    }
+
+    @Test
+    void matchPairsInOrderEveryElementStillThereAfterRunsWent() {
+        Random rnd = new Random(15);
+        for (int run = 0; run < 400; run++) {
+            List<Object> last = new ArrayList<>();
+            for (int i = 0, n = rnd.nextInt(400); i < n; i++) {
+                last.add(new Object());
+            }
+            List<Object> now = new ArrayList<>(last);
+            boolean kept = rnd.nextBoolean(); // order kept, at most one new object: every one still there is found
+            for (int c = 0, changes = rnd.nextInt(12); c < changes && !now.isEmpty(); c++) {
+                int at = rnd.nextInt(now.size());
+                switch (kept ? rnd.nextInt(2) : rnd.nextInt(6)) {
+                    case 0 ->
+                        now.subList(at, Math.min(now.size(), at + 1 + rnd.nextInt(60)))
+                                .clear(); // a run went
+                    case 1 -> {
+                        if (c == 0) {
+                            now.set(at, new Object()); // changed
+                        }
+                    }
+                    case 2 -> now.add(at, new Object()); // came
+                    case 3 -> now.set(at, new Object()); // changed
+                    case 4 -> now.add(rnd.nextInt(now.size()), now.remove(at)); // moved
+                    default -> Collections.shuffle(now.subList(at, Math.min(now.size(), at + 20)), rnd);
+                }
+            }
+
+            int[] at = ByKey.match(last, now);
+
+            Map<Object, Integer> placeOf = new IdentityHashMap<>();
+            for (int k = 0; k < last.size(); k++) {
+                placeOf.put(last.get(k), k);
+            }
+            int before = -1;
+            for (int i = 0; i < now.size(); i++) {
+                Integer place = placeOf.get(now.get(i));
+                String what = "run " + run + ", element " + i;
+                if (at[i] >= 0) {
+                    assertThat(last.get(at[i])).as(what).isSameAs(now.get(i));
+                    assertThat(at[i]).as(what + ": places increase").isGreaterThan(before);
+                    before = at[i];
+                } else if (kept) {
+                    assertThat(place).as(what + ": still there").isNull();
+                }
+            }
+        }
     }
 }
