@@ -6,11 +6,11 @@ import io.joblane.scaler.plan.NodeInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -31,6 +31,8 @@ final class Registrations {
     final Set<String> reported = new HashSet<>();
     /** The last scan's nodes in order, and beside each what was found of it. */
     private NodeInfo[] last = new NodeInfo[0];
+    /** The list the last scan was handed, the same nodes as {@link #last}. */
+    private List<NodeInfo> lastList = List.of();
 
     private byte[] lastFound = new byte[0];
     /** The describe the waiting nodes were last looked at with. */
@@ -50,6 +52,17 @@ final class Registrations {
             Function<String, Instant> launchOf,
             Instant startedAt,
             BiConsumer<NodeInfo, Duration> registered) {
+        scan(nodes, instances, launchOf, startedAt, registered, ByKey::match);
+    }
+
+    /** As above, the nodes paired with the last scan's by {@code pairing} ({@link ByKey#match}'s answer). */
+    void scan(
+            List<NodeInfo> nodes,
+            List<CloudInstance> instances,
+            Function<String, Instant> launchOf,
+            Instant startedAt,
+            BiConsumer<NodeInfo, Duration> registered,
+            BiFunction<List<NodeInfo>, List<NodeInfo>, int[]> pairing) {
         int size = nodes.size();
         NodeInfo[] now = new NodeInfo[size];
         byte[] found = new byte[size];
@@ -57,7 +70,7 @@ final class Registrations {
         List<String> foundElsewhere = new ArrayList<>(0); // reported nodes found through the set
         Boolean sameDescribe = null; // asked when a waiting node is met
         int stillThere = 0;
-        int[] wasAt = ByKey.match(Arrays.asList(last), nodes);
+        int[] wasAt = pairing.apply(lastList, nodes);
         for (int k = 0; k < size; k++) {
             NodeInfo n = nodes.get(k);
             now[k] = n;
@@ -86,6 +99,7 @@ final class Registrations {
             }
         }
         last = now;
+        lastList = nodes;
         lastFound = found;
         lastInstances = instances;
     }

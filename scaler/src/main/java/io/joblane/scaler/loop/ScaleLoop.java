@@ -722,7 +722,8 @@ public final class ScaleLoop {
                     return inst == null ? null : inst.launchTime();
                 },
                 startedAt,
-                (n, lag) -> metrics.nodeRegistered(spec.name(), lag));
+                (n, lag) -> metrics.nodeRegistered(spec.name(), lag),
+                index::pairing);
     }
 
     private GroupStatus skipped(String group, String problem) {

@@ -61,8 +61,9 @@ public final class ByKey<T> {
      * increase (an element that moved back may go unmatched). For lists that mostly keep their objects and order, as
      * a scan's nodes keep the last scan's: each element looked for at the place after the last one matched or up to
      * {@link #LOOK_AHEAD} places on; after a miss (and for the last element), anywhere further on (a long run of the
-     * last list gone), and when found there the misses just before it are looked for before its place; these wider
-     * looks stop after two walks of {@code last} in all. Compares references only: an element is not read, so what a caller derived from an
+     * last list gone), and when found there the misses just before it are looked for before its place, when not the
+     * first of those misses is (the walk goes on from it); these wider looks stop after two walks of {@code last} in
+     * all. Compares references only: an element is not read, so what a caller derived from an
      * element of {@code last} follows it to {@code now} at the cost of about one pass over two arrays of references.
      */
     public static int[] match(List<?> last, List<?> now) {
@@ -74,9 +75,20 @@ public final class ByKey<T> {
             Object x = now.get(i);
             int k = j < last.size() && last.get(j) == x ? j : ahead(last, j, x);
             if (k < 0 && (misses > 0 || i == at.length - 1)) {
-                k = farAhead(last, Math.min(last.size(), j + LOOK_AHEAD + 1), x, budget);
+                int from = Math.min(last.size(), j + LOOK_AHEAD + 1);
+                k = farAhead(last, from, x, budget);
                 if (k >= 0) {
                     pairBefore(last, now, at, i, misses, j, k, budget);
+                } else if (misses > 0) { // x is new: the run's first miss may be the one after a long gap
+                    int first = i - misses;
+                    int f = farAhead(last, from, now.get(first), budget);
+                    if (f >= 0) {
+                        at[first] = f;
+                        j = f + 1;
+                        misses = 0;
+                        i = first; // walks on from the element after it
+                        continue;
+                    }
                 }
             }
             at[i] = k;

@@ -105,7 +105,7 @@ final class Classification {
         boolean same = spec.registrationTimeout().equals(kept.timeout)
                 && kept.now != null
                 && !in.now().isBefore(kept.now);
-        int[] was = same ? ByKey.match(kept.nodes, nodes) : null;
+        int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
         Bin[] binOf = new Bin[nodes.size()];
         byte[] flags = new byte[nodes.size()];
         int[] ofKind = new int[KINDS.length];

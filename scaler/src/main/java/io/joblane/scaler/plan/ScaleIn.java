@@ -67,7 +67,7 @@ final class ScaleIn {
      */
     List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         ScaleInKept kept = in.index().scaleInKept(in.spec().name());
-        kept.update(nodes, loads, instances, overhead, usable);
+        kept.update(nodes, loads, instances, overhead, usable, in.index()::pairing);
         // The cost rule only: the room sums in the nodes' order.
         double room = in.spec().scaleInByCost() ? kept.room(drainingNow) : 0;
         List<PodInfo> arrivals = in.spec().scaleInByCost()

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * What the scale-in step derives from each node's own inputs alone (its {@link NodeInfo}, {@link NodeLoad} and
@@ -25,6 +26,9 @@ import java.util.List;
 final class ScaleInKept {
 
     private NodeInfo[] nodes = new NodeInfo[0];
+    /** The list last handed, the same nodes as {@link #nodes}: the index pairs its own lists without a walk. */
+    private List<NodeInfo> lastList = List.of();
+
     private NodeLoad[] loads = new NodeLoad[0];
     private CloudInstance[] insts = new CloudInstance[0];
     private int size;
@@ -53,10 +57,22 @@ final class ScaleInKept {
 
     /** Updates the kept facts to this scan's nodes, loads and instances (beside each other one for one). */
     void update(List<NodeInfo> ns, NodeLoad[] ls, CloudInstance[] is, Resources overhead, Resources usable) {
+        update(ns, ls, is, overhead, usable, ByKey::match);
+    }
+
+    /** As above, the nodes paired with the last list by {@code pairing} ({@link SnapshotIndex#pairing}). */
+    void update(
+            List<NodeInfo> ns,
+            NodeLoad[] ls,
+            CloudInstance[] is,
+            Resources overhead,
+            Resources usable,
+            BiFunction<List<NodeInfo>, List<NodeInfo>, int[]> pairing) {
         int n = ns.size();
         boolean sameArgs = this.overhead != null && same(this.overhead, overhead) && same(this.usable, usable);
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
-        int[] from = ByKey.match(java.util.Arrays.asList(nodes).subList(0, size), ns);
+        int[] from = pairing.apply(lastList, ns).clone();
+        lastList = ns;
         boolean moved = n != size;
         for (int i = 0; i < n; i++) {
             int at = from[i];

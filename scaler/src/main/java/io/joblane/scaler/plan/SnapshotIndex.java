@@ -46,6 +46,8 @@ public final class SnapshotIndex {
     private final int[] jobNano;
     /** Per node of the snapshot, its group as the node says: kept for the next index's unchanged nodes. */
     private final String[] groupOf;
+    /** Per node of the snapshot, its place in its group's list ({@link #nodes(String)}), -1 without a group. */
+    private final int[] placeInGroup;
     /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
     private final Map<String, NodeLoad> flatBound = new HashMap<>();
     /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
@@ -124,6 +126,7 @@ public final class SnapshotIndex {
         jobSecond = new long[nodes.size()];
         jobNano = new int[nodes.size()];
         groupOf = new String[nodes.size()];
+        placeInGroup = new int[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
         int[] was = previous == null ? null : ByKey.match(previous.snapshot.nodes(), nodes);
         if (snapshot.podsOfNodes() != null) {
@@ -159,26 +162,42 @@ public final class SnapshotIndex {
         }
     }
 
-    /** Each group's nodes and loads in snapshot order; {@code was}: where each node was in the last index, or null. */
+    /**
+     * Each group's nodes and loads in snapshot order; {@code was}: where each node was in the last index, or null.
+     * Each group also gets its nodes' places in the last index's list of the group ({@link #pairing}), read off
+     * {@code was}: the group's walk costs no comparisons of its own.
+     */
     private void indexGroups(List<NodeInfo> nodes, SnapshotIndex previous, int[] was) {
         GroupNodes last = null;
         for (int i = 0; i < nodes.size(); i++) {
             int j = was == null ? -1 : was[i];
             String group = j >= 0 ? previous.groupOf[j] : nodes.get(i).group(); // an unchanged node is not read
             groupOf[i] = group;
+            placeInGroup[i] = -1;
             if (group != null) {
                 if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
-                    last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, sizeOf(previous, g)));
+                    last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, previous));
                 }
-                last.add(nodes.get(i), loadOfNode[i]);
+                placeInGroup[i] = last.nodes.size();
+                // Same object, same group: its place in the last list of the group; places rise as was does.
+                last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
             }
         }
     }
 
-    /** The number of the group's nodes in the last index, to size this one's lists. */
-    private static int sizeOf(SnapshotIndex previous, String group) {
-        GroupNodes g = previous == null ? null : previous.nodesByGroup.get(group);
-        return g == null ? 8 : g.nodes.size();
+    /**
+     * For each of {@code now}'s nodes, where the very same node is in {@code last} ({@link ByKey#match}'s answer):
+     * when {@code now} is a group's list of this index and {@code last} the same group's list of the last one (the
+     * classification's, scale-in's and instances' kept state after a pass at every scan), the places read off the
+     * index's own match of all nodes; else matched afresh. Not to be written to.
+     */
+    public int[] pairing(List<NodeInfo> last, List<NodeInfo> now) {
+        for (GroupNodes g : nodesByGroup.values()) {
+            if (g.nodes == now) {
+                return g.lastNodes == last && g.was != null ? g.wasTrimmed() : ByKey.match(last, now);
+            }
+        }
+        return ByKey.match(last, now);
     }
 
     /**
@@ -354,20 +373,39 @@ public final class SnapshotIndex {
         private final String group;
         private final List<NodeInfo> nodes;
         private NodeLoad[] loads;
+        /** The last index's list of the group, null when it had none (or there was no last index). */
+        private final List<NodeInfo> lastNodes;
+        /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
+        private int[] was;
 
-        /** {@code size}: the nodes expected (the last index's count), at least one. */
-        GroupNodes(String group, int size) {
+        GroupNodes(String group, SnapshotIndex previous) {
             this.group = group;
-            this.nodes = new ArrayList<>(Math.max(1, size));
-            this.loads = new NodeLoad[Math.max(1, size)];
+            GroupNodes g = previous == null ? null : previous.nodesByGroup.get(group);
+            int size = Math.max(1, g == null ? 8 : g.nodes.size()); // sized as the last index's
+            this.nodes = new ArrayList<>(size);
+            this.loads = new NodeLoad[size];
+            this.lastNodes = g == null ? null : g.nodes;
+            this.was = g == null ? null : new int[size];
         }
 
-        void add(NodeInfo node, NodeLoad load) {
+        void add(NodeInfo node, NodeLoad load, int lastPlace) {
             if (nodes.size() == loads.length) {
                 loads = java.util.Arrays.copyOf(loads, loads.length * 2);
+                was = was == null ? null : java.util.Arrays.copyOf(was, loads.length);
+            }
+            if (was != null) {
+                was[nodes.size()] = lastPlace;
             }
             loads[nodes.size()] = load == null ? NodeLoad.NONE : load;
             nodes.add(node);
+        }
+
+        /** {@link #was} at the list's length (sized as the last list, it may be longer). */
+        int[] wasTrimmed() {
+            if (was.length != nodes.size()) {
+                was = java.util.Arrays.copyOf(was, nodes.size());
+            }
+            return was;
         }
     }
 
@@ -578,11 +616,11 @@ public final class SnapshotIndex {
      * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node
      * when that instance is the very same object in {@code list}, else -1; null without {@code kept}.
      */
-    private static int[] keptPositions(KeptInstances kept, List<NodeInfo> nodes, List<CloudInstance> list) {
+    private int[] keptPositions(KeptInstances kept, List<NodeInfo> nodes, List<CloudInstance> list) {
         if (kept == null) {
             return null;
         }
-        int[] nodeWas = ByKey.match(kept.nodes, nodes);
+        int[] nodeWas = pairing(kept.nodes, nodes);
         int[] moved = kept.list == list ? null : movedTo(kept.list, list);
         int[] out = new int[nodes.size()];
         for (int k = 0; k < out.length; k++) {
