@@ -176,7 +176,7 @@ final class DrainChooser {
     }
 
     /**
-     * The candidates in {@link Candidate#ORDER}, taken one at a time from a binary heap (built in linear time): the
+     * The candidates in drain order ({@link Candidate#compare}), taken one at a time from a binary heap (built in linear time): the
      * chooser stops after the drain budget's few, so sorting them all was wasted. Ties on every key but the name are
      * broken by the name, and equal names (never in one group) by the bin: the order of a stable full sort.
      */
@@ -225,7 +225,7 @@ final class DrainChooser {
         }
 
         private static boolean before(Candidate a, Candidate b) {
-            int o = Candidate.ORDER.compare(a, b);
+            int o = Candidate.compare(a, b);
             return o < 0 || o == 0 && a.bin() < b.bin();
         }
     }
@@ -244,12 +244,33 @@ final class DrainChooser {
             Instant oldestStart,
             double share,
             int bin) {
-        static final Comparator<Candidate> ORDER = Comparator.<Candidate, Instant>comparing(
-                        Candidate::expectedEnd, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparingInt(Candidate::jobPods)
-                .thenComparing(Candidate::oldestStart, Comparator.reverseOrder())
-                .thenComparingDouble(Candidate::share)
-                .thenComparing(c -> c.node.name());
+        /**
+         * The drain order: expected end (unknown last), fewer Job pods, younger oldest start, smaller share, then the
+         * name. Written out rather than chained comparators: a pass may compare thousands of candidates.
+         */
+        static int compare(Candidate a, Candidate b) {
+            if (a.expectedEnd != b.expectedEnd) {
+                if (a.expectedEnd == null) {
+                    return 1;
+                }
+                if (b.expectedEnd == null) {
+                    return -1;
+                }
+                int c = a.expectedEnd.compareTo(b.expectedEnd);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            if (a.jobPods != b.jobPods) {
+                return a.jobPods < b.jobPods ? -1 : 1;
+            }
+            int c = b.oldestStart.compareTo(a.oldestStart);
+            if (c != 0) {
+                return c;
+            }
+            c = Double.compare(a.share, b.share);
+            return c != 0 ? c : a.node.name().compareTo(b.node.name());
+        }
 
         /** The keys of a node from its load: all but the expected end are kept while its pods do not change. */
         Candidate(NodeInfo node, NodeLoad load, SnapshotIndex index, int bin) {
