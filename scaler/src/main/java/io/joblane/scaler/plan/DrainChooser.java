@@ -28,7 +28,6 @@ final class DrainChooser {
     /** Per node of the group, at its position, its instance in the group (null: none). */
     private final CloudInstance[] instances;
 
-    private final int existing;
     private final FitTree tree;
     /** Per node of the group, at its position: needed by waiting pods (scale-out's), drained this scan (ours). */
     private final boolean[] needed;
@@ -44,7 +43,6 @@ final class DrainChooser {
         this.free = classified.free();
         this.reclaimable = classified.reclaimable();
         this.instances = instances;
-        this.existing = scaleOut.existing();
         this.tree = scaleOut.tree();
         this.needed = scaleOut.needed();
         this.drained = new boolean[needed.length];
