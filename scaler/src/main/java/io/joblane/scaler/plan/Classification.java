@@ -34,6 +34,10 @@ final class Classification {
     private int cordoned;
     private int noticed;
     private int launching;
+    /** Bins of kind FREE, then RECLAIMABLE: the first ones of {@link #bins}, in this order. */
+    private int free;
+
+    private int reclaimable;
     /** Set by {@link #binOf}: the node it classified was within its registration timeout. */
     private boolean young;
 
@@ -61,6 +65,16 @@ final class Classification {
 
     int draining() {
         return draining;
+    }
+
+    /** The FREE bins, every one a Ready node: {@code bins[0, free)}. */
+    int free() {
+        return free;
+    }
+
+    /** The RECLAIMABLE bins, every one a Ready node: {@code bins[free, free + reclaimable)}. */
+    int reclaimable() {
+        return reclaimable;
     }
 
     int cordoned() {
@@ -124,6 +138,8 @@ final class Classification {
         }
         addByKind(binOf, flags, ofKind);
         launching = ofKind[Bin.Kind.INCOMING.ordinal()];
+        free = ofKind[Bin.Kind.FREE.ordinal()];
+        reclaimable = ofKind[Bin.Kind.RECLAIMABLE.ordinal()];
         kept.nodes = nodes;
         kept.instances = instances;
         kept.loads = loads;

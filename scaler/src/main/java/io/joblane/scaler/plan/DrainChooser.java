@@ -1,6 +1,7 @@
 package io.joblane.scaler.plan;
 
 import io.joblane.model.WellKnown;
+import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,21 +14,35 @@ import java.util.List;
  * pods, then youngest. Reuses the scale-out step's {@link FitTree}.
  */
 final class DrainChooser {
+    /** Blocking pods placed largest CPU first (a stable sort: equal ones in the node's order). */
+    private static final Comparator<PodInfo> LARGEST_CPU_FIRST =
+            Comparator.comparingLong((PodInfo p) -> -p.requests().get(WellKnown.RESOURCE_CPU));
+
     private final PassInput in;
     private final Dimensions dims;
     private final List<Bin> bins;
-    private final int existing;
+    /** The FREE bins are {@code bins[0, free)}, the RECLAIMABLE ones the next {@code reclaimable}. */
+    private final int free;
+
+    private final int reclaimable;
+    /** Per node of the group, at its position, its instance in the group (null: none). */
+    private final CloudInstance[] instances;
+
     private final FitTree tree;
     /** Per node of the group, at its position: needed by waiting pods (scale-out's), drained this scan (ours). */
     private final boolean[] needed;
 
     private final boolean[] drained;
 
-    DrainChooser(PassInput in, Dimensions dims, List<Bin> bins, ScaleOut scaleOut) {
+    /** {@code instances}: beside the group's nodes one for one, each node's instance (the classification's). */
+    DrainChooser(
+            PassInput in, Dimensions dims, Classification classified, CloudInstance[] instances, ScaleOut scaleOut) {
         this.in = in;
         this.dims = dims;
-        this.bins = bins;
-        this.existing = scaleOut.existing();
+        this.bins = classified.bins();
+        this.free = classified.free();
+        this.reclaimable = classified.reclaimable();
+        this.instances = instances;
         this.tree = scaleOut.tree();
         this.needed = scaleOut.needed();
         this.drained = new boolean[needed.length];
@@ -38,30 +53,24 @@ final class DrainChooser {
         return drained;
     }
 
-    /** The SetDrain actions: escalations first, then new drains. */
+    /**
+     * The SetDrain actions: escalations first, then new drains. The active nodes are the FREE bins, the first ones
+     * (all Ready), so none is walked to count them.
+     */
     List<PlanAction> choose(int drainingCount) {
-        List<PlanAction> out = new ArrayList<>(escalateNudges());
+        List<PlanAction> out = new ArrayList<>();
+        escalateNudges(out);
         int budget = in.spec().maxDraining() - drainingCount;
-        List<Bin> active = new ArrayList<>(existing);
-        // Beside each active bin its index among the bins: a candidate carries it, no map of nodes to bins is built.
-        int[] activeAt = new int[existing];
-        for (int b = 0; b < existing; b++) {
-            if (bins.get(b).kind() == Bin.Kind.FREE && bins.get(b).node().ready()) {
-                activeAt[active.size()] = b;
-                active.add(bins.get(b));
-            }
-        }
         int keepAtLeast = Math.max(in.floor(), 1);
-        if (budget <= 0 || active.size() <= keepAtLeast) {
+        if (budget <= 0 || free <= keepAtLeast) {
             return out;
         }
         hostOnBusyNodesOnly();
+        DrainOrder order = candidates();
         int chosen = 0;
-        int remaining = active.size();
-        for (Candidate c : candidates(active, activeAt)) {
-            if (chosen >= budget || remaining - 1 < keepAtLeast) {
-                break;
-            }
+        int remaining = free;
+        while (chosen < budget && remaining - 1 >= keepAtLeast && !order.isEmpty()) {
+            Candidate c = order.poll();
             int self = c.bin();
             if (fitsElsewhere(c, self)) {
                 drained[bins.get(self).at()] = true;
@@ -77,12 +86,15 @@ final class DrainChooser {
         return out;
     }
 
-    /** Nudges that have lasted the settle delay and were not taken back this scan become committed. */
-    private List<PlanAction> escalateNudges() {
-        List<PlanAction> out = new ArrayList<>();
-        for (Bin b : bins) {
+    /**
+     * Nudges that have lasted the settle delay and were not taken back this scan become committed. Only RECLAIMABLE
+     * bins qualify: their range, in bin order, not every bin.
+     */
+    private void escalateNudges(List<PlanAction> out) {
+        for (int i = free; i < free + reclaimable; i++) {
+            Bin b = bins.get(i);
             NodeInfo n = b.node();
-            if (n == null || b.kind() != Bin.Kind.RECLAIMABLE || n.draining() != DrainState.PREFER_NO_SCHEDULE) {
+            if (n.draining() != DrainState.PREFER_NO_SCHEDULE) {
                 continue;
             }
             if (n.drainingSince() == null) {
@@ -101,14 +113,12 @@ final class DrainChooser {
                         "still not needed after " + in.spec().settleDelay().toSeconds() + "s of nudging"));
             }
         }
-        return out;
     }
 
     /** Only busy FREE nodes host the moved pods in this hypothetical: empty ones are about to go. */
     private void hostOnBusyNodesOnly() {
         for (int b = 0; b < tree.capacity(); b++) {
-            if (b >= existing
-                    || bins.get(b).kind() != Bin.Kind.FREE
+            if (b >= free
                     || !bins.get(b).load().blocking() && !needed[bins.get(b).at()]) {
                 tree.close(b);
             } else {
@@ -117,49 +127,105 @@ final class DrainChooser {
         }
     }
 
-    /** Busy active nodes that may be drained, in drain order; {@code active} beside the positions of its bins. */
-    private List<Candidate> candidates(List<Bin> active, int[] activeAt) {
-        List<Candidate> candidates = new ArrayList<>(active.size());
-        for (int k = 0; k < active.size(); k++) {
-            Bin b = active.get(k);
+    /** Busy active nodes that may be drained, handed in drain order as asked for. */
+    private DrainOrder candidates() {
+        Candidate[] candidates = new Candidate[free];
+        int count = 0;
+        for (int k = 0; k < free; k++) {
+            Bin b = bins.get(k);
             NodeInfo n = b.node();
-            if (n.scaleDownDisabled()
-                    || needed[b.at()]
-                    || b.instanceId() == null
-                    || !in.instances().containsKey(b.instanceId())) {
+            // A node's instance beside it is the group's instance of its id: none without an id or outside the group.
+            if (n.scaleDownDisabled() || needed[b.at()] || instances[b.at()] == null) {
                 continue;
             }
             if (b.load().blocking()) { // empty nodes go straight to scale-in
-                candidates.add(new Candidate(n, b.load(), in.index(), activeAt[k]));
+                candidates[count++] = new Candidate(n, b.load(), in.index(), k);
             }
         }
-        candidates.sort(Candidate.ORDER);
-        return candidates;
+        return new DrainOrder(candidates, count);
     }
 
     /** Places the candidate's blocking pods, largest CPU first, on the other open bins; undone if one does not fit. */
     private boolean fitsElsewhere(Candidate c, int self) {
         tree.close(self);
-        List<Integer> targets = new ArrayList<>();
-        List<long[]> placedDemand = new ArrayList<>();
-        List<PodInfo> sorted = new ArrayList<>(c.blocking());
-        sorted.sort(Comparator.comparingLong((PodInfo p) -> -p.requests().get(WellKnown.RESOURCE_CPU)));
-        for (PodInfo p : sorted) {
+        List<PodInfo> pods = c.blocking();
+        if (pods.size() > 1) {
+            pods = new ArrayList<>(pods);
+            pods.sort(LARGEST_CPU_FIRST);
+        }
+        int[] targets = new int[pods.size()];
+        long[][] placed = new long[pods.size()][];
+        for (int k = 0; k < pods.size(); k++) {
             long[] dv = new long[dims.count()];
-            dims.addDemand(p.requests(), dv, 0);
+            dims.addDemand(pods.get(k).requests(), dv, 0);
             int target = tree.findFirst(dv, 0);
             if (target < 0) {
-                for (int k = targets.size() - 1; k >= 0; k--) {
-                    tree.take(targets.get(k), placedDemand.get(k), 0, -1);
+                for (int j = k - 1; j >= 0; j--) {
+                    tree.take(targets[j], placed[j], 0, -1);
                 }
                 tree.open(self);
                 return false;
             }
             tree.take(target, dv, 0, 1);
-            targets.add(target);
-            placedDemand.add(dv);
+            targets[k] = target;
+            placed[k] = dv;
         }
         return true;
+    }
+
+    /**
+     * The candidates in drain order ({@link Candidate#compare}), taken one at a time from a binary heap (built in linear time): the
+     * chooser stops after the drain budget's few, so sorting them all was wasted. Ties on every key but the name are
+     * broken by the name, and equal names (never in one group) by the bin: the order of a stable full sort.
+     */
+    static final class DrainOrder {
+        private final Candidate[] heap;
+        private int size;
+
+        DrainOrder(Candidate[] candidates, int count) {
+            this.heap = candidates;
+            this.size = count;
+            for (int i = size / 2 - 1; i >= 0; i--) {
+                siftDown(i);
+            }
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        /** The first candidate left in drain order. */
+        Candidate poll() {
+            Candidate first = heap[0];
+            heap[0] = heap[--size];
+            heap[size] = null;
+            if (size > 0) {
+                siftDown(0);
+            }
+            return first;
+        }
+
+        private void siftDown(int i) {
+            Candidate c = heap[i];
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                if (child + 1 < size && before(heap[child + 1], heap[child])) {
+                    child++;
+                }
+                if (!before(heap[child], c)) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = c;
+        }
+
+        private static boolean before(Candidate a, Candidate b) {
+            int o = Candidate.compare(a, b);
+            return o < 0 || o == 0 && a.bin() < b.bin();
+        }
     }
 
     /**
@@ -176,12 +242,33 @@ final class DrainChooser {
             Instant oldestStart,
             double share,
             int bin) {
-        static final Comparator<Candidate> ORDER = Comparator.<Candidate, Instant>comparing(
-                        Candidate::expectedEnd, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparingInt(Candidate::jobPods)
-                .thenComparing(Candidate::oldestStart, Comparator.reverseOrder())
-                .thenComparingDouble(Candidate::share)
-                .thenComparing(c -> c.node.name());
+        /**
+         * The drain order: expected end (unknown last), fewer Job pods, younger oldest start, smaller share, then the
+         * name. Written out rather than chained comparators: a pass may compare thousands of candidates.
+         */
+        static int compare(Candidate a, Candidate b) {
+            if (a.expectedEnd != b.expectedEnd) {
+                if (a.expectedEnd == null) {
+                    return 1;
+                }
+                if (b.expectedEnd == null) {
+                    return -1;
+                }
+                int c = a.expectedEnd.compareTo(b.expectedEnd);
+                if (c != 0) {
+                    return c;
+                }
+            }
+            if (a.jobPods != b.jobPods) {
+                return a.jobPods < b.jobPods ? -1 : 1;
+            }
+            int c = b.oldestStart.compareTo(a.oldestStart);
+            if (c != 0) {
+                return c;
+            }
+            c = Double.compare(a.share, b.share);
+            return c != 0 ? c : a.node.name().compareTo(b.node.name());
+        }
 
         /** The keys of a node from its load: all but the expected end are kept while its pods do not change. */
         Candidate(NodeInfo node, NodeLoad load, SnapshotIndex index, int bin) {

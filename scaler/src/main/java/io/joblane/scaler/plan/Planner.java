@@ -60,9 +60,11 @@ public final class Planner {
         ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
         actions.addAll(scaleOut.actions());
         // Nodes drained this scan, by position: none when the group grows.
-        boolean[] drained = new boolean[nodes.size()];
-        if (!scaleOut.growing()) {
-            DrainChooser chooser = new DrainChooser(in, shape.dims(), classified.bins(), scaleOut);
+        boolean[] drained;
+        if (scaleOut.growing()) {
+            drained = new boolean[nodes.size()];
+        } else {
+            DrainChooser chooser = new DrainChooser(in, shape.dims(), classified, instances, scaleOut);
             actions.addAll(chooser.choose(classified.draining()));
             drained = chooser.drained();
         }
