@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,29 +32,13 @@ class DrainChooserOrderTest {
     private static final Resources BIG = res("cpu", 8000, "memory", 32 * GI, "pods", 110_000);
 
     /** A random group, a few nodes changed at every scan; ends, starts and sizes from small sets so keys tie. */
-    private static final class World {
-        final Random r;
-        final List<NodeInfo> nodes = new ArrayList<>();
-        final List<List<PodInfo>> pods = new ArrayList<>();
-        final Map<String, CloudInstance> instances = new HashMap<>();
-        Instant now = T0;
-        int names;
-        int podNames;
-
+    private static final class World extends RandomGroup {
         World(long seed, int size) {
-            r = new Random(seed);
-            for (int i = 0; i < size; i++) {
-                add(nodes.size());
-            }
+            super(seed);
+            fill(size);
         }
 
-        void add(int at) {
-            String name = "n" + names++;
-            nodes.add(at, node(name));
-            pods.add(at, pods(name));
-            instance(name);
-        }
-
+        @Override
         NodeInfo node(String name) {
             boolean ready = r.nextInt(10) != 0;
             boolean byJoblane = r.nextInt(10) == 0;
@@ -86,6 +69,7 @@ class DrainChooserOrderTest {
         }
 
         /** A third of the nodes empty, the others one to three pods of few sizes and starts, now and then not a Job's. */
+        @Override
         List<PodInfo> pods(String node) {
             int count = r.nextInt(3) == 0 ? 0 : r.nextBoolean() ? 1 : 2 + r.nextInt(2);
             List<PodInfo> out = new ArrayList<>();
@@ -113,6 +97,7 @@ class DrainChooserOrderTest {
             return r.nextInt(4) == 0 ? out : new NodePods(out);
         }
 
+        @Override
         void instance(String name) {
             if (r.nextInt(25) == 0) {
                 instances.remove("i-" + name);
@@ -170,13 +155,7 @@ class DrainChooserOrderTest {
         }
 
         CloudGroup cloud() {
-            List<CloudInstance> inst = new ArrayList<>();
-            for (NodeInfo n : nodes) {
-                CloudInstance i = n.instanceId() == null ? null : instances.get(n.instanceId());
-                if (i != null) {
-                    inst.add(i);
-                }
-            }
+            List<CloudInstance> inst = described();
             return new CloudGroup("asg-" + G, inst.size(), r.nextInt(3), 1000, inst, List.of(), false);
         }
     }

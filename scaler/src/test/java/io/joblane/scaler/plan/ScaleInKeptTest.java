@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,29 +32,13 @@ class ScaleInKeptTest {
     private static final Resources ALLOC = res("cpu", 4000, "memory", 16 * GI, "pods", 110_000);
 
     /** A random cluster state, changed a little at every scan. */
-    private static final class World {
-        final Random r;
-        final List<NodeInfo> nodes = new ArrayList<>();
-        final List<List<PodInfo>> pods = new ArrayList<>();
-        final Map<String, CloudInstance> instances = new HashMap<>();
-        Instant now = T0;
-        int names;
-        int podNames;
-
+    private static final class World extends RandomGroup {
         World(long seed, int size) {
-            r = new Random(seed);
-            for (int i = 0; i < size; i++) {
-                add(nodes.size());
-            }
+            super(seed);
+            fill(size);
         }
 
-        void add(int at) {
-            String name = "n" + names++;
-            nodes.add(at, node(name));
-            pods.add(at, pods(name));
-            instance(name);
-        }
-
+        @Override
         NodeInfo node(String name) {
             boolean ready = r.nextInt(8) != 0;
             boolean cordoned = r.nextInt(4) == 0;
@@ -86,6 +69,7 @@ class ScaleInKeptTest {
         }
 
         /** Half the nodes empty, the others one to three Job pods (some recent: arrivals), now and then a finished one. */
+        @Override
         List<PodInfo> pods(String node) {
             int count = r.nextBoolean() ? 0 : 1 + r.nextInt(3);
             List<PodInfo> out = new ArrayList<>();
@@ -111,6 +95,7 @@ class ScaleInKeptTest {
             return r.nextInt(5) == 0 ? out : new NodePods(out); // mostly handed node by node, kept while unchanged
         }
 
+        @Override
         void instance(String name) {
             int s = r.nextInt(12);
             LifecycleState state = s == 0
@@ -162,13 +147,7 @@ class ScaleInKeptTest {
         }
 
         CloudGroup cloud() {
-            List<CloudInstance> inst = new ArrayList<>();
-            for (NodeInfo n : nodes) {
-                CloudInstance i = n.instanceId() == null ? null : instances.get(n.instanceId());
-                if (i != null) {
-                    inst.add(i);
-                }
-            }
+            List<CloudInstance> inst = described();
             int desired = Math.max(0, inst.size() + r.nextInt(3) - 1);
             return new CloudGroup("asg-" + G, desired, r.nextInt(3), 1000, inst, List.of(), false);
         }
