@@ -29,10 +29,11 @@ final class Registrations {
     private static final byte WAITING = 2;
     /** The names of the nodes reported, all still present at the last scan. */
     final Set<String> reported = new HashSet<>();
-    /** The last scan's nodes in order, and beside each what was found of it. */
-    private NodeInfo[] last = new NodeInfo[0];
-    /** The list the last scan was handed, the same nodes as {@link #last}. */
-    private List<NodeInfo> lastList = List.of();
+    /**
+     * The last scan's nodes in order, the list as handed (held, not copied: the caller's list does not change), and
+     * beside each what was found of it.
+     */
+    private List<NodeInfo> last = List.of();
 
     private byte[] lastFound = new byte[0];
     /** The describe the waiting nodes were last looked at with. */
@@ -64,16 +65,14 @@ final class Registrations {
             BiConsumer<NodeInfo, Duration> registered,
             BiFunction<List<NodeInfo>, List<NodeInfo>, int[]> pairing) {
         int size = nodes.size();
-        NodeInfo[] now = new NodeInfo[size];
         byte[] found = new byte[size];
-        boolean[] foundAgain = new boolean[last.length]; // the last scan's nodes found as the same object
+        boolean[] foundAgain = new boolean[last.size()]; // the last scan's nodes found as the same object
         List<String> foundElsewhere = new ArrayList<>(0); // reported nodes found through the set
         Boolean sameDescribe = null; // asked when a waiting node is met
         int stillThere = 0;
-        int[] wasAt = pairing.apply(lastList, nodes);
+        int[] wasAt = pairing.apply(last, nodes);
         for (int k = 0; k < size; k++) {
             NodeInfo n = nodes.get(k);
-            now[k] = n;
             int was = wasAt[k];
             byte f;
             if (was >= 0) {
@@ -98,8 +97,7 @@ final class Registrations {
                 reported.retainAll(present);
             }
         }
-        last = now;
-        lastList = nodes;
+        last = nodes;
         lastFound = found;
         lastInstances = instances;
     }
@@ -131,9 +129,11 @@ final class Registrations {
     /** Forgets the last scan's reported nodes neither found again as the same object nor through the set. */
     private void forgetGone(boolean[] foundAgain, List<String> foundElsewhere) {
         Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
-        for (int k = 0; k < last.length; k++) {
-            if (lastFound[k] == REPORTED && !foundAgain[k] && !elsewhere.contains(last[k].name())) {
-                reported.remove(last[k].name());
+        for (int k = 0; k < last.size(); k++) {
+            if (lastFound[k] == REPORTED
+                    && !foundAgain[k]
+                    && !elsewhere.contains(last.get(k).name())) {
+                reported.remove(last.get(k).name());
             }
         }
     }

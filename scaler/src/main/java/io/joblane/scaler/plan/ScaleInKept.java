@@ -25,8 +25,10 @@ import java.util.function.BiFunction;
  */
 final class ScaleInKept {
 
-    private NodeInfo[] nodes = new NodeInfo[0];
-    /** The list last handed, the same nodes as {@link #nodes}: the index pairs its own lists without a walk. */
+    /**
+     * The nodes last handed, held, not copied (the index's list, which does not change): the index pairs it with its
+     * own lists without a walk.
+     */
     private List<NodeInfo> lastList = List.of();
 
     private NodeLoad[] loads = new NodeLoad[0];
@@ -139,7 +141,6 @@ final class ScaleInKept {
         int[][] orders = orders(ns, from, newQuiet, newIdle, fresh);
         int[] newOrder = orders[0];
         int[] newIdleOrder = orders[1];
-        nodes = ns.toArray(new NodeInfo[0]);
         loads = Arrays.copyOf(ls, n);
         insts = Arrays.copyOf(is, n);
         size = n;
