@@ -1,9 +1,12 @@
 package io.joblane.scaler.loop;
 
+import static io.joblane.scaler.plan.Fixtures.notReady;
+import static io.joblane.scaler.plan.Fixtures.onInstance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.Fixtures;
 import io.joblane.scaler.plan.NodeInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,26 +28,8 @@ class RegistrationsTest {
 
     private static NodeInfo node(String name, String instanceId, Instant created, int version) {
         // version: a node changed (its load, say) is a new object with the same name
-        return new NodeInfo(
-                name,
-                "g",
-                instanceId,
-                null,
-                version % 2 == 0,
-                created,
-                false,
-                false,
-                null,
-                false,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        NodeInfo n = onInstance(Fixtures.node(name, "g"), instanceId, created);
+        return version % 2 == 0 ? n : notReady(n, created);
     }
 
     @Test
