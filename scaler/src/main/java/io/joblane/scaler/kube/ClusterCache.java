@@ -119,12 +119,14 @@ public final class ClusterCache implements AutoCloseable {
      */
     public List<String> start(Duration timeout) {
         CompletableFuture<?>[] syncs = all().stream()
-                .map(w -> w.informer.start().toCompletableFuture())
+                .map(w -> w.sync = w.informer.start().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(syncs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        } catch (TimeoutException e) {
             LOG.error("informers not synced within {}: {}", timeout, problems());
+        } catch (ExecutionException e) {
+            LOG.error("informers stopped before they synced: {}", problems());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -140,7 +142,7 @@ public final class ClusterCache implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         for (Watched<?> w : all()) {
             if (!w.informer.hasSynced()) {
-                Throwable error = w.lastError.get();
+                Throwable error = w.lastError.get() != null ? w.lastError.get() : w.syncFailure();
                 problems.add("informer " + w.name + " not synced" + ": "
                         + (error == null ? "no answer from the API server " + apiServer + " yet" : describe(error)));
             }
@@ -270,6 +272,8 @@ public final class ClusterCache implements AutoCloseable {
         final String name;
         final SharedIndexInformer<T> informer;
         final AtomicReference<Throwable> lastError = new AtomicReference<>();
+        /** The informer's first sync; fails when the informer stopped before it synced. */
+        volatile CompletableFuture<?> sync;
 
         Watched(
                 String name,
@@ -303,6 +307,23 @@ public final class ClusterCache implements AutoCloseable {
                     onChange.run();
                 }
             });
+        }
+
+        /**
+         * Why the first sync failed, when it did: the informer was stopped (the exception handler may not have been
+         * told yet when the wait for the syncs wakes up).
+         */
+        Throwable syncFailure() {
+            CompletableFuture<?> f = sync;
+            if (f == null || !f.isCompletedExceptionally()) {
+                return null;
+            }
+            try {
+                f.getNow(null);
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
         }
     }
 }

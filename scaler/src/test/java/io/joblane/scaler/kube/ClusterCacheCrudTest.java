@@ -159,6 +159,27 @@ class ClusterCacheCrudTest {
         }
     }
 
+    // Guards against: an informer stopped before its first sync reported as "no answer from the API server yet",
+    // which hid why a start-up wait ended early.
+    @Test
+    void anInformerStoppedBeforeItsSyncIsReportedAsStopped() throws Exception {
+        // A server that takes connections and never answers: no list fails, so no informer error is recorded.
+        try (ServerSocket silent = new ServerSocket(0);
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                                .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+                                .build())
+                        .build()) {
+            ClusterCache cache = new ClusterCache(client, () -> {});
+            java.util.concurrent.CompletableFuture<List<String>> started =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.start(Duration.ofSeconds(60)));
+            Thread.sleep(500);
+            cache.close();
+            List<String> problems = started.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(problems).hasSize(6).allSatisfy(p -> assertThat(p).contains("stopped before starting"));
+        }
+    }
+
     @Test
     void aPodSentToAGroupOnlyByItsNodeSelectorIsSeenWhileItWaits() {
         // Guards against: a pod with nodeSelector joblane.io/node-group=batch but no group label never scaled for.

@@ -79,14 +79,15 @@ class SpotNoticeCrudTest {
         // Guards against: scaler.spot ignored, so a cluster whose handler uses other taint keys is never fenced.
         String config = CONFIG + "  spot: {interruptionTaints: [], rebalanceTaints: [example.com/spot-rebalance]}\n";
         List<String> counted = new ArrayList<>();
-        World w = world(config, "example.com/spot-rebalance", counted);
+        // One cluster (one informer cache, as the scaler runs), two spot nodes: only the configured key is a notice.
+        World w = world(
+                config,
+                counted,
+                Map.of("n1", "example.com/spot-rebalance", "n2", "aws-node-termination-handler/spot-itn"));
         w.loop.runOnce();
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> fenced(client.nodes().withName("n1").get()));
         assertThat(counted).containsExactly("batch/rebalance");
-
-        World plain = world(config, "aws-node-termination-handler/spot-itn", counted, "n2");
-        plain.loop.runOnce();
         assertThat(client.nodes().withName("n2").get().getSpec().getTaints())
                 .noneMatch(t -> WellKnown.DRAINING_TAINT.equals(t.getKey()));
     }
@@ -94,33 +95,34 @@ class SpotNoticeCrudTest {
     private record World(ScaleLoop loop, FakeNodeGroupProvider cloud) {}
 
     private World world(String yaml, String noticeTaint, List<String> counted) throws Exception {
-        return world(yaml, noticeTaint, counted, "n1");
+        return world(yaml, counted, Map.of("n1", noticeTaint));
     }
 
-    private World world(String yaml, String noticeTaint, List<String> counted, String nodeName) throws Exception {
+    /** A group with one spot node per entry, each carrying its notice taint and running one Job pod. */
+    private World world(String yaml, List<String> counted, Map<String, String> noticeTaintByNode) throws Exception {
         MutableClock clock = new MutableClock(Instant.now().plusSeconds(60));
         JoblaneConfig config = ConfigLoader.parse(yaml, "test");
-        FakeNodeGroupProvider cloud = new FakeNodeGroupProvider(clock).addGroup("batch", 0, 5, 1, Duration.ZERO);
-        String instanceId = cloud.peek("batch").instances().get(0).id();
-        Node node = KubeFixtures.node(nodeName, "batch", instanceId);
-        node.getSpec().setProviderID("memory:///zone-a/" + instanceId);
-        node.getMetadata().getLabels().put(WellKnown.EKS_CAPACITY_TYPE_LABEL, WellKnown.EKS_CAPACITY_SPOT);
-        List<Taint> taints =
-                new ArrayList<>(Objects.requireNonNullElse(node.getSpec().getTaints(), List.of()));
-        taints.add(new Taint("NoSchedule", noticeTaint, null, "event-1"));
-        node.getSpec().setTaints(taints);
-        client.nodes().resource(node).create();
-        client.pods()
-                .resource(KubeFixtures.jobPod("team-a", "job-" + nodeName, "batch", nodeName, "1"))
-                .create();
-        if (cache != null) {
-            cache.close();
+        FakeNodeGroupProvider cloud =
+                new FakeNodeGroupProvider(clock).addGroup("batch", 0, 5, noticeTaintByNode.size(), Duration.ZERO);
+        List<String> nodeNames = noticeTaintByNode.keySet().stream().sorted().toList();
+        for (int i = 0; i < nodeNames.size(); i++) {
+            String nodeName = nodeNames.get(i);
+            String instanceId = cloud.peek("batch").instances().get(i).id();
+            Node node = KubeFixtures.node(nodeName, "batch", instanceId);
+            node.getSpec().setProviderID("memory:///zone-a/" + instanceId);
+            node.getMetadata().getLabels().put(WellKnown.EKS_CAPACITY_TYPE_LABEL, WellKnown.EKS_CAPACITY_SPOT);
+            List<Taint> taints =
+                    new ArrayList<>(Objects.requireNonNullElse(node.getSpec().getTaints(), List.of()));
+            taints.add(new Taint("NoSchedule", noticeTaintByNode.get(nodeName), null, "event-1"));
+            node.getSpec().setTaints(taints);
+            client.nodes().resource(node).create();
+            client.pods()
+                    .resource(KubeFixtures.jobPod("team-a", "job-" + nodeName, "batch", nodeName, "1"))
+                    .create();
         }
         cache = new ClusterCache(client, () -> {});
         assertThat(cache.start(Duration.ofSeconds(30))).isEmpty();
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> cache.nodes().stream()
-                        .anyMatch(n -> n.getMetadata().getName().equals(nodeName)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cache.nodes().size() == nodeNames.size());
         KubeClusterAccess access = new KubeClusterAccess(
                 client,
                 cache,
