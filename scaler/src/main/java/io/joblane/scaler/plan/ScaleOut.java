@@ -190,7 +190,9 @@ final class ScaleOut {
         picky = new boolean[pending.size()];
         boolean[] oneByOne = new boolean[pending.size()];
         int constrained = 0;
-        List<PodInfo> antiAffinity = Topology.antiAffinityHolders(bins, pending);
+        // The bins' loads are the group's: when none of those holds such a pod, only the waiting ones are looked at.
+        List<PodInfo> antiAffinity = Topology.antiAffinityHolders(
+                in.index().antiAffinityOnNodes(in.spec().name()) ? bins : List.of(), pending);
         for (int p = 0; p < pending.size(); p++) {
             picky[p] = shape.kinds() > 1 && fitsSomeTypesOnly(p * dimCount);
             // A pod that does not tolerate some kind's taints may not go to every bin, as a pod with constraints; so

@@ -48,6 +48,8 @@ public final class SnapshotIndex {
     private final String[] groupOf;
     /** Per node of the snapshot, its place in its group's list ({@link #nodes(String)}), -1 without a group. */
     private final int[] placeInGroup;
+    /** Per node of the snapshot, whether a pod of its load has required anti-affinity: kept while the load is. */
+    private final boolean[] antiAffinityOfNode;
     /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
     private final Map<String, NodeLoad> flatBound = new HashMap<>();
     /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
@@ -127,6 +129,7 @@ public final class SnapshotIndex {
         jobNano = new int[nodes.size()];
         groupOf = new String[nodes.size()];
         placeInGroup = new int[nodes.size()];
+        antiAffinityOfNode = new boolean[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
         int[] was = previous == null ? null : ByKey.match(previous.snapshot.nodes(), nodes);
         if (snapshot.podsOfNodes() != null) {
@@ -174,6 +177,10 @@ public final class SnapshotIndex {
             String group = j >= 0 ? previous.groupOf[j] : nodes.get(i).group(); // an unchanged node is not read
             groupOf[i] = group;
             placeInGroup[i] = -1;
+            NodeLoad load = loadOfNode[i];
+            antiAffinityOfNode[i] = j >= 0 && load == previous.loadOfNode[j]
+                    ? previous.antiAffinityOfNode[j] // the same load: its pods were asked last scan
+                    : load != null && !load.antiAffinityPods().isEmpty();
             if (group != null) {
                 if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
                     last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, previous));
@@ -181,6 +188,7 @@ public final class SnapshotIndex {
                 placeInGroup[i] = last.nodes.size();
                 // Same object, same group: its place in the last list of the group; places rise as was does.
                 last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
+                last.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
             }
         }
     }
@@ -377,6 +385,8 @@ public final class SnapshotIndex {
         private final List<NodeInfo> lastNodes;
         /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
         private int[] was;
+        /** How many of the nodes hold a pod with required anti-affinity. */
+        private int antiAffinityNodes;
 
         GroupNodes(String group, SnapshotIndex previous) {
             this.group = group;
@@ -435,6 +445,16 @@ public final class SnapshotIndex {
     public List<NodeInfo> nodes(String group) {
         GroupNodes g = nodesByGroup.get(group);
         return g == null ? List.of() : g.nodes;
+    }
+
+    /**
+     * Whether a pod bound to one of the group's nodes has required anti-affinity ({@link NodeLoad#antiAffinityPods}
+     * of some load of {@link #loads}): counted as the index is built, from the loads that changed, so a pass need not
+     * ask every node's load when none has (the usual case).
+     */
+    boolean antiAffinityOnNodes(String group) {
+        GroupNodes g = nodesByGroup.get(group);
+        return g != null && g.antiAffinityNodes > 0;
     }
 
     /**

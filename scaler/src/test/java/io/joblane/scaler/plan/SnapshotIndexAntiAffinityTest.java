@@ -1,0 +1,106 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link SnapshotIndex#antiAffinityOnNodes} says what asking every load of the group would: whether a pod bound to
+ * one of its nodes has required anti-affinity, scan after scan, as nodes' pods are handed again (the same
+ * {@link NodePods}, its load kept), replaced, or handed flat, and as nodes come, go or change group.
+ */
+class SnapshotIndexAntiAffinityTest {
+    private static final List<String> GROUPS = List.of("a", "b");
+    private static final PodConstraints REPELS = PodConstraints.of(
+            null,
+            null,
+            List.of(new PodConstraints.TopologyTerm("kubernetes.io/hostname", PodSelector.labels(Map.of("app", "x")))),
+            null);
+
+    private int pods;
+
+    private PodInfo pod(String node, boolean antiAffinity) {
+        return TopologyTest.pod("p" + pods++, node, antiAffinity ? REPELS : PodConstraints.NONE);
+    }
+
+    private List<PodInfo> podsFor(NodeInfo n, Random rnd) {
+        List<PodInfo> out = new ArrayList<>();
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+            out.add(pod(n.name(), rnd.nextInt(60) == 0)); // rare, as in a batch cluster
+        }
+        return new NodePods(out);
+    }
+
+    private static boolean asked(SnapshotIndex index, String group) {
+        NodeLoad[] loads = index.loads(group);
+        for (int i = 0; i < index.nodes(group).size(); i++) {
+            if (!loads[i].antiAffinityPods().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void aGroupHasAntiAffinityOnItsNodesExactlyWhenOneOfItsLoadsSaysSo() {
+        Random rnd = new Random(5);
+        int seen = 0;
+        int notSeen = 0;
+        for (int run = 0; run < 20; run++) {
+            int next = 0;
+            List<NodeInfo> nodes = new ArrayList<>();
+            List<List<PodInfo>> ofNodes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                nodes.add(node("n" + next++, GROUPS.get(rnd.nextInt(2))));
+                ofNodes.add(podsFor(nodes.get(i), rnd));
+            }
+            SnapshotIndex last = null;
+            for (int scan = 0; scan < 60; scan++) {
+                for (int c = rnd.nextInt(5); c > 0; c--) {
+                    int at = rnd.nextInt(nodes.size());
+                    switch (rnd.nextInt(5)) {
+                        case 0 -> ofNodes.set(at, podsFor(nodes.get(at), rnd)); // its pods changed
+                        case 1 -> ofNodes.set(at, new NodePods(List.of())); // emptied
+                        case 2 -> { // gone, and a new node at the end
+                            nodes.remove(at);
+                            ofNodes.remove(at);
+                            nodes.add(node("n" + next++, GROUPS.get(rnd.nextInt(2))));
+                            ofNodes.add(podsFor(nodes.get(nodes.size() - 1), rnd));
+                        }
+                        case 3 -> nodes.set(at, node(nodes.get(at).name(), GROUPS.get(rnd.nextInt(2)))); // regrouped
+                        default -> ofNodes.set(at, new ArrayList<>(ofNodes.get(at))); // same pods, not a NodePods
+                    }
+                }
+                boolean flat = rnd.nextInt(8) == 0;
+                ClusterSnapshot snapshot = flat
+                        ? new ClusterSnapshot(
+                                T0,
+                                List.copyOf(nodes),
+                                ofNodes.stream().flatMap(List::stream).toList(),
+                                List.of())
+                        : new ClusterSnapshot(T0, List.copyOf(nodes), List.of(), List.of(), List.copyOf(ofNodes));
+                SnapshotIndex index = new SnapshotIndex(snapshot, Map.of(), last);
+                for (String g : GROUPS) {
+                    boolean expected = asked(index, g);
+                    assertThat(index.antiAffinityOnNodes(g))
+                            .as("run %d scan %d group %s", run, scan, g)
+                            .isEqualTo(expected);
+                    if (expected) {
+                        seen++;
+                    } else {
+                        notSeen++;
+                    }
+                }
+                last = index;
+            }
+        }
+        assertThat(seen).as("groups with such a pod").isGreaterThan(200);
+        assertThat(notSeen).as("groups without").isGreaterThan(200);
+    }
+}
