@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import io.joblane.model.cli.ExitCodes;
+import io.joblane.scaler.kube.EnableCrudApiServer;
 import io.joblane.scaler.kube.KubeFixtures;
 import io.joblane.scaler.kube.LeaderElection;
 import java.net.URI;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sun.misc.Signal;
 
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class RunCommandCrudTest {
     static final String CONFIG = """
             nodeGroups:

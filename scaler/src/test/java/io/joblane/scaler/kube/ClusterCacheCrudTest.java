@@ -9,16 +9,14 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class ClusterCacheCrudTest {
     /** The cached group pods bound to a node. */
     static List<Pod> podsOn(ClusterCache cache, String node) {
@@ -28,14 +26,6 @@ class ClusterCacheCrudTest {
     }
 
     KubernetesClient client;
-
-    @AfterEach
-    void closeTheClientBeforeTheServer() {
-        // The mock extension stops the server before it closes the client: connections still open from six
-        // informers' watches can outlast the server's shutdown wait on a busy machine ("Unable to close
-        // MockWebServer").
-        client.close();
-    }
 
     @Test
     void seesOnlyGroupNodesAndPodsAndEveryDaemonSetTrimmed() {

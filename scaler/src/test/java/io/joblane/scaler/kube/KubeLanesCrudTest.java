@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
@@ -21,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Lanes against the mock API server: what the lean cache keeps for it, the ConfigMap, the node label. */
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class KubeLanesCrudTest {
     private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
     KubernetesClient client;

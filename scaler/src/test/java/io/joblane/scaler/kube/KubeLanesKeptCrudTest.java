@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.scaler.lanes.LaneNode;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * deleted pod gives its node a new one, and the lanes step labels, predicts and learns exactly as from pods grouped
  * afresh at every scan.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class KubeLanesKeptCrudTest {
     private static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
     KubernetesClient client;

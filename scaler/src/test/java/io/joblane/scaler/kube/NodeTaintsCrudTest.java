@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.fake.FakeNodeGroupProvider;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * decide whether a waiting pod may use its free room: a node an operator tainted {@code nvidia.com/gpu:NoSchedule}
  * is no room for a Job pod that does not tolerate it, so the real loop raises the group.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class NodeTaintsCrudTest {
     KubernetesClient client;
     private MutableClock clock;

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
@@ -29,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * is read from the informers, the scaler's fence (draining taint and label) is written on the node, and the notice is
  * reported with one Event and one count, while the busy node is never terminated.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class SpotNoticeCrudTest {
     static final String CONFIG = """
             nodeGroups:
@@ -51,9 +50,6 @@ class SpotNoticeCrudTest {
         if (cache != null) {
             cache.close();
         }
-        // The mock extension stops the server before it closes the client: open watches can outlast its shutdown
-        // wait on a busy machine (as in ClusterCacheCrudTest).
-        client.close();
     }
 
     @Test

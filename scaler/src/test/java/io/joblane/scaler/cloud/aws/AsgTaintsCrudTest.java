@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.joblane.model.config.ConfigLoader;
 import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.AsgSets;
 import io.joblane.scaler.kube.BoundPods;
 import io.joblane.scaler.kube.ClusterCache;
+import io.joblane.scaler.kube.EnableCrudApiServer;
 import io.joblane.scaler.kube.EventRecorder;
 import io.joblane.scaler.kube.KubeClusterAccess;
 import io.joblane.scaler.kube.KubeFixtures;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * against {@link FakeAutoScalingServer} for the ASGs. A pod that does not tolerate the GPU ASG's taint raises the
  * other ASG on the wire; one that tolerates it raises the GPU ASG; one no ASG admits is reported with the taint.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableCrudApiServer
 class AsgTaintsCrudTest {
     private static final String GPU = "eks-gpu-1a";
     private static final String CPU = "eks-cpu-1a";
