@@ -606,6 +606,10 @@ public final class ScaleLoop {
      */
     private void reportSpotNotices(GroupExec x) {
         Map<String, SpotNotice> reported = x.state.reportedNotices;
+        if (!x.index.spotOnNodes(x.spec.name())) {
+            reported.clear(); // no node is Spot or noticed: the walk below would remember and report nothing
+            return;
+        }
         Set<String> noticed = new HashSet<>();
         for (NodeInfo n : x.index.nodes(x.spec.name())) {
             if (n.instanceId() != null && (n.noticed() || n.capacityType() == CapacityType.SPOT)) {

@@ -55,7 +55,9 @@ public final class Planner {
         // Cloud hygiene is the last step of the design but its actions have always come first in the plan.
         CloudHygiene hygiene = CloudHygiene.plan(in);
         actions.addAll(hygiene.actions());
-        actions.addAll(SpotFence.plan(nodes));
+        if (classified.noticed() > 0) { // counted over every node: no walk for notices when none has one
+            actions.addAll(SpotFence.plan(nodes));
+        }
         NewNodeShape shape = NewNodeShape.learn(in, nodes, pending);
         ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
         actions.addAll(scaleOut.actions());

@@ -50,6 +50,8 @@ public final class SnapshotIndex {
     private final int[] placeInGroup;
     /** Per node of the snapshot, whether a pod of its load has required anti-affinity: kept while the load is. */
     private final boolean[] antiAffinityOfNode;
+    /** Per node of the snapshot, whether it is Spot capacity or carries a Spot notice: kept while the node is. */
+    private final boolean[] spotOfNode;
     /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
     private final Map<String, NodeLoad> flatBound = new HashMap<>();
     /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
@@ -130,6 +132,7 @@ public final class SnapshotIndex {
         groupOf = new String[nodes.size()];
         placeInGroup = new int[nodes.size()];
         antiAffinityOfNode = new boolean[nodes.size()];
+        spotOfNode = new boolean[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
         int[] was = previous == null ? null : ByKey.match(previous.snapshot.nodes(), nodes);
         if (snapshot.podsOfNodes() != null) {
@@ -181,6 +184,7 @@ public final class SnapshotIndex {
             antiAffinityOfNode[i] = j >= 0 && load == previous.loadOfNode[j]
                     ? previous.antiAffinityOfNode[j] // the same load: its pods were asked last scan
                     : load != null && !load.antiAffinityPods().isEmpty();
+            spotOfNode[i] = j >= 0 ? previous.spotOfNode[j] : spotOrNoticed(nodes.get(i)); // same object, same fields
             if (group != null) {
                 if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
                     last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, previous));
@@ -189,6 +193,7 @@ public final class SnapshotIndex {
                 // Same object, same group: its place in the last list of the group; places rise as was does.
                 last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
                 last.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
+                last.spotNodes += spotOfNode[i] ? 1 : 0;
             }
         }
     }
@@ -387,6 +392,8 @@ public final class SnapshotIndex {
         private int[] was;
         /** How many of the nodes hold a pod with required anti-affinity. */
         private int antiAffinityNodes;
+        /** How many of the nodes are Spot capacity or carry a Spot notice. */
+        private int spotNodes;
 
         GroupNodes(String group, SnapshotIndex previous) {
             this.group = group;
@@ -455,6 +462,19 @@ public final class SnapshotIndex {
     boolean antiAffinityOnNodes(String group) {
         GroupNodes g = nodesByGroup.get(group);
         return g != null && g.antiAffinityNodes > 0;
+    }
+
+    /**
+     * Whether one of the group's nodes is Spot capacity or carries a Spot notice: counted as the index is built (a node
+     * handed as the same object keeps its answer), so the loop need not read every node for notices when none is.
+     */
+    public boolean spotOnNodes(String group) {
+        GroupNodes g = nodesByGroup.get(group);
+        return g != null && g.spotNodes > 0;
+    }
+
+    private static boolean spotOrNoticed(NodeInfo n) {
+        return n.noticed() || n.capacityType() == CapacityType.SPOT;
     }
 
     /**

@@ -170,6 +170,11 @@ public final class Fixtures {
         });
     }
 
+    /** {@code n} as Spot capacity. */
+    public static NodeInfo onSpot(NodeInfo n) {
+        return copy(n, c -> c.capacityType = CapacityType.SPOT);
+    }
+
     /** {@code n} with what {@code change} sets, every other field (labels, taints, notices ...) kept. */
     private static NodeInfo copy(NodeInfo n, java.util.function.Consumer<NodeCopy> change) {
         NodeCopy c = new NodeCopy(n);
@@ -191,7 +196,7 @@ public final class Fixtures {
                 n.terminationRequestedAt(),
                 n.notReadySince(),
                 n.spotNotice(),
-                n.capacityType(),
+                c.capacityType,
                 n.labels(),
                 n.taints());
     }
@@ -208,6 +213,7 @@ public final class Fixtures {
         Instant unneededSince;
         Instant cordonedAt;
         Instant drainingSince;
+        CapacityType capacityType;
 
         NodeCopy(NodeInfo n) {
             instanceId = n.instanceId();
@@ -220,6 +226,7 @@ public final class Fixtures {
             unneededSince = n.unneededSince();
             cordonedAt = n.cordonedAt();
             drainingSince = n.drainingSince();
+            capacityType = n.capacityType();
         }
     }
 
