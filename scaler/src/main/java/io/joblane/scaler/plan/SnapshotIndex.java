@@ -180,12 +180,12 @@ public final class SnapshotIndex {
             String group = j >= 0 ? previous.groupOf[j] : nodes.get(i).group(); // an unchanged node is not read
             groupOf[i] = group;
             placeInGroup[i] = -1;
-            NodeLoad load = loadOfNode[i];
-            antiAffinityOfNode[i] = j >= 0 && load == previous.loadOfNode[j]
-                    ? previous.antiAffinityOfNode[j] // the same load: its pods were asked last scan
-                    : load != null && !load.antiAffinityPods().isEmpty();
-            spotOfNode[i] = j >= 0 ? previous.spotOfNode[j] : spotOrNoticed(nodes.get(i)); // same object, same fields
-            if (group != null) {
+            if (group != null) { // only grouped nodes are counted; a node keeps its group while it is the same object
+                NodeLoad load = loadOfNode[i];
+                antiAffinityOfNode[i] = j >= 0 && load == previous.loadOfNode[j]
+                        ? previous.antiAffinityOfNode[j] // the same load: its pods were asked last scan
+                        : load != null && !load.antiAffinityPods().isEmpty();
+                spotOfNode[i] = j >= 0 ? previous.spotOfNode[j] : spotOrNoticed(nodes.get(i)); // same object
                 if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
                     last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, previous));
                 }
