@@ -143,6 +143,27 @@ public final class RunCommand implements Callable<Integer> {
                     + "(env JOBLANE_INFORMER_SYNC_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration informerSyncTimeout;
 
+    @Option(
+            names = "--lease-duration",
+            defaultValue = "${env:JOBLANE_LEASE_DURATION:-15s}",
+            description = "How long a standby waits after the leader's last renewal before it takes the Lease "
+                    + "(env JOBLANE_LEASE_DURATION, default ${DEFAULT-VALUE}).")
+    Duration leaseDuration;
+
+    @Option(
+            names = "--lease-renew-deadline",
+            defaultValue = "${env:JOBLANE_LEASE_RENEW_DEADLINE:-10s}",
+            description = "How long the leader keeps trying to renew before it stops leading and exits "
+                    + "(env JOBLANE_LEASE_RENEW_DEADLINE, default ${DEFAULT-VALUE}).")
+    Duration leaseRenewDeadline;
+
+    @Option(
+            names = "--lease-retry-period",
+            defaultValue = "${env:JOBLANE_LEASE_RETRY_PERIOD:-2s}",
+            description = "Time between tries to take or renew the Lease "
+                    + "(env JOBLANE_LEASE_RETRY_PERIOD, default ${DEFAULT-VALUE}).")
+    Duration leaseRetryPeriod;
+
     @Mixin
     LogOptions logging;
 
@@ -151,7 +172,9 @@ public final class RunCommand implements Callable<Integer> {
     /** Replaced in tests; in the cluster the client configures itself (service account, or KUBECONFIG locally). */
     Supplier<KubernetesClient> clientFactory = () -> new KubernetesClientBuilder().build();
 
+    /** From the three lease flags at start; set directly in tests that build the command without picocli. */
     LeaderElection.Timing leaseTiming = LeaderElection.Timing.DEFAULT;
+
     volatile int boundHealthPort;
 
     private final ShutdownStack shutdown = new ShutdownStack();
@@ -193,6 +216,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts the parts in dependency order; each step pushes its own undo onto the shutdown stack. */
     void start(Duration syncTimeout) throws Exception {
+        if (leaseDuration != null && leaseRenewDeadline != null && leaseRetryPeriod != null) {
+            leaseTiming = LeaderElection.Timing.of(leaseDuration, leaseRenewDeadline, leaseRetryPeriod); // the flags
+        }
         Clock clock = Clock.systemUTC();
         Parts parts = new Parts();
         ConfigFile configFile = watchConfig(parts);

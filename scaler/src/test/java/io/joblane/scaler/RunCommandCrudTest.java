@@ -205,6 +205,21 @@ class RunCommandCrudTest {
         assertThat(exitCode.get()).as("no lost-Lease exit").isEqualTo(-1);
     }
 
+    // Guards against a lease timing the elector rejects only once start-up is under way.
+    @Test
+    void aLeaseTimingTheElectorWouldRejectRefusesToStart() throws Exception {
+        run.leaseDuration = Duration.ofSeconds(5);
+        run.leaseRenewDeadline = Duration.ofSeconds(10);
+        run.leaseRetryPeriod = Duration.ofSeconds(2);
+        assertThat(run.runUntilStopped()).isEqualTo(RunCommand.EXIT_CONFIG);
+        assertThat(client.leases()
+                        .inNamespace("joblane")
+                        .withName("joblane-scaler")
+                        .get())
+                .as("no Lease taken")
+                .isNull();
+    }
+
     @Test
     void aRejectedConfigChangeMakesItNotReadyNamingTheFieldUntilFixed() throws Exception {
         run.start(Duration.ofSeconds(30));

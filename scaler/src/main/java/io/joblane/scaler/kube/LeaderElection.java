@@ -6,8 +6,12 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
+import io.joblane.model.config.InvalidConfigException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,6 +31,39 @@ public final class LeaderElection implements AutoCloseable {
     public record Timing(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
         public static final Timing DEFAULT =
                 new Timing(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        /** fabric8's LeaderElector jitters each retry by up to this share of the retry period (its JITTER_FACTOR). */
+        private static final double RETRY_JITTER = 1.2;
+
+        /**
+         * The timing given by the three flags, checked as fabric8's LeaderElectorBuilder checks it (each above zero,
+         * the renew deadline below the lease duration and above a jittered retry period), so a bad value refuses
+         * start-up naming the flag instead of failing inside the elector.
+         */
+        public static Timing of(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod)
+                throws InvalidConfigException {
+            List<String> problems = new ArrayList<>();
+            for (var flag : List.of(
+                    Map.entry("--lease-duration", leaseDuration),
+                    Map.entry("--lease-renew-deadline", renewDeadline),
+                    Map.entry("--lease-retry-period", retryPeriod))) {
+                if (flag.getValue().isNegative() || flag.getValue().isZero()) {
+                    problems.add(flag.getKey() + " must be above zero, not " + flag.getValue());
+                }
+            }
+            if (problems.isEmpty() && renewDeadline.compareTo(leaseDuration) >= 0) {
+                problems.add("--lease-renew-deadline (" + renewDeadline + ") must be shorter than --lease-duration ("
+                        + leaseDuration + "): a leader must give up before another may take the Lease");
+            }
+            long jitteredRetry = retryPeriod.toMillis() + (long) Math.ceil(retryPeriod.toMillis() * RETRY_JITTER);
+            if (problems.isEmpty() && renewDeadline.toMillis() <= jitteredRetry) {
+                problems.add("--lease-renew-deadline (" + renewDeadline + ") must be longer than --lease-retry-period"
+                        + " (" + retryPeriod + ") plus its jitter (" + Duration.ofMillis(jitteredRetry) + " in all)");
+            }
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigException("leader election flags", problems);
+            }
+            return new Timing(leaseDuration, renewDeadline, retryPeriod);
+        }
     }
 
     private final KubernetesClient client;

@@ -65,7 +65,12 @@ final class ScalerProcess implements AutoCloseable {
                 "--health-port",
                 Integer.toString(port),
                 "--informer-sync-timeout",
-                "30s"));
+                "30s",
+                // A starved CI machine must not cost the only replica its Lease (it exits then, by design).
+                "--lease-duration",
+                "60s",
+                "--lease-renew-deadline",
+                "45s"));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
