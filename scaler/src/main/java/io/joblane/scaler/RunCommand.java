@@ -172,9 +172,6 @@ public final class RunCommand implements Callable<Integer> {
     /** Replaced in tests; in the cluster the client configures itself (service account, or KUBECONFIG locally). */
     Supplier<KubernetesClient> clientFactory = () -> new KubernetesClientBuilder().build();
 
-    /** From the three lease flags at start; set directly in tests that build the command without picocli. */
-    LeaderElection.Timing leaseTiming = LeaderElection.Timing.DEFAULT;
-
     volatile int boundHealthPort;
 
     private final ShutdownStack shutdown = new ShutdownStack();
@@ -216,9 +213,9 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Starts the parts in dependency order; each step pushes its own undo onto the shutdown stack. */
     void start(Duration syncTimeout) throws Exception {
-        if (leaseDuration != null && leaseRenewDeadline != null && leaseRetryPeriod != null) {
-            leaseTiming = LeaderElection.Timing.of(leaseDuration, leaseRenewDeadline, leaseRetryPeriod); // the flags
-        }
+        // Checked before anything starts: a timing the elector would reject refuses start-up naming the flags.
+        LeaderElection.Timing leaseTiming =
+                LeaderElection.Timing.of(leaseDuration, leaseRenewDeadline, leaseRetryPeriod);
         Clock clock = Clock.systemUTC();
         Parts parts = new Parts();
         ConfigFile configFile = watchConfig(parts);
@@ -239,7 +236,7 @@ public final class RunCommand implements Callable<Integer> {
         addLanes(parts.loop, client, cache, namespace, clock);
         parts.scans = scanScheduler(
                 parts.loop, new StatusConfigMap(client, namespace, statusConfigMap, parts::stillLeading), me);
-        parts.election = leaderElection(client, namespace, me, metrics, parts.scans);
+        parts.election = leaderElection(client, namespace, me, leaseTiming, metrics, parts.scans);
         parts.election.start();
         LOG.info(
                 "scaler started: {} scaled group(s), health port {}, Lease {}/{} as {}",
@@ -415,6 +412,7 @@ public final class RunCommand implements Callable<Integer> {
             KubernetesClient client,
             String namespace,
             String me,
+            LeaderElection.Timing leaseTiming,
             MicrometerScalerMetrics metrics,
             ScanScheduler scans) {
         LeaderElection election = new LeaderElection(

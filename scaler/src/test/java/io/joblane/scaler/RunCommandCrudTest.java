@@ -15,7 +15,6 @@ import io.joblane.model.WellKnown;
 import io.joblane.model.cli.ExitCodes;
 import io.joblane.scaler.kube.EnableCrudApiServer;
 import io.joblane.scaler.kube.KubeFixtures;
-import io.joblane.scaler.kube.LeaderElection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +62,9 @@ class RunCommandCrudTest {
         run.statusConfigMap = "joblane-scaler-status";
         run.identity = "scaler-0";
         run.exit = exitCode::set;
-        run.leaseTiming =
-                new LeaderElection.Timing(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(200));
+        run.leaseDuration = Duration.ofSeconds(3);
+        run.leaseRenewDeadline = Duration.ofSeconds(2);
+        run.leaseRetryPeriod = Duration.ofMillis(200);
         // A client of its own: the scaler closes it at shutdown, the test's client must stay usable.
         run.clientFactory = () -> new KubernetesClientBuilder()
                 .withConfig(client.getConfiguration())
