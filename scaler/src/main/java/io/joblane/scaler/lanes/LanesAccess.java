@@ -1,6 +1,7 @@
 package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyTable;
+import io.joblane.scaler.plan.NodeEdits;
 import java.util.List;
 
 /**
@@ -20,6 +21,15 @@ public interface LanesAccess {
      */
     default LanePods pods(List<LaneNode> nodes) {
         return LanePods.group(nodes, pods());
+    }
+
+    /**
+     * After {@link #pods(List)}: how the nodes it was handed and their pods' lists came from those of the call before
+     * ({@link NodeEdits}), or null. An adapter that keeps its nodes in a list it edits (the simulator) saves lanes a
+     * look at every node when few changed; without, lanes looks at each.
+     */
+    default NodeEdits nodeEdits() {
+        return null;
     }
 
     /** The family table an earlier Lease holder published, read live; empty when there is none. */

@@ -58,7 +58,7 @@ public final class LanesStep {
         LanePods pods = access.pods(nodes);
         learner.observe(pods.others()); // finished pods are never handed as bound to a node
         long now = clock.millis();
-        NodeEnds.Result result = ends.update(nodes, pods, history, history.takeChanged(), now);
+        NodeEnds.Result result = ends.update(nodes, pods, history, history.takeChanged(), now, access.nodeEdits());
         expectedEnds = result.ends();
         List<LaneEnds.Change> changes = result.changes();
         if (dryRun) {

@@ -3,6 +3,7 @@ package io.joblane.scaler.lanes;
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.scaler.plan.ExpectedEnds;
+import io.joblane.scaler.plan.NodeEdits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,10 @@ final class NodeEnds {
     private final Map<String, List<Derived>> readers = new HashMap<>();
 
     private int readerEntries;
+    /** Where the last run's derivations are, for a run handed edits; null before a run. */
+    private Places places;
+    /** The last run was handed edits it could use (tests). */
+    private boolean patched;
     /** How many stale reader entries beyond four per node are let pile up before a rebuild. */
     private final int pruneSlack;
 
@@ -62,6 +67,8 @@ final class NodeEnds {
         boolean stale;
         /** The label text last found to be {@link #latestMinutes}, so an unchanged label is not parsed again. */
         String labelSeen;
+        /** Its node's slot while it is that node's current derivation ({@link Places}); -1 before one. */
+        int slot = -1;
 
         private Derived(
                 NodeEnds owner,
@@ -81,6 +88,10 @@ final class NodeEnds {
         }
     }
 
+    boolean patched() {
+        return patched;
+    }
+
     /** A run's label changes and its expected ends. */
     record Result(List<LaneEnds.Change> changes, ExpectedEnds ends) {}
 
@@ -91,25 +102,36 @@ final class NodeEnds {
      *                null when any may have
      */
     Result update(List<LaneNode> nodes, LanePods pods, FamilyHistory history, Set<String> changed, long nowMillis) {
+        return update(nodes, pods, history, changed, nowMillis, null);
+    }
+
+    /**
+     * As above; {@code edits} (or null) say how {@code nodes} and their pods came from the last run's: then only the
+     * nodes they touched, those whose families changed, those predicted from now and those whose label still differs
+     * are looked at, and what was derived for the others is copied run by run ({@link Places}).
+     */
+    Result update(
+            List<LaneNode> nodes,
+            LanePods pods,
+            FamilyHistory history,
+            Set<String> changed,
+            long nowMillis,
+            NodeEdits edits) {
         if (pods.ofNodes().size() != nodes.size()) {
             throw new IllegalArgumentException(
                     "pods of " + pods.ofNodes().size() + " node(s) handed for " + nodes.size() + " node(s)");
         }
         run++;
-        markStale(changed);
-        Derived[] derived = new Derived[nodes.size()];
-        boolean any = false;
-        List<LaneEnds.Change> changes = new ArrayList<>();
-        for (int i = 0; i < derived.length; i++) {
-            LaneNode n = nodes.get(i);
-            Derived d = kept(n.name(), pods.ofNodes().get(i), history, changed != null, nowMillis);
-            derived[i] = d;
-            any |= d.latestMinutes != NONE;
-            LaneEnds.Change change = change(n, d);
-            if (change != null) {
-                changes.add(change);
-            }
-        }
+        List<Derived> stale = markStale(changed);
+        int[] was = changed == null || edits == null || places == null || edits.from() != places.nodes
+                ? null
+                : edits.was(nodes.size());
+        patched = was != null;
+        Derived[] derived = was != null ? places.next(nodes, was) : new Derived[nodes.size()];
+        List<LaneEnds.Change> changes = was != null
+                ? patch(nodes, pods, history, nowMillis, stale, derived)
+                : walk(nodes, pods, history, changed != null, nowMillis, derived);
+        boolean any = places.anyEnd();
         Map<String, Long> others = Map.of();
         for (LanePod p : pods.others()) {
             long end = p.bound() && p.node() != null ? LaneEnds.expectedEnd(p, history, nowMillis) : NONE;
@@ -124,20 +146,138 @@ final class NodeEnds {
         return new Result(changes, new Ends(nodes, derived, others, any || !others.isEmpty()));
     }
 
-    /** Marks the derivations that read a changed family; with {@code changed} null, all are derived again. */
-    private void markStale(Set<String> changed) {
+    /** A run that looks at every node: its derivation kept or made afresh, and the label change it needs. */
+    private List<LaneEnds.Change> walk(
+            List<LaneNode> nodes,
+            LanePods pods,
+            FamilyHistory history,
+            boolean known,
+            long nowMillis,
+            Derived[] derived) {
+        boolean[] differs = new boolean[derived.length];
+        List<LaneEnds.Change> changes = new ArrayList<>();
+        for (int i = 0; i < derived.length; i++) {
+            LaneNode n = nodes.get(i);
+            Derived d = kept(n.name(), pods.ofNodes().get(i), history, known, nowMillis);
+            derived[i] = d;
+            LaneEnds.Change change = change(n, d);
+            if (change != null) {
+                changes.add(change);
+                differs[i] = true;
+            }
+        }
+        places = Places.after(nodes, derived, pods, differs);
+        return changes;
+    }
+
+    /**
+     * Marks the derivations that read a changed family, and returns them; with {@code changed} null, all are derived
+     * again.
+     */
+    private List<Derived> markStale(Set<String> changed) {
         if (changed == null) {
             readers.clear();
             readerEntries = 0;
-            return;
+            return List.of();
         }
+        List<Derived> marked = new ArrayList<>();
         for (String f : changed) {
             List<Derived> stale = readers.remove(f);
             if (stale != null) {
                 stale.forEach(d -> d.stale = true);
+                marked.addAll(stale);
                 readerEntries -= stale.size();
             }
         }
+        return marked;
+    }
+
+    /**
+     * The edited run: {@code derived} holds the last run's derivations at the untouched places (copied by
+     * {@link Places#next}); derives the touched places, those whose families changed and those that must be derived at
+     * every run, and answers the label changes, in node order, of these and of the places whose label still differed.
+     */
+    private List<LaneEnds.Change> patch(
+            List<LaneNode> nodes,
+            LanePods pods,
+            FamilyHistory history,
+            long nowMillis,
+            List<Derived> stale,
+            Derived[] derived) {
+        boolean[] looked = new boolean[derived.length];
+        List<Integer> order = new ArrayList<>();
+        for (int i : places.fresh()) {
+            String node = nodes.get(i).name();
+            List<LanePod> onNode = pods.ofNodes().get(i);
+            Derived d = onNode instanceof LaneNodePods k ? k.derived : null;
+            place(i, movedCurrent(d, node) ? d : derived(node, onNode, history, nowMillis), derived, looked, order);
+        }
+        for (Derived s : stale) {
+            int i = places.placeOf(s, derived);
+            if (i >= 0 && !looked[i]) {
+                place(
+                        i,
+                        derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis),
+                        derived,
+                        looked,
+                        order);
+            }
+        }
+        for (int i : places.everyRun()) {
+            if (!looked[i]) {
+                place(
+                        i,
+                        derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis),
+                        derived,
+                        looked,
+                        order);
+            }
+        }
+        for (int i : places.differing()) {
+            if (!looked[i]) {
+                place(i, derived[i], derived, looked, order);
+            }
+        }
+        order.sort(null);
+        List<LaneEnds.Change> changes = new ArrayList<>();
+        for (int i : order) {
+            LaneEnds.Change change = change(nodes.get(i), derived[i]);
+            places.looked(i, derived[i], pods.ofNodes().get(i), change != null);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Whether {@code d}, found on the pods of a node at a place the edits touched, still holds: ours, the last run's
+     * derivation of a place no longer carried over (so told of its families' changes since), nothing it read moved.
+     */
+    private boolean movedCurrent(Derived d, String node) {
+        return d != null
+                && d.owner == this
+                && !d.stale
+                && !d.timeDependent
+                && places.wentFrom(d)
+                && d.node.equals(node);
+    }
+
+    /** A derivation made afresh, kept on its pods when they are a {@link LaneNodePods}. */
+    private Derived derived(String node, List<LanePod> onNode, FamilyHistory history, long nowMillis) {
+        Derived d = derive(node, onNode, history, nowMillis);
+        if (onNode instanceof LaneNodePods k) {
+            k.derived = d;
+            register(d);
+        }
+        return d;
+    }
+
+    private void place(int i, Derived d, Derived[] derived, boolean[] looked, List<Integer> order) {
+        d.run = run;
+        derived[i] = d;
+        looked[i] = true;
+        order.add(i);
     }
 
     /** The node's derivation: the one kept on its pods while it holds, else made afresh (and kept). */

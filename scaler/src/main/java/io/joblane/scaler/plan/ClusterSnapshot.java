@@ -12,13 +12,16 @@ import java.util.List;
  *                    only the others (waiting ones, those of nodes not listed). An adapter that keeps a node's list
  *                    object while none of its pods changes, and hands a new one when one does, lets the planner keep
  *                    what it derived from that node's pods across scans (the simulator and the kube adapter do).
+ * @param nodeEdits   null, or how {@code nodes} (and {@code podsOfNodes}) came from the list an earlier snapshot handed
+ *                    ({@link NodeEdits}): the index then takes over what it derived for the nodes no edit touched.
  */
 public record ClusterSnapshot(
         Instant takenAt,
         List<NodeInfo> nodes,
         List<PodInfo> pods,
         List<DaemonSetInfo> daemonSets,
-        List<List<PodInfo>> podsOfNodes) {
+        List<List<PodInfo>> podsOfNodes,
+        NodeEdits nodeEdits) {
 
     public ClusterSnapshot {
         nodes = nodes == null ? List.of() : nodes;
@@ -41,8 +44,18 @@ public record ClusterSnapshot(
         return all;
     }
 
+    /** Without edits: the index matches the nodes with the last scan's itself. */
+    public ClusterSnapshot(
+            Instant takenAt,
+            List<NodeInfo> nodes,
+            List<PodInfo> pods,
+            List<DaemonSetInfo> daemonSets,
+            List<List<PodInfo>> podsOfNodes) {
+        this(takenAt, nodes, pods, daemonSets, podsOfNodes, null);
+    }
+
     /** Every pod in one list. */
     public ClusterSnapshot(Instant takenAt, List<NodeInfo> nodes, List<PodInfo> pods, List<DaemonSetInfo> daemonSets) {
-        this(takenAt, nodes, pods, daemonSets, null);
+        this(takenAt, nodes, pods, daemonSets, null, null);
     }
 }

@@ -80,7 +80,7 @@ public final class SnapshotIndex {
     /** Per group, what its last pass's classification derived node by node, handed from index to index. */
     private final Map<String, Classification.Kept> keptClassification;
     /** Per cloud group id, the last {@link #instancesOf} answer, handed from index to index. */
-    private final Map<String, KeptInstances> keptInstances;
+    private final NodeInstances nodeInstances;
     /** Values the planner memoises answers on, one object per value, handed from index to index (loop thread). */
     private final List<Resources> canonical;
     /** The same for the passes' vector layouts. */
@@ -89,6 +89,8 @@ public final class SnapshotIndex {
     private final Map<String, List<KeptTree>> keptTrees;
     /** What the scale-in step keeps per group across scans, handed from index to index (loop thread). */
     private final Map<String, ScaleInKept> scaleInKept;
+    /** The facts of untouched nodes were copied from the last index (the snapshot's edits), not found by a walk. */
+    private final boolean patched;
 
     public SnapshotIndex(ClusterSnapshot snapshot) {
         this(snapshot, Map.of());
@@ -122,7 +124,7 @@ public final class SnapshotIndex {
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
         this.keptClassification = handed(previous, p -> p.keptClassification, HashMap::new);
-        this.keptInstances = handed(previous, p -> p.keptInstances, HashMap::new);
+        this.nodeInstances = handed(previous, p -> p.nodeInstances, NodeInstances::new);
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
@@ -134,19 +136,117 @@ public final class SnapshotIndex {
         antiAffinityOfNode = new boolean[nodes.size()];
         spotOfNode = new boolean[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
-        int[] was = previous == null ? null : ByKey.match(previous.snapshot.nodes(), nodes);
-        if (snapshot.podsOfNodes() != null) {
+        int[] edited = previous == null ? null : editedWas(snapshot, previous);
+        int[] was = edited != null || previous == null ? edited : ByKey.match(previous.snapshot.nodes(), nodes);
+        // Edits name every node whose object or pods changed: what the last index derived for the others is copied.
+        int[] fresh = edited != null && previous.flatBound.isEmpty() ? patchPodsOfNodes(snapshot, previous, was) : null;
+        if (fresh == null && snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, previous, was);
         }
         indexPods(snapshot.pods(), previous);
         if (!flatBound.isEmpty()) {
             finishFlatLoads(nodes);
         }
-        indexGroups(nodes, previous, was);
+        patched = fresh != null && flatBound.isEmpty() && patchOneGroup(nodes, previous, was, fresh);
+        if (!patched) {
+            indexGroups(nodes, previous, was);
+        }
         if (previous != null && previous.nodelessOf != null && sameInstanceIds(previous.snapshot.nodes(), was)) {
             inheritedNodelessOf = previous.nodelessOf;
             inheritedNodeless = previous.nodeless;
         }
+    }
+
+    /**
+     * Beside this snapshot's nodes, the place in the last index's of each node the snapshot's edits did not touch (the
+     * same node and pods' list), else -1; null without edits from the last index's list, or pods handed node by node.
+     */
+    private static int[] editedWas(ClusterSnapshot snapshot, SnapshotIndex previous) {
+        NodeEdits edits = snapshot.nodeEdits();
+        if (edits == null
+                || edits.from() != previous.snapshot.nodes()
+                || snapshot.podsOfNodes() == null
+                || previous.snapshot.podsOfNodes() == null) {
+            return null;
+        }
+        return edits.was(snapshot.nodes().size());
+    }
+
+    /**
+     * The per-node facts of the pods handed node by node, copied from the last index run by run of untouched nodes,
+     * and built for the others ({@code was} -1, or pods the last index did not take as a {@link NodePods}): the
+     * places of those others, in order.
+     */
+    private int[] patchPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous, int[] was) {
+        int[] runs = NodeEdits.runs(was);
+        NodeEdits.copyRuns(runs, previous.nodePods, nodePods);
+        NodeEdits.copyRuns(runs, previous.handedLoad, handedLoad);
+        NodeEdits.copyRuns(runs, previous.handedLoad, loadOfNode); // the last index had no flat loads
+        NodeEdits.copyRuns(runs, previous.jobSecond, jobSecond);
+        NodeEdits.copyRuns(runs, previous.jobNano, jobNano);
+        int[] fresh = new int[8];
+        int count = 0;
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] < 0 || !previous.nodePods[was[i]]) {
+                if (count == fresh.length) {
+                    fresh = java.util.Arrays.copyOf(fresh, count * 2);
+                }
+                fresh[count++] = i;
+            }
+        }
+        List<NodeInfo> nodes = snapshot.nodes();
+        for (int k = 0; k < count; k++) {
+            int i = fresh[k];
+            loadOfNode[i] = null;
+            handedLoad[i] = null;
+            indexNodePods(i, nodes.get(i), snapshot.podsOfNodes().get(i), previous);
+        }
+        return java.util.Arrays.copyOf(fresh, count);
+    }
+
+    /**
+     * When every node is of one group, as in the last index: the group's list is the nodes', and its flags are
+     * copied for the untouched nodes. False (nothing done) otherwise.
+     */
+    private boolean patchOneGroup(List<NodeInfo> nodes, SnapshotIndex previous, int[] was, int[] fresh) {
+        if (previous.nodesByGroup.size() != 1) {
+            return false;
+        }
+        GroupNodes lastGroup = previous.nodesByGroup.values().iterator().next();
+        String group = lastGroup.group;
+        if (lastGroup.nodes.size() != previous.snapshot.nodes().size() || nodes.isEmpty()) {
+            return false;
+        }
+        for (int i : fresh) {
+            if (!group.equals(nodes.get(i).group())) {
+                return false; // only the nodes the edits touched can be of another group now
+            }
+        }
+        int[] runs = NodeEdits.runs(was);
+        NodeEdits.copyRuns(runs, previous.antiAffinityOfNode, antiAffinityOfNode);
+        NodeEdits.copyRuns(runs, previous.spotOfNode, spotOfNode);
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] < 0 || !previous.nodePods[was[i]]) {
+                NodeLoad load = loadOfNode[i];
+                antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
+                spotOfNode[i] = was[i] < 0 ? spotOrNoticed(nodes.get(i)) : spotOfNode[i];
+            }
+        }
+        java.util.Arrays.fill(groupOf, group);
+        GroupNodes g = new GroupNodes(group, new ArrayList<>(nodes), lastGroup.nodes, was.clone());
+        for (int i = 0; i < was.length; i++) {
+            placeInGroup[i] = i;
+            g.loads[i] = loadOfNode[i] == null ? NodeLoad.NONE : loadOfNode[i];
+            g.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
+            g.spotNodes += spotOfNode[i] ? 1 : 0;
+        }
+        nodesByGroup.put(group, g);
+        return true;
+    }
+
+    /** Whether this index copied the last one's facts for the nodes its snapshot's edits did not touch (tests). */
+    boolean patched() {
+        return patched;
     }
 
     /** What the last index handed on, or a new one. */
@@ -273,30 +373,32 @@ public final class SnapshotIndex {
                 jobNano[i] = previous.jobNano[j];
                 continue;
             }
-            nodePods[i] = pods instanceof NodePods;
-            jobSecond[i] = Long.MIN_VALUE;
-            if (pods.isEmpty()) {
-                continue;
-            }
-            NodeLoad load;
-            if (pods instanceof NodePods handed) {
-                // A new object means the node's pods changed: its load is built afresh, no need to look the old up.
-                load = handed.load != null ? handed.load : loadOf(pods, null);
-                handed.load = load;
-            } else {
-                load = loadOf(
-                        pods,
-                        previous == null
-                                ? null
-                                : previous.byName().get(nodes.get(i).name()));
-            }
-            loadOfNode[i] = load;
-            handedLoad[i] = load;
-            Instant latest = load.latestJobCreated();
-            if (latest != null) {
-                jobSecond[i] = latest.getEpochSecond();
-                jobNano[i] = latest.getNano();
-            }
+            indexNodePods(i, nodes.get(i), pods, previous);
+        }
+    }
+
+    /** The facts of the node at place {@code i} from its handed pods, built afresh. */
+    private void indexNodePods(int i, NodeInfo node, List<PodInfo> pods, SnapshotIndex previous) {
+        nodePods[i] = pods instanceof NodePods;
+        jobSecond[i] = Long.MIN_VALUE;
+        jobNano[i] = 0;
+        if (pods.isEmpty()) {
+            return;
+        }
+        NodeLoad load;
+        if (pods instanceof NodePods handed) {
+            // A new object means the node's pods changed: its load is built afresh, no need to look the old up.
+            load = handed.load != null ? handed.load : loadOf(pods, null);
+            handed.load = load;
+        } else {
+            load = loadOf(pods, previous == null ? null : previous.byName().get(node.name()));
+        }
+        loadOfNode[i] = load;
+        handedLoad[i] = load;
+        Instant latest = load.latestJobCreated();
+        if (latest != null) {
+            jobSecond[i] = latest.getEpochSecond();
+            jobNano[i] = latest.getNano();
         }
     }
 
@@ -394,6 +496,15 @@ public final class SnapshotIndex {
         private int antiAffinityNodes;
         /** How many of the nodes are Spot capacity or carry a Spot notice. */
         private int spotNodes;
+
+        /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */
+        GroupNodes(String group, List<NodeInfo> nodes, List<NodeInfo> lastNodes, int[] was) {
+            this.group = group;
+            this.nodes = nodes;
+            this.loads = new NodeLoad[nodes.size()];
+            this.lastNodes = lastNodes;
+            this.was = was;
+        }
 
         GroupNodes(String group, SnapshotIndex previous) {
             this.group = group;
@@ -603,84 +714,12 @@ public final class SnapshotIndex {
 
     /**
      * Beside {@code nodes} one for one, the instance of each in the cloud group's description, null when none (no
-     * instance id, or not in the group): what {@link #instancesById} says. Where no id repeats in the description, an
-     * instance found at the place after the last one matched, or a few places on, is looked up no further (nodes
-     * mostly come in their instances' order).
+     * instance id, or not in the group): what {@link #instancesById} says ({@link NodeInstances}).
      */
     CloudInstance[] instancesOf(List<NodeInfo> nodes, CloudGroup cloud) {
         Map<String, CloudInstance> byId = instancesById(cloud);
-        boolean unique = !instancesById.get(cloud.id()).repeats();
-        List<CloudInstance> list = cloud.instances();
-        CloudInstance[] out = new CloudInstance[nodes.size()];
-        int[] at = new int[nodes.size()];
-        int[] kept = unique ? keptPositions(keptInstances.get(cloud.id()), nodes, list) : null;
-        int next = 0;
-        for (int k = 0; k < out.length; k++) {
-            at[k] = -1;
-            int now = kept == null ? -1 : kept[k];
-            if (now >= 0) {
-                // The same node, its instance the same object still in the list: no id repeats, so it is the one.
-                out[k] = list.get(now);
-                at[k] = now;
-                next = now + 1;
-                continue;
-            }
-            String id = nodes.get(k).instanceId();
-            if (id == null) {
-                continue;
-            }
-            int found = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
-            if (found >= 0) {
-                out[k] = list.get(found);
-                at[k] = found;
-                next = found + 1;
-            } else {
-                out[k] = byId.get(id);
-            }
-        }
-        if (unique) {
-            keptInstances.put(cloud.id(), new KeptInstances(nodes, list, at));
-        } else {
-            keptInstances.remove(cloud.id());
-        }
-        return out;
-    }
-
-    /**
-     * A cloud group's last {@link #instancesOf} answer: the nodes asked, the description's list, and beside each node
-     * the position in that list of its instance (-1 when none or found by id).
-     */
-    private record KeptInstances(List<NodeInfo> nodes, List<CloudInstance> list, int[] at) {}
-
-    /**
-     * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node
-     * when that instance is the very same object in {@code list}, else -1; null without {@code kept}.
-     */
-    private int[] keptPositions(KeptInstances kept, List<NodeInfo> nodes, List<CloudInstance> list) {
-        if (kept == null) {
-            return null;
-        }
-        int[] nodeWas = pairing(kept.nodes, nodes);
-        int[] moved = kept.list == list ? null : movedTo(kept.list, list);
-        int[] out = new int[nodes.size()];
-        for (int k = 0; k < out.length; k++) {
-            int was = nodeWas[k] < 0 ? -1 : kept.at[nodeWas[k]];
-            out[k] = was < 0 || moved == null ? was : moved[was];
-        }
-        return out;
-    }
-
-    /** Per position of {@code last}, where the very same instance is in {@code now}, -1 when not found. */
-    private static int[] movedTo(List<CloudInstance> last, List<CloudInstance> now) {
-        int[] was = ByKey.match(last, now);
-        int[] to = new int[last.size()];
-        java.util.Arrays.fill(to, -1);
-        for (int q = 0; q < was.length; q++) {
-            if (was[q] >= 0) {
-                to[was[q]] = q;
-            }
-        }
-        return to;
+        return nodeInstances.of(
+                this, nodes, cloud, byId, !instancesById.get(cloud.id()).repeats());
     }
 
     /** What the scale-in step kept for {@code group} at the last scans (new for an index built without one). */

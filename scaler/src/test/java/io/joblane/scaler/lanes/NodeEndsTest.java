@@ -7,6 +7,7 @@ import io.joblane.model.lanes.RunTimes;
 import io.joblane.scaler.loop.MutableClock;
 import io.joblane.scaler.loop.ScanGate;
 import io.joblane.scaler.plan.ExpectedEnds;
+import io.joblane.scaler.plan.NodeEdits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,6 +53,35 @@ class NodeEndsTest {
         assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
         assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 20 * MIN));
         assertThat(step.expectedEnds().of("b", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 5 * MIN));
+    }
+
+    /**
+     * A node listed again after a scan without it, its pods handed as the same kept list, while its family learnt a run
+     * in between: with edits handed, its old prediction is not taken (it was no longer current, so no longer told of
+     * its family's change).
+     */
+    @Test
+    void aNodeListedAgainWithItsKeptPodsIsPredictedAfresh() {
+        Kept k = new Kept(T0);
+        k.editsOn = true;
+        k.labels.put("n1", null);
+        k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
+        k.bind(running("a", "n1", "ns/f", null, T0));
+        LanesStep step = k.step(100, 0); // readers pruned at every run
+        step.run(k.gate());
+        String label = k.labels.get("n1");
+        assertThat(label).isEqualTo(Long.toString(T0 / MIN + 10));
+        LaneNodePods handed = k.handed.get("n1");
+
+        k.labels.remove("n1");
+        step.run(k.gate());
+        k.finished.add(new LanePod("done", "n2", "ns/f", null, 0, false, T0 - 30 * MIN, T0));
+        step.run(k.gate());
+        k.labels.put("n1", label);
+        step.run(k.gate());
+        assertThat(k.ends.patched()).isTrue();
+        assertThat(k.handed.get("n1")).as("the node's pods did not change").isSameAs(handed);
+        assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
     }
 
     /** A family forgotten past the cap no longer predicts its pods on a kept node. */
@@ -93,6 +124,7 @@ class NodeEndsTest {
      */
     @Test
     void keptEndsAreAlwaysThoseComputedAfresh() {
+        int patched = 0;
         for (long seed = 0; seed < 60; seed++) {
             Random rnd = new Random(seed);
             Kept k = new Kept(T0);
@@ -126,19 +158,27 @@ class NodeEndsTest {
                         default -> k.advance(rnd.nextInt(4) * MIN + rnd.nextInt(60_000));
                     }
                 }
+                k.editsOn = seed % 4 != 1 && rnd.nextInt(8) != 0; // a quarter of the runs never hand edits
                 List<LaneNode> before = k.nodes();
                 Map<String, String> labelsBefore = new TreeMap<>(k.labels);
                 k.written.clear();
+                k.refused.clear();
+                k.refuse = seed % 3 == 2 ? rnd : null; // a third of the runs have writes refused now and then
                 step.run(k.gate());
                 String at = "seed " + seed + " scan " + scan;
+                patched += k.ends.patched() ? 1 : 0;
 
                 LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now());
                 Map<String, String> expected = new TreeMap<>(labelsBefore);
-                fresh.changes().forEach(c -> expected.put(c.node(), c.value()));
+                fresh.changes().stream()
+                        .filter(c -> !k.refused.contains(c.node()))
+                        .forEach(c -> expected.put(c.node(), c.value()));
                 assertThat(k.labels).as(at).isEqualTo(expected);
                 assertThat(k.written)
-                        .as(at + ": only changes written")
-                        .hasSize(fresh.changes().size());
+                        .as(at + ": only changes tried, a refused one again at the next scan")
+                        .containsExactlyElementsOf(fresh.changes().stream()
+                                .map(LaneEnds.Change::node)
+                                .toList());
                 ExpectedEnds ends = step.expectedEnds();
                 assertThat(ends.isEmpty()).as(at).isEqualTo(fresh.ends().isEmpty());
                 for (LanePod p : k.lastFlat) {
@@ -149,6 +189,7 @@ class NodeEndsTest {
                 }
             }
         }
+        assertThat(patched).as("runs patched from the edits").isGreaterThan(1_500);
     }
 
     /**
@@ -162,9 +203,24 @@ class NodeEndsTest {
         final Set<String> changed = new HashSet<>();
         final List<LanePod> finished = new ArrayList<>();
         final List<String> written = new ArrayList<>();
+        /** When set, a write is refused now and then (an API error): lanes must try it again at the next scan. */
+        Random refuse;
+
+        final Set<String> refused = new HashSet<>();
         FamilyTable published = FamilyTable.EMPTY;
         /** The pods as one flat list, as the last scan saw them: what the fresh computation is given. */
         List<LanePod> lastFlat = List.of();
+        /** Whether the edits since the last scan's nodes are handed (else lanes reads every node). */
+        boolean editsOn;
+
+        NodeEnds ends;
+        /** Each node's view, kept while its label is the same: an untouched node is the same object. */
+        private final Map<String, LaneNode> views = new HashMap<>();
+
+        private final NodeEdits.Log log = new NodeEdits.Log();
+        private List<LaneNode> lastNodes = List.of();
+        private List<List<LanePod>> lastOfNodes = List.of();
+        private NodeEdits edits;
 
         final MutableClock clock;
 
@@ -185,7 +241,8 @@ class NodeEndsTest {
         }
 
         LanesStep step(int maxFamilies, int pruneSlack) {
-            return new LanesStep(this, clock, Duration.ZERO, maxFamilies, new NodeEnds(pruneSlack));
+            ends = new NodeEnds(pruneSlack);
+            return new LanesStep(this, clock, Duration.ZERO, maxFamilies, ends);
         }
 
         ScanGate gate() {
@@ -223,8 +280,48 @@ class NodeEndsTest {
         @Override
         public List<LaneNode> nodes() {
             return labels.entrySet().stream()
-                    .map(e -> new LaneNode(e.getKey(), e.getValue()))
+                    .map(e -> {
+                        LaneNode n = views.get(e.getKey());
+                        if (n == null || !Objects.equals(n.laneEnd(), e.getValue())) {
+                            n = new LaneNode(e.getKey(), e.getValue());
+                            views.put(e.getKey(), n);
+                        }
+                        return n;
+                    })
                     .toList();
+        }
+
+        @Override
+        public NodeEdits nodeEdits() {
+            return editsOn ? edits : null;
+        }
+
+        /** The edits from the last scan's nodes and pods to these, both in name order, as an adapter logs them. */
+        private void logEdits(List<LaneNode> nodes, List<List<LanePod>> ofNodes) {
+            int i = 0;
+            int j = 0;
+            while (i < lastNodes.size() || j < nodes.size()) {
+                int cmp = i == lastNodes.size()
+                        ? 1
+                        : j == nodes.size()
+                                ? -1
+                                : lastNodes.get(i).name().compareTo(nodes.get(j).name());
+                if (cmp < 0) {
+                    log.deleted(j); // the places before j hold this scan's nodes, j the last scan's i-th
+                    i++;
+                } else if (cmp > 0) {
+                    log.inserted(j++);
+                } else {
+                    if (lastNodes.get(i) != nodes.get(j) || lastOfNodes.get(i) != ofNodes.get(j)) {
+                        log.changed(j);
+                    }
+                    i++;
+                    j++;
+                }
+            }
+            edits = log.handOver(nodes);
+            lastNodes = nodes;
+            lastOfNodes = ofNodes;
         }
 
         @Override
@@ -257,6 +354,7 @@ class NodeEndsTest {
             });
             flat.addAll(0, others);
             lastFlat = flat;
+            logEdits(nodes, ofNodes);
             return new LanePods(ofNodes, others);
         }
 
@@ -271,9 +369,13 @@ class NodeEndsTest {
         }
 
         @Override
-        public void setLaneEnd(String node, String value) {
-            labels.put(node, value);
+        public void setLaneEnd(String node, String value) throws LanesException {
             written.add(node);
+            if (refuse != null && refuse.nextInt(4) == 0) {
+                refused.add(node);
+                throw new LanesException("refused", null);
+            }
+            labels.put(node, value);
         }
     }
 }

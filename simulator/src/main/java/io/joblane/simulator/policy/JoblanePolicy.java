@@ -504,7 +504,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         for (SimPod p : cluster.pending()) {
             pending.add(podInfo(p));
         }
-        return new ClusterSnapshot(clock.instant(), nodes, pending, daemonSets, podsOfNodes);
+        return new ClusterSnapshot(clock.instant(), nodes, pending, daemonSets, podsOfNodes, readyNodes.edits());
     }
 
     /** The planner's state of each simulated drain taint (the same three, the same names), once: asked per node per scan. */

@@ -2,6 +2,7 @@ package io.joblane.simulator.policy;
 
 import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
+import io.joblane.scaler.plan.NodeEdits;
 import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.simulator.cluster.SimCluster;
@@ -32,6 +33,14 @@ final class ReadyNodes {
     private Object[] lanePods = new Object[16];
     private int size;
     private boolean watching;
+    /** The edits to {@link #infos} and {@link #podLists} since the last {@link #infos()} handed them. */
+    private final NodeEdits.Log log = new NodeEdits.Log();
+    /** How the list the last {@link #infos()} handed came from the one before. */
+    private NodeEdits edits;
+    /** The same for {@link #laneNodes} and {@link #lanePods}, handed at other times. */
+    private final NodeEdits.Log laneLog = new NodeEdits.Log();
+
+    private NodeEdits laneEdits;
 
     ReadyNodes(
             SimCluster cluster,
@@ -59,24 +68,47 @@ final class ReadyNodes {
         if (n.isRemoved() || !n.ready) {
             if (at >= 0) {
                 delete(at);
+                log.deleted(at);
+                laneLog.deleted(at);
             }
             return;
         }
+        NodeInfo nodeInfo = info.apply(n);
+        Object podList = pods.apply(n);
+        LaneNode laneNode = lanes ? n.laneNode() : null;
+        Object lanePodList = lanes ? n.lanePods(SimLanes::boundLanePod) : null;
         if (at < 0) {
             at = -at - 1;
             insert(at, n);
+            log.inserted(at);
+            laneLog.inserted(at);
+        } else {
+            if (infos[at] != nodeInfo || podLists[at] != podList) {
+                log.changed(at);
+            }
+            if (laneNodes[at] != laneNode || lanePods[at] != lanePodList) {
+                laneLog.changed(at);
+            }
         }
-        infos[at] = info.apply(n);
-        podLists[at] = pods.apply(n);
-        if (lanes) {
-            laneNodes[at] = n.laneNode();
-            lanePods[at] = n.lanePods(SimLanes::boundLanePod);
-        }
+        infos[at] = nodeInfo;
+        podLists[at] = podList;
+        laneNodes[at] = laneNode;
+        lanePods[at] = lanePodList;
     }
 
-    /** The ready nodes' NodeInfo, in node order: a new list (copied as arrays, not walked as a sublist). */
+    /**
+     * The ready nodes' NodeInfo, in node order: a new list (copied as arrays, not walked as a sublist); {@link #edits}
+     * then says how it came from the one handed before.
+     */
     List<NodeInfo> infos() {
-        return new ArrayList<>(Arrays.asList(Arrays.copyOf(infos, size)));
+        List<NodeInfo> out = new ArrayList<>(Arrays.asList(Arrays.copyOf(infos, size)));
+        edits = log.handOver(out);
+        return out;
+    }
+
+    /** How the list the last {@link #infos()} handed came from the one before it (null for the first). */
+    NodeEdits edits() {
+        return edits;
     }
 
     /** Beside {@link #infos()}, each node's pods: a new list (copied whole, not added one by one). */
@@ -85,9 +117,16 @@ final class ReadyNodes {
         return new ArrayList(Arrays.asList(Arrays.copyOf(podLists, size)));
     }
 
-    /** The ready nodes as lanes reads them, in node order: a new list. */
+    /** The ready nodes as lanes reads them, in node order: a new list; {@link #laneEdits} from the one before. */
     List<LaneNode> laneNodes() {
-        return new ArrayList<>(Arrays.asList(Arrays.copyOf(laneNodes, size)));
+        List<LaneNode> out = new ArrayList<>(Arrays.asList(Arrays.copyOf(laneNodes, size)));
+        laneEdits = laneLog.handOver(out);
+        return out;
+    }
+
+    /** How the list the last {@link #laneNodes()} handed came from the one before it (null for the first). */
+    NodeEdits laneEdits() {
+        return laneEdits;
     }
 
     /** Beside {@link #laneNodes()}, each node's pods as lanes reads them: a new list. */

@@ -7,6 +7,7 @@ import io.joblane.scaler.lanes.LaneNode;
 import io.joblane.scaler.lanes.LanePod;
 import io.joblane.scaler.lanes.LanePods;
 import io.joblane.scaler.lanes.LanesAccess;
+import io.joblane.scaler.plan.NodeEdits;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
@@ -27,6 +28,9 @@ final class SimLanes implements LanesAccess {
     private List<LaneNode> laneNodes;
 
     private List<List<LanePod>> laneOfNodes;
+    /** The nodes whose pods {@link #pods(List)} last handed as kept lists, null when it grouped them afresh. */
+    private List<LaneNode> lastPodsOf;
+
     private List<LanePod> laneNotReady;
     /** Lane-end labels written: to show lanes were exercised. */
     long laneEndWrites;
@@ -116,13 +120,21 @@ final class SimLanes implements LanesAccess {
     @Override
     public LanePods pods(List<LaneNode> nodes) {
         if (nodes != laneNodes) {
+            lastPodsOf = null;
             return LanesAccess.super.pods(nodes);
         }
+        lastPodsOf = nodes;
         List<LanePod> others = new ArrayList<>(finished.size() + laneNotReady.size());
         others.addAll(finished);
         finished.clear();
         others.addAll(laneNotReady);
         return new LanePods(laneOfNodes, others);
+    }
+
+    /** How the ready nodes last handed came from those handed before, when {@link #pods(List)} handed theirs. */
+    @Override
+    public NodeEdits nodeEdits() {
+        return laneNodes != null && lastPodsOf == laneNodes ? ready.laneEdits() : null;
     }
 
     @Override

@@ -1,0 +1,101 @@
+package io.joblane.scaler.plan;
+
+import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The nodes' instances in their cloud groups' descriptions, kept per cloud group from scan to scan (handed from index
+ * to index, loop thread): a node that is the very same object, its instance the very same object in the description,
+ * keeps it without a lookup.
+ */
+final class NodeInstances {
+    private final Map<String, Kept> kept = new HashMap<>();
+
+    /**
+     * Beside {@code nodes} one for one, the instance of each in the cloud group's description, null when none (no
+     * instance id, or not in the group): what the description's instances by id says. Where no id repeats in the description, an
+     * instance found at the place after the last one matched, or a few places on, is looked up no further (nodes
+     * mostly come in their instances' order).
+     */
+    CloudInstance[] of(
+            SnapshotIndex index,
+            List<NodeInfo> nodes,
+            CloudGroup cloud,
+            Map<String, CloudInstance> byId,
+            boolean unique) {
+        List<CloudInstance> list = cloud.instances();
+        CloudInstance[] out = new CloudInstance[nodes.size()];
+        int[] at = new int[nodes.size()];
+        int[] keptAt = unique ? keptPositions(index, kept.get(cloud.id()), nodes, list) : null;
+        int next = 0;
+        for (int k = 0; k < out.length; k++) {
+            at[k] = -1;
+            int now = keptAt == null ? -1 : keptAt[k];
+            if (now >= 0) {
+                // The same node, its instance the same object still in the list: no id repeats, so it is the one.
+                out[k] = list.get(now);
+                at[k] = now;
+                next = now + 1;
+                continue;
+            }
+            String id = nodes.get(k).instanceId();
+            if (id == null) {
+                continue;
+            }
+            int found = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
+            if (found >= 0) {
+                out[k] = list.get(found);
+                at[k] = found;
+                next = found + 1;
+            } else {
+                out[k] = byId.get(id);
+            }
+        }
+        if (unique) {
+            kept.put(cloud.id(), new Kept(nodes, list, at));
+        } else {
+            kept.remove(cloud.id());
+        }
+        return out;
+    }
+
+    /**
+     * A cloud group's last {@link #of} answer: the nodes asked, the description's list, and beside each node
+     * the position in that list of its instance (-1 when none or found by id).
+     */
+    private record Kept(List<NodeInfo> nodes, List<CloudInstance> list, int[] at) {}
+
+    /**
+     * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node
+     * when that instance is the very same object in {@code list}, else -1; null without {@code kept}.
+     */
+    private static int[] keptPositions(SnapshotIndex index, Kept kept, List<NodeInfo> nodes, List<CloudInstance> list) {
+        if (kept == null) {
+            return null;
+        }
+        int[] nodeWas = index.pairing(kept.nodes, nodes);
+        int[] moved = kept.list == list ? null : movedTo(kept.list, list);
+        int[] out = new int[nodes.size()];
+        for (int k = 0; k < out.length; k++) {
+            int was = nodeWas[k] < 0 ? -1 : kept.at[nodeWas[k]];
+            out[k] = was < 0 || moved == null ? was : moved[was];
+        }
+        return out;
+    }
+
+    /** Per position of {@code last}, where the very same instance is in {@code now}, -1 when not found. */
+    private static int[] movedTo(List<CloudInstance> last, List<CloudInstance> now) {
+        int[] was = ByKey.match(last, now);
+        int[] to = new int[last.size()];
+        java.util.Arrays.fill(to, -1);
+        for (int q = 0; q < was.length; q++) {
+            if (was[q] >= 0) {
+                to[was[q]] = q;
+            }
+        }
+        return to;
+    }
+}

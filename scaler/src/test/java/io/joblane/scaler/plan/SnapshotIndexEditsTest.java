@@ -1,0 +1,234 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.cpuMem;
+import static io.joblane.scaler.plan.Fixtures.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An index built with the snapshot's {@link NodeEdits} (facts copied from the last index for the nodes no edit touched)
+ * answers as one built by matching the nodes itself, scan after scan, as an adapter inserts, deletes and changes
+ * nodes and their pods the way the simulator's ready-node list does; and the edits' places say exactly which nodes
+ * were not touched.
+ */
+class SnapshotIndexEditsTest {
+    private static final PodConstraints REPELS = PodConstraints.of(
+            null,
+            null,
+            List.of(new PodConstraints.TopologyTerm("kubernetes.io/hostname", PodSelector.labels(Map.of("app", "x")))),
+            null);
+
+    private int pods;
+
+    /** The adapter's side: a node list edited in place, its edits logged, handed as a copy at each snapshot. */
+    private static final class EditedNodes {
+        final List<NodeInfo> nodes = new ArrayList<>();
+        final List<List<PodInfo>> ofNodes = new ArrayList<>();
+        final NodeEdits.Log log = new NodeEdits.Log();
+        /** Places touched since the last hand-over, in the current list (for the exactness check). */
+        final List<Boolean> touched = new ArrayList<>();
+
+        void insert(int at, NodeInfo n, List<PodInfo> p) {
+            nodes.add(at, n);
+            ofNodes.add(at, p);
+            touched.add(at, true);
+            log.inserted(at);
+        }
+
+        void delete(int at) {
+            nodes.remove(at);
+            ofNodes.remove(at);
+            touched.remove(at);
+            log.deleted(at);
+        }
+
+        void change(int at, NodeInfo n, List<PodInfo> p) {
+            nodes.set(at, n);
+            ofNodes.set(at, p);
+            touched.set(at, true);
+            log.changed(at);
+        }
+    }
+
+    private PodInfo pod(String node, Random rnd) {
+        Instant created = T0.plusSeconds(rnd.nextInt(600));
+        PodInfo p = new PodInfo(
+                "uid-p" + pods,
+                "default",
+                "p" + pods++,
+                rnd.nextInt(10) == 0 ? "other" : "a",
+                cpuMem(100 + rnd.nextInt(900), 0),
+                PodPhase.RUNNING,
+                rnd.nextInt(5) != 0,
+                false,
+                false,
+                node,
+                created,
+                created,
+                null,
+                Map.of("app", "x"),
+                PodConstraints.NONE);
+        return rnd.nextInt(40) == 0 ? Fixtures.withConstraints(p, REPELS) : p;
+    }
+
+    private List<PodInfo> podsFor(String node, Random rnd) {
+        List<PodInfo> out = new ArrayList<>();
+        for (int k = rnd.nextInt(4); k > 0; k--) {
+            out.add(pod(node, rnd));
+        }
+        return rnd.nextInt(8) == 0 ? out : new NodePods(out); // now and then a plain list: not kept on its load
+    }
+
+    private static NodeInfo anyNode(String name, String group, Random rnd) {
+        NodeInfo n = node(name, group);
+        return rnd.nextInt(60) == 0 ? Fixtures.onSpot(n) : n;
+    }
+
+    @Test
+    void anIndexPatchedFromTheEditsAnswersAsOneThatMatchesTheNodesItself() {
+        Random rnd = new Random(13);
+        int patched = 0;
+        int walked = 0;
+        for (int run = 0; run < 25; run++) {
+            boolean twoGroups = run % 5 == 4;
+            EditedNodes list = new EditedNodes();
+            int next = 0;
+            for (int i = 0; i < 30; i++) {
+                String name = "n" + next++;
+                list.insert(i, anyNode(name, "a", rnd), podsFor(name, rnd));
+            }
+            SnapshotIndex withEdits = null;
+            SnapshotIndex matched = null;
+            for (int scan = 0; scan < 50; scan++) {
+                list.touched.replaceAll(t -> false);
+                for (int c = rnd.nextInt(6); c > 0; c--) {
+                    int at = rnd.nextInt(list.nodes.size());
+                    NodeInfo n = list.nodes.get(at);
+                    switch (rnd.nextInt(9)) {
+                        case 0, 1 -> list.change(at, n, podsFor(n.name(), rnd)); // its pods changed
+                        case 2 -> list.change(at, n, new NodePods(List.of())); // emptied
+                        case 3 -> list.delete(at);
+                        case 4 -> { // a new node, anywhere (the simulator keeps launch order)
+                            String name = "n" + next++;
+                            list.insert(at, anyNode(name, "a", rnd), podsFor(name, rnd));
+                        }
+                        case 5 -> list.change(at, n.withSpotNotice(SpotNotice.REBALANCE), list.ofNodes.get(at));
+                        case 6 ->
+                            list.change( // regrouped: only in runs with two groups
+                                    at,
+                                    node(n.name(), twoGroups && rnd.nextBoolean() ? "b" : "a"),
+                                    list.ofNodes.get(at));
+                        case 7 -> { // a plain list changed in place, not logged: read again all the same
+                            if (!(list.ofNodes.get(at) instanceof NodePods)) {
+                                list.ofNodes.get(at).add(pod(n.name(), rnd));
+                            }
+                        }
+                        default -> list.change(at, n, list.ofNodes.get(at)); // logged, nothing new
+                    }
+                }
+                if (list.nodes.isEmpty()) {
+                    list.insert(0, anyNode("n" + next++, "a", rnd), List.of());
+                }
+                List<NodeInfo> nodes = new ArrayList<>(list.nodes);
+                NodeEdits edits = list.log.handOver(nodes);
+                if (edits != null) {
+                    int[] was = edits.was(nodes.size());
+                    for (int i = 0; i < nodes.size(); i++) {
+                        assertThat(was[i] < 0)
+                                .as("run %d scan %d place %d touched", run, scan, i)
+                                .isEqualTo(list.touched.get(i));
+                        if (was[i] >= 0) {
+                            assertThat(edits.from().get(was[i])).isSameAs(nodes.get(i));
+                        }
+                    }
+                }
+                List<List<PodInfo>> ofNodes = List.copyOf(list.ofNodes);
+                List<PodInfo> pending = List.of(Fixtures.pending("w" + scan, "a", cpuMem(500, 0)));
+                SnapshotIndex a = new SnapshotIndex(
+                        new ClusterSnapshot(T0, nodes, pending, List.of(), ofNodes, edits), Map.of(), withEdits);
+                SnapshotIndex b = new SnapshotIndex(
+                        new ClusterSnapshot(T0, nodes, pending, List.of(), ofNodes), Map.of(), matched);
+                assertSameAnswers(a, b, "run " + run + " scan " + scan);
+                patched += a.patched() ? 1 : 0;
+                walked += a.patched() ? 0 : 1;
+                withEdits = a;
+                matched = b;
+            }
+        }
+        assertThat(patched).as("scans patched from the edits").isGreaterThan(900);
+        assertThat(walked).as("scans walked (the first, several groups)").isGreaterThan(50);
+    }
+
+    private static void assertSameAnswers(SnapshotIndex a, SnapshotIndex b, String where) {
+        Set<String> groups = new HashSet<>(List.of("a", "b", "other"));
+        for (String g : groups) {
+            List<NodeInfo> nodes = a.nodes(g);
+            assertThat(nodes).as("%s: nodes of %s", where, g).containsExactlyElementsOf(b.nodes(g));
+            NodeLoad[] loadsA = a.loads(g);
+            NodeLoad[] loadsB = b.loads(g);
+            for (int i = 0; i < nodes.size(); i++) {
+                assertThat(loadsA[i].pods())
+                        .as("%s: load of %s", where, nodes.get(i).name())
+                        .containsExactlyElementsOf(loadsB[i].pods());
+                assertThat(loadsA[i].requested()).isEqualTo(loadsB[i].requested());
+                assertThat(loadsA[i].blocking()).isEqualTo(loadsB[i].blocking());
+                assertThat(a.boundTo(nodes.get(i).name()))
+                        .containsExactlyElementsOf(b.boundTo(nodes.get(i).name()));
+            }
+            assertThat(a.antiAffinityOnNodes(g))
+                    .as("%s: anti-affinity in %s", where, g)
+                    .isEqualTo(b.antiAffinityOnNodes(g));
+            assertThat(a.spotOnNodes(g)).as("%s: spot in %s", where, g).isEqualTo(b.spotOnNodes(g));
+            assertThat(a.jobPods(g)).as("%s: job pods of %s", where, g).containsExactlyElementsOf(b.jobPods(g));
+            Instant from = T0.plusSeconds(300);
+            assertThat(a.jobPods(g, from))
+                    .as("%s: recent job pods of %s", where, g)
+                    .containsExactlyElementsOf(b.jobPods(g, from));
+            assertThat(a.pending(g)).containsExactlyElementsOf(b.pending(g));
+        }
+    }
+
+    @Test
+    void editsFromAnotherListThanTheLastIndexsAreNotUsed() {
+        Random rnd = new Random(3);
+        EditedNodes list = new EditedNodes();
+        for (int i = 0; i < 5; i++) {
+            list.insert(i, node("n" + i, "a"), podsFor("n" + i, rnd));
+        }
+        List<NodeInfo> first = new ArrayList<>(list.nodes);
+        list.log.handOver(first);
+        SnapshotIndex last = new SnapshotIndex(
+                new ClusterSnapshot(T0, new ArrayList<>(list.nodes), List.of(), List.of(), List.copyOf(list.ofNodes)),
+                Map.of(),
+                null);
+        list.change(2, list.nodes.get(2), podsFor("n2", rnd));
+        List<NodeInfo> nodes = new ArrayList<>(list.nodes);
+        NodeEdits edits = list.log.handOver(nodes); // from `first`, not the list the last index holds
+        SnapshotIndex index = new SnapshotIndex(
+                new ClusterSnapshot(T0, nodes, List.of(), List.of(), List.copyOf(list.ofNodes), edits), Map.of(), last);
+        assertThat(index.patched()).isFalse();
+        assertThat(index.boundTo("n2")).containsExactlyElementsOf(list.ofNodes.get(2));
+    }
+
+    @Test
+    void editsThatDoNotLeadToTheListsLengthAreRefused() {
+        NodeEdits.Log log = new NodeEdits.Log();
+        List<NodeInfo> from = new ArrayList<>(List.of(node("n0", "a"), node("n1", "a")));
+        log.handOver(from);
+        log.inserted(1);
+        NodeEdits edits = log.handOver(List.of());
+        assertThat(edits.was(3)).containsExactly(0, -1, 1);
+        assertThat(edits.was(2)).as("one node more than the list handed").isNull();
+        log.deleted(5);
+        assertThat(log.handOver(List.of()).was(2)).as("a place past the end").isNull();
+    }
+}
