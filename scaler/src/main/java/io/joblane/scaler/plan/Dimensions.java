@@ -46,6 +46,16 @@ final class Dimensions {
         lastAdded = r;
     }
 
+    /** Whether every name of {@code r} has a slot (adding it would add none). */
+    boolean names(Resources r) {
+        for (int i = 0; i < r.size(); i++) {
+            if (!slots.containsKey(r.nameAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     void add(String name) {
         if (slots.putIfAbsent(name, slots.size()) == null) {
             lastNamed = null; // a name that had no slot has one now

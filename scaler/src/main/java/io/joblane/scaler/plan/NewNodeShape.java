@@ -64,7 +64,9 @@ final class NewNodeShape {
         GroupSpec spec = in.spec();
         List<DaemonSetInfo> daemonSets = in.index().snapshot().daemonSets();
         Resources overhead = overhead(daemonSets, spec.nodeLabels(), spec.taints());
-        Resources shape = in.learnShape() ? mostCommonAllocatable(spec, nodes) : spec.shape();
+        AllocatableCounts counts = in.index().allocatableCounts(spec.name(), nodes);
+        Resources learnt = in.learnShape() ? counts.mostCommon(spec.shape()) : spec.shape();
+        Resources shape = learnt != null ? learnt : mostCommonAllocatable(spec, nodes); // a tie: node order decides
         // With one kind its shape is the pass's (learnt or the spec's); with several each kind has its own.
         List<Resources> kindShapes = new java.util.ArrayList<>();
         List<Resources> kindOverheads = new java.util.ArrayList<>();
@@ -89,10 +91,13 @@ final class NewNodeShape {
             dims.add(kindOverheads.get(k));
         }
         kindTypeShapes.forEach(shapes -> shapes.forEach(dims::add));
-        Resources last = null;
-        for (NodeInfo n : nodes) {
-            if (n.allocatable() != last) { // nodes of one shape share it, mostly in a row: its names are added
-                dims.add(last = n.allocatable());
+        // The nodes' names, in node order: only when one of their allocatables has a name no slot has yet.
+        if (!counts.distinct().stream().allMatch(dims::names)) {
+            Resources last = null;
+            for (NodeInfo n : nodes) {
+                if (n.allocatable() != last) { // nodes of one shape share it, mostly in a row: its names are added
+                    dims.add(last = n.allocatable());
+                }
             }
         }
         for (PodInfo p : pending) {
@@ -134,7 +139,7 @@ final class NewNodeShape {
     }
 
     /** The most common allocatable among Ready nodes: new nodes come from the same launch template. */
-    private static Resources mostCommonAllocatable(GroupSpec spec, List<NodeInfo> nodes) {
+    static Resources mostCommonAllocatable(GroupSpec spec, List<NodeInfo> nodes) {
         Map<Resources, Integer> counts = new HashMap<>();
         // Counted run by run of the same object (nodes of one shape share it, mostly in a row): one merge per run.
         Resources run = null;

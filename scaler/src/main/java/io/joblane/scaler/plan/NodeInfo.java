@@ -115,6 +115,11 @@ public record NodeInfo(
 
     /** True once it advertises every extended resource of {@code template} ({@code nvidia.com/gpu}: device plugin up). */
     public boolean advertisesExtended(Resources template) {
+        return advertisesExtended(allocatable, template);
+    }
+
+    /** {@link #advertisesExtended(Resources)} of a node with this allocatable. */
+    static boolean advertisesExtended(Resources allocatable, Resources template) {
         if (!template.hasExtended()) {
             return true; // nothing to advertise: asked of every node at every pass
         }

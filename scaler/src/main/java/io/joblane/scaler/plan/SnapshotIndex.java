@@ -89,6 +89,8 @@ public final class SnapshotIndex {
     private final Map<String, List<KeptTree>> keptTrees;
     /** What the scale-in step keeps per group across scans, handed from index to index (loop thread). */
     private final Map<String, ScaleInKept> scaleInKept;
+    /** Per group, its nodes counted by allocatable, handed from index to index (loop thread). */
+    private final Map<String, AllocatableCounts> allocatableCounts;
     /** The facts of untouched nodes were copied from the last index (the snapshot's edits), not found by a walk. */
     private final boolean patched;
 
@@ -121,6 +123,7 @@ public final class SnapshotIndex {
         this.layouts = handed(previous, p -> p.layouts, ArrayList::new);
         this.keptTrees = handed(previous, p -> p.keptTrees, HashMap::new);
         this.scaleInKept = handed(previous, p -> p.scaleInKept, HashMap::new);
+        this.allocatableCounts = handed(previous, p -> p.allocatableCounts, HashMap::new);
         this.nodesByInstance = nodesByInstance(previous);
         this.instancesById = instancesById(previous);
         this.keptClassification = handed(previous, p -> p.keptClassification, HashMap::new);
@@ -725,6 +728,13 @@ public final class SnapshotIndex {
     /** What the scale-in step kept for {@code group} at the last scans (new for an index built without one). */
     ScaleInKept scaleInKept(String group) {
         return scaleInKept.computeIfAbsent(group, g -> new ScaleInKept());
+    }
+
+    /** The group's nodes counted by allocatable, brought to {@code nodes} (a list of the group's). */
+    AllocatableCounts allocatableCounts(String group, List<NodeInfo> nodes) {
+        AllocatableCounts counts = allocatableCounts.computeIfAbsent(group, g -> new AllocatableCounts());
+        counts.update(this, nodes);
+        return counts;
     }
 
     /** As {@link #canonical(Resources)}, for a pass's vector layout ({@link Dimensions#layout}). */

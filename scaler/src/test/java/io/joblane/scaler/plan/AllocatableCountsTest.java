@@ -1,0 +1,93 @@
+package io.joblane.scaler.plan;
+
+import static io.joblane.scaler.plan.Fixtures.T0;
+import static io.joblane.scaler.plan.Fixtures.node;
+import static io.joblane.scaler.plan.Fixtures.res;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A group's nodes counted by allocatable and kept from scan to scan (brought to each scan's list through the index's
+ * pairing) answer what counting every node afresh does: the most common allocatable a new node takes, and the distinct
+ * allocatables whose names the pass's vectors need.
+ */
+class AllocatableCountsTest {
+    private static final long GI = 1024L * 1024 * 1024 * 1000;
+    private static final Resources GPU_TEMPLATE = res("cpu", 8000, "memory", 32 * GI, "nvidia.com/gpu", 1000);
+
+    /** A few shapes, some equal in value but distinct objects, one without a GPU, one zero. */
+    private static Resources shape(Random rnd) {
+        return switch (rnd.nextInt(6)) {
+            case 0 -> res("cpu", 8000, "memory", 32 * GI, "nvidia.com/gpu", 1000);
+            case 1 -> res("cpu", 4000, "memory", 16 * GI, "nvidia.com/gpu", 1000);
+            case 2 -> res("cpu", 8000, "memory", 32 * GI);
+            case 3 -> res("cpu", 16000, "memory", 32 * GI, "nvidia.com/gpu", 2000);
+            case 4 -> Resources.ZERO;
+            default -> res("cpu", 4000, "memory", 8 * GI, "nvidia.com/gpu", 1000);
+        };
+    }
+
+    private static NodeInfo anyNode(String name, Random rnd) {
+        NodeInfo n = node(name, "g", shape(rnd));
+        return rnd.nextInt(4) == 0 ? Fixtures.notReady(n, T0) : n;
+    }
+
+    @Test
+    void keptCountsAnswerAsCountingEveryNode() {
+        Random rnd = new Random(11);
+        int answered = 0;
+        int tied = 0;
+        for (int run = 0; run < 30; run++) {
+            List<NodeInfo> nodes = new ArrayList<>();
+            int next = 0;
+            for (int i = 0; i < 1 + rnd.nextInt(12); i++) {
+                nodes.add(anyNode("n" + next++, rnd));
+            }
+            SnapshotIndex last = null;
+            for (int scan = 0; scan < 40; scan++) {
+                for (int c = rnd.nextInt(4); c > 0; c--) {
+                    int at = rnd.nextInt(nodes.size() + 1);
+                    switch (rnd.nextInt(3)) {
+                        case 0 -> nodes.add(at, anyNode("n" + next++, rnd));
+                        case 1 -> {
+                            if (at < nodes.size() && nodes.size() > 1) {
+                                nodes.remove(at);
+                            }
+                        }
+                        default -> {
+                            if (at < nodes.size()) { // the same node, now (not) Ready or of another shape
+                                nodes.set(at, anyNode(nodes.get(at).name(), rnd));
+                            }
+                        }
+                    }
+                }
+                SnapshotIndex index = new SnapshotIndex(
+                        new ClusterSnapshot(T0, new ArrayList<>(nodes), List.of(), List.of()), Map.of(), last);
+                List<NodeInfo> group = index.nodes("g");
+                for (Resources template : List.of(GPU_TEMPLATE, res("cpu", 8000, "memory", 32 * GI))) {
+                    GroupSpec spec = Fixtures.spec("g", 0, 10, template);
+                    Resources kept = index.allocatableCounts("g", group).mostCommon(template);
+                    Resources counted = NewNodeShape.mostCommonAllocatable(spec, group);
+                    if (kept == null) {
+                        tied++;
+                    } else {
+                        assertThat(kept).as("run %d scan %d", run, scan).isEqualTo(counted);
+                        answered++;
+                    }
+                }
+                assertThat(new HashSet<>(index.allocatableCounts("g", group).distinct()))
+                        .isEqualTo(new HashSet<>(
+                                group.stream().map(NodeInfo::allocatable).toList()));
+                last = index;
+            }
+        }
+        assertThat(answered).as("answered from the counts").isGreaterThan(1_500);
+        assertThat(tied).as("ties left to the nodes' order").isGreaterThan(10);
+    }
+}
