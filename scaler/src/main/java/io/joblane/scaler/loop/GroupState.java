@@ -1,8 +1,11 @@
 package io.joblane.scaler.loop;
 
+import io.joblane.model.config.NodeGroup;
+import io.joblane.model.config.ScalerSettings;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.ByKey;
+import io.joblane.scaler.plan.GroupSpec;
 import io.joblane.scaler.plan.SpotNotice;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +21,11 @@ import java.util.Set;
 /** Per-group memory of the loop; losing it on restart only resets back-off and report de-duplication. */
 final class GroupState {
     int failures;
+    /** The group's spec and the config objects it was read from (immutable records: a reload makes new ones). */
+    private GroupSpec spec;
+
+    private NodeGroup specOf;
+    private ScalerSettings specWith;
     Instant backoffUntil;
     Instant gapSince;
     String lastAction;
@@ -188,5 +196,15 @@ final class GroupState {
         while (oldestFirst.hasNext() && now.isAfter(oldestFirst.next().plus(keep))) {
             oldestFirst.remove();
         }
+    }
+
+    /** The group's spec: read again from the config only when its objects changed (it parses quantities). */
+    GroupSpec spec(NodeGroup group, ScalerSettings scaler) {
+        if (group != specOf || scaler != specWith) {
+            spec = GroupSpec.of(group, scaler);
+            specOf = group;
+            specWith = scaler;
+        }
+        return spec;
     }
 }

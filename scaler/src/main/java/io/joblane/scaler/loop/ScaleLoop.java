@@ -186,8 +186,8 @@ public final class ScaleLoop {
             if (statuses.containsKey(group.name())) {
                 continue; // already reported as skipped
             }
-            GroupSpec spec = GroupSpec.of(group, cfg.scaler());
             GroupState state = states.computeIfAbsent(group.name(), g -> new GroupState());
+            GroupSpec spec = state.spec(group, cfg.scaler());
             CloudGroup cloud = described.get(spec.cloudGroupId());
             if (cloud == null) {
                 statuses.put(

@@ -2,8 +2,11 @@ package io.joblane.scaler.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.config.ConfigLoader;
+import io.joblane.model.config.JoblaneConfig;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.LifecycleState;
+import io.joblane.scaler.plan.GroupSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,5 +82,29 @@ class GroupStateTest {
 
     private static CloudInstance with(CloudInstance i, LifecycleState s) {
         return new CloudInstance(i.id(), i.zone(), s, i.healthy(), i.protectedFromScaleIn(), i.launchTime());
+    }
+
+    /** The spec is read once per config: the same group and settings give the same one, a reload its new values. */
+    @Test
+    void theSpecIsReadAgainOnlyWhenTheConfigChanged() throws Exception {
+        String yaml = """
+                nodeGroups:
+                  - name: batch
+                    default: true
+                    scaling: {provider: memory, maxNodes: %d, node: {cpu: "4", memory: 16Gi, pods: "110"}}
+                """;
+        JoblaneConfig first = ConfigLoader.parse(yaml.formatted(3), "test");
+        GroupState state = new GroupState();
+        GroupSpec spec = state.spec(first.nodeGroups().get(0), first.scaler());
+        assertThat(spec.maxNodes()).isEqualTo(3);
+        assertThat(state.spec(first.nodeGroups().get(0), first.scaler())).isSameAs(spec);
+
+        JoblaneConfig reloaded = ConfigLoader.parse(yaml.formatted(7), "test");
+        assertThat(state.spec(reloaded.nodeGroups().get(0), reloaded.scaler()).maxNodes())
+                .isEqualTo(7);
+        JoblaneConfig same = ConfigLoader.parse(yaml.formatted(7), "test");
+        assertThat(state.spec(same.nodeGroups().get(0), same.scaler()))
+                .as("a reload with the same values: read again, equal")
+                .isEqualTo(GroupSpec.of(same.nodeGroups().get(0), same.scaler()));
     }
 }
