@@ -123,37 +123,35 @@ final class NodeEnds {
         }
         run++;
         List<Derived> stale = markStale(changed);
-        int[] was = changed == null || edits == null || places == null || edits.from() != places.nodes
-                ? null
-                : edits.was(nodes.size());
+        Places last = places;
+        places = null; // a run that fails half way leaves none: the next one looks at every node
+        int[] was = changed == null || edits == null || last == null ? null : last.was(edits, nodes);
         patched = was != null;
-        Derived[] derived = was != null ? places.next(nodes, was) : new Derived[nodes.size()];
+        Derived[] derived = was != null ? last.next(nodes, was) : new Derived[nodes.size()];
         List<LaneEnds.Change> changes = was != null
-                ? patch(nodes, pods, history, nowMillis, stale, derived)
-                : walk(nodes, pods, history, changed != null, nowMillis, derived);
-        boolean any = places.anyEnd();
-        Map<String, Long> others = Map.of();
-        for (LanePod p : pods.others()) {
-            long end = p.bound() && p.node() != null ? LaneEnds.expectedEnd(p, history, nowMillis) : NONE;
-            if (end != NONE) {
-                others = others.isEmpty() ? new HashMap<>() : others;
-                others.put(p.uid(), end);
-            }
-        }
+                ? patch(last, nodes, pods, history, nowMillis, stale, derived)
+                : walk(nodes, pods, history, changed != null, nowMillis, derived, edits != null);
+        places = was != null ? last : places;
+        boolean any = places != null ? places.anyEnd() : anyEnd(derived);
+        Map<String, Long> others = othersEnds(pods, history, nowMillis);
         if (readerEntries > 4 * derived.length + pruneSlack) {
             prune(derived, pods);
         }
         return new Result(changes, new Ends(nodes, derived, others, any || !others.isEmpty()));
     }
 
-    /** A run that looks at every node: its derivation kept or made afresh, and the label change it needs. */
+    /**
+     * A run that looks at every node: its derivation kept or made afresh, and the label change it needs; with
+     * {@code keepPlaces} (the adapter hands edits), where each is kept for the next run's edits.
+     */
     private List<LaneEnds.Change> walk(
             List<LaneNode> nodes,
             LanePods pods,
             FamilyHistory history,
             boolean known,
             long nowMillis,
-            Derived[] derived) {
+            Derived[] derived,
+            boolean keepPlaces) {
         boolean[] differs = new boolean[derived.length];
         List<LaneEnds.Change> changes = new ArrayList<>();
         for (int i = 0; i < derived.length; i++) {
@@ -166,8 +164,30 @@ final class NodeEnds {
                 differs[i] = true;
             }
         }
-        places = Places.after(nodes, derived, pods, differs);
+        places = keepPlaces ? Places.after(nodes, derived, pods, differs) : null;
         return changes;
+    }
+
+    /** The expected ends of the bound pods handed apart from the nodes (on nodes not listed), by uid. */
+    private static Map<String, Long> othersEnds(LanePods pods, FamilyHistory history, long nowMillis) {
+        Map<String, Long> others = Map.of();
+        for (LanePod p : pods.others()) {
+            long end = p.bound() && p.node() != null ? LaneEnds.expectedEnd(p, history, nowMillis) : NONE;
+            if (end != NONE) {
+                others = others.isEmpty() ? new HashMap<>() : others;
+                others.put(p.uid(), end);
+            }
+        }
+        return others;
+    }
+
+    private static boolean anyEnd(Derived[] derived) {
+        for (Derived d : derived) {
+            if (d.latestMinutes != NONE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -198,6 +218,7 @@ final class NodeEnds {
      * every run, and answers the label changes, in node order, of these and of the places whose label still differed.
      */
     private List<LaneEnds.Change> patch(
+            Places at,
             List<LaneNode> nodes,
             LanePods pods,
             FamilyHistory history,
@@ -206,34 +227,24 @@ final class NodeEnds {
             Derived[] derived) {
         boolean[] looked = new boolean[derived.length];
         List<Integer> order = new ArrayList<>();
-        for (int i : places.fresh()) {
+        for (int i : at.fresh()) {
             String node = nodes.get(i).name();
             List<LanePod> onNode = pods.ofNodes().get(i);
             Derived d = onNode instanceof LaneNodePods k ? k.derived : null;
-            place(i, movedCurrent(d, node) ? d : derived(node, onNode, history, nowMillis), derived, looked, order);
+            place(i, movedCurrent(at, d, node) ? d : derived(node, onNode, history, nowMillis), derived, looked, order);
         }
-        for (Derived s : stale) {
-            int i = places.placeOf(s, derived);
+        List<Integer> again = new ArrayList<>(); // the places of stale derivations, then those derived at every run
+        stale.forEach(d -> again.add(at.placeOf(d, derived)));
+        for (int i : at.everyRun()) {
+            again.add(i);
+        }
+        for (int i : again) {
             if (i >= 0 && !looked[i]) {
-                place(
-                        i,
-                        derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis),
-                        derived,
-                        looked,
-                        order);
+                Derived d = derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis);
+                place(i, d, derived, looked, order);
             }
         }
-        for (int i : places.everyRun()) {
-            if (!looked[i]) {
-                place(
-                        i,
-                        derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis),
-                        derived,
-                        looked,
-                        order);
-            }
-        }
-        for (int i : places.differing()) {
+        for (int i : at.differing()) {
             if (!looked[i]) {
                 place(i, derived[i], derived, looked, order);
             }
@@ -242,7 +253,7 @@ final class NodeEnds {
         List<LaneEnds.Change> changes = new ArrayList<>();
         for (int i : order) {
             LaneEnds.Change change = change(nodes.get(i), derived[i]);
-            places.looked(i, derived[i], pods.ofNodes().get(i), change != null);
+            at.looked(i, derived[i], pods.ofNodes().get(i), change != null);
             if (change != null) {
                 changes.add(change);
             }
@@ -254,13 +265,8 @@ final class NodeEnds {
      * Whether {@code d}, found on the pods of a node at a place the edits touched, still holds: ours, the last run's
      * derivation of a place no longer carried over (so told of its families' changes since), nothing it read moved.
      */
-    private boolean movedCurrent(Derived d, String node) {
-        return d != null
-                && d.owner == this
-                && !d.stale
-                && !d.timeDependent
-                && places.wentFrom(d)
-                && d.node.equals(node);
+    private boolean movedCurrent(Places at, Derived d, String node) {
+        return d != null && d.owner == this && !d.stale && !d.timeDependent && at.wentFrom(d) && d.node.equals(node);
     }
 
     /** A derivation made afresh, kept on its pods when they are a {@link LaneNodePods}. */

@@ -24,18 +24,10 @@ final class Places {
     private int[] freeSlots = new int[8];
     private int free;
     private int slots;
-    /** Per slot: derived at every run; its label differed at its last look; each in its list. */
-    private boolean[] everyRunSlot;
+    /** The slots of the nodes derived at every run, and of those whose label differed at their last look. */
+    private final SlotList everyRun = new SlotList();
 
-    private boolean[] differingSlot;
-    private boolean[] everyRunListed;
-    private boolean[] differingListed;
-    /** The slots flagged in {@link #everyRunSlot} and {@link #differingSlot} (some may no longer be). */
-    private int[] everyRunList = new int[8];
-
-    private int everyRunCount;
-    private int[] differingList = new int[8];
-    private int differingCount;
+    private final SlotList differing = new SlotList();
     /** This run's places that the edits touched (their derivation to be found). */
     private int[] fresh = new int[0];
     /** The derivations of the last run's places that this run's list no longer holds at an untouched place. */
@@ -51,10 +43,8 @@ final class Places {
         p.derived = derived;
         p.slotAt = new int[n];
         p.placeOfSlot = new int[Math.max(8, n)];
-        p.everyRunSlot = new boolean[p.placeOfSlot.length];
-        p.differingSlot = new boolean[p.placeOfSlot.length];
-        p.everyRunListed = new boolean[p.placeOfSlot.length];
-        p.differingListed = new boolean[p.placeOfSlot.length];
+        p.everyRun.grow(p.placeOfSlot.length);
+        p.differing.grow(p.placeOfSlot.length);
         p.hasEnd = new boolean[n];
         p.slots = n;
         for (int i = 0; i < n; i++) {
@@ -115,8 +105,8 @@ final class Places {
 
     private void freeSlot(int slot) {
         placeOfSlot[slot] = -1;
-        everyRunSlot[slot] = false;
-        differingSlot[slot] = false;
+        everyRun.set(slot, false);
+        differing.set(slot, false);
         if (free == freeSlots.length) {
             freeSlots = Arrays.copyOf(freeSlots, free * 2);
         }
@@ -130,12 +120,15 @@ final class Places {
         if (slots == placeOfSlot.length) {
             int grown = slots * 2;
             placeOfSlot = Arrays.copyOf(placeOfSlot, grown);
-            everyRunSlot = Arrays.copyOf(everyRunSlot, grown);
-            differingSlot = Arrays.copyOf(differingSlot, grown);
-            everyRunListed = Arrays.copyOf(everyRunListed, grown);
-            differingListed = Arrays.copyOf(differingListed, grown);
+            everyRun.grow(grown);
+            differing.grow(grown);
         }
         return slots++;
+    }
+
+    /** Beside {@code now}, the place in the last run's list ({@link NodeEdits#was}); null unless edits from it. */
+    int[] was(NodeEdits edits, List<LaneNode> now) {
+        return edits.between(nodes, now) ? edits.was(now.size()) : null;
     }
 
     int[] fresh() {
@@ -156,36 +149,12 @@ final class Places {
 
     /** This run's places of the nodes derived at every run. */
     int[] everyRun() {
-        everyRunCount = compact(everyRunList, everyRunCount, everyRunSlot, everyRunListed);
-        return placesOf(everyRunList, everyRunCount);
+        return everyRun.places(placeOfSlot);
     }
 
     /** This run's places of the nodes whose label differed at their last look. */
     int[] differing() {
-        differingCount = compact(differingList, differingCount, differingSlot, differingListed);
-        return placesOf(differingList, differingCount);
-    }
-
-    /** Drops the slots no longer flagged, or freed. */
-    private int compact(int[] list, int count, boolean[] flagged, boolean[] listed) {
-        int out = 0;
-        for (int k = 0; k < count; k++) {
-            int s = list[k];
-            if (flagged[s] && placeOfSlot[s] >= 0) {
-                list[out++] = s;
-            } else {
-                listed[s] = false;
-            }
-        }
-        return out;
-    }
-
-    private int[] placesOf(int[] list, int count) {
-        int[] out = new int[count];
-        for (int k = 0; k < count; k++) {
-            out[k] = placeOfSlot[list[k]];
-        }
-        return out;
+        return differing.places(placeOfSlot);
     }
 
     /** What this run found at place {@code i}: its derivation, and whether its label differs from it. */
@@ -193,23 +162,8 @@ final class Places {
         int s = slotAt[i];
         d.slot = s;
         hasEnd[i] = d.latestMinutes != LaneEnds.NONE;
-        boolean every = d.timeDependent || !(onNode instanceof LaneNodePods);
-        if (every && !everyRunListed[s]) {
-            everyRunList = add(everyRunList, everyRunCount++, s);
-            everyRunListed[s] = true;
-        }
-        everyRunSlot[s] = every;
-        if (differs && !differingListed[s]) {
-            differingList = add(differingList, differingCount++, s);
-            differingListed[s] = true;
-        }
-        differingSlot[s] = differs;
-    }
-
-    private static int[] add(int[] list, int at, int s) {
-        int[] out = at == list.length ? Arrays.copyOf(list, at * 2) : list;
-        out[at] = s;
-        return out;
+        everyRun.set(s, d.timeDependent || !(onNode instanceof LaneNodePods));
+        differing.set(s, differs);
     }
 
     /** Whether some node of this run has an expected end. */
@@ -220,5 +174,49 @@ final class Places {
             }
         }
         return false;
+    }
+
+    /**
+     * Slots flagged, listed so that finding them reads no more than the list: a slot is listed when flagged and
+     * dropped from the list when found no longer flagged (or freed).
+     */
+    private static final class SlotList {
+        private boolean[] flagged = new boolean[0];
+        private boolean[] listed = new boolean[0];
+        private int[] list = new int[8];
+        private int count;
+
+        void grow(int slots) {
+            flagged = Arrays.copyOf(flagged, slots);
+            listed = Arrays.copyOf(listed, slots);
+        }
+
+        void set(int slot, boolean on) {
+            if (on && !listed[slot]) {
+                list = count == list.length ? Arrays.copyOf(list, count * 2) : list;
+                list[count++] = slot;
+                listed[slot] = true;
+            }
+            flagged[slot] = on;
+        }
+
+        /** The places of the slots still flagged and in use, the others dropped from the list. */
+        int[] places(int[] placeOfSlot) {
+            int kept = 0;
+            for (int k = 0; k < count; k++) {
+                int s = list[k];
+                if (flagged[s] && placeOfSlot[s] >= 0) {
+                    list[kept++] = s;
+                } else {
+                    listed[s] = false;
+                }
+            }
+            count = kept;
+            int[] out = new int[count];
+            for (int k = 0; k < count; k++) {
+                out[k] = placeOfSlot[list[k]];
+            }
+            return out;
+        }
     }
 }

@@ -21,11 +21,6 @@ import java.util.Set;
 /** Per-group memory of the loop; losing it on restart only resets back-off and report de-duplication. */
 final class GroupState {
     int failures;
-    /** The group's spec and the config objects it was read from (immutable records: a reload makes new ones). */
-    private GroupSpec spec;
-
-    private NodeGroup specOf;
-    private ScalerSettings specWith;
     Instant backoffUntil;
     Instant gapSince;
     String lastAction;
@@ -197,6 +192,14 @@ final class GroupState {
             oldestFirst.remove();
         }
     }
+
+    /**
+     * The group's spec, and the config records it was read from ({@link #spec}: immutable, a reload makes new ones).
+     */
+    private GroupSpec spec;
+
+    private NodeGroup specOf;
+    private ScalerSettings specWith;
 
     /** The group's spec: read again from the config only when its objects changed (it parses quantities). */
     GroupSpec spec(NodeGroup group, ScalerSettings scaler) {

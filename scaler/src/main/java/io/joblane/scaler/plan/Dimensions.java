@@ -47,7 +47,7 @@ final class Dimensions {
     }
 
     /** Whether every name of {@code r} has a slot (adding it would add none). */
-    boolean names(Resources r) {
+    boolean hasSlotsFor(Resources r) {
         for (int i = 0; i < r.size(); i++) {
             if (!slots.containsKey(r.nameAt(i))) {
                 return false;

@@ -92,7 +92,7 @@ final class NewNodeShape {
         }
         kindTypeShapes.forEach(shapes -> shapes.forEach(dims::add));
         // The nodes' names, in node order: only when one of their allocatables has a name no slot has yet.
-        if (!counts.distinct().stream().allMatch(dims::names)) {
+        if (!counts.distinct().stream().allMatch(dims::hasSlotsFor)) {
             Resources last = null;
             for (NodeInfo n : nodes) {
                 if (n.allocatable() != last) { // nodes of one shape share it, mostly in a row: its names are added

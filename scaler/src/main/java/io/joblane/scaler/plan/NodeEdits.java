@@ -8,7 +8,8 @@ import java.util.List;
  * that turn that list (and its pods' lists beside it) into this one. An adapter that keeps its nodes in a list it
  * edits as the cluster changes (the simulator does) records them ({@link Log}), so the index can take over what it
  * derived for the nodes no edit touched, without a walk that compares every node with the last scan's: a scan then
- * costs a few array copies plus the work for the nodes that changed. Immutable.
+ * costs a few array copies and loops over arrays of places (linear, cheap), plus the work for the nodes that changed.
+ * Immutable.
  */
 public final class NodeEdits {
     private static final int INSERTED = 0;
@@ -16,22 +17,25 @@ public final class NodeEdits {
     private static final int CHANGED = 2;
 
     private final List<?> from;
+    /** The list the edits lead to, handed with them. */
+    private final List<?> to;
     /** Each edit as its place times four plus its kind. */
     private final int[] edits;
 
-    private NodeEdits(List<?> from, int[] edits) {
+    private NodeEdits(List<?> from, List<?> to, int[] edits) {
         this.from = from;
+        this.to = to;
         this.edits = edits;
+    }
+
+    /** Whether these are the edits from {@code last} to {@code now} (both the very list objects). */
+    public boolean between(List<?> last, List<?> now) {
+        return from == last && to == now;
     }
 
     /** The node list (the very object) the edits start from. */
     public List<?> from() {
         return from;
-    }
-
-    /** How many edits were made (tests). */
-    int count() {
-        return edits.length;
     }
 
     /**
@@ -142,7 +146,7 @@ public final class NodeEdits {
          * handed with this snapshot, which the next edits start from. Starts a new log.
          */
         public NodeEdits handOver(List<?> now) {
-            NodeEdits out = from == null ? null : new NodeEdits(from, Arrays.copyOf(edits, count));
+            NodeEdits out = from == null ? null : new NodeEdits(from, now, Arrays.copyOf(edits, count));
             from = now;
             count = 0;
             return out;

@@ -16,9 +16,9 @@ final class NodeInstances {
 
     /**
      * Beside {@code nodes} one for one, the instance of each in the cloud group's description, null when none (no
-     * instance id, or not in the group): what the description's instances by id says. Where no id repeats in the description, an
-     * instance found at the place after the last one matched, or a few places on, is looked up no further (nodes
-     * mostly come in their instances' order).
+     * instance id, or not in the group): what the description's instances by id ({@code byId}) say. Where no id
+     * repeats in the description ({@code unique}), an instance found at the place after the last one matched, or a few
+     * places on, is looked up no further (nodes mostly come in their instances' order).
      */
     CloudInstance[] of(
             SnapshotIndex index,

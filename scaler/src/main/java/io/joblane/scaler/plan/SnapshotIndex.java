@@ -22,7 +22,10 @@ import java.util.Map;
  * means the node's pods changed, and its load is built afresh. The planner reads the loads by the nodes' positions
  * ({@link #loads}); the map by name is built only when a caller asks by name.
  *
- * <p>The nodes are matched to the last index's by identity ({@link ByKey#match}, references compared, no node read):
+ * <p>The nodes are matched to the last index's by identity ({@link ByKey#match}, references compared, no node read),
+ * or, when the snapshot hands its {@link NodeEdits}, taken from them: then the facts of the untouched nodes are copied
+ * run by run, with no walk that compares nodes (see {@link ClusterSnapshot#nodeEdits}).
+ * In either case:
  * an unchanged node keeps its group, and its very same {@link NodePods} its load, with neither object read; the
  * nodeless instances of the same description are the last answer while the nodes' instance ids are the same; each
  * group's classification and each node's instance follow the same way ({@link Classification.Kept},
@@ -167,7 +170,7 @@ public final class SnapshotIndex {
     private static int[] editedWas(ClusterSnapshot snapshot, SnapshotIndex previous) {
         NodeEdits edits = snapshot.nodeEdits();
         if (edits == null
-                || edits.from() != previous.snapshot.nodes()
+                || !edits.between(previous.snapshot.nodes(), snapshot.nodes())
                 || snapshot.podsOfNodes() == null
                 || previous.snapshot.podsOfNodes() == null) {
             return null;
@@ -228,12 +231,10 @@ public final class SnapshotIndex {
         int[] runs = NodeEdits.runs(was);
         NodeEdits.copyRuns(runs, previous.antiAffinityOfNode, antiAffinityOfNode);
         NodeEdits.copyRuns(runs, previous.spotOfNode, spotOfNode);
-        for (int i = 0; i < was.length; i++) {
-            if (was[i] < 0 || !previous.nodePods[was[i]]) {
-                NodeLoad load = loadOfNode[i];
-                antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
-                spotOfNode[i] = was[i] < 0 ? spotOrNoticed(nodes.get(i)) : spotOfNode[i];
-            }
+        for (int i : fresh) {
+            NodeLoad load = loadOfNode[i];
+            antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
+            spotOfNode[i] = was[i] < 0 ? spotOrNoticed(nodes.get(i)) : spotOfNode[i];
         }
         java.util.Arrays.fill(groupOf, group);
         GroupNodes g = new GroupNodes(group, new ArrayList<>(nodes), lastGroup.nodes, was.clone());

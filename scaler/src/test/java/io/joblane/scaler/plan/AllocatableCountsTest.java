@@ -43,32 +43,51 @@ class AllocatableCountsTest {
         Random rnd = new Random(11);
         int answered = 0;
         int tied = 0;
+        int patched = 0;
         for (int run = 0; run < 30; run++) {
             List<NodeInfo> nodes = new ArrayList<>();
             int next = 0;
             for (int i = 0; i < 1 + rnd.nextInt(12); i++) {
                 nodes.add(anyNode("n" + next++, rnd));
             }
+            // Half the runs hand the snapshot's edits (the index then pairs nodes from them), half do not.
+            boolean edited = run % 2 == 0;
+            NodeEdits.Log log = new NodeEdits.Log();
+            List<List<PodInfo>> ofNodes = new ArrayList<>();
+            nodes.forEach(n -> ofNodes.add(new NodePods(List.of())));
             SnapshotIndex last = null;
             for (int scan = 0; scan < 40; scan++) {
                 for (int c = rnd.nextInt(4); c > 0; c--) {
                     int at = rnd.nextInt(nodes.size() + 1);
                     switch (rnd.nextInt(3)) {
-                        case 0 -> nodes.add(at, anyNode("n" + next++, rnd));
+                        case 0 -> {
+                            nodes.add(at, anyNode("n" + next++, rnd));
+                            ofNodes.add(at, new NodePods(List.of()));
+                            log.inserted(at);
+                        }
                         case 1 -> {
                             if (at < nodes.size() && nodes.size() > 1) {
                                 nodes.remove(at);
+                                ofNodes.remove(at);
+                                log.deleted(at);
                             }
                         }
                         default -> {
                             if (at < nodes.size()) { // the same node, now (not) Ready or of another shape
                                 nodes.set(at, anyNode(nodes.get(at).name(), rnd));
+                                log.changed(at);
                             }
                         }
                     }
                 }
+                List<NodeInfo> handed = new ArrayList<>(nodes);
+                NodeEdits edits = log.handOver(handed);
                 SnapshotIndex index = new SnapshotIndex(
-                        new ClusterSnapshot(T0, new ArrayList<>(nodes), List.of(), List.of()), Map.of(), last);
+                        new ClusterSnapshot(
+                                T0, handed, List.of(), List.of(), List.copyOf(ofNodes), edited ? edits : null),
+                        Map.of(),
+                        last);
+                patched += index.patched() ? 1 : 0;
                 List<NodeInfo> group = index.nodes("g");
                 for (Resources template : List.of(GPU_TEMPLATE, res("cpu", 8000, "memory", 32 * GI))) {
                     GroupSpec spec = Fixtures.spec("g", 0, 10, template);
@@ -89,5 +108,6 @@ class AllocatableCountsTest {
         }
         assertThat(answered).as("answered from the counts").isGreaterThan(1_500);
         assertThat(tied).as("ties left to the nodes' order").isGreaterThan(10);
+        assertThat(patched).as("scans whose index took the edits").isGreaterThan(400);
     }
 }

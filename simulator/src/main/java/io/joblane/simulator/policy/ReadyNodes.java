@@ -69,7 +69,9 @@ final class ReadyNodes {
             if (at >= 0) {
                 delete(at);
                 log.deleted(at);
-                laneLog.deleted(at);
+                if (lanes) { // else no one hands the lanes' log over
+                    laneLog.deleted(at);
+                }
             }
             return;
         }
@@ -81,7 +83,9 @@ final class ReadyNodes {
             at = -at - 1;
             insert(at, n);
             log.inserted(at);
-            laneLog.inserted(at);
+            if (lanes) {
+                laneLog.inserted(at);
+            }
         } else {
             if (infos[at] != nodeInfo || podLists[at] != podList) {
                 log.changed(at);

@@ -80,9 +80,20 @@ class ReadyNodesEditsTest {
 
     @Test
     void everyNodeTheEditsLeaveUntouchedIsTheSameNodeWithTheSamePodsAtItsEarlierPlace() {
+        run(true);
+    }
+
+    /** Without lanes only the planner's lists are handed (and logged). */
+    @Test
+    void withoutLanesThePlannersEditsStillHold() {
+        run(false);
+    }
+
+    /** With {@code lanes}, lanes reads its lists every other scan: its edits span both scans' changes. */
+    private void run(boolean lanes) {
         SimCluster cluster =
                 new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        ReadyNodes ready = new ReadyNodes(cluster, this::view, n -> n.podInfos(ReadyNodesEditsTest::podView), true);
+        ReadyNodes ready = new ReadyNodes(cluster, this::view, n -> n.podInfos(ReadyNodesEditsTest::podView), lanes);
         Random rnd = new Random(7);
         List<SimNode> live = new ArrayList<>();
         List<NodeInfo> lastInfos = null;
@@ -129,22 +140,24 @@ class ReadyNodesEditsTest {
             List<NodeInfo> infos = ready.infos();
             List<List<PodInfo>> pods = ready.podLists();
             NodeEdits edits = ready.edits();
-            List<LaneNode> laneNodes = ready.laneNodes();
-            List<List<LanePod>> lanePods = ready.lanePods();
-            NodeEdits laneEdits = ready.laneEdits();
-            if (lastLaneNodes != null) {
-                assertThat(laneEdits.from()).isSameAs(lastLaneNodes);
-                int[] was = laneEdits.was(laneNodes.size());
-                for (int i = 0; i < laneNodes.size(); i++) {
-                    if (was[i] >= 0) {
-                        assertThat(lastLaneNodes.get(was[i])).isSameAs(laneNodes.get(i));
-                        assertThat(lastLanePods.get(was[i])).isSameAs(lanePods.get(i));
-                        laneUntouched++;
+            if (lanes && t % 20_000 == 0) {
+                List<LaneNode> laneNodes = ready.laneNodes();
+                List<List<LanePod>> lanePods = ready.lanePods();
+                NodeEdits laneEdits = ready.laneEdits();
+                if (lastLaneNodes != null) {
+                    assertThat(laneEdits.from()).isSameAs(lastLaneNodes);
+                    int[] was = laneEdits.was(laneNodes.size());
+                    for (int i = 0; i < laneNodes.size(); i++) {
+                        if (was[i] >= 0) {
+                            assertThat(lastLaneNodes.get(was[i])).isSameAs(laneNodes.get(i));
+                            assertThat(lastLanePods.get(was[i])).isSameAs(lanePods.get(i));
+                            laneUntouched++;
+                        }
                     }
                 }
+                lastLaneNodes = laneNodes;
+                lastLanePods = lanePods;
             }
-            lastLaneNodes = laneNodes;
-            lastLanePods = lanePods;
             if (lastInfos == null) {
                 assertThat(edits).isNull();
             } else {
@@ -166,6 +179,8 @@ class ReadyNodesEditsTest {
         }
         assertThat(untouched).as("nodes left untouched").isGreaterThan(2_000);
         assertThat(touched).as("nodes touched").isGreaterThan(200);
-        assertThat(laneUntouched).as("lanes' nodes left untouched").isGreaterThan(2_000);
+        if (lanes) {
+            assertThat(laneUntouched).as("lanes' nodes left untouched").isGreaterThan(1_000);
+        }
     }
 }
