@@ -96,19 +96,14 @@ final class NodeEnds {
     record Result(List<LaneEnds.Change> changes, ExpectedEnds ends) {}
 
     /**
-     * The label changes for {@code nodes} and the expected ends of the bound pods.
+     * The label changes for {@code nodes} and the expected ends of the bound pods. With {@code edits} (how
+     * {@code nodes} and their pods came from the last run's), only the nodes they touched, those whose families
+     * changed, those predicted from now and those whose label still differs are looked at, and what was derived for
+     * the others is copied run by run ({@link Places}).
      *
      * @param changed the families whose run times changed since the last run ({@link FamilyHistory#takeChanged}), or
      *                null when any may have
-     */
-    Result update(List<LaneNode> nodes, LanePods pods, FamilyHistory history, Set<String> changed, long nowMillis) {
-        return update(nodes, pods, history, changed, nowMillis, null);
-    }
-
-    /**
-     * As above; {@code edits} (or null) say how {@code nodes} and their pods came from the last run's: then only the
-     * nodes they touched, those whose families changed, those predicted from now and those whose label still differs
-     * are looked at, and what was derived for the others is copied run by run ({@link Places}).
+     * @param edits   or null: then every node is looked at
      */
     Result update(
             List<LaneNode> nodes,

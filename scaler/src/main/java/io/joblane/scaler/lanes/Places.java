@@ -69,15 +69,7 @@ final class Places {
         NodeEdits.copyRuns(runs, slotAt, slotsNow);
         NodeEdits.copyRuns(runs, hasEnd, endNow);
         // The last run's places not carried over: their slots are freed, their derivations may be found again.
-        boolean[] kept = new boolean[derived.length];
-        int freshCount = 0;
-        for (int w : was) {
-            if (w >= 0) {
-                kept[w] = true;
-            } else {
-                freshCount++;
-            }
-        }
+        boolean[] kept = NodeEdits.carried(was, derived.length);
         went = new IdentityHashMap<>();
         for (int q = 0; q < kept.length; q++) {
             if (!kept[q]) {
@@ -85,13 +77,9 @@ final class Places {
                 freeSlot(slotAt[q]);
             }
         }
-        fresh = new int[freshCount];
-        int f = 0;
-        for (int i = 0; i < n; i++) {
-            if (was[i] < 0) {
-                fresh[f++] = i;
-                slotsNow[i] = newSlot();
-            }
+        fresh = java.util.stream.IntStream.range(0, n).filter(i -> was[i] < 0).toArray();
+        for (int i : fresh) {
+            slotsNow[i] = newSlot();
         }
         for (int i = 0; i < n; i++) {
             placeOfSlot[slotsNow[i]] = i;

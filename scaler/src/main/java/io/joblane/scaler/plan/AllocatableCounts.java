@@ -23,14 +23,12 @@ final class AllocatableCounts {
             return;
         }
         int[] was = index.pairing(nodes, now);
-        boolean[] stayed = new boolean[nodes.size()];
         for (int i = 0; i < was.length; i++) {
-            if (was[i] >= 0) {
-                stayed[was[i]] = true;
-            } else {
+            if (was[i] < 0) {
                 count(now.get(i), 1);
             }
         }
+        boolean[] stayed = NodeEdits.carried(was, nodes.size());
         for (int q = 0; q < stayed.length; q++) {
             if (!stayed[q]) {
                 count(nodes.get(q), -1);
@@ -60,10 +58,10 @@ final class AllocatableCounts {
         for (Map.Entry<Resources, int[]> e : counts.entrySet()) {
             Resources a = e.getKey();
             int ready = e.getValue()[1];
-            if (ready == 0 || a.isZero() || !NodeInfo.advertisesExtended(a, template)) {
+            if (ready == 0 || !learnable(a, template)) {
                 continue;
             }
-            int order = best == null ? 1 : compare(ready, a, bestCount, best);
+            int order = best == null ? 1 : moreCommon(ready, a, bestCount, best);
             if (order > 0) {
                 best = a;
                 bestCount = ready;
@@ -75,7 +73,13 @@ final class AllocatableCounts {
         return tied ? null : best == null ? template : best;
     }
 
-    private static int compare(int count, Resources a, int otherCount, Resources other) {
+    /** Whether new nodes may take this allocatable: not zero, and advertising the template's extended resources. */
+    static boolean learnable(Resources allocatable, Resources template) {
+        return !allocatable.isZero() && NodeInfo.advertisesExtended(allocatable, template);
+    }
+
+    /** Above 0 when {@code count} nodes of {@code a} beat {@code otherCount} of {@code other} (fewer CPUs on a tie). */
+    static int moreCommon(int count, Resources a, int otherCount, Resources other) {
         int byCount = Integer.compare(count, otherCount);
         return byCount != 0 ? byCount : Long.compare(other.get(WellKnown.RESOURCE_CPU), a.get(WellKnown.RESOURCE_CPU));
     }

@@ -1,6 +1,5 @@
 package io.joblane.scaler.plan;
 
-import io.joblane.model.WellKnown;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +144,7 @@ final class NewNodeShape {
         Resources run = null;
         int inRun = 0;
         for (NodeInfo n : nodes) {
-            if (n.ready() && !n.allocatable().isZero() && n.advertisesExtended(spec.shape())) {
+            if (n.ready() && AllocatableCounts.learnable(n.allocatable(), spec.shape())) {
                 if (n.allocatable() != run) {
                     if (inRun > 0) {
                         counts.merge(run, inRun, Integer::sum);
@@ -159,11 +158,15 @@ final class NewNodeShape {
         if (inRun > 0) {
             counts.merge(run, inRun, Integer::sum);
         }
-        return counts.entrySet().stream()
-                .max(Map.Entry.<Resources, Integer>comparingByValue()
-                        .thenComparing(e -> -e.getKey().get(WellKnown.RESOURCE_CPU)))
-                .map(Map.Entry::getKey)
-                .orElse(spec.shape());
+        Resources best = null; // the first met of those that tie on count and CPUs, as the counts' order has them
+        int bestCount = 0;
+        for (Map.Entry<Resources, Integer> e : counts.entrySet()) {
+            if (best == null || AllocatableCounts.moreCommon(e.getValue(), e.getKey(), bestCount, best) > 0) {
+                best = e.getKey();
+                bestCount = e.getValue();
+            }
+        }
+        return best == null ? spec.shape() : best;
     }
 
     Resources allocatable() {

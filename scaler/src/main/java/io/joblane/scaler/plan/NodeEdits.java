@@ -102,6 +102,17 @@ public final class NodeEdits {
         return Arrays.copyOf(out, count);
     }
 
+    /** Per place of the earlier list ({@code lastSize} long), whether {@code was} (a {@link #was} answer) keeps it. */
+    public static boolean[] carried(int[] was, int lastSize) {
+        boolean[] out = new boolean[lastSize];
+        for (int w : was) {
+            if (w >= 0) {
+                out[w] = true;
+            }
+        }
+        return out;
+    }
+
     /** Copies array {@code from}'s elements to array {@code to} run by run ({@link #runs}). */
     public static void copyRuns(int[] runs, Object from, Object to) {
         for (int r = 0; r < runs.length; r += 3) {

@@ -145,15 +145,15 @@ public final class SnapshotIndex {
         int[] edited = previous == null ? null : editedWas(snapshot, previous);
         int[] was = edited != null || previous == null ? edited : ByKey.match(previous.snapshot.nodes(), nodes);
         // Edits name every node whose object or pods changed: what the last index derived for the others is copied.
-        int[] fresh = edited != null && previous.flatBound.isEmpty() ? patchPodsOfNodes(snapshot, previous, was) : null;
-        if (fresh == null && snapshot.podsOfNodes() != null) {
+        Patch patch = edited != null && previous.flatBound.isEmpty() ? patchPodsOfNodes(snapshot, previous, was) : null;
+        if (patch == null && snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, previous, was);
         }
         indexPods(snapshot.pods(), previous);
         if (!flatBound.isEmpty()) {
             finishFlatLoads(nodes);
         }
-        patched = fresh != null && flatBound.isEmpty() && patchOneGroup(nodes, previous, was, fresh);
+        patched = patch != null && flatBound.isEmpty() && patchOneGroup(nodes, previous, was, patch);
         if (!patched) {
             indexGroups(nodes, previous, was);
         }
@@ -183,7 +183,7 @@ public final class SnapshotIndex {
      * and built for the others ({@code was} -1, or pods the last index did not take as a {@link NodePods}): the
      * places of those others, in order.
      */
-    private int[] patchPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous, int[] was) {
+    private Patch patchPodsOfNodes(ClusterSnapshot snapshot, SnapshotIndex previous, int[] was) {
         int[] runs = NodeEdits.runs(was);
         NodeEdits.copyRuns(runs, previous.nodePods, nodePods);
         NodeEdits.copyRuns(runs, previous.handedLoad, handedLoad);
@@ -207,14 +207,17 @@ public final class SnapshotIndex {
             handedLoad[i] = null;
             indexNodePods(i, nodes.get(i), snapshot.podsOfNodes().get(i), previous);
         }
-        return java.util.Arrays.copyOf(fresh, count);
+        return new Patch(runs, java.util.Arrays.copyOf(fresh, count));
     }
+
+    /** The runs of untouched places copied from the last index ({@link NodeEdits#runs}), and the places built. */
+    private record Patch(int[] runs, int[] fresh) {}
 
     /**
      * When every node is of one group, as in the last index: the group's list is the nodes', and its flags are
      * copied for the untouched nodes. False (nothing done) otherwise.
      */
-    private boolean patchOneGroup(List<NodeInfo> nodes, SnapshotIndex previous, int[] was, int[] fresh) {
+    private boolean patchOneGroup(List<NodeInfo> nodes, SnapshotIndex previous, int[] was, Patch patch) {
         if (previous.nodesByGroup.size() != 1) {
             return false;
         }
@@ -223,15 +226,14 @@ public final class SnapshotIndex {
         if (lastGroup.nodes.size() != previous.snapshot.nodes().size() || nodes.isEmpty()) {
             return false;
         }
-        for (int i : fresh) {
+        for (int i : patch.fresh()) {
             if (!group.equals(nodes.get(i).group())) {
                 return false; // only the nodes the edits touched can be of another group now
             }
         }
-        int[] runs = NodeEdits.runs(was);
-        NodeEdits.copyRuns(runs, previous.antiAffinityOfNode, antiAffinityOfNode);
-        NodeEdits.copyRuns(runs, previous.spotOfNode, spotOfNode);
-        for (int i : fresh) {
+        NodeEdits.copyRuns(patch.runs(), previous.antiAffinityOfNode, antiAffinityOfNode);
+        NodeEdits.copyRuns(patch.runs(), previous.spotOfNode, spotOfNode);
+        for (int i : patch.fresh()) {
             NodeLoad load = loadOfNode[i];
             antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
             spotOfNode[i] = was[i] < 0 ? spotOrNoticed(nodes.get(i)) : spotOfNode[i];
