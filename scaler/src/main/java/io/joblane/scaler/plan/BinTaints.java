@@ -29,7 +29,9 @@ final class BinTaints {
         in.spec().taints().forEach(t -> ownKeys.add(t.key()));
         List<List<Taint>> perBin = null;
         Set<Taint> distinct = new LinkedHashSet<>();
-        for (int b = 0; b < bins.size(); b++) {
+        // Every bin's node is one of the group's: when none has a taint, none is read.
+        int existing = in.index().taintsOnNodes(in.spec().name()) ? bins.size() : 0;
+        for (int b = 0; b < existing; b++) {
             NodeInfo n = bins.get(b).node();
             if (n == null || n.taints().isEmpty()) {
                 continue; // no taint to filter: most nodes, asked at every pass

@@ -64,7 +64,9 @@ final class ScaleOut {
     private final BinTaints taints;
 
     private long[] minDemand;
+    /** Asked only for pods nothing takes: computed then ({@link #emptyShapes()}), not at every pass. */
     private List<long[]> emptyShapes;
+
     private int opened;
     private int neverFit;
     private int onExisting;
@@ -113,7 +115,6 @@ final class ScaleOut {
     static ScaleOut plan(PassInput in, NewNodeShape shape, List<Bin> bins, List<PodInfo> pending) {
         ScaleOut s = new ScaleOut(in, shape, bins, pending);
         s.orderPending();
-        s.emptyShapes = s.distinctEmptyCapacities();
         s.packConstrained();
         s.packAll();
         s.reclaim();
@@ -242,6 +243,13 @@ final class ScaleOut {
     }
 
     /** The distinct capacities of the group's nodes when empty (minus overhead): usually one or two shapes. */
+    private List<long[]> emptyShapes() {
+        if (emptyShapes == null) {
+            emptyShapes = distinctEmptyCapacities();
+        }
+        return emptyShapes;
+    }
+
     private List<long[]> distinctEmptyCapacities() {
         List<long[]> out = new ArrayList<>();
         Set<Resources> seen = new HashSet<>();
@@ -359,7 +367,7 @@ final class ScaleOut {
 
     /** Pods of a run that no bin and no new node takes: reported if no empty node fits them, else they wait. */
     private void refuse(int next, int end, int off) {
-        for (long[] c : emptyShapes) {
+        for (long[] c : emptyShapes()) {
             if (dims.covers(c, 0, demands, off)) {
                 return; // fits only a node that is busy now, and waits for it
             }
@@ -540,7 +548,7 @@ final class ScaleOut {
      */
     private void refuseConstrained(PodInfo pod, int off) {
         if (kindFor(off) < 0) {
-            boolean fitsEmptyNode = emptyShapes.stream().anyMatch(c -> dims.covers(c, 0, demands, off));
+            boolean fitsEmptyNode = emptyShapes().stream().anyMatch(c -> dims.covers(c, 0, demands, off));
             if (!fitsEmptyNode) {
                 refusedForRequests(pod);
                 return;

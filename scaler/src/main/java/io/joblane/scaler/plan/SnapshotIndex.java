@@ -53,8 +53,8 @@ public final class SnapshotIndex {
     private final int[] placeInGroup;
     /** Per node of the snapshot, whether a pod of its load has required anti-affinity: kept while the load is. */
     private final boolean[] antiAffinityOfNode;
-    /** Per node of the snapshot, whether it is Spot capacity or carries a Spot notice: kept while the node is. */
-    private final boolean[] spotOfNode;
+    /** Per node of the snapshot, what its object says ({@link GroupNodes#factsOf}): kept while the node is. */
+    private final byte[] factsOfNode;
     /** Loads collected from the flat pod list, by node name (usually empty when pods come node by node). */
     private final Map<String, NodeLoad> flatBound = new HashMap<>();
     /** Every load by node name, built when first asked for by name: the planner reads loads by position. */
@@ -140,7 +140,7 @@ public final class SnapshotIndex {
         groupOf = new String[nodes.size()];
         placeInGroup = new int[nodes.size()];
         antiAffinityOfNode = new boolean[nodes.size()];
-        spotOfNode = new boolean[nodes.size()];
+        factsOfNode = new byte[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
         int[] edited = previous == null ? null : editedWas(snapshot, previous);
         int[] was = edited != null || previous == null ? edited : ByKey.match(previous.snapshot.nodes(), nodes);
@@ -232,11 +232,11 @@ public final class SnapshotIndex {
             }
         }
         NodeEdits.copyRuns(patch.runs(), previous.antiAffinityOfNode, antiAffinityOfNode);
-        NodeEdits.copyRuns(patch.runs(), previous.spotOfNode, spotOfNode);
+        NodeEdits.copyRuns(patch.runs(), previous.factsOfNode, factsOfNode);
         for (int i : patch.fresh()) {
             NodeLoad load = loadOfNode[i];
             antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
-            spotOfNode[i] = was[i] < 0 ? spotOrNoticed(nodes.get(i)) : spotOfNode[i];
+            factsOfNode[i] = was[i] < 0 ? GroupNodes.factsOf(nodes.get(i)) : factsOfNode[i];
         }
         java.util.Arrays.fill(groupOf, group);
         GroupNodes g = new GroupNodes(group, new ArrayList<>(nodes), lastGroup.nodes, was.clone());
@@ -244,7 +244,7 @@ public final class SnapshotIndex {
             placeInGroup[i] = i;
             g.loads[i] = loadOfNode[i] == null ? NodeLoad.NONE : loadOfNode[i];
             g.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
-            g.spotNodes += spotOfNode[i] ? 1 : 0;
+            g.count(factsOfNode[i]);
         }
         nodesByGroup.put(group, g);
         return true;
@@ -291,15 +291,16 @@ public final class SnapshotIndex {
                 antiAffinityOfNode[i] = j >= 0 && load == previous.loadOfNode[j]
                         ? previous.antiAffinityOfNode[j] // the same load: its pods were asked last scan
                         : load != null && !load.antiAffinityPods().isEmpty();
-                spotOfNode[i] = j >= 0 ? previous.spotOfNode[j] : spotOrNoticed(nodes.get(i)); // same object
+                factsOfNode[i] = j >= 0 ? previous.factsOfNode[j] : GroupNodes.factsOf(nodes.get(i)); // same object
                 if (last == null || !group.equals(last.group)) { // a group's nodes mostly come in a row
-                    last = nodesByGroup.computeIfAbsent(group, g -> new GroupNodes(g, previous));
+                    last = nodesByGroup.computeIfAbsent(
+                            group, g -> new GroupNodes(g, previous == null ? null : previous.nodesByGroup.get(g)));
                 }
                 placeInGroup[i] = last.nodes.size();
                 // Same object, same group: its place in the last list of the group; places rise as was does.
                 last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
                 last.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
-                last.spotNodes += spotOfNode[i] ? 1 : 0;
+                last.count(factsOfNode[i]);
             }
         }
     }
@@ -489,60 +490,6 @@ public final class SnapshotIndex {
         return pod.phase().holdsNode() && (pod.jobPod() || !pod.daemonSetPod());
     }
 
-    /** One group's nodes in snapshot order, and beside each its load ({@link NodeLoad#NONE} when nothing holds it). */
-    private static final class GroupNodes {
-        private final String group;
-        private final List<NodeInfo> nodes;
-        private NodeLoad[] loads;
-        /** The last index's list of the group, null when it had none (or there was no last index). */
-        private final List<NodeInfo> lastNodes;
-        /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
-        private int[] was;
-        /** How many of the nodes hold a pod with required anti-affinity. */
-        private int antiAffinityNodes;
-        /** How many of the nodes are Spot capacity or carry a Spot notice. */
-        private int spotNodes;
-
-        /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */
-        GroupNodes(String group, List<NodeInfo> nodes, List<NodeInfo> lastNodes, int[] was) {
-            this.group = group;
-            this.nodes = nodes;
-            this.loads = new NodeLoad[nodes.size()];
-            this.lastNodes = lastNodes;
-            this.was = was;
-        }
-
-        GroupNodes(String group, SnapshotIndex previous) {
-            this.group = group;
-            GroupNodes g = previous == null ? null : previous.nodesByGroup.get(group);
-            int size = Math.max(1, g == null ? 8 : g.nodes.size()); // sized as the last index's
-            this.nodes = new ArrayList<>(size);
-            this.loads = new NodeLoad[size];
-            this.lastNodes = g == null ? null : g.nodes;
-            this.was = g == null ? null : new int[size];
-        }
-
-        void add(NodeInfo node, NodeLoad load, int lastPlace) {
-            if (nodes.size() == loads.length) {
-                loads = java.util.Arrays.copyOf(loads, loads.length * 2);
-                was = was == null ? null : java.util.Arrays.copyOf(was, loads.length);
-            }
-            if (was != null) {
-                was[nodes.size()] = lastPlace;
-            }
-            loads[nodes.size()] = load == null ? NodeLoad.NONE : load;
-            nodes.add(node);
-        }
-
-        /** {@link #was} at the list's length (sized as the last list, it may be longer). */
-        int[] wasTrimmed() {
-            if (was.length != nodes.size()) {
-                was = java.util.Arrays.copyOf(was, nodes.size());
-            }
-            return was;
-        }
-    }
-
     /** Adds pods to their group's list, looking the list up again only when the group changes from the last pod. */
     private static final class GroupLists {
         private final Map<String, List<PodInfo>> byGroup;
@@ -590,8 +537,13 @@ public final class SnapshotIndex {
         return g != null && g.spotNodes > 0;
     }
 
-    private static boolean spotOrNoticed(NodeInfo n) {
-        return n.noticed() || n.capacityType() == CapacityType.SPOT;
+    /**
+     * Whether one of the group's nodes carries a taint (any: the planner filters them, {@link BinTaints}): counted as
+     * the index is built, so a pass need not read every node's taints when none has one.
+     */
+    boolean taintsOnNodes(String group) {
+        GroupNodes g = nodesByGroup.get(group);
+        return g != null && g.taintedNodes > 0;
     }
 
     /**

@@ -5,6 +5,7 @@ import static io.joblane.scaler.plan.Fixtures.cpuMem;
 import static io.joblane.scaler.plan.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -104,6 +105,12 @@ class SnapshotIndexEditsTest {
         return rnd.nextInt(60) == 0 ? Fixtures.onSpot(n) : n;
     }
 
+    private static NodeInfo noticedOrTainted(NodeInfo n, Random rnd) {
+        return rnd.nextBoolean()
+                ? n.withSpotNotice(SpotNotice.REBALANCE)
+                : n.withTaints(rnd.nextBoolean() ? List.of() : List.of(new Taint("maintenance", "true", "NoExecute")));
+    }
+
     @Test
     void anIndexPatchedFromTheEditsAnswersAsOneThatMatchesTheNodesItself() {
         Random rnd = new Random(13);
@@ -131,7 +138,7 @@ class SnapshotIndexEditsTest {
                             String name = "n" + next++;
                             list.insert(at, anyNode(name, "a", rnd), podsFor(name, rnd));
                         }
-                        case 5 -> list.change(at, n.withSpotNotice(SpotNotice.REBALANCE), list.ofNodes.get(at));
+                        case 5 -> list.change(at, noticedOrTainted(n, rnd), list.ofNodes.get(at));
                         case 6 -> list.change(at, node(n.name(), regroup(run, rnd)), list.ofNodes.get(at));
                         case 7 -> { // a plain list changed in place, not logged: read again all the same
                             if (!(list.ofNodes.get(at) instanceof NodePods)) {
@@ -208,6 +215,7 @@ class SnapshotIndexEditsTest {
                     .as("%s: anti-affinity in %s", where, g)
                     .isEqualTo(b.antiAffinityOnNodes(g));
             assertThat(a.spotOnNodes(g)).as("%s: spot in %s", where, g).isEqualTo(b.spotOnNodes(g));
+            assertThat(a.taintsOnNodes(g)).as("%s: taints in %s", where, g).isEqualTo(b.taintsOnNodes(g));
             assertThat(a.jobPods(g)).as("%s: job pods of %s", where, g).containsExactlyElementsOf(b.jobPods(g));
             Instant from = T0.plusSeconds(300);
             assertThat(a.jobPods(g, from))

@@ -1,6 +1,8 @@
 package io.joblane.simulator.trace;
 
 import java.io.BufferedReader;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Reads the Standard Workload Format (v2.2) of the Parallel Workloads Archive: 18 whitespace-separated fields,
@@ -21,6 +23,11 @@ final class SwfTraceReader extends LineTraceReader {
     private final long[] values = new long[FIELDS];
     private final int maxPodCores;
     private final long defaultMemoryPerCoreMillis;
+    /**
+     * One name per user, shared by its Jobs: lanes look a pod's family up at every prediction, and a key that is the
+     * map's own object is found without comparing its characters.
+     */
+    private final Map<Long, String> familyOfUser = new HashMap<>();
 
     SwfTraceReader(BufferedReader in, boolean skipBadLines, int maxPodCores, long defaultMemoryPerCoreMillis) {
         super(in, skipBadLines);
@@ -76,7 +83,7 @@ final class SwfTraceReader extends LineTraceReader {
                 (int) pods,
                 "",
                 deadlineMillis(v),
-                family(v));
+                family(v[11]));
     }
 
     /** Field 9, the requested time: an upper bound the user gave at submit. */
@@ -85,8 +92,8 @@ final class SwfTraceReader extends LineTraceReader {
     }
 
     /** Field 12, the user: the family whose run times predict the next one's. */
-    private static String family(long[] v) {
-        return v[11] > 0 ? "user-" + v[11] : "";
+    private String family(long user) {
+        return user > 0 ? familyOfUser.computeIfAbsent(user, u -> "user-" + u) : "";
     }
 
     /**

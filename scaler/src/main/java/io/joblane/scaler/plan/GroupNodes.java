@@ -1,0 +1,75 @@
+package io.joblane.scaler.plan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** One group's nodes in snapshot order, and beside each its load ({@link NodeLoad#NONE} when nothing holds it). */
+final class GroupNodes {
+    final String group;
+    final List<NodeInfo> nodes;
+    NodeLoad[] loads;
+    /** The last index's list of the group, null when it had none (or there was no last index). */
+    final List<NodeInfo> lastNodes;
+    /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
+    int[] was;
+    /** How many of the nodes hold a pod with required anti-affinity. */
+    int antiAffinityNodes;
+    /** How many of the nodes are Spot capacity or carry a Spot notice. */
+    int spotNodes;
+    /** How many of the nodes carry a taint of their own. */
+    int taintedNodes;
+
+    private static final byte SPOT = 1;
+    private static final byte TAINTED = 2;
+
+    /** What a node's object says that its group counts: Spot capacity or a Spot notice, a taint of its own. */
+    static byte factsOf(NodeInfo n) {
+        boolean spot = n.noticed() || n.capacityType() == CapacityType.SPOT;
+        return (byte) ((spot ? SPOT : 0) | (n.taints().isEmpty() ? 0 : TAINTED));
+    }
+
+    void count(byte facts) {
+        spotNodes += facts & SPOT;
+        taintedNodes += (facts & TAINTED) >> 1;
+    }
+
+    /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */
+    GroupNodes(String group, List<NodeInfo> nodes, List<NodeInfo> lastNodes, int[] was) {
+        this.group = group;
+        this.nodes = nodes;
+        this.loads = new NodeLoad[nodes.size()];
+        this.lastNodes = lastNodes;
+        this.was = was;
+    }
+
+    /** A group's list to be filled; {@code g}: the last index's list of the group, or null. */
+    GroupNodes(String group, GroupNodes g) {
+        this.group = group;
+        int size = Math.max(1, g == null ? 8 : g.nodes.size()); // sized as the last index's
+        this.nodes = new ArrayList<>(size);
+        this.loads = new NodeLoad[size];
+        this.lastNodes = g == null ? null : g.nodes;
+        this.was = g == null ? null : new int[size];
+    }
+
+    void add(NodeInfo node, NodeLoad load, int lastPlace) {
+        if (nodes.size() == loads.length) {
+            loads = Arrays.copyOf(loads, loads.length * 2);
+            was = was == null ? null : Arrays.copyOf(was, loads.length);
+        }
+        if (was != null) {
+            was[nodes.size()] = lastPlace;
+        }
+        loads[nodes.size()] = load == null ? NodeLoad.NONE : load;
+        nodes.add(node);
+    }
+
+    /** {@link #was} at the list's length (sized as the last list, it may be longer). */
+    int[] wasTrimmed() {
+        if (was.length != nodes.size()) {
+            was = Arrays.copyOf(was, nodes.size());
+        }
+        return was;
+    }
+}
