@@ -30,6 +30,18 @@ class FakeNodeGroupProviderTest {
     }
 
     @Test
+    void instanceIdsAreWrittenAsEc2DoesSeventeenHexDigits() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        List<Long> seqs = new ArrayList<>(List.of(0L, 1L, 15L, 16L, 0xfffffL, Long.MAX_VALUE, -1L));
+        for (int k = 0; k < 200; k++) {
+            seqs.add(rnd.nextLong(1L << (1 + rnd.nextInt(62))));
+        }
+        for (long seq : seqs) {
+            assertThat(FakeNodeGroupProvider.instanceId(seq)).isEqualTo(String.format("i-%017x", seq));
+        }
+    }
+
+    @Test
     void instancesLaunchPendingAndComeIntoServiceAfterTheBootDelay() throws Exception {
         cloud.setDesiredCapacity("g", 2);
         assertThat(describe().instances()).hasSize(2).allMatch(i -> i.state() == LifecycleState.PENDING);
