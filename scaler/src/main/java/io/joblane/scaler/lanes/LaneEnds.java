@@ -122,13 +122,17 @@ public final class LaneEnds {
 
     /** Start (or now) plus the prediction, or {@link #NONE}: {@code RunTimePredictor.predict} without the Optional. */
     static long expectedEnd(LanePod p, FamilyHistory history, long nowMillis) {
+        return expectedEnd(p, history.get(p.family()), nowMillis);
+    }
+
+    /** As above, {@code family} the pod's family's run times (null: none learnt). */
+    static long expectedEnd(LanePod p, RunTimes family, long nowMillis) {
         long start = p.startMillis() >= 0 ? p.startMillis() : nowMillis;
         if (p.expectedDuration() != null) {
-            return RunTimePredictor.predict(p.expectedDuration(), history.get(p.family()), p.deadlineMillis())
+            return RunTimePredictor.predict(p.expectedDuration(), family, p.deadlineMillis())
                     .map(prediction -> start + prediction.millis())
                     .orElse(NONE);
         }
-        RunTimes family = history.get(p.family());
         if (family != null) {
             return start + family.meanMillis();
         }

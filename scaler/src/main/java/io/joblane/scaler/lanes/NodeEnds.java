@@ -2,6 +2,7 @@ package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.RunTimePredictor;
+import io.joblane.model.lanes.RunTimes;
 import io.joblane.scaler.plan.ExpectedEnds;
 import io.joblane.scaler.plan.NodeEdits;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -343,13 +345,19 @@ final class NodeEnds {
         String[] families = new String[Math.min(size, 4)];
         int distinct = 0;
         boolean timeDependent = false;
+        String lastFamily = null; // a node's pods are mostly of one family: looked up once per run of it
+        RunTimes lastRunTimes = null;
         for (int j = 0; j < size; j++) {
             LanePod p = pods.get(j);
             if (!p.bound() || p.node() == null) {
                 ends[j] = NONE;
                 continue;
             }
-            long end = LaneEnds.expectedEnd(p, history, nowMillis);
+            if (!Objects.equals(p.family(), lastFamily)) { // null: no family, no run times
+                lastFamily = p.family();
+                lastRunTimes = history.get(lastFamily);
+            }
+            long end = LaneEnds.expectedEnd(p, lastRunTimes, nowMillis);
             ends[j] = end;
             if (end != NONE) {
                 latest = Math.max(latest, RunTimePredictor.minutes(end));
