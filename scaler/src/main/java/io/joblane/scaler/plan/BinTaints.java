@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,8 +30,11 @@ final class BinTaints {
         in.spec().taints().forEach(t -> ownKeys.add(t.key()));
         List<List<Taint>> perBin = null;
         Set<Taint> distinct = new LinkedHashSet<>();
-        // Every bin's node is one of the group's: when none has a taint, none is read.
-        int existing = in.index().taintsOnNodes(in.spec().name()) ? bins.size() : 0;
+        // Every bin's node is one of the group's, and with the dedicated key among the group's own a node's filtering
+        // taints are among those the index counted (the dedicated one aside): when none has one, none is read.
+        boolean mayFilter = !ownKeys.contains(WellKnown.DEDICATED_TAINT)
+                || in.index().taintsOnNodes(in.spec().name());
+        int existing = mayFilter ? bins.size() : 0;
         for (int b = 0; b < existing; b++) {
             NodeInfo n = bins.get(b).node();
             if (n == null || n.taints().isEmpty()) {

@@ -1,8 +1,10 @@
 package io.joblane.scaler.plan;
 
+import io.joblane.model.WellKnown;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /** One group's nodes in snapshot order, and beside each its load ({@link NodeLoad#NONE} when nothing holds it). */
 final class GroupNodes {
@@ -17,16 +19,23 @@ final class GroupNodes {
     int antiAffinityNodes;
     /** How many of the nodes are Spot capacity or carry a Spot notice. */
     int spotNodes;
-    /** How many of the nodes carry a taint of their own. */
+    /** How many of the nodes carry a taint that filters pods, the dedicated one aside ({@link #factsOf}). */
     int taintedNodes;
 
     private static final byte SPOT = 1;
     private static final byte TAINTED = 2;
 
-    /** What a node's object says that its group counts: Spot capacity or a Spot notice, a taint of its own. */
+    private static final Set<String> DEDICATED = Set.of(WellKnown.DEDICATED_TAINT);
+
+    /**
+     * What a node's object says that its group counts: Spot capacity or a Spot notice; a taint that filters pods
+     * ({@link NodeTaints#filtering}) other than Joblane's dedicated one, which every node of a group carries.
+     */
     static byte factsOf(NodeInfo n) {
         boolean spot = n.noticed() || n.capacityType() == CapacityType.SPOT;
-        return (byte) ((spot ? SPOT : 0) | (n.taints().isEmpty() ? 0 : TAINTED));
+        boolean tainted =
+                !n.taints().isEmpty() && !NodeTaints.filtering(n, DEDICATED).isEmpty();
+        return (byte) ((spot ? SPOT : 0) | (tainted ? TAINTED : 0));
     }
 
     void count(byte facts) {

@@ -538,8 +538,8 @@ public final class SnapshotIndex {
     }
 
     /**
-     * Whether one of the group's nodes carries a taint (any: the planner filters them, {@link BinTaints}): counted as
-     * the index is built, so a pass need not read every node's taints when none has one.
+     * Whether one of the group's nodes carries a taint that filters pods other than Joblane's dedicated one ({@link
+     * GroupNodes#factsOf}): counted as the index is built, so a pass need not read every node's taints when none has.
      */
     boolean taintsOnNodes(String group) {
         GroupNodes g = nodesByGroup.get(group);

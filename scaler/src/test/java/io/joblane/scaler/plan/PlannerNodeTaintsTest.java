@@ -40,6 +40,58 @@ class PlannerNodeTaintsTest {
                 .sum();
     }
 
+    private static final Taint DEDICATED = new Taint(WellKnown.DEDICATED_TAINT, G, "NoSchedule");
+
+    /** As {@link #planWithNodeTainted}, the group's own taints being {@code own}. */
+    private static GroupPlan planWithOwnTaints(List<Taint> own, List<Taint> onNode, PodInfo... pods) {
+        GroupSpec s = spec(G);
+        GroupSpec spec = new GroupSpec(
+                s.name(),
+                s.cloudGroupId(),
+                s.minNodes(),
+                s.maxNodes(),
+                s.shape(),
+                s.scaleDownDelay(),
+                s.maxDraining(),
+                s.registrationTimeout(),
+                s.settleDelay(),
+                s.nodeLabels(),
+                own,
+                s.suspendZoneRebalancing(),
+                s.bootDelay(),
+                s.scaleInByCost());
+        NodeInfo n1 = Fixtures.node("n1", G).withTaints(onNode);
+        return Planner.plan(spec, index(List.of(n1), List.of(pods)), cloudFor(List.of(n1), 0, 10), T0);
+    }
+
+    @Test
+    void theGroupsDedicatedTaintOnItsNodesKeepsNoPodOff() {
+        // As on EKS: every node of the group carries it, and the webhook gives each Job pod its toleration.
+        GroupPlan plan = planWithNodeTainted(List.of(DEDICATED), pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(newNodes(plan)).isZero();
+    }
+
+    @Test
+    void besideTheDedicatedTaintAnotherOneStillFilters() {
+        // Guards against: the index's count of tainted nodes leaving out a node whose only other taint filters.
+        GroupPlan plan = planWithNodeTainted(List.of(DEDICATED, GPU), pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+    }
+
+    @Test
+    void aGroupWhoseOwnTaintsLeaveOutTheDedicatedKeyIsFilteredByIt() {
+        // The dedicated taint is the group's own only when its config says so; otherwise it is any other taint.
+        Taint team = new Taint("team", "ml", "NoSchedule");
+        GroupPlan plan = planWithOwnTaints(List.of(team), List.of(DEDICATED), pending("p", G, cpuMem(1000, GI)));
+
+        assertThat(newNodes(plan)).isEqualTo(1);
+        assertThat(planWithOwnTaints(List.of(team), List.of(team), pending("p", G, cpuMem(1000, GI)))
+                        .actionsOf(PlanAction.ScaleUp.class))
+                .isEmpty();
+    }
+
     @Test
     void aFreeNodeWhoseTaintThePodDoesNotTolerateIsNoRoomForIt() {
         // Guards against: a pending pod counted as fitting a node tainted by an operator, so no node is ever bought.

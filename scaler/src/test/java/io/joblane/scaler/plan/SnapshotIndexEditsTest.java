@@ -5,6 +5,7 @@ import static io.joblane.scaler.plan.Fixtures.cpuMem;
 import static io.joblane.scaler.plan.Fixtures.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
 import java.time.Instant;
@@ -108,7 +109,12 @@ class SnapshotIndexEditsTest {
     private static NodeInfo noticedOrTainted(NodeInfo n, Random rnd) {
         return rnd.nextBoolean()
                 ? n.withSpotNotice(SpotNotice.REBALANCE)
-                : n.withTaints(rnd.nextBoolean() ? List.of() : List.of(new Taint("maintenance", "true", "NoExecute")));
+                : n.withTaints(
+                        switch (rnd.nextInt(3)) {
+                            case 0 -> List.of();
+                            case 1 -> List.of(new Taint(WellKnown.DEDICATED_TAINT, "a", "NoSchedule"));
+                            default -> List.of(new Taint("maintenance", "true", "NoExecute"));
+                        });
     }
 
     @Test
