@@ -29,7 +29,7 @@ final class GroupNodes {
 
     /**
      * What a node's object says that its group counts: Spot capacity or a Spot notice; a taint that filters pods
-     * ({@link NodeTaints#filtering}) other than Joblane's dedicated one, which every node of a group carries.
+     * ({@link NodeTaints#filtering}) other than Joblane's dedicated one, which a group's nodes carry (EKS setup).
      */
     static byte factsOf(NodeInfo n) {
         boolean spot = n.noticed() || n.capacityType() == CapacityType.SPOT;

@@ -12,7 +12,7 @@ import java.util.Set;
  * Taints the planner models otherwise are left out: the group's own (the webhook tolerates them), Joblane's draining
  * taint (the drain state), Kubernetes' node-condition taints (readiness, the cordon, pressure), and startup taints,
  * which go away by themselves once the node is set up (cluster-autoscaler's prefixes). Pure; called by
- * {@link ScaleOut} once per bin.
+ * {@link BinTaints} once per bin of a pass that may meet such a taint, and by the index once per new or changed node.
  */
 final class NodeTaints {
     private static final Set<String> EFFECTS_THAT_FILTER = Set.of("NoSchedule", "NoExecute");

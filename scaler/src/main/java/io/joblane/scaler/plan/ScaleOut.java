@@ -250,6 +250,7 @@ final class ScaleOut {
         return emptyShapes;
     }
 
+    /** {@link #emptyShapes()} computed: the bins' nodes' allocatables, each distinct one once, in bin order. */
     private List<long[]> distinctEmptyCapacities() {
         List<long[]> out = new ArrayList<>();
         Set<Resources> seen = new HashSet<>();

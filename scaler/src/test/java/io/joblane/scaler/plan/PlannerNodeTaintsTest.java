@@ -73,6 +73,18 @@ class PlannerNodeTaintsTest {
     }
 
     @Test
+    void theIndexCountsANodeAsTaintedOnlyForATaintBesideTheDedicatedOne() {
+        // Guards against: the dedicated taint counted, so every pass of an EKS group walks its bins for taints again.
+        NodeInfo dedicated = Fixtures.node("n1", G).withTaints(List.of(DEDICATED));
+        NodeInfo gpu = Fixtures.node("n2", G).withTaints(List.of(DEDICATED, GPU));
+        NodeInfo preferring = Fixtures.node("n3", G).withTaints(List.of(new Taint("x", "y", "PreferNoSchedule")));
+
+        assertThat(index(List.of(dedicated, preferring), List.of()).taintsOnNodes(G))
+                .isFalse();
+        assertThat(index(List.of(dedicated, gpu), List.of()).taintsOnNodes(G)).isTrue();
+    }
+
+    @Test
     void besideTheDedicatedTaintAnotherOneStillFilters() {
         // Guards against: the index's count of tainted nodes leaving out a node whose only other taint filters.
         GroupPlan plan = planWithNodeTainted(List.of(DEDICATED, GPU), pending("p", G, cpuMem(1000, GI)));

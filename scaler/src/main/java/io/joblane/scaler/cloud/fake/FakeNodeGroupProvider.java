@@ -399,10 +399,10 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         }
     }
 
-    /** {@code String.format("i-%017x", seq)} without the formatter: the simulator launches millions. */
+    /** {@code String.format("i-%017x", seq)} without the formatter: the simulator launches every node it runs. */
     static String instanceId(long seq) {
-        String hex = Long.toHexString(seq);
-        return hex.length() >= 17 ? "i-" + hex : "i-" + "0".repeat(17 - hex.length()) + hex;
+        String hex = Long.toHexString(seq); // at most 16 digits
+        return "i-" + "0".repeat(17 - hex.length()) + hex;
     }
 
     /** Whether a Pending instance has booted: not one walk over the instances while the earliest has not. */
