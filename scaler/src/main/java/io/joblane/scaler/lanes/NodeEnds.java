@@ -223,32 +223,34 @@ final class NodeEnds {
             List<Derived> stale,
             Derived[] derived) {
         boolean[] looked = new boolean[derived.length];
-        List<Integer> order = new ArrayList<>();
         for (int i : at.fresh()) {
             String node = nodes.get(i).name();
             List<LanePod> onNode = pods.ofNodes().get(i);
             Derived d = onNode instanceof LaneNodePods k ? k.derived : null;
-            place(i, movedCurrent(at, d, node) ? d : derived(node, onNode, history, nowMillis), derived, looked, order);
+            place(i, movedCurrent(at, d, node) ? d : derived(node, onNode, history, nowMillis), derived, looked);
         }
-        List<Integer> again = new ArrayList<>(); // the places of stale derivations, then those derived at every run
-        stale.forEach(d -> again.add(at.placeOf(d, derived)));
-        for (int i : at.everyRun()) {
-            again.add(i);
+        int[] everyRun = at.everyRun();
+        int[] again = new int[stale.size() + everyRun.length]; // stale derivations' places, then every run's
+        for (int k = 0; k < stale.size(); k++) {
+            again[k] = at.placeOf(stale.get(k), derived);
         }
+        System.arraycopy(everyRun, 0, again, stale.size(), everyRun.length);
         for (int i : again) {
             if (i >= 0 && !looked[i]) {
                 Derived d = derived(nodes.get(i).name(), pods.ofNodes().get(i), history, nowMillis);
-                place(i, d, derived, looked, order);
+                place(i, d, derived, looked);
             }
         }
         for (int i : at.differing()) {
             if (!looked[i]) {
-                place(i, derived[i], derived, looked, order);
+                place(i, derived[i], derived, looked);
             }
         }
-        order.sort(null);
         List<LaneEnds.Change> changes = new ArrayList<>();
-        for (int i : order) {
+        for (int i = 0; i < looked.length; i++) { // in node order: a walk over flags, not a sort of boxed places
+            if (!looked[i]) {
+                continue;
+            }
             LaneEnds.Change change = change(nodes.get(i), derived[i]);
             at.looked(i, derived[i], pods.ofNodes().get(i), change != null);
             if (change != null) {
@@ -276,11 +278,10 @@ final class NodeEnds {
         return d;
     }
 
-    private void place(int i, Derived d, Derived[] derived, boolean[] looked, List<Integer> order) {
+    private void place(int i, Derived d, Derived[] derived, boolean[] looked) {
         d.run = run;
         derived[i] = d;
         looked[i] = true;
-        order.add(i);
     }
 
     /** The node's derivation: the one kept on its pods while it holds, else made afresh (and kept). */
