@@ -77,6 +77,25 @@ public final class Fixtures {
                 s.scaleInByCost());
     }
 
+    /** The group with {@code taints} as its own taints (its config's {@code taints}). */
+    public static GroupSpec withTaints(GroupSpec s, List<Taint> taints) {
+        return new GroupSpec(
+                s.name(),
+                s.cloudGroupId(),
+                s.minNodes(),
+                s.maxNodes(),
+                s.shape(),
+                s.scaleDownDelay(),
+                s.maxDraining(),
+                s.registrationTimeout(),
+                s.settleDelay(),
+                s.nodeLabels(),
+                taints,
+                s.suspendZoneRebalancing(),
+                s.bootDelay(),
+                s.scaleInByCost());
+    }
+
     /** The group with {@code scaleInTiming: cost} and the given boot delay. */
     public static GroupSpec withCostTiming(GroupSpec s, Duration bootDelay) {
         return new GroupSpec(

@@ -44,22 +44,7 @@ class PlannerNodeTaintsTest {
 
     /** As {@link #planWithNodeTainted}, the group's own taints being {@code own}. */
     private static GroupPlan planWithOwnTaints(List<Taint> own, List<Taint> onNode, PodInfo... pods) {
-        GroupSpec s = spec(G);
-        GroupSpec spec = new GroupSpec(
-                s.name(),
-                s.cloudGroupId(),
-                s.minNodes(),
-                s.maxNodes(),
-                s.shape(),
-                s.scaleDownDelay(),
-                s.maxDraining(),
-                s.registrationTimeout(),
-                s.settleDelay(),
-                s.nodeLabels(),
-                own,
-                s.suspendZoneRebalancing(),
-                s.bootDelay(),
-                s.scaleInByCost());
+        GroupSpec spec = Fixtures.withTaints(spec(G), own);
         NodeInfo n1 = Fixtures.node("n1", G).withTaints(onNode);
         return Planner.plan(spec, index(List.of(n1), List.of(pods)), cloudFor(List.of(n1), 0, 10), T0);
     }
