@@ -488,7 +488,7 @@ public final class ScaleLoop {
      */
     private boolean updateBackoff(
             GroupSpec spec, CloudGroup cloud, GroupPlan plan, SnapshotIndex index, GroupState state, Instant now) {
-        boolean gap = cloud.desired() > cloud.capacityInstances();
+        boolean gap = cloud.desired() > index.capacityInstances(cloud);
         if (!gap) {
             state.gapSince = null;
         } else if (state.gapSince == null) {

@@ -263,10 +263,7 @@ final class Classification {
             }
             return;
         }
-        int capacityInstances = (int) in.cloud().instances().stream()
-                .filter(i -> i.state().isCapacity())
-                .count();
-        int gap = Math.max(0, in.cloud().desired() - capacityInstances);
+        int gap = (int) Math.max(0, in.cloud().desired() - in.index().capacityInstances(in.cloud()));
         for (int g = 0; g < gap; g++) {
             bins.add(new Bin(Bin.Kind.INCOMING, null, 0));
             launching++;

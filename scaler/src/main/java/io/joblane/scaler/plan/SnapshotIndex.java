@@ -71,6 +71,10 @@ public final class SnapshotIndex {
     private final Map<String, ByKey<CloudInstance>> instancesById;
     /** The instances list {@link #nodeless} was last asked of, and its answer. */
     private List<CloudInstance> nodelessOf;
+    /** The instances list {@link #capacityInstances} was last asked of, and its answer. */
+    private List<CloudInstance> capacityOf;
+
+    private long capacity;
 
     private List<CloudInstance> nodeless;
     /**
@@ -633,6 +637,18 @@ public final class SnapshotIndex {
             canonical.add(r);
         }
         return r;
+    }
+
+    /**
+     * {@link CloudGroup#capacityInstances} of the group's description, counted once per description: the planner's
+     * classification and the loop's backoff both ask it at every scan.
+     */
+    public long capacityInstances(CloudGroup cloud) {
+        if (capacityOf != cloud.instances()) {
+            capacity = cloud.capacityInstances();
+            capacityOf = cloud.instances();
+        }
+        return capacity;
     }
 
     /**

@@ -26,6 +26,23 @@ class SnapshotIndexReuseTest {
     }
 
     @Test
+    void theCapacityInstancesAreCountedAgainForAnotherDescription() {
+        // Guards against: a count kept from one describe answering for the next, hiding a gap to desired capacity.
+        List<NodeInfo> nodes = List.of(node("n1", "a"), node("n2", "a"));
+        SnapshotIndex index = Fixtures.index(nodes, List.of());
+        CloudGroup described = cloudFor(nodes, 0, 10);
+        CloudGroup oneLeaving =
+                Fixtures.withExtra(described, 3, Fixtures.instance("i-x", LifecycleState.TERMINATING, T0, false));
+        CloudGroup oneLaunching =
+                Fixtures.withExtra(described, 3, Fixtures.instance("i-y", LifecycleState.PENDING, T0, false));
+
+        assertThat(index.capacityInstances(described)).isEqualTo(2);
+        assertThat(index.capacityInstances(oneLeaving)).isEqualTo(2).isEqualTo(oneLeaving.capacityInstances());
+        assertThat(index.capacityInstances(oneLaunching)).isEqualTo(3);
+        assertThat(index.capacityInstances(described)).isEqualTo(2);
+    }
+
+    @Test
     void keepsTheLoadOfANodeWhosePodsAreTheSameObjects() {
         NodeInfo a = node("a", G);
         PodInfo p1 = running("p1", G, cpuMem(1000, GI), "a", T0);
