@@ -1,7 +1,8 @@
 package io.joblane.scaler.plan;
 
 import io.joblane.model.WellKnown;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,8 +85,8 @@ final class AllocatableCounts {
         return byCount != 0 ? byCount : Long.compare(other.get(WellKnown.RESOURCE_CPU), a.get(WellKnown.RESOURCE_CPU));
     }
 
-    /** The distinct allocatables of the nodes counted. */
-    List<Resources> distinct() {
-        return new ArrayList<>(counts.keySet());
+    /** The distinct allocatables of the nodes counted (a view: asked at every pass). */
+    Collection<Resources> distinct() {
+        return Collections.unmodifiableSet(counts.keySet());
     }
 }

@@ -38,7 +38,9 @@ final class GroupNodes {
         return (byte) ((spot ? SPOT : 0) | (tainted ? TAINTED : 0));
     }
 
-    void count(byte facts) {
+    /** Counts one more node of the group: whether a pod of its load has required anti-affinity, and its facts. */
+    void count(boolean antiAffinity, byte facts) {
+        antiAffinityNodes += antiAffinity ? 1 : 0;
         spotNodes += facts & SPOT;
         taintedNodes += (facts & TAINTED) >> 1;
     }

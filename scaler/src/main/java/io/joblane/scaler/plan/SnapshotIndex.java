@@ -247,8 +247,7 @@ public final class SnapshotIndex {
         for (int i = 0; i < was.length; i++) {
             placeInGroup[i] = i;
             g.loads[i] = loadOfNode[i] == null ? NodeLoad.NONE : loadOfNode[i];
-            g.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
-            g.count(factsOfNode[i]);
+            g.count(antiAffinityOfNode[i], factsOfNode[i]);
         }
         nodesByGroup.put(group, g);
         return true;
@@ -303,8 +302,7 @@ public final class SnapshotIndex {
                 placeInGroup[i] = last.nodes.size();
                 // Same object, same group: its place in the last list of the group; places rise as was does.
                 last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
-                last.antiAffinityNodes += antiAffinityOfNode[i] ? 1 : 0;
-                last.count(factsOfNode[i]);
+                last.count(antiAffinityOfNode[i], factsOfNode[i]);
             }
         }
     }

@@ -60,6 +60,27 @@ public final class Fixtures {
     }
 
     public static GroupSpec withMaxDraining(GroupSpec s, int maxDraining) {
+        return respec(s, maxDraining, s.taints(), s.suspendZoneRebalancing(), s.bootDelay(), s.scaleInByCost());
+    }
+
+    /** The group with {@code taints} as its own taints (its config's {@code taints}). */
+    public static GroupSpec withTaints(GroupSpec s, List<Taint> taints) {
+        return respec(s, s.maxDraining(), taints, s.suspendZoneRebalancing(), s.bootDelay(), s.scaleInByCost());
+    }
+
+    /** The group with {@code scaleInTiming: cost} and the given boot delay. */
+    public static GroupSpec withCostTiming(GroupSpec s, Duration bootDelay) {
+        return respec(s, s.maxDraining(), s.taints(), s.suspendZoneRebalancing(), bootDelay, true);
+    }
+
+    /** The group with the fields tests vary set, the others as in {@code s}. */
+    public static GroupSpec respec(
+            GroupSpec s,
+            int maxDraining,
+            List<Taint> taints,
+            boolean suspendZoneRebalancing,
+            Duration bootDelay,
+            boolean scaleInByCost) {
         return new GroupSpec(
                 s.name(),
                 s.cloudGroupId(),
@@ -71,48 +92,10 @@ public final class Fixtures {
                 s.registrationTimeout(),
                 s.settleDelay(),
                 s.nodeLabels(),
-                s.taints(),
-                s.suspendZoneRebalancing(),
-                s.bootDelay(),
-                s.scaleInByCost());
-    }
-
-    /** The group with {@code taints} as its own taints (its config's {@code taints}). */
-    public static GroupSpec withTaints(GroupSpec s, List<Taint> taints) {
-        return new GroupSpec(
-                s.name(),
-                s.cloudGroupId(),
-                s.minNodes(),
-                s.maxNodes(),
-                s.shape(),
-                s.scaleDownDelay(),
-                s.maxDraining(),
-                s.registrationTimeout(),
-                s.settleDelay(),
-                s.nodeLabels(),
                 taints,
-                s.suspendZoneRebalancing(),
-                s.bootDelay(),
-                s.scaleInByCost());
-    }
-
-    /** The group with {@code scaleInTiming: cost} and the given boot delay. */
-    public static GroupSpec withCostTiming(GroupSpec s, Duration bootDelay) {
-        return new GroupSpec(
-                s.name(),
-                s.cloudGroupId(),
-                s.minNodes(),
-                s.maxNodes(),
-                s.shape(),
-                s.scaleDownDelay(),
-                s.maxDraining(),
-                s.registrationTimeout(),
-                s.settleDelay(),
-                s.nodeLabels(),
-                s.taints(),
-                s.suspendZoneRebalancing(),
+                suspendZoneRebalancing,
                 bootDelay,
-                true);
+                scaleInByCost);
     }
 
     /** A Ready, schedulable node of 4 cpu / 16Gi / 110 pods created an hour before T0. */

@@ -30,21 +30,7 @@ class ZoneRebalancingPlanTest {
     }
 
     private static GroupSpec allowing(GroupSpec s, boolean suspend) {
-        return new GroupSpec(
-                s.name(),
-                s.cloudGroupId(),
-                s.minNodes(),
-                s.maxNodes(),
-                s.shape(),
-                s.scaleDownDelay(),
-                s.maxDraining(),
-                s.registrationTimeout(),
-                s.settleDelay(),
-                s.nodeLabels(),
-                s.taints(),
-                suspend,
-                s.bootDelay(),
-                s.scaleInByCost());
+        return Fixtures.respec(s, s.maxDraining(), s.taints(), suspend, s.bootDelay(), s.scaleInByCost());
     }
 
     @Test
