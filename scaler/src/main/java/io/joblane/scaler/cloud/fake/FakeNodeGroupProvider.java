@@ -620,6 +620,15 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         Instant earliestPending;
         /** The instances as last described, the same list while none changes (null: one changed since). */
         private List<CloudInstance> described;
+        /**
+         * {@link #instances} in the same order as an array with holes (null where one was dropped), and each id's
+         * place in it: a describe copies an array rather than walking the map's linked entries (every few scans of
+         * the simulator, over thousands of instances).
+         */
+        private CloudInstance[] ordered = new CloudInstance[16];
+
+        private int orderedSize;
+        private final Map<String, Integer> placeOf = new HashMap<>();
 
         final List<FakeInstanceType> types = new ArrayList<>();
         /** Instances per type until they are gone (a terminating instance still holds its capacity). */
@@ -674,6 +683,16 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         /** Adds or replaces an instance (by id). */
         void put(CloudInstance inst) {
             uncount(instances.put(inst.id(), inst));
+            Integer at = placeOf.get(inst.id());
+            if (at != null) {
+                ordered[at] = inst; // a replaced instance keeps its place, as in the map
+            } else {
+                if (orderedSize == ordered.length) {
+                    compact();
+                }
+                placeOf.put(inst.id(), orderedSize);
+                ordered[orderedSize++] = inst;
+            }
             capacity += inst.state().isCapacity() ? 1 : 0;
             if (inst.state() == LifecycleState.PENDING) {
                 pending++;
@@ -686,7 +705,26 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
 
         void drop(String id) {
             uncount(instances.remove(id));
+            Integer at = placeOf.remove(id);
+            if (at != null) {
+                ordered[at] = null;
+            }
             described = null;
+        }
+
+        /** Closes the holes, in order; grows the array when it is still more than half full. */
+        private void compact() {
+            int size = instances.size();
+            CloudInstance[] out = new CloudInstance[size * 2 >= ordered.length ? ordered.length * 2 : ordered.length];
+            int n = 0;
+            for (int i = 0; i < orderedSize; i++) {
+                if (ordered[i] != null) {
+                    placeOf.put(ordered[i].id(), n);
+                    out[n++] = ordered[i];
+                }
+            }
+            ordered = out;
+            orderedSize = n;
         }
 
         private void uncount(CloudInstance was) {
@@ -726,7 +764,11 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         /** The instances in launch order: the same list object from describe to describe while none changes. */
         List<CloudInstance> instances() {
             if (described == null) {
-                described = List.copyOf(instances.values());
+                if (orderedSize != instances.size()) {
+                    compact();
+                }
+                // List.of, not a view: CloudGroup's List.copyOf keeps it as it is, the same list describe to describe.
+                described = List.of(java.util.Arrays.copyOf(ordered, orderedSize));
             }
             return described;
         }

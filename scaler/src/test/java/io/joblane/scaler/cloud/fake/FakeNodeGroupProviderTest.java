@@ -42,6 +42,44 @@ class FakeNodeGroupProviderTest {
     }
 
     @Test
+    void describeListsTheLiveInstancesInLaunchOrderAndTheSameListWhileNoneChanges() throws Exception {
+        FakeNodeGroupProvider big = new FakeNodeGroupProvider(clock)
+                .addGroup("g", 0, 500, 0, Duration.ofSeconds(90))
+                .terminationDelay(Duration.ofSeconds(30));
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+        List<String> launched = new ArrayList<>(); // every id ever seen, in launch order
+        for (int step = 0; step < 400; step++) {
+            List<CloudInstance> now = big.describe(List.of("g")).get("g").instances();
+            for (CloudInstance i : now) {
+                if (!launched.contains(i.id())) {
+                    launched.add(i.id());
+                }
+            }
+            List<String> ids = now.stream().map(CloudInstance::id).toList();
+            assertThat(ids).doesNotHaveDuplicates();
+            assertThat(launched.stream().filter(ids::contains).toList())
+                    .as("step %d: the listed ids in launch order", step)
+                    .isEqualTo(ids);
+            assertThat(big.describe(List.of("g")).get("g").instances())
+                    .as("nothing changed: the same list")
+                    .isSameAs(now);
+            List<CloudInstance> up = now.stream()
+                    .filter(i -> i.state() == LifecycleState.IN_SERVICE)
+                    .toList();
+            int action = rnd.nextInt(4);
+            if (action == 0 || up.isEmpty()) {
+                int desired = big.describe(List.of("g")).get("g").desired();
+                big.setDesiredCapacity("g", Math.min(150, desired + 1 + rnd.nextInt(20)));
+            } else {
+                big.terminateInstance("g", up.get(rnd.nextInt(up.size())).id()); // anywhere in the list
+            }
+            clock.advance(Duration.ofSeconds(rnd.nextInt(40)));
+            big.advance();
+        }
+        assertThat(launched).hasSizeGreaterThan(300); // the array beside the map grew and was compacted
+    }
+
+    @Test
     void instancesLaunchPendingAndComeIntoServiceAfterTheBootDelay() throws Exception {
         cloud.setDesiredCapacity("g", 2);
         assertThat(describe().instances()).hasSize(2).allMatch(i -> i.state() == LifecycleState.PENDING);
