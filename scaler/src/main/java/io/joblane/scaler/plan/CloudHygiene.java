@@ -1,7 +1,6 @@
 package io.joblane.scaler.plan;
 
 import io.joblane.scaler.cloud.CloudInstance;
-import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,13 +65,7 @@ final class CloudHygiene {
     }
 
     private void protect() {
-        List<String> unprotected = new ArrayList<>();
-        for (CloudInstance i : in.cloud().instances()) {
-            // Protection only takes effect from InService (AWS refuses it before); Pending ones are asked next scan.
-            if (i.state().isCapacity() && !i.protectedFromScaleIn() && i.state() == LifecycleState.IN_SERVICE) {
-                unprotected.add(i.id());
-            }
-        }
+        List<String> unprotected = in.index().unprotectedInService(in.cloud());
         if (!unprotected.isEmpty()) {
             actions.add(
                     new PlanAction.Protect(unprotected, unprotected.size() + " instances lack scale-in protection"));

@@ -71,10 +71,8 @@ public final class SnapshotIndex {
     private final Map<String, ByKey<CloudInstance>> instancesById;
     /** The instances list {@link #nodeless} was last asked of, and its answer. */
     private List<CloudInstance> nodelessOf;
-    /** The instances list {@link #capacityInstances} was last asked of, and its answer. */
-    private List<CloudInstance> capacityOf;
-
-    private long capacity;
+    /** What each cloud group's instance list says alone, once per list, handed from index to index. */
+    private final DescribeFacts describeFacts;
 
     private List<CloudInstance> nodeless;
     /**
@@ -135,6 +133,7 @@ public final class SnapshotIndex {
         this.instancesById = instancesById(previous);
         this.keptClassification = handed(previous, p -> p.keptClassification, HashMap::new);
         this.nodeInstances = handed(previous, p -> p.nodeInstances, NodeInstances::new);
+        this.describeFacts = handed(previous, p -> p.describeFacts, DescribeFacts::new);
         List<NodeInfo> nodes = snapshot.nodes();
         loadOfNode = new NodeLoad[nodes.size()];
         handedLoad = new NodeLoad[nodes.size()];
@@ -642,11 +641,12 @@ public final class SnapshotIndex {
      * classification and the loop's backoff both ask it at every scan.
      */
     public long capacityInstances(CloudGroup cloud) {
-        if (capacityOf != cloud.instances()) {
-            capacity = cloud.capacityInstances();
-            capacityOf = cloud.instances();
-        }
-        return capacity;
+        return describeFacts.capacityInstances(cloud);
+    }
+
+    /** The group's InService instances without scale-in protection, in its order ({@link DescribeFacts}). */
+    List<String> unprotectedInService(CloudGroup cloud) {
+        return describeFacts.unprotectedInService(cloud);
     }
 
     /**

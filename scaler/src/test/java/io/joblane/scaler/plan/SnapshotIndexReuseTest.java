@@ -43,6 +43,37 @@ class SnapshotIndexReuseTest {
     }
 
     @Test
+    void whatADescribeListSaysIsKeptForThatListOnlyFromIndexToIndex() {
+        // Guards against: a count or an unprotected list kept from one describe answering for the next (a gap to
+        // desired capacity hidden, an instance left unprotected for the cloud to pick as a victim).
+        List<NodeInfo> nodes = List.of(node("n1", "a"), node("n2", "a"));
+        CloudGroup described = Fixtures.withExtra(
+                cloudFor(nodes, 0, 10), 3, Fixtures.instance("i-x", LifecycleState.IN_SERVICE, T0, false));
+        SnapshotIndex first = index(nodes, List.of(), null);
+        assertThat(first.capacityInstances(described)).isEqualTo(3);
+        assertThat(first.unprotectedInService(described)).containsExactly("i-x");
+
+        SnapshotIndex second = index(nodes, List.of(), first);
+        CloudGroup sameList = new CloudGroup(
+                described.id(), 4, 0, 10, described.instances(), List.of(), false); // next scan, nothing changed
+        assertThat(sameList.instances()).isSameAs(described.instances());
+        assertThat(second.unprotectedInService(sameList)).isSameAs(first.unprotectedInService(described));
+        assertThat(second.capacityInstances(sameList)).isEqualTo(3);
+
+        SnapshotIndex third = index(nodes, List.of(), second);
+        CloudGroup changed = Fixtures.withExtra(
+                cloudFor(nodes, 0, 10),
+                4,
+                Fixtures.instance("i-x", LifecycleState.IN_SERVICE, T0, true),
+                Fixtures.instance("i-y", LifecycleState.IN_SERVICE, T0, false),
+                Fixtures.instance("i-z", LifecycleState.PENDING, T0, false));
+        assertThat(third.unprotectedInService(changed)).containsExactly("i-y"); // Pending ones are asked later
+        assertThat(third.capacityInstances(changed)).isEqualTo(5);
+        assertThat(third.unprotectedInService(sameList)).containsExactly("i-x");
+        assertThat(third.capacityInstances(sameList)).isEqualTo(3);
+    }
+
+    @Test
     void keepsTheLoadOfANodeWhosePodsAreTheSameObjects() {
         NodeInfo a = node("a", G);
         PodInfo p1 = running("p1", G, cpuMem(1000, GI), "a", T0);

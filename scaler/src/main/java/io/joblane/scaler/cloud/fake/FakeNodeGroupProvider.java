@@ -356,12 +356,9 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         for (Group g : groups.values()) {
             // The simulator calls this on every scan over thousands of instances: only walk what can change.
             if (!terminatingUntil.isEmpty()) {
-                for (CloudInstance inst : List.copyOf(g.instances.values())) {
-                    Instant until = terminatingUntil.get(inst.id());
-                    if (until != null && !now.isBefore(until)) {
-                        terminatingUntil.remove(inst.id());
-                        gone(g, inst);
-                    }
+                for (CloudInstance inst : g.dueToGo(terminatingUntil, now)) {
+                    terminatingUntil.remove(inst.id());
+                    gone(g, inst);
                 }
             }
             launchUpToDesired(g, now);
@@ -620,15 +617,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         Instant earliestPending;
         /** The instances as last described, the same list while none changes (null: one changed since). */
         private List<CloudInstance> described;
-        /**
-         * {@link #instances} in the same order as an array with holes (null where one was dropped), and each id's
-         * place in it: a describe copies an array rather than walking the map's linked entries (every few scans of
-         * the simulator, over thousands of instances).
-         */
-        private CloudInstance[] ordered = new CloudInstance[16];
-
-        private int orderedSize;
-        private final Map<String, Integer> placeOf = new HashMap<>();
+        /** {@link #instances} in their order, as an array: what a describe copies. */
+        private final LaunchOrder order = new LaunchOrder();
 
         final List<FakeInstanceType> types = new ArrayList<>();
         /** Instances per type until they are gone (a terminating instance still holds its capacity). */
@@ -683,16 +673,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         /** Adds or replaces an instance (by id). */
         void put(CloudInstance inst) {
             uncount(instances.put(inst.id(), inst));
-            Integer at = placeOf.get(inst.id());
-            if (at != null) {
-                ordered[at] = inst; // a replaced instance keeps its place, as in the map
-            } else {
-                if (orderedSize == ordered.length) {
-                    compact();
-                }
-                placeOf.put(inst.id(), orderedSize);
-                ordered[orderedSize++] = inst;
-            }
+            order.put(inst);
             capacity += inst.state().isCapacity() ? 1 : 0;
             if (inst.state() == LifecycleState.PENDING) {
                 pending++;
@@ -705,26 +686,25 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
 
         void drop(String id) {
             uncount(instances.remove(id));
-            Integer at = placeOf.remove(id);
-            if (at != null) {
-                ordered[at] = null;
-            }
+            order.drop(id);
             described = null;
         }
 
-        /** Closes the holes, in order; grows the array when it is still more than half full. */
-        private void compact() {
-            int size = instances.size();
-            CloudInstance[] out = new CloudInstance[size * 2 >= ordered.length ? ordered.length * 2 : ordered.length];
-            int n = 0;
-            for (int i = 0; i < orderedSize; i++) {
-                if (ordered[i] != null) {
-                    placeOf.put(ordered[i].id(), n);
-                    out[n++] = ordered[i];
+        /**
+         * Its instances whose {@code until} has come, in the group's order: found among the terminating ones (few),
+         * not by a walk over every instance at every call (the simulator advances at every scan, and a busy group
+         * nearly always has one terminating).
+         */
+        List<CloudInstance> dueToGo(Map<String, Instant> until, Instant now) {
+            List<CloudInstance> due = new ArrayList<>(0);
+            until.forEach((id, at) -> {
+                CloudInstance inst = now.isBefore(at) ? null : instances.get(id);
+                if (inst != null) {
+                    due.add(inst);
                 }
-            }
-            ordered = out;
-            orderedSize = n;
+            });
+            due.sort(order.comparator());
+            return due;
         }
 
         private void uncount(CloudInstance was) {
@@ -764,11 +744,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         /** The instances in launch order: the same list object from describe to describe while none changes. */
         List<CloudInstance> instances() {
             if (described == null) {
-                if (orderedSize != instances.size()) {
-                    compact();
-                }
-                // List.of, not a view: CloudGroup's List.copyOf keeps it as it is, the same list describe to describe.
-                described = List.of(java.util.Arrays.copyOf(ordered, orderedSize));
+                described = order.list(); // CloudGroup's List.copyOf keeps it: the same list describe to describe
             }
             return described;
         }

@@ -48,6 +48,15 @@ class FakeNodeGroupProviderTest {
                 .terminationDelay(Duration.ofSeconds(30));
         java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
         List<String> launched = new ArrayList<>(); // every id ever seen, in launch order
+        List<String> goneNow = new ArrayList<>();
+        java.util.Map<String, Instant> asked = new java.util.HashMap<>();
+        big.addListener(new FakeNodeGroupProvider.Listener() {
+            @Override
+            public void terminated(String groupId, CloudInstance i) {
+                goneNow.add(i.id());
+                assertThat(clock.instant()).isAfterOrEqualTo(asked.get(i.id()).plusSeconds(30));
+            }
+        });
         for (int step = 0; step < 400; step++) {
             List<CloudInstance> now = big.describe(List.of("g")).get("g").instances();
             for (CloudInstance i : now) {
@@ -71,10 +80,22 @@ class FakeNodeGroupProviderTest {
                 int desired = big.describe(List.of("g")).get("g").desired();
                 big.setDesiredCapacity("g", Math.min(150, desired + 1 + rnd.nextInt(20)));
             } else {
-                big.terminateInstance("g", up.get(rnd.nextInt(up.size())).id()); // anywhere in the list
+                String id = up.get(rnd.nextInt(up.size())).id(); // anywhere in the list
+                asked.put(id, clock.instant());
+                big.terminateInstance("g", id);
             }
             clock.advance(Duration.ofSeconds(rnd.nextInt(40)));
+            goneNow.clear();
             big.advance();
+            assertThat(goneNow)
+                    .as("gone at once: told in launch order")
+                    .isSortedAccordingTo(java.util.Comparator.comparingInt(launched::indexOf));
+            List<String> listed = big.describe(List.of("g")).get("g").instances().stream()
+                    .map(CloudInstance::id)
+                    .toList();
+            asked.forEach((id, at) -> assertThat(listed.contains(id))
+                    .as("%s asked at %s, now %s", id, at, clock.instant())
+                    .isEqualTo(clock.instant().isBefore(at.plusSeconds(30))));
         }
         assertThat(launched).hasSizeGreaterThan(300); // the array beside the map grew and was compacted
     }
