@@ -33,7 +33,7 @@ public record CloudGroup(
         List<AsgMember> members) {
 
     public CloudGroup {
-        instances = List.copyOf(instances);
+        instances = instances instanceof InstanceList kept ? kept : List.copyOf(instances); // both immutable
         problems = problems == null ? List.of() : List.copyOf(problems);
         zones = zones == null ? List.of() : List.copyOf(zones);
         members = members == null ? List.of() : List.copyOf(members);

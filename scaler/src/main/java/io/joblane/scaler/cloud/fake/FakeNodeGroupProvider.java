@@ -703,7 +703,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
                     due.add(inst);
                 }
             });
-            due.sort(order.comparator());
+            due.sort(order.launchOrder());
             return due;
         }
 

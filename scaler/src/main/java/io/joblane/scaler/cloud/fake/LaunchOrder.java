@@ -1,26 +1,46 @@
 package io.joblane.scaler.cloud.fake;
 
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InstanceList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A fake group's instances in launch order as an array with holes (null where one was dropped), and each id's place
- * in it: a describe copies an array rather than walking a map's linked entries (every few scans of the simulator,
- * over thousands of instances). A replaced instance keeps its place. Guarded by the provider's lock.
+ * A fake group's instances in launch order as an array with holes (null where one was dropped), each id's place in
+ * it, and the instance objects that came and went since the last list handed: a describe copies an array rather than
+ * walking a map's linked entries, and hands a list that says how it came from the one before ({@link InstanceList}).
+ * A replaced instance keeps its place. Guarded by the provider's lock.
  */
 final class LaunchOrder {
     private CloudInstance[] ordered = new CloudInstance[16];
     private int size;
     private int live;
     private final Map<String, Integer> placeOf = new HashMap<>();
+    /** Per id held, its launch: the lists' order, so what came and went is ordered as the lists are. */
+    private final Map<String, Long> launch = new HashMap<>();
+
+    private long launched;
+    /**
+     * Objects put since the last list (not in it), and objects of the last list dropped or replaced since, each with
+     * its id's launch.
+     */
+    private Map<CloudInstance, Long> came = new IdentityHashMap<>();
+
+    private Map<CloudInstance, Long> went = new IdentityHashMap<>();
+    private InstanceList last;
 
     void put(CloudInstance inst) {
         Integer at = placeOf.get(inst.id());
         if (at != null) {
+            if (ordered[at] != inst) {
+                leaves(ordered[at]);
+                came.put(inst, launch.get(inst.id()));
+            }
             ordered[at] = inst;
             return;
         }
@@ -28,29 +48,63 @@ final class LaunchOrder {
             compact();
         }
         placeOf.put(inst.id(), size);
+        launch.put(inst.id(), launched);
         ordered[size++] = inst;
+        came.put(inst, launched++);
         live++;
     }
 
     void drop(String id) {
         Integer at = placeOf.remove(id);
         if (at != null) {
+            leaves(ordered[at]);
             ordered[at] = null;
+            launch.remove(id);
             live--;
         }
     }
 
-    /** The instances, in launch order: an immutable list ({@code List.copyOf} keeps it as it is). */
-    List<CloudInstance> list() {
-        if (size != live) {
-            compact();
+    /** An object leaves: one that came since the last list was never listed, so no list sees it go. */
+    private void leaves(CloudInstance inst) {
+        if (came.remove(inst) == null) {
+            went.put(inst, launch.get(inst.id()));
         }
-        return List.of(Arrays.copyOf(ordered, size));
+    }
+
+    /** The instances, in launch order, as a list that says how it came from the last one handed. */
+    InstanceList list() {
+        CloudInstance[] out = size == live ? Arrays.copyOf(ordered, size) : new CloudInstance[live];
+        if (size != live) {
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (ordered[i] != null) {
+                    out[n++] = ordered[i];
+                }
+            }
+            if (size - live > size / 2) {
+                compact(); // the places are written again only once the holes are many
+            }
+        }
+        InstanceList list = last == null
+                ? InstanceList.of(out)
+                : InstanceList.edited(out, last, inLaunchOrder(came), inLaunchOrder(went));
+        came = came.isEmpty() ? came : new IdentityHashMap<>(); // not cleared: a clear walks the whole table
+        went = went.isEmpty() ? went : new IdentityHashMap<>();
+        last = list;
+        return list;
+    }
+
+    private static List<CloudInstance> inLaunchOrder(Map<CloudInstance, Long> objects) {
+        List<Map.Entry<CloudInstance, Long>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(Map.Entry.comparingByValue());
+        List<CloudInstance> out = new ArrayList<>(entries.size());
+        entries.forEach(e -> out.add(e.getKey()));
+        return out;
     }
 
     /** Orders instances held here as they were launched. */
-    Comparator<CloudInstance> comparator() {
-        return Comparator.comparingInt(i -> placeOf.get(i.id()));
+    Comparator<CloudInstance> launchOrder() {
+        return Comparator.comparingLong(i -> launch.get(i.id()));
     }
 
     /** Closes the holes, in order; grows the array when it is still more than half full. */

@@ -57,8 +57,22 @@ class FakeNodeGroupProviderTest {
                 assertThat(clock.instant()).isAfterOrEqualTo(asked.get(i.id()).plusSeconds(30));
             }
         });
+        List<CloudInstance> before = List.of();
+        io.joblane.scaler.plan.ByKey<CloudInstance> byId = new io.joblane.scaler.plan.ByKey<>(CloudInstance::id);
         for (int step = 0; step < 400; step++) {
             List<CloudInstance> now = big.describe(List.of("g")).get("g").instances();
+            if (now != before) {
+                assertEditedFrom(before, now);
+                java.util.Map<String, CloudInstance> fresh = new java.util.HashMap<>();
+                now.forEach(i -> fresh.put(i.id(), i));
+                assertThat(byId.of(now))
+                        .as("step %d: the map updated by the edits", step)
+                        .isEqualTo(fresh);
+                if (byId.went() != null) {
+                    assertThat(byId.went()).containsExactlyElementsOf(notIn(now, before));
+                }
+                before = now;
+            }
             for (CloudInstance i : now) {
                 if (!launched.contains(i.id())) {
                     launched.add(i.id());
@@ -98,6 +112,25 @@ class FakeNodeGroupProviderTest {
                     .isEqualTo(clock.instant().isBefore(at.plusSeconds(30))));
         }
         assertThat(launched).hasSizeGreaterThan(300); // the array beside the map grew and was compacted
+    }
+
+    /** The list says how it came from the one before: exactly the objects that went and came, in the lists' order. */
+    private static void assertEditedFrom(List<CloudInstance> before, List<CloudInstance> now) {
+        assertThat(now).isInstanceOf(io.joblane.scaler.cloud.InstanceList.class);
+        io.joblane.scaler.cloud.InstanceList edited = (io.joblane.scaler.cloud.InstanceList) now;
+        if (before.isEmpty() && edited.editedFrom() == null) {
+            return; // the first list says nothing of one before
+        }
+        assertThat(edited.editedFrom()).isSameAs(before);
+        assertThat(edited.went()).containsExactlyElementsOf(notIn(now, before));
+        assertThat(edited.came()).containsExactlyElementsOf(notIn(before, now));
+    }
+
+    /** The objects of {@code b} that are not in {@code a} (by identity), in {@code b}'s order. */
+    private static List<CloudInstance> notIn(List<CloudInstance> a, List<CloudInstance> b) {
+        java.util.Set<CloudInstance> in = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        in.addAll(a);
+        return b.stream().filter(x -> !in.contains(x)).toList();
     }
 
     @Test

@@ -1,0 +1,72 @@
+package io.joblane.scaler.cloud;
+
+import java.lang.ref.WeakReference;
+import java.util.AbstractList;
+import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
+
+/**
+ * An immutable list of a group's instances as a provider hands it, kept by {@link CloudGroup} without a copy. It may
+ * say how it came from the provider's list of the group just before (the instance objects that went, those that
+ * came): the simulator's cloud describes thousands of instances at every scan, and the maps of instances by id are
+ * then updated for those alone rather than by comparing the two lists. The list before is named weakly, so a list
+ * does not keep its predecessors alive; one that is gone or unknown reads as null.
+ */
+public final class InstanceList extends AbstractList<CloudInstance> implements RandomAccess {
+    private final CloudInstance[] items;
+    private final WeakReference<List<CloudInstance>> from;
+    private final List<CloudInstance> came;
+    private final List<CloudInstance> went;
+
+    private InstanceList(
+            CloudInstance[] items, List<CloudInstance> from, List<CloudInstance> came, List<CloudInstance> went) {
+        for (CloudInstance i : items) {
+            Objects.requireNonNull(i, "instance");
+        }
+        this.items = items;
+        this.from = from == null ? null : new WeakReference<>(from);
+        this.came = came;
+        this.went = went;
+    }
+
+    /** A list of {@code items}, taken as they are (the caller hands the array over), saying nothing of the one before. */
+    public static InstanceList of(CloudInstance[] items) {
+        return new InstanceList(items, null, List.of(), List.of());
+    }
+
+    /**
+     * A list of {@code items} (handed over) that is {@code from} without the objects {@code went} (in {@code from}'s
+     * order) and with the objects {@code came} (in this list's order), the others in the same order.
+     */
+    public static InstanceList edited(
+            CloudInstance[] items, List<CloudInstance> from, List<CloudInstance> came, List<CloudInstance> went) {
+        return new InstanceList(items, Objects.requireNonNull(from, "from"), List.copyOf(came), List.copyOf(went));
+    }
+
+    @Override
+    public CloudInstance get(int index) {
+        Objects.checkIndex(index, items.length);
+        return items[index];
+    }
+
+    @Override
+    public int size() {
+        return items.length;
+    }
+
+    /** The list this one was made from by {@link #went} and {@link #came}; null when unknown or no longer held. */
+    public List<CloudInstance> editedFrom() {
+        return from == null ? null : from.get();
+    }
+
+    /** The instance objects not in {@link #editedFrom}, in this list's order. */
+    public List<CloudInstance> came() {
+        return came;
+    }
+
+    /** The instance objects of {@link #editedFrom} not in this list, in that list's order. */
+    public List<CloudInstance> went() {
+        return went;
+    }
+}
