@@ -5,6 +5,7 @@ import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -160,18 +161,22 @@ final class Classification {
         }
     }
 
-    /** A stable sort by kind, by counts: the bins of each kind in node order. */
+    /** A stable sort by kind, by counts: the bins of each kind in node order, placed in one walk. */
     private void addByKind(Bin[] binOf, byte[] flags, int[] ofKind) {
+        int[] next = new int[KINDS.length + 1]; // per kind (ordinal + 1), the next place of its bins
+        int total = 0;
         for (int k = 1; k <= KINDS.length; k++) {
-            if (ofKind[k - 1] == 0) {
-                continue;
-            }
-            for (int i = 0; i < binOf.length; i++) {
-                if (flags[i] >> KIND_SHIFT == k) {
-                    bins.add(binOf[i]);
-                }
+            next[k] = total;
+            total += ofKind[k - 1];
+        }
+        Bin[] sorted = new Bin[total];
+        for (int i = 0; i < binOf.length; i++) {
+            int k = flags[i] >> KIND_SHIFT;
+            if (k > 0) {
+                sorted[next[k]++] = binOf[i];
             }
         }
+        bins.addAll(Arrays.asList(sorted));
     }
 
     /** A kept bin at another position or with another load. */
