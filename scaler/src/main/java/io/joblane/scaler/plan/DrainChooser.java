@@ -130,6 +130,7 @@ final class DrainChooser {
     /** Busy active nodes that may be drained, handed in drain order as asked for. */
     private DrainOrder candidates() {
         Candidate[] candidates = new Candidate[free];
+        long[] demand = new long[dims.count()];
         int count = 0;
         for (int k = 0; k < free; k++) {
             Bin b = bins.get(k);
@@ -138,11 +139,30 @@ final class DrainChooser {
             if (n.scaleDownDisabled() || needed[b.at()] || instances[b.at()] == null) {
                 continue;
             }
-            if (b.load().blocking()) { // empty nodes go straight to scale-in
+            // Empty nodes go straight to scale-in.
+            if (b.load().blocking() && eachFitsSomewhere(b.load().blockingPods(), demand)) {
                 candidates[count++] = new Candidate(n, b.load(), in.index(), k);
             }
         }
         return new DrainOrder(candidates, count);
+    }
+
+    /**
+     * Whether each pod alone fits some open bin (its own node's included) as the choosing starts. One that fits none
+     * never will this pass: the choosing only takes room and closes bins, and a failed try is undone. So a node failing
+     * this would fail {@link #fitsElsewhere} at its turn, and leaving it out of the order changes only the work: on a
+     * full group nearly every node was tried at every pass (on the whole RICC trace, 22.6 million tries for 539
+     * drains), each after a poll of the order.
+     */
+    private boolean eachFitsSomewhere(List<PodInfo> pods, long[] demand) {
+        for (PodInfo p : pods) {
+            java.util.Arrays.fill(demand, 0);
+            dims.addDemand(p.requests(), demand, 0);
+            if (tree.findFirst(demand, 0) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Places the candidate's blocking pods, largest CPU first, on the other open bins; undone if one does not fit. */
