@@ -52,10 +52,6 @@ final class GroupState {
      * and updated for the instances that changed, not built again at every change.
      */
     final ByKey<CloudInstance> instancesById = new ByKey<>(CloudInstance::id);
-    /** The describe's list (immutable) last walked for its Terminating and Terminated instances, and those. */
-    List<CloudInstance> endingOf;
-
-    List<CloudInstance> ending = List.of();
     /** The most instances one describe listed (distinct ids): how far a map of a describe's states had grown. */
     private int mostInstances;
     /** Instances the cloud terminated itself, with when they were noticed (reported for an hour). */

@@ -677,7 +677,7 @@ public final class ScaleLoop {
     private static Set<String> leavingInstances(GroupExec x) {
         Set<String> leaving = new LinkedHashSet<>();
         boolean unchanged = GroupState.sameInstances(x.state.lastInstances, x.cloud.instances());
-        for (CloudInstance i : endingInstances(x.state, x.cloud.instances())) {
+        for (CloudInstance i : x.index.endingInstances(x.cloud)) {
             boolean wasServing = !unchanged && x.state.lastState(i.id()) == LifecycleState.IN_SERVICE
                     || x.index.nodeOfInstance(i.id()) != null;
             if (wasServing) {
@@ -698,29 +698,6 @@ public final class ScaleLoop {
         }
         leaving.addAll(gone);
         return leaving;
-    }
-
-    /**
-     * The Terminating and Terminated instances of a describe, in its order. A describe's list is immutable, so the very
-     * list walked last time has the same ones: the simulator's cloud hands one list while nothing changes, and a busy
-     * group nearly always has an instance on its way out, so the list was walked at most scans.
-     */
-    private static List<CloudInstance> endingInstances(GroupState state, List<CloudInstance> instances) {
-        if (instances != state.endingOf) {
-            List<CloudInstance> ending = new ArrayList<>(0);
-            for (CloudInstance i : instances) {
-                if (!i.state().isCapacity() && isEnding(i.state())) {
-                    ending.add(i);
-                }
-            }
-            state.endingOf = instances;
-            state.ending = ending;
-        }
-        return state.ending;
-    }
-
-    private static boolean isEnding(LifecycleState s) {
-        return s == LifecycleState.TERMINATING || s == LifecycleState.TERMINATED;
     }
 
     /**

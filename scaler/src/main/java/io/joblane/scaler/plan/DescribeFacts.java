@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the planner reads off a cloud group's instance list alone, worked out once per list: a describe's list is
- * immutable, and the simulator's cloud hands the very same list while nothing in the group changed (most scans), so
- * the answers are kept per cloud group for the list they were found in, handed from index to index. A new list is
- * read afresh. Loop thread only.
+ * What the planner and the loop read off a cloud group's instance list alone, worked out once per list: a describe's
+ * list is immutable, and the simulator's cloud hands the very same list while nothing in the group changed (most
+ * scans), so the answers are kept per cloud group for the list they were found in, handed from index to index. A new
+ * list is read afresh. Loop thread only.
  */
 final class DescribeFacts {
     private final Map<String, Facts> byGroup = new HashMap<>();
@@ -21,6 +21,7 @@ final class DescribeFacts {
         final List<CloudInstance> of;
         long capacity = -1;
         List<String> unprotected;
+        List<CloudInstance> ending;
 
         Facts(List<CloudInstance> of) {
             this.of = of;
@@ -61,5 +62,20 @@ final class DescribeFacts {
             f.unprotected = List.copyOf(out);
         }
         return f.unprotected;
+    }
+
+    /** The Terminating and Terminated instances, in the list's order (a busy group nearly always has one). */
+    List<CloudInstance> endingInstances(CloudGroup cloud) {
+        Facts f = facts(cloud);
+        if (f.ending == null) {
+            List<CloudInstance> out = new ArrayList<>(0);
+            for (CloudInstance i : cloud.instances()) {
+                if (i.state() == LifecycleState.TERMINATING || i.state() == LifecycleState.TERMINATED) {
+                    out.add(i);
+                }
+            }
+            f.ending = List.copyOf(out);
+        }
+        return f.ending;
     }
 }

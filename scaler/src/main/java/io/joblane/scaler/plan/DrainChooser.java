@@ -4,6 +4,7 @@ import io.joblane.model.WellKnown;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -156,7 +157,7 @@ final class DrainChooser {
      */
     private boolean eachFitsSomewhere(List<PodInfo> pods, long[] demand) {
         for (PodInfo p : pods) {
-            java.util.Arrays.fill(demand, 0);
+            Arrays.fill(demand, 0);
             dims.addDemand(p.requests(), demand, 0);
             if (tree.findFirst(demand, 0) < 0) {
                 return false;

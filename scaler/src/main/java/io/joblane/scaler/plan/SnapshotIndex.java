@@ -649,6 +649,11 @@ public final class SnapshotIndex {
         return describeFacts.unprotectedInService(cloud);
     }
 
+    /** The group's Terminating and Terminated instances, in its order ({@link DescribeFacts}). */
+    public List<CloudInstance> endingInstances(CloudGroup cloud) {
+        return describeFacts.endingInstances(cloud);
+    }
+
     /**
      * The capacity instances of {@code instances} for which no node is registered (in any group), in their order:
      * the loop's bookkeeping, classification and cloud hygiene each ask it of the same describe, answered once.

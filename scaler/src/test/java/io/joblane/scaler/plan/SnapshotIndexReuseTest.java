@@ -66,11 +66,15 @@ class SnapshotIndexReuseTest {
                 4,
                 Fixtures.instance("i-x", LifecycleState.IN_SERVICE, T0, true),
                 Fixtures.instance("i-y", LifecycleState.IN_SERVICE, T0, false),
-                Fixtures.instance("i-z", LifecycleState.PENDING, T0, false));
+                Fixtures.instance("i-z", LifecycleState.PENDING, T0, false),
+                Fixtures.instance("i-w", LifecycleState.TERMINATING, T0, true),
+                Fixtures.instance("i-v", LifecycleState.TERMINATED, T0, true));
         assertThat(third.unprotectedInService(changed)).containsExactly("i-y"); // Pending ones are asked later
         assertThat(third.capacityInstances(changed)).isEqualTo(5);
         assertThat(third.unprotectedInService(sameList)).containsExactly("i-x");
         assertThat(third.capacityInstances(sameList)).isEqualTo(3);
+        assertThat(third.endingInstances(changed)).extracting(CloudInstance::id).containsExactly("i-w", "i-v");
+        assertThat(third.endingInstances(sameList)).isEmpty();
     }
 
     @Test
