@@ -149,6 +149,37 @@ final class FitTree {
     }
 
     /**
+     * Sets bins {@code from .. from+count} to the free vector {@code src}, closed when it cannot hold {@code floor} (as
+     * {@link #closeIfBelow}), and refreshes their ancestors level by level: O(count + log n), not count refreshes.
+     */
+    void setRun(int from, int count, long[] src, long[] floor) {
+        if (count <= 0) {
+            return;
+        }
+        if (from + count > leaves) {
+            grow(from + count);
+        }
+        boolean shut = false;
+        for (int d = 0; d < dims; d++) {
+            shut |= src[d] < floor[d];
+        }
+        for (int bin = from; bin < from + count; bin++) {
+            journal(bin);
+            System.arraycopy(src, 0, free, bin * dims, dims);
+            closed[bin] = shut;
+            writeLeaf(bin);
+        }
+        for (int lo = (leaves + from) >> 1, hi = (leaves + from + count - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1) {
+            for (int node = lo; node <= hi; node++) {
+                int l = (node << 1) * dims;
+                for (int d = 0; d < dims; d++) {
+                    max[node * dims + d] = Math.max(max[l + d], max[l + dims + d]);
+                }
+            }
+        }
+    }
+
+    /**
      * Sets a bin's free vector and opens it without refreshing its ancestors: after loading bins, {@link #build} once
      * (filling n bins costs O(n) instead of n refreshes of O(log n)).
      */
@@ -256,12 +287,20 @@ final class FitTree {
 
     /** How many copies of {@code demand} fit in the bin's free capacity. */
     long fitCount(int bin, long[] demand, int off) {
-        int base = bin * dims;
+        return fitCount(free, bin * dims, demand, off);
+    }
+
+    /** How many copies of {@code demand} fit in the free vector {@code room} (a bin's, not in the tree yet). */
+    long fitCount(long[] room, long[] demand, int off) {
+        return fitCount(room, 0, demand, off);
+    }
+
+    private long fitCount(long[] room, int base, long[] demand, int off) {
         long n = Long.MAX_VALUE;
         for (int d = 0; d < dims; d++) {
             long need = demand[off + d];
             if (need > 0) {
-                n = Math.min(n, Math.max(0, free[base + d]) / need);
+                n = Math.min(n, Math.max(0, room[base + d]) / need);
             }
         }
         return n;

@@ -49,6 +49,15 @@ record NewNodeKind(
         return t.key() + (t.value().isEmpty() ? "" : "=" + t.value()) + ":" + t.effect();
     }
 
+    /** For messages: the first {@code count} kinds, each with its shape. */
+    static String shapes(List<NewNodeKind> kinds, int count) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            out.add(kinds.get(k).describe() + " " + kinds.get(k).shape());
+        }
+        return String.join("; ", out) + " (minus DaemonSet overhead)";
+    }
+
     /** For messages: its Auto Scaling groups, and its instance type when known. */
     String describe() {
         String where = asgs.isEmpty() ? "new node" : "Auto Scaling group(s) " + String.join(", ", asgs);

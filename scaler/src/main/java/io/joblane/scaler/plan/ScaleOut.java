@@ -298,7 +298,8 @@ final class ScaleOut {
                     refuse(next, end, off);
                     break;
                 }
-                bin = open(kind);
+                next += openFull(kind, off, next, end);
+                bin = open(kindFor(off), true); // the kind's room may have run out
             }
             from = bin;
             int n = (int) Math.min(end - next, tree.fitCount(bin, demands, off));
@@ -351,8 +352,36 @@ final class ScaleOut {
         return full;
     }
 
-    /** Opens a new bin of kind {@code k}; beyond the group's maximum or the kind's room it is capped. */
-    private int open(int k) {
+    /**
+     * Opens in one tree write the new bins of kind {@code k} that a run's pods {@code next .. end} fill before its last
+     * (at its maximum a group opens thousands a pass), each as full as one by one; stops where the kind's room runs out
+     * ({@link #kindFor} may then choose another). Returns the pods placed.
+     */
+    private int openFull(int k, int off, int next, int end) {
+        long[] room = shape.freeWhenNew(k).clone();
+        long each = tree.fitCount(room, demands, off);
+        boolean hadRoom = kindRoom[k] > 0;
+        int first = existing + opened;
+        int placed = 0;
+        while (each > 0 && end - next - placed > each && (!hadRoom || kindRoom[k] > 0)) {
+            open(k, false);
+            placed(existing + opened - 1, next + placed, (int) each);
+            placed += (int) each;
+        }
+        if (placed > 0) {
+            for (int d = 0; d < dimCount; d++) {
+                room[d] -= each * demands[off + d];
+            }
+            tree.setRun(first, existing + opened - first, room, minDemand);
+        }
+        return placed;
+    }
+
+    /**
+     * Opens a new bin of kind {@code k}; beyond the group's maximum or the kind's room it is capped. With {@code write}
+     * false the caller writes its room in the tree.
+     */
+    private int open(int k, boolean write) {
         int bin = existing + opened;
         boolean cappedBin = opened >= capLimit || kindRoom[k] <= 0;
         if (!cappedBin) {
@@ -362,7 +391,9 @@ final class ScaleOut {
         newKinds.add(k);
         newCapped.add(cappedBin);
         opened++;
-        tree.set(bin, shape.freeWhenNew(k), 0);
+        if (write) {
+            tree.set(bin, shape.freeWhenNew(k), 0);
+        }
         return bin;
     }
 
@@ -387,7 +418,7 @@ final class ScaleOut {
                         + " exceed an empty node of group " + in.spec().name()
                         + (shape.kinds() == 1
                                 ? " (" + shape.allocatable() + " minus DaemonSet overhead " + shape.overhead() + ")"
-                                : " of every kind: " + kindShapes())));
+                                : " of every kind: " + NewNodeKind.shapes(in.kinds(), shape.kinds()))));
     }
 
     /** Records that pods {@code next .. next+n} of the packing order went to {@code bin}. */
@@ -473,7 +504,7 @@ final class ScaleOut {
                 NewNodeKind kind = in.kinds().get(k);
                 int place = topology.add(kind.labels(), null, List.of(), kind.zones());
                 if (topology.admit(pod, place) != null) {
-                    return open(k);
+                    return open(k, true);
                 }
                 topology.removeLast(); // a new node of this kind would not do either
             }
@@ -608,15 +639,6 @@ final class ScaleOut {
         }
         return "no node of group " + in.spec().name() + " and no new one of any of its Auto Scaling groups takes it: "
                 + String.join("; ", why);
-    }
-
-    /** Each kind of new node with its shape, for messages. */
-    private String kindShapes() {
-        List<String> out = new ArrayList<>();
-        for (int k = 0; k < shape.kinds(); k++) {
-            out.add(in.kinds().get(k).describe() + " " + in.kinds().get(k).shape());
-        }
-        return String.join("; ", out) + " (minus DaemonSet overhead)";
     }
 
     /** Adds pods {@code from .. from+n} of the packing order to {@code into}, up to the events' example limit. */

@@ -190,7 +190,7 @@ class FitTreeTest {
                         .as("seed %d pass %d op %d", seed, pass, op)
                         .isEqualTo(linear(free, open, demand, tree.capacity()));
                 int b = rnd.nextInt(Math.min(bins, tree.capacity() + 2));
-                switch (rnd.nextInt(4)) {
+                switch (rnd.nextInt(5)) {
                     case 0 -> {
                         if (found >= 0) {
                             tree.take(found, demand, 0, 1);
@@ -209,6 +209,23 @@ class FitTreeTest {
                         if (b < tree.capacity() && !open[b] && b < loaded) {
                             tree.open(b);
                             open[b] = true;
+                        }
+                    }
+                    case 3 -> { // a run of new bins of one room (a full group's pods), maybe past the capacity
+                        int count = 1 + rnd.nextInt(Math.min(20, free.length - b));
+                        long[] room = new long[dims];
+                        random(rnd, room);
+                        long[] floor = new long[dims];
+                        for (int d = 0; d < dims; d++) {
+                            floor[d] = rnd.nextInt(20);
+                        }
+                        tree.setRun(b, count, room, floor);
+                        assertThat(tree.consistent())
+                                .as("seed %d pass %d op %d", seed, pass, op)
+                                .isTrue();
+                        for (int r = b; r < b + count; r++) {
+                            free[r] = room.clone();
+                            open[r] = covers(room, floor);
                         }
                     }
                     default -> { // a new bin, maybe past the capacity

@@ -397,6 +397,25 @@ class PlannerTest {
         }
 
         @Test
+        void aGroupAtItsMaximumCountsTheNodesItsPodsWouldNeedAsFullAsOneByOne() {
+            // 3 cpu each: one per 4-cpu node, 1 cpu left on each; the 1-cpu pods after them fill those nine gaps.
+            List<PodInfo> pods = new ArrayList<>(pendingPods(9, cpuMem(3000, GI)));
+            for (int i = 0; i < 9; i++) {
+                pods.add(pending("small-" + i, G, cpuMem(1000, GI)));
+            }
+            GroupPlan plan = Planner.plan(spec(G, 0, 0, spec(G).shape()), index(List.of(), pods), EMPTY, T0);
+
+            assertThat(plan.newNodesWanted()).isEqualTo(9);
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+            assertThat(plan.actionsOf(PlanAction.PodsWaiting.class))
+                    .singleElement()
+                    .satisfies(w -> {
+                        assertThat(w.why()).isEqualTo(PlanAction.WaitReason.AT_MAX);
+                        assertThat(w.pods()).hasSize(18);
+                    });
+        }
+
+        @Test
         void capsAtTheLowerOfConfigAndCloudMax() {
             GroupPlan configCap = Planner.plan(
                     spec(G, 0, 5, spec(G).shape()), index(List.of(), pendingPods(40, cpuMem(1000, GI))), EMPTY, T0);
