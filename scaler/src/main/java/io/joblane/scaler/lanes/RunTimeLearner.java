@@ -19,7 +19,7 @@ public final class RunTimeLearner {
 
     private final FamilyHistory history;
     /** The uids of the finished runs the last scan saw, each with the last scan that saw it. */
-    private final Map<String, Seen> seen = new HashMap<>();
+    private Map<String, Seen> seen = new HashMap<>();
 
     private long scan;
 
@@ -69,8 +69,16 @@ public final class RunTimeLearner {
             history.learn(p.family(), p.finishedMillis() - p.startMillis(), p.finishedMillis());
             learnt++;
         }
-        if (seen.size() > present) {
-            seen.values().removeIf(s -> s.scan != scan); // runs no longer present (their pods deleted)
+        if (seen.size() > present) { // runs no longer present (their pods deleted): a new map of the present ones,
+            // found from the pods, not a walk of the old map's table, which a burst of finished runs grew for good
+            Map<String, Seen> kept = new HashMap<>();
+            for (LanePod p : pods) {
+                Seen s = p.finishedRun() ? seen.get(p.uid()) : null;
+                if (s != null) { // every one found in this scan's list was seen by it
+                    kept.put(p.uid(), s);
+                }
+            }
+            seen = kept;
         }
         return learnt;
     }

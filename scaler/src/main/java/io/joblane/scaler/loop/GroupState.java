@@ -31,7 +31,7 @@ final class GroupState {
     /** The nodes whose registration lag was reported. */
     final Registrations registrations = new Registrations();
 
-    final Map<String, Instant> nodelessSince = new HashMap<>();
+    Map<String, Instant> nodelessSince = new HashMap<>();
     /** The capacity instances without a node at the last scan, whose ids are {@link #nodelessSince}'s keys. */
     List<CloudInstance> lastNodeless = List.of();
 

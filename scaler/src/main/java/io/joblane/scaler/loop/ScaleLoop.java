@@ -547,12 +547,12 @@ public final class ScaleLoop {
             return; // the same instances as at the last scan: each already has its time, no other is kept
         }
         state.lastNodeless = found;
-        Set<String> nodeless = new HashSet<>();
+        // A new map of these only: retaining in the old one walks its table, grown for good by a burst of launches.
+        Map<String, Instant> since = new HashMap<>();
         for (CloudInstance i : found) {
-            nodeless.add(i.id());
-            state.nodelessSince.putIfAbsent(i.id(), now);
+            since.putIfAbsent(i.id(), state.nodelessSince.getOrDefault(i.id(), now));
         }
-        state.nodelessSince.keySet().retainAll(nodeless);
+        state.nodelessSince = since;
     }
 
     /**

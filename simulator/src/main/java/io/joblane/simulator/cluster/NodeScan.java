@@ -21,7 +21,7 @@ final class NodeScan {
     private final SplittableRandom random;
 
     /** The feasible nodes of a pick in progress and their summed preferred-term weights, reused across picks. */
-    private final List<SimNode> feasible = new ArrayList<>();
+    private final Feasible feasible = new Feasible();
 
     private int[] affinities = new int[64];
     /** The scan's positions in {@link #feasible} of the best nodes so far; the pick's class of each feasible node. */
@@ -254,5 +254,37 @@ final class NodeScan {
     private static int affinity(SimPod pod, LaneTerm.Bounds lane, SimNode node) {
         return (lane == null ? 0 : lane.weightOn(node.laneEndMinutes))
                 + (pod.prefersOnDemand && !node.spot ? ScorePlugins.ON_DEMAND_WEIGHT : 0);
+    }
+
+    /**
+     * A list that a clear empties without writing its slots: a pick gathers thousands of nodes, and clearing an
+     * {@link ArrayList} writes each slot again. Its slots hold nodes of earlier picks until overwritten.
+     */
+    private static final class Feasible {
+        private SimNode[] nodes = new SimNode[64];
+        private int size;
+
+        void clear() {
+            size = 0;
+        }
+
+        void add(SimNode n) {
+            if (size == nodes.length) {
+                nodes = Arrays.copyOf(nodes, size * 2);
+            }
+            nodes[size++] = n;
+        }
+
+        SimNode get(int i) {
+            return nodes[i];
+        }
+
+        int size() {
+            return size;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
     }
 }
