@@ -29,7 +29,9 @@ final class DrainChooser {
     /** Per node of the group, at its position, its instance in the group (null: none). */
     private final CloudInstance[] instances;
 
-    private final FitTree tree;
+    private final ScaleOut scaleOut;
+    /** The scale-out step's tree, taken once choosing goes past its early returns. */
+    private FitTree tree;
     /** Per node of the group, at its position: needed by waiting pods (scale-out's), drained this scan (ours). */
     private final boolean[] needed;
 
@@ -44,7 +46,7 @@ final class DrainChooser {
         this.free = classified.free();
         this.reclaimable = classified.reclaimable();
         this.instances = instances;
-        this.tree = scaleOut.tree();
+        this.scaleOut = scaleOut;
         this.needed = scaleOut.needed();
         this.drained = new boolean[needed.length];
     }
@@ -66,6 +68,7 @@ final class DrainChooser {
         if (budget <= 0 || free <= keepAtLeast) {
             return out;
         }
+        tree = scaleOut.tree();
         hostOnBusyNodesOnly();
         DrainOrder order = candidates();
         int chosen = 0;

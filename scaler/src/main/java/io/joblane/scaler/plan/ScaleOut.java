@@ -24,7 +24,8 @@ final class ScaleOut {
     private final List<PodInfo> pending;
     private final List<PlanAction> actions = new ArrayList<>();
     private final int existing;
-    private final FitTree tree;
+    /** Taken when first used: a pass with no waiting pod whose drain choosing stops early reloads none of it. */
+    private FitTree tree;
     /** What an empty new node of the first kind offers pods: the yardstick of the packing order. */
     private final long[] template;
 
@@ -81,7 +82,7 @@ final class ScaleOut {
         this.pending = pending;
         this.existing = bins.size();
         // Room for a few new nodes; the tree grows if the pods need more (most scans open none).
-        this.tree = KeptTree.take(in, shape, bins, existing + Math.min(pending.size(), 64));
+        this.tree = pending.isEmpty() ? null : KeptTree.take(in, shape, bins, existing + Math.min(pending.size(), 64));
         this.template = shape.freeWhenNew(0);
         this.demands = new long[pending.size() * dimCount];
         this.used = new boolean[existing];
@@ -130,6 +131,9 @@ final class ScaleOut {
 
     /** Every bin's free capacity after packing: existing bins first, new ones after. */
     FitTree tree() {
+        if (tree == null) { // no waiting pod placed: the kept tree as the group's nodes are
+            tree = KeptTree.take(in, shape, bins, existing);
+        }
         return tree;
     }
 
