@@ -84,6 +84,36 @@ class NodeEndsTest {
         assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
     }
 
+    /**
+     * As above, the node leaving in a run patched from the edits: its prediction went from that run's places, and only
+     * that run's may be taken back, for it was current at the run before; two runs later its family had learnt a run
+     * that no longer reached it (readers pruned).
+     */
+    @Test
+    void aNodeThatWentTwoPatchedRunsAgoIsPredictedAfresh() {
+        Kept k = new Kept(T0);
+        k.editsOn = true;
+        k.labels.put("n1", null);
+        k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
+        k.bind(running("a", "n1", "ns/f", null, T0));
+        LanesStep step = k.step(100, 0); // readers pruned at every run
+        step.run(k.gate());
+        step.run(k.gate()); // a run that keeps places: the next ones are patched from the edits
+        String label = k.labels.get("n1");
+        LaneNodePods handed = k.handed.get("n1");
+
+        k.labels.remove("n1");
+        step.run(k.gate());
+        assertThat(k.ends.patched()).as("n1 went in a patched run").isTrue();
+        k.finished.add(new LanePod("done", "n2", "ns/f", null, 0, false, T0 - 30 * MIN, T0));
+        step.run(k.gate());
+        k.labels.put("n1", label);
+        step.run(k.gate());
+        assertThat(k.ends.patched()).isTrue();
+        assertThat(k.handed.get("n1")).as("the node's pods did not change").isSameAs(handed);
+        assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
+    }
+
     /** A family forgotten past the cap no longer predicts its pods on a kept node. */
     @Test
     void aKeptNodeLosesItsLabelWhenItsFamilyIsForgottenPastTheCap() {
