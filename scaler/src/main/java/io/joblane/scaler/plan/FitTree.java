@@ -171,10 +171,7 @@ final class FitTree {
         }
         for (int lo = (leaves + from) >> 1, hi = (leaves + from + count - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1) {
             for (int node = lo; node <= hi; node++) {
-                int l = (node << 1) * dims;
-                for (int d = 0; d < dims; d++) {
-                    max[node * dims + d] = Math.max(max[l + d], max[l + dims + d]);
-                }
+                pull(node);
             }
         }
     }
@@ -219,12 +216,16 @@ final class FitTree {
     /** Recomputes every inner node from its two children, bottom up: the tree is exact again after {@link #load}s. */
     void build() {
         for (int node = leaves - 1; node >= 1; node--) {
-            int base = node * dims;
-            int l = (node << 1) * dims;
-            int r = l + dims;
-            for (int d = 0; d < dims; d++) {
-                max[base + d] = Math.max(max[l + d], max[r + d]);
-            }
+            pull(node);
+        }
+    }
+
+    /** An inner node's maximum again from its two children's. */
+    private void pull(int node) {
+        int base = node * dims;
+        int l = (node << 1) * dims;
+        for (int d = 0; d < dims; d++) {
+            max[base + d] = Math.max(max[l + d], max[l + dims + d]);
         }
     }
 

@@ -81,8 +81,9 @@ final class ScaleOut {
         this.bins = bins;
         this.pending = pending;
         this.existing = bins.size();
-        // Room for a few new nodes; the tree grows if the pods need more (most scans open none).
-        this.tree = pending.isEmpty() ? null : KeptTree.take(in, shape, bins, existing + Math.min(pending.size(), 64));
+        if (!pending.isEmpty()) {
+            tree(); // taken now for packing; without waiting pods when the drain choosing first needs it
+        }
         this.template = shape.freeWhenNew(0);
         this.demands = new long[pending.size() * dimCount];
         this.used = new boolean[existing];
@@ -131,8 +132,8 @@ final class ScaleOut {
 
     /** Every bin's free capacity after packing: existing bins first, new ones after. */
     FitTree tree() {
-        if (tree == null) { // no waiting pod placed: the kept tree as the group's nodes are
-            tree = KeptTree.take(in, shape, bins, existing);
+        if (tree == null) { // room for a few new nodes; it grows if the pods need more (most scans open none)
+            tree = KeptTree.take(in, shape, bins, existing + Math.min(pending.size(), 64));
         }
         return tree;
     }
@@ -303,7 +304,7 @@ final class ScaleOut {
                     break;
                 }
                 next += openFull(kind, off, next, end);
-                bin = open(kindFor(off), true); // the kind's room may have run out
+                bin = open(kindFor(off)); // the kind's room may have run out
             }
             from = bin;
             int n = (int) Math.min(end - next, tree.fitCount(bin, demands, off));
@@ -368,8 +369,7 @@ final class ScaleOut {
         int first = existing + opened;
         int placed = 0;
         while (each > 0 && end - next - placed > each && (!hadRoom || kindRoom[k] > 0)) {
-            open(k, false);
-            placed(existing + opened - 1, next + placed, (int) each);
+            placed(addNewBin(k), next + placed, (int) each);
             placed += (int) each;
         }
         if (placed > 0) {
@@ -381,11 +381,15 @@ final class ScaleOut {
         return placed;
     }
 
-    /**
-     * Opens a new bin of kind {@code k}; beyond the group's maximum or the kind's room it is capped. With {@code write}
-     * false the caller writes its room in the tree.
-     */
-    private int open(int k, boolean write) {
+    /** Opens a new bin of kind {@code k} ({@link #addNewBin}) and writes its room in the tree. */
+    private int open(int k) {
+        int bin = addNewBin(k);
+        tree.set(bin, shape.freeWhenNew(k), 0);
+        return bin;
+    }
+
+    /** A new bin of kind {@code k}, its room not written; beyond the group's maximum or the kind's room it is capped. */
+    private int addNewBin(int k) {
         int bin = existing + opened;
         boolean cappedBin = opened >= capLimit || kindRoom[k] <= 0;
         if (!cappedBin) {
@@ -395,9 +399,6 @@ final class ScaleOut {
         newKinds.add(k);
         newCapped.add(cappedBin);
         opened++;
-        if (write) {
-            tree.set(bin, shape.freeWhenNew(k), 0);
-        }
         return bin;
     }
 
@@ -508,7 +509,7 @@ final class ScaleOut {
                 NewNodeKind kind = in.kinds().get(k);
                 int place = topology.add(kind.labels(), null, List.of(), kind.zones());
                 if (topology.admit(pod, place) != null) {
-                    return open(k, true);
+                    return open(k);
                 }
                 topology.removeLast(); // a new node of this kind would not do either
             }
