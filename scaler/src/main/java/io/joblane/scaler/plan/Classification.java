@@ -5,7 +5,6 @@ import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,7 +20,7 @@ final class Classification {
     private static final byte CORDONED = 4;
     /** Ready and capacity: counted as ready. */
     private static final byte READY = 8;
-    /** Its outcome asked whether its registration timeout had passed and it had not: classified again each pass. */
+    /** Its outcome holds only until its registration timeout passes (an incoming bin): classified again each pass. */
     private static final byte YOUNG = 16;
     /** The bin's kind, shifted: 0 no bin, else {@link Bin.Kind#ordinal} + 1. */
     private static final int KIND_SHIFT = 5;
@@ -39,7 +38,7 @@ final class Classification {
     private int free;
 
     private int reclaimable;
-    /** Set by {@link #binOf}: the node it classified was within its registration timeout. */
+    /** Set by {@link #binOf}: the outcome it gave (an incoming bin) holds only until the node's registration timeout. */
     private boolean young;
 
     private Classification(PassInput in, int nodes) {
@@ -95,10 +94,11 @@ final class Classification {
     /**
      * What one group's last pass derived node by node (loop thread, handed from index to index): a node that is the
      * very same object with the very same instance keeps its outcome. Past its registration timeout, a node's outcome
-     * reads nothing else but that timeout (compared; the instant only moves on, checked); within it, the outcome
-     * reads the instant, the template's extended resources and the pass's kinds, so such a node (few: new ones) is
-     * classified again at every pass. The work of a pass then follows the nodes that changed, without a read of the
-     * others' objects.
+     * reads nothing else but that timeout (compared; the instant only moves on, checked); within it, a Ready node's
+     * free or reclaimable bin reads the template's extended resources too (compared) and stays so once the timeout
+     * passes, while an incoming bin reads the instant and the pass's kinds, so such a node (few: booting, or waiting
+     * for its device plugin) is classified again at every pass. The work of a pass then follows the nodes that
+     * changed, without a read of the others' objects.
      */
     static final class Kept {
         private List<NodeInfo> nodes = List.of();
@@ -107,6 +107,7 @@ final class Classification {
         private Bin[] bins = new Bin[0];
         private byte[] flags = new byte[0];
         private Duration timeout;
+        private Resources template;
         private Instant now;
     }
 
@@ -118,6 +119,7 @@ final class Classification {
     private void addNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         GroupSpec spec = in.spec();
         boolean same = spec.registrationTimeout().equals(kept.timeout)
+                && spec.shape().equals(kept.template)
                 && kept.now != null
                 && !in.now().isBefore(kept.now);
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
@@ -147,6 +149,7 @@ final class Classification {
         kept.bins = binOf;
         kept.flags = flags;
         kept.timeout = spec.registrationTimeout();
+        kept.template = spec.shape();
         kept.now = in.now();
     }
 
@@ -161,22 +164,20 @@ final class Classification {
         }
     }
 
-    /** A stable sort by kind, by counts: the bins of each kind in node order, placed in one walk. */
+    /**
+     * A stable sort by kind: the bins of each kind in node order, one walk of the flags per kind present (bytes, a few
+     * kinds), each stopping at its kind's last bin, added straight to the list rather than through a sorted copy.
+     */
     private void addByKind(Bin[] binOf, byte[] flags, int[] ofKind) {
-        int[] next = new int[KINDS.length + 1]; // per kind (ordinal + 1), the next place of its bins
-        int total = 0;
         for (int k = 1; k <= KINDS.length; k++) {
-            next[k] = total;
-            total += ofKind[k - 1];
-        }
-        Bin[] sorted = new Bin[total];
-        for (int i = 0; i < binOf.length; i++) {
-            int k = flags[i] >> KIND_SHIFT;
-            if (k > 0) {
-                sorted[next[k]++] = binOf[i];
+            int left = ofKind[k - 1];
+            for (int i = 0; left > 0; i++) {
+                if (flags[i] >> KIND_SHIFT == k) {
+                    bins.add(binOf[i]);
+                    left--;
+                }
             }
         }
-        bins.addAll(Arrays.asList(sorted));
     }
 
     /** A kept bin at another position or with another load. */
@@ -215,14 +216,17 @@ final class Classification {
             return null;
         }
         GroupSpec spec = in.spec();
+        if (n.ready() && (reclaimable || n.advertisesExtended(spec.shape()))) {
+            // The same bin before and after its registration timeout: no deadline asked, kept from pass to pass.
+            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
+        }
         young = n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
-        if (n.ready() && young && !reclaimable && !n.advertisesExtended(spec.shape())) {
+        if (n.ready()) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
-            return new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load, at);
-        }
-        if (n.ready()) {
-            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
+            return young
+                    ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load, at)
+                    : new Bin(Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
         }
         return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load, at) : null;
     }

@@ -72,7 +72,10 @@ public final class NodeEdits {
                 default -> at[place] = -1;
             }
         }
-        return size == nowSize ? Arrays.copyOf(at, size) : null;
+        if (size != nowSize) {
+            return null;
+        }
+        return size == at.length ? at : Arrays.copyOf(at, size); // sized for the inserts: copied only after deletes
     }
 
     /**

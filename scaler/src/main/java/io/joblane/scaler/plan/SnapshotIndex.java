@@ -242,7 +242,8 @@ public final class SnapshotIndex {
             factsOfNode[i] = was[i] < 0 ? GroupNodes.factsOf(nodes.get(i)) : factsOfNode[i];
         }
         java.util.Arrays.fill(groupOf, group);
-        GroupNodes g = new GroupNodes(group, new ArrayList<>(nodes), lastGroup.nodes, was.clone());
+        // The snapshot's list is the group's (handed over, never written), as are the places: neither copied.
+        GroupNodes g = new GroupNodes(group, nodes, lastGroup.nodes, was);
         for (int i = 0; i < was.length; i++) {
             placeInGroup[i] = i;
             g.loads[i] = loadOfNode[i] == null ? NodeLoad.NONE : loadOfNode[i];

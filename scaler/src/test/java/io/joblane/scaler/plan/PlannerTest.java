@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PlannerTest {
     private static final String G = "batch";
@@ -210,6 +212,30 @@ class PlannerTest {
                     .singleElement()
                     .satisfies(a -> assertThat(a.to()).isEqualTo(5));
             assertThat(plan.actionsOf(PlanAction.PodNeverFits.class)).isEmpty();
+        }
+
+        /**
+         * A Ready node with every resource of the template is free capacity before and after its registration timeout:
+         * the pass asks no wake-up for it (and keeps its bin from pass to pass), while one still waiting for its
+         * device plugin is incoming only until then.
+         */
+        @ParameterizedTest
+        @ValueSource(booleans = {true, false})
+        void onlyANodeWaitingForItsGpuAsksToBeLookedAtWhenItsRegistrationTimeoutPasses(boolean gpuAdvertised) {
+            NodeInfo young = young("g1", gpuAdvertised ? gpuShape : noGpuYet);
+            GroupSpec spec = spec(G, 0, 10, gpuShape);
+            PodInfo busy = running("p", G, res("cpu", 1000), "g1", T0.minusSeconds(30)); // not an empty node's timer
+            GroupPlan plan =
+                    Planner.plan(spec, index(List.of(young), List.of(busy)), cloudFor(List.of(young), 0, 10), T0);
+
+            assertThat(plan.launching()).isEqualTo(gpuAdvertised ? 0 : 1);
+            assertThat(plan.nextDeadline())
+                    .isEqualTo(
+                            gpuAdvertised
+                                    ? null
+                                    : young.created()
+                                            .plus(spec.registrationTimeout())
+                                            .plusNanos(1));
         }
 
         @Test

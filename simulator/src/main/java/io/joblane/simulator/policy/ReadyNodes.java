@@ -7,7 +7,6 @@ import io.joblane.scaler.plan.NodeInfo;
 import io.joblane.scaler.plan.PodInfo;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -101,11 +100,11 @@ final class ReadyNodes {
     }
 
     /**
-     * The ready nodes' NodeInfo, in node order: a new list (copied as arrays, not walked as a sublist); {@link #edits}
-     * then says how it came from the one handed before.
+     * The ready nodes' NodeInfo, in node order: a new list over one copy of the array (its size fixed: no reader adds
+     * or removes); {@link #edits} then says how it came from the one handed before.
      */
     List<NodeInfo> infos() {
-        List<NodeInfo> out = new ArrayList<>(Arrays.asList(Arrays.copyOf(infos, size)));
+        List<NodeInfo> out = Arrays.asList(Arrays.copyOf(infos, size));
         edits = log.handOver(out);
         return out;
     }
@@ -115,15 +114,15 @@ final class ReadyNodes {
         return edits;
     }
 
-    /** Beside {@link #infos()}, each node's pods: a new list (copied whole, not added one by one). */
+    /** Beside {@link #infos()}, each node's pods: a new list over one copy of the array. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<PodInfo>> podLists() {
-        return new ArrayList(Arrays.asList(Arrays.copyOf(podLists, size)));
+        return (List) Arrays.asList(Arrays.copyOf(podLists, size));
     }
 
     /** The ready nodes as lanes reads them, in node order: a new list; {@link #laneEdits} from the one before. */
     List<LaneNode> laneNodes() {
-        List<LaneNode> out = new ArrayList<>(Arrays.asList(Arrays.copyOf(laneNodes, size)));
+        List<LaneNode> out = Arrays.asList(Arrays.copyOf(laneNodes, size));
         laneEdits = laneLog.handOver(out);
         return out;
     }
@@ -136,7 +135,7 @@ final class ReadyNodes {
     /** Beside {@link #laneNodes()}, each node's pods as lanes reads them: a new list. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<List<LanePod>> lanePods() {
-        return new ArrayList(Arrays.asList(Arrays.copyOf(lanePods, size)));
+        return (List) Arrays.asList(Arrays.copyOf(lanePods, size));
     }
 
     private void insert(int at, SimNode n) {
