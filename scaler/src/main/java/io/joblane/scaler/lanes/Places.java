@@ -68,22 +68,39 @@ final class Places {
         NodeEdits.copyRuns(runs, derived, out);
         NodeEdits.copyRuns(runs, slotAt, slotsNow);
         NodeEdits.copyRuns(runs, hasEnd, endNow);
-        // The last run's places not carried over: their slots are freed, their derivations may be found again.
-        boolean[] kept = NodeEdits.carried(was, derived.length);
+        // The last run's places not carried over (between the runs' sources, which rise): their slots are freed, their
+        // derivations may be found again.
         went = new IdentityHashMap<>();
-        for (int q = 0; q < kept.length; q++) {
-            if (!kept[q]) {
+        int q = 0;
+        for (int r = 0; r <= runs.length; r += 3) {
+            int until = r < runs.length ? runs[r + 1] : derived.length;
+            for (; q < until; q++) {
                 went.put(derived[q], Boolean.TRUE);
                 freeSlot(slotAt[q]);
             }
+            q = r < runs.length ? until + runs[r + 2] : q;
         }
-        fresh = java.util.stream.IntStream.range(0, n).filter(i -> was[i] < 0).toArray();
-        for (int i : fresh) {
-            slotsNow[i] = newSlot();
+        // New slots for the fresh places in place order; a carried slot's place changes only where its run moved.
+        int[] touched = new int[8];
+        int count = 0;
+        int next = 0;
+        for (int r = 0; r <= runs.length; r += 3) {
+            int until = r < runs.length ? runs[r] : n;
+            for (int i = next; i < until; i++) {
+                slotsNow[i] = newSlot();
+                placeOfSlot[slotsNow[i]] = i;
+                touched = count == touched.length ? Arrays.copyOf(touched, count * 2) : touched;
+                touched[count++] = i;
+            }
+            if (r < runs.length) {
+                int to = runs[r];
+                next = to + runs[r + 2];
+                for (int i = runs[r + 1] == to ? next : to; i < next; i++) {
+                    placeOfSlot[slotsNow[i]] = i;
+                }
+            }
         }
-        for (int i = 0; i < n; i++) {
-            placeOfSlot[slotsNow[i]] = i;
-        }
+        fresh = Arrays.copyOf(touched, count);
         nodes = now;
         derived = out;
         slotAt = slotsNow;

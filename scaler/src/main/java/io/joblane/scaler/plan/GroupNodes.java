@@ -45,6 +45,20 @@ final class GroupNodes {
         taintedNodes += (facts & TAINTED) >> 1;
     }
 
+    /** Counts one node fewer: the facts it was counted with. */
+    void uncount(boolean antiAffinity, byte facts) {
+        antiAffinityNodes -= antiAffinity ? 1 : 0;
+        spotNodes -= facts & SPOT;
+        taintedNodes -= (facts & TAINTED) >> 1;
+    }
+
+    /** Starts from {@code g}'s counts. */
+    void countAs(GroupNodes g) {
+        antiAffinityNodes = g.antiAffinityNodes;
+        spotNodes = g.spotNodes;
+        taintedNodes = g.taintedNodes;
+    }
+
     /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */
     GroupNodes(String group, List<NodeInfo> nodes, List<NodeInfo> lastNodes, int[] was) {
         this.group = group;

@@ -49,8 +49,11 @@ public final class SnapshotIndex {
     private final int[] jobNano;
     /** Per node of the snapshot, its group as the node says: kept for the next index's unchanged nodes. */
     private final String[] groupOf;
-    /** Per node of the snapshot, its place in its group's list ({@link #nodes(String)}), -1 without a group. */
-    private final int[] placeInGroup;
+    /**
+     * Per node of the snapshot, its place in its group's list ({@link #nodes(String)}), -1 without a group; null when
+     * one group holds every node in snapshot order ({@link #patchOneGroup}): each node's place is its own.
+     */
+    private int[] placeInGroup;
     /** Per node of the snapshot, whether a pod of its load has required anti-affinity: kept while the load is. */
     private final boolean[] antiAffinityOfNode;
     /** Per node of the snapshot, what its object says ({@link GroupNodes#factsOf}): kept while the node is. */
@@ -141,7 +144,6 @@ public final class SnapshotIndex {
         jobSecond = new long[nodes.size()];
         jobNano = new int[nodes.size()];
         groupOf = new String[nodes.size()];
-        placeInGroup = new int[nodes.size()];
         antiAffinityOfNode = new boolean[nodes.size()];
         factsOfNode = new byte[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
@@ -242,15 +244,40 @@ public final class SnapshotIndex {
             factsOfNode[i] = was[i] < 0 ? GroupNodes.factsOf(nodes.get(i)) : factsOfNode[i];
         }
         java.util.Arrays.fill(groupOf, group);
+        GroupNodes g = broughtAlong(nodes, lastGroup, previous, was, patch);
+        placeInGroup = null;
+        nodesByGroup.put(group, g);
+        return true;
+    }
+
+    /**
+     * The one group's list, loads and counts: the last group's, brought to this list by the edits. Its loads were the
+     * last index's loadOfNode (the last index had no flat loads), which the untouched places copied.
+     */
+    private GroupNodes broughtAlong(
+            List<NodeInfo> nodes, GroupNodes lastGroup, SnapshotIndex previous, int[] was, Patch patch) {
         // The snapshot's list is the group's (handed over, never written), as are the places: neither copied.
-        GroupNodes g = new GroupNodes(group, nodes, lastGroup.nodes, was);
-        for (int i = 0; i < was.length; i++) {
-            placeInGroup[i] = i;
+        GroupNodes g = new GroupNodes(lastGroup.group, nodes, lastGroup.nodes, was);
+        NodeEdits.copyRuns(patch.runs(), lastGroup.loads, g.loads);
+        g.countAs(lastGroup);
+        int[] runs = patch.runs();
+        int q = 0; // the last index's places between the runs' sources (which rise) are not carried over
+        for (int r = 0; r <= runs.length; r += 3) {
+            int until =
+                    r < runs.length ? runs[r + 1] : previous.snapshot.nodes().size();
+            for (; q < until; q++) {
+                g.uncount(previous.antiAffinityOfNode[q], previous.factsOfNode[q]);
+            }
+            q = r < runs.length ? until + runs[r + 2] : q;
+        }
+        for (int i : patch.fresh()) {
+            if (was[i] >= 0) { // carried, its pods not kept: counted again
+                g.uncount(previous.antiAffinityOfNode[was[i]], previous.factsOfNode[was[i]]);
+            }
             g.loads[i] = loadOfNode[i] == null ? NodeLoad.NONE : loadOfNode[i];
             g.count(antiAffinityOfNode[i], factsOfNode[i]);
         }
-        nodesByGroup.put(group, g);
-        return true;
+        return g;
     }
 
     /** Whether this index copied the last one's facts for the nodes its snapshot's edits did not touch (tests). */
@@ -283,6 +310,8 @@ public final class SnapshotIndex {
      * {@code was}: the group's walk costs no comparisons of its own.
      */
     private void indexGroups(List<NodeInfo> nodes, SnapshotIndex previous, int[] was) {
+        placeInGroup = new int[nodes.size()];
+        int[] lastPlaces = previous == null ? null : previous.placeInGroup; // null: each node's own place
         GroupNodes last = null;
         for (int i = 0; i < nodes.size(); i++) {
             int j = was == null ? -1 : was[i];
@@ -301,10 +330,15 @@ public final class SnapshotIndex {
                 }
                 placeInGroup[i] = last.nodes.size();
                 // Same object, same group: its place in the last list of the group; places rise as was does.
-                last.add(nodes.get(i), loadOfNode[i], j >= 0 ? previous.placeInGroup[j] : -1);
+                last.add(nodes.get(i), loadOfNode[i], placeIn(lastPlaces, j));
                 last.count(antiAffinityOfNode[i], factsOfNode[i]);
             }
         }
+    }
+
+    /** The place in its group of the last index's node at {@code j} (-1: none), from that index's places. */
+    private static int placeIn(int[] lastPlaces, int j) {
+        return j < 0 ? -1 : lastPlaces == null ? j : lastPlaces[j];
     }
 
     /**
