@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,13 +73,14 @@ public final class LanesStep {
         for (LaneEnds.Change c : changes) {
             write(
                     gate,
-                    "lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()),
+                    () -> "lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()),
                     () -> access.setLaneEnd(c.node(), c.value()));
         }
         if (history.version() != publishedVersion
                 && (publishedAt == Long.MIN_VALUE || now - publishedAt >= publishInterval.toMillis())) {
             long version = history.version();
-            if (write(gate, "family table (" + history.size() + " families)", () -> access.publish(history.table()))) {
+            int families = history.size();
+            if (write(gate, () -> "family table (" + families + " families)", () -> access.publish(history.table()))) {
                 publishedVersion = version;
                 publishedAt = now;
             }
@@ -121,14 +123,19 @@ public final class LanesStep {
         }
     }
 
-    /** Returns true when the write was made (or, in dry-run, would have been). */
-    private static boolean write(ScanGate gate, String what, ScanGate.Write<LanesAccess.LanesException> write) {
+    /**
+     * Returns true when the write was made (or, in dry-run, would have been); {@code what} is told only when logged.
+     */
+    private static boolean write(
+            ScanGate gate, Supplier<String> what, ScanGate.Write<LanesAccess.LanesException> write) {
         try {
-            boolean made = gate.write("lanes: " + what, write);
-            LOG.debug("lanes: set {}", what);
+            boolean made = gate.write(() -> "lanes: " + what.get(), write);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("lanes: set {}", what.get());
+            }
             return made;
         } catch (LanesAccess.LanesException e) {
-            LOG.warn("lanes: {} not written, retrying next scan: {}", what, e.getMessage());
+            LOG.warn("lanes: {} not written, retrying next scan: {}", what.get(), e.getMessage());
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package io.joblane.scaler.loop;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,11 +55,18 @@ public final class ScanGate {
      * or, in dry-run, would have been; a failed write throws its own exception.
      */
     public <E extends Exception> boolean write(String what, Write<E> write) throws E {
+        return write(() -> what, write);
+    }
+
+    /** As above, {@code what} told only when logged or the Lease is lost (a scan may write thousands of labels). */
+    public <E extends Exception> boolean write(Supplier<String> what, Write<E> write) throws E {
         if (dryRun) {
-            LOG.info("dry-run: would set {}", what);
+            LOG.info("dry-run: would set {}", what.get());
             return true;
         }
-        checkLeading(what);
+        if (!leading.getAsBoolean()) {
+            throw new NotLeading(what.get());
+        }
         write.run();
         return true;
     }
