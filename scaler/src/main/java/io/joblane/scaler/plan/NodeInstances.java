@@ -27,9 +27,13 @@ final class NodeInstances {
             Map<String, CloudInstance> byId,
             boolean unique) {
         List<CloudInstance> list = cloud.instances();
+        Kept last = kept.get(cloud.id());
+        if (unique && last != null && last.list == list) {
+            return sameDescription(index, last, nodes, cloud.id(), byId);
+        }
         CloudInstance[] out = new CloudInstance[nodes.size()];
         int[] at = new int[nodes.size()];
-        int[] keptAt = unique ? keptPositions(index, kept.get(cloud.id()), nodes, list) : null;
+        int[] keptAt = unique ? keptPositions(index, last, nodes, list) : null;
         int next = 0;
         for (int k = 0; k < out.length; k++) {
             at[k] = -1;
@@ -55,7 +59,7 @@ final class NodeInstances {
             }
         }
         if (unique) {
-            kept.put(cloud.id(), new Kept(nodes, list, at));
+            kept.put(cloud.id(), new Kept(nodes, list, at, out));
         } else {
             kept.remove(cloud.id());
         }
@@ -63,10 +67,37 @@ final class NodeInstances {
     }
 
     /**
-     * A cloud group's last {@link #of} answer: the nodes asked, the description's list, and beside each node
-     * the position in that list of its instance (-1 when none or found by id).
+     * The description is the very list of the last call: the nodes that are the very same objects keep their instances
+     * and positions, copied run by run ({@link NodeEdits#runs}); only the others are looked up, by id (no id repeats,
+     * so it is the object a position would give).
      */
-    private record Kept(List<NodeInfo> nodes, List<CloudInstance> list, int[] at) {}
+    private CloudInstance[] sameDescription(
+            SnapshotIndex index, Kept last, List<NodeInfo> nodes, String cloudId, Map<String, CloudInstance> byId) {
+        int n = nodes.size();
+        int[] runs = NodeEdits.runs(index.pairing(last.nodes, nodes));
+        CloudInstance[] out = new CloudInstance[n];
+        int[] at = new int[n];
+        NodeEdits.copyRuns(runs, last.out, out);
+        NodeEdits.copyRuns(runs, last.at, at);
+        int next = 0; // the places between the runs are the nodes not found as they were
+        for (int r = 0; r <= runs.length; r += 3) {
+            int until = r < runs.length ? runs[r] : n;
+            for (int k = next; k < until; k++) {
+                String id = nodes.get(k).instanceId();
+                out[k] = id == null ? null : byId.get(id);
+                at[k] = -1;
+            }
+            next = r < runs.length ? until + runs[r + 2] : next;
+        }
+        kept.put(cloudId, new Kept(nodes, last.list, at, out));
+        return out;
+    }
+
+    /**
+     * A cloud group's last {@link #of} answer: the nodes asked, the description's list, beside each node the position
+     * in that list of its instance (-1 when none or found by id), and the answer.
+     */
+    private record Kept(List<NodeInfo> nodes, List<CloudInstance> list, int[] at, CloudInstance[] out) {}
 
     /**
      * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node
