@@ -2,6 +2,7 @@ package io.joblane.scaler.loop;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.plan.ByKey;
+import io.joblane.scaler.plan.NodeEdits;
 import io.joblane.scaler.plan.NodeInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,10 @@ final class Registrations {
     private List<NodeInfo> last = List.of();
 
     private byte[] lastFound = new byte[0];
+    /** How many of {@link #lastFound} are {@link #REPORTED}, and how many {@link #WAITING}. */
+    private int lastReported;
+
+    private int lastWaiting;
     /** The describe the waiting nodes were last looked at with. */
     private List<CloudInstance> lastInstances = List.of();
 
@@ -64,13 +69,19 @@ final class Registrations {
             Instant startedAt,
             BiConsumer<NodeInfo, Duration> registered,
             BiFunction<List<NodeInfo>, List<NodeInfo>, int[]> pairing) {
+        int[] wasAt = pairing.apply(last, nodes);
+        if (lastWaiting == 0) {
+            followEdits(nodes, wasAt, launchOf, startedAt, registered);
+            lastInstances = instances;
+            return;
+        }
         int size = nodes.size();
         byte[] found = new byte[size];
         boolean[] foundAgain = new boolean[last.size()]; // the last scan's nodes found as the same object
         List<String> foundElsewhere = new ArrayList<>(0); // reported nodes found through the set
         Boolean sameDescribe = null; // asked when a waiting node is met
         int stillThere = 0;
-        int[] wasAt = pairing.apply(last, nodes);
+        int waiting = 0;
         for (int k = 0; k < size; k++) {
             NodeInfo n = nodes.get(k);
             int was = wasAt[k];
@@ -88,18 +99,76 @@ final class Registrations {
             }
             found[k] = f;
             stillThere += f == REPORTED ? 1 : 0;
+            waiting += f == WAITING ? 1 : 0;
         }
         if (stillThere != reported.size()) { // some reported node is gone: forget it
             forgetGone(foundAgain, foundElsewhere);
-            if (stillThere != reported.size()) {
-                Set<String> present = new HashSet<>();
-                nodes.forEach(n -> present.add(n.name()));
-                reported.retainAll(present);
-            }
+            forgetAbsent(nodes, stillThere);
         }
+        keep(nodes, found, stillThere, waiting);
+        lastInstances = instances;
+    }
+
+    /**
+     * No node waits for its instance, so the describe is not read for the nodes found as they were: their findings are
+     * copied run by run ({@link NodeEdits#runs}), the others looked at, and the reported nodes of the last scan's places
+     * no longer carried over forgotten unless found again by name, as the walk above would.
+     */
+    private void followEdits(
+            List<NodeInfo> nodes,
+            int[] wasAt,
+            Function<String, Instant> launchOf,
+            Instant startedAt,
+            BiConsumer<NodeInfo, Duration> registered) {
+        int size = nodes.size();
+        int[] runs = NodeEdits.runs(wasAt);
+        byte[] found = new byte[size];
+        NodeEdits.copyRuns(runs, lastFound, found);
+        int stillThere = lastReported;
+        int waiting = 0;
+        List<String> left = new ArrayList<>(0); // reported nodes of the last scan's places not carried over
+        int q = 0;
+        int next = 0;
+        List<String> foundElsewhere = new ArrayList<>(0);
+        for (int r = 0; r <= runs.length; r += 3) {
+            int lastUntil = r < runs.length ? runs[r + 1] : last.size();
+            for (; q < lastUntil; q++) {
+                if (lastFound[q] == REPORTED) {
+                    stillThere--;
+                    left.add(last.get(q).name());
+                }
+            }
+            int until = r < runs.length ? runs[r] : size;
+            for (int k = next; k < until; k++) {
+                found[k] = look(nodes.get(k), launchOf, startedAt, registered, foundElsewhere);
+                stillThere += found[k] == REPORTED ? 1 : 0;
+                waiting += found[k] == WAITING ? 1 : 0;
+            }
+            q = r < runs.length ? lastUntil + runs[r + 2] : q;
+            next = r < runs.length ? until + runs[r + 2] : next;
+        }
+        if (stillThere != reported.size()) {
+            Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
+            left.stream().filter(name -> !elsewhere.contains(name)).forEach(reported::remove);
+            forgetAbsent(nodes, stillThere);
+        }
+        keep(nodes, found, stillThere, waiting);
+    }
+
+    /** Forgets the reported names no node of {@code nodes} has, when the count still says some are gone. */
+    private void forgetAbsent(List<NodeInfo> nodes, int stillThere) {
+        if (stillThere != reported.size()) {
+            Set<String> present = new HashSet<>();
+            nodes.forEach(n -> present.add(n.name()));
+            reported.retainAll(present);
+        }
+    }
+
+    private void keep(List<NodeInfo> nodes, byte[] found, int reportedThere, int waiting) {
         last = nodes;
         lastFound = found;
-        lastInstances = instances;
+        lastReported = reportedThere;
+        lastWaiting = waiting;
     }
 
     /** A node not found as it was: reported already (by name), not to be, waiting, or reported now. */
