@@ -68,39 +68,25 @@ final class Places {
         NodeEdits.copyRuns(runs, derived, out);
         NodeEdits.copyRuns(runs, slotAt, slotsNow);
         NodeEdits.copyRuns(runs, hasEnd, endNow);
-        // The last run's places not carried over (between the runs' sources, which rise): their slots are freed, their
-        // derivations may be found again.
-        went = new IdentityHashMap<>();
-        int q = 0;
-        for (int r = 0; r <= runs.length; r += 3) {
-            int until = r < runs.length ? runs[r + 1] : derived.length;
-            for (; q < until; q++) {
-                went.put(derived[q], Boolean.TRUE);
-                freeSlot(slotAt[q]);
-            }
-            q = r < runs.length ? until + runs[r + 2] : q;
+        // The last run's places not carried over: their slots are freed, their derivations may be found again.
+        int[] left = NodeEdits.left(runs, derived.length);
+        went = new IdentityHashMap<>(left.length * 2);
+        for (int q : left) {
+            went.put(derived[q], Boolean.TRUE);
+            freeSlot(slotAt[q]);
         }
-        // New slots for the fresh places in place order; a carried slot's place changes only where its run moved.
-        int[] touched = new int[8];
-        int count = 0;
-        int next = 0;
-        for (int r = 0; r <= runs.length; r += 3) {
-            int until = r < runs.length ? runs[r] : n;
-            for (int i = next; i < until; i++) {
-                slotsNow[i] = newSlot();
-                placeOfSlot[slotsNow[i]] = i;
-                touched = count == touched.length ? Arrays.copyOf(touched, count * 2) : touched;
-                touched[count++] = i;
-            }
-            if (r < runs.length) {
-                int to = runs[r];
-                next = to + runs[r + 2];
-                for (int i = runs[r + 1] == to ? next : to; i < next; i++) {
+        fresh = NodeEdits.fresh(runs, n);
+        for (int i : fresh) {
+            slotsNow[i] = newSlot();
+            placeOfSlot[slotsNow[i]] = i;
+        }
+        for (int r = 0; r < runs.length; r += 3) { // a carried slot's place changes only where its run moved
+            if (runs[r] != runs[r + 1]) {
+                for (int i = runs[r]; i < runs[r] + runs[r + 2]; i++) {
                     placeOfSlot[slotsNow[i]] = i;
                 }
             }
         }
-        fresh = Arrays.copyOf(touched, count);
         nodes = now;
         derived = out;
         slotAt = slotsNow;

@@ -127,25 +127,17 @@ final class Registrations {
         int stillThere = lastReported;
         int waiting = 0;
         List<String> left = new ArrayList<>(0); // reported nodes of the last scan's places not carried over
-        int q = 0;
-        int next = 0;
+        for (int q : NodeEdits.left(runs, last.size())) {
+            if (lastFound[q] == REPORTED) {
+                stillThere--;
+                left.add(last.get(q).name());
+            }
+        }
         List<String> foundElsewhere = new ArrayList<>(0);
-        for (int r = 0; r <= runs.length; r += 3) {
-            int lastUntil = r < runs.length ? runs[r + 1] : last.size();
-            for (; q < lastUntil; q++) {
-                if (lastFound[q] == REPORTED) {
-                    stillThere--;
-                    left.add(last.get(q).name());
-                }
-            }
-            int until = r < runs.length ? runs[r] : size;
-            for (int k = next; k < until; k++) {
-                found[k] = look(nodes.get(k), launchOf, startedAt, registered, foundElsewhere);
-                stillThere += found[k] == REPORTED ? 1 : 0;
-                waiting += found[k] == WAITING ? 1 : 0;
-            }
-            q = r < runs.length ? lastUntil + runs[r + 2] : q;
-            next = r < runs.length ? until + runs[r + 2] : next;
+        for (int k : NodeEdits.fresh(runs, size)) {
+            found[k] = look(nodes.get(k), launchOf, startedAt, registered, foundElsewhere);
+            stillThere += found[k] == REPORTED ? 1 : 0;
+            waiting += found[k] == WAITING ? 1 : 0;
         }
         if (stillThere != reported.size()) {
             Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);

@@ -105,6 +105,41 @@ public final class NodeEdits {
         return Arrays.copyOf(out, count);
     }
 
+    /**
+     * The places no run of {@code runs} ({@link #runs}) covers, in order: of the list the edits lead to ({@code size}
+     * long), those not carried over (inserted or changed).
+     */
+    public static int[] fresh(int[] runs, int size) {
+        return uncovered(runs, 0, size);
+    }
+
+    /**
+     * The places of the earlier list ({@code lastSize} long) no run's source covers, in order: those that left (or
+     * changed), whose kept facts go.
+     */
+    public static int[] left(int[] runs, int lastSize) {
+        return uncovered(runs, 1, lastSize);
+    }
+
+    /** The places in {@code [0, size)} outside the runs' ranges starting at {@code runs[r + start]} (which rise). */
+    private static int[] uncovered(int[] runs, int start, int size) {
+        int covered = 0;
+        for (int r = 0; r < runs.length; r += 3) {
+            covered += runs[r + 2];
+        }
+        int[] out = new int[size - covered];
+        int count = 0;
+        int at = 0;
+        for (int r = 0; r <= runs.length; r += 3) {
+            int until = r < runs.length ? runs[r + start] : size;
+            while (at < until) {
+                out[count++] = at++;
+            }
+            at = r < runs.length ? until + runs[r + 2] : at;
+        }
+        return out;
+    }
+
     /** Per place of the earlier list ({@code lastSize} long), whether {@code was} (a {@link #was} answer) keeps it. */
     public static boolean[] carried(int[] was, int lastSize) {
         boolean[] out = new boolean[lastSize];

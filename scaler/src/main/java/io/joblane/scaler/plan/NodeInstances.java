@@ -79,15 +79,10 @@ final class NodeInstances {
         int[] at = new int[n];
         NodeEdits.copyRuns(runs, last.out, out);
         NodeEdits.copyRuns(runs, last.at, at);
-        int next = 0; // the places between the runs are the nodes not found as they were
-        for (int r = 0; r <= runs.length; r += 3) {
-            int until = r < runs.length ? runs[r] : n;
-            for (int k = next; k < until; k++) {
-                String id = nodes.get(k).instanceId();
-                out[k] = id == null ? null : byId.get(id);
-                at[k] = -1;
-            }
-            next = r < runs.length ? until + runs[r + 2] : next;
+        for (int k : NodeEdits.fresh(runs, n)) { // the nodes not found as they were
+            String id = nodes.get(k).instanceId();
+            out[k] = id == null ? null : byId.get(id);
+            at[k] = -1;
         }
         kept.put(cloudId, new Kept(nodes, last.list, at, out));
         return out;

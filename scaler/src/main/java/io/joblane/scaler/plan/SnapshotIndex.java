@@ -260,15 +260,8 @@ public final class SnapshotIndex {
         GroupNodes g = new GroupNodes(lastGroup.group, nodes, lastGroup.nodes, was);
         NodeEdits.copyRuns(patch.runs(), lastGroup.loads, g.loads);
         g.countAs(lastGroup);
-        int[] runs = patch.runs();
-        int q = 0; // the last index's places between the runs' sources (which rise) are not carried over
-        for (int r = 0; r <= runs.length; r += 3) {
-            int until =
-                    r < runs.length ? runs[r + 1] : previous.snapshot.nodes().size();
-            for (; q < until; q++) {
-                g.uncount(previous.antiAffinityOfNode[q], previous.factsOfNode[q]);
-            }
-            q = r < runs.length ? until + runs[r + 2] : q;
+        for (int q : NodeEdits.left(patch.runs(), previous.snapshot.nodes().size())) {
+            g.uncount(previous.antiAffinityOfNode[q], previous.factsOfNode[q]);
         }
         for (int i : patch.fresh()) {
             if (was[i] >= 0) { // carried, its pods not kept: counted again

@@ -1,0 +1,57 @@
+package io.joblane.scaler.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The places the kept facts are copied from and to, and those they are not: what the steps that follow edits read. */
+class NodeEditsTest {
+
+    @Test
+    void freshAndLeftPlacesAreThoseNoRunCovers() {
+        Random random = new Random(14);
+        for (int trial = 0; trial < 500; trial++) {
+            List<Object> list = new ArrayList<>();
+            IntStream.range(0, random.nextInt(12)).forEach(i -> list.add(new Object()));
+            NodeEdits.Log log = new NodeEdits.Log();
+            List<Object> from = List.copyOf(list);
+            log.handOver(from);
+            for (int e = random.nextInt(6); e > 0; e--) {
+                int kind = list.isEmpty() ? 0 : random.nextInt(3);
+                if (kind == 0) {
+                    int at = random.nextInt(list.size() + 1);
+                    list.add(at, new Object());
+                    log.inserted(at);
+                } else if (kind == 1) {
+                    int at = random.nextInt(list.size());
+                    list.remove(at);
+                    log.deleted(at);
+                } else {
+                    int at = random.nextInt(list.size());
+                    list.set(at, new Object());
+                    log.changed(at);
+                }
+            }
+            List<Object> to = List.copyOf(list);
+            int[] was = log.handOver(to).was(to.size());
+            int[] runs = NodeEdits.runs(was);
+
+            int[] expectedFresh =
+                    IntStream.range(0, was.length).filter(i -> was[i] < 0).toArray();
+            boolean[] carried = NodeEdits.carried(was, from.size());
+            int[] expectedLeft =
+                    IntStream.range(0, from.size()).filter(q -> !carried[q]).toArray();
+            assertThat(NodeEdits.fresh(runs, to.size())).as("trial %d", trial).containsExactly(expectedFresh);
+            assertThat(NodeEdits.left(runs, from.size())).as("trial %d", trial).containsExactly(expectedLeft);
+            for (int i = 0; i < was.length; i++) { // what the runs carry is the very object
+                if (was[i] >= 0) {
+                    assertThat(to.get(i)).isSameAs(from.get(was[i]));
+                }
+            }
+        }
+    }
+}
