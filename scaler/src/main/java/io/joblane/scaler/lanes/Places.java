@@ -70,7 +70,7 @@ final class Places {
         NodeEdits.copyRuns(runs, hasEnd, endNow);
         // The last run's places not carried over: their slots are freed, their derivations may be found again.
         int[] left = NodeEdits.left(runs, derived.length);
-        went = new IdentityHashMap<>(left.length * 2);
+        went = new IdentityHashMap<>(left.length);
         for (int q : left) {
             went.put(derived[q], Boolean.TRUE);
             freeSlot(slotAt[q]);

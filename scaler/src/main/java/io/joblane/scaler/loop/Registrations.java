@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * One group's registration lag, reported once per node (by name) while it stays: a node that appeared since the loop
@@ -72,9 +73,20 @@ final class Registrations {
         int[] wasAt = pairing.apply(last, nodes);
         if (lastWaiting == 0) {
             followEdits(nodes, wasAt, launchOf, startedAt, registered);
-            lastInstances = instances;
-            return;
+        } else {
+            walk(nodes, instances, wasAt, launchOf, startedAt, registered);
         }
+        lastInstances = instances;
+    }
+
+    /** Every node looked at as it was or afresh; a waiting node again when the describe changed. */
+    private void walk(
+            List<NodeInfo> nodes,
+            List<CloudInstance> instances,
+            int[] wasAt,
+            Function<String, Instant> launchOf,
+            Instant startedAt,
+            BiConsumer<NodeInfo, Duration> registered) {
         int size = nodes.size();
         byte[] found = new byte[size];
         boolean[] foundAgain = new boolean[last.size()]; // the last scan's nodes found as the same object
@@ -102,11 +114,12 @@ final class Registrations {
             waiting += f == WAITING ? 1 : 0;
         }
         if (stillThere != reported.size()) { // some reported node is gone: forget it
-            forgetGone(foundAgain, foundElsewhere);
+            int[] gone =
+                    IntStream.range(0, last.size()).filter(q -> !foundAgain[q]).toArray();
+            forgetGone(gone, foundElsewhere);
             forgetAbsent(nodes, stillThere);
         }
         keep(nodes, found, stillThere, waiting);
-        lastInstances = instances;
     }
 
     /**
@@ -126,12 +139,9 @@ final class Registrations {
         NodeEdits.copyRuns(runs, lastFound, found);
         int stillThere = lastReported;
         int waiting = 0;
-        List<String> left = new ArrayList<>(0); // reported nodes of the last scan's places not carried over
-        for (int q : NodeEdits.left(runs, last.size())) {
-            if (lastFound[q] == REPORTED) {
-                stillThere--;
-                left.add(last.get(q).name());
-            }
+        int[] left = NodeEdits.left(runs, last.size()); // the last scan's places not carried over
+        for (int q : left) {
+            stillThere -= lastFound[q] == REPORTED ? 1 : 0;
         }
         List<String> foundElsewhere = new ArrayList<>(0);
         for (int k : NodeEdits.fresh(runs, size)) {
@@ -140,8 +150,7 @@ final class Registrations {
             waiting += found[k] == WAITING ? 1 : 0;
         }
         if (stillThere != reported.size()) {
-            Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
-            left.stream().filter(name -> !elsewhere.contains(name)).forEach(reported::remove);
+            forgetGone(left, foundElsewhere);
             forgetAbsent(nodes, stillThere);
         }
         keep(nodes, found, stillThere, waiting);
@@ -187,14 +196,12 @@ final class Registrations {
         return REPORTED;
     }
 
-    /** Forgets the last scan's reported nodes neither found again as the same object nor through the set. */
-    private void forgetGone(boolean[] foundAgain, List<String> foundElsewhere) {
+    /** Forgets the reported nodes of the last scan's places {@code gone} (not found again as the same object) unless found through the set. */
+    private void forgetGone(int[] gone, List<String> foundElsewhere) {
         Set<String> elsewhere = foundElsewhere.isEmpty() ? Set.of() : new HashSet<>(foundElsewhere);
-        for (int k = 0; k < last.size(); k++) {
-            if (lastFound[k] == REPORTED
-                    && !foundAgain[k]
-                    && !elsewhere.contains(last.get(k).name())) {
-                reported.remove(last.get(k).name());
+        for (int q : gone) {
+            if (lastFound[q] == REPORTED && !elsewhere.contains(last.get(q).name())) {
+                reported.remove(last.get(q).name());
             }
         }
     }

@@ -45,8 +45,12 @@ public final class ScanGate {
 
     /** Throws {@link NotLeading} unless this replica still holds the Lease; {@code before} names the next write. */
     public void checkLeading(String before) {
+        checkLeading(() -> before);
+    }
+
+    private void checkLeading(Supplier<String> before) {
         if (!leading.getAsBoolean()) {
-            throw new NotLeading(before);
+            throw new NotLeading(before.get());
         }
     }
 
@@ -64,9 +68,7 @@ public final class ScanGate {
             LOG.info("dry-run: would set {}", what.get());
             return true;
         }
-        if (!leading.getAsBoolean()) {
-            throw new NotLeading(what.get());
-        }
+        checkLeading(what);
         write.run();
         return true;
     }
