@@ -10,17 +10,22 @@ import java.util.Map;
 
 /**
  * Decides each group node's {@code joblane.io/lane-end} label: the latest expected end (start plus predicted run time)
- * of the Job pods bound to it, in whole minutes since the epoch; no label when none of them has a prediction. Only
- * labels that differ are returned, and since the value is whole minutes, a label moves only by a minute or more: a
- * running pod's start is fixed, so its node's label changes when pods come and go or a family's history moves, not
- * every scan. Pure.
+ * of the Job pods bound to it, in whole minutes since the epoch; no label when none of them has a prediction. A
+ * started pod's expected end is fixed by the first run that predicts it: a family learning or forgetting runs later
+ * moves only the pods it could not yet predict (and those without a start, predicted from now). So a label changes
+ * when pods come and go, not whenever a family's mean moves (on RICC 2010 that moved every node running a busy
+ * user's Jobs at each of their completions: ten times the writes). The pod's own lane term was also decided once,
+ * when it was created. Only labels that differ are returned, in whole minutes. Pure.
  */
 public final class LaneEnds {
     /** One label to write; {@code value} null removes it. */
     public record Change(String node, String value) {}
 
-    /** The expected ends by uid and the label changes they call for, from one walk over the pods. */
-    public record Result(Map<String, Long> ends, List<Change> changes) {}
+    /**
+     * The expected ends by uid and the label changes they call for, from one walk over the pods, and the ends fixed
+     * after it (those of the started pods handed with a prediction) for the next run.
+     */
+    public record Result(Map<String, Long> ends, List<Change> changes, Map<String, Long> fixed) {}
 
     static final long NONE = Long.MIN_VALUE;
 
@@ -28,29 +33,50 @@ public final class LaneEnds {
 
     /**
      * The expected end (epoch milliseconds: start, or now before it has one, plus the prediction) of every bound pod
-     * with a prediction, by uid.
+     * with a prediction, by uid, at a first run (nothing fixed yet).
      */
     public static Map<String, Long> expectedEnds(List<LanePod> pods, FamilyHistory history, long nowMillis) {
         return of(List.of(), pods, history, nowMillis).ends();
     }
 
+    /** The label changes at a first run (nothing fixed yet). */
     public static List<Change> changes(
             List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
         return of(nodes, pods, history, nowMillis).changes();
     }
 
+    /** {@link #of(List, List, FamilyHistory, long, Map)} at a first run (nothing fixed yet). */
+    public static Result of(List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
+        return of(nodes, pods, history, nowMillis, Map.of());
+    }
+
     /**
      * The expected ends and the label changes in one walk, from scratch: the definition the lanes step's kept form
-     * ({@link NodeEnds}, which predicts again only what changed) must equal. It predicts each pod once and looks a node
-     * up once per run of its pods (pods usually come node by node) rather than per pod.
+     * ({@link NodeEnds}, which predicts again only what changed) must equal. A pod with an end in {@code fixed} (the
+     * last run's {@link Result#fixed}) keeps it; the others are predicted from {@code history} and the time. It
+     * predicts each pod once and looks a node up once per run of its pods (pods usually come node by node) rather than
+     * per pod.
      */
-    public static Result of(List<LaneNode> nodes, List<LanePod> pods, FamilyHistory history, long nowMillis) {
+    public static Result of(
+            List<LaneNode> nodes,
+            List<LanePod> pods,
+            FamilyHistory history,
+            long nowMillis,
+            Map<String, Long> fixedBefore) {
         Map<String, Long> ends = new HashMap<>(pods.size() * 4 / 3 + 1);
+        Map<String, Long> fixed = new HashMap<>();
         Map<String, Long> latest = new HashMap<>(nodes.size() * 4 / 3 + 1);
         String runNode = null;
         long runLatest = NONE;
         for (LanePod p : pods) {
-            long end = p.bound() && p.node() != null ? expectedEnd(p, history, nowMillis) : NONE;
+            long end = NONE;
+            if (p.bound() && p.node() != null) {
+                Long before = fixedBefore.get(p.uid());
+                end = before != null ? before : expectedEnd(p, history, nowMillis);
+                if (fixes(p, end)) {
+                    fixed.put(p.uid(), end);
+                }
+            }
             if (end == NONE) {
                 continue;
             }
@@ -65,7 +91,12 @@ public final class LaneEnds {
             }
         }
         mergeLatest(latest, runNode, runLatest);
-        return new Result(ends, changes(nodes, latest));
+        return new Result(ends, changes(nodes, latest), fixed);
+    }
+
+    /** Whether {@code end}, predicted for the bound pod {@code p}, stays its end: it has a start and a prediction. */
+    static boolean fixes(LanePod p, long end) {
+        return end != NONE && p.startMillis() >= 0;
     }
 
     /** The label changes given each bound pod's expected end ({@link #expectedEnds}). */

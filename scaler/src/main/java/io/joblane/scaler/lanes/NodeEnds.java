@@ -16,9 +16,10 @@ import java.util.Set;
 
 /**
  * {@link LaneEnds} kept across scans, node by node: what was predicted from a node's pods handed as the same
- * {@link LaneNodePods} is taken again unless one of their families learnt (or forgot) a run since, or a pod without a
- * start makes it depend on the time. The labels and ends are those {@link LaneEnds#of} gives for the same pods, history
- * and time; a scan's ends are looked up pod by pod rather than laid out by uid. Loop thread only.
+ * {@link LaneNodePods} is taken again unless a family of a pod it could not predict learnt (or forgot) a run since, or
+ * a pod without a start makes it depend on the time; a started pod's predicted end is fixed (by uid) while it is
+ * handed. The labels and ends are those {@link LaneEnds#of} gives for the same pods, history, time and fixed ends; a
+ * scan's ends are looked up pod by pod rather than laid out by uid. Loop thread only.
  */
 final class NodeEnds {
     private static final long NONE = LaneEnds.NONE;
@@ -32,6 +33,17 @@ final class NodeEnds {
     private final Map<String, List<Derived>> readers = new HashMap<>();
 
     private int readerEntries;
+    /**
+     * The started pods' fixed ends by uid ({@link LaneEnds#fixes}); those of pods no longer handed are dropped when
+     * the map has doubled since the last drop, or {@link #DROP_EVERY} runs after it (a pod binds once, so one that
+     * left is not handed again).
+     */
+    private final Map<String, Long> fixed = new HashMap<>();
+
+    private int fixedAfterDrop;
+    private long dropAtRun = DROP_EVERY;
+    /** Runs between two drops of fixed ends, so that they follow a shrinking cluster: hours of 10 s scans. */
+    static final int DROP_EVERY = 1000;
     /** Where the last run's derivations are, for a run handed edits; null before a run. */
     private Places places;
     /** The last run was handed edits it could use (tests). */
@@ -59,7 +71,7 @@ final class NodeEnds {
         final long[] ends;
         /** The latest end in minutes, or {@link LaneEnds#NONE}. */
         final long latestMinutes;
-        /** The distinct families whose run times the ends were predicted from. */
+        /** The distinct families of the pods whose ends are not fixed: their run times may change the ends. */
         final String[] families;
         /** A pod without a start was predicted from now. */
         final boolean timeDependent;
@@ -88,6 +100,11 @@ final class NodeEnds {
             this.families = families;
             this.timeDependent = timeDependent;
         }
+    }
+
+    /** How many fixed ends are kept (tests: bounded by the pods handed). */
+    int fixedCount() {
+        return fixed.size();
     }
 
     boolean patched() {
@@ -134,6 +151,9 @@ final class NodeEnds {
         if (readerEntries > 4 * derived.length + pruneSlack) {
             prune(derived, pods);
         }
+        if (fixed.size() > 2 * fixedAfterDrop + pruneSlack || run >= dropAtRun) {
+            dropFixedNotHanded(derived, others);
+        }
         return new Result(changes, new Ends(nodes, derived, others, any || !others.isEmpty()));
     }
 
@@ -166,16 +186,53 @@ final class NodeEnds {
     }
 
     /** The expected ends of the bound pods handed apart from the nodes (on nodes not listed), by uid. */
-    private static Map<String, Long> othersEnds(LanePods pods, FamilyHistory history, long nowMillis) {
+    private Map<String, Long> othersEnds(LanePods pods, FamilyHistory history, long nowMillis) {
         Map<String, Long> others = Map.of();
         for (LanePod p : pods.others()) {
-            long end = p.bound() && p.node() != null ? LaneEnds.expectedEnd(p, history, nowMillis) : NONE;
+            long end = p.bound() && p.node() != null ? end(p, history, nowMillis) : NONE;
             if (end != NONE) {
                 others = others.isEmpty() ? new HashMap<>() : others;
                 others.put(p.uid(), end);
             }
         }
         return others;
+    }
+
+    /** The pod's fixed end, else its prediction (fixed when {@link LaneEnds#fixes} says so). */
+    private long end(LanePod p, FamilyHistory history, long nowMillis) {
+        Long kept = fixed.get(p.uid());
+        return kept != null ? kept : predicted(p, history.get(p.family()), nowMillis);
+    }
+
+    private long predicted(LanePod p, RunTimes family, long nowMillis) {
+        long end = LaneEnds.expectedEnd(p, family, nowMillis);
+        if (LaneEnds.fixes(p, end)) {
+            fixed.put(p.uid(), end);
+        }
+        return end;
+    }
+
+    /** Keeps the fixed ends of the pods this run was handed bound: a pod's uid is never handed again once gone. */
+    private void dropFixedNotHanded(Derived[] derived, Map<String, Long> others) {
+        Map<String, Long> handed = new HashMap<>(fixed.size() * 2 / 3 + 1);
+        for (Derived d : derived) {
+            for (LanePod p : d.pods) {
+                Long end = fixed.get(p.uid());
+                if (end != null) {
+                    handed.put(p.uid(), end);
+                }
+            }
+        }
+        for (String uid : others.keySet()) {
+            Long end = fixed.get(uid);
+            if (end != null) {
+                handed.put(uid, end);
+            }
+        }
+        fixed.clear();
+        fixed.putAll(handed);
+        fixedAfterDrop = fixed.size();
+        dropAtRun = run + DROP_EVERY;
     }
 
     private static boolean anyEnd(Derived[] derived) {
@@ -354,18 +411,24 @@ final class NodeEnds {
                 ends[j] = NONE;
                 continue;
             }
-            if (!Objects.equals(p.family(), lastFamily)) { // null: no family, no run times
-                lastFamily = p.family();
-                lastRunTimes = history.get(lastFamily);
+            Long kept = fixed.get(p.uid());
+            long end;
+            if (kept != null) {
+                end = kept;
+            } else {
+                if (!Objects.equals(p.family(), lastFamily)) { // null: no family, no run times
+                    lastFamily = p.family();
+                    lastRunTimes = history.get(lastFamily);
+                }
+                end = predicted(p, lastRunTimes, nowMillis);
             }
-            long end = LaneEnds.expectedEnd(p, lastRunTimes, nowMillis);
             ends[j] = end;
             if (end != NONE) {
                 latest = Math.max(latest, RunTimePredictor.minutes(end));
             }
             timeDependent |= p.startMillis() < 0;
             String f = p.family();
-            if (f != null && !contains(families, distinct, f)) {
+            if (f != null && !LaneEnds.fixes(p, end) && !contains(families, distinct, f)) {
                 if (distinct == families.length) {
                     families = Arrays.copyOf(families, distinct * 2);
                 }

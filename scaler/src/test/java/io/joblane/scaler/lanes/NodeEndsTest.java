@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lanes' ends kept node by node across scans: a node handed the same {@link LaneNodePods} must still get the label and
- * ends {@link LaneEnds#of} gives afresh, whenever a family of its pods learns or forgets a run or the time moves a pod
- * without a start.
+ * ends {@link LaneEnds#of} gives afresh, whenever a family of a pod it could not predict learns or forgets a run or the
+ * time moves a pod without a start; a started pod's predicted end stays.
  */
 class NodeEndsTest {
     private static final long MIN = 60_000;
@@ -36,25 +36,41 @@ class NodeEndsTest {
         return new LanePod(uid, node, family, annotation, 0, true, start, -1);
     }
 
-    /** A node's kept pods seeing its family learn a longer run: the label and the pod's end move with it. */
+    /**
+     * A node's kept pods seeing families learn runs: the started pod predicted before keeps its end (the label does not
+     * follow every move of a family's mean), the one its family could not predict gets one, and the label with it.
+     */
     @Test
-    void aKeptNodeIsPredictedAgainWhenAFamilyOfItsPodsLearnsARun() {
+    void aStartedPodKeepsItsEndWhenItsFamilyLearnsWhileAPodNotYetPredictedGetsOne() {
         Kept k = new Kept(T0);
         k.labels.put("n1", null);
         k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
         k.bind(running("a", "n1", "ns/f", null, T0));
-        k.bind(running("b", "n1", "ns/other", "5m", T0));
+        k.bind(running("b", "n1", "ns/g", null, T0));
         LanesStep step = k.step(100);
         step.run(k.gate());
         assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
+        assertThat(step.expectedEnds().of("b", "n1"))
+                .as("ns/g knows no run yet")
+                .isNull();
         LaneNodePods handed = k.handed.get("n1");
 
-        k.finished.add(new LanePod("done", "n2", "ns/f", null, 0, false, T0 - 30 * MIN, T0));
+        k.finished.add(new LanePod("done-f", "n2", "ns/f", null, 0, false, T0 - 50 * MIN, T0));
+        k.finished.add(new LanePod("done-g", "n2", "ns/g", null, 0, false, T0 - 40 * MIN, T0));
         step.run(k.gate());
         assertThat(k.handed.get("n1")).as("the node's pods did not change").isSameAs(handed);
-        assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
-        assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 20 * MIN));
-        assertThat(step.expectedEnds().of("b", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 5 * MIN));
+        assertThat(step.expectedEnds().of("a", "n1"))
+                .as("fixed when first predicted, not the new mean of 10 and 50 minutes")
+                .isEqualTo(Instant.ofEpochMilli(T0 + 10 * MIN));
+        assertThat(step.expectedEnds().of("b", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 40 * MIN));
+        assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 40));
+
+        k.bind(running("c", "n1", "ns/f", null, T0 + MIN));
+        step.run(k.gate());
+        assertThat(step.expectedEnds().of("c", "n1"))
+                .as("a pod started now is predicted from the history now: mean of 10 and 50 minutes")
+                .isEqualTo(Instant.ofEpochMilli(T0 + 31 * MIN));
+        assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 10 * MIN));
     }
 
     /**
@@ -69,8 +85,8 @@ class NodeEndsTest {
         Kept k = new Kept(T0);
         k.editsOn = true;
         k.labels.put("n1", null);
-        k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
-        k.bind(running("a", "n1", "ns/f", null, T0));
+        k.bind(running("a", "n1", "ns/f", null, T0)); // ns/f knows no run yet: not predicted, not fixed
+        k.bind(running("b", "n1", null, "10m", T0));
         LanesStep step = k.step(100, 0); // readers pruned at every run
         step.run(k.gate());
         if (leftInAPatchedRun) {
@@ -89,25 +105,55 @@ class NodeEndsTest {
         step.run(k.gate());
         assertThat(k.ends.patched()).isTrue();
         assertThat(k.handed.get("n1")).as("the node's pods did not change").isSameAs(handed);
-        assertThat(k.labels.get("n1")).as("mean of 10 and 30 minutes").isEqualTo(Long.toString(T0 / MIN + 20));
+        assertThat(k.labels.get("n1")).as("ns/f's first run, 30 minutes").isEqualTo(Long.toString(T0 / MIN + 30));
     }
 
-    /** A family forgotten past the cap no longer predicts its pods on a kept node. */
+    /**
+     * A family forgotten past the cap: a started pod keeps the end it was predicted, a pod without a start (predicted
+     * from now) loses its prediction and its node its label.
+     */
     @Test
-    void aKeptNodeLosesItsLabelWhenItsFamilyIsForgottenPastTheCap() {
+    void aFamilyForgottenPastTheCapMovesOnlyPodsWithoutAStart() {
         Kept k = new Kept(T0);
         k.labels.put("n1", null);
+        k.labels.put("n2", null);
         k.published = new FamilyTable(Map.of("ns/f", RunTimes.first(10 * MIN, T0 - MIN)));
         k.bind(running("a", "n1", "ns/f", null, T0));
+        k.bind(running("w", "n2", "ns/f", null, -1));
         LanesStep step = k.step(1);
         step.run(k.gate());
         assertThat(k.labels.get("n1")).isEqualTo(Long.toString(T0 / MIN + 10));
+        assertThat(k.labels.get("n2")).isEqualTo(Long.toString(T0 / MIN + 10));
 
-        k.finished.add(new LanePod("done", "n2", "ns/g", null, 0, false, T0 - 30 * MIN, T0));
+        k.finished.add(new LanePod("done", "n3", "ns/g", null, 0, false, T0 - 30 * MIN, T0));
         step.run(k.gate());
-        assertThat(k.labels.get("n1")).as("ns/f forgotten: no prediction").isNull();
-        assertThat(step.expectedEnds().of("a", "n1")).isNull();
-        assertThat(step.expectedEnds().isEmpty()).isTrue();
+        assertThat(k.labels.get("n1")).as("its end was fixed").isEqualTo(Long.toString(T0 / MIN + 10));
+        assertThat(step.expectedEnds().of("a", "n1")).isEqualTo(Instant.ofEpochMilli(T0 + 10 * MIN));
+        assertThat(k.labels.get("n2")).as("ns/f forgotten: no prediction").isNull();
+        assertThat(step.expectedEnds().of("w", "n2")).isNull();
+    }
+
+    /**
+     * The fixed ends are those of the pods handed: a pod that finished is dropped when they double, and at the latest
+     * {@link NodeEnds#DROP_EVERY} runs later when the cluster shrinks.
+     */
+    @Test
+    void fixedEndsOfPodsNoLongerHandedAreDropped() {
+        Kept k = new Kept(T0);
+        k.editsOn = true;
+        k.labels.put("n1", null);
+        LanesStep step = k.step(100);
+        for (int i = 0; i < 2_000; i++) {
+            k.bind(running("p" + i, "n1", null, "10m", T0));
+            step.run(k.gate());
+            k.finishOne(new Random(i));
+        }
+        assertThat(k.ends.fixedCount()).as("2,000 fixed, one handed").isBetween(1, 2 * 1 + 1024 + 1);
+        step.run(k.gate());
+        for (int i = 0; i < NodeEnds.DROP_EVERY; i++) {
+            step.run(k.gate());
+        }
+        assertThat(k.ends.fixedCount()).as("none handed").isZero();
     }
 
     /** A pod without a start is predicted from now: its kept node's label follows the time. */
@@ -133,7 +179,9 @@ class NodeEndsTest {
     @Test
     void keptEndsAreAlwaysThoseComputedAfresh() {
         int patched = 0;
+        int carried = 0;
         for (long seed = 0; seed < 60; seed++) {
+            Map<String, Long> fixed = Map.of();
             Random rnd = new Random(seed);
             Kept k = new Kept(T0);
             k.published = new FamilyTable(Map.of("ns/f0", RunTimes.first(7 * MIN, T0 - MIN)));
@@ -176,7 +224,16 @@ class NodeEndsTest {
                 String at = "seed " + seed + " scan " + scan;
                 patched += k.ends.patched() ? 1 : 0;
 
-                LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now());
+                LaneEnds.Result fresh = LaneEnds.of(before, k.lastFlat, step.history(), k.now(), fixed);
+                for (Map.Entry<String, Long> e : fixed.entrySet()) {
+                    Long now = fresh.fixed().get(e.getKey());
+                    carried += now != null
+                                    && !now.equals(LaneEnds.expectedEnds(k.lastFlat, step.history(), k.now())
+                                            .get(e.getKey()))
+                            ? 1
+                            : 0;
+                }
+                fixed = fresh.fixed();
                 Map<String, String> expected = new TreeMap<>(labelsBefore);
                 fresh.changes().stream()
                         .filter(c -> !k.refused.contains(c.node()))
@@ -198,6 +255,7 @@ class NodeEndsTest {
             }
         }
         assertThat(patched).as("runs patched from the edits").isGreaterThan(1_500);
+        assertThat(carried).as("fixed ends that a prediction now would move").isGreaterThan(100);
     }
 
     /**
