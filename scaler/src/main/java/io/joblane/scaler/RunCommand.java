@@ -233,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
         KubeClusterAccess cluster = clusterAccess(client, cache, configFile, clock, me);
         parts.loop =
                 new ScaleLoop(initial, cluster, parts.providers.byGroup, clock, metrics, dryRun, parts::stillLeading);
-        addLanes(parts.loop, client, cache, namespace, clock);
+        addLanes(parts.loop, client, cache, namespace, clock, metrics);
         parts.scans = scanScheduler(
                 parts.loop, new StatusConfigMap(client, namespace, statusConfigMap, parts::stillLeading), me);
         parts.election = leaderElection(client, namespace, me, leaseTiming, metrics, parts.scans);
@@ -372,7 +372,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Lanes' step after each scan, through the scan's gate (dry-run, Lease); nothing with {@code --lanes=false}. */
-    private void addLanes(ScaleLoop loop, KubernetesClient client, ClusterCache cache, String namespace, Clock clock) {
+    private void addLanes(
+            ScaleLoop loop,
+            KubernetesClient client,
+            ClusterCache cache,
+            String namespace,
+            Clock clock,
+            MicrometerScalerMetrics metrics) {
         if (!lanes) {
             LOG.info("lanes are off (--lanes=false)");
             return;
@@ -381,7 +387,8 @@ public final class RunCommand implements Callable<Integer> {
                 new KubeLanes(client, cache, namespace),
                 clock,
                 LanesStep.DEFAULT_PUBLISH_INTERVAL,
-                FamilyHistory.DEFAULT_MAX_FAMILIES);
+                FamilyHistory.DEFAULT_MAX_FAMILIES,
+                metrics);
         loop.afterScan(step::run);
         loop.expectedEnds(step::expectedEnds);
     }

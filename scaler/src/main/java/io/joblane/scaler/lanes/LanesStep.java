@@ -1,6 +1,7 @@
 package io.joblane.scaler.lanes;
 
 import io.joblane.model.lanes.FamilyHistory;
+import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanGate;
 import io.joblane.scaler.plan.ExpectedEnds;
 import java.time.Clock;
@@ -29,6 +30,7 @@ public final class LanesStep {
     private final Duration publishInterval;
     private final FamilyHistory history;
     private final RunTimeLearner learner;
+    private final ScalerMetrics metrics;
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
     private final NodeEnds ends;
@@ -37,10 +39,27 @@ public final class LanesStep {
     private long publishedAt = Long.MIN_VALUE;
 
     public LanesStep(LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies) {
-        this(access, clock, publishInterval, maxFamilies, new NodeEnds());
+        this(access, clock, publishInterval, maxFamilies, ScalerMetrics.NOOP);
+    }
+
+    /** With {@code metrics} told of each label written ({@link ScalerMetrics#laneLabelWritten}). */
+    public LanesStep(
+            LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies, ScalerMetrics metrics) {
+        this(access, clock, publishInterval, maxFamilies, new NodeEnds(), metrics);
     }
 
     LanesStep(LanesAccess access, Clock clock, Duration publishInterval, int maxFamilies, NodeEnds ends) {
+        this(access, clock, publishInterval, maxFamilies, ends, ScalerMetrics.NOOP);
+    }
+
+    private LanesStep(
+            LanesAccess access,
+            Clock clock,
+            Duration publishInterval,
+            int maxFamilies,
+            NodeEnds ends,
+            ScalerMetrics metrics) {
+        this.metrics = metrics;
         this.ends = ends;
         this.access = access;
         this.clock = clock;
@@ -71,10 +90,12 @@ public final class LanesStep {
             changes.forEach(c -> dryRunLogged.put(c.node(), c));
         }
         for (LaneEnds.Change c : changes) {
-            write(
+            if (write(
                     gate,
                     () -> "lane-end of node " + c.node() + " to " + (c.value() == null ? "none" : c.value()),
-                    () -> access.setLaneEnd(c.node(), c.value()));
+                    () -> access.setLaneEnd(c.node(), c.value()))) {
+                metrics.laneLabelWritten();
+            }
         }
         if (history.version() != publishedVersion
                 && (publishedAt == Long.MIN_VALUE || now - publishedAt >= publishInterval.toMillis())) {

@@ -55,6 +55,12 @@ public interface ScalerMetrics {
     default void podNeverFits(String group) {}
 
     /**
+     * One {@code joblane.io/lane-end} label written by lanes (in dry-run: that would have been written), a node PATCH
+     * each ({@code joblane_scaler_lane_label_writes_total}): the API load lanes adds.
+     */
+    default void laneLabelWritten() {}
+
+    /**
      * A node registered: {@code lag} from its instance's launch to the node's creation
      * ({@code joblane_node_registration_seconds}). Reported once per node created while this loop runs.
      */

@@ -29,6 +29,7 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final AtomicLong leader = new AtomicLong();
     private final AtomicLong lastScanEpochSeconds = new AtomicLong();
+    private final Counter laneLabelWrites;
 
     public MicrometerScalerMetrics(MeterRegistry registry, Collection<String> groups) {
         this.registry = registry;
@@ -43,6 +44,9 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                 .register(registry);
         Gauge.builder("joblane.scaler.last.scan.timestamp.seconds", lastScanEpochSeconds, AtomicLong::get)
                 .description("Unix time of the last completed scan")
+                .register(registry);
+        this.laneLabelWrites = Counter.builder("joblane.scaler.lane.label.writes")
+                .description("joblane.io/lane-end labels written by lanes (in dry-run: that would have been)")
                 .register(registry);
         for (String g : groups) {
             podsAtTermination(g);
@@ -102,6 +106,11 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                 .description("Spot instances (or ones with a notice) the cloud took; also unexpected terminations")
                 .register(registry)
                 .increment();
+    }
+
+    @Override
+    public void laneLabelWritten() {
+        laneLabelWrites.increment();
     }
 
     @Override

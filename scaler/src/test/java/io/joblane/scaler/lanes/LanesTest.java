@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.joblane.model.lanes.FamilyHistory;
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
+import io.joblane.scaler.loop.RecordingMetrics;
 import io.joblane.scaler.loop.ScanGate;
 import io.joblane.scaler.plan.ExpectedEnds;
 import java.time.Clock;
@@ -163,6 +164,39 @@ class LanesTest {
             labels.put(node, value);
             labelWrites++;
         }
+    }
+
+    /**
+     * Each label written is counted for {@code joblane_scaler_lane_label_writes_total}, in dry-run each that would have
+     * been (once, as it is logged once); a label already right is not.
+     */
+    @Test
+    void labelWritesAreCountedForTheMetric() {
+        Memory k = new Memory();
+        k.labels.put("n1", null);
+        k.labels.put("n2", null);
+        k.labels.put("n3", null);
+        k.pods.add(running("a", "n1", null, "10m", T0));
+        k.pods.add(running("b", "n2", null, "20m", T0));
+        RecordingMetrics metrics = new RecordingMetrics();
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
+        LanesStep step = new LanesStep(k, clock, Duration.ZERO, 100, metrics);
+        step.run(new ScanGate(false, () -> true));
+        step.run(new ScanGate(false, () -> true));
+        assertThat(k.labelWrites).isEqualTo(2);
+        assertThat(metrics.laneLabelWrites)
+                .as("n3 has no pod and no label: nothing to write")
+                .isEqualTo(2);
+
+        Memory dry = new Memory();
+        dry.labels.put("n1", null);
+        dry.pods.add(running("a", "n1", null, "10m", T0));
+        RecordingMetrics dryMetrics = new RecordingMetrics();
+        LanesStep dryStep = new LanesStep(dry, clock, Duration.ZERO, 100, dryMetrics);
+        dryStep.run(new ScanGate(true, () -> true));
+        dryStep.run(new ScanGate(true, () -> true));
+        assertThat(dry.labelWrites).isZero();
+        assertThat(dryMetrics.laneLabelWrites).isEqualTo(1);
     }
 
     @Test

@@ -18,6 +18,13 @@ public final class RecordingMetrics implements ScalerMetrics {
     public int unexpectedTerminations;
     public final List<String> spotNotices = new ArrayList<>();
     public int spotInterruptions;
+    public int laneLabelWrites;
+
+    @Override
+    public void laneLabelWritten() {
+        laneLabelWrites++;
+    }
+
     public final List<Duration> registrationLags = new ArrayList<>();
     /** New nodes asked per member Auto Scaling group, "group/asg". */
     public final Map<String, Integer> asgNodesRequested = new java.util.TreeMap<>();

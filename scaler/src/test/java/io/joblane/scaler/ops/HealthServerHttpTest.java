@@ -99,6 +99,7 @@ class HealthServerHttpTest {
                 .contains("joblane_scaler_pods_bound_after_check_total{group=\"batch\"} 0.0")
                 .contains("joblane_scaler_decisions_total{group=\"batch\",kind=\"scale_up\"} 1.0")
                 .contains("joblane_scaler_loop_duration_seconds_count 1")
+                .contains("joblane_scaler_lane_label_writes_total 0.0")
                 .contains("joblane_scaler_nodes{group=\"batch\",state=\"launching\"} 1.0")
                 .contains("joblane_scaler_desired_nodes{group=\"batch\"} 3.0")
                 .contains("joblane_scaler_pending_pods{group=\"batch\"} 4.0")
