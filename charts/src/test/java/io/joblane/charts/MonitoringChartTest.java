@@ -42,7 +42,8 @@ class MonitoringChartTest {
                         "Decisions",
                         "Scale-up back-off",
                         "Cloud call errors",
-                        "Webhook latency");
+                        "Webhook latency",
+                        "Lane label writes");
         assertThat(dashboard.path("panels").get(0).path("repeat").asString()).isEqualTo("group"); // a row per group
 
         io.fabric8.kubernetes.api.model.ConfigMap elsewhere = Chart.chart()
