@@ -525,6 +525,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (meter != null) {
             out.println(perPolicyTiming("wall", simulator.wallSeconds()));
             out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
+            if (!simulator.laneEndWrites().isEmpty()) {
+                out.println(laneEndWrites(simulator.laneEndWrites()));
+            }
             out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }
@@ -564,6 +567,13 @@ public final class SimulateCommand implements Callable<Integer> {
     /** stderr on a terminal or with --progress, else none. */
     private PrintStream progressStream() {
         return progress || System.console() != null ? System.err : null;
+    }
+
+    /** The lanes step's label writes per Joblane policy: in a cluster, node PATCHes. */
+    private static String laneEndWrites(Map<String, Long> writes) {
+        StringBuilder each = new StringBuilder("lane-end label writes (node PATCHes in a cluster):");
+        writes.forEach((name, n) -> each.append(String.format(Locale.ROOT, " %s %d,", name, n)));
+        return each.substring(0, each.length() - 1);
     }
 
     private static String perPolicyTiming(String what, Map<String, Double> seconds) {

@@ -134,6 +134,9 @@ public final class Simulator {
     private final List<Long> seeds;
     private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
     private final java.util.Map<String, Double> cpuSecondsByPolicy = new java.util.LinkedHashMap<>();
+    /** Per Joblane policy with lanes, the lane-end labels written over its runs (runs may be on several threads). */
+    private final java.util.Map<String, Long> laneEndWrites = new java.util.concurrent.ConcurrentHashMap<>();
+
     private int threads = 1;
     private double cpuSeconds;
 
@@ -145,6 +148,22 @@ public final class Simulator {
     /** CPU seconds of the thread that ran each policy's run in the last {@link #run}, in order. */
     public java.util.Map<String, Double> cpuSecondsByPolicy() {
         return cpuSecondsByPolicy;
+    }
+
+    /**
+     * The lane-end labels each Joblane policy's lanes step wrote over its runs of the last {@link #run} (summed over
+     * the seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a node
+     * PATCH ({@code joblane_scaler_lane_label_writes_total}).
+     */
+    public java.util.Map<String, Long> laneEndWrites() {
+        java.util.Map<String, Long> ordered = new java.util.LinkedHashMap<>();
+        wallSeconds.keySet().forEach(name -> {
+            Long writes = laneEndWrites.get(name);
+            if (writes != null) {
+                ordered.put(name, writes);
+            }
+        });
+        return ordered;
     }
 
     /**
@@ -197,6 +216,7 @@ public final class Simulator {
         TraceStats stats = TraceStats.of(source, settings.types(), settings.seriesWidthMillis());
         wallSeconds.clear();
         cpuSecondsByPolicy.clear();
+        laneEndWrites.clear();
         cpuSeconds = 0;
         ProgressBar bar = progress == null ? null : new ProgressBar(progress);
         if (bar != null) {
@@ -338,14 +358,17 @@ public final class Simulator {
         long boot = s.bootDelayMillis();
         int max = s.maxNodes();
         return switch (name) {
-            case JOBLANE -> simulation.run(joblane(stats, s, JOBLANE, MOST, 0, JoblanePolicy.Lanes.ON));
+            case JOBLANE -> runJoblane(simulation, joblane(stats, s, JOBLANE, MOST, 0, JoblanePolicy.Lanes.ON));
             case JOBLANE_NO_LANES ->
-                simulation.run(joblane(stats, s, JOBLANE_NO_LANES, MOST, 0, JoblanePolicy.Lanes.OFF));
+                runJoblane(simulation, joblane(stats, s, JOBLANE_NO_LANES, MOST, 0, JoblanePolicy.Lanes.OFF));
             case JOBLANE_NO_DRAIN_ORDER ->
-                simulation.run(joblane(stats, s, JOBLANE_NO_DRAIN_ORDER, MOST, 0, JoblanePolicy.Lanes.PLACEMENT_ONLY));
-            case JOBLANE_SPREAD -> simulation.run(joblane(stats, s, JOBLANE_SPREAD, LEAST, 0, JoblanePolicy.Lanes.ON));
+                runJoblane(
+                        simulation,
+                        joblane(stats, s, JOBLANE_NO_DRAIN_ORDER, MOST, 0, JoblanePolicy.Lanes.PLACEMENT_ONLY));
+            case JOBLANE_SPREAD ->
+                runJoblane(simulation, joblane(stats, s, JOBLANE_SPREAD, LEAST, 0, JoblanePolicy.Lanes.ON));
             case JOBLANE_FILL_FIRST ->
-                simulation.run(joblane(stats, s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
+                runJoblane(simulation, joblane(stats, s, JOBLANE_FILL_FIRST, LEAST, max, JoblanePolicy.Lanes.ON));
             case CLUSTER_AUTOSCALER ->
                 simulation.run(clusterAutoscaler(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE, LEAST, stats, s));
             case CLUSTER_AUTOSCALER_PACKING ->
@@ -362,6 +385,16 @@ public final class Simulator {
             case STATIC -> staticRun(simulation, stats, staticScale(s.types()));
             default -> throw new IllegalArgumentException("unknown policy \"" + name + "\" (use " + POLICIES + ")");
         };
+    }
+
+    /** Runs a Joblane policy and adds the lane-end labels its lanes step wrote to {@link #laneEndWrites}. */
+    private PolicyResult runJoblane(Simulation simulation, ScalingPolicy policy)
+            throws IOException, TraceFormatException {
+        PolicyResult result = simulation.run(policy);
+        if (policy instanceof JoblanePolicy j && j.laneEndWrites() > 0) {
+            laneEndWrites.merge(result.policy(), j.laneEndWrites(), Long::sum);
+        }
+        return result;
     }
 
     /**

@@ -30,6 +30,26 @@ class SimulateCommandTest {
         return Files.writeString(dir.resolve("t.csv"), text);
     }
 
+    /** With --timing, the lane-end labels each Joblane policy with lanes wrote: node PATCHes in a cluster. */
+    @Test
+    void timingCountsTheLaneLabelWritesOfThePoliciesWithLanes() throws Exception {
+        Path t = trace("submit,duration,cpu,memory,count,deadline\n0,600,2,8Gi,10,600\n30,7200,1,4Gi,3,7200\n"
+                + "900,300,4,16Gi,5,300\n");
+        int code =
+                run("--trace", t.toString(), "--policies", "joblane,joblane-no-lanes,cluster-autoscaler", "--timing");
+        assertThat(code).as(err.toString()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^lane-end label writes \\(node PATCHes in a cluster\\): joblane (\\d+)$")
+                .matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isPositive();
+
+        out.getBuffer().setLength(0);
+        assertThat(run("--trace", t.toString(), "--policies", "joblane-no-lanes", "--timing"))
+                .isZero();
+        assertThat(out.toString()).contains("timing: ").doesNotContain("lane-end label writes");
+    }
+
     @Test
     void writesTableJsonWithTheIssueKeysAndASelfContainedReport() throws Exception {
         Path t = trace("submit,duration,cpu,memory,count\n0,600,2,8Gi,10\n30,7200,1,4Gi,3\n900,300,4,16Gi,5\n");
