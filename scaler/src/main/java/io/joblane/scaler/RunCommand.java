@@ -28,6 +28,7 @@ import io.joblane.scaler.kube.StatusText;
 import io.joblane.scaler.lanes.LanesStep;
 import io.joblane.scaler.loop.GroupStatus;
 import io.joblane.scaler.loop.ScaleLoop;
+import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.ops.HealthServer;
 import io.joblane.scaler.ops.MicrometerScalerMetrics;
@@ -378,7 +379,7 @@ public final class RunCommand implements Callable<Integer> {
             ClusterCache cache,
             String namespace,
             Clock clock,
-            MicrometerScalerMetrics metrics) {
+            ScalerMetrics metrics) {
         if (!lanes) {
             LOG.info("lanes are off (--lanes=false)");
             return;

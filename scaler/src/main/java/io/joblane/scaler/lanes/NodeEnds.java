@@ -38,7 +38,7 @@ final class NodeEnds {
      * the map has doubled since the last drop, or {@link #DROP_EVERY} runs after it (a pod binds once, so one that
      * left is not handed again).
      */
-    private final Map<String, Long> fixed = new HashMap<>();
+    private Map<String, Long> fixed = new HashMap<>();
 
     private int fixedAfterDrop;
     private long dropAtRun = DROP_EVERY;
@@ -229,8 +229,7 @@ final class NodeEnds {
                 handed.put(uid, end);
             }
         }
-        fixed.clear();
-        fixed.putAll(handed);
+        fixed = handed; // a new map, not the old one cleared: its table would stay at the largest size it grew to
         fixedAfterDrop = fixed.size();
         dropAtRun = run + DROP_EVERY;
     }
