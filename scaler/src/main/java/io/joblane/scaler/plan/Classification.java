@@ -5,6 +5,7 @@ import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,6 +30,9 @@ final class Classification {
 
     private final PassInput in;
     private final List<Bin> bins;
+    /** Beside {@link #bins} one for one, the bin's node's position among the group's nodes, -1 without a node. */
+    private int[] at;
+
     private int ready;
     private int draining;
     private int cordoned;
@@ -44,6 +48,7 @@ final class Classification {
     private Classification(PassInput in, int nodes) {
         this.in = in;
         this.bins = new ArrayList<>(nodes + 16); // sized: a group of thousands of nodes grew it every pass
+        this.at = new int[nodes + 16];
     }
 
     /** {@code loads} and {@code instances}: beside {@code nodes} one for one, each node's load and instance. */
@@ -57,6 +62,14 @@ final class Classification {
 
     List<Bin> bins() {
         return bins;
+    }
+
+    /**
+     * The position among the group's nodes ({@link SnapshotIndex#nodes}) of bin {@code bin}'s node, -1 without a node:
+     * what the steps mark a node by (needed, drained), rather than by its name.
+     */
+    int at(int bin) {
+        return at[bin];
     }
 
     int ready() {
@@ -131,10 +144,10 @@ final class Classification {
             if (j >= 0 && kept.instances[j] == instances[i] && (kept.flags[j] & YOUNG) == 0) {
                 flags[i] = kept.flags[j];
                 Bin b = kept.bins[j];
-                binOf[i] = b == null || j == i && kept.loads[j] == loads[i] ? b : moved(b, loads[i], i);
+                binOf[i] = b == null || kept.loads[j] == loads[i] ? b : withLoad(b, loads[i]);
             } else {
                 NodeInfo n = nodes.get(i);
-                binOf[i] = binOf(n, loads[i], instances[i], i);
+                binOf[i] = binOf(n, loads[i], instances[i]);
                 flags[i] = flagsOf(n, binOf[i]);
             }
             count(flags[i], ofKind);
@@ -173,16 +186,24 @@ final class Classification {
             int left = ofKind[k - 1];
             for (int i = 0; left > 0; i++) {
                 if (flags[i] >> KIND_SHIFT == k) {
-                    bins.add(binOf[i]);
+                    add(binOf[i], i);
                     left--;
                 }
             }
         }
     }
 
-    /** A kept bin at another position or with another load. */
-    private static Bin moved(Bin b, NodeLoad load, int at) {
-        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), load, at);
+    private void add(Bin b, int position) {
+        if (bins.size() == at.length) {
+            at = Arrays.copyOf(at, at.length * 2);
+        }
+        at[bins.size()] = position;
+        bins.add(b);
+    }
+
+    /** A kept bin with another load (its position is not the bin's: a kept bin stays when only positions move). */
+    private static Bin withLoad(Bin b, NodeLoad load) {
+        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), load);
     }
 
     /** The node's counts and its bin's kind; {@link #YOUNG} when its outcome may change with time alone. */
@@ -208,8 +229,8 @@ final class Classification {
         return (byte) f;
     }
 
-    /** The node's bin, or null when it is not capacity; {@code at}: its position among the group's nodes. */
-    private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst, int at) {
+    /** The node's bin, or null when it is not capacity. */
+    private Bin binOf(NodeInfo n, NodeLoad load, CloudInstance inst) {
         young = false;
         boolean reclaimable = n.cordonedByJoblane() || n.draining() != DrainState.NONE;
         if (!capacity(n, inst, reclaimable)) {
@@ -218,17 +239,17 @@ final class Classification {
         GroupSpec spec = in.spec();
         if (n.ready() && (reclaimable || n.advertisesExtended(spec.shape()))) {
             // The same bin before and after its registration timeout: no deadline asked, kept from pass to pass.
-            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
+            return new Bin(reclaimable ? Bin.Kind.RECLAIMABLE : Bin.Kind.FREE, n, n.instanceId(), false, 0, load);
         }
         young = n.created() == null || !in.deadlines().passed(n.created().plus(spec.registrationTimeout()));
         if (n.ready()) {
             // Device plugin not up yet: still arriving with the template's resources (as cluster-autoscaler
             // and Karpenter treat it), or the same GPU pods would order a second node.
             return young
-                    ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load, at)
-                    : new Bin(Bin.Kind.FREE, n, n.instanceId(), false, 0, load, at);
+                    ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), true, in.kindOf(n.instanceId()), load)
+                    : new Bin(Bin.Kind.FREE, n, n.instanceId(), false, 0, load);
         }
-        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load, at) : null;
+        return young ? new Bin(Bin.Kind.INCOMING, n, n.instanceId(), false, 0, load) : null;
     }
 
     private static boolean capacity(NodeInfo n, CloudInstance inst, boolean reclaimable) {
@@ -251,7 +272,7 @@ final class Classification {
                 if (i.launchTime() != null) {
                     in.deadlines().passed(i.launchTime().plus(timeout));
                 }
-                bins.add(new Bin(Bin.Kind.INCOMING, i.id(), in.kindOf(i.id())));
+                add(new Bin(Bin.Kind.INCOMING, i.id(), in.kindOf(i.id())), -1);
                 launching++;
             }
         }
@@ -266,7 +287,7 @@ final class Classification {
             for (AsgMember m : in.cloud().members()) {
                 int kind = PassInput.kindOfAsg(in.kinds(), m.id());
                 for (int g = m.notLaunched(in.cloud().instances()); g > 0; g--) {
-                    bins.add(new Bin(Bin.Kind.INCOMING, null, kind));
+                    add(new Bin(Bin.Kind.INCOMING, null, kind), -1);
                     launching++;
                 }
             }
@@ -274,7 +295,7 @@ final class Classification {
         }
         int gap = (int) Math.max(0, in.cloud().desired() - in.index().capacityInstances(in.cloud()));
         for (int g = 0; g < gap; g++) {
-            bins.add(new Bin(Bin.Kind.INCOMING, null, 0));
+            add(new Bin(Bin.Kind.INCOMING, null, 0), -1);
             launching++;
         }
     }

@@ -22,6 +22,8 @@ final class DrainChooser {
     private final PassInput in;
     private final Dimensions dims;
     private final List<Bin> bins;
+    /** The classification {@link #bins} come from: their nodes' positions. */
+    private final Classification classified;
     /** The FREE bins are {@code bins[0, free)}, the RECLAIMABLE ones the next {@code reclaimable}. */
     private final int free;
 
@@ -42,6 +44,7 @@ final class DrainChooser {
             PassInput in, Dimensions dims, Classification classified, CloudInstance[] instances, ScaleOut scaleOut) {
         this.in = in;
         this.dims = dims;
+        this.classified = classified;
         this.bins = classified.bins();
         this.free = classified.free();
         this.reclaimable = classified.reclaimable();
@@ -77,7 +80,7 @@ final class DrainChooser {
             Candidate c = order.poll();
             int self = c.bin();
             if (fitsElsewhere(c, self)) {
-                drained[bins.get(self).at()] = true;
+                drained[classified.at(self)] = true;
                 chosen++;
                 remaining--;
                 out.add(new PlanAction.SetDrain(
@@ -97,19 +100,20 @@ final class DrainChooser {
     private void escalateNudges(List<PlanAction> out) {
         for (int i = free; i < free + reclaimable; i++) {
             Bin b = bins.get(i);
+            int at = classified.at(i);
             NodeInfo n = b.node();
             if (n.draining() != DrainState.PREFER_NO_SCHEDULE) {
                 continue;
             }
             if (n.drainingSince() == null) {
-                drained[b.at()] = true;
+                drained[at] = true;
                 out.add(new PlanAction.SetDrain(
                         n.name(),
                         DrainState.PREFER_NO_SCHEDULE,
                         PlanAction.DrainReason.TIMER_MISSING,
                         "draining timer missing"));
             } else if (in.deadlines().reached(n.drainingSince().plus(in.spec().settleDelay()))) {
-                drained[b.at()] = true;
+                drained[at] = true;
                 out.add(new PlanAction.SetDrain(
                         n.name(),
                         DrainState.NO_SCHEDULE,
@@ -122,8 +126,7 @@ final class DrainChooser {
     /** Only busy FREE nodes host the moved pods in this hypothetical: empty ones are about to go. */
     private void hostOnBusyNodesOnly() {
         for (int b = 0; b < tree.capacity(); b++) {
-            if (b >= free
-                    || !bins.get(b).load().blocking() && !needed[bins.get(b).at()]) {
+            if (b >= free || !bins.get(b).load().blocking() && !needed[classified.at(b)]) {
                 tree.close(b);
             } else {
                 tree.open(b); // may have been closed as full for the waiting pods; smaller pods may still fit
@@ -140,7 +143,7 @@ final class DrainChooser {
             Bin b = bins.get(k);
             NodeInfo n = b.node();
             // A node's instance beside it is the group's instance of its id: none without an id or outside the group.
-            if (n.scaleDownDisabled() || needed[b.at()] || instances[b.at()] == null) {
+            if (n.scaleDownDisabled() || needed[classified.at(k)] || instances[classified.at(k)] == null) {
                 continue;
             }
             // Empty nodes go straight to scale-in.

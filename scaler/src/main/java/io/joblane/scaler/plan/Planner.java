@@ -59,7 +59,7 @@ public final class Planner {
             actions.addAll(SpotFence.plan(nodes));
         }
         NewNodeShape shape = NewNodeShape.learn(in, nodes, pending);
-        ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
+        ScaleOut scaleOut = ScaleOut.plan(in, shape, classified, pending);
         actions.addAll(scaleOut.actions());
         // Nodes drained this scan, by position: none when the group grows.
         boolean[] drained;

@@ -21,6 +21,8 @@ final class ScaleOut {
     private final Dimensions dims;
     private final int dimCount;
     private final List<Bin> bins;
+    private final Classification classified; // where the bins come from: their nodes' positions
+
     private final List<PodInfo> pending;
     private final List<PlanAction> actions = new ArrayList<>();
     private final int existing;
@@ -73,12 +75,13 @@ final class ScaleOut {
     private int onExisting;
     private int onNew;
 
-    private ScaleOut(PassInput in, NewNodeShape shape, List<Bin> bins, List<PodInfo> pending) {
+    private ScaleOut(PassInput in, NewNodeShape shape, Classification classified, List<PodInfo> pending) {
         this.in = in;
         this.shape = shape;
         this.dims = shape.dims();
         this.dimCount = dims.count();
-        this.bins = bins;
+        this.classified = classified;
+        this.bins = classified.bins();
         this.pending = pending;
         this.existing = bins.size();
         if (!pending.isEmpty()) {
@@ -114,8 +117,8 @@ final class ScaleOut {
         return room;
     }
 
-    static ScaleOut plan(PassInput in, NewNodeShape shape, List<Bin> bins, List<PodInfo> pending) {
-        ScaleOut s = new ScaleOut(in, shape, bins, pending);
+    static ScaleOut plan(PassInput in, NewNodeShape shape, Classification classified, List<PodInfo> pending) {
+        ScaleOut s = new ScaleOut(in, shape, classified, pending);
         s.orderPending();
         s.packConstrained();
         s.packAll();
@@ -444,7 +447,7 @@ final class ScaleOut {
         onExisting += n;
         Bin b = bins.get(bin);
         if (b.node() != null) {
-            needed[b.at()] = true;
+            needed[classified.at(bin)] = true;
             if (b.kind() == Bin.Kind.RECLAIMABLE) {
                 reclaimed.put(b.node().name(), b.node());
             }

@@ -213,6 +213,7 @@ class ClassificationKeptTest {
         assertThat(a.bins().stream().map(x -> x.load().pods()).toList())
                 .as(where)
                 .isEqualTo(b.bins().stream().map(x -> x.load().pods()).toList());
+        assertThat(positions(a)).as(where + " positions").isEqualTo(positions(b));
         assertThat(List.of(a.ready(), a.draining(), a.cordoned(), a.noticed(), a.launching()))
                 .as(where)
                 .isEqualTo(List.of(b.ready(), b.draining(), b.cordoned(), b.noticed(), b.launching()));
@@ -250,7 +251,16 @@ class ClassificationKeptTest {
     }
 
     private static Bin withoutLoad(Bin b) {
-        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), null, b.at());
+        return new Bin(b.kind(), b.node(), b.instanceId(), b.uninitialised(), b.newNodeKind(), null);
+    }
+
+    /** Each bin's node's position, in bin order. */
+    private static List<Integer> positions(Classification c) {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 0; k < c.bins().size(); k++) {
+            out.add(c.at(k));
+        }
+        return out;
     }
 
     /** The kept outcome of a node is taken only while the node and its instance are the very same objects. */

@@ -221,14 +221,14 @@ class DrainChooserOrderTest {
             CloudInstance[] instances = index.instancesOf(nodes, cloud);
             Classification classified = Classification.of(in, nodes, loads, instances);
             NewNodeShape shape = NewNodeShape.learn(in, nodes, pending);
-            ScaleOut scaleOut = ScaleOut.plan(in, shape, classified.bins(), pending);
+            ScaleOut scaleOut = ScaleOut.plan(in, shape, classified, pending);
             if (scaleOut.growing()) {
                 out[0] = new Chosen(List.of(), null);
             } else if (seen == null) {
                 DrainChooser c = new DrainChooser(in, shape.dims(), classified, instances, scaleOut);
                 out[0] = new Chosen(c.choose(classified.draining()), c.drained());
             } else {
-                SortEverything c = new SortEverything(in, shape.dims(), classified.bins(), scaleOut, seen);
+                SortEverything c = new SortEverything(in, shape.dims(), classified, scaleOut, seen);
                 out[0] = new Chosen(c.choose(classified.draining()), c.drained);
             }
             return null;
@@ -241,16 +241,18 @@ class DrainChooserOrderTest {
         private final PassInput in;
         private final Dimensions dims;
         private final List<Bin> bins;
+        private final Classification classified;
         private final int existing;
         private final FitTree tree;
         private final boolean[] needed;
         private final boolean[] drained;
         private final Seen seen;
 
-        SortEverything(PassInput in, Dimensions dims, List<Bin> bins, ScaleOut scaleOut, Seen seen) {
+        SortEverything(PassInput in, Dimensions dims, Classification classified, ScaleOut scaleOut, Seen seen) {
             this.in = in;
             this.dims = dims;
-            this.bins = bins;
+            this.bins = classified.bins();
+            this.classified = classified;
             this.existing = scaleOut.existing();
             this.tree = scaleOut.tree();
             this.needed = scaleOut.needed();
@@ -293,7 +295,7 @@ class DrainChooserOrderTest {
                 int self = c.bin();
                 if (fitsElsewhere(c, self)) {
                     seen.skippedThenChosen += skipped > 0 ? 1 : 0;
-                    drained[bins.get(self).at()] = true;
+                    drained[classified.at(self)] = true;
                     chosen++;
                     remaining--;
                     out.add(new PlanAction.SetDrain(
@@ -310,14 +312,15 @@ class DrainChooserOrderTest {
 
         private List<PlanAction> escalateNudges() {
             List<PlanAction> out = new ArrayList<>();
-            for (Bin b : bins) {
+            for (int i = 0; i < bins.size(); i++) {
+                Bin b = bins.get(i);
                 NodeInfo n = b.node();
                 if (n == null || b.kind() != Bin.Kind.RECLAIMABLE || n.draining() != DrainState.PREFER_NO_SCHEDULE) {
                     continue;
                 }
                 if (n.drainingSince() == null) {
                     seen.timerMissing++;
-                    drained[b.at()] = true;
+                    drained[classified.at(i)] = true;
                     out.add(new PlanAction.SetDrain(
                             n.name(),
                             DrainState.PREFER_NO_SCHEDULE,
@@ -326,7 +329,7 @@ class DrainChooserOrderTest {
                 } else if (in.deadlines()
                         .reached(n.drainingSince().plus(in.spec().settleDelay()))) {
                     seen.stillUnneeded++;
-                    drained[b.at()] = true;
+                    drained[classified.at(i)] = true;
                     out.add(new PlanAction.SetDrain(
                             n.name(),
                             DrainState.NO_SCHEDULE,
@@ -341,7 +344,7 @@ class DrainChooserOrderTest {
             for (int b = 0; b < tree.capacity(); b++) {
                 if (b >= existing
                         || bins.get(b).kind() != Bin.Kind.FREE
-                        || !bins.get(b).load().blocking() && !needed[bins.get(b).at()]) {
+                        || !bins.get(b).load().blocking() && !needed[classified.at(b)]) {
                     tree.close(b);
                 } else {
                     tree.open(b);
@@ -355,7 +358,7 @@ class DrainChooserOrderTest {
                 Bin b = active.get(k);
                 NodeInfo n = b.node();
                 if (n.scaleDownDisabled()
-                        || needed[b.at()]
+                        || needed[classified.at(activeAt[k])]
                         || b.instanceId() == null
                         || !in.instances().containsKey(b.instanceId())) {
                     continue;

@@ -124,7 +124,7 @@ class KeptTreeTest {
             List<NodeInfo> nodes = index.nodes(G);
             List<PodInfo> pending = index.pending(G);
             Classification c = Classification.of(in, nodes, index.loads(G), index.instancesOf(nodes, cloud));
-            out[0] = ScaleOut.plan(in, NewNodeShape.learn(in, nodes, pending), c.bins(), pending);
+            out[0] = ScaleOut.plan(in, NewNodeShape.learn(in, nodes, pending), c, pending);
             return new GroupPlan(G, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
         });
         return out[0];

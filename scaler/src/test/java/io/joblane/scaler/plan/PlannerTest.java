@@ -323,6 +323,27 @@ class PlannerTest {
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class).get(0).to()).isEqualTo(2); // 2 pods back home, 4 new
         }
 
+        /**
+         * A node a waiting pod is packed onto is needed, marked at its own position among the group's nodes: here the
+         * second, while its bin is the first (a node before it has none), so a mark by bin would spare the wrong node.
+         */
+        @ParameterizedTest
+        @ValueSource(booleans = {true, false})
+        void anEmptyNodeAWaitingPodGoesToIsNotMarkedUnneeded(boolean waiting) {
+            NodeInfo theirs = cordonedByHuman(node("a-theirs", G));
+            NodeInfo empty = node("b-empty", G);
+            GroupPlan plan = Planner.plan(
+                    spec(G),
+                    index(List.of(theirs, empty), waiting ? pendingPods(1, cpuMem(1000, GI)) : List.of()),
+                    cloudFor(List.of(theirs, empty), 0, 10),
+                    T0);
+
+            assertThat(plan.actionsOf(PlanAction.MarkUnneeded.class))
+                    .extracting(PlanAction.MarkUnneeded::node)
+                    .isEqualTo(waiting ? List.of() : List.of("b-empty"));
+            assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
+        }
+
         @Test
         void takesAJoblaneCordonedNodeBackButNeverAHumanOne() {
             NodeInfo ours = cordonedByJoblane(node("ours", G), T0.minusSeconds(5));
