@@ -4,9 +4,11 @@ import io.joblane.scaler.cloud.AsgMember;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.RandomAccess;
 
 /**
  * Step "classify" of the planning pass: the group's nodes and the capacity on its way become bins, in the order
@@ -29,9 +31,12 @@ final class Classification {
     private static final Bin.Kind[] KINDS = Bin.Kind.values();
 
     private final PassInput in;
-    private final List<Bin> bins;
+    /** The bins, the first {@link #size} (read through {@link #bins}, a view). */
+    private Bin[] bins;
     /** Beside {@link #bins} one for one, the bin's node's position among the group's nodes, -1 without a node. */
     private int[] at;
+
+    private int size;
 
     private int ready;
     private int draining;
@@ -47,7 +52,7 @@ final class Classification {
 
     private Classification(PassInput in, int nodes) {
         this.in = in;
-        this.bins = new ArrayList<>(nodes + 16); // sized: a group of thousands of nodes grew it every pass
+        this.bins = new Bin[nodes + 16]; // sized: a group of thousands of nodes grew it every pass
         this.at = new int[nodes + 16];
     }
 
@@ -61,7 +66,28 @@ final class Classification {
     }
 
     List<Bin> bins() {
-        return bins;
+        return new BinList(bins, size);
+    }
+
+    /** A read-only view of the first {@code size} bins: the steps index it (an {@code ArrayList} cost its adds). */
+    private static final class BinList extends AbstractList<Bin> implements RandomAccess {
+        private final Bin[] bins;
+        private final int size;
+
+        BinList(Bin[] bins, int size) {
+            this.bins = bins;
+            this.size = size;
+        }
+
+        @Override
+        public Bin get(int index) {
+            return bins[Objects.checkIndex(index, size)];
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
     }
 
     /**
@@ -178,27 +204,32 @@ final class Classification {
     }
 
     /**
-     * A stable sort by kind: the bins of each kind in node order, one walk of the flags per kind present (bytes, a few
-     * kinds), each stopping at its kind's last bin, added straight to the list rather than through a sorted copy.
+     * A stable sort by kind: the bins of each kind in node order, in one walk of the flags that puts each bin at the
+     * next place of its kind's range (the counts give the ranges), rather than one walk per kind.
      */
     private void addByKind(Bin[] binOf, byte[] flags, int[] ofKind) {
-        for (int k = 1; k <= KINDS.length; k++) {
-            int left = ofKind[k - 1];
-            for (int i = 0; left > 0; i++) {
-                if (flags[i] >> KIND_SHIFT == k) {
-                    add(binOf[i], i);
-                    left--;
-                }
+        int[] next = new int[KINDS.length];
+        for (int k = 1; k < KINDS.length; k++) {
+            next[k] = next[k - 1] + ofKind[k - 1];
+        }
+        for (int i = 0; i < flags.length; i++) {
+            int kind = flags[i] >> KIND_SHIFT;
+            if (kind > 0) {
+                int b = next[kind - 1]++;
+                bins[b] = binOf[i];
+                at[b] = i;
             }
         }
+        size = next[KINDS.length - 1];
     }
 
     private void add(Bin b, int position) {
-        if (bins.size() == at.length) {
-            at = Arrays.copyOf(at, at.length * 2);
+        if (size == at.length) {
+            at = Arrays.copyOf(at, size * 2);
+            bins = Arrays.copyOf(bins, size * 2);
         }
-        at[bins.size()] = position;
-        bins.add(b);
+        at[size] = position;
+        bins[size++] = b;
     }
 
     /** A kept bin with another load (its position is not the bin's: a kept bin stays when only positions move). */
