@@ -34,13 +34,10 @@ final class ScaleInKept {
     private NodeLoad[] loads = new NodeLoad[0];
     private CloudInstance[] insts = new CloudInstance[0];
     private int size;
-    private boolean[] quiet = new boolean[0];
     /** Busy, open and not draining: the room counts it unless drained this scan. */
     private boolean[] roomy = new boolean[0];
     /** Its free share, where {@link #roomy}, of {@link #usable} after {@link #overhead}. */
     private double[] room = new double[0];
-    /** Idle ({@link ScaleIn}) unless needed by waiting pods or drained this scan. */
-    private boolean[] idleBase = new boolean[0];
 
     private Resources overhead;
     private Resources usable;
@@ -48,7 +45,11 @@ final class ScaleInKept {
     private int[] order = new int[0];
 
     private int orderSize;
-    /** The positions of the {@link #idleBase} nodes, most recently emptied first ({@link #RECENT_FIRST}). */
+    /**
+     * The positions of the nodes idle unless needed by waiting pods or drained this scan ({@link #idleBase}), most
+     * recently emptied first ({@link #RECENT_FIRST}). This order and {@link #order} are what is kept of a node's
+     * quiet and idle facts: they are derived for the nodes derived afresh only.
+     */
     private int[] idle = new int[0];
 
     private int idleSize;
@@ -115,39 +116,33 @@ final class ScaleInKept {
             Resources overhead,
             Resources usable) {
         int n = ns.size();
-        boolean[] newQuiet = new boolean[n];
         boolean[] newRoomy = new boolean[n];
         double[] newRoom = new double[n];
-        boolean[] newIdle = new boolean[n];
-        int fresh = 0;
-        for (int i = 0; i < n; i++) {
-            int f = from[i];
-            if (f >= 0) {
-                newQuiet[i] = quiet[f];
-                newRoomy[i] = roomy[f];
-                newIdle[i] = idleBase[f];
-            } else {
-                newQuiet[i] = quiet(ns.get(i), ls[i], is[i]);
-                newRoomy[i] = roomy(ns.get(i), ls[i]);
-                newIdle[i] = idleBase(ns.get(i), ls[i], is[i]);
-                fresh++;
+        // Kept facts copied run by run (a node inserted or removed moves the others' positions, not their facts).
+        int[] runs = NodeEdits.runs(from);
+        NodeEdits.copyRuns(runs, roomy, newRoomy);
+        int[] fresh = NodeEdits.fresh(runs, n);
+        for (int i : fresh) {
+            newRoomy[i] = roomy(ns.get(i), ls[i]);
+        }
+        if (sameArgs) {
+            NodeEdits.copyRuns(runs, room, newRoom);
+            for (int i : fresh) {
+                newRoom[i] = newRoomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
             }
-            if (f >= 0 && sameArgs) {
-                newRoom[i] = room[f];
-            } else if (newRoomy[i]) {
-                newRoom[i] = ls[i].freeShare(ns.get(i).allocatable(), overhead, usable);
+        } else {
+            for (int i = 0; i < n; i++) {
+                newRoom[i] = newRoomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
             }
         }
-        int[][] orders = orders(ns, from, newQuiet, newIdle, fresh);
+        int[][] orders = orders(ns, runs, fresh, ls, is);
         int[] newOrder = orders[0];
         int[] newIdleOrder = orders[1];
         loads = Arrays.copyOf(ls, n);
         insts = Arrays.copyOf(is, n);
         size = n;
-        quiet = newQuiet;
         roomy = newRoomy;
         room = newRoom;
-        idleBase = newIdle;
         this.overhead = overhead;
         this.usable = usable;
         orderSize = count(newOrder);
@@ -162,24 +157,24 @@ final class ScaleInKept {
      * The kept orders with positions moved (the move keeps their order), merged with the nodes derived afresh: the
      * positions of those not quiet youngest first, and of the idle ones most recently emptied first.
      */
-    private int[][] orders(List<NodeInfo> ns, int[] from, boolean[] newQuiet, boolean[] newIdle, int fresh) {
-        int n = ns.size();
+    private int[][] orders(List<NodeInfo> ns, int[] runs, int[] fresh, NodeLoad[] ls, CloudInstance[] is) {
         // The new position of each last position kept, -1 for one gone or derived afresh: increasing.
         int[] to = new int[size];
         Arrays.fill(to, -1);
-        int[] freshOrder = new int[fresh];
-        int[] freshIdle = new int[fresh];
+        for (int r = 0; r < runs.length; r += 3) {
+            for (int k = 0, dst = runs[r], src = runs[r + 1]; k < runs[r + 2]; k++) {
+                to[src + k] = dst + k;
+            }
+        }
+        int[] freshOrder = new int[fresh.length];
+        int[] freshIdle = new int[fresh.length];
         int fo = 0;
         int fi = 0;
-        for (int i = 0; i < n; i++) {
-            if (from[i] >= 0) {
-                to[from[i]] = i;
-                continue;
-            }
-            if (!newQuiet[i]) {
+        for (int i : fresh) {
+            if (!quiet(ns.get(i), ls[i], is[i])) {
                 freshOrder[fo++] = i;
             }
-            if (newIdle[i]) {
+            if (idleBase(ns.get(i), ls[i], is[i])) {
                 freshIdle[fi++] = i;
             }
         }
