@@ -148,7 +148,12 @@ final class Classification {
         private Duration timeout;
         private Resources template;
         private Instant now;
+        /** The counts over every node's flags: {@link #count} of each (noticed, draining, cordoned, ready, kinds). */
+        private int[] counts = new int[COUNTS];
     }
+
+    /** {@link Kept#counts}: noticed, draining, cordoned, ready, then one per bin kind. */
+    private static final int COUNTS = 4 + KINDS.length;
 
     /**
      * The group's nodes' bins, in a stable order by kind (free, reclaimable, incoming: nodes in their order within a
@@ -161,57 +166,97 @@ final class Classification {
                 && spec.shape().equals(kept.template)
                 && kept.now != null
                 && !in.now().isBefore(kept.now);
+        int n = nodes.size();
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
-        Bin[] binOf = new Bin[nodes.size()];
-        byte[] flags = new byte[nodes.size()];
-        int[] ofKind = new int[KINDS.length];
-        for (int i = 0; i < binOf.length; i++) {
-            int j = was == null ? -1 : was[i];
-            if (j >= 0 && kept.instances[j] == instances[i] && (kept.flags[j] & YOUNG) == 0) {
-                flags[i] = kept.flags[j];
-                Bin b = kept.bins[j];
-                binOf[i] = b == null || kept.loads[j] == loads[i] ? b : withLoad(b, loads[i]);
-            } else {
-                NodeInfo n = nodes.get(i);
-                binOf[i] = binOf(n, loads[i], instances[i]);
-                flags[i] = flagsOf(n, binOf[i]);
-            }
-            count(flags[i], ofKind);
+        Bin[] binOf = new Bin[n];
+        byte[] flags = new byte[n];
+        int[] counts = new int[COUNTS];
+        int[] runs = was == null ? new int[0] : carry(kept, was, instances, loads, binOf, flags, counts);
+        for (int i : NodeEdits.fresh(runs, n)) {
+            NodeInfo node = nodes.get(i);
+            binOf[i] = binOf(node, loads[i], instances[i]);
+            flags[i] = flagsOf(node, binOf[i]);
+            count(flags[i], counts, 1);
         }
-        addByKind(binOf, flags, ofKind);
-        launching = ofKind[Bin.Kind.INCOMING.ordinal()];
-        free = ofKind[Bin.Kind.FREE.ordinal()];
-        reclaimable = ofKind[Bin.Kind.RECLAIMABLE.ordinal()];
+        setCounts(counts);
+        addByKind(binOf, flags);
         kept.nodes = nodes;
         kept.instances = instances;
         kept.loads = loads;
         kept.bins = binOf;
         kept.flags = flags;
+        kept.counts = counts;
         kept.timeout = spec.registrationTimeout();
         kept.template = spec.shape();
         kept.now = in.now();
     }
 
-    private void count(byte f, int[] ofKind) {
-        noticed += f & NOTICED;
-        draining += (f & DRAINING) >> 1;
-        cordoned += (f & CORDONED) >> 2;
-        ready += (f & READY) >> 3;
+    /**
+     * Where each node's outcome is kept ({@code was}, filtered), copied run by run into {@code binOf} and
+     * {@code flags}: a node inserted or removed moves the others' positions, not their outcomes. The counts become the
+     * kept ones without the nodes that left; a kept bin whose load changed is made again. Returns the runs.
+     */
+    private static int[] carry(
+            Kept kept,
+            int[] was,
+            CloudInstance[] instances,
+            NodeLoad[] loads,
+            Bin[] binOf,
+            byte[] flags,
+            int[] counts) {
+        int n = was.length;
+        int[] from = new int[n];
+        int[] reload = new int[8];
+        int reloads = 0;
+        for (int i = 0; i < n; i++) {
+            int j = was[i];
+            from[i] = j >= 0 && kept.instances[j] == instances[i] && (kept.flags[j] & YOUNG) == 0 ? j : -1;
+            if (from[i] >= 0 && kept.loads[j] != loads[i] && kept.bins[j] != null) {
+                reload = reloads == reload.length ? Arrays.copyOf(reload, reloads * 2) : reload;
+                reload[reloads++] = i;
+            }
+        }
+        int[] runs = NodeEdits.runs(from);
+        NodeEdits.copyRuns(runs, kept.flags, flags);
+        NodeEdits.copyRuns(runs, kept.bins, binOf);
+        System.arraycopy(kept.counts, 0, counts, 0, COUNTS);
+        for (int q : NodeEdits.left(runs, kept.flags.length)) {
+            count(kept.flags[q], counts, -1);
+        }
+        for (int k = 0; k < reloads; k++) {
+            binOf[reload[k]] = withLoad(binOf[reload[k]], loads[reload[k]]);
+        }
+        return runs;
+    }
+
+    /** Adds ({@code sign} 1) or takes away (-1) one node's flags to or from {@code counts} ({@link Kept#counts}). */
+    private static void count(byte f, int[] counts, int sign) {
+        counts[0] += sign * (f & NOTICED);
+        counts[1] += sign * ((f & DRAINING) >> 1);
+        counts[2] += sign * ((f & CORDONED) >> 2);
+        counts[3] += sign * ((f & READY) >> 3);
         int kind = f >> KIND_SHIFT;
         if (kind > 0) {
-            ofKind[kind - 1]++;
+            counts[3 + kind] += sign;
         }
+    }
+
+    private void setCounts(int[] counts) {
+        noticed = counts[0];
+        draining = counts[1];
+        cordoned = counts[2];
+        ready = counts[3];
+        free = counts[4 + Bin.Kind.FREE.ordinal()];
+        reclaimable = counts[4 + Bin.Kind.RECLAIMABLE.ordinal()];
+        launching = counts[4 + Bin.Kind.INCOMING.ordinal()];
     }
 
     /**
      * A stable sort by kind: the bins of each kind in node order, in one walk of the flags that puts each bin at the
      * next place of its kind's range (the counts give the ranges), rather than one walk per kind.
      */
-    private void addByKind(Bin[] binOf, byte[] flags, int[] ofKind) {
-        int[] next = new int[KINDS.length];
-        for (int k = 1; k < KINDS.length; k++) {
-            next[k] = next[k - 1] + ofKind[k - 1];
-        }
+    private void addByKind(Bin[] binOf, byte[] flags) {
+        int[] next = {0, free, free + reclaimable};
         for (int i = 0; i < flags.length; i++) {
             int kind = flags[i] >> KIND_SHIFT;
             if (kind > 0) {
