@@ -53,6 +53,7 @@ public final class GroupedSimulator {
     private final List<Long> seeds;
     private final Map<String, Double> wallSeconds = new LinkedHashMap<>();
     private final Map<String, Double> cpuSecondsByPolicy = new LinkedHashMap<>();
+    private final Map<String, Long> laneEndWrites = new LinkedHashMap<>();
     private int threads = 1;
     private double cpuSeconds;
 
@@ -89,6 +90,15 @@ public final class GroupedSimulator {
         return cpuSecondsByPolicy;
     }
 
+    /**
+     * The lane-end labels each Joblane policy's lanes step wrote over every group in the last {@link #run} (summed over
+     * groups and seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a
+     * node PATCH ({@code joblane_scaler_lane_label_writes_total}).
+     */
+    public Map<String, Long> laneEndWrites() {
+        return laneEndWrites;
+    }
+
     /** The group a row's pods go to, or null when the row names a group that is not configured. */
     public String groupOf(TraceJob job) {
         Map<String, Long> requests = new HashMap<>(4);
@@ -104,6 +114,7 @@ public final class GroupedSimulator {
         List<GroupComparison> done = new ArrayList<>();
         wallSeconds.clear();
         cpuSecondsByPolicy.clear();
+        laneEndWrites.clear();
         cpuSeconds = 0;
         for (SimGroup g : groups) {
             Simulator simulator = new Simulator(g.settings(), g.joblane(), seeds).threads(threads);
@@ -111,6 +122,7 @@ public final class GroupedSimulator {
             done.add(new GroupComparison(g.name(), g.settings().pricePerNodeHour(), c));
             simulator.wallSeconds().forEach((p, s) -> wallSeconds.merge(p, s, Double::sum));
             simulator.cpuSecondsByPolicy().forEach((p, s) -> cpuSecondsByPolicy.merge(p, s, Double::sum));
+            simulator.laneEndWrites().forEach((p, n) -> laneEndWrites.merge(p, n, Long::sum));
             cpuSeconds += simulator.cpuSeconds();
         }
         return new Outcome(

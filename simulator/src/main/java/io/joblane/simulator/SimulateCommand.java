@@ -429,6 +429,9 @@ public final class SimulateCommand implements Callable<Integer> {
         if (meter != null) {
             out.println(perPolicyTiming("wall", simulator.wallSeconds()));
             out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
+            if (!simulator.laneEndWrites().isEmpty()) {
+                out.println(laneEndWrites(simulator.laneEndWrites()));
+            }
             out.print(meter.summary(simulator.cpuSeconds()));
             meter.close();
         }

@@ -50,6 +50,30 @@ class SimulateCommandTest {
         assertThat(out.toString()).contains("timing: ").doesNotContain("lane-end label writes");
     }
 
+    /** With several groups, the writes are summed over the groups: the same line as one group's. */
+    @Test
+    void timingCountsTheLaneLabelWritesOverSeveralGroups() throws Exception {
+        Path t = trace("submit,duration,cpu,memory,count,deadline,group\n0,600,2,8Gi,10,600,\n30,7200,1,4Gi,3,7200,\n"
+                + "900,300,4,16Gi,5,300,\n960,900,2,100Gi,2,900,highmem\n");
+        Path config = Path.of("../examples/config/node-groups.yaml");
+        int code = run(
+                "--trace",
+                t.toString(),
+                "--config",
+                config.toString(),
+                "--node-group",
+                "all",
+                "--policies",
+                "joblane,cluster-autoscaler",
+                "--timing");
+        assertThat(code).as(err.toString()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "(?m)^lane-end label writes \\(node PATCHes in a cluster\\): joblane (\\d+)$")
+                .matcher(out.toString());
+        assertThat(m.find()).as(out.toString()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).isPositive();
+    }
+
     @Test
     void writesTableJsonWithTheIssueKeysAndASelfContainedReport() throws Exception {
         Path t = trace("submit,duration,cpu,memory,count\n0,600,2,8Gi,10\n30,7200,1,4Gi,3\n900,300,4,16Gi,5\n");
