@@ -76,6 +76,16 @@ public class PlannerBenchmark {
 
     private ClusterSnapshot nextByNode;
     private ClusterSnapshot nextByNodeWithEdits;
+    /**
+     * Two scans of the busy nodes without waiting pods, the pods node by node, one without the node a quarter of the
+     * way in: passes alternate between them, so at each one a node left or came back and moved the positions of every
+     * node after it, as nodes come and go on a busy group (RICC: about two a pass); the last index is handed on.
+     */
+    private ClusterSnapshot withAll;
+
+    private ClusterSnapshot withOneGone;
+    private SnapshotIndex lastChurnIndex;
+    private boolean oneGone;
 
     @Setup
     public void setUp() {
@@ -147,6 +157,7 @@ public class PlannerBenchmark {
         index = new SnapshotIndex(snapshot);
         cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
         nextScans(ns, ps, ds, rnd);
+        churnScans(ns, ps, ds);
         Planner.plan(spec, index, cloud, NOW); // the loads the next scan's index keeps
     }
 
@@ -182,6 +193,24 @@ public class PlannerBenchmark {
         NodeEdits edits = log.handOver(next);
         nextByNode = new ClusterSnapshot(NOW, next, waiting, ds, List.copyOf(nextOfNodes));
         nextByNodeWithEdits = new ClusterSnapshot(NOW, next, waiting, ds, List.copyOf(nextOfNodes), edits);
+    }
+
+    private void churnScans(List<NodeInfo> ns, List<PodInfo> ps, List<DaemonSetInfo> ds) {
+        Map<String, List<PodInfo>> byNode = new java.util.HashMap<>();
+        ps.stream()
+                .filter(p -> p.nodeName() != null)
+                .forEach(p -> byNode.computeIfAbsent(p.nodeName(), n -> new ArrayList<>())
+                        .add(p));
+        List<List<PodInfo>> ofNodes = new ArrayList<>();
+        ns.forEach(n -> ofNodes.add(new NodePods(byNode.getOrDefault(n.name(), List.of()))));
+        List<NodeInfo> fewer = new ArrayList<>(ns);
+        List<List<PodInfo>> ofFewer = new ArrayList<>(ofNodes);
+        fewer.remove(nodes / 4);
+        ofFewer.remove(nodes / 4);
+        withAll = new ClusterSnapshot(NOW, List.copyOf(ns), List.of(), ds, List.copyOf(ofNodes));
+        withOneGone = new ClusterSnapshot(NOW, List.copyOf(fewer), List.of(), ds, List.copyOf(ofFewer));
+        lastChurnIndex = new SnapshotIndex(withAll);
+        Planner.plan(spec, lastChurnIndex, cloud, NOW);
     }
 
     private static PodInfo pod(String name, Random rnd, PodPhase phase, String node) {
@@ -240,6 +269,17 @@ public class PlannerBenchmark {
     @Benchmark
     public SnapshotIndex indexAfterAScanWithEdits() {
         return new SnapshotIndex(nextByNodeWithEdits, Map.of(), byNodeIndex);
+    }
+
+    /**
+     * A scan's index and pass after one whose index is kept, no pod waiting, one node gone or back (positions after it
+     * moved): what the kept facts of each step cost when nodes come and go.
+     */
+    @Benchmark
+    public GroupPlan indexAndPlanAfterANodeLeftOrCameBack() {
+        oneGone = !oneGone;
+        lastChurnIndex = new SnapshotIndex(oneGone ? withOneGone : withAll, Map.of(), lastChurnIndex);
+        return Planner.plan(spec, lastChurnIndex, cloud, NOW);
     }
 
     /** No pod waits: the pass that chooses nodes to drain and empty nodes to remove. */
