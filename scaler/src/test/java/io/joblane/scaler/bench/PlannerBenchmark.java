@@ -86,6 +86,12 @@ public class PlannerBenchmark {
     private ClusterSnapshot withOneGone;
     private SnapshotIndex lastChurnIndex;
     private boolean oneGone;
+    /** The same two scans handing their edits (as the simulator's snapshots do), and their own last index. */
+    private ClusterSnapshot withAllEdited;
+
+    private ClusterSnapshot withOneGoneEdited;
+    private SnapshotIndex lastEditedIndex;
+    private boolean oneGoneEdited;
 
     @Setup
     public void setUp() {
@@ -207,10 +213,22 @@ public class PlannerBenchmark {
         List<List<PodInfo>> ofFewer = new ArrayList<>(ofNodes);
         fewer.remove(nodes / 4);
         ofFewer.remove(nodes / 4);
-        withAll = new ClusterSnapshot(NOW, List.copyOf(ns), List.of(), ds, List.copyOf(ofNodes));
-        withOneGone = new ClusterSnapshot(NOW, List.copyOf(fewer), List.of(), ds, List.copyOf(ofFewer));
+        List<NodeInfo> all = List.copyOf(ns);
+        fewer = List.copyOf(fewer);
+        withAll = new ClusterSnapshot(NOW, all, List.of(), ds, List.copyOf(ofNodes));
+        withOneGone = new ClusterSnapshot(NOW, fewer, List.of(), ds, List.copyOf(ofFewer));
         lastChurnIndex = new SnapshotIndex(withAll);
         Planner.plan(spec, lastChurnIndex, cloud, NOW);
+        NodeEdits.Log log = new NodeEdits.Log();
+        log.handOver(all);
+        log.deleted(nodes / 4);
+        NodeEdits gone = log.handOver(fewer);
+        log.inserted(nodes / 4);
+        NodeEdits back = log.handOver(all);
+        withAllEdited = new ClusterSnapshot(NOW, all, List.of(), ds, withAll.podsOfNodes(), back);
+        withOneGoneEdited = new ClusterSnapshot(NOW, fewer, List.of(), ds, withOneGone.podsOfNodes(), gone);
+        lastEditedIndex = new SnapshotIndex(withAll);
+        Planner.plan(spec, lastEditedIndex, cloud, NOW);
     }
 
     private static PodInfo pod(String name, Random rnd, PodPhase phase, String node) {
@@ -280,6 +298,15 @@ public class PlannerBenchmark {
         oneGone = !oneGone;
         lastChurnIndex = new SnapshotIndex(oneGone ? withOneGone : withAll, Map.of(), lastChurnIndex);
         return Planner.plan(spec, lastChurnIndex, cloud, NOW);
+    }
+
+    /** The same, the snapshots handing their edits: the index copies untouched nodes' facts run by run. */
+    @Benchmark
+    public GroupPlan indexAndPlanAfterANodeLeftOrCameBackWithEdits() {
+        oneGoneEdited = !oneGoneEdited;
+        lastEditedIndex =
+                new SnapshotIndex(oneGoneEdited ? withOneGoneEdited : withAllEdited, Map.of(), lastEditedIndex);
+        return Planner.plan(spec, lastEditedIndex, cloud, NOW);
     }
 
     /** No pod waits: the pass that chooses nodes to drain and empty nodes to remove. */
