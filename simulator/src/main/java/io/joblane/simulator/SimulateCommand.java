@@ -427,13 +427,13 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(outcome));
         if (meter != null) {
-            out.println(perPolicyTiming("wall", simulator.wallSeconds()));
-            out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
-            if (!simulator.laneEndWrites().isEmpty()) {
-                out.println(laneEndWrites(simulator.laneEndWrites()));
-            }
-            out.print(meter.summary(simulator.cpuSeconds()));
-            meter.close();
+            writeTiming(
+                    out,
+                    meter,
+                    simulator.wallSeconds(),
+                    simulator.cpuSecondsByPolicy(),
+                    simulator.laneEndWrites(),
+                    simulator.cpuSeconds());
         }
         if (json != null) {
             JsonReport.write(json, outcome);
@@ -526,13 +526,13 @@ public final class SimulateCommand implements Callable<Integer> {
                         ? ComparisonTable.format(comparison, "cost = every node at its type's price per hour")
                         : ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            out.println(perPolicyTiming("wall", simulator.wallSeconds()));
-            out.println(perPolicyTiming("CPU", simulator.cpuSecondsByPolicy()));
-            if (!simulator.laneEndWrites().isEmpty()) {
-                out.println(laneEndWrites(simulator.laneEndWrites()));
-            }
-            out.print(meter.summary(simulator.cpuSeconds()));
-            meter.close();
+            writeTiming(
+                    out,
+                    meter,
+                    simulator.wallSeconds(),
+                    simulator.cpuSecondsByPolicy(),
+                    simulator.laneEndWrites(),
+                    simulator.cpuSeconds());
         }
         if (json != null) {
             JsonReport.write(json, comparison, pricePerNodeHour);
@@ -570,6 +570,23 @@ public final class SimulateCommand implements Callable<Integer> {
     /** stderr on a terminal or with --progress, else none. */
     private PrintStream progressStream() {
         return progress || System.console() != null ? System.err : null;
+    }
+
+    /** {@code --timing}'s lines, one group or several alike; closes the meter. */
+    private static void writeTiming(
+            PrintWriter out,
+            RunMeter meter,
+            Map<String, Double> wall,
+            Map<String, Double> cpu,
+            Map<String, Long> laneEndWrites,
+            double cpuSeconds) {
+        out.println(perPolicyTiming("wall", wall));
+        out.println(perPolicyTiming("CPU", cpu));
+        if (!laneEndWrites.isEmpty()) {
+            out.println(laneEndWrites(laneEndWrites));
+        }
+        out.print(meter.summary(cpuSeconds));
+        meter.close();
     }
 
     /** The lanes step's label writes per Joblane policy: in a cluster, node PATCHes. */
