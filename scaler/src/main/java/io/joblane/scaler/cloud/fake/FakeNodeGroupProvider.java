@@ -20,10 +20,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -365,12 +367,10 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             if (!anyBooted(g, now)) {
                 continue;
             }
-            for (CloudInstance inst : List.copyOf(g.instances.values())) {
-                if (booted(g, inst, now)) {
-                    CloudInstance up = with(inst, LifecycleState.IN_SERVICE, inst.protectedFromScaleIn());
-                    g.put(up);
-                    listeners.forEach(l -> l.inService(g.id, up));
-                }
+            for (CloudInstance inst : g.booted(now)) {
+                CloudInstance up = with(inst, LifecycleState.IN_SERVICE, inst.protectedFromScaleIn());
+                g.put(up);
+                listeners.forEach(l -> l.inService(g.id, up));
             }
         }
     }
@@ -404,23 +404,18 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
 
     /** Whether a Pending instance has booted: not one walk over the instances while the earliest has not. */
     private static boolean anyBooted(Group g, Instant now) {
-        if (g.pending == 0) {
+        if (g.pending.isEmpty()) {
             return false;
         }
         if (g.earliestPending == null) {
-            for (CloudInstance inst : g.instances.values()) {
-                if (inst.state() == LifecycleState.PENDING
-                        && (g.earliestPending == null || inst.launchTime().isBefore(g.earliestPending))) {
-                    g.earliestPending = inst.launchTime();
+            for (String id : g.pending) {
+                Instant launched = g.instances.get(id).launchTime();
+                if (g.earliestPending == null || launched.isBefore(g.earliestPending)) {
+                    g.earliestPending = launched;
                 }
             }
         }
         return !now.isBefore(g.earliestPending.plus(g.bootDelay));
-    }
-
-    private static boolean booted(Group g, CloudInstance inst, Instant now) {
-        return inst.state() == LifecycleState.PENDING
-                && !now.isBefore(inst.launchTime().plus(g.bootDelay));
     }
 
     @Override
@@ -611,8 +606,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         final Map<String, CloudInstance> instances = new LinkedHashMap<>();
         /** Instances that are capacity (Pending or InService): asked at every launch, not counted each time. */
         private int capacity;
-        /** Pending instances, and the earliest launch time among them (null: not known, found by a walk). */
-        int pending;
+        /** The ids of its Pending instances, and the earliest launch time among them (null: not known, found by a walk). */
+        final Set<String> pending = new HashSet<>();
 
         Instant earliestPending;
         /** The instances as last described, the same list while none changes (null: one changed since). */
@@ -676,7 +671,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             order.put(inst);
             capacity += inst.state().isCapacity() ? 1 : 0;
             if (inst.state() == LifecycleState.PENDING) {
-                pending++;
+                pending.add(inst.id());
                 if (earliestPending != null && inst.launchTime().isBefore(earliestPending)) {
                     earliestPending = inst.launchTime();
                 }
@@ -713,9 +708,25 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
             }
             capacity -= was.state().isCapacity() ? 1 : 0;
             if (was.state() == LifecycleState.PENDING) {
-                pending--;
+                pending.remove(was.id());
                 earliestPending = null; // it may have been the earliest
             }
+        }
+
+        /**
+         * The Pending instances that have booted by {@code now}, in the group's order: found among the Pending ones
+         * (few), not by a walk over every instance.
+         */
+        List<CloudInstance> booted(Instant now) {
+            List<CloudInstance> up = new ArrayList<>(0);
+            for (String id : pending) {
+                CloudInstance inst = instances.get(id);
+                if (!now.isBefore(inst.launchTime().plus(bootDelay))) {
+                    up.add(inst);
+                }
+            }
+            up.sort(order.launchOrder());
+            return up;
         }
 
         int running(String type) {

@@ -95,6 +95,11 @@ final class LaunchOrder {
     }
 
     private static List<CloudInstance> inLaunchOrder(Map<CloudInstance, Long> objects) {
+        if (objects.size() <= 1) { // most lists: one instance came or went, or none
+            return objects.isEmpty()
+                    ? List.of()
+                    : List.of(objects.keySet().iterator().next());
+        }
         List<Map.Entry<CloudInstance, Long>> entries = new ArrayList<>(objects.entrySet());
         entries.sort(Map.Entry.comparingByValue());
         List<CloudInstance> out = new ArrayList<>(entries.size());
