@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InstanceList;
 import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,12 @@ class ClassificationKeptTest {
 
         void add(int at) {
             String name = "n" + made++;
+            String nodeless = r.nextInt(3) == 0 ? aNodelessInstanceId() : null;
+            if (nodeless != null) { // an instance that had no node registers one
+                nodes.add(at, node(name, nodeless));
+                pods.add(at, podsOf(name));
+                return;
+            }
             NodeInfo n = node(name, r.nextInt(8) == 0 ? null : "i-" + name);
             nodes.add(at, n);
             pods.add(at, podsOf(name));
@@ -64,6 +71,17 @@ class ClassificationKeptTest {
                 changed.add(Math.min(at, instances.size()), instanceOf(n.instanceId()));
                 instances = List.copyOf(changed);
             }
+        }
+
+        /** The id of a listed instance no node has, or null. */
+        String aNodelessInstanceId() {
+            Set<String> withNode = new java.util.HashSet<>();
+            nodes.forEach(n -> withNode.add(n.instanceId()));
+            List<String> ids = instances.stream()
+                    .map(CloudInstance::id)
+                    .filter(id -> !withNode.contains(id))
+                    .toList();
+            return ids.isEmpty() ? null : ids.get(r.nextInt(ids.size()));
         }
 
         NodeInfo node(String name, String instanceId) {
@@ -158,8 +176,43 @@ class ClassificationKeptTest {
                     new ArrayList<>(pods));
         }
 
+        /** The list the last {@link #cloud} handed, and the instances it was made of. */
+        private InstanceList handed;
+
+        private List<CloudInstance> handedOf;
+
         CloudGroup cloud() {
-            return new CloudGroup("asg", instances.size() + r.nextInt(3), 0, 100, instances, List.of(), false);
+            if (instances != handedOf) {
+                handed = handedAfter(handed, instances);
+                handedOf = instances;
+            }
+            return new CloudGroup("asg", instances.size() + r.nextInt(3), 0, 100, handed, List.of(), false);
+        }
+
+        /**
+         * {@code now} as a provider hands it: saying how it came from {@code last} (the objects that came and went)
+         * when the others kept their order, and sometimes not at all, as a provider that does not say.
+         */
+        private InstanceList handedAfter(InstanceList last, List<CloudInstance> now) {
+            CloudInstance[] items = now.toArray(CloudInstance[]::new);
+            if (last == null || r.nextInt(10) == 0) {
+                return InstanceList.of(items);
+            }
+            Set<CloudInstance> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            before.addAll(last);
+            Set<CloudInstance> after = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            after.addAll(now);
+            List<CloudInstance> went =
+                    last.stream().filter(i -> !after.contains(i)).toList();
+            List<CloudInstance> came =
+                    now.stream().filter(i -> !before.contains(i)).toList();
+            List<CloudInstance> keptBefore =
+                    last.stream().filter(after::contains).toList();
+            List<CloudInstance> keptAfter =
+                    now.stream().filter(before::contains).toList();
+            boolean sameOrder = java.util.stream.IntStream.range(0, keptBefore.size())
+                    .allMatch(k -> keptBefore.get(k) == keptAfter.get(k));
+            return sameOrder ? InstanceList.edited(items, last, came, went) : InstanceList.of(items);
         }
     }
 
@@ -177,7 +230,7 @@ class ClassificationKeptTest {
                 SnapshotIndex fresh = new SnapshotIndex(snapshot, Map.of(), null);
                 String where = "seed " + seed + " scan " + scan;
 
-                assertThat(kept.nodeless(cloud.instances())).as(where).isEqualTo(fresh.nodeless(cloud.instances()));
+                assertThat(kept.nodeless(cloud)).as(where).isEqualTo(fresh.nodeless(cloud));
                 Instant from = c.now.minusSeconds(c.r.nextInt(3600));
                 assertThat(kept.jobPods(G, from)).as(where).isEqualTo(fresh.jobPods(G, from));
                 assertThat(kept.jobPods(G)).as(where).isEqualTo(fresh.jobPods(G));
@@ -228,17 +281,18 @@ class ClassificationKeptTest {
         NodeInfo a = Fixtures.node("a", G);
         NodeInfo b = Fixtures.node("b", G);
         NodeInfo b2 = Fixtures.unneededSince(b, T0); // another object, the same instance
-        List<CloudInstance> described = Fixtures.cloudFor(List.of(a, b), 0, 10).instances();
+        CloudGroup cloud = Fixtures.cloudFor(List.of(a, b), 0, 10);
+        List<CloudInstance> described = cloud.instances();
         SnapshotIndex both = new SnapshotIndex(new ClusterSnapshot(T0, List.of(a, b), List.of(), List.of()));
-        assertThat(both.nodeless(described)).isEmpty();
+        assertThat(both.nodeless(cloud)).isEmpty();
 
         SnapshotIndex changed =
                 new SnapshotIndex(new ClusterSnapshot(T0, List.of(a, b2), List.of(), List.of()), Map.of(), both);
         SnapshotIndex gone =
                 new SnapshotIndex(new ClusterSnapshot(T0, List.of(a), List.of(), List.of()), Map.of(), both);
 
-        assertThat(changed.nodeless(described)).isEmpty();
-        assertThat(gone.nodeless(described)).containsExactly(described.get(1));
+        assertThat(changed.nodeless(cloud)).isEmpty();
+        assertThat(gone.nodeless(cloud)).containsExactly(described.get(1));
     }
 
     /** Loads compared by their pods: a load built from a plain list is another object in a fresh index. */
