@@ -49,6 +49,36 @@ public final class ByKey<T> {
     }
 
     /**
+     * {@link #of} for {@code list}, which holds {@code last}'s elements at the places {@code was} gives (-1: an
+     * element not from it; a {@link NodeEdits#was} or {@link #match} answer): when the map holds {@code last}, the
+     * differences are read off {@code was} rather than found by comparing the lists.
+     */
+    public Map<String, T> of(List<T> list, List<T> last, int[] was) {
+        if (list == of || of != last || was == null || repeats) {
+            return of(list);
+        }
+        List<T> came = new ArrayList<>();
+        boolean[] carried = new boolean[last.size()];
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] >= 0) {
+                carried[was[i]] = true;
+            } else {
+                came.add(list.get(i));
+            }
+        }
+        List<T> gone = new ArrayList<>();
+        for (int k = 0; k < carried.length; k++) {
+            if (!carried[k]) {
+                gone.add(last.get(k));
+            }
+        }
+        if (gone.size() + came.size() > limit(last, list) || !apply(list, gone, came)) {
+            rebuild(list);
+        }
+        return view;
+    }
+
+    /**
      * After {@link #of} switched lists: the elements of the earlier list not in the new one (by identity; a changed
      * element is a new object), in the earlier list's order, no key repeating in either list; null when the map was
      * built afresh (then any element may have gone).
@@ -191,6 +221,11 @@ public final class ByKey<T> {
                 return false;
             }
         }
+        return apply(now, gone, came);
+    }
+
+    /** Takes {@code gone} out of the map and {@code came} in; false (the map to be built afresh) when a key repeats. */
+    private boolean apply(List<T> now, List<T> gone, List<T> came) {
         for (T x : gone) {
             String k = key.apply(x);
             if (k != null && map.get(k) == x) {
@@ -202,8 +237,7 @@ public final class ByKey<T> {
         for (T x : came) {
             String k = key.apply(x);
             if (k != null && map.put(k, x) != null) {
-                rebuild(now); // the key repeats in the new list: which element wins is the rebuild's to say
-                return true;
+                return false; // the key repeats in the new list: which element wins is the rebuild's to say
             }
         }
         return true;

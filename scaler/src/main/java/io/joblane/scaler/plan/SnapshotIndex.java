@@ -721,7 +721,7 @@ public final class SnapshotIndex {
 
     /** The node registered for an instance, in any group, or null. */
     public NodeInfo nodeOfInstance(String instanceId) {
-        return nodesByInstance.of(snapshot.nodes()).get(instanceId);
+        return nodesByInstance.of(snapshot.nodes(), previousNodes, nodesWas).get(instanceId);
     }
 
     /** Whether a pod that blocks scale-in is bound to the node. */

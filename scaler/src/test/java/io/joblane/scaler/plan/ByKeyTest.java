@@ -72,8 +72,11 @@ class ByKeyTest {
                         default -> {} // nothing
                     }
                 }
+                List<E> last = list;
                 list = now;
-                assertSame(byKey.of(list), list, "run " + run + " scan " + scan);
+                // Every other scan, the places of the last list's elements handed as a NodeEdits answer would be.
+                Map<String, E> map = scan % 2 == 0 ? byKey.of(list) : byKey.of(list, last, ByKey.match(last, list));
+                assertSame(map, list, "run " + run + " scan " + scan);
             }
             kept += 200 - byKey.rebuilds();
         }
@@ -109,6 +112,11 @@ class ByKeyTest {
         assertSame(byKey.of(first), first, "first");
         assertSame(byKey.of(second), second, "second");
         assertSame(byKey.of(first), first, "first again"); // an older index asked after the newer one
+
+        // Places from a list the map no longer holds: not taken as differences from the one it holds.
+        assertSame(byKey.of(second), second, "second again");
+        List<E> third = List.of(first.get(0), first.get(1), new E("d", 0));
+        assertSame(byKey.of(third, first, ByKey.match(first, third)), third, "third, placed in first");
     }
 
     @Test
