@@ -20,8 +20,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,7 +70,8 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     /** Instance id to its instance type, in groups that have types. */
     private final Map<String, FakeInstanceType> typeOfInstance = new HashMap<>();
     /** Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). */
-    private final Map<String, Instant> terminatingUntil = new HashMap<>();
+    /** Walked at every advance: linked, so a walk costs its entries, not a table grown by a burst of terminations. */
+    private final Map<String, Instant> terminatingUntil = new LinkedHashMap<>();
 
     private Duration terminationDelay = Duration.ZERO;
     private long nextId = 1;
@@ -607,7 +608,7 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
         /** Instances that are capacity (Pending or InService): asked at every launch, not counted each time. */
         private int capacity;
         /** The ids of its Pending instances, and the earliest launch time among them (null: not known, found by a walk). */
-        final Set<String> pending = new HashSet<>();
+        final Set<String> pending = new LinkedHashSet<>(); // walked at every advance: linked, not a burst's table
 
         Instant earliestPending;
         /** The instances as last described, the same list while none changes (null: one changed since). */
