@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class GroupState {
     String lastAction;
     String lastReason;
     Instant lastAt;
-    final Set<String> reportedUnfit = new HashSet<>();
+    final Set<String> reportedUnfit = new LinkedHashSet<>(); // linked: retained at every scan, a walk of entries
     final Set<String> reportedUnregistered = new HashSet<>();
     /** The nodes whose registration lag was reported. */
     final Registrations registrations = new Registrations();
@@ -64,7 +65,7 @@ final class GroupState {
      */
     final Map<String, SpotNotice> spotInstances = new HashMap<>();
     /** Per waiting pod uid, what it was last told (see {@link GroupExec#tell}): one Event per change, not per scan. */
-    final Map<String, WaitNotice> toldWaiting = new HashMap<>();
+    final Map<String, WaitNotice> toldWaiting = new LinkedHashMap<>(); // linked, as reportedUnfit
 
     /** The lifecycle state of an instance in the last describe, null when it was not listed. */
     LifecycleState lastState(String id) {
