@@ -69,8 +69,10 @@ public final class FakeNodeGroupProvider implements NodeGroupProvider {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Instance id to its instance type, in groups that have types. */
     private final Map<String, FakeInstanceType> typeOfInstance = new HashMap<>();
-    /** Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). */
-    /** Walked at every advance: linked, so a walk costs its entries, not a table grown by a burst of terminations. */
+    /**
+     * Instance id to the time it finally goes, for instances in Terminating (lifecycle hook, shutdown). Walked at every
+     * advance: linked, so a walk costs its entries, not a table a burst of terminations once grew.
+     */
     private final Map<String, Instant> terminatingUntil = new LinkedHashMap<>();
 
     private Duration terminationDelay = Duration.ZERO;
