@@ -26,6 +26,9 @@ final class DescribeFacts {
     private static final class Facts {
         final List<CloudInstance> of;
         long capacity = -1;
+        /** The unprotected InService instances, and their ids (what is asked). */
+        List<CloudInstance> unprotectedInstances;
+
         List<String> unprotected;
         List<CloudInstance> ending;
 
@@ -55,9 +58,21 @@ final class DescribeFacts {
         if (last.ending != null) {
             next.ending = kept(last.ending, now, ENDING);
         }
+        if (last.unprotectedInstances != null) {
+            next.unprotectedInstances = kept(last.unprotectedInstances, now, UNPROTECTED);
+            next.unprotected = next.unprotectedInstances == null ? null : ids(next.unprotectedInstances);
+        }
+    }
+
+    private static List<String> ids(List<CloudInstance> instances) {
+        List<String> out = new ArrayList<>(instances.size());
+        instances.forEach(i -> out.add(i.id()));
+        return List.copyOf(out);
     }
 
     private static final Predicate<CloudInstance> CAPACITY = i -> i.state().isCapacity();
+    private static final Predicate<CloudInstance> UNPROTECTED =
+            i -> i.state() == LifecycleState.IN_SERVICE && !i.protectedFromScaleIn();
     private static final Predicate<CloudInstance> ENDING =
             i -> i.state() == LifecycleState.TERMINATING || i.state() == LifecycleState.TERMINATED;
 
@@ -122,13 +137,14 @@ final class DescribeFacts {
     List<String> unprotectedInService(CloudGroup cloud) {
         Facts f = facts(cloud);
         if (f.unprotected == null) {
-            List<String> out = new ArrayList<>(0);
+            List<CloudInstance> out = new ArrayList<>();
             for (CloudInstance i : cloud.instances()) {
-                if (i.state() == LifecycleState.IN_SERVICE && !i.protectedFromScaleIn()) {
-                    out.add(i.id());
+                if (UNPROTECTED.test(i)) {
+                    out.add(i);
                 }
             }
-            f.unprotected = List.copyOf(out);
+            f.unprotectedInstances = List.copyOf(out);
+            f.unprotected = ids(f.unprotectedInstances);
         }
         return f.unprotected;
     }

@@ -47,8 +47,10 @@ public final class SnapshotIndex {
     private final long[] jobSecond;
 
     private final int[] jobNano;
-    /** Per node of the snapshot, its group as the node says: kept for the next index's unchanged nodes. */
-    private final String[] groupOf;
+    /** Per node, its group as the node says (for the next index's unchanged nodes); null: {@link #oneGroup} for all. */
+    private String[] groupOf;
+
+    private String oneGroup;
     /**
      * Per node of the snapshot, its place in its group's list ({@link #nodes(String)}), -1 without a group; null when
      * one group holds every node in snapshot order ({@link #patchOneGroup}): each node's place is its own.
@@ -147,7 +149,6 @@ public final class SnapshotIndex {
         nodePods = new boolean[nodes.size()];
         jobSecond = new long[nodes.size()];
         jobNano = new int[nodes.size()];
-        groupOf = new String[nodes.size()];
         antiAffinityOfNode = new boolean[nodes.size()];
         factsOfNode = new byte[nodes.size()];
         // Where each node was in the last scan's snapshot, the very same object: what was derived from it holds.
@@ -249,7 +250,7 @@ public final class SnapshotIndex {
             antiAffinityOfNode[i] = load != null && !load.antiAffinityPods().isEmpty();
             factsOfNode[i] = was[i] < 0 ? GroupNodes.factsOf(nodes.get(i)) : factsOfNode[i];
         }
-        java.util.Arrays.fill(groupOf, group);
+        oneGroup = group; // every node's: not written into an array at every scan
         GroupNodes g = broughtAlong(nodes, lastGroup, previous, was, patch);
         placeInGroup = null;
         nodesByGroup.put(group, g);
@@ -308,13 +309,19 @@ public final class SnapshotIndex {
      * Each group also gets its nodes' places in the last index's list of the group ({@link #pairing}), read off
      * {@code was}: the group's walk costs no comparisons of its own.
      */
+    /** The group of the node at place {@code i} as the node says ({@link #groupOf}). */
+    private String groupAt(int i) {
+        return oneGroup != null ? oneGroup : groupOf[i];
+    }
+
     private void indexGroups(List<NodeInfo> nodes, SnapshotIndex previous, int[] was) {
         placeInGroup = new int[nodes.size()];
+        groupOf = new String[nodes.size()];
         int[] lastPlaces = previous == null ? null : previous.placeInGroup; // null: each node's own place
         GroupNodes last = null;
         for (int i = 0; i < nodes.size(); i++) {
             int j = was == null ? -1 : was[i];
-            String group = j >= 0 ? previous.groupOf[j] : nodes.get(i).group(); // an unchanged node is not read
+            String group = j >= 0 ? previous.groupAt(j) : nodes.get(i).group(); // an unchanged node is not read
             groupOf[i] = group;
             placeInGroup[i] = -1;
             if (group != null) { // only grouped nodes are counted; a node keeps its group while it is the same object
@@ -670,10 +677,7 @@ public final class SnapshotIndex {
         return r;
     }
 
-    /**
-     * {@link CloudGroup#capacityInstances} of the group's description, counted once per description: the planner's
-     * classification and the loop's backoff both ask it at every scan.
-     */
+    /** {@link CloudGroup#capacityInstances}, once per description ({@link DescribeFacts}): asked at every scan. */
     public long capacityInstances(CloudGroup cloud) {
         return describeFacts.capacityInstances(cloud);
     }

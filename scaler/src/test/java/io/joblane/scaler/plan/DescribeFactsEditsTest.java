@@ -32,12 +32,19 @@ class DescribeFactsEditsTest {
         List<CloudInstance> list = InstanceList.of(items.toArray(CloudInstance[]::new));
         int next = items.size();
         int derivedEnding = 0;
+        int unprotectedSeen = 0;
         for (int scan = 0; scan < 400; scan++) {
             CloudGroup cloud = new CloudGroup("asg", 10, 0, 100, list, List.of(), false);
             assertThat(index.capacityInstances(cloud)).as("scan %d", scan).isEqualTo(cloud.capacityInstances());
             if (scan % 5 != 3) { // sometimes not asked: the next list's ending instances are then found by a walk
                 assertThat(index.endingInstances(cloud)).as("scan %d", scan).containsExactlyElementsOf(ending(list));
                 derivedEnding += ending(list).isEmpty() ? 0 : 1;
+            }
+            if (scan % 7 != 4) {
+                assertThat(index.unprotectedInService(cloud))
+                        .as("scan %d", scan)
+                        .containsExactlyElementsOf(unprotectedInService(list));
+                unprotectedSeen += unprotectedInService(list).isEmpty() ? 0 : 1;
             }
             List<CloudInstance> came = new ArrayList<>();
             List<CloudInstance> went = new ArrayList<>();
@@ -48,7 +55,12 @@ class DescribeFactsEditsTest {
                     went.add(i); // gone
                 } else if (roll == 1) {
                     CloudInstance replaced = new CloudInstance(
-                            i.id(), i.zone(), STATES[random.nextInt(STATES.length)], true, true, i.launchTime());
+                            i.id(),
+                            i.zone(),
+                            STATES[random.nextInt(STATES.length)],
+                            true,
+                            random.nextBoolean(),
+                            i.launchTime());
                     went.add(i); // the same id in another state keeps its place
                     came.add(replaced);
                     now.add(replaced);
@@ -66,10 +78,19 @@ class DescribeFactsEditsTest {
                     : InstanceList.edited(now.toArray(CloudInstance[]::new), list, came, went);
         }
         assertThat(derivedEnding).isGreaterThan(100);
+        assertThat(unprotectedSeen).isGreaterThan(100);
     }
 
     private static CloudInstance instance(int k, Random random) {
-        return new CloudInstance("i-" + k, "zone-a", STATES[random.nextInt(STATES.length)], true, true, T0);
+        return new CloudInstance(
+                "i-" + k, "zone-a", STATES[random.nextInt(STATES.length)], true, random.nextBoolean(), T0);
+    }
+
+    private static List<String> unprotectedInService(List<CloudInstance> list) {
+        return list.stream()
+                .filter(i -> i.state() == LifecycleState.IN_SERVICE && !i.protectedFromScaleIn())
+                .map(CloudInstance::id)
+                .toList();
     }
 
     private static List<CloudInstance> ending(List<CloudInstance> list) {
