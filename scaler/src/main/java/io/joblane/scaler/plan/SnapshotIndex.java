@@ -304,16 +304,16 @@ public final class SnapshotIndex {
         }
     }
 
-    /**
-     * Each group's nodes and loads in snapshot order; {@code was}: where each node was in the last index, or null.
-     * Each group also gets its nodes' places in the last index's list of the group ({@link #pairing}), read off
-     * {@code was}: the group's walk costs no comparisons of its own.
-     */
     /** The group of the node at place {@code i} as the node says ({@link #groupOf}). */
     private String groupAt(int i) {
         return oneGroup != null ? oneGroup : groupOf[i];
     }
 
+    /**
+     * Each group's nodes and loads in snapshot order; {@code was}: where each node was in the last index, or null.
+     * Each group also gets its nodes' places in the last index's list of the group ({@link #pairing}), read off
+     * {@code was}: the group's walk costs no comparisons of its own.
+     */
     private void indexGroups(List<NodeInfo> nodes, SnapshotIndex previous, int[] was) {
         placeInGroup = new int[nodes.size()];
         groupOf = new String[nodes.size()];
