@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
  * every policy modelled sizes each group on its own, so a group's run is the same alone as beside the others.
  * Single-threaded.
  */
-public final class GroupedSimulator {
+public final class GroupedSimulator implements RunTimings {
 
     /** One group's comparison, under its name, with the price its cost column used. */
     public record GroupComparison(String name, double pricePerNodeHour, Simulator.Comparison comparison) {}
@@ -76,16 +76,19 @@ public final class GroupedSimulator {
     }
 
     /** CPU seconds of the simulating threads over every group in the last {@link #run} (for {@code --timing}). */
+    @Override
     public double cpuSeconds() {
         return cpuSeconds;
     }
 
     /** Wall seconds of each policy over every group in the last {@link #run}, in order (for {@code --timing}). */
+    @Override
     public Map<String, Double> wallSeconds() {
         return wallSeconds;
     }
 
     /** CPU seconds of each policy over every group in the last {@link #run}, in order (for {@code --timing}). */
+    @Override
     public Map<String, Double> cpuSecondsByPolicy() {
         return cpuSecondsByPolicy;
     }
@@ -95,6 +98,7 @@ public final class GroupedSimulator {
      * groups and seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a
      * node PATCH ({@code joblane_scaler_lane_label_writes_total}).
      */
+    @Override
     public Map<String, Long> laneEndWrites() {
         return laneEndWrites;
     }

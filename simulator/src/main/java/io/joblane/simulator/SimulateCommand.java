@@ -427,13 +427,7 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ComparisonTable.format(outcome));
         if (meter != null) {
-            writeTiming(
-                    out,
-                    meter,
-                    simulator.wallSeconds(),
-                    simulator.cpuSecondsByPolicy(),
-                    simulator.laneEndWrites(),
-                    simulator.cpuSeconds());
+            writeTiming(out, meter, simulator);
         }
         if (json != null) {
             JsonReport.write(json, outcome);
@@ -526,13 +520,7 @@ public final class SimulateCommand implements Callable<Integer> {
                         ? ComparisonTable.format(comparison, "cost = every node at its type's price per hour")
                         : ComparisonTable.format(comparison, pricePerNodeHour));
         if (meter != null) {
-            writeTiming(
-                    out,
-                    meter,
-                    simulator.wallSeconds(),
-                    simulator.cpuSecondsByPolicy(),
-                    simulator.laneEndWrites(),
-                    simulator.cpuSeconds());
+            writeTiming(out, meter, simulator);
         }
         if (json != null) {
             JsonReport.write(json, comparison, pricePerNodeHour);
@@ -573,19 +561,14 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     /** {@code --timing}'s lines, one group or several alike; closes the meter. */
-    private static void writeTiming(
-            PrintWriter out,
-            RunMeter meter,
-            Map<String, Double> wall,
-            Map<String, Double> cpu,
-            Map<String, Long> laneEndWrites,
-            double cpuSeconds) {
-        out.println(perPolicyTiming("wall", wall));
-        out.println(perPolicyTiming("CPU", cpu));
-        if (!laneEndWrites.isEmpty()) {
-            out.println(laneEndWrites(laneEndWrites));
+    private static void writeTiming(PrintWriter out, RunMeter meter, RunTimings run) {
+        out.println(perPolicyTiming("wall", run.wallSeconds()));
+        out.println(perPolicyTiming("CPU", run.cpuSecondsByPolicy()));
+        Map<String, Long> writes = run.laneEndWrites();
+        if (!writes.isEmpty()) {
+            out.println(laneEndWrites(writes));
         }
-        out.print(meter.summary(cpuSeconds));
+        out.print(meter.summary(run.cpuSeconds()));
         meter.close();
     }
 

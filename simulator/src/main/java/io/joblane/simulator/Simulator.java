@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then one simulation per policy. Called by {@link SimulateCommand} and by tests; the policies run on the calling
  * thread, or on {@link #threads} threads at once (each run is itself single-threaded).
  */
-public final class Simulator {
+public final class Simulator implements RunTimings {
     /**
      * The default install: the chart's defaults (its packing scheduler, NodeResourcesFit MostAllocated, places the
      * Job pods; lanes on: the scaler's lanes step labels nodes, the webhook's preferred lane term steers pods, the
@@ -141,11 +141,13 @@ public final class Simulator {
     private double cpuSeconds;
 
     /** Wall seconds of each policy's run in the last {@link #run}, in order (for {@code --timing}). */
+    @Override
     public java.util.Map<String, Double> wallSeconds() {
         return wallSeconds;
     }
 
     /** CPU seconds of the thread that ran each policy's run in the last {@link #run}, in order. */
+    @Override
     public java.util.Map<String, Double> cpuSecondsByPolicy() {
         return cpuSecondsByPolicy;
     }
@@ -155,6 +157,7 @@ public final class Simulator {
      * the seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a node
      * PATCH ({@code joblane_scaler_lane_label_writes_total}).
      */
+    @Override
     public java.util.Map<String, Long> laneEndWrites() {
         java.util.Map<String, Long> ordered = new java.util.LinkedHashMap<>();
         wallSeconds.keySet().forEach(name -> {
@@ -207,6 +210,7 @@ public final class Simulator {
     }
 
     /** CPU seconds of the threads that simulated, over the policies of the last {@link #run} (for {@code --timing}). */
+    @Override
     public double cpuSeconds() {
         return cpuSeconds;
     }
