@@ -90,6 +90,8 @@ public final class SimNode {
     long laneEndMinutes = NO_LANE_END;
     /** The Joblane loop's last view of this node, reused while the fields it was made from are unchanged. */
     public io.joblane.scaler.plan.NodeInfo info;
+    /** Where the cluster-autoscaler model's drain simulation put this node, or -1 (it checks the slot holds it). */
+    public int drainSlot = -1;
 
     SimNode(String name, String instanceId, long launchedAt, NodeType type) {
         this.name = name;

@@ -68,7 +68,6 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
     public void place(SimCluster cluster, long now) {
         List<SimPod> waiting = cluster.pending();
         if (!waiting.isEmpty()) {
-            Ends ends = new Ends(cluster, waiting.size());
             List<SimPod> left = new ArrayList<>();
             List<SimPod> fitNowhere = new ArrayList<>(); // at the node cap: larger pods cannot fit either
             for (SimPod pod : new ArrayList<>(waiting)) {
@@ -78,20 +77,19 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                     continue;
                 }
                 NodeType type = cheapestFitting(cluster, pod);
-                int best = bestNode(cluster, ends, pod, now, bootDelayMillis, type);
-                if (capped && best < 0 && !anyFits(ends, pod)) {
+                SimNode best = bestNode(cluster, pod, now, bootDelayMillis, type);
+                if (capped && best == null && !anyFits(cluster, pod)) {
                     fitNowhere.add(pod);
                 }
-                if (best < 0 && !capped) {
+                if (best == null && !capped) {
                     // A pod pinned to a zone gets its node there; others wherever the zones come in turn.
-                    best = ends.add(cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type, pod.zone));
+                    best = cluster.launch(null, now - bootDelayMillis, now - bootDelayMillis, type, pod.zone);
                     scaleActions++;
                 }
-                if (best < 0) {
+                if (best == null) {
                     left.add(pod);
                 } else {
-                    cluster.bind(pod, ends.nodes.get(best), now);
-                    ends.latest[best] = Math.max(ends.latest[best], pod.endsAt());
+                    cluster.bind(pod, best, now);
                 }
             }
             waiting.clear();
@@ -122,36 +120,13 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         return false;
     }
 
-    private static boolean anyFits(Ends ends, SimPod pod) {
-        for (SimNode n : ends.nodes) {
+    private static boolean anyFits(SimCluster cluster, SimPod pod) {
+        for (SimNode n : cluster.nodes()) {
             if (n.ready && n.fits(pod) && SimCluster.inZone(pod, n)) {
                 return true;
             }
         }
         return false;
-    }
-
-    /**
-     * The nodes in the cluster's order with the latest end of their pods, computed once per placement instead of once
-     * per waiting pod and node; room for one new node per waiting pod.
-     */
-    private static final class Ends {
-        final List<SimNode> nodes;
-        final long[] latest;
-
-        Ends(SimCluster cluster, int waiting) {
-            nodes = new ArrayList<>(cluster.nodes());
-            latest = new long[nodes.size() + waiting];
-            for (int i = 0; i < nodes.size(); i++) {
-                latest[i] = nodes.get(i).latestPodEnd();
-            }
-        }
-
-        int add(SimNode node) {
-            latest[nodes.size()] = Long.MIN_VALUE;
-            nodes.add(node);
-            return nodes.size() - 1;
-        }
     }
 
     /** The type a new node for {@code pod} gets: the cheapest that fits it (the first type of a one-type group). */
@@ -168,26 +143,27 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
 
     /**
      * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end), with several
-     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's. -1 when a
-     * new node of {@code type} (duration + boot delay) is cheaper.
+     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's. Null when a
+     * new node of {@code type} (duration + boot delay) is cheaper. Nodes are met in the cluster's order; each keeps its
+     * latest end until a pod is bound to it or leaves it.
      */
-    private static int bestNode(
-            SimCluster cluster, Ends ends, SimPod pod, long now, long bootDelayMillis, NodeType type) {
+    private static SimNode bestNode(SimCluster cluster, SimPod pod, long now, long bootDelayMillis, NodeType type) {
         boolean priced = cluster.types.mixed();
         long end = now + pod.duration();
-        int best = -1;
+        SimNode best = null;
         double bestAdded = (pod.duration() + bootDelayMillis) * (priced ? type.pricePerHour() : 1);
         long bestGap = Long.MAX_VALUE;
-        for (int i = 0; i < ends.nodes.size(); i++) {
-            SimNode n = ends.nodes.get(i);
+        SimNode[] nodes = cluster.nodeArray();
+        for (int i = 0, count = cluster.nodes().size(); i < count; i++) {
+            SimNode n = nodes[i];
             if (!n.ready || !n.fits(pod) || !SimCluster.inZone(pod, n)) {
                 continue;
             }
-            long latest = Math.max(now, ends.latest[i]);
+            long latest = Math.max(now, n.latestPodEnd());
             double added = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
             long gap = Math.abs(latest - end);
-            if (added < bestAdded || added == bestAdded && best >= 0 && gap < bestGap) {
-                best = i;
+            if (added < bestAdded || added == bestAdded && best != null && gap < bestGap) {
+                best = n;
                 bestAdded = added;
                 bestGap = gap;
             }

@@ -80,6 +80,15 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * as they are, so it need not look at them; the cluster names the nodes that changed since the last scan.
      */
     private final NodeRun watched = new NodeRun();
+    /**
+     * Lists a scan fills anew, kept so that they do not grow again at every scan (thousands of nodes under the
+     * threshold when Job pods block them): the four classes of candidates, the candidates, the unneeded nodes.
+     */
+    private final List<List<SimNode>> candidateClasses =
+            List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+
+    private final List<SimNode> candidateScratch = new ArrayList<>();
+    private final List<SimNode> unneededScratch = new ArrayList<>();
     /** The drain simulation's free room, kept across scans (evictable Job pods only; else null). */
     private DrainRoom drainRoom;
     /** The cluster whose changed nodes {@link #watched} follows. */
@@ -509,7 +518,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      */
     private Unneeded updateUnneeded(SimCluster cluster, long now) {
         watchChanged(cluster); // here, after the scale-up: a node launched Ready at once is a candidate already
-        List<SimNode> unneeded = new ArrayList<>();
+        List<SimNode> unneeded = unneededScratch;
+        unneeded.clear();
         boolean changed = false;
         for (SimNode n : candidates()) {
             if (!isUnneeded(n, now)) {
@@ -532,7 +542,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return new Unneeded(unneeded, changed);
     }
 
-    /** The unneeded nodes of a scan, and whether the set changed (a node came or went). */
+    /** The unneeded nodes of a scan (until the next one), and whether the set changed (a node came or went). */
     private record Unneeded(List<SimNode> nodes, boolean changed) {}
 
     /**
@@ -542,16 +552,19 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * needed and leave it as it is, wherever it stood in the order.
      */
     private List<SimNode> candidates() {
-        List<List<SimNode>> classes =
-                List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (List<SimNode> c : candidateClasses) {
+            c.clear();
+        }
         for (SimNode n : watched) {
             if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
-                classes.get((n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0)).add(n);
+                candidateClasses
+                        .get((n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0))
+                        .add(n);
             }
         }
-        List<SimNode> out = new ArrayList<>();
-        classes.forEach(out::addAll);
-        return out;
+        candidateScratch.clear();
+        candidateClasses.forEach(candidateScratch::addAll);
+        return candidateScratch;
     }
 
     /** After a scan: drops from {@link #watched} the nodes it cannot act on any more (removed, busy and untainted). */

@@ -44,6 +44,7 @@ final class DrainRoom {
                 slot = count++;
                 slots[slot] = n;
                 seqs[slot] = n.launchOrder();
+                n.drainSlot = slot;
             } else {
                 remake(n); // full, or a node older than the last seen: make the arrays again, in node order
                 return;
@@ -73,6 +74,7 @@ final class DrainRoom {
         for (int i = 0; i < count; i++) {
             seqs[i] = slots[i].launchOrder();
             SimNode n = slots[i];
+            n.drainSlot = i;
             if (n.acceptsPods() && !n.isRemoved()) {
                 tree.put(i, freeCpu(n), freeMemory(n), n.shape.gpus() - n.usedGpu, n.shape.pods() - n.usedPods);
             }
@@ -106,8 +108,13 @@ final class DrainRoom {
         return n.shape.memoryMillis() - n.usedMemory;
     }
 
+    /**
+     * The node's slot, or -1: every node put in a slot is told its slot (a search by launch number cost a cache miss
+     * a step), and a node dropped by {@link #remake} or never seen finds another node, or none, at its number.
+     */
     private int indexOf(SimNode n) {
-        return Arrays.binarySearch(seqs, 0, count, n.launchOrder());
+        int slot = n.drainSlot;
+        return slot >= 0 && slot < count && slots[slot] == n ? slot : -1;
     }
 
     private void touch(int slot) {

@@ -13,14 +13,12 @@ import java.util.function.IntPredicate;
  */
 final class RoomTree {
     private static final long NONE = Long.MIN_VALUE;
+    /** Each tree node's four figures side by side (cpu, memory, GPUs, pods): one cache line read per node. */
+    private static final int STRIDE = 4;
 
     private final int width;
-    /** Node 1 is the root, node k's children 2k and 2k + 1; place i is leaf width + i. */
-    private final long[] cpu;
-
-    private final long[] memory;
-    private final long[] gpu;
-    private final long[] pods;
+    /** Node 1 is the root, node k's children 2k and 2k + 1; place i is leaf width + i; node k at k * STRIDE. */
+    private final long[] room;
 
     RoomTree(int places) {
         int w = 1;
@@ -28,25 +26,17 @@ final class RoomTree {
             w <<= 1;
         }
         width = w;
-        cpu = none(2 * w);
-        memory = none(2 * w);
-        gpu = none(2 * w);
-        pods = none(2 * w);
-    }
-
-    private static long[] none(int size) {
-        long[] a = new long[size];
-        Arrays.fill(a, NONE);
-        return a;
+        room = new long[2 * w * STRIDE];
+        Arrays.fill(room, NONE);
     }
 
     /** Sets place {@code i}'s free room without updating the ranges: call {@link #build} after the last. */
     void put(int i, long freeCpu, long freeMemory, long freeGpu, long freePods) {
-        int leaf = width + i;
-        cpu[leaf] = freeCpu;
-        memory[leaf] = freeMemory;
-        gpu[leaf] = freeGpu;
-        pods[leaf] = freePods;
+        int at = (width + i) * STRIDE;
+        room[at] = freeCpu;
+        room[at + 1] = freeMemory;
+        room[at + 2] = freeGpu;
+        room[at + 3] = freePods;
     }
 
     /** Computes every range from the places {@link #put} so far. */
@@ -59,32 +49,35 @@ final class RoomTree {
     /** Sets place {@code i}'s free room and updates the ranges above it. */
     void set(int i, long freeCpu, long freeMemory, long freeGpu, long freePods) {
         put(i, freeCpu, freeMemory, freeGpu, freePods);
-        for (int node = (width + i) >> 1; node >= 1; node >>= 1) {
-            pull(node);
-        }
+        refresh(i);
     }
 
     /** Place {@code i}'s free room: cpu, memory, GPUs, pods. */
     long[] get(int i) {
-        int leaf = width + i;
-        return new long[] {cpu[leaf], memory[leaf], gpu[leaf], pods[leaf]};
+        int at = (width + i) * STRIDE;
+        return Arrays.copyOfRange(room, at, at + STRIDE);
     }
 
     /** Adds {@code sign} times the pod's requests to place {@code i}'s free room (-1: the pod takes them). */
     void take(int i, SimPod pod, long sign) {
-        int leaf = width + i;
+        int at = (width + i) * STRIDE;
         set(
                 i,
-                cpu[leaf] + sign * pod.cpu,
-                memory[leaf] + sign * pod.memory,
-                gpu[leaf] + sign * pod.gpu,
-                pods[leaf] + sign);
+                room[at] + sign * pod.cpu,
+                room[at + 1] + sign * pod.memory,
+                room[at + 2] + sign * pod.gpu,
+                room[at + 3] + sign);
     }
 
-    /** Updates the ranges above place {@code i} after {@link #put}s to it. */
+    /**
+     * Updates the ranges above place {@code i} after {@link #put}s to it. It stops at the first range that keeps its
+     * figures: those above were computed from the same ones. Only a range whose children changed since it was
+     * computed differs from them (the parent of a leaf put and not refreshed yet), and this leaf's parent is
+     * computed anew first, so the ranges are right once every leaf put has been refreshed, in any order.
+     */
     void refresh(int i) {
-        for (int node = (width + i) >> 1; node >= 1; node >>= 1) {
-            pull(node);
+        for (int node = (width + i) >> 1; node >= 1 && pull(node); node >>= 1) {
+            // each range up to the first that did not change
         }
     }
 
@@ -98,13 +91,21 @@ final class RoomTree {
         put(i, NONE, NONE, NONE, NONE);
     }
 
-    private void pull(int node) {
-        int l = 2 * node;
-        int r = l + 1;
-        cpu[node] = Math.max(cpu[l], cpu[r]);
-        memory[node] = Math.max(memory[l], memory[r]);
-        gpu[node] = Math.max(gpu[l], gpu[r]);
-        pods[node] = Math.max(pods[l], pods[r]);
+    /** Computes range {@code node} from its children; whether a figure changed. */
+    private boolean pull(int node) {
+        int at = node * STRIDE;
+        int l = 2 * at;
+        int r = l + STRIDE;
+        long cpu = Math.max(room[l], room[r]);
+        long memory = Math.max(room[l + 1], room[r + 1]);
+        long gpu = Math.max(room[l + 2], room[r + 2]);
+        long pods = Math.max(room[l + 3], room[r + 3]);
+        boolean changed = cpu != room[at] || memory != room[at + 1] || gpu != room[at + 2] || pods != room[at + 3];
+        room[at] = cpu;
+        room[at + 1] = memory;
+        room[at + 2] = gpu;
+        room[at + 3] = pods;
+        return changed;
     }
 
     /** The first place with room for {@code pod} that {@code takes} too, or -1. */
@@ -113,7 +114,8 @@ final class RoomTree {
     }
 
     private int first(int node, SimPod pod, IntPredicate takes) {
-        if (cpu[node] < pod.cpu || memory[node] < pod.memory || gpu[node] < pod.gpu || pods[node] < 1) {
+        int at = node * STRIDE;
+        if (room[at] < pod.cpu || room[at + 1] < pod.memory || room[at + 2] < pod.gpu || room[at + 3] < 1) {
             return -1;
         }
         if (node >= width) {
