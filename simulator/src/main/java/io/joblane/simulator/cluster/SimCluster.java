@@ -46,25 +46,6 @@ public final class SimCluster {
     private final java.util.Collection<SimNode> nodes = nodesByName.values();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
-    /**
-     * The nodes as {@link #nodes()} has them, in the first {@code nodes().size()} places of an array (the rest null):
-     * for a policy that walks every node for every pod, where the map's walk costs more. Do not change.
-     */
-    public SimNode[] nodeArray() {
-        if (nodeArrayHasRemoved) {
-            int kept = 0;
-            for (int i = 0; i < nodeArrayCount; i++) {
-                if (!nodeArray[i].removed) {
-                    nodeArray[kept++] = nodeArray[i];
-                }
-            }
-            java.util.Arrays.fill(nodeArray, kept, nodeArrayCount, null);
-            nodeArrayCount = kept;
-            nodeArrayHasRemoved = false;
-        }
-        return nodeArray;
-    }
-
     /** The nodes without Job pods, in node order: what Karpenter and the clairvoyant reference look for each time. */
     private final NodeRun emptyNodes = new NodeRun();
     /** The nodes launched and not yet Ready, in node order: what the autoscalers' estimates count as upcoming. */
@@ -81,11 +62,14 @@ public final class SimCluster {
     /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
     private List<SimNode> changedNodes;
 
-    /** The nodes in launch order, beside the map: a launch appends, a removal compacts it at the next read. */
+    /**
+     * The nodes in launch order, beside the map: a launch appends; removed nodes are dropped at the next read, or
+     * once they are half of it (a policy that never reads it must not keep every node ever launched).
+     */
     private SimNode[] nodeArray = new SimNode[16];
 
     private int nodeArrayCount;
-    private boolean nodeArrayHasRemoved;
+    private int nodeArrayRemoved;
 
     private int booting;
     /** Bumped by every change a policy or the scheduler could see: pods, nodes, taints, cordons, annotations. */
@@ -347,7 +331,9 @@ public final class SimCluster {
         emptyNodes.remove(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
-        nodeArrayHasRemoved = true;
+        if (++nodeArrayRemoved > nodeArrayCount / 2) {
+            compactNodeArray();
+        }
         nodesByType.merge(node.type.name(), -1, Integer::sum);
         bill(node, now);
         nodeSeries.set(now, nodes.size());
@@ -398,6 +384,34 @@ public final class SimCluster {
     /** The nodes, booting ones included, in launch order; do not change. */
     public java.util.Collection<SimNode> nodes() {
         return nodes;
+    }
+
+    /**
+     * The nodes as {@link #nodes()} has them, in the first {@code nodes().size()} places of an array (the rest null):
+     * for a policy that walks every node for every pod, where the map's walk costs more. Do not change.
+     */
+    public SimNode[] nodeArray() {
+        if (nodeArrayRemoved > 0) {
+            compactNodeArray();
+        }
+        return nodeArray;
+    }
+
+    /** Tests: how many places of the node array are taken, removed nodes not yet dropped included. */
+    int nodeArrayHeld() {
+        return nodeArrayCount;
+    }
+
+    private void compactNodeArray() {
+        int kept = 0;
+        for (int i = 0; i < nodeArrayCount; i++) {
+            if (!nodeArray[i].removed) {
+                nodeArray[kept++] = nodeArray[i];
+            }
+        }
+        java.util.Arrays.fill(nodeArray, kept, nodeArrayCount, null);
+        nodeArrayCount = kept;
+        nodeArrayRemoved = 0;
     }
 
     /** The nodes without Job pods (booting ones included), in node order; do not change, copy to remove nodes. */

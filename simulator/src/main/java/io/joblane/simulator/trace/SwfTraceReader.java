@@ -17,8 +17,13 @@ final class SwfTraceReader extends LineTraceReader {
 
     private static final long NOT_A_NUMBER = Long.MIN_VALUE;
 
-    /** Reused for every line: the reader parses a million lines per pass, and reads the trace once per policy. */
-    private final String[] fields = new String[FIELDS];
+    /**
+     * Reused for every line: the reader parses a million lines per pass, and reads the trace once per policy. Fields
+     * are read where they stand in the line (their bounds), not as strings of their own.
+     */
+    private final int[] starts = new int[FIELDS];
+
+    private final int[] ends = new int[FIELDS];
 
     private final long[] values = new long[FIELDS];
     private final int maxPodCores;
@@ -46,18 +51,19 @@ final class SwfTraceReader extends LineTraceReader {
 
     @Override
     TraceJob parse(String line, long lineNumber) throws TraceFormatException {
-        String[] f = fields;
-        int count = split(line.trim(), f);
+        String text = line.trim();
+        int count = split(text, starts, ends);
         if (count != FIELDS) {
             throw new TraceFormatException(
                     lineNumber, "SWF needs " + FIELDS + " whitespace-separated fields, got " + count);
         }
         long[] v = values;
         for (int i = 0; i < FIELDS; i++) {
-            v[i] = wholeNumber(f[i]);
+            v[i] = wholeNumber(text, starts[i], ends[i]);
             if (v[i] == NOT_A_NUMBER) {
                 throw new TraceFormatException(
-                        lineNumber, "SWF field " + (i + 1) + " is not a number: \"" + f[i] + "\"");
+                        lineNumber,
+                        "SWF field " + (i + 1) + " is not a number: \"" + text.substring(starts[i], ends[i]) + "\"");
             }
         }
         long submit = v[1];
@@ -97,10 +103,10 @@ final class SwfTraceReader extends LineTraceReader {
     }
 
     /**
-     * Splits {@code line} (trimmed) at runs of whitespace as {@code split("\\s+")} would, into {@code out} as far as
-     * it goes; returns the number of fields.
+     * Splits {@code line} (trimmed) at runs of whitespace as {@code split("\\s+")} would: each field's bounds into
+     * {@code starts} and {@code ends} as far as they go; returns the number of fields.
      */
-    static int split(String line, String[] out) {
+    static int split(String line, int[] starts, int[] ends) {
         int count = 0;
         int i = 0;
         int n = line.length();
@@ -112,8 +118,9 @@ final class SwfTraceReader extends LineTraceReader {
             while (i < n && !isSpace(line.charAt(i))) {
                 i++;
             }
-            if (count < out.length) {
-                out[count] = line.substring(start, i);
+            if (count < starts.length) {
+                starts[count] = start;
+                ends[count] = i;
             }
             count++;
             while (i < n && isSpace(line.charAt(i))) {
@@ -127,19 +134,23 @@ final class SwfTraceReader extends LineTraceReader {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
-    /**
-     * The field's value rounded down, as {@code Math.floor(Double.parseDouble(text))}, without the double parse for
-     * the common plain integer; NOT_A_NUMBER if it is none. Some archive logs write whole numbers with a fraction
-     * ("3600.00"): those take the slow path.
-     */
+    /** {@link #wholeNumber(String, int, int)} of the whole text. */
     static long wholeNumber(String text) {
-        int n = text.length();
-        int i = text.charAt(0) == '-' ? 1 : 0;
-        if (i < n && n - i <= 15) {
+        return wholeNumber(text, 0, text.length());
+    }
+
+    /**
+     * The value of {@code line}'s characters from {@code start} to {@code end} (not empty) rounded down, as {@code
+     * Math.floor(Double.parseDouble(field))}, without the double parse for the common plain integer; NOT_A_NUMBER if
+     * it is none. Some archive logs write whole numbers with a fraction ("3600.00"): those take the slow path.
+     */
+    static long wholeNumber(String line, int start, int end) {
+        int i = line.charAt(start) == '-' ? start + 1 : start;
+        if (i < end && end - i <= 15) {
             long value = 0;
             boolean digits = true;
-            for (int j = i; j < n; j++) {
-                char c = text.charAt(j);
+            for (int j = i; j < end; j++) {
+                char c = line.charAt(j);
                 if (c < '0' || c > '9') {
                     digits = false;
                     break;
@@ -147,11 +158,11 @@ final class SwfTraceReader extends LineTraceReader {
                 value = value * 10 + (c - '0');
             }
             if (digits) {
-                return i == 1 ? -value : value;
+                return i > start ? -value : value;
             }
         }
         try {
-            return (long) Math.floor(Double.parseDouble(text));
+            return (long) Math.floor(Double.parseDouble(line.substring(start, end)));
         } catch (NumberFormatException e) {
             return NOT_A_NUMBER;
         }

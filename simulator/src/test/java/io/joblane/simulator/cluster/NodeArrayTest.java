@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The cluster's node array holds the nodes of its map, in launch order, whatever was launched and removed. */
+/**
+ * The cluster's node array holds the nodes of its map, in launch order, whatever was launched and removed, and does
+ * not hold on to removed nodes when nobody reads it.
+ */
 class NodeArrayTest {
     @Test
     void holdsTheNodesInLaunchOrderAcrossLaunchesAndRemovals() {
@@ -27,6 +30,9 @@ class NodeArrayTest {
                     cluster.remove(live.remove(random.nextInt(live.size())), step);
                 }
             }
+            // A cluster nobody reads it from keeps no more than twice its nodes (removed ones are dropped).
+            assertThat(cluster.nodeArrayHeld())
+                    .isLessThanOrEqualTo(2 * cluster.nodes().size() + 1);
             if (random.nextInt(3) == 0) { // not read after every change: removals pile up between reads
                 int size = cluster.nodes().size();
                 SimNode[] nodes = cluster.nodeArray();

@@ -17,18 +17,21 @@ class SwfFieldsTest {
         }
         assertThat(SwfTraceReader.wholeNumber("x1")).isEqualTo(Long.MIN_VALUE);
         assertThat(SwfTraceReader.wholeNumber("-")).isEqualTo(Long.MIN_VALUE);
+        assertThat(SwfTraceReader.wholeNumber("x -42 7", 2, 5)).isEqualTo(-42); // a field read where it stands
+        assertThat(SwfTraceReader.wholeNumber("9 3600.50", 2, 9)).isEqualTo(3600);
     }
 
     @Test
     void fieldsSplitAtRunsOfWhitespaceLikeTheRegex() {
         for (String line : new String[] {"1 2  3\t4", "a", "", "1 \t 2 \u000B3"}) {
             String[] expected = line.split("\\s+");
-            String[] out = new String[8];
-            int count = SwfTraceReader.split(line, out);
+            int[] starts = new int[8];
+            int[] ends = new int[8];
+            int count = SwfTraceReader.split(line, starts, ends);
             assertThat(count).as(line).isEqualTo(expected.length);
             if (!line.isEmpty()) {
                 for (int i = 0; i < count; i++) {
-                    assertThat(out[i]).isEqualTo(expected[i]);
+                    assertThat(line.substring(starts[i], ends[i])).isEqualTo(expected[i]);
                 }
             }
         }
