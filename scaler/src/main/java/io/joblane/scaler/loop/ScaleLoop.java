@@ -419,13 +419,23 @@ public final class ScaleLoop {
         }
     }
 
+    /** Tests: how many pods the group remembers having told or reported about (forgotten once no longer pending). */
+    synchronized int rememberedPods(String group) {
+        GroupState state = states.get(group);
+        return state == null ? 0 : state.reportedUnfit.size() + state.toldWaiting.size();
+    }
+
     private static void forgetPodsNoLongerWaiting(GroupSpec spec, SnapshotIndex index, GroupState state) {
         if (state.reportedUnfit.isEmpty() && state.toldWaiting.isEmpty()) {
             return; // nothing remembered to forget
         }
+        // The remembered pods still pending: looked up, not a set of every pending pod made at every scan.
         Set<String> stillPending = new HashSet<>();
         for (PodInfo p : index.pending(spec.name())) {
-            stillPending.add(p.uid());
+            String uid = p.uid();
+            if (state.reportedUnfit.contains(uid) || state.toldWaiting.containsKey(uid)) {
+                stillPending.add(uid);
+            }
         }
         state.reportedUnfit.retainAll(stillPending);
         state.toldWaiting.keySet().retainAll(stillPending);

@@ -576,6 +576,24 @@ class ScaleLoopTest {
     }
 
     @Test
+    void podsToldWhyTheyWaitAreForgottenOnceTheyNoLongerWait() {
+        // Guards against: the loop remembering every pod it ever told about (a leak over months of Jobs).
+        ScaleLoop loop = loop(false);
+        for (int i = 0; i < 12; i++) {
+            job("j" + i, 4000); // one node each; the group stops at 10
+        }
+        job("huge", 64_000); // fits no node of the group
+        loop.runOnce();
+        // Each told once: j0-j9 of their coming nodes, j10 and j11 of the maximum, huge of fitting no node.
+        assertThat(loop.rememberedPods("batch")).isEqualTo(13);
+        cluster.pods.remove("j11");
+        cluster.pods.remove("huge");
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce();
+        assertThat(loop.rememberedPods("batch")).isEqualTo(11);
+    }
+
+    @Test
     void aPodHeldBackByBackOffIsToldOnce() {
         cloud.setLaunchFailing("batch", true);
         ScaleLoop loop = loop(false);
