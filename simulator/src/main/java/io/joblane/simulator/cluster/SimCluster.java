@@ -62,14 +62,10 @@ public final class SimCluster {
     /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
     private List<SimNode> changedNodes;
 
-    /**
-     * The nodes in launch order, beside the map: a launch appends; removed nodes are dropped at the next read, or
-     * once they are half of it (a policy that never reads it must not keep every node ever launched).
-     */
-    private SimNode[] nodeArray = new SimNode[16];
-
-    private int nodeArrayCount;
-    private int nodeArrayRemoved;
+    /** The nodes in launch order as an array ({@link #nodeArray()}). */
+    private final NodeArray nodeArray = new NodeArray();
+    /** Reused by {@link #acceptingWithRoomFor}. */
+    private final List<SimNode> withRoom = new ArrayList<>();
 
     private int booting;
     /** Bumped by every change a policy or the scheduler could see: pods, nodes, taints, cordons, annotations. */
@@ -160,10 +156,7 @@ public final class SimCluster {
         node.readyAt = readyAt;
         nodesByName.put(node.name, node);
         nodesByInstance.put(node.instanceId, node);
-        if (nodeArrayCount == nodeArray.length) {
-            nodeArray = java.util.Arrays.copyOf(nodeArray, 2 * nodeArrayCount);
-        }
-        nodeArray[nodeArrayCount++] = node;
+        nodeArray.launched(node);
         emptyNodes.add(node);
         peakNodes = Math.max(peakNodes, nodes.size());
         booting++;
@@ -331,9 +324,7 @@ public final class SimCluster {
         emptyNodes.remove(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
-        if (++nodeArrayRemoved > nodeArrayCount / 2) {
-            compactNodeArray();
-        }
+        nodeArray.removed();
         nodesByType.merge(node.type.name(), -1, Integer::sum);
         bill(node, now);
         nodeSeries.set(now, nodes.size());
@@ -391,27 +382,31 @@ public final class SimCluster {
      * for a policy that walks every node for every pod, where the map's walk costs more. Do not change.
      */
     public SimNode[] nodeArray() {
-        if (nodeArrayRemoved > 0) {
-            compactNodeArray();
-        }
-        return nodeArray;
+        return nodeArray.read();
     }
 
     /** Tests: how many places of the node array are taken, removed nodes not yet dropped included. */
     int nodeArrayHeld() {
-        return nodeArrayCount;
+        return nodeArray.held();
     }
 
-    private void compactNodeArray() {
-        int kept = 0;
-        for (int i = 0; i < nodeArrayCount; i++) {
-            if (!nodeArray[i].removed) {
-                nodeArray[kept++] = nodeArray[i];
+    /**
+     * The nodes that accept pods and have room for {@code pod} (its zone not asked), found through the load buckets
+     * rather than a walk of every node, in no particular order: a list reused by the next call.
+     */
+    public List<SimNode> acceptingWithRoomFor(SimPod pod) {
+        withRoom.clear();
+        for (LoadBuckets.Bucket b : buckets.buckets()) {
+            if (b.fits(pod)) {
+                b.nodes.forEach(withRoom::add);
             }
         }
-        java.util.Arrays.fill(nodeArray, kept, nodeArrayCount, null);
-        nodeArrayCount = kept;
-        nodeArrayRemoved = 0;
+        return withRoom;
+    }
+
+    /** Whether some nodes are Spot, which a notice closes to new pods while they stay Ready. */
+    public boolean buysSpot() {
+        return spotRandom != null;
     }
 
     /** The nodes without Job pods (booting ones included), in node order; do not change, copy to remove nodes. */

@@ -143,31 +143,63 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
 
     /**
      * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end), with several
-     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's. Null when a
-     * new node of {@code type} (duration + boot delay) is cheaper. Nodes are met in the cluster's order; each keeps its
-     * latest end until a pod is bound to it or leaves it.
+     * types weighted by each node's price; among equals the one whose latest end is closest to the pod's, then the
+     * first in node order. Null when a new node of {@code type} (duration + boot delay) is cheaper. Each node keeps
+     * its latest end until a pod is bound to it or leaves it.
      */
     private static SimNode bestNode(SimCluster cluster, SimPod pod, long now, long bootDelayMillis, NodeType type) {
-        boolean priced = cluster.types.mixed();
-        long end = now + pod.duration();
-        SimNode best = null;
-        double bestAdded = (pod.duration() + bootDelayMillis) * (priced ? type.pricePerHour() : 1);
-        long bestGap = Long.MAX_VALUE;
+        Best best = new Best(
+                pod,
+                now,
+                (pod.duration() + bootDelayMillis) * (cluster.types.mixed() ? type.pricePerHour() : 1),
+                cluster.types.mixed());
+        if (!cluster.buysSpot()) {
+            // It never cordons or taints, so without Spot notices every Ready node accepts pods: the load buckets
+            // name those with room (one node in a hundred on RICC, where a walk met every node for every pod).
+            for (SimNode n : cluster.acceptingWithRoomFor(pod)) {
+                if (SimCluster.inZone(pod, n)) {
+                    best.consider(n);
+                }
+            }
+            return best.node;
+        }
         SimNode[] nodes = cluster.nodeArray();
         for (int i = 0, count = cluster.nodes().size(); i < count; i++) {
             SimNode n = nodes[i];
-            if (!n.ready || !n.fits(pod) || !SimCluster.inZone(pod, n)) {
-                continue;
-            }
-            long latest = Math.max(now, n.latestPodEnd());
-            double added = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
-            long gap = Math.abs(latest - end);
-            if (added < bestAdded || added == bestAdded && best != null && gap < bestGap) {
-                best = n;
-                bestAdded = added;
-                bestGap = gap;
+            if (n.ready && n.fits(pod) && SimCluster.inZone(pod, n)) {
+                best.consider(n);
             }
         }
-        return best;
+        return best.node;
+    }
+
+    /** The best node met so far, in any order: least added time, then least gap, then first in node order. */
+    private static final class Best {
+        private final long now;
+        private final long end;
+        private final boolean priced;
+        SimNode node;
+        private double added;
+        private long gap = Long.MAX_VALUE;
+
+        Best(SimPod pod, long now, double newNodeCost, boolean priced) {
+            this.now = now;
+            this.end = now + pod.duration();
+            this.priced = priced;
+            this.added = newNodeCost; // a node must cost less than a new one
+        }
+
+        void consider(SimNode n) {
+            long latest = Math.max(now, n.latestPodEnd());
+            double a = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
+            long g = Math.abs(latest - end);
+            boolean better = a < added
+                    || a == added && node != null && (g < gap || g == gap && n.launchOrder() < node.launchOrder());
+            if (better) {
+                node = n;
+                added = a;
+                gap = g;
+            }
+        }
     }
 }

@@ -241,6 +241,31 @@ class PeerPoliciesTest {
     }
 
     @Test
+    void clairvoyantBreaksATieBetweenNodesByNodeOrderWhateverOrderItMeetsThemIn() {
+        // Guards against: the first node met winning a tie, when the nodes with room are met bucket by bucket (the
+        // buckets' order follows the loads' history, not the nodes'): the walk's choice was the first in node order.
+        for (boolean olderBoundFirst : new boolean[] {true, false}) {
+            SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+            SimNode older = cluster.launch(null, 0, 0);
+            SimNode newer = cluster.launch(null, 0, 0);
+            cluster.runEventsUntil(0);
+            SimPod onOlder = pod(1, 6, 60 * MIN, 0, true); // the same end, different loads: two buckets
+            SimPod onNewer = pod(2, 2, 60 * MIN, 0, true);
+            if (olderBoundFirst) {
+                cluster.bind(onOlder, older, 0);
+                cluster.bind(onNewer, newer, 0);
+            } else {
+                cluster.bind(onNewer, newer, 0);
+                cluster.bind(onOlder, older, 0);
+            }
+            SimPod tied = pod(3, 1, 60 * MIN, 0, true); // ends with both: no added time, no gap, on either
+            cluster.submit(tied);
+            new ClairvoyantPolicy(BOOT, 100).place(cluster, 0);
+            assertThat(tied.node).as("older bound first: %s", olderBoundFirst).isSameAs(older);
+        }
+    }
+
+    @Test
     void clairvoyantNeverWaitsAlignsEndsAndRemovesANodeTheMomentItEmpties() {
         SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
         ClairvoyantPolicy policy = new ClairvoyantPolicy(BOOT, 100);
