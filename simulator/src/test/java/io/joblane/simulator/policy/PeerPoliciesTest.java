@@ -7,6 +7,7 @@ import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
+import io.joblane.simulator.cluster.SpotMarket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -263,6 +264,26 @@ class PeerPoliciesTest {
             new ClairvoyantPolicy(BOOT, 100).place(cluster, 0);
             assertThat(tied.node).as("older bound first: %s", olderBoundFirst).isSameAs(older);
         }
+    }
+
+    @Test
+    void clairvoyantStillPlacesOnASpotNodeUnderNoticeAsItAlwaysDid() {
+        // Guards against: the load buckets' shortcut taken with Spot, where a noticed node is Ready but in no bucket:
+        // the reference's figures with Spot would move (it knows the future, not the notices).
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        cluster.spot(new SpotMarket(1000, 1), 1, (n, at) -> cluster.removeTakenBySpot(n, at)); // notices in seconds
+        SimNode aligned = cluster.launch(null, 0, 0);
+        SimNode other = cluster.launch(null, 0, 0);
+        cluster.runEventsUntil(0);
+        cluster.bind(pod(1, 4, 60 * MIN, 0, true), aligned, 0);
+        cluster.bind(pod(2, 4, 30 * MIN, 0, true), other, 0);
+        cluster.runEventsUntil(MIN); // both noticed, neither taken yet (two minutes after its notice)
+        assertThat(aligned.spotNoticed && other.spotNoticed && !aligned.isRemoved())
+                .isTrue();
+        SimPod next = pod(3, 2, 59 * MIN, MIN, true); // ends with the aligned node's pod
+        cluster.submit(next);
+        new ClairvoyantPolicy(BOOT, 100).place(cluster, MIN);
+        assertThat(next.node).isSameAs(aligned);
     }
 
     @Test
