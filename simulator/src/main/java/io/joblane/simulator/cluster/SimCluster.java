@@ -62,8 +62,8 @@ public final class SimCluster {
     /** Nodes whose load or state changed since {@link #drainChangedNodes}, for a policy that asked to track them. */
     private List<SimNode> changedNodes;
 
-    /** The nodes in launch order as an array ({@link #nodeArray()}). */
-    private final NodeArray nodeArray = new NodeArray();
+    /** Spot nodes under notice and not yet taken: Ready, but in no load bucket. */
+    private final NodeRun noticedSpotNodes = new NodeRun();
     /** Reused by {@link #acceptingWithRoomFor}. */
     private final List<SimNode> withRoom = new ArrayList<>();
 
@@ -156,7 +156,6 @@ public final class SimCluster {
         node.readyAt = readyAt;
         nodesByName.put(node.name, node);
         nodesByInstance.put(node.instanceId, node);
-        nodeArray.launched(node);
         emptyNodes.add(node);
         peakNodes = Math.max(peakNodes, nodes.size());
         booting++;
@@ -201,6 +200,7 @@ public final class SimCluster {
                 return;
             }
             node.spotNoticed = true;
+            noticedSpotNodes.add(node);
             spotNotices++;
             capacityChanged = true;
             changed(node);
@@ -324,7 +324,7 @@ public final class SimCluster {
         emptyNodes.remove(node);
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
-        nodeArray.removed();
+        noticedSpotNodes.removeIfPresent(node);
         nodesByType.merge(node.type.name(), -1, Integer::sum);
         bill(node, now);
         nodeSeries.set(now, nodes.size());
@@ -378,19 +378,6 @@ public final class SimCluster {
     }
 
     /**
-     * The nodes as {@link #nodes()} has them, in the first {@code nodes().size()} places of an array (the rest null):
-     * for a policy that walks every node for every pod, where the map's walk costs more. Do not change.
-     */
-    public SimNode[] nodeArray() {
-        return nodeArray.read();
-    }
-
-    /** Tests: how many places of the node array are taken, removed nodes not yet dropped included. */
-    int nodeArrayHeld() {
-        return nodeArray.held();
-    }
-
-    /**
      * The nodes that accept pods and have room for {@code pod} (its zone not asked), found through the load buckets
      * rather than a walk of every node, in no particular order: a list reused by the next call.
      */
@@ -404,9 +391,9 @@ public final class SimCluster {
         return withRoom;
     }
 
-    /** Whether some nodes are Spot, which a notice closes to new pods while they stay Ready. */
-    public boolean buysSpot() {
-        return spotRandom != null;
+    /** The Spot nodes under notice and not yet taken, in node order: Ready, yet closed to new pods. */
+    public Iterable<SimNode> noticedSpotNodes() {
+        return noticedSpotNodes;
     }
 
     /** The nodes without Job pods (booting ones included), in node order; do not change, copy to remove nodes. */

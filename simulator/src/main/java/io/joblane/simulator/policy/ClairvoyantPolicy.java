@@ -153,19 +153,15 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                 now,
                 (pod.duration() + bootDelayMillis) * (cluster.types.mixed() ? type.pricePerHour() : 1),
                 cluster.types.mixed());
-        if (!cluster.buysSpot()) {
-            // It never cordons or taints, so without Spot notices every Ready node accepts pods: the load buckets
-            // name those with room (one node in a hundred on RICC, where a walk met every node for every pod).
-            for (SimNode n : cluster.acceptingWithRoomFor(pod)) {
-                if (SimCluster.inZone(pod, n)) {
-                    best.consider(n);
-                }
+        // The fitting Ready nodes: those the load buckets name as having room (it never cordons or taints, so a
+        // Ready node is in a bucket unless a Spot notice closed it), about one node in a hundred on RICC, where a walk
+        // met every node for every pod; and the few Ready Spot nodes under notice.
+        for (SimNode n : cluster.acceptingWithRoomFor(pod)) {
+            if (SimCluster.inZone(pod, n)) {
+                best.consider(n);
             }
-            return best.node;
         }
-        SimNode[] nodes = cluster.nodeArray();
-        for (int i = 0, count = cluster.nodes().size(); i < count; i++) {
-            SimNode n = nodes[i];
+        for (SimNode n : cluster.noticedSpotNodes()) {
             if (n.ready && n.fits(pod) && SimCluster.inZone(pod, n)) {
                 best.consider(n);
             }
