@@ -23,6 +23,12 @@ final class KeptTree {
     /** Per bin loaded, what its room was computed from: its node, its load, its kind of new node or {@link #NODE}. */
     private NodeInfo[] nodes = new NodeInfo[0];
 
+    /**
+     * Per bin loaded, the bin object last seen there: the classification hands a kept node's bin object again until
+     * its node or load changes, so the same object means the same room without reading the bin (a walk of thousands).
+     */
+    private Bin[] seen = new Bin[0];
+
     private NodeLoad[] loads = new NodeLoad[0];
     private int[] kinds = new int[0];
     private int loaded;
@@ -90,6 +96,7 @@ final class KeptTree {
             tree = new FitTree(dims, capacity, existing);
             loaded = 0;
             nodes = new NodeInfo[existing];
+            seen = new Bin[existing];
             loads = new NodeLoad[existing];
             kinds = new int[existing];
             for (int b = 0; b < existing; b++) {
@@ -101,6 +108,7 @@ final class KeptTree {
             tree.undo();
             if (nodes.length < existing) {
                 nodes = Arrays.copyOf(nodes, existing);
+                seen = Arrays.copyOf(seen, existing);
                 loads = Arrays.copyOf(loads, existing);
                 kinds = Arrays.copyOf(kinds, existing);
             }
@@ -109,7 +117,11 @@ final class KeptTree {
             int n = 0;
             for (int b = 0; b < existing; b++) {
                 Bin bin = bins.get(b);
+                if (b < loaded && seen[b] == bin) {
+                    continue;
+                }
                 if (b < loaded && nodes[b] == bin.node() && loads[b] == bin.load() && kinds[b] == kindOf(bin)) {
+                    seen[b] = bin;
                     continue;
                 }
                 fill(shape, b, bin);
@@ -119,6 +131,7 @@ final class KeptTree {
             for (int b = existing; b < loaded; b++) {
                 tree.unload(b);
                 nodes[b] = null;
+                seen[b] = null;
                 loads[b] = null;
                 changed = n == changed.length ? Arrays.copyOf(changed, 2 * n) : changed;
                 changed[n++] = b;
@@ -155,6 +168,7 @@ final class KeptTree {
             tree.load(b, free, 0); // the tree copies it
         }
         nodes[b] = bin.node();
+        seen[b] = bin;
         loads[b] = bin.load();
         kinds[b] = kind;
     }

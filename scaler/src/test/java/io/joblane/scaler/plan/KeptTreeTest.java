@@ -17,10 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -112,6 +114,41 @@ class KeptTreeTest {
                             .as("seed %d scan %d bin %d", seed, scan, b)
                             .containsExactly(freshTree.free(b));
                 }
+            }
+        }
+    }
+
+    /**
+     * A bin handed again where another was loaded since: a and b twice, then node c joins ahead of them (every bin
+     * moves one place on), then leaves (a's bin is back at its first place); the nodes, pods and instances are the
+     * very same objects throughout, so the classification hands the very same bins. The tree must hold a's room there
+     * again, not c's.
+     */
+    @Test
+    void aBinBackAtAPlaceAnotherHeldIsLoadedAgain() {
+        NodeInfo a = node("a", G, SMALL);
+        NodeInfo b = node("b", G, SMALL);
+        NodeInfo c = node("c", G, SMALL); // empty: more room than a, the same shape (the same kept tree)
+        List<PodInfo> onA = List.of(running("pa", G, cpuMem(3000, 4 * GI), "a", T0));
+        Map<String, CloudInstance> instances = new HashMap<>(); // the same objects in every description
+        cloudFor(List.of(a, b, c), 0, 60).instances().forEach(i -> instances.put(i.id(), i));
+        SnapshotIndex chained = null;
+        for (List<NodeInfo> nodes : List.of(List.of(a, b), List.of(a, b), List.of(c, a, b), List.of(a, b))) {
+            ClusterSnapshot snapshot = new ClusterSnapshot(T0, nodes, onA, List.of());
+            CloudGroup cloud = new CloudGroup(
+                    "asg",
+                    nodes.size(),
+                    0,
+                    60,
+                    nodes.stream().map(n -> instances.get(n.instanceId())).toList(),
+                    List.of(),
+                    false);
+            chained = new SnapshotIndex(snapshot, Map.of(), chained);
+            FitTree kept = scaleOut(chained, cloud).tree();
+            FitTree fresh =
+                    scaleOut(new SnapshotIndex(snapshot, Map.of(), null), cloud).tree();
+            for (int bin = 0; bin < nodes.size(); bin++) {
+                assertThat(kept.free(bin)).as("%s bin %d", nodes, bin).containsExactly(fresh.free(bin));
             }
         }
     }
