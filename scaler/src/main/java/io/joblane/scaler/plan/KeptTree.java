@@ -20,17 +20,13 @@ final class KeptTree {
     private final long[] overhead;
     private final List<long[]> kindFree;
     private FitTree tree;
-    /** Per bin loaded, what its room was computed from: its node, its load, its kind of new node or {@link #NODE}. */
-    private NodeInfo[] nodes = new NodeInfo[0];
-
     /**
-     * Per bin loaded, the bin object last seen there: the classification hands a kept node's bin object again until
-     * its node or load changes, so the same object means the same room without reading the bin (a walk of thousands).
+     * Per bin loaded, the bin its room was computed from, or one of the same node, load and kind of new node since:
+     * the classification hands a kept node's bin object again until its node or load changes, so the same object
+     * means the same room without reading the bin (a walk of thousands).
      */
     private Bin[] seen = new Bin[0];
 
-    private NodeLoad[] loads = new NodeLoad[0];
-    private int[] kinds = new int[0];
     private int loaded;
     /** The bins reloaded by the last {@link #take} (its cost; tests). */
     private int reloaded;
@@ -95,10 +91,7 @@ final class KeptTree {
         if (tree == null || tree.capacity() >= 4 * Math.max(capacity, 16)) {
             tree = new FitTree(dims, capacity, existing);
             loaded = 0;
-            nodes = new NodeInfo[existing];
             seen = new Bin[existing];
-            loads = new NodeLoad[existing];
-            kinds = new int[existing];
             for (int b = 0; b < existing; b++) {
                 fill(shape, b, bins.get(b));
             }
@@ -106,21 +99,15 @@ final class KeptTree {
             reloaded = existing;
         } else {
             tree.undo();
-            if (nodes.length < existing) {
-                nodes = Arrays.copyOf(nodes, existing);
+            if (seen.length < existing) {
                 seen = Arrays.copyOf(seen, existing);
-                loads = Arrays.copyOf(loads, existing);
-                kinds = Arrays.copyOf(kinds, existing);
             }
             tree.ensureCapacity(existing);
             int[] changed = new int[16];
             int n = 0;
             for (int b = 0; b < existing; b++) {
                 Bin bin = bins.get(b);
-                if (b < loaded && seen[b] == bin) {
-                    continue;
-                }
-                if (b < loaded && nodes[b] == bin.node() && loads[b] == bin.load() && kinds[b] == kindOf(bin)) {
+                if (b < loaded && (seen[b] == bin || sameRoom(seen[b], bin))) {
                     seen[b] = bin;
                     continue;
                 }
@@ -130,9 +117,7 @@ final class KeptTree {
             }
             for (int b = existing; b < loaded; b++) {
                 tree.unload(b);
-                nodes[b] = null;
                 seen[b] = null;
-                loads[b] = null;
                 changed = n == changed.length ? Arrays.copyOf(changed, 2 * n) : changed;
                 changed[n++] = b;
             }
@@ -144,7 +129,7 @@ final class KeptTree {
         return tree;
     }
 
-    /** Loads bin {@code b}'s free room (its leaf only) and notes what it was computed from. */
+    /** Loads bin {@code b}'s free room (its leaf only) and notes the bin it was computed from. */
     private void fill(NewNodeShape shape, int b, Bin bin) {
         int kind = kindOf(bin);
         if (bin.node() == null) {
@@ -167,10 +152,12 @@ final class KeptTree {
             }
             tree.load(b, free, 0); // the tree copies it
         }
-        nodes[b] = bin.node();
         seen[b] = bin;
-        loads[b] = bin.load();
-        kinds[b] = kind;
+    }
+
+    /** Whether {@code bin} gets the room {@code was} got: the same node object, load object and kind of new node. */
+    private static boolean sameRoom(Bin was, Bin bin) {
+        return was.node() == bin.node() && was.load() == bin.load() && kindOf(was) == kindOf(bin);
     }
 
     private Resources lastAllocatable;
