@@ -77,8 +77,9 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                     continue;
                 }
                 NodeType type = cheapestFitting(cluster, pod);
-                SimNode best = bestNode(cluster, pod, now, bootDelayMillis, type);
-                if (capped && best == null && !anyFits(cluster, pod)) {
+                Best found = bestNode(cluster, pod, now, bootDelayMillis, type);
+                SimNode best = found.node;
+                if (capped && best == null && !found.metAny) {
                     fitNowhere.add(pod);
                 }
                 if (best == null && !capped) {
@@ -120,15 +121,6 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         return false;
     }
 
-    private static boolean anyFits(SimCluster cluster, SimPod pod) {
-        for (SimNode n : cluster.nodes()) {
-            if (n.ready && n.fits(pod) && SimCluster.inZone(pod, n)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The type a new node for {@code pod} gets: the cheapest that fits it (the first type of a one-type group). */
     private static NodeType cheapestFitting(SimCluster cluster, SimPod pod) {
         NodeType best = cluster.types.first();
@@ -144,10 +136,10 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
     /**
      * The fitting node where the pod adds the least node time, max(0, its end − the node's latest end), with several
      * types weighted by each node's price; among equals the one whose latest end is closest to the pod's, then the
-     * first in node order. Null when a new node of {@code type} (duration + boot delay) is cheaper. Each node keeps
+     * first in node order. None when a new node of {@code type} (duration + boot delay) is cheaper. Each node keeps
      * its latest end until a pod is bound to it or leaves it.
      */
-    private static SimNode bestNode(SimCluster cluster, SimPod pod, long now, long bootDelayMillis, NodeType type) {
+    private static Best bestNode(SimCluster cluster, SimPod pod, long now, long bootDelayMillis, NodeType type) {
         Best best = new Best(
                 pod,
                 now,
@@ -166,15 +158,19 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
                 best.consider(n);
             }
         }
-        return best.node;
+        return best;
     }
 
-    /** The best node met so far, in any order: least added time, then least gap, then first in node order. */
+    /**
+     * The best node met so far, in any order: least added time, then least gap, then first in node order; and whether
+     * any fitting node was met at all (at the node cap, a pod no node fits tells larger ones not to look).
+     */
     private static final class Best {
         private final long now;
         private final long end;
         private final boolean priced;
         SimNode node;
+        boolean metAny;
         private double added;
         private long gap = Long.MAX_VALUE;
 
@@ -186,6 +182,7 @@ public final class ClairvoyantPolicy implements ScalingPolicy {
         }
 
         void consider(SimNode n) {
+            metAny = true;
             long latest = Math.max(now, n.latestPodEnd());
             double a = Math.max(0, end - latest) * (priced ? n.type.pricePerHour() : 1);
             long g = Math.abs(latest - end);

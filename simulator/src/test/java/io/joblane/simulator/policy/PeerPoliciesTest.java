@@ -2,12 +2,16 @@ package io.joblane.simulator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.joblane.scaler.cloud.fake.LaunchRule;
 import io.joblane.simulator.SimulatorInvariantsTest;
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeType;
+import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import io.joblane.simulator.cluster.SpotMarket;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,6 +268,29 @@ class PeerPoliciesTest {
             new ClairvoyantPolicy(BOOT, 100).place(cluster, 0);
             assertThat(tied.node).as("older bound first: %s", olderBoundFirst).isSameAs(older);
         }
+    }
+
+    @Test
+    void clairvoyantAtTheNodeCapDoesNotCountAPodThatFitsADearNodeAsFittingNowhere() {
+        // Guards against: a pod that fits a node, but would cost less on a new node of a cheaper type, taken for one
+        // that fits no node; at the cap, the pods at least as large after it would then not even be tried.
+        NodeType cheap = new NodeType("cheap", SHAPE, 1.0, Integer.MAX_VALUE);
+        NodeType dear = new NodeType("dear", SHAPE, 10.0, Integer.MAX_VALUE);
+        SimCluster cluster = new SimCluster(
+                new NodeTypes(List.of(cheap, dear), LaunchRule.PRIORITIZED),
+                SimCluster.Scoring.LEAST_ALLOCATED,
+                1,
+                60_000);
+        SimNode node = cluster.launch(null, 0, 0, dear);
+        cluster.runEventsUntil(0);
+        cluster.bind(pod(1, 4, 60 * MIN, 0, true), node, 0);
+        SimPod longer = pod(2, 4, 120 * MIN, 0, true); // an hour past the node's end, at ten times the price
+        SimPod within = pod(3, 4, 30 * MIN, 0, true); // as large, ends before the node does: adds nothing there
+        cluster.submit(longer);
+        cluster.submit(within);
+        new ClairvoyantPolicy(BOOT, 1).place(cluster, 0); // capped at the one node
+        assertThat(longer.node).isNull();
+        assertThat(within.node).isSameAs(node);
     }
 
     @Test
