@@ -134,11 +134,6 @@ final class SwfTraceReader extends LineTraceReader {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
-    /** {@link #wholeNumber(String, int, int)} of the whole text. */
-    static long wholeNumber(String text) {
-        return wholeNumber(text, 0, text.length());
-    }
-
     /**
      * The value of {@code line}'s characters from {@code start} to {@code end} (not empty) rounded down, as {@code
      * Math.floor(Double.parseDouble(field))}, without the double parse for the common plain integer; NOT_A_NUMBER if

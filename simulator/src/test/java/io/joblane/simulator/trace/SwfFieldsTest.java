@@ -12,13 +12,17 @@ class SwfFieldsTest {
         for (String text : new String[] {
             "0", "-1", "42", "007", "3600.00", "12.9", "-0.5", "1e3", "+5", "123456789012345", "1234567890123456789"
         }) {
-            assertThat(SwfTraceReader.wholeNumber(text)).as(text).isEqualTo((long)
-                    Math.floor(Double.parseDouble(text)));
+            assertThat(wholeNumber(text)).as(text).isEqualTo((long) Math.floor(Double.parseDouble(text)));
         }
-        assertThat(SwfTraceReader.wholeNumber("x1")).isEqualTo(Long.MIN_VALUE);
-        assertThat(SwfTraceReader.wholeNumber("-")).isEqualTo(Long.MIN_VALUE);
+        assertThat(wholeNumber("x1")).isEqualTo(Long.MIN_VALUE);
+        assertThat(wholeNumber("-")).isEqualTo(Long.MIN_VALUE);
         assertThat(SwfTraceReader.wholeNumber("x -42 7", 2, 5)).isEqualTo(-42); // a field read where it stands
         assertThat(SwfTraceReader.wholeNumber("9 3600.50", 2, 9)).isEqualTo(3600);
+    }
+
+    /** The reader's parse of a whole text as one field. */
+    private static long wholeNumber(String text) {
+        return SwfTraceReader.wholeNumber(text, 0, text.length());
     }
 
     @Test
