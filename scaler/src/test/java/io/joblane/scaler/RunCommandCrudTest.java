@@ -62,8 +62,10 @@ class RunCommandCrudTest {
         run.statusConfigMap = "joblane-scaler-status";
         run.identity = "scaler-0";
         run.exit = exitCode::set;
-        run.leaseDuration = Duration.ofSeconds(3);
-        run.leaseRenewDeadline = Duration.ofSeconds(2);
+        // Generous: a starved CI machine must not cost the replica its Lease mid-test (the end-to-end test does the
+        // same).
+        run.leaseDuration = Duration.ofSeconds(15);
+        run.leaseRenewDeadline = Duration.ofSeconds(10);
         run.leaseRetryPeriod = Duration.ofMillis(200);
         // A client of its own: the scaler closes it at shutdown, the test's client must stay usable.
         run.clientFactory = () -> new KubernetesClientBuilder()

@@ -118,9 +118,8 @@ public final class ClusterCache implements AutoCloseable {
      * synced). Informers that did not sync keep retrying; {@link #problems()} tells when they catch up.
      */
     public List<String> start(Duration timeout) {
-        CompletableFuture<?>[] syncs = all().stream()
-                .map(w -> w.sync = w.informer.start().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] syncs =
+                all().stream().map(w -> w.sync = startUnlessClosed(w.informer)).toArray(CompletableFuture[]::new);
         try {
             CompletableFuture.allOf(syncs).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -131,6 +130,23 @@ public final class ClusterCache implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return problems();
+    }
+
+    /**
+     * The informer's first sync. A shutdown (SIGTERM) may close the cache while start-up is still starting its informers:
+     * an informer closed before its start is reported as stopped, as fabric8 reports one closed just after, instead
+     * of failing start-up with "Cannot restart a stopped informer".
+     */
+    private static CompletableFuture<?> startUnlessClosed(SharedIndexInformer<?> informer) {
+        try {
+            return informer.start().toCompletableFuture();
+        } catch (IllegalStateException e) {
+            if (!informer.stopped().toCompletableFuture().isDone()) {
+                throw e;
+            }
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("informer closed, stopped before starting"));
+        }
     }
 
     public boolean synced() {

@@ -163,9 +163,34 @@ class ClusterCacheCrudTest {
             ClusterCache cache = new ClusterCache(client, () -> {});
             java.util.concurrent.CompletableFuture<List<String>> started =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.start(Duration.ofSeconds(60)));
-            Thread.sleep(500);
+            // Each informer's list is a connection to the silent server: all six started before the close.
+            List<java.net.Socket> lists = new java.util.ArrayList<>();
+            silent.setSoTimeout(30_000);
+            while (lists.size() < 6) {
+                lists.add(silent.accept());
+            }
             cache.close();
             List<String> problems = started.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(problems).hasSize(6).allSatisfy(p -> assertThat(p).contains("stopped before starting"));
+            for (java.net.Socket list : lists) {
+                list.close();
+            }
+        }
+    }
+
+    // Guards against: a SIGTERM closing the cache while start-up had not started every informer yet failed start-up
+    // with fabric8's "Cannot restart a stopped informer" instead of reporting the informers as stopped.
+    @Test
+    void aCacheClosedBeforeItsInformersStartReportsThemStopped() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0);
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                                .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+                                .build())
+                        .build()) {
+            ClusterCache cache = new ClusterCache(client, () -> {});
+            cache.close();
+            List<String> problems = cache.start(Duration.ofSeconds(20));
             assertThat(problems).hasSize(6).allSatisfy(p -> assertThat(p).contains("stopped before starting"));
         }
     }
