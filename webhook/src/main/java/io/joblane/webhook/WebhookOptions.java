@@ -83,6 +83,24 @@ public record WebhookOptions(
                 lanesNamespace);
     }
 
+    public WebhookOptions withShutdownTimeout(Duration timeout) {
+        return new WebhookOptions(
+                config,
+                tlsCert,
+                tlsKey,
+                host,
+                port,
+                healthPort,
+                bodyLimitBytes,
+                requestTimeout,
+                reloadInterval,
+                timeout,
+                namespaceRouting,
+                informerSyncTimeout,
+                listeners,
+                lanesNamespace);
+    }
+
     /** Lanes on, reading the family table from the ConfigMap {@code joblane-lanes} in {@code namespace}. */
     public WebhookOptions withLanesNamespace(String namespace) {
         return new WebhookOptions(

@@ -123,10 +123,10 @@ final class TlsReloader {
                 return rejected(bytes, result.cause().toString());
             }
             served = next;
-            setInSync(true);
             lastRejected = null;
             metrics.certificateReload(true);
             metrics.certificateServed(next.leaf().getNotAfter().toInstant());
+            setInSync(true);
             LOG.info(
                     "tls certificate reloaded: {} (expires {})",
                     next.leaf().getSubjectX500Principal().getName(),
@@ -136,7 +136,6 @@ final class TlsReloader {
     }
 
     private Future<Void> rejected(byte[][] bytes, String reason) {
-        setInSync(false);
         byte[][] previous = lastRejected;
         if (previous == null || !Arrays.equals(previous[0], bytes[0]) || !Arrays.equals(previous[1], bytes[1])) {
             // Once per distinct content: a rotation caught half-way is retried quietly on the next poll.
@@ -144,6 +143,7 @@ final class TlsReloader {
             metrics.certificateReload(false);
             LOG.warn("tls files changed but cannot be served yet, keeping the old certificate: {}", reason);
         }
+        setInSync(false); // after the count: a scrape that sees out of sync also sees the failure counted
         return Future.succeededFuture();
     }
 }

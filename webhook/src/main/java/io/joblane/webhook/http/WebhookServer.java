@@ -353,8 +353,10 @@ public final class WebhookServer {
                     answer.dryRun(),
                     answer.reason());
         }
-        send(ctx, answer.status(), answer.body());
+        // Counted before the answer leaves (the write is queued, not awaited): a client that scrapes after its answer
+        // sees its request.
         metrics.request(answer.outcome(), answer.group(), answer.dryRun(), answer.conflicts(), elapsed(ctx));
+        send(ctx, answer.status(), answer.body());
     }
 
     /**
@@ -376,8 +378,8 @@ public final class WebhookServer {
         if (status != 500) {
             LOG.warn("rejected request from {}: {} {}", ctx.request().remoteAddress(), status, message);
         }
-        send(ctx, status, AdmissionCodec.error(status, reason, message));
         metrics.request(Outcome.ERROR, "none", false, 0, elapsed(ctx));
+        send(ctx, status, AdmissionCodec.error(status, reason, message));
     }
 
     private static void send(RoutingContext ctx, int status, byte[] body) {

@@ -31,16 +31,30 @@ class LifecycleHttpTest {
         return client.review(BODY).json().at("/response/patch").asText();
     }
 
+    /**
+     * Replaces the file at once, as a ConfigMap update swaps its files: a plain write truncates first, and a reload
+     * that reads the empty file would count one more failure than the test expects.
+     */
+    private static void replace(Path file, String content) throws java.io.IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, content);
+        Files.move(
+                next,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     @Test
     void changedConfigFileReroutesAndAnInvalidOneIsRefusedKeepingTheLastGood() throws Exception {
         try (TestWebhook server = new TestWebhook(dir);
                 TestClient client = server.client(true)) {
             String before = group(client);
 
-            Files.writeString(server.config, "nodeGroups:\n  - name: general\n    default: true\n");
+            replace(server.config, "nodeGroups:\n  - name: general\n    default: true\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> !group(client).equals(before));
             String general = new String(java.util.Base64.getDecoder().decode(group(client)), StandardCharsets.UTF_8);
-            Files.writeString(server.config, "nodeGroups:\n  - name: general\n    default: maybe\n");
+            replace(server.config, "nodeGroups:\n  - name: general\n    default: maybe\n");
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
                             metrics(server).contains("joblane_webhook_config_reloads_total{result=\"failure\"} 1.0"));
@@ -57,7 +71,8 @@ class LifecycleHttpTest {
 
     @Test
     void shutdownTurnsNotReadyAndLetsTheRequestInFlightFinish() throws Exception {
-        TestWebhook server = new TestWebhook(dir);
+        // A grace longer than the checks below take on a starved machine: only the request may end the shutdown.
+        TestWebhook server = new TestWebhook(dir, o -> o.withShutdownTimeout(Duration.ofSeconds(60)));
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
                 trustAll(server).getSocketFactory().createSocket("localhost", server.webhook.port())) {
             socket.setSoTimeout(60_000);
