@@ -245,11 +245,8 @@ class RunCommandCrudTest {
     // Guards against a start-up that hangs, or claims readiness, when the API server cannot be reached.
     @Test
     void startsNotReadyNamingTheInformersWhenTheApiServerIsUnreachable() throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        String unreachable = "http://127.0.0.1:" + closedPort;
+        // Port 1 (tcpmux) is privileged and never served here: refused, where a port freed by the test could be reused.
+        String unreachable = "http://127.0.0.1:1";
         run.clientFactory = () -> new KubernetesClientBuilder()
                 .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
                         .withMasterUrl(unreachable)

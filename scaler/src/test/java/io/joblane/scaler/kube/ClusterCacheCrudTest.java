@@ -127,13 +127,10 @@ class ClusterCacheCrudTest {
     // Guards against a start-up that hangs forever when the API server is unreachable or RBAC forbids a list.
     @Test
     void startGivesUpAfterTheTimeoutAndNamesTheInformers() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        // Port 1 (tcpmux) is privileged and never served here: refused, where a port freed by the test could be reused.
         try (KubernetesClient unreachable = new KubernetesClientBuilder()
                         .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-                                .withMasterUrl("http://127.0.0.1:" + closedPort)
+                                .withMasterUrl("http://127.0.0.1:1")
                                 .withRequestRetryBackoffLimit(0)
                                 .build())
                         .build();
