@@ -22,12 +22,18 @@ import javax.management.openmbean.CompositeData;
 /**
  * Measures one {@code joblane-simulator --timing} run for the benchmark: wall time, CPU time (of the simulating
  * threads, as the simulator counts it, and of the process), and the largest heap still in use right after a garbage collection (the live set, which must not grow with
- * the trace). GC notifications arrive on a JMX thread, hence the atomic.
+ * the trace), and the collector. GC notifications arrive on a JMX thread, hence the atomic.
  */
 final class RunMeter implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final long startProcessCpu = processCpuNanos();
     private final AtomicLong maxLiveAfterGc = new AtomicLong();
+    /**
+     * The same after full collections only: the parallel collector empties its old generation only then, so after
+     * its young collections the heap still holds the garbage promoted since (G1 rarely runs a full one).
+     */
+    private final AtomicLong maxLiveAfterFullGc = new AtomicLong();
+
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
     private final Set<String> heapPools = new HashSet<>();
@@ -60,6 +66,9 @@ final class RunMeter implements AutoCloseable {
             }
         }
         maxLiveAfterGc.accumulateAndGet(used, Math::max);
+        if ("end of major GC".equals(info.getGcAction())) {
+            maxLiveAfterFullGc.accumulateAndGet(used, Math::max);
+        }
     }
 
     /**
@@ -73,14 +82,21 @@ final class RunMeter implements AutoCloseable {
                 ? ""
                 : String.format(Locale.ROOT, ", %.1f s CPU (process)", (process - startProcessCpu) / 1e9);
         long live = maxLiveAfterGc.get();
+        long full = maxLiveAfterFullGc.get();
         return String.format(
                 Locale.ROOT,
-                "timing: %.1f s wall, %.1f s CPU (simulating threads)%s; heap: max live after GC %s, limit %.0f MiB%n",
+                "timing: %.1f s wall, %.1f s CPU (simulating threads)%s; heap: max live after GC %s, limit %.0f MiB (%s GC)%n",
                 wall,
                 simulatingCpuSeconds,
                 processCpu,
-                live == 0 ? "n/a (no GC ran)" : String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0),
-                Runtime.getRuntime().maxMemory() / 1048576.0);
+                live == 0
+                        ? "n/a (no GC ran)"
+                        : String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0)
+                                + (full == 0
+                                        ? ""
+                                        : String.format(Locale.ROOT, " (after a full GC %.1f MiB)", full / 1048576.0)),
+                Runtime.getRuntime().maxMemory() / 1048576.0,
+                ThroughputCollector.collectorName());
     }
 
     /** The process's CPU time, or -1 where the JVM does not tell it. */

@@ -42,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
@@ -345,8 +346,12 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator jar's entry point: the simulation is the whole command. */
     public static void main(String[] args) {
-        System.exit(CommandLineConvention.apply(new CommandLine(new SimulateCommand()))
-                .execute(args));
+        OptionalInt relaunched = ThroughputCollector.relaunchIfDefault(args);
+        System.exit(
+                relaunched.isPresent()
+                        ? relaunched.getAsInt()
+                        : CommandLineConvention.apply(new CommandLine(new SimulateCommand()))
+                                .execute(args));
     }
 
     @Override

@@ -1,0 +1,147 @@
+package io.joblane.simulator;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.jar.JarFile;
+
+/**
+ * A simulation is a batch computation: the JVM's throughput collector (Parallel) runs it about 12% faster than the
+ * default G1, which spends its CPU on concurrent work and costlier write barriers to keep pauses short (measured in
+ * simulator/README.md). A jar cannot choose its collector, so {@code java -jar} on the default collector runs the
+ * same jar once more with it. A JVM the user tuned (any {@code -XX:}, agent, or JVM options from the environment)
+ * is left as it is: {@code java -XX:+UseG1GC -jar ...} keeps G1.
+ */
+final class ThroughputCollector {
+    static final String FLAG = "-XX:+UseParallelGC";
+    private static final List<String> TUNING_ENVIRONMENT =
+            List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+
+    private ThroughputCollector() {}
+
+    /**
+     * The command that runs {@code ownJar} again on the throughput collector, or empty when this JVM should run the
+     * simulation itself: it was not started as {@code java -jar ownJar}, it does not run the default G1, or the user
+     * tuned it.
+     */
+    static Optional<List<String>> relaunchCommand(
+            Path javaHome,
+            List<String> jvmArgs,
+            String classPath,
+            Path ownJar,
+            List<String> collectors,
+            Map<String, String> env,
+            String[] args) {
+        if (ownJar == null
+                || !ownJar.toString().endsWith(".jar")
+                || classPath == null
+                || !Path.of(classPath)
+                        .toAbsolutePath()
+                        .normalize()
+                        .equals(ownJar.toAbsolutePath().normalize())) {
+            return Optional.empty(); // tests, IDEs, a class path of several entries: not our launcher
+        }
+        if (!collectors.contains("G1 Young Generation")) {
+            return Optional.empty(); // a collector chosen, or the JVM's pick on a small machine (Serial)
+        }
+        boolean tuned = jvmArgs.stream()
+                        .anyMatch(a -> a.startsWith("-XX:")
+                                || a.startsWith("-agent")
+                                || a.startsWith("-javaagent")
+                                || a.startsWith("-Xrun"))
+                || TUNING_ENVIRONMENT.stream()
+                        .anyMatch(v -> !env.getOrDefault(v, "").isBlank());
+        if (tuned) {
+            return Optional.empty();
+        }
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin").resolve("java").toString());
+        command.add(FLAG);
+        command.addAll(jvmArgs); // -Xmx, -D...: the user's, kept
+        command.add("-jar");
+        command.add(ownJar.toString());
+        command.addAll(Arrays.asList(args));
+        return Optional.of(command);
+    }
+
+    /**
+     * Runs this jar again on the throughput collector when {@link #relaunchCommand} says so, with the terminal and
+     * streams inherited, and returns its exit code; empty when this JVM should run the simulation itself (also when
+     * the new JVM cannot be started: then it runs here, slower, after a warning).
+     */
+    static OptionalInt relaunchIfDefault(String[] args) {
+        Optional<List<String>> command = relaunchCommand(
+                Path.of(System.getProperty("java.home")),
+                ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                System.getProperty("java.class.path"),
+                ownJar(System.getProperty("java.class.path")),
+                collectorNames(),
+                System.getenv(),
+                args);
+        if (command.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Process child;
+        try {
+            child = new ProcessBuilder(command.get()).inheritIO().start();
+        } catch (IOException e) {
+            System.err.println("warning: cannot start a JVM with " + FLAG + " (" + e.getMessage()
+                    + "); simulating on the default collector");
+            return OptionalInt.empty();
+        }
+        // Stopped by a signal meant for this process (a timeout, a supervisor): the child stops too.
+        Thread stopChild = new Thread(child::destroy, "stop-simulation");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        try {
+            int code = child.waitFor();
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+            return OptionalInt.of(code);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroy();
+            return OptionalInt.of(1);
+        }
+    }
+
+    /** The garbage collector this JVM runs, as the {@code --timing} line names it. */
+    static String collectorName() {
+        List<String> names = collectorNames();
+        if (names.contains("G1 Young Generation")) {
+            return "G1";
+        }
+        if (names.contains("PS Scavenge")) {
+            return "Parallel";
+        }
+        if (names.contains("Copy")) {
+            return "Serial";
+        }
+        return String.join("/", names);
+    }
+
+    private static List<String> collectorNames() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName)
+                .toList();
+    }
+
+    /** The jar on the class path when it is the only entry and holds this class (not a test's or an IDE's path). */
+    private static Path ownJar(String classPath) {
+        if (classPath == null || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return null;
+        }
+        try (JarFile jar = new JarFile(classPath)) {
+            String entry = ThroughputCollector.class.getName().replace('.', '/') + ".class";
+            return jar.getEntry(entry) != null ? Path.of(classPath) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.joblane.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The built jar as users run it, {@code java -jar}: the collector it simulates on and the exit codes it returns. */
+class SimulatorJarIT {
+    private static final Path JAR = Path.of(System.getProperty("joblane.simulatorJar", "target/joblane-simulator.jar"));
+    private static final Path TRACE = Path.of("../examples/traces/example.csv");
+
+    private record Run(int exitCode, String out) {}
+
+    private static Run java(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+            builder.environment().remove(variable);
+        }
+        Path out = Files.createTempFile("simulate", ".out");
+        Process process = builder.redirectOutput(out.toFile()).start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("ended").isTrue();
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        Files.delete(out);
+        return new Run(process.exitValue(), text);
+    }
+
+    /** What {@code java -jar} picks on this machine: G1 on a server-class one, which the jar trades for Parallel. */
+    private static String expectedByDefault() {
+        boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(gc -> gc.getName().equals("G1 Young Generation"));
+        return g1 ? "(Parallel GC)" : "(Serial GC)";
+    }
+
+    @Test
+    void onTheDefaultCollectorTheJarSimulatesOnTheThroughputOne() throws Exception {
+        Run run = java(
+                "-Xmx256m", "-jar", JAR.toString(), "--trace", TRACE.toString(), "--policies", "static", "--timing");
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("static").contains(expectedByDefault());
+        java.util.regex.Matcher limit =
+                java.util.regex.Pattern.compile("limit (\\d+) MiB").matcher(run.out());
+        assertThat(limit.find()).as(run.out()).isTrue();
+        assertThat(Integer.parseInt(limit.group(1))).as("-Xmx kept").isBetween(200, 256);
+    }
+
+    @Test
+    void aCollectorTheUserChoseIsKept() throws Exception {
+        Run run = java(
+                "-XX:+UseSerialGC",
+                "-jar",
+                JAR.toString(),
+                "--trace",
+                TRACE.toString(),
+                "--policies",
+                "static",
+                "--timing");
+        assertThat(run.exitCode()).as(run.out()).isZero();
+        assertThat(run.out()).contains("(Serial GC)");
+    }
+
+    @Test
+    void aUsageErrorKeepsItsExitCodeThroughTheRelaunch() throws Exception {
+        Run run = java("-jar", JAR.toString(), "--trace", TRACE.toString(), "--policies", "no-such-policy");
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(2);
+        assertThat(run.out()).contains("no-such-policy");
+    }
+}
