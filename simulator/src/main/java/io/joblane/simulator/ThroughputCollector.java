@@ -102,7 +102,11 @@ final class ThroughputCollector {
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
             int code = child.waitFor();
-            Runtime.getRuntime().removeShutdownHook(stopChild);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChild);
+            } catch (IllegalStateException shuttingDown) {
+                // A signal stopped this JVM and so the child: its exit code is still the answer.
+            }
             return OptionalInt.of(code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
