@@ -353,10 +353,9 @@ public final class WebhookServer {
                     answer.dryRun(),
                     answer.reason());
         }
-        // Counted before the answer leaves (the write is queued, not awaited): a client that scrapes after its answer
-        // sees its request.
-        metrics.request(answer.outcome(), answer.group(), answer.dryRun(), answer.conflicts(), elapsed(ctx));
         send(ctx, answer.status(), answer.body());
+        // After the answer is handed to the connection: the latency runs from request start to response end.
+        metrics.request(answer.outcome(), answer.group(), answer.dryRun(), answer.conflicts(), elapsed(ctx));
     }
 
     /**
@@ -378,8 +377,8 @@ public final class WebhookServer {
         if (status != 500) {
             LOG.warn("rejected request from {}: {} {}", ctx.request().remoteAddress(), status, message);
         }
-        metrics.request(Outcome.ERROR, "none", false, 0, elapsed(ctx));
         send(ctx, status, AdmissionCodec.error(status, reason, message));
+        metrics.request(Outcome.ERROR, "none", false, 0, elapsed(ctx));
     }
 
     private static void send(RoutingContext ctx, int status, byte[] body) {

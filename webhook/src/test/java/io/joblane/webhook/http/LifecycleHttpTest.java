@@ -71,8 +71,10 @@ class LifecycleHttpTest {
 
     @Test
     void shutdownTurnsNotReadyAndLetsTheRequestInFlightFinish() throws Exception {
-        // A grace longer than the checks below take on a starved machine: only the request may end the shutdown.
-        TestWebhook server = new TestWebhook(dir, o -> o.withShutdownTimeout(Duration.ofSeconds(60)));
+        // A grace and a request deadline longer than the checks below take on a starved machine: only the request may
+        // end the shutdown, and it must still be answered 200.
+        TestWebhook server = new TestWebhook(
+                dir, o -> o.withShutdownTimeout(Duration.ofSeconds(60)).withRequestTimeout(Duration.ofSeconds(60)));
         try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket)
                 trustAll(server).getSocketFactory().createSocket("localhost", server.webhook.port())) {
             socket.setSoTimeout(60_000);

@@ -221,6 +221,11 @@ class WebhookHttpTest {
 
         assertThat(server.health("/healthz").status()).isEqualTo(200);
         assertThat(server.health("/readyz").status()).isEqualTo(200);
+        // A request is counted once its answer is written, which a client can read a moment before.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> new String(server.health("/metrics").body(), StandardCharsets.UTF_8)
+                        .contains("joblane_webhook_requests_total{group=\"none\",outcome=\"error\"}"));
         TestClient.Response metrics = server.health("/metrics");
         String text = new String(metrics.body(), StandardCharsets.UTF_8);
 
