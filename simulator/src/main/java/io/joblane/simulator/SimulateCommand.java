@@ -346,6 +346,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The simulator jar's entry point: the simulation is the whole command. */
     public static void main(String[] args) {
+        ThroughputCollector.stopWithParent();
         OptionalInt relaunched = ThroughputCollector.relaunchIfDefault(args);
         System.exit(
                 relaunched.isPresent()

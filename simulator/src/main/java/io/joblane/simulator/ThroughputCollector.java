@@ -11,19 +11,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
 /**
  * A simulation is a batch computation: the JVM's throughput collector (Parallel) runs it about 12% faster than the
  * default G1, which spends its CPU on concurrent work and costlier write barriers to keep pauses short (measured in
  * simulator/README.md). A jar cannot choose its collector, so {@code java -jar} on the default collector runs the
- * same jar once more with it. A JVM the user tuned (any {@code -XX:}, agent, or JVM options from the environment)
- * is left as it is: {@code java -XX:+UseG1GC -jar ...} keeps G1.
+ * same jar once more with it, passing on only options known to mean the same in a second JVM (heap and stack sizes,
+ * plain system properties, assertions, module options). Any other option (a collector, logging, JMX, an agent) or
+ * JVM options from the environment mean the user tuned this JVM: it simulates itself, {@code java -XX:+UseG1GC -jar}
+ * keeps G1. The second JVM stops when the first one goes, even killed outright.
  */
 final class ThroughputCollector {
     static final String FLAG = "-XX:+UseParallelGC";
+    /** The first JVM's pid, set on the second one: it stops when that process goes. */
+    static final String PARENT_PROPERTY = "joblane.simulator.parent";
+
     private static final List<String> TUNING_ENVIRONMENT =
             List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+    /** Options that mean the same in the second JVM; a JMX port, a log file or an agent would be taken twice. */
+    private static final List<String> PASSED_ON_PREFIXES = List.of(
+            "-Xmx",
+            "-Xms",
+            "-Xss",
+            "-Xmn",
+            "-ea",
+            "-da",
+            "-esa",
+            "-dsa",
+            "-enableassertions",
+            "-disableassertions",
+            "--add-opens",
+            "--add-exports",
+            "--add-modules",
+            "--add-reads",
+            "--enable-preview",
+            "--enable-native-access");
 
     private ThroughputCollector() {}
 
@@ -39,6 +63,7 @@ final class ThroughputCollector {
             Path ownJar,
             List<String> collectors,
             Map<String, String> env,
+            long parentPid,
             String[] args) {
         if (ownJar == null
                 || !ownJar.toString().endsWith(".jar")
@@ -52,11 +77,7 @@ final class ThroughputCollector {
         if (!collectors.contains("G1 Young Generation")) {
             return Optional.empty(); // a collector chosen, or the JVM's pick on a small machine (Serial)
         }
-        boolean tuned = jvmArgs.stream()
-                        .anyMatch(a -> a.startsWith("-XX:")
-                                || a.startsWith("-agent")
-                                || a.startsWith("-javaagent")
-                                || a.startsWith("-Xrun"))
+        boolean tuned = !jvmArgs.stream().allMatch(ThroughputCollector::passedOn)
                 || TUNING_ENVIRONMENT.stream()
                         .anyMatch(v -> !env.getOrDefault(v, "").isBlank());
         if (tuned) {
@@ -65,7 +86,8 @@ final class ThroughputCollector {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add(FLAG);
-        command.addAll(jvmArgs); // -Xmx, -D...: the user's, kept
+        command.add("-D" + PARENT_PROPERTY + "=" + parentPid);
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(ownJar.toString());
         command.addAll(Arrays.asList(args));
@@ -85,6 +107,7 @@ final class ThroughputCollector {
                 ownJar(System.getProperty("java.class.path")),
                 collectorNames(),
                 System.getenv(),
+                ProcessHandle.current().pid(),
                 args);
         if (command.isEmpty()) {
             return OptionalInt.empty();
@@ -97,22 +120,60 @@ final class ThroughputCollector {
                     + "); simulating on the default collector");
             return OptionalInt.empty();
         }
-        // Stopped by a signal meant for this process (a timeout, a supervisor): the child stops too.
-        Thread stopChild = new Thread(child::destroy, "stop-simulation");
+        // Stopped by a signal meant for this process (a timeout, a supervisor): the child stops too, before this exits.
+        Thread stopChild = new Thread(() -> stop(child), "stop-simulation");
         Runtime.getRuntime().addShutdownHook(stopChild);
         try {
             int code = child.waitFor();
             try {
                 Runtime.getRuntime().removeShutdownHook(stopChild);
             } catch (IllegalStateException shuttingDown) {
-                // A signal stopped this JVM and so the child: its exit code is still the answer.
+                // A signal is stopping this JVM (its exit status is the signal's): no stack trace for it.
             }
             return OptionalInt.of(code);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            child.destroy();
+            stop(child);
             return OptionalInt.of(1);
         }
+    }
+
+    private static void stop(Process child) {
+        child.destroy();
+        try {
+            child.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A JVM option the second JVM takes as the first did: sizes, assertions, modules, plain system properties. */
+    static boolean passedOn(String option) {
+        if (option.startsWith("-D")) {
+            return !option.startsWith("-Dcom.sun.management.") && !option.startsWith("-D" + PARENT_PROPERTY + "=");
+        }
+        return PASSED_ON_PREFIXES.stream().anyMatch(option::startsWith);
+    }
+
+    /**
+     * In the second JVM: stops it when the first one goes (killed outright, its shutdown hook cannot stop this one),
+     * so no simulation runs on without anyone to read it.
+     */
+    static void stopWithParent() {
+        String parent = System.getProperty(PARENT_PROPERTY);
+        if (parent == null) {
+            return;
+        }
+        Optional<ProcessHandle> handle;
+        try {
+            handle = ProcessHandle.of(Long.parseLong(parent));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (handle.isEmpty()) {
+            Runtime.getRuntime().halt(1);
+        }
+        handle.get().onExit().thenRun(() -> Runtime.getRuntime().halt(1));
     }
 
     /** The garbage collector this JVM runs, as the {@code --timing} line names it. */

@@ -23,20 +23,38 @@ class SimulatorJarIT {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = untuned(command).redirectErrorStream(true);
+        Path out = Files.createTempFile("simulate", ".out");
+        Process process = builder.redirectOutput(out.toFile()).start();
+        try {
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("ended").isTrue();
+            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            stop(process);
+            Files.delete(out);
+        }
+    }
+
+    private static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private static ProcessBuilder untuned(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
         for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
             builder.environment().remove(variable);
         }
-        Path out = Files.createTempFile("simulate", ".out");
-        Process process = builder.redirectOutput(out.toFile()).start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("ended").isTrue();
-        String text = Files.readString(out, StandardCharsets.UTF_8);
-        Files.delete(out);
-        return new Run(process.exitValue(), text);
+        return builder;
     }
 
     /** What {@code java -jar} picks on this machine: G1 on a server-class one, which the jar trades for Parallel. */
     private static String expectedByDefault() {
+        // This JVM tells the machine's default only when no environment variable chose for it.
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS").stream()
+                        .allMatch(v -> System.getenv().getOrDefault(v, "").isBlank()),
+                "JVM options in the environment");
         boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .anyMatch(gc -> gc.getName().equals("G1 Young Generation"));
         return g1 ? "(Parallel GC)" : "(Serial GC)";
@@ -67,6 +85,40 @@ class SimulatorJarIT {
                 "--timing");
         assertThat(run.exitCode()).as(run.out()).isZero();
         assertThat(run.out()).contains("(Serial GC)");
+    }
+
+    @Test
+    void theSimulatingJvmStopsWhenTheFirstIsKilledOutright() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                expectedByDefault().equals("(Parallel GC)"), "no relaunch where the default is not G1");
+        Process first = untuned(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        JAR.toString(),
+                        "--synthetic",
+                        "400000",
+                        "--synthetic-days",
+                        "28"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        java.util.concurrent.atomic.AtomicReference<ProcessHandle> simulating =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> first.descendants().findAny().isPresent());
+            simulating.set(first.descendants().findFirst().orElseThrow());
+            first.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> !simulating.get().isAlive());
+        } finally {
+            stop(first);
+            if (simulating.get() != null) {
+                simulating.get().destroyForcibly(); // an orphan, when the behaviour under test failed
+            }
+        }
     }
 
     @Test
