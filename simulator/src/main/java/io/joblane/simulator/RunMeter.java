@@ -21,8 +21,10 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Measures one {@code joblane-simulator --timing} run for the benchmark: wall time, CPU time (of the simulating
- * threads, as the simulator counts it, and of the process), and the largest heap still in use right after a garbage collection (the live set, which must not grow with
- * the trace), and the collector. GC notifications arrive on a JMX thread, hence the atomic.
+ * threads, as the simulator counts it, and of the process), the largest heap still in use right after a garbage
+ * collection (on G1 close to the live set, which must not grow with the trace; on the parallel collector its young
+ * collections leave the old generation's garbage, so it reads higher) and after a full one, and the collector. GC
+ * notifications arrive on a JMX thread, hence the atomics.
  */
 final class RunMeter implements AutoCloseable {
     private final long startNanos = System.nanoTime();
