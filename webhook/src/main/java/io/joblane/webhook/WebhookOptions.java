@@ -48,61 +48,24 @@ public record WebhookOptions(
     }
 
     public WebhookOptions withNamespaceRouting(NamespaceRoutingMode mode) {
-        return new WebhookOptions(
-                config,
-                tlsCert,
-                tlsKey,
-                host,
-                port,
-                healthPort,
-                bodyLimitBytes,
-                requestTimeout,
-                reloadInterval,
-                shutdownTimeout,
-                mode,
-                informerSyncTimeout,
-                listeners,
-                lanesNamespace);
+        return with(requestTimeout, shutdownTimeout, mode, lanesNamespace);
     }
 
     public WebhookOptions withRequestTimeout(Duration timeout) {
-        return new WebhookOptions(
-                config,
-                tlsCert,
-                tlsKey,
-                host,
-                port,
-                healthPort,
-                bodyLimitBytes,
-                timeout,
-                reloadInterval,
-                shutdownTimeout,
-                namespaceRouting,
-                informerSyncTimeout,
-                listeners,
-                lanesNamespace);
+        return with(timeout, shutdownTimeout, namespaceRouting, lanesNamespace);
     }
 
     public WebhookOptions withShutdownTimeout(Duration timeout) {
-        return new WebhookOptions(
-                config,
-                tlsCert,
-                tlsKey,
-                host,
-                port,
-                healthPort,
-                bodyLimitBytes,
-                requestTimeout,
-                reloadInterval,
-                timeout,
-                namespaceRouting,
-                informerSyncTimeout,
-                listeners,
-                lanesNamespace);
+        return with(requestTimeout, timeout, namespaceRouting, lanesNamespace);
     }
 
     /** Lanes on, reading the family table from the ConfigMap {@code joblane-lanes} in {@code namespace}. */
     public WebhookOptions withLanesNamespace(String namespace) {
+        return with(requestTimeout, shutdownTimeout, namespaceRouting, namespace);
+    }
+
+    /** A copy with the fields the withers change; the rest kept. */
+    private WebhookOptions with(Duration request, Duration shutdown, NamespaceRoutingMode routing, String lanes) {
         return new WebhookOptions(
                 config,
                 tlsCert,
@@ -111,12 +74,12 @@ public record WebhookOptions(
                 port,
                 healthPort,
                 bodyLimitBytes,
-                requestTimeout,
+                request,
                 reloadInterval,
-                shutdownTimeout,
-                namespaceRouting,
+                shutdown,
+                routing,
                 informerSyncTimeout,
                 listeners,
-                namespace);
+                lanes);
     }
 }

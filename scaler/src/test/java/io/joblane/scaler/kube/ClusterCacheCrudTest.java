@@ -146,17 +146,22 @@ class ClusterCacheCrudTest {
         }
     }
 
+    /** A client of {@code server}, a socket that takes connections and never answers. */
+    private static KubernetesClient clientOf(ServerSocket server) {
+        return new KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + server.getLocalPort())
+                        .build())
+                .build();
+    }
+
     // Guards against: an informer stopped before its first sync reported as "no answer from the API server yet",
     // which hid why a start-up wait ended early.
     @Test
     void anInformerStoppedBeforeItsSyncIsReportedAsStopped() throws Exception {
         // A server that takes connections and never answers: no list fails, so no informer error is recorded.
         try (ServerSocket silent = new ServerSocket(0);
-                KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-                                .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-                                .build())
-                        .build()) {
+                KubernetesClient client = clientOf(silent)) {
             ClusterCache cache = new ClusterCache(client, () -> {});
             java.util.concurrent.CompletableFuture<List<String>> started =
                     java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.start(Duration.ofSeconds(60)));
@@ -180,11 +185,7 @@ class ClusterCacheCrudTest {
     @Test
     void aCacheClosedBeforeItsInformersStartReportsThemStopped() throws Exception {
         try (ServerSocket silent = new ServerSocket(0);
-                KubernetesClient client = new KubernetesClientBuilder()
-                        .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-                                .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-                                .build())
-                        .build()) {
+                KubernetesClient client = clientOf(silent)) {
             ClusterCache cache = new ClusterCache(client, () -> {});
             cache.close();
             List<String> problems = cache.start(Duration.ofSeconds(20));
