@@ -83,22 +83,26 @@ final class RunMeter implements AutoCloseable {
         String processCpu = process < 0 || startProcessCpu < 0
                 ? ""
                 : String.format(Locale.ROOT, ", %.1f s CPU (process)", (process - startProcessCpu) / 1e9);
-        long live = maxLiveAfterGc.get();
-        long full = maxLiveAfterFullGc.get();
         return String.format(
                 Locale.ROOT,
                 "timing: %.1f s wall, %.1f s CPU (simulating threads)%s; heap: max live after GC %s, limit %.0f MiB (%s GC)%n",
                 wall,
                 simulatingCpuSeconds,
                 processCpu,
-                live == 0
-                        ? "n/a (no GC ran)"
-                        : String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0)
-                                + (full == 0
-                                        ? ""
-                                        : String.format(Locale.ROOT, " (after a full GC %.1f MiB)", full / 1048576.0)),
+                heapAfterGc(),
                 Runtime.getRuntime().maxMemory() / 1048576.0,
                 ThroughputCollector.collectorName());
+    }
+
+    /** The largest heap after any collection, and after a full one when one ran. */
+    private String heapAfterGc() {
+        long live = maxLiveAfterGc.get();
+        if (live == 0) {
+            return "n/a (no GC ran)";
+        }
+        long full = maxLiveAfterFullGc.get();
+        String any = String.format(Locale.ROOT, "%.1f MiB", live / 1048576.0);
+        return full == 0 ? any : any + String.format(Locale.ROOT, " (after a full GC %.1f MiB)", full / 1048576.0);
     }
 
     /** The process's CPU time, or -1 where the JVM does not tell it. */

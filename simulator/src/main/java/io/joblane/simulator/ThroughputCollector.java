@@ -28,8 +28,10 @@ final class ThroughputCollector {
     /** The first JVM's pid, set on the second one: it stops when that process goes. */
     static final String PARENT_PROPERTY = "joblane.simulator.parent";
 
-    private static final List<String> TUNING_ENVIRONMENT =
-            List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
+    /** The young collector's bean name when the JVM runs G1. */
+    static final String G1_YOUNG = "G1 Young Generation";
+    /** The launcher's and the JVM's own option variables: set, the user chose this JVM's options. */
+    static final List<String> TUNING_ENVIRONMENT = List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS");
     /** Options that mean the same in the second JVM; a JMX port, a log file or an agent would be taken twice. */
     private static final List<String> PASSED_ON_PREFIXES = List.of(
             "-Xmx",
@@ -53,28 +55,21 @@ final class ThroughputCollector {
 
     /**
      * The command that runs {@code ownJar} again on the throughput collector, or empty when this JVM should run the
-     * simulation itself: it was not started as {@code java -jar ownJar}, it does not run the default G1, or the user
-     * tuned it.
+     * simulation itself: it was not started as {@code java -jar ownJar} ({@code ownJar} null, see {@link #ownJar}), it
+     * does not run the default G1, or the user tuned it.
      */
     static Optional<List<String>> relaunchCommand(
             Path javaHome,
             List<String> jvmArgs,
-            String classPath,
             Path ownJar,
             List<String> collectors,
             Map<String, String> env,
             long parentPid,
             String[] args) {
-        if (ownJar == null
-                || !ownJar.toString().endsWith(".jar")
-                || classPath == null
-                || !Path.of(classPath)
-                        .toAbsolutePath()
-                        .normalize()
-                        .equals(ownJar.toAbsolutePath().normalize())) {
-            return Optional.empty(); // tests, IDEs, a class path of several entries: not our launcher
+        if (ownJar == null) {
+            return Optional.empty();
         }
-        if (!collectors.contains("G1 Young Generation")) {
+        if (!collectors.contains(G1_YOUNG)) {
             return Optional.empty(); // a collector chosen, or the JVM's pick on a small machine (Serial)
         }
         boolean tuned = !jvmArgs.stream().allMatch(ThroughputCollector::passedOn)
@@ -103,7 +98,6 @@ final class ThroughputCollector {
         Optional<List<String>> command = relaunchCommand(
                 Path.of(System.getProperty("java.home")),
                 ManagementFactory.getRuntimeMXBean().getInputArguments(),
-                System.getProperty("java.class.path"),
                 ownJar(System.getProperty("java.class.path")),
                 collectorNames(),
                 System.getenv(),
@@ -179,7 +173,7 @@ final class ThroughputCollector {
     /** The garbage collector this JVM runs, as the {@code --timing} line names it. */
     static String collectorName() {
         List<String> names = collectorNames();
-        if (names.contains("G1 Young Generation")) {
+        if (names.contains(G1_YOUNG)) {
             return "G1";
         }
         if (names.contains("PS Scavenge")) {
@@ -197,8 +191,11 @@ final class ThroughputCollector {
                 .toList();
     }
 
-    /** The jar on the class path when it is the only entry and holds this class (not a test's or an IDE's path). */
-    private static Path ownJar(String classPath) {
+    /**
+     * The jar on the class path when it is the only entry and holds this class, as with {@code java -jar}; null for
+     * tests, IDEs and class paths of several entries.
+     */
+    static Path ownJar(String classPath) {
         if (classPath == null || classPath.contains(File.pathSeparator) || !classPath.endsWith(".jar")) {
             return null;
         }

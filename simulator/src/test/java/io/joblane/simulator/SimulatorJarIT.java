@@ -16,12 +16,14 @@ import org.junit.jupiter.api.Test;
 class SimulatorJarIT {
     private static final Path JAR = Path.of(System.getProperty("joblane.simulatorJar", "target/joblane-simulator.jar"));
     private static final Path TRACE = Path.of("../examples/traces/example.csv");
+    private static final String JAVA =
+            Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     private record Run(int exitCode, String out) {}
 
     private static Run java(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(JAVA);
         command.addAll(List.of(args));
         ProcessBuilder builder = untuned(command).redirectErrorStream(true);
         Path out = Files.createTempFile("simulate", ".out");
@@ -42,7 +44,7 @@ class SimulatorJarIT {
 
     private static ProcessBuilder untuned(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command);
-        for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String variable : ThroughputCollector.TUNING_ENVIRONMENT) {
             builder.environment().remove(variable);
         }
         return builder;
@@ -52,11 +54,11 @@ class SimulatorJarIT {
     private static String expectedByDefault() {
         // This JVM tells the machine's default only when no environment variable chose for it.
         org.junit.jupiter.api.Assumptions.assumeTrue(
-                List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS").stream()
+                ThroughputCollector.TUNING_ENVIRONMENT.stream()
                         .allMatch(v -> System.getenv().getOrDefault(v, "").isBlank()),
                 "JVM options in the environment");
         boolean g1 = ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .anyMatch(gc -> gc.getName().equals("G1 Young Generation"));
+                .anyMatch(gc -> gc.getName().equals(ThroughputCollector.G1_YOUNG));
         return g1 ? "(Parallel GC)" : "(Serial GC)";
     }
 
@@ -91,14 +93,8 @@ class SimulatorJarIT {
     void theSimulatingJvmStopsWhenTheFirstIsKilledOutright() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 expectedByDefault().equals("(Parallel GC)"), "no relaunch where the default is not G1");
-        Process first = untuned(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar",
-                        JAR.toString(),
-                        "--synthetic",
-                        "400000",
-                        "--synthetic-days",
-                        "28"))
+        Process first = untuned(
+                        List.of(JAVA, "-jar", JAR.toString(), "--synthetic", "400000", "--synthetic-days", "28"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();

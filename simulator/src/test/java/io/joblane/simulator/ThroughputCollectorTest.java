@@ -2,22 +2,27 @@ package io.joblane.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ThroughputCollectorTest {
     private static final Path JAVA_HOME = Path.of("/opt/jdk");
     private static final Path JAR = Path.of("/work/simulator/target/joblane-simulator.jar");
-    private static final List<String> G1 = List.of("G1 Young Generation", "G1 Old Generation");
+    private static final List<String> G1 = List.of(ThroughputCollector.G1_YOUNG, "G1 Old Generation");
     private static final String[] ARGS = {"--trace", "t.csv", "--timing"};
     private static final long PID = 4242;
 
     @Test
     void javaJarOnTheDefaultCollectorRunsAgainOnParallelKeepingTheUsersJvmOptionsAndArguments() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR.toString(), JAR, G1, Map.of(), PID, ARGS))
+                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS))
                 .contains(List.of(
                         "/opt/jdk/bin/java",
                         "-XX:+UseParallelGC",
@@ -29,14 +34,6 @@ class ThroughputCollectorTest {
                         "--trace",
                         "t.csv",
                         "--timing"));
-    }
-
-    @Test
-    void aJarNamedRelativelyIsStillOurs() {
-        Path relative = Path.of("").toAbsolutePath().relativize(JAR);
-        assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), relative.toString(), JAR, G1, Map.of(), PID, ARGS))
-                .isPresent();
     }
 
     @Test
@@ -52,19 +49,18 @@ class ThroughputCollectorTest {
                 "-Xlog:gc:file=gc.log",
                 "-verbose:gc",
                 "-Xint")) {
-            assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(tuning), JAR.toString(), JAR, G1, Map.of(), PID, ARGS))
+            assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS))
                     .as(tuning)
                     .isEmpty();
         }
-        for (String variable : List.of("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS")) {
+        for (String variable : ThroughputCollector.TUNING_ENVIRONMENT) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(), JAR.toString(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS))
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS))
                     .as(variable)
                     .isEmpty();
         }
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR.toString(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS))
+                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS))
                 .as("blank is unset")
                 .isPresent();
     }
@@ -78,49 +74,44 @@ class ThroughputCollectorTest {
                 "-Dlog.level=debug",
                 "-ea",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
-        assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, options, JAR.toString(), JAR, G1, Map.of(), PID, ARGS))
+        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS))
                 .hasValueSatisfying(command -> assertThat(command).containsSubsequence(options));
     }
 
     @Test
     void anotherCollectorOrAnotherLauncherRunsHere() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME,
-                        List.of(),
-                        JAR.toString(),
-                        JAR,
-                        List.of("Copy", "MarkSweepCompact"),
-                        Map.of(),
-                        PID,
-                        ARGS))
+                        JAVA_HOME, List.of(), JAR, List.of("Copy", "MarkSweepCompact"), Map.of(), PID, ARGS))
                 .as("the JVM's pick on a small machine")
                 .isEmpty();
-        assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME,
-                        List.of(),
-                        "/work/simulator/target/classes:/m2/picocli.jar",
-                        JAR,
-                        G1,
-                        Map.of(),
-                        PID,
-                        ARGS))
-                .as("a class path of several entries")
+        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS))
+                .as("not started from our jar")
                 .isEmpty();
-        assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME,
-                        List.of(),
-                        "/tmp/surefirebooter.jar",
-                        Path.of("/work/simulator/target/classes"),
-                        G1,
-                        Map.of(),
-                        PID,
-                        ARGS))
-                .as("classes from a directory (tests)")
-                .isEmpty();
-        assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR.toString(), null, G1, Map.of(), PID, ARGS))
-                .isEmpty();
+    }
+
+    @Test
+    void ourJarIsTheOnlyClassPathEntryAndHoldsTheSimulator(@TempDir Path dir) throws Exception {
+        Path ours = jar(dir.resolve("joblane-simulator.jar"), "io/joblane/simulator/ThroughputCollector.class");
+        Path booter = jar(dir.resolve("surefirebooter.jar"), "org/apache/maven/surefire/booter/ForkedBooter.class");
+        assertThat(ThroughputCollector.ownJar(ours.toString())).isEqualTo(ours);
+        assertThat(ThroughputCollector.ownJar(booter.toString()))
+                .as("a test's booter")
+                .isNull();
+        assertThat(ThroughputCollector.ownJar(ours + File.pathSeparator + booter))
+                .as("several entries")
+                .isNull();
+        assertThat(ThroughputCollector.ownJar(dir.toString()))
+                .as("classes from a directory")
+                .isNull();
+        assertThat(ThroughputCollector.ownJar(null)).isNull();
+    }
+
+    private static Path jar(Path path, String entry) throws Exception {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(path))) {
+            out.putNextEntry(new JarEntry(entry));
+            out.closeEntry();
+        }
+        return path;
     }
 
     @Test
