@@ -70,12 +70,13 @@ final class IdleNodeRule {
         Instant from = now.minus(ARRIVAL_WINDOW);
         double nodes = 0;
         Instant oldest = null;
+        double slotShare = slotShare(usable);
         for (PodInfo p : jobPods) {
             Instant created = p.created();
             if (created == null || !created.isAfter(from) || created.isAfter(now) || p.phase() == PodPhase.FINISHED) {
                 continue;
             }
-            nodes += nodeEquivalents(p.requests(), usable);
+            nodes += nodeEquivalents(p.requests(), usable, slotShare);
             oldest = oldest == null || created.isBefore(oldest) ? created : oldest;
         }
         return new IdleNodeRule(
@@ -89,7 +90,12 @@ final class IdleNodeRule {
 
     /** The share of a node a pod takes on its binding resource, its pod slot included. */
     static double nodeEquivalents(Resources requests, Resources usable) {
-        double share = slotShare(usable);
+        return nodeEquivalents(requests, usable, slotShare(usable));
+    }
+
+    /** As above, with {@code usable}'s {@link #slotShare} given (a sum over many pods asks it once). */
+    private static double nodeEquivalents(Resources requests, Resources usable, double slotShare) {
+        double share = slotShare;
         for (int i = 0; i < requests.size(); i++) {
             long capacity = usable.get(requests.nameAt(i));
             if (capacity > 0) {

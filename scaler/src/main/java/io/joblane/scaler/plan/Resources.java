@@ -111,6 +111,12 @@ public final class Resources {
 
     /** Milli-units of {@code name}, zero when absent. */
     public long get(String name) {
+        // The names are interned and callers mostly pass one of them: found by reference before strings compare.
+        for (int i = 0; i < names.length; i++) {
+            if (names[i] == name) {
+                return millis[i];
+            }
+        }
         int i = Arrays.binarySearch(names, name);
         return i < 0 ? 0 : millis[i];
     }
