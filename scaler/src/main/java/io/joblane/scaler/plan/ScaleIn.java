@@ -59,23 +59,14 @@ final class ScaleIn {
         this.cordonable = remainingDesired - cordonedCount - in.floor();
     }
 
-    /**
-     * Plans the group's {@code nodes}; {@code loads} and {@code instances}, beside them one for one: what holds each
-     * node and its instance (null when none). What each node's own objects decide is kept across scans
-     * ({@link ScaleInKept}): only the nodes that are not quiet are walked, youngest first (oldest cordons settle
-     * first; then youngest empty nodes are removed first), and a quiet node's step would do nothing.
-     */
-    List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
-        ScaleInKept kept = in.index().scaleInKept(in.spec().name());
-        kept.update(nodes, loads, instances, overhead, usable, in.index()::pairing);
+    /** The idle nodes' delays as the cost rule ranks them; every kept position written, so none is stale. */
+    private void rankIdle(ScaleInKept kept) {
         // The cost rule only: the room sums in the nodes' order.
         double room = in.spec().scaleInByCost() ? kept.room(drainingNow) : 0;
         List<PodInfo> arrivals = in.spec().scaleInByCost()
                 ? in.index().jobPods(in.spec().name(), in.now().minus(IdleNodeRule.ARRIVAL_WINDOW))
                 : List.of();
         idleRule = IdleNodeRule.of(in.spec(), arrivals, usable, in.now(), room);
-        // The idle nodes ranked as the cost rule ranks them; every kept position written, so none is stale.
-        idleDelays = kept.delays();
         int keep = idleRule.keptCount();
         int rank = 0;
         int[] idle = kept.idle();
@@ -85,6 +76,21 @@ final class ScaleIn {
         }
         if (idleRule.kept() > 0 && idleRule.rateDropsAt() != null) {
             in.deadlines().reached(idleRule.rateDropsAt()); // a kept node may go once the rate falls
+        }
+    }
+
+    /**
+     * Plans the group's {@code nodes}; {@code loads} and {@code instances}, beside them one for one: what holds each
+     * node and its instance (null when none). What each node's own objects decide is kept across scans
+     * ({@link ScaleInKept}): only the nodes that are not quiet are walked, youngest first (oldest cordons settle
+     * first; then youngest empty nodes are removed first), and a quiet node's step would do nothing.
+     */
+    List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
+        ScaleInKept kept = in.index().scaleInKept(in.spec().name());
+        kept.update(nodes, loads, instances, overhead, usable, in.index()::pairing);
+        idleDelays = kept.delays();
+        if (kept.idleSize() > 0) {
+            rankIdle(kept); // the rule ranks idle nodes alone: without one it decides nothing and wakes nobody
         }
         int[] order = kept.order();
         for (int k = 0; k < kept.orderSize(); k++) {

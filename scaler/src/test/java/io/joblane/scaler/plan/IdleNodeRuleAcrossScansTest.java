@@ -153,4 +153,24 @@ class IdleNodeRuleAcrossScansTest {
                 .isEqualTo(IdleNodeRule.freeShare(big, Resources.ZERO, load.requested(), 1, halfUsable))
                 .isNotEqualTo(load.freeShare(big, Resources.ZERO, usable));
     }
+
+    /**
+     * The arrival rate ranks idle nodes alone: a group with none is not woken when the rate falls (a node emptied later
+     * is a change the loop sees anyway), and with one it is.
+     */
+    @Test
+    void theFallingArrivalRateWakesTheLoopOnlyWhenANodeIsIdle() {
+        NodeInfo busy = node("busy", G);
+        NodePods onBusy = new NodePods(arrivals(500, PodPhase.RUNNING)); // λ·B = 0.9 node until T0 + 100 s
+        List<NodeInfo> onlyBusy = List.of(busy);
+        GroupPlan noneIdle = Planner.plan(COST, index(onlyBusy, List.of(onBusy), null), cloudFor(onlyBusy, 0, 10), T0);
+
+        NodeInfo fresh = node("fresh", G); // empty: the rate keeps it
+        List<NodeInfo> withIdle = List.of(busy, fresh);
+        GroupPlan oneIdle =
+                Planner.plan(COST, index(withIdle, List.of(onBusy, List.of()), null), cloudFor(withIdle, 0, 10), T0);
+
+        assertThat(noneIdle.nextDeadline()).isNull();
+        assertThat(oneIdle.nextDeadline()).isEqualTo(T0.plusSeconds(100));
+    }
 }
