@@ -552,7 +552,7 @@ public final class ScaleLoop {
      * which restarts the wait before an unregistered instance is terminated (the safe side).
      */
     private static void trackNodeless(CloudGroup cloud, SnapshotIndex index, GroupState state, Instant now) {
-        List<CloudInstance> found = index.nodeless(cloud.instances());
+        List<CloudInstance> found = index.nodeless(cloud);
         if (GroupState.sameElements(found, state.lastNodeless)) {
             return; // the same instances as at the last scan: each already has its time, no other is kept
         }

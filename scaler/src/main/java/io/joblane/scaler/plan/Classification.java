@@ -342,7 +342,7 @@ final class Classification {
     /** Capacity instances without a node, within the registration timeout (older ones are cloud hygiene's). */
     private void addIncomingInstances() {
         Duration timeout = in.spec().registrationTimeout();
-        for (CloudInstance i : in.index().nodeless(in.cloud().instances())) {
+        for (CloudInstance i : in.index().nodeless(in.cloud())) {
             Duration age = i.launchTime() == null ? Duration.ZERO : Duration.between(i.launchTime(), in.now());
             if (age.compareTo(timeout) <= 0) {
                 if (i.launchTime() != null) {

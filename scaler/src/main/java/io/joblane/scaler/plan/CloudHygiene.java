@@ -40,7 +40,7 @@ final class CloudHygiene {
     private void unregisteredInstances() {
         Duration timeout = in.spec().registrationTimeout();
         Instant now = in.now();
-        for (CloudInstance i : in.index().nodeless(in.cloud().instances())) {
+        for (CloudInstance i : in.index().nodeless(in.cloud())) {
             Duration age = i.launchTime() == null ? Duration.ZERO : Duration.between(i.launchTime(), now);
             if (age.compareTo(timeout) <= 0) {
                 continue; // still incoming: classified as capacity on its way

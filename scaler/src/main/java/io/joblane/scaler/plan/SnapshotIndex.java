@@ -27,7 +27,7 @@ import java.util.Map;
  * run by run, with no walk that compares nodes (see {@link ClusterSnapshot#nodeEdits}).
  * In either case:
  * an unchanged node keeps its group, and its very same {@link NodePods} its load, with neither object read; the
- * nodeless instances of the same description are the last answer while the nodes' instance ids are the same; each
+ * nodeless instances follow the last answer by what changed ({@link NodelessInstances}); each
  * group's classification and each node's instance follow the same way ({@link Classification.Kept},
  * {@link #instancesOf}). A scan's walk over thousands of nodes then reads references, and only the changed nodes.
  */
@@ -78,19 +78,11 @@ public final class SnapshotIndex {
     private final List<NodeInfo> previousNodes;
 
     private final int[] nodesWas;
-    /** The instances list {@link #nodeless} was last asked of, and its answer. */
-    private List<CloudInstance> nodelessOf;
+    /** The capacity instances without a node, followed from the last index's answer where it can be. */
+    private final NodelessInstances nodelessInstances;
     /** What each cloud group's instance list says alone, once per list, handed from index to index. */
     private final DescribeFacts describeFacts;
 
-    private List<CloudInstance> nodeless;
-    /**
-     * The last index's {@link #nodeless} answer and the list it answered for, when this snapshot's nodes have the
-     * same instance ids as that index's: the answer holds for this one too.
-     */
-    private List<CloudInstance> inheritedNodelessOf;
-
-    private List<CloudInstance> inheritedNodeless;
     /** Per group, what its last pass's classification derived node by node, handed from index to index. */
     private final Map<String, Classification.Kept> keptClassification;
     /** Per cloud group id, the last {@link #instancesOf} answer, handed from index to index. */
@@ -169,10 +161,9 @@ public final class SnapshotIndex {
         }
         previousNodes = handed(previous, p -> p.snapshot.nodes(), () -> null);
         nodesWas = was;
-        if (previous != null && previous.nodelessOf != null && sameInstanceIds(previous.snapshot.nodes(), was)) {
-            inheritedNodelessOf = previous.nodelessOf;
-            inheritedNodeless = previous.nodeless;
-        }
+        nodelessInstances = previous == null
+                ? NodelessInstances.first()
+                : NodelessInstances.after(previous.nodelessInstances, previousNodes, nodes, was);
     }
 
     /**
@@ -360,38 +351,6 @@ public final class SnapshotIndex {
             }
         }
         return ByKey.match(last, now);
-    }
-
-    /**
-     * Whether this snapshot's nodes carry the same instance ids as {@code last}'s, {@code was} matching them: the
-     * nodes not matched on either side (few) are read, compared as sorted lists of their ids.
-     */
-    private boolean sameInstanceIds(List<NodeInfo> last, int[] was) {
-        List<NodeInfo> nodes = snapshot.nodes();
-        List<String> came = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        int next = 0;
-        for (int i = 0; i < was.length; i++) {
-            if (was[i] < 0) {
-                came.add(nodes.get(i).instanceId());
-                continue;
-            }
-            while (next < was[i]) {
-                gone.add(last.get(next++).instanceId());
-            }
-            next = was[i] + 1;
-        }
-        while (next < last.size()) {
-            gone.add(last.get(next++).instanceId());
-        }
-        if (came.isEmpty() && gone.isEmpty()) {
-            return true;
-        }
-        came.removeIf(java.util.Objects::isNull);
-        gone.removeIf(java.util.Objects::isNull);
-        java.util.Collections.sort(came);
-        java.util.Collections.sort(gone);
-        return came.equals(gone);
     }
 
     /** The last index's map of nodes by instance id, taken over, or a new one. */
@@ -697,34 +656,19 @@ public final class SnapshotIndex {
      * the loop's bookkeeping, classification and cloud hygiene each ask it of the same describe, answered once.
      */
     public List<CloudInstance> nodeless(List<CloudInstance> instances) {
-        if (nodelessOf != instances && instances == inheritedNodelessOf) {
-            nodeless = inheritedNodeless; // the same list and the same instance ids of nodes as the last index's
-            nodelessOf = instances;
-        }
-        if (nodelessOf != instances) {
-            List<CloudInstance> out = new ArrayList<>();
-            List<NodeInfo> nodes = snapshot.nodes();
-            Map<String, NodeInfo> byInstance = null; // asked only for instances whose node is not at the next place
-            int next = 0;
-            for (CloudInstance i : instances) {
-                if (!i.state().isCapacity()) {
-                    continue;
-                }
-                // Nodes mostly come in their instances' order: a node found a few places on has that instance.
-                int at = i.id() == null ? -1 : ByKey.keyAhead(nodes, next, i.id(), NodeInfo::instanceId);
-                if (at >= 0) {
-                    next = at + 1;
-                    continue;
-                }
-                byInstance = byInstance != null ? byInstance : nodesByInstance.of(nodes, previousNodes, nodesWas);
-                if (byInstance.get(i.id()) == null) {
-                    out.add(i);
-                }
-            }
-            nodeless = java.util.Collections.unmodifiableList(out);
-            nodelessOf = instances;
-        }
-        return nodeless;
+        return nodeless(instances, false);
+    }
+
+    /** As {@link #nodeless(List)} for the cloud group's description, whose ids are known to repeat or not. */
+    public List<CloudInstance> nodeless(CloudGroup cloud) {
+        instancesById(cloud); // brought to this description: it knows whether an id repeats
+        return nodeless(cloud.instances(), !instancesById.get(cloud.id()).repeats());
+    }
+
+    private List<CloudInstance> nodeless(List<CloudInstance> instances, boolean uniqueIds) {
+        List<NodeInfo> nodes = snapshot.nodes();
+        return nodelessInstances.of(
+                instances, uniqueIds, nodes, () -> nodesByInstance.of(nodes, previousNodes, nodesWas));
     }
 
     /**
