@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * What the scale-in step derives from each node's own inputs alone (its {@link NodeInfo}, {@link NodeLoad} and
@@ -76,19 +77,58 @@ final class ScaleInKept {
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
         int[] from = pairing.apply(lastList, ns).clone();
         lastList = ns;
-        boolean moved = n != size;
+        boolean shifted = n != size;
+        int changed = 0;
         for (int i = 0; i < n; i++) {
             int at = from[i];
             from[i] = at >= 0 && loads[at] == ls[i] && insts[at] == is[i] ? at : -1;
-            moved |= from[i] != i;
+            shifted |= from[i] >= 0 && from[i] != i;
+            changed += from[i] < 0 ? 1 : 0;
         }
-        if (!moved) {
+        if (!shifted && changed == 0) {
             if (!sameArgs) {
                 rebuildRoom(ns, ls, overhead, usable);
             }
-            return;
+        } else if (!shifted && sameArgs) {
+            patch(ns, ls, is, unpaired(from, changed), overhead, usable);
+        } else {
+            rebuild(ns, ls, is, from, sameArgs, overhead, usable);
         }
-        rebuild(ns, ls, is, from, sameArgs, overhead, usable);
+    }
+
+    /** The {@code count} places of {@code from} at -1, in order. */
+    private static int[] unpaired(int[] from, int count) {
+        int[] out = new int[count];
+        for (int i = 0, k = 0; k < count; i++) {
+            if (from[i] < 0) {
+                out[k++] = i;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * No position moved and only the {@code fresh} ones changed (most scans: a node's pods came or went): their facts
+     * derived again in place and their positions merged into the kept orders, the others' facts not copied.
+     */
+    private void patch(
+            List<NodeInfo> ns, NodeLoad[] ls, CloudInstance[] is, int[] fresh, Resources overhead, Resources usable) {
+        for (int i : fresh) {
+            loads[i] = ls[i];
+            insts[i] = is[i];
+            roomy[i] = roomy(ns.get(i), ls[i]);
+            room[i] = roomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+        }
+        // A kept position stays where it is unless it changed (then it is merged again as fresh).
+        int[][] orders = orders(ns, p -> Arrays.binarySearch(fresh, p) >= 0 ? -1 : p, fresh, ls, is);
+        order = orders[0];
+        orderSize = count(order);
+        for (int k = 0; k < idleSize; k++) {
+            delay[idle[k]] = null; // the last idle positions' delays: ScaleIn writes only this scan's idle ones
+        }
+        idle = orders[1];
+        idleSize = count(idle);
+        roomSum = Double.NaN;
     }
 
     private static boolean same(Resources a, Resources b) {
@@ -135,7 +175,14 @@ final class ScaleInKept {
                 newRoom[i] = newRoomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
             }
         }
-        int[][] orders = orders(ns, runs, fresh, ls, is);
+        int[] to = new int[size]; // the new position of each last position kept, -1 for one gone or derived afresh
+        Arrays.fill(to, -1);
+        for (int r = 0; r < runs.length; r += 3) {
+            for (int k = 0, dst = runs[r], src = runs[r + 1]; k < runs[r + 2]; k++) {
+                to[src + k] = dst + k;
+            }
+        }
+        int[][] orders = orders(ns, p -> to[p], fresh, ls, is);
         int[] newOrder = orders[0];
         int[] newIdleOrder = orders[1];
         loads = Arrays.copyOf(ls, n);
@@ -157,15 +204,7 @@ final class ScaleInKept {
      * The kept orders with positions moved (the move keeps their order), merged with the nodes derived afresh: the
      * positions of those not quiet youngest first, and of the idle ones most recently emptied first.
      */
-    private int[][] orders(List<NodeInfo> ns, int[] runs, int[] fresh, NodeLoad[] ls, CloudInstance[] is) {
-        // The new position of each last position kept, -1 for one gone or derived afresh: increasing.
-        int[] to = new int[size];
-        Arrays.fill(to, -1);
-        for (int r = 0; r < runs.length; r += 3) {
-            for (int k = 0, dst = runs[r], src = runs[r + 1]; k < runs[r + 2]; k++) {
-                to[src + k] = dst + k;
-            }
-        }
+    private int[][] orders(List<NodeInfo> ns, IntUnaryOperator to, int[] fresh, NodeLoad[] ls, CloudInstance[] is) {
         int[] freshOrder = new int[fresh.length];
         int[] freshIdle = new int[fresh.length];
         int fo = 0;
@@ -193,11 +232,18 @@ final class ScaleInKept {
     }
 
     /**
-     * {@code kept} (its first {@code keptSize}) with each position moved by {@code to} (dropped at -1), merged with the
+     * {@code kept} (its first {@code keptSize}) with each position moved by {@code to} (dropped at -1; the moved
+     * positions increase), merged with the
      * first {@code freshSize} of {@code fresh} once sorted; by {@link #youngerFirst} or {@link #recentFirst}.
      */
     private static int[] merge(
-            int[] kept, int keptSize, int[] to, int[] fresh, int freshSize, List<NodeInfo> ns, boolean byAge) {
+            int[] kept,
+            int keptSize,
+            IntUnaryOperator to,
+            int[] fresh,
+            int freshSize,
+            List<NodeInfo> ns,
+            boolean byAge) {
         Integer[] sorted = new Integer[freshSize];
         for (int k = 0; k < freshSize; k++) {
             sorted[k] = fresh[k];
@@ -208,21 +254,21 @@ final class ScaleInKept {
         int f = 0;
         int o = 0;
         while (true) {
-            while (k < keptSize && to[kept[k]] < 0) {
+            while (k < keptSize && to.applyAsInt(kept[k]) < 0) {
                 k++;
             }
             if (k >= keptSize && f >= freshSize) {
                 break;
             }
             if (f >= freshSize) {
-                out[o++] = to[kept[k++]];
+                out[o++] = to.applyAsInt(kept[k++]);
                 continue;
             }
             if (k >= keptSize) {
                 out[o++] = sorted[f++];
                 continue;
             }
-            int a = to[kept[k]];
+            int a = to.applyAsInt(kept[k]);
             int b = sorted[f];
             int c = byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b);
             if (c <= 0) {
