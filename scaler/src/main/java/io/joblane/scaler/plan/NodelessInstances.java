@@ -32,15 +32,21 @@ final class NodelessInstances {
     /** Instance ids the last index's nodes had and this index's have not (as many times as they left), sorted. */
     private final List<String> idsLost;
 
+    /** Whether the last answer's list ({@link #priorOf}) was known not to repeat an id. */
+    private final boolean priorUnique;
+
     private List<CloudInstance> of;
     private List<CloudInstance> answer;
+    private boolean ofUnique;
 
     private NodelessInstances(
             List<CloudInstance> priorOf,
             List<CloudInstance> prior,
             boolean sameIds,
             List<String> came,
-            List<String> lost) {
+            List<String> lost,
+            boolean priorUnique) {
+        this.priorUnique = priorUnique;
         this.priorOf = priorOf;
         this.prior = prior;
         this.sameIds = sameIds;
@@ -50,7 +56,7 @@ final class NodelessInstances {
 
     /** For a first index, with nothing to follow. */
     static NodelessInstances first() {
-        return new NodelessInstances(null, null, false, null, null);
+        return new NodelessInstances(null, null, false, null, null, false);
     }
 
     /**
@@ -78,14 +84,15 @@ final class NodelessInstances {
             gone.add(lastNodes.get(next++).instanceId());
         }
         if (came.isEmpty() && gone.isEmpty()) {
-            return new NodelessInstances(last.of, last.answer, true, List.of(), List.of());
+            return new NodelessInstances(last.of, last.answer, true, List.of(), List.of(), last.ofUnique);
         }
         came.removeIf(Objects::isNull);
         gone.removeIf(Objects::isNull);
         Collections.sort(came);
         Collections.sort(gone);
         boolean same = came.equals(gone);
-        return new NodelessInstances(last.of, last.answer, same, came, same ? List.of() : lost(gone, came));
+        return new NodelessInstances(
+                last.of, last.answer, same, came, same ? List.of() : lost(gone, came), last.ofUnique);
     }
 
     /** {@code gone} without one of each of {@code came} (both sorted). */
@@ -122,6 +129,7 @@ final class NodelessInstances {
                 instances == priorOf && sameIds ? prior : followed(instances, uniqueIds, byInstance);
         answer = found != null ? found : Collections.unmodifiableList(walk(instances, nodes, byInstance));
         of = instances;
+        ofUnique = uniqueIds;
         return answer;
     }
 
@@ -181,13 +189,14 @@ final class NodelessInstances {
 
     /**
      * Whether every instance whose node left went or came too: one that stayed where it was is nodeless at a place
-     * only a walk finds. With ids that may repeat, another object with the id may have stayed: never.
+     * only a walk finds. With ids that may repeat, now or in the last list, another object with the id may have
+     * stayed: never.
      */
     private boolean lostExplained(boolean uniqueIds, Map<String, CloudInstance> wentById, List<CloudInstance> came) {
         if (idsLost.isEmpty()) {
             return true;
         }
-        if (!uniqueIds) {
+        if (!uniqueIds || !priorUnique) {
             return false;
         }
         Set<String> edited = new java.util.HashSet<>(wentById.keySet());

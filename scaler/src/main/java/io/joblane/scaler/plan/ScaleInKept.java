@@ -113,14 +113,23 @@ final class ScaleInKept {
      */
     private void patch(
             List<NodeInfo> ns, NodeLoad[] ls, CloudInstance[] is, int[] fresh, Resources overhead, Resources usable) {
-        for (int i : fresh) {
+        // A kept position stays where it is unless it changed (then it is merged again as fresh). Derived before any
+        // kept fact is written: a failure leaves the last scan's facts whole, as rebuild does.
+        int[][] orders = orders(ns, p -> Arrays.binarySearch(fresh, p) >= 0 ? -1 : p, fresh, ls, is);
+        boolean[] freshRoomy = new boolean[fresh.length];
+        double[] freshRoom = new double[fresh.length];
+        for (int k = 0; k < fresh.length; k++) {
+            int i = fresh[k];
+            freshRoomy[k] = roomy(ns.get(i), ls[i]);
+            freshRoom[k] = freshRoomy[k] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+        }
+        for (int k = 0; k < fresh.length; k++) {
+            int i = fresh[k];
             loads[i] = ls[i];
             insts[i] = is[i];
-            roomy[i] = roomy(ns.get(i), ls[i]);
-            room[i] = roomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+            roomy[i] = freshRoomy[k];
+            room[i] = freshRoom[k];
         }
-        // A kept position stays where it is unless it changed (then it is merged again as fresh).
-        int[][] orders = orders(ns, p -> Arrays.binarySearch(fresh, p) >= 0 ? -1 : p, fresh, ls, is);
         order = orders[0];
         orderSize = count(order);
         for (int k = 0; k < idleSize; k++) {

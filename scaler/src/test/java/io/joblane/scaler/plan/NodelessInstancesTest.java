@@ -37,7 +37,7 @@ class NodelessInstancesTest {
                 SnapshotIndex index =
                         new SnapshotIndex(new ClusterSnapshot(T0, w.nodes, List.of(), List.of()), Map.of(), previous);
                 for (int ask = 0; ask < 2; ask++) { // asked again of the same list: the same answer
-                    assertThat(index.nodeless(new CloudGroup("asg", w.list.size(), 0, 1000, w.list, List.of(), false)))
+                    assertThat(index.nodeless(cloud(w.list)))
                             .as("seed %d, scan %d", seed, scan)
                             .containsExactlyElementsOf(w.expected());
                 }
@@ -60,6 +60,28 @@ class NodelessInstancesTest {
         SnapshotIndex two =
                 new SnapshotIndex(new ClusterSnapshot(T0, List.of(a, b), List.of(), List.of()), Map.of(), one);
         assertThat(two.nodeless(second)).extracting(CloudInstance::id).containsExactly("i-c");
+    }
+
+    /** Guards against following an answer across a description that listed the lost node's id twice. */
+    @Test
+    void anIdListedTwiceInTheLastDescriptionIsWalkedWhenItsNodeLeaves() {
+        CloudInstance x1 = instance("i-a");
+        CloudInstance x2 = Fixtures.instance("i-a", LifecycleState.PENDING, T0, true);
+        InstanceList both = InstanceList.of(new CloudInstance[] {x1, x2});
+        NodeInfo a = node("a", G);
+        SnapshotIndex first =
+                new SnapshotIndex(new ClusterSnapshot(T0, List.of(a), List.of(), List.of()), Map.of(), null);
+        assertThat(first.nodeless(cloud(both))).isEmpty();
+
+        // The second object went and the node left: the first stays, nodeless now.
+        InstanceList one = InstanceList.edited(new CloudInstance[] {x1}, both, List.of(), List.of(x2));
+        SnapshotIndex second =
+                new SnapshotIndex(new ClusterSnapshot(T0, List.of(), List.of(), List.of()), Map.of(), first);
+        assertThat(second.nodeless(cloud(one))).containsExactly(x1);
+    }
+
+    private static CloudGroup cloud(List<CloudInstance> instances) {
+        return new CloudGroup("asg", instances.size(), 0, 1000, instances, List.of(), false);
     }
 
     private static CloudInstance instance(String id) {
@@ -99,18 +121,19 @@ class NodelessInstancesTest {
             }
             int launches = edit ? rnd.nextInt(4) : 0;
             for (int k = 0; k < launches; k++) {
+                // Now and then an id listed already (a provider that lists one twice for a while).
+                String id = rnd.nextInt(12) == 0 && !now.isEmpty()
+                        ? now.get(rnd.nextInt(now.size())).id()
+                        : "i-" + launched++;
                 CloudInstance c = Fixtures.instance(
-                        "i-" + launched++,
-                        rnd.nextBoolean() ? LifecycleState.PENDING : LifecycleState.IN_SERVICE,
-                        T0,
-                        true);
+                        id, rnd.nextBoolean() ? LifecycleState.PENDING : LifecycleState.IN_SERVICE, T0, true);
                 came.add(c);
                 now.add(c);
             }
             if (edit) {
                 list = InstanceList.edited(now.toArray(CloudInstance[]::new), list, came, went);
             }
-            // Nodes: some register, some leave (their instance may stay), some change; a few without instance.
+            // Nodes: some register, some leave (their instance may stay), some change; now and then one without an id.
             for (CloudInstance i : list) {
                 int r = rnd.nextInt(8);
                 if (r == 0) {
@@ -123,6 +146,9 @@ class NodelessInstancesTest {
             }
             nodeOf.keySet().removeIf(id -> rnd.nextInt(20) == 0); // a node of an instance long gone leaves too
             List<NodeInfo> ordered = new ArrayList<>(nodeOf.values());
+            if (rnd.nextInt(3) == 0) { // a node that shows no instance id (not registered with the cloud yet)
+                ordered.add(Fixtures.onInstance(node("noid-" + scan, G), null, T0));
+            }
             ordered.sort(java.util.Comparator.comparing(NodeInfo::name));
             if (rnd.nextInt(5) == 0) {
                 java.util.Collections.shuffle(ordered, rnd);
@@ -133,8 +159,7 @@ class NodelessInstancesTest {
         List<CloudInstance> expected() {
             List<CloudInstance> out = new ArrayList<>();
             for (CloudInstance i : list) {
-                if (i.state().isCapacity()
-                        && nodes.stream().noneMatch(n -> n.instanceId().equals(i.id()))) {
+                if (i.state().isCapacity() && nodes.stream().noneMatch(n -> i.id().equals(n.instanceId()))) {
                     out.add(i);
                 }
             }
