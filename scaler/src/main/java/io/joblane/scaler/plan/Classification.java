@@ -168,27 +168,64 @@ final class Classification {
                 && !in.now().isBefore(kept.now);
         int n = nodes.size();
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
-        Bin[] binOf = new Bin[n];
-        byte[] flags = new byte[n];
-        int[] counts = new int[COUNTS];
-        int[] runs = was == null ? new int[0] : carry(kept, was, instances, loads, binOf, flags, counts);
-        for (int i : NodeEdits.fresh(runs, n)) {
-            NodeInfo node = nodes.get(i);
-            binOf[i] = binOf(node, loads[i], instances[i]);
-            flags[i] = flagsOf(node, binOf[i]);
-            count(flags[i], counts, 1);
+        if (was != null && unmoved(was, kept.flags.length)) {
+            patchNodes(kept, nodes, loads, instances, was);
+        } else {
+            Bin[] binOf = new Bin[n];
+            byte[] flags = new byte[n];
+            int[] counts = new int[COUNTS];
+            int[] runs = was == null ? new int[0] : carry(kept, was, instances, loads, binOf, flags, counts);
+            for (int i : NodeEdits.fresh(runs, n)) {
+                NodeInfo node = nodes.get(i);
+                binOf[i] = binOf(node, loads[i], instances[i]);
+                flags[i] = flagsOf(node, binOf[i]);
+                count(flags[i], counts, 1);
+            }
+            kept.bins = binOf;
+            kept.flags = flags;
+            kept.counts = counts;
         }
-        setCounts(counts);
-        addByKind(binOf, flags);
+        setCounts(kept.counts);
+        addByKind(kept.bins, kept.flags);
         kept.nodes = nodes;
         kept.instances = instances;
         kept.loads = loads;
-        kept.bins = binOf;
-        kept.flags = flags;
-        kept.counts = counts;
         kept.timeout = spec.registrationTimeout();
         kept.template = spec.shape();
         kept.now = in.now();
+    }
+
+    /** Whether {@code was} keeps every node at its place (or none) in a list as long as the last. */
+    private static boolean unmoved(int[] was, int lastSize) {
+        if (was.length != lastSize) {
+            return false;
+        }
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] >= 0 && was[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * No node moved (most passes: a node's pods came or went): the kept outcomes are updated in place, those of the
+     * changed nodes derived again and their counts moved, a kept bin whose load changed made again.
+     */
+    private void patchNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances, int[] was) {
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] == i && kept.instances[i] == instances[i] && (kept.flags[i] & YOUNG) == 0) {
+                if (kept.loads[i] != loads[i] && kept.bins[i] != null) {
+                    kept.bins[i] = withLoad(kept.bins[i], loads[i]);
+                }
+                continue;
+            }
+            count(kept.flags[i], kept.counts, -1);
+            NodeInfo node = nodes.get(i);
+            kept.bins[i] = binOf(node, loads[i], instances[i]);
+            kept.flags[i] = flagsOf(node, kept.bins[i]);
+            count(kept.flags[i], kept.counts, 1);
+        }
     }
 
     /**
