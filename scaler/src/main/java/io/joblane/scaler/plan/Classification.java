@@ -168,7 +168,7 @@ final class Classification {
                 && !in.now().isBefore(kept.now);
         int n = nodes.size();
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
-        if (was != null && unmoved(was, kept.flags.length)) {
+        if (was != null && NodeEdits.keepsPlaces(was, kept.flags.length)) {
             patchNodes(kept, nodes, loads, instances, was);
         } else {
             Bin[] binOf = new Bin[n];
@@ -176,10 +176,7 @@ final class Classification {
             int[] counts = new int[COUNTS];
             int[] runs = was == null ? new int[0] : carry(kept, was, instances, loads, binOf, flags, counts);
             for (int i : NodeEdits.fresh(runs, n)) {
-                NodeInfo node = nodes.get(i);
-                binOf[i] = binOf(node, loads[i], instances[i]);
-                flags[i] = flagsOf(node, binOf[i]);
-                count(flags[i], counts, 1);
+                derive(nodes.get(i), loads[i], instances[i], i, binOf, flags, counts);
             }
             kept.bins = binOf;
             kept.flags = flags;
@@ -195,19 +192,6 @@ final class Classification {
         kept.now = in.now();
     }
 
-    /** Whether {@code was} keeps every node at its place (or none) in a list as long as the last. */
-    private static boolean unmoved(int[] was, int lastSize) {
-        if (was.length != lastSize) {
-            return false;
-        }
-        for (int i = 0; i < was.length; i++) {
-            if (was[i] >= 0 && was[i] != i) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * No node moved (most passes: a node's pods came or went): the kept outcomes are updated in place, those of the
      * changed nodes derived again and their counts moved, a kept bin whose load changed made again.
@@ -221,11 +205,16 @@ final class Classification {
                 continue;
             }
             count(kept.flags[i], kept.counts, -1);
-            NodeInfo node = nodes.get(i);
-            kept.bins[i] = binOf(node, loads[i], instances[i]);
-            kept.flags[i] = flagsOf(node, kept.bins[i]);
-            count(kept.flags[i], kept.counts, 1);
+            derive(nodes.get(i), loads[i], instances[i], i, kept.bins, kept.flags, kept.counts);
         }
+    }
+
+    /** The node's bin and flags at place {@code i} of {@code bins} and {@code flags}, counted in {@code counts}. */
+    private void derive(
+            NodeInfo node, NodeLoad load, CloudInstance inst, int i, Bin[] bins, byte[] flags, int[] counts) {
+        bins[i] = binOf(node, load, inst);
+        flags[i] = flagsOf(node, bins[i]);
+        count(flags[i], counts, 1);
     }
 
     /**

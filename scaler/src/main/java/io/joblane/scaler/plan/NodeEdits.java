@@ -151,6 +151,23 @@ public final class NodeEdits {
         return out;
     }
 
+    /**
+     * Whether {@code was} (a {@link #was} or pairing answer) keeps every node it kept at its own place, in a list as
+     * long as the last ({@code lastSize}): nothing was inserted or deleted, so what was kept beside the last list can
+     * be patched in place at the unpaired places.
+     */
+    public static boolean keepsPlaces(int[] was, int lastSize) {
+        if (was.length != lastSize) {
+            return false;
+        }
+        for (int i = 0; i < was.length; i++) {
+            if (was[i] >= 0 && was[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Copies array {@code from}'s elements to array {@code to} run by run ({@link #runs}). */
     public static void copyRuns(int[] runs, Object from, Object to) {
         for (int r = 0; r < runs.length; r += 3) {

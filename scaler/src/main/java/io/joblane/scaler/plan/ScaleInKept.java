@@ -77,14 +77,13 @@ final class ScaleInKept {
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
         int[] from = pairing.apply(lastList, ns).clone();
         lastList = ns;
-        boolean shifted = n != size;
         int changed = 0;
         for (int i = 0; i < n; i++) {
             int at = from[i];
             from[i] = at >= 0 && loads[at] == ls[i] && insts[at] == is[i] ? at : -1;
-            shifted |= from[i] >= 0 && from[i] != i;
             changed += from[i] < 0 ? 1 : 0;
         }
+        boolean shifted = !NodeEdits.keepsPlaces(from, size);
         if (!shifted && changed == 0) {
             if (!sameArgs) {
                 rebuildRoom(ns, ls, overhead, usable);
@@ -121,7 +120,7 @@ final class ScaleInKept {
         for (int k = 0; k < fresh.length; k++) {
             int i = fresh[k];
             freshRoomy[k] = roomy(ns.get(i), ls[i]);
-            freshRoom[k] = freshRoomy[k] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+            freshRoom[k] = roomOf(freshRoomy[k], ns.get(i), ls[i], overhead, usable);
         }
         for (int k = 0; k < fresh.length; k++) {
             int i = fresh[k];
@@ -140,6 +139,11 @@ final class ScaleInKept {
         roomSum = Double.NaN;
     }
 
+    /** A node's room term: its free share where it is {@code roomy}, else none. */
+    private static double roomOf(boolean roomy, NodeInfo n, NodeLoad load, Resources overhead, Resources usable) {
+        return roomy ? load.freeShare(n.allocatable(), overhead, usable) : 0;
+    }
+
     private static boolean same(Resources a, Resources b) {
         return a == b || a.equals(b);
     }
@@ -148,7 +152,7 @@ final class ScaleInKept {
     private void rebuildRoom(List<NodeInfo> ns, NodeLoad[] ls, Resources overhead, Resources usable) {
         double[] terms = new double[size]; // assigned once complete: a failure leaves the last terms and arguments
         for (int i = 0; i < size; i++) {
-            terms[i] = roomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+            terms[i] = roomOf(roomy[i], ns.get(i), ls[i], overhead, usable);
         }
         room = terms;
         this.overhead = overhead;
@@ -177,11 +181,11 @@ final class ScaleInKept {
         if (sameArgs) {
             NodeEdits.copyRuns(runs, room, newRoom);
             for (int i : fresh) {
-                newRoom[i] = newRoomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+                newRoom[i] = roomOf(newRoomy[i], ns.get(i), ls[i], overhead, usable);
             }
         } else {
             for (int i = 0; i < n; i++) {
-                newRoom[i] = newRoomy[i] ? ls[i].freeShare(ns.get(i).allocatable(), overhead, usable) : 0;
+                newRoom[i] = roomOf(newRoomy[i], ns.get(i), ls[i], overhead, usable);
             }
         }
         int[] to = new int[size]; // the new position of each last position kept, -1 for one gone or derived afresh

@@ -661,8 +661,7 @@ public final class SnapshotIndex {
 
     /** As {@link #nodeless(List)} for the cloud group's description, whose ids are known to repeat or not. */
     public List<CloudInstance> nodeless(CloudGroup cloud) {
-        instancesById(cloud); // brought to this description: it knows whether an id repeats
-        return nodeless(cloud.instances(), !instancesById.get(cloud.id()).repeats());
+        return nodeless(cloud.instances(), idsUnique(cloud));
     }
 
     private List<CloudInstance> nodeless(List<CloudInstance> instances, boolean uniqueIds) {
@@ -676,9 +675,13 @@ public final class SnapshotIndex {
      * instance id, or not in the group): what {@link #instancesById} says ({@link NodeInstances}).
      */
     CloudInstance[] instancesOf(List<NodeInfo> nodes, CloudGroup cloud) {
-        Map<String, CloudInstance> byId = instancesById(cloud);
-        return nodeInstances.of(
-                this, nodes, cloud, byId, !instancesById.get(cloud.id()).repeats());
+        return nodeInstances.of(this, nodes, cloud, instancesById(cloud), idsUnique(cloud));
+    }
+
+    /** Whether no instance id repeats in the cloud group's description (its map of instances brought to it first). */
+    private boolean idsUnique(CloudGroup cloud) {
+        instancesById(cloud);
+        return !instancesById.get(cloud.id()).repeats();
     }
 
     /** What the scale-in step kept for {@code group} at the last scans (new for an index built without one). */

@@ -54,4 +54,23 @@ class NodeEditsTest {
             }
         }
     }
+
+    /** Guards the in-place patches of kept facts: only a pairing that moved no node and changed no length allows them. */
+    @Test
+    void placesAreKeptOnlyWhenNoPairedNodeMovedAndTheLengthIsTheSame() {
+        assertThat(NodeEdits.keepsPlaces(new int[] {0, 1, 2}, 3)).isTrue();
+        assertThat(NodeEdits.keepsPlaces(new int[] {0, -1, 2}, 3))
+                .as("a node changed in place")
+                .isTrue();
+        assertThat(NodeEdits.keepsPlaces(new int[] {-1, -1}, 2)).isTrue();
+        assertThat(NodeEdits.keepsPlaces(new int[] {0, 2, -1}, 3))
+                .as("a node moved")
+                .isFalse();
+        assertThat(NodeEdits.keepsPlaces(new int[] {0, 1}, 3))
+                .as("a node deleted at the end")
+                .isFalse();
+        assertThat(NodeEdits.keepsPlaces(new int[] {0, 1, -1}, 2))
+                .as("a node inserted at the end")
+                .isFalse();
+    }
 }
