@@ -83,6 +83,8 @@ final class NodeEnds {
         String labelSeen;
         /** Its node's slot while it is that node's current derivation ({@link Places}); -1 before one. */
         int slot = -1;
+        /** The mark of the run whose list no longer held it at an untouched place ({@link Places#wentFrom}). */
+        Object went;
 
         private Derived(
                 NodeEnds owner,

@@ -2,9 +2,7 @@ package io.joblane.scaler.lanes;
 
 import io.joblane.scaler.plan.NodeEdits;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Where {@link NodeEnds}' last run left each node's derivation, so that a run handed {@link NodeEdits} copies the
@@ -30,8 +28,12 @@ final class Places {
     private final SlotList differing = new SlotList();
     /** This run's places that the edits touched (their derivation to be found). */
     private int[] fresh = new int[0];
-    /** The derivations of the last run's places that this run's list no longer holds at an untouched place. */
-    private Map<NodeEnds.Derived, Boolean> went = Map.of();
+    /**
+     * The mark of the derivations of the last run's places that this run's list no longer holds at an untouched place:
+     * a new object each run, set on each such derivation ({@link NodeEnds.Derived#went}), so a look is one compare
+     * rather than a map filled with every place the edits touched.
+     */
+    private Object went = new Object();
 
     private Places() {}
 
@@ -70,9 +72,11 @@ final class Places {
         NodeEdits.copyRuns(runs, hasEnd, endNow);
         // The last run's places not carried over: their slots are freed, their derivations may be found again.
         int[] left = NodeEdits.left(runs, derived.length);
-        went = new IdentityHashMap<>(left.length);
+        went = new Object();
         for (int q : left) {
-            went.put(derived[q], Boolean.TRUE);
+            if (derived[q] != null) { // every place has one after a whole run; a guard costs nothing
+                derived[q].went = went;
+            }
             freeSlot(slotAt[q]);
         }
         fresh = NodeEdits.fresh(runs, n);
@@ -128,7 +132,7 @@ final class Places {
 
     /** Whether {@code d} was the last run's derivation of a place this run's list does not carry over. */
     boolean wentFrom(NodeEnds.Derived d) {
-        return went.containsKey(d);
+        return d.went == went;
     }
 
     /** The place in this run's list of {@code d} while it is its node's derivation there, else -1. */

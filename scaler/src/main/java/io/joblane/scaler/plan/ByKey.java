@@ -49,30 +49,29 @@ public final class ByKey<T> {
     }
 
     /**
-     * {@link #of} for {@code list}, which holds {@code last}'s elements at the places {@code was} gives (-1: an
-     * element not from it; a {@link NodeEdits#was} or {@link #match} answer): when the map holds {@code last}, the
-     * differences are read off {@code was} rather than found by comparing the lists.
+     * {@link #of} for {@code list}, which holds {@code last}'s elements run by run as {@code runs} gives (a {@link
+     * NodeEdits#runs} answer of a {@link NodeEdits#was} or {@link #match} answer): when the map holds {@code last}, what
+     * came and went are the places outside the runs, found without a walk of every place.
      */
-    public Map<String, T> of(List<T> list, List<T> last, int[] was) {
-        if (list == of || of != last || was == null || repeats) {
+    public Map<String, T> of(List<T> list, List<T> last, int[] runs) {
+        if (list == of || of != last || runs == null || repeats) {
             return of(list);
         }
-        List<T> came = new ArrayList<>();
-        boolean[] carried = new boolean[last.size()];
-        for (int i = 0; i < was.length; i++) {
-            if (was[i] >= 0) {
-                carried[was[i]] = true;
-            } else {
-                came.add(list.get(i));
-            }
+        int[] fresh = NodeEdits.fresh(runs, list.size());
+        int[] left = NodeEdits.left(runs, last.size());
+        if (fresh.length + left.length > limit(last, list)) {
+            rebuild(list);
+            return view;
         }
-        List<T> gone = new ArrayList<>();
-        for (int k = 0; k < carried.length; k++) {
-            if (!carried[k]) {
-                gone.add(last.get(k));
-            }
+        List<T> came = new ArrayList<>(fresh.length);
+        for (int i : fresh) {
+            came.add(list.get(i));
         }
-        if (gone.size() + came.size() > limit(last, list) || !apply(list, gone, came)) {
+        List<T> gone = new ArrayList<>(left.length);
+        for (int k : left) {
+            gone.add(last.get(k));
+        }
+        if (!apply(list, gone, came)) {
             rebuild(list);
         }
         return view;

@@ -60,28 +60,21 @@ final class NodelessInstances {
     }
 
     /**
-     * For an index whose {@code nodes} are {@code lastNodes} (the last index's, whose answers {@code last} holds) at
-     * the places {@code was} gives (-1: a node new or changed): only the nodes not matched on either side are read.
+     * For an index whose {@code nodes} are {@code lastNodes} (the last index's, whose answers {@code last} holds) run
+     * by run as {@code runs} gives (a {@link NodeEdits#runs} answer; the places outside them new or changed): only the
+     * nodes outside the runs on either side are read.
      */
-    static NodelessInstances after(NodelessInstances last, List<NodeInfo> lastNodes, List<NodeInfo> nodes, int[] was) {
-        if (last == null || last.of == null || was == null) {
+    static NodelessInstances after(NodelessInstances last, List<NodeInfo> lastNodes, List<NodeInfo> nodes, int[] runs) {
+        if (last == null || last.of == null || runs == null) {
             return first();
         }
         List<String> came = new ArrayList<>();
         List<String> gone = new ArrayList<>();
-        int next = 0;
-        for (int i = 0; i < was.length; i++) {
-            if (was[i] < 0) {
-                came.add(nodes.get(i).instanceId());
-                continue;
-            }
-            while (next < was[i]) {
-                gone.add(lastNodes.get(next++).instanceId());
-            }
-            next = was[i] + 1;
+        for (int i : NodeEdits.fresh(runs, nodes.size())) {
+            came.add(nodes.get(i).instanceId());
         }
-        while (next < lastNodes.size()) {
-            gone.add(lastNodes.get(next++).instanceId());
+        for (int k : NodeEdits.left(runs, lastNodes.size())) {
+            gone.add(lastNodes.get(k).instanceId());
         }
         if (came.isEmpty() && gone.isEmpty()) {
             return new NodelessInstances(last.of, last.answer, true, List.of(), List.of(), last.ofUnique);

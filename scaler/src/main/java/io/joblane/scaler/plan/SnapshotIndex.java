@@ -78,6 +78,8 @@ public final class SnapshotIndex {
     private final List<NodeInfo> previousNodes;
 
     private final int[] nodesWas;
+    /** {@link #nodesWas} run by run ({@link NodeEdits#runs}): taken from the patch or made when first asked for. */
+    private int[] nodesRuns;
     /** The capacity instances without a node, followed from the last index's answer where it can be. */
     private final NodelessInstances nodelessInstances;
     /** What each cloud group's instance list says alone, once per list, handed from index to index. */
@@ -155,6 +157,7 @@ public final class SnapshotIndex {
         if (!flatBound.isEmpty()) {
             finishFlatLoads(nodes);
         }
+        nodesRuns = patch == null ? null : patch.runs();
         patched = patch != null && flatBound.isEmpty() && patchOneGroup(nodes, previous, was, patch);
         if (!patched) {
             indexGroups(nodes, previous, was);
@@ -163,7 +166,7 @@ public final class SnapshotIndex {
         nodesWas = was;
         nodelessInstances = previous == null
                 ? NodelessInstances.first()
-                : NodelessInstances.after(previous.nodelessInstances, previousNodes, nodes, was);
+                : NodelessInstances.after(previous.nodelessInstances, previousNodes, nodes, nodesRuns());
     }
 
     /**
@@ -666,8 +669,7 @@ public final class SnapshotIndex {
 
     private List<CloudInstance> nodeless(List<CloudInstance> instances, boolean uniqueIds) {
         List<NodeInfo> nodes = snapshot.nodes();
-        return nodelessInstances.of(
-                instances, uniqueIds, nodes, () -> nodesByInstance.of(nodes, previousNodes, nodesWas));
+        return nodelessInstances.of(instances, uniqueIds, nodes, this::nodesByInstance);
     }
 
     /**
@@ -726,7 +728,20 @@ public final class SnapshotIndex {
 
     /** The node registered for an instance, in any group, or null. */
     public NodeInfo nodeOfInstance(String instanceId) {
-        return nodesByInstance.of(snapshot.nodes(), previousNodes, nodesWas).get(instanceId);
+        return nodesByInstance().get(instanceId);
+    }
+
+    /** The nodes by instance id, updated from the last index's for the places the pairing left out. */
+    private Map<String, NodeInfo> nodesByInstance() {
+        return nodesByInstance.of(snapshot.nodes(), previousNodes, nodesRuns());
+    }
+
+    /** {@link #nodesWas} run by run, or null without a pairing. */
+    private int[] nodesRuns() {
+        if (nodesRuns == null && nodesWas != null) {
+            nodesRuns = NodeEdits.runs(nodesWas);
+        }
+        return nodesRuns;
     }
 
     /** Whether a pod that blocks scale-in is bound to the node. */

@@ -75,7 +75,8 @@ class ByKeyTest {
                 List<E> last = list;
                 list = now;
                 // Every other scan, the places of the last list's elements handed as a NodeEdits answer would be.
-                Map<String, E> map = scan % 2 == 0 ? byKey.of(list) : byKey.of(list, last, ByKey.match(last, list));
+                Map<String, E> map =
+                        scan % 2 == 0 ? byKey.of(list) : byKey.of(list, last, NodeEdits.runs(ByKey.match(last, list)));
                 assertSame(map, list, "run " + run + " scan " + scan);
             }
             kept += 200 - byKey.rebuilds();
@@ -116,7 +117,7 @@ class ByKeyTest {
         // Places from a list the map no longer holds: not taken as differences from the one it holds.
         assertSame(byKey.of(second), second, "second again");
         List<E> third = List.of(first.get(0), first.get(1), new E("d", 0));
-        assertSame(byKey.of(third, first, ByKey.match(first, third)), third, "third, placed in first");
+        assertSame(byKey.of(third, first, NodeEdits.runs(ByKey.match(first, third))), third, "third, placed in first");
     }
 
     @Test
