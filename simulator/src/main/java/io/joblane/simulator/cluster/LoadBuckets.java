@@ -24,7 +24,7 @@ final class LoadBuckets {
         final long gpu;
         final int pods;
         final boolean preferNot;
-        final NodeRun nodes = new NodeRun();
+        final NodeRun nodes = new NodeRun(true); // the scheduler reads lane ends beside the nodes
         private int position;
 
         private Bucket(Key key) {

@@ -18,15 +18,19 @@ import java.util.function.Predicate;
 public final class NodeRun implements Iterable<SimNode> {
     private static final int BLOCK = 256;
 
-    /** A sorted run of nodes and their launch numbers, side by side. */
+    /** A sorted run of nodes and their launch numbers (and lane ends, when kept), side by side. */
     private static final class Block {
         SimNode[] nodes;
         long[] seqs;
+        /** Each node's {@code laneEndMinutes} in a run that keeps them, else null. */
+        long[] laneEnds;
+
         int size;
 
-        Block(int capacity) {
+        Block(int capacity, boolean keepsLaneEnds) {
             nodes = new SimNode[capacity];
             seqs = new long[capacity];
+            laneEnds = keepsLaneEnds ? new long[capacity] : null;
         }
 
         long last() {
@@ -42,23 +46,46 @@ public final class NodeRun implements Iterable<SimNode> {
             if (size == nodes.length) {
                 nodes = Arrays.copyOf(nodes, size * 2);
                 seqs = Arrays.copyOf(seqs, size * 2);
+                laneEnds = laneEnds == null ? null : Arrays.copyOf(laneEnds, size * 2);
             }
             System.arraycopy(nodes, at, nodes, at + 1, size - at);
             System.arraycopy(seqs, at, seqs, at + 1, size - at);
             nodes[at] = node;
             seqs[at] = node.seq;
+            if (laneEnds != null) {
+                System.arraycopy(laneEnds, at, laneEnds, at + 1, size - at);
+                laneEnds[at] = node.laneEndMinutes;
+            }
             size++;
         }
 
         void delete(int at) {
             System.arraycopy(nodes, at + 1, nodes, at, size - at - 1);
             System.arraycopy(seqs, at + 1, seqs, at, size - at - 1);
+            if (laneEnds != null) {
+                System.arraycopy(laneEnds, at + 1, laneEnds, at, size - at - 1);
+            }
             nodes[--size] = null;
         }
     }
 
+    /**
+     * Whether each block keeps its nodes' lane ends beside them (a load bucket's run, which the cluster tells of every
+     * lane-end change): the scheduler then reads them without reaching each node object.
+     */
+    private final boolean keepsLaneEnds;
+
     private final List<Block> blocks = new ArrayList<>();
     private int size;
+
+    /** A run that does not keep lane ends. */
+    public NodeRun() {
+        this(false);
+    }
+
+    NodeRun(boolean keepsLaneEnds) {
+        this.keepsLaneEnds = keepsLaneEnds;
+    }
 
     public int size() {
         return size;
@@ -81,7 +108,7 @@ public final class NodeRun implements Iterable<SimNode> {
     private boolean insert(SimNode node, boolean ifAbsent) {
         int b = blockFor(node.seq);
         if (b < 0) {
-            Block block = new Block(16);
+            Block block = new Block(16, keepsLaneEnds);
             block.insert(0, node);
             blocks.add(block);
         } else {
@@ -92,10 +119,13 @@ public final class NodeRun implements Iterable<SimNode> {
             }
             block.insert(-at - 1, node);
             if (block.size > 2 * BLOCK) {
-                Block upper = new Block(2 * BLOCK);
+                Block upper = new Block(2 * BLOCK, keepsLaneEnds);
                 int n = block.size - BLOCK;
                 System.arraycopy(block.nodes, BLOCK, upper.nodes, 0, n);
                 System.arraycopy(block.seqs, BLOCK, upper.seqs, 0, n);
+                if (keepsLaneEnds) {
+                    System.arraycopy(block.laneEnds, BLOCK, upper.laneEnds, 0, n);
+                }
                 upper.size = n;
                 Arrays.fill(block.nodes, BLOCK, block.size, null);
                 block.size = BLOCK;
@@ -140,6 +170,9 @@ public final class NodeRun implements Iterable<SimNode> {
             for (int i = 0; i < block.size; i++) {
                 if (!drop.test(block.nodes[i])) {
                     block.nodes[kept] = block.nodes[i];
+                    if (keepsLaneEnds) {
+                        block.laneEnds[kept] = block.laneEnds[i];
+                    }
                     block.seqs[kept++] = block.seqs[i];
                 }
             }
@@ -151,6 +184,30 @@ public final class NodeRun implements Iterable<SimNode> {
             }
         }
         blocks.subList(keptBlocks, blocks.size()).clear();
+    }
+
+    /** Takes {@code node}'s new lane end, in a run that keeps them and holds the node. */
+    void laneEndChanged(SimNode node) {
+        Block block = blocks.get(blockFor(node.seq));
+        block.laneEnds[block.find(node.seq)] = node.laneEndMinutes;
+    }
+
+    /** How many blocks; with {@link #blockNodes}, {@link #blockLaneEnds} and {@link #blockSize}, a walk in order. */
+    int blockCount() {
+        return blocks.size();
+    }
+
+    SimNode[] blockNodes(int b) {
+        return blocks.get(b).nodes;
+    }
+
+    /** Block {@code b}'s lane ends beside its nodes; only of a run that keeps them. */
+    long[] blockLaneEnds(int b) {
+        return blocks.get(b).laneEnds;
+    }
+
+    int blockSize(int b) {
+        return blocks.get(b).size;
     }
 
     /** The {@code k}-th node in node order, from 0. */

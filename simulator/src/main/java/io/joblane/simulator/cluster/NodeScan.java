@@ -121,11 +121,15 @@ final class NodeScan {
                 continue;
             }
             int start = feasible.size();
-            for (SimNode n : b.nodes) {
-                if (SimCluster.inZone(pod, n)) {
-                    int a = affinity(pod, lane, n);
-                    addFeasible(n, a);
-                    maxAffinity = Math.max(maxAffinity, a);
+            if (pod.zone == null && !pod.prefersOnDemand && lane != null) {
+                gatherByLaneEnds(lane, b.nodes); // the weights from the lane ends beside the nodes
+            } else {
+                for (SimNode n : b.nodes) {
+                    if (SimCluster.inZone(pod, n)) {
+                        int a = affinity(pod, lane, n);
+                        addFeasible(n, a);
+                        maxAffinity = Math.max(maxAffinity, a);
+                    }
                 }
             }
             if (feasible.size() > start) {
@@ -138,6 +142,23 @@ final class NodeScan {
             }
         }
         return segments;
+    }
+
+    /**
+     * Adds every node of a bucket's run with its lane weight, read from the lane ends the run keeps beside its nodes: a
+     * pick for a pod with a lane and nothing else to match reads thousands of nodes, each otherwise an object apart.
+     */
+    private void gatherByLaneEnds(LaneTerm.Bounds lane, NodeRun run) {
+        for (int k = 0; k < run.blockCount(); k++) {
+            SimNode[] nodes = run.blockNodes(k);
+            long[] ends = run.blockLaneEnds(k);
+            int size = run.blockSize(k);
+            for (int i = 0; i < size; i++) {
+                int a = lane.weightOn(ends[i]);
+                addFeasible(nodes[i], a);
+                maxAffinity = Math.max(maxAffinity, a);
+            }
+        }
     }
 
     /** One draw among the nodes of the best classes, in node order: the scan's draw over its ties. */

@@ -346,6 +346,9 @@ public final class SimCluster {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
             node.laneEnd = value;
             node.laneEndMinutes = minutesOrNone(value);
+            if (node.bucket != null) {
+                node.bucket.nodes.laneEndChanged(node);
+            }
             version++;
             listChanged(node);
         }

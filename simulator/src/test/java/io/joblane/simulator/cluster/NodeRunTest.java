@@ -49,4 +49,54 @@ class NodeRunTest {
             }
         }
     }
+
+    /** A run that keeps lane ends has each node's beside it, across inserts, deletes, block splits and changes. */
+    @Test
+    void keepsEachNodesLaneEndBesideIt() {
+        SimCluster cluster =
+                new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            all.add(cluster.launch(null, 0, 1));
+        }
+        NodeRun run = new NodeRun(true);
+        TreeMap<Long, SimNode> reference = new TreeMap<>();
+        SplittableRandom ops = new SplittableRandom(11);
+        int largest = 0;
+        for (int step = 0; step < 40_000; step++) {
+            SimNode n = all.get(ops.nextInt(all.size()));
+            int op = ops.nextInt(100);
+            if (op < 50) {
+                run.addIfAbsent(n);
+                reference.put(n.launchOrder(), n);
+            } else if (op < 75) {
+                run.removeIfPresent(n);
+                reference.remove(n.launchOrder());
+            } else if (op < 99) {
+                n.laneEndMinutes = ops.nextLong(1_000_000);
+                if (reference.containsKey(n.launchOrder())) {
+                    run.laneEndChanged(n);
+                }
+            } else if (ops.nextInt(10) == 0) {
+                long modulus = 2 + ops.nextInt(5);
+                run.removeIf(x -> x.launchOrder() % modulus == 0);
+                reference.keySet().removeIf(seq -> seq % modulus == 0);
+            }
+            largest = Math.max(largest, run.size());
+            if (step % 500 == 0) {
+                List<SimNode> walked = new ArrayList<>();
+                for (int b = 0; b < run.blockCount(); b++) {
+                    for (int i = 0; i < run.blockSize(b); i++) {
+                        SimNode x = run.blockNodes(b)[i];
+                        walked.add(x);
+                        assertThat(run.blockLaneEnds(b)[i])
+                                .as("node %d", x.launchOrder())
+                                .isEqualTo(x.laneEndMinutes);
+                    }
+                }
+                assertThat(walked).containsExactlyElementsOf(reference.values());
+            }
+        }
+        assertThat(largest).as("grown past a block split").isGreaterThan(1000);
+    }
 }
