@@ -13,12 +13,7 @@ import org.junit.jupiter.api.Test;
 class NodeRunTest {
     @Test
     void behavesAsASortedSetOfNodes() {
-        SimCluster cluster =
-                new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        List<SimNode> all = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            all.add(cluster.launch(null, 0, 1));
-        }
+        List<SimNode> all = launched(3000);
         NodeRun run = new NodeRun();
         TreeMap<Long, SimNode> reference = new TreeMap<>();
         SplittableRandom ops = new SplittableRandom(7);
@@ -53,12 +48,7 @@ class NodeRunTest {
     /** A run that keeps lane ends has each node's beside it, across inserts, deletes, block splits and changes. */
     @Test
     void keepsEachNodesLaneEndBesideIt() {
-        SimCluster cluster =
-                new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        List<SimNode> all = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            all.add(cluster.launch(null, 0, 1));
-        }
+        List<SimNode> all = launched(3000);
         NodeRun run = new NodeRun(true);
         TreeMap<Long, SimNode> reference = new TreeMap<>();
         SplittableRandom ops = new SplittableRandom(11);
@@ -98,5 +88,16 @@ class NodeRunTest {
             }
         }
         assertThat(largest).as("grown past a block split").isGreaterThan(1000);
+    }
+
+    /** Nodes launched in a cluster of their own, in launch order. */
+    private static List<SimNode> launched(int count) {
+        SimCluster cluster =
+                new SimCluster(SimulatorInvariantsTest.shape(8, 32), SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            all.add(cluster.launch(null, 0, 1));
+        }
+        return all;
     }
 }
