@@ -78,7 +78,7 @@ public final class SnapshotIndex {
     private final List<NodeInfo> previousNodes;
 
     private final int[] nodesWas;
-    /** {@link #nodesWas} run by run ({@link NodeEdits#runs}): taken from the patch or made when first asked for. */
+    /** {@link #nodesWas} run by run ({@link NodeEdits#runs}): the patch's, else made once for this index. */
     private int[] nodesRuns;
     /** The capacity instances without a node, followed from the last index's answer where it can be. */
     private final NodelessInstances nodelessInstances;
