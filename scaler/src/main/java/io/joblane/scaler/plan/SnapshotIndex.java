@@ -74,12 +74,13 @@ public final class SnapshotIndex {
     private final ExpectedEnds expectedEnds;
     /** Per cloud group id, its instances by id: handed from index to index and updated for the changed instances. */
     private final Map<String, ByKey<CloudInstance>> instancesById;
-    /** The last index's nodes, and beside this snapshot's nodes the place of each in them (-1: new or changed). */
+    /**
+     * The last index's nodes, and where this snapshot's nodes are among them, run by run ({@link NodeEdits#runs}: the
+     * patch's, else made from the pairing; null without a last index).
+     */
     private final List<NodeInfo> previousNodes;
 
-    private final int[] nodesWas;
-    /** {@link #nodesWas} run by run ({@link NodeEdits#runs}): the patch's, else made once for this index. */
-    private int[] nodesRuns;
+    private final int[] nodesRuns;
     /** The capacity instances without a node, followed from the last index's answer where it can be. */
     private final NodelessInstances nodelessInstances;
     /** What each cloud group's instance list says alone, once per list, handed from index to index. */
@@ -157,16 +158,15 @@ public final class SnapshotIndex {
         if (!flatBound.isEmpty()) {
             finishFlatLoads(nodes);
         }
-        nodesRuns = patch == null ? null : patch.runs();
+        nodesRuns = runsOf(patch, was);
         patched = patch != null && flatBound.isEmpty() && patchOneGroup(nodes, previous, was, patch);
         if (!patched) {
             indexGroups(nodes, previous, was);
         }
         previousNodes = handed(previous, p -> p.snapshot.nodes(), () -> null);
-        nodesWas = was;
         nodelessInstances = previous == null
                 ? NodelessInstances.first()
-                : NodelessInstances.after(previous.nodelessInstances, previousNodes, nodes, nodesRuns());
+                : NodelessInstances.after(previous.nodelessInstances, previousNodes, nodes, nodesRuns);
     }
 
     /**
@@ -354,6 +354,14 @@ public final class SnapshotIndex {
             }
         }
         return ByKey.match(last, now);
+    }
+
+    /** The pairing run by run: the patch's runs (made from the same pairing), else made here; null without one. */
+    private static int[] runsOf(Patch patch, int[] was) {
+        if (patch != null) {
+            return patch.runs();
+        }
+        return was == null ? null : NodeEdits.runs(was);
     }
 
     /** The last index's map of nodes by instance id, taken over, or a new one. */
@@ -733,15 +741,7 @@ public final class SnapshotIndex {
 
     /** The nodes by instance id, updated from the last index's for the places the pairing left out. */
     private Map<String, NodeInfo> nodesByInstance() {
-        return nodesByInstance.of(snapshot.nodes(), previousNodes, nodesRuns());
-    }
-
-    /** {@link #nodesWas} run by run, or null without a pairing. */
-    private int[] nodesRuns() {
-        if (nodesRuns == null && nodesWas != null) {
-            nodesRuns = NodeEdits.runs(nodesWas);
-        }
-        return nodesRuns;
+        return nodesByInstance.of(snapshot.nodes(), previousNodes, nodesRuns);
     }
 
     /** Whether a pod that blocks scale-in is bound to the node. */
