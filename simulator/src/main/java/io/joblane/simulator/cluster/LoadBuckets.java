@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,10 +25,11 @@ final class LoadBuckets {
         final long gpu;
         final int pods;
         final boolean preferNot;
-        final NodeRun nodes = new NodeRun(true); // the scheduler reads lane ends beside the nodes
+        final NodeRun nodes; // keeps lane ends: the scheduler reads them beside the nodes
         private int position;
 
-        private Bucket(Key key) {
+        private Bucket(Key key, NodeRun nodes) {
+            this.nodes = nodes;
             this.shape = key.shape;
             this.cpu = key.cpu;
             this.memory = key.memory;
@@ -84,6 +86,8 @@ final class LoadBuckets {
 
     private final Map<Key, Bucket> byKey = new HashMap<>();
     private final List<Bucket> buckets = new ArrayList<>();
+    /** Runs of buckets that emptied, for new ones: a bind or completion empties and opens buckets all the time. */
+    private final ArrayDeque<NodeRun> spareRuns = new ArrayDeque<>();
 
     /** The buckets, in no particular order; do not change. */
     List<Bucket> buckets() {
@@ -102,6 +106,7 @@ final class LoadBuckets {
             node.bucket = null;
             if (old.nodes.isEmpty()) {
                 byKey.remove(new Key(old.shape, old.cpu, old.memory, old.gpu, old.pods, old.preferNot));
+                spareRuns.push(old.nodes); // no one holds a bucket across updates
                 Bucket last = buckets.remove(buckets.size() - 1);
                 if (last != old) {
                     buckets.set(old.position, last);
@@ -111,7 +116,8 @@ final class LoadBuckets {
         }
         if (accepts) {
             Bucket b = byKey.computeIfAbsent(Key.of(node), k -> {
-                Bucket created = new Bucket(k);
+                NodeRun run = spareRuns.poll();
+                Bucket created = new Bucket(k, run != null ? run : new NodeRun(true));
                 created.position = buckets.size();
                 buckets.add(created);
                 return created;

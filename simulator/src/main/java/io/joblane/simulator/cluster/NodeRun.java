@@ -76,6 +76,11 @@ public final class NodeRun implements Iterable<SimNode> {
     private final boolean keepsLaneEnds;
 
     private final List<Block> blocks = new ArrayList<>();
+    /** Each block's last launch number, beside {@link #blocks}: finding a block reads this one array. */
+    private long[] lasts = new long[4];
+    /** The last block emptied, kept to start the run again without allocating (buckets empty and fill all the time). */
+    private Block spare;
+
     private int size;
 
     /** A run that does not keep lane ends. */
@@ -108,9 +113,10 @@ public final class NodeRun implements Iterable<SimNode> {
     private boolean insert(SimNode node, boolean ifAbsent) {
         int b = blockFor(node.seq);
         if (b < 0) {
-            Block block = new Block(16, keepsLaneEnds);
+            Block block = spare != null ? spare : new Block(16, keepsLaneEnds);
+            spare = null;
             block.insert(0, node);
-            blocks.add(block);
+            addBlock(0, block);
         } else {
             Block block = blocks.get(b);
             int at = block.find(node.seq);
@@ -118,6 +124,7 @@ public final class NodeRun implements Iterable<SimNode> {
                 return false;
             }
             block.insert(-at - 1, node);
+            lasts[b] = block.last();
             if (block.size > 2 * BLOCK) {
                 Block upper = new Block(2 * BLOCK, keepsLaneEnds);
                 int n = block.size - BLOCK;
@@ -129,7 +136,8 @@ public final class NodeRun implements Iterable<SimNode> {
                 upper.size = n;
                 Arrays.fill(block.nodes, BLOCK, block.size, null);
                 block.size = BLOCK;
-                blocks.add(b + 1, upper);
+                lasts[b] = block.last();
+                addBlock(b + 1, upper);
             }
         }
         size++;
@@ -142,9 +150,27 @@ public final class NodeRun implements Iterable<SimNode> {
         Block block = blocks.get(b);
         block.delete(block.find(node.seq));
         if (block.size == 0) {
-            blocks.remove(b);
+            removeBlock(b);
+            spare = block;
+        } else {
+            lasts[b] = block.last();
         }
         size--;
+    }
+
+    private void addBlock(int b, Block block) {
+        int count = blocks.size();
+        if (count == lasts.length) {
+            lasts = Arrays.copyOf(lasts, count * 2);
+        }
+        System.arraycopy(lasts, b, lasts, b + 1, count - b);
+        lasts[b] = block.last();
+        blocks.add(b, block);
+    }
+
+    private void removeBlock(int b) {
+        System.arraycopy(lasts, b + 1, lasts, b, blocks.size() - b - 1);
+        blocks.remove(b);
     }
 
     /** Removes {@code node} if it is in; whether it was. */
@@ -180,6 +206,7 @@ public final class NodeRun implements Iterable<SimNode> {
             size -= block.size - kept;
             block.size = kept;
             if (kept > 0) {
+                lasts[keptBlocks] = block.last();
                 blocks.set(keptBlocks++, block);
             }
         }
@@ -223,14 +250,15 @@ public final class NodeRun implements Iterable<SimNode> {
 
     /** The block that holds, or would hold, launch number {@code seq}: the first whose last is not before it; -1 if empty. */
     private int blockFor(long seq) {
-        if (blocks.isEmpty()) {
-            return -1;
+        int count = blocks.size();
+        if (count <= 1) {
+            return count - 1;
         }
         int lo = 0;
-        int hi = blocks.size() - 1;
+        int hi = count - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (blocks.get(mid).last() < seq) {
+            if (lasts[mid] < seq) {
                 lo = mid + 1;
             } else {
                 hi = mid;

@@ -45,6 +45,27 @@ class NodeRunTest {
         }
     }
 
+    /** Blocks emptied by a removal are dropped, and the nodes after them are still found, added and removed in order. */
+    @Test
+    void findsNodesAfterBlocksThatWereEmptied() {
+        List<SimNode> all = launched(3000);
+        NodeRun run = new NodeRun();
+        all.forEach(run::addIfAbsent);
+        int blocks = run.blockCount();
+        run.removeIf(n -> n.launchOrder() >= 500 && n.launchOrder() < 2000);
+        assertThat(run.blockCount()).as("whole blocks dropped").isLessThan(blocks - 1);
+        TreeMap<Long, SimNode> reference = new TreeMap<>();
+        run.forEach(n -> reference.put(n.launchOrder(), n));
+        for (SimNode n : all) {
+            boolean in = reference.containsKey(n.launchOrder());
+            assertThat(run.removeIfPresent(n)).as("node %d", n.launchOrder()).isEqualTo(in);
+            assertThat(run.addIfAbsent(n)).as("node %d", n.launchOrder()).isTrue();
+        }
+        List<SimNode> walked = new ArrayList<>();
+        run.forEach(walked::add);
+        assertThat(walked).containsExactlyElementsOf(all);
+    }
+
     /** A run that keeps lane ends has each node's beside it, across inserts, deletes, block splits and changes. */
     @Test
     void keepsEachNodesLaneEndBesideIt() {
