@@ -27,8 +27,6 @@ public final class SimCluster {
     /** The zones nodes get in turn when the policy does not say (the fake cloud's zones). */
     public static final List<String> ZONES = List.of("zone-a", "zone-b", "zone-c");
 
-    private record Completion(long time, SimPod pod, int run) {}
-
     private record Timer(long time, long seq, Runnable action) {}
 
     /** The first type's shape: what policies that know one shape plan with. */
@@ -73,7 +71,7 @@ public final class SimCluster {
 
     private int firstUntried;
     private boolean capacityChanged;
-    private final PriorityQueue<Completion> completions = new PriorityQueue<>((a, b) -> Long.compare(a.time, b.time));
+    private final CompletionQueue completions = new CompletionQueue();
     private final PriorityQueue<Timer> timers =
             new PriorityQueue<>((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
     private long timerSeq;
@@ -516,7 +514,7 @@ public final class SimCluster {
         pod.run++;
         running++;
         changed(node);
-        completions.add(new Completion(now + pod.duration, pod, pod.run));
+        completions.add(now + pod.duration, pod, pod.run);
     }
 
     // ---- events ------------------------------------------------------------------------------------------
@@ -528,9 +526,8 @@ public final class SimCluster {
     /** The time of the next queued completion or timer, or Long.MAX_VALUE. */
     public long nextEventTime() {
         long t = Long.MAX_VALUE;
-        Completion c = completions.peek();
-        if (c != null) {
-            t = c.time;
+        if (!completions.isEmpty()) {
+            t = completions.headTime();
         }
         Timer timer = timers.peek();
         if (timer != null) {
@@ -545,18 +542,20 @@ public final class SimCluster {
 
     /** Runs every completion, then every timer, due at or before {@code now}. */
     public void runEventsUntil(long now) {
-        while (!completions.isEmpty() && completions.peek().time <= now) {
-            Completion c = completions.poll();
-            SimPod pod = c.pod;
-            if (pod.run != c.run || pod.node == null) {
+        while (!completions.isEmpty() && completions.headTime() <= now) {
+            long time = completions.headTime();
+            SimPod pod = completions.headPod();
+            int run = completions.headRun();
+            completions.removeHead();
+            if (pod.run != run || pod.node == null) {
                 continue;
             }
-            account(pod, c.time - pod.startedAt);
-            unbind(pod, pod.node, c.time);
-            finishedListener.accept(pod, c.time);
+            account(pod, time - pod.startedAt);
+            unbind(pod, pod.node, time);
+            finishedListener.accept(pod, time);
             jobsFinished++;
             waits.record(pod.waited);
-            lastEventTime = Math.max(lastEventTime, c.time);
+            lastEventTime = Math.max(lastEventTime, time);
         }
         while (!timers.isEmpty() && timers.peek().time <= now) {
             timers.poll().action.run();
