@@ -22,7 +22,7 @@ class ThroughputCollectorTest {
     @Test
     void javaJarOnTheDefaultCollectorRunsAgainOnParallelKeepingTheUsersJvmOptionsAndArguments() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS))
+                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS, null))
                 .contains(List.of(
                         "/opt/jdk/bin/java",
                         "-XX:+UseParallelGC",
@@ -34,6 +34,19 @@ class ThroughputCollectorTest {
                         "--trace",
                         "t.csv",
                         "--timing"));
+    }
+
+    @Test
+    void hugePagesAreAskedForOnlyWhereLinuxGivesThemOnRequest() {
+        assertThat(ThroughputCollector.relaunchCommand(
+                        JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, "always [madvise] never\n"))
+                .hasValueSatisfying(command -> assertThat(command)
+                        .containsSubsequence("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-jar"));
+        for (String mode : List.of("[always] madvise never\n", "always madvise [never]\n")) {
+            assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, mode))
+                    .as(mode)
+                    .hasValueSatisfying(command -> assertThat(command).doesNotContain("-XX:+UseTransparentHugePages"));
+        }
     }
 
     @Test
@@ -49,18 +62,19 @@ class ThroughputCollectorTest {
                 "-Xlog:gc:file=gc.log",
                 "-verbose:gc",
                 "-Xint")) {
-            assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS))
+            assertThat(ThroughputCollector.relaunchCommand(
+                            JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS, null))
                     .as(tuning)
                     .isEmpty();
         }
         for (String variable : ThroughputCollector.TUNING_ENVIRONMENT) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS))
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS, null))
                     .as(variable)
                     .isEmpty();
         }
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS))
+                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS, null))
                 .as("blank is unset")
                 .isPresent();
     }
@@ -74,17 +88,17 @@ class ThroughputCollectorTest {
                 "-Dlog.level=debug",
                 "-ea",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
-        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS))
+        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS, null))
                 .hasValueSatisfying(command -> assertThat(command).containsSubsequence(options));
     }
 
     @Test
     void anotherCollectorOrAnotherLauncherRunsHere() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, List.of("Copy", "MarkSweepCompact"), Map.of(), PID, ARGS))
+                        JAVA_HOME, List.of(), JAR, List.of("Copy", "MarkSweepCompact"), Map.of(), PID, ARGS, null))
                 .as("the JVM's pick on a small machine")
                 .isEmpty();
-        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS))
+        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS, null))
                 .as("not started from our jar")
                 .isEmpty();
     }
