@@ -66,7 +66,7 @@ final class ThroughputCollector {
      * simulation itself: it was not started as {@code java -jar ownJar} ({@code ownJar} null, see {@link #ownJar}), it
      * does not run the default G1, or the user tuned it. {@code hugePagesMode}: Linux's transparent huge page mode
      * ({@link #hugePagesMode}), null elsewhere; only {@code madvise} needs the JVM to ask for them ({@code always}
-     * gives them unasked, {@code never} would make the JVM print a warning into the output).
+     * gives them unasked, with {@code never} a JVM may print a warning on stderr for the flag).
      */
     static Optional<List<String>> relaunchCommand(
             Path javaHome,

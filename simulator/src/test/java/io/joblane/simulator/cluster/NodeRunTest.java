@@ -111,6 +111,23 @@ class NodeRunTest {
         assertThat(largest).as("grown past a block split").isGreaterThan(1000);
     }
 
+    /** A run emptied and started again on its kept block holds the new node and its lane end, nothing of the old. */
+    @Test
+    void startsAgainCleanOnTheBlockItKept() {
+        List<SimNode> all = launched(3);
+        NodeRun run = new NodeRun(true);
+        all.get(2).laneEndMinutes = 500;
+        run.add(all.get(2));
+        run.remove(all.get(2));
+        all.get(0).laneEndMinutes = 70;
+        run.add(all.get(0));
+        run.add(all.get(1));
+        assertThat(run).containsExactly(all.get(0), all.get(1));
+        assertThat(run.blockCount()).isEqualTo(1);
+        assertThat(run.blockLaneEnds(0)[0]).isEqualTo(70);
+        assertThat(run.blockSize(0)).isEqualTo(2);
+    }
+
     /** Nodes launched in a cluster of their own, in launch order. */
     private static List<SimNode> launched(int count) {
         SimCluster cluster =
