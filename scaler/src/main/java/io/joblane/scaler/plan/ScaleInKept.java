@@ -25,6 +25,8 @@ import java.util.function.IntUnaryOperator;
  * Loop thread only; handed from index to index ({@link SnapshotIndex#scaleInKept}).
  */
 final class ScaleInKept {
+    /** Up to this many positions derived afresh are sorted by insertion ({@link #sorted}). */
+    static final int INSERTION_SORT_MAX = 48;
 
     /**
      * The nodes last handed, held, not copied (the index's list, which does not change): the index pairs it with its
@@ -257,11 +259,7 @@ final class ScaleInKept {
             int freshSize,
             List<NodeInfo> ns,
             boolean byAge) {
-        Integer[] sorted = new Integer[freshSize];
-        for (int k = 0; k < freshSize; k++) {
-            sorted[k] = fresh[k];
-        }
-        Arrays.sort(sorted, (a, b) -> byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b));
+        int[] sorted = sorted(fresh, freshSize, ns, byAge);
         int[] out = new int[keptSize + freshSize];
         int k = 0;
         int f = 0;
@@ -283,8 +281,7 @@ final class ScaleInKept {
             }
             int a = to.applyAsInt(kept[k]);
             int b = sorted[f];
-            int c = byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b);
-            if (c <= 0) {
+            if (compare(ns, byAge, a, b) <= 0) {
                 out[o++] = a;
                 k++;
             } else {
@@ -293,6 +290,46 @@ final class ScaleInKept {
             }
         }
         Arrays.fill(out, o, out.length, -1);
+        return out;
+    }
+
+    private static int compare(List<NodeInfo> ns, boolean byAge, int a, int b) {
+        return byAge ? youngerFirst(ns, a, b) : recentFirst(ns, a, b);
+    }
+
+    /**
+     * The first {@code n} of {@code positions} sorted by {@link #compare}, a total order (positions break ties). A scan
+     * derives a few nodes afresh: sorted in place by insertion; many (the first scan, a burst of launches) by the
+     * JDK's sort. Not one sort for both: the JDK's, inlined with its comparator at each of its calls, made the compiled
+     * scale-in code several times larger and the JIT's costliest work in a long simulation.
+     */
+    private static int[] sorted(int[] positions, int n, List<NodeInfo> ns, boolean byAge) {
+        if (n > INSERTION_SORT_MAX) {
+            return sortedByJdk(positions, n, ns, byAge);
+        }
+        int[] out = Arrays.copyOf(positions, n);
+        for (int i = 1; i < n; i++) {
+            int p = out[i];
+            int j = i - 1;
+            while (j >= 0 && compare(ns, byAge, out[j], p) > 0) {
+                out[j + 1] = out[j];
+                j--;
+            }
+            out[j + 1] = p;
+        }
+        return out;
+    }
+
+    private static int[] sortedByJdk(int[] positions, int n, List<NodeInfo> ns, boolean byAge) {
+        Integer[] boxed = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            boxed[k] = positions[k];
+        }
+        Arrays.sort(boxed, (a, b) -> compare(ns, byAge, a, b));
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = boxed[k];
+        }
         return out;
     }
 

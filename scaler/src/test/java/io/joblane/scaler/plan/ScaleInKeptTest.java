@@ -188,23 +188,35 @@ class ScaleInKeptTest {
 
     @Test
     void theKeptOrdersAndRoomEqualAFreshComputation() {
+        for (long seed = 0; seed < 30; seed++) {
+            keptOrdersAndRoomEqualFresh(new World(100 + seed, 10 + (int) seed), 200);
+        }
+    }
+
+    /** More nodes derived afresh at once (the first scan's) than are sorted by insertion: the other sort's orders. */
+    @Test
+    void theKeptOrdersOfManyNodesDerivedAtOnceEqualAFreshComputation() {
+        for (long seed = 0; seed < 6; seed++) {
+            keptOrdersAndRoomEqualFresh(
+                    new World(200 + seed, 4 * ScaleInKept.INSERTION_SORT_MAX + (int) seed * 20), 20);
+        }
+    }
+
+    private static void keptOrdersAndRoomEqualFresh(World w, int scans) {
         Resources overhead = res("cpu", 100, "memory", GI / 4);
         Resources usable = ALLOC.minus(overhead);
-        for (long seed = 0; seed < 30; seed++) {
-            World w = new World(100 + seed, 10 + (int) seed);
-            ScaleInKept kept = new ScaleInKept();
-            SnapshotIndex index = null;
-            for (int scan = 0; scan < 200; scan++) {
-                w.step();
-                ClusterSnapshot snapshot = w.snapshot();
-                CloudGroup cloud = w.cloud();
-                index = new SnapshotIndex(snapshot, Map.of(), index);
-                List<NodeInfo> nodes = index.nodes(G);
-                NodeLoad[] loads = index.loads(G);
-                CloudInstance[] inst = index.instancesOf(nodes, cloud);
-                kept.update(nodes, loads, inst, overhead, scan % 50 == 49 ? ALLOC : usable);
-                assertKeptEqualsFresh(kept, nodes, loads, inst, overhead, scan % 50 == 49 ? ALLOC : usable, w.r);
-            }
+        ScaleInKept kept = new ScaleInKept();
+        SnapshotIndex index = null;
+        for (int scan = 0; scan < scans; scan++) {
+            w.step();
+            ClusterSnapshot snapshot = w.snapshot();
+            CloudGroup cloud = w.cloud();
+            index = new SnapshotIndex(snapshot, Map.of(), index);
+            List<NodeInfo> nodes = index.nodes(G);
+            NodeLoad[] loads = index.loads(G);
+            CloudInstance[] inst = index.instancesOf(nodes, cloud);
+            kept.update(nodes, loads, inst, overhead, scan % 50 == 49 ? ALLOC : usable);
+            assertKeptEqualsFresh(kept, nodes, loads, inst, overhead, scan % 50 == 49 ? ALLOC : usable, w.r);
         }
     }
 
