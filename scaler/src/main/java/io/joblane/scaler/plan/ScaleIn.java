@@ -87,7 +87,7 @@ final class ScaleIn {
      */
     List<PlanAction> plan(List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances) {
         ScaleInKept kept = in.index().scaleInKept(in.spec().name());
-        kept.update(nodes, loads, instances, overhead, usable, in.index()::pairing);
+        kept.update(nodes, loads, instances, overhead, usable, in.index());
         idleDelays = kept.delays();
         if (kept.idleSize() > 0) {
             rankIdle(kept); // the rule ranks idle nodes alone: without one it decides nothing and wakes nobody

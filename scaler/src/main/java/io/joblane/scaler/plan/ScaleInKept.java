@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -25,8 +24,6 @@ import java.util.function.IntUnaryOperator;
  * Loop thread only; handed from index to index ({@link SnapshotIndex#scaleInKept}).
  */
 final class ScaleInKept {
-    /** Up to this many positions derived afresh are sorted by insertion ({@link #sorted}). */
-    static final int INSERTION_SORT_MAX = 48;
 
     /**
      * The nodes last handed, held, not copied (the index's list, which does not change): the index pairs it with its
@@ -63,21 +60,24 @@ final class ScaleInKept {
 
     /** Updates the kept facts to this scan's nodes, loads and instances (beside each other one for one). */
     void update(List<NodeInfo> ns, NodeLoad[] ls, CloudInstance[] is, Resources overhead, Resources usable) {
-        update(ns, ls, is, overhead, usable, ByKey::match);
+        update(ns, ls, is, overhead, usable, null);
     }
 
-    /** As above, the nodes paired with the last list by {@code pairing} ({@link SnapshotIndex#pairing}). */
+    /**
+     * As above, the nodes paired with the last list by {@code index} ({@link SnapshotIndex#pairing}; null: matched
+     * afresh). A call, not a function handed: an interface call here made the JIT compile this method again and again.
+     */
     void update(
             List<NodeInfo> ns,
             NodeLoad[] ls,
             CloudInstance[] is,
             Resources overhead,
             Resources usable,
-            BiFunction<List<NodeInfo>, List<NodeInfo>, int[]> pairing) {
+            SnapshotIndex index) {
         int n = ns.size();
         boolean sameArgs = this.overhead != null && same(this.overhead, overhead) && same(this.usable, usable);
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
-        int[] from = pairing.apply(lastList, ns).clone();
+        int[] from = (index != null ? index.pairing(lastList, ns) : ByKey.match(lastList, ns)).clone();
         lastList = ns;
         int changed = 0;
         for (int i = 0; i < n; i++) {
@@ -298,39 +298,27 @@ final class ScaleInKept {
     }
 
     /**
-     * The first {@code n} of {@code positions} sorted by {@link #compare}, a total order (positions break ties). A scan
-     * derives a few nodes afresh: sorted in place by insertion; many (the first scan, a burst of launches) by the
-     * JDK's sort. Not one sort for both: the JDK's, inlined with its comparator at each of its calls, made the compiled
-     * scale-in code several times larger and the JIT's costliest work in a long simulation.
+     * The first {@code n} of {@code positions} sorted by {@link #compare}, a total order (positions break ties): a
+     * merge sort with one comparison in its code. The JDK's sort, inlined with its comparator at each of its eight
+     * comparisons, made the compiled scale-in code the JIT's costliest in a long simulation.
      */
     private static int[] sorted(int[] positions, int n, List<NodeInfo> ns, boolean byAge) {
-        if (n > INSERTION_SORT_MAX) {
-            return sortedByJdk(positions, n, ns, byAge);
-        }
-        int[] out = Arrays.copyOf(positions, n);
-        for (int i = 1; i < n; i++) {
-            int p = out[i];
-            int j = i - 1;
-            while (j >= 0 && compare(ns, byAge, out[j], p) > 0) {
-                out[j + 1] = out[j];
-                j--;
+        int[] from = Arrays.copyOf(positions, n);
+        int[] to = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                for (int k = lo, a = lo, b = mid; k < hi; k++) {
+                    boolean left = b >= hi || a < mid && compare(ns, byAge, from[a], from[b]) <= 0;
+                    to[k] = left ? from[a++] : from[b++];
+                }
             }
-            out[j + 1] = p;
+            int[] swap = from;
+            from = to;
+            to = swap;
         }
-        return out;
-    }
-
-    private static int[] sortedByJdk(int[] positions, int n, List<NodeInfo> ns, boolean byAge) {
-        Integer[] boxed = new Integer[n];
-        for (int k = 0; k < n; k++) {
-            boxed[k] = positions[k];
-        }
-        Arrays.sort(boxed, (a, b) -> compare(ns, byAge, a, b));
-        int[] out = new int[n];
-        for (int k = 0; k < n; k++) {
-            out[k] = boxed[k];
-        }
-        return out;
+        return from;
     }
 
     /**

@@ -193,12 +193,11 @@ class ScaleInKeptTest {
         }
     }
 
-    /** More nodes derived afresh at once (the first scan's) than are sorted by insertion: the other sort's orders. */
+    /** Hundreds of nodes derived afresh at once (the first scan's): the sort's longer merges. */
     @Test
     void theKeptOrdersOfManyNodesDerivedAtOnceEqualAFreshComputation() {
         for (long seed = 0; seed < 6; seed++) {
-            keptOrdersAndRoomEqualFresh(
-                    new World(200 + seed, 4 * ScaleInKept.INSERTION_SORT_MAX + (int) seed * 20), 20);
+            keptOrdersAndRoomEqualFresh(new World(200 + seed, 190 + (int) seed * 23), 20);
         }
     }
 
