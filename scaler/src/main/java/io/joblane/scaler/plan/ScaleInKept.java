@@ -65,7 +65,7 @@ final class ScaleInKept {
 
     /**
      * As above, the nodes paired with the last list by {@code index} ({@link SnapshotIndex#pairing}; null: matched
-     * afresh). A call, not a function handed: an interface call here made the JIT compile this method again and again.
+     * afresh).
      */
     void update(
             List<NodeInfo> ns,
