@@ -23,6 +23,10 @@ public final class FamilyHistory {
     private long version;
     /** Families learnt or forgotten since the last {@link #takeChanged}; null when any may have (none taken yet). */
     private Set<String> changed;
+    /** The last {@link #table}, and the families learnt or forgotten since (null: none made, or a seed since). */
+    private FamilyTable lastTable;
+
+    private Set<String> sinceTable;
 
     public FamilyHistory(int maxFamilies) {
         if (maxFamilies < 1) {
@@ -45,6 +49,9 @@ public final class FamilyHistory {
         if (changed != null) {
             changed.add(family);
         }
+        if (sinceTable != null) {
+            sinceTable.add(family);
+        }
         evictBeyondCap();
         version++;
     }
@@ -59,6 +66,7 @@ public final class FamilyHistory {
                 .forEach(e -> families.put(e.getKey(), e.getValue()));
         evictBeyondCap();
         changed = null;
+        sinceTable = null;
         version++;
     }
 
@@ -69,6 +77,9 @@ public final class FamilyHistory {
             oldest.remove();
             if (changed != null) {
                 changed.add(evicted);
+            }
+            if (sinceTable != null) {
+                sinceTable.add(evicted);
             }
         }
     }
@@ -97,7 +108,13 @@ public final class FamilyHistory {
         return version;
     }
 
+    /** The run times as of now, immutable: the later learning is not seen in it. */
     public FamilyTable table() {
-        return new FamilyTable(families);
+        FamilyTable out = lastTable == null || sinceTable == null
+                ? new FamilyTable(families)
+                : sinceTable.isEmpty() ? lastTable : lastTable.then(families, sinceTable);
+        lastTable = out;
+        sinceTable = new HashSet<>();
+        return out;
     }
 }

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,23 +23,83 @@ public final class FamilyTable {
 
     private static final String HEADER = "# family lastMillis previousMillis updatedAtMillis\n";
 
+    /** Marks a family of {@link #families} that {@link #recent} forgets. */
+    private static final RunTimes FORGOTTEN = new RunTimes(0, RunTimes.NONE, 0);
+
     private final Map<String, RunTimes> families;
+    /**
+     * What changed since {@link #families} was copied (a family's run times, or {@link #FORGOTTEN}), read first: a
+     * table published at every change would otherwise copy thousands of families for a few (see {@link #then}).
+     */
+    private final Map<String, RunTimes> recent;
+
+    private final int size;
+    /** {@link #asMap()}'s merge of the two, made on first use (immutable, so a race makes it twice at worst). */
+    private volatile Map<String, RunTimes> merged;
 
     public FamilyTable(Map<String, RunTimes> families) {
-        this.families = Map.copyOf(families);
+        this(Map.copyOf(families), Map.of(), families.size());
+    }
+
+    private FamilyTable(Map<String, RunTimes> families, Map<String, RunTimes> recent, int size) {
+        this.families = families;
+        this.recent = recent;
+        this.size = size;
+    }
+
+    /**
+     * The table of {@code now}, where only {@code changed} (families learnt or forgotten) differ from this table: it
+     * shares this table's copy and copies the changes since it was made, until they grow past an eighth of the
+     * families; then {@code now} is copied whole. A publisher that makes a table at every change copies a sixteenth
+     * of the families on average, not all of them.
+     */
+    FamilyTable then(Map<String, RunTimes> now, Set<String> changed) {
+        if (recent.size() + changed.size() > Math.max(16, now.size() / 8)) {
+            return new FamilyTable(now);
+        }
+        Map<String, RunTimes> next = new HashMap<>(recent);
+        for (String family : changed) {
+            RunTimes r = now.get(family);
+            next.put(family, r == null ? FORGOTTEN : r);
+        }
+        return new FamilyTable(families, next, now.size());
     }
 
     /** The family's run times, or null when unknown (or {@code family} is null). */
     public RunTimes get(String family) {
-        return family == null ? null : families.get(family);
+        if (family == null) {
+            return null;
+        }
+        RunTimes r = recent.isEmpty() ? null : recent.get(family);
+        if (r != null) {
+            return r == FORGOTTEN ? null : r;
+        }
+        return families.get(family);
     }
 
     public int size() {
-        return families.size();
+        return size;
     }
 
+    /** Every family's run times (immutable). */
     public Map<String, RunTimes> asMap() {
-        return families;
+        if (recent.isEmpty()) {
+            return families;
+        }
+        Map<String, RunTimes> out = merged;
+        if (out == null) {
+            Map<String, RunTimes> all = new HashMap<>(families);
+            recent.forEach((family, r) -> {
+                if (r == FORGOTTEN) {
+                    all.remove(family);
+                } else {
+                    all.put(family, r);
+                }
+            });
+            out = Map.copyOf(all);
+            merged = out;
+        }
+        return out;
     }
 
     /**
@@ -46,7 +107,7 @@ public final class FamilyTable {
      * families are left out.
      */
     public String encode(int maxBytes) {
-        List<Map.Entry<String, RunTimes>> newestFirst = new ArrayList<>(families.entrySet());
+        List<Map.Entry<String, RunTimes>> newestFirst = new ArrayList<>(asMap().entrySet());
         newestFirst.sort(Comparator.comparingLong(
                         (Map.Entry<String, RunTimes> e) -> e.getValue().updatedAtMillis())
                 .reversed()

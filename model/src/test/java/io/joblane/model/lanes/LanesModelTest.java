@@ -113,4 +113,59 @@ class LanesModelTest {
         assertThat(h.takeChanged()).as("a seed may change any").isNull();
         assertThat(h.takeChanged()).isEmpty();
     }
+
+    /**
+     * A table made after a few changes shares the last table's copy and holds the changes on top: every table, taken
+     * at random moments between random learning, forgetting past the cap and seeds, reads as a fresh copy of the
+     * history did then, and keeps reading so after later learning.
+     */
+    @Test
+    void everyTableReadsAsACopyOfTheHistoryWhenItWasMadeWhateverCameAfter() {
+        for (long seed = 1; seed <= 8; seed++) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+            FamilyHistory h = new FamilyHistory(40 + random.nextInt(200));
+            java.util.List<FamilyTable> tables = new java.util.ArrayList<>();
+            java.util.List<Map<String, RunTimes>> copies = new java.util.ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (int f = 0; f < 400; f++) {
+                names.add("ns/f" + f);
+            }
+            for (int step = 0; step < 3_000; step++) {
+                int op = random.nextInt(100);
+                if (op < 80) {
+                    h.learn("ns/f" + random.nextInt(400), random.nextInt(1000), step);
+                } else if (op < 99) {
+                    tables.add(h.table());
+                    copies.add(history(h, names));
+                } else {
+                    names.add("ns/seeded" + step);
+                    h.seed(new FamilyTable(Map.of("ns/seeded" + step, RunTimes.first(1, step))));
+                }
+            }
+            assertThat(tables).hasSizeGreaterThan(300);
+            for (int t = 0; t < tables.size(); t++) {
+                FamilyTable table = tables.get(t);
+                Map<String, RunTimes> copy = copies.get(t);
+                assertThat(table.asMap()).as("seed %d table %d", seed, t).isEqualTo(copy);
+                assertThat(table.size()).isEqualTo(copy.size());
+                for (String name : names) {
+                    assertThat(table.get(name)).isEqualTo(copy.get(name));
+                }
+                assertThat(FamilyTable.decode(table.encode()).asMap()).isEqualTo(copy);
+            }
+        }
+    }
+
+    /** Every family of {@code names} the history holds now, read one by one (it hands no map of its own). */
+    private static Map<String, RunTimes> history(FamilyHistory h, java.util.Set<String> names) {
+        Map<String, RunTimes> out = new java.util.HashMap<>();
+        for (String name : names) {
+            RunTimes r = h.get(name);
+            if (r != null) {
+                out.put(name, r);
+            }
+        }
+        assertThat(out).hasSize(h.size());
+        return Map.copyOf(out);
+    }
 }

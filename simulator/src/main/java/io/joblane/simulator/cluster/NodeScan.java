@@ -37,6 +37,10 @@ final class NodeScan {
     private int[] classPoints = new int[16];
     private double[] classFit = new double[16];
     private boolean[] classBest = new boolean[16];
+    /** A pick by lane ends: how many nodes each class has, and where each segment's classes end. */
+    private int[] classCount = new int[16];
+
+    private int[] segmentClassEnd = new int[8];
     /** The highest summed weight over the feasible nodes of the pick in progress. */
     private int maxAffinity;
     /** The best nodes of a pick whose best classes lie in several buckets, sorted into node order. */
@@ -95,6 +99,9 @@ final class NodeScan {
      * in node order, whatever came before. Otherwise the scan decides.
      */
     SimNode pick(SimPod pod, Collection<SimNode> nodes, List<LoadBuckets.Bucket> buckets) {
+        if (pod.zone == null && !pod.prefersOnDemand && pod.lane != null) {
+            return pickByLaneEnds(pod, pod.lane.bounds(), nodes, buckets);
+        }
         int segments = gather(pod, buckets);
         if (feasible.isEmpty()) {
             return null;
@@ -121,22 +128,15 @@ final class NodeScan {
                 continue;
             }
             int start = feasible.size();
-            if (pod.zone == null && !pod.prefersOnDemand && lane != null) {
-                gatherByLaneEnds(lane, b.nodes); // the weights from the lane ends beside the nodes
-            } else {
-                for (SimNode n : b.nodes) {
-                    if (SimCluster.inZone(pod, n)) {
-                        int a = affinity(pod, lane, n);
-                        addFeasible(n, a);
-                        maxAffinity = Math.max(maxAffinity, a);
-                    }
+            for (SimNode n : b.nodes) {
+                if (SimCluster.inZone(pod, n)) {
+                    int a = affinity(pod, lane, n);
+                    addFeasible(n, a);
+                    maxAffinity = Math.max(maxAffinity, a);
                 }
             }
             if (feasible.size() > start) {
-                if (segments == segmentBucket.length) {
-                    segmentBucket = Arrays.copyOf(segmentBucket, segments * 2);
-                    segmentEnd = Arrays.copyOf(segmentEnd, segments * 2);
-                }
+                growSegments(segments);
                 segmentBucket[segments] = b;
                 segmentEnd[segments++] = feasible.size();
             }
@@ -145,20 +145,137 @@ final class NodeScan {
     }
 
     /**
-     * Adds every node of a bucket's run with its lane weight, read from the lane ends the run keeps beside its nodes: a
-     * pick for a pod with a lane and nothing else to match reads thousands of nodes, each otherwise an object apart.
+     * {@link #pick} for a pod whose one preferred term is a lane (every node of a fitting bucket is feasible, and its
+     * weight comes from the lane end its run keeps beside it): the nodes of each bucket are counted by class, not
+     * copied, since such a pick reads thousands of nodes; the draw walks the chosen bucket's run again up to its node,
+     * or collects the best nodes of every bucket when they lie in several. Same classes, draw and node as {@link
+     * #pick}'s general way.
      */
-    private void gatherByLaneEnds(LaneTerm.Bounds lane, NodeRun run) {
+    private SimNode pickByLaneEnds(
+            SimPod pod, LaneTerm.Bounds lane, Collection<SimNode> nodes, List<LoadBuckets.Bucket> buckets) {
+        int segments = countByLaneEnds(pod, lane, buckets);
+        if (segments == 0) {
+            return null;
+        }
+        int classes = segmentClassEnd[segments - 1];
+        int highest = 0;
+        for (int c = 0; c < classes; c++) {
+            highest = Math.max(highest, classAffinity[c]);
+        }
+        for (int s = 0, c = 0; s < segments; s++) {
+            LoadBuckets.Bucket b = segmentBucket[s];
+            double fit = SimCluster.score(scoring, b.shape, b.cpu, b.memory, pod);
+            for (; c < segmentClassEnd[s]; c++) {
+                classPoints[c] = ScorePlugins.points(b.preferNot, classAffinity[c], highest);
+                classFit[c] = fit;
+            }
+        }
+        if (!markBest(classes)) {
+            handedToScan++;
+            return scanEveryNode(pod, nodes);
+        }
+        return drawByLaneEnds(lane, segments);
+    }
+
+    /**
+     * Counts the nodes of each fitting bucket by lane weight into classes (a bucket's, in the order first met), with
+     * where each segment's classes end in {@link #segmentClassEnd}; returns how many segments.
+     */
+    private int countByLaneEnds(SimPod pod, LaneTerm.Bounds lane, List<LoadBuckets.Bucket> buckets) {
+        int classes = 0;
+        int segments = 0;
+        for (LoadBuckets.Bucket b : buckets) {
+            if (!b.fits(pod)) {
+                continue;
+            }
+            int first = classes;
+            NodeRun run = b.nodes;
+            for (int k = 0; k < run.blockCount(); k++) {
+                long[] ends = run.blockLaneEnds(k);
+                int size = run.blockSize(k);
+                for (int i = 0; i < size; i++) {
+                    int a = lane.weightOn(ends[i]);
+                    int c = first;
+                    while (c < classes && classAffinity[c] != a) {
+                        c++;
+                    }
+                    if (c == classes) {
+                        if (classes == classAffinity.length) {
+                            growClasses();
+                        }
+                        classAffinity[c] = a;
+                        classCount[c] = 0;
+                        classes++;
+                    }
+                    classCount[c]++;
+                }
+            }
+            if (classes > first) {
+                growSegments(segments);
+                segmentBucket[segments] = b;
+                segmentClassEnd[segments++] = classes;
+            }
+        }
+        return segments;
+    }
+
+    /** The scan's draw among the nodes of the best classes, in node order, from the counts. */
+    private SimNode drawByLaneEnds(LaneTerm.Bounds lane, int segments) {
+        int tied = 0;
+        int firstSegment = -1;
+        boolean oneSegment = true;
+        for (int s = 0, c = 0; s < segments; s++) {
+            for (; c < segmentClassEnd[s]; c++) {
+                if (classBest[c]) {
+                    tied += classCount[c];
+                    oneSegment &= firstSegment < 0 || firstSegment == s;
+                    firstSegment = firstSegment < 0 ? s : firstSegment;
+                }
+            }
+        }
+        int chosen = tied == 1 ? 0 : random.nextInt(tied);
+        if (oneSegment) {
+            return bestOfSegment(lane, firstSegment, chosen, null);
+        }
+        ties.clear();
+        for (int s = 0; s < segments; s++) {
+            bestOfSegment(lane, s, -1, ties);
+        }
+        ties.sort(LoadBuckets.NODE_ORDER);
+        return ties.get(chosen);
+    }
+
+    /**
+     * Walks segment {@code s}'s run in node order over its nodes of a best class: returns the {@code chosen}th, or
+     * with {@code chosen} -1 adds them all to {@code into} and returns null.
+     */
+    private SimNode bestOfSegment(LaneTerm.Bounds lane, int s, int chosen, List<SimNode> into) {
+        int first = s == 0 ? 0 : segmentClassEnd[s - 1];
+        NodeRun run = segmentBucket[s].nodes;
         for (int k = 0; k < run.blockCount(); k++) {
-            SimNode[] nodes = run.blockNodes(k);
+            SimNode[] blockNodes = run.blockNodes(k);
             long[] ends = run.blockLaneEnds(k);
             int size = run.blockSize(k);
             for (int i = 0; i < size; i++) {
                 int a = lane.weightOn(ends[i]);
-                addFeasible(nodes[i], a);
-                maxAffinity = Math.max(maxAffinity, a);
+                int c = first;
+                while (classAffinity[c] != a) {
+                    c++; // every weight of the run has its class in the segment
+                }
+                if (!classBest[c]) {
+                    continue;
+                }
+                if (into != null) {
+                    into.add(blockNodes[i]);
+                } else if (chosen-- == 0) {
+                    return blockNodes[i];
+                }
             }
         }
+        if (into == null) {
+            throw new IllegalStateException("segment " + s + " has fewer best nodes than were counted");
+        }
+        return null;
     }
 
     /** One draw among the nodes of the best classes, in node order: the scan's draw over its ties. */
@@ -263,12 +380,22 @@ final class NodeScan {
         feasible.add(n);
     }
 
+    /** Room for segment {@code segments} in every segment array. */
+    private void growSegments(int segments) {
+        if (segments == segmentBucket.length) {
+            segmentBucket = Arrays.copyOf(segmentBucket, segments * 2);
+            segmentEnd = Arrays.copyOf(segmentEnd, segments * 2);
+            segmentClassEnd = Arrays.copyOf(segmentClassEnd, segments * 2);
+        }
+    }
+
     private void growClasses() {
         int n = classAffinity.length * 2;
         classAffinity = Arrays.copyOf(classAffinity, n);
         classPoints = Arrays.copyOf(classPoints, n);
         classFit = Arrays.copyOf(classFit, n);
         classBest = Arrays.copyOf(classBest, n);
+        classCount = Arrays.copyOf(classCount, n);
     }
 
     /** The weights of the pod's preferred node-affinity terms that {@code node} matches. */
