@@ -17,11 +17,6 @@ import java.util.Map;
  * A replaced instance keeps its place. Guarded by the provider's lock.
  */
 final class LaunchOrder {
-    /** Bits of an entry's index below its launch number in {@link #inLaunchOrder}'s keys: far above a list's size. */
-    private static final int INDEX_BITS = 24;
-
-    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
-
     private CloudInstance[] ordered = new CloudInstance[16];
     private int size;
     private int live;
@@ -105,24 +100,10 @@ final class LaunchOrder {
                     ? List.of()
                     : List.of(objects.keySet().iterator().next());
         }
-        // Launch numbers are distinct: each packed above its entry's index, sorted as primitives (a burst of
-        // launches or terminations hands hundreds, and a comparator over boxed values cost its calls).
-        if (objects.size() > INDEX_MASK) {
-            throw new IllegalStateException(objects.size() + " instances came or went in one list");
-        }
-        CloudInstance[] byIndex = new CloudInstance[objects.size()];
-        long[] keys = new long[byIndex.length];
-        int n = 0;
-        for (Map.Entry<CloudInstance, Long> e : objects.entrySet()) {
-            byIndex[n] = e.getKey();
-            keys[n] = e.getValue() << INDEX_BITS | n;
-            n++;
-        }
-        Arrays.sort(keys);
-        List<CloudInstance> out = new ArrayList<>(n);
-        for (long key : keys) {
-            out.add(byIndex[(int) (key & INDEX_MASK)]);
-        }
+        List<Map.Entry<CloudInstance, Long>> entries = new ArrayList<>(objects.entrySet());
+        entries.sort(Map.Entry.comparingByValue());
+        List<CloudInstance> out = new ArrayList<>(entries.size());
+        entries.forEach(e -> out.add(e.getKey()));
         return out;
     }
 
