@@ -595,9 +595,19 @@ public final class ScaleLoop {
 
     /** An instance that left is reported unless a replica chose it (our call, the node's mark) or it was already. */
     private static boolean reportable(GroupExec x, String id) {
+        if (knownNotToReport(x, id)) {
+            return false;
+        }
         NodeInfo node = x.index.nodeOfInstance(id);
-        boolean ours = x.state.terminatedByUs.containsKey(id) || node != null && node.terminationRequestedAt() != null;
-        return !ours && !x.state.unexpected.containsKey(id);
+        return node == null || node.terminationRequestedAt() == null;
+    }
+
+    /**
+     * Terminated by this replica, or reported already: asked before the nodes by instance, which a pass whose
+     * instances changed would otherwise derive for them alone (most instances that leave were terminated by us).
+     */
+    private static boolean knownNotToReport(GroupExec x, String id) {
+        return x.state.terminatedByUs.containsKey(id) || x.state.unexpected.containsKey(id);
     }
 
     /** Spot instances no longer in the group are forgotten (nothing to do without any: the simulator's usual case). */
@@ -688,6 +698,9 @@ public final class ScaleLoop {
         Set<String> leaving = new LinkedHashSet<>();
         boolean unchanged = GroupState.sameInstances(x.state.lastInstances, x.cloud.instances());
         for (CloudInstance i : x.index.endingInstances(x.cloud)) {
+            if (knownNotToReport(x, i.id())) {
+                continue; // the caller would skip it: not worth a lookup of its node
+            }
             boolean wasServing = !unchanged && x.state.lastState(i.id()) == LifecycleState.IN_SERVICE
                     || x.index.nodeOfInstance(i.id()) != null;
             if (wasServing) {

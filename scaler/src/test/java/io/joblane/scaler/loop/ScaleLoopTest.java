@@ -396,6 +396,32 @@ class ScaleLoopTest {
                 .noneMatch(p -> p.contains("terminated by the cloud group itself"));
     }
 
+    /** A replica that led before this one marked the node and terminated it: not reported as the cloud's doing. */
+    @Test
+    void anInstanceWhoseNodeAnotherReplicaMarkedForTerminationIsNotReportedWhenItLeaves() throws Exception {
+        cloud.terminationDelay(Duration.ofMinutes(2));
+        List<FakeCluster.Node> ns = nodes(2);
+        job("j", 4000);
+        cluster.bind("j", ns.get(0).name);
+        FakeCluster.Node marked = ns.get(1);
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+
+        marked.unschedulable = true;
+        marked.annotations.put(NodeAnnotations.CORDONED_AT, NodeAnnotations.format(clock.instant()));
+        marked.annotations.put(NodeAnnotations.TERMINATION_REQUESTED_AT, NodeAnnotations.format(clock.instant()));
+        cloud.terminateInstance("batch", marked.instanceId); // the other replica's call, not this loop's
+        clock.advance(Duration.ofMinutes(1));
+        ScanResult terminating = loop.runOnce();
+        clock.advance(Duration.ofMinutes(2));
+        loop.runOnce();
+
+        assertThat(metrics.unexpectedTerminations).isZero();
+        assertThat(cluster.calls).noneMatch(c -> c.contains("UnexpectedTermination"));
+        assertThat(terminating.groups().get("batch").problems())
+                .noneMatch(p -> p.contains("terminated by the cloud group itself"));
+    }
+
     @Test
     void aFailedLiveCheckNeverTerminates() throws Exception {
         FakeCluster.Node node = nodes(1).get(0);
