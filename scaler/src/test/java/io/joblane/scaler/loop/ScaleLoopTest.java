@@ -416,6 +416,10 @@ class ScaleLoopTest {
         clock.advance(Duration.ofMinutes(2));
         loop.runOnce();
 
+        assertThat(cloud.calls(FakeNodeGroupProvider.TERMINATE))
+                .as("the other replica's call only: this loop terminated nothing, so the node's mark is why")
+                .extracting(FakeNodeGroupProvider.Call::detail)
+                .containsExactly(marked.instanceId);
         assertThat(metrics.unexpectedTerminations).isZero();
         assertThat(cluster.calls).noneMatch(c -> c.contains("UnexpectedTermination"));
         assertThat(terminating.groups().get("batch").problems())
