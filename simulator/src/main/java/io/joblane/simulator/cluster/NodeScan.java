@@ -195,15 +195,9 @@ final class NodeScan {
                 int size = run.blockSize(k);
                 for (int i = 0; i < size; i++) {
                     int a = lane.weightOn(ends[i]);
-                    int c = first;
-                    while (c < classes && classAffinity[c] != a) {
-                        c++;
-                    }
+                    int c = classAmong(a, first, classes);
                     if (c == classes) {
-                        if (classes == classAffinity.length) {
-                            growClasses();
-                        }
-                        classAffinity[c] = a;
+                        openClass(c, a);
                         classCount[c] = 0;
                         classes++;
                     }
@@ -319,15 +313,9 @@ final class NodeScan {
             double fit = SimCluster.score(scoring, b.shape, b.cpu, b.memory, pod);
             for (; i < segmentEnd[s]; i++) {
                 int a = affinities[i];
-                int c = first;
-                while (c < classes && classAffinity[c] != a) {
-                    c++;
-                }
+                int c = classAmong(a, first, classes);
                 if (c == classes) {
-                    if (classes == classAffinity.length) {
-                        growClasses();
-                    }
-                    classAffinity[c] = a;
+                    openClass(c, a);
                     classPoints[c] = ScorePlugins.points(b.preferNot, a, maxAffinity);
                     classFit[c] = fit;
                     classes++;
@@ -378,6 +366,23 @@ final class NodeScan {
         }
         affinities[feasible.size()] = a;
         feasible.add(n);
+    }
+
+    /** The class of weight {@code a} among classes {@code [first, classes)}, or {@code classes} when none has it. */
+    private int classAmong(int a, int first, int classes) {
+        int c = first;
+        while (c < classes && classAffinity[c] != a) {
+            c++;
+        }
+        return c;
+    }
+
+    /** Opens class {@code c} (the next one) for weight {@code a}. */
+    private void openClass(int c, int a) {
+        if (c == classAffinity.length) {
+            growClasses();
+        }
+        classAffinity[c] = a;
     }
 
     /** Room for segment {@code segments} in every segment array. */
