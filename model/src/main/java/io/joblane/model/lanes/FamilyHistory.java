@@ -46,12 +46,7 @@ public final class FamilyHistory {
         }
         RunTimes before = families.remove(family);
         families.put(family, before == null ? RunTimes.first(runMillis, atMillis) : before.then(runMillis, atMillis));
-        if (changed != null) {
-            changed.add(family);
-        }
-        if (sinceTable != null) {
-            sinceTable.add(family);
-        }
+        noteChanged(family);
         evictBeyondCap();
         version++;
     }
@@ -75,12 +70,17 @@ public final class FamilyHistory {
         while (families.size() > maxFamilies && oldest.hasNext()) {
             String evicted = oldest.next();
             oldest.remove();
-            if (changed != null) {
-                changed.add(evicted);
-            }
-            if (sinceTable != null) {
-                sinceTable.add(evicted);
-            }
+            noteChanged(evicted);
+        }
+    }
+
+    /** A family learnt or forgotten: told to the lanes reader ({@link #takeChanged}) and the next {@link #table}. */
+    private void noteChanged(String family) {
+        if (changed != null) {
+            changed.add(family);
+        }
+        if (sinceTable != null) {
+            sinceTable.add(family);
         }
     }
 

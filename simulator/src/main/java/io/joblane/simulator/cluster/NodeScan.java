@@ -245,6 +245,7 @@ final class NodeScan {
      */
     private SimNode bestOfSegment(LaneTerm.Bounds lane, int s, int chosen, List<SimNode> into) {
         int first = s == 0 ? 0 : segmentClassEnd[s - 1];
+        int end = segmentClassEnd[s];
         NodeRun run = segmentBucket[s].nodes;
         for (int k = 0; k < run.blockCount(); k++) {
             SimNode[] blockNodes = run.blockNodes(k);
@@ -252,9 +253,9 @@ final class NodeScan {
             int size = run.blockSize(k);
             for (int i = 0; i < size; i++) {
                 int a = lane.weightOn(ends[i]);
-                int c = first;
-                while (classAffinity[c] != a) {
-                    c++; // every weight of the run has its class in the segment
+                int c = classAmong(a, first, end);
+                if (c == end) {
+                    throw new IllegalStateException("segment " + s + " has a weight its count did not meet: " + a);
                 }
                 if (!classBest[c]) {
                     continue;
