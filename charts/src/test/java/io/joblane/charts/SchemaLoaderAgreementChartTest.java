@@ -87,6 +87,9 @@ class SchemaLoaderAgreementChartTest {
         for (Object n : new Object[] {0, 2, 5, -1, "1"}) {
             cases.add(group("minNodes " + n, g -> put(scaling(g), "minNodes", n)));
         }
+        for (Object n : new Object[] {0, 1, 3, -1, MISSING, "1", 1.5}) {
+            cases.add(group("maxDraining " + n, g -> put(scaling(g), "maxDraining", n)));
+        }
         for (Object s : new Object[] {
             "", "my-scheduler", "packing.example.com", "My_Scheduler", "-x", "a..b", "x".repeat(254), 5
         }) {

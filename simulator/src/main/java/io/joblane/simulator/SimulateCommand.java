@@ -235,7 +235,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--max-draining",
             defaultValue = "1",
-            description = "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default).")
+            description =
+                    "Joblane: nodes draining at once (default ${DEFAULT-VALUE}, the product default); 0: none, only nodes that empty by themselves go.")
     int maxDraining;
 
     @Option(
@@ -664,9 +665,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     Simulation.Settings settings() {
         applyConfig();
-        if (nodeGpu < 0 || nodePods < 1 || daemonSetPods < 0 || maxNodes < 1 || maxDraining < 1) {
+        if (nodeGpu < 0 || nodePods < 1 || daemonSetPods < 0 || maxNodes < 1 || maxDraining < 0) {
             throw new IllegalArgumentException(
-                    "--node-gpu, --daemonset-pods must be >= 0; --node-pods, --max-nodes, --max-draining >= 1");
+                    "--node-gpu, --daemonset-pods, --max-draining must be >= 0; --node-pods, --max-nodes >= 1");
         }
         if (pricePerNodeHour < 0) {
             throw new IllegalArgumentException("--price-per-node-hour must not be negative");

@@ -134,6 +134,18 @@ class SimulateCommandTest {
     }
 
     @Test
+    void aDrainBudgetOfZeroRunsAndANegativeOneIsRefusedNamingTheFlag() throws Exception {
+        Path t = trace("submit,duration,cpu,memory\n0,600,2,4Gi\n10,600,12,8Gi\n");
+        assertThat(run("--trace", t.toString(), "--policies", "joblane", "--max-draining", "0"))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("Joblane maxDraining 0");
+        assertThat(run("--trace", t.toString(), "--policies", "joblane", "--max-draining", "-1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--max-draining must be >= 0");
+    }
+
+    @Test
     void simulatesSeveralNodeTypesAndRefusesABadOneNamingTheFlag() throws Exception {
         Path t = trace("submit,duration,cpu,memory\n0,600,2,4Gi\n10,600,12,8Gi\n");
         assertThat(run(

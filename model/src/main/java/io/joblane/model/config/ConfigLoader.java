@@ -290,8 +290,8 @@ public final class ConfigLoader {
         } else if (scaling.maxNodes() != null && scaling.minNodes() > scaling.maxNodes()) {
             problems.add(at + ".minNodes: must not exceed maxNodes");
         }
-        if (scaling.maxDraining() < 1) {
-            problems.add(at + ".maxDraining: must be at least 1");
+        if (scaling.maxDraining() < 0) { // 0: no node is drained, only nodes that empty by themselves go
+            problems.add(at + ".maxDraining: must not be negative");
         }
     }
 

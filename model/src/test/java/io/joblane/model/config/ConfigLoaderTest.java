@@ -57,6 +57,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aDrainBudgetOfZeroTurnsTheDrainOff() throws Exception {
+        // Guards against refusing maxDraining 0: scale-in then takes only nodes that empty by themselves.
+        String yaml = MINIMAL
+                + "    scaling: {provider: memory, maxNodes: 3, maxDraining: 0, node: {cpu: '1', memory: 1Gi}}\n";
+        assertThat(ConfigLoader.parse(yaml, "test").defaultGroup().scaling().maxDraining())
+                .isZero();
+    }
+
+    @Test
     void aWrongTypeIsNamedWithItsPath() {
         String yaml = MINIMAL + "    scaling: {maxNodes: lots, node: {cpu: '1', memory: 1Gi}}\n";
         assertThatThrownBy(() -> ConfigLoader.parse(yaml, "test"))
@@ -70,7 +79,7 @@ class ConfigLoaderTest {
                   - name: Bad Name
                     taints: [{key: joblane.io/draining, effect: Sometimes}]
                     match: {minMemory: lots}
-                    scaling: {provider: gcp, minNodes: 5, maxNodes: 2, maxDraining: 0,
+                    scaling: {provider: gcp, minNodes: 5, maxNodes: 2, maxDraining: -1,
                               node: {cpu: '1'}, scaleDownDelay: '10'}
                   - default: true
                 scaler: {scanInterval: 1ms}
@@ -86,7 +95,7 @@ class ConfigLoaderTest {
                                         "nodeGroups[0].match.minMemory: not a quantity: \"lots\"",
                                         "nodeGroups[0].scaling.provider: must be aws or memory, not \"gcp\"",
                                         "nodeGroups[0].scaling.minNodes: must not exceed maxNodes",
-                                        "nodeGroups[0].scaling.maxDraining: must be at least 1",
+                                        "nodeGroups[0].scaling.maxDraining: must not be negative",
                                         "nodeGroups[0].scaling.node.memory: is required (the shape of a new node)",
                                         "nodeGroups[0].scaling.scaleDownDelay: not a duration: \"10\" (use e.g. 90s, 10m, 1h30m)",
                                         "nodeGroups[1].name: is required",

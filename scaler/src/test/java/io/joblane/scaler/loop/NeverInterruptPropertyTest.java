@@ -315,6 +315,9 @@ class NeverInterruptPropertyTest {
         double operatorTaintRate;
         int operatorTaints;
 
+        /** The world's {@code maxDraining} is 0: no node may be nudged to drain. */
+        private boolean noDrain;
+
         Run(long seed) {
             this.seed = seed;
             this.rnd = new Random(seed);
@@ -403,6 +406,15 @@ class NeverInterruptPropertyTest {
             });
         }
 
+        /**
+         * The drawn budget, or 0 (no drain: only nodes that empty by themselves go) on one seed in five; the draw is
+         * made either way, so the other worlds stay as they were.
+         */
+        private int drainBudget(int drawn) {
+            noDrain = Math.floorMod(seed, 5) == 3;
+            return noDrain ? 0 : drawn;
+        }
+
         void run() throws Exception {
             min = rnd.nextInt(3);
             // Two seeds in three time scale-in by cost (without a draw from rnd, so the worlds stay as they were).
@@ -435,7 +447,7 @@ class NeverInterruptPropertyTest {
                             shape.get("pods") / 1000,
                             gpu ? ", nvidia.com/gpu: \"" + shape.get(WellKnown.RESOURCE_NVIDIA_GPU) / 1000 + "\"" : "",
                             30 + rnd.nextInt(600),
-                            1 + rnd.nextInt(3),
+                            drainBudget(1 + rnd.nextInt(3)),
                             20 + rnd.nextInt(160),
                             timing,
                             members.size() > 1 ? "\n      autoScalingGroups: [batch-a, batch-b]" : "",
@@ -863,6 +875,13 @@ class NeverInterruptPropertyTest {
             @Override
             public void setDrainingTaint(String node, DrainState state) {
                 inTurn("taint " + node);
+                FakeCluster.Node before = delegate.nodes.get(node);
+                if (noDrain
+                        && state == DrainState.PREFER_NO_SCHEDULE
+                        && before != null
+                        && before.drain == DrainState.NONE) {
+                    throw new AssertionError("seed " + seed + ": " + node + " drained with maxDraining 0");
+                }
                 delegate.setDrainingTaint(node, state);
             }
 

@@ -626,6 +626,23 @@ class PlannerTest {
         }
 
         @Test
+        void aDrainBudgetOfZeroDrainsNothingWhileEmptyNodesStillGo() {
+            NodeInfo empty = node("e", G);
+            List<NodeInfo> nodes = List.of(a, b, c, empty);
+            GroupPlan one = Planner.plan(spec(G), index(nodes, load()), cloudFor(nodes, 0, 10), T0);
+            assertThat(one.actionsOf(PlanAction.SetDrain.class))
+                    .as("the same world drains with the default budget")
+                    .isNotEmpty();
+
+            GroupPlan zero =
+                    Planner.plan(withMaxDraining(spec(G), 0), index(nodes, load()), cloudFor(nodes, 0, 10), T0);
+            assertThat(zero.actionsOf(PlanAction.SetDrain.class)).isEmpty();
+            assertThat(zero.actionsOf(PlanAction.MarkUnneeded.class))
+                    .extracting(PlanAction.MarkUnneeded::node)
+                    .containsExactly("e");
+        }
+
+        @Test
         void neverDrainsBelowTheMinimum() {
             GroupPlan plan = Planner.plan(
                     spec(G, 3, 10, spec(G).shape()),
