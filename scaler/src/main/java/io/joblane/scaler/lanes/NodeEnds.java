@@ -48,6 +48,10 @@ final class NodeEnds {
     private Places places;
     /** The last run was handed edits it could use (tests). */
     private boolean patched;
+
+    private int keptInPlace;
+    /** Nodes derived from their pods, in all runs (tests: what a run did not have to derive again). */
+    private long derivations;
     /** How many stale reader entries beyond four per node are let pile up before a rebuild. */
     private final int pruneSlack;
 
@@ -113,6 +117,15 @@ final class NodeEnds {
         return patched;
     }
 
+    /** Runs patched from edits that changed nodes in place only (tests). */
+    int keptInPlace() {
+        return keptInPlace;
+    }
+
+    long derivations() {
+        return derivations;
+    }
+
     /** A run's label changes and its expected ends. */
     record Result(List<LaneEnds.Change> changes, ExpectedEnds ends) {}
 
@@ -141,13 +154,13 @@ final class NodeEnds {
         List<Derived> stale = markStale(changed);
         Places last = places;
         places = null; // a run that fails half way leaves none: the next one looks at every node
-        int[] was = changed == null || edits == null || last == null ? null : last.was(edits, nodes);
-        patched = was != null;
-        Derived[] derived = was != null ? last.next(nodes, was) : new Derived[nodes.size()];
-        List<LaneEnds.Change> changes = was != null
+        Derived[] carried = carried(last, nodes, changed, edits);
+        patched = carried != null;
+        Derived[] derived = patched ? carried : new Derived[nodes.size()];
+        List<LaneEnds.Change> changes = patched
                 ? patch(last, nodes, pods, history, nowMillis, stale, derived)
                 : walk(nodes, pods, history, changed != null, nowMillis, derived, edits != null);
-        places = was != null ? last : places;
+        places = patched ? last : places;
         boolean any = places != null ? places.anyEnd() : anyEnd(derived);
         Map<String, Long> others = othersEnds(pods, history, nowMillis);
         if (readerEntries > 4 * derived.length + pruneSlack) {
@@ -157,6 +170,20 @@ final class NodeEnds {
             dropFixedNotHanded(derived, others);
         }
         return new Result(changes, new Ends(nodes, derived, others, any || !others.isEmpty()));
+    }
+
+    /** The last run's derivations brought to {@code nodes} by {@code edits}; null when this run must look at every node. */
+    private Derived[] carried(Places last, List<LaneNode> nodes, Set<String> changed, NodeEdits edits) {
+        if (changed == null || edits == null || last == null) {
+            return null;
+        }
+        int[] inPlace = last.changedOnly(edits, nodes); // most runs: the places follow those, no walk of every place
+        if (inPlace != null) {
+            keptInPlace++;
+            return last.keep(nodes, inPlace);
+        }
+        int[] was = last.was(edits, nodes);
+        return was == null ? null : last.next(nodes, was);
     }
 
     /**
@@ -328,6 +355,7 @@ final class NodeEnds {
 
     /** A derivation made afresh, kept on its pods when they are a {@link LaneNodePods}. */
     private Derived derived(String node, List<LanePod> onNode, FamilyHistory history, long nowMillis) {
+        derivations++;
         Derived d = derive(node, onNode, history, nowMillis);
         if (onNode instanceof LaneNodePods k) {
             k.derived = d;

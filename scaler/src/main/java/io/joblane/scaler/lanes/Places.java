@@ -98,6 +98,36 @@ final class Places {
         return out;
     }
 
+    /**
+     * As {@link #next} when no place moved and only {@code changed} (in order, each once) were touched: the slots and
+     * end flags patched in place, the derivations copied once (the last run's array stays with the ends it handed).
+     */
+    NodeEnds.Derived[] keep(List<LaneNode> now, int[] changed) {
+        NodeEnds.Derived[] out = Arrays.copyOf(derived, derived.length);
+        went = new Object();
+        for (int q : changed) { // all freed before any is taken again, in the order next() frees and takes them
+            if (derived[q] != null) {
+                derived[q].went = went;
+            }
+            freeSlot(slotAt[q]);
+        }
+        for (int i : changed) {
+            out[i] = null;
+            hasEnd[i] = false;
+            slotAt[i] = newSlot();
+            placeOfSlot[slotAt[i]] = i;
+        }
+        fresh = changed;
+        nodes = now;
+        derived = out;
+        return out;
+    }
+
+    /** The places {@code edits} changed in place from the last run's list, or null when they moved some or are not its. */
+    int[] changedOnly(NodeEdits edits, List<LaneNode> now) {
+        return edits.between(nodes, now) && derived.length == now.size() ? edits.changedPlaces(now.size()) : null;
+    }
+
     private void freeSlot(int slot) {
         placeOfSlot[slot] = -1;
         everyRun.set(slot, false);

@@ -79,6 +79,33 @@ public final class NodeEdits {
     }
 
     /**
+     * When the edits only changed nodes in place (none inserted or deleted) in a list of {@code nowSize} nodes: the
+     * places changed, in order, each once; null otherwise. What {@link #was} gives -1, found from the edits alone,
+     * without a walk of every place.
+     */
+    public int[] changedPlaces(int nowSize) {
+        if (from.size() != nowSize) {
+            return null;
+        }
+        int[] places = new int[edits.length];
+        for (int k = 0; k < edits.length; k++) {
+            int place = edits[k] >>> 2;
+            if ((edits[k] & 3) != CHANGED || place >= nowSize) {
+                return null;
+            }
+            places[k] = place;
+        }
+        Arrays.sort(places);
+        int distinct = 0;
+        for (int k = 0; k < places.length; k++) {
+            if (k == 0 || places[k] != places[k - 1]) {
+                places[distinct++] = places[k];
+            }
+        }
+        return Arrays.copyOf(places, distinct);
+    }
+
+    /**
      * The runs of places one after another in {@code was} (a {@link #was} answer): (to, from, length) triples, so what
      * was kept beside the earlier list is copied run by run ({@link #copyRuns}).
      */

@@ -156,6 +156,38 @@ class NodeEndsTest {
         assertThat(k.ends.fixedCount()).as("none handed").isZero();
     }
 
+    /**
+     * A node whose object changed while its pods did not (here its label, set by an operator) is not derived again:
+     * the run takes the derivation its pods keep, for edits that only change nodes in place and for those that move
+     * them.
+     */
+    @Test
+    void aNodeChangedWithoutItsPodsIsNotDerivedAgain() {
+        for (boolean moved : new boolean[] {false, true}) {
+            Kept k = new Kept(T0);
+            k.editsOn = true;
+            k.labels.put("n1", null);
+            k.labels.put("n2", null);
+            k.bind(running("a", "n1", null, "10m", T0 - MIN));
+            LanesStep step = k.step(100);
+            step.run(k.gate());
+            step.run(k.gate()); // the first run with edits: places kept from here on
+            long before = k.ends.derivations();
+            int inPlaceBefore = k.ends.keptInPlace();
+            k.labels.put("n1", "1");
+            if (moved) {
+                k.labels.put("n0", null); // inserted before n1: the places move
+            }
+            step.run(k.gate());
+            assertThat(k.ends.patched()).isTrue();
+            assertThat(k.ends.keptInPlace() - inPlaceBefore).as("kept in place").isEqualTo(moved ? 0 : 1);
+            assertThat(k.ends.derivations() - before)
+                    .as("derived again, places moved: " + moved)
+                    .isEqualTo(moved ? 1 : 0); // n0 is new
+            assertThat(k.labels.get("n1")).isEqualTo(Long.toString((T0 - MIN) / MIN + 10));
+        }
+    }
+
     /** A pod without a start is predicted from now: its kept node's label follows the time. */
     @Test
     void aKeptNodeWithAPodWithoutAStartIsPredictedFromNowAtEveryScan() {
@@ -179,6 +211,7 @@ class NodeEndsTest {
     @Test
     void keptEndsAreAlwaysThoseComputedAfresh() {
         int patched = 0;
+        int inPlace = 0;
         int carried = 0;
         for (long seed = 0; seed < 60; seed++) {
             Map<String, Long> fixed = Map.of();
@@ -253,8 +286,10 @@ class NodeEndsTest {
                             .isEqualTo(end == null ? null : Instant.ofEpochMilli(end));
                 }
             }
+            inPlace += k.ends.keptInPlace();
         }
         assertThat(patched).as("runs patched from the edits").isGreaterThan(1_500);
+        assertThat(inPlace).as("runs whose edits changed nodes in place only").isGreaterThan(500);
         assertThat(carried).as("fixed ends that a prediction now would move").isGreaterThan(100);
     }
 

@@ -14,6 +14,7 @@ class NodeEditsTest {
     @Test
     void freshAndLeftPlacesAreThoseNoRunCovers() {
         Random random = new Random(14);
+        int changedInPlace = 0;
         for (int trial = 0; trial < 500; trial++) {
             List<Object> list = new ArrayList<>();
             IntStream.range(0, random.nextInt(12)).forEach(i -> list.add(new Object()));
@@ -37,8 +38,24 @@ class NodeEditsTest {
                 }
             }
             List<Object> to = List.copyOf(list);
-            int[] was = log.handOver(to).was(to.size());
+            NodeEdits edits = log.handOver(to);
+            int[] was = edits.was(to.size());
             int[] runs = NodeEdits.runs(was);
+            // Edits that only changed nodes in place name the same places was() gives -1, each once (a node changed
+            // twice included); any insert or delete, none.
+            boolean inPlaceOnly = from.size() == to.size() && NodeEdits.keepsPlaces(was, from.size());
+            int[] changedPlaces = edits.changedPlaces(to.size());
+            if (inPlaceOnly && changedPlaces != null) {
+                assertThat(changedPlaces)
+                        .as("trial %d", trial)
+                        .containsExactly(IntStream.range(0, was.length)
+                                .filter(i -> was[i] < 0)
+                                .toArray());
+            }
+            changedInPlace += changedPlaces != null && changedPlaces.length > 1 ? 1 : 0;
+            assertThat(changedPlaces == null || inPlaceOnly)
+                    .as("trial %d", trial)
+                    .isTrue();
 
             int[] expectedFresh =
                     IntStream.range(0, was.length).filter(i -> was[i] < 0).toArray();
@@ -53,6 +70,26 @@ class NodeEditsTest {
                 }
             }
         }
+        assertThat(changedInPlace)
+                .as("trials with several places changed in place only")
+                .isGreaterThan(4);
+    }
+
+    @Test
+    void placesChangedInPlaceComeInOrderOnceEachAndNotAfterAMove() {
+        List<Object> from = List.of(new Object(), new Object(), new Object());
+        NodeEdits.Log log = new NodeEdits.Log();
+        log.handOver(from);
+        log.changed(2);
+        log.changed(0);
+        log.changed(2); // the same node changed twice between two snapshots
+        assertThat(log.handOver(List.copyOf(from)).changedPlaces(3)).containsExactly(0, 2);
+        log.changed(1);
+        log.inserted(3);
+        assertThat(log.handOver(List.of(1, 2, 3, 4)).changedPlaces(4)).isNull();
+        assertThat(log.handOver(List.of(1, 2, 3, 4)).changedPlaces(5))
+                .as("not edits of a list this long")
+                .isNull();
     }
 
     /** Guards the in-place patches of kept facts: only a pairing that moved no node and changed no length allows them. */
