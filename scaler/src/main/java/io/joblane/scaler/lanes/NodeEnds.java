@@ -49,8 +49,9 @@ final class NodeEnds {
     /** The last run was handed edits it could use (tests). */
     private boolean patched;
 
+    /** Runs whose edits only changed nodes in place (tests). */
     private int keptInPlace;
-    /** Nodes derived from their pods, in all runs (tests: what a run did not have to derive again). */
+    /** Nodes derived afresh in patched runs (tests: what a run did not have to derive again). */
     private long derivations;
     /** How many stale reader entries beyond four per node are let pile up before a rebuild. */
     private final int pruneSlack;
@@ -126,6 +127,11 @@ final class NodeEnds {
         return derivations;
     }
 
+    /** The slots of the places kept for the next run's edits, 0 without (tests). */
+    int placeSlots() {
+        return places == null ? 0 : places.slots();
+    }
+
     /** A run's label changes and its expected ends. */
     record Result(List<LaneEnds.Change> changes, ExpectedEnds ends) {}
 
@@ -133,7 +139,7 @@ final class NodeEnds {
      * The label changes for {@code nodes} and the expected ends of the bound pods. With {@code edits} (how
      * {@code nodes} and their pods came from the last run's), only the nodes they touched, those whose families
      * changed, those predicted from now and those whose label still differs are looked at, and what was derived for
-     * the others is copied run by run ({@link Places}).
+     * the others is carried over ({@link Places}: patched in place when the edits moved no node, else copied run by run).
      *
      * @param changed the families whose run times changed since the last run ({@link FamilyHistory#takeChanged}), or
      *                null when any may have
@@ -154,7 +160,7 @@ final class NodeEnds {
         List<Derived> stale = markStale(changed);
         Places last = places;
         places = null; // a run that fails half way leaves none: the next one looks at every node
-        Derived[] carried = carried(last, nodes, changed, edits);
+        Derived[] carried = broughtOver(last, nodes, changed, edits);
         patched = carried != null;
         Derived[] derived = patched ? carried : new Derived[nodes.size()];
         List<LaneEnds.Change> changes = patched
@@ -173,11 +179,12 @@ final class NodeEnds {
     }
 
     /** The last run's derivations brought to {@code nodes} by {@code edits}; null when this run must look at every node. */
-    private Derived[] carried(Places last, List<LaneNode> nodes, Set<String> changed, NodeEdits edits) {
+    private Derived[] broughtOver(Places last, List<LaneNode> nodes, Set<String> changed, NodeEdits edits) {
         if (changed == null || edits == null || last == null) {
             return null;
         }
-        int[] inPlace = last.changedOnly(edits, nodes); // most runs: the places follow those, no walk of every place
+        int[] inPlace =
+                last.placesChangedOnly(edits, nodes); // most runs: the places follow those, no walk of every place
         if (inPlace != null) {
             keptInPlace++;
             return last.keep(nodes, inPlace);
@@ -296,7 +303,7 @@ final class NodeEnds {
 
     /**
      * The edited run: {@code derived} holds the last run's derivations at the untouched places (copied by
-     * {@link Places#next}); derives the touched places, those whose families changed and those that must be derived at
+     * {@link Places#keep} or {@link Places#next}); derives the touched places, those whose families changed and those that must be derived at
      * every run, and answers the label changes, in node order, of these and of the places whose label still differed.
      */
     private List<LaneEnds.Change> patch(

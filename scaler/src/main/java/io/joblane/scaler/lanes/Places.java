@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Where {@link NodeEnds}' last run left each node's derivation, so that a run handed {@link NodeEdits} copies the
- * untouched places run by run and finds the few places it must look at without reading every node: each node has a
+ * Where {@link NodeEnds}' last run left each node's derivation, so that a run handed {@link NodeEdits} carries the
+ * untouched places over (in place when no node moved, else run by run) and finds the few places it must look at without reading every node: each node has a
  * slot while it stays listed (a derivation knows its node's slot), from which its place in this run's list is found;
  * the slots of the nodes to derive at every run (a pod without a start, pods not kept on a {@link LaneNodePods}) and
  * of those whose label still differed are listed. Loop thread only.
@@ -124,7 +124,7 @@ final class Places {
     }
 
     /** The places {@code edits} changed in place from the last run's list, or null when they moved some or are not its. */
-    int[] changedOnly(NodeEdits edits, List<LaneNode> now) {
+    int[] placesChangedOnly(NodeEdits edits, List<LaneNode> now) {
         return edits.between(nodes, now) && derived.length == now.size() ? edits.changedPlaces(now.size()) : null;
     }
 
@@ -189,6 +189,11 @@ final class Places {
         hasEnd[i] = d.latestMinutes != LaneEnds.NONE;
         everyRun.set(s, d.timeDependent || !(onNode instanceof LaneNodePods));
         differing.set(s, differs);
+    }
+
+    /** Slots in use or free (tests: freed slots are taken again, so this stays near the most nodes listed). */
+    int slots() {
+        return slots;
     }
 
     /** Whether some node of this run has an expected end. */

@@ -224,6 +224,8 @@ class NodeEndsTest {
             // A third of the runs rebuild the family index at every scan.
             LanesStep step = k.step(1 + rnd.nextInt(4), seed % 3 == 0 ? 0 : 1024);
             int next = 0;
+            ExpectedEnds lastEnds = null;
+            Map<LanePod, Instant> lastAnswers = new HashMap<>();
             for (int scan = 0; scan < 60; scan++) {
                 for (int op = rnd.nextInt(5); op > 0; op--) {
                     switch (rnd.nextInt(6)) {
@@ -277,14 +279,31 @@ class NodeEndsTest {
                         .containsExactlyElementsOf(fresh.changes().stream()
                                 .map(LaneEnds.Change::node)
                                 .toList());
+                // Every other scan's ends are first read after the next run: they answer as they would have when
+                // handed, whatever that run derived since.
+                for (Map.Entry<LanePod, Instant> e : lastAnswers.entrySet()) {
+                    assertThat(lastEnds.of(e.getKey().uid(), e.getKey().node()))
+                            .as(at + ": the last scan's end of " + e.getKey())
+                            .isEqualTo(e.getValue());
+                }
+                lastAnswers.clear();
                 ExpectedEnds ends = step.expectedEnds();
                 assertThat(ends.isEmpty()).as(at).isEqualTo(fresh.ends().isEmpty());
                 for (LanePod p : k.lastFlat) {
                     Long end = p.bound() && p.node() != null ? fresh.ends().get(p.uid()) : null;
-                    assertThat(ends.of(p.uid(), p.node()))
-                            .as(at + " pod " + p)
-                            .isEqualTo(end == null ? null : Instant.ofEpochMilli(end));
+                    Instant answer = end == null ? null : Instant.ofEpochMilli(end);
+                    if (scan % 2 == 1) {
+                        lastAnswers.put(p, answer);
+                    } else {
+                        assertThat(ends.of(p.uid(), p.node()))
+                                .as(at + " pod " + p)
+                                .isEqualTo(answer);
+                    }
                 }
+                lastEnds = ends;
+                // Freed slots are taken again: never more than the nodes ever listed at once (four) and their
+                // replacements in one run.
+                assertThat(k.ends.placeSlots()).as(at + ": slots").isLessThanOrEqualTo(8);
             }
             inPlace += k.ends.keptInPlace();
         }

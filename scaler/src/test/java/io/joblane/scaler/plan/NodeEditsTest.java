@@ -90,6 +90,10 @@ class NodeEditsTest {
         assertThat(log.handOver(List.of(1, 2, 3, 4)).changedPlaces(5))
                 .as("not edits of a list this long")
                 .isNull();
+        log.changed(4);
+        assertThat(log.handOver(List.of(1, 2, 3, 4)).changedPlaces(4))
+                .as("a place past the list: not its edits")
+                .isNull();
     }
 
     /** Guards the in-place patches of kept facts: only a pairing that moved no node and changed no length allows them. */
