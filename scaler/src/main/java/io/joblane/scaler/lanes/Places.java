@@ -70,19 +70,10 @@ final class Places {
         NodeEdits.copyRuns(runs, derived, out);
         NodeEdits.copyRuns(runs, slotAt, slotsNow);
         NodeEdits.copyRuns(runs, hasEnd, endNow);
-        // The last run's places not carried over: their slots are freed, their derivations may be found again.
-        int[] left = NodeEdits.left(runs, derived.length);
-        went = new Object();
-        for (int q : left) {
-            if (derived[q] != null) { // every place has one after a whole run; a guard costs nothing
-                derived[q].went = went;
-            }
-            freeSlot(slotAt[q]);
-        }
+        release(NodeEdits.left(runs, derived.length));
         fresh = NodeEdits.fresh(runs, n);
         for (int i : fresh) {
-            slotsNow[i] = newSlot();
-            placeOfSlot[slotsNow[i]] = i;
+            slotsNow[i] = takeSlot(i);
         }
         for (int r = 0; r < runs.length; r += 3) { // a carried slot's place changes only where its run moved
             if (runs[r] != runs[r + 1]) {
@@ -104,18 +95,11 @@ final class Places {
      */
     NodeEnds.Derived[] keep(List<LaneNode> now, int[] changed) {
         NodeEnds.Derived[] out = Arrays.copyOf(derived, derived.length);
-        went = new Object();
-        for (int q : changed) { // all freed before any is taken again, in the order next() frees and takes them
-            if (derived[q] != null) {
-                derived[q].went = went;
-            }
-            freeSlot(slotAt[q]);
-        }
+        release(changed); // all freed before any is taken again, as next() frees and takes them
         for (int i : changed) {
             out[i] = null;
             hasEnd[i] = false;
-            slotAt[i] = newSlot();
-            placeOfSlot[slotAt[i]] = i;
+            slotAt[i] = takeSlot(i);
         }
         fresh = changed;
         nodes = now;
@@ -126,6 +110,24 @@ final class Places {
     /** The places {@code edits} changed in place from the last run's list, or null when they moved some or are not its. */
     int[] placesChangedOnly(NodeEdits edits, List<LaneNode> now) {
         return edits.between(nodes, now) && derived.length == now.size() ? edits.changedPlaces(now.size()) : null;
+    }
+
+    /** The last run's places not carried over: their slots are freed, their derivations may be found again. */
+    private void release(int[] left) {
+        went = new Object();
+        for (int q : left) {
+            if (derived[q] != null) { // every place has one after a whole run; a guard costs nothing
+                derived[q].went = went;
+            }
+            freeSlot(slotAt[q]);
+        }
+    }
+
+    /** A slot for this run's place {@code i}: a freed one first. */
+    private int takeSlot(int i) {
+        int slot = newSlot();
+        placeOfSlot[slot] = i;
+        return slot;
     }
 
     private void freeSlot(int slot) {
