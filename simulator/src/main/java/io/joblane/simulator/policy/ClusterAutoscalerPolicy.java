@@ -7,9 +7,14 @@ import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import io.joblane.simulator.cluster.SimPod;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -53,6 +58,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     static final long NEW_GPU_POD_BUFFER_MILLIS = 30_000L;
     /** Kubernetes' default {@code terminationGracePeriodSeconds}: an evicted pod leaves its node after it. */
     static final long TERMINATION_GRACE_MILLIS = 30_000L;
+    /** Unneeded without Job pods, unneeded with, then the same two not unneeded: cluster-autoscaler's sort. */
+    private static final int CANDIDATE_CLASSES = 4;
 
     private final JobPods jobPods;
     private final SimCluster.Scoring scoring;
@@ -81,14 +88,25 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      */
     private final NodeRun watched = new NodeRun();
     /**
-     * Lists a scan fills anew, kept so that they do not grow again at every scan (thousands of nodes under the
-     * threshold when Job pods block them): the four classes of candidates, the candidates, the unneeded nodes.
+     * Unneeded, soft-tainted nodes set aside until they are due for deletion or change ({@link #settles}): until then
+     * each scan would find one unneeded again since the same time, neither taint nor delete it, so it need not look at
+     * it. Over a hundred at a time in RICC, each waiting out its 10 minutes.
      */
-    private final List<List<SimNode>> candidateClasses =
-            List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    private final Set<SimNode> settled = new HashSet<>();
+    /** {@link #settled}'s nodes by the time they are due; an entry whose node changed since is skipped. */
+    private final PriorityQueue<Settled> settledByDue = new PriorityQueue<>(Comparator.comparingLong(Settled::due));
+    /**
+     * A scan's candidates in their order, the first {@link #candidateCount} ({@link #orderCandidates}); arrays kept
+     * from scan to scan and overwritten, not cleared (hundreds of nodes under the threshold at every scan).
+     */
+    private SimNode[] candidateOrder = new SimNode[64];
 
-    private final List<SimNode> candidateScratch = new ArrayList<>();
-    private final List<SimNode> unneededScratch = new ArrayList<>();
+    private int candidateCount;
+    /** The candidates in node order and their classes, before {@link #orderCandidates} sorts them by class. */
+    private SimNode[] candidatesInNodeOrder = new SimNode[64];
+
+    private byte[] candidateClasses = new byte[64];
+    private final int[] classStarts = new int[CANDIDATE_CLASSES + 1];
     /** The drain simulation's free room, kept across scans (evictable Job pods only; else null). */
     private DrainRoom drainRoom;
     /** The cluster whose changed nodes {@link #watched} follows. */
@@ -149,6 +167,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             watching = cluster;
             cluster.trackChangedNodes();
             watched.clear();
+            settled.clear();
+            settledByDue.clear();
             cluster.nodes().forEach(watched::addIfAbsent);
             if (jobPods == JobPods.EVICTABLE) {
                 drainRoom = new DrainRoom();
@@ -156,6 +176,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             }
         }
         cluster.drainChangedNodes(n -> {
+            settled.remove(n);
             if (n.isRemoved()) {
                 watched.removeIfPresent(n);
             } else if (actionable(n)) {
@@ -209,14 +230,17 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 acted = true;
             }
         }
-        Unneeded unneeded = updateUnneeded(cluster, now);
-        boolean cooldown = scaleDownForbidden || now - lastScaleUp < DELAY_AFTER_ADD_MILLIS;
-        if (!cooldown) {
-            deleteDue(cluster, unneeded.nodes(), now);
+        boolean coolingDown = now - lastScaleUp < DELAY_AFTER_ADD_MILLIS;
+        if (!coolingDown) {
+            wakeDue(now); // deletions may come: every due node in its place
+        }
+        boolean unneededChanged = updateUnneeded(cluster, now);
+        if (!scaleDownForbidden && !coolingDown) {
+            deleteDue(cluster, now);
         }
         updateSoftTaints(cluster);
-        forgetIdle();
-        return acted || drew || unneeded.changed();
+        forgetIdle(now, coolingDown);
+        return acted || drew || unneededChanged;
     }
 
     /** The waiting pods a new node of some group would help. */
@@ -241,6 +265,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         long wake = lastScaleUp + DELAY_AFTER_ADD_MILLIS > now ? lastScaleUp + DELAY_AFTER_ADD_MILLIS : Long.MAX_VALUE;
         wake = Math.min(wake, podsNoLongerNew(waiting(cluster, groups(cluster)), now));
         watchChanged(cluster);
+        wake = Math.min(wake, nextSettledDue(now));
         for (SimNode n : watched) { // the others are neither unneeded nor under the threshold
             if (!n.ready || n.drainTaint == SimNode.Taint.NO_SCHEDULE) {
                 continue; // not a candidate: changes only with the cluster
@@ -514,14 +539,15 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /**
      * The planner's UpdateClusterState: which Ready nodes are unneeded now, keeping the time each became so. A node
      * found unremovable because of its pods is skipped for the recheck timeout. Moved pods are kept where the
-     * simulation put them, so two nodes cannot count on the same free room.
+     * simulation put them, so two nodes cannot count on the same free room. The unneeded nodes are then the candidates
+     * with {@code lowSince} set; whether the set changed (a node came or went) is returned.
      */
-    private Unneeded updateUnneeded(SimCluster cluster, long now) {
+    private boolean updateUnneeded(SimCluster cluster, long now) {
         watchChanged(cluster); // here, after the scale-up: a node launched Ready at once is a candidate already
-        List<SimNode> unneeded = unneededScratch;
-        unneeded.clear();
+        orderCandidates();
         boolean changed = false;
-        for (SimNode n : candidates()) {
+        for (int i = 0; i < candidateCount; i++) {
+            SimNode n = candidateOrder[i];
             if (!isUnneeded(n, now)) {
                 changed |= n.lowSince >= 0;
                 n.lowSince = -1;
@@ -534,42 +560,104 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             if (drainRoom != null) {
                 drainRoom.leave(n);
             }
-            unneeded.add(n);
         }
         if (drainRoom != null) {
             drainRoom.endScan(); // moved pods were the simulation's only
         }
-        return new Unneeded(unneeded, changed);
+        return changed;
     }
 
-    /** The unneeded nodes of a scan (until the next one), and whether the set changed (a node came or went). */
-    private record Unneeded(List<SimNode> nodes, boolean changed) {}
+    /** A node set aside and the time it becomes due (unneeded for 10 minutes). */
+    private record Settled(long due, SimNode node) {
+        boolean current(Set<SimNode> settled) {
+            return node.lowSince + UNNEEDED_MILLIS == due && settled.contains(node);
+        }
+    }
 
     /**
      * Ready nodes not being deleted; nodes already unneeded first, then empty nodes (cluster-autoscaler's candidate
-     * sorting), each class in the cluster's order: a stable sort on four classes, done as four lists. Only the
+     * sorting), each class in the cluster's order: a stable counting sort on four classes into {@link #candidateOrder}.
+     * Only the
      * {@link #watched} nodes: every other candidate is over the threshold and not unneeded, so the scan would find it
-     * needed and leave it as it is, wherever it stood in the order.
+     * needed and leave it as it is, wherever it stood in the order, or is {@link #settled}: unneeded, not due, so no
+     * deletion looks at it.
      */
-    private List<SimNode> candidates() {
-        for (List<SimNode> c : candidateClasses) {
-            c.clear();
+    private void orderCandidates() {
+        if (candidatesInNodeOrder.length < watched.size()) {
+            int length = Math.max(watched.size(), 2 * candidatesInNodeOrder.length);
+            candidatesInNodeOrder = new SimNode[length];
+            candidateOrder = new SimNode[length];
+            candidateClasses = new byte[length];
         }
+        Arrays.fill(classStarts, 0);
+        int count = 0;
         for (SimNode n : watched) {
             if (n.ready && n.drainTaint != SimNode.Taint.NO_SCHEDULE) {
-                candidateClasses
-                        .get((n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0))
-                        .add(n);
+                int candidateClass = (n.lowSince < 0 ? 2 : 0) + (n.hasJobPods() ? 1 : 0);
+                candidatesInNodeOrder[count] = n;
+                candidateClasses[count++] = (byte) candidateClass;
+                classStarts[candidateClass + 1]++;
             }
         }
-        candidateScratch.clear();
-        candidateClasses.forEach(candidateScratch::addAll);
-        return candidateScratch;
+        for (int c = 1; c <= CANDIDATE_CLASSES; c++) {
+            classStarts[c] += classStarts[c - 1];
+        }
+        for (int i = 0; i < count; i++) {
+            candidateOrder[classStarts[candidateClasses[i]]++] = candidatesInNodeOrder[i];
+        }
+        candidateCount = count;
     }
 
-    /** After a scan: drops from {@link #watched} the nodes it cannot act on any more (removed, busy and untainted). */
-    private void forgetIdle() {
-        watched.removeIf(n -> n.isRemoved() || !actionable(n));
+    /**
+     * After a scan: drops from {@link #watched} the nodes it cannot act on any more (removed, busy and untainted), and
+     * sets aside those that {@link #settles}.
+     */
+    private void forgetIdle(long now, boolean coolingDown) {
+        watched.removeIf(n -> n.isRemoved() || !actionable(n) || settles(n, now, coolingDown));
+    }
+
+    /**
+     * When the first node set aside becomes due, after {@code now}, or never. One due by now waits for the cooldown's
+     * end (nodes stay aside past their due time only in a cooldown, and its end wakes the loop).
+     */
+    private long nextSettledDue(long now) {
+        while (!settledByDue.isEmpty() && !settledByDue.peek().current(settled)) {
+            settledByDue.poll();
+        }
+        return settledByDue.isEmpty() || settledByDue.peek().due() <= now
+                ? Long.MAX_VALUE
+                : settledByDue.peek().due();
+    }
+
+    /** Takes back into {@link #watched} the nodes set aside that are due by {@code now}. */
+    private void wakeDue(long now) {
+        while (!settledByDue.isEmpty() && settledByDue.peek().due() <= now) {
+            Settled s = settledByDue.poll();
+            if (s.current(settled)) {
+                settled.remove(s.node());
+                watched.addIfAbsent(s.node());
+            }
+        }
+    }
+
+    /**
+     * Whether {@code n} is unneeded and soft-tainted, and not due for deletion at the next scan unless the cooldown
+     * holds now: until it changes a scan finds it unneeded since the same time (its utilisation and pods are the same,
+     * and only a node blocked by its pods has a recheck pending), neither taints nor untaints it, and deletes nothing
+     * before it is due (the deletions' order and budget count due nodes only); then it goes to {@link #settled}. Not
+     * with evictable Job pods: their drain simulation takes every unneeded node's room out at each scan.
+     */
+    private boolean settles(SimNode n, long now, boolean coolingDown) {
+        long due = n.lowSince + UNNEEDED_MILLIS;
+        boolean settles = jobPods != JobPods.EVICTABLE
+                && n.ready
+                && n.lowSince >= 0
+                && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE
+                && (coolingDown || due > now);
+        if (settles && settled.add(n)) {
+            settledByDue.add(new Settled(due, n));
+        }
+        return settles;
     }
 
     private boolean isUnneeded(SimNode n, long now) {
@@ -600,13 +688,17 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         return Math.max((double) n.usedCpu / shape.cpuMillis(), (double) n.usedMemory / shape.memoryMillis());
     }
 
-    /** NodesToDelete and StartDeletion: empty nodes in bulk, one non-empty node drained at a time. */
-    private void deleteDue(SimCluster cluster, List<SimNode> unneeded, long now) {
+    /**
+     * NodesToDelete and StartDeletion over this scan's unneeded nodes in their order: empty nodes in bulk, one non-empty
+     * node drained at a time.
+     */
+    private void deleteDue(SimCluster cluster, long now) {
         int budget = MAX_SCALE_DOWN_PARALLELISM - drainsInProgress;
         List<SimNode> needDrain = new ArrayList<>();
-        for (SimNode n : unneeded) {
-            if (now - n.lowSince < UNNEEDED_MILLIS) {
-                continue;
+        for (int i = 0; i < candidateCount; i++) {
+            SimNode n = candidateOrder[i];
+            if (n.lowSince < 0 || now - n.lowSince < UNNEEDED_MILLIS) {
+                continue; // needed, or not unneeded for long enough
             }
             if (!n.hasJobPods()) {
                 if (budget > 0) {
