@@ -1,7 +1,6 @@
 package io.joblane.scaler.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The built scaler jar as a child process ({@code java -jar joblane-scaler.jar run}), configured only the way an
@@ -23,13 +24,16 @@ final class ScalerProcess implements AutoCloseable {
 
     static final String IDENTITY = "scaler-e2e";
 
-    private final Process process;
-    private final int healthPort;
-    private final Path log;
+    /** The line the health server logs once bound; the port is asked as 0, so no other process can take it first. */
+    private static final Pattern HEALTH_PORT = Pattern.compile("health, readiness and metrics on port (\\d+)");
 
-    private ScalerProcess(Process process, int healthPort, Path log) {
+    private final Process process;
+    private final Path log;
+    /** Read from the log once the health server has bound; -1 until then. */
+    private int healthPort = -1;
+
+    private ScalerProcess(Process process, Path log) {
         this.process = process;
-        this.healthPort = healthPort;
         this.log = log;
     }
 
@@ -44,10 +48,6 @@ final class ScalerProcess implements AutoCloseable {
     }
 
     static ScalerProcess start(Path kubeconfig, Path config, Path log) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
@@ -63,7 +63,7 @@ final class ScalerProcess implements AutoCloseable {
                 "--identity",
                 IDENTITY,
                 "--health-port",
-                Integer.toString(port),
+                "0",
                 "--informer-sync-timeout",
                 "30s",
                 // A starved CI machine must not cost the only replica its Lease (it exits then, by design).
@@ -84,7 +84,7 @@ final class ScalerProcess implements AutoCloseable {
         env.put(
                 "AWS_SHARED_CREDENTIALS_FILE",
                 log.resolveSibling("no-aws-credentials").toString());
-        return new ScalerProcess(builder.start(), port, log);
+        return new ScalerProcess(builder.start(), log);
     }
 
     boolean alive() {
@@ -98,6 +98,13 @@ final class ScalerProcess implements AutoCloseable {
 
     /** GET on the health port ({@code /readyz}, {@code /metrics}); null when it does not answer yet. */
     String get(String path) {
+        if (healthPort < 0) {
+            Matcher bound = HEALTH_PORT.matcher(logText());
+            if (!bound.find()) {
+                return null; // not listening yet
+            }
+            healthPort = Integer.parseInt(bound.group(1));
+        }
         try {
             HttpResponse<String> response = HttpClient.newHttpClient()
                     .send(
