@@ -90,8 +90,9 @@ final class DescribeFacts {
      * so one walk of its references, comparing them only, interleaves them. Null when one is not found there.
      */
     private static List<CloudInstance> kept(List<CloudInstance> last, InstanceList now, Predicate<CloudInstance> test) {
-        Set<CloudInstance> went = Collections.newSetFromMap(new IdentityHashMap<>());
-        went.addAll(now.went());
+        Set<CloudInstance> went =
+                Collections.newSetFromMap(new IdentityHashMap<>(now.went().size()));
+        went.addAll(now.went()); // sized at once: a set grown by doubling rehashes every entry at each step
         List<CloudInstance> stay = new ArrayList<>(last.size());
         for (CloudInstance i : last) {
             if (!went.contains(i)) {
