@@ -111,45 +111,48 @@ class PeerPoliciesTest {
                 .hasSize(20);
     }
 
+    /** One empty node under a cluster-autoscaler model that scanned every 10 s up to 30 s: unneeded at 0, tainted. */
+    private record SetAside(SimCluster cluster, SimNode node, ClusterAutoscalerPolicy policy) {
+        static SetAside afterThirtySeconds() {
+            SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+            SimNode idle = cluster.launch("i-a", 0, 0);
+            ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+            policy.scansEvery(10_000);
+            policy.start(cluster, 0);
+            run(cluster, policy, 0, 30_000); // unneeded at 0, tainted at 0, set aside after the scan at 10 s
+            return new SetAside(cluster, idle, policy);
+        }
+    }
+
     /**
      * An unneeded, soft-tainted node is set aside between scans until it is due: the loop must still ask to be woken
      * when its 10 minutes run out, and delete it then.
      */
     @Test
     void clusterAutoscalerWakesForAnUnneededNodeSetAsideUntilItIsDue() {
-        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        SimNode idle = cluster.launch("i-a", 0, 0);
-        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
-        policy.scansEvery(10_000);
-        policy.start(cluster, 0);
-        run(cluster, policy, 0, 30_000); // unneeded at 0, tainted, then left alone
-        assertThat(idle.lowSince).isZero();
-        assertThat(idle.drainTaint).isEqualTo(SimNode.Taint.PREFER_NO_SCHEDULE);
-        assertThat(policy.nextScanWanted(cluster, 30_000))
+        SetAside w = SetAside.afterThirtySeconds();
+        assertThat(w.node().lowSince).isZero();
+        assertThat(w.node().drainTaint).isEqualTo(SimNode.Taint.PREFER_NO_SCHEDULE);
+        assertThat(w.policy().nextScanWanted(w.cluster(), 30_000))
                 .as("due for deletion after 10 minutes unneeded")
                 .isEqualTo(10 * MIN);
-        policy.scan(cluster, 10 * MIN);
-        assertThat(idle.isRemoved()).isTrue();
+        w.policy().scan(w.cluster(), 10 * MIN);
+        assertThat(w.node().isRemoved()).isTrue();
     }
 
     /** A node set aside that a pod then lands on (a soft taint is a preference) is looked at again: needed, untainted. */
     @Test
     void clusterAutoscalerLooksAgainAtANodeSetAsideWhenAPodLandsOnIt() {
-        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        SimNode idle = cluster.launch("i-a", 0, 0);
-        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
-        policy.scansEvery(10_000);
-        policy.start(cluster, 0);
-        run(cluster, policy, 0, 30_000);
+        SetAside w = SetAside.afterThirtySeconds();
         SimPod job = pod(1, 1, 60 * MIN, 35_000, true);
-        cluster.submit(job);
-        cluster.schedule(35_000);
-        assertThat(job.node).isSameAs(idle);
-        run(cluster, policy, 40_000, 50_000);
-        assertThat(idle.lowSince).as("its Job blocks it").isEqualTo(-1);
-        assertThat(idle.drainTaint).isEqualTo(SimNode.Taint.NONE);
-        run(cluster, policy, 60_000, 11 * MIN);
-        assertThat(idle.isRemoved()).isFalse();
+        w.cluster().submit(job);
+        w.cluster().schedule(35_000);
+        assertThat(job.node).isSameAs(w.node());
+        run(w.cluster(), w.policy(), 40_000, 50_000);
+        assertThat(w.node().lowSince).as("its Job blocks it").isEqualTo(-1);
+        assertThat(w.node().drainTaint).isEqualTo(SimNode.Taint.NONE);
+        run(w.cluster(), w.policy(), 60_000, 11 * MIN);
+        assertThat(w.node().isRemoved()).isFalse();
     }
 
     /** Regression: the old model removed a node 10 minutes after its protected Job ended; the real one rechecks it after 5. */
