@@ -100,7 +100,7 @@ class MainTest {
                 readyz = candidate;
             } else {
                 assertThat(attempt)
-                        .as("the webhook ended before it was ready, three times")
+                        .as("the webhook ended before it was ready (exit code %d), three times", running.get())
                         .isLessThan(3);
             }
         }

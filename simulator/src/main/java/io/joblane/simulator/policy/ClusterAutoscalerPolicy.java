@@ -83,14 +83,15 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private final List<SimNode> reblocking = new ArrayList<>();
     /**
      * In node order, at least every node a scan can do something with: under the utilisation threshold, unneeded
-     * ({@code lowSince} set) or soft-tainted. The others are busy, not unneeded and untainted, and a scan leaves them
-     * as they are, so it need not look at them; the cluster names the nodes that changed since the last scan.
+     * ({@code lowSince} set) or soft-tainted, except those {@link #settled}. The others are busy, not unneeded and
+     * untainted, and a scan leaves them as they are, so it need not look at them; the cluster names the nodes that
+     * changed since the last scan.
      */
     private final NodeRun watched = new NodeRun();
     /**
      * Unneeded, soft-tainted nodes set aside until they are due for deletion or change ({@link #settles}): until then
      * each scan would find one unneeded again since the same time, neither taint nor delete it, so it need not look at
-     * it. Over a hundred at a time in RICC, each waiting out its 10 minutes.
+     * it. About 80 at a time in RICC (the {@code cluster-autoscaler} model), each waiting out its 10 minutes.
      */
     private final Set<SimNode> settled = new HashSet<>();
     /** {@link #settled}'s nodes by the time they are due; an entry whose node changed since is skipped. */
@@ -266,7 +267,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         wake = Math.min(wake, podsNoLongerNew(waiting(cluster, groups(cluster)), now));
         watchChanged(cluster);
         wake = Math.min(wake, nextSettledDue(now));
-        for (SimNode n : watched) { // the others are neither unneeded nor under the threshold
+        for (SimNode n : watched) { // the others are neither unneeded nor under the threshold, or set aside above
             if (!n.ready || n.drainTaint == SimNode.Taint.NO_SCHEDULE) {
                 continue; // not a candidate: changes only with the cluster
             }
@@ -726,7 +727,8 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     /** Soft taints follow the unneeded set, at most 10 changes per loop: removals first, then additions. */
     private void updateSoftTaints(SimCluster cluster) {
-        // Tainted and unneeded nodes are all watched; a node removed by this scan is still in the set.
+        // Tainted and unneeded nodes are all watched or set aside (unneeded and tainted: nothing to change); a node
+        // removed by this scan is still in the set.
         int budget = MAX_BULK_SOFT_TAINT;
         for (SimNode n : watched) {
             if (budget > 0 && !n.isRemoved() && n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {

@@ -140,19 +140,27 @@ class PeerPoliciesTest {
         assertThat(w.node().isRemoved()).isTrue();
     }
 
-    /** A node set aside that a pod then lands on (a soft taint is a preference) is looked at again: needed, untainted. */
+    /**
+     * A node set aside that a pod then lands on (a soft taint is a preference) is looked at again: needed, untainted.
+     * Once its Job ends it is unneeded again from its recheck, set aside again, and deleted when that time is due.
+     */
     @Test
     void clusterAutoscalerLooksAgainAtANodeSetAsideWhenAPodLandsOnIt() {
         SetAside w = SetAside.afterThirtySeconds();
-        SimPod job = pod(1, 1, 60 * MIN, 35_000, true);
+        SimPod job = pod(1, 1, 2 * MIN, 35_000, true);
         w.cluster().submit(job);
         w.cluster().schedule(35_000);
         assertThat(job.node).isSameAs(w.node());
         run(w.cluster(), w.policy(), 40_000, 50_000);
         assertThat(w.node().lowSince).as("its Job blocks it").isEqualTo(-1);
         assertThat(w.node().drainTaint).isEqualTo(SimNode.Taint.NONE);
-        run(w.cluster(), w.policy(), 60_000, 11 * MIN);
+        run(w.cluster(), w.policy(), 60_000, 15 * MIN + 30_000);
+        assertThat(w.node().lowSince)
+                .as("empty at 2m35s, unneeded from the recheck at 5m40s")
+                .isEqualTo(5 * MIN + 40_000);
         assertThat(w.node().isRemoved()).isFalse();
+        run(w.cluster(), w.policy(), 15 * MIN + 40_000, 15 * MIN + 40_000);
+        assertThat(w.node().isRemoved()).as("due 10 minutes later").isTrue();
     }
 
     /** Regression: the old model removed a node 10 minutes after its protected Job ended; the real one rechecks it after 5. */
