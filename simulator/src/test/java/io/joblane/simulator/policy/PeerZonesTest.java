@@ -51,6 +51,31 @@ class PeerZonesTest {
     }
 
     @Test
+    void clusterAutoscalerDeletesANodeDueInACooldownWhenTheCooldownEnds() {
+        // Guards against: an unneeded node set aside (not looked at) past its due time in a scale-up's cooldown and
+        // then forgotten, or deleted in the cooldown. The zone-b pod cannot use the zone-a node, so zone-b scales up.
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode idle = cluster.launch(null, 0, 0, cluster.types.first(), "zone-a");
+        ClusterAutoscalerPolicy policy = zonalCa(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        policy.scansEvery(10_000);
+        policy.start(cluster, 0);
+        for (long t = 0; t <= 15 * MIN + 10_000; t += 10_000) {
+            if (t == 5 * MIN) {
+                cluster.submit(pod(1, 2, "zone-b", t)); // a scale-up at 5m10s: no deletion until 15m10s
+            }
+            cluster.runEventsUntil(t);
+            cluster.schedule(t);
+            policy.scan(cluster, t);
+            cluster.runEventsUntil(t);
+            cluster.schedule(t);
+            assertThat(idle.isRemoved())
+                    .as("at %d s: unneeded since 0, due at 10m, deleted when the cooldown ends", t / 1000)
+                    .isEqualTo(t >= 15 * MIN + 10_000);
+        }
+        assertThat(zonesOf(cluster)).containsExactly("zone-b");
+    }
+
+    @Test
     void aClusterAutoscalerScanThatDrawsATieBreakAtTheNodeCapIsNotQuiet() {
         // Guards against: skipping the scans in which the expander draws (at the cap it draws and launches nothing),
         // which would move every later draw and the figures of zonal runs.
