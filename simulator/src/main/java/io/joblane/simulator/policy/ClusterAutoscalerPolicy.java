@@ -578,10 +578,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /**
      * Ready nodes not being deleted; nodes already unneeded first, then empty nodes (cluster-autoscaler's candidate
      * sorting), each class in the cluster's order: a stable counting sort on four classes into {@link #candidateOrder}.
-     * Only the
-     * {@link #watched} nodes: every other candidate is over the threshold and not unneeded, so the scan would find it
-     * needed and leave it as it is, wherever it stood in the order, or is {@link #settled}: unneeded, not due, so no
-     * deletion looks at it.
+     * Only the {@link #watched} nodes: every other candidate is over the threshold and not unneeded, so the scan would
+     * find it needed and leave it as it is, wherever it stood in the order, or is {@link #settled}: unneeded and not
+     * due, so no deletion looks at it.
      */
     private void orderCandidates() {
         if (candidatesInNodeOrder.length < watched.size()) {
@@ -642,11 +641,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     }
 
     /**
-     * Whether {@code n} is unneeded and soft-tainted, and not due for deletion at the next scan unless the cooldown
-     * holds now: until it changes a scan finds it unneeded since the same time (its utilisation and pods are the same,
-     * and only a node blocked by its pods has a recheck pending), neither taints nor untaints it, and deletes nothing
-     * before it is due (the deletions' order and budget count due nodes only); then it goes to {@link #settled}. Not
-     * with evictable Job pods: their drain simulation takes every unneeded node's room out at each scan.
+     * Whether {@code n} is unneeded and soft-tainted, and not yet due for deletion (or due, but in a cooldown, when no
+     * deletion runs): until it changes a scan finds it unneeded since the same time (its utilisation and pods are the
+     * same, and only a node blocked by its pods has a recheck pending), neither taints nor untaints it, and deletes
+     * nothing before it is due (the deletions' order and budget count due nodes only); then it goes to
+     * {@link #settled}. Not with evictable Job pods: their drain simulation takes every unneeded node's room out at
+     * each scan.
      */
     private boolean settles(SimNode n, long now, boolean coolingDown) {
         long due = n.lowSince + UNNEEDED_MILLIS;
