@@ -41,6 +41,11 @@ final class NodeScan {
     private int[] classCount = new int[16];
 
     private int[] segmentClassEnd = new int[8];
+    /**
+     * The class of each weight among the segment's classes in progress, -1 for none: a pick by lane ends classes
+     * thousands of nodes, and a search of the classes per node was its largest cost. Emptied after each segment.
+     */
+    private int[] classOfWeight = emptyClassTable(64);
     /** The highest summed weight over the feasible nodes of the pick in progress. */
     private int maxAffinity;
     /** The best nodes of a pick whose best classes lie in several buckets, sorted into node order. */
@@ -195,15 +200,17 @@ final class NodeScan {
                 int size = run.blockSize(k);
                 for (int i = 0; i < size; i++) {
                     int a = lane.weightOn(ends[i]);
-                    int c = classAmong(a, first, classes);
-                    if (c == classes) {
+                    int c = classOf(a);
+                    if (c < 0) {
+                        c = classes++;
                         openClass(c, a);
+                        classOfWeight[a] = c;
                         classCount[c] = 0;
-                        classes++;
                     }
                     classCount[c]++;
                 }
             }
+            forgetClasses(first, classes);
             if (classes > first) {
                 growSegments(segments);
                 segmentBucket[segments] = b;
@@ -247,25 +254,32 @@ final class NodeScan {
         int first = s == 0 ? 0 : segmentClassEnd[s - 1];
         int end = segmentClassEnd[s];
         NodeRun run = segmentBucket[s].nodes;
-        for (int k = 0; k < run.blockCount(); k++) {
-            SimNode[] blockNodes = run.blockNodes(k);
-            long[] ends = run.blockLaneEnds(k);
-            int size = run.blockSize(k);
-            for (int i = 0; i < size; i++) {
-                int a = lane.weightOn(ends[i]);
-                int c = classAmong(a, first, end);
-                if (c == end) {
-                    throw new IllegalStateException("segment " + s + " has a weight its count did not meet: " + a);
-                }
-                if (!classBest[c]) {
-                    continue;
-                }
-                if (into != null) {
-                    into.add(blockNodes[i]);
-                } else if (chosen-- == 0) {
-                    return blockNodes[i];
+        for (int c = first; c < end; c++) {
+            classOfWeight[classAffinity[c]] = c;
+        }
+        try {
+            for (int k = 0; k < run.blockCount(); k++) {
+                SimNode[] blockNodes = run.blockNodes(k);
+                long[] ends = run.blockLaneEnds(k);
+                int size = run.blockSize(k);
+                for (int i = 0; i < size; i++) {
+                    int a = lane.weightOn(ends[i]);
+                    int c = classOf(a);
+                    if (c < 0) {
+                        throw new IllegalStateException("segment " + s + " has a weight its count did not meet: " + a);
+                    }
+                    if (!classBest[c]) {
+                        continue;
+                    }
+                    if (into != null) {
+                        into.add(blockNodes[i]);
+                    } else if (chosen-- == 0) {
+                        return blockNodes[i];
+                    }
                 }
             }
+        } finally {
+            forgetClasses(first, end);
         }
         if (into == null) {
             throw new IllegalStateException("segment " + s + " has fewer best nodes than were counted");
@@ -314,15 +328,17 @@ final class NodeScan {
             double fit = SimCluster.score(scoring, b.shape, b.cpu, b.memory, pod);
             for (; i < segmentEnd[s]; i++) {
                 int a = affinities[i];
-                int c = classAmong(a, first, classes);
-                if (c == classes) {
+                int c = classOf(a);
+                if (c < 0) {
+                    c = classes++;
                     openClass(c, a);
+                    classOfWeight[a] = c;
                     classPoints[c] = ScorePlugins.points(b.preferNot, a, maxAffinity);
                     classFit[c] = fit;
-                    classes++;
                 }
                 marks[i] = c;
             }
+            forgetClasses(first, classes);
         }
         return classes;
     }
@@ -369,13 +385,27 @@ final class NodeScan {
         feasible.add(n);
     }
 
-    /** The class of weight {@code a} among classes {@code [first, classes)}, or {@code classes} when none has it. */
-    private int classAmong(int a, int first, int classes) {
-        int c = first;
-        while (c < classes && classAffinity[c] != a) {
-            c++;
+    /** The class of weight {@code a} in the segment in progress, or -1 when it has none yet (room made for it). */
+    private int classOf(int a) {
+        if (a >= classOfWeight.length) {
+            int[] grown = emptyClassTable(Math.max(a + 1, classOfWeight.length * 2));
+            System.arraycopy(classOfWeight, 0, grown, 0, classOfWeight.length);
+            classOfWeight = grown;
         }
-        return c;
+        return classOfWeight[a];
+    }
+
+    /** Empties the class table of the segment's classes {@code [first, end)}, for the next segment. */
+    private void forgetClasses(int first, int end) {
+        for (int c = first; c < end; c++) {
+            classOfWeight[classAffinity[c]] = -1;
+        }
+    }
+
+    private static int[] emptyClassTable(int size) {
+        int[] table = new int[size];
+        Arrays.fill(table, -1);
+        return table;
     }
 
     /** Opens class {@code c} (the next one) for weight {@code a}. */
