@@ -78,7 +78,9 @@ public final class Webhook implements AutoCloseable {
     private void startAll() throws InvalidConfigException {
         WebhookMetrics metrics = new WebhookMetrics(registry);
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        teardown.push(gc); // its listeners on the JVM's collectors would outlive this webhook and keep recording
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         configFile = ConfigFile.watch(options.config(), options.reloadInterval(), new ConfigFile.Listener() {

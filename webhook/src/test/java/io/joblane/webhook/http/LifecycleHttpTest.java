@@ -107,6 +107,56 @@ class LifecycleHttpTest {
         }
     }
 
+    /** The collector's metrics follow the JVM while the webhook runs and stop when it is closed (no listener left). */
+    @Test
+    void closingStopsRecordingCollections() throws Exception {
+        TestWebhook server = new TestWebhook(dir);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = server.webhook.registry();
+        try {
+            long before = collectionsRecorded(registry);
+            collectAndAwaitNotification();
+            assertThat(collectionsRecorded(registry)).isGreaterThan(before);
+        } finally {
+            server.close();
+        }
+        long atClose = collectionsRecorded(registry);
+        collectAndAwaitNotification();
+        assertThat(collectionsRecorded(registry)).isEqualTo(atClose);
+    }
+
+    private static long collectionsRecorded(io.micrometer.core.instrument.MeterRegistry registry) {
+        return registry.find("jvm.gc.pause").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count)
+                .sum();
+    }
+
+    /**
+     * A full collection, returning once a listener added now was told of it: a collector calls its listeners in the
+     * order they were added, so any listener the webhook left has been called by then.
+     */
+    private static void collectAndAwaitNotification() throws Exception {
+        java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+        javax.management.NotificationListener listener = (n, handback) -> told.countDown();
+        java.util.List<javax.management.NotificationEmitter> emitters = new java.util.ArrayList<>();
+        for (java.lang.management.GarbageCollectorMXBean bean :
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean instanceof javax.management.NotificationEmitter emitter) {
+                emitter.addNotificationListener(listener, null, null);
+                emitters.add(emitter);
+            }
+        }
+        try {
+            System.gc();
+            assertThat(told.await(30, TimeUnit.SECONDS))
+                    .as("a collection was notified")
+                    .isTrue();
+        } finally {
+            for (javax.management.NotificationEmitter emitter : emitters) {
+                emitter.removeNotificationListener(listener);
+            }
+        }
+    }
+
     private static javax.net.ssl.SSLContext trustAll(TestWebhook server) throws Exception {
         java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
