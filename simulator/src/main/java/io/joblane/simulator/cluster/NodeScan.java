@@ -195,19 +195,25 @@ final class NodeScan {
             }
             int first = classes;
             NodeRun run = b.nodes;
+            long lastEnd = 0;
+            int lastClass = -1; // neighbours in node order often share a lane end (or have none): classed once
             for (int k = 0; k < run.blockCount(); k++) {
                 long[] ends = run.blockLaneEnds(k);
                 int size = run.blockSize(k);
                 for (int i = 0; i < size; i++) {
-                    int a = lane.weightOn(ends[i]);
-                    int c = classOf(a);
-                    if (c < 0) {
-                        c = classes++;
-                        openClass(c, a);
-                        classOfWeight[a] = c;
-                        classCount[c] = 0;
+                    long end = ends[i];
+                    if (end != lastEnd || lastClass < 0) {
+                        int a = lane.weightOn(end);
+                        lastClass = classOf(a);
+                        if (lastClass < 0) {
+                            lastClass = classes++;
+                            openClass(lastClass, a);
+                            classOfWeight[a] = lastClass;
+                            classCount[lastClass] = 0;
+                        }
+                        lastEnd = end;
                     }
-                    classCount[c]++;
+                    classCount[lastClass]++;
                 }
             }
             forgetClasses(first, classes);
