@@ -163,6 +163,23 @@ class PeerPoliciesTest {
         assertThat(w.node().isRemoved()).as("due 10 minutes later").isTrue();
     }
 
+    /**
+     * A node set aside that the cloud takes (Spot) is forgotten: the loop no longer asks to be woken for it, before
+     * or after its old due time.
+     */
+    @Test
+    void clusterAutoscalerForgetsANodeSetAsideThatTheCloudTakes() {
+        SetAside w = SetAside.afterThirtySeconds();
+        assertThat(w.policy().nextScanWanted(w.cluster(), 30_000)).isEqualTo(10 * MIN);
+        w.cluster().removeTakenBySpot(w.node(), 35_000);
+        assertThat(w.policy().nextScanWanted(w.cluster(), 40_000))
+                .as("nothing left to wake for")
+                .isEqualTo(Long.MAX_VALUE);
+        w.policy().scan(w.cluster(), 10 * MIN);
+        assertThat(w.cluster().nodes()).isEmpty();
+        assertThat(w.policy().nextScanWanted(w.cluster(), 10 * MIN)).isEqualTo(Long.MAX_VALUE);
+    }
+
     /** Regression: the old model removed a node 10 minutes after its protected Job ended; the real one rechecks it after 5. */
     @Test
     void clusterAutoscalerLooksAtABlockedNodeAgainOnlyAfterTheRecheckTimeout() {
