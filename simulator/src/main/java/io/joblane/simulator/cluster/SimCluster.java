@@ -44,8 +44,12 @@ public final class SimCluster {
     private final java.util.Collection<SimNode> nodes = nodesByName.values();
     private final Map<String, SimNode> nodesByInstance = new HashMap<>();
     private final List<SimPod> pending = new ArrayList<>();
-    /** The nodes without Job pods, in node order: what Karpenter and the clairvoyant reference look for each time. */
-    private final NodeRun emptyNodes = new NodeRun();
+    /**
+     * The nodes without Job pods, in node order, kept from the first time a policy asks ({@link #emptyNodes}; null
+     * before): Karpenter and the clairvoyant reference look each time, the other policies never, and keeping it costs
+     * a search of a long run at every bind that fills an empty node and every end that empties one.
+     */
+    private NodeRun emptyNodes;
     /** The nodes launched and not yet Ready, in node order: what the autoscalers' estimates count as upcoming. */
     private final NodeRun bootingNodes = new NodeRun();
     /** The best nodes of the pick in progress, in node order. */
@@ -154,7 +158,9 @@ public final class SimCluster {
         node.readyAt = readyAt;
         nodesByName.put(node.name, node);
         nodesByInstance.put(node.instanceId, node);
-        emptyNodes.add(node);
+        if (emptyNodes != null) {
+            emptyNodes.add(node);
+        }
         peakNodes = Math.max(peakNodes, nodes.size());
         booting++;
         bootingNodes.add(node);
@@ -319,7 +325,9 @@ public final class SimCluster {
         }
         node.removed = true;
         changed(node);
-        emptyNodes.remove(node);
+        if (emptyNodes != null) {
+            emptyNodes.remove(node);
+        }
         nodesByName.remove(node.name);
         nodesByInstance.remove(node.instanceId);
         noticedSpotNodes.removeIfPresent(node);
@@ -399,12 +407,25 @@ public final class SimCluster {
 
     /** The nodes without Job pods (booting ones included), in node order; do not change, copy to remove nodes. */
     public Iterable<SimNode> emptyNodes() {
-        return emptyNodes;
+        return emptyRun();
     }
 
     /** How many nodes have no Job pod. */
     public int emptyNodeCount() {
-        return emptyNodes.size();
+        return emptyRun().size();
+    }
+
+    /** {@link #emptyNodes}, gathered from every node the first time it is asked for and kept from then on. */
+    private NodeRun emptyRun() {
+        if (emptyNodes == null) {
+            emptyNodes = new NodeRun();
+            for (SimNode n : nodes) {
+                if (n.pods.isEmpty()) {
+                    emptyNodes.add(n);
+                }
+            }
+        }
+        return emptyNodes;
     }
 
     public SimNode nodeByName(String name) {
@@ -468,7 +489,7 @@ public final class SimCluster {
 
     private void unbind(SimPod pod, SimNode node, long now) {
         node.pods.remove(pod);
-        if (node.pods.isEmpty()) {
+        if (node.pods.isEmpty() && emptyNodes != null) {
             emptyNodes.add(node);
         }
         node.podsChanged();
@@ -496,7 +517,7 @@ public final class SimCluster {
         pod.node = node;
         node.lastPodEventAt = now;
         pod.info = null;
-        if (node.pods.isEmpty()) {
+        if (node.pods.isEmpty() && emptyNodes != null) {
             emptyNodes.remove(node);
         }
         node.pods.add(pod);
