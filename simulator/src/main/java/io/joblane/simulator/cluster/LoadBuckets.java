@@ -72,7 +72,35 @@ final class LoadBuckets {
         }
     }
 
-    private record Key(NodeShape shape, long cpu, long memory, long gpu, int pods, boolean preferNot) {
+    /**
+     * A bucket's shape, load and taint. The shape is compared by identity, as {@link Bucket#holds} does (a node's
+     * shape is its type's one instance): the record's own hash and equals read every field of the shape at every
+     * bind and completion.
+     */
+    private static final class Key {
+        final NodeShape shape;
+        final long cpu;
+        final long memory;
+        final long gpu;
+        final int pods;
+        final boolean preferNot;
+        private final int hash;
+
+        Key(NodeShape shape, long cpu, long memory, long gpu, int pods, boolean preferNot) {
+            this.shape = shape;
+            this.cpu = cpu;
+            this.memory = memory;
+            this.gpu = gpu;
+            this.pods = pods;
+            this.preferNot = preferNot;
+            int h = System.identityHashCode(shape);
+            h = 31 * h + Long.hashCode(cpu);
+            h = 31 * h + Long.hashCode(memory);
+            h = 31 * h + Long.hashCode(gpu);
+            h = 31 * h + pods;
+            this.hash = 31 * h + (preferNot ? 1 : 0);
+        }
+
         static Key of(SimNode n) {
             return new Key(
                     n.shape,
@@ -81,6 +109,22 @@ final class LoadBuckets {
                     n.usedGpu,
                     n.usedPods,
                     n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && shape == k.shape
+                    && cpu == k.cpu
+                    && memory == k.memory
+                    && gpu == k.gpu
+                    && pods == k.pods
+                    && preferNot == k.preferNot;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
