@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The nodes without Job pods are gathered the first time a policy asks and followed from then on: binds that fill an
- * empty node, ends that empty one, launches and removals, always in node order.
+ * The nodes without Job pods are gathered the first time a policy asks (booting ones included, removed ones not) and
+ * followed from then on: binds that fill an empty node, ends that empty one, launches and removals, in node order.
  */
 class EmptyNodesTest {
     private static final long GI = 1024L * 1024 * 1024 * 1000;
@@ -22,23 +22,23 @@ class EmptyNodesTest {
         for (int i = 0; i < 4; i++) {
             nodes.add(cluster.launch(null, 0, 0));
         }
-        SimPod onFirst = pod(1, 60_000);
-        SimPod onThird = pod(2, 120_000);
-        cluster.bind(onFirst, nodes.get(1), 0);
-        cluster.bind(onThird, nodes.get(3), 0);
+        SimNode booting = cluster.launch(null, 0, 30_000);
+        cluster.remove(nodes.get(0), 0); // gone before anyone asked: never gathered
+        cluster.bind(pod(1, 60_000), nodes.get(1), 0);
+        cluster.bind(pod(2, 120_000), nodes.get(3), 0);
 
-        assertThat(cluster.emptyNodes()).containsExactly(nodes.get(0), nodes.get(2));
+        assertThat(cluster.emptyNodes()).containsExactly(nodes.get(2), booting);
         assertThat(cluster.emptyNodeCount()).isEqualTo(2);
 
-        cluster.runEventsUntil(60_000); // the first pod ends
-        assertThat(cluster.emptyNodes()).containsExactly(nodes.get(0), nodes.get(1), nodes.get(2));
+        cluster.runEventsUntil(60_000); // the pod on nodes[1] ends
+        assertThat(cluster.emptyNodes()).containsExactly(nodes.get(1), nodes.get(2), booting);
 
-        cluster.bind(pod(3, 600_000), nodes.get(0), 60_000);
+        cluster.bind(pod(3, 600_000), booting, 60_000);
         cluster.remove(nodes.get(2), 60_000);
         SimNode launched = cluster.launch(null, 60_000, 60_000);
         assertThat(cluster.emptyNodes()).containsExactly(nodes.get(1), launched);
 
-        cluster.runEventsUntil(120_000); // the third node's pod ends
+        cluster.runEventsUntil(120_000); // the pod on nodes[3] ends
         assertThat(cluster.emptyNodes()).containsExactly(nodes.get(1), nodes.get(3), launched);
         assertThat(cluster.emptyNodeCount()).isEqualTo(3);
     }

@@ -164,8 +164,8 @@ class PeerPoliciesTest {
     }
 
     /**
-     * A node set aside that the cloud takes (Spot) is forgotten: the loop no longer asks to be woken for it, before
-     * or after its old due time.
+     * A node set aside that leaves without the policy's deletion (here the cloud takes it, through the removal the Spot
+     * taker uses) is forgotten: the loop no longer asks to be woken for it, before or after its old due time.
      */
     @Test
     void clusterAutoscalerForgetsANodeSetAsideThatTheCloudTakes() {
