@@ -25,7 +25,7 @@ final class LoadBuckets {
         final long gpu;
         final int pods;
         final boolean preferNot;
-        final NodeRun nodes; // keeps lane ends: the scheduler reads them beside the nodes
+        final NodeRun nodes; // keeps lane ends once a pod has a lane: the scheduler reads them beside the nodes
         private int position;
 
         private Bucket(Key key, NodeRun nodes) {
@@ -132,6 +132,27 @@ final class LoadBuckets {
     private final List<Bucket> buckets = new ArrayList<>();
     /** Runs of buckets that emptied, for new ones: a bind or completion empties and opens buckets all the time. */
     private final ArrayDeque<NodeRun> spareRuns = new ArrayDeque<>();
+    /** Whether the runs keep their nodes' lane ends: from the first pod with a lane on ({@link #keepLaneEnds}). */
+    private boolean laneEnds;
+
+    /**
+     * From now on every run keeps its nodes' lane ends, for a pick by lane ends; until then a lane-end change is not
+     * followed (the nodes hold it), and a bind or completion does not move a third array.
+     */
+    void keepLaneEnds() {
+        if (laneEnds) {
+            return;
+        }
+        laneEnds = true;
+        for (Bucket b : buckets) {
+            b.nodes.keepLaneEnds();
+        }
+        spareRuns.forEach(NodeRun::keepLaneEnds);
+    }
+
+    boolean keepsLaneEnds() {
+        return laneEnds;
+    }
 
     /** The buckets, in no particular order; do not change. */
     List<Bucket> buckets() {
@@ -161,7 +182,7 @@ final class LoadBuckets {
         if (accepts) {
             Bucket b = byKey.computeIfAbsent(Key.of(node), k -> {
                 NodeRun run = spareRuns.poll();
-                Bucket created = new Bucket(k, run != null ? run : new NodeRun(true));
+                Bucket created = new Bucket(k, run != null ? run : new NodeRun(laneEnds));
                 created.position = buckets.size();
                 buckets.add(created);
                 return created;

@@ -71,9 +71,10 @@ public final class NodeRun implements Iterable<SimNode> {
 
     /**
      * Whether each block keeps its nodes' lane ends beside them (a load bucket's run, which the cluster tells of every
-     * lane-end change): the scheduler then reads them without reaching each node object.
+     * lane-end change): the scheduler then reads them without reaching each node object. A run starts keeping them
+     * when the first pod with a lane is scheduled ({@link #keepLaneEnds}): most policies have none.
      */
-    private final boolean keepsLaneEnds;
+    private boolean keepsLaneEnds;
 
     private final List<Block> blocks = new ArrayList<>();
     /** Each block's last launch number, beside {@link #blocks}: finding a block reads this one array. */
@@ -211,6 +212,25 @@ public final class NodeRun implements Iterable<SimNode> {
             }
         }
         blocks.subList(keptBlocks, blocks.size()).clear();
+    }
+
+    /** From now on keeps the nodes' lane ends beside them, read from the nodes once. */
+    void keepLaneEnds() {
+        if (keepsLaneEnds) {
+            return;
+        }
+        keepsLaneEnds = true;
+        for (Block block : blocks) {
+            block.laneEnds = new long[block.nodes.length];
+            for (int i = 0; i < block.size; i++) {
+                block.laneEnds[i] = block.nodes[i].laneEndMinutes;
+            }
+        }
+        spare = null; // made without them
+    }
+
+    boolean keepsLaneEnds() {
+        return keepsLaneEnds;
     }
 
     /** Takes {@code node}'s new lane end, in a run that keeps them and holds the node. */

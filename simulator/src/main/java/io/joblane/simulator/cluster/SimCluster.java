@@ -352,7 +352,7 @@ public final class SimCluster {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
             node.laneEnd = value;
             node.laneEndMinutes = minutesOrNone(value);
-            if (node.bucket != null) {
+            if (node.bucket != null && buckets.keepsLaneEnds()) {
                 node.bucket.nodes.laneEndChanged(node);
             }
             version++;
@@ -615,11 +615,7 @@ public final class SimCluster {
             SimNode best = null;
             boolean fitsSomeNode = pod.cpu <= maxCpu && pod.memory <= maxMemory && pod.gpu <= maxGpu && maxPods >= 1;
             if (fitsSomeNode && smallerSomewhere(pod, failed)) {
-                best = !needsScan(pod)
-                        ? pick(pod)
-                        : pickByScan
-                                ? nodeScan.scanEveryNode(pod, nodes)
-                                : nodeScan.pick(pod, nodes, buckets.buckets());
+                best = !needsScan(pod) ? pick(pod) : pickByScan ? nodeScan.scanEveryNode(pod, nodes) : pickByTerms(pod);
             }
             if (best != null) {
                 bind(pod, best, now);
@@ -632,6 +628,14 @@ public final class SimCluster {
         }
         pending.subList(kept, pending.size()).clear();
         firstUntried = pending.size();
+    }
+
+    /** The buckets' pick for a pod with preferred terms or a zone; a lane's reads the nodes' lane ends from then on. */
+    private SimNode pickByTerms(SimPod pod) {
+        if (pod.lane != null) {
+            buckets.keepLaneEnds();
+        }
+        return nodeScan.pick(pod, nodes, buckets.buckets());
     }
 
     /** Tests only: how many picks the scan of every node decided because rounding made the best class inconsistent. */
