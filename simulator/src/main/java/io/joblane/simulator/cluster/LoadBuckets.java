@@ -17,25 +17,14 @@ import java.util.Map;
 final class LoadBuckets {
     static final Comparator<SimNode> NODE_ORDER = Comparator.comparingLong(n -> n.seq);
 
-    /** Nodes of one load, in node order. */
-    static final class Bucket {
-        final NodeShape shape;
-        final long cpu;
-        final long memory;
-        final long gpu;
-        final int pods;
-        final boolean preferNot;
+    /** Nodes of one load (its key's), in node order. */
+    static final class Bucket extends Key {
         final NodeRun nodes; // keeps lane ends once a pod has a lane: the scheduler reads them beside the nodes
         private int position;
 
         private Bucket(Key key, NodeRun nodes) {
+            super(key.shape, key.cpu, key.memory, key.gpu, key.pods, key.preferNot);
             this.nodes = nodes;
-            this.shape = key.shape;
-            this.cpu = key.cpu;
-            this.memory = key.memory;
-            this.gpu = key.gpu;
-            this.pods = key.pods;
-            this.preferNot = key.preferNot;
         }
 
         boolean fits(SimPod pod) {
@@ -77,7 +66,7 @@ final class LoadBuckets {
      * shape is its type's one instance): the record's own hash and equals read every field of the shape at every
      * bind and completion.
      */
-    private static final class Key {
+    static class Key {
         final NodeShape shape;
         final long cpu;
         final long memory;
@@ -170,7 +159,7 @@ final class LoadBuckets {
             old.remove(node);
             node.bucket = null;
             if (old.nodes.isEmpty()) {
-                byKey.remove(new Key(old.shape, old.cpu, old.memory, old.gpu, old.pods, old.preferNot));
+                byKey.remove(old); // equal to its key
                 spareRuns.push(old.nodes); // no one holds a bucket across updates
                 Bucket last = buckets.remove(buckets.size() - 1);
                 if (last != old) {
