@@ -63,8 +63,8 @@ final class LoadBuckets {
 
     /**
      * A bucket's shape, load and taint. The shape is compared by identity, as {@link Bucket#holds} does (a node's
-     * shape is its type's one instance): the record's own hash and equals read every field of the shape at every
-     * bind and completion.
+     * shape is its type's one instance), and the hash is computed once: hashing the shape's value would read every
+     * field of it at every bind and completion.
      */
     static class Key {
         final NodeShape shape;
@@ -137,10 +137,6 @@ final class LoadBuckets {
             b.nodes.keepLaneEnds();
         }
         spareRuns.forEach(NodeRun::keepLaneEnds);
-    }
-
-    boolean keepsLaneEnds() {
-        return laneEnds;
     }
 
     /** The buckets, in no particular order; do not change. */

@@ -229,12 +229,11 @@ public final class NodeRun implements Iterable<SimNode> {
         spare = null; // made without them
     }
 
-    boolean keepsLaneEnds() {
-        return keepsLaneEnds;
-    }
-
-    /** Takes {@code node}'s new lane end, in a run that keeps them and holds the node. */
+    /** Takes {@code node}'s new lane end, in a run that holds the node; one not keeping lane ends has none to take. */
     void laneEndChanged(SimNode node) {
+        if (!keepsLaneEnds) {
+            return;
+        }
         Block block = blocks.get(blockFor(node.seq));
         block.laneEnds[block.find(node.seq)] = node.laneEndMinutes;
     }

@@ -208,7 +208,6 @@ final class NodeScan {
                         if (lastClass < 0) {
                             lastClass = classes++;
                             openClass(lastClass, a);
-                            classOfWeight[a] = lastClass;
                             classCount[lastClass] = 0;
                         }
                         lastEnd = end;
@@ -338,7 +337,6 @@ final class NodeScan {
                 if (c < 0) {
                     c = classes++;
                     openClass(c, a);
-                    classOfWeight[a] = c;
                     classPoints[c] = ScorePlugins.points(b.preferNot, a, maxAffinity);
                     classFit[c] = fit;
                 }
@@ -414,12 +412,13 @@ final class NodeScan {
         return table;
     }
 
-    /** Opens class {@code c} (the next one) for weight {@code a}. */
+    /** Opens class {@code c} (the next one) for weight {@code a}, in the segment's table ({@link #classOf} made room). */
     private void openClass(int c, int a) {
         if (c == classAffinity.length) {
             growClasses();
         }
         classAffinity[c] = a;
+        classOfWeight[a] = c;
     }
 
     /** Room for segment {@code segments} in every segment array. */

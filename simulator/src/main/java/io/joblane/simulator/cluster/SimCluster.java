@@ -352,7 +352,7 @@ public final class SimCluster {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
             node.laneEnd = value;
             node.laneEndMinutes = minutesOrNone(value);
-            if (node.bucket != null && buckets.keepsLaneEnds()) {
+            if (node.bucket != null) {
                 node.bucket.nodes.laneEndChanged(node);
             }
             version++;
