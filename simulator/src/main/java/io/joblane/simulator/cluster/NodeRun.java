@@ -1,86 +1,48 @@
 package io.joblane.simulator.cluster;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 
 /**
- * Nodes in node order (launch order), in short sorted blocks, so that adding, removing and finding the k-th node
- * stay cheap on a bucket of tens of thousands of empty nodes (a plain sorted list would move them all on every bind).
- * Each block keeps its nodes' launch numbers in an array of its own, so that finding a node's place reads one array
- * rather than a node object per step (the nodes are scattered on the heap). The cluster's sets ({@link #add} and
- * {@link #remove} of nodes known to be out or in) and a policy's ({@link #addIfAbsent}, {@link #removeIfPresent},
- * {@link #removeIf}). Single-threaded; not to be changed while walked.
+ * Nodes in node order (launch order), in pages of 64 launch numbers each: a node's page is found by a binary search
+ * over the pages' numbers, and its slot in the page is its launch number's low six bits, so adding or removing a node
+ * sets or clears one bit and moves nothing (a sorted array would move its neighbours on every bind: the buckets of a
+ * static cluster hold tens of thousands of empty nodes). A page's bits give its nodes in order; a page is dropped when
+ * its last node goes. The cluster's sets ({@link #add} and {@link #remove} of nodes known to be out or in) and a
+ * policy's ({@link #addIfAbsent}, {@link #removeIfPresent}, {@link #removeIf}). Single-threaded; not to be changed
+ * while walked.
  */
 public final class NodeRun implements Iterable<SimNode> {
-    private static final int BLOCK = 256;
+    private static final int PAGE_SHIFT = 6;
+    private static final int PAGE_SLOTS = 1 << PAGE_SHIFT;
+    private static final int SLOT_MASK = PAGE_SLOTS - 1;
+    /** Emptied pages kept for new ones: a sparse run opens and drops a page at nearly every change. */
+    private static final int SPARE_PAGES = 4;
 
-    /** A sorted run of nodes and their launch numbers (and lane ends, when kept), side by side. */
-    private static final class Block {
-        SimNode[] nodes;
-        long[] seqs;
+    /** The nodes of 64 consecutive launch numbers, each in the slot of its number's low bits, and which are in. */
+    private static final class Page {
+        long bits;
+        final SimNode[] nodes = new SimNode[PAGE_SLOTS];
         /** Each node's {@code laneEndMinutes} in a run that keeps them, else null. */
         long[] laneEnds;
-
-        int size;
-
-        Block(int capacity, boolean keepsLaneEnds) {
-            nodes = new SimNode[capacity];
-            seqs = new long[capacity];
-            laneEnds = keepsLaneEnds ? new long[capacity] : null;
-        }
-
-        long last() {
-            return seqs[size - 1];
-        }
-
-        /** The position of {@code seq}, or -(insertion point) - 1. */
-        int find(long seq) {
-            return Arrays.binarySearch(seqs, 0, size, seq);
-        }
-
-        void insert(int at, SimNode node) {
-            if (size == nodes.length) {
-                nodes = Arrays.copyOf(nodes, size * 2);
-                seqs = Arrays.copyOf(seqs, size * 2);
-                laneEnds = laneEnds == null ? null : Arrays.copyOf(laneEnds, size * 2);
-            }
-            System.arraycopy(nodes, at, nodes, at + 1, size - at);
-            System.arraycopy(seqs, at, seqs, at + 1, size - at);
-            nodes[at] = node;
-            seqs[at] = node.seq;
-            if (laneEnds != null) {
-                System.arraycopy(laneEnds, at, laneEnds, at + 1, size - at);
-                laneEnds[at] = node.laneEndMinutes;
-            }
-            size++;
-        }
-
-        void delete(int at) {
-            System.arraycopy(nodes, at + 1, nodes, at, size - at - 1);
-            System.arraycopy(seqs, at + 1, seqs, at, size - at - 1);
-            if (laneEnds != null) {
-                System.arraycopy(laneEnds, at + 1, laneEnds, at, size - at - 1);
-            }
-            nodes[--size] = null;
-        }
     }
 
     /**
-     * Whether each block keeps its nodes' lane ends beside them (a load bucket's run, which the cluster tells of every
+     * Whether each page keeps its nodes' lane ends beside them (a load bucket's run, which the cluster tells of every
      * lane-end change): the scheduler then reads them without reaching each node object. A run starts keeping them
      * when the first pod with a lane is scheduled ({@link #keepLaneEnds}): most policies have none.
      */
     private boolean keepsLaneEnds;
 
-    private final List<Block> blocks = new ArrayList<>();
-    /** Each block's last launch number, beside {@link #blocks}: finding a block reads this one array. */
-    private long[] lasts = new long[4];
-    /** The last block emptied, kept to start the run again without allocating (buckets empty and fill all the time). */
-    private Block spare;
+    /** The pages' numbers (launch number over 64), ascending, beside {@link #pages}: a search reads this one array. */
+    private long[] pageNumbers = new long[4];
+
+    private Page[] pages = new Page[4];
+    private int pageCount;
+    private final Page[] spare = new Page[SPARE_PAGES];
+    private int spareCount;
 
     private int size;
 
@@ -112,34 +74,27 @@ public final class NodeRun implements Iterable<SimNode> {
     }
 
     private boolean insert(SimNode node, boolean ifAbsent) {
-        int b = blockFor(node.seq);
-        if (b < 0) {
-            Block block = spare != null ? spare : new Block(16, keepsLaneEnds);
-            spare = null;
-            block.insert(0, node);
-            addBlock(0, block);
+        long number = node.seq >>> PAGE_SHIFT;
+        int p = find(number);
+        Page page;
+        if (p < 0) {
+            p = -p - 1;
+            page = openPage(p, number);
         } else {
-            Block block = blocks.get(b);
-            int at = block.find(node.seq);
-            if (ifAbsent && at >= 0) {
+            page = pages[p];
+        }
+        int slot = (int) node.seq & SLOT_MASK;
+        long bit = 1L << slot;
+        if ((page.bits & bit) != 0) {
+            if (ifAbsent) {
                 return false;
             }
-            block.insert(-at - 1, node);
-            lasts[b] = block.last();
-            if (block.size > 2 * BLOCK) {
-                Block upper = new Block(2 * BLOCK, keepsLaneEnds);
-                int n = block.size - BLOCK;
-                System.arraycopy(block.nodes, BLOCK, upper.nodes, 0, n);
-                System.arraycopy(block.seqs, BLOCK, upper.seqs, 0, n);
-                if (keepsLaneEnds) {
-                    System.arraycopy(block.laneEnds, BLOCK, upper.laneEnds, 0, n);
-                }
-                upper.size = n;
-                Arrays.fill(block.nodes, BLOCK, block.size, null);
-                block.size = BLOCK;
-                lasts[b] = block.last();
-                addBlock(b + 1, upper);
-            }
+            throw new IllegalStateException("node " + node.seq + " is in the run already");
+        }
+        page.bits |= bit;
+        page.nodes[slot] = node;
+        if (keepsLaneEnds) {
+            page.laneEnds[slot] = node.laneEndMinutes;
         }
         size++;
         return true;
@@ -147,71 +102,94 @@ public final class NodeRun implements Iterable<SimNode> {
 
     /** Removes {@code node}, which is in. */
     void remove(SimNode node) {
-        int b = blockFor(node.seq);
-        Block block = blocks.get(b);
-        block.delete(block.find(node.seq));
-        if (block.size == 0) {
-            removeBlock(b);
-            spare = block;
-        } else {
-            lasts[b] = block.last();
+        int p = find(node.seq >>> PAGE_SHIFT);
+        if (p < 0 || !take(p, node)) {
+            throw new IllegalStateException("node " + node.seq + " is not in the run");
         }
-        size--;
-    }
-
-    private void addBlock(int b, Block block) {
-        int count = blocks.size();
-        if (count == lasts.length) {
-            lasts = Arrays.copyOf(lasts, count * 2);
-        }
-        System.arraycopy(lasts, b, lasts, b + 1, count - b);
-        lasts[b] = block.last();
-        blocks.add(b, block);
-    }
-
-    private void removeBlock(int b) {
-        System.arraycopy(lasts, b + 1, lasts, b, blocks.size() - b - 1);
-        blocks.remove(b);
     }
 
     /** Removes {@code node} if it is in; whether it was. */
     public boolean removeIfPresent(SimNode node) {
-        int b = blockFor(node.seq);
-        if (b < 0 || blocks.get(b).find(node.seq) < 0) {
+        int p = find(node.seq >>> PAGE_SHIFT);
+        return p >= 0 && take(p, node);
+    }
+
+    /** Clears {@code node}'s slot of page {@code p} if it holds it; whether it did. */
+    private boolean take(int p, SimNode node) {
+        Page page = pages[p];
+        int slot = (int) node.seq & SLOT_MASK;
+        long bit = 1L << slot;
+        if ((page.bits & bit) == 0) {
             return false;
         }
-        remove(node);
+        page.bits &= ~bit;
+        page.nodes[slot] = null;
+        size--;
+        if (page.bits == 0) {
+            dropPage(p);
+        }
         return true;
     }
 
+    private Page openPage(int p, long number) {
+        Page page = spareCount > 0 ? spare[--spareCount] : new Page();
+        if (keepsLaneEnds && page.laneEnds == null) {
+            page.laneEnds = new long[PAGE_SLOTS];
+        }
+        if (pageCount == pages.length) {
+            pages = Arrays.copyOf(pages, pageCount * 2);
+            pageNumbers = Arrays.copyOf(pageNumbers, pageCount * 2);
+        }
+        System.arraycopy(pages, p, pages, p + 1, pageCount - p);
+        System.arraycopy(pageNumbers, p, pageNumbers, p + 1, pageCount - p);
+        pages[p] = page;
+        pageNumbers[p] = number;
+        pageCount++;
+        return page;
+    }
+
+    /** Drops page {@code p}, which is empty (its slots null), keeping it for a new page when there is room. */
+    private void dropPage(int p) {
+        Page page = pages[p];
+        System.arraycopy(pages, p + 1, pages, p, pageCount - p - 1);
+        System.arraycopy(pageNumbers, p + 1, pageNumbers, p, pageCount - p - 1);
+        pages[--pageCount] = null;
+        if (spareCount < SPARE_PAGES) {
+            spare[spareCount++] = page;
+        }
+    }
+
     public void clear() {
-        blocks.clear();
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            page.bits = 0;
+            Arrays.fill(page.nodes, null);
+            pages[p] = null;
+        }
+        pageCount = 0;
         size = 0;
     }
 
     /** Removes every node {@code drop} says to, keeping the order of the rest. */
     public void removeIf(Predicate<SimNode> drop) {
-        int keptBlocks = 0;
-        for (Block block : blocks) {
-            int kept = 0;
-            for (int i = 0; i < block.size; i++) {
-                if (!drop.test(block.nodes[i])) {
-                    block.nodes[kept] = block.nodes[i];
-                    if (keepsLaneEnds) {
-                        block.laneEnds[kept] = block.laneEnds[i];
-                    }
-                    block.seqs[kept++] = block.seqs[i];
+        int kept = 0;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            for (long m = page.bits; m != 0; m &= m - 1) {
+                int slot = Long.numberOfTrailingZeros(m);
+                if (drop.test(page.nodes[slot])) {
+                    page.bits &= ~(1L << slot);
+                    page.nodes[slot] = null;
+                    size--;
                 }
             }
-            Arrays.fill(block.nodes, kept, block.size, null);
-            size -= block.size - kept;
-            block.size = kept;
-            if (kept > 0) {
-                lasts[keptBlocks] = block.last();
-                blocks.set(keptBlocks++, block);
+            if (page.bits != 0) {
+                pageNumbers[kept] = pageNumbers[p];
+                pages[kept++] = page;
             }
         }
-        blocks.subList(keptBlocks, blocks.size()).clear();
+        Arrays.fill(pages, kept, pageCount, null);
+        pageCount = kept;
     }
 
     /** From now on keeps the nodes' lane ends beside them, read from the nodes once. */
@@ -220,13 +198,14 @@ public final class NodeRun implements Iterable<SimNode> {
             return;
         }
         keepsLaneEnds = true;
-        for (Block block : blocks) {
-            block.laneEnds = new long[block.nodes.length];
-            for (int i = 0; i < block.size; i++) {
-                block.laneEnds[i] = block.nodes[i].laneEndMinutes;
+        for (int p = 0; p < pageCount; p++) {
+            Page page = pages[p];
+            page.laneEnds = new long[PAGE_SLOTS];
+            for (long m = page.bits; m != 0; m &= m - 1) {
+                int slot = Long.numberOfTrailingZeros(m);
+                page.laneEnds[slot] = page.nodes[slot].laneEndMinutes;
             }
         }
-        spare = null; // made without them
     }
 
     /** Takes {@code node}'s new lane end, in a run that holds the node; one not keeping lane ends has none to take. */
@@ -234,79 +213,73 @@ public final class NodeRun implements Iterable<SimNode> {
         if (!keepsLaneEnds) {
             return;
         }
-        Block block = blocks.get(blockFor(node.seq));
-        block.laneEnds[block.find(node.seq)] = node.laneEndMinutes;
+        pages[find(node.seq >>> PAGE_SHIFT)].laneEnds[(int) node.seq & SLOT_MASK] = node.laneEndMinutes;
     }
 
-    /** How many blocks; with {@link #blockNodes}, {@link #blockLaneEnds} and {@link #blockSize}, a walk in order. */
-    int blockCount() {
-        return blocks.size();
+    /**
+     * How many pages; with {@link #pageBits}, {@link #pageNodes} and {@link #pageLaneEnds}, a walk in order: page by
+     * page, and in a page the slots of its set bits, lowest first.
+     */
+    int pageCount() {
+        return pageCount;
     }
 
-    SimNode[] blockNodes(int b) {
-        return blocks.get(b).nodes;
+    /** Page {@code p}'s slots that hold a node, as bits. */
+    long pageBits(int p) {
+        return pages[p].bits;
     }
 
-    /** Block {@code b}'s lane ends beside its nodes; only of a run that keeps them. */
-    long[] blockLaneEnds(int b) {
-        return blocks.get(b).laneEnds;
+    /** Page {@code p}'s nodes by slot (null where its bit is clear). */
+    SimNode[] pageNodes(int p) {
+        return pages[p].nodes;
     }
 
-    int blockSize(int b) {
-        return blocks.get(b).size;
+    /** Page {@code p}'s lane ends by slot; only of a run that keeps them. */
+    long[] pageLaneEnds(int p) {
+        return pages[p].laneEnds;
     }
 
     /** The {@code k}-th node in node order, from 0. */
     SimNode get(int k) {
-        for (Block block : blocks) {
-            if (k < block.size) {
-                return block.nodes[k];
+        for (int p = 0; p < pageCount; p++) {
+            long bits = pages[p].bits;
+            int count = Long.bitCount(bits);
+            if (k < count) {
+                for (; k > 0; k--) {
+                    bits &= bits - 1;
+                }
+                return pages[p].nodes[Long.numberOfTrailingZeros(bits)];
             }
-            k -= block.size;
+            k -= count;
         }
         throw new IndexOutOfBoundsException(k);
     }
 
-    /** The block that holds, or would hold, launch number {@code seq}: the first whose last is not before it; -1 if empty. */
-    private int blockFor(long seq) {
-        int count = blocks.size();
-        if (count <= 1) {
-            return count - 1;
-        }
-        int lo = 0;
-        int hi = count - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (lasts[mid] < seq) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+    /** Page {@code number}'s place, or -(where it would go) - 1. */
+    private int find(long number) {
+        return Arrays.binarySearch(pageNumbers, 0, pageCount, number);
     }
 
     @Override
     public Iterator<SimNode> iterator() {
         return new Iterator<>() {
-            private int block;
-            private int at;
+            private int page;
+            private long left = pageCount > 0 ? pages[0].bits : 0;
 
             @Override
             public boolean hasNext() {
-                return block < blocks.size();
+                return left != 0;
             }
 
             @Override
             public SimNode next() {
-                if (!hasNext()) {
+                if (left == 0) {
                     throw new NoSuchElementException();
                 }
-                Block b = blocks.get(block);
-                SimNode n = b.nodes[at++];
-                if (at == b.size) {
-                    block++;
-                    at = 0;
+                SimNode n = pages[page].nodes[Long.numberOfTrailingZeros(left)];
+                left &= left - 1;
+                if (left == 0 && ++page < pageCount) {
+                    left = pages[page].bits;
                 }
                 return n;
             }

@@ -197,11 +197,10 @@ final class NodeScan {
             NodeRun run = b.nodes;
             long lastEnd = 0;
             int lastClass = -1; // neighbours in node order often share a lane end (or have none): classed once
-            for (int k = 0; k < run.blockCount(); k++) {
-                long[] ends = run.blockLaneEnds(k);
-                int size = run.blockSize(k);
-                for (int i = 0; i < size; i++) {
-                    long end = ends[i];
+            for (int k = 0; k < run.pageCount(); k++) {
+                long[] ends = run.pageLaneEnds(k);
+                for (long slots = run.pageBits(k); slots != 0; slots &= slots - 1) {
+                    long end = ends[Long.numberOfTrailingZeros(slots)];
                     if (end != lastEnd || lastClass < 0) {
                         int a = lane.weightOn(end);
                         lastClass = classOf(a);
@@ -263,11 +262,11 @@ final class NodeScan {
             classOfWeight[classAffinity[c]] = c;
         }
         try {
-            for (int k = 0; k < run.blockCount(); k++) {
-                SimNode[] blockNodes = run.blockNodes(k);
-                long[] ends = run.blockLaneEnds(k);
-                int size = run.blockSize(k);
-                for (int i = 0; i < size; i++) {
+            for (int k = 0; k < run.pageCount(); k++) {
+                SimNode[] pageNodes = run.pageNodes(k);
+                long[] ends = run.pageLaneEnds(k);
+                for (long slots = run.pageBits(k); slots != 0; slots &= slots - 1) {
+                    int i = Long.numberOfTrailingZeros(slots);
                     int a = lane.weightOn(ends[i]);
                     int c = classOf(a);
                     if (c < 0) {
@@ -277,9 +276,9 @@ final class NodeScan {
                         continue;
                     }
                     if (into != null) {
-                        into.add(blockNodes[i]);
+                        into.add(pageNodes[i]);
                     } else if (chosen-- == 0) {
-                        return blockNodes[i];
+                        return pageNodes[i];
                     }
                 }
             }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The blocks of nodes in node order behave as a sorted set, across block splits and emptied blocks. */
+/** The pages of nodes in node order behave as a sorted set, across pages opened, emptied and opened again. */
 class NodeRunTest {
     @Test
     void behavesAsASortedSetOfNodes() {
@@ -45,15 +45,15 @@ class NodeRunTest {
         }
     }
 
-    /** Blocks emptied by a removal are dropped, and the nodes after them are still found, added and removed in order. */
+    /** Pages emptied by a removal are dropped, and the nodes after them are still found, added and removed in order. */
     @Test
-    void findsNodesAfterBlocksThatWereEmptied() {
+    void findsNodesAfterPagesThatWereEmptied() {
         List<SimNode> all = launched(3000);
         NodeRun run = new NodeRun();
         all.forEach(run::addIfAbsent);
-        int blocks = run.blockCount();
+        int pages = run.pageCount();
         run.removeIf(n -> n.launchOrder() >= 500 && n.launchOrder() < 2000);
-        assertThat(run.blockCount()).as("whole blocks dropped").isLessThan(blocks - 1);
+        assertThat(run.pageCount()).as("whole pages dropped").isLessThan(pages - 1);
         TreeMap<Long, SimNode> reference = new TreeMap<>();
         run.forEach(n -> reference.put(n.launchOrder(), n));
         for (SimNode n : all) {
@@ -66,7 +66,49 @@ class NodeRunTest {
         assertThat(walked).containsExactlyElementsOf(all);
     }
 
-    /** A run that keeps lane ends has each node's beside it, across inserts, deletes, block splits and changes. */
+    /**
+     * A page whose last node goes, one node at a time, is dropped: the walk, the k-th node and the nodes after it are
+     * those of the pages around it.
+     */
+    @Test
+    void dropsAPageWhenItsLastNodeGoes() {
+        List<SimNode> all = launched(200);
+        NodeRun run = new NodeRun(true);
+        all.forEach(run::add);
+        int pages = run.pageCount();
+        List<SimNode> middle = all.stream()
+                .filter(n -> n.launchOrder() / 64 == all.get(100).launchOrder() / 64)
+                .toList();
+        for (int i = 0; i < middle.size(); i++) {
+            if (i % 2 == 0) {
+                run.remove(middle.get(i));
+            } else {
+                assertThat(run.removeIfPresent(middle.get(i))).isTrue();
+            }
+        }
+        List<SimNode> rest = new ArrayList<>(all);
+        rest.removeAll(middle);
+        assertThat(run.pageCount()).isEqualTo(pages - 1);
+        assertThat(run).containsExactlyElementsOf(rest);
+        for (int k = 0; k < rest.size(); k++) {
+            assertThat(run.get(k)).isSameAs(rest.get(k));
+        }
+        assertThat(run.removeIfPresent(middle.get(0))).isFalse();
+        run.add(middle.get(3));
+        rest.add(indexAfter(rest, middle.get(3)), middle.get(3));
+        assertThat(run).containsExactlyElementsOf(rest);
+        assertThat(run.pageCount()).isEqualTo(pages);
+    }
+
+    private static int indexAfter(List<SimNode> sorted, SimNode n) {
+        int i = 0;
+        while (i < sorted.size() && sorted.get(i).launchOrder() < n.launchOrder()) {
+            i++;
+        }
+        return i;
+    }
+
+    /** A run that keeps lane ends has each node's beside it, across inserts, deletes, pages dropped and changes. */
     @Test
     void keepsEachNodesLaneEndBesideIt() {
         List<SimNode> all = launched(3000);
@@ -96,11 +138,12 @@ class NodeRunTest {
             largest = Math.max(largest, run.size());
             if (step % 500 == 0) {
                 List<SimNode> walked = new ArrayList<>();
-                for (int b = 0; b < run.blockCount(); b++) {
-                    for (int i = 0; i < run.blockSize(b); i++) {
-                        SimNode x = run.blockNodes(b)[i];
+                for (int p = 0; p < run.pageCount(); p++) {
+                    for (long slots = run.pageBits(p); slots != 0; slots &= slots - 1) {
+                        int i = Long.numberOfTrailingZeros(slots);
+                        SimNode x = run.pageNodes(p)[i];
                         walked.add(x);
-                        assertThat(run.blockLaneEnds(b)[i])
+                        assertThat(run.pageLaneEnds(p)[i])
                                 .as("node %d", x.launchOrder())
                                 .isEqualTo(x.laneEndMinutes);
                     }
@@ -108,12 +151,12 @@ class NodeRunTest {
                 assertThat(walked).containsExactlyElementsOf(reference.values());
             }
         }
-        assertThat(largest).as("grown past a block split").isGreaterThan(1000);
+        assertThat(largest).as("grown over many pages").isGreaterThan(1000);
     }
 
-    /** A run emptied and started again on its kept block holds the new node and its lane end, nothing of the old. */
+    /** A run emptied and started again on the page it kept holds the new node and its lane end, nothing of the old. */
     @Test
-    void startsAgainCleanOnTheBlockItKept() {
+    void startsAgainCleanOnThePageItKept() {
         List<SimNode> all = launched(3);
         NodeRun run = new NodeRun(true);
         all.get(2).laneEndMinutes = 500;
@@ -123,9 +166,9 @@ class NodeRunTest {
         run.add(all.get(0));
         run.add(all.get(1));
         assertThat(run).containsExactly(all.get(0), all.get(1));
-        assertThat(run.blockCount()).isEqualTo(1);
-        assertThat(run.blockLaneEnds(0)[0]).isEqualTo(70);
-        assertThat(run.blockSize(0)).isEqualTo(2);
+        assertThat(run.pageCount()).isEqualTo(1);
+        assertThat(run.pageLaneEnds(0)[(int) all.get(0).launchOrder() % 64]).isEqualTo(70);
+        assertThat(Long.bitCount(run.pageBits(0))).isEqualTo(2);
     }
 
     /** Nodes launched in a cluster of their own, in launch order. */
