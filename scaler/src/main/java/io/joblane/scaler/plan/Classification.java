@@ -47,6 +47,8 @@ final class Classification {
     private int free;
 
     private int reclaimable;
+    /** Where the bins of capacity asked for and not launched yet begin: they are the last ones, up to {@link #size}. */
+    private int notLaunchedFrom;
     /** Set by {@link #binOf}: the outcome it gave (an incoming bin) holds only until the node's registration timeout. */
     private boolean young;
 
@@ -100,6 +102,11 @@ final class Classification {
 
     int ready() {
         return ready;
+    }
+
+    /** The first of the bins of capacity asked for and not launched yet (no node, no instance), the last bins. */
+    int notLaunchedFrom() {
+        return notLaunchedFrom;
     }
 
     int draining() {
@@ -385,6 +392,7 @@ final class Classification {
      * Scaling groups, per member, each of its member's kind of new node.
      */
     private void addDesiredNotLaunched() {
+        notLaunchedFrom = size;
         if (!in.cloud().members().isEmpty()) {
             for (AsgMember m : in.cloud().members()) {
                 int kind = PassInput.kindOfAsg(in.kinds(), m.id());

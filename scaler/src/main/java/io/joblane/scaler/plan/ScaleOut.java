@@ -784,7 +784,7 @@ final class ScaleOut {
     /** Lowers desired by the capacity asked for that never launched and that no waiting pod was placed on. */
     private void cancelUnfulfilled() {
         int unusedGap = 0;
-        for (int b = 0; b < existing; b++) {
+        for (int b = classified.notLaunchedFrom(); b < existing; b++) { // the bins before it have a node or instance
             Bin bin = bins.get(b);
             if (!used[b] && bin.kind() == Bin.Kind.INCOMING && bin.node() == null && bin.instanceId() == null) {
                 unusedGap++;

@@ -66,6 +66,24 @@ class PlannerTest {
             assertThat(plan.actionsOf(PlanAction.ScaleUp.class)).isEmpty();
         }
 
+        /** Every missing node counts, after a node and an instance still launching, which are not cancelled. */
+        @Test
+        void everyUnwantedMissingNodeIsCancelledButNotTheLaunchingInstance() {
+            NodeInfo n1 = node("n1", G);
+            CloudGroup cloud = withExtra(
+                    cloudFor(List.of(n1), 0, 10),
+                    5,
+                    instance("i-young", LifecycleState.PENDING, T0.minus(Duration.ofMinutes(1)), true));
+            GroupPlan plan = Planner.plan(spec(G), index(List.of(n1), List.of()), cloud, T0);
+
+            assertThat(plan.actionsOf(PlanAction.CancelUnfulfilled.class))
+                    .singleElement()
+                    .satisfies(a -> {
+                        assertThat(a.from()).isEqualTo(5);
+                        assertThat(a.to()).isEqualTo(2);
+                    });
+        }
+
         @Test
         void neverBelowTheMinimumAndNothingWhileEveryMissingNodeIsWanted() {
             NodeInfo n1 = node("n1", G);
