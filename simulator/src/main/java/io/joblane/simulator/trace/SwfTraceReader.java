@@ -1,6 +1,7 @@
 package io.joblane.simulator.trace;
 
 import java.io.BufferedReader;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ final class SwfTraceReader extends LineTraceReader {
     private static final long KIB_MILLIS = 1024L * 1000L;
 
     private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+    /** User numbers below this have their family name in an array (a few hundred kB at most), others in a map. */
+    private static final int SMALL_USERS = 1 << 16;
 
     /**
      * Reused for every line: the reader parses a million lines per pass, and reads the trace once per policy. Fields
@@ -33,6 +36,8 @@ final class SwfTraceReader extends LineTraceReader {
      * map's own object is found without comparing its characters.
      */
     private final Map<Long, String> familyOfUser = new HashMap<>();
+    /** The same names by user number for the small numbers archives use: found without boxing the number. */
+    private String[] familyOfSmallUser = new String[64];
 
     SwfTraceReader(BufferedReader in, boolean skipBadLines, int maxPodCores, long defaultMemoryPerCoreMillis) {
         super(in, skipBadLines);
@@ -99,7 +104,22 @@ final class SwfTraceReader extends LineTraceReader {
 
     /** Field 12, the user: the family whose run times predict the next one's. */
     private String family(long user) {
-        return user > 0 ? familyOfUser.computeIfAbsent(user, u -> "user-" + u) : "";
+        if (user <= 0) {
+            return "";
+        }
+        if (user >= SMALL_USERS) {
+            return familyOfUser.computeIfAbsent(user, u -> "user-" + u);
+        }
+        int u = (int) user;
+        if (u >= familyOfSmallUser.length) {
+            familyOfSmallUser = Arrays.copyOf(familyOfSmallUser, Math.max(u + 1, 2 * familyOfSmallUser.length));
+        }
+        String f = familyOfSmallUser[u];
+        if (f == null) {
+            f = "user-" + u;
+            familyOfSmallUser[u] = f;
+        }
+        return f;
     }
 
     /**

@@ -128,6 +128,26 @@ class TraceReaderTest {
         assertThat(reader.skippedRows()).isEqualTo(1);
     }
 
+    /** A user's Jobs share one family name, for small and large user numbers; no user (0, -1) is no family. */
+    @Test
+    void swfGivesEachUserOneFamilyName() throws Exception {
+        String swf = """
+                    1   0  0  60  1  -1  -1  1  100  -1  1      300  1  -1 -1 -1 -1 -1
+                    2   1  0  60  1  -1  -1  1  100  -1  1   700000  1  -1 -1 -1 -1 -1
+                    3   2  0  60  1  -1  -1  1  100  -1  1      300  1  -1 -1 -1 -1 -1
+                    4   3  0  60  1  -1  -1  1  100  -1  1   700000  1  -1 -1 -1 -1 -1
+                    5   4  0  60  1  -1  -1  1  100  -1  1       12  1  -1 -1 -1 -1 -1
+                    6   5  0  60  1  -1  -1  1  100  -1  1       -1  1  -1 -1 -1 -1 -1
+                    7   6  0  60  1  -1  -1  1  100  -1  1        0  1  -1 -1 -1 -1 -1
+                """;
+        List<TraceJob> jobs = readAll(new SwfTraceReader(text(swf), false, 16, 2 * GI));
+        assertThat(jobs)
+                .extracting(TraceJob::family)
+                .containsExactly("user-300", "user-700000", "user-300", "user-700000", "user-12", "", "");
+        assertThat(jobs.get(2).family()).isSameAs(jobs.get(0).family());
+        assertThat(jobs.get(3).family()).isSameAs(jobs.get(1).family());
+    }
+
     @Test
     void csvReadsTheOptionalDeadlineAndFamilyColumns() throws Exception {
         List<TraceJob> jobs = readAll(new CsvTraceReader(
