@@ -43,6 +43,10 @@ final class LargestFirst {
     private void identifyShapes() {
         Map<ShapeKey, Integer> ids = new HashMap<>();
         for (int p = 0; p < shapeOf.length; p++) {
+            if (p > 0 && sameAsPrevious(p)) { // a Job's pods wait side by side: no key made and looked up for them
+                shapeOf[p] = shapeOf[p - 1];
+                continue;
+            }
             Integer id = ids.putIfAbsent(new ShapeKey(demands, p * dims, dims), ids.size());
             if (id == null) {
                 id = ids.size() - 1;
@@ -50,6 +54,12 @@ final class LargestFirst {
             }
             shapeOf[p] = id;
         }
+    }
+
+    /** Whether pod {@code p} requests what pod {@code p - 1} does. */
+    private boolean sameAsPrevious(int p) {
+        int at = p * dims;
+        return Arrays.equals(demands, at - dims, at, demands, at, at + dims);
     }
 
     /** Per shape id, its rank: largest share first, then by the request vector. */
