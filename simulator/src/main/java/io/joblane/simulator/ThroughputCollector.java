@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -22,7 +23,8 @@ import java.util.jar.JarFile;
  * same jar once more with it, passing on only options known to mean the same in a second JVM (heap and stack sizes,
  * plain system properties, assertions, module options). Any other option (a collector, logging, JMX, an agent) or
  * JVM options from the environment mean the user tuned this JVM: it simulates itself, {@code java -XX:+UseG1GC -jar}
- * keeps G1. The second JVM stops when the first one goes, even killed outright.
+ * keeps G1. The second JVM stops when the first one goes, even killed outright. It also gets huge pages where Linux
+ * gives them on request, and lower inlining limits for C2 ({@link #INLINING_FLAGS}).
  */
 final class ThroughputCollector {
     static final String FLAG = "-XX:+UseParallelGC";
@@ -31,6 +33,13 @@ final class ThroughputCollector {
      * reads also miss the TLB (about 7% of the CPU on the whole of RICC, measured in simulator/README.md).
      */
     static final String HUGE_PAGES_FLAG = "-XX:+UseTransparentHugePages";
+    /**
+     * C2's inlining limits, below HotSpot's defaults (325 bytecodes for a hot callee, 2,500 bytes of compiled code on
+     * x64): the planner's methods inlined whole trees of thousands of bytecodes, which C2 spent a third of the
+     * process's CPU compiling and compiling again; with these it compiles smaller methods, sooner, and the simulation
+     * runs no slower (measured in simulator/README.md, the thirtieth round).
+     */
+    static final List<String> INLINING_FLAGS = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
     /** Linux's transparent huge page mode, e.g. {@code always [madvise] never}, the chosen one in brackets. */
     private static final Path HUGE_PAGES_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     /** The first JVM's pid, set on the second one: it stops when that process goes. */
@@ -66,7 +75,8 @@ final class ThroughputCollector {
      * simulation itself: it was not started as {@code java -jar ownJar} ({@code ownJar} null, see {@link #ownJar}), it
      * does not run the default G1, or the user tuned it. {@code hugePagesMode}: Linux's transparent huge page mode
      * ({@link #hugePagesMode}), null elsewhere; only {@code madvise} needs the JVM to ask for them ({@code always}
-     * gives them unasked, with {@code never} a JVM may print a warning on stderr for the flag).
+     * gives them unasked, with {@code never} a JVM may print a warning on stderr for the flag). {@code compilerFlags}:
+     * options for the second JVM's compiler ({@link #inliningFlags}), after the collector's.
      */
     static Optional<List<String>> relaunchCommand(
             Path javaHome,
@@ -76,7 +86,8 @@ final class ThroughputCollector {
             Map<String, String> env,
             long parentPid,
             String[] args,
-            String hugePagesMode) {
+            String hugePagesMode,
+            List<String> compilerFlags) {
         if (ownJar == null) {
             return Optional.empty();
         }
@@ -95,6 +106,7 @@ final class ThroughputCollector {
         if (hugePagesMode != null && hugePagesMode.contains("[madvise]")) {
             command.add(HUGE_PAGES_FLAG);
         }
+        command.addAll(compilerFlags);
         command.add("-D" + PARENT_PROPERTY + "=" + parentPid);
         command.addAll(jvmArgs);
         command.add("-jar");
@@ -117,7 +129,8 @@ final class ThroughputCollector {
                 System.getenv(),
                 ProcessHandle.current().pid(),
                 args,
-                hugePagesMode());
+                hugePagesMode(),
+                inliningFlags());
         if (command.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -144,6 +157,25 @@ final class ThroughputCollector {
             Thread.currentThread().interrupt();
             stop(child);
             return OptionalInt.of(1);
+        }
+    }
+
+    /**
+     * {@link #INLINING_FLAGS} when this JVM has them (the second JVM runs the same {@code java}); none on a JVM
+     * without C2, which would refuse to start with them.
+     */
+    static List<String> inliningFlags() {
+        try {
+            HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (hotSpot == null) {
+                return List.of();
+            }
+            for (String flag : INLINING_FLAGS) {
+                hotSpot.getVMOption(flag.substring("-XX:".length(), flag.indexOf('=')));
+            }
+            return INLINING_FLAGS;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) { // no such option here
+            return List.of();
         }
     }
 

@@ -22,7 +22,7 @@ class ThroughputCollectorTest {
     @Test
     void javaJarOnTheDefaultCollectorRunsAgainOnParallelKeepingTheUsersJvmOptionsAndArguments() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS, null))
+                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS, null, List.of()))
                 .contains(List.of(
                         "/opt/jdk/bin/java",
                         "-XX:+UseParallelGC",
@@ -36,14 +36,52 @@ class ThroughputCollectorTest {
                         "--timing"));
     }
 
+    /** The compiler's flags go to the second JVM after the collector's, before the jar; this JVM (HotSpot) has C2's. */
+    @Test
+    void theSecondJvmGetsTheInliningLimitsThisJvmKnows() {
+        assertThat(ThroughputCollector.inliningFlags())
+                .containsExactly("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
+        assertThat(ThroughputCollector.relaunchCommand(
+                        JAVA_HOME,
+                        List.of("-Xmx2g"),
+                        JAR,
+                        G1,
+                        Map.of(),
+                        PID,
+                        ARGS,
+                        "always [madvise] never\n",
+                        ThroughputCollector.inliningFlags()))
+                .hasValueSatisfying(command -> assertThat(command)
+                        .containsSubsequence(
+                                "-XX:+UseParallelGC",
+                                "-XX:+UseTransparentHugePages",
+                                "-XX:FreqInlineSize=100",
+                                "-XX:InlineSmallCode=1000",
+                                "-Xmx2g",
+                                "-jar"));
+        assertThat(ThroughputCollector.relaunchCommand(
+                        JAVA_HOME,
+                        List.of("-XX:+UseG1GC"),
+                        JAR,
+                        G1,
+                        Map.of(),
+                        PID,
+                        ARGS,
+                        null,
+                        ThroughputCollector.inliningFlags()))
+                .as("a JVM the user tuned simulates itself, with its own compiler settings")
+                .isEmpty();
+    }
+
     @Test
     void hugePagesAreAskedForOnlyWhereLinuxGivesThemOnRequest() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, "always [madvise] never\n"))
+                        JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, "always [madvise] never\n", List.of()))
                 .hasValueSatisfying(command -> assertThat(command)
                         .containsSubsequence("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-jar"));
         for (String mode : List.of("[always] madvise never\n", "always madvise [never]\n")) {
-            assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, mode))
+            assertThat(ThroughputCollector.relaunchCommand(
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, mode, List.of()))
                     .as(mode)
                     .hasValueSatisfying(command -> assertThat(command).doesNotContain("-XX:+UseTransparentHugePages"));
         }
@@ -63,18 +101,18 @@ class ThroughputCollectorTest {
                 "-verbose:gc",
                 "-Xint")) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS, null))
+                            JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS, null, List.of()))
                     .as(tuning)
                     .isEmpty();
         }
         for (String variable : ThroughputCollector.TUNING_ENVIRONMENT) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS, null))
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS, null, List.of()))
                     .as(variable)
                     .isEmpty();
         }
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS, null))
+                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS, null, List.of()))
                 .as("blank is unset")
                 .isPresent();
     }
@@ -88,17 +126,27 @@ class ThroughputCollectorTest {
                 "-Dlog.level=debug",
                 "-ea",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
-        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS, null))
+        assertThat(ThroughputCollector.relaunchCommand(
+                        JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS, null, List.of()))
                 .hasValueSatisfying(command -> assertThat(command).containsSubsequence(options));
     }
 
     @Test
     void anotherCollectorOrAnotherLauncherRunsHere() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, List.of("Copy", "MarkSweepCompact"), Map.of(), PID, ARGS, null))
+                        JAVA_HOME,
+                        List.of(),
+                        JAR,
+                        List.of("Copy", "MarkSweepCompact"),
+                        Map.of(),
+                        PID,
+                        ARGS,
+                        null,
+                        List.of()))
                 .as("the JVM's pick on a small machine")
                 .isEmpty();
-        assertThat(ThroughputCollector.relaunchCommand(JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS, null))
+        assertThat(ThroughputCollector.relaunchCommand(
+                        JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS, null, List.of()))
                 .as("not started from our jar")
                 .isEmpty();
     }
