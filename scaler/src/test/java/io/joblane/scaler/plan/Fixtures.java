@@ -233,6 +233,11 @@ public final class Fixtures {
     }
 
     public static PodInfo pending(String name, String group, Resources requests) {
+        return pending(name, group, requests, T0.minusSeconds(60));
+    }
+
+    /** A waiting Job pod created at {@code created}. */
+    public static PodInfo pending(String name, String group, Resources requests, Instant created) {
         return new PodInfo(
                 "uid-" + name,
                 "default",
@@ -244,7 +249,7 @@ public final class Fixtures {
                 false,
                 false,
                 null,
-                T0.minusSeconds(60),
+                created,
                 null,
                 null,
                 Map.of(),

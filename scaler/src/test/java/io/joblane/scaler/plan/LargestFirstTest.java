@@ -5,7 +5,6 @@ import static io.joblane.scaler.plan.Fixtures.cpuMem;
 import static io.joblane.scaler.plan.Fixtures.pending;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -69,29 +68,9 @@ class LargestFirstTest {
         List<PodInfo> pods = new ArrayList<>();
         long[] demands = new long[requests.length * DIMS];
         for (int p = 0; p < requests.length; p++) {
-            PodInfo pod = pending("p" + p, "g", cpuMem(requests[p][0], requests[p][1]));
-            pods.add(createdAt(pod, T0.minusSeconds(ageSeconds[p])));
+            pods.add(pending("p" + p, "g", cpuMem(requests[p][0], requests[p][1]), T0.minusSeconds(ageSeconds[p])));
             System.arraycopy(requests[p], 0, demands, p * DIMS, DIMS);
         }
         return LargestFirst.order(pods, demands, size, DIMS);
-    }
-
-    private static PodInfo createdAt(PodInfo p, Instant created) {
-        return new PodInfo(
-                p.uid(),
-                p.namespace(),
-                p.name(),
-                p.group(),
-                p.requests(),
-                p.phase(),
-                p.jobPod(),
-                p.daemonSetPod(),
-                p.mirrorPod(),
-                p.nodeName(),
-                created,
-                p.started(),
-                p.expectedEnd(),
-                p.labels(),
-                p.constraints());
     }
 }
