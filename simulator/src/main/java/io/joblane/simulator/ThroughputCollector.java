@@ -36,8 +36,8 @@ final class ThroughputCollector {
     /**
      * C2's inlining limits, below HotSpot's defaults (325 bytecodes for a hot callee, 2,500 bytes of compiled code on
      * x64): the planner's methods inlined whole trees of thousands of bytecodes, which C2 spent a third of the
-     * process's CPU compiling and compiling again; with these it compiles smaller methods, sooner, and the simulation
-     * runs no slower (measured in simulator/README.md, the thirtieth round).
+     * process's CPU compiling and compiling again; with these it compiles about half as long, and the simulation runs
+     * no slower side by side (measured in simulator/README.md, the thirtieth round).
      */
     static final List<String> INLINING_FLAGS = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
     /** Linux's transparent huge page mode, e.g. {@code always [madvise] never}, the chosen one in brackets. */
@@ -175,6 +175,8 @@ final class ThroughputCollector {
             }
             return INLINING_FLAGS;
         } catch (IllegalArgumentException | UnsupportedOperationException e) { // no such option here
+            return List.of();
+        } catch (LinkageError e) { // a runtime image without the jdk.management module
             return List.of();
         }
     }

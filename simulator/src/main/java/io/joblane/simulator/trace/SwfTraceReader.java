@@ -112,7 +112,8 @@ final class SwfTraceReader extends LineTraceReader {
         }
         int u = (int) user;
         if (u >= familyOfSmallUser.length) {
-            familyOfSmallUser = Arrays.copyOf(familyOfSmallUser, Math.max(u + 1, 2 * familyOfSmallUser.length));
+            familyOfSmallUser = Arrays.copyOf(
+                    familyOfSmallUser, Math.min(SMALL_USERS, Math.max(u + 1, 2 * familyOfSmallUser.length)));
         }
         String f = familyOfSmallUser[u];
         if (f == null) {

@@ -171,6 +171,22 @@ class NodeRunTest {
         assertThat(Long.bitCount(run.pageBits(0))).isEqualTo(2);
     }
 
+    /** A page kept while the run had no lane ends gets them when it is opened again after the run starts keeping them. */
+    @Test
+    void aPageKeptBeforeLaneEndsGetsThemWhenOpenedAgain() {
+        List<SimNode> all = launched(2);
+        NodeRun run = new NodeRun();
+        run.add(all.get(0));
+        run.remove(all.get(0));
+        run.keepLaneEnds();
+        all.get(1).laneEndMinutes = 70;
+        run.add(all.get(1));
+        assertThat(run.pageLaneEnds(0)[(int) all.get(1).launchOrder() % 64]).isEqualTo(70);
+        all.get(1).laneEndMinutes = 90;
+        run.laneEndChanged(all.get(1));
+        assertThat(run.pageLaneEnds(0)[(int) all.get(1).launchOrder() % 64]).isEqualTo(90);
+    }
+
     /** Nodes launched in a cluster of their own, in launch order. */
     private static List<SimNode> launched(int count) {
         SimCluster cluster =
