@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 
 /**
@@ -76,7 +77,8 @@ final class ThroughputCollector {
      * does not run the default G1, or the user tuned it. {@code hugePagesMode}: Linux's transparent huge page mode
      * ({@link #hugePagesMode}), null elsewhere; only {@code madvise} needs the JVM to ask for them ({@code always}
      * gives them unasked, with {@code never} a JVM may print a warning on stderr for the flag). {@code compilerFlags}:
-     * options for the second JVM's compiler ({@link #inliningFlags}), after the collector's.
+     * options for the second JVM's compiler ({@link #inliningFlags}), after the collector's. Both are asked only for
+     * a command: the second JVM and a tuned one do not read the kernel's file or probe their options.
      */
     static Optional<List<String>> relaunchCommand(
             Path javaHome,
@@ -86,8 +88,8 @@ final class ThroughputCollector {
             Map<String, String> env,
             long parentPid,
             String[] args,
-            String hugePagesMode,
-            List<String> compilerFlags) {
+            Supplier<String> hugePagesMode,
+            Supplier<List<String>> compilerFlags) {
         if (ownJar == null) {
             return Optional.empty();
         }
@@ -103,10 +105,11 @@ final class ThroughputCollector {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin").resolve("java").toString());
         command.add(FLAG);
-        if (hugePagesMode != null && hugePagesMode.contains("[madvise]")) {
+        String pagesMode = hugePagesMode.get();
+        if (pagesMode != null && pagesMode.contains("[madvise]")) {
             command.add(HUGE_PAGES_FLAG);
         }
-        command.addAll(compilerFlags);
+        command.addAll(compilerFlags.get());
         command.add("-D" + PARENT_PROPERTY + "=" + parentPid);
         command.addAll(jvmArgs);
         command.add("-jar");
@@ -129,8 +132,8 @@ final class ThroughputCollector {
                 System.getenv(),
                 ProcessHandle.current().pid(),
                 args,
-                hugePagesMode(),
-                inliningFlags());
+                ThroughputCollector::hugePagesMode,
+                ThroughputCollector::inliningFlags);
         if (command.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -174,10 +177,8 @@ final class ThroughputCollector {
                 hotSpot.getVMOption(flag.substring("-XX:".length(), flag.indexOf('=')));
             }
             return INLINING_FLAGS;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) { // no such option here
-            return List.of();
-        } catch (LinkageError e) { // a runtime image without the jdk.management module
-            return List.of();
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            return List.of(); // no such option here, or a runtime image without the jdk.management module
         }
     }
 

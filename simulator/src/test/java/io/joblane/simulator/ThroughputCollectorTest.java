@@ -22,7 +22,7 @@ class ThroughputCollectorTest {
     @Test
     void javaJarOnTheDefaultCollectorRunsAgainOnParallelKeepingTheUsersJvmOptionsAndArguments() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS, null, List.of()))
+                        JAVA_HOME, List.of("-Xmx2g", "-Dx=y"), JAR, G1, Map.of(), PID, ARGS, () -> null, List::of))
                 .contains(List.of(
                         "/opt/jdk/bin/java",
                         "-XX:+UseParallelGC",
@@ -47,8 +47,8 @@ class ThroughputCollectorTest {
                         Map.of(),
                         PID,
                         ARGS,
-                        "always [madvise] never\n",
-                        ThroughputCollector.INLINING_FLAGS))
+                        () -> "always [madvise] never\n",
+                        () -> ThroughputCollector.INLINING_FLAGS))
                 .hasValueSatisfying(command -> assertThat(command)
                         .containsSubsequence(
                                 "-XX:+UseParallelGC",
@@ -65,10 +65,15 @@ class ThroughputCollectorTest {
                         Map.of(),
                         PID,
                         ARGS,
-                        null,
-                        ThroughputCollector.INLINING_FLAGS))
-                .as("a JVM the user tuned simulates itself, with its own compiler settings")
+                        ThroughputCollectorTest::notAsked,
+                        ThroughputCollectorTest::notAsked))
+                .as("a JVM the user tuned simulates itself, with its own compiler settings, probing nothing")
                 .isEmpty();
+    }
+
+    /** A probe that must not run: the JVM simulates itself, so nothing is read for a command. */
+    private static <T> T notAsked() {
+        throw new AssertionError("probed for a JVM that is not started");
     }
 
     /** A HotSpot server VM (C2) has both options; a JVM without them gets none, rather than failing to start. */
@@ -84,12 +89,12 @@ class ThroughputCollectorTest {
     @Test
     void hugePagesAreAskedForOnlyWhereLinuxGivesThemOnRequest() {
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, "always [madvise] never\n", List.of()))
+                        JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, () -> "always [madvise] never\n", List::of))
                 .hasValueSatisfying(command -> assertThat(command)
                         .containsSubsequence("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-jar"));
         for (String mode : List.of("[always] madvise never\n", "always madvise [never]\n")) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, mode, List.of()))
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(), PID, ARGS, () -> mode, List::of))
                     .as(mode)
                     .hasValueSatisfying(command -> assertThat(command).doesNotContain("-XX:+UseTransparentHugePages"));
         }
@@ -109,18 +114,26 @@ class ThroughputCollectorTest {
                 "-verbose:gc",
                 "-Xint")) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS, null, List.of()))
+                            JAVA_HOME, List.of(tuning), JAR, G1, Map.of(), PID, ARGS, () -> null, List::of))
                     .as(tuning)
                     .isEmpty();
         }
         for (String variable : ThroughputCollector.TUNING_ENVIRONMENT) {
             assertThat(ThroughputCollector.relaunchCommand(
-                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS, null, List.of()))
+                            JAVA_HOME, List.of(), JAR, G1, Map.of(variable, "-Xmx1g"), PID, ARGS, () -> null, List::of))
                     .as(variable)
                     .isEmpty();
         }
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), JAR, G1, Map.of("JAVA_TOOL_OPTIONS", " "), PID, ARGS, null, List.of()))
+                        JAVA_HOME,
+                        List.of(),
+                        JAR,
+                        G1,
+                        Map.of("JAVA_TOOL_OPTIONS", " "),
+                        PID,
+                        ARGS,
+                        () -> null,
+                        List::of))
                 .as("blank is unset")
                 .isPresent();
     }
@@ -135,7 +148,7 @@ class ThroughputCollectorTest {
                 "-ea",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED");
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS, null, List.of()))
+                        JAVA_HOME, options, JAR, G1, Map.of(), PID, ARGS, () -> null, List::of))
                 .hasValueSatisfying(command -> assertThat(command).containsSubsequence(options));
     }
 
@@ -149,12 +162,12 @@ class ThroughputCollectorTest {
                         Map.of(),
                         PID,
                         ARGS,
-                        null,
-                        List.of()))
+                        () -> null,
+                        List::of))
                 .as("the JVM's pick on a small machine")
                 .isEmpty();
         assertThat(ThroughputCollector.relaunchCommand(
-                        JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS, null, List.of()))
+                        JAVA_HOME, List.of(), null, G1, Map.of(), PID, ARGS, () -> null, List::of))
                 .as("not started from our jar")
                 .isEmpty();
     }
