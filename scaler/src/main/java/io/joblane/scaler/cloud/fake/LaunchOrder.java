@@ -2,7 +2,6 @@ package io.joblane.scaler.cloud.fake;
 
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.InstanceList;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -100,11 +99,27 @@ final class LaunchOrder {
                     ? List.of()
                     : List.of(objects.keySet().iterator().next());
         }
-        List<Map.Entry<CloudInstance, Long>> entries = new ArrayList<>(objects.entrySet());
-        entries.sort(Map.Entry.comparingByValue());
-        List<CloudInstance> out = new ArrayList<>(entries.size());
-        entries.forEach(e -> out.add(e.getKey()));
-        return out;
+        // Sorted as launch and place packed in one long: a sort of boxed launches was 1.7% of a joblane run.
+        int n = objects.size();
+        int placeBits = 32 - Integer.numberOfLeadingZeros(n - 1);
+        CloudInstance[] items = new CloudInstance[n];
+        long[] keys = new long[n];
+        int[] next = new int[1];
+        objects.forEach((inst, launch) -> { // no entry objects, unlike the identity map's entry set
+            if (launch >>> (63 - placeBits) != 0) { // 2^32 launches or more: beyond any run's memory
+                throw new IllegalStateException("launch number " + launch + " too large to order");
+            }
+            items[next[0]] = inst;
+            keys[next[0]] = launch << placeBits | next[0];
+            next[0]++;
+        });
+        Arrays.sort(keys);
+        long place = (1L << placeBits) - 1;
+        CloudInstance[] out = new CloudInstance[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = items[(int) (keys[k] & place)];
+        }
+        return Arrays.asList(out);
     }
 
     /** Orders instances held here as they were launched. */
