@@ -111,6 +111,41 @@ class PeerPoliciesTest {
                 .hasSize(20);
     }
 
+    /** Removals come first and share the loop's 10 changes with the additions, each in node order. */
+    @Test
+    void clusterAutoscalerSoftTaintRemovalsComeFirstAndShareTheBudget() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        List<SimNode> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            nodes.add(cluster.launch(null, 0, 0));
+        }
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION);
+        policy.scan(cluster, 10_000);
+        assertThat(tainted(nodes)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        for (int i : new int[] {1, 3, 4, 8}) { // busy: needed again, their soft taints to go
+            cluster.bind(pod(100 + i, 10, 3_600_000, 20_000, false), nodes.get(i), 20_000);
+        }
+        policy.scan(cluster, 20_000);
+        assertThat(tainted(nodes)).containsExactly(0, 2, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15);
+        for (int i = 0; i <= 15; i++) { // the twelve tainted busy: ten removals take the budget, no addition
+            if (i != 1 && i != 3 && i != 4 && i != 8) {
+                cluster.bind(pod(200 + i, 10, 3_600_000, 30_000, false), nodes.get(i), 30_000);
+            }
+        }
+        policy.scan(cluster, 30_000);
+        assertThat(tainted(nodes)).containsExactly(14, 15);
+    }
+
+    private static List<Integer> tainted(List<SimNode> nodes) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     /** One empty node under a cluster-autoscaler model that scanned every 10 s up to 30 s: unneeded at 0, tainted. */
     private record SetAside(SimCluster cluster, SimNode node, ClusterAutoscalerPolicy policy) {
         static SetAside afterThirtySeconds() {
