@@ -68,6 +68,32 @@ class GoldenFiguresTest {
         }
     }
 
+    /** The pool starts the costliest policies first and the shortest last; results still come in the asked order. */
+    @Test
+    void thePoolStartsTheCostliestPoliciesFirst() {
+        java.util.List<String> asked = Simulator.DEFAULT_POLICIES;
+        assertThat(Simulator.startOrder(asked).stream().map(asked::get).toList())
+                .containsExactly(
+                        Simulator.JOBLANE,
+                        Simulator.JOBLANE_NO_LANES,
+                        Simulator.JOBLANE_SPREAD,
+                        Simulator.CLUSTER_AUTOSCALER_UNSAFE,
+                        Simulator.CLUSTER_AUTOSCALER,
+                        Simulator.CLUSTER_AUTOSCALER_PACKING,
+                        Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION,
+                        Simulator.CLUSTER_AUTOSCALER_ON_COMPLETION_PACKING,
+                        Simulator.KARPENTER,
+                        Simulator.KARPENTER_PACKING,
+                        Simulator.CLAIRVOYANT,
+                        Simulator.STATIC);
+        java.util.List<String> reversed = new java.util.ArrayList<>(asked);
+        java.util.Collections.reverse(reversed);
+        assertThat(Simulator.startOrder(reversed).stream().map(reversed::get).toList())
+                .as("the asked order within a class")
+                .startsWith(Simulator.JOBLANE_SPREAD, Simulator.JOBLANE_NO_LANES, Simulator.JOBLANE)
+                .endsWith(Simulator.STATIC, Simulator.CLAIRVOYANT);
+    }
+
     private static int threads = 1;
 
     private static void checkExample() throws Exception {
