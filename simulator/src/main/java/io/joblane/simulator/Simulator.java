@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,7 +286,7 @@ public final class Simulator implements RunTimings {
             return t;
         });
         try {
-            List<Future<PolicyRuns>> futures = new ArrayList<>(java.util.Collections.nCopies(policies.size(), null));
+            List<Future<PolicyRuns>> futures = new ArrayList<>(Collections.nCopies(policies.size(), null));
             for (int i : startOrder(policies)) {
                 String name = policies.get(i);
                 futures.set(i, pool.submit(() -> task.run(name)));

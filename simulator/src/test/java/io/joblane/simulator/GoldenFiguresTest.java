@@ -68,7 +68,7 @@ class GoldenFiguresTest {
         }
     }
 
-    /** The pool starts the costliest policies first and the shortest last; results still come in the asked order. */
+    /** The pool starts the costliest policies first and the shortest last (results: the three-thread test above). */
     @Test
     void thePoolStartsTheCostliestPoliciesFirst() {
         java.util.List<String> asked = Simulator.DEFAULT_POLICIES;

@@ -743,7 +743,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             if (n.lowSince < 0 && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE) {
                 cluster.setTaint(n, SimNode.Taint.NONE);
                 if (--budget == 0) {
-                    return; // the removals took it all
+                    break; // the removals took it all
                 }
             } else if (adds < MAX_BULK_SOFT_TAINT && n.lowSince >= 0 && n.drainTaint == SimNode.Taint.NONE) {
                 softTaintAdds[adds++] = n;

@@ -136,6 +136,37 @@ class PeerPoliciesTest {
         assertThat(tainted(nodes)).containsExactly(14, 15);
     }
 
+    /** Additions met before removals still wait for them: removals first even when later in node order. */
+    @Test
+    void clusterAutoscalerSoftTaintRemovalsGoFirstWhereverTheyStand() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        List<SimNode> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            nodes.add(cluster.launch(null, 0, 0));
+        }
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION);
+        for (long t = 10_000; t <= 30_000; t += 10_000) {
+            policy.scan(cluster, t);
+        }
+        assertThat(tainted(nodes)).hasSize(30);
+        for (int i = 0; i < 4; i++) { // busy for 20 s: untainted, then unneeded and untainted at the front
+            cluster.bind(pod(100 + i, 10, 20_000, 40_000, false), nodes.get(i), 40_000);
+        }
+        policy.scan(cluster, 40_000);
+        assertThat(tainted(nodes)).hasSize(26).doesNotContain(0, 1, 2, 3);
+        cluster.runEventsUntil(60_000);
+        for (int i = 20; i < 29; i++) { // nine busy tainted nodes after them
+            cluster.bind(pod(200 + i, 10, 3_600_000, 60_000, false), nodes.get(i), 60_000);
+        }
+        policy.scan(cluster, 60_000);
+        List<Integer> expected = new java.util.ArrayList<>(List.of(0)); // nine removals leave room for one addition
+        for (int i = 4; i < 20; i++) {
+            expected.add(i);
+        }
+        expected.add(29);
+        assertThat(tainted(nodes)).isEqualTo(expected);
+    }
+
     private static List<Integer> tainted(List<SimNode> nodes) {
         List<Integer> out = new java.util.ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {

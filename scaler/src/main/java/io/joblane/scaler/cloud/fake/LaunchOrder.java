@@ -106,7 +106,7 @@ final class LaunchOrder {
         long[] keys = new long[n];
         int[] next = new int[1];
         objects.forEach((inst, launch) -> { // no entry objects, unlike the identity map's entry set
-            if (launch >>> (63 - placeBits) != 0) { // 2^32 launches or more: beyond any run's memory
+            if (launch >>> (63 - placeBits) != 0) { // never in practice: 2^32 launches at the least
                 throw new IllegalStateException("launch number " + launch + " too large to order");
             }
             items[next[0]] = inst;
