@@ -108,20 +108,31 @@ final class RoomTree {
         return changed;
     }
 
-    /** The first place with room for {@code pod} that {@code takes} too, or -1. */
+    /**
+     * The first place with room for {@code pod} that {@code takes} too, or -1: ranges in order, left before right, a
+     * range without room passed whole. A loop rather than a recursion (the compiler inlines no recursive call; 8% of
+     * the peers' samples were this search).
+     */
     int first(SimPod pod, IntPredicate takes) {
-        return first(1, pod, takes);
-    }
-
-    private int first(int node, SimPod pod, IntPredicate takes) {
-        int at = node * STRIDE;
-        if (room[at] < pod.cpu || room[at + 1] < pod.memory || room[at + 2] < pod.gpu || room[at + 3] < 1) {
-            return -1;
+        int node = 1;
+        while (true) {
+            int at = node * STRIDE;
+            if (room[at] >= pod.cpu && room[at + 1] >= pod.memory && room[at + 2] >= pod.gpu && room[at + 3] >= 1) {
+                if (node < width) {
+                    node = 2 * node; // its left half first
+                    continue;
+                }
+                if (takes.test(node - width)) {
+                    return node - width;
+                }
+            }
+            while ((node & 1) == 1) { // a right half, done: up to the first range whose right half is still to see
+                node >>= 1;
+                if (node == 0) {
+                    return -1; // the root done
+                }
+            }
+            node++; // the right half beside it
         }
-        if (node >= width) {
-            return takes.test(node - width) ? node - width : -1;
-        }
-        int left = first(2 * node, pod, takes);
-        return left >= 0 ? left : first(2 * node + 1, pod, takes);
     }
 }
