@@ -312,21 +312,35 @@ final class FitTree {
         return findFirst(demand, off, 0);
     }
 
-    /** The leftmost open bin at or after {@code from} that covers the demand, or -1. */
+    /**
+     * The leftmost open bin at or after {@code from} that covers the demand, or -1: ranges in order, left before right,
+     * one that ends before {@code from} or does not cover passed whole. A loop rather than a recursion (the compiler
+     * inlines no recursive call).
+     */
     int findFirst(long[] demand, int off, int from) {
-        return find(1, 0, leaves, demand, off, from);
-    }
-
-    private int find(int node, int lo, int hi, long[] demand, int off, int from) {
-        if (hi <= from || !covers(node, demand, off)) {
-            return -1;
+        int node = 1;
+        int lo = 0; // node's range: [lo, lo + size)
+        int size = leaves;
+        while (true) {
+            if (lo + size > from && covers(node, demand, off)) {
+                if (node >= leaves) {
+                    return lo;
+                }
+                node <<= 1; // its left half first
+                size >>>= 1;
+                continue;
+            }
+            while ((node & 1) == 1) { // a right half, done: up to the first range whose right half is still to see
+                node >>= 1;
+                if (node == 0) {
+                    return -1; // the root done
+                }
+                lo -= size;
+                size <<= 1;
+            }
+            node++; // the right half beside it
+            lo += size;
         }
-        if (node >= leaves) {
-            return lo;
-        }
-        int mid = (lo + hi) >>> 1;
-        int left = find(node << 1, lo, mid, demand, off, from);
-        return left >= 0 ? left : find((node << 1) + 1, mid, hi, demand, off, from);
     }
 
     private boolean covers(int node, long[] demand, int off) {
