@@ -165,15 +165,20 @@ final class DrainChooser {
      * drains), each after a poll of the order.
      */
     private boolean eachFitsSomewhere(List<PodInfo> pods, long[] demand, Map<Resources, Boolean> fitsSome) {
+        Resources last = null; // a node's pods are mostly one Job's, sharing one requests object: asked once
+        Boolean lastFits = null;
         for (PodInfo p : pods) {
             // The tree does not change while the order is made: one search per distinct request (a few shapes).
-            Boolean fits = fitsSome.get(p.requests());
+            Resources requests = p.requests();
+            Boolean fits = requests == last ? lastFits : fitsSome.get(requests);
             if (fits == null) {
                 Arrays.fill(demand, 0);
-                dims.addDemand(p.requests(), demand, 0);
+                dims.addDemand(requests, demand, 0);
                 fits = tree.findFirst(demand, 0) >= 0;
-                fitsSome.put(p.requests(), fits);
+                fitsSome.put(requests, fits);
             }
+            last = requests;
+            lastFits = fits;
             if (!fits) {
                 return false;
             }
