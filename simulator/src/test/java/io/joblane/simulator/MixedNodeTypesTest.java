@@ -7,6 +7,7 @@ import io.joblane.scaler.cloud.fake.LaunchRule;
 import io.joblane.simulator.cluster.NodeType;
 import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.NodeTypesOption;
+import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.PolicyResult;
 import io.joblane.simulator.trace.SyntheticTrace;
@@ -89,6 +90,35 @@ class MixedNodeTypesTest {
         assertThat(r.get(Simulator.CLUSTER_AUTOSCALER).jobsStarted()).isEqualTo(20);
         // Karpenter picks the cheapest type that holds the Job.
         assertThat(r.get(Simulator.KARPENTER).jobsStarted()).isEqualTo(21);
+    }
+
+    /** The loop's snapshot reports each node's own type's allocatable, the types interleaved in node order. */
+    @Test
+    void joblanesSnapshotGivesEachNodeItsOwnTypesAllocatable() {
+        NodeType small = type("small", 8, 32, 1.0, Integer.MAX_VALUE);
+        NodeType large = type("large", 16, 64, 2.0, Integer.MAX_VALUE);
+        NodeTypes types = new NodeTypes(List.of(small, large), LaunchRule.PRIORITIZED);
+        SimCluster cluster = new SimCluster(types, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
+        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
+                .create(
+                        new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
+                        Simulator.JOBLANE,
+                        SimCluster.Scoring.MOST_ALLOCATED,
+                        0,
+                        JoblanePolicy.Lanes.ON);
+        policy.start(cluster, 0);
+        List<NodeType> launched = List.of(small, small, large, small, large, large, small);
+        for (NodeType t : launched) {
+            cluster.launch(null, 0, 0, t);
+        }
+        cluster.runEventsUntil(0);
+        List<io.joblane.scaler.plan.NodeInfo> nodes = policy.snapshot().nodes();
+        assertThat(nodes).hasSize(launched.size());
+        for (int i = 0; i < nodes.size(); i++) {
+            assertThat(nodes.get(i).allocatable().get("cpu"))
+                    .as("node %d", i)
+                    .isEqualTo(launched.get(i).shape().cpuMillis());
+        }
     }
 
     @Test
