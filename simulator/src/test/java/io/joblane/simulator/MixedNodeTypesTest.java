@@ -116,8 +116,14 @@ class MixedNodeTypesTest {
         assertThat(nodes).hasSize(launched.size());
         for (int i = 0; i < nodes.size(); i++) {
             assertThat(nodes.get(i).allocatable().get("cpu"))
-                    .as("node %d", i)
+                    .as("node %d cpu", i)
                     .isEqualTo(launched.get(i).shape().cpuMillis());
+            assertThat(nodes.get(i).allocatable().get("memory"))
+                    .as("node %d memory", i)
+                    .isEqualTo(launched.get(i).shape().memoryMillis());
+            assertThat(nodes.get(i).allocatable().get("pods"))
+                    .as("node %d pods", i)
+                    .isEqualTo(launched.get(i).shape().pods() * 1000L);
         }
     }
 
