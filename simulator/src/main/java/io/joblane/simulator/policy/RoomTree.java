@@ -110,7 +110,7 @@ final class RoomTree {
 
     /**
      * The first place with room for {@code pod} that {@code takes} too, or -1: ranges in order, left before right, a
-     * range without room passed whole. A loop rather than a recursion (the compiler inlines no recursive call; 8% of
+     * range without room passed whole. A loop rather than a recursion (the compiler inlines no recursive call; 8.9% of
      * the peers' samples were this search).
      */
     int first(SimPod pod, IntPredicate takes) {
