@@ -114,57 +114,61 @@ class PeerPoliciesTest {
     /** Removals come first and share the loop's 10 changes with the additions, each in node order. */
     @Test
     void clusterAutoscalerSoftTaintRemovalsComeFirstAndShareTheBudget() {
-        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        List<SimNode> nodes = new java.util.ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            nodes.add(cluster.launch(null, 0, 0));
-        }
-        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION);
-        policy.scan(cluster, 10_000);
+        ThirtyEmpty at = ThirtyEmpty.launch();
+        List<SimNode> nodes = at.nodes();
+        at.policy().scan(at.cluster(), 10_000);
         assertThat(tainted(nodes)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
         for (int i : new int[] {1, 3, 4, 8}) { // busy: needed again, their soft taints to go
-            cluster.bind(pod(100 + i, 10, 3_600_000, 20_000, false), nodes.get(i), 20_000);
+            at.cluster().bind(pod(100 + i, 10, 3_600_000, 20_000, false), nodes.get(i), 20_000);
         }
-        policy.scan(cluster, 20_000);
+        at.policy().scan(at.cluster(), 20_000);
         assertThat(tainted(nodes)).containsExactly(0, 2, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15);
         for (int i = 0; i <= 15; i++) { // the twelve tainted busy: ten removals take the budget, no addition
             if (i != 1 && i != 3 && i != 4 && i != 8) {
-                cluster.bind(pod(200 + i, 10, 3_600_000, 30_000, false), nodes.get(i), 30_000);
+                at.cluster().bind(pod(200 + i, 10, 3_600_000, 30_000, false), nodes.get(i), 30_000);
             }
         }
-        policy.scan(cluster, 30_000);
+        at.policy().scan(at.cluster(), 30_000);
         assertThat(tainted(nodes)).containsExactly(14, 15);
     }
 
     /** Additions met before removals still wait for them: removals first even when later in node order. */
     @Test
     void clusterAutoscalerSoftTaintRemovalsGoFirstWhereverTheyStand() {
-        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
-        List<SimNode> nodes = new java.util.ArrayList<>();
-        for (int i = 0; i < 30; i++) {
-            nodes.add(cluster.launch(null, 0, 0));
-        }
-        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION);
+        ThirtyEmpty at = ThirtyEmpty.launch();
+        List<SimNode> nodes = at.nodes();
         for (long t = 10_000; t <= 30_000; t += 10_000) {
-            policy.scan(cluster, t);
+            at.policy().scan(at.cluster(), t);
         }
         assertThat(tainted(nodes)).hasSize(30);
         for (int i = 0; i < 4; i++) { // busy for 20 s: untainted, then unneeded and untainted at the front
-            cluster.bind(pod(100 + i, 10, 20_000, 40_000, false), nodes.get(i), 40_000);
+            at.cluster().bind(pod(100 + i, 10, 20_000, 40_000, false), nodes.get(i), 40_000);
         }
-        policy.scan(cluster, 40_000);
+        at.policy().scan(at.cluster(), 40_000);
         assertThat(tainted(nodes)).hasSize(26).doesNotContain(0, 1, 2, 3);
-        cluster.runEventsUntil(60_000);
+        at.cluster().runEventsUntil(60_000);
         for (int i = 20; i < 29; i++) { // nine busy tainted nodes after them
-            cluster.bind(pod(200 + i, 10, 3_600_000, 60_000, false), nodes.get(i), 60_000);
+            at.cluster().bind(pod(200 + i, 10, 3_600_000, 60_000, false), nodes.get(i), 60_000);
         }
-        policy.scan(cluster, 60_000);
+        at.policy().scan(at.cluster(), 60_000);
         List<Integer> expected = new java.util.ArrayList<>(List.of(0)); // nine removals leave room for one addition
         for (int i = 4; i < 20; i++) {
             expected.add(i);
         }
         expected.add(29);
         assertThat(tainted(nodes)).isEqualTo(expected);
+    }
+
+    /** Thirty empty Ready nodes in node order under a cluster-autoscaler model that waits for on-completion pods. */
+    private record ThirtyEmpty(SimCluster cluster, List<SimNode> nodes, ClusterAutoscalerPolicy policy) {
+        static ThirtyEmpty launch() {
+            SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+            List<SimNode> nodes = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                nodes.add(cluster.launch(null, 0, 0));
+            }
+            return new ThirtyEmpty(cluster, nodes, ca(ClusterAutoscalerPolicy.JobPods.ON_COMPLETION));
+        }
     }
 
     private static List<Integer> tainted(List<SimNode> nodes) {
