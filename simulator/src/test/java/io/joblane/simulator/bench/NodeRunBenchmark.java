@@ -1,7 +1,6 @@
 package io.joblane.simulator.bench;
 
 import io.joblane.simulator.cluster.NodeRun;
-import io.joblane.simulator.cluster.NodeShape;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimNode;
 import java.util.SplittableRandom;
@@ -34,9 +33,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
         value = 1,
         jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class NodeRunBenchmark {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
-    private static final NodeShape SHAPE = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);
-
     @Param({"300x10", "2000x20", "17000x5", "34000x3"})
     public String layout;
 
@@ -52,7 +48,8 @@ public class NodeRunBenchmark {
         runs = new NodeRun[Integer.parseInt(parts[1])];
         runOf = new int[nodes.length];
         random = new SplittableRandom(1);
-        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimCluster cluster =
+                new SimCluster(SchedulingPassBenchmark.SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
         for (int r = 0; r < runs.length; r++) {
             runs[r] = new NodeRun();
         }
