@@ -54,8 +54,10 @@ final class GroupExec {
     final boolean failing;
 
     final ClusterAccess cluster;
-    /** The group's nodes by name, built on the first action that asks (most scans run no node action). */
+    /** The group's nodes by name, built on the second lookup (most scans run no node action, many only one). */
     private Map<String, NodeInfo> nodes;
+
+    private int nodeLookups;
 
     final List<String> problems = new ArrayList<>();
     /** A cloud call failed this scan: the group's remaining cloud actions except the scale-up are skipped. */
@@ -100,6 +102,17 @@ final class GroupExec {
 
     /** The group's node of that name in the scan's snapshot, or null. */
     NodeInfo node(String name) {
+        if (nodes == null && nodeLookups++ == 0) {
+            // One lookup: a walk is cheaper than a map of thousands of nodes made for it. From the end, as the
+            // map's last put wins.
+            List<NodeInfo> all = index.nodes(spec.name());
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (all.get(i).name().equals(name)) {
+                    return all.get(i);
+                }
+            }
+            return null;
+        }
         if (nodes == null) {
             List<NodeInfo> all = index.nodes(spec.name());
             nodes = new HashMap<>(all.size() * 4 / 3 + 1);

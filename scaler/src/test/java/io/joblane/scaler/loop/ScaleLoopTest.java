@@ -692,6 +692,29 @@ class ScaleLoopTest {
         assertThat(cluster.violations).isEmpty();
     }
 
+    /** The executor finds the reclaimed nodes by name: one walk for the first, a map once a second is asked for. */
+    @Test
+    void waitingPodsTakeBackEachDrainingNodeTheyNeedInOneScan() throws Exception {
+        List<FakeCluster.Node> ns = nodes(3);
+        for (FakeCluster.Node n : ns.subList(0, 2)) {
+            n.drain = DrainState.NO_SCHEDULE;
+            n.drainingLabel = true;
+            n.annotations.put(NodeAnnotations.DRAINING_SINCE, NodeAnnotations.format(T0));
+        }
+        job("c", 3000);
+        cluster.bind("c", ns.get(2).name);
+        job("a", 3000);
+        job("b", 3000);
+
+        loop(false).runOnce();
+
+        assertThat(ns).extracting(n -> n.drain).containsOnly(DrainState.NONE);
+        assertThat(ns.subList(0, 2))
+                .allSatisfy(n -> assertThat(n.annotations).doesNotContainKey(NodeAnnotations.DRAINING_SINCE));
+        assertThat(cluster.calls).contains("taint " + ns.get(0).name + " NONE", "taint " + ns.get(1).name + " NONE");
+        assertThat(cloud.calls(FakeNodeGroupProvider.SET_DESIRED)).singleElement(); // the three nodes' own
+    }
+
     @Test
     void aPodThatNeverFitsIsReportedOnceNotLoopedOn() {
         ScaleLoop loop = loop(false);
