@@ -25,6 +25,7 @@ import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.ComparisonTable;
 import io.joblane.simulator.report.HtmlReport;
 import io.joblane.simulator.report.JsonReport;
+import io.joblane.simulator.trace.SpooledTraceSource;
 import io.joblane.simulator.trace.SyntheticTrace;
 import io.joblane.simulator.trace.TraceFormat;
 import io.joblane.simulator.trace.TraceFormatException;
@@ -744,8 +745,9 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--group applies to CSV traces only");
         }
         int maxPodCores = (int) (shape.usableCpu() / 1000);
-        return TraceSource.file(
-                trace, f, skipBadLines, group, Math.max(1, maxPodCores), Quantity.toMillis(swfMemoryPerCore));
+        // Read as text once, then from a binary copy: every policy reads the whole trace.
+        return new SpooledTraceSource(TraceSource.file(
+                trace, f, skipBadLines, group, Math.max(1, maxPodCores), Quantity.toMillis(swfMemoryPerCore)));
     }
 
     /** The real loop logs every action at info; over a trace that is millions of lines, so only warnings show. */
