@@ -203,7 +203,8 @@ class SpooledTraceSourceTest {
 
     @Test
     void aBadRowStopsTheReadAsBeforeAndLeavesNoCopy() throws Exception {
-        ListSource file = new ListSource(randomRows(3, 50), 0, null, 0);
+        List<TraceJob> rows = randomRows(3, 50);
+        ListSource file = new ListSource(rows, 0, null, 0);
         file.failAt = 20;
         SpooledTraceSource source = new SpooledTraceSource(file, dir);
         assertThatThrownBy(() -> readAll(source.open()))
@@ -213,6 +214,41 @@ class SpooledTraceSourceTest {
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+        file.failAt = -1; // the row reads now (as with skip-bad-lines): the next complete read writes the copy
+        assertThat(readAll(source.open())).containsExactlyElementsOf(rows);
+        assertThat(source.copied()).isTrue();
+        assertThat(file.opens).isEqualTo(2);
+    }
+
+    /** Reads of the copy at once (the pool's two threads), each at its own place; an interrupt closes nothing. */
+    @Test
+    void readsOfTheCopyInterleavedEachGetEveryRowEvenWhenInterrupted() throws Exception {
+        List<TraceJob> rows = randomRows(13, 3_000);
+        ListSource file = new ListSource(rows, 0, null, 0);
+        SpooledTraceSource source = new SpooledTraceSource(file, dir);
+        readAll(source.open());
+        List<TraceJob> first = new ArrayList<>();
+        List<TraceJob> second = new ArrayList<>();
+        try (TraceReader a = source.open();
+                TraceReader b = source.open()) {
+            Thread.currentThread().interrupt();
+            for (TraceJob j = a.next(); j != null; j = a.next()) {
+                first.add(j);
+                TraceJob k = first.size() % 3 == 0 ? null : b.next(); // b lags behind a
+                if (k != null) {
+                    second.add(k);
+                }
+            }
+            for (TraceJob k = b.next(); k != null; k = b.next()) {
+                second.add(k);
+            }
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(first).containsExactlyElementsOf(rows);
+        assertThat(second).containsExactlyElementsOf(rows);
+        assertThat(readAll(source.open())).containsExactlyElementsOf(rows);
+        assertThat(file.opens).isEqualTo(1);
     }
 
     @Test
