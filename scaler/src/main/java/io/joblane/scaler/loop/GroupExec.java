@@ -102,19 +102,18 @@ final class GroupExec {
 
     /** The group's node of that name in the scan's snapshot, or null. */
     NodeInfo node(String name) {
-        if (nodes == null && nodeLookups++ == 0) {
-            // One lookup: a walk is cheaper than a map of thousands of nodes made for it. From the end, as the
-            // map's last put wins.
-            List<NodeInfo> all = index.nodes(spec.name());
-            for (int i = all.size() - 1; i >= 0; i--) {
-                if (all.get(i).name().equals(name)) {
-                    return all.get(i);
-                }
-            }
-            return null;
-        }
         if (nodes == null) {
             List<NodeInfo> all = index.nodes(spec.name());
+            if (nodeLookups++ == 0) {
+                // One lookup: a walk is cheaper than a map of thousands of nodes made for it. From the end, as the
+                // map's last put wins.
+                for (int i = all.size() - 1; i >= 0; i--) {
+                    if (all.get(i).name().equals(name)) {
+                        return all.get(i);
+                    }
+                }
+                return null;
+            }
             nodes = new HashMap<>(all.size() * 4 / 3 + 1);
             for (NodeInfo n : all) {
                 nodes.put(n.name(), n);

@@ -3,6 +3,7 @@ package io.joblane.simulator.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,13 @@ class SpooledTraceSourceTest {
         }
     }
 
+    /** Files in the copy's directory: none once a copy is complete (its name removed) or given up. */
+    private long filesLeft() throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.count();
+        }
+    }
+
     private static List<TraceJob> readAll(TraceReader reader) throws Exception {
         List<TraceJob> jobs = new ArrayList<>();
         try (reader) {
@@ -121,11 +129,9 @@ class SpooledTraceSourceTest {
 
             assertThat(readAll(source.open())).containsExactlyElementsOf(rows);
             assertThat(source.copied()).as("seed " + seed).isTrue();
-            try (var files = Files.list(dir)) {
-                assertThat(files)
-                        .as("the copy's name removed, its channel open")
-                        .isEmpty();
-            }
+            assertThat(filesLeft())
+                    .as("the copy's name removed, its mapping kept")
+                    .isZero();
             for (int again = 0; again < 2; again++) {
                 TraceReader copy = source.open();
                 assertThat(readAll(copy)).as("seed " + seed).containsExactlyElementsOf(rows);
@@ -171,9 +177,7 @@ class SpooledTraceSourceTest {
             first.next(); // static sizing's tries stop at the first wait
         }
         assertThat(source.copied()).isFalse();
-        try (var files = Files.list(dir)) {
-            assertThat(files).as("the partial copy deleted").isEmpty();
-        }
+        assertThat(filesLeft()).as("the partial copy deleted").isZero();
 
         assertThat(readAll(source.open())).containsExactlyElementsOf(rows);
         assertThat(file.opens).as("read from the file again").isEqualTo(2);
@@ -190,9 +194,7 @@ class SpooledTraceSourceTest {
         TraceReader writing = source.open();
         writing.next();
         TraceReader meanwhile = source.open();
-        try (var files = Files.list(dir)) {
-            assertThat(files.count()).as("one copy being written").isEqualTo(1);
-        }
+        assertThat(filesLeft()).as("one copy being written").isEqualTo(1);
         assertThat(readAll(meanwhile)).containsExactlyElementsOf(rows);
         assertThat(file.opens).isEqualTo(2);
         List<TraceJob> rest = readAll(writing);
@@ -211,9 +213,7 @@ class SpooledTraceSourceTest {
                 .isInstanceOf(TraceFormatException.class)
                 .hasMessage("line 20: broken");
         assertThat(source.copied()).isFalse();
-        try (var files = Files.list(dir)) {
-            assertThat(files).isEmpty();
-        }
+        assertThat(filesLeft()).isZero();
         file.failAt = -1; // the row reads now (as with skip-bad-lines): the next complete read writes the copy
         assertThat(readAll(source.open())).containsExactlyElementsOf(rows);
         assertThat(source.copied()).isTrue();
@@ -267,9 +267,7 @@ class SpooledTraceSourceTest {
         SpooledTraceSource longSource = new SpooledTraceSource(longFile, dir);
         assertThat(readAll(longSource.open())).containsExactlyElementsOf(longOnes);
         assertThat(longSource.copied()).isFalse();
-        try (var files = Files.list(dir)) {
-            assertThat(files).isEmpty();
-        }
+        assertThat(filesLeft()).isZero();
         assertThat(readAll(longSource.open())).containsExactlyElementsOf(longOnes);
         assertThat(longFile.opens).isEqualTo(2);
     }
