@@ -25,7 +25,7 @@ import java.util.jar.JarFile;
  * plain system properties, assertions, module options). Any other option (a collector, logging, JMX, an agent) or
  * JVM options from the environment mean the user tuned this JVM: it simulates itself, {@code java -XX:+UseG1GC -jar}
  * keeps G1. The second JVM stops when the first one goes, even killed outright. It also gets huge pages where Linux
- * gives them on request, and lower inlining limits for C2 ({@link #INLINING_FLAGS}).
+ * gives them on request, and C2 settings for a long batch run ({@link #COMPILER_FLAGS}).
  */
 final class ThroughputCollector {
     static final String FLAG = "-XX:+UseParallelGC";
@@ -38,9 +38,18 @@ final class ThroughputCollector {
      * C2's inlining limits, below HotSpot's defaults (325 bytecodes for a hot callee, 2,500 bytes of compiled code on
      * x64): the planner's methods inlined whole trees of thousands of bytecodes, which C2 spent a third of the
      * process's CPU compiling and compiling again; with these it compiles about half as long, and the simulation runs
-     * no slower side by side (measured in simulator/README.md, the thirtieth round).
+     * no slower side by side (measured in simulator/README.md, the thirtieth round). Then the tier-4 thresholds, ten
+     * times HotSpot's (5,000 calls, 600 with 15,000 calls and loop turns, 40,000 turns for a loop): on two cores C2
+     * competes with the simulating threads, and methods only lukewarm in a run of minutes stay in C1 code; all twelve
+     * policies over RICC ran about 6% faster side by side, thirty times was slower (the thirty-third round).
      */
-    static final List<String> INLINING_FLAGS = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
+    static final List<String> COMPILER_FLAGS = List.of(
+            "-XX:FreqInlineSize=100",
+            "-XX:InlineSmallCode=1000",
+            "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000",
+            "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
     /** Linux's transparent huge page mode, e.g. {@code always [madvise] never}, the chosen one in brackets. */
     private static final Path HUGE_PAGES_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     /** The first JVM's pid, set on the second one: it stops when that process goes. */
@@ -77,7 +86,7 @@ final class ThroughputCollector {
      * does not run the default G1, or the user tuned it. {@code hugePagesMode}: Linux's transparent huge page mode
      * ({@link #hugePagesMode}), null elsewhere; only {@code madvise} needs the JVM to ask for them ({@code always}
      * gives them unasked, with {@code never} a JVM may print a warning on stderr for the flag). {@code compilerFlags}:
-     * options for the second JVM's compiler ({@link #inliningFlags}), after the collector's. Both are asked only for
+     * options for the second JVM's compiler ({@link #compilerFlags}), after the collector's. Both are asked only for
      * a command: the second JVM and a tuned one do not read the kernel's file or probe their options.
      */
     static Optional<List<String>> relaunchCommand(
@@ -133,7 +142,7 @@ final class ThroughputCollector {
                 ProcessHandle.current().pid(),
                 args,
                 ThroughputCollector::hugePagesMode,
-                ThroughputCollector::inliningFlags);
+                ThroughputCollector::compilerFlags);
         if (command.isEmpty()) {
             return OptionalInt.empty();
         }
@@ -164,19 +173,19 @@ final class ThroughputCollector {
     }
 
     /**
-     * {@link #INLINING_FLAGS} when this JVM has them (the second JVM runs the same {@code java}); none on a JVM
+     * {@link #COMPILER_FLAGS} when this JVM has them all (the second JVM runs the same {@code java}); none on a JVM
      * without C2, which would refuse to start with them.
      */
-    static List<String> inliningFlags() {
+    static List<String> compilerFlags() {
         try {
             HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             if (hotSpot == null) {
                 return List.of();
             }
-            for (String flag : INLINING_FLAGS) {
+            for (String flag : COMPILER_FLAGS) {
                 hotSpot.getVMOption(flag.substring("-XX:".length(), flag.indexOf('=')));
             }
-            return INLINING_FLAGS;
+            return COMPILER_FLAGS;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             return List.of(); // no such option here, or a runtime image without the jdk.management module
         }

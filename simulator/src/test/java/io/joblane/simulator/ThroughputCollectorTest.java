@@ -38,7 +38,7 @@ class ThroughputCollectorTest {
 
     /** The compiler's flags go to the second JVM after the collector's, before the jar. */
     @Test
-    void theSecondJvmGetsTheInliningLimitsAfterTheCollector() {
+    void theSecondJvmGetsTheCompilerSettingsAfterTheCollector() {
         assertThat(ThroughputCollector.relaunchCommand(
                         JAVA_HOME,
                         List.of("-Xmx2g"),
@@ -48,13 +48,17 @@ class ThroughputCollectorTest {
                         PID,
                         ARGS,
                         () -> "always [madvise] never\n",
-                        () -> ThroughputCollector.INLINING_FLAGS))
+                        () -> ThroughputCollector.COMPILER_FLAGS))
                 .hasValueSatisfying(command -> assertThat(command)
                         .containsSubsequence(
                                 "-XX:+UseParallelGC",
                                 "-XX:+UseTransparentHugePages",
                                 "-XX:FreqInlineSize=100",
                                 "-XX:InlineSmallCode=1000",
+                                "-XX:Tier4InvocationThreshold=50000",
+                                "-XX:Tier4MinInvocationThreshold=6000",
+                                "-XX:Tier4CompileThreshold=150000",
+                                "-XX:Tier4BackEdgeThreshold=400000",
                                 "-Xmx2g",
                                 "-jar"));
         assertThat(ThroughputCollector.relaunchCommand(
@@ -76,13 +80,20 @@ class ThroughputCollectorTest {
         throw new AssertionError("probed for a JVM that is not started");
     }
 
-    /** A HotSpot server VM (C2) has both options; a JVM without them gets none, rather than failing to start. */
+    /** A HotSpot server VM (C2) has every option; a JVM without them gets none, rather than failing to start. */
     @Test
-    void inliningLimitsOnlyWhereThisJvmHasThem() {
-        List<String> flags = ThroughputCollector.inliningFlags();
-        assertThat(flags).isIn(ThroughputCollector.INLINING_FLAGS, List.of());
+    void compilerSettingsOnlyWhereThisJvmHasThem() {
+        List<String> flags = ThroughputCollector.compilerFlags();
+        assertThat(flags).isIn(ThroughputCollector.COMPILER_FLAGS, List.of());
         if (System.getProperty("java.vm.name", "").contains("Server VM")) {
-            assertThat(flags).containsExactly("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
+            assertThat(flags)
+                    .containsExactly(
+                            "-XX:FreqInlineSize=100",
+                            "-XX:InlineSmallCode=1000",
+                            "-XX:Tier4InvocationThreshold=50000",
+                            "-XX:Tier4MinInvocationThreshold=6000",
+                            "-XX:Tier4CompileThreshold=150000",
+                            "-XX:Tier4BackEdgeThreshold=400000");
         }
     }
 
