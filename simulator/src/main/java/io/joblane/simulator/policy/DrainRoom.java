@@ -26,8 +26,8 @@ final class DrainRoom {
 
     private int touchedCount;
     /**
-     * The first {@code stale} touched places were closed without updating the ranges above them: most scans find
-     * nodes unneeded but simulate no drain, and then put the places back as they were, so the ranges stay right.
+     * The first {@code stale} touched places are unneeded nodes not yet closed in the tree: most scans find nodes
+     * unneeded but simulate no drain, and then the tree is never written (each write a cache miss on a large array).
      */
     private int stale;
     /** The scan in progress searched the tree (so the ranges moved with its changes). */
@@ -131,8 +131,7 @@ final class DrainRoom {
             if (searched) {
                 tree.close(slot);
             } else {
-                tree.closeLeaf(slot); // the ranges above it wait for the scan's first search
-                stale++;
+                stale++; // closed at the scan's first search, if one comes
             }
             touch(slot);
         }
@@ -142,6 +141,9 @@ final class DrainRoom {
     boolean placeElsewhere(SimNode victim) {
         if (!searched) {
             searched = true;
+            for (int i = 0; i < stale; i++) {
+                tree.closeLeaf(touched[i]);
+            }
             for (int i = 0; i < stale; i++) {
                 tree.refresh(touched[i]);
             }
@@ -174,12 +176,8 @@ final class DrainRoom {
 
     /** After the scan's look at the nodes: the room as the cluster has it again. */
     void endScan() {
-        for (int i = 0; i < touchedCount; i++) {
-            if (searched) {
-                setReal(touched[i]);
-            } else {
-                putReal(touched[i]); // only closed leaves: the ranges above them are still the cluster's
-            }
+        for (int i = 0; searched && i < touchedCount; i++) {
+            setReal(touched[i]); // without a search nothing was written: the tree is still the cluster's
         }
         touchedCount = 0;
         stale = 0;
