@@ -26,12 +26,10 @@ final class DrainRoom {
 
     private int touchedCount;
     /**
-     * The first {@code stale} touched places are unneeded nodes not yet closed in the tree: most scans find nodes
-     * unneeded but simulate no drain, and then the tree is never written (each write a cache miss on a large array).
+     * The touched places from here on are unneeded nodes not closed in the tree yet: closed all at once at the next
+     * search (ranges shared by several are then computed once), never when no search follows, as in most scans.
      */
-    private int stale;
-    /** The scan in progress searched the tree (so the ranges moved with its changes). */
-    private boolean searched;
+    private int unwrittenFrom;
 
     /** {@code n} changed (or is seen for the first time): its room as the cluster has it now. */
     void update(SimNode n) {
@@ -81,8 +79,7 @@ final class DrainRoom {
         }
         tree.build();
         touchedCount = 0; // every place is as the cluster has it
-        stale = 0;
-        searched = false;
+        unwrittenFrom = 0;
     }
 
     private void setReal(int slot) {
@@ -128,25 +125,17 @@ final class DrainRoom {
     void leave(SimNode n) {
         int slot = indexOf(n);
         if (slot >= 0) {
-            if (searched) {
-                tree.close(slot);
-            } else {
-                stale++; // closed at the scan's first search, if one comes
-            }
-            touch(slot);
+            touch(slot); // closed at the next search, if one comes
         }
     }
 
     /** Each of the victim's pods, first fit in node order, on the other nodes; kept there when all fit. */
     boolean placeElsewhere(SimNode victim) {
-        if (!searched) {
-            searched = true;
-            for (int i = 0; i < stale; i++) {
-                tree.closeLeaf(touched[i]);
-            }
-            for (int i = 0; i < stale; i++) {
-                tree.refresh(touched[i]);
-            }
+        for (int i = unwrittenFrom; i < touchedCount; i++) {
+            tree.closeLeaf(touched[i]);
+        }
+        for (int i = unwrittenFrom; i < touchedCount; i++) {
+            tree.refresh(touched[i]);
         }
         int self = indexOf(victim);
         long[] own = self >= 0 ? tree.get(self) : null;
@@ -171,16 +160,22 @@ final class DrainRoom {
         if (own != null) {
             tree.set(self, own[0], own[1], own[2], own[3]);
         }
+        unwrittenFrom = touchedCount; // the places the pods took are written
         return all;
     }
 
-    /** After the scan's look at the nodes: the room as the cluster has it again. */
+    /**
+     * After the scan's look at the nodes: the room as the cluster has it again, every written leaf put back before any
+     * range is computed, so a range over several is computed once; leaves never written need nothing.
+     */
     void endScan() {
-        for (int i = 0; searched && i < touchedCount; i++) {
-            setReal(touched[i]); // without a search nothing was written: the tree is still the cluster's
+        for (int i = 0; i < unwrittenFrom; i++) {
+            putReal(touched[i]);
+        }
+        for (int i = 0; i < unwrittenFrom; i++) {
+            tree.refresh(touched[i]);
         }
         touchedCount = 0;
-        stale = 0;
-        searched = false;
+        unwrittenFrom = 0;
     }
 }
