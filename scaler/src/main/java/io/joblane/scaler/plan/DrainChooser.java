@@ -167,7 +167,7 @@ final class DrainChooser {
     private boolean eachFitsSomewhere(List<PodInfo> pods, long[] demand, Map<Resources, Boolean> fitsSome) {
         Resources last = null; // a node's pods are mostly one Job's, sharing one requests object: asked once
         Boolean lastFits = null;
-        for (int i = 0; i < pods.size(); i++) { // by index: the compiled loop kept an iterator object a node
+        for (int i = 0; i < pods.size(); i++) { // by index: the compiled loop kept an iterator object per node
             // The tree does not change while the order is made: one search per distinct request (a few shapes).
             Resources requests = pods.get(i).requests();
             Boolean fits = requests == last ? lastFits : fitsSome.get(requests);

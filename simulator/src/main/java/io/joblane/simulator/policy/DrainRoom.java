@@ -21,7 +21,10 @@ final class DrainRoom {
     private long[] seqs = new long[0];
     private int count;
     private RoomTree tree = new RoomTree(0);
-    /** Places the scan in progress changed (moved pods, unneeded nodes): put back as the cluster has them. */
+    /**
+     * Places the scan in progress changes (moved pods, unneeded nodes): those before {@link #unwrittenFrom} were
+     * written and are put back as the cluster has them at the scan's end.
+     */
     private int[] touched = new int[16];
 
     private int touchedCount;
