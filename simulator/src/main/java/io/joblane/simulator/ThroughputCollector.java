@@ -39,10 +39,10 @@ final class ThroughputCollector {
      * x64): the planner's methods inlined whole trees of thousands of bytecodes, which C2 spent a third of the
      * process's CPU compiling and compiling again; with these it compiles about half as long, and the simulation runs
      * no slower side by side (measured in simulator/README.md, the thirtieth round). Then the tier-4 thresholds, ten
-     * times HotSpot's (5,000 calls, or 600 once calls and loop turns pass 15,000; 40,000 turns for a loop on the stack): on
-     * two cores C2 competes with the simulating threads, and methods only lukewarm in a run of minutes stay in C1 code;
-     * all twelve policies over RICC ran about 6% faster in alternating pairs, thirty times was slower (the thirty-third
-     * round).
+     * times HotSpot's (5,000 calls, or 600 once calls and loop turns pass 15,000; 40,000 turns for a loop on the
+     * stack): on two cores C2 competes with the simulating threads, and methods only lukewarm in a run of minutes stay
+     * in C1 code; all twelve policies over RICC ran about 6% faster in alternating pairs, thirty times was slower (the
+     * thirty-third round).
      */
     static final List<String> COMPILER_FLAGS = List.of(
             "-XX:FreqInlineSize=100",
