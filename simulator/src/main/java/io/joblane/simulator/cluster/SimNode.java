@@ -77,7 +77,10 @@ public final class SimNode {
     public boolean cordonedByJoblane;
     /** cluster-autoscaler's own memory: since when the node has been unneeded (under the threshold, pods movable). */
     public long lowSince = -1;
-    /** cluster-autoscaler's memory: the node was found unremovable and is not looked at again before this time. */
+    /**
+     * cluster-autoscaler's memory: the node was found unremovable and is not looked at again before this time (behind
+     * while the model has the node set aside, blocked until it changes: caught up then).
+     */
     public long recheckAfter = -1;
     /** When a pod was last bound to or left this node (Karpenter's {@code lastPodEventTime}); -1 before any. */
     public long lastPodEventAt = -1;

@@ -75,15 +75,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
     private int drainsInProgress;
-    /** The scan grid (trace start plus whole intervals), to replay skipped rechecks; interval 0: scan every interval. */
-    private long gridStart;
-
-    private long scanIntervalMillis;
+    /** When the scans run, to replay the rechecks of those skipped and of nodes set aside. */
+    private final ScanGrid grid = new ScanGrid();
     /** Nodes that the last quiet scan left unremovable by their pods: skipped rechecks would have found them so again. */
     private final List<SimNode> reblocking = new ArrayList<>();
     /**
      * In node order, at least every node a scan can do something with: under the utilisation threshold, unneeded
-     * ({@code lowSince} set) or soft-tainted, except those {@link #settled}. The others are busy, not unneeded and
+     * ({@code lowSince} set) or soft-tainted, except those {@link #settled} or {@link #parked}. The others are busy, not unneeded and
      * untainted, and a scan leaves them as they are, so it need not look at them; the cluster names the nodes that
      * changed since the last scan.
      */
@@ -96,6 +94,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private final Set<SimNode> settled = new HashSet<>();
     /** {@link #settled}'s nodes by the time they are due; an entry whose node changed since is skipped. */
     private final PriorityQueue<Settled> settledByDue = new PriorityQueue<>(Comparator.comparingLong(Settled::due));
+    /**
+     * Nodes set aside until they change ({@link #parks}): every scan would leave them exactly as they are, at no
+     * time, so none looks at them; the cluster names them when they change. About 50 at a time in RICC under the
+     * {@code cluster-autoscaler} and {@code -on-completion} models, a third of the nodes a scan would look at.
+     */
+    private final Set<SimNode> parked = new HashSet<>();
     /**
      * A scan's candidates in their order, the first {@link #candidateCount} ({@link #orderCandidates}); arrays kept
      * from scan to scan and overwritten, not cleared (hundreds of nodes under the threshold at every scan).
@@ -160,11 +164,15 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     @Override
     public void start(SimCluster cluster, long now) {
-        gridStart = now; // starts from an empty group, like Joblane
+        grid.start(now); // starts from an empty group, like Joblane
     }
 
-    /** Takes in the nodes changed since the last look: those a scan may now act on join {@link #watched}. */
-    private void watchChanged(SimCluster cluster) {
+    /**
+     * Takes in the nodes changed since the last look: those a scan may now act on join {@link #watched}. A parked node
+     * that changed first catches up on the rechecks of the scans up to {@code now}, this one's included when
+     * {@code scannedNow}.
+     */
+    private void watchChanged(SimCluster cluster, long now, boolean scannedNow) {
         if (cluster != watching) {
             // The first look at this cluster: every node once, then the changes.
             watching = cluster;
@@ -172,6 +180,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             watched.clear();
             settled.clear();
             settledByDue.clear();
+            parked.clear();
             cluster.nodes().forEach(watched::addIfAbsent);
             if (jobPods == JobPods.EVICTABLE) {
                 drainRoom = new DrainRoom();
@@ -180,6 +189,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
         }
         cluster.drainChangedNodes(n -> {
             settled.remove(n);
+            if (parked.remove(n)) { // the scans that did not look at it rechecked it all the same
+                n.recheckAfter = grid.rechecked(n.recheckAfter, UNREMOVABLE_RECHECK_MILLIS, now, scannedNow);
+            }
             if (n.isRemoved()) {
                 watched.removeIfPresent(n);
             } else if (actionable(n)) {
@@ -200,7 +212,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
 
     @Override
     public void scansEvery(long intervalMillis) {
-        scanIntervalMillis = intervalMillis;
+        grid.every(intervalMillis);
     }
 
     @Override
@@ -262,12 +274,12 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     @Override
     public long nextScanWanted(SimCluster cluster, long now) {
         reblocking.clear();
-        if (scanIntervalMillis <= 0) {
+        if (!grid.known()) {
             return now; // the grid is unknown: scan every interval
         }
         long wake = lastScaleUp + DELAY_AFTER_ADD_MILLIS > now ? lastScaleUp + DELAY_AFTER_ADD_MILLIS : Long.MAX_VALUE;
         wake = Math.min(wake, podsNoLongerNew(waiting(cluster, groups(cluster)), now));
-        watchChanged(cluster);
+        watchChanged(cluster, now, true);
         wake = Math.min(wake, nextSettledDue(now));
         for (SimNode n : watched) { // the others are neither unneeded nor under the threshold, or set aside above
             if (!n.ready || n.drainTaint == SimNode.Taint.NO_SCHEDULE) {
@@ -306,20 +318,10 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * Job pods block unremovable again, for another 5 minutes from that scan: do what they would have done.
      */
     private void replaySkippedRechecks(long now) {
-        for (SimNode n : reblocking) {
-            while (n.recheckAfter >= 0 && n.recheckAfter < now) {
-                long tick = gridStart + ceilDiv(n.recheckAfter - gridStart, scanIntervalMillis) * scanIntervalMillis;
-                if (tick >= now) {
-                    break; // rechecked by this scan
-                }
-                n.recheckAfter = tick + UNREMOVABLE_RECHECK_MILLIS;
-            }
+        for (SimNode n : reblocking) { // this scan rechecks those due now
+            n.recheckAfter = grid.rechecked(n.recheckAfter, UNREMOVABLE_RECHECK_MILLIS, now, false);
         }
         reblocking.clear();
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (Math.max(0, a) + b - 1) / b;
     }
 
     /**
@@ -546,7 +548,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * with {@code lowSince} set; whether the set changed (a node came or went) is returned.
      */
     private boolean updateUnneeded(SimCluster cluster, long now) {
-        watchChanged(cluster); // here, after the scale-up: a node launched Ready at once is a candidate already
+        watchChanged(cluster, now, false); // here, after the scale-up: a node launched Ready is a candidate already
         orderCandidates();
         boolean changed = false;
         for (int i = 0; i < candidateCount; i++) {
@@ -615,7 +617,36 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * sets aside those that {@link #settles}.
      */
     private void forgetIdle(long now, boolean coolingDown) {
-        watched.removeIf(n -> n.isRemoved() || !actionable(n) || settles(n, now, coolingDown));
+        watched.removeIf(n -> n.isRemoved() || !actionable(n) || settles(n, now, coolingDown) || parks(n, now));
+    }
+
+    /**
+     * Whether every scan until {@code n} changes leaves it as it is, at no time (then it is {@link #parked}): a node its
+     * {@code safe-to-evict: "false"} Job pods block, each recheck finding it blocked again (only its recheck time moves,
+     * caught up when it changes: {@link ScanGrid#rechecked}); or, with {@code "on-completion"} Job pods, an unneeded,
+     * soft-tainted node due for deletion, which waits for its Jobs. Neither is unneeded anew, tainted, untainted,
+     * deleted, nor counted against a budget, nor a reason to wake.
+     */
+    private boolean parks(SimNode n, long now) {
+        if (!n.ready || !n.hasJobPods()) {
+            return false;
+        }
+        boolean parks = switch (jobPods) {
+            case SAFE_TO_EVICT_FALSE ->
+                grid.known() // to catch up its rechecks on
+                        && n.lowSince < 0
+                        && n.drainTaint == SimNode.Taint.NONE
+                        && n.recheckAfter > now;
+            case ON_COMPLETION ->
+                n.lowSince >= 0
+                        && n.lowSince + UNNEEDED_MILLIS <= now
+                        && n.drainTaint == SimNode.Taint.PREFER_NO_SCHEDULE;
+            case EVICTABLE -> false; // its drain simulation counts every unneeded node's room at each scan
+        };
+        if (parks) {
+            parked.add(n);
+        }
+        return parks;
     }
 
     /**

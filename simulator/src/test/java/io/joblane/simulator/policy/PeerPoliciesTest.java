@@ -71,13 +71,13 @@ class PeerPoliciesTest {
     /**
      * Regression: scans skipped while a node's Job pods keep it unremovable must still recheck it every 5 minutes
      * from the scans that would have run, or the next real recheck moves and the figures drift from scanning every
-     * interval.
+     * interval. The node is set aside meanwhile: its recheck time is caught up when its Job ends.
      */
     @Test
     void clusterAutoscalerReplaysTheRechecksOfSkippedScans() {
         SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
         SimNode node = cluster.launch("i-a", 0, 0);
-        SimPod job = pod(1, 2, 3_600_000, 0, true); // 12% of cpu: under the threshold, but blocks the node
+        SimPod job = pod(1, 2, 23 * MIN, 0, true); // 12% of cpu: under the threshold, but blocks the node
         cluster.submit(job);
         cluster.schedule(0);
         ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
@@ -90,10 +90,38 @@ class PeerPoliciesTest {
                 .as("a recheck that finds the same pods is no reason to scan")
                 .isEqualTo(Long.MAX_VALUE);
         policy.scan(cluster, 22 * MIN); // the scans at 15 and 20 minutes were skipped
-        assertThat(node.recheckAfter)
-                .as("rechecked at 15 and 20 minutes by the skipped scans: next at 25")
-                .isEqualTo(25 * MIN);
         assertThat(node.lowSince).isEqualTo(-1);
+        run(cluster, policy, 22 * MIN + 10_000, 24 * MIN + 50_000);
+        assertThat(job.node).as("ended at 23 minutes").isNull();
+        assertThat(node.lowSince)
+                .as("rechecked at 15 and 20 minutes by the skipped scans: not looked at again before 25")
+                .isEqualTo(-1);
+        run(cluster, policy, 25 * MIN, 25 * MIN);
+        assertThat(node.lowSince).as("unneeded from the recheck at 25 minutes").isEqualTo(25 * MIN);
+    }
+
+    /**
+     * A blocked node set aside, then changed after a scan that would have rechecked it: the recheck of that scan counts
+     * when the change is taken in after it (the next recheck 5 minutes from that scan, not from the next one).
+     */
+    @Test
+    void clusterAutoscalerCountsTheRecheckOfTheScanJustRunForANodeSetAsideThatChanges() {
+        SimCluster cluster = new SimCluster(SHAPE, SimCluster.Scoring.LEAST_ALLOCATED, 1, 60_000);
+        SimNode node = cluster.launch("i-a", 0, 0);
+        cluster.submit(pod(1, 2, 23 * MIN, 0, true)); // under the threshold, but blocks the node
+        cluster.schedule(0);
+        ClusterAutoscalerPolicy policy = ca(ClusterAutoscalerPolicy.JobPods.SAFE_TO_EVICT_FALSE);
+        policy.scansEvery(10_000);
+        policy.start(cluster, 0);
+        policy.scan(cluster, 10 * MIN);
+        policy.scan(cluster, 15 * MIN); // rechecks it: blocked again until 20 minutes
+        cluster.submit(pod(2, 1, MIN, 15 * MIN, true));
+        cluster.schedule(15 * MIN);
+        assertThat(policy.nextScanWanted(cluster, 15 * MIN)).isEqualTo(Long.MAX_VALUE);
+        run(cluster, policy, 15 * MIN + 10_000, 25 * MIN + 10_000);
+        assertThat(node.lowSince)
+                .as("rechecked at 15 and 20 minutes, unneeded from the one at 25 (its first Job ended at 23)")
+                .isEqualTo(25 * MIN);
     }
 
     @Test
