@@ -142,7 +142,7 @@ public final class SimNode {
     }
 
     public boolean hasJobPods() {
-        return !pods.isEmpty();
+        return usedPods > shape.daemonSetPods(); // the node's own counter: the list is one more object to load
     }
 
     /** When the instance was launched (billing starts here). */

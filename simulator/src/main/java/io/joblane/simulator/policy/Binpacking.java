@@ -79,6 +79,9 @@ final class Binpacking {
      * ordered twice); returns the pods none took, in order.
      */
     static List<SimPod> leftAfter(List<SimPod> pods, List<Bin> bins) {
+        if (bins.isEmpty()) {
+            return new ArrayList<>(pods); // no node booting: no tree to build
+        }
         List<SimPod> left = new ArrayList<>();
         FirstFit fit = new FirstFit(bins.size(), bins);
         for (SimPod pod : pods) {

@@ -520,6 +520,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      * the target group with the fewest nodes (launched, not removed), ties in the order given. Returns the increases.
      */
     private static Map<NodeGroup, Integer> balance(SimCluster cluster, List<NodeGroup> targets, int add) {
+        if (targets.size() == 1) {
+            return add > 0 ? Map.of(targets.get(0), add) : Map.of(); // no sizes to compare: no walk over the nodes
+        }
         int[] size = new int[targets.size()];
         for (SimNode n : cluster.nodes()) {
             for (int i = 0; i < targets.size(); i++) {
