@@ -34,7 +34,8 @@ import java.util.SplittableRandom;
  * <p>Event-driven like the real loop's effect: after a scan that changed nothing it names the next instant a scan of
  * the unchanged cluster could act ({@link #nextScanWanted}), and the simulation skips the scans before it. A node
  * found unremovable is rechecked every 5 minutes; while its pods keep it so, the rechecks of skipped scans are replayed
- * when the next scan runs ({@link #replaySkippedRechecks}), so the figures are those of a scan every interval.
+ * when the next scan runs ({@link #replaySkippedRechecks}), and those of a node set aside ({@link #parked}) when it
+ * changes, so the figures are those of a scan every interval.
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
