@@ -107,6 +107,13 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private long onDemandPreferred;
     /** One constraints object per zone, shared by every pod pinned there. */
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
+    /**
+     * One requests object per value: the pods of a Job, and of Jobs alike, then hand the planner the same object, which
+     * its memos and fast paths compare by reference before by value.
+     */
+    private final Map<Requests, Resources> requestsByValue = new HashMap<>();
+
+    private record Requests(long cpu, long memory, long gpu) {}
     /** With {@link #oneAsgPerZone}, the member Auto Scaling groups (and below their zones); else empty. */
     private List<String> members = List.of();
 
@@ -566,15 +573,8 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private PodInfo podInfo(SimPod p) {
         PodInfo info = p.info;
         if (info == null) {
-            Resources requests = p.gpu > 0
-                    ? Resources.ofMillis(Map.of(
-                            WellKnown.RESOURCE_CPU,
-                            p.cpu,
-                            WellKnown.RESOURCE_MEMORY,
-                            p.memory,
-                            WellKnown.RESOURCE_NVIDIA_GPU,
-                            p.gpu * 1000))
-                    : Resources.of(p.cpu, p.memory);
+            Resources requests =
+                    requestsByValue.computeIfAbsent(new Requests(p.cpu, p.memory, p.gpu), JoblanePolicy::requests);
             boolean bound = p.node != null;
             info = new PodInfo(
                     p.uid(),
@@ -597,6 +597,18 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             p.info = info;
         }
         return info;
+    }
+
+    private static Resources requests(Requests r) {
+        return r.gpu() > 0
+                ? Resources.ofMillis(Map.of(
+                        WellKnown.RESOURCE_CPU,
+                        r.cpu(),
+                        WellKnown.RESOURCE_MEMORY,
+                        r.memory(),
+                        WellKnown.RESOURCE_NVIDIA_GPU,
+                        r.gpu() * 1000))
+                : Resources.of(r.cpu(), r.memory());
     }
 
     /** What a pod whose claim is bound to a volume in {@code zone} carries: the volume's node affinity. */

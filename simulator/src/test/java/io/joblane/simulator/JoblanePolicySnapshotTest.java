@@ -1,0 +1,49 @@
+package io.joblane.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.joblane.scaler.cloud.fake.LaunchRule;
+import io.joblane.scaler.plan.PodInfo;
+import io.joblane.simulator.cluster.NodeType;
+import io.joblane.simulator.cluster.NodeTypes;
+import io.joblane.simulator.cluster.SimCluster;
+import io.joblane.simulator.cluster.SimPod;
+import io.joblane.simulator.policy.JoblanePolicy;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JoblanePolicySnapshotTest {
+    private static final long GI = 1024L * 1024 * 1024 * 1000;
+
+    /**
+     * Waiting pods of equal requests hand the planner one requests object (its memos compare by reference first),
+     * pods of other requests their own values.
+     */
+    @Test
+    void podsOfEqualRequestsShareOneRequestsObject() {
+        NodeType type = new NodeType("small", SimulatorInvariantsTest.shape(8, 32), 1.0, Integer.MAX_VALUE);
+        NodeTypes types = new NodeTypes(List.of(type), LaunchRule.PRIORITIZED);
+        SimCluster cluster = new SimCluster(types, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
+        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
+                .create(
+                        new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
+                        Simulator.JOBLANE,
+                        SimCluster.Scoring.MOST_ALLOCATED,
+                        0,
+                        JoblanePolicy.Lanes.ON);
+        policy.start(cluster, 0);
+        cluster.submit(new SimPod(1, 2_000, 4 * GI, 0, 60_000, 0, true));
+        cluster.submit(new SimPod(2, 2_000, 4 * GI, 0, 60_000, 0, true));
+        cluster.submit(new SimPod(3, 1_000, 4 * GI, 0, 60_000, 0, true));
+        cluster.submit(new SimPod(4, 2_000, 4 * GI, 1, 60_000, 0, true));
+
+        List<PodInfo> pending = policy.snapshot().pods(); // the waiting ones: none is bound
+
+        assertThat(pending).hasSize(4);
+        assertThat(pending.get(1).requests()).isSameAs(pending.get(0).requests());
+        assertThat(pending.get(2).requests().get("cpu")).isEqualTo(1_000);
+        assertThat(pending.get(3).requests()).isNotEqualTo(pending.get(0).requests());
+        assertThat(pending.get(3).requests().get("nvidia.com/gpu")).isEqualTo(1_000);
+    }
+}
