@@ -127,6 +127,10 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private FakeNodeGroupProvider provider;
     /** The allocatable of a node of each shape, as its Node object would report it. */
     private final Map<NodeShape, Resources> allocatable = new java.util.HashMap<>();
+    /** The last shape looked up and its allocatable: nodes share their type's shape (a record keeps no hash). */
+    private NodeShape lastShape;
+
+    private Resources lastAllocatable;
 
     private List<DaemonSetInfo> daemonSets;
     private long scaleActions;
@@ -530,7 +534,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 n.name,
                 GROUP,
                 n.instanceId,
-                allocatable.get(n.shape),
+                allocatableOf(n.shape),
                 true,
                 SimClock.instant(n.readyAt),
                 n.cordoned,
@@ -548,6 +552,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
                 List.of());
         n.info = info;
         return info;
+    }
+
+    private Resources allocatableOf(NodeShape shape) {
+        if (shape != lastShape) {
+            lastAllocatable = allocatable.get(shape);
+            lastShape = shape;
+        }
+        return lastAllocatable;
     }
 
     private static boolean sameFlags(NodeInfo info, SimNode n, DrainState drain) {
