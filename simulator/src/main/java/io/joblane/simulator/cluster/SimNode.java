@@ -38,6 +38,7 @@ public final class SimNode {
     public long usedMemory;
     public long usedGpu;
     public int usedPods;
+    /** Changed only by {@link SimCluster}'s bind and unbind, with {@link #usedPods}: {@link #hasJobPods} reads that. */
     public final List<SimPod> pods = new ArrayList<>(4);
     /** Changes whenever a pod is bound to or leaves the node. */
     long podsVersion;

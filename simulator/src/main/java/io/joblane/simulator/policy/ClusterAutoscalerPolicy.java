@@ -33,9 +33,9 @@ import java.util.SplittableRandom;
  *
  * <p>Event-driven like the real loop's effect: after a scan that changed nothing it names the next instant a scan of
  * the unchanged cluster could act ({@link #nextScanWanted}), and the simulation skips the scans before it. A node
- * found unremovable is rechecked every 5 minutes; while its pods keep it so, the rechecks of skipped scans are replayed
- * when the next scan runs ({@link #replaySkippedRechecks}), and those of a node set aside ({@link #parked}) when it
- * changes, so the figures are those of a scan every interval.
+ * found unremovable is rechecked every 5 minutes; while its pods keep it so, no scan looks at it ({@link #parked}),
+ * and the rechecks the scans made meanwhile, run or skipped, are caught up on their grid when it changes, so the
+ * figures are those of a scan every interval.
  */
 public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** What the webhook, or the team, put on Job pods: it decides what the drain simulation does with them. */
@@ -76,15 +76,13 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     private long lastScaleUp = Long.MIN_VALUE / 2;
     private long scaleActions;
     private int drainsInProgress;
-    /** When the scans run, to replay the rechecks of those skipped and of nodes set aside. */
+    /** When the scans run, to catch up the rechecks of nodes set aside. */
     private final ScanGrid grid = new ScanGrid();
-    /** Nodes that the last quiet scan left unremovable by their pods: skipped rechecks would have found them so again. */
-    private final List<SimNode> reblocking = new ArrayList<>();
     /**
      * In node order, at least every node a scan can do something with: under the utilisation threshold, unneeded
-     * ({@code lowSince} set) or soft-tainted, except those {@link #settled} or {@link #parked}. The others are busy, not unneeded and
-     * untainted, and a scan leaves them as they are, so it need not look at them; the cluster names the nodes that
-     * changed since the last scan.
+     * ({@code lowSince} set) or soft-tainted, except those {@link #settled} or {@link #parked}. The others are busy,
+     * not unneeded and untainted, and a scan leaves them as they are, so it need not look at them; the cluster names
+     * the nodes that changed since the last scan.
      */
     private final NodeRun watched = new NodeRun();
     /**
@@ -96,9 +94,9 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /** {@link #settled}'s nodes by the time they are due; an entry whose node changed since is skipped. */
     private final PriorityQueue<Settled> settledByDue = new PriorityQueue<>(Comparator.comparingLong(Settled::due));
     /**
-     * Nodes set aside until they change ({@link #parks}): every scan would leave them exactly as they are, at no
-     * time, so none looks at them; the cluster names them when they change. About 50 at a time in RICC under the
-     * {@code cluster-autoscaler} and {@code -on-completion} models, a third of the nodes a scan would look at.
+     * Nodes set aside until they change ({@link #parks}): every scan would leave them exactly as they are, whatever
+     * the time, so none looks at them; the cluster names them when they change. About 50–60 at a time in RICC under
+     * the {@code cluster-autoscaler} and {@code -on-completion} models, 38–44% of the nodes a scan would look at.
      */
     private final Set<SimNode> parked = new HashSet<>();
     /**
@@ -228,7 +226,6 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
      */
     @Override
     public boolean scan(SimCluster cluster, long now) {
-        replaySkippedRechecks(now);
         return runOnce(cluster, now);
     }
 
@@ -269,12 +266,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     /**
      * After a scan that changed nothing: the first instant a scan of the same cluster could act. Waiting pods stop
      * being new; the scale-up cooldown ends; an unneeded node's 10 minutes run out; a recheck of an unremovable node
-     * that would now find it unneeded. A recheck that would find it blocked by its pods again is no reason to scan: it
-     * is replayed when the next scan runs.
+     * that would now find it unneeded. A recheck that would find a node blocked by its pods again is no reason to
+     * scan: such a node is set aside ({@link #parks}), its rechecks caught up when it changes.
      */
     @Override
     public long nextScanWanted(SimCluster cluster, long now) {
-        reblocking.clear();
         if (!grid.known()) {
             return now; // the grid is unknown: scan every interval
         }
@@ -290,11 +286,7 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
                 wake = Math.min(wake, n.lowSince + UNNEEDED_MILLIS);
             }
             if (n.recheckAfter > now && utilization(n, n.shape) <= UTILIZATION_THRESHOLD) {
-                if (jobPods == JobPods.SAFE_TO_EVICT_FALSE && n.hasJobPods()) {
-                    reblocking.add(n); // its Job pods block it at every recheck until the cluster changes
-                } else {
-                    wake = Math.min(wake, n.recheckAfter); // it may be unneeded then (room elsewhere, no pods)
-                }
+                wake = Math.min(wake, n.recheckAfter); // it may be unneeded then (room elsewhere, no pods)
             }
         }
         return wake;
@@ -312,17 +304,6 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
             }
         }
         return wake;
-    }
-
-    /**
-     * The scans skipped since the last quiet one would each have rechecked the nodes due then and found those its
-     * Job pods block unremovable again, for another 5 minutes from that scan: do what they would have done.
-     */
-    private void replaySkippedRechecks(long now) {
-        for (SimNode n : reblocking) { // this scan rechecks those due now
-            n.recheckAfter = grid.rechecked(n.recheckAfter, UNREMOVABLE_RECHECK_MILLIS, now, false);
-        }
-        reblocking.clear();
     }
 
     /**
@@ -625,11 +606,11 @@ public final class ClusterAutoscalerPolicy implements ScalingPolicy {
     }
 
     /**
-     * Whether every scan until {@code n} changes leaves it as it is, at no time (then it is {@link #parked}): a node its
-     * {@code safe-to-evict: "false"} Job pods block, each recheck finding it blocked again (only its recheck time moves,
-     * caught up when it changes: {@link ScanGrid#rechecked}); or, with {@code "on-completion"} Job pods, an unneeded,
-     * soft-tainted node due for deletion, which waits for its Jobs. Neither is unneeded anew, tainted, untainted,
-     * deleted, nor counted against a budget, nor a reason to wake.
+     * Whether every scan until {@code n} changes leaves it as it is, whatever the time (then it is {@link #parked}): a
+     * node its {@code safe-to-evict: "false"} Job pods block, each recheck finding it blocked again (only its recheck
+     * time moves, caught up when it changes: {@link ScanGrid#rechecked}); or, with {@code "on-completion"} Job pods, an
+     * unneeded, soft-tainted node due for deletion, which waits for its Jobs. Neither is unneeded anew, tainted,
+     * untainted, deleted, nor counted against a budget, nor a reason to wake.
      */
     private boolean parks(SimNode n, long now) {
         if (!n.ready || !n.hasJobPods()) {

@@ -109,9 +109,11 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private final Map<String, PodConstraints> zoneConstraints = new HashMap<>();
     /**
      * One requests object per value: the pods of a Job, and of Jobs alike, then hand the planner the same object, which
-     * its memos and fast paths compare by reference before by value.
+     * its memos and fast paths compare by reference before by value (fewer than 256 values over RICC).
      */
     private final Map<Requests, Resources> requestsByValue = new HashMap<>();
+
+    private static final int REQUEST_VALUES_KEPT = 4096;
 
     private record Requests(long cpu, long memory, long gpu) {}
     /** With {@link #oneAsgPerZone}, the member Auto Scaling groups (and below their zones); else empty. */
@@ -585,6 +587,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     private PodInfo podInfo(SimPod p) {
         PodInfo info = p.info;
         if (info == null) {
+            if (requestsByValue.size() >= REQUEST_VALUES_KEPT) {
+                requestsByValue.clear(); // sharing is only a fast path: a trace of very many values keeps a bounded map
+            }
             Resources requests =
                     requestsByValue.computeIfAbsent(new Requests(p.cpu, p.memory, p.gpu), JoblanePolicy::requests);
             boolean bound = p.node != null;

@@ -23,9 +23,13 @@ final class ScanGrid {
 
     /**
      * A blocked node's recheck time after the scans up to {@code now}'s (included when {@code scannedNow}), run or
-     * skipped: from {@code recheckAfter} on, each scan rechecked it and found it blocked again for {@code again}.
+     * skipped: from {@code recheckAfter} on, each scan rechecked it and found it blocked again for {@code again}. A
+     * node never found unremovable (-1) stays so; otherwise the grid must be known.
      */
     long rechecked(long recheckAfter, long again, long now, boolean scannedNow) {
+        if (recheckAfter >= 0 && (!known() || again <= 0)) {
+            throw new IllegalStateException("rechecks caught up without a scan interval or a recheck delay");
+        }
         long at = recheckAfter;
         while (at >= 0) {
             long tick = start + (Math.max(0, at - start) + interval - 1) / interval * interval;

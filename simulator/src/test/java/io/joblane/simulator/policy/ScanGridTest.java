@@ -1,6 +1,7 @@
 package io.joblane.simulator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,5 +35,15 @@ class ScanGridTest {
         assertThat(grid.rechecked(-1, 5 * MIN, 60 * MIN, true)).isEqualTo(-1);
         assertThat(grid.known()).isTrue();
         assertThat(new ScanGrid().known()).as("no interval given").isFalse();
+    }
+
+    @Test
+    void catchingUpWithoutAGridIsABug() {
+        ScanGrid unknown = new ScanGrid();
+        assertThat(unknown.rechecked(-1, 5 * MIN, 60 * MIN, true))
+                .as("nothing to catch up")
+                .isEqualTo(-1);
+        assertThatThrownBy(() -> unknown.rechecked(5 * MIN, 5 * MIN, 60 * MIN, true))
+                .isInstanceOf(IllegalStateException.class);
     }
 }
