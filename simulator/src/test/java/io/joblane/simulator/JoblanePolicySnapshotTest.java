@@ -10,7 +10,6 @@ import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.cluster.SimPod;
 import io.joblane.simulator.policy.JoblanePolicy;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +25,7 @@ class JoblanePolicySnapshotTest {
         NodeType type = new NodeType("small", SimulatorInvariantsTest.shape(8, 32), 1.0, Integer.MAX_VALUE);
         NodeTypes types = new NodeTypes(List.of(type), LaunchRule.PRIORITIZED);
         SimCluster cluster = new SimCluster(types, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
-        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
-                .create(
-                        new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
-                        Simulator.JOBLANE,
-                        SimCluster.Scoring.MOST_ALLOCATED,
-                        0,
-                        JoblanePolicy.Lanes.ON);
-        policy.start(cluster, 0);
+        JoblanePolicy policy = SimulatorInvariantsTest.startedJoblane(types, cluster);
         cluster.submit(new SimPod(1, 2_000, 4 * GI, 0, 60_000, 0, true));
         cluster.submit(new SimPod(2, 2_000, 4 * GI, 0, 60_000, 0, true));
         cluster.submit(new SimPod(3, 1_000, 4 * GI, 0, 60_000, 0, true));

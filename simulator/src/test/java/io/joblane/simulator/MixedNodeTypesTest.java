@@ -99,14 +99,7 @@ class MixedNodeTypesTest {
         NodeType large = type("large", 16, 64, 2.0, Integer.MAX_VALUE);
         NodeTypes types = new NodeTypes(List.of(small, large), LaunchRule.PRIORITIZED);
         SimCluster cluster = new SimCluster(types, SimCluster.Scoring.MOST_ALLOCATED, 1, 60_000);
-        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
-                .create(
-                        new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
-                        Simulator.JOBLANE,
-                        SimCluster.Scoring.MOST_ALLOCATED,
-                        0,
-                        JoblanePolicy.Lanes.ON);
-        policy.start(cluster, 0);
+        JoblanePolicy policy = SimulatorInvariantsTest.startedJoblane(types, cluster);
         List<NodeType> launched = List.of(small, small, large, small, large, large, small);
         for (NodeType t : launched) {
             cluster.launch(null, 0, 0, t);

@@ -3,6 +3,7 @@ package io.joblane.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.cluster.NodeShape;
+import io.joblane.simulator.cluster.NodeTypes;
 import io.joblane.simulator.cluster.SimCluster;
 import io.joblane.simulator.policy.JoblanePolicy;
 import io.joblane.simulator.report.PolicyResult;
@@ -11,6 +12,7 @@ import io.joblane.simulator.trace.TraceFormat;
 import io.joblane.simulator.trace.TraceSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,6 +33,19 @@ public class SimulatorInvariantsTest {
 
     public static NodeShape shape(int cpu, int memoryGi) {
         return new NodeShape(cpu * 1000L, memoryGi * GI, 0, 110, 250, GI / 2, 3);
+    }
+
+    /** The default install's policy on {@code types}, started on {@code cluster} at time 0, for a test to drive. */
+    static JoblanePolicy startedJoblane(NodeTypes types, SimCluster cluster) {
+        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
+                .create(
+                        new Simulation.Settings(types, 90_000, 10_000, 5000, 1, 1.0, 60_000, null),
+                        Simulator.JOBLANE,
+                        SimCluster.Scoring.MOST_ALLOCATED,
+                        0,
+                        JoblanePolicy.Lanes.ON);
+        policy.start(cluster, 0);
+        return policy;
     }
 
     static Map<String, PolicyResult> byName(Simulator.Comparison c) {
@@ -131,7 +146,7 @@ public class SimulatorInvariantsTest {
         TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 16, GI);
         Simulation.Settings s = settings(shape(16, 64), 3);
         TraceStats stats = TraceStats.of(source, s.shape(), s.seriesWidthMillis());
-        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(java.time.Duration.ofMinutes(10), 1)
+        JoblanePolicy policy = (JoblanePolicy) JoblanePolicy.factory(Duration.ofMinutes(10), 1)
                 .create(s, Simulator.JOBLANE, SimCluster.Scoring.MOST_ALLOCATED, 0, JoblanePolicy.Lanes.ON);
         PolicyResult r = new Simulation(source, stats, s, null).run(policy);
         assertThat(r.jobsStarted()).isEqualTo(r.jobs());
