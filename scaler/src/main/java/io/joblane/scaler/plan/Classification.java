@@ -157,6 +157,23 @@ final class Classification {
         private Instant now;
         /** The counts over every node's flags: {@link #count} of each (noticed, draining, cordoned, ready, kinds). */
         private int[] counts = new int[COUNTS];
+        /**
+         * The last pass's node bins laid out by kind (the first {@link #byKindSize} of its classification's arrays,
+         * not written since) and, per node, its place there (-1 without a bin); null when not kept: a pass in which no
+         * node moved and none changed kind copies them and puts the changed nodes' bins in, rather than laying out
+         * every bin again.
+         */
+        private Bin[] byKindBins;
+
+        private int[] byKindAt;
+        private int[] byKindPlaceOf = new int[0];
+        private int byKindSize;
+        /** Passes that copied the last layout by kind (tests). */
+        private int layoutsCopied;
+
+        int layoutsCopied() {
+            return layoutsCopied;
+        }
     }
 
     /** {@link Kept#counts}: noticed, draining, cordoned, ready, then one per bin kind. */
@@ -175,8 +192,11 @@ final class Classification {
                 && !in.now().isBefore(kept.now);
         int n = nodes.size();
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
+        Bin[] lastByKind = kept.byKindBins;
+        kept.byKindBins = null; // a pass that fails half way leaves none
+        int[] patched = null;
         if (was != null && NodeEdits.keepsPlaces(was, kept.flags.length)) {
-            patchNodes(kept, nodes, loads, instances, was);
+            patched = patchNodes(kept, nodes, loads, instances, was);
         } else {
             Bin[] binOf = new Bin[n];
             byte[] flags = new byte[n];
@@ -190,7 +210,15 @@ final class Classification {
             kept.counts = counts;
         }
         setCounts(kept.counts);
-        addByKind(kept.bins, kept.flags);
+        if (patched != null && lastByKind != null && kept.byKindPlaceOf.length == n) {
+            copyByKind(kept, lastByKind, patched);
+            kept.layoutsCopied++;
+        } else {
+            addByKind(kept.bins, kept.flags, kept);
+        }
+        kept.byKindBins = bins;
+        kept.byKindAt = at;
+        kept.byKindSize = size;
         kept.nodes = nodes;
         kept.instances = instances;
         kept.loads = loads;
@@ -201,19 +229,30 @@ final class Classification {
 
     /**
      * No node moved (most passes: a node's pods came or went): the kept outcomes are updated in place, those of the
-     * changed nodes derived again and their counts moved, a kept bin whose load changed made again.
+     * changed nodes derived again and their counts moved, a kept bin whose load changed made again. Returns the places
+     * whose bin was made again, or null when a node's bin changed kind (the layout by kind then moves).
      */
-    private void patchNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances, int[] was) {
+    private int[] patchNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances, int[] was) {
+        int[] patched = new int[8];
+        int changed = 0;
+        boolean kindChanged = false;
         for (int i = 0; i < was.length; i++) {
             if (was[i] == i && kept.instances[i] == instances[i] && (kept.flags[i] & YOUNG) == 0) {
                 if (kept.loads[i] != loads[i] && kept.bins[i] != null) {
                     kept.bins[i] = withLoad(kept.bins[i], loads[i]);
+                    patched = changed == patched.length ? Arrays.copyOf(patched, 2 * changed) : patched;
+                    patched[changed++] = i;
                 }
                 continue;
             }
+            int kind = kept.flags[i] >> KIND_SHIFT;
             count(kept.flags[i], kept.counts, -1);
             derive(nodes.get(i), loads[i], instances[i], i, kept.bins, kept.flags, kept.counts);
+            kindChanged |= kept.flags[i] >> KIND_SHIFT != kind;
+            patched = changed == patched.length ? Arrays.copyOf(patched, 2 * changed) : patched;
+            patched[changed++] = i;
         }
+        return kindChanged ? null : Arrays.copyOf(patched, changed);
     }
 
     /** The node's bin and flags at place {@code i} of {@code bins} and {@code flags}, counted in {@code counts}. */
@@ -288,7 +327,8 @@ final class Classification {
      * A stable sort by kind: the bins of each kind in node order, in one walk of the flags that puts each bin at the
      * next place of its kind's range (the counts give the ranges), rather than one walk per kind.
      */
-    private void addByKind(Bin[] binOf, byte[] flags) {
+    private void addByKind(Bin[] binOf, byte[] flags, Kept kept) {
+        int[] placeOf = kept.byKindPlaceOf.length == flags.length ? kept.byKindPlaceOf : new int[flags.length];
         int[] next = {0, free, free + reclaimable};
         for (int i = 0; i < flags.length; i++) {
             int kind = flags[i] >> KIND_SHIFT;
@@ -296,9 +336,29 @@ final class Classification {
                 int b = next[kind - 1]++;
                 bins[b] = binOf[i];
                 at[b] = i;
+                placeOf[i] = b;
+            } else {
+                placeOf[i] = -1;
             }
         }
         size = next[KINDS.length - 1];
+        kept.byKindPlaceOf = placeOf;
+    }
+
+    /**
+     * {@link #addByKind}'s layout when no node moved or changed kind since the last pass: the last pass's, with the
+     * bins made again at {@code patched} put in at their places.
+     */
+    private void copyByKind(Kept kept, Bin[] lastByKind, int[] patched) {
+        size = kept.byKindSize;
+        System.arraycopy(lastByKind, 0, bins, 0, size);
+        System.arraycopy(kept.byKindAt, 0, at, 0, size);
+        for (int i : patched) {
+            int b = kept.byKindPlaceOf[i];
+            if (b >= 0) {
+                bins[b] = kept.bins[i];
+            }
+        }
     }
 
     private void add(Bin b, int position) {

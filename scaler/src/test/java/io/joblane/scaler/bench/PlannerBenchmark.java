@@ -92,6 +92,16 @@ public class PlannerBenchmark {
     private ClusterSnapshot withOneGoneEdited;
     private SnapshotIndex lastEditedIndex;
     private boolean oneGoneEdited;
+    /**
+     * Two scans of the busy nodes without waiting pods, handing their edits, the pods of 1% of the nodes changed from
+     * one to the other and back: no node comes or goes, as in three passes of four over RICC; the last index is
+     * handed on. What a pass still pays for every node when few changed (issue 14, the redesign's yardstick).
+     */
+    private ClusterSnapshot steadyScan;
+
+    private ClusterSnapshot steadyScanChanged;
+    private SnapshotIndex lastSteadyIndex;
+    private boolean steadyChanged;
 
     @Setup
     public void setUp() {
@@ -164,6 +174,7 @@ public class PlannerBenchmark {
         cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
         nextScans(ns, ps, ds, rnd);
         churnScans(ns, ps, ds);
+        steadyScans(ns, ps, ds, rnd);
         Planner.plan(spec, index, cloud, NOW); // the loads the next scan's index keeps
     }
 
@@ -229,6 +240,32 @@ public class PlannerBenchmark {
         withOneGoneEdited = new ClusterSnapshot(NOW, fewer, List.of(), ds, withOneGone.podsOfNodes(), gone);
         lastEditedIndex = new SnapshotIndex(withAll);
         Planner.plan(spec, lastEditedIndex, cloud, NOW);
+    }
+
+    private void steadyScans(List<NodeInfo> ns, List<PodInfo> ps, List<DaemonSetInfo> ds, Random rnd) {
+        List<NodeInfo> all = List.copyOf(ns);
+        List<List<PodInfo>> ofNodes = withAll.podsOfNodes();
+        List<List<PodInfo>> changed = new ArrayList<>(ofNodes);
+        NodeEdits.Log log = new NodeEdits.Log();
+        log.handOver(all);
+        for (int k = 0; k < nodes / 100; k++) {
+            int at = rnd.nextInt(nodes);
+            List<PodInfo> pods = new ArrayList<>(changed.get(at));
+            pods.add(pod("steady-" + k, rnd, PodPhase.RUNNING, all.get(at).name()));
+            changed.set(at, new NodePods(pods));
+            log.changed(at);
+        }
+        NodeEdits there = log.handOver(all);
+        for (int at = 0; at < nodes; at++) {
+            if (changed.get(at) != ofNodes.get(at)) {
+                log.changed(at);
+            }
+        }
+        NodeEdits back = log.handOver(all);
+        steadyScanChanged = new ClusterSnapshot(NOW, all, List.of(), ds, List.copyOf(changed), there);
+        steadyScan = new ClusterSnapshot(NOW, all, List.of(), ds, ofNodes, back);
+        lastSteadyIndex = new SnapshotIndex(withAll);
+        Planner.plan(spec, lastSteadyIndex, cloud, NOW);
     }
 
     private static PodInfo pod(String name, Random rnd, PodPhase phase, String node) {
@@ -307,6 +344,14 @@ public class PlannerBenchmark {
         lastEditedIndex =
                 new SnapshotIndex(oneGoneEdited ? withOneGoneEdited : withAllEdited, Map.of(), lastEditedIndex);
         return Planner.plan(spec, lastEditedIndex, cloud, NOW);
+    }
+
+    /** A scan's index and pass after a kept one, no pod waiting, no node moved, 1% of the nodes' pods changed. */
+    @Benchmark
+    public GroupPlan indexAndPlanAfterAFewNodesChangedWithEdits() {
+        steadyChanged = !steadyChanged;
+        lastSteadyIndex = new SnapshotIndex(steadyChanged ? steadyScanChanged : steadyScan, Map.of(), lastSteadyIndex);
+        return Planner.plan(spec, lastSteadyIndex, cloud, NOW);
     }
 
     /** No pod waits: the pass that chooses nodes to drain and empty nodes to remove. */
