@@ -174,7 +174,7 @@ public class PlannerBenchmark {
         cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
         nextScans(ns, ps, ds, rnd);
         churnScans(ns, ps, ds);
-        steadyScans(ns, ps, ds, rnd);
+        steadyScans(ds, rnd);
         Planner.plan(spec, index, cloud, NOW); // the loads the next scan's index keeps
     }
 
@@ -199,13 +199,7 @@ public class PlannerBenchmark {
         log.handOver(first);
         byNodeIndex = new SnapshotIndex(new ClusterSnapshot(NOW, first, waiting, ds, List.copyOf(ofNodes)));
         List<List<PodInfo>> nextOfNodes = new ArrayList<>(ofNodes);
-        for (int k = 0; k < nodes / 100; k++) {
-            int at = rnd.nextInt(nodes);
-            List<PodInfo> pods = new ArrayList<>(nextOfNodes.get(at));
-            pods.add(pod("new-" + k, rnd, PodPhase.RUNNING, ns.get(at).name()));
-            nextOfNodes.set(at, new NodePods(pods));
-            log.changed(at);
-        }
+        changeOnePercent(nextOfNodes, ns, log, rnd, "new-");
         List<NodeInfo> next = new ArrayList<>(ns);
         NodeEdits edits = log.handOver(next);
         nextByNode = new ClusterSnapshot(NOW, next, waiting, ds, List.copyOf(nextOfNodes));
@@ -242,19 +236,25 @@ public class PlannerBenchmark {
         Planner.plan(spec, lastEditedIndex, cloud, NOW);
     }
 
-    private void steadyScans(List<NodeInfo> ns, List<PodInfo> ps, List<DaemonSetInfo> ds, Random rnd) {
-        List<NodeInfo> all = List.copyOf(ns);
+    /** One running pod more on 1% of the nodes (a new pods' list each, logged as changed). */
+    private void changeOnePercent(
+            List<List<PodInfo>> ofNodes, List<NodeInfo> on, NodeEdits.Log log, Random rnd, String prefix) {
+        for (int k = 0; k < nodes / 100; k++) {
+            int at = rnd.nextInt(nodes);
+            List<PodInfo> pods = new ArrayList<>(ofNodes.get(at));
+            pods.add(pod(prefix + k, rnd, PodPhase.RUNNING, on.get(at).name()));
+            ofNodes.set(at, new NodePods(pods));
+            log.changed(at);
+        }
+    }
+
+    private void steadyScans(List<DaemonSetInfo> ds, Random rnd) {
+        List<NodeInfo> all = withAll.nodes(); // the list the first index is made of: every pass then takes the edits
         List<List<PodInfo>> ofNodes = withAll.podsOfNodes();
         List<List<PodInfo>> changed = new ArrayList<>(ofNodes);
         NodeEdits.Log log = new NodeEdits.Log();
         log.handOver(all);
-        for (int k = 0; k < nodes / 100; k++) {
-            int at = rnd.nextInt(nodes);
-            List<PodInfo> pods = new ArrayList<>(changed.get(at));
-            pods.add(pod("steady-" + k, rnd, PodPhase.RUNNING, all.get(at).name()));
-            changed.set(at, new NodePods(pods));
-            log.changed(at);
-        }
+        changeOnePercent(changed, all, log, rnd, "steady-");
         NodeEdits there = log.handOver(all);
         for (int at = 0; at < nodes; at++) {
             if (changed.get(at) != ofNodes.get(at)) {

@@ -235,16 +235,18 @@ class ClassificationKeptTest {
                 Instant from = c.now.minusSeconds(c.r.nextInt(3600));
                 assertThat(kept.jobPods(G, from)).as(where).isEqualTo(fresh.jobPods(G, from));
                 assertThat(kept.jobPods(G)).as(where).isEqualTo(fresh.jobPods(G));
+                int copiedBefore = kept.keptClassification(G).layoutsCopied();
                 assertSameClassification(where, spec, kept, fresh, cloud, c.now);
+                layoutsCopied += kept.keptClassification(G).layoutsCopied() - copiedBefore; // from the last scan's
+                // An index of its own: a fresh one's classification, taken again in the same scan, would copy too.
                 assertThat(Planner.plan(spec, kept, cloud, c.now))
                         .as(where)
-                        .isEqualTo(Planner.plan(spec, fresh, cloud, c.now));
+                        .isEqualTo(Planner.plan(spec, new SnapshotIndex(snapshot, Map.of(), null), cloud, c.now));
                 last = kept;
             }
-            layoutsCopied += last.keptClassification(G).layoutsCopied();
         }
         assertThat(layoutsCopied)
-                .as("passes in which no node moved or changed kind copied the last layout by kind")
+                .as("scans in which no node moved or changed kind copied the last scan's layout by kind")
                 .isGreaterThan(100);
     }
 
