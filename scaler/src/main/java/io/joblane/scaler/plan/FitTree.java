@@ -137,6 +137,11 @@ final class FitTree {
         return leaves;
     }
 
+    /** A copy of the free vectors of the first {@code bins} bins, to {@link #load} from once their leaves are written. */
+    long[] freeOfFirst(int bins) {
+        return Arrays.copyOf(free, bins * dims);
+    }
+
     /** Sets a bin's free vector (from {@code src[off..off+dims)}), opens it and refreshes its ancestors. */
     void set(int bin, long[] src, int off) {
         if (bin >= leaves) {

@@ -30,6 +30,8 @@ final class KeptTree {
     private int loaded;
     /** The bins reloaded by the last {@link #take} (its cost; tests). */
     private int reloaded;
+    /** Of those, the bins whose room was copied from their last place, not computed (tests). */
+    private int copied;
 
     private static final int NODE = Integer.MIN_VALUE;
     private final long[] scratch;
@@ -87,6 +89,7 @@ final class KeptTree {
     private FitTree load(NewNodeShape shape, List<Bin> bins, int capacity) {
         int existing = bins.size();
         int dims = layout.length;
+        copied = 0;
         // Past four times a fresh tree's size (a burst of new bins grew it), the drain chooser's walk over it costs.
         if (tree == null || tree.capacity() >= 4 * Math.max(capacity, 16)) {
             tree = new FitTree(dims, capacity, existing);
@@ -105,13 +108,22 @@ final class KeptTree {
             tree.ensureCapacity(existing);
             int[] changed = new int[16];
             int n = 0;
+            Moved moved = null; // taken at the first bin not at its last place: the bins before it moved
             for (int b = 0; b < existing; b++) {
                 Bin bin = bins.get(b);
                 if (b < loaded && (seen[b] == bin || sameRoom(seen[b], bin))) {
                     seen[b] = bin;
                     continue;
                 }
-                fill(shape, b, bin);
+                moved = moved != null ? moved : new Moved(Arrays.copyOf(seen, loaded), tree.freeOfFirst(loaded));
+                int was = moved.placeOf(bin, b);
+                if (was >= 0) {
+                    tree.load(b, moved.free, was * dims); // its room as the last pass computed it
+                    seen[b] = bin;
+                    copied++;
+                } else {
+                    fill(shape, b, bin);
+                }
                 changed = n == changed.length ? Arrays.copyOf(changed, 2 * n) : changed;
                 changed[n++] = b;
             }
@@ -127,6 +139,44 @@ final class KeptTree {
         loaded = existing;
         tree.mark();
         return tree;
+    }
+
+    /**
+     * The bins of the last pass and their rooms, for the bins that moved: a node inserted, deleted or of another kind
+     * shifts every bin after it among the bins (laid out by kind), and their rooms need no computing again.
+     */
+    private static final class Moved {
+        /** How far to look either side of the last shift: the nodes that come, go or change kind in one pass. */
+        private static final int WINDOW = 16;
+
+        private final Bin[] seen;
+        private final long[] free;
+        /** The last shift found: the bins after a move mostly keep it. */
+        private int shift;
+
+        Moved(Bin[] seen, long[] free) {
+            this.seen = seen;
+            this.free = free;
+        }
+
+        /**
+         * The place {@code bin} (now at {@code b}) had in the last pass, else -1: the very same object, handed again
+         * while its node, load and kind are (compared by reference only: reading a bin is a cache miss).
+         */
+        int placeOf(Bin bin, int b) {
+            int near = b + shift;
+            for (int d = 0; d <= WINDOW; d++) {
+                if (near + d >= 0 && near + d < seen.length && seen[near + d] == bin) {
+                    shift += d;
+                    return near + d;
+                }
+                if (d > 0 && near - d >= 0 && near - d < seen.length && seen[near - d] == bin) {
+                    shift -= d;
+                    return near - d;
+                }
+            }
+            return -1;
+        }
     }
 
     /** Loads bin {@code b}'s free room (its leaf only) and notes the bin it was computed from. */
@@ -180,5 +230,10 @@ final class KeptTree {
     /** The bins the last pass reloaded (tests). */
     int reloaded() {
         return reloaded;
+    }
+
+    /** The bins the last pass reloaded by copying their room from another place (tests). */
+    int copied() {
+        return copied;
     }
 }

@@ -16,6 +16,12 @@ public final class NodeEdits {
     private static final int DELETED = 1;
     private static final int CHANGED = 2;
 
+    /**
+     * Up to this many edits, {@link #was} follows segments of places (quadratic in the edits, no walk of the nodes);
+     * beyond, place by place (linear in the nodes per insert or delete): a burst of changes after a quiet spell.
+     */
+    private static final int FEW = 24;
+
     private final List<?> from;
     /** The list the edits lead to, handed with them. */
     private final List<?> to;
@@ -44,6 +50,28 @@ public final class NodeEdits {
      * nodes (then they are not about that list). The places given increase.
      */
     public int[] was(int nowSize) {
+        if (edits.length > FEW) {
+            return wasEditByEdit(nowSize);
+        }
+        int[] runs = runsOfEdits(nowSize);
+        if (runs == null) {
+            return null;
+        }
+        int[] at = new int[nowSize];
+        int[] identity = identity(from.size());
+        int place = 0;
+        for (int r = 0; r < runs.length; r += 3) {
+            Arrays.fill(at, place, runs[r], -1);
+            System.arraycopy(identity, runs[r + 1], at, runs[r], runs[r + 2]);
+            place = runs[r] + runs[r + 2];
+        }
+        Arrays.fill(at, place, nowSize, -1);
+        remember(at, runs);
+        return at;
+    }
+
+    /** {@link #was} moving every later place at each insert and delete: linear in the nodes per such edit. */
+    private int[] wasEditByEdit(int nowSize) {
         int inserted = 0;
         for (int e : edits) {
             inserted += (e & 3) == INSERTED ? 1 : 0;
@@ -79,6 +107,168 @@ public final class NodeEdits {
     }
 
     /**
+     * The runs ({@link #runs}) of {@link #was}'s answer, found from the edits without a walk of every place: the list
+     * is kept as segments of places carried over or not, which each edit splits, shortens or lengthens (a few dozen
+     * edits a scan: linear in the segments per edit rather than in the nodes, as moving every later place was).
+     */
+    private int[] runsOfEdits(int nowSize) {
+        Segments list = new Segments(from.size(), edits.length);
+        for (int e : edits) {
+            int place = e >>> 2;
+            int kind = e & 3;
+            if (kind == INSERTED ? place > list.size : place >= list.size) {
+                return null; // not edits of a list this long: the adapter's bookkeeping is wrong
+            }
+            switch (kind) {
+                case INSERTED -> list.insert(place);
+                case DELETED -> list.delete(place);
+                default -> list.change(place);
+            }
+        }
+        return list.size == nowSize ? list.runs() : null;
+    }
+
+    /** A list of places as segments: each a run of the earlier list's places carried over, or of places not. */
+    private static final class Segments {
+        /** Each segment's first place in the earlier list, -1 when its places are not carried over. */
+        private final int[] start;
+
+        private final int[] length;
+        private int count;
+        private int size;
+        /** Where {@link #find} found a place: its segment and the offset in it. */
+        private int segment;
+
+        private int offset;
+
+        Segments(int size, int edits) {
+            this.start = new int[2 * edits + 2]; // an edit adds two segments at most
+            this.length = new int[start.length];
+            this.size = size;
+            if (size > 0) {
+                length[count++] = size;
+            }
+        }
+
+        private void find(int place) {
+            segment = 0;
+            offset = place;
+            while (segment < count && offset >= length[segment]) {
+                offset -= length[segment++];
+            }
+        }
+
+        void insert(int place) {
+            find(place);
+            size++;
+            if (segment < count && start[segment] < 0) {
+                length[segment]++;
+            } else if (offset == 0 && segment > 0 && start[segment - 1] < 0) {
+                length[segment - 1]++;
+            } else if (offset == 0) { // before the segment, or at the end
+                add(segment, -1, 1);
+            } else {
+                splitOut(0);
+                add(segment + 1, -1, 1);
+            }
+        }
+
+        void delete(int place) {
+            find(place);
+            size--;
+            if (start[segment] < 0) {
+                length[segment]--;
+                dropEmpty();
+            } else {
+                splitOut(1);
+            }
+        }
+
+        void change(int place) {
+            find(place);
+            if (start[segment] >= 0) {
+                splitOut(1);
+                add(offset == 0 ? segment : segment + 1, -1, 1);
+            }
+        }
+
+        /**
+         * Splits the carried segment found at its offset, leaving out {@code skip} places there: the part before (if
+         * any) stays where it was, the part after (if any) follows it.
+         */
+        private void splitOut(int skip) {
+            int first = start[segment];
+            int after = length[segment] - offset - skip;
+            if (offset > 0) {
+                length[segment] = offset;
+                if (after > 0) {
+                    add(segment + 1, first + offset + skip, after);
+                }
+            } else if (after > 0) {
+                start[segment] = first + skip;
+                length[segment] = after;
+            } else {
+                length[segment] = 0;
+                dropEmpty();
+            }
+        }
+
+        private void add(int at, int first, int n) {
+            System.arraycopy(start, at, start, at + 1, count - at);
+            System.arraycopy(length, at, length, at + 1, count - at);
+            start[at] = first;
+            length[at] = n;
+            count++;
+        }
+
+        private void dropEmpty() {
+            int kept = 0;
+            for (int s = 0; s < count; s++) {
+                if (length[s] > 0) {
+                    start[kept] = start[s];
+                    length[kept++] = length[s];
+                }
+            }
+            count = kept;
+        }
+
+        /** The carried segments as runs, those that follow each other in both lists joined as {@link #runs} makes. */
+        int[] runs() {
+            int[] runs = new int[3 * count];
+            int n = 0;
+            int place = 0;
+            for (int s = 0; s < count; s++) {
+                if (start[s] >= 0) {
+                    boolean follows =
+                            n > 0 && runs[n - 3] + runs[n - 1] == place && runs[n - 2] + runs[n - 1] == start[s];
+                    if (follows) {
+                        runs[n - 1] += length[s];
+                    } else {
+                        runs[n++] = place;
+                        runs[n++] = start[s];
+                        runs[n++] = length[s];
+                    }
+                }
+                place += length[s];
+            }
+            return Arrays.copyOf(runs, n);
+        }
+    }
+
+    /** 0, 1, 2, ... at least {@code n} long, shared: {@link #was} copies its runs out of it. */
+    private static volatile int[] identity = new int[0];
+
+    private static int[] identity(int n) {
+        int[] id = identity;
+        if (id.length < n) {
+            id = new int[Math.max(n, 2 * id.length)];
+            Arrays.setAll(id, i -> i);
+            identity = id; // another thread may grow it at once: either array holds the same values
+        }
+        return id;
+    }
+
+    /**
      * When the edits only changed nodes in place (none inserted or deleted) in a list of {@code nowSize} nodes: the
      * places changed, in order, each once; null otherwise. What {@link #was} gives -1, found from the edits alone,
      * without a walk of every place.
@@ -107,9 +297,44 @@ public final class NodeEdits {
 
     /**
      * The runs of places one after another in {@code was} (a {@link #was} answer): (to, from, length) triples, so what
-     * was kept beside the earlier list is copied run by run ({@link #copyRuns}).
+     * was kept beside the earlier list is copied run by run ({@link #copyRuns}). The steps of a pass ask it of the same
+     * pairing one after another: the last few answers are remembered by the array's identity, so {@code was} must
+     * not be written after it is asked about (no caller does), nor the answer.
      */
     public static int[] runs(int[] was) {
+        Remembered last = REMEMBERED.get();
+        for (int k = 0; k < Remembered.SIZE; k++) {
+            if (last.was[k] == was) {
+                return last.runs[k];
+            }
+        }
+        int[] runs = walkRuns(was);
+        last.add(was, runs);
+        return runs;
+    }
+
+    /** Remembers {@code runs} as {@link #runs}'s answer for {@code was}. */
+    private static void remember(int[] was, int[] runs) {
+        REMEMBERED.get().add(was, runs);
+    }
+
+    /** Per thread (each simulated policy runs its loop on one): the last few {@link #runs} answers. */
+    private static final ThreadLocal<Remembered> REMEMBERED = ThreadLocal.withInitial(Remembered::new);
+
+    private static final class Remembered {
+        static final int SIZE = 4;
+        final int[][] was = new int[SIZE][];
+        final int[][] runs = new int[SIZE][];
+        int next;
+
+        void add(int[] w, int[] r) {
+            was[next] = w;
+            runs[next] = r;
+            next = (next + 1) % SIZE;
+        }
+    }
+
+    private static int[] walkRuns(int[] was) {
         int[] out = new int[12];
         int count = 0;
         for (int i = 0; i < was.length; ) {

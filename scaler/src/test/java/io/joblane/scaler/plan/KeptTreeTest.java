@@ -119,6 +119,50 @@ class KeptTreeTest {
     }
 
     /**
+     * Bins that moved take the room of their last place without computing it: a node joins ahead of ten (each moves
+     * one place on), then one of them leaves (those after it move one back); every node has a room of its own, so a
+     * room copied from the wrong place shows.
+     */
+    @Test
+    void binsThatMovedKeepTheirRoom() {
+        List<NodeInfo> ten = new ArrayList<>();
+        List<PodInfo> pods = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(node("n" + i, G, SMALL));
+            pods.add(running("p" + i, G, cpuMem(250L * (i + 1), GI * i), "n" + i, T0));
+        }
+        NodeInfo joined = node("joined", G, SMALL);
+        List<NodeInfo> withJoined = new ArrayList<>(ten);
+        withJoined.add(0, joined);
+        List<NodeInfo> oneLeft = new ArrayList<>(withJoined);
+        oneLeft.remove(5); // n4
+        Map<String, CloudInstance> instances = new HashMap<>(); // the same objects in every description
+        cloudFor(withJoined, 0, 60).instances().forEach(i -> instances.put(i.id(), i));
+        SnapshotIndex chained = null;
+        List<Integer> copied = new ArrayList<>();
+        for (List<NodeInfo> nodes : List.of(ten, ten, withJoined, oneLeft)) {
+            ClusterSnapshot snapshot = new ClusterSnapshot(T0, nodes, pods, List.of());
+            CloudGroup cloud = new CloudGroup(
+                    "asg",
+                    nodes.size(),
+                    0,
+                    60,
+                    nodes.stream().map(n -> instances.get(n.instanceId())).toList(),
+                    List.of(),
+                    false);
+            chained = new SnapshotIndex(snapshot, Map.of(), chained);
+            FitTree kept = scaleOut(chained, cloud).tree();
+            copied.add(chained.keptTrees(G).get(0).copied());
+            FitTree fresh =
+                    scaleOut(new SnapshotIndex(snapshot, Map.of(), null), cloud).tree();
+            for (int bin = 0; bin < nodes.size(); bin++) {
+                assertThat(kept.free(bin)).as("%s bin %d", nodes, bin).containsExactly(fresh.free(bin));
+            }
+        }
+        assertThat(copied).containsExactly(0, 0, 10, 5);
+    }
+
+    /**
      * A bin handed again where another was loaded since: a and b twice, then node c joins ahead of them (every bin
      * moves one place on), then leaves (a's bin is back at its first place); the nodes, pods and instances are the
      * very same objects throughout, so the classification hands the very same bins. The tree must hold a's room there

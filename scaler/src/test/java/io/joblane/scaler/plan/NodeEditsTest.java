@@ -15,13 +15,14 @@ class NodeEditsTest {
     void freshAndLeftPlacesAreThoseNoRunCovers() {
         Random random = new Random(14);
         int changedInPlace = 0;
-        for (int trial = 0; trial < 500; trial++) {
+        for (int trial = 0; trial < 1000; trial++) {
+            boolean many = trial % 2 == 1; // longer lists, more edits: segments split and joined again
             List<Object> list = new ArrayList<>();
-            IntStream.range(0, random.nextInt(12)).forEach(i -> list.add(new Object()));
+            IntStream.range(0, random.nextInt(many ? 40 : 12)).forEach(i -> list.add(new Object()));
             NodeEdits.Log log = new NodeEdits.Log();
             List<Object> from = List.copyOf(list);
             log.handOver(from);
-            for (int e = random.nextInt(6); e > 0; e--) {
+            for (int e = random.nextInt(many ? 40 : 6); e > 0; e--) {
                 int kind = list.isEmpty() ? 0 : random.nextInt(3);
                 if (kind == 0) {
                     int at = random.nextInt(list.size() + 1);
@@ -40,7 +41,10 @@ class NodeEditsTest {
             List<Object> to = List.copyOf(list);
             NodeEdits edits = log.handOver(to);
             int[] was = edits.was(to.size());
+            assertThat(was).as("trial %d", trial).containsExactly(wasOneEditAtATime(from, to, edits));
             int[] runs = NodeEdits.runs(was);
+            assertThat(runs).as("trial %d", trial).containsExactly(NodeEdits.runs(was.clone()));
+            assertThat(NodeEdits.runs(was)).as("asked again: remembered").isSameAs(runs);
             // Edits that only changed nodes in place name the same places was() gives -1, each once (a node changed
             // twice included); any insert or delete, none.
             boolean inPlaceOnly = from.size() == to.size() && NodeEdits.keepsPlaces(was, from.size());
@@ -73,6 +77,22 @@ class NodeEditsTest {
         assertThat(changedInPlace)
                 .as("trials with several places changed in place only")
                 .isGreaterThan(4);
+    }
+
+    /**
+     * What {@link NodeEdits#was} answers, found the plain way: every place of the earlier list followed through the
+     * edits one at a time. The test's log records where each edit was made; this replays them on a list of places.
+     */
+    private static int[] wasOneEditAtATime(List<Object> from, List<Object> to, NodeEdits edits) {
+        int[] out = new int[to.size()];
+        for (int i = 0; i < to.size(); i++) {
+            int at = -1;
+            for (int q = 0; q < from.size(); q++) {
+                at = from.get(q) == to.get(i) ? q : at; // every object is new when made: the same one is carried
+            }
+            out[i] = at;
+        }
+        return out;
     }
 
     @Test
