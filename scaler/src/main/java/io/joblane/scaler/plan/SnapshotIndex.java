@@ -40,6 +40,8 @@ public final class SnapshotIndex {
     private final NodeLoad[] handedLoad;
     /** Per node of the snapshot, whether its handed pods are a {@link NodePods} (immutable: its load follows it). */
     private final boolean[] nodePods;
+    /** Whether every node's is ({@link #nodePods} all true): the next index's patch then builds only the edited places. */
+    private boolean everyNodePods;
     /**
      * Per node of the snapshot, the latest creation of its handed load's Job pods as seconds and nanoseconds
      * ({@link Long#MIN_VALUE} seconds when none): {@link #jobPods(String, Instant)} reads these, not every load.
@@ -153,6 +155,7 @@ public final class SnapshotIndex {
         Patch patch = edited != null && previous.flatBound.isEmpty() ? patchPodsOfNodes(snapshot, previous, was) : null;
         if (patch == null && snapshot.podsOfNodes() != null) {
             indexPodsOfNodes(snapshot, previous, was);
+            everyNodePods = allTrue(nodePods);
         }
         indexPods(snapshot.pods(), previous);
         if (!flatBound.isEmpty()) {
@@ -196,6 +199,22 @@ public final class SnapshotIndex {
         NodeEdits.copyRuns(runs, previous.handedLoad, loadOfNode); // the last index had no flat loads
         NodeEdits.copyRuns(runs, previous.jobSecond, jobSecond);
         NodeEdits.copyRuns(runs, previous.jobNano, jobNano);
+        // Every node's pods a NodePods (the simulator's, the kube adapter's): the places built are those no run keeps.
+        int[] fresh = previous.everyNodePods ? NodeEdits.fresh(runs, was.length) : notKept(was, previous);
+        List<NodeInfo> nodes = snapshot.nodes();
+        boolean every = previous.everyNodePods;
+        for (int i : fresh) {
+            loadOfNode[i] = null;
+            handedLoad[i] = null;
+            indexNodePods(i, nodes.get(i), snapshot.podsOfNodes().get(i), previous);
+            every &= nodePods[i];
+        }
+        everyNodePods = every || allTrue(nodePods);
+        return new Patch(runs, fresh);
+    }
+
+    /** The places whose node the edits touched, or whose pods the last index did not take as a {@link NodePods}. */
+    private static int[] notKept(int[] was, SnapshotIndex previous) {
         int[] fresh = new int[8];
         int count = 0;
         for (int i = 0; i < was.length; i++) {
@@ -206,14 +225,16 @@ public final class SnapshotIndex {
                 fresh[count++] = i;
             }
         }
-        List<NodeInfo> nodes = snapshot.nodes();
-        for (int k = 0; k < count; k++) {
-            int i = fresh[k];
-            loadOfNode[i] = null;
-            handedLoad[i] = null;
-            indexNodePods(i, nodes.get(i), snapshot.podsOfNodes().get(i), previous);
+        return java.util.Arrays.copyOf(fresh, count);
+    }
+
+    private static boolean allTrue(boolean[] flags) {
+        for (boolean f : flags) {
+            if (!f) {
+                return false;
+            }
         }
-        return new Patch(runs, java.util.Arrays.copyOf(fresh, count));
+        return true;
     }
 
     /** The runs of untouched places copied from the last index ({@link NodeEdits#runs}), and the places built. */

@@ -231,6 +231,36 @@ class SnapshotIndexEditsTest {
         }
     }
 
+    /**
+     * Every node's pods a {@link NodePods}, then one node's a plain list (an edit), then a pod added to that list in
+     * place (no edit: a plain list is not kept on its load, so the index looks at it again at every scan).
+     */
+    @Test
+    void aPlainListAfterNodePodsIsLookedAtAgainAtEveryScan() {
+        Random rnd = new Random(5);
+        EditedNodes list = new EditedNodes();
+        for (int i = 0; i < 4; i++) {
+            list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
+        }
+        List<NodeInfo> first = new ArrayList<>(list.nodes);
+        list.log.handOver(first);
+        SnapshotIndex index = new SnapshotIndex(
+                new ClusterSnapshot(T0, first, List.of(), List.of(), List.copyOf(list.ofNodes)), Map.of(), null);
+        List<PodInfo> plain = new ArrayList<>(List.of(pod("n2", rnd)));
+        list.change(2, list.nodes.get(2), plain);
+        for (int scan = 0; scan < 2; scan++) {
+            List<NodeInfo> nodes = new ArrayList<>(list.nodes);
+            NodeEdits edits = list.log.handOver(nodes);
+            index = new SnapshotIndex(
+                    new ClusterSnapshot(T0, nodes, List.of(), List.of(), List.copyOf(list.ofNodes), edits),
+                    Map.of(),
+                    index);
+            assertThat(index.patched()).isTrue();
+            assertThat(index.boundTo("n2")).as("scan %d", scan).containsExactlyElementsOf(plain);
+            plain.add(pod("n2", rnd)); // in place: no edit
+        }
+    }
+
     @Test
     void editsFromAnotherListThanTheLastIndexsAreNotUsed() {
         Random rnd = new Random(3);
