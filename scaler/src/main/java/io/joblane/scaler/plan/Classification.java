@@ -170,6 +170,17 @@ final class Classification {
         private int byKindSize;
         /** Passes that copied the last layout by kind (tests). */
         private int layoutsCopied;
+        /**
+         * The places whose flags say {@link #YOUNG}, in order (their outcome may change with time alone, so a patch
+         * looks at them at every pass); null when not known.
+         */
+        private int[] young;
+        /** Passes that patched only the places their inputs name as changed, without a walk of every node (tests). */
+        private int patchedFromChanges;
+
+        int patchedFromChanges() {
+            return patchedFromChanges;
+        }
 
         int layoutsCopied() {
             return layoutsCopied;
@@ -195,8 +206,13 @@ final class Classification {
         Bin[] lastByKind = kept.byKindBins;
         kept.byKindBins = null; // a pass that fails half way leaves none
         int[] patched = null;
+        int[] young = kept.young;
+        kept.young = null; // as the layout: known again once the pass is through
         if (was != null && NodeEdits.keepsPlaces(was, kept.flags.length)) {
-            patched = patchNodes(kept, nodes, loads, instances, was);
+            int[] maybe = young == null ? null : maybeChanged(kept, loads, instances, young);
+            patched = patchNodes(kept, nodes, loads, instances, was, maybe);
+            young = maybe == null ? youngPlaces(kept.flags) : youngAmong(maybe, kept.flags);
+            kept.patchedFromChanges += maybe == null ? 0 : 1;
         } else {
             Bin[] binOf = new Bin[n];
             byte[] flags = new byte[n];
@@ -208,6 +224,7 @@ final class Classification {
             kept.bins = binOf;
             kept.flags = flags;
             kept.counts = counts;
+            young = youngPlaces(flags);
         }
         setCounts(kept.counts);
         if (patched != null && lastByKind != null && kept.byKindPlaceOf.length == n) {
@@ -216,6 +233,7 @@ final class Classification {
         } else {
             addByKind(kept.bins, kept.flags, kept);
         }
+        kept.young = young;
         kept.byKindBins = bins;
         kept.byKindAt = at;
         kept.byKindSize = size;
@@ -230,13 +248,17 @@ final class Classification {
     /**
      * No node moved (most passes: a node's pods came or went): the kept outcomes are updated in place, those of the
      * changed nodes derived again and their counts moved, a kept bin whose load changed made again. Returns the places
-     * whose bin was made again, or null when a node's bin changed kind (the layout by kind then moves).
+     * whose bin was made again, or null when a node's bin changed kind (the layout by kind then moves). Only the
+     * places {@code maybe} names are looked at when it is not null (the others are known to be as they were).
      */
-    private int[] patchNodes(Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances, int[] was) {
+    private int[] patchNodes(
+            Kept kept, List<NodeInfo> nodes, NodeLoad[] loads, CloudInstance[] instances, int[] was, int[] maybe) {
         int[] patched = new int[8];
         int changed = 0;
         boolean kindChanged = false;
-        for (int i = 0; i < was.length; i++) {
+        int looked = maybe == null ? was.length : maybe.length;
+        for (int k = 0; k < looked; k++) {
+            int i = maybe == null ? k : maybe[k];
             if (was[i] == i && kept.instances[i] == instances[i] && (kept.flags[i] & YOUNG) == 0) {
                 if (kept.loads[i] != loads[i] && kept.bins[i] != null) {
                     kept.bins[i] = withLoad(kept.bins[i], loads[i]);
@@ -253,6 +275,63 @@ final class Classification {
             patched[changed++] = i;
         }
         return kindChanged ? null : Arrays.copyOf(patched, changed);
+    }
+
+    /**
+     * The places, in order, where a node's instance or load may differ from the kept ones or whose outcome may change
+     * with time ({@code young}, the kept {@link Kept#young}), as the index and the instances' answer know them (the node changed, its pods, its
+     * instance looked up again): a patch looks at these only. Null when either is not known.
+     */
+    private int[] maybeChanged(Kept kept, NodeLoad[] loads, CloudInstance[] instances, int[] young) {
+        int[] byLoad = in.index().loadsChangedSince(in.spec().name(), loads, kept.loads);
+        int[] byInstance = byLoad == null ? null : in.index().instancesChangedSince(instances, kept.instances);
+        return byInstance == null ? null : union(union(byLoad, byInstance), young);
+    }
+
+    /** The places of two rising lists, rising, each once. */
+    private static int[] union(int[] a, int[] b) {
+        if (a.length == 0 || b.length == 0) {
+            return a.length == 0 ? b : a;
+        }
+        int[] out = new int[a.length + b.length];
+        int n = 0;
+        int i = 0;
+        int j = 0;
+        while (i < a.length || j < b.length) {
+            int next = j == b.length || i < a.length && a[i] <= b[j] ? a[i] : b[j];
+            i += i < a.length && a[i] == next ? 1 : 0;
+            j += j < b.length && b[j] == next ? 1 : 0;
+            out[n++] = next;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The places whose flags say {@link #YOUNG}, in order. */
+    private static int[] youngPlaces(byte[] flags) {
+        int[] out = new int[8];
+        int n = 0;
+        for (int i = 0; i < flags.length; i++) {
+            if ((flags[i] & YOUNG) != 0) {
+                out = n == out.length ? Arrays.copyOf(out, 2 * n) : out;
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The young places after a patch that looked at {@code looked} only (rising): those of them whose flags say
+     * {@link #YOUNG}; every young place before it was among them ({@link #maybeChanged}), and no other became young.
+     */
+    private static int[] youngAmong(int[] looked, byte[] flags) {
+        int[] out = new int[looked.length];
+        int n = 0;
+        for (int i : looked) {
+            if ((flags[i] & YOUNG) != 0) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     /** The node's bin and flags at place {@code i} of {@code bins} and {@code flags}, counted in {@code counts}. */

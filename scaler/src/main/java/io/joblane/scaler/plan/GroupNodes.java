@@ -15,6 +15,13 @@ final class GroupNodes {
     final List<NodeInfo> lastNodes;
     /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
     int[] was;
+    /**
+     * When the group was brought along from the last index's by edits that moved no node: that group's loads, and the
+     * places where {@link #loads} may differ from them (else null).
+     */
+    NodeLoad[] lastLoads;
+
+    int[] loadsChanged;
     /** How many of the nodes hold a pod with required anti-affinity. */
     int antiAffinityNodes;
     /** How many of the nodes are Spot capacity or carry a Spot notice. */
@@ -57,6 +64,30 @@ final class GroupNodes {
         antiAffinityNodes = g.antiAffinityNodes;
         spotNodes = g.spotNodes;
         taintedNodes = g.taintedNodes;
+    }
+
+    /**
+     * The loads of the last group's nodes ({@code last}) copied run by run ({@link NodeEdits#runs}), the places
+     * {@code built} left for the caller; when no node moved, noted for {@link #loadsChangedSince}.
+     */
+    void loadsFrom(NodeLoad[] last, int[] runs, int[] built) {
+        NodeEdits.copyRuns(runs, last, loads);
+        if (NodeEdits.runsKeepPlaces(runs, loads.length, last.length)) {
+            lastLoads = last;
+            loadsChanged = built;
+        }
+    }
+
+    /**
+     * The places, in order, where {@code now} (these loads) may differ from {@code since} (an earlier answer, the same
+     * places holding the same nodes), found without a walk: none when it is this answer, the places built when it is
+     * the last group's; null when not known.
+     */
+    int[] loadsChangedSince(NodeLoad[] now, NodeLoad[] since) {
+        if (now != loads) {
+            return null;
+        }
+        return since == loads ? new int[0] : since == lastLoads ? loadsChanged : null;
     }
 
     /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */

@@ -420,6 +420,22 @@ public final class NodeEdits {
         return true;
     }
 
+    /**
+     * {@link #keepsPlaces} read off the runs ({@link #runs}) of a pairing of a list {@code size} long with one
+     * {@code lastSize} long: every run at its own place.
+     */
+    public static boolean runsKeepPlaces(int[] runs, int size, int lastSize) {
+        if (size != lastSize) {
+            return false;
+        }
+        for (int r = 0; r < runs.length; r += 3) {
+            if (runs[r] != runs[r + 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Copies array {@code from}'s elements to array {@code to} run by run ({@link #runs}). */
     public static void copyRuns(int[] runs, Object from, Object to) {
         for (int r = 0; r < runs.length; r += 3) {

@@ -79,20 +79,47 @@ final class NodeInstances {
         int[] at = new int[n];
         NodeEdits.copyRuns(runs, last.out, out);
         NodeEdits.copyRuns(runs, last.at, at);
-        for (int k : NodeEdits.fresh(runs, n)) { // the nodes not found as they were
+        int[] fresh = NodeEdits.fresh(runs, n);
+        for (int k : fresh) { // the nodes not found as they were
             String id = nodes.get(k).instanceId();
             out[k] = id == null ? null : byId.get(id);
             at[k] = -1;
         }
-        kept.put(cloudId, new Kept(nodes, last.list, at, out));
+        boolean inPlace = NodeEdits.runsKeepPlaces(runs, n, last.out.length);
+        kept.put(cloudId, new Kept(nodes, last.list, at, out, inPlace ? last.out : null, inPlace ? fresh : null));
         return out;
     }
 
     /**
      * A cloud group's last {@link #of} answer: the nodes asked, the description's list, beside each node the position
-     * in that list of its instance (-1 when none or found by id), and the answer.
+     * in that list of its instance (-1 when none or found by id), and the answer; when it was brought from the answer
+     * before it (the same description, no node moved), that answer and the places looked up again.
      */
-    private record Kept(List<NodeInfo> nodes, List<CloudInstance> list, int[] at, CloudInstance[] out) {}
+    private record Kept(
+            List<NodeInfo> nodes,
+            List<CloudInstance> list,
+            int[] at,
+            CloudInstance[] out,
+            CloudInstance[] since,
+            int[] changed) {
+        Kept(List<NodeInfo> nodes, List<CloudInstance> list, int[] at, CloudInstance[] out) {
+            this(nodes, list, at, out, null, null);
+        }
+    }
+
+    /**
+     * The places, in order, where the answer {@code answer} may differ from the answer before it, {@code since}, the
+     * same places holding the same nodes: those looked up again; null when not known (another description, a node
+     * moved, or not the answers given one after the other).
+     */
+    int[] changedSince(CloudInstance[] answer, CloudInstance[] since) {
+        for (Kept k : kept.values()) {
+            if (k.out == answer) {
+                return k.since == since ? k.changed : null;
+            }
+        }
+        return null;
+    }
 
     /**
      * Beside {@code nodes}, the position in {@code list} of the instance {@code kept} found for the very same node

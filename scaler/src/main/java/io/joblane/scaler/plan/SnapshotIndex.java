@@ -280,7 +280,7 @@ public final class SnapshotIndex {
             List<NodeInfo> nodes, GroupNodes lastGroup, SnapshotIndex previous, int[] was, Patch patch) {
         // The snapshot's list is the group's (handed over, never written), as are the places: neither copied.
         GroupNodes g = new GroupNodes(lastGroup.group, nodes, lastGroup.nodes, was);
-        NodeEdits.copyRuns(patch.runs(), lastGroup.loads, g.loads);
+        g.loadsFrom(lastGroup.loads, patch.runs(), patch.fresh());
         g.countAs(lastGroup);
         for (int q : NodeEdits.left(patch.runs(), previous.snapshot.nodes().size())) {
             g.uncount(previous.antiAffinityOfNode[q], previous.factsOfNode[q]);
@@ -586,6 +586,17 @@ public final class SnapshotIndex {
     NodeLoad[] loads(String group) {
         GroupNodes g = nodesByGroup.get(group);
         return g == null ? new NodeLoad[0] : g.loads;
+    }
+
+    /** {@link GroupNodes#loadsChangedSince} of {@code group}'s {@link #loads}; null when not known. */
+    int[] loadsChangedSince(String group, NodeLoad[] now, NodeLoad[] since) {
+        GroupNodes g = nodesByGroup.get(group);
+        return g == null ? null : g.loadsChangedSince(now, since);
+    }
+
+    /** The same for {@link #instancesOf}'s answer {@code answer} against the earlier answer {@code since}. */
+    int[] instancesChangedSince(CloudInstance[] answer, CloudInstance[] since) {
+        return answer == since ? new int[0] : nodeInstances.changedSince(answer, since);
     }
 
     /** Pods holding the node (pending-bound, running, terminating), DaemonSet pods excluded. */

@@ -250,20 +250,23 @@ class ClassificationKeptTest {
                 .isGreaterThan(100);
     }
 
-    private static void assertSameClassification(
+    /** The classification of {@code spec}'s group on both indexes holds the same bins, positions and counts. */
+    static void assertSameClassification(
             String where, GroupSpec spec, SnapshotIndex kept, SnapshotIndex fresh, CloudGroup cloud, Instant now) {
         PassInput keptIn = PassInput.of(spec, kept, cloud, now, Map.of(), List.of(), true, Set.of());
         PassInput freshIn = PassInput.of(spec, fresh, cloud, now, Map.of(), List.of(), true, Set.of());
-        List<NodeInfo> nodes = kept.nodes(G);
-        assertThat(nodes).as(where).isEqualTo(fresh.nodes(G));
-        assertThat(podsOf(kept.loads(G), nodes.size())).as(where).isEqualTo(podsOf(fresh.loads(G), nodes.size()));
+        List<NodeInfo> nodes = kept.nodes(spec.name());
+        assertThat(nodes).as(where).isEqualTo(fresh.nodes(spec.name()));
+        assertThat(podsOf(kept.loads(spec.name()), nodes.size()))
+                .as(where)
+                .isEqualTo(podsOf(fresh.loads(spec.name()), nodes.size()));
         CloudInstance[] keptInstances = kept.instancesOf(nodes, cloud);
         CloudInstance[] freshInstances = fresh.instancesOf(nodes, cloud);
         for (int i = 0; i < nodes.size(); i++) {
             assertThat(keptInstances[i]).as(where + " instance of node " + i).isSameAs(freshInstances[i]);
         }
-        Classification a = Classification.of(keptIn, nodes, kept.loads(G), keptInstances);
-        Classification b = Classification.of(freshIn, nodes, fresh.loads(G), freshInstances);
+        Classification a = Classification.of(keptIn, nodes, kept.loads(spec.name()), keptInstances);
+        Classification b = Classification.of(freshIn, nodes, fresh.loads(spec.name()), freshInstances);
 
         assertThat(a.bins().stream().map(ClassificationKeptTest::withoutLoad).toList())
                 .as(where)

@@ -122,6 +122,7 @@ class SnapshotIndexEditsTest {
         Random rnd = new Random(13);
         int patched = 0;
         int walked = 0;
+        int fromChanges = 0;
         for (int run = 0; run < 25; run++) {
             EditedNodes list = new EditedNodes();
             int next = 0;
@@ -130,6 +131,7 @@ class SnapshotIndexEditsTest {
                 list.insert(i, anyNode(name, "a", rnd), podsFor(name, rnd));
             }
             SnapshotIndex withEdits = null;
+            CloudGroup lastCloud = null;
             SnapshotIndex matched = null;
             for (int scan = 0; scan < 50; scan++) {
                 list.touched.replaceAll(t -> false);
@@ -188,6 +190,10 @@ class SnapshotIndexEditsTest {
                 // The planner's kept structures pair nodes through the index: the same plan either way.
                 Instant now = T0.plusSeconds(10L * scan);
                 CloudGroup cloud = Fixtures.cloudFor(nodes, 0, 1000);
+                // The same description while the instances are (as a cloud adapter hands it): kept instances follow.
+                cloud = lastCloud != null && ids(lastCloud).equals(ids(cloud)) ? lastCloud : cloud;
+                lastCloud = cloud;
+                ClassificationKeptTest.assertSameClassification("run " + run + " scan " + scan, SPEC, a, b, cloud, now);
                 assertThat(Planner.plan(SPEC, a, cloud, now))
                         .as("run %d scan %d: plan", run, scan)
                         .isEqualTo(Planner.plan(SPEC, b, cloud, now));
@@ -196,9 +202,18 @@ class SnapshotIndexEditsTest {
                 withEdits = a;
                 matched = b;
             }
+            fromChanges += withEdits.keptClassification("a").patchedFromChanges();
         }
         assertThat(patched).as("scans patched from the edits").isGreaterThan(700);
         assertThat(walked).as("scans walked (the first, several groups)").isGreaterThan(50);
+        System.out.println("fromChanges " + fromChanges);
+        assertThat(fromChanges)
+                .as("passes whose classification looked only at the places the index and the instances named")
+                .isGreaterThan(100);
+    }
+
+    private static List<String> ids(CloudGroup cloud) {
+        return cloud.instances().stream().map(i -> i.id()).toList();
     }
 
     private static void assertSameAnswers(SnapshotIndex a, SnapshotIndex b, String where) {
@@ -229,6 +244,39 @@ class SnapshotIndexEditsTest {
                     .containsExactlyElementsOf(b.jobPods(g, from));
             assertThat(a.pending(g)).containsExactlyElementsOf(b.pending(g));
         }
+    }
+
+    /**
+     * A node not Ready within its registration timeout is classified again at every pass though nothing of it changes
+     * (its outcome changes with time alone), while the passes look only at the places the edits name: here only
+     * another node's pods change, minute after minute, past the timeout.
+     */
+    @Test
+    void aYoungNodeIsClassifiedAgainWhileOnlyAnotherNodeChanges() {
+        Random rnd = new Random(7);
+        EditedNodes list = new EditedNodes();
+        for (int i = 0; i < 4; i++) {
+            list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
+        }
+        list.insert(4, Fixtures.notReady(node("y", "a"), T0), new NodePods(List.of()));
+        SnapshotIndex withEdits = null;
+        CloudGroup cloud = null;
+        for (int minute = 0; minute <= 20; minute++) {
+            if (minute > 0) {
+                list.change(0, list.nodes.get(0), new NodePods(podsFor("n0", rnd)));
+            }
+            List<NodeInfo> nodes = new ArrayList<>(list.nodes);
+            NodeEdits edits = list.log.handOver(nodes);
+            List<List<PodInfo>> ofNodes = List.copyOf(list.ofNodes);
+            cloud = cloud != null ? cloud : Fixtures.cloudFor(nodes, 0, 1000); // the same description throughout
+            withEdits = new SnapshotIndex(
+                    new ClusterSnapshot(T0, nodes, List.of(), List.of(), ofNodes, edits), Map.of(), withEdits);
+            SnapshotIndex fresh =
+                    new SnapshotIndex(new ClusterSnapshot(T0, nodes, List.of(), List.of(), ofNodes), Map.of(), null);
+            ClassificationKeptTest.assertSameClassification(
+                    "minute " + minute, SPEC, withEdits, fresh, cloud, T0.plusSeconds(60L * minute));
+        }
+        assertThat(withEdits.keptClassification("a").patchedFromChanges()).isGreaterThan(15);
     }
 
     /**
