@@ -142,14 +142,7 @@ class KeptTreeTest {
         List<Integer> copied = new ArrayList<>();
         for (List<NodeInfo> nodes : List.of(ten, ten, withJoined, oneLeft)) {
             ClusterSnapshot snapshot = new ClusterSnapshot(T0, nodes, pods, List.of());
-            CloudGroup cloud = new CloudGroup(
-                    "asg",
-                    nodes.size(),
-                    0,
-                    60,
-                    nodes.stream().map(n -> instances.get(n.instanceId())).toList(),
-                    List.of(),
-                    false);
+            CloudGroup cloud = describing(nodes, instances);
             chained = new SnapshotIndex(snapshot, Map.of(), chained);
             FitTree kept = scaleOut(chained, cloud).tree();
             copied.add(chained.keptTrees(G).get(0).copied());
@@ -179,14 +172,7 @@ class KeptTreeTest {
         SnapshotIndex chained = null;
         for (List<NodeInfo> nodes : List.of(List.of(a, b), List.of(a, b), List.of(c, a, b), List.of(a, b))) {
             ClusterSnapshot snapshot = new ClusterSnapshot(T0, nodes, onA, List.of());
-            CloudGroup cloud = new CloudGroup(
-                    "asg",
-                    nodes.size(),
-                    0,
-                    60,
-                    nodes.stream().map(n -> instances.get(n.instanceId())).toList(),
-                    List.of(),
-                    false);
+            CloudGroup cloud = describing(nodes, instances);
             chained = new SnapshotIndex(snapshot, Map.of(), chained);
             FitTree kept = scaleOut(chained, cloud).tree();
             FitTree fresh =
@@ -195,6 +181,18 @@ class KeptTreeTest {
                 assertThat(kept.free(bin)).as("%s bin %d", nodes, bin).containsExactly(fresh.free(bin));
             }
         }
+    }
+
+    /** A description of {@code nodes}' instances, the very same objects from one description to the next. */
+    private static CloudGroup describing(List<NodeInfo> nodes, Map<String, CloudInstance> instances) {
+        return new CloudGroup(
+                "asg",
+                nodes.size(),
+                0,
+                60,
+                nodes.stream().map(n -> instances.get(n.instanceId())).toList(),
+                List.of(),
+                false);
     }
 
     /** The scale-out step of a pass on the index, as {@link Planner} runs it. */

@@ -212,6 +212,15 @@ class SnapshotIndexEditsTest {
                 .isGreaterThan(100);
     }
 
+    /** Four nodes of group a, each with its pods as a {@link NodePods}. */
+    private EditedNodes fourWithNodePods(Random rnd) {
+        EditedNodes list = new EditedNodes();
+        for (int i = 0; i < 4; i++) {
+            list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
+        }
+        return list;
+    }
+
     private static List<String> ids(CloudGroup cloud) {
         return cloud.instances().stream().map(i -> i.id()).toList();
     }
@@ -254,10 +263,7 @@ class SnapshotIndexEditsTest {
     @Test
     void aYoungNodeIsClassifiedAgainWhileOnlyAnotherNodeChanges() {
         Random rnd = new Random(7);
-        EditedNodes list = new EditedNodes();
-        for (int i = 0; i < 4; i++) {
-            list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
-        }
+        EditedNodes list = fourWithNodePods(rnd);
         list.insert(4, Fixtures.notReady(node("y", "a"), T0), new NodePods(List.of()));
         SnapshotIndex withEdits = null;
         CloudGroup cloud = null;
@@ -286,10 +292,7 @@ class SnapshotIndexEditsTest {
     @Test
     void aPlainListAfterNodePodsIsLookedAtAgainAtEveryScan() {
         Random rnd = new Random(5);
-        EditedNodes list = new EditedNodes();
-        for (int i = 0; i < 4; i++) {
-            list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
-        }
+        EditedNodes list = fourWithNodePods(rnd);
         List<NodeInfo> first = new ArrayList<>(list.nodes);
         list.log.handOver(first);
         SnapshotIndex index = new SnapshotIndex(
