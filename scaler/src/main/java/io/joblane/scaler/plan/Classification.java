@@ -278,12 +278,13 @@ final class Classification {
     }
 
     /**
-     * The places, in order, where a node's instance or load may differ from the kept ones or whose outcome may change
-     * with time ({@code young}, the kept {@link Kept#young}), as the index and the instances' answer know them (the node changed, its pods, its
-     * instance looked up again): a patch looks at these only. Null when either is not known.
+     * The places, in order, where a node's instance or load may differ from the kept ones (as the index and the
+     * instances' answer know them: the node changed, its pods, its instance looked up again) or whose outcome may
+     * change with time ({@code young}, the kept {@link Kept#young}): a patch looks at these only. Null when either is
+     * not known.
      */
     private int[] maybeChanged(Kept kept, NodeLoad[] loads, CloudInstance[] instances, int[] young) {
-        int[] byLoad = in.index().loadsChangedSince(in.spec().name(), loads, kept.loads);
+        int[] byLoad = in.index().loadsChangedSince(in.spec().name(), loads, kept.loads, kept.nodes);
         int[] byInstance = byLoad == null ? null : in.index().instancesChangedSince(instances, kept.instances);
         return byInstance == null ? null : union(union(byLoad, byInstance), young);
     }

@@ -13,7 +13,10 @@ final class GroupNodes {
     NodeLoad[] loads;
     /** The last index's list of the group, null when it had none (or there was no last index). */
     final List<NodeInfo> lastNodes;
-    /** Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. */
+    /**
+     * Beside {@link #nodes}: the place of the same node in {@link #lastNodes}, else -1; null without one. Not written
+     * once the group is built: {@link NodeEdits#runs} remembers answers by the array.
+     */
     int[] was;
     /**
      * When the group was brought along from the last index's by edits that moved no node: that group's loads, and the
@@ -72,22 +75,25 @@ final class GroupNodes {
      */
     void loadsFrom(NodeLoad[] last, int[] runs, int[] built) {
         NodeEdits.copyRuns(runs, last, loads);
-        if (NodeEdits.runsKeepPlaces(runs, loads.length, last.length)) {
+        if (NodeEdits.runsKeepPlaces(runs, loads.length, lastNodes.size())) { // a walked group's array may be longer
             lastLoads = last;
             loadsChanged = built;
         }
     }
 
     /**
-     * The places, in order, where {@code now} (these loads) may differ from {@code since} (an earlier answer, the same
-     * places holding the same nodes), found without a walk: none when it is this answer, the places built when it is
-     * the last group's; null when not known.
+     * The places, in order, where {@code now} (these loads) may differ from {@code since}, an earlier answer for the
+     * nodes {@code sinceNodes}, found without a walk: none when it is this answer, the places built when it is the
+     * last group's; null when not known.
      */
-    int[] loadsChangedSince(NodeLoad[] now, NodeLoad[] since) {
+    int[] loadsChangedSince(NodeLoad[] now, NodeLoad[] since, List<NodeInfo> sinceNodes) {
         if (now != loads) {
             return null;
         }
-        return since == loads ? new int[0] : since == lastLoads ? loadsChanged : null;
+        if (since == loads && sinceNodes == nodes) {
+            return new int[0];
+        }
+        return since == lastLoads && sinceNodes == lastNodes ? loadsChanged : null;
     }
 
     /** A group holding every node of the snapshot: {@code was} the places in {@code lastNodes}. */

@@ -589,9 +589,9 @@ public final class SnapshotIndex {
     }
 
     /** {@link GroupNodes#loadsChangedSince} of {@code group}'s {@link #loads}; null when not known. */
-    int[] loadsChangedSince(String group, NodeLoad[] now, NodeLoad[] since) {
+    int[] loadsChangedSince(String group, NodeLoad[] now, NodeLoad[] since, List<NodeInfo> sinceNodes) {
         GroupNodes g = nodesByGroup.get(group);
-        return g == null ? null : g.loadsChangedSince(now, since);
+        return g == null ? null : g.loadsChangedSince(now, since, sinceNodes);
     }
 
     /** The same for {@link #instancesOf}'s answer {@code answer} against the earlier answer {@code since}. */

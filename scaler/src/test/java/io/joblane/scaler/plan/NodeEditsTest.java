@@ -41,7 +41,7 @@ class NodeEditsTest {
             List<Object> to = List.copyOf(list);
             NodeEdits edits = log.handOver(to);
             int[] was = edits.was(to.size());
-            assertThat(was).as("trial %d", trial).containsExactly(wasOneEditAtATime(from, to, edits));
+            assertThat(was).as("trial %d", trial).containsExactly(wasByIdentity(from, to));
             int[] runs = NodeEdits.runs(was);
             assertThat(runs).as("trial %d", trial).containsExactly(NodeEdits.runs(was.clone()));
             assertThat(NodeEdits.runs(was)).as("asked again: remembered").isSameAs(runs);
@@ -80,10 +80,10 @@ class NodeEditsTest {
     }
 
     /**
-     * What {@link NodeEdits#was} answers, found the plain way: every place of the earlier list followed through the
-     * edits one at a time. The test's log records where each edit was made; this replays them on a list of places.
+     * What {@link NodeEdits#was} must answer, found without the edits: each object is new when made, so a place of
+     * {@code to} is carried over exactly when its very object is in {@code from}.
      */
-    private static int[] wasOneEditAtATime(List<Object> from, List<Object> to, NodeEdits edits) {
+    private static int[] wasByIdentity(List<Object> from, List<Object> to) {
         int[] out = new int[to.size()];
         for (int i = 0; i < to.size(); i++) {
             int at = -1;

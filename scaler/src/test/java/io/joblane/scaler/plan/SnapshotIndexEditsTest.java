@@ -206,7 +206,6 @@ class SnapshotIndexEditsTest {
         }
         assertThat(patched).as("scans patched from the edits").isGreaterThan(700);
         assertThat(walked).as("scans walked (the first, several groups)").isGreaterThan(50);
-        System.out.println("fromChanges " + fromChanges);
         assertThat(fromChanges)
                 .as("passes whose classification looked only at the places the index and the instances named")
                 .isGreaterThan(100);
