@@ -193,10 +193,14 @@ class SnapshotIndexEditsTest {
                 // The same description while the instances are (as a cloud adapter hands it): kept instances follow.
                 cloud = lastCloud != null && ids(lastCloud).equals(ids(cloud)) ? lastCloud : cloud;
                 lastCloud = cloud;
-                ClassificationKeptTest.assertSameClassification("run " + run + " scan " + scan, SPEC, a, b, cloud, now);
-                assertThat(Planner.plan(SPEC, a, cloud, now))
-                        .as("run %d scan %d: plan", run, scan)
-                        .isEqualTo(Planner.plan(SPEC, b, cloud, now));
+                // Now and then a scan plans nothing (a group skipped): the next pass's kept state is two scans old.
+                if (scan % 11 != 5) {
+                    ClassificationKeptTest.assertSameClassification(
+                            "run " + run + " scan " + scan, SPEC, a, b, cloud, now);
+                    assertThat(Planner.plan(SPEC, a, cloud, now))
+                            .as("run %d scan %d: plan", run, scan)
+                            .isEqualTo(Planner.plan(SPEC, b, cloud, now));
+                }
                 patched += a.patched() ? 1 : 0;
                 walked += a.patched() ? 0 : 1;
                 withEdits = a;
