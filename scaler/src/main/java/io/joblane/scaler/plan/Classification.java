@@ -211,7 +211,7 @@ final class Classification {
         if (was != null && NodeEdits.keepsPlaces(was, kept.flags.length)) {
             int[] maybe = young == null ? null : maybeChanged(kept, loads, instances, young);
             patched = patchNodes(kept, nodes, loads, instances, was, maybe);
-            young = maybe == null ? youngPlaces(kept.flags) : youngAmong(maybe, kept.flags);
+            young = youngPlaces(maybe, kept.flags);
             kept.patchedFromChanges += maybe == null ? 0 : 1;
         } else {
             Bin[] binOf = new Bin[n];
@@ -224,7 +224,7 @@ final class Classification {
             kept.bins = binOf;
             kept.flags = flags;
             kept.counts = counts;
-            young = youngPlaces(flags);
+            young = youngPlaces(null, flags);
         }
         setCounts(kept.counts);
         if (patched != null && lastByKind != null && kept.byKindPlaceOf.length == n) {
@@ -307,28 +307,19 @@ final class Classification {
         return Arrays.copyOf(out, n);
     }
 
-    /** The places whose flags say {@link #YOUNG}, in order. */
-    private static int[] youngPlaces(byte[] flags) {
+    /**
+     * The places whose flags say {@link #YOUNG}, in order: among {@code looked} (rising) when not null, else among
+     * all. After a patch that looked at {@code looked} only, those are all of them: every young place before it was
+     * among them ({@link #maybeChanged}), and no other became young.
+     */
+    private static int[] youngPlaces(int[] looked, byte[] flags) {
+        int places = looked == null ? flags.length : looked.length;
         int[] out = new int[8];
         int n = 0;
-        for (int i = 0; i < flags.length; i++) {
+        for (int k = 0; k < places; k++) {
+            int i = looked == null ? k : looked[k];
             if ((flags[i] & YOUNG) != 0) {
                 out = n == out.length ? Arrays.copyOf(out, 2 * n) : out;
-                out[n++] = i;
-            }
-        }
-        return Arrays.copyOf(out, n);
-    }
-
-    /**
-     * The young places after a patch that looked at {@code looked} only (rising): those of them whose flags say
-     * {@link #YOUNG}; every young place before it was among them ({@link #maybeChanged}), and no other became young.
-     */
-    private static int[] youngAmong(int[] looked, byte[] flags) {
-        int[] out = new int[looked.length];
-        int n = 0;
-        for (int i : looked) {
-            if ((flags[i] & YOUNG) != 0) {
                 out[n++] = i;
             }
         }
