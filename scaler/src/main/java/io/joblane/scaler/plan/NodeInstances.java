@@ -2,6 +2,8 @@ package io.joblane.scaler.plan;
 
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InstanceList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +30,36 @@ final class NodeInstances {
             boolean unique) {
         List<CloudInstance> list = cloud.instances();
         Kept last = kept.get(cloud.id());
-        if (unique && last != null && last.list == list) {
-            return sameDescription(index, last, nodes, cloud.id(), byId);
+        CloudInstance[] followed = unique && last != null ? followed(index, last, nodes, list, cloud.id(), byId) : null;
+        return followed != null ? followed : walked(index, last, nodes, cloud.id(), list, byId, unique);
+    }
+
+    /** The answer followed from the last one's, or null when the description does not say how it came from it. */
+    private CloudInstance[] followed(
+            SnapshotIndex index,
+            Kept last,
+            List<NodeInfo> nodes,
+            List<CloudInstance> list,
+            String cloudId,
+            Map<String, CloudInstance> byId) {
+        if (last.list == list) {
+            return sameDescription(index, last, nodes, cloudId, byId);
         }
+        int[] moved = list instanceof InstanceList edited && edited.editedFrom() == last.list
+                ? movedBy(last.list, edited)
+                : null;
+        return moved == null ? null : editedDescription(index, last, nodes, (InstanceList) list, moved, cloudId, byId);
+    }
+
+    /** Every node's instance looked for: at its kept place when it has one, else a few places on, else by id. */
+    private CloudInstance[] walked(
+            SnapshotIndex index,
+            Kept last,
+            List<NodeInfo> nodes,
+            String cloudId,
+            List<CloudInstance> list,
+            Map<String, CloudInstance> byId,
+            boolean unique) {
         CloudInstance[] out = new CloudInstance[nodes.size()];
         int[] at = new int[nodes.size()];
         int[] keptAt = unique ? keptPositions(index, last, nodes, list) : null;
@@ -59,9 +88,9 @@ final class NodeInstances {
             }
         }
         if (unique) {
-            kept.put(cloud.id(), new Kept(nodes, list, at, out));
+            kept.put(cloudId, new Kept(nodes, list, at, out));
         } else {
-            kept.remove(cloud.id());
+            kept.remove(cloudId);
         }
         return out;
     }
@@ -88,6 +117,105 @@ final class NodeInstances {
         boolean inPlace = NodeEdits.runsKeepPlaces(runs, n, last.out.length);
         kept.put(cloudId, new Kept(nodes, last.list, at, out, inPlace ? last.out : null, inPlace ? fresh : null));
         return out;
+    }
+
+    /**
+     * The description says how it came from the last call's ({@link InstanceList#editedFrom}): a node that is the very
+     * same object keeps its instance, its place in the list followed through the edits, unless that instance went
+     * (then a new object with its id, or none, is looked up); one without an instance looks again when instances
+     * came; the nodes not found as they were are looked for as in a walk. {@code moved}: {@link #movedBy}. On RICC a
+     * new description differs from the last by a few dozen of some 1,300 instances, and the walk read every node's
+     * instance.
+     */
+    private CloudInstance[] editedDescription(
+            SnapshotIndex index,
+            Kept last,
+            List<NodeInfo> nodes,
+            InstanceList list,
+            int[] moved,
+            String cloudId,
+            Map<String, CloudInstance> byId) {
+        int n = nodes.size();
+        int[] runs = NodeEdits.runs(index.pairing(last.nodes, nodes));
+        CloudInstance[] out = new CloudInstance[n];
+        int[] at = new int[n];
+        NodeEdits.copyRuns(runs, last.out, out);
+        NodeEdits.copyRuns(runs, last.at, at);
+        int[] fresh = NodeEdits.fresh(runs, n);
+        boolean came = !list.came().isEmpty();
+        int[] looked = new int[Math.min(n, fresh.length + list.went().size() + 4)];
+        int count = 0;
+        int f = 0;
+        int next = 0;
+        for (int k = 0; k < n; k++) {
+            boolean notFound = f < fresh.length && fresh[f] == k;
+            f += notFound ? 1 : 0;
+            int now = notFound || at[k] < 0 ? -1 : moved[at[k]];
+            if (now >= 0) {
+                at[k] = now; // the same object, still listed: its instance
+            } else if (notFound || at[k] >= 0 || out[k] != null || came) {
+                // New or changed, its instance went, found by id before (the place unknown), or none yet.
+                lookUp(nodes.get(k).instanceId(), list, next, byId, k, out, at);
+                looked = count == looked.length ? Arrays.copyOf(looked, 2 * count + 1) : looked;
+                looked[count++] = k;
+            }
+            next = at[k] >= 0 ? at[k] + 1 : next;
+        }
+        boolean inPlace = NodeEdits.runsKeepPlaces(runs, n, last.out.length);
+        kept.put(
+                cloudId,
+                new Kept(
+                        nodes,
+                        list,
+                        at,
+                        out,
+                        inPlace ? last.out : null,
+                        inPlace ? Arrays.copyOf(looked, count) : null));
+        return out;
+    }
+
+    /** Place {@code k}'s instance of id {@code id}: a few places on from {@code next}, else by id (place -1). */
+    private static void lookUp(
+            String id,
+            List<CloudInstance> list,
+            int next,
+            Map<String, CloudInstance> byId,
+            int k,
+            CloudInstance[] out,
+            int[] at) {
+        int found = id == null ? -1 : ByKey.keyAhead(list, next, id, CloudInstance::id);
+        out[k] = found >= 0 ? list.get(found) : id == null ? null : byId.get(id);
+        at[k] = found;
+    }
+
+    /**
+     * Per position of {@code last}, the position of the same object in {@code now} (-1 for those that went), walked
+     * in step with the edits {@code now} names (both keep the others' order); null when they do not match.
+     */
+    private static int[] movedBy(List<CloudInstance> last, InstanceList now) {
+        List<CloudInstance> went = now.went();
+        List<CloudInstance> came = now.came();
+        int[] to = new int[last.size()];
+        int i = 0;
+        int j = 0;
+        int w = 0;
+        int c = 0;
+        while (i < last.size() || j < now.size()) {
+            CloudInstance before = i < last.size() ? last.get(i) : null;
+            CloudInstance after = j < now.size() ? now.get(j) : null;
+            if (before != null && w < went.size() && before == went.get(w)) {
+                to[i++] = -1;
+                w++;
+            } else if (after != null && c < came.size() && after == came.get(c)) {
+                j++;
+                c++;
+            } else if (before != null && before == after) {
+                to[i++] = j++;
+            } else {
+                return null;
+            }
+        }
+        return w == went.size() && c == came.size() ? to : null;
     }
 
     /**

@@ -8,9 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
+import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InstanceList;
+import io.joblane.scaler.cloud.LifecycleState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -120,10 +126,13 @@ class SnapshotIndexEditsTest {
     @Test
     void anIndexPatchedFromTheEditsAnswersAsOneThatMatchesTheNodesItself() {
         Random rnd = new Random(13);
+        Random describing = new Random(17); // its own: the nodes' and pods' draws stay as they were
         int patched = 0;
         int walked = 0;
         int fromChanges = 0;
+        int editedDescriptions = 0;
         for (int run = 0; run < 25; run++) {
+            Set<String> leftOut = new HashSet<>();
             EditedNodes list = new EditedNodes();
             int next = 0;
             for (int i = 0; i < 30; i++) {
@@ -189,14 +198,20 @@ class SnapshotIndexEditsTest {
                 assertSameAnswers(a, b, "run " + run + " scan " + scan);
                 // The planner's kept structures pair nodes through the index: the same plan either way.
                 Instant now = T0.plusSeconds(10L * scan);
-                CloudGroup cloud = Fixtures.cloudFor(nodes, 0, 1000);
-                // The same description while the instances are (as a cloud adapter hands it): kept instances follow.
-                cloud = lastCloud != null && ids(lastCloud).equals(ids(cloud)) ? lastCloud : cloud;
+                if (describing.nextInt(6) == 0) { // a node's instance leaves the description, or comes back
+                    String id = nodes.get(describing.nextInt(nodes.size())).instanceId();
+                    if (!leftOut.remove(id)) {
+                        leftOut.add(id);
+                    }
+                }
+                CloudGroup cloud = described(nodes, leftOut, lastCloud, describing);
+                editedDescriptions += cloud != lastCloud && cloud.instances() instanceof InstanceList ? 1 : 0;
                 lastCloud = cloud;
                 // Now and then a scan plans nothing (a group skipped): the next pass's kept state is two scans old.
                 if (scan % 11 != 5) {
                     ClassificationKeptTest.assertSameClassification(
                             "run " + run + " scan " + scan, SPEC, a, b, cloud, now);
+                    assertInstancesById("run " + run + " scan " + scan, a, cloud);
                     assertThat(Planner.plan(SPEC, a, cloud, now))
                             .as("run %d scan %d: plan", run, scan)
                             .isEqualTo(Planner.plan(SPEC, b, cloud, now));
@@ -213,6 +228,87 @@ class SnapshotIndexEditsTest {
         assertThat(fromChanges)
                 .as("passes whose classification looked only at the places the index and the instances named")
                 .isGreaterThan(100);
+        assertThat(editedDescriptions)
+                .as("descriptions that said how they came from the last")
+                .isGreaterThan(500);
+    }
+
+    /**
+     * A description that says it came from the last one by edits that do not match its instances (an adapter's bug)
+     * is not followed: every node's instance is looked up, and is the object of its id in the list.
+     */
+    @Test
+    void aDescriptionWhoseEditsDoNotMatchItsListIsNotFollowed() {
+        List<NodeInfo> nodes = List.of(node("n0", "a"), node("n1", "a"), node("n2", "a"));
+        SnapshotIndex index = new SnapshotIndex(new ClusterSnapshot(T0, nodes, List.of(), List.of()));
+        CloudGroup first = Fixtures.cloudFor(nodes, 0, 10);
+        index.instancesOf(nodes, first);
+        CloudInstance replaced = Fixtures.instance("i-n1", LifecycleState.TERMINATING, T0, true);
+        CloudInstance[] items = {
+            first.instances().get(0), replaced, first.instances().get(2)
+        };
+        for (List<CloudInstance> came : List.of(List.<CloudInstance>of(), List.of(replaced))) {
+            InstanceList list = InstanceList.edited(items.clone(), first.instances(), came, List.of());
+            CloudGroup next = new CloudGroup("asg", 3, 0, 10, list, List.of(), false);
+            SnapshotIndex later =
+                    new SnapshotIndex(new ClusterSnapshot(T0, nodes, List.of(), List.of()), Map.of(), index);
+            later.instancesOf(nodes, first);
+            assertThat(later.instancesOf(nodes, next)).containsExactly(items);
+        }
+    }
+
+    /**
+     * The nodes' instances as a cloud adapter describes them: the last description itself while its instances are
+     * the same; else a list that says how it came from the last ({@link InstanceList#edited}), the instances of ids
+     * still there the same objects, now and then one replaced by a new object of its id (its state changed), and the
+     * instances of {@code leftOut} not listed (nodes whose instance is not in the group).
+     */
+    private static CloudGroup described(List<NodeInfo> nodes, Set<String> leftOut, CloudGroup last, Random rnd) {
+        Map<String, CloudInstance> before = new HashMap<>();
+        if (last != null) {
+            last.instances().forEach(i -> before.put(i.id(), i));
+        }
+        List<CloudInstance> items = new ArrayList<>();
+        List<CloudInstance> came = new ArrayList<>();
+        for (NodeInfo n : nodes) {
+            if (leftOut.contains(n.instanceId())) {
+                continue;
+            }
+            CloudInstance had = before.get(n.instanceId());
+            if (had != null && rnd.nextInt(60) != 0) {
+                items.add(had);
+                continue;
+            }
+            LifecycleState state = rnd.nextInt(4) == 0 ? LifecycleState.TERMINATING : LifecycleState.IN_SERVICE;
+            CloudInstance now = Fixtures.instance(n.instanceId(), state, n.created(), true);
+            items.add(now);
+            came.add(now);
+        }
+        if (last == null) {
+            return new CloudGroup("asg", items.size(), 0, 1000, items, List.of(), false);
+        }
+        Set<CloudInstance> stayed = Collections.newSetFromMap(new IdentityHashMap<>());
+        stayed.addAll(items);
+        List<CloudInstance> went =
+                last.instances().stream().filter(i -> !stayed.contains(i)).toList();
+        if (came.isEmpty() && went.isEmpty()) {
+            return last;
+        }
+        InstanceList list = InstanceList.edited(items.toArray(new CloudInstance[0]), last.instances(), came, went);
+        return new CloudGroup("asg", items.size(), 0, 1000, list, List.of(), false);
+    }
+
+    /** Each node's instance is the object of its id in the description (no id repeats there), or none. */
+    private static void assertInstancesById(String where, SnapshotIndex index, CloudGroup cloud) {
+        Map<String, CloudInstance> byId = new HashMap<>();
+        cloud.instances().forEach(i -> byId.put(i.id(), i));
+        List<NodeInfo> nodes = index.nodes(SPEC.name());
+        CloudInstance[] found = index.instancesOf(nodes, cloud);
+        for (int i = 0; i < nodes.size(); i++) {
+            assertThat(found[i])
+                    .as("%s: instance of %s", where, nodes.get(i).name())
+                    .isSameAs(byId.get(nodes.get(i).instanceId()));
+        }
     }
 
     /** Four nodes of group a, each with its pods as a {@link NodePods}. */
@@ -222,10 +318,6 @@ class SnapshotIndexEditsTest {
             list.insert(i, node("n" + i, "a"), new NodePods(podsFor("n" + i, rnd)));
         }
         return list;
-    }
-
-    private static List<String> ids(CloudGroup cloud) {
-        return cloud.instances().stream().map(i -> i.id()).toList();
     }
 
     private static void assertSameAnswers(SnapshotIndex a, SnapshotIndex b, String where) {
