@@ -2,6 +2,7 @@ package io.joblane.scaler.cloud;
 
 import java.lang.ref.WeakReference;
 import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.RandomAccess;
@@ -53,6 +54,51 @@ public final class InstanceList extends AbstractList<CloudInstance> implements R
     @Override
     public int size() {
         return items.length;
+    }
+
+    private static Object at(Object[] array, int i) {
+        return i < array.length ? array[i] : null;
+    }
+
+    /** A copy of the instances (the array copied at once: no walk of the list). */
+    @Override
+    public Object[] toArray() {
+        return Arrays.copyOf(items, items.length, Object[].class);
+    }
+
+    /**
+     * Per place of {@code last}, the place in this list of the very same object, -1 for the objects that went: one walk
+     * of both lists in step with {@link #went} and {@link #came} (the others keep their order). Null when {@code last}
+     * is not the list this one was made from ({@link #editedFrom}), or is and the edits do not lead from it here.
+     */
+    public int[] placesFrom(List<CloudInstance> last) {
+        if (last == null || last != editedFrom()) {
+            return null;
+        }
+        Object[] before = last instanceof InstanceList l ? l.items : last.toArray();
+        Object[] gone = went.toArray();
+        Object[] fresh = came.toArray();
+        int[] to = new int[before.length];
+        int i = 0;
+        int j = 0;
+        int w = 0;
+        int c = 0;
+        while (i < before.length || j < items.length) {
+            Object was = at(before, i);
+            Object is = at(items, j);
+            if (was != null && was == is) { // most places: the references compared, no instance read
+                to[i++] = j++;
+            } else if (was != null && was == at(gone, w)) {
+                to[i++] = -1;
+                w++;
+            } else if (is != null && is == at(fresh, c)) {
+                j++;
+                c++;
+            } else {
+                return null;
+            }
+        }
+        return w == gone.length && c == fresh.length ? to : null;
     }
 
     /** The list this one was made from by {@link #went} and {@link #came}; null when unknown or no longer held. */

@@ -45,9 +45,7 @@ final class NodeInstances {
         if (last.list == list) {
             return sameDescription(index, last, nodes, cloudId, byId);
         }
-        int[] moved = list instanceof InstanceList edited && edited.editedFrom() == last.list
-                ? movedBy(last.list, edited)
-                : null;
+        int[] moved = list instanceof InstanceList edited ? edited.placesFrom(last.list) : null;
         return moved == null ? null : editedDescription(index, last, nodes, (InstanceList) list, moved, cloudId, byId);
     }
 
@@ -123,7 +121,7 @@ final class NodeInstances {
      * The description says how it came from the last call's ({@link InstanceList#editedFrom}): a node that is the very
      * same object keeps its instance, its place in the list followed through the edits, unless that instance went
      * (then a new object with its id, or none, is looked up); one without an instance looks again when instances
-     * came; the nodes not found as they were are looked for as in a walk. {@code moved}: {@link #movedBy}. On RICC a
+     * came; the nodes not found as they were are looked for as in a walk. {@code moved}: {@link InstanceList#placesFrom}. On RICC a
      * new description differs from the last by a few dozen of some 1,300 instances, and the walk read every node's
      * instance.
      */
@@ -186,36 +184,6 @@ final class NodeInstances {
         int found = id == null ? -1 : ByKey.keyAhead(list, next, id, CloudInstance::id);
         out[k] = found >= 0 ? list.get(found) : id == null ? null : byId.get(id);
         at[k] = found;
-    }
-
-    /**
-     * Per position of {@code last}, the position of the same object in {@code now} (-1 for those that went), walked
-     * in step with the edits {@code now} names (both keep the others' order); null when they do not match.
-     */
-    private static int[] movedBy(List<CloudInstance> last, InstanceList now) {
-        List<CloudInstance> went = now.went();
-        List<CloudInstance> came = now.came();
-        int[] to = new int[last.size()];
-        int i = 0;
-        int j = 0;
-        int w = 0;
-        int c = 0;
-        while (i < last.size() || j < now.size()) {
-            CloudInstance before = i < last.size() ? last.get(i) : null;
-            CloudInstance after = j < now.size() ? now.get(j) : null;
-            if (before != null && w < went.size() && before == went.get(w)) {
-                to[i++] = -1;
-                w++;
-            } else if (after != null && c < came.size() && after == came.get(c)) {
-                j++;
-                c++;
-            } else if (before != null && before == after) {
-                to[i++] = j++;
-            } else {
-                return null;
-            }
-        }
-        return w == went.size() && c == came.size() ? to : null;
     }
 
     /**

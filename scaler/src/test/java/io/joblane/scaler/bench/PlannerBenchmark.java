@@ -4,6 +4,7 @@ import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
+import io.joblane.scaler.cloud.InstanceList;
 import io.joblane.scaler.cloud.LifecycleState;
 import io.joblane.scaler.plan.ClusterSnapshot;
 import io.joblane.scaler.plan.DaemonSetInfo;
@@ -71,6 +72,11 @@ public class PlannerBenchmark {
     private SnapshotIndex index;
     private SnapshotIndex steadyIndex;
     private CloudGroup cloud;
+    /** The last description {@link #indexAndPlanAfterAFewNodesChangedAndAnInstance} handed, and its next change. */
+    private CloudGroup churned;
+
+    private int churnedAt;
+    private CloudInstance[] churnedItems;
     /** A scan's snapshot with the pods node by node, the index of it, and the next scan's: 1% of nodes changed. */
     private SnapshotIndex byNodeIndex;
 
@@ -172,6 +178,9 @@ public class PlannerBenchmark {
         snapshot = new ClusterSnapshot(NOW, ns, ps, ds);
         index = new SnapshotIndex(snapshot);
         cloud = new CloudGroup("asg-batch", nodes + 10, 0, 100_000, instances, List.of(), false);
+        churnedItems = instances.toArray(new CloudInstance[0]);
+        churned = new CloudGroup(
+                cloud.id(), cloud.desired(), 0, 100_000, InstanceList.of(churnedItems.clone()), List.of(), false);
         nextScans(ns, ps, ds, rnd);
         churnScans(ns, ps, ds);
         steadyScans(ds, rnd);
@@ -352,6 +361,33 @@ public class PlannerBenchmark {
         steadyChanged = !steadyChanged;
         lastSteadyIndex = new SnapshotIndex(steadyChanged ? steadyScanChanged : steadyScan, Map.of(), lastSteadyIndex);
         return Planner.plan(spec, lastSteadyIndex, cloud, NOW);
+    }
+
+    /**
+     * The same, each scan's description a new list that says how it came from the last ({@link InstanceList}): one
+     * instance's object replaced by an equal one (a cloud adapter reads every instance afresh; whatever was kept for
+     * the old object must be found again), as a busy group's description churns at nearly every scan.
+     */
+    @Benchmark
+    public GroupPlan indexAndPlanAfterAFewNodesChangedAndAnInstance() {
+        steadyChanged = !steadyChanged;
+        lastSteadyIndex = new SnapshotIndex(steadyChanged ? steadyScanChanged : steadyScan, Map.of(), lastSteadyIndex);
+        return Planner.plan(spec, lastSteadyIndex, nextDescription(), NOW);
+    }
+
+    /** The last description with the instance at {@link #churnedAt} replaced by a new object of its id. */
+    private CloudGroup nextDescription() {
+        List<CloudInstance> last = churned.instances();
+        CloudInstance was = last.get(churnedAt);
+        CloudInstance now = new CloudInstance(
+                was.id(), was.zone(), was.state(), was.healthy(), was.protectedFromScaleIn(), was.launchTime());
+        CloudInstance[] items = churnedItems.clone();
+        items[churnedAt] = now;
+        churnedItems = items;
+        churnedAt = (churnedAt + 7919) % items.length; // another node's instance at the next scan
+        InstanceList list = InstanceList.edited(items, last, List.of(now), List.of(was));
+        churned = new CloudGroup(cloud.id(), cloud.desired(), cloud.min(), cloud.max(), list, List.of(), false);
+        return churned;
     }
 
     /** No pod waits: the pass that chooses nodes to drain and empty nodes to remove. */
