@@ -69,7 +69,8 @@ public final class InstanceList extends AbstractList<CloudInstance> implements R
     /**
      * Per place of {@code last}, the place in this list of the very same object, -1 for the objects that went: one walk
      * of both lists in step with {@link #went} and {@link #came} (the others keep their order). Null when {@code last}
-     * is not the list this one was made from ({@link #editedFrom}), or is and the edits do not lead from it here.
+     * is not the list this one was made from ({@link #editedFrom}), or the walk cannot follow the edits (they do not lead
+     * from it here, or one object both went and came).
      */
     public int[] placesFrom(List<CloudInstance> last) {
         if (last == null || last != editedFrom()) {

@@ -197,7 +197,8 @@ final class NodeInstances {
     /**
      * A cloud group's last {@link #of} answer: the nodes asked, the description's list, beside each node the position
      * in that list of its instance (-1 when none or found by id), and the answer; when it was brought from the answer
-     * before it (the same description, no node moved), that answer and the places looked up again.
+     * before it (the same description or one that said how it came from it, no node moved), that answer and the places
+     * looked up again.
      */
     private record Kept(
             List<NodeInfo> nodes,
@@ -213,8 +214,8 @@ final class NodeInstances {
 
     /**
      * The places, in order, where the answer {@code answer} may differ from the answer before it, {@code since}, the
-     * same places holding the same nodes: those looked up again; null when not known (another description, a node
-     * moved, or not the answers given one after the other).
+     * same places holding the same nodes: those looked up again; null when not known (a description that did not say
+     * how it came from the last, a node moved, or not the answers given one after the other).
      */
     int[] changedSince(CloudInstance[] answer, CloudInstance[] since) {
         for (Kept k : kept.values()) {

@@ -234,6 +234,33 @@ class SnapshotIndexEditsTest {
     }
 
     /**
+     * A node whose instance was found by id (listed far from its neighbours' instances, its place not kept) is looked
+     * up again at a description that says what went, though nothing came: its instance that went is not kept.
+     */
+    @Test
+    void aNodeWhoseInstanceWasFoundByIdLosesItWhenItGoes() {
+        List<NodeInfo> nodes = List.of(node("n0", "a"), node("n1", "a"), node("n2", "a"));
+        List<CloudInstance> listed = new ArrayList<>();
+        listed.add(Fixtures.instance("i-n0", LifecycleState.IN_SERVICE, T0, true));
+        for (int x = 0; x < ByKey.LOOK_AHEAD + 2; x++) { // instances without nodes, beyond the look ahead
+            listed.add(Fixtures.instance("i-x" + x, LifecycleState.PENDING, T0, true));
+        }
+        CloudInstance far = Fixtures.instance("i-n1", LifecycleState.IN_SERVICE, T0, true);
+        listed.add(Fixtures.instance("i-n2", LifecycleState.IN_SERVICE, T0, true));
+        listed.add(far);
+        InstanceList first = InstanceList.of(listed.toArray(new CloudInstance[0]));
+        SnapshotIndex index = new SnapshotIndex(new ClusterSnapshot(T0, nodes, List.of(), List.of()));
+        assertThat(index.instancesOf(nodes, new CloudGroup("asg", 13, 0, 10, first, List.of(), false))[1])
+                .isSameAs(far);
+        listed.remove(far);
+        InstanceList next = InstanceList.edited(listed.toArray(new CloudInstance[0]), first, List.of(), List.of(far));
+        CloudInstance[] found = index.instancesOf(nodes, new CloudGroup("asg", 12, 0, 10, next, List.of(), false));
+        assertThat(found[1]).isNull();
+        assertThat(found[0].id()).isEqualTo("i-n0");
+        assertThat(found[2].id()).isEqualTo("i-n2");
+    }
+
+    /**
      * A description that says it came from the last one by edits that do not match its instances (an adapter's bug)
      * is not followed: every node's instance is looked up, and is the object of its id in the list.
      */
