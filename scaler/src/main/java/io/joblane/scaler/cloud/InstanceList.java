@@ -20,8 +20,15 @@ public final class InstanceList extends AbstractList<CloudInstance> implements R
     private final List<CloudInstance> came;
     private final List<CloudInstance> went;
 
+    /** Per place of the list before, the place of the same object here, -1 for those that went; null without one. */
+    private final int[] places;
+
     private InstanceList(
-            CloudInstance[] items, List<CloudInstance> from, List<CloudInstance> came, List<CloudInstance> went) {
+            CloudInstance[] items,
+            List<CloudInstance> from,
+            List<CloudInstance> came,
+            List<CloudInstance> went,
+            int[] places) {
         for (CloudInstance i : items) {
             Objects.requireNonNull(i, "instance");
         }
@@ -29,20 +36,27 @@ public final class InstanceList extends AbstractList<CloudInstance> implements R
         this.from = from == null ? null : new WeakReference<>(from);
         this.came = came;
         this.went = went;
+        this.places = places;
     }
 
     /** A list of {@code items}, taken as they are (the caller hands the array over), saying nothing of the one before. */
     public static InstanceList of(CloudInstance[] items) {
-        return new InstanceList(items, null, List.of(), List.of());
+        return new InstanceList(items, null, List.of(), List.of(), null);
     }
 
     /**
      * A list of {@code items} (handed over) that is {@code from} without the objects {@code went} (in {@code from}'s
-     * order) and with the objects {@code came} (in this list's order), the others in the same order.
+     * order) and with the objects {@code came} (in this list's order), the others in the same order. The edits are
+     * checked by one walk of both arrays (references compared): edits that do not lead from {@code from} to
+     * {@code items} (a provider's bug), or that one walk cannot follow (an object that both went and came), are
+     * dropped, and the list says nothing of the one before: its readers compare it afresh rather than trust them.
      */
     public static InstanceList edited(
             CloudInstance[] items, List<CloudInstance> from, List<CloudInstance> came, List<CloudInstance> went) {
-        return new InstanceList(items, Objects.requireNonNull(from, "from"), List.copyOf(came), List.copyOf(went));
+        Objects.requireNonNull(from, "from");
+        Object[] before = from instanceof InstanceList l ? l.items : from.toArray();
+        int[] places = places(before, items, came.toArray(), went.toArray());
+        return places == null ? of(items) : new InstanceList(items, from, List.copyOf(came), List.copyOf(went), places);
     }
 
     @Override
@@ -67,26 +81,27 @@ public final class InstanceList extends AbstractList<CloudInstance> implements R
     }
 
     /**
-     * Per place of {@code last}, the place in this list of the very same object, -1 for the objects that went: one walk
-     * of both lists in step with {@link #went} and {@link #came} (the others keep their order). Null when {@code last}
-     * is not the list this one was made from ({@link #editedFrom}), or the walk cannot follow the edits (they do not lead
-     * from it here, or one object both went and came).
+     * Per place of {@code last}, the place in this list of the very same object, -1 for the objects that went (found
+     * when the list was made); null when {@code last} is not the list this one was made from ({@link #editedFrom}).
      */
     public int[] placesFrom(List<CloudInstance> last) {
-        if (last == null || last != editedFrom()) {
-            return null;
-        }
-        Object[] before = last instanceof InstanceList l ? l.items : last.toArray();
-        Object[] gone = went.toArray();
-        Object[] fresh = came.toArray();
+        return last != null && last == editedFrom() ? places : null;
+    }
+
+    /**
+     * One walk of both arrays in step with the objects that went and came (the others keep their order): per place of
+     * {@code before}, the place in {@code after} of the same object, -1 for those that went; null when they do not
+     * lead from one to the other.
+     */
+    private static int[] places(Object[] before, Object[] after, Object[] fresh, Object[] gone) {
         int[] to = new int[before.length];
         int i = 0;
         int j = 0;
         int w = 0;
         int c = 0;
-        while (i < before.length || j < items.length) {
+        while (i < before.length || j < after.length) {
             Object was = at(before, i);
-            Object is = at(items, j);
+            Object is = at(after, j);
             if (was != null && was == is) { // most places: the references compared, no instance read
                 to[i++] = j++;
             } else if (was != null && was == at(gone, w)) {

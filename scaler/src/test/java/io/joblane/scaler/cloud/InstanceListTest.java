@@ -56,9 +56,12 @@ class InstanceListTest {
         }
     }
 
-    /** Edits that do not lead from the list (an object missing from them) answer null; so does another list. */
+    /**
+     * Edits that do not lead from the list (an object missing from them, one never listed) are dropped: the list says
+     * nothing of the one before, so no reader trusts them; another list than the one before answers null too.
+     */
     @Test
-    void editsThatDoNotLeadFromTheListAnswerNull() {
+    void editsThatDoNotLeadFromTheListAreDropped() {
         CloudInstance a = instance(1);
         CloudInstance b = instance(2);
         CloudInstance b2 = instance(2); // another object of b's id
@@ -80,6 +83,14 @@ class InstanceListTest {
         assertThat(InstanceList.edited(new CloudInstance[] {a, c}, last, List.of(), List.of())
                         .placesFrom(last))
                 .isNull();
+        InstanceList dropped = InstanceList.edited(now.clone(), last, List.of(), List.of(b));
+        assertThat(dropped.editedFrom()).isNull();
+        assertThat(dropped.came()).isEmpty();
+        assertThat(dropped.went()).isEmpty();
+        assertThat(dropped).containsExactly(now);
+        InstanceList kept = InstanceList.edited(now.clone(), last, List.of(b2), List.of(b));
+        assertThat(kept.editedFrom()).isSameAs(last);
+        assertThat(kept.came()).containsExactly(b2);
         assertThat(InstanceList.edited(now.clone(), last, List.of(b2), List.of(b))
                         .placesFrom(List.of(a, b, c)))
                 .isNull();
