@@ -73,16 +73,11 @@ final class NodeInstances {
                 continue;
             }
             String id = nodes.get(k).instanceId();
-            if (id == null) {
-                continue;
-            }
-            int found = unique ? ByKey.keyAhead(list, next, id, CloudInstance::id) : -1;
-            if (found >= 0) {
-                out[k] = list.get(found);
-                at[k] = found;
-                next = found + 1;
+            if (unique) {
+                lookUp(id, list, next, byId, k, out, at);
+                next = at[k] >= 0 ? at[k] + 1 : next;
             } else {
-                out[k] = byId.get(id);
+                out[k] = id == null ? null : byId.get(id); // a place would not tell which object of the id
             }
         }
         if (unique) {
