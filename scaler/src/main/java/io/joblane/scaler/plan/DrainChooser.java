@@ -150,7 +150,7 @@ final class DrainChooser {
                 continue;
             }
             // Empty nodes go straight to scale-in.
-            if (b.load().blocking() && eachFitsSomewhere(b.load().blockingPods(), demand, fitsSome)) {
+            if (b.load().blocking() && eachFitsSomewhere(b.load().blockingRequests(), demand, fitsSome)) {
                 candidates[count++] = new Candidate(n, b.load(), in.index(), k);
             }
         }
@@ -162,23 +162,19 @@ final class DrainChooser {
      * never will this pass: the choosing only takes room and closes bins, and a failed try is undone. So a node failing
      * this would fail {@link #fitsElsewhere} at its turn, and leaving it out of the order changes only the work: on a
      * full group nearly every node was tried at every pass (on the whole RICC trace, 22.6 million tries for 539
-     * drains), each after a poll of the order.
+     * drains), each after a poll of the order. Asked per distinct requests object of the node's blocking pods (kept on
+     * its load), not per pod: the pods themselves are not read.
      */
-    private boolean eachFitsSomewhere(List<PodInfo> pods, long[] demand, Map<Resources, Boolean> fitsSome) {
-        Resources last = null; // a node's pods are mostly one Job's, sharing one requests object: asked once
-        Boolean lastFits = null;
-        for (int i = 0; i < pods.size(); i++) { // by index: the compiled loop kept an iterator object per node
+    private boolean eachFitsSomewhere(Resources[] requests, long[] demand, Map<Resources, Boolean> fitsSome) {
+        for (Resources r : requests) {
             // The tree does not change while the order is made: one search per distinct request (a few shapes).
-            Resources requests = pods.get(i).requests();
-            Boolean fits = requests == last ? lastFits : fitsSome.get(requests);
+            Boolean fits = fitsSome.get(r);
             if (fits == null) {
                 Arrays.fill(demand, 0);
-                dims.addDemand(requests, demand, 0);
+                dims.addDemand(r, demand, 0);
                 fits = tree.findFirst(demand, 0) >= 0;
-                fitsSome.put(requests, fits);
+                fitsSome.put(r, fits);
             }
-            last = requests;
-            lastFits = fits;
             if (!fits) {
                 return false;
             }

@@ -2,6 +2,7 @@ package io.joblane.scaler.plan;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  */
 final class NodeLoad {
     static final NodeLoad NONE = new NodeLoad(null);
+    /** How many of the last requests listed a new one is compared with: a node of distinct objects stays linear. */
+    private static final int DISTINCT_CHECKED = 8;
 
     /** Null while the pods added are the first {@link #matched} of {@link #before}'s (nothing copied). */
     private List<PodInfo> pods;
@@ -26,6 +29,9 @@ final class NodeLoad {
     private boolean finished;
     private Resources requested;
     private List<PodInfo> blockingPods;
+    /** The distinct requests objects of {@link #blockingPods}, in the order first met. */
+    private Resources[] blockingRequests;
+
     private List<PodInfo> antiAffinityPods;
     private int jobPods;
     private Instant oldestStart;
@@ -190,6 +196,37 @@ final class NodeLoad {
             oldestStart = oldestStart(blockingPods);
         }
         return blockingPods;
+    }
+
+    /**
+     * The requests objects of the blocking pods, each once (by identity), in the order first met: the drain choice asks
+     * whether each fits somewhere, a node's pods mostly sharing one or two, so it reads none of the pods at each pass.
+     */
+    Resources[] blockingRequests() {
+        if (blockingRequests == null) {
+            List<PodInfo> blockers = blockingPods();
+            Resources[] out = new Resources[Math.min(blockers.size(), 4)];
+            int count = 0;
+            for (PodInfo p : blockers) {
+                Resources r = p.requests();
+                if (!listed(out, count, r)) {
+                    out = count == out.length ? Arrays.copyOf(out, 2 * count) : out;
+                    out[count++] = r;
+                }
+            }
+            blockingRequests = count == out.length ? out : Arrays.copyOf(out, count);
+        }
+        return blockingRequests;
+    }
+
+    /** Whether {@code r} is among the first {@code count}; past a few entries a repeat may be listed again (harmless). */
+    private static boolean listed(Resources[] out, int count, Resources r) {
+        for (int i = Math.max(0, count - DISTINCT_CHECKED); i < count; i++) {
+            if (out[i] == r) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The pods with required pod anti-affinity (usually none): their terms keep matching pods out of their domain. */
