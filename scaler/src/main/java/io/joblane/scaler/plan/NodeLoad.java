@@ -29,7 +29,7 @@ final class NodeLoad {
     private boolean finished;
     private Resources requested;
     private List<PodInfo> blockingPods;
-    /** The distinct requests objects of {@link #blockingPods}, in the order first met. */
+    /** The requests objects of {@link #blockingPods}, repeats mostly dropped ({@link #blockingRequests}). */
     private Resources[] blockingRequests;
 
     private List<PodInfo> antiAffinityPods;
@@ -199,8 +199,11 @@ final class NodeLoad {
     }
 
     /**
-     * The requests objects of the blocking pods, each once (by identity), in the order first met: the drain choice asks
-     * whether each fits somewhere, a node's pods mostly sharing one or two, so it reads none of the pods at each pass.
+     * The requests objects of the blocking pods, each at least once, in the order first met: a repeat is dropped when
+     * it is the same object as one of the last {@link #DISTINCT_CHECKED} listed (harmless otherwise: the drain choice
+     * answers by value, one map lookup). The choice asks whether each fits somewhere, so it reads none of the pods at
+     * each pass; in the simulator a node's pods share one or two objects, the kube adapter makes one per pod. Not to be
+     * written.
      */
     Resources[] blockingRequests() {
         if (blockingRequests == null) {
@@ -219,7 +222,7 @@ final class NodeLoad {
         return blockingRequests;
     }
 
-    /** Whether {@code r} is among the first {@code count}; past a few entries a repeat may be listed again (harmless). */
+    /** Whether {@code r} is among the last (at most {@link #DISTINCT_CHECKED}) of the first {@code count} listed. */
     private static boolean listed(Resources[] out, int count, Resources r) {
         for (int i = Math.max(0, count - DISTINCT_CHECKED); i < count; i++) {
             if (out[i] == r) {
