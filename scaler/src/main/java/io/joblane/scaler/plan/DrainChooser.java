@@ -162,8 +162,8 @@ final class DrainChooser {
      * never will this pass: the choosing only takes room and closes bins, and a failed try is undone. So a node failing
      * this would fail {@link #fitsElsewhere} at its turn, and leaving it out of the order changes only the work: on a
      * full group nearly every node was tried at every pass (on the whole RICC trace, 22.6 million tries for 539
-     * drains), each after a poll of the order. Asked per distinct requests object of the node's blocking pods (kept on
-     * its load), not per pod: the pods themselves are not read.
+     * drains), each after a poll of the order. Asked per requests object of the node's blocking pods (kept on its load,
+     * repeats dropped), not per pod: the pods themselves are not read.
      */
     private boolean eachFitsSomewhere(Resources[] requests, long[] demand, Map<Resources, Boolean> fitsSome) {
         for (Resources r : requests) {

@@ -101,10 +101,17 @@ final class NodeInstances {
             c.out()[k] = id == null ? null : byId.get(id);
             c.at()[k] = -1;
         }
+        return keep(cloudId, last, nodes, last.list, c, c.fresh());
+    }
+
+    /**
+     * Keeps the answer carried from {@code last} (and completed) for the next call; when no node moved, with the last
+     * answer and the places {@code looked} up again, for {@link #changedSince}.
+     */
+    private CloudInstance[] keep(
+            String cloudId, Kept last, List<NodeInfo> nodes, List<CloudInstance> list, Carried c, int[] looked) {
         boolean inPlace = NodeEdits.runsKeepPlaces(c.runs(), nodes.size(), last.out.length);
-        kept.put(
-                cloudId,
-                new Kept(nodes, last.list, c.at(), c.out(), inPlace ? last.out : null, inPlace ? c.fresh() : null));
+        kept.put(cloudId, new Kept(nodes, list, c.at(), c.out(), inPlace ? last.out : null, inPlace ? looked : null));
         return c.out();
     }
 
@@ -139,10 +146,9 @@ final class NodeInstances {
             Map<String, CloudInstance> byId) {
         int n = nodes.size();
         Carried c = carried(index, last, nodes);
-        CloudInstance[] out = c.out;
-        int[] at = c.at;
-        int[] runs = c.runs;
-        int[] fresh = c.fresh;
+        CloudInstance[] out = c.out();
+        int[] at = c.at();
+        int[] fresh = c.fresh();
         boolean came = !list.came().isEmpty();
         int[] looked = new int[Math.min(n, fresh.length + list.went().size() + 4)];
         int count = 0;
@@ -162,17 +168,7 @@ final class NodeInstances {
             }
             next = at[k] >= 0 ? at[k] + 1 : next;
         }
-        boolean inPlace = NodeEdits.runsKeepPlaces(runs, n, last.out.length);
-        kept.put(
-                cloudId,
-                new Kept(
-                        nodes,
-                        list,
-                        at,
-                        out,
-                        inPlace ? last.out : null,
-                        inPlace ? Arrays.copyOf(looked, count) : null));
-        return out;
+        return keep(cloudId, last, nodes, list, c, Arrays.copyOf(looked, count));
     }
 
     /** Place {@code k}'s instance of id {@code id}: a few places on from {@code next}, else by id (place -1). */
