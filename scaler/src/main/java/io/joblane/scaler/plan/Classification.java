@@ -201,6 +201,8 @@ final class Classification {
                 && spec.shape().equals(kept.template)
                 && kept.now != null
                 && !in.now().isBefore(kept.now);
+        // Unset until the end: a pass that fails half way (the kept arrays patched in part) leaves them unused.
+        kept.now = null;
         int n = nodes.size();
         int[] was = same ? in.index().pairing(kept.nodes, nodes) : null;
         Bin[] lastByKind = kept.byKindBins;

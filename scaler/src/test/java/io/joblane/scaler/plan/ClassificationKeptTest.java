@@ -176,6 +176,42 @@ class ClassificationKeptTest {
                     new ArrayList<>(pods));
         }
 
+        /**
+         * How the last broken node came: 0 a new node (the classification fails, the places moved), 1 a node changed
+         * in place (the classification fails while patching, when the node is the group's capacity), 2 a node changed
+         * in place, idle (scale-in fails, after scale-out and the drain choice took what they keep).
+         */
+        int brokenWay;
+
+        /**
+         * {@link #snapshot} with a node at a random place that fails the plan: not ready and created at the last
+         * instant there is (its registration deadline cannot be computed: the classification fails), or idle since
+         * then (its scale-in delay cannot: scale-in fails, after scale-out and the drain choice took what they keep).
+         */
+        ClusterSnapshot snapshotWithBrokenNode() {
+            List<NodeInfo> withBroken = new ArrayList<>(nodes);
+            List<List<PodInfo>> podsWithBroken = new ArrayList<>(pods);
+            brokenWay = r.nextInt(3);
+            if (brokenWay == 0) { // a new node: the places move
+                int at = r.nextInt(nodes.size() + 1);
+                withBroken.add(at, Fixtures.notReady(Fixtures.node("broken" + made++, G, PLAIN), Instant.MAX));
+                podsWithBroken.add(at, List.of());
+            } else { // a node of the group changed in place, on its instance, emptied
+                int at = r.nextInt(nodes.size());
+                NodeInfo n = node(nodes.get(at).name(), nodes.get(at).instanceId());
+                withBroken.set(
+                        at,
+                        brokenWay == 2 ? Fixtures.unneededSince(n, Instant.MAX) : Fixtures.notReady(n, Instant.MAX));
+                podsWithBroken.set(at, List.of());
+            }
+            return new ClusterSnapshot(
+                    now,
+                    withBroken,
+                    brokenWay == 2 ? List.of() : List.of(pending("w" + made, G, Fixtures.cpuMem(3000, GI))),
+                    List.of(),
+                    podsWithBroken); // nothing waits for the idle node, so scale-in looks at it
+        }
+
         /** The list the last {@link #cloud} handed, and the instances it was made of. */
         private InstanceList handed;
 
@@ -248,6 +284,51 @@ class ClassificationKeptTest {
         assertThat(layoutsCopied)
                 .as("scans in which no node moved or changed kind copied the last scan's layout by kind")
                 .isGreaterThan(100);
+    }
+
+    /**
+     * As above, with some scans failing half way through the plan ({@link Cluster#snapshotWithBrokenNode}): the scans
+     * after one answer as a fresh index and classification do, whatever the failed pass had already patched of what is
+     * kept (the loop keeps that scan's index for the next).
+     */
+    @Test
+    void scansAfterAPassThatFailedHalfWayAnswerAsFreshOnes() {
+        int[] failed = new int[3]; // by Cluster#brokenWay
+        for (long seed = 0; seed < 40; seed++) {
+            Cluster c = new Cluster(seed);
+            SnapshotIndex last = null;
+            for (int scan = 0; scan < 40; scan++) {
+                c.change();
+                GroupSpec spec = Fixtures.spec(G, 0, 100, PLAIN);
+                CloudGroup cloud = c.cloud();
+                String where = "seed " + seed + " scan " + scan;
+                if (c.r.nextInt(5) == 0 && !c.nodes.isEmpty()) {
+                    SnapshotIndex broken = new SnapshotIndex(c.snapshotWithBrokenNode(), Map.of(), last);
+                    try {
+                        Planner.plan(spec, broken, cloud, c.now); // a changed node may be another group's, or leaving
+                        assertThat(c.brokenWay)
+                                .as(where + ": a new node of the group must fail")
+                                .isNotZero();
+                    } catch (java.time.DateTimeException e) {
+                        failed[c.brokenWay]++;
+                    }
+                    last = broken;
+                    continue;
+                }
+                ClusterSnapshot snapshot = c.snapshot();
+                SnapshotIndex kept = new SnapshotIndex(snapshot, Map.of(), last);
+                assertSameClassification(where, spec, kept, new SnapshotIndex(snapshot, Map.of(), null), cloud, c.now);
+                assertThat(Planner.plan(spec, kept, cloud, c.now))
+                        .as(where)
+                        .isEqualTo(Planner.plan(spec, new SnapshotIndex(snapshot, Map.of(), null), cloud, c.now));
+                last = kept;
+            }
+        }
+        assertThat(failed[0]).as("failed in the classification, places moved").isGreaterThan(20);
+        assertThat(failed[1])
+                .as("failed in the classification patched in place")
+                .isGreaterThan(20);
+        assertThat(failed[2]).as("failed in scale-in").isGreaterThan(20);
     }
 
     /** The classification of {@code spec}'s group on both indexes holds the same bins, positions and counts. */
@@ -349,6 +430,34 @@ class ClassificationKeptTest {
                 assertThat(kept.cordoned()).isEqualTo(n == ready ? 0 : 1);
             }
             last = index;
+        }
+    }
+    /**
+     * A pass that throws half way (here a node whose creation time overflows the registration timeout) leaves nothing
+     * kept that the next pass would build on: its counts and bins are those of a classification made afresh.
+     */
+    @Test
+    void aPassThatThrowsHalfWayLeavesNothingKeptBehind() {
+        NodeInfo a = Fixtures.node("a", G, PLAIN);
+        NodeInfo b = Fixtures.node("b", G, PLAIN);
+        NodeInfo broken = Fixtures.notReady(Fixtures.node("b", G, PLAIN), Instant.MAX);
+        NodeInfo back = Fixtures.node("b", G, PLAIN);
+        CloudGroup cloud = Fixtures.cloudFor(List.of(a, b), 0, 10);
+        GroupSpec spec = Fixtures.spec(G, 0, 10, PLAIN);
+        SnapshotIndex last = null;
+        for (List<NodeInfo> nodes : List.of(List.of(a, b), List.of(a, broken), List.of(a, back))) {
+            ClusterSnapshot snapshot = new ClusterSnapshot(T0, nodes, List.of(), List.of());
+            SnapshotIndex kept = new SnapshotIndex(snapshot, Map.of(), last);
+            last = kept;
+            if (nodes.contains(broken)) {
+                PassInput in = PassInput.of(spec, kept, cloud, T0, Map.of(), List.of(), true, Set.of());
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Classification.of(
+                                in, kept.nodes(G), kept.loads(G), kept.instancesOf(kept.nodes(G), cloud)))
+                        .isInstanceOf(java.time.DateTimeException.class);
+                continue;
+            }
+            SnapshotIndex fresh = new SnapshotIndex(snapshot, Map.of(), null);
+            assertSameClassification("nodes " + nodes, spec, kept, fresh, cloud, T0);
         }
     }
 }
