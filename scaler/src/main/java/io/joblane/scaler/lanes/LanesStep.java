@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,9 @@ public final class LanesStep {
     private final ScalerMetrics metrics;
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
+    /** The last run's update failed after it took the families that changed: the next one may not trust its own. */
+    private boolean lastRunFailed;
+
     private final NodeEnds ends;
     private ExpectedEnds expectedEnds = ExpectedEnds.NONE;
     private long publishedVersion = -1;
@@ -78,7 +82,16 @@ public final class LanesStep {
         LanePods pods = access.pods(nodes);
         learner.observe(pods.others()); // finished pods are never handed as bound to a node
         long now = clock.millis();
-        NodeEnds.Result result = ends.update(nodes, pods, history, history.takeChanged(), now, access.nodeEdits());
+        Set<String> changed = history.takeChanged();
+        NodeEnds.Result result;
+        try {
+            // After a run that failed, the families it took are lost to the next: it looks at every node.
+            result = ends.update(nodes, pods, history, lastRunFailed ? null : changed, now, access.nodeEdits());
+        } catch (RuntimeException e) {
+            lastRunFailed = true;
+            throw e;
+        }
+        lastRunFailed = false;
         expectedEnds = result.ends();
         List<LaneEnds.Change> changes = result.changes();
         if (dryRun) {

@@ -78,7 +78,6 @@ final class ScaleInKept {
         boolean sameArgs = this.overhead != null && same(this.overhead, overhead) && same(this.usable, usable);
         // Where each new position's facts come from among the last scan's positions, -1 for derived afresh.
         int[] from = (index != null ? index.pairing(lastList, ns) : ByKey.match(lastList, ns)).clone();
-        lastList = ns;
         int changed = 0;
         for (int i = 0; i < n; i++) {
             int at = from[i];
@@ -95,6 +94,8 @@ final class ScaleInKept {
         } else {
             rebuild(ns, ls, is, from, sameArgs, overhead, usable);
         }
+        // Only now: a failure above leaves the facts of the last list, which the next scan then pairs with.
+        lastList = ns;
     }
 
     /** The {@code count} places of {@code from} at -1, in order. */

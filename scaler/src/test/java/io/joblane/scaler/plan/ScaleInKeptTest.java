@@ -201,6 +201,54 @@ class ScaleInKeptTest {
         }
     }
 
+    /**
+     * An update that fails half way (here two nodes without a name, which the idle order cannot compare) leaves the
+     * facts of the last list it took, so the scans after it answer as a fresh computation; it kept a list its facts
+     * were not made for, and a group that had grown then failed at every later scan.
+     */
+    @Test
+    void anUpdateThatFailsHalfWayLeavesTheLastFactsWhole() {
+        Resources overhead = res("cpu", 100, "memory", GI / 4);
+        Resources usable = ALLOC.minus(overhead);
+        int failed = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            World w = new World(300 + seed, 10 + (int) seed);
+            ScaleInKept kept = new ScaleInKept();
+            SnapshotIndex index = null;
+            for (int scan = 0; scan < 60; scan++) {
+                w.step();
+                CloudGroup cloud = w.cloud();
+                index = new SnapshotIndex(w.snapshot(), Map.of(), index);
+                List<NodeInfo> nodes = index.nodes(G);
+                NodeLoad[] loads = index.loads(G);
+                CloudInstance[] inst = index.instancesOf(nodes, cloud);
+                if (w.r.nextInt(4) == 0) {
+                    List<NodeInfo> grown = new ArrayList<>(nodes);
+                    List<NodeLoad> grownLoads = new ArrayList<>(Arrays.asList(loads));
+                    List<CloudInstance> grownInst = new ArrayList<>(Arrays.asList(inst));
+                    for (String id : List.of("i-x" + scan, "i-y" + scan)) {
+                        int at = w.r.nextInt(grown.size() + 1);
+                        grown.add(at, Fixtures.onInstance(Fixtures.node(null, G, ALLOC), id, T0));
+                        grownLoads.add(at, NodeLoad.NONE);
+                        grownInst.add(at, Fixtures.instance(id, LifecycleState.IN_SERVICE, T0, true));
+                    }
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.update(
+                                    grown,
+                                    grownLoads.toArray(NodeLoad[]::new),
+                                    grownInst.toArray(CloudInstance[]::new),
+                                    overhead,
+                                    usable))
+                            .isInstanceOf(NullPointerException.class);
+                    failed++;
+                    continue;
+                }
+                kept.update(nodes, loads, inst, overhead, usable);
+                assertKeptEqualsFresh(kept, nodes, loads, inst, overhead, usable, w.r);
+            }
+        }
+        assertThat(failed).isGreaterThan(100);
+    }
+
     /** {@code byIndex}: the nodes paired by the index, as scale-in asks; else matched afresh. */
     private static void keptOrdersAndRoomEqualFresh(World w, int scans, boolean byIndex) {
         Resources overhead = res("cpu", 100, "memory", GI / 4);
