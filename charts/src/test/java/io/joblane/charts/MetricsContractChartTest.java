@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.joblane.scaler.loop.DecisionKind;
+import io.joblane.scaler.loop.GroupSkip;
 import io.joblane.scaler.loop.GroupStatus;
 import io.joblane.scaler.loop.ScanResult;
 import io.joblane.scaler.ops.MicrometerScalerMetrics;
@@ -50,6 +51,7 @@ class MetricsContractChartTest {
             metrics.decision("batch", kind);
         }
         metrics.cloudCall("batch", "setDesiredCapacity", "Throttling");
+        metrics.groupSkipped("batch", GroupSkip.SCAN_FAILED);
         Instant now = Instant.now();
         GroupStatus batch = new GroupStatus(
                 "batch",
@@ -104,6 +106,7 @@ class MetricsContractChartTest {
                         "joblane_scaler_leader",
                         "joblane_scaler_desired_nodes",
                         "joblane_scaler_pending_pods",
+                        "joblane_scaler_group_skipped_scans_total",
                         "joblane_scaler_decisions_total");
     }
 

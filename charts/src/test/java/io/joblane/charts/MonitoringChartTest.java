@@ -104,6 +104,7 @@ class MonitoringChartTest {
                         "JoblaneGroupAtMaxWithPendingJobs",
                         "JoblaneGroupAtMaxWithPendingJobs",
                         "JoblaneGroupAtMaxWithPendingJobs",
+                        "JoblaneGroupNotPlanned",
                         "JoblaneInstancesNeverJoined",
                         "JoblanePodsFoundAtTermination");
         Map<String, String> exprs = new java.util.HashMap<>();
@@ -118,6 +119,9 @@ class MonitoringChartTest {
                 .anySatisfy(e -> assertThat(e).contains("group=\"gpu\"}) >= 8"));
         assertThat(exprs.get("JoblaneScalerNotLeading")).contains("joblane_scaler_leader");
         assertThat(exprs.get("JoblanePodsFoundAtTermination")).contains("joblane_scaler_pods_at_termination_total");
+        assertThat(exprs.get("JoblaneGroupNotPlanned"))
+                .contains("joblane_scaler_group_skipped_scans_total{namespace=\"joblane\"}")
+                .contains("sum by (group, reason)");
         assertThat(exprs.get("JoblaneInstancesNeverJoined"))
                 .contains("joblane_scaler_decisions_total")
                 .contains("kind=\"instance_unregistered\"");

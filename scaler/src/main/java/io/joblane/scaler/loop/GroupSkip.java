@@ -2,8 +2,11 @@ package io.joblane.scaler.loop;
 
 import java.util.Locale;
 
-/** Why a scaled group was not planned this scan; the text is the problem its {@link GroupStatus} carries. */
-enum GroupSkip {
+/**
+ * Why a scaled group was not planned this scan; the text is the problem its {@link GroupStatus} carries, the label
+ * the reason of {@code joblane_scaler_group_skipped_scans_total}.
+ */
+public enum GroupSkip {
     /** No provider serves the group's {@code scaling.provider}. */
     NO_PROVIDER("no cloud provider configured for group %s"),
     /** The provider's describe failed with a cloud error (kind, code, message). */
@@ -23,5 +26,10 @@ enum GroupSkip {
 
     String problem(Object... details) {
         return String.format(Locale.ROOT, format, details);
+    }
+
+    /** The metric label, e.g. {@code scan_failed}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -192,7 +192,7 @@ public final class ScaleLoop {
             if (cloud == null) {
                 statuses.put(
                         group.name(),
-                        skipped(group.name(), state, GroupSkip.CLOUD_GROUP_NOT_FOUND.problem(spec.cloudGroupId())));
+                        skipped(group.name(), state, GroupSkip.CLOUD_GROUP_NOT_FOUND, spec.cloudGroupId()));
                 continue;
             }
             try {
@@ -205,7 +205,7 @@ public final class ScaleLoop {
             } catch (RuntimeException e) {
                 // A bug must not stop the other groups; nothing of this group is executed after the failure.
                 LOG.error("group {}: scan failed, its remaining actions are skipped", group.name(), e);
-                statuses.put(group.name(), skipped(group.name(), state, GroupSkip.SCAN_FAILED.problem(e)));
+                statuses.put(group.name(), skipped(group.name(), state, GroupSkip.SCAN_FAILED, e));
             }
         }
     }
@@ -332,7 +332,7 @@ public final class ScaleLoop {
         for (NodeGroup g : groups) {
             NodeGroupProvider p = providers.get(g.name());
             if (p == null) {
-                statuses.put(g.name(), skipped(g.name(), GroupSkip.NO_PROVIDER.problem(g.name())));
+                statuses.put(g.name(), skipped(g.name(), GroupSkip.NO_PROVIDER, g.name()));
                 continue;
             }
             byProvider.computeIfAbsent(p, k -> new ArrayList<>()).add(g);
@@ -350,14 +350,12 @@ public final class ScaleLoop {
                     metrics.cloudCall(g.name(), "describe", ex.code());
                     statuses.put(
                             g.name(),
-                            skipped(
-                                    g.name(),
-                                    GroupSkip.DESCRIBE_FAILED.problem(ex.kind(), ex.code(), ex.getMessage())));
+                            skipped(g.name(), GroupSkip.DESCRIBE_FAILED, ex.kind(), ex.code(), ex.getMessage()));
                 }
             } catch (RuntimeException ex) {
                 LOG.error("describe of cloud groups {} failed", ids, ex);
                 for (NodeGroup g : e.getValue()) {
-                    statuses.put(g.name(), skipped(g.name(), GroupSkip.DESCRIBE_BROKEN.problem(ex)));
+                    statuses.put(g.name(), skipped(g.name(), GroupSkip.DESCRIBE_BROKEN, ex));
                 }
             }
         }
@@ -741,8 +739,14 @@ public final class ScaleLoop {
                 index::pairing);
     }
 
-    private GroupStatus skipped(String group, String problem) {
-        return skipped(group, states.computeIfAbsent(group, n -> new GroupState()), problem);
+    private GroupStatus skipped(String group, GroupSkip why, Object... details) {
+        return skipped(group, states.computeIfAbsent(group, n -> new GroupState()), why, details);
+    }
+
+    /** The group's status for a scan that did not plan it, counted by reason. */
+    private GroupStatus skipped(String group, GroupState state, GroupSkip why, Object... details) {
+        metrics.groupSkipped(group, why);
+        return skipped(group, state, why.problem(details));
     }
 
     private static GroupStatus skipped(String group, GroupState state, String problem) {

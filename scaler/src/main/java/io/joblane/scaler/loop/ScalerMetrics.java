@@ -72,6 +72,13 @@ public interface ScalerMetrics {
     /** One failed Kubernetes call. */
     default void clusterError(String operation) {}
 
+    /**
+     * A group was not planned this scan ({@code joblane_scaler_group_skipped_scans_total}): its scan failed, or its
+     * cloud group could not be described. The liveness probe sees the loop, not each group: a group skipped at every
+     * scan is only seen here and in the status.
+     */
+    default void groupSkipped(String group, GroupSkip reason) {}
+
     /** Duration of one {@code runOnce}, and its result for gauges (nodes per state, desired, pending pods). */
     default void scanCompleted(Duration duration, ScanResult result) {}
 }

@@ -1,6 +1,7 @@
 package io.joblane.scaler.ops;
 
 import io.joblane.scaler.loop.DecisionKind;
+import io.joblane.scaler.loop.GroupSkip;
 import io.joblane.scaler.loop.GroupStatus;
 import io.joblane.scaler.loop.ScalerMetrics;
 import io.joblane.scaler.loop.ScanResult;
@@ -56,6 +57,9 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                     .tag("group", g)
                     .description("Waiting pods that fit no node of their group, counted once per pod")
                     .register(registry);
+            for (GroupSkip why : GroupSkip.values()) {
+                skippedScans(g, why);
+            }
         }
     }
 
@@ -139,6 +143,19 @@ public final class MicrometerScalerMetrics implements ScalerMetrics {
                     .register(registry)
                     .increment();
         }
+    }
+
+    @Override
+    public void groupSkipped(String group, GroupSkip reason) {
+        skippedScans(group, reason).increment();
+    }
+
+    private Counter skippedScans(String group, GroupSkip reason) {
+        return Counter.builder("joblane.scaler.group.skipped.scans")
+                .tag("group", group)
+                .tag("reason", reason.label())
+                .description("Scans that did not plan the group: its scan failed, or its cloud group was not described")
+                .register(registry);
     }
 
     @Override

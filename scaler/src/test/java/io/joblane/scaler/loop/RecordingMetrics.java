@@ -20,6 +20,14 @@ public final class RecordingMetrics implements ScalerMetrics {
     public int spotInterruptions;
     public int laneLabelWrites;
 
+    /** Scans that did not plan a group, "group/reason". */
+    public final List<String> skipped = new ArrayList<>();
+
+    @Override
+    public void groupSkipped(String group, GroupSkip reason) {
+        skipped.add(group + "/" + reason.label());
+    }
+
     @Override
     public void laneLabelWritten() {
         laneLabelWrites++;

@@ -112,6 +112,31 @@ class ScaleLoopTest {
         assertThat(metrics.registrationLags).hasSize(2).allMatch(l -> l.getSeconds() >= 90 && l.getSeconds() <= 110);
     }
 
+    /**
+     * A group whose scan fails is counted at every scan, by reason, and its status says why: the liveness probe sees
+     * the loop, which goes on, not each group.
+     */
+    @Test
+    void aGroupWhoseScanFailsIsCountedAtEveryScan() throws Exception {
+        FakeCluster.Node node = nodes(1).get(0);
+        node.ready = false;
+        node.created = Instant.MAX; // its registration deadline cannot be computed: the plan fails
+        ScaleLoop loop = loop(false);
+        loop.runOnce();
+        clock.advance(Duration.ofSeconds(10));
+        ScanResult second = loop.runOnce();
+        assertThat(metrics.skipped).containsExactly("batch/scan_failed", "batch/scan_failed");
+        assertThat(second.groups().get("batch").problems())
+                .singleElement()
+                .asString()
+                .startsWith("scan of the group failed");
+
+        node.created = T0; // a node the plan can read again: the group is planned again
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce();
+        assertThat(metrics.skipped).hasSize(2);
+    }
+
     /** Guards the registration report: once per node, not per scan, and again for a node re-created later. */
     @Test
     void aNodeRegistrationIsReportedOnceAndAgainWhenTheNodeIsRecreated() throws Exception {
