@@ -28,6 +28,11 @@ final class KeptTree {
     private Bin[] seen = new Bin[0];
 
     private int loaded;
+    /**
+     * A load is under way or failed half way (leaves written, their ranges not; bins past the new end not closed):
+     * the next one starts from a fresh tree.
+     */
+    private boolean loading;
     /** The bins reloaded by the last {@link #take} (its cost; tests). */
     private int reloaded;
     /** Of those, the bins whose room was copied from their last place, not computed (tests). */
@@ -90,8 +95,10 @@ final class KeptTree {
         int existing = bins.size();
         int dims = layout.length;
         copied = 0;
+        boolean failedBefore = loading;
+        loading = true;
         // Past four times a fresh tree's size (a burst of new bins grew it), the drain chooser's walk over it costs.
-        if (tree == null || tree.capacity() >= 4 * Math.max(capacity, 16)) {
+        if (tree == null || failedBefore || tree.capacity() >= 4 * Math.max(capacity, 16)) {
             tree = new FitTree(dims, capacity, existing);
             loaded = 0;
             seen = new Bin[existing];
@@ -140,6 +147,7 @@ final class KeptTree {
         }
         loaded = existing;
         tree.mark();
+        loading = false;
         return tree;
     }
 
