@@ -120,8 +120,9 @@ class MonitoringChartTest {
         assertThat(exprs.get("JoblaneScalerNotLeading")).contains("joblane_scaler_leader");
         assertThat(exprs.get("JoblanePodsFoundAtTermination")).contains("joblane_scaler_pods_at_termination_total");
         assertThat(exprs.get("JoblaneGroupNotPlanned"))
-                .contains("joblane_scaler_group_skipped_scans_total{namespace=\"joblane\"}")
-                .contains("sum by (group, reason)");
+                .contains("sum by (group) (increase(joblane_scaler_group_skipped_scans_total{namespace=\"joblane\"}")
+                .contains("joblane_scaler_loop_duration_seconds_count{namespace=\"joblane\"}")
+                .endsWith("> 0.5");
         assertThat(exprs.get("JoblaneInstancesNeverJoined"))
                 .contains("joblane_scaler_decisions_total")
                 .contains("kind=\"instance_unregistered\"");

@@ -34,7 +34,7 @@ public final class LanesStep {
     private final ScalerMetrics metrics;
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
-    /** The last run's update failed after it took the families that changed: the next one may not trust its own. */
+    /** An update under way, or one that failed after it took the families that changed: the next may not trust its own. */
     private boolean lastRunFailed;
 
     private final NodeEnds ends;
@@ -83,14 +83,10 @@ public final class LanesStep {
         learner.observe(pods.others()); // finished pods are never handed as bound to a node
         long now = clock.millis();
         Set<String> changed = history.takeChanged();
-        NodeEnds.Result result;
-        try {
-            // After a run that failed, the families it took are lost to the next: it looks at every node.
-            result = ends.update(nodes, pods, history, lastRunFailed ? null : changed, now, access.nodeEdits());
-        } catch (RuntimeException e) {
-            lastRunFailed = true;
-            throw e;
-        }
+        // Until the update is through: a run that fails loses the families it took, so the next looks at every node.
+        boolean trusted = !lastRunFailed;
+        lastRunFailed = true;
+        NodeEnds.Result result = ends.update(nodes, pods, history, trusted ? changed : null, now, access.nodeEdits());
         lastRunFailed = false;
         expectedEnds = result.ends();
         List<LaneEnds.Change> changes = result.changes();

@@ -256,7 +256,8 @@ class NodeEndsTest {
                 k.written.clear();
                 k.refused.clear();
                 k.refuse = seed % 3 == 2 ? rnd : null; // a third of the runs have writes refused now and then
-                // Half the runs fail now and then after the families were learnt (the adapter's edits throw).
+                // In half the seeds a third of the runs fail after the families were learnt (the adapter's edits
+                // throw).
                 k.failEdits = seed % 2 == 1 && rnd.nextInt(3) == 0;
                 if (k.failEdits) {
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.run(k.gate()))

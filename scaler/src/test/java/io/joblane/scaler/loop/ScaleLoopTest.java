@@ -135,6 +135,13 @@ class ScaleLoopTest {
         clock.advance(Duration.ofSeconds(10));
         loop.runOnce();
         assertThat(metrics.skipped).hasSize(2);
+
+        cloud.failNext( // a describe that fails is the other way a group goes unplanned
+                FakeNodeGroupProvider.DESCRIBE,
+                new CloudException(CloudException.Kind.TRANSIENT, "Throttling", "Rate exceeded"));
+        clock.advance(Duration.ofSeconds(10));
+        loop.runOnce();
+        assertThat(metrics.skipped).containsExactly("batch/scan_failed", "batch/scan_failed", "batch/describe_failed");
     }
 
     /** Guards the registration report: once per node, not per scan, and again for a node re-created later. */

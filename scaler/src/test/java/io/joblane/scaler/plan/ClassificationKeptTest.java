@@ -432,6 +432,7 @@ class ClassificationKeptTest {
             last = index;
         }
     }
+
     /**
      * A pass that throws half way (here a node whose creation time overflows the registration timeout) leaves nothing
      * kept that the next pass would build on: its counts and bins are those of a classification made afresh.
