@@ -24,6 +24,10 @@ public final class Quantity {
     private static final int MIN_POWER = -10;
 
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+    /** {@code 1Mi} in milli-units, as {@link #toMillis} gives it. */
+    public static final long MI = 1024L * 1024 * 1000;
+    /** {@code 1Gi} in milli-units, as {@link #toMillis} gives it: the unit tests and examples write memory in. */
+    public static final long GI = 1024 * MI;
 
     private Quantity() {}
 

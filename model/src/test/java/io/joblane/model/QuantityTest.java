@@ -97,6 +97,14 @@ class QuantityTest {
                 HANG_GUARD, () -> assertThat(Quantity.toMillis(text)).isEqualTo(1));
     }
 
+    /** The constants memory is written in are what the parser gives for 1Mi and 1Gi. */
+    @Test
+    void oneMiAndOneGiAreTheConstants() {
+        assertThat(Quantity.toMillis("1Mi")).isEqualTo(Quantity.MI);
+        assertThat(Quantity.toMillis("1Gi")).isEqualTo(Quantity.GI);
+        assertThat(Quantity.toMillis("16Gi")).isEqualTo(16 * Quantity.GI);
+    }
+
     @Test
     void aMillionDigitsAreReadWithoutBigIntegerArithmeticOnThemAll() {
         String ones = "1".repeat(1_000_000);

@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -29,7 +30,6 @@ import org.junit.jupiter.api.Test;
 class GoldenFiguresTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final Path RICC = Path.of("../../shared/traces/pwa-ricc-2010/RICC-2010-2.swf.gz");
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     @Test
     void exampleTraceWithDefaults() throws Exception {

@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.config.ConfigLoader;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GroupedSimulatorTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
     private static final List<String> POLICIES = List.of(
             Simulator.JOBLANE,
             Simulator.CLUSTER_AUTOSCALER,

@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.cloud.fake.LaunchRule;
@@ -14,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JoblanePolicySnapshotTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     /**
      * Pods of equal requests hand the planner one requests object (its memos compare by reference first), waiting or

@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A group of two instance types in every policy: the launched type's shape and price, and who serves what. */
 class MixedNodeTypesTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     @TempDir
     Path dir;

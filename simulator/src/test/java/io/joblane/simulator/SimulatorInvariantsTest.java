@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.cluster.NodeShape;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 public class SimulatorInvariantsTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package io.joblane.simulator;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.cluster.NodeShape;
@@ -90,7 +91,7 @@ class ZonalJobsTest {
         String csv = "submit,duration,cpu,memory,zone\n0,60,1,1Gi,zone-c\n" + "1,60,1,1Gi,\n".repeat(999);
         Path file = dir.resolve("zonal.csv");
         Files.writeString(file, csv);
-        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 64, 4 * 1024L * 1024 * 1024 * 1000);
+        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 64, 4 * GI);
         int pinned = 0;
         try (TraceReader r = ZonalJobs.of(source, 0.3, SimCluster.ZONES, 7).open()) {
             assertThat(r.next().zone()).isEqualTo("zone-c");
@@ -111,7 +112,7 @@ class ZonalJobsTest {
         String csv = "submit,duration,cpu,memory,zone\n" + "0,3600,6,1Gi,zone-c\n".repeat(4);
         Path file = dir.resolve("zone-c.csv");
         Files.writeString(file, csv);
-        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 64, 4 * 1024L * 1024 * 1024 * 1000);
+        TraceSource source = TraceSource.file(file, TraceFormat.CSV, false, null, 64, 4 * GI);
         NodeShape shape = SimulatorInvariantsTest.shape(8, 32);
         Simulator simulator = new Simulator(
                 SimulatorInvariantsTest.settings(shape, 1), JoblanePolicy.factory(Duration.ofMinutes(10), 2));

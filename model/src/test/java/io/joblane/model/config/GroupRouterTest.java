@@ -1,5 +1,6 @@
 package io.joblane.model.config;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GroupRouterTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     private static GroupRouter example() throws Exception {
         return new GroupRouter(ConfigLoader.load(Path.of("../examples/config/node-groups.yaml")));

@@ -1,5 +1,7 @@
 package io.joblane.scaler.bench;
 
+import static io.joblane.model.Quantity.GI;
+
 import io.joblane.model.WellKnown;
 import io.joblane.model.config.Taint;
 import io.joblane.scaler.cloud.CloudGroup;
@@ -58,7 +60,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
         value = 1,
         jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class PlannerBenchmark {
-    static final long GI = 1024L * 1024 * 1024 * 1000;
     static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
 
     @Param({"20000"})

@@ -1,5 +1,6 @@
 package io.joblane.scaler.kube;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -47,7 +48,7 @@ class PodRequestsTest {
                 .build();
         Map<String, Long> r = PodRequests.of(spec);
         assertThat(r.get("cpu")).isEqualTo(3000L);
-        assertThat(r.get("memory")).isEqualTo(1024L * 1024 * 1024 * 1000);
+        assertThat(r.get("memory")).isEqualTo(GI);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.joblane.scaler.plan;
 
+import static io.joblane.model.Quantity.GI;
 import static io.joblane.scaler.plan.Fixtures.T0;
 import static io.joblane.scaler.plan.Fixtures.node;
 import static io.joblane.scaler.plan.Fixtures.res;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
  * allocatables whose names the pass's vectors need.
  */
 class AllocatableCountsTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
     private static final Resources GPU_TEMPLATE = res("cpu", 8000, "memory", 32 * GI, "nvidia.com/gpu", 1000);
 
     /** A few shapes, some equal in value but distinct objects, one without a GPU, one zero. */

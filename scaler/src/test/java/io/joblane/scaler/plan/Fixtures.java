@@ -19,8 +19,8 @@ import java.util.Set;
 /** Hand-built clusters for planner tests: short constructors with the defaults most tests want. */
 public final class Fixtures {
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    public static final long GI = 1024L * 1024 * 1024 * 1000;
-    public static final long MI = 1024L * 1024 * 1000;
+    public static final long GI = io.joblane.model.Quantity.GI;
+    public static final long MI = io.joblane.model.Quantity.MI;
 
     private Fixtures() {}
 

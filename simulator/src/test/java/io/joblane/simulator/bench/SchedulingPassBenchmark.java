@@ -1,5 +1,7 @@
 package io.joblane.simulator.bench;
 
+import static io.joblane.model.Quantity.GI;
+
 import io.joblane.model.lanes.LaneTerm;
 import io.joblane.model.lanes.RunTimePredictor;
 import io.joblane.simulator.cluster.NodeShape;
@@ -39,7 +41,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
         value = 1,
         jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class SchedulingPassBenchmark {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
     /** RICC's node of issue 14 (8 cpu, 12Gi, 110 pods, DaemonSets 250m and 512Mi); {@link NodeRunBenchmark}'s too. */
     static final NodeShape SHAPE = new NodeShape(8_000, 12 * GI, 0, 110, 250, GI / 2, 3);
 

@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.SimulatorInvariantsTest;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
  * followed from then on: binds that fill an empty node, ends that empty one, launches and removals, in node order.
  */
 class EmptyNodesTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     @Test
     void gatheredWhenFirstAskedThenFollowedInNodeOrder() {

@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.lanes.LaneTerm;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * the drain simulation must answer as a first fit over every node would, whatever happens to the nodes in between.
  */
 class LoadBucketsTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     @Test
     void bucketedSchedulingBindsEveryPodWhereAScanOfEveryNodeWould() {

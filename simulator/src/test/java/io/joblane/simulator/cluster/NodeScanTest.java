@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.lanes.LaneTerm;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
  * 32 GiB node, a pod of 300m and 0.5 GiB).
  */
 class NodeScanTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
     private static final NodeShape SHAPE = SimulatorInvariantsTest.shape(8, 32);
     private static final SimCluster.Scoring SCORING = SimCluster.Scoring.MOST_ALLOCATED;
     private static final long POD_CPU = 300;

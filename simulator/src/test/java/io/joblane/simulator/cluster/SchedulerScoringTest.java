@@ -1,5 +1,6 @@
 package io.joblane.simulator.cluster;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.lanes.LaneTerm;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 class SchedulerScoringTest {
     private static final NodeShape SHAPE = SimulatorInvariantsTest.shape(16, 64);
     private static final NodeType TYPE = new NodeType("node", SHAPE, 0, Integer.MAX_VALUE);
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     private static SimPod pod(long id, int cpu, int memoryGi) {
         return new SimPod(id, cpu * 1000L, memoryGi * GI, 0, 3_600_000, 0, true);

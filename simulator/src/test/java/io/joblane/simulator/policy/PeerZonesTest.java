@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.simulator.SimulatorInvariantsTest;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class PeerZonesTest {
     private static final NodeShape SHAPE = SimulatorInvariantsTest.shape(16, 64);
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
     private static final long MIN = 60_000;
     private static final long BOOT = 90_000;
 

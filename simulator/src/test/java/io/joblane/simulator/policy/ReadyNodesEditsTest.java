@@ -1,5 +1,6 @@
 package io.joblane.simulator.policy;
 
+import static io.joblane.model.Quantity.GI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.lanes.LaneNode;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * join, take and finish pods, get drain taints and leave.
  */
 class ReadyNodesEditsTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
 
     /** A node's view made again only when its drain taint changed, as the Joblane policy's caches do. */
     private final Map<SimNode, NodeInfo> views = new IdentityHashMap<>();

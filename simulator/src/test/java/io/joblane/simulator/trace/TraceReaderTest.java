@@ -1,5 +1,7 @@
 package io.joblane.simulator.trace;
 
+import static io.joblane.model.Quantity.GI;
+import static io.joblane.model.Quantity.MI;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TraceReaderTest {
-    private static final long GI = 1024L * 1024 * 1024 * 1000;
-    private static final long MI = 1024L * 1024 * 1000;
 
     private static List<TraceJob> readAll(TraceReader reader) throws Exception {
         List<TraceJob> jobs = new ArrayList<>();

@@ -21,7 +21,6 @@ final class EksNodeShape {
     static final int KUBELET_DEFAULT_MAX_PODS = 110;
 
     static final long EVICTION_HARD_MIB = 100;
-    private static final long MIB_MILLIS = 1024L * 1024 * 1000;
 
     private EksNodeShape() {}
 
@@ -61,7 +60,7 @@ final class EksNodeShape {
         long memoryMiB = type.memoryMiB() - reservedMemoryMiB(maxPods) - EVICTION_HARD_MIB;
         Map<String, Long> shape = new LinkedHashMap<>();
         shape.put(WellKnown.RESOURCE_CPU, Math.max(0, cpu - reservedCpuMillis(cpu)));
-        shape.put(WellKnown.RESOURCE_MEMORY, Math.max(0, memoryMiB) * MIB_MILLIS);
+        shape.put(WellKnown.RESOURCE_MEMORY, Math.max(0, memoryMiB) * Quantity.MI);
         shape.put(WellKnown.RESOURCE_PODS, maxPods * 1000);
         type.gpus().forEach((resource, count) -> shape.put(resource, count * 1000L));
         resourceTags.forEach((resource, quantity) -> shape.put(resource, Quantity.toMillis(quantity)));

@@ -1,5 +1,6 @@
 package io.joblane.scaler.cloud.aws;
 
+import static io.joblane.model.Quantity.GI;
 import static io.joblane.scaler.cloud.aws.AwsTestSupport.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,7 +89,7 @@ class AsgAffinityHttpTest {
                 "default",
                 name,
                 "batch",
-                Resources.of(1000, 1024L * 1024 * 1024 * 1000),
+                Resources.of(1000, GI),
                 PodPhase.PENDING_UNSCHEDULABLE,
                 true,
                 false,

@@ -1,5 +1,6 @@
 package io.joblane.scaler.cloud.aws;
 
+import static io.joblane.model.Quantity.GI;
 import static io.joblane.scaler.cloud.aws.AwsTestSupport.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -238,7 +239,7 @@ class AwsScaleLoopHttpTest {
                     "default",
                     name,
                     "batch",
-                    Resources.of(3000, 1024L * 1024 * 1024 * 1000),
+                    Resources.of(3000, GI),
                     PodPhase.PENDING_UNSCHEDULABLE,
                     true,
                     false,

@@ -1,5 +1,6 @@
 package io.joblane.scaler.cloud.aws;
 
+import static io.joblane.model.Quantity.MI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.scaler.cloud.NodeTemplate;
@@ -8,8 +9,6 @@ import org.junit.jupiter.api.Test;
 
 /** The EKS AMI's max pods and kubelet reserves, checked against figures the AMI publishes. */
 class EksNodeShapeTest {
-
-    private static final long MI = 1024L * 1024 * 1000;
 
     @Test
     void maxPodsFollowTheEniFormulaAsInTheAmisTable() {

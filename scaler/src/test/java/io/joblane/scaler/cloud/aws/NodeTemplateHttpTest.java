@@ -1,5 +1,6 @@
 package io.joblane.scaler.cloud.aws;
 
+import static io.joblane.model.Quantity.MI;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.joblane.model.WellKnown;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
 class NodeTemplateHttpTest {
 
     private static final String ASG = "eks-batch-1a";
-    private static final long MI = 1024L * 1024 * 1000;
 
     private FakeAutoScalingServer asg;
     private FakeEc2Server ec2;
