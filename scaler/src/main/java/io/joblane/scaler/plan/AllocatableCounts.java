@@ -17,12 +17,19 @@ final class AllocatableCounts {
     private List<NodeInfo> nodes = List.of();
     /** By allocatable: {nodes, Ready nodes}. */
     private final Map<Resources, int[]> counts = new HashMap<>();
+    /** An update under way, or one that failed half way: the counts are then made afresh at the next. */
+    private boolean updating;
 
     /** Counts {@code now}'s nodes, from those of the list last counted. */
     void update(SnapshotIndex index, List<NodeInfo> now) {
-        if (now == nodes) {
+        if (now == nodes && !updating) {
             return;
         }
+        if (updating) {
+            counts.clear();
+            nodes = List.of();
+        }
+        updating = true;
         int[] was = index.pairing(nodes, now);
         for (int i = 0; i < was.length; i++) {
             if (was[i] < 0) {
@@ -36,6 +43,7 @@ final class AllocatableCounts {
             }
         }
         nodes = now;
+        updating = false;
     }
 
     private void count(NodeInfo n, int by) {

@@ -110,4 +110,47 @@ class AllocatableCountsTest {
         assertThat(tied).as("ties left to the nodes' order").isGreaterThan(10);
         assertThat(patched).as("scans whose index took the edits").isGreaterThan(400);
     }
+    /**
+     * An update that fails half way (here the list throws at its second read of a new node, after two others were
+     * counted) leaves no count behind: the next update answers as counting its nodes afresh.
+     */
+    @Test
+    void anUpdateThatFailsHalfWayLeavesNoCountBehind() {
+        Resources small = res("cpu", 4000, "memory", 16 * GI);
+        Resources large = res("cpu", 16000, "memory", 64 * GI);
+        NodeInfo a = node("a", "g", small);
+        NodeInfo b = node("b", "g", small);
+        List<NodeInfo> first = List.of(a, b);
+        List<NodeInfo> broken = List.of(a, node("x", "g", large), node("y", "g", large), node("z", "g", small), b);
+        List<NodeInfo> after = List.of(a, b, node("w", "g", small));
+        SnapshotIndex index = new SnapshotIndex(new ClusterSnapshot(T0, List.of(), List.of(), List.of()));
+
+        AllocatableCounts kept = new AllocatableCounts();
+        kept.update(index, first);
+        int[] reads = new int[broken.size()];
+        List<NodeInfo> failing = new java.util.AbstractList<>() {
+            @Override
+            public NodeInfo get(int i) {
+                if (i == 3 && ++reads[i] == 2) {
+                    throw new IllegalStateException("read failed");
+                }
+                return broken.get(i);
+            }
+
+            @Override
+            public int size() {
+                return broken.size();
+            }
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.update(index, failing))
+                .isInstanceOf(IllegalStateException.class);
+        kept.update(index, after);
+
+        AllocatableCounts fresh = new AllocatableCounts();
+        fresh.update(index, after);
+        assertThat(new HashSet<>(kept.distinct()))
+                .isEqualTo(new HashSet<>(fresh.distinct()))
+                .containsExactly(small);
+        assertThat(kept.mostCommon(small)).isEqualTo(fresh.mostCommon(small));
+    }
 }
