@@ -35,7 +35,7 @@ public final class LanesStep {
     private final Map<String, LaneEnds.Change> dryRunLogged = new HashMap<>();
     private boolean seeded;
     /** An update under way, or one that failed after it took the families that changed: the next may not trust its own. */
-    private boolean lastRunFailed;
+    private boolean updating;
 
     private final NodeEnds ends;
     private ExpectedEnds expectedEnds = ExpectedEnds.NONE;
@@ -84,10 +84,10 @@ public final class LanesStep {
         long now = clock.millis();
         Set<String> changed = history.takeChanged();
         // Until the update is through: a run that fails loses the families it took, so the next looks at every node.
-        boolean trusted = !lastRunFailed;
-        lastRunFailed = true;
+        boolean trusted = !updating;
+        updating = true;
         NodeEnds.Result result = ends.update(nodes, pods, history, trusted ? changed : null, now, access.nodeEdits());
-        lastRunFailed = false;
+        updating = false;
         expectedEnds = result.ends();
         List<LaneEnds.Change> changes = result.changes();
         if (dryRun) {

@@ -746,10 +746,6 @@ public final class ScaleLoop {
     /** The group's status for a scan that did not plan it, counted by reason. */
     private GroupStatus skipped(String group, GroupState state, GroupSkip why, Object... details) {
         metrics.groupSkipped(group, why);
-        return skipped(group, state, why.problem(details));
-    }
-
-    private static GroupStatus skipped(String group, GroupState state, String problem) {
         return new GroupStatus(
                 group,
                 false,
@@ -767,7 +763,7 @@ public final class ScaleLoop {
                 state.lastReason,
                 state.lastAt,
                 state.backoffUntil,
-                List.of(problem),
+                List.of(why.problem(details)),
                 null,
                 0,
                 List.of());

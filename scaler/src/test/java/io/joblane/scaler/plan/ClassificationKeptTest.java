@@ -168,10 +168,15 @@ class ClassificationKeptTest {
         }
 
         ClusterSnapshot snapshot() {
+            return snapshot(nodes, pods, true);
+        }
+
+        /** {@code nodes} beside their {@code pods} now, with or without a waiting pod. */
+        ClusterSnapshot snapshot(List<NodeInfo> nodes, List<List<PodInfo>> pods, boolean waiting) {
             return new ClusterSnapshot(
                     now,
                     new ArrayList<>(nodes),
-                    List.of(pending("w" + made, G, Fixtures.cpuMem(3000, GI))),
+                    waiting ? List.of(pending("w" + made, G, Fixtures.cpuMem(3000, GI))) : List.of(),
                     List.of(),
                     new ArrayList<>(pods));
         }
@@ -204,12 +209,8 @@ class ClassificationKeptTest {
                         brokenWay == 2 ? Fixtures.unneededSince(n, Instant.MAX) : Fixtures.notReady(n, Instant.MAX));
                 podsWithBroken.set(at, List.of());
             }
-            return new ClusterSnapshot(
-                    now,
-                    withBroken,
-                    brokenWay == 2 ? List.of() : List.of(pending("w" + made, G, Fixtures.cpuMem(3000, GI))),
-                    List.of(),
-                    podsWithBroken); // nothing waits for the idle node, so scale-in looks at it
+            // Nothing waits for the idle node, so scale-in looks at it.
+            return snapshot(withBroken, podsWithBroken, brokenWay != 2);
         }
 
         /** The list the last {@link #cloud} handed, and the instances it was made of. */

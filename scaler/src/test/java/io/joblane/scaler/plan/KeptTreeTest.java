@@ -209,15 +209,7 @@ class KeptTreeTest {
         List<NodeInfo> broken = new ArrayList<>(nodes);
         broken.set(7, node("n7", G, withFoo));
         SnapshotIndex second = new SnapshotIndex(new ClusterSnapshot(T0, broken, changed, List.of()), Map.of(), first);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-                        NewNodeShapes.plan(spec(G, 0, 60, SMALL), cloud, (sp, kinds, learnShape, setAside) -> {
-                            PassInput in = PassInput.of(sp, second, cloud, T0, Map.of(), kinds, learnShape, Set.of());
-                            List<PodInfo> pending = second.pending(G);
-                            Classification c = Classification.of(
-                                    in, second.nodes(G), second.loads(G), second.instancesOf(second.nodes(G), cloud));
-                            ScaleOut.plan(in, NewNodeShape.learn(in, nodes, pending), c, pending); // not told of foo
-                            return null;
-                        }))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scaleOut(second, cloud, nodes)) // not told of foo
                 .isInstanceOf(IllegalStateException.class);
 
         ClusterSnapshot third = new ClusterSnapshot(T0, nodes, changed, List.of());
@@ -245,13 +237,18 @@ class KeptTreeTest {
 
     /** The scale-out step of a pass on the index, as {@link Planner} runs it. */
     private static ScaleOut scaleOut(SnapshotIndex index, CloudGroup cloud) {
+        return scaleOut(index, cloud, index.nodes(G));
+    }
+
+    /** As above, the new-node shape learnt from {@code shapeFrom} rather than the index's nodes. */
+    private static ScaleOut scaleOut(SnapshotIndex index, CloudGroup cloud, List<NodeInfo> shapeFrom) {
         ScaleOut[] out = new ScaleOut[1];
         NewNodeShapes.plan(spec(G, 0, 60, SMALL), cloud, (s, kinds, learnShape, setAside) -> {
             PassInput in = PassInput.of(s, index, cloud, T0, Map.of(), kinds, learnShape, Set.of());
             List<NodeInfo> nodes = index.nodes(G);
             List<PodInfo> pending = index.pending(G);
             Classification c = Classification.of(in, nodes, index.loads(G), index.instancesOf(nodes, cloud));
-            out[0] = ScaleOut.plan(in, NewNodeShape.learn(in, nodes, pending), c, pending);
+            out[0] = ScaleOut.plan(in, NewNodeShape.learn(in, shapeFrom, pending), c, pending);
             return new GroupPlan(G, List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
         });
         return out[0];
