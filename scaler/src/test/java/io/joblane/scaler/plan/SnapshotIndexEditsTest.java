@@ -36,7 +36,7 @@ class SnapshotIndexEditsTest {
             List.of(new PodConstraints.TopologyTerm("kubernetes.io/hostname", PodSelector.labels(Map.of("app", "x")))),
             null);
 
-    private static final GroupSpec SPEC = Fixtures.spec("a", 0, 1000, cpuMem(4000, 16L * 1024 * 1024 * 1024 * 1000));
+    private static final GroupSpec SPEC = Fixtures.spec("a", 0, 1000, cpuMem(4000, 16 * Fixtures.GI));
 
     private int pods;
 

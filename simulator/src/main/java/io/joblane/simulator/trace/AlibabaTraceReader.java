@@ -1,5 +1,6 @@
 package io.joblane.simulator.trace;
 
+import io.joblane.model.Quantity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.HashMap;
@@ -13,8 +14,6 @@ import java.util.Map;
  * skipped by rule.
  */
 final class AlibabaTraceReader extends LineTraceReader {
-    private static final long MIB_MILLIS = 1024L * 1024L * 1000L;
-
     private final int cpu;
     private final int memory;
     private final int gpu;
@@ -78,6 +77,6 @@ final class AlibabaTraceReader extends LineTraceReader {
         if (cpuMillis < 0 || memoryMib < 0 || gpus < 0) {
             throw new TraceFormatException(lineNumber, "negative resource request");
         }
-        return new TraceJob(lineNumber, submitMillis, end - start, cpuMillis, memoryMib * MIB_MILLIS, gpus, 1, "");
+        return new TraceJob(lineNumber, submitMillis, end - start, cpuMillis, memoryMib * Quantity.MI, gpus, 1, "");
     }
 }
