@@ -101,17 +101,24 @@ final class NodeInstances {
             c.out()[k] = id == null ? null : byId.get(id);
             c.at()[k] = -1;
         }
-        return keep(cloudId, last, nodes, last.list, c, c.fresh());
+        return keep(cloudId, last, nodes, last.list, c, c.fresh(), c.fresh().length);
     }
 
     /**
      * Keeps the answer carried from {@code last} (and completed) for the next call; when no node moved, with the last
-     * answer and the places {@code looked} up again, for {@link #changedSince}.
+     * answer and the first {@code count} places of {@code looked}, those looked up again, for {@link #changedSince}.
      */
     private CloudInstance[] keep(
-            String cloudId, Kept last, List<NodeInfo> nodes, List<CloudInstance> list, Carried c, int[] looked) {
+            String cloudId,
+            Kept last,
+            List<NodeInfo> nodes,
+            List<CloudInstance> list,
+            Carried c,
+            int[] looked,
+            int count) {
         boolean inPlace = NodeEdits.runsKeepPlaces(c.runs(), nodes.size(), last.out.length);
-        kept.put(cloudId, new Kept(nodes, list, c.at(), c.out(), inPlace ? last.out : null, inPlace ? looked : null));
+        int[] lookedAgain = !inPlace ? null : count == looked.length ? looked : Arrays.copyOf(looked, count);
+        kept.put(cloudId, new Kept(nodes, list, c.at(), c.out(), inPlace ? last.out : null, lookedAgain));
         return c.out();
     }
 
@@ -168,7 +175,7 @@ final class NodeInstances {
             }
             next = at[k] >= 0 ? at[k] + 1 : next;
         }
-        return keep(cloudId, last, nodes, list, c, Arrays.copyOf(looked, count));
+        return keep(cloudId, last, nodes, list, c, looked, count);
     }
 
     /** Place {@code k}'s instance of id {@code id}: a few places on from {@code next}, else by id (place -1). */

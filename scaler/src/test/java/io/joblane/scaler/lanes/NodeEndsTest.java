@@ -1,6 +1,7 @@
 package io.joblane.scaler.lanes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.joblane.model.lanes.FamilyTable;
 import io.joblane.model.lanes.RunTimes;
@@ -260,8 +261,7 @@ class NodeEndsTest {
                 // throw).
                 k.failEdits = seed % 2 == 1 && rnd.nextInt(3) == 0;
                 if (k.failEdits) {
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.run(k.gate()))
-                            .isInstanceOf(IllegalStateException.class);
+                    assertThatThrownBy(() -> step.run(k.gate())).isInstanceOf(IllegalStateException.class);
                     failed++;
                     continue; // nothing written, no end fixed: the fresh computation skips it too
                 }

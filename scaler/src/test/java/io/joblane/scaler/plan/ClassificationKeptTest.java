@@ -7,11 +7,13 @@ import static io.joblane.scaler.plan.Fixtures.pending;
 import static io.joblane.scaler.plan.Fixtures.res;
 import static io.joblane.scaler.plan.Fixtures.running;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
 import io.joblane.scaler.cloud.InstanceList;
 import io.joblane.scaler.cloud.LifecycleState;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -310,7 +312,7 @@ class ClassificationKeptTest {
                         assertThat(c.brokenWay)
                                 .as(where + ": a new node of the group must fail")
                                 .isNotZero();
-                    } catch (java.time.DateTimeException e) {
+                    } catch (DateTimeException e) {
                         failed[c.brokenWay]++;
                     }
                     last = broken;
@@ -453,9 +455,9 @@ class ClassificationKeptTest {
             last = kept;
             if (nodes.contains(broken)) {
                 PassInput in = PassInput.of(spec, kept, cloud, T0, Map.of(), List.of(), true, Set.of());
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> Classification.of(
+                assertThatThrownBy(() -> Classification.of(
                                 in, kept.nodes(G), kept.loads(G), kept.instancesOf(kept.nodes(G), cloud)))
-                        .isInstanceOf(java.time.DateTimeException.class);
+                        .isInstanceOf(DateTimeException.class);
                 continue;
             }
             SnapshotIndex fresh = new SnapshotIndex(snapshot, Map.of(), null);
