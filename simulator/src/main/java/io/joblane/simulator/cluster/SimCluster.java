@@ -70,8 +70,8 @@ public final class SimCluster {
     private final List<SimNode> withRoom = new ArrayList<>();
 
     private int booting;
-    /** Bumped by every change a policy or the scheduler could see: pods, nodes, taints, cordons, annotations. */
-    private long version;
+    /** Bumped by every change a policy could decide from ({@link #version()}); lane-end labels by their own. */
+    private long version, laneEndChanges;
 
     private int firstUntried;
     private boolean capacityChanged;
@@ -283,9 +283,8 @@ public final class SimCluster {
     }
 
     /**
-     * A counter that moves whenever the cluster changes in a way a policy could see (pods submitted, bound,
-     * finished or evicted; nodes launched, ready, removed, tainted, cordoned, annotated): equal values mean nothing
-     * changed in between.
+     * Moves whenever the cluster changes in a way a policy could decide from (pods submitted, bound, finished or
+     * evicted; nodes launched, ready, removed, tainted, cordoned, annotated); lane-end labels count apart.
      */
     public long version() {
         return version;
@@ -345,8 +344,9 @@ public final class SimCluster {
     }
 
     /**
-     * Sets the node's {@code joblane.io/lane-end} label (null removes it). Only scores move, no pod fits where it did
-     * not: waiting pods are not retried for it.
+     * Sets the node's {@code joblane.io/lane-end} label (null removes it). Only scores move: waiting pods are not
+     * retried for it. Not a {@link #version} change: the scaler's planner never reads its own label (nor does the kube
+     * adapter's snapshot), lanes only sees it written, and scheduling runs at every event time whatever the version.
      */
     public void setLaneEnd(SimNode node, String value) {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
@@ -355,9 +355,13 @@ public final class SimCluster {
             if (node.bucket != null) {
                 node.bucket.nodes.laneEndChanged(node);
             }
-            version++;
+            laneEndChanges++;
             listChanged(node);
         }
+    }
+
+    public long laneEndChanges() {
+        return laneEndChanges;
     }
 
     private static long minutesOrNone(String laneEnd) {
