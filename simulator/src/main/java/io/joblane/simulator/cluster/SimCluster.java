@@ -345,8 +345,8 @@ public final class SimCluster {
 
     /**
      * Sets the node's {@code joblane.io/lane-end} label (null removes it). Only scores move: waiting pods are not
-     * retried for it. Not a {@link #version} change: the scaler's planner never reads its own label (nor does the kube
-     * adapter's snapshot), lanes only sees it written, and scheduling runs at every event time whatever the version.
+     * retried for it. Not a {@link #version} change: no planner decision reads it, and as in the scaler's kube cache
+     * (ClusterCache.nodeChanged) a change of it alone wakes no scan; scheduling runs at every event time anyway.
      */
     public void setLaneEnd(SimNode node, String value) {
         if (!java.util.Objects.equals(node.laneEnd, value)) {
