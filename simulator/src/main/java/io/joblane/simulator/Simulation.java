@@ -227,7 +227,8 @@ public final class Simulation {
                 throw new WaitedException();
             }
             if (t == nextScan) {
-                scan(policy, cluster, t, quiet, quiet.holds(cluster, stallSince) && t < quiet.nextScan(t, start));
+                boolean unchanged = quiet.holds(cluster, stallSince);
+                scan(policy, cluster, t, quiet, unchanged && t < quiet.nextScan(t, start), unchanged);
                 nextScan += settings.scanIntervalMillis();
             }
             if (stalledTooLong(t)) {
@@ -382,18 +383,24 @@ public final class Simulation {
         }
     }
 
-    /** One scan of the policy at {@code t}, the events and binding it causes, and whether it leaves things quiet. */
-    private static void scan(ScalingPolicy policy, SimCluster cluster, long t, Quiet quiet, boolean skippable) {
+    /**
+     * One scan of the policy at {@code t}, the events and binding it causes, and whether it leaves things quiet. Of a
+     * cluster {@code unchanged} since a scan that did nothing, only the steps due ({@link ScalingPolicy#wholeScanDue}).
+     */
+    private static void scan(
+            ScalingPolicy policy, SimCluster cluster, long t, Quiet quiet, boolean skippable, boolean unchanged) {
         long before = cluster.version();
         long laneEndsBefore = cluster.laneEndChanges();
-        boolean acted = policy.scan(cluster, t);
+        boolean stepsOnly = unchanged && !skippable && !policy.wholeScanDue(t);
+        boolean acted = stepsOnly && !verifySkips ? policy.scanDueStepsOnly(cluster, t) : policy.scan(cluster, t);
         cluster.runEventsUntil(t);
         schedule(policy, cluster, t);
         if (verifySkips
-                && skippable
+                && (skippable || stepsOnly)
                 && (acted || cluster.version() != before || cluster.laneEndChanges() != laneEndsBefore)) {
-            throw new IllegalStateException(policy.name() + " acted in a scan at " + t
-                    + " ms that would have been skipped (its next wanted scan was " + quiet.wakeAt + " ms)");
+            throw new IllegalStateException(policy.name() + " acted in a scan at " + t + " ms that would have been "
+                    + (skippable ? "skipped" : "cut to the steps due") + " (its next wanted scan was " + quiet.wakeAt
+                    + " ms)");
         }
         quiet.version = acted || cluster.version() != before ? -1 : before;
         quiet.wakeAt = quiet.version < 0 ? 0 : policy.nextScanWanted(cluster, t);

@@ -136,6 +136,19 @@ public final class ScaleLoop {
         return dryRun || config.scaler().dryRun();
     }
 
+    /**
+     * Only the steps after the scan (lanes), keeping the last scan's {@link #nextDeadline}: for an event-driven caller
+     * (the simulator) whose cluster and cloud did not change since a scan that decided nothing, woken by a step's own
+     * deadline before the loop's, when a scan would decide nothing new either.
+     */
+    public synchronized void runStepsAfterScanOnly() {
+        try {
+            runAfterScan(new ScanGate(dryRun(), leading));
+        } catch (ScanGate.NotLeading e) {
+            LOG.warn("steps after the scan stopped: no longer leading (before {})", e.getMessage());
+        }
+    }
+
     /** One full scan, synchronously. Never throws for cluster or cloud failures: they end up in the result. */
     public synchronized ScanResult runOnce() {
         Instant start = clock.instant();

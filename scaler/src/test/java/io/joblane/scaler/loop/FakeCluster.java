@@ -445,8 +445,12 @@ public final class FakeCluster implements ClusterAccess, FakeNodeGroupProvider.L
 
     // --- ClusterAccess.
 
+    /** Snapshots taken (tests of what a call reads). */
+    public int snapshots;
+
     @Override
     public ClusterSnapshot snapshot() throws ClusterException {
+        snapshots++;
         if (failSnapshot) {
             throw new ClusterException("API server unavailable (test)");
         }

@@ -958,6 +958,36 @@ class ScaleLoopTest {
         assertThat(r.dryRun()).isFalse();
     }
 
+    /**
+     * Guards the simulator's wake for lanes alone: the steps after the scan run through a gate, and nothing of the scan
+     * runs (no snapshot, no describe, no write); the last scan's deadline stands, as a scan of the unchanged cluster
+     * would find it again.
+     */
+    @Test
+    void stepsAfterTheScanAloneKeepTheScansDeadlineAndReadNothing() throws Exception {
+        FakeCluster.Node idle = nodes(2).get(1);
+        idle.annotations.put(NodeAnnotations.UNNEEDED_SINCE, NodeAnnotations.format(clock.instant()));
+        job("j", 1000);
+        List<String> written = new ArrayList<>();
+        ScaleLoop live = loop(false);
+        live.afterScan(gate -> gate.write("family table", () -> written.add("table")));
+        live.runOnce();
+        Instant deadline = live.nextDeadline();
+        assertThat(deadline).as("the idle node's scale-down delay").isNotNull();
+        cluster.calls.clear();
+        long cloudCalls = cloud.callCount();
+        int snapshots = cluster.snapshots;
+        clock.advance(Duration.ofSeconds(20));
+
+        live.runStepsAfterScanOnly();
+
+        assertThat(written).as("once by the scan, once alone").hasSize(2);
+        assertThat(live.nextDeadline()).isEqualTo(deadline);
+        assertThat(cluster.snapshots).isEqualTo(snapshots);
+        assertThat(cluster.calls).isEmpty();
+        assertThat(cloud.callCount()).isEqualTo(cloudCalls);
+    }
+
     @Test
     void losingTheLeaseBetweenTheLiveCheckAndTheTerminationStopsIt() throws Exception {
         // Guards against terminating after the Lease was lost during the scan (defect 2).

@@ -41,6 +41,20 @@ public interface ScalingPolicy {
         return now;
     }
 
+    /**
+     * At the time {@link #nextScanWanted} asked for, the cluster unchanged since that scan: whether a whole scan is
+     * due, rather than only a step whose own delay ran out and which decides nothing about nodes or the cloud (Joblane's
+     * lanes publishing a family table it held back). The default: a whole scan.
+     */
+    default boolean wholeScanDue(long now) {
+        return true;
+    }
+
+    /** The steps due when {@link #wholeScanDue} says no whole scan is; returns as {@link #scan} does. */
+    default boolean scanDueStepsOnly(SimCluster cluster, long now) {
+        return scan(cluster, now);
+    }
+
     /** Cloud calls that changed the group: raising its size, removing a node. */
     long scaleActions();
 
