@@ -439,9 +439,14 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public boolean scan(SimCluster simCluster, long now) {
+        return runLoop(now, loop::runOnce);
+    }
+
+    /** Runs {@code part} of the loop at {@code now}; whether it acted. */
+    private boolean runLoop(long now, Runnable part) {
         clock.set(now);
         acted = false;
-        loop.runOnce();
+        part.run();
         return acted;
     }
 
@@ -464,10 +469,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public boolean scanDueStepsOnly(SimCluster simCluster, long now) {
-        clock.set(now);
-        acted = false;
-        loop.runStepsAfterScanOnly();
-        return acted;
+        return runLoop(now, loop::runStepsAfterScanOnly);
     }
 
     /** The first simulated millisecond at or after {@code at}; Long.MAX_VALUE for none. */
