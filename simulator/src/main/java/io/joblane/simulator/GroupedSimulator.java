@@ -53,7 +53,7 @@ public final class GroupedSimulator implements RunTimings {
     private final List<Long> seeds;
     private final Map<String, Double> wallSeconds = new LinkedHashMap<>();
     private final Map<String, Double> cpuSecondsByPolicy = new LinkedHashMap<>();
-    private final Map<String, Long> laneEndWrites = new LinkedHashMap<>();
+    private final Map<String, LoopCounts> loopCounts = new LinkedHashMap<>();
     private int threads = 1;
     private double cpuSeconds;
 
@@ -93,14 +93,10 @@ public final class GroupedSimulator implements RunTimings {
         return cpuSecondsByPolicy;
     }
 
-    /**
-     * The lane-end labels each Joblane policy's lanes step wrote over every group in the last {@link #run} (summed over
-     * groups and seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a
-     * node PATCH ({@code joblane_scaler_lane_label_writes_total}).
-     */
+    /** What each Joblane policy's loop did over every group in the last {@link #run} (summed over groups and seeds). */
     @Override
-    public Map<String, Long> laneEndWrites() {
-        return laneEndWrites;
+    public Map<String, LoopCounts> loopCounts() {
+        return loopCounts;
     }
 
     /** The group a row's pods go to, or null when the row names a group that is not configured. */
@@ -118,7 +114,7 @@ public final class GroupedSimulator implements RunTimings {
         List<GroupComparison> done = new ArrayList<>();
         wallSeconds.clear();
         cpuSecondsByPolicy.clear();
-        laneEndWrites.clear();
+        loopCounts.clear();
         cpuSeconds = 0;
         for (SimGroup g : groups) {
             Simulator simulator = new Simulator(g.settings(), g.joblane(), seeds).threads(threads);
@@ -126,7 +122,7 @@ public final class GroupedSimulator implements RunTimings {
             done.add(new GroupComparison(g.name(), g.settings().pricePerNodeHour(), c));
             simulator.wallSeconds().forEach((p, s) -> wallSeconds.merge(p, s, Double::sum));
             simulator.cpuSecondsByPolicy().forEach((p, s) -> cpuSecondsByPolicy.merge(p, s, Double::sum));
-            simulator.laneEndWrites().forEach((p, n) -> laneEndWrites.merge(p, n, Long::sum));
+            simulator.loopCounts().forEach((p, n) -> loopCounts.merge(p, n, LoopCounts::plus));
             cpuSeconds += simulator.cpuSeconds();
         }
         return new Outcome(

@@ -572,12 +572,29 @@ public final class SimulateCommand implements Callable<Integer> {
     private static void writeTiming(PrintWriter out, RunMeter meter, RunTimings run) {
         out.println(perPolicyTiming("wall", run.wallSeconds()));
         out.println(perPolicyTiming("CPU", run.cpuSecondsByPolicy()));
-        Map<String, Long> writes = run.laneEndWrites();
+        Map<String, RunTimings.LoopCounts> loops = run.loopCounts();
+        if (!loops.isEmpty()) {
+            out.println(loopScans(loops));
+        }
+        Map<String, Long> writes = new LinkedHashMap<>();
+        loops.forEach((name, counts) -> {
+            if (counts.laneEndWrites() > 0) {
+                writes.put(name, counts.laneEndWrites());
+            }
+        });
         if (!writes.isEmpty()) {
             out.println(laneEndWrites(writes));
         }
         out.print(meter.summary(run.cpuSeconds()));
         meter.close();
+    }
+
+    /** The scans of each Joblane policy's real loop: whole, and the wakes that ran lanes alone. */
+    private static String loopScans(Map<String, RunTimings.LoopCounts> loops) {
+        StringBuilder each = new StringBuilder("timing per policy (the loop's scans, whole + lanes alone):");
+        loops.forEach((name, c) ->
+                each.append(String.format(Locale.ROOT, " %s %d + %d,", name, c.wholeScans(), c.stepsOnly())));
+        return each.substring(0, each.length() - 1);
     }
 
     /** The lanes step's label writes per Joblane policy: in a cluster, node PATCHes. */

@@ -135,8 +135,8 @@ public final class Simulator implements RunTimings {
     private final List<Long> seeds;
     private final java.util.Map<String, Double> wallSeconds = new java.util.LinkedHashMap<>();
     private final java.util.Map<String, Double> cpuSecondsByPolicy = new java.util.LinkedHashMap<>();
-    /** Per Joblane policy with lanes, the lane-end labels written over its runs (runs may be on several threads). */
-    private final java.util.Map<String, Long> laneEndWrites = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per Joblane policy, what its loop did over its runs (runs may be on several threads). */
+    private final java.util.Map<String, LoopCounts> loopCounts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private int threads = 1;
     private double cpuSeconds;
@@ -154,17 +154,17 @@ public final class Simulator implements RunTimings {
     }
 
     /**
-     * The lane-end labels each Joblane policy's lanes step wrote over its runs of the last {@link #run} (summed over
-     * the seeds), in the order the policies ran; policies that wrote none are left out. In a cluster each is a node
-     * PATCH ({@code joblane_scaler_lane_label_writes_total}).
+     * What each Joblane policy's loop did over its runs of the last {@link #run} (summed over the seeds), in the order
+     * the policies ran. A lane-end label write is a node PATCH in a cluster ({@code
+     * joblane_scaler_lane_label_writes_total}).
      */
     @Override
-    public java.util.Map<String, Long> laneEndWrites() {
-        java.util.Map<String, Long> ordered = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, LoopCounts> loopCounts() {
+        java.util.Map<String, LoopCounts> ordered = new java.util.LinkedHashMap<>();
         wallSeconds.keySet().forEach(name -> {
-            Long writes = laneEndWrites.get(name);
-            if (writes != null) {
-                ordered.put(name, writes);
+            LoopCounts counts = loopCounts.get(name);
+            if (counts != null) {
+                ordered.put(name, counts);
             }
         });
         return ordered;
@@ -221,7 +221,7 @@ public final class Simulator implements RunTimings {
         TraceStats stats = TraceStats.of(source, settings.types(), settings.seriesWidthMillis());
         wallSeconds.clear();
         cpuSecondsByPolicy.clear();
-        laneEndWrites.clear();
+        loopCounts.clear();
         cpuSeconds = 0;
         ProgressBar bar = progress == null ? null : new ProgressBar(progress);
         if (bar != null) {
@@ -419,12 +419,15 @@ public final class Simulator implements RunTimings {
         };
     }
 
-    /** Runs a Joblane policy and adds the lane-end labels its lanes step wrote to {@link #laneEndWrites}. */
+    /** Runs a Joblane policy and adds what its loop did to {@link #loopCounts}. */
     private PolicyResult runJoblane(Simulation simulation, ScalingPolicy policy)
             throws IOException, TraceFormatException {
         PolicyResult result = simulation.run(policy);
-        if (policy instanceof JoblanePolicy j && j.laneEndWrites() > 0) {
-            laneEndWrites.merge(result.policy(), j.laneEndWrites(), Long::sum);
+        if (policy instanceof JoblanePolicy j) {
+            loopCounts.merge(
+                    result.policy(),
+                    new LoopCounts(j.wholeScans(), j.stepsOnlyRuns(), j.laneEndWrites()),
+                    LoopCounts::plus);
         }
         return result;
     }

@@ -39,6 +39,15 @@ class SimulateCommandTest {
                 run("--trace", t.toString(), "--policies", "joblane,joblane-no-lanes,cluster-autoscaler", "--timing");
         assertThat(code).as(err.toString()).isZero();
         assertThat(joblaneLaneEndWrites()).isPositive();
+        java.util.regex.Matcher scans = java.util.regex.Pattern.compile(
+                        "(?m)^timing per policy \\(the loop's scans, whole \\+ lanes alone\\):"
+                                + " joblane (\\d+) \\+ (\\d+), joblane-no-lanes (\\d+) \\+ 0$")
+                .matcher(out.toString());
+        assertThat(scans.find()).as("the peer model has no loop: " + out).isTrue();
+        assertThat(Long.parseLong(scans.group(1))).isPositive();
+        assertThat(Long.parseLong(scans.group(3)))
+                .as("no lanes: every wake a whole scan")
+                .isPositive();
 
         out.getBuffer().setLength(0);
         assertThat(run("--trace", t.toString(), "--policies", "joblane-no-lanes", "--timing"))

@@ -139,6 +139,9 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** The scan in progress took a decision or wrote to the cloud. */
     private boolean acted;
 
+    private long wholeScans;
+    private long stepsOnlyRuns;
+
     JoblanePolicy(
             Simulation.Settings settings,
             Duration scaleDownDelay,
@@ -439,6 +442,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public boolean scan(SimCluster simCluster, long now) {
+        wholeScans++;
         return runLoop(now, loop::runOnce);
     }
 
@@ -469,7 +473,18 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
     @Override
     public boolean scanDueStepsOnly(SimCluster simCluster, long now) {
+        stepsOnlyRuns++;
         return runLoop(now, loop::runStepsAfterScanOnly);
+    }
+
+    /** The loop's whole scans so far. */
+    public long wholeScans() {
+        return wholeScans;
+    }
+
+    /** The wakes so far that ran only the steps after the scan ({@link #scanDueStepsOnly}). */
+    public long stepsOnlyRuns() {
+        return stepsOnlyRuns;
     }
 
     /** The first simulated millisecond at or after {@code at}; Long.MAX_VALUE for none. */
