@@ -391,12 +391,18 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
         return result;
     }
 
-    /** Counts what the loop did: any call but a describe, or a decision, is an action; launches and terminations. */
+    /**
+     * Counts what the loop did: any call but a describe, or a decision, is an action; launches and terminations. Not
+     * instances protected from scale-in: the flag's one reader in the planner is the step that sets it, which then
+     * finds nothing to protect, so the next scan of an unchanged cluster decides nothing (the check of skipped scans
+     * runs it); a failed protection is an action, retried at the next scan.
+     */
     private ScalerMetrics countingMetrics() {
         return new ScalerMetrics() {
             @Override
             public void cloudCall(String g, String operation, String errorCode) {
-                if (!"describe".equals(operation)) {
+                boolean protectedOk = FakeNodeGroupProvider.PROTECT.equals(operation) && errorCode == null;
+                if (!"describe".equals(operation) && !protectedOk) {
                     acted = true;
                 }
                 if (errorCode == null
@@ -408,7 +414,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
 
             @Override
             public void decision(String g, DecisionKind kind) {
-                acted = true;
+                acted |= kind != DecisionKind.PROTECT;
             }
         };
     }
@@ -778,6 +784,11 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
     /** Pods the webhook gave a lane term so far. */
     public long lanesGiven() {
         return lanesGiven;
+    }
+
+    /** The simulated cloud (tests: its instances, failures to inject). */
+    public FakeNodeGroupProvider cloud() {
+        return provider;
     }
 
     /** {@code joblane.io/lane-end} labels the lanes step wrote so far. */
