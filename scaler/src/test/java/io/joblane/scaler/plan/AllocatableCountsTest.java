@@ -5,6 +5,7 @@ import static io.joblane.scaler.plan.Fixtures.T0;
 import static io.joblane.scaler.plan.Fixtures.node;
 import static io.joblane.scaler.plan.Fixtures.res;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,6 +111,7 @@ class AllocatableCountsTest {
         assertThat(tied).as("ties left to the nodes' order").isGreaterThan(10);
         assertThat(patched).as("scans whose index took the edits").isGreaterThan(400);
     }
+
     /**
      * An update that fails half way (here the list throws at its second read of a new node, after two others were
      * counted) leaves no count behind: the next update answers as counting its nodes afresh.
@@ -142,8 +144,7 @@ class AllocatableCountsTest {
                 return broken.size();
             }
         };
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kept.update(index, failing))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> kept.update(index, failing)).isInstanceOf(IllegalStateException.class);
         kept.update(index, after);
 
         AllocatableCounts fresh = new AllocatableCounts();

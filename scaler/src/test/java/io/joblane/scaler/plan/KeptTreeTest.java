@@ -13,6 +13,7 @@ import static io.joblane.scaler.plan.Fixtures.running;
 import static io.joblane.scaler.plan.Fixtures.spec;
 import static io.joblane.scaler.plan.Fixtures.withExtra;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.joblane.scaler.cloud.CloudGroup;
 import io.joblane.scaler.cloud.CloudInstance;
@@ -209,7 +210,7 @@ class KeptTreeTest {
         List<NodeInfo> broken = new ArrayList<>(nodes);
         broken.set(7, node("n7", G, withFoo));
         SnapshotIndex second = new SnapshotIndex(new ClusterSnapshot(T0, broken, changed, List.of()), Map.of(), first);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> scaleOut(second, cloud, nodes)) // not told of foo
+        assertThatThrownBy(() -> scaleOut(second, cloud, nodes)) // not told of foo
                 .isInstanceOf(IllegalStateException.class);
 
         ClusterSnapshot third = new ClusterSnapshot(T0, nodes, changed, List.of());

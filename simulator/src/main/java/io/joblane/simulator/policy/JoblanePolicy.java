@@ -402,7 +402,7 @@ public final class JoblanePolicy implements ScalingPolicy, ClusterAccess, FakeNo
             @Override
             public void cloudCall(String g, String operation, String errorCode) {
                 boolean protectedOk = FakeNodeGroupProvider.PROTECT.equals(operation) && errorCode == null;
-                if (!"describe".equals(operation) && !protectedOk) {
+                if (!FakeNodeGroupProvider.DESCRIBE.equals(operation) && !protectedOk) {
                     acted = true;
                 }
                 if (errorCode == null
